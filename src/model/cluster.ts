@@ -1,0 +1,96 @@
+import { z } from "zod";
+import { SchedulerSchema } from "./scheduler.js";
+import { WorkloadSchema } from "./workload.js";
+
+const Id = z
+  .string()
+  .min(1, "must not be empty")
+  .max(200)
+  .regex(/^[A-Za-z0-9_.:\-/@]+$/, "may hold only letters, digits and _ . : - / @");
+const Labels = z.record(z.string(), z.string()).default({});
+
+export const HostSchema = z.strictObject({
+  id: Id,
+  cores: z.number().int().min(1).max(4096),
+  memoryMiB: z.number().int().min(1),
+  networkMbps: z.number().positive().optional(),
+  /** Cost of keeping the host on, in any unit the planner sums (default 1 = count hosts). */
+  cost: z.number().min(0).default(1),
+  scheduler: SchedulerSchema.prefault({ kind: "xen-credit" }),
+  labels: Labels,
+});
+
+export const SloSchema = z
+  .object({
+    p99Ms: z.number().positive().optional(),
+    p999Ms: z.number().positive().optional(),
+  })
+  .refine((s) => s.p99Ms !== undefined || s.p999Ms !== undefined, "give p99Ms, p999Ms or both");
+
+export const VmSchema = z.strictObject({
+  id: Id,
+  vcpus: z.number().int().min(1).max(1024),
+  memoryMiB: z.number().int().min(1),
+  networkMbps: z.number().positive().optional(),
+  /** Xen credit weight (1..65535, default 256). */
+  weight: z.number().int().min(1).max(65535).default(256),
+  /** Xen cap or CFS quota, in percent of one CPU (0 = uncapped; 200 = two CPUs). */
+  capPercent: z.number().min(0).default(0),
+  /** cgroup v2 cpu.weight of the VM's cgroup under KVM (1..10000, default 100 = 1024 shares). */
+  cpuWeight: z.number().int().min(1).max(10000).default(100),
+  workload: WorkloadSchema,
+  slo: SloSchema.optional(),
+  /** The host the VM runs on now: the input of migration planning. */
+  host: Id.optional(),
+  labels: Labels,
+});
+
+const vmList = z.array(Id).min(1, "must name at least one VM");
+export const AntiAffinitySchema = z.strictObject({
+  kind: z.literal("anti-affinity"),
+  vms: vmList.min(2, "must name at least two VMs"),
+  soft: z.boolean().default(false),
+});
+export const AffinitySchema = z.strictObject({
+  kind: z.literal("affinity"),
+  vms: vmList.min(2, "must name at least two VMs"),
+  soft: z.boolean().default(false),
+});
+export const HostLabelSchema = z.strictObject({
+  kind: z.literal("host-label"),
+  vms: vmList,
+  label: z.string().min(1),
+  value: z.string(),
+  soft: z.boolean().default(false),
+});
+export const ConstraintSchema = z.discriminatedUnion("kind", [
+  AntiAffinitySchema,
+  AffinitySchema,
+  HostLabelSchema,
+]);
+
+export const PolicySchema = z.strictObject({
+  /** vCPUs per core a host may carry (OpenStack's cpu_allocation_ratio). Memory is never overcommitted. */
+  cpuOvercommit: z.number().positive().max(64).default(2),
+  objective: z.enum(["min-cost", "balance", "min-risk"]).default("min-cost"),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+  timeBudgetMs: z.number().int().min(1).max(3_600_000).default(10000),
+  /** Also forbid any host in the Bobtail condition, not only predicted SLO breaches. */
+  forbidBobtail: z.boolean().default(false),
+});
+
+export const ClusterSchema = z.strictObject({
+  hosts: z.array(HostSchema).min(1, "a cluster needs at least one host"),
+  vms: z.array(VmSchema),
+  constraints: z.array(ConstraintSchema).default([]),
+  policy: PolicySchema.prefault({}),
+});
+
+export type Host = z.infer<typeof HostSchema>;
+export type Vm = z.infer<typeof VmSchema>;
+export type Slo = z.infer<typeof SloSchema>;
+export type Constraint = z.infer<typeof ConstraintSchema>;
+export type Policy = z.infer<typeof PolicySchema>;
+export type Cluster = z.infer<typeof ClusterSchema>;
+/** ClusterInput is what a user may write: every defaulted field optional. */
+export type ClusterInput = z.input<typeof ClusterSchema>;

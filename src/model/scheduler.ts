@@ -1,0 +1,96 @@
+import { z } from "zod";
+
+// Defaults are the upstream ones (see shared/reference/sim-fidelity.md sections 1-3):
+// Xen >= 4.7 credit1, Linux CFS <= 6.5 with log tunable scaling and HZ=1000.
+
+/** XenCreditSchema: Xen credit1 (xen/common/sched/credit.c). */
+export const XenCreditSchema = z.strictObject({
+  kind: z.literal("xen-credit"),
+  /** sched_credit_tslice_ms; the tick is a third of it (10 ms at the default). */
+  timesliceMs: z.number().int().min(1).max(1000).default(30),
+  /** sched_ratelimit_us: 0 disables; capped at the timeslice by Xen. */
+  ratelimitUs: z
+    .number()
+    .int()
+    .min(0)
+    .max(500000)
+    .refine((v) => v === 0 || v >= 100, "must be 0 (off) or between 100 and 500000")
+    .default(1000),
+  /** exact: timestamp debiting (Xen >= 4.0); sampling: 100 credits per tick from whoever runs (Xen 3.x). */
+  accounting: z.enum(["exact", "sampling"]).default("exact"),
+  /** vcpu: every active vCPU adds its domain's weight (Xen >= 4.1); domain: one weight per VM. */
+  weightPer: z.enum(["vcpu", "domain"]).default("vcpu"),
+  /** What happens to credit above one slice when a vCPU goes inactive (halve since Xen 4.1). */
+  inactiveCredit: z.enum(["halve", "zero"]).default("halve"),
+  /** Pre-4.7 bug: a wakeup that is really a migration is boosted too. */
+  boostOnMigrate: z.boolean().default(false),
+  /** vcpu_migration_delay: a vCPU that ran this recently is cache-hot and not stolen. */
+  migrationDelayUs: z.number().int().min(0).max(100000).default(0),
+});
+
+/** XenCredit2Schema: Xen credit2, the Xen default since 4.12 (not simulated yet). */
+export const XenCredit2Schema = z.strictObject({
+  kind: z.literal("xen-credit2"),
+  ratelimitUs: z.number().int().min(0).max(500000).default(1000),
+  creditInitUs: z.number().int().min(100).default(10000),
+  maxTimerUs: z.number().int().min(100).default(10000),
+  minTimerUs: z.number().int().min(100).default(500),
+  carryOverUs: z.number().int().min(0).default(500),
+  migrateResistUs: z.number().int().min(0).default(500),
+  capPeriodMs: z.number().int().min(1).default(10),
+});
+
+const cfsCommon = {
+  /** Scheduler tick (1000 us = CONFIG_HZ 1000; 4000 us = HZ 250). */
+  tickUs: z.number().int().min(100).max(10000).default(1000),
+  /** sysctl_sched_tunable_scaling: log multiplies by 1 + ilog2(min(cpus, 8)). */
+  tunableScaling: z.enum(["log", "linear", "none"]).default("log"),
+  /** KVM halt_poll_ns in us; polling stops as soon as another task wants the CPU. */
+  haltPollUs: z.number().int().min(0).max(100000).default(200),
+  /** cpu.cfs_period_us for VMs with a cap; quota = capPercent/100 * period. */
+  cfsPeriodUs: z.number().int().min(1000).max(1000000).default(100000),
+  /** sched_cfs_bandwidth_slice_us. */
+  bandwidthSliceUs: z.number().int().min(1).default(5000),
+};
+
+/** KvmCfsSchema: KVM vCPU threads under Linux CFS (kernel/sched/fair.c, <= 6.5). */
+export const KvmCfsSchema = z.strictObject({
+  kind: z.literal("kvm-cfs"),
+  ...cfsCommon,
+  /** Unscaled sched_latency, min_granularity and wakeup_granularity (single-CPU values). */
+  latencyUs: z.number().int().min(100).default(6000),
+  minGranularityUs: z.number().int().min(100).default(750),
+  wakeupGranularityUs: z.number().int().min(0).default(1000),
+  /** GENTLE_FAIR_SLEEPERS halves the sleeper credit to latency/2. */
+  gentleFairSleepers: z.boolean().default(true),
+});
+
+/** KvmEevdfSchema: Linux 6.6+ EEVDF (not simulated yet). */
+export const KvmEevdfSchema = z.strictObject({
+  kind: z.literal("kvm-eevdf"),
+  ...cfsCommon,
+  baseSliceUs: z.number().int().min(100).default(750),
+  placeLag: z.boolean().default(true),
+  runToParity: z.boolean().default(true),
+  preemptShort: z.boolean().default(true),
+});
+
+export const SchedulerSchema = z.discriminatedUnion("kind", [
+  XenCreditSchema,
+  XenCredit2Schema,
+  KvmCfsSchema,
+  KvmEevdfSchema,
+]);
+
+export type XenCreditParams = z.infer<typeof XenCreditSchema>;
+export type XenCredit2Params = z.infer<typeof XenCredit2Schema>;
+export type KvmCfsParams = z.infer<typeof KvmCfsSchema>;
+export type KvmEevdfParams = z.infer<typeof KvmEevdfSchema>;
+export type SchedulerParams = z.infer<typeof SchedulerSchema>;
+export type SchedulerKind = SchedulerParams["kind"];
+export const SCHEDULER_KINDS: readonly SchedulerKind[] = ["xen-credit", "xen-credit2", "kvm-cfs", "kvm-eevdf"];
+
+/** defaultScheduler returns the fully defaulted parameters of a scheduler kind. */
+export function defaultScheduler(kind: SchedulerKind): SchedulerParams {
+  return SchedulerSchema.parse({ kind });
+}

@@ -1,0 +1,112 @@
+import { ClusterSchema, type Cluster, type Host, type Vm } from "./cluster.js";
+import { problemsFromZod, type ParseResult, type Problem } from "./problems.js";
+
+/**
+ * parseCluster turns any JSON value into a complete, normalised cluster document, or returns
+ * every shape and semantic problem at once (semantic checks run only on a well-shaped document).
+ */
+export function parseCluster(input: unknown): ParseResult<Cluster> {
+  const shaped = ClusterSchema.safeParse(input);
+  if (!shaped.success) return { ok: false, problems: problemsFromZod(shaped.error) };
+  const problems = semanticProblems(shaped.data);
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, value: shaped.data };
+}
+
+/** vcpuCapacity is how many vCPUs a host may carry under the policy's overcommit. */
+export function vcpuCapacity(host: Host, cpuOvercommit: number): number {
+  return Math.floor(host.cores * cpuOvercommit + 1e-9);
+}
+
+/** fitsEmptyHost says whether a VM (or a group's summed demand) fits an empty host at all. */
+export function fitsEmptyHost(
+  demand: { vcpus: number; memoryMiB: number; networkMbps?: number; maxVcpus?: number },
+  host: Host,
+  cpuOvercommit: number,
+): boolean {
+  if (demand.memoryMiB > host.memoryMiB) return false;
+  if (demand.vcpus > vcpuCapacity(host, cpuOvercommit)) return false;
+  // A single VM with more vCPUs than the host has cores cannot run them all at once.
+  if ((demand.maxVcpus ?? demand.vcpus) > host.cores) return false;
+  if (demand.networkMbps !== undefined && host.networkMbps !== undefined && demand.networkMbps > host.networkMbps)
+    return false;
+  return true;
+}
+
+/** semanticProblems finds what a schema cannot see: references, duplicates, impossible demands. */
+export function semanticProblems(c: Cluster): Problem[] {
+  const problems: Problem[] = [];
+  const hostIds = duplicateCheck(c.hosts, "hosts", problems);
+  const vmIds = duplicateCheck(c.vms, "vms", problems);
+  const vmById = new Map(c.vms.map((v) => [v.id, v]));
+  const over = c.policy.cpuOvercommit;
+
+  c.vms.forEach((vm, i) => {
+    if (vm.host !== undefined && !hostIds.has(vm.host))
+      problems.push({ path: `vms[${i}].host`, message: `current host "${vm.host}" is not a host of this cluster` });
+    if (!c.hosts.some((h) => fitsEmptyHost({ ...vm, maxVcpus: vm.vcpus }, h, over)))
+      problems.push({ path: `vms[${i}]`, message: tooBigMessage(vm, c.hosts, over) });
+    if (vm.capPercent > vm.vcpus * 100)
+      problems.push({
+        path: `vms[${i}].capPercent`,
+        message: `cap ${vm.capPercent}% is more than the VM's ${vm.vcpus} vCPU(s) can use (at most ${vm.vcpus * 100})`,
+      });
+  });
+
+  c.constraints.forEach((con, i) => {
+    const seen = new Set<string>();
+    con.vms.forEach((id, j) => {
+      if (!vmIds.has(id)) problems.push({ path: `constraints[${i}].vms[${j}]`, message: `unknown VM "${id}"` });
+      else if (seen.has(id)) problems.push({ path: `constraints[${i}].vms[${j}]`, message: `VM "${id}" is named twice` });
+      seen.add(id);
+    });
+    const members = con.vms.map((id) => vmById.get(id)).filter((v): v is Vm => v !== undefined);
+    if (con.kind === "host-label" && !con.soft) {
+      const matching = c.hosts.filter((h) => h.labels[con.label] === con.value);
+      if (matching.length === 0)
+        problems.push({
+          path: `constraints[${i}]`,
+          message: `no host has label ${con.label}=${con.value}, so its VMs cannot be placed`,
+        });
+    }
+    if (con.kind === "affinity" && !con.soft && members.length === con.vms.length) {
+      const demand = {
+        vcpus: sum(members, (v) => v.vcpus),
+        memoryMiB: sum(members, (v) => v.memoryMiB),
+        networkMbps: members.some((v) => v.networkMbps !== undefined)
+          ? sum(members, (v) => v.networkMbps ?? 0)
+          : undefined,
+        maxVcpus: Math.max(...members.map((v) => v.vcpus)),
+      };
+      if (!c.hosts.some((h) => fitsEmptyHost(demand, h, over)))
+        problems.push({
+          path: `constraints[${i}]`,
+          message: `affinity group needs ${demand.vcpus} vCPUs and ${demand.memoryMiB} MiB together, more than any one host offers`,
+        });
+    }
+  });
+  return problems;
+}
+
+function duplicateCheck(items: readonly { id: string }[], field: string, problems: Problem[]): Set<string> {
+  const ids = new Set<string>();
+  items.forEach((item, i) => {
+    if (ids.has(item.id)) problems.push({ path: `${field}[${i}].id`, message: `duplicate id "${item.id}"` });
+    ids.add(item.id);
+  });
+  return ids;
+}
+
+function tooBigMessage(vm: Vm, hosts: readonly Host[], over: number): string {
+  const maxMem = Math.max(...hosts.map((h) => h.memoryMiB));
+  const maxCores = Math.max(...hosts.map((h) => h.cores));
+  return (
+    `VM needs ${vm.vcpus} vCPU(s) and ${vm.memoryMiB} MiB${vm.networkMbps ? ` and ${vm.networkMbps} Mbps` : ""}, ` +
+    `but no host can take it (largest host: ${maxCores} cores, ${maxMem} MiB, overcommit ${over})`
+  );
+}
+
+function sum<T>(xs: readonly T[], f: (x: T) => number): number {
+  let s = 0;
+  for (const x of xs) s += f(x);
+  return s;
+}

@@ -1,0 +1,99 @@
+import { z } from "zod";
+
+/** IoPartSchema: Poisson (or fixed-interval) requests, each needing serviceUs of CPU. */
+export const IoPartSchema = z.strictObject({
+  requestsPerSec: z.number().positive().max(1_000_000),
+  serviceUs: z.number().positive().max(10_000_000),
+  /** poisson: exponential inter-arrivals; fixed: one request every 1/requestsPerSec (a ping). */
+  arrival: z.enum(["poisson", "fixed"]).default("poisson"),
+});
+
+/** CpuPartSchema: bursts of mean burstMs separated by sleeps that give the duty cycle. */
+export const CpuPartSchema = z.strictObject({
+  /** Fraction of time the VM wants a vCPU, in (0, 1]; 1 never sleeps. */
+  dutyCycle: z
+    .number()
+    .refine((d) => d > 0 && d <= 1, "dutyCycle must be in (0, 1]: a fraction, not a percentage"),
+  burstMs: z.number().positive().max(10_000).default(10),
+  /**
+   * exponential: bursts and sleeps drawn from exponentials of their means (the default);
+   * jitter: fixed lengths with +-20% uniform jitter, the fidelity spec's model.
+   */
+  burstDistribution: z.enum(["exponential", "jitter"]).default("exponential"),
+});
+
+export const IoWorkloadSchema = IoPartSchema.extend({ kind: z.literal("io") });
+export const CpuWorkloadSchema = CpuPartSchema.extend({ kind: z.literal("cpu") });
+export const MixedWorkloadSchema = z.strictObject({
+  kind: z.literal("mixed"),
+  io: IoPartSchema,
+  cpu: CpuPartSchema,
+});
+export const TraceWorkloadSchema = z.strictObject({
+  kind: z.literal("trace"),
+  /** Length of each sample of the series, in seconds (PlanetLab and Bitbrains use 300). */
+  intervalSec: z.number().positive().default(300),
+  /** Mean CPU utilisation of the VM (percent of its vCPUs) in each interval. */
+  utilisationPercent: z.array(z.number().min(0).max(100)).min(1),
+  burstMs: z.number().positive().max(10_000).default(10),
+  io: IoPartSchema.optional(),
+  /** Where attribution is due (e.g. the PlanetLab / CloudSim citation). */
+  source: z.string().optional(),
+});
+export const IdleWorkloadSchema = z.strictObject({ kind: z.literal("idle") });
+
+export const WorkloadSchema = z.discriminatedUnion("kind", [
+  IoWorkloadSchema,
+  CpuWorkloadSchema,
+  MixedWorkloadSchema,
+  TraceWorkloadSchema,
+  IdleWorkloadSchema,
+]);
+
+export type IoPart = z.infer<typeof IoPartSchema>;
+export type CpuPart = z.infer<typeof CpuPartSchema>;
+export type Workload = z.infer<typeof WorkloadSchema>;
+export type WorkloadKind = Workload["kind"];
+export type TraceWorkload = z.infer<typeof TraceWorkloadSchema>;
+
+/** ioPartOf returns the latency-sensitive part of a workload, if it has one. */
+export function ioPartOf(w: Workload): IoPart | undefined {
+  switch (w.kind) {
+    case "io":
+      return w;
+    case "mixed":
+      return w.io;
+    case "trace":
+      return w.io;
+    default:
+      return undefined;
+  }
+}
+
+/** meanTraceUtilisation is the average of a trace series as a fraction in [0, 1]. */
+export function meanTraceUtilisation(w: TraceWorkload): number {
+  let s = 0;
+  for (const u of w.utilisationPercent) s += u;
+  return s / w.utilisationPercent.length / 100;
+}
+
+/**
+ * cpuDemandVcpus is the mean CPU the workload wants, in vCPUs, if it ran alone.
+ * Used for capacity summaries and the interference scorer, never by the simulator.
+ */
+export function cpuDemandVcpus(w: Workload, vcpus: number): number {
+  const io = ioPartOf(w);
+  const ioDemand = io ? (io.requestsPerSec * io.serviceUs) / 1e6 : 0;
+  switch (w.kind) {
+    case "io":
+      return Math.min(vcpus, ioDemand);
+    case "cpu":
+      return vcpus * w.dutyCycle;
+    case "mixed":
+      return Math.min(vcpus, vcpus * w.cpu.dutyCycle + ioDemand);
+    case "trace":
+      return Math.min(vcpus, vcpus * meanTraceUtilisation(w) + ioDemand);
+    case "idle":
+      return 0;
+  }
+}

@@ -1,0 +1,77 @@
+import type { SchedulerParams } from "../model/scheduler.js";
+import type { Vm } from "../model/cluster.js";
+
+/**
+ * The contract between one host's machinery (`host-sim.ts`, which owns workloads, work progress
+ * and measurements) and a scheduling policy (`schedulers/*.ts`, which owns run queues, credits,
+ * vruntimes and decides what runs where). A policy never sees workloads; host-sim never sees
+ * priorities. Time is integer microseconds.
+ */
+
+/** VcpuInfo describes one vCPU of the host; `index` is its host-wide number 0..n-1. */
+export interface VcpuInfo {
+  readonly index: number;
+  readonly vmIndex: number;
+  /** Position of this vCPU inside its VM (0..vm.vcpus-1). */
+  readonly vcpuInVm: number;
+  readonly vm: Vm;
+}
+
+/** TimerHandle cancels a pending policy timer; cancelling twice or after it fired is a no-op. */
+export interface TimerHandle {
+  cancel(): void;
+}
+
+/** Counter names a policy reports to the observers (per vCPU, summed per VM). */
+export type SchedCounter = "boost" | "preemption" | "throttle";
+
+/** SchedContext is what host-sim offers a policy. */
+export interface SchedContext {
+  readonly nCpus: number;
+  readonly vcpus: readonly VcpuInfo[];
+  now(): number;
+  /**
+   * at runs fn at absolute time atUs (>= now). Same-time events run in scheduling order.
+   * Policy timers run after host-sim's workload events of the same microsecond.
+   */
+  at(atUs: number, fn: () => void): TimerHandle;
+  /**
+   * dispatch puts vCPU v on pCPU p (null = idle). The vCPU previously there stops at once and its
+   * work progress is kept. v must not be running on another pCPU. Dispatching a vCPU that has no
+   * work is allowed (KVM halt-polling): it occupies the pCPU and makes no progress until work arrives.
+   */
+  dispatch(p: number, v: number | null): void;
+  /** running returns the vCPU on pCPU p, or null when p is idle. */
+  running(p: number): number | null;
+  /** onCpu returns the pCPU vCPU v runs on, or -1. */
+  onCpu(v: number): number;
+  /** hasWork says whether v has work to do (runnable in the guest's view). */
+  hasWork(v: number): boolean;
+  /** count bumps an observer counter for v (boosts, preemptions, throttled periods). */
+  count(counter: SchedCounter, v: number): void;
+  /** random is the policy's seeded stream in [0, 1), separate from the workloads' streams. */
+  random(): number;
+}
+
+/**
+ * CpuScheduler is one host's hypervisor CPU policy. host-sim calls it; it answers by calling
+ * ctx.dispatch and by setting its own timers (ticks, slices, accounting periods).
+ */
+export interface CpuScheduler {
+  readonly kind: SchedulerParams["kind"] | "round-robin";
+  /** start is called once at time 0, before any workload event; set up periodic timers here. */
+  start(ctx: SchedContext): void;
+  /**
+   * wake: vCPU v had no work and now has some (an interrupt / event-channel delivery). It may be
+   * on a pCPU already (halt-polling), in which case the policy usually leaves it there.
+   */
+  wake(v: number): void;
+  /**
+   * block: vCPU v, running on pCPU p, ran out of work (the guest halted). The policy must decide
+   * what p does next: dispatch another vCPU, dispatch null, or keep v there (halt-polling).
+   */
+  block(v: number, p: number): void;
+}
+
+/** SchedulerFactory builds a fresh policy instance for one host. */
+export type SchedulerFactory = (params: SchedulerParams, nCpus: number) => CpuScheduler;
