@@ -1,15 +1,67 @@
-import { ClusterSchema, type Cluster, type Host, type Vm } from "./cluster.js";
+import {
+  ClusterSchema,
+  ConstraintSchema,
+  HostSchema,
+  PolicySchema,
+  VmSchema,
+  type Cluster,
+  type Constraint,
+  type Host,
+  type Policy,
+  type Vm,
+} from "./cluster.js";
 import { problemsFromZod, type ParseResult, type Problem } from "./problems.js";
 
 /**
  * parseCluster turns any JSON value into a complete, normalised cluster document, or returns
- * every shape and semantic problem at once (semantic checks run only on a well-shaped document).
+ * every shape and semantic problem at once. When the shape is wrong, the semantic checks still
+ * run over the elements that are well-shaped, so one typo does not hide the other mistakes.
  */
 export function parseCluster(input: unknown): ParseResult<Cluster> {
   const shaped = ClusterSchema.safeParse(input);
-  if (!shaped.success) return { ok: false, problems: problemsFromZod(shaped.error) };
-  const problems = semanticProblems(shaped.data);
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, value: shaped.data };
+  if (shaped.success) {
+    const problems = semanticProblems(shaped.data);
+    return problems.length > 0 ? { ok: false, problems } : { ok: true, value: shaped.data };
+  }
+  const problems = problemsFromZod(shaped.error);
+  const loose = looseCluster(input);
+  if (loose) problems.push(...semanticProblems(loose));
+  return { ok: false, problems: sortProblems(problems) };
+}
+
+/** LooseCluster keeps each element at its original index; ill-shaped ones are undefined. */
+export interface LooseCluster {
+  hosts: (Host | undefined)[];
+  vms: (Vm | undefined)[];
+  constraints: (Constraint | undefined)[];
+  policy: Policy;
+  /** Ids of every VM element that has a string id, shaped or not (references to them are fine). */
+  rawVmIds?: Set<string>;
+}
+
+function looseCluster(input: unknown): LooseCluster | undefined {
+  if (typeof input !== "object" || input === null) return undefined;
+  const o = input as Record<string, unknown>;
+  const each = <T>(xs: unknown, parse: (x: unknown) => { success: boolean; data?: T }): (T | undefined)[] =>
+    Array.isArray(xs) ? xs.map((x) => { const r = parse(x); return r.success ? r.data : undefined; }) : [];
+  const hosts = each(o.hosts, (x) => HostSchema.safeParse(x));
+  if (!hosts.some((h) => h !== undefined)) return undefined;
+  const policy = PolicySchema.safeParse(o.policy ?? {});
+  const rawVmIds = new Set(
+    (Array.isArray(o.vms) ? o.vms : []).map((v: unknown) => (v as { id?: unknown })?.id).filter((id): id is string => typeof id === "string"),
+  );
+  return {
+    hosts,
+    vms: each(o.vms, (x) => VmSchema.safeParse(x)),
+    constraints: each(o.constraints, (x) => ConstraintSchema.safeParse(x)),
+    policy: policy.success ? policy.data : PolicySchema.parse({}),
+    rawVmIds,
+  };
+}
+
+function sortProblems(ps: Problem[]): Problem[] {
+  const key = (p: Problem) => p.path.replace(/\[(\d+)\]/g, (_m, n: string) => `[${n.padStart(9, "0")}]`);
+  return ps.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 /** vcpuCapacity is how many vCPUs a host may carry under the policy's overcommit. */
@@ -33,18 +85,21 @@ export function fitsEmptyHost(
 }
 
 /** semanticProblems finds what a schema cannot see: references, duplicates, impossible demands. */
-export function semanticProblems(c: Cluster): Problem[] {
+export function semanticProblems(c: LooseCluster): Problem[] {
   const problems: Problem[] = [];
   const hostIds = duplicateCheck(c.hosts, "hosts", problems);
   const vmIds = duplicateCheck(c.vms, "vms", problems);
-  const vmById = new Map(c.vms.map((v) => [v.id, v]));
+  for (const id of c.rawVmIds ?? []) vmIds.add(id);
+  const hosts = c.hosts.filter((h): h is Host => h !== undefined);
+  const vmById = new Map(c.vms.filter((v): v is Vm => v !== undefined).map((v) => [v.id, v]));
   const over = c.policy.cpuOvercommit;
 
   c.vms.forEach((vm, i) => {
+    if (vm === undefined) return;
     if (vm.host !== undefined && !hostIds.has(vm.host))
       problems.push({ path: `vms[${i}].host`, message: `current host "${vm.host}" is not a host of this cluster` });
-    if (!c.hosts.some((h) => fitsEmptyHost({ ...vm, maxVcpus: vm.vcpus }, h, over)))
-      problems.push({ path: `vms[${i}]`, message: tooBigMessage(vm, c.hosts, over) });
+    if (hosts.length > 0 && !hosts.some((h) => fitsEmptyHost({ ...vm, maxVcpus: vm.vcpus }, h, over)))
+      problems.push({ path: `vms[${i}]`, message: tooBigMessage(vm, hosts, over) });
     if (vm.capPercent > vm.vcpus * 100)
       problems.push({
         path: `vms[${i}].capPercent`,
@@ -53,6 +108,7 @@ export function semanticProblems(c: Cluster): Problem[] {
   });
 
   c.constraints.forEach((con, i) => {
+    if (con === undefined) return;
     const seen = new Set<string>();
     con.vms.forEach((id, j) => {
       if (!vmIds.has(id)) problems.push({ path: `constraints[${i}].vms[${j}]`, message: `unknown VM "${id}"` });
@@ -61,7 +117,7 @@ export function semanticProblems(c: Cluster): Problem[] {
     });
     const members = con.vms.map((id) => vmById.get(id)).filter((v): v is Vm => v !== undefined);
     if (con.kind === "host-label" && !con.soft) {
-      const matching = c.hosts.filter((h) => h.labels[con.label] === con.value);
+      const matching = hosts.filter((h) => h.labels[con.label] === con.value);
       if (matching.length === 0)
         problems.push({
           path: `constraints[${i}]`,
@@ -77,7 +133,7 @@ export function semanticProblems(c: Cluster): Problem[] {
           : undefined,
         maxVcpus: Math.max(...members.map((v) => v.vcpus)),
       };
-      if (!c.hosts.some((h) => fitsEmptyHost(demand, h, over)))
+      if (!hosts.some((h) => fitsEmptyHost(demand, h, over)))
         problems.push({
           path: `constraints[${i}]`,
           message: `affinity group needs ${demand.vcpus} vCPUs and ${demand.memoryMiB} MiB together, more than any one host offers`,
@@ -87,9 +143,10 @@ export function semanticProblems(c: Cluster): Problem[] {
   return problems;
 }
 
-function duplicateCheck(items: readonly { id: string }[], field: string, problems: Problem[]): Set<string> {
+function duplicateCheck(items: readonly ({ id: string } | undefined)[], field: string, problems: Problem[]): Set<string> {
   const ids = new Set<string>();
   items.forEach((item, i) => {
+    if (item === undefined) return;
     if (ids.has(item.id)) problems.push({ path: `${field}[${i}].id`, message: `duplicate id "${item.id}"` });
     ids.add(item.id);
   });

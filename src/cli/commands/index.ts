@@ -1,0 +1,13 @@
+import type { Command } from "commander";
+import { registerValidate } from "./validate.js";
+import { registerSchema } from "./schema.js";
+import { registerGenerate } from "./generate.js";
+import { registerDemo } from "./demo.js";
+
+/** registerCommands adds every subcommand; keep one line per command file. */
+export function registerCommands(program: Command): void {
+  registerValidate(program);
+  registerSchema(program);
+  registerGenerate(program);
+  registerDemo(program);
+}

@@ -1,0 +1,88 @@
+import type { Cluster } from "./cluster.js";
+import { cpuDemandVcpus, type WorkloadKind } from "./workload.js";
+import { vcpuCapacity } from "./validate.js";
+
+/** ResourceTotal compares what the VMs ask for with what the hosts offer. */
+export interface ResourceTotal {
+  resource: "vcpus" | "memoryMiB" | "networkMbps" | "cpuDemand";
+  demand: number;
+  capacity: number;
+}
+
+/** ClusterSummary is the at-a-glance view `vmplace validate` prints. */
+export interface ClusterSummary {
+  hosts: number;
+  vms: number;
+  placedVms: number;
+  constraints: number;
+  workloads: Record<WorkloadKind, number>;
+  schedulers: Record<string, number>;
+  totals: ResourceTotal[];
+}
+
+/** summarizeCluster totals demand against capacity per resource. */
+export function summarizeCluster(c: Cluster): ClusterSummary {
+  const workloads: Record<WorkloadKind, number> = { io: 0, cpu: 0, mixed: 0, trace: 0, idle: 0 };
+  const schedulers: Record<string, number> = {};
+  let vcpus = 0;
+  let mem = 0;
+  let net = 0;
+  let cpu = 0;
+  for (const vm of c.vms) {
+    workloads[vm.workload.kind] += 1;
+    vcpus += vm.vcpus;
+    mem += vm.memoryMiB;
+    net += vm.networkMbps ?? 0;
+    cpu += cpuDemandVcpus(vm.workload, vm.vcpus);
+  }
+  let vcpuCap = 0;
+  let memCap = 0;
+  let netCap = 0;
+  let cores = 0;
+  for (const h of c.hosts) {
+    schedulers[h.scheduler.kind] = (schedulers[h.scheduler.kind] ?? 0) + 1;
+    vcpuCap += vcpuCapacity(h, c.policy.cpuOvercommit);
+    memCap += h.memoryMiB;
+    netCap += h.networkMbps ?? 0;
+    cores += h.cores;
+  }
+  const totals: ResourceTotal[] = [
+    { resource: "vcpus", demand: vcpus, capacity: vcpuCap },
+    { resource: "cpuDemand", demand: round(cpu), capacity: cores },
+    { resource: "memoryMiB", demand: mem, capacity: memCap },
+  ];
+  if (net > 0 || netCap > 0) totals.push({ resource: "networkMbps", demand: net, capacity: netCap });
+  return {
+    hosts: c.hosts.length,
+    vms: c.vms.length,
+    placedVms: c.vms.filter((v) => v.host !== undefined).length,
+    constraints: c.constraints.length,
+    workloads,
+    schedulers,
+    totals,
+  };
+}
+
+/** renderSummary formats a summary for a terminal. */
+export function renderSummary(s: ClusterSummary): string {
+  const lines = [
+    `hosts ${s.hosts} (${Object.entries(s.schedulers).map(([k, n]) => `${k} ${n}`).join(", ")})`,
+    `vms ${s.vms} (${Object.entries(s.workloads).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(", ")}); ${s.placedVms} with a current host`,
+    `constraints ${s.constraints}`,
+  ];
+  const label: Record<ResourceTotal["resource"], string> = {
+    vcpus: "vCPUs (vs cores x overcommit)",
+    cpuDemand: "mean CPU demand (vs cores)",
+    memoryMiB: "memory MiB",
+    networkMbps: "network Mbps",
+  };
+  for (const t of s.totals) {
+    const pct = t.capacity > 0 ? ((100 * t.demand) / t.capacity).toFixed(1) : "-";
+    lines.push(`${label[t.resource].padEnd(32)} ${String(t.demand).padStart(10)} / ${String(t.capacity).padEnd(10)} ${pct}%`);
+  }
+  return lines.join("\n");
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}

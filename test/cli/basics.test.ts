@@ -1,0 +1,71 @@
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { runCli } from "../helpers/cli.js";
+
+describe("vmplace validate", () => {
+  test.each(["data/sample-cluster.json", "data/generated-medium.json", "data/generated-large.json"])(
+    "%s is valid (exit 0) and summarised",
+    (file) => {
+      const r = runCli(["validate", file]);
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/valid\nhosts \d+/);
+      expect(r.stdout).toMatch(/memory MiB/);
+    },
+  );
+
+  test("a file with five mistakes prints all five with their paths and exits 2", () => {
+    const r = runCli(["validate", "test/fixtures/five-mistakes.json"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/5 problem\(s\)/);
+    for (const path of ["constraints[0].vms[1]", "hosts[1].id", "vms[0].workload.dutyCycle", "vms[1]:", "vms[2].host"])
+      expect(r.stderr).toContain(path);
+    expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/);
+  });
+
+  test.each([
+    [["validate", "no/such/file.json"], /no such file/],
+    [["validate", "package-lock.json", "--json"], /problem|valid/],
+    [["validate", ".gitignore"], /not valid JSON/],
+    [["generate", "--hosts", "0", "--vms", "1"], /--hosts must be a whole number between 1/],
+    [["generate", "--hosts", "2", "--vms", "1", "--mix", "gpu=1"], /--mix: unknown workload kind/],
+    [["frobnicate"], /unknown command/],
+  ])("bad input %j gets one clear message and exit 2", (args, message) => {
+    const r = runCli(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr + r.stdout).toMatch(message);
+    expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/);
+  });
+
+  test("--help and --version work on every command", () => {
+    for (const cmd of [[], ["validate"], ["schema"], ["generate"]]) {
+      const r = runCli([...cmd, "--help"]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/Usage: vmplace/);
+    }
+    expect(runCli(["--version"]).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
+
+describe("vmplace generate and schema", () => {
+  test("generate with the same seed twice writes identical bytes", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vmplace-gen-"));
+    const args = ["generate", "--hosts", "30", "--vms", "200", "--seed", "9", "--placed"];
+    expect(runCli([...args, "--out", join(dir, "a.json")]).code).toBe(0);
+    expect(runCli([...args, "--out", join(dir, "b.json")]).code).toBe(0);
+    expect(readFileSync(join(dir, "a.json"), "utf8")).toBe(readFileSync(join(dir, "b.json"), "utf8"));
+    expect(readdirSync(dir).sort()).toEqual(["a.json", "b.json"]);
+    expect(runCli(["validate", join(dir, "a.json")]).code).toBe(0);
+  });
+
+  test("schema prints a JSON Schema describing the cluster document", () => {
+    const r = runCli(["schema"]);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout) as { $schema: string; required: string[]; properties: Record<string, unknown> };
+    expect(s.$schema).toMatch(/json-schema\.org/);
+    expect(s.required).toContain("hosts");
+    expect(Object.keys(s.properties)).toEqual(expect.arrayContaining(["hosts", "vms", "constraints", "policy"]));
+  });
+});

@@ -1,0 +1,11 @@
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+
+export const CLI = "dist/src/cli/main.js";
+
+/** runCli runs the compiled `vmplace` (npm test builds dist/ before vitest starts). */
+export function runCli(args: string[], input?: string): { code: number; stdout: string; stderr: string } {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` (npm test does it first)`);
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", input, timeout: 120_000 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
