@@ -1,0 +1,103 @@
+import { EventQueue, NO_EVENT, type EventFn, type EventId } from "./event-queue.js";
+
+export { NO_EVENT, type EventFn, type EventId } from "./event-queue.js";
+
+/** RunOptions bounds a run; without untilUs it runs until no event is left. */
+export interface RunOptions {
+  /** Process events strictly before untilUs, then leave the clock at untilUs (SimPy's `until`). */
+  untilUs?: number;
+  /** Safety valve against a policy that schedules events forever at one instant. */
+  maxEvents?: number;
+}
+
+/**
+ * Simulator is the discrete-event kernel: an integer-microsecond clock plus an event queue. It
+ * knows nothing of hosts, schedulers or workloads (SimPy's Environment). The clock moves only in
+ * step(), so a handler always sees now() equal to its event's time.
+ *
+ * Times must be integers: fractional microseconds would make event order depend on float
+ * rounding, and determinism across refactors is worth more than sub-microsecond precision.
+ */
+export class Simulator {
+  private readonly queue = new EventQueue();
+  private clockUs = 0;
+  private processed = 0;
+  private stopped = false;
+
+  /** now is the current simulated time in microseconds. */
+  now(): number {
+    return this.clockUs;
+  }
+
+  /** eventsProcessed counts handlers run so far (cancelled events are not counted). */
+  get eventsProcessed(): number {
+    return this.processed;
+  }
+
+  /** pending is the number of events in the queue. */
+  get pending(): number {
+    return this.queue.size;
+  }
+
+  /** schedule runs fn(arg) delayUs from now; lower priority numbers run first at equal times. */
+  schedule(delayUs: number, priority: number, fn: EventFn, arg = 0): EventId {
+    return this.scheduleAt(this.clockUs + delayUs, priority, fn, arg);
+  }
+
+  /** scheduleAt runs fn(arg) at absolute time atUs (>= now). */
+  scheduleAt(atUs: number, priority: number, fn: EventFn, arg = 0): EventId {
+    if (!Number.isInteger(atUs)) throw new RangeError(`simulator: event time ${atUs} us is not an integer`);
+    if (atUs < this.clockUs)
+      throw new RangeError(`simulator: event time ${atUs} us is in the past (now ${this.clockUs} us)`);
+    return this.queue.push(atUs, priority, fn, arg);
+  }
+
+  /** cancel drops a pending event; cancelling one that ran or was cancelled returns false. */
+  cancel(id: EventId): boolean {
+    return id !== NO_EVENT && this.queue.cancel(id);
+  }
+
+  /** isPending says whether the event is still to run. */
+  isPending(id: EventId): boolean {
+    return this.queue.isPending(id);
+  }
+
+  /** nextTimeUs is the time of the next event, or Infinity. */
+  nextTimeUs(): number {
+    return this.queue.topTimeUs();
+  }
+
+  /** step runs the earliest event; false when there was none. */
+  step(): boolean {
+    const q = this.queue;
+    if (q.size === 0) return false;
+    this.clockUs = q.topTimeUs();
+    const fn = q.topFn();
+    const arg = q.topArg();
+    q.removeTop(); // before running, so the handler may schedule or cancel freely
+    this.processed++;
+    fn(arg);
+    return true;
+  }
+
+  /** stop makes the current run() return after the running handler. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** run processes events in order until untilUs, the queue empties, stop() or maxEvents. */
+  run(options: RunOptions = {}): void {
+    const untilUs = options.untilUs ?? Infinity;
+    if (untilUs < this.clockUs) throw new RangeError(`simulator: run until ${untilUs} us is in the past`);
+    const maxEvents = options.maxEvents ?? Infinity;
+    const q = this.queue;
+    const start = this.processed;
+    this.stopped = false;
+    while (q.size > 0 && q.topTimeUs() < untilUs && !this.stopped) {
+      if (this.processed - start >= maxEvents)
+        throw new Error(`simulator: more than ${maxEvents} events before ${untilUs} us (runaway policy?)`);
+      this.step();
+    }
+    if (untilUs !== Infinity && !this.stopped) this.clockUs = untilUs;
+  }
+}
