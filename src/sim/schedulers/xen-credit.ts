@@ -1,0 +1,327 @@
+import type { XenCreditParams } from "../../model/scheduler.js";
+import type { CpuScheduler, SchedContext } from "../cpu-scheduler.js";
+import {
+  creditTiming,
+  MIN_TIMER_US,
+  PRI_BOOST,
+  PRI_IDLE,
+  PRI_OVER,
+  PRI_UNDER,
+  type CreditTiming,
+} from "./xen-credit/constants.js";
+import { bookForHost, type CreditBook } from "./xen-credit/credit-book.js";
+import { CreditMeter } from "./xen-credit/credit-meter.js";
+import { DeadlineTimers } from "./xen-credit/deadline-timers.js";
+import { RunQueues } from "./xen-credit/run-queues.js";
+import { TickGrid } from "./xen-credit/tick-grid.js";
+
+/** createXenCredit builds the Xen credit1 policy for one host (shared/reference/sim-fidelity.md 1). */
+export function createXenCredit(params: XenCreditParams, nCpus: number): CpuScheduler {
+  return new XenCredit(params, nCpus);
+}
+
+/**
+ * XenCredit is credit1 as in xen/common/sched/credit.c (Xen >= 4.7 by default, older behaviour by
+ * switch). Work that Xen defers to a scheduling softirq (a tickled pCPU rescheduling, a kicked or
+ * parked vCPU leaving) runs synchronously here: the IPI latency is not modelled.
+ *
+ * Not modelled: affinity, SMT/socket topology (one flat socket of pCPUs), yield, tasklets.
+ */
+class XenCredit implements CpuScheduler {
+  readonly kind = "xen-credit" as const;
+  private readonly timing: CreditTiming;
+  private readonly exact: boolean;
+  private ctx!: SchedContext;
+  private book!: CreditBook;
+  private rq!: RunQueues;
+  private meter!: CreditMeter;
+
+  // Per vCPU.
+  /** The pCPU whose run queue the vCPU belongs to (sched_unit_master). */
+  private home!: Int32Array;
+  /** When the vCPU was last put on a pCPU: the rate limit measures from here. */
+  private runStartUs!: Float64Array;
+  /** Last time a schedule decision saw it on a pCPU: the cache-hot window measures from here. */
+  private lastSchedUs!: Float64Array;
+  /** Being moved off its pCPU (the _VPF_migrating pause flag): not runnable meanwhile. */
+  private leaving!: Uint8Array;
+
+  // Per pCPU.
+  private readonly curr: Int32Array;
+  private idleCount: number;
+  private readonly busySinceUs: Float64Array;
+  /** Slice end or rate-limit expiry. */
+  private slices!: DeadlineTimers;
+  /** A waker asked this pCPU to preempt its vCPU; counted when the switch really happens. */
+  private readonly preemptPending: Uint8Array;
+  private readonly sortSeen: Int32Array;
+  private ticker!: TickGrid;
+
+  private sortEpoch = 0;
+  private lastTickled: number;
+  private balanceBias = 0;
+
+  constructor(
+    private readonly params: XenCreditParams,
+    private readonly nCpus: number,
+  ) {
+    this.timing = creditTiming(params);
+    this.exact = params.accounting === "exact";
+    this.curr = new Int32Array(nCpus).fill(-1);
+    this.idleCount = nCpus;
+    this.busySinceUs = new Float64Array(nCpus);
+    this.preemptPending = new Uint8Array(nCpus);
+    this.sortSeen = new Int32Array(nCpus);
+    this.lastTickled = nCpus - 1;
+  }
+
+  start(ctx: SchedContext): void {
+    if (ctx.nCpus !== this.nCpus) throw new Error(`xen-credit: built for ${this.nCpus} pCPUs, host has ${ctx.nCpus}`);
+    this.ctx = ctx;
+    const n = ctx.vcpus.length;
+    this.book = bookForHost(ctx.vcpus, this.nCpus, this.timing.creditsPerTslice, this.params);
+    this.meter = new CreditMeter(n, this.book.credit);
+    this.rq = new RunQueues(n, this.nCpus, this.book.pri);
+    // Initial placement spreads vCPUs round robin, as csched_res_pick over idle pCPUs would.
+    this.home = Int32Array.from({ length: n }, (_, v) => v % this.nCpus);
+    this.runStartUs = new Float64Array(n);
+    this.lastSchedUs = new Float64Array(n).fill(-Infinity);
+    this.leaving = new Uint8Array(n);
+    this.ticker = new TickGrid(ctx, this.nCpus, this.timing.tickUs, (p) => this.onTick(p));
+    this.slices = new DeadlineTimers(ctx, this.nCpus, (p) => this.onSliceEnd(p));
+    ctx.at(this.timing.tsliceUs, this.acctFn);
+  }
+
+  wake(v: number): void {
+    if (this.curr[this.home[v]] === v || this.rq.queuedOn[v] >= 0) return;
+    // A parked vCPU is paused: its wake-up happens when accounting unparks it.
+    if (this.book.parked[v]) return;
+    this.wakeUp(v, true);
+  }
+
+  block(v: number, p: number): void {
+    if (this.curr[p] !== v) throw new Error(`xen-credit: block of vCPU ${v} that is not running on pCPU ${p}`);
+    this.schedule(p);
+  }
+
+  /**
+   * wakeUp is csched_unit_wake: BOOST an UNDER vCPU (never an OVER, parked or, since 4.7,
+   * migrating one), queue it on its pCPU and tickle.
+   */
+  private wakeUp(v: number, mayBoost: boolean): void {
+    const book = this.book;
+    if (mayBoost && book.pri[v] === PRI_UNDER && !book.parked[v]) {
+      book.pri[v] = PRI_BOOST;
+      this.ctx.count("boost", v);
+    }
+    const p = this.home[v];
+    this.rq.insert(v, p);
+    this.tickle(v, p);
+  }
+
+  /**
+   * tickle is __runq_tickle: an idle home pCPU runs the waker; otherwise one idle pCPU (round
+   * robin) is woken to steal it; only when no pCPU idles does a strictly higher-priority waker
+   * preempt the running vCPU. Equal priorities (BOOST vs BOOST) never preempt.
+   */
+  private tickle(v: number, p: number): void {
+    const cur = this.curr[p];
+    if (cur < 0) {
+      this.schedule(p);
+    } else if (this.idleCount > 0) {
+      this.lastTickled = this.nextIdle(this.lastTickled);
+      this.schedule(this.lastTickled);
+    } else if (this.book.pri[v] > this.book.pri[cur]) {
+      if (this.params.boostOnMigrate) {
+        // Before 4.7 the preempted vCPU was "kicked away" through a migration even when it could
+        // only land back here (pinned), and that migration's wake boosted it. Being paused, it
+        // leaves at once, rate limit or not.
+        this.ctx.count("preemption", cur);
+        this.moveAway(p, cur, p);
+      } else {
+        this.preemptPending[p] = 1;
+        this.schedule(p);
+      }
+    }
+  }
+
+  /** nextIdle returns the first idle pCPU after `after`, cyclically (cpumask_cycle). */
+  private nextIdle(after: number): number {
+    for (let k = 1; k <= this.nCpus; k++) {
+      const q = (after + k) % this.nCpus;
+      if (this.curr[q] < 0) return q;
+    }
+    throw new Error("xen-credit: no idle pCPU although idleCount > 0");
+  }
+
+  private runnable(v: number): boolean {
+    return this.ctx.hasWork(v) && !this.book.parked[v] && !this.leaving[v];
+  }
+
+  /**
+   * schedule is csched_schedule on pCPU p: charge the running vCPU, honour the rate limit, else
+   * requeue it and run the best of the local head and what can be stolen.
+   */
+  private schedule(p: number): void {
+    const now = this.ctx.now();
+    const cur = this.curr[p];
+    let curRunnable = false;
+    if (cur >= 0) {
+      this.burn(cur, now);
+      this.lastSchedUs[cur] = now;
+      curRunnable = this.runnable(cur);
+      if (curRunnable && this.rateLimited(p, cur, now)) return;
+      if (curRunnable) this.rq.insert(cur, p);
+    }
+    const next = this.pickNext(p, now);
+    if (next !== cur) {
+      if (curRunnable && this.preemptPending[p]) this.ctx.count("preemption", cur);
+      this.ctx.dispatch(p, next < 0 ? null : next);
+      this.curr[p] = next;
+      if (next >= 0) {
+        this.home[next] = p;
+        this.runStartUs[next] = now;
+        this.meter.start(next, now);
+      }
+    }
+    this.preemptPending[p] = 0;
+    this.afterSwitch(p, cur, next, now);
+  }
+
+  /** afterSwitch keeps the idle count, the slice timer and the ticker in step with p's state. */
+  private afterSwitch(p: number, cur: number, next: number, now: number): void {
+    if (next < 0) {
+      if (cur >= 0) this.idleCount++;
+      // The ticker stops lazily: its pending event finds p idle.
+      this.slices.disarm(p);
+      return;
+    }
+    this.slices.arm(p, now + this.timing.tsliceUs);
+    if (cur < 0) {
+      this.idleCount--;
+      this.busySinceUs[p] = now;
+      this.ticker.start(p, now);
+    }
+  }
+
+  /**
+   * rateLimited: a runnable vCPU that has run less than ratelimitUs keeps the pCPU for the rest
+   * of it (at least MIN_TIMER_US more), even against a BOOST waker.
+   */
+  private rateLimited(p: number, cur: number, now: number): boolean {
+    const limitUs = this.timing.ratelimitUs;
+    if (limitUs === 0) return false;
+    const ranUs = now - this.runStartUs[cur];
+    if (ranUs >= limitUs) return false;
+    this.slices.arm(p, now + Math.max(limitUs - ranUs, MIN_TIMER_US));
+    return true;
+  }
+
+  /** pickNext takes the local head unless it is OVER or missing, in which case it tries to steal. */
+  private pickNext(p: number, now: number): number {
+    const rq = this.rq;
+    const head = rq.head(p);
+    if (head >= 0 && this.book.pri[head] > PRI_OVER) {
+      rq.remove(head);
+      return head;
+    }
+    const stolen = this.steal(p, head >= 0 ? this.book.pri[head] : PRI_IDLE, now);
+    if (stolen >= 0) return stolen;
+    if (head >= 0) rq.remove(head);
+    return head;
+  }
+
+  /**
+   * steal is csched_load_balance: scan busy peers from a rotating bias and take the first queued
+   * vCPU of strictly higher priority than ours that is not cache-hot. Idle peers are skipped:
+   * they will run their own queue.
+   */
+  private steal(p: number, minPri: number, now: number): number {
+    const rq = this.rq;
+    // Cache-hot: scheduled within the last migrationDelayUs (never, when the delay is 0).
+    const hotAfterUs = now - this.params.migrationDelayUs;
+    for (let k = 1; k <= this.nCpus; k++) {
+      const q = (this.balanceBias + k) % this.nCpus;
+      if (q === p || this.curr[q] < 0 || rq.length[q] === 0) continue;
+      const u = rq.takeFirstAbove(q, minPri, this.lastSchedUs, hotAfterUs);
+      if (u >= 0) {
+        this.balanceBias = q;
+        return u;
+      }
+    }
+    return -1;
+  }
+
+  private burn(v: number, now: number): void {
+    if (this.exact) this.meter.burn(v, now);
+  }
+
+  // ---- Timers ----
+
+  private onSliceEnd(p: number): void {
+    if (this.curr[p] >= 0) this.schedule(p);
+  }
+
+  /** onTick is csched_tick: account the running vCPU, re-sort after accounting, re-arm. */
+  private onTick(p: number): boolean {
+    const cur = this.curr[p];
+    if (cur < 0) return false;
+    const now = this.ctx.now();
+    // Xen would have armed this ticker one period later had p left idle at this very instant.
+    if (this.busySinceUs[p] !== now) this.accountRunning(p, cur, now);
+    if (this.sortSeen[p] !== this.sortEpoch) {
+      this.sortSeen[p] = this.sortEpoch;
+      this.rq.sort(p);
+    }
+    return true;
+  }
+
+  /**
+   * accountRunning is csched_unit_acct: the only place BOOST ends. It debits (exactly, or a flat
+   * tick's worth under sampling), re-activates an inactive vCPU, or else moves it to an idle pCPU
+   * when others wait behind it here.
+   */
+  private accountRunning(p: number, cur: number, now: number): void {
+    const book = this.book;
+    if (book.pri[cur] === PRI_BOOST) book.pri[cur] = PRI_UNDER;
+    if (this.exact) this.meter.burn(cur, now);
+    else book.credit[cur] -= this.timing.creditsPerTick;
+    if (!book.active[cur]) book.activate(cur);
+    else if (this.rq.length[p] > 0 && this.idleCount > 0) this.moveAway(p, cur, this.nextIdle(p));
+  }
+
+  /**
+   * moveAway is vcpu_migrate on a running vCPU: it leaves p (no rate limit: it is paused) and
+   * wakes on `to` as a migration, which is boosted only with the pre-4.7 boostOnMigrate bug.
+   */
+  private moveAway(p: number, cur: number, to: number): void {
+    this.leaving[cur] = 1;
+    this.schedule(p);
+    this.leaving[cur] = 0;
+    this.home[cur] = to;
+    this.wakeUp(cur, this.params.boostOnMigrate);
+  }
+
+  private readonly acctFn = (): void => {
+    const book = this.book;
+    book.account();
+    this.sortEpoch++;
+    for (let i = 0; i < book.parkedNowCount; i++) this.park(book.parkedNow[i]);
+    for (let i = 0; i < book.unparkedNowCount; i++) this.unpark(book.unparkedNow[i]);
+    this.ctx.at(this.ctx.now() + this.timing.tsliceUs, this.acctFn);
+  };
+
+  /** park pauses a capped vCPU over its limit: off its pCPU or out of its queue at once. */
+  private park(v: number): void {
+    this.ctx.count("throttle", v);
+    const p = this.home[v];
+    if (this.curr[p] === v) this.schedule(p);
+    else if (this.rq.queuedOn[v] >= 0) this.rq.remove(v);
+  }
+
+  /** unpark resumes a vCPU that has work; Xen clears PARKED only after the wake, so no BOOST. */
+  private unpark(v: number): void {
+    if (this.curr[this.home[v]] === v || this.rq.queuedOn[v] >= 0) return;
+    if (this.ctx.hasWork(v)) this.wakeUp(v, false);
+  }
+}
