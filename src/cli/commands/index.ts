@@ -3,6 +3,7 @@ import { registerValidate } from "./validate.js";
 import { registerSchema } from "./schema.js";
 import { registerGenerate } from "./generate.js";
 import { registerDemo } from "./demo.js";
+import { registerImport } from "./import.js";
 
 /** registerCommands adds every subcommand; keep one line per command file. */
 export function registerCommands(program: Command): void {
@@ -10,4 +11,5 @@ export function registerCommands(program: Command): void {
   registerSchema(program);
   registerGenerate(program);
   registerDemo(program);
+  registerImport(program);
 }

@@ -1,0 +1,99 @@
+import { Option, type Command } from "commander";
+import { InputError } from "../../io/load.js";
+import { writeFileAtomic } from "../../io/write.js";
+import { listInputs, readText } from "../../io/import/files.js";
+import { IMPORT_FORMATS, ImportOptionsSchema, WORKLOAD_CLASSES, isHostFormat, type ImportOptions } from "../../io/import/options.js";
+import { runImport } from "../../io/import/run-import.js";
+import { renderSummary } from "../../io/import/summary.js";
+import type { Problem } from "../../model/problems.js";
+import { NO_PROGRESS, progress } from "../progress.js";
+
+interface ImportFlags {
+  format: string;
+  hosts?: string;
+  limit?: string;
+  window?: string;
+  seed?: string;
+  vcpus?: string;
+  memoryMib?: string;
+  class?: string;
+  skipBad?: boolean;
+  out: string;
+}
+
+/** Progress is shown from this much input on: small imports finish before a bar would help. */
+const PROGRESS_MIN_FILES = 100;
+const PROGRESS_MIN_BYTES = 20 * 1024 * 1024;
+/** At most this many problems are printed; the count says how many there were. */
+const MAX_SHOWN_PROBLEMS = 25;
+
+/** FLAG names each option's field as the user typed it, for error messages. */
+const FLAG: Record<string, string> = {
+  limit: "--limit",
+  window: "--window",
+  seed: "--seed",
+  vcpus: "--vcpus",
+  memoryMiB: "--memory-mib",
+  workloadClass: "--class",
+  format: "--format",
+};
+
+/** registerImport adds `vmplace import`: real inventories and traces into a cluster document. */
+export function registerImport(program: Command): void {
+  program
+    .command("import")
+    .description("import VM traces (PlanetLab, Bitbrains, Azure vmtable) or host inventories into a cluster document")
+    .argument("<paths...>", "input files or folders (a folder gives its files of the format, sorted by name)")
+    .addOption(new Option("--format <format>", "input format").choices(IMPORT_FORMATS).makeOptionMandatory())
+    .requiredOption("--out <file>", "cluster document to write (only when the whole import succeeds)")
+    .option("--hosts <file>", "hosts CSV or Alibaba node list giving the cluster's hosts (default: generated hosts)")
+    .option("--limit <n>", "import at most n VMs (or hosts), in input order")
+    .option("--window <start:end>", "keep samples with index in [start, end) (Azure: VMs alive then)")
+    .option("--seed <n>", "seed of the PlanetLab size mix", "1")
+    .option("--vcpus <n>", "PlanetLab: vCPUs of every VM (default: seeded mix)")
+    .option("--memory-mib <n>", "PlanetLab: memory of every VM in MiB (default: seeded mix)")
+    .addOption(new Option("--class <class>", "trace workload class (auto: from the series)").choices(WORKLOAD_CLASSES))
+    .option("--skip-bad", "report malformed rows and skip them instead of failing")
+    .action((paths: string[], f: ImportFlags) => importAction(paths, f));
+}
+
+function importAction(paths: string[], f: ImportFlags): void {
+  const options = parseOptions(f);
+  if (f.hosts !== undefined && isHostFormat(options.format))
+    throw new InputError(`--hosts combines only with VM formats; --format ${options.format} already reads hosts`);
+  const inputs = listInputs(paths, options.format);
+  const big = inputs.files.length >= PROGRESS_MIN_FILES || inputs.totalBytes >= PROGRESS_MIN_BYTES;
+  const bar = big ? progress(`importing ${options.format}`) : NO_PROGRESS;
+  const hosts = f.hosts === undefined ? undefined : { path: f.hosts, read: () => readText(f.hosts as string) };
+  const outcome = runImport({ options, inputs: inputs.files, hosts, progress: (x) => bar.update(x) });
+  bar.done();
+  for (const line of renderSummary(outcome.summary)) process.stderr.write(`import: ${line}\n`);
+  if (!outcome.ok) {
+    const hint = options.skipBad ? "" : " (--skip-bad skips malformed rows)";
+    throw new InputError(`import failed with ${outcome.problems.length} problem(s), nothing written${hint}`, shown(outcome.problems));
+  }
+  writeFileAtomic(f.out, outcome.json);
+  process.stderr.write(`import: wrote ${f.out}\n`);
+}
+
+function parseOptions(f: ImportFlags): ImportOptions {
+  const r = ImportOptionsSchema.safeParse({
+    format: f.format,
+    limit: f.limit,
+    window: f.window,
+    seed: f.seed,
+    vcpus: f.vcpus,
+    memoryMiB: f.memoryMib,
+    workloadClass: f.class,
+    skipBad: f.skipBad ?? false,
+  });
+  if (r.success) return r.data;
+  const problems = r.error.issues.map((i) => ({ path: FLAG[String(i.path[0])] ?? String(i.path[0] ?? ""), message: i.message }));
+  throw new InputError(`invalid option(s)`, problems);
+}
+
+function shown(problems: readonly Problem[]): Problem[] {
+  if (problems.length <= MAX_SHOWN_PROBLEMS) return [...problems];
+  const more = { path: "...", message: `and ${problems.length - MAX_SHOWN_PROBLEMS} more` };
+  return [...problems.slice(0, MAX_SHOWN_PROBLEMS), more];
+}
