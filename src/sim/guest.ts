@@ -1,0 +1,112 @@
+/**
+ * GuestWork is the guest kernel's view of the work on each vCPU, reduced to what decides how much
+ * CPU a vCPU needs next: a FIFO of IO requests and at most one CPU burst.
+ *
+ * Guest scheduling choice (the `mixed` and `trace`+io workloads): a queued IO request runs before
+ * the rest of the current CPU burst, because a guest kernel favours the task an interrupt just
+ * woke (it has slept, so it has little vruntime). The burst resumes where it stopped once the
+ * request queue is empty. The vCPU as a whole still needs a pCPU from the hypervisor for either.
+ */
+export class GuestWork {
+  private readonly fifos: ArrivalFifo[];
+  private readonly serviceUs: Float64Array;
+  private readonly headRequestUs: Float64Array; // remaining work of the head request
+  // Remaining work of the burst, -1 = none. A burst can sit at 0 remaining behind a request that
+  // arrived in the very microsecond it would have finished; it still has to complete.
+  private readonly burstUs: Float64Array;
+
+  constructor(serviceUsPerVcpu: readonly number[]) {
+    const n = serviceUsPerVcpu.length;
+    this.fifos = Array.from({ length: n }, () => new ArrivalFifo());
+    this.serviceUs = Float64Array.from(serviceUsPerVcpu, (s) => Math.max(1, Math.round(s)));
+    this.headRequestUs = new Float64Array(n);
+    this.burstUs = new Float64Array(n).fill(-1);
+  }
+
+  /** hasWork is the guest's "runnable": anything queued on this vCPU. */
+  hasWork(v: number): boolean {
+    return this.fifos[v].length > 0 || this.burstUs[v] >= 0;
+  }
+
+  /** queuedRequests counts requests waiting or in service on v. */
+  queuedRequests(v: number): number {
+    return this.fifos[v].length;
+  }
+
+  /** hasBurst says whether a CPU burst is in progress on v (possibly paused behind requests). */
+  hasBurst(v: number): boolean {
+    return this.burstUs[v] >= 0;
+  }
+
+  /** headRemainingUs is the CPU the current item still needs (0 without work). */
+  headRemainingUs(v: number): number {
+    return this.fifos[v].length > 0 ? this.headRequestUs[v] : Math.max(0, this.burstUs[v]);
+  }
+
+  /** consume charges CPU time to the current item; it never finishes it (completeHead does). */
+  consume(v: number, us: number): void {
+    const left = this.headRemainingUs(v) - us;
+    if (left < 0 || !this.hasWork(v)) throw new Error(`guest: vCPU ${v} ran past the end of its work item`);
+    if (this.fifos[v].length > 0) this.headRequestUs[v] = left;
+    else this.burstUs[v] = left;
+  }
+
+  /** addRequest queues a request; true when it became the item in progress (the head changed). */
+  addRequest(v: number, arrivalUs: number): boolean {
+    const fifo = this.fifos[v];
+    fifo.push(arrivalUs);
+    if (fifo.length > 1) return false;
+    this.headRequestUs[v] = this.serviceUs[v];
+    return true;
+  }
+
+  /** addBurst starts a CPU burst; true when it became the item in progress. */
+  addBurst(v: number, us: number): boolean {
+    if (this.burstUs[v] >= 0) throw new Error(`guest: vCPU ${v} got a burst while one is in progress`);
+    if (!(us >= 1 && Number.isInteger(us))) throw new RangeError(`guest: burst of ${us} us`);
+    this.burstUs[v] = us;
+    return this.fifos[v].length === 0;
+  }
+
+  /**
+   * completeHead finishes the current item (its remaining work must be 0) and returns the
+   * request's arrival time, or -1 when it was the CPU burst.
+   */
+  completeHead(v: number): number {
+    if (this.headRemainingUs(v) !== 0) throw new Error(`guest: vCPU ${v} completed unfinished work`);
+    const fifo = this.fifos[v];
+    if (fifo.length === 0) {
+      this.burstUs[v] = -1;
+      return -1;
+    }
+    const arrivalUs = fifo.shift();
+    if (fifo.length > 0) this.headRequestUs[v] = this.serviceUs[v];
+    return arrivalUs;
+  }
+}
+
+/** ArrivalFifo is an amortised O(1) queue of numbers without per-item allocation. */
+class ArrivalFifo {
+  private items: number[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  push(x: number): void {
+    this.items.push(x);
+  }
+
+  shift(): number {
+    const x = this.items[this.head++];
+    if (this.head === this.items.length) {
+      this.items.length = 0;
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return x;
+  }
+}

@@ -1,0 +1,295 @@
+import type { Vm } from "../model/cluster.js";
+import { ioPartOf } from "../model/workload.js";
+import type { CpuScheduler, SchedContext, SchedCounter, TimerHandle, VcpuInfo } from "./cpu-scheduler.js";
+import { GuestWork } from "./guest.js";
+import type { HostObserver } from "./metrics.js";
+import type { Rng } from "./rng.js";
+import { NO_EVENT, type EventFn, type EventId, type Simulator } from "./simulator.js";
+
+// Event priorities at one microsecond: the warm-up boundary first (so everything at that instant
+// is measured), then workload events (arrivals, burst starts, work completions), then policy
+// timers, so a tick or slice end sees the work state of its own microsecond.
+export const PRIO_MEASURE = 0;
+export const PRIO_WORKLOAD = 1;
+export const PRIO_POLICY = 2;
+
+/** BurstSource is a vCPU's CPU-burst process (cpu, mixed and trace workloads). */
+export interface BurstSource {
+  /**
+   * onBurstDone: the burst on v just finished. Return the length of a burst to start at once
+   * without blocking (the vCPU keeps running), or 0 to sleep; then the source schedules its own
+   * wake-up and calls submitBurst.
+   */
+  onBurstDone(v: number): number;
+}
+
+const NO_BURSTS: BurstSource = {
+  onBurstDone(v) {
+    throw new Error(`host-sim: vCPU ${v} finished a burst but has no burst source`);
+  },
+};
+
+/**
+ * HostSim is one host's machinery: pCPUs, vCPUs and their work progress. It implements the
+ * SchedContext a policy drives, owns work-completion events, turns guest work changes into
+ * wake()/block() calls, and reports to an observer. It knows nothing of any policy's internals.
+ */
+export class HostSim implements SchedContext {
+  readonly nCpus: number;
+  readonly vcpus: readonly VcpuInfo[];
+  private readonly guest: GuestWork;
+  private readonly vmOf: Int32Array;
+  private readonly onCpuOf: Int32Array; // vCPU -> pCPU or -1
+  private readonly runningOn: Int32Array; // pCPU -> vCPU or -1
+  private readonly lastOn: Int32Array; // pCPU -> last vCPU that ran there, for context switches
+  private readonly occupiedFromUs: Float64Array;
+  private readonly progressFromUs: Float64Array; // -1 unless on a pCPU with work
+  private readonly completion: Float64Array; // EventId of the work completion, NO_EVENT if none
+  private readonly wokeAtUs: Float64Array; // -1 unless woken and not yet running its work
+  private readonly bursts: BurstSource[];
+  private scheduler: CpuScheduler | null = null;
+
+  constructor(
+    private readonly sim: Simulator,
+    nCpus: number,
+    vms: readonly Vm[],
+    private readonly observer: HostObserver,
+    private readonly policyRng: Rng,
+  ) {
+    this.nCpus = nCpus;
+    this.vcpus = vms.flatMap((vm, vmIndex) =>
+      Array.from({ length: vm.vcpus }, (_, vcpuInVm): VcpuInfo => ({ index: 0, vmIndex, vcpuInVm, vm })),
+    ).map((info, index) => ({ ...info, index }));
+    const n = this.vcpus.length;
+    this.guest = new GuestWork(this.vcpus.map((c) => ioPartOf(c.vm.workload)?.serviceUs ?? 1));
+    this.vmOf = Int32Array.from(this.vcpus, (c) => c.vmIndex);
+    this.onCpuOf = new Int32Array(n).fill(-1);
+    this.runningOn = new Int32Array(nCpus).fill(-1);
+    this.lastOn = new Int32Array(nCpus).fill(-1);
+    this.occupiedFromUs = new Float64Array(nCpus);
+    this.progressFromUs = new Float64Array(n).fill(-1);
+    this.completion = new Float64Array(n).fill(NO_EVENT);
+    this.wokeAtUs = new Float64Array(n).fill(-1);
+    this.bursts = new Array<BurstSource>(n).fill(NO_BURSTS);
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------------------
+
+  /** start hands the host to its policy; call at time 0, before running the simulator. */
+  start(scheduler: CpuScheduler): void {
+    if (this.scheduler) throw new Error("host-sim: started twice");
+    this.scheduler = scheduler;
+    scheduler.start(this);
+  }
+
+  /** measureFrom makes the observer forget everything before atUs (the end of warm-up). */
+  measureFrom(atUs: number): void {
+    this.sim.scheduleAt(atUs, PRIO_MEASURE, () => {
+      this.chargeAll();
+      this.observer.reset();
+    });
+  }
+
+  /** finish charges the CPU time of work still running; call once after the run. */
+  finish(): void {
+    this.chargeAll();
+  }
+
+  // ---- what workloads call ---------------------------------------------------------------------
+
+  /** scheduleWorkload runs a workload event at atUs, before policy timers of that microsecond. */
+  scheduleWorkload(atUs: number, fn: EventFn, arg = 0): EventId {
+    return this.sim.scheduleAt(atUs, PRIO_WORKLOAD, fn, arg);
+  }
+
+  /** setBurstSource registers the burst process of vCPU v. */
+  setBurstSource(v: number, source: BurstSource): void {
+    this.bursts[v] = source;
+  }
+
+  /** queuedRequests counts v's requests in the guest (waiting or in service). */
+  queuedRequests(v: number): number {
+    return this.guest.queuedRequests(v);
+  }
+
+  /** submitRequest: an IO request arrives now on v. */
+  submitRequest(v: number): void {
+    const hadWork = this.guest.hasWork(v);
+    this.chargeProgress(v);
+    const headChanged = this.guest.addRequest(v, this.sim.now());
+    this.afterSubmit(v, hadWork, headChanged);
+  }
+
+  /** submitBurst: a CPU burst of us microseconds starts now on v (it was sleeping). */
+  submitBurst(v: number, us: number): void {
+    const hadWork = this.guest.hasWork(v);
+    this.chargeProgress(v);
+    const headChanged = this.guest.addBurst(v, us);
+    this.afterSubmit(v, hadWork, headChanged);
+  }
+
+  // ---- SchedContext ----------------------------------------------------------------------------
+
+  now(): number {
+    return this.sim.now();
+  }
+
+  at(atUs: number, fn: () => void): TimerHandle {
+    return new PolicyTimer(this.sim, this.sim.scheduleAt(atUs, PRIO_POLICY, fn));
+  }
+
+  dispatch(p: number, v: number | null): void {
+    this.checkCpu(p);
+    const next = v ?? -1;
+    const prev = this.runningOn[p];
+    if (prev === next) return;
+    if (next >= 0 && this.onCpuOf[this.checkVcpu(next)] >= 0)
+      throw new Error(
+        `host-sim: vCPU ${next} dispatched on pCPU ${p} while running on pCPU ${this.onCpuOf[next]}`,
+      );
+    if (prev >= 0) this.takeOff(p, prev);
+    if (next >= 0) this.putOn(p, next);
+  }
+
+  running(p: number): number | null {
+    const v = this.runningOn[this.checkCpu(p)];
+    return v >= 0 ? v : null;
+  }
+
+  onCpu(v: number): number {
+    return this.onCpuOf[this.checkVcpu(v)];
+  }
+
+  hasWork(v: number): boolean {
+    return this.guest.hasWork(v);
+  }
+
+  count(counter: SchedCounter, v: number): void {
+    this.observer.counter(counter, this.vmOf[this.checkVcpu(v)]);
+  }
+
+  random(): number {
+    return this.policyRng.next();
+  }
+
+  // ---- machinery -------------------------------------------------------------------------------
+
+  private afterSubmit(v: number, hadWork: boolean, headChanged: boolean): void {
+    if (!hadWork) this.wake(v);
+    else if (headChanged && this.progressFromUs[v] >= 0) {
+      // The guest switched items under a running vCPU (an IO request preempting its burst).
+      this.sim.cancel(this.completion[v]);
+      this.scheduleCompletion(v);
+    }
+  }
+
+  /** wake: v had no work and now has some. A halt-polling vCPU continues on its pCPU at once. */
+  private wake(v: number): void {
+    this.wokeAtUs[v] = this.sim.now();
+    if (this.onCpuOf[v] >= 0) this.beginWork(v);
+    this.policy().wake(v);
+  }
+
+  private putOn(p: number, v: number): void {
+    this.runningOn[p] = v;
+    this.onCpuOf[v] = p;
+    this.occupiedFromUs[p] = this.sim.now();
+    if (this.lastOn[p] !== v) {
+      this.lastOn[p] = v;
+      this.observer.contextSwitch();
+    }
+    if (this.guest.hasWork(v)) this.beginWork(v);
+  }
+
+  private takeOff(p: number, v: number): void {
+    this.chargeProgress(v);
+    this.progressFromUs[v] = -1;
+    this.sim.cancel(this.completion[v]);
+    this.completion[v] = NO_EVENT;
+    this.observer.occupied(this.sim.now() - this.occupiedFromUs[p]);
+    this.onCpuOf[v] = -1;
+    this.runningOn[p] = -1;
+  }
+
+  /** beginWork: v is on a pCPU with work; progress starts and a pending wake is served. */
+  private beginWork(v: number): void {
+    const now = this.sim.now();
+    this.progressFromUs[v] = now;
+    this.scheduleCompletion(v);
+    if (this.wokeAtUs[v] >= 0) {
+      this.observer.wakeToRun(this.vmOf[v], now - this.wokeAtUs[v]);
+      this.wokeAtUs[v] = -1;
+    }
+  }
+
+  private scheduleCompletion(v: number): void {
+    const atUs = this.sim.now() + this.guest.headRemainingUs(v);
+    this.completion[v] = this.sim.scheduleAt(atUs, PRIO_WORKLOAD, this.onComplete, v);
+  }
+
+  /** onComplete: the item in progress on v is done; continue, or block when nothing is left. */
+  private readonly onComplete = (v: number): void => {
+    this.completion[v] = NO_EVENT;
+    this.chargeProgress(v);
+    const arrivalUs = this.guest.completeHead(v);
+    if (arrivalUs >= 0) this.observer.request(this.vmOf[v], this.sim.now() - arrivalUs);
+    else {
+      const nextUs = this.bursts[v].onBurstDone(v);
+      if (nextUs > 0) this.guest.addBurst(v, nextUs);
+    }
+    if (this.guest.hasWork(v)) this.scheduleCompletion(v);
+    else {
+      this.progressFromUs[v] = -1;
+      this.policy().block(v, this.onCpuOf[v]);
+    }
+  };
+
+  /** chargeProgress books v's progress up to now (work done, CPU time) without moving events. */
+  private chargeProgress(v: number): void {
+    const from = this.progressFromUs[v];
+    if (from < 0) return;
+    const now = this.sim.now();
+    if (now > from) {
+      this.guest.consume(v, now - from);
+      this.observer.ran(this.vmOf[v], now - from);
+      this.progressFromUs[v] = now;
+    }
+  }
+
+  private chargeAll(): void {
+    const now = this.sim.now();
+    for (let v = 0; v < this.vcpus.length; v++) this.chargeProgress(v);
+    for (let p = 0; p < this.nCpus; p++) {
+      if (this.runningOn[p] < 0) continue;
+      this.observer.occupied(now - this.occupiedFromUs[p]);
+      this.occupiedFromUs[p] = now;
+    }
+  }
+
+  private policy(): CpuScheduler {
+    if (!this.scheduler) throw new Error("host-sim: work arrived before start()");
+    return this.scheduler;
+  }
+
+  private checkCpu(p: number): number {
+    if (!(Number.isInteger(p) && p >= 0 && p < this.nCpus)) throw new RangeError(`host-sim: no pCPU ${p}`);
+    return p;
+  }
+
+  private checkVcpu(v: number): number {
+    if (!(Number.isInteger(v) && v >= 0 && v < this.vcpus.length)) throw new RangeError(`host-sim: no vCPU ${v}`);
+    return v;
+  }
+}
+
+/** PolicyTimer is a TimerHandle over a simulator event (one small object, no closure). */
+class PolicyTimer implements TimerHandle {
+  constructor(
+    private readonly sim: Simulator,
+    private readonly id: EventId,
+  ) {}
+
+  cancel(): void {
+    this.sim.cancel(this.id);
+  }
+}

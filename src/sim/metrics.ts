@@ -1,0 +1,135 @@
+import type { Vm } from "../model/cluster.js";
+import type { HostSimResult, VmSimResult } from "../model/scenario.js";
+import type { SchedCounter } from "./cpu-scheduler.js";
+import { LatencyHistogram } from "./histogram.js";
+
+/**
+ * HostObserver is the tap host-sim reports to. Measurement lives here, never in host-sim's control
+ * flow or in a policy, so a new metric does not touch scheduling code.
+ */
+export interface HostObserver {
+  /** request: one IO request of VM vm finished, latencyUs after it arrived. */
+  request(vm: number, latencyUs: number): void;
+  /** wakeToRun: a vCPU of VM vm that got work while blocked is now on a pCPU with that work. */
+  wakeToRun(vm: number, delayUs: number): void;
+  /** ran: a vCPU of VM vm made progress on its work for us microseconds. */
+  ran(vm: number, us: number): void;
+  /** occupied: a pCPU held some vCPU (working or halt-polling) for us microseconds. */
+  occupied(us: number): void;
+  /** contextSwitch: a different vCPU than the last one started on a pCPU. */
+  contextSwitch(): void;
+  /** counter: a policy event (boost, preemption, throttle) for a vCPU of VM vm. */
+  counter(name: SchedCounter, vm: number): void;
+  /** reset forgets everything so far: the end of warm-up. */
+  reset(): void;
+}
+
+/** NULL_OBSERVER measures nothing (for benchmarks of the bare machinery and for tests). */
+export const NULL_OBSERVER: HostObserver = {
+  request() {},
+  wakeToRun() {},
+  ran() {},
+  occupied() {},
+  contextSwitch() {},
+  counter() {},
+  reset() {},
+};
+
+/** Requests at or above this latency are the "large delays" Bobtail's probe counts. */
+export const SLOW_REQUEST_US = 10_000;
+
+/** RunFacts is what the host run knows that the observer does not. */
+export interface RunFacts {
+  hostId: string;
+  scheduler: string;
+  cores: number;
+  measuredUs: number;
+  eventsProcessed: number;
+  seed: number;
+}
+
+/** HostMetrics collects one host run's measurements and renders them as a HostSimResult. */
+export class HostMetrics implements HostObserver {
+  private readonly latency: LatencyHistogram[];
+  private readonly wake: LatencyHistogram[];
+  private readonly cpuUs: Float64Array;
+  private readonly slow: Float64Array;
+  private readonly counts: Record<SchedCounter, Float64Array>;
+  private occupiedUs = 0;
+  private switches = 0;
+
+  constructor(private readonly vms: readonly Vm[]) {
+    const n = vms.length;
+    this.latency = Array.from({ length: n }, () => new LatencyHistogram());
+    this.wake = Array.from({ length: n }, () => new LatencyHistogram());
+    this.cpuUs = new Float64Array(n);
+    this.slow = new Float64Array(n);
+    this.counts = { boost: new Float64Array(n), preemption: new Float64Array(n), throttle: new Float64Array(n) };
+  }
+
+  request(vm: number, latencyUs: number): void {
+    this.latency[vm].record(latencyUs);
+    if (latencyUs >= SLOW_REQUEST_US) this.slow[vm]++;
+  }
+
+  wakeToRun(vm: number, delayUs: number): void {
+    this.wake[vm].record(delayUs);
+  }
+
+  ran(vm: number, us: number): void {
+    this.cpuUs[vm] += us;
+  }
+
+  occupied(us: number): void {
+    this.occupiedUs += us;
+  }
+
+  contextSwitch(): void {
+    this.switches++;
+  }
+
+  counter(name: SchedCounter, vm: number): void {
+    this.counts[name][vm]++;
+  }
+
+  reset(): void {
+    for (const h of this.latency) h.reset();
+    for (const h of this.wake) h.reset();
+    this.cpuUs.fill(0);
+    this.slow.fill(0);
+    for (const c of Object.values(this.counts)) c.fill(0);
+    this.occupiedUs = 0;
+    this.switches = 0;
+  }
+
+  /** result renders the measurements; VMs keep the scenario's order. */
+  result(f: RunFacts): HostSimResult {
+    const measuredSec = f.measuredUs / 1e6;
+    return {
+      hostId: f.hostId,
+      scheduler: f.scheduler,
+      cores: f.cores,
+      measuredUs: f.measuredUs,
+      utilisation: f.measuredUs > 0 ? this.occupiedUs / (f.cores * f.measuredUs) : 0,
+      contextSwitches: this.switches,
+      contextSwitchesPerSec: measuredSec > 0 ? this.switches / measuredSec : 0,
+      eventsProcessed: f.eventsProcessed,
+      seed: f.seed,
+      vms: this.vms.map((vm, i) => this.vmResult(vm, i, f.measuredUs)),
+    };
+  }
+
+  private vmResult(vm: Vm, i: number, measuredUs: number): VmSimResult {
+    return {
+      id: vm.id,
+      requestLatency: this.latency[i].percentiles(),
+      wakeToRun: this.wake[i].percentiles(),
+      cpuUs: this.cpuUs[i],
+      cpuShare: measuredUs > 0 ? this.cpuUs[i] / measuredUs : 0,
+      boosts: this.counts.boost[i],
+      preemptions: this.counts.preemption[i],
+      throttledPeriods: this.counts.throttle[i],
+      requestsOver10ms: this.slow[i],
+    };
+  }
+}

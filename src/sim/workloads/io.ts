@@ -1,0 +1,68 @@
+import type { IoPart } from "../../model/workload.js";
+import type { HostSim } from "../host-sim.js";
+import type { Rng } from "../rng.js";
+
+/**
+ * IoArrivals is one VM's request stream: Poisson (or fixed-interval) arrivals at requestsPerSec,
+ * each needing serviceUs of CPU on one of the VM's vCPUs. Latency (measured by host-sim on
+ * completion) includes queueing behind the VM's own earlier requests on that vCPU.
+ */
+export class IoArrivals {
+  private readonly meanGapUs: number;
+  private nextArrivalUs = 0; // kept fractional so rounding to the µs grid does not bias the rate
+  private rrStart = 0;
+  private readonly hasWork: (i: number) => boolean;
+  private readonly queued: (i: number) => number;
+
+  constructor(
+    private readonly host: HostSim,
+    private readonly vcpus: readonly number[],
+    private readonly part: IoPart,
+    private readonly rng: Rng,
+  ) {
+    this.meanGapUs = 1e6 / part.requestsPerSec;
+    this.hasWork = (i) => host.hasWork(vcpus[i]);
+    this.queued = (i) => host.queuedRequests(vcpus[i]);
+  }
+
+  /** start schedules the first arrival; a fixed stream starts at a random phase of its period. */
+  start(): void {
+    this.nextArrivalUs = this.part.arrival === "fixed" ? this.rng.next() * this.meanGapUs : this.gapUs();
+    this.host.scheduleWorkload(Math.round(this.nextArrivalUs), this.onArrival);
+  }
+
+  private gapUs(): number {
+    return this.part.arrival === "fixed" ? this.meanGapUs : this.rng.exp(this.meanGapUs);
+  }
+
+  private readonly onArrival = (): void => {
+    const i = chooseVcpu(this.vcpus.length, this.rrStart, this.hasWork, this.queued);
+    if (!this.hasWork(i)) this.rrStart = (i + 1) % this.vcpus.length;
+    this.host.submitRequest(this.vcpus[i]);
+    this.nextArrivalUs += this.gapUs();
+    const atUs = Math.max(this.host.now(), Math.round(this.nextArrivalUs));
+    this.host.scheduleWorkload(atUs, this.onArrival);
+  };
+}
+
+/**
+ * chooseVcpu picks the vCPU (0..n-1 within the VM) for a new request: the first vCPU without any
+ * work, searching round-robin from startAt (so idle vCPUs share the load, like an interrupt
+ * balancer); if all are busy, the one with the fewest queued requests, lowest index on ties.
+ * "Busy" includes a CPU burst: a request sent there waits behind nothing but runs on a vCPU
+ * that is already runnable, so an idle sibling is preferred.
+ */
+export function chooseVcpu(
+  n: number,
+  startAt: number,
+  hasWork: (i: number) => boolean,
+  queued: (i: number) => number,
+): number {
+  for (let k = 0; k < n; k++) {
+    const i = (startAt + k) % n;
+    if (!hasWork(i)) return i;
+  }
+  let best = 0;
+  for (let i = 1; i < n; i++) if (queued(i) < queued(best)) best = i;
+  return best;
+}
