@@ -1,0 +1,72 @@
+import { describe, expect, test } from "vitest";
+import { Simulator } from "../../src/sim/simulator.js";
+
+describe("Simulator", () => {
+  test("runs handlers in time order with the clock at each event's time", () => {
+    const sim = new Simulator();
+    const seen: string[] = [];
+    sim.schedule(30, 0, () => seen.push(`c@${sim.now()}`));
+    sim.schedule(10, 0, () => {
+      seen.push(`a@${sim.now()}`);
+      sim.schedule(5, 0, () => seen.push(`b@${sim.now()}`));
+    });
+    sim.run();
+    expect(seen).toEqual(["a@10", "b@15", "c@30"]);
+    expect(sim.eventsProcessed).toBe(3);
+  });
+
+  test("run stops before events at untilUs and leaves the clock there", () => {
+    const sim = new Simulator();
+    let ran = 0;
+    sim.scheduleAt(99, 0, () => ran++);
+    sim.scheduleAt(100, 0, () => ran++);
+    sim.run({ untilUs: 100 });
+    expect(ran).toBe(1);
+    expect(sim.now()).toBe(100);
+    sim.run({ untilUs: 101 });
+    expect(ran).toBe(2);
+  });
+
+  test("cancelled events never run and are not counted", () => {
+    const sim = new Simulator();
+    let ran = 0;
+    const id = sim.schedule(10, 0, () => ran++);
+    sim.schedule(5, 0, () => expect(sim.cancel(id)).toBe(true));
+    sim.run();
+    expect(ran).toBe(0);
+    expect(sim.eventsProcessed).toBe(1);
+  });
+
+  test("same time: lower priority number first, then scheduling order", () => {
+    const sim = new Simulator();
+    const seen: number[] = [];
+    sim.scheduleAt(7, 2, (a) => seen.push(a), 1);
+    sim.scheduleAt(7, 1, (a) => seen.push(a), 2);
+    sim.scheduleAt(7, 2, (a) => seen.push(a), 3);
+    sim.run();
+    expect(seen).toEqual([2, 1, 3]);
+  });
+
+  test("rejects past and fractional times, and stops runaway runs", () => {
+    const sim = new Simulator();
+    sim.run({ untilUs: 50 });
+    expect(() => sim.scheduleAt(49, 0, () => {})).toThrow(/past/);
+    expect(() => sim.schedule(1.5, 0, () => {})).toThrow(/integer/);
+    const again = (): void => void sim.schedule(0, 0, again);
+    again();
+    expect(() => sim.run({ untilUs: 60, maxEvents: 1000 })).toThrow(/runaway/);
+  });
+
+  test("stop ends run after the current handler", () => {
+    const sim = new Simulator();
+    let ran = 0;
+    sim.schedule(1, 0, () => {
+      ran++;
+      sim.stop();
+    });
+    sim.schedule(2, 0, () => ran++);
+    sim.run({ untilUs: 10 });
+    expect(ran).toBe(1);
+    expect(sim.now()).toBe(1);
+  });
+});
