@@ -1,0 +1,46 @@
+import type { HostRisk, ScoreReport, VmRisk } from "../interference/score.js";
+
+const ms = (us: number): string => (us / 1000).toFixed(us < 10000 ? 2 : 1);
+
+/** hostReason turns a host's risk numbers into the sentence an operator reads. */
+export function hostReason(h: HostRisk): string {
+  const slice = h.timesliceMs !== undefined ? ` with ${h.timesliceMs} ms slices` : "";
+  const mix = `${h.sleepyCpuVcpus} sleepy CPU-intensive vCPU(s) (mean duty ${(h.meanSleeperDuty * 100).toFixed(0)}%, bursts ${h.meanSleeperBurstMs} ms) and ${h.hogVcpus} never-sleeping on ${h.cores} cores under ${h.scheduler}${slice}`;
+  if (h.bobtail) return `${mix}: Bobtail condition (sleepy CPU-intensive vCPUs plus a victim's vCPU outnumber the cores)`;
+  return mix;
+}
+
+const REASONS: Record<string, string> = {
+  bobtail: "boosted sleepy CPU-bound neighbours hold every core for up to a timeslice",
+  "intra-vm-boost-failure": "its own CPU work keeps its vCPU from blocking, so its IO is never boosted",
+  "hogs-exact-accounting": "light vCPU can drift OVER beside never-sleeping hogs (exact accounting)",
+  "sleepers-below-cores": "one sleepy vCPU short of the Bobtail condition",
+  "cfs-gradual": "cores are full; CFS bounds the wait to a few ms",
+  "credit2-bounded": "cores are full; credit2 bounds the wait to its 10 ms timer",
+  "no-contention": "an idle or preemptible core is always near",
+};
+
+/** vmLine renders one latency-sensitive VM's prediction against its SLO. */
+export function vmLine(v: VmRisk): string {
+  const slo = v.sloP999Us !== undefined ? ` vs SLO ${ms(v.sloP999Us)} ms` : v.sloP99Us !== undefined ? ` (p99 ${ms(v.predictedP99Us)} ms vs SLO ${ms(v.sloP99Us)} ms)` : "";
+  const verdict = v.breach ? "BREACH" : v.level === "none" ? "ok" : v.level;
+  const extra = v.outsideCalibration.length > 0 ? ` [extrapolated: ${v.outsideCalibration.join("; ")}]` : "";
+  return `  ${v.vmId.padEnd(14)} on ${v.hostId.padEnd(6)} predicted p99.9 ${ms(v.predictedP999Us)} ms${slo}  ${verdict}: ${REASONS[v.reason] ?? v.reason}${extra}`;
+}
+
+/** renderScore prints hosts at risk (or all) worst first, then their latency-sensitive VMs. */
+export function renderScore(r: ScoreReport, all: boolean): string {
+  const hosts = all ? r.hosts : r.hosts.filter((h) => h.breaches > 0 || h.level === "high" || h.level === "elevated");
+  const vms = all ? r.vms : r.vms.filter((v) => v.breach || v.level === "high" || v.level === "elevated");
+  const lines: string[] = [];
+  const breaches = r.vms.filter((v) => v.breach).length;
+  lines.push(`${r.hosts.length} hosts, ${r.vms.length} latency-sensitive VMs, ${breaches} predicted SLO breach(es), ${r.hosts.filter((h) => h.bobtail).length} host(s) in the Bobtail condition`);
+  if (hosts.length === 0) lines.push("no host at risk");
+  for (const h of hosts) {
+    lines.push(`host ${h.hostId}: risk ${h.level}, ${h.breaches} breach(es), predicted p99.9 delay ${ms(h.delayP999Us)} ms`);
+    lines.push(`  ${hostReason(h)}`);
+    for (const v of vms.filter((x) => x.hostId === h.hostId)) lines.push(vmLine(v));
+  }
+  if (r.unplaced.length > 0) lines.push(`${r.unplaced.length} VM(s) without a current host were not scored`);
+  return lines.join("\n");
+}

@@ -1,0 +1,143 @@
+import type { Host } from "../model/cluster.js";
+import { Metric, type Composition, type FamilyRef, type Predictor } from "./predictor.js";
+import type { VmProfile } from "./profile.js";
+
+/** VictimTerms are a latency-sensitive VM's SLO minus its own (alone) percentile, in µs. */
+export interface VictimTerms {
+  /** SLO p99.9 minus baseline p99.9 (Infinity when the VM has no p99.9 SLO). */
+  slack999Us: number;
+  slack99Us: number;
+}
+
+/** victimTerms precomputes what the hot path compares a host's delay with. */
+export function victimTerms(p: VmProfile, predictor: Predictor): VictimTerms | undefined {
+  if (!p.io) return undefined;
+  const rho = (p.io.requestsPerSec * p.io.serviceUs) / 1e6 / p.vcpus;
+  const b999 = predictor.baselineUs(p.io.serviceUs, rho, Metric.RequestP999);
+  const b99 = predictor.baselineUs(p.io.serviceUs, rho, Metric.RequestP99);
+  return {
+    slack999Us: p.sloP999Us !== undefined ? p.sloP999Us - b999 : Infinity,
+    slack99Us: p.sloP99Us !== undefined ? p.sloP99Us - b99 : Infinity,
+  };
+}
+
+/**
+ * HostState keeps one host's aggregates so that adding or removing a VM, and asking whether any
+ * latency-sensitive VM would breach its SLO, cost O(1) (O(log n) to keep the victims' slacks
+ * sorted) and allocate nothing. Every latency-sensitive VM on a host sees the same neighbour
+ * composition up to its own share, so the host keeps one composition and the smallest slack.
+ */
+export class HostState {
+  readonly ref: FamilyRef;
+  vcpus = 0;
+  demandCpus = 0;
+  vms = 0;
+  private sleepers = 0;
+  private dutyW = 0;
+  private burstW = 0;
+  private hogs = 0;
+  private readonly slack999: number[] = [];
+  private readonly slack99: number[] = [];
+  private readonly scratch: Composition = { sleepers: 0, duty: 0, burstMs: 0, hogs: 0 };
+
+  constructor(
+    readonly host: Host,
+    private readonly predictor: Predictor,
+  ) {
+    this.ref = predictor.resolve(host.scheduler, host.cores);
+  }
+
+  add(p: VmProfile, t: VictimTerms | undefined): void {
+    this.apply(p, 1);
+    if (t) {
+      insertSorted(this.slack999, t.slack999Us);
+      insertSorted(this.slack99, t.slack99Us);
+    }
+  }
+
+  remove(p: VmProfile, t: VictimTerms | undefined): void {
+    this.apply(p, -1);
+    if (t) {
+      removeSorted(this.slack999, t.slack999Us);
+      removeSorted(this.slack99, t.slack99Us);
+    }
+  }
+
+  private apply(p: VmProfile, sign: 1 | -1): void {
+    this.vms += sign;
+    this.vcpus += sign * p.vcpus;
+    this.demandCpus += sign * p.demandCpus;
+    if (p.cpuVcpus === 0) return;
+    if (p.sleepy) {
+      this.sleepers += sign * p.cpuVcpus;
+      this.dutyW += sign * p.cpuVcpus * p.duty;
+      this.burstW += sign * p.cpuVcpus * p.burstMs;
+    } else this.hogs += sign * p.cpuVcpus;
+  }
+
+  /** composition returns the host's neighbour mix, optionally with one more VM (no allocation). */
+  composition(extra?: VmProfile): Composition {
+    const c = this.scratch;
+    let s = this.sleepers;
+    let dw = this.dutyW;
+    let bw = this.burstW;
+    let h = this.hogs;
+    if (extra && extra.cpuVcpus > 0) {
+      if (extra.sleepy) {
+        s += extra.cpuVcpus;
+        dw += extra.cpuVcpus * extra.duty;
+        bw += extra.cpuVcpus * extra.burstMs;
+      } else h += extra.cpuVcpus;
+    }
+    c.sleepers = s;
+    c.duty = s > 0 ? dw / s : 0;
+    c.burstMs = s > 0 ? bw / s : 0;
+    c.hogs = h;
+    return c;
+  }
+
+  /** delayUs is the predicted interference delay of this host's composition (plus `extra`). */
+  delayUs(metric: Metric, extra?: VmProfile): number {
+    return this.predictor.delayUs(this.ref, this.composition(extra), metric);
+  }
+
+  /**
+   * worstSlackUs is the smallest SLO margin among the host's latency-sensitive VMs (and `extra`)
+   * after the predicted delay: negative means a predicted breach. Infinity when nobody has an SLO.
+   */
+  worstSlackUs(extra?: VmProfile, extraTerms?: VictimTerms): number {
+    let s999 = this.slack999.length > 0 ? this.slack999[0] : Infinity;
+    let s99 = this.slack99.length > 0 ? this.slack99[0] : Infinity;
+    if (extraTerms) {
+      s999 = Math.min(s999, extraTerms.slack999Us);
+      s99 = Math.min(s99, extraTerms.slack99Us);
+    }
+    if (s999 === Infinity && s99 === Infinity) return Infinity;
+    const a = s999 === Infinity ? Infinity : s999 - this.delayUs(Metric.RequestP999, extra);
+    const b = s99 === Infinity ? Infinity : s99 - this.delayUs(Metric.RequestP99, extra);
+    return Math.min(a, b);
+  }
+}
+
+function insertSorted(xs: number[], x: number): void {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  xs.splice(lo, 0, x);
+}
+
+function removeSorted(xs: number[], x: number): void {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  if (xs[lo] !== x) throw new Error("HostState.remove: VM was not on this host");
+  xs.splice(lo, 1);
+}

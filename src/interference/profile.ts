@@ -1,0 +1,73 @@
+import type { Vm } from "../model/cluster.js";
+import { cpuDemandVcpus, ioPartOf, type Workload } from "../model/workload.js";
+
+/**
+ * VmProfile is what the scorer needs to know of a VM, computed once per VM so that the hot path
+ * (placement's "what if" questions) only adds and subtracts numbers.
+ */
+export interface VmProfile {
+  readonly id: string;
+  readonly vcpus: number;
+  /** vCPUs that run CPU-bound bursts (the Bobtail aggressors), 0 for io/idle VMs. */
+  readonly cpuVcpus: number;
+  /** Duty cycle of those vCPUs (1 = never sleeps; for traces the 95th percentile interval). */
+  readonly duty: number;
+  /** Mean burst of CPU-bound work in ms. */
+  readonly burstMs: number;
+  /** True when the CPU part sleeps (duty < 1): it wakes, and under Xen credit1 wakes boosted. */
+  readonly sleepy: boolean;
+  /** The latency-sensitive part, if any. */
+  readonly io?: { requestsPerSec: number; serviceUs: number };
+  /** True when IO shares the VM's vCPUs with CPU-bound work (the intra-VM BOOST failure). */
+  readonly mixed: boolean;
+  readonly sloP99Us?: number;
+  readonly sloP999Us?: number;
+  /** Mean CPU demand in CPUs (for balance and capacity views). */
+  readonly demandCpus: number;
+}
+
+// A CPU part this light, with bursts this short, neither fills a core nor holds one for a tick.
+const MIN_CPU_DUTY = 0.02;
+
+/** profileVm derives a VM's interference profile from its workload. */
+export function profileVm(vm: Vm): VmProfile {
+  const io = ioPartOf(vm.workload);
+  const cpu = cpuPart(vm.workload);
+  const cpuVcpus = cpu && cpu.duty >= MIN_CPU_DUTY ? vm.vcpus : 0;
+  return {
+    id: vm.id,
+    vcpus: vm.vcpus,
+    cpuVcpus,
+    duty: cpu?.duty ?? 0,
+    burstMs: cpu?.burstMs ?? 0,
+    sleepy: cpuVcpus > 0 && (cpu?.duty ?? 0) < 1,
+    io: io ? { requestsPerSec: io.requestsPerSec, serviceUs: io.serviceUs } : undefined,
+    mixed: io !== undefined && cpuVcpus > 0,
+    sloP99Us: vm.slo?.p99Ms !== undefined ? vm.slo.p99Ms * 1000 : undefined,
+    sloP999Us: vm.slo?.p999Ms !== undefined ? vm.slo.p999Ms * 1000 : undefined,
+    demandCpus: cpuDemandVcpus(vm.workload, vm.vcpus),
+  };
+}
+
+function cpuPart(w: Workload): { duty: number; burstMs: number } | undefined {
+  switch (w.kind) {
+    case "cpu":
+      return { duty: w.dutyCycle, burstMs: w.burstMs };
+    case "mixed":
+      return { duty: w.cpu.dutyCycle, burstMs: w.cpu.burstMs };
+    case "trace":
+      return { duty: percentile95(w.utilisationPercent) / 100, burstMs: w.burstMs };
+    default:
+      return undefined;
+  }
+}
+
+function percentile95(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(0.95 * s.length))];
+}
+
+/** isLatencySensitive: the VM has an io part, so its tail latency is what interference hurts. */
+export function isLatencySensitive(p: VmProfile): boolean {
+  return p.io !== undefined;
+}

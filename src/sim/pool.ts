@@ -1,0 +1,85 @@
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import type { HostSimResult, Scenario } from "../model/scenario.js";
+import type { SchedulerParams } from "../model/scheduler.js";
+import { simulateHost } from "./simulate-host.js";
+
+/** SimJob is one host simulation; everything in it must survive structured cloning. */
+export interface SimJob {
+  scenario: Scenario;
+  options?: { scheduler?: SchedulerParams; traceStartSec?: number };
+}
+
+/** SimRunner runs many independent host simulations; results come back in job order. */
+export interface SimRunner {
+  runAll(jobs: readonly SimJob[], onDone?: (done: number, total: number) => void): Promise<HostSimResult[]>;
+  close(): Promise<void>;
+}
+
+/** inlineRunner runs simulations on the calling thread (tests, tiny batches, one-core machines). */
+export const inlineRunner: SimRunner = {
+  async runAll(jobs, onDone) {
+    const out: HostSimResult[] = [];
+    for (const j of jobs) {
+      out.push(simulateHost(j.scenario, j.options));
+      onDone?.(out.length, jobs.length);
+    }
+    return out;
+  },
+  async close() {},
+};
+
+/** defaultPoolSize leaves nothing idle: simulations are CPU-bound and independent. */
+export function defaultPoolSize(): number {
+  return Math.max(1, availableParallelism());
+}
+
+// Under vitest the sources are .ts; the worker must load the compiled twin that `npm test` builds.
+function workerUrl(): URL {
+  const here = new URL("./pool-worker.js", import.meta.url);
+  if (!import.meta.url.endsWith(".ts")) return here;
+  return new URL(here.href.replace("/src/sim/", "/dist/src/sim/"));
+}
+
+/**
+ * WorkerPool runs host simulations in worker threads, one job per worker at a time. The result of
+ * a job depends only on the job (simulateHost is pure), so the pool's scheduling order never
+ * changes the output.
+ */
+export class WorkerPool implements SimRunner {
+  private readonly workers: Worker[] = [];
+
+  constructor(readonly size: number = defaultPoolSize()) {
+    for (let i = 0; i < size; i++) this.workers.push(new Worker(workerUrl()));
+  }
+
+  runAll(jobs: readonly SimJob[], onDone?: (done: number, total: number) => void): Promise<HostSimResult[]> {
+    const results: HostSimResult[] = new Array(jobs.length);
+    let next = 0;
+    let done = 0;
+    return new Promise((resolve, reject) => {
+      if (jobs.length === 0) return resolve(results);
+      const feed = (w: Worker): void => {
+        if (next >= jobs.length) return;
+        const id = next++;
+        const onMsg = (m: { id: number; result?: HostSimResult; error?: string }) => {
+          w.off("error", onErr);
+          if (m.error !== undefined) return reject(new Error(`simulation of host ${jobs[id].scenario.host.id} failed: ${m.error}`));
+          results[id] = m.result as HostSimResult;
+          onDone?.(++done, jobs.length);
+          if (done === jobs.length) resolve(results);
+          else feed(w);
+        };
+        const onErr = (e: Error) => reject(e);
+        w.once("message", onMsg);
+        w.once("error", onErr);
+        w.postMessage({ id, job: jobs[id] });
+      };
+      for (const w of this.workers) feed(w);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
