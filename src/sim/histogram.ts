@@ -105,7 +105,12 @@ export class LatencyHistogram {
 /** bucketOf maps a non-negative integer to its bucket index. */
 export function bucketOf(v: number): number {
   if (v < EXACT_LIMIT) return v;
-  let shift = (v < 2 ** 31 ? 31 - Math.clz32(v) : Math.floor(Math.log2(v))) - SUB_BITS;
+  if (v < 2 ** 31) {
+    // Integer fast path: this runs for every request and every wake.
+    const shift = 31 - Math.clz32(v) - SUB_BITS;
+    return shift * SUB + (v >>> shift);
+  }
+  let shift = Math.floor(Math.log2(v)) - SUB_BITS;
   let sub = Math.floor(v / 2 ** shift);
   // log2 of a huge v just below a power of two can round up; step back to keep sub in [SUB, 2*SUB).
   while (sub < SUB) sub = Math.floor(v / 2 ** --shift);

@@ -19,6 +19,7 @@ class RoundRobin implements CpuScheduler {
   private readonly queue: number[] = [];
   private queueHead = 0;
   private readonly timers: (TimerHandle | null)[];
+  private readonly expireOn: (() => void)[]; // one bound handler per pCPU, not one per quantum
 
   constructor(
     nCpus: number,
@@ -26,6 +27,7 @@ class RoundRobin implements CpuScheduler {
   ) {
     if (!(quantumUs >= 1 && Number.isInteger(quantumUs))) throw new RangeError(`round-robin: quantum ${quantumUs} us`);
     this.timers = new Array<TimerHandle | null>(nCpus).fill(null);
+    this.expireOn = Array.from({ length: nCpus }, (_, p) => () => this.expire(p));
   }
 
   start(ctx: SchedContext): void {
@@ -58,7 +60,7 @@ class RoundRobin implements CpuScheduler {
     const ctx = this.context();
     this.timers[p]?.cancel();
     ctx.dispatch(p, v);
-    this.timers[p] = ctx.at(ctx.now() + this.quantumUs, () => this.expire(p));
+    this.timers[p] = ctx.at(ctx.now() + this.quantumUs, this.expireOn[p]);
   }
 
   /** expire: the quantum on p ended; rotate if anyone waits, else grant another quantum. */

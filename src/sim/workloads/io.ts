@@ -36,8 +36,9 @@ export class IoArrivals {
   }
 
   private readonly onArrival = (): void => {
-    const i = chooseVcpu(this.vcpus.length, this.rrStart, this.hasWork, this.queued);
-    if (!this.hasWork(i)) this.rrStart = (i + 1) % this.vcpus.length;
+    const n = this.vcpus.length;
+    const i = n === 1 ? 0 : chooseVcpu(n, this.rrStart, this.hasWork, this.queued);
+    if (n > 1 && !this.hasWork(i)) this.rrStart = (i + 1) % n;
     this.host.submitRequest(this.vcpus[i]);
     this.nextArrivalUs += this.gapUs();
     const atUs = Math.max(this.host.now(), Math.round(this.nextArrivalUs));

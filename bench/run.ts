@@ -1,0 +1,11 @@
+import { benchSim } from "./sim.js";
+
+// One entry per bench module; `npm run bench -- NAME` runs only the named ones.
+const BENCHES: [name: string, run: () => Promise<void>][] = [["sim", benchSim]];
+
+const only = process.argv.slice(2);
+for (const [name, run] of BENCHES) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  console.log(`# ${name}`);
+  await run();
+}
