@@ -112,6 +112,7 @@ function parseRow(
 export function bitbrainsVm(file: SourceFile): { vm?: SeriesVm; problems: Problem[]; skipWhy?: string } {
   const p = parseBitbrainsCsv(file.text, file.path);
   const name = baseName(file.path).replace(/\.csv$/i, "");
+  if (p.percent.length === 0) return { problems: p.problems, skipWhy: "no samples" };
   if (p.onSamples === 0) return { problems: p.problems, skipWhy: "never on (0 CPU cores in every sample)" };
   if (p.maxMemoryKB === 0) return { problems: p.problems, skipWhy: "no memory provisioned in any sample" };
   const size = { vcpus: Math.ceil(p.maxCores), memoryMiB: Math.ceil(p.maxMemoryKB / 1024) };

@@ -49,7 +49,7 @@ export const BATCH_P95_PERCENT = 50;
 export function classifySeries(percent: readonly number[]): WorkloadClass {
   if (percent.length === 0) return "unknown";
   const sorted = [...percent].sort((a, b) => a - b);
-  const p95 = sorted[Math.min(sorted.length - 1, Math.floor(0.95 * sorted.length))];
+  const p95 = sorted[Math.ceil(0.95 * sorted.length) - 1]; // nearest rank
   return p95 >= BATCH_P95_PERCENT ? "batch" : "interactive";
 }
 
