@@ -1,0 +1,56 @@
+import type { Vm } from "../model/cluster.js";
+import type { HostSimResult, Percentiles } from "../model/scenario.js";
+
+const HEADERS = [
+  "vm",
+  "workload",
+  "cpu share",
+  "req p50 ms",
+  "req p99 ms",
+  "req p99.9 ms",
+  "req max ms",
+  "wake p99.9 ms",
+  "boosts",
+  "preemptions",
+];
+
+/** renderSimResult is the readable form of one host simulation: a header and a table per VM. */
+export function renderSimResult(r: HostSimResult, vms: readonly Vm[]): string {
+  const kindOf = new Map(vms.map((vm) => [vm.id, vm.workload.kind]));
+  const rows = r.vms.map((vm) => [
+    vm.id,
+    kindOf.get(vm.id) ?? "?",
+    vm.cpuShare.toFixed(3),
+    ...latencyCells(vm.requestLatency),
+    vm.wakeToRun.count > 0 ? ms(vm.wakeToRun.p999Us) : "-",
+    String(vm.boosts),
+    String(vm.preemptions),
+  ]);
+  const head =
+    `host ${r.hostId}: ${r.scheduler}, ${r.cores} cores, ${(r.measuredUs / 1e6).toFixed(1)} s measured, seed ${r.seed}\n` +
+    `utilisation ${(100 * r.utilisation).toFixed(1)}%, ${r.contextSwitchesPerSec.toFixed(0)} context switches/s, ` +
+    `${r.eventsProcessed} events`;
+  return `${head}\n\n${table(HEADERS, rows)}`;
+}
+
+function latencyCells(p: Percentiles): string[] {
+  if (p.count === 0) return ["-", "-", "-", "-"];
+  return [ms(p.p50Us), ms(p.p99Us), ms(p.p999Us), ms(p.maxUs)];
+}
+
+/** ms shows microseconds as milliseconds with about three significant digits. */
+function ms(us: number): string {
+  const v = us / 1000;
+  return v < 10 ? v.toFixed(3) : v < 100 ? v.toFixed(2) : v.toFixed(1);
+}
+
+/** table left-aligns the first two (text) columns and right-aligns the numbers. */
+function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]): string =>
+    cells
+      .map((cell, c) => (c < 2 ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
+      .join("  ")
+      .trimEnd();
+  return [line(headers), ...rows.map(line)].join("\n");
+}
