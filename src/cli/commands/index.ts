@@ -4,6 +4,7 @@ import { registerSchema } from "./schema.js";
 import { registerGenerate } from "./generate.js";
 import { registerDemo } from "./demo.js";
 import { registerImport } from "./import.js";
+import { registerSimulate } from "./simulate.js";
 
 /** registerCommands adds every subcommand; keep one line per command file. */
 export function registerCommands(program: Command): void {
@@ -12,4 +13,5 @@ export function registerCommands(program: Command): void {
   registerGenerate(program);
   registerDemo(program);
   registerImport(program);
+  registerSimulate(program);
 }
