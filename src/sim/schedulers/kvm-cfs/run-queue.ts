@@ -1,0 +1,134 @@
+import { NICE_0_LOAD } from "./tunables.js";
+
+/**
+ * Entity is a sched_entity: a vCPU thread (owner = vCPU index) or a VM's group entity on one CPU
+ * (owner = VM index). It holds state only; CfsRq and the policy move it.
+ */
+export class Entity {
+  vruntime = 0;
+  onRq = false;
+  /** sum_exec_runtime and its value when the entity last became curr (the slice start). */
+  sumExecUs = 0;
+  prevSumExecUs = 0;
+  /** exec_start: up to when run time has been charged. */
+  execStartUs = 0;
+  /** Insertion stamp: equal vruntimes keep FIFO order, like the rbtree inserting to the right. */
+  seq = 0;
+  /** Position in CfsRq.queue, -1 when not queued (curr or off the run queue). */
+  qIndex = -1;
+
+  constructor(
+    readonly owner: number,
+    public weight: number,
+  ) {}
+
+  /** charge books deltaUs of execution: vruntime advances by delta x 1024 / weight. */
+  charge(deltaUs: number, nowUs: number): void {
+    this.sumExecUs += deltaUs;
+    this.vruntime += (deltaUs * NICE_0_LOAD) / this.weight;
+    this.execStartUs = nowUs;
+  }
+}
+
+/**
+ * CfsRq is one cfs_rq: the waiting entities (the kernel's rbtree, curr excluded), curr, and the
+ * load and count of everything on it. The queue is an unsorted array scanned for its minimum:
+ * a host's queues hold a handful to a few dozen entities, where a scan of contiguous memory is
+ * cheaper than a tree or heap and allocates nothing per event. The minimum is cached, because
+ * queued entities' vruntimes never change (only curr's does); only removing it forces a rescan.
+ */
+export class CfsRq {
+  readonly queue: Entity[] = [];
+  curr: Entity | null = null;
+  /** Smallest waiting entity (the rbtree's leftmost), null when none wait. */
+  leftmost: Entity | null = null;
+  /** load.weight: the sum of the weights of on_rq entities, curr included. */
+  loadWeight = 0;
+  /** nr_running: on_rq entities, curr included. */
+  nrRunning = 0;
+  /** min_vruntime: monotonic floor that wakeup placement and migration are measured against. */
+  minVruntime = 0;
+  private nextSeq = 0;
+
+  /** account adds (+1) or removes (-1) an entity's load: account_entity_(en|de)queue. */
+  account(se: Entity, sign: 1 | -1): void {
+    this.loadWeight += sign * se.weight;
+    this.nrRunning += sign;
+    se.onRq = sign > 0;
+  }
+
+  /** reweight changes an on_rq entity's weight, keeping the queue's load consistent. */
+  reweight(se: Entity, weight: number): void {
+    if (se.onRq) this.loadWeight += weight - se.weight;
+    se.weight = weight;
+  }
+
+  /** insert puts a waiting entity into the timeline (__enqueue_entity). */
+  insert(se: Entity): void {
+    se.seq = this.nextSeq++;
+    se.qIndex = this.queue.length;
+    this.queue.push(se);
+    if (this.leftmost === null || before(se, this.leftmost)) this.leftmost = se;
+  }
+
+  /** remove takes a waiting entity out of the timeline (__dequeue_entity). */
+  remove(se: Entity): void {
+    const i = se.qIndex;
+    if (i < 0 || this.queue[i] !== se) throw new Error("kvm-cfs: removing an entity that is not queued");
+    const last = this.queue.pop() as Entity;
+    if (last !== se) {
+      this.queue[i] = last;
+      last.qIndex = i;
+    }
+    se.qIndex = -1;
+    if (this.leftmost === se) this.leftmost = this.scanLeftmost();
+  }
+
+  /** setCurr is set_next_entity: the entity leaves the timeline, becomes curr and starts a slice. */
+  setCurr(se: Entity, nowUs: number): void {
+    if (this.curr !== null) throw new Error("kvm-cfs: setting curr over another curr");
+    this.remove(se);
+    this.curr = se;
+    se.prevSumExecUs = se.sumExecUs;
+    se.execStartUs = nowUs;
+  }
+
+  /** putCurr is put_prev_entity: curr goes back into the timeline (it is still on the queue). */
+  putCurr(): void {
+    const se = this.curr;
+    if (se === null) return;
+    this.curr = null;
+    if (se.onRq) this.insert(se);
+  }
+
+  /**
+   * pick is pick_next_entity without buddies: the leftmost waiter, or curr if it is strictly
+   * before it (a re-queued curr would land right of equal keys, so ties go to the waiter).
+   */
+  pick(): Entity | null {
+    const left = this.leftmost;
+    const curr = this.curr;
+    if (curr === null) return left;
+    return left === null || curr.vruntime < left.vruntime ? curr : left;
+  }
+
+  /** updateMinVruntime is update_min_vruntime: min of curr and leftmost, never moving back. */
+  updateMinVruntime(): void {
+    let v = this.minVruntime;
+    const curr = this.curr;
+    const left = this.leftmost;
+    if (curr !== null) v = left !== null && left.vruntime < curr.vruntime ? left.vruntime : curr.vruntime;
+    else if (left !== null) v = left.vruntime;
+    if (v > this.minVruntime) this.minVruntime = v;
+  }
+
+  private scanLeftmost(): Entity | null {
+    let best: Entity | null = null;
+    for (const se of this.queue) if (best === null || before(se, best)) best = se;
+    return best;
+  }
+}
+
+function before(a: Entity, b: Entity): boolean {
+  return a.vruntime < b.vruntime || (a.vruntime === b.vruntime && a.seq < b.seq);
+}
