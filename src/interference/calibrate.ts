@@ -10,7 +10,7 @@ export interface GridSpec {
   cores: number[];
   duty: number[];
   burstMs: number[];
-  /** Hog counts as fractions of the cores (0 and 1 = as many hogs as cores). */
+  /** Hog counts as fractions of the cores (1 = as many hogs as cores). */
   hogFractions: number[];
   baselineRho: number[];
   durationMs: number;
@@ -27,7 +27,7 @@ export const FULL_GRID: GridSpec = {
   cores: [4, 8, 16, 32],
   duty: [0.1, 0.3, 0.5, 0.7, 0.9],
   burstMs: [1, 10, 30],
-  hogFractions: [0, 1],
+  hogFractions: [0, 0.5, 1],
   baselineRho: [0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
   durationMs: 20000,
   seedsPerCell: 2,

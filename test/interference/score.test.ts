@@ -1,0 +1,59 @@
+import { describe, expect, test } from "vitest";
+import { buildInterferenceGraph, mostHarmfulNeighbours, spreadGroups } from "../../src/interference/graph.js";
+import { scoreCluster, ScoreReportSchema } from "../../src/interference/score.js";
+import { runCli } from "../helpers/cli.js";
+import { bundledPredictor, loadCluster } from "./helpers.js";
+
+const predictor = bundledPredictor();
+const sample = loadCluster("data/sample-cluster.json");
+
+describe("scoring the sample cluster", () => {
+  const report = scoreCluster(sample, predictor);
+
+  test("names the hot-spot host and the VM that suffers there, and no healthy host", () => {
+    expect(ScoreReportSchema.parse(report)).toEqual(report);
+    const atRisk = report.hosts.filter((h) => h.breaches > 0 || h.level === "high");
+    expect(atRisk.map((h) => h.hostId)).toEqual(["h07"]);
+    expect(report.hosts[0]).toMatchObject({ hostId: "h07", bobtail: true, sleepyCpuVcpus: 6, cores: 4 });
+    const breaches = report.vms.filter((v) => v.breach);
+    expect(breaches.map((v) => v.vmId)).toEqual(["web-3"]);
+    expect(breaches[0]).toMatchObject({ hostId: "h07", reason: "bobtail", level: "high" });
+    expect(breaches[0].predictedP999Us).toBeGreaterThan(breaches[0].sloP999Us ?? Infinity);
+  });
+
+  test("latency-sensitive VMs on healthy hosts are predicted within their SLO", () => {
+    for (const v of report.vms.filter((x) => x.hostId !== "h07")) expect(v.breach, v.vmId).toBe(false);
+  });
+
+  test("vmplace score prints the hot spot with its reason, and --json parses", () => {
+    const r = runCli(["score", "data/sample-cluster.json"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/host h07: risk high/);
+    expect(r.stdout).toMatch(/6 sleepy CPU-intensive vCPU\(s\).*on 4 cores under xen-credit with 30 ms slices/);
+    expect(r.stdout).toMatch(/web-3\s+on h07\s+predicted p99.9 [\d.]+ ms vs SLO 5.00 ms\s+BREACH/);
+    expect(r.stdout).not.toMatch(/host h0[1-68]/);
+    const j = runCli(["score", "data/sample-cluster.json", "--json"]);
+    expect(ScoreReportSchema.parse(JSON.parse(j.stdout)).hosts[0].hostId).toBe("h07");
+  });
+});
+
+describe("interference graph", () => {
+  const g = buildInterferenceGraph(sample, predictor);
+
+  test("the most harmful neighbours of the hot-spot victim are its sleepy neighbours", () => {
+    const top = mostHarmfulNeighbours(g, "web-3", 3);
+    expect(top).toHaveLength(3);
+    for (const n of top) {
+      expect(n.vmId).toMatch(/^sleepy-/);
+      expect(n.harmUs).toBeGreaterThan(0);
+    }
+  });
+
+  test("constraints become typed edges and hard anti-affinity groups must be spread", () => {
+    expect(g.someEdge((_e, a, s, t) => a.kind === "affinity" && a.soft && s === "db-1" && t === "cache-1")).toBe(true);
+    const groups = spreadGroups(g);
+    expect(groups.some((grp) => grp.includes("web-1") && grp.includes("web-2"))).toBe(true);
+    expect(groups.some((grp) => grp.includes("cache-1") && grp.includes("cache-2"))).toBe(true);
+    expect(groups.some((grp) => grp.includes("web-3") && grp.some((v) => v.startsWith("sleepy-")))).toBe(true);
+  });
+});
