@@ -13,13 +13,13 @@ type VmInput = z.input<typeof VmSchema>;
 export function xen(
   cores: number,
   vms: VmInput[],
-  opts: { tunables?: XenTunables; durationMs?: number; seed?: number } = {},
+  opts: { tunables?: XenTunables; durationMs?: number; seed?: number; warmupMs?: number } = {},
 ): HostSimResult {
   const scenario = ScenarioSchema.parse({
     host: { id: "h", cores, memoryMiB: 1 << 20, scheduler: { kind: "xen-credit", ...opts.tunables } },
     vms,
     durationMs: opts.durationMs ?? 20000,
-    warmupMs: 2000,
+    warmupMs: opts.warmupMs ?? 2000,
     seed: opts.seed ?? 1,
   });
   return simulateHost(scenario);
