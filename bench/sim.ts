@@ -1,10 +1,8 @@
 import { ScenarioSchema, type Scenario } from "../src/model/scenario.js";
 import { defaultScheduler } from "../src/model/scheduler.js";
-import type { CpuScheduler } from "../src/sim/cpu-scheduler.js";
 import { EventQueue } from "../src/sim/event-queue.js";
 import { createRng } from "../src/sim/rng.js";
 import { runHost } from "../src/sim/run-host.js";
-import { createRoundRobin } from "../src/sim/schedulers/round-robin.js";
 import { createScheduler } from "../src/sim/schedulers/registry.js";
 
 const CORES = 16;
@@ -34,15 +32,6 @@ export function benchScenario(): Scenario {
   });
 }
 
-/** benchPolicy prefers xen-credit from the registry and falls back to round-robin without it. */
-function benchPolicy(): CpuScheduler {
-  try {
-    return createScheduler(defaultScheduler("xen-credit"), CORES);
-  } catch {
-    return createRoundRobin(CORES);
-  }
-}
-
 /**
  * queuePairsPerSec is the bare event queue's rate in push+pop pairs per second at a steady size,
  * with the times a simulation produces (now + an exponential delay), so the simulator's events/s
@@ -70,7 +59,7 @@ export function queuePairsPerSec(size = QUEUE_SIZE, ops = QUEUE_OPS): number {
 
 export async function benchSim(): Promise<void> {
   const scenario = benchScenario();
-  const policy = benchPolicy();
+  const policy = createScheduler(defaultScheduler("xen-credit"), CORES);
   const t0 = performance.now();
   const result = runHost(scenario, policy);
   const wallSec = (performance.now() - t0) / 1000;
@@ -78,7 +67,7 @@ export async function benchSim(): Promise<void> {
   const pairsPerSec = queuePairsPerSec();
   const rssMiB = process.resourceUsage().maxRSS / 1024;
   const line = (k: string, v: string): void => console.log(`sim  ${k.padEnd(34)} ${v}`);
-  line("policy", `${policy.kind}${policy.kind === "round-robin" ? " (xen-credit not available)" : ""}`);
+  line("policy", policy.kind);
   line("scenario", `${CORES} pCPUs, ${scenario.vms.length} VMs, ${SIMULATED_MS / 1000} s simulated`);
   line("wall time", `${wallSec.toFixed(2)} s`);
   line("events processed", `${result.eventsProcessed}`);

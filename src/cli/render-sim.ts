@@ -27,7 +27,8 @@ export function renderSimResult(r: HostSimResult, vms: readonly Vm[]): string {
     String(vm.preemptions),
   ]);
   const head =
-    `host ${r.hostId}: ${r.scheduler}, ${r.cores} cores, ${(r.measuredUs / 1e6).toFixed(1)} s measured, seed ${r.seed}\n` +
+    `host ${r.hostId}: ${r.scheduler}, ${r.cores} cores, ` +
+    `${(r.measuredUs / 1e6).toFixed(1)} s measured, seed ${r.seed}\n` +
     `utilisation ${(100 * r.utilisation).toFixed(1)}%, ${r.contextSwitchesPerSec.toFixed(0)} context switches/s, ` +
     `${r.eventsProcessed} events`;
   return `${head}\n\n${table(HEADERS, rows)}`;

@@ -57,10 +57,12 @@ export class HostSim implements SchedContext {
     private readonly policyRng: Rng,
   ) {
     this.nCpus = nCpus;
-    this.vcpus = vms.flatMap((vm, vmIndex) =>
-      Array.from({ length: vm.vcpus }, (_, vcpuInVm): VcpuInfo => ({ index: 0, vmIndex, vcpuInVm, vm })),
-    ).map((info, index) => ({ ...info, index }));
-    const n = this.vcpus.length;
+    const vcpus: VcpuInfo[] = [];
+    vms.forEach((vm, vmIndex) => {
+      for (let k = 0; k < vm.vcpus; k++) vcpus.push({ index: vcpus.length, vmIndex, vcpuInVm: k, vm });
+    });
+    this.vcpus = vcpus;
+    const n = vcpus.length;
     this.guest = new GuestWork(this.vcpus.map((c) => ioPartOf(c.vm.workload)?.serviceUs ?? 1));
     this.vmOf = Int32Array.from(this.vcpus, (c) => c.vmIndex);
     this.onCpuOf = new Int32Array(n).fill(-1);
@@ -100,6 +102,11 @@ export class HostSim implements SchedContext {
   /** scheduleWorkload runs a workload event at atUs, before policy timers of that microsecond. */
   scheduleWorkload(atUs: number, fn: EventFn, arg = 0): EventId {
     return this.sim.scheduleAt(atUs, PRIO_WORKLOAD, fn, arg);
+  }
+
+  /** vcpusOfVm lists the host-wide indices of a VM's vCPUs (VMs are laid out in order). */
+  vcpusOfVm(vmIndex: number): number[] {
+    return this.vcpus.filter((c) => c.vmIndex === vmIndex).map((c) => c.index);
   }
 
   /** setBurstSource registers the burst process of vCPU v. */

@@ -28,12 +28,9 @@ export function runHost(scenario: Scenario, scheduler: CpuScheduler, options: Ru
   const warmupUs = scenario.warmupMs * 1000;
   const measuredUs = scenario.durationMs * 1000;
   host.measureFrom(warmupUs);
-  let firstVcpu = 0;
-  for (const vm of scenario.vms) {
-    const vcpus = Array.from({ length: vm.vcpus }, (_, k) => firstVcpu + k);
-    installWorkload(host, vm, vcpus, { seed: scenario.seed, traceStartSec: options.traceStartSec });
-    firstVcpu += vm.vcpus;
-  }
+  scenario.vms.forEach((vm, i) =>
+    installWorkload(host, vm, host.vcpusOfVm(i), { seed: scenario.seed, traceStartSec: options.traceStartSec }),
+  );
   host.start(scheduler);
   sim.run({ untilUs: warmupUs + measuredUs });
   host.finish();

@@ -45,7 +45,8 @@ describe("cpu workload", () => {
 
 describe("io workload", () => {
   test("Poisson arrivals come at the requested rate", () => {
-    const r = runRr(scenario(2, [{ workload: { kind: "io", requestsPerSec: 2000, serviceUs: 20 } }], { durationMs: 10000 }));
+    const s = scenario(2, [{ workload: { kind: "io", requestsPerSec: 2000, serviceUs: 20 } }], { durationMs: 10000 });
+    const r = runRr(s);
     // Poisson count over 10 s: mean 20000, sd 141; allow 5 sd.
     expect(Math.abs(r.vms[0].requestLatency.count - 20000)).toBeLessThan(5 * 141);
   });

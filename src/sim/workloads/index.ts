@@ -1,4 +1,5 @@
 import type { Vm } from "../../model/cluster.js";
+import type { IoPart } from "../../model/workload.js";
 import type { HostSim } from "../host-sim.js";
 import { createRng, type Rng } from "../rng.js";
 import { BurstProcess, constantDuty, type BurstShape, type DutyCycle } from "./bursts.js";
@@ -22,7 +23,7 @@ export interface WorkloadOptions {
 export function installWorkload(host: HostSim, vm: Vm, vcpus: readonly number[], opts: WorkloadOptions): void {
   const w = vm.workload;
   const rng = (part: string): Rng => createRng(opts.seed, `vm:${vm.id}:${part}`);
-  const startIo = (part: ConstructorParameters<typeof IoArrivals>[2]): void =>
+  const startIo = (part: IoPart): void =>
     new IoArrivals(host, vcpus, part, rng("io")).start();
   switch (w.kind) {
     case "idle":
@@ -36,8 +37,13 @@ export function installWorkload(host: HostSim, vm: Vm, vcpus: readonly number[],
       return startBursts(host, vcpus, constantDuty(w.cpu.dutyCycle), shapeOf(w.cpu), rng);
     case "trace":
       if (w.io) startIo(w.io);
-      return startBursts(host, vcpus, traceDuty(w, opts.traceStartSec), { burstMs: w.burstMs, distribution: "exponential" }, rng);
+      return startBursts(host, vcpus, traceDuty(w, opts.traceStartSec), traceShape(w.burstMs), rng);
   }
+}
+
+/** Trace series carry no burst distribution: exponential, the default of the cpu workload. */
+function traceShape(burstMs: number): BurstShape {
+  return { burstMs, distribution: "exponential" };
 }
 
 function shapeOf(p: { burstMs: number; burstDistribution: BurstShape["distribution"] }): BurstShape {

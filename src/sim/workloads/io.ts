@@ -50,8 +50,8 @@ export class IoArrivals {
  * chooseVcpu picks the vCPU (0..n-1 within the VM) for a new request: the first vCPU without any
  * work, searching round-robin from startAt (so idle vCPUs share the load, like an interrupt
  * balancer); if all are busy, the one with the fewest queued requests, lowest index on ties.
- * "Busy" includes a CPU burst: a request sent there waits behind nothing but runs on a vCPU
- * that is already runnable, so an idle sibling is preferred.
+ * A vCPU in a CPU burst counts as having work: the guest would run the request first, but that
+ * vCPU may itself be waiting for a pCPU, so an idle sibling is preferred.
  */
 export function chooseVcpu(
   n: number,
