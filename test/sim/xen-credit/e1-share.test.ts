@@ -40,6 +40,12 @@ describe("E1 credit1 proportional share", () => {
     expect(vmOf(r, "w1024").cpuShare).toBeGreaterThan(0.98);
     expect(vmOf(r, "a").cpuShare).toBeCloseTo(0.5, 2);
     expect(vmOf(r, "b").cpuShare).toBeCloseTo(0.5, 2);
+    // Converged within a few periods: a 300 ms window starting 300 ms after boot (10 periods in,
+    // one slice of granularity = 10%, and an even number of slices to split) is already exact.
+    const early = xen(2, [cpuVm("w1024", 1, 10, { weight: 1024 }), cpuVm("a", 1), cpuVm("b", 1)], { warmupMs: 300, durationMs: 300 });
+    for (const [id, share] of [["w1024", 1], ["a", 0.5], ["b", 0.5]] as const) {
+      expect(Math.abs(vmOf(early, id).cpuShare / share - 1), id).toBeLessThan(0.02);
+    }
   });
 
   test.each([
