@@ -48,6 +48,9 @@ export class CreditBook {
   private orderLength = 0;
   private readonly scratch: Int32Array;
   private readonly domainVcpus: number[][];
+  /** Scratch results of computePeak (no object per domain per period). */
+  private peak = 0;
+  private parkBelow = 0;
 
   constructor(private readonly cfg: CreditBookConfig) {
     const n = cfg.vcpuDomain.length;
@@ -107,7 +110,8 @@ export class CreditBook {
   }
 
   private removeFromOrder(d: number): void {
-    const i = this.order.subarray(0, this.orderLength).indexOf(d);
+    let i = 0;
+    while (this.order[i] !== d) i++;
     this.order.copyWithin(i, i + 1, this.orderLength);
     this.orderLength--;
   }
@@ -137,36 +141,40 @@ export class CreditBook {
       const d = this.scratch[i];
       const w = this.effectiveWeight(d);
       weightLeft -= w;
-      const peak = this.peakCredits(d, w, prevBalance, weightTotal);
+      this.computePeak(d, w, prevBalance, weightTotal);
       let fair = Math.ceil((creditTotal * w) / weightTotal);
-      if (fair < peak.credits) {
+      if (fair < this.peak) {
         someoneHadSurplus = true;
       } else {
         // The domain cannot burn its share: give the rest to the domains later in the list.
-        if (weightLeft !== 0) creditTotal += Math.ceil(((fair - peak.credits) * weightTotal) / weightLeft);
+        if (weightLeft !== 0) creditTotal += Math.ceil(((fair - this.peak) * weightTotal) / weightLeft);
         if (someoneHadSurplus) this.moveToHead(d, true);
-        fair = peak.credits;
+        fair = this.peak;
       }
       const perVcpu = Math.ceil(fair / this.activeCount[d]);
-      balance += this.grant(d, perVcpu, peak.parkBelow);
+      balance += this.grant(d, perVcpu, this.parkBelow);
     }
     this.creditBalance = balance;
   }
 
-  /** peakCredits: the most a domain could burn this period, and its vCPUs' park threshold. */
-  private peakCredits(
-    d: number,
-    w: number,
-    prevBalance: number,
-    weightTotal: number,
-  ): { credits: number; parkBelow: number } {
+  /**
+   * computePeak sets `peak`, the most domain d could burn this period (plus its part of a
+   * negative balance being paid back, and no more than its cap), and `parkBelow`, the credit
+   * under which its capped vCPUs are parked.
+   */
+  private computePeak(d: number, w: number, prevBalance: number, weightTotal: number): void {
     const count = this.activeCount[d];
     let credits = count * this.cfg.creditsPerTslice;
     if (prevBalance < 0) credits += Math.ceil((-prevBalance * w) / weightTotal);
     const cap = this.cfg.domainCapPercent[d];
-    if (cap === 0) return { credits, parkBelow: 0 };
+    if (cap === 0) {
+      this.peak = credits;
+      this.parkBelow = 0;
+      return;
+    }
     const capCredits = Math.ceil((cap * this.cfg.creditsPerTslice) / 100);
-    return { credits: Math.min(credits, capCredits), parkBelow: -Math.ceil(capCredits / count) };
+    this.peak = Math.min(credits, capCredits);
+    this.parkBelow = -Math.ceil(capCredits / count);
   }
 
   /** grant adds the per-vCPU credit to d's active vCPUs and applies the thresholds. */
