@@ -9,6 +9,7 @@ import {
   PRI_UNDER,
   type CreditTiming,
 } from "./xen-credit/constants.js";
+import { Balancer } from "./xen-credit/balancer.js";
 import { bookForHost, type CreditBook } from "./xen-credit/credit-book.js";
 import { CreditMeter } from "./xen-credit/credit-meter.js";
 import { DeadlineTimers } from "./xen-credit/deadline-timers.js";
@@ -58,8 +59,7 @@ class XenCredit implements CpuScheduler {
   private ticker!: TickGrid;
 
   private sortEpoch = 0;
-  private lastTickled: number;
-  private balanceBias = 0;
+  private balancer!: Balancer;
 
   constructor(
     private readonly params: XenCreditParams,
@@ -72,7 +72,6 @@ class XenCredit implements CpuScheduler {
     this.busySinceUs = new Float64Array(nCpus);
     this.preemptPending = new Uint8Array(nCpus);
     this.sortSeen = new Int32Array(nCpus);
-    this.lastTickled = nCpus - 1;
   }
 
   start(ctx: SchedContext): void {
@@ -86,6 +85,7 @@ class XenCredit implements CpuScheduler {
     this.home = Int32Array.from({ length: n }, (_, v) => v % this.nCpus);
     this.runStartUs = new Float64Array(n);
     this.lastSchedUs = new Float64Array(n).fill(-Infinity);
+    this.balancer = new Balancer(this.nCpus, this.curr, this.rq, this.lastSchedUs, this.params.migrationDelayUs);
     this.leaving = new Uint8Array(n);
     this.ticker = new TickGrid(ctx, this.nCpus, this.timing.tickUs, (p) => this.onTick(p));
     this.slices = new DeadlineTimers(ctx, this.nCpus, (p) => this.onSliceEnd(p));
@@ -129,8 +129,7 @@ class XenCredit implements CpuScheduler {
     if (cur < 0) {
       this.schedule(p);
     } else if (this.idleCount > 0) {
-      this.lastTickled = this.nextIdle(this.lastTickled);
-      this.schedule(this.lastTickled);
+      this.schedule(this.balancer.idleToTickle());
     } else if (this.book.pri[v] > this.book.pri[cur]) {
       if (this.params.boostOnMigrate) {
         // Before 4.7 the preempted vCPU was "kicked away" through a migration even when it could
@@ -143,15 +142,6 @@ class XenCredit implements CpuScheduler {
         this.schedule(p);
       }
     }
-  }
-
-  /** nextIdle returns the first idle pCPU after `after`, cyclically (cpumask_cycle). */
-  private nextIdle(after: number): number {
-    for (let k = 1; k <= this.nCpus; k++) {
-      const q = (after + k) % this.nCpus;
-      if (this.curr[q] < 0) return q;
-    }
-    throw new Error("xen-credit: no idle pCPU although idleCount > 0");
   }
 
   private runnable(v: number): boolean {
@@ -217,7 +207,10 @@ class XenCredit implements CpuScheduler {
     return true;
   }
 
-  /** pickNext takes the local head unless it is OVER or missing, in which case it tries to steal. */
+  /**
+   * pickNext takes the local head unless it is OVER or missing, in which case it first tries to
+   * steal something better from a busy peer.
+   */
   private pickNext(p: number, now: number): number {
     const rq = this.rq;
     const head = rq.head(p);
@@ -225,31 +218,10 @@ class XenCredit implements CpuScheduler {
       rq.remove(head);
       return head;
     }
-    const stolen = this.steal(p, head >= 0 ? this.book.pri[head] : PRI_IDLE, now);
+    const stolen = this.balancer.steal(p, head >= 0 ? this.book.pri[head] : PRI_IDLE, now);
     if (stolen >= 0) return stolen;
     if (head >= 0) rq.remove(head);
     return head;
-  }
-
-  /**
-   * steal is csched_load_balance: scan busy peers from a rotating bias and take the first queued
-   * vCPU of strictly higher priority than ours that is not cache-hot. Idle peers are skipped:
-   * they will run their own queue.
-   */
-  private steal(p: number, minPri: number, now: number): number {
-    const rq = this.rq;
-    // Cache-hot: scheduled within the last migrationDelayUs (never, when the delay is 0).
-    const hotAfterUs = now - this.params.migrationDelayUs;
-    for (let k = 1; k <= this.nCpus; k++) {
-      const q = (this.balanceBias + k) % this.nCpus;
-      if (q === p || this.curr[q] < 0 || rq.length[q] === 0) continue;
-      const u = rq.takeFirstAbove(q, minPri, this.lastSchedUs, hotAfterUs);
-      if (u >= 0) {
-        this.balanceBias = q;
-        return u;
-      }
-    }
-    return -1;
   }
 
   private burn(v: number, now: number): void {
@@ -287,7 +259,7 @@ class XenCredit implements CpuScheduler {
     if (this.exact) this.meter.burn(cur, now);
     else book.credit[cur] -= this.timing.creditsPerTick;
     if (!book.active[cur]) book.activate(cur);
-    else if (this.rq.length[p] > 0 && this.idleCount > 0) this.moveAway(p, cur, this.nextIdle(p));
+    else if (this.rq.length[p] > 0 && this.idleCount > 0) this.moveAway(p, cur, this.balancer.nextIdle(p));
   }
 
   /**

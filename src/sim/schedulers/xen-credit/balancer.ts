@@ -1,0 +1,60 @@
+import type { RunQueues } from "./run-queues.js";
+
+/**
+ * Balancer holds credit1's cross-pCPU choices: which idle pCPU to wake (round robin, as
+ * tickle_one_idle_cpu does) and which queued vCPU an idle or OVER-headed pCPU steals
+ * (csched_load_balance). Deterministic rotations stand in for Xen's per-CPU cursors.
+ */
+export class Balancer {
+  private stealBias = 0;
+  private lastTickled: number;
+
+  constructor(
+    private readonly nCpus: number,
+    /** vCPU running on each pCPU, -1 when idle (owned by the policy). */
+    private readonly curr: Int32Array,
+    private readonly rq: RunQueues,
+    /** Last time each vCPU was seen by a schedule decision (owned by the policy). */
+    private readonly lastSchedUs: Float64Array,
+    private readonly migrationDelayUs: number,
+  ) {
+    this.lastTickled = nCpus - 1;
+  }
+
+  /** nextIdle returns the first idle pCPU after `after`, cyclically (cpumask_cycle), or -1. */
+  nextIdle(after: number): number {
+    for (let k = 1; k <= this.nCpus; k++) {
+      const q = (after + k) % this.nCpus;
+      if (this.curr[q] < 0) return q;
+    }
+    return -1;
+  }
+
+  /** idleToTickle picks the idle pCPU to wake for a waker, rotating over calls; -1 if none. */
+  idleToTickle(): number {
+    const q = this.nextIdle(this.lastTickled);
+    if (q >= 0) this.lastTickled = q;
+    return q;
+  }
+
+  /**
+   * steal scans busy peers of p from a rotating bias and takes (removes) the first queued vCPU of
+   * strictly higher priority than minPri that is not cache-hot; -1 if none. Idle peers are
+   * skipped: they will run their own queue.
+   */
+  steal(p: number, minPri: number, nowUs: number): number {
+    const rq = this.rq;
+    // Cache-hot: scheduled within the last migrationDelayUs (never, when the delay is 0).
+    const hotAfterUs = nowUs - this.migrationDelayUs;
+    for (let k = 1; k <= this.nCpus; k++) {
+      const q = (this.stealBias + k) % this.nCpus;
+      if (q === p || this.curr[q] < 0 || rq.length[q] === 0) continue;
+      const u = rq.takeFirstAbove(q, minPri, this.lastSchedUs, hotAfterUs);
+      if (u >= 0) {
+        this.stealBias = q;
+        return u;
+      }
+    }
+    return -1;
+  }
+}
