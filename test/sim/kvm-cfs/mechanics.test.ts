@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { simulateHost } from "../../../src/sim/simulate-host.js";
-import { cfsScenario, hog, ioVm, sleepy } from "./helpers.js";
+import { cfsFactory, cfsParams, cfsScenario, hog, ioVm, sleepy } from "./helpers.js";
 
 // Mechanisms the E-experiments lean on, isolated: KVM halt-polling and run determinism.
 const DURATION_MS = 10000;
@@ -59,5 +59,38 @@ describe("kvm-cfs determinism", () => {
 
   test("another seed gives another run", () => {
     expect(JSON.stringify(simulateHost(cell(8)))).not.toBe(JSON.stringify(simulateHost(cell(7))));
+  });
+});
+
+describe("kvm-cfs invariants under a mixed load", () => {
+  // Every event re-checks the two-level queues, counts, loads and host-sim's view (verify option):
+  // multi-vCPU VMs, weights, caps, halt-polling, migrations and throttling all interleave here.
+  const vms = [
+    { vcpus: 2, workload: ioVm(2000, 80) },
+    { vcpus: 2, capPercent: 150, workload: { kind: "mixed", io: { requestsPerSec: 500, serviceUs: 100 }, cpu: { dutyCycle: 0.7, burstMs: 3 } } },
+    { vcpus: 4, cpuWeight: 300, workload: { kind: "cpu", dutyCycle: 0.6, burstMs: 3 } },
+    { capPercent: 30, workload: hog },
+    { workload: hog },
+    { cpuWeight: 20, workload: sleepy(0.9, 30) },
+    { workload: { kind: "idle" } },
+  ] as const;
+  const configs = [
+    {},
+    { tickUs: 4000, tunableScaling: "none", haltPollUs: 0, gentleFairSleepers: false, cfsPeriodUs: 5000, bandwidthSliceUs: 1000 },
+    { tunableScaling: "linear", haltPollUs: 5000, cfsPeriodUs: 20000 },
+  ] as const;
+
+  test.each(configs.map((c, i) => [i, c] as const))("config %i keeps every invariant; caps hold", (_i, scheduler) => {
+    const s = cfsScenario(4, [...vms], { durationMs: 4000, scheduler });
+    const r = simulateHost(s, { factory: cfsFactory({ verify: true }) });
+    const periodUs = cfsParams(s).cfsPeriodUs;
+    // A cap holds per period up to what per-CPU slices already drawn and one tick's overrun per
+    // CPU can add at the window's edges.
+    const slackShare = (4 * (cfsParams(s).bandwidthSliceUs + cfsParams(s).tickUs)) / (s.durationMs * 1000) + periodUs / (s.durationMs * 1000);
+    expect(r.vms[1].cpuShare).toBeLessThanOrEqual(1.5 + slackShare);
+    expect(r.vms[3].cpuShare).toBeLessThanOrEqual(0.3 + slackShare);
+    expect(r.vms[3].throttledPeriods).toBeGreaterThan(0);
+    expect(r.utilisation).toBeLessThanOrEqual(1);
+    expect(r.vms.reduce((a, v) => a + v.cpuShare, 0)).toBeLessThanOrEqual(4 + 1e-9);
   });
 });

@@ -3,12 +3,15 @@ import type { CpuScheduler, SchedContext, TimerHandle, VcpuInfo } from "../../cp
 import { findBusiest, movesAfterFailures, periodicImbalance, pickMigrant, selectIdleSibling } from "./balance.js";
 import { baseSlice, schedPeriodUs, sliceShare, tickPreempts, wakeupPreempts } from "./fair.js";
 import { CfsHierarchy, POLLING, QUEUED, RUNNING, SLEEPING, type VcpuState } from "./hierarchy.js";
+import { verifyHierarchy } from "./verify.js";
 import { NICE_0_LOAD, niceToWeight, scaledTunables, type CfsTunables } from "./tunables.js";
 
 /** KvmCfsOptions are knobs no scenario field carries yet (tests use them). */
 export interface KvmCfsOptions {
   /** Nice value of each vCPU thread inside its VM's cgroup (default 0). */
   vcpuNice?: (info: VcpuInfo) => number;
+  /** Check the run-queue invariants after every event and throw on the first broken one (slow). */
+  verify?: boolean;
 }
 
 /** Busy CPUs balance sd->busy_factor times less often than idle ones (topology.c sd_init). */
@@ -58,6 +61,7 @@ class KvmCfs implements CpuScheduler {
       const onPeriod = (): void => {
         this.refillQuota(i);
         ctx.at(ctx.now() + this.t.cfsPeriodUs, onPeriod);
+        this.verify();
       };
       ctx.at(this.t.cfsPeriodUs, onPeriod);
     });
@@ -69,15 +73,16 @@ class KvmCfs implements CpuScheduler {
       // Work arrived inside the halt-poll window: the thread never left the CPU.
       this.cancelPoll(th.cpu);
       th.state = RUNNING;
-      return;
+    } else {
+      if (th.state !== SLEEPING) throw new Error(`kvm-cfs: wake of vCPU ${v}, which is not asleep`);
+      const target = selectIdleSibling(this.h, th.cpu);
+      const migrated = target !== th.cpu;
+      // migrate_task_rq_fair: leave the old queue relative to its min_vruntime.
+      if (migrated) th.se.vruntime -= this.h.cpus[th.cpu].groups[th.vm].rq.minVruntime;
+      this.h.enqueueThread(v, target, this.ctx.now(), true, migrated);
+      this.afterEnqueue(target, v);
     }
-    if (th.state !== SLEEPING) throw new Error(`kvm-cfs: wake of vCPU ${v}, which is not asleep`);
-    const target = selectIdleSibling(this.h, th.cpu);
-    const migrated = target !== th.cpu;
-    // migrate_task_rq_fair: leave the old queue relative to its min_vruntime.
-    if (migrated) th.se.vruntime -= this.h.cpus[th.cpu].groups[th.vm].rq.minVruntime;
-    this.h.enqueueThread(v, target, this.ctx.now(), true, migrated);
-    this.afterEnqueue(target, v);
+    this.verify();
   }
 
   block(v: number, p: number): void {
@@ -88,10 +93,11 @@ class KvmCfs implements CpuScheduler {
     if (this.t.haltPollUs > 0 && cpu.hNr === 1 && !cpu.needResched) {
       th.state = POLLING;
       this.pollTimers[p] = this.ctx.at(this.ctx.now() + this.t.haltPollUs, this.pollExpired[p]);
-      return;
+    } else {
+      this.h.dequeueThread(v, this.ctx.now(), true);
+      this.schedule(p, false);
     }
-    this.h.dequeueThread(v, this.ctx.now(), true);
-    this.schedule(p, false);
+    this.verify();
   }
 
   // ---- scheduling ------------------------------------------------------------------------------
@@ -203,6 +209,7 @@ class KvmCfs implements CpuScheduler {
     for (let p = 0; p < this.nCpus; p++) this.tickCpu(p, now);
     for (let p = 0; p < this.nCpus; p++) this.balanceCpu(p, now);
     this.ctx.at(now + this.t.tickUs, this.onTick);
+    this.verify();
   };
 
   private tickCpu(p: number, now: number): void {
@@ -249,23 +256,28 @@ class KvmCfs implements CpuScheduler {
     if (from < 0) return;
     const imbalance = periodicImbalance(this.h, from, p);
     if (imbalance === 0) return;
-    if (movesAfterFailures(imbalance, cpu.balanceFailures) && this.migrate(from, p, now)) cpu.balanceFailures = 0;
-    else cpu.balanceFailures++;
+    const v = movesAfterFailures(imbalance, cpu.balanceFailures) ? this.migrate(from, p, now) : -1;
+    if (v < 0) {
+      cpu.balanceFailures++;
+      return;
+    }
+    cpu.balanceFailures = 0;
+    this.afterEnqueue(p, v); // attach_task -> check_preempt_curr; a halt-poller stops polling
   }
 
   /** pullTo is newidle balance: an idle CPU takes a waiting thread from the busiest CPU. */
   private pullTo(p: number, now: number): boolean {
     const from = findBusiest(this.h, p);
-    return from >= 0 && this.h.cpus[from].hNr >= 2 && this.migrate(from, p, now);
+    return from >= 0 && this.h.cpus[from].hNr >= 2 && this.migrate(from, p, now) >= 0;
   }
 
-  /** migrate moves the least recently run waiting thread of `from` to `to`, if there is one. */
-  private migrate(from: number, to: number, now: number): boolean {
+  /** migrate moves the least recently run waiting thread of `from` to `to`; returns it or -1. */
+  private migrate(from: number, to: number, now: number): number {
     const v = pickMigrant(this.h, from, to);
-    if (v < 0) return false;
+    if (v < 0) return -1;
     this.h.dequeueThread(v, now, false);
     this.h.enqueueThread(v, to, now, false, true);
-    return true;
+    return v;
   }
 
   /** refillQuota is the period timer: count a throttled period, refill, pay debts, unthrottle. */
@@ -292,12 +304,17 @@ class KvmCfs implements CpuScheduler {
   private endPollAt(p: number): void {
     this.pollTimers[p] = null;
     this.schedule(p, false);
+    this.verify();
   }
 
   private cancelPoll(p: number): void {
     const timer = this.pollTimers[p];
     if (timer !== null) timer.cancel();
     this.pollTimers[p] = null;
+  }
+
+  private verify(): void {
+    if (this.options.verify === true) verifyHierarchy(this.h, this.ctx);
   }
 
   private thread(v: number): VcpuState {
