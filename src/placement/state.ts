@@ -1,0 +1,168 @@
+import { HostState } from "../interference/host-state.js";
+import type { PlacementProblem } from "./problem.js";
+
+/**
+ * PlacementState is a (partial) assignment with every aggregate the plugins read kept up to date
+ * in O(1) per change (O(log n) for a host's sorted victim slacks): per-host resource use, the
+ * interference HostState, per-group member counts per host, the soft-violation count, the cost
+ * of used hosts and the risk sum. Heuristics mutate it move by move; it never checks feasibility
+ * itself (the plugins do), so a move can be tried, judged and undone.
+ */
+export class PlacementState {
+  readonly hostOf: Int32Array;
+  readonly memUsedMiB: Float64Array;
+  readonly vcpusUsed: Int32Array;
+  readonly netUsedMbps: Float64Array;
+  /** CPU-bound vCPUs (sleepy or not) and latency-sensitive VMs per host: the risk objective's inputs. */
+  readonly aggressorVcpus: Int32Array;
+  readonly victimCount: Int32Array;
+  readonly hostStates: readonly HostState[];
+  /** VMs on each host, unordered; posOf[j] is j's index in its host's list (O(1) removal). */
+  readonly vmsOn: number[][];
+  private readonly posOf: Int32Array;
+  private readonly antiCount: Map<number, number>[];
+  private readonly affCount: Map<number, number>[];
+  private readonly affTouched: Int32Array;
+  usedHosts = 0;
+  usedCost = 0;
+  placed = 0;
+  /** Units of soft-constraint violation, as the LP's penalty terms count them. */
+  softViolations = 0;
+  /** Σ over hosts holding a victim of CPU-bound vCPUs per core (the Risk objective, as in the LP). */
+  riskSum = 0;
+  /** Σ fill² over hosts (fill = larger of memory and vCPU fraction): a search guide, not reported. */
+  sumFillSq = 0;
+
+  constructor(readonly problem: PlacementProblem) {
+    const p = problem;
+    this.hostOf = new Int32Array(p.nVms).fill(-1);
+    this.posOf = new Int32Array(p.nVms).fill(-1);
+    this.memUsedMiB = new Float64Array(p.nHosts);
+    this.vcpusUsed = new Int32Array(p.nHosts);
+    this.netUsedMbps = new Float64Array(p.nHosts);
+    this.aggressorVcpus = new Int32Array(p.nHosts);
+    this.victimCount = new Int32Array(p.nHosts);
+    this.hostStates = p.hosts.map((h) => new HostState(h, p.predictor));
+    this.vmsOn = Array.from({ length: p.nHosts }, () => []);
+    this.antiCount = p.antiAffinity.map(() => new Map());
+    this.affCount = p.affinity.map(() => new Map());
+    this.affTouched = new Int32Array(p.affinity.length);
+  }
+
+  /** fromAssignment builds the state of a vm → host array (-1 = unplaced). */
+  static fromAssignment(problem: PlacementProblem, hostOf: Int32Array): PlacementState {
+    const s = new PlacementState(problem);
+    for (let j = 0; j < hostOf.length; j++) if (hostOf[j] >= 0) s.assign(j, hostOf[j]);
+    return s;
+  }
+
+  /** antiAffinityCount: members of anti-affinity group g on host i. */
+  antiAffinityCount(g: number, i: number): number {
+    return this.antiCount[g].get(i) ?? 0;
+  }
+
+  /** affinityCount: members of affinity group g on host i. */
+  affinityCount(g: number, i: number): number {
+    return this.affCount[g].get(i) ?? 0;
+  }
+
+  /** affinityHosts: how many hosts the placed members of affinity group g are spread over. */
+  affinityHosts(g: number): number {
+    return this.affTouched[g];
+  }
+
+  /** fill is the larger of a host's memory and vCPU fractions in use. */
+  fill(i: number): number {
+    const p = this.problem;
+    return Math.max(this.memUsedMiB[i] / p.hostMemoryMiB[i], this.vcpusUsed[i] / p.hostVcpuCap[i]);
+  }
+
+  assign(j: number, i: number): void {
+    if (this.hostOf[j] >= 0) throw new Error(`PlacementState.assign: VM ${j} is already on host ${this.hostOf[j]}`);
+    this.change(j, i, 1);
+    this.hostOf[j] = i;
+    this.posOf[j] = this.vmsOn[i].length;
+    this.vmsOn[i].push(j);
+  }
+
+  unassign(j: number): void {
+    const i = this.hostOf[j];
+    if (i < 0) throw new Error(`PlacementState.unassign: VM ${j} is not placed`);
+    this.change(j, i, -1);
+    const list = this.vmsOn[i];
+    const last = list.pop()!;
+    if (last !== j) {
+      list[this.posOf[j]] = last;
+      this.posOf[last] = this.posOf[j];
+    }
+    this.posOf[j] = -1;
+    this.hostOf[j] = -1;
+  }
+
+  /** move relocates a placed VM (unassign + assign). */
+  move(j: number, i: number): void {
+    this.unassign(j);
+    this.assign(j, i);
+  }
+
+  private change(j: number, i: number, sign: 1 | -1): void {
+    const p = this.problem;
+    const wasUsed = this.vmsOn[i].length > 0;
+    const oldFill = this.fill(i);
+    const oldRisk = this.hostRisk(i);
+    this.memUsedMiB[i] += sign * p.vmMemoryMiB[j];
+    this.vcpusUsed[i] += sign * p.vmVcpus[j];
+    this.netUsedMbps[i] += sign * p.vmNetworkMbps[j];
+    this.aggressorVcpus[i] += sign * p.profiles[j].cpuVcpus;
+    if (p.victims[j]) this.victimCount[i] += sign;
+    if (sign > 0) this.hostStates[i].add(p.profiles[j], p.victims[j]);
+    else this.hostStates[i].remove(p.profiles[j], p.victims[j]);
+    this.placed += sign;
+    this.softViolations += this.softDelta(j, i, sign);
+    // change runs before assign pushes and before unassign pops: vmsOn[i] is the old list.
+    const nowUsed = sign > 0 || this.vmsOn[i].length > 1;
+    if (wasUsed !== nowUsed) {
+      this.usedHosts += nowUsed ? 1 : -1;
+      this.usedCost += (nowUsed ? 1 : -1) * p.hostCost[i];
+    }
+    const f = this.fill(i);
+    this.sumFillSq += f * f - oldFill * oldFill;
+    this.riskSum += this.hostRisk(i) - oldRisk;
+  }
+
+  private hostRisk(i: number): number {
+    return this.victimCount[i] > 0 ? this.aggressorVcpus[i] / this.problem.hostCores[i] : 0;
+  }
+
+  /** softDelta updates group counts and returns the change in soft-violation units. */
+  private softDelta(j: number, i: number, sign: 1 | -1): number {
+    const p = this.problem;
+    let d = 0;
+    for (const g of p.vmAntiAffinity[j]) {
+      const m = this.antiCount[g];
+      const before = m.get(i) ?? 0;
+      bump(m, i, sign);
+      if (p.antiAffinity[g].soft) d += Math.max(0, before + sign - 1) - Math.max(0, before - 1);
+    }
+    for (const g of p.vmAffinity[j]) {
+      const m = this.affCount[g];
+      const before = m.get(i) ?? 0;
+      bump(m, i, sign);
+      const touchedBefore = this.affTouched[g];
+      if (before === 0 && sign > 0) this.affTouched[g]++;
+      if (before === 1 && sign < 0) this.affTouched[g]--;
+      if (p.affinity[g].soft) d += Math.max(0, this.affTouched[g] - 1) - Math.max(0, touchedBefore - 1);
+    }
+    for (const g of p.vmHostLabel[j]) {
+      const hl = p.hostLabel[g];
+      if (hl.soft && hl.hostOk[i] === 0) d += sign;
+    }
+    return d;
+  }
+}
+
+function bump(m: Map<number, number>, i: number, sign: number): void {
+  const n = (m.get(i) ?? 0) + sign;
+  if (n === 0) m.delete(i);
+  else m.set(i, n);
+}
