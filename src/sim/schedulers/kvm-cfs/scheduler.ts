@@ -1,8 +1,8 @@
 import type { KvmCfsParams } from "../../../model/scheduler.js";
 import type { CpuScheduler, SchedContext, TimerHandle, VcpuInfo } from "../../cpu-scheduler.js";
 import { findBusiest, movesAfterFailures, periodicImbalance, pickMigrant, selectIdleSibling } from "./balance.js";
-import { baseSlice, schedPeriodUs, sliceShare, tickPreempts, wakeupPreempts } from "./fair.js";
 import { CfsHierarchy, POLLING, QUEUED, RUNNING, SLEEPING, type VcpuState } from "./hierarchy.js";
+import { tickExpires, wakeeWins } from "./preempt.js";
 import { verifyHierarchy } from "./verify.js";
 import { NICE_0_LOAD, niceToWeight, scaledTunables, type CfsTunables } from "./tunables.js";
 
@@ -110,22 +110,7 @@ class KvmCfs implements CpuScheduler {
     const cpu = this.h.cpus[p];
     const cur = cpu.current;
     if (cur < 0 || cpu.needResched || this.h.vcpus[cur].state === POLLING) this.schedule(p, false);
-    else if (this.wakeeWins(p, cur, v)) this.schedule(p, true);
-  }
-
-  /**
-   * wakeeWins is check_preempt_wakeup: compare curr and wakee at the level where they share a
-   * queue (find_matching_se): the threads inside one VM, else the two VMs' group entities.
-   */
-  private wakeeWins(p: number, cur: number, v: number): boolean {
-    const a = this.h.vcpus[cur];
-    const b = this.h.vcpus[v];
-    const groups = this.h.cpus[p].groups;
-    if (groups[b.vm].throttled) return false;
-    if (a.vm === b.vm) return wakeupPreempts(a.se.vruntime, b.se.vruntime, b.se.weight, this.t);
-    const ga = groups[a.vm].se;
-    const gb = groups[b.vm].se;
-    return wakeupPreempts(ga.vruntime, gb.vruntime, gb.weight, this.t);
+    else if (wakeeWins(this.h.cpus[p], this.h.vcpus[cur], this.h.vcpus[v], this.t)) this.schedule(p, true);
   }
 
   /**
@@ -220,23 +205,7 @@ class KvmCfs implements CpuScheduler {
     const th = this.h.vcpus[v];
     if (cpu.groups[th.vm].se.onRq) this.h.reweightGroup(th.vm, p);
     if (cpu.needResched) this.schedule(p, false);
-    else if (this.tickExpires(p, th)) this.schedule(p, true);
-  }
-
-  /** tickExpires runs check_preempt_tick at each level with more than one entity, thread first. */
-  private tickExpires(p: number, th: VcpuState): boolean {
-    const cpu = this.h.cpus[p];
-    const g = cpu.groups[th.vm];
-    const groupSliceUs = sliceShare(schedPeriodUs(cpu.hNr, this.t), g.se.weight, cpu.root.loadWeight);
-    const left = g.rq.leftmost;
-    if (g.rq.nrRunning > 1 && left !== null) {
-      const idealUs = baseSlice(sliceShare(groupSliceUs, th.se.weight, g.rq.loadWeight), this.t);
-      if (tickPreempts(th.se.sumExecUs - th.se.prevSumExecUs, idealUs, th.se.vruntime, left.vruntime, this.t)) return true;
-    }
-    const rootLeft = cpu.root.leftmost;
-    if (cpu.root.nrRunning < 2 || rootLeft === null) return false;
-    const ranUs = g.se.sumExecUs - g.se.prevSumExecUs;
-    return tickPreempts(ranUs, baseSlice(groupSliceUs, this.t), g.se.vruntime, rootLeft.vruntime, this.t);
+    else if (tickExpires(cpu, th, this.t)) this.schedule(p, true);
   }
 
   /**
