@@ -26,7 +26,10 @@ export function createXenCredit(params: XenCreditParams, nCpus: number): CpuSche
  * switch). Work that Xen defers to a scheduling softirq (a tickled pCPU rescheduling, a kicked or
  * parked vCPU leaving) runs synchronously here: the IPI latency is not modelled.
  *
- * Not modelled: affinity, SMT/socket topology (one flat socket of pCPUs), yield, tasklets.
+ * Not modelled: affinity, SMT/socket topology (one flat socket of pCPUs), yield, tasklets,
+ * context-switch cost. boostOnMigrate reproduces the pre-4.7 pair of bugs (a preempted vCPU
+ * "kicked away" through a migration, and that migration's wake boosted) as for a vCPU pinned to
+ * its pCPU: the kick lands back on the same pCPU.
  */
 class XenCredit implements CpuScheduler {
   readonly kind = "xen-credit" as const;
