@@ -52,10 +52,13 @@ function importHosts(req: ImportRequest, format: HostFormat): ImportOutcome {
     req.progress?.((i + 1) / req.inputs.length);
   }
   const kept = hosts.slice(0, limit);
-  const summary = baseSummary(req.options, filesRead, [], kept.length);
-  summary.problems = problems.length;
-  summary.limitReached = hosts.length > kept.length || filesRead < req.inputs.length;
-  summary.hostsFrom = `${kept.length} host(s) read from the input`;
+  const summary = summarize(req.options, [], {
+    filesRead,
+    hosts: kept.length,
+    problems: problems.length,
+    limitReached: hosts.length > kept.length || filesRead < req.inputs.length,
+    hostsFrom: `${kept.length} host(s) read from the input`,
+  });
   return finish({ hosts: kept, vms: [] }, problems, req.options, summary);
 }
 
@@ -67,8 +70,9 @@ function importVms(req: ImportRequest): ImportOutcome {
   const ids = new IdAllocator();
   const vms: VmInput[] = read.drafts.map((d) => ({ id: ids.take(d.name), ...d.vm }));
   const { cluster, generatedHosts } = assembleCluster(vms, inventory?.hosts);
-  const summary = baseSummary(opts, read.filesRead, vms, cluster.hosts.length);
-  Object.assign(summary, {
+  const summary = summarize(opts, vms, {
+    filesRead: read.filesRead,
+    hosts: cluster.hosts.length,
     samplesRead: read.samplesRead,
     problems: problems.length,
     skipped: read.skipped,
@@ -95,12 +99,12 @@ function named(p: Problem, cluster: ClusterInput): Problem {
   return { path: `(imported cluster) ${p.path}`, message: `${item ? `"${item.id}": ` : ""}${p.message}` };
 }
 
-function baseSummary(opts: ImportOptions, filesRead: number, vms: readonly VmInput[], hosts: number): ImportSummary {
+type SummaryFacts = Pick<ImportSummary, "filesRead" | "hosts" | "hostsFrom"> & Partial<ImportSummary>;
+
+function summarize(opts: ImportOptions, vms: readonly VmInput[], facts: SummaryFacts): ImportSummary {
   return {
     format: opts.format,
-    filesRead,
     vms: vms.length,
-    hosts,
     samplesRead: 0,
     problems: 0,
     skipped: [],
@@ -109,7 +113,7 @@ function baseSummary(opts: ImportOptions, filesRead: number, vms: readonly VmInp
     classes: tally(vms, (vm) => vm.labels?.class ?? "unknown"),
     sizes: tally(vms, sizeKey),
     sizing: sizingText(opts),
-    hostsFrom: "",
+    ...facts,
   };
 }
 
