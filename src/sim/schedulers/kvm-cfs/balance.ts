@@ -5,8 +5,9 @@ import { QUEUED, type CfsHierarchy, type CpuState } from "./hierarchy.js";
 //
 // Simplifications, each named so a reader can judge them: balancing counts runnable threads
 // instead of comparing PELT load (the same thing when weights are equal, as in every spec
-// experiment); there is no cache-hot (task_hot / migration_cost) veto and no active balance of a
-// running thread; wake_affine is moot since wakers are interrupts, not tasks on another CPU.
+// experiment); there is no cache-hot (task_hot / migration_cost) veto, newidle balance always
+// tries (no avg_idle cutoff), and no active balance of a running thread; wake_affine is moot since
+// wakers are interrupts, not tasks on another CPU.
 
 /** isIdle is available_idle_cpu: nothing running and nothing queued (a halt-poller is not idle). */
 export function isIdle(cpu: CpuState): boolean {

@@ -5,7 +5,9 @@
  * The quota is a global pool refilled every period. Each CPU's slice of the group (its cfs_rq)
  * draws run time from the pool a slice at a time and spends it as its threads run; a cfs_rq that
  * is out of run time while the pool is empty gets throttled until the next refill pays its debt.
- * Per-CPU leftovers do not expire (Linux >= 5.4 removed slice expiry).
+ * Per-CPU leftovers do not expire (Linux >= 5.4 removed slice expiry). The period timer runs from
+ * time 0 rather than from the group's first activity, and there is no slack timer: run time an
+ * idle cfs_rq returns waits in the pool for the next draw or refill.
  */
 
 /** MIN_CFS_RQ_RUNTIME_US is what a cfs_rq keeps when it goes idle and returns the rest (1 ms). */
