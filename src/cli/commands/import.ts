@@ -6,16 +6,17 @@ import { IMPORT_FORMATS, ImportOptionsSchema, WORKLOAD_CLASSES, isHostFormat, ty
 import { runImport } from "../../io/import/run-import.js";
 import { renderSummary } from "../../io/import/summary.js";
 import type { Problem } from "../../model/problems.js";
+import { intOption } from "../options.js";
 import { NO_PROGRESS, progress } from "../progress.js";
 
 interface ImportFlags {
   format: string;
   hosts?: string;
-  limit?: string;
+  limit?: number;
   window?: string;
-  seed?: string;
-  vcpus?: string;
-  memoryMib?: string;
+  seed: number;
+  vcpus?: number;
+  memoryMib?: number;
   class?: string;
   skipBad?: boolean;
   out: string;
@@ -47,11 +48,11 @@ export function registerImport(program: Command): void {
     .addOption(new Option("--format <format>", "input format").choices(IMPORT_FORMATS).makeOptionMandatory())
     .requiredOption("--out <file>", "cluster document to write (only when the whole import succeeds)")
     .option("--hosts <file>", "hosts CSV or Alibaba node list giving the cluster's hosts (default: generated hosts)")
-    .option("--limit <n>", "import at most n VMs (or hosts), in input order")
+    .option("--limit <n>", "import at most n VMs (or hosts), in input order", intOption("--limit", 1))
     .option("--window <start:end>", "keep samples with index in [start, end) (Azure: VMs alive then)")
-    .option("--seed <n>", "seed of the PlanetLab size mix", "1")
-    .option("--vcpus <n>", "PlanetLab: vCPUs of every VM (default: seeded mix)")
-    .option("--memory-mib <n>", "PlanetLab: memory of every VM in MiB (default: seeded mix)")
+    .option("--seed <n>", "seed of the PlanetLab size mix", intOption("--seed", 0, 2 ** 31 - 1), 1)
+    .option("--vcpus <n>", "PlanetLab: vCPUs of every VM (default: seeded mix)", intOption("--vcpus", 1, 1024))
+    .option("--memory-mib <n>", "PlanetLab: memory of every VM in MiB (default: seeded mix)", intOption("--memory-mib", 1))
     .addOption(new Option("--class <class>", "trace workload class (auto: from the series)").choices(WORKLOAD_CLASSES))
     .option("--skip-bad", "report malformed rows and skip them instead of failing")
     .action((paths: string[], f: ImportFlags) => importAction(paths, f));

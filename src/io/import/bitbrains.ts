@@ -60,7 +60,8 @@ export function parseBitbrainsCsv(text: string, file: string): BitbrainsParse {
     if (row === undefined) out.percent.push(out.percent.at(-1) ?? 0);
     else addSample(out, row);
   }
-  if (index !== undefined && out.percent.length === 0) out.problems.push({ path: where(file, 2), message: "no samples after the header" });
+  if (index !== undefined && out.percent.length === 0)
+    out.problems.push({ path: where(file, 2), message: "no samples after the header" });
   if (index === undefined) out.problems.push({ path: where(file, 1), message: "no header: the file is empty" });
   return out;
 }
@@ -116,5 +117,6 @@ export function bitbrainsVm(file: SourceFile): { vm?: SeriesVm; problems: Proble
   if (p.onSamples === 0) return { problems: p.problems, skipWhy: "never on (0 CPU cores in every sample)" };
   if (p.maxMemoryKB === 0) return { problems: p.problems, skipWhy: "no memory provisioned in any sample" };
   const size = { vcpus: Math.ceil(p.maxCores), memoryMiB: Math.ceil(p.maxMemoryKB / 1024) };
-  return { vm: { name, percent: p.percent, size, source: BITBRAINS_SOURCE, labels: { origin: baseName(file.path) } }, problems: p.problems };
+  const labels = { origin: baseName(file.path) };
+  return { vm: { name, percent: p.percent, size, source: BITBRAINS_SOURCE, labels }, problems: p.problems };
 }

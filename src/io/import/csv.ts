@@ -95,7 +95,10 @@ export function readTable(text: string, file: string, separator = ","): { table?
     const cells = splitCells(line.text, separator);
     if (table === undefined) table = { header: cells, headerLine: line.no, rows: [] };
     else if (cells.length !== table.header.length)
-      problems.push({ path: where(file, line.no), message: `expected ${table.header.length} cells like the header, found ${cells.length}` });
+      problems.push({
+        path: where(file, line.no),
+        message: `expected ${table.header.length} cells like the header, found ${cells.length}`,
+      });
     else table.rows.push({ no: line.no, cells });
   }
   if (table === undefined) problems.push({ path: where(file, 1), message: "no header: the file is empty" });

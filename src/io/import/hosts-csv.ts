@@ -34,7 +34,10 @@ function headerProblems(header: readonly string[], file: string, line: number): 
   const known = (c: string): boolean =>
     (FIELDS as readonly string[]).includes(c) || (c.startsWith(LABEL_PREFIX) && c.length > LABEL_PREFIX.length);
   const missing = REQUIRED.filter((c) => !header.includes(c));
-  if (missing.length > 0) problems.push({ path: where(file, line), message: `header lacks ${missing.join(", ")} (expected id,cores,memoryMiB[,networkMbps][,cost][,scheduler][,label:KEY...])` });
+  if (missing.length > 0) {
+    const expected = "id,cores,memoryMiB[,networkMbps][,cost][,scheduler][,label:KEY...]";
+    problems.push({ path: where(file, line), message: `header lacks ${missing.join(", ")} (expected ${expected})` });
+  }
   const unknown = header.filter((c) => !known(c));
   if (unknown.length > 0) problems.push({ path: where(file, line), message: `unknown column(s) ${unknown.join(", ")}` });
   const dup = header.filter((c, i) => header.indexOf(c) !== i);
@@ -43,7 +46,12 @@ function headerProblems(header: readonly string[], file: string, line: number): 
 }
 
 /** hostFromRow builds a host input from one row and checks it against the model's HostSchema. */
-function hostFromRow(header: readonly string[], cells: readonly string[], file: string, no: number): { host?: HostInput; problems: Problem[] } {
+function hostFromRow(
+  header: readonly string[],
+  cells: readonly string[],
+  file: string,
+  no: number,
+): { host?: HostInput; problems: Problem[] } {
   const byName = (name: string): string => cells[header.indexOf(name)] ?? "";
   const parsed = CellsSchema.safeParse(Object.fromEntries(FIELDS.map((f) => [f, byName(f)])));
   if (!parsed.success) return { problems: rowProblems(parsed.error, file, no) };
