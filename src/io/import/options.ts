@@ -21,7 +21,7 @@ export interface SampleWindow {
   end?: number;
 }
 
-/** parseWindow reads `START:END` (either side may be empty); indices count samples from 0. */
+/** WindowSchema reads `START:END` (either side may be empty); indices count samples from 0. */
 export const WindowSchema = z
   .string()
   .regex(/^\d*:\d*$/, "must be START:END in sample indices, e.g. 0:144 (either side may be empty)")
@@ -36,8 +36,8 @@ export const WindowSchema = z
 const count = z.coerce.number().int().min(1);
 
 /**
- * ImportOptionsSchema validates the options of one import. Numbers are coerced so the CLI can hand
- * over commander's strings; checks that depend on the format run once the shape is right.
+ * ImportOptionsSchema validates the options of one import. Numbers are coerced so a front end may
+ * pass them as text (query strings, flags); checks that depend on the format run once the shape is right.
  */
 export const ImportOptionsSchema = z
   .strictObject({
