@@ -4,6 +4,8 @@ import { registerSchema } from "./schema.js";
 import { registerGenerate } from "./generate.js";
 import { registerDemo } from "./demo.js";
 import { registerImport } from "./import.js";
+import { registerCalibrate } from "./calibrate.js";
+import { registerScore } from "./score.js";
 import { registerSimulate } from "./simulate.js";
 
 /** registerCommands adds every subcommand; keep one line per command file. */
@@ -13,5 +15,7 @@ export function registerCommands(program: Command): void {
   registerGenerate(program);
   registerDemo(program);
   registerImport(program);
+  registerCalibrate(program);
+  registerScore(program);
   registerSimulate(program);
 }
