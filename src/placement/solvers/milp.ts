@@ -1,0 +1,129 @@
+import { buildLinearModel } from "../lp-rows.js";
+import type { PlacementProblem } from "../problem.js";
+import type { ExactResult, ExactSolveOptions, ExactSolver, ExactStatus } from "../solver.js";
+import { decodeColumns, isRedundantLink, packModel, type PackedModel } from "./milp-model.js";
+import { planStart } from "./milp-start.js";
+import { runWorker, workerUrl, type WorkerOutcome } from "./milp-run-worker.js";
+import { fixItemSymmetry, relabelWithinTypes } from "./milp-symmetry.js";
+import type { MilpReply, MilpRequest } from "./milp-worker.js";
+
+export const HIGHS = "highs";
+
+/**
+ * HighsLimits: what the backend refuses and how long it waits. Defaults are measured on this
+ * machine (2 cores, Node 20, highs 1.15): see bench/milp.ts and the numbers in the README of the
+ * placer. HiGHS's WebAssembly heap is capped at 2 GiB and aborts, not fails, when it runs out
+ * (about 3,000 VMs × 700 hosts); refusing early lets the placer fall back to its heuristics
+ * instead of losing the time budget to a crash.
+ */
+export interface HighsLimits {
+  /** Largest model (columns) the backend attempts. */
+  readonly maxColumns: number;
+  /** Largest model (matrix nonzeros) the backend attempts. */
+  readonly maxNonzeros: number;
+  /** Time reserved for starting the worker and loading HiGHS, taken off HiGHS's own time limit. */
+  readonly startupMs: number;
+  /** How long after the time limit the watchdog lets a worker run before terminating it. */
+  readonly graceMs: number;
+}
+
+export const DEFAULT_HIGHS_LIMITS: HighsLimits = {
+  maxColumns: 400_000,
+  maxNonzeros: 2_000_000,
+  startupMs: 250,
+  graceMs: 2_000,
+};
+
+/** HighsTestHooks: make the worker hang so tests can watch the watchdog; never set in production. */
+export interface HighsTestHooks {
+  readonly hang?: boolean;
+}
+
+/**
+ * createHighsSolver is the exact backend: the placer's linear model (buildLinearModel, so every
+ * row is a named plugin's) packed into arrays, the symmetry of identical hosts broken, the
+ * heuristic start relabelled onto that canonical form and given to HiGHS (setSolution), solved
+ * in a fresh worker thread under a watchdog. Only the min-cost objective has symmetry rows in
+ * the model; balance and min-risk models solve too, but are far slower and the placer should
+ * treat them as heuristic-only beyond tiny instances.
+ */
+export function createHighsSolver(limits: Partial<HighsLimits> = {}, hooks: HighsTestHooks = {}): ExactSolver {
+  const lim = { ...DEFAULT_HIGHS_LIMITS, ...limits };
+  return {
+    name: HIGHS,
+    solve: (p, o) => solveWithHighs(p, o, lim, hooks),
+  };
+}
+
+async function solveWithHighs(p: PlacementProblem, o: ExactSolveOptions, lim: HighsLimits, hooks: HighsTestHooks): Promise<ExactResult> {
+  const model = buildLinearModel(p, { scope: o.scope, envelopes: o.envelopes });
+  const nnz = model.rows.reduce((s, r) => s + r.terms.length, 0);
+  if (model.vars.length > lim.maxColumns || nnz > lim.maxNonzeros)
+    return fail(`model too large for HiGHS (${model.vars.length} columns, ${nnz} nonzeros; limits ${lim.maxColumns}, ${lim.maxNonzeros})`);
+  const pm = packModel(model, isRedundantLink);
+  fixItemSymmetry(p, pm);
+  const start = o.start ? relabelWithinTypes(p, pm, o.start) : undefined;
+  const plan = start ? planStart(pm, start) : undefined;
+  const req: MilpRequest = {
+    arrays: pm.arrays,
+    start: plan?.start,
+    timeLimitSec: Math.max(0.05, (o.timeLimitMs - lim.startupMs) / 1000),
+    objectiveTarget: o.objectiveTarget,
+    hangForTest: hooks.hang,
+  };
+  const out = await runWorker<MilpRequest, MilpReply>(workerUrl("milp-worker.js"), req, o.timeLimitMs + lim.graceMs, o.signal);
+  return toResult(p, pm, out, start);
+}
+
+function fail(message: string): ExactResult {
+  return { status: "error", message, solver: HIGHS };
+}
+
+function toResult(p: PlacementProblem, pm: PackedModel, out: WorkerOutcome<MilpReply>, start?: Int32Array): ExactResult {
+  if (out.kind === "killed")
+    return { status: "timeout", message: out.reason === "watchdog" ? "watchdog terminated the HiGHS worker" : "aborted by the caller", solver: HIGHS };
+  if (out.kind === "crashed") return fail(`HiGHS worker crashed: ${out.message}`);
+  const r = out.value;
+  if (r.error !== undefined) return fail(`HiGHS failed: ${r.error}`);
+  const status = statusOf(r.modelStatus, r.colValue !== undefined);
+  const base = { status, solver: HIGHS, dualBound: finite(r.dualBound), message: MODEL_STATUS[r.modelStatus] };
+  if (!r.colValue || (status !== "optimal" && status !== "feasible")) return base;
+  return { ...base, assignment: decodeColumns(p, pm, r.colValue, start), objective: r.objective };
+}
+
+function finite(x: number | undefined): number | undefined {
+  return x !== undefined && Number.isFinite(x) ? x : undefined;
+}
+
+/** HiGHS model status codes (highs.constants.modelStatus) as words for messages. */
+const MODEL_STATUS: Record<number, string> = {
+  0: "not set", 1: "load error", 2: "model error", 3: "presolve error", 4: "solve error", 5: "postsolve error",
+  6: "empty", 7: "optimal", 8: "infeasible", 9: "infeasible or unbounded", 10: "unbounded",
+  11: "objective bound reached", 12: "objective target reached", 13: "time limit reached",
+  14: "iteration limit reached", 15: "unknown", 16: "solution limit reached", 17: "interrupted",
+};
+
+/**
+ * statusOf maps HiGHS's model status onto ExactStatus. "Infeasible or unbounded" counts as
+ * infeasible: every placement model is bounded (binary x and y, non-negative costs and slacks).
+ * A limit with an incumbent is "feasible", without one "timeout".
+ */
+export function statusOf(modelStatus: number, hasSolution: boolean): ExactStatus {
+  switch (modelStatus) {
+    case 6:
+    case 7:
+      return "optimal";
+    case 8:
+    case 9:
+      return "infeasible";
+    case 11:
+    case 12:
+    case 13:
+    case 14:
+    case 16:
+    case 17:
+      return hasSolution ? "feasible" : "timeout";
+    default:
+      return "error";
+  }
+}
