@@ -1,0 +1,100 @@
+import fastifySwagger from "@fastify/swagger";
+import Fastify, { type FastifyServerOptions } from "fastify";
+import {
+  createJsonSchemaTransform,
+  createJsonSchemaTransformObject,
+  serializerCompiler,
+  type ZodTypeProvider,
+} from "fastify-type-provider-zod";
+import type { Cluster } from "../model/cluster.js";
+import type { Predictor } from "../interference/predictor.js";
+import { loadPredictor } from "../io/calibration.js";
+import { DEFAULT_LIMITS, type ApiContext, type ApiLimits } from "./context.js";
+import { installErrorHandlers, timeBudgetExceeded } from "./errors.js";
+import { installLimits } from "./limits.js";
+import { Metrics } from "./metrics.js";
+import { ROUTES } from "./routes/index.js";
+import type { ZodApp } from "./routes/types.js";
+import { apiRegistry } from "./schemas.js";
+import { validatorCompiler } from "./validation.js";
+import { TaskPool, TaskTimeoutError } from "./work/pool.js";
+
+export interface BuildOptions {
+  /** The calibrated tail-latency predictor (default: the bundled calibration table). */
+  predictor?: Predictor;
+  /** The cluster the Kubernetes verbs map nodes onto (`vmplace serve --cluster`). */
+  cluster?: Cluster;
+  limits?: Partial<ApiLimits>;
+  /** Worker threads for simulations and plans (default: cores - 1, at least 1). */
+  workers?: number;
+  logger?: FastifyServerOptions["logger"];
+  /** Reported in the OpenAPI document. */
+  version?: string;
+}
+
+/**
+ * buildApp assembles the service: zod compilers, the one error handler, limits and metrics, the
+ * OpenAPI generator, then every route module. The app owns its worker pool and closes it in
+ * onClose, after fastify has let in-flight requests finish.
+ */
+export async function buildApp(options: BuildOptions = {}): Promise<ZodApp> {
+  const limits: ApiLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: limits.bodyLimitBytes,
+    // Time to receive a whole request: a client trickling bytes must not hold a slot forever.
+    requestTimeout: limits.requestTimeoutMs,
+    return503OnClosing: true,
+    forceCloseConnections: "idle",
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandlers(app);
+
+  const ctx = makeContext(app, options, limits);
+  installLimits(app, limits.maxConcurrent, ctx.metrics);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "vmplace",
+        description: "VM placement that keeps IO tail latency within SLO: simulate, score, place, plan; Kubernetes scheduler-extender verbs.",
+        version: options.version ?? "dev",
+      },
+    },
+    transform: createJsonSchemaTransform({ schemaRegistry: apiRegistry, skipList: [] }),
+    transformObject: createJsonSchemaTransformObject({ schemaRegistry: apiRegistry }),
+  });
+  for (const register of ROUTES) register(app, ctx);
+  return app;
+}
+
+function makeContext(app: ZodApp, options: BuildOptions, limits: ApiLimits): ApiContext {
+  const metrics = new Metrics();
+  const pool = new TaskPool(options.workers);
+  let started = false;
+  let closing = false;
+  pool.ready().then(
+    () => (started = true),
+    (e: unknown) => app.log.error({ err: e }, "worker threads failed to start"),
+  );
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
+  app.addHook("onClose", async () => {
+    await pool.close();
+    metrics.stop();
+  });
+  return {
+    predictor: options.predictor ?? loadPredictor(),
+    cluster: options.cluster,
+    limits,
+    metrics,
+    pool,
+    isReady: () => started && !closing,
+    runHeavy: (kind, input) =>
+      pool.run(kind, input, limits.requestTimeoutMs).catch((e: unknown) => {
+        throw e instanceof TaskTimeoutError ? timeBudgetExceeded(limits.requestTimeoutMs) : e;
+      }),
+  };
+}

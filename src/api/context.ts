@@ -1,0 +1,38 @@
+import type { Cluster } from "../model/cluster.js";
+import type { Predictor } from "../interference/predictor.js";
+import type { Metrics } from "./metrics.js";
+import type { TaskPool } from "./work/pool.js";
+import type { TaskKind, TaskInput, TaskOutput } from "./work/tasks.js";
+
+/** ApiLimits: the service's protections against load and hostile input. */
+export interface ApiLimits {
+  /** Requests to /v1 and /k8s handled at once; one more is answered 503 with Retry-After. */
+  maxConcurrent: number;
+  /** Largest request body accepted, in bytes (a 10,000-VM cluster is about 3.5 MB). */
+  bodyLimitBytes: number;
+  /** Time budget of one request, in ms: work past it is abandoned and answered 504. */
+  requestTimeoutMs: number;
+}
+
+export const DEFAULT_LIMITS: ApiLimits = {
+  maxConcurrent: 64,
+  bodyLimitBytes: 8 * 1024 * 1024,
+  requestTimeoutMs: 30_000,
+};
+
+/**
+ * ApiContext is what route handlers may use: the calibrated predictor, the cluster the service
+ * was started with (for the Kubernetes verbs), the worker pool and the limits. Handlers get it
+ * as an argument instead of reaching for globals, so tests build apps with their own.
+ */
+export interface ApiContext {
+  readonly predictor: Predictor;
+  readonly cluster?: Cluster;
+  readonly limits: ApiLimits;
+  readonly metrics: Metrics;
+  readonly pool: TaskPool;
+  /** isReady: workers have started and the server is not shutting down (for /readyz). */
+  isReady(): boolean;
+  /** runHeavy runs a task in a worker within the request's time budget (504 past it). */
+  runHeavy<K extends TaskKind>(kind: K, input: TaskInput<K>): Promise<TaskOutput<K>>;
+}

@@ -1,0 +1,17 @@
+import { HostSimResultSchema, ScenarioSchema } from "../../model/scenario.js";
+import { ERROR_RESPONSES } from "../schemas.js";
+import type { RouteModule } from "./types.js";
+
+/** POST /v1/simulate: one host's discrete-event simulation, run in a worker thread. */
+export const simulateRoutes: RouteModule = (app, ctx) => {
+  app.post("/v1/simulate", {
+    config: { limited: true },
+    schema: {
+      summary: "Simulate one host's CPU scheduler: per-VM latency percentiles and CPU shares",
+      tags: ["simulate"],
+      body: ScenarioSchema,
+      response: { 200: HostSimResultSchema, ...ERROR_RESPONSES },
+    },
+    handler: async (request) => ctx.runHeavy("simulate", request.body),
+  });
+};
