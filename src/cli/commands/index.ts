@@ -7,6 +7,7 @@ import { registerImport } from "./import.js";
 import { registerCalibrate } from "./calibrate.js";
 import { registerScore } from "./score.js";
 import { registerSimulate } from "./simulate.js";
+import { registerServe } from "./serve.js";
 
 /** registerCommands adds every subcommand; keep one line per command file. */
 export function registerCommands(program: Command): void {
@@ -18,4 +19,5 @@ export function registerCommands(program: Command): void {
   registerCalibrate(program);
   registerScore(program);
   registerSimulate(program);
+  registerServe(program);
 }

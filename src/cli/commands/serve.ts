@@ -1,0 +1,47 @@
+import type { Command } from "commander";
+import { buildApp } from "../../api/app.js";
+import { DEFAULT_LIMITS } from "../../api/context.js";
+import { closeOnSignals, startServer } from "../../api/server.js";
+import { loadPredictor } from "../../io/calibration.js";
+import { loadWith } from "../../io/load.js";
+import { parseCluster } from "../../model/validate.js";
+import { intOption } from "../options.js";
+import { VERSION } from "../version.js";
+
+interface ServeOptions {
+  port: number;
+  host: string;
+  cluster?: string;
+  maxConcurrent: number;
+  bodyLimit: number;
+  requestTimeout: number;
+  calibration?: string;
+  quiet?: boolean;
+}
+
+/** registerServe adds `vmplace serve`: the HTTP API and the Kubernetes scheduler-extender verbs. */
+export function registerServe(program: Command): void {
+  program
+    .command("serve")
+    .description("serve the HTTP API (simulate, score, place, plan) and the kube-scheduler extender verbs")
+    .option("--port <n>", "TCP port (0 picks a free one)", intOption("--port", 0, 65535), 8080)
+    .option("--host <addr>", "address to listen on", "127.0.0.1")
+    .option("--cluster <file>", "cluster document that /k8s/* maps nodes onto (and /v1/place uses when a request names none)")
+    .option("--max-concurrent <n>", "work requests handled at once; more get 503 + Retry-After", intOption("--max-concurrent", 1, 100_000), DEFAULT_LIMITS.maxConcurrent)
+    .option("--body-limit <bytes>", "largest request body", intOption("--body-limit", 1024), DEFAULT_LIMITS.bodyLimitBytes)
+    .option("--request-timeout <ms>", "time budget of one request", intOption("--request-timeout", 100, 3_600_000), DEFAULT_LIMITS.requestTimeoutMs)
+    .option("--calibration <file>", "calibration table (default: the bundled one)")
+    .option("--quiet", "log warnings and errors only")
+    .action(async (opts: ServeOptions) => {
+      const cluster = opts.cluster === undefined ? undefined : loadWith(opts.cluster, parseCluster);
+      const app = await buildApp({
+        predictor: loadPredictor(opts.calibration),
+        cluster,
+        limits: { maxConcurrent: opts.maxConcurrent, bodyLimitBytes: opts.bodyLimit, requestTimeoutMs: opts.requestTimeout },
+        logger: { level: opts.quiet ? "warn" : "info" },
+        version: VERSION,
+      });
+      closeOnSignals(app, opts.requestTimeout + 5000);
+      await startServer(app, { port: opts.port, host: opts.host });
+    });
+}
