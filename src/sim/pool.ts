@@ -66,7 +66,8 @@ export class WorkerPool implements SimRunner {
           w.off("error", onErr);
           if (m.error !== undefined) return reject(new Error(`simulation of host ${jobs[id].scenario.host.id} failed: ${m.error}`));
           results[id] = m.result as HostSimResult;
-          onDone?.(++done, jobs.length);
+          done += 1; // not inside onDone?.(...): an absent callback would skip the increment
+          onDone?.(done, jobs.length);
           if (done === jobs.length) resolve(results);
           else feed(w);
         };
