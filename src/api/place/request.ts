@@ -1,0 +1,65 @@
+import { z } from "zod";
+import { ClusterSchema, VmSchema, type Cluster, type Vm } from "../../model/cluster.js";
+import { problemsFromZod, type ParseResult, type Problem } from "../../model/problems.js";
+import { parseCluster } from "../../model/validate.js";
+
+/** PlaceRequestSchema: one VM to place, on the cluster sent along or the one the server holds. */
+export const PlaceRequestSchema = z.strictObject({
+  /** Hosts, VMs on their current hosts, constraints, policy; omitted = `vmplace serve --cluster`. */
+  cluster: ClusterSchema.optional(),
+  /** The VM to place. A VM of the same id in the cluster is being moved: its current host is ignored. */
+  vm: VmSchema,
+});
+export type PlaceRequest = z.infer<typeof PlaceRequestSchema>;
+
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
+
+/**
+ * parsePlaceRequest validates the VM together with the cluster, so the cluster's semantic checks
+ * cover it too (constraints may name it, it may be too large for every host). The VM is put at
+ * its id's place in `cluster.vms` (or appended) and problems found there are reported under `vm`.
+ */
+export function parsePlaceRequest(input: unknown): ParseResult<PlaceRequest> {
+  if (!isRecord(input)) return { ok: false, problems: [{ path: "", message: "expected an object with \"vm\" (and \"cluster\")" }] };
+  const problems: Problem[] = Object.keys(input)
+    .filter((k) => k !== "cluster" && k !== "vm")
+    .map((k) => ({ path: "", message: `unknown field(s): ${k}` }));
+  if (input.cluster === undefined) {
+    const vm = VmSchema.safeParse(input.vm);
+    if (!vm.success) problems.push(...problemsFromZod(vm.error, ["vm"]));
+    return problems.length > 0 || !vm.success ? { ok: false, problems } : { ok: true, value: { vm: vm.data } };
+  }
+  const { merged, at } = mergeVm(input.cluster, input.vm);
+  const r = parseCluster(merged);
+  if (!r.ok) problems.push(...r.problems.map((p) => relocate(p, at)));
+  if (at < 0) {
+    // The cluster has no VM list to put the VM in: check the VM on its own.
+    const vm = VmSchema.safeParse(input.vm);
+    if (!vm.success) problems.push(...problemsFromZod(vm.error, ["vm"]));
+  }
+  if (!r.ok || problems.length > 0) return { ok: false, problems };
+  return { ok: true, value: { cluster: r.value, vm: r.value.vms[at] } };
+}
+
+function mergeVm(cluster: unknown, vm: unknown): { merged: unknown; at: number } {
+  if (!isRecord(cluster) || !Array.isArray(cluster.vms)) return { merged: cluster, at: -1 };
+  const id = isRecord(vm) ? vm.id : undefined;
+  const found = cluster.vms.findIndex((v: unknown) => isRecord(v) && id !== undefined && v.id === id);
+  const at = found >= 0 ? found : cluster.vms.length;
+  const vms = [...cluster.vms];
+  vms[at] = vm;
+  return { merged: { ...cluster, vms }, at };
+}
+
+/** relocate moves a problem found in the merged cluster to where the client wrote it. */
+function relocate(p: Problem, at: number): Problem {
+  const mine = `vms[${at}]`;
+  if (at >= 0 && (p.path === mine || p.path.startsWith(`${mine}.`))) return { ...p, path: `vm${p.path.slice(mine.length)}` };
+  return { ...p, path: p.path === "" ? "cluster" : `cluster.${p.path}` };
+}
+
+/** resolvePlace picks the cluster to place on; undefined when neither request nor server has one. */
+export function resolvePlace(req: PlaceRequest, serverCluster: Cluster | undefined): { cluster: Cluster; vm: Vm } | undefined {
+  const cluster = req.cluster ?? serverCluster;
+  return cluster ? { cluster, vm: req.vm } : undefined;
+}

@@ -1,0 +1,48 @@
+import { renderProblems } from "../../model/problems.js";
+import { HttpError, invalidInput } from "../errors.js";
+import { filterNodes, prioritizeNodes, vmOfPod } from "../k8s/extender.js";
+import { ExtenderArgsSchema, ExtenderFilterResultSchema, HostPriorityListSchema } from "../k8s/schemas.js";
+import { ERROR_RESPONSES } from "../schemas.js";
+import type { RouteModule } from "./types.js";
+
+const NO_CLUSTER = "vmplace serve was started without --cluster: the extender verbs need the cluster document that maps nodes to hosts";
+
+/**
+ * The kube-scheduler extender verbs. The protocol's own error channel is the filter result's
+ * Error field, which kube-scheduler logs (and skips the extender if it is ignorable); prioritize
+ * has none, so its failures are HTTP errors. A body that is not ExtenderArgs at all is a 400.
+ */
+export const k8sRoutes: RouteModule = (app, ctx) => {
+  app.post("/k8s/filter", {
+    config: { limited: true },
+    schema: {
+      summary: "Scheduler extender filter: the nodes that may run the pod's VM, and why the others may not",
+      tags: ["kubernetes"],
+      body: ExtenderArgsSchema,
+      response: { 200: ExtenderFilterResultSchema, ...ERROR_RESPONSES },
+    },
+    handler: async (request) => {
+      const empty = { Nodes: null, NodeNames: null, FailedNodes: {}, FailedAndUnresolvableNodes: {} };
+      if (!ctx.cluster) return { ...empty, Error: NO_CLUSTER };
+      const vm = vmOfPod(ctx.cluster, request.body.Pod);
+      if (!vm.ok) return { ...empty, Error: `pod ${request.body.Pod.metadata.name}: ${vm.problems.length} problem(s)\n${renderProblems(vm.problems)}` };
+      return filterNodes(ctx.cluster, ctx.predictor, request.body, vm.value);
+    },
+  });
+
+  app.post("/k8s/prioritize", {
+    config: { limited: true },
+    schema: {
+      summary: "Scheduler extender prioritize: a 0-10 score per node from vmplace's weighted plugins",
+      tags: ["kubernetes"],
+      body: ExtenderArgsSchema,
+      response: { 200: HostPriorityListSchema, ...ERROR_RESPONSES },
+    },
+    handler: async (request) => {
+      if (!ctx.cluster) throw new HttpError(503, "NO_CLUSTER", NO_CLUSTER);
+      const vm = vmOfPod(ctx.cluster, request.body.Pod);
+      if (!vm.ok) throw invalidInput(vm.problems);
+      return prioritizeNodes(ctx.cluster, ctx.predictor, request.body, vm.value);
+    },
+  });
+};
