@@ -1,7 +1,11 @@
 import { benchSim } from "./sim.js";
+import { benchInterference } from "./interference.js";
 
 // One entry per bench module; `npm run bench -- NAME` runs only the named ones.
-const BENCHES: [name: string, run: () => Promise<void>][] = [["sim", benchSim]];
+const BENCHES: [name: string, run: () => Promise<void>][] = [
+  ["sim", benchSim],
+  ["interference", benchInterference],
+];
 
 const only = process.argv.slice(2);
 for (const [name, run] of BENCHES) {

@@ -29,7 +29,7 @@ export const FULL_GRID: GridSpec = {
   burstMs: [1, 10, 30],
   hogFractions: [0, 0.5, 1],
   baselineRho: [0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
-  durationMs: 20000,
+  durationMs: 15000,
   seedsPerCell: 2,
   seed: 1,
 };

@@ -113,9 +113,10 @@ export class HostState {
       s99 = Math.min(s99, extraTerms.slack99Us);
     }
     if (s999 === Infinity && s99 === Infinity) return Infinity;
-    const a = s999 === Infinity ? Infinity : s999 - this.delayUs(Metric.RequestP999, extra);
-    const b = s99 === Infinity ? Infinity : s99 - this.delayUs(Metric.RequestP99, extra);
-    return Math.min(a, b);
+    this.predictor.locate(this.ref, this.composition(extra));
+    const a = s999 === Infinity ? Infinity : s999 - this.predictor.locatedDelayUs(Metric.RequestP999);
+    const b = s99 === Infinity ? Infinity : s99 - this.predictor.locatedDelayUs(Metric.RequestP99);
+    return a < b ? a : b;
   }
 }
 

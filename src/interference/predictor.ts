@@ -97,25 +97,49 @@ export class Predictor {
     return this.byKey.values().next().value ?? [];
   }
 
-  /** delayUs is the interference delay of one metric for a composition on a resolved host. */
-  delayUs(ref: FamilyRef, c: Composition, metric: Metric): number {
+  // The 16 corners of the last located composition: weights, flat cell offsets and the family's
+  // flattened delays. Locating once serves every metric of a query.
+  private readonly cornerW = new Float64Array(16);
+  private readonly cornerAt = new Int32Array(16);
+  private located: Float64Array = new Float64Array(0);
+  private readonly flat = new Map<Family, Float64Array>();
+
+  /** locate finds the cells around a composition; read them with `locatedDelayUs`. */
+  locate(ref: FamilyRef, c: Composition): void {
     const f = ref.family;
+    let flat = this.flat.get(f);
+    if (!flat) {
+      flat = Float64Array.from(f.delayUs.flat());
+      this.flat.set(f, flat);
+    }
+    this.located = flat;
     const s = axisPos(f.sleepers, (c.sleepers + 1) * ref.coreScale - 1);
     const d = axisPos(f.duty, c.duty);
     const b = axisPos(f.burstMs, c.burstMs);
     const h = axisPos(f.hogs, c.hogs * ref.coreScale);
-    let acc = 0;
     for (let m = 0; m < 16; m++) {
       const ws = m & 1 ? s.t : 1 - s.t;
       const wd = m & 2 ? d.t : 1 - d.t;
       const wb = m & 4 ? b.t : 1 - b.t;
       const wh = m & 8 ? h.t : 1 - h.t;
-      const w = ws * wd * wb * wh;
-      if (w === 0) continue;
-      const idx = cellIndex(f, s.i + (m & 1), d.i + ((m >> 1) & 1), b.i + ((m >> 2) & 1), h.i + ((m >> 3) & 1));
-      acc += w * f.delayUs[idx][metric];
+      const w = ws * wd * wb * wh * ref.delayScale;
+      this.cornerW[m] = w;
+      // A zero weight may point past an axis end: keep such corners at offset 0.
+      this.cornerAt[m] = w === 0 ? 0 : 3 * cellIndex(f, s.i + (m & 1), d.i + ((m >> 1) & 1), b.i + ((m >> 2) & 1), h.i + ((m >> 3) & 1));
     }
-    return acc * ref.delayScale;
+  }
+
+  /** locatedDelayUs reads one metric of the last located composition. */
+  locatedDelayUs(metric: Metric): number {
+    let acc = 0;
+    for (let m = 0; m < 16; m++) acc += this.cornerW[m] * this.located[this.cornerAt[m] + metric];
+    return acc;
+  }
+
+  /** delayUs is the interference delay of one metric for a composition on a resolved host. */
+  delayUs(ref: FamilyRef, c: Composition, metric: Metric): number {
+    this.locate(ref, c);
+    return this.locatedDelayUs(metric);
   }
 
   /** baselineUs is the victim's own percentile when alone: service time times a queueing factor. */
