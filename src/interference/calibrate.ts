@@ -148,14 +148,13 @@ export function assembleTable(g: GridSpec, plan: ReturnType<typeof calibrationJo
   const alone = baselineOf(g, baselineResults);
   families.forEach((f, fi) => {
     const zeroKey = (hi: number) => `${fi}|0|0|0|${hi}`;
-    const base = geomean(sums.get(zeroKey(0)) ?? [[0, 0, 0]]);
+    const base = sums.get(zeroKey(0)) ?? [[0, 0, 0]];
     for (let si = 0; si < f.sleepers.length; si++)
       for (let di = 0; di < f.duty.length; di++)
         for (let bi = 0; bi < f.burstMs.length; bi++)
           for (let hi = 0; hi < f.hogs.length; hi++) {
             const key = f.sleepers[si] === 0 ? zeroKey(hi) : `${fi}|${si}|${di}|${bi}|${hi}`;
-            const m = geomean(sums.get(key) ?? []);
-            f.delayUs[cellIndex(f, si, di, bi, hi)] = m.map((x, j) => Math.max(0, Math.round(x - base[j]))) as [number, number, number];
+            f.delayUs[cellIndex(f, si, di, bi, hi)] = cellDelay(sums.get(key) ?? [], base);
           }
   });
   return {
@@ -168,6 +167,16 @@ export function assembleTable(g: GridSpec, plan: ReturnType<typeof calibrationJo
     baseline: alone,
     families,
   };
+}
+
+/**
+ * cellDelay is a cell's value: the geometric mean over seeds of the victim's percentiles, minus the
+ * geometric mean of the same victim alone on the same host (the family's cell without neighbours).
+ */
+export function cellDelay(rows: number[][], aloneRows: number[][]): [number, number, number] {
+  const m = geomean(rows);
+  const base = geomean(aloneRows);
+  return m.map((x, j) => Math.max(0, Math.round(x - base[j]))) as [number, number, number];
 }
 
 function baselineOf(g: GridSpec, results: HostSimResult[]): CalibrationTable["baseline"] {
