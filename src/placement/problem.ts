@@ -1,6 +1,6 @@
 import type { Cluster, Host, Policy, Vm } from "../model/cluster.js";
 import type { SchedulerParams } from "../model/scheduler.js";
-import { fitsEmptyHost, vcpuCapacity } from "../model/validate.js";
+import { vcpuCapacity } from "../model/validate.js";
 import { victimTerms, type VictimTerms } from "../interference/host-state.js";
 import type { Predictor } from "../interference/predictor.js";
 import { profileVm, type VmProfile } from "../interference/profile.js";
@@ -215,17 +215,23 @@ function indexConstraints(cluster: Cluster, vmIndex: ReadonlyMap<string, number>
   return out;
 }
 
+/**
+ * computeTypeAllowed is fitsEmptyHost (model/validate.ts) restated on the typed arrays: the same
+ * four comparisons without building an object per pair, which at 10,000 VMs × 150 types was 4 s.
+ */
 function computeTypeAllowed(p: Omit<PlacementProblem, "typeAllowed">): Uint8Array {
   const nT = p.types.length;
   const out = new Uint8Array(p.nVms * nT);
   for (let j = 0; j < p.nVms; j++) {
-    const vm = p.vms[j];
+    const mem = p.vmMemoryMiB[j];
+    const vcpus = p.vmVcpus[j];
+    const net = p.vmNetworkMbps[j];
     for (let t = 0; t < nT; t++) {
-      const h = p.hosts[p.types[t].hosts[0]];
-      let ok = fitsEmptyHost({ ...vm, maxVcpus: vm.vcpus }, h, p.policy.cpuOvercommit);
+      const ty = p.types[t];
+      let ok = mem <= ty.memoryMiB && vcpus <= ty.vcpuCap && vcpus <= ty.cores && net <= ty.networkMbps;
       for (const g of p.vmHostLabel[j]) {
         const hl = p.hostLabel[g];
-        if (!hl.soft && hl.hostOk[p.types[t].hosts[0]] === 0) ok = false;
+        if (!hl.soft && hl.hostOk[ty.hosts[0]] === 0) ok = false;
       }
       out[j * nT + t] = ok ? 1 : 0;
     }

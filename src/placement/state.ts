@@ -23,6 +23,9 @@ export class PlacementState {
   private readonly antiCount: Map<number, number>[];
   private readonly affCount: Map<number, number>[];
   private readonly affTouched: Int32Array;
+  /** Used hosts, unordered (usedPos[i] = index in it, -1 if unused): O(1) random sampling. */
+  readonly usedList: number[] = [];
+  private readonly usedPos: Int32Array;
   usedHosts = 0;
   usedCost = 0;
   placed = 0;
@@ -30,8 +33,12 @@ export class PlacementState {
   softViolations = 0;
   /** Σ over hosts holding a victim of CPU-bound vCPUs per core (the Risk objective, as in the LP). */
   riskSum = 0;
-  /** Σ fill² over hosts (fill = larger of memory and vCPU fraction): a search guide, not reported. */
-  sumFillSq = 0;
+  /**
+   * Σ load² over hosts, load = mean of the memory and vCPU fractions: the local search's guide
+   * (not reported). Raising it concentrates load on some hosts and drains others, and rewards
+   * pairing memory-heavy with CPU-heavy VMs, which a max-of-fractions fill would not see.
+   */
+  sumLoadSq = 0;
 
   constructor(readonly problem: PlacementProblem) {
     const p = problem;
@@ -47,6 +54,7 @@ export class PlacementState {
     this.antiCount = p.antiAffinity.map(() => new Map());
     this.affCount = p.affinity.map(() => new Map());
     this.affTouched = new Int32Array(p.affinity.length);
+    this.usedPos = new Int32Array(p.nHosts).fill(-1);
   }
 
   /** fromAssignment builds the state of a vm → host array (-1 = unplaced). */
@@ -69,6 +77,12 @@ export class PlacementState {
   /** affinityHosts: how many hosts the placed members of affinity group g are spread over. */
   affinityHosts(g: number): number {
     return this.affTouched[g];
+  }
+
+  /** load is the mean of a host's memory and vCPU fractions in use. */
+  load(i: number): number {
+    const p = this.problem;
+    return (this.memUsedMiB[i] / p.hostMemoryMiB[i] + this.vcpusUsed[i] / p.hostVcpuCap[i]) / 2;
   }
 
   /** fill is the larger of a host's memory and vCPU fractions in use. */
@@ -108,7 +122,7 @@ export class PlacementState {
   private change(j: number, i: number, sign: 1 | -1): void {
     const p = this.problem;
     const wasUsed = this.vmsOn[i].length > 0;
-    const oldFill = this.fill(i);
+    const oldLoad = this.load(i);
     const oldRisk = this.hostRisk(i);
     this.memUsedMiB[i] += sign * p.vmMemoryMiB[j];
     this.vcpusUsed[i] += sign * p.vmVcpus[j];
@@ -124,9 +138,20 @@ export class PlacementState {
     if (wasUsed !== nowUsed) {
       this.usedHosts += nowUsed ? 1 : -1;
       this.usedCost += (nowUsed ? 1 : -1) * p.hostCost[i];
+      if (nowUsed) {
+        this.usedPos[i] = this.usedList.length;
+        this.usedList.push(i);
+      } else {
+        const last = this.usedList.pop()!;
+        if (last !== i) {
+          this.usedList[this.usedPos[i]] = last;
+          this.usedPos[last] = this.usedPos[i];
+        }
+        this.usedPos[i] = -1;
+      }
     }
-    const f = this.fill(i);
-    this.sumFillSq += f * f - oldFill * oldFill;
+    const l = this.load(i);
+    this.sumLoadSq += l * l - oldLoad * oldLoad;
     this.riskSum += this.hostRisk(i) - oldRisk;
   }
 

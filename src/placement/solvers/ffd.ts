@@ -1,0 +1,105 @@
+import type { Framework } from "../framework.js";
+import { hostOpenOrder } from "../host-order.js";
+import { tryPlaceItem, type Item, type ItemSet } from "../items.js";
+import type { PlacementProblem } from "../problem.js";
+import { PlacementState } from "../state.js";
+
+export interface FfdOptions {
+  /** first: the first open host that takes the item; best: the one it would fill most. */
+  mode?: "first" | "best";
+}
+
+export interface FfdResult {
+  readonly state: PlacementState;
+  /** Items no host could take (every filter is respected, so they stay out). */
+  readonly unplaced: readonly number[];
+}
+
+/**
+ * firstFitDecreasing places items largest first on open hosts (in opening order), opening a new
+ * host of the cheapest type per unit of capacity (host-order.ts) when none takes it. Every
+ * placement passes every filter, so the interference rule (no predicted SLO breach, no Bobtail
+ * under forbidBobtail) holds by construction.
+ *
+ * Cost: O(items × hosts still open to some remaining item). A host drops out of the scan as soon
+ * as it cannot hold the smallest remaining demand (suffix minima over the sorted items), so on
+ * generated instances the scan stays at a few dozen hosts; the quadratic worst case needs
+ * items that fit nowhere open yet keep hosts half empty, which interference can cause on
+ * victim-heavy fleets, and is accepted as FFD is only the start of the search.
+ */
+export function firstFitDecreasing(p: PlacementProblem, fw: Framework, set: ItemSet, o: FfdOptions = {}): FfdResult {
+  const s = new PlacementState(p);
+  const order = [...set.items].sort((a, b) => b.size - a.size || a.index - b.index);
+  const sufMem = suffixMin(order, (it) => it.memoryMiB);
+  const sufCpu = suffixMin(order, (it) => it.vcpus);
+  const opener = new HostOpener(p);
+  let active: number[] = [];
+  const unplaced: number[] = [];
+  for (let k = 0; k < order.length; k++) {
+    if ((k & 63) === 0)
+      active = active.filter((i) => p.hostMemoryMiB[i] - s.memUsedMiB[i] >= sufMem[k] && p.hostVcpuCap[i] - s.vcpusUsed[i] >= sufCpu[k]);
+    const item = order[k];
+    if (placeOnOpen(fw, s, item, active, o.mode ?? "first")) continue;
+    const i = opener.open(fw, s, item);
+    if (i >= 0) active.push(i);
+    else unplaced.push(item.index);
+  }
+  return { state: s, unplaced: unplaced.sort((a, b) => a - b) };
+}
+
+function placeOnOpen(fw: Framework, s: PlacementState, item: Item, active: readonly number[], mode: "first" | "best"): boolean {
+  const p = s.problem;
+  let best = -1;
+  let bestFill = -1;
+  for (const i of active) {
+    if (s.memUsedMiB[i] + item.memoryMiB > p.hostMemoryMiB[i] || s.vcpusUsed[i] + item.vcpus > p.hostVcpuCap[i]) continue;
+    if (mode === "first") {
+      if (tryPlaceItem(fw, s, item, i)) return true;
+      continue;
+    }
+    const fill = Math.max((s.memUsedMiB[i] + item.memoryMiB) / p.hostMemoryMiB[i], (s.vcpusUsed[i] + item.vcpus) / p.hostVcpuCap[i]);
+    if (fill <= bestFill || !tryPlaceItem(fw, s, item, i)) continue;
+    for (const j of item.vms) s.unassign(j);
+    best = i;
+    bestFill = fill;
+  }
+  return best >= 0 && tryPlaceItem(fw, s, item, best);
+}
+
+/**
+ * HostOpener hands out unused hosts cheapest type first. Hosts of a type are interchangeable
+ * (same resources, scheduler and constraint-relevant labels), so one empty host per type is
+ * tried and a type that refuses an item is skipped whole.
+ */
+export class HostOpener {
+  private readonly typeOrder: number[];
+  private readonly next: Int32Array;
+
+  constructor(private readonly p: PlacementProblem) {
+    const seen = new Set<number>();
+    this.typeOrder = [];
+    for (const i of hostOpenOrder(p)) {
+      const t = p.hostTypeOf[i];
+      if (!seen.has(t)) (seen.add(t), this.typeOrder.push(t));
+    }
+    this.next = new Int32Array(p.types.length);
+  }
+
+  /** open places the item on an unused host of the cheapest type that takes it; -1 if none. */
+  open(fw: Framework, s: PlacementState, item: Item): number {
+    for (const t of this.typeOrder) {
+      const hosts = this.p.types[t].hosts;
+      while (this.next[t] < hosts.length && s.vmsOn[hosts[this.next[t]]].length > 0) this.next[t]++;
+      if (this.next[t] >= hosts.length) continue;
+      const i = hosts[this.next[t]];
+      if (tryPlaceItem(fw, s, item, i)) return i;
+    }
+    return -1;
+  }
+}
+
+function suffixMin(items: readonly Item[], f: (it: Item) => number): Float64Array {
+  const out = new Float64Array(items.length + 1).fill(Infinity);
+  for (let k = items.length - 1; k >= 0; k--) out[k] = Math.min(out[k + 1], f(items[k]));
+  return out;
+}

@@ -1,0 +1,129 @@
+import seedrandom from "seedrandom";
+import type { Framework } from "../framework.js";
+import { hostOpenOrder } from "../host-order.js";
+import type { ItemSet } from "../items.js";
+import { defaultSoftPenalty } from "../lp-rows.js";
+import type { PlacementProblem } from "../problem.js";
+import { PlacementState } from "../state.js";
+import { Journal } from "./journal.js";
+import { relocate, swap } from "./moves.js";
+import { ruinRecreate, sampleUsed, type MoveContext } from "./ruin-recreate.js";
+
+export type StopReason = "iterations" | "budget" | "bound-met";
+
+export interface LocalSearchOptions {
+  seed: number;
+  /** The deterministic budget: same seed and iterations, same plan, byte for byte. */
+  maxIterations: number;
+  /** Wall-clock budget; needs `now`. The plan then says it stopped on "budget". */
+  timeBudgetMs?: number;
+  /** Injected clock in ms (placement is pure: the CLI passes performance.now). */
+  now?: () => number;
+  /** Stop as soon as the objective reaches this (the lower bound under min-cost). */
+  target?: number;
+  /** Late-acceptance history length (default 1000). */
+  history?: number;
+  onProgress?: (fraction: number) => void;
+}
+
+export interface LocalSearchResult {
+  readonly state: PlacementState;
+  readonly iterations: number;
+  readonly stoppedOn: StopReason;
+  readonly improvements: number;
+}
+
+/**
+ * objectiveOf is the policy's objective as the linear model counts it (lp-rows.ts): what plans
+ * report and solvers compare. Soft violations cost `softPenalty` each under every objective.
+ */
+export function objectiveOf(s: PlacementState, softPenalty: number): number {
+  const p = s.problem;
+  const soft = softPenalty * s.softViolations;
+  if (p.policy.objective === "min-cost") return s.usedCost + soft;
+  if (p.policy.objective === "min-risk") return s.riskSum + soft;
+  let max = 0;
+  for (let i = 0; i < p.nHosts; i++) max = Math.max(max, s.fill(i));
+  return max + soft;
+}
+
+/**
+ * guided adds the search guide to the objective, small enough never to outweigh one soft unit:
+ * min-cost rewards concentration (Σ load², so hosts drain and can be emptied), balance rewards
+ * spreading, min-risk breaks ties by cost.
+ */
+function guided(s: PlacementState, obj: number, eps: number): number {
+  const kind = s.problem.policy.objective;
+  if (kind === "min-cost") return obj - eps * s.sumLoadSq;
+  if (kind === "balance") return obj + eps * s.sumLoadSq;
+  return obj + eps * s.usedCost;
+}
+
+/**
+ * localSearch improves a complete-as-possible start with late-acceptance hill climbing over
+ * three moves: ruin-and-recreate of one to three hosts (chosen lightly used and expensive half
+ * of the time), relocate and swap. Each iteration costs O(ruined items × sampled hosts), so the
+ * search is linear in iterations and independent of the fleet size. Deterministic for a seed
+ * and iteration count; a wall-clock stop is reported as "budget".
+ */
+export function localSearch(p: PlacementProblem, fw: Framework, set: ItemSet, start: Int32Array, o: LocalSearchOptions): LocalSearchResult {
+  const s = PlacementState.fromAssignment(p, start);
+  const penalty = defaultSoftPenalty(p);
+  const eps = penalty / (4 * Math.max(1, p.nHosts));
+  const ctx: MoveContext = { fw, set, s, journal: new Journal(s), rng: seedrandom.alea(`vmplace-ls:${o.seed}`), openOrder: hostOpenOrder(p), sample: 48 };
+  const hist = new Float64Array(o.history ?? 1000);
+  let cur = guided(s, objectiveOf(s, penalty), eps);
+  hist.fill(cur);
+  let bestObj = objectiveOf(s, penalty);
+  let best = Int32Array.from(s.hostOf);
+  const t0 = o.now?.() ?? 0;
+  let it = 0;
+  let improvements = 0;
+  let stoppedOn: StopReason = "iterations";
+  for (; it < o.maxIterations; it++) {
+    if (o.target !== undefined && bestObj <= o.target + 1e-9) { stoppedOn = "bound-met"; break; }
+    if ((it & 15) === 0 && o.now && o.timeBudgetMs !== undefined) {
+      const el = o.now() - t0;
+      if (el >= o.timeBudgetMs) { stoppedOn = "budget"; break; }
+      if ((it & 1023) === 0) o.onProgress?.(Math.max(it / o.maxIterations, el / o.timeBudgetMs));
+    }
+    ctx.journal.clear();
+    if (!step(ctx)) { ctx.journal.rollback(); continue; }
+    const obj = objectiveOf(s, penalty);
+    const cand = guided(s, obj, eps);
+    const v = it % hist.length;
+    if (cand <= cur || cand <= hist[v]) {
+      cur = cand;
+      if (obj < bestObj - 1e-9) {
+        bestObj = obj;
+        best = Int32Array.from(s.hostOf);
+        improvements++;
+      }
+    } else ctx.journal.rollback();
+    if (cur < hist[v]) hist[v] = cur;
+  }
+  const final = objectiveOf(s, penalty) <= bestObj + 1e-9 ? s : PlacementState.fromAssignment(p, best);
+  return { state: final, iterations: it, stoppedOn, improvements };
+}
+
+/** step applies one random move through the journal; false when it could not complete. */
+function step(c: MoveContext): boolean {
+  const r = c.rng();
+  if (c.s.usedList.length === 0) return false;
+  if (r < 0.6) return ruinRecreate(c, ruinTargets(c));
+  if (r < 0.8) return relocate(c);
+  return swap(c);
+}
+
+/**
+ * ruinTargets: half the time the host that looks cheapest to empty among three sampled (least
+ * load per unit of cost), else a random used host; plus up to two random others.
+ */
+function ruinTargets(c: MoveContext): number[] {
+  const p = c.s.problem;
+  const first = sampleUsed(c, c.rng() < 0.5 ? 3 : 1, new Set());
+  let pick = first[0];
+  for (const i of first) if (c.s.load(i) / Math.max(p.hostCost[i], 1e-9) < c.s.load(pick) / Math.max(p.hostCost[pick], 1e-9)) pick = i;
+  const extra = Math.floor(c.rng() * 3);
+  return [pick, ...sampleUsed(c, extra, new Set([pick]))];
+}

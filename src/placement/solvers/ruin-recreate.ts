@@ -1,0 +1,164 @@
+import type { Framework } from "../framework.js";
+import { hostOk, type Item, type ItemSet } from "../items.js";
+import type { PlacementState } from "../state.js";
+import type { Journal } from "./journal.js";
+
+/**
+ * Ruin and recreate, the large-neighbourhood step of the local search: take every item off a
+ * few hosts, then put them back largest first, each on the fullest sampled used host that takes
+ * it (best fit), with a one-level ejection chain before a host is (re)opened. Emptying a host
+ * for good is what lowers the cost; the best-fit recreate concentrates load, which the search's
+ * Σ fill² guide rewards, so later ruins can empty more.
+ */
+export interface MoveContext {
+  readonly fw: Framework;
+  readonly set: ItemSet;
+  readonly s: PlacementState;
+  readonly journal: Journal;
+  readonly rng: () => number;
+  /** Hosts in the order new ones are opened (cheapest per capacity first). */
+  readonly openOrder: Int32Array;
+  /** Used hosts sampled per item: bounds a recreate to O(items × sample), not O(items × hosts). */
+  readonly sample: number;
+}
+
+/** placeItem puts an item on host i through the journal, or changes nothing and returns false. */
+export function placeItem(c: MoveContext, item: Item, i: number): boolean {
+  const mark = c.journal.size;
+  for (const j of item.vms) {
+    if (!c.fw.fits(c.s, j, i)) {
+      c.journal.rollbackTo(mark);
+      return false;
+    }
+    c.journal.assign(j, i);
+  }
+  return true;
+}
+
+/** liftItem takes an item off its host through the journal. */
+export function liftItem(c: MoveContext, item: Item): void {
+  for (const j of item.vms) if (c.s.hostOf[j] >= 0) c.journal.unassign(j);
+}
+
+/** itemsOn lists the distinct items on host i (ascending item index, for determinism). */
+export function itemsOn(c: MoveContext, i: number): Item[] {
+  const out: Item[] = [];
+  const vms = c.s.vmsOn[i];
+  for (const j of vms) {
+    const it = c.set.items[c.set.itemOf[j]];
+    // A multi-VM item is listed once: at its first member on this host.
+    if (it.vms.length === 1 || it.vms[0] === j || c.s.hostOf[it.vms[0]] !== i) {
+      if (it.vms.length > 1 && out.includes(it)) continue;
+      out.push(it);
+    }
+  }
+  return out.sort((a, b) => a.index - b.index);
+}
+
+const scratch: number[] = [];
+
+/** sampleUsed draws up to `n` distinct used hosts, excluding `skip` (partial Fisher–Yates). */
+export function sampleUsed(c: MoveContext, n: number, skip: ReadonlySet<number>): number[] {
+  const used = c.s.usedList;
+  scratch.length = 0;
+  for (const i of used) scratch.push(i);
+  const out: number[] = [];
+  for (let k = 0; k < scratch.length && out.length < n; k++) {
+    const r = k + Math.floor(c.rng() * (scratch.length - k));
+    const i = scratch[r];
+    scratch[r] = scratch[k];
+    scratch[k] = i;
+    if (!skip.has(i)) out.push(i);
+  }
+  return out;
+}
+
+/**
+ * ruinRecreate empties `hosts` and re-places their items. Returns false (state rolled back by
+ * the caller through the journal) when some item finds no host at all.
+ */
+export function ruinRecreate(c: MoveContext, hosts: readonly number[]): boolean {
+  const ruined = new Set(hosts);
+  const items: Item[] = [];
+  for (const i of hosts) for (const it of itemsOn(c, i)) items.push(it);
+  for (const it of items) liftItem(c, it);
+  for (const i of hosts) if (!hostOk(c.s, i)) return false;
+  // Largest first, with a little noise so repeated ruins of one host try other orders.
+  const keyed = items.map((it) => ({ it, key: it.size * (0.9 + 0.2 * c.rng()) }));
+  keyed.sort((a, b) => b.key - a.key || a.it.index - b.it.index);
+  for (const { it } of keyed) if (!recreateItem(c, it, ruined)) return false;
+  return true;
+}
+
+function recreateItem(c: MoveContext, item: Item, ruined: ReadonlySet<number>): boolean {
+  const cands = sampleUsed(c, c.sample, ruined);
+  if (placeBestFit(c, item, cands)) return true;
+  if (ejectOne(c, item, cands.slice(0, 8))) return true;
+  return openHost(c, item, ruined);
+}
+
+/**
+ * placeBestFit puts the item on the candidate it would fill most (memory plus vCPU fraction).
+ * A one-VM item is probed with the filters alone; a group is placed and taken back off.
+ */
+export function placeBestFit(c: MoveContext, item: Item, cands: readonly number[]): boolean {
+  const p = c.s.problem;
+  const s = c.s;
+  let best = -1;
+  let bestFill = -1;
+  for (const i of cands) {
+    const mem = (s.memUsedMiB[i] + item.memoryMiB) / p.hostMemoryMiB[i];
+    const cpu = (s.vcpusUsed[i] + item.vcpus) / p.hostVcpuCap[i];
+    if (mem > 1 || cpu > 1) continue;
+    const fill = mem + cpu;
+    if (fill <= bestFill) continue;
+    if (item.vms.length === 1) {
+      if (!c.fw.fits(s, item.vms[0], i)) continue;
+    } else {
+      if (!placeItem(c, item, i)) continue;
+      c.journal.rollbackTo(c.journal.size - item.vms.length);
+    }
+    best = i;
+    bestFill = fill;
+  }
+  return best >= 0 && placeItem(c, item, best);
+}
+
+/**
+ * ejectOne: on a candidate host, take off one smaller item so the item fits there, and re-place
+ * the ejected one on another sampled host. One level deep: an ejection chain of length two.
+ */
+function ejectOne(c: MoveContext, item: Item, cands: readonly number[]): boolean {
+  for (const t of cands) {
+    const p = c.s.problem;
+    for (const e of itemsOn(c, t)) {
+      if (e.size >= item.size) continue;
+      // Only an ejection that makes room on both resources is worth trying.
+      if (c.s.memUsedMiB[t] - e.memoryMiB + item.memoryMiB > p.hostMemoryMiB[t]) continue;
+      if (c.s.vcpusUsed[t] - e.vcpus + item.vcpus > p.hostVcpuCap[t]) continue;
+      const mark = c.journal.size;
+      liftItem(c, e);
+      if (hostOk(c.s, t) && placeItem(c, item, t)) {
+        const others = cands.filter((i) => i !== t);
+        if (placeBestFit(c, e, others)) return true;
+      }
+      c.journal.rollbackTo(mark);
+    }
+  }
+  return false;
+}
+
+/** openHost puts the item on an unused host: a just-ruined one or the cheapest unused type. */
+function openHost(c: MoveContext, item: Item, ruined: ReadonlySet<number>): boolean {
+  const s = c.s;
+  for (const i of [...ruined].sort((a, b) => a - b)) if (s.vmsOn[i].length === 0 && placeItem(c, item, i)) return true;
+  const triedTypes = new Set<number>();
+  for (const i of c.openOrder) {
+    if (s.vmsOn[i].length > 0 || ruined.has(i)) continue;
+    const t = s.problem.hostTypeOf[i];
+    if (triedTypes.has(t)) continue;
+    triedTypes.add(t);
+    if (placeItem(c, item, i)) return true;
+  }
+  return false;
+}
