@@ -21,34 +21,85 @@ export type WorkerOutcome<Res> =
   | { readonly kind: "crashed"; readonly message: string };
 
 /**
- * runWorker starts a fresh worker, posts one request and waits for one reply. A fresh worker per
- * solve is deliberate: HiGHS's WebAssembly heap only grows (a 200 × 50 solve leaves 600 MiB
- * behind) and an abort leaves the instance unusable, so nothing is reused. The watchdog is a
- * timer, not a clock read: after `watchdogMs` the worker is terminated, which is the only way to
- * stop a solver stuck inside one synchronous call (javascript-lp-solver inside a simplex step).
+ * exchange posts one request and waits for one reply. The watchdog is a timer, not a clock read:
+ * after `watchdogMs` the worker is terminated, the only way to stop a solver stuck inside one
+ * synchronous call (javascript-lp-solver inside a simplex step, HiGHS in a long presolve).
+ * `keep` says whether the worker survives a "done" reply (warm reuse); every other outcome
+ * terminates it.
  */
-export function runWorker<Req, Res>(url: URL, request: Req, watchdogMs: number, signal?: AbortSignal): Promise<WorkerOutcome<Res>> {
+function exchange<Req, Res>(worker: Worker, request: Req, watchdogMs: number, signal: AbortSignal | undefined, keep: boolean): Promise<WorkerOutcome<Res>> {
   return new Promise((resolve) => {
-    if (signal?.aborted) return resolve({ kind: "killed", reason: "aborted" });
-    const worker = new Worker(url, { stderr: true, stdout: true });
-    let settled = false;
+    if (signal?.aborted) {
+      void worker.terminate();
+      return resolve({ kind: "killed", reason: "aborted" });
+    }
     const finish = (o: WorkerOutcome<Res>): void => {
-      if (settled) return;
-      settled = true;
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
-      void worker.terminate();
+      worker.off("message", onMessage).off("error", onError).off("exit", onExit);
+      if (o.kind !== "done" || !keep) void worker.terminate();
       resolve(o);
     };
+    const onMessage = (value: Res): void => finish({ kind: "done", value });
+    // Emscripten prints its whole minified module on an abort: keep the first line only.
+    const onError = (e: Error): void => finish({ kind: "crashed", message: firstLine(e.message) });
+    const onExit = (code: number): void => finish({ kind: "crashed", message: `worker exited with code ${code} before answering` });
     const onAbort = (): void => finish({ kind: "killed", reason: "aborted" });
     const timer = setTimeout(() => finish({ kind: "killed", reason: "watchdog" }), watchdogMs);
     signal?.addEventListener("abort", onAbort, { once: true });
-    worker.once("message", (value: Res) => finish({ kind: "done", value }));
-    // Emscripten prints its whole minified module on an abort: keep the first line only.
-    worker.once("error", (e: Error) => finish({ kind: "crashed", message: firstLine(e.message) }));
-    worker.once("exit", (code) => finish({ kind: "crashed", message: `worker exited with code ${code} before answering` }));
+    worker.once("message", onMessage).once("error", onError).once("exit", onExit);
     worker.postMessage(request);
   });
+}
+
+/**
+ * runWorker answers one request in a fresh worker. Fresh is deliberate for big solves: HiGHS's
+ * WebAssembly heap only grows (a 200 × 50 solve leaves 400 MiB behind) and an abort leaves the
+ * instance unusable.
+ */
+export function runWorker<Req, Res>(url: URL, request: Req, watchdogMs: number, signal?: AbortSignal): Promise<WorkerOutcome<Res>> {
+  return exchange(new Worker(url, { stderr: true }), request, watchdogMs, signal, false);
+}
+
+/**
+ * WarmWorker answers requests one at a time in one long-lived worker, for many small solves
+ * (large-neighbourhood steps): a fresh HiGHS worker costs ~90 ms to start and its WebAssembly
+ * runs ~150 ms slower on first use (tier-up), more than a small side model takes to solve.
+ * Requests queue; a killed or crashed worker is replaced on the next request, and `retire`
+ * replaces it once its heap grew past a limit. The idle worker is unref'd so it never keeps the
+ * process alive; a pending request's watchdog timer does.
+ */
+export class WarmWorker<Req, Res> {
+  private worker: Worker | undefined;
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly url: URL) {}
+
+  run(request: Req, watchdogMs: number, signal?: AbortSignal): Promise<WorkerOutcome<Res>> {
+    const next = this.tail.then(() => this.runNow(request, watchdogMs, signal));
+    this.tail = next;
+    return next;
+  }
+
+  /** retire drops the current worker (its memory goes with it); the next request starts a new one. */
+  retire(): void {
+    void this.worker?.terminate();
+    this.worker = undefined;
+  }
+
+  async close(): Promise<void> {
+    await this.tail;
+    this.retire();
+  }
+
+  private async runNow(request: Req, watchdogMs: number, signal?: AbortSignal): Promise<WorkerOutcome<Res>> {
+    this.worker ??= new Worker(this.url, { stderr: true });
+    const w = this.worker;
+    w.unref();
+    const out = await exchange<Req, Res>(w, request, watchdogMs, signal, true);
+    if (out.kind !== "done") this.worker = undefined;
+    return out;
+  }
 }
 
 function firstLine(s: string): string {

@@ -123,3 +123,15 @@ export function planStart(pm: PackedModel, assignment: Int32Array): StartPlan | 
   }
   return { start: { indices: Int32Array.from(idx), values: Float64Array.from(val) }, badHosts: bad.size, freedVms: freed };
 }
+
+/**
+ * linearObjective is the model's objective at an assignment, auxiliaries at their least forced
+ * values (the penalties a plan actually pays). It is what LNS compares before and after a
+ * re-solve; for a plan that breaks rows it is still the objective's terms evaluated on the plan.
+ */
+export function linearObjective(pm: PackedModel, assignment: Int32Array): number {
+  const v = startValues(pm, columnHosts(pm), assignment);
+  let s = pm.arrays.offset;
+  for (let c = 0; c < v.length; c++) s += pm.arrays.colCost[c] * v[c];
+  return s;
+}

@@ -31,9 +31,13 @@ type HighsModel = ReturnType<Awaited<ReturnType<HighsLoader>>["createModel"]>;
 
 const FEASIBLE = 2;
 
+// Loaded once per worker: a warm worker (WarmWorker) answers many requests with one runtime.
+let runtime: ReturnType<HighsLoader> | undefined;
+
 async function solve(req: MilpRequest): Promise<MilpReply> {
   if (req.hangForTest) for (;;);
-  const highs = await highsLoader();
+  runtime ??= highsLoader();
+  const highs = await runtime;
   const a = req.arrays;
   const model = highs.createModel({
     numCols: a.numCols,
@@ -84,7 +88,7 @@ function readResult(model: HighsModel, modelStatus: number, heapBytes: number): 
   };
 }
 
-parentPort?.once("message", (req: MilpRequest) => {
+parentPort?.on("message", (req: MilpRequest) => {
   solve(req).then(
     (reply) => parentPort?.postMessage(reply),
     (e: unknown) => parentPort?.postMessage({ modelStatus: -1, heapBytes: 0, error: e instanceof Error ? e.message.split("\n")[0] : String(e) }),

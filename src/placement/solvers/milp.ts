@@ -1,22 +1,22 @@
 import { buildLinearModel } from "../lp-rows.js";
-import type { PlacementProblem } from "../problem.js";
+import { isAllowed, type PlacementProblem } from "../problem.js";
 import type { ExactResult, ExactSolveOptions, ExactSolver, ExactStatus } from "../solver.js";
 import { decodeColumns, isRedundantLink, packModel, type PackedModel } from "./milp-model.js";
 import { planStart } from "./milp-start.js";
-import { runWorker, workerUrl, type WorkerOutcome } from "./milp-run-worker.js";
+import { runWorker, WarmWorker, workerUrl, type WorkerOutcome } from "./milp-run-worker.js";
 import { fixItemSymmetry, relabelWithinTypes } from "./milp-symmetry.js";
 import type { MilpReply, MilpRequest } from "./milp-worker.js";
 
 export const HIGHS = "highs";
 
 /**
- * HighsLimits: what the backend refuses and how long it waits. Defaults are measured on this
- * machine (2 cores, Node 20, highs 1.15): see bench/milp.ts and the numbers in the README of the
- * placer. HiGHS's WebAssembly heap is capped at 2 GiB and aborts, not fails, when it runs out
- * (about 3,000 VMs × 700 hosts); refusing early lets the placer fall back to its heuristics
- * instead of losing the time budget to a crash.
+ * HighsOptions: what the backend refuses, how long it waits and where it runs. Defaults are
+ * measured on this machine (2 cores, Node 20, highs 1.15; bench/milp.ts). HiGHS's WebAssembly
+ * heap is capped at 2 GiB and aborts, not fails, when it runs out (about 3,000 VMs × 700 hosts on
+ * the bare packing model, earlier with interference rows); refusing early lets the placer fall
+ * back to its heuristics instead of losing the time budget to a crash.
  */
-export interface HighsLimits {
+export interface HighsOptions {
   /** Largest model (columns) the backend attempts. */
   readonly maxColumns: number;
   /** Largest model (matrix nonzeros) the backend attempts. */
@@ -25,13 +25,22 @@ export interface HighsLimits {
   readonly startupMs: number;
   /** How long after the time limit the watchdog lets a worker run before terminating it. */
   readonly graceMs: number;
+  /**
+   * Keep one warm worker for all solves (many small side models: LNS) instead of a fresh one per
+   * solve (big models: the heap only grows). A warm worker is replaced once its heap passes
+   * retireHeapBytes.
+   */
+  readonly warm: boolean;
+  readonly retireHeapBytes: number;
 }
 
-export const DEFAULT_HIGHS_LIMITS: HighsLimits = {
+export const DEFAULT_HIGHS_OPTIONS: HighsOptions = {
   maxColumns: 400_000,
   maxNonzeros: 2_000_000,
   startupMs: 250,
   graceMs: 2_000,
+  warm: false,
+  retireHeapBytes: 256 * 2 ** 20,
 };
 
 /** HighsTestHooks: make the worker hang so tests can watch the watchdog; never set in production. */
@@ -47,15 +56,40 @@ export interface HighsTestHooks {
  * the model; balance and min-risk models solve too, but are far slower and the placer should
  * treat them as heuristic-only beyond tiny instances.
  */
-export function createHighsSolver(limits: Partial<HighsLimits> = {}, hooks: HighsTestHooks = {}): ExactSolver {
-  const lim = { ...DEFAULT_HIGHS_LIMITS, ...limits };
+export function createHighsSolver(options: Partial<HighsOptions> = {}, hooks: HighsTestHooks = {}): HighsSolver {
+  const lim = { ...DEFAULT_HIGHS_OPTIONS, ...options };
+  const warm = lim.warm ? new WarmWorker<MilpRequest, MilpReply>(workerUrl("milp-worker.js")) : undefined;
+  const exchange = async (req: MilpRequest, watchdogMs: number, signal?: AbortSignal): Promise<WorkerOutcome<MilpReply>> => {
+    if (!warm) return runWorker(workerUrl("milp-worker.js"), req, watchdogMs, signal);
+    const out = await warm.run(req, watchdogMs, signal);
+    if (out.kind === "done" && out.value.heapBytes > lim.retireHeapBytes) warm.retire();
+    return out;
+  };
   return {
     name: HIGHS,
-    solve: (p, o) => solveWithHighs(p, o, lim, hooks),
+    solve: (p, o) => solveWithHighs(p, o, lim, hooks, exchange),
+    close: async () => warm?.close(),
   };
 }
 
-async function solveWithHighs(p: PlacementProblem, o: ExactSolveOptions, lim: HighsLimits, hooks: HighsTestHooks): Promise<ExactResult> {
+/** HighsSolver: an ExactSolver whose warm worker (if any) can be shut down. */
+export interface HighsSolver extends ExactSolver {
+  close(): Promise<void>;
+}
+
+type Exchange = (req: MilpRequest, watchdogMs: number, signal?: AbortSignal) => Promise<WorkerOutcome<MilpReply>>;
+
+/** unplaceable: a scope VM with no allowed scope host makes the model infeasible before any solve. */
+function unplaceable(p: PlacementProblem, o: ExactSolveOptions): number | undefined {
+  const hosts = o.scope?.hosts ?? Int32Array.from({ length: p.nHosts }, (_, i) => i);
+  const vms = o.scope?.vms ?? Int32Array.from({ length: p.nVms }, (_, j) => j);
+  for (const j of vms) if (!hosts.some((i) => isAllowed(p, j, i))) return j;
+  return undefined;
+}
+
+async function solveWithHighs(p: PlacementProblem, o: ExactSolveOptions, lim: HighsOptions, hooks: HighsTestHooks, exchange: Exchange): Promise<ExactResult> {
+  const stuck = unplaceable(p, o);
+  if (stuck !== undefined) return { status: "infeasible", solver: HIGHS, message: `VM ${p.vms[stuck].id} fits no host of the model` };
   const model = buildLinearModel(p, { scope: o.scope, envelopes: o.envelopes });
   const nnz = model.rows.reduce((s, r) => s + r.terms.length, 0);
   if (model.vars.length > lim.maxColumns || nnz > lim.maxNonzeros)
@@ -71,7 +105,7 @@ async function solveWithHighs(p: PlacementProblem, o: ExactSolveOptions, lim: Hi
     objectiveTarget: o.objectiveTarget,
     hangForTest: hooks.hang,
   };
-  const out = await runWorker<MilpRequest, MilpReply>(workerUrl("milp-worker.js"), req, o.timeLimitMs + lim.graceMs, o.signal);
+  const out = await exchange(req, o.timeLimitMs + lim.graceMs, o.signal);
   return toResult(p, pm, out, start);
 }
 

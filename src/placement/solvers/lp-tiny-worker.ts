@@ -1,0 +1,42 @@
+import { parentPort } from "node:worker_threads";
+import lpModule, { type Model, type SolveResult } from "javascript-lp-solver";
+
+/** TinyRequest: one javascript-lp-solver model (its own JSON format) and a test hook. */
+export interface TinyRequest {
+  readonly model: Model;
+  /** Test hook: spin forever instead of solving, so tests can see the watchdog end a stuck worker. */
+  readonly hangForTest?: boolean;
+}
+
+/** TinyReply: the solver's answer, values of every variable it reports (0 when absent). */
+export interface TinyReply {
+  readonly feasible: boolean;
+  readonly integral: boolean;
+  readonly objective: number;
+  readonly values: Record<string, number>;
+  readonly error?: string;
+}
+
+// The package declares its default export in a file TypeScript reads as CommonJS under NodeNext,
+// so the ESM default import is typed as the module object; at run time (index.mjs) it is the solver.
+type Solver = typeof lpModule.default;
+const solver = lpModule as unknown as Solver;
+
+function solve(req: TinyRequest): TinyReply {
+  if (req.hangForTest) for (;;);
+  const r = solver.Solve(req.model) as SolveResult;
+  const values: Record<string, number> = {};
+  for (const name of Object.keys(req.model.variables)) {
+    const v = r[name];
+    values[name] = typeof v === "number" ? v : 0;
+  }
+  return { feasible: r.feasible === true, integral: r.isIntegral === true, objective: r.result, values };
+}
+
+parentPort?.on("message", (req: TinyRequest) => {
+  try {
+    parentPort?.postMessage(solve(req));
+  } catch (e) {
+    parentPort?.postMessage({ feasible: false, integral: false, objective: NaN, values: {}, error: e instanceof Error ? e.message : String(e) });
+  }
+});
