@@ -1,0 +1,239 @@
+import { z } from "zod";
+
+/**
+ * The migration plan document: what `vmplace migrate` writes and `vmplace report` reads. One
+ * shape for the CLI, the API and the reports; types are inferred from it. Percentiles are in µs,
+ * memory in MiB, like the rest of vmplace.
+ */
+
+export const MIGRATION_PLAN_KIND = "vmplace/migration-plan";
+export const MIGRATION_PLAN_VERSION = 1;
+
+export const MIGRATION_MODES = ["fix", "rebalance", "consolidate", "evacuate"] as const;
+export type MigrationMode = (typeof MIGRATION_MODES)[number];
+
+/** MigrationOptionsSchema: what the operator asks for (CLI flags, API body). */
+export const MigrationOptionsSchema = z
+  .strictObject({
+    /** fix: breaches and violations, then risk; rebalance: also even load; consolidate: also empty hosts; evacuate: empty `host`. */
+    mode: z.enum(MIGRATION_MODES).default("fix"),
+    /** The host to empty (evacuate only). */
+    host: z.string().min(1).optional(),
+    /** 1 applies only mandatory moves; each level up admits moves of smaller gain (like DRS). */
+    threshold: z.number().int().min(1).max(5).default(3),
+    /** Most VM migrations in the plan (a two-step move counts twice). */
+    maxMoves: z.number().int().min(0).max(1_000_000).default(1000),
+    /** Most migrations running at once, cluster-wide. */
+    maxConcurrent: z.number().int().min(1).max(10_000).default(8),
+    /** Most migrations running at once that touch one host (as source or target). */
+    perHostConcurrent: z.number().int().min(1).max(64).default(2),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+    /** Wall-clock budget of the planning; the plan says when it stopped on it. */
+    timeBudgetMs: z.number().int().min(1).max(3_600_000).default(30_000),
+  })
+  .refine((o) => o.mode !== "evacuate" || o.host !== undefined, { message: "evacuate needs the host to empty", path: ["host"] });
+export type MigrationOptions = z.infer<typeof MigrationOptionsSchema>;
+export type MigrationOptionsInput = z.input<typeof MigrationOptionsSchema>;
+
+export const MOVE_KINDS = ["evacuate", "fix-constraint", "fix-breach", "reduce-risk", "rebalance", "consolidate"] as const;
+export type MoveKind = (typeof MOVE_KINDS)[number];
+
+/** Why this VM was chosen, as data: renderers turn it into a sentence. */
+export const WhyVmSchema = z.strictObject({
+  /**
+   * evacuating: it runs on the host being emptied; violates: it breaks a hard constraint;
+   * aggressor: its CPU-bound vCPUs add to its host's victims' delay; victim: it is the VM at risk;
+   * overloaded: its host is fuller than the rest; emptying: its host is being switched off;
+   * making-room: it trades places with a VM that must leave its target (a swap).
+   */
+  code: z.enum(["evacuating", "violates", "aggressor", "victim", "overloaded", "emptying", "making-room"]),
+  /** The hard constraint it breaks (plugin name and the document constraint's path). */
+  constraint: z.string().optional(),
+  group: z.string().optional(),
+  /** aggressor: the p99.9 delay its leaving takes off its host's victims, in µs. */
+  delayRemovedUs: z.number().optional(),
+  /** The latency-sensitive VMs its move is meant to help. */
+  helps: z.array(z.string()),
+  /** Other VMs on the source that were weighed, and how many of them. */
+  alternatives: z.number().int(),
+});
+export type WhyVm = z.infer<typeof WhyVmSchema>;
+
+/** Why this target: the framework's per-plugin scores (0-100) and how many hosts were ruled out. */
+export const WhyTargetSchema = z.strictObject({
+  scores: z.record(z.string(), z.number()),
+  /** Weighted total of the scores (the profile's weights). */
+  total: z.number(),
+  /** Hosts that passed every filter; the target ranked first among them. */
+  feasible: z.number().int(),
+  /** Hosts ruled out, per hard constraint (plugin name → count). */
+  rejected: z.record(z.string(), z.number().int()),
+  /** Set when the target is only a parking place on the way (a swap cycle broken in two steps). */
+  temporary: z.boolean(),
+});
+export type WhyTarget = z.infer<typeof WhyTargetSchema>;
+
+/** Effect of one move on one latency-sensitive VM's predicted p99.9 (request latency). */
+export const EffectSchema = z.strictObject({
+  vmId: z.string(),
+  /** helped: on the source; moved: the VM itself; neighbour: on the target, maybe hurt. */
+  role: z.enum(["helped", "moved", "neighbour"]),
+  beforeP999Us: z.number(),
+  afterP999Us: z.number(),
+  sloP999Us: z.number().optional(),
+});
+export type Effect = z.infer<typeof EffectSchema>;
+
+export const MoveSchema = z.strictObject({
+  /** Position in the plan (1-based), in wave order. */
+  step: z.number().int().min(1),
+  wave: z.number().int().min(1),
+  vmId: z.string(),
+  from: z.string(),
+  to: z.string(),
+  /** 1 mandatory (breach, violation, evacuation) ... 5 slight gain. */
+  priority: z.number().int().min(1).max(5),
+  kind: z.enum(MOVE_KINDS),
+  /** direct, or one leg of a two-step move through a temporary host. */
+  leg: z.enum(["direct", "park", "unpark"]),
+  memoryMiB: z.number(),
+  /** Gain in points (risk, balance, cost) and the cost of copying the memory, in the same points. */
+  gain: z.number(),
+  cost: z.number(),
+  whyVm: WhyVmSchema,
+  whyTarget: WhyTargetSchema,
+  effect: z.array(EffectSchema),
+});
+export type Move = z.infer<typeof MoveSchema>;
+
+/** WaveSchema: moves that run together, and the checked state once they have all finished. */
+export const WaveSchema = z.strictObject({
+  index: z.number().int().min(1),
+  steps: z.array(z.number().int()),
+  memoryCopiedMiB: z.number(),
+  /** Largest memory held on any host while the wave runs (both copies counted), over its capacity. */
+  peakMemoryFraction: z.number(),
+  /** State after the wave: predicted breaches, risk points, hard-constraint violations. */
+  breaches: z.number().int(),
+  risk: z.number(),
+  violations: z.number().int(),
+});
+export type Wave = z.infer<typeof WaveSchema>;
+
+/** HostLoadSchema: one host before or after the plan. */
+export const HostLoadSchema = z.strictObject({
+  hostId: z.string(),
+  cores: z.number().int(),
+  memoryMiB: z.number(),
+  memoryUsedMiB: z.number(),
+  vcpuCap: z.number().int(),
+  vcpus: z.number().int(),
+  /** Mean CPU demand of its VMs, in CPUs. */
+  demandCpus: z.number(),
+  vms: z.number().int(),
+  level: z.enum(["none", "low", "elevated", "high"]),
+  breaches: z.number().int(),
+});
+export type HostLoad = z.infer<typeof HostLoadSchema>;
+
+/** VmLatencySchema: one latency-sensitive VM's predicted p99.9 before and after. */
+export const VmLatencySchema = z.strictObject({
+  vmId: z.string(),
+  hostBefore: z.string(),
+  hostAfter: z.string(),
+  sloP999Us: z.number().optional(),
+  sloP99Us: z.number().optional(),
+  beforeP999Us: z.number(),
+  afterP999Us: z.number(),
+  /** Predicted over SLO (larger of the p99 and p99.9 ratios); > 1 is a breach. */
+  beforeRatio: z.number().optional(),
+  afterRatio: z.number().optional(),
+});
+export type VmLatency = z.infer<typeof VmLatencySchema>;
+
+/** ViolationSchema: a hard constraint the placement breaks, by stable constraint name. */
+export const ViolationSchema = z.strictObject({
+  constraint: z.string(),
+  hostId: z.string().optional(),
+  vmIds: z.array(z.string()),
+  detail: z.string(),
+});
+export type Violation = z.infer<typeof ViolationSchema>;
+
+/** Something the plan could not do, and why. */
+export const UnresolvedSchema = z.strictObject({
+  kind: z.enum(["breach", "violation", "evacuate", "unscheduled"]),
+  hostId: z.string().optional(),
+  vmIds: z.array(z.string()),
+  reason: z.string(),
+});
+export type Unresolved = z.infer<typeof UnresolvedSchema>;
+
+const SideSchema = z.strictObject({
+  breaches: z.number().int(),
+  violations: z.number().int(),
+  risk: z.number(),
+  hostsUsed: z.number().int(),
+  cost: z.number(),
+  /** Largest and mean host load (mean of memory and vCPU fractions). */
+  maxLoad: z.number(),
+  meanLoad: z.number(),
+});
+
+/** SimulatedHostSchema: the final state of one changed host, re-simulated. */
+export const SimulatedHostSchema = z.strictObject({
+  hostId: z.string(),
+  vms: z.array(
+    z.strictObject({
+      vmId: z.string(),
+      predictedP999Us: z.number(),
+      simulatedP999Us: z.number(),
+      sloP999Us: z.number().optional(),
+      breach: z.boolean(),
+    }),
+  ),
+});
+
+export const MigrationPlanSchema = z.strictObject({
+  kind: z.literal(MIGRATION_PLAN_KIND),
+  version: z.literal(MIGRATION_PLAN_VERSION),
+  options: z.strictObject({
+    mode: z.enum(MIGRATION_MODES),
+    host: z.string().optional(),
+    threshold: z.number().int(),
+    maxMoves: z.number().int(),
+    maxConcurrent: z.number().int(),
+    perHostConcurrent: z.number().int(),
+    seed: z.number().int(),
+    timeBudgetMs: z.number().int(),
+  }),
+  /** done: nothing left worth moving; max-moves / budget: stopped on that limit. */
+  stoppedOn: z.enum(["done", "max-moves", "budget"]),
+  summary: z.strictObject({
+    hosts: z.number().int(),
+    vms: z.number().int(),
+    moves: z.number().int(),
+    vmsMoved: z.number().int(),
+    memoryCopiedMiB: z.number(),
+    waves: z.number().int(),
+    before: SideSchema,
+    after: SideSchema,
+  }),
+  moves: z.array(MoveSchema),
+  waves: z.array(WaveSchema),
+  hosts: z.strictObject({ before: z.array(HostLoadSchema), after: z.array(HostLoadSchema) }),
+  vms: z.array(VmLatencySchema),
+  violations: z.strictObject({ before: z.array(ViolationSchema), after: z.array(ViolationSchema) }),
+  unresolved: z.array(UnresolvedSchema),
+  /** Re-simulation of the changed hosts' final state (absent when it was not run). */
+  simulation: z
+    .strictObject({
+      durationMs: z.number().int(),
+      changedHosts: z.number().int(),
+      hosts: z.array(SimulatedHostSchema),
+      breaches: z.number().int(),
+    })
+    .optional(),
+});
+export type MigrationPlan = z.infer<typeof MigrationPlanSchema>;
+export type SimulatedHost = z.infer<typeof SimulatedHostSchema>;

@@ -1,0 +1,91 @@
+import type { MigrationPlan, Move, Unresolved, Wave } from "../../model/migration.js";
+import { PlacementState } from "../state.js";
+import type { MigrateContext } from "./context.js";
+import { copyCost } from "./points.js";
+import type { MoveGroup, Schedule } from "./schedule.js";
+import { hostLoads, sideOf, vmLatencies, violationsOf } from "./measure.js";
+
+/** buildDocument turns the planning context and its schedule into the plan document. */
+export function buildDocument(c: MigrateContext, start: Int32Array, schedule: Schedule): MigrationPlan {
+  const p = c.problem;
+  const before = PlacementState.fromAssignment(p, start);
+  const after = schedule.final;
+  const moves: Move[] = [];
+  const waves: Wave[] = schedule.waves.map((w, k) => {
+    const steps: number[] = [];
+    for (const g of w.groups) for (const m of movesOf(c, g, k + 1, moves.length + 1)) (moves.push(m), steps.push(m.step));
+    return {
+      index: k + 1,
+      steps,
+      memoryCopiedMiB: w.memoryCopiedMiB,
+      peakMemoryFraction: w.peakMemoryFraction,
+      breaches: w.breaches,
+      risk: w.risk,
+      violations: w.violations,
+    };
+  });
+  const o = c.options;
+  return {
+    kind: "vmplace/migration-plan",
+    version: 1,
+    options: { mode: o.mode, ...(o.host !== undefined ? { host: o.host } : {}), threshold: o.threshold, maxMoves: o.maxMoves, maxConcurrent: o.maxConcurrent, perHostConcurrent: o.perHostConcurrent, seed: o.seed, timeBudgetMs: o.timeBudgetMs },
+    stoppedOn: c.stoppedOn ?? "done",
+    summary: {
+      hosts: p.nHosts,
+      vms: p.nVms,
+      moves: moves.length,
+      vmsMoved: new Set(moves.map((m) => m.vmId)).size,
+      memoryCopiedMiB: moves.reduce((s, m) => s + m.memoryMiB, 0),
+      waves: waves.length,
+      before: sideOf(c.model, before),
+      after: sideOf(c.model, after),
+    },
+    moves,
+    waves,
+    hosts: { before: hostLoads(before), after: hostLoads(after) },
+    vms: vmLatencies(c.model, before, after),
+    violations: { before: violationsOf(before), after: violationsOf(after) },
+    unresolved: [...c.unresolved, ...schedule.unscheduled.map((g) => unscheduled(c, g))],
+  };
+}
+
+/** movesOf expands one scheduled group into one Move per VM, the gain shared by memory. */
+function movesOf(c: MigrateContext, g: MoveGroup, wave: number, firstStep: number): Move[] {
+  const p = c.problem;
+  const planned = c.moves[g.planned];
+  const total = g.vms.reduce((s, j) => s + p.vmMemoryMiB[j], 0);
+  const park = g.leg === "park";
+  return g.vms.map((j, k) => {
+    const mem = p.vmMemoryMiB[j];
+    return {
+      step: firstStep + k,
+      wave,
+      vmId: p.vms[j].id,
+      from: p.hosts[g.from[k]].id,
+      to: p.hosts[g.to].id,
+      priority: planned.priority,
+      kind: planned.kind,
+      leg: g.leg,
+      memoryMiB: mem,
+      gain: park ? 0 : round((planned.gain * mem) / Math.max(total, 1)),
+      cost: round(copyCost(mem)),
+      whyVm: planned.whyVm,
+      whyTarget: park ? { scores: {}, total: 0, feasible: 0, rejected: {}, temporary: true } : planned.whyTarget,
+      effect: park ? [] : [...planned.effect],
+    };
+  });
+}
+
+function unscheduled(c: MigrateContext, g: MoveGroup): Unresolved {
+  const p = c.problem;
+  return {
+    kind: "unscheduled",
+    hostId: p.hosts[g.from[0]].id,
+    vmIds: g.vms.map((j) => p.vms[j].id),
+    reason: `no safe order moves it to ${p.hosts[g.to].id}: every remaining move waits on another, and no host can hold one of them meanwhile`,
+  };
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}

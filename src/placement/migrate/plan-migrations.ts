@@ -1,0 +1,88 @@
+import seedrandom from "seedrandom";
+import type { Predictor } from "../../interference/predictor.js";
+import type { Cluster } from "../../model/cluster.js";
+import { MigrationOptionsSchema, type MigrationOptionsInput, type MigrationPlan } from "../../model/migration.js";
+import { buildItems } from "../items.js";
+import { buildProblem } from "../problem.js";
+import { frameworkFor } from "../profile.js";
+import { PlacementState } from "../state.js";
+import { fixBreaches } from "./breach.js";
+import { consolidate } from "./consolidate.js";
+import type { MigrateContext } from "./context.js";
+import { buildDocument } from "./document.js";
+import { evacuate, fixViolations } from "./mandatory.js";
+import { reduceRisk, rebalance } from "./optional.js";
+import { migrationProfile, optionProblems } from "./options.js";
+import { gainWeights } from "./points.js";
+import { RiskLedger, VictimModel } from "./risk.js";
+import { scheduleMoves, type MoveGroup } from "./schedule.js";
+
+export interface PlanMigrationsDeps {
+  /** Clock in ms for the time budget (the CLI passes performance.now); none = no budget. */
+  readonly now?: () => number;
+}
+
+/**
+ * planMigrations recommends live migrations from the cluster's current placement (each VM's
+ * `host`): first every mandatory move (evacuation, hard-constraint violations, predicted SLO
+ * breaches), then, as the threshold admits, moves whose gain in risk (and balance or cost, by
+ * mode) pays for the memory they copy; every target passes the placer's filters and is ranked by
+ * its scorers. The moves are then ordered into safe waves (scheduleMoves).
+ *
+ * Pure: same cluster, predictor, options and seed give the same plan, unless the time budget
+ * (with `now`) stops it, which the plan then says. Cost: O(VMs + hosts) to set up and measure,
+ * plus O(sampled hosts) per target search, a bounded number of searches per move.
+ */
+export function planMigrations(cluster: Cluster, predictor: Predictor, input: MigrationOptionsInput = {}, deps: PlanMigrationsDeps = {}): MigrationPlan {
+  const options = MigrationOptionsSchema.parse(input);
+  const problems = optionProblems(cluster, options);
+  if (problems.length > 0) throw new Error(`planMigrations: ${problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`);
+  const problem = buildProblem(cluster, predictor);
+  const fw = frameworkFor(migrationProfile(options.mode));
+  const hostIndex = new Map(problem.hosts.map((h, i) => [h.id, i]));
+  const start = Int32Array.from(problem.vms, (v) => (v.host === undefined ? -1 : hostIndex.get(v.host)!));
+  const state = PlacementState.fromAssignment(problem, start);
+  const model = new VictimModel(problem);
+  const items = buildItems(problem);
+  const ledger = new RiskLedger(model, state);
+  const c: MigrateContext = {
+    problem,
+    fw,
+    items,
+    state,
+    model,
+    ledger,
+    startRisk: ledger.totalPoints,
+    options,
+    weights: gainWeights(options.mode),
+    rng: seedrandom.alea(`vmplace-migrate:${options.seed}`),
+    now: deps.now,
+    t0: deps.now?.() ?? 0,
+    forbidden: new Uint8Array(problem.nHosts),
+    moved: new Uint8Array(items.items.length),
+    moves: [],
+    unresolved: [],
+    vmMoves: 0,
+  };
+  runPhases(c);
+  const groups: MoveGroup[] = c.moves.map((m, k) => ({ planned: k, vms: m.vms, from: m.from, to: m.to, leg: "direct" }));
+  const schedule = scheduleMoves(problem, fw, model, start, groups, {
+    maxConcurrent: options.maxConcurrent,
+    perHostConcurrent: options.perHostConcurrent,
+    extraMoves: options.maxMoves - c.vmMoves,
+    forbidden: c.forbidden,
+  });
+  return buildDocument(c, start, schedule);
+}
+
+/** runPhases: mandatory moves first (priority 1), then the optional ones the threshold admits. */
+function runPhases(c: MigrateContext): void {
+  const o = c.options;
+  if (o.mode === "evacuate" && o.host !== undefined) evacuate(c, c.problem.hosts.findIndex((h) => h.id === o.host));
+  fixViolations(c);
+  fixBreaches(c);
+  if (o.threshold < 2) return;
+  reduceRisk(c);
+  if (o.mode === "rebalance") rebalance(c);
+  if (o.mode === "consolidate") consolidate(c);
+}

@@ -1,0 +1,62 @@
+import type { MigrationMode } from "../../model/migration.js";
+
+/**
+ * Gains and costs of a move share one unit, the point, so that "the gain pays for the cost" is a
+ * comparison and DRS-like priorities are ratios. The scales below are choices, stated here once:
+ *
+ * - risk: a latency-sensitive VM is safe below SAFE_RATIO of its SLO; above it, every 10% of its
+ *   SLO its predicted tail sits higher is one point (web-3 on h07 at 4.5× its SLO is 38 points).
+ * - balance: one point per 0.01 off Σ load² (load = mean of memory and vCPU fractions); moving a
+ *   tenth of a host from a 90% to a 30% host is about 5 points.
+ * - cost: switching off a host is worth 25 points per unit of host cost (a host-day of power
+ *   against copying 200 GiB).
+ * - copying memory costs one point per 8 GiB: the network time and the dirty-page risk of a
+ *   live migration grow with it.
+ */
+export const SAFE_RATIO = 0.7;
+export const RISK_POINTS_PER_RATIO = 10;
+export const BALANCE_POINTS_PER_SQ = 100;
+export const COST_POINTS_PER_HOST_COST = 25;
+export const COST_POINTS_PER_MIB = 1 / (8 * 1024);
+
+/** riskPoints of one victim at `ratio` = predicted tail over SLO. */
+export function riskPoints(ratio: number): number {
+  return ratio > SAFE_RATIO ? (ratio - SAFE_RATIO) * RISK_POINTS_PER_RATIO : 0;
+}
+
+/** copyCost: the points a migration of this much memory costs. */
+export function copyCost(memoryMiB: number): number {
+  return memoryMiB * COST_POINTS_PER_MIB;
+}
+
+/**
+ * Weights of the three gains per mode. Risk always counts (no optional move may trade latency
+ * for tidiness without paying for it); balance and cost count only where the mode asks for them.
+ */
+export interface GainWeights {
+  readonly risk: number;
+  readonly balance: number;
+  readonly cost: number;
+}
+
+export function gainWeights(mode: MigrationMode): GainWeights {
+  switch (mode) {
+    case "rebalance":
+      return { risk: 1, balance: 1, cost: 0 };
+    case "consolidate":
+      return { risk: 1, balance: 0, cost: 1 };
+    default:
+      return { risk: 1, balance: 0, cost: 0 };
+  }
+}
+
+// Gain over cost a move needs for priority 2, 3, 4 and 5 (priority 1 is mandatory).
+const RATIO_FOR_PRIORITY = [16, 8, 4, 1] as const;
+
+/** priorityOf maps a gain/cost ratio to 2 (large) .. 5 (slight), or undefined when it does not pay. */
+export function priorityOf(gain: number, cost: number): number | undefined {
+  if (!(gain > 0)) return undefined;
+  const ratio = cost > 0 ? gain / cost : Infinity;
+  for (let k = 0; k < RATIO_FOR_PRIORITY.length; k++) if (ratio >= RATIO_FOR_PRIORITY[k]) return k + 2;
+  return undefined;
+}

@@ -1,0 +1,294 @@
+import type { Framework } from "../framework.js";
+import type { PlacementProblem } from "../problem.js";
+import { PlacementState } from "../state.js";
+import { RiskLedger, type VictimModel } from "./risk.js";
+import { localViolationCount, stateViolations } from "./violations.js";
+
+/** MoveGroup: VMs that migrate together in one wave (one planned move, or one leg of it). */
+export interface MoveGroup {
+  /** Index of the planned move this group carries out. */
+  readonly planned: number;
+  readonly vms: readonly number[];
+  readonly from: readonly number[];
+  readonly to: number;
+  readonly leg: "direct" | "park" | "unpark";
+}
+
+export interface ScheduledWave {
+  readonly groups: MoveGroup[];
+  readonly memoryCopiedMiB: number;
+  /** Largest (memory held while the wave runs) / capacity over the hosts it touches. */
+  readonly peakMemoryFraction: number;
+  readonly breaches: number;
+  readonly risk: number;
+  readonly violations: number;
+}
+
+export interface Schedule {
+  readonly waves: ScheduledWave[];
+  /** Groups no safe order could run (their planned moves are not in the executed plan). */
+  readonly unscheduled: MoveGroup[];
+  /** The placement once every wave has run. */
+  readonly final: PlacementState;
+}
+
+export interface ScheduleLimits {
+  readonly maxConcurrent: number;
+  readonly perHostConcurrent: number;
+  /** VM migrations the schedule may add to break cycles (each parked VM moves twice). */
+  readonly extraMoves: number;
+  /** Hosts no VM may pass through (the host being evacuated). */
+  readonly forbidden: Uint8Array;
+}
+
+/**
+ * scheduleMoves orders migrations into waves that are safe at every moment. A live migration
+ * holds the VM's memory on both hosts until it ends, so a wave may only start copies whose
+ * targets hold their memory on top of everything already there; the state after each wave must
+ * hold every capacity and hard constraint the start held (no new violation), predict no new SLO
+ * breach nor worse breach for any VM, and carry no more risk than the start. Groups run in plan
+ * order as far as the limits allow; when none can start alone, the moves off one host run as a
+ * bundle judged only once all have finished, else one is parked on a temporary host (a two-step
+ * move) to break the cycle, and if no host can take it the rest is left unscheduled.
+ *
+ * Cost: O(waves × pending groups × VMs on their hosts), plus one O(VMs + hosts) scan per wave.
+ */
+export function scheduleMoves(
+  problem: PlacementProblem,
+  fw: Framework,
+  model: VictimModel,
+  start: Int32Array,
+  groups: readonly MoveGroup[],
+  limits: ScheduleLimits,
+): Schedule {
+  const w = new WaveBuilder(problem, fw, model, start, limits);
+  let pending = [...groups];
+  const waves: ScheduledWave[] = [];
+  while (pending.length > 0) {
+    const taken = w.fill(pending);
+    if (taken.length === 0) {
+      const bundle = w.bundle(pending);
+      if (bundle) {
+        const done = new Set(bundle);
+        pending = pending.filter((g) => !done.has(g));
+        waves.push(w.close(bundle));
+        continue;
+      }
+      const broken = w.park(pending);
+      if (!broken) break;
+      pending = pending.map((g) => (g === broken.group ? broken.unpark : g));
+      waves.push(w.close([broken.park]));
+      continue;
+    }
+    const done = new Set(taken);
+    pending = pending.filter((g) => !done.has(g));
+    waves.push(w.close(taken));
+  }
+  return { waves, unscheduled: pending, final: w.state };
+}
+
+/** WaveBuilder holds the state between waves and the in-flight accounting of the open wave. */
+class WaveBuilder {
+  readonly state: PlacementState;
+  private readonly ledger: RiskLedger;
+  private readonly startRatio: Float64Array;
+  private readonly startRisk: number;
+  private memBefore: Float64Array;
+  private inMem: Float64Array;
+  private perHost: Int32Array;
+  private running = 0;
+  private extraLeft: number;
+
+  constructor(
+    private readonly p: PlacementProblem,
+    private readonly fw: Framework,
+    private readonly model: VictimModel,
+    start: Int32Array,
+    private readonly limits: ScheduleLimits,
+  ) {
+    this.state = PlacementState.fromAssignment(p, start);
+    this.ledger = new RiskLedger(model, this.state);
+    this.startRisk = this.ledger.totalPoints;
+    this.startRatio = this.ratios();
+    this.extraLeft = limits.extraMoves;
+    this.memBefore = Float64Array.from(this.state.memUsedMiB);
+    this.inMem = new Float64Array(p.nHosts);
+    this.perHost = new Int32Array(p.nHosts);
+  }
+
+  private ratios(): Float64Array {
+    const out = new Float64Array(this.p.nVms);
+    for (let i = 0; i < this.p.nHosts; i++) {
+      const { d99, d999 } = this.model.hostDelays(this.state, i);
+      for (const j of this.state.vmsOn[i]) if (this.p.latencySensitive[j] === 1) out[j] = this.model.ratio(j, d99, d999);
+    }
+    return out;
+  }
+
+  /** fill starts every pending group that may run now, in plan order; returns them (applied). */
+  fill(pending: readonly MoveGroup[]): MoveGroup[] {
+    const taken: MoveGroup[] = [];
+    for (const g of pending) {
+      if (!this.withinLimits(g, taken.length === 0) || !this.memoryHolds(g)) continue;
+      if (!this.apply([g])) continue;
+      this.reserve(g);
+      taken.push(g);
+    }
+    return taken;
+  }
+
+  private withinLimits(g: MoveGroup, first: boolean): boolean {
+    if (first) return true;
+    if (this.running + g.vms.length > this.limits.maxConcurrent) return false;
+    for (const [h, n] of touches(g)) if (this.perHost[h] + n > this.limits.perHostConcurrent) return false;
+    return true;
+  }
+
+  /** memoryHolds: the target holds what it has, what is already copying in, and this group. */
+  private memoryHolds(g: MoveGroup): boolean {
+    const mem = memoryOf(this.p, g.vms);
+    return this.memBefore[g.to] + this.inMem[g.to] + mem <= this.p.hostMemoryMiB[g.to] + 1e-6;
+  }
+
+  private reserve(g: MoveGroup): void {
+    this.inMem[g.to] += memoryOf(this.p, g.vms);
+    this.running += g.vms.length;
+    for (const [h, n] of touches(g)) this.perHost[h] += n;
+  }
+
+  /**
+   * apply moves the groups in the after-wave state and keeps them only if that state is no worse:
+   * no more hard-constraint violations on their hosts and groups, no new or worse predicted
+   * breach, and no more risk than the start.
+   */
+  private apply(groups: readonly MoveGroup[]): boolean {
+    const s = this.state;
+    for (const g of groups) if (g.vms.some((j, k) => s.hostOf[j] !== g.from[k])) return false;
+    const hosts = [...new Set(groups.flatMap((g) => [g.to, ...g.from]))];
+    const aff = [...new Set(groups.flatMap((g) => g.vms.flatMap((j) => this.p.vmAffinity[j])))];
+    const before = localViolationCount(s, hosts, aff);
+    for (const g of groups) for (const j of g.vms) s.move(j, g.to);
+    for (const h of hosts) this.ledger.refresh(h);
+    if (localViolationCount(s, hosts, aff) <= before && this.ledger.totalPoints <= this.startRisk + 1e-6 && this.noWorseBreach(hosts)) return true;
+    for (let m = groups.length - 1; m >= 0; m--) {
+      const g = groups[m];
+      for (let k = g.vms.length - 1; k >= 0; k--) s.move(g.vms[k], g.from[k]);
+    }
+    for (const h of hosts) this.ledger.refresh(h);
+    return false;
+  }
+
+  /**
+   * bundle runs together the pending moves off one host that are unsafe one at a time: taking
+   * one neighbour away can raise the others' predicted delay (the remaining sleepers' mean duty
+   * rises) while taking both away ends it. Only the state after the whole bundle is judged.
+   */
+  bundle(pending: readonly MoveGroup[]): MoveGroup[] | undefined {
+    const sources = [...new Set(pending.flatMap((g) => g.from))];
+    for (const h of sources) {
+      const taken: MoveGroup[] = [];
+      for (const g of pending) {
+        if (!g.from.includes(h) || !this.withinLimits(g, taken.length === 0) || !this.memoryHolds(g)) continue;
+        this.reserve(g);
+        taken.push(g);
+      }
+      if (taken.length >= 2 && this.apply(taken)) return taken;
+      this.release(taken);
+    }
+    return undefined;
+  }
+
+  private release(groups: readonly MoveGroup[]): void {
+    for (const g of groups) {
+      this.inMem[g.to] -= memoryOf(this.p, g.vms);
+      this.running -= g.vms.length;
+      for (const [h, n] of touches(g)) this.perHost[h] -= n;
+    }
+  }
+
+  private noWorseBreach(hosts: readonly number[]): boolean {
+    for (const i of hosts) {
+      const { d99, d999 } = this.model.hostDelays(this.state, i);
+      for (const j of this.state.vmsOn[i]) {
+        if (this.p.latencySensitive[j] !== 1) continue;
+        if (this.model.ratio(j, d99, d999) > Math.max(1, this.startRatio[j]) + 1e-9) return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * park breaks a cycle: the first pending group (smallest memory first) that some other host can
+   * hold meanwhile goes there now, and its second leg replaces it in the pending list.
+   */
+  park(pending: readonly MoveGroup[]): { group: MoveGroup; park: MoveGroup; unpark: MoveGroup } | undefined {
+    const order = [...pending].sort((a, b) => memoryOf(this.p, a.vms) - memoryOf(this.p, b.vms) || a.planned - b.planned);
+    for (const g of order) {
+      if (g.vms.length > this.extraLeft) continue;
+      for (let t = 0; t < this.p.nHosts; t++) {
+        if (t === g.to || g.from.includes(t) || this.limits.forbidden[t] === 1) continue;
+        const park: MoveGroup = { ...g, to: t, leg: "park" };
+        if (!this.memoryHolds(park) || !this.filtersPass(park) || !this.apply([park])) continue;
+        this.reserve(park);
+        this.extraLeft -= g.vms.length;
+        return { group: g, park, unpark: { ...g, from: g.vms.map(() => t), leg: "unpark" } };
+      }
+    }
+    return undefined;
+  }
+
+  /** filtersPass: the placer's filters accept the group's VMs on its target, one after another. */
+  private filtersPass(g: MoveGroup): boolean {
+    const s = this.state;
+    for (const j of g.vms) s.unassign(j);
+    let placed = 0;
+    for (const j of g.vms) {
+      if (!this.fw.fits(s, j, g.to)) break;
+      s.assign(j, g.to);
+      placed++;
+    }
+    const ok = placed === g.vms.length;
+    for (let k = 0; k < placed; k++) s.unassign(g.vms[k]);
+    g.vms.forEach((j, k) => s.assign(j, g.from[k]));
+    return ok;
+  }
+
+  /** close ends the open wave: measures it and resets the in-flight accounting. */
+  close(groups: MoveGroup[]): ScheduledWave {
+    let peak = 0;
+    let copied = 0;
+    for (const g of groups) {
+      copied += memoryOf(this.p, g.vms);
+      peak = Math.max(peak, (this.memBefore[g.to] + this.inMem[g.to]) / this.p.hostMemoryMiB[g.to]);
+    }
+    const wave: ScheduledWave = {
+      groups,
+      memoryCopiedMiB: copied,
+      peakMemoryFraction: Math.round(peak * 1000) / 1000,
+      breaches: this.ledger.totalBreaches,
+      risk: Math.round(this.ledger.totalPoints * 100) / 100,
+      violations: stateViolations(this.state).length,
+    };
+    this.memBefore = Float64Array.from(this.state.memUsedMiB);
+    this.inMem.fill(0);
+    this.perHost.fill(0);
+    this.running = 0;
+    return wave;
+  }
+}
+
+function memoryOf(p: PlacementProblem, vms: readonly number[]): number {
+  let m = 0;
+  for (const j of vms) m += p.vmMemoryMiB[j];
+  return m;
+}
+
+/** touches: how many of the group's migrations each host takes part in (as source or target). */
+function touches(g: MoveGroup): Map<number, number> {
+  const m = new Map<number, number>();
+  for (const f of g.from) {
+    m.set(f, (m.get(f) ?? 0) + 1);
+    m.set(g.to, (m.get(g.to) ?? 0) + 1);
+  }
+  return m;
+}
