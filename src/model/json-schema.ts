@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ClusterSchema } from "./cluster.js";
+import { PlanSchema } from "./plan.js";
 import { HostSimResultSchema, ScenarioSchema } from "./scenario.js";
 
 // The documents users write (input: defaults optional) and the ones vmplace prints (output).
@@ -7,6 +8,7 @@ const DOCUMENTS = {
   cluster: { schema: ClusterSchema, io: "input" },
   scenario: { schema: ScenarioSchema, io: "input" },
   "sim-result": { schema: HostSimResultSchema, io: "output" },
+  plan: { schema: PlanSchema, io: "output" },
 } as const;
 export type SchemaName = keyof typeof DOCUMENTS;
 

@@ -9,7 +9,7 @@ import { Journal } from "./journal.js";
 import { relocate, swap } from "./moves.js";
 import { ruinRecreate, sampleUsed, type MoveContext } from "./ruin-recreate.js";
 
-export type StopReason = "iterations" | "budget" | "bound-met";
+export type StopReason = "iterations" | "budget" | "bound-met" | "stalled";
 
 export interface LocalSearchOptions {
   seed: number;
@@ -21,6 +21,8 @@ export interface LocalSearchOptions {
   now?: () => number;
   /** Stop as soon as the objective reaches this (the lower bound under min-cost). */
   target?: number;
+  /** Stop after this many iterations without a new best objective ("stalled"). */
+  stallIterations?: number;
   /** Late-acceptance history length (default 1000). */
   history?: number;
   onProgress?: (fraction: number) => void;
@@ -79,9 +81,11 @@ export function localSearch(p: PlacementProblem, fw: Framework, set: ItemSet, st
   const t0 = o.now?.() ?? 0;
   let it = 0;
   let improvements = 0;
+  let lastBestIt = 0;
   let stoppedOn: StopReason = "iterations";
   for (; it < o.maxIterations; it++) {
     if (o.target !== undefined && bestObj <= o.target + 1e-9) { stoppedOn = "bound-met"; break; }
+    if (o.stallIterations !== undefined && it - lastBestIt >= o.stallIterations) { stoppedOn = "stalled"; break; }
     if ((it & 15) === 0 && o.now && o.timeBudgetMs !== undefined) {
       const el = o.now() - t0;
       if (el >= o.timeBudgetMs) { stoppedOn = "budget"; break; }
@@ -98,6 +102,7 @@ export function localSearch(p: PlacementProblem, fw: Framework, set: ItemSet, st
         bestObj = obj;
         best = Int32Array.from(s.hostOf);
         improvements++;
+        lastBestIt = it;
       }
     } else ctx.journal.rollback();
     if (cur < hist[v]) hist[v] = cur;

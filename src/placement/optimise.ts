@@ -1,0 +1,124 @@
+import seedrandom from "seedrandom";
+import { checkPlan } from "../model/check-plan.js";
+import type { Framework } from "./framework.js";
+import type { ItemSet } from "./items.js";
+import { defaultSoftPenalty } from "./lp-rows.js";
+import type { PlacementProblem } from "./problem.js";
+import type { ExactSolver } from "./solver.js";
+import { PlacementState } from "./state.js";
+import { localSearch, objectiveOf, type StopReason } from "./solvers/local-search.js";
+
+/** Exact models up to this many x variables (VMs × hosts) go to HiGHS under "auto" (issue 5: ~60k binaries). */
+export const EXACT_MAX_PAIRS = 60_000;
+
+/** LnsStep re-solves a few hosts exactly and returns a strictly better assignment, or undefined. */
+export type LnsStep = (p: PlacementProblem, assignment: Int32Array, hosts: readonly number[], timeLimitMs: number) => Promise<Int32Array | undefined>;
+
+export interface OptimiseOptions {
+  readonly solver: "auto" | "milp" | "heuristic";
+  readonly seed: number;
+  readonly timeBudgetMs: number;
+  readonly iterations?: number;
+  readonly now?: () => number;
+  readonly exact?: ExactSolver;
+  readonly lns?: LnsStep;
+  readonly target: number | undefined;
+  readonly onProgress?: (fraction: number) => void;
+}
+
+export interface Optimised {
+  readonly assignment: Int32Array;
+  readonly used: "heuristic" | "milp" | "heuristic+lns";
+  readonly stoppedOn: StopReason | "optimal";
+  readonly iterations: number;
+  readonly exactStatus?: string;
+  readonly dualBound?: number;
+  readonly note?: string;
+}
+
+/** Search length under a wall-clock budget (the clock stops it), and without clock or count. */
+const UNBOUNDED_ITERATIONS = 2 ** 31 - 1;
+export const DEFAULT_ITERATIONS = 50_000;
+
+/**
+ * stallLimit: iterations without a new best after which the search gives up. Scaled with the
+ * VMs (each iteration touches a few hosts, so a large fleet needs more of them to revisit every
+ * host); on small instances it ends the search in about a second instead of the whole budget.
+ */
+function stallLimit(p: PlacementProblem): number {
+  return Math.max(20_000, 50 * p.nVms);
+}
+
+/**
+ * optimise improves a construction within the budget: the local search always runs (it is the
+ * MILP's start too); small problems (or --solver milp) then go to the exact backend with the
+ * search's plan as start and the lower bound as target; large ones may finish with LNS steps
+ * that re-solve three hosts exactly. Every exact answer must pass the independent checker and
+ * beat the search's objective before it replaces the plan.
+ */
+export async function optimise(p: PlacementProblem, fw: Framework, set: ItemSet, start: Int32Array, o: OptimiseOptions): Promise<Optimised> {
+  const t0 = o.now?.() ?? 0;
+  const left = (): number => o.timeBudgetMs - ((o.now?.() ?? t0) - t0);
+  const exactFirst = o.exact !== undefined && (o.solver === "milp" || (o.solver === "auto" && p.nVms * p.nHosts <= EXACT_MAX_PAIRS));
+  const lsBudget = exactFirst ? o.timeBudgetMs * 0.25 : o.lns ? o.timeBudgetMs * 0.85 : o.timeBudgetMs;
+  const ls = localSearch(p, fw, set, start, {
+    seed: o.seed,
+    maxIterations: o.iterations ?? (o.now ? UNBOUNDED_ITERATIONS : DEFAULT_ITERATIONS),
+    timeBudgetMs: o.now ? lsBudget : undefined,
+    now: o.now,
+    target: o.target,
+    stallIterations: stallLimit(p),
+    onProgress: (f) => o.onProgress?.(f * (lsBudget / o.timeBudgetMs)),
+  });
+  const base: Optimised = { assignment: Int32Array.from(ls.state.hostOf), used: "heuristic", stoppedOn: ls.stoppedOn, iterations: ls.iterations };
+  if (ls.stoppedOn === "bound-met") return base;
+  if (exactFirst && o.exact) return exactStep(p, o.exact, ls.state, base, Math.max(200, left()), o);
+  if (o.lns && o.iterations === undefined && o.now) return lnsSteps(p, o.lns, ls.state, base, left, o);
+  return base;
+}
+
+async function exactStep(p: PlacementProblem, exact: ExactSolver, s: PlacementState, base: Optimised, timeLimitMs: number, o: OptimiseOptions): Promise<Optimised> {
+  const penalty = defaultSoftPenalty(p);
+  const mine = objectiveOf(s, penalty);
+  const r = await exact.solve(p, { start: s.hostOf, timeLimitMs, objectiveTarget: o.target });
+  const info = { exactStatus: r.status, dualBound: r.dualBound, note: r.message };
+  if (!r.assignment || !acceptable(p, r.assignment)) return { ...base, ...info };
+  const theirs = objectiveOf(PlacementState.fromAssignment(p, r.assignment), penalty);
+  const stoppedOn = r.status === "optimal" ? "optimal" : o.target !== undefined && theirs <= o.target + 1e-9 ? "bound-met" : "budget";
+  if (theirs > mine + 1e-9) return { ...base, ...info, stoppedOn: r.status === "optimal" ? base.stoppedOn : stoppedOn };
+  return { ...base, ...info, assignment: Int32Array.from(r.assignment), used: "milp", stoppedOn };
+}
+
+/**
+ * acceptable: an exact answer places every VM the heuristics placed and passes the independent
+ * checker (the MILP's interference rows are conservative, so its plans also pass the filters).
+ */
+function acceptable(p: PlacementProblem, a: Int32Array): boolean {
+  for (let j = 0; j < p.nVms; j++) if (a[j] < 0) return false;
+  const assignments = Array.from(a, (i, j) => ({ vm: p.vms[j].id, host: p.hosts[i].id }));
+  return checkPlan(p.cluster, assignments).length === 0;
+}
+
+/** lnsSteps: until the budget ends, re-solve the lightest used host with two random others. */
+async function lnsSteps(p: PlacementProblem, lns: LnsStep, s: PlacementState, base: Optimised, left: () => number, o: OptimiseOptions): Promise<Optimised> {
+  const rng = seedrandom.alea(`vmplace-lns:${o.seed}`);
+  const penalty = defaultSoftPenalty(p);
+  let cur = s;
+  let improved = 0;
+  while (left() > 300 && cur.usedList.length >= 3) {
+    if (o.target !== undefined && objectiveOf(cur, penalty) <= o.target + 1e-9) break;
+    const used = [...cur.usedList].sort((a, b) => a - b);
+    const light = used.reduce((a, b) => (cur.load(b) < cur.load(a) ? b : a));
+    const hosts = [light, used[Math.floor(rng() * used.length)], used[Math.floor(rng() * used.length)]];
+    const next = await lns(p, cur.hostOf, hosts, Math.min(1000, left() - 200));
+    if (!next || !acceptable(p, next)) continue;
+    const cand = PlacementState.fromAssignment(p, next);
+    if (objectiveOf(cand, penalty) < objectiveOf(cur, penalty) - 1e-9) {
+      cur = cand;
+      improved++;
+    }
+  }
+  if (improved === 0) return base;
+  const met = o.target !== undefined && objectiveOf(cur, penalty) <= o.target + 1e-9;
+  return { ...base, assignment: Int32Array.from(cur.hostOf), used: "heuristic+lns", stoppedOn: met ? "bound-met" : "budget", note: `${improved} LNS step(s) improved the plan` };
+}

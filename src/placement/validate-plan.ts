@@ -1,0 +1,166 @@
+import { Metric } from "../interference/predictor.js";
+import type { HostSimResult } from "../model/scenario.js";
+import { isSimulated } from "../sim/schedulers/registry.js";
+import type { SimJob, SimRunner } from "../sim/pool.js";
+import { Framework } from "./framework.js";
+import { tryPlaceItem, type ItemSet } from "./items.js";
+import { validationCut } from "./plugins/validation-cut.js";
+import type { PlacementState } from "./state.js";
+import { HostOpener } from "./solvers/ffd.js";
+
+export interface ValidationOptions {
+  /** Runs the host simulations: a WorkerPool sized to the machine (CLI) or inlineRunner (tests). */
+  readonly runner: SimRunner;
+  /** Simulated time measured per host, after warm-up, in ms. */
+  readonly durationMs: number;
+  readonly warmupMs: number;
+  /** Simulate, repair, re-simulate at most this many times in all. */
+  readonly maxRounds: number;
+  readonly seed: number;
+  readonly onProgress?: (fraction: number) => void;
+}
+
+/** SimulatedVm: one latency-sensitive VM's simulated request percentiles, in µs. */
+export interface SimulatedVm {
+  readonly host: number;
+  readonly p99Us: number;
+  readonly p999Us: number;
+  readonly requests: number;
+  readonly breach: boolean;
+}
+
+export interface RepairRecord {
+  readonly round: number;
+  readonly host: number;
+  readonly victim: number;
+  readonly moved: number;
+  readonly to?: number;
+  readonly maxAggressorVcpus: number;
+}
+
+export interface ValidationResult {
+  readonly rounds: number;
+  readonly hostsSimulated: number;
+  readonly breachesBefore: number;
+  readonly breachesAfter: number;
+  readonly repairs: readonly RepairRecord[];
+  /** Latest simulation of every latency-sensitive VM on a simulated host, by VM index. */
+  readonly vms: ReadonlyMap<number, SimulatedVm>;
+  /** Hosts whose scheduler the simulator does not implement (left unvalidated). */
+  readonly unsimulated: readonly number[];
+}
+
+/**
+ * validateByResimulation simulates every used host that carries a latency-sensitive VM (in
+ * parallel through the runner), and repairs each host whose simulated p99 or p99.9 breaches an
+ * SLO: the CPU-bound VM whose removal cuts the host's predicted delay most moves to another host
+ * that passes every filter, and a cut caps the host's CPU-bound vCPUs below the composition that
+ * breached. Only the hosts a repair touched are simulated again, for at most maxRounds rounds.
+ * Mutates `state` (the repairs); deterministic for a seed (simulations are pure).
+ */
+export async function validateByResimulation(state: PlacementState, fw: Framework, set: ItemSet, o: ValidationOptions): Promise<ValidationResult> {
+  const p = state.problem;
+  const cuts = new Map<number, number>();
+  const repairFw = new Framework([...fw.filters, validationCut(cuts)], fw.scorers);
+  const latest = new Map<number, SimulatedVm>();
+  const repairs: RepairRecord[] = [];
+  const unsimulated: number[] = [];
+  let todo = state.usedList.filter((i) => state.victimCount[i] > 0).sort((a, b) => a - b);
+  for (const i of todo) if (!isSimulated(p.hosts[i].scheduler.kind)) unsimulated.push(i);
+  todo = todo.filter((i) => isSimulated(p.hosts[i].scheduler.kind));
+  const simulated = new Set<number>();
+  let before = 0;
+  let rounds = 0;
+  while (todo.length > 0 && rounds < o.maxRounds) {
+    rounds++;
+    const results = await o.runner.runAll(todo.map((i) => jobFor(state, i, o)), (d, n) => o.onProgress?.(rounds === 1 ? d / n : 1));
+    const breaching = new Map<number, number>();
+    results.forEach((r, k) => {
+      simulated.add(todo[k]);
+      for (const [j, v] of readVictims(state, todo[k], r)) {
+        latest.set(j, v);
+        if (v.breach && !breaching.has(todo[k])) breaching.set(todo[k], j);
+      }
+    });
+    if (rounds === 1) before = [...latest.values()].filter((v) => v.breach).length;
+    if (breaching.size === 0 || rounds === o.maxRounds) break;
+    const touched = new Set<number>();
+    for (const [i, victim] of [...breaching].sort((a, b) => a[0] - b[0])) {
+      const rec = repairHost(state, repairFw, set, cuts, i, victim, rounds);
+      if (!rec) continue;
+      repairs.push(rec);
+      touched.add(i);
+      if (rec.to !== undefined) touched.add(rec.to);
+    }
+    for (const [j, v] of latest) if (state.hostOf[j] !== v.host) latest.delete(j);
+    todo = [...touched].filter((i) => state.victimCount[i] > 0 && isSimulated(p.hosts[i].scheduler.kind)).sort((a, b) => a - b);
+  }
+  const after = [...latest.values()].filter((v) => v.breach).length;
+  return { rounds, hostsSimulated: simulated.size, breachesBefore: before, breachesAfter: after, repairs, vms: latest, unsimulated };
+}
+
+function jobFor(state: PlacementState, i: number, o: ValidationOptions): SimJob {
+  const p = state.problem;
+  const vms = [...state.vmsOn[i]].sort((a, b) => a - b).map((j) => p.vms[j]);
+  return { scenario: { host: p.hosts[i], vms, durationMs: o.durationMs, warmupMs: o.warmupMs, seed: o.seed } };
+}
+
+/** readVictims turns a host's simulation into each latency-sensitive VM's verdict. */
+function readVictims(state: PlacementState, i: number, r: HostSimResult): [number, SimulatedVm][] {
+  const p = state.problem;
+  const index = new Map(state.vmsOn[i].map((j) => [p.vms[j].id, j]));
+  const out: [number, SimulatedVm][] = [];
+  for (const v of r.vms) {
+    const j = index.get(v.id);
+    if (j === undefined || !p.victims[j]) continue;
+    const pr = p.profiles[j];
+    const lat = v.requestLatency;
+    const breach = (pr.sloP999Us !== undefined && lat.p999Us > pr.sloP999Us) || (pr.sloP99Us !== undefined && lat.p99Us > pr.sloP99Us);
+    out.push([j, { host: i, p99Us: lat.p99Us, p999Us: lat.p999Us, requests: lat.count, breach }]);
+  }
+  return out;
+}
+
+/**
+ * repairHost moves the most harmful CPU-bound VM off host i (largest drop in the host's predicted
+ * p99.9 delay when removed; ties: more CPU-bound vCPUs, then lower index) and cuts the host.
+ */
+function repairHost(state: PlacementState, fw: Framework, set: ItemSet, cuts: Map<number, number>, i: number, victim: number, round: number): RepairRecord | undefined {
+  const p = state.problem;
+  const hs = state.hostStates[i];
+  const base = hs.delayUs(Metric.RequestP999);
+  let worst = -1;
+  let worstDrop = -Infinity;
+  for (const j of [...state.vmsOn[i]].sort((a, b) => a - b)) {
+    const pr = p.profiles[j];
+    if (pr.cpuVcpus === 0 || set.items[set.itemOf[j]].vms.length > 1) continue;
+    hs.remove(pr, p.victims[j]);
+    const drop = base - hs.delayUs(Metric.RequestP999);
+    hs.add(pr, p.victims[j]);
+    if (drop > worstDrop || (drop === worstDrop && pr.cpuVcpus > p.profiles[worst].cpuVcpus)) [worst, worstDrop] = [j, drop];
+  }
+  if (worst < 0) return undefined;
+  const cap = state.aggressorVcpus[i] - p.profiles[worst].cpuVcpus;
+  cuts.set(i, Math.min(cap, cuts.get(i) ?? Infinity));
+  const item = set.items[set.itemOf[worst]];
+  state.unassign(worst);
+  const to = relocateFor(state, fw, item, i);
+  if (to < 0) state.assign(worst, i);
+  return { round, host: i, victim, moved: worst, to: to >= 0 ? to : undefined, maxAggressorVcpus: cuts.get(i)! };
+}
+
+/** relocateFor puts an item on the fullest used host that passes every filter, else opens one. */
+function relocateFor(state: PlacementState, fw: Framework, item: ItemSet["items"][number], from: number): number {
+  const p = state.problem;
+  let best = -1;
+  let bestLoad = -1;
+  for (const h of [...state.usedList].sort((a, b) => a - b)) {
+    if (h === from || state.load(h) <= bestLoad) continue;
+    if (!tryPlaceItem(fw, state, item, h)) continue;
+    for (const j of item.vms) state.unassign(j);
+    [best, bestLoad] = [h, state.load(h)];
+  }
+  if (best >= 0 && tryPlaceItem(fw, state, item, best)) return best;
+  const opened = new HostOpener(p).open(fw, state, item);
+  return opened;
+}
