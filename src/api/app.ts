@@ -11,7 +11,7 @@ import type { Predictor } from "../interference/predictor.js";
 import { loadPredictor } from "../io/calibration.js";
 import { DEFAULT_LIMITS, type ApiContext, type ApiLimits } from "./context.js";
 import { installErrorHandlers, timeBudgetExceeded } from "./errors.js";
-import { installLimits } from "./limits.js";
+import { installLimits, type InFlight } from "./limits.js";
 import { Metrics } from "./metrics.js";
 import { ROUTES } from "./routes/index.js";
 import type { ZodApp } from "./routes/types.js";
@@ -44,15 +44,19 @@ export async function buildApp(options: BuildOptions = {}): Promise<ZodApp> {
     bodyLimit: limits.bodyLimitBytes,
     // Time to receive a whole request: a client trickling bytes must not hold a slot forever.
     requestTimeout: limits.requestTimeoutMs,
-    return503OnClosing: true,
+    // installLimits answers 503 itself while closing, in the API's error shape, and lets probes through.
+    return503OnClosing: false,
     forceCloseConnections: "idle",
   }).withTypeProvider<ZodTypeProvider>();
+  // JSON only: a text/plain body would otherwise reach the validators as a string.
+  app.removeContentTypeParser("text/plain");
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandlers(app);
 
-  const ctx = makeContext(app, options, limits);
-  installLimits(app, limits.maxConcurrent, ctx.metrics);
+  const metrics = new Metrics();
+  const inFlight = installLimits(app, limits.maxConcurrent, metrics);
+  const ctx = makeContext(app, options, limits, metrics, inFlight);
   await app.register(fastifySwagger, {
     openapi: {
       openapi: "3.1.0",
@@ -69,19 +73,16 @@ export async function buildApp(options: BuildOptions = {}): Promise<ZodApp> {
   return app;
 }
 
-function makeContext(app: ZodApp, options: BuildOptions, limits: ApiLimits): ApiContext {
-  const metrics = new Metrics();
+function makeContext(app: ZodApp, options: BuildOptions, limits: ApiLimits, metrics: Metrics, inFlight: InFlight): ApiContext {
   const pool = new TaskPool(options.workers);
   let started = false;
-  let closing = false;
   pool.ready().then(
     () => (started = true),
     (e: unknown) => app.log.error({ err: e }, "worker threads failed to start"),
   );
-  app.addHook("preClose", async () => {
-    closing = true;
-  });
   app.addHook("onClose", async () => {
+    // Requests still running may be waiting on a worker: stop the workers only once they are done.
+    await inFlight.drained();
     await pool.close();
     metrics.stop();
   });
@@ -91,7 +92,7 @@ function makeContext(app: ZodApp, options: BuildOptions, limits: ApiLimits): Api
     limits,
     metrics,
     pool,
-    isReady: () => started && !closing,
+    isReady: () => started && !inFlight.closing(),
     runHeavy: (kind, input) =>
       pool.run(kind, input, limits.requestTimeoutMs).catch((e: unknown) => {
         throw e instanceof TaskTimeoutError ? timeBudgetExceeded(limits.requestTimeoutMs) : e;

@@ -45,6 +45,8 @@ export function invalidInput(problems: readonly Problem[], what = "request body"
 export const overloaded = (retryAfterSec: number): HttpError =>
   new HttpError(503, "OVERLOADED", "too many requests in progress; retry later", undefined, retryAfterSec);
 
+export const shuttingDown = (): HttpError => new HttpError(503, "SHUTTING_DOWN", "the server is shutting down; retry on another instance");
+
 /**
  * timeBudgetExceeded answers 504 as kube-apiserver does for its own request timeout: the work
  * was abandoned on the server, the client may retry with a smaller problem or a larger budget.

@@ -29,11 +29,13 @@ function candidates(args: ExtenderArgs): Candidate[] {
 }
 
 /**
- * vmOfPod: a VM the cluster document already knows (by namespace/name) is judged as documented
- * there, where its constraints also name it; any other pod is read from its annotations.
+ * vmOfPod: a VM the cluster document already knows (by namespace/name, or by the bare pod name
+ * as hand-written documents name VMs) is judged as documented there, where its constraints also
+ * name it; any other pod is read from its annotations.
  */
 export function vmOfPod(cluster: Cluster, pod: Pod): ParseResult<Vm> {
-  const known = cluster.vms.find((v) => v.id === vmIdOfPod(pod));
+  const full = vmIdOfPod(pod);
+  const known = cluster.vms.find((v) => v.id === full) ?? cluster.vms.find((v) => v.id === pod.metadata.name);
   return known ? { ok: true, value: known } : podToVm(pod);
 }
 

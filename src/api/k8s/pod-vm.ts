@@ -55,9 +55,11 @@ export function podToVm(pod: Pod): ParseResult<Vm> {
     if (text.trim() === "" || !Number.isFinite(n)) problems.push({ path: annotationPath(key), message: `"${text}" is not a number` });
     return Number.isFinite(n) ? n : undefined;
   };
-  const kind = ann[ANNOTATIONS.workload] ?? "cpu";
-  if (!(WORKLOADS as readonly string[]).includes(kind))
-    problems.push({ path: annotationPath("workload"), message: `"${kind}" is not one of ${WORKLOADS.join(", ")}` });
+  const written = ann[ANNOTATIONS.workload] ?? "cpu";
+  const known = (WORKLOADS as readonly string[]).includes(written);
+  if (!known) problems.push({ path: annotationPath("workload"), message: `"${written}" is not one of ${WORKLOADS.join(", ")}` });
+  // An unknown kind is reported once; reading the rest as "cpu" keeps its follow-on problems out.
+  const kind = known ? written : "cpu";
   const io = { requestsPerSec: num("requestsPerSec"), serviceUs: num("serviceUs") };
   const cpu = { dutyCycle: num("dutyCycle") ?? (kind === "cpu" ? 1 : undefined), burstMs: num("burstMs") };
   const workload = kind === "io" ? { kind, ...io } : kind === "mixed" ? { kind, io, cpu } : kind === "idle" ? { kind } : { kind: "cpu", ...cpu };

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ClusterSchema, VmSchema, type Cluster, type Vm } from "../../model/cluster.js";
 import { problemsFromZod, type ParseResult, type Problem } from "../../model/problems.js";
-import { parseCluster } from "../../model/validate.js";
+import { fitsEmptyHost, parseCluster } from "../../model/validate.js";
 
 /** PlaceRequestSchema: one VM to place, on the cluster sent along or the one the server holds. */
 export const PlaceRequestSchema = z.strictObject({
@@ -58,8 +58,17 @@ function relocate(p: Problem, at: number): Problem {
   return { ...p, path: p.path === "" ? "cluster" : `cluster.${p.path}` };
 }
 
-/** resolvePlace picks the cluster to place on; undefined when neither request nor server has one. */
-export function resolvePlace(req: PlaceRequest, serverCluster: Cluster | undefined): { cluster: Cluster; vm: Vm } | undefined {
-  const cluster = req.cluster ?? serverCluster;
-  return cluster ? { cluster, vm: req.vm } : undefined;
+/**
+ * resolvePlace picks the cluster to place on: the request's, else the server's. A VM that no
+ * host of the server's cluster could take even empty is refused as parseCluster refuses it in a
+ * cluster sent along, so both forms of the request agree on what is invalid.
+ */
+export function resolvePlace(req: PlaceRequest, serverCluster: Cluster | undefined): ParseResult<{ cluster: Cluster; vm: Vm }> {
+  if (req.cluster) return { ok: true, value: { cluster: req.cluster, vm: req.vm } };
+  if (!serverCluster)
+    return { ok: false, problems: [{ path: "cluster", message: "required: the server was started without --cluster" }] };
+  const over = serverCluster.policy.cpuOvercommit;
+  if (!serverCluster.hosts.some((h) => fitsEmptyHost({ ...req.vm, maxVcpus: req.vm.vcpus }, h, over)))
+    return { ok: false, problems: [{ path: "vm", message: `needs ${req.vm.vcpus} vCPU(s) and ${req.vm.memoryMiB} MiB, but no host of the server's cluster can take it even empty` }] };
+  return { ok: true, value: { cluster: serverCluster, vm: req.vm } };
 }

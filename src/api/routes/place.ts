@@ -1,4 +1,4 @@
-import { HttpError } from "../errors.js";
+import { HttpError, invalidInput } from "../errors.js";
 import { PlaceResultSchema, rankHosts } from "../place/rank.js";
 import { parsePlaceRequest, PlaceRequestSchema, resolvePlace } from "../place/request.js";
 import { ERROR_RESPONSES, named } from "../schemas.js";
@@ -24,11 +24,10 @@ export const placeRoutes: RouteModule = (app, ctx) => {
     },
     handler: async (request) => {
       const target = resolvePlace(request.body, ctx.cluster);
-      if (!target)
-        throw new HttpError(400, "NO_CLUSTER", 'send "cluster" with the VM, or start the server with --cluster', [
-          { path: "cluster", message: "required: the server was started without --cluster" },
-        ]);
-      return rankHosts(target.cluster, target.vm, ctx.predictor);
+      if (!target.ok && !ctx.cluster)
+        throw new HttpError(400, "NO_CLUSTER", 'send "cluster" with the VM, or start the server with --cluster', target.problems);
+      if (!target.ok) throw invalidInput(target.problems);
+      return rankHosts(target.value.cluster, target.value.vm, ctx.predictor);
     },
   });
 };

@@ -96,13 +96,15 @@ export class TaskPool {
   }
 
   stats(): TaskPoolStats {
-    return { size: this.size, busy: this.slots.filter((s) => s.job).length, queued: this.queue.length, restarts: this.restarts };
+    return { size: this.slots.length, busy: this.slots.filter((s) => s.job).length, queued: this.queue.length, restarts: this.restarts };
   }
 
-  /** close rejects queued tasks and stops the workers (call after in-flight requests finished). */
+  /** close rejects queued and running tasks and stops the workers (call once requests are done). */
   async close(): Promise<void> {
     this.closed = true;
-    for (const job of this.queue.splice(0)) this.fail(job, new Error("task pool is closing"));
+    const closing = new Error("task pool is closing");
+    for (const job of this.queue.splice(0)) this.fail(job, closing);
+    for (const slot of this.slots) if (slot.job) this.fail(slot.job, closing);
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 

@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { podToVm } from "../../src/api/k8s/pod-vm.js";
+import { parseQuantity } from "../../src/api/k8s/quantity.js";
+import type { Pod } from "../../src/api/k8s/schemas.js";
+import type { ZodApp } from "../../src/api/routes/types.js";
+import { expectError, parsedSample, post, testApp } from "./helper.js";
+
+const ioPod = (annotations: Record<string, string> = {}): Pod => ({
+  metadata: {
+    name: "web-9",
+    namespace: "shop",
+    annotations: { "vmplace.io/workload": "io", "vmplace.io/requests-per-sec": "800", "vmplace.io/service-us": "150", "vmplace.io/slo-p999-ms": "5", ...annotations },
+  },
+  spec: { containers: [{ name: "compute", resources: { requests: { cpu: "1500m", memory: "4Gi" } } }, { name: "sidecar", resources: { requests: { memory: "128Mi" } } }] },
+});
+
+const cluster = parsedSample();
+const nodeList = (names: string[]) => ({ items: names.map((name) => ({ metadata: { name }, status: { phase: "Running" } })) });
+const hostIds = cluster.hosts.map((h) => h.id);
+
+let app: ZodApp;
+let bare: ZodApp;
+beforeAll(async () => {
+  [app, bare] = await Promise.all([testApp({ cluster }), testApp()]);
+});
+afterAll(() => Promise.all([app.close(), bare.close()]));
+
+describe("pods and quantities", () => {
+  test.each([
+    ["2", 2],
+    ["500m", 0.5],
+    ["1.5", 1.5],
+    ["4Gi", 4 * 2 ** 30],
+    ["512Mi", 512 * 2 ** 20],
+    ["2G", 2e9],
+    ["1e3", 1000],
+    [3, 3],
+    ["4 GiB", undefined],
+    ["", undefined],
+  ])("quantity %s is %s", (q, want) => {
+    expect(parseQuantity(q)).toBe(want);
+  });
+
+  test("an io pod becomes an io VM with its SLO; sizes from the requests, rounded up", () => {
+    const r = podToVm(ioPod());
+    expect(r.ok && r.value).toMatchObject({ id: "shop/web-9", vcpus: 2, memoryMiB: 4096 + 128, workload: { kind: "io", requestsPerSec: 800, serviceUs: 150 }, slo: { p999Ms: 5 } });
+  });
+
+  test("vmplace.io/vcpus overrides KubeVirt's fractional cpu request", () => {
+    const r = podToVm(ioPod({ "vmplace.io/vcpus": "8" }));
+    expect(r.ok && r.value.vcpus).toBe(8);
+  });
+
+  test("without a workload annotation the VM is taken as CPU-bound at duty cycle 1", () => {
+    const pod = ioPod();
+    pod.metadata.annotations = {};
+    const r = podToVm(pod);
+    expect(r.ok && r.value.workload).toMatchObject({ kind: "cpu", dutyCycle: 1 });
+  });
+
+  test("every bad annotation is named, including the ones a workload kind requires", () => {
+    const r = podToVm(ioPod({ "vmplace.io/workload": "mixed", "vmplace.io/duty-cycle": "150%", "vmplace.io/requests-per-sec": "-3" }));
+    expect(r.ok).toBe(false);
+    const paths = r.ok ? [] : r.problems.map((p) => p.path);
+    expect(paths).toEqual(expect.arrayContaining(['Pod.metadata.annotations["vmplace.io/duty-cycle"]', 'Pod.metadata.annotations["vmplace.io/requests-per-sec"]']));
+  });
+});
+
+interface FilterResult {
+  Nodes: { items: { metadata: { name: string } }[] } | null;
+  NodeNames: string[] | null;
+  FailedNodes: Record<string, string>;
+  FailedAndUnresolvableNodes: Record<string, string>;
+  Error: string;
+}
+
+describe("POST /k8s/filter", () => {
+  test("keeps the nodes whose hosts may take the VM; fails the rest with reasons; echoes node objects", async () => {
+    const res = await post(app, "/k8s/filter", { Pod: ioPod(), Nodes: nodeList([...hostIds, "stranger"]), NodeNames: null });
+    expect(res.statusCode, res.body).toBe(200);
+    const r = res.json<FilterResult>();
+    expect(r.Error).toBe("");
+    const kept = r.Nodes!.items.map((n) => n.metadata.name);
+    const failed = Object.keys({ ...r.FailedNodes, ...r.FailedAndUnresolvableNodes });
+    expect([...kept, ...failed].sort()).toEqual([...hostIds, "stranger"].sort());
+    expect(r.FailedNodes.stranger).toMatch(/not in vmplace's cluster document/);
+    expect(r.Nodes!.items[0]).toHaveProperty("status.phase", "Running");
+  });
+
+  test("NodeNames in, NodeNames out (nodeCacheCapable); a VM larger than every node is unresolvable", async () => {
+    const pod = ioPod({ "vmplace.io/vcpus": "64" });
+    const r = (await post(app, "/k8s/filter", { Pod: pod, NodeNames: hostIds })).json<FilterResult>();
+    expect(r.NodeNames).toEqual([]);
+    expect(Object.keys(r.FailedAndUnresolvableNodes).sort()).toEqual([...hostIds].sort());
+  });
+
+  test("a pod with bad annotations gets the protocol's Error field, which kube-scheduler logs", async () => {
+    const r = (await post(app, "/k8s/filter", { Pod: ioPod({ "vmplace.io/service-us": "fast" }), NodeNames: hostIds })).json<FilterResult>();
+    expect(r.Error).toMatch(/vmplace\.io\/service-us/);
+  });
+
+  test("without --cluster the filter answers with Error", async () => {
+    const r = (await post(bare, "/k8s/filter", { Pod: ioPod(), NodeNames: hostIds })).json<FilterResult>();
+    expect(r.Error).toMatch(/--cluster/);
+  });
+
+  test("a body that is not ExtenderArgs is a 400 with paths", async () => {
+    const body = expectError(await post(app, "/k8s/filter", { Pod: { metadata: {} }, Nodes: { items: "all" } }), 400, "INVALID_INPUT");
+    expect(body.problems!.map((p) => p.path)).toEqual(expect.arrayContaining(["Pod.metadata.name", "Nodes.items"]));
+  });
+});
+
+describe("POST /k8s/prioritize", () => {
+  test("a 0-10 score per candidate node, 0 where the VM may not go", async () => {
+    const res = await post(app, "/k8s/prioritize", { Pod: ioPod(), Nodes: nodeList(hostIds) });
+    expect(res.statusCode, res.body).toBe(200);
+    const list = res.json<{ Host: string; Score: number }[]>();
+    expect(list.map((h) => h.Host)).toEqual(hostIds);
+    for (const h of list) expect(h.Score >= 0 && h.Score <= 10 && Number.isInteger(h.Score)).toBe(true);
+    const filter = (await post(app, "/k8s/filter", { Pod: ioPod(), NodeNames: hostIds })).json<FilterResult>();
+    for (const name of Object.keys(filter.FailedNodes)) expect(list.find((h) => h.Host === name)!.Score).toBe(0);
+    expect(Math.max(...list.map((h) => h.Score))).toBeGreaterThan(0);
+  });
+
+  test("a VM the cluster document knows is judged as documented there, not from annotations", async () => {
+    const known = cluster.vms[0];
+    const [ns, name] = known.id.includes("/") ? known.id.split("/") : ["default", known.id];
+    const pod: Pod = { metadata: { name, namespace: ns, annotations: { "vmplace.io/workload": "nonsense" } } };
+    const res = await post(app, "/k8s/prioritize", { Pod: pod, NodeNames: hostIds });
+    expect(res.statusCode, res.body).toBe(200);
+  });
+
+  test("bad annotations are a 400 (prioritize has no error field)", async () => {
+    expectError(await post(app, "/k8s/prioritize", { Pod: ioPod({ "vmplace.io/workload": "gpu" }), NodeNames: hostIds }), 400, "INVALID_INPUT");
+  });
+
+  test("without --cluster prioritize is a 503 that says why", async () => {
+    const body = expectError(await post(bare, "/k8s/prioritize", { Pod: ioPod(), NodeNames: hostIds }), 503, "NO_CLUSTER");
+    expect(body.message).toMatch(/--cluster/);
+  });
+});
