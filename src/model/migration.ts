@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ViolationSchema } from "./plan.js";
 
 /**
  * The migration plan document: what `vmplace migrate` writes and `vmplace report` reads. One
@@ -151,15 +152,6 @@ export const VmLatencySchema = z.strictObject({
 });
 export type VmLatency = z.infer<typeof VmLatencySchema>;
 
-/** ViolationSchema: a hard constraint the placement breaks, by stable constraint name. */
-export const ViolationSchema = z.strictObject({
-  constraint: z.string(),
-  hostId: z.string().optional(),
-  vmIds: z.array(z.string()),
-  detail: z.string(),
-});
-export type Violation = z.infer<typeof ViolationSchema>;
-
 /** Something the plan could not do, and why. */
 export const UnresolvedSchema = z.strictObject({
   kind: z.enum(["breach", "violation", "evacuate", "unscheduled"]),
@@ -223,6 +215,7 @@ export const MigrationPlanSchema = z.strictObject({
   waves: z.array(WaveSchema),
   hosts: z.strictObject({ before: z.array(HostLoadSchema), after: z.array(HostLoadSchema) }),
   vms: z.array(VmLatencySchema),
+  /** Hard-constraint violations found by the independent checker (checkPlan) before and after. */
   violations: z.strictObject({ before: z.array(ViolationSchema), after: z.array(ViolationSchema) }),
   unresolved: z.array(UnresolvedSchema),
   /** Re-simulation of the changed hosts' final state (absent when it was not run). */

@@ -1,9 +1,10 @@
 import { scoreHost } from "../../interference/score.js";
-import type { HostLoad, MigrationPlan, Violation, VmLatency } from "../../model/migration.js";
+import { checkPlan } from "../../model/check-plan.js";
+import type { HostLoad, MigrationPlan, VmLatency } from "../../model/migration.js";
+import type { Violation } from "../../model/plan.js";
 import type { PlacementState } from "../state.js";
 import { load } from "./context.js";
 import { RiskLedger, type VictimModel } from "./risk.js";
-import { stateViolations } from "./violations.js";
 
 type Side = MigrationPlan["summary"]["before"];
 
@@ -40,7 +41,7 @@ export function sideOf(model: VictimModel, s: PlacementState): Side {
   }
   return {
     breaches: ledger.totalBreaches,
-    violations: stateViolations(s).length,
+    violations: violationsOf(s).length,
     risk: round(ledger.totalPoints, 100),
     hostsUsed: s.usedHosts,
     cost: round(s.usedCost, 1000),
@@ -72,15 +73,17 @@ export function vmLatencies(model: VictimModel, before: PlacementState, after: P
   return out;
 }
 
-/** violationsOf: the hard constraints a state breaks, by id, with a one-line detail. */
-export function violationsOf(s: PlacementState): Violation[] {
+/** assignmentsOf: a state's placement as the document's (vm, host) pairs. */
+export function assignmentsOf(s: PlacementState): { vm: string; host: string }[] {
   const p = s.problem;
-  return stateViolations(s).map((v) => ({
-    constraint: v.constraint,
-    ...(v.host >= 0 ? { hostId: p.hosts[v.host].id } : {}),
-    vmIds: v.vms.map((j) => p.vms[j].id),
-    detail: v.resource !== undefined ? `${v.resource} over by ${round(v.over ?? 0, 10)}` : (v.group ?? v.constraint),
-  }));
+  const out: { vm: string; host: string }[] = [];
+  for (let j = 0; j < p.nVms; j++) if (s.hostOf[j] >= 0) out.push({ vm: p.vms[j].id, host: p.hosts[s.hostOf[j]].id });
+  return out;
+}
+
+/** violationsOf: what the independent checker (shared with the placer) finds wrong with a state. */
+export function violationsOf(s: PlacementState): Violation[] {
+  return checkPlan(s.problem.cluster, assignmentsOf(s));
 }
 
 function round(x: number, scale: number): number {

@@ -2,7 +2,8 @@ import type { Framework } from "../framework.js";
 import type { PlacementProblem } from "../problem.js";
 import { PlacementState } from "../state.js";
 import { RiskLedger, type VictimModel } from "./risk.js";
-import { localViolationCount, stateViolations } from "./violations.js";
+import { violationsOf } from "./measure.js";
+import { localViolationCount } from "./violations.js";
 
 /** MoveGroup: VMs that migrate together in one wave (one planned move, or one leg of it). */
 export interface MoveGroup {
@@ -93,6 +94,7 @@ class WaveBuilder {
   private readonly ledger: RiskLedger;
   private readonly startRatio: Float64Array;
   private readonly startRisk: number;
+  private readonly startViolations: number;
   private memBefore: Float64Array;
   private inMem: Float64Array;
   private perHost: Int32Array;
@@ -110,6 +112,7 @@ class WaveBuilder {
     this.ledger = new RiskLedger(model, this.state);
     this.startRisk = this.ledger.totalPoints;
     this.startRatio = this.ratios();
+    this.startViolations = violationsOf(this.state).length;
     this.extraLeft = limits.extraMoves;
     this.memBefore = Float64Array.from(this.state.memUsedMiB);
     this.inMem = new Float64Array(p.nHosts);
@@ -261,13 +264,18 @@ class WaveBuilder {
       copied += memoryOf(this.p, g.vms);
       peak = Math.max(peak, (this.memBefore[g.to] + this.inMem[g.to]) / this.p.hostMemoryMiB[g.to]);
     }
+    // The independent checker (the placer's, written from the document alone) must agree with
+    // the local checks every group passed: a disagreement is a bug, not an outcome.
+    const violations = violationsOf(this.state).length;
+    if (violations > this.startViolations)
+      throw new Error(`scheduleMoves: a wave leaves ${violations} hard-constraint violations, more than the ${this.startViolations} at the start`);
     const wave: ScheduledWave = {
       groups,
       memoryCopiedMiB: copied,
       peakMemoryFraction: Math.round(peak * 1000) / 1000,
       breaches: this.ledger.totalBreaches,
       risk: Math.round(this.ledger.totalPoints * 100) / 100,
-      violations: stateViolations(this.state).length,
+      violations,
     };
     this.memBefore = Float64Array.from(this.state.memUsedMiB);
     this.inMem.fill(0);
