@@ -1,0 +1,90 @@
+import type { Effect, MigrationPlan, Move, Unresolved } from "../model/migration.js";
+import { arrow, gib, ms, num } from "./format.js";
+
+/** Sentences for a migration plan's data: the Markdown and HTML reports share them. */
+
+export const PRIORITY_LABEL: Record<number, string> = { 1: "mandatory", 2: "high", 3: "medium", 4: "low", 5: "slight" };
+
+const KIND_LABEL: Record<Move["kind"], string> = {
+  evacuate: "evacuate",
+  "fix-constraint": "fix constraint",
+  "fix-breach": "fix SLO breach",
+  "reduce-risk": "reduce risk",
+  rebalance: "rebalance",
+  consolidate: "consolidate",
+};
+
+export function kindLabel(m: Move): string {
+  return KIND_LABEL[m.kind] + (m.leg === "park" ? " (1st leg)" : m.leg === "unpark" ? " (2nd leg)" : "");
+}
+
+function list(ids: readonly string[], max = 4): string {
+  if (ids.length === 0) return "its neighbours";
+  return ids.length <= max ? ids.join(", ") : `${ids.slice(0, max).join(", ")} and ${ids.length - max} more`;
+}
+
+/** whyVmText: why this VM moves, in one sentence. */
+export function whyVmText(m: Move): string {
+  const w = m.whyVm;
+  const others = w.alternatives > 0 ? ` (cheapest of ${w.alternatives + 1} candidates on the host)` : "";
+  switch (w.code) {
+    case "evacuating":
+      return `${m.from} is being evacuated`;
+    case "violates":
+      return `breaks hard constraint ${w.constraint ?? "?"}${w.group ? ` (${w.group})` : ""}`;
+    case "aggressor":
+      return `its CPU-bound vCPUs add ${ms(w.delayRemovedUs ?? 0)} ms to the p99.9 of ${list(w.helps)}${others}`;
+    case "victim":
+      return m.kind === "fix-breach" ? `predicted over its SLO on ${m.from}${others}` : `close to its SLO on ${m.from}${others}`;
+    case "overloaded":
+      return `${m.from} carries more load than the fleet's mean`;
+    case "emptying":
+      return `${m.from} is being emptied so it can be switched off`;
+    case "making-room":
+      return `trades places with a VM that must leave ${m.to}: neither fits alone`;
+  }
+}
+
+/** whyTargetText: why this host, from the placer's plugin scores. */
+export function whyTargetText(m: Move): string {
+  const t = m.whyTarget;
+  if (t.temporary) return `parked on ${m.to} until its target has room (breaks a swap cycle)`;
+  const top = Object.entries(t.scores)
+    .filter(([, v]) => v < 100 || Object.keys(t.scores).length <= 3)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, 3)
+    .map(([k, v]) => `${k} ${num(v, 0)}`);
+  const ruled = Object.entries(t.rejected)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([k, n]) => `${n} by ${k}`);
+  const feasible = t.feasible > 0 ? `best of ${t.feasible} host(s) passing every filter` : "the target";
+  return `${feasible}${top.length > 0 ? ` (${top.join(", ")})` : ""}${ruled.length > 0 ? `; ruled out ${ruled.join(", ")}` : ""}`;
+}
+
+/** effectText: the predicted p99.9 changes of the VMs the move touches. */
+export function effectText(effects: readonly Effect[], max = 3): string {
+  if (effects.length === 0) return "no latency-sensitive VM affected";
+  const shown = effects.slice(0, max).map((e) => {
+    const slo = e.sloP999Us !== undefined ? ` (SLO ${ms(e.sloP999Us)})` : "";
+    return `${e.vmId} ${arrow(ms(e.beforeP999Us), ms(e.afterP999Us))} ms${slo}`;
+  });
+  return shown.join("; ") + (effects.length > max ? `; +${effects.length - max} more` : "");
+}
+
+/** headline: one line saying what the plan does. */
+export function headline(p: MigrationPlan): string {
+  const s = p.summary;
+  const stop = p.stoppedOn === "done" ? "" : ` (stopped on ${p.stoppedOn})`;
+  if (s.moves === 0) return `No migration needed${stop}: ${s.before.breaches} predicted breach(es), ${s.before.violations} violation(s).`;
+  return (
+    `${s.moves} migration(s) of ${s.vmsMoved} VM(s) in ${s.waves} wave(s), copying ${gib(s.memoryCopiedMiB)} GiB: ` +
+    `predicted SLO breaches ${arrow(String(s.before.breaches), String(s.after.breaches))}, ` +
+    `hard-constraint violations ${arrow(String(s.before.violations), String(s.after.violations))}, ` +
+    `risk ${arrow(num(s.before.risk, 1), num(s.after.risk, 1))} points${stop}.`
+  );
+}
+
+export function unresolvedText(u: Unresolved): string {
+  const where = u.hostId ? ` on ${u.hostId}` : "";
+  return `${u.kind}${where} (${list(u.vmIds)}): ${u.reason}`;
+}

@@ -1,0 +1,64 @@
+import type { Plan } from "../model/plan.js";
+import { esc, num, pct } from "./format.js";
+import { cards, chart, page, section, table } from "./html-page.js";
+import { chartHostsOfPlan, planHeadline, planHostChart, planLatencyChart, validationRows } from "./plan-view.js";
+import { violationText } from "./violation-text.js";
+
+const MAX_EXPLANATIONS = 200;
+
+/** renderPlanHtml: the placer's plan as one self-contained page with inline SVG charts. */
+export function renderPlanHtml(p: Plan): string {
+  return page(`Placement plan: ${p.objective}`, planHeadline(p), [summary(p), hosts(p), validation(p), explanations(p), problems(p)]);
+}
+
+function summary(p: Plan): string {
+  const tone = (n: number): "bad" | "good" => (n > 0 ? "bad" : "good");
+  return cards([
+    [String(p.hostsUsed), "hosts used"],
+    [num(p.cost), `cost (lower bound ${num(p.lowerBound)})`],
+    [pct(p.gap), "optimality gap"],
+    [String(p.unplaced.length), "VMs not placed", tone(p.unplaced.length)],
+    [String(p.check.violations.length), "violations (independent check)", tone(p.check.violations.length)],
+    [String(p.slo.predictedBreaches), "predicted SLO breaches", tone(p.slo.predictedBreaches)],
+    [p.validation.performed ? String(p.slo.simulatedBreachesAfter ?? 0) : "–", "simulated SLO breaches", tone(p.slo.simulatedBreachesAfter ?? 0)],
+  ]);
+}
+
+function hosts(p: Plan): string {
+  const { hosts: shown, hidden } = chartHostsOfPlan(p);
+  if (shown.length === 0) return "";
+  const note = `Memory bars are coloured by the host's interference risk.${hidden > 0 ? ` The ${shown.length} riskiest of ${shown.length + hidden} used hosts.` : ""}`;
+  return section("Hosts", chart(planHostChart(shown)), note);
+}
+
+function validation(p: Plan): string {
+  const v = p.validation;
+  if (!v.performed) return section("Validation", `<p>Not re-simulated${v.note ? `: ${esc(v.note)}` : ""}.</p>`);
+  const rows = validationRows(p);
+  const note = `${v.rounds} round(s), ${v.hostsSimulated} host(s) simulated for ${num(v.durationMs / 1000)} s, ${v.repairs.length} repair(s).`;
+  const repairs = v.repairs.length === 0 ? "" : table(["round", "host", "victim", "moved", "to", "cut"], v.repairs.map((r) => [String(r.round), r.host, r.victim, r.moved, r.to ?? "–", r.cut]));
+  const body = rows.length === 0 ? "<p>No latency-sensitive VM to simulate.</p>" : chart(planLatencyChart(rows));
+  return section("Validation by re-simulation", body + repairs, note);
+}
+
+function explanations(p: Plan): string {
+  if (p.explanations.length === 0) return "";
+  const rows = p.explanations.slice(0, MAX_EXPLANATIONS).map((e) => {
+    const top = Object.entries(e.scores).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3).map(([k, v]) => `${k} ${num(v, 0)}`).join(", ");
+    const ru = e.runnerUp;
+    const runner = !ru ? "–" : ru.total !== undefined ? `${ru.host} (${num(ru.total, 1)})` : `${ru.host}: ${(ru.reasons ?? []).map((r) => r.constraint).join(", ")}`;
+    return [e.vm, e.host, num(e.total, 1), top, runner];
+  });
+  const note = p.explanations.length > MAX_EXPLANATIONS ? `First ${MAX_EXPLANATIONS} of ${p.explanations.length}.` : "";
+  return section("Why each VM is where it is", table(["VM", "host", "score", "top scores", "runner-up"], rows), note);
+}
+
+function problems(p: Plan): string {
+  const items = [
+    ...p.check.violations.map((v) => `violation: ${violationText(v)}`),
+    ...p.infeasible.map((u) => `cannot place ${u.vm}: ${u.byHostType.map((t) => `${t.host}: ${t.reasons.map((r) => r.constraint).join(", ")}`).join("; ")}`),
+  ];
+  if (items.length === 0) return "";
+  return section("Problems", `<ul>${items.map((t) => `<li>${esc(t)}</li>`).join("")}</ul>`);
+}
+

@@ -1,0 +1,67 @@
+import type { Plan } from "../model/plan.js";
+import { gib, mdTable, ms, num, pct } from "./format.js";
+import { chartHostsOfPlan, planHeadline, validationRows } from "./plan-view.js";
+import { violationText } from "./violation-text.js";
+
+// Explanations of a 10,000-VM plan would drown the report: the first ones, with a count.
+const MAX_EXPLANATIONS = 100;
+
+/** renderPlanMarkdown: the placer's plan as a Markdown report. */
+export function renderPlanMarkdown(p: Plan): string {
+  const parts = [`# Placement plan (${p.objective})`, planHeadline(p), overview(p), hostsSection(p), validationSection(p), explanationsSection(p), problemsSection(p)];
+  return `${parts.filter((x) => x !== "").join("\n\n")}\n`;
+}
+
+function overview(p: Plan): string {
+  const s = p.solver;
+  const rows: string[][] = [
+    ["hosts used", String(p.hostsUsed)],
+    ["cost", num(p.cost)],
+    ["lower bound", `${num(p.lowerBound)} (${p.boundSources.map((b) => `${b.source} ${num(b.value)}`).join(", ") || "none"})`],
+    ["gap", pct(p.gap)],
+    ["soft-constraint violations", String(p.softViolations)],
+    ["solver", `${s.used} from ${s.construction}, stopped on ${s.stoppedOn} after ${s.iterations} iterations${s.exactStatus ? `; HiGHS ${s.exactStatus}` : ""}`],
+    ["predicted SLO breaches", String(p.slo.predictedBreaches)],
+    ["independent check", p.check.ok ? "ok" : `${p.check.violations.length} violation(s)`],
+    ["seed", String(p.seed)],
+  ];
+  return `## Overview\n\n${mdTable(["", ""], rows)}`;
+}
+
+function hostsSection(p: Plan): string {
+  const { hosts, hidden } = chartHostsOfPlan(p);
+  if (hosts.length === 0) return "";
+  const rows = hosts.map((h) => [h.host, String(h.vms), String(h.vcpus), gib(h.memoryMiB), h.level, ms(h.predictedDelayP999Us), String(h.predictedBreaches), h.simulatedBreaches === undefined ? "–" : String(h.simulatedBreaches)]);
+  const note = hidden > 0 ? `\n\nThe ${hosts.length} riskiest of ${hosts.length + hidden} used hosts.` : "";
+  return `## Hosts${note}\n\n${mdTable(["host", "VMs", "vCPUs", "GiB", "risk", "predicted p99.9 delay ms", "predicted breaches", "simulated breaches"], rows)}`;
+}
+
+function validationSection(p: Plan): string {
+  const v = p.validation;
+  if (!v.performed) return `## Validation\n\nNot re-simulated${v.note ? `: ${v.note}` : ""}.`;
+  const head = `${v.rounds} round(s), ${v.hostsSimulated} host(s) simulated for ${num(v.durationMs / 1000)} s after ${num(v.warmupMs / 1000)} s warm-up, ${v.repairs.length} repair(s).`;
+  const repairs = v.repairs.map((r) => `- round ${r.round}: ${r.host} breached for ${r.victim}; moved ${r.moved}${r.to ? ` to ${r.to}` : " (nowhere to go)"}; ${r.cut}`);
+  const rows = validationRows(p).map((x) => [x.vm, x.host, ms(x.predictedP999Us), x.simulatedP999Us === undefined ? "–" : ms(x.simulatedP999Us), x.sloP999Us === undefined ? "–" : ms(x.sloP999Us), x.breach ? "BREACH" : "ok"]);
+  return [`## Validation`, head, ...(repairs.length > 0 ? [repairs.join("\n")] : []), mdTable(["VM", "host", "predicted p99.9 ms", "simulated p99.9 ms", "SLO ms", "verdict"], rows)].join("\n\n");
+}
+
+function explanationsSection(p: Plan): string {
+  if (p.explanations.length === 0) return "";
+  const rows = p.explanations.slice(0, MAX_EXPLANATIONS).map((e) => {
+    const top = Object.entries(e.scores).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3).map(([k, v]) => `${k} ${num(v, 0)}`).join(", ");
+    const ru = e.runnerUp;
+    const runner = !ru ? "–" : ru.total !== undefined ? `${ru.host} (${num(ru.total, 1)})` : `${ru.host}: ${(ru.reasons ?? []).map((r) => r.constraint).join(", ")}`;
+    return [e.vm, e.host, num(e.total, 1), top, runner, String(e.candidates)];
+  });
+  const more = p.explanations.length > MAX_EXPLANATIONS ? `\n\nFirst ${MAX_EXPLANATIONS} of ${p.explanations.length}; the JSON has them all.` : "";
+  return `## Why each VM is where it is${more}\n\n${mdTable(["VM", "host", "score", "top scores", "runner-up", "hosts compared"], rows)}`;
+}
+
+function problemsSection(p: Plan): string {
+  const lines = [
+    ...p.check.violations.map((v) => `- violation: ${violationText(v)}`),
+    ...p.infeasible.map((u) => `- cannot place ${u.vm}: ${u.byHostType.map((t) => `${t.host} (${t.hosts} like it): ${t.reasons.map((r) => r.constraint + (r.resource ? `/${r.resource}` : "")).join(", ")}`).join("; ")}`),
+    ...p.unplaced.filter((id) => !p.infeasible.some((u) => u.vm === id)).map((id) => `- unplaced: ${id}`),
+  ];
+  return lines.length === 0 ? "" : `## Problems\n\n${lines.join("\n")}`;
+}

@@ -1,0 +1,50 @@
+import { MIGRATION_PLAN_KIND, MigrationPlanSchema, type MigrationPlan } from "../model/migration.js";
+import { PlanSchema, type Plan } from "../model/plan.js";
+import { problemsFromZod, type ParseResult } from "../model/problems.js";
+import { renderMigrationHtml } from "./migration-html.js";
+import { renderMigrationJson } from "./migration-json.js";
+import { renderMigrationMarkdown } from "./migration-markdown.js";
+import { renderPlanHtml } from "./plan-html.js";
+import { renderPlanJson } from "./plan-json.js";
+import { renderPlanMarkdown } from "./plan-markdown.js";
+
+export const REPORT_FORMATS = ["html", "md", "json"] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** ReportDocument: a saved document a report can render, tagged by which schema it matched. */
+export type ReportDocument = { kind: "migration"; doc: MigrationPlan } | { kind: "plan"; doc: Plan };
+
+/**
+ * detectDocument tells a migration plan (its `kind` field) from a placer plan (`assignments` and
+ * `solver`) and validates it with that schema; anything else is a problem, never a guess.
+ */
+export function detectDocument(value: unknown): ParseResult<ReportDocument> {
+  const o = typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  if (o?.kind === MIGRATION_PLAN_KIND) {
+    const r = MigrationPlanSchema.safeParse(value);
+    return r.success ? { ok: true, value: { kind: "migration", doc: r.data } } : { ok: false, problems: problemsFromZod(r.error) };
+  }
+  if (o && "assignments" in o && "solver" in o) {
+    const r = PlanSchema.safeParse(value);
+    return r.success ? { ok: true, value: { kind: "plan", doc: r.data } } : { ok: false, problems: problemsFromZod(r.error) };
+  }
+  return { ok: false, problems: [{ path: "", message: `neither a migration plan ("kind": "${MIGRATION_PLAN_KIND}", from vmplace migrate) nor a placement plan (from vmplace plan)` }] };
+}
+
+/** renderDocument renders either document in any format. */
+export function renderDocument(d: ReportDocument, format: ReportFormat): string {
+  if (d.kind === "migration") {
+    if (format === "html") return renderMigrationHtml(d.doc);
+    return format === "md" ? renderMigrationMarkdown(d.doc) : renderMigrationJson(d.doc);
+  }
+  if (format === "html") return renderPlanHtml(d.doc);
+  return format === "md" ? renderPlanMarkdown(d.doc) : renderPlanJson(d.doc);
+}
+
+/** formatFromPath guesses a format from a file name (.html/.htm, .md, .json). */
+export function formatFromPath(path: string): ReportFormat | undefined {
+  const m = /\.(html?|md|markdown|json)$/i.exec(path);
+  if (!m) return undefined;
+  const ext = m[1].toLowerCase();
+  return ext.startsWith("htm") ? "html" : ext === "json" ? "json" : "md";
+}
