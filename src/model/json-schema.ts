@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ClusterSchema } from "./cluster.js";
+import { MigrationPlanSchema } from "./migration.js";
 import { PlanSchema } from "./plan.js";
 import { HostSimResultSchema, ScenarioSchema } from "./scenario.js";
 
@@ -9,6 +10,7 @@ const DOCUMENTS = {
   scenario: { schema: ScenarioSchema, io: "input" },
   "sim-result": { schema: HostSimResultSchema, io: "output" },
   plan: { schema: PlanSchema, io: "output" },
+  migration: { schema: MigrationPlanSchema, io: "output" },
 } as const;
 export type SchemaName = keyof typeof DOCUMENTS;
 

@@ -8,6 +8,8 @@ import { registerCalibrate } from "./calibrate.js";
 import { registerScore } from "./score.js";
 import { registerSimulate } from "./simulate.js";
 import { registerServe } from "./serve.js";
+import { registerMigrate } from "./migrate.js";
+import { registerReport } from "./report.js";
 
 /** registerCommands adds every subcommand; keep one line per command file. */
 export function registerCommands(program: Command): void {
@@ -20,4 +22,6 @@ export function registerCommands(program: Command): void {
   registerScore(program);
   registerSimulate(program);
   registerServe(program);
+  registerMigrate(program);
+  registerReport(program);
 }

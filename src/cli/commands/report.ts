@@ -1,0 +1,24 @@
+import { Option, type Command } from "commander";
+import { InputError, readJsonFile } from "../../io/load.js";
+import { writeFileAtomic } from "../../io/write.js";
+import { detectDocument, formatFromPath, renderDocument, REPORT_FORMATS, type ReportFormat } from "../../report/render.js";
+
+/** registerReport adds `vmplace report PLAN.json`: render a saved plan or migration plan. */
+export function registerReport(program: Command): void {
+  program
+    .command("report")
+    .description("render a saved plan (vmplace plan) or migration plan (vmplace migrate --format json) as HTML, Markdown or JSON")
+    .argument("<file>", "plan or migration plan (JSON)")
+    .addOption(new Option("--format <format>", "html, md or json (default: from --out, else md)").choices(REPORT_FORMATS))
+    .option("--out <file>", "write to a file instead of standard output")
+    .action((file: string, f: { format?: ReportFormat; out?: string }) => {
+      const r = detectDocument(readJsonFile(file));
+      if (!r.ok) throw new InputError(`${file}: not a report input (${r.problems.length} problem(s))`, r.problems.slice(0, 25));
+      const format = f.format ?? (f.out ? formatFromPath(f.out) : undefined) ?? "md";
+      const text = renderDocument(r.value, format);
+      if (f.out) {
+        writeFileAtomic(f.out, text);
+        process.stderr.write(`report: wrote ${f.out} (${r.value.kind === "migration" ? "migration plan" : "placement plan"}, ${format})\n`);
+      } else process.stdout.write(text);
+    });
+}

@@ -1,0 +1,26 @@
+import type { MigrationPlan } from "../model/migration.js";
+import { gib, ms } from "../report/format.js";
+import { effectText, headline, PRIORITY_LABEL, unresolvedText, whyVmText } from "../report/migration-text.js";
+
+// The terminal summary lists at most this many moves; the report file has them all.
+const SHOWN_MOVES = 15;
+
+/** renderMigrationSummary: what `vmplace migrate` prints on a terminal. */
+export function renderMigrationSummary(p: MigrationPlan): string {
+  const lines = [headline(p)];
+  let wave = 0;
+  for (const m of p.moves.slice(0, SHOWN_MOVES)) {
+    if (m.wave !== wave) lines.push(`wave ${(wave = m.wave)}:`);
+    lines.push(`  ${String(m.step).padStart(3)}. ${m.vmId} ${m.from} -> ${m.to} [${m.priority} ${PRIORITY_LABEL[m.priority]}, ${gib(m.memoryMiB)} GiB${m.leg !== "direct" ? `, ${m.leg}` : ""}]`);
+    lines.push(`       why: ${whyVmText(m)}; effect: ${effectText(m.effect, 2)}`);
+  }
+  if (p.moves.length > SHOWN_MOVES) lines.push(`  ... ${p.moves.length - SHOWN_MOVES} more move(s) in the report`);
+  for (const u of p.unresolved.slice(0, 10)) lines.push(`not resolved: ${unresolvedText(u)}`);
+  if (p.unresolved.length > 10) lines.push(`not resolved: ... ${p.unresolved.length - 10} more`);
+  const sim = p.simulation;
+  if (sim) {
+    const worst = sim.hosts.flatMap((h) => h.vms).filter((v) => v.breach);
+    lines.push(`re-simulated ${sim.hosts.length} of ${sim.changedHosts} changed host(s) for ${sim.durationMs / 1000} s: ${sim.breaches} simulated breach(es)${worst.length > 0 ? ` (${worst.slice(0, 3).map((v) => `${v.vmId} ${ms(v.simulatedP999Us)} ms`).join(", ")})` : ""}`);
+  }
+  return lines.join("\n");
+}
