@@ -7,7 +7,6 @@ import {
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
 import type { Cluster } from "../model/cluster.js";
-import type { Predictor } from "../interference/predictor.js";
 import { loadPredictor } from "../io/calibration.js";
 import { DEFAULT_LIMITS, type ApiContext, type ApiLimits } from "./context.js";
 import { installErrorHandlers, timeBudgetExceeded } from "./errors.js";
@@ -20,8 +19,8 @@ import { validatorCompiler } from "./validation.js";
 import { TaskPool, TaskTimeoutError } from "./work/pool.js";
 
 export interface BuildOptions {
-  /** The calibrated tail-latency predictor (default: the bundled calibration table). */
-  predictor?: Predictor;
+  /** Calibration table file (default: the bundled one); workers load the same table. */
+  calibration?: string;
   /** The cluster the Kubernetes verbs map nodes onto (`vmplace serve --cluster`). */
   cluster?: Cluster;
   limits?: Partial<ApiLimits>;
@@ -74,7 +73,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<ZodApp> {
 }
 
 function makeContext(app: ZodApp, options: BuildOptions, limits: ApiLimits, metrics: Metrics, inFlight: InFlight): ApiContext {
-  const pool = new TaskPool(options.workers);
+  const pool = new TaskPool(options.workers, { calibration: options.calibration });
   let started = false;
   pool.ready().then(
     () => (started = true),
@@ -87,7 +86,7 @@ function makeContext(app: ZodApp, options: BuildOptions, limits: ApiLimits, metr
     metrics.stop();
   });
   return {
-    predictor: options.predictor ?? loadPredictor(),
+    predictor: loadPredictor(options.calibration),
     cluster: options.cluster,
     limits,
     metrics,

@@ -12,7 +12,7 @@ import { ioVm, parsedSample, post, sampleCluster, shortScenario, testApp } from 
 type Json = Record<string, unknown>;
 type Mutation = (doc: Json) => void;
 
-const RUNS_PER_ROUTE = 500;
+const RUNS_PER_ROUTE = 400;
 const TIME_LIMIT_MS = 15_000;
 const SEED = 20240607;
 
@@ -94,6 +94,14 @@ const ROUTES: [url: string, bodies: fc.Arbitrary<unknown>][] = [
     fc.oneof(
       mutated(() => clone(clusterDoc), clusterMutation).map((cluster) => ({ cluster, vm: ioVm() })),
       mutated(() => clone(ioVm()) as Json, vmMutation).map((vm) => ({ vm })),
+    ),
+  ],
+  ["/v1/plan", mutated(() => clone(clusterDoc), clusterMutation).map((cluster) => ({ cluster, options: { solver: "heuristic", iterations: 10, validate: false } }))],
+  [
+    "/v1/migrations",
+    fc.oneof(
+      mutated(() => clone(clusterDoc), clusterMutation).map((cluster) => ({ cluster })),
+      fc.constantFrom<unknown>({ mode: "evacuate" }, { mode: "teleport" }, { threshold: 0 }, { maxMoves: -1 }, { host: "h01" }, { seed: "1" }, 7).map((options) => ({ cluster: clone(clusterDoc), options })),
     ),
   ],
   ["/k8s/filter", mutated(() => ({ Pod: pod(), NodeNames: ["h01"] }), extenderMutation)],

@@ -6,19 +6,19 @@ const endless = () => shortScenario(3_600_000);
 
 describe("limits", () => {
   test("over the concurrency limit: 503 with Retry-After at once; past the budget: 504 and a fresh worker", async () => {
-    const app = await testApp({ limits: { maxConcurrent: 1, requestTimeoutMs: 400 } });
+    const app = await testApp({ limits: { maxConcurrent: 1, requestTimeoutMs: 1500 } });
     const started = Date.now();
     const slow = post(app, "/v1/simulate", endless());
     await new Promise((r) => setTimeout(r, 20));
     const refused = await post(app, "/v1/score", sampleCluster());
     expectError(refused, 503, "OVERLOADED");
     expect(refused.headers["retry-after"]).toBe("1");
-    expect(Date.now() - started).toBeLessThan(300);
+    expect(Date.now() - started).toBeLessThan(1000);
     // Probes are not limited: a saturated server still answers its liveness probe.
     expect((await app.inject({ method: "GET", url: "/healthz" })).statusCode).toBe(200);
     const late = await slow;
     expectError(late, 504, "TIME_BUDGET");
-    expect(Date.now() - started).toBeLessThan(3000);
+    expect(Date.now() - started).toBeLessThan(5000);
     // The slot is free again and the replaced worker runs the next simulation.
     expect((await post(app, "/v1/simulate", shortScenario(500))).statusCode).toBe(200);
     expect((await app.inject({ method: "GET", url: "/metrics" })).body).toMatch(/^vmplace_task_pool_restarts_total 1$/m);

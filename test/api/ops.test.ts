@@ -15,6 +15,8 @@ const ROUTES = [
   ["post", "/v1/simulate"],
   ["post", "/v1/score"],
   ["post", "/v1/place"],
+  ["post", "/v1/plan"],
+  ["post", "/v1/migrations"],
   ["post", "/k8s/filter"],
   ["post", "/k8s/prioritize"],
   ["get", "/healthz"],
@@ -70,7 +72,7 @@ describe("GET /openapi.json", () => {
       }
     }
     expect(Object.keys(doc.components.schemas)).toEqual(
-      expect.arrayContaining(["ClusterInput", "ScoreReport", "PlaceResult", "ExtenderArgsInput", "HostPriorityList", "Error"]),
+      expect.arrayContaining(["ClusterInput", "ScoreReport", "PlaceResult", "Plan", "MigrationPlan", "ExtenderArgsInput", "HostPriorityList", "Error"]),
     );
   });
 });

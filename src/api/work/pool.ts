@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import type { TaskKind, TaskInput, TaskOutput } from "./tasks.js";
+import type { TaskKind, TaskInput, TaskOutput, TaskWorkerData } from "./tasks.js";
 import type { TaskMessage, TaskReply } from "./worker.js";
 
 /** TaskTimeoutError: the task outlived its budget; its worker was terminated and replaced. */
@@ -63,7 +63,8 @@ export class TaskPool {
   private readonly online: Promise<void>[] = [];
 
   constructor(
-    readonly size: number = defaultTaskPoolSize(),
+    size: number = defaultTaskPoolSize(),
+    private readonly data: TaskWorkerData = {},
     private readonly url: URL = workerUrl(),
   ) {
     for (let k = 0; k < size; k++) {
@@ -109,7 +110,7 @@ export class TaskPool {
   }
 
   private spawn(): Slot {
-    const slot: Slot = { worker: new Worker(this.url), started: false };
+    const slot: Slot = { worker: new Worker(this.url, { workerData: this.data }), started: false };
     slot.worker.once("online", () => (slot.started = true));
     slot.worker.on("message", (m: TaskReply) => this.onReply(slot, m));
     slot.worker.on("error", (e: Error) => this.replace(slot, new Error(`worker failed: ${e.message}`)));

@@ -1,5 +1,22 @@
+import { workerData } from "node:worker_threads";
+import type { Cluster } from "../../model/cluster.js";
+import type { MigrationOptions, MigrationPlan } from "../../model/migration.js";
+import type { Plan } from "../../model/plan.js";
 import type { HostSimResult, Scenario } from "../../model/scenario.js";
+import { loadPredictor } from "../../io/calibration.js";
+import { inlineRunner } from "../../sim/pool.js";
 import { simulateHost } from "../../sim/simulate-host.js";
+
+/** PlanTaskOptions: the request's plan options, resolved against the request's time budget. */
+export interface PlanTaskOptions {
+  solver: "auto" | "milp" | "heuristic";
+  seed?: number;
+  timeBudgetMs: number;
+  iterations?: number;
+  explain: boolean;
+  /** Re-simulate every host of the plan for this long (ms of simulated time), or skip. */
+  validation?: { durationMs: number; warmupMs: number; maxRounds: number };
+}
 
 /**
  * Tasks: the heavy work the API hands to worker threads, by name. Inputs and outputs cross a
@@ -7,16 +24,60 @@ import { simulateHost } from "../../sim/simulate-host.js";
  */
 export interface Tasks {
   simulate: { input: Scenario; output: HostSimResult };
+  plan: { input: { cluster: Cluster; options: PlanTaskOptions }; output: Plan };
+  migrate: { input: { cluster: Cluster; options: MigrationOptions }; output: MigrationPlan };
 }
 export type TaskKind = keyof Tasks;
 export type TaskInput<K extends TaskKind> = Tasks[K]["input"];
 export type TaskOutput<K extends TaskKind> = Tasks[K]["output"];
 
+/** TaskWorkerData: what every worker is started with (the calibration table the server uses). */
+export interface TaskWorkerData {
+  calibration?: string;
+}
+
+const predictor = () => loadPredictor((workerData as TaskWorkerData | null)?.calibration);
+
+/**
+ * runPlan is the CLI's plan pipeline with the worker as its edge: HiGHS in its own threads as the
+ * CLI runs it, but validation simulations inline, because this thread is already off the event
+ * loop and a second pool per request would oversubscribe the cores.
+ */
+async function runPlan({ cluster, options: o }: Tasks["plan"]["input"]): Promise<Plan> {
+  // Loaded on first use: a worker that only simulates starts (and restarts) faster without them.
+  const [{ planCluster }, { createHighsSolver }, { resolveHostsExactly }] = await Promise.all([
+    import("../../placement/plan.js"),
+    import("../../placement/solvers/milp.js"),
+    import("../../placement/solvers/milp-lns.js"),
+  ]);
+  const exact = o.solver === "heuristic" ? undefined : createHighsSolver();
+  try {
+    return await planCluster(cluster, predictor(), {
+      solver: o.solver,
+      seed: o.seed,
+      timeBudgetMs: o.timeBudgetMs,
+      iterations: o.iterations,
+      now: o.iterations === undefined ? () => performance.now() : undefined,
+      exact,
+      lns: exact ? (p, a, hosts, ms) => resolveHostsExactly(p, a, hosts, ms) : undefined,
+      validation: o.validation ? { runner: inlineRunner, ...o.validation } : undefined,
+      explain: o.explain,
+    });
+  } finally {
+    await exact?.close();
+  }
+}
+
 type Runners = { [K in TaskKind]: (input: TaskInput<K>) => TaskOutput<K> | Promise<TaskOutput<K>> };
 
-/** TASK_RUNNERS: what a worker runs for each kind; also callable inline (tests, tiny inputs). */
+/** TASK_RUNNERS: what a worker runs for each kind. */
 export const TASK_RUNNERS: Runners = {
   simulate: (scenario) => simulateHost(scenario),
+  plan: runPlan,
+  migrate: async ({ cluster, options }) => {
+    const { planMigrations } = await import("../../placement/migrate/plan-migrations.js");
+    return planMigrations(cluster, predictor(), options, { now: () => performance.now() });
+  },
 };
 
 /** runTask dispatches one task by kind. */

@@ -2,7 +2,6 @@ import type { Command } from "commander";
 import { buildApp } from "../../api/app.js";
 import { DEFAULT_LIMITS } from "../../api/context.js";
 import { closeOnSignals, startServer } from "../../api/server.js";
-import { loadPredictor } from "../../io/calibration.js";
 import { loadWith } from "../../io/load.js";
 import { parseCluster } from "../../model/validate.js";
 import { intOption } from "../options.js";
@@ -35,7 +34,7 @@ export function registerServe(program: Command): void {
     .action(async (opts: ServeOptions) => {
       const cluster = opts.cluster === undefined ? undefined : loadWith(opts.cluster, parseCluster);
       const app = await buildApp({
-        predictor: loadPredictor(opts.calibration),
+        calibration: opts.calibration,
         cluster,
         limits: { maxConcurrent: opts.maxConcurrent, bodyLimitBytes: opts.bodyLimit, requestTimeoutMs: opts.requestTimeout },
         logger: { level: opts.quiet ? "warn" : "info" },
