@@ -5,6 +5,7 @@ import { writeFileAtomic } from "../../io/write.js";
 import { scoreCluster } from "../../interference/score.js";
 import { parseCluster } from "../../model/validate.js";
 import { renderSummary, summarizeCluster } from "../../model/summary.js";
+import { demoMigrate } from "../demo-migrate.js";
 import { renderPlan } from "../render-plan.js";
 import { renderScore } from "../render-score.js";
 import { runPlan, VALIDATE_DURATION_MS } from "./plan.js";
@@ -18,7 +19,7 @@ const DEMO_BUDGET_MS = 5000;
 export function registerDemo(program: Command): void {
   program
     .command("demo")
-    .description("run the main pipeline on the bundled sample cluster: validate, score the current placement, plan, write plan.json")
+    .description("run the main pipeline on the bundled sample cluster: validate, score the current placement, plan, write plan.json, recommend migrations, write report.html")
     .argument("[file]", "cluster document", SAMPLE_CLUSTER)
     .option("--out <file>", "where to write the plan", DEMO_PLAN)
     .action(async (file: string, o: { out: string }) => {
@@ -34,5 +35,6 @@ export function registerDemo(program: Command): void {
       });
       writeFileAtomic(o.out, `${JSON.stringify(plan, null, 2)}\n`);
       process.stdout.write(`\n== plan\n${renderPlan(plan, cluster.hosts.length)}\nplan written to ${o.out}\n`);
+      await demoMigrate(cluster);
     });
 }
