@@ -72,7 +72,7 @@ export function localSearch(p: PlacementProblem, fw: Framework, set: ItemSet, st
   const s = PlacementState.fromAssignment(p, start);
   const penalty = defaultSoftPenalty(p);
   const eps = penalty / (4 * Math.max(1, p.nHosts));
-  const ctx: MoveContext = { fw, set, s, journal: new Journal(s), rng: seedrandom.alea(`vmplace-ls:${o.seed}`), openOrder: hostOpenOrder(p), sample: 48 };
+  const ctx: MoveContext = { fw, set, s, journal: new Journal(s), rng: seedrandom.alea(`vmplace-ls:${o.seed}`), openOrder: hostOpenOrder(p), cheapestOrder: cheapestFirst(p), sample: 48 };
   const hist = new Float64Array(o.history ?? 1000);
   let cur = guided(s, objectiveOf(s, penalty), eps);
   hist.fill(cur);
@@ -109,6 +109,10 @@ export function localSearch(p: PlacementProblem, fw: Framework, set: ItemSet, st
   }
   const final = objectiveOf(s, penalty) <= bestObj + 1e-9 ? s : PlacementState.fromAssignment(p, best);
   return { state: final, iterations: it, stoppedOn, improvements };
+}
+
+function cheapestFirst(p: PlacementProblem): Int32Array {
+  return Int32Array.from([...Array(p.nHosts).keys()].sort((a, b) => p.hostCost[a] - p.hostCost[b] || a - b));
 }
 
 /** step applies one random move through the journal; false when it could not complete. */

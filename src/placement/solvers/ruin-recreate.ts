@@ -1,5 +1,6 @@
 import type { Framework } from "../framework.js";
 import { hostOk, type Item, type ItemSet } from "../items.js";
+import { isAllowed } from "../problem.js";
 import type { PlacementState } from "../state.js";
 import type { Journal } from "./journal.js";
 
@@ -16,8 +17,9 @@ export interface MoveContext {
   readonly s: PlacementState;
   readonly journal: Journal;
   readonly rng: () => number;
-  /** Hosts in the order new ones are opened (cheapest per capacity first). */
+  /** Hosts in the order new ones are opened: cheapest per capacity first, or cheapest outright. */
   readonly openOrder: Int32Array;
+  readonly cheapestOrder: Int32Array;
   /** Used hosts sampled per item: bounds a recreate to O(items × sample), not O(items × hosts). */
   readonly sample: number;
 }
@@ -56,13 +58,30 @@ export function itemsOn(c: MoveContext, i: number): Item[] {
 }
 
 const scratch: number[] = [];
+let stamp = new Int32Array(0);
+let epoch = 0;
 
-/** sampleUsed draws up to `n` distinct used hosts, excluding `skip` (partial Fisher–Yates). */
+/**
+ * sampleUsed draws up to `n` distinct used hosts, excluding `skip`: by rejection with an epoch
+ * stamp when the used hosts far outnumber n (O(n), no copy of the list: it is called per
+ * recreated item), by a partial Fisher–Yates shuffle of a copy otherwise.
+ */
 export function sampleUsed(c: MoveContext, n: number, skip: ReadonlySet<number>): number[] {
   const used = c.s.usedList;
+  const out: number[] = [];
+  if (used.length >= 4 * (n + skip.size)) {
+    if (stamp.length < c.s.problem.nHosts) stamp = new Int32Array(c.s.problem.nHosts);
+    if (++epoch === 2 ** 31 - 1) (stamp.fill(0), (epoch = 1));
+    for (let tries = 0; out.length < n && tries < 8 * n; tries++) {
+      const i = used[Math.floor(c.rng() * used.length)];
+      if (stamp[i] === epoch || skip.has(i)) continue;
+      stamp[i] = epoch;
+      out.push(i);
+    }
+    return out;
+  }
   scratch.length = 0;
   for (const i of used) scratch.push(i);
-  const out: number[] = [];
   for (let k = 0; k < scratch.length && out.length < n; k++) {
     const r = k + Math.floor(c.rng() * (scratch.length - k));
     const i = scratch[r];
@@ -129,10 +148,12 @@ export function placeBestFit(c: MoveContext, item: Item, cands: readonly number[
  * the ejected one on another sampled host. One level deep: an ejection chain of length two.
  */
 function ejectOne(c: MoveContext, item: Item, cands: readonly number[]): boolean {
+  const p = c.s.problem;
   for (const t of cands) {
-    const p = c.s.problem;
-    for (const e of itemsOn(c, t)) {
-      if (e.size >= item.size) continue;
+    for (const j of [...c.s.vmsOn[t]]) {
+      const e = c.set.items[c.set.itemOf[j]];
+      // One-VM items only: cheap, and groups rarely make the best room.
+      if (e.vms.length > 1 || e.size >= item.size) continue;
       // Only an ejection that makes room on both resources is worth trying.
       if (c.s.memUsedMiB[t] - e.memoryMiB + item.memoryMiB > p.hostMemoryMiB[t]) continue;
       if (c.s.vcpusUsed[t] - e.vcpus + item.vcpus > p.hostVcpuCap[t]) continue;
@@ -148,17 +169,29 @@ function ejectOne(c: MoveContext, item: Item, cands: readonly number[]): boolean
   return false;
 }
 
-/** openHost puts the item on an unused host: a just-ruined one or the cheapest unused type. */
+/**
+ * openHost puts the item on an unused host (the just-ruined ones count as unused): by type,
+ * cheapest per capacity first half of the time, cheapest outright the other half (a few small
+ * leftovers belong on a small host), preferring a ruined host within a type to avoid churn.
+ */
 function openHost(c: MoveContext, item: Item, ruined: ReadonlySet<number>): boolean {
   const s = c.s;
-  for (const i of [...ruined].sort((a, b) => a - b)) if (s.vmsOn[i].length === 0 && placeItem(c, item, i)) return true;
+  const p = s.problem;
+  const order = c.rng() < 0.5 ? c.openOrder : c.cheapestOrder;
+  const ruinedByType = new Map<number, number>();
+  for (const r of ruined) {
+    const t = p.hostTypeOf[r];
+    if (s.vmsOn[r].length === 0 && r < (ruinedByType.get(t) ?? Infinity)) ruinedByType.set(t, r);
+  }
   const triedTypes = new Set<number>();
-  for (const i of c.openOrder) {
-    if (s.vmsOn[i].length > 0 || ruined.has(i)) continue;
-    const t = s.problem.hostTypeOf[i];
+  for (const i of order) {
+    if (s.vmsOn[i].length > 0) continue;
+    const t = p.hostTypeOf[i];
     if (triedTypes.has(t)) continue;
     triedTypes.add(t);
-    if (placeItem(c, item, i)) return true;
+    // Static checks first: most types refuse an item on size or labels alone.
+    if (!item.vms.every((j) => isAllowed(p, j, i))) continue;
+    if (placeItem(c, item, ruinedByType.get(t) ?? i)) return true;
   }
   return false;
 }
