@@ -1,0 +1,62 @@
+import { readFileSync } from "node:fs";
+import type { Cluster, ClusterInput } from "../../src/model/cluster.js";
+import type { MigrationPlan } from "../../src/model/migration.js";
+import { parseCluster } from "../../src/model/validate.js";
+import { Predictor } from "../../src/interference/predictor.js";
+
+let cached: Predictor | undefined;
+/** predictor: the bundled calibration table (expectations come from it, never hard-coded delays). */
+export function predictor(): Predictor {
+  cached ??= Predictor.fromJson(JSON.parse(readFileSync("data/calibration/table-v1.json", "utf8")));
+  return cached;
+}
+
+/** load parses a cluster document the way the CLI does; a problem fails the test. */
+export function load(input: unknown): Cluster {
+  const r = parseCluster(input);
+  if (!r.ok) throw new Error(r.problems.map((p) => `${p.path}: ${p.message}`).join("\n"));
+  return r.value;
+}
+
+export function file(path: string): Cluster {
+  return load(JSON.parse(readFileSync(path, "utf8")));
+}
+
+export function doc(input: ClusterInput): Cluster {
+  return load(input);
+}
+
+/** applyPlan: the cluster with every VM on the host the plan leaves it on. */
+export function applyPlan(c: Cluster, plan: MigrationPlan): Cluster {
+  const to = new Map<string, string>();
+  for (const m of plan.moves) to.set(m.vmId, m.to);
+  return { ...c, vms: c.vms.map((v) => (to.has(v.id) ? { ...v, host: to.get(v.id) } : v)) };
+}
+
+/**
+ * replayWaves re-runs the plan wave by wave from the document alone (no planner code) and lists
+ * every moment a host would overflow: while a wave runs, a target holds what it had plus every
+ * VM copying in (the sources still hold theirs); after it, memory and vCPUs must fit as usual.
+ */
+export function replayWaves(c: Cluster, plan: MigrationPlan): string[] {
+  const problems: string[] = [];
+  const hostOf = new Map(c.vms.map((v) => [v.id, v.host]));
+  const vm = new Map(c.vms.map((v) => [v.id, v]));
+  const used = (h: string, key: "memoryMiB" | "vcpus"): number => c.vms.reduce((s, v) => s + (hostOf.get(v.id) === h ? v[key] : 0), 0);
+  for (const w of plan.waves) {
+    const moves = plan.moves.filter((m) => m.wave === w.index);
+    for (const h of c.hosts) {
+      const incoming = moves.filter((m) => m.to === h.id).reduce((s, m) => s + vm.get(m.vmId)!.memoryMiB, 0);
+      if (used(h.id, "memoryMiB") + incoming > h.memoryMiB) problems.push(`wave ${w.index}: ${h.id} holds ${used(h.id, "memoryMiB") + incoming} MiB in flight, capacity ${h.memoryMiB}`);
+    }
+    for (const m of moves) {
+      if (hostOf.get(m.vmId) !== m.from) problems.push(`wave ${w.index}: ${m.vmId} is on ${hostOf.get(m.vmId)}, not ${m.from}`);
+      hostOf.set(m.vmId, m.to);
+    }
+    for (const h of c.hosts) {
+      if (used(h.id, "memoryMiB") > h.memoryMiB) problems.push(`after wave ${w.index}: ${h.id} memory over`);
+      if (used(h.id, "vcpus") > Math.floor(h.cores * c.policy.cpuOvercommit)) problems.push(`after wave ${w.index}: ${h.id} vCPUs over`);
+    }
+  }
+  return problems;
+}
