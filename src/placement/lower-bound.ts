@@ -118,7 +118,11 @@ function totalDemand(p: PlacementProblem): number[] {
 
 /** coverBound: exact knapsack cover by DFS, classes cheapest per capacity first. */
 function coverBound(classes: readonly HwClass[], demand: readonly number[]): number {
-  const cs = [...classes].sort((a, b) => a.cost / Math.max(...a.cap.map((c, r) => c / Math.max(demand[r], 1))) - b.cost / Math.max(...b.cap.map((c, r) => c / Math.max(demand[r], 1))));
+  // A capacity above the whole demand covers it all the same: capping keeps every integral cover
+  // and removes Infinity (a host without a network limit), whose 0 × Infinity would be NaN.
+  const capped = classes.map((c) => ({ ...c, cap: c.cap.map((v, r) => Math.min(v, demand[r])) }));
+  const share = (c: HwClass): number => Math.min(...c.cap.map((v, r) => (demand[r] > 0 ? v / demand[r] : Infinity)));
+  const cs = capped.sort((a, b) => a.cost / share(a) - b.cost / share(b));
   let best = Infinity;
   let nodes = 0;
   const rate = (from: number, r: number): number => Math.min(...cs.slice(from).map((c) => (c.cap[r] > 0 ? c.cost / c.cap[r] : Infinity)));
