@@ -1,0 +1,74 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { PlanSchema } from "../../src/model/plan.js";
+import { runCli } from "../helpers/cli.js";
+
+const FAST = ["--solver", "heuristic", "--iterations", "1500", "--no-validate"];
+
+describe("vmplace plan", () => {
+  test("plans the sample: summary with cost, bound, gap, SLO breaches and time", () => {
+    const r = runCli(["plan", "data/sample-cluster.json", ...FAST]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/placed 40 of 40 VMs on \d+ of 8 hosts/);
+    expect(r.stdout).toMatch(/cost [\d.]+, lower bound [\d.]+, gap [\d.]+%/);
+    expect(r.stdout).toMatch(/SLO breaches: predicted 0; not simulated/);
+    expect(r.stdout).toMatch(/check: ok/);
+    expect(r.stdout).toMatch(/time [\d.]+ s/);
+  });
+
+  test("--out writes a plan that parses with the plan schema; --deterministic runs are identical", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vmplace-plan-"));
+    const files = [join(dir, "a.json"), join(dir, "b.json")];
+    for (const out of files) expect(runCli(["plan", "data/sample-cluster.json", ...FAST, "--deterministic", "--out", out]).code).toBe(0);
+    const [a, b] = files.map((f) => readFileSync(f, "utf8"));
+    expect(a).toBe(b);
+    const plan = PlanSchema.parse(JSON.parse(a));
+    expect(plan.timings).toBeUndefined();
+    expect(plan.check.ok).toBe(true);
+  });
+
+  test("validates by re-simulation by default and reports rounds", () => {
+    const r = runCli(["plan", "data/sample-cluster.json", "--solver", "heuristic", "--iterations", "500", "--validate-duration", "500ms", "--json"]);
+    expect(r.code).toBe(0);
+    const plan = PlanSchema.parse(JSON.parse(r.stdout));
+    expect(plan.validation.performed).toBe(true);
+    expect(plan.validation.rounds).toBeGreaterThanOrEqual(1);
+    expect(plan.validation.vms.some((v) => v.simulatedP999Us !== undefined)).toBe(true);
+  });
+
+  test.each([
+    [["plan", "no/such/file.json"], /no such file/],
+    [["plan", "data/sample-cluster.json", "--solver", "magic"], /--solver must be auto, milp or heuristic/],
+    [["plan", "data/sample-cluster.json", "--time-budget", "soon"], /--time-budget must be a duration/],
+    [["plan", "test/fixtures/five-mistakes.json"], /5 problem\(s\)/],
+  ])("bad input %j exits 2 without a stack trace or a file", (args, message) => {
+    const dir = mkdtempSync(join(tmpdir(), "vmplace-plan-"));
+    const out = join(dir, "plan.json");
+    const r = runCli([...args, "--out", out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  test("vmplace schema plan prints the plan's JSON Schema", () => {
+    const r = runCli(["schema", "plan"]);
+    expect(r.code).toBe(0);
+    const schema = JSON.parse(r.stdout) as { title: string; properties: Record<string, unknown> };
+    expect(schema.title).toBe("vmplace plan");
+    for (const k of ["assignments", "lowerBound", "gap", "validation", "explanations", "timings"]) expect(schema.properties).toHaveProperty(k);
+  });
+
+  test("a cluster no host can fully take still gets a plan listing what cannot be placed", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vmplace-plan-"));
+    const file = join(dir, "c.json");
+    const vm = (id: string) => ({ id, vcpus: 1, memoryMiB: 1024, workload: { kind: "idle" } });
+    writeFileSync(file, JSON.stringify({ hosts: [{ id: "h1", cores: 2, memoryMiB: 4096 }, { id: "h2", cores: 2, memoryMiB: 4096 }], vms: ["a", "b", "c"].map(vm), constraints: [{ kind: "anti-affinity", vms: ["a", "b", "c"] }] }));
+    const r = runCli(["plan", file, ...FAST]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/placed 2 of 3 VMs/);
+    expect(r.stdout).toMatch(/cannot place c: .*AntiAffinity/);
+  });
+});

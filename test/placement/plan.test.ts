@@ -1,0 +1,54 @@
+import { describe, expect, test } from "vitest";
+import { PlanSchema } from "../../src/model/plan.js";
+import { planCluster } from "../../src/placement/plan.js";
+import { inlineRunner } from "../../src/sim/pool.js";
+import { cluster, predictor, sampleCluster } from "./helpers.js";
+import { randomCluster } from "./random-cluster.js";
+
+const validation = { runner: inlineRunner, durationMs: 500, warmupMs: 200, maxRounds: 2 };
+
+describe("planCluster", () => {
+  test("same seed and iterations give byte-identical plan JSON (validation included)", async () => {
+    const c = sampleCluster();
+    const run = async () => JSON.stringify(await planCluster(c, predictor(), { solver: "heuristic", iterations: 1500, validation }));
+    const a = await run();
+    expect(await run()).toBe(a);
+    const plan = PlanSchema.parse(JSON.parse(a));
+    expect(plan.timings).toBeUndefined();
+    expect(plan.solver.stoppedOn).toMatch(/iterations|bound-met|stalled/);
+  }, 60_000);
+
+  test("the sample's plan is complete, checked, bounded and explained", async () => {
+    const c = sampleCluster();
+    const plan = PlanSchema.parse(await planCluster(c, predictor(), { solver: "heuristic", iterations: 1500 }));
+    expect(plan.assignments).toHaveLength(c.vms.length);
+    expect(plan.check).toEqual({ ok: true, violations: [] });
+    expect(plan.cost).toBeGreaterThanOrEqual(plan.lowerBound);
+    expect(plan.gap).toBeCloseTo((plan.cost - plan.lowerBound) / plan.lowerBound, 5);
+    expect(plan.slo.predictedBreaches).toBe(0);
+    expect(plan.explanations).toHaveLength(c.vms.length);
+    for (const e of plan.explanations) expect(e.runnerUp?.host).not.toBe(e.host);
+    expect(plan.validation).toMatchObject({ performed: false, rounds: 0 });
+  }, 60_000);
+
+  test("a stop on the wall clock is reported as budget, with timings", async () => {
+    let t = 0;
+    const now = () => (t += 5);
+    const plan = await planCluster(sampleCluster(), predictor(), { solver: "heuristic", timeBudgetMs: 400, now, explain: false });
+    expect(["budget", "bound-met", "stalled"]).toContain(plan.solver.stoppedOn);
+    expect(plan.timings?.totalMs).toBeGreaterThan(0);
+  });
+
+  test("an unplaceable VM is reported with what blocks it on each host type", async () => {
+    const doc = randomCluster(2, 3, 6, { constraints: false });
+    // Hard anti-affinity over more VMs than hosts: one of them cannot be placed.
+    doc.constraints = [{ kind: "anti-affinity", vms: ["vm0", "vm1", "vm2", "vm3"] }];
+    const plan = await planCluster(cluster(doc), predictor(), { solver: "heuristic", iterations: 300 });
+    expect(plan.unplaced).toHaveLength(1);
+    const [u] = plan.infeasible;
+    expect(u.vm).toBe(plan.unplaced[0]);
+    expect(u.byHostType.length).toBeGreaterThan(0);
+    expect(u.byHostType.flatMap((t) => t.reasons.map((r) => r.constraint))).toContain("AntiAffinity");
+    expect(plan.check.ok).toBe(true);
+  });
+});
