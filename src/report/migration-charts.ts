@@ -60,7 +60,7 @@ export function wavesChart(p: MigrationPlan): string {
   const yR = (r: number): number => top + plotH * (1 - r / maxRisk);
   const cx = (k: number): number => left + k * step + step / 2;
   let body = legend(left, 14, [[COLORS.after, "GiB copied in the wave"], [COLORS.risk, "risk points after it"], [COLORS.breach, "predicted breaches after it"]]);
-  body += line(left, yG(0), width - 50, yG(0), COLORS.grid) + text(4, yG(maxGiB) + 4, `${num(maxGiB)} GiB`) + text(width - 46, yR(maxRisk) + 4, num(maxRisk, 0));
+  body += line(left, yG(0), width - 50, yG(0), COLORS.grid) + text(4, yG(maxGiB) + 4, `${num(maxGiB)} GiB`) + text(width - 46, yR(maxRisk) + 4, `${num(maxRisk, 0)} risk`);
   body += text(cx(0), top + plotH + 16, "start", { "text-anchor": "middle", "font-size": 10 });
   const points = [`${cx(0)},${yR(p.summary.before.risk)}`];
   const labelEvery = Math.ceil(n / 20);

@@ -1,5 +1,6 @@
 import type { Effect, MigrationPlan, Move, Unresolved } from "../model/migration.js";
 import { arrow, gib, ms, num } from "./format.js";
+import { topScores } from "./scores.js";
 
 /** Sentences for a migration plan's data: the Markdown and HTML reports share them. */
 
@@ -49,16 +50,12 @@ export function whyVmText(m: Move): string {
 export function whyTargetText(m: Move): string {
   const t = m.whyTarget;
   if (t.temporary) return `parked on ${m.to} until its target has room (breaks a swap cycle)`;
-  const top = Object.entries(t.scores)
-    .filter(([, v]) => v < 100 || Object.keys(t.scores).length <= 3)
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-    .slice(0, 3)
-    .map(([k, v]) => `${k} ${num(v, 0)}`);
+  const top = topScores(t.scores);
   const ruled = Object.entries(t.rejected)
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .map(([k, n]) => `${n} by ${k}`);
   const feasible = t.feasible > 0 ? `best of ${t.feasible} host(s) passing every filter` : "the target";
-  return `${feasible}${top.length > 0 ? ` (${top.join(", ")})` : ""}${ruled.length > 0 ? `; ruled out ${ruled.join(", ")}` : ""}`;
+  return `${feasible}${top !== "" ? ` (${top})` : ""}${ruled.length > 0 ? `; ruled out ${ruled.join(", ")}` : ""}`;
 }
 
 /** effectText: the predicted p99.9 changes of the VMs the move touches. */

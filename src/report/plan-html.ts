@@ -2,6 +2,7 @@ import type { Plan } from "../model/plan.js";
 import { esc, num, pct } from "./format.js";
 import { cards, chart, page, section, table } from "./html-page.js";
 import { chartHostsOfPlan, planHeadline, planHostChart, planLatencyChart, validationRows } from "./plan-view.js";
+import { topScores } from "./scores.js";
 import { violationText } from "./violation-text.js";
 
 const MAX_EXPLANATIONS = 200;
@@ -33,7 +34,7 @@ function hosts(p: Plan): string {
 
 function validation(p: Plan): string {
   const v = p.validation;
-  if (!v.performed) return section("Validation", `<p>Not re-simulated${v.note ? `: ${esc(v.note)}` : ""}.</p>`);
+  if (!v.performed) return section("Validation", `<p>${esc(v.note ?? "Not re-simulated.")}</p>`);
   const rows = validationRows(p);
   const note = `${v.rounds} round(s), ${v.hostsSimulated} host(s) simulated for ${num(v.durationMs / 1000)} s, ${v.repairs.length} repair(s).`;
   const repairs = v.repairs.length === 0 ? "" : table(["round", "host", "victim", "moved", "to", "cut"], v.repairs.map((r) => [String(r.round), r.host, r.victim, r.moved, r.to ?? "–", r.cut]));
@@ -44,7 +45,7 @@ function validation(p: Plan): string {
 function explanations(p: Plan): string {
   if (p.explanations.length === 0) return "";
   const rows = p.explanations.slice(0, MAX_EXPLANATIONS).map((e) => {
-    const top = Object.entries(e.scores).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3).map(([k, v]) => `${k} ${num(v, 0)}`).join(", ");
+    const top = topScores(e.scores);
     const ru = e.runnerUp;
     const runner = !ru ? "–" : ru.total !== undefined ? `${ru.host} (${num(ru.total, 1)})` : `${ru.host}: ${(ru.reasons ?? []).map((r) => r.constraint).join(", ")}`;
     return [e.vm, e.host, num(e.total, 1), top, runner];

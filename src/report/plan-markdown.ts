@@ -1,6 +1,7 @@
 import type { Plan } from "../model/plan.js";
 import { gib, mdTable, ms, num, pct } from "./format.js";
 import { chartHostsOfPlan, planHeadline, validationRows } from "./plan-view.js";
+import { topScores } from "./scores.js";
 import { violationText } from "./violation-text.js";
 
 // Explanations of a 10,000-VM plan would drown the report: the first ones, with a count.
@@ -38,7 +39,7 @@ function hostsSection(p: Plan): string {
 
 function validationSection(p: Plan): string {
   const v = p.validation;
-  if (!v.performed) return `## Validation\n\nNot re-simulated${v.note ? `: ${v.note}` : ""}.`;
+  if (!v.performed) return `## Validation\n\n${v.note ?? "Not re-simulated."}`;
   const head = `${v.rounds} round(s), ${v.hostsSimulated} host(s) simulated for ${num(v.durationMs / 1000)} s after ${num(v.warmupMs / 1000)} s warm-up, ${v.repairs.length} repair(s).`;
   const repairs = v.repairs.map((r) => `- round ${r.round}: ${r.host} breached for ${r.victim}; moved ${r.moved}${r.to ? ` to ${r.to}` : " (nowhere to go)"}; ${r.cut}`);
   const rows = validationRows(p).map((x) => [x.vm, x.host, ms(x.predictedP999Us), x.simulatedP999Us === undefined ? "–" : ms(x.simulatedP999Us), x.sloP999Us === undefined ? "–" : ms(x.sloP999Us), x.breach ? "BREACH" : "ok"]);
@@ -48,7 +49,7 @@ function validationSection(p: Plan): string {
 function explanationsSection(p: Plan): string {
   if (p.explanations.length === 0) return "";
   const rows = p.explanations.slice(0, MAX_EXPLANATIONS).map((e) => {
-    const top = Object.entries(e.scores).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3).map(([k, v]) => `${k} ${num(v, 0)}`).join(", ");
+    const top = topScores(e.scores);
     const ru = e.runnerUp;
     const runner = !ru ? "–" : ru.total !== undefined ? `${ru.host} (${num(ru.total, 1)})` : `${ru.host}: ${(ru.reasons ?? []).map((r) => r.constraint).join(", ")}`;
     return [e.vm, e.host, num(e.total, 1), top, runner, String(e.candidates)];

@@ -1,0 +1,121 @@
+import { beforeAll, describe, expect, test } from "vitest";
+import { MigrationPlanSchema, type MigrationPlan } from "../../src/model/migration.js";
+import { PlanSchema, type Plan } from "../../src/model/plan.js";
+import { planMigrations } from "../../src/placement/migrate/plan-migrations.js";
+import { planCluster } from "../../src/placement/plan.js";
+import { esc, mdCell } from "../../src/report/format.js";
+import { detectDocument, formatFromPath, renderDocument } from "../../src/report/render.js";
+import { file, predictor } from "../placement/migrate-helpers.js";
+
+const sample = file("data/sample-cluster.json");
+const migration: MigrationPlan = planMigrations(sample, predictor(), { mode: "evacuate", host: "h01" });
+let placement: Plan;
+
+beforeAll(async () => {
+  placement = await planCluster(sample, predictor(), { iterations: 200, seed: 1 });
+});
+
+/** rowsOf: the table rows (header and rule left out) of one "## " section of a Markdown report. */
+function rowsOf(md: string, heading: string): string[] {
+  const body = md.split(`## ${heading}`)[1]?.split("\n## ")[0] ?? "";
+  return body.split("\n").filter((l) => l.startsWith("| ")).slice(1);
+}
+
+/** structure keeps a Markdown report's headings and table header rows: its shape, not its numbers. */
+function structure(md: string): string[] {
+  const lines = md.split("\n");
+  return lines.filter((l, k) => l.startsWith("#") || (l.startsWith("| ") && lines[k + 1]?.startsWith("|---")));
+}
+
+describe("migration plan reports", () => {
+  test("Markdown has the summary, waves, moves, hosts, latencies and problems sections", () => {
+    const md = renderDocument({ kind: "migration", doc: migration }, "md");
+    expect(structure(md)).toMatchInlineSnapshot(`
+      [
+        "# Migration plan (evacuate h01, threshold 3)",
+        "## Before and after",
+        "|  | before | after |",
+        "## Waves",
+        "| wave | steps | GiB copied | peak memory on a target | breaches after | risk after | violations after |",
+        "## Moves",
+        "| step | wave | VM | move | priority | kind | why this VM | why this target | predicted p99.9 | GiB |",
+        "## Hosts the plan changes",
+        "| host | VMs | load | risk level | breaches |",
+        "## Latency-sensitive VMs on changed hosts (predicted p99.9, ms)",
+        "| VM | host | p99.9 ms | SLO ms | verdict |",
+      ]
+    `);
+    expect(rowsOf(md, "Moves")).toHaveLength(migration.moves.length);
+    expect(md).toContain("h01 is being evacuated");
+  });
+
+  test("each move's row says why this VM, why this target and the predicted effect", () => {
+    const fix = planMigrations(sample, predictor());
+    const [row] = rowsOf(renderDocument({ kind: "migration", doc: fix }, "md"), "Moves");
+    const cells = row.split(" | ");
+    expect(cells.slice(2, 6)).toEqual(["web-3", "h07 → h01", "1 mandatory", "fix SLO breach"]);
+    expect(cells[6]).toMatch(/^predicted over its SLO on h07/);
+    expect(cells[7]).toMatch(/^best of \d+ host\(s\) passing every filter \(Risk \d+/);
+    expect(cells[8]).toMatch(/^web-3 [\d.]+ → [\d.]+ ms \(SLO 5\.00\)$/);
+  });
+
+  test("JSON is stable, parses with the schema and equals the plan", () => {
+    const json = renderDocument({ kind: "migration", doc: migration }, "json");
+    expect(MigrationPlanSchema.parse(JSON.parse(json))).toEqual(migration);
+    expect(renderDocument({ kind: "migration", doc: JSON.parse(json) }, "json")).toBe(json);
+  });
+
+  test("HTML is one self-contained page: inline SVG charts, no scripts, no external assets", () => {
+    const html = renderDocument({ kind: "migration", doc: migration }, "html");
+    expect(html.startsWith("<!doctype html>")).toBe(true);
+    expect(html.match(/<svg /g)?.length).toBe(3);
+    expect(html).not.toMatch(/<script|<iframe|<img|@import|url\(/i);
+    expect(html.replaceAll('xmlns="http://www.w3.org/2000/svg"', "")).not.toMatch(/https?:\/\//);
+    for (const m of migration.moves) expect(html).toContain(m.vmId);
+  });
+});
+
+describe("placer plan reports", () => {
+  test("renders in all three formats", () => {
+    const md = renderDocument({ kind: "plan", doc: placement }, "md");
+    expect(structure(md).filter((l) => l.startsWith("#"))).toEqual(["# Placement plan (min-cost)", "## Overview", "## Hosts", "## Validation", "## Why each VM is where it is"]);
+    const html = renderDocument({ kind: "plan", doc: placement }, "html");
+    expect(html).toContain("<svg ");
+    expect(html).not.toMatch(/<script/i);
+    expect(PlanSchema.parse(JSON.parse(renderDocument({ kind: "plan", doc: placement }, "json")))).toEqual(placement);
+  });
+});
+
+describe("detectDocument", () => {
+  test("tells a migration plan from a placer plan by schema", () => {
+    const m = detectDocument(JSON.parse(JSON.stringify(migration)));
+    const p = detectDocument(JSON.parse(JSON.stringify(placement)));
+    expect(m.ok && m.value.kind).toBe("migration");
+    expect(p.ok && p.value.kind).toBe("plan");
+  });
+
+  test.each([
+    ["a cluster document", sample, /neither a migration plan/],
+    ["an array", [], /neither a migration plan/],
+    ["a migration plan missing its moves", { ...migration, moves: undefined }, /^moves$/],
+  ])("%s is refused with a located problem", (_name, value, pathOrMessage) => {
+    const r = detectDocument(JSON.parse(JSON.stringify(value)));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problems.some((x) => pathOrMessage.test(x.path) || pathOrMessage.test(x.message))).toBe(true);
+  });
+});
+
+describe("formatting", () => {
+  test.each([
+    ["report.html", "html"],
+    ["r.HTM", "html"],
+    ["plan.md", "md"],
+    ["plan.json", "json"],
+    ["plan.txt", undefined],
+  ])("%s is %s", (path, format) => expect(formatFromPath(path)).toBe(format));
+
+  test("text from documents is escaped in HTML and Markdown", () => {
+    expect(esc(`<b a="1">&'`)).toBe("&lt;b a=&quot;1&quot;&gt;&amp;&#39;");
+    expect(mdCell("a|b\nc")).toBe("a\\|b c");
+  });
+});
