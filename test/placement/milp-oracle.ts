@@ -35,11 +35,12 @@ export function violations(p: PlacementProblem, a: Int32Array, env = new Envelop
     if (g.soft) continue;
     const seen = new Set<number>();
     for (const j of g.vms) {
+      if (a[j] < 0) continue;
       if (seen.has(a[j])) out.push(`${g.name} twice on ${a[j]}`);
       seen.add(a[j]);
     }
   }
-  for (const g of p.affinity) if (!g.soft && new Set([...g.vms].map((j) => a[j])).size > 1) out.push(`${g.name} split`);
+  for (const g of p.affinity) if (!g.soft && new Set([...g.vms].map((j) => a[j]).filter((i) => i >= 0)).size > 1) out.push(`${g.name} split`);
   for (let j = 0; j < p.nVms; j++) {
     const i = a[j];
     if (i >= 0 && p.victims[j] && agg[i] > env.cap(j, p.hostTypeOf[i])) out.push(`victim ${j} over its cap on ${i}`);

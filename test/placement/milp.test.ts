@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, test } from "vitest";
 import { DEFAULT_MIX, generateCluster } from "../../src/model/generate.js";
 import { EnvelopeCache } from "../../src/placement/interference-cap.js";
-import { createHighsSolver, statusOf } from "../../src/placement/solvers/milp.js";
+import { buildLinearModel } from "../../src/placement/lp-rows.js";
+import { createHighsSolver, statusOf, xColumns } from "../../src/placement/solvers/milp.js";
 import { problemOf } from "./helpers.js";
 import { bruteForce, cost, tinyCluster, violations } from "./milp-oracle.js";
 
@@ -142,6 +143,18 @@ describe("HiGHS backend", () => {
       worst = Math.max(worst, mem, cpu);
     }
     expect(r.objective).toBeCloseTo(worst, 6);
+  });
+});
+
+describe("xColumns", () => {
+  test("counts exactly the x columns the model builds, with and without a scope", () => {
+    const input = tinyCluster(2, { vms: 6, constraints: true });
+    input.vms[0].vcpus = 8; // only the 8-core hosts may take it
+    const p = problemOf(input);
+    const xs = (m: ReturnType<typeof buildLinearModel>) => m.vars.filter((v) => v.name.startsWith("x")).length;
+    expect(xColumns(p, {})).toBe(xs(buildLinearModel(p)));
+    const scope = { vms: Int32Array.from([0, 2, 5]), hosts: Int32Array.from([1, 2]) };
+    expect(xColumns(p, { scope })).toBe(xs(buildLinearModel(p, { scope })));
   });
 });
 

@@ -4,9 +4,9 @@ import type { PlacementProblem } from "../problem.js";
 
 /**
  * MilpArrays is a LinearModel packed the way HiGHS takes it through `passModel` (CSR rows,
- * dense column vectors): typed arrays only, so the whole model crosses to the solver worker as
- * transferables and HiGHS never parses text. Packing 500 × 120 (61k columns, 83k rows) takes
- * about 100 ms; writing and parsing the same model as CPLEX LP text (8.9 MB) costs seconds.
+ * dense column vectors): typed arrays only, cheap to clone into the solver worker, and HiGHS
+ * never parses text. Measured on the generated 500 × 120 model (61k columns, 83k rows): packing
+ * 120 ms + passModel 70 ms, against writeLpText 260 ms (8.9 MB) + HiGHS reading it 1,250 ms.
  */
 export interface MilpArrays {
   readonly numCols: number;

@@ -7,6 +7,13 @@ export interface MilpRequest {
   readonly arrays: MilpArrays;
   readonly start?: SparseStart;
   readonly timeLimitSec: number;
+  /**
+   * Int32 flag the caller sets to 1 (Atomics.store) at its deadline. HiGHS's own time_limit is
+   * per run, and completing a partial start is a separate sub-MIP run with a fresh clock, so a
+   * solve with a start could take twice the limit; the flag, checked from HiGHS's simplex and
+   * MIP interrupt callbacks, stops both and keeps the incumbent. No clock is read here.
+   */
+  readonly stop?: SharedArrayBuffer;
   readonly objectiveTarget?: number;
   /** Test hook: spin forever instead of solving, so tests can see the watchdog end a stuck worker. */
   readonly hangForTest?: boolean;
@@ -28,6 +35,20 @@ export interface MilpReply {
 type HighsLoader = typeof highsModule.default;
 const highsLoader = highsModule as unknown as HighsLoader;
 type HighsModel = ReturnType<Awaited<ReturnType<HighsLoader>>["createModel"]>;
+type Callbacks = NonNullable<Parameters<HighsModel["run"]>[0]>;
+type InterruptEvent = { interrupt(): void };
+
+const SIMPLEX_INTERRUPT = 1;
+const MIP_INTERRUPT = 6;
+
+/** stopWhenFlagged interrupts HiGHS at its next checkpoint once the caller raised the flag. */
+function stopWhenFlagged(flag: Int32Array): Callbacks {
+  const check = (e: InterruptEvent): undefined => {
+    if (Atomics.load(flag, 0) === 1) e.interrupt();
+    return undefined;
+  };
+  return { [SIMPLEX_INTERRUPT]: check, [MIP_INTERRUPT]: check };
+}
 
 const FEASIBLE = 2;
 
@@ -62,7 +83,7 @@ async function solve(req: MilpRequest): Promise<MilpReply> {
       ...(req.objectiveTarget !== undefined ? { objective_target: req.objectiveTarget } : {}),
     });
     if (req.start) model.setSolution({ indices: req.start.indices, values: req.start.values });
-    const { modelStatus } = model.run();
+    const { modelStatus } = model.run(req.stop ? stopWhenFlagged(new Int32Array(req.stop)) : undefined);
     return readResult(model, modelStatus, highs.memoryBytes);
   } finally {
     model.dispose();

@@ -2,7 +2,7 @@ import { buildLinearModel } from "../lp-rows.js";
 import { isAllowed, type PlacementProblem } from "../problem.js";
 import type { ExactResult, ExactSolveOptions, ExactSolver, ExactStatus } from "../solver.js";
 import { decodeColumns, isRedundantLink, packModel, type PackedModel } from "./milp-model.js";
-import { planStart } from "./milp-start.js";
+import { planStart, type StartPlan } from "./milp-start.js";
 import { runWorker, WarmWorker, workerUrl, type WorkerOutcome } from "./milp-run-worker.js";
 import { fixItemSymmetry, relabelWithinTypes } from "./milp-symmetry.js";
 import type { MilpReply, MilpRequest } from "./milp-worker.js";
@@ -11,10 +11,12 @@ export const HIGHS = "highs";
 
 /**
  * HighsOptions: what the backend refuses, how long it waits and where it runs. Defaults are
- * measured on this machine (2 cores, Node 20, highs 1.15; bench/milp.ts). HiGHS's WebAssembly
- * heap is capped at 2 GiB and aborts, not fails, when it runs out (about 3,000 VMs × 700 hosts on
- * the bare packing model, earlier with interference rows); refusing early lets the placer fall
- * back to its heuristics instead of losing the time budget to a crash.
+ * measured on this machine (2 cores, Node 20, highs 1.15; bench/milp.ts). The size limits sit
+ * where HiGHS stops being useful, well before its 2 GiB WebAssembly heap aborts (about 3,000
+ * VMs × 700 hosts on the bare packing model): on generated instances with the full model,
+ * 1,000 × 250 (252k columns, 2.0M nonzeros) has neither an incumbent nor a dual bound after
+ * 60 s (heap 800 MiB), and 2,000 × 500 (1.0M columns, 8.5M nonzeros) is still in presolve at
+ * 60 s (heap 990 MiB). Refusing lets the placer keep its budget for the heuristics.
  */
 export interface HighsOptions {
   /** Largest model (columns) the backend attempts. */
@@ -23,6 +25,8 @@ export interface HighsOptions {
   readonly maxNonzeros: number;
   /** Time reserved for starting the worker and loading HiGHS, taken off HiGHS's own time limit. */
   readonly startupMs: number;
+  /** How long before the time limit the worker is told to stop (result extraction and transfer). */
+  readonly stopMarginMs: number;
   /** How long after the time limit the watchdog lets a worker run before terminating it. */
   readonly graceMs: number;
   /**
@@ -35,9 +39,10 @@ export interface HighsOptions {
 }
 
 export const DEFAULT_HIGHS_OPTIONS: HighsOptions = {
-  maxColumns: 400_000,
-  maxNonzeros: 2_000_000,
+  maxColumns: 150_000,
+  maxNonzeros: 1_500_000,
   startupMs: 250,
+  stopMarginMs: 150,
   graceMs: 2_000,
   warm: false,
   retireHeapBytes: 256 * 2 ** 20,
@@ -87,9 +92,29 @@ function unplaceable(p: PlacementProblem, o: ExactSolveOptions): number | undefi
   return undefined;
 }
 
+/**
+ * xColumns counts the model's x columns (allowed VM-host pairs of the scope) in O(VMs × types),
+ * so a model too large for HiGHS is refused before building it (building 500 × 120 takes ~1 s).
+ */
+export function xColumns(p: PlacementProblem, o: Pick<ExactSolveOptions, "scope">): number {
+  const perType = new Float64Array(p.types.length);
+  if (o.scope) for (const i of o.scope.hosts) perType[p.hostTypeOf[i]]++;
+  else p.types.forEach((t, k) => (perType[k] = t.hosts.length));
+  let n = 0;
+  const nT = p.types.length;
+  const count = (j: number): void => {
+    for (let t = 0; t < nT; t++) if (p.typeAllowed[j * nT + t] === 1) n += perType[t];
+  };
+  if (o.scope) o.scope.vms.forEach(count);
+  else for (let j = 0; j < p.nVms; j++) count(j);
+  return n;
+}
+
 async function solveWithHighs(p: PlacementProblem, o: ExactSolveOptions, lim: HighsOptions, hooks: HighsTestHooks, exchange: Exchange): Promise<ExactResult> {
   const stuck = unplaceable(p, o);
   if (stuck !== undefined) return { status: "infeasible", solver: HIGHS, message: `VM ${p.vms[stuck].id} fits no host of the model` };
+  const xs = xColumns(p, o);
+  if (xs > lim.maxColumns) return fail(`model too large for HiGHS (${xs} assignment columns; limit ${lim.maxColumns})`);
   const model = buildLinearModel(p, { scope: o.scope, envelopes: o.envelopes });
   const nnz = model.rows.reduce((s, r) => s + r.terms.length, 0);
   if (model.vars.length > lim.maxColumns || nnz > lim.maxNonzeros)
@@ -98,29 +123,50 @@ async function solveWithHighs(p: PlacementProblem, o: ExactSolveOptions, lim: Hi
   fixItemSymmetry(p, pm);
   const start = o.start ? relabelWithinTypes(p, pm, o.start) : undefined;
   const plan = start ? planStart(pm, start) : undefined;
+  const useStart = plan !== undefined && plan.freedVms <= MAX_FREED_SHARE * pm.vms.length;
+  const stop = new SharedArrayBuffer(4);
   const req: MilpRequest = {
     arrays: pm.arrays,
-    start: plan?.start,
+    start: useStart ? plan.start : undefined,
     timeLimitSec: Math.max(0.05, (o.timeLimitMs - lim.startupMs) / 1000),
+    stop,
     objectiveTarget: o.objectiveTarget,
     hangForTest: hooks.hang,
   };
-  const out = await exchange(req, o.timeLimitMs + lim.graceMs, o.signal);
-  return toResult(p, pm, out, start);
+  // Soft deadline first (HiGHS stops at its next checkpoint and keeps its incumbent), the
+  // watchdog's hard stop graceMs later.
+  const soft = setTimeout(() => Atomics.store(new Int32Array(stop), 0, 1), Math.max(0, o.timeLimitMs - lim.stopMarginMs));
+  const out = await exchange(req, o.timeLimitMs + lim.graceMs, o.signal).finally(() => clearTimeout(soft));
+  return toResult(p, pm, out, start, startNote(plan, useStart, pm.vms.length));
+}
+
+/**
+ * MAX_FREED_SHARE: a start whose broken hosts hold more than this share of the VMs is not used.
+ * HiGHS completes a partial start with a sub-MIP over the left-out VMs, which for most of the
+ * plan is the whole problem again: measured on the generated 200 × 50 instance with 192 of 200
+ * VMs left out, the completion spent the full time limit to reach 21.6, where the solve without
+ * a start reached 19.8 (the optimum) in the same time.
+ */
+const MAX_FREED_SHARE = 0.25;
+
+function startNote(plan: StartPlan | undefined, used: boolean, vms: number): string {
+  if (!plan || plan.badHosts === 0) return "";
+  const what = `${plan.badHosts} host(s) of the start break model rows (${plan.freedVms} of ${vms} VMs)`;
+  return used ? `; ${what}, left to HiGHS` : `; start not used: ${what}`;
 }
 
 function fail(message: string): ExactResult {
   return { status: "error", message, solver: HIGHS };
 }
 
-function toResult(p: PlacementProblem, pm: PackedModel, out: WorkerOutcome<MilpReply>, start?: Int32Array): ExactResult {
+function toResult(p: PlacementProblem, pm: PackedModel, out: WorkerOutcome<MilpReply>, start: Int32Array | undefined, note: string): ExactResult {
   if (out.kind === "killed")
     return { status: "timeout", message: out.reason === "watchdog" ? "watchdog terminated the HiGHS worker" : "aborted by the caller", solver: HIGHS };
   if (out.kind === "crashed") return fail(`HiGHS worker crashed: ${out.message}`);
   const r = out.value;
   if (r.error !== undefined) return fail(`HiGHS failed: ${r.error}`);
   const status = statusOf(r.modelStatus, r.colValue !== undefined);
-  const base = { status, solver: HIGHS, dualBound: finite(r.dualBound), message: MODEL_STATUS[r.modelStatus] };
+  const base = { status, solver: HIGHS, dualBound: finite(r.dualBound), message: `${MODEL_STATUS[r.modelStatus] ?? r.modelStatus}${note}` };
   if (!r.colValue || (status !== "optimal" && status !== "feasible")) return base;
   return { ...base, assignment: decodeColumns(p, pm, r.colValue, start), objective: r.objective };
 }
