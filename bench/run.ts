@@ -1,10 +1,12 @@
 import { benchSim } from "./sim.js";
 import { benchInterference } from "./interference.js";
+import { benchMilp } from "./milp.js";
 
 // One entry per bench module; `npm run bench -- NAME` runs only the named ones.
 const BENCHES: [name: string, run: () => Promise<void>][] = [
   ["sim", benchSim],
   ["interference", benchInterference],
+  ["milp", benchMilp],
 ];
 
 const only = process.argv.slice(2);
