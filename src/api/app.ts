@@ -1,5 +1,5 @@
 import fastifySwagger from "@fastify/swagger";
-import Fastify, { type FastifyServerOptions } from "fastify";
+import Fastify, { LogController, type FastifyServerOptions } from "fastify";
 import {
   createJsonSchemaTransform,
   createJsonSchemaTransformObject,
@@ -12,6 +12,7 @@ import { DEFAULT_LIMITS, type ApiContext, type ApiLimits } from "./context.js";
 import { installErrorHandlers, timeBudgetExceeded } from "./errors.js";
 import { installLimits, type InFlight } from "./limits.js";
 import { Metrics } from "./metrics.js";
+import { PreparedCluster } from "./place/prepared.js";
 import { ROUTES } from "./routes/index.js";
 import type { ZodApp } from "./routes/types.js";
 import { apiRegistry } from "./schemas.js";
@@ -27,6 +28,8 @@ export interface BuildOptions {
   /** Worker threads for simulations and plans (default: cores - 1, at least 1). */
   workers?: number;
   logger?: FastifyServerOptions["logger"];
+  /** Log every request and response (fastify's access log); off by default, /metrics counts them. */
+  logRequests?: boolean;
   /** Reported in the OpenAPI document. */
   version?: string;
 }
@@ -40,6 +43,8 @@ export async function buildApp(options: BuildOptions = {}): Promise<ZodApp> {
   const limits: ApiLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const app = Fastify({
     logger: options.logger ?? false,
+    // One log line per request costs more than /v1/place itself at high rates.
+    logController: new LogController({ disableRequestLogging: options.logRequests !== true }),
     bodyLimit: limits.bodyLimitBytes,
     // Time to receive a whole request: a client trickling bytes must not hold a slot forever.
     requestTimeout: limits.requestTimeoutMs,
@@ -85,9 +90,11 @@ function makeContext(app: ZodApp, options: BuildOptions, limits: ApiLimits, metr
     await pool.close();
     metrics.stop();
   });
+  const predictor = loadPredictor(options.calibration);
   return {
-    predictor: loadPredictor(options.calibration),
+    predictor,
     cluster: options.cluster,
+    prepared: options.cluster ? new PreparedCluster(options.cluster, predictor) : undefined,
     limits,
     metrics,
     pool,

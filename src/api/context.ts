@@ -1,6 +1,7 @@
 import type { Cluster } from "../model/cluster.js";
 import type { Predictor } from "../interference/predictor.js";
 import type { Metrics } from "./metrics.js";
+import type { PreparedCluster } from "./place/prepared.js";
 import type { TaskPool } from "./work/pool.js";
 import type { TaskKind, TaskInput, TaskOutput } from "./work/tasks.js";
 
@@ -28,6 +29,8 @@ export const DEFAULT_LIMITS: ApiLimits = {
 export interface ApiContext {
   readonly predictor: Predictor;
   readonly cluster?: Cluster;
+  /** The server's cluster, prepared for one-VM questions (/v1/place without a cluster, /k8s/*). */
+  readonly prepared?: PreparedCluster;
   readonly limits: ApiLimits;
   readonly metrics: Metrics;
   readonly pool: TaskPool;

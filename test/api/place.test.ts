@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { PreparedCluster } from "../../src/api/place/prepared.js";
+import { rankHosts } from "../../src/api/place/rank.js";
 import type { ZodApp } from "../../src/api/routes/types.js";
+import { loadPredictor } from "../../src/io/calibration.js";
+import { VmSchema } from "../../src/model/cluster.js";
 import { expectError, ioVm, parsedSample, post, sampleCluster, testApp } from "./helper.js";
 
 interface PlaceBody {
@@ -66,5 +70,27 @@ describe("POST /v1/place", () => {
   test("no cluster anywhere is a 400 that says how to give one", async () => {
     const body = expectError(await post(bare, "/v1/place", { vm: ioVm() }), 400, "NO_CLUSTER");
     expect(body.message).toMatch(/--cluster/);
+  });
+});
+
+describe("the server's prepared cluster", () => {
+  const cluster = parsedSample();
+  const predictor = loadPredictor();
+
+  test.each([
+    ["the sample's policy", cluster],
+    ["forbidBobtail (reasons name the candidate itself)", { ...cluster, policy: { ...cluster.policy, forbidBobtail: true } }],
+  ])("answers exactly as a fresh ranking, for every id of a cached shape (%s)", (_name, c) => {
+    const prepared = new PreparedCluster(c, predictor);
+    for (const id of ["first", "second", "first"]) {
+      const vm = VmSchema.parse({ ...ioVm(), id });
+      expect(prepared.rank(vm)).toEqual(rankHosts(c, vm, predictor));
+    }
+  });
+
+  test("a VM the document knows is judged fresh: its id matters (it leaves its current host)", () => {
+    const prepared = new PreparedCluster(cluster, predictor);
+    const known = cluster.vms[0];
+    expect(prepared.rank(known)).toEqual(rankHosts(cluster, known, predictor));
   });
 });

@@ -1,7 +1,7 @@
 import type { Cluster, Vm } from "../../model/cluster.js";
 import type { ParseResult } from "../../model/problems.js";
-import type { Predictor } from "../../interference/predictor.js";
-import { rankHosts, type PlaceResult } from "../place/rank.js";
+import type { PreparedCluster } from "../place/prepared.js";
+import type { PlaceResult } from "../place/rank.js";
 import { podToVm, vmIdOfPod } from "./pod-vm.js";
 import {
   MAX_EXTENDER_PRIORITY,
@@ -42,9 +42,9 @@ export function vmOfPod(cluster: Cluster, pod: Pod): ParseResult<Vm> {
 const notInCluster = (c: Candidate): string => `node ${c.name} maps to host "${c.hostId}", which is not in vmplace's cluster document`;
 
 /** judge runs the placer over the candidates that map to known hosts. */
-function judge(cluster: Cluster, vm: Vm, predictor: Predictor, cands: readonly Candidate[], score: boolean): PlaceResult {
-  const known = new Set(cluster.hosts.map((h) => h.id));
-  return rankHosts(cluster, vm, predictor, { hostIds: cands.filter((c) => known.has(c.hostId)).map((c) => c.hostId), score });
+function judge(prepared: PreparedCluster, vm: Vm, cands: readonly Candidate[], score: boolean): PlaceResult {
+  const known = new Set(prepared.cluster.hosts.map((h) => h.id));
+  return prepared.rank(vm, { hostIds: cands.filter((c) => known.has(c.hostId)).map((c) => c.hostId), score });
 }
 
 /**
@@ -53,9 +53,9 @@ function judge(cluster: Cluster, vm: Vm, predictor: Predictor, cands: readonly C
  * scheduler does not evict pods in vain; a node vmplace does not know is failed, not passed,
  * because vmplace cannot vouch for interference there.
  */
-export function filterNodes(cluster: Cluster, predictor: Predictor, args: ExtenderArgs, vm: Vm): ExtenderFilterResult {
+export function filterNodes(prepared: PreparedCluster, args: ExtenderArgs, vm: Vm): ExtenderFilterResult {
   const cands = candidates(args);
-  const result = judge(cluster, vm, predictor, cands, false);
+  const result = judge(prepared, vm, cands, false);
   const ok = new Set(result.hosts.map((h) => h.hostId));
   const bad = new Map(result.infeasible.map((h) => [h.hostId, h]));
   const out: ExtenderFilterResult = { Nodes: null, NodeNames: null, FailedNodes: {}, FailedAndUnresolvableNodes: {}, Error: "" };
@@ -72,9 +72,9 @@ export function filterNodes(cluster: Cluster, predictor: Predictor, args: Extend
 }
 
 /** prioritizeNodes answers the prioritize verb: 0–10 per node from the weighted 0–100 score. */
-export function prioritizeNodes(cluster: Cluster, predictor: Predictor, args: ExtenderArgs, vm: Vm): HostPriorityList {
+export function prioritizeNodes(prepared: PreparedCluster, args: ExtenderArgs, vm: Vm): HostPriorityList {
   const cands = candidates(args);
-  const result = judge(cluster, vm, predictor, cands, true);
+  const result = judge(prepared, vm, cands, true);
   const score = new Map(result.hosts.map((h) => [h.hostId, h.score]));
   return cands.map((c) => ({ Host: c.name, Score: Math.round(((score.get(c.hostId) ?? 0) / 100) * MAX_EXTENDER_PRIORITY) }));
 }

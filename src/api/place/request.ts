@@ -59,16 +59,16 @@ function relocate(p: Problem, at: number): Problem {
 }
 
 /**
- * resolvePlace picks the cluster to place on: the request's, else the server's. A VM that no
+ * resolvePlace picks the cluster to place on: the request's, else (cluster undefined) the server's. A VM that no
  * host of the server's cluster could take even empty is refused as parseCluster refuses it in a
  * cluster sent along, so both forms of the request agree on what is invalid.
  */
-export function resolvePlace(req: PlaceRequest, serverCluster: Cluster | undefined): ParseResult<{ cluster: Cluster; vm: Vm }> {
+export function resolvePlace(req: PlaceRequest, serverCluster: Cluster | undefined): ParseResult<{ cluster?: Cluster; vm: Vm }> {
   if (req.cluster) return { ok: true, value: { cluster: req.cluster, vm: req.vm } };
   if (!serverCluster)
     return { ok: false, problems: [{ path: "cluster", message: "required: the server was started without --cluster" }] };
   const over = serverCluster.policy.cpuOvercommit;
   if (!serverCluster.hosts.some((h) => fitsEmptyHost({ ...req.vm, maxVcpus: req.vm.vcpus }, h, over)))
     return { ok: false, problems: [{ path: "vm", message: `needs ${req.vm.vcpus} vCPU(s) and ${req.vm.memoryMiB} MiB, but no host of the server's cluster can take it even empty` }] };
-  return { ok: true, value: { cluster: serverCluster, vm: req.vm } };
+  return { ok: true, value: { vm: req.vm } };
 }

@@ -23,10 +23,10 @@ export const k8sRoutes: RouteModule = (app, ctx) => {
     },
     handler: async (request) => {
       const empty = { Nodes: null, NodeNames: null, FailedNodes: {}, FailedAndUnresolvableNodes: {} };
-      if (!ctx.cluster) return { ...empty, Error: NO_CLUSTER };
-      const vm = vmOfPod(ctx.cluster, request.body.Pod);
+      if (!ctx.prepared) return { ...empty, Error: NO_CLUSTER };
+      const vm = vmOfPod(ctx.prepared.cluster, request.body.Pod);
       if (!vm.ok) return { ...empty, Error: `pod ${request.body.Pod.metadata.name}: ${vm.problems.length} problem(s)\n${renderProblems(vm.problems)}` };
-      return filterNodes(ctx.cluster, ctx.predictor, request.body, vm.value);
+      return filterNodes(ctx.prepared, request.body, vm.value);
     },
   });
 
@@ -39,10 +39,10 @@ export const k8sRoutes: RouteModule = (app, ctx) => {
       response: { 200: HostPriorityListSchema, ...ERROR_RESPONSES },
     },
     handler: async (request) => {
-      if (!ctx.cluster) throw new HttpError(503, "NO_CLUSTER", NO_CLUSTER);
-      const vm = vmOfPod(ctx.cluster, request.body.Pod);
+      if (!ctx.prepared) throw new HttpError(503, "NO_CLUSTER", NO_CLUSTER);
+      const vm = vmOfPod(ctx.prepared.cluster, request.body.Pod);
       if (!vm.ok) throw invalidInput(vm.problems);
-      return prioritizeNodes(ctx.cluster, ctx.predictor, request.body, vm.value);
+      return prioritizeNodes(ctx.prepared, request.body, vm.value);
     },
   });
 };

@@ -27,7 +27,8 @@ export const placeRoutes: RouteModule = (app, ctx) => {
       if (!target.ok && !ctx.cluster)
         throw new HttpError(400, "NO_CLUSTER", 'send "cluster" with the VM, or start the server with --cluster', target.problems);
       if (!target.ok) throw invalidInput(target.problems);
-      return rankHosts(target.value.cluster, target.value.vm, ctx.predictor);
+      const { cluster, vm } = target.value;
+      return cluster ? rankHosts(cluster, vm, ctx.predictor) : ctx.prepared!.rank(vm);
     },
   });
 };

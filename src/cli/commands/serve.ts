@@ -16,6 +16,7 @@ interface ServeOptions {
   requestTimeout: number;
   calibration?: string;
   quiet?: boolean;
+  logRequests?: boolean;
 }
 
 /** registerServe adds `vmplace serve`: the HTTP API and the Kubernetes scheduler-extender verbs. */
@@ -31,6 +32,7 @@ export function registerServe(program: Command): void {
     .option("--request-timeout <ms>", "time budget of one request", intOption("--request-timeout", 100, 3_600_000), DEFAULT_LIMITS.requestTimeoutMs)
     .option("--calibration <file>", "calibration table (default: the bundled one)")
     .option("--quiet", "log warnings and errors only")
+    .option("--log-requests", "log every request and response (JSON lines on stdout)")
     .action(async (opts: ServeOptions) => {
       const cluster = opts.cluster === undefined ? undefined : loadWith(opts.cluster, parseCluster);
       const app = await buildApp({
@@ -38,6 +40,7 @@ export function registerServe(program: Command): void {
         cluster,
         limits: { maxConcurrent: opts.maxConcurrent, bodyLimitBytes: opts.bodyLimit, requestTimeoutMs: opts.requestTimeout },
         logger: { level: opts.quiet ? "warn" : "info" },
+        logRequests: opts.logRequests,
         version: VERSION,
       });
       closeOnSignals(app, opts.requestTimeout + 5000);
