@@ -1,12 +1,14 @@
 import { benchSim } from "./sim.js";
 import { benchInterference } from "./interference.js";
 import { benchMilp } from "./milp.js";
+import { benchMigrate } from "./migrate.js";
 
 // One entry per bench module; `npm run bench -- NAME` runs only the named ones.
 const BENCHES: [name: string, run: () => Promise<void>][] = [
   ["sim", benchSim],
   ["interference", benchInterference],
   ["milp", benchMilp],
+  ["migrate", benchMigrate],
 ];
 
 const only = process.argv.slice(2);
