@@ -42,20 +42,30 @@ export function replayWaves(c: Cluster, plan: MigrationPlan): string[] {
   const problems: string[] = [];
   const hostOf = new Map(c.vms.map((v) => [v.id, v.host]));
   const vm = new Map(c.vms.map((v) => [v.id, v]));
-  const used = (h: string, key: "memoryMiB" | "vcpus"): number => c.vms.reduce((s, v) => s + (hostOf.get(v.id) === h ? v[key] : 0), 0);
+  const mem = new Map<string, number>(c.hosts.map((h) => [h.id, 0]));
+  const cpu = new Map<string, number>(c.hosts.map((h) => [h.id, 0]));
+  const add = (h: string | undefined, v: { memoryMiB: number; vcpus: number }, sign: number): void => {
+    if (h === undefined) return;
+    mem.set(h, mem.get(h)! + sign * v.memoryMiB);
+    cpu.set(h, cpu.get(h)! + sign * v.vcpus);
+  };
+  for (const v of c.vms) add(v.host, v, 1);
+  const host = new Map(c.hosts.map((h) => [h.id, h]));
   for (const w of plan.waves) {
     const moves = plan.moves.filter((m) => m.wave === w.index);
-    for (const h of c.hosts) {
-      const incoming = moves.filter((m) => m.to === h.id).reduce((s, m) => s + vm.get(m.vmId)!.memoryMiB, 0);
-      if (used(h.id, "memoryMiB") + incoming > h.memoryMiB) problems.push(`wave ${w.index}: ${h.id} holds ${used(h.id, "memoryMiB") + incoming} MiB in flight, capacity ${h.memoryMiB}`);
-    }
+    const incoming = new Map<string, number>();
+    for (const m of moves) incoming.set(m.to, (incoming.get(m.to) ?? 0) + vm.get(m.vmId)!.memoryMiB);
+    for (const [h, inMiB] of incoming)
+      if (mem.get(h)! + inMiB > host.get(h)!.memoryMiB) problems.push(`wave ${w.index}: ${h} holds ${mem.get(h)! + inMiB} MiB in flight, capacity ${host.get(h)!.memoryMiB}`);
     for (const m of moves) {
       if (hostOf.get(m.vmId) !== m.from) problems.push(`wave ${w.index}: ${m.vmId} is on ${hostOf.get(m.vmId)}, not ${m.from}`);
+      add(hostOf.get(m.vmId), vm.get(m.vmId)!, -1);
+      add(m.to, vm.get(m.vmId)!, 1);
       hostOf.set(m.vmId, m.to);
     }
     for (const h of c.hosts) {
-      if (used(h.id, "memoryMiB") > h.memoryMiB) problems.push(`after wave ${w.index}: ${h.id} memory over`);
-      if (used(h.id, "vcpus") > Math.floor(h.cores * c.policy.cpuOvercommit)) problems.push(`after wave ${w.index}: ${h.id} vCPUs over`);
+      if (mem.get(h.id)! > h.memoryMiB) problems.push(`after wave ${w.index}: ${h.id} memory over`);
+      if (cpu.get(h.id)! > Math.floor(h.cores * c.policy.cpuOvercommit + 1e-9)) problems.push(`after wave ${w.index}: ${h.id} vCPUs over`);
     }
   }
   return problems;
