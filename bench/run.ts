@@ -1,6 +1,7 @@
 import { benchSim } from "./sim.js";
 import { benchInterference } from "./interference.js";
 import { benchMilp } from "./milp.js";
+import { benchPlacement } from "./placement.js";
 import { benchMigrate } from "./migrate.js";
 
 // One entry per bench module; `npm run bench -- NAME` runs only the named ones.
@@ -8,6 +9,7 @@ const BENCHES: [name: string, run: () => Promise<void>][] = [
   ["sim", benchSim],
   ["interference", benchInterference],
   ["milp", benchMilp],
+  ["placement", benchPlacement],
   ["migrate", benchMigrate],
 ];
 

@@ -149,18 +149,26 @@ function repairHost(state: PlacementState, fw: Framework, set: ItemSet, cuts: Ma
   return { round, host: i, victim, moved: worst, to: to >= 0 ? to : undefined, maxAggressorVcpus: cuts.get(i)! };
 }
 
-/** relocateFor puts an item on the fullest used host that passes every filter, else opens one. */
+/**
+ * relocateFor moves an item off a breaching host to the used host that stays safest (largest
+ * predicted SLO margin once it joins: a host without latency-sensitive VMs is safest of all for
+ * a CPU-bound VM), ties to the fuller host; else it opens one. A repair buys safety, not packing:
+ * sending every evicted VM to the fullest host piles them up where the predictor is least sure.
+ */
 function relocateFor(state: PlacementState, fw: Framework, item: ItemSet["items"][number], from: number): number {
   const p = state.problem;
   let best = -1;
+  let bestKey = -Infinity;
   let bestLoad = -1;
+  const j0 = item.vms[0];
   for (const h of [...state.usedList].sort((a, b) => a - b)) {
-    if (h === from || state.load(h) <= bestLoad) continue;
+    if (h === from) continue;
+    const key = item.vms.length === 1 ? state.hostStates[h].worstSlackUs(p.profiles[j0], p.victims[j0]) : 0;
+    if (key < bestKey || (key === bestKey && state.load(h) <= bestLoad)) continue;
     if (!tryPlaceItem(fw, state, item, h)) continue;
     for (const j of item.vms) state.unassign(j);
-    [best, bestLoad] = [h, state.load(h)];
+    [best, bestKey, bestLoad] = [h, key, state.load(h)];
   }
   if (best >= 0 && tryPlaceItem(fw, state, item, best)) return best;
-  const opened = new HostOpener(p).open(fw, state, item);
-  return opened;
+  return new HostOpener(p).open(fw, state, item);
 }

@@ -16,7 +16,7 @@ import { renderPlan } from "../render-plan.js";
 /** Validation defaults: measured to validate 10,000 VMs (~400 hosts with victims) in ~20 s on 2 cores. */
 export const VALIDATE_DURATION_MS = 3000;
 export const VALIDATE_WARMUP_MS = 1000;
-export const VALIDATE_ROUNDS = 3;
+export const VALIDATE_ROUNDS = 5;
 
 export interface PlanFlags {
   out?: string;
