@@ -1,5 +1,6 @@
 import { benchSim } from "./sim.js";
 import { benchInterference } from "./interference.js";
+import { benchApi } from "./api.js";
 import { benchMilp } from "./milp.js";
 import { benchPlacement } from "./placement.js";
 import { benchMigrate } from "./migrate.js";
@@ -8,6 +9,7 @@ import { benchMigrate } from "./migrate.js";
 const BENCHES: [name: string, run: () => Promise<void>][] = [
   ["sim", benchSim],
   ["interference", benchInterference],
+  ["api", benchApi],
   ["milp", benchMilp],
   ["placement", benchPlacement],
   ["migrate", benchMigrate],
