@@ -1,4 +1,6 @@
+import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { TaskKind, TaskInput, TaskOutput, TaskWorkerData } from "./tasks.js";
 import type { TaskMessage, TaskReply } from "./worker.js";
@@ -67,6 +69,8 @@ export class TaskPool {
     private readonly data: TaskWorkerData = {},
     private readonly url: URL = workerUrl(),
   ) {
+    // Under vitest the worker is the compiled twin: say so plainly instead of failing per request.
+    if (!existsSync(fileURLToPath(url))) throw new Error(`worker script ${fileURLToPath(url)} is missing: run \`npm run build\` first`);
     for (let k = 0; k < size; k++) {
       const slot = this.spawn();
       this.online.push(
