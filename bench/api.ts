@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
 import { createInterface } from "node:readline";
 import autocannon from "autocannon";
 
@@ -42,6 +43,18 @@ function startServer(): Promise<{ base: string; child: ChildProcess }> {
   });
 }
 
+/**
+ * serverCpuMs reads the server process's CPU time (user + system, all threads) from /proc, in ms:
+ * CPU per request does not depend on how busy the shared machine is, unlike latency.
+ */
+function serverCpuMs(pid: number | undefined): number | undefined {
+  const stat = `/proc/${pid}/stat`;
+  if (pid === undefined || !existsSync(stat)) return undefined;
+  // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them.
+  const fields = readFileSync(stat, "utf8").split(") ")[1].split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
 interface Run {
   title: string;
   path: string;
@@ -61,12 +74,13 @@ async function load(base: string, run: Run): Promise<autocannon.Result> {
   });
 }
 
-function report(run: Run, r: autocannon.Result): void {
+function report(run: Run, r: autocannon.Result, cpuMsPerRequest: number | undefined): void {
   const kb = (Buffer.byteLength(run.body) / 1024).toFixed(1);
+  const cpu = cpuMsPerRequest === undefined ? "" : `  server CPU ${cpuMsPerRequest.toFixed(2)} ms/req`;
   console.log(
-    `${run.title.padEnd(44)} ${String(run.connections).padStart(3)} conn  ${r.requests.average.toFixed(0).padStart(6)} req/s  ` +
+    `${run.title.padEnd(52)} ${String(run.connections).padStart(3)} conn  ${r.requests.average.toFixed(0).padStart(6)} req/s  ` +
       `p50 ${String(r.latency.p50).padStart(4)} ms  p99 ${String(r.latency.p99).padStart(4)} ms  max ${String(r.latency.max).padStart(5)} ms  ` +
-      `body ${kb} KiB  non-2xx ${r.non2xx}  errors ${r.errors}`,
+      `body ${kb} KiB  non-2xx ${r.non2xx}  errors ${r.errors}${cpu}`,
   );
 }
 
@@ -88,10 +102,13 @@ export async function benchApi(): Promise<void> {
   ];
   const { base, child } = await startServer();
   try {
-    console.log(`loopback ${base}, ${SECONDS} s per run`);
+    console.log(`loopback ${base}, ${SECONDS} s per run, load average ${loadavg().map((x) => x.toFixed(1)).join(" ")} on ${availableParallelism()} cores`);
     for (const run of runs) {
+      const cpu0 = serverCpuMs(child.pid);
       const r = await load(base, run);
-      report(run, r);
+      const cpu1 = serverCpuMs(child.pid);
+      const done = r.requests.total;
+      report(run, r, cpu0 !== undefined && cpu1 !== undefined && done > 0 ? (cpu1 - cpu0) / done : undefined);
       if (run.path === "/v1/place")
         console.log(`  p99 goal < ${PLACE_P99_GOAL_MS} ms at ${PLACE_CONNECTIONS} clients: ${r.latency.p99 < PLACE_P99_GOAL_MS ? "met" : "NOT met"}`);
     }
