@@ -6,7 +6,7 @@ const endless = () => shortScenario(3_600_000);
 
 describe("limits", () => {
   test("over the concurrency limit: 503 with Retry-After at once; past the budget: 504 and a fresh worker", async () => {
-    const app = await testApp({ limits: { maxConcurrent: 1, requestTimeoutMs: 1500 } });
+    const app = await testApp({ limits: { maxConcurrent: 1, requestTimeoutMs: 2500 } });
     const started = Date.now();
     const slow = post(app, "/v1/simulate", endless());
     await new Promise((r) => setTimeout(r, 20));
@@ -18,7 +18,7 @@ describe("limits", () => {
     expect((await app.inject({ method: "GET", url: "/healthz" })).statusCode).toBe(200);
     const late = await slow;
     expectError(late, 504, "TIME_BUDGET");
-    expect(Date.now() - started).toBeLessThan(5000);
+    expect(Date.now() - started).toBeLessThan(8000);
     // The slot is free again and the replaced worker runs the next simulation.
     expect((await post(app, "/v1/simulate", shortScenario(500))).statusCode).toBe(200);
     expect((await app.inject({ method: "GET", url: "/metrics" })).body).toMatch(/^vmplace_task_pool_restarts_total 1$/m);
