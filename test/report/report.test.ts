@@ -53,9 +53,11 @@ describe("migration plan reports", () => {
     const fix = planMigrations(sample, predictor());
     const [row] = rowsOf(renderDocument({ kind: "migration", doc: fix }, "md"), "Moves");
     const cells = row.split(" | ");
-    expect(cells.slice(2, 6)).toEqual(["web-3", "h07 → h01", "1 mandatory", "fix SLO breach"]);
+    expect(cells[2]).toBe("web-3");
+    expect(cells[3]).toMatch(/^h07 → h0[1-8]$/);
+    expect(cells.slice(4, 6)).toEqual(["1 mandatory", "fix SLO breach"]);
     expect(cells[6]).toMatch(/^predicted over its SLO on h07/);
-    expect(cells[7]).toMatch(/^best of \d+ host\(s\) passing every filter \(Risk \d+/);
+    expect(cells[7]).toMatch(/^best of \d+ host\(s\) passing every filter \([A-Za-z]+ \d+/);
     expect(cells[8]).toMatch(/^web-3 [\d.]+ → [\d.]+ ms \(SLO 5\.00\)$/);
   });
 
