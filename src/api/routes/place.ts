@@ -23,12 +23,15 @@ export const placeRoutes: RouteModule = (app, ctx) => {
       response: { 200: PlaceResultSchema, ...ERROR_RESPONSES },
     },
     handler: async (request) => {
-      const target = resolvePlace(request.body, ctx.cluster);
-      if (!target.ok && !ctx.cluster)
+      const target = resolvePlace(request.body, ctx.prepared?.cluster);
+      if (!target.ok && !ctx.prepared)
         throw new HttpError(400, "NO_CLUSTER", 'send "cluster" with the VM, or start the server with --cluster', target.problems);
       if (!target.ok) throw invalidInput(target.problems);
       const { cluster, vm } = target.value;
-      return cluster ? rankHosts(cluster, vm, ctx.predictor) : ctx.prepared!.rank(vm);
+      if (cluster) return rankHosts(cluster, vm, ctx.predictor);
+      // resolvePlace only omits the cluster when the server has one, hence a prepared cluster.
+      if (!ctx.prepared) throw new Error("place: no cluster to place on");
+      return ctx.prepared.rank(vm);
     },
   });
 };
