@@ -79,11 +79,10 @@ function rankCandidates(c: MigrateContext, i: number): Candidate[] {
 }
 
 function whyOf(c: MigrateContext, i: number, cand: Candidate, alternatives: number): WhyVm {
-  const p = c.problem;
   const breaching = breachingVictims(c, i);
   const mine = Array.from(cand.item.vms).filter((j) => breaching.includes(j));
   if (mine.length > 0) return { code: "victim", helps: vmIds(c, mine), alternatives };
-  return { code: "aggressor", delayRemovedUs: Math.round(cand.delayRemovedUs), helps: vmIds(c, breaching.filter((j) => p.latencySensitive[j] === 1)), alternatives };
+  return { code: "aggressor", delayRemovedUs: Math.round(cand.delayRemovedUs), helps: vmIds(c, breaching), alternatives };
 }
 
 /** breachingVictims: latency-sensitive VMs on host i predicted over their SLO. */

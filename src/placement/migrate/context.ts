@@ -93,11 +93,6 @@ export function undo(c: MigrateContext, r: Relocation): void {
   for (const i of new Set([r.to, ...r.from])) c.ledger.refresh(i);
 }
 
-/** hostsOf: the distinct hosts of a relocation (sources and target). */
-export function hostsOf(r: Relocation): number[] {
-  return [...new Set([...r.from, r.to])];
-}
-
 /** load: mean of a host's memory and vCPU fractions (the balance measure). */
 export function load(s: PlacementState, i: number): number {
   const p = s.problem;

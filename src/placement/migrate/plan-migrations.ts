@@ -32,6 +32,9 @@ export interface PlanMigrationsDeps {
  * Pure: same cluster, predictor, options and seed give the same plan, unless the time budget
  * (with `now`) stops it, which the plan then says. Cost: O(VMs + hosts) to set up and measure,
  * plus O(sampled hosts) per target search, a bounded number of searches per move.
+ *
+ * Throws when the options do not fit the cluster (an unknown host to evacuate, no VM with a
+ * current host): callers at the edges check optionProblems first and report them as input errors.
  */
 export function planMigrations(cluster: Cluster, predictor: Predictor, input: MigrationOptionsInput = {}, deps: PlanMigrationsDeps = {}): MigrationPlan {
   const options = MigrationOptionsSchema.parse(input);
