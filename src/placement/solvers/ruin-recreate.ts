@@ -105,15 +105,33 @@ export function ruinRecreate(c: MoveContext, hosts: readonly number[]): boolean 
   // Largest first, with a little noise so repeated ruins of one host try other orders.
   const keyed = items.map((it) => ({ it, key: it.size * (0.9 + 0.2 * c.rng()) }));
   keyed.sort((a, b) => b.key - a.key || a.it.index - b.it.index);
-  for (const { it } of keyed) if (!recreateItem(c, it, ruined)) return false;
+  const r: Recreate = { ruined, opened: [], memMiB: 0, vcpus: 0 };
+  for (const it of items) (r.memMiB += it.memoryMiB), (r.vcpus += it.vcpus);
+  for (const { it } of keyed) {
+    if (!recreateItem(c, it, r)) return false;
+    r.memMiB -= it.memoryMiB;
+    r.vcpus -= it.vcpus;
+  }
   return true;
 }
 
-function recreateItem(c: MoveContext, item: Item, ruined: ReadonlySet<number>): boolean {
-  const cands = sampleUsed(c, c.sample, ruined);
+/** Recreate: the hosts a ruin emptied, those it opened since, and the demand still to place. */
+interface Recreate {
+  readonly ruined: ReadonlySet<number>;
+  readonly opened: number[];
+  memMiB: number;
+  vcpus: number;
+}
+
+function recreateItem(c: MoveContext, item: Item, r: Recreate): boolean {
+  // Hosts this recreate opened come first: they are why the rest should fit without more.
+  const cands = [...r.opened, ...sampleUsed(c, c.sample, new Set([...r.ruined, ...r.opened]))];
   if (placeBestFit(c, item, cands)) return true;
   if (ejectOne(c, item, cands.slice(0, 8))) return true;
-  return openHost(c, item, ruined);
+  const i = openHost(c, item, r);
+  if (i < 0) return false;
+  r.opened.push(i);
+  return true;
 }
 
 /**
@@ -170,28 +188,37 @@ function ejectOne(c: MoveContext, item: Item, cands: readonly number[]): boolean
 }
 
 /**
- * openHost puts the item on an unused host (the just-ruined ones count as unused): by type,
- * cheapest per capacity first half of the time, cheapest outright the other half (a few small
- * leftovers belong on a small host), preferring a ruined host within a type to avoid churn.
+ * openHost puts the item on an unused host (the just-ruined ones count as unused): when one
+ * host of some type can take all the recreate still has to place, two times in three the
+ * cheapest such type (what turns two big hosts into a big and a small one); otherwise by type
+ * cheapest per capacity, or, a third of the time, cheapest outright. Within a type a ruined host is preferred (no churn).
+ * Returns the host, or -1.
  */
-function openHost(c: MoveContext, item: Item, ruined: ReadonlySet<number>): boolean {
+function openHost(c: MoveContext, item: Item, r: Recreate): number {
   const s = c.s;
   const p = s.problem;
-  const order = c.rng() < 0.5 ? c.openOrder : c.cheapestOrder;
   const ruinedByType = new Map<number, number>();
-  for (const r of ruined) {
-    const t = p.hostTypeOf[r];
-    if (s.vmsOn[r].length === 0 && r < (ruinedByType.get(t) ?? Infinity)) ruinedByType.set(t, r);
+  for (const h of r.ruined) {
+    const t = p.hostTypeOf[h];
+    if (s.vmsOn[h].length === 0 && h < (ruinedByType.get(t) ?? Infinity)) ruinedByType.set(t, h);
   }
-  const triedTypes = new Set<number>();
-  for (const i of order) {
-    if (s.vmsOn[i].length > 0) continue;
-    const t = p.hostTypeOf[i];
-    if (triedTypes.has(t)) continue;
-    triedTypes.add(t);
-    // Static checks first: most types refuse an item on size or labels alone.
-    if (!item.vms.every((j) => isAllowed(p, j, i))) continue;
-    if (placeItem(c, item, ruinedByType.get(t) ?? i)) return true;
-  }
-  return false;
+  const tryOrder = (order: Int32Array, wholeOnly: boolean): number => {
+    const triedTypes = new Set<number>();
+    for (const i of order) {
+      if (s.vmsOn[i].length > 0) continue;
+      const t = p.hostTypeOf[i];
+      if (triedTypes.has(t)) continue;
+      triedTypes.add(t);
+      if (wholeOnly && (p.hostMemoryMiB[i] < r.memMiB || p.hostVcpuCap[i] < r.vcpus)) continue;
+      // Static checks first: most types refuse an item on size or labels alone.
+      if (!item.vms.every((j) => isAllowed(p, j, i))) continue;
+      const h = ruinedByType.get(t) ?? i;
+      if (placeItem(c, item, h)) return h;
+    }
+    return -1;
+  };
+  // Not always: two small hosts can beat the one big host that holds everything.
+  const whole = c.rng() < 2 / 3 ? tryOrder(c.cheapestOrder, true) : -1;
+  if (whole >= 0) return whole;
+  return tryOrder(c.rng() < 2 / 3 ? c.openOrder : c.cheapestOrder, false);
 }
