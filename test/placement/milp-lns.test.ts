@@ -7,7 +7,7 @@ import { closedScope, resolveHostsExactly } from "../../src/placement/solvers/mi
 import { isRedundantLink, packModel } from "../../src/placement/solvers/milp-model.js";
 import { linearObjective } from "../../src/placement/solvers/milp-start.js";
 import { problemOf } from "./helpers.js";
-import { bruteForce, cost, tinyCluster, violations } from "./milp-oracle.js";
+import { bruteForce, checked, cost, tinyCluster, violations } from "./milp-oracle.js";
 
 describe("resolveHostsExactly (LNS)", () => {
   test("re-packs a spread plan of a tiny instance down to the optimum", async () => {
@@ -16,6 +16,7 @@ describe("resolveHostsExactly (LNS)", () => {
     const r = await resolveHostsExactly(p, start, [0, 1, 2, 3], 10_000);
     expect(r).toBeDefined();
     expect(violations(p, r!)).toEqual([]);
+    expect(checked(p, r!)).toEqual([]);
     expect(cost(p, r!)).toBeCloseTo(bruteForce(p).cost, 6);
   });
 
@@ -37,6 +38,7 @@ describe("resolveHostsExactly (LNS)", () => {
       improved++;
       expect(linearObjective(pm, r)).toBeLessThan(linearObjective(pm, plan));
       expect(violations(p, r, env)).toEqual([]);
+      expect(checked(p, r)).toEqual([]);
       for (let j = 0; j < p.nVms; j++) if (!hosts.includes(plan[j])) expect(r[j]).toBe(plan[j]);
       for (const j of scope.vms) expect(hosts).toContain(r[j]);
       expect(cost(p, r)).toBeLessThanOrEqual(cost(p, plan) + 1e-9);

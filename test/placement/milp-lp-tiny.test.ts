@@ -5,7 +5,7 @@ import { brokenRow, createTinySolver, toJsLp, TINY_MAX_COLUMNS } from "../../src
 import { runWorker, workerUrl } from "../../src/placement/solvers/milp-run-worker.js";
 import type { TinyReply, TinyRequest } from "../../src/placement/solvers/lp-tiny-worker.js";
 import { problemOf } from "./helpers.js";
-import { bruteForce, cost, tinyCluster, violations } from "./milp-oracle.js";
+import { bruteForce, checked, cost, tinyCluster, violations } from "./milp-oracle.js";
 
 const tiny = createTinySolver();
 
@@ -20,6 +20,7 @@ describe("javascript-lp-solver backend (tiny side models)", () => {
     const r = await tiny.solve(p, { timeLimitMs: 10_000 });
     expect(r.status).toBe("feasible");
     expect(violations(p, r.assignment!)).toEqual([]);
+    expect(checked(p, r.assignment!)).toEqual([]);
     expect(r.objective).toBeCloseTo(bf.cost, 6);
     expect(cost(p, r.assignment!)).toBeCloseTo(bf.cost, 6);
   });

@@ -1,5 +1,6 @@
 import seedrandom from "seedrandom";
 import type { ClusterInput } from "../../src/model/cluster.js";
+import { checkPlan } from "../../src/model/check-plan.js";
 import { EnvelopeCache } from "../../src/placement/interference-cap.js";
 import { defaultSoftPenalty } from "../../src/placement/lp-rows.js";
 import type { PlacementProblem } from "../../src/placement/problem.js";
@@ -46,6 +47,15 @@ export function violations(p: PlacementProblem, a: Int32Array, env = new Envelop
     if (i >= 0 && p.victims[j] && agg[i] > env.cap(j, p.hostTypeOf[i])) out.push(`victim ${j} over its cap on ${i}`);
   }
   return out;
+}
+
+/**
+ * checked: the placer's independent checker (src/model/check-plan.ts, written from the cluster
+ * document alone) on an index assignment; [] when every hard constraint holds.
+ */
+export function checked(p: PlacementProblem, a: Int32Array): string[] {
+  const assignments = Array.from(a, (i, j) => ({ vm: p.vms[j].id, host: i >= 0 ? p.hosts[i].id : "(unplaced)" }));
+  return checkPlan(p.cluster, assignments).map((v) => `${v.constraint} on ${v.host ?? "?"}: ${v.vms.join(",")}`);
 }
 
 /** cost: summed cost of used hosts plus the soft penalty per unit of soft violation. */

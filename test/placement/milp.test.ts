@@ -4,7 +4,7 @@ import { EnvelopeCache } from "../../src/placement/interference-cap.js";
 import { buildLinearModel } from "../../src/placement/lp-rows.js";
 import { createHighsSolver, statusOf, xColumns } from "../../src/placement/solvers/milp.js";
 import { problemOf } from "./helpers.js";
-import { bruteForce, cost, tinyCluster, violations } from "./milp-oracle.js";
+import { bruteForce, checked, cost, tinyCluster, violations } from "./milp-oracle.js";
 
 // The worker loads dist/ (see milp-run-worker.ts): `npm test` builds it first.
 const highs = createHighsSolver();
@@ -32,6 +32,7 @@ describe("HiGHS backend", () => {
     expect(r.status).toBe("optimal");
     expect(r.assignment).toBeDefined();
     expect(violations(p, r.assignment!)).toEqual([]);
+    expect(checked(p, r.assignment!)).toEqual([]);
     expect(r.objective).toBeCloseTo(bf.cost, 6);
     expect(cost(p, r.assignment!)).toBeCloseTo(bf.cost, 6);
     expect(r.dualBound).toBeCloseTo(bf.cost, 4);
@@ -48,6 +49,7 @@ describe("HiGHS backend", () => {
     expect(["optimal", "feasible"]).toContain(r.status);
     expect(r.objective).toBeCloseTo(bf.cost, 6);
     expect(violations(p, r.assignment!)).toEqual([]);
+    expect(checked(p, r.assignment!)).toEqual([]);
   });
 
   test("an instance with no feasible plan is infeasible", async () => {
@@ -76,6 +78,7 @@ describe("HiGHS backend", () => {
     expect(["feasible", "timeout"]).toContain(r.status);
     if (r.status === "feasible") {
       expect(violations(p, r.assignment!)).toEqual([]);
+      expect(checked(p, r.assignment!)).toEqual([]);
       expect(r.dualBound!).toBeLessThanOrEqual(r.objective! + 1e-9);
     } else expect(r.assignment).toBeUndefined();
   }, 30_000);
@@ -135,6 +138,7 @@ describe("HiGHS backend", () => {
     expect(r.status).toBe("optimal");
     const a = r.assignment!;
     expect(violations(p, a)).toEqual([]);
+    expect(checked(p, a)).toEqual([]);
     let worst = 0;
     for (let i = 0; i < p.nHosts; i++) {
       const on = [...a.keys()].filter((j) => a[j] === i);

@@ -20,13 +20,25 @@ export interface LnsOptions {
    * javascript-lp-solver only keeps up at 2 hosts, and LNS wants 3-4.
    */
   readonly solver?: ExactSolver;
-  /** Interference envelopes depend only on the problem: share one cache across LNS steps. */
+  /** Interference envelopes depend only on the problem; default: one cache per problem, kept here. */
   readonly envelopes?: EnvelopeCache;
   readonly signal?: AbortSignal;
 }
 
 // Warm: LNS makes many small solves, and a fresh worker would cost more than most of them take.
 const defaultSolver = createHighsSolver({ warm: true, startupMs: 30, graceMs: 500 });
+
+// An envelope costs ~10^5 predictor calls per host type: compute it once per problem, not per step.
+const envelopeCaches = new WeakMap<PlacementProblem, EnvelopeCache>();
+
+function envelopesFor(p: PlacementProblem): EnvelopeCache {
+  let e = envelopeCaches.get(p);
+  if (!e) {
+    e = new EnvelopeCache(p);
+    envelopeCaches.set(p, e);
+  }
+  return e;
+}
 
 /**
  * closedScope is the side model of some hosts: the hosts and every VM on them. Undefined when
@@ -66,7 +78,7 @@ export async function resolveHostsExactly(
 ): Promise<Int32Array | undefined> {
   const scope = closedScope(problem, assignment, hostIndices);
   if (!scope) return undefined;
-  const envelopes = o.envelopes ?? new EnvelopeCache(problem);
+  const envelopes = o.envelopes ?? envelopesFor(problem);
   const pm = packModel(buildLinearModel(problem, { scope, envelopes }), isRedundantLink);
   const before = linearObjective(pm, assignment);
   const solver = o.solver ?? defaultSolver;
