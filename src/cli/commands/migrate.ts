@@ -95,7 +95,8 @@ export async function runMigrate(cluster: Cluster, f: MigrateFlags): Promise<Mig
   const predictor = loadPredictor(f.calibration);
   const t0 = performance.now();
   process.stderr.write(`migrate: planning (${options.mode}, threshold ${options.threshold}) on ${cluster.hosts.length} hosts, ${cluster.vms.length} VMs\n`);
-  const plan = planMigrations(cluster, predictor, options, { now: () => performance.now() });
+  const phase = (name: string, moves: number): void => void process.stderr.write(`migrate: ${name}${moves > 0 ? ` (${moves} move(s) so far)` : ""}\n`);
+  const plan = planMigrations(cluster, predictor, options, { now: () => performance.now(), onPhase: phase });
   process.stderr.write(`migrate: ${plan.summary.moves} move(s) in ${plan.summary.waves} wave(s), planned in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   if (!f.simulate || f.simulateHosts === 0 || plan.moves.length === 0) return plan;
   const pool = new WorkerPool();

@@ -20,7 +20,11 @@ import { scheduleMoves, type MoveGroup } from "./schedule.js";
 export interface PlanMigrationsDeps {
   /** Clock in ms for the time budget (the CLI passes performance.now); none = no budget. */
   readonly now?: () => number;
+  /** Called as each phase starts, with the migrations planned so far (progress on long plans). */
+  readonly onPhase?: (phase: Phase, movesSoFar: number) => void;
 }
+
+export type Phase = "evacuate" | "violations" | "breaches" | "risk" | "rebalance" | "consolidate" | "waves";
 
 /**
  * planMigrations recommends live migrations from the cluster's current placement (each VM's
@@ -67,7 +71,8 @@ export function planMigrations(cluster: Cluster, predictor: Predictor, input: Mi
     unresolved: [],
     vmMoves: 0,
   };
-  runPhases(c);
+  runPhases(c, (phase) => deps.onPhase?.(phase, c.vmMoves));
+  deps.onPhase?.("waves", c.vmMoves);
   const groups: MoveGroup[] = c.moves.map((m, k) => ({ planned: k, vms: m.vms, from: m.from, to: m.to, leg: "direct" }));
   const schedule = scheduleMoves(problem, fw, model, start, groups, {
     maxConcurrent: options.maxConcurrent,
@@ -79,13 +84,19 @@ export function planMigrations(cluster: Cluster, predictor: Predictor, input: Mi
 }
 
 /** runPhases: mandatory moves first (priority 1), then the optional ones the threshold admits. */
-function runPhases(c: MigrateContext): void {
+function runPhases(c: MigrateContext, phase: (p: Phase) => void): void {
   const o = c.options;
-  if (o.mode === "evacuate" && o.host !== undefined) evacuate(c, c.problem.hosts.findIndex((h) => h.id === o.host));
+  if (o.mode === "evacuate" && o.host !== undefined) {
+    phase("evacuate");
+    evacuate(c, c.problem.hosts.findIndex((h) => h.id === o.host));
+  }
+  phase("violations");
   fixViolations(c);
+  phase("breaches");
   fixBreaches(c);
   if (o.threshold < 2) return;
+  phase("risk");
   reduceRisk(c);
-  if (o.mode === "rebalance") rebalance(c);
-  if (o.mode === "consolidate") consolidate(c);
+  if (o.mode === "rebalance") (phase("rebalance"), rebalance(c));
+  if (o.mode === "consolidate") (phase("consolidate"), consolidate(c));
 }
