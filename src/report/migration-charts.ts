@@ -53,14 +53,14 @@ export function wavesChart(p: MigrationPlan): string {
   const plotH = 150;
   const n = p.waves.length;
   const step = Math.max(8, Math.min(60, 840 / Math.max(1, n + 1)));
-  const width = Math.max(640, left + (n + 1) * step + 60);
+  const width = Math.max(640, left + (n + 1) * step + 80);
   const maxGiB = niceMax(Math.max(1, ...p.waves.map((w) => w.memoryCopiedMiB / 1024)));
   const maxRisk = niceMax(Math.max(1, p.summary.before.risk, ...p.waves.map((w) => w.risk)));
   const yG = (g: number): number => top + plotH * (1 - g / maxGiB);
   const yR = (r: number): number => top + plotH * (1 - r / maxRisk);
   const cx = (k: number): number => left + k * step + step / 2;
   let body = legend(left, 14, [[COLORS.after, "GiB copied in the wave"], [COLORS.risk, "risk points after it"], [COLORS.breach, "predicted breaches after it"]]);
-  body += line(left, yG(0), width - 50, yG(0), COLORS.grid) + text(4, yG(maxGiB) + 4, `${num(maxGiB)} GiB`) + text(width - 46, yR(maxRisk) + 4, `${num(maxRisk, 0)} risk`);
+  body += line(left, yG(0), width - 70, yG(0), COLORS.grid) + text(4, yG(maxGiB) + 4, `${num(maxGiB)} GiB`) + text(width - 66, yR(maxRisk) + 4, `${num(maxRisk, 0)} risk`);
   body += text(cx(0), top + plotH + 16, "start", { "text-anchor": "middle", "font-size": 10 });
   const points = [`${cx(0)},${yR(p.summary.before.risk)}`];
   const labelEvery = Math.ceil(n / 20);
@@ -69,7 +69,7 @@ export function wavesChart(p: MigrationPlan): string {
     const tip = `wave ${w.index}: ${w.steps.length} migration(s), ${gib(w.memoryCopiedMiB)} GiB, peak memory on a target ${pct(w.peakMemoryFraction)}; after it ${w.breaches} breach(es), risk ${num(w.risk, 1)}`;
     body += titled("rect", { x: cx(k + 1) - step * 0.35, y: yG(g), width: step * 0.7, height: Math.max(1, yG(0) - yG(g)), fill: COLORS.after }, tip);
     points.push(`${cx(k + 1)},${yR(w.risk)}`);
-    if (k % labelEvery === 0) body += text(cx(k + 1), top + plotH + 16, String(w.index), { "text-anchor": "middle", "font-size": 10 });
+    if (w.index % labelEvery === 0) body += text(cx(k + 1), top + plotH + 16, String(w.index), { "text-anchor": "middle", "font-size": 10 });
   });
   body += el("polyline", { points: points.join(" "), fill: "none", stroke: COLORS.risk, "stroke-width": 2 });
   const breaches = [p.summary.before.breaches, ...p.waves.map((w) => w.breaches)];
