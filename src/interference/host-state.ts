@@ -34,7 +34,8 @@ export class HostState {
   vms = 0;
   private sleepers = 0;
   private dutyW = 0;
-  private burstW = 0;
+  /** Σ vCPUs / burst: the composition's burst is the harmonic mean (see composition()). */
+  private invBurstW = 0;
   private hogs = 0;
   private readonly slack999: number[] = [];
   private readonly slack99: number[] = [];
@@ -71,27 +72,34 @@ export class HostState {
     if (p.sleepy) {
       this.sleepers += sign * p.cpuVcpus;
       this.dutyW += sign * p.cpuVcpus * p.duty;
-      this.burstW += sign * p.cpuVcpus * p.burstMs;
+      this.invBurstW += sign * (p.cpuVcpus / p.burstMs);
     } else this.hogs += sign * p.cpuVcpus;
   }
 
-  /** composition returns the host's neighbour mix, optionally with one more VM (no allocation). */
+  /**
+   * composition returns the host's neighbour mix, optionally with one more VM (no allocation).
+   * Duty is the vCPU-weighted mean. Burst is the vCPU-weighted harmonic mean: a woken IO vCPU
+   * that finds every core held waits for the first holder to release it, and the first of several
+   * exponential residuals ends at the sum of their rates, so short-burst neighbours shorten the
+   * wait far more than an arithmetic mean says (5 VMs of 1 ms and 5 of 30 ms bursts on 8 cores:
+   * the simulator gives 1.6 ms, the arithmetic mean 15.5 ms predicted 8.6 ms, the harmonic 1.9 ms).
+   */
   composition(extra?: VmProfile): Composition {
     const c = this.scratch;
     let s = this.sleepers;
     let dw = this.dutyW;
-    let bw = this.burstW;
+    let ib = this.invBurstW;
     let h = this.hogs;
     if (extra && extra.cpuVcpus > 0) {
       if (extra.sleepy) {
         s += extra.cpuVcpus;
         dw += extra.cpuVcpus * extra.duty;
-        bw += extra.cpuVcpus * extra.burstMs;
+        ib += extra.cpuVcpus / extra.burstMs;
       } else h += extra.cpuVcpus;
     }
     c.sleepers = s;
     c.duty = s > 0 ? dw / s : 0;
-    c.burstMs = s > 0 ? bw / s : 0;
+    c.burstMs = s > 0 ? s / ib : 0;
     c.hogs = h;
     return c;
   }

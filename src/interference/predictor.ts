@@ -17,12 +17,17 @@ export interface FamilyRef {
   readonly delayScale: number;
   /** Why this host lies outside the calibrated range, if it does. */
   readonly outside: readonly string[];
+  /**
+   * For a core count between two calibrated ones: the larger family and its weight, interpolated
+   * in log(cores) (the primary `family` is the smaller one and gets 1 - weight).
+   */
+  readonly upper?: { readonly family: Family; readonly coreScale: number; readonly weight: number };
 }
 
 /** Composition: the aggregate of CPU-bound neighbours the predictor interpolates over. */
 export interface Composition {
   sleepers: number;
-  /** vCPU-weighted mean duty and burst of the sleepers. */
+  /** vCPU-weighted mean duty and harmonic-mean burst of the sleepers (HostState.composition). */
   duty: number;
   burstMs: number;
   hogs: number;
@@ -42,6 +47,12 @@ export class Predictor {
   private readonly byKey = new Map<string, Family[]>();
 
   constructor(readonly table: CalibrationTable) {
+    let offset = 0;
+    for (const f of table.families) {
+      this.base.set(f, offset);
+      offset += 3 * f.delayUs.length;
+    }
+    this.all = Float64Array.from(table.families.flatMap((f) => f.delayUs.flat()));
     for (const f of table.families) {
       const k = familyKey(f);
       const list = this.byKey.get(k) ?? [];
@@ -63,10 +74,18 @@ export class Predictor {
   resolve(scheduler: SchedulerParams, cores: number): FamilyRef {
     const outside: string[] = [];
     const { list, delayScale } = this.familiesFor(scheduler, outside);
-    let best = list[0];
-    for (const f of list) if (Math.abs(Math.log(f.cores / cores)) < Math.abs(Math.log(best.cores / cores))) best = f;
-    if (best.cores !== cores) outside.push(`${cores} cores not calibrated; scaled from ${best.cores} cores`);
-    return { family: best, coreScale: best.cores / cores, delayScale, outside };
+    const exact = list.find((f) => f.cores === cores);
+    if (exact) return { family: exact, coreScale: 1, delayScale, outside };
+    const below = list.filter((f) => f.cores < cores).pop();
+    const above = list.find((f) => f.cores > cores);
+    if (below && above) {
+      const weight = Math.log(cores / below.cores) / Math.log(above.cores / below.cores);
+      const upper = { family: above, coreScale: above.cores / cores, weight };
+      return { family: below, coreScale: below.cores / cores, delayScale, outside, upper };
+    }
+    const nearest = (below ?? above) as Family;
+    outside.push(`${cores} cores not calibrated; scaled from ${nearest.cores} cores`);
+    return { family: nearest, coreScale: nearest.cores / cores, delayScale, outside };
   }
 
   private familiesFor(s: SchedulerParams, outside: string[]): { list: Family[]; delayScale: number } {
@@ -97,42 +116,45 @@ export class Predictor {
     return this.byKey.values().next().value ?? [];
   }
 
-  // The 16 corners of the last located composition: weights, flat cell offsets and the family's
-  // flattened delays. Locating once serves every metric of a query.
-  private readonly cornerW = new Float64Array(16);
-  private readonly cornerAt = new Int32Array(16);
-  private located: Float64Array = new Float64Array(0);
-  private readonly flat = new Map<Family, Float64Array>();
+  // The corners of the last located composition (16 per family, 32 when a host's core count sits
+  // between two families): weights and offsets into one flattened array of every family's delays.
+  // Locating once serves every metric of a query.
+  private readonly cornerW = new Float64Array(32);
+  private readonly cornerAt = new Int32Array(32);
+  private corners = 16;
+  private readonly all: Float64Array;
+  private readonly base = new Map<Family, number>();
 
   /** locate finds the cells around a composition; read them with `locatedDelayUs`. */
   locate(ref: FamilyRef, c: Composition): void {
-    const f = ref.family;
-    let flat = this.flat.get(f);
-    if (!flat) {
-      flat = Float64Array.from(f.delayUs.flat());
-      this.flat.set(f, flat);
-    }
-    this.located = flat;
-    const s = axisPos(f.sleepers, (c.sleepers + 1) * ref.coreScale - 1);
+    const up = ref.upper;
+    this.corners = up ? 32 : 16;
+    this.locateIn(ref.family, ref.coreScale, c, up ? (1 - up.weight) * ref.delayScale : ref.delayScale, 0);
+    if (up) this.locateIn(up.family, up.coreScale, c, up.weight * ref.delayScale, 16);
+  }
+
+  private locateIn(f: Family, coreScale: number, c: Composition, scale: number, at: number): void {
+    const base = this.base.get(f) ?? 0;
+    const s = axisPos(f.sleepers, (c.sleepers + 1) * coreScale - 1);
     const d = axisPos(f.duty, c.duty);
     const b = axisPos(f.burstMs, c.burstMs);
-    const h = axisPos(f.hogs, c.hogs * ref.coreScale);
+    const h = axisPos(f.hogs, c.hogs * coreScale);
     for (let m = 0; m < 16; m++) {
       const ws = m & 1 ? s.t : 1 - s.t;
       const wd = m & 2 ? d.t : 1 - d.t;
       const wb = m & 4 ? b.t : 1 - b.t;
       const wh = m & 8 ? h.t : 1 - h.t;
-      const w = ws * wd * wb * wh * ref.delayScale;
-      this.cornerW[m] = w;
+      const w = ws * wd * wb * wh * scale;
+      this.cornerW[at + m] = w;
       // A zero weight may point past an axis end: keep such corners at offset 0.
-      this.cornerAt[m] = w === 0 ? 0 : 3 * cellIndex(f, s.i + (m & 1), d.i + ((m >> 1) & 1), b.i + ((m >> 2) & 1), h.i + ((m >> 3) & 1));
+      this.cornerAt[at + m] = w === 0 ? 0 : base + 3 * cellIndex(f, s.i + (m & 1), d.i + ((m >> 1) & 1), b.i + ((m >> 2) & 1), h.i + ((m >> 3) & 1));
     }
   }
 
   /** locatedDelayUs reads one metric of the last located composition. */
   locatedDelayUs(metric: Metric): number {
     let acc = 0;
-    for (let m = 0; m < 16; m++) acc += this.cornerW[m] * this.located[this.cornerAt[m] + metric];
+    for (let m = 0; m < this.corners; m++) acc += this.cornerW[m] * this.all[this.cornerAt[m] + metric];
     return acc;
   }
 

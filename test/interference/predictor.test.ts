@@ -43,11 +43,20 @@ describe("Predictor", () => {
     expect(why).toMatch(/9 hog vCPUs beyond/);
   });
 
-  test("an uncalibrated core count is scaled from the nearest family and flagged", () => {
+  test("a core count between two families interpolates them in log(cores), keeping (sleepers + victim) / cores", () => {
     const ref = p.resolve(defaultScheduler("xen-credit"), 8);
+    expect(ref.outside).toEqual([]);
     expect(ref.family.cores).toBe(4);
-    expect(ref.outside.join()).toMatch(/8 cores not calibrated; scaled from 4 cores/);
-    // (sleepers + victim) / cores is kept: 7 sleepers on 8 cores map to 3 on 4.
+    expect(ref.upper).toMatchObject({ weight: 0.5 });
+    // 7 sleepers on 8 cores map to 3 on 4 cores (3150) and to 15 on 16 cores, clamped to 8 (8150).
+    expect(p.delayUs(ref, { sleepers: 7, duty: 0.5, burstMs: 10, hogs: 0 }, Metric.RequestP999)).toBeCloseTo((3150 + 8150) / 2, 6);
+  });
+
+  test("a core count beyond the calibrated ones is scaled from the nearest family and flagged", () => {
+    const ref = p.resolve(defaultScheduler("xen-credit"), 32);
+    expect(ref.family.cores).toBe(16);
+    expect(ref.upper).toBeUndefined();
+    expect(ref.outside.join()).toMatch(/32 cores not calibrated; scaled from 16 cores/);
     expect(p.delayUs(ref, { sleepers: 7, duty: 0.5, burstMs: 10, hogs: 0 }, Metric.RequestP999)).toBeCloseTo(3000 + 50 + 100, 6);
   });
 
