@@ -62,7 +62,10 @@ interface Run {
   connections: number;
 }
 
-async function load(base: string, run: Run): Promise<autocannon.Result> {
+/** Seconds of untimed load before each run: JIT compilation and first-connection setup. */
+const WARMUP_SECONDS = 2;
+
+async function load(base: string, run: Run, seconds = SECONDS): Promise<autocannon.Result> {
   return autocannon({
     title: run.title,
     url: `${base}${run.path}`,
@@ -70,7 +73,7 @@ async function load(base: string, run: Run): Promise<autocannon.Result> {
     headers: { "content-type": "application/json" },
     body: run.body,
     connections: run.connections,
-    duration: SECONDS,
+    duration: seconds,
   });
 }
 
@@ -102,8 +105,9 @@ export async function benchApi(): Promise<void> {
   ];
   const { base, child } = await startServer();
   try {
-    console.log(`loopback ${base}, ${SECONDS} s per run, load average ${loadavg().map((x) => x.toFixed(1)).join(" ")} on ${availableParallelism()} cores`);
+    console.log(`loopback ${base}, ${SECONDS} s per run after ${WARMUP_SECONDS} s of warm-up, load average ${loadavg().map((x) => x.toFixed(1)).join(" ")} on ${availableParallelism()} cores`);
     for (const run of runs) {
+      await load(base, run, WARMUP_SECONDS);
       const cpu0 = serverCpuMs(child.pid);
       const r = await load(base, run);
       const cpu1 = serverCpuMs(child.pid);
