@@ -18,6 +18,7 @@ export function renderPlan(plan: Plan, nHosts: number): string {
     ? `simulated ${plan.slo.simulatedBreachesBefore ?? 0} before validation, ${plan.slo.simulatedBreachesAfter ?? 0} after (${v.rounds} round(s), ${v.hostsSimulated} host(s), ${sec(v.durationMs)} + ${sec(v.warmupMs)} warm-up each, ${v.repairs.length} repair(s))`
     : "not simulated (--no-validate)";
   lines.push(`SLO breaches: predicted ${plan.slo.predictedBreaches}; ${sim}`);
+  if (v.performed && v.costBefore !== undefined && v.costBefore !== plan.cost) lines.push(`  repairs raised the cost from ${v.costBefore} to ${plan.cost}`);
   if (v.note && v.performed) lines.push(`  ${v.note}`);
   for (const r of v.repairs) lines.push(`  repair round ${r.round}: ${r.host} breached for ${r.victim}; moved ${r.moved}${r.to ? ` to ${r.to}` : " (nowhere to go)"}; cut: ${r.cut}`);
   lines.push(plan.check.ok ? "check: ok (independent checker, 0 violations)" : `check: ${plan.check.violations.length} VIOLATION(S): ${plan.check.violations.map((x) => `${x.constraint} ${x.host ?? ""} [${x.vms.join(", ")}]`).join("; ")}`);

@@ -142,6 +142,8 @@ export const PlanSchema = z.strictObject({
     durationMs: z.number().int(),
     warmupMs: z.number().int(),
     hostsSimulated: z.number().int(),
+    /** The plan's cost before repairs moved VMs (repairs may open hosts). */
+    costBefore: z.number().optional(),
     repairs: z.array(RepairSchema),
     vms: z.array(VmValidationSchema),
     note: z.string().optional(),

@@ -20,6 +20,8 @@ export interface PlanParts {
   readonly opt: Optimised;
   readonly validation?: ValidationResult;
   readonly validationOptions?: Omit<ValidationOptions, "seed" | "onProgress">;
+  /** Cost of the optimised plan before validation repairs. */
+  readonly costBefore: number;
   readonly explanations: readonly Explanation[];
   readonly infeasible: readonly InfeasibleVm[];
   readonly seed: number;
@@ -172,6 +174,7 @@ function validationSection(x: PlanParts, risks: ReadonlyMap<string, VmRisk>): Pl
     durationMs: o?.durationMs ?? 0,
     warmupMs: o?.warmupMs ?? 0,
     hostsSimulated: v?.hostsSimulated ?? 0,
+    costBefore: v ? r6(x.costBefore) : undefined,
     repairs: (v?.repairs ?? []).map((r) => ({
       round: r.round,
       host: p.hosts[r.host].id,

@@ -60,7 +60,8 @@ export async function optimise(p: PlacementProblem, fw: Framework, set: ItemSet,
   const t0 = o.now?.() ?? 0;
   const left = (): number => o.timeBudgetMs - ((o.now?.() ?? t0) - t0);
   const exactFirst = o.exact !== undefined && (o.solver === "milp" || (o.solver === "auto" && p.nVms * p.nHosts <= EXACT_MAX_PAIRS));
-  const lsBudget = exactFirst ? o.timeBudgetMs * 0.25 : o.lns ? o.timeBudgetMs * 0.85 : o.timeBudgetMs;
+  // Measured: LNS over three hosts rarely beats the search at 1,000-10,000 VMs; it gets a tenth.
+  const lsBudget = exactFirst ? o.timeBudgetMs * 0.25 : o.lns ? o.timeBudgetMs * 0.9 : o.timeBudgetMs;
   const ls = localSearch(p, fw, set, start, {
     seed: o.seed,
     maxIterations: o.iterations ?? (o.now ? UNBOUNDED_ITERATIONS : DEFAULT_ITERATIONS),

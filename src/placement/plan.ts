@@ -78,6 +78,7 @@ export async function planCluster(cluster: Cluster, predictor: Predictor, o: Pla
   lap("searchMs");
   const state = PlacementState.fromAssignment(p, opt.assignment);
   let validation: ValidationResult | undefined;
+  const costBefore = state.usedCost;
   if (o.validation) {
     validation = await validateByResimulation(state, fw, set, { ...o.validation, seed, onProgress: (f) => o.onProgress?.("validate", f) });
     lap("validateMs");
@@ -86,7 +87,7 @@ export async function planCluster(cluster: Cluster, predictor: Predictor, o: Pla
   const explanations = o.explain === false ? [] : explainPlacement(state, fw);
   const infeasible = explainUnplaced(state, fw, unplaced);
   lap("explainMs");
-  const plan = assemblePlan({ problem: p, state, bound, construction: built.heuristic, opt, validation, validationOptions: o.validation, explanations, infeasible, seed, solverRequested: o.solver ?? "auto" });
+  const plan = assemblePlan({ problem: p, state, bound, construction: built.heuristic, opt, validation, validationOptions: o.validation, costBefore, explanations, infeasible, seed, solverRequested: o.solver ?? "auto" });
   lap("assembleMs");
   if (clock) timings.totalMs = Math.round(clock() - t0);
   return clock ? { ...plan, timings } : plan;
