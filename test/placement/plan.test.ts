@@ -1,6 +1,10 @@
 import { describe, expect, test } from "vitest";
 import { PlanSchema } from "../../src/model/plan.js";
+import { defaultSoftPenalty } from "../../src/placement/lp-rows.js";
 import { planCluster } from "../../src/placement/plan.js";
+import { buildProblem } from "../../src/placement/problem.js";
+import { objectiveOf } from "../../src/placement/solvers/local-search.js";
+import { PlacementState } from "../../src/placement/state.js";
 import { inlineRunner } from "../../src/sim/pool.js";
 import { cluster, predictor, sampleCluster } from "./helpers.js";
 import { randomCluster } from "./random-cluster.js";
@@ -52,3 +56,27 @@ describe("planCluster", () => {
     expect(plan.check.ok).toBe(true);
   });
 });
+
+describe("objectives", () => {
+  test.each(["balance", "min-risk"] as const)("%s plans are checked and beat the min-cost plan on their own objective", async (objective) => {
+    const base = randomCluster(5, 8, 40);
+    const plan = (o: typeof objective | "min-cost") => planCluster(cluster({ ...base, policy: { ...base.policy, objective: o } }), predictor(), { solver: "heuristic", iterations: 3000, explain: false });
+    const mine = await plan(objective);
+    const cost = await plan("min-cost");
+    expect(mine.check.ok).toBe(true);
+    expect(mine.objective).toBe(objective);
+    expect(mine.unplaced).toEqual(cost.unplaced);
+    expect(mine.objectiveValue).toBeLessThanOrEqual(objectiveUnder(objective, cost) + 1e-9);
+    expect(mine.cost).toBeGreaterThanOrEqual(cost.cost - 1e-9);
+  });
+});
+
+/** objectiveUnder re-scores a plan under another objective through the placer's own state. */
+function objectiveUnder(objective: "balance" | "min-risk", plan: Awaited<ReturnType<typeof planCluster>>): number {
+  const base = randomCluster(5, 8, 40);
+  const c = cluster({ ...base, policy: { ...base.policy, objective } });
+  const p = buildProblem(c, predictor());
+  const hostOf = new Map(plan.assignments.map((a) => [a.vm, a.host]));
+  const s = PlacementState.fromAssignment(p, Int32Array.from(p.vms, (v) => p.hosts.findIndex((h) => h.id === hostOf.get(v.id))));
+  return objectiveOf(s, defaultSoftPenalty(p));
+}
