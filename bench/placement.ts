@@ -115,7 +115,8 @@ async function large(): Promise<void> {
   await pool.close();
   console.log(`\nplan + validate 10,000 VMs on 1,000 hosts (${pool.size} workers): ${(total / 1000).toFixed(1)} s wall`);
   console.log(`  timings ${JSON.stringify(plan.timings)}`);
-  console.log(`  hosts ${plan.hostsUsed}, cost ${plan.cost}, bound ${plan.lowerBound}, gap ${(plan.gap * 100).toFixed(2)}%, stopped on ${plan.solver.stoppedOn} after ${plan.solver.iterations} iterations`);
+  const before = plan.validation.costBefore ?? plan.cost;
+  console.log(`  hosts ${plan.hostsUsed}, cost ${before} after search (gap ${pct(before, plan.lowerBound)}), ${plan.cost} after validation repairs (gap ${(plan.gap * 100).toFixed(2)}%), bound ${plan.lowerBound}; stopped on ${plan.solver.stoppedOn} after ${plan.solver.iterations} iterations`);
   console.log(`  SLO breaches predicted ${plan.slo.predictedBreaches}, simulated before ${plan.slo.simulatedBreachesBefore} / after ${plan.slo.simulatedBreachesAfter} (${plan.validation.rounds} rounds, ${plan.validation.hostsSimulated} hosts, ${plan.validation.repairs.length} repairs)`);
   console.log(`  checker violations: ${plan.check.violations.length}`);
 }
