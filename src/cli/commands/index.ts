@@ -7,6 +7,7 @@ import { registerImport } from "./import.js";
 import { registerCalibrate } from "./calibrate.js";
 import { registerScore } from "./score.js";
 import { registerSimulate } from "./simulate.js";
+import { registerPlan } from "./plan.js";
 import { registerServe } from "./serve.js";
 import { registerMigrate } from "./migrate.js";
 import { registerReport } from "./report.js";
@@ -21,6 +22,7 @@ export function registerCommands(program: Command): void {
   registerCalibrate(program);
   registerScore(program);
   registerSimulate(program);
+  registerPlan(program);
   registerServe(program);
   registerMigrate(program);
   registerReport(program);
