@@ -128,7 +128,8 @@ export class HostState {
   }
 }
 
-function insertSorted(xs: number[], x: number): void {
+// Sorted arrays of slacks: a host carries a few dozen VMs, so splice beats a heap here.
+function lowerIndex(xs: readonly number[], x: number): number {
   let lo = 0;
   let hi = xs.length;
   while (lo < hi) {
@@ -136,17 +137,15 @@ function insertSorted(xs: number[], x: number): void {
     if (xs[mid] < x) lo = mid + 1;
     else hi = mid;
   }
-  xs.splice(lo, 0, x);
+  return lo;
+}
+
+function insertSorted(xs: number[], x: number): void {
+  xs.splice(lowerIndex(xs, x), 0, x);
 }
 
 function removeSorted(xs: number[], x: number): void {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (xs[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  if (xs[lo] !== x) throw new Error("HostState.remove: VM was not on this host");
-  xs.splice(lo, 1);
+  const i = lowerIndex(xs, x);
+  if (xs[i] !== x) throw new Error("HostState.remove: VM was not on this host");
+  xs.splice(i, 1);
 }

@@ -9,7 +9,7 @@ import { FIXTURES, PLANETLAB_SAMPLE, importPaths, okCluster } from "./import-hel
 const FIRST = "146-179_surfsnel_dsl_internl_net_colostate_557";
 const raw = (name: string): number[] => readFileSync(`${PLANETLAB_SAMPLE}/${name}`, "utf8").trim().split("\n").map(Number);
 const series = (vm: { workload: { kind: string } }): number[] =>
-  vm.workload.kind === "trace" ? (vm.workload as { utilisationPercent: number[] }).utilisationPercent : [];
+  vm.workload.kind === "trace" ? (vm.workload as unknown as { utilisationPercent: number[] }).utilisationPercent : [];
 
 describe("determinism", () => {
   test("the same input and seed give the same bytes; the committed sample is one of them", () => {

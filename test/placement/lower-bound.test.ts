@@ -1,4 +1,4 @@
-import highsLoader from "highs";
+import highsModule from "highs";
 import { describe, expect, test } from "vitest";
 import type { ClusterInput } from "../../src/model/cluster.js";
 import { generateCluster } from "../../src/model/generate.js";
@@ -14,6 +14,9 @@ import { localSearch } from "../../src/placement/solvers/local-search.js";
 import { bruteForce } from "./brute-force.js";
 import { cluster, predictor, problemOf } from "./helpers.js";
 import { randomCluster } from "./random-cluster.js";
+
+// The package types its default export as the module namespace; at run time it is the loader.
+const highsLoader = highsModule as unknown as typeof highsModule.default;
 
 const idle = (id: string, vcpus: number, memoryMiB: number) => ({ id, vcpus, memoryMiB, workload: { kind: "idle" as const } });
 

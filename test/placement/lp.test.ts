@@ -1,4 +1,4 @@
-import highsLoader from "highs";
+import highsModule from "highs";
 import { describe, expect, test } from "vitest";
 import { defaultSoftPenalty } from "../../src/placement/lp-rows.js";
 import { buildLinearModel } from "../../src/placement/lp-rows.js";
@@ -7,6 +7,9 @@ import { buildProblem } from "../../src/placement/problem.js";
 import { bruteForce, feasible } from "./brute-force.js";
 import { cluster, predictor } from "./helpers.js";
 import { randomCluster } from "./random-cluster.js";
+
+// The package types its default export as the module namespace; at run time it is the loader.
+const highsLoader = highsModule as unknown as typeof highsModule.default;
 
 type Column = { Primal: number };
 

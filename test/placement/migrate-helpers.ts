@@ -1,25 +1,16 @@
-import { readFileSync } from "node:fs";
 import type { Cluster, ClusterInput } from "../../src/model/cluster.js";
 import type { MigrationPlan } from "../../src/model/migration.js";
-import { parseCluster } from "../../src/model/validate.js";
-import { Predictor } from "../../src/interference/predictor.js";
+import { bundledPredictor as predictor, loadCluster, parseOrThrow } from "../helpers/fixtures.js";
 
-let cached: Predictor | undefined;
-/** predictor: the bundled calibration table (expectations come from it, never hard-coded delays). */
-export function predictor(): Predictor {
-  cached ??= Predictor.fromJson(JSON.parse(readFileSync("data/calibration/table-v1.json", "utf8")));
-  return cached;
-}
+export { predictor };
 
 /** load parses a cluster document the way the CLI does; a problem fails the test. */
 export function load(input: unknown): Cluster {
-  const r = parseCluster(input);
-  if (!r.ok) throw new Error(r.problems.map((p) => `${p.path}: ${p.message}`).join("\n"));
-  return r.value;
+  return parseOrThrow(input);
 }
 
 export function file(path: string): Cluster {
-  return load(JSON.parse(readFileSync(path, "utf8")));
+  return loadCluster(path);
 }
 
 export function doc(input: ClusterInput): Cluster {
