@@ -135,10 +135,11 @@ export class Predictor {
 
   private locateIn(f: Family, coreScale: number, c: Composition, scale: number, at: number): void {
     const base = this.base.get(f) ?? 0;
-    const s = axisPos(f.sleepers, (c.sleepers + 1) * coreScale - 1);
+    const sleepers = (c.sleepers + 1) * coreScale - 1;
+    const s = axisPos(f.sleepers, sleepers);
     const d = axisPos(f.duty, c.duty);
     const b = axisPos(f.burstMs, c.burstMs);
-    const h = axisPos(f.hogs, c.hogs * coreScale);
+    const h = axisPos(f.hogs, effectiveHogs(f, sleepers, c.hogs * coreScale));
     for (let m = 0; m < 16; m++) {
       const ws = m & 1 ? s.t : 1 - s.t;
       const wd = m & 2 ? d.t : 1 - d.t;
@@ -185,6 +186,19 @@ export class Predictor {
     if (c.hogs * ref.coreScale > f.hogs[f.hogs.length - 1]) out.push(`${c.hogs} hog vCPUs beyond the calibrated ${f.hogs[f.hogs.length - 1]}`);
     return out;
   }
+}
+
+/**
+ * effectiveHogs maps a hog count onto the family's coarse hog axis by what hogs do: both credit1
+ * (tickle an idle pCPU) and CFS (select_idle_sibling) hand a waking vCPU an idle core, so hogs
+ * delay the victim only when they fill the last one (sleepers + hogs + the victim > cores). Below
+ * that they count as none; above it, as at least the smallest calibrated hog column that also
+ * fills the cores. Interpolating linearly across that step instead smeared it over half the cores.
+ */
+function effectiveHogs(f: Family, sleepers: number, hogs: number): number {
+  if (sleepers + hogs + 1 <= f.cores + 1e-9) return 0;
+  for (const hv of f.hogs) if (sleepers + hv + 1 > f.cores + 1e-9) return Math.max(hogs, hv);
+  return hogs;
 }
 
 // Reused result of axisPos: the hot path allocates nothing.

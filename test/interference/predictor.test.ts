@@ -5,8 +5,8 @@ import { defaultScheduler } from "../../src/model/scheduler.js";
 
 // A synthetic table whose delay is a known multilinear function: 1000*s + 100*d + 10*b + h.
 function family(scheduler: Family["scheduler"], cores: number, timesliceMs?: number): Family {
-  const f: Family = { scheduler, timesliceMs, cores, sleepers: [0, 2, 4, 8], duty: [0.1, 0.5, 0.9], burstMs: [1, 10, 30], hogs: [0, cores], delayUs: [] };
-  f.delayUs = new Array(4 * 3 * 3 * 2);
+  const f: Family = { scheduler, timesliceMs, cores, sleepers: [0, 2, 4, 8], duty: [0.1, 0.5, 0.9], burstMs: [1, 10, 30], hogs: [0, cores / 2, cores], delayUs: [] };
+  f.delayUs = new Array(4 * 3 * 3 * 3);
   f.sleepers.forEach((s, si) => f.duty.forEach((d, di) => f.burstMs.forEach((b, bi) => f.hogs.forEach((h, hi) => {
     const v = 1000 * s + 100 * d + 10 * b + h;
     f.delayUs[cellIndex(f, si, di, bi, hi)] = [v / 2, v, v * 2];
@@ -29,8 +29,16 @@ describe("Predictor", () => {
   });
 
   test("interpolates linearly between nodes on every axis", () => {
-    // The synthetic delay is linear on each axis, so interpolation must reproduce it exactly.
-    expect(p.delayUs(xen4, { sleepers: 3, duty: 0.7, burstMs: 20, hogs: 2 }, Metric.RequestP999)).toBeCloseTo(3000 + 70 + 200 + 2, 6);
+    // The synthetic delay is linear on each axis, so interpolation must reproduce it exactly
+    // (3 sleepers + 3 hogs + the victim fill the 4 cores, so the hogs count as they are).
+    expect(p.delayUs(xen4, { sleepers: 3, duty: 0.7, burstMs: 20, hogs: 3 }, Metric.RequestP999)).toBeCloseTo(3000 + 70 + 200 + 3, 6);
+  });
+
+  test("hogs count only once they fill the last idle core, and then at least as a full column", () => {
+    // 1 sleeper + 2 hogs + the victim leave a core idle: the victim gets it, hogs count as none.
+    expect(p.delayUs(xen4, { sleepers: 1, duty: 0.5, burstMs: 10, hogs: 2 }, Metric.RequestP999)).toBeCloseTo(1000 + 50 + 100, 6);
+    // 1 sleeper + 3 hogs + the victim fill the cores; the nearest hog column that also fills them is 4.
+    expect(p.delayUs(xen4, { sleepers: 1, duty: 0.5, burstMs: 10, hogs: 3 }, Metric.RequestP999)).toBeCloseTo(1000 + 50 + 100 + 4, 6);
   });
 
   test("clamps at the edges and says the query is outside the calibrated range", () => {
