@@ -35,8 +35,9 @@ export interface LooseCluster {
   vms: (Vm | undefined)[];
   constraints: (Constraint | undefined)[];
   policy: Policy;
-  /** Ids of every VM element that has a string id, shaped or not (references to them are fine). */
+  /** Ids of every VM / host element that has a string id, shaped or not (references to them are fine). */
   rawVmIds?: Set<string>;
+  rawHostIds?: Set<string>;
 }
 
 function looseCluster(input: unknown): LooseCluster | undefined {
@@ -45,17 +46,18 @@ function looseCluster(input: unknown): LooseCluster | undefined {
   const each = <T>(xs: unknown, parse: (x: unknown) => { success: boolean; data?: T }): (T | undefined)[] =>
     Array.isArray(xs) ? xs.map((x) => { const r = parse(x); return r.success ? r.data : undefined; }) : [];
   const hosts = each(o.hosts, (x) => HostSchema.safeParse(x));
-  if (!hosts.some((h) => h !== undefined)) return undefined;
   const policy = PolicySchema.safeParse(o.policy ?? {});
-  const rawVmIds = new Set(
-    (Array.isArray(o.vms) ? o.vms : []).map((v: unknown) => (v as { id?: unknown })?.id).filter((id): id is string => typeof id === "string"),
-  );
+  const idsOf = (xs: unknown): Set<string> =>
+    new Set((Array.isArray(xs) ? xs : []).map((v: unknown) => (v as { id?: unknown } | null)?.id).filter((id): id is string => typeof id === "string"));
+  const rawVmIds = idsOf(o.vms);
+  const rawHostIds = idsOf(o.hosts);
   return {
     hosts,
     vms: each(o.vms, (x) => VmSchema.safeParse(x)),
     constraints: each(o.constraints, (x) => ConstraintSchema.safeParse(x)),
     policy: policy.success ? policy.data : PolicySchema.parse({}),
     rawVmIds,
+    rawHostIds,
   };
 }
 
@@ -90,7 +92,10 @@ export function semanticProblems(c: LooseCluster): Problem[] {
   const hostIds = duplicateCheck(c.hosts, "hosts", problems);
   const vmIds = duplicateCheck(c.vms, "vms", problems);
   for (const id of c.rawVmIds ?? []) vmIds.add(id);
+  for (const id of c.rawHostIds ?? []) hostIds.add(id);
   const hosts = c.hosts.filter((h): h is Host => h !== undefined);
+  // Capacity and label checks against a partial host list would blame VMs for a host's typo.
+  const allHosts = hosts.length > 0 && hosts.length === c.hosts.length;
   const vmById = new Map(c.vms.filter((v): v is Vm => v !== undefined).map((v) => [v.id, v]));
   const over = c.policy.cpuOvercommit;
 
@@ -98,7 +103,7 @@ export function semanticProblems(c: LooseCluster): Problem[] {
     if (vm === undefined) return;
     if (vm.host !== undefined && !hostIds.has(vm.host))
       problems.push({ path: `vms[${i}].host`, message: `current host "${vm.host}" is not a host of this cluster` });
-    if (hosts.length > 0 && !hosts.some((h) => fitsEmptyHost({ ...vm, maxVcpus: vm.vcpus }, h, over)))
+    if (allHosts && !hosts.some((h) => fitsEmptyHost({ ...vm, maxVcpus: vm.vcpus }, h, over)))
       problems.push({ path: `vms[${i}]`, message: tooBigMessage(vm, hosts, over) });
     if (vm.capPercent > vm.vcpus * 100)
       problems.push({
@@ -116,7 +121,7 @@ export function semanticProblems(c: LooseCluster): Problem[] {
       seen.add(id);
     });
     const members = con.vms.map((id) => vmById.get(id)).filter((v): v is Vm => v !== undefined);
-    if (con.kind === "host-label" && !con.soft) {
+    if (con.kind === "host-label" && !con.soft && allHosts) {
       const matching = hosts.filter((h) => h.labels[con.label] === con.value);
       if (matching.length === 0)
         problems.push({
@@ -124,7 +129,7 @@ export function semanticProblems(c: LooseCluster): Problem[] {
           message: `no host has label ${con.label}=${con.value}, so its VMs cannot be placed`,
         });
     }
-    if (con.kind === "affinity" && !con.soft && members.length === con.vms.length) {
+    if (con.kind === "affinity" && !con.soft && allHosts && members.length === con.vms.length) {
       const demand = {
         vcpus: sum(members, (v) => v.vcpus),
         memoryMiB: sum(members, (v) => v.memoryMiB),

@@ -99,3 +99,19 @@ describe("problems name their JSON path", () => {
     ]);
   });
 });
+
+describe("problems in one part do not echo into others", () => {
+  test("a host with a shape mistake is still a host its VMs may name, and VMs are not called too big", () => {
+    const doc = minimal();
+    (doc.hosts[0] as Record<string, unknown>).cores = 0;
+    doc.vms[0].host = "h1";
+    expect(problemsOf(doc)).toEqual([{ path: "hosts[0].cores", message: expect.any(String) }]);
+  });
+
+  test("with no well-shaped host, reference checks still run", () => {
+    const doc = minimal();
+    (doc.hosts[0] as Record<string, unknown>).memoryMiB = "lots";
+    doc.vms[0].host = "nowhere";
+    expect(problemsOf(doc).map((p) => p.path)).toEqual(["hosts[0].memoryMiB", "vms[0].host"]);
+  });
+});
