@@ -1,6 +1,6 @@
 import type { MigrationPlan } from "../model/migration.js";
 import { gib, ms } from "../report/format.js";
-import { effectText, headline, PRIORITY_LABEL, unresolvedText, whyVmText } from "../report/migration-text.js";
+import { effectText, headline, PRIORITY_LABEL, simulationText, unresolvedText, whyVmText } from "../report/migration-text.js";
 
 // The terminal summary lists at most this many moves; the report file has them all.
 const SHOWN_MOVES = 15;
@@ -20,7 +20,7 @@ export function renderMigrationSummary(p: MigrationPlan): string {
   const sim = p.simulation;
   if (sim) {
     const worst = sim.hosts.flatMap((h) => h.vms).filter((v) => v.breach);
-    lines.push(`re-simulated ${sim.hosts.length} of ${sim.changedHosts} changed host(s) for ${sim.durationMs / 1000} s: ${sim.breaches} simulated breach(es)${worst.length > 0 ? ` (${worst.slice(0, 3).map((v) => `${v.vmId} ${ms(v.simulatedP999Us)} ms`).join(", ")})` : ""}`);
+    lines.push(`${simulationText(p)}${worst.length > 0 ? ` (${worst.slice(0, 3).map((v) => `${v.vmId} ${ms(v.simulatedP999Us)} ms`).join(", ")})` : ""}`);
   }
   return lines.join("\n");
 }

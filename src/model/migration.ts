@@ -186,6 +186,24 @@ export const SimulatedHostSchema = z.strictObject({
   ),
 });
 
+/**
+ * SimulationRepairSchema: the bounded repair after re-simulation. A host whose simulated p99 or
+ * p99.9 breaches a latency-sensitive VM's SLO gets mandatory moves (its most harmful CPU-bound
+ * VMs leave), the plan is scheduled into safe waves again, and the hosts it changed are simulated
+ * again, for at most a few rounds.
+ */
+export const SimulationRepairSchema = z.strictObject({
+  /** Repair rounds run (each: add moves, schedule, re-simulate the touched hosts). */
+  rounds: z.number().int().min(0),
+  /** Simulated breaches the first simulation found. */
+  found: z.number().int().min(0),
+  /** Of those, the VMs whose latest simulation no longer breaches. */
+  repaired: z.number().int().min(0),
+  /** VM migrations the repair added to the plan (priority 1, kind fix-breach). */
+  moves: z.number().int().min(0),
+});
+export type SimulationRepair = z.infer<typeof SimulationRepairSchema>;
+
 export const MigrationPlanSchema = z.strictObject({
   kind: z.literal(MIGRATION_PLAN_KIND),
   version: z.literal(MIGRATION_PLAN_VERSION),
@@ -223,8 +241,12 @@ export const MigrationPlanSchema = z.strictObject({
     .strictObject({
       durationMs: z.number().int(),
       changedHosts: z.number().int(),
+      /** Each simulated host's latest simulation (after the repair rounds, when they ran). */
       hosts: z.array(SimulatedHostSchema),
+      /** Simulated SLO breaches left in the final state (latest simulation of every host). */
       breaches: z.number().int(),
+      /** The repair of simulated breaches (absent when the plan was only re-simulated, not repaired). */
+      repair: SimulationRepairSchema.optional(),
     })
     .optional(),
 });

@@ -156,7 +156,7 @@ function repairHost(state: PlacementState, fw: Framework, set: ItemSet, cuts: Ma
  * at sim; the predictor said baseline + delay; their ratio on the delay part is how much this
  * composition's real harm exceeds the prediction, so the slack divided by it is the target.
  */
-function repairTarget(state: PlacementState, i: number, victim: number, sim: SimulatedVm): { metric: Metric; target: number } {
+export function repairTarget(state: PlacementState, i: number, victim: number, sim: SimulatedVm): { metric: Metric; target: number } {
   const p = state.problem;
   const pr = p.profiles[victim];
   const t = p.victims[victim]!;
@@ -170,8 +170,11 @@ function repairTarget(state: PlacementState, i: number, victim: number, sim: Sim
   return { metric, target: Math.max(0, slack / factor) };
 }
 
-/** mostHarmful: the one-VM CPU-bound item whose removal cuts the host's predicted delay most. */
-function mostHarmful(state: PlacementState, set: ItemSet, i: number, metric: Metric): number {
+/**
+ * mostHarmful: the one-VM CPU-bound item whose removal cuts the host's predicted delay most
+ * (-1 when none); `movable` may rule VMs out (a migration plan moves a VM at most once).
+ */
+export function mostHarmful(state: PlacementState, set: ItemSet, i: number, metric: Metric, movable: (j: number) => boolean = () => true): number {
   const p = state.problem;
   const hs = state.hostStates[i];
   const base = hs.delayUs(metric);
@@ -179,7 +182,7 @@ function mostHarmful(state: PlacementState, set: ItemSet, i: number, metric: Met
   let worstDrop = -Infinity;
   for (const j of [...state.vmsOn[i]].sort((a, b) => a - b)) {
     const pr = p.profiles[j];
-    if (pr.cpuVcpus === 0 || set.items[set.itemOf[j]].vms.length > 1) continue;
+    if (pr.cpuVcpus === 0 || set.items[set.itemOf[j]].vms.length > 1 || !movable(j)) continue;
     hs.remove(pr, p.victims[j]);
     const drop = base - hs.delayUs(metric);
     hs.add(pr, p.victims[j]);

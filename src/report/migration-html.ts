@@ -80,6 +80,8 @@ function simulation(p: MigrationPlan): string {
   const rows = sim.hosts.flatMap((h) =>
     h.vms.map((v) => [h.hostId, v.vmId, ms(v.predictedP999Us), ms(v.simulatedP999Us), v.sloP999Us !== undefined ? ms(v.sloP999Us) : "–", { html: v.breach ? '<span class="bad">BREACH</span>' : '<span class="good">ok</span>' }]),
   );
-  const note = `Re-simulated ${sim.hosts.length} of ${sim.changedHosts} changed host(s), ${num(sim.durationMs / 1000)} s each: ${sim.breaches} simulated breach(es).`;
+  const r = sim.repair;
+  const repair = r && r.found > 0 ? ` The first simulation found ${r.found}; ${r.repaired} repaired in ${r.rounds} round(s) with ${r.moves} mandatory migration(s), ${sim.breaches} remain.` : "";
+  const note = `Re-simulated ${sim.hosts.length} of ${sim.changedHosts} changed host(s), ${num(sim.durationMs / 1000)} s each: ${sim.breaches} simulated breach(es).${repair}`;
   return section("Final state re-simulated", table(["host", "VM", "predicted p99.9 ms", "simulated p99.9 ms", "SLO ms", "verdict"], rows), note);
 }

@@ -111,6 +111,8 @@ function simulationSection(p: MigrationPlan): string {
   const rows = sim.hosts.flatMap((h) =>
     h.vms.map((v) => [h.hostId, v.vmId, ms(v.predictedP999Us), ms(v.simulatedP999Us), v.sloP999Us !== undefined ? ms(v.sloP999Us) : "–", v.breach ? "BREACH" : "ok"]),
   );
-  const head = `Re-simulated ${sim.hosts.length} of ${sim.changedHosts} changed host(s) for ${num(sim.durationMs / 1000)} s each: ${sim.breaches} simulated breach(es).`;
+  const r = sim.repair;
+  const repair = r && r.found > 0 ? ` The first simulation found ${r.found}; ${r.repaired} repaired in ${r.rounds} round(s) with ${r.moves} mandatory migration(s), ${sim.breaches} remain.` : "";
+  const head = `Re-simulated ${sim.hosts.length} of ${sim.changedHosts} changed host(s) for ${num(sim.durationMs / 1000)} s each: ${sim.breaches} simulated breach(es).${repair}`;
   return `## Final state re-simulated\n\n${head}\n\n${mdTable(["host", "VM", "predicted p99.9 ms", "simulated p99.9 ms", "SLO ms", "verdict"], rows)}`;
 }

@@ -81,6 +81,18 @@ export function headline(p: MigrationPlan): string {
   );
 }
 
+/**
+ * simulationText: what the re-simulation found, e.g. "re-simulated 50 of 251 changed host(s) for
+ * 3 s: 2 simulated breach(es); 11 found, 9 repaired in 2 round(s) with 14 migration(s), 2 remain".
+ */
+export function simulationText(p: MigrationPlan): string {
+  const sim = p.simulation;
+  if (!sim) return "";
+  const r = sim.repair;
+  const repair = r && r.found > 0 ? `; ${r.found} found, ${r.repaired} repaired in ${r.rounds} round(s) with ${r.moves} migration(s), ${sim.breaches} remain` : "";
+  return `re-simulated ${sim.hosts.length} of ${sim.changedHosts} changed host(s) for ${num(sim.durationMs / 1000)} s: ${sim.breaches} simulated breach(es)${repair}`;
+}
+
 export function unresolvedText(u: Unresolved): string {
   const where = u.hostId ? ` on ${u.hostId}` : "";
   return `${u.kind}${where} (${list(u.vmIds)}): ${u.reason}`;

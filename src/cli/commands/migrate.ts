@@ -7,8 +7,8 @@ import { MIGRATION_MODES, MigrationOptionsSchema, type MigrationOptions, type Mi
 import { problemsFromZod } from "../../model/problems.js";
 import { parseCluster } from "../../model/validate.js";
 import { optionProblems } from "../../placement/migrate/options.js";
-import { planMigrations } from "../../placement/migrate/plan-migrations.js";
-import { resimulate } from "../../placement/migrate/resimulate.js";
+import { planMigrationSession } from "../../placement/migrate/plan-migrations.js";
+import { resimulateAndRepair } from "../../placement/migrate/repair.js";
 import { formatFromPath, renderDocument, REPORT_FORMATS, type ReportFormat } from "../../report/render.js";
 import { WorkerPool } from "../../sim/pool.js";
 import { durationMsOption, intOption } from "../options.js";
@@ -89,20 +89,23 @@ export function migrationOptions(cluster: Cluster, f: MigrateFlags): MigrationOp
   return r.data;
 }
 
-/** runMigrate wires the edges (clock, progress, worker pool) around planMigrations and resimulate. */
+/**
+ * runMigrate wires the edges (clock, progress, worker pool) around the planning and the
+ * re-simulation of the changed hosts, which repairs the simulated breaches it finds.
+ */
 export async function runMigrate(cluster: Cluster, f: MigrateFlags): Promise<MigrationPlan> {
   const options = migrationOptions(cluster, f);
   const predictor = loadPredictor(f.calibration);
   const t0 = performance.now();
   process.stderr.write(`migrate: planning (${options.mode}, threshold ${options.threshold}) on ${cluster.hosts.length} hosts, ${cluster.vms.length} VMs\n`);
   const phase = (name: string, moves: number): void => void process.stderr.write(`migrate: ${name}${moves > 0 ? ` (${moves} move(s) so far)` : ""}\n`);
-  const plan = planMigrations(cluster, predictor, options, { now: () => performance.now(), onPhase: phase });
+  const { plan, session } = planMigrationSession(cluster, predictor, options, { now: () => performance.now(), onPhase: phase });
   process.stderr.write(`migrate: ${plan.summary.moves} move(s) in ${plan.summary.waves} wave(s), planned in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   if (!f.simulate || f.simulateHosts === 0 || plan.moves.length === 0) return plan;
   const pool = new WorkerPool();
   const bar = progress("re-simulating changed hosts");
   try {
-    return await resimulate(cluster, predictor, plan, pool, { durationMs: f.simulateDuration, seed: options.seed, maxHosts: f.simulateHosts, onProgress: (x) => bar.update(x) });
+    return await resimulateAndRepair(cluster, predictor, session, plan, pool, { durationMs: f.simulateDuration, seed: options.seed, maxHosts: f.simulateHosts, onProgress: (x) => bar.update(x) });
   } finally {
     bar.done();
     await pool.close();

@@ -26,7 +26,8 @@ export interface PlannedMove {
 /** MigrateContext is the planner's working state; every phase reads and extends it. */
 export interface MigrateContext {
   readonly problem: PlacementProblem;
-  readonly fw: Framework;
+  /** The placer's filters and scorers for this mode (the repair of simulated breaches adds its cuts). */
+  fw: Framework;
   readonly items: ItemSet;
   /** The planning state: the start placement with every committed move applied. */
   readonly state: PlacementState;
@@ -38,7 +39,8 @@ export interface MigrateContext {
   readonly weights: GainWeights;
   readonly rng: () => number;
   readonly now?: () => number;
-  readonly t0: number;
+  /** Start of the planning clock (moved forward past time spent simulating, which the budget does not count). */
+  t0: number;
   /** Hosts no VM may move to (the host being evacuated). */
   readonly forbidden: Uint8Array;
   /** Items already moved: a VM migrates at most once in a plan (two-step legs aside). */

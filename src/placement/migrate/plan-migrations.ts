@@ -41,6 +41,21 @@ export type Phase = "evacuate" | "violations" | "breaches" | "risk" | "rebalance
  * current host): callers at the edges check optionProblems first and report them as input errors.
  */
 export function planMigrations(cluster: Cluster, predictor: Predictor, input: MigrationOptionsInput = {}, deps: PlanMigrationsDeps = {}): MigrationPlan {
+  return planMigrationSession(cluster, predictor, input, deps).plan;
+}
+
+/**
+ * MigrationSession is a finished planning run kept open: its context (the planning state with
+ * every planned move applied) and the start placement, so that a later step (the repair of
+ * simulated breaches, resimulateAndRepair) may add moves and schedule the plan again.
+ */
+export interface MigrationSession {
+  readonly c: MigrateContext;
+  readonly start: Int32Array;
+}
+
+/** planMigrationSession is planMigrations that also hands back its session. Pure, like it. */
+export function planMigrationSession(cluster: Cluster, predictor: Predictor, input: MigrationOptionsInput = {}, deps: PlanMigrationsDeps = {}): { plan: MigrationPlan; session: MigrationSession } {
   const options = MigrationOptionsSchema.parse(input);
   const problems = optionProblems(cluster, options);
   if (problems.length > 0) throw new Error(`planMigrations: ${problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`);
@@ -73,11 +88,17 @@ export function planMigrations(cluster: Cluster, predictor: Predictor, input: Mi
   };
   runPhases(c, (phase) => deps.onPhase?.(phase, c.vmMoves));
   deps.onPhase?.("waves", c.vmMoves);
+  const session = { c, start };
+  return { plan: schedulePlan(session), session };
+}
+
+/** schedulePlan orders every move planned so far into safe waves and builds the plan document. */
+export function schedulePlan({ c, start }: MigrationSession): MigrationPlan {
   const groups: MoveGroup[] = c.moves.map((m, k) => ({ planned: k, vms: m.vms, from: m.from, to: m.to, leg: "direct" }));
-  const schedule = scheduleMoves(problem, fw, model, start, groups, {
-    maxConcurrent: options.maxConcurrent,
-    perHostConcurrent: options.perHostConcurrent,
-    extraMoves: options.maxMoves - c.vmMoves,
+  const schedule = scheduleMoves(c.problem, c.fw, c.model, start, groups, {
+    maxConcurrent: c.options.maxConcurrent,
+    perHostConcurrent: c.options.perHostConcurrent,
+    extraMoves: c.options.maxMoves - c.vmMoves,
     forbidden: c.forbidden,
   });
   return buildDocument(c, start, schedule);
