@@ -3,6 +3,7 @@ import { Worker } from "node:worker_threads";
 import type { HostSimResult, Scenario } from "../model/scenario.js";
 import type { SchedulerParams } from "../model/scheduler.js";
 import { simulateHost } from "./simulate-host.js";
+import { compiledWorkerUrl } from "./worker-url.js";
 
 /** SimJob is one host simulation; everything in it must survive structured cloning. */
 export interface SimJob {
@@ -34,12 +35,6 @@ export function defaultPoolSize(): number {
   return Math.max(1, availableParallelism());
 }
 
-// Under vitest the sources are .ts; the worker must load the compiled twin that `npm test` builds.
-function workerUrl(): URL {
-  const here = new URL("./pool-worker.js", import.meta.url);
-  if (!import.meta.url.endsWith(".ts")) return here;
-  return new URL(here.href.replace("/src/sim/", "/dist/src/sim/"));
-}
 
 /**
  * WorkerPool runs host simulations in worker threads, one job per worker at a time. The result of
@@ -50,7 +45,7 @@ export class WorkerPool implements SimRunner {
   private readonly workers: Worker[] = [];
 
   constructor(readonly size: number = defaultPoolSize()) {
-    for (let i = 0; i < size; i++) this.workers.push(new Worker(workerUrl()));
+    for (let i = 0; i < size; i++) this.workers.push(new Worker(compiledWorkerUrl("pool-worker.js", import.meta.url)));
   }
 
   runAll(jobs: readonly SimJob[], onDone?: (done: number, total: number) => void): Promise<HostSimResult[]> {

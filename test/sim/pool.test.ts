@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { ScenarioSchema } from "../../src/model/scenario.js";
 import { inlineRunner, WorkerPool } from "../../src/sim/pool.js";
+import { compiledWorkerUrl } from "../../src/sim/worker-url.js";
 
 const scenario = (seed: number) =>
   ScenarioSchema.parse({
@@ -39,5 +40,15 @@ describe("WorkerPool", () => {
     } finally {
       await pool.close();
     }
+  });
+});
+
+describe("compiledWorkerUrl", () => {
+  test.each([
+    ["file:///repo/src/sim/pool.ts", "file:///repo/dist/src/sim/w.js"],
+    ["file:///home/me/src/vmplace/src/api/work/pool.ts", "file:///home/me/src/vmplace/dist/src/api/work/w.js"],
+    ["file:///repo/dist/src/sim/pool.js", "file:///repo/dist/src/sim/w.js"],
+  ])("from %s", (caller, expected) => {
+    expect(compiledWorkerUrl("w.js", caller).href).toBe(expected);
   });
 });

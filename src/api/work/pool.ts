@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { compiledWorkerUrl } from "../../sim/worker-url.js";
 import type { TaskKind, TaskInput, TaskOutput, TaskWorkerData } from "./tasks.js";
 import type { TaskMessage, TaskReply } from "./worker.js";
 
@@ -38,12 +39,6 @@ interface Slot {
   started: boolean;
 }
 
-// Under vitest the sources are .ts; workers must load the compiled twin that `npm test` builds.
-function workerUrl(): URL {
-  const here = new URL("./worker.js", import.meta.url);
-  if (!import.meta.url.endsWith(".ts")) return here;
-  return new URL(here.href.replace("/src/api/", "/dist/src/api/"));
-}
 
 /** defaultTaskPoolSize leaves one core to the event loop, which parses and scores inline. */
 export function defaultTaskPoolSize(): number {
@@ -67,7 +62,7 @@ export class TaskPool {
   constructor(
     size: number = defaultTaskPoolSize(),
     private readonly data: TaskWorkerData = {},
-    private readonly url: URL = workerUrl(),
+    private readonly url: URL = compiledWorkerUrl("worker.js", import.meta.url),
   ) {
     // Under vitest the worker is the compiled twin: say so plainly instead of failing per request.
     if (!existsSync(fileURLToPath(url))) throw new Error(`worker script ${fileURLToPath(url)} is missing: run \`npm run build\` first`);

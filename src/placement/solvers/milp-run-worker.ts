@@ -1,14 +1,9 @@
 import { Worker } from "node:worker_threads";
+import { compiledWorkerUrl } from "../../sim/worker-url.js";
 
-/**
- * workerUrl finds a worker script of this folder. Under vitest the sources are .ts and a worker
- * cannot load them, so it loads the compiled twin that `npm test` builds into dist/ first (the
- * approach of src/sim/pool.ts).
- */
+/** workerUrl finds a worker script of this folder (compiled under vitest: see compiledWorkerUrl). */
 export function workerUrl(file: string): URL {
-  const here = new URL(`./${file}`, import.meta.url);
-  if (!import.meta.url.endsWith(".ts")) return here;
-  return new URL(here.href.replace("/src/placement/solvers/", "/dist/src/placement/solvers/"));
+  return compiledWorkerUrl(file, import.meta.url);
 }
 
 /**
