@@ -3,8 +3,8 @@ import { loadPredictor } from "../src/io/calibration.js";
 import type { Cluster } from "../src/model/cluster.js";
 import { generateCluster } from "../src/model/generate.js";
 import { parseCluster } from "../src/model/validate.js";
-import { planMigrationSession } from "../src/placement/migrate/plan-migrations.js";
-import { resimulateAndRepair } from "../src/placement/migrate/repair.js";
+import { planMigrationSession } from "../src/migrate/plan-migrations.js";
+import { resimulateAndRepair } from "../src/migrate/repair.js";
 import { planCluster } from "../src/placement/plan.js";
 import { WorkerPool } from "../src/sim/pool.js";
 

@@ -5,7 +5,7 @@ import { describe, expect, test } from "vitest";
 import { MigrationPlanSchema } from "../../src/model/migration.js";
 import { planCluster } from "../../src/placement/plan.js";
 import { runCli } from "../helpers/cli.js";
-import { file, predictor } from "../placement/migrate-helpers.js";
+import { file, predictor } from "../migrate/helpers.js";
 
 const SAMPLE = "data/sample-cluster.json";
 const dir = mkdtempSync(join(tmpdir(), "vmplace-migrate-cli-"));

@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { planMigrations } from "../../src/placement/migrate/plan-migrations.js";
+import { planMigrations } from "../../src/migrate/plan-migrations.js";
 import { planCluster } from "../../src/placement/plan.js";
 import { renderDocument, type ReportDocument } from "../../src/report/render.js";
-import { file, predictor } from "../placement/migrate-helpers.js";
+import { file, predictor } from "../migrate/helpers.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 // Headless and quiet: no GPU, no sandbox (CI runs as root), and no network chatter that could

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { MigrationPlanSchema, type MigrationPlan } from "../../src/model/migration.js";
 import { PlanSchema, type Plan } from "../../src/model/plan.js";
-import { planMigrations } from "../../src/placement/migrate/plan-migrations.js";
+import { planMigrations } from "../../src/migrate/plan-migrations.js";
 import { planCluster } from "../../src/placement/plan.js";
 import { esc, mdCell } from "../../src/report/format.js";
 import { detectDocument, formatFromPath, renderDocument } from "../../src/report/render.js";
-import { file, predictor } from "../placement/migrate-helpers.js";
+import { file, predictor } from "../migrate/helpers.js";
 
 const sample = file("data/sample-cluster.json");
 const migration: MigrationPlan = planMigrations(sample, predictor(), { mode: "evacuate", host: "h01" });

@@ -3,7 +3,7 @@ import { ClusterSchema, type Cluster } from "../../model/cluster.js";
 import { MigrationOptionsSchema } from "../../model/migration.js";
 import { problemsFromZod, type ParseResult, type Problem } from "../../model/problems.js";
 import { parseCluster } from "../../model/validate.js";
-import { optionProblems } from "../../placement/migrate/options.js";
+import { optionProblems } from "../../migrate/options.js";
 
 /** PlanOptionsSchema: what a client may choose about a batch plan (the CLI's plan flags). */
 export const PlanOptionsSchema = z.strictObject({

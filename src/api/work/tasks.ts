@@ -75,7 +75,7 @@ export const TASK_RUNNERS: Runners = {
   simulate: (scenario) => simulateHost(scenario),
   plan: runPlan,
   migrate: async ({ cluster, options }) => {
-    const { planMigrations } = await import("../../placement/migrate/plan-migrations.js");
+    const { planMigrations } = await import("../../migrate/plan-migrations.js");
     return planMigrations(cluster, predictor(), options, { now: () => performance.now() });
   },
 };

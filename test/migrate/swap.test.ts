@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import type { ClusterInput } from "../../src/model/cluster.js";
-import { planMigrations } from "../../src/placement/migrate/plan-migrations.js";
-import { applyPlan, doc, predictor, replayWaves } from "./migrate-helpers.js";
+import { planMigrations } from "../../src/migrate/plan-migrations.js";
+import { applyPlan, doc, predictor, replayWaves } from "./helpers.js";
 
 /**
  * A swap cycle: web (a victim) breaches its SLO on `a` beside five sleepy CPU VMs bound to `a`;

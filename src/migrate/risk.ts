@@ -1,6 +1,6 @@
-import { Metric } from "../../interference/predictor.js";
-import type { PlacementProblem } from "../problem.js";
-import type { PlacementState } from "../state.js";
+import { Metric } from "../interference/predictor.js";
+import type { PlacementProblem } from "../placement/problem.js";
+import type { PlacementState } from "../placement/state.js";
 import { riskPoints } from "./points.js";
 
 /**

@@ -2,11 +2,11 @@ import { describe, expect, test } from "vitest";
 import { checkPlan } from "../../src/model/check-plan.js";
 import { MigrationPlanSchema, type MigrationPlan } from "../../src/model/migration.js";
 import type { HostSimResult } from "../../src/model/scenario.js";
-import { planMigrations, planMigrationSession } from "../../src/placement/migrate/plan-migrations.js";
-import { resimulateAndRepair } from "../../src/placement/migrate/repair.js";
+import { planMigrations, planMigrationSession } from "../../src/migrate/plan-migrations.js";
+import { resimulateAndRepair } from "../../src/migrate/repair.js";
 import { renderDocument } from "../../src/report/render.js";
 import { inlineRunner, type SimRunner } from "../../src/sim/pool.js";
-import { applyPlan, file, predictor, replayWaves } from "./migrate-helpers.js";
+import { applyPlan, file, predictor, replayWaves } from "./helpers.js";
 
 const sample = file("data/sample-cluster.json");
 // Short simulations: the stub decides the breach; the real simulator only has to run.

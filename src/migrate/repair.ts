@@ -1,10 +1,10 @@
-import { Metric, type Predictor } from "../../interference/predictor.js";
-import type { Cluster } from "../../model/cluster.js";
-import type { MigrationPlan, SimulatedHost, WhyVm } from "../../model/migration.js";
-import type { SimRunner } from "../../sim/pool.js";
-import { Framework } from "../framework.js";
-import { validationCut } from "../plugins/validation-cut.js";
-import { mostHarmful, repairTarget } from "../validate-plan.js";
+import { Metric, type Predictor } from "../interference/predictor.js";
+import type { Cluster } from "../model/cluster.js";
+import type { MigrationPlan, SimulatedHost, WhyVm } from "../model/migration.js";
+import type { SimRunner } from "../sim/pool.js";
+import { Framework } from "../placement/framework.js";
+import { validationCut } from "../placement/plugins/validation-cut.js";
+import { mostHarmful, repairTarget } from "../placement/validate-plan.js";
 import { stopped, vmIds, type MigrateContext } from "./context.js";
 import { moveMandatory, noTarget } from "./mandatory.js";
 import { schedulePlan, type MigrationSession } from "./plan-migrations.js";

@@ -1,12 +1,12 @@
-import type { Predictor } from "../../interference/predictor.js";
-import type { Cluster, Vm } from "../../model/cluster.js";
-import type { MigrationPlan, SimulatedHost } from "../../model/migration.js";
-import type { SimRunner } from "../../sim/pool.js";
-import { buildItems } from "../items.js";
-import { buildProblem } from "../problem.js";
-import { defaultProfile, frameworkFor } from "../profile.js";
-import { PlacementState } from "../state.js";
-import { validateByResimulation } from "../validate-plan.js";
+import type { Predictor } from "../interference/predictor.js";
+import type { Cluster, Vm } from "../model/cluster.js";
+import type { MigrationPlan, SimulatedHost } from "../model/migration.js";
+import type { SimRunner } from "../sim/pool.js";
+import { buildItems } from "../placement/items.js";
+import { buildProblem } from "../placement/problem.js";
+import { defaultProfile, frameworkFor } from "../placement/profile.js";
+import { PlacementState } from "../placement/state.js";
+import { validateByResimulation } from "../placement/validate-plan.js";
 
 export interface ResimulateOptions {
   /** Measured simulated time per host (after warm-up). */

@@ -1,6 +1,6 @@
-import { Metric } from "../../interference/predictor.js";
-import type { WhyVm } from "../../model/migration.js";
-import type { Item } from "../items.js";
+import { Metric } from "../interference/predictor.js";
+import type { WhyVm } from "../model/migration.js";
+import type { Item } from "../placement/items.js";
 import { affordable, itemsOn, stopped, vmIds, type MigrateContext } from "./context.js";
 import { moveMandatory, noTarget } from "./mandatory.js";
 import { hostRisk } from "./risk.js";

@@ -1,6 +1,6 @@
-import type { WhyTarget, WhyVm } from "../../model/migration.js";
-import type { Item } from "../items.js";
-import type { PlacementState } from "../state.js";
+import type { WhyTarget, WhyVm } from "../model/migration.js";
+import type { Item } from "../placement/items.js";
+import type { PlacementState } from "../placement/state.js";
 import { keep, tryMove } from "./commit.js";
 import { itemsOn, vmIds, type MigrateContext } from "./context.js";
 import { hostRisk } from "./risk.js";

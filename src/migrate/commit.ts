@@ -1,6 +1,6 @@
-import { Metric } from "../../interference/predictor.js";
-import type { Effect, MoveKind, WhyTarget, WhyVm } from "../../model/migration.js";
-import type { Item } from "../items.js";
+import { Metric } from "../interference/predictor.js";
+import type { Effect, MoveKind, WhyTarget, WhyVm } from "../model/migration.js";
+import type { Item } from "../placement/items.js";
 import { objectiveOn, relocate, undo, type MigrateContext, type PlannedMove, type Relocation } from "./context.js";
 import { copyCost } from "./points.js";
 

@@ -1,4 +1,4 @@
-import type { WhyVm } from "../../model/migration.js";
+import type { WhyVm } from "../model/migration.js";
 import { drop, keep, tryMove, type Trial } from "./commit.js";
 import { affordable, itemsOn, load, stopped, type MigrateContext } from "./context.js";
 import { priorityOf } from "./points.js";

@@ -1,6 +1,6 @@
-import type { MoveKind, WhyVm } from "../../model/migration.js";
-import type { Item } from "../items.js";
-import { AFFINITY, ANTI_AFFINITY, RESOURCE_FIT } from "../names.js";
+import type { MoveKind, WhyVm } from "../model/migration.js";
+import type { Item } from "../placement/items.js";
+import { AFFINITY, ANTI_AFFINITY, RESOURCE_FIT } from "../placement/names.js";
 import { keep, tryMove } from "./commit.js";
 import { affordable, itemsOn, stopped, vmIds, type MigrateContext } from "./context.js";
 import { findTarget, type TargetChoice, type TargetOptions } from "./target.js";

@@ -1,11 +1,11 @@
 import seedrandom from "seedrandom";
-import type { Predictor } from "../../interference/predictor.js";
-import type { Cluster } from "../../model/cluster.js";
-import { MigrationOptionsSchema, type MigrationOptionsInput, type MigrationPlan } from "../../model/migration.js";
-import { buildItems } from "../items.js";
-import { buildProblem } from "../problem.js";
-import { frameworkFor } from "../profile.js";
-import { PlacementState } from "../state.js";
+import type { Predictor } from "../interference/predictor.js";
+import type { Cluster } from "../model/cluster.js";
+import { MigrationOptionsSchema, type MigrationOptionsInput, type MigrationPlan } from "../model/migration.js";
+import { buildItems } from "../placement/items.js";
+import { buildProblem } from "../placement/problem.js";
+import { frameworkFor } from "../placement/profile.js";
+import { PlacementState } from "../placement/state.js";
 import { fixBreaches } from "./breach.js";
 import { consolidate } from "./consolidate.js";
 import type { MigrateContext } from "./context.js";

@@ -1,6 +1,6 @@
-import type { WhyTarget } from "../../model/migration.js";
-import type { Item } from "../items.js";
-import type { PlacementState } from "../state.js";
+import type { WhyTarget } from "../model/migration.js";
+import type { Item } from "../placement/items.js";
+import type { PlacementState } from "../placement/state.js";
 import type { MigrateContext } from "./context.js";
 
 /**

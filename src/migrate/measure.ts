@@ -1,8 +1,8 @@
-import { scoreHost } from "../../interference/score.js";
-import { checkPlan } from "../../model/check-plan.js";
-import type { HostLoad, MigrationPlan, VmLatency } from "../../model/migration.js";
-import type { Violation } from "../../model/plan.js";
-import type { PlacementState } from "../state.js";
+import { scoreHost } from "../interference/score.js";
+import { checkPlan } from "../model/check-plan.js";
+import type { HostLoad, MigrationPlan, VmLatency } from "../model/migration.js";
+import type { Violation } from "../model/plan.js";
+import type { PlacementState } from "../placement/state.js";
 import { load } from "./context.js";
 import { RiskLedger, type VictimModel } from "./risk.js";
 

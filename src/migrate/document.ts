@@ -1,5 +1,5 @@
-import type { MigrationPlan, Move, Unresolved, Wave } from "../../model/migration.js";
-import { PlacementState } from "../state.js";
+import type { MigrationPlan, Move, Unresolved, Wave } from "../model/migration.js";
+import { PlacementState } from "../placement/state.js";
 import type { MigrateContext } from "./context.js";
 import { copyCost } from "./points.js";
 import type { MoveGroup, Schedule } from "./schedule.js";

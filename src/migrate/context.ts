@@ -1,8 +1,8 @@
-import type { Effect, MigrationOptions, MoveKind, Unresolved, WhyTarget, WhyVm } from "../../model/migration.js";
-import type { Framework } from "../framework.js";
-import type { Item, ItemSet } from "../items.js";
-import type { PlacementProblem } from "../problem.js";
-import type { PlacementState } from "../state.js";
+import type { Effect, MigrationOptions, MoveKind, Unresolved, WhyTarget, WhyVm } from "../model/migration.js";
+import type { Framework } from "../placement/framework.js";
+import type { Item, ItemSet } from "../placement/items.js";
+import type { PlacementProblem } from "../placement/problem.js";
+import type { PlacementState } from "../placement/state.js";
 import { BALANCE_POINTS_PER_SQ, COST_POINTS_PER_HOST_COST, type GainWeights } from "./points.js";
 import type { RiskLedger, VictimModel } from "./risk.js";
 

@@ -1,6 +1,6 @@
-import type { Framework } from "../framework.js";
-import type { PlacementProblem } from "../problem.js";
-import { PlacementState } from "../state.js";
+import type { Framework } from "../placement/framework.js";
+import type { PlacementProblem } from "../placement/problem.js";
+import { PlacementState } from "../placement/state.js";
 import { RiskLedger, type VictimModel } from "./risk.js";
 import { violationsOf } from "./measure.js";
 import { localViolationCount } from "./violations.js";

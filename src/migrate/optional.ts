@@ -1,5 +1,5 @@
-import type { MoveKind, WhyVm } from "../../model/migration.js";
-import type { Item } from "../items.js";
+import type { MoveKind, WhyVm } from "../model/migration.js";
+import type { Item } from "../placement/items.js";
 import { drop, keep, tryMove, type Trial } from "./commit.js";
 import { affordable, itemsOn, load, stopped, vmIds, type MigrateContext } from "./context.js";
 import { priorityOf } from "./points.js";

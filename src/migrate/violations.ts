@@ -1,5 +1,5 @@
-import { AFFINITY, ANTI_AFFINITY, HOST_LABEL, RESOURCE_FIT } from "../names.js";
-import type { PlacementState } from "../state.js";
+import { AFFINITY, ANTI_AFFINITY, HOST_LABEL, RESOURCE_FIT } from "../placement/names.js";
+import type { PlacementState } from "../placement/state.js";
 
 /**
  * StateViolation is a hard constraint the placement breaks, found from the planning state's own

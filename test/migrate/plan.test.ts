@@ -2,8 +2,8 @@ import { describe, expect, test } from "vitest";
 import { scoreCluster } from "../../src/interference/score.js";
 import { checkPlan } from "../../src/model/check-plan.js";
 import { MigrationPlanSchema } from "../../src/model/migration.js";
-import { planMigrations } from "../../src/placement/migrate/plan-migrations.js";
-import { applyPlan, file, predictor, replayWaves } from "./migrate-helpers.js";
+import { planMigrations } from "../../src/migrate/plan-migrations.js";
+import { applyPlan, file, predictor, replayWaves } from "./helpers.js";
 
 const sample = file("data/sample-cluster.json");
 

@@ -1,4 +1,4 @@
-import type { MigrationMode } from "../../model/migration.js";
+import type { MigrationMode } from "../model/migration.js";
 
 /**
  * Gains and costs of a move share one unit, the point, so that "the gain pays for the cost" is a

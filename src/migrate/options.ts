@@ -1,7 +1,7 @@
-import type { Cluster } from "../../model/cluster.js";
-import type { MigrationMode, MigrationOptions } from "../../model/migration.js";
-import type { Problem } from "../../model/problems.js";
-import type { PlacementProfile } from "../profile.js";
+import type { Cluster } from "../model/cluster.js";
+import type { MigrationMode, MigrationOptions } from "../model/migration.js";
+import type { Problem } from "../model/problems.js";
+import type { PlacementProfile } from "../placement/profile.js";
 
 /**
  * migrationProfile: the placer's score weights used to rank targets in each mode. Fixing ranks
