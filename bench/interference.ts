@@ -6,7 +6,7 @@ import { HostState, victimTerms, type VictimTerms } from "../src/interference/ho
 import { profileVm, type VmProfile } from "../src/interference/profile.js";
 import { loadPredictor } from "../src/io/calibration.js";
 import { parseCluster } from "../src/model/validate.js";
-import { WorkerPool } from "../src/sim/pool.js";
+import { WorkerPool } from "../src/runtime/sim-pool.js";
 
 const EVALS = 5_000_000;
 

@@ -6,7 +6,7 @@ import { parseCluster } from "../src/model/validate.js";
 import { planMigrationSession } from "../src/migrate/plan-migrations.js";
 import { resimulateAndRepair } from "../src/migrate/repair.js";
 import { planCluster } from "../src/placement/plan.js";
-import { WorkerPool } from "../src/sim/pool.js";
+import { WorkerPool } from "../src/runtime/sim-pool.js";
 
 /** The 1,000-host fleet: data/generated-large.json is generateCluster({ hosts: 1000, vms: 10000, placed: true }). */
 const LARGE = "data/generated-large.json";

@@ -15,6 +15,7 @@ import { createTinySolver } from "../src/placement/solvers/lp-tiny.js";
 import { createHighsSolver } from "../src/placement/solvers/milp.js";
 import { resolveHostsExactly } from "../src/placement/solvers/milp-lns.js";
 import { isRedundantLink, packModel } from "../src/placement/solvers/milp-model.js";
+import { threadSolverWorkers } from "../src/runtime/solver-workers.js";
 
 const SIZES: [vms: number, hosts: number][] = [[10, 3], [30, 8], [60, 15], [200, 50], [500, 120]];
 const TIME_LIMIT_MS = 20_000;
@@ -50,7 +51,7 @@ function describe(label: string, { r, ms }: { r: ExactResult; ms: number }): str
 
 /** benchSizes: HiGHS from nothing and from the heuristic plan, on the five sizes. */
 async function benchSizes(): Promise<void> {
-  const highs = createHighsSolver();
+  const highs = createHighsSolver(threadSolverWorkers);
   for (const [v, h] of SIZES) {
     const p = problem(v, h);
     const t0 = performance.now();
@@ -65,7 +66,7 @@ async function benchSizes(): Promise<void> {
     );
     console.log(describe("HiGHS", await timed(highs, p)));
     console.log(describe("HiGHS+start", await timed(highs, p, start.plan)));
-    if (v <= 30) console.log(describe("jsLPSolver", await timed(createTinySolver(), p, undefined, 5000)));
+    if (v <= 30) console.log(describe("jsLPSolver", await timed(createTinySolver(threadSolverWorkers), p, undefined, 5000)));
   }
 }
 
@@ -75,11 +76,11 @@ async function benchLns(): Promise<void> {
   const plan = heuristicStart(p).plan;
   const used = [...new Set(plan)].sort((x, y) => x - y);
   const envelopes = new EnvelopeCache(p);
-  const warm = createHighsSolver({ warm: true, startupMs: 30, graceMs: 500 });
+  const warm = createHighsSolver(threadSolverWorkers, { warm: true, startupMs: 30, graceMs: 500 });
   const backends: [string, ExactSolver, number][] = [
     ["HiGHS warm", warm, 4],
-    ["HiGHS fresh", createHighsSolver({ graceMs: 500 }), 4],
-    ["jsLPSolver", createTinySolver({ graceMs: 500 }), 2],
+    ["HiGHS fresh", createHighsSolver(threadSolverWorkers, { graceMs: 500 }), 4],
+    ["jsLPSolver", createTinySolver(threadSolverWorkers, { graceMs: 500 }), 2],
   ];
   console.log("LNS: re-solve k hosts of the 200 x 50 heuristic plan (3 s limit per call)");
   for (const k of [2, 3, 4])

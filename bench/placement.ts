@@ -14,7 +14,8 @@ import { construct } from "../src/placement/solvers/construct.js";
 import { localSearch, objectiveOf } from "../src/placement/solvers/local-search.js";
 import { createHighsSolver } from "../src/placement/solvers/milp.js";
 import { PlacementState } from "../src/placement/state.js";
-import { WorkerPool } from "../src/sim/pool.js";
+import { WorkerPool } from "../src/runtime/sim-pool.js";
+import { threadSolverWorkers } from "../src/runtime/solver-workers.js";
 
 const predictor = Predictor.fromJson(JSON.parse(readFileSync("data/calibration/table-v1.json", "utf8")));
 const now = (): number => performance.now();
@@ -48,7 +49,7 @@ const pct = (a: number, b: number): string => (b > 0 ? `${(((a - b) / b) * 100).
 
 /** Heuristic vs HiGHS on small seeded instances, with and without the interference rows binding. */
 async function smallVsMilp(): Promise<void> {
-  const exact = createHighsSolver();
+  const exact = createHighsSolver(threadSolverWorkers);
   console.log("heuristic vs MILP (HiGHS, 20 s limit), small generated instances; 'packing' = idle workloads (no interference rows: the MILP model is exact)");
   console.log("kind       VMs x hosts  LB      heuristic (ms)      MILP status / cost (ms)        heur-vs-MILP  checker");
   for (const idle of [true, false])

@@ -2,9 +2,9 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve, dirname } from "node:path";
 import { describe, expect, test } from "vitest";
 
-// model <- sim <- interference <- placement <- migrate <- report <- {io, api, cli}: a file may import its own
+// model <- sim <- interference <- placement <- migrate <- report <- io <- runtime <- {api, cli}: a file may import its own
 // layer and the layers below it, never above. io (files, sockets) is used only at the edges.
-const RANK: Record<string, number> = { model: 0, sim: 1, interference: 2, placement: 3, migrate: 4, report: 5, io: 6, api: 7, cli: 7 };
+const RANK: Record<string, number> = { model: 0, sim: 1, interference: 2, placement: 3, migrate: 4, report: 5, io: 6, runtime: 7, api: 8, cli: 8 };
 const PURE = new Set(["model", "sim", "interference", "placement", "migrate", "report"]);
 
 function files(dir: string): string[] {

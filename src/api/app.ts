@@ -8,6 +8,8 @@ import {
 } from "fastify-type-provider-zod";
 import type { Cluster } from "../model/cluster.js";
 import { loadPredictor } from "../io/calibration.js";
+import { TaskPool, TaskTimeoutError } from "../runtime/task-pool.js";
+import { compiledWorkerUrl } from "../runtime/worker-url.js";
 import { DEFAULT_LIMITS, type ApiContext, type ApiLimits } from "./context.js";
 import { installErrorHandlers, timeBudgetExceeded } from "./errors.js";
 import { installLimits, type InFlight } from "./limits.js";
@@ -17,7 +19,7 @@ import { ROUTES } from "./routes/index.js";
 import type { ZodApp } from "./routes/types.js";
 import { apiRegistry } from "./schemas.js";
 import { validatorCompiler } from "./validation.js";
-import { TaskPool, TaskTimeoutError } from "./work/pool.js";
+import type { Tasks } from "./work/tasks.js";
 
 export interface BuildOptions {
   /** Calibration table file (default: the bundled one); workers load the same table. */
@@ -78,7 +80,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<ZodApp> {
 }
 
 function makeContext(app: ZodApp, options: BuildOptions, limits: ApiLimits, metrics: Metrics, inFlight: InFlight): ApiContext {
-  const pool = new TaskPool(options.workers, { calibration: options.calibration });
+  const pool = new TaskPool<Tasks>(compiledWorkerUrl("work/worker.js", import.meta.url), options.workers, { calibration: options.calibration });
   let started = false;
   pool.ready().then(
     () => (started = true),

@@ -2,8 +2,8 @@ import type { Cluster } from "../model/cluster.js";
 import type { Predictor } from "../interference/predictor.js";
 import type { Metrics } from "./metrics.js";
 import type { PreparedCluster } from "./place/prepared.js";
-import type { TaskPool } from "./work/pool.js";
-import type { TaskKind, TaskInput, TaskOutput } from "./work/tasks.js";
+import type { TaskPool } from "../runtime/task-pool.js";
+import type { TaskKind, TaskInput, TaskOutput, Tasks } from "./work/tasks.js";
 
 /** ApiLimits: the service's protections against load and hostile input. */
 export interface ApiLimits {
@@ -33,7 +33,7 @@ export interface ApiContext {
   readonly prepared?: PreparedCluster;
   readonly limits: ApiLimits;
   readonly metrics: Metrics;
-  readonly pool: TaskPool;
+  readonly pool: TaskPool<Tasks>;
   /** isReady: workers have started and the server is not shutting down (for /readyz). */
   isReady(): boolean;
   /** runHeavy runs a task in a worker within the request's time budget (504 past it). */

@@ -1,5 +1,5 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
-import type { TaskPoolStats } from "./work/pool.js";
+import type { TaskPoolStats } from "../runtime/task-pool.js";
 
 /** Latency buckets in seconds: fine below 50 ms (the /v1/place goal), coarse up to plan budgets. */
 export const LATENCY_BUCKETS_SEC = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];

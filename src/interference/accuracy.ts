@@ -1,7 +1,7 @@
 import seedrandom from "seedrandom";
 import { ScenarioSchema, type Scenario, type ScenarioInput } from "../model/scenario.js";
 import { defaultScheduler, type SchedulerParams } from "../model/scheduler.js";
-import type { SimRunner } from "../sim/pool.js";
+import type { SimRunner } from "../sim/runner.js";
 import { scoreHost } from "./score.js";
 import type { Predictor } from "./predictor.js";
 import { profileVm } from "./profile.js";

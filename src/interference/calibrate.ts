@@ -1,7 +1,7 @@
 import type { HostSimResult, Scenario, ScenarioInput } from "../model/scenario.js";
 import { ScenarioSchema } from "../model/scenario.js";
 import { defaultScheduler, type SchedulerParams } from "../model/scheduler.js";
-import type { SimJob } from "../sim/pool.js";
+import type { SimJob } from "../sim/runner.js";
 import { CALIBRATION_VERSION, cellIndex, type CalibrationTable, type Family } from "./calibration-table.js";
 
 /** GridSpec says which families and axes a calibration sweep covers. */

@@ -1,7 +1,7 @@
 import { Metric, type Predictor } from "../interference/predictor.js";
 import type { Cluster } from "../model/cluster.js";
 import type { MigrationPlan, SimulatedHost, WhyVm } from "../model/migration.js";
-import type { SimRunner } from "../sim/pool.js";
+import type { SimRunner } from "../sim/runner.js";
 import { Framework } from "../placement/framework.js";
 import { validationCut } from "../placement/plugins/validation-cut.js";
 import { mostHarmful, repairTarget } from "../placement/validate-plan.js";

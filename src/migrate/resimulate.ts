@@ -1,7 +1,7 @@
 import type { Predictor } from "../interference/predictor.js";
 import type { Cluster, Vm } from "../model/cluster.js";
 import type { MigrationPlan, SimulatedHost } from "../model/migration.js";
-import type { SimRunner } from "../sim/pool.js";
+import type { SimRunner } from "../sim/runner.js";
 import { buildItems } from "../placement/items.js";
 import { buildProblem } from "../placement/problem.js";
 import { defaultProfile, frameworkFor } from "../placement/profile.js";

@@ -1,7 +1,7 @@
 import { Metric } from "../interference/predictor.js";
 import type { HostSimResult } from "../model/scenario.js";
 import { isSimulated } from "../sim/schedulers/registry.js";
-import type { SimJob, SimRunner } from "../sim/pool.js";
+import type { SimJob, SimRunner } from "../sim/runner.js";
 import { Framework } from "./framework.js";
 import { tryPlaceItem, type ItemSet } from "./items.js";
 import { validationCut } from "./plugins/validation-cut.js";

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { measureAccuracy, spearman } from "../../src/interference/accuracy.js";
-import { WorkerPool } from "../../src/sim/pool.js";
+import { WorkerPool } from "../../src/runtime/sim-pool.js";
 import { bundledPredictor } from "./helpers.js";
 
 describe("predictor accuracy against the simulator", () => {

@@ -5,7 +5,7 @@ import type { HostSimResult } from "../../src/model/scenario.js";
 import { planMigrations, planMigrationSession } from "../../src/migrate/plan-migrations.js";
 import { resimulateAndRepair } from "../../src/migrate/repair.js";
 import { renderDocument } from "../../src/report/render.js";
-import { inlineRunner, type SimRunner } from "../../src/sim/pool.js";
+import { inlineRunner, type SimRunner } from "../../src/sim/runner.js";
 import { applyPlan, file, predictor, replayWaves } from "./helpers.js";
 
 const sample = file("data/sample-cluster.json");

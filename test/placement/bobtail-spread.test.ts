@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import type { ClusterInput } from "../../src/model/cluster.js";
 import { PlanSchema } from "../../src/model/plan.js";
 import { planCluster } from "../../src/placement/plan.js";
-import { inlineRunner } from "../../src/sim/pool.js";
+import { inlineRunner } from "../../src/sim/runner.js";
 import { simulateHost } from "../../src/sim/simulate-host.js";
 import { cluster, predictor } from "./helpers.js";
 

@@ -1,19 +1,23 @@
 import seedrandom from "seedrandom";
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import { DEFAULT_MIX, generateCluster } from "../../src/model/generate.js";
 import { EnvelopeCache } from "../../src/placement/interference-cap.js";
 import { buildLinearModel } from "../../src/placement/lp-rows.js";
-import { closedScope, resolveHostsExactly } from "../../src/placement/solvers/milp-lns.js";
+import { closedScope, createLnsSolver, resolveHostsExactly } from "../../src/placement/solvers/milp-lns.js";
 import { isRedundantLink, packModel } from "../../src/placement/solvers/milp-model.js";
 import { linearObjective } from "../../src/placement/solvers/milp-start.js";
+import { threadSolverWorkers } from "../../src/runtime/solver-workers.js";
 import { problemOf } from "./helpers.js";
 import { bruteForce, checked, cost, tinyCluster, violations } from "./milp-oracle.js";
+
+const solver = createLnsSolver(threadSolverWorkers);
+afterAll(() => solver.close());
 
 describe("resolveHostsExactly (LNS)", () => {
   test("re-packs a spread plan of a tiny instance down to the optimum", async () => {
     const p = problemOf(tinyCluster(5, { vms: 7 }));
     const start = Int32Array.from({ length: p.nVms }, (_, j) => j % 4);
-    const r = await resolveHostsExactly(p, start, [0, 1, 2, 3], 10_000);
+    const r = await resolveHostsExactly(p, start, [0, 1, 2, 3], 10_000, { solver });
     expect(r).toBeDefined();
     expect(violations(p, r!)).toEqual([]);
     expect(checked(p, r!)).toEqual([]);
@@ -33,7 +37,7 @@ describe("resolveHostsExactly (LNS)", () => {
       if (hosts.length < 2) continue;
       const scope = closedScope(p, plan, hosts)!;
       const pm = packModel(buildLinearModel(p, { scope, envelopes: env }), isRedundantLink);
-      const r = await resolveHostsExactly(p, plan, hosts, 10_000, { envelopes: env });
+      const r = await resolveHostsExactly(p, plan, hosts, 10_000, { solver, envelopes: env });
       if (!r) continue;
       improved++;
       expect(linearObjective(pm, r)).toBeLessThan(linearObjective(pm, plan));
@@ -51,7 +55,7 @@ describe("resolveHostsExactly (LNS)", () => {
     const p = problemOf(tinyCluster(5, { vms: 7 }));
     const best = bruteForce(p).assignment!;
     const hosts = [...new Set(best)];
-    expect(await resolveHostsExactly(p, best, hosts, 10_000)).toBeUndefined();
+    expect(await resolveHostsExactly(p, best, hosts, 10_000, { solver })).toBeUndefined();
   });
 
   test("a scope that would cut a hard affinity group in two is refused", async () => {
@@ -62,7 +66,7 @@ describe("resolveHostsExactly (LNS)", () => {
     // v0 and v1 together on host 0: scope {0, 1} is closed, but a plan that split them is not.
     expect(closedScope(p, plan, [0, 1])).toBeDefined();
     expect(closedScope(p, Int32Array.from([0, 1, 1, 2, 3]), [0])).toBeUndefined();
-    expect(await resolveHostsExactly(p, Int32Array.from([0, 1, 1, 2, 3]), [0], 1000)).toBeUndefined();
+    expect(await resolveHostsExactly(p, Int32Array.from([0, 1, 1, 2, 3]), [0], 1000, { solver })).toBeUndefined();
   });
 });
 

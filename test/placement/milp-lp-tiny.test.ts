@@ -2,12 +2,11 @@ import { describe, expect, test } from "vitest";
 import { DEFAULT_MIX, generateCluster } from "../../src/model/generate.js";
 import { buildLinearModel } from "../../src/placement/lp-rows.js";
 import { brokenRow, createTinySolver, toJsLp, TINY_MAX_COLUMNS } from "../../src/placement/solvers/lp-tiny.js";
-import { runWorker, workerUrl } from "../../src/placement/solvers/milp-run-worker.js";
-import type { TinyReply, TinyRequest } from "../../src/placement/solvers/lp-tiny-worker.js";
+import { threadSolverWorkers } from "../../src/runtime/solver-workers.js";
 import { problemOf } from "./helpers.js";
 import { bruteForce, checked, cost, tinyCluster, violations } from "./milp-oracle.js";
 
-const tiny = createTinySolver();
+const tiny = createTinySolver(threadSolverWorkers);
 
 describe("javascript-lp-solver backend (tiny side models)", () => {
   test.each([
@@ -33,7 +32,7 @@ describe("javascript-lp-solver backend (tiny side models)", () => {
   });
 
   test("the watchdog terminates a worker stuck in one call", async () => {
-    const stuck = createTinySolver({ hang: true, graceMs: 100 });
+    const stuck = createTinySolver(threadSolverWorkers, { hang: true, graceMs: 100 });
     const r = await stuck.solve(problemOf(tinyCluster(1, { vms: 4 })), { timeLimitMs: 200 });
     expect(r.status).toBe("timeout");
     expect(r.message).toMatch(/watchdog/);
@@ -42,7 +41,7 @@ describe("javascript-lp-solver backend (tiny side models)", () => {
   test("30 x 8, where it cannot finish, ends without a placement: its own timeout or the watchdog", async () => {
     const p = problemOf(generateCluster({ hosts: 8, vms: 30, seed: 1, mix: DEFAULT_MIX, placed: false, scheduler: "both" }));
     const m = buildLinearModel(p);
-    const out = await runWorker<TinyRequest, TinyReply>(workerUrl("lp-tiny-worker.js"), { model: toJsLp(m, 300) }, 1500);
+    const out = await threadSolverWorkers.run("javascript-lp-solver", { model: toJsLp(m, 300) }, { watchdogMs: 1500 });
     if (out.kind === "done") {
       // feasible: true without an integral point is its timeout answer: not a plan.
       expect(out.value.feasible && out.value.integral).toBe(false);

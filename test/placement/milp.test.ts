@@ -3,12 +3,13 @@ import { DEFAULT_MIX, generateCluster } from "../../src/model/generate.js";
 import { EnvelopeCache } from "../../src/placement/interference-cap.js";
 import { buildLinearModel } from "../../src/placement/lp-rows.js";
 import { createHighsSolver, statusOf, xColumns } from "../../src/placement/solvers/milp.js";
+import { threadSolverWorkers } from "../../src/runtime/solver-workers.js";
 import { problemOf } from "./helpers.js";
 import { bruteForce, checked, cost, tinyCluster, violations } from "./milp-oracle.js";
 
-// The worker loads dist/ (see milp-run-worker.ts): `npm test` builds it first.
-const highs = createHighsSolver();
-const warm = createHighsSolver({ warm: true });
+// The worker loads dist/ (see src/runtime/worker-url.ts): `npm test` builds it first.
+const highs = createHighsSolver(threadSolverWorkers);
+const warm = createHighsSolver(threadSolverWorkers, { warm: true });
 afterAll(() => warm.close());
 
 const TINY = [
@@ -84,21 +85,21 @@ describe("HiGHS backend", () => {
   }, 30_000);
 
   test("refuses a model above its size limit instead of risking the 2 GiB heap", async () => {
-    const small = createHighsSolver({ maxColumns: 10 });
+    const small = createHighsSolver(threadSolverWorkers, { maxColumns: 10 });
     const r = await small.solve(problemOf(tinyCluster(1, { vms: 6 })), { timeLimitMs: 1000 });
     expect(r.status).toBe("error");
     expect(r.message).toMatch(/too large/);
   });
 
   test("the watchdog terminates a worker that never answers", async () => {
-    const stuck = createHighsSolver({ graceMs: 100 }, { hang: true });
+    const stuck = createHighsSolver(threadSolverWorkers, { graceMs: 100 }, { hang: true });
     const r = await stuck.solve(problemOf(tinyCluster(1, { vms: 4 })), { timeLimitMs: 200 });
     expect(r.status).toBe("timeout");
     expect(r.message).toMatch(/watchdog/);
   });
 
   test("an abort signal ends a running solve", async () => {
-    const stuck = createHighsSolver({ graceMs: 60_000 }, { hang: true });
+    const stuck = createHighsSolver(threadSolverWorkers, { graceMs: 60_000 }, { hang: true });
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 100);
     const r = await stuck.solve(problemOf(tinyCluster(1, { vms: 4 })), { timeLimitMs: 60_000, signal: ac.signal });
@@ -107,10 +108,10 @@ describe("HiGHS backend", () => {
   });
 
   test("a warm worker killed by its watchdog is replaced for the next solve", async () => {
-    const w = createHighsSolver({ warm: true, graceMs: 100 });
+    const w = createHighsSolver(threadSolverWorkers, { warm: true, graceMs: 100 });
     const p = problemOf(tinyCluster(1, { vms: 5 }));
     expect((await w.solve(p, { timeLimitMs: 10_000 })).status).toBe("optimal");
-    const hung = createHighsSolver({ warm: true, graceMs: 100 }, { hang: true });
+    const hung = createHighsSolver(threadSolverWorkers, { warm: true, graceMs: 100 }, { hang: true });
     expect((await hung.solve(p, { timeLimitMs: 100 })).status).toBe("timeout");
     expect((await w.solve(p, { timeLimitMs: 10_000 })).status).toBe("optimal");
     await Promise.all([w.close(), hung.close()]);

@@ -5,7 +5,7 @@ import { planCluster } from "../../src/placement/plan.js";
 import { buildProblem } from "../../src/placement/problem.js";
 import { objectiveOf } from "../../src/placement/solvers/local-search.js";
 import { PlacementState } from "../../src/placement/state.js";
-import { inlineRunner } from "../../src/sim/pool.js";
+import { inlineRunner } from "../../src/sim/runner.js";
 import { cluster, predictor, sampleCluster } from "./helpers.js";
 import { randomCluster } from "./random-cluster.js";
 

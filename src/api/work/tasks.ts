@@ -1,10 +1,11 @@
-import { workerData } from "node:worker_threads";
 import type { Cluster } from "../../model/cluster.js";
 import type { MigrationOptions, MigrationPlan } from "../../model/migration.js";
 import type { Plan } from "../../model/plan.js";
 import type { HostSimResult, Scenario } from "../../model/scenario.js";
 import { loadPredictor } from "../../io/calibration.js";
-import { inlineRunner } from "../../sim/pool.js";
+import { inlineRunner } from "../../sim/runner.js";
+import type { ExactSolver } from "../../placement/solver.js";
+import { taskWorkerData } from "../../runtime/task-worker.js";
 import { simulateHost } from "../../sim/simulate-host.js";
 
 /** PlanTaskOptions: the request's plan options, resolved against the request's time budget. */
@@ -36,7 +37,9 @@ export interface TaskWorkerData {
   calibration?: string;
 }
 
-const predictor = () => loadPredictor((workerData as TaskWorkerData | null)?.calibration);
+let lnsSolver: ExactSolver | undefined;
+
+const predictor = () => loadPredictor(taskWorkerData<TaskWorkerData>()?.calibration);
 
 /**
  * runPlan is the CLI's plan pipeline with the worker as its edge: HiGHS in its own threads as the
@@ -45,12 +48,15 @@ const predictor = () => loadPredictor((workerData as TaskWorkerData | null)?.cal
  */
 async function runPlan({ cluster, options: o }: Tasks["plan"]["input"]): Promise<Plan> {
   // Loaded on first use: a worker that only simulates starts (and restarts) faster without them.
-  const [{ planCluster }, { createHighsSolver }, { resolveHostsExactly }] = await Promise.all([
+  const [{ planCluster }, { createHighsSolver }, { createLnsSolver, resolveHostsExactly }, { threadSolverWorkers }] = await Promise.all([
     import("../../placement/plan.js"),
     import("../../placement/solvers/milp.js"),
     import("../../placement/solvers/milp-lns.js"),
+    import("../../runtime/solver-workers.js"),
   ]);
-  const exact = o.solver === "heuristic" ? undefined : createHighsSolver();
+  const exact = o.solver === "heuristic" ? undefined : createHighsSolver(threadSolverWorkers);
+  // One warm LNS worker per task worker, kept across plans: LNS makes many small solves.
+  const lns = exact ? (lnsSolver ??= createLnsSolver(threadSolverWorkers)) : undefined;
   try {
     return await planCluster(cluster, predictor(), {
       solver: o.solver,
@@ -59,7 +65,7 @@ async function runPlan({ cluster, options: o }: Tasks["plan"]["input"]): Promise
       iterations: o.iterations,
       now: o.iterations === undefined ? () => performance.now() : undefined,
       exact,
-      lns: exact ? (p, a, hosts, ms) => resolveHostsExactly(p, a, hosts, ms) : undefined,
+      lns: lns ? (p, a, hosts, ms) => resolveHostsExactly(p, a, hosts, ms, { solver: lns }) : undefined,
       validation: o.validation ? { runner: inlineRunner, ...o.validation } : undefined,
       explain: o.explain,
     });

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { assembleTable, calibrationJobs, FULL_GRID, type GridSpec } from "../../interference/calibrate.js";
-import { WorkerPool, defaultPoolSize } from "../../sim/pool.js";
+import { WorkerPool, defaultPoolSize } from "../../runtime/sim-pool.js";
 import { writeFileAtomic } from "../../io/write.js";
 import { DEFAULT_TABLE } from "../../io/calibration.js";
 import { intOption, durationMsOption } from "../options.js";

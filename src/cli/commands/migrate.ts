@@ -10,7 +10,7 @@ import { optionProblems } from "../../migrate/options.js";
 import { planMigrationSession } from "../../migrate/plan-migrations.js";
 import { resimulateAndRepair } from "../../migrate/repair.js";
 import { formatFromPath, renderDocument, REPORT_FORMATS, type ReportFormat } from "../../report/render.js";
-import { WorkerPool } from "../../sim/pool.js";
+import { WorkerPool } from "../../runtime/sim-pool.js";
 import { durationMsOption, intOption } from "../options.js";
 import { progress } from "../progress.js";
 import { renderMigrationSummary } from "../render-migration.js";

@@ -6,9 +6,10 @@ import type { Cluster } from "../../model/cluster.js";
 import type { Plan } from "../../model/plan.js";
 import { parseCluster } from "../../model/validate.js";
 import { planCluster } from "../../placement/plan.js";
-import { resolveHostsExactly } from "../../placement/solvers/milp-lns.js";
+import { createLnsSolver, resolveHostsExactly } from "../../placement/solvers/milp-lns.js";
 import { createHighsSolver } from "../../placement/solvers/milp.js";
-import { WorkerPool } from "../../sim/pool.js";
+import { WorkerPool } from "../../runtime/sim-pool.js";
+import { threadSolverWorkers } from "../../runtime/solver-workers.js";
 import { durationMsOption, intOption } from "../options.js";
 import { progress } from "../progress.js";
 import { renderPlan } from "../render-plan.js";
@@ -62,7 +63,8 @@ export async function runPlan(cluster: Cluster, f: PlanFlags): Promise<Plan> {
     throw new InputError(`--solver must be auto, milp or heuristic, got "${f.solver}"`);
   const predictor = loadPredictor(f.calibration);
   const pool = f.validate ? new WorkerPool() : undefined;
-  const exact = f.solver === "heuristic" ? undefined : createHighsSolver();
+  const exact = f.solver === "heuristic" ? undefined : createHighsSolver(threadSolverWorkers);
+  const lns = exact ? createLnsSolver(threadSolverWorkers) : undefined;
   const bars = { search: progress("searching"), validate: progress("validating") };
   try {
     const plan = await planCluster(cluster, predictor, {
@@ -73,7 +75,7 @@ export async function runPlan(cluster: Cluster, f: PlanFlags): Promise<Plan> {
       // Iterations and wall clock both stop the search (whichever first; the plan says which).
       now: () => performance.now(),
       exact,
-      lns: exact ? (p, a, hosts, ms) => resolveHostsExactly(p, a, hosts, ms) : undefined,
+      lns: lns ? (p, a, hosts, ms) => resolveHostsExactly(p, a, hosts, ms, { solver: lns }) : undefined,
       validation: pool ? { runner: pool, durationMs: f.validateDuration, warmupMs: VALIDATE_WARMUP_MS, maxRounds: VALIDATE_ROUNDS } : undefined,
       onProgress: (phase, x) => {
         if (phase === "validate") bars.search.done();
@@ -88,5 +90,6 @@ export async function runPlan(cluster: Cluster, f: PlanFlags): Promise<Plan> {
   } finally {
     await pool?.close();
     await exact?.close();
+    await lns?.close();
   }
 }

@@ -3,8 +3,7 @@ import { buildLinearModel } from "../lp-rows.js";
 import { decodeAssignment, type LinearModel } from "../lp.js";
 import type { PlacementProblem } from "../problem.js";
 import type { ExactResult, ExactSolveOptions, ExactSolver } from "../solver.js";
-import { runWorker, workerUrl } from "./milp-run-worker.js";
-import type { TinyReply, TinyRequest } from "./lp-tiny-worker.js";
+import type { SolverWorkers, TinyRequest } from "./worker-port.js";
 
 export const JS_LP_SOLVER = "javascript-lp-solver";
 
@@ -73,16 +72,16 @@ export interface TinyTestHooks {
  * TINY_MAX_COLUMNS columns. Larger models get status "error" (use HiGHS). The start is not used
  * (the solver has no warm start).
  */
-export function createTinySolver(hooks: TinyTestHooks = {}): ExactSolver {
-  return { name: JS_LP_SOLVER, solve: (p, o) => solveTiny(p, o, hooks) };
+export function createTinySolver(workers: SolverWorkers, hooks: TinyTestHooks = {}): ExactSolver {
+  return { name: JS_LP_SOLVER, solve: (p, o) => solveTiny(workers, p, o, hooks) };
 }
 
-async function solveTiny(p: PlacementProblem, o: ExactSolveOptions, hooks: TinyTestHooks): Promise<ExactResult> {
+async function solveTiny(workers: SolverWorkers, p: PlacementProblem, o: ExactSolveOptions, hooks: TinyTestHooks): Promise<ExactResult> {
   const m = buildLinearModel(p, { scope: o.scope, envelopes: o.envelopes });
   if (m.vars.length > TINY_MAX_COLUMNS)
     return { status: "error", solver: JS_LP_SOLVER, message: `model of ${m.vars.length} columns is above the ${TINY_MAX_COLUMNS} javascript-lp-solver takes` };
   const req: TinyRequest = { model: toJsLp(m, o.timeLimitMs), hangForTest: hooks.hang };
-  const out = await runWorker<TinyRequest, TinyReply>(workerUrl("lp-tiny-worker.js"), req, o.timeLimitMs + (hooks.graceMs ?? 500), o.signal);
+  const out = await workers.run(JS_LP_SOLVER, req, { watchdogMs: o.timeLimitMs + (hooks.graceMs ?? 500), signal: o.signal });
   if (out.kind === "killed") return { status: "timeout", solver: JS_LP_SOLVER, message: `${out.reason} terminated the javascript-lp-solver worker` };
   if (out.kind === "crashed") return { status: "error", solver: JS_LP_SOLVER, message: out.message };
   const r = out.value;

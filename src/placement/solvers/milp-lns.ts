@@ -3,14 +3,15 @@ import { buildLinearModel } from "../lp-rows.js";
 import type { LpScope } from "../lp.js";
 import type { PlacementProblem } from "../problem.js";
 import type { ExactSolver } from "../solver.js";
-import { createHighsSolver } from "./milp.js";
+import { createHighsSolver, type HighsSolver } from "./milp.js";
 import { isRedundantLink, packModel } from "./milp-model.js";
 import { linearObjective } from "./milp-start.js";
+import type { SolverWorkers } from "./worker-port.js";
 
-/** LnsOptions: the backend and caches; defaults suit one call, pass envelopes across many. */
+/** LnsOptions: the backend and caches; pass envelopes across many calls. */
 export interface LnsOptions {
   /**
-   * The exact backend for the side model. Default: HiGHS in a warm worker, chosen by measurement
+   * The exact backend for the side model, usually createLnsSolver's: HiGHS in a warm worker, chosen by measurement
    * on this machine (2 cores; generated 200 × 50 instance, FFD plan, 4 scopes per size, mean per
    * call including model building; bench/milp.ts prints the same comparison):
    *   hosts  VMs     HiGHS warm   HiGHS fresh   javascript-lp-solver
@@ -19,14 +20,19 @@ export interface LnsOptions {
    *   4      51-70   349 ms       208 ms        3.5 s = watchdog, no solution
    * javascript-lp-solver only keeps up at 2 hosts, and LNS wants 3-4.
    */
-  readonly solver?: ExactSolver;
+  readonly solver: ExactSolver;
   /** Interference envelopes depend only on the problem; default: one cache per problem, kept here. */
   readonly envelopes?: EnvelopeCache;
   readonly signal?: AbortSignal;
 }
 
-// Warm: LNS makes many small solves, and a fresh worker would cost more than most of them take.
-const defaultSolver = createHighsSolver({ warm: true, startupMs: 30, graceMs: 500 });
+/**
+ * createLnsSolver is the side-model backend: warm, because LNS makes many small solves and a
+ * fresh worker would cost more than most of them take. Close it when the plans are done.
+ */
+export function createLnsSolver(workers: SolverWorkers): HighsSolver {
+  return createHighsSolver(workers, { warm: true, startupMs: 30, graceMs: 500 });
+}
 
 // An envelope costs ~10^5 predictor calls per host type: compute it once per problem, not per step.
 const envelopeCaches = new WeakMap<PlacementProblem, EnvelopeCache>();
@@ -74,15 +80,14 @@ export async function resolveHostsExactly(
   assignment: Int32Array,
   hostIndices: readonly number[] | Int32Array,
   timeLimitMs: number,
-  o: LnsOptions = {},
+  o: LnsOptions,
 ): Promise<Int32Array | undefined> {
   const scope = closedScope(problem, assignment, hostIndices);
   if (!scope) return undefined;
   const envelopes = o.envelopes ?? envelopesFor(problem);
   const pm = packModel(buildLinearModel(problem, { scope, envelopes }), isRedundantLink);
   const before = linearObjective(pm, assignment);
-  const solver = o.solver ?? defaultSolver;
-  const r = await solver.solve(problem, { scope, start: assignment, timeLimitMs, envelopes, signal: o.signal });
+  const r = await o.solver.solve(problem, { scope, start: assignment, timeLimitMs, envelopes, signal: o.signal });
   if (!r.assignment || (r.status !== "optimal" && r.status !== "feasible")) return undefined;
   for (const j of scope.vms) if (r.assignment[j] < 0) return undefined;
   return linearObjective(pm, r.assignment) < before - 1e-9 ? r.assignment : undefined;

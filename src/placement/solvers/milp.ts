@@ -3,9 +3,8 @@ import { isAllowed, type PlacementProblem } from "../problem.js";
 import type { ExactResult, ExactSolveOptions, ExactSolver, ExactStatus } from "../solver.js";
 import { decodeColumns, isRedundantLink, packModel, type PackedModel } from "./milp-model.js";
 import { planStart, type StartPlan } from "./milp-start.js";
-import { runWorker, WarmWorker, workerUrl, type WorkerOutcome } from "./milp-run-worker.js";
 import { fixItemSymmetry, relabelWithinTypes } from "./milp-symmetry.js";
-import type { MilpReply, MilpRequest } from "./milp-worker.js";
+import type { MilpReply, MilpRequest, SolverWorkers, WorkerCall, WorkerOutcome } from "./worker-port.js";
 
 export const HIGHS = "highs";
 
@@ -57,18 +56,18 @@ export interface HighsTestHooks {
  * createHighsSolver is the exact backend: the placer's linear model (buildLinearModel, so every
  * row is a named plugin's) packed into arrays, the symmetry of identical hosts broken, the
  * heuristic start relabelled onto that canonical form and given to HiGHS (setSolution), solved
- * in a fresh worker thread under a watchdog. Every objective solves (the column fixing is valid
+ * in a fresh worker (from `workers`: threads, passed in by the CLI and API) under a watchdog. Every objective solves (the column fixing is valid
  * for any objective that cannot tell identical hosts apart), but only min-cost is worth it
  * beyond tiny instances. Measured on generated instances, 15 s limit: min-cost proves 60 × 15
  * (4.5 s); balance and min-risk prove 30 × 8 (4.3 s, 2.3 s) but leave 60 × 15 at gaps of 11%
  * and 78%, so the placer should treat them as heuristic-only above a few dozen VMs.
  */
-export function createHighsSolver(options: Partial<HighsOptions> = {}, hooks: HighsTestHooks = {}): HighsSolver {
+export function createHighsSolver(workers: SolverWorkers, options: Partial<HighsOptions> = {}, hooks: HighsTestHooks = {}): HighsSolver {
   const lim = { ...DEFAULT_HIGHS_OPTIONS, ...options };
-  const warm = lim.warm ? new WarmWorker<MilpRequest, MilpReply>(workerUrl("milp-worker.js")) : undefined;
-  const exchange = async (req: MilpRequest, watchdogMs: number, signal?: AbortSignal): Promise<WorkerOutcome<MilpReply>> => {
-    if (!warm) return runWorker(workerUrl("milp-worker.js"), req, watchdogMs, signal);
-    const out = await warm.run(req, watchdogMs, signal);
+  const warm = lim.warm ? workers.warm(HIGHS) : undefined;
+  const exchange = async (req: MilpRequest, call: WorkerCall): Promise<WorkerOutcome<MilpReply>> => {
+    if (!warm) return workers.run(HIGHS, req, call);
+    const out = await warm.run(req, call);
     // An error may be a WebAssembly abort, after which that runtime is unusable.
     if (out.kind === "done" && (out.value.error !== undefined || out.value.heapBytes > lim.retireHeapBytes)) warm.retire();
     return out;
@@ -85,7 +84,7 @@ export interface HighsSolver extends ExactSolver {
   close(): Promise<void>;
 }
 
-type Exchange = (req: MilpRequest, watchdogMs: number, signal?: AbortSignal) => Promise<WorkerOutcome<MilpReply>>;
+type Exchange = (req: MilpRequest, call: WorkerCall) => Promise<WorkerOutcome<MilpReply>>;
 
 /** unplaceable: a scope VM with no allowed scope host makes the model infeasible before any solve. */
 function unplaceable(p: PlacementProblem, o: ExactSolveOptions): number | undefined {
@@ -138,8 +137,8 @@ async function solveWithHighs(p: PlacementProblem, o: ExactSolveOptions, lim: Hi
   };
   // Soft deadline first (HiGHS stops at its next checkpoint and keeps its incumbent), the
   // watchdog's hard stop graceMs later.
-  const soft = setTimeout(() => Atomics.store(new Int32Array(stop), 0, 1), Math.max(0, o.timeLimitMs - lim.stopMarginMs));
-  const out = await exchange(req, o.timeLimitMs + lim.graceMs, o.signal).finally(() => clearTimeout(soft));
+  const softStop = { flag: stop, afterMs: Math.max(0, o.timeLimitMs - lim.stopMarginMs) };
+  const out = await exchange(req, { watchdogMs: o.timeLimitMs + lim.graceMs, signal: o.signal, softStop });
   return toResult(p, pm, out, start, startNote(plan, useStart, pm.vms.length));
 }
 

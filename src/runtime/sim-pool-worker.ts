@@ -1,6 +1,6 @@
 import { parentPort } from "node:worker_threads";
-import type { SimJob } from "./pool.js";
-import { simulateHost } from "./simulate-host.js";
+import type { SimJob } from "../sim/runner.js";
+import { simulateHost } from "../sim/simulate-host.js";
 
 // One simulation per message; errors go back as data so the pool can reject that job only.
 parentPort?.on("message", (msg: { id: number; job: SimJob }) => {

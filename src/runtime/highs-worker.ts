@@ -1,34 +1,6 @@
 import { parentPort } from "node:worker_threads";
 import highsModule from "highs";
-import type { MilpArrays, SparseStart } from "./milp-model.js";
-
-/** MilpRequest: one HiGHS solve. Everything survives structured cloning (typed arrays, numbers). */
-export interface MilpRequest {
-  readonly arrays: MilpArrays;
-  readonly start?: SparseStart;
-  readonly timeLimitSec: number;
-  /**
-   * Int32 flag the caller sets to 1 (Atomics.store) at its deadline. HiGHS's own time_limit is
-   * per run, and completing a partial start is a separate sub-MIP run with a fresh clock, so a
-   * solve with a start could take twice the limit; the flag, checked from HiGHS's simplex and
-   * MIP interrupt callbacks, stops both and keeps the incumbent. No clock is read here.
-   */
-  readonly stop?: SharedArrayBuffer;
-  readonly objectiveTarget?: number;
-  /** Test hook: spin forever instead of solving, so tests can see the watchdog end a stuck worker. */
-  readonly hangForTest?: boolean;
-}
-
-/** MilpReply: HiGHS's model status code and what it had when it stopped. */
-export interface MilpReply {
-  readonly modelStatus: number;
-  /** Present only when HiGHS reports a feasible primal solution. */
-  readonly colValue?: Float64Array;
-  readonly objective?: number;
-  readonly dualBound?: number;
-  readonly heapBytes: number;
-  readonly error?: string;
-}
+import type { MilpReply, MilpRequest } from "../placement/solvers/worker-port.js";
 
 // highs ships one CommonJS-style declaration file for both builds, so under NodeNext TypeScript
 // types the ESM default import as the module object; at run time (build/highs.mjs) it is the loader.

@@ -1,19 +1,42 @@
 import { Worker } from "node:worker_threads";
-import { compiledWorkerUrl } from "../../sim/worker-url.js";
+import type { SolverKind, SolverReply, SolverRequest, SolverWorkers, WarmSolverWorker, WorkerCall, WorkerOutcome } from "../placement/solvers/worker-port.js";
+import { compiledWorkerUrl } from "./worker-url.js";
 
-/** workerUrl finds a worker script of this folder (compiled under vitest: see compiledWorkerUrl). */
-export function workerUrl(file: string): URL {
-  return compiledWorkerUrl(file, import.meta.url);
+/** The worker script of each solver kind (compiled under vitest: see compiledWorkerUrl). */
+const ENTRY: Record<SolverKind, string> = { highs: "highs-worker.js", "javascript-lp-solver": "lp-tiny-worker.js" };
+
+function entryUrl(kind: SolverKind): URL {
+  return compiledWorkerUrl(ENTRY[kind], import.meta.url);
 }
 
 /**
- * WorkerOutcome: the worker answered ("done"), the watchdog or the caller's signal ended it
- * ("killed"), or it died on its own ("crashed": a thrown error, a WebAssembly abort, exit).
+ * threadSolverWorkers runs the placer's exact backends in worker threads: a fresh worker per
+ * request (`run`) or one warm worker (`warm`), each under a watchdog.
  */
-export type WorkerOutcome<Res> =
-  | { readonly kind: "done"; readonly value: Res }
-  | { readonly kind: "killed"; readonly reason: "watchdog" | "aborted" }
-  | { readonly kind: "crashed"; readonly message: string };
+export const threadSolverWorkers: SolverWorkers = {
+  run: <K extends SolverKind>(kind: K, request: SolverRequest<K>, call: WorkerCall) =>
+    withSoftStop(call, () => runWorker<SolverRequest<K>, SolverReply<K>>(entryUrl(kind), request, call.watchdogMs, call.signal)),
+  warm: <K extends SolverKind>(kind: K): WarmSolverWorker<K> => {
+    const w = new WarmWorker<SolverRequest<K>, SolverReply<K>>(entryUrl(kind));
+    return {
+      run: (request, call) => withSoftStop(call, () => w.run(request, call.watchdogMs, call.signal)),
+      retire: () => w.retire(),
+      close: () => w.close(),
+    };
+  },
+};
+
+/**
+ * withSoftStop raises the request's stop flag afterMs from now (the solver stops at its next
+ * checkpoint and keeps its incumbent); the watchdog's hard stop comes later. The timer starts at
+ * the call, so time a warm request waits in its worker's queue counts against it.
+ */
+async function withSoftStop<T>(call: WorkerCall, run: () => Promise<T>): Promise<T> {
+  const s = call.softStop;
+  if (!s) return run();
+  const timer = setTimeout(() => Atomics.store(new Int32Array(s.flag), 0, 1), Math.max(0, s.afterMs));
+  return run().finally(() => clearTimeout(timer));
+}
 
 /**
  * exchange posts one request and waits for one reply. The watchdog is a timer, not a clock read:

@@ -2,9 +2,7 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { compiledWorkerUrl } from "../../sim/worker-url.js";
-import type { TaskKind, TaskInput, TaskOutput, TaskWorkerData } from "./tasks.js";
-import type { TaskMessage, TaskReply } from "./worker.js";
+import type { TaskMessage, TaskReply } from "./task-worker.js";
 
 /** TaskTimeoutError: the task outlived its budget; its worker was terminated and replaced. */
 export class TaskTimeoutError extends Error {
@@ -22,9 +20,12 @@ export interface TaskPoolStats {
   restarts: number;
 }
 
+/** TaskMap: the tasks a pool's worker script runs, by name, with what each takes and returns. */
+export type TaskMap<T> = { [K in keyof T]: { input: unknown; output: unknown } };
+
 interface Job {
   id: number;
-  kind: TaskKind;
+  kind: string;
   input: unknown;
   timeoutMs: number;
   resolve(v: unknown): void;
@@ -46,12 +47,12 @@ export function defaultTaskPoolSize(): number {
 }
 
 /**
- * TaskPool runs API tasks in worker threads, one task per worker at a time, with a FIFO queue in
- * front. Simulations and plans cannot be interrupted from outside, so a task that outlives its
+ * TaskPool runs tasks in worker threads (the script at `url`, which answers with serveTasks), one
+ * task per worker at a time, with a FIFO queue in front. Simulations and plans cannot be interrupted from outside, so a task that outlives its
  * budget costs its worker: the worker is terminated and a fresh one takes its place. The queue is
  * bounded by the API's concurrency limit, not here.
  */
-export class TaskPool {
+export class TaskPool<T extends TaskMap<T>> {
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
   private nextId = 0;
@@ -59,10 +60,11 @@ export class TaskPool {
   private closed = false;
   private readonly online: Promise<void>[] = [];
 
+  /** `data` reaches every worker as its workerData (taskWorkerData() there). */
   constructor(
+    private readonly url: URL,
     size: number = defaultTaskPoolSize(),
-    private readonly data: TaskWorkerData = {},
-    private readonly url: URL = compiledWorkerUrl("worker.js", import.meta.url),
+    private readonly data: unknown = {},
   ) {
     // Under vitest the worker is the compiled twin: say so plainly instead of failing per request.
     if (!existsSync(fileURLToPath(url))) throw new Error(`worker script ${fileURLToPath(url)} is missing: run \`npm run build\` first`);
@@ -83,10 +85,10 @@ export class TaskPool {
     await Promise.all(this.online);
   }
 
-  run<K extends TaskKind>(kind: K, input: TaskInput<K>, timeoutMs: number): Promise<TaskOutput<K>> {
+  run<K extends keyof T & string>(kind: K, input: T[K]["input"], timeoutMs: number): Promise<T[K]["output"]> {
     if (this.closed) return Promise.reject(new Error("task pool is closed"));
     if (this.slots.length === 0) return Promise.reject(new Error("task pool has no worker (none could start)"));
-    return new Promise<TaskOutput<K>>((resolve, reject) => {
+    return new Promise<T[K]["output"]>((resolve, reject) => {
       const job: Job = { id: this.nextId++, kind, input, timeoutMs, resolve: resolve as (v: unknown) => void, reject };
       // The budget counts from submission: waiting in the queue spends it too.
       job.timer = setTimeout(() => this.expire(job), timeoutMs);

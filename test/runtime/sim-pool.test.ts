@@ -1,7 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { ScenarioSchema } from "../../src/model/scenario.js";
-import { inlineRunner, WorkerPool } from "../../src/sim/pool.js";
-import { compiledWorkerUrl } from "../../src/sim/worker-url.js";
+import { inlineRunner } from "../../src/sim/runner.js";
+import { WorkerPool } from "../../src/runtime/sim-pool.js";
+import { compiledWorkerUrl } from "../../src/runtime/worker-url.js";
 
 const scenario = (seed: number) =>
   ScenarioSchema.parse({
@@ -45,9 +46,9 @@ describe("WorkerPool", () => {
 
 describe("compiledWorkerUrl", () => {
   test.each([
-    ["file:///repo/src/sim/pool.ts", "file:///repo/dist/src/sim/w.js"],
-    ["file:///home/me/src/vmplace/src/api/work/pool.ts", "file:///home/me/src/vmplace/dist/src/api/work/w.js"],
-    ["file:///repo/dist/src/sim/pool.js", "file:///repo/dist/src/sim/w.js"],
+    ["file:///repo/src/runtime/sim-pool.ts", "file:///repo/dist/src/runtime/w.js"],
+    ["file:///home/me/src/vmplace/src/api/app.ts", "file:///home/me/src/vmplace/dist/src/api/w.js"],
+    ["file:///repo/dist/src/runtime/sim-pool.js", "file:///repo/dist/src/runtime/w.js"],
   ])("from %s", (caller, expected) => {
     expect(compiledWorkerUrl("w.js", caller).href).toBe(expected);
   });

@@ -1,21 +1,6 @@
 import { parentPort } from "node:worker_threads";
-import lpModule, { type Model, type SolveResult } from "javascript-lp-solver";
-
-/** TinyRequest: one javascript-lp-solver model (its own JSON format) and a test hook. */
-export interface TinyRequest {
-  readonly model: Model;
-  /** Test hook: spin forever instead of solving, so tests can see the watchdog end a stuck worker. */
-  readonly hangForTest?: boolean;
-}
-
-/** TinyReply: the solver's answer, values of every variable it reports (0 when absent). */
-export interface TinyReply {
-  readonly feasible: boolean;
-  readonly integral: boolean;
-  readonly objective: number;
-  readonly values: Record<string, number>;
-  readonly error?: string;
-}
+import lpModule, { type SolveResult } from "javascript-lp-solver";
+import type { TinyReply, TinyRequest } from "../placement/solvers/worker-port.js";
 
 // The package declares its default export in a file TypeScript reads as CommonJS under NodeNext,
 // so the ESM default import is typed as the module object; at run time (index.mjs) it is the solver.

@@ -1,40 +1,13 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import type { HostSimResult, Scenario } from "../model/scenario.js";
-import type { SchedulerParams } from "../model/scheduler.js";
-import { simulateHost } from "./simulate-host.js";
+import type { HostSimResult } from "../model/scenario.js";
+import type { SimJob, SimRunner } from "../sim/runner.js";
 import { compiledWorkerUrl } from "./worker-url.js";
-
-/** SimJob is one host simulation; everything in it must survive structured cloning. */
-export interface SimJob {
-  scenario: Scenario;
-  options?: { scheduler?: SchedulerParams; traceStartSec?: number };
-}
-
-/** SimRunner runs many independent host simulations; results come back in job order. */
-export interface SimRunner {
-  runAll(jobs: readonly SimJob[], onDone?: (done: number, total: number) => void): Promise<HostSimResult[]>;
-  close(): Promise<void>;
-}
-
-/** inlineRunner runs simulations on the calling thread (tests, tiny batches, one-core machines). */
-export const inlineRunner: SimRunner = {
-  async runAll(jobs, onDone) {
-    const out: HostSimResult[] = [];
-    for (const j of jobs) {
-      out.push(simulateHost(j.scenario, j.options));
-      onDone?.(out.length, jobs.length);
-    }
-    return out;
-  },
-  async close() {},
-};
 
 /** defaultPoolSize leaves nothing idle: simulations are CPU-bound and independent. */
 export function defaultPoolSize(): number {
   return Math.max(1, availableParallelism());
 }
-
 
 /**
  * WorkerPool runs host simulations in worker threads, one job per worker at a time. The result of
@@ -45,7 +18,7 @@ export class WorkerPool implements SimRunner {
   private readonly workers: Worker[] = [];
 
   constructor(readonly size: number = defaultPoolSize()) {
-    for (let i = 0; i < size; i++) this.workers.push(new Worker(compiledWorkerUrl("pool-worker.js", import.meta.url)));
+    for (let i = 0; i < size; i++) this.workers.push(new Worker(compiledWorkerUrl("sim-pool-worker.js", import.meta.url)));
   }
 
   runAll(jobs: readonly SimJob[], onDone?: (done: number, total: number) => void): Promise<HostSimResult[]> {
