@@ -1,11 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative, resolve, dirname } from "node:path";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-
-// model <- sim <- interference <- placement <- migrate <- report <- io <- runtime <- {api, cli}: a file may import its own
-// layer and the layers below it, never above. io (files, sockets) is used only at the edges.
-const RANK: Record<string, number> = { model: 0, sim: 1, interference: 2, placement: 3, migrate: 4, report: 5, io: 6, runtime: 7, api: 8, cli: 8 };
-const PURE = new Set(["model", "sim", "interference", "placement", "migrate", "report"]);
+import { violations, type Rule, type SourceFile } from "./arch/check.js";
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -13,29 +9,72 @@ function files(dir: string): string[] {
     return statSync(p).isDirectory() ? files(p) : p.endsWith(".ts") ? [p] : [];
   });
 }
-const layerOf = (file: string): string => relative("src", file).split(/[\\/]/)[0];
-const importsOf = (text: string): string[] =>
-  [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1] ?? m[2]);
-
-const sources = files("src");
+const tree: SourceFile[] = files("src").map((path) => ({ path: path.split("\\").join("/"), text: readFileSync(path, "utf8") }));
 
 describe("architecture", () => {
-  test("every source file sits in a known layer", () => {
-    for (const f of sources) expect(Object.keys(RANK), f).toContain(layerOf(f));
+  test("the tree keeps every rule", () => {
+    expect(tree.length).toBeGreaterThan(100);
+    expect(violations(tree)).toEqual([]);
   });
 
-  test.each(sources)("%s imports no higher layer", (file) => {
-    const mine = layerOf(file);
-    for (const spec of importsOf(readFileSync(file, "utf8"))) {
-      if (!spec.startsWith(".")) continue;
-      const target = layerOf(relative(process.cwd(), resolve(dirname(file), spec)));
-      expect(RANK[target], `${file} imports ${spec} from layer ${target}, above ${mine}`).toBeLessThanOrEqual(RANK[mine]);
-    }
+  // One planted file per kind of violation: the guard must name the file and the rule.
+  const planted: [string, string, string, Rule, RegExp][] = [
+    ["an upward import", "src/sim/x.ts", `import { planCluster } from "../placement/plan.js";`, "upward", /sim may not import placement/],
+    ["an upward type import", "src/model/x.ts", `import type { Predictor } from "../interference/predictor.js";`, "upward", /model may not import interference/],
+    ["a side-effect import", "src/interference/x.ts", `import "../api/app.js";`, "upward", /side-effect import .*interference may not import api/],
+    ["an upward re-export", "src/placement/x.ts", `export { planMigrations } from "../migrate/plan-migrations.js";`, "upward", /re-export .*placement may not import migrate/],
+    ["export * (even within the layer)", "src/sim/x.ts", `export * from "./rng.js";`, "export-star", /export \* from "\.\/rng\.js"/],
+    ["an upward dynamic import()", "src/migrate/x.ts", `export const load = () => import("../report/render.js");`, "upward", /dynamic import\(\) .*migrate may not import report/],
+    ["a computed dynamic import()", "src/api/x.ts", `export const load = (m: string) => import(m);`, "dynamic", /computed specifier/],
+    ["an import type of a higher layer", "src/sim/x.ts", `export type P = import("../runtime/sim-pool.js").WorkerPool;`, "upward", /sim may not import runtime/],
+    ["a file outside every layer", "src/misc/x.ts", `export const x = 1;`, "layer", /no known layer/],
+    ["a package the layer may not use", "src/sim/x.ts", `import Fastify from "fastify";`, "package", /sim may not import fastify/],
+    ["a package side-effect import", "src/placement/x.ts", `import "highs";`, "package", /placement may not import highs/],
+    ["a type-only package used for values", "src/placement/x.ts", `import solver from "javascript-lp-solver";`, "type-only", /only types from javascript-lp-solver/],
+    ["node:fs/promises in sim", "src/sim/x.ts", `import { readFile } from "node:fs/promises";`, "package", /sim may not import node:fs\/promises/],
+    ["bare fs in io (built-ins need node:)", "src/io/x.ts", `import { readFileSync } from "fs";`, "package", /io may not import fs /],
+    ["worker_threads in placement", "src/placement/x.ts", `import { Worker } from "node:worker_threads";`, "package", /placement may not import node:worker_threads/],
+    ["fastify in the runtime", "src/runtime/x.ts", `import Fastify from "fastify";`, "package", /runtime may not import fastify/],
+    ["cli importing api internals", "src/cli/x.ts", `import { ROUTES } from "../api/routes/index.js";`, "api-entry", /only through src\/api\/server\.ts/],
+    ["api importing cli", "src/api/x.ts", `import { VERSION } from "../cli/version.js";`, "upward", /api may not import cli/],
+    ["performance.now() in interference", "src/interference/x.ts", `export const t = () => performance.now();`, "impure", /^performance:/],
+    ["new Date() in placement", "src/placement/x.ts", `export const d = () => new Date();`, "impure", /new Date\(\)/],
+    ["Date() in migrate", "src/migrate/x.ts", `export const d = () => Date();`, "impure", /^Date\(\)/],
+    ["Date.now() in sim", "src/sim/x.ts", `export const t = () => Date.now();`, "impure", /Date\.now/],
+    ["Math.random() in model", "src/model/x.ts", `export const r = () => Math.random();`, "impure", /Math\.random/],
+    ["process.env in report", "src/report/x.ts", `export const home = () => process.env.HOME;`, "impure", /^process:/],
+    ["setTimeout in placement", "src/placement/x.ts", `export const later = (f: () => void) => setTimeout(f, 10);`, "impure", /^setTimeout:/],
+    ["setInterval in sim", "src/sim/x.ts", `export const tick = (f: () => void) => setInterval(f, 10);`, "impure", /^setInterval:/],
+  ];
+
+  test.each(planted)("fails on %s", (_what, path, text, rule, message) => {
+    const found = violations([{ path, text }]);
+    expect(found.some((v) => v.file === path && v.rule === rule && message.test(v.message)), JSON.stringify(found)).toBe(true);
   });
 
-  test.each(sources.filter((f) => PURE.has(layerOf(f))))("%s stays pure (no fs, clock, env or Math.random)", (file) => {
-    const text = readFileSync(file, "utf8");
-    const bad = [/from\s+["']node:fs["']/, /\bDate\.now\(/, /\bMath\.random\(/, /\bprocess\.env\b/, /from\s+["']node:(net|http|child_process)["']/];
-    for (const re of bad) expect(re.test(text), `${file} matches ${re}`).toBe(false);
+  test("a local that shadows a global is not the global", () => {
+    const text = `export function start(run: (f: () => void) => void): void {\n  const process = { start() {} };\n  process.start();\n}`;
+    expect(violations([{ path: "src/sim/x.ts", text }])).toEqual([]);
+  });
+
+  test("globalThis is no way around the purity rule", () => {
+    expect(violations([{ path: "src/sim/x.ts", text: "export const t = () => globalThis.performance.now();" }]).map((v) => v.rule)).toEqual(["impure"]);
+  });
+
+  test("words in comments, strings and property names are not code", () => {
+    const text = [
+      `// performance.now() and new Date() belong to the CLI; Math.random() never`,
+      `export const note = "process.env and setTimeout are for the runtime";`,
+      `export const o = { setTimeout: 1, process: 2 };`,
+      `export const read = (x: { performance: number }) => x.performance;`,
+    ].join("\n");
+    expect(violations([{ path: "src/sim/x.ts", text }])).toEqual([]);
+  });
+
+  test("the edges may use what the core may not", () => {
+    const edge = (path: string, text: string) => violations([{ path, text }]);
+    expect(edge("src/cli/x.ts", `import { buildApp } from "../api/server.js";\nexport const t = () => performance.now();`)).toEqual([]);
+    expect(edge("src/runtime/x.ts", `import { Worker } from "node:worker_threads";\nexport const t = (f: () => void) => setTimeout(f, 1);`)).toEqual([]);
+    expect(edge("src/placement/x.ts", `import type { Model } from "javascript-lp-solver";\nexport type M = Model;`)).toEqual([]);
   });
 });

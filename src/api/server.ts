@@ -1,5 +1,9 @@
 import type { ZodApp } from "./routes/types.js";
 
+// The API's entry for the CLI (`vmplace serve`): the CLI imports nothing else of src/api.
+export { buildApp, type BuildOptions } from "./app.js";
+export { DEFAULT_LIMITS, type ApiLimits } from "./context.js";
+
 export interface ListenOptions {
   port: number;
   host: string;

@@ -1,7 +1,5 @@
 import type { Command } from "commander";
-import { buildApp } from "../../api/app.js";
-import { DEFAULT_LIMITS } from "../../api/context.js";
-import { closeOnSignals, startServer } from "../../api/server.js";
+import { buildApp, closeOnSignals, DEFAULT_LIMITS, startServer } from "../../api/server.js";
 import { loadWith } from "../../io/load.js";
 import { parseCluster } from "../../model/validate.js";
 import { intOption } from "../options.js";
