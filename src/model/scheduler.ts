@@ -28,16 +28,36 @@ export const XenCreditSchema = z.strictObject({
   migrationDelayUs: z.number().int().min(0).max(100000).default(0),
 });
 
-/** XenCredit2Schema: Xen credit2, the Xen default since 4.12 (not simulated yet). */
+/**
+ * XenCredit2Schema: Xen credit2 (xen/common/sched/credit2.c), the Xen default since 4.12. Times
+ * are the upstream constants and boot options; credit is kept in microseconds of weighted time.
+ */
 export const XenCredit2Schema = z.strictObject({
   kind: z.literal("xen-credit2"),
-  ratelimitUs: z.number().int().min(0).max(500000).default(1000),
-  creditInitUs: z.number().int().min(100).default(10000),
-  maxTimerUs: z.number().int().min(100).default(10000),
-  minTimerUs: z.number().int().min(100).default(500),
-  carryOverUs: z.number().int().min(0).default(500),
-  migrateResistUs: z.number().int().min(0).default(500),
-  capPeriodMs: z.number().int().min(1).default(10),
+  /** sched_ratelimit_us: a vCPU runs at least this long before a waker may preempt it (0 = off). */
+  ratelimitUs: z
+    .number()
+    .int()
+    .min(0)
+    .max(500000)
+    .refine((v) => v === 0 || v >= 100, "must be 0 (off) or between 100 and 500000")
+    .default(1000),
+  /** CSCHED2_CREDIT_INIT: credit added to every vCPU of a run queue at a reset. */
+  creditInitUs: z.number().int().min(100).max(1000000).default(10000),
+  /** CSCHED2_MAX_TIMER: the longest a vCPU runs before the scheduler looks again. */
+  maxTimerUs: z.number().int().min(100).max(1000000).default(10000),
+  /** CSCHED2_MIN_TIMER: the shortest scheduling timer. */
+  minTimerUs: z.number().int().min(100).max(100000).default(500),
+  /** CSCHED2_CARRYOVER_MAX: credit above CREDIT_INIT a vCPU may keep across a reset. */
+  carryOverUs: z.number().int().min(0).max(1000000).default(500),
+  /** sched_credit2_migrate_resist: the credit lead a vCPU needs to move to another pCPU. */
+  migrateResistUs: z.number().int().min(0).max(100000).default(500),
+  /** CSCHED2_MIGRATE_COMPENSATION: credit given to a vCPU for a move between pCPUs. */
+  migrateCompensationUs: z.number().int().min(0).max(100000).default(50),
+  /** sched_credit2_cap_period_ms: a capped domain's budget is refilled this often. */
+  capPeriodMs: z.number().int().min(1).max(10000).default(10),
+  /** sched_credit2_max_cpus_runqueue: a run queue (one per socket) holds at most this many pCPUs. */
+  maxCpusPerRunqueue: z.number().int().min(1).max(4096).default(16),
 });
 
 const cfsCommon = {

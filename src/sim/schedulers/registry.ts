@@ -2,9 +2,10 @@ import type { SchedulerKind, SchedulerParams } from "../../model/scheduler.js";
 import type { CpuScheduler, SchedulerFactory } from "../cpu-scheduler.js";
 import { createKvmCfs } from "./kvm-cfs.js";
 import { createXenCredit } from "./xen-credit.js";
+import { createXenCredit2 } from "./xen-credit2.js";
 
 /** SIMULATED_KINDS are the scheduler kinds with a policy; the others parse but cannot run yet. */
-export const SIMULATED_KINDS: readonly SchedulerKind[] = ["xen-credit", "kvm-cfs"];
+export const SIMULATED_KINDS: readonly SchedulerKind[] = ["xen-credit", "xen-credit2", "kvm-cfs"];
 
 /** isSimulated says whether a scheduler kind has a policy implementation. */
 export function isSimulated(kind: SchedulerKind): boolean {
@@ -22,6 +23,7 @@ export function schedulerFactory(params: SchedulerParams): SchedulerFactory {
     case "kvm-cfs":
       return (p, nCpus) => createKvmCfs(expectKind(p, "kvm-cfs"), nCpus);
     case "xen-credit2":
+      return (p, nCpus) => createXenCredit2(expectKind(p, "xen-credit2"), nCpus);
     case "kvm-eevdf":
       throw new Error(`scheduler kind "${params.kind}" is not simulated yet`);
   }

@@ -1,0 +1,5 @@
+// Xen credit2 (xen/common/sched/credit2.c): the policy lives in ./xen-credit2/, split by concern:
+// run-queue (sorted queue, load averages, layout), units (per-vCPU credit and burning), budget
+// (caps), balance (between run queues) and scheduler (the CpuScheduler).
+export { createXenCredit2 } from "./xen-credit2/scheduler.js";
+export { splitRunqueues } from "./xen-credit2/run-queue.js";

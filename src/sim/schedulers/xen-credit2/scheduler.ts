@@ -1,0 +1,354 @@
+import type { XenCredit2Params } from "../../../model/scheduler.js";
+import type { CpuScheduler, SchedContext } from "../../cpu-scheduler.js";
+import { DeadlineTimers } from "../xen-credit/deadline-timers.js";
+import { balanceLoad } from "./balance.js";
+import { DomainBudget } from "./budget.js";
+import { RunQueue, splitRunqueues } from "./run-queue.js";
+import { Credit2Units } from "./units.js";
+
+/** CSCHED2_RATELIMIT_TICKLE_TOLERANCE: a runner this close to its rate limit may be preempted. */
+const TICKLE_TOLERANCE_US = 50;
+
+/** createXenCredit2 builds the Xen credit2 policy for one host (shared/reference/sim-fidelity.md 2). */
+export function createXenCredit2(params: XenCredit2Params, nCpus: number): CpuScheduler {
+  return new XenCredit2(params, nCpus);
+}
+
+/**
+ * XenCredit2 is credit2 as in xen/common/sched/credit2.c (Xen >= 4.12). Work Xen defers to the
+ * scheduling softirq of a tickled pCPU runs synchronously here, so no pCPU is ever "tickled but
+ * not yet scheduled".
+ *
+ * Not modelled: affinity (hard and soft: every pCPU is allowed, so the soft-affinity bonus of
+ * tickle_score is the same for every candidate and drops out), SMT, yield, tasklets; a running
+ * vCPU that balancing would move is left alone (Xen marks it and moves it when it stops).
+ */
+class XenCredit2 implements CpuScheduler {
+  readonly kind = "xen-credit2" as const;
+  private ctx!: SchedContext;
+  private u!: Credit2Units;
+  private queues: RunQueue[] = [];
+  private readonly rqOfCpu: Int32Array;
+  private readonly curr: Int32Array;
+  private timers!: DeadlineTimers;
+  private budgets: (DomainBudget | null)[] = [];
+
+  constructor(
+    private readonly params: XenCredit2Params,
+    private readonly nCpus: number,
+  ) {
+    this.rqOfCpu = new Int32Array(nCpus);
+    this.curr = new Int32Array(nCpus).fill(-1);
+  }
+
+  start(ctx: SchedContext): void {
+    if (ctx.nCpus !== this.nCpus) throw new Error(`xen-credit2: built for ${this.nCpus} pCPUs, host has ${ctx.nCpus}`);
+    this.ctx = ctx;
+    this.queues = splitRunqueues(this.nCpus, this.params.maxCpusPerRunqueue).map((cpus, i) => new RunQueue(i, cpus));
+    this.queues.forEach((rq) => rq.cpus.forEach((p) => (this.rqOfCpu[p] = rq.id)));
+    this.u = new Credit2Units(ctx.vcpus, this.params.creditInitUs);
+    // Initial placement spreads vCPUs round robin over the pCPUs, as csched2_res_pick would.
+    ctx.vcpus.forEach((info, v) => {
+      const p = v % this.nCpus;
+      this.u.processor[v] = p;
+      this.u.rq[v] = this.rqOfCpu[p];
+      this.queues[this.rqOfCpu[p]].assign(v, this.u.weight[v]);
+    });
+    this.startBudgets(ctx);
+    this.timers = new DeadlineTimers(ctx, this.nCpus, (p) => this.schedule(p, false));
+  }
+
+  /** startBudgets gives each capped VM its pool and arms its replenishment timer. */
+  private startBudgets(ctx: SchedContext): void {
+    const periodUs = this.params.capPeriodMs * 1000;
+    const nVms = ctx.vcpus.reduce((m, c) => Math.max(m, c.vmIndex + 1), 0);
+    this.budgets = Array.from({ length: nVms }, () => null);
+    for (const info of ctx.vcpus) {
+      const cap = info.vm.capPercent;
+      if (cap <= 0 || this.budgets[info.vmIndex] !== null) continue;
+      const budget = new DomainBudget((periodUs * cap) / 100, info.vm.vcpus, this.params.minTimerUs);
+      this.budgets[info.vmIndex] = budget;
+      const replenish = (): void => {
+        if (budget.replenish()) this.unparkAll(budget);
+        ctx.at(ctx.now() + periodUs, replenish);
+      };
+      ctx.at(periodUs, replenish);
+    }
+    ctx.vcpus.forEach((info, v) => (this.u.budgetUs[v] = this.budgets[info.vmIndex] === null ? Infinity : 0));
+  }
+
+  wake(v: number): void {
+    const u = this.u;
+    if (this.curr[u.processor[v]] === v || u.queued[v] || u.parked[v]) return;
+    this.becomeRunnable(v);
+  }
+
+  block(v: number, p: number): void {
+    if (this.curr[p] !== v) throw new Error(`xen-credit2: block of vCPU ${v} that is not running on pCPU ${p}`);
+    this.schedule(p, false);
+  }
+
+  /** becomeRunnable is csched2_unit_wake's second half: count the load, queue by credit, tickle. */
+  private becomeRunnable(v: number): void {
+    const now = this.ctx.now();
+    const rq = this.queues[this.u.rq[v]];
+    rq.changeLoad(1, now);
+    this.u.avgLoad[v].advance(0, now);
+    this.enqueue(v, rq);
+    this.tickle(v, now);
+  }
+
+  private enqueue(v: number, rq: RunQueue): void {
+    rq.insert(v, this.u.credit);
+    this.u.queued[v] = 1;
+  }
+
+  private dequeue(v: number, rq: RunQueue): void {
+    rq.remove(v);
+    this.u.queued[v] = 0;
+  }
+
+  private runnable(v: number): boolean {
+    return this.ctx.hasWork(v) && !this.u.parked[v];
+  }
+
+  /**
+   * tickle is runq_tickle: an idle pCPU of the queue (the vCPU's own first), else the busy pCPU
+   * whose runner the waker out-credits most (by more than MIGRATE_RESIST when it is not the
+   * waker's own pCPU), among runners past their rate limit; else nobody, and the waker waits.
+   */
+  private tickle(v: number, now: number): void {
+    const own = this.u.processor[v];
+    const cpus = this.queues[this.u.rq[v]].cpus;
+    const idle = this.firstIdle(own, cpus);
+    if (idle >= 0) return this.schedule(idle, false);
+    let best = -1;
+    let bestScore = 0;
+    const ownScore = this.tickleScore(v, own, own, now);
+    if (ownScore > 0) return this.schedule(own, true);
+    for (const p of cpus) {
+      if (p === own) continue;
+      const score = this.tickleScore(v, p, own, now);
+      if (score > bestScore) {
+        bestScore = score;
+        best = p;
+      }
+    }
+    if (best >= 0) this.schedule(best, true);
+  }
+
+  /** firstIdle is cpumask_test_or_cycle over the queue's idle pCPUs, starting at `from`. */
+  private firstIdle(from: number, cpus: readonly number[]): number {
+    if (this.curr[from] < 0) return from;
+    const start = cpus.indexOf(from);
+    for (let k = 1; k <= cpus.length; k++) {
+      const p = cpus[(start + k) % cpus.length];
+      if (this.curr[p] < 0) return p;
+    }
+    return -1;
+  }
+
+  /** tickleScore: how much the waker out-credits p's runner; <= 0 means leave p alone. */
+  private tickleScore(v: number, p: number, own: number, now: number): number {
+    const cur = this.curr[p];
+    if (cur < 0 || !this.preemptable(cur, now)) return -1;
+    this.burn(cur, now);
+    const resist = p === own ? 0 : this.params.migrateResistUs;
+    return this.u.credit[v] - this.u.credit[cur] - resist;
+  }
+
+  /** preemptable is is_preemptable: the runner used its rate limit, give or take 50 us. */
+  private preemptable(cur: number, now: number): boolean {
+    const limit = this.params.ratelimitUs;
+    if (limit <= TICKLE_TOLERANCE_US) return true;
+    return now - this.u.runStartUs[cur] > limit - TICKLE_TOLERANCE_US;
+  }
+
+  /** burn is burn_credits: weighted time since the last burn, plus budget for a capped vCPU. */
+  private burn(v: number, now: number): void {
+    this.u.burn(v, now, this.queues[this.u.rq[v]].maxWeight);
+  }
+
+  /**
+   * schedule is csched2_schedule on pCPU p: charge the runner, pick the best of it and the queue,
+   * reset credits when the best has none left, and arm the timer for its runtime. `preempt`
+   * marks a tickle, counted when the runner really loses the pCPU.
+   */
+  private schedule(p: number, preempt: boolean): void {
+    const now = this.ctx.now();
+    const u = this.u;
+    const scurr = this.curr[p];
+    const rq = this.queues[this.rqOfCpu[p]];
+    if (scurr >= 0) {
+      this.burn(scurr, now);
+      if (u.budgetUs[scurr] <= 0) this.grabBudget(scurr);
+    }
+    const snext = this.candidate(p, scurr, rq, now);
+    if (snext >= 0) this.prepare(p, snext, scurr, rq, now);
+    if (snext !== scurr) {
+      this.curr[p] = snext;
+      this.ctx.dispatch(p, snext >= 0 ? snext : null);
+      if (snext >= 0) u.runStartUs[snext] = now;
+    }
+    if (snext >= 0) this.timers.arm(p, now + this.runtime(snext, snext === scurr, rq, now));
+    else this.timers.disarm(p);
+    if (snext !== scurr && scurr >= 0) this.contextSaved(scurr, rq, preempt, now);
+  }
+
+  /** prepare readies snext to run on p: off the queue, credit reset if due, moved to p. */
+  private prepare(p: number, snext: number, scurr: number, rq: RunQueue, now: number): void {
+    const u = this.u;
+    if (snext !== scurr) this.dequeue(snext, rq);
+    const head = rq.waiting.length > 0 ? u.credit[rq.waiting[0]] : -Infinity;
+    if (Math.max(u.credit[snext], head) <= 0) {
+      this.resetCredit(rq, snext, now);
+      if (this.queues.length > 1) this.balance(p, now);
+    }
+    u.burnFromUs[snext] = now;
+    if (u.processor[snext] !== p) {
+      u.credit[snext] += this.params.migrateCompensationUs;
+      u.processor[snext] = p;
+    }
+  }
+
+  /**
+   * candidate is runq_candidate: the runner within its rate limit keeps the pCPU; otherwise the
+   * first waiter allowed here (another pCPU's vCPU must lead by MIGRATE_RESIST) replaces the
+   * runner if it has strictly more credit and, when capped, gets budget. -1 = idle.
+   */
+  private candidate(p: number, scurr: number, rq: RunQueue, now: number): number {
+    const u = this.u;
+    const currRuns = scurr >= 0 && this.runnable(scurr);
+    const limit = this.params.ratelimitUs;
+    if (currRuns && limit > 0 && now - u.runStartUs[scurr] < limit) return scurr;
+    let snext = currRuns ? scurr : -1;
+    const snextCredit = snext >= 0 ? u.credit[snext] : -Infinity;
+    for (const v of rq.waiting) {
+      if (u.processor[v] !== p && snextCredit + this.params.migrateResistUs > u.credit[v]) continue;
+      if (u.credit[v] > snextCredit && this.grabBudget(v)) snext = v;
+      break;
+    }
+    return snext;
+  }
+
+  /**
+   * runtime is csched2_runtime: until snext's credit falls to the first waiter's (or to 0), as
+   * wall time at its burn rate, no more than its budget, within [MIN_TIMER or what is left of
+   * the rate limit, MAX_TIMER].
+   */
+  private runtime(snext: number, continues: boolean, rq: RunQueue, now: number): number {
+    const u = this.u;
+    const p = this.params;
+    let minUs = p.minTimerUs;
+    if (p.ratelimitUs > 0) {
+      const rl = continues ? u.runStartUs[snext] + p.ratelimitUs - now : p.ratelimitUs;
+      if (rl > minUs) minUs = rl;
+    }
+    let credit = u.credit[snext];
+    if (rq.waiting.length > 0 && u.credit[rq.waiting[0]] > 0) credit -= u.credit[rq.waiting[0]];
+    let timeUs = credit > 0 ? (credit * u.weight[snext]) / rq.maxWeight : 0;
+    if (u.budgetUs[snext] < timeUs) timeUs = u.budgetUs[snext];
+    if (timeUs < minUs) timeUs = minUs;
+    else if (timeUs > p.maxTimerUs) timeUs = p.maxTimerUs;
+    return Math.ceil(timeUs);
+  }
+
+  /**
+   * contextSaved is csched2_context_saved for the vCPU p just stopped running: unused budget goes
+   * back to the pool, a runnable vCPU is queued again and tickled, one that blocked leaves the load.
+   */
+  private contextSaved(prev: number, rq: RunQueue, preempt: boolean, now: number): void {
+    const u = this.u;
+    const budget = this.budgets[u.vmOf[prev]];
+    let unpark = false;
+    if (budget !== null && u.budgetUs[prev] > 0) {
+      unpark = budget.giveBack(u.budgetUs[prev]);
+      u.budgetUs[prev] = 0;
+    }
+    if (this.runnable(prev)) {
+      if (preempt) this.ctx.count("preemption", prev);
+      this.enqueue(prev, rq);
+      this.tickle(prev, now);
+    } else {
+      // Blocked, or parked while running (a queued vCPU that parks leaves the load at once).
+      rq.changeLoad(-1, now);
+      u.avgLoad[prev].advance(1, now);
+    }
+    if (unpark && budget !== null) this.unparkAll(budget);
+  }
+
+  /**
+   * resetCredit is reset_credit: every member of the queue gets CREDIT_INIT more (twice that when
+   * snext sits at the floor), clipped to CREDIT_INIT + CARRYOVER_MAX. The order is unchanged.
+   */
+  private resetCredit(rq: RunQueue, snext: number, now: number): void {
+    const u = this.u;
+    const init = this.params.creditInitUs;
+    const add = u.credit[snext] <= -init ? 2 * init : init;
+    const ceiling = init + this.params.carryOverUs;
+    for (const v of rq.members) {
+      const p = u.processor[v];
+      if (this.curr[p] === v) {
+        this.burn(v, now);
+        // A runner whose budget ran out in this burn must stop: its pCPU reschedules now.
+        if (u.budgetUs[v] <= 0) this.ctx.at(now, () => this.curr[p] === v && this.schedule(p, false));
+      }
+      u.credit[v] = Math.min(u.credit[v] + add, ceiling);
+    }
+  }
+
+  /** grabBudget is unit_grab_budget; a vCPU that gets none is parked (off the queue). */
+  private grabBudget(v: number): boolean {
+    const u = this.u;
+    if (u.budgetUs[v] > 0) return true;
+    const budget = this.budgets[u.vmOf[v]];
+    if (budget === null) return true;
+    u.budgetUs[v] = budget.grab(u.budgetUs[v]);
+    if (u.budgetUs[v] > 0) return true;
+    u.parked[v] = 1;
+    budget.parked.push(v);
+    this.ctx.count("throttle", v);
+    if (u.queued[v]) {
+      const rq = this.queues[u.rq[v]];
+      this.dequeue(v, rq);
+      rq.changeLoad(-1, this.ctx.now());
+    }
+    return false;
+  }
+
+  /** unparkAll is unpark_parked_units: parked vCPUs that still have work compete again. */
+  private unparkAll(budget: DomainBudget): void {
+    for (const v of budget.takeParked()) {
+      this.u.parked[v] = 0;
+      if (this.curr[this.u.processor[v]] === v || this.u.queued[v]) continue;
+      if (this.ctx.hasWork(v)) this.becomeRunnable(v);
+    }
+  }
+
+  /** balance is balance_load from p's queue, moving only vCPUs that are not running. */
+  private balance(p: number, now: number): void {
+    const move = balanceLoad(this.queues, this.rqOfCpu[p], this.u, (v) => this.curr[this.u.processor[v]] !== v, now);
+    for (const [v, to] of move) this.migrate(v, to, now);
+  }
+
+  /** migrate is credit2's migrate() for a vCPU that is not running: it joins another queue. */
+  private migrate(v: number, to: number, now: number): void {
+    const u = this.u;
+    const from = this.queues[u.rq[v]];
+    const target = this.queues[to];
+    const wasQueued = u.queued[v] === 1;
+    if (wasQueued) {
+      this.dequeue(v, from);
+      from.changeLoad(-1, now);
+    }
+    from.deassign(v, (x) => u.weight[x]);
+    target.assign(v, u.weight[v]);
+    u.rq[v] = to;
+    u.processor[v] = target.cpus[0];
+    if (wasQueued) {
+      target.changeLoad(1, now);
+      this.enqueue(v, target);
+      this.tickle(v, now);
+    }
+  }
+}
