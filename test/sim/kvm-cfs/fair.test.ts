@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { KvmCfsSchema } from "../../../src/model/scheduler.js";
-import { Bandwidth, type CpuRuntime } from "../../../src/sim/schedulers/kvm-cfs/bandwidth.js";
+import { Bandwidth, type CpuRuntime } from "../../../src/sim/schedulers/kvm-fair/bandwidth.js";
 import {
   baseSlice,
   calcDeltaFair,
@@ -11,7 +11,7 @@ import {
   tickPreempts,
   wakeupPreempts,
 } from "../../../src/sim/schedulers/kvm-cfs/fair.js";
-import { CfsRq, Entity } from "../../../src/sim/schedulers/kvm-cfs/run-queue.js";
+import { CfsRq, Entity } from "../../../src/sim/schedulers/kvm-fair/run-queue.js";
 import {
   cgroupWeightToShares,
   niceToWeight,

@@ -1,11 +1,11 @@
 import type { SchedContext } from "../../cpu-scheduler.js";
-import { POLLING, RUNNING, SLEEPING, type CfsHierarchy, type CpuState } from "./hierarchy.js";
+import { DELAYED, POLLING, RUNNING, SLEEPING, type CfsHierarchy, type CpuState } from "./hierarchy.js";
 import type { CfsRq } from "./run-queue.js";
 
 /**
- * verifyHierarchy checks the invariants that tie the two CFS levels, the per-CPU counts and
+ * verifyHierarchy checks the invariants that tie the two fair-class levels, the per-CPU counts and
  * host-sim's view together, and throws on the first broken one. It costs O(vCPUs x CPUs) per call,
- * so the policy runs it only when asked (KvmCfsOptions.verify, used by the stress tests).
+ * so the policy runs it only when asked (FairOptions.verify, used by the stress tests).
  */
 export function verifyHierarchy(h: CfsHierarchy, ctx: SchedContext): void {
   h.cpus.forEach((cpu, p) => {
@@ -16,6 +16,7 @@ export function verifyHierarchy(h: CfsHierarchy, ctx: SchedContext): void {
   });
   h.vcpus.forEach((th, v) => {
     if ((th.state === SLEEPING) === th.se.onRq) fail(`vCPU ${v} in state ${th.state} with on_rq ${th.se.onRq}`);
+    if ((th.state === DELAYED) !== th.se.delayed) fail(`vCPU ${v} in state ${th.state} with delayed ${th.se.delayed}`);
   });
   h.vms.forEach((vm, i) => {
     let load = 0;
@@ -28,11 +29,17 @@ function verifyCpu(h: CfsHierarchy, cpu: CpuState, p: number): void {
   let hNr = 0;
   cpu.groups.forEach((g, vm) => {
     let nr = 0;
-    for (const th of h.vcpus) if (th.cpu === p && th.vm === vm && th.se.onRq) nr++;
+    let delayed = 0;
+    for (const th of h.vcpus)
+      if (th.cpu === p && th.vm === vm && th.se.onRq) {
+        nr++;
+        if (th.state === DELAYED) delayed++;
+      }
     verifyRq(g.rq, nr, `CPU ${p} VM ${vm}`);
+    if (delayed !== g.nrDelayed) fail(`CPU ${p} VM ${vm}: ${g.nrDelayed} delayed counted, ${delayed} found`);
     const shouldQueue = g.rq.nrRunning > 0 && !g.throttled;
     if (g.se.onRq !== shouldQueue) fail(`CPU ${p} VM ${vm}: group on_rq ${g.se.onRq}, expected ${shouldQueue}`);
-    if (!g.throttled) hNr += g.rq.nrRunning;
+    if (!g.throttled) hNr += g.runnable;
   });
   let groups = 0;
   for (const g of cpu.groups) if (g.se.onRq) groups++;
@@ -65,5 +72,5 @@ function verifyRq(rq: CfsRq, expectedNr: number, where: string): void {
 }
 
 function fail(message: string): never {
-  throw new Error(`kvm-cfs invariant: ${message}`);
+  throw new Error(`kvm-fair invariant: ${message}`);
 }

@@ -1,14 +1,18 @@
 import type { VcpuInfo } from "../../cpu-scheduler.js";
+import { groupShares } from "../kvm-cfs/fair.js";
+import { cgroupWeightToShares } from "../kvm-cfs/tunables.js";
 import { Bandwidth, type CpuRuntime } from "./bandwidth.js";
-import { groupShares, placeWakeupVruntime } from "./fair.js";
+import { PeltLoad } from "./load.js";
+import { ENQ_WAKEUP, type FairCommon, type FairRules } from "./rules.js";
 import { CfsRq, Entity } from "./run-queue.js";
-import { cgroupWeightToShares, type CfsTunables } from "./tunables.js";
 
-// Thread states. A polling thread is still on its run queue and on its CPU (KVM halt-polling).
+// Thread states. A polling thread is still on its run queue and on its CPU (KVM halt-polling); a
+// delayed one sleeps but stays on its queue until it is eligible (EEVDF delayed dequeue).
 export const SLEEPING = 0;
 export const QUEUED = 1;
 export const RUNNING = 2;
 export const POLLING = 3;
+export const DELAYED = 4;
 
 /** VcpuState is a vCPU thread: its entity, its VM (cgroup) and the CPU whose queue it is on. */
 export class VcpuState {
@@ -29,8 +33,15 @@ export class GroupOnCpu implements CpuRuntime {
   /** Bandwidth state of this cfs_rq (unused when the VM has no quota). */
   runtimeUs = 0;
   throttled = false;
+  /** Delayed (sleeping but queued) threads: on the cfs_rq, not in h_nr_running. */
+  nrDelayed = 0;
 
   constructor(readonly se: Entity) {}
+
+  /** runnable is this group's part of h_nr_running when it is not throttled. */
+  get runnable(): number {
+    return this.rq.nrRunning - this.nrDelayed;
+  }
 }
 
 /** CpuState is one CPU's rq: the root cfs_rq of group entities, and what runs there. */
@@ -40,11 +51,13 @@ export class CpuState {
   hNr = 0;
   /** The vCPU dispatched here (running or halt-polling), -1 when idle. */
   current = -1;
-  /** A bandwidth refill failed while running: reschedule (and throttle) at the next chance. */
+  /** Charging asked for a reschedule (run time or slice gone): do it at the next chance. */
   needResched = false;
   nextBalanceUs = 0;
   /** sd->nr_balance_failed: periodic balance attempts that found an imbalance but moved nothing. */
   balanceFailures = 0;
+  /** The root queue's runnable weight, averaged as PELT does: what load balancing compares. */
+  readonly load = new PeltLoad();
 
   constructor(readonly groups: readonly GroupOnCpu[]) {}
 }
@@ -52,17 +65,20 @@ export class CpuState {
 /** VmState is a VM's cgroup: its shares, its load over all CPUs, and its quota if capped. */
 export interface VmState {
   readonly shares: number;
-  /** Sum of its runnable threads' weights on all CPUs: tg->load_avg without the averaging. */
+  /** Sum of its queued threads' weights on all CPUs: tg->load_avg without the averaging. */
   loadWeight: number;
   readonly bw: Bandwidth | null;
   readonly firstVcpu: number;
 }
 
+/** ThreadInit gives a vCPU thread's weight and requested slice (0 = the policy's default). */
+export type ThreadInit = (info: VcpuInfo) => { weight: number; sliceUs: number };
+
 /**
- * CfsHierarchy holds the two-level CFS state of a host (root cfs_rq of VM group entities per CPU,
- * each group's cfs_rq of vCPU threads) and the moves that keep both levels consistent:
- * enqueue/dequeue across levels, run-time charging, group reweighting and throttling.
- * Which thread runs where is the policy's business (scheduler.ts).
+ * CfsHierarchy holds the two-level fair-class state of a host (root cfs_rq of VM group entities
+ * per CPU, each group's cfs_rq of vCPU threads) and the moves that keep both levels consistent:
+ * enqueue/dequeue across levels, run-time charging, group reweighting and throttling. Placement
+ * and what charging triggers are the policy's rules; which thread runs where is the scheduler's.
  */
 export class CfsHierarchy {
   readonly vcpus: readonly VcpuState[];
@@ -70,13 +86,19 @@ export class CfsHierarchy {
   readonly cpus: readonly CpuState[];
 
   constructor(
-    private readonly t: CfsTunables,
+    private readonly rules: FairRules,
+    t: FairCommon,
     nCpus: number,
     infos: readonly VcpuInfo[],
-    threadWeight: (info: VcpuInfo) => number,
+    init: ThreadInit,
   ) {
     this.vms = buildVms(t, infos);
-    this.vcpus = infos.map((info) => new VcpuState(new Entity(info.index, threadWeight(info)), info.vmIndex, info.index % nCpus));
+    this.vcpus = infos.map((info) => {
+      const { weight, sliceUs } = init(info);
+      const se = new Entity(info.index, weight);
+      se.sliceUs = sliceUs;
+      return new VcpuState(se, info.vmIndex, info.index % nCpus);
+    });
     this.cpus = Array.from(
       { length: nCpus },
       () => new CpuState(this.vms.map((vm, i) => new GroupOnCpu(new Entity(i, vm.shares)))),
@@ -94,25 +116,21 @@ export class CfsHierarchy {
     const g = cpu.groups[th.vm];
     th.se.charge(deltaUs, nowUs);
     g.se.charge(deltaUs, nowUs);
-    g.rq.updateMinVruntime();
-    cpu.root.updateMinVruntime();
+    const inner = this.rules.charged(g.rq, th.se);
+    if (this.rules.charged(cpu.root, g.se) || inner) cpu.needResched = true;
     th.lastRanUs = nowUs;
     const bw = this.vms[th.vm].bw;
     if (bw !== null && !bw.spend(g, deltaUs)) cpu.needResched = true;
   }
 
-  /**
-   * enqueueThread puts v on CPU p's queue. A wakeup gets the sleeper-credit placement; a migrated
-   * thread arrives with a vruntime relative to its old queue and is rebased on the new one.
-   */
-  enqueueThread(v: number, p: number, nowUs: number, wakeup: boolean, migrated: boolean): void {
+  /** enqueueThread puts v on CPU p's queue, placed by the rules (flags: ENQ_* bits). */
+  enqueueThread(v: number, p: number, nowUs: number, flags: number): void {
     const th = this.vcpus[v];
     const cpu = this.cpus[p];
     const g = cpu.groups[th.vm];
     this.updateCurr(p, nowUs);
     th.cpu = p;
-    if (migrated) th.se.vruntime += g.rq.minVruntime;
-    if (wakeup) th.se.vruntime = placeWakeupVruntime(th.se.vruntime, g.rq.minVruntime, this.t);
+    this.rules.place(g.rq, th.se, flags);
     g.rq.account(th.se, 1);
     g.rq.insert(th.se);
     th.state = QUEUED;
@@ -120,31 +138,72 @@ export class CfsHierarchy {
     vm.loadWeight += th.se.weight;
     if (g.throttled) return;
     cpu.hNr++;
-    if (g.se.onRq) this.reweightGroup(th.vm, p);
+    if (g.se.onRq) {
+      this.reweightGroup(th.vm, p);
+      if (th.se.sliceUs < g.se.sliceUs) g.se.sliceUs = th.se.sliceUs;
+    }
     // check_enqueue_throttle: a group arriving with no run time left and none in the pool stays off.
     else if (vm.bw !== null && !vm.bw.spend(g, 0)) this.throttle(th.vm, p);
     else this.enqueueGroup(th.vm, p);
   }
 
-  /** dequeueThread takes v off its queue: to sleep (absolute vruntime kept) or to migrate (made relative). */
+  /**
+   * dequeueThread takes v off its queue, to sleep or to move to another CPU. A sleeper the rules
+   * delay stays queued (DELAYED) until finishDelayed or a wake-up.
+   */
   dequeueThread(v: number, nowUs: number, sleep: boolean): void {
     const th = this.vcpus[v];
-    const p = th.cpu;
-    const cpu = this.cpus[p];
+    const cpu = this.cpus[th.cpu];
     const g = cpu.groups[th.vm];
-    this.updateCurr(p, nowUs);
+    this.updateCurr(th.cpu, nowUs);
+    if (sleep && this.rules.sleepDelays(g.rq, th.se)) {
+      th.state = DELAYED;
+      th.se.delayed = true;
+      g.nrDelayed++;
+      if (!g.throttled) cpu.hNr--;
+      return;
+    }
+    this.removeThread(th, sleep);
+    if (!g.throttled) cpu.hNr--;
+  }
+
+  /** finishDelayed is the dequeue a delayed thread was spared: it leaves its queue for good. */
+  finishDelayed(v: number): void {
+    const th = this.vcpus[v];
+    const g = this.cpus[th.cpu].groups[th.vm];
+    th.se.delayed = false;
+    g.nrDelayed--;
+    this.removeThread(th, true);
+  }
+
+  /** requeueDelayed wakes a delayed thread where it is; true when it waits (is not curr). */
+  requeueDelayed(v: number): boolean {
+    const th = this.vcpus[v];
+    const cpu = this.cpus[th.cpu];
+    const g = cpu.groups[th.vm];
+    th.se.delayed = false;
+    g.nrDelayed--;
+    th.state = th.se === g.rq.curr ? RUNNING : QUEUED;
+    if (!g.throttled) cpu.hNr++;
+    return th.state === QUEUED;
+  }
+
+  private removeThread(th: VcpuState, sleep: boolean): void {
+    const p = th.cpu;
+    const g = this.cpus[p].groups[th.vm];
+    this.rules.beforeDequeue(g.rq, th.se);
     if (g.rq.curr === th.se) g.rq.curr = null;
     else g.rq.remove(th.se);
     g.rq.account(th.se, -1);
     g.rq.updateMinVruntime();
-    if (!sleep) th.se.vruntime -= g.rq.minVruntime;
+    this.rules.afterDequeue(g.rq, th.se, sleep);
     th.state = SLEEPING;
     const vm = this.vms[th.vm];
     vm.loadWeight -= th.se.weight;
     if (g.throttled) return;
-    cpu.hNr--;
     if (g.rq.nrRunning > 0) {
       this.reweightGroup(th.vm, p);
+      g.se.sliceUs = minSlice(g.rq);
       return;
     }
     this.dequeueGroup(th.vm, p);
@@ -156,7 +215,7 @@ export class CfsHierarchy {
     const cpu = this.cpus[p];
     const g = cpu.groups[vm];
     const v = this.vms[vm];
-    cpu.root.reweight(g.se, groupShares(v.shares, g.rq.loadWeight, v.loadWeight));
+    this.rules.reweight(cpu.root, g.se, groupShares(v.shares, g.rq.loadWeight, v.loadWeight));
   }
 
   /** throttle takes a group's threads off CPU p until its quota is refilled (throttle_cfs_rq). */
@@ -164,7 +223,7 @@ export class CfsHierarchy {
     const cpu = this.cpus[p];
     const g = cpu.groups[vm];
     g.throttled = true;
-    cpu.hNr -= g.rq.nrRunning;
+    cpu.hNr -= g.runnable;
     if (g.se.onRq) this.dequeueGroup(vm, p);
   }
 
@@ -175,8 +234,15 @@ export class CfsHierarchy {
     g.throttled = false;
     if (g.rq.nrRunning === 0) return;
     this.updateCurr(p, nowUs);
-    cpu.hNr += g.rq.nrRunning;
+    cpu.hNr += g.runnable;
     this.enqueueGroup(vm, p);
+  }
+
+  /** hLoad is task_h_load without the averaging: v's weight as its CPU's root queue sees it. */
+  hLoad(v: number): number {
+    const th = this.vcpus[v];
+    const g = this.cpus[th.cpu].groups[th.vm];
+    return g.rq.loadWeight > 0 ? (g.se.weight * th.se.weight) / g.rq.loadWeight : 0;
   }
 
   private enqueueGroup(vm: number, p: number): void {
@@ -184,9 +250,9 @@ export class CfsHierarchy {
     const g = cpu.groups[vm];
     const v = this.vms[vm];
     g.se.weight = groupShares(v.shares, g.rq.loadWeight, v.loadWeight);
-    // Parents are enqueued with ENQUEUE_WAKEUP whatever brought the thread: a group entity
-    // returning to a CPU gets the sleeper credit too.
-    g.se.vruntime = placeWakeupVruntime(g.se.vruntime, cpu.root.minVruntime, this.t);
+    g.se.sliceUs = minSlice(g.rq);
+    // Parents are enqueued with ENQUEUE_WAKEUP whatever brought the thread.
+    this.rules.place(cpu.root, g.se, ENQ_WAKEUP);
     cpu.root.account(g.se, 1);
     cpu.root.insert(g.se);
   }
@@ -194,14 +260,23 @@ export class CfsHierarchy {
   private dequeueGroup(vm: number, p: number): void {
     const cpu = this.cpus[p];
     const g = cpu.groups[vm];
+    this.rules.beforeDequeue(cpu.root, g.se);
     if (cpu.root.curr === g.se) cpu.root.curr = null;
     else cpu.root.remove(g.se);
     cpu.root.account(g.se, -1);
     cpu.root.updateMinVruntime();
+    this.rules.afterDequeue(cpu.root, g.se, true);
   }
 }
 
-function buildVms(t: CfsTunables, infos: readonly VcpuInfo[]): VmState[] {
+/** minSlice is cfs_rq_min_slice: a group entity asks for its shortest child's slice. */
+function minSlice(rq: CfsRq): number {
+  let s = rq.curr !== null ? rq.curr.sliceUs : Infinity;
+  for (const se of rq.queue) if (se.sliceUs < s) s = se.sliceUs;
+  return s;
+}
+
+function buildVms(t: FairCommon, infos: readonly VcpuInfo[]): VmState[] {
   const vms: VmState[] = [];
   for (const info of infos) {
     if (vms[info.vmIndex] !== undefined) continue;

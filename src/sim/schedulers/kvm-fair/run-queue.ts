@@ -1,4 +1,4 @@
-import { NICE_0_LOAD } from "./tunables.js";
+import { NICE_0_LOAD } from "../kvm-cfs/tunables.js";
 
 /**
  * Entity is a sched_entity: a vCPU thread (owner = vCPU index) or a VM's group entity on one CPU
@@ -16,6 +16,20 @@ export class Entity {
   seq = 0;
   /** Position in CfsRq.queue, -1 when not queued (curr or off the run queue). */
   qIndex = -1;
+
+  // EEVDF only (CFS leaves them alone).
+  /** Virtual deadline: vruntime at which the current slice request ends. */
+  deadline = 0;
+  /** Lag (in vruntime units) remembered at dequeue and re-applied at the next placement. */
+  vlag = 0;
+  /** Requested slice in us: base_slice, a custom sched_runtime, or a group's smallest child's. */
+  sliceUs = 0;
+  /** RUN_TO_PARITY: the deadline curr was given when it was picked; NaN when not protected. */
+  protectDeadline = NaN;
+  /** Delayed dequeue (6.12): asleep but kept on the queue until it is eligible again. */
+  delayed = false;
+  /** Enqueued at least once (the first placement is ENQUEUE_INITIAL). */
+  placed = false;
 
   constructor(
     readonly owner: number,
@@ -74,7 +88,7 @@ export class CfsRq {
   /** remove takes a waiting entity out of the timeline (__dequeue_entity). */
   remove(se: Entity): void {
     const i = se.qIndex;
-    if (i < 0 || this.queue[i] !== se) throw new Error("kvm-cfs: removing an entity that is not queued");
+    if (i < 0 || this.queue[i] !== se) throw new Error("kvm-fair: removing an entity that is not queued");
     const last = this.queue.pop() as Entity;
     if (last !== se) {
       this.queue[i] = last;
@@ -86,7 +100,7 @@ export class CfsRq {
 
   /** setCurr is set_next_entity: the entity leaves the timeline, becomes curr and starts a slice. */
   setCurr(se: Entity, nowUs: number): void {
-    if (this.curr !== null) throw new Error("kvm-cfs: setting curr over another curr");
+    if (this.curr !== null) throw new Error("kvm-fair: setting curr over another curr");
     this.remove(se);
     this.curr = se;
     se.prevSumExecUs = se.sumExecUs;

@@ -1,0 +1,47 @@
+import type { CpuState, VcpuState } from "./hierarchy.js";
+import type { CfsRq, Entity } from "./run-queue.js";
+
+/** Enqueue flags (the kernel's ENQUEUE_*): why an entity joins a queue. */
+export const ENQ_WAKEUP = 1;
+/** It comes from another CPU's queue (CFS rebases its vruntime there). */
+export const ENQ_MIGRATED = 2;
+
+/** FairCommon are the tunables the shared machinery uses, whatever the policy. */
+export interface FairCommon {
+  readonly tickUs: number;
+  readonly haltPollUs: number;
+  readonly cfsPeriodUs: number;
+  readonly bandwidthSliceUs: number;
+}
+
+/**
+ * FairRules is what differs between CFS (<= 6.5) and EEVDF (6.6+) inside the one fair class both
+ * live in: where an entity is placed on a queue, what leaving a queue remembers, how a weight
+ * change moves it, what charging run time triggers, which entity runs next and when a waker or a
+ * tick preempts. Everything else (the two cgroup levels, per-CPU queues, bandwidth, balancing,
+ * halt-polling) is the shared machinery in this folder.
+ */
+export interface FairRules {
+  /** place positions se as it joins rq (place_entity): flags are ENQ_* bits. */
+  place(rq: CfsRq, se: Entity, flags: number): void;
+  /** beforeDequeue runs while se still counts on rq (EEVDF remembers its lag here). */
+  beforeDequeue(rq: CfsRq, se: Entity): void;
+  /** afterDequeue runs once se is off rq; `sleep` false means it moves to another CPU. */
+  afterDequeue(rq: CfsRq, se: Entity, sleep: boolean): void;
+  /** leaveForWake: a sleeping thread is about to be woken onto another CPU's queue. */
+  leaveForWake(oldRq: CfsRq, se: Entity): void;
+  /** reweight changes an entity's weight (on the queue or not). */
+  reweight(rq: CfsRq, se: Entity, weight: number): void;
+  /** charged runs after se (curr of rq) was charged run time; true asks for a reschedule. */
+  charged(rq: CfsRq, se: Entity): boolean;
+  /** pick is pick_next_entity on one queue (curr included); null when it is empty. */
+  pick(rq: CfsRq): Entity | null;
+  /** becameCurr runs as se becomes curr of rq (set_next_entity). */
+  becameCurr(rq: CfsRq, se: Entity): void;
+  /** sleepDelays says whether a thread going to sleep stays queued (delayed dequeue). */
+  sleepDelays(rq: CfsRq, se: Entity): boolean;
+  /** wakeupPreempts is check_preempt_wakeup: does the wakee take the CPU from curr? */
+  wakeupPreempts(cpu: CpuState, curr: VcpuState, wakee: VcpuState): boolean;
+  /** tickPreempts is the tick's own preemption check (CFS's check_preempt_tick). */
+  tickPreempts(cpu: CpuState, curr: VcpuState): boolean;
+}

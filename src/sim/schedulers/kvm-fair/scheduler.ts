@@ -1,0 +1,335 @@
+import type { CpuScheduler, SchedContext, TimerHandle } from "../../cpu-scheduler.js";
+import {
+  CACHE_NICE_TRIES,
+  findBusiest,
+  findLoadImbalance,
+  fitsImbalance,
+  needsActiveBalance,
+  pickMigrant,
+  selectIdleSibling,
+} from "./balance.js";
+import { CfsHierarchy, DELAYED, POLLING, QUEUED, RUNNING, SLEEPING, type ThreadInit, type VcpuState } from "./hierarchy.js";
+import { tickDecay } from "./load.js";
+import { ENQ_MIGRATED, ENQ_WAKEUP, type FairCommon, type FairRules } from "./rules.js";
+import { verifyHierarchy } from "./verify.js";
+
+/** FairOptions are knobs no scenario field carries (tests use them). */
+export interface FairOptions {
+  /** Check the run-queue invariants after every event and throw on the first broken one (slow). */
+  verify?: boolean;
+}
+
+/** Busy CPUs balance sd->busy_factor times less often than idle ones (topology.c sd_init). */
+const BUSY_FACTOR = 16;
+
+/**
+ * FairScheduler runs each vCPU as a host thread in its VM's cgroup under Linux's fair class, with
+ * the VM's cpu.weight as the group's shares and capPercent as its quota. The policy-specific parts
+ * (CFS or EEVDF placement, picking, preemption) are its FairRules. Work the kernel defers (resched
+ * IPIs, softirq balancing) happens synchronously here.
+ *
+ * Not modelled: next/last/skip buddies, HRTICK (slices end at ticks), adaptive halt_poll_ns
+ * growth (the window is fixed), the bandwidth slack timer (returned slack waits for the refill).
+ */
+export class FairScheduler implements CpuScheduler {
+  private ctx!: SchedContext;
+  private h!: CfsHierarchy;
+  private pollTimers: (TimerHandle | null)[] = [];
+  private pollExpired: (() => void)[] = [];
+  private readonly busyBalanceUs: number;
+  private readonly decay: number;
+
+  constructor(
+    readonly kind: "kvm-cfs" | "kvm-eevdf",
+    private readonly rules: FairRules,
+    private readonly t: FairCommon,
+    private readonly nCpus: number,
+    private readonly init: ThreadInit,
+    private readonly options: FairOptions = {},
+  ) {
+    // sd->balance_interval starts at the domain's CPU count in ms.
+    this.busyBalanceUs = BUSY_FACTOR * nCpus * 1000;
+    this.decay = tickDecay(t.tickUs);
+  }
+
+  start(ctx: SchedContext): void {
+    if (ctx.nCpus !== this.nCpus) throw new Error(`${this.kind}: built for ${this.nCpus} CPUs, host has ${ctx.nCpus}`);
+    this.ctx = ctx;
+    this.h = new CfsHierarchy(this.rules, this.t, this.nCpus, ctx.vcpus, this.init);
+    this.pollTimers = new Array<TimerHandle | null>(this.nCpus).fill(null);
+    this.pollExpired = Array.from({ length: this.nCpus }, (_, p) => () => this.endPollAt(p));
+    ctx.at(this.t.tickUs, this.onTick);
+    this.h.vms.forEach((vm, i) => {
+      if (vm.bw === null) return;
+      const onPeriod = (): void => {
+        this.refillQuota(i);
+        ctx.at(ctx.now() + this.t.cfsPeriodUs, onPeriod);
+        this.verify();
+      };
+      ctx.at(this.t.cfsPeriodUs, onPeriod);
+    });
+  }
+
+  wake(v: number): void {
+    const th = this.thread(v);
+    if (th.state === POLLING) {
+      // Work arrived inside the halt-poll window: the thread never left the CPU.
+      this.cancelPoll(th.cpu);
+      th.state = RUNNING;
+    } else if (th.state === DELAYED) {
+      // Still on its queue (ttwu_runnable): it wakes where it is, no CPU selection.
+      if (this.h.requeueDelayed(v)) this.afterEnqueue(th.cpu, v);
+    } else {
+      if (th.state !== SLEEPING) throw new Error(`${this.kind}: wake of vCPU ${v}, which is not asleep`);
+      const target = selectIdleSibling(this.h, th.cpu);
+      const migrated = target !== th.cpu;
+      if (migrated) this.rules.leaveForWake(this.h.cpus[th.cpu].groups[th.vm].rq, th.se);
+      this.h.enqueueThread(v, target, this.ctx.now(), ENQ_WAKEUP | (migrated ? ENQ_MIGRATED : 0));
+      this.afterEnqueue(target, v);
+    }
+    this.verify();
+  }
+
+  block(v: number, p: number): void {
+    const th = this.thread(v);
+    const cpu = this.h.cpus[p];
+    if (cpu.current !== v || th.state !== RUNNING) throw new Error(`${this.kind}: block of vCPU ${v}, not running on CPU ${p}`);
+    // kvm_vcpu_can_poll: poll only while this is the CPU's single task and no resched is pending.
+    if (this.t.haltPollUs > 0 && cpu.hNr === 1 && !cpu.needResched) {
+      th.state = POLLING;
+      this.pollTimers[p] = this.ctx.at(this.ctx.now() + this.t.haltPollUs, this.pollExpired[p]);
+    } else {
+      this.h.dequeueThread(v, this.ctx.now(), true);
+      this.schedule(p, false);
+    }
+    this.verify();
+  }
+
+  // ---- scheduling ------------------------------------------------------------------------------
+
+  /**
+   * afterEnqueue reacts to a thread becoming runnable on CPU p: an idle CPU runs it, a halt-poller
+   * stops polling (single_task_running() turned false), a busy CPU checks wakeup preemption.
+   */
+  private afterEnqueue(p: number, v: number): void {
+    const cpu = this.h.cpus[p];
+    const cur = cpu.current;
+    if (cur < 0 || cpu.needResched || this.h.vcpus[cur].state === POLLING) this.schedule(p, false);
+    else if (this.rules.wakeupPreempts(cpu, this.h.vcpus[cur], this.h.vcpus[v])) this.schedule(p, true);
+  }
+
+  /**
+   * schedule is __schedule on CPU p: end a halt-poll, charge, throttle the outgoing group if its
+   * run time is gone, pick (pulling from the busiest CPU when nothing is left), and switch.
+   * `preempt` marks a tick or wakeup preemption, counted when another thread really takes over.
+   */
+  private schedule(p: number, preempt: boolean): void {
+    const now = this.ctx.now();
+    const cpu = this.h.cpus[p];
+    const prev = cpu.current;
+    if (prev >= 0 && this.h.vcpus[prev].state === POLLING) {
+      // need_resched() ends the poll; the thread goes to sleep.
+      this.cancelPoll(p);
+      this.h.dequeueThread(prev, now, true);
+    }
+    this.h.updateCurr(p, now);
+    cpu.needResched = false;
+    if (prev >= 0) this.checkThrottle(p, prev);
+    let next = this.pickNext(p);
+    if (next < 0 && this.pullTo(p, now)) next = this.pickNext(p);
+    const prevRuns = prev >= 0 && this.h.vcpus[prev].state === RUNNING && !cpu.groups[this.h.vcpus[prev].vm].throttled;
+    this.switchTo(p, next, now);
+    if (preempt && prevRuns && next !== prev) this.ctx.count("preemption", prev);
+  }
+
+  /** checkThrottle is check_cfs_rq_runtime at put_prev: out of run time, pool empty -> throttle. */
+  private checkThrottle(p: number, prev: number): void {
+    const th = this.h.vcpus[prev];
+    const g = this.h.cpus[p].groups[th.vm];
+    const bw = this.h.vms[th.vm].bw;
+    if (bw === null || !th.se.onRq || g.throttled || g.runtimeUs > 0) return;
+    if (!bw.assign(g)) this.h.throttle(th.vm, p);
+  }
+
+  /**
+   * pickNext walks the hierarchy: the rules' pick among VM group entities, then among that
+   * group's threads. A delayed thread that comes up is dequeued for good instead (pick_next_entity
+   * finishing a delayed dequeue), and the walk starts again.
+   */
+  private pickNext(p: number): number {
+    const cpu = this.h.cpus[p];
+    for (;;) {
+      const gse = this.rules.pick(cpu.root);
+      if (gse === null) return -1;
+      const se = this.rules.pick(cpu.groups[gse.owner].rq);
+      if (se === null) throw new Error(`${this.kind}: VM ${gse.owner} is queued on CPU ${p} with no thread`);
+      if (!se.delayed) return se.owner;
+      this.h.finishDelayed(se.owner);
+    }
+  }
+
+  /**
+   * switchTo puts the previous thread back (and its group entity, when the VM changes) and makes
+   * next curr at each level whose entity changes; a level that keeps its curr keeps its slice.
+   */
+  private switchTo(p: number, next: number, now: number): void {
+    const cpu = this.h.cpus[p];
+    const prev = cpu.current;
+    if (prev === next) return;
+    const nextVm = next >= 0 ? this.h.vcpus[next].vm : -1;
+    if (prev >= 0) {
+      const th = this.h.vcpus[prev];
+      const g = cpu.groups[th.vm];
+      if (g.rq.curr === th.se) {
+        g.rq.putCurr();
+        if (th.state === RUNNING) th.state = QUEUED;
+      }
+      if (th.vm !== nextVm && cpu.root.curr === g.se) cpu.root.putCurr();
+    }
+    if (next >= 0) {
+      const th = this.h.vcpus[next];
+      const g = cpu.groups[th.vm];
+      if (cpu.root.curr !== g.se) {
+        cpu.root.setCurr(g.se, now);
+        this.rules.becameCurr(cpu.root, g.se);
+      }
+      g.rq.setCurr(th.se, now);
+      this.rules.becameCurr(g.rq, th.se);
+      th.state = RUNNING;
+      th.lastRanUs = now;
+    }
+    cpu.current = next;
+    this.ctx.dispatch(p, next >= 0 ? next : null);
+  }
+
+  // ---- periodic work ---------------------------------------------------------------------------
+
+  /** onTick is scheduler_tick on every CPU (ticks are aligned across CPUs), then load balancing. */
+  private readonly onTick = (): void => {
+    const now = this.ctx.now();
+    for (let p = 0; p < this.nCpus; p++) this.tickCpu(p, now);
+    for (const cpu of this.h.cpus) cpu.load.sample(cpu.root.loadWeight, this.decay);
+    for (let p = 0; p < this.nCpus; p++) this.balanceCpu(p, now);
+    this.ctx.at(now + this.t.tickUs, this.onTick);
+    this.verify();
+  };
+
+  private tickCpu(p: number, now: number): void {
+    const cpu = this.h.cpus[p];
+    const v = cpu.current;
+    if (v < 0) return;
+    this.h.updateCurr(p, now);
+    const th = this.h.vcpus[v];
+    if (cpu.groups[th.vm].se.onRq) this.h.reweightGroup(th.vm, p);
+    if (cpu.needResched || this.rules.tickPreempts(cpu, th)) this.schedule(p, true);
+  }
+
+  /**
+   * balanceCpu: an idle CPU pulls at every tick (the nohz idle balancer is kicked whenever some
+   * CPU has a waiter); a busy one every busy_factor x balance_interval compares averaged loads
+   * and pulls a thread that fits the imbalance, or, after repeated failures, the busiest CPU's
+   * running thread (active balance).
+   */
+  private balanceCpu(p: number, now: number): void {
+    const cpu = this.h.cpus[p];
+    if (cpu.current < 0) {
+      if (this.pullTo(p, now)) this.schedule(p, false);
+      return;
+    }
+    if (now < cpu.nextBalanceUs) return;
+    cpu.nextBalanceUs = now + this.busyBalanceUs;
+    const imb = findLoadImbalance(this.h, p);
+    if (imb === null) {
+      cpu.balanceFailures = 0;
+      return;
+    }
+    const failures = cpu.balanceFailures;
+    const v = pickMigrant(this.h, imb.from, p, (u) => fitsImbalance(this.h.hLoad(u), imb.imbalance, failures));
+    if (v >= 0) {
+      cpu.balanceFailures = 0;
+      this.moveThread(v, p, now);
+      this.afterEnqueue(p, v); // attach_task -> check_preempt_curr; a halt-poller stops polling
+      return;
+    }
+    cpu.balanceFailures++;
+    if (needsActiveBalance(cpu.balanceFailures) && this.activeBalance(imb.from, p, now))
+      cpu.balanceFailures = CACHE_NICE_TRIES + 1;
+  }
+
+  /** activeBalance is the stopper's push: the busiest CPU's running thread moves to `to`. */
+  private activeBalance(from: number, to: number, now: number): boolean {
+    const src = this.h.cpus[from];
+    const v = src.current;
+    if (v < 0 || this.h.vcpus[v].state !== RUNNING) return false;
+    const vm = this.h.vcpus[v].vm;
+    if (src.groups[vm].throttled || this.h.cpus[to].groups[vm].throttled) return false;
+    this.h.updateCurr(from, now);
+    this.switchTo(from, -1, now);
+    this.moveThread(v, to, now);
+    this.schedule(from, false);
+    this.afterEnqueue(to, v);
+    return true;
+  }
+
+  /** pullTo is newidle balance: an idle CPU takes a waiting thread from the busiest CPU. */
+  private pullTo(p: number, now: number): boolean {
+    const from = findBusiest(this.h, p);
+    if (from < 0 || this.h.cpus[from].hNr < 2) return false;
+    const v = pickMigrant(this.h, from, p);
+    if (v < 0) return false;
+    this.moveThread(v, p, now);
+    return true;
+  }
+
+  /** moveThread migrates a waiting thread to `to`, carrying its load between the CPUs' averages. */
+  private moveThread(v: number, to: number, now: number): void {
+    const from = this.h.vcpus[v].cpu;
+    this.h.cpus[from].load.move(-this.h.hLoad(v));
+    this.h.dequeueThread(v, now, false);
+    this.h.enqueueThread(v, to, now, ENQ_MIGRATED);
+    this.h.cpus[to].load.move(this.h.hLoad(v));
+  }
+
+  /** refillQuota is the period timer: count a throttled period, refill, pay debts, unthrottle. */
+  private refillQuota(vm: number): void {
+    const bw = this.h.vms[vm].bw;
+    if (bw === null) return;
+    const now = this.ctx.now();
+    if (this.h.cpus.some((cpu) => cpu.groups[vm].throttled)) this.ctx.count("throttle", this.h.vms[vm].firstVcpu);
+    bw.refill();
+    for (let p = 0; p < this.nCpus; p++) {
+      const cpu = this.h.cpus[p];
+      const g = cpu.groups[vm];
+      if (!g.throttled || !bw.payDebt(g)) continue;
+      this.h.unthrottle(vm, p, now);
+      // unthrottle_cfs_rq only kicks an idle CPU; a busy one meets the group at its next tick.
+      const cur = cpu.current;
+      if (cur < 0 || this.h.vcpus[cur].state === POLLING) this.schedule(p, false);
+    }
+  }
+
+  // ---- halt-polling ----------------------------------------------------------------------------
+
+  /** endPollAt: the halt-poll window on CPU p ran out without work; the thread sleeps. */
+  private endPollAt(p: number): void {
+    this.pollTimers[p] = null;
+    this.schedule(p, false);
+    this.verify();
+  }
+
+  private cancelPoll(p: number): void {
+    const timer = this.pollTimers[p];
+    if (timer !== null) timer.cancel();
+    this.pollTimers[p] = null;
+  }
+
+  private verify(): void {
+    if (this.options.verify === true) verifyHierarchy(this.h, this.ctx);
+  }
+
+  private thread(v: number): VcpuState {
+    const th = this.h.vcpus[v];
+    if (th === undefined) throw new RangeError(`${this.kind}: no vCPU ${v}`);
+    return th;
+  }
+}
