@@ -38,6 +38,12 @@ export const VmSchema = z.strictObject({
   capPercent: z.number().min(0).default(0),
   /** cgroup v2 cpu.weight of the VM's cgroup under KVM (1..10000, default 100 = 1024 shares). */
   cpuWeight: z.number().int().min(1).max(10000).default(100),
+  /**
+   * EEVDF slice of the VM's vCPU threads (sched_attr.sched_runtime, Linux 6.12+), 100..100000 us;
+   * absent = the kernel's base slice. A short slice lets a latency-sensitive VM's threads preempt
+   * sooner (PREEMPT_SHORT). Used only by kvm-eevdf hosts.
+   */
+  schedRuntimeUs: z.number().int().min(100).max(100000).optional(),
   workload: WorkloadSchema,
   slo: SloSchema.optional(),
   /** The host the VM runs on now: the input of migration planning. */

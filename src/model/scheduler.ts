@@ -85,14 +85,25 @@ export const KvmCfsSchema = z.strictObject({
   gentleFairSleepers: z.boolean().default(true),
 });
 
-/** KvmEevdfSchema: Linux 6.6+ EEVDF (not simulated yet). */
+/**
+ * KvmEevdfSchema: KVM vCPU threads under Linux EEVDF (kernel/sched/fair.c, 6.6 to 6.12+): the
+ * fair class with lag, eligibility and virtual deadlines instead of sleeper credit and wakeup_gran.
+ */
 export const KvmEevdfSchema = z.strictObject({
   kind: z.literal("kvm-eevdf"),
   ...cfsCommon,
-  baseSliceUs: z.number().int().min(100).default(750),
+  /** Unscaled sysctl_sched_base_slice: 750 us in 6.6-6.14, 700 us from 6.15 (scaled like CFS's tunables). */
+  baseSliceUs: z.number().int().min(100).max(100000).default(750),
+  /** PLACE_LAG: a waking entity gets back the lag it left with (inflated), not a fixed bonus. */
   placeLag: z.boolean().default(true),
+  /** PLACE_DEADLINE_INITIAL: a new entity's first deadline is half a slice away. */
+  placeDeadlineInitial: z.boolean().default(true),
+  /** RUN_TO_PARITY: no wakeup preemption until curr is ineligible or has used its slice. */
   runToParity: z.boolean().default(true),
+  /** PREEMPT_SHORT (6.12): a waker with a shorter slice cancels RUN_TO_PARITY's protection. */
   preemptShort: z.boolean().default(true),
+  /** DELAY_DEQUEUE (6.12): a sleeper that is not eligible stays queued until it is. */
+  delayDequeue: z.boolean().default(true),
 });
 
 export const SchedulerSchema = z.discriminatedUnion("kind", [

@@ -1,11 +1,12 @@
 import type { SchedulerKind, SchedulerParams } from "../../model/scheduler.js";
 import type { CpuScheduler, SchedulerFactory } from "../cpu-scheduler.js";
 import { createKvmCfs } from "./kvm-cfs.js";
+import { createKvmEevdf } from "./kvm-eevdf.js";
 import { createXenCredit } from "./xen-credit.js";
 import { createXenCredit2 } from "./xen-credit2.js";
 
 /** SIMULATED_KINDS are the scheduler kinds with a policy; the others parse but cannot run yet. */
-export const SIMULATED_KINDS: readonly SchedulerKind[] = ["xen-credit", "xen-credit2", "kvm-cfs"];
+export const SIMULATED_KINDS: readonly SchedulerKind[] = ["xen-credit", "xen-credit2", "kvm-cfs", "kvm-eevdf"];
 
 /** isSimulated says whether a scheduler kind has a policy implementation. */
 export function isSimulated(kind: SchedulerKind): boolean {
@@ -25,7 +26,7 @@ export function schedulerFactory(params: SchedulerParams): SchedulerFactory {
     case "xen-credit2":
       return (p, nCpus) => createXenCredit2(expectKind(p, "xen-credit2"), nCpus);
     case "kvm-eevdf":
-      throw new Error(`scheduler kind "${params.kind}" is not simulated yet`);
+      return (p, nCpus) => createKvmEevdf(expectKind(p, "kvm-eevdf"), nCpus);
   }
 }
 

@@ -1,9 +1,10 @@
 import type { z } from "zod";
 import type { VmSchema } from "../../../src/model/cluster.js";
 import { ScenarioSchema, type HostSimResult, type Scenario } from "../../../src/model/scenario.js";
-import { KvmCfsSchema, type KvmCfsParams, type SchedulerParams } from "../../../src/model/scheduler.js";
+import { KvmCfsSchema, type KvmCfsParams, type KvmEevdfParams, type SchedulerParams } from "../../../src/model/scheduler.js";
 import type { CpuScheduler, SchedContext, SchedulerFactory } from "../../../src/sim/cpu-scheduler.js";
 import { createKvmCfs, type KvmCfsOptions } from "../../../src/sim/schedulers/kvm-cfs.js";
+import { createKvmEevdf } from "../../../src/sim/schedulers/kvm-eevdf.js";
 import { simulateHost } from "../../../src/sim/simulate-host.js";
 
 /** The fidelity conventions (shared/reference/sim-fidelity.md 5): 2 s of warm-up, discarded. */
@@ -11,19 +12,33 @@ export const WARMUP_MS = 2000;
 
 type VmIn = Omit<z.input<typeof VmSchema>, "id" | "vcpus" | "memoryMiB"> & { vcpus?: number };
 
-/** cfsScenario builds a kvm-cfs host scenario; VMs are vm0, vm1, ... with 1 vCPU unless given. */
-export function cfsScenario(
+/** FairKind: the two Linux fair-class policies, which share their machinery. */
+export type FairKind = "kvm-cfs" | "kvm-eevdf";
+type FairTunables = Partial<Omit<KvmCfsParams, "kind">> | Partial<Omit<KvmEevdfParams, "kind">>;
+
+/** fairScenario builds a kvm-cfs or kvm-eevdf host scenario; VMs are vm0, vm1, ... with 1 vCPU unless given. */
+export function fairScenario(
+  kind: FairKind,
   cores: number,
   vms: VmIn[],
-  opts: { durationMs: number; seed?: number; scheduler?: Partial<Omit<KvmCfsParams, "kind">> },
+  opts: { durationMs: number; seed?: number; scheduler?: FairTunables },
 ): Scenario {
   return ScenarioSchema.parse({
-    host: { id: "h1", cores, memoryMiB: 1 << 20, scheduler: { kind: "kvm-cfs", ...opts.scheduler } },
+    host: { id: "h1", cores, memoryMiB: 1 << 20, scheduler: { kind, ...opts.scheduler } },
     vms: vms.map((v, i) => ({ id: `vm${i}`, vcpus: 1, memoryMiB: 1024, ...v })),
     durationMs: opts.durationMs,
     warmupMs: WARMUP_MS,
     seed: opts.seed ?? 1,
   });
+}
+
+/** cfsScenario builds a kvm-cfs host scenario. */
+export function cfsScenario(
+  cores: number,
+  vms: VmIn[],
+  opts: { durationMs: number; seed?: number; scheduler?: Partial<Omit<KvmCfsParams, "kind">> },
+): Scenario {
+  return fairScenario("kvm-cfs", cores, vms, opts);
 }
 
 /** cfsParams returns the defaulted kvm-cfs parameters of a scenario's host. */
@@ -109,11 +124,13 @@ export class DispatchLog {
   }
 }
 
-/** cfsFactory builds kvm-cfs with options no scenario field carries, optionally tapped by a log. */
+/** cfsFactory builds kvm-cfs or kvm-eevdf (by the parameters' kind) with options no scenario field carries. */
 export function cfsFactory(options: KvmCfsOptions, log?: DispatchLog): SchedulerFactory {
   return (params: SchedulerParams, nCpus: number) => {
-    if (params.kind !== "kvm-cfs") throw new Error(`cfsFactory: got ${params.kind} parameters`);
-    const policy = createKvmCfs(params, nCpus, options);
+    let policy: CpuScheduler;
+    if (params.kind === "kvm-cfs") policy = createKvmCfs(params, nCpus, options);
+    else if (params.kind === "kvm-eevdf") policy = createKvmEevdf(params, nCpus, options);
+    else throw new Error(`cfsFactory: got ${params.kind} parameters`);
     return log ? log.wrap(policy) : policy;
   };
 }

@@ -31,6 +31,7 @@ export function cfsRules(t: CfsTunables): FairRules {
     },
     pick: (rq) => rq.pick(),
     becameCurr(): void {},
+    requeueDelayed(): void {},
     sleepDelays: () => false,
     wakeupPreempts: (cpu: CpuState, curr: VcpuState, wakee: VcpuState) => wakeeWins(cpu, curr, wakee, t),
     tickPreempts: (cpu: CpuState, curr: VcpuState) => tickExpires(cpu, curr, t),

@@ -3,7 +3,7 @@ import { groupShares } from "../kvm-cfs/fair.js";
 import { cgroupWeightToShares } from "../kvm-cfs/tunables.js";
 import { Bandwidth, type CpuRuntime } from "./bandwidth.js";
 import { PeltLoad } from "./load.js";
-import { ENQ_WAKEUP, type FairCommon, type FairRules } from "./rules.js";
+import { ENQ_INITIAL, ENQ_WAKEUP, type FairCommon, type FairRules } from "./rules.js";
 import { CfsRq, Entity } from "./run-queue.js";
 
 // Thread states. A polling thread is still on its run queue and on its CPU (KVM halt-polling); a
@@ -130,7 +130,8 @@ export class CfsHierarchy {
     const g = cpu.groups[th.vm];
     this.updateCurr(p, nowUs);
     th.cpu = p;
-    this.rules.place(g.rq, th.se, flags);
+    this.rules.place(g.rq, th.se, th.se.placed ? flags : flags | ENQ_INITIAL);
+    th.se.placed = true;
     g.rq.account(th.se, 1);
     g.rq.insert(th.se);
     th.state = QUEUED;
@@ -139,8 +140,13 @@ export class CfsHierarchy {
     if (g.throttled) return;
     cpu.hNr++;
     if (g.se.onRq) {
+      if (g.se.delayed) {
+        // A delayed group entity wakes where it stands (requeue_delayed_entity).
+        g.se.delayed = false;
+        this.rules.requeueDelayed(cpu.root, g.se);
+      }
       this.reweightGroup(th.vm, p);
-      if (th.se.sliceUs < g.se.sliceUs) g.se.sliceUs = th.se.sliceUs;
+      g.se.sliceUs = minSlice(g.rq);
     }
     // check_enqueue_throttle: a group arriving with no run time left and none in the pool stays off.
     else if (vm.bw !== null && !vm.bw.spend(g, 0)) this.throttle(th.vm, p);
@@ -171,9 +177,10 @@ export class CfsHierarchy {
   finishDelayed(v: number): void {
     const th = this.vcpus[v];
     const g = this.cpus[th.cpu].groups[th.vm];
-    th.se.delayed = false;
     g.nrDelayed--;
+    // The rules see it still delayed while it leaves (DELAY_ZERO clips its lag then).
     this.removeThread(th, true);
+    th.se.delayed = false;
   }
 
   /** requeueDelayed wakes a delayed thread where it is; true when it waits (is not curr). */
@@ -183,6 +190,7 @@ export class CfsHierarchy {
     const g = cpu.groups[th.vm];
     th.se.delayed = false;
     g.nrDelayed--;
+    this.rules.requeueDelayed(g.rq, th.se);
     th.state = th.se === g.rq.curr ? RUNNING : QUEUED;
     if (!g.throttled) cpu.hNr++;
     return th.state === QUEUED;
@@ -206,8 +214,17 @@ export class CfsHierarchy {
       g.se.sliceUs = minSlice(g.rq);
       return;
     }
-    this.dequeueGroup(th.vm, p);
+    const cpu = this.cpus[p];
+    // Group entities are delayed too (6.12): an ineligible one stays on the root queue, empty.
+    if (sleep && this.rules.sleepDelays(cpu.root, g.se)) g.se.delayed = true;
+    else this.dequeueGroup(th.vm, p);
     if (vm.bw !== null) vm.bw.returnSlack(g);
+  }
+
+  /** finishDelayedGroup dequeues an empty group entity that was kept delayed on CPU p's root. */
+  finishDelayedGroup(vm: number, p: number): void {
+    this.dequeueGroup(vm, p);
+    this.cpus[p].groups[vm].se.delayed = false;
   }
 
   /** reweightGroup is update_cfs_group: the group entity's weight follows where the VM's load is. */
@@ -225,6 +242,7 @@ export class CfsHierarchy {
     g.throttled = true;
     cpu.hNr -= g.runnable;
     if (g.se.onRq) this.dequeueGroup(vm, p);
+    g.se.delayed = false;
   }
 
   /** unthrottle puts a refilled group back on CPU p, placed like a wakeup (unthrottle_cfs_rq). */

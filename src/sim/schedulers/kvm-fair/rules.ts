@@ -5,6 +5,8 @@ import type { CfsRq, Entity } from "./run-queue.js";
 export const ENQ_WAKEUP = 1;
 /** It comes from another CPU's queue (CFS rebases its vruntime there). */
 export const ENQ_MIGRATED = 2;
+/** A thread's first enqueue (ENQUEUE_INITIAL: EEVDF gives it half a slice). */
+export const ENQ_INITIAL = 4;
 
 /** FairCommon are the tunables the shared machinery uses, whatever the policy. */
 export interface FairCommon {
@@ -38,7 +40,9 @@ export interface FairRules {
   pick(rq: CfsRq): Entity | null;
   /** becameCurr runs as se becomes curr of rq (set_next_entity). */
   becameCurr(rq: CfsRq, se: Entity): void;
-  /** sleepDelays says whether a thread going to sleep stays queued (delayed dequeue). */
+  /** requeueDelayed: a delayed entity wakes where it is queued (DELAY_ZERO may re-place it). */
+  requeueDelayed(rq: CfsRq, se: Entity): void;
+  /** sleepDelays says whether an entity going to sleep stays queued (delayed dequeue). */
   sleepDelays(rq: CfsRq, se: Entity): boolean;
   /** wakeupPreempts is check_preempt_wakeup: does the wakee take the CPU from curr? */
   wakeupPreempts(cpu: CpuState, curr: VcpuState, wakee: VcpuState): boolean;

@@ -161,6 +161,10 @@ export class FairScheduler implements CpuScheduler {
     for (;;) {
       const gse = this.rules.pick(cpu.root);
       if (gse === null) return -1;
+      if (gse.delayed) {
+        this.h.finishDelayedGroup(gse.owner, p);
+        continue;
+      }
       const se = this.rules.pick(cpu.groups[gse.owner].rq);
       if (se === null) throw new Error(`${this.kind}: VM ${gse.owner} is queued on CPU ${p} with no thread`);
       if (!se.delayed) return se.owner;

@@ -38,7 +38,8 @@ function verifyCpu(h: CfsHierarchy, cpu: CpuState, p: number): void {
     verifyRq(g.rq, nr, `CPU ${p} VM ${vm}`);
     if (delayed !== g.nrDelayed) fail(`CPU ${p} VM ${vm}: ${g.nrDelayed} delayed counted, ${delayed} found`);
     const shouldQueue = g.rq.nrRunning > 0 && !g.throttled;
-    if (g.se.onRq !== shouldQueue) fail(`CPU ${p} VM ${vm}: group on_rq ${g.se.onRq}, expected ${shouldQueue}`);
+    if (g.se.delayed && (g.rq.nrRunning > 0 || !g.se.onRq)) fail(`CPU ${p} VM ${vm}: delayed group entity with threads`);
+    if (g.se.onRq !== (shouldQueue || g.se.delayed)) fail(`CPU ${p} VM ${vm}: group on_rq ${g.se.onRq}, expected ${shouldQueue}`);
     if (!g.throttled) hNr += g.runnable;
   });
   let groups = 0;

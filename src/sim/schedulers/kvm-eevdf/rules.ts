@@ -1,0 +1,90 @@
+import type { CpuState, VcpuState } from "../kvm-fair/hierarchy.js";
+import { ENQ_INITIAL, type FairRules } from "../kvm-fair/rules.js";
+import type { CfsRq, Entity } from "../kvm-fair/run-queue.js";
+import { avgVruntime, clampLag, eligible, pickEevdf, placedVruntime, vslice } from "./eevdf.js";
+import type { EevdfTunables } from "./tunables.js";
+
+/**
+ * eevdfRules are EEVDF's answers inside the shared fair class (Linux 6.6-6.12+): every enqueue is
+ * placed at the zero-lag point minus the lag the entity left with (PLACE_LAG), with a deadline a
+ * slice ahead (half for a new thread); the eligible entity with the earliest deadline runs; a
+ * deadline reached while running asks for a reschedule; weight changes keep the weighted lag.
+ */
+export function eevdfRules(t: EevdfTunables): FairRules {
+  const pick = (rq: CfsRq, protect: boolean) => pickEevdf(rq, protect);
+  return {
+    place(rq: CfsRq, se: Entity, flags: number): void {
+      const v = avgVruntime(rq);
+      se.vruntime = t.placeLag && rq.nrRunning > 0 ? placedVruntime(v, se.vlag, rq.loadWeight, se.weight) : v;
+      const vs = vslice(se);
+      se.deadline = se.vruntime + (t.placeDeadlineInitial && flags & ENQ_INITIAL ? vs / 2 : vs);
+    },
+    // update_entity_lag; a delayed sleeper finally leaving keeps no positive lag (DELAY_ZERO).
+    beforeDequeue(rq: CfsRq, se: Entity): void {
+      const lag = clampLag(avgVruntime(rq) - se.vruntime, se, t.tickUs);
+      se.vlag = se.delayed && lag > 0 ? 0 : lag;
+    },
+    afterDequeue(): void {},
+    leaveForWake(): void {},
+    reweight(rq: CfsRq, se: Entity, weight: number): void {
+      if (weight === se.weight) return;
+      if (!se.onRq) {
+        se.vlag = (se.vlag * se.weight) / weight;
+        se.weight = weight;
+        return;
+      }
+      reweightQueued(rq, se, weight);
+    },
+    // update_deadline: a used-up slice starts a new request and, with others queued, a resched.
+    charged(rq: CfsRq, se: Entity): boolean {
+      rq.updateMinVruntime();
+      if (se.vruntime < se.deadline) return false;
+      se.deadline = se.vruntime + vslice(se);
+      return rq.nrRunning > 1;
+    },
+    pick: (rq) => pick(rq, t.runToParity),
+    becameCurr(rq: CfsRq, se: Entity): void {
+      se.protectDeadline = se.deadline;
+    },
+    // requeue_delayed_entity under DELAY_ZERO: a positive lag is not kept, the entity restarts at V.
+    requeueDelayed(rq: CfsRq, se: Entity): void {
+      if (avgVruntime(rq) - se.vruntime <= 0) return;
+      const waiting = se !== rq.curr;
+      if (waiting) rq.remove(se);
+      rq.account(se, -1);
+      se.vlag = 0;
+      this.place(rq, se, 0);
+      rq.account(se, 1);
+      if (waiting) rq.insert(se);
+    },
+    sleepDelays: (rq, se) => t.delayDequeue && !eligible(se, avgVruntime(rq)),
+    wakeupPreempts(cpu: CpuState, curr: VcpuState, wakee: VcpuState): boolean {
+      const groups = cpu.groups;
+      if (groups[wakee.vm].throttled) return false;
+      const same = curr.vm === wakee.vm;
+      const rq = same ? groups[curr.vm].rq : cpu.root;
+      const cse = same ? curr.se : groups[curr.vm].se;
+      const wse = same ? wakee.se : groups[wakee.vm].se;
+      const short = t.preemptShort && wse.sliceUs < cse.sliceUs;
+      return pick(rq, t.runToParity && !short) === wse;
+    },
+    tickPreempts: () => false,
+  };
+}
+
+/**
+ * reweightQueued is reweight_entity for an entity on its queue: its weighted lag and the length
+ * of its remaining request are kept, so V does not move; a waiting entity is re-inserted.
+ */
+function reweightQueued(rq: CfsRq, se: Entity, weight: number): void {
+  const v = avgVruntime(rq);
+  const ratio = se.weight / weight;
+  const lag = v - se.vruntime;
+  const request = se.deadline - se.vruntime;
+  const waiting = se !== rq.curr;
+  if (waiting) rq.remove(se);
+  rq.reweight(se, weight);
+  se.vruntime = v - lag * ratio;
+  se.deadline = se.vruntime + request * ratio;
+  if (waiting) rq.insert(se);
+}
