@@ -45,13 +45,51 @@ function ms(us: number): string {
   return v < 10 ? v.toFixed(3) : v < 100 ? v.toFixed(2) : v.toFixed(1);
 }
 
-/** table left-aligns the first two (text) columns and right-aligns the numbers. */
-function table(headers: string[], rows: string[][]): string {
+/** table left-aligns the first `textCols` (text) columns and right-aligns the numbers. */
+function table(headers: string[], rows: string[][], textCols = 2): string {
   const widths = headers.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const line = (cells: string[]): string =>
     cells
-      .map((cell, c) => (c < 2 ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
+      .map((cell, c) => (c < textCols ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
       .join("  ")
       .trimEnd();
   return [line(headers), ...rows.map(line)].join("\n");
+}
+
+/**
+ * renderSimComparison shows one host under several schedulers: per VM and scheduler its CPU share,
+ * request p99 / p99.9 and wake-to-run p99.9, then each run's utilisation and context switches.
+ */
+export function renderSimComparison(results: readonly HostSimResult[], vms: readonly Vm[]): string {
+  const first = results[0];
+  if (first === undefined) return "";
+  const kindOf = new Map(vms.map((vm) => [vm.id, vm.workload.kind]));
+  const headers = ["vm", "workload", "scheduler", "cpu share", "req p99 ms", "req p99.9 ms", "wake p99.9 ms"];
+  const rows: string[][] = [];
+  first.vms.forEach((vm, i) => {
+    for (const r of results) {
+      const v = r.vms[i];
+      const req = v.requestLatency;
+      rows.push([
+        vm.id,
+        kindOf.get(vm.id) ?? "?",
+        r.scheduler,
+        v.cpuShare.toFixed(3),
+        req.count > 0 ? ms(req.p99Us) : "-",
+        req.count > 0 ? ms(req.p999Us) : "-",
+        v.wakeToRun.count > 0 ? ms(v.wakeToRun.p999Us) : "-",
+      ]);
+    }
+  });
+  const head =
+    `host ${first.hostId}: ${first.cores} cores, ${(first.measuredUs / 1e6).toFixed(1)} s measured, seed ${first.seed}, ` +
+    `${results.length} schedulers\n` +
+    results
+      .map(
+        (r) =>
+          `  ${r.scheduler.padEnd(12)} utilisation ${(100 * r.utilisation).toFixed(1)}%, ` +
+          `${r.contextSwitchesPerSec.toFixed(0)} context switches/s, ${r.eventsProcessed} events`,
+      )
+      .join("\n");
+  return `${head}\n\n${table(headers, rows, 3)}`;
 }

@@ -18,6 +18,14 @@ describe("POST /v1/simulate", () => {
     expect(body.vms.find((v) => v.id === "io-1")!.requestLatency.count).toBeGreaterThan(0);
   });
 
+  test.each(["xen-credit", "xen-credit2", "kvm-cfs", "kvm-eevdf"])("simulates a %s host", async (kind) => {
+    const s = shortScenario() as Record<string, unknown> & { host: Record<string, unknown> };
+    s.host = { ...s.host, scheduler: { kind } };
+    const res = await post(app, "/v1/simulate", s);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json<{ scheduler: string }>().scheduler).toBe(kind);
+  });
+
   test("same scenario, same answer (the simulation is deterministic across workers)", async () => {
     const [a, b] = await Promise.all([post(app, "/v1/simulate", shortScenario()), post(app, "/v1/simulate", shortScenario())]);
     expect(a.body).toBe(b.body);

@@ -25,6 +25,22 @@ describe("vmplace simulate", () => {
     expect(r.stdout).toMatch(/\ncpu-6\s+cpu\s+0\.\d{3}\s+-\s+-\s+-\s+-/);
   });
 
+  test("--compare shows the host under each scheduler side by side, and as a JSON array", () => {
+    const args = ["simulate", SCENARIO, "--duration", "1s", "--compare", "credit1,credit2,cfs,eevdf"];
+    const text = runCli(args);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^host bobtail-4core: 4 cores, 1\.0 s measured, seed \d+, 4 schedulers/);
+    for (const kind of ["xen-credit", "xen-credit2", "kvm-cfs", "kvm-eevdf"])
+      expect(text.stdout).toMatch(new RegExp(`\nio-1\\s+io\\s+${kind}\\s+0\\.0\\d\\d`));
+    const json = runCli([...args, "--json"]);
+    expect(json.code).toBe(0);
+    const results = HostSimResultSchema.array().parse(JSON.parse(json.stdout));
+    expect(results.map((r) => r.scheduler)).toEqual(["xen-credit", "xen-credit2", "kvm-cfs", "kvm-eevdf"]);
+    // Each is the same run --scheduler would give.
+    const single = HostSimResultSchema.parse(JSON.parse(runCli(["simulate", SCENARIO, "--duration", "1s", "--scheduler", "xen-credit2", "--json"]).stdout));
+    expect(results[1]).toEqual(single);
+  }, 30000);
+
   test("a cluster document is simulated for the host named by --host", () => {
     const r = runCli(["simulate", "data/sample-cluster.json", "--host", "h01", "--duration", "1s", "--json"]);
     expect(r.code).toBe(0);
@@ -36,7 +52,9 @@ describe("vmplace simulate", () => {
   test.each([
     [["simulate", "data/sample-cluster.json"], /choose one with --host/],
     [["simulate", "data/sample-cluster.json", "--host", "nope"], /no host "nope"/],
-    [["simulate", SCENARIO, "--scheduler", "xen-credit2"], /scheduler kind "xen-credit2" is not simulated yet/],
+    [["simulate", SCENARIO, "--compare", "credit1,bfs"], /--compare: unknown scheduler "bfs"/],
+    [["simulate", SCENARIO, "--compare", "cfs,kvm-cfs"], /--compare: "kvm-cfs" is listed twice/],
+    [["simulate", SCENARIO, "--compare", "cfs", "--scheduler", "kvm-cfs"], /cannot be combined/],
     [["simulate", SCENARIO, "--scheduler", "bfs"], /--scheduler: unknown kind "bfs"/],
     [["simulate", SCENARIO, "--duration", "ten"], /--duration: "ten" is not a whole number/],
     [["simulate", SCENARIO, "--seed", "-3"], /--seed/],

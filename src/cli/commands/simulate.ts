@@ -6,11 +6,12 @@ import { defaultScheduler, SCHEDULER_KINDS, type SchedulerKind, type SchedulerPa
 import { parseCluster } from "../../model/validate.js";
 import { isSimulated, SIMULATED_KINDS } from "../../sim/schedulers/registry.js";
 import { simulateHost } from "../../sim/simulate-host.js";
-import { renderSimResult } from "../render-sim.js";
+import { renderSimComparison, renderSimResult } from "../render-sim.js";
 
 export interface SimulateOptions {
   host?: string;
   scheduler?: string;
+  compare?: string;
   duration?: string;
   seed?: string;
   json?: boolean;
@@ -25,10 +26,23 @@ export function registerSimulate(program: Command): void {
     .option("--host <id>", "in a cluster document, the host to simulate (with the VMs whose host is ID)")
     .option("--scheduler <kind>", `run this scheduler instead of the host's (${SCHEDULER_KINDS.join(", ")})`)
     .option("--duration <time>", "measured simulated time after warm-up: ms (5000) or with a unit (10s, 500ms, 2m)")
+    .option(
+      "--compare <kinds>",
+      `simulate the host under each of these schedulers, side by side (comma-separated: ${SCHEDULER_KINDS.join(",")}; credit1, credit2, cfs, eevdf for short)`,
+    )
     .option("--seed <n>", "random seed (same seed, same result)")
-    .option("--json", "print the result as JSON (HostSimResult)")
+    .option("--json", "print the result as JSON (HostSimResult, or an array of them with --compare)")
     .action((file: string, opts: SimulateOptions) => {
       const scenario = loadScenario(file, opts);
+      if (opts.compare !== undefined) {
+        if (opts.scheduler !== undefined) throw new InputError("--compare and --scheduler cannot be combined");
+        const kinds = parseCompare(opts.compare);
+        const results = kinds.map((kind) => simulateHost(scenario, { scheduler: chooseScheduler(scenario.host.scheduler, kind) }));
+        process.stdout.write(
+          opts.json ? `${JSON.stringify(results, null, 2)}\n` : `${renderSimComparison(results, scenario.vms)}\n`,
+        );
+        return;
+      }
       const scheduler = chooseScheduler(scenario.host.scheduler, opts.scheduler);
       const result = simulateHost(scenario, { scheduler });
       process.stdout.write(
@@ -111,6 +125,30 @@ export function chooseScheduler(hostParams: SchedulerParams, kind: string | unde
       `scheduler kind "${params.kind}" is not simulated yet (simulated: ${SIMULATED_KINDS.join(", ")})`,
     );
   return params;
+}
+
+/** Short names operators use for the scheduler kinds. */
+const KIND_ALIASES: Record<string, SchedulerKind> = {
+  credit1: "xen-credit",
+  credit: "xen-credit",
+  credit2: "xen-credit2",
+  cfs: "kvm-cfs",
+  eevdf: "kvm-eevdf",
+};
+
+/** parseCompare reads --compare's list: kinds or their short names, each at most once. */
+export function parseCompare(text: string): SchedulerKind[] {
+  const kinds: SchedulerKind[] = [];
+  for (const raw of text.split(",").map((k) => k.trim())) {
+    const kind = KIND_ALIASES[raw] ?? (SCHEDULER_KINDS as readonly string[]).find((k) => k === raw);
+    if (kind === undefined)
+      throw new InputError(
+        `--compare: unknown scheduler "${raw}" (one of ${[...Object.keys(KIND_ALIASES), ...SCHEDULER_KINDS].join(", ")})`,
+      );
+    if (kinds.includes(kind as SchedulerKind)) throw new InputError(`--compare: "${raw}" is listed twice`);
+    kinds.push(kind as SchedulerKind);
+  }
+  return kinds;
 }
 
 function listed(ids: readonly string[]): string {
