@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ClusterSchema } from "./cluster.js";
 import { MigrationPlanSchema } from "./migration.js";
 import { PlanSchema } from "./plan.js";
+import { ProbeReportSchema } from "./probe.js";
 import { HostSimResultSchema, ScenarioSchema } from "./scenario.js";
 
 // The documents users write (input: defaults optional) and the ones vmplace prints (output).
@@ -11,6 +12,7 @@ const DOCUMENTS = {
   "sim-result": { schema: HostSimResultSchema, io: "output" },
   plan: { schema: PlanSchema, io: "output" },
   migration: { schema: MigrationPlanSchema, io: "output" },
+  probe: { schema: ProbeReportSchema, io: "output" },
 } as const;
 export type SchemaName = keyof typeof DOCUMENTS;
 

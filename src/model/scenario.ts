@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { HostSchema, VmSchema } from "./cluster.js";
+import { OversleepSummarySchema } from "./probe.js";
 
 /** ScenarioSchema: one host and the VMs on it, the input of `vmplace simulate`. */
 export const ScenarioSchema = z.strictObject({
@@ -39,6 +40,8 @@ export const VmSimResultSchema = z.strictObject({
   throttledPeriods: z.number().int(),
   /** Requests that took 10 ms or more: the large delays Bobtail's probe counts. */
   requestsOver10ms: z.number().int(),
+  /** The Bobtail probe's oversleeps, for a VM whose workload is `probe`. */
+  probe: OversleepSummarySchema.optional(),
 });
 export type VmSimResult = z.infer<typeof VmSimResultSchema>;
 

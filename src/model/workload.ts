@@ -41,6 +41,20 @@ export const TraceWorkloadSchema = z.strictObject({
   source: z.string().optional(),
 });
 export const IdleWorkloadSchema = z.strictObject({ kind: z.literal("idle") });
+/**
+ * ProbeWorkloadSchema: the Bobtail instance probe as a guest thread (`vmplace probe --simulate`):
+ * on the VM's first vCPU it sleeps sleepUs, wakes, runs serviceUs, and measures how late it woke
+ * (the oversleep). An optional io part keeps the tenant's own requests on the same vCPUs.
+ */
+export const ProbeWorkloadSchema = z.strictObject({
+  kind: z.literal("probe"),
+  sleepUs: z.number().int().min(1).max(1_000_000).default(100),
+  /** CPU of one iteration (timer interrupt, clock reads, loop), measured ~5 us on a 2-core machine. */
+  serviceUs: z.number().int().min(1).max(10_000).default(5),
+  /** Oversleeps at or above this count as long (the result's overThreshold). */
+  thresholdMs: z.number().positive().max(10_000).default(10),
+  io: IoPartSchema.optional(),
+});
 
 export const WorkloadSchema = z.discriminatedUnion("kind", [
   IoWorkloadSchema,
@@ -48,6 +62,7 @@ export const WorkloadSchema = z.discriminatedUnion("kind", [
   MixedWorkloadSchema,
   TraceWorkloadSchema,
   IdleWorkloadSchema,
+  ProbeWorkloadSchema,
 ]);
 
 export type IoPart = z.infer<typeof IoPartSchema>;
@@ -55,6 +70,7 @@ export type CpuPart = z.infer<typeof CpuPartSchema>;
 export type Workload = z.infer<typeof WorkloadSchema>;
 export type WorkloadKind = Workload["kind"];
 export type TraceWorkload = z.infer<typeof TraceWorkloadSchema>;
+export type ProbeWorkload = z.infer<typeof ProbeWorkloadSchema>;
 
 /** ioPartOf returns the latency-sensitive part of a workload, if it has one. */
 export function ioPartOf(w: Workload): IoPart | undefined {
@@ -64,6 +80,7 @@ export function ioPartOf(w: Workload): IoPart | undefined {
     case "mixed":
       return w.io;
     case "trace":
+    case "probe":
       return w.io;
     default:
       return undefined;
@@ -95,5 +112,7 @@ export function cpuDemandVcpus(w: Workload, vcpus: number): number {
       return Math.min(vcpus, vcpus * meanTraceUtilisation(w) + ioDemand);
     case "idle":
       return 0;
+    case "probe":
+      return Math.min(vcpus, ioDemand + w.serviceUs / (w.sleepUs + w.serviceUs));
   }
 }

@@ -135,6 +135,11 @@ export class HostSim implements SchedContext {
     this.afterSubmit(v, hadWork, headChanged);
   }
 
+  /** probeSample: the probe on v woke oversleepUs later than it asked (see workloads/probe.ts). */
+  probeSample(v: number, oversleepUs: number): void {
+    this.observer.probe(this.vmOf[v], oversleepUs);
+  }
+
   // ---- SchedContext ----------------------------------------------------------------------------
 
   now(): number {

@@ -2,6 +2,7 @@ import type { Vm } from "../model/cluster.js";
 import type { HostSimResult, VmSimResult } from "../model/scenario.js";
 import type { SchedCounter } from "./cpu-scheduler.js";
 import { LatencyHistogram } from "./histogram.js";
+import { OversleepRecorder } from "./oversleep.js";
 
 /**
  * HostObserver is the tap host-sim reports to. Measurement lives here, never in host-sim's control
@@ -18,6 +19,8 @@ export interface HostObserver {
   occupied(us: number): void;
   /** contextSwitch: a different vCPU than the last one started on a pCPU. */
   contextSwitch(): void;
+  /** probe: the Bobtail probe in VM vm woke oversleepUs late. */
+  probe(vm: number, oversleepUs: number): void;
   /** counter: a policy event (boost, preemption, throttle) for a vCPU of VM vm. */
   counter(name: SchedCounter, vm: number): void;
   /** reset forgets everything so far: the end of warm-up. */
@@ -31,6 +34,7 @@ export const NULL_OBSERVER: HostObserver = {
   ran() {},
   occupied() {},
   contextSwitch() {},
+  probe() {},
   counter() {},
   reset() {},
 };
@@ -55,6 +59,7 @@ export class HostMetrics implements HostObserver {
   private readonly cpuUs: Float64Array;
   private readonly slow: Float64Array;
   private readonly counts: Record<SchedCounter, Float64Array>;
+  private readonly probes: (OversleepRecorder | undefined)[];
   private occupiedUs = 0;
   private switches = 0;
 
@@ -65,6 +70,7 @@ export class HostMetrics implements HostObserver {
     this.cpuUs = new Float64Array(n);
     this.slow = new Float64Array(n);
     this.counts = { boost: new Float64Array(n), preemption: new Float64Array(n), throttle: new Float64Array(n) };
+    this.probes = vms.map((vm) => (vm.workload.kind === "probe" ? new OversleepRecorder(vm.workload.thresholdMs) : undefined));
   }
 
   request(vm: number, latencyUs: number): void {
@@ -88,6 +94,10 @@ export class HostMetrics implements HostObserver {
     this.switches++;
   }
 
+  probe(vm: number, oversleepUs: number): void {
+    this.probes[vm]?.record(oversleepUs);
+  }
+
   counter(name: SchedCounter, vm: number): void {
     this.counts[name][vm]++;
   }
@@ -98,6 +108,7 @@ export class HostMetrics implements HostObserver {
     this.cpuUs.fill(0);
     this.slow.fill(0);
     for (const c of Object.values(this.counts)) c.fill(0);
+    for (const p of this.probes) p?.reset();
     this.occupiedUs = 0;
     this.switches = 0;
   }
@@ -130,6 +141,7 @@ export class HostMetrics implements HostObserver {
       preemptions: this.counts.preemption[i],
       throttledPeriods: this.counts.throttle[i],
       requestsOver10ms: this.slow[i],
+      ...(this.probes[i] ? { probe: this.probes[i].summary() } : {}),
     };
   }
 }

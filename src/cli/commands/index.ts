@@ -11,6 +11,7 @@ import { registerPlan } from "./plan.js";
 import { registerServe } from "./serve.js";
 import { registerMigrate } from "./migrate.js";
 import { registerReport } from "./report.js";
+import { registerProbe } from "./probe.js";
 
 /** registerCommands adds every subcommand; keep one line per command file. */
 export function registerCommands(program: Command): void {
@@ -26,4 +27,5 @@ export function registerCommands(program: Command): void {
   registerServe(program);
   registerMigrate(program);
   registerReport(program);
+  registerProbe(program);
 }

@@ -4,6 +4,7 @@ import type { HostSim } from "../host-sim.js";
 import { createRng, type Rng } from "../rng.js";
 import { BurstProcess, constantDuty, type BurstShape, type DutyCycle } from "./bursts.js";
 import { IoArrivals } from "./io.js";
+import { ProbeLoop } from "./probe.js";
 import { traceDuty } from "./trace.js";
 
 export interface WorkloadOptions {
@@ -38,6 +39,9 @@ export function installWorkload(host: HostSim, vm: Vm, vcpus: readonly number[],
     case "trace":
       if (w.io) startIo(w.io);
       return startBursts(host, vcpus, traceDuty(w, opts.traceStartSec), traceShape(w.burstMs), rng);
+    case "probe":
+      if (w.io) startIo(w.io);
+      return new ProbeLoop(host, vcpus[0], w).start(rng("probe"));
   }
 }
 
