@@ -4,6 +4,7 @@ import { benchApi } from "./api.js";
 import { benchMilp } from "./milp.js";
 import { benchPlacement } from "./placement.js";
 import { benchMigrate } from "./migrate.js";
+import { benchProbe } from "./probe.js";
 
 // One entry per bench module; `npm run bench -- NAME` runs only the named ones.
 const BENCHES: [name: string, run: () => Promise<void>][] = [
@@ -13,6 +14,7 @@ const BENCHES: [name: string, run: () => Promise<void>][] = [
   ["milp", benchMilp],
   ["placement", benchPlacement],
   ["migrate", benchMigrate],
+  ["probe", benchProbe],
 ];
 
 const only = process.argv.slice(2);
