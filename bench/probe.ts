@@ -56,6 +56,7 @@ function printMap(kind: string, xs: CellOutcome[]): void {
           const o = xs.find((x) => x.cell.seed === 1 && x.cell.n === n && x.cell.duty === d && x.cell.burstMs === b && x.cell.distribution === dist);
           return o ? `${LETTER[o.verdict]}/${o.ioP999Ms.toFixed(1)}`.padStart(8) : "";
         });
+        if (row.every((x) => x === "")) continue; // duty 1 appears once (gridCells)
         console.log(`  ${dist.padEnd(11)} b ${String(b).padStart(2)} d ${d.toFixed(1)} ${row.join("")}`);
       }
 }

@@ -19,13 +19,17 @@ export function renderProbe(r: ProbeReport): string {
   const e = r.recommendation.expectedP999;
   if (e) lines.push(`expected io p99.9: ${num(e.thisMs)} ms here, ${num(e.goodMs)} ms in a good neighbourhood (gain ${num(e.gainMs)} ms); ${e.basis}`);
   if (r.neighbourhood) lines.push(...neighbourhoodLines(r.neighbourhood));
-  if (r.overhead)
-    lines.push(
-      `overhead: the probe used ${r.overhead.cpuPercentOfOneCpu.toFixed(1)}% of one CPU; ` +
-        (r.overhead.stealPercent === null ? "hypervisor steal unknown (no /proc/stat)" : `hypervisor steal ${r.overhead.stealPercent.toFixed(2)}% of CPU time over the run`),
-    );
+  if (r.overhead) lines.push(...overheadLines(r.overhead));
   lines.push(`status: ${r.status}`);
   return lines.join("\n");
+}
+
+function overheadLines(o: NonNullable<ProbeReport["overhead"]>): string[] {
+  const steal = o.stealPercent === null ? "hypervisor steal unknown (no /proc/stat)" : `hypervisor steal ${o.stealPercent.toFixed(2)}% of CPU time`;
+  const out = [`overhead: the probe used ${o.cpuPercentOfOneCpu.toFixed(1)}% of one CPU; over the run ${steal}, load average ${o.loadAverage1m.toFixed(1)} on ${o.cpus} CPU(s)`];
+  if (o.loadAverage1m > o.cpus)
+    out.push("note: this instance is busy itself (load average above its CPUs): its own run queue delays the probe as well, so probe it quiet, as Bobtail did, before blaming the neighbours");
+  return out;
 }
 
 function neighbourhoodLines(h: NonNullable<ProbeReport["neighbourhood"]>): string[] {

@@ -109,6 +109,12 @@ export const OverheadSchema = z.strictObject({
   cpuPercentOfOneCpu: z.number().min(0),
   /** Hypervisor steal over the run from /proc/stat, percent of all CPU time; null off Linux. */
   stealPercent: z.number().min(0).nullable(),
+  /**
+   * The instance's own 1-minute load average at the end, and its CPUs: above the CPUs, the guest's
+   * own run queue delays the probe too, and the count says little about the neighbours.
+   */
+  loadAverage1m: z.number().min(0),
+  cpus: z.number().int().min(1),
 });
 
 /**

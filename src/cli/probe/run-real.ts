@@ -1,3 +1,4 @@
+import { availableParallelism, loadavg } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { OversleepSummary, ProbeParams } from "../../model/probe.js";
 import { readCpuTimes, stealPercent } from "../../io/proc-stat.js";
@@ -10,7 +11,7 @@ export interface RealRun {
   elapsedMs: number;
   /** False when Ctrl-C (SIGINT) cut the run short. */
   complete: boolean;
-  overhead: { cpuPercentOfOneCpu: number; stealPercent: number | null };
+  overhead: { cpuPercentOfOneCpu: number; stealPercent: number | null; loadAverage1m: number; cpus: number };
 }
 
 /** RealProgress is called a few times a second with how far the run has got. */
@@ -53,6 +54,8 @@ export async function runRealProbe(p: ProbeParams, onProgress: RealProgress): Pr
       overhead: {
         cpuPercentOfOneCpu: wallMs > 0 ? (cpu.user + cpu.system) / (wallMs * 10) : 0,
         stealPercent: stealPercent(stat0, readCpuTimes()),
+        loadAverage1m: loadavg()[0],
+        cpus: availableParallelism(),
       },
     };
   } finally {
