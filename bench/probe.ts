@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { errorRates, gridCells, gridJob, outcomeOf, type CellOutcome, type ProbeGridSpec } from "../src/interference/probe/evaluate.js";
 import { BOBTAIL_HIGH_MARK, BOBTAIL_LOW_MARK, DEFAULT_SLEEP_US, DEFAULT_THRESHOLD_MS } from "../src/model/probe.js";
-import { WorkerPool } from "../src/sim/pool.js";
+import { WorkerPool } from "../src/runtime/sim-pool.js";
 import { SIMULATED_KINDS } from "../src/sim/schedulers/registry.js";
 
 // The probe against the io tail it is meant to foresee, on E4's grid (4 cores) under every

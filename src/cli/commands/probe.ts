@@ -11,7 +11,7 @@ import {
   type ProbeParams,
   type ProbeReport,
 } from "../../model/probe.js";
-import { inlineRunner } from "../../sim/pool.js";
+import { inlineRunner } from "../../sim/runner.js";
 import { durationMsOption, intOption } from "../options.js";
 import { progress } from "../progress.js";
 import { probeReal } from "../probe/probe-real.js";

@@ -2,9 +2,9 @@ import { expectedFromLadder, ladderJobs } from "../../interference/probe/recomme
 import { assess } from "../../interference/probe/simulate-probe.js";
 import type { FailOn } from "../../interference/probe/verdict.js";
 import type { ProbeParams, ProbeReport } from "../../model/probe.js";
-import { inlineRunner } from "../../sim/pool.js";
+import { inlineRunner } from "../../sim/runner.js";
 import { progress } from "../progress.js";
-import { runRealProbe } from "./run-real.js";
+import { runRealProbe } from "../../runtime/probe-run.js";
 
 /**
  * probeReal runs the probe on this instance and reports it. When the verdict is not GOOD, the

@@ -2,7 +2,7 @@ import type { Verdict } from "../../model/probe.js";
 import { ScenarioSchema, type HostSimResult } from "../../model/scenario.js";
 import type { SchedulerKind } from "../../model/scheduler.js";
 import { defaultScheduler } from "../../model/scheduler.js";
-import type { SimJob } from "../../sim/pool.js";
+import type { SimJob } from "../../sim/runner.js";
 import { REFERENCE_IO } from "./neighbourhood.js";
 import { normalise, verdictOf, type Marks } from "./verdict.js";
 

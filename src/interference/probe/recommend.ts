@@ -1,7 +1,7 @@
 import type { Vm } from "../../model/cluster.js";
 import type { ProbeParams, Recommendation, Verdict } from "../../model/probe.js";
 import { ScenarioSchema, type HostSimResult } from "../../model/scenario.js";
-import type { SimJob } from "../../sim/pool.js";
+import type { SimJob } from "../../sim/runner.js";
 import { REFERENCE_IO } from "./neighbourhood.js";
 
 type Expected = NonNullable<Recommendation["expectedP999"]>;

@@ -2,7 +2,7 @@ import type { OversleepSummary, ProbeParams, ProbeReport, Recommendation } from 
 import type { HostSimResult } from "../../model/scenario.js";
 import type { SchedulerParams } from "../../model/scheduler.js";
 import { ioPartOf } from "../../model/workload.js";
-import type { SimJob, SimRunner } from "../../sim/pool.js";
+import type { SimJob, SimRunner } from "../../sim/runner.js";
 import { goodNeighbours, probeScenario, REFERENCE_IO, vcpuMix, withProbe, type ProbeSite } from "./neighbourhood.js";
 import { expectedOf, recommend } from "./recommend.js";
 import { normalise, statusOf, verdictOf, type FailOn } from "./verdict.js";

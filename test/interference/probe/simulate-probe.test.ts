@@ -3,7 +3,7 @@ import { findSite, goodNeighbours, withProbe } from "../../../src/interference/p
 import { probeJobs, simulateProbe, type SimulatedProbe } from "../../../src/interference/probe/simulate-probe.js";
 import { ProbeReportSchema, type ProbeParams } from "../../../src/model/probe.js";
 import { defaultScheduler } from "../../../src/model/scheduler.js";
-import { inlineRunner } from "../../../src/sim/pool.js";
+import { inlineRunner } from "../../../src/sim/runner.js";
 import { SIMULATED_KINDS } from "../../../src/sim/schedulers/registry.js";
 import { probeCluster } from "./probe-cluster.js";
 

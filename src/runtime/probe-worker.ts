@@ -1,6 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
-import type { OversleepSummary } from "../../model/probe.js";
-import { OversleepRecorder } from "../../sim/oversleep.js";
+import type { OversleepSummary } from "../model/probe.js";
+import { OversleepRecorder } from "../sim/oversleep.js";
 
 /** ProbeJob is what the worker is asked to do; `control` is shared with the main thread. */
 export interface ProbeJob {

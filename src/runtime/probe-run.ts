@@ -1,8 +1,8 @@
 import { availableParallelism, loadavg } from "node:os";
 import { Worker } from "node:worker_threads";
-import type { OversleepSummary, ProbeParams } from "../../model/probe.js";
-import { readCpuTimes, stealPercent } from "../../io/proc-stat.js";
-import { compiledWorkerUrl } from "../../sim/worker-url.js";
+import type { OversleepSummary, ProbeParams } from "../model/probe.js";
+import { readCpuTimes, stealPercent } from "../io/proc-stat.js";
+import { compiledWorkerUrl } from "./worker-url.js";
 import type { ProbeJob, ProbeMessage } from "./probe-worker.js";
 
 /** RealRun is what one run of the probe on this instance measured. */
