@@ -69,7 +69,7 @@ describe("the simulated probe's report", () => {
     expect(JSON.stringify(await run("bad", "tenant"))).toBe(JSON.stringify(await run("bad", "tenant")));
   });
 
-  // Scheduler-agnostic: every policy the registry simulates (credit2 and EEVDF join when they land).
+  // Scheduler-agnostic: every policy the registry simulates, through the registry (no list here).
   test.each(SIMULATED_KINDS)("%s: one CPU VM on 4 cores reads GOOD, keep, and replacing would gain nothing", async (kind) => {
     const r = await run("good", "tenant2", { scheduler: defaultScheduler(kind) });
     expect(r.neighbourhood?.scheduler).toBe(kind);
