@@ -1,11 +1,6 @@
 import fastifySwagger from "@fastify/swagger";
 import Fastify, { LogController, type FastifyServerOptions } from "fastify";
-import {
-  createJsonSchemaTransform,
-  createJsonSchemaTransformObject,
-  serializerCompiler,
-  type ZodTypeProvider,
-} from "fastify-type-provider-zod";
+import { createJsonSchemaTransform, createJsonSchemaTransformObject, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Cluster } from "../model/cluster.js";
 import { loadPredictor } from "../io/calibration.js";
 import { TaskPool, TaskTimeoutError } from "../runtime/task-pool.js";
@@ -18,7 +13,7 @@ import { PreparedCluster } from "./place/prepared.js";
 import { ROUTES } from "./routes/index.js";
 import type { ZodApp } from "./routes/types.js";
 import { apiRegistry } from "./schemas.js";
-import { validatorCompiler } from "./validation.js";
+import { serializerCompiler, validatorCompiler } from "./validation.js";
 import type { Tasks } from "./work/tasks.js";
 
 export interface BuildOptions {

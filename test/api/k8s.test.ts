@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { podToVm } from "../../src/api/k8s/pod-vm.js";
 import { parseQuantity } from "../../src/api/k8s/quantity.js";
-import type { Pod } from "../../src/api/k8s/schemas.js";
+import { ExtenderFilterResultSchema, HostPriorityListSchema, type Pod } from "../../src/api/k8s/schemas.js";
 import type { ZodApp } from "../../src/api/routes/types.js";
 import { expectError, parsedSample, post, testApp } from "./helper.js";
 
@@ -78,7 +78,7 @@ describe("POST /k8s/filter", () => {
   test("keeps the nodes whose hosts may take the VM; fails the rest with reasons; echoes node objects", async () => {
     const res = await post(app, "/k8s/filter", { Pod: ioPod(), Nodes: nodeList([...hostIds, "stranger"]), NodeNames: null });
     expect(res.statusCode, res.body).toBe(200);
-    const r = res.json<FilterResult>();
+    const r = ExtenderFilterResultSchema.parse(res.json()) as FilterResult;
     expect(r.Error).toBe("");
     const kept = r.Nodes!.items.map((n) => n.metadata.name);
     const failed = Object.keys({ ...r.FailedNodes, ...r.FailedAndUnresolvableNodes });
@@ -92,6 +92,19 @@ describe("POST /k8s/filter", () => {
     const r = (await post(app, "/k8s/filter", { Pod: pod, NodeNames: hostIds })).json<FilterResult>();
     expect(r.NodeNames).toEqual([]);
     expect(Object.keys(r.FailedAndUnresolvableNodes).sort()).toEqual([...hostIds].sort());
+  });
+
+  test("a failed node's reason names what rejects it, not its own figures: nodes failing alike read alike", async () => {
+    // 1000 GiB fits no host of the sample; kube-scheduler counts nodes per reason text.
+    const pod = ioPod();
+    pod.spec!.containers![0].resources!.requests = { cpu: "1", memory: "1000Gi" };
+    const res = await post(app, "/k8s/filter", { Pod: pod, NodeNames: hostIds });
+    const r = ExtenderFilterResultSchema.parse(res.json());
+    const reasons = Object.values({ ...r.FailedNodes, ...r.FailedAndUnresolvableNodes });
+    expect(reasons.length).toBe(hostIds.length);
+    for (const why of reasons) expect(why).toMatch(/^vmplace: not enough free memory/);
+    expect(reasons.join(" ")).not.toMatch(/\d{3,}/);
+    expect(new Set(reasons).size).toBeLessThan(reasons.length);
   });
 
   test("a pod with bad annotations gets the protocol's Error field, which kube-scheduler logs", async () => {
@@ -114,7 +127,7 @@ describe("POST /k8s/prioritize", () => {
   test("a 0-10 score per candidate node, 0 where the VM may not go", async () => {
     const res = await post(app, "/k8s/prioritize", { Pod: ioPod(), Nodes: nodeList(hostIds) });
     expect(res.statusCode, res.body).toBe(200);
-    const list = res.json<{ Host: string; Score: number }[]>();
+    const list = HostPriorityListSchema.parse(res.json());
     expect(list.map((h) => h.Host)).toEqual(hostIds);
     for (const h of list) expect(h.Score >= 0 && h.Score <= 10 && Number.isInteger(h.Score)).toBe(true);
     const filter = (await post(app, "/k8s/filter", { Pod: ioPod(), NodeNames: hostIds })).json<FilterResult>();

@@ -1,7 +1,6 @@
 import type { Cluster, Vm } from "../../model/cluster.js";
 import type { ParseResult } from "../../model/problems.js";
 import type { PreparedCluster } from "../place/prepared.js";
-import type { PlaceResult } from "../place/rank.js";
 import { podToVm, vmIdOfPod } from "./pod-vm.js";
 import {
   MAX_EXTENDER_PRIORITY,
@@ -41,40 +40,43 @@ export function vmOfPod(cluster: Cluster, pod: Pod): ParseResult<Vm> {
 
 const notInCluster = (c: Candidate): string => `node ${c.name} maps to host "${c.hostId}", which is not in vmplace's cluster document`;
 
-/** judge runs the placer over the candidates that map to known hosts. */
-function judge(prepared: PreparedCluster, vm: Vm, cands: readonly Candidate[], score: boolean): PlaceResult {
-  const known = new Set(prepared.cluster.hosts.map((h) => h.id));
-  return prepared.rank(vm, { hostIds: cands.filter((c) => known.has(c.hostId)).map((c) => c.hostId), score });
-}
-
 /**
  * filterNodes answers the filter verb: the nodes whose hosts pass every hard constraint. A host
  * that no preemption can fix (too small, missing a required label) is "unresolvable", so the
  * scheduler does not evict pods in vain; a node vmplace does not know is failed, not passed,
- * because vmplace cannot vouch for interference there.
+ * because vmplace cannot vouch for interference there. A failed node's reason names what rejects
+ * it without the node's own figures (reasonKind), so kube-scheduler's event counts nodes per reason.
  */
 export function filterNodes(prepared: PreparedCluster, args: ExtenderArgs, vm: Vm): ExtenderFilterResult {
   const cands = candidates(args);
-  const result = judge(prepared, vm, cands, false);
-  const ok = new Set(result.hosts.map((h) => h.hostId));
-  const bad = new Map(result.infeasible.map((h) => [h.hostId, h]));
+  const judged = prepared.judge(vm);
+  const { verdict } = judged;
+  const index = prepared.hostIndex;
   const out: ExtenderFilterResult = { Nodes: null, NodeNames: null, FailedNodes: {}, FailedAndUnresolvableNodes: {}, Error: "" };
   const passed: Candidate[] = [];
   for (const c of cands) {
-    const why = bad.get(c.hostId);
-    if (ok.has(c.hostId)) passed.push(c);
-    else if (!why) out.FailedNodes[c.name] = notInCluster(c);
-    else (why.unresolvable ? out.FailedAndUnresolvableNodes : out.FailedNodes)[c.name] = why.reasons.map((r) => `${r.constraint}: ${r.message}`).join("; ");
+    const i = index.get(c.hostId);
+    if (i === undefined) out.FailedNodes[c.name] = notInCluster(c);
+    else if (!Number.isNaN(verdict.score[i])) passed.push(c);
+    else (verdict.unresolvable[i] === 1 ? out.FailedAndUnresolvableNodes : out.FailedNodes)[c.name] = judged.failure(i);
   }
   if (args.Nodes?.items) out.Nodes = { ...args.Nodes, items: passed.map((c) => c.node!) };
   else out.NodeNames = passed.map((c) => c.name);
   return out;
 }
 
-/** prioritizeNodes answers the prioritize verb: 0–10 per node from the weighted 0–100 score. */
+/**
+ * prioritizeNodes answers the prioritize verb: 0–10 per node from the weighted 0–100 score, 0
+ * where the VM may not go. No score plugin normalises over the candidates, so a node's score is
+ * the same whichever nodes come with it and is read from the cached verdict.
+ */
 export function prioritizeNodes(prepared: PreparedCluster, args: ExtenderArgs, vm: Vm): HostPriorityList {
   const cands = candidates(args);
-  const result = judge(prepared, vm, cands, true);
-  const score = new Map(result.hosts.map((h) => [h.hostId, h.score]));
-  return cands.map((c) => ({ Host: c.name, Score: Math.round(((score.get(c.hostId) ?? 0) / 100) * MAX_EXTENDER_PRIORITY) }));
+  const { verdict } = prepared.judge(vm);
+  const index = prepared.hostIndex;
+  return cands.map((c) => {
+    const i = index.get(c.hostId);
+    const score = i === undefined || Number.isNaN(verdict.score[i]) ? 0 : verdict.score[i];
+    return { Host: c.name, Score: Math.round((score / 100) * MAX_EXTENDER_PRIORITY) };
+  });
 }

@@ -1,43 +1,124 @@
 import type { Cluster, Vm } from "../../model/cluster.js";
 import type { Predictor } from "../../interference/predictor.js";
-import { judge, prepare, type PlaceResult, type Prepared, type RankOptions } from "./rank.js";
+import { CandidateSlot } from "../../placement/candidate-slot.js";
+import { defaultProfile, frameworkFor } from "../../placement/profile.js";
+import { answerFrom, prepare, type AnswerOptions, type PlaceResult } from "./rank.js";
+import { reasonKind } from "./reasons.js";
+import { evaluate, scoresDependOnCandidates, type Judged, type Verdict } from "./verdict.js";
 
-/** Stand-in id of a cached candidate; judge() puts the requester's id in the answer. */
-const STAND_IN = "vmplace:candidate";
+/** failureText: the distinct reason kinds rejecting host i, joined. */
+function failureText(prep: Judged, i: number): string {
+  const kinds = prep.framework.filter(prep.state, prep.j, i).reasons.map(reasonKind);
+  return [...new Set(kinds)].join("; ");
+}
+
+/** Judgement: one VM judged on the server's cluster, and the preparation to explain it with. */
+export interface Judgement {
+  readonly verdict: Verdict;
+  /** The preparation, with this VM as its candidate again (explain only within the same turn). */
+  readonly prep: () => Judged;
+  /** Why rejected host i is rejected, without its figures (reasonKind); kept with the verdict. */
+  failure(i: number): string;
+}
+
+interface Entry {
+  readonly vm: Vm;
+  /** A VM the document knows is prepared on its own (its id places it in groups and on a host). */
+  readonly own?: Judged;
+  readonly verdict: Verdict;
+  /** Per host index: failure text, filled as asked for. */
+  readonly failures: (string | undefined)[];
+}
+
+/** Known VMs kept prepared: each holds a full copy of the cluster's index. */
+const KNOWN_CAPACITY = 4;
 
 /**
  * PreparedCluster answers placement questions about the cluster the server was started with.
- * That cluster never changes, so the indexed problem and placement state for a candidate VM
- * depend only on the VM's shape (size, workload, SLO, labels), not its id: orchestrators place
- * many VMs of few shapes (flavours, pod templates), and a cached preparation turns an O(VMs)
- * rebuild into O(hosts) filtering and scoring. A VM the document knows, or that a constraint
- * names, is judged from a fresh preparation, since its id changes the answer.
+ * The cluster is indexed once, with a candidate slot (CandidateSlot) so that judging a new VM
+ * costs O(hosts), not the O(VMs) of indexing (300 ms at 10,000 VMs). Verdicts are cached per VM
+ * shape (size, workload, SLO, labels; not the id): orchestrators place many VMs of few shapes
+ * (flavours, pod templates), and a cached verdict turns a request into cutting an answer from
+ * it. A VM the document knows, whose id places it in constraint groups and on a host, is
+ * prepared on its own (O(VMs) once; the last few are kept). `update` swaps in a changed cluster
+ * and drops every cached verdict.
  */
 export class PreparedCluster {
-  private readonly cache = new Map<string, Prepared>();
-  private readonly namedIds: ReadonlySet<string>;
-  private readonly cacheable: boolean;
+  private current!: Cluster;
+  private slot!: CandidateSlot;
+  private slotJudged!: Judged;
+  private namedIds!: ReadonlySet<string>;
+  private index!: ReadonlyMap<string, number>;
+  private readonly verdicts = new Map<string, Entry>();
+  private readonly known = new Map<string, Entry>();
 
   constructor(
-    readonly cluster: Cluster,
+    cluster: Cluster,
     private readonly predictor: Predictor,
-    /** Shapes kept (least recently used dropped): each costs about a copy of the cluster's index. */
-    private readonly capacity = 32,
+    /** Shapes whose verdicts are kept (least recently used dropped): each is a few arrays of hosts. */
+    private readonly capacity = 256,
   ) {
-    this.namedIds = new Set([...cluster.vms.map((v) => v.id), ...cluster.constraints.flatMap((c) => c.vms)]);
-    this.cacheable = !this.namedIds.has(STAND_IN);
+    this.update(cluster);
   }
 
-  rank(vm: Vm, options: RankOptions = {}): PlaceResult {
-    if (this.namedIds.has(vm.id) || !this.cacheable) return judge(prepare(this.cluster, vm, this.predictor), vm.id, options);
+  get cluster(): Cluster {
+    return this.current;
+  }
+
+  /** hostIndex maps a host id of the cluster to its index in verdicts. */
+  get hostIndex(): ReadonlyMap<string, number> {
+    return this.index;
+  }
+
+  /** update makes `cluster` the one judged from now on (O(VMs)) and forgets every verdict. */
+  update(cluster: Cluster): void {
+    this.current = cluster;
+    this.slot = new CandidateSlot(cluster, this.predictor);
+    const { problem, state, j } = this.slot;
+    const hostIndex = new Map(cluster.hosts.map((h, i) => [h.id, i]));
+    const framework = frameworkFor(defaultProfile(cluster.policy.objective));
+    // Verdicts score every host once; a scorer that normalised over the hosts asked about would
+    // give a subset (the extender's candidate nodes) other scores.
+    if (scoresDependOnCandidates(framework)) throw new Error("PreparedCluster: a score plugin normalises over the candidates; cached verdicts would be wrong");
+    this.index = hostIndex;
+    this.slotJudged = { cluster: this.slot.cluster, problem, state, j, hostIndex, framework };
+    this.namedIds = new Set([...cluster.vms.map((v) => v.id), ...cluster.constraints.flatMap((c) => c.vms)]);
+    this.verdicts.clear();
+    this.known.clear();
+  }
+
+  /** rank answers /v1/place for `vm` on the server's cluster. */
+  rank(vm: Vm, options: AnswerOptions = {}): PlaceResult {
+    const j = this.judge(vm);
+    return answerFrom(j.prep(), j.verdict, vm.id, options);
+  }
+
+  /** judge gives the verdict for `vm`, from the cache when a VM of its shape was judged before. */
+  judge(vm: Vm): Judgement {
+    const isKnown = this.namedIds.has(vm.id);
     const { id: _id, host: _host, ...shape } = vm;
-    const key = JSON.stringify(shape);
-    let prep = this.cache.get(key);
-    if (prep) this.cache.delete(key);
-    else prep = prepare(this.cluster, { ...vm, id: STAND_IN }, this.predictor);
+    const key = isKnown ? JSON.stringify([vm.id, shape]) : JSON.stringify(shape);
+    const cache = isKnown ? this.known : this.verdicts;
+    let entry = cache.get(key);
+    if (entry) cache.delete(key);
+    else {
+      const own = isKnown ? prepare(this.current, vm, this.predictor) : undefined;
+      entry = { vm, own, verdict: evaluate(own ?? this.withSlot(vm)), failures: [] };
+    }
     // Map order is insertion order: re-inserting marks the entry most recently used.
-    this.cache.set(key, prep);
-    if (this.cache.size > this.capacity) this.cache.delete(this.cache.keys().next().value!);
-    return judge(prep, vm.id, options);
+    cache.set(key, entry);
+    if (cache.size > (isKnown ? KNOWN_CAPACITY : this.capacity)) cache.delete(cache.keys().next().value!);
+    const { own, vm: shaped, failures } = entry;
+    const prep = (): Judged => own ?? this.withSlot(shaped);
+    return {
+      verdict: entry.verdict,
+      prep,
+      failure: (i) => (failures[i] ??= failureText(prep(), i)),
+    };
+  }
+
+  private withSlot(vm: Vm): Judged {
+    this.slot.set(vm);
+    return this.slotJudged;
   }
 }

@@ -1,11 +1,12 @@
 import { z } from "zod";
 import type { Cluster, Vm } from "../../model/cluster.js";
 import type { Predictor } from "../../interference/predictor.js";
-import { MAX_SCORE, type Framework, type Reason } from "../../placement/framework.js";
-import { buildProblem, isAllowed, type PlacementProblem } from "../../placement/problem.js";
+import { MAX_SCORE } from "../../placement/framework.js";
+import { buildProblem } from "../../placement/problem.js";
 import { defaultProfile, frameworkFor } from "../../placement/profile.js";
 import { PlacementState } from "../../placement/state.js";
-import { reasonOut, ReasonSchema, type ReasonOut } from "./reasons.js";
+import { ReasonSchema } from "./reasons.js";
+import { evaluate, reasonsFor, type Judged, type Verdict } from "./verdict.js";
 
 export const RankedHostSchema = z.strictObject({
   hostId: z.string(),
@@ -28,16 +29,27 @@ export const PlaceResultSchema = z.strictObject({
   vmId: z.string(),
   /** The best host, absent when no host can take the VM. */
   best: z.string().optional(),
+  /** The `limit` best hosts, best first. */
   hosts: z.array(RankedHostSchema),
-  infeasible: z.array(InfeasibleHostSchema),
+  /** Hosts that may take the VM (hosts lists the first `limit` of them). */
+  feasibleHosts: z.number().int().min(0),
+  /** Hosts that may not. */
+  infeasibleHosts: z.number().int().min(0),
+  /** How many hosts each constraint rejects (a host may count under several). */
+  rejectedBy: z.record(z.string(), z.number().int().min(0)),
+  /** Every rejected host with every reason: only when the request asks for `reasons`. */
+  infeasible: z.array(InfeasibleHostSchema).optional(),
 });
 export type PlaceResult = z.infer<typeof PlaceResultSchema>;
 
-export interface RankOptions {
-  /** Judge only these hosts (the extender's candidate nodes); all hosts by default. */
-  hostIds?: readonly string[];
-  /** Filter only (the extender's filter verb) when false. */
-  score?: boolean;
+/** DEFAULT_PLACE_LIMIT: hosts listed when a request names no limit (an answer stays small at any fleet size). */
+export const DEFAULT_PLACE_LIMIT = 10;
+
+export interface AnswerOptions {
+  /** List at most this many ranked hosts (default DEFAULT_PLACE_LIMIT). */
+  limit?: number;
+  /** List every rejected host with every reason (default false). */
+  reasons?: boolean;
 }
 
 /**
@@ -52,15 +64,7 @@ export function withCandidate(cluster: Cluster, vm: Vm): { cluster: Cluster; j: 
 }
 
 /** Prepared: a cluster with one candidate VM, indexed and with its placement state built. */
-export interface Prepared {
-  readonly cluster: Cluster;
-  readonly problem: PlacementProblem;
-  readonly state: PlacementState;
-  readonly framework: Framework;
-  /** Index of the candidate VM. */
-  readonly j: number;
-  readonly hostIndex: ReadonlyMap<string, number>;
-}
+export type Prepared = Judged;
 
 /**
  * prepare indexes the cluster with `vm` as the candidate, every other VM on its current host.
@@ -77,42 +81,37 @@ export function prepare(base: Cluster, vm: Vm, predictor: Predictor): Prepared {
 }
 
 /**
- * judge answers "where may this one VM go, and where best?" with the placer's framework: the hard
- * filters on every candidate host as the cluster stands, with every reason for a rejection, then
- * the profile's weighted scorers over the hosts that passed. O(1) per filter per host.
- * `vmId` names the VM in the answer (a cached preparation may carry a stand-in id).
+ * answerFrom cuts a request's answer from a verdict: the first `limit` ranked hosts with their
+ * scores, the counts, and, when asked for, every rejected host with every reason (the candidate
+ * in `prep` must be the verdict's). `vmId` names the VM in the answer (a cached preparation may
+ * carry a stand-in id).
  */
-export function judge(prep: Prepared, vmId: string, options: RankOptions = {}): PlaceResult {
-  const { cluster, problem, state, framework, j } = prep;
-  const standIn = cluster.vms[j].id;
-  const named = (r: Reason): ReasonOut => reasonOut(r.vm === standIn ? { ...r, vm: vmId } : r);
-  const candidates = (options.hostIds ?? cluster.hosts.map((h) => h.id)).map((id) => prep.hostIndex.get(id)).filter((i): i is number => i !== undefined);
-  const passed: number[] = [];
-  const infeasible: PlaceResult["infeasible"] = [];
-  for (const i of candidates) {
-    const status = framework.filter(state, j, i);
-    if (status.code === "ok") passed.push(i);
-    else infeasible.push({ hostId: cluster.hosts[i].id, unresolvable: !isAllowed(problem, j, i), reasons: status.reasons.map(named) });
-  }
-  if (options.score === false || passed.length === 0) return { vmId, hosts: passed.map((i, k) => unscored(cluster.hosts[i].id, k)), infeasible };
-  const scored = framework.score(state, j, passed);
-  const weightSum = framework.scorers.reduce((s, x) => s + x.weight, 0) || 1;
-  const hosts = passed.map((i, k) => ({
-    hostId: cluster.hosts[i].id,
-    rank: 0,
-    score: Math.round((scored.total[k] / weightSum) * 100) / 100,
-    scores: Object.fromEntries(Object.entries(scored.byPlugin).map(([name, s]) => [name, Math.round(s[k] * 100) / 100])),
+export function answerFrom(prep: Judged, v: Verdict, vmId: string, options: AnswerOptions = {}): PlaceResult {
+  const ids = prep.problem.hosts;
+  const top = v.ranked.subarray(0, Math.max(0, options.limit ?? DEFAULT_PLACE_LIMIT));
+  const plugins = Object.entries(v.byPlugin);
+  const hosts = Array.from(top, (i, k) => ({
+    hostId: ids[i].id,
+    rank: k + 1,
+    score: v.score[i],
+    scores: Object.fromEntries(plugins.map(([name, s]) => [name, s[i]])),
   }));
-  hosts.sort((a, b) => b.score - a.score || (a.hostId < b.hostId ? -1 : a.hostId > b.hostId ? 1 : 0));
-  hosts.forEach((h, k) => (h.rank = k + 1));
-  return { vmId, best: hosts[0]?.hostId, hosts, infeasible };
+  const out: PlaceResult = {
+    vmId,
+    best: v.ranked.length > 0 ? ids[v.ranked[0]].id : undefined,
+    hosts,
+    feasibleHosts: v.ranked.length,
+    infeasibleHosts: v.rejected.length,
+    rejectedBy: { ...v.rejectedBy },
+  };
+  if (out.best === undefined) delete out.best;
+  if (options.reasons === true)
+    out.infeasible = Array.from(v.rejected, (i) => ({ hostId: ids[i].id, unresolvable: v.unresolvable[i] === 1, reasons: reasonsFor(prep, i, vmId) }));
+  return out;
 }
 
-/** rankHosts prepares and judges in one go (a cluster sent with the request). */
-export function rankHosts(base: Cluster, vm: Vm, predictor: Predictor, options: RankOptions = {}): PlaceResult {
-  return judge(prepare(base, vm, predictor), vm.id, options);
-}
-
-function unscored(hostId: string, k: number): PlaceResult["hosts"][number] {
-  return { hostId, rank: k + 1, score: 0, scores: {} };
+/** rankHosts prepares, judges and answers in one go (a cluster sent with the request). */
+export function rankHosts(base: Cluster, vm: Vm, predictor: Predictor, options: AnswerOptions = {}): PlaceResult {
+  const prep = prepare(base, vm, predictor);
+  return answerFrom(prep, evaluate(prep), vm.id, options);
 }

@@ -44,3 +44,27 @@ export function reasonOut(r: Reason): ReasonOut {
   const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
   return { ...r, requested: finite(r.requested), used: finite(r.used), capacity: finite(r.capacity), message: describeReason(r) };
 }
+
+/**
+ * reasonKind renders a reason without the host's own numbers. kube-scheduler tells a pod's
+ * events how many nodes failed for each distinct reason ("0/1000 nodes are available: 443 ..."),
+ * so a per-node figure would make every node its own line; the figures are in /v1/place's
+ * reasons. Constraint groups keep their JSON path: each group is one line.
+ */
+export function reasonKind(r: Reason): string {
+  switch (`${r.constraint}/${r.resource ?? ""}`) {
+    case "ResourceFit/memoryMiB":
+      return "vmplace: not enough free memory";
+    case "ResourceFit/vcpus":
+      return "vmplace: vCPU overcommit limit reached";
+    case "ResourceFit/cores":
+      return "vmplace: more vCPUs than the node has cores";
+    case "ResourceFit/networkMbps":
+      return "vmplace: not enough free network bandwidth";
+    case "Interference/p999DelayUs":
+      return "vmplace: predicted p99.9 latency over an SLO";
+    case "Interference/sleepyVcpus":
+      return "vmplace: a latency-sensitive VM would be in the Bobtail condition";
+  }
+  return `vmplace: ${r.constraint}${r.group ? ` ${r.group}` : ""}${r.resource ? ` (${r.resource})` : ""}`;
+}

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ClusterSchema, VmSchema, type Cluster, type Vm } from "../../model/cluster.js";
 import { problemsFromZod, type ParseResult, type Problem } from "../../model/problems.js";
 import { fitsEmptyHost, parseCluster } from "../../model/validate.js";
+import { DEFAULT_PLACE_LIMIT } from "./rank.js";
 
 /** PlaceRequestSchema: one VM to place, on the cluster sent along or the one the server holds. */
 export const PlaceRequestSchema = z.strictObject({
@@ -9,8 +10,15 @@ export const PlaceRequestSchema = z.strictObject({
   cluster: ClusterSchema.optional(),
   /** The VM to place. A VM of the same id in the cluster is being moved: its current host is ignored. */
   vm: VmSchema,
+  /** List at most this many ranked hosts, best first (the counts cover them all). */
+  limit: z.number().int().min(1).max(100_000).default(DEFAULT_PLACE_LIMIT),
+  /** List every rejected host with every reason (large at fleet size: ask when you need them). */
+  reasons: z.boolean().default(false),
 });
 export type PlaceRequest = z.infer<typeof PlaceRequestSchema>;
+
+const FIELDS = new Set(Object.keys(PlaceRequestSchema.shape));
+const AnswerOptionsSchema = PlaceRequestSchema.pick({ limit: true, reasons: true });
 
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
 
@@ -22,12 +30,14 @@ const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === "obj
 export function parsePlaceRequest(input: unknown): ParseResult<PlaceRequest> {
   if (!isRecord(input)) return { ok: false, problems: [{ path: "", message: "expected an object with \"vm\" (and \"cluster\")" }] };
   const problems: Problem[] = Object.keys(input)
-    .filter((k) => k !== "cluster" && k !== "vm")
+    .filter((k) => !FIELDS.has(k))
     .map((k) => ({ path: "", message: `unknown field(s): ${k}` }));
+  const opts = AnswerOptionsSchema.safeParse({ limit: input.limit, reasons: input.reasons });
+  if (!opts.success) problems.push(...problemsFromZod(opts.error));
   if (input.cluster === undefined) {
     const vm = VmSchema.safeParse(input.vm);
     if (!vm.success) problems.push(...problemsFromZod(vm.error, ["vm"]));
-    return problems.length > 0 || !vm.success ? { ok: false, problems } : { ok: true, value: { vm: vm.data } };
+    return problems.length > 0 || !vm.success || !opts.success ? { ok: false, problems } : { ok: true, value: { vm: vm.data, ...opts.data } };
   }
   const { merged, at } = mergeVm(input.cluster, input.vm);
   const r = parseCluster(merged);
@@ -37,8 +47,8 @@ export function parsePlaceRequest(input: unknown): ParseResult<PlaceRequest> {
     const vm = VmSchema.safeParse(input.vm);
     if (!vm.success) problems.push(...problemsFromZod(vm.error, ["vm"]));
   }
-  if (!r.ok || problems.length > 0) return { ok: false, problems };
-  return { ok: true, value: { cluster: r.value, vm: r.value.vms[at] } };
+  if (!r.ok || problems.length > 0 || !opts.success) return { ok: false, problems };
+  return { ok: true, value: { cluster: r.value, vm: r.value.vms[at], ...opts.data } };
 }
 
 function mergeVm(cluster: unknown, vm: unknown): { merged: unknown; at: number } {

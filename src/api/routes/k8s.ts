@@ -3,6 +3,7 @@ import { HttpError, invalidInput } from "../errors.js";
 import { filterNodes, prioritizeNodes, vmOfPod } from "../k8s/extender.js";
 import { ExtenderArgsSchema, ExtenderFilterResultSchema, HostPriorityListSchema } from "../k8s/schemas.js";
 import { ERROR_RESPONSES } from "../schemas.js";
+import { sentUnchecked } from "../validation.js";
 import type { RouteModule } from "./types.js";
 
 const NO_CLUSTER = "vmplace serve was started without --cluster: the extender verbs need the cluster document that maps nodes to hosts";
@@ -19,7 +20,7 @@ export const k8sRoutes: RouteModule = (app, ctx) => {
       summary: "Scheduler extender filter: the nodes that may run the pod's VM, and why the others may not",
       tags: ["kubernetes"],
       body: ExtenderArgsSchema,
-      response: { 200: ExtenderFilterResultSchema, ...ERROR_RESPONSES },
+      response: { 200: sentUnchecked(ExtenderFilterResultSchema), ...ERROR_RESPONSES },
     },
     handler: async (request) => {
       const empty = { Nodes: null, NodeNames: null, FailedNodes: {}, FailedAndUnresolvableNodes: {} };
@@ -36,7 +37,7 @@ export const k8sRoutes: RouteModule = (app, ctx) => {
       summary: "Scheduler extender prioritize: a 0-10 score per node from vmplace's weighted plugins",
       tags: ["kubernetes"],
       body: ExtenderArgsSchema,
-      response: { 200: HostPriorityListSchema, ...ERROR_RESPONSES },
+      response: { 200: sentUnchecked(HostPriorityListSchema), ...ERROR_RESPONSES },
     },
     handler: async (request) => {
       if (!ctx.prepared) throw new HttpError(503, "NO_CLUSTER", NO_CLUSTER);

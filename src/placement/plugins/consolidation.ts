@@ -17,6 +17,11 @@ function costs(p: PlacementProblem): { perVm: Float64Array; best: number } {
   return c;
 }
 
+/** forgetCosts drops the cached cost per VM of a problem whose VM demands were rewritten in place. */
+export function forgetCosts(p: PlacementProblem): void {
+  costCache.delete(p);
+}
+
 /**
  * Consolidation (objective min-cost: the summed cost of used hosts). Scores a used host
  * 50–100 by how full it would be (best fit: fuller hosts leave whole hosts empty), and an empty

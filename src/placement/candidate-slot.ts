@@ -1,0 +1,58 @@
+import type { Cluster, Vm } from "../model/cluster.js";
+import { victimTerms, type VictimTerms } from "../interference/host-state.js";
+import type { Predictor } from "../interference/predictor.js";
+import { profileVm, type VmProfile } from "../interference/profile.js";
+import { forgetCosts } from "./plugins/consolidation.js";
+import { buildProblem, fillTypeAllowedRow, type PlacementProblem } from "./problem.js";
+import { PlacementState } from "./state.js";
+
+/** CANDIDATE_ID: the slot's VM id; judge answers name the requester instead. */
+export const CANDIDATE_ID = "vmplace:candidate";
+
+/**
+ * CandidateSlot answers "where may one more VM go?" about a cluster that stays put, for many
+ * different VMs. Indexing a cluster and building its placement state is O(VMs) (about 300 ms at
+ * 10,000 VMs); a question about one VM only needs O(hosts). So the cluster is indexed once with
+ * one extra, unplaced VM at the end, the slot, and `set` rewrites the slot's entries (demand,
+ * profile, SLO slack, the static type check) in place: the problem then equals, entry for entry,
+ * what buildProblem gives for the cluster with that VM appended (test/placement/candidate-slot
+ * checks every per-VM field). The slot's VM belongs to no constraint group, so a VM the document
+ * knows or a constraint names cannot use it; the caller prepares those from scratch.
+ *
+ * Not re-entrant: set and the judgement that reads it must run together (one synchronous turn).
+ */
+export class CandidateSlot {
+  readonly cluster: Cluster;
+  readonly problem: PlacementProblem;
+  readonly state: PlacementState;
+  /** Index of the slot's VM. */
+  readonly j: number;
+
+  constructor(base: Cluster, predictor: Predictor) {
+    const placeholder: Vm = { id: CANDIDATE_ID, vcpus: 1, memoryMiB: 0, weight: 256, capPercent: 0, cpuWeight: 100, workload: { kind: "idle" }, labels: {} };
+    this.j = base.vms.length;
+    this.cluster = { ...base, vms: [...base.vms, placeholder] };
+    this.problem = buildProblem(this.cluster, predictor);
+    const hostIndex = new Map(base.hosts.map((h, i) => [h.id, i]));
+    const hostOf = Int32Array.from(this.cluster.vms, (v, k) => (k === this.j || v.host === undefined ? -1 : (hostIndex.get(v.host) ?? -1)));
+    this.state = PlacementState.fromAssignment(this.problem, hostOf);
+  }
+
+  /** set makes `vm` (unplaced, under the slot's id) the slot's VM. O(host types). */
+  set(vm: Vm): void {
+    const p = this.problem;
+    const j = this.j;
+    const fresh: Vm = { ...vm, id: CANDIDATE_ID, host: undefined };
+    const profile = profileVm(fresh);
+    (p.vms as Vm[])[j] = fresh;
+    p.vmMemoryMiB[j] = fresh.memoryMiB;
+    p.vmVcpus[j] = fresh.vcpus;
+    p.vmNetworkMbps[j] = fresh.networkMbps ?? 0;
+    (p.profiles as VmProfile[])[j] = profile;
+    (p.victims as (VictimTerms | undefined)[])[j] = victimTerms(profile, p.predictor);
+    p.latencySensitive[j] = profile.io ? 1 : 0;
+    fillTypeAllowedRow(p, j, p.typeAllowed);
+    // Consolidation's cost per VM averages every VM's demand, the slot's included.
+    forgetCosts(p);
+  }
+}
