@@ -9,6 +9,7 @@ import { DEFAULT_LIMITS, type ApiContext, type ApiLimits } from "./context.js";
 import { installErrorHandlers, timeBudgetExceeded } from "./errors.js";
 import { installLimits, type InFlight } from "./limits.js";
 import { Metrics } from "./metrics.js";
+import { answerOffloaded, installOffload } from "./offload.js";
 import { PreparedCluster } from "./place/prepared.js";
 import { ROUTES } from "./routes/index.js";
 import type { ZodApp } from "./routes/types.js";
@@ -51,6 +52,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<ZodApp> {
   }).withTypeProvider<ZodTypeProvider>();
   // JSON only: a text/plain body would otherwise reach the validators as a string.
   app.removeContentTypeParser("text/plain");
+  installOffload(app, limits.offloadBytes);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandlers(app);
@@ -88,6 +90,10 @@ function makeContext(app: ZodApp, options: BuildOptions, limits: ApiLimits, metr
     metrics.stop();
   });
   const predictor = loadPredictor(options.calibration);
+  const runHeavy: ApiContext["runHeavy"] = (kind, input) =>
+    pool.run(kind, input, limits.requestTimeoutMs).catch((e: unknown) => {
+      throw e instanceof TaskTimeoutError ? timeBudgetExceeded(limits.requestTimeoutMs) : e;
+    });
   return {
     predictor,
     cluster: options.cluster,
@@ -96,9 +102,10 @@ function makeContext(app: ZodApp, options: BuildOptions, limits: ApiLimits, metr
     metrics,
     pool,
     isReady: () => started && !inFlight.closing(),
-    runHeavy: (kind, input) =>
-      pool.run(kind, input, limits.requestTimeoutMs).catch((e: unknown) => {
-        throw e instanceof TaskTimeoutError ? timeBudgetExceeded(limits.requestTimeoutMs) : e;
-      }),
+    runHeavy,
+    offload: async (reply, route, body) => {
+      metrics.offloaded(route);
+      return answerOffloaded(reply, await runHeavy("request", { route, body: body.text, requestTimeoutMs: limits.requestTimeoutMs }));
+    },
   };
 }

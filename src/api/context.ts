@@ -1,4 +1,7 @@
+import type { FastifyReply } from "fastify";
 import type { Cluster } from "../model/cluster.js";
+import type { RawBody } from "./offload.js";
+import type { OffloadRoute } from "./work/offload.js";
 import type { Predictor } from "../interference/predictor.js";
 import type { Metrics } from "./metrics.js";
 import type { PreparedCluster } from "./place/prepared.js";
@@ -13,12 +16,17 @@ export interface ApiLimits {
   bodyLimitBytes: number;
   /** Time budget of one request, in ms: work past it is abandoned and answered 504. */
   requestTimeoutMs: number;
+  /** Bodies of at least this many bytes are parsed, validated and answered in a worker thread. */
+  offloadBytes: number;
 }
 
 export const DEFAULT_LIMITS: ApiLimits = {
   maxConcurrent: 64,
   bodyLimitBytes: 8 * 1024 * 1024,
   requestTimeoutMs: 30_000,
+  // About 180 VMs: parsing and checking that much on the event loop costs a few ms, less than a
+  // trip to a worker; a 1,000-VM body (340 KiB) costs 30 ms there and goes to a worker.
+  offloadBytes: 64 * 1024,
 };
 
 /**
@@ -38,4 +46,9 @@ export interface ApiContext {
   isReady(): boolean;
   /** runHeavy runs a task in a worker within the request's time budget (504 past it). */
   runHeavy<K extends TaskKind>(kind: K, input: TaskInput<K>): Promise<TaskOutput<K>>;
+  /**
+   * offload answers a large body (RawBody) in a worker: the reply is sent, or (`value`) the
+   * parsed request comes back for the handler to finish on the main thread.
+   */
+  offload(reply: FastifyReply, route: OffloadRoute, body: RawBody): Promise<{ sent: true } | { sent: false; value: unknown }>;
 }

@@ -21,6 +21,7 @@ export class Metrics {
   private readonly requests = new Map<string, number>();
   private readonly latency = new Map<string, Histogram>();
   inFlight = 0;
+  private readonly offloads = new Map<string, number>();
   private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
 
   constructor() {
@@ -43,6 +44,11 @@ export class Metrics {
     h.count++;
   }
 
+  /** offloaded counts one request body parsed and answered in a worker thread. */
+  offloaded(route: string): void {
+    this.offloads.set(route, (this.offloads.get(route) ?? 0) + 1);
+  }
+
   stop(): void {
     this.loopDelay.disable();
   }
@@ -55,6 +61,8 @@ export class Metrics {
     family(out, "vmplace_http_request_duration_seconds", "histogram", "Time from request received to response sent.");
     for (const [labels, h] of this.latency) renderHistogram(out, "vmplace_http_request_duration_seconds", labels, h);
     gauge(out, "vmplace_http_requests_in_flight", "Requests being handled now.", this.inFlight);
+    family(out, "vmplace_http_offloaded_bodies_total", "counter", "Large request bodies parsed and answered in a worker thread, by route.");
+    for (const [route, n] of this.offloads) out.push(`vmplace_http_offloaded_bodies_total{route="${escapeLabel(route)}"} ${n}`);
     // The event loop must never stall (heavy work runs in workers); its delay shows if it does.
     gauge(out, "vmplace_event_loop_delay_p99_seconds", "p99 event-loop delay since start.", this.loopDelay.percentile(99) / 1e9);
     gauge(out, "vmplace_event_loop_delay_max_seconds", "Largest event-loop delay since start.", this.loopDelay.max / 1e9);

@@ -3,6 +3,7 @@ import { serializerCompiler as zodSerializerCompiler } from "fastify-type-provid
 import { z } from "zod";
 import { problemsFromZod, type ParseResult } from "../model/problems.js";
 import { invalidInput } from "./errors.js";
+import { isRawBody } from "./offload.js";
 
 type Parse = (input: unknown) => ParseResult<unknown>;
 
@@ -37,6 +38,8 @@ const PART_NAMES: Record<string, string> = { body: "request body", querystring: 
 export const validatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema, httpPart }) => {
   const what = PART_NAMES[httpPart ?? "body"] ?? String(httpPart);
   return (data: unknown) => {
+    // A large body left as text is parsed and validated in a worker by the route (offload.ts).
+    if (isRawBody(data)) return { value: data };
     const r = parseWith(schema, data);
     return r.ok ? { value: r.value } : { error: invalidInput(r.problems, what) };
   };

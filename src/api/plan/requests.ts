@@ -4,6 +4,8 @@ import { MigrationOptionsSchema } from "../../model/migration.js";
 import { problemsFromZod, type ParseResult, type Problem } from "../../model/problems.js";
 import { parseCluster } from "../../model/validate.js";
 import { optionProblems } from "../../migrate/options.js";
+import type { MigrationOptions } from "../../model/migration.js";
+import type { PlanTaskOptions } from "../work/tasks.js";
 
 /** PlanOptionsSchema: what a client may choose about a batch plan (the CLI's plan flags). */
 export const PlanOptionsSchema = z.strictObject({
@@ -67,3 +69,26 @@ export const parseMigrationsRequest = (input: unknown): ParseResult<MigrationsRe
     // optionProblems names cluster fields ("vms") and option fields ("host") by bare path.
     optionProblems(c, o).map((p) => ({ ...p, path: p.path === "vms" ? "cluster.vms" : `options.${p.path}` })),
   );
+
+// Validation warm-up, in simulated ms, and rounds: as `vmplace plan` runs it.
+const VALIDATE_WARMUP_MS = 1000;
+const VALIDATE_ROUNDS = 3;
+/** Share of the request's budget the search may use; the rest is for validation and the reply. */
+const SEARCH_SHARE = 0.5;
+
+/** planTaskOptions caps the search so the plan, not the request's 504, is what runs out of time. */
+export function planTaskOptions(o: PlanOptions, policyBudgetMs: number, requestBudgetMs: number): PlanTaskOptions {
+  return {
+    solver: o.solver,
+    seed: o.seed,
+    timeBudgetMs: Math.max(1, Math.min(o.timeBudgetMs ?? policyBudgetMs, Math.floor(requestBudgetMs * SEARCH_SHARE))),
+    iterations: o.iterations,
+    explain: o.explain,
+    validation: o.validate ? { durationMs: o.validateDurationMs, warmupMs: VALIDATE_WARMUP_MS, maxRounds: VALIDATE_ROUNDS } : undefined,
+  };
+}
+
+/** migrationTaskOptions: the planner stops itself on its budget and says so; keep that inside the request's. */
+export function migrationTaskOptions(o: MigrationOptions, requestBudgetMs: number): MigrationOptions {
+  return { ...o, timeBudgetMs: Math.max(1, Math.min(o.timeBudgetMs, Math.floor(requestBudgetMs * 0.8))) };
+}

@@ -1,6 +1,7 @@
 import { HttpError, invalidInput } from "../errors.js";
 import { PlaceResultSchema, rankHosts } from "../place/rank.js";
-import { parsePlaceRequest, PlaceRequestSchema, resolvePlace } from "../place/request.js";
+import { isRawBody } from "../offload.js";
+import { parsePlaceRequest, PlaceRequestSchema, resolvePlace, type PlaceRequest } from "../place/request.js";
 import { ERROR_RESPONSES, named } from "../schemas.js";
 import { sentUnchecked, withParser } from "../validation.js";
 import type { RouteModule } from "./types.js";
@@ -16,20 +17,27 @@ named(PlaceResultSchema, "PlaceResult", "The best hosts for one VM with per-plug
  */
 export const placeRoutes: RouteModule = (app, ctx) => {
   app.post("/v1/place", {
-    config: { limited: true },
+    config: { limited: true, offload: "place" },
     schema: {
       summary: "Rank the hosts for one new VM: scores per plugin, and every reason a host is rejected",
       tags: ["place"],
       body: PlaceRequestSchema,
       response: { 200: sentUnchecked(PlaceResultSchema), ...ERROR_RESPONSES },
     },
-    handler: async (request) => {
-      const target = resolvePlace(request.body, ctx.prepared?.cluster);
+    handler: async (request, reply) => {
+      let body = request.body;
+      if (isRawBody(body)) {
+        // A large body is parsed in a worker, and answered there when it carries its cluster.
+        const done = await ctx.offload(reply, "place", body);
+        if (done.sent) return reply;
+        body = done.value as PlaceRequest;
+      }
+      const target = resolvePlace(body, ctx.prepared?.cluster);
       if (!target.ok && !ctx.prepared)
         throw new HttpError(400, "NO_CLUSTER", 'send "cluster" with the VM, or start the server with --cluster', target.problems);
       if (!target.ok) throw invalidInput(target.problems);
       const { cluster, vm } = target.value;
-      const answer = { limit: request.body.limit, reasons: request.body.reasons };
+      const answer = { limit: body.limit, reasons: body.reasons };
       if (cluster) return rankHosts(cluster, vm, ctx.predictor, answer);
       // resolvePlace only omits the cluster when the server has one, hence a prepared cluster.
       if (!ctx.prepared) throw new Error("place: no cluster to place on");

@@ -7,6 +7,7 @@ import { inlineRunner } from "../../sim/runner.js";
 import type { ExactSolver } from "../../placement/solver.js";
 import { taskWorkerData } from "../../runtime/task-worker.js";
 import { simulateHost } from "../../sim/simulate-host.js";
+import { runOffloaded, type OffloadInput, type OffloadOutput } from "./offload.js";
 
 /** PlanTaskOptions: the request's plan options, resolved against the request's time budget. */
 export interface PlanTaskOptions {
@@ -27,6 +28,8 @@ export interface Tasks {
   simulate: { input: Scenario; output: HostSimResult };
   plan: { input: { cluster: Cluster; options: PlanTaskOptions }; output: Plan };
   migrate: { input: { cluster: Cluster; options: MigrationOptions }; output: MigrationPlan };
+  /** A large request body: parsed, validated and answered here, off the event loop. */
+  request: { input: OffloadInput; output: OffloadOutput };
 }
 export type TaskKind = keyof Tasks;
 export type TaskInput<K extends TaskKind> = Tasks[K]["input"];
@@ -84,6 +87,7 @@ export const TASK_RUNNERS: Runners = {
     const { planMigrations } = await import("../../migrate/plan-migrations.js");
     return planMigrations(cluster, predictor(), options, { now: () => performance.now() });
   },
+  request: (input) => runOffloaded(input, predictor(), TASK_RUNNERS),
 };
 
 /** runTask dispatches one task by kind. */
