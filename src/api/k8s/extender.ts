@@ -33,9 +33,18 @@ function candidates(args: ExtenderArgs): Candidate[] {
  * name it; any other pod is read from its annotations.
  */
 export function vmOfPod(cluster: Cluster, pod: Pod): ParseResult<Vm> {
-  const full = vmIdOfPod(pod);
-  const known = cluster.vms.find((v) => v.id === full) ?? cluster.vms.find((v) => v.id === pod.metadata.name);
+  const vms = vmsById(cluster);
+  const known = vms.get(vmIdOfPod(pod)) ?? vms.get(pod.metadata.name);
   return known ? { ok: true, value: known } : podToVm(pod);
+}
+
+// A scan of 10,000 VMs per extender call cost more than judging the nodes; index them once.
+const byId = new WeakMap<Cluster, ReadonlyMap<string, Vm>>();
+
+function vmsById(cluster: Cluster): ReadonlyMap<string, Vm> {
+  let m = byId.get(cluster);
+  if (!m) byId.set(cluster, (m = new Map(cluster.vms.map((v) => [v.id, v]))));
+  return m;
 }
 
 const notInCluster = (c: Candidate): string => `node ${c.name} maps to host "${c.hostId}", which is not in vmplace's cluster document`;
@@ -71,12 +80,13 @@ export function filterNodes(prepared: PreparedCluster, args: ExtenderArgs, vm: V
  * the same whichever nodes come with it and is read from the cached verdict.
  */
 export function prioritizeNodes(prepared: PreparedCluster, args: ExtenderArgs, vm: Vm): HostPriorityList {
-  const cands = candidates(args);
   const { verdict } = prepared.judge(vm);
   const index = prepared.hostIndex;
-  return cands.map((c) => {
-    const i = index.get(c.hostId);
+  const priority = (name: string, hostId: string) => {
+    const i = index.get(hostId);
     const score = i === undefined || Number.isNaN(verdict.score[i]) ? 0 : verdict.score[i];
-    return { Host: c.name, Score: Math.round((score / 100) * MAX_EXTENDER_PRIORITY) };
-  });
+    return { Host: name, Score: Math.round((score / 100) * MAX_EXTENDER_PRIORITY) };
+  };
+  if (args.Nodes?.items) return args.Nodes.items.map((n) => priority(n.metadata.name, n.metadata.labels?.[NODE_HOST_LABEL] ?? n.metadata.name));
+  return (args.NodeNames ?? []).map((name) => priority(name, name));
 }
