@@ -4,18 +4,21 @@ import { InputError } from "../io/load.js";
 import { renderProblems } from "../model/problems.js";
 import { VERSION } from "./version.js";
 import { registerCommands } from "./commands/index.js";
+import { stopProgress } from "./progress.js";
 
 const program = new Command("vmplace")
   .description("Cluster VM placement that keeps IO tail latency within SLO under Xen credit and KVM/CFS")
   .version(VERSION, "-V, --version")
   .showHelpAfterError()
   .exitOverride();
-registerCommands(program);
+await registerCommands(program);
 
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
   process.exitCode = exitCodeFor(e);
+} finally {
+  stopProgress();
 }
 
 function exitCodeFor(e: unknown): number {

@@ -28,7 +28,7 @@ export const PACKAGES: Record<Layer, { values: readonly string[]; types?: readon
   io: { values: ["zod", "seedrandom", "node:fs", "node:path", "node:url", "node:zlib"] },
   runtime: { values: ["highs", "javascript-lp-solver", "node:fs", "node:os", "node:url", "node:worker_threads"] },
   api: { values: ["fastify", "@fastify/swagger", "fastify-type-provider-zod", "zod", "node:http", "node:perf_hooks"] },
-  cli: { values: ["commander", "node:module"] },
+  cli: { values: ["commander", "cli-progress", "node:module"] },
 };
 
 /** The API's one entry the CLI may use (`vmplace serve`); the rest of src/api is not the CLI's. */

@@ -1,31 +1,34 @@
 import type { Command } from "commander";
-import { registerValidate } from "./validate.js";
-import { registerSchema } from "./schema.js";
-import { registerGenerate } from "./generate.js";
-import { registerDemo } from "./demo.js";
-import { registerImport } from "./import.js";
-import { registerCalibrate } from "./calibrate.js";
-import { registerScore } from "./score.js";
-import { registerSimulate } from "./simulate.js";
-import { registerPlan } from "./plan.js";
-import { registerServe } from "./serve.js";
-import { registerMigrate } from "./migrate.js";
-import { registerReport } from "./report.js";
-import { registerProbe } from "./probe.js";
 
-/** registerCommands adds every subcommand; keep one line per command file. */
-export function registerCommands(program: Command): void {
-  registerValidate(program);
-  registerSchema(program);
-  registerGenerate(program);
-  registerDemo(program);
-  registerImport(program);
-  registerCalibrate(program);
-  registerScore(program);
-  registerSimulate(program);
-  registerPlan(program);
-  registerServe(program);
-  registerMigrate(program);
-  registerReport(program);
-  registerProbe(program);
+type Register = (program: Command) => void;
+
+/**
+ * COMMANDS: each subcommand's module, imported only when it is needed. A run of one command
+ * loads that command's module alone: `vmplace simulate` never loads fastify, HiGHS or the placer,
+ * which the process would otherwise parse and evaluate at every start. Keep one line per command.
+ */
+const COMMANDS = new Map<string, () => Promise<Register>>([
+  ["validate", async () => (await import("./validate.js")).registerValidate],
+  ["schema", async () => (await import("./schema.js")).registerSchema],
+  ["generate", async () => (await import("./generate.js")).registerGenerate],
+  ["demo", async () => (await import("./demo.js")).registerDemo],
+  ["import", async () => (await import("./import.js")).registerImport],
+  ["calibrate", async () => (await import("./calibrate.js")).registerCalibrate],
+  ["score", async () => (await import("./score.js")).registerScore],
+  ["simulate", async () => (await import("./simulate.js")).registerSimulate],
+  ["plan", async () => (await import("./plan.js")).registerPlan],
+  ["serve", async () => (await import("./serve.js")).registerServe],
+  ["migrate", async () => (await import("./migrate.js")).registerMigrate],
+  ["report", async () => (await import("./report.js")).registerReport],
+  ["probe", async () => (await import("./probe.js")).registerProbe],
+]);
+
+/**
+ * registerCommands adds the subcommand that `argv` names, or every subcommand when it names
+ * none it knows (the command list of --help, `help CMD`, commander's "did you mean").
+ */
+export async function registerCommands(program: Command, argv: readonly string[] = process.argv): Promise<void> {
+  const named = COMMANDS.get(argv[2] ?? "");
+  const loaders = named ? [named] : [...COMMANDS.values()];
+  for (const register of await Promise.all(loaders.map((load) => load()))) register(program);
 }

@@ -1,0 +1,43 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import { CLI } from "../helpers/cli.js";
+
+const dir = mkdtempSync(join(tmpdir(), "vmplace-imports-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** modulesLoaded runs the compiled CLI and lists every module URL it resolved. */
+function modulesLoaded(args: string[]): { code: number; urls: string[] } {
+  const log = join(dir, `${args[0]}-${Math.random().toString(36).slice(2)}.log`);
+  const r = spawnSync(process.execPath, ["--import", "./test/fixtures/imports/record.mjs", CLI, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, VMPLACE_IMPORT_LOG: log },
+    timeout: 60_000,
+  });
+  return { code: r.status ?? -1, urls: readFileSync(log, "utf8").trim().split("\n") };
+}
+
+// What a small command must not pay for at start: the HTTP stack, the MILP solver, the placer,
+// migration planning, reports, trace import.
+const HEAVY = [/\/node_modules\/fastify\//, /\/node_modules\/highs\//, /\/src\/api\//, /\/src\/placement\//, /\/src\/migrate\//, /\/src\/report\//, /\/src\/io\/import\//];
+
+describe("a command loads only its own modules", () => {
+  test.each([
+    ["simulate", ["simulate", "data/scenarios/bobtail-4core.json", "--duration", "100ms"]],
+    ["score", ["score", "data/sample-cluster.json"]],
+    ["validate", ["validate", "data/sample-cluster.json"]],
+  ])("vmplace %s loads none of the heavy layers", (_name, args) => {
+    const { code, urls } = modulesLoaded(args);
+    expect(code).toBe(0);
+    expect(urls.some((u) => u.includes("/src/cli/commands/"))).toBe(true);
+    for (const heavy of HEAVY) expect(urls.filter((u) => heavy.test(u))).toEqual([]);
+  });
+
+  test("--help still lists every command (all are loaded for it)", () => {
+    const r = spawnSync(process.execPath, [CLI, "--help"], { encoding: "utf8" });
+    for (const name of ["validate", "schema", "generate", "demo", "import", "calibrate", "score", "simulate", "plan", "serve", "migrate", "report"])
+      expect(r.stdout).toMatch(new RegExp(`^\\s+${name}\\b`, "m"));
+  });
+});
