@@ -9,10 +9,10 @@ const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 10);
 /** Seconds of untimed load before each run: JIT compilation and first-connection setup. */
 const WARMUP_SECONDS = 2;
 /**
- * BENCH_API_BEFORE: another build's dist/src/cli/main.js (e.g. main's), run through the same
+ * BENCH_BEFORE: another build's dist/src/cli/main.js (e.g. main's), run through the same
  * scenarios in the same run, so before and after are measured side by side on a shared machine.
  */
-const BEFORE = process.env.BENCH_API_BEFORE;
+const BEFORE = process.env.BENCH_BEFORE;
 
 const GOAL = { p99Ms: 50, rps: 1000 };
 const CLI = new URL("../src/cli/main.js", import.meta.url).pathname;
@@ -131,7 +131,7 @@ function runs(): Run[] {
  * benchApi: requests/s and latency over loopback for every route a fleet calls at rate, at 50
  * clients, on the 8-host sample and on the 1,000-host, 10,000-VM cluster as the server's
  * cluster; /healthz latency alone and while 10,000-VM bodies are being posted; each build
- * (this one, and BENCH_API_BEFORE's) through the same runs.
+ * (this one, and BENCH_BEFORE's) through the same runs.
  */
 export async function benchApi(): Promise<void> {
   const targets = [{ name: "this", cli: CLI }, ...(BEFORE ? [{ name: "before", cli: BEFORE }] : [])];

@@ -5,6 +5,7 @@ import { benchMilp } from "./milp.js";
 import { benchPlacement } from "./placement.js";
 import { benchMigrate } from "./migrate.js";
 import { benchProbe } from "./probe.js";
+import { benchStartup } from "./startup.js";
 
 // One entry per bench module; `npm run bench -- NAME` runs only the named ones.
 const BENCHES: [name: string, run: () => Promise<void>][] = [
@@ -15,6 +16,7 @@ const BENCHES: [name: string, run: () => Promise<void>][] = [
   ["placement", benchPlacement],
   ["migrate", benchMigrate],
   ["probe", benchProbe],
+  ["startup", benchStartup],
 ];
 
 const only = process.argv.slice(2);

@@ -1,4 +1,9 @@
-import cliProgress from "cli-progress";
+import type cliProgress from "cli-progress";
+import { createRequire } from "node:module";
+
+// Loaded on a terminal's first bar: every command imports this module, few draw a bar.
+const require = createRequire(import.meta.url);
+let bars: typeof cliProgress | undefined;
 
 /** Progress shows how far long work has got, on stderr so stdout stays clean for data. */
 export interface Progress {
@@ -39,7 +44,8 @@ function percent(fraction: number): number {
 }
 
 function terminalBar(label: string, stream: NodeJS.WriteStream): Progress {
-  const bar = new cliProgress.SingleBar({
+  bars ??= require("cli-progress") as typeof cliProgress;
+  const bar = new bars.SingleBar({
     format: `${label} [{bar}] {percentage}%`,
     stream,
     barsize: BAR_WIDTH,

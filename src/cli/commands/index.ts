@@ -23,12 +23,18 @@ const COMMANDS = new Map<string, () => Promise<Register>>([
   ["probe", async () => (await import("./probe.js")).registerProbe],
 ]);
 
+/** Asking for the version needs no command. */
+const VERSION_FLAGS = new Set(["-V", "--version"]);
+
 /**
- * registerCommands adds the subcommand that `argv` names, or every subcommand when it names
- * none it knows (the command list of --help, `help CMD`, commander's "did you mean").
+ * registerCommands adds the subcommand that `argv` names, none for --version, or every
+ * subcommand when it names none it knows (the command list of --help, `help CMD`, commander's
+ * "did you mean").
  */
 export async function registerCommands(program: Command, argv: readonly string[] = process.argv): Promise<void> {
-  const named = COMMANDS.get(argv[2] ?? "");
+  const first = argv[2] ?? "";
+  if (VERSION_FLAGS.has(first)) return;
+  const named = COMMANDS.get(first);
   const loaders = named ? [named] : [...COMMANDS.values()];
   for (const register of await Promise.all(loaders.map((load) => load()))) register(program);
 }
