@@ -1,5 +1,5 @@
 import type { PlacementProblem } from "./problem.js";
-import { solveDenseLp, type LpRowDense } from "./simplex.js";
+import { solveSmallLp, type LpRowDense } from "./small-lp.js";
 
 /**
  * The closed-form lower bound on the cost of any plan that places every VM. It ignores
@@ -150,7 +150,7 @@ function fractionalCover(cs: readonly HwClass[], demand: readonly number[]): num
   // Capping a coefficient at the demand keeps every integral cover and removes Infinity (no network limit).
   const rows: LpRowDense[] = demand.map((d, r) => ({ coef: cs.map((c) => Math.min(c.cap[r], d)), sense: ">=", rhs: d }));
   cs.forEach((c, k) => rows.push({ coef: cs.map((_, q) => (q === k ? 1 : 0)), sense: "<=", rhs: c.count }));
-  const res = solveDenseLp(cs.map((c) => c.cost), rows);
+  const res = solveSmallLp(cs.map((c) => c.cost), rows);
   return res.status === "optimal" ? Math.max(0, res.value - 1e-9) : 0;
 }
 
@@ -217,7 +217,7 @@ function lpBound(classes: readonly HwClass[], ks: readonly DemandClass[]): numbe
   });
   const cost = new Array<number>(nVars).fill(0);
   classes.forEach((cl, c) => (cost[c] = cl.cost));
-  const res = solveDenseLp(cost, rows);
+  const res = solveSmallLp(cost, rows);
   return res.status === "optimal" ? Math.max(0, res.value * (1 - 1e-9) - 1e-9) : 0;
 }
 
