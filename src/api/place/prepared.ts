@@ -6,10 +6,10 @@ import { answerFrom, prepare, type AnswerOptions, type PlaceResult } from "./ran
 import { reasonKind } from "./reasons.js";
 import { evaluate, scoresDependOnCandidates, type Judged, type Verdict } from "./verdict.js";
 
-/** failureText: the distinct reason kinds rejecting host i, joined. */
+/** failureText: the distinct reason kinds rejecting host i, after the extender's name. */
 function failureText(prep: Judged, i: number): string {
   const kinds = prep.framework.filter(prep.state, prep.j, i).reasons.map(reasonKind);
-  return [...new Set(kinds)].join("; ");
+  return `vmplace: ${[...new Set(kinds)].join("; ")}`;
 }
 
 /** Judgement: one VM judged on the server's cluster, and the preparation to explain it with. */

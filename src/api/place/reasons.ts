@@ -54,17 +54,17 @@ export function reasonOut(r: Reason): ReasonOut {
 export function reasonKind(r: Reason): string {
   switch (`${r.constraint}/${r.resource ?? ""}`) {
     case "ResourceFit/memoryMiB":
-      return "vmplace: not enough free memory";
+      return "not enough free memory";
     case "ResourceFit/vcpus":
-      return "vmplace: vCPU overcommit limit reached";
+      return "vCPU overcommit limit reached";
     case "ResourceFit/cores":
-      return "vmplace: more vCPUs than the node has cores";
+      return "more vCPUs than the node has cores";
     case "ResourceFit/networkMbps":
-      return "vmplace: not enough free network bandwidth";
+      return "not enough free network bandwidth";
     case "Interference/p999DelayUs":
-      return "vmplace: predicted p99.9 latency over an SLO";
+      return "predicted p99.9 latency over an SLO";
     case "Interference/sleepyVcpus":
-      return "vmplace: a latency-sensitive VM would be in the Bobtail condition";
+      return "a latency-sensitive VM would be in the Bobtail condition";
   }
-  return `vmplace: ${r.constraint}${r.group ? ` ${r.group}` : ""}${r.resource ? ` (${r.resource})` : ""}`;
+  return `${r.constraint}${r.group ? ` ${r.group}` : ""}${r.resource ? ` (${r.resource})` : ""}`;
 }
