@@ -1,9 +1,8 @@
 import highsModule from "highs";
 import { describe, expect, test } from "vitest";
 import type { ClusterInput } from "../../src/model/cluster.js";
-import { generateCluster } from "../../src/model/generate.js";
 import { buildItems } from "../../src/placement/items.js";
-import { boundFrom, boundInputs, lowerBound } from "../../src/placement/lower-bound.js";
+import { lowerBound } from "../../src/placement/lower-bound.js";
 import { defaultSoftPenalty } from "../../src/placement/lp-rows.js";
 import { writeLpText } from "../../src/placement/lp.js";
 import { buildLinearModel } from "../../src/placement/lp-rows.js";
@@ -56,19 +55,4 @@ describe("the closed-form lower bound", () => {
     expect(sol.Status).toBe("Optimal");
     expect(lowerBound(p).value).toBeGreaterThanOrEqual(sol.ObjectiveValue - 1e-6);
   });
-
-  test("takes well under a millisecond at 10,000 VMs once aggregated", () => {
-    const p = problemOf(generateCluster({ hosts: 1000, vms: 10000, seed: 1, mix: { io: 0.3, cpu: 0.5, mixed: 0.1, trace: 0.1 }, placed: false, scheduler: "both" }));
-    const inputs = boundInputs(p);
-    for (let k = 0; k < 20; k++) boundFrom(inputs);
-    const times: number[] = [];
-    for (let k = 0; k < 21; k++) {
-      const t0 = performance.now();
-      boundFrom(inputs);
-      times.push(performance.now() - t0);
-    }
-    times.sort((a, b) => a - b);
-    // Under 1 ms on this machine (bench/placement.ts prints it); 2 ms leaves room for a busy CI core.
-    expect(times[10]).toBeLessThan(2);
-  }, 30_000);
 });
