@@ -1,5 +1,7 @@
 import type { Command } from "commander";
+import type { ClusterInput } from "../../model/cluster.js";
 import { DEFAULT_MIX, generateCluster, parseMix } from "../../model/generate.js";
+import { generateTightCluster } from "../../model/generate-tight.js";
 import { InputError } from "../../io/load.js";
 import { writeFileAtomic } from "../../io/write.js";
 import { intOption } from "../options.js";
@@ -11,6 +13,7 @@ interface GenerateFlags {
   mix?: string;
   placed?: boolean;
   scheduler: string;
+  profile: string;
   out?: string;
 }
 
@@ -25,15 +28,30 @@ export function registerGenerate(program: Command): void {
     .option("--mix <spec>", "workload mix, e.g. io=0.3,cpu=0.5,mixed=0.1,trace=0.1")
     .option("--placed", "give every VM a current host (input for migration planning)")
     .option("--scheduler <kind>", "xen-credit, kvm-cfs or both", "xen-credit")
+    .option(
+      "--profile <name>",
+      "mixed: interference-prone workloads and constraints; tight: idle VMs on a host-type menu where network binds (demand/capacity 0.67 CPU, 0.42 memory, 0.73 network)",
+      "mixed",
+    )
     .option("--out <file>", "write to a file instead of standard output")
     .action((f: GenerateFlags) => {
-      const mix = f.mix === undefined ? DEFAULT_MIX : parseMix(f.mix);
-      if (typeof mix === "string") throw new InputError(`--mix: ${mix}`);
-      if (f.scheduler !== "xen-credit" && f.scheduler !== "kvm-cfs" && f.scheduler !== "both")
-        throw new InputError(`--scheduler must be xen-credit, kvm-cfs or both, got "${f.scheduler}"`);
-      const doc = generateCluster({ hosts: f.hosts, vms: f.vms, seed: f.seed, mix, placed: f.placed ?? false, scheduler: f.scheduler });
-      const text = `${JSON.stringify(doc, null, 2)}\n`;
+      const text = `${JSON.stringify(generateDocument(f), null, 2)}\n`;
       if (f.out) writeFileAtomic(f.out, text);
       else process.stdout.write(text);
     });
+}
+
+function generateDocument(f: GenerateFlags): ClusterInput {
+  if (f.profile === "tight") {
+    // Idle VMs make the scheduler irrelevant; refusing the flags beats silently ignoring them.
+    if (f.mix !== undefined || f.placed || f.scheduler !== "xen-credit")
+      throw new InputError("--profile tight: --mix, --placed and --scheduler apply only to --profile mixed");
+    return generateTightCluster({ hosts: f.hosts, vms: f.vms, seed: f.seed });
+  }
+  if (f.profile !== "mixed") throw new InputError(`--profile must be mixed or tight, got "${f.profile}"`);
+  const mix = f.mix === undefined ? DEFAULT_MIX : parseMix(f.mix);
+  if (typeof mix === "string") throw new InputError(`--mix: ${mix}`);
+  if (f.scheduler !== "xen-credit" && f.scheduler !== "kvm-cfs" && f.scheduler !== "both")
+    throw new InputError(`--scheduler must be xen-credit, kvm-cfs or both, got "${f.scheduler}"`);
+  return generateCluster({ hosts: f.hosts, vms: f.vms, seed: f.seed, mix, placed: f.placed ?? false, scheduler: f.scheduler });
 }
