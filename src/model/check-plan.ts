@@ -8,11 +8,13 @@ import type { Violation } from "./plan.js";
  * It checks every hard constraint: memory never overcommitted; vCPUs within
  * floor(cores × cpuOvercommit); no VM with more vCPUs than its host has cores; network where
  * both sides declare it; hard anti-affinity, affinity and host-label constraints; plus that the
- * plan names only known VMs and hosts, each VM once. Unplaced VMs are not violations: the plan
- * lists them (with why) separately. Violations are sorted by constraint, host and VMs, so the
- * output is stable.
+ * plan names only known VMs and hosts, each VM once. A VM the assignments leave out is a finding
+ * too ("unplaced", one per VM): a plan that drops VMs is not whole, so the checker never calls it
+ * ok; `partial` turns that off for callers that check a placement of some VMs on purpose (the
+ * current hosts, where VMs without one were never placed). Findings are sorted by constraint,
+ * host and VMs, so the output is stable.
  */
-export function checkPlan(cluster: Cluster, assignments: readonly { vm: string; host: string }[]): Violation[] {
+export function checkPlan(cluster: Cluster, assignments: readonly { vm: string; host: string }[], o: { partial?: boolean } = {}): Violation[] {
   const out: Violation[] = [];
   const hosts = new Map(cluster.hosts.map((h) => [h.id, h]));
   const vms = new Map(cluster.vms.map((v) => [v.id, v]));
@@ -25,6 +27,7 @@ export function checkPlan(cluster: Cluster, assignments: readonly { vm: string; 
   }
   checkCapacities(cluster, hostOf, out);
   checkConstraints(cluster, hostOf, out);
+  if (!o.partial) for (const vm of cluster.vms) if (!hostOf.has(vm.id)) out.push({ constraint: "unplaced", vms: [vm.id] });
   return out.sort((a, b) => cmp(a.constraint, b.constraint) || cmp(a.host ?? "", b.host ?? "") || cmp(a.vms.join(), b.vms.join()));
 }
 
@@ -75,6 +78,15 @@ function checkConstraints(cluster: Cluster, hostOf: ReadonlyMap<string, string>,
       }
     }
   });
+}
+
+/**
+ * checkCurrentPlacement checks the placement the document describes (each VM's `host`): the hard
+ * violations operators live with today. VMs without a current host are not findings here.
+ */
+export function checkCurrentPlacement(cluster: Cluster): Violation[] {
+  const current = cluster.vms.flatMap((v) => (v.host === undefined ? [] : [{ vm: v.id, host: v.host }]));
+  return checkPlan(cluster, current, { partial: true });
 }
 
 function cmp(a: string, b: string): number {

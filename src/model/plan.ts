@@ -41,23 +41,76 @@ export const ExplanationSchema = z.strictObject({
   candidates: z.number().int(),
 });
 
-/** InfeasibleVmSchema: a VM no host can take, with what blocks it on each host type. */
-export const InfeasibleVmSchema = z.strictObject({
+/** HostTypeRefSchema: a host type, by a representative host and how many hosts it has. */
+export const HostTypeRefSchema = z.strictObject({
+  host: z.string(),
+  hosts: z.number().int(),
+  cores: z.number().int(),
+  memoryMiB: z.number(),
+  networkMbps: z.number().optional(),
+});
+export type HostTypeRef = z.infer<typeof HostTypeRefSchema>;
+
+/**
+ * UnplacedReasonSchema: why a VM is out, as data. Proofs (no plan can place it, or no plan can
+ * place every VM of a set it belongs to) and the one non-proof, "not-placed-by-search".
+ * Resource names: memoryMiB, vcpus (under overcommit), cores, networkMbps, or what a filter names.
+ * binding: "each" when every resource named is short on every host type the labels allow;
+ * "combined" when none is short everywhere but each type lacks one of those named (byHostType
+ * says which).
+ */
+const BindingSchema = z.enum(["each", "combined"]);
+export const UnplacedReasonSchema = z.discriminatedUnion("kind", [
+  /** Alone, it passes no filter on an empty host of any type. */
+  z.strictObject({ kind: z.literal("fits-no-host"), resources: z.array(z.string()), binding: BindingSchema }),
+  /** No host carries every label its hard host-label constraints (paths) ask for. */
+  z.strictObject({ kind: z.literal("no-host-with-labels"), constraints: z.array(z.string()) }),
+  /** Its hard affinity group (constraints, members) fits on no single empty host. */
+  z.strictObject({ kind: z.literal("affinity-group-fits-no-host"), constraints: z.array(z.string()), vms: z.array(z.string()), resources: z.array(z.string()), binding: BindingSchema }),
+  /** Its hard affinity group holds two members of one hard anti-affinity group. */
+  z.strictObject({ kind: z.literal("contradictory-constraints"), constraints: z.array(z.string()) }),
+  /**
+   * A capacity bound over a set of VMs it belongs to: volume (the set's total demand on one
+   * resource exceeds what its hosts hold) or half-size (VMs that each need over half of the
+   * resource on any host they may use, more of them than such hosts). At least minUnplaced of the
+   * set's `vms` stay out in every plan. hostTypes: the types the set is confined to (absent: all).
+   */
+  z.strictObject({
+    kind: z.literal("aggregate-capacity"),
+    bound: z.enum(["volume", "half-size"]),
+    resource: z.enum(["memoryMiB", "vcpus", "networkMbps"]),
+    vms: z.number().int(),
+    demand: z.number(),
+    capacity: z.number(),
+    hosts: z.number().int(),
+    hostTypes: z.array(HostTypeRefSchema).optional(),
+    minUnplaced: z.number().int(),
+  }),
+  /** A hard anti-affinity group with more members than hosts that could take any of them. */
+  z.strictObject({ kind: z.literal("anti-affinity-exceeds-hosts"), constraint: z.string(), members: z.number().int(), hosts: z.number().int(), minUnplaced: z.number().int() }),
+  /** No proof: the search did not place it. */
+  z.strictObject({ kind: z.literal("not-placed-by-search") }),
+]);
+export type UnplacedReason = z.infer<typeof UnplacedReasonSchema>;
+
+/**
+ * UnplacedVmSchema: one VM the plan leaves out. proof: individual (this VM can never be placed),
+ * set (a bound proves some VMs of a set it belongs to stay out), none. candidates: the hosts
+ * that take it as the plan stands (fits-now: the search missed them), else those whose type
+ * takes it alone (fits-empty), at most 10 listed; count covers them all.
+ */
+export const UnplacedVmSchema = z.strictObject({
   vm: z.string(),
-  byHostType: z.array(
-    z.strictObject({
-      /** A representative host of the type and how many hosts the type has. */
-      host: z.string(),
-      hosts: z.number().int(),
-      cores: z.number().int(),
-      memoryMiB: z.number(),
-      reasons: z.array(ReasonSchema),
-    }),
-  ),
+  proof: z.enum(["individual", "set", "none"]),
+  reason: UnplacedReasonSchema,
+  candidates: z.strictObject({ basis: z.enum(["fits-now", "fits-empty", "none"]), count: z.number().int(), hosts: z.array(z.string()) }),
+  /** What each host type's filters say, on an empty host of it if one is left, else its emptiest. */
+  byHostType: z.array(HostTypeRefSchema.extend({ reasons: z.array(ReasonSchema) })),
 });
 
 export const ViolationSchema = z.strictObject({
-  constraint: z.enum(["unknown-vm", "unknown-host", "duplicate", "memory", "vcpus", "cores", "network", "anti-affinity", "affinity", "host-label"]),
+  /** unplaced: a VM of the cluster the assignments leave out (one finding per VM). */
+  constraint: z.enum(["unknown-vm", "unknown-host", "duplicate", "memory", "vcpus", "cores", "network", "anti-affinity", "affinity", "host-label", "unplaced"]),
   host: z.string().optional(),
   vms: z.array(z.string()),
   requested: z.number().optional(),
@@ -111,26 +164,72 @@ export const PlanSchema = z.strictObject({
     requested: z.enum(["auto", "milp", "heuristic"]),
     used: z.enum(["heuristic", "milp", "heuristic+lns"]),
     construction: z.string(),
-    /** optimal: proved by HiGHS; bound-met: cost reached the lower bound; stalled: no better plan for a long run of iterations. */
-    stoppedOn: z.enum(["optimal", "bound-met", "budget", "iterations", "stalled"]),
+    /**
+     * optimal: HiGHS proved its model optimal and the plan's cost meets a valid lower bound;
+     * model-optimal: HiGHS proved its model optimal, but that model is not exact for this
+     * cluster (see boundSources) and the gap is not zero, so nothing is proved about the plan;
+     * bound-met: cost reached the lower bound; stalled: no better plan for a long run of iterations.
+     */
+    stoppedOn: z.enum(["optimal", "model-optimal", "bound-met", "budget", "iterations", "stalled"]),
     iterations: z.number().int(),
+    /** The exact backend's own status (HiGHS: optimal for its linear model, feasible, infeasible, timeout, error). */
     exactStatus: z.string().optional(),
     note: z.string().optional(),
+    /** The exact solve ran but did not give the plan (e.g. --solver milp answered by the heuristics), and why. */
+    fallback: z.strictObject({ reason: z.enum(["time-limit", "size", "infeasible", "crash", "error", "rejected"]), detail: z.string() }).optional(),
   }),
   cost: z.number(),
   /** The objective as the linear model counts it (cost plus soft penalties under min-cost). */
   objectiveValue: z.number(),
   softViolations: z.number().int(),
+  /** The largest valid lower bound on the cost of any plan that places every VM. */
   lowerBound: z.number(),
-  /** (cost − lower bound) / lower bound; 0 when both are 0. */
-  gap: z.number(),
-  boundSources: z.array(z.strictObject({ source: z.enum(["closed-form", "highs-dual"]), value: z.number(), detail: z.string() })),
+  lowerBoundSource: z.enum(["cover", "lp", "spread", "highs-dual"]),
+  /**
+   * (cost − lower bound) / lower bound, never negative; 0 when both are 0. Absent when VMs are
+   * left out: the bound is on plans that place every VM, so no gap to it means anything.
+   */
+  gap: z.number().min(0).optional(),
+  /** The plan is proved optimal: every VM placed, min-cost, no soft violation, cost equal to a valid bound. */
+  provedOptimal: z.boolean(),
+  /**
+   * Every bound computed and whether it is a valid lower bound on cost (valid) and why (detail):
+   * cover (whole hosts covering the total demand per resource), lp (the LP relaxation of the
+   * resource model), spread (a hard anti-affinity group needs that many hosts), highs-dual
+   * (HiGHS's dual bound, valid only when its model is exact for the cluster).
+   */
+  boundSources: z.array(z.strictObject({ source: z.enum(["cover", "lp", "spread", "highs-dual"]), value: z.number(), valid: z.boolean(), detail: z.string() })),
   hostsUsed: z.number().int(),
   usedHosts: z.array(z.string()),
   assignments: z.array(AssignmentSchema),
+  /** Ids of the VMs the plan leaves out (why: unplacedReasons). */
   unplaced: z.array(z.string()),
-  infeasible: z.array(InfeasibleVmSchema),
-  check: z.strictObject({ ok: z.boolean(), violations: z.array(ViolationSchema) }),
+  unplacedReasons: z.array(UnplacedVmSchema),
+  /**
+   * The independent checker (model/check-plan.ts): ok only when every VM is placed and no hard
+   * constraint breaks; each unplaced VM is a finding ("unplaced"). current: the placement the
+   * document describes (VMs' host fields), present when any VM has one.
+   */
+  check: z.strictObject({
+    ok: z.boolean(),
+    violations: z.array(ViolationSchema),
+    current: z.strictObject({ ok: z.boolean(), violations: z.array(ViolationSchema) }).optional(),
+  }),
+  /** The counts exit codes and status fields read (all also derivable from the sections above). */
+  counts: z.strictObject({
+    vms: z.number().int(),
+    placed: z.number().int(),
+    unplaced: z.number().int(),
+    /** Proved: every plan leaves at least this many VMs out (0: no proof that any must be). */
+    minUnplaced: z.number().int(),
+    /** Hard-constraint violations of the plan (unplaced VMs not counted). */
+    violations: z.number().int(),
+    /** Hard-constraint violations of the current placement, when the document has one. */
+    currentViolations: z.number().int().optional(),
+    predictedBreaches: z.number().int(),
+    /** Simulated SLO breaches left after validation, when the plan was validated. */
+    simulatedBreaches: z.number().int().optional(),
+  }),
   slo: z.strictObject({
     predictedBreaches: z.number().int(),
     simulatedBreachesBefore: z.number().int().optional(),

@@ -1,12 +1,13 @@
 import { scoreHost, type VmRisk } from "../interference/score.js";
-import { checkPlan } from "../model/check-plan.js";
+import { checkCurrentPlacement, checkPlan } from "../model/check-plan.js";
 import type { Plan } from "../model/plan.js";
 import type { Explanation } from "./explain.js";
-import type { InfeasibleVm } from "./infeasible.js";
-import { EnvelopeCache } from "./interference-cap.js";
+import type { UnplacedReport } from "./infeasible.js";
 import type { LowerBound } from "./lower-bound.js";
 import { defaultSoftPenalty } from "./lp-rows.js";
 import type { Optimised } from "./optimise.js";
+import { boundSection } from "./plan-bounds.js";
+import { unplacedSection } from "./plan-unplaced.js";
 import type { PlacementProblem } from "./problem.js";
 import { objectiveOf } from "./solvers/local-search.js";
 import type { PlacementState } from "./state.js";
@@ -23,7 +24,7 @@ export interface PlanParts {
   /** Cost of the optimised plan before validation repairs. */
   readonly costBefore: number;
   readonly explanations: readonly Explanation[];
-  readonly infeasible: readonly InfeasibleVm[];
+  readonly unplaced: UnplacedReport;
   readonly seed: number;
   readonly solverRequested: "auto" | "milp" | "heuristic";
 }
@@ -37,10 +38,13 @@ export function assemblePlan(x: PlanParts): Plan {
   for (const i of usedIdx) cost += p.hostCost[i];
   const scored = usedIdx.map((i) => ({ i, ...scoreHost(p.hosts[i], s.vmsOn[i].map((j) => p.profiles[j]), p.predictor) }));
   const risks = new Map<string, VmRisk>(scored.flatMap((h) => h.vms.map((v) => [v.vmId, v] as [string, VmRisk])));
-  const bounds = boundSources(x);
-  const lb = Math.max(...bounds.filter((b) => b.usable).map((b) => b.value));
   const simByHost = new Map<number, number>();
   for (const v of x.validation?.vms.values() ?? []) if (v.breach) simByHost.set(v.host, (simByHost.get(v.host) ?? 0) + 1);
+  const check = checked(p, assignments);
+  const unplaced = p.vms.filter((_, j) => s.hostOf[j] < 0).map((v) => v.id);
+  const violations = check.violations.filter((v) => v.constraint !== "unplaced").length;
+  const predictedBreaches = scored.reduce((n, h) => n + h.host.breaches, 0);
+  const bounds = boundSection({ problem: p, bound: x.bound, opt: x.opt, cost, unplaced: unplaced.length, softViolations: s.softViolations, violations });
   return {
     version: 1,
     objective: p.policy.objective,
@@ -49,28 +53,38 @@ export function assemblePlan(x: PlanParts): Plan {
       requested: x.solverRequested,
       used: x.opt.used,
       construction: x.construction,
-      stoppedOn: x.opt.stoppedOn,
+      stoppedOn: bounds.stoppedOn,
       iterations: x.opt.iterations,
       exactStatus: x.opt.exactStatus,
       note: x.opt.note,
+      fallback: x.opt.fallback && { ...x.opt.fallback },
     },
     cost: r6(cost),
     objectiveValue: r6(objectiveOf(s, defaultSoftPenalty(p))),
     softViolations: s.softViolations,
-    lowerBound: r6(lb),
-    gap: lb > 0 ? Math.round(((cost - lb) / lb) * 1e6) / 1e6 : 0,
-    boundSources: bounds.map(({ source, value, detail }) => ({ source, value: r6(value), detail })),
+    lowerBound: bounds.lowerBound,
+    lowerBoundSource: bounds.lowerBoundSource,
+    gap: bounds.gap,
+    provedOptimal: bounds.provedOptimal,
+    boundSources: bounds.boundSources.map((b) => ({ ...b, value: r6(b.value) })),
     hostsUsed: usedIdx.length,
     usedHosts: usedIdx.map((i) => p.hosts[i].id),
     assignments,
-    unplaced: p.vms.filter((_, j) => s.hostOf[j] < 0).map((v) => v.id),
-    infeasible: x.infeasible.map((u) => ({
-      vm: p.vms[u.vm].id,
-      byHostType: u.byType.map((t) => ({ host: p.hosts[t.host].id, hosts: p.types[t.type].hosts.length, cores: p.types[t.type].cores, memoryMiB: p.types[t.type].memoryMiB, reasons: [...t.reasons] })),
-    })),
-    check: checked(p, assignments),
+    unplaced,
+    unplacedReasons: unplacedSection(p, x.unplaced),
+    check,
+    counts: {
+      vms: p.nVms,
+      placed: assignments.length,
+      unplaced: unplaced.length,
+      minUnplaced: x.unplaced.minUnplaced,
+      violations,
+      currentViolations: check.current?.violations.length,
+      predictedBreaches,
+      simulatedBreaches: x.validation?.breachesAfter,
+    },
     slo: {
-      predictedBreaches: scored.reduce((n, h) => n + h.host.breaches, 0),
+      predictedBreaches,
       simulatedBreachesBefore: x.validation?.breachesBefore,
       simulatedBreachesAfter: x.validation?.breachesAfter,
     },
@@ -102,49 +116,12 @@ export function assemblePlan(x: PlanParts): Plan {
   };
 }
 
+/** checked: the independent checker on the plan, and on the current placement when there is one. */
 function checked(p: PlacementProblem, assignments: { vm: string; host: string }[]): Plan["check"] {
   const violations = checkPlan(p.cluster, assignments);
-  return { ok: violations.length === 0, violations };
-}
-
-/**
- * boundSources: the closed-form bound always counts. HiGHS's dual bound is a bound on the
- * linear model's objective; it bounds the plan's cost only when that model is exact for it:
- * no soft constraints (their penalties are in the objective, not the cost) and interference
- * rows that never bind (the envelope is conservative, so otherwise the model's optimum can lie
- * above the true one). Otherwise it is listed, not used.
- */
-interface BoundSource {
-  source: "closed-form" | "highs-dual";
-  value: number;
-  detail: string;
-  usable: boolean;
-}
-
-function boundSources(x: PlanParts): BoundSource[] {
-  const b = x.bound;
-  const out: BoundSource[] = [{ source: "closed-form", value: b.value, detail: `${b.source} (cover ${b.cover}, lp ${b.lp}, spread ${b.spread})`, usable: true }];
-  const d = x.opt.dualBound;
-  if (d === undefined || x.problem.policy.objective !== "min-cost") return out;
-  const exact = !hasSoft(x.problem) && interferenceVacuous(x.problem);
-  out.push({ source: "highs-dual", value: d, detail: exact ? "dual bound of the exact model" : "dual bound of the linear model (conservative interference or soft penalties): not a bound on cost", usable: exact });
-  return out;
-}
-
-function hasSoft(p: PlacementProblem): boolean {
-  return [...p.affinity, ...p.antiAffinity, ...p.hostLabel].some((g) => g.soft);
-}
-
-/** interferenceVacuous: every victim's cap on every type it may use is the type's whole vCPU capacity. */
-function interferenceVacuous(p: PlacementProblem): boolean {
-  if (p.policy.forbidBobtail) return false;
-  const env = new EnvelopeCache(p);
-  const nT = p.types.length;
-  for (let j = 0; j < p.nVms; j++) {
-    if (!p.victims[j]) continue;
-    for (let t = 0; t < nT; t++) if (p.typeAllowed[j * nT + t] && env.cap(j, t) < p.types[t].vcpuCap) return false;
-  }
-  return true;
+  const hasCurrent = p.vms.some((v) => v.host !== undefined);
+  const current = hasCurrent ? checkCurrentPlacement(p.cluster) : undefined;
+  return { ok: violations.length === 0, violations, current: current && { ok: current.length === 0, violations: current } };
 }
 
 function validationSection(x: PlanParts, risks: ReadonlyMap<string, VmRisk>): Plan["validation"] {

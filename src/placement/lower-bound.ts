@@ -27,6 +27,8 @@ export interface LowerBound {
   readonly spread: number;
   /** Which part gave the value. */
   readonly source: "cover" | "lp" | "spread";
+  /** Whether the LP part was solved, and if not why (its value is then 0, a trivial bound). */
+  readonly lpStatus: "solved" | "one-class" | "too-large" | "failed";
 }
 
 interface HwClass {
@@ -75,11 +77,12 @@ export function lowerBound(p: PlacementProblem): LowerBound {
 /** boundFrom computes the bound from the aggregates: no loop over VMs or hosts (well under 1 ms). */
 export function boundFrom(inp: BoundInputs): LowerBound {
   const cover = coverBound(inp.classes, inp.demand);
-  const lp = inp.classes.length > 1 ? lpBound(inp.classes, inp.demandClasses) : 0;
-  const best = Math.max(cover, lp, inp.spread);
+  // With one hardware class the cover is already at least the LP relaxation (file comment).
+  const lp = inp.classes.length > 1 ? lpBound(inp.classes, inp.demandClasses) : { value: 0, status: "one-class" as const };
+  const best = Math.max(cover, lp.value, inp.spread);
   const value = inp.grid > 0 ? Math.ceil(best / inp.grid - 1e-7) * inp.grid : best;
-  const source = best === cover ? "cover" : best === lp ? "lp" : "spread";
-  return { value: floor6(value), cover: floor6(cover), lp: floor6(lp), spread: floor6(inp.spread), source };
+  const source = best === cover ? "cover" : best === lp.value ? "lp" : "spread";
+  return { value: floor6(value), cover: floor6(cover), lp: floor6(lp.value), spread: floor6(inp.spread), source, lpStatus: lp.status };
 }
 
 function resourcesOf(p: PlacementProblem): number {
@@ -196,8 +199,8 @@ function demandClasses(p: PlacementProblem, classes: readonly HwClass[], classOf
  * demand class k on hardware class c, so every coefficient is a share of one host's capacity
  * (well scaled for the simplex whatever the units): Σc f = 1, Σk N·d/cap·f ≤ n, f ≤ n, n ≤ count.
  */
-function lpBound(classes: readonly HwClass[], ks: readonly DemandClass[]): number {
-  if (ks.length * classes.length > 2000) return 0;
+function lpBound(classes: readonly HwClass[], ks: readonly DemandClass[]): { value: number; status: "solved" | "too-large" | "failed" } {
+  if (ks.length * classes.length > LP_MAX_PAIRS) return { value: 0, status: "too-large" };
   const C = classes.length;
   const nVars = C + ks.length * C;
   const f = (k: number, c: number): number => C + k * C + c;
@@ -218,8 +221,11 @@ function lpBound(classes: readonly HwClass[], ks: readonly DemandClass[]): numbe
   const cost = new Array<number>(nVars).fill(0);
   classes.forEach((cl, c) => (cost[c] = cl.cost));
   const res = solveSmallLp(cost, rows);
-  return res.status === "optimal" ? Math.max(0, res.value * (1 - 1e-9) - 1e-9) : 0;
+  return res.status === "optimal" ? { value: Math.max(0, res.value * (1 - 1e-9) - 1e-9), status: "solved" } : { value: 0, status: "failed" };
 }
+
+/** The aggregated LP is solved up to this many demand class × hardware class pairs. */
+export const LP_MAX_PAIRS = 2000;
 
 function spreadBound(p: PlacementProblem): number {
   let m = 0;

@@ -4,7 +4,7 @@ import type { Framework } from "./framework.js";
 import type { ItemSet } from "./items.js";
 import { defaultSoftPenalty } from "./lp-rows.js";
 import type { PlacementProblem } from "./problem.js";
-import type { ExactSolver } from "./solver.js";
+import type { ExactResult, ExactSolver } from "./solver.js";
 import { PlacementState } from "./state.js";
 import { localSearch, objectiveOf, type StopReason } from "./solvers/local-search.js";
 
@@ -26,14 +26,27 @@ export interface OptimiseOptions {
   readonly onProgress?: (fraction: number) => void;
 }
 
+/**
+ * Fallback: why an exact solve that ran did not give the plan. time-limit: no plan, or only a
+ * worse one, within the limit; size: the backend refused the model; infeasible: the backend
+ * proved no plan places every VM; crash: the backend died; error: it failed otherwise;
+ * rejected: its plan failed the independent checker.
+ */
+export interface Fallback {
+  readonly reason: "time-limit" | "size" | "infeasible" | "crash" | "error" | "rejected";
+  readonly detail: string;
+}
+
 export interface Optimised {
   readonly assignment: Int32Array;
   readonly used: "heuristic" | "milp" | "heuristic+lns";
-  readonly stoppedOn: StopReason | "optimal";
+  /** model-optimal: the exact backend proved its linear model optimal (a proof for the plan only at a zero gap). */
+  readonly stoppedOn: StopReason | "model-optimal";
   readonly iterations: number;
   readonly exactStatus?: string;
   readonly dualBound?: number;
   readonly note?: string;
+  readonly fallback?: Fallback;
 }
 
 /** Search length under a wall-clock budget (the clock stops it), and without clock or count. */
@@ -83,11 +96,29 @@ async function exactStep(p: PlacementProblem, exact: ExactSolver, s: PlacementSt
   const mine = objectiveOf(s, penalty);
   const r = await exact.solve(p, { start: s.hostOf, timeLimitMs, objectiveTarget: o.target });
   const info = { exactStatus: r.status, dualBound: r.dualBound, note: r.message };
-  if (!r.assignment || !acceptable(p, r.assignment)) return { ...base, ...info };
+  if (!r.assignment) return { ...base, ...info, fallback: fallbackOf(r, timeLimitMs) };
+  if (!acceptable(p, r.assignment)) return { ...base, ...info, fallback: { reason: "rejected", detail: `${r.solver}'s plan failed the independent checker` } };
   const theirs = objectiveOf(PlacementState.fromAssignment(p, r.assignment), penalty);
-  const stoppedOn = r.status === "optimal" ? "optimal" : o.target !== undefined && theirs <= o.target + 1e-9 ? "bound-met" : "budget";
-  if (theirs > mine + 1e-9) return { ...base, ...info, stoppedOn: r.status === "optimal" ? base.stoppedOn : stoppedOn };
+  const stoppedOn = r.status === "optimal" ? "model-optimal" : o.target !== undefined && theirs <= o.target + 1e-9 ? "bound-met" : "budget";
+  // Lexicographic: an exact plan places every VM (acceptable), so it wins over a search that
+  // left some out whatever it costs; between complete plans the cheaper one wins.
+  if (s.placed === p.nVms && theirs > mine + 1e-9) {
+    const detail = `${r.solver}'s best plan within ${Math.round(timeLimitMs)} ms has objective ${round6(theirs)}, the search's ${round6(mine)}`;
+    return { ...base, ...info, stoppedOn: r.status === "optimal" ? base.stoppedOn : stoppedOn, fallback: { reason: "time-limit", detail } };
+  }
   return { ...base, ...info, assignment: Int32Array.from(r.assignment), used: "milp", stoppedOn };
+}
+
+/** fallbackOf: why an exact solve returned no plan. */
+function fallbackOf(r: ExactResult, timeLimitMs: number): Fallback {
+  const detail = r.message ?? r.status;
+  if (r.status === "infeasible") return { reason: "infeasible", detail };
+  if (r.status === "error") return { reason: r.failure ?? "error", detail };
+  return { reason: "time-limit", detail: `no plan within ${Math.round(timeLimitMs)} ms (${detail})` };
+}
+
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
 }
 
 /**

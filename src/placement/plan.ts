@@ -1,3 +1,4 @@
+import seedrandom from "seedrandom";
 import type { Predictor } from "../interference/predictor.js";
 import type { Cluster } from "../model/cluster.js";
 import type { Plan } from "../model/plan.js";
@@ -11,6 +12,8 @@ import { buildProblem } from "./problem.js";
 import { defaultProfile, frameworkFor, type PlacementProfile } from "./profile.js";
 import type { ExactSolver } from "./solver.js";
 import { construct } from "./solvers/construct.js";
+import { insertUnplaced } from "./solvers/insertion.js";
+import { createMoveContext } from "./solvers/local-search.js";
 import { PlacementState } from "./state.js";
 import { validateByResimulation, type ValidationOptions, type ValidationResult } from "./validate-plan.js";
 
@@ -62,7 +65,10 @@ export async function planCluster(cluster: Cluster, predictor: Predictor, o: Pla
   lap("boundMs");
   const built = construct(p, fw, set);
   lap("constructMs");
-  const target = p.policy.objective === "min-cost" && built.unplaced.length === 0 ? bound.value : undefined;
+  // Placing every VM comes before cost: what the construction left out is inserted now.
+  const left = insertUnplaced(createMoveContext(fw, set, built.state, seedrandom.alea(`vmplace-insert:${seed}`)), built.unplaced.map((k) => set.items[k]));
+  lap("insertMs");
+  const target = p.policy.objective === "min-cost" && left.length === 0 ? bound.value : undefined;
   const elapsed = clock ? clock() - t0 : 0;
   const opt = await optimise(p, fw, set, built.state.hostOf, {
     solver: o.solver ?? "auto",
@@ -85,9 +91,9 @@ export async function planCluster(cluster: Cluster, predictor: Predictor, o: Pla
   }
   const unplaced = [...Array(p.nVms).keys()].filter((j) => state.hostOf[j] < 0);
   const explanations = o.explain === false ? [] : explainPlacement(state, fw);
-  const infeasible = explainUnplaced(state, fw, unplaced);
+  const why = explainUnplaced(state, fw, set, unplaced);
   lap("explainMs");
-  const plan = assemblePlan({ problem: p, state, bound, construction: built.heuristic, opt, validation, validationOptions: o.validation, costBefore, explanations, infeasible, seed, solverRequested: o.solver ?? "auto" });
+  const plan = assemblePlan({ problem: p, state, bound, construction: built.heuristic, opt, validation, validationOptions: o.validation, costBefore, explanations, unplaced: why, seed, solverRequested: o.solver ?? "auto" });
   lap("assembleMs");
   if (clock) timings.totalMs = Math.round(clock() - t0);
   return clock ? { ...plan, timings } : plan;

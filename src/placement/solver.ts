@@ -18,6 +18,8 @@ export interface ExactResult {
   /** Best proved lower bound on the objective (HiGHS `mip_dual_bound`), when the backend has one. */
   readonly dualBound?: number;
   readonly message?: string;
+  /** With status "error": "size" when the backend refused the model as too large, "crash" when it died. */
+  readonly failure?: "size" | "crash";
   /** Backend name, e.g. "highs". */
   readonly solver: string;
 }

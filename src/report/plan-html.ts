@@ -3,6 +3,7 @@ import { esc, num, pct } from "./format.js";
 import { cards, chart, page, section, table } from "./html-page.js";
 import { chartHostsOfPlan, planHeadline, planHostChart, planLatencyChart, validationRows } from "./plan-view.js";
 import { topScores } from "./scores.js";
+import { unplacedText } from "./unplaced-text.js";
 import { violationText } from "./violation-text.js";
 
 const MAX_EXPLANATIONS = 200;
@@ -17,9 +18,9 @@ function summary(p: Plan): string {
   return cards([
     [String(p.hostsUsed), "hosts used"],
     [num(p.cost), `cost (lower bound ${num(p.lowerBound)})`],
-    [pct(p.gap), "optimality gap"],
+    p.gap === undefined ? ["–", "no gap: VMs not placed", "bad"] : [pct(p.gap), p.provedOptimal ? "gap: proved optimal" : "gap to the lower bound"],
     [String(p.unplaced.length), "VMs not placed", tone(p.unplaced.length)],
-    [String(p.check.violations.length), "violations (independent check)", tone(p.check.violations.length)],
+    [String(p.counts.violations), "violations (independent check)", tone(p.counts.violations)],
     [String(p.slo.predictedBreaches), "predicted SLO breaches", tone(p.slo.predictedBreaches)],
     [p.validation.performed ? String(p.slo.simulatedBreachesAfter ?? 0) : "–", "simulated SLO breaches", tone(p.slo.simulatedBreachesAfter ?? 0)],
   ]);
@@ -56,8 +57,8 @@ function explanations(p: Plan): string {
 
 function problems(p: Plan): string {
   const items = [
-    ...p.check.violations.map((v) => `violation: ${violationText(v)}`),
-    ...p.infeasible.map((u) => `cannot place ${u.vm}: ${u.byHostType.map((t) => `${t.host}: ${t.reasons.map((r) => r.constraint).join(", ")}`).join("; ")}`),
+    ...p.check.violations.filter((v) => v.constraint !== "unplaced").map((v) => `violation: ${violationText(v)}`),
+    ...p.unplacedReasons.map((u) => `not placed: ${unplacedText(u)}`),
   ];
   if (items.length === 0) return "";
   return section("Problems", `<ul>${items.map((t) => `<li>${esc(t)}</li>`).join("")}</ul>`);

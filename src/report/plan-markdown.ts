@@ -2,6 +2,7 @@ import type { Plan } from "../model/plan.js";
 import { gib, mdTable, ms, num, pct } from "./format.js";
 import { chartHostsOfPlan, planHeadline, validationRows } from "./plan-view.js";
 import { topScores } from "./scores.js";
+import { gapText, unplacedText } from "./unplaced-text.js";
 import { violationText } from "./violation-text.js";
 
 // Explanations of a 10,000-VM plan would drown the report: the first ones, with a count.
@@ -18,12 +19,12 @@ function overview(p: Plan): string {
   const rows: string[][] = [
     ["hosts used", String(p.hostsUsed)],
     ["cost", num(p.cost)],
-    ["lower bound", `${num(p.lowerBound)} (${p.boundSources.map((b) => `${b.source} ${num(b.value)}`).join(", ") || "none"})`],
-    ["gap", pct(p.gap)],
+    ["lower bound", `${num(p.lowerBound)} from ${p.lowerBoundSource} (${p.boundSources.map((b) => `${b.source} ${num(b.value)}${b.valid ? "" : " not a bound"}`).join(", ")})`],
+    ["gap", gapText(p, pct)],
     ["soft-constraint violations", String(p.softViolations)],
     ["solver", `${s.used} from ${s.construction}, stopped on ${s.stoppedOn} after ${s.iterations} iterations${s.exactStatus ? `; HiGHS ${s.exactStatus}` : ""}`],
     ["predicted SLO breaches", String(p.slo.predictedBreaches)],
-    ["independent check", p.check.ok ? "ok" : `${p.check.violations.length} violation(s)`],
+    ["independent check", p.check.ok ? "ok" : `${p.counts.violations} violation(s), ${p.counts.unplaced} VM(s) not placed`],
     ["seed", String(p.seed)],
   ];
   return `## Overview\n\n${mdTable(["", ""], rows)}`;
@@ -60,9 +61,8 @@ function explanationsSection(p: Plan): string {
 
 function problemsSection(p: Plan): string {
   const lines = [
-    ...p.check.violations.map((v) => `- violation: ${violationText(v)}`),
-    ...p.infeasible.map((u) => `- cannot place ${u.vm}: ${u.byHostType.map((t) => `${t.host} (${t.hosts} like it): ${t.reasons.map((r) => r.constraint + (r.resource ? `/${r.resource}` : "")).join(", ")}`).join("; ")}`),
-    ...p.unplaced.filter((id) => !p.infeasible.some((u) => u.vm === id)).map((id) => `- unplaced: ${id}`),
+    ...p.check.violations.filter((v) => v.constraint !== "unplaced").map((v) => `- violation: ${violationText(v)}`),
+    ...p.unplacedReasons.map((u) => `- not placed: ${unplacedText(u)}`),
   ];
   return lines.length === 0 ? "" : `## Problems\n\n${lines.join("\n")}`;
 }

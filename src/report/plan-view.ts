@@ -1,6 +1,7 @@
 import type { Plan } from "../model/plan.js";
 import { dumbbellChart, type DumbbellRow } from "./dumbbell.js";
 import { ms, num, pct } from "./format.js";
+import { gapText } from "./unplaced-text.js";
 import { COLORS, legend, line, niceMax, svg, text, titled } from "./svg.js";
 
 /** What the Markdown and HTML renderings of a placer plan share: headline, selections, charts. */
@@ -15,8 +16,8 @@ export function planHeadline(p: Plan): string {
   const placed = p.assignments.length;
   const sim = p.validation.performed ? `, simulated breaches ${p.slo.simulatedBreachesBefore ?? 0} → ${p.slo.simulatedBreachesAfter ?? 0} after validation` : ", not validated by simulation";
   return (
-    `${placed} of ${placed + p.unplaced.length} VMs on ${p.hostsUsed} host(s), cost ${num(p.cost)} (lower bound ${num(p.lowerBound)}, gap ${pct(p.gap)}); ` +
-    `${p.check.ok ? "independent check ok" : `${p.check.violations.length} VIOLATION(S)`}; predicted SLO breaches ${p.slo.predictedBreaches}${sim}.`
+    `${placed} of ${placed + p.unplaced.length} VMs on ${p.hostsUsed} host(s), cost ${num(p.cost)} (lower bound ${num(p.lowerBound)}, gap ${gapText(p, pct)}); ` +
+    `${p.check.ok ? "independent check ok" : `independent check: ${p.counts.violations} VIOLATION(S), ${p.counts.unplaced} VM(s) NOT PLACED`}; predicted SLO breaches ${p.slo.predictedBreaches}${sim}.`
   );
 }
 

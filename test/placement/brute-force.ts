@@ -18,9 +18,10 @@ export function softViolationsOf(c: Cluster, hostOf: ReadonlyMap<string, string>
   return n;
 }
 
-/** feasible: hard constraints (checker), no predicted SLO breach and, under forbidBobtail, no Bobtail victim. */
+/** feasible: hard constraints (checker) of the VMs placed, no predicted SLO breach and, under forbidBobtail, no Bobtail victim. */
 export function feasible(c: Cluster, predictor: Predictor, hostOf: ReadonlyMap<string, string>): boolean {
-  if (checkPlan(c, [...hostOf].map(([vm, host]) => ({ vm, host }))).length > 0) return false;
+  // Hard constraints of what is placed: callers judge partial plans too (how many are out is theirs to count).
+  if (checkPlan(c, [...hostOf].map(([vm, host]) => ({ vm, host })), { partial: true }).length > 0) return false;
   for (const h of c.hosts) {
     const vms = c.vms.filter((v) => hostOf.get(v.id) === h.id).map(profileVm);
     if (vms.length === 0) continue;

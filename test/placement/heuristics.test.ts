@@ -53,7 +53,8 @@ describe("heuristics never break a hard constraint or a predicted SLO", () => {
     for (const { state } of starts) expect(feasible(c, predictor(), hostMap(c, state))).toBe(true);
     const ls = localSearch(p, fw, set, starts[0].state.hostOf, { seed, maxIterations: 2000 });
     expect(feasible(c, predictor(), hostMap(c, ls.state))).toBe(true);
-    expect(ls.state.placed).toBe(starts[0].state.placed);
+    // Lexicographic: the search never leaves fewer VMs placed (it may insert some the start left out).
+    expect(ls.state.placed).toBeGreaterThanOrEqual(starts[0].state.placed);
   });
 });
 

@@ -1,10 +1,11 @@
 import seedrandom from "seedrandom";
 import type { Framework } from "../framework.js";
 import { hostOpenOrder } from "../host-order.js";
-import type { ItemSet } from "../items.js";
+import type { Item, ItemSet } from "../items.js";
 import { defaultSoftPenalty } from "../lp-rows.js";
 import type { PlacementProblem } from "../problem.js";
 import { PlacementState } from "../state.js";
+import { insertUnplaced } from "./insertion.js";
 import { Journal } from "./journal.js";
 import { relocate, swap } from "./moves.js";
 import { ruinRecreate, sampleUsed, type MoveContext } from "./ruin-recreate.js";
@@ -72,27 +73,45 @@ export function localSearch(p: PlacementProblem, fw: Framework, set: ItemSet, st
   const s = PlacementState.fromAssignment(p, start);
   const penalty = defaultSoftPenalty(p);
   const eps = penalty / (4 * Math.max(1, p.nHosts));
-  const ctx: MoveContext = { fw, set, s, journal: new Journal(s), rng: seedrandom.alea(`vmplace-ls:${o.seed}`), openOrder: hostOpenOrder(p), cheapestOrder: cheapestFirst(p), sample: 48 };
+  const ctx = createMoveContext(fw, set, s, seedrandom.alea(`vmplace-ls:${o.seed}`));
   const hist = new Float64Array(o.history ?? 1000);
-  let cur = guided(s, objectiveOf(s, penalty), eps);
-  hist.fill(cur);
-  let bestObj = objectiveOf(s, penalty);
-  let best = Int32Array.from(s.hostOf);
+  let cur = 0;
+  let bestObj = 0;
+  let best = s.hostOf;
+  // (Re)start late acceptance from the current state: at the start, and when an insertion
+  // placed more VMs (a lexicographically better plan whatever its cost, so it is the new best).
+  const restart = (): void => {
+    cur = guided(s, objectiveOf(s, penalty), eps);
+    hist.fill(cur);
+    bestObj = objectiveOf(s, penalty);
+    best = Int32Array.from(s.hostOf);
+  };
+  restart();
+  let lastInsertIt = 0;
   const t0 = o.now?.() ?? 0;
   let it = 0;
   let improvements = 0;
   let lastBestIt = 0;
   let stoppedOn: StopReason = "iterations";
   for (; it < o.maxIterations; it++) {
-    if (o.target !== undefined && bestObj <= o.target + 1e-9) { stoppedOn = "bound-met"; break; }
+    // The bound is on plans that place every VM: a partial plan below it has met nothing.
+    if (o.target !== undefined && s.placed === p.nVms && bestObj <= o.target + 1e-9) { stoppedOn = "bound-met"; break; }
     if (o.stallIterations !== undefined && it - lastBestIt >= o.stallIterations) { stoppedOn = "stalled"; break; }
     if ((it & 15) === 0 && o.now && o.timeBudgetMs !== undefined) {
       const el = o.now() - t0;
       if (el >= o.timeBudgetMs) { stoppedOn = "budget"; break; }
       if ((it & 1023) === 0) o.onProgress?.(Math.max(it / o.maxIterations, el / o.timeBudgetMs));
     }
+    if (s.placed < p.nVms && lastBestIt > lastInsertIt && it - lastInsertIt >= INSERT_EVERY) {
+      lastInsertIt = it;
+      const placed = s.placed;
+      insertUnplaced(ctx, unplacedItems(set, s));
+      if (s.placed > placed) (restart(), (lastBestIt = it), improvements++);
+    }
+    const placedBefore = s.placed;
     ctx.journal.clear();
-    if (!step(ctx)) { ctx.journal.rollback(); continue; }
+    // Lexicographic objective: no move may leave fewer VMs placed, whatever it saves.
+    if (!step(ctx) || s.placed < placedBefore) { ctx.journal.rollback(); continue; }
     const obj = objectiveOf(s, penalty);
     const cand = guided(s, obj, eps);
     const v = it % hist.length;
@@ -108,7 +127,26 @@ export function localSearch(p: PlacementProblem, fw: Framework, set: ItemSet, st
     if (cur < hist[v]) hist[v] = cur;
   }
   const final = objectiveOf(s, penalty) <= bestObj + 1e-9 ? s : PlacementState.fromAssignment(p, best);
+  // The packing the search ends on may have room the last try did not: one more, on the result.
+  if (final.placed < p.nVms) insertUnplaced(createMoveContext(fw, set, final, ctx.rng), unplacedItems(set, final));
   return { state: final, iterations: it, stoppedOn, improvements };
+}
+
+/**
+ * INSERT_EVERY: while VMs are left out, the search retries inserting them at most this often,
+ * and only after it found a better packing since the last try (room may have opened up).
+ */
+const INSERT_EVERY = 1000;
+
+/** createMoveContext: the shared scratch of the search's moves and of the insertion phase. */
+export function createMoveContext(fw: Framework, set: ItemSet, s: PlacementState, rng: () => number): MoveContext {
+  const p = s.problem;
+  return { fw, set, s, journal: new Journal(s), rng, openOrder: hostOpenOrder(p), cheapestOrder: cheapestFirst(p), sample: 48 };
+}
+
+/** unplacedItems: the items whose VMs are not placed, ascending. */
+export function unplacedItems(set: ItemSet, s: PlacementState): Item[] {
+  return set.items.filter((it) => s.hostOf[it.vms[0]] < 0);
 }
 
 function cheapestFirst(p: PlacementProblem): Int32Array {

@@ -79,11 +79,11 @@ export function createTinySolver(workers: SolverWorkers, hooks: TinyTestHooks = 
 async function solveTiny(workers: SolverWorkers, p: PlacementProblem, o: ExactSolveOptions, hooks: TinyTestHooks): Promise<ExactResult> {
   const m = buildLinearModel(p, { scope: o.scope, envelopes: o.envelopes });
   if (m.vars.length > TINY_MAX_COLUMNS)
-    return { status: "error", solver: JS_LP_SOLVER, message: `model of ${m.vars.length} columns is above the ${TINY_MAX_COLUMNS} javascript-lp-solver takes` };
+    return { status: "error", solver: JS_LP_SOLVER, failure: "size", message: `model of ${m.vars.length} columns is above the ${TINY_MAX_COLUMNS} javascript-lp-solver takes` };
   const req: TinyRequest = { model: toJsLp(m, o.timeLimitMs), hangForTest: hooks.hang };
   const out = await workers.run(JS_LP_SOLVER, req, { watchdogMs: o.timeLimitMs + (hooks.graceMs ?? 500), signal: o.signal });
   if (out.kind === "killed") return { status: "timeout", solver: JS_LP_SOLVER, message: `${out.reason} terminated the javascript-lp-solver worker` };
-  if (out.kind === "crashed") return { status: "error", solver: JS_LP_SOLVER, message: out.message };
+  if (out.kind === "crashed") return { status: "error", solver: JS_LP_SOLVER, failure: "crash", message: out.message };
   const r = out.value;
   if (r.error !== undefined) return { status: "error", solver: JS_LP_SOLVER, message: r.error };
   // feasible without integral is the timeout case: the relaxation's point, not a placement.

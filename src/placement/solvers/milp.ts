@@ -116,11 +116,11 @@ async function solveWithHighs(p: PlacementProblem, o: ExactSolveOptions, lim: Hi
   const stuck = unplaceable(p, o);
   if (stuck !== undefined) return { status: "infeasible", solver: HIGHS, message: `VM ${p.vms[stuck].id} fits no host of the model` };
   const xs = xColumns(p, o);
-  if (xs > lim.maxColumns) return fail(`model too large for HiGHS (${xs} assignment columns; limit ${lim.maxColumns})`);
+  if (xs > lim.maxColumns) return fail(`model too large for HiGHS (${xs} assignment columns; limit ${lim.maxColumns})`, "size");
   const model = buildLinearModel(p, { scope: o.scope, envelopes: o.envelopes });
   const nnz = model.rows.reduce((s, r) => s + r.terms.length, 0);
   if (model.vars.length > lim.maxColumns || nnz > lim.maxNonzeros)
-    return fail(`model too large for HiGHS (${model.vars.length} columns, ${nnz} nonzeros; limits ${lim.maxColumns}, ${lim.maxNonzeros})`);
+    return fail(`model too large for HiGHS (${model.vars.length} columns, ${nnz} nonzeros; limits ${lim.maxColumns}, ${lim.maxNonzeros})`, "size");
   const pm = packModel(model, isRedundantLink);
   fixItemSymmetry(p, pm);
   const start = o.start ? relabelWithinTypes(p, pm, o.start) : undefined;
@@ -157,14 +157,14 @@ function startNote(plan: StartPlan | undefined, used: boolean, vms: number): str
   return used ? `; ${what}, left to HiGHS` : `; start not used: ${what}`;
 }
 
-function fail(message: string): ExactResult {
-  return { status: "error", message, solver: HIGHS };
+function fail(message: string, failure?: ExactResult["failure"]): ExactResult {
+  return { status: "error", message, solver: HIGHS, failure };
 }
 
 function toResult(p: PlacementProblem, pm: PackedModel, out: WorkerOutcome<MilpReply>, start: Int32Array | undefined, note: string): ExactResult {
   if (out.kind === "killed")
     return { status: "timeout", message: out.reason === "watchdog" ? "watchdog terminated the HiGHS worker" : "aborted by the caller", solver: HIGHS };
-  if (out.kind === "crashed") return fail(`HiGHS worker crashed: ${out.message}`);
+  if (out.kind === "crashed") return fail(`HiGHS worker crashed: ${out.message}`, "crash");
   const r = out.value;
   if (r.error !== undefined) return fail(`HiGHS failed: ${r.error}`);
   const status = statusOf(r.modelStatus, r.colValue !== undefined);

@@ -1,0 +1,163 @@
+import { hostOk, type Item } from "../items.js";
+import { isAllowed } from "../problem.js";
+import { liftItem, itemsOn, placeItem, type MoveContext } from "./ruin-recreate.js";
+
+/**
+ * The insertion phase: the first key of the lexicographic objective (unplaced VMs, hard
+ * violations, SLO breaches, cost). Items the construction left out are placed before cost is
+ * optimised, at any cost: on the used host they fill most, else on an empty host of the
+ * cheapest type that takes them, else by an ejection chain: on a host that would take the item
+ * once some of its items left, those blockers leave and are themselves inserted elsewhere, with
+ * the same rules one level down (the host they left is closed to them, so a chain never cycles).
+ * A chain either places everything it moved or is rolled back whole: no placed VM is ever traded.
+ *
+ * Cost: one direct attempt scans every host, O(hosts); a chain tries at most `breadth` hosts
+ * and two blocker sets per host at each of `depth` levels, so one item costs at most
+ * O((2·breadth)^depth × hosts) filter calls, and only items the construction left out pay it.
+ */
+export interface InsertionLimits {
+  /** Ejection levels below the item itself (0: direct placement only). */
+  readonly depth: number;
+  /** Hosts tried per level, those needing the least room made first. */
+  readonly breadth: number;
+}
+
+export const DEFAULT_INSERTION: InsertionLimits = { depth: 3, breadth: 6 };
+
+/** insertUnplaced tries to place every item (largest first); returns the ones still out. */
+export function insertUnplaced(c: MoveContext, items: readonly Item[], limits: InsertionLimits = DEFAULT_INSERTION): Item[] {
+  const order = [...items].sort((a, b) => b.size - a.size || a.index - b.index);
+  const left: Item[] = [];
+  for (const it of order) {
+    c.journal.clear();
+    if (!insertItem(c, it, limits.depth, limits.breadth, [])) {
+      c.journal.rollback();
+      left.push(it);
+    }
+  }
+  c.journal.clear();
+  return left.sort((a, b) => a.index - b.index);
+}
+
+function insertItem(c: MoveContext, item: Item, depth: number, breadth: number, closed: readonly number[]): boolean {
+  if (placeDirect(c, item, closed)) return true;
+  if (depth <= 0) return false;
+  for (const h of ejectionHosts(c, item, breadth, closed)) {
+    for (const blockers of blockerSets(c, item, h)) {
+      const mark = c.journal.size;
+      for (const b of blockers) liftItem(c, b);
+      if (hostOk(c.s, h) && placeItem(c, item, h)) {
+        const next = [...closed, h];
+        const rest = [...blockers].sort((a, b) => b.size - a.size || a.index - b.index);
+        if (rest.every((b) => insertItem(c, b, depth - 1, breadth, next))) return true;
+      }
+      c.journal.rollbackTo(mark);
+    }
+  }
+  return false;
+}
+
+/** room: what host i has left of memory, vCPUs and network. */
+function room(c: MoveContext, i: number): [number, number, number] {
+  const p = c.s.problem;
+  return [p.hostMemoryMiB[i] - c.s.memUsedMiB[i], p.hostVcpuCap[i] - c.s.vcpusUsed[i], p.hostNetworkMbps[i] - c.s.netUsedMbps[i]];
+}
+
+function netOf(c: MoveContext, item: Item): number {
+  let n = 0;
+  for (const j of item.vms) n += c.s.problem.vmNetworkMbps[j];
+  return n;
+}
+
+function allowedOn(c: MoveContext, item: Item, i: number): boolean {
+  for (const j of item.vms) if (!isAllowed(c.s.problem, j, i)) return false;
+  return true;
+}
+
+/**
+ * placeDirect: the used host the item fills most (memory, vCPU and network fractions), else an
+ * empty host of the cheapest type that takes it (the issue's rule: open the cheapest host that
+ * fits, not the cheapest per capacity: the item is what must be placed, not the fleet).
+ */
+function placeDirect(c: MoveContext, item: Item, closed: readonly number[]): boolean {
+  const p = c.s.problem;
+  const net = netOf(c, item);
+  let best = -1;
+  let bestFill = -Infinity;
+  for (const i of c.s.usedList) {
+    const [m, v, n] = room(c, i);
+    if (m < item.memoryMiB || v < item.vcpus || n < net - 1e-9 || closed.includes(i)) continue;
+    // How full the host ends up: least room left, on every resource it declares.
+    const fill = (item.memoryMiB - m) / p.hostMemoryMiB[i] + (item.vcpus - v) / p.hostVcpuCap[i] + (Number.isFinite(n) ? (net - n) / p.hostNetworkMbps[i] : 0);
+    if (fill < bestFill || (fill === bestFill && i > best) || !allowedOn(c, item, i)) continue;
+    const mark = c.journal.size;
+    if (!placeItem(c, item, i)) continue;
+    c.journal.rollbackTo(mark);
+    best = i;
+    bestFill = fill;
+  }
+  if (best >= 0 && placeItem(c, item, best)) return true;
+  const triedTypes = new Set<number>();
+  for (const i of c.cheapestOrder) {
+    if (c.s.vmsOn[i].length > 0 || closed.includes(i) || triedTypes.has(p.hostTypeOf[i])) continue;
+    triedTypes.add(p.hostTypeOf[i]);
+    if (allowedOn(c, item, i) && placeItem(c, item, i)) return true;
+  }
+  return false;
+}
+
+/**
+ * ejectionHosts: up to `breadth` used hosts whose type takes the item, ordered by the room that
+ * must be made on them (the shortfall on each resource as a share of the host, summed).
+ */
+function ejectionHosts(c: MoveContext, item: Item, breadth: number, closed: readonly number[]): number[] {
+  const p = c.s.problem;
+  const net = netOf(c, item);
+  const scored: { i: number; need: number }[] = [];
+  for (const i of c.s.usedList) {
+    if (closed.includes(i) || !allowedOn(c, item, i)) continue;
+    const [m, v, n] = room(c, i);
+    const need = Math.max(0, item.memoryMiB - m) / p.hostMemoryMiB[i] + Math.max(0, item.vcpus - v) / p.hostVcpuCap[i] + (Number.isFinite(n) ? Math.max(0, net - n) / p.hostNetworkMbps[i] : 0);
+    scored.push({ i, need });
+  }
+  scored.sort((a, b) => a.need - b.need || a.i - b.i);
+  return scored.slice(0, breadth).map((x) => x.i);
+}
+
+/**
+ * blockerSets: at most two ways to make room for the item on host h: the smallest single item
+ * whose leaving covers every shortfall, and a greedy set (items that cover most of what is still
+ * missing first). Items larger than the one being inserted never leave: a chain must shrink.
+ */
+function blockerSets(c: MoveContext, item: Item, h: number): Item[][] {
+  const p = c.s.problem;
+  const [m, v, n] = room(c, h);
+  const short = [Math.max(0, item.memoryMiB - m), Math.max(0, item.vcpus - v), Number.isFinite(n) ? Math.max(0, netOf(c, item) - n) : 0];
+  const scale = [p.hostMemoryMiB[h], p.hostVcpuCap[h], Number.isFinite(p.hostNetworkMbps[h]) ? p.hostNetworkMbps[h] : 1];
+  const on = itemsOn(c, h).filter((b) => b.size < item.size || (b.size === item.size && b.vms.length < item.vms.length));
+  const demand = (b: Item): number[] => [b.memoryMiB, b.vcpus, netOf(c, b)];
+  const out: Item[][] = [];
+  let single: Item | undefined;
+  for (const b of on) {
+    const d = demand(b);
+    if (d.every((x, r) => x >= short[r] - 1e-9) && (!single || b.size < single.size)) single = b;
+  }
+  if (single) out.push([single]);
+  const missing = [...short];
+  const chosen: Item[] = [];
+  const pool = [...on];
+  while (missing.some((x) => x > 1e-9) && pool.length > 0) {
+    let k = 0;
+    let gain = -1;
+    pool.forEach((b, q) => {
+      const g = demand(b).reduce((s, x, r) => s + Math.min(x, missing[r]) / scale[r], 0);
+      if (g > gain) (gain = g), (k = q);
+    });
+    if (gain <= 0) break;
+    const [b] = pool.splice(k, 1);
+    chosen.push(b);
+    demand(b).forEach((x, r) => (missing[r] -= x));
+  }
+  if (missing.every((x) => x <= 1e-9) && !(chosen.length === 1 && chosen[0] === single)) out.push(chosen);
+  return out;
+}
