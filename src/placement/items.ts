@@ -5,14 +5,15 @@ import type { PlacementState } from "./state.js";
 /**
  * An item is what the heuristics move: one VM, or a hard affinity group closed under shared
  * members (VMs that must share a host move together). `size` orders items for first-fit
- * decreasing: the larger of the memory and vCPU demand relative to the mean host capacity, so a
- * memory-heavy and a CPU-heavy item compare on the resource each strains.
+ * decreasing: the largest of the memory, vCPU and (when in play) network demand relative to the
+ * mean host capacity, so a memory-heavy and a CPU-heavy item compare on the resource each strains.
  */
 export interface Item {
   readonly index: number;
   readonly vms: Int32Array;
   readonly memoryMiB: number;
   readonly vcpus: number;
+  readonly networkMbps: number;
   readonly size: number;
 }
 
@@ -49,20 +50,26 @@ export function buildItems(p: PlacementProblem): ItemSet {
   }
   let meanMem = 0;
   let meanCpu = 0;
+  let meanNet = 0;
+  let netHosts = 0;
   for (let i = 0; i < p.nHosts; i++) {
     meanMem += p.hostMemoryMiB[i] / p.nHosts;
     meanCpu += p.hostVcpuCap[i] / p.nHosts;
+    if (Number.isFinite(p.hostNetworkMbps[i])) (meanNet += p.hostNetworkMbps[i]), netHosts++;
   }
+  meanNet = p.networkInPlay ? meanNet / netHosts : Infinity;
   const itemOf = new Int32Array(p.nVms);
   const items = [...members.values()].map((vms, index): Item => {
     let memoryMiB = 0;
     let vcpus = 0;
+    let networkMbps = 0;
     for (const j of vms) {
       memoryMiB += p.vmMemoryMiB[j];
       vcpus += p.vmVcpus[j];
+      networkMbps += p.vmNetworkMbps[j];
       itemOf[j] = index;
     }
-    return { index, vms: Int32Array.from(vms), memoryMiB, vcpus, size: Math.max(memoryMiB / meanMem, vcpus / meanCpu) };
+    return { index, vms: Int32Array.from(vms), memoryMiB, vcpus, networkMbps, size: Math.max(memoryMiB / meanMem, vcpus / meanCpu, networkMbps / meanNet) };
   });
   return { items, itemOf };
 }
@@ -82,6 +89,26 @@ export function tryPlaceItem(fw: Framework, s: PlacementState, item: Item, i: nu
     s.assign(j, i);
   }
   return true;
+}
+
+/** hasRoom: host i has the memory, vCPUs and network for the item (the cheap precheck before filters). */
+export function hasRoom(s: PlacementState, item: Item, i: number): boolean {
+  const p = s.problem;
+  return (
+    s.memUsedMiB[i] + item.memoryMiB <= p.hostMemoryMiB[i] &&
+    s.vcpusUsed[i] + item.vcpus <= p.hostVcpuCap[i] &&
+    s.netUsedMbps[i] + item.networkMbps <= p.hostNetworkMbps[i] + 1e-9
+  );
+}
+
+/**
+ * fillWith: the sum of host i's memory, vCPU and (when in play and declared) network fractions
+ * once the item joins it: the best-fit key (the fullest host is the best fit on every resource).
+ */
+export function fillWith(s: PlacementState, item: Item, i: number): number {
+  const p = s.problem;
+  const f = (s.memUsedMiB[i] + item.memoryMiB) / p.hostMemoryMiB[i] + (s.vcpusUsed[i] + item.vcpus) / p.hostVcpuCap[i];
+  return p.networkInPlay && Number.isFinite(p.hostNetworkMbps[i]) ? f + (s.netUsedMbps[i] + item.networkMbps) / p.hostNetworkMbps[i] : f;
 }
 
 /** removeItem takes an item's VMs off their host. */

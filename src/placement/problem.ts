@@ -71,6 +71,11 @@ export interface PlacementProblem {
   readonly vmVcpus: Int32Array;
   /** 0 when the VM declares no network demand. */
   readonly vmNetworkMbps: Float64Array;
+  /**
+   * Some VM declares network demand and some host a network capacity: the heuristics' fill and
+   * size measures then count network beside memory and vCPUs (on tight fleets it is what binds).
+   */
+  readonly networkInPlay: boolean;
 
   readonly hostMemoryMiB: Float64Array;
   readonly hostVcpuCap: Int32Array;
@@ -142,7 +147,8 @@ export function buildProblem(cluster: Cluster, predictor: Predictor): PlacementP
     latencySensitive: Uint8Array.from(profiles, (p) => (p.io ? 1 : 0)),
     ...groups,
   };
-  return { ...base, typeAllowed: computeTypeAllowed(base) };
+  const networkInPlay = base.vmNetworkMbps.some((x) => x > 0) && base.hostNetworkMbps.some((x) => Number.isFinite(x));
+  return { ...base, networkInPlay, typeAllowed: computeTypeAllowed({ ...base, networkInPlay }) };
 }
 
 function groupHostTypes(

@@ -34,7 +34,7 @@ export class PlacementState {
   /** Σ over hosts holding a victim of CPU-bound vCPUs per core (the Risk objective, as in the LP). */
   riskSum = 0;
   /**
-   * Σ load² over hosts, load = mean of the memory and vCPU fractions: the local search's guide
+   * Σ load² over hosts, load = mean of the memory, vCPU (and network) fractions: the local search's guide
    * (not reported). Raising it concentrates load on some hosts and drains others, and rewards
    * pairing memory-heavy with CPU-heavy VMs, which a max-of-fractions fill would not see.
    */
@@ -79,10 +79,12 @@ export class PlacementState {
     return this.affTouched[g];
   }
 
-  /** load is the mean of a host's memory and vCPU fractions in use. */
+  /** load is the mean of a host's memory, vCPU and (when in play and declared) network fractions in use. */
   load(i: number): number {
     const p = this.problem;
-    return (this.memUsedMiB[i] / p.hostMemoryMiB[i] + this.vcpusUsed[i] / p.hostVcpuCap[i]) / 2;
+    const base = this.memUsedMiB[i] / p.hostMemoryMiB[i] + this.vcpusUsed[i] / p.hostVcpuCap[i];
+    if (!p.networkInPlay || !Number.isFinite(p.hostNetworkMbps[i])) return base / 2;
+    return (base + this.netUsedMbps[i] / p.hostNetworkMbps[i]) / 3;
   }
 
   /** fill is the larger of a host's memory and vCPU fractions in use. */

@@ -1,4 +1,4 @@
-import { hostOk, type Item } from "../items.js";
+import { fillWith, hasRoom, hostOk, type Item } from "../items.js";
 import { isAllowed } from "../problem.js";
 import { liftItem, itemsOn, placeItem, type MoveContext } from "./ruin-recreate.js";
 
@@ -63,10 +63,10 @@ function room(c: MoveContext, i: number): [number, number, number] {
   return [p.hostMemoryMiB[i] - c.s.memUsedMiB[i], p.hostVcpuCap[i] - c.s.vcpusUsed[i], p.hostNetworkMbps[i] - c.s.netUsedMbps[i]];
 }
 
-function netOf(c: MoveContext, item: Item): number {
-  let n = 0;
-  for (const j of item.vms) n += c.s.problem.vmNetworkMbps[j];
-  return n;
+/** resourcesOn: how many fractions fillWith sums on host i (2, or 3 with network). */
+function resourcesOn(c: MoveContext, i: number): number {
+  const p = c.s.problem;
+  return p.networkInPlay && Number.isFinite(p.hostNetworkMbps[i]) ? 3 : 2;
 }
 
 function allowedOn(c: MoveContext, item: Item, i: number): boolean {
@@ -81,14 +81,11 @@ function allowedOn(c: MoveContext, item: Item, i: number): boolean {
  */
 function placeDirect(c: MoveContext, item: Item, closed: readonly number[]): boolean {
   const p = c.s.problem;
-  const net = netOf(c, item);
   let best = -1;
   let bestFill = -Infinity;
   for (const i of c.s.usedList) {
-    const [m, v, n] = room(c, i);
-    if (m < item.memoryMiB || v < item.vcpus || n < net - 1e-9 || closed.includes(i)) continue;
-    // How full the host ends up: least room left, on every resource it declares.
-    const fill = (item.memoryMiB - m) / p.hostMemoryMiB[i] + (item.vcpus - v) / p.hostVcpuCap[i] + (Number.isFinite(n) ? (net - n) / p.hostNetworkMbps[i] : 0);
+    if (!hasRoom(c.s, item, i) || closed.includes(i)) continue;
+    const fill = fillWith(c.s, item, i) / resourcesOn(c, i);
     if (fill < bestFill || (fill === bestFill && i > best) || !allowedOn(c, item, i)) continue;
     const mark = c.journal.size;
     if (!placeItem(c, item, i)) continue;
@@ -112,7 +109,7 @@ function placeDirect(c: MoveContext, item: Item, closed: readonly number[]): boo
  */
 function ejectionHosts(c: MoveContext, item: Item, breadth: number, closed: readonly number[]): number[] {
   const p = c.s.problem;
-  const net = netOf(c, item);
+  const net = item.networkMbps;
   const scored: { i: number; need: number }[] = [];
   for (const i of c.s.usedList) {
     if (closed.includes(i) || !allowedOn(c, item, i)) continue;
@@ -132,10 +129,10 @@ function ejectionHosts(c: MoveContext, item: Item, breadth: number, closed: read
 function blockerSets(c: MoveContext, item: Item, h: number): Item[][] {
   const p = c.s.problem;
   const [m, v, n] = room(c, h);
-  const short = [Math.max(0, item.memoryMiB - m), Math.max(0, item.vcpus - v), Number.isFinite(n) ? Math.max(0, netOf(c, item) - n) : 0];
+  const short = [Math.max(0, item.memoryMiB - m), Math.max(0, item.vcpus - v), Number.isFinite(n) ? Math.max(0, item.networkMbps - n) : 0];
   const scale = [p.hostMemoryMiB[h], p.hostVcpuCap[h], Number.isFinite(p.hostNetworkMbps[h]) ? p.hostNetworkMbps[h] : 1];
   const on = itemsOn(c, h).filter((b) => b.size < item.size || (b.size === item.size && b.vms.length < item.vms.length));
-  const demand = (b: Item): number[] => [b.memoryMiB, b.vcpus, netOf(c, b)];
+  const demand = (b: Item): number[] => [b.memoryMiB, b.vcpus, b.networkMbps];
   const out: Item[][] = [];
   let single: Item | undefined;
   for (const b of on) {

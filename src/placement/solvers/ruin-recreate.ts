@@ -1,5 +1,5 @@
 import type { Framework } from "../framework.js";
-import { hostOk, type Item, type ItemSet } from "../items.js";
+import { fillWith, hasRoom, hostOk, type Item, type ItemSet } from "../items.js";
 import { isAllowed } from "../problem.js";
 import type { PlacementState } from "../state.js";
 import type { Journal } from "./journal.js";
@@ -105,12 +105,13 @@ export function ruinRecreate(c: MoveContext, hosts: readonly number[]): boolean 
   // Largest first, with a little noise so repeated ruins of one host try other orders.
   const keyed = items.map((it) => ({ it, key: it.size * (0.9 + 0.2 * c.rng()) }));
   keyed.sort((a, b) => b.key - a.key || a.it.index - b.it.index);
-  const r: Recreate = { ruined, opened: [], memMiB: 0, vcpus: 0 };
-  for (const it of items) (r.memMiB += it.memoryMiB), (r.vcpus += it.vcpus);
+  const r: Recreate = { ruined, opened: [], memMiB: 0, vcpus: 0, netMbps: 0 };
+  for (const it of items) (r.memMiB += it.memoryMiB), (r.vcpus += it.vcpus), (r.netMbps += it.networkMbps);
   for (const { it } of keyed) {
     if (!recreateItem(c, it, r)) return false;
     r.memMiB -= it.memoryMiB;
     r.vcpus -= it.vcpus;
+    r.netMbps -= it.networkMbps;
   }
   return true;
 }
@@ -121,6 +122,7 @@ interface Recreate {
   readonly opened: number[];
   memMiB: number;
   vcpus: number;
+  netMbps: number;
 }
 
 function recreateItem(c: MoveContext, item: Item, r: Recreate): boolean {
@@ -135,19 +137,17 @@ function recreateItem(c: MoveContext, item: Item, r: Recreate): boolean {
 }
 
 /**
- * placeBestFit puts the item on the candidate it would fill most (memory plus vCPU fraction).
- * A one-VM item is probed with the filters alone; a group is placed and taken back off.
+ * placeBestFit puts the item on the candidate it would fill most (memory, vCPU and network
+ * fractions, fillWith). A one-VM item is probed with the filters alone; a group is placed and
+ * taken back off.
  */
 export function placeBestFit(c: MoveContext, item: Item, cands: readonly number[]): boolean {
-  const p = c.s.problem;
   const s = c.s;
   let best = -1;
   let bestFill = -1;
   for (const i of cands) {
-    const mem = (s.memUsedMiB[i] + item.memoryMiB) / p.hostMemoryMiB[i];
-    const cpu = (s.vcpusUsed[i] + item.vcpus) / p.hostVcpuCap[i];
-    if (mem > 1 || cpu > 1) continue;
-    const fill = mem + cpu;
+    if (!hasRoom(s, item, i)) continue;
+    const fill = fillWith(s, item, i);
     if (fill <= bestFill) continue;
     if (item.vms.length === 1) {
       if (!c.fw.fits(s, item.vms[0], i)) continue;
@@ -172,9 +172,10 @@ function ejectOne(c: MoveContext, item: Item, cands: readonly number[]): boolean
       const e = c.set.items[c.set.itemOf[j]];
       // One-VM items only: cheap, and groups rarely make the best room.
       if (e.vms.length > 1 || e.size >= item.size) continue;
-      // Only an ejection that makes room on both resources is worth trying.
+      // Only an ejection that makes room on every resource is worth trying.
       if (c.s.memUsedMiB[t] - e.memoryMiB + item.memoryMiB > p.hostMemoryMiB[t]) continue;
       if (c.s.vcpusUsed[t] - e.vcpus + item.vcpus > p.hostVcpuCap[t]) continue;
+      if (c.s.netUsedMbps[t] - e.networkMbps + item.networkMbps > p.hostNetworkMbps[t] + 1e-9) continue;
       const mark = c.journal.size;
       liftItem(c, e);
       if (hostOk(c.s, t) && placeItem(c, item, t)) {
@@ -209,7 +210,7 @@ function openHost(c: MoveContext, item: Item, r: Recreate): number {
       const t = p.hostTypeOf[i];
       if (triedTypes.has(t)) continue;
       triedTypes.add(t);
-      if (wholeOnly && (p.hostMemoryMiB[i] < r.memMiB || p.hostVcpuCap[i] < r.vcpus)) continue;
+      if (wholeOnly && (p.hostMemoryMiB[i] < r.memMiB || p.hostVcpuCap[i] < r.vcpus || p.hostNetworkMbps[i] < r.netMbps - 1e-9)) continue;
       // Static checks first: most types refuse an item on size or labels alone.
       if (!item.vms.every((j) => isAllowed(p, j, i))) continue;
       const h = ruinedByType.get(t) ?? i;
