@@ -6,6 +6,7 @@ import { benchPlacement } from "./placement.js";
 import { benchMigrate } from "./migrate.js";
 import { benchProbe } from "./probe.js";
 import { benchStartup } from "./startup.js";
+import { benchTight } from "./tight.js";
 
 // One entry per bench module; `npm run bench -- NAME` runs only the named ones.
 const BENCHES: [name: string, run: () => Promise<void>][] = [
@@ -17,6 +18,7 @@ const BENCHES: [name: string, run: () => Promise<void>][] = [
   ["migrate", benchMigrate],
   ["probe", benchProbe],
   ["startup", benchStartup],
+  ["tight", benchTight],
 ];
 
 const only = process.argv.slice(2);

@@ -10,7 +10,7 @@ export function renderPlan(plan: Plan, nHosts: number): string {
   const lines: string[] = [];
   const placed = plan.assignments.length;
   lines.push(`placed ${placed} of ${placed + plan.unplaced.length} VMs on ${plan.hostsUsed} of ${nHosts} hosts`);
-  lines.push(`cost ${plan.cost}, lower bound ${plan.lowerBound} (${plan.lowerBoundSource}), gap ${gapText(plan, pct)}${plan.softViolations > 0 ? `, ${plan.softViolations} soft-constraint violation(s)` : ""}`);
+  lines.push(`cost ${plan.cost}, lower bound ${plan.lowerBound} (${plan.lowerBoundSource}), ${gapText(plan, pct)}${plan.softViolations > 0 ? `, ${plan.softViolations} soft-constraint violation(s)` : ""}`);
   for (const b of plan.boundSources) lines.push(`  bound ${b.source}: ${b.value}${b.valid ? "" : " (not a bound)"}: ${b.detail}`);
   const model = s.exactStatus === "optimal" && !plan.provedOptimal ? " for its model, not proved for the plan" : "";
   const exact = s.exactStatus ? `; HiGHS: ${s.exactStatus}${model}${s.note ? ` (${s.note})` : ""}` : s.note ? `; ${s.note}` : "";

@@ -112,7 +112,8 @@ async function exactStep(p: PlacementProblem, exact: ExactSolver, s: PlacementSt
 /** fallbackOf: why an exact solve returned no plan. */
 function fallbackOf(r: ExactResult, timeLimitMs: number): Fallback {
   const detail = r.message ?? r.status;
-  if (r.status === "infeasible") return { reason: "infeasible", detail };
+  // Its model's interference rows are conservative: infeasible there is no proof for the cluster.
+  if (r.status === "infeasible") return { reason: "infeasible", detail: `${r.solver} found no plan of its model that places every VM (${detail})` };
   if (r.status === "error") return { reason: r.failure ?? "error", detail };
   return { reason: "time-limit", detail: `no plan within ${Math.round(timeLimitMs)} ms (${detail})` };
 }

@@ -20,7 +20,7 @@ function overview(p: Plan): string {
     ["hosts used", String(p.hostsUsed)],
     ["cost", num(p.cost)],
     ["lower bound", `${num(p.lowerBound)} from ${p.lowerBoundSource} (${p.boundSources.map((b) => `${b.source} ${num(b.value)}${b.valid ? "" : " not a bound"}`).join(", ")})`],
-    ["gap", gapText(p, pct)],
+    ["gap", gapText(p, pct).replace(/^gap /, "")],
     ["soft-constraint violations", String(p.softViolations)],
     ["solver", `${s.used} from ${s.construction}, stopped on ${s.stoppedOn} after ${s.iterations} iterations${s.exactStatus ? `; HiGHS ${s.exactStatus}` : ""}`],
     ["predicted SLO breaches", String(p.slo.predictedBreaches)],

@@ -16,7 +16,7 @@ export function planHeadline(p: Plan): string {
   const placed = p.assignments.length;
   const sim = p.validation.performed ? `, simulated breaches ${p.slo.simulatedBreachesBefore ?? 0} → ${p.slo.simulatedBreachesAfter ?? 0} after validation` : ", not validated by simulation";
   return (
-    `${placed} of ${placed + p.unplaced.length} VMs on ${p.hostsUsed} host(s), cost ${num(p.cost)} (lower bound ${num(p.lowerBound)}, gap ${gapText(p, pct)}); ` +
+    `${placed} of ${placed + p.unplaced.length} VMs on ${p.hostsUsed} host(s), cost ${num(p.cost)} (lower bound ${num(p.lowerBound)}, ${gapText(p, pct)}); ` +
     `${p.check.ok ? "independent check ok" : `independent check: ${p.counts.violations} VIOLATION(S), ${p.counts.unplaced} VM(s) NOT PLACED`}; predicted SLO breaches ${p.slo.predictedBreaches}${sim}.`
   );
 }

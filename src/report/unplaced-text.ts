@@ -44,8 +44,8 @@ function candidatesText(c: UnplacedVm["candidates"]): string {
   return "no host could take it";
 }
 
-/** gapText: the gap, or why there is none (VMs left out), and whether the plan is proved optimal. */
+/** gapText: "gap X" (and whether that proves the plan optimal), or why there is none (VMs left out). */
 export function gapText(p: Pick<Plan, "gap" | "provedOptimal" | "unplaced">, pct: (x: number) => string): string {
   if (p.gap === undefined) return `no gap: ${p.unplaced.length} VM(s) not placed (the bound is on plans that place every VM)`;
-  return p.provedOptimal ? `${pct(p.gap)} (proved optimal)` : pct(p.gap);
+  return p.provedOptimal ? `gap ${pct(p.gap)} (proved optimal)` : `gap ${pct(p.gap)}`;
 }
