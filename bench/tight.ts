@@ -6,8 +6,9 @@ import { generateTightCluster } from "../src/model/generate-tight.js";
 import type { Plan } from "../src/model/plan.js";
 import { parseCluster } from "../src/model/validate.js";
 import { planCluster } from "../src/placement/plan.js";
-import { resolveHostsExactly } from "../src/placement/solvers/milp-lns.js";
+import { createLnsSolver, resolveHostsExactly } from "../src/placement/solvers/milp-lns.js";
 import { createHighsSolver } from "../src/placement/solvers/milp.js";
+import { threadSolverWorkers } from "../src/runtime/solver-workers.js";
 
 /**
  * Issue 11's tight multi-resource family (generate --profile tight): every VM must be placed,
@@ -26,7 +27,8 @@ const ITERATIONS = 20_000;
 
 export async function benchTight(): Promise<void> {
   const predictor = loadPredictor();
-  const exact = createHighsSolver();
+  const exact = createHighsSolver(threadSolverWorkers);
+  const lnsSolver = createLnsSolver(threadSolverWorkers);
   console.log(`tight family (0.67 CPU, 0.42 memory, 0.73 network of capacity); load average at start ${loadavg().map((x) => x.toFixed(1)).join(" ")} on a shared 2-core machine`);
   console.log("hosts/VMs     seed run         unplaced min-out checker cost        bound (source)     gap     construct insert search  total   solver");
   try {
@@ -36,12 +38,13 @@ export async function benchTight(): Promise<void> {
         if (!r.ok) throw new Error(`tight ${hosts}/${vms} seed ${seed} is invalid`);
         const c = r.value;
         const now = (): number => performance.now();
-        const auto = await planCluster(c, predictor, { solver: "auto", now, exact, lns: (p, a, h, ms) => resolveHostsExactly(p, a, h, ms), explain: false });
+        const auto = await planCluster(c, predictor, { solver: "auto", now, exact, lns: (p, a, h, ms) => resolveHostsExactly(p, a, h, ms, { solver: lnsSolver }), explain: false });
         print(hosts, vms, seed, "10 s auto", c, auto);
         print(hosts, vms, seed, `${ITERATIONS / 1000}k iters`, c, await planCluster(c, predictor, { solver: "heuristic", iterations: ITERATIONS, now, timeBudgetMs: 3_600_000, explain: false }));
       }
   } finally {
     await exact.close();
+    await lnsSolver.close();
   }
 }
 

@@ -81,9 +81,12 @@ export function assignmentsOf(s: PlacementState): { vm: string; host: string }[]
   return out;
 }
 
-/** violationsOf: what the independent checker (shared with the placer) finds wrong with a state. */
+/**
+ * violationsOf: what the independent checker (shared with the placer) finds wrong with a state.
+ * Partial: a VM without a current host is not one a migration left out (it never had a host).
+ */
 export function violationsOf(s: PlacementState): Violation[] {
-  return checkPlan(s.problem.cluster, assignmentsOf(s));
+  return checkPlan(s.problem.cluster, assignmentsOf(s), { partial: true });
 }
 
 function round(x: number, scale: number): number {

@@ -1,5 +1,5 @@
 import type { Framework, Reason } from "./framework.js";
-import { tryPlaceItem, type Item, type ItemSet } from "./items.js";
+import { hasRoom, tryPlaceItem, type Item, type ItemSet } from "./items.js";
 import type { PlacementProblem } from "./problem.js";
 import { setProofs, type SetProof } from "./proofs.js";
 import { PlacementState } from "./state.js";
@@ -160,7 +160,8 @@ function candidates(state: PlacementState, fw: Framework, item: Item, aloneTypes
   const now: number[] = [];
   let count = 0;
   for (let i = 0; i < p.nHosts; i++) {
-    if (!probe(fw, state, item, i)) continue;
+    // Room first: array reads only, so the scan of every host stays cheap when few have room.
+    if (!hasRoom(state, item, i) || !probe(fw, state, item, i)) continue;
     count++;
     if (now.length < LISTED) now.push(i);
   }

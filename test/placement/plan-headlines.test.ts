@@ -4,10 +4,11 @@ import { DEFAULT_MIX, generateCluster } from "../../src/model/generate.js";
 import { PlanSchema, type Plan } from "../../src/model/plan.js";
 import { planCluster } from "../../src/placement/plan.js";
 import { createHighsSolver } from "../../src/placement/solvers/milp.js";
+import { threadSolverWorkers } from "../../src/runtime/solver-workers.js";
 import { cluster, predictor, sampleCluster } from "./helpers.js";
 
-// The worker loads dist/ (see milp-run-worker.ts): `npm test` builds it first.
-const highs = createHighsSolver();
+// The worker loads dist/ (the runtime's worker scripts): `npm test` builds it first.
+const highs = createHighsSolver(threadSolverWorkers);
 afterAll(() => highs.close());
 const now = (): number => performance.now();
 
@@ -41,7 +42,7 @@ describe("plan headlines never contradict themselves (issue 11, item 5)", () => 
   }, 30_000);
 
   test("--solver milp answered by the heuristics says why: the model is over the backend's size limit", async () => {
-    const small = createHighsSolver({ maxColumns: 20 });
+    const small = createHighsSolver(threadSolverWorkers, { maxColumns: 20 });
     const plan = await planCluster(conservative(), predictor(), { solver: "milp", exact: small, timeBudgetMs: 3000, now, explain: false });
     await small.close();
     expect(plan.solver.requested).toBe("milp");

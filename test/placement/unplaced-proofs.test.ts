@@ -8,11 +8,12 @@ import { planCluster } from "../../src/placement/plan.js";
 import { buildProblem } from "../../src/placement/problem.js";
 import { defaultProfile, frameworkFor } from "../../src/placement/profile.js";
 import { createHighsSolver } from "../../src/placement/solvers/milp.js";
+import { threadSolverWorkers } from "../../src/runtime/solver-workers.js";
 import { PlacementState } from "../../src/placement/state.js";
 import { cluster, predictor } from "./helpers.js";
 
-// The worker loads dist/ (see milp-run-worker.ts): `npm test` builds it first.
-const highs = createHighsSolver();
+// The worker loads dist/ (the runtime's worker scripts): `npm test` builds it first.
+const highs = createHighsSolver(threadSolverWorkers);
 afterAll(() => highs.close());
 
 const idle = { kind: "idle" as const };
