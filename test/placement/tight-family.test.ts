@@ -1,7 +1,15 @@
 import { describe, expect, test } from "vitest";
 import { checkPlan } from "../../src/model/check-plan.js";
 import { generateTightCluster } from "../../src/model/generate-tight.js";
+import seedrandom from "seedrandom";
+import { buildItems } from "../../src/placement/items.js";
 import { planCluster } from "../../src/placement/plan.js";
+import { buildProblem } from "../../src/placement/problem.js";
+import { defaultProfile, frameworkFor } from "../../src/placement/profile.js";
+import { firstFitDecreasing } from "../../src/placement/solvers/ffd.js";
+import { insertUnplaced } from "../../src/placement/solvers/insertion.js";
+import { createMoveContext, unplacedItems } from "../../src/placement/solvers/local-search.js";
+import { PlacementState } from "../../src/placement/state.js";
 import { cluster, predictor } from "./helpers.js";
 
 /**
@@ -27,4 +35,23 @@ describe("the tight multi-resource family places every VM", () => {
     expect(plan.cost).toBeGreaterThanOrEqual(plan.lowerBound);
     expect(plan.gap).toBeGreaterThanOrEqual(0);
   }, 60_000);
+});
+
+describe("the insertion phase on a fleet with no room left", () => {
+  test.each([1, 2])("after a network-blind FFD (every host in use, many VMs out), it places every VM before any search (seed %i)", (seed) => {
+    const c = cluster(generateTightCluster({ hosts: 100, vms: 300, seed }));
+    const p = buildProblem(c, predictor());
+    const fw = frameworkFor(defaultProfile("min-cost"));
+    // Sizes and fills without network, as main's heuristics had them; the filters still check it.
+    const blind = { ...p, networkInPlay: false };
+    const start = firstFitDecreasing(blind, fw, buildItems(blind)).state.hostOf;
+    const set = buildItems(p);
+    const s = PlacementState.fromAssignment(p, start);
+    const out = unplacedItems(set, s);
+    expect(s.usedList.length).toBe(100);
+    expect(out.length).toBeGreaterThan(20);
+    expect(insertUnplaced(createMoveContext(fw, set, s, seedrandom.alea(`t${seed}`)), out)).toEqual([]);
+    expect(s.placed).toBe(300);
+    expect(checkPlan(c, Array.from(s.hostOf, (i, j) => ({ vm: c.vms[j].id, host: c.hosts[i].id })))).toEqual([]);
+  });
 });

@@ -93,12 +93,13 @@ export function sampleUsed(c: MoveContext, n: number, skip: ReadonlySet<number>)
 }
 
 /**
- * ruinRecreate empties `hosts` and re-places their items. Returns false (state rolled back by
- * the caller through the journal) when some item finds no host at all.
+ * ruinRecreate empties `hosts` and re-places their items, and the `extra` unplaced items with
+ * them (the insertion phase's last resort). Returns false (state rolled back by the caller
+ * through the journal) when some item finds no host at all.
  */
-export function ruinRecreate(c: MoveContext, hosts: readonly number[]): boolean {
+export function ruinRecreate(c: MoveContext, hosts: readonly number[], extra: readonly Item[] = []): boolean {
   const ruined = new Set(hosts);
-  const items: Item[] = [];
+  const items: Item[] = [...extra];
   for (const i of hosts) for (const it of itemsOn(c, i)) items.push(it);
   for (const it of items) liftItem(c, it);
   for (const i of hosts) if (!hostOk(c.s, i)) return false;
