@@ -145,6 +145,7 @@ function ejectionHosts(c: MoveContext, item: Item, hosts: readonly number[], bre
   // The best `breadth` kept in order as the scan goes: O(hosts × breadth), where sorting every
   // used host per call was most of the phase at 10,000 hosts.
   const top: { i: number; need: number }[] = [];
+  if (breadth <= 0) return [];
   for (const i of hosts) {
     if (closed.includes(i) || !allowedOn(c, item, i)) continue;
     const [m, v, n] = room(c, i);
