@@ -14,7 +14,7 @@ export type EventId = number;
 export const NO_EVENT: EventId = -1;
 
 // Slots live in parallel typed arrays; ids pack the slot index in the low SLOT_BITS bits. 2^24
-// pending events at once is far above any host simulation (a few hundred are typical).
+// pending events at once is far above any host simulation (a few dozen are typical).
 const SLOT_BITS = 24;
 const SLOT_SPAN = 2 ** SLOT_BITS;
 const SLOT_MASK = SLOT_SPAN - 1;
@@ -22,57 +22,68 @@ const SLOT_MASK = SLOT_SPAN - 1;
 // of two, exact while seq < 2^40 (10^12 events) and priority < 2^12.
 const SEQ_SPAN = 2 ** 40;
 export const MAX_PRIORITY = 255;
+// Cancelled entries stay in the heap until they surface; past this many (and more than the live
+// ones) the heap is rebuilt without them, so a policy that re-arms far timers cannot grow it.
+const MIN_COMPACT = 64;
 
 /**
  * EventQueue is a binary min-heap of events ordered by (timeUs, priority, seq): earlier time first,
  * then lower priority number, then insertion order, which makes same-input runs identical.
- * Cancellation is O(log n) by index tracking (each slot knows its heap position), so cancelled
- * events leave the heap at once instead of lingering as tombstones.
+ *
+ * Speed (bench/sim.ts, profile in the sim-speed note): the keys are stored in heap order beside
+ * the slot, so a comparison reads adjacent memory instead of going through the slot, and
+ * cancellation is lazy (the entry is marked dead and dropped when it surfaces), so sifting does
+ * not maintain a slot -> position index. The top is never a dead entry. The order of the live
+ * events is a total order, so lazy deletion cannot change which event runs next.
  *
  * The hot path allocates nothing: slots are pooled in typed arrays and handlers are stored with
  * their numeric argument.
  */
 export class EventQueue {
-  private timeUs: Float64Array;
-  private tieKey: Float64Array;
-  private heapPos: Int32Array; // slot -> heap index, -1 when free
-  private gen: Int32Array; // bumped when a slot is released, invalidating old ids
+  // Heap order (index 0 is the earliest entry, live or dead).
+  private hTime: Float64Array;
+  private hTie: Float64Array;
+  private hSlot: Int32Array;
+  // Per slot. fns[slot] is null once the event ran or was cancelled.
+  private gen: Int32Array; // bumped when a slot's event ends, invalidating old ids
   private args: Float64Array;
   private fns: (EventFn | null)[];
-  private heap: Int32Array; // heap index -> slot
   private freeSlots: Int32Array;
   private nFree = 0;
   private nSlots = 0;
-  private n = 0;
+  private n = 0; // heap entries, dead ones included
+  private live = 0;
   private seq = 0;
 
-  constructor(initialCapacity = 256) {
+  constructor(initialCapacity = 64) {
     const c = Math.max(4, initialCapacity);
-    this.timeUs = new Float64Array(c);
-    this.tieKey = new Float64Array(c);
-    this.heapPos = new Int32Array(c).fill(-1);
+    this.hTime = new Float64Array(c);
+    this.hTie = new Float64Array(c);
+    this.hSlot = new Int32Array(c);
     this.gen = new Int32Array(c);
     this.args = new Float64Array(c);
     this.fns = new Array<EventFn | null>(c).fill(null);
-    this.heap = new Int32Array(c);
     this.freeSlots = new Int32Array(c);
   }
 
   /** size is the number of pending events. */
   get size(): number {
-    return this.n;
+    return this.live;
   }
 
   /** push adds an event; priority is an integer 0..MAX_PRIORITY (lower runs first at equal time). */
   push(timeUs: number, priority: number, fn: EventFn, arg = 0): EventId {
-    if (!(priority >= 0 && priority <= MAX_PRIORITY && Number.isInteger(priority)))
-      throw new RangeError(`event-queue: priority ${priority} is not an integer in 0..${MAX_PRIORITY}`);
+    if (!(priority >= 0 && priority <= MAX_PRIORITY && Number.isInteger(priority))) badPriority(priority);
+    if (this.n === this.hTime.length) this.growHeap();
     const slot = this.nFree > 0 ? this.freeSlots[--this.nFree] : this.newSlot();
-    this.timeUs[slot] = timeUs;
-    this.tieKey[slot] = priority * SEQ_SPAN + this.seq++;
     this.args[slot] = arg;
     this.fns[slot] = fn;
-    this.siftUp(this.n++, slot);
+    this.live++;
+    const i = this.n++;
+    this.hTime[i] = timeUs;
+    this.hTie[i] = priority * SEQ_SPAN + this.seq++;
+    this.hSlot[i] = slot;
+    this.siftUp(i);
     return this.gen[slot] * SLOT_SPAN + slot;
   }
 
@@ -80,14 +91,11 @@ export class EventQueue {
   cancel(id: EventId): boolean {
     const slot = this.liveSlot(id);
     if (slot < 0) return false;
-    const i = this.heapPos[slot];
-    this.release(slot);
-    const last = this.heap[--this.n];
-    if (i < this.n) {
-      // Put the former last entry in the hole; it may have to move either way.
-      if (i > 0 && this.less(last, this.heap[(i - 1) >> 1])) this.siftUp(i, last);
-      else this.siftDown(i, last);
-    }
+    this.fns[slot] = null;
+    this.gen[slot] = (this.gen[slot] + 1) & 0x1fffffff; // keeps ids below 2^53
+    this.live--;
+    if (this.hSlot[0] === slot) this.dropDeadTop();
+    else if (this.n - this.live > MIN_COMPACT && this.n > 2 * this.live) this.compact();
     return true;
   }
 
@@ -98,106 +106,150 @@ export class EventQueue {
 
   /** topTimeUs is the earliest event's time, or Infinity when empty. */
   topTimeUs(): number {
-    return this.n > 0 ? this.timeUs[this.heap[0]] : Infinity;
+    return this.n > 0 ? this.hTime[0] : Infinity;
   }
 
   /** topFn and topArg read the earliest event (the queue must not be empty). */
   topFn(): EventFn {
-    return this.fns[this.heap[0]] as EventFn;
+    return this.fns[this.hSlot[0]] as EventFn;
   }
   topArg(): number {
-    return this.args[this.heap[0]];
+    return this.args[this.hSlot[0]];
   }
 
   /** removeTop drops the earliest event; read it with topTimeUs/topFn/topArg first. */
   removeTop(): void {
-    if (this.n === 0) throw new Error("event-queue: removeTop on an empty queue");
-    this.release(this.heap[0]);
-    const last = this.heap[--this.n];
-    if (this.n > 0) this.siftDown(0, last);
+    if (this.live === 0) emptyQueue();
+    const slot = this.hSlot[0];
+    this.fns[slot] = null; // let the handler be collected
+    this.gen[slot] = (this.gen[slot] + 1) & 0x1fffffff;
+    this.live--;
+    this.dropDeadTop();
   }
 
   private liveSlot(id: EventId): number {
     if (id < 0) return -1;
     const slot = id & SLOT_MASK;
-    if (slot >= this.nSlots || this.heapPos[slot] < 0) return -1;
+    if (slot >= this.nSlots || this.fns[slot] === null) return -1;
     return this.gen[slot] === Math.floor(id / SLOT_SPAN) ? slot : -1;
   }
 
-  private release(slot: number): void {
-    this.heapPos[slot] = -1;
-    this.fns[slot] = null; // let the handler be collected
-    this.gen[slot] = (this.gen[slot] + 1) & 0x1fffffff; // keeps ids below 2^53
-    this.freeSlots[this.nFree++] = slot;
+  /** dropDeadTop pops dead entries off the top until a live one (or nothing) is there. */
+  private dropDeadTop(): void {
+    do {
+      this.freeSlots[this.nFree++] = this.hSlot[0];
+      const last = --this.n;
+      if (last > 0) this.siftDown(0, last);
+    } while (this.n > 0 && this.fns[this.hSlot[0]] === null);
   }
 
-  private less(a: number, b: number): boolean {
-    const ta = this.timeUs[a];
-    const tb = this.timeUs[b];
-    return ta < tb || (ta === tb && this.tieKey[a] < this.tieKey[b]);
-  }
+  // siftUp and siftDown move a hole instead of swapping, writing each moved entry once. They take
+  // heap indices, never the keys: a tie key is a large float, and passing one as an argument to a
+  // call that is not inlined boxes it (two allocations per event in the profile).
 
-  // siftUp and siftDown move a hole instead of swapping, writing each moved slot once.
-  private siftUp(i: number, slot: number): void {
-    const heap = this.heap;
+  /** siftUp moves the entry at index i up to its place. */
+  private siftUp(i: number): void {
+    const hTime = this.hTime;
+    const hTie = this.hTie;
+    const hSlot = this.hSlot;
+    const time = hTime[i];
+    const tie = hTie[i];
+    const slot = hSlot[i];
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      const ps = heap[parent];
-      if (!this.less(slot, ps)) break;
-      heap[i] = ps;
-      this.heapPos[ps] = i;
+      const pt = hTime[parent];
+      if (pt < time || (pt === time && hTie[parent] < tie)) break;
+      hTime[i] = pt;
+      hTie[i] = hTie[parent];
+      hSlot[i] = hSlot[parent];
       i = parent;
     }
-    heap[i] = slot;
-    this.heapPos[slot] = i;
+    hTime[i] = time;
+    hTie[i] = tie;
+    hSlot[i] = slot;
   }
 
-  private siftDown(i: number, slot: number): void {
-    const heap = this.heap;
+  /** siftDown fills the hole at index i with the entry at index from, moving it down to its place. */
+  private siftDown(i: number, from: number): void {
+    const hTime = this.hTime;
+    const hTie = this.hTie;
+    const hSlot = this.hSlot;
+    const time = hTime[from];
+    const tie = hTie[from];
+    const slot = hSlot[from];
     const n = this.n;
     for (;;) {
-      let child = 2 * i + 1;
-      if (child >= n) break;
-      if (child + 1 < n && this.less(heap[child + 1], heap[child])) child++;
-      const cs = heap[child];
-      if (!this.less(cs, slot)) break;
-      heap[i] = cs;
-      this.heapPos[cs] = i;
-      i = child;
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      let ct = hTime[c];
+      if (c + 1 < n) {
+        const rt = hTime[c + 1];
+        if (rt < ct || (rt === ct && hTie[c + 1] < hTie[c])) {
+          c++;
+          ct = rt;
+        }
+      }
+      if (time < ct || (time === ct && tie < hTie[c])) break;
+      hTime[i] = ct;
+      hTie[i] = hTie[c];
+      hSlot[i] = hSlot[c];
+      i = c;
     }
-    heap[i] = slot;
-    this.heapPos[slot] = i;
+    hTime[i] = time;
+    hTie[i] = tie;
+    hSlot[i] = slot;
+  }
+
+  /** compact rebuilds the heap from its live entries (Floyd's heapify). */
+  private compact(): void {
+    let k = 0;
+    for (let i = 0; i < this.n; i++) {
+      const slot = this.hSlot[i];
+      if (this.fns[slot] === null) {
+        this.freeSlots[this.nFree++] = slot;
+        continue;
+      }
+      this.hTime[k] = this.hTime[i];
+      this.hTie[k] = this.hTie[i];
+      this.hSlot[k] = slot;
+      k++;
+    }
+    this.n = k;
+    for (let i = (k >> 1) - 1; i >= 0; i--) this.siftDown(i, i);
   }
 
   private newSlot(): number {
-    if (this.nSlots === this.timeUs.length) this.grow();
+    if (this.nSlots === this.gen.length) this.growSlots();
     return this.nSlots++;
   }
 
-  private grow(): void {
-    const c = this.timeUs.length * 2;
+  private growHeap(): void {
+    const c = this.hTime.length * 2;
+    this.hTime = grown(this.hTime, new Float64Array(c));
+    this.hTie = grown(this.hTie, new Float64Array(c));
+    this.hSlot = grown(this.hSlot, new Int32Array(c));
+  }
+
+  private growSlots(): void {
+    const c = this.gen.length * 2;
     if (c > SLOT_SPAN) throw new Error(`event-queue: more than ${SLOT_SPAN} pending events`);
-    this.timeUs = growF64(this.timeUs, c);
-    this.tieKey = growF64(this.tieKey, c);
-    this.args = growF64(this.args, c);
-    const pos = new Int32Array(c).fill(-1);
-    pos.set(this.heapPos);
-    this.heapPos = pos;
-    const gen = new Int32Array(c);
-    gen.set(this.gen);
-    this.gen = gen;
-    const heap = new Int32Array(c);
-    heap.set(this.heap);
-    this.heap = heap;
-    const free = new Int32Array(c);
-    free.set(this.freeSlots);
-    this.freeSlots = free;
+    this.gen = grown(this.gen, new Int32Array(c));
+    this.args = grown(this.args, new Float64Array(c));
+    this.freeSlots = grown(this.freeSlots, new Int32Array(c));
     for (let i = this.fns.length; i < c; i++) this.fns.push(null);
   }
 }
 
-function growF64(a: Float64Array, c: number): Float64Array {
-  const b = new Float64Array(c);
-  b.set(a);
-  return b;
+function grown<T extends Float64Array | Int32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
+// Cold throw helpers: message building out of the hot functions keeps them small enough to inline.
+function badPriority(priority: number): never {
+  throw new RangeError(`event-queue: priority ${priority} is not an integer in 0..${MAX_PRIORITY}`);
+}
+
+function emptyQueue(): never {
+  throw new Error("event-queue: removeTop on an empty queue");
 }

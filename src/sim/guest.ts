@@ -9,6 +9,9 @@
  */
 export class GuestWork {
   private readonly fifos: ArrivalFifo[];
+  // Requests queued per vCPU (the fifo's length), in a typed array: hasWork runs several times
+  // per event, and this keeps it two array reads instead of an object and a getter.
+  private readonly nReq: Int32Array;
   private readonly serviceUs: Float64Array;
   private readonly headRequestUs: Float64Array; // remaining work of the head request
   // Remaining work of the burst, -1 = none. A burst can sit at 0 remaining behind a request that
@@ -20,18 +23,19 @@ export class GuestWork {
     const n = serviceUsPerVcpu.length;
     this.fifos = Array.from({ length: n }, () => new ArrivalFifo());
     this.serviceUs = Float64Array.from(serviceUsPerVcpu, (s) => Math.max(1, Math.round(s)));
+    this.nReq = new Int32Array(n);
     this.headRequestUs = new Float64Array(n);
     this.burstUs = new Float64Array(n).fill(-1);
   }
 
   /** hasWork is the guest's "runnable": anything queued on this vCPU. */
   hasWork(v: number): boolean {
-    return this.fifos[v].length > 0 || this.burstUs[v] >= 0;
+    return this.nReq[v] > 0 || this.burstUs[v] >= 0;
   }
 
   /** queuedRequests counts requests waiting or in service on v. */
   queuedRequests(v: number): number {
-    return this.fifos[v].length;
+    return this.nReq[v];
   }
 
   /** hasBurst says whether a CPU burst is in progress on v (possibly paused behind requests). */
@@ -41,32 +45,31 @@ export class GuestWork {
 
   /** headRemainingUs is the CPU the current item still needs (0 without work). */
   headRemainingUs(v: number): number {
-    return this.fifos[v].length > 0 ? this.headRequestUs[v] : Math.max(0, this.burstUs[v]);
+    return this.nReq[v] > 0 ? this.headRequestUs[v] : Math.max(0, this.burstUs[v]);
   }
 
   /** consume charges CPU time to the current item; it never finishes it (completeHead does). */
   consume(v: number, us: number): void {
     const left = this.headRemainingUs(v) - us;
-    if (left < 0 || !this.hasWork(v)) throw new Error(`guest: vCPU ${v} ran past the end of its work item`);
-    if (this.fifos[v].length > 0) this.headRequestUs[v] = left;
+    if (left < 0 || !this.hasWork(v)) fail(v, "ran past the end of its work item");
+    if (this.nReq[v] > 0) this.headRequestUs[v] = left;
     else this.burstUs[v] = left;
   }
 
   /** addRequest queues a request; true when it became the item in progress (the head changed). */
   addRequest(v: number, arrivalUs: number): boolean {
-    const fifo = this.fifos[v];
-    fifo.push(arrivalUs);
-    if (fifo.length > 1) return false;
+    this.fifos[v].push(arrivalUs);
+    if (++this.nReq[v] > 1) return false;
     this.headRequestUs[v] = this.serviceUs[v];
     return true;
   }
 
   /** addBurst starts a CPU burst; true when it became the item in progress. */
   addBurst(v: number, us: number): boolean {
-    if (this.burstUs[v] >= 0) throw new Error(`guest: vCPU ${v} got a burst while one is in progress`);
-    if (!(us >= 1 && Number.isInteger(us))) throw new RangeError(`guest: burst of ${us} us`);
+    if (this.burstUs[v] >= 0) fail(v, "got a burst while one is in progress");
+    if (!(us >= 1 && Number.isInteger(us))) badBurst(us);
     this.burstUs[v] = us;
-    return this.fifos[v].length === 0;
+    return this.nReq[v] === 0;
   }
 
   /**
@@ -74,14 +77,13 @@ export class GuestWork {
    * request's arrival time, or -1 when it was the CPU burst.
    */
   completeHead(v: number): number {
-    if (this.headRemainingUs(v) !== 0) throw new Error(`guest: vCPU ${v} completed unfinished work`);
-    const fifo = this.fifos[v];
-    if (fifo.length === 0) {
+    if (this.headRemainingUs(v) !== 0) fail(v, "completed unfinished work");
+    if (this.nReq[v] === 0) {
       this.burstUs[v] = -1;
       return -1;
     }
-    const arrivalUs = fifo.shift();
-    if (fifo.length > 0) this.headRequestUs[v] = this.serviceUs[v];
+    const arrivalUs = this.fifos[v].shift();
+    if (--this.nReq[v] > 0) this.headRequestUs[v] = this.serviceUs[v];
     return arrivalUs;
   }
 }
@@ -94,10 +96,6 @@ class ArrivalFifo {
   private items = new Float64Array(4);
   private head = 0;
   private n = 0;
-
-  get length(): number {
-    return this.n;
-  }
 
   push(x: number): void {
     if (this.n === this.items.length) this.grow();
@@ -118,4 +116,13 @@ class ArrivalFifo {
     this.items = next;
     this.head = 0;
   }
+}
+
+// Cold throw helpers: message building out of the hot methods keeps them small enough to inline.
+function fail(v: number, what: string): never {
+  throw new Error(`guest: vCPU ${v} ${what}`);
+}
+
+function badBurst(us: number): never {
+  throw new RangeError(`guest: burst of ${us} us`);
 }

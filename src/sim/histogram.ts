@@ -25,8 +25,7 @@ export class LatencyHistogram {
 
   /** record adds one value; negative or non-finite values are bugs, not data. */
   record(valueUs: number): void {
-    if (!(valueUs >= 0 && valueUs < Number.MAX_SAFE_INTEGER))
-      throw new RangeError(`histogram: cannot record ${valueUs}`);
+    if (!(valueUs >= 0 && valueUs < Number.MAX_SAFE_INTEGER)) badValue(valueUs);
     const v = Math.floor(valueUs);
     const i = bucketOf(v);
     if (i >= this.counts.length) this.growTo(i + 1);
@@ -124,4 +123,9 @@ export function bucketMid(i: number): number {
   const sub = i - shift * SUB;
   const width = 2 ** shift;
   return sub * width + (width - 1) / 2;
+}
+
+/** badValue throws; kept out of record (a hot method) so that it stays small enough to inline. */
+function badValue(valueUs: number): never {
+  throw new RangeError(`histogram: cannot record ${valueUs}`);
 }

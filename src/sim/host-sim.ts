@@ -37,6 +37,7 @@ const NO_BURSTS: BurstSource = {
 export class HostSim implements SchedContext {
   readonly nCpus: number;
   readonly vcpus: readonly VcpuInfo[];
+  private readonly nVcpus: number;
   private readonly guest: GuestWork;
   private readonly vmOf: Int32Array;
   private readonly onCpuOf: Int32Array; // vCPU -> pCPU or -1
@@ -63,6 +64,7 @@ export class HostSim implements SchedContext {
     });
     this.vcpus = vcpus;
     const n = vcpus.length;
+    this.nVcpus = n;
     this.guest = new GuestWork(this.vcpus.map((c) => ioPartOf(c.vm.workload)?.serviceUs ?? 1));
     this.vmOf = Int32Array.from(this.vcpus, (c) => c.vmIndex);
     this.onCpuOf = new Int32Array(n).fill(-1);
@@ -155,10 +157,7 @@ export class HostSim implements SchedContext {
     const next = v ?? -1;
     const prev = this.runningOn[p];
     if (prev === next) return;
-    if (next >= 0 && this.onCpuOf[this.checkVcpu(next)] >= 0)
-      throw new Error(
-        `host-sim: vCPU ${next} dispatched on pCPU ${p} while running on pCPU ${this.onCpuOf[next]}`,
-      );
+    if (next >= 0 && this.onCpuOf[this.checkVcpu(next)] >= 0) doubleDispatch(next, p, this.onCpuOf[next]);
     if (prev >= 0) this.takeOff(p, prev);
     if (next >= 0) this.putOn(p, next);
   }
@@ -279,17 +278,16 @@ export class HostSim implements SchedContext {
   }
 
   private policy(): CpuScheduler {
-    if (!this.scheduler) throw new Error("host-sim: work arrived before start()");
-    return this.scheduler;
+    return this.scheduler ?? notStarted();
   }
 
   private checkCpu(p: number): number {
-    if (!(Number.isInteger(p) && p >= 0 && p < this.nCpus)) throw new RangeError(`host-sim: no pCPU ${p}`);
+    if (!(Number.isInteger(p) && p >= 0 && p < this.nCpus)) noSuch("pCPU", p);
     return p;
   }
 
   private checkVcpu(v: number): number {
-    if (!(Number.isInteger(v) && v >= 0 && v < this.vcpus.length)) throw new RangeError(`host-sim: no vCPU ${v}`);
+    if (!(Number.isInteger(v) && v >= 0 && v < this.nVcpus)) noSuch("vCPU", v);
     return v;
   }
 }
@@ -304,4 +302,17 @@ class PolicyTimer implements TimerHandle {
   cancel(): void {
     this.sim.cancel(this.id);
   }
+}
+
+// Cold throw helpers: message building out of the hot methods keeps them small enough to inline.
+function doubleDispatch(v: number, p: number, on: number): never {
+  throw new Error(`host-sim: vCPU ${v} dispatched on pCPU ${p} while running on pCPU ${on}`);
+}
+
+function notStarted(): never {
+  throw new Error("host-sim: work arrived before start()");
+}
+
+function noSuch(what: "pCPU" | "vCPU", i: number): never {
+  throw new RangeError(`host-sim: no ${what} ${i}`);
 }

@@ -99,7 +99,17 @@ export class HostMetrics implements HostObserver {
   }
 
   counter(name: SchedCounter, vm: number): void {
-    this.counts[name][vm]++;
+    // A switch on the name, not counts[name]: a keyed load by a string runs once per boost.
+    switch (name) {
+      case "boost":
+        this.counts.boost[vm]++;
+        return;
+      case "preemption":
+        this.counts.preemption[vm]++;
+        return;
+      case "throttle":
+        this.counts.throttle[vm]++;
+    }
   }
 
   reset(): void {

@@ -62,7 +62,12 @@ function startBursts(
   shape: BurstShape,
   rng: (part: string) => Rng,
 ): void {
-  const streams = new Map<number, Rng>(vcpus.map((v, k) => [v, rng(`cpu:${k}`)]));
-  const process = new BurstProcess(host, duty, shape, (v) => streams.get(v) as Rng);
+  // A VM's vCPUs are numbered consecutively; an array lookup, not a Map, runs once per burst.
+  const first = vcpus[0] ?? 0;
+  const streams = vcpus.map((v, k) => {
+    if (v !== first + k) throw new Error(`workloads: vCPUs of a VM must be consecutive, got ${vcpus.join(",")}`);
+    return rng(`cpu:${k}`);
+  });
+  const process = new BurstProcess(host, duty, shape, (v) => streams[v - first]);
   for (const v of vcpus) process.start(v);
 }

@@ -44,6 +44,8 @@ export class Balancer {
    */
   steal(p: number, minPri: number, nowUs: number): number {
     const rq = this.rq;
+    // Nothing queued on any peer (the common case below full load): the scan would find nothing.
+    if (rq.total === rq.length[p]) return -1;
     // Cache-hot: scheduled within the last migrationDelayUs (never, when the delay is 0).
     const hotAfterUs = nowUs - this.migrationDelayUs;
     for (let k = 1; k <= this.nCpus; k++) {

@@ -9,6 +9,8 @@ export class RunQueues {
   /** pCPU whose queue holds the vCPU, or -1. */
   readonly queuedOn: Int32Array;
   readonly length: Int32Array;
+  /** Queued vCPUs over all pCPUs: lets a steal skip the scan when no peer has anything. */
+  total = 0;
   private readonly next: Int32Array;
   private readonly prev: Int32Array;
 
@@ -50,6 +52,7 @@ export class RunQueues {
     this.linkBefore(v, it);
     this.queuedOn[v] = p;
     this.length[p]++;
+    this.total++;
   }
 
   remove(v: number): void {
@@ -62,6 +65,7 @@ export class RunQueues {
     this.prev[v] = v;
     this.queuedOn[v] = -1;
     this.length[p]--;
+    this.total--;
   }
 
   /**
