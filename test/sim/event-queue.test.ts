@@ -46,6 +46,26 @@ describe("EventQueue", () => {
     expect(q.topArg()).toBe(3);
   });
 
+  test("an id stays stale however often its slot is reused, also across growth", () => {
+    const q = new EventQueue(4);
+    const first = q.push(0, 0, noop, -1);
+    q.removeTop();
+    const held = q.push(1e12, 0, noop, -2); // stays pending while 100,000s of events pass
+    let t = 0;
+    let staleCancels = 0;
+    for (let i = 0; i < 100_000; i++) {
+      q.push(t + 1, 0, noop, i);
+      if (i % 1000 === 0) for (let k = 0; k < 40; k++) q.push(t + 2 + k, 1, noop, k); // force growth
+      while (q.size > 1 && q.topTimeUs() <= t + 1) q.removeTop();
+      t++;
+      if (q.cancel(first)) staleCancels++;
+    }
+    expect(staleCancels).toBe(0);
+    expect(q.isPending(held)).toBe(true);
+    expect(q.cancel(held)).toBe(true);
+    expect(q.isPending(held)).toBe(false);
+  });
+
   test("rejects priorities outside 0..255", () => {
     const q = new EventQueue();
     expect(() => q.push(0, -1, noop)).toThrow(/priority/);
