@@ -22,6 +22,9 @@ export interface TimerHandle {
   cancel(): void;
 }
 
+/** NO_TIMER is never a live timer() id (a policy's "no timer pending"). */
+export const NO_TIMER = -1;
+
 /** Counter names a policy reports to the observers (per vCPU, summed per VM). */
 export type SchedCounter = "boost" | "preemption" | "throttle";
 
@@ -35,6 +38,15 @@ export interface SchedContext {
    * Policy timers run after host-sim's workload events of the same microsecond.
    */
   at(atUs: number, fn: () => void): TimerHandle;
+  /**
+   * timer is at() for a policy's hot timers (ticks, slice ends, halt-poll windows): fn gets arg
+   * back, so one handler serves every pCPU, and the timer is named by a plain number that
+   * cancelTimer takes, so nothing is allocated per timer (at()'s handles were most of a run's
+   * remaining allocations). Same ordering as at(). Ids are small integers; NO_TIMER is never one.
+   */
+  timer(atUs: number, fn: (arg: number) => void, arg?: number): number;
+  /** cancelTimer cancels a timer() id; a no-op when it ran, was cancelled, or is NO_TIMER. */
+  cancelTimer(id: number): void;
   /**
    * dispatch puts vCPU v on pCPU p (null = idle). The vCPU previously there stops at once and its
    * work progress is kept. v must not be running on another pCPU. Dispatching a vCPU that has no

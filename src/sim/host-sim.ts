@@ -149,7 +149,15 @@ export class HostSim implements SchedContext {
   }
 
   at(atUs: number, fn: () => void): TimerHandle {
-    return new PolicyTimer(this.sim, this.sim.scheduleAt(atUs, PRIO_POLICY, fn));
+    return new PolicyTimer(this.sim, this.timer(atUs, fn));
+  }
+
+  timer(atUs: number, fn: EventFn, arg = 0): number {
+    return this.sim.scheduleAt(atUs, PRIO_POLICY, fn, arg);
+  }
+
+  cancelTimer(id: number): void {
+    this.sim.cancel(id);
   }
 
   dispatch(p: number, v: number | null): void {

@@ -92,7 +92,7 @@ class XenCredit implements CpuScheduler {
     this.leaving = new Uint8Array(n);
     this.ticker = new TickGrid(ctx, this.nCpus, this.timing.tickUs, (p) => this.onTick(p));
     this.slices = new DeadlineTimers(ctx, this.nCpus, (p) => this.onSliceEnd(p));
-    ctx.at(this.timing.tsliceUs, this.acctFn);
+    ctx.timer(this.timing.tsliceUs, this.acctFn);
   }
 
   wake(v: number): void {
@@ -284,7 +284,7 @@ class XenCredit implements CpuScheduler {
    * its last 100-credit debit (a 50% cap error at low caps); since 4.x the timers race.
    */
   private readonly acctFn = (): void => {
-    this.ctx.at(this.ctx.now(), this.acctNowFn);
+    this.ctx.timer(this.ctx.now(), this.acctNowFn);
   };
 
   private readonly acctNowFn = (): void => {
@@ -293,7 +293,7 @@ class XenCredit implements CpuScheduler {
     this.sortEpoch++;
     for (let i = 0; i < book.parkedNowCount; i++) this.park(book.parkedNow[i]);
     for (let i = 0; i < book.unparkedNowCount; i++) this.unpark(book.unparkedNow[i]);
-    this.ctx.at(this.ctx.now() + this.timing.tsliceUs, this.acctFn);
+    this.ctx.timer(this.ctx.now() + this.timing.tsliceUs, this.acctFn);
   };
 
   /** park pauses a capped vCPU over its limit: off its pCPU or out of its queue at once. */

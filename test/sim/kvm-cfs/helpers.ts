@@ -108,6 +108,8 @@ export class DispatchLog {
       vcpus: ctx.vcpus,
       now: () => ctx.now(),
       at: (atUs, fn) => ctx.at(atUs, fn),
+      timer: (atUs, fn, arg) => ctx.timer(atUs, fn, arg),
+      cancelTimer: (id) => ctx.cancelTimer(id),
       dispatch,
       running: (p) => ctx.running(p),
       onCpu: (v) => ctx.onCpu(v),

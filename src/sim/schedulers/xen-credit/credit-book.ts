@@ -136,7 +136,7 @@ export class CreditBook {
     let someoneHadSurplus = false;
     let balance = 0;
     const n = this.orderLength;
-    this.scratch.set(this.order.subarray(0, n));
+    for (let i = 0; i < n; i++) this.scratch[i] = this.order[i]; // a subarray view per period was the run's last allocation
     for (let i = 0; i < n; i++) {
       const d = this.scratch[i];
       const w = this.effectiveWeight(d);

@@ -1,4 +1,4 @@
-import type { SchedContext, TimerHandle } from "../../cpu-scheduler.js";
+import { NO_TIMER, type SchedContext } from "../../cpu-scheduler.js";
 
 /**
  * DeadlineTimers: one "call me at this deadline" per pCPU (credit1's slice and rate-limit timer).
@@ -13,31 +13,26 @@ import type { SchedContext, TimerHandle } from "../../cpu-scheduler.js";
 export class DeadlineTimers {
   private readonly deadlineUs: Float64Array;
   private readonly pendingAtUs: Float64Array;
-  private readonly pending: (TimerHandle | null)[];
-  private readonly fns: (() => void)[];
-  private readonly hopFns: (() => void)[];
-  private readonly expireFns: (() => void)[];
+  /** The pending timer() id per pCPU, NO_TIMER when none. */
+  private readonly pending: Float64Array;
 
   constructor(
     private readonly ctx: SchedContext,
     nCpus: number,
-    onExpire: (p: number) => void,
+    private readonly onExpire: (p: number) => void,
   ) {
     this.deadlineUs = new Float64Array(nCpus).fill(Infinity);
     this.pendingAtUs = new Float64Array(nCpus);
-    this.pending = new Array<TimerHandle | null>(nCpus).fill(null);
-    this.fns = Array.from({ length: nCpus }, (_, p) => () => this.fire(p));
-    this.hopFns = Array.from({ length: nCpus }, (_, p) => () => this.ctx.at(this.ctx.now(), this.expireFns[p]));
-    this.expireFns = Array.from({ length: nCpus }, (_, p) => () => this.expire(p, onExpire));
+    this.pending = new Float64Array(nCpus).fill(NO_TIMER);
   }
 
   /** arm sets p's deadline, replacing the previous one. */
   arm(p: number, deadlineUs: number): void {
     this.deadlineUs[p] = deadlineUs;
     const pending = this.pending[p];
-    if (pending !== null) {
+    if (pending !== NO_TIMER) {
       if (this.pendingAtUs[p] <= deadlineUs) return;
-      pending.cancel();
+      this.ctx.cancelTimer(pending);
     }
     this.schedule(p, deadlineUs);
   }
@@ -49,22 +44,26 @@ export class DeadlineTimers {
 
   private schedule(p: number, atUs: number): void {
     this.pendingAtUs[p] = atUs;
-    this.pending[p] = this.ctx.at(atUs, this.fns[p]);
+    this.pending[p] = this.ctx.timer(atUs, this.fire, p);
   }
 
-  private fire(p: number): void {
-    this.pending[p] = null;
+  private readonly fire = (p: number): void => {
+    this.pending[p] = NO_TIMER;
     const deadlineUs = this.deadlineUs[p];
     if (deadlineUs === Infinity) return;
     const now = this.ctx.now();
     if (now < deadlineUs) this.schedule(p, deadlineUs);
-    else this.ctx.at(now, this.hopFns[p]);
-  }
+    else this.ctx.timer(now, this.hop, p);
+  };
+
+  private readonly hop = (p: number): void => {
+    this.ctx.timer(this.ctx.now(), this.expire, p);
+  };
 
   /** expire: still due after the hops (accounting may have rescheduled p and re-armed it). */
-  private expire(p: number, onExpire: (p: number) => void): void {
+  private readonly expire = (p: number): void => {
     if (this.deadlineUs[p] > this.ctx.now()) return;
     this.deadlineUs[p] = Infinity;
-    onExpire(p);
-  }
+    this.onExpire(p);
+  };
 }

@@ -7,30 +7,28 @@ import type { SchedContext } from "../../cpu-scheduler.js";
  */
 export class TickGrid {
   private readonly pending: Uint8Array;
-  private readonly fns: (() => void)[];
 
   constructor(
     private readonly ctx: SchedContext,
     nCpus: number,
     private readonly tickUs: number,
     /** onTick handles a tick of p and says whether p is still busy (so the ticker goes on). */
-    onTick: (p: number) => boolean,
+    private readonly onTick: (p: number) => boolean,
   ) {
     this.pending = new Uint8Array(nCpus);
-    this.fns = Array.from({ length: nCpus }, (_, p) => () => this.fire(p, onTick));
   }
 
   /** start (re)starts p's ticker as p leaves idle at nowUs. */
   start(p: number, nowUs: number): void {
     if (this.pending[p]) return;
     this.pending[p] = 1;
-    this.ctx.at(nowUs + this.tickUs - (nowUs % this.tickUs), this.fns[p]);
+    this.ctx.timer(nowUs + this.tickUs - (nowUs % this.tickUs), this.fire, p);
   }
 
-  private fire(p: number, onTick: (p: number) => boolean): void {
+  private readonly fire = (p: number): void => {
     this.pending[p] = 0;
-    if (!onTick(p)) return;
+    if (!this.onTick(p)) return;
     this.pending[p] = 1;
-    this.ctx.at(this.ctx.now() + this.tickUs, this.fns[p]);
-  }
+    this.ctx.timer(this.ctx.now() + this.tickUs, this.fire, p);
+  };
 }
