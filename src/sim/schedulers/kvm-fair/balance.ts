@@ -29,7 +29,7 @@ export function isIdle(cpu: CpuState): boolean {
 export function selectIdleSibling(h: CfsHierarchy, prev: number): number {
   const n = h.cpus.length;
   for (let i = 0; i < n; i++) {
-    const c = (prev + i) % n;
+    const c = prev + i < n ? prev + i : prev + i - n; // (prev + i) % n without a division
     if (isIdle(h.cpus[c])) return c;
   }
   return prev;
@@ -45,7 +45,7 @@ export function findBusiest(h: CfsHierarchy, to: number): number {
   let best = -1;
   let bestNr = h.cpus[to].hNr;
   for (let i = 1; i < n; i++) {
-    const q = (to + i) % n;
+    const q = to + i < n ? to + i : to + i - n; // (to + i) % n without a division
     const nr = h.cpus[q].hNr;
     if (nr > bestNr) {
       best = q;
@@ -74,7 +74,7 @@ export function findLoadImbalance(h: CfsHierarchy, to: number): LoadImbalance | 
   let busiest = -1;
   let total = 0;
   for (let i = 0; i < n; i++) {
-    const q = (to + i) % n;
+    const q = to + i < n ? to + i : to + i - n; // (to + i) % n without a division
     const cpu = h.cpus[q];
     total += cpu.load.avg;
     if (q !== to && cpu.hNr >= 2 && cpu.load.avg > busiest) {

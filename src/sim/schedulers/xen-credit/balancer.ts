@@ -24,7 +24,7 @@ export class Balancer {
   /** nextIdle returns the first idle pCPU after `after`, cyclically (cpumask_cycle), or -1. */
   nextIdle(after: number): number {
     for (let k = 1; k <= this.nCpus; k++) {
-      const q = (after + k) % this.nCpus;
+      const q = after + k < this.nCpus ? after + k : after + k - this.nCpus; // % without a division
       if (this.curr[q] < 0) return q;
     }
     return -1;
@@ -49,7 +49,7 @@ export class Balancer {
     // Cache-hot: scheduled within the last migrationDelayUs (never, when the delay is 0).
     const hotAfterUs = nowUs - this.migrationDelayUs;
     for (let k = 1; k <= this.nCpus; k++) {
-      const q = (this.stealBias + k) % this.nCpus;
+      const q = this.stealBias + k < this.nCpus ? this.stealBias + k : this.stealBias + k - this.nCpus;
       if (q === p || this.curr[q] < 0 || rq.length[q] === 0) continue;
       const u = rq.takeFirstAbove(q, minPri, this.lastSchedUs, hotAfterUs);
       if (u >= 0) {
