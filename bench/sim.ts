@@ -4,6 +4,7 @@ import { EventQueue } from "../src/sim/event-queue.js";
 import { createRng } from "../src/sim/rng.js";
 import { runHost } from "../src/sim/run-host.js";
 import { createScheduler } from "../src/sim/schedulers/registry.js";
+import { benchSimSpeed } from "./sim-speed.js";
 
 const CORES = 16;
 const SIMULATED_MS = 60_000;
@@ -66,7 +67,7 @@ const CELL_ROUNDS = 2;
  * bobtailCell is issue 13's bench cell: 8 cores, one io VM (400 req/s x 80 us, Poisson) and 11
  * CPU VMs at duty 0.6 with 12 ms bursts (+-20% jitter, the fidelity spec's model).
  */
-export function bobtailCell(kind: SchedulerKind): Scenario {
+export function bobtailCell(kind: SchedulerKind, durationMs = CELL_MS): Scenario {
   const cpu = { kind: "cpu", dutyCycle: 0.6, burstMs: 12, burstDistribution: "jitter" };
   const vms = [
     { id: "io", vcpus: 1, memoryMiB: 2048, workload: { kind: "io", requestsPerSec: 400, serviceUs: 80 } },
@@ -75,7 +76,7 @@ export function bobtailCell(kind: SchedulerKind): Scenario {
   return ScenarioSchema.parse({
     host: { id: "bobtail-8", cores: 8, memoryMiB: 1 << 20, scheduler: { kind } },
     vms,
-    durationMs: CELL_MS,
+    durationMs,
     warmupMs: 2000,
     seed: 42,
   });
@@ -140,6 +141,7 @@ export async function benchSim(): Promise<void> {
   line("peak RSS", `${rssMiB.toFixed(0)} MiB`);
   line("heap used", `${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`);
   benchSchedulers(line);
+  await benchSimSpeed(line);
 }
 
 function fmt(x: number): string {
