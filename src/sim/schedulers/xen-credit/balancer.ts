@@ -1,4 +1,4 @@
-import type { RunQueues } from "./run-queues.js";
+import { MASK_CPUS, type RunQueues } from "./run-queues.js";
 
 /**
  * Balancer holds credit1's cross-pCPU choices: which idle pCPU to wake (round robin, as
@@ -48,6 +48,7 @@ export class Balancer {
     if (rq.total === rq.length[p]) return -1;
     // Cache-hot: scheduled within the last migrationDelayUs (never, when the delay is 0).
     const hotAfterUs = nowUs - this.migrationDelayUs;
+    if (this.nCpus <= MASK_CPUS) return this.stealFromMask(p, minPri, hotAfterUs);
     for (let k = 1; k <= this.nCpus; k++) {
       const q = this.stealBias + k < this.nCpus ? this.stealBias + k : this.stealBias + k - this.nCpus;
       if (q === p || this.curr[q] < 0 || rq.length[q] === 0) continue;
@@ -55,6 +56,29 @@ export class Balancer {
       if (u >= 0) {
         this.stealBias = q;
         return u;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * stealFromMask is steal's scan over the non-empty queues only, in the same order (the pCPUs
+   * after stealBias, then those up to it): the full scan's branches over mostly empty queues were
+   * a twentieth of a credit1 run.
+   */
+  private stealFromMask(p: number, minPri: number, hotAfterUs: number): number {
+    const mask = this.rq.nonEmpty & ~(1 << p);
+    const upToBias = (2 << this.stealBias) - 1;
+    for (let bits = mask & ~upToBias, pass = 0; pass < 2; bits = mask & upToBias, pass++) {
+      while (bits !== 0) {
+        const q = 31 - Math.clz32(bits & -bits);
+        bits &= bits - 1;
+        if (this.curr[q] < 0) continue;
+        const u = this.rq.takeFirstAbove(q, minPri, this.lastSchedUs, hotAfterUs);
+        if (u >= 0) {
+          this.stealBias = q;
+          return u;
+        }
       }
     }
     return -1;

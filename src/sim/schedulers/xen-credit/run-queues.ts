@@ -1,5 +1,8 @@
 import { PRI_UNDER } from "./constants.js";
 
+/** Hosts of up to this many pCPUs keep RunQueues.nonEmpty as a bitmask of one small integer. */
+export const MASK_CPUS = 30;
+
 /**
  * RunQueues: one credit1 run queue per pCPU, ordered by priority and FIFO within a priority.
  * Intrusive circular doubly linked lists over typed arrays: nodes 0..n-1 are vCPUs, node n+p is
@@ -11,6 +14,8 @@ export class RunQueues {
   readonly length: Int32Array;
   /** Queued vCPUs over all pCPUs: lets a steal skip the scan when no peer has anything. */
   total = 0;
+  /** Bit p set when pCPU p's queue is not empty (kept for hosts of up to MASK_CPUS pCPUs). */
+  nonEmpty = 0;
   private readonly next: Int32Array;
   private readonly prev: Int32Array;
 
@@ -51,7 +56,7 @@ export class RunQueues {
     while (it !== sentinel && pv <= this.pri[it]) it = this.next[it];
     this.linkBefore(v, it);
     this.queuedOn[v] = p;
-    this.length[p]++;
+    if (this.length[p]++ === 0) this.nonEmpty |= 1 << p;
     this.total++;
   }
 
@@ -64,7 +69,7 @@ export class RunQueues {
     this.next[v] = v;
     this.prev[v] = v;
     this.queuedOn[v] = -1;
-    this.length[p]--;
+    if (--this.length[p] === 0) this.nonEmpty &= ~(1 << p);
     this.total--;
   }
 
