@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import type { CpuScheduler, SchedContext } from "../../src/sim/cpu-scheduler.js";
+import { NO_TIMER, type CpuScheduler, type SchedContext } from "../../src/sim/cpu-scheduler.js";
 import { HostSim } from "../../src/sim/host-sim.js";
 import { HostMetrics } from "../../src/sim/metrics.js";
 import { createRng } from "../../src/sim/rng.js";
@@ -67,6 +67,31 @@ describe("host-sim", () => {
     host.scheduleWorkload(100, () => host.submitBurst(0, 10)); // scheduled after the timer
     sim.run();
     expect(seen).toEqual([true]);
+  });
+
+  test("timer() hands its argument back, runs in scheduling order with at(), and cancelTimer stops it", () => {
+    const sim = new Simulator();
+    const s = scenario(1, [{ workload: { kind: "idle" } }]);
+    const host = new HostSim(sim, 1, s.vms, new HostMetrics(s.vms), createRng(1, "scheduler"));
+    const seen: string[] = [];
+    host.start({
+      kind: "round-robin",
+      start: (ctx) => {
+        const tick = (p: number): void => void seen.push(`timer ${p} @${ctx.now()}`);
+        ctx.timer(50, tick, 7);
+        ctx.at(50, () => seen.push(`at @${ctx.now()}`));
+        ctx.timer(50, tick, 8);
+        const dropped = ctx.timer(60, tick, 9);
+        ctx.timer(55, () => ctx.cancelTimer(dropped));
+        ctx.cancelTimer(NO_TIMER); // never a live id: a no-op
+        ctx.timer(70, () => ctx.cancelTimer(dropped)); // already cancelled: a no-op
+      },
+      wake: () => {},
+      block: () => {},
+    });
+    sim.run();
+    expect(seen).toEqual(["timer 7 @50", "at @50", "timer 8 @50"]);
+    expect(sim.eventsProcessed).toBe(5); // the three at 50 and the two cancellers
   });
 
   test("work progress is kept across preemption: shares split evenly on one core", () => {

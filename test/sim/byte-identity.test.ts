@@ -1,0 +1,113 @@
+import { createHash } from "node:crypto";
+import { describe, expect, test } from "vitest";
+import { ScenarioSchema } from "../../src/model/scenario.js";
+import { simulateHost } from "../../src/sim/simulate-host.js";
+
+/**
+ * Byte identity across speed work. The hashes are of JSON.stringify(simulateHost(...)) as computed
+ * by main at 2c86fb3, before the simulator speed work (issue 14), and that work kept every byte:
+ * event queue, ids, timers and inlining changes must not move a single event. A change meant to
+ * alter results (a mechanism fix, a new draw) refreshes these hashes and says so in its commit;
+ * a speed change never does. The scenarios reach every policy and the workload kinds, caps,
+ * weights, fixed arrivals, multi-vCPU VMs and the credit1/CFS switches the optimised paths touch.
+ */
+function cases(): [name: string, sha256: string, input: unknown][] {
+  const vm = (id: string, workload: object, extra: object = {}): object => ({
+    id,
+    vcpus: 1,
+    memoryMiB: 1024,
+    workload,
+    ...extra,
+  });
+  const mixed: object[] = [
+    vm("io-a", { kind: "io", requestsPerSec: 1000, serviceUs: 50 }),
+    vm("io-b", { kind: "io", requestsPerSec: 300, serviceUs: 120, arrival: "fixed" }, { vcpus: 2 }),
+    vm("cpu-a", { kind: "cpu", dutyCycle: 0.5, burstMs: 10 }),
+    vm("cpu-b", { kind: "cpu", dutyCycle: 0.9, burstMs: 5, burstDistribution: "jitter" }, { vcpus: 2, weight: 512 }),
+    vm("cpu-c", { kind: "cpu", dutyCycle: 1, burstMs: 30 }, { capPercent: 50 }),
+    vm("cpu-d", { kind: "cpu", dutyCycle: 0.3, burstMs: 2 }, { capPercent: 120, vcpus: 2 }),
+    vm("mix", { kind: "mixed", io: { requestsPerSec: 500, serviceUs: 60 }, cpu: { dutyCycle: 0.4, burstMs: 8 } }, {
+      vcpus: 2,
+    }),
+    vm("tr", {
+      kind: "trace",
+      intervalSec: 0.5,
+      utilisationPercent: [10, 90, 0, 100, 50],
+      burstMs: 6,
+      io: { requestsPerSec: 200, serviceUs: 40 },
+    }),
+    vm("idle", { kind: "idle" }),
+  ];
+  const cell: object[] = [
+    vm("io", { kind: "io", requestsPerSec: 400, serviceUs: 80 }),
+    ...Array.from({ length: 11 }, (_, i) =>
+      vm(`cpu-${i}`, { kind: "cpu", dutyCycle: 0.6, burstMs: 12, burstDistribution: "jitter" }),
+    ),
+  ];
+  const scenario = (cores: number, scheduler: object, vms: object[], seed: number, durationMs: number): unknown => ({
+    host: { id: "h", cores, memoryMiB: 1 << 20, scheduler },
+    vms,
+    durationMs,
+    warmupMs: 1000,
+    seed,
+  });
+  return [
+    [
+      "credit1 bobtail cell",
+      "e9da6491693b511663dc282f5ff7eb2cddc9dda8742ba061239a43bd996e6372",
+      scenario(8, { kind: "xen-credit" }, cell, 42, 5000),
+    ],
+    [
+      "cfs bobtail cell",
+      "2b743aa13b0f25a6818a6114a1ccafe28cf802f59dc02347d5901a4d8bda4cbf",
+      scenario(8, { kind: "kvm-cfs" }, cell, 42, 5000),
+    ],
+    [
+      "credit2 bobtail cell",
+      "b4c0afd9e7da6d2f6d1c5cd6b001dd4a8b50f5ff5a6086288bbf73383660d890",
+      scenario(8, { kind: "xen-credit2" }, cell, 42, 3000),
+    ],
+    [
+      "eevdf bobtail cell",
+      "dbc0ce201bd5ea9a70ddd6f803c95266c556f2042efa9b2f5dc173ceca23e84e",
+      scenario(8, { kind: "kvm-eevdf" }, cell, 42, 5000),
+    ],
+    [
+      "credit1 mixed, pre-4.7 boost, sampling",
+      "6d6ef44adf3db34da516873b0bbe3919dff82de2d90138b5408a15ec6f6ae032",
+      scenario(4, { kind: "xen-credit", boostOnMigrate: true, accounting: "sampling" }, mixed, 5, 3000),
+    ],
+    [
+      "credit1 mixed, cache-hot delay, no rate limit",
+      "b7a5401ec6263678a46bb1b7e38021aa51d70c0895028aed394167d0d15378dc",
+      scenario(3, { kind: "xen-credit", migrationDelayUs: 1000, ratelimitUs: 0 }, mixed, 6, 3000),
+    ],
+    [
+      "cfs mixed, no halt-polling",
+      "357d1e03153460fa2930a6f9df3c0d4e73718c92a863327b8436ee4ad1599c24",
+      scenario(4, { kind: "kvm-cfs", haltPollUs: 0 }, mixed, 7, 3000),
+    ],
+    [
+      "cfs mixed, short quota period",
+      "bafb01f11949c2ae72968256c1a086dcc4af2a772ae885b9e0025230990da5d7",
+      scenario(2, { kind: "kvm-cfs", cfsPeriodUs: 20000 }, mixed, 8, 3000),
+    ],
+    [
+      "credit2 mixed",
+      "4b8e81a22a24a707e73662d8b7940a49c24eac83ce795440ad7c063189dc1cca",
+      scenario(4, { kind: "xen-credit2" }, mixed, 9, 3000),
+    ],
+    [
+      "eevdf mixed",
+      "e652e33b16de16093bc74a5b83e148dc74348a9eb6dd5cdb4d1af2f9ddb8092a",
+      scenario(4, { kind: "kvm-eevdf" }, mixed, 10, 3000),
+    ],
+  ];
+}
+
+describe("simulation results stay byte-identical to main before the speed work", () => {
+  test.each(cases())("%s", (_name, sha256, input) => {
+    const json = JSON.stringify(simulateHost(ScenarioSchema.parse(input)));
+    expect(createHash("sha256").update(json).digest("hex")).toBe(sha256);
+  });
+});
