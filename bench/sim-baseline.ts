@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { HostSimResult, Scenario } from "../src/model/scenario.js";
 import type { SchedulerParams } from "../src/model/scheduler.js";
@@ -30,7 +30,8 @@ const BEFORE_SPEED_WORK = "2c86fb3";
 
 /**
  * baselineDist finds the compiled simulator to compare against: SIM_BASELINE_DIR (a dist directory
- * built elsewhere), or else the git ref SIM_BASELINE_REF (default BEFORE_SPEED_WORK; `main` to
+ * built elsewhere) or BENCH_BEFORE (a build's dist/src/cli/main.js, as the api and startup benches
+ * take it), or else the git ref SIM_BASELINE_REF (default BEFORE_SPEED_WORK; `main` to
  * compare a branch with main) exported with `git archive` and compiled once into the temp
  * directory, cached by commit. null (with the reason) when SIM_BASELINE_REF=none or git cannot
  * resolve the ref.
@@ -38,6 +39,9 @@ const BEFORE_SPEED_WORK = "2c86fb3";
 export function baselineDist(): { dir: string; label: string } | { dir: null; reason: string } {
   const dir = process.env.SIM_BASELINE_DIR;
   if (dir) return { dir: resolve(dir), label: `dist at ${dir}` };
+  // The other benches' convention: BENCH_BEFORE names a build's dist/src/cli/main.js.
+  const before = process.env.BENCH_BEFORE;
+  if (before) return { dir: resolve(dirname(before), "../.."), label: `BENCH_BEFORE ${before}` };
   const ref = process.env.SIM_BASELINE_REF ?? BEFORE_SPEED_WORK;
   if (ref === "none") return { dir: null, reason: "SIM_BASELINE_REF=none" };
   let sha: string;
