@@ -1,4 +1,5 @@
-import { dirname } from "node:path";
+import { execFileSync } from "node:child_process";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Scenario } from "../src/model/scenario.js";
 import type { SchedulerKind } from "../src/model/scheduler.js";
@@ -7,8 +8,10 @@ import { bobtailCell, queuePairsPerSec } from "./sim.js";
 
 /** The issue's speed cell: the Bobtail cell over 600 s measured (plus its 2 s warm-up). */
 const SPEED_CELL_MS = 600_000;
-/** Runs per build and cell (SIM_REPS); builds alternate A B B A ... so drift hits both alike. */
-const REPS = Number(process.env.SIM_REPS ?? 5);
+/** In-process runs per build and cell (SIM_REPS); the first of each is JIT warm-up, not counted. */
+const REPS = Math.max(2, Number(process.env.SIM_REPS ?? 6));
+/** Fresh-process runs per build and cell (SIM_COLD_REPS): one `vmplace simulate` call each. */
+const COLD_REPS = Number(process.env.SIM_COLD_REPS ?? 3);
 const QUEUE_OPS = 2_000_000;
 const QUEUE_REPS = 3;
 
@@ -19,10 +22,10 @@ const QUEUE_REPS = 3;
  */
 const PENDING: Partial<Record<SchedulerKind, number>> = { "xen-credit": 27.6, "kvm-cfs": 12.4 };
 
+/** Times of one build on one cell: warm (in process) and cold (fresh process), wall and CPU. */
 interface Runs {
-  wallMs: number[];
-  /** Process CPU time (user + system, JIT and GC threads included): steadier on a shared machine. */
-  cpuMs: number[];
+  warm: { wallMs: number[]; cpuMs: number[] };
+  cold: { wallMs: number[]; cpuMs: number[] };
   events: number;
   json: string;
 }
@@ -30,25 +33,29 @@ interface Runs {
 /**
  * benchSimSpeed times the simulator on the 600 s Bobtail cell under credit1 and CFS: this build
  * side by side with a baseline build (sim-baseline.ts: by default main before the speed work,
- * compiled into the temp directory) in one process, runs interleaved. It prints simulated seconds
- * per wall second (median of the runs, best run, and the first run, which includes JIT warm-up as
- * one CLI call does), events/s against the bare event queue timed in the same run at the cell's
- * queue size, the speed-up, and whether both builds' results are byte-identical.
+ * compiled into the temp directory), runs interleaved. Warm: runs in this process after one
+ * warm-up run per build. Cold: one run per fresh process, as a `vmplace simulate` call has it
+ * (JIT warm-up included). CPU time (process user + system, JIT and GC threads included) is shown
+ * beside wall time because it is steadier on a shared machine. It prints simulated seconds per
+ * second, events/s against the bare event queue timed in the same run at the cell's queue size,
+ * the speed-ups, and whether both builds' results are byte-identical.
  */
 export async function benchSimSpeed(line: (k: string, v: string) => void): Promise<void> {
-  const current = await loadBuild("this build", dirname(dirname(fileURLToPath(import.meta.url))));
+  const currentDist = dirname(dirname(fileURLToPath(import.meta.url)));
+  const current = await loadBuild("this build", currentDist);
   const base = baselineDist();
   const baseline = base.dir === null ? null : await loadBuild(`baseline (${base.label})`, base.dir);
   line("speed baseline", baseline ? base.dir ?? "" : `none: ${base.dir === null ? base.reason : ""}`);
-  line("runs per build and cell", `${REPS}, interleaved; the machine may be shared: read medians`);
+  line("runs per build and cell", `${REPS - 1} warm (+1 warm-up), ${COLD_REPS} cold; interleaved; read medians`);
+  const dists = [...(baseline && base.dir !== null ? [base.dir] : []), currentDist];
+  const builds = baseline ? [baseline, current] : [current];
   for (const kind of ["xen-credit", "kvm-cfs"] as const) {
     const scenario = bobtailCell(kind, SPEED_CELL_MS);
-    const builds = baseline ? [baseline, current] : [current];
-    const runs = builds.map((): Runs => ({ wallMs: [], cpuMs: [], events: 0, json: "" }));
-    for (let r = 0; r < REPS; r++) {
-      const order = builds.map((_, i) => (r % 2 === 0 ? i : builds.length - 1 - i));
-      for (const i of order) timeRun(builds[i], scenario, runs[i]);
-    }
+    const runs = builds.map(emptyRuns);
+    for (let r = 0; r < REPS; r++)
+      for (const i of alternating(builds.length, r)) warmRun(builds[i], scenario, runs[i], r > 0);
+    for (let r = 0; r < COLD_REPS; r++)
+      for (const i of alternating(builds.length, r)) coldRun(currentDist, dists[i], kind, runs[i]);
     const size = Math.round(PENDING[kind] ?? 32);
     const timed = Array.from({ length: QUEUE_REPS }, () => timedQueue(size));
     const pairs = { wall: median(timed.map((t) => t.wall)), cpu: median(timed.map((t) => t.cpu)) };
@@ -56,16 +63,36 @@ export async function benchSimSpeed(line: (k: string, v: string) => void): Promi
   }
 }
 
-function timeRun(build: SimBuild, s: Scenario, into: Runs): void {
+function emptyRuns(): Runs {
+  return { warm: { wallMs: [], cpuMs: [] }, cold: { wallMs: [], cpuMs: [] }, events: 0, json: "" };
+}
+
+/** alternating orders the builds A B in even rounds and B A in odd ones, so drift hits both alike. */
+function alternating(n: number, round: number): number[] {
+  return Array.from({ length: n }, (_, i) => (round % 2 === 0 ? i : n - 1 - i));
+}
+
+function warmRun(build: SimBuild, s: Scenario, into: Runs, counted: boolean): void {
   const policy = build.createScheduler(s.host.scheduler, s.host.cores);
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   const result = build.runHost(s, policy);
-  into.wallMs.push(performance.now() - t0);
+  const wallMs = performance.now() - t0;
   const c = process.cpuUsage(c0);
-  into.cpuMs.push((c.user + c.system) / 1000);
+  if (counted) {
+    into.warm.wallMs.push(wallMs);
+    into.warm.cpuMs.push((c.user + c.system) / 1000);
+  }
   into.events = result.eventsProcessed;
   if (into.json === "") into.json = JSON.stringify(result);
+}
+
+function coldRun(currentDist: string, dist: string, kind: SchedulerKind, into: Runs): void {
+  const script = join(currentDist, "bench/sim-cold.js");
+  const out = execFileSync(process.execPath, [script, dist, kind, String(SPEED_CELL_MS)], { encoding: "utf8" });
+  const { wallMs, cpuMs } = JSON.parse(out) as { wallMs: number; cpuMs: number };
+  into.cold.wallMs.push(wallMs);
+  into.cold.cpuMs.push(cpuMs);
 }
 
 /** timedQueue is the bare queue's push+pop pairs per wall second and per CPU second. */
@@ -85,35 +112,37 @@ function report(
   queue: { size: number; pairs: { wall: number; cpu: number } },
 ): void {
   const simSec = (s.warmupMs + s.durationMs) / 1000;
-  const rate = (ms: number): string => (simSec / (ms / 1000)).toFixed(0);
-  line(`speed cell ${kind}`, `bobtail, ${s.host.cores} cores, ${s.vms.length} VMs, ${simSec} s simulated (warm-up included)`);
+  const rate = (ms: number[]): string => (simSec / (median(ms) / 1000)).toFixed(0);
+  const cell = `bobtail, ${s.host.cores} cores, ${s.vms.length} VMs, ${simSec} s simulated (warm-up included)`;
+  line(`speed cell ${kind}`, cell);
   builds.forEach((b, i) => {
-    const { wallMs: w, cpuMs: c } = runs[i];
+    const { warm, cold } = runs[i];
     line(
       `  ${b.label}`,
-      `sim s per wall s ${rate(median(w))} median, ${rate(Math.min(...w))} best, ${rate(w[0])} first run; ` +
-        `per CPU s ${rate(median(c))} median, ${rate(c[0])} first run`,
+      `sim s per s: warm ${rate(warm.wallMs)} wall, ${rate(warm.cpuMs)} CPU; ` +
+        `cold ${cold.wallMs.length ? `${rate(cold.wallMs)} wall, ${rate(cold.cpuMs)} CPU` : "not run"}`,
     );
   });
   const cur = runs[runs.length - 1];
-  const perWall = cur.events / (median(cur.wallMs) / 1000);
-  const perCpu = cur.events / (median(cur.cpuMs) / 1000);
-  line("  events; events/s (median run)", `${cur.events}; ${fmt(perWall)} per wall s, ${fmt(perCpu)} per CPU s`);
-  line(`  bare queue push+pop/s (size ${queue.size})`, `${fmt(queue.pairs.wall)} per wall s, ${fmt(queue.pairs.cpu)} per CPU s`);
+  const perWall = cur.events / (median(cur.warm.wallMs) / 1000);
+  const perCpu = cur.events / (median(cur.warm.cpuMs) / 1000);
+  line("  events; events/s (warm)", `${cur.events}; ${fmt(perWall)} per wall s, ${fmt(perCpu)} per CPU s`);
+  const { wall, cpu } = queue.pairs;
+  line(`  bare queue push+pop/s (size ${queue.size})`, `${fmt(wall)} per wall s, ${fmt(cpu)} per CPU s`);
   line(
     "  simulator / bare queue",
-    `${(perWall / queue.pairs.wall).toFixed(3)} wall, ${(perCpu / queue.pairs.cpu).toFixed(3)} CPU (goal >= 0.7)`,
+    `${(perWall / wall).toFixed(3)} wall, ${(perCpu / cpu).toFixed(3)} CPU (goal >= 0.7)`,
   );
   if (runs.length < 2) return;
   const before = runs[0];
-  const ratio = (a: number[], b: number[]): string => (median(a) / median(b)).toFixed(2);
+  const x = (a: number[], b: number[]): string => (b.length ? `${(median(a) / median(b)).toFixed(2)}x` : "-");
   line(
-    "  speed-up vs baseline",
-    `wall ${ratio(before.wallMs, cur.wallMs)}x median (${(Math.min(...before.wallMs) / Math.min(...cur.wallMs)).toFixed(2)}x best, ` +
-      `${(before.wallMs[0] / cur.wallMs[0]).toFixed(2)}x first run); CPU ${ratio(before.cpuMs, cur.cpuMs)}x median ` +
-      `(${(before.cpuMs[0] / cur.cpuMs[0]).toFixed(2)}x first run) (goal >= 1.5x)`,
+    "  speed-up (goal >= 1.5x)",
+    `warm ${x(before.warm.wallMs, cur.warm.wallMs)} wall, ${x(before.warm.cpuMs, cur.warm.cpuMs)} CPU; ` +
+      `cold ${x(before.cold.wallMs, cur.cold.wallMs)} wall, ${x(before.cold.cpuMs, cur.cold.cpuMs)} CPU`,
   );
-  line("  byte-identical to baseline", before.json === cur.json ? "yes" : `NO (events ${before.events} vs ${cur.events})`);
+  const same = before.json === cur.json;
+  line("  byte-identical to baseline", same ? "yes" : `NO (events ${before.events} vs ${cur.events})`);
 }
 
 function median(xs: number[]): number {
