@@ -2,8 +2,12 @@ import fastifySwagger from "@fastify/swagger";
 import Fastify, { LogController, type FastifyServerOptions } from "fastify";
 import { createJsonSchemaTransform, createJsonSchemaTransformObject, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Cluster } from "../model/cluster.js";
+import type { HostSimResult } from "../model/scenario.js";
 import { loadPredictor } from "../io/calibration.js";
+import { RedisRunner } from "../runtime/redis-runner.js";
+import { createSimRunner, type RedisFallback } from "../runtime/sim-backend.js";
 import { TaskPool, TaskTimeoutError } from "../runtime/task-pool.js";
+import type { SimRunner } from "../sim/runner.js";
 import { compiledWorkerUrl } from "../runtime/worker-url.js";
 import { DEFAULT_LIMITS, type ApiContext, type ApiLimits } from "./context.js";
 import { installErrorHandlers, timeBudgetExceeded } from "./errors.js";
@@ -11,6 +15,7 @@ import { installLimits, type InFlight } from "./limits.js";
 import { Metrics } from "./metrics.js";
 import { answerOffloaded, installOffload } from "./offload.js";
 import { PreparedCluster } from "./place/prepared.js";
+import { SimQueueMetrics } from "./sim-metrics.js";
 import { ROUTES } from "./routes/index.js";
 import type { ZodApp } from "./routes/types.js";
 import { apiRegistry } from "./schemas.js";
@@ -30,6 +35,10 @@ export interface BuildOptions {
   logRequests?: boolean;
   /** Reported in the OpenAPI document. */
   version?: string;
+  /** Run simulations (/v1/simulate, plan validation) on this Redis queue (`vmplace serve --redis`). */
+  redis?: string;
+  /** When that Redis cannot be reached at start: fail (default) or simulate in the worker threads. */
+  redisFallback?: RedisFallback;
 }
 
 /**
@@ -59,7 +68,7 @@ export async function buildApp(options: BuildOptions = {}): Promise<ZodApp> {
 
   const metrics = new Metrics();
   const inFlight = installLimits(app, limits.maxConcurrent, metrics);
-  const ctx = makeContext(app, options, limits, metrics, inFlight);
+  const ctx = await makeContext(app, options, limits, metrics, inFlight);
   await app.register(fastifySwagger, {
     openapi: {
       openapi: "3.1.0",
@@ -76,8 +85,22 @@ export async function buildApp(options: BuildOptions = {}): Promise<ZodApp> {
   return app;
 }
 
-function makeContext(app: ZodApp, options: BuildOptions, limits: ApiLimits, metrics: Metrics, inFlight: InFlight): ApiContext {
-  const pool = new TaskPool<Tasks>(compiledWorkerUrl("work/worker.js", import.meta.url), options.workers, { calibration: options.calibration });
+async function makeContext(app: ZodApp, options: BuildOptions, limits: ApiLimits, metrics: Metrics, inFlight: InFlight): Promise<ApiContext> {
+  const budget = (p: Promise<unknown>): Promise<never> => p.catch((e: unknown) => {
+    throw e instanceof TaskTimeoutError ? timeBudgetExceeded(limits.requestTimeoutMs) : e;
+  }) as Promise<never>;
+  // Decided before the workers start: they validate plans on the same backend as /v1/simulate runs.
+  let pool: TaskPool<Tasks> | undefined;
+  const queueMetrics = new SimQueueMetrics();
+  const sims = await createSimRunner({
+    redis: options.redis,
+    fallback: options.redisFallback,
+    local: () => taskPoolSims(() => pool!, limits.requestTimeoutMs),
+    hooks: { onFinished: (ret) => queueMetrics.observe(ret) },
+    log: (line) => app.log.info(line),
+  });
+  const queue = sims instanceof RedisRunner ? sims : undefined;
+  pool = new TaskPool<Tasks>(compiledWorkerUrl("work/worker.js", import.meta.url), options.workers, { calibration: options.calibration, redis: queue?.url });
   let started = false;
   pool.ready().then(
     () => (started = true),
@@ -87,6 +110,7 @@ function makeContext(app: ZodApp, options: BuildOptions, limits: ApiLimits, metr
     // Requests still running may be waiting on a worker: stop the workers only once they are done.
     await inFlight.drained();
     await pool.close();
+    await sims.close();
     metrics.stop();
   });
   const predictor = loadPredictor(options.calibration);
@@ -107,5 +131,32 @@ function makeContext(app: ZodApp, options: BuildOptions, limits: ApiLimits, metr
       metrics.offloaded(route);
       return answerOffloaded(reply, await runHeavy("request", { route, body: body.text, requestTimeoutMs: limits.requestTimeoutMs }));
     },
+    simulate: (scenario) => budget(withTimeout(sims.runAll([{ scenario }]), limits.requestTimeoutMs)).then((r: HostSimResult[]) => r[0]),
+    renderMetrics: async () => metrics.render(pool.stats()) + (queue ? queueMetrics.render(await queue.stats()) : ""),
   };
+}
+
+/** taskPoolSims: the SimRunner of the API's own worker threads, each job within the request's budget. */
+function taskPoolSims(pool: () => TaskPool<Tasks>, budgetMs: number): SimRunner {
+  return {
+    async runAll(jobs, onDone) {
+      let done = 0;
+      return Promise.all(
+        jobs.map(async (j) => {
+          const r = await pool().run("simulate", j.scenario, budgetMs);
+          onDone?.(++done, jobs.length);
+          return r;
+        }),
+      );
+    },
+    async close() {},
+  };
+}
+
+/** withTimeout gives up waiting (the queue job itself runs on; its result expires unclaimed). */
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new TaskTimeoutError(ms)), ms);
+    p.then(resolve, reject).finally(() => clearTimeout(timer));
+  });
 }

@@ -2,6 +2,7 @@ import type { FastifyReply } from "fastify";
 import type { Cluster } from "../model/cluster.js";
 import type { RawBody } from "./offload.js";
 import type { OffloadRoute } from "./work/offload.js";
+import type { HostSimResult, Scenario } from "../model/scenario.js";
 import type { Predictor } from "../interference/predictor.js";
 import type { Metrics } from "./metrics.js";
 import type { PreparedCluster } from "./place/prepared.js";
@@ -51,4 +52,8 @@ export interface ApiContext {
    * parsed request comes back for the handler to finish on the main thread.
    */
   offload(reply: FastifyReply, route: OffloadRoute, body: RawBody): Promise<{ sent: true } | { sent: false; value: unknown }>;
+  /** simulate runs one host on the service's simulation backend (worker threads or the Redis queue). */
+  simulate(scenario: Scenario): Promise<HostSimResult>;
+  /** renderMetrics: the Prometheus text of /metrics (the Redis queue's too, with --redis). */
+  renderMetrics(): Promise<string>;
 }

@@ -4,10 +4,20 @@ import type { TaskPoolStats } from "../runtime/task-pool.js";
 /** Latency buckets in seconds: fine below 50 ms (the /v1/place goal), coarse up to plan budgets. */
 export const LATENCY_BUCKETS_SEC = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
-interface Histogram {
+export interface Histogram {
   counts: number[];
   sum: number;
   count: number;
+}
+
+export function newHistogram(): Histogram {
+  return { counts: new Array<number>(LATENCY_BUCKETS_SEC.length).fill(0), sum: 0, count: 0 };
+}
+
+export function observeHistogram(h: Histogram, seconds: number): void {
+  for (let k = 0; k < LATENCY_BUCKETS_SEC.length; k++) if (seconds <= LATENCY_BUCKETS_SEC[k]) h.counts[k]++;
+  h.sum += seconds;
+  h.count++;
 }
 
 const KNOWN_METHODS = new Set(["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]);
@@ -36,12 +46,10 @@ export class Metrics {
     const hkey = `route="${escapeLabel(route)}"`;
     let h = this.latency.get(hkey);
     if (!h) {
-      h = { counts: new Array<number>(LATENCY_BUCKETS_SEC.length).fill(0), sum: 0, count: 0 };
+      h = newHistogram();
       this.latency.set(hkey, h);
     }
-    for (let k = 0; k < LATENCY_BUCKETS_SEC.length; k++) if (seconds <= LATENCY_BUCKETS_SEC[k]) h.counts[k]++;
-    h.sum += seconds;
-    h.count++;
+    observeHistogram(h, seconds);
   }
 
   /** offloaded counts one request body parsed and answered in a worker thread. */
@@ -77,18 +85,20 @@ export class Metrics {
   }
 }
 
-function family(out: string[], name: string, type: string, help: string): void {
+export function family(out: string[], name: string, type: string, help: string): void {
   out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
 }
 
-function gauge(out: string[], name: string, help: string, value: number): void {
+export function gauge(out: string[], name: string, help: string, value: number): void {
   family(out, name, "gauge", help);
   out.push(`${name} ${Number.isFinite(value) ? value : 0}`);
 }
 
-function renderHistogram(out: string[], name: string, labels: string, h: Histogram): void {
-  LATENCY_BUCKETS_SEC.forEach((le, k) => out.push(`${name}_bucket{${labels},le="${le}"} ${h.counts[k]}`));
-  out.push(`${name}_bucket{${labels},le="+Inf"} ${h.count}`, `${name}_sum{${labels}} ${h.sum}`, `${name}_count{${labels}} ${h.count}`);
+export function renderHistogram(out: string[], name: string, labels: string, h: Histogram): void {
+  const le = (bound: string): string => `{${labels ? `${labels},` : ""}le="${bound}"}`;
+  const own = labels ? `{${labels}}` : "";
+  LATENCY_BUCKETS_SEC.forEach((bound, k) => out.push(`${name}_bucket${le(String(bound))} ${h.counts[k]}`));
+  out.push(`${name}_bucket${le("+Inf")} ${h.count}`, `${name}_sum${own} ${h.sum}`, `${name}_count${own} ${h.count}`);
 }
 
 function escapeLabel(v: string): string {

@@ -37,7 +37,7 @@ export const healthRoutes: RouteModule = (app, ctx) => {
     },
     handler: async (_request, reply) => {
       reply.type("text/plain; version=0.0.4; charset=utf-8");
-      return ctx.metrics.render(ctx.pool.stats());
+      return ctx.renderMetrics();
     },
   });
 

@@ -3,7 +3,7 @@ import { isRawBody } from "../offload.js";
 import { ERROR_RESPONSES } from "../schemas.js";
 import type { RouteModule } from "./types.js";
 
-/** POST /v1/simulate: one host's discrete-event simulation, run in a worker thread. */
+/** POST /v1/simulate: one host's discrete-event simulation, on the service's simulation backend. */
 export const simulateRoutes: RouteModule = (app, ctx) => {
   app.post("/v1/simulate", {
     config: { limited: true, offload: "simulate" },
@@ -18,7 +18,7 @@ export const simulateRoutes: RouteModule = (app, ctx) => {
         await ctx.offload(reply, "simulate", request.body);
         return reply;
       }
-      return ctx.runHeavy("simulate", request.body);
+      return ctx.simulate(request.body);
     },
   });
 };

@@ -3,7 +3,8 @@ import type { MigrationOptions, MigrationPlan } from "../../model/migration.js";
 import type { Plan } from "../../model/plan.js";
 import type { HostSimResult, Scenario } from "../../model/scenario.js";
 import { loadPredictor } from "../../io/calibration.js";
-import { inlineRunner } from "../../sim/runner.js";
+import type { SimRunner } from "../../sim/runner.js";
+import { createSimRunner } from "../../runtime/sim-backend.js";
 import type { ExactSolver } from "../../placement/solver.js";
 import { taskWorkerData } from "../../runtime/task-worker.js";
 import { simulateHost } from "../../sim/simulate-host.js";
@@ -38,16 +39,20 @@ export type TaskOutput<K extends TaskKind> = Tasks[K]["output"];
 /** TaskWorkerData: what every worker is started with (the calibration table the server uses). */
 export interface TaskWorkerData {
   calibration?: string;
+  /** The Redis queue the server simulates on (`serve --redis`), absent for worker threads. */
+  redis?: string;
 }
 
 let lnsSolver: ExactSolver | undefined;
+let sims: Promise<SimRunner> | undefined;
 
 const predictor = () => loadPredictor(taskWorkerData<TaskWorkerData>()?.calibration);
 
 /**
  * runPlan is the CLI's plan pipeline with the worker as its edge: HiGHS in its own threads as the
  * CLI runs it, but validation simulations inline, because this thread is already off the event
- * loop and a second pool per request would oversubscribe the cores.
+ * loop and a second pool per request would oversubscribe the cores (or on the Redis queue, with
+ * `serve --redis`).
  */
 async function runPlan({ cluster, options: o }: Tasks["plan"]["input"]): Promise<Plan> {
   // Loaded on first use: a worker that only simulates starts (and restarts) faster without them.
@@ -69,7 +74,8 @@ async function runPlan({ cluster, options: o }: Tasks["plan"]["input"]): Promise
       now: o.iterations === undefined ? () => performance.now() : undefined,
       exact,
       lns: lns ? (p, a, hosts, ms) => resolveHostsExactly(p, a, hosts, ms, { solver: lns }) : undefined,
-      validation: o.validation ? { runner: inlineRunner, ...o.validation } : undefined,
+      // On this thread (workers: 0), or on the server's Redis queue; one per worker, kept across plans.
+      validation: o.validation ? { runner: await (sims ??= createSimRunner({ redis: taskWorkerData<TaskWorkerData>()?.redis, workers: 0 })), ...o.validation } : undefined,
       explain: o.explain,
     });
   } finally {

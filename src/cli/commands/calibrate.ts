@@ -1,12 +1,13 @@
 import type { Command } from "commander";
 import { assembleTable, calibrationJobs, FULL_GRID, type GridSpec } from "../../interference/calibrate.js";
-import { WorkerPool, defaultPoolSize } from "../../runtime/sim-pool.js";
+import { defaultPoolSize } from "../../runtime/sim-pool.js";
 import { writeFileAtomic } from "../../io/write.js";
 import { DEFAULT_TABLE } from "../../io/calibration.js";
 import { intOption, durationMsOption } from "../options.js";
 import { progress } from "../progress.js";
+import { openSimRunner, redisFallbackOption, redisOption, type SimBackendFlags } from "../sim-backend.js";
 
-interface CalibrateFlags {
+interface CalibrateFlags extends SimBackendFlags {
   out: string;
   workers: number;
   duration?: number;
@@ -21,11 +22,13 @@ export function registerCalibrate(program: Command): void {
     .command("calibrate")
     .description("run the simulator over the calibration grid in worker threads and write the predictor's table")
     .option("--out <file>", "where to write the table", DEFAULT_TABLE)
-    .option("--workers <n>", "worker threads", intOption("--workers", 1, 256), defaultPoolSize())
+    .option("--workers <n>", "worker threads (without --redis)", intOption("--workers", 1, 256), defaultPoolSize())
     .option("--duration <time>", `simulated time per cell (default ${FULL_GRID.durationMs / 1000}s)`, durationMsOption("--duration"))
     .option("--seeds <n>", `seeds per cell (default ${FULL_GRID.seedsPerCell})`, intOption("--seeds", 1, 100))
     .option("--seed <n>", `base seed (default ${FULL_GRID.seed})`, intOption("--seed", 0, 2 ** 31 - 1))
     .option("--cores <list>", `core counts to calibrate (default ${FULL_GRID.cores.join(",")})`)
+    .addOption(redisOption())
+    .addOption(redisFallbackOption())
     .action(async (f: CalibrateFlags) => {
       const grid: GridSpec = {
         ...FULL_GRID,
@@ -36,8 +39,8 @@ export function registerCalibrate(program: Command): void {
       };
       const plan = calibrationJobs(grid);
       const total = plan.jobs.length + plan.baselineJobs.length;
-      process.stderr.write(`calibrate: ${plan.families.length} families, ${total} simulations of ${grid.durationMs / 1000} s on ${f.workers} workers\n`);
-      const pool = new WorkerPool(f.workers);
+      const pool = await openSimRunner(f, { workers: f.workers });
+      process.stderr.write(`calibrate: ${plan.families.length} families, ${total} simulations of ${grid.durationMs / 1000} s ${f.redis ? "on the Redis queue" : `on ${f.workers} workers`}\n`);
       const bar = progress("calibrate");
       try {
         const results = await pool.runAll(plan.jobs, (d) => bar.update(d / total));

@@ -21,6 +21,7 @@ const COMMANDS = new Map<string, () => Promise<Register>>([
   ["migrate", async () => (await import("./migrate.js")).registerMigrate],
   ["report", async () => (await import("./report.js")).registerReport],
   ["probe", async () => (await import("./probe.js")).registerProbe],
+  ["worker", async () => (await import("./worker.js")).registerWorker],
 ]);
 
 /** Asking for the version needs no command. */

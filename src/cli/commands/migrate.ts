@@ -10,16 +10,16 @@ import { optionProblems } from "../../migrate/options.js";
 import { planMigrationSession } from "../../migrate/plan-migrations.js";
 import { resimulateAndRepair } from "../../migrate/repair.js";
 import { formatFromPath, renderDocument, REPORT_FORMATS, type ReportFormat } from "../../report/render.js";
-import { WorkerPool } from "../../runtime/sim-pool.js";
 import { durationMsOption, intOption } from "../options.js";
 import { progress } from "../progress.js";
 import { renderMigrationSummary } from "../render-migration.js";
+import { openSimRunner, redisFallbackOption, redisOption, type SimBackendFlags } from "../sim-backend.js";
 
 /** Re-simulation defaults: the worst 50 changed hosts for 3 s each take ~5 s on 2 cores. */
 export const RESIMULATE_MS = 3000;
 export const RESIMULATE_HOSTS = 50;
 
-export interface MigrateFlags {
+export interface MigrateFlags extends SimBackendFlags {
   maxMoves?: number;
   maxConcurrent?: number;
   perHostConcurrent?: number;
@@ -59,6 +59,8 @@ export function registerMigrate(program: Command): void {
     .option("--simulate-duration <time>", "simulated time per changed host", durationMsOption("--simulate-duration"), RESIMULATE_MS)
     .option("--simulate-hosts <n>", "re-simulate at most this many changed hosts (worst first)", intOption("--simulate-hosts", 0, 100_000), RESIMULATE_HOSTS)
     .option("--calibration <file>", "calibration table (default: the bundled one)")
+    .addOption(redisOption())
+    .addOption(redisFallbackOption())
     .action(async (file: string, f: MigrateFlags) => {
       const cluster = loadWith(file, parseCluster);
       const format = f.format ?? (f.out ? (formatFromPath(f.out) ?? "json") : undefined);
@@ -96,18 +98,19 @@ export function migrationOptions(cluster: Cluster, f: MigrateFlags): MigrationOp
 export async function runMigrate(cluster: Cluster, f: MigrateFlags): Promise<MigrationPlan> {
   const options = migrationOptions(cluster, f);
   const predictor = loadPredictor(f.calibration);
-  const t0 = performance.now();
-  process.stderr.write(`migrate: planning (${options.mode}, threshold ${options.threshold}) on ${cluster.hosts.length} hosts, ${cluster.vms.length} VMs\n`);
-  const phase = (name: string, moves: number): void => void process.stderr.write(`migrate: ${name}${moves > 0 ? ` (${moves} move(s) so far)` : ""}\n`);
-  const { plan, session } = planMigrationSession(cluster, predictor, options, { now: () => performance.now(), onPhase: phase });
-  process.stderr.write(`migrate: ${plan.summary.moves} move(s) in ${plan.summary.waves} wave(s), planned in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
-  if (!f.simulate || f.simulateHosts === 0 || plan.moves.length === 0) return plan;
-  const pool = new WorkerPool();
+  // Reach the simulation backend before planning, so a wrong --redis fails in seconds, not after.
+  const runner = f.simulate && f.simulateHosts > 0 ? await openSimRunner(f) : undefined;
   const bar = progress("re-simulating changed hosts");
   try {
-    return await resimulateAndRepair(cluster, predictor, session, plan, pool, { durationMs: f.simulateDuration, seed: options.seed, maxHosts: f.simulateHosts, onProgress: (x) => bar.update(x) });
+    const t0 = performance.now();
+    process.stderr.write(`migrate: planning (${options.mode}, threshold ${options.threshold}) on ${cluster.hosts.length} hosts, ${cluster.vms.length} VMs\n`);
+    const phase = (name: string, moves: number): void => void process.stderr.write(`migrate: ${name}${moves > 0 ? ` (${moves} move(s) so far)` : ""}\n`);
+    const { plan, session } = planMigrationSession(cluster, predictor, options, { now: () => performance.now(), onPhase: phase });
+    process.stderr.write(`migrate: ${plan.summary.moves} move(s) in ${plan.summary.waves} wave(s), planned in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+    if (!runner || plan.moves.length === 0) return plan;
+    return await resimulateAndRepair(cluster, predictor, session, plan, runner, { durationMs: f.simulateDuration, seed: options.seed, maxHosts: f.simulateHosts, onProgress: (x) => bar.update(x) });
   } finally {
     bar.done();
-    await pool.close();
+    await runner?.close();
   }
 }

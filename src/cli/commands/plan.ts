@@ -8,18 +8,18 @@ import { parseCluster } from "../../model/validate.js";
 import { planCluster } from "../../placement/plan.js";
 import { createLnsSolver, resolveHostsExactly } from "../../placement/solvers/milp-lns.js";
 import { createHighsSolver } from "../../placement/solvers/milp.js";
-import { WorkerPool } from "../../runtime/sim-pool.js";
 import { threadSolverWorkers } from "../../runtime/solver-workers.js";
 import { durationMsOption, intOption } from "../options.js";
 import { progress } from "../progress.js";
 import { renderPlan } from "../render-plan.js";
+import { openSimRunner, redisFallbackOption, redisOption, type SimBackendFlags } from "../sim-backend.js";
 
 /** Validation defaults: measured to validate 10,000 VMs (~400 hosts with victims) in ~20 s on 2 cores. */
 export const VALIDATE_DURATION_MS = 3000;
 export const VALIDATE_WARMUP_MS = 1000;
 export const VALIDATE_ROUNDS = 5;
 
-export interface PlanFlags {
+export interface PlanFlags extends SimBackendFlags {
   out?: string;
   timeBudget?: number;
   seed?: number;
@@ -48,6 +48,8 @@ export function registerPlan(program: Command): void {
     .option("--deterministic", "leave wall-clock timings out of the plan")
     .option("--json", "print the plan as JSON instead of the summary")
     .option("--calibration <file>", "calibration table (default: the bundled one)")
+    .addOption(redisOption())
+    .addOption(redisFallbackOption())
     .action(async (file: string, f: PlanFlags) => {
       const cluster = loadWith(file, parseCluster);
       const plan = await runPlan(cluster, f);
@@ -62,7 +64,7 @@ export async function runPlan(cluster: Cluster, f: PlanFlags): Promise<Plan> {
   if (f.solver !== "auto" && f.solver !== "milp" && f.solver !== "heuristic")
     throw new InputError(`--solver must be auto, milp or heuristic, got "${f.solver}"`);
   const predictor = loadPredictor(f.calibration);
-  const pool = f.validate ? new WorkerPool() : undefined;
+  const pool = f.validate ? await openSimRunner(f) : undefined;
   const exact = f.solver === "heuristic" ? undefined : createHighsSolver(threadSolverWorkers);
   const lns = exact ? createLnsSolver(threadSolverWorkers) : undefined;
   const bars = { search: progress("searching"), validate: progress("validating") };

@@ -3,9 +3,10 @@ import { buildApp, closeOnSignals, DEFAULT_LIMITS, startServer } from "../../api
 import { loadWith } from "../../io/load.js";
 import { parseCluster } from "../../model/validate.js";
 import { intOption } from "../options.js";
+import { redisFallbackOption, redisOption, type SimBackendFlags } from "../sim-backend.js";
 import { VERSION } from "../version.js";
 
-interface ServeOptions {
+interface ServeOptions extends SimBackendFlags {
   port: number;
   host: string;
   cluster?: string;
@@ -31,6 +32,8 @@ export function registerServe(program: Command): void {
     .option("--calibration <file>", "calibration table (default: the bundled one)")
     .option("--quiet", "log warnings and errors only")
     .option("--log-requests", "log every request and response (JSON lines on stdout)")
+    .addOption(redisOption("run /v1/simulate and plan validation on the Redis queue that `vmplace worker` processes serve; /metrics shows the queue"))
+    .addOption(redisFallbackOption())
     .action(async (opts: ServeOptions) => {
       const cluster = opts.cluster === undefined ? undefined : loadWith(opts.cluster, parseCluster);
       const app = await buildApp({
@@ -40,6 +43,8 @@ export function registerServe(program: Command): void {
         logger: { level: opts.quiet ? "warn" : "info" },
         logRequests: opts.logRequests,
         version: VERSION,
+        redis: opts.redis,
+        redisFallback: opts.redisFallback,
       });
       closeOnSignals(app, opts.requestTimeout + 5000);
       await startServer(app, { port: opts.port, host: opts.host });

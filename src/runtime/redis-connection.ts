@@ -1,0 +1,67 @@
+import { Redis } from "ioredis";
+import { InputError } from "../io/load.js";
+
+/** How long to wait for Redis before saying it is unreachable. */
+export const CONNECT_TIMEOUT_MS = 3000;
+
+/** RedisUnreachableError: --redis names a server that does not answer (exit 2: the URL is input). */
+export class RedisUnreachableError extends InputError {
+  constructor(
+    readonly url: string,
+    reason: string,
+  ) {
+    super(`cannot reach Redis at ${redactUrl(url)} within ${CONNECT_TIMEOUT_MS / 1000} s: ${reason} (start Redis, fix --redis or VMPLACE_REDIS_URL, or pass --redis-fallback local)`);
+    this.name = "RedisUnreachableError";
+  }
+}
+
+/** redactUrl hides a password in a Redis URL, so errors and logs can name the server safely. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
+/** checkRedisUrl refuses anything but redis:// and rediss:// URLs, naming the flag. */
+export function checkRedisUrl(url: string): void {
+  let protocol: string;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    throw new InputError(`--redis must be a URL like redis://host:6379, got "${url}"`);
+  }
+  if (protocol !== "redis:" && protocol !== "rediss:") throw new InputError(`--redis must be a redis:// or rediss:// URL, got "${redactUrl(url)}"`);
+}
+
+/**
+ * probeRedis connects once, with no retries, and pings: an unreachable server is reported within
+ * CONNECT_TIMEOUT_MS instead of ioredis's default of retrying forever in the background.
+ */
+export async function probeRedis(url: string): Promise<void> {
+  checkRedisUrl(url);
+  const probe = new Redis(url, { lazyConnect: true, connectTimeout: CONNECT_TIMEOUT_MS, retryStrategy: () => null, maxRetriesPerRequest: 0, enableOfflineQueue: false });
+  probe.on("error", () => {}); // reported through connect()'s rejection below
+  const timer = new Promise<never>((_, reject) => setTimeout(() => reject(new Error("no answer")), CONNECT_TIMEOUT_MS + 500).unref());
+  try {
+    await Promise.race([probe.connect().then(() => probe.ping()), timer]);
+  } catch (e) {
+    throw new RedisUnreachableError(url, e instanceof Error ? e.message || e.name : String(e));
+  } finally {
+    probe.disconnect();
+  }
+}
+
+/**
+ * redisClient opens a long-lived connection for BullMQ: it reconnects on its own after a Redis
+ * restart, and commands wait for it (BullMQ needs maxRetriesPerRequest null on its blocking
+ * connections). `onError` hears connection errors, which ioredis would otherwise print itself.
+ */
+export function redisClient(url: string, onError: (e: Error) => void): Redis {
+  const client = new Redis(url, { maxRetriesPerRequest: null, connectTimeout: CONNECT_TIMEOUT_MS });
+  client.on("error", onError);
+  return client;
+}
