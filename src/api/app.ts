@@ -4,8 +4,7 @@ import { createJsonSchemaTransform, createJsonSchemaTransformObject, type ZodTyp
 import type { Cluster } from "../model/cluster.js";
 import type { HostSimResult } from "../model/scenario.js";
 import { loadPredictor } from "../io/calibration.js";
-import { RedisRunner } from "../runtime/redis-runner.js";
-import { createSimRunner, type RedisFallback } from "../runtime/sim-backend.js";
+import { createSimRunner, isQueueBackend, type RedisFallback } from "../runtime/sim-backend.js";
 import { TaskPool, TaskTimeoutError } from "../runtime/task-pool.js";
 import type { SimRunner } from "../sim/runner.js";
 import { compiledWorkerUrl } from "../runtime/worker-url.js";
@@ -99,7 +98,7 @@ async function makeContext(app: ZodApp, options: BuildOptions, limits: ApiLimits
     hooks: { onFinished: (ret) => queueMetrics.observe(ret) },
     log: (line) => app.log.info(line),
   });
-  const queue = sims instanceof RedisRunner ? sims : undefined;
+  const queue = isQueueBackend(sims) ? sims : undefined;
   pool = new TaskPool<Tasks>(compiledWorkerUrl("work/worker.js", import.meta.url), options.workers, { calibration: options.calibration, redis: queue?.url });
   let started = false;
   pool.ready().then(

@@ -1,5 +1,4 @@
-import type { QueueStats } from "../runtime/redis-runner.js";
-import type { SimJobReturn } from "../runtime/sim-queue.js";
+import type { QueueStats, SimJobReturn } from "../runtime/sim-queue.js";
 import { family, gauge, newHistogram, observeHistogram, renderHistogram } from "./metrics.js";
 
 /**

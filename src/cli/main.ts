@@ -3,6 +3,7 @@ import module from "node:module";
 import { Command, CommanderError } from "commander";
 import { InputError } from "../io/load.js";
 import { renderProblems } from "../model/problems.js";
+import { SimJobFailedError } from "../runtime/redis-batch.js";
 import { VERSION } from "./version.js";
 import { registerCommands } from "./commands/index.js";
 import { stopProgress } from "./progress.js";
@@ -35,6 +36,11 @@ function exitCodeFor(e: unknown): number {
     process.stderr.write(`vmplace: ${e.message}\n`);
     if (e.problems.length > 0) process.stderr.write(`${renderProblems(e.problems)}\n`);
     return 2;
+  }
+  // A queue job that used up its attempts is not this process's bug: say what failed and where.
+  if (e instanceof SimJobFailedError) {
+    process.stderr.write(`vmplace: ${e.message}\n`);
+    return 1;
   }
   process.stderr.write(`vmplace: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
   if (process.env.VMPLACE_DEBUG) process.stderr.write(`${(e as Error).stack ?? ""}\n`);

@@ -1,24 +1,16 @@
 import { Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
 import type { HostSimResult } from "../model/scenario.js";
-import type { SimJob, SimRunner } from "../sim/runner.js";
+import type { SimJob } from "../sim/runner.js";
 import { Batch, SimJobFailedError } from "./redis-batch.js";
-import { probeRedis, redactUrl, redisClient, RedisUnreachableError } from "./redis-connection.js";
+import type { QueueBackend } from "./sim-backend.js";
+import { probeRedis, redisClient } from "./redis-connection.js";
+import { redactUrl, RedisUnreachableError } from "./redis-url.js";
 import { decodeResult } from "./sim-codec.js";
-import { JOB_POLICY, jobIdFor, QUEUE_NAME, type SimJobData, type SimJobReturn } from "./sim-queue.js";
+import { JOB_POLICY, jobIdFor, QUEUE_NAME, type QueueStats, type SimJobData, type SimJobReturn } from "./sim-queue.js";
 import { simVersion } from "./sim-version.js";
 
 export { SimJobFailedError } from "./redis-batch.js";
-
-/** QueueStats: the queue as /metrics shows it. */
-export interface QueueStats {
-  waiting: number;
-  active: number;
-  delayed: number;
-  failed: number;
-  /** Worker connections on the queue (each `vmplace worker` process holds one). */
-  workers: number;
-}
 
 export interface RedisRunnerHooks {
   /** Hears every job that finishes on the queue, whoever submitted it (for /metrics). */
@@ -38,7 +30,7 @@ const CHECK_CHUNK = 50;
  * result travels losslessly). Job ids derive from the payload, so re-submitting reuses what Redis
  * still holds, and collected jobs are removed. Safe for concurrent runAll calls (the API's).
  */
-export class RedisRunner implements SimRunner {
+export class RedisRunner implements QueueBackend {
   private readonly waiters = new Map<string, Set<Batch>>();
   private readonly timer: NodeJS.Timeout;
   private lastEventAt = Date.now();

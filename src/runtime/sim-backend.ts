@@ -1,7 +1,18 @@
 import { inlineRunner, type SimRunner } from "../sim/runner.js";
-import { RedisRunner, type RedisRunnerHooks } from "./redis-runner.js";
-import { RedisUnreachableError } from "./redis-connection.js";
+import type { RedisRunnerHooks } from "./redis-runner.js";
+import { RedisUnreachableError } from "./redis-url.js";
 import { WorkerPool } from "./sim-pool.js";
+import type { QueueStats } from "./sim-queue.js";
+
+/** QueueBackend: a SimRunner on a shared queue, which /metrics can describe. */
+export interface QueueBackend extends SimRunner {
+  readonly url: string;
+  stats(): Promise<QueueStats>;
+}
+
+export function isQueueBackend(r: SimRunner): r is QueueBackend {
+  return typeof (r as Partial<QueueBackend>).stats === "function" && typeof (r as Partial<QueueBackend>).url === "string";
+}
 
 /** What to do when --redis names a server that does not answer. */
 export const REDIS_FALLBACKS = ["none", "local"] as const;
@@ -29,6 +40,8 @@ export interface SimBackendOptions {
 export async function createSimRunner(o: SimBackendOptions = {}): Promise<SimRunner> {
   if (o.redis) {
     try {
+      // Loaded only here: BullMQ and ioredis take half a second to import, and most runs are local.
+      const { RedisRunner } = await import("./redis-runner.js");
       const runner = await RedisRunner.connect(o.redis, o.hooks);
       o.log?.(`simulations go to the ${runner}`);
       return runner;

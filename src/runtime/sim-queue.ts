@@ -37,6 +37,25 @@ export function jobIdFor(data: SimJobData): string {
   return `sim-${createHash("sha256").update(JSON.stringify(data)).digest("hex").slice(0, 40)}`;
 }
 
+/** QueueStats: the queue as /metrics shows it. */
+export interface QueueStats {
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+  /** Worker connections on the queue (each `vmplace worker` process holds one). */
+  workers: number;
+}
+
+/**
+ * Lock defaults for production. A job's lock is renewed every half lockDuration by the worker's
+ * main thread, which never simulates (threads do), so the lock holds however long a job runs.
+ * A worker that dies (SIGKILL, lost machine) leaves its jobs locked until the lock expires; the
+ * next stalled check of any live worker then puts them back in the queue. Recovery takes at most
+ * lockDuration + stalledInterval (60 s here); shorter locks recover faster but renew more often.
+ */
+export const LOCK_DURATION_MS = 30_000;
+
 /** Job retention and retries; the reasons are in docs/scaling.md. */
 export const JOB_POLICY = {
   /** Tries per job (a thrown error or a worker that died mid-job each use one). */

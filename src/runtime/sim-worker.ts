@@ -1,19 +1,11 @@
 import { hostname } from "node:os";
 import { UnrecoverableError, Worker, type Job } from "bullmq";
-import { probeRedis, redactUrl, redisClient } from "./redis-connection.js";
+import { probeRedis, redisClient } from "./redis-connection.js";
+import { redactUrl } from "./redis-url.js";
 import { encodeResult } from "./sim-codec.js";
 import { WorkerPool } from "./sim-pool.js";
-import { JOB_POLICY, QUEUE_NAME, type SimJobData, type SimJobReturn } from "./sim-queue.js";
+import { JOB_POLICY, LOCK_DURATION_MS, QUEUE_NAME, type SimJobData, type SimJobReturn } from "./sim-queue.js";
 import { simVersion } from "./sim-version.js";
-
-/**
- * Lock defaults for production. A job's lock is renewed every half lockDuration by the worker's
- * main thread, which never simulates (threads do), so the lock holds however long a job runs.
- * A worker that dies (SIGKILL, lost machine) leaves its jobs locked until the lock expires; the
- * next stalled check of any live worker then puts them back in the queue. Recovery takes at most
- * lockDuration + stalledInterval (60 s here); shorter locks recover faster but renew more often.
- */
-export const LOCK_DURATION_MS = 30_000;
 
 export interface SimWorkerOptions {
   url: string;

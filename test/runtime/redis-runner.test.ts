@@ -66,7 +66,8 @@ describe("RedisRunner against a real Redis and vmplace worker processes", () => 
   test("a worker killed with SIGKILL mid-job loses nothing: the job stalls, another worker runs it, the results are unchanged", async () => {
     const jobs: SimJob[] = [11, 12, 13, 14].map((s) => ({ scenario: scenario(s, 20_000) }));
     const local = await inlineRunner.runAll(jobs);
-    const events = new QueueEvents(QUEUE_NAME, { connection: new Redis(redis.url, { maxRetriesPerRequest: null }) });
+    const eventsConnection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const events = new QueueEvents(QUEUE_NAME, { connection: eventsConnection });
     await events.waitUntilReady();
     const stalled: string[] = [];
     events.on("stalled", ({ jobId }) => stalled.push(jobId));
@@ -87,6 +88,7 @@ describe("RedisRunner against a real Redis and vmplace worker processes", () => 
     } finally {
       await runner.close();
       await events.close();
+      eventsConnection.disconnect();
       if (rescuer) await stopProcess(rescuer.proc);
     }
   }, 180_000);

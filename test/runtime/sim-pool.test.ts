@@ -33,6 +33,20 @@ describe("WorkerPool", () => {
     }
   });
 
+  test("runs concurrent runAll and run calls from one queue, each getting its own results in order", async () => {
+    const a = [1, 2, 3].map((s) => ({ scenario: scenario(s) }));
+    const b = [4, 5].map((s) => ({ scenario: scenario(s) }));
+    const pool = new WorkerPool(2);
+    try {
+      const [ra, rb, one] = await Promise.all([pool.runAll(a), pool.runAll(b), pool.run(a[1])]);
+      expect(ra).toEqual(await inlineRunner.runAll(a));
+      expect(rb).toEqual(await inlineRunner.runAll(b));
+      expect(one).toEqual(ra[1]);
+    } finally {
+      await pool.close();
+    }
+  });
+
   test("a failing simulation rejects with the host it was for", async () => {
     const bad = scenario(1);
     const pool = new WorkerPool(1);

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
-import { checkRedisUrl } from "../../runtime/redis-connection.js";
+import { checkRedisUrl } from "../../runtime/redis-url.js";
 import { defaultPoolSize } from "../../runtime/sim-pool.js";
-import { LOCK_DURATION_MS, startSimWorker } from "../../runtime/sim-worker.js";
+import { LOCK_DURATION_MS } from "../../runtime/sim-queue.js";
 import { durationMsOption, intOption } from "../options.js";
 import { redisOption } from "../sim-backend.js";
 
@@ -26,6 +26,7 @@ export function registerWorker(program: Command): void {
     .action(async (f: WorkerFlags) => {
       checkRedisUrl(f.redis!);
       const log = (line: string): void => void process.stderr.write(`${line}\n`);
+      const { startSimWorker } = await import("../../runtime/sim-worker.js"); // BullMQ: only when asked for
       const worker = await startSimWorker({ url: f.redis!, concurrency: f.concurrency, lockDurationMs: f.lockDuration, log });
       await new Promise<void>((resolve) => {
         let stopping = false;
