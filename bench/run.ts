@@ -7,6 +7,7 @@ import { benchMigrate } from "./migrate.js";
 import { benchProbe } from "./probe.js";
 import { benchStartup } from "./startup.js";
 import { benchTight } from "./tight.js";
+import { benchScale } from "./scale.js";
 
 // One entry per bench module; `npm run bench -- NAME` runs only the named ones.
 const BENCHES: [name: string, run: () => Promise<void>][] = [
@@ -19,6 +20,7 @@ const BENCHES: [name: string, run: () => Promise<void>][] = [
   ["probe", benchProbe],
   ["startup", benchStartup],
   ["tight", benchTight],
+  ["scale", benchScale],
 ];
 
 const only = process.argv.slice(2);

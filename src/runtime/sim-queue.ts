@@ -21,7 +21,7 @@ export interface SimJobReturn {
   r: string;
   /** From submission to a worker taking the job, in ms (the submitter's and the worker's clocks). */
   queuedMs: number;
-  /** Simulation time on the worker's thread, in ms. */
+  /** From handing the job to a thread to its result, in ms (fractional: trivial jobs take less than 1). */
   runMs: number;
   /** The worker that ran it (host:pid). */
   worker: string;

@@ -80,12 +80,13 @@ async function runJob(job: Job<SimJobData, SimJobReturn>, pool: WorkerPool, vers
     throw new UnrecoverableError("malformed job: not a vmplace simulation job");
   // Another build may simulate differently; a worker of the right build may take the retry.
   if (d.v !== version) throw new Error(`this worker runs simulator build ${version}, the job needs build ${d.v}: run the same vmplace build on every machine`);
-  const start = Date.now();
+  const queuedMs = Date.now() - job.timestamp;
+  const start = performance.now();
   counts.active += 1;
   try {
     const result = await pool.run(d.job);
     counts.done += 1;
-    return { r: encodeResult(result), queuedMs: start - job.timestamp, runMs: Date.now() - start, worker: name };
+    return { r: encodeResult(result), queuedMs, runMs: performance.now() - start, worker: name };
   } catch (e) {
     counts.failed += 1;
     throw e;
