@@ -15,6 +15,8 @@ export { SimJobFailedError } from "./redis-batch.js";
 export interface RedisRunnerHooks {
   /** Hears every job that finishes on the queue, whoever submitted it (for /metrics). */
   onFinished?(ret: SimJobReturn): void;
+  /** Hears a lost connection while jobs are out (once per outage). */
+  log?(line: string): void;
 }
 
 // With no event for our jobs this long, ask Redis where each of them is (a safety net for a lost
@@ -35,6 +37,7 @@ export class RedisRunner implements QueueBackend {
   private readonly timer: NodeJS.Timeout;
   private lastEventAt = Date.now();
   private downSince: number | undefined;
+  private lastError = "";
 
   private constructor(
     readonly url: string,
@@ -56,15 +59,21 @@ export class RedisRunner implements QueueBackend {
   /** connect reaches Redis within a few seconds or throws RedisUnreachableError (exit 2). */
   static async connect(url: string, hooks: RedisRunnerHooks = {}): Promise<RedisRunner> {
     await probeRedis(url);
-    const quiet = (): void => {}; // a lost connection is reported by the watchdog, once
-    const client = redisClient(url, quiet);
+    let runner: RedisRunner | undefined;
+    // Connection errors repeat on every reconnect attempt: keep the last, report it once (watchdog).
+    const remember = (e: Error): void => void (runner && (runner.lastError = e.message));
+    const client = redisClient(url, remember);
     const queue = new Queue<SimJobData, SimJobReturn>(QUEUE_NAME, { connection: client });
     // Read the event stream from its current end, so no event of a job added from now on is missed.
     const last = await client.xrevrange(queue.keys.events, "+", "-", "COUNT", 1);
-    const eventsClient = redisClient(url, quiet);
+    const eventsClient = redisClient(url, remember);
     const events = new QueueEvents(QUEUE_NAME, { connection: eventsClient, lastEventId: last[0]?.[0] ?? "0-0" });
+    // BullMQ re-emits the connection's errors; without a listener it would print each one.
+    queue.on("error", remember);
+    events.on("error", remember);
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
-    return new RedisRunner(url, client, eventsClient, queue, events, hooks);
+    runner = new RedisRunner(url, client, eventsClient, queue, events, hooks);
+    return runner;
   }
 
   async runAll(jobs: readonly SimJob[], onDone?: (done: number, total: number) => void): Promise<HostSimResult[]> {
@@ -157,6 +166,7 @@ export class RedisRunner implements QueueBackend {
   private async reconcile(): Promise<void> {
     if (this.waiters.size === 0) return;
     if (this.client.status !== "ready") return this.watchdog();
+    if (this.downSince !== undefined) this.hooks.log?.(`Redis at ${redactUrl(this.url)} is back`);
     this.downSince = undefined;
     if (Date.now() - this.lastEventAt < RECONCILE_MS) return;
     this.lastEventAt = Date.now();
@@ -166,9 +176,12 @@ export class RedisRunner implements QueueBackend {
   }
 
   private watchdog(): void {
-    this.downSince ??= Date.now();
+    if (this.downSince === undefined) {
+      this.downSince = Date.now();
+      this.hooks.log?.(`lost the connection to Redis at ${redactUrl(this.url)} (${this.lastError || this.client.status}); retrying for ${LOST_AFTER_MS / 1000} s`);
+    }
     if (Date.now() - this.downSince < LOST_AFTER_MS) return;
-    const lost = new RedisUnreachableError(this.url, `connection lost for ${LOST_AFTER_MS / 1000} s during the run`);
+    const lost = new RedisUnreachableError(this.url, this.lastError || this.client.status, LOST_AFTER_MS / 1000);
     for (const batches of this.waiters.values()) for (const b of batches) b.fail(lost);
   }
 

@@ -8,8 +8,12 @@ export class RedisUnreachableError extends InputError {
   constructor(
     readonly url: string,
     reason: string,
+    /** Set when a run lost a Redis it had reached, after this many seconds of retrying. */
+    lostForSec?: number,
   ) {
-    super(`cannot reach Redis at ${redactUrl(url)} within ${CONNECT_TIMEOUT_MS / 1000} s: ${reason} (start Redis, fix --redis or VMPLACE_REDIS_URL, or pass --redis-fallback local)`);
+    const what = lostForSec === undefined ? `cannot reach Redis at ${redactUrl(url)} within ${CONNECT_TIMEOUT_MS / 1000} s` : `lost Redis at ${redactUrl(url)} for ${lostForSec} s during the run`;
+    const hint = lostForSec === undefined ? "start Redis, fix --redis or VMPLACE_REDIS_URL, or pass --redis-fallback local" : "run the command again once Redis is back: finished jobs are reused";
+    super(`${what}: ${reason} (${hint})`);
     this.name = "RedisUnreachableError";
   }
 }

@@ -42,7 +42,7 @@ export async function createSimRunner(o: SimBackendOptions = {}): Promise<SimRun
     try {
       // Loaded only here: BullMQ and ioredis take half a second to import, and most runs are local.
       const { RedisRunner } = await import("./redis-runner.js");
-      const runner = await RedisRunner.connect(o.redis, o.hooks);
+      const runner = await RedisRunner.connect(o.redis, { log: o.log, ...o.hooks });
       o.log?.(`simulations go to the ${runner}`);
       return runner;
     } catch (e) {
