@@ -12,7 +12,7 @@ export class RedisUnreachableError extends InputError {
     lostForSec?: number,
   ) {
     const what = lostForSec === undefined ? `cannot reach Redis at ${redactUrl(url)} within ${CONNECT_TIMEOUT_MS / 1000} s` : `lost Redis at ${redactUrl(url)} for ${lostForSec} s during the run`;
-    const hint = lostForSec === undefined ? "start Redis, fix --redis or VMPLACE_REDIS_URL, or pass --redis-fallback local" : "run the command again once Redis is back: finished jobs are reused";
+    const hint = lostForSec === undefined ? "start Redis, fix --redis or VMPLACE_REDIS_URL, or pass --redis-fallback local" : "run the command again once Redis is back";
     super(`${what}: ${reason} (${hint})`);
     this.name = "RedisUnreachableError";
   }
