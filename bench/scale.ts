@@ -132,7 +132,7 @@ function validation(): Workload {
   const validated = cluster.hosts.filter((h) => (onHost.get(h.id) ?? []).some((v) => v.workload.kind === "io" || v.workload.kind === "mixed"));
   return {
     name: "1,000-host validation",
-    rounds: 1,
+    rounds: 2,
     jobs: (round) => validated.map((host) => ({ scenario: { host, vms: onHost.get(host.id)!, durationMs: VALIDATE_MS, warmupMs: VALIDATE_WARMUP_MS, seed: cluster.policy.seed + round } })),
   };
 }

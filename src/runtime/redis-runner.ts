@@ -38,6 +38,7 @@ export class RedisRunner implements QueueBackend {
   private lastEventAt = Date.now();
   private downSince: number | undefined;
   private lastError = "";
+  private reconciling = false;
 
   private constructor(
     readonly url: string,
@@ -95,7 +96,8 @@ export class RedisRunner implements QueueBackend {
 
   /** stats reads the queue's depth and its workers (one round trip each). */
   async stats(): Promise<QueueStats> {
-    const [c, workers] = await Promise.all([this.queue.getJobCounts("waiting", "prioritized", "active", "delayed", "failed"), this.queue.getWorkersCount()]);
+    // Counting workers needs CLIENT LIST, which some managed Redis services refuse: then 0.
+    const [c, workers] = await Promise.all([this.queue.getJobCounts("waiting", "prioritized", "active", "delayed", "failed"), this.queue.getWorkersCount().catch(() => 0)]);
     return { waiting: (c.waiting ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0, workers };
   }
 
@@ -168,11 +170,16 @@ export class RedisRunner implements QueueBackend {
     if (this.client.status !== "ready") return this.watchdog();
     if (this.downSince !== undefined) this.hooks.log?.(`Redis at ${redactUrl(this.url)} is back`);
     this.downSince = undefined;
-    if (Date.now() - this.lastEventAt < RECONCILE_MS) return;
+    if (this.reconciling || Date.now() - this.lastEventAt < RECONCILE_MS) return;
     this.lastEventAt = Date.now();
-    const ids = [...this.waiters.keys()];
-    // A few calls in flight at once: ioredis pipelines them, without flooding Redis.
-    for (let k = 0; k < ids.length; k += CHECK_CHUNK) await Promise.all(ids.slice(k, k + CHECK_CHUNK).map((id) => this.check(id).catch(() => {})));
+    this.reconciling = true;
+    try {
+      const ids = [...this.waiters.keys()];
+      // A few calls in flight at once: ioredis pipelines them, without flooding Redis.
+      for (let k = 0; k < ids.length; k += CHECK_CHUNK) await Promise.all(ids.slice(k, k + CHECK_CHUNK).map((id) => this.check(id).catch(() => {})));
+    } finally {
+      this.reconciling = false;
+    }
   }
 
   private watchdog(): void {
