@@ -7,7 +7,6 @@ import type { SimRunner } from "../../sim/runner.js";
 import { createSimRunner } from "../../runtime/sim-backend.js";
 import type { ExactSolver } from "../../placement/solver.js";
 import { taskWorkerData } from "../../runtime/task-worker.js";
-import { simulateHost } from "../../sim/simulate-host.js";
 import { runOffloaded, type OffloadInput, type OffloadOutput } from "./offload.js";
 
 /** PlanTaskOptions: the request's plan options, resolved against the request's time budget. */
@@ -47,6 +46,8 @@ let lnsSolver: ExactSolver | undefined;
 let sims: Promise<SimRunner> | undefined;
 
 const predictor = () => loadPredictor(taskWorkerData<TaskWorkerData>()?.calibration);
+/** This thread's simulations: inline (workers: 0), or on the server's Redis queue; kept across tasks. */
+const workerSims = (): Promise<SimRunner> => (sims ??= createSimRunner({ redis: taskWorkerData<TaskWorkerData>()?.redis, workers: 0 }));
 
 /**
  * runPlan is the CLI's plan pipeline with the worker as its edge: HiGHS in its own threads as the
@@ -74,8 +75,7 @@ async function runPlan({ cluster, options: o }: Tasks["plan"]["input"]): Promise
       now: o.iterations === undefined ? () => performance.now() : undefined,
       exact,
       lns: lns ? (p, a, hosts, ms) => resolveHostsExactly(p, a, hosts, ms, { solver: lns }) : undefined,
-      // On this thread (workers: 0), or on the server's Redis queue; one per worker, kept across plans.
-      validation: o.validation ? { runner: await (sims ??= createSimRunner({ redis: taskWorkerData<TaskWorkerData>()?.redis, workers: 0 })), ...o.validation } : undefined,
+      validation: o.validation ? { runner: await workerSims(), ...o.validation } : undefined,
       explain: o.explain,
     });
   } finally {
@@ -87,7 +87,8 @@ type Runners = { [K in TaskKind]: (input: TaskInput<K>) => TaskOutput<K> | Promi
 
 /** TASK_RUNNERS: what a worker runs for each kind. */
 export const TASK_RUNNERS: Runners = {
-  simulate: (scenario) => simulateHost(scenario),
+  // Inline this is simulateHost; with `serve --redis` an offloaded (large) body goes to the queue too.
+  simulate: async (scenario) => (await (await workerSims()).runAll([{ scenario }]))[0],
   plan: runPlan,
   migrate: async ({ cluster, options }) => {
     const { planMigrations } = await import("../../migrate/plan-migrations.js");
