@@ -43,6 +43,21 @@ describe("vmplace serve --redis", () => {
     expect(planJobs).toBeGreaterThan(0);
   }, 120_000);
 
+  test("a large /v1/simulate body, parsed and answered in a task thread, simulates on the queue too", async () => {
+    const offloading = await testApp({ redis: redis.url, limits: { offloadBytes: 1 } });
+    try {
+      const before = metric((await offloading.inject({ method: "GET", url: "/metrics" })).body, "vmplace_sim_job_latency_seconds_count");
+      const res = await post(offloading, "/v1/simulate", shortScenario(1500));
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toEqual(JSON.parse(JSON.stringify(simulateHost(ScenarioSchema.parse(shortScenario(1500))))));
+      const text = (await offloading.inject({ method: "GET", url: "/metrics" })).body;
+      expect(metric(text, "vmplace_sim_job_latency_seconds_count")).toBe(before + 1);
+      expect(text).toMatch(/^vmplace_http_offloaded_bodies_total\{route="simulate"\} 1$/m);
+    } finally {
+      await offloading.close();
+    }
+  }, 60_000);
+
   test("/metrics shows the queue's depth, its workers and the latency of the jobs that finished", async () => {
     await post(app, "/v1/simulate", shortScenario(1000));
     const text = (await app.inject({ method: "GET", url: "/metrics" })).body;
