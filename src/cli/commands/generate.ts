@@ -3,7 +3,8 @@ import type { ClusterInput } from "../../model/cluster.js";
 import { DEFAULT_MIX, generateCluster, parseMix } from "../../model/generate.js";
 import { generateTightCluster } from "../../model/generate-tight.js";
 import { InputError } from "../../io/load.js";
-import { writeFileAtomic } from "../../io/write.js";
+import { checkWritable, writeFileAtomic } from "../../io/write.js";
+import { generatedSummary } from "../generate-summary.js";
 import { intOption } from "../options.js";
 
 interface GenerateFlags {
@@ -35,9 +36,13 @@ export function registerGenerate(program: Command): void {
     )
     .option("--out <file>", "write to a file instead of standard output")
     .action((f: GenerateFlags) => {
-      const text = `${JSON.stringify(generateDocument(f), null, 2)}\n`;
+      if (f.out) checkWritable(f.out);
+      const doc = generateDocument(f);
+      const text = `${JSON.stringify(doc, null, 2)}
+`;
       if (f.out) writeFileAtomic(f.out, text);
       else process.stdout.write(text);
+      process.stderr.write(generatedSummary(doc, f.out));
     });
 }
 
