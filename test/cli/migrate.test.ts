@@ -27,7 +27,7 @@ describe("vmplace migrate", () => {
     const out = join(dir, "report.html");
     const w = runCli(["migrate", SAMPLE, "--simulate-duration", "1s", "--out", out]);
     expect(w.code).toBe(0);
-    expect(w.stdout).toMatch(/re-simulated 1 of 2 changed host\(s\) for 1 s: 0 simulated breach\(es\)\nhtml report written to/);
+    expect(w.stdout).toMatch(/re-simulated 1 of 2 changed host\(s\) for 1 s: 0 simulated breach\(es\)\nstatus: ok \(the result is whole\)\nhtml report written to/);
     expect(readFileSync(out, "utf8")).toMatch(/^<!doctype html>[\s\S]*Final state re-simulated/);
   });
 

@@ -1,13 +1,14 @@
 import type { Command } from "commander";
 import { assembleTable, calibrationJobs, FULL_GRID, type GridSpec } from "../../interference/calibrate.js";
 import { WorkerPool, defaultPoolSize } from "../../runtime/sim-pool.js";
-import { writeFileAtomic } from "../../io/write.js";
-import { DEFAULT_TABLE } from "../../io/calibration.js";
+import { checkWritable, writeFileAtomic } from "../../io/write.js";
+import { calibrationOut, NEW_TABLE } from "../calibration-out.js";
 import { intOption, durationMsOption } from "../options.js";
 import { progress } from "../progress.js";
 
 interface CalibrateFlags {
-  out: string;
+  out?: string;
+  force?: boolean;
   workers: number;
   duration?: number;
   seeds?: number;
@@ -20,13 +21,16 @@ export function registerCalibrate(program: Command): void {
   program
     .command("calibrate")
     .description("run the simulator over the calibration grid in worker threads and write the predictor's table")
-    .option("--out <file>", "where to write the table", DEFAULT_TABLE)
+    .option("--out <file>", `where to write the table (default: a new ${NEW_TABLE} in the current folder, numbered if taken)`)
+    .option("--force", "allow --out to replace the shipped data/calibration/table-v1.json")
     .option("--workers <n>", "worker threads", intOption("--workers", 1, 256), defaultPoolSize())
     .option("--duration <time>", `simulated time per cell (default ${FULL_GRID.durationMs / 1000}s)`, durationMsOption("--duration"))
     .option("--seeds <n>", `seeds per cell (default ${FULL_GRID.seedsPerCell})`, intOption("--seeds", 1, 100))
     .option("--seed <n>", `base seed (default ${FULL_GRID.seed})`, intOption("--seed", 0, 2 ** 31 - 1))
     .option("--cores <list>", `core counts to calibrate (default ${FULL_GRID.cores.join(",")})`)
     .action(async (f: CalibrateFlags) => {
+      const out = calibrationOut(f.out, f.force ?? false);
+      checkWritable(out);
       const grid: GridSpec = {
         ...FULL_GRID,
         durationMs: f.duration ?? FULL_GRID.durationMs,
@@ -44,8 +48,8 @@ export function registerCalibrate(program: Command): void {
         const base = await pool.runAll(plan.baselineJobs, (d) => bar.update((plan.jobs.length + d) / total));
         bar.done();
         const table = assembleTable(grid, plan, results, base);
-        writeFileAtomic(f.out, `${JSON.stringify(table)}\n`);
-        process.stderr.write(`calibrate: wrote ${f.out}\n`);
+        writeFileAtomic(out, `${JSON.stringify(table)}\n`);
+        process.stderr.write(`calibrate: wrote ${out}; use it with --calibration ${out}\n`);
       } finally {
         await pool.close();
       }

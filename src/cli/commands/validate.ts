@@ -3,7 +3,8 @@ import { readJsonFile } from "../../io/load.js";
 import { checkCluster } from "../../model/cluster-check.js";
 import { parseCluster } from "../../model/validate.js";
 import { renderProblems } from "../../model/problems.js";
-import { EXIT, addFailOn, settle, type FailOn } from "../exit-policy.js";
+import { EXIT } from "../exit-codes.js";
+import { addFailOn, settle, type FailOn } from "../exit-policy.js";
 import { renderCheck } from "../render-check.js";
 
 /**
