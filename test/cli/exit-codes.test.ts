@@ -91,6 +91,16 @@ describe("exit code 3: the result is not whole", () => {
     expect(json.reasons.map((x) => x.kind)).toEqual(["breach"]);
   }, SLOW);
 
+  test("demo exits 3 when its plan is not whole (no current hosts, so no migrations or report)", () => {
+    const file = writeCluster(dir, "infeasible-demo.json", infeasibleCluster());
+    const out = join(dir, "demo-plan.json");
+    const r = runCli(["demo", file, "--out", out]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/^== .*infeasible-demo\.json: valid document, but no placement of every VM can exist/);
+    expect(r.stderr).toMatch(/vmplace demo: result not whole \(exit 3\): plan: \d VM\(s\) left unplaced/);
+    expect(PlanSchema.parse(JSON.parse(readFileSync(out, "utf8"))).status).toBe("incomplete");
+  }, SLOW);
+
   test("--fail-on takes a comma list or none; an unknown kind is a usage error (exit 2)", () => {
     expect(runCli(["score", "data/sample-cluster.json", "--fail-on", "violation,breach"]).code).toBe(3);
     expect(runCli(["score", "data/sample-cluster.json", "--fail-on", "violation"]).code).toBe(0);
