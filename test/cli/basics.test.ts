@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { CLI_TIMEOUT_MS, runCli } from "../helpers/cli.js";
 
 describe("vmplace validate", () => {
   test("the sample is valid (exit 0) and summarised", () => {
@@ -11,7 +11,7 @@ describe("vmplace validate", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/valid\nhosts \d+/);
     expect(r.stdout).toMatch(/memory MiB/);
-  });
+  }, CLI_TIMEOUT_MS);
 
   // `generate --placed` picks current hosts at random, so one VM of each lands off its label.
   test.each(["data/generated-medium.json", "data/generated-large.json"])(
@@ -33,7 +33,7 @@ describe("vmplace validate", () => {
     for (const path of ["constraints[0].vms[1]", "hosts[1].id", "vms[0].workload.dutyCycle", "vms[1]:", "vms[2].host"])
       expect(r.stderr).toContain(path);
     expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/);
-  });
+  }, CLI_TIMEOUT_MS);
 
   test.each([
     [["validate", "no/such/file.json"], /no such file/],
@@ -47,7 +47,7 @@ describe("vmplace validate", () => {
     expect(r.code).toBe(2);
     expect(r.stderr + r.stdout).toMatch(message);
     expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/);
-  });
+  }, CLI_TIMEOUT_MS);
 
   test("--help and --version work on every command", () => {
     for (const cmd of [[], ["validate"], ["schema"], ["generate"]]) {
@@ -56,7 +56,7 @@ describe("vmplace validate", () => {
       expect(r.stdout).toMatch(/Usage: vmplace/);
     }
     expect(runCli(["--version"]).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
-  });
+  }, CLI_TIMEOUT_MS);
 });
 
 describe("vmplace generate and schema", () => {
@@ -68,7 +68,7 @@ describe("vmplace generate and schema", () => {
     expect(readFileSync(join(dir, "a.json"), "utf8")).toBe(readFileSync(join(dir, "b.json"), "utf8"));
     expect(readdirSync(dir).sort()).toEqual(["a.json", "b.json"]);
     expect(runCli(["validate", join(dir, "a.json"), "--fail-on", "none"]).code).toBe(0);
-  });
+  }, CLI_TIMEOUT_MS);
 
   test("schema prints a JSON Schema describing the cluster document", () => {
     const r = runCli(["schema"]);
@@ -77,5 +77,5 @@ describe("vmplace generate and schema", () => {
     expect(s.$schema).toMatch(/json-schema\.org/);
     expect(s.required).toContain("hosts");
     expect(Object.keys(s.properties)).toEqual(expect.arrayContaining(["hosts", "vms", "constraints", "policy"]));
-  });
+  }, CLI_TIMEOUT_MS);
 });

@@ -5,7 +5,7 @@ import { renderPlan } from "../../src/cli/render-plan.js";
 import { gapText, solverText, stopText } from "../../src/report/plan-text.js";
 import { renderDocument } from "../../src/report/render.js";
 import { runCli } from "../helpers/cli.js";
-import { file, predictor } from "../placement/migrate-helpers.js";
+import { file, predictor } from "../migrate/helpers.js";
 
 const sample = file("data/sample-cluster.json");
 let base: Plan;
