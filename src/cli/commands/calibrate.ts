@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { assembleTable, calibrationJobs, FULL_GRID, type GridSpec } from "../../interference/calibrate.js";
 import { WorkerPool, defaultPoolSize } from "../../runtime/sim-pool.js";
 import { checkWritable, writeFileAtomic } from "../../io/write.js";
-import { calibrationOut, NEW_TABLE } from "../calibration-out.js";
+import { calibrationOut, NEW_TABLE } from "../../io/calibration-out.js";
 import { intOption, durationMsOption } from "../options.js";
 import { progress } from "../progress.js";
 

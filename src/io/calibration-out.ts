@@ -1,8 +1,8 @@
 import { existsSync, realpathSync } from "node:fs";
 import { resolve } from "node:path";
-import { DEFAULT_TABLE } from "../io/calibration.js";
-import { InputError } from "../io/load.js";
-import { bundledPath } from "../io/paths.js";
+import { DEFAULT_TABLE } from "./calibration.js";
+import { InputError } from "./load.js";
+import { bundledPath } from "./paths.js";
 
 /** The name `vmplace calibrate` writes to without --out (numbered when taken). */
 export const NEW_TABLE = "calibration-table.json";
