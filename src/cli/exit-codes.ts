@@ -19,4 +19,5 @@ Exit codes:
   2  bad input: usage, an invalid document, a file that cannot be read or written
   3  the result is not whole: VMs left unplaced, hard-constraint violations (in a
      plan or in the current placement), predicted or simulated SLO breaches left;
-     --fail-on chooses which of them count (plan, migrate, score, validate, demo)`;
+     --fail-on chooses which of them count (plan, migrate, score, validate, demo);
+     probe: the instance's verdict fails its --fail-on`;
