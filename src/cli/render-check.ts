@@ -1,6 +1,6 @@
 import { renderSummary } from "../model/summary.js";
 import type { ClusterCheck } from "../model/cluster-check.js";
-import { violationText } from "../report/violation-text.js";
+import { violationText } from "../model/violation-text.js";
 
 // The terminal lists this many violations; --json has every one.
 const MAX_VIOLATIONS = 20;

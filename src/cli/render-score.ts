@@ -1,6 +1,6 @@
 import type { HostRisk, ScoreReport, VmRisk } from "../interference/score.js";
 import type { Violation } from "../model/plan.js";
-import { violationText } from "../report/violation-text.js";
+import { violationText } from "../model/violation-text.js";
 
 // The terminal lists this many violations; --json has every one.
 const MAX_VIOLATIONS = 20;

@@ -5,7 +5,7 @@ import { chartHostsOfPlan, planHeadline, planHostChart, planLatencyChart, valida
 import { topScores } from "./scores.js";
 import { optimalityLabel, outscoredText, runnerUpText } from "./plan-text.js";
 import { unplacedText } from "./unplaced-text.js";
-import { violationText } from "./violation-text.js";
+import { violationText } from "../model/violation-text.js";
 
 const MAX_EXPLANATIONS = 200;
 

@@ -5,7 +5,7 @@ import { statusText } from "./status-text.js";
 import { chartHostsOfPlan, planHeadline, validationRows } from "./plan-view.js";
 import { topScores } from "./scores.js";
 import { unplacedText } from "./unplaced-text.js";
-import { violationText } from "./violation-text.js";
+import { violationText } from "../model/violation-text.js";
 
 // Explanations of a 10,000-VM plan would drown the report: the first ones, with a count.
 const MAX_EXPLANATIONS = 100;
