@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Cluster } from "../model/cluster.js";
-import { currentViolations } from "../model/current-placement.js";
+import { checkCurrentPlacement } from "../model/check-plan.js";
 import { ViolationSchema } from "../model/plan.js";
 import { ResultStatusSchema, resultStatus, shortfall, withStatus, type ResultStatus } from "../model/status.js";
 import type { Predictor } from "./predictor.js";
@@ -31,6 +31,6 @@ export function scoreStatus(r: ScoreReport, violations: readonly unknown[]): Res
 /** scorePlacement scores the current placement and checks its hard constraints. */
 export function scorePlacement(c: Cluster, predictor: Predictor): PlacementScore {
   const report = scoreCluster(c, predictor);
-  const violations = currentViolations(c);
+  const violations = checkCurrentPlacement(c);
   return withStatus({ ...report, violations }, scoreStatus(report, violations));
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { capacityFindings, CapacityFindingSchema } from "./capacity.js";
 import type { Cluster } from "./cluster.js";
-import { currentViolations } from "./current-placement.js";
+import { checkCurrentPlacement } from "./check-plan.js";
 import { ViolationSchema } from "./plan.js";
 import { ResultStatusSchema, resultStatus, shortfall, withStatus } from "./status.js";
 import { ClusterSummarySchema, summarizeCluster } from "./summary.js";
@@ -26,7 +26,7 @@ export type ClusterCheck = z.infer<typeof ClusterCheckSchema>;
 /** checkCluster: summary, capacity findings, current violations and the status they give. */
 export function checkCluster(c: Cluster): ClusterCheck {
   const capacity = capacityFindings(c);
-  const violations = currentViolations(c);
+  const violations = checkCurrentPlacement(c);
   const errors = capacity.filter((f) => f.level === "error");
   const status = resultStatus([
     ...shortfall("unplaced", errors.length, `no placement of every VM can exist (${errors.map((e) => (e.resource === "hosts" ? "too few hosts for anti-affinity" : `${e.resource} over capacity`)).join(", ")})`),

@@ -36,7 +36,7 @@ export function stopText(p: Plan): string {
     case "model-optimal":
       return `stopped: HiGHS solved its linear model to optimality, but that model is not exact for this cluster (conservative interference rows, soft penalties), so the plan is proved only ${p.gap === undefined ? "feasible for the model" : `within ${pct1(p.gap)} of optimal`}`;
     case "bound-met":
-      return p.provedOptimal ? "stopped: the cost met the lower bound (proved optimal)" : "stopped: the cost met the lower bound";
+      return p.provedOptimal ? "stopped: the cost met the lower bound (proved optimal)" : "stopped: the search's cost met the lower bound (validation may have raised it since)";
     case "budget":
       return "stopped: the time budget ran out";
     case "iterations":
