@@ -7,13 +7,13 @@ import { resultStatus, shortfall, type ResultStatus } from "./status.js";
  * hard violation, and no SLO breach is left, predicted or (after validation) simulated.
  */
 export function planStatus(p: Plan): ResultStatus {
-  // The checker may list unplaced VMs among its violations; they are counted once, as unplaced.
-  const violations = p.check.violations.filter((v) => String(v.constraint) !== "unplaced").length;
-  const simulated = p.validation.performed ? (p.slo.simulatedBreachesAfter ?? 0) : 0;
+  // The plan's counts are the figures this status is defined on (unplaced VMs are not violations there).
+  const c = p.counts;
+  const simulated = p.validation.performed ? (c.simulatedBreaches ?? 0) : 0;
   return resultStatus([
-    ...shortfall("unplaced", p.unplaced.length, `${p.unplaced.length} VM(s) left unplaced`),
-    ...shortfall("violation", violations, `${violations} hard-constraint violation(s) in the plan`),
-    ...shortfall("breach", p.slo.predictedBreaches, `${p.slo.predictedBreaches} predicted SLO breach(es) in the plan`),
+    ...shortfall("unplaced", c.unplaced, `${c.unplaced} VM(s) left unplaced${c.minUnplaced > 0 ? ` (at least ${c.minUnplaced} proved unplaceable)` : ""}`),
+    ...shortfall("violation", c.violations, `${c.violations} hard-constraint violation(s) in the plan`),
+    ...shortfall("breach", c.predictedBreaches, `${c.predictedBreaches} predicted SLO breach(es) in the plan`),
     ...shortfall("breach", simulated, `${simulated} simulated SLO breach(es) left after validation`),
   ]);
 }
