@@ -84,12 +84,26 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_INVALID_JSON_BODY: "INVALID_JSON",
 };
 
-function clientError(err: FastifyError): ApiError | undefined {
+function clientError(err: FastifyError, request: FastifyRequest): ApiError | undefined {
   const status = err.statusCode ?? 500;
   if (status < 400 || status >= 500) return undefined;
   // SyntaxError from JSON.parse has no FST code but is the client's fault all the same.
   const code = FASTIFY_CODES[err.code] ?? (err instanceof SyntaxError ? "INVALID_JSON" : err.code?.replace(/^FST_ERR_/, "") || "BAD_REQUEST");
-  return apiError(status, code, err.message);
+  return apiError(status, code, clientMessage(code, err.message, request));
+}
+
+/** clientMessage: fastify's own words, plus what the client must change (the limit, the media type). */
+function clientMessage(code: string, message: string, request: FastifyRequest): string {
+  if (code === "BODY_TOO_LARGE") {
+    const limit = request.routeOptions.bodyLimit;
+    const size = request.headers["content-length"];
+    return `request body${size ? ` of ${size} bytes` : ""} is over the limit of ${limit} bytes (vmplace serve --body-limit)`;
+  }
+  if (code === "UNSUPPORTED_MEDIA_TYPE") {
+    const type = request.headers["content-type"];
+    return `${type ? `media type "${type}" is not accepted` : "the request names no media type"}: send the body as application/json`;
+  }
+  return message;
 }
 
 /**
@@ -102,7 +116,7 @@ export function handleError(err: FastifyError | HttpError, request: FastifyReque
     reply.code(err.statusCode);
     return apiError(err.statusCode, err.code, err.message, err.problems);
   }
-  const client = clientError(err);
+  const client = clientError(err, request);
   if (client) {
     reply.code(client.statusCode);
     return client;

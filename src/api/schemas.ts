@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ClusterSchema, VmSchema } from "../model/cluster.js";
 import { HostSimResultSchema, ScenarioSchema } from "../model/scenario.js";
 import { parseCluster } from "../model/validate.js";
-import { ScoreReportSchema } from "../interference/score.js";
+import { PlacementScoreSchema } from "../interference/current-placement.js";
 import { ApiErrorSchema } from "./errors.js";
 import { withParser } from "./validation.js";
 
@@ -25,7 +25,7 @@ named(ClusterSchema, "Cluster", "Hosts, VMs (with their current host, if any), c
 named(VmSchema, "Vm", "One virtual machine: size, workload, SLO, labels.");
 named(ScenarioSchema, "Scenario", "One host and the VMs on it, for a simulation.");
 named(HostSimResultSchema, "HostSimResult", "Per-VM latency percentiles and CPU shares of one simulated host.");
-named(ScoreReportSchema, "ScoreReport", "Interference risk per host and per latency-sensitive VM.");
+named(PlacementScoreSchema, "PlacementScore", "Status, interference risk per host and per latency-sensitive VM, and hard violations of the current placement.");
 named(ApiErrorSchema, "Error", "Every non-2xx answer.");
 
 /**

@@ -1,5 +1,6 @@
 import type { MigrationPlan } from "../model/migration.js";
 import { gib, ms } from "../report/format.js";
+import { statusText } from "../report/status-text.js";
 import { effectText, headline, PRIORITY_LABEL, simulationText, unresolvedText, whyVmText } from "../report/migration-text.js";
 
 // The terminal summary lists at most this many moves; the report file has them all.
@@ -22,5 +23,6 @@ export function renderMigrationSummary(p: MigrationPlan): string {
     const worst = sim.hosts.flatMap((h) => h.vms).filter((v) => v.breach);
     lines.push(`${simulationText(p)}${worst.length > 0 ? ` (${worst.slice(0, 3).map((v) => `${v.vmId} ${ms(v.simulatedP999Us)} ms`).join(", ")})` : ""}`);
   }
+  lines.push(statusText(p));
   return lines.join("\n");
 }

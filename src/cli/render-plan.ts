@@ -1,21 +1,18 @@
 import type { Plan } from "../model/plan.js";
-import { gapText, unplacedText } from "../report/unplaced-text.js";
+import { boundLines, gapText, solverText } from "../report/plan-text.js";
+import { statusText } from "../report/status-text.js";
+import { unplacedText } from "../report/unplaced-text.js";
 
-const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const sec = (ms: number | undefined): string => (ms === undefined ? "?" : `${(ms / 1000).toFixed(1)} s`);
 
-/** renderPlan is the readable summary of a plan: cost, bound, gap, SLO breaches, time. */
+/** renderPlan is the readable summary of a plan: cost, bound, gap, solver, SLO breaches, check, time, status. */
 export function renderPlan(plan: Plan, nHosts: number): string {
-  const s = plan.solver;
   const lines: string[] = [];
   const placed = plan.assignments.length;
   lines.push(`placed ${placed} of ${placed + plan.unplaced.length} VMs on ${plan.hostsUsed} of ${nHosts} hosts`);
-  lines.push(`cost ${plan.cost}, lower bound ${plan.lowerBound} (${plan.lowerBoundSource}), ${gapText(plan, pct)}${plan.softViolations > 0 ? `, ${plan.softViolations} soft-constraint violation(s)` : ""}`);
-  for (const b of plan.boundSources) lines.push(`  bound ${b.source}: ${b.value}${b.valid ? "" : " (not a bound)"}: ${b.detail}`);
-  const model = s.exactStatus === "optimal" && !plan.provedOptimal ? " for its model, not proved for the plan" : "";
-  const exact = s.exactStatus ? `; HiGHS: ${s.exactStatus}${model}${s.note ? ` (${s.note})` : ""}` : s.note ? `; ${s.note}` : "";
-  lines.push(`solver ${s.used} (start: ${s.construction}), stopped on ${s.stoppedOn} after ${s.iterations} iterations${exact}`);
-  if (s.fallback) lines.push(`  ${s.requested === "milp" ? "--solver milp fell back to the heuristics" : "the exact solve was not used"}: ${s.fallback.reason} (${s.fallback.detail})`);
+  lines.push(`cost ${plan.cost}; ${gapText(plan)}${plan.softViolations > 0 ? `; ${plan.softViolations} soft-constraint violation(s)` : ""}`);
+  for (const b of boundLines(plan)) lines.push(`  ${b}`);
+  lines.push(solverText(plan));
   const v = plan.validation;
   const sim = v.performed
     ? `simulated ${plan.slo.simulatedBreachesBefore ?? 0} before validation, ${plan.slo.simulatedBreachesAfter ?? 0} after (${v.rounds} round(s), ${v.hostsSimulated} host(s), ${sec(v.durationMs)} + ${sec(v.warmupMs)} warm-up each, ${v.repairs.length} repair(s))`
@@ -33,5 +30,6 @@ export function renderPlan(plan: Plan, nHosts: number): string {
   for (const u of plan.unplacedReasons) lines.push(`not placed: ${unplacedText(u)}`);
   const t = plan.timings;
   if (t) lines.push(`time ${sec(t.totalMs)} (search ${sec(t.searchMs)}${t.validateMs !== undefined ? `, validation ${sec(t.validateMs)}` : ""})`);
+  lines.push(statusText(plan));
   return lines.join("\n");
 }

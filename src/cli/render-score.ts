@@ -1,4 +1,9 @@
 import type { HostRisk, ScoreReport, VmRisk } from "../interference/score.js";
+import type { Violation } from "../model/plan.js";
+import { violationText } from "../model/violation-text.js";
+
+// The terminal lists this many violations; --json has every one.
+const MAX_VIOLATIONS = 20;
 
 const ms = (us: number): string => (us / 1000).toFixed(us < 10000 ? 2 : 1);
 
@@ -29,12 +34,15 @@ export function vmLine(v: VmRisk): string {
 }
 
 /** renderScore prints hosts at risk (or all) worst first, then their latency-sensitive VMs. */
-export function renderScore(r: ScoreReport, all: boolean): string {
+export function renderScore(r: ScoreReport & { violations?: readonly Violation[] }, all: boolean): string {
   const hosts = all ? r.hosts : r.hosts.filter((h) => h.breaches > 0 || h.level === "high" || h.level === "elevated");
   const vms = all ? r.vms : r.vms.filter((v) => v.breach || v.level === "high" || v.level === "elevated");
   const lines: string[] = [];
   const breaches = r.vms.filter((v) => v.breach).length;
-  lines.push(`${r.hosts.length} hosts, ${r.vms.length} latency-sensitive VMs, ${breaches} predicted SLO breach(es), ${r.hosts.filter((h) => h.bobtail).length} host(s) in the Bobtail condition`);
+  const violations = r.violations ?? [];
+  lines.push(`${r.hosts.length} hosts, ${r.vms.length} latency-sensitive VMs, ${breaches} predicted SLO breach(es), ${violations.length} hard-constraint violation(s), ${r.hosts.filter((h) => h.bobtail).length} host(s) in the Bobtail condition`);
+  for (const v of violations.slice(0, MAX_VIOLATIONS)) lines.push(`VIOLATION ${violationText(v)}`);
+  if (violations.length > MAX_VIOLATIONS) lines.push(`... and ${violations.length - MAX_VIOLATIONS} more violation(s) (--json lists them all)`);
   if (hosts.length === 0) lines.push("no host at risk");
   for (const h of hosts) {
     lines.push(`host ${h.hostId}: risk ${h.level}, ${h.breaches} breach(es), predicted p99.9 delay ${ms(h.delayP999Us)} ms`);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ViolationSchema } from "./plan.js";
+import { ResultStatusSchema } from "./status.js";
 
 /**
  * The migration plan document: what `vmplace migrate` writes and `vmplace report` reads. One
@@ -207,6 +208,9 @@ export type SimulationRepair = z.infer<typeof SimulationRepairSchema>;
 export const MigrationPlanSchema = z.strictObject({
   kind: z.literal(MIGRATION_PLAN_KIND),
   version: z.literal(MIGRATION_PLAN_VERSION),
+  /** Whole or not, and why (model/status.ts); optional only so plans saved before it still render. */
+  status: ResultStatusSchema.shape.status.optional(),
+  reasons: ResultStatusSchema.shape.reasons.optional(),
   options: z.strictObject({
     mode: z.enum(MIGRATION_MODES),
     host: z.string().optional(),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ResultStatusSchema } from "./status.js";
 
 /**
  * The plan document `vmplace plan` writes: the single source of its shape (JSON Schema:
@@ -28,7 +29,10 @@ export const ExplanationSchema = z.strictObject({
   /** Weighted total and each score plugin's 0–100 score on the chosen host. */
   total: z.number(),
   scores: z.record(z.string(), z.number()),
-  /** The best-scoring other host that would take the VM, or the first that refuses and why. */
+  /**
+   * The best other host that would take the VM and does not score higher than the chosen one, or
+   * (when there is none) the first that refuses and why.
+   */
   runnerUp: z
     .strictObject({
       host: z.string(),
@@ -37,6 +41,12 @@ export const ExplanationSchema = z.strictObject({
       reasons: z.array(ReasonSchema).optional(),
     })
     .optional(),
+  /**
+   * The best host that scores higher for this VM alone. The scores are per-VM preferences; the
+   * plan minimises its objective over all VMs, and `costChange` is what moving this VM there
+   * would do to the plan's cost (0: nothing, so the search had no reason to move it).
+   */
+  outscoredBy: z.strictObject({ host: z.string(), total: z.number(), scores: z.record(z.string(), z.number()), costChange: z.number() }).optional(),
   /** How many hosts were compared (a deterministic sample on large fleets). */
   candidates: z.number().int(),
 });
@@ -158,6 +168,9 @@ export const RepairSchema = z.strictObject({
 
 export const PlanSchema = z.strictObject({
   version: z.literal(1),
+  /** Whole or not, and why (model/status.ts); optional only so plans saved before it still render. */
+  status: ResultStatusSchema.shape.status.optional(),
+  reasons: ResultStatusSchema.shape.reasons.optional(),
   objective: z.enum(["min-cost", "balance", "min-risk"]),
   seed: z.number().int(),
   solver: z.strictObject({

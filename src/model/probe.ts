@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RESULT_STATUSES } from "./status.js";
 
 // The Bobtail instance probe (Xu et al., NSDI 2013; sim-fidelity.md 4.1): sleep S, count the
 // wake-ups that come >= 10 ms late, and judge the instance by the count. One shape serves the real
@@ -119,10 +120,10 @@ export const OverheadSchema = z.strictObject({
 
 /**
  * ProbeReportSchema: the output of `vmplace probe --json`. status follows the exit code: "ok" (0)
- * when the verdict passes --fail-on, "not-whole" (3) otherwise or when the run was interrupted.
+ * when the verdict passes --fail-on, "incomplete" (3) otherwise or when the run was interrupted.
  */
 export const ProbeReportSchema = z.strictObject({
-  status: z.enum(["ok", "not-whole"]),
+  status: z.enum(RESULT_STATUSES),
   mode: z.enum(["real", "simulated"]),
   params: ProbeParamsSchema,
   elapsedMs: z.number().min(0),

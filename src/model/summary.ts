@@ -1,24 +1,27 @@
+import { z } from "zod";
 import type { Cluster } from "./cluster.js";
 import { cpuDemandVcpus, type WorkloadKind } from "./workload.js";
 import { vcpuCapacity } from "./validate.js";
 
-/** ResourceTotal compares what the VMs ask for with what the hosts offer. */
-export interface ResourceTotal {
-  resource: "vcpus" | "memoryMiB" | "networkMbps" | "cpuDemand";
-  demand: number;
-  capacity: number;
-}
+/** ResourceTotalSchema compares what the VMs ask for with what the hosts offer. */
+export const ResourceTotalSchema = z.strictObject({
+  resource: z.enum(["vcpus", "memoryMiB", "networkMbps", "cpuDemand"]),
+  demand: z.number(),
+  capacity: z.number(),
+});
+export type ResourceTotal = z.infer<typeof ResourceTotalSchema>;
 
-/** ClusterSummary is the at-a-glance view `vmplace validate` prints. */
-export interface ClusterSummary {
-  hosts: number;
-  vms: number;
-  placedVms: number;
-  constraints: number;
-  workloads: Record<WorkloadKind, number>;
-  schedulers: Record<string, number>;
-  totals: ResourceTotal[];
-}
+/** ClusterSummarySchema is the at-a-glance view `vmplace validate` prints. */
+export const ClusterSummarySchema = z.strictObject({
+  hosts: z.number().int(),
+  vms: z.number().int(),
+  placedVms: z.number().int(),
+  constraints: z.number().int(),
+  workloads: z.record(z.enum(["io", "cpu", "mixed", "trace", "idle"]), z.number().int()),
+  schedulers: z.record(z.string(), z.number().int()),
+  totals: z.array(ResourceTotalSchema),
+});
+export type ClusterSummary = z.infer<typeof ClusterSummarySchema>;
 
 /** summarizeCluster totals demand against capacity per resource. */
 export function summarizeCluster(c: Cluster): ClusterSummary {

@@ -111,6 +111,7 @@ export function assemblePlan(x: PlanParts): Plan {
         scores: e.runnerUp.scores && { ...e.runnerUp.scores },
         reasons: e.runnerUp.reasons && [...e.runnerUp.reasons],
       },
+      outscoredBy: e.outscoredBy && { ...e.outscoredBy, host: p.hosts[e.outscoredBy.host].id, scores: { ...e.outscoredBy.scores } },
       candidates: e.candidates,
     })),
   };

@@ -8,6 +8,8 @@ export interface Explanation {
   readonly total: number;
   readonly scores: Readonly<Record<string, number>>;
   readonly runnerUp?: { host: number; total?: number; scores?: Readonly<Record<string, number>>; reasons?: readonly Reason[] };
+  /** The best host that scores higher than the chosen one, and what moving there would do to the plan's cost. */
+  readonly outscoredBy?: { host: number; total: number; scores: Readonly<Record<string, number>>; costChange: number };
   readonly candidates: number;
 }
 
@@ -20,8 +22,14 @@ const SAMPLE_USED = 12;
  * plugins, as if the VM were joining now (it is lifted off and put back, so the state ends
  * unchanged). Candidates: every host on small fleets; otherwise 12 used hosts picked by a hash
  * of the VM index and one empty host per type, so the cost is O(VMs × 16 × plugins), not
- * O(VMs × hosts). The runner-up is the best-scoring candidate that passes every filter, or, if
- * none does, the first candidate with the filters' reasons.
+ * O(VMs × hosts).
+ *
+ * The score plugins are per-VM preferences (best fit, risk slack) that guide construction; the
+ * plan itself minimises its objective over all VMs at once, so another host can score higher for
+ * one VM while moving it there would not lower the plan's cost. Such a host is reported apart, as
+ * `outscoredBy` with that cost change, and the runner-up is the best feasible host that does not
+ * outscore the chosen one (or, if there is none, the first candidate with the filters' reasons):
+ * a runner-up that beat the winner would contradict the explanation.
  */
 export function explainPlacement(state: PlacementState, fw: Framework): Explanation[] {
   const p = state.problem;
@@ -35,17 +43,30 @@ export function explainPlacement(state: PlacementState, fw: Framework): Explanat
     state.unassign(j);
     const feasible = cands.filter((h) => fw.fits(state, j, h));
     const sc = fw.score(state, j, [i, ...feasible]);
-    const mine = { total: round(sc.total[0]), scores: pick(sc.byPlugin, 0) };
-    let runnerUp: Explanation["runnerUp"];
-    if (feasible.length > 0) {
-      let b = 1;
-      for (let k = 2; k < sc.hosts.length; k++) if (sc.total[k] > sc.total[b]) b = k;
-      runnerUp = { host: sc.hosts[b], total: round(sc.total[b]), scores: pick(sc.byPlugin, b) };
-    } else if (cands.length > 0) runnerUp = { host: cands[0], reasons: fw.filter(state, j, cands[0]).reasons };
+    const mine = round(sc.total[0]);
+    let below = -1;
+    let above = -1;
+    for (let k = 1; k < sc.hosts.length; k++) {
+      const t = round(sc.total[k]);
+      if (t <= mine && (below < 0 || t > round(sc.total[below]))) below = k;
+      if (t > mine && (above < 0 || t > round(sc.total[above]))) above = k;
+    }
+    const scored = (k: number) => ({ host: sc.hosts[k], total: round(sc.total[k]), scores: pick(sc.byPlugin, k) });
+    const refused = feasible.length < cands.length ? cands.find((h) => !feasible.includes(h)) : undefined;
+    const runnerUp: Explanation["runnerUp"] = below >= 0 ? scored(below) : refused !== undefined ? { host: refused, reasons: fw.filter(state, j, refused).reasons } : undefined;
+    const outscoredBy = above >= 0 ? { ...scored(above), costChange: costChange(state, i, sc.hosts[above]) } : undefined;
     state.assign(j, i);
-    out.push({ vm: j, host: i, ...mine, runnerUp, candidates: cands.length + 1 });
+    out.push({ vm: j, host: i, total: mine, scores: pick(sc.byPlugin, 0), runnerUp, outscoredBy, candidates: cands.length + 1 });
   }
   return out;
+}
+
+/** costChange: the plan's cost change if the lifted VM went to `to` instead of back to `from`. */
+function costChange(state: PlacementState, from: number, to: number): number {
+  const p = state.problem;
+  const open = state.vmsOn[to].length === 0 ? p.hostCost[to] : 0;
+  const close = state.vmsOn[from].length === 0 ? p.hostCost[from] : 0;
+  return Math.round((open - close) * 1e6) / 1e6;
 }
 
 function candidates(nHosts: number, used: readonly number[], empty: readonly number[], j: number, mine: number): number[] {

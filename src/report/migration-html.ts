@@ -1,5 +1,5 @@
 import type { MigrationPlan } from "../model/migration.js";
-import { violationText } from "./violation-text.js";
+import { violationText } from "../model/violation-text.js";
 import { arrow, esc, gib, ms, num, pct } from "./format.js";
 import { cards, chart, page, section, table } from "./html-page.js";
 import { hostLoadChart, latencyChart, wavesChart } from "./migration-charts.js";

@@ -1,5 +1,5 @@
 import type { HostLoad, MigrationPlan } from "../model/migration.js";
-import { violationText } from "./violation-text.js";
+import { violationText } from "../model/violation-text.js";
 import { arrow, gib, mdTable, ms, num, pct } from "./format.js";
 import { changedHosts, latencyRows } from "./migration-select.js";
 import { effectText, headline, kindLabel, PRIORITY_LABEL, unresolvedText, whyTargetText, whyVmText } from "./migration-text.js";

@@ -68,17 +68,50 @@ export function effectText(effects: readonly Effect[], max = 3): string {
   return shown.join("; ") + (effects.length > max ? `; +${effects.length - max} more` : "");
 }
 
-/** headline: one line saying what the plan does. */
+/**
+ * headline: one line saying what the plan does, and what it leaves unfixed and why. It never says
+ * "no migration needed" while a breach, a violation or a VM to evacuate remains.
+ */
 export function headline(p: MigrationPlan): string {
   const s = p.summary;
   const stop = p.stoppedOn === "done" ? "" : ` (stopped on ${p.stoppedOn})`;
-  if (s.moves === 0) return `No migration needed${stop}: ${s.before.breaches} predicted breach(es), ${s.before.violations} violation(s).`;
+  const left = unfixedText(p);
+  if (s.moves === 0) {
+    if (left !== undefined) return `No migration planned: ${left}.`;
+    return `No migration needed: no predicted SLO breach or hard-constraint violation, and no optional move pays for its copy at threshold ${p.options.threshold}.`;
+  }
   return (
     `${s.moves} migration(s) of ${s.vmsMoved} VM(s) in ${s.waves} wave(s), copying ${gib(s.memoryCopiedMiB)} GiB: ` +
     `predicted SLO breaches ${arrow(String(s.before.breaches), String(s.after.breaches))}, ` +
     `hard-constraint violations ${arrow(String(s.before.violations), String(s.after.violations))}, ` +
-    `risk ${arrow(num(s.before.risk, 1), num(s.after.risk, 1))} points${stop}.`
+    `risk ${arrow(num(s.before.risk, 1), num(s.after.risk, 1))} points${stop}.` +
+    (left !== undefined ? ` ${left[0].toUpperCase()}${left.slice(1)}.` : "")
   );
+}
+
+/** unfixedText: "2 predicted SLO breach(es) cannot be fixed: why", or undefined when none is left. */
+export function unfixedText(p: MigrationPlan): string | undefined {
+  const after = p.summary.after;
+  const simulated = p.simulation?.breaches ?? 0;
+  const stranded = p.unresolved.filter((u) => u.kind === "evacuate").flatMap((u) => u.vmIds).length;
+  const parts = [
+    after.breaches > 0 ? `${after.breaches} predicted SLO breach(es)` : "",
+    simulated > 0 ? `${simulated} simulated SLO breach(es)` : "",
+    after.violations > 0 ? `${after.violations} hard-constraint violation(s)` : "",
+    stranded > 0 ? `${stranded} VM(s) on ${p.options.host ?? "the host"} to evacuate` : "",
+  ].filter((x) => x !== "");
+  if (parts.length === 0) return undefined;
+  return `${parts.join(", ")} cannot be fixed${p.moves.length > 0 ? " by this plan" : ""}: ${whyUnfixed(p)}`;
+}
+
+function whyUnfixed(p: MigrationPlan): string {
+  const o = p.options;
+  if (p.stoppedOn === "max-moves") return o.maxMoves === 0 ? "--max-moves 0 allows no move" : `the plan reached --max-moves ${o.maxMoves}`;
+  if (p.stoppedOn === "budget") return `the planning budget of ${num(o.timeBudgetMs / 1000)} s ran out`;
+  const reasons = p.unresolved.filter((u) => u.kind !== "unscheduled");
+  const first = reasons[0] ?? p.unresolved[0];
+  if (first === undefined) return "no move that passes every hard constraint removes them";
+  return `${unresolvedText(first)}${p.unresolved.length > 1 ? ` (and ${p.unresolved.length - 1} more listed below)` : ""}`;
 }
 
 /**

@@ -3,8 +3,9 @@ import { esc, num, pct } from "./format.js";
 import { cards, chart, page, section, table } from "./html-page.js";
 import { chartHostsOfPlan, planHeadline, planHostChart, planLatencyChart, validationRows } from "./plan-view.js";
 import { topScores } from "./scores.js";
+import { optimalityLabel, outscoredText, runnerUpText } from "./plan-text.js";
 import { unplacedText } from "./unplaced-text.js";
-import { violationText } from "./violation-text.js";
+import { violationText } from "../model/violation-text.js";
 
 const MAX_EXPLANATIONS = 200;
 
@@ -16,9 +17,10 @@ export function renderPlanHtml(p: Plan): string {
 function summary(p: Plan): string {
   const tone = (n: number): "bad" | "good" => (n > 0 ? "bad" : "good");
   return cards([
+    [p.status === undefined ? "–" : p.status === "ok" ? "whole" : "INCOMPLETE", "status", p.status === "incomplete" ? "bad" : p.status === "ok" ? "good" : undefined],
     [String(p.hostsUsed), "hosts used"],
-    [num(p.cost), `cost (lower bound ${num(p.lowerBound)})`],
-    p.gap === undefined ? ["–", "no gap: VMs not placed", "bad"] : [pct(p.gap), p.provedOptimal ? "gap: proved optimal" : "gap to the lower bound"],
+    [num(p.cost), `cost (valid lower bound ${num(p.lowerBound)}, ${p.lowerBoundSource})`],
+    p.gap === undefined ? ["–", "no gap: VMs not placed", "bad"] : [pct(p.gap), p.provedOptimal ? "gap: proved optimal" : `gap to the valid lower bound (${optimalityLabel(p)})`],
     [String(p.unplaced.length), "VMs not placed", tone(p.unplaced.length)],
     [String(p.counts.violations), "violations (independent check)", tone(p.counts.violations)],
     [String(p.slo.predictedBreaches), "predicted SLO breaches", tone(p.slo.predictedBreaches)],
@@ -47,12 +49,10 @@ function explanations(p: Plan): string {
   if (p.explanations.length === 0) return "";
   const rows = p.explanations.slice(0, MAX_EXPLANATIONS).map((e) => {
     const top = topScores(e.scores);
-    const ru = e.runnerUp;
-    const runner = !ru ? "–" : ru.total !== undefined ? `${ru.host} (${num(ru.total, 1)})` : `${ru.host}: ${(ru.reasons ?? []).map((r) => r.constraint).join(", ")}`;
-    return [e.vm, e.host, num(e.total, 1), top, runner];
+    return [e.vm, e.host, num(e.total, 1), top, runnerUpText(e), outscoredText(e)];
   });
   const note = p.explanations.length > MAX_EXPLANATIONS ? `First ${MAX_EXPLANATIONS} of ${p.explanations.length}.` : "";
-  return section("Why each VM is where it is", table(["VM", "host", "score", "top scores", "runner-up"], rows), note);
+  return section("Why each VM is where it is", table(["VM", "host", "score", "top scores", "runner-up", "scores higher (plan cost if moved there)"], rows), note);
 }
 
 function problems(p: Plan): string {

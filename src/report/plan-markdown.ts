@@ -1,9 +1,11 @@
 import type { Plan } from "../model/plan.js";
-import { gib, mdTable, ms, num, pct } from "./format.js";
+import { gib, mdTable, ms, num } from "./format.js";
+import { boundLines, gapText, outscoredText, runnerUpText, solverText } from "./plan-text.js";
+import { statusText } from "./status-text.js";
 import { chartHostsOfPlan, planHeadline, validationRows } from "./plan-view.js";
 import { topScores } from "./scores.js";
-import { gapText, unplacedText } from "./unplaced-text.js";
-import { violationText } from "./violation-text.js";
+import { unplacedText } from "./unplaced-text.js";
+import { violationText } from "../model/violation-text.js";
 
 // Explanations of a 10,000-VM plan would drown the report: the first ones, with a count.
 const MAX_EXPLANATIONS = 100;
@@ -15,14 +17,14 @@ export function renderPlanMarkdown(p: Plan): string {
 }
 
 function overview(p: Plan): string {
-  const s = p.solver;
   const rows: string[][] = [
+    ["status", statusText(p).replace(/^status: /, "")],
     ["hosts used", String(p.hostsUsed)],
     ["cost", num(p.cost)],
-    ["lower bound", `${num(p.lowerBound)} from ${p.lowerBoundSource} (${p.boundSources.map((b) => `${b.source} ${num(b.value)}${b.valid ? "" : " not a bound"}`).join(", ")})`],
-    ["gap", gapText(p, pct).replace(/^gap /, "")],
+    ["lower bound", `${num(p.lowerBound)} from ${p.lowerBoundSource}; ${boundLines(p).join("; ")}`],
+    ["gap", gapText(p)],
     ["soft-constraint violations", String(p.softViolations)],
-    ["solver", `${s.used} from ${s.construction}, stopped on ${s.stoppedOn} after ${s.iterations} iterations${s.exactStatus ? `; HiGHS ${s.exactStatus}` : ""}`],
+    ["solver", solverText(p)],
     ["predicted SLO breaches", String(p.slo.predictedBreaches)],
     ["independent check", p.check.ok ? "ok" : `${p.counts.violations} violation(s), ${p.counts.unplaced} VM(s) not placed`],
     ["seed", String(p.seed)],
@@ -51,12 +53,10 @@ function explanationsSection(p: Plan): string {
   if (p.explanations.length === 0) return "";
   const rows = p.explanations.slice(0, MAX_EXPLANATIONS).map((e) => {
     const top = topScores(e.scores);
-    const ru = e.runnerUp;
-    const runner = !ru ? "–" : ru.total !== undefined ? `${ru.host} (${num(ru.total, 1)})` : `${ru.host}: ${(ru.reasons ?? []).map((r) => r.constraint).join(", ")}`;
-    return [e.vm, e.host, num(e.total, 1), top, runner, String(e.candidates)];
+    return [e.vm, e.host, num(e.total, 1), top, runnerUpText(e), outscoredText(e), String(e.candidates)];
   });
   const more = p.explanations.length > MAX_EXPLANATIONS ? `\n\nFirst ${MAX_EXPLANATIONS} of ${p.explanations.length}; the JSON has them all.` : "";
-  return `## Why each VM is where it is${more}\n\n${mdTable(["VM", "host", "score", "top scores", "runner-up", "hosts compared"], rows)}`;
+  return `## Why each VM is where it is${more}\n\n${mdTable(["VM", "host", "score", "top scores", "runner-up", "scores higher (plan cost if moved there)", "hosts compared"], rows)}`;
 }
 
 function problemsSection(p: Plan): string {

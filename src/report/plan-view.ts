@@ -1,7 +1,7 @@
 import type { Plan } from "../model/plan.js";
 import { dumbbellChart, type DumbbellRow } from "./dumbbell.js";
-import { ms, num, pct } from "./format.js";
-import { gapText } from "./unplaced-text.js";
+import { ms, num } from "./format.js";
+import { gapText } from "./plan-text.js";
 import { COLORS, legend, line, niceMax, svg, text, titled } from "./svg.js";
 
 /** What the Markdown and HTML renderings of a placer plan share: headline, selections, charts. */
@@ -15,8 +15,9 @@ const LEVEL_COLOR: Record<HostRisk["level"], string> = { none: COLORS.after, low
 export function planHeadline(p: Plan): string {
   const placed = p.assignments.length;
   const sim = p.validation.performed ? `, simulated breaches ${p.slo.simulatedBreachesBefore ?? 0} → ${p.slo.simulatedBreachesAfter ?? 0} after validation` : ", not validated by simulation";
+  const whole = p.status === undefined ? "" : p.status === "ok" ? "Whole plan: " : "INCOMPLETE plan: ";
   return (
-    `${placed} of ${placed + p.unplaced.length} VMs on ${p.hostsUsed} host(s), cost ${num(p.cost)} (lower bound ${num(p.lowerBound)}, ${gapText(p, pct)}); ` +
+    `${whole}${placed} of ${placed + p.unplaced.length} VMs on ${p.hostsUsed} host(s), cost ${num(p.cost)}, ${gapText(p)}; ` +
     `${p.check.ok ? "independent check ok" : `independent check: ${p.counts.violations} VIOLATION(S), ${p.counts.unplaced} VM(s) NOT PLACED`}; predicted SLO breaches ${p.slo.predictedBreaches}${sim}.`
   );
 }

@@ -43,9 +43,3 @@ function candidatesText(c: UnplacedVm["candidates"]): string {
   if (c.basis === "fits-empty") return `${c.count} host(s) could take it once emptied: ${list}`;
   return "no host could take it";
 }
-
-/** gapText: "gap X" (and whether that proves the plan optimal), or why there is none (VMs left out). */
-export function gapText(p: Pick<Plan, "gap" | "provedOptimal" | "unplaced">, pct: (x: number) => string): string {
-  if (p.gap === undefined) return `no gap: ${p.unplaced.length} VM(s) not placed (the bound is on plans that place every VM)`;
-  return p.provedOptimal ? `gap ${pct(p.gap)} (proved optimal)` : `gap ${pct(p.gap)}`;
-}

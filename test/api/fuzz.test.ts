@@ -17,7 +17,8 @@ const TIME_LIMIT_MS = 15_000;
 const SEED = 20240607;
 
 const badNumber = fc.constantFrom<unknown>("7", -1, 0, 0.5, null, true, [], {});
-const badId = fc.constantFrom<unknown>("", "has space", "ünïcode", 42, null, "x".repeat(201));
+// Letters of any script are ids (the grammar in src/model/cluster.ts); emoji and spaces are not.
+const badId = fc.constantFrom<unknown>("", "has space", "smile🙂", 42, null, "x".repeat(201));
 const unknownKey = fc.string({ minLength: 1, maxLength: 12 }).map((k) => `zz_${k}`);
 // Mutations compose: one may remove what a later one targets, which then changes a scratch object.
 const obj = (x: unknown): Json => (typeof x === "object" && x !== null && !Array.isArray(x) ? (x as Json) : {});

@@ -112,9 +112,11 @@ describe("POST /k8s/filter", () => {
     expect(r.Error).toMatch(/vmplace\.io\/service-us/);
   });
 
-  test("without --cluster the filter answers with Error", async () => {
-    const r = (await post(bare, "/k8s/filter", { Pod: ioPod(), NodeNames: hostIds })).json<FilterResult>();
-    expect(r.Error).toMatch(/--cluster/);
+  // kube-scheduler treats a non-200 answer exactly as a filter Error (both fail the call, and
+  // ignorable applies), so the server's own state is a status code monitoring can see.
+  test("without --cluster the filter answers 503 NO_CLUSTER, as docs/api.md says", async () => {
+    const body = expectError(await post(bare, "/k8s/filter", { Pod: ioPod(), NodeNames: hostIds }), 503, "NO_CLUSTER");
+    expect(body.message).toMatch(/--cluster/);
   });
 
   test("a body that is not ExtenderArgs is a 400 with paths", async () => {

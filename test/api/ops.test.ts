@@ -72,7 +72,7 @@ describe("GET /openapi.json", () => {
       }
     }
     expect(Object.keys(doc.components.schemas)).toEqual(
-      expect.arrayContaining(["ClusterInput", "ScoreReport", "PlaceResult", "Plan", "MigrationPlan", "ExtenderArgsInput", "HostPriorityList", "Error"]),
+      expect.arrayContaining(["ClusterInput", "PlacementScore", "PlaceResult", "Plan", "MigrationPlan", "ExtenderArgsInput", "HostPriorityList", "Error"]),
     );
   });
 });

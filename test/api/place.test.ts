@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { PreparedCluster } from "../../src/api/place/prepared.js";
-import { PlaceResultSchema, rankHosts } from "../../src/api/place/rank.js";
+import { rankHosts } from "../../src/api/place/rank.js";
+import { PlaceAnswerSchema } from "../../src/api/status.js";
 import type { ZodApp } from "../../src/api/routes/types.js";
 import { loadPredictor } from "../../src/io/calibration.js";
 import { VmSchema } from "../../src/model/cluster.js";
@@ -27,7 +28,8 @@ describe("POST /v1/place", () => {
   test("ranks every host that may take the VM and, asked for reasons, explains every host that may not", async () => {
     const res = await post(app, "/v1/place", { cluster: sampleCluster(), vm: ioVm(), reasons: true });
     expect(res.statusCode, res.body).toBe(200);
-    const body = PlaceResultSchema.parse(res.json<PlaceBody>());
+    const body = PlaceAnswerSchema.parse(res.json<PlaceBody>());
+    expect(body.status).toBe("ok");
     const infeasible = body.infeasible ?? [];
     expect(body.hosts.length + infeasible.length).toBe(8);
     expect([body.hosts.length, infeasible.length]).toEqual([body.feasibleHosts, body.infeasibleHosts]);

@@ -2,17 +2,27 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { CLI_TIMEOUT_MS, runCli } from "../helpers/cli.js";
 
 describe("vmplace validate", () => {
-  test.each(["data/sample-cluster.json", "data/generated-medium.json", "data/generated-large.json"])(
-    "%s is valid (exit 0) and summarised",
+  test("the sample is valid (exit 0) and summarised", () => {
+    const r = runCli(["validate", "data/sample-cluster.json"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/valid\nhosts \d+/);
+    expect(r.stdout).toMatch(/memory MiB/);
+  }, CLI_TIMEOUT_MS);
+
+  // `generate --placed` picks current hosts at random, so one VM of each lands off its label.
+  test.each(["data/generated-medium.json", "data/generated-large.json"])(
+    "%s is a valid document whose current placement breaks a hard constraint (exit 3)",
     (file) => {
       const r = runCli(["validate", file]);
-      expect(r.stderr).toBe("");
-      expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/valid\nhosts \d+/);
-      expect(r.stdout).toMatch(/memory MiB/);
+      expect(r.code).toBe(3);
+      expect(r.stdout).toMatch(/valid document, but the current placement breaks 1 hard constraint\(s\)\nhosts \d+/);
+      expect(r.stdout).toMatch(/VIOLATION host-label on h\d+ \(constraints\[\d+\]\): vm\d+/);
+      expect(r.stderr).toMatch(/vmplace validate: result not whole \(exit 3\): 1 hard-constraint violation\(s\) in the current placement/);
+      expect(runCli(["validate", file, "--fail-on", "unplaced"]).code).toBe(0);
     },
   );
 
@@ -23,7 +33,7 @@ describe("vmplace validate", () => {
     for (const path of ["constraints[0].vms[1]", "hosts[1].id", "vms[0].workload.dutyCycle", "vms[1]:", "vms[2].host"])
       expect(r.stderr).toContain(path);
     expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/);
-  });
+  }, CLI_TIMEOUT_MS);
 
   test.each([
     [["validate", "no/such/file.json"], /no such file/],
@@ -37,7 +47,7 @@ describe("vmplace validate", () => {
     expect(r.code).toBe(2);
     expect(r.stderr + r.stdout).toMatch(message);
     expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/);
-  });
+  }, CLI_TIMEOUT_MS);
 
   test("--help and --version work on every command", () => {
     for (const cmd of [[], ["validate"], ["schema"], ["generate"]]) {
@@ -46,7 +56,7 @@ describe("vmplace validate", () => {
       expect(r.stdout).toMatch(/Usage: vmplace/);
     }
     expect(runCli(["--version"]).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
-  });
+  }, CLI_TIMEOUT_MS);
 });
 
 describe("vmplace generate and schema", () => {
@@ -57,8 +67,8 @@ describe("vmplace generate and schema", () => {
     expect(runCli([...args, "--out", join(dir, "b.json")]).code).toBe(0);
     expect(readFileSync(join(dir, "a.json"), "utf8")).toBe(readFileSync(join(dir, "b.json"), "utf8"));
     expect(readdirSync(dir).sort()).toEqual(["a.json", "b.json"]);
-    expect(runCli(["validate", join(dir, "a.json")]).code).toBe(0);
-  });
+    expect(runCli(["validate", join(dir, "a.json"), "--fail-on", "none"]).code).toBe(0);
+  }, CLI_TIMEOUT_MS);
 
   test("schema prints a JSON Schema describing the cluster document", () => {
     const r = runCli(["schema"]);
@@ -67,5 +77,5 @@ describe("vmplace generate and schema", () => {
     expect(s.$schema).toMatch(/json-schema\.org/);
     expect(s.required).toContain("hosts");
     expect(Object.keys(s.properties)).toEqual(expect.arrayContaining(["hosts", "vms", "constraints", "policy"]));
-  });
+  }, CLI_TIMEOUT_MS);
 });

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { MigrationPlanSchema } from "../../src/model/migration.js";
 import { planCluster } from "../../src/placement/plan.js";
-import { runCli } from "../helpers/cli.js";
+import { CLI_TIMEOUT_MS, runCli } from "../helpers/cli.js";
 import { file, predictor } from "../migrate/helpers.js";
 
 const SAMPLE = "data/sample-cluster.json";
@@ -17,7 +17,7 @@ describe("vmplace migrate", () => {
     expect(r.stdout).toMatch(/^1 migration\(s\) of 1 VM\(s\) in 1 wave\(s\).*predicted SLO breaches 1 → 0/);
     expect(r.stdout).toMatch(/web-3 h07 -> h0\d \[1 mandatory/);
     expect(r.stderr).toMatch(/migrate: 1 move\(s\) in 1 wave\(s\)/);
-  });
+  }, CLI_TIMEOUT_MS);
 
   test("--format json prints the plan document; --out writes the report and says so", () => {
     const r = runCli(["migrate", SAMPLE, "--no-simulate", "--format", "json", "--mode", "evacuate", "--host", "h01", "--max-concurrent", "2"]);
@@ -27,9 +27,9 @@ describe("vmplace migrate", () => {
     const out = join(dir, "report.html");
     const w = runCli(["migrate", SAMPLE, "--simulate-duration", "1s", "--out", out]);
     expect(w.code).toBe(0);
-    expect(w.stdout).toMatch(/re-simulated 1 of 2 changed host\(s\) for 1 s: 0 simulated breach\(es\)\nhtml report written to/);
+    expect(w.stdout).toMatch(/re-simulated 1 of 2 changed host\(s\) for 1 s: 0 simulated breach\(es\)\nstatus: ok \(the result is whole\)\nhtml report written to/);
     expect(readFileSync(out, "utf8")).toMatch(/^<!doctype html>[\s\S]*Final state re-simulated/);
-  });
+  }, CLI_TIMEOUT_MS);
 
   test.each([
     [["--mode", "evacuate"], /--host: evacuate needs the host to empty/],
@@ -45,7 +45,7 @@ describe("vmplace migrate", () => {
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/);
     expect(existsSync(out)).toBe(false);
-  });
+  }, CLI_TIMEOUT_MS);
 
   test("a cluster whose VMs carry no current host is refused", () => {
     const c = JSON.parse(readFileSync(SAMPLE, "utf8")) as { vms: { host?: string }[] };
@@ -55,7 +55,7 @@ describe("vmplace migrate", () => {
     const r = runCli(["migrate", path, "--no-simulate"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/vms: no VM carries its current host/);
-  });
+  }, CLI_TIMEOUT_MS);
 });
 
 describe("vmplace report", () => {
@@ -73,17 +73,17 @@ describe("vmplace report", () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/wrote .*plan\.html \(placement plan, html\)/);
     expect(readFileSync(html, "utf8")).toMatch(/<title>Placement plan: min-cost<\/title>/);
-  });
+  }, CLI_TIMEOUT_MS);
 
   test("a document that is neither plan nor migration plan gets exit 2", () => {
     const r = runCli(["report", SAMPLE]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/neither a migration plan .* nor a placement plan/);
-  });
+  }, CLI_TIMEOUT_MS);
 
   test("vmplace schema migration prints the plan document's JSON Schema", () => {
     const r = runCli(["schema", "migration"]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ title: "vmplace migration", properties: { kind: { const: "vmplace/migration-plan" } } });
-  });
+  }, CLI_TIMEOUT_MS);
 });

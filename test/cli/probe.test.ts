@@ -26,7 +26,7 @@ describe("vmplace probe on this instance", () => {
     expect(o.overThreshold).toBe(o.counts.slice(5).reduce((s, c) => s + c, 0)); // buckets from 10 ms up
     expect(report.normalised.per100s).toBeCloseTo((o.overThreshold * 100_000) / report.elapsedMs, 6);
     expect(report.verdict).toBe(verdictOf(report.normalised.per100s, { low: 13, high: 65 }));
-    expect(report.status).toBe(report.verdict === "GOOD" ? "ok" : "not-whole");
+    expect(report.status).toBe(report.verdict === "GOOD" ? "ok" : "incomplete");
     expect(r.code).toBe(report.verdict === "GOOD" ? 0 : 3);
     expect(report.recommendation.action).toBe({ GOOD: "keep", "NEEDS-NETWORK-TEST": "network-test", BAD: "replace" }[report.verdict]);
     // Not GOOD: the expected gain comes from the simulated ladder.
@@ -66,7 +66,7 @@ describe("vmplace probe on this instance", () => {
     const report = parse(stdout);
     expect(report.complete).toBe(false);
     expect(report.elapsedMs).toBeLessThan(30_000);
-    expect(report.status).toBe("not-whole");
+    expect(report.status).toBe("incomplete");
     expect(code).toBe(3);
   }, 60_000);
 });

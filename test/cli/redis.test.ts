@@ -122,12 +122,12 @@ describe("failing jobs and stopping workers", () => {
     if (otherBuild) rmSync(otherBuild, { recursive: true, force: true });
   });
 
-  test("a job that fails on every attempt: exit 1 naming the host and the worker's reason, and no output file", async () => {
+  test("a job that fails on every attempt: exit 4 naming the host and the worker's reason, and no output file", async () => {
     const bad = await startWorker(redis.url, ["--concurrency", "1"], join(otherBuild, "dist/src/cli/main.js"));
     try {
       const dir = scratch();
       const r = await runCliAsync([...PLAN, "--out", join(dir, "plan.json"), "--redis", redis.url]);
-      expect(r.code).toBe(1);
+      expect(r.code).toBe(4);
       expect(r.stderr).toMatch(/simulation of host h\d+ failed after 3 attempt\(s\) on the Redis queue: this worker runs simulator build \w+, the job needs build \w+/);
       expect(r.stderr).not.toMatch(/internal error/);
       expect(existsSync(join(dir, "plan.json"))).toBe(false);

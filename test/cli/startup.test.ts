@@ -26,7 +26,8 @@ const HEAVY = [/\/node_modules\/fastify\//, /\/node_modules\/highs\//, /\/src\/a
 describe("a command loads only its own modules", () => {
   test.each([
     ["simulate", ["simulate", "data/scenarios/bobtail-4core.json", "--duration", "100ms"]],
-    ["score", ["score", "data/sample-cluster.json"]],
+    // The sample's current placement has a breach (exit 3); --fail-on none keeps this about imports.
+    ["score", ["score", "data/sample-cluster.json", "--fail-on", "none"]],
     ["validate", ["validate", "data/sample-cluster.json"]],
   ])("vmplace %s loads none of the heavy layers", (_name, args) => {
     const { code, urls } = modulesLoaded(args);

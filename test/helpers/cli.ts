@@ -3,6 +3,9 @@ import { existsSync } from "node:fs";
 
 export const CLI = "dist/src/cli/main.js";
 
+/** A test that spawns the CLI a few times needs more than vitest's 5 s on a busy machine. */
+export const CLI_TIMEOUT_MS = 60_000;
+
 /** runCli runs the compiled `vmplace` (npm test builds dist/ before vitest starts). */
 export function runCli(args: string[], input?: string): { code: number; stdout: string; stderr: string } {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` (npm test does it first)`);

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { buildInterferenceGraph, mostHarmfulNeighbours, spreadGroups } from "../../src/interference/graph.js";
+import { PlacementScoreSchema } from "../../src/interference/current-placement.js";
 import { scoreCluster, ScoreReportSchema } from "../../src/interference/score.js";
 import { runCli } from "../helpers/cli.js";
 import { bundledPredictor, loadCluster } from "./helpers.js";
@@ -25,15 +26,17 @@ describe("scoring the sample cluster", () => {
     for (const v of report.vms.filter((x) => x.hostId !== "h07")) expect(v.breach, v.vmId).toBe(false);
   });
 
-  test("vmplace score prints the hot spot with its reason, and --json parses", () => {
+  test("vmplace score prints the hot spot with its reason, exits 3 for its breach, and --json parses", () => {
     const r = runCli(["score", "data/sample-cluster.json"]);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/host h07: risk high/);
     expect(r.stdout).toMatch(/6 sleepy CPU-intensive vCPU\(s\).*on 4 cores under xen-credit with 30 ms slices/);
     expect(r.stdout).toMatch(/web-3\s+on h07\s+predicted p99.9 [\d.]+ ms vs SLO 5.00 ms\s+BREACH/);
     expect(r.stdout).not.toMatch(/host h0[1-68]/);
     const j = runCli(["score", "data/sample-cluster.json", "--json"]);
-    expect(ScoreReportSchema.parse(JSON.parse(j.stdout)).hosts[0].hostId).toBe("h07");
+    const doc = PlacementScoreSchema.parse(JSON.parse(j.stdout));
+    expect(doc.hosts[0].hostId).toBe("h07");
+    expect(doc).toMatchObject({ status: "incomplete", reasons: [{ kind: "breach", count: 1 }], violations: [] });
   });
 });
 

@@ -9,9 +9,12 @@ import type { RouteModule } from "./types.js";
 const NO_CLUSTER = "vmplace serve was started without --cluster: the extender verbs need the cluster document that maps nodes to hosts";
 
 /**
- * The kube-scheduler extender verbs. The protocol's own error channel is the filter result's
- * Error field, which kube-scheduler logs (and skips the extender if it is ignorable); prioritize
- * has none, so its failures are HTTP errors. A body that is not ExtenderArgs at all is a 400.
+ * The kube-scheduler extender verbs. kube-scheduler's HTTPExtender treats any answer but 200 as
+ * an error of the call, exactly as it treats a filter result's Error field (it logs it, and skips
+ * the extender when it is ignorable), so the server's own state is an HTTP status: without a
+ * cluster both verbs answer 503 NO_CLUSTER, which monitoring and load balancers see too. A pod
+ * the extender cannot judge (bad annotations) is filter's Error field; prioritize has none, so
+ * it is a 400 there. A body that is not ExtenderArgs at all is a 400.
  */
 export const k8sRoutes: RouteModule = (app, ctx) => {
   app.post("/k8s/filter", {
@@ -24,7 +27,7 @@ export const k8sRoutes: RouteModule = (app, ctx) => {
     },
     handler: async (request) => {
       const empty = { Nodes: null, NodeNames: null, FailedNodes: {}, FailedAndUnresolvableNodes: {} };
-      if (!ctx.prepared) return { ...empty, Error: NO_CLUSTER };
+      if (!ctx.prepared) throw new HttpError(503, "NO_CLUSTER", NO_CLUSTER);
       const vm = vmOfPod(ctx.prepared.cluster, request.body.Pod);
       if (!vm.ok) return { ...empty, Error: `pod ${request.body.Pod.metadata.name}: ${vm.problems.length} problem(s)\n${renderProblems(vm.problems)}` };
       return filterNodes(ctx.prepared, request.body, vm.value);

@@ -1,14 +1,15 @@
 import { HttpError, invalidInput } from "../errors.js";
-import { PlaceResultSchema, rankHosts } from "../place/rank.js";
+import { rankHosts } from "../place/rank.js";
 import { isRawBody } from "../offload.js";
 import { parsePlaceRequest, PlaceRequestSchema, resolvePlace, type PlaceRequest } from "../place/request.js";
 import { ERROR_RESPONSES, named } from "../schemas.js";
+import { PlaceAnswerSchema, placeAnswer } from "../status.js";
 import { sentUnchecked, withParser } from "../validation.js";
 import type { RouteModule } from "./types.js";
 
 withParser(PlaceRequestSchema, parsePlaceRequest);
 named(PlaceRequestSchema, "PlaceRequest", "A VM to place, on the cluster sent along or the server's.");
-named(PlaceResultSchema, "PlaceResult", "The best hosts for one VM with per-plugin scores, counts of the rest, and (on request) every rejected host with every reason.");
+named(PlaceAnswerSchema, "PlaceResult", "Status, the best hosts for one VM with per-plugin scores, counts of the rest, and (on request) every rejected host with every reason.");
 
 /**
  * POST /v1/place: where may one new VM go, and where best? A small question answered on the
@@ -22,7 +23,7 @@ export const placeRoutes: RouteModule = (app, ctx) => {
       summary: "Rank the hosts for one new VM: scores per plugin, and every reason a host is rejected",
       tags: ["place"],
       body: PlaceRequestSchema,
-      response: { 200: sentUnchecked(PlaceResultSchema), ...ERROR_RESPONSES },
+      response: { 200: sentUnchecked(PlaceAnswerSchema), ...ERROR_RESPONSES },
     },
     handler: async (request, reply) => {
       let body = request.body;
@@ -38,10 +39,10 @@ export const placeRoutes: RouteModule = (app, ctx) => {
       if (!target.ok) throw invalidInput(target.problems);
       const { cluster, vm } = target.value;
       const answer = { limit: body.limit, reasons: body.reasons };
-      if (cluster) return rankHosts(cluster, vm, ctx.predictor, answer);
+      if (cluster) return placeAnswer(rankHosts(cluster, vm, ctx.predictor, answer));
       // resolvePlace only omits the cluster when the server has one, hence a prepared cluster.
       if (!ctx.prepared) throw new Error("place: no cluster to place on");
-      return ctx.prepared.rank(vm, answer);
+      return placeAnswer(ctx.prepared.rank(vm, answer));
     },
   });
 };

@@ -1,5 +1,3 @@
-import { MigrationPlanSchema } from "../../model/migration.js";
-import { PlanSchema } from "../../model/plan.js";
 import {
   migrationTaskOptions,
   MigrationsRequestSchema,
@@ -10,15 +8,16 @@ import {
 } from "../plan/requests.js";
 import { isRawBody } from "../offload.js";
 import { ERROR_RESPONSES, named } from "../schemas.js";
+import { MigrationAnswerSchema, migrationAnswer, PlanAnswerSchema, planAnswer } from "../status.js";
 import { withParser } from "../validation.js";
 import type { RouteModule } from "./types.js";
 
 withParser(PlanRequestSchema, parsePlanRequest);
 withParser(MigrationsRequestSchema, parseMigrationsRequest);
 named(PlanRequestSchema, "PlanRequest", "A cluster to place from scratch, and plan options.");
-named(PlanSchema, "Plan", "Assignments, cost, lower bound and gap, per-host risk, validation by re-simulation, explanations.");
+named(PlanAnswerSchema, "Plan", "Assignments, cost, lower bound and gap, per-host risk, validation by re-simulation, explanations.");
 named(MigrationsRequestSchema, "MigrationsRequest", "A cluster whose VMs carry their current host, and migration options.");
-named(MigrationPlanSchema, "MigrationPlan", "Ordered live migrations in safe waves, each with why this VM and why this target.");
+named(MigrationAnswerSchema, "MigrationPlan", "Ordered live migrations in safe waves, each with why this VM and why this target.");
 
 // The request options against the request's budget, shared with the worker that answers large bodies.
 export { planTaskOptions } from "../plan/requests.js";
@@ -31,7 +30,7 @@ export const planRoutes: RouteModule = (app, ctx) => {
       summary: "Place every VM of a cluster: cost, lower bound and gap, per-host risk, validated by re-simulation",
       tags: ["plan"],
       body: PlanRequestSchema,
-      response: { 200: PlanSchema, ...ERROR_RESPONSES },
+      response: { 200: PlanAnswerSchema, ...ERROR_RESPONSES },
     },
     handler: async (request, reply) => {
       if (isRawBody(request.body)) {
@@ -39,7 +38,7 @@ export const planRoutes: RouteModule = (app, ctx) => {
         return reply;
       }
       const { cluster, options } = request.body;
-      return ctx.runHeavy("plan", { cluster, options: planTaskOptions(options, cluster.policy.timeBudgetMs, ctx.limits.requestTimeoutMs) });
+      return planAnswer(await ctx.runHeavy("plan", { cluster, options: planTaskOptions(options, cluster.policy.timeBudgetMs, ctx.limits.requestTimeoutMs) }));
     },
   });
 
@@ -49,7 +48,7 @@ export const planRoutes: RouteModule = (app, ctx) => {
       summary: "Recommend live migrations from the current placement, ordered into safe waves",
       tags: ["migrations"],
       body: MigrationsRequestSchema,
-      response: { 200: MigrationPlanSchema, ...ERROR_RESPONSES },
+      response: { 200: MigrationAnswerSchema, ...ERROR_RESPONSES },
     },
     handler: async (request, reply) => {
       if (isRawBody(request.body)) {
@@ -57,7 +56,7 @@ export const planRoutes: RouteModule = (app, ctx) => {
         return reply;
       }
       const { cluster, options } = request.body;
-      return ctx.runHeavy("migrate", { cluster, options: migrationTaskOptions(options, ctx.limits.requestTimeoutMs) });
+      return migrationAnswer(await ctx.runHeavy("migrate", { cluster, options: migrationTaskOptions(options, ctx.limits.requestTimeoutMs) }));
     },
   });
 };

@@ -1,14 +1,14 @@
 import { z } from "zod";
-import { scoreCluster, ScoreReportSchema } from "../../interference/score.js";
-import { MigrationPlanSchema } from "../../model/migration.js";
-import { PlanSchema } from "../../model/plan.js";
-import { problemsFromZod, type ParseResult, type Problem } from "../../model/problems.js";
-import { HostSimResultSchema, ScenarioSchema, type Scenario } from "../../model/scenario.js";
+import { PlacementScoreSchema, scorePlacement } from "../../interference/current-placement.js";
+import type { ParseResult, Problem } from "../../model/problems.js";
+import { HostSimResultSchema, type Scenario } from "../../model/scenario.js";
 import { parseCluster } from "../../model/validate.js";
 import type { Predictor } from "../../interference/predictor.js";
-import { PlaceResultSchema, rankHosts } from "../place/rank.js";
+import { parseScenario } from "../../sim/simulable.js";
+import { rankHosts } from "../place/rank.js";
 import { parsePlaceRequest } from "../place/request.js";
 import { migrationTaskOptions, parseMigrationsRequest, parsePlanRequest, planTaskOptions } from "../plan/requests.js";
+import { MigrationAnswerSchema, migrationAnswer, PlaceAnswerSchema, placeAnswer, PlanAnswerSchema, planAnswer } from "../status.js";
 import type { TaskInput, TaskOutput } from "./tasks.js";
 
 /** OffloadInput: a route's request body as text, for a worker to parse, validate and answer. */
@@ -50,13 +50,6 @@ interface OffloadedRoute<T> {
   response: z.ZodType;
 }
 
-function bySchema<S extends z.ZodType>(schema: S): (input: unknown) => ParseResult<z.output<S>> {
-  return (input) => {
-    const r = schema.safeParse(input);
-    return r.success ? { ok: true, value: r.data as z.output<S> } : { ok: false, problems: problemsFromZod(r.error) };
-  };
-}
-
 /**
  * OFFLOADED: the routes whose large bodies a worker takes, each parsed by the same function the
  * route's validator uses and answered as its handler answers, so a body gets the same reply
@@ -66,22 +59,22 @@ function bySchema<S extends z.ZodType>(schema: S): (input: unknown) => ParseResu
 const offloaded = <T>(r: OffloadedRoute<T>): OffloadedRoute<unknown> => r as OffloadedRoute<unknown>;
 
 const OFFLOADED = {
-  score: offloaded({ parse: parseCluster, answer: (c, env) => scoreCluster(c, env.predictor), response: ScoreReportSchema }),
+  score: offloaded({ parse: parseCluster, answer: (c, env) => scorePlacement(c, env.predictor), response: PlacementScoreSchema }),
   place: offloaded({
     parse: parsePlaceRequest,
-    answer: (r, env) => (r.cluster ? rankHosts(r.cluster, r.vm, env.predictor, { limit: r.limit, reasons: r.reasons }) : undefined),
-    response: PlaceResultSchema,
+    answer: (r, env) => (r.cluster ? placeAnswer(rankHosts(r.cluster, r.vm, env.predictor, { limit: r.limit, reasons: r.reasons })) : undefined),
+    response: PlaceAnswerSchema,
   }),
-  simulate: offloaded<Scenario>({ parse: bySchema(ScenarioSchema), answer: (s, env) => env.runners.simulate(s), response: HostSimResultSchema }),
+  simulate: offloaded<Scenario>({ parse: parseScenario, answer: (s, env) => env.runners.simulate(s), response: HostSimResultSchema }),
   plan: offloaded({
     parse: parsePlanRequest,
-    answer: ({ cluster, options }, env) => env.runners.plan({ cluster, options: planTaskOptions(options, cluster.policy.timeBudgetMs, env.requestTimeoutMs) }),
-    response: PlanSchema,
+    answer: async ({ cluster, options }, env) => planAnswer(await env.runners.plan({ cluster, options: planTaskOptions(options, cluster.policy.timeBudgetMs, env.requestTimeoutMs) })),
+    response: PlanAnswerSchema,
   }),
   migrations: offloaded({
     parse: parseMigrationsRequest,
-    answer: ({ cluster, options }, env) => env.runners.migrate({ cluster, options: migrationTaskOptions(options, env.requestTimeoutMs) }),
-    response: MigrationPlanSchema,
+    answer: async ({ cluster, options }, env) => migrationAnswer(await env.runners.migrate({ cluster, options: migrationTaskOptions(options, env.requestTimeoutMs) })),
+    response: MigrationAnswerSchema,
   }),
 };
 

@@ -1,14 +1,15 @@
 import type { Command } from "commander";
 import { assembleTable, calibrationJobs, FULL_GRID, type GridSpec } from "../../interference/calibrate.js";
 import { defaultPoolSize } from "../../runtime/sim-pool.js";
-import { writeFileAtomic } from "../../io/write.js";
-import { DEFAULT_TABLE } from "../../io/calibration.js";
+import { checkWritable, writeFileAtomic } from "../../io/write.js";
+import { calibrationOut, NEW_TABLE } from "../../io/calibration-out.js";
 import { intOption, durationMsOption } from "../options.js";
 import { progress } from "../progress.js";
 import { openSimRunner, redisFallbackOption, redisOption, type SimBackendFlags } from "../sim-backend.js";
 
 interface CalibrateFlags extends SimBackendFlags {
-  out: string;
+  out?: string;
+  force?: boolean;
   workers: number;
   duration?: number;
   seeds?: number;
@@ -21,7 +22,8 @@ export function registerCalibrate(program: Command): void {
   program
     .command("calibrate")
     .description("run the simulator over the calibration grid in worker threads and write the predictor's table")
-    .option("--out <file>", "where to write the table", DEFAULT_TABLE)
+    .option("--out <file>", `where to write the table (default: a new ${NEW_TABLE} in the current folder, numbered if taken)`)
+    .option("--force", "allow --out to replace the shipped data/calibration/table-v1.json")
     .option("--workers <n>", "worker threads (without --redis)", intOption("--workers", 1, 256), defaultPoolSize())
     .option("--duration <time>", `simulated time per cell (default ${FULL_GRID.durationMs / 1000}s)`, durationMsOption("--duration"))
     .option("--seeds <n>", `seeds per cell (default ${FULL_GRID.seedsPerCell})`, intOption("--seeds", 1, 100))
@@ -30,6 +32,8 @@ export function registerCalibrate(program: Command): void {
     .addOption(redisOption())
     .addOption(redisFallbackOption())
     .action(async (f: CalibrateFlags) => {
+      const out = calibrationOut(f.out, f.force ?? false);
+      checkWritable(out);
       const grid: GridSpec = {
         ...FULL_GRID,
         durationMs: f.duration ?? FULL_GRID.durationMs,
@@ -47,8 +51,8 @@ export function registerCalibrate(program: Command): void {
         const base = await pool.runAll(plan.baselineJobs, (d) => bar.update((plan.jobs.length + d) / total));
         bar.done();
         const table = assembleTable(grid, plan, results, base);
-        writeFileAtomic(f.out, `${JSON.stringify(table)}\n`);
-        process.stderr.write(`calibrate: wrote ${f.out}\n`);
+        writeFileAtomic(out, `${JSON.stringify(table)}\n`);
+        process.stderr.write(`calibrate: wrote ${out}; use it with --calibration ${out}\n`);
       } finally {
         await pool.close();
       }

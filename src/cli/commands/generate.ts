@@ -3,7 +3,8 @@ import type { ClusterInput } from "../../model/cluster.js";
 import { DEFAULT_MIX, generateCluster, parseMix } from "../../model/generate.js";
 import { generateTightCluster } from "../../model/generate-tight.js";
 import { InputError } from "../../io/load.js";
-import { writeFileAtomic } from "../../io/write.js";
+import { checkWritable, writeFileAtomic } from "../../io/write.js";
+import { generatedSummary } from "../generate-summary.js";
 import { intOption } from "../options.js";
 
 interface GenerateFlags {
@@ -22,10 +23,10 @@ export function registerGenerate(program: Command): void {
   program
     .command("generate")
     .description("generate a seeded synthetic cluster document")
-    .requiredOption("--hosts <n>", "number of hosts", intOption("--hosts", 1, 100000))
-    .requiredOption("--vms <n>", "number of VMs", intOption("--vms", 0, 1000000))
+    .requiredOption("--hosts <n>", "number of hosts (required)", intOption("--hosts", 1, 100000))
+    .requiredOption("--vms <n>", "number of VMs (required)", intOption("--vms", 0, 1000000))
     .option("--seed <n>", "random seed", intOption("--seed", 0, 2 ** 31 - 1), 1)
-    .option("--mix <spec>", "workload mix, e.g. io=0.3,cpu=0.5,mixed=0.1,trace=0.1")
+    .option("--mix <spec>", "workload mix, e.g. io=0.3,cpu=0.5,mixed=0.1,trace=0.1 (default: the built-in mix of every kind)")
     .option("--placed", "give every VM a current host (input for migration planning)")
     .option("--scheduler <kind>", "xen-credit, kvm-cfs or both", "xen-credit")
     .option(
@@ -33,11 +34,14 @@ export function registerGenerate(program: Command): void {
       "mixed: interference-prone workloads and constraints; tight: idle VMs on a host-type menu where network binds (demand/capacity 0.67 CPU, 0.42 memory, 0.73 network)",
       "mixed",
     )
-    .option("--out <file>", "write to a file instead of standard output")
+    .option("--out <file>", "write to a file (default: standard output)")
     .action((f: GenerateFlags) => {
-      const text = `${JSON.stringify(generateDocument(f), null, 2)}\n`;
+      if (f.out) checkWritable(f.out);
+      const doc = generateDocument(f);
+      const text = `${JSON.stringify(doc, null, 2)}\n`;
       if (f.out) writeFileAtomic(f.out, text);
       else process.stdout.write(text);
+      process.stderr.write(generatedSummary(doc, f.out));
     });
 }
 

@@ -1,16 +1,20 @@
 import { Option, type Command } from "commander";
 import { loadPredictor } from "../../io/calibration.js";
 import { InputError, loadWith } from "../../io/load.js";
-import { writeFileAtomic } from "../../io/write.js";
+import { checkWritable, writeFileAtomic } from "../../io/write.js";
 import type { Cluster } from "../../model/cluster.js";
 import { MIGRATION_MODES, MigrationOptionsSchema, type MigrationOptions, type MigrationPlan } from "../../model/migration.js";
 import { problemsFromZod } from "../../model/problems.js";
+import { migrationStatus } from "../../model/result-status.js";
+import { withStatus } from "../../model/status.js";
 import { parseCluster } from "../../model/validate.js";
 import { optionProblems } from "../../migrate/options.js";
 import { planMigrationSession } from "../../migrate/plan-migrations.js";
 import { resimulateAndRepair } from "../../migrate/repair.js";
-import { formatFromPath, renderDocument, REPORT_FORMATS, type ReportFormat } from "../../report/render.js";
+import { renderDocument, REPORT_FORMATS, type ReportFormat } from "../../report/render.js";
+import { addFailOn, settle, type FailOn } from "../exit-policy.js";
 import { durationMsOption, intOption } from "../options.js";
+import { outputFormat } from "../output-format.js";
 import { progress } from "../progress.js";
 import { renderMigrationSummary } from "../render-migration.js";
 import { openSimRunner, redisFallbackOption, redisOption, type SimBackendFlags } from "../sim-backend.js";
@@ -34,48 +38,54 @@ export interface MigrateFlags extends SimBackendFlags {
   simulateDuration: number;
   simulateHosts: number;
   calibration?: string;
+  failOn?: FailOn;
 }
+
+/** The schema's defaults, shown in --help so no default is a surprise. */
+const DEFAULTS = MigrationOptionsSchema.parse({});
 
 // The option's flag for each field, so a problem names what the user typed.
 const FLAG: Record<string, string> = { maxMoves: "--max-moves", maxConcurrent: "--max-concurrent", perHostConcurrent: "--per-host-concurrent", mode: "--mode", host: "--host", threshold: "--threshold", seed: "--seed", timeBudgetMs: "--time-budget" };
 
 /** registerMigrate adds `vmplace migrate FILE`: live migrations that remove today's hot spots. */
 export function registerMigrate(program: Command): void {
-  program
+  const cmd = program
     .command("migrate")
     .description("recommend live migrations from the current placement (VMs' host): fix breaches and violations first, then risk, balance or cost; safe waves; a report")
     .argument("<file>", "cluster document whose VMs carry their current host")
-    .option("--max-moves <n>", "most migrations in the plan", intOption("--max-moves", 0, 1_000_000))
-    .option("--max-concurrent <n>", "most migrations running at once", intOption("--max-concurrent", 1, 10_000))
-    .option("--per-host-concurrent <n>", "most migrations at once touching one host", intOption("--per-host-concurrent", 1, 64))
-    .addOption(new Option("--mode <mode>", "fix, rebalance, consolidate or evacuate").choices(MIGRATION_MODES))
-    .option("--host <id>", "the host to empty (with --mode evacuate)")
-    .option("--threshold <n>", "1 = mandatory moves only ... 5 = any move that pays for its copy (default 3)", intOption("--threshold", 1, 5))
-    .addOption(new Option("--format <format>", "print (or write) the plan as html, md or json").choices(REPORT_FORMATS))
-    .option("--out <file>", "write the report to a file (format from --format or the extension)")
+    .addOption(new Option("--max-moves <n>", "most migrations in the plan").argParser(intOption("--max-moves", 0, 1_000_000)).default(DEFAULTS.maxMoves))
+    .addOption(new Option("--max-concurrent <n>", "most migrations running at once").argParser(intOption("--max-concurrent", 1, 10_000)).default(DEFAULTS.maxConcurrent))
+    .addOption(new Option("--per-host-concurrent <n>", "most migrations at once touching one host").argParser(intOption("--per-host-concurrent", 1, 64)).default(DEFAULTS.perHostConcurrent))
+    .addOption(new Option("--mode <mode>", `fix, rebalance, consolidate or evacuate (evacuate needs --host) (default: ${DEFAULTS.mode})`).choices(MIGRATION_MODES))
+    .option("--host <id>", "the host to empty, only with --mode evacuate (default: none)")
+    .addOption(new Option("--threshold <n>", "1 = mandatory moves only ... 5 = any move that pays for its copy").argParser(intOption("--threshold", 1, 5)).default(DEFAULTS.threshold))
+    .addOption(new Option("--format <format>", "print (or write) the plan as html, md or json instead of the summary (default: the summary; with --out, its extension)").choices(REPORT_FORMATS))
+    .option("--out <file>", "write the report to a file, as its extension says (.html, .md, .json) or --format (default: none, print only)")
     .option("--seed <n>", "random seed (default: the document's policy.seed)", intOption("--seed", 0, 2 ** 31 - 1))
-    .option("--time-budget <time>", "planning budget, e.g. 30s", durationMsOption("--time-budget"))
+    .addOption(new Option("--time-budget <time>", "planning budget, e.g. 30s").argParser(durationMsOption("--time-budget")).default(DEFAULTS.timeBudgetMs, `${DEFAULTS.timeBudgetMs / 1000}s`))
     .option("--no-simulate", "skip re-simulating the changed hosts")
-    .option("--simulate-duration <time>", "simulated time per changed host", durationMsOption("--simulate-duration"), RESIMULATE_MS)
+    .addOption(new Option("--simulate-duration <time>", "simulated time per changed host").argParser(durationMsOption("--simulate-duration")).default(RESIMULATE_MS, `${RESIMULATE_MS / 1000}s`))
     .option("--simulate-hosts <n>", "re-simulate at most this many changed hosts (worst first)", intOption("--simulate-hosts", 0, 100_000), RESIMULATE_HOSTS)
     .option("--calibration <file>", "calibration table (default: the bundled one)")
     .addOption(redisOption())
-    .addOption(redisFallbackOption())
-    .action(async (file: string, f: MigrateFlags) => {
-      const cluster = loadWith(file, parseCluster);
-      const format = f.format ?? (f.out ? (formatFromPath(f.out) ?? "json") : undefined);
-      const plan = await runMigrate(cluster, f);
-      const text = format ? renderDocument({ kind: "migration", doc: plan }, format) : undefined;
-      if (f.out && text !== undefined) writeFileAtomic(f.out, text);
-      if (text !== undefined && !f.out) process.stdout.write(text);
-      else process.stdout.write(`${renderMigrationSummary(plan)}${f.out ? `\n${format} report written to ${f.out}` : ""}\n`);
-    });
+    .addOption(redisFallbackOption());
+  addFailOn(cmd, ["unplaced", "violation", "breach"]).action(async (file: string, f: MigrateFlags) => {
+    const format = outputFormat(f.format, f.out);
+    if (f.out) checkWritable(f.out);
+    const cluster = loadWith(file, parseCluster);
+    const plan = await runMigrate(cluster, f);
+    const text = format ? renderDocument({ kind: "migration", doc: plan }, format) : undefined;
+    if (f.out && text !== undefined) writeFileAtomic(f.out, text);
+    if (text !== undefined && !f.out) process.stdout.write(text);
+    else process.stdout.write(`${renderMigrationSummary(plan)}${f.out ? `\n${format} report written to ${f.out}` : ""}\n`);
+    settle("migrate", { status: plan.status ?? "ok", reasons: plan.reasons ?? [] }, f.failOn ?? new Set());
+  });
 }
 
 /** migrationOptions validates the flags against the schema and the cluster (InputError, exit 2). */
 export function migrationOptions(cluster: Cluster, f: MigrateFlags): MigrationOptions {
   const r = MigrationOptionsSchema.safeParse({
-    mode: f.mode ?? (f.host !== undefined ? "evacuate" : undefined),
+    mode: f.mode,
     host: f.host,
     threshold: f.threshold,
     maxMoves: f.maxMoves,
@@ -85,6 +95,9 @@ export function migrationOptions(cluster: Cluster, f: MigrateFlags): MigrationOp
     timeBudgetMs: f.timeBudget,
   });
   const flag = (path: string): string => FLAG[path] ?? path;
+  // Naming a host used to mean "evacuate it" silently; emptying a host is too big a step to guess.
+  if (f.host !== undefined && f.mode === undefined)
+    throw new InputError(`--host ${f.host} needs --mode evacuate (the only mode that takes a host); nothing was planned`);
   if (!r.success) throw new InputError("invalid option(s)", problemsFromZod(r.error).map((p) => ({ ...p, path: flag(p.path) })));
   const problems = optionProblems(cluster, r.data);
   if (problems.length > 0) throw new InputError("invalid option(s)", problems.map((p) => ({ ...p, path: flag(p.path) })));
@@ -107,8 +120,9 @@ export async function runMigrate(cluster: Cluster, f: MigrateFlags): Promise<Mig
     const phase = (name: string, moves: number): void => void process.stderr.write(`migrate: ${name}${moves > 0 ? ` (${moves} move(s) so far)` : ""}\n`);
     const { plan, session } = planMigrationSession(cluster, predictor, options, { now: () => performance.now(), onPhase: phase });
     process.stderr.write(`migrate: ${plan.summary.moves} move(s) in ${plan.summary.waves} wave(s), planned in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
-    if (!runner || plan.moves.length === 0) return plan;
-    return await resimulateAndRepair(cluster, predictor, session, plan, runner, { durationMs: f.simulateDuration, seed: options.seed, maxHosts: f.simulateHosts, onProgress: (x) => bar.update(x) });
+    if (!runner || plan.moves.length === 0) return withStatus(plan, migrationStatus(plan));
+    const checked = await resimulateAndRepair(cluster, predictor, session, plan, runner, { durationMs: f.simulateDuration, seed: options.seed, maxHosts: f.simulateHosts, onProgress: (x) => bar.update(x) });
+    return withStatus(checked, migrationStatus(checked));
   } finally {
     bar.done();
     await runner?.close();

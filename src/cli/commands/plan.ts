@@ -1,15 +1,20 @@
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { loadPredictor } from "../../io/calibration.js";
 import { InputError, loadWith } from "../../io/load.js";
-import { writeFileAtomic } from "../../io/write.js";
+import { checkWritable, writeFileAtomic } from "../../io/write.js";
 import type { Cluster } from "../../model/cluster.js";
 import type { Plan } from "../../model/plan.js";
+import { planStatus } from "../../model/result-status.js";
+import { withStatus } from "../../model/status.js";
 import { parseCluster } from "../../model/validate.js";
 import { planCluster } from "../../placement/plan.js";
 import { createLnsSolver, resolveHostsExactly } from "../../placement/solvers/milp-lns.js";
 import { createHighsSolver } from "../../placement/solvers/milp.js";
 import { threadSolverWorkers } from "../../runtime/solver-workers.js";
+import { renderDocument, REPORT_FORMATS, type ReportFormat } from "../../report/render.js";
+import { addFailOn, settle, type FailOn } from "../exit-policy.js";
 import { durationMsOption, intOption } from "../options.js";
+import { outputFormat } from "../output-format.js";
 import { progress } from "../progress.js";
 import { renderPlan } from "../render-plan.js";
 import { openSimRunner, redisFallbackOption, redisOption, type SimBackendFlags } from "../sim-backend.js";
@@ -29,34 +34,47 @@ export interface PlanFlags extends SimBackendFlags {
   iterations?: number;
   deterministic?: boolean;
   json?: boolean;
+  format?: ReportFormat;
   calibration?: string;
+  failOn?: FailOn;
 }
 
 /** registerPlan adds `vmplace plan FILE`: place every VM, bound the cost, validate by simulation. */
 export function registerPlan(program: Command): void {
-  program
+  const cmd = program
     .command("plan")
     .description("place the VMs on as little hardware as possible within every constraint and SLO, with a lower bound and simulated validation")
     .argument("<file>", "cluster document")
-    .option("--out <file>", "write the plan (JSON) to a file")
+    .option("--out <file>", "write the plan to a file, as its extension says (.json, .md, .html) or --format (default: none, print only)")
+    .addOption(new Option("--format <format>", "print (or write) the plan as html, md or json instead of the summary (default: the summary; with --out, its extension)").choices(REPORT_FORMATS))
     .option("--time-budget <time>", "optimisation budget, e.g. 30s (default: the document's policy.timeBudgetMs)", durationMsOption("--time-budget"))
     .option("--seed <n>", "random seed (default: the document's policy.seed)", intOption("--seed", 0, 2 ** 31 - 1))
     .option("--solver <kind>", "auto, milp or heuristic", "auto")
     .option("--no-validate", "skip validation by re-simulation")
-    .option("--validate-duration <time>", "simulated time measured per host", durationMsOption("--validate-duration"), VALIDATE_DURATION_MS)
-    .option("--iterations <n>", "deterministic search budget: same seed and iterations, same plan", intOption("--iterations", 0))
+    .addOption(new Option("--validate-duration <time>", "simulated time measured per host").argParser(durationMsOption("--validate-duration")).default(VALIDATE_DURATION_MS, `${VALIDATE_DURATION_MS / 1000}s`))
+    .option("--iterations <n>", "deterministic search budget: same seed and iterations, same plan (default: none, the time budget stops the search)", intOption("--iterations", 0))
     .option("--deterministic", "leave wall-clock timings out of the plan")
-    .option("--json", "print the plan as JSON instead of the summary")
+    .option("--json", "print the plan as JSON instead of the summary (same as --format json)")
     .option("--calibration <file>", "calibration table (default: the bundled one)")
     .addOption(redisOption())
-    .addOption(redisFallbackOption())
-    .action(async (file: string, f: PlanFlags) => {
-      const cluster = loadWith(file, parseCluster);
-      const plan = await runPlan(cluster, f);
-      const text = `${JSON.stringify(plan, null, 2)}\n`;
-      if (f.out) writeFileAtomic(f.out, text);
-      process.stdout.write(f.json ? text : `${renderPlan(plan, cluster.hosts.length)}${f.out ? `\nplan written to ${f.out}` : ""}\n`);
-    });
+    .addOption(redisFallbackOption());
+  addFailOn(cmd, ["unplaced", "violation", "breach"]).action(async (file: string, f: PlanFlags) => {
+    if (f.json && f.format !== undefined && f.format !== "json") throw new InputError(`--json and --format ${f.format} ask for two formats; give one`);
+    const format = outputFormat(f.json ? "json" : f.format, f.out, f.out ? "json" : undefined);
+    if (f.out) checkWritable(f.out);
+    const cluster = loadWith(file, parseCluster);
+    const plan = await runPlan(cluster, f);
+    const text = format ? renderPlanAs(plan, format) : undefined;
+    if (f.out && text !== undefined) writeFileAtomic(f.out, text);
+    const printed = f.json || f.format ? text : undefined;
+    process.stdout.write(printed ?? `${renderPlan(plan, cluster.hosts.length)}${f.out ? `\nplan written to ${f.out} (${format})` : ""}\n`);
+    settle("plan", { status: plan.status ?? "ok", reasons: plan.reasons ?? [] }, f.failOn ?? new Set());
+  });
+}
+
+/** renderPlanAs: JSON exactly as planned (key order of the plan), or a report. */
+export function renderPlanAs(plan: Plan, format: ReportFormat): string {
+  return format === "json" ? `${JSON.stringify(plan, null, 2)}\n` : renderDocument({ kind: "plan", doc: plan }, format);
 }
 
 /** runPlan wires the I/O edges (clock, HiGHS, worker pool, progress) around planCluster. */
@@ -86,8 +104,9 @@ export async function runPlan(cluster: Cluster, f: PlanFlags): Promise<Plan> {
     });
     bars.search.done();
     bars.validate.done();
-    if (!f.deterministic) return plan;
-    const { timings: _omit, ...rest } = plan;
+    const whole = withStatus(plan, planStatus(plan));
+    if (!f.deterministic) return whole;
+    const { timings: _omit, ...rest } = whole;
     return rest;
   } finally {
     await pool?.close();

@@ -1,7 +1,8 @@
 import { Option, type Command } from "commander";
 import { InputError, readJsonFile } from "../../io/load.js";
-import { writeFileAtomic } from "../../io/write.js";
-import { detectDocument, formatFromPath, renderDocument, REPORT_FORMATS, type ReportFormat } from "../../report/render.js";
+import { checkWritable, writeFileAtomic } from "../../io/write.js";
+import { detectDocument, renderDocument, REPORT_FORMATS, type ReportFormat } from "../../report/render.js";
+import { outputFormat } from "../output-format.js";
 
 /** registerReport adds `vmplace report PLAN.json`: render a saved plan or migration plan. */
 export function registerReport(program: Command): void {
@@ -10,11 +11,12 @@ export function registerReport(program: Command): void {
     .description("render a saved plan (vmplace plan) or migration plan (vmplace migrate --format json) as HTML, Markdown or JSON")
     .argument("<file>", "plan or migration plan (JSON)")
     .addOption(new Option("--format <format>", "html, md or json (default: from --out, else md)").choices(REPORT_FORMATS))
-    .option("--out <file>", "write to a file instead of standard output")
+    .option("--out <file>", "write to a file (default: standard output)")
     .action((file: string, f: { format?: ReportFormat; out?: string }) => {
+      const format = outputFormat(f.format, f.out, "md") ?? "md";
+      if (f.out) checkWritable(f.out);
       const r = detectDocument(readJsonFile(file));
       if (!r.ok) throw new InputError(`${file}: not a report input (${r.problems.length} problem(s))`, r.problems.slice(0, 25));
-      const format = f.format ?? (f.out ? formatFromPath(f.out) : undefined) ?? "md";
       const text = renderDocument(r.value, format);
       if (f.out) {
         writeFileAtomic(f.out, text);

@@ -25,7 +25,7 @@ export function registerServe(program: Command): void {
     .description("serve the HTTP API (simulate, score, place, plan) and the kube-scheduler extender verbs")
     .option("--port <n>", "TCP port (0 picks a free one)", intOption("--port", 0, 65535), 8080)
     .option("--host <addr>", "address to listen on", "127.0.0.1")
-    .option("--cluster <file>", "cluster document that /k8s/* maps nodes onto (and /v1/place uses when a request names none)")
+    .option("--cluster <file>", "cluster document that /k8s/* maps nodes onto (and /v1/place uses when a request names none) (default: none; /k8s/* then answer 503)")
     .option("--max-concurrent <n>", "work requests handled at once; more get 503 + Retry-After", intOption("--max-concurrent", 1, 100_000), DEFAULT_LIMITS.maxConcurrent)
     .option("--body-limit <bytes>", "largest request body", intOption("--body-limit", 1024), DEFAULT_LIMITS.bodyLimitBytes)
     .option("--request-timeout <ms>", "time budget of one request", intOption("--request-timeout", 100, 3_600_000), DEFAULT_LIMITS.requestTimeoutMs)

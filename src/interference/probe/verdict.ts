@@ -80,13 +80,13 @@ export type FailOn = "needs-test" | "bad" | "none";
 export const FAIL_ON: readonly FailOn[] = ["needs-test", "bad", "none"];
 
 /**
- * statusOf maps a verdict to the report's status (and so the exit code): "not-whole" (exit 3)
+ * statusOf maps a verdict to the report's status (and so the exit code): "incomplete" (exit 3)
  * when the verdict is at or past --fail-on, or when the run was cut short and so is not the run
  * that was asked for. The default, needs-test, passes only GOOD: an instance not shown to be good
  * is not a whole answer for a script that keeps or replaces instances.
  */
-export function statusOf(verdict: Verdict, failOn: FailOn, complete: boolean): "ok" | "not-whole" {
-  if (!complete) return "not-whole";
+export function statusOf(verdict: Verdict, failOn: FailOn, complete: boolean): "ok" | "incomplete" {
+  if (!complete) return "incomplete";
   const fails = failOn === "needs-test" ? verdict !== "GOOD" : failOn === "bad" ? verdict === "BAD" : false;
-  return fails ? "not-whole" : "ok";
+  return fails ? "incomplete" : "ok";
 }

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync, type Stats } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
+import { fsProblem } from "../fs-errors.js";
 import { InputError } from "../load.js";
 import type { ImportFormat } from "./options.js";
 import type { LazyFile } from "./read-vms.js";
@@ -25,8 +26,7 @@ export function readText(path: string): string {
     const bytes = readFileSync(path);
     return (path.toLowerCase().endsWith(".gz") ? gunzipSync(bytes) : bytes).toString("utf8");
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`${path}: cannot be read (${code ?? (e as Error).message})`);
+    throw new InputError(`${path}: cannot be read (${fsProblem(e)})`);
   }
 }
 
@@ -67,7 +67,6 @@ function statOrThrow(p: string): Stats {
   try {
     return statSync(p);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`${p}: ${code === "ENOENT" ? "no such file or folder" : (code ?? "cannot be read")}`);
+    throw new InputError(`${p}: ${fsProblem(e)}`);
   }
 }

@@ -1,5 +1,7 @@
-/** Characters the model allows in an id (see `Id` in src/model/cluster.ts). */
-const NOT_ID_CHAR = /[^A-Za-z0-9_.:\-/@]/g;
+import { ID_CHARS } from "../../model/cluster.js";
+
+/** Characters the model does not allow in an id (see ID_CHARS in src/model/cluster.ts). */
+const NOT_ID_CHAR = new RegExp(`[^${ID_CHARS}]`, "gu");
 const MAX_ID_LENGTH = 200;
 
 /**

@@ -56,7 +56,7 @@ describe("the simulated probe's report", () => {
     const r = ProbeReportSchema.parse(await run("bad", "tenant"));
     expect(r.mode).toBe("simulated");
     expect(r.verdict).toBe("BAD");
-    expect(r.status).toBe("not-whole");
+    expect(r.status).toBe("incomplete");
     expect(r.recommendation.action).toBe("replace");
     expect(r.recommendation.expectedP999?.gainMs).toBeGreaterThan(10);
     // "this" is the probe run's own io p99.9 (the tenant has io), reported in the neighbourhood too.

@@ -72,16 +72,16 @@ describe("exact Poisson interval", () => {
 describe("status and exit code", () => {
   test.each([
     ["GOOD", "needs-test", "ok"],
-    ["NEEDS-NETWORK-TEST", "needs-test", "not-whole"],
-    ["BAD", "needs-test", "not-whole"],
+    ["NEEDS-NETWORK-TEST", "needs-test", "incomplete"],
+    ["BAD", "needs-test", "incomplete"],
     ["NEEDS-NETWORK-TEST", "bad", "ok"],
-    ["BAD", "bad", "not-whole"],
+    ["BAD", "bad", "incomplete"],
     ["BAD", "none", "ok"],
   ] as const)("%s with --fail-on %s is %s", (verdict, failOn, status) => {
     expect(statusOf(verdict, failOn, true)).toBe(status);
   });
 
   test("a run stopped early is never whole, even with --fail-on none", () => {
-    expect(statusOf("GOOD", "none", false)).toBe("not-whole");
+    expect(statusOf("GOOD", "none", false)).toBe("incomplete");
   });
 });

@@ -1,5 +1,8 @@
-import type { Violation } from "../model/plan.js";
-import { num } from "./format.js";
+import type { Violation } from "./plan.js";
+
+// Beside the model (like renderProblems) so that score and validate print violations without
+// loading the report layer.
+const num = (x: number): string => String(Number(x.toFixed(2)));
 
 /** violationText: one line for a hard-constraint violation found by the independent checker. */
 export function violationText(v: Violation): string {

@@ -1,0 +1,36 @@
+import { z } from "zod";
+import type { Cluster } from "../model/cluster.js";
+import { checkCurrentPlacement } from "../model/check-plan.js";
+import { ViolationSchema } from "../model/plan.js";
+import { ResultStatusSchema, resultStatus, shortfall, withStatus, type ResultStatus } from "../model/status.js";
+import type { Predictor } from "./predictor.js";
+import { scoreCluster, ScoreReportSchema, type ScoreReport } from "./score.js";
+
+/**
+ * PlacementScoreSchema: what `vmplace score` and POST /v1/score answer: whether the current
+ * placement is whole (no hard violation, no predicted breach), the interference risk of every
+ * host and latency-sensitive VM, and the hard-constraint violations the placement has today.
+ */
+export const PlacementScoreSchema = z.strictObject({
+  ...ResultStatusSchema.shape,
+  ...ScoreReportSchema.shape,
+  /** Hard constraints the current placement breaks (the plans' independent checker). */
+  violations: z.array(ViolationSchema),
+});
+export type PlacementScore = z.infer<typeof PlacementScoreSchema>;
+
+/** scoreStatus: breaches and violations of the current placement (VMs without a host are not a shortfall of it). */
+export function scoreStatus(r: ScoreReport, violations: readonly unknown[]): ResultStatus {
+  const breaches = r.vms.filter((v) => v.breach).length;
+  return resultStatus([
+    ...shortfall("violation", violations.length, `${violations.length} hard-constraint violation(s) in the current placement`),
+    ...shortfall("breach", breaches, `${breaches} predicted SLO breach(es) in the current placement`),
+  ]);
+}
+
+/** scorePlacement scores the current placement and checks its hard constraints. */
+export function scorePlacement(c: Cluster, predictor: Predictor): PlacementScore {
+  const report = scoreCluster(c, predictor);
+  const violations = checkCurrentPlacement(c);
+  return withStatus({ ...report, violations }, scoreStatus(report, violations));
+}
