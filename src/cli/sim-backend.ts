@@ -9,7 +9,8 @@ export interface SimBackendFlags {
 
 /** redisOption: --redis URL, or VMPLACE_REDIS_URL. */
 export function redisOption(what = "run the simulations on the Redis queue that `vmplace worker` processes serve (redis://host:6379)"): Option {
-  return new Option("--redis <url>", what).env("VMPLACE_REDIS_URL");
+  // No URL means the local worker threads; --help says so, like every other default.
+  return new Option("--redis <url>", `${what} (default: none, simulate in this process's worker threads)`).env("VMPLACE_REDIS_URL");
 }
 
 /** redisFallbackOption: what to do when --redis cannot be reached. */

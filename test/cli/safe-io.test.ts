@@ -82,11 +82,11 @@ describe("safe defaults", () => {
   }, SLOW);
 
   test("every option that takes a value shows its default in --help (or is required)", () => {
-    for (const cmd of ["validate", "generate", "simulate", "score", "calibrate", "import", "plan", "serve", "migrate", "report", "demo", "schema", "probe"]) {
+    for (const cmd of ["validate", "generate", "simulate", "score", "calibrate", "import", "plan", "serve", "migrate", "report", "demo", "schema", "probe", "worker"]) {
       const help = runCli([cmd, "--help"]).stdout;
       for (const o of optionsOf(help)) {
         if (!/^--?[\w-]+(, --[\w-]+)? </.test(o) || /^-h, --help/.test(o)) continue;
-        expect(o, `${cmd}: ${o}`).toMatch(/\(default|\(required\)/);
+        expect(o, `${cmd}: ${o}`).toMatch(/\(default|\(required\)|[(,] default: /);
       }
     }
     expect(optionsOf(runCli(["migrate", "--help"]).stdout).find((o) => o.startsWith("--max-moves"))).toMatch(/\(default: 1000\)/);
