@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DriverDomainSchema } from "./driver-domain.js";
 import { SchedulerSchema } from "./scheduler.js";
 import { WorkloadSchema } from "./workload.js";
 
@@ -24,6 +25,8 @@ export const HostSchema = z.strictObject({
   /** Cost of keeping the host on, in any unit the planner sums (default 1 = count hosts). */
   cost: z.number().min(0).default(1),
   scheduler: SchedulerSchema.prefault({ kind: "xen-credit" }),
+  /** The IO driver domain (dom0 / vhost threads) and whether its work is charged to guests. */
+  driverDomain: DriverDomainSchema.optional(),
   labels: Labels,
 });
 

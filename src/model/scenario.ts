@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { HostSchema, VmSchema } from "./cluster.js";
+import { DriverDomainResultSchema, DriverGuestSchema } from "./driver-domain.js";
 import { OversleepSummarySchema } from "./probe.js";
 
 /** ScenarioSchema: one host and the VMs on it, the input of `vmplace simulate`. */
@@ -42,6 +43,8 @@ export const VmSimResultSchema = z.strictObject({
   requestsOver10ms: z.number().int(),
   /** The Bobtail probe's oversleeps, for a VM whose workload is `probe`. */
   probe: OversleepSummarySchema.optional(),
+  /** The driver-domain work this VM caused, on a host with a driver domain. */
+  driver: DriverGuestSchema.optional(),
 });
 export type VmSimResult = z.infer<typeof VmSimResultSchema>;
 
@@ -57,5 +60,7 @@ export const HostSimResultSchema = z.strictObject({
   eventsProcessed: z.number().int(),
   seed: z.number().int(),
   vms: z.array(VmSimResultSchema),
+  /** The host's driver domain, when it has one (not counted in `vms`). */
+  driverDomain: DriverDomainResultSchema.optional(),
 });
 export type HostSimResult = z.infer<typeof HostSimResultSchema>;

@@ -83,6 +83,13 @@ export interface CpuScheduler {
    * what p does next: dispatch another vCPU, dispatch null, or keep v there (halt-polling).
    */
   block(v: number, p: number): void;
+  /**
+   * chargeFor bills VM `vm` for `us` of CPU that the host's driver domain spent on its IO
+   * (chargeDriverWork). The driver domain's own accounting is unchanged: this is billing on top,
+   * as SEDF-DC debits a guest for dom0's work on its behalf. Called from a policy timer, never
+   * from inside dispatch. Optional: a policy without it cannot run a charging host.
+   */
+  chargeFor?(vm: number, us: number): void;
 }
 
 /** SchedulerFactory builds a fresh policy instance for one host. */

@@ -92,7 +92,7 @@ export class GuestWork {
  * ArrivalFifo is a growable ring buffer of numbers: O(1) push and shift without allocation in the
  * steady state (truncating a JS array's length turned out measurably slow in the bench profile).
  */
-class ArrivalFifo {
+export class ArrivalFifo {
   private items = new Float64Array(4);
   private head = 0;
   private n = 0;
@@ -101,6 +101,15 @@ class ArrivalFifo {
     if (this.n === this.items.length) this.grow();
     this.items[(this.head + this.n) & (this.items.length - 1)] = x;
     this.n++;
+  }
+
+  /** peek is the oldest item (undefined content when empty: callers check length first). */
+  peek(): number {
+    return this.items[this.head];
+  }
+
+  get length(): number {
+    return this.n;
   }
 
   shift(): number {

@@ -1,6 +1,8 @@
 import type { Vm } from "../model/cluster.js";
+import type { DriverDomain } from "../model/driver-domain.js";
 import { ioPartOf } from "../model/workload.js";
 import type { CpuScheduler, SchedContext, SchedCounter, TimerHandle, VcpuInfo } from "./cpu-scheduler.js";
+import { DriverPath } from "./driver-path.js";
 import { GuestWork } from "./guest.js";
 import type { HostObserver } from "./metrics.js";
 import type { Rng } from "./rng.js";
@@ -49,6 +51,10 @@ export class HostSim implements SchedContext {
   private readonly wokeAtUs: Float64Array; // -1 unless woken and not yet running its work
   private readonly bursts: BurstSource[];
   private scheduler: CpuScheduler | null = null;
+  /** The driver domain's packet work, null on a host without one. */
+  readonly driver: DriverPath | null;
+  /** vCPUs from here on are the driver domain's (nVcpus when there is none: no vCPU qualifies). */
+  private readonly firstDriverVcpu: number;
 
   constructor(
     private readonly sim: Simulator,
@@ -56,6 +62,8 @@ export class HostSim implements SchedContext {
     vms: readonly Vm[],
     private readonly observer: HostObserver,
     private readonly policyRng: Rng,
+    /** With a driver domain, `vms` ends with its VM (driverVm) and this gives its parameters. */
+    driver?: DriverDomain,
   ) {
     this.nCpus = nCpus;
     const vcpus: VcpuInfo[] = [];
@@ -65,7 +73,12 @@ export class HostSim implements SchedContext {
     this.vcpus = vcpus;
     const n = vcpus.length;
     this.nVcpus = n;
-    this.guest = new GuestWork(this.vcpus.map((c) => ioPartOf(c.vm.workload)?.serviceUs ?? 1));
+    this.firstDriverVcpu = driver ? n - driver.vcpus : n;
+    this.driver = driver ? new DriverPath(driver, vms.length - 1, this.firstDriverVcpu, this, observer) : null;
+    // A driver vCPU's requests are packets.
+    this.guest = new GuestWork(
+      this.vcpus.map((c) => (c.index >= this.firstDriverVcpu ? (driver?.usPerPacket ?? 1) : (ioPartOf(c.vm.workload)?.serviceUs ?? 1))),
+    );
     this.vmOf = Int32Array.from(this.vcpus, (c) => c.vmIndex);
     this.onCpuOf = new Int32Array(n).fill(-1);
     this.runningOn = new Int32Array(nCpus).fill(-1);
@@ -84,6 +97,11 @@ export class HostSim implements SchedContext {
     if (this.scheduler) throw new Error("host-sim: started twice");
     this.scheduler = scheduler;
     scheduler.start(this);
+    if (this.driver !== null && this.driver.chargesGuests()) {
+      const sink = scheduler.chargeFor?.bind(scheduler);
+      if (sink === undefined) throw new Error(`host-sim: ${scheduler.kind} cannot charge driver work to guests`);
+      this.driver.chargeTo(sink);
+    }
   }
 
   /** measureFrom makes the observer forget everything before atUs (the end of warm-up). */
@@ -121,11 +139,19 @@ export class HostSim implements SchedContext {
     return this.guest.queuedRequests(v);
   }
 
-  /** submitRequest: an IO request arrives now on v. */
-  submitRequest(v: number): void {
+  /** vmOfVcpu is the VM index of host-wide vCPU v. */
+  vmOfVcpu(v: number): number {
+    return this.vmOf[this.checkVcpu(v)];
+  }
+
+  /**
+   * submitRequest: an IO request is queued on v now; its latency counts from arrivalUs (earlier
+   * when a driver domain received it first).
+   */
+  submitRequest(v: number, arrivalUs = this.sim.now()): void {
     const hadWork = this.guest.hasWork(v);
     this.chargeProgress(v);
-    const headChanged = this.guest.addRequest(v, this.sim.now());
+    const headChanged = this.guest.addRequest(v, arrivalUs);
     this.afterSubmit(v, hadWork, headChanged);
   }
 
@@ -251,8 +277,11 @@ export class HostSim implements SchedContext {
     this.completion[v] = NO_EVENT;
     this.chargeProgress(v);
     const arrivalUs = this.guest.completeHead(v);
-    if (arrivalUs >= 0) this.observer.request(this.vmOf[v], this.sim.now() - arrivalUs);
-    else {
+    let driverTag = -1;
+    if (arrivalUs >= 0) {
+      if (v >= this.firstDriverVcpu) driverTag = (this.driver as DriverPath).popTag(v);
+      else this.observer.request(this.vmOf[v], this.sim.now() - arrivalUs);
+    } else {
       const nextUs = this.bursts[v].onBurstDone(v);
       if (nextUs > 0) this.guest.addBurst(v, nextUs);
     }
@@ -261,6 +290,10 @@ export class HostSim implements SchedContext {
       this.progressFromUs[v] = -1;
       this.policy().block(v, this.onCpuOf[v]);
     }
+    // Driver hand-offs come last, once v's own continuation is settled: they wake other vCPUs.
+    if (this.driver === null) return;
+    if (driverTag >= 0) this.driver.finished(driverTag, arrivalUs);
+    else if (arrivalUs >= 0) this.driver.transmit(this.vmOf[v]);
   };
 
   /** chargeProgress books v's progress up to now (work done, CPU time) without moving events. */
@@ -271,6 +304,7 @@ export class HostSim implements SchedContext {
     if (now > from) {
       this.guest.consume(v, now - from);
       this.observer.ran(this.vmOf[v], now - from);
+      if (v >= this.firstDriverVcpu) (this.driver as DriverPath).ran(v, now - from);
       this.progressFromUs[v] = now;
     }
   }

@@ -1,4 +1,5 @@
 import type { Vm } from "../model/cluster.js";
+import type { DriverDomainResult, DriverGuest } from "../model/driver-domain.js";
 import type { HostSimResult, VmSimResult } from "../model/scenario.js";
 import type { SchedCounter } from "./cpu-scheduler.js";
 import { LatencyHistogram } from "./histogram.js";
@@ -23,6 +24,10 @@ export interface HostObserver {
   probe(vm: number, oversleepUs: number): void;
   /** counter: a policy event (boost, preemption, throttle) for a vCPU of VM vm. */
   counter(name: SchedCounter, vm: number): void;
+  /** driverWork: the driver domain spent us on packets of guest VM vm. */
+  driverWork(vm: number, us: number): void;
+  /** driverPacket: the driver domain finished one packet of guest VM vm. */
+  driverPacket(vm: number): void;
   /** reset forgets everything so far: the end of warm-up. */
   reset(): void;
 }
@@ -36,6 +41,8 @@ export const NULL_OBSERVER: HostObserver = {
   contextSwitch() {},
   probe() {},
   counter() {},
+  driverWork() {},
+  driverPacket() {},
   reset() {},
 };
 
@@ -52,7 +59,16 @@ export interface RunFacts {
   seed: number;
 }
 
-/** HostMetrics collects one host run's measurements and renders them as a HostSimResult. */
+/** DriverFacts name the driver domain of a host run; its VM is the last of the run's VMs. */
+export interface DriverFacts {
+  name: string;
+  chargeDriverWork: boolean;
+}
+
+/**
+ * HostMetrics collects one host run's measurements and renders them as a HostSimResult. With a
+ * driver domain, the last of `vms` is its synthetic VM: reported apart, never among the VMs.
+ */
 export class HostMetrics implements HostObserver {
   private readonly latency: LatencyHistogram[];
   private readonly wake: LatencyHistogram[];
@@ -62,9 +78,16 @@ export class HostMetrics implements HostObserver {
   private readonly probes: (OversleepRecorder | undefined)[];
   private occupiedUs = 0;
   private switches = 0;
+  private readonly driverUs: Float64Array;
+  private readonly driverPackets: Float64Array;
 
-  constructor(private readonly vms: readonly Vm[]) {
+  constructor(
+    private readonly vms: readonly Vm[],
+    private readonly driver?: DriverFacts,
+  ) {
     const n = vms.length;
+    this.driverUs = new Float64Array(driver ? n : 0);
+    this.driverPackets = new Float64Array(driver ? n : 0);
     this.latency = Array.from({ length: n }, () => new LatencyHistogram());
     this.wake = Array.from({ length: n }, () => new LatencyHistogram());
     this.cpuUs = new Float64Array(n);
@@ -112,7 +135,17 @@ export class HostMetrics implements HostObserver {
     }
   }
 
+  driverWork(vm: number, us: number): void {
+    this.driverUs[vm] += us;
+  }
+
+  driverPacket(vm: number): void {
+    this.driverPackets[vm]++;
+  }
+
   reset(): void {
+    this.driverUs.fill(0);
+    this.driverPackets.fill(0);
     for (const h of this.latency) h.reset();
     for (const h of this.wake) h.reset();
     this.cpuUs.fill(0);
@@ -136,7 +169,37 @@ export class HostMetrics implements HostObserver {
       contextSwitchesPerSec: measuredSec > 0 ? this.switches / measuredSec : 0,
       eventsProcessed: f.eventsProcessed,
       seed: f.seed,
-      vms: this.vms.map((vm, i) => this.vmResult(vm, i, f.measuredUs)),
+      vms: this.guests().map((vm, i) => this.vmResult(vm, i, f.measuredUs)),
+      ...(this.driver ? { driverDomain: this.driverResult(this.driver, f.measuredUs) } : {}),
+    };
+  }
+
+  private guests(): readonly Vm[] {
+    return this.driver ? this.vms.slice(0, -1) : this.vms;
+  }
+
+  private driverResult(d: DriverFacts, measuredUs: number): DriverDomainResult {
+    const i = this.vms.length - 1;
+    const wake = this.wake[i].percentiles();
+    return {
+      name: d.name,
+      vcpus: this.vms[i].vcpus,
+      chargeDriverWork: d.chargeDriverWork,
+      cpuUs: this.cpuUs[i],
+      cpuShare: measuredUs > 0 ? this.cpuUs[i] / measuredUs : 0,
+      wakeToRunP99Us: wake.p99Us,
+      wakeToRunP999Us: wake.p999Us,
+      packets: this.driverPackets.reduce((a, b) => a + b, 0),
+    };
+  }
+
+  private driverGuest(i: number, measuredUs: number): DriverGuest {
+    const share = (us: number): number => (measuredUs > 0 ? us / measuredUs : 0);
+    return {
+      packets: this.driverPackets[i],
+      cpuUs: this.driverUs[i],
+      cpuShare: share(this.driverUs[i]),
+      aggregateCpuShare: share(this.cpuUs[i] + this.driverUs[i]),
     };
   }
 
@@ -152,6 +215,7 @@ export class HostMetrics implements HostObserver {
       throttledPeriods: this.counts.throttle[i],
       requestsOver10ms: this.slow[i],
       ...(this.probes[i] ? { probe: this.probes[i].summary() } : {}),
+      ...(this.driver ? { driver: this.driverGuest(i, measuredUs) } : {}),
     };
   }
 }

@@ -1,5 +1,7 @@
+import { driverDomainName } from "../model/driver-domain.js";
 import type { HostSimResult, Scenario } from "../model/scenario.js";
 import type { CpuScheduler } from "./cpu-scheduler.js";
+import { driverVm } from "./driver-path.js";
 import { HostSim } from "./host-sim.js";
 import { HostMetrics } from "./metrics.js";
 import { createRng } from "./rng.js";
@@ -23,8 +25,12 @@ export interface RunHostOptions {
  */
 export function runHost(scenario: Scenario, scheduler: CpuScheduler, options: RunHostOptions = {}): HostSimResult {
   const sim = new Simulator();
-  const metrics = new HostMetrics(scenario.vms);
-  const host = new HostSim(sim, scenario.host.cores, scenario.vms, metrics, createRng(scenario.seed, "scheduler"));
+  // A driver domain is one more VM to the policy, after the guests (so guests keep their indices).
+  const d = scenario.host.driverDomain;
+  const vms = d ? [...scenario.vms, driverVm(d)] : scenario.vms;
+  const facts = d ? { name: driverDomainName(scheduler.kind), chargeDriverWork: d.chargeDriverWork } : undefined;
+  const metrics = new HostMetrics(vms, facts);
+  const host = new HostSim(sim, scenario.host.cores, vms, metrics, createRng(scenario.seed, "scheduler"), d);
   const warmupUs = scenario.warmupMs * 1000;
   const measuredUs = scenario.durationMs * 1000;
   host.measureFrom(warmupUs);
