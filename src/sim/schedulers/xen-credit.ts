@@ -13,6 +13,7 @@ import { Balancer } from "./xen-credit/balancer.js";
 import { bookForHost, type CreditBook } from "./xen-credit/credit-book.js";
 import { CreditMeter } from "./xen-credit/credit-meter.js";
 import { DeadlineTimers } from "./xen-credit/deadline-timers.js";
+import { DriverDebit } from "./xen-credit/driver-debit.js";
 import { RunQueues } from "./xen-credit/run-queues.js";
 import { TickGrid } from "./xen-credit/tick-grid.js";
 
@@ -63,6 +64,7 @@ class XenCredit implements CpuScheduler {
 
   private sortEpoch = 0;
   private balancer!: Balancer;
+  private driverDebit: DriverDebit | null = null;
 
   constructor(
     private readonly params: XenCreditParams,
@@ -105,6 +107,12 @@ class XenCredit implements CpuScheduler {
   block(v: number, p: number): void {
     if (this.curr[p] !== v) throw new Error(`xen-credit: block of vCPU ${v} that is not running on pCPU ${p}`);
     this.schedule(p);
+  }
+
+  /** chargeFor (CpuScheduler): the domain's credit pays its dom0 time (DriverDebit). */
+  chargeFor(vm: number, us: number): void {
+    this.driverDebit ??= new DriverDebit(this.ctx.vcpus, this.book.credit);
+    this.driverDebit.debit(vm, us);
   }
 
   /**

@@ -8,6 +8,7 @@ import {
   pickMigrant,
   selectIdleSibling,
 } from "./balance.js";
+import { chargeGroup } from "./driver-charge.js";
 import { CfsHierarchy, DELAYED, POLLING, QUEUED, RUNNING, SLEEPING, type ThreadInit, type VcpuState } from "./hierarchy.js";
 import { tickDecay } from "./load.js";
 import { ENQ_MIGRATED, ENQ_WAKEUP, type FairCommon, type FairRules } from "./rules.js";
@@ -101,6 +102,13 @@ export class FairScheduler implements CpuScheduler {
       this.h.dequeueThread(v, this.ctx.now(), true);
       this.schedule(p, false);
     }
+    this.verify();
+  }
+
+  /** chargeFor (CpuScheduler): the VM's cgroup pays its vhost time in vruntime and quota. */
+  chargeFor(vm: number, us: number): void {
+    const p = chargeGroup(this.h, this.rules, vm, us);
+    if (p >= 0) this.schedule(p, true);
     this.verify();
   }
 

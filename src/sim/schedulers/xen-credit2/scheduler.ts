@@ -88,6 +88,26 @@ class XenCredit2 implements CpuScheduler {
     this.schedule(p, false);
   }
 
+  /**
+   * chargeFor (CpuScheduler): a capped domain's pool pays the dom0 time (a debt carries into the
+   * next periods, as a vCPU's overrun does), and its vCPU with the most credit burns it at its
+   * own rate, as burn_credits would (re-sorted when queued, floored at CREDIT_MIN).
+   */
+  chargeFor(vm: number, us: number): void {
+    const budget = this.budgets[vm];
+    if (budget !== null) budget.poolUs -= us;
+    const u = this.u;
+    let v = -1;
+    for (let x = 0; x < u.vmOf.length; x++) if (u.vmOf[x] === vm && (v < 0 || u.credit[x] > u.credit[v])) v = x;
+    if (v < 0) return;
+    const rq = this.queues[u.rq[v]];
+    const queued = u.queued[v] === 1;
+    if (queued) rq.remove(v);
+    const c = u.credit[v] - (us * rq.maxWeight) / u.weight[v];
+    u.credit[v] = c < -this.params.creditInitUs ? -this.params.creditInitUs : c;
+    if (queued) rq.insert(v, u.credit);
+  }
+
   /** becomeRunnable is csched2_unit_wake's second half: count the load, queue by credit, tickle. */
   private becomeRunnable(v: number): void {
     const now = this.ctx.now();
