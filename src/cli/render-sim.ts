@@ -31,7 +31,28 @@ export function renderSimResult(r: HostSimResult, vms: readonly Vm[]): string {
     `${(r.measuredUs / 1e6).toFixed(1)} s measured, seed ${r.seed}\n` +
     `utilisation ${(100 * r.utilisation).toFixed(1)}%, ${r.contextSwitchesPerSec.toFixed(0)} context switches/s, ` +
     `${r.eventsProcessed} events`;
-  return `${head}\n\n${table(HEADERS, rows)}`;
+  return `${head}\n\n${table(HEADERS, rows)}${driverSection(r)}`;
+}
+
+/**
+ * driverSection shows the driver domain, when the host has one: its own CPU and wake-up delay,
+ * and per guest the driver CPU its packets cost beside its own (XenMon's aggregate view).
+ */
+export function driverSection(r: HostSimResult): string {
+  const d = r.driverDomain;
+  if (d === undefined) return "";
+  const head =
+    `\n\ndriver domain ${d.name}: ${d.vcpus} vCPU(s), charging ${d.chargeDriverWork ? "on (billed to the guests)" : "off (stock)"}, ` +
+    `cpu share ${d.cpuShare.toFixed(3)}, ${d.packets} packets, wake p99.9 ${ms(d.wakeToRunP999Us)} ms`;
+  const rows = r.vms
+    .filter((vm) => vm.driver !== undefined && vm.driver.packets > 0)
+    .map((vm) => {
+      const g = vm.driver as NonNullable<typeof vm.driver>;
+      const part = g.aggregateCpuShare > 0 ? (100 * g.cpuShare) / g.aggregateCpuShare : 0;
+      return [vm.id, String(g.packets), g.cpuShare.toFixed(3), vm.cpuShare.toFixed(3), g.aggregateCpuShare.toFixed(3), `${part.toFixed(1)}%`];
+    });
+  if (rows.length === 0) return `${head}\n(no guest sent packets)`;
+  return `${head}\n${table(["vm", "packets", "driver cpu", "own cpu", "aggregate", "driver part"], rows, 1)}`;
 }
 
 function latencyCells(p: Percentiles): string[] {
@@ -91,5 +112,5 @@ export function renderSimComparison(results: readonly HostSimResult[], vms: read
           `${r.contextSwitchesPerSec.toFixed(0)} context switches/s, ${r.eventsProcessed} events`,
       )
       .join("\n");
-  return `${head}\n\n${table(headers, rows, 3)}`;
+  return `${head}\n\n${table(headers, rows, 3)}${results.map(driverSection).join("")}`;
 }

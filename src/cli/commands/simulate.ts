@@ -15,6 +15,7 @@ export interface SimulateOptions {
   duration?: string;
   seed?: string;
   json?: boolean;
+  chargeDriverWork?: string;
 }
 
 /** registerSimulate adds `vmplace simulate FILE`: one host's discrete-event simulation. */
@@ -31,6 +32,7 @@ export function registerSimulate(program: Command): void {
       `simulate the host under each of these schedulers, side by side (comma-separated: ${SCHEDULER_KINDS.join(",")}; credit1, credit2, cfs, eevdf for short) (default: none, the host's scheduler alone)`,
     )
     .option("--seed <n>", "random seed: same seed, same result (default: the scenario's or policy's seed)")
+    .option("--charge-driver-work <on|off>", "bill the driver domain's CPU to the guests that caused it, or not (default: the host's driverDomain.chargeDriverWork)")
     .option("--json", "print the result as JSON (HostSimResult, or an array of them with --compare)")
     .action((file: string, opts: SimulateOptions) => {
       const scenario = loadScenario(file, opts);
@@ -57,6 +59,7 @@ export function loadScenario(file: string, opts: SimulateOptions): Scenario {
   const input = isCluster(doc) ? scenarioFromCluster(doc, file, opts.host) : scenarioInput(doc, file, opts.host);
   if (opts.duration !== undefined) input.durationMs = parseDurationMs(opts.duration);
   if (opts.seed !== undefined) input.seed = parseSeed(opts.seed);
+  if (opts.chargeDriverWork !== undefined) input.host = withCharging(input.host, opts.chargeDriverWork, file);
   const parsed = ScenarioSchema.safeParse(input);
   if (!parsed.success)
     throw new InputError(`${file}: ${parsed.error.issues.length} problem(s)`, problemsFromZod(parsed.error));
@@ -93,6 +96,15 @@ function scenarioFromCluster(doc: unknown, file: string, hostId: string | undefi
   if (vms.length === 0)
     throw new InputError(`${file}: no VM runs on host "${id}" (a VM's current host is its "host" field)`);
   return { host, vms, seed: cluster.policy.seed };
+}
+
+/** withCharging sets the host's driverDomain.chargeDriverWork from --charge-driver-work. */
+function withCharging(host: ScenarioInput["host"], text: string, file: string): ScenarioInput["host"] {
+  const on = { on: true, off: false }[text.trim()];
+  if (on === undefined) throw new InputError(`--charge-driver-work: "${text}" must be on or off`);
+  if (host.driverDomain === undefined)
+    throw new InputError(`--charge-driver-work: host "${host.id}" in ${file} has no driverDomain to charge`);
+  return { ...host, driverDomain: { ...host.driverDomain, chargeDriverWork: on } };
 }
 
 /** parseDurationMs accepts 5000 (ms), 500ms, 10s, 1.5s or 2m. */
