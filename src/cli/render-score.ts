@@ -30,7 +30,18 @@ export function vmLine(v: VmRisk): string {
   const slo = v.sloP999Us !== undefined ? ` vs SLO ${ms(v.sloP999Us)} ms` : v.sloP99Us !== undefined ? ` (p99 ${ms(v.predictedP99Us)} ms vs SLO ${ms(v.sloP99Us)} ms)` : "";
   const verdict = v.breach ? "BREACH" : v.level === "none" ? "ok" : v.level;
   const extra = v.outsideCalibration.length > 0 ? ` [extrapolated: ${v.outsideCalibration.join("; ")}]` : "";
-  return `  ${v.vmId.padEnd(14)} on ${v.hostId.padEnd(6)} predicted p99.9 ${ms(v.predictedP999Us)} ms${slo}  ${verdict}: ${REASONS[v.reason] ?? v.reason}${extra}`;
+  const hop = v.driverHopP999Us !== undefined ? ` (${ms(v.driverHopP999Us)} ms of it in the driver domain)` : "";
+  return `  ${v.vmId.padEnd(14)} on ${v.hostId.padEnd(6)} predicted p99.9 ${ms(v.predictedP999Us)} ms${hop}${slo}  ${verdict}: ${REASONS[v.reason] ?? v.reason}${extra}`;
+}
+
+/** driverLine describes a host's driver domain and whether charging its work would help. */
+export function driverLine(h: HostRisk): string {
+  const d = h.driverDomain;
+  if (d === undefined) return "";
+  const load = `  driver domain ${d.name}: ${d.driverCpus.toFixed(2)} CPU for ${d.guests.length} io guest(s) on ${d.vcpus} vCPU(s) (${(100 * d.utilisation).toFixed(0)}% busy), charging ${d.chargeDriverWork ? "on" : "off"}`;
+  if (d.charging === undefined) return load;
+  const advice = d.charging.wouldFix ? `; advice: ${d.charging.reason} (${d.charging.enforcement} under ${h.scheduler})` : `; ${d.charging.reason}`;
+  return `${load}${advice}`;
 }
 
 /** renderScore prints hosts at risk (or all) worst first, then their latency-sensitive VMs. */
@@ -47,6 +58,8 @@ export function renderScore(r: ScoreReport & { violations?: readonly Violation[]
   for (const h of hosts) {
     lines.push(`host ${h.hostId}: risk ${h.level}, ${h.breaches} breach(es), predicted p99.9 delay ${ms(h.delayP999Us)} ms`);
     lines.push(`  ${hostReason(h)}`);
+    const driver = driverLine(h);
+    if (driver !== "") lines.push(driver);
     for (const v of vms.filter((x) => x.hostId === h.hostId)) lines.push(vmLine(v));
   }
   if (r.unplaced.length > 0) lines.push(`${r.unplaced.length} VM(s) without a current host were not scored`);

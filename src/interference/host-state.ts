@@ -1,4 +1,5 @@
 import type { Host } from "../model/cluster.js";
+import { driverCpusFor, driverRho, driverRxUs } from "./driver-load.js";
 import { Metric, type Composition, type FamilyRef, type Predictor } from "./predictor.js";
 import type { VmProfile } from "./profile.js";
 
@@ -30,7 +31,10 @@ export function victimTerms(p: VmProfile, predictor: Predictor): VictimTerms | u
 export class HostState {
   readonly ref: FamilyRef;
   vcpus = 0;
+  /** Mean CPU demand of the VMs plus what their IO costs the driver domain. */
   demandCpus = 0;
+  /** CPU the host's driver domain spends on the VMs' packets (0 without a driver domain). */
+  driverCpus = 0;
   vms = 0;
   private sleepers = 0;
   private dutyW = 0;
@@ -68,6 +72,12 @@ export class HostState {
     this.vms += sign;
     this.vcpus += sign * p.vcpus;
     this.demandCpus += sign * p.demandCpus;
+    const d = this.host.driverDomain;
+    if (d !== undefined && p.io !== undefined) {
+      const c = sign * driverCpusFor(d, p.io.requestsPerSec);
+      this.driverCpus += c;
+      this.demandCpus += c;
+    }
     if (p.cpuVcpus === 0) return;
     if (p.sleepy) {
       this.sleepers += sign * p.cpuVcpus;
@@ -100,8 +110,28 @@ export class HostState {
     c.sleepers = s;
     c.duty = s > 0 ? dw / s : 0;
     c.burstMs = s > 0 ? s / ib : 0;
-    c.hogs = h;
+    // The driver domain fills cores for driverCpus of the time (driver-load.ts).
+    c.hogs = h + this.driverCpusWith(extra);
     return c;
+  }
+
+  private driverCpusWith(extra?: VmProfile): number {
+    const d = this.host.driverDomain;
+    if (d === undefined) return 0;
+    return this.driverCpus + (extra?.io ? driverCpusFor(d, extra.io.requestsPerSec) : 0);
+  }
+
+  /**
+   * driverHopUs is the wait and service a request spends in the driver domain before its guest
+   * sees it, at the last located composition: the driver vCPU's own wake-up delay on this host
+   * (the wake-to-run p99.9 of the host), plus the queueing of rx work at the driver's utilisation.
+   * 0 without a driver domain. Call after locate() (delayUs and worstSlackUs do).
+   */
+  driverHopUs(metric: Metric.RequestP99 | Metric.RequestP999, extra?: VmProfile): number {
+    const d = this.host.driverDomain;
+    if (d === undefined) return 0;
+    const rho = driverRho(d, this.driverCpusWith(extra));
+    return this.predictor.locatedDelayUs(Metric.WakeP999) + this.predictor.baselineUs(driverRxUs(d), rho, metric);
   }
 
   /** delayUs is the predicted interference delay of this host's composition (plus `extra`). */
@@ -122,8 +152,8 @@ export class HostState {
     }
     if (s999 === Infinity && s99 === Infinity) return Infinity;
     this.predictor.locate(this.ref, this.composition(extra));
-    const a = s999 === Infinity ? Infinity : s999 - this.predictor.locatedDelayUs(Metric.RequestP999);
-    const b = s99 === Infinity ? Infinity : s99 - this.predictor.locatedDelayUs(Metric.RequestP99);
+    const a = s999 === Infinity ? Infinity : s999 - this.predictor.locatedDelayUs(Metric.RequestP999) - this.driverHopUs(Metric.RequestP999, extra);
+    const b = s99 === Infinity ? Infinity : s99 - this.predictor.locatedDelayUs(Metric.RequestP99) - this.driverHopUs(Metric.RequestP99, extra);
     return a < b ? a : b;
   }
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import type { Cluster, Host } from "../model/cluster.js";
+import type { Cluster, Host, Vm } from "../model/cluster.js";
 import { bobtailRule, RISK_ORDER, type HostMix, type RiskLevel } from "./bobtail.js";
+import { hostDriverRisk, HostDriverRiskSchema } from "./driver-report.js";
 import { HostState } from "./host-state.js";
 import { Metric, type Predictor } from "./predictor.js";
 import { profileVm, type VmProfile } from "./profile.js";
@@ -22,6 +23,8 @@ export const VmRiskSchema = z.strictObject({
   breach: z.boolean(),
   /** Why the prediction extrapolates, if it does. */
   outsideCalibration: z.array(z.string()),
+  /** Of predictedP999Us, the wait and rx service in the host's driver domain (hosts with one). */
+  driverHopP999Us: z.number().optional(),
 });
 export type VmRisk = z.infer<typeof VmRiskSchema>;
 
@@ -42,6 +45,8 @@ export const HostRiskSchema = z.strictObject({
   delayP999Us: z.number(),
   breaches: z.number().int(),
   victims: z.array(z.string()),
+  /** The host's driver domain, a resource its VMs share (hosts with one). */
+  driverDomain: HostDriverRiskSchema.optional(),
 });
 export type HostRisk = z.infer<typeof HostRiskSchema>;
 
@@ -52,26 +57,35 @@ export const ScoreReportSchema = z.strictObject({
 });
 export type ScoreReport = z.infer<typeof ScoreReportSchema>;
 
-/** scoreHost scores one host and the latency-sensitive VMs on it. */
-export function scoreHost(host: Host, profiles: readonly VmProfile[], predictor: Predictor): { host: HostRisk; vms: VmRisk[] } {
+/**
+ * scoreHost scores one host and the latency-sensitive VMs on it. `vms` (the profiles' VMs, when
+ * at hand) adds the driver domain's charging advice.
+ */
+export function scoreHost(host: Host, profiles: readonly VmProfile[], predictor: Predictor, vms?: readonly Vm[]): { host: HostRisk; vms: VmRisk[] } {
   const state = new HostState(host, predictor);
   for (const p of profiles) state.add(p, undefined);
-  const comp = { ...state.composition() };
+  const full = { ...state.composition() };
+  // The predictor sees the driver domain as core-filling load; the Bobtail rule and the report count guests only.
+  const comp = { ...full, hogs: full.hogs - state.driverCpus };
   const mix: HostMix = { cores: host.cores, scheduler: host.scheduler, sleepyCpuVcpus: comp.sleepers, hogVcpus: comp.hogs };
   const d99 = state.delayUs(Metric.RequestP99);
   const d999 = state.delayUs(Metric.RequestP999);
   const dWake = state.delayUs(Metric.WakeP999);
-  const outside = predictor.outsideRange(state.ref, comp);
-  const vms: VmRisk[] = [];
+  // The driver hop reads the composition just located (driver-load.ts); 0 without a driver domain.
+  const hop99 = state.driverHopUs(Metric.RequestP99);
+  const hop999 = state.driverHopUs(Metric.RequestP999);
+  const hasDriver = host.driverDomain !== undefined;
+  const outside = predictor.outsideRange(state.ref, full);
+  const risks: VmRisk[] = [];
   for (const p of profiles) {
     if (!p.io) continue;
     const verdict = bobtailRule(mix, p);
     const rho = (p.io.requestsPerSec * p.io.serviceUs) / 1e6 / p.vcpus;
-    const pred99 = predictor.baselineUs(p.io.serviceUs, rho, Metric.RequestP99) + d99;
-    const pred999 = predictor.baselineUs(p.io.serviceUs, rho, Metric.RequestP999) + d999;
+    const pred99 = predictor.baselineUs(p.io.serviceUs, rho, Metric.RequestP99) + d99 + hop99;
+    const pred999 = predictor.baselineUs(p.io.serviceUs, rho, Metric.RequestP999) + d999 + hop999;
     const ratios = [p.sloP99Us ? pred99 / p.sloP99Us : 0, p.sloP999Us ? pred999 / p.sloP999Us : 0];
     const sloRatio = p.sloP99Us || p.sloP999Us ? Math.max(...ratios) : undefined;
-    vms.push({
+    risks.push({
       vmId: p.id,
       hostId: host.id,
       level: verdict.level,
@@ -84,9 +98,11 @@ export function scoreHost(host: Host, profiles: readonly VmProfile[], predictor:
       sloRatio: sloRatio === undefined ? undefined : Math.round(sloRatio * 1000) / 1000,
       breach: sloRatio !== undefined && sloRatio > 1,
       outsideCalibration: [...outside, ...(p.mixed ? ["mixed victim: calibrated with io-only victims"] : [])],
+      ...(hasDriver ? { driverHopP999Us: round(hop999) } : {}),
     });
   }
-  const level = vms.reduce<RiskLevel>((l, v) => (RISK_ORDER[v.level] > RISK_ORDER[l] ? v.level : l), "none");
+  const driver = hostDriverRisk(host, profiles, vms);
+  const level = risks.reduce<RiskLevel>((l, v) => (RISK_ORDER[v.level] > RISK_ORDER[l] ? v.level : l), "none");
   const hostVerdict = bobtailRule(mix, { mixed: false, cpuVcpus: 0 });
   return {
     host: {
@@ -103,25 +119,30 @@ export function scoreHost(host: Host, profiles: readonly VmProfile[], predictor:
       bobtail: hostVerdict.outnumber && hostVerdict.sleep && host.scheduler.kind === "xen-credit",
       level,
       delayP999Us: round(d999),
-      breaches: vms.filter((v) => v.breach).length,
-      victims: vms.map((v) => v.vmId),
+      breaches: risks.filter((v) => v.breach).length,
+      victims: risks.map((v) => v.vmId),
+      ...(driver ? { driverDomain: driver } : {}),
     },
-    vms,
+    vms: risks,
   };
 }
 
 /** scoreCluster scores the current placement (VMs' `host`), worst hosts and VMs first. */
 export function scoreCluster(c: Cluster, predictor: Predictor): ScoreReport {
   const byHost = new Map<string, VmProfile[]>(c.hosts.map((h) => [h.id, []]));
+  const vmsOn = new Map<string, Vm[]>(c.hosts.map((h) => [h.id, []]));
   const unplaced: string[] = [];
   for (const vm of c.vms) {
     if (vm.host === undefined) unplaced.push(vm.id);
-    else byHost.get(vm.host)?.push(profileVm(vm));
+    else {
+      byHost.get(vm.host)?.push(profileVm(vm));
+      vmsOn.get(vm.host)?.push(vm);
+    }
   }
   const hosts: HostRisk[] = [];
   const vms: VmRisk[] = [];
   for (const h of c.hosts) {
-    const r = scoreHost(h, byHost.get(h.id) ?? [], predictor);
+    const r = scoreHost(h, byHost.get(h.id) ?? [], predictor, vmsOn.get(h.id));
     hosts.push(r.host);
     vms.push(...r.vms);
   }

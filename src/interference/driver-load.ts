@@ -1,0 +1,61 @@
+import type { Host, Vm } from "../model/cluster.js";
+import type { DriverDomain } from "../model/driver-domain.js";
+import { cpuDemandVcpus, ioPartOf } from "../model/workload.js";
+
+/**
+ * The driver domain in the fast estimates. Everything here is a closed form of the simulator's
+ * mechanism (src/sim/driver-path.ts), kept in one module so the predictor can take it whole:
+ *
+ * - load: every request costs packetsPerRequest x usPerPacket of driver CPU, so a guest at rate R
+ *   costs R x packets x usPerPacket / 1e6 CPUs in the driver domain (the XenMon premise: driver CPU
+ *   per guest is proportional to its packets). The host's CPU demand grows by the sum.
+ * - neighbour: the driver's vCPUs hold pCPUs for that much of the time, so it counts as that many
+ *   never-sleeping CPUs in the neighbour composition (it fills cores; its bursts are too short to
+ *   hold a core for a tick, so it is not counted as a sleeper).
+ * - hop: each request first waits for the driver (its vCPU's own wake-up delay on this host, then
+ *   queueing behind other guests' packets at the driver's utilisation) and is served for
+ *   rxPacketsPerRequest x usPerPacket before the guest is woken.
+ */
+
+/** driverCpusFor is the driver CPU (in CPUs) a guest at requestsPerSec causes. */
+export function driverCpusFor(d: DriverDomain, requestsPerSec: number): number {
+  return (requestsPerSec * d.packetsPerRequest * d.usPerPacket) / 1e6;
+}
+
+/** driverRxUs is the driver service on a request's path before the guest sees it. */
+export function driverRxUs(d: DriverDomain): number {
+  return d.rxPacketsPerRequest * d.usPerPacket;
+}
+
+/** driverRho is the driver vCPUs' utilisation at a total driver load, clamped below 1 for queueing formulas. */
+export function driverRho(d: DriverDomain, driverCpus: number): number {
+  return Math.min(0.99, driverCpus / d.vcpus);
+}
+
+/** DriverGuestLoad is one guest's driver work on its host. */
+export interface DriverGuestLoad {
+  vmId: string;
+  packetsPerSec: number;
+  driverCpus: number;
+  /** The guest's own mean demand plus its driver CPU: what it really costs the host. */
+  aggregateCpus: number;
+  /** What the scheduler entitles it to: its cap, or its weight's part of the host (vCPU-bound). */
+  entitlementCpus: number;
+}
+
+/** hostDriverLoad lists each guest's driver work and the driver domain's total. */
+export function hostDriverLoad(host: Host, vms: readonly Vm[]): { driverCpus: number; guests: DriverGuestLoad[] } | undefined {
+  const d = host.driverDomain;
+  if (d === undefined) return undefined;
+  const weightOf = (vm: Vm): number => (host.scheduler.kind.startsWith("xen") ? vm.weight : vm.cpuWeight);
+  const totalWeight = vms.reduce((s, vm) => s + weightOf(vm), 0);
+  const guests = vms.map((vm): DriverGuestLoad => {
+    const rate = ioPartOf(vm.workload)?.requestsPerSec ?? 0;
+    const driverCpus = driverCpusFor(d, rate);
+    const own = cpuDemandVcpus(vm.workload, vm.vcpus);
+    const share = totalWeight > 0 ? (host.cores * weightOf(vm)) / totalWeight : host.cores;
+    const entitlementCpus = vm.capPercent > 0 ? Math.min(vm.capPercent / 100, vm.vcpus) : Math.min(vm.vcpus, share);
+    return { vmId: vm.id, packetsPerSec: rate * d.packetsPerRequest, driverCpus, aggregateCpus: own + driverCpus, entitlementCpus };
+  });
+  return { driverCpus: guests.reduce((s, g) => s + g.driverCpus, 0), guests };
+}
