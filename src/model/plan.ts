@@ -140,6 +140,17 @@ export const HostPlanRiskSchema = z.strictObject({
   predictedDelayP999Us: z.number(),
   predictedBreaches: z.number().int(),
   simulatedBreaches: z.number().int().optional(),
+  /** The host's driver domain (hosts with one): its predicted load and the charging advice. */
+  driverDomain: z
+    .strictObject({
+      name: z.string(),
+      driverCpus: z.number(),
+      utilisation: z.number(),
+      chargeDriverWork: z.boolean(),
+      chargingWouldFix: z.boolean().optional(),
+      advice: z.string().optional(),
+    })
+    .optional(),
 });
 
 export const VmValidationSchema = z.strictObject({

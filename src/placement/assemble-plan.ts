@@ -36,7 +36,10 @@ export function assemblePlan(x: PlanParts): Plan {
   const usedIdx = [...s.usedList].sort((a, b) => a - b);
   let cost = 0;
   for (const i of usedIdx) cost += p.hostCost[i];
-  const scored = usedIdx.map((i) => ({ i, ...scoreHost(p.hosts[i], s.vmsOn[i].map((j) => p.profiles[j]), p.predictor) }));
+  const scored = usedIdx.map((i) => ({
+    i,
+    ...scoreHost(p.hosts[i], s.vmsOn[i].map((j) => p.profiles[j]), p.predictor, s.vmsOn[i].map((j) => p.vms[j])),
+  }));
   const risks = new Map<string, VmRisk>(scored.flatMap((h) => h.vms.map((v) => [v.vmId, v] as [string, VmRisk])));
   const simByHost = new Map<number, number>();
   for (const v of x.validation?.vms.values() ?? []) if (v.breach) simByHost.set(v.host, (simByHost.get(v.host) ?? 0) + 1);
@@ -99,6 +102,14 @@ export function assemblePlan(x: PlanParts): Plan {
       predictedDelayP999Us: host.delayP999Us,
       predictedBreaches: host.breaches,
       simulatedBreaches: x.validation ? (simByHost.get(i) ?? 0) : undefined,
+      driverDomain: host.driverDomain && {
+        name: host.driverDomain.name,
+        driverCpus: host.driverDomain.driverCpus,
+        utilisation: host.driverDomain.utilisation,
+        chargeDriverWork: host.driverDomain.chargeDriverWork,
+        chargingWouldFix: host.driverDomain.charging?.wouldFix,
+        advice: host.driverDomain.charging?.reason,
+      },
     })),
     explanations: x.explanations.map((e) => ({
       vm: p.vms[e.vm].id,

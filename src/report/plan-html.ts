@@ -1,7 +1,7 @@
 import type { Plan } from "../model/plan.js";
 import { esc, num, pct } from "./format.js";
 import { cards, chart, page, section, table } from "./html-page.js";
-import { chartHostsOfPlan, planHeadline, planHostChart, planLatencyChart, validationRows } from "./plan-view.js";
+import { chartHostsOfPlan, DRIVER_HEADERS, driverRows, planHeadline, planHostChart, planLatencyChart, validationRows } from "./plan-view.js";
 import { topScores } from "./scores.js";
 import { optimalityLabel, outscoredText, runnerUpText } from "./plan-text.js";
 import { unplacedText } from "./unplaced-text.js";
@@ -11,7 +11,7 @@ const MAX_EXPLANATIONS = 200;
 
 /** renderPlanHtml: the placer's plan as one self-contained page with inline SVG charts. */
 export function renderPlanHtml(p: Plan): string {
-  return page(`Placement plan: ${p.objective}`, planHeadline(p), [summary(p), hosts(p), validation(p), explanations(p), problems(p)]);
+  return page(`Placement plan: ${p.objective}`, planHeadline(p), [summary(p), hosts(p), drivers(p), validation(p), explanations(p), problems(p)]);
 }
 
 function summary(p: Plan): string {
@@ -33,6 +33,12 @@ function hosts(p: Plan): string {
   if (shown.length === 0) return "";
   const note = `Memory bars are coloured by the host's interference risk.${hidden > 0 ? ` The ${shown.length} riskiest of ${shown.length + hidden} used hosts.` : ""}`;
   return section("Hosts", chart(planHostChart(shown)), note);
+}
+
+function drivers(p: Plan): string {
+  const rows = driverRows(p);
+  if (rows.length === 0) return "";
+  return section("Driver domains", table(DRIVER_HEADERS, rows), "Driver CPU is what the hosts' io guests cost dom0 / vhost per packet; it is shared by every guest of the host.");
 }
 
 function validation(p: Plan): string {

@@ -2,7 +2,7 @@ import type { Plan } from "../model/plan.js";
 import { gib, mdTable, ms, num } from "./format.js";
 import { boundLines, gapText, outscoredText, runnerUpText, solverText } from "./plan-text.js";
 import { statusText } from "./status-text.js";
-import { chartHostsOfPlan, planHeadline, validationRows } from "./plan-view.js";
+import { chartHostsOfPlan, DRIVER_HEADERS, driverRows, planHeadline, validationRows } from "./plan-view.js";
 import { topScores } from "./scores.js";
 import { unplacedText } from "./unplaced-text.js";
 import { violationText } from "../model/violation-text.js";
@@ -12,7 +12,7 @@ const MAX_EXPLANATIONS = 100;
 
 /** renderPlanMarkdown: the placer's plan as a Markdown report. */
 export function renderPlanMarkdown(p: Plan): string {
-  const parts = [`# Placement plan (${p.objective})`, planHeadline(p), overview(p), hostsSection(p), validationSection(p), explanationsSection(p), problemsSection(p)];
+  const parts = [`# Placement plan (${p.objective})`, planHeadline(p), overview(p), hostsSection(p), driverSection(p), validationSection(p), explanationsSection(p), problemsSection(p)];
   return `${parts.filter((x) => x !== "").join("\n\n")}\n`;
 }
 
@@ -38,6 +38,12 @@ function hostsSection(p: Plan): string {
   const rows = hosts.map((h) => [h.host, String(h.vms), String(h.vcpus), gib(h.memoryMiB), h.level, ms(h.predictedDelayP999Us), String(h.predictedBreaches), h.simulatedBreaches === undefined ? "–" : String(h.simulatedBreaches)]);
   const note = hidden > 0 ? `\n\nThe ${hosts.length} riskiest of ${hosts.length + hidden} used hosts.` : "";
   return `## Hosts${note}\n\n${mdTable(["host", "VMs", "vCPUs", "GiB", "risk", "predicted p99.9 delay ms", "predicted breaches", "simulated breaches"], rows)}`;
+}
+
+function driverSection(p: Plan): string {
+  const rows = driverRows(p);
+  if (rows.length === 0) return "";
+  return `## Driver domains\n\nDriver CPU is what the hosts' io guests cost dom0 / vhost per packet; it is shared by every guest of the host.\n\n${mdTable(DRIVER_HEADERS, rows)}`;
 }
 
 function validationSection(p: Plan): string {

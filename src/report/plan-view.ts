@@ -1,6 +1,6 @@
 import type { Plan } from "../model/plan.js";
 import { dumbbellChart, type DumbbellRow } from "./dumbbell.js";
-import { ms, num } from "./format.js";
+import { ms, num, pct } from "./format.js";
 import { gapText } from "./plan-text.js";
 import { COLORS, legend, line, niceMax, svg, text, titled } from "./svg.js";
 
@@ -51,6 +51,18 @@ export function planHostChart(hosts: readonly HostRisk[]): string {
     body += text(x + w, top + plotH + 14, h.host, { "text-anchor": "end", transform: `rotate(-45 ${x + w} ${top + plotH + 14})`, "font-size": 10 });
   });
   return svg(width, top + plotH + 60, "Memory and vCPUs placed on each host, coloured by risk", body);
+}
+
+/** DRIVER_HEADERS head the driver-domain table both renderings print. */
+export const DRIVER_HEADERS = ["host", "driver", "driver CPU", "busy", "charging", "advice"];
+
+/** driverRows: the used hosts that have a driver domain, one row each (empty when none has). */
+export function driverRows(p: Plan): string[][] {
+  return p.hostRisk.flatMap((h) => {
+    const d = h.driverDomain;
+    if (d === undefined) return [];
+    return [[h.host, d.name, num(d.driverCpus, 2), pct(d.utilisation), d.chargeDriverWork ? "on" : "off", d.advice ?? "–"]];
+  });
 }
 
 /** validationRows: simulated VMs, worst simulated-over-SLO first, at most `max`. */
