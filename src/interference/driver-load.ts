@@ -1,5 +1,5 @@
 import type { Host, Vm } from "../model/cluster.js";
-import type { DriverDomain } from "../model/driver-domain.js";
+import { driverCpusFor, type DriverDomain } from "../model/driver-domain.js";
 import { cpuDemandVcpus, ioPartOf } from "../model/workload.js";
 
 /**
@@ -17,10 +17,7 @@ import { cpuDemandVcpus, ioPartOf } from "../model/workload.js";
  *   rxPacketsPerRequest x usPerPacket before the guest is woken.
  */
 
-/** driverCpusFor is the driver CPU (in CPUs) a guest at requestsPerSec causes. */
-export function driverCpusFor(d: DriverDomain, requestsPerSec: number): number {
-  return (requestsPerSec * d.packetsPerRequest * d.usPerPacket) / 1e6;
-}
+export { driverCpusFor };
 
 /** driverRxUs is the driver service on a request's path before the guest sees it. */
 export function driverRxUs(d: DriverDomain): number {

@@ -66,6 +66,11 @@ export const DriverDomainResultSchema = z.strictObject({
 });
 export type DriverDomainResult = z.infer<typeof DriverDomainResultSchema>;
 
+/** driverCpusFor is the driver CPU (in CPUs) a guest at requestsPerSec costs: every packet costs usPerPacket. */
+export function driverCpusFor(d: DriverDomain, requestsPerSec: number): number {
+  return (requestsPerSec * d.packetsPerRequest * d.usPerPacket) / 1e6;
+}
+
 /** driverDomainName names the driver domain as the host's hypervisor does. */
 export function driverDomainName(schedulerKind: string): string {
   return schedulerKind.startsWith("xen") ? "dom0" : "vhost";

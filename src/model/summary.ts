@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Cluster } from "./cluster.js";
-import { cpuDemandVcpus, type WorkloadKind } from "./workload.js";
+import { driverCpusFor } from "./driver-domain.js";
+import { cpuDemandVcpus, ioPartOf, type WorkloadKind } from "./workload.js";
 import { vcpuCapacity } from "./validate.js";
 
 /** ResourceTotalSchema compares what the VMs ask for with what the hosts offer. */
@@ -31,12 +32,16 @@ export function summarizeCluster(c: Cluster): ClusterSummary {
   let mem = 0;
   let net = 0;
   let cpu = 0;
+  const driverOf = new Map(c.hosts.map((h) => [h.id, h.driverDomain]));
   for (const vm of c.vms) {
     workloads[vm.workload.kind] += 1;
     vcpus += vm.vcpus;
     mem += vm.memoryMiB;
     net += vm.networkMbps ?? 0;
     cpu += cpuDemandVcpus(vm.workload, vm.vcpus);
+    // A placed VM's IO also costs its host's driver domain (docs/driver-domain.md).
+    const d = vm.host !== undefined ? driverOf.get(vm.host) : undefined;
+    if (d !== undefined) cpu += driverCpusFor(d, ioPartOf(vm.workload)?.requestsPerSec ?? 0);
   }
   let vcpuCap = 0;
   let memCap = 0;
@@ -75,7 +80,7 @@ export function renderSummary(s: ClusterSummary): string {
   ];
   const label: Record<ResourceTotal["resource"], string> = {
     vcpus: "vCPUs (vs cores x overcommit)",
-    cpuDemand: "mean CPU demand (vs cores)",
+    cpuDemand: "mean CPU demand, driver domains included (vs cores)",
     memoryMiB: "memory MiB",
     networkMbps: "network Mbps",
   };
