@@ -21,6 +21,7 @@ export function hostLoads(s: PlacementState): HostLoad[] {
       vcpuCap: p.hostVcpuCap[i],
       vcpus: s.vcpusUsed[i],
       demandCpus: round(s.hostStates[i].demandCpus, 100),
+      ...(h.driverDomain ? { driverCpus: round(s.hostStates[i].driverCpus, 1000) } : {}),
       vms: s.vmsOn[i].length,
       level: r.level,
       breaches: r.breaches,

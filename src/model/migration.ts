@@ -130,8 +130,10 @@ export const HostLoadSchema = z.strictObject({
   memoryUsedMiB: z.number(),
   vcpuCap: z.number().int(),
   vcpus: z.number().int(),
-  /** Mean CPU demand of its VMs, in CPUs. */
+  /** Mean CPU demand of its VMs, in CPUs, with what their IO costs its driver domain. */
   demandCpus: z.number(),
+  /** Of demandCpus, the driver domain's work for its VMs' packets (hosts with a driver domain). */
+  driverCpus: z.number().optional(),
   vms: z.number().int(),
   level: z.enum(["none", "low", "elevated", "high"]),
   breaches: z.number().int(),
