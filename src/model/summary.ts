@@ -80,7 +80,7 @@ export function renderSummary(s: ClusterSummary): string {
   ];
   const label: Record<ResourceTotal["resource"], string> = {
     vcpus: "vCPUs (vs cores x overcommit)",
-    cpuDemand: "mean CPU demand, driver domains included (vs cores)",
+    cpuDemand: "mean CPU demand (vs cores)",
     memoryMiB: "memory MiB",
     networkMbps: "network Mbps",
   };
