@@ -18,6 +18,12 @@ const MAX_EVICTIONS = 8;
 export interface RepairOptions extends ResimulateOptions {
   /** Repair rounds (default REPAIR_ROUNDS); 0 only re-simulates. */
   readonly maxRounds?: number;
+  /**
+   * Hosts to simulate (and repair) too though the plan does not change them: a host whose breach
+   * only the simulation sees has no predicted breach for the planner to move VMs off (the
+   * what-if advisor asks for the moves that would fix it).
+   */
+  readonly alsoHosts?: readonly string[];
 }
 
 /**
@@ -47,7 +53,8 @@ export async function resimulateAndRepair(cluster: Cluster, predictor: Predictor
   };
   const changed = changedHostsOf(plan);
   let finalHost = finalHostsOf(cluster, plan);
-  const first = await clock(() => simulateHosts(cluster, predictor, plan, finalHost, worstChanged(cluster, plan, finalHost, changed, o.maxHosts), runner, o));
+  const extra = (o.alsoHosts ?? []).filter((h) => !changed.includes(h));
+  const first = await clock(() => simulateHosts(cluster, predictor, plan, finalHost, [...worstChanged(cluster, plan, finalHost, changed, o.maxHosts), ...extra], runner, o));
   const hosts = new Map(first.hosts.map((h) => [h.hostId, h]));
   const verdicts = first.verdicts;
   const found = [...verdicts].filter(([, v]) => v.breach).map(([id]) => id);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AdviceSectionSchema } from "./advice.js";
 import { ViolationSchema } from "./plan.js";
 import { ResultStatusSchema } from "./status.js";
 
@@ -255,6 +256,8 @@ export const MigrationPlanSchema = z.strictObject({
       repair: SimulationRepairSchema.optional(),
     })
     .optional(),
+  /** What-if advice for the hosts whose breaches the plan fixes (migrate --advise): tuning weighed against these moves. */
+  advice: AdviceSectionSchema.optional(),
 });
 export type MigrationPlan = z.infer<typeof MigrationPlanSchema>;
 export type SimulatedHost = z.infer<typeof SimulatedHostSchema>;

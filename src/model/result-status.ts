@@ -1,3 +1,4 @@
+import type { AdviceSection } from "./advice.js";
 import type { MigrationPlan } from "./migration.js";
 import type { Plan } from "./plan.js";
 import { resultStatus, shortfall, type ResultStatus } from "./status.js";
@@ -33,5 +34,17 @@ export function migrationStatus(p: MigrationPlan): ResultStatus {
     ...shortfall("violation", after.violations, `${after.violations} hard-constraint violation(s) left after the migrations`),
     ...shortfall("breach", after.breaches, `${after.breaches} predicted SLO breach(es) left after the migrations`),
     ...shortfall("breach", simulated, `${simulated} simulated SLO breach(es) left after the migrations`),
+  ]);
+}
+
+/**
+ * adviceStatus: advice is whole when every host it looked at has an option that meets every SLO
+ * in simulation, and no breached host was left out by the host limit.
+ */
+export function adviceStatus(a: AdviceSection): ResultStatus {
+  const unfixed = a.hosts.filter((h) => h.recommendation.optionId === undefined).map((h) => h.hostId);
+  return resultStatus([
+    ...shortfall("breach", unfixed.length, `${unfixed.length} host(s) with no option that meets every SLO in simulation: ${unfixed.join(", ")}`),
+    ...shortfall("breach", a.skipped.length, `${a.skipped.length} host(s) with a breach not advised (host limit ${a.settings.maxHosts}): ${a.skipped.slice(0, 5).join(", ")}${a.skipped.length > 5 ? ", ..." : ""}`),
   ]);
 }

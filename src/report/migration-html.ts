@@ -1,5 +1,6 @@
 import type { MigrationPlan } from "../model/migration.js";
 import { violationText } from "../model/violation-text.js";
+import { adviceSectionsHtml } from "./advice-html.js";
 import { arrow, esc, gib, ms, num, pct } from "./format.js";
 import { cards, chart, page, section, table } from "./html-page.js";
 import { hostLoadChart, latencyChart, wavesChart } from "./migration-charts.js";
@@ -10,7 +11,7 @@ import { effectText, headline, kindLabel, PRIORITY_LABEL, unresolvedText, whyTar
 export function renderMigrationHtml(p: MigrationPlan): string {
   const o = p.options;
   const title = `Migration plan: ${o.mode}${o.host ? ` ${o.host}` : ""}, threshold ${o.threshold}`;
-  return page(title, headline(p), [summary(p), hostsSection(p), latencySection(p), wavesSection(p), movesSection(p), problems(p), simulation(p)]);
+  return page(title, headline(p), [summary(p), hostsSection(p), latencySection(p), wavesSection(p), movesSection(p), problems(p), simulation(p), ...(p.advice ? adviceSectionsHtml(p.advice) : [])]);
 }
 
 function summary(p: MigrationPlan): string {

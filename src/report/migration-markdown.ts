@@ -1,5 +1,6 @@
 import type { HostLoad, MigrationPlan } from "../model/migration.js";
 import { violationText } from "../model/violation-text.js";
+import { adviceSectionMarkdown } from "./advice-markdown.js";
 import { arrow, gib, mdTable, ms, num, pct } from "./format.js";
 import { changedHosts, latencyRows } from "./migration-select.js";
 import { effectText, headline, kindLabel, PRIORITY_LABEL, unresolvedText, whyTargetText, whyVmText } from "./migration-text.js";
@@ -16,6 +17,7 @@ export function renderMigrationMarkdown(p: MigrationPlan): string {
     latencySection(p),
     problemsSection(p),
     simulationSection(p),
+    adviceSection(p),
   ];
   return `${parts.filter((x) => x !== "").join("\n\n")}\n`;
 }
@@ -115,4 +117,9 @@ function simulationSection(p: MigrationPlan): string {
   const repair = r && r.found > 0 ? ` The first simulation found ${r.found}; ${r.repaired} repaired in ${r.rounds} round(s) with ${r.moves} mandatory migration(s), ${sim.breaches} remain.` : "";
   const head = `Re-simulated ${sim.hosts.length} of ${sim.changedHosts} changed host(s) for ${num(sim.durationMs / 1000)} s each: ${sim.breaches} simulated breach(es).${repair}`;
   return `## Final state re-simulated\n\n${head}\n\n${mdTable(["host", "VM", "predicted p99.9 ms", "simulated p99.9 ms", "SLO ms", "verdict"], rows)}`;
+}
+
+function adviceSection(p: MigrationPlan): string {
+  if (!p.advice) return "";
+  return `## What-if advice: tuning instead of these moves\n\n${adviceSectionMarkdown(p.advice, 3)}`;
 }

@@ -1,6 +1,10 @@
+import { ADVICE_KIND, AdviceSchema, type Advice } from "../model/advice.js";
 import { MIGRATION_PLAN_KIND, MigrationPlanSchema, type MigrationPlan } from "../model/migration.js";
 import { PlanSchema, type Plan } from "../model/plan.js";
 import { problemsFromZod, type ParseResult } from "../model/problems.js";
+import { renderAdviceHtml } from "./advice-html.js";
+import { renderAdviceJson } from "./advice-json.js";
+import { renderAdviceMarkdown } from "./advice-markdown.js";
 import { renderMigrationHtml } from "./migration-html.js";
 import { renderMigrationJson } from "./migration-json.js";
 import { renderMigrationMarkdown } from "./migration-markdown.js";
@@ -12,7 +16,7 @@ export const REPORT_FORMATS = ["html", "md", "json"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** ReportDocument: a saved document a report can render, tagged by which schema it matched. */
-export type ReportDocument = { kind: "migration"; doc: MigrationPlan } | { kind: "plan"; doc: Plan };
+export type ReportDocument = { kind: "migration"; doc: MigrationPlan } | { kind: "plan"; doc: Plan } | { kind: "advice"; doc: Advice };
 
 /**
  * detectDocument tells a migration plan (its `kind` field) from a placer plan (`assignments` and
@@ -24,15 +28,23 @@ export function detectDocument(value: unknown): ParseResult<ReportDocument> {
     const r = MigrationPlanSchema.safeParse(value);
     return r.success ? { ok: true, value: { kind: "migration", doc: r.data } } : { ok: false, problems: problemsFromZod(r.error) };
   }
+  if (o?.kind === ADVICE_KIND) {
+    const r = AdviceSchema.safeParse(value);
+    return r.success ? { ok: true, value: { kind: "advice", doc: r.data } } : { ok: false, problems: problemsFromZod(r.error) };
+  }
   if (o && "assignments" in o && "solver" in o) {
     const r = PlanSchema.safeParse(value);
     return r.success ? { ok: true, value: { kind: "plan", doc: r.data } } : { ok: false, problems: problemsFromZod(r.error) };
   }
-  return { ok: false, problems: [{ path: "", message: `neither a migration plan ("kind": "${MIGRATION_PLAN_KIND}", from vmplace migrate) nor a placement plan (from vmplace plan)` }] };
+  return { ok: false, problems: [{ path: "", message: `not a migration plan ("kind": "${MIGRATION_PLAN_KIND}", from vmplace migrate), a placement plan (from vmplace plan) or advice ("kind": "${ADVICE_KIND}", from vmplace advise)` }] };
 }
 
 /** renderDocument renders either document in any format. */
 export function renderDocument(d: ReportDocument, format: ReportFormat): string {
+  if (d.kind === "advice") {
+    if (format === "html") return renderAdviceHtml(d.doc);
+    return format === "md" ? renderAdviceMarkdown(d.doc) : renderAdviceJson(d.doc);
+  }
   if (d.kind === "migration") {
     if (format === "html") return renderMigrationHtml(d.doc);
     return format === "md" ? renderMigrationMarkdown(d.doc) : renderMigrationJson(d.doc);

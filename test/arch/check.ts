@@ -3,14 +3,16 @@ import { parseAst } from "rolldown/parseAst";
 
 /**
  * The layering of src/, lowest first: a file may import its own layer and the layers below it,
- * never one above or beside it. model <- sim <- interference <- placement <- migrate <- report
- * <- io <- runtime <- api <- cli. io (files) and runtime (threads, queues) sit at the edges.
+ * never one above or beside it. model <- sim <- interference <- placement <- migrate <- advise
+ * <- report <- io <- runtime <- api <- cli. io (files) and runtime (threads, queues) sit at the
+ * edges. advise (what-if advice: scheduler changes against moves) sits above placement and
+ * migrate, whose moves it weighs.
  */
-export const LAYERS = ["model", "sim", "interference", "placement", "migrate", "report", "io", "runtime", "api", "cli"] as const;
+export const LAYERS = ["model", "sim", "interference", "placement", "migrate", "advise", "report", "io", "runtime", "api", "cli"] as const;
 export type Layer = (typeof LAYERS)[number];
 
 /** The pure core: no I/O, threads, timers, clocks, environment or unseeded randomness. */
-export const PURE: ReadonlySet<Layer> = new Set(["model", "sim", "interference", "placement", "migrate", "report"]);
+export const PURE: ReadonlySet<Layer> = new Set(["model", "sim", "interference", "placement", "migrate", "advise", "report"]);
 
 /**
  * Packages and node built-ins each layer may import: exactly what the tree needs. `types` may be
@@ -28,6 +30,7 @@ export const PACKAGES: PackageRules = {
   interference: { values: ["graphology", "zod", "seedrandom"] },
   placement: { values: ["zod", "seedrandom", "javascript-lp-solver"] },
   migrate: { values: ["seedrandom"] },
+  advise: { values: [] },
   report: { values: [] },
   io: { values: ["zod", "seedrandom", "node:fs", "node:path", "node:url", "node:zlib"] },
   runtime: { values: ["highs", "javascript-lp-solver", "bullmq", "ioredis", "node:crypto", "node:fs", "node:os", "node:url", "node:worker_threads"] },

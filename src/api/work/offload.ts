@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { AdviceSchema } from "../../model/advice.js";
+import { adviceSettingsOf, parseAdviceRequest } from "../advise/request.js";
 import { PlacementScoreSchema, scorePlacement } from "../../interference/current-placement.js";
 import type { ParseResult, Problem } from "../../model/problems.js";
 import { HostSimResultSchema, type Scenario } from "../../model/scenario.js";
@@ -34,6 +36,7 @@ export interface HeavyRunners {
   simulate(input: TaskInput<"simulate">): Promise<TaskOutput<"simulate">> | TaskOutput<"simulate">;
   plan(input: TaskInput<"plan">): Promise<TaskOutput<"plan">> | TaskOutput<"plan">;
   migrate(input: TaskInput<"migrate">): Promise<TaskOutput<"migrate">> | TaskOutput<"migrate">;
+  advise(input: TaskInput<"advise">): Promise<TaskOutput<"advise">> | TaskOutput<"advise">;
 }
 
 interface Env {
@@ -75,6 +78,11 @@ const OFFLOADED = {
     parse: parseMigrationsRequest,
     answer: async ({ cluster, options }, env) => migrationAnswer(await env.runners.migrate({ cluster, options: migrationTaskOptions(options, env.requestTimeoutMs) })),
     response: MigrationAnswerSchema,
+  }),
+  advise: offloaded({
+    parse: parseAdviceRequest,
+    answer: (r, env) => env.runners.advise({ cluster: r.cluster, settings: adviceSettingsOf(r) }),
+    response: AdviceSchema,
   }),
 };
 

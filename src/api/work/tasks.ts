@@ -1,3 +1,4 @@
+import type { Advice, AdviceSettings } from "../../model/advice.js";
 import type { Cluster } from "../../model/cluster.js";
 import type { MigrationOptions, MigrationPlan } from "../../model/migration.js";
 import type { Plan } from "../../model/plan.js";
@@ -28,6 +29,7 @@ export interface Tasks {
   simulate: { input: Scenario; output: HostSimResult };
   plan: { input: { cluster: Cluster; options: PlanTaskOptions }; output: Plan };
   migrate: { input: { cluster: Cluster; options: MigrationOptions }; output: MigrationPlan };
+  advise: { input: { cluster: Cluster; settings: AdviceSettings }; output: Advice };
   /** A large request body: parsed, validated and answered here, off the event loop. */
   request: { input: OffloadInput; output: OffloadOutput };
 }
@@ -93,6 +95,10 @@ export const TASK_RUNNERS: Runners = {
   migrate: async ({ cluster, options }) => {
     const { planMigrations } = await import("../../migrate/plan-migrations.js");
     return planMigrations(cluster, predictor(), options, { now: () => performance.now() });
+  },
+  advise: async ({ cluster, settings }) => {
+    const { adviseCluster } = await import("../../advise/advise.js");
+    return adviseCluster(cluster, settings, { predictor: predictor(), runner: await workerSims() });
   },
   request: (input) => runOffloaded(input, predictor(), TASK_RUNNERS),
 };

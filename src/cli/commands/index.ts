@@ -19,6 +19,7 @@ const COMMANDS = new Map<string, () => Promise<Register>>([
   ["plan", async () => (await import("./plan.js")).registerPlan],
   ["serve", async () => (await import("./serve.js")).registerServe],
   ["migrate", async () => (await import("./migrate.js")).registerMigrate],
+  ["advise", async () => (await import("./advise.js")).registerAdvise],
   ["report", async () => (await import("./report.js")).registerReport],
   ["probe", async () => (await import("./probe.js")).registerProbe],
   ["worker", async () => (await import("./worker.js")).registerWorker],

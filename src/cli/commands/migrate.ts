@@ -15,7 +15,8 @@ import { renderDocument, REPORT_FORMATS, type ReportFormat } from "../../report/
 import { addFailOn, settle, type FailOn } from "../exit-policy.js";
 import { durationMsOption, intOption } from "../options.js";
 import { outputFormat } from "../output-format.js";
-import { progress } from "../progress.js";
+import { NO_PROGRESS, progress, type Progress } from "../progress.js";
+import { adviceProgress } from "./advise.js";
 import { renderMigrationSummary } from "../render-migration.js";
 import { openSimRunner, redisFallbackOption, redisOption, type SimBackendFlags } from "../sim-backend.js";
 
@@ -39,6 +40,7 @@ export interface MigrateFlags extends SimBackendFlags {
   simulateHosts: number;
   calibration?: string;
   failOn?: FailOn;
+  advise?: boolean;
 }
 
 /** The schema's defaults, shown in --help so no default is a surprise. */
@@ -66,6 +68,7 @@ export function registerMigrate(program: Command): void {
     .option("--no-simulate", "skip re-simulating the changed hosts")
     .addOption(new Option("--simulate-duration <time>", "simulated time per changed host").argParser(durationMsOption("--simulate-duration")).default(RESIMULATE_MS, `${RESIMULATE_MS / 1000}s`))
     .option("--simulate-hosts <n>", "re-simulate at most this many changed hosts (worst first)", intOption("--simulate-hosts", 0, 100_000), RESIMULATE_HOSTS)
+    .option("--advise", "add what-if advice to the report: for each breached host, its moves weighed by simulation against a scheduler upgrade, parameters, weights and caps (10 s x 3 seeds per option: about 5-10 s per host on 2 cores, hence off by default)")
     .option("--calibration <file>", "calibration table (default: the bundled one)")
     .addOption(redisOption())
     .addOption(redisFallbackOption());
@@ -105,24 +108,37 @@ export function migrationOptions(cluster: Cluster, f: MigrateFlags): MigrationOp
 }
 
 /**
- * runMigrate wires the edges (clock, progress, worker pool) around the planning and the
- * re-simulation of the changed hosts, which repairs the simulated breaches it finds.
+ * runMigrate wires the edges (clock, progress, worker pool) around the planning, the
+ * re-simulation of the changed hosts, which repairs the simulated breaches it finds, and, with
+ * --advise, the what-if advice for the breached hosts.
  */
 export async function runMigrate(cluster: Cluster, f: MigrateFlags): Promise<MigrationPlan> {
   const options = migrationOptions(cluster, f);
   const predictor = loadPredictor(f.calibration);
   // Reach the simulation backend before planning, so a wrong --redis fails in seconds, not after.
-  const runner = f.simulate && f.simulateHosts > 0 ? await openSimRunner(f) : undefined;
-  const bar = progress("re-simulating changed hosts");
+  const resimulating = f.simulate && f.simulateHosts > 0;
+  const runner = resimulating || f.advise ? await openSimRunner(f) : undefined;
+  let bar: Progress = NO_PROGRESS;
   try {
     const t0 = performance.now();
     process.stderr.write(`migrate: planning (${options.mode}, threshold ${options.threshold}) on ${cluster.hosts.length} hosts, ${cluster.vms.length} VMs\n`);
     const phase = (name: string, moves: number): void => void process.stderr.write(`migrate: ${name}${moves > 0 ? ` (${moves} move(s) so far)` : ""}\n`);
     const { plan, session } = planMigrationSession(cluster, predictor, options, { now: () => performance.now(), onPhase: phase });
     process.stderr.write(`migrate: ${plan.summary.moves} move(s) in ${plan.summary.waves} wave(s), planned in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
-    if (!runner || plan.moves.length === 0) return withStatus(plan, migrationStatus(plan));
-    const checked = await resimulateAndRepair(cluster, predictor, session, plan, runner, { durationMs: f.simulateDuration, seed: options.seed, maxHosts: f.simulateHosts, onProgress: (x) => bar.update(x) });
-    return withStatus(checked, migrationStatus(checked));
+    let out = plan;
+    if (resimulating && plan.moves.length > 0) {
+      bar = progress("re-simulating changed hosts");
+      out = await resimulateAndRepair(cluster, predictor, session, plan, runner!, { durationMs: f.simulateDuration, seed: options.seed, maxHosts: f.simulateHosts, onProgress: (x) => bar.update(x) });
+      bar.done();
+    }
+    if (f.advise) {
+      process.stderr.write(`migrate: weighing tuning against the moves for each breached host (--advise)\n`);
+      const { adviseMigrationPlan } = await import("../../advise/plan-advice.js");
+      const advice = adviceProgress();
+      bar = advice;
+      out = await adviseMigrationPlan(cluster, out, { seed: options.seed }, { predictor, runner: runner!, onProgress: advice.onProgress });
+    }
+    return withStatus(out, migrationStatus(out));
   } finally {
     bar.done();
     await runner?.close();
