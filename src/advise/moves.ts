@@ -26,25 +26,13 @@ export async function fixPlan(cluster: Cluster, predictor: Predictor, runner: Si
 
 /**
  * movesFor: the plan's moves that belong to fixing one host, in step order: those that leave or
- * reach it, and, to a fixed point, those that make room on (or park on) a host such a move
- * reaches, so that a swap or a two-step move comes whole.
+ * reach it (a swap's partner comes to it: swap.ts), and every other leg of a VM that does, so a
+ * two-step move through a temporary host comes whole. Another host's fix that lands on the same
+ * target is not this host's.
  */
 export function movesFor(plan: MigrationPlan, hostId: string): Move[] {
-  const hosts = new Set([hostId]);
-  const chosen = new Set<Move>();
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const m of plan.moves) {
-      if (chosen.has(m)) continue;
-      const direct = m.from === hostId || m.to === hostId;
-      const linked = (hosts.has(m.to) || hosts.has(m.from)) && (m.whyVm.code === "making-room" || m.leg !== "direct" || [...chosen].some((c) => c.vmId === m.vmId));
-      if (!direct && !linked) continue;
-      chosen.add(m);
-      hosts.add(m.from).add(m.to);
-      grew = true;
-    }
-  }
-  return plan.moves.filter((m) => chosen.has(m));
+  const vms = new Set(plan.moves.filter((m) => m.from === hostId || m.to === hostId).map((m) => m.vmId));
+  return plan.moves.filter((m) => vms.has(m.vmId));
 }
 
 /** moveChanges: moves as option changes. */

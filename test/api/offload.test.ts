@@ -33,6 +33,8 @@ describe("large bodies are parsed, checked and answered in a worker thread", () 
     ["a simulation", "/v1/simulate", "simulate", shortScenario()],
     ["a plan", "/v1/plan", "plan", { cluster: sampleCluster(), options: { solver: "heuristic", iterations: 300, validate: false } }],
     ["a migration plan", "/v1/migrations", "migrations", { cluster: sampleCluster(), options: { mode: "fix", timeBudgetMs: 600_000 } }],
+    ["what-if advice for one host", "/v1/advise", "advise", { cluster: sampleCluster(), host: "h07", options: { durationMs: 500, seeds: 1 } }],
+    ["an advice request naming a host the cluster lacks", "/v1/advise", "advise", { cluster: sampleCluster(), host: "h99" }],
     ["a cluster with problems", "/v1/score", "score", badCluster()],
     ["a plan request with bad options", "/v1/plan", "plan", { cluster: sampleCluster(), options: { solver: "magic" } }],
     ["malformed JSON", "/v1/score", "score", '{"hosts": ['],
