@@ -8,6 +8,7 @@ import { benchProbe } from "./probe.js";
 import { benchStartup } from "./startup.js";
 import { benchTight } from "./tight.js";
 import { benchScale } from "./scale.js";
+import { benchAdvise } from "./advise.js";
 
 // One entry per bench module; `npm run bench -- NAME` runs only the named ones.
 const BENCHES: [name: string, run: () => Promise<void>][] = [
@@ -21,6 +22,7 @@ const BENCHES: [name: string, run: () => Promise<void>][] = [
   ["startup", benchStartup],
   ["tight", benchTight],
   ["scale", benchScale],
+  ["advise", benchAdvise],
 ];
 
 const only = process.argv.slice(2);
