@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AdviceSchema } from "./advice.js";
 import { ClusterSchema } from "./cluster.js";
 import { MigrationPlanSchema } from "./migration.js";
 import { PlanSchema } from "./plan.js";
@@ -13,6 +14,7 @@ const DOCUMENTS = {
   plan: { schema: PlanSchema, io: "output" },
   migration: { schema: MigrationPlanSchema, io: "output" },
   probe: { schema: ProbeReportSchema, io: "output" },
+  advice: { schema: AdviceSchema, io: "output" },
 } as const;
 export type SchemaName = keyof typeof DOCUMENTS;
 
