@@ -63,7 +63,8 @@ export async function adviseSection(cluster: Cluster, input: AdviceSettingsInput
   deps.onProgress?.("planning moves", 1, 1);
   const perHost = advised.map((h) => ({ h, candidates: [...candidatesFor(placement.get(h.hostId)!), ...migrateCandidate(plan, h.hostId)] }));
   const results = await simulateAll(deps.runner, placement, perHost, screened, seeds, { ...run, onDone: progress("simulating options") });
-  const hosts = perHost.map(({ h, candidates }) => hostAdvice(h, candidates, placement, results, plan, deps.predictor, s.host !== undefined));
+  const hostOfVm = vmHosts(placement);
+  const hosts = perHost.map(({ h, candidates }) => hostAdvice(h, candidates, { placement, hostOfVm, results, plan, predictor: deps.predictor }, s.host !== undefined));
   return { ...section, hosts };
 }
 
@@ -119,9 +120,17 @@ async function simulateAll(
   return { now, options: out };
 }
 
+interface Measured {
+  readonly placement: Placement;
+  readonly hostOfVm: ReadonlyMap<string, string>;
+  readonly results: Results;
+  readonly plan: MigrationPlan;
+  readonly predictor: Predictor;
+}
+
 /** hostAdvice measures every option of one host and recommends one. */
-function hostAdvice(h: Screened, candidates: readonly Candidate[], placement: Placement, r: Results, plan: MigrationPlan, predictor: Predictor, named: boolean): HostAdvice {
-  const hostOfVm = vmHosts(placement);
+function hostAdvice(h: Screened, candidates: readonly Candidate[], m: Measured, named: boolean): HostAdvice {
+  const { placement, hostOfVm, results: r, plan, predictor } = m;
   const view = placement.get(h.hostId)!;
   const predictedNow = new Map(scoreHost(view.host, view.vms.map(profileVm), predictor).vms.map((v) => [v.vmId, v.predictedP999Us]));
   const options = candidates.map((candidate) => {

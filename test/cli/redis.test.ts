@@ -14,7 +14,7 @@ const PLAN = ["plan", "data/sample-cluster.json", "--solver", "heuristic", "--it
 const CALIBRATE = ["calibrate", "--cores", "1", "--duration", "100ms", "--seeds", "1", "--workers", "2"];
 const scratch = () => mkdtempSync(join(tmpdir(), "vmplace-redis-cli-"));
 
-describe("vmplace plan, migrate and calibrate with --redis and a vmplace worker", () => {
+describe("vmplace plan, migrate, advise and calibrate with --redis and a vmplace worker", () => {
   let redis: TestRedis;
   let worker: TestWorker;
   beforeAll(async () => {
@@ -46,6 +46,15 @@ describe("vmplace plan, migrate and calibrate with --redis and a vmplace worker"
     expect(remote.stderr).toMatch(/Redis queue/);
     expect(local.stderr).not.toMatch(/Redis queue/);
     expect(remote.stdout).toBe(local.stdout);
+  }, 180_000);
+
+  test("advise --redis simulates every option on the queue and gives the same advice as a local run", async () => {
+    const args = ["advise", "data/sample-cluster.json", "--json", "--duration", "500ms", "--seeds", "2"];
+    const [remote, local] = await Promise.all([runCliAsync([...args, "--redis", redis.url]), runCliAsync(args)]);
+    expect([remote.code, local.code]).toEqual([0, 0]);
+    expect(remote.stderr).toMatch(/simulations go to the Redis queue/);
+    expect(remote.stdout).toBe(local.stdout);
+    expect(JSON.parse(remote.stdout).hosts.map((h: { hostId: string }) => h.hostId)).toEqual(["h07"]);
   }, 180_000);
 
   test("calibrate --redis on a tiny sweep writes the same table as a local run", async () => {
