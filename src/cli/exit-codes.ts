@@ -22,5 +22,6 @@ Exit codes:
   3  the result is not whole: VMs left unplaced, hard-constraint violations (in a
      plan or in the current placement), predicted or simulated SLO breaches left;
      --fail-on chooses which of them count (plan, migrate, score, validate, demo);
+     advise: a host with no option that meets its SLOs in simulation;
      probe: the instance's verdict fails its --fail-on
   4  a simulation job failed on every attempt (--redis); nothing was written`;

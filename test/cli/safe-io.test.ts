@@ -82,7 +82,7 @@ describe("safe defaults", () => {
   }, SLOW);
 
   test("every option that takes a value shows its default in --help (or is required)", () => {
-    for (const cmd of ["validate", "generate", "simulate", "score", "calibrate", "import", "plan", "serve", "migrate", "report", "demo", "schema", "probe", "worker"]) {
+    for (const cmd of ["validate", "generate", "simulate", "score", "calibrate", "import", "plan", "serve", "migrate", "advise", "report", "demo", "schema", "probe", "worker"]) {
       const help = runCli([cmd, "--help"]).stdout;
       for (const o of optionsOf(help)) {
         if (!/^--?[\w-]+(, --[\w-]+)? </.test(o) || /^-h, --help/.test(o)) continue;
