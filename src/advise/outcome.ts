@@ -7,8 +7,10 @@ import type { Candidate, HostVms } from "./candidates.js";
 import { median, vmMedian } from "./runs.js";
 
 /**
- * A VM counts as harmed when it loses more than this fraction of its CPU share and more than
- * HARM_MIN_CPU: between seeds of a 10 s run a share moves by about 1%, so smaller losses are noise.
+ * A VM counts as harmed when it loses more than this fraction of its CPU share, more than
+ * HARM_MIN_CPU, and more than its own share moves between the seeds of the current state: between
+ * seeds of a 10 s run a share moves by 1-2% (bench/advise.ts), so smaller losses are noise, and a
+ * short run's larger noise is read from the seeds themselves.
  */
 export const HARM_FRACTION = 0.05;
 export const HARM_MIN_CPU = 0.01;
@@ -48,7 +50,7 @@ export function measureOption(o: OptionInput): AdviceOption {
     latency,
     others,
     hosts: [...o.after.views.keys()].map((h) => hostRun(h, o)),
-    harm: harmOf(others),
+    harm: harmOf(others, seedSpread(o)),
     meetsSlo: decides.every((l) => l.meetsSlo === true),
     worstSloRatio: round3(Math.max(0, ...decides.map(sloRatio))),
   };
@@ -106,8 +108,19 @@ function shareOutcomes(o: OptionInput): ShareOutcome[] {
   return out;
 }
 
+/** seedSpread: each VM's CPU share range (max - min) over the current state's seeds. */
+function seedSpread(o: OptionInput): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const results of o.before.results.values()) {
+    const byVm = new Map<string, number[]>();
+    for (const r of results) for (const v of r.vms) byVm.set(v.id, [...(byVm.get(v.id) ?? []), v.cpuShare]);
+    for (const [id, xs] of byVm) out.set(id, Math.max(...xs) - Math.min(...xs));
+  }
+  return out;
+}
+
 /** harmOf: CPU the others lose (gains do not offset losses), and the worst relative loss. */
-export function harmOf(others: readonly ShareOutcome[]): Harm {
+export function harmOf(others: readonly ShareOutcome[], spread: ReadonlyMap<string, number> = new Map()): Harm {
   let cpuLost = 0;
   let worst: { vmId: string; fraction: number } | undefined;
   let harmful = false;
@@ -117,7 +130,7 @@ export function harmOf(others: readonly ShareOutcome[]): Harm {
     cpuLost += lost;
     const fraction = s.cpuShareBefore > 0 ? lost / s.cpuShareBefore : 0;
     if (worst === undefined || fraction > worst.fraction) worst = { vmId: s.vmId, fraction };
-    if (fraction > HARM_FRACTION && lost > HARM_MIN_CPU) harmful = true;
+    if (fraction > HARM_FRACTION && lost > HARM_MIN_CPU && lost > (spread.get(s.vmId) ?? 0)) harmful = true;
   }
   return { cpuLost: round3(cpuLost), ...(worst ? { worstVmId: worst.vmId } : {}), worstLossFraction: round3(worst?.fraction ?? 0), harmful };
 }

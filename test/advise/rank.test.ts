@@ -80,7 +80,12 @@ describe("harm to the other VMs", () => {
     expect(h).toEqual({ cpuLost: 0.1, worstVmId: "a", worstLossFraction: 0.2, harmful: true });
   });
 
-  test("losses within the seeds' noise are not harm", () => {
+  test("losses within the noise floor are not harm", () => {
     expect(harmOf([share("a", 0.5, 0.49), share("b", 0.1, 0.094)]).harmful).toBe(false);
+  });
+
+  test("nor is a loss within the VM's own share range over the current state's seeds", () => {
+    expect(harmOf([share("a", 0.5, 0.45)], new Map([["a", 0.06]])).harmful).toBe(false);
+    expect(harmOf([share("a", 0.5, 0.4)], new Map([["a", 0.06]])).harmful).toBe(true);
   });
 });

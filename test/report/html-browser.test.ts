@@ -3,9 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { adviseCluster } from "../../src/advise/advise.js";
 import { planMigrations } from "../../src/migrate/plan-migrations.js";
 import { planCluster } from "../../src/placement/plan.js";
 import { renderDocument, type ReportDocument } from "../../src/report/render.js";
+import { inlineRunner } from "../../src/sim/runner.js";
 import { file, predictor } from "../migrate/helpers.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -99,6 +101,18 @@ describe("HTML reports in a real browser (Debian chromium)", () => {
     const { page, errors, path } = await open("plan", { kind: "plan", doc: plan });
     expect(await page.locator("svg").count()).toBeGreaterThanOrEqual(1);
     expect(await drawnShapes(page)).toBeGreaterThan(5);
+    const png = await page.screenshot({ path: path.replace(/\.html$/, ".png"), fullPage: true });
+    expect((await inkOf(page, png)).ink).toBeGreaterThan(0.02);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  test("the advice report loads without errors and draws each option's p99.9 against the SLO", async () => {
+    const advice = await adviseCluster(sample, { host: "h07", durationMs: 500, seeds: 1 }, { predictor: predictor(), runner: inlineRunner });
+    const { page, errors, path } = await open("advice", { kind: "advice", doc: advice });
+    expect(await page.locator("svg").count()).toBe(1);
+    // One predicted and one simulated point per option for web-3 (the only victim on h07, or moved).
+    expect(await page.locator("svg circle").count()).toBe(2 * advice.hosts[0].options.reduce((n, o) => n + o.latency.length, 0));
     const png = await page.screenshot({ path: path.replace(/\.html$/, ".png"), fullPage: true });
     expect((await inkOf(page, png)).ink).toBeGreaterThan(0.02);
     expect(errors).toEqual([]);

@@ -97,8 +97,9 @@ describe("detectDocument", () => {
   });
 
   test.each([
-    ["a cluster document", sample, /neither a migration plan/],
-    ["an array", [], /neither a migration plan/],
+    ["a cluster document", sample, /^not a migration plan .* or advice/],
+    ["an array", [], /^not a migration plan .* or advice/],
+    ["advice missing its hosts", { kind: "vmplace/advice", version: 1, status: "ok", reasons: [] }, /^hosts$/],
     ["a migration plan missing its moves", { ...migration, moves: undefined }, /^moves$/],
   ])("%s is refused with a located problem", (_name, value, pathOrMessage) => {
     const r = detectDocument(JSON.parse(JSON.stringify(value)));
