@@ -35,6 +35,10 @@ export function applyChanges(p: Placement, changes: readonly Change[], touched: 
     else if (c.kind === "scheduler-param") {
       const v = view(c.hostId);
       v.host = { ...v.host, scheduler: { ...v.host.scheduler, [c.param]: c.to } as Host["scheduler"] };
+    } else if (c.kind === "driver-param") {
+      const v = view(c.hostId);
+      if (v.host.driverDomain === undefined) throw new Error(`applyChanges: host "${c.hostId}" has no driver domain`);
+      v.host = { ...v.host, driverDomain: { ...v.host.driverDomain, [c.param]: c.to } };
     } else if (c.kind === "vm-param") editVm(out, c.vmId, (vm) => ({ ...vm, [c.param]: c.to }));
     else {
       const from = view(c.from);

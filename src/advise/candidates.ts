@@ -1,3 +1,4 @@
+import { chargingAdvice } from "../interference/driver-advice.js";
 import { isLatencySensitive, profileVm } from "../interference/profile.js";
 import type { Change, CostTier, OptionKind } from "../model/advice.js";
 import type { Host, Vm } from "../model/cluster.js";
@@ -51,6 +52,7 @@ export function candidatesFor({ host, vms }: HostVms): Candidate[] {
   if (s.kind === "xen-credit" || s.kind === "xen-credit2") out.push(...ratelimitOff(host));
   if (s.kind === "xen-credit") out.push(...timeslices(host, s.timesliceMs, s.ratelimitUs));
   out.push(...caps(neighbours, host.scheduler.kind));
+  out.push(...driverCharging(host, vms));
   out.push(...upgrades(host, victims));
   return out;
 }
@@ -114,6 +116,20 @@ function caps(neighbours: readonly Vm[], kind: SchedulerParams["kind"]): Candida
     const label = f === 1 ? "at its mean use" : `at ${Math.round(f * 100)}% of its mean use`;
     return [{ id: `cap-neighbours:${Math.round(f * 100)}`, kind: "cap-neighbours", title: `put a ${what} on each of ${changes.length} CPU-bound neighbour(s), ${label}`, tier: "tune", note: `${TUNE_NOTE}; the neighbours' bursts are clipped`, changes }];
   });
+}
+
+/**
+ * driverCharging bills the driver domain's CPU to the guests that cause it, on a host with a
+ * driver domain that does not yet: it takes back what IO-heavy guests got beyond their share
+ * (chargingAdvice says how much the predictor expects), which may also change their tails.
+ */
+function driverCharging(host: Host, vms: readonly Vm[]): Candidate[] {
+  const d = host.driverDomain;
+  const judged = chargingAdvice(host, vms);
+  if (d === undefined || d.chargeDriverWork || judged === undefined) return [];
+  const change: Change = { kind: "driver-param", hostId: host.id, param: "chargeDriverWork", from: false, to: true };
+  const note = `${TUNE_NOTE}; ${judged.reason} (enforced ${judged.enforcement === "exact" ? "within 2%" : "in part"} by this scheduler)`;
+  return [{ id: "driver-charging:on", kind: "driver-charging", title: `charge the driver domain's CPU to the guests that cause it on ${host.id}`, tier: "tune", note, changes: [change] }];
 }
 
 /** upgrades: the newer scheduler of the same hypervisor (the host's shared knobs carried over). */

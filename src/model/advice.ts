@@ -34,8 +34,8 @@ export type AdviceSettingsInput = z.input<typeof AdviceSettingsSchema>;
  * upgrade (credit1 -> credit2, CFS -> EEVDF); timeslice, ratelimit: credit1's (and credit2's)
  * knobs; victim-weight: the latency-sensitive VMs' Xen weight or cgroup cpu.weight; victim-slice:
  * their EEVDF sched_runtime; cap-neighbours: a Xen cap or CFS quota on the CPU-bound neighbours;
- * driver-charging: reserved for charging driver-domain work to its VM, offered once the scheduler
- * model has that switch; migrate: the migration planner's moves for the host.
+ * driver-charging: bill the driver domain's (dom0 netback, vhost) CPU to the guests that cause it;
+ * migrate: the migration planner's moves for the host.
  */
 export const OPTION_KINDS = ["current", "scheduler", "timeslice", "ratelimit", "victim-weight", "victim-slice", "cap-neighbours", "driver-charging", "migrate"] as const;
 export type OptionKind = (typeof OPTION_KINDS)[number];
@@ -55,6 +55,8 @@ export const HOST_PARAMS = ["timesliceMs", "ratelimitUs"] as const;
 export const ChangeSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("scheduler"), hostId: z.string(), from: SchedulerSchema, to: SchedulerSchema }),
   z.strictObject({ kind: z.literal("scheduler-param"), hostId: z.string(), param: z.enum(HOST_PARAMS), from: z.number(), to: z.number() }),
+  /** The host's driver domain (driverDomain.chargeDriverWork). */
+  z.strictObject({ kind: z.literal("driver-param"), hostId: z.string(), param: z.literal("chargeDriverWork"), from: z.boolean(), to: z.boolean() }),
   /** from is absent when the VM had no value (schedRuntimeUs: the kernel's base slice). */
   z.strictObject({ kind: z.literal("vm-param"), vmId: z.string(), param: z.enum(VM_PARAMS), from: z.number().optional(), to: z.number() }),
   z.strictObject({ kind: z.literal("move"), vmId: z.string(), from: z.string(), to: z.string(), memoryMiB: z.number() }),

@@ -49,7 +49,7 @@ function shortId(id: string): string {
     .split("+")
     .map((part) => {
       const [kind, value] = part.split(":");
-      const short: Record<string, string> = { current: "now", scheduler: value?.replace(/^(xen|kvm)-/, "") ?? "", timeslice: `tslice ${value}`, ratelimit: `rlimit ${value}`, "victim-weight": "weight", "victim-slice": "eevdf slice", "cap-neighbours": `cap ${value}%`, migrate: "migrate" };
+      const short: Record<string, string> = { current: "now", scheduler: value?.replace(/^(xen|kvm)-/, "") ?? "", timeslice: `tslice ${value}`, ratelimit: `rlimit ${value}`, "victim-weight": "weight", "victim-slice": "eevdf slice", "cap-neighbours": `cap ${value}%`, "driver-charging": "charge driver", migrate: "migrate" };
       return short[kind] ?? part;
     })
     .join("+");

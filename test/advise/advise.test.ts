@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, test } from "vitest";
 import { adviseCluster } from "../../src/advise/advise.js";
 import { AdviceSchema, type Advice, type HostAdvice } from "../../src/model/advice.js";
@@ -142,4 +143,21 @@ describe("advise on a named host", () => {
     const unplaced = { ...sample, vms: sample.vms.map(({ host: _h, ...v }) => v) };
     await expect(adviseCluster(unplaced, {}, { predictor, runner: inlineRunner })).rejects.toThrow(/vms: no VM carries its current host/);
   });
+});
+
+describe("advise on a host with a driver domain", () => {
+  test("charging driver work is simulated as an option and hands the CPU web's driver work took back to batch", async () => {
+    // E11's host (data/scenarios/e11-driver-domain.json) as a one-host cluster, web with an SLO.
+    const s = JSON.parse(readFileSync("data/scenarios/e11-driver-domain.json", "utf8")) as { host: object; vms: { id: string }[] };
+    const c = parseOrThrow({ hosts: [s.host], vms: s.vms.map((v) => ({ ...v, host: "e11", ...(v.id === "web" ? { slo: { p999Ms: 50 } } : {}) })) });
+    const a = await adviseCluster(c, { host: "e11", durationMs: 3000, seeds: 1 }, { predictor, runner: inlineRunner });
+    const charge = option(a.hosts[0].options, "driver-charging:on");
+    expect(charge.latency.map((l) => l.vmId)).toEqual(["web"]);
+    const batch = charge.others.find((o) => o.vmId === "batch")!;
+    // Uncharged, web runs its 0.5 CPU cap plus 2000 req/s x 2 packets x 60 us = 0.24 CPU of dom0
+    // work; charged, that 0.24 comes out of web's cap, and batch (always runnable) takes it up.
+    // E11 holds the cap variant within 2% of the host (0.04 CPU) under every policy.
+    expect(batch.cpuShareAfter - batch.cpuShareBefore).toBeGreaterThan(0.24 - 0.04);
+    expect(batch.cpuShareAfter - batch.cpuShareBefore).toBeLessThan(0.24 + 0.04);
+  }, 60_000);
 });

@@ -50,6 +50,19 @@ describe("the options each scheduler is offered", () => {
     expect(candidatesFor(hostWith({ kind: "xen-credit2" }, [io("web"), cpu("a")]).view).map((c) => c.id)).toEqual(["current", "victim-weight:1024", "ratelimit:0", "cap-neighbours:100", "cap-neighbours:75"]);
   });
 
+  test("a host with a driver domain that bills its CPU to no guest is offered charging, with the predictor's verdict", () => {
+    const driver = { vcpus: 1, usPerPacket: 60, chargeDriverWork: false };
+    const c = parseOrThrow({ hosts: [{ id: "h", cores: 2, memoryMiB: 65536, scheduler: { kind: "xen-credit" }, driverDomain: driver }], vms: [{ ...io("web", 300), capPercent: 50, workload: { kind: "io", requestsPerSec: 2000, serviceUs: 300 } }, cpu("batch", 1, 2)] });
+    const charge = candidatesFor(placementOf(c).get("h")!).find((x) => x.kind === "driver-charging")!;
+    expect(charge.changes).toEqual([{ kind: "driver-param", hostId: "h", param: "chargeDriverWork", from: false, to: true }]);
+    // E11: web's own 0.5 CPU cap plus the 0.24 CPU of driver work it causes, uncharged.
+    expect(charge.note).toMatch(/charging driver work would return 0\.24 CPU to the other guests, taken from web \(\+0\.24 CPU\) \(enforced within 2% by this scheduler\)/);
+    const after = applyChanges(placementOf(c), charge.changes, ["h"]).get("h")!;
+    expect(after.host.driverDomain?.chargeDriverWork).toBe(true);
+    const on = parseOrThrow({ ...c, hosts: [{ ...c.hosts[0], driverDomain: { ...driver, chargeDriverWork: true } }] });
+    expect(candidatesFor(placementOf(on).get("h")!).some((x) => x.kind === "driver-charging")).toBe(false);
+  });
+
   test("applying an option changes only its copies of the host and VMs", () => {
     const { c } = hostWith({ kind: "xen-credit" }, [io("web"), cpu("a")]);
     const p = placementOf(c);

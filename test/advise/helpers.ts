@@ -14,7 +14,9 @@ export function afterChanges(c: Cluster, changes: readonly Change[]): Cluster {
       if (x.kind === "scheduler" && x.hostId === h.id) scheduler = x.to;
       if (x.kind === "scheduler-param" && x.hostId === h.id) scheduler = { ...scheduler, [x.param]: x.to } as typeof scheduler;
     }
-    return { ...h, scheduler };
+    const charge = changes.find((x) => x.kind === "driver-param" && x.hostId === h.id);
+    const driverDomain = h.driverDomain && charge?.kind === "driver-param" ? { ...h.driverDomain, chargeDriverWork: charge.to } : h.driverDomain;
+    return { ...h, scheduler, ...(driverDomain ? { driverDomain } : {}) };
   });
   const vms = c.vms.map((v) => {
     let out = v;
