@@ -1,17 +1,24 @@
 import type { XenCredit2Params } from "../../../model/scheduler.js";
 import type { CpuScheduler, SchedContext } from "../../cpu-scheduler.js";
-import { DeadlineTimers } from "../xen-credit/deadline-timers.js";
 import { balanceLoad } from "./balance.js";
 import { DomainBudget } from "./budget.js";
 import { RunQueue, splitRunqueues } from "./run-queue.js";
+import { SchedTimers } from "./sched-timers.js";
 import { Credit2Units } from "./units.js";
+import { verifyCredit2 } from "./verify.js";
 
 /** CSCHED2_RATELIMIT_TICKLE_TOLERANCE: a runner this close to its rate limit may be preempted. */
 const TICKLE_TOLERANCE_US = 50;
 
+/** Credit2Options are knobs no scenario field carries (tests use them). */
+export interface Credit2Options {
+  /** Check the run-queue invariants after every event and throw on the first broken one (slow). */
+  verify?: boolean;
+}
+
 /** createXenCredit2 builds the Xen credit2 policy for one host (shared/reference/sim-fidelity.md 2). */
-export function createXenCredit2(params: XenCredit2Params, nCpus: number): CpuScheduler {
-  return new XenCredit2(params, nCpus);
+export function createXenCredit2(params: XenCredit2Params, nCpus: number, options: Credit2Options = {}): CpuScheduler {
+  return new XenCredit2(params, nCpus, options);
 }
 
 /**
@@ -26,26 +33,47 @@ export function createXenCredit2(params: XenCredit2Params, nCpus: number): CpuSc
 class XenCredit2 implements CpuScheduler {
   readonly kind = "xen-credit2" as const;
   private ctx!: SchedContext;
-  private u!: Credit2Units;
-  private queues: RunQueue[] = [];
-  private readonly rqOfCpu: Int32Array;
-  private readonly curr: Int32Array;
-  private timers!: DeadlineTimers;
+  /** Per-vCPU state (read by the invariant checks too). */
+  u!: Credit2Units;
+  queues: RunQueue[] = [];
+  readonly rqOfCpu: Int32Array;
+  /** Position of each pCPU in its run queue's cpus (cpumask_cycle starts after it). */
+  private readonly posInRq: Int32Array;
+  readonly curr: Int32Array;
+  private timers!: SchedTimers;
   private budgets: (DomainBudget | null)[] = [];
+  /** A runner whose budget a credit reset used up, stopped by a timer of the same instant. */
+  private readonly budgetStop: Int32Array;
+  /** The vCPU being picked by the balance running now: it counts as running (see balance). */
+  private picking = -1;
+  /** vCPUs a balance moved onto another queue, to tickle when the switch is done. */
+  private tickleLater = new Int32Array(0);
+  private nTickleLater = 0;
+  private tickleNext = 0;
 
   constructor(
     private readonly params: XenCredit2Params,
     private readonly nCpus: number,
+    private readonly options: Credit2Options,
   ) {
     this.rqOfCpu = new Int32Array(nCpus);
+    this.posInRq = new Int32Array(nCpus);
     this.curr = new Int32Array(nCpus).fill(-1);
+    this.budgetStop = new Int32Array(nCpus).fill(-1);
   }
 
   start(ctx: SchedContext): void {
     if (ctx.nCpus !== this.nCpus) throw new Error(`xen-credit2: built for ${this.nCpus} pCPUs, host has ${ctx.nCpus}`);
     this.ctx = ctx;
-    this.queues = splitRunqueues(this.nCpus, this.params.maxCpusPerRunqueue).map((cpus, i) => new RunQueue(i, cpus));
-    this.queues.forEach((rq) => rq.cpus.forEach((p) => (this.rqOfCpu[p] = rq.id)));
+    const n = ctx.vcpus.length;
+    // A balance moves at most two vCPUs, and the list drains at the end of each schedule().
+    this.tickleLater = new Int32Array(2 * n + 2);
+    this.queues = splitRunqueues(this.nCpus, this.params.maxCpusPerRunqueue).map((cpus, i) => new RunQueue(i, cpus, n));
+    for (const rq of this.queues)
+      rq.cpus.forEach((p, i) => {
+        this.rqOfCpu[p] = rq.id;
+        this.posInRq[p] = i;
+      });
     this.u = new Credit2Units(ctx.vcpus, this.params.creditInitUs);
     // Initial placement spreads vCPUs round robin over the pCPUs, as csched2_res_pick would.
     ctx.vcpus.forEach((info, v) => {
@@ -54,38 +82,56 @@ class XenCredit2 implements CpuScheduler {
       this.u.rq[v] = this.rqOfCpu[p];
       this.queues[this.rqOfCpu[p]].assign(v, this.u.weight[v]);
     });
-    this.startBudgets(ctx);
-    this.timers = new DeadlineTimers(ctx, this.nCpus, (p) => this.schedule(p, false));
+    const capped = this.startBudgets(ctx);
+    this.timers = new SchedTimers(ctx, this.nCpus, this.expireFn, capped);
   }
 
-  /** startBudgets gives each capped VM its pool and arms its replenishment timer. */
-  private startBudgets(ctx: SchedContext): void {
+  private readonly expireFn = (p: number): void => {
+    this.schedule(p, false);
+    this.verify();
+  };
+
+  /** startBudgets gives each capped VM its pool and arms its replenishment timer; true if any. */
+  private startBudgets(ctx: SchedContext): boolean {
     const periodUs = this.params.capPeriodMs * 1000;
     const nVms = ctx.vcpus.reduce((m, c) => Math.max(m, c.vmIndex + 1), 0);
     this.budgets = Array.from({ length: nVms }, () => null);
+    let any = false;
     for (const info of ctx.vcpus) {
       const cap = info.vm.capPercent;
       if (cap <= 0 || this.budgets[info.vmIndex] !== null) continue;
-      const budget = new DomainBudget((periodUs * cap) / 100, info.vm.vcpus, this.params.minTimerUs);
-      this.budgets[info.vmIndex] = budget;
-      const replenish = (): void => {
-        if (budget.replenish()) this.unparkAll(budget);
-        ctx.at(ctx.now() + periodUs, replenish);
-      };
-      ctx.at(periodUs, replenish);
+      this.budgets[info.vmIndex] = new DomainBudget((periodUs * cap) / 100, info.vm.vcpus, this.params.minTimerUs);
+      ctx.timer(periodUs, this.replenishFn, info.vmIndex);
+      any = true;
     }
     ctx.vcpus.forEach((info, v) => (this.u.budgetUs[v] = this.budgets[info.vmIndex] === null ? Infinity : 0));
+    return any;
   }
+
+  /** replenishFn is replenish_domain_budget for VM vm, re-armed one period later. */
+  private readonly replenishFn = (vm: number): void => {
+    const budget = this.budgets[vm];
+    if (budget === null) return;
+    if (budget.replenish()) this.unparkAll(budget);
+    this.ctx.timer(this.ctx.now() + this.params.capPeriodMs * 1000, this.replenishFn, vm);
+    this.verify();
+  };
 
   wake(v: number): void {
     const u = this.u;
     if (this.curr[u.processor[v]] === v || u.queued[v] || u.parked[v]) return;
     this.becomeRunnable(v);
+    this.verify();
   }
 
   block(v: number, p: number): void {
-    if (this.curr[p] !== v) throw new Error(`xen-credit2: block of vCPU ${v} that is not running on pCPU ${p}`);
+    if (this.curr[p] !== v) badBlock(v, p);
     this.schedule(p, false);
+    this.verify();
+  }
+
+  private verify(): void {
+    if (this.options.verify === true) verifyCredit2(this, this.ctx);
   }
 
   /**
@@ -146,7 +192,8 @@ class XenCredit2 implements CpuScheduler {
     let bestScore = 0;
     const ownScore = this.tickleScore(v, own, own, now);
     if (ownScore > 0) return this.schedule(own, true);
-    for (const p of cpus) {
+    for (let i = 0; i < cpus.length; i++) {
+      const p = cpus[i];
       if (p === own) continue;
       const score = this.tickleScore(v, p, own, now);
       if (score > bestScore) {
@@ -160,9 +207,12 @@ class XenCredit2 implements CpuScheduler {
   /** firstIdle is cpumask_test_or_cycle over the queue's idle pCPUs, starting at `from`. */
   private firstIdle(from: number, cpus: readonly number[]): number {
     if (this.curr[from] < 0) return from;
-    const start = cpus.indexOf(from);
-    for (let k = 1; k <= cpus.length; k++) {
-      const p = cpus[(start + k) % cpus.length];
+    // `from` is in the queue (a vCPU's processor is one of its queue's pCPUs).
+    const len = cpus.length;
+    let i = this.posInRq[from];
+    for (let k = 1; k <= len; k++) {
+      if (++i === len) i = 0;
+      const p = cpus[i];
       if (this.curr[p] < 0) return p;
     }
     return -1;
@@ -213,16 +263,17 @@ class XenCredit2 implements CpuScheduler {
     if (snext >= 0) this.timers.arm(p, now + this.runtime(snext, snext === scurr, rq, now));
     else this.timers.disarm(p);
     if (snext !== scurr && scurr >= 0) this.contextSaved(scurr, rq, preempt, now);
+    if (this.nTickleLater > this.tickleNext) this.tickleDeferred(now);
   }
 
   /** prepare readies snext to run on p: off the queue, credit reset if due, moved to p. */
   private prepare(p: number, snext: number, scurr: number, rq: RunQueue, now: number): void {
     const u = this.u;
     if (snext !== scurr) this.dequeue(snext, rq);
-    const head = rq.waiting.length > 0 ? u.credit[rq.waiting[0]] : -Infinity;
+    const head = rq.head >= 0 ? u.credit[rq.head] : -Infinity;
     if (Math.max(u.credit[snext], head) <= 0) {
       this.resetCredit(rq, snext, now);
-      if (this.queues.length > 1) this.balance(p, now);
+      if (this.queues.length > 1) this.balance(p, snext, now);
     }
     u.burnFromUs[snext] = now;
     if (u.processor[snext] !== p) {
@@ -243,7 +294,7 @@ class XenCredit2 implements CpuScheduler {
     if (currRuns && limit > 0 && now - u.runStartUs[scurr] < limit) return scurr;
     let snext = currRuns ? scurr : -1;
     const snextCredit = snext >= 0 ? u.credit[snext] : -Infinity;
-    for (const v of rq.waiting) {
+    for (let v = rq.head; v >= 0; v = rq.nextWaiting(v)) {
       if (u.processor[v] !== p && snextCredit + this.params.migrateResistUs > u.credit[v]) continue;
       if (u.credit[v] > snextCredit && this.grabBudget(v)) snext = v;
       break;
@@ -265,7 +316,7 @@ class XenCredit2 implements CpuScheduler {
       if (rl > minUs) minUs = rl;
     }
     let credit = u.credit[snext];
-    if (rq.waiting.length > 0 && u.credit[rq.waiting[0]] > 0) credit -= u.credit[rq.waiting[0]];
+    if (rq.head >= 0 && u.credit[rq.head] > 0) credit -= u.credit[rq.head];
     let timeUs = credit > 0 ? (credit * u.weight[snext]) / rq.maxWeight : 0;
     if (u.budgetUs[snext] < timeUs) timeUs = u.budgetUs[snext];
     if (timeUs < minUs) timeUs = minUs;
@@ -306,16 +357,28 @@ class XenCredit2 implements CpuScheduler {
     const init = this.params.creditInitUs;
     const add = u.credit[snext] <= -init ? 2 * init : init;
     const ceiling = init + this.params.carryOverUs;
-    for (const v of rq.members) {
+    const members = rq.members;
+    for (let i = 0; i < members.length; i++) {
+      const v = members[i];
       const p = u.processor[v];
       if (this.curr[p] === v) {
         this.burn(v, now);
         // A runner whose budget ran out in this burn must stop: its pCPU reschedules now.
-        if (u.budgetUs[v] <= 0) this.ctx.at(now, () => this.curr[p] === v && this.schedule(p, false));
+        if (u.budgetUs[v] <= 0) {
+          this.budgetStop[p] = v;
+          this.ctx.timer(now, this.budgetStopFn, p);
+        }
       }
       u.credit[v] = Math.min(u.credit[v] + add, ceiling);
     }
   }
+
+  private readonly budgetStopFn = (p: number): void => {
+    const v = this.budgetStop[p];
+    this.budgetStop[p] = -1;
+    if (v >= 0 && this.curr[p] === v) this.schedule(p, false);
+    this.verify();
+  };
 
   /** grabBudget is unit_grab_budget; a vCPU that gets none is parked (off the queue). */
   private grabBudget(v: number): boolean {
@@ -345,11 +408,19 @@ class XenCredit2 implements CpuScheduler {
     }
   }
 
-  /** balance is balance_load from p's queue, moving only vCPUs that are not running. */
-  private balance(p: number, now: number): void {
-    const move = balanceLoad(this.queues, this.rqOfCpu[p], this.u, (v) => this.curr[this.u.processor[v]] !== v, now);
+  /**
+   * balance is balance_load from p's queue, moving only vCPUs that are not running. snext, just
+   * picked to run on p, counts as running (Xen has set its CSFLAG_scheduled, so migrate() only
+   * marks it): moving it would leave it running on p while assigned to another queue.
+   */
+  private balance(p: number, snext: number, now: number): void {
+    this.picking = snext;
+    const move = balanceLoad(this.queues, this.rqOfCpu[p], this.u, this.movable, now);
+    this.picking = -1;
     for (const [v, to] of move) this.migrate(v, to, now);
   }
+
+  private readonly movable = (v: number): boolean => v !== this.picking && this.curr[this.u.processor[v]] !== v;
 
   /** migrate is credit2's migrate() for a vCPU that is not running: it joins another queue. */
   private migrate(v: number, to: number, now: number): void {
@@ -361,14 +432,31 @@ class XenCredit2 implements CpuScheduler {
       this.dequeue(v, from);
       from.changeLoad(-1, now);
     }
-    from.deassign(v, (x) => u.weight[x]);
+    from.deassign(v, u.weight);
     target.assign(v, u.weight[v]);
     u.rq[v] = to;
     u.processor[v] = target.cpus[0];
     if (wasQueued) {
       target.changeLoad(1, now);
       this.enqueue(v, target);
-      this.tickle(v, now);
+      // Xen's runq_tickle only raises a softirq; tickling here could reschedule the very pCPU
+      // whose schedule() is running this balance, halfway through its switch.
+      this.tickleLater[this.nTickleLater++] = v;
     }
   }
+
+  /** tickleDeferred runs the tickles balancing asked for, once the switch that balanced is done. */
+  private tickleDeferred(now: number): void {
+    // A tickle may schedule, and so drain, again: both walk the one cursor, each entry once.
+    while (this.tickleNext < this.nTickleLater) {
+      const v = this.tickleLater[this.tickleNext++];
+      if (this.u.queued[v]) this.tickle(v, now);
+    }
+    this.nTickleLater = 0;
+    this.tickleNext = 0;
+  }
+}
+
+function badBlock(v: number, p: number): never {
+  throw new Error(`xen-credit2: block of vCPU ${v} that is not running on pCPU ${p}`);
 }
