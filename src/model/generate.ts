@@ -64,8 +64,8 @@ export function generateCluster(o: GenerateOptions): ClusterInput {
 type VmInput = ClusterInput["vms"][number];
 
 function makeVm(rng: Rng, id: string, kind: WorkloadKind): VmInput {
-  // parseMix admits no "probe": the probe is a measuring tool, not a tenant workload.
-  if (kind === "probe") throw new Error("generate: a probe is not a generated workload");
+  // parseMix admits neither: the probe is a measuring tool and the tick dodger an attack, not tenants.
+  if (kind === "probe" || kind === "tick-dodge") throw new Error(`generate: a ${kind} is not a generated workload`);
   const vcpus = pick(rng, VCPU_CHOICES);
   const memoryMiB = vcpus * pick(rng, MIB_PER_VCPU);
   const io = () => ({ requestsPerSec: round(100 + rng() * 1900, 0), serviceUs: round(50 + rng() * 250, 0) });

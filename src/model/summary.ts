@@ -26,7 +26,7 @@ export type ClusterSummary = z.infer<typeof ClusterSummarySchema>;
 
 /** summarizeCluster totals demand against capacity per resource. */
 export function summarizeCluster(c: Cluster): ClusterSummary {
-  const workloads: Record<WorkloadKind, number> = { io: 0, cpu: 0, mixed: 0, trace: 0, idle: 0, probe: 0 };
+  const workloads: Record<WorkloadKind, number> = { io: 0, cpu: 0, mixed: 0, trace: 0, idle: 0, probe: 0, "tick-dodge": 0 };
   const schedulers: Record<string, number> = {};
   let vcpus = 0;
   let mem = 0;

@@ -56,6 +56,36 @@ export const ProbeWorkloadSchema = z.strictObject({
   io: IoPartSchema.optional(),
 });
 
+/**
+ * TickDodgeWorkloadSchema: the tick-dodging attacker of Xen commit 78c9b2a64b (fidelity E3). Each
+ * vCPU keeps a grid of tickMs in step with the host's scheduler tick (it reads the TSC): it wants
+ * the CPU from wakeAfterUs past each grid point until runUntilMs past it, then blocks until just
+ * after the next one, so a tick that samples whoever runs never finds it on the CPU. It works by
+ * the wall clock: time it loses to a competitor is not made up, and when it gets the CPU only
+ * after its run window has closed it blocks at once. Under credit1 with sampling accounting it is
+ * never debited; with exact accounting it is, but only a tick can put it on the active list.
+ */
+export const TickDodgeWorkloadSchema = z
+  .strictObject({
+    kind: z.literal("tick-dodge"),
+    /** The tick period it dodges: credit1's tick is timeslice / 3, 10 ms by default. */
+    tickMs: z.number().positive().max(1000).default(10),
+    /** How far into each period it runs before blocking (9.5 ms in the commit's example). */
+    runUntilMs: z.number().positive().max(1000).default(9.5),
+    /** How long after each tick it wakes: it must be past the tick to dodge it. */
+    wakeAfterUs: z.number().int().min(1).max(1_000_000).default(50),
+    /**
+     * Until this time it runs flat out (as while it finds the tick phase), so ticks do catch it
+     * and, under exact accounting, put it on the active list. 0 dodges from boot: no tick ever
+     * catches it (the exact-accounting loophole).
+     */
+    dodgeFromMs: z.number().min(0).max(86_400_000).default(0),
+  })
+  .refine((w) => w.runUntilMs * 1000 > w.wakeAfterUs && w.runUntilMs < w.tickMs, {
+    message: "runUntilMs must lie after wakeAfterUs and before the next tick (below tickMs)",
+    path: ["runUntilMs"],
+  });
+
 export const WorkloadSchema = z.discriminatedUnion("kind", [
   IoWorkloadSchema,
   CpuWorkloadSchema,
@@ -63,6 +93,7 @@ export const WorkloadSchema = z.discriminatedUnion("kind", [
   TraceWorkloadSchema,
   IdleWorkloadSchema,
   ProbeWorkloadSchema,
+  TickDodgeWorkloadSchema,
 ]);
 
 export type IoPart = z.infer<typeof IoPartSchema>;
@@ -71,6 +102,7 @@ export type Workload = z.infer<typeof WorkloadSchema>;
 export type WorkloadKind = Workload["kind"];
 export type TraceWorkload = z.infer<typeof TraceWorkloadSchema>;
 export type ProbeWorkload = z.infer<typeof ProbeWorkloadSchema>;
+export type TickDodgeWorkload = z.infer<typeof TickDodgeWorkloadSchema>;
 
 /** ioPartOf returns the latency-sensitive part of a workload, if it has one. */
 export function ioPartOf(w: Workload): IoPart | undefined {
@@ -114,5 +146,7 @@ export function cpuDemandVcpus(w: Workload, vcpus: number): number {
       return 0;
     case "probe":
       return Math.min(vcpus, ioDemand + w.serviceUs / (w.sleepUs + w.serviceUs));
+    case "tick-dodge":
+      return (vcpus * (w.runUntilMs * 1000 - w.wakeAfterUs)) / (w.tickMs * 1000);
   }
 }

@@ -73,6 +73,17 @@ export class GuestWork {
   }
 
   /**
+   * dropBurst gives up the rest of the CPU burst (the guest thread stopped wanting the CPU, e.g. a
+   * loop that watches the clock). It stays at 0 remaining until completed, like any burst that
+   * has run out; true when it was the item in progress.
+   */
+  dropBurst(v: number): boolean {
+    if (this.burstUs[v] <= 0) return false;
+    this.burstUs[v] = 0;
+    return this.nReq[v] === 0;
+  }
+
+  /**
    * completeHead finishes the current item (its remaining work must be 0) and returns the
    * request's arrival time, or -1 when it was the CPU burst.
    */

@@ -163,6 +163,19 @@ export class HostSim implements SchedContext {
     this.afterSubmit(v, hadWork, headChanged);
   }
 
+  /**
+   * dropBurst: the guest on v gives up the rest of its CPU burst now (a clock-watching loop whose
+   * window closed). Running, it completes the burst at once; waiting for a pCPU, it completes it
+   * as soon as it is dispatched, using no CPU.
+   */
+  dropBurst(v: number): void {
+    this.chargeProgress(v);
+    if (this.guest.dropBurst(v) && this.progressFromUs[v] >= 0) {
+      this.sim.cancel(this.completion[v]);
+      this.scheduleCompletion(v);
+    }
+  }
+
   /** probeSample: the probe on v woke oversleepUs later than it asked (see workloads/probe.ts). */
   probeSample(v: number, oversleepUs: number): void {
     this.observer.probe(this.vmOf[v], oversleepUs);

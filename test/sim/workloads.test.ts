@@ -171,3 +171,32 @@ describe("idle workload", () => {
     expect([vm.cpuUs, vm.wakeToRun.count, vm.requestLatency.count]).toEqual([0, 0, 0]);
   });
 });
+
+describe("tick-dodge workload", () => {
+  test("alone, each vCPU runs 50 us..9.5 ms of every 10 ms period and wakes once per period", () => {
+    const r = runRr(scenario(4, [{ vcpus: 2, workload: { kind: "tick-dodge" } }], { durationMs: 3000, warmupMs: 100 }));
+    // Never waiting for a pCPU, it gets its whole window: 9450 / 10000 per vCPU, exactly.
+    expect(r.vms[0].cpuShare).toBeCloseTo(2 * 0.945, 6);
+    expect(r.vms[0].wakeToRun.count).toBe(2 * 300);
+    expect(r.vms[0].wakeToRun.maxUs).toBe(0);
+  });
+
+  test("runs flat out until dodgeFromMs, then dodges", () => {
+    const r = runRr(scenario(2, [{ workload: { kind: "tick-dodge", dodgeFromMs: 1000 } }], { durationMs: 3000 }));
+    expect(r.vms[0].cpuShare).toBeCloseTo((1000 + 2000 * 0.945) / 3000, 6);
+  });
+
+  test("time lost to a competitor is not made up: a window never stretches past its end", () => {
+    // Round-robin with a 3 ms quantum against a hog on 1 pCPU: inside its window the attacker
+    // alternates quanta with the hog, so it gets about half of the window (4.7 ms, less the
+    // quantum the hog is in when it wakes), and nothing after it. A burst that made up the lost
+    // time would run on past 9.5 ms and take half of the whole period or more.
+    const r = runRr(scenario(1, [{ workload: { kind: "tick-dodge" } }, { workload: { kind: "cpu", dutyCycle: 1 } }], { durationMs: 3000 }), 3000);
+    expect(r.vms[0].cpuShare).toBeGreaterThan(0.3);
+    expect(r.vms[0].cpuShare).toBeLessThan(0.945 / 2 + 0.01);
+  });
+
+  test("a window that does not fit between the wake and the next tick is refused, naming the field", () => {
+    expect(() => scenario(1, [{ workload: { kind: "tick-dodge", runUntilMs: 10 } }])).toThrow(/runUntilMs/);
+  });
+});

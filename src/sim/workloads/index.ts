@@ -5,6 +5,7 @@ import { createRng, type Rng } from "../rng.js";
 import { BurstProcess, constantDuty, type BurstShape, type DutyCycle } from "./bursts.js";
 import { IoArrivals } from "./io.js";
 import { ProbeLoop } from "./probe.js";
+import { TickDodger } from "./tick-dodge.js";
 import { traceDuty } from "./trace.js";
 
 export interface WorkloadOptions {
@@ -42,6 +43,11 @@ export function installWorkload(host: HostSim, vm: Vm, vcpus: readonly number[],
     case "probe":
       if (w.io) startIo(w.io);
       return new ProbeLoop(host, vcpus[0], w).start(rng("probe"));
+    case "tick-dodge": {
+      const dodger = new TickDodger(host, w);
+      for (const v of vcpus) dodger.start(v);
+      return;
+    }
   }
 }
 
