@@ -18,7 +18,7 @@ const ATTACK_FROM_MS = 1000;
 const WINDOW_US = 9500 - 50; // the attacker's run window per 10 ms period
 
 function e3(tunables: XenTunables, dodgeFromMs = ATTACK_FROM_MS): HostSimResult {
-  const attacker = { id: "attacker", vcpus: 1, memoryMiB: 1024, workload: { kind: "tick-dodge", dodgeFromMs } };
+  const attacker = { id: "attacker", vcpus: 1, memoryMiB: 1024, workload: { kind: "tick-dodge" as const, dodgeFromMs } };
   return xen(1, [attacker, cpuVm("victim", 1)], { tunables, durationMs: 60000, warmupMs: 2000 });
 }
 
