@@ -114,7 +114,7 @@ describe("kvm-eevdf invariants and determinism", () => {
           1431917,
           1430422,
         ],
-        "events": 19024,
+        "events": 16296,
         "ioP99Us": 1879.5,
         "switches": 3088,
       }

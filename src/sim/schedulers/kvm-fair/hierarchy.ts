@@ -69,6 +69,8 @@ export interface VmState {
   loadWeight: number;
   readonly bw: Bandwidth | null;
   readonly firstVcpu: number;
+  /** More than one vCPU: its threads can sit on several CPUs at once. */
+  readonly spread: boolean;
 }
 
 /** ThreadInit gives a vCPU thread's weight and requested slice (0 = the policy's default). */
@@ -84,6 +86,14 @@ export class CfsHierarchy {
   readonly vcpus: readonly VcpuState[];
   readonly vms: readonly VmState[];
   readonly cpus: readonly CpuState[];
+  /**
+   * CPUs whose state changed since the scheduler last looked (see quiet-tick.ts): every move here
+   * marks its CPU, and a multi-vCPU VM's load change marks them all (its group weights follow it).
+   */
+  readonly touched: Uint8Array;
+  readonly touchedList: Int32Array;
+  nTouched = 0;
+  allTouched = true;
 
   constructor(
     private readonly rules: FairRules,
@@ -103,6 +113,28 @@ export class CfsHierarchy {
       { length: nCpus },
       () => new CpuState(this.vms.map((vm, i) => new GroupOnCpu(new Entity(i, vm.shares)))),
     );
+    this.touched = new Uint8Array(nCpus);
+    this.touchedList = new Int32Array(nCpus);
+  }
+
+  /** touch marks CPU p as changed. */
+  touch(p: number): void {
+    if (this.touched[p] === 0) {
+      this.touched[p] = 1;
+      this.touchedList[this.nTouched++] = p;
+    }
+  }
+
+  /** clearTouched forgets the marks once the scheduler has looked. */
+  clearTouched(): void {
+    for (let i = 0; i < this.nTouched; i++) this.touched[this.touchedList[i]] = 0;
+    this.nTouched = 0;
+    this.allTouched = false;
+  }
+
+  /** vmLoadChanged: a VM spread over CPUs changes every one of its group weights' targets. */
+  private vmLoadChanged(vm: VmState): void {
+    if (vm.spread) this.allTouched = true;
   }
 
   /** updateCurr charges the thread on CPU p (and its group entity) for the time since last charged. */
@@ -117,10 +149,15 @@ export class CfsHierarchy {
     th.se.charge(deltaUs, nowUs);
     g.se.charge(deltaUs, nowUs);
     const inner = this.rules.charged(g.rq, th.se);
-    if (this.rules.charged(cpu.root, g.se) || inner) cpu.needResched = true;
+    if (this.rules.charged(cpu.root, g.se) || inner) this.resched(cpu, p);
     th.lastRanUs = nowUs;
     const bw = this.vms[th.vm].bw;
-    if (bw !== null && !bw.spend(g, deltaUs)) cpu.needResched = true;
+    if (bw !== null && !bw.spend(g, deltaUs)) this.resched(cpu, p);
+  }
+
+  private resched(cpu: CpuState, p: number): void {
+    cpu.needResched = true;
+    this.touch(p);
   }
 
   /** enqueueThread puts v on CPU p's queue, placed by the rules (flags: ENQ_* bits). */
@@ -129,6 +166,7 @@ export class CfsHierarchy {
     const cpu = this.cpus[p];
     const g = cpu.groups[th.vm];
     this.updateCurr(p, nowUs);
+    this.touch(p);
     th.cpu = p;
     this.rules.place(g.rq, th.se, th.se.placed ? flags : flags | ENQ_INITIAL);
     th.se.placed = true;
@@ -137,6 +175,7 @@ export class CfsHierarchy {
     th.state = QUEUED;
     const vm = this.vms[th.vm];
     vm.loadWeight += th.se.weight;
+    this.vmLoadChanged(vm);
     if (g.throttled) return;
     cpu.hNr++;
     if (g.se.onRq) {
@@ -162,6 +201,7 @@ export class CfsHierarchy {
     const cpu = this.cpus[th.cpu];
     const g = cpu.groups[th.vm];
     this.updateCurr(th.cpu, nowUs);
+    this.touch(th.cpu);
     if (sleep && this.rules.sleepDelays(g.rq, th.se)) {
       th.state = DELAYED;
       th.se.delayed = true;
@@ -188,6 +228,7 @@ export class CfsHierarchy {
     const th = this.vcpus[v];
     const cpu = this.cpus[th.cpu];
     const g = cpu.groups[th.vm];
+    this.touch(th.cpu);
     th.se.delayed = false;
     g.nrDelayed--;
     this.rules.requeueDelayed(g.rq, th.se);
@@ -199,6 +240,7 @@ export class CfsHierarchy {
   private removeThread(th: VcpuState, sleep: boolean): void {
     const p = th.cpu;
     const g = this.cpus[p].groups[th.vm];
+    this.touch(p);
     this.rules.beforeDequeue(g.rq, th.se);
     if (g.rq.curr === th.se) g.rq.curr = null;
     else g.rq.remove(th.se);
@@ -208,6 +250,7 @@ export class CfsHierarchy {
     th.state = SLEEPING;
     const vm = this.vms[th.vm];
     vm.loadWeight -= th.se.weight;
+    this.vmLoadChanged(vm);
     if (g.throttled) return;
     if (g.rq.nrRunning > 0) {
       this.reweightGroup(th.vm, p);
@@ -223,6 +266,7 @@ export class CfsHierarchy {
 
   /** finishDelayedGroup dequeues an empty group entity that was kept delayed on CPU p's root. */
   finishDelayedGroup(vm: number, p: number): void {
+    this.touch(p);
     this.dequeueGroup(vm, p);
     this.cpus[p].groups[vm].se.delayed = false;
   }
@@ -232,6 +276,7 @@ export class CfsHierarchy {
     const cpu = this.cpus[p];
     const g = cpu.groups[vm];
     const v = this.vms[vm];
+    this.touch(p);
     this.rules.reweight(cpu.root, g.se, groupShares(v.shares, g.rq.loadWeight, v.loadWeight));
   }
 
@@ -239,6 +284,7 @@ export class CfsHierarchy {
   throttle(vm: number, p: number): void {
     const cpu = this.cpus[p];
     const g = cpu.groups[vm];
+    this.touch(p);
     g.throttled = true;
     cpu.hNr -= g.runnable;
     if (g.se.onRq) this.dequeueGroup(vm, p);
@@ -249,6 +295,7 @@ export class CfsHierarchy {
   unthrottle(vm: number, p: number, nowUs: number): void {
     const cpu = this.cpus[p];
     const g = cpu.groups[vm];
+    this.touch(p);
     g.throttled = false;
     if (g.rq.nrRunning === 0) return;
     this.updateCurr(p, nowUs);
@@ -304,6 +351,7 @@ function buildVms(t: FairCommon, infos: readonly VcpuInfo[]): VmState[] {
       loadWeight: 0,
       bw: capPercent > 0 ? new Bandwidth((capPercent / 100) * t.cfsPeriodUs, t.bandwidthSliceUs) : null,
       firstVcpu: info.index,
+      spread: info.vm.vcpus > 1,
     };
   }
   return vms;

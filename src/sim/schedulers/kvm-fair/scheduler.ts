@@ -11,6 +11,7 @@ import {
 import { chargeGroup } from "./driver-charge.js";
 import { CfsHierarchy, DELAYED, POLLING, QUEUED, RUNNING, SLEEPING, type ThreadInit, type VcpuState } from "./hierarchy.js";
 import { tickDecay } from "./load.js";
+import { LazyTicks } from "./quiet-tick.js";
 import { ENQ_MIGRATED, ENQ_WAKEUP, type FairCommon, type FairRules } from "./rules.js";
 import { verifyHierarchy } from "./verify.js";
 
@@ -18,6 +19,8 @@ import { verifyHierarchy } from "./verify.js";
 export interface FairOptions {
   /** Check the run-queue invariants after every event and throw on the first broken one (slow). */
   verify?: boolean;
+  /** Queue every tick as an event, quiet or not (tests compare this with the replay). */
+  everyTick?: boolean;
 }
 
 /** Busy CPUs balance sd->busy_factor times less often than idle ones (topology.c sd_init). */
@@ -39,6 +42,7 @@ export class FairScheduler implements CpuScheduler {
   private pollTimers = new Float64Array(0);
   private readonly busyBalanceUs: number;
   private readonly decay: number;
+  private ticks!: LazyTicks;
 
   constructor(
     readonly kind: "kvm-cfs" | "kvm-eevdf",
@@ -58,19 +62,31 @@ export class FairScheduler implements CpuScheduler {
     this.ctx = ctx;
     this.h = new CfsHierarchy(this.rules, this.t, this.nCpus, ctx.vcpus, this.init);
     this.pollTimers = new Float64Array(this.nCpus).fill(NO_TIMER);
-    ctx.timer(this.t.tickUs, this.onTick);
+    this.ticks = new LazyTicks(ctx, this.h, this.t.tickUs, this.decay, this.busyBalanceUs, this.onTick, this.options.everyTick === true);
     this.h.vms.forEach((vm, i) => {
-      if (vm.bw === null) return;
-      const onPeriod = (): void => {
-        this.refillQuota(i);
-        ctx.at(ctx.now() + this.t.cfsPeriodUs, onPeriod);
-        this.verify();
-      };
-      ctx.at(this.t.cfsPeriodUs, onPeriod);
+      if (vm.bw !== null) ctx.timer(this.t.cfsPeriodUs, this.onPeriod, i);
     });
   }
 
+  private readonly onPeriod = (vm: number): void => {
+    this.enter(this.t.cfsPeriodUs <= this.t.tickUs);
+    this.refillQuota(vm);
+    this.ctx.timer(this.ctx.now() + this.t.cfsPeriodUs, this.onPeriod, vm);
+    this.leave();
+  };
+
+  /** enter and leave bracket each of the policy's events (see LazyTicks). */
+  private enter(tickFirst = false): void {
+    this.ticks.enter(tickFirst);
+  }
+
+  private leave(): void {
+    this.ticks.leave();
+    this.verify();
+  }
+
   wake(v: number): void {
+    this.enter();
     const th = this.thread(v);
     if (th.state === POLLING) {
       // Work arrived inside the halt-poll window: the thread never left the CPU.
@@ -87,10 +103,11 @@ export class FairScheduler implements CpuScheduler {
       this.h.enqueueThread(v, target, this.ctx.now(), ENQ_WAKEUP | (migrated ? ENQ_MIGRATED : 0));
       this.afterEnqueue(target, v);
     }
-    this.verify();
+    this.leave();
   }
 
   block(v: number, p: number): void {
+    this.enter();
     const th = this.thread(v);
     const cpu = this.h.cpus[p];
     if (cpu.current !== v || th.state !== RUNNING) this.fail(`block of vCPU ${v}, not running on CPU ${p}`);
@@ -102,7 +119,7 @@ export class FairScheduler implements CpuScheduler {
       this.h.dequeueThread(v, this.ctx.now(), true);
       this.schedule(p, false);
     }
-    this.verify();
+    this.leave();
   }
 
   /** chargeFor (CpuScheduler): the VM's cgroup pays its vhost time in vruntime and quota. */
@@ -134,6 +151,7 @@ export class FairScheduler implements CpuScheduler {
     const now = this.ctx.now();
     const cpu = this.h.cpus[p];
     const prev = cpu.current;
+    this.h.touch(p);
     if (prev >= 0 && this.h.vcpus[prev].state === POLLING) {
       // need_resched() ends the poll; the thread goes to sleep.
       this.cancelPoll(p);
@@ -187,6 +205,7 @@ export class FairScheduler implements CpuScheduler {
     const cpu = this.h.cpus[p];
     const prev = cpu.current;
     if (prev === next) return;
+    this.h.touch(p);
     const nextVm = next >= 0 ? this.h.vcpus[next].vm : -1;
     if (prev >= 0) {
       const th = this.h.vcpus[prev];
@@ -218,10 +237,11 @@ export class FairScheduler implements CpuScheduler {
   /** onTick is scheduler_tick on every CPU (ticks are aligned across CPUs), then load balancing. */
   private readonly onTick = (): void => {
     const now = this.ctx.now();
+    this.ticks.beginTick(now);
     for (let p = 0; p < this.nCpus; p++) this.tickCpu(p, now);
     for (const cpu of this.h.cpus) cpu.load.sample(cpu.root.loadWeight, this.decay);
     for (let p = 0; p < this.nCpus; p++) this.balanceCpu(p, now);
-    this.ctx.timer(now + this.t.tickUs, this.onTick);
+    this.ticks.endTick(now);
     this.verify();
   };
 
@@ -331,9 +351,10 @@ export class FairScheduler implements CpuScheduler {
 
   /** endPollAt: the halt-poll window on CPU p ran out without work; the thread sleeps. */
   private readonly endPollAt = (p: number): void => {
+    this.enter(this.t.haltPollUs < this.t.tickUs);
     this.pollTimers[p] = NO_TIMER;
     this.schedule(p, false);
-    this.verify();
+    this.leave();
   };
 
   private cancelPoll(p: number): void {
@@ -342,7 +363,10 @@ export class FairScheduler implements CpuScheduler {
   }
 
   private verify(): void {
-    if (this.options.verify === true) verifyHierarchy(this.h, this.ctx);
+    if (this.options.verify !== true) return;
+    verifyHierarchy(this.h, this.ctx);
+    // The tracker's incremental answer must be the full scan's, or a tick was left out wrongly.
+    this.ticks.check();
   }
 
   private thread(v: number): VcpuState {

@@ -1,0 +1,186 @@
+import { NO_TIMER, type SchedContext } from "../../cpu-scheduler.js";
+import { groupShares } from "../kvm-cfs/fair.js";
+import type { CfsHierarchy } from "./hierarchy.js";
+
+/**
+ * Quiet ticks. The 1 kHz scheduler tick over every CPU was most of the fair class's simulation
+ * time, yet on a host where no CPU has two runnable entities most ticks decide nothing. A tick is
+ * quiet when, on every CPU:
+ * - no reschedule is pending, the root queue holds at most one entity, and the running thread's
+ *   group queue at most one: neither check_preempt_tick (CFS, nr_running > 1 at some level) nor
+ *   EEVDF's deadline resched (nr_running > 1) can fire, and no thread waits to be pulled, so an
+ *   idle CPU's pull (which needs a CPU running two or more) finds nothing;
+ * - the running VM has no quota (its run time is only spent at ticks and charges);
+ * - its group entity's weight already equals what update_cfs_group would give it.
+ * Then all such a tick does is charge each running thread up to the tick (update_curr, with
+ * EEVDF's deadline renewal and min_vruntime), fold each CPU's root load into its PELT-like
+ * average, and, where a busy CPU's periodic balance falls due, find no overloaded CPU
+ * (find_busiest_group needs one with two runnable) and re-arm its interval.
+ *
+ * The scheduler leaves such ticks out of the event queue and replays them in order, with the
+ * same arithmetic, at its next event: every simulated quantity is what the ticks would have
+ * left, to the bit. Only the event count changes, and the order of a tick against another policy
+ * timer of the same microsecond (the tick is no longer an event there).
+ */
+export function isQuiet(h: CfsHierarchy): boolean {
+  for (let p = 0; p < h.cpus.length; p++) if (!cpuQuiet(h, p)) return false;
+  return true;
+}
+
+/** cpuQuiet is isQuiet's condition for CPU p alone. */
+export function cpuQuiet(h: CfsHierarchy, p: number): boolean {
+  const cpu = h.cpus[p];
+  if (cpu.needResched || cpu.root.nrRunning > 1) return false;
+  const v = cpu.current;
+  if (v < 0) return cpu.hNr === 0;
+  const th = h.vcpus[v];
+  const g = cpu.groups[th.vm];
+  if (g.rq.nrRunning > 1) return false;
+  const vm = h.vms[th.vm];
+  if (vm.bw !== null) return false;
+  return !g.se.onRq || groupShares(vm.shares, g.rq.loadWeight, vm.loadWeight) === g.se.weight;
+}
+
+/**
+ * QuietTracker keeps isQuiet's answer up to date by re-examining only the CPUs the hierarchy
+ * marked as changed: a full scan after every event cost as much as the ticks it saved.
+ */
+export class QuietTracker {
+  private readonly noisy: Uint8Array;
+  private nNoisy: number;
+
+  constructor(nCpus: number) {
+    this.noisy = new Uint8Array(nCpus).fill(1);
+    this.nNoisy = nCpus;
+  }
+
+  /** quiet re-examines the changed CPUs and says whether every CPU is quiet. */
+  quiet(h: CfsHierarchy): boolean {
+    if (h.allTouched) for (let p = 0; p < h.cpus.length; p++) this.set(p, cpuQuiet(h, p));
+    else for (let i = 0; i < h.nTouched; i++) this.set(h.touchedList[i], cpuQuiet(h, h.touchedList[i]));
+    h.clearTouched();
+    return this.nNoisy === 0;
+  }
+
+  private set(p: number, quiet: boolean): void {
+    const was = this.noisy[p];
+    const now = quiet ? 0 : 1;
+    if (was !== now) {
+      this.noisy[p] = now;
+      this.nNoisy += now - was;
+    }
+  }
+}
+
+/**
+ * replayQuietTicks does what the quiet ticks at firstUs, firstUs + tickUs, ... <= lastUs do (see
+ * isQuiet). CPU by CPU rather than tick by tick: a CPU's charges, load samples and balance
+ * interval read and write nothing of another CPU, so the order across CPUs does not matter, and
+ * each CPU's own sequence is the ticks' own.
+ */
+export function replayQuietTicks(
+  h: CfsHierarchy,
+  firstUs: number,
+  lastUs: number,
+  tickUs: number,
+  decay: number,
+  busyBalanceUs: number,
+): void {
+  const cpus = h.cpus;
+  for (let p = 0; p < cpus.length; p++) {
+    const cpu = cpus[p];
+    const busy = cpu.current >= 0;
+    const weight = cpu.root.loadWeight;
+    const load = cpu.load;
+    for (let at = firstUs; at <= lastUs; at += tickUs) {
+      if (busy) h.updateCurr(p, at);
+      load.sample(weight, decay);
+      if (!busy || at < cpu.nextBalanceUs) continue;
+      cpu.nextBalanceUs = at + busyBalanceUs;
+      cpu.balanceFailures = 0;
+    }
+  }
+}
+
+/**
+ * LazyTicks runs the fair class's tick grid: a tick event while some CPU is not quiet, replays
+ * (replayQuietTicks) while every CPU is. The scheduler calls enter() at the start of each of its
+ * events, leave() at the end, and ran() from the tick's own handler.
+ */
+export class LazyTicks {
+  /** The queued tick event, NO_TIMER while ticks are quiet and left out. */
+  private tickId = NO_TIMER;
+  /** The last tick run or replayed. */
+  private lastTickUs = 0;
+  private readonly quiet: QuietTracker;
+
+  constructor(
+    private readonly ctx: SchedContext,
+    private readonly h: CfsHierarchy,
+    private readonly tickUs: number,
+    private readonly decay: number,
+    private readonly busyBalanceUs: number,
+    private readonly onTick: () => void,
+    /** Queue every tick, quiet or not (tests compare this with the replay). */
+    private readonly everyTick: boolean,
+  ) {
+    this.quiet = new QuietTracker(h.cpus.length);
+    this.tickId = ctx.timer(tickUs, onTick);
+  }
+
+  /**
+   * enter starts an event: ticks left out since the last one are replayed first. A tick due in
+   * this very microsecond runs after a workload event (a lower event priority), and before a
+   * policy timer when it was queued first, i.e. when the timer was set less than a tick ahead
+   * (`tickFirst`); a queued tick may have been queued later than that, when ticks resumed, so it
+   * runs here then.
+   */
+  enter(tickFirst: boolean): void {
+    const now = this.ctx.now();
+    const tickDue = tickFirst && now % this.tickUs === 0 && this.lastTickUs < now;
+    if (this.tickId === NO_TIMER) this.catchUp(tickDue ? now + 1 : now);
+    else if (tickDue) {
+      this.ctx.cancelTimer(this.tickId);
+      this.onTick();
+    }
+  }
+
+  /** leave ends an event: ticks resume at the next grid point unless every CPU is quiet. */
+  leave(): void {
+    if (this.tickId === NO_TIMER && this.needsTicks()) {
+      // catchUp left lastTickUs on the last grid point before now (or on now, if that one ran).
+      this.tickId = this.ctx.timer(this.lastTickUs + this.tickUs, this.onTick);
+    }
+  }
+
+  /** beginTick: the tick event at nowUs runs; the ticks left out before it are replayed first. */
+  beginTick(nowUs: number): void {
+    this.tickId = NO_TIMER;
+    this.catchUp(nowUs);
+  }
+
+  /** endTick: the tick at nowUs is done; the next is queued unless every CPU is quiet. */
+  endTick(nowUs: number): void {
+    this.lastTickUs = nowUs;
+    if (this.needsTicks()) this.tickId = this.ctx.timer(nowUs + this.tickUs, this.onTick);
+  }
+
+  /** check throws unless the tracker agrees with a full scan (verify mode). */
+  check(): void {
+    if (this.quiet.quiet(this.h) !== isQuiet(this.h)) throw new Error("kvm-fair: quiet-tick tracker disagrees with a full scan");
+  }
+
+  private needsTicks(): boolean {
+    // quiet() first: it also consumes the hierarchy's change marks.
+    return !this.quiet.quiet(this.h) || this.everyTick;
+  }
+
+  /** catchUp replays the quiet ticks before untilUs. */
+  private catchUp(untilUs: number): void {
+    const first = this.lastTickUs + this.tickUs;
+    if (first >= untilUs) return;
+    const last = first + Math.floor((untilUs - 1 - first) / this.tickUs) * this.tickUs;
+    replayQuietTicks(this.h, first, last, this.tickUs, this.decay, this.busyBalanceUs);
+    this.lastTickUs = last;
+  }
+}

@@ -1,0 +1,39 @@
+import { describe, expect, test } from "vitest";
+import type { HostSimResult } from "../../../src/model/scenario.js";
+import { simulateHost } from "../../../src/sim/simulate-host.js";
+import { cfsFactory, fairScenario, hog, ioVm, sleepy } from "./helpers.js";
+
+// Quiet ticks (kvm-fair/quiet-tick.ts) leave the event queue and are replayed: every result must
+// be the one of a run that queues every tick, to the byte, with fewer events. The scenarios reach
+// what makes a CPU noisy or quiet: lone and shared CPUs, multi-vCPU VMs (group weights that follow
+// other CPUs), caps (quota spent at ticks), halt-polling timers on the tick grid, cpu.weight,
+// short slices, and a bandwidth period equal to the tick (its timer and the tick share instants).
+
+const withoutEvents = (r: HostSimResult) => JSON.stringify({ ...r, eventsProcessed: 0 });
+
+const CASES = [
+  { name: "1-vCPU VMs, 8 CPUs", cores: 8, vms: [{ workload: ioVm(400, 80) }, ...Array.from({ length: 11 }, () => ({ workload: sleepy(0.6, 12) }))] },
+  { name: "multi-vCPU VMs and weights", cores: 3, vms: [{ vcpus: 2, workload: sleepy(0.4, 5) }, { vcpus: 3, cpuWeight: 300, workload: sleepy(0.3, 2) }, { workload: ioVm() }] },
+  { name: "caps", cores: 2, vms: [{ capPercent: 50, workload: hog }, { workload: sleepy(0.5) }, { workload: ioVm() }] },
+  { name: "short slice, short tick", cores: 2, vms: [{ schedRuntimeUs: 200, workload: ioVm() }, { workload: sleepy(0.7) }], scheduler: { tickUs: 4000, cfsPeriodUs: 4000, haltPollUs: 4000 } },
+  { name: "quota period = tick", cores: 2, vms: [{ capPercent: 80, vcpus: 2, workload: sleepy(0.9) }, { workload: sleepy(0.2, 3) }], scheduler: { tickUs: 4000, cfsPeriodUs: 4000 } },
+] as const;
+
+describe.each(["kvm-cfs", "kvm-eevdf"] as const)("%s: quiet ticks replayed", (kind) => {
+  test.each(CASES)("$name: same results as queueing every tick, fewer events", (c) => {
+    const s = fairScenario(kind, c.cores, [...c.vms], { durationMs: 2000, seed: 5, scheduler: "scheduler" in c ? c.scheduler : {} });
+    const lazy = simulateHost(s, { factory: cfsFactory({ verify: true }) });
+    const every = simulateHost(s, { factory: cfsFactory({ everyTick: true }) });
+    expect(withoutEvents(lazy)).toBe(withoutEvents(every));
+    expect(lazy.eventsProcessed).toBeLessThanOrEqual(every.eventsProcessed);
+  });
+
+  test("a host where every CPU runs one thread queues almost no ticks", () => {
+    // Two hogs on two CPUs: after the first tick finds each alone, no tick decides anything.
+    const s = fairScenario(kind, 2, [{ workload: hog }, { workload: hog }], { durationMs: 2000 });
+    const lazy = simulateHost(s, { factory: cfsFactory({}) });
+    const every = simulateHost(s, { factory: cfsFactory({ everyTick: true }) });
+    expect(withoutEvents(lazy)).toBe(withoutEvents(every));
+    expect(every.eventsProcessed - lazy.eventsProcessed).toBeGreaterThan(2000);
+  });
+});
