@@ -6,20 +6,18 @@ import type { CfsRq, Entity } from "../kvm-fair/run-queue.js";
 
 /**
  * avgVruntime is avg_vruntime: V, the load-weighted mean vruntime of the queue's entities (curr
- * included), the point of zero lag. Summed relative to min_vruntime to keep the products small.
+ * included), the point of zero lag. The waiters' part is the queue's running sum (CfsRq.avgSum,
+ * kept relative to min_vruntime as the kernel keeps it); curr, whose vruntime moves as it runs,
+ * is added here.
  */
 export function avgVruntime(rq: CfsRq): number {
   const base = rq.minVruntime;
-  let sum = 0;
-  let load = 0;
+  let sum = rq.avgSum;
+  let load = rq.avgLoad;
   const curr = rq.curr;
   if (curr !== null && curr.onRq) {
     sum += curr.weight * (curr.vruntime - base);
     load += curr.weight;
-  }
-  for (const se of rq.queue) {
-    sum += se.weight * (se.vruntime - base);
-    load += se.weight;
   }
   return load > 0 ? base + sum / load : base;
 }

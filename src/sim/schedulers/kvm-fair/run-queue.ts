@@ -62,6 +62,15 @@ export class CfsRq {
   nrRunning = 0;
   /** min_vruntime: monotonic floor that wakeup placement and migration are measured against. */
   minVruntime = 0;
+  /**
+   * avg_vruntime and avg_load as the kernel keeps them (6.6+): the sum of w x (vruntime -
+   * min_vruntime) and of w over the waiting entities (curr excluded), updated as entities come
+   * and go and as min_vruntime moves, so EEVDF's zero-lag point costs O(1) instead of a scan.
+   * Floats, not the kernel's integers: the sum restarts at an exact 0 whenever the queue empties,
+   * so rounding cannot pile up.
+   */
+  avgSum = 0;
+  avgLoad = 0;
   private nextSeq = 0;
 
   /** account adds (+1) or removes (-1) an entity's load: account_entity_(en|de)queue. */
@@ -74,6 +83,10 @@ export class CfsRq {
   /** reweight changes an on_rq entity's weight, keeping the queue's load consistent. */
   reweight(se: Entity, weight: number): void {
     if (se.onRq) this.loadWeight += weight - se.weight;
+    if (se.qIndex >= 0) {
+      this.avgSum += (weight - se.weight) * (se.vruntime - this.minVruntime);
+      this.avgLoad += weight - se.weight;
+    }
     se.weight = weight;
   }
 
@@ -82,6 +95,8 @@ export class CfsRq {
     se.seq = this.nextSeq++;
     se.qIndex = this.queue.length;
     this.queue.push(se);
+    this.avgSum += se.weight * (se.vruntime - this.minVruntime);
+    this.avgLoad += se.weight;
     if (this.leftmost === null || before(se, this.leftmost)) this.leftmost = se;
   }
 
@@ -95,6 +110,13 @@ export class CfsRq {
       last.qIndex = i;
     }
     se.qIndex = -1;
+    if (this.queue.length === 0) {
+      this.avgSum = 0;
+      this.avgLoad = 0;
+    } else {
+      this.avgSum -= se.weight * (se.vruntime - this.minVruntime);
+      this.avgLoad -= se.weight;
+    }
     if (this.leftmost === se) this.leftmost = this.scanLeftmost();
   }
 
@@ -133,7 +155,11 @@ export class CfsRq {
     const left = this.leftmost;
     if (curr !== null) v = left !== null && left.vruntime < curr.vruntime ? left.vruntime : curr.vruntime;
     else if (left !== null) v = left.vruntime;
-    if (v > this.minVruntime) this.minVruntime = v;
+    if (v > this.minVruntime) {
+      // avg_vruntime_update: every waiter's key shrinks by the step.
+      this.avgSum -= this.avgLoad * (v - this.minVruntime);
+      this.minVruntime = v;
+    }
   }
 
   private scanLeftmost(): Entity | null {

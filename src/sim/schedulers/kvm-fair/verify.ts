@@ -70,6 +70,16 @@ function verifyRq(rq: CfsRq, expectedNr: number, where: string): void {
   if (rq.queue.length + (rq.curr ? 1 : 0) !== rq.nrRunning) fail(`${where}: queue and curr do not add up`);
   if (Math.abs(load - rq.loadWeight) > 1e-6) fail(`${where}: load ${rq.loadWeight}, entities weigh ${load}`);
   if (left !== rq.leftmost) fail(`${where}: cached leftmost is stale`);
+  let sum = 0;
+  let avgLoad = 0;
+  for (const se of rq.queue) {
+    sum += se.weight * (se.vruntime - rq.minVruntime);
+    avgLoad += se.weight;
+  }
+  // The running sums drift from a fresh scan by rounding only (relative 1e-9 of the terms' size).
+  const scale = Math.max(1, avgLoad) * Math.max(1, Math.abs(sum) / Math.max(1, avgLoad));
+  if (Math.abs(avgLoad - rq.avgLoad) > 1e-6 || Math.abs(sum - rq.avgSum) > 1e-9 * scale)
+    fail(`${where}: avg_vruntime sums ${rq.avgSum}/${rq.avgLoad}, entities give ${sum}/${avgLoad}`);
 }
 
 function fail(message: string): never {
