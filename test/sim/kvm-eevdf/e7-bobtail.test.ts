@@ -18,11 +18,22 @@ import { cfsFactory, fairScenario, hog, ioVm, mean, sleepy } from "../kvm-cfs/he
 // - Else a wake that does not preempt waits for curr's slice: p99 <= slice + tick.
 // - Behind a waiter with an earlier deadline it waits one more slice: p99.9 and every wait
 //   <= 2 x (slice + tick) at <= 3 runnable per CPU. No 30 ms cliff, unlike credit1's E4 cells.
-// - A short sched_runtime for the io VM (100 us: its group entity takes its child's slice) lets
-//   it cancel curr's protection (PREEMPT_SHORT) and puts its deadline 100 us after V. Measured:
-//   the p99 moves only from ~2.8 to ~2.5 ms at N = 6-8 (d = 0.5), not the large cut this reasoning
-//   expects; the waits that remain are not explained yet (open: see the issue's report), so only
-//   the bound is asserted for it.
+// - A short sched_runtime for the io VM (100 us; its group entity takes its child's slice, as
+//   cfs_rq_min_slice gives it). Its deadline then lies 100 us past its placement, the earliest on
+//   the CPU as soon as it is eligible, and PREEMPT_SHORT (6.12) lifts curr's RUN_TO_PARITY
+//   protection for it (do_preempt_short: shorter slice, eligible, and due before curr or curr
+//   ineligible; cancel_protect_slice). So an eligible waker preempts at once, or, when curr's
+//   own deadline is earlier still (curr is in the last 100 us of its slice), waits for the tick
+//   that ends curr's slice: <= one tick. Only a waker that left with negative lag (ineligible)
+//   waits longer, until it is eligible or curr's slice ends (<= one slice + tick), and behind a
+//   waiter that is due first, one slice more: the p99.9 stays within slice + tick (the default's
+//   reaches 4.8 ms at N = 8) and every wait within two. The typical remaining wait is a tick,
+//   not a slice: at N = 6 the p99 falls
+//   below the midpoint of the two, (tick + slice) / 2 (measured 1.0-1.1 ms against 2.5-2.6 ms;
+//   500 us slices: 1.1-1.2 ms), and at N = 8 (up to three runnable per CPU, more ineligible
+//   wakes) it falls less (2.0-2.3 against 3.0 ms; 500 us: 1.9 ms).
+//   Before this was modelled the protection was lifted for the wake-up check only and the pick
+//   that followed protected curr again, so the short slice barely helped (2.5 against 2.6 ms).
 // Where the spec says "<= about one slice of the current task": that holds for p99; the p99.9 is
 // up to two (a waiter with an earlier deadline goes first), as derived above.
 const DURATION_MS = 20000;
@@ -65,12 +76,20 @@ describe("E7 kvm-eevdf on the Bobtail grid (4 CPUs, 3 seeds x 20 s per cell)", (
       }
   });
 
-  test("a 100 us sched_runtime for the io VM keeps its waits within the same bounds, p99 no higher", () => {
+  test("a 100 us sched_runtime for the io VM: waits of a tick, not a slice; p99.9 within slice + tick", () => {
+    const midpointUs = (t.tickUs + t.baseSliceUs) / 2;
+    const p99 = (runs: Percentiles[]) => mean(runs.map((w) => w.p99Us));
     for (const n of [6, 8]) {
-      const base = get(n, 0.5);
       const short = cell(n, 0.5, 100);
-      expect(mean(short.map((w) => w.p99Us))).toBeLessThanOrEqual(mean(base.map((w) => w.p99Us)));
-      for (const w of short) expect(w.maxUs).toBeLessThanOrEqual(2 * turnUs);
+      for (const w of short) {
+        expect(w.p999Us).toBeLessThanOrEqual(turnUs);
+        expect(w.maxUs).toBeLessThanOrEqual(2 * turnUs);
+      }
+      expect(p99(short)).toBeLessThan(p99(get(n, 0.5)));
+      if (n === 6) {
+        expect(p99(get(n, 0.5))).toBeGreaterThan(midpointUs);
+        expect(p99(short)).toBeLessThan(midpointUs);
+      }
     }
   });
 });
@@ -109,14 +128,14 @@ describe("kvm-eevdf invariants and determinism", () => {
     expect({ events: r.eventsProcessed, switches: r.contextSwitches, ioP99Us: r.vms[0].wakeToRun.p99Us, cpuUs: r.vms.map((v) => v.cpuUs) }).toMatchInlineSnapshot(`
       {
         "cpuUs": [
-          151750,
-          1430606,
-          1431917,
-          1430422,
+          151700,
+          1423913,
+          1416360,
+          1419257,
         ],
-        "events": 16296,
-        "ioP99Us": 1879.5,
-        "switches": 3088,
+        "events": 16325,
+        "ioP99Us": 1943.5,
+        "switches": 3235,
       }
     `);
   });

@@ -35,12 +35,18 @@ export function eevdfRules(t: EevdfTunables): FairRules {
       }
       reweightQueued(rq, se, weight);
     },
-    // update_deadline: a used-up slice starts a new request and, with others queued, a resched.
+    // update_curr: update_deadline (a used-up slice starts a new request and, with others
+    // queued, a resched), and with PREEMPT_SHORT did_preempt_short: curr whose slice protection
+    // is gone (cancelled by a shorter-slice waker, or a renewed deadline) is rescheduled as soon
+    // as it is no longer eligible.
     charged(rq: CfsRq, se: Entity): boolean {
       rq.updateMinVruntime();
-      if (se.vruntime < se.deadline) return false;
-      se.deadline = se.vruntime + vslice(se);
-      return rq.nrRunning > 1;
+      if (se.vruntime >= se.deadline) {
+        se.deadline = se.vruntime + vslice(se);
+        return rq.nrRunning > 1;
+      }
+      if (rq.nrRunning <= 1 || !t.preemptShort || se.protectDeadline === se.deadline) return false;
+      return !eligible(se, avgVruntime(rq));
     },
     pick: (rq) => pick(rq, t.runToParity),
     becameCurr(rq: CfsRq, se: Entity): void {
@@ -65,8 +71,14 @@ export function eevdfRules(t: EevdfTunables): FairRules {
       const rq = same ? groups[curr.vm].rq : cpu.root;
       const cse = same ? curr.se : groups[curr.vm].se;
       const wse = same ? wakee.se : groups[wakee.vm].se;
-      const short = t.preemptShort && wse.sliceUs < cse.sliceUs;
-      return pick(rq, t.runToParity && !short) === wse;
+      // do_preempt_short -> cancel_protect_slice: an eligible waker with a shorter slice that is
+      // due before curr (or curr is past its share) lifts curr's RUN_TO_PARITY protection, for
+      // this pick and for the picks after it, until curr is picked again.
+      if (t.preemptShort && wse.sliceUs < cse.sliceUs) {
+        const v = avgVruntime(rq);
+        if (eligible(wse, v) && (wse.deadline < cse.deadline || !eligible(cse, v))) cse.protectDeadline = NaN;
+      }
+      return pick(rq, t.runToParity) === wse;
     },
     tickPreempts: () => false,
   };
