@@ -102,4 +102,31 @@ describe.each(["kvm-cfs", "kvm-eevdf"] as const)("E8 %s weighted balancing acros
   test("4 CPUs, an 8-vCPU VM beside two 1-vCPU VMs, equal weight: 2 / 1 / 1", () => {
     expectShares(shares(4, [{ vcpus: 8, workload: hog }, { workload: hog }, { workload: hog }]), [2, 1, 1]);
   });
+
+  test("4 CPUs, six hogs and an io VM: a 2-2-1-1 split, no hog below half a CPU, the host busy", () => {
+    // Six equal always-runnable threads cannot be balanced on four CPUs, and Linux does not try
+    // to: at any moment two CPUs run two hogs and two run one. A one-hog CPU that balances sees
+    // loads 2048 / 1024 against an average of 1536, so the imbalance (migrate_load) is 512, half a
+    // hog: detach_tasks' `load >> nr_balance_failed > imbalance` refuses the 1024 hog until one
+    // attempt has failed, then moves it, which only relocates the 2-1 pair (imbalance_pct 117%
+    // is passed by 2048 against 1024 at every step). So no hog ever gets less than a CPU shared
+    // with one other (0.5), hogs that take part in the moves get more, and the host stays busy.
+    // Which pair is split at a step is decided by ties: equal loads go to the first overloaded
+    // CPU in ring order after the puller (update_sd_pick_busiest's strict >), and here every CPU
+    // balances at the same tick in index order, so the tie-breaks repeat and one pair can be
+    // skipped for good: in CFS its two hogs sit at exactly 0.50 while four rotate at ~0.74 (3
+    // CPUs less the io VM's 0.05, shared by four). That is not an imbalance-threshold bug but
+    // deterministic phases; in Linux balance_interval adapts per CPU (doubled after a balanced
+    // attempt, reset after a move) and jitter desynchronises the CPUs, so over a long run the
+    // skipped pair would change and the per-VM shares even out towards 3.95 / 6 = 0.66. (A
+    // staggered start of the balance phases was tried: it only moved the artefact, leaving one
+    // pair at 0.50 and one hog at 0.90.) EEVDF shows no stuck pair: its wake-up and slice-end
+    // picks reshuffle the queues often enough that the ties fall differently.
+    const io = { workload: { kind: "io", requestsPerSec: 1000, serviceUs: 50 } } as const;
+    const got = shares(4, [io, ...Array.from({ length: 6 }, () => ({ workload: hog }))]);
+    const hogs = got.slice(1);
+    expect(Math.abs(got.reduce((a, x) => a + x, 0) - 4)).toBeLessThanOrEqual(0.01);
+    for (const x of hogs) expect(x).toBeGreaterThanOrEqual(0.5 - 0.002);
+    expect(Math.max(...hogs)).toBeLessThanOrEqual(1);
+  });
 });
