@@ -1,3 +1,6 @@
+import { execFileSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { ScenarioSchema, type HostSimResult, type Scenario } from "../src/model/scenario.js";
 import { defaultScheduler, type SchedulerKind } from "../src/model/scheduler.js";
 import { EventQueue } from "../src/sim/event-queue.js";
@@ -115,6 +118,47 @@ function benchSchedulers(line: (k: string, v: string) => void): void {
   }
 }
 
+/** The per-process comparison's cell: long enough to time steadily, short enough for rounds. */
+const COLD_CELL_MS = 120_000;
+const COLD_ROUNDS = Math.max(1, Number(process.env.SIM_COLD_REPS ?? 3));
+
+/**
+ * benchSchedulersCold is the same comparison as benchSchedulers with each policy in a process of
+ * its own (sim-cold.js), in CPU time: cold (one run, JIT warm-up included, as one `vmplace
+ * simulate` call) and warm (fastest of two runs after a warm-up one). In one process V8's inline
+ * caches of the shared machinery turn polymorphic across policies (whichever runs first is
+ * favoured), and 30 s cells on a shared machine move by +-30% between runs; the cold figure
+ * carries JIT work that does not grow with the cell, so the warm one is the simulation speed.
+ * Rounds interleave the kinds; medians are read.
+ */
+function benchSchedulersCold(line: (k: string, v: string) => void): void {
+  const script = join(dirname(fileURLToPath(import.meta.url)), "sim-cold.js");
+  const dist = dirname(dirname(fileURLToPath(import.meta.url)));
+  const cpu = new Map<string, number[]>();
+  const run = (kind: SchedulerKind, reps: number, key: string): void => {
+    const out = execFileSync(process.execPath, [script, dist, kind, String(COLD_CELL_MS), String(reps)], { encoding: "utf8" });
+    const { cpuMs } = JSON.parse(out) as { cpuMs: number };
+    cpu.set(key, [...(cpu.get(key) ?? []), cpuMs]);
+  };
+  for (let round = 0; round < COLD_ROUNDS; round++)
+    for (const kind of COMPARED) {
+      run(kind, 1, `cold ${kind}`);
+      run(kind, 3, `warm ${kind}`);
+    }
+  const med = (key: string): number => median(cpu.get(key) ?? [NaN]);
+  line("bobtail cell, a process per policy", `${COLD_CELL_MS / 1000} s, CPU time, median of ${COLD_ROUNDS}`);
+  for (const kind of COMPARED) {
+    const [c, w] = [med(`cold ${kind}`), med(`warm ${kind}`)];
+    const ratio = (x: number, mode: string) => (x / med(`${mode} xen-credit`)).toFixed(2);
+    line(`  ${kind}`, `warm ${w.toFixed(0)} ms (${ratio(w, "warm")}x credit1), cold ${c.toFixed(0)} ms (${ratio(c, "cold")}x)${kind === "xen-credit" ? "" : "; goal <= 1.5x"}`);
+  }
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
 function ms(us: number): string {
   return (us / 1000).toFixed(2);
 }
@@ -143,6 +187,7 @@ export async function benchSim(): Promise<void> {
   line("peak RSS", `${rssMiB.toFixed(0)} MiB`);
   line("heap used", `${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`);
   benchSchedulers(line);
+  benchSchedulersCold(line);
 }
 
 function fmt(x: number): string {
