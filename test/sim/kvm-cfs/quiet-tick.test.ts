@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import type { HostSimResult } from "../../../src/model/scenario.js";
+import { ScenarioSchema, type HostSimResult } from "../../../src/model/scenario.js";
 import { simulateHost } from "../../../src/sim/simulate-host.js";
 import { cfsFactory, fairScenario, hog, ioVm, sleepy } from "./helpers.js";
 
@@ -26,6 +26,29 @@ describe.each(["kvm-cfs", "kvm-eevdf"] as const)("%s: quiet ticks replayed", (ki
     const every = simulateHost(s, { factory: cfsFactory({ everyTick: true }) });
     expect(withoutEvents(lazy)).toBe(withoutEvents(every));
     expect(lazy.eventsProcessed).toBeLessThanOrEqual(every.eventsProcessed);
+  });
+
+  test("a driver domain billing its work to the guests (chargeFor from a timer of the same microsecond)", () => {
+    const s = ScenarioSchema.parse({
+      host: {
+        id: "h",
+        cores: 3,
+        memoryMiB: 1 << 20,
+        scheduler: { kind },
+        driverDomain: { vcpus: 1, usPerPacket: 40, packetsPerRequest: 2, rxPacketsPerRequest: 1, chargeDriverWork: true },
+      },
+      vms: [
+        { id: "a", vcpus: 1, memoryMiB: 1024, capPercent: 60, workload: ioVm(800, 100) },
+        { id: "b", vcpus: 1, memoryMiB: 1024, workload: sleepy(0.5, 4) },
+        { id: "c", vcpus: 1, memoryMiB: 1024, workload: ioVm(300, 60) },
+      ],
+      durationMs: 2000,
+      warmupMs: 200,
+      seed: 3,
+    });
+    const lazy = simulateHost(s, { factory: cfsFactory({ verify: true }) });
+    const every = simulateHost(s, { factory: cfsFactory({ everyTick: true }) });
+    expect(withoutEvents(lazy)).toBe(withoutEvents(every));
   });
 
   test("a host where every CPU runs one thread queues almost no ticks", () => {

@@ -71,6 +71,8 @@ describe("xen-credit2 invariants", () => {
     ratelimitUs: fc.constantFrom(0, 100, 1000),
     creditInitUs: fc.constantFrom(2000, 10000),
     capPeriodMs: fc.constantFrom(3, 10),
+    // A driver domain (dom0 netback) billing its work to the guests re-keys queued vCPUs.
+    driver: fc.option(fc.record({ vcpus: fc.integer({ min: 1, max: 2 }), chargeDriverWork: fc.boolean() }), { nil: undefined }),
   });
 
   test("every invariant holds after every event on random hosts, mixes and tunables", () => {
@@ -78,9 +80,10 @@ describe("xen-credit2 invariants", () => {
     // with two or more queues. The seed is fixed so a failure reproduces.
     fc.assert(
       fc.property(hostArb, (h) => {
-        const { cores, vms, seed, ...tunables } = h;
+        const { cores, vms, seed, driver, ...tunables } = h;
+        const driverDomain = driver === undefined ? undefined : { ...driver, usPerPacket: 30, packetsPerRequest: 2, rxPacketsPerRequest: 1 };
         const s = ScenarioSchema.parse({
-          host: { id: "h", cores, memoryMiB: 1 << 20, scheduler: { kind: "xen-credit2", ...tunables } },
+          host: { id: "h", cores, memoryMiB: 1 << 20, scheduler: { kind: "xen-credit2", ...tunables }, ...(driverDomain ? { driverDomain } : {}) },
           vms: vms.map((v, i) => ({ id: `vm${i}`, memoryMiB: 1024, ...v })),
           durationMs: 1000,
           warmupMs: 0,

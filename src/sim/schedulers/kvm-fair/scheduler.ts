@@ -124,9 +124,12 @@ export class FairScheduler implements CpuScheduler {
 
   /** chargeFor (CpuScheduler): the VM's cgroup pays its vhost time in vruntime and quota. */
   chargeFor(vm: number, us: number): void {
+    // The driver path bills from a timer set for the same microsecond, so a tick due then (queued
+    // a tick ahead) runs first.
+    this.enter(true);
     const p = chargeGroup(this.h, this.rules, vm, us);
     if (p >= 0) this.schedule(p, true);
-    this.verify();
+    this.leave();
   }
 
   // ---- scheduling ------------------------------------------------------------------------------
