@@ -136,9 +136,12 @@ function runs(): Run[] {
 export async function benchApi(): Promise<void> {
   const targets = [{ name: "this", cli: CLI }, ...(BEFORE ? [{ name: "before", cli: BEFORE }] : [])];
   console.log(`loopback, ${SECONDS} s per run after ${WARMUP_SECONDS} s of warm-up, ${availableParallelism()} cores, load average ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
-  const all = runs();
+  // BENCH_API_ONLY: run only the runs whose title contains it (e.g. "/k8s/"), for a quick look.
+  const only = process.env.BENCH_API_ONLY;
+  const all = runs().filter((r) => !only || r.title.includes(only));
   for (const server of ["sample", "large"] as const) {
     for (const t of targets) {
+      if (!all.some((r) => r.server === server)) continue;
       const { base, child } = await startServer(t.cli, server === "sample" ? SAMPLE : LARGE);
       try {
         for (const run of all.filter((r) => r.server === server)) await measure(t.name, base, child.pid, run);

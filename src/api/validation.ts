@@ -1,4 +1,4 @@
-import type { FastifySchemaCompiler, FastifySerializerCompiler } from "fastify";
+import type { FastifyReply, FastifySchemaCompiler, FastifySerializerCompiler } from "fastify";
 import { serializerCompiler as zodSerializerCompiler } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { problemsFromZod, type ParseResult } from "../model/problems.js";
@@ -64,3 +64,12 @@ export const serializerCompiler: FastifySerializerCompiler<z.ZodType> = (route) 
   if (unchecked.has(route.schema)) return (data: unknown) => JSON.stringify(data);
   return zodSerializerCompiler(route);
 };
+
+/**
+ * sendSerialised sends JSON made earlier (a reused answer of a sentUnchecked route) as it is:
+ * fastify passes a string with a JSON content type through without serialising it. The route's
+ * typed reply only takes its schema's object type, hence the untyped reply here.
+ */
+export function sendSerialised(reply: FastifyReply, json: string): FastifyReply {
+  return reply.type("application/json; charset=utf-8").send(json);
+}

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { filterNodes, prioritizeNodes, serialisedAnswer } from "../../src/api/k8s/extender.js";
 import { podToVm } from "../../src/api/k8s/pod-vm.js";
+import { PreparedCluster } from "../../src/api/place/prepared.js";
+import { loadPredictor } from "../../src/io/calibration.js";
+import { VmSchema } from "../../src/model/cluster.js";
 import { parseQuantity } from "../../src/api/k8s/quantity.js";
 import { ExtenderFilterResultSchema, HostPriorityListSchema, type Pod } from "../../src/api/k8s/schemas.js";
 import type { ZodApp } from "../../src/api/routes/types.js";
@@ -122,6 +126,44 @@ describe("POST /k8s/filter", () => {
   test("a body that is not ExtenderArgs is a 400 with paths", async () => {
     const body = expectError(await post(app, "/k8s/filter", { Pod: { metadata: {} }, Nodes: { items: "all" } }), 400, "INVALID_INPUT");
     expect(body.problems!.map((p) => p.path)).toEqual(expect.arrayContaining(["Pod.metadata.name", "Nodes.items"]));
+  });
+});
+
+describe("answers reused while kube-scheduler repeats its candidates", () => {
+  const predictor = loadPredictor();
+  const vm = () => {
+    const r = podToVm(ioPod());
+    if (!r.ok) throw new Error("pod");
+    return r.value;
+  };
+
+  test("each answer is the one built afresh: same names, other names, node objects, after the cluster changed", () => {
+    const prepared = new PreparedCluster(cluster, predictor);
+    const fresh = new PreparedCluster(cluster, predictor);
+    const asks = [{ NodeNames: hostIds }, { NodeNames: hostIds }, { NodeNames: hostIds.slice(1) }, { NodeNames: hostIds }, { Nodes: nodeList(hostIds), NodeNames: hostIds }];
+    for (const ask of asks) {
+      const args = { Pod: ioPod(), ...ask };
+      expect(JSON.parse(serialisedAnswer("filter", prepared, args, vm()))).toEqual(filterNodes(fresh, args, vm()));
+      expect(JSON.parse(serialisedAnswer("prioritize", prepared, args, vm()))).toEqual(prioritizeNodes(fresh, args, vm()));
+    }
+    // Fill the first feasible host's memory: a reused answer would still pass it.
+    const args = { Pod: ioPod(), NodeNames: hostIds };
+    const passed = filterNodes(fresh, args, vm()).NodeNames!;
+    const best = cluster.hosts.find((h) => h.id === passed[0])!;
+    const filler = VmSchema.parse({ id: "filler", vcpus: 1, memoryMiB: best.memoryMiB - 1024, workload: { kind: "idle" }, host: best.id });
+    const changed = { ...cluster, vms: [...cluster.vms.filter((v) => v.host !== best.id), filler] };
+    prepared.update(changed);
+    const after = JSON.parse(serialisedAnswer("filter", prepared, args, vm())) as FilterResult;
+    expect(after.NodeNames).not.toContain(best.id);
+    expect(after).toEqual(filterNodes(new PreparedCluster(changed, predictor), args, vm()));
+  });
+
+  test("over HTTP the reused answer is the same JSON with the JSON content type", async () => {
+    const first = await post(app, "/k8s/filter", { Pod: ioPod(), NodeNames: hostIds });
+    const again = await post(app, "/k8s/filter", { Pod: ioPod(), NodeNames: hostIds });
+    expect(again.headers["content-type"]).toMatch(/^application\/json/);
+    expect(again.body).toBe(first.body);
+    expect(ExtenderFilterResultSchema.safeParse(again.json()).success).toBe(true);
   });
 });
 

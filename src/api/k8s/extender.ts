@@ -1,6 +1,6 @@
 import type { Cluster, Vm } from "../../model/cluster.js";
 import type { ParseResult } from "../../model/problems.js";
-import type { PreparedCluster } from "../place/prepared.js";
+import type { Judgement, PreparedCluster } from "../place/prepared.js";
 import { podToVm, vmIdOfPod } from "./pod-vm.js";
 import {
   MAX_EXTENDER_PRIORITY,
@@ -57,8 +57,11 @@ const notInCluster = (c: Candidate): string => `node ${c.name} maps to host "${c
  * it without the node's own figures (reasonKind), so kube-scheduler's event counts nodes per reason.
  */
 export function filterNodes(prepared: PreparedCluster, args: ExtenderArgs, vm: Vm): ExtenderFilterResult {
+  return filterJudged(prepared, args, prepared.judge(vm));
+}
+
+function filterJudged(prepared: PreparedCluster, args: ExtenderArgs, judged: Judgement): ExtenderFilterResult {
   const cands = candidates(args);
-  const judged = prepared.judge(vm);
   const { verdict } = judged;
   const index = prepared.hostIndex;
   const out: ExtenderFilterResult = { Nodes: null, NodeNames: null, FailedNodes: {}, FailedAndUnresolvableNodes: {}, Error: "" };
@@ -80,7 +83,10 @@ export function filterNodes(prepared: PreparedCluster, args: ExtenderArgs, vm: V
  * the same whichever nodes come with it and is read from the cached verdict.
  */
 export function prioritizeNodes(prepared: PreparedCluster, args: ExtenderArgs, vm: Vm): HostPriorityList {
-  const { verdict } = prepared.judge(vm);
+  return prioritizeJudged(prepared, args, prepared.judge(vm));
+}
+
+function prioritizeJudged(prepared: PreparedCluster, args: ExtenderArgs, { verdict }: Judgement): HostPriorityList {
   const index = prepared.hostIndex;
   const priority = (name: string, hostId: string) => {
     const i = index.get(hostId);
@@ -89,4 +95,15 @@ export function prioritizeNodes(prepared: PreparedCluster, args: ExtenderArgs, v
   };
   if (args.Nodes?.items) return args.Nodes.items.map((n) => priority(n.metadata.name, n.metadata.labels?.[NODE_HOST_LABEL] ?? n.metadata.name));
   return (args.NodeNames ?? []).map((name) => priority(name, name));
+}
+
+/**
+ * serialisedAnswer: a verb's answer as the JSON the route sends. With NodeNames (a
+ * nodeCacheCapable extender, the mode for large clusters) the answer depends only on the verdict
+ * and the names, so it is reused while they repeat; full Node objects are answered afresh.
+ */
+export function serialisedAnswer(verb: "filter" | "prioritize", prepared: PreparedCluster, args: ExtenderArgs, vm: Vm): string {
+  const judged = prepared.judge(vm);
+  const make = () => JSON.stringify(verb === "filter" ? filterJudged(prepared, args, judged) : prioritizeJudged(prepared, args, judged));
+  return args.NodeNames && !args.Nodes?.items ? judged.reuse(verb, args.NodeNames, make) : make();
 }

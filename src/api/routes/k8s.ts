@@ -1,9 +1,9 @@
 import { renderProblems } from "../../model/problems.js";
 import { HttpError, invalidInput } from "../errors.js";
-import { filterNodes, prioritizeNodes, vmOfPod } from "../k8s/extender.js";
+import { serialisedAnswer, vmOfPod } from "../k8s/extender.js";
 import { ExtenderArgsSchema, ExtenderFilterResultSchema, HostPriorityListSchema } from "../k8s/schemas.js";
 import { ERROR_RESPONSES } from "../schemas.js";
-import { sentUnchecked } from "../validation.js";
+import { sendSerialised, sentUnchecked } from "../validation.js";
 import type { RouteModule } from "./types.js";
 
 const NO_CLUSTER = "vmplace serve was started without --cluster: the extender verbs need the cluster document that maps nodes to hosts";
@@ -25,12 +25,13 @@ export const k8sRoutes: RouteModule = (app, ctx) => {
       body: ExtenderArgsSchema,
       response: { 200: sentUnchecked(ExtenderFilterResultSchema), ...ERROR_RESPONSES },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const empty = { Nodes: null, NodeNames: null, FailedNodes: {}, FailedAndUnresolvableNodes: {} };
       if (!ctx.prepared) throw new HttpError(503, "NO_CLUSTER", NO_CLUSTER);
       const vm = vmOfPod(ctx.prepared.cluster, request.body.Pod);
       if (!vm.ok) return { ...empty, Error: `pod ${request.body.Pod.metadata.name}: ${vm.problems.length} problem(s)\n${renderProblems(vm.problems)}` };
-      return filterNodes(ctx.prepared, request.body, vm.value);
+      // Already JSON (the schema is sentUnchecked: the serialiser would only JSON.stringify it).
+      return sendSerialised(reply, serialisedAnswer("filter", ctx.prepared, request.body, vm.value));
     },
   });
 
@@ -42,11 +43,11 @@ export const k8sRoutes: RouteModule = (app, ctx) => {
       body: ExtenderArgsSchema,
       response: { 200: sentUnchecked(HostPriorityListSchema), ...ERROR_RESPONSES },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       if (!ctx.prepared) throw new HttpError(503, "NO_CLUSTER", NO_CLUSTER);
       const vm = vmOfPod(ctx.prepared.cluster, request.body.Pod);
       if (!vm.ok) throw invalidInput(vm.problems);
-      return prioritizeNodes(ctx.prepared, request.body, vm.value);
+      return sendSerialised(reply, serialisedAnswer("prioritize", ctx.prepared, request.body, vm.value));
     },
   });
 };
