@@ -3,19 +3,23 @@ import { z } from "zod";
 // Defaults are the upstream ones (see shared/reference/sim-fidelity.md sections 1-3):
 // Xen >= 4.7 credit1, Linux CFS <= 6.5 with log tunable scaling and HZ=1000.
 
+/** sched_ratelimit_us as both Xen schedulers take it: 0 (off) or 100 us to 0.5 s, default 1 ms. */
+const ratelimitUs = () =>
+  z
+    .number()
+    .int()
+    .min(0)
+    .max(500000)
+    .refine((v) => v === 0 || v >= 100, "must be 0 (off) or between 100 and 500000")
+    .default(1000);
+
 /** XenCreditSchema: Xen credit1 (xen/common/sched/credit.c). */
 export const XenCreditSchema = z.strictObject({
   kind: z.literal("xen-credit"),
   /** sched_credit_tslice_ms; the tick is a third of it (10 ms at the default). */
   timesliceMs: z.number().int().min(1).max(1000).default(30),
   /** sched_ratelimit_us: 0 disables; capped at the timeslice by Xen. */
-  ratelimitUs: z
-    .number()
-    .int()
-    .min(0)
-    .max(500000)
-    .refine((v) => v === 0 || v >= 100, "must be 0 (off) or between 100 and 500000")
-    .default(1000),
+  ratelimitUs: ratelimitUs(),
   /** exact: timestamp debiting (Xen >= 4.0); sampling: 100 credits per tick from whoever runs (Xen 3.x). */
   accounting: z.enum(["exact", "sampling"]).default("exact"),
   /** vcpu: every active vCPU adds its domain's weight (Xen >= 4.1); domain: one weight per VM. */
@@ -35,13 +39,7 @@ export const XenCreditSchema = z.strictObject({
 export const XenCredit2Schema = z.strictObject({
   kind: z.literal("xen-credit2"),
   /** sched_ratelimit_us: a vCPU runs at least this long before a waker may preempt it (0 = off). */
-  ratelimitUs: z
-    .number()
-    .int()
-    .min(0)
-    .max(500000)
-    .refine((v) => v === 0 || v >= 100, "must be 0 (off) or between 100 and 500000")
-    .default(1000),
+  ratelimitUs: ratelimitUs(),
   /** CSCHED2_CREDIT_INIT: credit added to every vCPU of a run queue at a reset. */
   creditInitUs: z.number().int().min(100).max(1000000).default(10000),
   /** CSCHED2_MAX_TIMER: the longest a vCPU runs before the scheduler looks again. */
