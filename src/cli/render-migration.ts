@@ -1,7 +1,7 @@
 import type { MigrationPlan } from "../model/migration.js";
 import { gib, ms } from "../report/format.js";
 import { statusText } from "../report/status-text.js";
-import { effectText, headline, PRIORITY_LABEL, simulationText, unresolvedText, whyVmText } from "../report/migration-text.js";
+import { effectText, headline, moveTimingText, PRIORITY_LABEL, simulationText, unresolvedText, whyVmText } from "../report/migration-text.js";
 
 // The terminal summary lists at most this many moves; the report file has them all.
 const SHOWN_MOVES = 15;
@@ -12,7 +12,7 @@ export function renderMigrationSummary(p: MigrationPlan): string {
   let wave = 0;
   for (const m of p.moves.slice(0, SHOWN_MOVES)) {
     if (m.wave !== wave) lines.push(`wave ${(wave = m.wave)}:`);
-    lines.push(`  ${String(m.step).padStart(3)}. ${m.vmId} ${m.from} -> ${m.to} [${m.priority} ${PRIORITY_LABEL[m.priority]}, ${gib(m.memoryMiB)} GiB${m.leg !== "direct" ? `, ${m.leg}` : ""}]`);
+    lines.push(`  ${String(m.step).padStart(3)}. ${m.vmId} ${m.from} -> ${m.to} [${m.priority} ${PRIORITY_LABEL[m.priority]}, ${gib(m.memoryMiB)} GiB, ${moveTimingText(m)}${m.leg !== "direct" ? `, ${m.leg}` : ""}]`);
     lines.push(`       why: ${whyVmText(m)}; effect: ${effectText(m.effect, 2)}`);
   }
   if (p.moves.length > SHOWN_MOVES) lines.push(`  ... ${p.moves.length - SHOWN_MOVES} more move(s) in the report`);

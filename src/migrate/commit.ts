@@ -2,7 +2,7 @@ import { Metric } from "../interference/predictor.js";
 import type { Effect, MoveKind, WhyTarget, WhyVm } from "../model/migration.js";
 import type { Item } from "../placement/items.js";
 import { objectiveOn, relocate, undo, type MigrateContext, type PlannedMove, type Relocation } from "./context.js";
-import { copyCost } from "./points.js";
+import { vmMoveCost } from "./points.js";
 
 /** Trial is a move applied to the planning state and measured, not yet kept. */
 export interface Trial {
@@ -10,7 +10,7 @@ export interface Trial {
   readonly r: Relocation;
   /** Points gained on the move's hosts (risk, balance, cost by the mode's weights). */
   readonly gain: number;
-  /** Points the memory copy costs. */
+  /** Points the migrations cost (the live-migration model's time and downtime). */
   readonly cost: number;
   readonly before: ReadonlyMap<number, number>;
 }
@@ -22,9 +22,9 @@ export function tryMove(c: MigrateContext, item: Item, to: number): Trial {
   const before = snapshot(c, hosts);
   const objBefore = objectiveOn(c, hosts);
   const r = relocate(c, item, to);
-  let mem = 0;
-  for (const j of r.vms) mem += c.problem.vmMemoryMiB[j];
-  return { item, r, gain: objBefore - objectiveOn(c, hosts), cost: copyCost(mem), before };
+  let cost = 0;
+  r.vms.forEach((j, k) => (cost += vmMoveCost(c.problem, j, r.from[k], to)));
+  return { item, r, gain: objBefore - objectiveOn(c, hosts), cost, before };
 }
 
 /** drop undoes a trial. */

@@ -23,6 +23,9 @@ export interface PlannedMove {
   readonly effect: readonly Effect[];
 }
 
+/** ResolvedMigrationOptions: the options with the cluster's defaults filled in. */
+export type ResolvedMigrationOptions = MigrationOptions & { readonly perHostConcurrent: number };
+
 /** MigrateContext is the planner's working state; every phase reads and extends it. */
 export interface MigrateContext {
   readonly problem: PlacementProblem;
@@ -35,7 +38,7 @@ export interface MigrateContext {
   readonly ledger: RiskLedger;
   /** Risk points of the start placement: no plan state may carry more. */
   readonly startRisk: number;
-  readonly options: MigrationOptions;
+  readonly options: ResolvedMigrationOptions;
   readonly weights: GainWeights;
   readonly rng: () => number;
   readonly now?: () => number;

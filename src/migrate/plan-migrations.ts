@@ -56,7 +56,8 @@ export interface MigrationSession {
 
 /** planMigrationSession is planMigrations that also hands back its session. Pure, like it. */
 export function planMigrationSession(cluster: Cluster, predictor: Predictor, input: MigrationOptionsInput = {}, deps: PlanMigrationsDeps = {}): { plan: MigrationPlan; session: MigrationSession } {
-  const options = MigrationOptionsSchema.parse(input);
+  const parsed = MigrationOptionsSchema.parse(input);
+  const options = { ...parsed, perHostConcurrent: parsed.perHostConcurrent ?? cluster.policy.migration.concurrentPerHost };
   const problems = optionProblems(cluster, options);
   if (problems.length > 0) throw new Error(`planMigrations: ${problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`);
   const problem = buildProblem(cluster, predictor);
@@ -94,12 +95,13 @@ export function planMigrationSession(cluster: Cluster, predictor: Predictor, inp
 
 /** schedulePlan orders every move planned so far into safe waves and builds the plan document. */
 export function schedulePlan({ c, start }: MigrationSession): MigrationPlan {
-  const groups: MoveGroup[] = c.moves.map((m, k) => ({ planned: k, vms: m.vms, from: m.from, to: m.to, leg: "direct" }));
+  const groups: MoveGroup[] = c.moves.map((m, k) => ({ planned: k, vms: m.vms, from: m.from, to: m.to, leg: "direct", mandatory: m.priority === 1 }));
   const schedule = scheduleMoves(c.problem, c.fw, c.model, start, groups, {
     maxConcurrent: c.options.maxConcurrent,
     perHostConcurrent: c.options.perHostConcurrent,
     extraMoves: c.options.maxMoves - c.vmMoves,
     forbidden: c.forbidden,
+    budgets: c.problem.cluster.policy.disruptionBudgets,
   });
   return buildDocument(c, start, schedule);
 }

@@ -1,9 +1,13 @@
 import type { Framework } from "../placement/framework.js";
 import type { PlacementProblem } from "../placement/problem.js";
 import { PlacementState } from "../placement/state.js";
+import type { DisruptionBudget } from "../model/fleet-policy.js";
 import { RiskLedger, type VictimModel } from "./risk.js";
 import { violationsOf } from "./measure.js";
+import { TransientCheck } from "./transient.js";
 import { localViolationCount } from "./violations.js";
+import { memoryOf, REFUSAL_TEXT, WaveFlight, touches, type FlightRefusal } from "./wave-flight.js";
+import { timeWave, type WaveTiming } from "./wave-timing.js";
 
 /** MoveGroup: VMs that migrate together in one wave (one planned move, or one leg of it). */
 export interface MoveGroup {
@@ -13,10 +17,18 @@ export interface MoveGroup {
   readonly from: readonly number[];
   readonly to: number;
   readonly leg: "direct" | "park" | "unpark";
+  /** A mandatory move (breach, violation, evacuation) may load its hosts while it runs; others may not. */
+  readonly mandatory: boolean;
 }
 
 export interface ScheduledWave {
   readonly groups: MoveGroup[];
+  /** Each migration's bandwidth and predicted duration and downtime; the wave's length. */
+  readonly timing: WaveTiming;
+  /** Victims predicted over SLO while the wave runs (copy threads on its hosts), and how many of them are new. */
+  readonly transientBreaches: number;
+  readonly transientNewBreaches: number;
+  readonly transientWorstRatio: number;
   readonly memoryCopiedMiB: number;
   /** Largest (memory held while the wave runs) / capacity over the hosts it touches. */
   readonly peakMemoryFraction: number;
@@ -31,6 +43,8 @@ export interface Schedule {
   readonly unscheduled: MoveGroup[];
   /** The placement once every wave has run. */
   readonly final: PlacementState;
+  /** Why each unscheduled group (by planned move) could not run, when a limit said so. */
+  readonly why: ReadonlyMap<number, string>;
 }
 
 export interface ScheduleLimits {
@@ -40,6 +54,7 @@ export interface ScheduleLimits {
   readonly extraMoves: number;
   /** Hosts no VM may pass through (the host being evacuated). */
   readonly forbidden: Uint8Array;
+  readonly budgets: readonly DisruptionBudget[];
 }
 
 /**
@@ -51,6 +66,12 @@ export interface ScheduleLimits {
  * order as far as the limits allow; when none can start alone, the moves off one host run as a
  * bundle judged only once all have finished, else one is parked on a temporary host (a two-step
  * move) to break the cycle, and if no host can take it the rest is left unscheduled.
+ *
+ * While a wave runs, each host's link is shared by its migrations (timeWave: never
+ * oversubscribed), at most `perHostConcurrent` of them touch a host, at most `maxMoving` VMs of
+ * a disruption-budget group move, and the copy threads' CPU on source and destination must not
+ * push a victim that was within its SLO at the start over it (TransientCheck), unless the move
+ * is mandatory: a breach fix may briefly load the host it fixes, and the wave reports it.
  *
  * Cost: O(waves × pending groups × VMs on their hosts), plus one O(VMs + hosts) scan per wave.
  */
@@ -85,7 +106,7 @@ export function scheduleMoves(
     pending = pending.filter((g) => !done.has(g));
     waves.push(w.close(taken));
   }
-  return { waves, unscheduled: pending, final: w.state };
+  return { waves, unscheduled: pending, final: w.state, why: w.whyNot(pending) };
 }
 
 /** WaveBuilder holds the state between waves and the in-flight accounting of the open wave. */
@@ -95,10 +116,13 @@ class WaveBuilder {
   private readonly startRatio: Float64Array;
   private readonly startRisk: number;
   private readonly startViolations: number;
-  private memBefore: Float64Array;
-  private inMem: Float64Array;
-  private perHost: Int32Array;
-  private running = 0;
+  private readonly flight: WaveFlight;
+  private readonly transient: TransientCheck;
+  /** The placement when the open wave started: the copy threads run beside it. */
+  private waveStart: PlacementState;
+  /** Per host, for the open wave: 1 when its copy threads push no victim into breach, 0 when they do. */
+  private transientOk: Int8Array;
+  private readonly refused = new Map<number, FlightRefusal | "transient">();
   private extraLeft: number;
 
   constructor(
@@ -114,9 +138,10 @@ class WaveBuilder {
     this.startRatio = this.ratios();
     this.startViolations = violationsOf(this.state).length;
     this.extraLeft = limits.extraMoves;
-    this.memBefore = Float64Array.from(this.state.memUsedMiB);
-    this.inMem = new Float64Array(p.nHosts);
-    this.perHost = new Int32Array(p.nHosts);
+    this.flight = new WaveFlight(p, limits, this.state.memUsedMiB);
+    this.transient = new TransientCheck(p, model, this.startRatio);
+    this.waveStart = PlacementState.fromAssignment(p, start);
+    this.transientOk = new Int8Array(p.nHosts).fill(-1);
   }
 
   private ratios(): Float64Array {
@@ -130,33 +155,43 @@ class WaveBuilder {
 
   /** fill starts every pending group that may run now, in plan order; returns them (applied). */
   fill(pending: readonly MoveGroup[]): MoveGroup[] {
+    // Only the latest attempt says why a group is still waiting.
+    this.refused.clear();
     const taken: MoveGroup[] = [];
     for (const g of pending) {
-      if (!this.withinLimits(g, taken.length === 0) || !this.memoryHolds(g)) continue;
+      if (!this.admits(g, taken.length === 0)) continue;
       if (!this.apply([g])) continue;
-      this.reserve(g);
+      this.flight.reserve(g);
       taken.push(g);
     }
     return taken;
   }
 
-  private withinLimits(g: MoveGroup, first: boolean): boolean {
-    if (first) return true;
-    if (this.running + g.vms.length > this.limits.maxConcurrent) return false;
-    for (const [h, n] of touches(g)) if (this.perHost[h] + n > this.limits.perHostConcurrent) return false;
+  /** admits: g may join the open wave (limits, memory in flight, load while copying); records why not. */
+  private admits(g: MoveGroup, first: boolean): boolean {
+    const why = this.flight.refusal(g, first) ?? (this.copyLoadOk(g) ? undefined : "transient");
+    if (why !== undefined) this.refused.set(g.planned, why);
+    return why === undefined;
+  }
+
+  /** copyLoadOk: the copy threads on g's hosts push no victim into a breach it was not in at the start. */
+  private copyLoadOk(g: MoveGroup): boolean {
+    if (g.mandatory) return true;
+    for (const h of touches(g).keys()) {
+      if (this.transientOk[h] < 0) this.transientOk[h] = this.transient.during(this.waveStart, h).newBreaches === 0 ? 1 : 0;
+      if (this.transientOk[h] === 0) return false;
+    }
     return true;
   }
 
-  /** memoryHolds: the target holds what it has, what is already copying in, and this group. */
-  private memoryHolds(g: MoveGroup): boolean {
-    const mem = memoryOf(this.p, g.vms);
-    return this.memBefore[g.to] + this.inMem[g.to] + mem <= this.p.hostMemoryMiB[g.to] + 1e-6;
-  }
-
-  private reserve(g: MoveGroup): void {
-    this.inMem[g.to] += memoryOf(this.p, g.vms);
-    this.running += g.vms.length;
-    for (const [h, n] of touches(g)) this.perHost[h] += n;
+  /** whyNot: the last limit each still-pending group ran into, as a sentence. */
+  whyNot(pending: readonly MoveGroup[]): Map<number, string> {
+    const out = new Map<number, string>();
+    for (const g of pending) {
+      const why = this.refused.get(g.planned);
+      if (why !== undefined) out.set(g.planned, REFUSAL_TEXT[why]);
+    }
+    return out;
   }
 
   /**
@@ -191,8 +226,8 @@ class WaveBuilder {
     for (const h of sources) {
       const taken: MoveGroup[] = [];
       for (const g of pending) {
-        if (!g.from.includes(h) || !this.withinLimits(g, taken.length === 0) || !this.memoryHolds(g)) continue;
-        this.reserve(g);
+        if (!g.from.includes(h) || !this.admits(g, taken.length === 0)) continue;
+        this.flight.reserve(g);
         taken.push(g);
       }
       if (taken.length >= 2 && this.apply(taken)) return taken;
@@ -203,9 +238,7 @@ class WaveBuilder {
 
   private release(groups: readonly MoveGroup[]): void {
     for (const g of groups) {
-      this.inMem[g.to] -= memoryOf(this.p, g.vms);
-      this.running -= g.vms.length;
-      for (const [h, n] of touches(g)) this.perHost[h] -= n;
+      this.flight.release(g);
     }
   }
 
@@ -227,12 +260,14 @@ class WaveBuilder {
   park(pending: readonly MoveGroup[]): { group: MoveGroup; park: MoveGroup; unpark: MoveGroup } | undefined {
     const order = [...pending].sort((a, b) => memoryOf(this.p, a.vms) - memoryOf(this.p, b.vms) || a.planned - b.planned);
     for (const g of order) {
-      if (g.vms.length > this.extraLeft) continue;
+      // Parking breaks cycles of memory; a group held back by its copy threads' load is not in
+      // one, and a parked group is not parked again.
+      if (g.vms.length > this.extraLeft || g.leg !== "direct" || this.refused.get(g.planned) === "transient") continue;
       for (let t = 0; t < this.p.nHosts; t++) {
         if (t === g.to || g.from.includes(t) || this.limits.forbidden[t] === 1) continue;
         const park: MoveGroup = { ...g, to: t, leg: "park" };
-        if (!this.memoryHolds(park) || !this.filtersPass(park) || !this.apply([park])) continue;
-        this.reserve(park);
+        if (!this.flight.memoryHolds(park) || !this.copyLoadOk(park) || !this.filtersPass(park) || !this.apply([park])) continue;
+        this.flight.reserve(park);
         this.extraLeft -= g.vms.length;
         return { group: g, park, unpark: { ...g, from: g.vms.map(() => t), leg: "unpark" } };
       }
@@ -262,41 +297,37 @@ class WaveBuilder {
     let copied = 0;
     for (const g of groups) {
       copied += memoryOf(this.p, g.vms);
-      peak = Math.max(peak, (this.memBefore[g.to] + this.inMem[g.to]) / this.p.hostMemoryMiB[g.to]);
+      peak = Math.max(peak, this.flight.peakFraction(g));
     }
     // The independent checker (the placer's, written from the document alone) must agree with
     // the local checks every group passed: a disagreement is a bug, not an outcome.
     const violations = violationsOf(this.state).length;
     if (violations > this.startViolations)
       throw new Error(`scheduleMoves: a wave leaves ${violations} hard-constraint violations, more than the ${this.startViolations} at the start`);
+    const timing = timeWave(this.p, groups);
+    if (timing.linkPeakFraction > 1 + 1e-9) throw new Error(`scheduleMoves: a wave oversubscribes a migration link (${timing.linkPeakFraction})`);
+    const during = { breaches: 0, fresh: 0, worst: 0 };
+    for (const h of new Set(groups.flatMap((g) => [g.to, ...g.from]))) {
+      const v = this.transient.during(this.waveStart, h);
+      during.breaches += v.breaches;
+      during.fresh += v.newBreaches;
+      during.worst = Math.max(during.worst, v.worstRatio);
+    }
     const wave: ScheduledWave = {
       groups,
+      timing,
+      transientBreaches: during.breaches,
+      transientNewBreaches: during.fresh,
+      transientWorstRatio: Math.round(during.worst * 1000) / 1000,
       memoryCopiedMiB: copied,
       peakMemoryFraction: Math.round(peak * 1000) / 1000,
       breaches: this.ledger.totalBreaches,
       risk: Math.round(this.ledger.totalPoints * 100) / 100,
       violations,
     };
-    this.memBefore = Float64Array.from(this.state.memUsedMiB);
-    this.inMem.fill(0);
-    this.perHost.fill(0);
-    this.running = 0;
+    this.flight.reset(this.state.memUsedMiB);
+    this.waveStart = PlacementState.fromAssignment(this.p, this.state.hostOf);
+    this.transientOk.fill(-1);
     return wave;
   }
-}
-
-function memoryOf(p: PlacementProblem, vms: readonly number[]): number {
-  let m = 0;
-  for (const j of vms) m += p.vmMemoryMiB[j];
-  return m;
-}
-
-/** touches: how many of the group's migrations each host takes part in (as source or target). */
-function touches(g: MoveGroup): Map<number, number> {
-  const m = new Map<number, number>();
-  for (const f of g.from) {
-    m.set(f, (m.get(f) ?? 0) + 1);
-    m.set(g.to, (m.get(g.to) ?? 0) + 1);
-  }
-  return m;
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DriverDomainSchema } from "./driver-domain.js";
+import { DisruptionBudgetSchema, MigrationPolicySchema } from "./fleet-policy.js";
 import { SchedulerSchema } from "./scheduler.js";
 import { WorkloadSchema } from "./workload.js";
 
@@ -27,6 +28,8 @@ export const HostSchema = z.strictObject({
   scheduler: SchedulerSchema.prefault({ kind: "xen-credit" }),
   /** The IO driver domain (dom0 / vhost threads) and whether its work is charged to guests. */
   driverDomain: DriverDomainSchema.optional(),
+  /** Link bandwidth live migration may use on this host, Mbit/s (default: policy.migration.bandwidthMbps). */
+  migrationBandwidthMbps: z.number().positive().optional(),
   labels: Labels,
 });
 
@@ -58,6 +61,8 @@ export const VmSchema = z.strictObject({
   slo: SloSchema.optional(),
   /** The host the VM runs on now: the input of migration planning. */
   host: Id.optional(),
+  /** Memory the VM dirties per second while it runs, MiB/s (default: its CPU demand × policy.migration.dirtyMiBpsPerCpu). */
+  dirtyRateMiBps: z.number().min(0).optional(),
   labels: Labels,
 });
 
@@ -93,6 +98,10 @@ export const PolicySchema = z.strictObject({
   timeBudgetMs: z.number().int().min(1).max(3_600_000).default(10000),
   /** Also forbid any host in the Bobtail condition, not only predicted SLO breaches. */
   forbidBobtail: z.boolean().default(false),
+  /** The live-migration cost model: link bandwidth, concurrency, downtime target (see fleet-policy.ts). */
+  migration: MigrationPolicySchema.prefault({}),
+  /** At most k VMs of a label group migrating at once. */
+  disruptionBudgets: z.array(DisruptionBudgetSchema).default([]),
 });
 
 export const ClusterSchema = z.strictObject({

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { AdviceSectionSchema } from "./advice.js";
+import { AttemptSchema, ExecutionSchema, MOVE_STATES, PLAN_STATES } from "./execution.js";
+import { DisruptionBudgetSchema, MigrationPolicySchema } from "./fleet-policy.js";
 import { ViolationSchema } from "./plan.js";
 import { ResultStatusSchema } from "./status.js";
 
@@ -10,7 +12,7 @@ import { ResultStatusSchema } from "./status.js";
  */
 
 export const MIGRATION_PLAN_KIND = "vmplace/migration-plan";
-export const MIGRATION_PLAN_VERSION = 1;
+export const MIGRATION_PLAN_VERSION = 2;
 
 export const MIGRATION_MODES = ["fix", "rebalance", "consolidate", "evacuate"] as const;
 export type MigrationMode = (typeof MIGRATION_MODES)[number];
@@ -28,8 +30,8 @@ export const MigrationOptionsSchema = z
     maxMoves: z.number().int().min(0).max(1_000_000).default(1000),
     /** Most migrations running at once, cluster-wide. */
     maxConcurrent: z.number().int().min(1).max(10_000).default(8),
-    /** Most migrations running at once that touch one host (as source or target). */
-    perHostConcurrent: z.number().int().min(1).max(64).default(2),
+    /** Most migrations running at once that touch one host (default: the cluster's policy.migration.concurrentPerHost). */
+    perHostConcurrent: z.number().int().min(1).max(64).optional(),
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
     /** Wall-clock budget of the planning; the plan says when it stopped on it. */
     timeBudgetMs: z.number().int().min(1).max(3_600_000).default(30_000),
@@ -100,12 +102,23 @@ export const MoveSchema = z.strictObject({
   /** direct, or one leg of a two-step move through a temporary host. */
   leg: z.enum(["direct", "park", "unpark"]),
   memoryMiB: z.number(),
-  /** Gain in points (risk, balance, cost) and the cost of copying the memory, in the same points. */
+  /** Gain in points (risk, balance, cost) and the cost of the migration (its time and downtime), in the same points. */
   gain: z.number(),
   cost: z.number(),
+  /** The live-migration model's prediction at the bandwidth its wave gives it (see docs/operator.md). */
+  bandwidthMbps: z.number(),
+  dirtyMiBps: z.number(),
+  durationSec: z.number(),
+  downtimeMs: z.number(),
+  rounds: z.number().int(),
+  /** False when pre-copy cannot shrink the dirty pages below the downtime target (forced stop-and-copy). */
+  converged: z.boolean(),
   whyVm: WhyVmSchema,
   whyTarget: WhyTargetSchema,
   effect: z.array(EffectSchema),
+  state: z.enum(MOVE_STATES).default("recommended"),
+  /** Every run of it by `vmplace apply`, oldest first. */
+  attempts: z.array(AttemptSchema).default([]),
 });
 export type Move = z.infer<typeof MoveSchema>;
 
@@ -120,6 +133,16 @@ export const WaveSchema = z.strictObject({
   breaches: z.number().int(),
   risk: z.number(),
   violations: z.number().int(),
+  /** When it starts after the plan's start and how long it runs (its slowest migration), s. */
+  startSec: z.number(),
+  durationSec: z.number(),
+  worstDowntimeMs: z.number(),
+  /** Largest share of any host's migration link its migrations take (at most 1: never oversubscribed). */
+  linkPeakFraction: z.number(),
+  /** While it runs (copy threads on its hosts): victims predicted over SLO, those not over it at the start, and the worst ratio. */
+  transientBreaches: z.number().int(),
+  transientNewBreaches: z.number().int(),
+  transientWorstRatio: z.number(),
 });
 export type Wave = z.infer<typeof WaveSchema>;
 
@@ -224,6 +247,12 @@ export const MigrationPlanSchema = z.strictObject({
     seed: z.number().int(),
     timeBudgetMs: z.number().int(),
   }),
+  /** The cluster's live-migration model and disruption budgets the waves were scheduled with. */
+  migrationPolicy: MigrationPolicySchema,
+  disruptionBudgets: z.array(DisruptionBudgetSchema),
+  /** Where the plan is in its life (recommended → approved → in-progress → done or failed). */
+  state: z.enum(PLAN_STATES).default("recommended"),
+  execution: ExecutionSchema.default({}),
   /** done: nothing left worth moving; max-moves / budget: stopped on that limit. */
   stoppedOn: z.enum(["done", "max-moves", "budget"]),
   summary: z.strictObject({
@@ -233,6 +262,11 @@ export const MigrationPlanSchema = z.strictObject({
     vmsMoved: z.number().int(),
     memoryCopiedMiB: z.number(),
     waves: z.number().int(),
+    /** Predicted wall time of all waves one after another, s, and the longest pause of any VM, ms. */
+    durationSec: z.number(),
+    worstDowntimeMs: z.number(),
+    /** Migrations that cannot converge (forced stop-and-copy: a long pause). */
+    nonConverging: z.number().int(),
     before: SideSchema,
     after: SideSchema,
   }),

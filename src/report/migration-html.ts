@@ -5,7 +5,7 @@ import { arrow, esc, gib, ms, num, pct } from "./format.js";
 import { cards, chart, page, section, table } from "./html-page.js";
 import { hostLoadChart, latencyChart, wavesChart } from "./migration-charts.js";
 import { chartHosts, latencyRows } from "./migration-select.js";
-import { effectText, headline, kindLabel, PRIORITY_LABEL, unresolvedText, whyTargetText, whyVmText } from "./migration-text.js";
+import { duration, effectText, headline, kindLabel, moveTimingText, PRIORITY_LABEL, unresolvedText, whyTargetText, whyVmText } from "./migration-text.js";
 
 /** renderMigrationHtml: the plan as one self-contained page with inline SVG charts. */
 export function renderMigrationHtml(p: MigrationPlan): string {
@@ -21,6 +21,7 @@ function summary(p: MigrationPlan): string {
     [String(s.moves), `migrations (${s.vmsMoved} VMs)`],
     [`${gib(s.memoryCopiedMiB)} GiB`, "memory copied"],
     [String(s.waves), "waves"],
+    [duration(s.durationSec), `predicted, longest pause ${num(s.worstDowntimeMs, 0)} ms`, s.nonConverging > 0 ? "bad" : "good"],
     [arrow(String(s.before.breaches), String(s.after.breaches)), "predicted SLO breaches", tone(s.after.breaches)],
     [arrow(String(s.before.violations), String(s.after.violations)), "hard-constraint violations", tone(s.after.violations)],
     [arrow(num(s.before.risk, 1), num(s.after.risk, 1)), "risk points"],
@@ -45,7 +46,7 @@ function latencySection(p: MigrationPlan): string {
 
 function wavesSection(p: MigrationPlan): string {
   if (p.waves.length === 0) return "";
-  const note = `At most ${p.options.maxConcurrent} migrations at once and ${p.options.perHostConcurrent} per host; a migration holds memory on both hosts until it ends, and the state after each wave is checked for capacity, constraints and risk.`;
+  const note = `At most ${p.options.maxConcurrent} migrations at once and ${p.options.perHostConcurrent} per host, sharing each host's ${num(p.migrationPolicy.bandwidthMbps / 1000)} Gbit/s migration link; a migration holds memory on both hosts until it ends, and the state during and after each wave is checked for capacity, constraints and risk.`;
   return section("Waves", chart(wavesChart(p)), note);
 }
 
@@ -62,8 +63,9 @@ function movesSection(p: MigrationPlan): string {
     whyTargetText(m),
     effectText(m.effect),
     gib(m.memoryMiB),
+    moveTimingText(m),
   ]);
-  return section("Moves", table(["step", "wave", "VM", "move", "priority", "kind", "why this VM", "why this target", "predicted p99.9", "GiB"], rows));
+  return section("Moves", table(["step", "wave", "VM", "move", "priority", "kind", "why this VM", "why this target", "predicted p99.9", "GiB", "migration"], rows));
 }
 
 function problems(p: MigrationPlan): string {

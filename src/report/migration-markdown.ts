@@ -3,7 +3,7 @@ import { violationText } from "../model/violation-text.js";
 import { adviceSectionMarkdown } from "./advice-markdown.js";
 import { arrow, gib, mdTable, ms, num, pct } from "./format.js";
 import { changedHosts, latencyRows } from "./migration-select.js";
-import { effectText, headline, kindLabel, PRIORITY_LABEL, unresolvedText, whyTargetText, whyVmText } from "./migration-text.js";
+import { duration, effectText, headline, kindLabel, moveTimingText, PRIORITY_LABEL, unresolvedText, whyTargetText, whyVmText } from "./migration-text.js";
 
 /** renderMigrationMarkdown: the plan as a Markdown report (summary, waves, moves, before/after). */
 export function renderMigrationMarkdown(p: MigrationPlan): string {
@@ -47,9 +47,13 @@ function wavesSection(p: MigrationPlan): string {
     String(w.breaches),
     num(w.risk, 1),
     String(w.violations),
+    `${duration(w.startSec)} + ${duration(w.durationSec)}`,
+    `${num(w.worstDowntimeMs, 0)} ms`,
+    pct(w.linkPeakFraction),
+    String(w.transientBreaches),
   ]);
-  const head = ["wave", "steps", "GiB copied", "peak memory on a target", "breaches after", "risk after", "violations after"];
-  return `## Waves\n\nEach wave's migrations run together; a live migration holds memory on both hosts until it ends, and the state after every wave is checked.\n\n${mdTable(head, rows)}`;
+  const head = ["wave", "steps", "GiB copied", "peak memory on a target", "breaches after", "risk after", "violations after", "starts + runs", "longest pause", "busiest link", "breaches while running"];
+  return `## Waves\n\nEach wave's migrations run together and share each host's migration link (never oversubscribed); a live migration holds memory on both hosts until it ends, and the state during and after every wave is checked.\n\n${mdTable(head, rows)}`;
 }
 
 function movesSection(p: MigrationPlan): string {
@@ -65,8 +69,9 @@ function movesSection(p: MigrationPlan): string {
     whyTargetText(m),
     effectText(m.effect),
     gib(m.memoryMiB),
+    moveTimingText(m),
   ]);
-  const head = ["step", "wave", "VM", "move", "priority", "kind", "why this VM", "why this target", "predicted p99.9", "GiB"];
+  const head = ["step", "wave", "VM", "move", "priority", "kind", "why this VM", "why this target", "predicted p99.9", "GiB", "migration"];
   return `## Moves\n\n${mdTable(head, rows)}`;
 }
 

@@ -85,7 +85,8 @@ export function headline(p: MigrationPlan): string {
     `predicted SLO breaches ${arrow(String(s.before.breaches), String(s.after.breaches))}, ` +
     `hard-constraint violations ${arrow(String(s.before.violations), String(s.after.violations))}, ` +
     `risk ${arrow(num(s.before.risk, 1), num(s.after.risk, 1))} points${stop}.` +
-    (left !== undefined ? ` ${left[0].toUpperCase()}${left.slice(1)}.` : "")
+    (left !== undefined ? ` ${left[0].toUpperCase()}${left.slice(1)}.` : "") +
+    ` ${timingText(p)}`
   );
 }
 
@@ -112,6 +113,25 @@ function whyUnfixed(p: MigrationPlan): string {
   const first = reasons[0] ?? p.unresolved[0];
   if (first === undefined) return "no move that passes every hard constraint removes them";
   return `${unresolvedText(first)}${p.unresolved.length > 1 ? ` (and ${p.unresolved.length - 1} more listed below)` : ""}`;
+}
+
+/** timingText: the live-migration model's prediction for the whole plan, in one sentence. */
+export function timingText(p: MigrationPlan): string {
+  const s = p.summary;
+  const stuck = s.nonConverging > 0 ? `; ${s.nonConverging} cannot converge (forced stop-and-copy)` : "";
+  return `Predicted to take ${duration(s.durationSec)}, longest pause ${num(s.worstDowntimeMs, 0)} ms${stuck}.`;
+}
+
+/** moveTimingText: one move's bandwidth, duration and pause. */
+export function moveTimingText(m: Move): string {
+  return `${duration(m.durationSec)} at ${num(m.bandwidthMbps / 1000, 2)} Gbit/s, pause ${num(m.downtimeMs, 0)} ms${m.converged ? "" : " (does not converge)"}`;
+}
+
+/** duration: seconds as "42 s" or "3 min 20 s". */
+export function duration(sec: number): string {
+  if (sec < 60) return `${num(sec, 1)} s`;
+  const m = Math.floor(sec / 60);
+  return `${m} min ${Math.round(sec - m * 60)} s`;
 }
 
 /**

@@ -39,7 +39,12 @@ describe("cluster document", () => {
     });
     expect(c.vms[0]).toMatchObject({ weight: 256, capPercent: 0, cpuWeight: 100, labels: {} });
     expect(c.vms[0].workload).toMatchObject({ arrival: "poisson" });
-    expect(c.policy).toEqual({ cpuOvercommit: 2, objective: "min-cost", seed: 1, timeBudgetMs: 10000, forbidBobtail: false });
+    expect(c.policy).toEqual({
+      cpuOvercommit: 2, objective: "min-cost", seed: 1, timeBudgetMs: 10000, forbidBobtail: false,
+      // QEMU's 300 ms downtime-limit, Xen's 30 pre-copy iterations, a 10 Gbit/s link shared by 2 migrations.
+      migration: { bandwidthMbps: 10000, concurrentPerHost: 2, maxDowntimeMs: 300, maxRounds: 30, switchoverMs: 50, dirtyMiBpsPerCpu: 32, cpuCoresPerGbps: 0.1 },
+      disruptionBudgets: [],
+    });
   });
 
   test("kvm-cfs defaults are the single-CPU upstream tunables with log scaling and HZ 1000", () => {
