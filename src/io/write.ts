@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { fsProblem } from "./fs-errors.js";
 import { InputError } from "./load.js";
@@ -47,7 +47,7 @@ function writeError(path: string, e: unknown): InputError {
  * any failure the temporary file is removed and the error names the path and the problem (an
  * InputError: exit 2), so a failed command leaves nothing behind.
  */
-export function writeFileAtomic(path: string, content: string): void {
+export function writeFileAtomic(path: string, content: string, mode?: number): void {
   checkWritable(path);
   try {
     mkdirSync(dirname(path), { recursive: true });
@@ -56,13 +56,45 @@ export function writeFileAtomic(path: string, content: string): void {
   }
   const tmp = tmpName(path);
   try {
-    writeFileSync(tmp, content);
+    writeFileSync(tmp, content, mode !== undefined ? { mode } : undefined);
     renameSync(tmp, path);
   } catch (e) {
     try {
       unlinkSync(tmp);
     } catch {
       // Nothing was created, or it is already gone.
+    }
+    throw writeError(path, e);
+  }
+}
+
+/**
+ * writeFileDurable is writeFileAtomic that also survives a crash or power loss: the temporary
+ * file is flushed to disk before the rename, and the folder after it, so the path holds the old
+ * content or the new, whole. For records of what was done (an applied plan's states).
+ */
+export function writeFileDurable(path: string, content: string): void {
+  const tmp = tmpName(path);
+  try {
+    const fd = openSync(tmp, "w");
+    try {
+      writeSync(fd, content);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+    const dir = openSync(dirname(path), "r");
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // Nothing was created, or it is already renamed.
     }
     throw writeError(path, e);
   }

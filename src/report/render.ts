@@ -1,5 +1,5 @@
 import { ADVICE_KIND, AdviceSchema, type Advice } from "../model/advice.js";
-import { MIGRATION_PLAN_KIND, MigrationPlanSchema, type MigrationPlan } from "../model/migration.js";
+import { MIGRATION_PLAN_KIND, MIGRATION_PLAN_VERSION, MigrationPlanSchema, type MigrationPlan } from "../model/migration.js";
 import { PlanSchema, type Plan } from "../model/plan.js";
 import { problemsFromZod, type ParseResult } from "../model/problems.js";
 import { renderAdviceHtml } from "./advice-html.js";
@@ -25,6 +25,8 @@ export type ReportDocument = { kind: "migration"; doc: MigrationPlan } | { kind:
 export function detectDocument(value: unknown): ParseResult<ReportDocument> {
   const o = typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   if (o?.kind === MIGRATION_PLAN_KIND) {
+    if (typeof o.version === "number" && o.version < MIGRATION_PLAN_VERSION)
+      return { ok: false, problems: [{ path: "version", message: `a version-${o.version} migration plan from an older vmplace; run vmplace migrate again for a version-${MIGRATION_PLAN_VERSION} plan` }] };
     const r = MigrationPlanSchema.safeParse(value);
     return r.success ? { ok: true, value: { kind: "migration", doc: r.data } } : { ok: false, problems: problemsFromZod(r.error) };
   }
@@ -59,4 +61,12 @@ export function formatFromPath(path: string): ReportFormat | undefined {
   if (!m) return undefined;
   const ext = m[1].toLowerCase();
   return ext.startsWith("htm") ? "html" : ext === "json" ? "json" : "md";
+}
+
+/** parseMigrationPlan reads a saved migration plan (apply, approve, emit), or says what is wrong. */
+export function parseMigrationPlan(value: unknown): ParseResult<MigrationPlan> {
+  const r = detectDocument(value);
+  if (!r.ok) return r;
+  if (r.value.kind !== "migration") return { ok: false, problems: [{ path: "", message: "a placement plan (vmplace plan), not a migration plan (vmplace migrate --format json)" }] };
+  return { ok: true, value: r.value.doc };
 }

@@ -33,7 +33,7 @@ export const PACKAGES: PackageRules = {
   advise: { values: [] },
   report: { values: [] },
   io: { values: ["zod", "seedrandom", "node:fs", "node:path", "node:url", "node:zlib"] },
-  runtime: { values: ["highs", "javascript-lp-solver", "bullmq", "ioredis", "node:crypto", "node:fs", "node:os", "node:url", "node:worker_threads"] },
+  runtime: { values: ["highs", "javascript-lp-solver", "bullmq", "ioredis", "node:child_process", "node:crypto", "node:fs", "node:os", "node:url", "node:worker_threads"] },
   api: { values: ["fastify", "@fastify/swagger", "fastify-type-provider-zod", "zod", "node:http", "node:perf_hooks"] },
   cli: { values: ["commander", "cli-progress", "node:module"] },
 };

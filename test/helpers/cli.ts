@@ -7,8 +7,8 @@ export const CLI = "dist/src/cli/main.js";
 export const CLI_TIMEOUT_MS = 60_000;
 
 /** runCli runs the compiled `vmplace` (npm test builds dist/ before vitest starts). */
-export function runCli(args: string[], input?: string): { code: number; stdout: string; stderr: string } {
+export function runCli(args: string[], input?: string, env?: Record<string, string>): { code: number; stdout: string; stderr: string } {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` (npm test does it first)`);
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", input, timeout: 120_000 });
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", input, timeout: 120_000, env: env ? { ...process.env, ...env } : undefined });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

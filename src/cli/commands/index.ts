@@ -23,6 +23,8 @@ const COMMANDS = new Map<string, () => Promise<Register>>([
   ["report", async () => (await import("./report.js")).registerReport],
   ["probe", async () => (await import("./probe.js")).registerProbe],
   ["worker", async () => (await import("./worker.js")).registerWorker],
+  ["approve", async () => (await import("./approve.js")).registerApprove],
+  ["apply", async () => (await import("./apply.js")).registerApply],
 ]);
 
 /** Asking for the version needs no command. */

@@ -12,6 +12,8 @@ import { optionProblems } from "../../migrate/options.js";
 import { planMigrationSession } from "../../migrate/plan-migrations.js";
 import { resimulateAndRepair } from "../../migrate/repair.js";
 import { renderDocument, REPORT_FORMATS, type ReportFormat } from "../../report/render.js";
+import { emitScript } from "../../report/emit/script.js";
+import { DEFAULT_EMIT, EMIT_TARGETS, type EmitTarget } from "../../report/emit/targets.js";
 import { addFailOn, settle, type FailOn } from "../exit-policy.js";
 import { durationMsOption, intOption } from "../options.js";
 import { outputFormat } from "../output-format.js";
@@ -41,6 +43,10 @@ export interface MigrateFlags extends SimBackendFlags {
   calibration?: string;
   failOn?: FailOn;
   advise?: boolean;
+  emit?: EmitTarget;
+  emitOut?: string;
+  connect?: string;
+  namespace?: string;
 }
 
 /** The schema's defaults, shown in --help so no default is a surprise. */
@@ -57,7 +63,7 @@ export function registerMigrate(program: Command): void {
     .argument("<file>", "cluster document whose VMs carry their current host")
     .addOption(new Option("--max-moves <n>", "most migrations in the plan").argParser(intOption("--max-moves", 0, 1_000_000)).default(DEFAULTS.maxMoves))
     .addOption(new Option("--max-concurrent <n>", "most migrations running at once").argParser(intOption("--max-concurrent", 1, 10_000)).default(DEFAULTS.maxConcurrent))
-    .addOption(new Option("--per-host-concurrent <n>", "most migrations at once touching one host").argParser(intOption("--per-host-concurrent", 1, 64)).default(DEFAULTS.perHostConcurrent))
+    .option("--per-host-concurrent <n>", "most migrations at once touching one host (default: the cluster's policy.migration.concurrentPerHost, 2 unless set)", intOption("--per-host-concurrent", 1, 64))
     .addOption(new Option("--mode <mode>", `fix, rebalance, consolidate or evacuate (evacuate needs --host) (default: ${DEFAULTS.mode})`).choices(MIGRATION_MODES))
     .option("--host <id>", "the host to empty, only with --mode evacuate (default: none)")
     .addOption(new Option("--threshold <n>", "1 = mandatory moves only ... 5 = any move that pays for its copy").argParser(intOption("--threshold", 1, 5)).default(DEFAULTS.threshold))
@@ -71,16 +77,29 @@ export function registerMigrate(program: Command): void {
     .option("--advise", "add what-if advice to the report: for each breached host, its moves weighed by simulation against a scheduler upgrade, parameters, weights and caps (10 s x 3 seeds per option: about 5-10 s per host on 2 cores, hence off by default)")
     .option("--calibration <file>", "calibration table (default: the bundled one)")
     .addOption(redisOption())
-    .addOption(redisFallbackOption());
+    .addOption(redisFallbackOption())
+    .addOption(new Option("--emit <tool>", "also write the commands that carry the plan out, per wave, with a pre-check per move").choices(EMIT_TARGETS))
+    .option("--emit-out <file>", "write the --emit script to a file (default: standard output, the summary going to standard error)")
+    .option("--connect <uri>", "--emit virsh: libvirt URI of a host, {host} standing for its id", DEFAULT_EMIT.connect)
+    .option("--namespace <ns>", "--emit kubevirt: namespace of VM ids that name none", DEFAULT_EMIT.namespace);
   addFailOn(cmd, ["unplaced", "violation", "breach"]).action(async (file: string, f: MigrateFlags) => {
     const format = outputFormat(f.format, f.out);
+    if (f.emitOut !== undefined && f.emit === undefined) throw new InputError("--emit-out needs --emit virsh, openstack or kubevirt");
+    if (f.emit !== undefined && f.emitOut === undefined && format !== undefined && !f.out) throw new InputError("--emit to standard output and --format to standard output cannot share it: give --out or --emit-out");
     if (f.out) checkWritable(f.out);
+    if (f.emitOut) checkWritable(f.emitOut);
     const cluster = loadWith(file, parseCluster);
     const plan = await runMigrate(cluster, f);
     const text = format ? renderDocument({ kind: "migration", doc: plan }, format) : undefined;
+    const script = f.emit ? emitScript(plan, f.emit, { connect: f.connect ?? DEFAULT_EMIT.connect, namespace: f.namespace ?? DEFAULT_EMIT.namespace }) : undefined;
     if (f.out && text !== undefined) writeFileAtomic(f.out, text);
-    if (text !== undefined && !f.out) process.stdout.write(text);
-    else process.stdout.write(`${renderMigrationSummary(plan)}${f.out ? `\n${format} report written to ${f.out}` : ""}\n`);
+    if (f.emitOut && script !== undefined) writeFileAtomic(f.emitOut, script, 0o755);
+    const summary = `${renderMigrationSummary(plan)}${f.out ? `\n${format} report written to ${f.out}` : ""}${f.emitOut ? `\n${f.emit} commands written to ${f.emitOut}` : ""}\n`;
+    if (script !== undefined && !f.emitOut) {
+      process.stdout.write(script);
+      process.stderr.write(summary);
+    } else if (text !== undefined && !f.out) process.stdout.write(text);
+    else process.stdout.write(summary);
     settle("migrate", { status: plan.status ?? "ok", reasons: plan.reasons ?? [] }, f.failOn ?? new Set());
   });
 }
