@@ -8,8 +8,9 @@ import { renderSummary } from "../../io/import/summary.js";
 import type { Problem } from "../../model/problems.js";
 import { intOption } from "../options.js";
 import { NO_PROGRESS, progress } from "../progress.js";
+import { importFromPrometheus, PROMETHEUS_FLAGS, type PrometheusCliFlags } from "./import-prometheus.js";
 
-interface ImportFlags {
+interface ImportFlags extends PrometheusCliFlags {
   format: string;
   hosts?: string;
   limit?: number;
@@ -20,6 +21,7 @@ interface ImportFlags {
   class?: string;
   skipBad?: boolean;
   out: string;
+  dryRun?: boolean;
 }
 
 /** Progress is shown from this much input on: small imports finish before a bar would help. */
@@ -41,24 +43,29 @@ const FLAG: Record<string, string> = {
 
 /** registerImport adds `vmplace import`: real inventories and traces into a cluster document. */
 export function registerImport(program: Command): void {
-  program
+  const cmd = program
     .command("import")
-    .description("import VM traces (PlanetLab, Bitbrains, Azure vmtable) or host inventories into a cluster document")
-    .argument("<paths...>", "input files or folders (a folder gives its files of the format, sorted by name)")
-    .addOption(new Option("--format <format>", "input format (required)").choices(IMPORT_FORMATS).makeOptionMandatory())
+    .description("import VM traces (PlanetLab, Bitbrains, Azure vmtable), host inventories, or a live fleet from Prometheus into a cluster document")
+    .argument("[paths...]", "input files or folders (a folder gives its files of the format, sorted by name); none with --format prometheus")
+    .addOption(new Option("--format <format>", "input format (required)").choices([...IMPORT_FORMATS, "prometheus"]).makeOptionMandatory())
     .requiredOption("--out <file>", "cluster document to write, only when the whole import succeeds (required)")
+    .option("--dry-run", "read and check everything, print the summary, write nothing")
     .option("--hosts <file>", "hosts CSV or Alibaba node list giving the cluster's hosts (default: generated hosts)")
     .option("--limit <n>", "import at most n VMs (or hosts), in input order (default: all)", intOption("--limit", 1))
-    .option("--window <start:end>", "keep samples with index in [start, end) (Azure: VMs alive then) (default: every sample)")
+    .option("--window <window>", "START:END keeps samples with index in [start, end) (Azure: VMs alive then) (default: every sample); with --format prometheus, the time read back from now (default: 1h)")
     .option("--seed <n>", "seed of the PlanetLab size mix", intOption("--seed", 0, 2 ** 31 - 1), 1)
     .option("--vcpus <n>", "PlanetLab: vCPUs of every VM (default: seeded mix)", intOption("--vcpus", 1, 1024))
     .option("--memory-mib <n>", "PlanetLab: memory of every VM in MiB (default: seeded mix)", intOption("--memory-mib", 1))
     .addOption(new Option("--class <class>", "trace workload class (default: auto, from the series)").choices(WORKLOAD_CLASSES))
-    .option("--skip-bad", "report malformed rows and skip them instead of failing")
-    .action((paths: string[], f: ImportFlags) => importAction(paths, f));
+    .option("--skip-bad", "report malformed rows and skip them instead of failing");
+  for (const [flags, help] of PROMETHEUS_FLAGS) cmd.option(flags, help);
+  cmd.action((paths: string[], f: ImportFlags) => (f.format === "prometheus" ? importFromPrometheus(paths, f) : importAction(paths, f)));
 }
 
 function importAction(paths: string[], f: ImportFlags): void {
+  if (paths.length === 0) throw new InputError(`--format ${f.format} reads files: name at least one`);
+  const used = PROMETHEUS_FLAGS.map(([flags]) => flags.split(" ")[0]).filter((flag) => f[camel(flag) as keyof PrometheusCliFlags] !== undefined);
+  if (used.length > 0) throw new InputError(`${used.join(", ")} appl${used.length === 1 ? "ies" : "y"} only to --format prometheus`);
   const options = parseOptions(f);
   if (f.hosts !== undefined && isHostFormat(options.format))
     throw new InputError(`--hosts combines only with VM formats; --format ${options.format} already reads hosts`);
@@ -73,8 +80,13 @@ function importAction(paths: string[], f: ImportFlags): void {
     const hint = options.skipBad ? "" : " (--skip-bad skips malformed rows)";
     throw new InputError(`import failed with ${outcome.problems.length} problem(s), nothing written${hint}`, shown(outcome.problems));
   }
+  if (f.dryRun) return void process.stderr.write(`import: --dry-run: ${f.out} not written\n`);
   writeFileAtomic(f.out, outcome.json);
   process.stderr.write(`import: wrote ${f.out}\n`);
+}
+
+function camel(flag: string): string {
+  return flag.replace(/^--/, "").replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
 }
 
 function parseOptions(f: ImportFlags): ImportOptions {
@@ -93,7 +105,7 @@ function parseOptions(f: ImportFlags): ImportOptions {
   throw new InputError(`invalid option(s)`, problems);
 }
 
-function shown(problems: readonly Problem[]): Problem[] {
+export function shown(problems: readonly Problem[]): Problem[] {
   if (problems.length <= MAX_SHOWN_PROBLEMS) return [...problems];
   const more = { path: "...", message: `and ${problems.length - MAX_SHOWN_PROBLEMS} more` };
   return [...problems.slice(0, MAX_SHOWN_PROBLEMS), more];

@@ -84,7 +84,8 @@ function importVms(req: ImportRequest): ImportOutcome {
   return finish(cluster, problems, opts, summary);
 }
 
-function finish(cluster: ClusterInput, problems: Problem[], opts: ImportOptions, summary: ImportSummary): ImportOutcome {
+/** finish checks an imported cluster as a whole: nothing invalid is ever handed back to be written. */
+export function finish(cluster: ClusterInput, problems: Problem[], opts: Pick<ImportOptions, "skipBad">, summary: ImportSummary): ImportOutcome {
   if (problems.length > 0 && !opts.skipBad) return { ok: false, problems, summary };
   const checked = parseCluster(cluster);
   if (!checked.ok) return { ok: false, problems: checked.problems.map((p) => named(p, cluster)), summary };

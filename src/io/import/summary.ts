@@ -3,7 +3,9 @@ import { DEFAULT_HOST } from "./assemble.js";
 
 /** ImportSummary says what an import read, made and left out: printed by the CLI, checked by tests. */
 export interface ImportSummary {
-  format: ImportFormat;
+  format: ImportFormat | "prometheus";
+  /** What was read, when it was not files (a Prometheus server and window). */
+  source?: string;
   filesRead: number;
   vms: number;
   hosts: number;
@@ -48,7 +50,7 @@ export function renderSummary(s: ImportSummary): string[] {
   const list = (r: Record<string, number>): string =>
     Object.entries(r).map(([k, n]) => `${k} x${n}`).join(", ") || "none";
   const lines = [
-    `read ${s.filesRead} file(s) as ${s.format}: ${s.vms} VM(s), ${s.hosts} host(s)` +
+    `read ${s.source ?? `${s.filesRead} file(s) as ${s.format}`}: ${s.vms} VM(s), ${s.hosts} host(s)` +
       (s.samplesRead > 0 ? `, ${s.samplesRead} utilisation samples` : ""),
   ];
   if (s.problems > 0) lines.push(`${s.problems} bad row(s) or file(s) reported`);
