@@ -8,6 +8,7 @@ import { createSimRunner, isQueueBackend, type RedisFallback } from "../runtime/
 import { TaskPool, TaskTimeoutError } from "../runtime/task-pool.js";
 import type { SimRunner } from "../sim/runner.js";
 import { compiledWorkerUrl } from "../runtime/worker-url.js";
+import { installAuth, type ApiAuth } from "./auth.js";
 import { DEFAULT_LIMITS, type ApiContext, type ApiLimits } from "./context.js";
 import { installErrorHandlers, timeBudgetExceeded } from "./errors.js";
 import { installLimits, type InFlight } from "./limits.js";
@@ -38,6 +39,10 @@ export interface BuildOptions {
   redis?: string;
   /** When that Redis cannot be reached at start: fail (default) or simulate in the worker threads. */
   redisFallback?: RedisFallback;
+  /** Who may call (a bearer token, mutual TLS, open probe paths); none: everyone (loopback). */
+  auth?: ApiAuth;
+  /** Serve HTTPS with this key and certificate; with `clientCa`, ask clients for certificates it signed. */
+  tls?: { key: Buffer; cert: Buffer; clientCa?: Buffer };
 }
 
 /**
@@ -47,7 +52,11 @@ export interface BuildOptions {
  */
 export async function buildApp(options: BuildOptions = {}): Promise<ZodApp> {
   const limits: ApiLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const tls = options.tls;
   const app = Fastify({
+    // Client certificates are verified per request (installAuth), not at the handshake, so that
+    // probe paths can stay open to clients without one.
+    ...(tls ? { https: { key: tls.key, cert: tls.cert, ...(tls.clientCa ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: false } : {}) } } : {}),
     logger: options.logger ?? false,
     // One log line per request costs more than /v1/place itself at high rates.
     logController: new LogController({ disableRequestLogging: options.logRequests !== true }),
@@ -57,13 +66,15 @@ export async function buildApp(options: BuildOptions = {}): Promise<ZodApp> {
     // installLimits answers 503 itself while closing, in the API's error shape, and lets probes through.
     return503OnClosing: false,
     forceCloseConnections: "idle",
-  }).withTypeProvider<ZodTypeProvider>();
+  }).withTypeProvider<ZodTypeProvider>() as unknown as ZodApp;
   // JSON only: a text/plain body would otherwise reach the validators as a string.
   app.removeContentTypeParser("text/plain");
   installOffload(app, limits.offloadBytes);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandlers(app);
+  // Before the limits: a request without credentials must not take a concurrency slot.
+  installAuth(app, { ...options.auth, mutualTls: tls?.clientCa !== undefined });
 
   const metrics = new Metrics();
   const inFlight = installLimits(app, limits.maxConcurrent, metrics);

@@ -57,6 +57,7 @@ export const timeBudgetExceeded = (budgetMs: number): HttpError =>
 const REASONS: Record<number, string> = {
   400: "Bad Request",
   404: "Not Found",
+  401: "Unauthorized",
   405: "Method Not Allowed",
   406: "Not Acceptable",
   408: "Request Timeout",

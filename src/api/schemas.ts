@@ -30,12 +30,14 @@ named(ApiErrorSchema, "Error", "Every non-2xx answer.");
 
 /**
  * ERROR_RESPONSES: the error statuses a work route may answer, all of them the Error component:
- * 400 invalid input (every problem with its JSON path), 413 body over the limit, 415 not JSON,
+ * 400 invalid input (every problem with its JSON path), 401 no valid token or client certificate
+ * (when the server requires one), 413 body over the limit, 415 not JSON,
  * 500 internal (details only in the server log), 503 overloaded (see Retry-After), 504 the
  * request's time budget ran out.
  */
 export const ERROR_RESPONSES = {
   400: ApiErrorSchema,
+  401: ApiErrorSchema,
   413: ApiErrorSchema,
   415: ApiErrorSchema,
   500: ApiErrorSchema,

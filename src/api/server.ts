@@ -3,6 +3,7 @@ import type { ZodApp } from "./routes/types.js";
 // The API's entry for the CLI (`vmplace serve`): the CLI imports nothing else of src/api.
 export { buildApp, type BuildOptions } from "./app.js";
 export { DEFAULT_LIMITS, type ApiLimits } from "./context.js";
+export { exposureProblem, OPENABLE_PATHS, type ApiAuth, type OpenablePath } from "./auth.js";
 
 export interface ListenOptions {
   port: number;

@@ -34,7 +34,7 @@ export const PACKAGES: PackageRules = {
   report: { values: [] },
   io: { values: ["zod", "seedrandom", "node:fs", "node:path", "node:url", "node:zlib"] },
   runtime: { values: ["highs", "javascript-lp-solver", "bullmq", "ioredis", "node:child_process", "node:crypto", "node:fs", "node:os", "node:url", "node:worker_threads"] },
-  api: { values: ["fastify", "@fastify/swagger", "fastify-type-provider-zod", "zod", "node:http", "node:perf_hooks"] },
+  api: { values: ["fastify", "@fastify/swagger", "fastify-type-provider-zod", "zod", "node:crypto", "node:http", "node:perf_hooks", "node:tls"] },
   cli: { values: ["commander", "cli-progress", "node:module"] },
 };
 

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { readFileSync } from "node:fs";
 import { SCHEDULER_KINDS, type SchedulerKind } from "../../model/scheduler.js";
 import { problemsFromZod } from "../../model/problems.js";
 import { readJsonFile, InputError } from "../load.js";
+import { readSecret } from "../secrets.js";
 import { readHosts } from "../import/run-import.js";
 import { readText } from "../import/files.js";
 import { WORKLOAD_CLASSES } from "../import/options.js";
@@ -88,19 +88,3 @@ function mappingOf(path: string | undefined, profile: ProfileName | undefined, f
     throw e;
   }
 }
-
-/** readSecret reads a token file (one line; surrounding whitespace dropped), refusing an empty one. */
-export function readSecret(path: string, flag: string): string {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new InputError(`${flag} ${path}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  const token = text.trim();
-  if (token === "") throw new InputError(`${flag} ${path}: the file is empty`);
-  if (/\s/.test(token)) throw new InputError(`${flag} ${path}: a token is one word (the file holds whitespace inside it)`);
-  return token;
-}
-
-
