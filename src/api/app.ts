@@ -9,12 +9,15 @@ import { TaskPool, TaskTimeoutError } from "../runtime/task-pool.js";
 import type { SimRunner } from "../sim/runner.js";
 import { compiledWorkerUrl } from "../runtime/worker-url.js";
 import { installAuth, type ApiAuth } from "./auth.js";
+import { AuditLog, renderAuditMetrics } from "./fleet/audit.js";
+import { FleetAuditor, type FleetSource } from "./fleet/auditor.js";
+import { FleetState } from "./fleet/state.js";
+import { MigrationOptionsSchema } from "../model/migration.js";
 import { DEFAULT_LIMITS, type ApiContext, type ApiLimits } from "./context.js";
 import { installErrorHandlers, timeBudgetExceeded } from "./errors.js";
 import { installLimits, type InFlight } from "./limits.js";
 import { Metrics } from "./metrics.js";
 import { answerOffloaded, installOffload } from "./offload.js";
-import { PreparedCluster } from "./place/prepared.js";
 import { SimQueueMetrics } from "./sim-metrics.js";
 import { ROUTES } from "./routes/index.js";
 import type { ZodApp } from "./routes/types.js";
@@ -43,6 +46,10 @@ export interface BuildOptions {
   auth?: ApiAuth;
   /** Serve HTTPS with this key and certificate; with `clientCa`, ask clients for certificates it signed. */
   tls?: { key: Buffer; cert: Buffer; clientCa?: Buffer };
+  /** Keep the cluster fresh from this source and audit it (serve --source prometheus, --watch). */
+  source?: FleetSource;
+  /** Audits kept for GET /v1/audits (default 50). */
+  auditHistory?: number;
 }
 
 /**
@@ -128,22 +135,52 @@ async function makeContext(app: ZodApp, options: BuildOptions, limits: ApiLimits
     pool.run(kind, input, limits.requestTimeoutMs).catch((e: unknown) => {
       throw e instanceof TaskTimeoutError ? timeBudgetExceeded(limits.requestTimeoutMs) : e;
     });
-  return {
+  const fleet = new FleetState(predictor, options.cluster);
+  const audits = options.source ? new AuditLog(options.auditHistory ?? 50) : undefined;
+  const ctx: ApiContext = {
     predictor,
-    cluster: options.cluster,
-    prepared: options.cluster ? new PreparedCluster(options.cluster, predictor) : undefined,
+    get cluster() {
+      return fleet.current?.cluster;
+    },
+    get prepared() {
+      return fleet.current;
+    },
+    fleet,
+    audits,
     limits,
     metrics,
     pool,
-    isReady: () => started && !inFlight.closing(),
+    // With a source, ready once it has given a cluster: the extender has nothing to answer before.
+    isReady: () => started && !inFlight.closing() && (!options.source || fleet.current !== undefined),
     runHeavy,
     offload: async (reply, route, body) => {
       metrics.offloaded(route);
       return answerOffloaded(reply, await runHeavy("request", { route, body: body.text, requestTimeoutMs: limits.requestTimeoutMs }));
     },
     simulate: (scenario) => budget(withTimeout(sims.runAll([{ scenario }]), limits.requestTimeoutMs)).then((r: HostSimResult[]) => r[0]),
-    renderMetrics: async () => metrics.render(pool.stats()) + (queue ? queueMetrics.render(await queue.stats()) : ""),
+    renderMetrics: async () => metrics.render(pool.stats()) + (queue ? queueMetrics.render(await queue.stats()) : "") + (audits ? renderAuditMetrics(audits) : ""),
   };
+  if (options.source && audits) startAuditor(app, ctx, options.source, audits);
+  return ctx;
+}
+
+/** startAuditor audits the fleet once the app is ready (in the background) and stops on close. */
+function startAuditor(app: ZodApp, ctx: ApiContext, source: FleetSource, log: AuditLog): void {
+  // The recommendation must finish within one request's budget, as /v1/migrations does.
+  const timeBudgetMs = Math.max(1, Math.floor(ctx.limits.requestTimeoutMs * 0.8));
+  const auditor = new FleetAuditor(source, {
+    predictor: ctx.predictor,
+    state: ctx.fleet,
+    log,
+    recommend: (cluster, options) => ctx.runHeavy("migrate", { cluster, options: MigrationOptionsSchema.parse({ ...options, timeBudgetMs }) }),
+    onError: (message) => app.log.warn({ source: source.describe }, `audit failed: ${message}`),
+  });
+  app.addHook("onReady", async () => {
+    void auditor.start();
+  });
+  app.addHook("preClose", async () => {
+    await auditor.stop();
+  });
 }
 
 /** taskPoolSims: the SimRunner of the API's own worker threads, each job within the request's budget. */

@@ -8,6 +8,8 @@ import type { Metrics } from "./metrics.js";
 import type { PreparedCluster } from "./place/prepared.js";
 import type { TaskPool } from "../runtime/task-pool.js";
 import type { TaskKind, TaskInput, TaskOutput, Tasks } from "./work/tasks.js";
+import type { AuditLog } from "./fleet/audit.js";
+import type { FleetState } from "./fleet/state.js";
 
 /** ApiLimits: the service's protections against load and hostile input. */
 export interface ApiLimits {
@@ -37,9 +39,14 @@ export const DEFAULT_LIMITS: ApiLimits = {
  */
 export interface ApiContext {
   readonly predictor: Predictor;
+  /** The server's cluster as its source last gave it (`--cluster`, a watched file, Prometheus). */
   readonly cluster?: Cluster;
-  /** The server's cluster, prepared for one-VM questions (/v1/place without a cluster, /k8s/*). */
+  /** The server's cluster with the pods the extender assumed, prepared for one-VM questions (/v1/place without a cluster, /k8s/*). */
   readonly prepared?: PreparedCluster;
+  /** The fresh state behind `cluster` and `prepared`. */
+  readonly fleet: FleetState;
+  /** The audits of the fleet, when the server has a source to audit. */
+  readonly audits?: AuditLog;
   readonly limits: ApiLimits;
   readonly metrics: Metrics;
   readonly pool: TaskPool<Tasks>;

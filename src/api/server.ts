@@ -4,6 +4,7 @@ import type { ZodApp } from "./routes/types.js";
 export { buildApp, type BuildOptions } from "./app.js";
 export { DEFAULT_LIMITS, type ApiLimits } from "./context.js";
 export { exposureProblem, OPENABLE_PATHS, type ApiAuth, type OpenablePath } from "./auth.js";
+export type { FleetSource } from "./fleet/auditor.js";
 
 export interface ListenOptions {
   port: number;

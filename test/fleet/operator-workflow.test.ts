@@ -1,9 +1,11 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { MigrationPlanSchema } from "../../src/model/migration.js";
-import { runCliAsync } from "../helpers/cli.js";
+import type { Audit } from "../../src/api/fleet/schemas.js";
+import { CLI, runCliAsync } from "../helpers/cli.js";
 import { FleetExporter, sleep, startPrometheus, waitForSeries, type RunningPrometheus } from "../helpers/prometheus.js";
 import { bobtailFleet, WINDOW_FLAGS } from "./fleet.js";
 
@@ -49,4 +51,56 @@ describe("the operator's workflow on a live fleet (done-when of issue 16)", { ti
     const text = readFileSync(script, "utf8");
     for (const m of plan.moves) expect(text).toContain(`virsh -c qemu+ssh://h01/system migrate --live --persistent --undefinesource --verbose ${m.vmId} qemu+ssh://${m.to}/system`);
   });
+
+  test("serve --source prometheus --audit-every exposes the breach as a gauge and the fix at /v1/audits/latest, and sees the fleet change", async () => {
+    const server = spawn(process.execPath, [CLI, "serve", "--port", "0", "--source", "prometheus", "--url", prom.url, ...WINDOW_FLAGS, "--audit-every", "2s"], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    server.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    server.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    try {
+      const base = await until("the server to listen", async () => /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1]);
+      const latest = async (): Promise<Audit | undefined> => {
+        const r = await fetch(`${base}/v1/audits/latest`);
+        return r.status === 200 ? ((await r.json()) as Audit) : undefined;
+      };
+      const first = await until("the first audit", latest);
+      expect(first).toMatchObject({ ok: true, vms: fleet.vms.length, hostsAtRisk: 1 });
+      expect(first.source).toMatch(/^prometheus http:\/\/127\.0\.0\.1:\d+, 12 s window every 1 s$/);
+      expect(first.breaching.every((b) => b.hostId === "h01")).toBe(true);
+      const fix = first.recommendation!;
+      expect(fix.moves.length).toBeGreaterThan(0);
+      expect(fix.summary.after.breaches).toBe(0);
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      expect(Number(/^vmplace_host_slo_breaches\{host="h01"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+      expect(metrics).toMatch(/^vmplace_host_slo_breaches\{host="h02"\} 0$/m);
+      expect(metrics).toMatch(/^vmplace_host_bobtail\{host="h01"\} 1$/m);
+      expect(Number(/^vmplace_host_predicted_p999_seconds\{host="h01"\} (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+
+      // The operator applies the fix; the exporter now reports the VMs on their new hosts.
+      for (const m of fix.moves) exporter.move(m.vmId, m.to);
+      const after = await until(
+        "an audit without the hot spot",
+        async () => {
+          const a = await latest();
+          return a && a.id > first.id && a.ok && a.breaches === 0 ? a : undefined;
+        },
+        30_000,
+      );
+      expect(after.recommendation).toBeUndefined();
+      expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/^vmplace_host_slo_breaches\{host="h01"\} 0$/m);
+    } finally {
+      server.kill("SIGTERM");
+      await new Promise((r) => server.once("exit", r));
+    }
+  });
 });
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const v = await probe().catch(() => undefined);
+    if (v !== undefined) return v;
+    await sleep(200);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}

@@ -98,6 +98,22 @@ function prioritizeJudged(prepared: PreparedCluster, args: ExtenderArgs, { verdi
 }
 
 /**
+ * bestHost: the host vmplace ranks first among the candidates that may take the VM, where the
+ * server assumes the pod runs once prioritize has answered; ties go to the first candidate.
+ */
+export function bestHost(prepared: PreparedCluster, args: ExtenderArgs, vm: Vm): string | undefined {
+  const { verdict } = prepared.judge(vm);
+  const index = prepared.hostIndex;
+  let best: { hostId: string; score: number } | undefined;
+  for (const c of candidates(args)) {
+    const i = index.get(c.hostId);
+    if (i === undefined || Number.isNaN(verdict.score[i])) continue;
+    if (!best || verdict.score[i] > best.score) best = { hostId: c.hostId, score: verdict.score[i] };
+  }
+  return best?.hostId;
+}
+
+/**
  * serialisedAnswer: a verb's answer as the JSON the route sends. With NodeNames (a
  * nodeCacheCapable extender, the mode for large clusters) the answer depends only on the verdict
  * and the names, so it is reused while they repeat; full Node objects are answered afresh.

@@ -30,7 +30,7 @@ export const healthRoutes: RouteModule = (app, ctx) => {
 
   app.get("/metrics", {
     schema: {
-      summary: "Prometheus metrics: requests by route and status, latency, work in progress, worker pool",
+      summary: "Prometheus metrics: requests by route and status, latency, work in progress, worker pool; with a source, the fleet audit's per-host gauges",
       tags: ["ops"],
       produces: ["text/plain"],
       response: { 200: { description: "Prometheus text format 0.0.4", content: { "text/plain": { schema: z.string() } } } },

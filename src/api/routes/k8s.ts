@@ -1,6 +1,6 @@
 import { renderProblems } from "../../model/problems.js";
 import { HttpError, invalidInput } from "../errors.js";
-import { serialisedAnswer, vmOfPod } from "../k8s/extender.js";
+import { bestHost, serialisedAnswer, vmOfPod } from "../k8s/extender.js";
 import { ExtenderArgsSchema, ExtenderFilterResultSchema, HostPriorityListSchema } from "../k8s/schemas.js";
 import { ERROR_RESPONSES } from "../schemas.js";
 import { sendSerialised, sentUnchecked } from "../validation.js";
@@ -27,8 +27,9 @@ export const k8sRoutes: RouteModule = (app, ctx) => {
     },
     handler: async (request, reply) => {
       const empty = { Nodes: null, NodeNames: null, FailedNodes: {}, FailedAndUnresolvableNodes: {} };
-      if (!ctx.prepared) throw new HttpError(503, "NO_CLUSTER", NO_CLUSTER);
-      const vm = vmOfPod(ctx.prepared.cluster, request.body.Pod);
+      if (!ctx.prepared || !ctx.fleet.sourceCluster) throw new HttpError(503, "NO_CLUSTER", NO_CLUSTER);
+      // An assumed pod is not a VM the document knows: its annotations stay the truth.
+      const vm = vmOfPod(ctx.fleet.sourceCluster, request.body.Pod);
       if (!vm.ok) return { ...empty, Error: `pod ${request.body.Pod.metadata.name}: ${vm.problems.length} problem(s)\n${renderProblems(vm.problems)}` };
       // Already JSON (the schema is sentUnchecked: the serialiser would only JSON.stringify it).
       return sendSerialised(reply, serialisedAnswer("filter", ctx.prepared, request.body, vm.value));
@@ -44,10 +45,15 @@ export const k8sRoutes: RouteModule = (app, ctx) => {
       response: { 200: sentUnchecked(HostPriorityListSchema), ...ERROR_RESPONSES },
     },
     handler: async (request, reply) => {
-      if (!ctx.prepared) throw new HttpError(503, "NO_CLUSTER", NO_CLUSTER);
-      const vm = vmOfPod(ctx.prepared.cluster, request.body.Pod);
+      if (!ctx.prepared || !ctx.fleet.sourceCluster) throw new HttpError(503, "NO_CLUSTER", NO_CLUSTER);
+      const vm = vmOfPod(ctx.fleet.sourceCluster, request.body.Pod);
       if (!vm.ok) throw invalidInput(vm.problems);
-      return sendSerialised(reply, serialisedAnswer("prioritize", ctx.prepared, request.body, vm.value));
+      // Answer and best host from the state before the pod counts, then it counts against the
+      // node ranked first until a refresh shows where it runs (FleetState.assume).
+      const answer = serialisedAnswer("prioritize", ctx.prepared, request.body, vm.value);
+      const best = bestHost(ctx.prepared, request.body, vm.value);
+      if (best !== undefined) ctx.fleet.assume(vm.value, best);
+      return sendSerialised(reply, answer);
     },
   });
 };

@@ -6,8 +6,9 @@ import { intOption } from "../options.js";
 import { redisFallbackOption, redisOption, type SimBackendFlags } from "../sim-backend.js";
 import { VERSION } from "../version.js";
 import { addSecurityOptions, securityFromFlags, type SecurityFlags } from "./serve-security.js";
+import { addSourceOptions, sourceOf, type SourceFlags } from "./serve-source.js";
 
-interface ServeOptions extends SimBackendFlags, SecurityFlags {
+interface ServeOptions extends SimBackendFlags, SecurityFlags, SourceFlags {
   port: number;
   host: string;
   cluster?: string;
@@ -35,9 +36,11 @@ export function registerServe(program: Command): void {
     .option("--log-requests", "log every request and response (JSON lines on stdout)")
     .addOption(redisOption("run /v1/simulate and plan validation on the Redis queue that `vmplace worker` processes serve; /metrics shows the queue"))
     .addOption(redisFallbackOption());
-  addSecurityOptions(cmd).action(async (opts: ServeOptions) => {
+  addSourceOptions(addSecurityOptions(cmd)).action(async (opts: ServeOptions) => {
       const security = securityFromFlags(opts);
       for (const w of security.warnings) process.stderr.write(`serve: warning: ${w}\n`);
+      const source = sourceOf(opts);
+      // Read here so a bad --cluster is exit 2 at once; a watched file is then re-read on change.
       const cluster = opts.cluster === undefined ? undefined : loadWith(opts.cluster, parseCluster);
       const app = await buildApp({
         calibration: opts.calibration,
@@ -50,6 +53,7 @@ export function registerServe(program: Command): void {
         redisFallback: opts.redisFallback,
         auth: security.auth,
         tls: security.tls,
+        source,
       });
       closeOnSignals(app, opts.requestTimeout + 5000);
       await startServer(app, { port: opts.port, host: opts.host });
