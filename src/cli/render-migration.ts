@@ -1,14 +1,14 @@
 import type { MigrationPlan } from "../model/migration.js";
 import { gib, ms } from "../report/format.js";
 import { statusText } from "../report/status-text.js";
-import { effectText, headline, moveTimingText, PRIORITY_LABEL, simulationText, unresolvedText, whyVmText } from "../report/migration-text.js";
+import { effectText, headline, moveTimingText, PRIORITY_LABEL, simulationText, tradeoffText, unresolvedText, whyVmText } from "../report/migration-text.js";
 
 // The terminal summary lists at most this many moves; the report file has them all.
 const SHOWN_MOVES = 15;
 
 /** renderMigrationSummary: what `vmplace migrate` prints on a terminal. */
 export function renderMigrationSummary(p: MigrationPlan): string {
-  const lines = [headline(p)];
+  const lines = [headline(p), ...tradeoffText(p)];
   let wave = 0;
   for (const m of p.moves.slice(0, SHOWN_MOVES)) {
     if (m.wave !== wave) lines.push(`wave ${(wave = m.wave)}:`);

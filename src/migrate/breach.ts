@@ -1,7 +1,7 @@
 import { Metric } from "../interference/predictor.js";
 import type { WhyVm } from "../model/migration.js";
 import type { Item } from "../placement/items.js";
-import { affordable, itemsOn, stopped, vmIds, type MigrateContext } from "./context.js";
+import { itemsOn, stopped, vmIds, type MigrateContext } from "./context.js";
 import { moveMandatory, noTarget } from "./mandatory.js";
 import { hostRisk } from "./risk.js";
 import { trySwap } from "./swap.js";
@@ -43,9 +43,9 @@ function fixHost(c: MigrateContext, i: number): void {
       }
     }
     if (moved) continue;
-    if (affordable(c, 2) && trySwap(c, i, cands.slice(0, 3).map((x) => x.item))) continue;
+    if (trySwap(c, i, cands.slice(0, 3).map((x) => x.item))) continue;
     const victims = c.state.vmsOn[i].filter((j) => c.problem.latencySensitive[j] === 1);
-    const why = cands.length === 0 ? "every VM on it has already moved once" : `no VM on it can move: ${last ? noTarget(last) : "no candidate helps"}`;
+    const why = cands.length === 0 ? "every VM on it is pinned or has already moved once" : `no VM on it can move: ${last ? noTarget(last) : "no candidate helps or the plan's limits leave no room"}`;
     c.unresolved.push({ kind: "breach", hostId: c.problem.hosts[i].id, vmIds: vmIds(c, victims), reason: why });
     return;
   }

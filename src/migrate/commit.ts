@@ -56,6 +56,7 @@ export function keep(c: MigrateContext, t: Trial, meta: MoveMeta): PlannedMove {
   c.moves.push(move);
   c.moved[c.items.itemOf[t.item.vms[0]]] = 1;
   c.vmMoves += t.r.vms.length;
+  for (const j of t.r.vms) c.migratedMiB += c.problem.vmMemoryMiB[j];
   return move;
 }
 

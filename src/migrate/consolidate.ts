@@ -37,8 +37,9 @@ function emptyHost(c: MigrateContext, i: number): void {
   const gain = trials.reduce((g, x) => g + x.t.gain, 0);
   const cost = trials.reduce((g, x) => g + x.t.cost, 0);
   const vms = trials.reduce((n, x) => n + x.t.r.vms.length, 0);
+  const mib = trials.reduce((n, x) => n + x.t.r.vms.reduce((m, j) => m + c.problem.vmMemoryMiB[j], 0), 0);
   const priority = trials.length === items.length ? priorityOf(gain, cost) : undefined;
-  if (priority === undefined || priority > c.options.threshold || !affordable(c, vms)) {
+  if (priority === undefined || priority > c.options.threshold || !affordable(c, vms, mib)) {
     for (let k = trials.length - 1; k >= 0; k--) drop(c, trials[k].t);
     c.forbidden[i] = 0;
     return;

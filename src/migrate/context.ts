@@ -51,7 +51,14 @@ export interface MigrateContext {
   readonly moves: PlannedMove[];
   readonly unresolved: Unresolved[];
   vmMoves: number;
-  stoppedOn?: "max-moves" | "budget";
+  /** Memory the planned migrations copy, MiB. */
+  migratedMiB: number;
+  /** Items that may not move at all (a pinned VM in them); `moved` is set for them from the start. */
+  readonly pinned: Uint8Array;
+  /** The time budget ran out: planning ends. */
+  stoppedOn?: "budget";
+  /** A move worth making did not fit this limit (planning goes on with moves that do). */
+  limitHit?: "max-moves" | "max-migrated";
 }
 
 /** stopped: a limit has ended the planning (checked between moves). */
@@ -61,11 +68,21 @@ export function stopped(c: MigrateContext): boolean {
   return c.stoppedOn !== undefined;
 }
 
-/** affordable: the plan may still take `n` more VM migrations; otherwise it stops on max-moves. */
-export function affordable(c: MigrateContext, n: number): boolean {
-  if (c.vmMoves + n <= c.options.maxMoves) return true;
-  c.stoppedOn = "max-moves";
-  return false;
+/**
+ * affordable: the plan may still take `n` more VM migrations copying `mib` MiB. When not, it
+ * records which limit bound and planning goes on: a smaller move later may still fit, so under
+ * a tight limit the plan is the best the greedy order finds, not its first few moves.
+ */
+export function affordable(c: MigrateContext, n: number, mib: number): boolean {
+  if (c.vmMoves + n > c.options.maxMoves) {
+    c.limitHit ??= "max-moves";
+    return false;
+  }
+  if (c.options.maxMigratedMiB !== undefined && c.migratedMiB + mib > c.options.maxMigratedMiB + 1e-9) {
+    c.limitHit ??= "max-migrated";
+    return false;
+  }
+  return true;
 }
 
 /** Relocation records where an item's VMs were, so that a trial move can be undone exactly. */

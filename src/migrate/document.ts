@@ -27,12 +27,12 @@ export function buildDocument(c: MigrateContext, start: Int32Array, schedule: Sc
   return {
     kind: "vmplace/migration-plan",
     version: 2,
-    options: { mode: o.mode, ...(o.host !== undefined ? { host: o.host } : {}), threshold: o.threshold, maxMoves: o.maxMoves, maxConcurrent: o.maxConcurrent, perHostConcurrent: o.perHostConcurrent, seed: o.seed, timeBudgetMs: o.timeBudgetMs },
+    options: { mode: o.mode, ...(o.host !== undefined ? { host: o.host } : {}), threshold: o.threshold, maxMoves: o.maxMoves, ...(o.maxMigratedMiB !== undefined ? { maxMigratedMiB: o.maxMigratedMiB } : {}), maxConcurrent: o.maxConcurrent, perHostConcurrent: o.perHostConcurrent, seed: o.seed, timeBudgetMs: o.timeBudgetMs },
     migrationPolicy: { ...policy.migration },
     disruptionBudgets: policy.disruptionBudgets.map((b) => ({ ...b })),
     state: "recommended",
     execution: {},
-    stoppedOn: c.stoppedOn ?? "done",
+    stoppedOn: c.stoppedOn ?? c.limitHit ?? "done",
     summary: {
       hosts: p.nHosts,
       vms: p.nVms,

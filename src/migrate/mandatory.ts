@@ -14,7 +14,7 @@ export function moveMandatory(c: MigrateContext, item: Item, kind: MoveKind, why
   if (stopped(c)) return undefined;
   const t = findTarget(c, item, o);
   if (t.host < 0) return t;
-  if (!affordable(c, item.vms.length)) return undefined;
+  if (!affordable(c, item.vms.length, item.memoryMiB)) return undefined;
   keep(c, tryMove(c, item, t.host), { kind, priority: 1, whyVm, whyTarget: t.why });
   return t;
 }
@@ -23,6 +23,8 @@ export function moveMandatory(c: MigrateContext, item: Item, kind: MoveKind, why
 export function evacuate(c: MigrateContext, h: number): void {
   c.forbidden[h] = 1;
   const items = itemsOn(c, h).sort((a, b) => b.memoryMiB - a.memoryMiB || a.index - b.index);
+  const pinned = c.state.vmsOn[h].filter((j) => c.pinned[c.items.itemOf[j]] === 1);
+  if (pinned.length > 0) c.unresolved.push({ kind: "evacuate", hostId: c.problem.hosts[h].id, vmIds: vmIds(c, pinned.sort((a, b) => a - b)), reason: "pinned: it may not migrate" });
   for (const item of items) {
     const t = moveMandatory(c, item, "evacuate", { code: "evacuating", helps: [], alternatives: 0 });
     if (t === undefined) return;
@@ -50,6 +52,10 @@ function fixMembers(c: MigrateContext, v: StateViolation): void {
   }
   for (const j of vms) {
     const item = c.items.items[c.items.itemOf[j]];
+    if (c.pinned[item.index] === 1) {
+      c.unresolved.push({ kind: "violation", hostId: c.problem.hosts[v.host].id, vmIds: vmIds(c, item.vms), reason: `${v.constraint}: pinned, so it may not migrate` });
+      continue;
+    }
     if (c.moved[item.index] === 1 || s.hostOf[j] !== v.host) continue;
     const why: WhyVm = { code: "violates", constraint: v.constraint, group: v.group, helps: [], alternatives: vms.length - 1 };
     const t = moveMandatory(c, item, "fix-constraint", why);

@@ -55,7 +55,7 @@ export function reduceRisk(c: MigrateContext): void {
       if (stopped(c)) return;
       const ranked = riskCandidates(c, i);
       const o = bestOption(c, ranked.map((r) => r.item));
-      if (!o || !affordable(c, o.item.vms.length)) break;
+      if (!o || !affordable(c, o.item.vms.length, o.item.memoryMiB)) break;
       const r = ranked.find((x) => x.item === o.item)!;
       const victims = c.state.vmsOn[i].filter((j) => c.problem.latencySensitive[j] === 1 && !o.item.vms.includes(j));
       const why: WhyVm = r.victim
@@ -104,7 +104,7 @@ export function rebalance(c: MigrateContext): void {
       const excessMiB = (load(s, i) - mean) * c.problem.hostMemoryMiB[i];
       const items = itemsOn(c, i).sort((a, b) => Math.abs(a.memoryMiB - excessMiB) - Math.abs(b.memoryMiB - excessMiB) || a.index - b.index);
       const o = bestOption(c, items.slice(0, CANDIDATES));
-      if (!o || !affordable(c, o.item.vms.length)) break;
+      if (!o || !affordable(c, o.item.vms.length, o.item.memoryMiB)) break;
       commit(c, o, "rebalance", { code: "overloaded", helps: [], alternatives: items.length - 1 });
     }
   }

@@ -2,7 +2,8 @@ import seedrandom from "seedrandom";
 import type { Predictor } from "../interference/predictor.js";
 import type { Cluster } from "../model/cluster.js";
 import { MigrationOptionsSchema, type MigrationOptionsInput, type MigrationPlan } from "../model/migration.js";
-import { buildItems } from "../placement/items.js";
+import { isPinned } from "../model/fleet-policy.js";
+import { buildItems, type ItemSet } from "../placement/items.js";
 import { buildProblem } from "../placement/problem.js";
 import { frameworkFor } from "../placement/profile.js";
 import { PlacementState } from "../placement/state.js";
@@ -82,10 +83,13 @@ export function planMigrationSession(cluster: Cluster, predictor: Predictor, inp
     now: deps.now,
     t0: deps.now?.() ?? 0,
     forbidden: new Uint8Array(problem.nHosts),
-    moved: new Uint8Array(items.items.length),
+    // A pinned item counts as moved from the start: no phase may pick it.
+    moved: pinnedItems(cluster, items),
+    pinned: pinnedItems(cluster, items),
     moves: [],
     unresolved: [],
     vmMoves: 0,
+    migratedMiB: 0,
   };
   runPhases(c, (phase) => deps.onPhase?.(phase, c.vmMoves));
   deps.onPhase?.("waves", c.vmMoves);
@@ -100,6 +104,7 @@ export function schedulePlan({ c, start }: MigrationSession): MigrationPlan {
     maxConcurrent: c.options.maxConcurrent,
     perHostConcurrent: c.options.perHostConcurrent,
     extraMoves: c.options.maxMoves - c.vmMoves,
+    extraMiB: c.options.maxMigratedMiB === undefined ? Infinity : c.options.maxMigratedMiB - c.migratedMiB,
     forbidden: c.forbidden,
     budgets: c.problem.cluster.policy.disruptionBudgets,
   });
@@ -122,4 +127,13 @@ function runPhases(c: MigrateContext, phase: (p: Phase) => void): void {
   reduceRisk(c);
   if (o.mode === "rebalance") (phase("rebalance"), rebalance(c));
   if (o.mode === "consolidate") (phase("consolidate"), consolidate(c));
+}
+
+/** pinnedItems: 1 for each item holding a VM that may not move (its flag or a policy selector). */
+function pinnedItems(cluster: Cluster, items: ItemSet): Uint8Array {
+  const out = new Uint8Array(items.items.length);
+  cluster.vms.forEach((vm, j) => {
+    if (isPinned(vm, cluster.policy.pinned)) out[items.itemOf[j]] = 1;
+  });
+  return out;
 }

@@ -50,8 +50,9 @@ export interface Schedule {
 export interface ScheduleLimits {
   readonly maxConcurrent: number;
   readonly perHostConcurrent: number;
-  /** VM migrations the schedule may add to break cycles (each parked VM moves twice). */
+  /** VM migrations, and MiB, the schedule may add to break cycles (each parked VM moves twice). */
   readonly extraMoves: number;
+  readonly extraMiB: number;
   /** Hosts no VM may pass through (the host being evacuated). */
   readonly forbidden: Uint8Array;
   readonly budgets: readonly DisruptionBudget[];
@@ -124,6 +125,7 @@ class WaveBuilder {
   private transientOk: Int8Array;
   private readonly refused = new Map<number, FlightRefusal | "transient">();
   private extraLeft: number;
+  private extraMiBLeft: number;
 
   constructor(
     private readonly p: PlacementProblem,
@@ -138,6 +140,7 @@ class WaveBuilder {
     this.startRatio = this.ratios();
     this.startViolations = violationsOf(this.state).length;
     this.extraLeft = limits.extraMoves;
+    this.extraMiBLeft = limits.extraMiB;
     this.flight = new WaveFlight(p, limits, this.state.memUsedMiB);
     this.transient = new TransientCheck(p, model, this.startRatio);
     this.waveStart = PlacementState.fromAssignment(p, start);
@@ -262,13 +265,15 @@ class WaveBuilder {
     for (const g of order) {
       // Parking breaks cycles of memory; a group held back by its copy threads' load is not in
       // one, and a parked group is not parked again.
-      if (g.vms.length > this.extraLeft || g.leg !== "direct" || this.refused.get(g.planned) === "transient") continue;
+      if (g.vms.length > this.extraLeft || memoryOf(this.p, g.vms) > this.extraMiBLeft + 1e-9) continue;
+      if (g.leg !== "direct" || this.refused.get(g.planned) === "transient") continue;
       for (let t = 0; t < this.p.nHosts; t++) {
         if (t === g.to || g.from.includes(t) || this.limits.forbidden[t] === 1) continue;
         const park: MoveGroup = { ...g, to: t, leg: "park" };
         if (!this.flight.memoryHolds(park) || !this.copyLoadOk(park) || !this.filtersPass(park) || !this.apply([park])) continue;
         this.flight.reserve(park);
         this.extraLeft -= g.vms.length;
+        this.extraMiBLeft -= memoryOf(this.p, g.vms);
         return { group: g, park, unpark: { ...g, from: g.vms.map(() => t), leg: "unpark" } };
       }
     }

@@ -2,7 +2,7 @@ import type { WhyTarget, WhyVm } from "../model/migration.js";
 import type { Item } from "../placement/items.js";
 import type { PlacementState } from "../placement/state.js";
 import { keep, tryMove } from "./commit.js";
-import { itemsOn, vmIds, type MigrateContext } from "./context.js";
+import { affordable, itemsOn, vmIds, type MigrateContext } from "./context.js";
 import { hostRisk } from "./risk.js";
 import { candidates, firstFailing, TARGET_SAMPLE, whyOn } from "./target.js";
 
@@ -24,7 +24,7 @@ export function trySwap(c: MigrateContext, i: number, cands: readonly Item[]): b
   for (const a of cands) {
     if (c.moved[a.index] === 1) continue;
     const f = findSwap(c, i, a);
-    if (!f) continue;
+    if (!f || !affordable(c, a.vms.length + f.b.vms.length, a.memoryMiB + f.b.memoryMiB)) continue;
     const helps = vmIds(c, c.state.vmsOn[i].filter((j) => c.problem.latencySensitive[j] === 1 && !a.vms.includes(j)));
     const whyA: WhyVm = { code: a.vms.some((j) => c.problem.latencySensitive[j] === 1) ? "victim" : "aggressor", helps, alternatives: cands.length - 1 };
     keep(c, tryMove(c, a, f.host), { kind: "fix-breach", priority: 1, whyVm: whyA, whyTarget: f.whyA });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { DriverDomainSchema } from "./driver-domain.js";
-import { DisruptionBudgetSchema, MigrationPolicySchema } from "./fleet-policy.js";
+import { DisruptionBudgetSchema, MigrationPolicySchema, PinSelectorSchema } from "./fleet-policy.js";
 import { SchedulerSchema } from "./scheduler.js";
 import { WorkloadSchema } from "./workload.js";
 
@@ -61,6 +61,8 @@ export const VmSchema = z.strictObject({
   slo: SloSchema.optional(),
   /** The host the VM runs on now: the input of migration planning. */
   host: Id.optional(),
+  /** Never migrate this VM (migrate, plan --from-current); policy.pinned pins VMs by label. */
+  pinned: z.boolean().optional(),
   /** Memory the VM dirties per second while it runs, MiB/s (default: its CPU demand × policy.migration.dirtyMiBpsPerCpu). */
   dirtyRateMiBps: z.number().min(0).optional(),
   labels: Labels,
@@ -102,6 +104,8 @@ export const PolicySchema = z.strictObject({
   migration: MigrationPolicySchema.prefault({}),
   /** At most k VMs of a label group migrating at once. */
   disruptionBudgets: z.array(DisruptionBudgetSchema).default([]),
+  /** VMs these label selectors match never migrate. */
+  pinned: z.array(PinSelectorSchema).default([]),
 });
 
 export const ClusterSchema = z.strictObject({

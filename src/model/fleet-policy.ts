@@ -55,3 +55,19 @@ export function budgetGroupOf(b: DisruptionBudget, labels: Readonly<Record<strin
   if (v === undefined || (b.value !== undefined && v !== b.value)) return undefined;
   return `${b.label}=${v}`;
 }
+
+/**
+ * A pin selector: VMs whose label `label` has `value` (any value when absent) never migrate, as
+ * if each carried `pinned: true` (licence-bound, local disks, a tenant's wish).
+ */
+export const PinSelectorSchema = z.strictObject({
+  label: z.string().min(1),
+  value: z.string().optional(),
+});
+export type PinSelector = z.infer<typeof PinSelectorSchema>;
+
+/** isPinned: the VM may not move, by its own flag or a policy selector. */
+export function isPinned(vm: { pinned?: boolean; labels: Readonly<Record<string, string>> }, selectors: readonly PinSelector[]): boolean {
+  if (vm.pinned === true) return true;
+  return selectors.some((s) => vm.labels[s.label] !== undefined && (s.value === undefined || vm.labels[s.label] === s.value));
+}

@@ -28,6 +28,8 @@ export const MigrationOptionsSchema = z
     threshold: z.number().int().min(1).max(5).default(3),
     /** Most VM migrations in the plan (a two-step move counts twice). */
     maxMoves: z.number().int().min(0).max(1_000_000).default(1000),
+    /** Most memory the plan's migrations copy, MiB (each leg of a two-step move counts); none by default. */
+    maxMigratedMiB: z.number().min(0).optional(),
     /** Most migrations running at once, cluster-wide. */
     maxConcurrent: z.number().int().min(1).max(10_000).default(8),
     /** Most migrations running at once that touch one host (default: the cluster's policy.migration.concurrentPerHost). */
@@ -231,6 +233,27 @@ export const SimulationRepairSchema = z.strictObject({
 });
 export type SimulationRepair = z.infer<typeof SimulationRepairSchema>;
 
+/** TradeoffPointSchema: one plan on the moves-for-gain curve. */
+export const TradeoffPointSchema = z.strictObject({
+  label: z.enum(["current", "this plan", "without limits"]),
+  moves: z.number().int(),
+  migratedMiB: z.number(),
+  durationSec: z.number(),
+  cost: z.number(),
+  hostsUsed: z.number().int(),
+  risk: z.number(),
+  breaches: z.number().int(),
+  violations: z.number().int(),
+});
+
+/** TradeoffSchema: the current placement, the plan, and the plan the limits kept it from. */
+export const TradeoffSchema = z.strictObject({
+  points: z.array(TradeoffPointSchema),
+  /** This plan minus the plan without limits: host cost, risk points and breaches given up for the limits (the planner is greedy, so now and then a limit helps and a figure is negative), and the moves not made. */
+  givenUp: z.strictObject({ cost: z.number(), risk: z.number(), breaches: z.number().int(), moves: z.number().int() }),
+});
+export type Tradeoff = z.infer<typeof TradeoffSchema>;
+
 export const MigrationPlanSchema = z.strictObject({
   kind: z.literal(MIGRATION_PLAN_KIND),
   version: z.literal(MIGRATION_PLAN_VERSION),
@@ -242,6 +265,7 @@ export const MigrationPlanSchema = z.strictObject({
     host: z.string().optional(),
     threshold: z.number().int(),
     maxMoves: z.number().int(),
+    maxMigratedMiB: z.number().optional(),
     maxConcurrent: z.number().int(),
     perHostConcurrent: z.number().int(),
     seed: z.number().int(),
@@ -253,8 +277,10 @@ export const MigrationPlanSchema = z.strictObject({
   /** Where the plan is in its life (recommended → approved → in-progress → done or failed). */
   state: z.enum(PLAN_STATES).default("recommended"),
   execution: ExecutionSchema.default({}),
-  /** done: nothing left worth moving; max-moves / budget: stopped on that limit. */
-  stoppedOn: z.enum(["done", "max-moves", "budget"]),
+  /** done: nothing left worth moving; max-moves / max-migrated: a move worth making did not fit that limit; budget: the time ran out. */
+  stoppedOn: z.enum(["done", "max-moves", "max-migrated", "budget"]),
+  /** What the limits cost (plan --from-current): the plan beside the same planning without them. */
+  tradeoff: TradeoffSchema.optional(),
   summary: z.strictObject({
     hosts: z.number().int(),
     vms: z.number().int(),

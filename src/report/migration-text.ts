@@ -108,6 +108,7 @@ export function unfixedText(p: MigrationPlan): string | undefined {
 function whyUnfixed(p: MigrationPlan): string {
   const o = p.options;
   if (p.stoppedOn === "max-moves") return o.maxMoves === 0 ? "--max-moves 0 allows no move" : `the plan reached --max-moves ${o.maxMoves}`;
+  if (p.stoppedOn === "max-migrated") return `the plan reached --max-migrated-gib ${gib(o.maxMigratedMiB ?? 0)}`;
   if (p.stoppedOn === "budget") return `the planning budget of ${num(o.timeBudgetMs / 1000)} s ran out`;
   const reasons = p.unresolved.filter((u) => u.kind !== "unscheduled");
   const first = reasons[0] ?? p.unresolved[0];
@@ -149,4 +150,23 @@ export function simulationText(p: MigrationPlan): string {
 export function unresolvedText(u: Unresolved): string {
   const where = u.hostId ? ` on ${u.hostId}` : "";
   return `${u.kind}${where} (${list(u.vmIds)}): ${u.reason}`;
+}
+
+/** tradeoffText: the plan beside the current placement and the plan without limits, as a small table. */
+export function tradeoffText(p: MigrationPlan): string[] {
+  const t = p.tradeoff;
+  if (!t) return [];
+  const limits = [`${p.options.maxMoves} move(s)`, ...(p.options.maxMigratedMiB !== undefined ? [`${gib(p.options.maxMigratedMiB)} GiB`] : [])].join(", ");
+  const label = (l: string): string => (l === "this plan" ? `this plan (at most ${limits})` : l);
+  const rows = t.points.map((x) => [label(x.label), String(x.moves), gib(x.migratedMiB), num(x.cost), String(x.hostsUsed), num(x.risk, 1), String(x.breaches), String(x.violations)]);
+  const head = ["", "moves", "GiB", "cost", "hosts", "risk", "breaches", "violations"];
+  const width = head.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k].length)));
+  const line = (r: string[]): string => r.map((c, k) => (k === 0 ? c.padEnd(width[k]) : c.padStart(width[k]))).join("  ");
+  const g = t.givenUp;
+  return [
+    "trade-off (predicted):",
+    `  ${line(head)}`,
+    ...rows.map((r) => `  ${line(r)}`),
+    `given up for the limits: cost ${num(g.cost)}, risk ${num(g.risk, 1)} points, ${g.breaches} breach(es); ${g.moves} move(s) not made`,
+  ];
 }

@@ -10,6 +10,7 @@ import { withStatus } from "../../model/status.js";
 import { parseCluster } from "../../model/validate.js";
 import { optionProblems } from "../../migrate/options.js";
 import { planMigrationSession } from "../../migrate/plan-migrations.js";
+import { FROM_CURRENT_THRESHOLD, modeForObjective, planFromCurrent, withTradeoff } from "../../migrate/from-current.js";
 import { resimulateAndRepair } from "../../migrate/repair.js";
 import { renderDocument, REPORT_FORMATS, type ReportFormat } from "../../report/render.js";
 import { emitScript } from "../../report/emit/script.js";
@@ -28,6 +29,9 @@ export const RESIMULATE_HOSTS = 50;
 
 export interface MigrateFlags extends SimBackendFlags {
   maxMoves?: number;
+  maxMigratedGib?: number;
+  /** plan --from-current: the mode follows the objective and the plan reports its trade-off. */
+  fromCurrent?: boolean;
   maxConcurrent?: number;
   perHostConcurrent?: number;
   mode?: string;
@@ -53,7 +57,7 @@ export interface MigrateFlags extends SimBackendFlags {
 const DEFAULTS = MigrationOptionsSchema.parse({});
 
 // The option's flag for each field, so a problem names what the user typed.
-const FLAG: Record<string, string> = { maxMoves: "--max-moves", maxConcurrent: "--max-concurrent", perHostConcurrent: "--per-host-concurrent", mode: "--mode", host: "--host", threshold: "--threshold", seed: "--seed", timeBudgetMs: "--time-budget" };
+const FLAG: Record<string, string> = { maxMigratedMiB: "--max-migrated-gib", maxMoves: "--max-moves", maxConcurrent: "--max-concurrent", perHostConcurrent: "--per-host-concurrent", mode: "--mode", host: "--host", threshold: "--threshold", seed: "--seed", timeBudgetMs: "--time-budget" };
 
 /** registerMigrate adds `vmplace migrate FILE`: live migrations that remove today's hot spots. */
 export function registerMigrate(program: Command): void {
@@ -62,6 +66,7 @@ export function registerMigrate(program: Command): void {
     .description("recommend live migrations from the current placement (VMs' host): fix breaches and violations first, then risk, balance or cost; safe waves; a report")
     .argument("<file>", "cluster document whose VMs carry their current host")
     .addOption(new Option("--max-moves <n>", "most migrations in the plan").argParser(intOption("--max-moves", 0, 1_000_000)).default(DEFAULTS.maxMoves))
+    .option("--max-migrated-gib <g>", "most memory the plan's migrations copy, GiB (default: no limit)", gibOption("--max-migrated-gib"))
     .addOption(new Option("--max-concurrent <n>", "most migrations running at once").argParser(intOption("--max-concurrent", 1, 10_000)).default(DEFAULTS.maxConcurrent))
     .option("--per-host-concurrent <n>", "most migrations at once touching one host (default: the cluster's policy.migration.concurrentPerHost, 2 unless set)", intOption("--per-host-concurrent", 1, 64))
     .addOption(new Option("--mode <mode>", `fix, rebalance, consolidate or evacuate (evacuate needs --host) (default: ${DEFAULTS.mode})`).choices(MIGRATION_MODES))
@@ -107,10 +112,11 @@ export function registerMigrate(program: Command): void {
 /** migrationOptions validates the flags against the schema and the cluster (InputError, exit 2). */
 export function migrationOptions(cluster: Cluster, f: MigrateFlags): MigrationOptions {
   const r = MigrationOptionsSchema.safeParse({
-    mode: f.mode,
+    mode: f.mode ?? (f.fromCurrent ? modeForObjective(cluster.policy.objective) : undefined),
     host: f.host,
-    threshold: f.threshold,
+    threshold: f.threshold ?? (f.fromCurrent ? FROM_CURRENT_THRESHOLD : undefined),
     maxMoves: f.maxMoves,
+    maxMigratedMiB: f.maxMigratedGib === undefined ? undefined : Math.round(f.maxMigratedGib * 1024),
     maxConcurrent: f.maxConcurrent,
     perHostConcurrent: f.perHostConcurrent,
     seed: f.seed ?? cluster.policy.seed,
@@ -142,7 +148,9 @@ export async function runMigrate(cluster: Cluster, f: MigrateFlags): Promise<Mig
     const t0 = performance.now();
     process.stderr.write(`migrate: planning (${options.mode}, threshold ${options.threshold}) on ${cluster.hosts.length} hosts, ${cluster.vms.length} VMs\n`);
     const phase = (name: string, moves: number): void => void process.stderr.write(`migrate: ${name}${moves > 0 ? ` (${moves} move(s) so far)` : ""}\n`);
-    const { plan, session } = planMigrationSession(cluster, predictor, options, { now: () => performance.now(), onPhase: phase });
+    const deps = { now: () => performance.now(), onPhase: phase };
+    const run = f.fromCurrent ? planFromCurrent(cluster, predictor, options, deps) : { ...planMigrationSession(cluster, predictor, options, deps), unlimited: undefined };
+    const { plan, session, unlimited } = run;
     process.stderr.write(`migrate: ${plan.summary.moves} move(s) in ${plan.summary.waves} wave(s), planned in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
     let out = plan;
     if (resimulating && plan.moves.length > 0) {
@@ -157,9 +165,21 @@ export async function runMigrate(cluster: Cluster, f: MigrateFlags): Promise<Mig
       bar = advice;
       out = await adviseMigrationPlan(cluster, out, { seed: options.seed }, { predictor, runner: runner!, onProgress: advice.onProgress });
     }
+    if (unlimited) out = withTradeoff(out, unlimited);
     return withStatus(out, migrationStatus(out));
   } finally {
     bar.done();
     await runner?.close();
   }
 }
+
+/** gibOption parses a non-negative amount of GiB (decimals allowed), naming the flag when wrong. */
+function gibOption(flag: string): (v: string) => number {
+  return (v: string) => {
+    const n = Number(v);
+    if (!/^\d+(\.\d+)?$/.test(v.trim()) || !Number.isFinite(n)) throw new InputError(`${flag} must be a number of GiB (0 or more), got "${v}"`);
+    return n;
+  };
+}
+
+export { gibOption };

@@ -18,13 +18,15 @@ import { outputFormat } from "../output-format.js";
 import { progress } from "../progress.js";
 import { renderPlan } from "../render-plan.js";
 import { openSimRunner, redisFallbackOption, redisOption, type SimBackendFlags } from "../sim-backend.js";
+import { gibOption } from "./migrate.js";
+import { checkFromCurrentFlags, planFromCurrentAction, type FromCurrentFlags } from "./plan-from-current.js";
 
 /** Validation defaults: measured to validate 10,000 VMs (~400 hosts with victims) in ~20 s on 2 cores. */
 export const VALIDATE_DURATION_MS = 3000;
 export const VALIDATE_WARMUP_MS = 1000;
 export const VALIDATE_ROUNDS = 5;
 
-export interface PlanFlags extends SimBackendFlags {
+export interface PlanFlags extends SimBackendFlags, FromCurrentFlags {
   out?: string;
   timeBudget?: number;
   seed?: number;
@@ -57,12 +59,17 @@ export function registerPlan(program: Command): void {
     .option("--json", "print the plan as JSON instead of the summary (same as --format json)")
     .option("--calibration <file>", "calibration table (default: the bundled one)")
     .addOption(redisOption())
-    .addOption(redisFallbackOption());
+    .addOption(redisFallbackOption())
+    .option("--from-current", "plan moves from the VMs' current hosts instead: a migration plan (see vmplace migrate) with its trade-off")
+    .option("--max-moves <n>", "--from-current: most migrations (default: 1000)", intOption("--max-moves", 0, 1_000_000))
+    .option("--max-migrated-gib <g>", "--from-current: most memory the migrations copy, GiB (default: no limit)", gibOption("--max-migrated-gib"));
   addFailOn(cmd, ["unplaced", "violation", "breach"]).action(async (file: string, f: PlanFlags) => {
+    checkFromCurrentFlags(f);
     if (f.json && f.format !== undefined && f.format !== "json") throw new InputError(`--json and --format ${f.format} ask for two formats; give one`);
     const format = outputFormat(f.json ? "json" : f.format, f.out, f.out ? "json" : undefined);
     if (f.out) checkWritable(f.out);
     const cluster = loadWith(file, parseCluster);
+    if (f.fromCurrent) return planFromCurrentAction(cluster, f, format);
     const plan = await runPlan(cluster, f);
     const text = format ? renderPlanAs(plan, format) : undefined;
     if (f.out && text !== undefined) writeFileAtomic(f.out, text);
