@@ -44,6 +44,7 @@ describe("cluster document", () => {
       // QEMU's 300 ms downtime-limit, Xen's 30 pre-copy iterations, a 10 Gbit/s link shared by 2 migrations.
       migration: { bandwidthMbps: 10000, concurrentPerHost: 2, maxDowntimeMs: 300, maxRounds: 30, switchoverMs: 50, dirtyMiBpsPerCpu: 32, cpuCoresPerGbps: 0.1 },
       disruptionBudgets: [],
+      pinned: [],
     });
   });
 
