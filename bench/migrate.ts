@@ -50,6 +50,9 @@ export async function benchMigrate(): Promise<void> {
     line("violations before -> after", `${s.before.violations} -> ${s.after.violations}`);
     line("risk points before -> after", `${s.before.risk.toFixed(0)} -> ${s.after.risk.toFixed(0)} (max during waves ${Math.max(0, ...plan.waves.map((w) => w.risk)).toFixed(0)})`);
     line("unresolved", String(plan.unresolved.length));
+    line("predicted duration / worst pause", `${(s.durationSec / 60).toFixed(1)} min / ${s.worstDowntimeMs.toFixed(0)} ms (${s.nonConverging} not converging)`);
+    line("busiest link in any wave", `${(Math.max(0, ...plan.waves.map((w) => w.linkPeakFraction)) * 100).toFixed(0)}% of its bandwidth`);
+    line("victims over SLO while waves run", `${plan.waves.reduce((n, w) => n + w.transientBreaches, 0)} (new: ${plan.waves.reduce((n, w) => n + w.transientNewBreaches, 0)})`);
     const pool = new WorkerPool();
     const t1 = performance.now();
     const checked = await resimulateAndRepair(cluster, predictor, session, plan, pool, { durationMs: RESIM_MS, seed: 1, maxHosts: RESIM_HOSTS });
