@@ -17,16 +17,16 @@ const Regex = z.string().refine((s) => {
 }, "is not a valid regular expression");
 const LabelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "must be a Prometheus label name");
 
-export const MappingSchema = z.strictObject({
+const FIELDS = {
   /** Labels that name a VM, their values joined with "/" (e.g. namespace and pod). */
   vmLabels: z.array(LabelName).min(1),
   /** Applied to the joined VM name; `vmReplace` rewrites it ($1... are its groups). Default: keep it. */
-  vmPattern: Regex.default("^(.*)$"),
-  vmReplace: z.string().default("$1"),
+  vmPattern: Regex,
+  vmReplace: z.string(),
   /** The label that names the host a VM's series comes from. */
   hostLabel: LabelName,
   /** Its first group is the host id (default: the label's value without a trailing :port). */
-  hostPattern: Regex.default("^(.*?)(?::\\d+)?$"),
+  hostPattern: Regex,
   /** A counter of CPU seconds the VM used (all its vCPUs); read as rate() per VM and host. */
   cpuSecondsTotal: z.string().min(1),
   /** PromQL giving each VM's vCPUs, by the VM labels. */
@@ -36,6 +36,13 @@ export const MappingSchema = z.strictObject({
   /** PromQL giving each host's cores and memory (bytes), by the host label; not needed with --hosts. */
   hostCores: z.string().min(1),
   hostMemoryBytes: z.string().min(1),
+};
+
+export const MappingSchema = z.strictObject({
+  ...FIELDS,
+  vmPattern: FIELDS.vmPattern.default("^(.*)$"),
+  vmReplace: FIELDS.vmReplace.default("$1"),
+  hostPattern: FIELDS.hostPattern.default("^(.*?)(?::\\d+)?$"),
 });
 export type Mapping = z.infer<typeof MappingSchema>;
 
@@ -73,8 +80,8 @@ export const PROFILES = {
 export type ProfileName = keyof typeof PROFILES;
 export const PROFILE_NAMES = Object.keys(PROFILES) as ProfileName[];
 
-/** MappingFileSchema: a profile to start from and the fields to change. */
-export const MappingFileSchema = MappingSchema.partial().extend({ profile: z.enum(PROFILE_NAMES as [ProfileName, ...ProfileName[]]).default("libvirt") });
+/** MappingFileSchema: a profile to start from and the fields to change (no defaults: the profile's stay). */
+export const MappingFileSchema = z.strictObject(FIELDS).partial().extend({ profile: z.enum(PROFILE_NAMES as [ProfileName, ...ProfileName[]]).default("libvirt") });
 
 /** resolveMapping: the profile with the file's overrides (the file already parsed). */
 export function resolveMapping(file: z.infer<typeof MappingFileSchema>): Mapping {
