@@ -5,13 +5,18 @@ import { arrow, esc, gib, ms, num, pct } from "./format.js";
 import { cards, chart, page, section, table } from "./html-page.js";
 import { hostLoadChart, latencyChart, wavesChart } from "./migration-charts.js";
 import { chartHosts, latencyRows } from "./migration-select.js";
-import { duration, effectText, headline, kindLabel, moveTimingText, PRIORITY_LABEL, unresolvedText, whyTargetText, whyVmText } from "./migration-text.js";
+import { duration, effectText, headline, kindLabel, moveTimingText, PRIORITY_LABEL, tradeoffTable, unresolvedText, whyTargetText, whyVmText } from "./migration-text.js";
 
 /** renderMigrationHtml: the plan as one self-contained page with inline SVG charts. */
 export function renderMigrationHtml(p: MigrationPlan): string {
   const o = p.options;
   const title = `Migration plan: ${o.mode}${o.host ? ` ${o.host}` : ""}, threshold ${o.threshold}`;
-  return page(title, headline(p), [summary(p), hostsSection(p), latencySection(p), wavesSection(p), movesSection(p), problems(p), simulation(p), ...(p.advice ? adviceSectionsHtml(p.advice) : [])]);
+  return page(title, headline(p), [summary(p), tradeoff(p), hostsSection(p), latencySection(p), wavesSection(p), movesSection(p), problems(p), simulation(p), ...(p.advice ? adviceSectionsHtml(p.advice) : [])]);
+}
+
+function tradeoff(p: MigrationPlan): string {
+  const t = tradeoffTable(p);
+  return t ? section("Trade-off (predicted)", table(t.head, t.rows), `${t.givenUp[0].toUpperCase()}${t.givenUp.slice(1)}.`) : "";
 }
 
 function summary(p: MigrationPlan): string {

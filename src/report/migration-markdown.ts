@@ -3,7 +3,7 @@ import { violationText } from "../model/violation-text.js";
 import { adviceSectionMarkdown } from "./advice-markdown.js";
 import { arrow, gib, mdTable, ms, num, pct } from "./format.js";
 import { changedHosts, latencyRows } from "./migration-select.js";
-import { duration, effectText, headline, kindLabel, moveTimingText, PRIORITY_LABEL, unresolvedText, whyTargetText, whyVmText } from "./migration-text.js";
+import { duration, effectText, headline, kindLabel, moveTimingText, PRIORITY_LABEL, tradeoffTable, unresolvedText, whyTargetText, whyVmText } from "./migration-text.js";
 
 /** renderMigrationMarkdown: the plan as a Markdown report (summary, waves, moves, before/after). */
 export function renderMigrationMarkdown(p: MigrationPlan): string {
@@ -11,6 +11,7 @@ export function renderMigrationMarkdown(p: MigrationPlan): string {
     `# Migration plan (${p.options.mode}${p.options.host ? ` ${p.options.host}` : ""}, threshold ${p.options.threshold})`,
     headline(p),
     summarySection(p),
+    tradeoffSection(p),
     wavesSection(p),
     movesSection(p),
     hostsSection(p),
@@ -20,6 +21,11 @@ export function renderMigrationMarkdown(p: MigrationPlan): string {
     adviceSection(p),
   ];
   return `${parts.filter((x) => x !== "").join("\n\n")}\n`;
+}
+
+function tradeoffSection(p: MigrationPlan): string {
+  const t = tradeoffTable(p);
+  return t ? `## Trade-off (predicted)\n\n${mdTable(t.head, t.rows)}\n\n${t.givenUp[0].toUpperCase()}${t.givenUp.slice(1)}.` : "";
 }
 
 function summarySection(p: MigrationPlan): string {

@@ -152,21 +152,26 @@ export function unresolvedText(u: Unresolved): string {
   return `${u.kind}${where} (${list(u.vmIds)}): ${u.reason}`;
 }
 
-/** tradeoffText: the plan beside the current placement and the plan without limits, as a small table. */
-export function tradeoffText(p: MigrationPlan): string[] {
+/** tradeoffTable: the plan beside the current placement and the plan without limits, as rows, and what the limits gave up. */
+export function tradeoffTable(p: MigrationPlan): { head: string[]; rows: string[][]; givenUp: string } | undefined {
   const t = p.tradeoff;
-  if (!t) return [];
+  if (!t) return undefined;
   const limits = [`${p.options.maxMoves} move(s)`, ...(p.options.maxMigratedMiB !== undefined ? [`${gib(p.options.maxMigratedMiB)} GiB`] : [])].join(", ");
   const label = (l: string): string => (l === "this plan" ? `this plan (at most ${limits})` : l);
   const rows = t.points.map((x) => [label(x.label), String(x.moves), gib(x.migratedMiB), num(x.cost), String(x.hostsUsed), num(x.risk, 1), String(x.breaches), String(x.violations)]);
-  const head = ["", "moves", "GiB", "cost", "hosts", "risk", "breaches", "violations"];
-  const width = head.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k].length)));
-  const line = (r: string[]): string => r.map((c, k) => (k === 0 ? c.padEnd(width[k]) : c.padStart(width[k]))).join("  ");
   const g = t.givenUp;
-  return [
-    "trade-off (predicted):",
-    `  ${line(head)}`,
-    ...rows.map((r) => `  ${line(r)}`),
-    `given up for the limits: cost ${num(g.cost)}, risk ${num(g.risk, 1)} points, ${g.breaches} breach(es); ${g.moves} move(s) not made`,
-  ];
+  return {
+    head: ["", "moves", "GiB", "cost", "hosts", "risk", "breaches", "violations"],
+    rows,
+    givenUp: `given up for the limits: cost ${num(g.cost)}, risk ${num(g.risk, 1)} points, ${g.breaches} breach(es); ${g.moves} move(s) not made`,
+  };
+}
+
+/** tradeoffText: tradeoffTable as aligned text (the terminal summary). */
+export function tradeoffText(p: MigrationPlan): string[] {
+  const t = tradeoffTable(p);
+  if (!t) return [];
+  const width = t.head.map((h, k) => Math.max(h.length, ...t.rows.map((r) => r[k].length)));
+  const line = (r: string[]): string => r.map((c, k) => (k === 0 ? c.padEnd(width[k]) : c.padStart(width[k]))).join("  ");
+  return ["trade-off (predicted):", `  ${line(t.head)}`, ...t.rows.map((r) => `  ${line(r)}`), t.givenUp];
 }

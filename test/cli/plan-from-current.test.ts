@@ -20,6 +20,8 @@ describe("vmplace plan --from-current", { timeout: 60_000 }, () => {
     expect(plan.moves.length).toBeLessThanOrEqual(3);
     expect(plan.options).toMatchObject({ mode: "consolidate", threshold: 5, maxMoves: 3 });
     expect(plan.tradeoff?.points.map((p) => p.label)).toEqual(["current", "this plan", "without limits"]);
+    const md = runCli(["report", out, "--format", "md"]);
+    expect(md.stdout).toMatch(/## Trade-off \(predicted\)\n\n\| {2}\| moves \|[\s\S]*\| without limits \| \d+ \|[\s\S]*Given up for the limits: cost 1,/);
     const dry = runCli(["apply", out, "--executor", "echo {vm} {from} {to}", "--dry-run"]);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain(`echo ${plan.moves[0].vmId} ${plan.moves[0].from} ${plan.moves[0].to}`);
