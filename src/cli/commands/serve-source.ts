@@ -7,6 +7,7 @@ import type { Cluster } from "../../model/cluster.js";
 import { renderProblems } from "../../model/problems.js";
 import { parseCluster } from "../../model/validate.js";
 import { DurationSec } from "../../io/prometheus/options.js";
+import { intOption } from "../options.js";
 import { PROMETHEUS_FLAGS, sourceFromFlags, type PrometheusCliFlags } from "./import-prometheus.js";
 
 export interface SourceFlags extends PrometheusCliFlags {
@@ -14,6 +15,7 @@ export interface SourceFlags extends PrometheusCliFlags {
   source?: "prometheus" | "file";
   watch?: boolean;
   auditEvery?: string;
+  auditHistory?: number;
   window?: string;
   hosts?: string;
 }
@@ -28,6 +30,7 @@ export function addSourceOptions(cmd: Command): Command {
     .addOption(new Option("--source <kind>", "keep the cluster fresh from prometheus (--url) or the --cluster file").choices(["prometheus", "file"]))
     .option("--watch", "with --cluster: reload and audit the file whenever it changes")
     .option("--audit-every <duration>", `re-read the source and audit it this often, e.g. 5m (default ${DEFAULT_AUDIT_EVERY} with --source prometheus)`)
+    .option("--audit-history <n>", "audits kept for GET /v1/audits", intOption("--audit-history", 1, 10_000), 50)
     .option("--window <duration>", "prometheus: the CPU history each audit reads (default 1h)")
     .option("--hosts <file>", "prometheus: hosts CSV or Alibaba node list sizing the hosts (default: node metrics)");
   for (const [flags, help] of PROMETHEUS_FLAGS) if (!flags.startsWith("--at ")) cmd.option(flags, help);

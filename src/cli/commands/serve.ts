@@ -54,6 +54,7 @@ export function registerServe(program: Command): void {
         auth: security.auth,
         tls: security.tls,
         source,
+        auditHistory: opts.auditHistory,
       });
       closeOnSignals(app, opts.requestTimeout + 5000);
       await startServer(app, { port: opts.port, host: opts.host });
