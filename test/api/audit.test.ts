@@ -38,7 +38,7 @@ describe("serve --cluster FILE --watch: the continuous audit", { timeout: 60_000
 
   test("the first audit finds the hot spot, recommends the fix and exposes it as gauges", async () => {
     const a = await until("the first audit", () => latest(app));
-    expect(a).toMatchObject({ id: 1, ok: true, source: `file ${path}`, hosts: 8, vms: 40, breaches: 1, hostsAtRisk: 1 });
+    expect(a).toMatchObject({ status: "incomplete", reasons: [{ kind: "breach", count: 1 }], id: 1, ok: true, source: `file ${path}`, hosts: 8, vms: 40, breaches: 1, hostsAtRisk: 1 });
     expect(a.breaching).toEqual([expect.objectContaining({ vmId: "web-3", hostId: "h07" })]);
     expect(a.perHost.find((h) => h.hostId === "h07")).toMatchObject({ bobtail: true, breaches: 1, level: "high" });
     expect(a.recommendation?.moves.map((m) => [m.vmId, m.from])).toEqual([["web-3", "h07"]]);
@@ -62,7 +62,7 @@ describe("serve --cluster FILE --watch: the continuous audit", { timeout: 60_000
       const a = await latest(app);
       return a && a.id > first.id ? a : undefined;
     });
-    expect(second).toMatchObject({ ok: true, breaches: 0 });
+    expect(second).toMatchObject({ status: "ok", reasons: [], ok: true, breaches: 0 });
     expect(second.recommendation).toBeUndefined();
     const list = (await app.inject({ method: "GET", url: "/v1/audits" })).json<{ audits: { id: number; breaches: number }[] }>().audits;
     expect(list[0]).toMatchObject({ id: second.id, breaches: 0 });
@@ -79,6 +79,7 @@ describe("serve --cluster FILE --watch: the continuous audit", { timeout: 60_000
       return a && a.id > before.id ? a : undefined;
     });
     expect(failed).toMatchObject({ ok: false, error: expect.stringMatching(/not valid JSON/) });
+    expect(failed.status).toBeUndefined();
     expect((await app.inject({ method: "GET", url: "/metrics" })).body).toMatch(/^vmplace_audit_failures_total 1$/m);
     expect((await app.inject({ method: "GET", url: "/readyz" })).statusCode).toBe(200);
   });

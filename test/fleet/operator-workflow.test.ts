@@ -32,8 +32,10 @@ describe("the operator's workflow on a live fleet (done-when of issue 16)", { ti
     const imp = await runCliAsync(["import", "--format", "prometheus", "--url", prom.url, ...WINDOW_FLAGS, "--out", cluster]);
     expect(imp.code).toBe(0);
 
+    // A breach makes score's result not whole: exit 3, as the exit-code policy says.
     const score = await runCliAsync(["score", cluster, "--json"]);
-    expect(score.code).toBe(0);
+    expect(score.code).toBe(3);
+    expect(score.stderr).toMatch(/result not whole/);
     const report = JSON.parse(score.stdout) as { hosts: { hostId: string; bobtail: boolean; breaches: number }[]; vms: { vmId: string; hostId: string; breach: boolean }[] };
     expect(report.hosts[0]).toMatchObject({ hostId: "h01", bobtail: true });
     expect(report.hosts[0].breaches).toBeGreaterThan(0);

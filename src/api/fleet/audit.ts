@@ -2,19 +2,22 @@ import { scoreCluster, type ScoreReport } from "../../interference/score.js";
 import type { Predictor } from "../../interference/predictor.js";
 import type { Cluster } from "../../model/cluster.js";
 import type { MigrationPlan } from "../../model/migration.js";
+import { resultStatus, shortfall } from "../../model/status.js";
 import type { Audit, AuditSummary } from "./schemas.js";
 
 /** auditOf scores a fresh cluster and attaches the recommendation (the caller plans it). */
 export function auditOf(id: number, cluster: Cluster, predictor: Predictor, meta: { startedAt: string; finishedAt: string; source: string }, recommendation?: MigrationPlan): Audit {
   const report = scoreCluster(cluster, predictor);
   const perHost = hostsOf(report);
+  const breaches = report.vms.filter((v) => v.breach).length;
   return {
+    ...resultStatus(shortfall("breach", breaches, `${breaches} latency-sensitive VM(s) predicted over their SLO`)),
     id,
     ...meta,
     ok: true,
     hosts: cluster.hosts.length,
     vms: cluster.vms.length,
-    breaches: report.vms.filter((v) => v.breach).length,
+    breaches,
     hostsAtRisk: perHost.filter((h) => h.breaches > 0).length,
     perHost,
     breaching: report.vms.filter((v) => v.breach).map((v) => ({ vmId: v.vmId, hostId: v.hostId, predictedP999Us: v.predictedP999Us, sloRatio: v.sloRatio ?? 0 })),
@@ -32,6 +35,7 @@ function hostsOf(r: ScoreReport): Audit["perHost"] {
 
 /** failedAudit records an audit whose source could not be read. */
 export function failedAudit(id: number, meta: { startedAt: string; finishedAt: string; source: string }, error: string): Audit {
+  // The fleet's state is unknown, so there is no result status to give: ok is false instead.
   return { id, ...meta, ok: false, error, hosts: 0, vms: 0, breaches: 0, hostsAtRisk: 0, perHost: [], breaching: [] };
 }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MigrationPlanSchema } from "../../model/migration.js";
+import { ShortfallSchema, RESULT_STATUSES } from "../../model/status.js";
 
 /** AuditHostSchema: one host as the audit saw it. */
 export const AuditHostSchema = z.strictObject({
@@ -22,6 +23,9 @@ export const AuditBreachSchema = z.strictObject({
 
 /** AuditSchema: one audit of the fleet: its state when read, its risk, and what to do about it. */
 export const AuditSchema = z.strictObject({
+  /** The one result status: incomplete while the fleet has predicted SLO breaches; absent when the audit could not read the fleet (see ok, error). */
+  status: z.enum(RESULT_STATUSES).optional(),
+  reasons: z.array(ShortfallSchema).optional(),
   id: z.number().int().min(1),
   startedAt: z.string(),
   finishedAt: z.string(),
@@ -42,7 +46,7 @@ export const AuditSchema = z.strictObject({
 export type Audit = z.infer<typeof AuditSchema>;
 
 /** AuditSummarySchema: an audit in the history list (no per-host detail, no plan). */
-export const AuditSummarySchema = AuditSchema.pick({ id: true, startedAt: true, finishedAt: true, source: true, ok: true, error: true, hosts: true, vms: true, breaches: true, hostsAtRisk: true }).extend({
+export const AuditSummarySchema = AuditSchema.pick({ status: true, reasons: true, id: true, startedAt: true, finishedAt: true, source: true, ok: true, error: true, hosts: true, vms: true, breaches: true, hostsAtRisk: true }).extend({
   recommendedMoves: z.number().int(),
 });
 export type AuditSummary = z.infer<typeof AuditSummarySchema>;

@@ -19,13 +19,13 @@ export interface PrometheusCliFlags {
 }
 
 export const PROMETHEUS_FLAGS: readonly [string, string][] = [
-  ["--url <url>", "prometheus: the Prometheus server, e.g. http://prometheus:9090"],
+  ["--url <url>", "prometheus: the Prometheus server, e.g. http://prometheus:9090 (default: none; needed by --format or --source prometheus)"],
   ["--step <duration>", "prometheus: one utilisation sample per step (default: the window / 60)"],
   ["--rate-window <duration>", "prometheus: range of each rate() (default: 4 steps, at least 1m)"],
   ["--profile <name>", "prometheus: metric names and labels, libvirt (default) or cadvisor"],
-  ["--mapping <file>", "prometheus: JSON mapping of metric names and labels (docs/operator.md)"],
+  ["--mapping <file>", "prometheus: JSON mapping of metric names and labels, docs/operator.md (default: none, the profile as is)"],
   ["--scheduler <kind>", "prometheus: scheduler of hosts read from Prometheus (default xen-credit; --hosts can say per host)"],
-  ["--bearer-token-file <file>", "prometheus: token sent to Prometheus as Authorization: Bearer"],
+  ["--bearer-token-file <file>", "prometheus: token sent to Prometheus as Authorization: Bearer (default: none)"],
   ["--at <time>", "prometheus: end of the window, RFC 3339 or unix seconds (default: now)"],
 ];
 

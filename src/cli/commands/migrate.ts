@@ -83,7 +83,7 @@ export function registerMigrate(program: Command): void {
     .option("--calibration <file>", "calibration table (default: the bundled one)")
     .addOption(redisOption())
     .addOption(redisFallbackOption())
-    .addOption(new Option("--emit <tool>", "also write the commands that carry the plan out, per wave, with a pre-check per move").choices(EMIT_TARGETS))
+    .addOption(new Option("--emit <tool>", "also write the commands that carry the plan out, per wave, with a pre-check per move (default: none)").choices(EMIT_TARGETS))
     .option("--emit-out <file>", "write the --emit script to a file (default: standard output, the summary going to standard error)")
     .option("--connect <uri>", "--emit virsh: libvirt URI of a host, {host} standing for its id", DEFAULT_EMIT.connect)
     .option("--namespace <ns>", "--emit kubevirt: namespace of VM ids that name none", DEFAULT_EMIT.namespace);

@@ -16,12 +16,12 @@ export interface SecurityFlags {
 /** addSecurityOptions: how `vmplace serve` authenticates callers once it leaves loopback. */
 export function addSecurityOptions(cmd: Command): Command {
   return cmd
-    .option("--token-file <file>", "require Authorization: Bearer <the file's token> (at least 16 characters)")
-    .option("--tls-cert <file>", "serve HTTPS with this certificate (PEM)")
-    .option("--tls-key <file>", "the certificate's private key (PEM)")
-    .option("--client-ca <file>", "mutual TLS: accept client certificates this CA signed (PEM)")
+    .option("--token-file <file>", "require Authorization: Bearer <the file's token>, at least 16 characters (default: none)")
+    .option("--tls-cert <file>", "serve HTTPS with this certificate, PEM (default: none, plain HTTP)")
+    .option("--tls-key <file>", "the certificate's private key, PEM (default: none)")
+    .option("--client-ca <file>", "mutual TLS: accept client certificates this CA signed, PEM (default: none)")
     .option("--insecure", "allow listening beyond loopback without a token or mutual TLS")
-    .option("--open <paths>", `paths anyone may call even with authentication on: a comma list of ${OPENABLE_PATHS.join(", ")}`);
+    .option("--open <paths>", `paths anyone may call even with authentication on: a comma list of ${OPENABLE_PATHS.join(", ")} (default: none)`);
 }
 
 export interface Security {

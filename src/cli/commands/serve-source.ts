@@ -27,7 +27,7 @@ const DEFAULT_AUDIT_EVERY = "5m";
 /** addSourceOptions: where `vmplace serve` keeps its cluster fresh from, and how often it audits it. */
 export function addSourceOptions(cmd: Command): Command {
   cmd
-    .addOption(new Option("--source <kind>", "keep the cluster fresh from prometheus (--url) or the --cluster file").choices(["prometheus", "file"]))
+    .addOption(new Option("--source <kind>", "keep the cluster fresh from prometheus (--url) or the --cluster file (default: prometheus with --url, file with --watch or --audit-every, else none)").choices(["prometheus", "file"]))
     .option("--watch", "with --cluster: reload and audit the file whenever it changes")
     .option("--audit-every <duration>", `re-read the source and audit it this often, e.g. 5m (default ${DEFAULT_AUDIT_EVERY} with --source prometheus)`)
     .option("--audit-history <n>", "audits kept for GET /v1/audits", intOption("--audit-history", 1, 10_000), 50)
