@@ -4,9 +4,10 @@ import type { Cluster } from "../../model/cluster.js";
 import { renderDocument, type ReportFormat } from "../../report/render.js";
 import { settle, type FailOn } from "../exit-policy.js";
 import { renderMigrationSummary } from "../render-migration.js";
+import type { SimBackendFlags } from "../sim-backend.js";
 import { RESIMULATE_HOSTS, runMigrate } from "./migrate.js";
 
-export interface FromCurrentFlags {
+export interface FromCurrentFlags extends SimBackendFlags {
   fromCurrent?: boolean;
   maxMoves?: number;
   maxMigratedGib?: number;
@@ -51,6 +52,8 @@ export async function planFromCurrentAction(cluster: Cluster, f: FromCurrentFlag
     simulateDuration: f.validateDuration,
     simulateHosts: RESIMULATE_HOSTS,
     calibration: f.calibration,
+    redis: f.redis,
+    redisFallback: f.redisFallback,
   });
   const text = format ? renderDocument({ kind: "migration", doc: plan }, format) : undefined;
   if (f.out && text !== undefined) writeFileAtomic(f.out, text);
