@@ -76,6 +76,7 @@ describe("the options each scheduler is offered", () => {
 describe("the planner's moves that belong to one host", () => {
   const move = (step: number, vmId: string, from: string, to: string, code: Move["whyVm"]["code"] = "aggressor", leg: Move["leg"] = "direct"): Move => ({
     step, wave: 1, vmId, from, to, priority: 1, kind: "fix-breach", leg, memoryMiB: 1024, gain: 1, cost: 1,
+    bandwidthMbps: 10000, dirtyMiBps: 0, durationSec: 1, downtimeMs: 50, rounds: 1, converged: true, state: "recommended", attempts: [],
     whyVm: { code, helps: [], alternatives: 0 }, whyTarget: { scores: {}, total: 0, feasible: 1, rejected: {}, temporary: leg === "park" }, effect: [],
   });
   const plan = (moves: Move[]) => ({ moves }) as unknown as MigrationPlan;
