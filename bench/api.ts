@@ -120,6 +120,12 @@ function runs(): Run[] {
     { title: "POST /v1/place, 1,000 hosts, a new VM shape per request", server: "large", load: { method: "POST", path: "/v1/place", bodyFor: newShape, connections: 50 }, goal: true },
     { title: "POST /k8s/filter, 1,000 nodes", server: "large", load: { method: "POST", path: "/k8s/filter", body: JSON.stringify({ Pod: pod, NodeNames: names }), connections: 50 }, goal: true },
     { title: "POST /k8s/prioritize, 1,000 nodes", server: "large", load: { method: "POST", path: "/k8s/prioritize", body: JSON.stringify({ Pod: pod, NodeNames: names }), connections: 50 }, goal: true },
+    {
+      title: "POST /k8s/prioritize, 1,000 nodes, a new pod each (assumed)",
+      server: "large",
+      load: { method: "POST", path: "/k8s/prioritize", bodyFor: (k) => JSON.stringify({ Pod: { ...pod, metadata: { ...pod.metadata, name: `bench-pod-${k}` } }, NodeNames: names }), connections: 50 },
+      goal: true,
+    },
     { title: "GET /healthz alone (reference)", server: "large", load: healthz },
     { title: "POST /v1/score, 10,000-VM body (3.4 MB)", server: "large", load: { method: "POST", path: "/v1/score", body: large, connections: 2 }, beside: healthz },
     { title: "POST /v1/score, 1,000-VM body", server: "sample", load: { method: "POST", path: "/v1/score", body: readFileSync(MEDIUM, "utf8"), connections: 10 } },

@@ -4,6 +4,7 @@ import type { Predictor } from "../interference/predictor.js";
 import { profileVm, type VmProfile } from "../interference/profile.js";
 import { forgetCosts } from "./plugins/consolidation.js";
 import { buildProblem, fillTypeAllowedRow, type PlacementProblem } from "./problem.js";
+import { insertVm } from "./problem-insert.js";
 import { PlacementState } from "./state.js";
 
 /** CANDIDATE_ID: the slot's VM id; judge answers name the requester instead. */
@@ -28,14 +29,43 @@ export class CandidateSlot {
   /** Index of the slot's VM. */
   readonly j: number;
 
-  constructor(base: Cluster, predictor: Predictor) {
+  /** `indexed`: the problem and state of the cluster with the slot already appended (withPlaced). */
+  constructor(base: Cluster, predictor: Predictor, indexed?: { problem: PlacementProblem; state: PlacementState }) {
     const placeholder: Vm = { id: CANDIDATE_ID, vcpus: 1, memoryMiB: 0, weight: 256, capPercent: 0, cpuWeight: 100, workload: { kind: "idle" }, labels: {} };
     this.j = base.vms.length;
+    if (indexed) {
+      this.cluster = indexed.problem.cluster;
+      this.problem = indexed.problem;
+      this.state = indexed.state;
+      return;
+    }
     this.cluster = { ...base, vms: [...base.vms, placeholder] };
     this.problem = buildProblem(this.cluster, predictor);
     const hostIndex = new Map(base.hosts.map((h, i) => [h.id, i]));
     const hostOf = Int32Array.from(this.cluster.vms, (v, k) => (k === this.j || v.host === undefined ? -1 : (hostIndex.get(v.host) ?? -1)));
     this.state = PlacementState.fromAssignment(this.problem, hostOf);
+  }
+
+  /**
+   * withPlaced is a new slot for this cluster with `vm` placed on host `i` too (inserted before
+   * the slot), built from this one (insertVm, PlacementState.withInserted: one VM's profile and
+   * interference update instead of every VM's). This slot is used up: its state now belongs to
+   * the new one. The VM must be new and named by no constraint.
+   */
+  withPlaced(vm: Vm, i: number): CandidateSlot {
+    const vms = this.cluster.vms.slice(0, this.j);
+    vms.push(vm);
+    const problem = insertVm(this.problem, vm, this.j);
+    const state = this.state.withInserted(problem, this.j);
+    state.assign(this.j, i);
+    return new CandidateSlot({ ...this.cluster, vms }, problem.predictor, { problem, state });
+  }
+
+  /** move: placed VM k, of the same shape as `vm` (its host aside), now runs on host i as `vm` says. */
+  move(k: number, vm: Vm, i: number): void {
+    if (k === this.j) throw new Error("CandidateSlot.move: the slot's VM is not placed");
+    (this.problem.vms as Vm[])[k] = vm;
+    this.state.move(k, i);
   }
 
   /** set makes `vm` (unplaced, under the slot's id) the slot's VM. O(host types). */

@@ -64,6 +64,30 @@ export class PlacementState {
     return s;
   }
 
+  /**
+   * withInserted is the state of `problem`, this state's problem with one unplaced VM inserted at
+   * `at` (insertVm), with every VM where it is: it takes this state's aggregates over instead of
+   * adding every VM again (fromAssignment's O(VMs) interference updates), so this state must not
+   * be used afterwards. Every VM at or past `at` must be unplaced (their indices move up one). A
+   * VM that brings network demand into play changes every host's load, and rebuilds instead.
+   */
+  withInserted(problem: PlacementProblem, at: number): PlacementState {
+    for (let j = at; j < this.hostOf.length; j++) if (this.hostOf[j] >= 0) throw new Error(`PlacementState.withInserted: VM ${j} past index ${at} is placed`);
+    if (problem.networkInPlay !== this.problem.networkInPlay) {
+      const hostOf = new Int32Array(problem.nVms).fill(-1);
+      hostOf.set(this.hostOf.subarray(0, at));
+      return PlacementState.fromAssignment(problem, hostOf);
+    }
+    const s = Object.create(PlacementState.prototype) as PlacementState;
+    const grown = (a: Int32Array): Int32Array => {
+      const out = new Int32Array(problem.nVms).fill(-1);
+      out.set(a.subarray(0, at));
+      return out;
+    };
+    // The instance's own fields, readonly or private, assigned once as the constructor would.
+    return Object.assign(s, this, { problem, hostOf: grown(this.hostOf), posOf: grown(this.posOf) });
+  }
+
   /** antiAffinityCount: members of anti-affinity group g on host i. */
   antiAffinityCount(g: number, i: number): number {
     return this.antiCount[g].get(i) ?? 0;

@@ -28,8 +28,6 @@ export class FleetState {
 
   /** The cluster with every assumed pod on its node, prepared for one-VM questions. */
   get current(): PreparedCluster | undefined {
-    if (!this.base) return undefined;
-    this.prepared ??= new PreparedCluster(this.assumed.size === 0 ? this.base : this.withAssumed(this.base), this.predictor);
     return this.prepared;
   }
 
@@ -42,20 +40,31 @@ export class FleetState {
     return this.assumed.size;
   }
 
-  /** refresh replaces the cluster with its source's latest state and forgets the assumptions. */
+  /**
+   * refresh replaces the cluster with its source's latest state and forgets the assumptions. The
+   * cluster is indexed here, by the source's refresh, rather than by the next request.
+   */
   refresh(cluster: Cluster, at: number | undefined): void {
     this.base = cluster;
     this.assumed.clear();
-    this.prepared = undefined;
+    if (this.prepared) this.prepared.update(cluster);
+    else this.prepared = new PreparedCluster(cluster, this.predictor);
     this.refreshedAt = at;
   }
 
-  /** assume: the pod's VM now counts against `hostId` (replacing an earlier assumption for it). */
+  /**
+   * assume: the pod's VM now counts against `hostId` (replacing an earlier assumption for it, which
+   * keeps its place among them). The prepared index takes it as it stands (PreparedCluster.assume);
+   * a VM of the document, a pod whose shape changed, or the oldest assumption's eviction re-indexes
+   * the whole cluster instead.
+   */
   assume(vm: Vm, hostId: string): void {
-    this.assumed.delete(vm.id);
-    this.assumed.set(vm.id, { ...vm, host: hostId });
-    if (this.assumed.size > MAX_ASSUMED) this.assumed.delete(this.assumed.keys().next().value!);
-    this.prepared = undefined;
+    const placed = { ...vm, host: hostId };
+    this.assumed.set(vm.id, placed);
+    const evicted = this.assumed.size > MAX_ASSUMED;
+    if (evicted) this.assumed.delete(this.assumed.keys().next().value!);
+    if (!this.base || !this.prepared) return;
+    if (evicted || !this.prepared.assume(placed)) this.prepared.update(this.withAssumed(this.base));
   }
 
   private withAssumed(base: Cluster): Cluster {
