@@ -44,6 +44,19 @@ describe("FleetState: the extender's assumptions", () => {
     expect(state.assumedCount).toBe(4);
   });
 
+  test("a pod ranked again onto the same node changes nothing (its cached verdicts stay)", () => {
+    const c = parsedSample();
+    const state = new FleetState(bundledPredictor(), c);
+    state.assume(hog("pod-1"), c.hosts[0].id);
+    const cluster = state.current!.cluster;
+    const judged = state.current!.judge(hog("pod-1"));
+    state.assume(hog("pod-1"), c.hosts[0].id);
+    expect(state.current!.cluster).toBe(cluster);
+    expect(state.current!.judge(hog("pod-1")).verdict).toBe(judged.verdict);
+    state.assume(hog("pod-1"), c.hosts[1].id);
+    expect(state.current!.judge(hog("pod-1")).verdict).not.toBe(judged.verdict);
+  });
+
   test("a refresh brings the source's cluster back and forgets every assumption", () => {
     const c = parsedSample();
     const state = new FleetState(bundledPredictor(), c);

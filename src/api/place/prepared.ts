@@ -122,6 +122,8 @@ export class PreparedCluster {
     const k = this.assumedAt.get(vm.id);
     if (k !== undefined) {
       if (shapeKey(this.current.vms[k]) !== shapeKey(vm)) return false;
+      // Ranked again onto the same node: nothing changed, and its verdicts stay good.
+      if (this.current.vms[k].host === vm.host) return true;
       this.slot.move(k, vm, i);
       this.use({ ...this.current, vms: this.current.vms.map((v, n) => (n === k ? vm : v)) }, this.slot, this.slotJudged.framework);
       return true;
