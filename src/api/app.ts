@@ -50,6 +50,8 @@ export interface BuildOptions {
   source?: FleetSource;
   /** Audits kept for GET /v1/audits (default 50). */
   auditHistory?: number;
+  /** How long a pod the extender assumed outlives refreshes that do not show it yet (ms; default DEFAULT_ASSUME_FOR_MS). */
+  assumeForMs?: number;
 }
 
 /**
@@ -135,7 +137,7 @@ async function makeContext(app: ZodApp, options: BuildOptions, limits: ApiLimits
     pool.run(kind, input, limits.requestTimeoutMs).catch((e: unknown) => {
       throw e instanceof TaskTimeoutError ? timeBudgetExceeded(limits.requestTimeoutMs) : e;
     });
-  const fleet = new FleetState(predictor, options.cluster);
+  const fleet = new FleetState(predictor, options.cluster, { assumeForMs: options.assumeForMs });
   const audits = options.source ? new AuditLog(options.auditHistory ?? 50) : undefined;
   const ctx: ApiContext = {
     predictor,

@@ -5,6 +5,7 @@ export { buildApp, type BuildOptions } from "./app.js";
 export { DEFAULT_LIMITS, type ApiLimits } from "./context.js";
 export { exposureProblem, OPENABLE_PATHS, type ApiAuth, type OpenablePath } from "./auth.js";
 export type { FleetSource } from "./fleet/auditor.js";
+export { DEFAULT_ASSUME_FOR_MS } from "./fleet/state.js";
 
 export interface ListenOptions {
   port: number;

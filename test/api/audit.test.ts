@@ -108,7 +108,8 @@ describe("the k8s extender on a fresh state", { timeout: 60_000 }, () => {
 
   beforeAll(async () => {
     writeFileSync(path, JSON.stringify(doc()));
-    app = await testApp({ source: sourceOf({ cluster: path, watch: true }) });
+    // Assumptions outlive no refresh here (test/api/fleet-state covers --assume-for).
+    app = await testApp({ source: sourceOf({ cluster: path, watch: true }), assumeForMs: 1 });
     await until("the first audit", async () => ((await app.inject({ method: "GET", url: "/v1/audits/latest" })).statusCode === 200 ? true : undefined));
   });
   afterAll(() => app.close());

@@ -57,16 +57,49 @@ describe("FleetState: the extender's assumptions", () => {
     expect(state.current!.judge(hog("pod-1")).verdict).not.toBe(judged.verdict);
   });
 
-  test("a refresh brings the source's cluster back and forgets every assumption", () => {
+  test("a refresh after --assume-for brings the source's cluster back and forgets every assumption", () => {
     const c = parsedSample();
-    const state = new FleetState(bundledPredictor(), c);
+    let clock = 0;
+    const state = new FleetState(bundledPredictor(), c, { assumeForMs: 1000, now: () => clock });
     const fresh = answers(state.current!);
     state.assume(hog("pod-1"), c.hosts[0].id);
     state.assume(hog("pod-2"), c.hosts[0].id);
     expect(answers(state.current!)).not.toEqual(fresh);
-    state.refresh(c, 1);
+    clock = 1000;
+    state.refresh(c, clock);
     expect(state.assumedCount).toBe(0);
     expect(state.current!.cluster.vms).toHaveLength(c.vms.length);
     expect(answers(state.current!)).toEqual(fresh);
+  });
+
+  test("a refresh keeps, for --assume-for, the assumptions its source does not show yet", () => {
+    const c = parsedSample();
+    let clock = 0;
+    const state = new FleetState(bundledPredictor(), c, { assumeForMs: 60_000, now: () => clock });
+    state.assume(hog("ns/shown"), c.hosts[0].id);
+    state.assume(hog("ns/pending"), c.hosts[1].id);
+    clock = 30_000;
+    state.assume(hog("ns/young"), c.hosts[2].id);
+    state.assume(hog("ns/gone-host"), c.hosts[3].id);
+    clock = 59_999;
+    // The source now shows one pod's VM (elsewhere: the source is the truth), and lost a host.
+    const refreshed: Cluster = { ...c, hosts: c.hosts.filter((h) => h.id !== c.hosts[3].id), vms: [...c.vms.filter((v) => v.host !== c.hosts[3].id), { ...hog("ns/shown"), host: c.hosts[4].id }] };
+    state.refresh(refreshed, clock);
+    const where = (id: string) => state.current!.cluster.vms.filter((v) => v.id === id).map((v) => v.host);
+    expect(where("ns/shown")).toEqual([c.hosts[4].id]);
+    expect(where("ns/pending")).toEqual([c.hosts[1].id]);
+    expect(where("ns/young")).toEqual([c.hosts[2].id]);
+    expect(where("ns/gone-host")).toEqual([]);
+    expect(state.assumedCount).toBe(2);
+    expect(answers(state.current!)).toEqual(answers(new PreparedCluster({ ...refreshed, vms: [...refreshed.vms, { ...hog("ns/pending"), host: c.hosts[1].id }, { ...hog("ns/young"), host: c.hosts[2].id }] }, bundledPredictor())));
+    // A minute after it was made, an assumption the source still does not show ends.
+    clock = 60_000;
+    state.refresh(refreshed, clock);
+    expect(where("ns/pending")).toEqual([]);
+    expect(where("ns/young")).toEqual([c.hosts[2].id]);
+    clock = 90_000;
+    state.refresh(refreshed, clock);
+    expect(state.assumedCount).toBe(0);
+    expect(state.current!.cluster.vms).toHaveLength(refreshed.vms.length);
   });
 });

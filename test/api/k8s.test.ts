@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { filterNodes, prioritizeNodes, serialisedAnswer } from "../../src/api/k8s/extender.js";
-import { podToVm } from "../../src/api/k8s/pod-vm.js";
+import { filterNodes, prioritizeNodes, serialisedAnswer, vmOfPod } from "../../src/api/k8s/extender.js";
+import { podToVm, vmIdOfPod } from "../../src/api/k8s/pod-vm.js";
 import { PreparedCluster } from "../../src/api/place/prepared.js";
 import { loadPredictor } from "../../src/io/calibration.js";
 import { VmSchema } from "../../src/model/cluster.js";
@@ -194,5 +194,30 @@ describe("POST /k8s/prioritize", () => {
   test("without --cluster prioritize is a 503 that says why", async () => {
     const body = expectError(await post(bare, "/k8s/prioritize", { Pod: ioPod(), NodeNames: hostIds }), 503, "NO_CLUSTER");
     expect(body.message).toMatch(/--cluster/);
+  });
+});
+
+describe("KubeVirt pods stand for their VMs", () => {
+  const launcher = (ns: string, vm: string, labels: Record<string, string> = { "kubevirt.io": "virt-launcher", "kubevirt.io/domain": vm }): Pod => ({
+    metadata: { name: `virt-launcher-${vm}-x7k2p`, namespace: ns, labels, annotations: { "vmplace.io/workload": "idle" } },
+  });
+
+  test("a virt-launcher pod's id is namespace/VM, the id the cadvisor import gives the VM", () => {
+    expect(vmIdOfPod(launcher("shop", "db-1"))).toBe("shop/db-1");
+    expect(vmIdOfPod({ metadata: { name: "web", namespace: "shop" } })).toBe("shop/web");
+    // The domain label alone (not a launcher pod) does not rename a pod.
+    expect(vmIdOfPod(launcher("shop", "db-1", { "kubevirt.io/domain": "db-1" }))).toBe("shop/virt-launcher-db-1-x7k2p");
+  });
+
+  test("a migration's target pod for a VM the document knows is judged as that VM (its annotations aside)", async () => {
+    const known = cluster.vms[0];
+    const [ns, name] = known.id.includes("/") ? known.id.split("/") : ["default", known.id];
+    const pod = launcher(ns, name);
+    pod.metadata.annotations = { "vmplace.io/workload": "nonsense" };
+    expect(vmOfPod(cluster, pod)).toEqual({ ok: true, value: known });
+    const r = (await post(app, "/k8s/filter", { Pod: pod, NodeNames: hostIds })).json<FilterResult>();
+    // Read from its annotations, "nonsense" would be the protocol's Error field instead.
+    expect(r.Error).toBe("");
+    expect(r.NodeNames!.length).toBeGreaterThan(0);
   });
 });

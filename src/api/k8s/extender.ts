@@ -28,13 +28,15 @@ function candidates(args: ExtenderArgs): Candidate[] {
 }
 
 /**
- * vmOfPod: a VM the cluster document already knows (by namespace/name, or by the bare pod name
- * as hand-written documents name VMs) is judged as documented there, where its constraints also
- * name it; any other pod is read from its annotations.
+ * vmOfPod: a VM the cluster document already knows (by namespace/name, or by the bare name as
+ * hand-written documents name VMs; a KubeVirt pod goes by its VM's name, vmIdOfPod) is judged as
+ * documented there, where its constraints also name it; any other pod is read from annotations.
  */
 export function vmOfPod(cluster: Cluster, pod: Pod): ParseResult<Vm> {
   const vms = vmsById(cluster);
-  const known = vms.get(vmIdOfPod(pod)) ?? vms.get(pod.metadata.name);
+  const id = vmIdOfPod(pod);
+  // Namespaces hold no "/": what follows the first is the name (the pod's, or its KubeVirt VM's).
+  const known = vms.get(id) ?? vms.get(id.slice(id.indexOf("/") + 1));
   return known ? { ok: true, value: known } : podToVm(pod);
 }
 

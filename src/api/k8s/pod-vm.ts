@@ -35,9 +35,17 @@ const FIELD_TO_ANNOTATION: [RegExp, AnnotationKey][] = [
   [/^vcpus$/, "vcpus"],
 ];
 
-/** vmIdOfPod is the VM id a pod stands for: namespace/name, as a cluster document would name it. */
+/**
+ * vmIdOfPod is the VM id a pod stands for: namespace/name, as a cluster document would name it.
+ * A KubeVirt virt-launcher pod (labels kubevirt.io=virt-launcher, kubevirt.io/domain=VMI) stands
+ * for its VM, namespace/VMI, the id `import --format prometheus --profile cadvisor` gives it: so a
+ * refresh that shows the VM ends the pod's assumption, and a migration's target pod is judged as
+ * the VM moving rather than as a second VM.
+ */
 export function vmIdOfPod(pod: Pod): string {
-  return `${pod.metadata.namespace ?? "default"}/${pod.metadata.name}`;
+  const labels = pod.metadata.labels ?? {};
+  const domain = labels["kubevirt.io"] === "virt-launcher" ? labels["kubevirt.io/domain"] : undefined;
+  return `${pod.metadata.namespace ?? "default"}/${domain || pod.metadata.name}`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Option, type Command } from "commander";
-import type { FleetSource } from "../../api/server.js";
+import { DEFAULT_ASSUME_FOR_MS, type FleetSource } from "../../api/server.js";
 import { InputError, loadWith } from "../../io/load.js";
 import { importPrometheus } from "../../io/prometheus/import.js";
 import { watchPath } from "../../io/watch.js";
@@ -7,7 +7,7 @@ import type { Cluster } from "../../model/cluster.js";
 import { renderProblems } from "../../model/problems.js";
 import { parseCluster } from "../../model/validate.js";
 import { DurationSec } from "../../io/prometheus/options.js";
-import { intOption } from "../options.js";
+import { durationMsOption, intOption } from "../options.js";
 import { PROMETHEUS_FLAGS, sourceFromFlags, type PrometheusCliFlags } from "./import-prometheus.js";
 
 export interface SourceFlags extends PrometheusCliFlags {
@@ -16,6 +16,7 @@ export interface SourceFlags extends PrometheusCliFlags {
   watch?: boolean;
   auditEvery?: string;
   auditHistory?: number;
+  assumeFor?: number;
   window?: string;
   hosts?: string;
 }
@@ -31,6 +32,7 @@ export function addSourceOptions(cmd: Command): Command {
     .option("--watch", "with --cluster: reload and audit the file whenever it changes")
     .option("--audit-every <duration>", `re-read the source and audit it this often, e.g. 5m (default ${DEFAULT_AUDIT_EVERY} with --source prometheus)`)
     .option("--audit-history <n>", "audits kept for GET /v1/audits", intOption("--audit-history", 1, 10_000), 50)
+    .addOption(new Option("--assume-for <duration>", "a pod the extender placed counts on its node through refreshes that do not show it yet, this long at most").argParser(durationMsOption("--assume-for")).default(DEFAULT_ASSUME_FOR_MS, `${DEFAULT_ASSUME_FOR_MS / 60_000}m`))
     .option("--window <duration>", "prometheus: the CPU history each audit reads (default 1h)")
     .option("--hosts <file>", "prometheus: hosts CSV or Alibaba node list sizing the hosts (default: node metrics)");
   for (const [flags, help] of PROMETHEUS_FLAGS) if (!flags.startsWith("--at ")) cmd.option(flags, help);

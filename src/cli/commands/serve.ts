@@ -55,6 +55,7 @@ export function registerServe(program: Command): void {
         tls: security.tls,
         source,
         auditHistory: opts.auditHistory,
+        assumeForMs: opts.assumeFor,
       });
       closeOnSignals(app, opts.requestTimeout + 5000);
       await startServer(app, { port: opts.port, host: opts.host });
