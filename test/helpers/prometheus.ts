@@ -49,6 +49,8 @@ export class FleetExporter {
   constructor(
     readonly hosts: ExporterHost[],
     readonly vms: ExporterVm[],
+    /** libvirt: a libvirt exporter and node_exporter per hypervisor; cadvisor: KubeVirt's virt-launcher pods as cAdvisor and kube-state-metrics show them (VM ids namespace/name). */
+    readonly format: "libvirt" | "cadvisor" = "libvirt",
   ) {
     this.server = createServer((req, res) => {
       const host = /^\/metrics\/([^/?]+)/.exec(req.url ?? "")?.[1];
@@ -72,6 +74,12 @@ export class FleetExporter {
     this.vms.find((v) => v.id === id)!.host = host;
   }
 
+  /** add: a new VM starts on `vm.host` (its counter from 0). */
+  add(vm: ExporterVm): void {
+    this.advance();
+    this.vms.push(vm);
+  }
+
   private advance(): void {
     const now = Date.now();
     for (const v of this.vms) this.cpuSec.set(v.id, (this.cpuSec.get(v.id) ?? 0) + ((now - this.last) / 1000) * v.util * v.vcpus);
@@ -80,6 +88,25 @@ export class FleetExporter {
 
   private render(host: string): string {
     this.advance();
+    return this.format === "cadvisor" ? this.renderCadvisor(host) : this.renderLibvirt(host);
+  }
+
+  /** A VM id namespace/name runs in pod virt-launcher-<name>-x7k2p of that namespace, on node `host`. */
+  private renderCadvisor(host: string): string {
+    const h = this.hosts.find((x) => x.id === host)!;
+    const lines = ["# TYPE container_cpu_usage_seconds_total counter", "# TYPE kube_pod_container_resource_limits gauge", "# TYPE kube_node_status_capacity gauge"];
+    for (const v of this.vms.filter((x) => x.host === host)) {
+      const [ns, name] = v.id.split("/");
+      const pod = `namespace="${ns}",pod="virt-launcher-${name}-x7k2p",container="compute",node="${host}"`;
+      lines.push(`container_cpu_usage_seconds_total{${pod}} ${this.cpuSec.get(v.id) ?? 0}`);
+      lines.push(`kube_pod_container_resource_limits{${pod},resource="cpu"} ${v.vcpus}`);
+      lines.push(`kube_pod_container_resource_limits{${pod},resource="memory"} ${v.memoryMiB * 1048576}`);
+    }
+    lines.push(`kube_node_status_capacity{node="${host}",resource="cpu"} ${h.cores}`, `kube_node_status_capacity{node="${host}",resource="memory"} ${h.memoryMiB * 1048576}`);
+    return `${lines.join("\n")}\n`;
+  }
+
+  private renderLibvirt(host: string): string {
     const h = this.hosts.find((x) => x.id === host)!;
     const lines = [
       "# TYPE libvirt_domain_info_cpu_time_seconds_total counter",
