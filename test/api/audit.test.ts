@@ -7,6 +7,7 @@ import type { ZodApp } from "../../src/api/routes/types.js";
 import type { Audit } from "../../src/api/fleet/schemas.js";
 import type { ClusterInput } from "../../src/model/cluster.js";
 import { sourceOf } from "../../src/cli/commands/serve-source.js";
+import { runCli } from "../helpers/cli.js";
 import { sleep } from "../helpers/prometheus.js";
 import { expectError, post, sampleCluster, testApp } from "./helper.js";
 
@@ -50,6 +51,16 @@ describe("serve --cluster FILE --watch: the continuous audit", { timeout: 60_000
     expect(m.body).toMatch(/^vmplace_audit_recommended_moves 1$/m);
     const p999 = Number(/^vmplace_host_predicted_p999_seconds\{host="h07"\} (\S+)$/m.exec(m.body)?.[1]);
     expect(p999 * 1e6).toBeCloseTo(a.perHost.find((h) => h.hostId === "h07")!.predictedP999Us!, 3);
+  });
+
+  test("the recommendation, saved as it is served, is a plan approve and apply take", async () => {
+    const a = await until("the first audit", () => latest(app));
+    const plan = join(dir, "recommended.json");
+    writeFileSync(plan, JSON.stringify(a.recommendation));
+    expect(runCli(["approve", plan, "--by", "ops"]).code).toBe(0);
+    const dry = runCli(["apply", plan, "--executor", "echo {vm} {from} {to}", "--dry-run"]);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain(`echo web-3 h07 ${a.recommendation!.moves[0].to}`);
   });
 
   test("a change to the file is seen, re-audited, and kept in the history", async () => {
