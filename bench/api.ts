@@ -74,8 +74,13 @@ interface Run {
   goal?: boolean;
 }
 
+/**
+ * Request number for bodyFor, across the warm-up and the measured run: a body made for the
+ * warm-up (a pod the server has since assumed, a VM shape it has cached) is never sent again.
+ */
+let k = 0;
+
 function cannon(base: string, l: Load, seconds: number): Promise<autocannon.Result> {
-  let k = 0;
   const headers = { "content-type": "application/json" };
   const request = l.bodyFor
     ? { requests: [{ method: l.method, path: l.path, headers, setupRequest: (r: autocannon.Request) => ({ ...r, body: l.bodyFor!(k++) }) }] }
