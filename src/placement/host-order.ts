@@ -1,9 +1,12 @@
+import { resourcePrices } from "./prices.js";
 import type { PlacementProblem } from "./problem.js";
 
 /**
- * typeCapacityInVms measures each host type in "average VMs of this instance": the smallest,
- * over memory, vCPUs and network, of capacity over the mean demand. A type twice as large on
- * the binding resource holds about twice as many VMs, whatever its other resources.
+ * typeCapacityInVms measures each host type in "average VMs of this instance": what its
+ * capacity is worth at the resource prices (prices.ts) over what the average VM's demand is
+ * worth, so a resource the fleet has plenty of counts for nothing. Without prices (no demand,
+ * or the price LP failed): the smallest, over memory, vCPUs and network, of capacity over the
+ * mean demand.
  */
 export function typeCapacityInVms(p: PlacementProblem): Float64Array {
   const n = Math.max(1, p.nVms);
@@ -14,6 +17,12 @@ export function typeCapacityInVms(p: PlacementProblem): Float64Array {
     mem += p.vmMemoryMiB[j];
     cpu += p.vmVcpus[j];
     net += p.vmNetworkMbps[j];
+  }
+  const prices = resourcePrices(p);
+  if (prices) {
+    const [pm, pc, pn = 0] = prices.perUnit;
+    const perVm = (pm * mem + pc * cpu + pn * net) / n;
+    if (perVm > 0) return Float64Array.from(prices.typeValue, (v) => v / perVm);
   }
   return Float64Array.from(p.types, (t) => {
     let c = Math.min(t.memoryMiB / Math.max(mem / n, 1e-9), t.vcpuCap / Math.max(cpu / n, 1e-9));
@@ -29,17 +38,37 @@ export function typeCostPerVm(p: PlacementProblem): Float64Array {
 }
 
 /**
- * hostOpenOrder lists hosts cheapest cost per capacity first (ties: larger type, then index), the
- * order in which the heuristics open new hosts.
+ * hostOpenOrder lists hosts cheapest cost per capacity first (ties, within 1e-9: the type the
+ * fractional cover buys more of, then the larger type, then index), the order in which the
+ * heuristics open new hosts.
  */
 export function hostOpenOrder(p: PlacementProblem): Int32Array {
   const perVm = typeCostPerVm(p);
   const cap = typeCapacityInVms(p);
+  const share = resourcePrices(p)?.typeShare;
   const order = Array.from({ length: p.nHosts }, (_, i) => i);
   order.sort((a, b) => {
     const ta = p.hostTypeOf[a];
     const tb = p.hostTypeOf[b];
-    return perVm[ta] - perVm[tb] || cap[tb] - cap[ta] || a - b;
+    const d = perVm[ta] - perVm[tb];
+    if (Math.abs(d) > 1e-9 * Math.max(perVm[ta], perVm[tb])) return d;
+    return (share ? share[tb] - share[ta] : 0) || cap[tb] - cap[ta] || a - b;
   });
   return Int32Array.from(order);
+}
+
+/** typeOpenOrder: host types in the order hostOpenOrder first reaches one of their hosts. */
+export function typeOpenOrder(p: PlacementProblem): Int32Array {
+  const seen = new Uint8Array(p.types.length);
+  const out: number[] = [];
+  for (const i of hostOpenOrder(p)) {
+    const t = p.hostTypeOf[i];
+    if (seen[t] === 0) (seen[t] = 1), out.push(t);
+  }
+  return Int32Array.from(out);
+}
+
+/** typeCheapestOrder: host types cheapest per host first (ties: the type whose first host comes first). */
+export function typeCheapestOrder(p: PlacementProblem): Int32Array {
+  return Int32Array.from(p.types.map((t) => t.index).sort((a, b) => p.types[a].cost - p.types[b].cost || p.types[a].hosts[0] - p.types[b].hosts[0]));
 }

@@ -17,10 +17,15 @@ export interface Item {
   readonly size: number;
 }
 
-/** ItemSet: every item, and the item of each VM. */
+/**
+ * ItemSet: every item, and the item of each VM; per VM also whether its item is that VM alone
+ * and the item's size, flat, for the hot loops over a host's VMs (item objects miss the cache).
+ */
 export interface ItemSet {
   readonly items: readonly Item[];
   readonly itemOf: Int32Array;
+  readonly alone: Uint8Array;
+  readonly itemSize: Float64Array;
 }
 
 /** buildItems merges hard affinity groups with union-find: O(VMs + members · α). */
@@ -71,7 +76,9 @@ export function buildItems(p: PlacementProblem): ItemSet {
     }
     return { index, vms: Int32Array.from(vms), memoryMiB, vcpus, networkMbps, size: Math.max(memoryMiB / meanMem, vcpus / meanCpu, networkMbps / meanNet) };
   });
-  return { items, itemOf };
+  const alone = Uint8Array.from(itemOf, (k) => (items[k].vms.length === 1 ? 1 : 0));
+  const itemSize = Float64Array.from(itemOf, (k) => items[k].size);
+  return { items, itemOf, alone, itemSize };
 }
 
 /**

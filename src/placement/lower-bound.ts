@@ -40,7 +40,8 @@ interface HwClass {
   cap: number[];
 }
 
-function hwKey(t: PlacementProblem["types"][number], r: number): string {
+/** classKey: the hardware class of a host type, with r resources counted (2, or 3 with network). */
+export function classKey(t: PlacementProblem["types"][number], r: number): string {
   return `${[t.memoryMiB, t.vcpuCap, t.networkMbps].slice(0, r).join(",")}|${t.cores}|${t.cost}`;
 }
 
@@ -96,7 +97,7 @@ function hardwareClasses(p: PlacementProblem): { classes: HwClass[]; classOfType
   const byKey = new Map<string, number>();
   const classes: HwClass[] = [];
   const classOfType = p.types.map((t) => {
-    const key = hwKey(t, r);
+    const key = classKey(t, r);
     let c = byKey.get(key);
     if (c === undefined) {
       c = classes.length;

@@ -1,4 +1,6 @@
 import { HostState } from "../interference/host-state.js";
+import { EmptyHosts } from "./empty-hosts.js";
+import { HostSet } from "./host-set.js";
 import type { PlacementProblem } from "./problem.js";
 
 /**
@@ -23,9 +25,14 @@ export class PlacementState {
   private readonly antiCount: Map<number, number>[];
   private readonly affCount: Map<number, number>[];
   private readonly affTouched: Int32Array;
-  /** Used hosts, unordered (usedPos[i] = index in it, -1 if unused): O(1) random sampling. */
-  readonly usedList: number[] = [];
-  private readonly usedPos: Int32Array;
+  private readonly used: HostSet;
+  private readonly roomy: HostSet;
+  /** Per resource, the least any VM asks (memory, vCPUs, network): a host with less left takes none. */
+  private readonly minMemMiB: number;
+  private readonly minVcpus: number;
+  private readonly minNetMbps: number;
+  /** The empty hosts of each type, lowest index first (the moves that open a host read it). */
+  readonly empty: EmptyHosts;
   usedHosts = 0;
   usedCost = 0;
   placed = 0;
@@ -54,7 +61,26 @@ export class PlacementState {
     this.antiCount = p.antiAffinity.map(() => new Map());
     this.affCount = p.affinity.map(() => new Map());
     this.affTouched = new Int32Array(p.affinity.length);
-    this.usedPos = new Int32Array(p.nHosts).fill(-1);
+    this.used = new HostSet(p.nHosts);
+    this.roomy = new HostSet(p.nHosts);
+    this.empty = new EmptyHosts(p);
+    this.minMemMiB = minOf(p.vmMemoryMiB);
+    this.minVcpus = minOf(p.vmVcpus);
+    this.minNetMbps = minOf(p.vmNetworkMbps);
+  }
+
+  /** Used hosts, unordered: O(1) random sampling. */
+  get usedList(): readonly number[] {
+    return this.used.list;
+  }
+
+  /**
+   * Used hosts with room left for the smallest demand on every resource, unordered: the only
+   * used hosts an item can join. On a tight packing most used hosts are full on some resource,
+   * and moves that sampled every used host mostly drew hosts that could take nothing.
+   */
+  get roomyList(): readonly number[] {
+    return this.roomy.list;
   }
 
   /** fromAssignment builds the state of a vm → host array (-1 = unplaced). */
@@ -164,21 +190,18 @@ export class PlacementState {
     if (wasUsed !== nowUsed) {
       this.usedHosts += nowUsed ? 1 : -1;
       this.usedCost += (nowUsed ? 1 : -1) * p.hostCost[i];
-      if (nowUsed) {
-        this.usedPos[i] = this.usedList.length;
-        this.usedList.push(i);
-      } else {
-        const last = this.usedList.pop()!;
-        if (last !== i) {
-          this.usedList[this.usedPos[i]] = last;
-          this.usedPos[last] = this.usedPos[i];
-        }
-        this.usedPos[i] = -1;
-      }
+      this.empty.mark(i, !nowUsed);
+      this.used.set(i, nowUsed);
     }
+    this.roomy.set(i, nowUsed && this.hasMinRoom(i));
     const l = this.load(i);
     this.sumLoadSq += l * l - oldLoad * oldLoad;
     this.riskSum += this.hostRisk(i) - oldRisk;
+  }
+
+  private hasMinRoom(i: number): boolean {
+    const p = this.problem;
+    return p.hostMemoryMiB[i] - this.memUsedMiB[i] >= this.minMemMiB && p.hostVcpuCap[i] - this.vcpusUsed[i] >= this.minVcpus && p.hostNetworkMbps[i] - this.netUsedMbps[i] >= this.minNetMbps - 1e-9;
   }
 
   private hostRisk(i: number): number {
@@ -210,6 +233,13 @@ export class PlacementState {
     }
     return d;
   }
+}
+
+/** minOf: the smallest entry (0 for none); a loop, as spreading 100,000 arguments overflows the stack. */
+function minOf(xs: Float64Array | Int32Array): number {
+  let m = xs.length > 0 ? Infinity : 0;
+  for (const x of xs) if (x < m) m = x;
+  return m;
 }
 
 function bump(m: Map<number, number>, i: number, sign: number): void {

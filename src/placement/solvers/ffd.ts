@@ -1,5 +1,5 @@
 import type { Framework } from "../framework.js";
-import { hostOpenOrder } from "../host-order.js";
+import { typeOpenOrder } from "../host-order.js";
 import { fillWith, hasRoom, tryPlaceItem, type Item, type ItemSet } from "../items.js";
 import type { PlacementProblem } from "../problem.js";
 import { PlacementState } from "../state.js";
@@ -75,30 +75,20 @@ function placeOnOpen(fw: Framework, s: PlacementState, item: Item, active: reado
 /**
  * HostOpener hands out unused hosts cheapest type first. Hosts of a type are interchangeable
  * (same resources, scheduler and constraint-relevant labels), so one empty host per type is
- * tried and a type that refuses an item is skipped whole.
+ * tried (its lowest index, PlacementState.empty) and a type that refuses an item is skipped whole.
  */
 export class HostOpener {
-  private readonly typeOrder: number[];
-  private readonly next: Int32Array;
+  private readonly typeOrder: Int32Array;
 
-  constructor(private readonly p: PlacementProblem) {
-    const seen = new Set<number>();
-    this.typeOrder = [];
-    for (const i of hostOpenOrder(p)) {
-      const t = p.hostTypeOf[i];
-      if (!seen.has(t)) (seen.add(t), this.typeOrder.push(t));
-    }
-    this.next = new Int32Array(p.types.length);
+  constructor(p: PlacementProblem) {
+    this.typeOrder = typeOpenOrder(p);
   }
 
   /** open places the item on an unused host of the cheapest type that takes it; -1 if none. */
   open(fw: Framework, s: PlacementState, item: Item): number {
     for (const t of this.typeOrder) {
-      const hosts = this.p.types[t].hosts;
-      while (this.next[t] < hosts.length && s.vmsOn[hosts[this.next[t]]].length > 0) this.next[t]++;
-      if (this.next[t] >= hosts.length) continue;
-      const i = hosts[this.next[t]];
-      if (tryPlaceItem(fw, s, item, i)) return i;
+      const i = s.empty.first(t);
+      if (i >= 0 && tryPlaceItem(fw, s, item, i)) return i;
     }
     return -1;
   }

@@ -53,7 +53,7 @@ export function insertUnplaced(c: MoveContext, items: readonly Item[], limits: I
 const BLOCKER_SAMPLE = 64;
 
 function insertItem(c: MoveContext, item: Item, depth: number, breadth: number, closed: readonly number[], top = true): boolean {
-  const hosts = top ? c.s.usedList : sampleUsed(c, BLOCKER_SAMPLE, new Set(closed));
+  const hosts = top ? c.s.usedList : sampleUsed(c, BLOCKER_SAMPLE, closed);
   if (placeDirect(c, item, hosts, closed)) return true;
   if (depth <= 0) return false;
   for (const h of ejectionHosts(c, item, hosts, breadth, closed)) {
@@ -79,7 +79,7 @@ function repack(c: MoveContext, item: Item, attempts: number): boolean {
   const near = ejectionHosts(c, item, c.s.usedList, attempts, []);
   for (let k = 0; k < attempts && near.length > 0; k++) {
     const first = near[k % near.length];
-    const hosts = [first, ...sampleUsed(c, 1 + Math.floor(c.rng() * 3), new Set([first]))];
+    const hosts = [first, ...sampleUsed(c, 1 + Math.floor(c.rng() * 3), [first])];
     c.journal.clear();
     if (ruinRecreate(c, hosts, [item])) return true;
     c.journal.rollback();
@@ -126,11 +126,10 @@ function placeDirect(c: MoveContext, item: Item, hosts: readonly number[], close
   }
   if (best >= 0 && placeItem(c, item, best)) return true;
   if (c.s.usedList.length === p.nHosts) return false;
-  const triedTypes = new Set<number>();
-  for (const i of c.cheapestOrder) {
-    if (c.s.vmsOn[i].length > 0 || closed.includes(i) || triedTypes.has(p.hostTypeOf[i])) continue;
-    triedTypes.add(p.hostTypeOf[i]);
-    if (allowedOn(c, item, i) && placeItem(c, item, i)) return true;
+  for (const t of c.cheapestTypes) {
+    // Closed hosts hold the item a chain made room for, so they are never empty; checked anyway.
+    const i = c.s.empty.first(t);
+    if (i >= 0 && !closed.includes(i) && allowedOn(c, item, i) && placeItem(c, item, i)) return true;
   }
   return false;
 }

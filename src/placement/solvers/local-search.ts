@@ -1,6 +1,6 @@
 import seedrandom from "seedrandom";
 import type { Framework } from "../framework.js";
-import { hostOpenOrder } from "../host-order.js";
+import { typeCheapestOrder, typeOpenOrder } from "../host-order.js";
 import type { Item, ItemSet } from "../items.js";
 import { defaultSoftPenalty } from "../lp-rows.js";
 import type { PlacementProblem } from "../problem.js";
@@ -141,16 +141,12 @@ const INSERT_EVERY = 1000;
 /** createMoveContext: the shared scratch of the search's moves and of the insertion phase. */
 export function createMoveContext(fw: Framework, set: ItemSet, s: PlacementState, rng: () => number): MoveContext {
   const p = s.problem;
-  return { fw, set, s, journal: new Journal(s), rng, openOrder: hostOpenOrder(p), cheapestOrder: cheapestFirst(p), sample: 48 };
+  return { fw, set, s, journal: new Journal(s), rng, openTypes: typeOpenOrder(p), cheapestTypes: typeCheapestOrder(p), sample: 48 };
 }
 
 /** unplacedItems: the items whose VMs are not placed, ascending. */
 export function unplacedItems(set: ItemSet, s: PlacementState): Item[] {
   return set.items.filter((it) => s.hostOf[it.vms[0]] < 0);
-}
-
-function cheapestFirst(p: PlacementProblem): Int32Array {
-  return Int32Array.from([...Array(p.nHosts).keys()].sort((a, b) => p.hostCost[a] - p.hostCost[b] || a - b));
 }
 
 /** step applies one random move through the journal; false when it could not complete. */
@@ -168,9 +164,9 @@ function step(c: MoveContext): boolean {
  */
 function ruinTargets(c: MoveContext): number[] {
   const p = c.s.problem;
-  const first = sampleUsed(c, c.rng() < 0.5 ? 3 : 1, new Set());
+  const first = sampleUsed(c, c.rng() < 0.5 ? 3 : 1);
   let pick = first[0];
   for (const i of first) if (c.s.load(i) / Math.max(p.hostCost[i], 1e-9) < c.s.load(pick) / Math.max(p.hostCost[pick], 1e-9)) pick = i;
   const extra = Math.floor(c.rng() * 3);
-  return [pick, ...sampleUsed(c, extra, new Set([pick]))];
+  return [pick, ...sampleUsed(c, extra, [pick])];
 }

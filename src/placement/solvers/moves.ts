@@ -1,5 +1,5 @@
 import { hostOk, type Item } from "../items.js";
-import { itemsOn, liftItem, placeBestFit, placeItem, sampleUsed, type MoveContext } from "./ruin-recreate.js";
+import { itemsOn, liftItem, placeBestFit, placeItem, sampleHosts, sampleUsed, type MoveContext } from "./ruin-recreate.js";
 
 /** randomItem picks a random item on a random used host. */
 function randomItem(c: MoveContext): Item | undefined {
@@ -18,7 +18,7 @@ export function relocate(c: MoveContext): boolean {
   const item = randomItem(c);
   if (!item) return false;
   const from = c.s.hostOf[item.vms[0]];
-  const cands = sampleUsed(c, 8, new Set([from]));
+  const cands = sampleHosts(c, c.s.roomyList, 8, [from]);
   liftItem(c, item);
   if (!hostOk(c.s, from)) return false;
   if (c.s.problem.policy.objective === "min-cost") return placeBestFit(c, item, cands);
@@ -31,7 +31,7 @@ export function swap(c: MoveContext): boolean {
   const a = randomItem(c);
   if (!a) return false;
   const ha = c.s.hostOf[a.vms[0]];
-  const hb = sampleUsed(c, 1, new Set([ha]))[0];
+  const hb = sampleUsed(c, 1, [ha])[0];
   if (hb === undefined) return false;
   const onB = itemsOn(c, hb);
   const b = onB[Math.floor(c.rng() * onB.length)];

@@ -17,9 +17,9 @@ export interface MoveContext {
   readonly s: PlacementState;
   readonly journal: Journal;
   readonly rng: () => number;
-  /** Hosts in the order new ones are opened: cheapest per capacity first, or cheapest outright. */
-  readonly openOrder: Int32Array;
-  readonly cheapestOrder: Int32Array;
+  /** Host types in the order new hosts are opened: cheapest per capacity first, or cheapest outright. */
+  readonly openTypes: Int32Array;
+  readonly cheapestTypes: Int32Array;
   /** Used hosts sampled per item: bounds a recreate to O(items × sample), not O(items × hosts). */
   readonly sample: number;
 }
@@ -61,33 +61,39 @@ const scratch: number[] = [];
 let stamp = new Int32Array(0);
 let epoch = 0;
 
+/** sampleUsed: sampleHosts over the used hosts. */
+export function sampleUsed(c: MoveContext, n: number, skip: readonly number[] = []): number[] {
+  return sampleHosts(c, c.s.usedList, n, skip);
+}
+
 /**
- * sampleUsed draws up to `n` distinct used hosts, excluding `skip`: by rejection with an epoch
- * stamp when the used hosts far outnumber n (O(n), no copy of the list: it is called per
+ * sampleHosts draws up to `n` distinct hosts of `from`, none of `skip`: by rejection with an
+ * epoch stamp when `from` far outnumbers n (O(n + skip), no copy of the list: it is called per
  * recreated item), by a partial Fisher–Yates shuffle of a copy otherwise.
  */
-export function sampleUsed(c: MoveContext, n: number, skip: ReadonlySet<number>): number[] {
-  const used = c.s.usedList;
+export function sampleHosts(c: MoveContext, from: readonly number[], n: number, skip: readonly number[]): number[] {
   const out: number[] = [];
-  if (used.length >= 4 * (n + skip.size)) {
-    if (stamp.length < c.s.problem.nHosts) stamp = new Int32Array(c.s.problem.nHosts);
-    if (++epoch === 2 ** 31 - 1) (stamp.fill(0), (epoch = 1));
+  if (stamp.length < c.s.problem.nHosts) stamp = new Int32Array(c.s.problem.nHosts);
+  if (++epoch === 2 ** 31 - 1) (stamp.fill(0), (epoch = 1));
+  // Skipped hosts carry this draw's stamp from the start: rejected like repeats.
+  for (const i of skip) stamp[i] = epoch;
+  if (from.length >= 4 * (n + skip.length)) {
     for (let tries = 0; out.length < n && tries < 8 * n; tries++) {
-      const i = used[Math.floor(c.rng() * used.length)];
-      if (stamp[i] === epoch || skip.has(i)) continue;
+      const i = from[Math.floor(c.rng() * from.length)];
+      if (stamp[i] === epoch) continue;
       stamp[i] = epoch;
       out.push(i);
     }
     return out;
   }
   scratch.length = 0;
-  for (const i of used) scratch.push(i);
+  for (const i of from) scratch.push(i);
   for (let k = 0; k < scratch.length && out.length < n; k++) {
     const r = k + Math.floor(c.rng() * (scratch.length - k));
     const i = scratch[r];
     scratch[r] = scratch[k];
     scratch[k] = i;
-    if (!skip.has(i)) out.push(i);
+    if (stamp[i] !== epoch) out.push(i);
   }
   return out;
 }
@@ -126,11 +132,15 @@ interface Recreate {
   netMbps: number;
 }
 
+/** Used hosts (any fill) a recreate tries to make room on by ejecting one smaller item. */
+const EJECT_SAMPLE = 8;
+
 function recreateItem(c: MoveContext, item: Item, r: Recreate): boolean {
   // Hosts this recreate opened come first: they are why the rest should fit without more.
-  const cands = [...r.opened, ...sampleUsed(c, c.sample, new Set([...r.ruined, ...r.opened]))];
+  // Only hosts with some room left can take the item; any used host can make room by ejecting.
+  const cands = r.opened.concat(sampleHosts(c, c.s.roomyList, c.sample, r.opened));
   if (placeBestFit(c, item, cands)) return true;
-  if (ejectOne(c, item, cands.slice(0, 8))) return true;
+  if (ejectOne(c, item, r.opened.concat(sampleUsed(c, EJECT_SAMPLE, r.opened)), cands)) return true;
   const i = openHost(c, item, r);
   if (i < 0) return false;
   r.opened.push(i);
@@ -139,15 +149,15 @@ function recreateItem(c: MoveContext, item: Item, r: Recreate): boolean {
 
 /**
  * placeBestFit puts the item on the candidate it would fill most (memory, vCPU and network
- * fractions, fillWith). A one-VM item is probed with the filters alone; a group is placed and
- * taken back off.
+ * fractions, fillWith), never on `except`. A one-VM item is probed with the filters alone; a
+ * group is placed and taken back off.
  */
-export function placeBestFit(c: MoveContext, item: Item, cands: readonly number[]): boolean {
+export function placeBestFit(c: MoveContext, item: Item, cands: readonly number[], except = -1): boolean {
   const s = c.s;
   let best = -1;
   let bestFill = -1;
   for (const i of cands) {
-    if (!hasRoom(s, item, i)) continue;
+    if (i === except || !hasRoom(s, item, i)) continue;
     const fill = fillWith(s, item, i);
     if (fill <= bestFill) continue;
     if (item.vms.length === 1) {
@@ -163,26 +173,19 @@ export function placeBestFit(c: MoveContext, item: Item, cands: readonly number[
 }
 
 /**
- * ejectOne: on a candidate host, take off one smaller item so the item fits there, and re-place
- * the ejected one on another sampled host. One level deep: an ejection chain of length two.
+ * ejectOne: on one of `targets`, take off one smaller item so the item fits there, and re-place
+ * the ejected one on another of `dests` (best fit). One level deep: an ejection chain of length two.
  */
-function ejectOne(c: MoveContext, item: Item, cands: readonly number[]): boolean {
-  const p = c.s.problem;
-  for (const t of cands) {
-    for (const j of [...c.s.vmsOn[t]]) {
+function ejectOne(c: MoveContext, item: Item, targets: readonly number[], dests: readonly number[]): boolean {
+  for (const t of targets) {
+    // The cheap checks read flat arrays only (at 30,000 VMs the item objects miss the cache);
+    // the few VMs that pass them are tried after, as trying changes the host's list.
+    const tryable = ejectable(c, item, t);
+    for (const j of tryable) {
       const e = c.set.items[c.set.itemOf[j]];
-      // One-VM items only: cheap, and groups rarely make the best room.
-      if (e.vms.length > 1 || e.size >= item.size) continue;
-      // Only an ejection that makes room on every resource is worth trying.
-      if (c.s.memUsedMiB[t] - e.memoryMiB + item.memoryMiB > p.hostMemoryMiB[t]) continue;
-      if (c.s.vcpusUsed[t] - e.vcpus + item.vcpus > p.hostVcpuCap[t]) continue;
-      if (c.s.netUsedMbps[t] - e.networkMbps + item.networkMbps > p.hostNetworkMbps[t] + 1e-9) continue;
       const mark = c.journal.size;
       liftItem(c, e);
-      if (hostOk(c.s, t) && placeItem(c, item, t)) {
-        const others = cands.filter((i) => i !== t);
-        if (placeBestFit(c, e, others)) return true;
-      }
+      if (hostOk(c.s, t) && placeItem(c, item, t) && placeBestFit(c, e, dests, t)) return true;
       c.journal.rollbackTo(mark);
     }
   }
@@ -190,10 +193,30 @@ function ejectOne(c: MoveContext, item: Item, cands: readonly number[]): boolean
 }
 
 /**
+ * ejectable: the VMs on host t whose leaving makes room for the item on every resource: one-VM
+ * items only (cheap, and groups rarely make the best room), each smaller than the item.
+ */
+function ejectable(c: MoveContext, item: Item, t: number): number[] {
+  const s = c.s;
+  const p = s.problem;
+  const { alone, itemSize } = c.set;
+  const mem = p.hostMemoryMiB[t] - s.memUsedMiB[t] - item.memoryMiB;
+  const cpu = p.hostVcpuCap[t] - s.vcpusUsed[t] - item.vcpus;
+  const net = p.hostNetworkMbps[t] - s.netUsedMbps[t] - item.networkMbps + 1e-9;
+  const out: number[] = [];
+  for (const j of s.vmsOn[t]) {
+    if (alone[j] === 0 || itemSize[j] >= item.size) continue;
+    if (p.vmMemoryMiB[j] + mem >= 0 && p.vmVcpus[j] + cpu >= 0 && p.vmNetworkMbps[j] + net >= 0) out.push(j);
+  }
+  return out;
+}
+
+/**
  * openHost puts the item on an unused host (the just-ruined ones count as unused): when one
  * host of some type can take all the recreate still has to place, two times in three the
  * cheapest such type (what turns two big hosts into a big and a small one); otherwise by type
- * cheapest per capacity, or, a third of the time, cheapest outright. Within a type a ruined host is preferred (no churn).
+ * cheapest per capacity, or, a third of the time, cheapest outright. Within a type a ruined host
+ * is preferred (no churn), else its lowest-index empty host (EmptyHosts: O(types), not O(hosts)).
  * Returns the host, or -1.
  */
 function openHost(c: MoveContext, item: Item, r: Recreate): number {
@@ -204,23 +227,19 @@ function openHost(c: MoveContext, item: Item, r: Recreate): number {
     const t = p.hostTypeOf[h];
     if (s.vmsOn[h].length === 0 && h < (ruinedByType.get(t) ?? Infinity)) ruinedByType.set(t, h);
   }
-  const tryOrder = (order: Int32Array, wholeOnly: boolean): number => {
-    const triedTypes = new Set<number>();
-    for (const i of order) {
-      if (s.vmsOn[i].length > 0) continue;
-      const t = p.hostTypeOf[i];
-      if (triedTypes.has(t)) continue;
-      triedTypes.add(t);
+  const tryOrder = (types: Int32Array, wholeOnly: boolean): number => {
+    for (const t of types) {
+      const i = ruinedByType.get(t) ?? s.empty.first(t);
+      if (i < 0) continue;
       if (wholeOnly && (p.hostMemoryMiB[i] < r.memMiB || p.hostVcpuCap[i] < r.vcpus || p.hostNetworkMbps[i] < r.netMbps - 1e-9)) continue;
       // Static checks first: most types refuse an item on size or labels alone.
       if (!item.vms.every((j) => isAllowed(p, j, i))) continue;
-      const h = ruinedByType.get(t) ?? i;
-      if (placeItem(c, item, h)) return h;
+      if (placeItem(c, item, i)) return i;
     }
     return -1;
   };
   // Not always: two small hosts can beat the one big host that holds everything.
-  const whole = c.rng() < 2 / 3 ? tryOrder(c.cheapestOrder, true) : -1;
+  const whole = c.rng() < 2 / 3 ? tryOrder(c.cheapestTypes, true) : -1;
   if (whole >= 0) return whole;
-  return tryOrder(c.rng() < 2 / 3 ? c.openOrder : c.cheapestOrder, false);
+  return tryOrder(c.rng() < 2 / 3 ? c.openTypes : c.cheapestTypes, false);
 }
