@@ -6,6 +6,7 @@ import { defaultSoftPenalty } from "../lp-rows.js";
 import type { PlacementProblem } from "../problem.js";
 import { PlacementState } from "../state.js";
 import { insertUnplaced } from "./insertion.js";
+import { BestKeeper } from "./best-keeper.js";
 import { Journal } from "./journal.js";
 import { relocate, swap } from "./moves.js";
 import { ruinRecreate, sampleUsed, type MoveContext } from "./ruin-recreate.js";
@@ -77,14 +78,14 @@ export function localSearch(p: PlacementProblem, fw: Framework, set: ItemSet, st
   const hist = new Float64Array(o.history ?? 1000);
   let cur = 0;
   let bestObj = 0;
-  let best = s.hostOf;
+  const best = new BestKeeper(s.hostOf);
   // (Re)start late acceptance from the current state: at the start, and when an insertion
   // placed more VMs (a lexicographically better plan whatever its cost, so it is the new best).
   const restart = (): void => {
     cur = guided(s, objectiveOf(s, penalty), eps);
     hist.fill(cur);
     bestObj = objectiveOf(s, penalty);
-    best = Int32Array.from(s.hostOf);
+    best.atBest();
   };
   restart();
   let lastInsertIt = 0;
@@ -119,14 +120,14 @@ export function localSearch(p: PlacementProblem, fw: Framework, set: ItemSet, st
       cur = cand;
       if (obj < bestObj - 1e-9) {
         bestObj = obj;
-        best = Int32Array.from(s.hostOf);
+        best.atBest();
         improvements++;
         lastBestIt = it;
-      }
+      } else best.accepted(ctx.journal);
     } else ctx.journal.rollback();
     if (cur < hist[v]) hist[v] = cur;
   }
-  const final = objectiveOf(s, penalty) <= bestObj + 1e-9 ? s : PlacementState.fromAssignment(p, best);
+  const final = objectiveOf(s, penalty) <= bestObj + 1e-9 ? s : PlacementState.fromAssignment(p, best.assignment());
   // The packing the search ends on may have room the last try did not: one more, on the result.
   if (final.placed < p.nVms) insertUnplaced(createMoveContext(fw, set, final, ctx.rng), unplacedItems(set, final));
   return { state: final, iterations: it, stoppedOn, improvements };
