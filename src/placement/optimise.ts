@@ -6,8 +6,10 @@ import { defaultSoftPenalty } from "./lp-rows.js";
 import type { PlacementProblem } from "./problem.js";
 import type { ExactResult, ExactSolver } from "./solver.js";
 import { PlacementState } from "./state.js";
+import { acceptableChange, changedVms } from "./check-change.js";
 import { Journal } from "./solvers/journal.js";
-import { localSearch, objectiveOf, type StopReason } from "./solvers/local-search.js";
+import { localSearch, objectiveOf, type LocalSearchResult, type StopReason } from "./solvers/local-search.js";
+import { partitionedSearch, partsFor } from "./solvers/partition.js";
 
 /** Exact models up to this many x variables (VMs × hosts) go to HiGHS under "auto" (issue 5: ~60k binaries). */
 export const EXACT_MAX_PAIRS = 60_000;
@@ -24,6 +26,8 @@ export interface OptimiseOptions {
   readonly exact?: ExactSolver;
   readonly lns?: LnsStep;
   readonly target: number | undefined;
+  /** Partitioned search: false turns it off; groupVms sets the VMs per host group (default GROUP_VMS). */
+  readonly partition?: false | { readonly groupVms: number };
   readonly onProgress?: (fraction: number) => void;
 }
 
@@ -76,20 +80,48 @@ export async function optimise(p: PlacementProblem, fw: Framework, set: ItemSet,
   const exactFirst = o.exact !== undefined && (o.solver === "milp" || (o.solver === "auto" && p.nVms * p.nHosts <= EXACT_MAX_PAIRS));
   // Measured: LNS over three hosts rarely beats the search at 1,000-10,000 VMs; it gets a tenth.
   const lsBudget = exactFirst ? o.timeBudgetMs * 0.25 : o.lns ? o.timeBudgetMs * 0.9 : o.timeBudgetMs;
-  const ls = localSearch(p, fw, set, start, {
-    seed: o.seed,
-    maxIterations: o.iterations ?? (o.now ? UNBOUNDED_ITERATIONS : DEFAULT_ITERATIONS),
-    timeBudgetMs: o.now ? lsBudget : undefined,
-    now: o.now,
-    target: o.target,
-    stallIterations: stallLimit(p),
-    onProgress: (f) => o.onProgress?.(f * (lsBudget / o.timeBudgetMs)),
-  });
-  const base: Optimised = { assignment: Int32Array.from(ls.state.hostOf), used: "heuristic", stoppedOn: ls.stoppedOn, iterations: ls.iterations };
+  const ls = search(p, fw, set, start, o, exactFirst || o.partition === false ? 1 : partsFor(p, start, o.partition?.groupVms), lsBudget);
+  const base: Optimised = { assignment: Int32Array.from(ls.state.hostOf), used: "heuristic", stoppedOn: ls.stoppedOn, iterations: ls.iterations, note: ls.note };
   if (ls.stoppedOn === "bound-met") return base;
   if (exactFirst && o.exact) return exactStep(p, o.exact, ls.state, base, Math.max(200, left()), o);
   if (o.lns && o.iterations === undefined && o.now) return lnsSteps(p, o.lns, ls.state, base, left, o);
   return base;
+}
+
+/** Share of the search (time or iterations) the host groups get on a partitioned fleet; the whole-fleet pass after the merge gets the rest. */
+const GROUP_SHARE = 0.8;
+const ROUNDS = 2;
+
+/**
+ * search: the local search, on large fleets after a partitioned search (partition.ts: two
+ * rounds over host groups of ~6,000 VMs, then the whole fleet, where moves cross the groups).
+ */
+function search(p: PlacementProblem, fw: Framework, set: ItemSet, start: Int32Array, o: OptimiseOptions, parts: number, budgetMs: number): LocalSearchResult & { note?: string } {
+  const total = o.iterations ?? (o.now ? UNBOUNDED_ITERATIONS : DEFAULT_ITERATIONS);
+  const share = parts > 1 ? GROUP_SHARE : 0;
+  const t0 = o.now?.() ?? 0;
+  const progress = (from: number, width: number) => (f: number) => o.onProgress?.((from + width * f) * (budgetMs / o.timeBudgetMs));
+  let from = start;
+  let groupIterations = 0;
+  let note: string | undefined;
+  if (parts > 1) {
+    const perGroup = total === UNBOUNDED_ITERATIONS ? total : Math.max(1, Math.floor((total * share) / (parts * ROUNDS)));
+    const r = partitionedSearch(p, fw, start, { seed: o.seed, parts, rounds: ROUNDS, iterations: perGroup, timeBudgetMs: o.now ? budgetMs * share : undefined, now: o.now, onProgress: progress(0, share) });
+    from = r.assignment;
+    groupIterations = r.iterations;
+    note = `partitioned search: ${ROUNDS} rounds of ${parts} host groups, then the whole fleet${r.groupsSearched < parts * ROUNDS ? ` (the budget ended after ${r.groupsSearched} groups)` : ""}`;
+  }
+  const el = o.now ? o.now() - t0 : 0;
+  const ls = localSearch(p, fw, set, from, {
+    seed: o.seed,
+    maxIterations: total === UNBOUNDED_ITERATIONS ? total : Math.max(1, total - Math.floor(total * share)),
+    timeBudgetMs: o.now ? budgetMs - el : undefined,
+    now: o.now,
+    target: o.target,
+    stallIterations: stallLimit(p),
+    onProgress: progress(share, 1 - share),
+  });
+  return { ...ls, iterations: ls.iterations + groupIterations, note };
 }
 
 async function exactStep(p: PlacementProblem, exact: ExactSolver, s: PlacementState, base: Optimised, timeLimitMs: number, o: OptimiseOptions): Promise<Optimised> {
@@ -163,36 +195,7 @@ async function lnsSteps(p: PlacementProblem, lns: LnsStep, s: PlacementState, ba
   }
   if (improved === 0) return base;
   const met = o.target !== undefined && objectiveOf(cur, penalty) <= o.target + 1e-9;
-  return { ...base, assignment: Int32Array.from(cur.hostOf), used: "heuristic+lns", stoppedOn: met ? "bound-met" : "budget", note: `${improved} LNS step(s) improved the plan` };
+  const note = `${improved} LNS step(s) improved the plan`;
+  return { ...base, assignment: Int32Array.from(cur.hostOf), used: "heuristic+lns", stoppedOn: met ? "bound-met" : "budget", note: base.note ? `${base.note}; ${note}` : note };
 }
 
-function changedVms(a: Int32Array, b: Int32Array): number[] {
-  const out: number[] = [];
-  for (let j = 0; j < a.length; j++) if (a[j] !== b[j]) out.push(j);
-  return out;
-}
-
-/**
- * acceptableChange: the independent checker on the part of the plan a change touches, given the
- * plan before it passed: every VM on a host a moved VM left or joined (capacities), and every
- * member of a constraint group naming a moved VM (affinity, anti-affinity, labels), where the
- * change puts them. Hosts outside keep the same VMs, so nothing there can break.
- */
-function acceptableChange(p: PlacementProblem, before: Int32Array, after: Int32Array, moved: readonly number[]): boolean {
-  const hosts = new Set<number>();
-  for (const j of moved) (hosts.add(before[j]), hosts.add(after[j]));
-  hosts.delete(-1);
-  const vms = new Set<number>();
-  for (let j = 0; j < p.nVms; j++) if (hosts.has(after[j])) vms.add(j);
-  const groups = new Set<number>();
-  for (const j of moved) {
-    for (const g of p.vmAntiAffinity[j]) (groups.add(p.antiAffinity[g].index), p.antiAffinity[g].vms.forEach((k) => vms.add(k)));
-    for (const g of p.vmAffinity[j]) (groups.add(p.affinity[g].index), p.affinity[g].vms.forEach((k) => vms.add(k)));
-    for (const g of p.vmHostLabel[j]) groups.add(p.hostLabel[g].index);
-  }
-  const constraints = [...groups].sort((a, b) => a - b).map((g) => p.cluster.constraints[g]);
-  for (const j of vms) if (after[j] >= 0) hosts.add(after[j]);
-  const sub = { ...p.cluster, hosts: [...hosts].sort((a, b) => a - b).map((i) => p.hosts[i]), vms: [...vms].sort((a, b) => a - b).map((j) => p.vms[j]), constraints };
-  const assignments = [...vms].flatMap((j) => (after[j] >= 0 ? [{ vm: p.vms[j].id, host: p.hosts[after[j]].id }] : []));
-  return checkPlan(sub, assignments, { partial: true }).length === 0;
-}

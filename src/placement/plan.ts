@@ -33,10 +33,15 @@ export interface PlanOptions {
   /** Re-simulation of the plan; none: the plan says it was not validated. */
   readonly validation?: Omit<ValidationOptions, "seed" | "onProgress">;
   readonly profile?: PlacementProfile;
+  /** Partitioned search on large fleets (solvers/partition.ts): false turns it off; groupVms sets the VMs per host group. */
+  readonly partition?: false | { readonly groupVms: number };
   /** Skip per-VM explanations (they cost ~1 s at 10,000 VMs). */
   readonly explain?: boolean;
   readonly onProgress?: (phase: "search" | "validate", fraction: number) => void;
 }
+
+/** The construction portfolio stops trying more heuristics past this share of the budget. */
+const CONSTRUCT_SHARE = 0.25;
 
 /**
  * planCluster places every VM of a cluster it can, proves what it can (lower bound, HiGHS dual
@@ -63,7 +68,9 @@ export async function planCluster(cluster: Cluster, predictor: Predictor, o: Pla
   lap("buildMs");
   const bound = lowerBound(p);
   lap("boundMs");
-  const built = construct(p, fw, set);
+  // A deadline only where a clock is the contract: with an iteration budget every run runs.
+  const enough = clock && o.iterations === undefined ? () => clock() - t0 > budgetMs * CONSTRUCT_SHARE : undefined;
+  const built = construct(p, fw, set, enough);
   lap("constructMs");
   // Placing every VM comes before cost: what the construction left out is inserted now.
   const left = insertUnplaced(createMoveContext(fw, set, built.state, seedrandom.alea(`vmplace-insert:${seed}`)), built.unplaced.map((k) => set.items[k]));
@@ -79,6 +86,7 @@ export async function planCluster(cluster: Cluster, predictor: Predictor, o: Pla
     exact: o.exact,
     lns: o.lns,
     target,
+    partition: o.partition,
     onProgress: (f) => o.onProgress?.("search", f),
   });
   lap("searchMs");
