@@ -9,6 +9,7 @@ import { benchStartup } from "./startup.js";
 import { benchTight } from "./tight.js";
 import { benchScale } from "./scale.js";
 import { benchAdvise } from "./advise.js";
+import { benchRegion } from "./region.js";
 
 // One entry per bench module; `npm run bench -- NAME` runs only the named ones.
 const BENCHES: [name: string, run: () => Promise<void>][] = [
@@ -23,6 +24,7 @@ const BENCHES: [name: string, run: () => Promise<void>][] = [
   ["tight", benchTight],
   ["scale", benchScale],
   ["advise", benchAdvise],
+  ["region", benchRegion],
 ];
 
 const only = process.argv.slice(2);

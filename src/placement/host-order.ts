@@ -43,29 +43,31 @@ export function typeCostPerVm(p: PlacementProblem): Float64Array {
  * heuristics open new hosts.
  */
 export function hostOpenOrder(p: PlacementProblem): Int32Array {
-  const perVm = typeCostPerVm(p);
-  const cap = typeCapacityInVms(p);
-  const share = resourcePrices(p)?.typeShare;
+  const before = openComparator(p);
   const order = Array.from({ length: p.nHosts }, (_, i) => i);
-  order.sort((a, b) => {
-    const ta = p.hostTypeOf[a];
-    const tb = p.hostTypeOf[b];
-    const d = perVm[ta] - perVm[tb];
-    if (Math.abs(d) > 1e-9 * Math.max(perVm[ta], perVm[tb])) return d;
-    return (share ? share[tb] - share[ta] : 0) || cap[tb] - cap[ta] || a - b;
-  });
+  order.sort((a, b) => before(p.hostTypeOf[a], a, p.hostTypeOf[b], b));
   return Int32Array.from(order);
 }
 
-/** typeOpenOrder: host types in the order hostOpenOrder first reaches one of their hosts. */
+/**
+ * typeOpenOrder: host types in the order hostOpenOrder first reaches one of their hosts (a
+ * type's first host is its lowest index). O(types log types): callers build it per search and
+ * per repair, where sorting every host was 30 ms at 33,000 hosts.
+ */
 export function typeOpenOrder(p: PlacementProblem): Int32Array {
-  const seen = new Uint8Array(p.types.length);
-  const out: number[] = [];
-  for (const i of hostOpenOrder(p)) {
-    const t = p.hostTypeOf[i];
-    if (seen[t] === 0) (seen[t] = 1), out.push(t);
-  }
-  return Int32Array.from(out);
+  const before = openComparator(p);
+  return Int32Array.from(p.types.map((t) => t.index).sort((a, b) => before(a, p.types[a].hosts[0], b, p.types[b].hosts[0])));
+}
+
+function openComparator(p: PlacementProblem): (ta: number, a: number, tb: number, b: number) => number {
+  const perVm = typeCostPerVm(p);
+  const cap = typeCapacityInVms(p);
+  const share = resourcePrices(p)?.typeShare;
+  return (ta, a, tb, b) => {
+    const d = perVm[ta] - perVm[tb];
+    if (Math.abs(d) > 1e-9 * Math.max(perVm[ta], perVm[tb])) return d;
+    return (share ? share[tb] - share[ta] : 0) || cap[tb] - cap[ta] || a - b;
+  };
 }
 
 /** typeCheapestOrder: host types cheapest per host first (ties: the type whose first host comes first). */

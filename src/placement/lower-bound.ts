@@ -70,6 +70,11 @@ export function boundInputs(p: PlacementProblem): BoundInputs {
   return inp;
 }
 
+/** forgetBoundInputs drops the cached aggregates of a problem whose VM demands were rewritten in place. */
+export function forgetBoundInputs(p: PlacementProblem): void {
+  inputsCache.delete(p);
+}
+
 /** lowerBound is boundFrom(boundInputs(p)). */
 export function lowerBound(p: PlacementProblem): LowerBound {
   return boundFrom(boundInputs(p));

@@ -40,7 +40,7 @@ export interface PlanOptions {
   readonly onProgress?: (phase: "search" | "validate", fraction: number) => void;
 }
 
-/** The construction portfolio stops trying more heuristics past this share of the budget. */
+/** The construction portfolio stops trying more heuristics past this share of the budget left when it starts. */
 const CONSTRUCT_SHARE = 0.25;
 
 /**
@@ -69,7 +69,8 @@ export async function planCluster(cluster: Cluster, predictor: Predictor, o: Pla
   const bound = lowerBound(p);
   lap("boundMs");
   // A deadline only where a clock is the contract: with an iteration budget every run runs.
-  const enough = clock && o.iterations === undefined ? () => clock() - t0 > budgetMs * CONSTRUCT_SHARE : undefined;
+  const tBuilt = clock?.() ?? 0;
+  const enough = clock && o.iterations === undefined ? () => clock() - tBuilt > (budgetMs - (tBuilt - t0)) * CONSTRUCT_SHARE : undefined;
   const built = construct(p, fw, set, enough);
   lap("constructMs");
   // Placing every VM comes before cost: what the construction left out is inserted now.

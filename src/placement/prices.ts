@@ -1,4 +1,4 @@
-import { boundInputs, classKey, type BoundInputs } from "./lower-bound.js";
+import { boundInputs, classKey, forgetBoundInputs, type BoundInputs } from "./lower-bound.js";
 import type { PlacementProblem } from "./problem.js";
 import { solveSmallLp, type LpRowDense } from "./small-lp.js";
 
@@ -29,6 +29,12 @@ export interface Prices {
 }
 
 const cache = new WeakMap<PlacementProblem, Prices | null>();
+
+/** forgetPrices drops the cached prices (and the bound's aggregates they come from) of a problem whose VM demands were rewritten in place. */
+export function forgetPrices(p: PlacementProblem): void {
+  cache.delete(p);
+  forgetBoundInputs(p);
+}
 
 /** resourcePrices: the cover's dual prices (cached per problem); null when it has no useful answer. */
 export function resourcePrices(p: PlacementProblem): Prices | null {

@@ -81,7 +81,7 @@ describe("partitioned search", () => {
     const c = cluster(constrained(4));
     const run = () => planCluster(c, predictor(), { solver: "heuristic", iterations: 4000, explain: false, partition: { groupVms: 150 } });
     const [a, b] = [await run(), await run()];
-    expect(a.solver.note).toMatch(/^partitioned search: 2 rounds of 4 host groups, then the whole fleet/);
+    expect(a.solver.note).toMatch(/^partitioned search: 2 round\(s\) of 4 host groups, then the whole fleet/);
     expect(a.check.ok).toBe(true);
     expect(a.counts.unplaced).toBe(0);
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));

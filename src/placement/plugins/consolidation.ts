@@ -2,6 +2,7 @@ import { MAX_SCORE, type CycleState, type LpPlugin, type ScorePlugin } from "../
 import { typeCostPerVm } from "../host-order.js";
 import { consolidationObjective } from "../lp-rows.js";
 import { CONSOLIDATION } from "../names.js";
+import { forgetPrices } from "../prices.js";
 import type { PlacementProblem } from "../problem.js";
 import type { PlacementState } from "../state.js";
 
@@ -17,9 +18,10 @@ function costs(p: PlacementProblem): { perVm: Float64Array; best: number } {
   return c;
 }
 
-/** forgetCosts drops the cached cost per VM of a problem whose VM demands were rewritten in place. */
+/** forgetCosts drops the cached cost per VM (and the resource prices behind it) of a problem whose VM demands were rewritten in place. */
 export function forgetCosts(p: PlacementProblem): void {
   costCache.delete(p);
+  forgetPrices(p);
 }
 
 /**
