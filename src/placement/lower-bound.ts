@@ -31,7 +31,7 @@ export interface LowerBound {
   readonly lpStatus: "solved" | "one-class" | "too-large" | "failed";
 }
 
-interface HwClass {
+export interface HwClass {
   key: string;
   cost: number;
   cores: number;
@@ -40,8 +40,7 @@ interface HwClass {
   cap: number[];
 }
 
-/** classKey: the hardware class of a host type, with r resources counted (2, or 3 with network). */
-export function classKey(t: PlacementProblem["types"][number], r: number): string {
+function classKey(t: PlacementProblem["types"][number], r: number): string {
   return `${[t.memoryMiB, t.vcpuCap, t.networkMbps].slice(0, r).join(",")}|${t.cores}|${t.cost}`;
 }
 
@@ -70,11 +69,6 @@ export function boundInputs(p: PlacementProblem): BoundInputs {
   return inp;
 }
 
-/** forgetBoundInputs drops the cached aggregates of a problem whose VM demands were rewritten in place. */
-export function forgetBoundInputs(p: PlacementProblem): void {
-  inputsCache.delete(p);
-}
-
 /** lowerBound is boundFrom(boundInputs(p)). */
 export function lowerBound(p: PlacementProblem): LowerBound {
   return boundFrom(boundInputs(p));
@@ -97,7 +91,8 @@ function resourcesOf(p: PlacementProblem): number {
   return net ? 3 : 2;
 }
 
-function hardwareClasses(p: PlacementProblem): { classes: HwClass[]; classOfType: number[] } {
+/** hardwareClasses: hosts equal in cores, memory, network (when some VM declares it) and cost; classOfType maps each host type to its class. O(types). */
+export function hardwareClasses(p: PlacementProblem): { classes: HwClass[]; classOfType: number[] } {
   const r = resourcesOf(p);
   const byKey = new Map<string, number>();
   const classes: HwClass[] = [];
@@ -115,7 +110,8 @@ function hardwareClasses(p: PlacementProblem): { classes: HwClass[]; classOfType
   return { classes, classOfType };
 }
 
-function totalDemand(p: PlacementProblem): number[] {
+/** totalDemand: the VMs' summed memory, vCPUs and (when some VM declares it) network. O(VMs). */
+export function totalDemand(p: PlacementProblem): number[] {
   const d = [0, 0, 0];
   for (let j = 0; j < p.nVms; j++) {
     d[0] += p.vmMemoryMiB[j];

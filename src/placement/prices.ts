@@ -1,4 +1,4 @@
-import { boundInputs, classKey, forgetBoundInputs, type BoundInputs } from "./lower-bound.js";
+import { hardwareClasses, totalDemand, type HwClass } from "./lower-bound.js";
 import type { PlacementProblem } from "./problem.js";
 import { solveSmallLp, type LpRowDense } from "./small-lp.js";
 
@@ -30,10 +30,13 @@ export interface Prices {
 
 const cache = new WeakMap<PlacementProblem, Prices | null>();
 
-/** forgetPrices drops the cached prices (and the bound's aggregates they come from) of a problem whose VM demands were rewritten in place. */
+/**
+ * forgetPrices drops the cached prices of a problem whose VM demands were rewritten in place
+ * (CandidateSlot): they are recomputed from the new total demand, O(VMs + types) and two LPs of
+ * a few columns, where the bound's aggregates would be O(VMs × hardware classes).
+ */
 export function forgetPrices(p: PlacementProblem): void {
   cache.delete(p);
-  forgetBoundInputs(p);
 }
 
 /** resourcePrices: the cover's dual prices (cached per problem); null when it has no useful answer. */
@@ -47,7 +50,8 @@ export function resourcePrices(p: PlacementProblem): Prices | null {
 }
 
 function computePrices(p: PlacementProblem): Prices | null {
-  const { classes, demand } = boundInputs(p);
+  const { classes, classOfType } = hardwareClasses(p);
+  const demand = totalDemand(p);
   const R = demand.length;
   if (classes.length === 0 || demand.every((d) => d <= 0)) return null;
   // Columns: π'r = πr·Dr (the worth of all demand for r, well scaled), then vc. Capacities are
@@ -66,8 +70,7 @@ function computePrices(p: PlacementProblem): Prices | null {
   const perUnit = demand.map((d, r) => (d > 0 ? res.x[r] / d : 0));
   if (perUnit.every((x) => x <= 0)) return null;
   const used = coverShares(classes, demand, share);
-  const classOf = new Map(classes.map((cl, c) => [cl.key, c]));
-  const typeShare = Float64Array.from(p.types, (t) => used[classOf.get(classKey(t, R)) ?? -1] ?? 0);
+  const typeShare = Float64Array.from(p.types, (_t, k) => used[classOfType[k]]);
   const typeValue = Float64Array.from(p.types, (t) => {
     const cap = [t.memoryMiB, t.vcpuCap, t.networkMbps];
     let v = 0;
@@ -78,7 +81,7 @@ function computePrices(p: PlacementProblem): Prices | null {
 }
 
 /** coverShares: the fractional cover's primal, as the share of each class's hosts it buys. */
-function coverShares(classes: BoundInputs["classes"], demand: readonly number[], share: (cap: readonly number[], r: number) => number): number[] {
+function coverShares(classes: readonly HwClass[], demand: readonly number[], share: (cap: readonly number[], r: number) => number): number[] {
   const C = classes.length;
   const rows: LpRowDense[] = demand.flatMap((d, r) => (d > 0 ? [{ coef: classes.map((cl) => share(cl.cap, r)), sense: ">=" as const, rhs: 1 }] : []));
   classes.forEach((cl, c) => rows.push({ coef: classes.map((_, q) => (q === c ? 1 : 0)), sense: "<=", rhs: cl.count }));
