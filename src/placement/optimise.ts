@@ -210,4 +210,3 @@ async function lnsSteps(p: PlacementProblem, lns: LnsStep, s: PlacementState, ba
   const note = `${improved} LNS step(s) improved the plan`;
   return { ...base, assignment: Int32Array.from(cur.hostOf), used: "heuristic+lns", stoppedOn: met ? "bound-met" : "budget", note: base.note ? `${base.note}; ${note}` : note };
 }
-
