@@ -1,12 +1,13 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
-export const CLI = "dist/src/cli/main.js";
+/** The `vmplace` bin: the bundle of dist/src that `npm run build` writes (rolldown.config.mjs). */
+export const CLI = "dist/cli/vmplace.js";
 
 /** A test that spawns the CLI a few times needs more than vitest's 5 s on a busy machine. */
 export const CLI_TIMEOUT_MS = 60_000;
 
-/** runCli runs the compiled `vmplace` (npm test builds dist/ before vitest starts). */
+/** runCli runs the built `vmplace` (npm test builds dist/ before vitest starts). */
 export function runCli(args: string[], input?: string, env?: Record<string, string>): { code: number; stdout: string; stderr: string } {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` (npm test does it first)`);
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", input, timeout: 120_000, env: env ? { ...process.env, ...env } : undefined });
