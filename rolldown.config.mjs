@@ -1,10 +1,11 @@
 // The `vmplace` bin: the CLI that tsc compiled into dist/src, bundled into dist/cli by rolldown.
 //
 // Why: a small command spent most of its start loading modules, not working. Unbundled,
-// `vmplace simulate` on a 2-VM, 100 ms scenario resolved, loaded and linked ~270 files (zod alone
-// is 224 of them) for ~0.18-0.19 s of CPU, against 0.05 s for a bare `node -e 0`. Bundled, the
-// same call loads ~23 chunks and costs ~0.11 s CPU (score: 0.18 -> 0.12 s), outputs byte for byte
-// the same (bench startup, /usr/bin/time medians of 11, machine shared, load ~7-10).
+// `vmplace simulate` on a 2-VM, 100 ms scenario loaded and linked 177 files (zod alone is 95 of
+// them) for 0.18-0.19 s of CPU, against 0.05-0.06 s for a bare `node -e 0`. Bundled, the same
+// call loads 23 chunks and costs 0.11-0.12 s of CPU (score on the sample: 0.18 -> 0.12 s), its
+// output byte for byte the same (`npm run bench -- startup` and /usr/bin/time, medians of 11-21,
+// shared machine at load 5-10). Minifying saved ~3 ms (noise) and is not done: stacks stay legible.
 //
 // What stays as it was:
 // - Commands stay lazy: each dynamic import is a chunk of its own, so `vmplace simulate` never
