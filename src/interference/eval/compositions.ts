@@ -1,0 +1,111 @@
+import { ScenarioSchema, type Scenario, type ScenarioInput } from "../../model/scenario.js";
+import type { SchedulerParams } from "../../model/scheduler.js";
+import { defaultScheduler } from "../../model/scheduler.js";
+import { createRng, type Rng } from "../../sim/rng.js";
+
+/**
+ * The accuracy protocol's compositions: heterogeneous single hosts, the kind real hosts are, drawn
+ * from a seed. The evaluation seeds below are frozen: they were committed before the predictor was
+ * tuned and nothing may be fitted or tuned on them. Fitting draws the same way from other seeds.
+ */
+
+/** CompositionClass: contended hosts have CPU vCPUs + victims' vCPUs from cores - 1 to cores + 4. */
+export type CompositionClass = "contended" | "uncontended";
+
+/** CompositionSet names one family of draws: its class, core counts and size per seed. */
+export interface CompositionSet {
+  readonly name: string;
+  readonly kind: CompositionClass;
+  readonly cores: readonly number[];
+  readonly perSeed: number;
+}
+
+/** The sets the accuracy protocol measures; the 32-core set is smaller (those sims cost most). */
+export const EVAL_SETS: readonly CompositionSet[] = [
+  { name: "contended", kind: "contended", cores: [4, 6, 8, 12, 16], perSeed: 20 },
+  { name: "contended-32", kind: "contended", cores: [32], perSeed: 3 },
+  { name: "uncontended", kind: "uncontended", cores: [4, 6, 8, 12, 16, 32], perSeed: 8 },
+];
+
+/** EVAL_SEEDS: frozen, never used for fitting or tuning (12 seeds x 23 contended = 276 hosts). */
+export const EVAL_SEEDS: readonly number[] = [9101, 9102, 9103, 9104, 9105, 9106, 9107, 9108, 9109, 9110, 9111, 9112];
+
+/** isEvalSeed guards fitting code: a fitting sweep refuses an evaluation seed. */
+export function isEvalSeed(seed: number): boolean {
+  return EVAL_SEEDS.includes(seed);
+}
+
+/** The schedulers drawn, in rotation: credit1 at its 30 ms default and at 5 ms, and CFS. */
+export const EVAL_SCHEDULERS: readonly SchedulerParams[] = [
+  defaultScheduler("xen-credit"),
+  { ...(defaultScheduler("xen-credit") as Extract<SchedulerParams, { kind: "xen-credit" }>), timesliceMs: 5 },
+  defaultScheduler("kvm-cfs"),
+];
+
+/** Composition is one drawn host: its scenario (without run length or seed) and its victims. */
+export interface Composition {
+  readonly id: string;
+  readonly set: string;
+  readonly kind: CompositionClass;
+  readonly scenario: Scenario;
+  /** Ids of the latency-sensitive VMs (io or mixed) whose p99.9 is measured. */
+  readonly victims: readonly string[];
+}
+
+/** schedulerLabel names a scheduler configuration in reports: `xen-credit/30ms`, `kvm-cfs`. */
+export function schedulerLabel(s: SchedulerParams): string {
+  return s.kind === "xen-credit" ? `${s.kind}/${s.timesliceMs}ms` : s.kind;
+}
+
+/** drawSet draws every composition of one set for one seed (deterministic in set name and seed). */
+export function drawSet(set: CompositionSet, seed: number): Composition[] {
+  const rng = createRng(seed, `vmplace-composition:${set.name}`);
+  return Array.from({ length: set.perSeed }, (_, i) => drawComposition(rng, set, seed, i));
+}
+
+/** drawAll draws every set for each seed, in a fixed order. */
+export function drawAll(seeds: readonly number[], sets: readonly CompositionSet[] = EVAL_SETS): Composition[] {
+  return seeds.flatMap((seed) => sets.flatMap((set) => drawSet(set, seed)));
+}
+
+const logUniform = (rng: Rng, lo: number, hi: number): number => Math.exp(Math.log(lo) + rng.next() * Math.log(hi / lo));
+const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng.next() * xs.length)];
+const intIn = (rng: Rng, lo: number, hi: number): number => lo + Math.floor(rng.next() * (hi - lo + 1));
+const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+function drawComposition(rng: Rng, set: CompositionSet, seed: number, i: number): Composition {
+  const cores = pick(rng, set.cores);
+  const scheduler = EVAL_SCHEDULERS[(i + seed) % EVAL_SCHEDULERS.length];
+  const vms: ScenarioInput["vms"] = [];
+  const victims: string[] = [];
+  let victimVcpus = 0;
+  const nVictims = rng.next() < 0.5 ? 1 : 2;
+  // An uncontended host keeps two cores free of everything, victims included.
+  const victimRoom = set.kind === "contended" ? Infinity : cores - 2;
+  for (let k = 0; k < nVictims; k++) {
+    const id = `victim-${k}`;
+    const vcpus = rng.next() < 0.3 && victimVcpus + 2 <= victimRoom ? 2 : 1;
+    if (victimVcpus + vcpus > victimRoom) break;
+    const io = { requestsPerSec: Math.round(logUniform(rng, 250, 2000)), serviceUs: Math.round(logUniform(rng, 30, 200)) };
+    const mixed = rng.next() < 0.3;
+    const workload = mixed ? { kind: "mixed" as const, io, cpu: { dutyCycle: round2(0.1 + rng.next() * 0.5), burstMs: Math.round(logUniform(rng, 2, 30)) } } : { kind: "io" as const, ...io };
+    vms.push({ id, vcpus, memoryMiB: 1024, workload });
+    victims.push(id);
+    victimVcpus += vcpus;
+  }
+  // Contended: CPU vCPUs + victims' vCPUs from one fewer than the cores to four more.
+  // Uncontended: at least two cores stay free of both.
+  const total = set.kind === "contended" ? intIn(rng, cores - 1, cores + 4) : intIn(rng, Math.min(cores - 2, Math.max(victimVcpus + 1, Math.ceil(cores / 3))), cores - 2);
+  const cpuVcpus = Math.max(set.kind === "contended" ? 1 : 0, total - victimVcpus);
+  for (let v = 0, k = 0; v < cpuVcpus; k++) {
+    const vcpus = rng.next() < 0.3 && cpuVcpus - v >= 2 ? 2 : 1;
+    const hog = rng.next() < 0.2;
+    const dutyCycle = hog ? 1 : round2(0.3 + rng.next() * 0.65);
+    const burstMs = Math.round(logUniform(rng, 2, 30) * 10) / 10;
+    vms.push({ id: `cpu-${k}`, vcpus, memoryMiB: 1024, workload: { kind: "cpu", dutyCycle, burstMs } });
+    v += vcpus;
+  }
+  const id = `${set.name}/${seed}/${i}`;
+  const scenario = ScenarioSchema.parse({ host: { id: `host-${set.name}-${seed}-${i}`, cores, memoryMiB: 1 << 20, scheduler }, vms });
+  return { id, set: set.name, kind: set.kind, scenario, victims };
+}

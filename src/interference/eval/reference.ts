@@ -1,0 +1,149 @@
+import { z } from "zod";
+import { ScenarioSchema, type HostSimResult } from "../../model/scenario.js";
+import { simulateHost } from "../../sim/simulate-host.js";
+import type { SimJob } from "../../sim/runner.js";
+import { EVAL_SEEDS, EVAL_SETS, type Composition } from "./compositions.js";
+
+/**
+ * The simulated reference of the accuracy protocol: each victim's request p99.9 as the median over
+ * `seedsPerReference` runs of `durationMs`, twice with independent seeds (A is the reference, B
+ * only measures the noise floor: |ln(A/B)|). It is cached as data because it costs minutes of
+ * simulation; the cache records how it was made and tests re-simulate a subset of it.
+ */
+export interface ReferenceSpec {
+  readonly durationMs: number;
+  readonly warmupMs: number;
+  readonly seedsPerReference: number;
+}
+
+export const REFERENCE_SPEC: ReferenceSpec = { durationMs: 60_000, warmupMs: 2000, seedsPerReference: 5 };
+
+/** Layout version of the reference file and of the composition generator it was drawn with. */
+export const REFERENCE_VERSION = 1;
+export const GENERATOR_VERSION = 1;
+
+const VictimRefSchema = z.strictObject({
+  id: z.string(),
+  /** Request p99.9 of each run, µs: seedsPerReference runs of reference A, then as many of B. */
+  p999Us: z.array(z.number().nonnegative()),
+  p99Us: z.array(z.number().nonnegative()),
+});
+
+export const ReferenceFileSchema = z.strictObject({
+  version: z.literal(REFERENCE_VERSION),
+  generatedBy: z.string(),
+  generator: z.strictObject({ version: z.number().int(), seeds: z.array(z.number().int()), sets: z.array(z.string()) }),
+  sim: z.strictObject({
+    durationMs: z.number().int().positive(),
+    warmupMs: z.number().int().nonnegative(),
+    seedsPerReference: z.number().int().min(3),
+    /** Hash of two short fixed simulations: changes when the simulator's behaviour does. */
+    fingerprint: z.string(),
+  }),
+  compositions: z.array(z.strictObject({ id: z.string(), scenarioHash: z.string(), victims: z.array(VictimRefSchema) })),
+});
+export type ReferenceFile = z.infer<typeof ReferenceFileSchema>;
+
+/** fnv1a hashes a string to 8 hex digits (identity checks, not security). */
+export function fnv1a(s: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619) >>> 0;
+  return h.toString(16).padStart(8, "0");
+}
+
+/** scenarioHash identifies a drawn composition, so a changed generator cannot pass for the old. */
+export function scenarioHash(c: Composition): string {
+  return fnv1a(JSON.stringify(c.scenario));
+}
+
+function runSeed(c: Composition, ref: number, k: number): number {
+  return Number.parseInt(fnv1a(`${c.id}|${ref}|${k}`), 16) & 0x7fffffff;
+}
+
+/** referenceJobs lists the runs of each composition: A's seeds, then B's. */
+export function referenceJobs(comps: readonly Composition[], spec: ReferenceSpec = REFERENCE_SPEC): SimJob[] {
+  return comps.flatMap((c) =>
+    [0, 1].flatMap((ref) =>
+      Array.from({ length: spec.seedsPerReference }, (_, k) => ({
+        scenario: { ...c.scenario, durationMs: spec.durationMs, warmupMs: spec.warmupMs, seed: runSeed(c, ref, k) },
+      })),
+    ),
+  );
+}
+
+/** simFingerprint runs two short fixed hosts (credit1 and CFS) and hashes their results. */
+export function simFingerprint(): string {
+  const vms = [
+    { id: "io", vcpus: 1, memoryMiB: 1, workload: { kind: "io", requestsPerSec: 1000, serviceUs: 60 } },
+    ...[0.5, 0.8, 1].map((d, i) => ({ id: `c${i}`, vcpus: 1 + (i % 2), memoryMiB: 1, workload: { kind: "cpu", dutyCycle: d, burstMs: 7 } })),
+  ];
+  const runs = (["xen-credit", "kvm-cfs"] as const).map((kind) =>
+    simulateHost(ScenarioSchema.parse({ host: { id: "fp", cores: 3, memoryMiB: 1, scheduler: { kind } }, vms, durationMs: 2000, warmupMs: 200, seed: 7 })),
+  );
+  return fnv1a(JSON.stringify(runs));
+}
+
+/** assembleReference turns the runs of referenceJobs (in order) into the reference file. */
+export function assembleReference(comps: readonly Composition[], results: readonly HostSimResult[], seeds: readonly number[], spec: ReferenceSpec = REFERENCE_SPEC): ReferenceFile {
+  const per = 2 * spec.seedsPerReference;
+  if (results.length !== comps.length * per) throw new Error(`reference: ${results.length} results for ${comps.length} compositions`);
+  return {
+    version: REFERENCE_VERSION,
+    generatedBy: "vmplace accuracy --rebuild-reference",
+    generator: { version: GENERATOR_VERSION, seeds: [...seeds], sets: EVAL_SETS.map((s) => s.name) },
+    sim: { ...spec, fingerprint: simFingerprint() },
+    compositions: comps.map((c, i) => {
+      const runs = results.slice(i * per, (i + 1) * per);
+      return {
+        id: c.id,
+        scenarioHash: scenarioHash(c),
+        victims: c.victims.map((id) => {
+          const vs = runs.map((r) => r.vms.find((v) => v.id === id)?.requestLatency);
+          if (vs.some((v) => v === undefined)) throw new Error(`reference: victim ${id} of ${c.id} missing from a result`);
+          return { id, p999Us: vs.map((v) => v!.p999Us), p99Us: vs.map((v) => v!.p99Us) };
+        }),
+      };
+    }),
+  };
+}
+
+/** median of a small array (the lower middle for even lengths is not used: counts are odd). */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n % 2 === 1 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+/** ReferenceCase is one victim of one composition with its two references, µs. */
+export interface ReferenceCase {
+  readonly composition: Composition;
+  readonly victim: string;
+  /** The reference: median p99.9 of run set A. */
+  readonly simP999Us: number;
+  /** The independent median of run set B (noise floor only). */
+  readonly simP999BUs: number;
+  readonly simP99Us: number;
+}
+
+/**
+ * referenceCases joins drawn compositions with a reference file, checking that the file was made
+ * from the same draws (same ids and scenario hashes) so a changed generator fails loudly.
+ */
+export function referenceCases(comps: readonly Composition[], file: ReferenceFile): ReferenceCase[] {
+  const byId = new Map(file.compositions.map((c) => [c.id, c]));
+  const k = file.sim.seedsPerReference;
+  return comps.flatMap((c) => {
+    const r = byId.get(c.id);
+    if (!r) throw new Error(`reference file has no composition ${c.id}: rebuild it (vmplace accuracy --rebuild-reference)`);
+    if (r.scenarioHash !== scenarioHash(c)) throw new Error(`composition ${c.id} differs from the one the reference was simulated for: the generator changed`);
+    return r.victims.map((v) => ({
+      composition: c,
+      victim: v.id,
+      simP999Us: median(v.p999Us.slice(0, k)),
+      simP999BUs: median(v.p999Us.slice(k, 2 * k)),
+      simP99Us: median(v.p99Us.slice(0, k)),
+    }));
+  });
+}
+
+export { EVAL_SEEDS };

@@ -1,0 +1,88 @@
+import { describe, expect, test } from "vitest";
+import { drawAll, drawSet, EVAL_SEEDS, EVAL_SETS } from "../../../src/interference/eval/compositions.js";
+import { referenceCases, referenceJobs, simFingerprint } from "../../../src/interference/eval/reference.js";
+import { loadReference } from "../../../src/io/accuracy-reference.js";
+import { inlineRunner } from "../../../src/sim/runner.js";
+import { createRng } from "../../../src/sim/rng.js";
+
+const reference = loadReference("data/interference/accuracy-reference-v1.json");
+
+function cpuVcpus(vms: { vcpus: number; workload: { kind: string } }[]): number {
+  return vms.filter((v) => v.workload.kind === "cpu").reduce((s, v) => s + v.vcpus, 0);
+}
+
+describe("accuracy protocol: compositions", () => {
+  const comps = drawAll(EVAL_SEEDS);
+
+  test("there are at least 200 contended compositions over at least 10 frozen seeds", () => {
+    expect(EVAL_SEEDS.length).toBeGreaterThanOrEqual(10);
+    expect(comps.filter((c) => c.kind === "contended").length).toBeGreaterThanOrEqual(200);
+  });
+
+  test("a contended host carries CPU vCPUs plus victims' vCPUs from cores - 1 to cores + 4; an uncontended one keeps two cores free", () => {
+    for (const c of comps) {
+      const victims = c.scenario.vms.filter((v) => c.victims.includes(v.id)).reduce((s, v) => s + v.vcpus, 0);
+      const total = cpuVcpus(c.scenario.vms) + victims;
+      const cores = c.scenario.host.cores;
+      if (c.kind === "contended") {
+        expect(total, c.id).toBeGreaterThanOrEqual(cores - 1);
+        expect(total, c.id).toBeLessThanOrEqual(cores + 4);
+      } else expect(total, c.id).toBeLessThanOrEqual(cores - 2);
+    }
+  });
+
+  test("neighbours are heterogeneous: duties 0.3-1, bursts 2-30 ms, 1- and 2-vCPU VMs, io and mixed victims, three schedulers", () => {
+    const cpu = comps.flatMap((c) => c.scenario.vms.filter((v) => v.workload.kind === "cpu"));
+    const duty = cpu.map((v) => (v.workload.kind === "cpu" ? v.workload.dutyCycle : 0));
+    const burst = cpu.map((v) => (v.workload.kind === "cpu" ? v.workload.burstMs : 0));
+    expect(Math.min(...duty)).toBeGreaterThanOrEqual(0.3);
+    expect(Math.max(...duty)).toBe(1);
+    expect(Math.min(...burst)).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...burst)).toBeLessThanOrEqual(30);
+    expect(new Set(cpu.map((v) => v.vcpus))).toEqual(new Set([1, 2]));
+    const kinds = new Set(comps.flatMap((c) => c.scenario.vms.filter((v) => c.victims.includes(v.id)).map((v) => v.workload.kind)));
+    expect(kinds).toEqual(new Set(["io", "mixed"]));
+    const schedulers = new Set(comps.map((c) => `${c.scenario.host.scheduler.kind}/${c.scenario.host.scheduler.kind === "xen-credit" ? c.scenario.host.scheduler.timesliceMs : ""}`));
+    expect(schedulers).toEqual(new Set(["xen-credit/30", "xen-credit/5", "kvm-cfs/"]));
+    // Mixed on one host: most contended hosts have neighbours of different duty and burst.
+    const mixedHosts = comps.filter((c) => new Set(c.scenario.vms.map((v) => JSON.stringify(v.workload))).size >= 3);
+    expect(mixedHosts.length).toBeGreaterThan(comps.length * 0.9);
+  });
+
+  test("draws are deterministic per seed and differ between seeds", () => {
+    expect(drawSet(EVAL_SETS[0], EVAL_SEEDS[0])).toEqual(drawSet(EVAL_SETS[0], EVAL_SEEDS[0]));
+    expect(drawSet(EVAL_SETS[0], EVAL_SEEDS[0])[0].scenario).not.toEqual(drawSet(EVAL_SETS[0], EVAL_SEEDS[1])[0].scenario);
+  });
+});
+
+describe("accuracy protocol: the cached simulated reference", () => {
+  test("was simulated from the frozen seeds and today's generator, >= 3 seeds of >= 30 s per reference", () => {
+    expect(reference.generator.seeds).toEqual(EVAL_SEEDS);
+    expect(reference.sim.seedsPerReference).toBeGreaterThanOrEqual(3);
+    expect(reference.sim.durationMs).toBeGreaterThanOrEqual(30_000);
+    // Throws when a composition's id or scenario no longer matches what was simulated.
+    expect(referenceCases(drawAll(EVAL_SEEDS), reference).length).toBeGreaterThan(300);
+  });
+
+  test("the simulator still behaves as when the reference was made (fingerprint)", () => {
+    expect(simFingerprint(), "the simulator changed: rebuild with vmplace accuracy --rebuild-reference").toBe(reference.sim.fingerprint);
+  });
+
+  // A seeded random subset (one composition per scheduler) re-simulated run by run.
+  test("matches a re-simulation of a random subset, run by run", async () => {
+    const comps = drawAll(EVAL_SEEDS);
+    const rng = createRng(20260, "reference-check");
+    const picked = [0, 1, 2].map((k) => {
+      const pool = comps.filter((c, i) => i % 3 === k);
+      return pool[rng.int(pool.length)];
+    });
+    const spec = { durationMs: reference.sim.durationMs, warmupMs: reference.sim.warmupMs, seedsPerReference: reference.sim.seedsPerReference };
+    const results = await inlineRunner.runAll(referenceJobs(picked, spec));
+    picked.forEach((c, i) => {
+      const stored = reference.compositions.find((x) => x.id === c.id);
+      const runs = results.slice(i * 2 * spec.seedsPerReference, (i + 1) * 2 * spec.seedsPerReference);
+      for (const v of stored?.victims ?? []) expect(runs.map((r) => r.vms.find((x) => x.id === v.id)?.requestLatency.p999Us), `${c.id} ${v.id}`).toEqual(v.p999Us);
+      expect(stored?.victims.length).toBe(c.victims.length);
+    });
+  }, 120_000);
+});
