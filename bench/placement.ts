@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { Predictor } from "../src/interference/predictor.js";
+import { loadPredictor } from "../src/io/calibration.js";
 import type { ClusterInput } from "../src/model/cluster.js";
 import { generateCluster, DEFAULT_MIX } from "../src/model/generate.js";
 import { checkPlan } from "../src/model/check-plan.js";
@@ -17,7 +17,7 @@ import { PlacementState } from "../src/placement/state.js";
 import { WorkerPool } from "../src/runtime/sim-pool.js";
 import { threadSolverWorkers } from "../src/runtime/solver-workers.js";
 
-const predictor = Predictor.fromJson(JSON.parse(readFileSync("data/calibration/table-v1.json", "utf8")));
+const predictor = loadPredictor();
 const now = (): number => performance.now();
 
 function problem(doc: ClusterInput): PlacementProblem {

@@ -7,7 +7,7 @@ const MAX_VIOLATIONS = 20;
 
 const ms = (us: number): string => (us / 1000).toFixed(us < 10000 ? 2 : 1);
 
-/** hostReason turns a host's risk numbers into the sentence an operator reads. */
+/** hostReason turns a host's composition into the sentence an operator reads. */
 export function hostReason(h: HostRisk): string {
   const slice = h.timesliceMs !== undefined ? ` with ${h.timesliceMs} ms slices` : "";
   const mix = `${h.sleepyCpuVcpus} sleepy CPU-intensive vCPU(s) (mean duty ${(h.meanSleeperDuty * 100).toFixed(0)}%, bursts ${h.meanSleeperBurstMs} ms) and ${h.hogVcpus} never-sleeping on ${h.cores} cores under ${h.scheduler}${slice}`;
@@ -15,23 +15,26 @@ export function hostReason(h: HostRisk): string {
   return mix;
 }
 
+// REASONS words the mechanism codes of bobtail.ts.
 const REASONS: Record<string, string> = {
   bobtail: "boosted sleepy CPU-bound neighbours hold every core for up to a timeslice",
-  "intra-vm-boost-failure": "its own CPU work keeps its vCPU from blocking, so its IO is never boosted",
-  "hogs-exact-accounting": "light vCPU can drift OVER beside never-sleeping hogs (exact accounting)",
+  "intra-vm-boost-failure": "its own CPU work keeps its vCPU from blocking, so its IO is not boosted",
+  "hogs-exact-accounting": "a light vCPU can drift OVER beside never-sleeping hogs (exact accounting)",
   "sleepers-below-cores": "one sleepy vCPU short of the Bobtail condition",
-  "cfs-gradual": "cores are full; CFS bounds the wait to a few ms",
+  "cfs-fresh-sleeper": "cores are full; a freshly woken CPU-bound neighbour cannot be preempted for up to a slice",
   "credit2-bounded": "cores are full; credit2 bounds the wait to its 10 ms timer",
-  "no-contention": "an idle or preemptible core is always near",
+  "eevdf-bounded": "cores are full; EEVDF bounds the wait to about a slice",
+  "no-contention": "an idle or preemptible core is almost always near",
 };
 
-/** vmLine renders one latency-sensitive VM's prediction against its SLO. */
+/** vmLine renders one latency-sensitive VM's estimate and bound against its SLO, and why. */
 export function vmLine(v: VmRisk): string {
-  const slo = v.sloP999Us !== undefined ? ` vs SLO ${ms(v.sloP999Us)} ms` : v.sloP99Us !== undefined ? ` (p99 ${ms(v.predictedP99Us)} ms vs SLO ${ms(v.sloP99Us)} ms)` : "";
-  const verdict = v.breach ? "BREACH" : v.level === "none" ? "ok" : v.level;
-  const extra = v.outsideCalibration.length > 0 ? ` [extrapolated: ${v.outsideCalibration.join("; ")}]` : "";
-  const hop = v.driverHopP999Us !== undefined ? ` (${ms(v.driverHopP999Us)} ms of it in the driver domain)` : "";
-  return `  ${v.vmId.padEnd(14)} on ${v.hostId.padEnd(6)} predicted p99.9 ${ms(v.predictedP999Us)} ms${hop}${slo}  ${verdict}: ${REASONS[v.reason] ?? v.reason}${extra}`;
+  const slo = v.sloP999Us !== undefined ? ` vs SLO ${ms(v.sloP999Us)} ms` : v.sloP99Us !== undefined ? ` (p99 ${ms(v.predictedP99Us)} ms, bound ${ms(v.boundP99Us)} ms vs SLO ${ms(v.sloP99Us)} ms)` : "";
+  const verdict = v.breach ? "BREACH" : v.level === "none" ? "ok" : v.level === "elevated" ? "at risk (bound over SLO)" : v.level;
+  const mech = v.pAllCoresHeld > 0.001 ? `; all cores held ${(v.pAllCoresHeld * 100).toFixed(1)}% of wake-ups, then blocked ${(v.pBlockedWhenHeld * 100).toFixed(0)}% for ${ms(v.meanBlockedWaitUs)} ms on average` : "";
+  const extra = v.outsideCalibration.length > 0 ? ` [bound widened: ${v.outsideCalibration.join("; ")}]` : "";
+  const hop = v.driverHopP999Us !== undefined ? `, ${ms(v.driverHopP999Us)} ms of it in the driver domain` : "";
+  return `  ${v.vmId.padEnd(14)} on ${v.hostId.padEnd(6)} predicted p99.9 ${ms(v.predictedP999Us)} ms${hop} (${(v.boundCoverage * 100).toFixed(1)}% bound ${ms(v.boundP999Us)} ms)${slo}  ${verdict}: ${REASONS[v.reason] ?? v.reason}${mech}${extra}`;
 }
 
 /** driverLine describes a host's driver domain and whether charging its work would help. */
@@ -46,17 +49,18 @@ export function driverLine(h: HostRisk): string {
 
 /** renderScore prints hosts at risk (or all) worst first, then their latency-sensitive VMs. */
 export function renderScore(r: ScoreReport & { violations?: readonly Violation[] }, all: boolean): string {
-  const hosts = all ? r.hosts : r.hosts.filter((h) => h.breaches > 0 || h.level === "high" || h.level === "elevated");
-  const vms = all ? r.vms : r.vms.filter((v) => v.breach || v.level === "high" || v.level === "elevated");
+  const hosts = all ? r.hosts : r.hosts.filter((h) => h.level !== "none");
+  const vms = all ? r.vms : r.vms.filter((v) => v.level !== "none");
   const lines: string[] = [];
   const breaches = r.vms.filter((v) => v.breach).length;
+  const atRisk = r.vms.filter((v) => !v.breach && v.level === "elevated").length;
   const violations = r.violations ?? [];
-  lines.push(`${r.hosts.length} hosts, ${r.vms.length} latency-sensitive VMs, ${breaches} predicted SLO breach(es), ${violations.length} hard-constraint violation(s), ${r.hosts.filter((h) => h.bobtail).length} host(s) in the Bobtail condition`);
+  lines.push(`${r.hosts.length} hosts, ${r.vms.length} latency-sensitive VMs, ${breaches} predicted SLO breach(es), ${atRisk} more at risk (bound over SLO), ${violations.length} hard-constraint violation(s), ${r.hosts.filter((h) => h.bobtail).length} host(s) in the Bobtail condition`);
   for (const v of violations.slice(0, MAX_VIOLATIONS)) lines.push(`VIOLATION ${violationText(v)}`);
   if (violations.length > MAX_VIOLATIONS) lines.push(`... and ${violations.length - MAX_VIOLATIONS} more violation(s) (--json lists them all)`);
   if (hosts.length === 0) lines.push("no host at risk");
   for (const h of hosts) {
-    lines.push(`host ${h.hostId}: risk ${h.level}, ${h.breaches} breach(es), predicted p99.9 delay ${ms(h.delayP999Us)} ms`);
+    lines.push(`host ${h.hostId}: risk ${h.level}, ${h.breaches} breach(es), ${h.atRisk} at risk, largest predicted p99.9 delay ${ms(h.delayP999Us)} ms`);
     lines.push(`  ${hostReason(h)}`);
     const driver = driverLine(h);
     if (driver !== "") lines.push(driver);

@@ -1,206 +1,248 @@
-import type { HostSimResult, Scenario, ScenarioInput } from "../model/scenario.js";
+import type { HostSimResult } from "../model/scenario.js";
 import { ScenarioSchema } from "../model/scenario.js";
-import { defaultScheduler, type SchedulerParams } from "../model/scheduler.js";
 import type { SimJob } from "../sim/runner.js";
-import { CALIBRATION_VERSION, cellIndex, type CalibrationTable, type Family } from "./calibration-table.js";
+import { drawAll, EVAL_SETS, isEvalSeed, type Composition } from "./eval/compositions.js";
+import { fnv1a, median, simFingerprint } from "./eval/reference.js";
+import { absLogErrors, fitCorrection, type FitSample } from "./fit.js";
+import { HostState } from "./host-state.js";
+import { N_FEATURES } from "./correction.js";
+import { MODEL_VERSION, type BaselineTable, type CalibratedRange, type CoreModel, type InterferenceModel } from "./model-data.js";
+import { Predictor, QUIET_P_FULL, newPrediction } from "./predictor.js";
+import { profileVm } from "./profile.js";
 
-/** GridSpec says which families and axes a calibration sweep covers. */
-export interface GridSpec {
-  schedulers: { kind: SchedulerParams["kind"]; timesliceMs?: number }[];
-  cores: number[];
-  duty: number[];
-  burstMs: number[];
-  /** Hog counts as fractions of the cores (1 = as many hogs as cores). */
-  hogFractions: number[];
-  baselineRho: number[];
-  durationMs: number;
-  seedsPerCell: number;
-  seed: number;
+/**
+ * The calibration sweep behind the shipped model, reproducible from its spec: compositions drawn
+ * by the accuracy protocol's generator from fitting seeds (never its evaluation seeds), each
+ * simulated `seedsPerCase` times; a disjoint draw (conformal seeds) held out to size the bound;
+ * and the victim-alone baseline. Everything here is pure: the runner does the simulating.
+ */
+export interface CalibrationSpec {
+  readonly fitSeeds: readonly number[];
+  readonly conformalSeeds: readonly number[];
+  readonly durationMs: number;
+  readonly warmupMs: number;
+  readonly seedsPerCase: number;
+  /** Coverage the bound is sized for (0.995: at or above the simulated p99.9 on 99.5% of such hosts). */
+  readonly coverage: number;
+  /** The conformal score's offset, µs (model-data.ts ConformalSchema). */
+  readonly offsetUs: number;
 }
 
-export const VICTIM = { requestsPerSec: 1000, serviceUs: 50 } as const;
+const range = (from: number, n: number): number[] => Array.from({ length: n }, (_, i) => from + i);
+
+/**
+ * DEFAULT_SPEC is the spec of data/interference/model-v2.json. The bound is sized for 99.5% so
+ * that it covers 99% on a finite set of hosts: splitting the held-out hosts in halves 200 times
+ * (fitting side only), a 99% quantile from one half covered >= 99% of the other's contended hosts
+ * in 47% of the splits, a 99.5% one in 84-87%. A score relative to (estimate + 500 µs) rather than
+ * to the estimate kept that and narrowed the median bound from x2.8 to x2.4 of the estimate: the
+ * widest ratios were hosts predicted near their alone latency (offsets 0, 200, 500, 1000 µs tried,
+ * same split study).
+ */
+export const DEFAULT_SPEC: CalibrationSpec = { fitSeeds: range(1, 40), conformalSeeds: range(1001, 40), durationMs: 30_000, warmupMs: 2000, seedsPerCase: 3, coverage: 0.995, offsetUs: 500 };
+
+/** specFromSeed: `count` fitting and `count` conformal generator seeds from a base seed. */
+export function specFromSeed(seed: number, count: number, base: CalibrationSpec = DEFAULT_SPEC): CalibrationSpec {
+  return { ...base, fitSeeds: range(seed, count), conformalSeeds: range(seed + 1000, count) };
+}
+
+/** The baseline grid: victims alone at these per-vCPU utilisations, with 1..4 vCPUs. */
+export const BASELINE_RHO = [0.005, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+export const BASELINE_VCPUS = [1, 2, 3, 4];
 const BASELINE_SERVICE_US = 100;
 
-/** FULL_GRID is the grid of the table shipped in data/calibration/. */
-export const FULL_GRID: GridSpec = {
-  schedulers: [{ kind: "xen-credit", timesliceMs: 30 }, { kind: "xen-credit", timesliceMs: 5 }, { kind: "kvm-cfs" }],
-  cores: [4, 8, 16, 32],
-  duty: [0.1, 0.3, 0.5, 0.7, 0.9],
-  burstMs: [1, 10, 30],
-  hogFractions: [0, 0.5, 1],
-  baselineRho: [0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
-  durationMs: 15000,
-  seedsPerCell: 2,
-  seed: 1,
+/** CALIBRATED_RANGE is what the generator draws (eval/compositions.ts). */
+export const CALIBRATED_RANGE: CalibratedRange = {
+  cores: [4, 32],
+  burstMs: [2, 30],
+  duty: [0.3, 1],
+  victimVcpus: [1, 2],
+  requestsPerSec: [250, 2000],
+  serviceUs: [30, 200],
+  timesliceMs: [5, 30],
+  maxOverCores: 4,
 };
 
-/**
- * sleeperAxis picks the sleeper counts for a core count: dense around the cores, where credit1's
- * cliff sits (sleepers + the victim's vCPU > cores), sparse elsewhere.
- */
-export function sleeperAxis(cores: number): number[] {
-  const raw = [0, cores / 4, cores / 2, (3 * cores) / 4, cores - 2, cores - 1, cores, cores + 1, cores + 2, (5 * cores) / 4, (3 * cores) / 2, 2 * cores];
-  return [...new Set(raw.map(Math.round).filter((k) => k >= 0))].sort((a, b) => a - b);
+export interface CalibrationPlan {
+  readonly spec: CalibrationSpec;
+  readonly fit: Composition[];
+  readonly conformal: Composition[];
+  readonly jobs: SimJob[];
 }
 
-/** CellKey identifies one simulated cell; `seedIndex` distinguishes the repeats. */
-export interface CellKey {
-  family: number;
-  si: number;
-  di: number;
-  bi: number;
-  hi: number;
-  seedIndex: number;
+function runSeed(c: Composition, k: number): number {
+  return Number.parseInt(fnv1a(`calibrate|${c.id}|${k}`), 16) & 0x7fffffff;
 }
 
-/** emptyFamilies lays out the families of a grid with zeroed delays. */
-export function emptyFamilies(g: GridSpec): Family[] {
-  const out: Family[] = [];
-  for (const s of g.schedulers)
-    for (const cores of g.cores) {
-      const hogs = [...new Set(g.hogFractions.map((f) => Math.round(f * cores)))];
-      const f: Family = { scheduler: s.kind, timesliceMs: s.timesliceMs, cores, sleepers: sleeperAxis(cores), duty: g.duty, burstMs: g.burstMs, hogs, delayUs: [] };
-      f.delayUs = Array.from({ length: f.sleepers.length * f.duty.length * f.burstMs.length * f.hogs.length }, () => [0, 0, 0]);
-      out.push(f);
-    }
-  return out;
-}
-
-function schedulerOf(f: Family): SchedulerParams {
-  const p = defaultScheduler(f.scheduler);
-  return p.kind === "xen-credit" && f.timesliceMs !== undefined ? { ...p, timesliceMs: f.timesliceMs } : p;
-}
-
-/** cellScenario builds the host a cell measures: the victim, the sleepers and the hogs. */
-export function cellScenario(f: Family, k: Omit<CellKey, "family">, g: GridSpec): Scenario {
-  const vms: ScenarioInput["vms"] = [{ id: "victim", vcpus: 1, memoryMiB: 1024, workload: { kind: "io", ...VICTIM } }];
-  for (let i = 0; i < f.sleepers[k.si]; i++)
-    vms.push({ id: `sleeper-${i}`, vcpus: 1, memoryMiB: 1024, workload: { kind: "cpu", dutyCycle: f.duty[k.di], burstMs: f.burstMs[k.bi] } });
-  for (let i = 0; i < f.hogs[k.hi]; i++) vms.push({ id: `hog-${i}`, vcpus: 1, memoryMiB: 1024, workload: { kind: "cpu", dutyCycle: 1, burstMs: 100 } });
-  return ScenarioSchema.parse({
-    host: { id: `cal-${f.cores}`, cores: f.cores, memoryMiB: 1 << 20, scheduler: schedulerOf(f) },
-    vms,
-    durationMs: g.durationMs,
-    seed: cellSeed(g.seed, f, k),
-  });
-}
-
-// Seeds derive from the cell's coordinates, so a cell's result does not depend on the grid around it.
-function cellSeed(seed: number, f: Family, k: Omit<CellKey, "family">): number {
-  const s = `${seed}|${f.scheduler}|${f.timesliceMs ?? 0}|${f.cores}|${f.sleepers[k.si]}|${f.duty[k.di]}|${f.burstMs[k.bi]}|${f.hogs[k.hi]}|${k.seedIndex}`;
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619) >>> 0;
-  return h & 0x7fffffff;
-}
-
-/**
- * calibrationJobs lists every simulation of a grid. Cells with no sleepers do not depend on duty or
- * burst, so they are simulated once and copied; that saves a third of the sweep.
- */
-export function calibrationJobs(g: GridSpec): { families: Family[]; cells: CellKey[]; jobs: SimJob[]; baselineJobs: SimJob[] } {
-  const families = emptyFamilies(g);
-  const cells: CellKey[] = [];
-  const jobs: SimJob[] = [];
-  families.forEach((f, fi) => {
-    for (let si = 0; si < f.sleepers.length; si++)
-      for (let di = 0; di < f.duty.length; di++)
-        for (let bi = 0; bi < f.burstMs.length; bi++)
-          for (let hi = 0; hi < f.hogs.length; hi++) {
-            if (f.sleepers[si] === 0 && (di > 0 || bi > 0)) continue;
-            for (let seedIndex = 0; seedIndex < g.seedsPerCell; seedIndex++) {
-              const k = { si, di, bi, hi, seedIndex };
-              cells.push({ family: fi, ...k });
-              jobs.push({ scenario: cellScenario(f, k, g) });
-            }
-          }
-  });
-  const baselineJobs = g.baselineRho.flatMap((rho) =>
-    Array.from({ length: g.seedsPerCell }, (_, seedIndex) => ({
-      scenario: ScenarioSchema.parse({
-        host: { id: "baseline", cores: 2, memoryMiB: 1 << 20, scheduler: { kind: "kvm-cfs" } },
-        vms: [{ id: "victim", vcpus: 1, memoryMiB: 1024, workload: { kind: "io", requestsPerSec: (rho * 1e6) / BASELINE_SERVICE_US, serviceUs: BASELINE_SERVICE_US } }],
-        durationMs: g.durationMs,
-        seed: (g.seed * 1000 + seedIndex * 101 + Math.round(rho * 100)) & 0x7fffffff,
-      }),
-    })),
+/** calibrationPlan lists every simulation: fitting hosts, conformal hosts, then the baseline. */
+export function calibrationPlan(spec: CalibrationSpec): CalibrationPlan {
+  const bad = [...spec.fitSeeds, ...spec.conformalSeeds].filter(isEvalSeed);
+  if (bad.length > 0) throw new Error(`calibration seeds ${bad.join(", ")} are evaluation seeds: the protocol forbids fitting on them`);
+  if (spec.fitSeeds.some((s) => spec.conformalSeeds.includes(s))) throw new Error("calibration: fitting and conformal seeds must differ");
+  const fit = drawAll(spec.fitSeeds, EVAL_SETS);
+  const conformal = drawAll(spec.conformalSeeds, EVAL_SETS);
+  const hostJobs = [...fit, ...conformal].flatMap((c) =>
+    range(0, spec.seedsPerCase).map((k) => ({ scenario: { ...c.scenario, durationMs: spec.durationMs, warmupMs: spec.warmupMs, seed: runSeed(c, k) } })),
   );
-  return { families, cells, jobs, baselineJobs };
+  return { spec, fit, conformal, jobs: [...hostJobs, ...baselineJobs(spec)] };
 }
 
-/** victimMetrics reads the three calibrated percentiles of the victim from a result. */
-export function victimMetrics(r: HostSimResult): [number, number, number] {
-  const v = r.vms.find((x) => x.id === "victim");
-  if (!v) throw new Error(`calibration result of ${r.hostId} has no victim`);
-  return [v.requestLatency.p99Us, v.requestLatency.p999Us, v.wakeToRun.p999Us];
+function baselineJobs(spec: CalibrationSpec): SimJob[] {
+  return BASELINE_VCPUS.flatMap((m) =>
+    BASELINE_RHO.flatMap((rho) =>
+      range(0, spec.seedsPerCase).map((k) => ({
+        scenario: ScenarioSchema.parse({
+          host: { id: `baseline-${m}`, cores: 8, memoryMiB: 1024, scheduler: { kind: "kvm-cfs" } },
+          vms: [{ id: "victim", vcpus: m, memoryMiB: 1024, workload: { kind: "io", requestsPerSec: (rho * m * 1e6) / BASELINE_SERVICE_US, serviceUs: BASELINE_SERVICE_US } }],
+          durationMs: spec.durationMs,
+          warmupMs: spec.warmupMs,
+          seed: Number.parseInt(fnv1a(`baseline|${m}|${rho}|${k}`), 16) & 0x7fffffff,
+        }),
+      })),
+    ),
+  );
+}
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+function baselineOf(spec: CalibrationSpec, results: readonly HostSimResult[]): BaselineTable {
+  const k = spec.seedsPerCase;
+  let i = 0;
+  const p99: number[][] = [];
+  const p999: number[][] = [];
+  for (const _m of BASELINE_VCPUS) {
+    const r99: number[] = [];
+    const r999: number[] = [];
+    for (const _rho of BASELINE_RHO) {
+      const rs = results.slice(i, i + k).map((r) => r.vms[0].requestLatency);
+      i += k;
+      r99.push(round3(median(rs.map((x) => x.p99Us)) / BASELINE_SERVICE_US));
+      r999.push(round3(median(rs.map((x) => x.p999Us)) / BASELINE_SERVICE_US));
+    }
+    p99.push(r99);
+    p999.push(r999);
+  }
+  return { vcpus: BASELINE_VCPUS, rho: BASELINE_RHO, p99OverService: p99, p999OverService: p999 };
+}
+
+/** SimCase: one victim of one calibration host with its simulated percentiles (medians over runs). */
+interface SimCase {
+  readonly comp: Composition;
+  readonly victim: string;
+  readonly simUs: [number, number];
+}
+
+function casesOf(comps: readonly Composition[], results: readonly HostSimResult[], k: number): SimCase[] {
+  return comps.flatMap((comp, i) =>
+    comp.victims.map((victim) => {
+      const runs = results.slice(i * k, (i + 1) * k).map((r) => r.vms.find((v) => v.id === victim)?.requestLatency);
+      if (runs.some((r) => r === undefined)) throw new Error(`calibration: victim ${victim} of ${comp.id} missing`);
+      return { comp, victim, simUs: [median(runs.map((r) => r!.p99Us)), median(runs.map((r) => r!.p999Us))] as [number, number] };
+    }),
+  );
+}
+
+/** Placeholder core data: no correction, no margin (the fit starts from it). */
+function blankCore(): CoreModel {
+  const corr = { weights: new Array<number>(N_FEATURES).fill(0), fitMedianBefore: 0, fitMedianAfter: 0 };
+  const conf = { coverage: 0, offsetUs: 0, contended: 0, quiet: 0, contendedCases: 0, quietCases: 0 };
+  return { p999: { ...corr }, p99: { ...corr, weights: [...corr.weights] }, conformal999: { ...conf }, conformal99: { ...conf } };
+}
+
+/** hostOf builds one case's host and returns its state and the victim (as score does). */
+function stateOf(pred: Predictor, c: SimCase): { hs: HostState; victim: NonNullable<ReturnType<Predictor["victim"]>> } {
+  const hs = new HostState(c.comp.scenario.host, pred);
+  let victim: ReturnType<Predictor["victim"]>;
+  for (const vm of c.comp.scenario.vms) {
+    const p = profileVm(vm);
+    const v = pred.victim(p);
+    hs.add(p, v);
+    if (vm.id === c.victim) victim = v;
+  }
+  if (!victim) throw new Error(`calibration: ${c.victim} is not latency-sensitive`);
+  return { hs, victim };
 }
 
 /**
- * assembleTable turns simulation results into the table: each cell's delay is the geometric mean
- * over seeds of the victim's percentile, minus the same victim's percentile alone on the host.
+ * conformalQuantile: the ceil((n + 1) c)-th smallest residual ln(sim / estimate) (split
+ * conformal); with too few cases for that rank, the largest residual plus its distance to the
+ * runner-up, so a thin stratum gets a wider margin rather than a made-up one.
  */
-export function assembleTable(g: GridSpec, plan: ReturnType<typeof calibrationJobs>, results: HostSimResult[], baselineResults: HostSimResult[]): CalibrationTable {
-  const { families, cells } = plan;
-  const sums = new Map<string, number[][]>();
-  cells.forEach((c, i) => {
-    const key = `${c.family}|${c.si}|${c.di}|${c.bi}|${c.hi}`;
-    sums.set(key, [...(sums.get(key) ?? []), victimMetrics(results[i])]);
-  });
-  const alone = baselineOf(g, baselineResults);
-  families.forEach((f, fi) => {
-    const zeroKey = (hi: number) => `${fi}|0|0|0|${hi}`;
-    const base = sums.get(zeroKey(0)) ?? [[0, 0, 0]];
-    for (let si = 0; si < f.sleepers.length; si++)
-      for (let di = 0; di < f.duty.length; di++)
-        for (let bi = 0; bi < f.burstMs.length; bi++)
-          for (let hi = 0; hi < f.hogs.length; hi++) {
-            const key = f.sleepers[si] === 0 ? zeroKey(hi) : `${fi}|${si}|${di}|${bi}|${hi}`;
-            f.delayUs[cellIndex(f, si, di, bi, hi)] = cellDelay(sums.get(key) ?? [], base);
-          }
-  });
-  return {
-    version: CALIBRATION_VERSION,
+export function conformalQuantile(residuals: readonly number[], coverage: number): number {
+  const s = [...residuals].sort((a, b) => a - b);
+  const n = s.length;
+  if (n === 0) return 1;
+  const rank = Math.ceil((n + 1) * coverage);
+  if (rank <= n) return Math.max(0, s[rank - 1]);
+  return Math.max(0, s[n - 1] + (n > 1 ? s[n - 1] - s[n - 2] : 1));
+}
+
+/**
+ * assembleModel fits the model from the plan's results (in plan order): the baseline first, then
+ * each core's corrections on the fitting hosts, then the conformal margins on the held-out hosts
+ * with those corrections in place.
+ */
+export function assembleModel(plan: CalibrationPlan, results: readonly HostSimResult[]): InterferenceModel {
+  const { spec } = plan;
+  const k = spec.seedsPerCase;
+  const nHost = (plan.fit.length + plan.conformal.length) * k;
+  const model: InterferenceModel = {
+    version: MODEL_VERSION,
     generatedBy: "vmplace calibrate",
-    seed: g.seed,
-    durationMs: g.durationMs,
-    seedsPerCell: g.seedsPerCell,
-    victim: { ...VICTIM },
-    baseline: alone,
-    families,
+    fitSeeds: [...spec.fitSeeds],
+    conformalSeeds: [...spec.conformalSeeds],
+    sim: { durationMs: spec.durationMs, seedsPerCase: k, fingerprint: simFingerprint() },
+    baseline: baselineOf(spec, results.slice(nHost)),
+    cores: { credit1: blankCore(), cfs: blankCore() },
+    range: CALIBRATED_RANGE,
   };
+  const fitCases = casesOf(plan.fit, results.slice(0, plan.fit.length * k), k);
+  const confCases = casesOf(plan.conformal, results.slice(plan.fit.length * k, nHost), k);
+  fitCorrections(model, fitCases);
+  conformalMargins(model, confCases, spec.coverage, spec.offsetUs);
+  return model;
 }
 
-/**
- * cellDelay is a cell's value: the geometric mean over seeds of the victim's percentiles, minus the
- * geometric mean of the same victim alone on the same host (the family's cell without neighbours).
- */
-export function cellDelay(rows: number[][], aloneRows: number[][]): [number, number, number] {
-  const m = geomean(rows);
-  const base = geomean(aloneRows);
-  return m.map((x, j) => Math.max(0, Math.round(x - base[j]))) as [number, number, number];
+function fitCorrections(model: InterferenceModel, cases: readonly SimCase[]): void {
+  const pred = new Predictor(model);
+  const samples: Record<string, [FitSample[], FitSample[]]> = { credit1: [[], []], cfs: [[], []] };
+  for (const c of cases) {
+    const { hs, victim } = stateOf(pred, c);
+    const t = pred.coreTerms(hs.model, hs.mix, victim);
+    for (const pct of [0, 1]) samples[hs.model.core.name][pct].push({ z: t.z, coreUs: t.coreUs[pct], aloneUs: t.aloneUs[pct], simUs: c.simUs[pct] });
+  }
+  for (const name of ["credit1", "cfs"] as const) {
+    const core = model.cores[name];
+    for (const pct of [0, 1]) {
+      const s = samples[name][pct];
+      const w = fitCorrection(s, N_FEATURES);
+      const before = median(absLogErrors(s, new Array<number>(N_FEATURES).fill(0)));
+      const after = median(absLogErrors(s, w));
+      const target = pct === 1 ? core.p999 : core.p99;
+      target.weights = w;
+      target.fitMedianBefore = round3(before);
+      target.fitMedianAfter = round3(after);
+    }
+  }
 }
 
-function baselineOf(g: GridSpec, results: HostSimResult[]): CalibrationTable["baseline"] {
-  const p99: number[] = [];
-  const p999: number[] = [];
-  g.baselineRho.forEach((_, i) => {
-    const rs = results.slice(i * g.seedsPerCell, (i + 1) * g.seedsPerCell).map((r) => r.vms[0].requestLatency);
-    p99.push(round3(geomean1(rs.map((x) => x.p99Us)) / BASELINE_SERVICE_US));
-    p999.push(round3(geomean1(rs.map((x) => x.p999Us)) / BASELINE_SERVICE_US));
-  });
-  return { rho: g.baselineRho, p99OverService: p99, p999OverService: p999 };
-}
-
-function geomean(rows: number[][]): number[] {
-  if (rows.length === 0) throw new Error("calibration: a cell has no results");
-  return [0, 1, 2].map((j) => geomean1(rows.map((r) => r[j])));
-}
-
-function geomean1(xs: number[]): number {
-  let s = 0;
-  for (const x of xs) s += Math.log(Math.max(1, x));
-  return Math.exp(s / xs.length);
-}
-
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
+function conformalMargins(model: InterferenceModel, cases: readonly SimCase[], coverage: number, offsetUs: number): void {
+  const pred = new Predictor(model);
+  const res: Record<string, { quiet: number[]; contended: number[] }[]> = { credit1: [], cfs: [] };
+  for (const name of ["credit1", "cfs"]) res[name] = [{ quiet: [], contended: [] }, { quiet: [], contended: [] }];
+  const out = newPrediction();
+  for (const c of cases) {
+    const { hs, victim } = stateOf(pred, c);
+    // The raw estimate: a calibration host is inside the calibrated range by construction.
+    hs.predictVictim(victim, out);
+    const stratum = out.pFull < QUIET_P_FULL ? "quiet" : "contended";
+    for (const pct of [0, 1]) res[hs.model.core.name][pct][stratum].push(Math.log((c.simUs[pct] + offsetUs) / (out.estimateUs[pct] + offsetUs)));
+  }
+  for (const name of ["credit1", "cfs"] as const)
+    for (const pct of [0, 1]) {
+      const r = res[name][pct];
+      const conf = { coverage, offsetUs, contended: round3(conformalQuantile(r.contended, coverage)), quiet: round3(conformalQuantile(r.quiet, coverage)), contendedCases: r.contended.length, quietCases: r.quiet.length };
+      if (pct === 1) model.cores[name].conformal999 = conf;
+      else model.cores[name].conformal99 = conf;
+    }
 }

@@ -1,7 +1,7 @@
 import { MultiDirectedGraph } from "graphology";
 import type { Cluster, Host } from "../model/cluster.js";
 import { HostState } from "./host-state.js";
-import { Metric, type Predictor } from "./predictor.js";
+import { newPrediction, type Predictor } from "./predictor.js";
 import { profileVm, type VmProfile } from "./profile.js";
 
 export type EdgeKind = "harm" | "anti-affinity" | "affinity";
@@ -25,7 +25,7 @@ export type InterferenceGraph = MultiDirectedGraph<NodeAttrs, EdgeAttrs>;
 
 /**
  * buildInterferenceGraph links VMs by harm and by constraints. A harm edge aggressor → victim is
- * the victim's predicted delay with the aggressor on its host minus without it: the marginal harm.
+ * the victim's predicted p99.9 with the aggressor on its host minus without it: the marginal harm.
  * Only VMs sharing a host are compared, so the cost is the sum of squared VMs per host, not
  * VMs² (a cluster-wide all-pairs graph would be 10^8 edges at 10,000 VMs).
  */
@@ -48,26 +48,24 @@ export function buildInterferenceGraph(c: Cluster, predictor: Predictor): Interf
 }
 
 function addHarmEdges(g: InterferenceGraph, host: Host, vms: readonly VmProfile[], predictor: Predictor): void {
-  const victims = vms.filter((p) => p.io !== undefined);
+  const victims = vms.map((p) => predictor.victim(p));
   const aggressors = vms.filter((p) => p.cpuVcpus > 0);
-  if (victims.length === 0 || aggressors.length === 0) return;
+  if (!victims.some((v) => v) || aggressors.length === 0) return;
   const state = new HostState(host, predictor);
-  for (const p of vms) state.add(p, undefined);
-  const full = state.delayUs(Metric.RequestP999);
+  vms.forEach((p, i) => state.add(p, victims[i]));
+  const out = newPrediction();
+  const full = victims.map((v) => (v ? state.predictVictim(v, out).estimateUs[1] : 0));
   for (const a of aggressors) {
-    state.remove(a, undefined);
-    const harmUs = full - state.delayUs(Metric.RequestP999);
-    state.add(a, undefined);
-    if (harmUs <= 0) continue;
-    for (const v of victims) {
-      if (v.id === a.id) continue;
-      g.addDirectedEdge(a.id, v.id, {
-        kind: "harm",
-        harmUs: Math.round(harmUs),
-        harmSloFraction: v.sloP999Us ? harmUs / v.sloP999Us : 0,
-        soft: true,
-      });
-    }
+    const ai = vms.indexOf(a);
+    state.remove(a, victims[ai]);
+    vms.forEach((v, i) => {
+      const vt = victims[i];
+      if (!vt || v.id === a.id) return;
+      const harmUs = full[i] - state.predictVictim(vt, out).estimateUs[1];
+      if (harmUs <= 0) return;
+      g.addDirectedEdge(a.id, v.id, { kind: "harm", harmUs: Math.round(harmUs), harmSloFraction: v.sloP999Us ? harmUs / v.sloP999Us : 0, soft: true });
+    });
+    state.add(a, victims[ai]);
   }
 }
 

@@ -1,181 +1,195 @@
 import type { Host } from "../model/cluster.js";
-import { driverCpusFor, driverRho, driverRxUs } from "./driver-load.js";
-import { Metric, type Composition, type FamilyRef, type Predictor } from "./predictor.js";
+import type { CpuPart, MutablePart } from "./core/cpu-part.js";
+import { HostMix } from "./core/host-mix.js";
+import { newPrediction, Pct, type HostModel, type Prediction, type Predictor, type Victim } from "./predictor.js";
 import type { VmProfile } from "./profile.js";
+import { N_NEIGHBOUR_REASONS, neighbourReason } from "./range.js";
 
-/** VictimTerms are a latency-sensitive VM's SLO minus its own (alone) percentile, in µs. */
-export interface VictimTerms {
-  /** SLO p99.9 minus baseline p99.9 (Infinity when the VM has no p99.9 SLO). */
-  slack999Us: number;
-  slack99Us: number;
-}
+export { Pct };
 
-/** victimTerms precomputes what the hot path compares a host's delay with. */
-export function victimTerms(p: VmProfile, predictor: Predictor): VictimTerms | undefined {
-  if (!p.io) return undefined;
-  const rho = (p.io.requestsPerSec * p.io.serviceUs) / 1e6 / p.vcpus;
-  const b999 = predictor.baselineUs(p.io.serviceUs, rho, Metric.RequestP999);
-  const b99 = predictor.baselineUs(p.io.serviceUs, rho, Metric.RequestP99);
-  return {
-    slack999Us: p.sloP999Us !== undefined ? p.sloP999Us - b999 : Infinity,
-    slack99Us: p.sloP99Us !== undefined ? p.sloP99Us - b99 : Infinity,
-  };
+/** victimTerms precomputes what the hot path needs of a latency-sensitive VM (undefined for others). */
+export function victimTerms(p: VmProfile, predictor: Predictor): Victim | undefined {
+  return predictor.victim(p);
 }
 
 /**
- * HostState keeps one host's aggregates so that adding or removing a VM, and asking whether any
- * latency-sensitive VM would breach its SLO, cost O(1) (O(log n) to keep the victims' slacks
- * sorted) and allocate nothing. Every latency-sensitive VM on a host sees the same neighbour
- * composition up to its own share, so the host keeps one composition and the smallest slack.
+ * HostState keeps one host's interference aggregates so that adding or removing a VM costs
+ * O(its vCPUs + the host's CPU-bound vCPUs) and asking "would every latency-sensitive VM here
+ * (and `extra`) stay within its SLO if `extra` joined" costs one tail evaluation per victim with
+ * an SLO, allocating nothing. Each victim is judged by its own bound: the neighbours it meets,
+ * its own request rate, vCPUs and (for a mixed VM) its own bursts differ from victim to victim.
  */
 export class HostState {
-  readonly ref: FamilyRef;
+  readonly model: HostModel;
+  readonly mix: HostMix;
   vcpus = 0;
-  /** Mean CPU demand of the VMs plus what their IO costs the driver domain. */
   demandCpus = 0;
-  /** CPU the host's driver domain spends on the VMs' packets (0 without a driver domain). */
-  driverCpus = 0;
   vms = 0;
-  private sleepers = 0;
-  private dutyW = 0;
-  /** Σ vCPUs / burst: the composition's burst is the harmonic mean (see composition()). */
-  private invBurstW = 0;
-  private hogs = 0;
-  private readonly slack999: number[] = [];
-  private readonly slack99: number[] = [];
-  private readonly scratch: Composition = { sleepers: 0, duty: 0, burstMs: 0, hogs: 0 };
+  /** CPU-bound vCPUs that sleep (duty < 1) and that never do. */
+  sleepyVcpus = 0;
+  hogVcpus = 0;
+  private readonly victims: Victim[] = [];
+  private readonly reasonCount = new Int32Array(N_NEIGHBOUR_REASONS);
+  /** Bits of the neighbour reasons present (reasonCount > 0). */
+  private reasonBits = 0;
+  private readonly scratch: Prediction = newPrediction();
 
   constructor(
     readonly host: Host,
     private readonly predictor: Predictor,
   ) {
-    this.ref = predictor.resolve(host.scheduler, host.cores);
+    this.model = predictor.hostModel(host);
+    this.mix = new HostMix(this.model.core, host.cores, this.model.mechanisms);
   }
 
-  add(p: VmProfile, t: VictimTerms | undefined): void {
+  add(p: VmProfile, v: Victim | undefined): void {
     this.apply(p, 1);
-    if (t) {
-      insertSorted(this.slack999, t.slack999Us);
-      insertSorted(this.slack99, t.slack99Us);
-    }
+    if (v) this.victims.push(v);
   }
 
-  remove(p: VmProfile, t: VictimTerms | undefined): void {
-    this.apply(p, -1);
-    if (t) {
-      removeSorted(this.slack999, t.slack999Us);
-      removeSorted(this.slack99, t.slack99Us);
+  remove(p: VmProfile, v: Victim | undefined): void {
+    if (v) {
+      const i = this.victims.indexOf(v);
+      if (i < 0) throw new Error("HostState.remove: VM was not on this host");
+      this.victims[i] = this.victims[this.victims.length - 1];
+      this.victims.pop();
     }
+    this.apply(p, -1);
   }
 
   private apply(p: VmProfile, sign: 1 | -1): void {
     this.vms += sign;
     this.vcpus += sign * p.vcpus;
     this.demandCpus += sign * p.demandCpus;
-    const d = this.host.driverDomain;
-    if (d !== undefined && p.io !== undefined) {
-      const c = sign * driverCpusFor(d, p.io.requestsPerSec);
-      this.driverCpus += c;
-      this.demandCpus += c;
+    const f = this.predictor.outsideFlags(p);
+    if (f !== 0) {
+      for (let i = 0; i < N_NEIGHBOUR_REASONS; i++)
+        if (f & (1 << i)) {
+          this.reasonCount[i] += sign;
+          if (this.reasonCount[i] > 0) this.reasonBits |= 1 << i;
+          else this.reasonBits &= ~(1 << i);
+        }
     }
-    if (p.cpuVcpus === 0) return;
-    if (p.sleepy) {
-      this.sleepers += sign * p.cpuVcpus;
-      this.dutyW += sign * p.cpuVcpus * p.duty;
-      this.invBurstW += sign * (p.cpuVcpus / p.burstMs);
-    } else this.hogs += sign * p.cpuVcpus;
+    const part = this.partOf(p, this.applyPart);
+    if (!part) return;
+    if (p.cpu) {
+      if (p.cpu.duty >= 1) this.hogVcpus += sign * p.cpu.vcpus;
+      else this.sleepyVcpus += sign * p.cpu.vcpus;
+    }
+    this.mix.apply(part, sign);
+  }
+
+  private readonly applyPart: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
+  private readonly extraPart: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
+
+  /** partOf: how a VM occupies cores here: its CPU part, or its requests as a light runner. */
+  private partOf(p: VmProfile | undefined, out: MutablePart): CpuPart | undefined {
+    if (!p) return undefined;
+    if (p.cpu) return p.cpu;
+    if (!p.io) return undefined;
+    return this.mix.light({ vcpus: p.vcpus, requestsPerSecPerVcpu: p.io.requestsPerSec / p.vcpus, serviceUs: p.io.serviceUs }, out);
+  }
+
+  /** widenCount: outside-range reasons of the host and its (plus extra's) neighbours. */
+  private widenCount(extra?: VmProfile): number {
+    let bits = this.reasonBits | (extra ? this.predictor.outsideFlags(extra) : 0);
+    let n = this.model.outside.length;
+    for (; bits !== 0; bits &= bits - 1) n++;
+    return n;
+  }
+
+  /** heavyWith: CPU-bound vCPUs here, with extra's. */
+  private heavyWith(extra?: VmProfile): number {
+    return this.sleepyVcpus + this.hogVcpus + (extra?.cpu?.vcpus ?? 0);
+  }
+
+  /** maxVictimVcpus: the most vCPUs of one io-only victim here (for the overload reason). */
+  private maxVictimVcpus(): number {
+    let m = 0;
+    for (const v of this.victims) if (v.ownLight && v.tail.vcpus > m) m = v.tail.vcpus;
+    return m;
+  }
+
+  /** outsideReasons says why predictions on this host are extrapolated (allocates: reports only). */
+  outsideReasons(): string[] {
+    const r = this.predictor.model.range;
+    const out = [...this.model.outside];
+    for (let i = 0; i < N_NEIGHBOUR_REASONS; i++) if (this.reasonCount[i] > 0) out.push(neighbourReason(i, r));
+    const heavy = this.sleepyVcpus + this.hogVcpus;
+    if (heavy + this.maxVictimVcpus() - this.host.cores > r.maxOverCores)
+      out.push(`${heavy} CPU-bound vCPUs plus a victim's own on ${this.host.cores} cores: beyond the calibrated cores + ${r.maxOverCores}`);
+    return out;
+  }
+
+  /** fits: every latency-sensitive VM here, and `extraVictim`, keeps its bound within its SLOs once `extra` joins. */
+  fits(extra?: VmProfile, extraVictim?: Victim): boolean {
+    let any = extraVictim !== undefined && hasSlo(extraVictim);
+    for (let i = 0; !any && i < this.victims.length; i++) any = hasSlo(this.victims[i]);
+    if (!any) return true;
+    const widen = this.widenCount(extra);
+    const q = this.predictor.query.begin(this.model, this.mix, this.partOf(extra, this.extraPart), this.heavyWith(extra));
+    for (let i = 0; i < this.victims.length; i++) {
+      const v = this.victims[i];
+      if (hasSlo(v) && !q.withinSlo(v, widen)) return false;
+    }
+    // The newcomer meets everyone here and its own other vCPUs, not its own waking one.
+    return !extraVictim || !hasSlo(extraVictim) || q.withinSlo(extraVictim, widen, true);
   }
 
   /**
-   * composition returns the host's neighbour mix, optionally with one more VM (no allocation).
-   * Duty is the vCPU-weighted mean. Burst is the vCPU-weighted harmonic mean: a woken IO vCPU
-   * that finds every core held waits for the first holder to release it, and the first of several
-   * exponential residuals ends at the sum of their rates, so short-burst neighbours shorten the
-   * wait far more than an arithmetic mean says (5 VMs of 1 ms and 5 of 30 ms bursts on 8 cores:
-   * the simulator gives 1.6 ms, the arithmetic mean 15.5 ms predicted 8.6 ms, the harmonic 1.9 ms).
+   * worstSlackUs is the smallest SLO margin (SLO minus bound, either percentile) among this host's
+   * latency-sensitive VMs and `extraVictim`, with `extra` added: negative means the bound breaches.
+   * Infinity when nobody has an SLO. Solves each victim's quantile: for ranking, not the hot filter.
    */
-  composition(extra?: VmProfile): Composition {
-    const c = this.scratch;
-    let s = this.sleepers;
-    let dw = this.dutyW;
-    let ib = this.invBurstW;
-    let h = this.hogs;
-    if (extra && extra.cpuVcpus > 0) {
-      if (extra.sleepy) {
-        s += extra.cpuVcpus;
-        dw += extra.cpuVcpus * extra.duty;
-        ib += extra.cpuVcpus / extra.burstMs;
-      } else h += extra.cpuVcpus;
-    }
-    c.sleepers = s;
-    c.duty = s > 0 ? dw / s : 0;
-    c.burstMs = s > 0 ? s / ib : 0;
-    // The driver domain fills cores for driverCpus of the time (driver-load.ts).
-    c.hogs = h + this.driverCpusWith(extra);
-    return c;
+  worstSlackUs(extra?: VmProfile, extraVictim?: Victim): number {
+    const widen = this.widenCount(extra);
+    const q = this.predictor.query.begin(this.model, this.mix, this.partOf(extra, this.extraPart), this.heavyWith(extra));
+    let worst = Infinity;
+    const visit = (v: Victim, self: boolean): void => {
+      if (v.sloUs[0] === Infinity && v.sloUs[1] === Infinity) return;
+      const pr = q.predict(v, widen, this.scratch, self);
+      worst = Math.min(worst, v.sloUs[0] - pr.boundUs[0], v.sloUs[1] - pr.boundUs[1]);
+    };
+    for (const v of this.victims) visit(v, false);
+    if (extraVictim) visit(extraVictim, true);
+    return worst;
   }
 
-  private driverCpusWith(extra?: VmProfile): number {
-    const d = this.host.driverDomain;
-    if (d === undefined) return 0;
-    return this.driverCpus + (extra?.io ? driverCpusFor(d, extra.io.requestsPerSec) : 0);
+  /** predictVictim: one victim's estimate and bound with `extra` added (written into `out`). */
+  predictVictim(v: Victim, out: Prediction, extra?: VmProfile): Prediction {
+    return this.predictor.predict(this.model, this.mix, v, this.partOf(extra, this.extraPart), this.widenCount(extra), out, false, this.heavyWith(extra));
   }
 
   /**
-   * driverHopUs is the wait and service a request spends in the driver domain before its guest
-   * sees it, at the last located composition: the driver vCPU's own wake-up delay on this host
-   * (the wake-to-run p99.9 of the host), plus the queueing of rx work at the driver's utilisation.
-   * 0 without a driver domain. Call after locate() (delayUs and worstSlackUs do).
+   * harmUs is the host's interference harm: the largest predicted p99.9 (or p99) delay over the
+   * alone latency among its latency-sensitive VMs with `extra` added (0 without victims). Repairs
+   * rank evictions by how much they lower it.
    */
-  driverHopUs(metric: Metric.RequestP99 | Metric.RequestP999, extra?: VmProfile): number {
-    const d = this.host.driverDomain;
-    if (d === undefined) return 0;
-    const rho = driverRho(d, this.driverCpusWith(extra));
-    return this.predictor.locatedDelayUs(Metric.WakeP999) + this.predictor.baselineUs(driverRxUs(d), rho, metric);
-  }
-
-  /** delayUs is the predicted interference delay of this host's composition (plus `extra`). */
-  delayUs(metric: Metric, extra?: VmProfile): number {
-    return this.predictor.delayUs(this.ref, this.composition(extra), metric);
-  }
-
-  /**
-   * worstSlackUs is the smallest SLO margin among the host's latency-sensitive VMs (and `extra`)
-   * after the predicted delay: negative means a predicted breach. Infinity when nobody has an SLO.
-   */
-  worstSlackUs(extra?: VmProfile, extraTerms?: VictimTerms): number {
-    let s999 = this.slack999.length > 0 ? this.slack999[0] : Infinity;
-    let s99 = this.slack99.length > 0 ? this.slack99[0] : Infinity;
-    if (extraTerms) {
-      s999 = Math.min(s999, extraTerms.slack999Us);
-      s99 = Math.min(s99, extraTerms.slack99Us);
+  harmUs(pct: Pct = Pct.P999, extra?: VmProfile): number {
+    const widen = this.widenCount(extra);
+    const q = this.predictor.query.begin(this.model, this.mix, this.partOf(extra, this.extraPart), this.heavyWith(extra));
+    let h = 0;
+    for (const v of this.victims) {
+      const pr = q.predict(v, widen, this.scratch);
+      const alone = pct === Pct.P999 ? v.tail.base999Us : v.tail.base99Us;
+      h = Math.max(h, pr.estimateUs[pct] - alone);
     }
-    if (s999 === Infinity && s99 === Infinity) return Infinity;
-    this.predictor.locate(this.ref, this.composition(extra));
-    const a = s999 === Infinity ? Infinity : s999 - this.predictor.locatedDelayUs(Metric.RequestP999) - this.driverHopUs(Metric.RequestP999, extra);
-    const b = s99 === Infinity ? Infinity : s99 - this.predictor.locatedDelayUs(Metric.RequestP99) - this.driverHopUs(Metric.RequestP99, extra);
-    return a < b ? a : b;
+    return h;
+  }
+
+  /** victimDelayUs: a victim's predicted percentile over its alone one, with `extra` added. */
+  victimDelayUs(v: Victim, pct: Pct, extra?: VmProfile): number {
+    const pr = this.predictVictim(v, this.scratch, extra);
+    return Math.max(0, pr.estimateUs[pct] - (pct === Pct.P999 ? v.tail.base999Us : v.tail.base99Us));
+  }
+
+  /** victimCount is the number of latency-sensitive VMs on the host. */
+  get victimCount(): number {
+    return this.victims.length;
   }
 }
 
-// Sorted arrays of slacks: a host carries a few dozen VMs, so splice beats a heap here.
-function lowerIndex(xs: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (xs[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+function hasSlo(v: Victim): boolean {
+  return v.sloUs[0] !== Infinity || v.sloUs[1] !== Infinity;
 }
 
-function insertSorted(xs: number[], x: number): void {
-  xs.splice(lowerIndex(xs, x), 0, x);
-}
-
-function removeSorted(xs: number[], x: number): void {
-  const i = lowerIndex(xs, x);
-  if (xs[i] !== x) throw new Error("HostState.remove: VM was not on this host");
-  xs.splice(i, 1);
-}

@@ -1,232 +1,123 @@
-import type { SchedulerParams } from "../model/scheduler.js";
-import {
-  CALIBRATION_VERSION,
-  CalibrationTableSchema,
-  cellIndex,
-  familyKey,
-  type CalibrationTable,
-  type Family,
-} from "./calibration-table.js";
+import type { Host } from "../model/cluster.js";
+import type { CpuPart } from "./core/cpu-part.js";
+import type { HostMix } from "./core/host-mix.js";
+import { ALL_MECHANISMS, coreFor, type Mechanisms } from "./core/scheduler-core.js";
+import { victimTail } from "./core/victim.js";
+import { ExclusionCache } from "./core/occupancy.js";
+import { features, N_FEATURES, victimPart } from "./correction.js";
+import { InterferenceModelSchema, MODEL_VERSION, type InterferenceModel } from "./model-data.js";
+import { coreIndex, type HostModel, type Prediction, type Victim } from "./model-types.js";
+import { Query } from "./query.js";
+import { hostOutside, neighbourFlags, victimOutside } from "./range.js";
+import type { VmProfile } from "./profile.js";
+import { quantileUs } from "./core/tail.js";
 
-/** FamilyRef is a host's resolved calibration family: resolved once per host, read per query. */
-export interface FamilyRef {
-  readonly family: Family;
-  /** Multiply the host's sleeper/hog counts by this to land on the family's core count. */
-  readonly coreScale: number;
-  /** Multiply delays by this (timeslice not calibrated: delays scale with the slice, E5). */
-  readonly delayScale: number;
-  /** Why this host lies outside the calibrated range, if it does. */
-  readonly outside: readonly string[];
-  /**
-   * For a core count between two calibrated ones: the larger family and its weight, interpolated
-   * in log(cores) (the primary `family` is the smaller one and gets 1 - weight).
-   */
-  readonly upper?: { readonly family: Family; readonly coreScale: number; readonly weight: number };
-}
+export { newPrediction, Pct, QUIET_P_FULL, WIDEN_PER_REASON } from "./model-types.js";
+export type { HostModel, Prediction, Victim } from "./model-types.js";
 
-/** Composition: the aggregate of CPU-bound neighbours the predictor interpolates over. */
-export interface Composition {
-  sleepers: number;
-  /** vCPU-weighted mean duty and harmonic-mean burst of the sleepers (HostState.composition). */
-  duty: number;
-  burstMs: number;
-  hogs: number;
-}
-
-export const enum Metric {
-  RequestP99 = 0,
-  RequestP999 = 1,
-  WakeP999 = 2,
+/** CoreTerms: the uncorrected core's view of one victim (what the correction is fitted on). */
+export interface CoreTerms {
+  coreUs: [number, number];
+  aloneUs: [number, number];
+  z: Float64Array;
+  pFull: number;
 }
 
 /**
- * Predictor interpolates a calibration table. Queries are allocation-free: `delayUs` does a
- * multilinear interpolation over (sleepers, duty, burst, hogs) on axes of at most a dozen points.
+ * Predictor turns a host's composition into each latency-sensitive VM's request p99 and p99.9:
+ * the scheduler's mechanistic core (occupancy, block and wait, tail; core/), a learned correction
+ * of its delay (correction.ts) and a split-conformal bound (model-data.ts), all from one versioned
+ * model file that `vmplace calibrate` writes.
  */
 export class Predictor {
-  private readonly byKey = new Map<string, Family[]>();
+  /** The query in progress: one per predictor, reused (single-threaded, allocation-free). */
+  readonly query = new Query();
+  private readonly z = new Float64Array(N_FEATURES);
 
-  constructor(readonly table: CalibrationTable) {
-    let offset = 0;
-    for (const f of table.families) {
-      this.base.set(f, offset);
-      offset += 3 * f.delayUs.length;
-    }
-    this.all = Float64Array.from(table.families.flatMap((f) => f.delayUs.flat()));
-    for (const f of table.families) {
-      const k = familyKey(f);
-      const list = this.byKey.get(k) ?? [];
-      list.push(f);
-      list.sort((a, b) => a.cores - b.cores);
-      this.byKey.set(k, list);
+  constructor(
+    readonly model: InterferenceModel,
+    readonly mechanisms: Mechanisms = ALL_MECHANISMS,
+  ) {
+    for (const name of ["credit1", "cfs"] as const) {
+      const m = model.cores[name];
+      if (m.p999.weights.length !== N_FEATURES || m.p99.weights.length !== N_FEATURES)
+        throw new Error(`interference model: ${name} correction has ${m.p999.weights.length} weights, expected ${N_FEATURES}`);
     }
   }
 
-  /** fromJson validates an untrusted table (e.g. a file) before use. */
+  /** fromJson validates an untrusted model (e.g. a file) before use. */
   static fromJson(value: unknown): Predictor {
     const v = (value as { version?: unknown } | null)?.version;
-    if (v !== CALIBRATION_VERSION)
-      throw new Error(`calibration table version ${String(v)} is not supported (expected ${CALIBRATION_VERSION})`);
-    return new Predictor(CalibrationTableSchema.parse(value));
+    if (v !== MODEL_VERSION) throw new Error(`interference model version ${String(v)} is not supported (expected ${MODEL_VERSION})`);
+    return new Predictor(InterferenceModelSchema.parse(value));
   }
 
-  /** resolve picks the family for a host: same scheduler, nearest timeslice, nearest core count. */
-  resolve(scheduler: SchedulerParams, cores: number): FamilyRef {
-    const outside: string[] = [];
-    const { list, delayScale } = this.familiesFor(scheduler, outside);
-    const exact = list.find((f) => f.cores === cores);
-    if (exact) return { family: exact, coreScale: 1, delayScale, outside };
-    const below = list.filter((f) => f.cores < cores).pop();
-    const above = list.find((f) => f.cores > cores);
-    if (below && above) {
-      const weight = Math.log(cores / below.cores) / Math.log(above.cores / below.cores);
-      const upper = { family: above, coreScale: above.cores / cores, weight };
-      return { family: below, coreScale: below.cores / cores, delayScale, outside, upper };
+  /** hostModel resolves a host's core and fitted data. */
+  hostModel(host: Pick<Host, "scheduler" | "cores">): HostModel {
+    const core = coreFor(host.scheduler, host.cores, this.mechanisms);
+    const fitted = this.model.cores[core.name];
+    const c99 = fitted.conformal99;
+    const c999 = fitted.conformal999;
+    const margins = Float64Array.from([c99.quiet, c99.contended, c999.quiet, c999.contended], Math.exp);
+    const offsets = Float64Array.from([c99.offsetUs, c999.offsetUs]);
+    return { core, mechanisms: this.mechanisms, fitted, margins, offsets, maxOverCores: this.model.range.maxOverCores, cores: host.cores, outside: [...core.approximations, ...hostOutside(host, this.model.range)] };
+  }
+
+  private readonly flags = new WeakMap<VmProfile, number>();
+
+  /** outsideFlags: which neighbour reasons (range.ts) a VM brings, cached per profile. */
+  outsideFlags(p: VmProfile): number {
+    let f = this.flags.get(p);
+    if (f === undefined) {
+      f = neighbourFlags(p, this.model.range);
+      this.flags.set(p, f);
     }
-    const nearest = (below ?? above) as Family;
-    outside.push(`${cores} cores not calibrated; scaled from ${nearest.cores} cores`);
-    return { family: nearest, coreScale: nearest.cores / cores, delayScale, outside };
+    return f;
   }
 
-  private familiesFor(s: SchedulerParams, outside: string[]): { list: Family[]; delayScale: number } {
-    if (s.kind !== "xen-credit") {
-      const list = this.byKey.get(s.kind);
-      if (list) return { list, delayScale: 1 };
-      // credit2 and EEVDF bound waits like CFS does (sim-fidelity E6, E7); the CFS table is the closest.
-      outside.push(`${s.kind} is not calibrated; using kvm-cfs`);
-      return { list: this.byKey.get("kvm-cfs") ?? this.anyFamily(), delayScale: 1 };
+  /** victim precomputes a latency-sensitive VM's terms (undefined for VMs without an io part). */
+  victim(p: VmProfile): Victim | undefined {
+    if (!p.io) return undefined;
+    const cpu = p.mixed && p.cpu ? { duty: p.cpu.duty, burstUs: p.cpu.burstUs } : undefined;
+    const full = victimTail({ vcpus: p.vcpus, requestsPerSec: p.io.requestsPerSec, serviceUs: p.io.serviceUs, cpu }, this.model.baseline);
+    const tail = this.mechanisms.victimLoad ? full : { ...full, lambdaUs: 0 };
+    const corr = new Float64Array(4);
+    for (const name of ["credit1", "cfs"] as const) {
+      const m = this.model.cores[name];
+      corr[coreIndex(name)] = victimPart(m.p99.weights, tail, p.mixed);
+      corr[coreIndex(name) + 1] = victimPart(m.p999.weights, tail, p.mixed);
     }
-    let bestKey: string | undefined;
-    let bestSlice = 0;
-    for (const [k, list] of this.byKey) {
-      const t = list[0].timesliceMs;
-      if (list[0].scheduler !== "xen-credit" || t === undefined) continue;
-      if (bestKey === undefined || Math.abs(t - s.timesliceMs) < Math.abs(bestSlice - s.timesliceMs)) {
-        bestKey = k;
-        bestSlice = t;
-      }
-    }
-    if (bestKey === undefined) throw new Error("calibration table has no xen-credit family");
-    if (bestSlice === s.timesliceMs) return { list: this.byKey.get(bestKey)!, delayScale: 1 };
-    outside.push(`timeslice ${s.timesliceMs} ms not calibrated; scaled from ${bestSlice} ms`);
-    return { list: this.byKey.get(bestKey)!, delayScale: s.timesliceMs / bestSlice };
+    return {
+      tail,
+      corr,
+      lightCache: { core: null, part: { vcpus: 0, duty: 0, burstUs: 1 } },
+      exclusion: new ExclusionCache(),
+      mixed: p.mixed,
+      ownCpu: p.cpu ? { vcpus: 1, duty: p.cpu.duty, burstUs: p.cpu.burstUs } : undefined,
+      ownLight: p.cpu ? undefined : { vcpus: 1, requestsPerSecPerVcpu: p.io.requestsPerSec / p.vcpus, serviceUs: p.io.serviceUs },
+      sloUs: [p.sloP99Us ?? Infinity, p.sloP999Us ?? Infinity],
+      outside: victimOutside(p, this.model.range),
+    };
   }
 
-  private anyFamily(): Family[] {
-    return this.byKey.values().next().value ?? [];
+  /** predict: one victim's estimate and bound on `mix` with `extra` added (see Query.predict). */
+  predict(hm: HostModel, mix: HostMix, v: Victim, extra: CpuPart | undefined, widen: number, out: Prediction, self = false, heavyVcpus = -1): Prediction {
+    return this.query.begin(hm, mix, extra, heavyVcpus).predict(v, widen, out, self);
   }
 
-  // The corners of the last located composition (16 per family, 32 when a host's core count sits
-  // between two families): weights and offsets into one flattened array of every family's delays.
-  // Locating once serves every metric of a query.
-  private readonly cornerW = new Float64Array(32);
-  private readonly cornerAt = new Int32Array(32);
-  private corners = 16;
-  private readonly all: Float64Array;
-  private readonly base = new Map<Family, number>();
-
-  /** locate finds the cells around a composition; read them with `locatedDelayUs`. */
-  locate(ref: FamilyRef, c: Composition): void {
-    const up = ref.upper;
-    this.corners = up ? 32 : 16;
-    this.locateIn(ref.family, ref.coreScale, c, up ? (1 - up.weight) * ref.delayScale : ref.delayScale, 0);
-    if (up) this.locateIn(up.family, up.coreScale, c, up.weight * ref.delayScale, 16);
+  /** withinSlo: one victim's bound within its SLOs on `mix` with `extra` added (see Query.withinSlo). */
+  withinSlo(hm: HostModel, mix: HostMix, v: Victim, extra: CpuPart | undefined, widen: number, self = false, heavyVcpus = -1): boolean {
+    return this.query.begin(hm, mix, extra, heavyVcpus).withinSlo(v, widen, self);
   }
 
-  private locateIn(f: Family, coreScale: number, c: Composition, scale: number, at: number): void {
-    const base = this.base.get(f) ?? 0;
-    const sleepers = (c.sleepers + 1) * coreScale - 1;
-    const s = axisPos(f.sleepers, sleepers);
-    const d = axisPos(f.duty, c.duty);
-    const b = axisPos(f.burstMs, c.burstMs);
-    const h = axisPos(f.hogs, effectiveHogs(f, sleepers, c.hogs * coreScale));
-    for (let m = 0; m < 16; m++) {
-      const ws = m & 1 ? s.t : 1 - s.t;
-      const wd = m & 2 ? d.t : 1 - d.t;
-      const wb = m & 4 ? b.t : 1 - b.t;
-      const wh = m & 8 ? h.t : 1 - h.t;
-      const w = ws * wd * wb * wh * scale;
-      this.cornerW[at + m] = w;
-      // A zero weight may point past an axis end: keep such corners at offset 0.
-      this.cornerAt[at + m] = w === 0 ? 0 : base + 3 * cellIndex(f, s.i + (m & 1), d.i + ((m >> 1) & 1), b.i + ((m >> 2) & 1), h.i + ((m >> 3) & 1));
-    }
+  /** coreTerms: the core's quantiles, the alone quantiles and the correction inputs (allocates: fitting and reports). */
+  coreTerms(hm: HostModel, mix: HostMix, v: Victim, extra?: CpuPart, self = false): CoreTerms {
+    const c = this.query.begin(hm, mix, extra).components(v, self);
+    return {
+      coreUs: [quantileUs(c, v.tail, 0.01), quantileUs(c, v.tail, 0.001)],
+      aloneUs: [v.tail.base99Us, v.tail.base999Us],
+      z: Float64Array.from(features(c, v.tail, hm.cores, v.mixed, this.z)),
+      pFull: c.pFull,
+    };
   }
-
-  /** locatedDelayUs reads one metric of the last located composition. */
-  locatedDelayUs(metric: Metric): number {
-    let acc = 0;
-    for (let m = 0; m < this.corners; m++) acc += this.cornerW[m] * this.all[this.cornerAt[m] + metric];
-    return acc;
-  }
-
-  /** delayUs is the interference delay of one metric for a composition on a resolved host. */
-  delayUs(ref: FamilyRef, c: Composition, metric: Metric): number {
-    this.locate(ref, c);
-    return this.locatedDelayUs(metric);
-  }
-
-  /** baselineUs is the victim's own percentile when alone: service time times a queueing factor. */
-  baselineUs(serviceUs: number, rho: number, metric: Metric.RequestP99 | Metric.RequestP999): number {
-    const b = this.table.baseline;
-    const ys = metric === Metric.RequestP99 ? b.p99OverService : b.p999OverService;
-    const p = axisPos(b.rho, rho);
-    const hi = Math.min(p.i + 1, ys.length - 1);
-    return serviceUs * (ys[p.i] * (1 - p.t) + ys[hi] * p.t);
-  }
-
-  /** outsideRange explains why a composition lies beyond the calibrated grid (allocates: edges only). */
-  outsideRange(ref: FamilyRef, c: Composition): string[] {
-    const f = ref.family;
-    const out = [...ref.outside];
-    const sl = (c.sleepers + 1) * ref.coreScale - 1;
-    if (sl > f.sleepers[f.sleepers.length - 1]) out.push(`${c.sleepers} sleepy vCPUs beyond the calibrated ${f.sleepers[f.sleepers.length - 1]}`);
-    if (c.sleepers > 0 && (c.duty < f.duty[0] || c.duty > f.duty[f.duty.length - 1])) out.push(`duty ${c.duty.toFixed(2)} outside [${f.duty[0]}, ${f.duty[f.duty.length - 1]}]`);
-    if (c.sleepers > 0 && (c.burstMs < f.burstMs[0] || c.burstMs > f.burstMs[f.burstMs.length - 1]))
-      out.push(`burst ${c.burstMs} ms outside [${f.burstMs[0]}, ${f.burstMs[f.burstMs.length - 1]}] ms`);
-    if (c.hogs * ref.coreScale > f.hogs[f.hogs.length - 1]) out.push(`${c.hogs} hog vCPUs beyond the calibrated ${f.hogs[f.hogs.length - 1]}`);
-    return out;
-  }
-}
-
-/**
- * effectiveHogs maps a hog count onto the family's coarse hog axis by what hogs do: both credit1
- * (tickle an idle pCPU) and CFS (select_idle_sibling) hand a waking vCPU an idle core, so hogs
- * delay the victim only when they fill the last one (sleepers + hogs + the victim > cores). Below
- * that they count as none; above it, as at least the smallest calibrated hog column that also
- * fills the cores. Interpolating linearly across that step instead smeared it over half the cores.
- */
-function effectiveHogs(f: Family, sleepers: number, hogs: number): number {
-  if (sleepers + hogs + 1 <= f.cores + 1e-9) return 0;
-  for (const hv of f.hogs) if (sleepers + hv + 1 > f.cores + 1e-9) return Math.max(hogs, hv);
-  return hogs;
-}
-
-// Reused result of axisPos: the hot path allocates nothing.
-interface AxisPos {
-  i: number;
-  t: number;
-}
-const POS_POOL: AxisPos[] = Array.from({ length: 4 }, () => ({ i: 0, t: 0 }));
-let posNext = 0;
-
-/** axisPos finds the bracketing index and weight of x on an ascending axis, clamped at both ends. */
-function axisPos(axis: readonly number[], x: number): AxisPos {
-  const p = POS_POOL[posNext];
-  posNext = (posNext + 1) & 3;
-  const n = axis.length;
-  if (n === 1 || x <= axis[0]) {
-    p.i = 0;
-    p.t = 0;
-    return p;
-  }
-  if (x >= axis[n - 1]) {
-    p.i = n - 2;
-    p.t = 1;
-    return p;
-  }
-  let i = 0;
-  while (axis[i + 1] < x) i++;
-  p.i = i;
-  p.t = (x - axis[i]) / (axis[i + 1] - axis[i]);
-  return p;
 }

@@ -1,5 +1,6 @@
 import type { Vm } from "../model/cluster.js";
 import { cpuDemandVcpus, ioPartOf, type Workload } from "../model/workload.js";
+import type { CpuPart } from "./core/cpu-part.js";
 
 /**
  * VmProfile is what the scorer needs to know of a VM, computed once per VM so that the hot path
@@ -24,6 +25,17 @@ export interface VmProfile {
   readonly sloP999Us?: number;
   /** Mean CPU demand in CPUs (for balance and capacity views). */
   readonly demandCpus: number;
+  /**
+   * The CPU-bound part as the mechanistic cores count it: its vCPUs, the chance each wants a core
+   * (a mixed VM's bursts plus its requests' own CPU, kept below 1 since it still sleeps) and its
+   * mean burst in µs. Undefined for io and idle VMs.
+   */
+  readonly cpu?: CpuPart;
+  /** What about this VM lies outside the range the interference model was fitted on. */
+  readonly kind: Workload["kind"];
+  readonly weight: number;
+  readonly cpuWeight: number;
+  readonly capPercent: number;
 }
 
 // A CPU part this light, with bursts this short, neither fills a core nor holds one for a tick.
@@ -46,7 +58,22 @@ export function profileVm(vm: Vm): VmProfile {
     sloP99Us: vm.slo?.p99Ms !== undefined ? vm.slo.p99Ms * 1000 : undefined,
     sloP999Us: vm.slo?.p999Ms !== undefined ? vm.slo.p999Ms * 1000 : undefined,
     demandCpus: cpuDemandVcpus(vm.workload, vm.vcpus),
+    cpu: cpuVcpus > 0 && cpu ? { vcpus: cpuVcpus, duty: runnableShare(cpu.duty, io, vm.vcpus), burstUs: cpu.burstMs * 1000 } : undefined,
+    kind: vm.workload.kind,
+    weight: vm.weight,
+    cpuWeight: vm.cpuWeight,
+    capPercent: vm.capPercent,
   };
+}
+
+// A VM that sleeps at all is never a hog, whatever its requests add.
+const MAX_SLEEPY_SHARE = 0.99;
+
+/** runnableShare: a vCPU's chance of wanting a core, its bursts plus its requests' service. */
+function runnableShare(duty: number, io: { requestsPerSec: number; serviceUs: number } | undefined, vcpus: number): number {
+  if (duty >= 1) return 1;
+  const ioShare = io ? (io.requestsPerSec * io.serviceUs) / 1e6 / vcpus : 0;
+  return Math.min(MAX_SLEEPY_SHARE, duty + ioShare);
 }
 
 function cpuPart(w: Workload): { duty: number; burstMs: number } | undefined {

@@ -1,30 +1,39 @@
 import { z } from "zod";
-import type { Cluster, Host, Vm } from "../model/cluster.js";
-import { bobtailRule, RISK_ORDER, type HostMix, type RiskLevel } from "./bobtail.js";
-import { hostDriverRisk, HostDriverRiskSchema } from "./driver-report.js";
+import type { Cluster, Host } from "../model/cluster.js";
+import { RISK_ORDER, RiskLevelSchema, type RiskLevel } from "../model/risk.js";
+import { bobtailRule } from "./bobtail.js";
 import { HostState } from "./host-state.js";
-import { Metric, type Predictor } from "./predictor.js";
+import { newPrediction, type Prediction, type Predictor, type Victim } from "./predictor.js";
 import { profileVm, type VmProfile } from "./profile.js";
-
-const Level = z.enum(["none", "low", "elevated", "high"]);
 
 export const VmRiskSchema = z.strictObject({
   vmId: z.string(),
   hostId: z.string(),
-  level: Level,
+  /** From predicted harm against the SLO (model/risk.ts), for every scheduler. */
+  level: RiskLevelSchema,
+  /** The mechanism behind the harm (bobtail.ts): an explanation, not the verdict. */
   reason: z.string(),
   predictedP99Us: z.number(),
   predictedP999Us: z.number(),
-  predictedWakeP999Us: z.number(),
+  /** Upper bounds with the model's stated coverage (the placer's SLO test uses these). */
+  boundP99Us: z.number(),
+  boundP999Us: z.number(),
+  boundCoverage: z.number(),
+  /** The VM's own p99.9 alone on an idle host, µs. */
+  aloneP999Us: z.number(),
   sloP99Us: z.number().optional(),
   sloP999Us: z.number().optional(),
-  /** Predicted p99.9 over its SLO (the larger of the p99 and p99.9 ratios); > 1 is a breach. */
+  /** Estimate over SLO (the larger of the p99 and p99.9 ratios); > 1 is a predicted breach. */
   sloRatio: z.number().optional(),
+  /** Bound over SLO; > 1 means the bound does not rule a breach out. */
+  boundSloRatio: z.number().optional(),
   breach: z.boolean(),
-  /** Why the prediction extrapolates, if it does. */
+  /** The mechanism's numbers: chance every core is held by CPU-bound work when it wakes, chance it is then blocked, mean blocked wait. */
+  pAllCoresHeld: z.number(),
+  pBlockedWhenHeld: z.number(),
+  meanBlockedWaitUs: z.number(),
+  /** Why the prediction extrapolates (each reason widened the bound). */
   outsideCalibration: z.array(z.string()),
-  /** Of predictedP999Us, the wait and rx service in the host's driver domain (hosts with one). */
-  driverHopP999Us: z.number().optional(),
 });
 export type VmRisk = z.infer<typeof VmRiskSchema>;
 
@@ -39,14 +48,17 @@ export const HostRiskSchema = z.strictObject({
   hogVcpus: z.number(),
   meanSleeperDuty: z.number(),
   meanSleeperBurstMs: z.number(),
+  /** Bobtail's two conditions hold for some victim (credit1): the explainable count. */
   bobtail: z.boolean(),
-  level: Level,
-  /** Predicted interference delay of a reference IO victim's request p99.9 on this host. */
+  /** The worst of its latency-sensitive VMs' levels. */
+  level: RiskLevelSchema,
+  reason: z.string(),
+  /** Largest predicted p99.9 delay over a victim's alone p99.9, µs (0 without victims). */
   delayP999Us: z.number(),
   breaches: z.number().int(),
+  /** Victims whose bound, not estimate, exceeds the SLO. */
+  atRisk: z.number().int(),
   victims: z.array(z.string()),
-  /** The host's driver domain, a resource its VMs share (hosts with one). */
-  driverDomain: HostDriverRiskSchema.optional(),
 });
 export type HostRisk = z.infer<typeof HostRiskSchema>;
 
@@ -57,53 +69,86 @@ export const ScoreReportSchema = z.strictObject({
 });
 export type ScoreReport = z.infer<typeof ScoreReportSchema>;
 
-/**
- * scoreHost scores one host and the latency-sensitive VMs on it. `vms` (the profiles' VMs, when
- * at hand) adds the driver domain's charging advice.
- */
-export function scoreHost(host: Host, profiles: readonly VmProfile[], predictor: Predictor, vms?: readonly Vm[]): { host: HostRisk; vms: VmRisk[] } {
-  const state = new HostState(host, predictor);
-  for (const p of profiles) state.add(p, undefined);
-  const full = { ...state.composition() };
-  // The predictor sees the driver domain as core-filling load; the Bobtail rule and the report count guests only.
-  const comp = { ...full, hogs: full.hogs - state.driverCpus };
-  const mix: HostMix = { cores: host.cores, scheduler: host.scheduler, sleepyCpuVcpus: comp.sleepers, hogVcpus: comp.hogs };
-  const d99 = state.delayUs(Metric.RequestP99);
-  const d999 = state.delayUs(Metric.RequestP999);
-  const dWake = state.delayUs(Metric.WakeP999);
-  // The driver hop reads the composition just located (driver-load.ts); 0 without a driver domain.
-  const hop99 = state.driverHopUs(Metric.RequestP99);
-  const hop999 = state.driverHopUs(Metric.RequestP999);
-  const hasDriver = host.driverDomain !== undefined;
-  const outside = predictor.outsideRange(state.ref, full);
-  const risks: VmRisk[] = [];
-  for (const p of profiles) {
-    if (!p.io) continue;
-    const verdict = bobtailRule(mix, p);
-    const rho = (p.io.requestsPerSec * p.io.serviceUs) / 1e6 / p.vcpus;
-    const pred99 = predictor.baselineUs(p.io.serviceUs, rho, Metric.RequestP99) + d99 + hop99;
-    const pred999 = predictor.baselineUs(p.io.serviceUs, rho, Metric.RequestP999) + d999 + hop999;
-    const ratios = [p.sloP99Us ? pred99 / p.sloP99Us : 0, p.sloP999Us ? pred999 / p.sloP999Us : 0];
-    const sloRatio = p.sloP99Us || p.sloP999Us ? Math.max(...ratios) : undefined;
-    risks.push({
-      vmId: p.id,
-      hostId: host.id,
-      level: verdict.level,
-      reason: verdict.reason,
-      predictedP99Us: round(pred99),
-      predictedP999Us: round(pred999),
-      predictedWakeP999Us: round(dWake),
-      sloP99Us: p.sloP99Us,
-      sloP999Us: p.sloP999Us,
-      sloRatio: sloRatio === undefined ? undefined : Math.round(sloRatio * 1000) / 1000,
-      breach: sloRatio !== undefined && sloRatio > 1,
-      outsideCalibration: [...outside, ...(p.mixed ? ["mixed victim: calibrated with io-only victims"] : [])],
-      ...(hasDriver ? { driverHopP999Us: round(hop999) } : {}),
-    });
+/** Without an SLO, harm is inflation over the VM's alone p99.9 (model/risk.ts). */
+const HIGH_INFLATION = 10;
+const ELEVATED_INFLATION = 3;
+
+/** riskLevel: the level of one victim from its prediction. */
+export function riskLevel(pr: Prediction, v: Victim): RiskLevel {
+  const [slo99, slo999] = v.sloUs;
+  if (slo99 !== Infinity || slo999 !== Infinity) {
+    if (pr.estimateUs[0] > slo99 || pr.estimateUs[1] > slo999) return "high";
+    if (pr.boundUs[0] > slo99 || pr.boundUs[1] > slo999) return "elevated";
+    return "none";
   }
-  const driver = hostDriverRisk(host, profiles, vms);
-  const level = risks.reduce<RiskLevel>((l, v) => (RISK_ORDER[v.level] > RISK_ORDER[l] ? v.level : l), "none");
-  const hostVerdict = bobtailRule(mix, { mixed: false, cpuVcpus: 0 });
+  const alone = v.tail.base999Us;
+  if (pr.estimateUs[1] >= HIGH_INFLATION * alone) return "high";
+  if (pr.boundUs[1] >= HIGH_INFLATION * alone || pr.estimateUs[1] >= ELEVATED_INFLATION * alone) return "elevated";
+  return "none";
+}
+
+const r1 = (x: number): number => Math.round(x * 10) / 10;
+const r3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+function ratio(a: number, b: number): number {
+  return b === Infinity ? 0 : a / b;
+}
+
+function vmRisk(host: Host, state: HostState, p: VmProfile, v: Victim, reason: string, coverage: number, outside: readonly string[]): VmRisk {
+  const pr = state.predictVictim(v, newPrediction());
+  const hasSlo = v.sloUs[0] !== Infinity || v.sloUs[1] !== Infinity;
+  const sloRatio = hasSlo ? Math.max(ratio(pr.estimateUs[0], v.sloUs[0]), ratio(pr.estimateUs[1], v.sloUs[1])) : undefined;
+  const boundSloRatio = hasSlo ? Math.max(ratio(pr.boundUs[0], v.sloUs[0]), ratio(pr.boundUs[1], v.sloUs[1])) : undefined;
+  return {
+    vmId: p.id,
+    hostId: host.id,
+    level: riskLevel(pr, v),
+    reason,
+    predictedP99Us: r1(pr.estimateUs[0]),
+    predictedP999Us: r1(pr.estimateUs[1]),
+    boundP99Us: r1(pr.boundUs[0]),
+    boundP999Us: r1(pr.boundUs[1]),
+    boundCoverage: coverage,
+    aloneP999Us: r1(v.tail.base999Us),
+    sloP99Us: p.sloP99Us,
+    sloP999Us: p.sloP999Us,
+    sloRatio: sloRatio === undefined ? undefined : r3(sloRatio),
+    boundSloRatio: boundSloRatio === undefined ? undefined : r3(boundSloRatio),
+    breach: sloRatio !== undefined && sloRatio > 1,
+    pAllCoresHeld: r3(pr.pFull),
+    pBlockedWhenHeld: r3(pr.blockGivenFull),
+    meanBlockedWaitUs: r1(pr.meanWaitUs),
+    outsideCalibration: [...outside, ...state.model.outside.filter((x) => !outside.includes(x)), ...v.outside],
+  };
+}
+
+/** scoreHost scores one host and the latency-sensitive VMs on it. */
+export function scoreHost(host: Host, profiles: readonly VmProfile[], predictor: Predictor): { host: HostRisk; vms: VmRisk[] } {
+  const state = new HostState(host, predictor);
+  const victims = profiles.map((p) => predictor.victim(p));
+  profiles.forEach((p, i) => state.add(p, victims[i]));
+  const mix = { cores: host.cores, scheduler: host.scheduler, sleepyCpuVcpus: state.sleepyVcpus, hogVcpus: state.hogVcpus };
+  const outside = state.outsideReasons();
+  const coverage = state.model.fitted.conformal999.coverage;
+  const vms: VmRisk[] = [];
+  let bobtail = false;
+  profiles.forEach((p, i) => {
+    const v = victims[i];
+    if (!v) return;
+    const verdict = bobtailRule(mix, p);
+    bobtail ||= verdict.reason === "bobtail";
+    vms.push(vmRisk(host, state, p, v, verdict.reason, coverage, outside));
+  });
+  const worst = vms.reduce<VmRisk | undefined>((w, v) => (!w || RISK_ORDER[v.level] > RISK_ORDER[w.level] || (v.level === w.level && (v.sloRatio ?? 0) > (w.sloRatio ?? 0)) ? v : w), undefined);
+  let dw = 0;
+  let db = 0;
+  let s = 0;
+  for (const p of profiles)
+    if (p.cpu && p.cpu.duty < 1) {
+      dw += p.cpu.vcpus * p.duty;
+      db += p.cpu.vcpus / (p.cpu.burstUs / 1000);
+      s += p.cpu.vcpus;
+    }
   return {
     host: {
       hostId: host.id,
@@ -112,47 +157,40 @@ export function scoreHost(host: Host, profiles: readonly VmProfile[], predictor:
       cores: host.cores,
       vms: profiles.length,
       vcpus: state.vcpus,
-      sleepyCpuVcpus: comp.sleepers,
-      hogVcpus: comp.hogs,
-      meanSleeperDuty: Math.round(comp.duty * 1000) / 1000,
-      meanSleeperBurstMs: Math.round(comp.burstMs * 100) / 100,
-      bobtail: hostVerdict.outnumber && hostVerdict.sleep && host.scheduler.kind === "xen-credit",
-      level,
-      delayP999Us: round(d999),
-      breaches: risks.filter((v) => v.breach).length,
-      victims: risks.map((v) => v.vmId),
-      ...(driver ? { driverDomain: driver } : {}),
+      sleepyCpuVcpus: state.sleepyVcpus,
+      hogVcpus: state.hogVcpus,
+      meanSleeperDuty: s > 0 ? r3(dw / s) : 0,
+      meanSleeperBurstMs: s > 0 ? Math.round((s / db) * 100) / 100 : 0,
+      bobtail,
+      level: worst?.level ?? "none",
+      reason: worst?.reason ?? "no-contention",
+      delayP999Us: r1(vms.reduce((m, v) => Math.max(m, v.predictedP999Us - v.aloneP999Us), 0)),
+      breaches: vms.filter((v) => v.breach).length,
+      atRisk: vms.filter((v) => !v.breach && (v.boundSloRatio ?? 0) > 1).length,
+      victims: vms.map((v) => v.vmId),
     },
-    vms: risks,
+    vms,
   };
 }
 
 /** scoreCluster scores the current placement (VMs' `host`), worst hosts and VMs first. */
 export function scoreCluster(c: Cluster, predictor: Predictor): ScoreReport {
   const byHost = new Map<string, VmProfile[]>(c.hosts.map((h) => [h.id, []]));
-  const vmsOn = new Map<string, Vm[]>(c.hosts.map((h) => [h.id, []]));
   const unplaced: string[] = [];
   for (const vm of c.vms) {
     if (vm.host === undefined) unplaced.push(vm.id);
-    else {
-      byHost.get(vm.host)?.push(profileVm(vm));
-      vmsOn.get(vm.host)?.push(vm);
-    }
+    else byHost.get(vm.host)?.push(profileVm(vm));
   }
   const hosts: HostRisk[] = [];
   const vms: VmRisk[] = [];
   for (const h of c.hosts) {
-    const r = scoreHost(h, byHost.get(h.id) ?? [], predictor, vmsOn.get(h.id));
+    const r = scoreHost(h, byHost.get(h.id) ?? [], predictor);
     hosts.push(r.host);
     vms.push(...r.vms);
   }
-  hosts.sort((a, b) => b.breaches - a.breaches || RISK_ORDER[b.level] - RISK_ORDER[a.level] || b.delayP999Us - a.delayP999Us || cmp(a.hostId, b.hostId));
-  vms.sort((a, b) => (b.sloRatio ?? 0) - (a.sloRatio ?? 0) || RISK_ORDER[b.level] - RISK_ORDER[a.level] || cmp(a.vmId, b.vmId));
+  hosts.sort((a, b) => RISK_ORDER[b.level] - RISK_ORDER[a.level] || b.breaches - a.breaches || b.atRisk - a.atRisk || b.delayP999Us - a.delayP999Us || cmp(a.hostId, b.hostId));
+  vms.sort((a, b) => RISK_ORDER[b.level] - RISK_ORDER[a.level] || (b.sloRatio ?? 0) - (a.sloRatio ?? 0) || cmp(a.vmId, b.vmId));
   return { hosts, vms, unplaced };
-}
-
-function round(x: number): number {
-  return Math.round(x * 10) / 10;
 }
 
 function cmp(a: string, b: string): number {

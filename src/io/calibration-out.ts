@@ -1,23 +1,23 @@
 import { existsSync, realpathSync } from "node:fs";
 import { resolve } from "node:path";
-import { DEFAULT_TABLE } from "./calibration.js";
+import { DEFAULT_MODEL } from "./calibration.js";
 import { InputError } from "./load.js";
 import { bundledPath } from "./paths.js";
 
 /** The name `vmplace calibrate` writes to without --out (numbered when taken). */
-export const NEW_TABLE = "calibration-table.json";
+export const NEW_MODEL = "interference-model.json";
 
 /**
  * calibrationOut picks where `calibrate` writes. Without --out it is a new file in the current
- * folder, never an existing one. The shipped table (data/calibration/table-v1.json, of vmplace or
+ * folder, never an existing one. The shipped model (data/interference/model-v2.json, of vmplace or
  * of the current folder) is what score, plan and migrate read by default, so replacing it after a
  * quick run silently changes every later answer: that takes --force.
  */
 export function calibrationOut(out: string | undefined, force: boolean): string {
-  if (out === undefined) return firstFree(NEW_TABLE);
-  const shipped = [bundledPath(DEFAULT_TABLE), resolve(DEFAULT_TABLE)].map(canonical);
+  if (out === undefined) return firstFree(NEW_MODEL);
+  const shipped = [bundledPath(DEFAULT_MODEL), resolve(DEFAULT_MODEL)].map(canonical);
   if (!force && shipped.includes(canonical(out)))
-    throw new InputError(`--out ${out} is the calibration table vmplace ships and reads by default; pass --force to replace it`);
+    throw new InputError(`--out ${out} is the interference model vmplace ships and reads by default; pass --force to replace it`);
   return out;
 }
 

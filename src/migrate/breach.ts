@@ -1,4 +1,4 @@
-import { Metric } from "../interference/predictor.js";
+import { Pct } from "../interference/predictor.js";
 import type { WhyVm } from "../model/migration.js";
 import type { Item } from "../placement/items.js";
 import { itemsOn, stopped, vmIds, type MigrateContext } from "./context.js";
@@ -63,13 +63,13 @@ interface Candidate {
 function rankCandidates(c: MigrateContext, i: number): Candidate[] {
   const s = c.state;
   const before = hostRisk(c.model, s, i);
-  const d0 = s.hostStates[i].delayUs(Metric.RequestP999);
+  const d0 = s.hostStates[i].harmUs(Pct.P999);
   const out: Candidate[] = [];
   for (const item of itemsOn(c, i)) {
     const lifted = Array.from(item.vms).filter((j) => s.hostOf[j] === i);
     for (const j of lifted) s.unassign(j);
     const after = hostRisk(c.model, s, i);
-    const d1 = s.hostStates[i].delayUs(Metric.RequestP999);
+    const d1 = s.hostStates[i].harmUs(Pct.P999);
     for (const j of lifted) s.assign(j, i);
     if (after.excess >= before.excess - 1e-12) continue;
     out.push({ item, fixes: after.breaches === 0, excessAfter: after.excess, excessBefore: before.excess, delayRemovedUs: Math.max(0, d0 - d1) });
@@ -85,9 +85,8 @@ function whyOf(c: MigrateContext, i: number, cand: Candidate, alternatives: numb
   return { code: "aggressor", delayRemovedUs: Math.round(cand.delayRemovedUs), helps: vmIds(c, breaching), alternatives };
 }
 
-/** breachingVictims: latency-sensitive VMs on host i predicted over their SLO. */
+/** breachingVictims: latency-sensitive VMs on host i whose bound is over their SLO. */
 export function breachingVictims(c: MigrateContext, i: number): number[] {
   const s = c.state;
-  const { d99, d999 } = c.model.hostDelays(s, i);
-  return s.vmsOn[i].filter((j) => c.problem.latencySensitive[j] === 1 && c.model.ratio(j, d99, d999) > 1).sort((a, b) => a - b);
+  return s.vmsOn[i].filter((j) => c.problem.latencySensitive[j] === 1 && c.model.boundRatio(s, j) > 1).sort((a, b) => a - b);
 }

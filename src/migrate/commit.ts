@@ -1,4 +1,3 @@
-import { Metric } from "../interference/predictor.js";
 import type { Effect, MoveKind, WhyTarget, WhyVm } from "../model/migration.js";
 import type { Item } from "../placement/items.js";
 import { objectiveOn, relocate, undo, type MigrateContext, type PlannedMove, type Relocation } from "./context.js";
@@ -68,14 +67,11 @@ function hostsOfTrial(t: Trial): number[] {
 export function snapshot(c: MigrateContext, hosts: readonly number[]): Map<number, number> {
   const s = c.state;
   const out = new Map<number, number>();
-  for (const i of hosts) {
-    let d999: number | undefined;
+  for (const i of hosts)
     for (const j of s.vmsOn[i]) {
       if (c.problem.latencySensitive[j] !== 1) continue;
-      d999 ??= s.hostStates[i].delayUs(Metric.RequestP999);
-      out.set(j, c.model.base999[j] + d999);
+      out.set(j, c.model.p999Us(s, j));
     }
-  }
   return out;
 }
 

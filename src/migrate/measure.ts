@@ -57,8 +57,6 @@ export function vmLatencies(model: VictimModel, before: PlacementState, after: P
   const out: VmLatency[] = [];
   for (let j = 0; j < p.nVms; j++) {
     if (p.latencySensitive[j] !== 1 || before.hostOf[j] < 0 || after.hostOf[j] < 0) continue;
-    const b = model.hostDelays(before, before.hostOf[j]);
-    const a = model.hostDelays(after, after.hostOf[j]);
     const hasSlo = model.slo999[j] !== Infinity || model.slo99[j] !== Infinity;
     out.push({
       vmId: p.vms[j].id,
@@ -66,9 +64,9 @@ export function vmLatencies(model: VictimModel, before: PlacementState, after: P
       hostAfter: p.hosts[after.hostOf[j]].id,
       ...(model.slo999[j] !== Infinity ? { sloP999Us: model.slo999[j] } : {}),
       ...(model.slo99[j] !== Infinity ? { sloP99Us: model.slo99[j] } : {}),
-      beforeP999Us: round(model.base999[j] + b.d999, 10),
-      afterP999Us: round(model.base999[j] + a.d999, 10),
-      ...(hasSlo ? { beforeRatio: round(model.ratio(j, b.d99, b.d999), 1000), afterRatio: round(model.ratio(j, a.d99, a.d999), 1000) } : {}),
+      beforeP999Us: round(model.p999Us(before, j), 10),
+      afterP999Us: round(model.p999Us(after, j), 10),
+      ...(hasSlo ? { beforeRatio: round(model.ratio(before, j), 1000), afterRatio: round(model.ratio(after, j), 1000) } : {}),
     });
   }
   return out;

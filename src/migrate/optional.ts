@@ -73,10 +73,10 @@ function riskCandidates(c: MigrateContext, i: number): { item: Item; victim: boo
   const out: { item: Item; victim: boolean; relief: number; perGiB: number }[] = [];
   for (const item of itemsOn(c, i)) {
     const lifted = Array.from(item.vms).filter((j) => s.hostOf[j] === i);
-    const d0 = c.model.hostDelays(s, i).d999;
+    const d0 = s.hostStates[i].harmUs();
     for (const j of lifted) s.unassign(j);
     const after = hostRisk(c.model, s, i).points;
-    const d1 = c.model.hostDelays(s, i).d999;
+    const d1 = s.hostStates[i].harmUs();
     for (const j of lifted) s.assign(j, i);
     if (after >= before - 1e-9) continue;
     const victim = lifted.some((j) => c.problem.latencySensitive[j] === 1);

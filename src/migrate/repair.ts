@@ -1,4 +1,4 @@
-import { Metric, type Predictor } from "../interference/predictor.js";
+import { Pct, type Predictor } from "../interference/predictor.js";
 import type { Cluster } from "../model/cluster.js";
 import type { MigrationPlan, SimulatedHost, WhyVm } from "../model/migration.js";
 import type { SimRunner } from "../sim/runner.js";
@@ -135,15 +135,16 @@ function repairHost(c: MigrateContext, cuts: Map<number, number>, exclude: Reado
   const movable = (j: number): boolean => c.moved[c.items.itemOf[j]] === 0 && !stuck.has(j);
   let moved = 0;
   let why = "no CPU-bound VM on it may still move";
-  while (moved < MAX_EVICTIONS && hs.delayUs(metric) > target && !stopped(c)) {
-    const worst = mostHarmful(s, c.items, i, metric, movable);
+  const vt = p.victims[victim]!;
+  while (moved < MAX_EVICTIONS && hs.victimDelayUs(vt, metric) > target && !stopped(c)) {
+    const worst = mostHarmful(s, c.items, i, victim, metric, movable);
     if (worst < 0) break;
     const cap = Math.min(s.aggressorVcpus[i] - p.profiles[worst].cpuVcpus, cuts.get(i) ?? Infinity);
     cuts.set(i, cap);
     const item = c.items.items[c.items.itemOf[worst]];
-    const d0 = hs.delayUs(Metric.RequestP999);
+    const d0 = hs.victimDelayUs(vt, Pct.P999);
     hs.remove(p.profiles[worst], p.victims[worst]);
-    const removed = Math.max(0, d0 - hs.delayUs(Metric.RequestP999));
+    const removed = Math.max(0, d0 - hs.victimDelayUs(vt, Pct.P999));
     hs.add(p.profiles[worst], p.victims[worst]);
     const whyVm: WhyVm = { code: "aggressor", delayRemovedUs: Math.round(removed), helps, alternatives: s.vmsOn[i].length - 1 };
     const t = moveMandatory(c, item, "fix-breach", whyVm, { exclude });
@@ -156,7 +157,7 @@ function repairHost(c: MigrateContext, cuts: Map<number, number>, exclude: Reado
     }
     moved++;
   }
-  if (moved === 0 && hs.delayUs(metric) > target)
+  if (moved === 0 && hs.victimDelayUs(vt, metric) > target)
     c.unresolved.push({ kind: "breach", hostId: p.hosts[i].id, vmIds: vmIds(c, [victim]), reason: `simulated breach (p99.9 ${Math.round(v.p999Us)} µs): ${why}` });
 }
 

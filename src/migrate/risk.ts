@@ -1,54 +1,60 @@
-import { Metric } from "../interference/predictor.js";
+import { newPrediction, Pct } from "../interference/predictor.js";
 import type { PlacementProblem } from "../placement/problem.js";
 import type { PlacementState } from "../placement/state.js";
 import { riskPoints } from "./points.js";
 
 /**
- * VictimModel holds each latency-sensitive VM's alone-baseline and SLO, so that a victim's
- * predicted tail on any host is baseline + that host's delay (score.ts computes it the same way:
- * every victim on a host sees the host's one neighbour composition).
+ * VictimModel reads each latency-sensitive VM's prediction on its current host: the estimate for
+ * what is reported and traded off, the upper bound (ratio over the SLO) for what must be fixed,
+ * the same test the placer's filter applies before any move lands a VM on a host.
  */
 export class VictimModel {
   readonly base999: Float64Array;
-  readonly base99: Float64Array;
   /** SLOs in µs; Infinity where the VM has none. */
   readonly slo999: Float64Array;
   readonly slo99: Float64Array;
+  private readonly out = newPrediction();
 
   constructor(readonly problem: PlacementProblem) {
     const p = problem;
-    const pr = p.predictor;
     this.base999 = new Float64Array(p.nVms);
-    this.base99 = new Float64Array(p.nVms);
     this.slo999 = new Float64Array(p.nVms).fill(Infinity);
     this.slo99 = new Float64Array(p.nVms).fill(Infinity);
     p.profiles.forEach((prof, j) => {
-      if (!prof.io) return;
-      const rho = (prof.io.requestsPerSec * prof.io.serviceUs) / 1e6 / prof.vcpus;
-      this.base999[j] = pr.baselineUs(prof.io.serviceUs, rho, Metric.RequestP999);
-      this.base99[j] = pr.baselineUs(prof.io.serviceUs, rho, Metric.RequestP99);
+      const v = p.victims[j];
+      if (!v) return;
+      this.base999[j] = v.tail.base999Us;
       this.slo999[j] = prof.sloP999Us ?? Infinity;
       this.slo99[j] = prof.sloP99Us ?? Infinity;
     });
   }
 
-  /** hostDelays: the host's predicted p99 and p99.9 delays (one interpolation each). */
-  hostDelays(s: PlacementState, i: number): { d99: number; d999: number } {
-    const hs = s.hostStates[i];
-    return { d99: hs.delayUs(Metric.RequestP99), d999: hs.delayUs(Metric.RequestP999) };
+  private predict(s: PlacementState, j: number): { estimateUs: [number, number]; boundUs: [number, number] } {
+    const v = this.problem.victims[j];
+    if (!v) throw new Error(`VictimModel: VM ${this.problem.vms[j].id} is not latency-sensitive`);
+    return s.hostStates[s.hostOf[j]].predictVictim(v, this.out);
   }
 
-  /** ratio: predicted over SLO, the larger of p99 and p99.9 (0 without an SLO). */
-  ratio(j: number, d99: number, d999: number): number {
-    const a = this.slo999[j] === Infinity ? 0 : (this.base999[j] + d999) / this.slo999[j];
-    const b = this.slo99[j] === Infinity ? 0 : (this.base99[j] + d99) / this.slo99[j];
-    return Math.max(a, b);
+  /** ratio: estimate over SLO, the larger of p99 and p99.9 (0 without an SLO): what reports show. */
+  ratio(s: PlacementState, j: number): number {
+    const pr = this.predict(s, j);
+    return Math.max(over(pr.estimateUs[Pct.P999], this.slo999[j]), over(pr.estimateUs[Pct.P99], this.slo99[j]));
   }
 
-  /** p999Us: predicted request p99.9 of victim j on its current host. */
+  /** boundRatio: upper bound over SLO: > 1 is a host that must be fixed (the placer would not allow it). */
+  boundRatio(s: PlacementState, j: number): number {
+    const pr = this.predict(s, j);
+    return Math.max(over(pr.boundUs[Pct.P999], this.slo999[j]), over(pr.boundUs[Pct.P99], this.slo99[j]));
+  }
+
+  /** p999Us: estimated request p99.9 of victim j on its current host. */
   p999Us(s: PlacementState, j: number): number {
-    return this.base999[j] + s.hostStates[s.hostOf[j]].delayUs(Metric.RequestP999);
+    return this.predict(s, j).estimateUs[Pct.P999];
   }
+}
+
+function over(x: number, slo: number): number {
+  return slo === Infinity ? 0 : x / slo;
 }
 
 /** HostRiskView: risk points, predicted breaches and breach excess of one host. */
@@ -59,7 +65,7 @@ export interface HostRiskView {
   excess: number;
 }
 
-/** hostRisk measures host i in the state as it stands: O(VMs on the host), two interpolations. */
+/** hostRisk measures host i in the state as it stands (bound over SLO): O(victims on the host) predictions. */
 export function hostRisk(m: VictimModel, s: PlacementState, i: number): HostRiskView {
   const p = m.problem;
   const out: HostRiskView = { points: 0, breaches: 0, excess: 0 };
@@ -67,10 +73,9 @@ export function hostRisk(m: VictimModel, s: PlacementState, i: number): HostRisk
   let any = false;
   for (const j of vms) if (p.latencySensitive[j] === 1) any = true;
   if (!any) return out;
-  const { d99, d999 } = m.hostDelays(s, i);
   for (const j of vms) {
     if (p.latencySensitive[j] !== 1) continue;
-    const r = m.ratio(j, d99, d999);
+    const r = m.boundRatio(s, j);
     out.points += riskPoints(r);
     if (r > 1) {
       out.breaches++;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { AdviceSectionSchema } from "./advice.js";
 import { AttemptSchema, ExecutionSchema, MOVE_STATES, PLAN_STATES } from "./execution.js";
 import { DisruptionBudgetSchema, MigrationPolicySchema } from "./fleet-policy.js";
+import { RiskLevelSchema } from "./risk.js";
 import { ViolationSchema } from "./plan.js";
 import { ResultStatusSchema } from "./status.js";
 
@@ -161,7 +162,7 @@ export const HostLoadSchema = z.strictObject({
   /** Of demandCpus, the driver domain's work for its VMs' packets (hosts with a driver domain). */
   driverCpus: z.number().optional(),
   vms: z.number().int(),
-  level: z.enum(["none", "low", "elevated", "high"]),
+  level: RiskLevelSchema,
   breaches: z.number().int(),
 });
 export type HostLoad = z.infer<typeof HostLoadSchema>;

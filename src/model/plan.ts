@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ResultStatusSchema } from "./status.js";
+import { RiskLevelSchema } from "./risk.js";
 
 /**
  * The plan document `vmplace plan` writes: the single source of its shape (JSON Schema:
@@ -135,7 +136,7 @@ export const HostPlanRiskSchema = z.strictObject({
   vms: z.number().int(),
   vcpus: z.number().int(),
   memoryMiB: z.number(),
-  level: z.enum(["none", "low", "elevated", "high"]),
+  level: RiskLevelSchema,
   bobtail: z.boolean(),
   predictedDelayP999Us: z.number(),
   predictedBreaches: z.number().int(),

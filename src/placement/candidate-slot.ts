@@ -1,5 +1,6 @@
 import type { Cluster, Vm } from "../model/cluster.js";
-import { victimTerms, type VictimTerms } from "../interference/host-state.js";
+import { victimTerms } from "../interference/host-state.js";
+import type { Victim } from "../interference/predictor.js";
 import type { Predictor } from "../interference/predictor.js";
 import { profileVm, type VmProfile } from "../interference/profile.js";
 import { forgetCosts } from "./plugins/consolidation.js";
@@ -79,7 +80,7 @@ export class CandidateSlot {
     p.vmVcpus[j] = fresh.vcpus;
     p.vmNetworkMbps[j] = fresh.networkMbps ?? 0;
     (p.profiles as VmProfile[])[j] = profile;
-    (p.victims as (VictimTerms | undefined)[])[j] = victimTerms(profile, p.predictor);
+    (p.victims as (Victim | undefined)[])[j] = victimTerms(profile, p.predictor);
     p.latencySensitive[j] = profile.io ? 1 : 0;
     fillTypeAllowedRow(p, j, p.typeAllowed);
     // Consolidation's cost per VM averages every VM's demand, the slot's included.

@@ -1,102 +1,95 @@
-import type { VictimTerms } from "../interference/host-state.js";
-import { Metric, type FamilyRef, type Predictor } from "../interference/predictor.js";
+import { HostMix } from "../interference/core/host-mix.js";
+import type { CpuPart, LightPart } from "../interference/core/cpu-part.js";
+import type { Predictor, Victim } from "../interference/predictor.js";
+import type { VmProfile } from "../interference/profile.js";
 import type { HostType, PlacementProblem } from "./problem.js";
 
 /**
- * The interference rule linearised. The predictor's delay is a non-linear function of a host's
- * composition (sleepy vCPUs, their mean duty and burst, never-sleeping hogs). The MILP can only
- * count, so each host type gets an *envelope*: envelope[k] is the worst delay the predictor gives
- * for ANY composition with at most k CPU-bound vCPUs in total (any split between sleepers and
- * hogs, any mean duty and burst inside the range the instance's VMs span). A latency-sensitive
- * VM with slack s may then share a host with at most cap = max{k : envelope[k] ≤ s} CPU-bound
- * vCPUs (its own included: HostState counts every VM on the host, the victim too).
+ * The interference rule linearised. The predictor's bound is a non-linear function of a host's
+ * whole composition; the MILP can only count. So each latency-sensitive VM gets, per host type,
+ * a cap: the most CPU-bound vCPUs (its own included) a host of that type may carry while its
+ * bound stays within its SLO, whatever those vCPUs are, taken over the worst cases the
+ * instance's CPU-bound VMs span: every vCPU at the lowest, middle or highest duty and burst
+ * present, as sleepers, as hogs, or half and half.
  *
- * Conservatism: every assignment that satisfies the caps passes HostState.worstSlackUs (the
- * filter the heuristics use), because the mean duty and burst of any set of the instance's
- * sleepers lie inside the box, the predictor is piecewise multilinear (its maximum over the box
- * sits on a grid point or corner, all evaluated), and the envelope is a running maximum over k.
- * The converse does not hold: a host of 12 low-duty sleepers may be fine while the cap, sized
- * for the worst duty present, allows 8. So on interference-bound instances the MILP optimum
- * can cost more than a heuristic plan, and the MILP's dual bound is then not a bound on the
- * heuristic's problem; the closed-form lower bound ignores interference and stays valid.
+ * The rest of the host's vCPU capacity is filled with the instance's busiest io vCPUs (light
+ * runners), and every outside-range reason the instance's VMs or the type's overcommit can bring
+ * widens the bound. Conservatism is by construction of those worst cases, not a proof: the bound
+ * is monotone in each neighbour's duty but not in burst or in the sleeper/hog split, and a host of
+ * mixed neighbours can be worse than any homogeneous one in rare corners. The heuristics and every
+ * repair use the exact filter (HostState.fits), and LNS keeps a re-solve only if each host in its
+ * scope passes that filter too; a plain MILP plan is validated by simulation like any other.
  */
-export interface InterferenceEnvelope {
-  /** Worst request p99.9 / p99 delay with at most k CPU-bound vCPUs, k = 0..vcpuCap, in µs. */
-  readonly p999Us: Float64Array;
-  readonly p99Us: Float64Array;
-}
 
-/** SleeperBox is the range of sleepy-vCPU duty and burst present in an instance. */
-export interface SleeperBox {
+/** CpuBox is the range of duty and burst of the instance's CPU-bound VMs. */
+export interface CpuBox {
   dutyMin: number;
   dutyMax: number;
-  burstMinMs: number;
-  burstMaxMs: number;
+  burstMinUs: number;
+  burstMaxUs: number;
 }
 
-/** sleeperBox spans the duty and burst of every sleepy CPU-bound VM of the problem. */
-export function sleeperBox(p: PlacementProblem): SleeperBox | undefined {
-  let box: SleeperBox | undefined;
+/** cpuBox spans the duty and burst of every sleepy CPU-bound VM of the problem (undefined: none). */
+export function cpuBox(p: PlacementProblem): CpuBox | undefined {
+  let box: CpuBox | undefined;
   for (const pr of p.profiles) {
-    if (!pr.sleepy) continue;
-    if (!box) box = { dutyMin: pr.duty, dutyMax: pr.duty, burstMinMs: pr.burstMs, burstMaxMs: pr.burstMs };
-    box.dutyMin = Math.min(box.dutyMin, pr.duty);
-    box.dutyMax = Math.max(box.dutyMax, pr.duty);
-    box.burstMinMs = Math.min(box.burstMinMs, pr.burstMs);
-    box.burstMaxMs = Math.max(box.burstMaxMs, pr.burstMs);
+    if (!pr.cpu || pr.cpu.duty >= 1) continue;
+    box ??= { dutyMin: pr.cpu.duty, dutyMax: pr.cpu.duty, burstMinUs: pr.cpu.burstUs, burstMaxUs: pr.cpu.burstUs };
+    box.dutyMin = Math.min(box.dutyMin, pr.cpu.duty);
+    box.dutyMax = Math.max(box.dutyMax, pr.cpu.duty);
+    box.burstMinUs = Math.min(box.burstMinUs, pr.cpu.burstUs);
+    box.burstMaxUs = Math.max(box.burstMaxUs, pr.cpu.burstUs);
   }
   return box;
 }
 
-/** pointsIn lists the axis grid points strictly inside [lo, hi] plus both ends. */
-function pointsIn(axis: readonly number[], lo: number, hi: number): number[] {
-  return [lo, ...axis.filter((x) => x > lo && x < hi), ...(hi > lo ? [hi] : [])];
-}
+const HOG_SHARES = [0, 0.5, 1] as const;
 
 /**
- * interferenceEnvelope computes a host type's envelope. Cost: O(cap² × grid points in the box)
- * predictor calls, about 10^5 for a 32-core host, once per type (callers cache by type).
+ * interferenceCap: the largest k such that the victim keeps its bound within its SLOs beside any
+ * worst-case composition of k CPU-bound vCPUs (its own included) on a host of type t; -1 when even
+ * an empty host breaches it. `neighbourReasons` counts the outside-range reasons any CPU-bound VM
+ * of the instance brings (each widens the bound, and any of them may share the host). Cost:
+ * O(families x vcpuCap x CPU-bound vCPUs), once per (VM, type).
  */
-export function interferenceEnvelope(predictor: Predictor, type: HostType, box: SleeperBox | undefined): InterferenceEnvelope {
-  const ref: FamilyRef = predictor.resolve(type.scheduler, type.cores);
-  const f = ref.family;
-  const duties = box ? pointsIn(f.duty, box.dutyMin, box.dutyMax) : [0];
-  const bursts = box ? pointsIn(f.burstMs, box.burstMinMs, box.burstMaxMs) : [0];
-  const n = type.vcpuCap + 1;
-  const p999Us = new Float64Array(n);
-  const p99Us = new Float64Array(n);
-  const c = { sleepers: 0, duty: 0, burstMs: 0, hogs: 0 };
-  for (let k = 0; k < n; k++) {
-    let w999 = k > 0 ? p999Us[k - 1] : 0;
-    let w99 = k > 0 ? p99Us[k - 1] : 0;
-    for (let s = box ? 0 : k; s <= k; s++) {
-      const ds = s > 0 ? duties : [0];
-      const bs = s > 0 ? bursts : [0];
-      for (const d of ds)
-        for (const b of bs) {
-          c.sleepers = box ? s : 0;
-          c.hogs = box ? k - s : k;
-          c.duty = d;
-          c.burstMs = b;
-          w999 = Math.max(w999, predictor.delayUs(ref, c, Metric.RequestP999));
-          w99 = Math.max(w99, predictor.delayUs(ref, c, Metric.RequestP99));
+export function interferenceCap(predictor: Predictor, type: HostType, box: CpuBox | undefined, prof: VmProfile, v: Victim, neighbourReasons = 0, light?: LightPart, otherVictimVcpus = 0): number {
+  const hm = predictor.hostModel(type);
+  const own = prof.cpu?.vcpus ?? 0;
+  const range = predictor.model.range;
+  // Reasons that widen the bound at k CPU-bound vCPUs: the instance's neighbours' (once there is
+  // one), and overload (k and the victim's own vCPUs past the calibrated range).
+  const widenAt = (k: number): number => hm.outside.length + (k > own ? neighbourReasons : 0) + (k + (prof.cpu ? 0 : prof.vcpus) - type.cores > range.maxOverCores ? 1 : 0);
+  // Light vCPUs fill what the CPU-bound ones and the victim leave of the type's vCPU capacity.
+  const lightRoom = (k: number): number => Math.min(otherVictimVcpus, Math.max(0, type.vcpuCap - prof.vcpus - (k - own)));
+  const withLight = (mix: HostMix, k: number): HostMix => {
+    if (light) mix.apply(mix.light({ ...light, vcpus: lightRoom(k) }, { vcpus: 0, duty: 0, burstUs: 1 }), 1);
+    return mix;
+  };
+  const empty = withLight(new HostMix(hm.core, type.cores, hm.mechanisms), own);
+  if (prof.cpu) empty.apply(prof.cpu, 1);
+  if (!predictor.withinSlo(hm, empty, v, undefined, widenAt(own))) return -1;
+  if (!box) return type.vcpuCap;
+  let cap = type.vcpuCap;
+  const duties = [...new Set([box.dutyMin, (box.dutyMin + box.dutyMax) / 2, box.dutyMax])];
+  const bursts = [...new Set([box.burstMinUs, Math.sqrt(box.burstMinUs * box.burstMaxUs), box.burstMaxUs])];
+  for (const duty of duties)
+    for (const burstUs of bursts)
+      for (const hogShare of HOG_SHARES) {
+        const mix = withLight(new HostMix(hm.core, type.cores, hm.mechanisms), own);
+        if (prof.cpu) mix.apply(prof.cpu, 1);
+        const sleeper: CpuPart = { vcpus: 1, duty, burstUs };
+        const hog: CpuPart = { vcpus: 1, duty: 1, burstUs };
+        for (let k = own + 1; k <= cap; k++) {
+          const hogs = Math.round((k - own) * hogShare) - Math.round((k - own - 1) * hogShare);
+          mix.apply(hogs > 0 ? hog : sleeper, 1);
+          if (light && lightRoom(k) < lightRoom(k - 1)) mix.apply(mix.light({ ...light, vcpus: 1 }, { vcpus: 0, duty: 0, burstUs: 1 }), -1);
+          if (!predictor.withinSlo(hm, mix, v, undefined, widenAt(k))) {
+            cap = k - 1;
+            break;
+          }
         }
-    }
-    p999Us[k] = w999;
-    p99Us[k] = w99;
-  }
-  return { p999Us, p99Us };
-}
-
-/**
- * interferenceCap is the most CPU-bound vCPUs (the victim's own included) a host of the
- * envelope's type may carry while the victim stays within its SLO; -1 when even an idle host
- * breaches it (the VM's own baseline is over its SLO there). Infinity-slack VMs get vcpuCap.
- */
-export function interferenceCap(env: InterferenceEnvelope, t: VictimTerms): number {
-  let k = -1;
-  while (k + 1 < env.p999Us.length && env.p999Us[k + 1] <= t.slack999Us && env.p99Us[k + 1] <= t.slack99Us) k++;
-  return k;
+      }
+  return cap;
 }
 
 /**
@@ -108,28 +101,44 @@ export function bobtailSleeperCap(type: HostType): number | undefined {
   return type.scheduler.kind === "xen-credit" ? type.cores - 1 : undefined;
 }
 
-/** EnvelopeCache computes each type's envelope on first use. */
+/** EnvelopeCache computes each (VM, type) cap on first use; VMs with the same terms share it. */
 export class EnvelopeCache {
-  private readonly byType: (InterferenceEnvelope | undefined)[];
-  private readonly box: SleeperBox | undefined;
+  private readonly box: CpuBox | undefined;
+  private readonly byKey = new Map<string, number>();
+  private readonly neighbourReasons: number;
+  /** The busiest io-only vCPU of the instance, as a light runner (undefined: none). */
+  private readonly light: LightPart | undefined;
+  /** vCPUs of every io-only latency-sensitive VM: the most another victim's could add to a host. */
+  private readonly victimVcpus: number;
 
   constructor(private readonly p: PlacementProblem) {
-    this.byType = new Array(p.types.length);
-    this.box = sleeperBox(p);
-  }
-
-  of(t: number): InterferenceEnvelope {
-    let e = this.byType[t];
-    if (!e) {
-      e = interferenceEnvelope(this.p.predictor, this.p.types[t], this.box);
-      this.byType[t] = e;
+    this.box = cpuBox(p);
+    let light: LightPart | undefined;
+    for (const pr of p.profiles) {
+      if (pr.cpu || !pr.io) continue;
+      const rps = pr.io.requestsPerSec / pr.vcpus;
+      if (!light || rps * pr.io.serviceUs > light.requestsPerSecPerVcpu * light.serviceUs) light = { vcpus: 1, requestsPerSecPerVcpu: rps, serviceUs: pr.io.serviceUs };
     }
-    return e;
+    this.light = light;
+    this.victimVcpus = p.profiles.reduce((s, pr) => s + (pr.io && !pr.cpu ? pr.vcpus : 0), 0);
+    let bits = 0;
+    for (const pr of p.profiles) if (pr.cpu || pr.capPercent > 0) bits |= p.predictor.outsideFlags(pr);
+    let n = 0;
+    for (; bits !== 0; bits &= bits - 1) n++;
+    this.neighbourReasons = n;
   }
 
-  /** cap of VM j on hosts of type t (see interferenceCap); vcpuCap for non-victims. */
+  /** cap of VM j on hosts of type t (see interferenceCap); vcpuCap for VMs without an SLO. */
   cap(j: number, t: number): number {
     const v = this.p.victims[j];
-    return v ? interferenceCap(this.of(t), v) : this.p.types[t].vcpuCap;
+    const prof = this.p.profiles[j];
+    if (!v || (v.sloUs[0] === Infinity && v.sloUs[1] === Infinity)) return this.p.types[t].vcpuCap;
+    const key = `${t}|${prof.vcpus}|${prof.io?.requestsPerSec}|${prof.io?.serviceUs}|${v.sloUs[0]}|${v.sloUs[1]}|${prof.cpu?.vcpus}|${prof.cpu?.duty}|${prof.cpu?.burstUs}`;
+    let c = this.byKey.get(key);
+    if (c === undefined) {
+      c = interferenceCap(this.p.predictor, this.p.types[t], this.box, prof, v, this.neighbourReasons, this.light, this.victimVcpus - (prof.cpu ? 0 : prof.vcpus));
+      this.byKey.set(key, c);
+    }
+    return c;
   }
 }

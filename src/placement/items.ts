@@ -123,7 +123,7 @@ export function removeItem(s: PlacementState, item: Item): void {
   for (const j of item.vms) if (s.hostOf[j] >= 0) s.unassign(j);
 }
 
-/** hostOk: every latency-sensitive VM on host i is within its predicted SLO (after a removal). */
+/** hostOk: every latency-sensitive VM on host i keeps its bound within its SLO (after a removal). */
 export function hostOk(s: PlacementState, i: number): boolean {
-  return s.hostStates[i].worstSlackUs() >= 0;
+  return s.hostStates[i].fits();
 }

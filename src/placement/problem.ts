@@ -1,7 +1,8 @@
 import type { Cluster, Host, Policy, Vm } from "../model/cluster.js";
 import type { SchedulerParams } from "../model/scheduler.js";
 import { vcpuCapacity } from "../model/validate.js";
-import { victimTerms, type VictimTerms } from "../interference/host-state.js";
+import { victimTerms } from "../interference/host-state.js";
+import type { Victim } from "../interference/predictor.js";
 import type { Predictor } from "../interference/predictor.js";
 import { profileVm, type VmProfile } from "../interference/profile.js";
 
@@ -88,7 +89,7 @@ export interface PlacementProblem {
 
   readonly profiles: readonly VmProfile[];
   /** Victim terms (SLO slack) of latency-sensitive VMs; undefined for the others. */
-  readonly victims: readonly (VictimTerms | undefined)[];
+  readonly victims: readonly (Victim | undefined)[];
   /** 1 when the VM has an io part (its tail latency is what interference hurts). */
   readonly latencySensitive: Uint8Array;
 

@@ -1,4 +1,4 @@
-import { Metric } from "../interference/predictor.js";
+import { Pct } from "../interference/predictor.js";
 import type { HostSimResult } from "../model/scenario.js";
 import { isSimulated } from "../sim/schedulers/registry.js";
 import type { SimJob, SimRunner } from "../sim/runner.js";
@@ -129,17 +129,18 @@ const MAX_EVICTIONS = 8;
 
 /**
  * repairHost evicts CPU-bound VMs from a breaching host, most harmful first (largest drop in the
- * host's predicted delay when removed; ties: more CPU-bound vCPUs, then lower index), until the
- * predicted delay, scaled by how far the simulation outran the prediction on this host, fits the
+ * breaching victim's predicted delay when removed; ties: more CPU-bound vCPUs, then lower index),
+ * until that delay, scaled by how far the simulation outran the prediction on this host, fits the
  * victim's slack. Each eviction tightens the host's cut. One record per move.
  */
 function repairHost(state: PlacementState, fw: Framework, set: ItemSet, cuts: Map<number, number>, i: number, victim: number, sim: SimulatedVm, round: number): RepairRecord[] {
   const p = state.problem;
   const hs = state.hostStates[i];
   const { metric, target } = repairTarget(state, i, victim, sim);
+  const v = p.victims[victim]!;
   const out: RepairRecord[] = [];
-  while (out.length < MAX_EVICTIONS && hs.delayUs(metric) > target) {
-    const worst = mostHarmful(state, set, i, metric);
+  while (out.length < MAX_EVICTIONS && hs.victimDelayUs(v, metric) > target) {
+    const worst = mostHarmful(state, set, i, victim, metric);
     if (worst < 0) break;
     cuts.set(i, Math.min(state.aggressorVcpus[i] - p.profiles[worst].cpuVcpus, cuts.get(i) ?? Infinity));
     state.unassign(worst);
@@ -156,35 +157,37 @@ function repairHost(state: PlacementState, fw: Framework, set: ItemSet, cuts: Ma
  * at sim; the predictor said baseline + delay; their ratio on the delay part is how much this
  * composition's real harm exceeds the prediction, so the slack divided by it is the target.
  */
-export function repairTarget(state: PlacementState, i: number, victim: number, sim: SimulatedVm): { metric: Metric; target: number } {
+export function repairTarget(state: PlacementState, i: number, victim: number, sim: SimulatedVm): { metric: Pct; target: number } {
   const p = state.problem;
   const pr = p.profiles[victim];
-  const t = p.victims[victim]!;
+  const v = p.victims[victim]!;
   const on999 = pr.sloP999Us !== undefined && sim.p999Us > pr.sloP999Us;
-  const metric = on999 ? Metric.RequestP999 : Metric.RequestP99;
+  const metric = on999 ? Pct.P999 : Pct.P99;
   const slo = (on999 ? pr.sloP999Us : pr.sloP99Us) ?? Infinity;
-  const slack = on999 ? t.slack999Us : t.slack99Us;
+  const alone = on999 ? v.tail.base999Us : v.tail.base99Us;
+  const slack = slo - alone;
   const measured = on999 ? sim.p999Us : sim.p99Us;
-  const predicted = state.hostStates[i].delayUs(metric);
-  const factor = Math.max(1, (measured - (slo - slack)) / Math.max(predicted, 1));
+  const predicted = state.hostStates[i].victimDelayUs(v, metric);
+  const factor = Math.max(1, (measured - alone) / Math.max(predicted, 1));
   return { metric, target: Math.max(0, slack / factor) };
 }
 
 /**
- * mostHarmful: the one-VM CPU-bound item whose removal cuts the host's predicted delay most
+ * mostHarmful: the one-VM CPU-bound item whose removal cuts the victim's predicted delay most
  * (-1 when none); `movable` may rule VMs out (a migration plan moves a VM at most once).
  */
-export function mostHarmful(state: PlacementState, set: ItemSet, i: number, metric: Metric, movable: (j: number) => boolean = () => true): number {
+export function mostHarmful(state: PlacementState, set: ItemSet, i: number, victim: number, metric: Pct, movable: (j: number) => boolean = () => true): number {
   const p = state.problem;
   const hs = state.hostStates[i];
-  const base = hs.delayUs(metric);
+  const v = p.victims[victim]!;
+  const base = hs.victimDelayUs(v, metric);
   let worst = -1;
   let worstDrop = -Infinity;
   for (const j of [...state.vmsOn[i]].sort((a, b) => a - b)) {
     const pr = p.profiles[j];
     if (pr.cpuVcpus === 0 || set.items[set.itemOf[j]].vms.length > 1 || !movable(j)) continue;
     hs.remove(pr, p.victims[j]);
-    const drop = base - hs.delayUs(metric);
+    const drop = base - hs.victimDelayUs(v, metric);
     hs.add(pr, p.victims[j]);
     if (drop > worstDrop || (drop === worstDrop && pr.cpuVcpus > p.profiles[worst].cpuVcpus)) [worst, worstDrop] = [j, drop];
   }

@@ -9,8 +9,8 @@ import { COLORS, legend, line, niceMax, svg, text, titled } from "./svg.js";
 type HostRisk = Plan["hostRisk"][number];
 type VmCheck = Plan["validation"]["vms"][number];
 
-const LEVEL_ORDER: Record<HostRisk["level"], number> = { none: 0, low: 1, elevated: 2, high: 3 };
-const LEVEL_COLOR: Record<HostRisk["level"], string> = { none: COLORS.after, low: "#5c9ded", elevated: COLORS.risk, high: COLORS.breach };
+const LEVEL_ORDER: Record<HostRisk["level"], number> = { none: 0, elevated: 1, high: 2 };
+const LEVEL_COLOR: Record<HostRisk["level"], string> = { none: COLORS.after, elevated: COLORS.risk, high: COLORS.breach };
 
 export function planHeadline(p: Plan): string {
   const placed = p.assignments.length;

@@ -1,23 +1,66 @@
 import { describe, expect, test } from "vitest";
-import { measureAccuracy, spearman } from "../../src/interference/accuracy.js";
-import { WorkerPool } from "../../src/runtime/sim-pool.js";
+import { drawAll, EVAL_SEEDS } from "../../src/interference/eval/compositions.js";
+import { measure, type GroupStats } from "../../src/interference/eval/measure.js";
+import { predictWithScore } from "../../src/interference/eval/predict.js";
+import { referenceCases } from "../../src/interference/eval/reference.js";
+import { spearman } from "../../src/interference/eval/stats.js";
+import { Predictor } from "../../src/interference/predictor.js";
+import { ALL_MECHANISMS } from "../../src/interference/core/scheduler-core.js";
+import { loadReference } from "../../src/io/accuracy-reference.js";
 import { bundledPredictor } from "./helpers.js";
 
-describe("predictor accuracy against the simulator", () => {
-  // The issue's goals, on seeded compositions the calibration grid never contains (heterogeneous
-  // duties and bursts, 2-vCPU aggressors, off-grid core counts, other victim rates and services).
-  test("median error within 25%, rank correlation >= 0.9, no breach called safe by more than 2x", async () => {
-    const pool = new WorkerPool();
-    try {
-      const r = await measureAccuracy(bundledPredictor(), pool, { compositions: 24, seed: 11, durationMs: 20000, cores: [4, 6, 8, 12, 16] });
-      const detail = r.cases.map((c) => `${c.scheduler}/${c.cores}c s${c.sleepers} h${c.hogs}: ${c.predictedP999Us} vs ${c.simulatedP999Us}`).join("\n");
-      expect(r.medianAbsLogError, detail).toBeLessThanOrEqual(Math.log(1.25));
-      expect(r.rankCorrelation, detail).toBeGreaterThanOrEqual(0.9);
-      expect(r.unsafeMisses, detail).toBe(0);
-    } finally {
-      await pool.close();
-    }
-  }, 300_000);
+// The frozen evaluation compositions (EVAL_SEEDS, committed before the predictor was tuned and
+// never fitted on) against their cached simulated reference; test/interference/eval checks that
+// the cache still matches the simulator.
+const cases = referenceCases(drawAll(EVAL_SEEDS), loadReference("data/interference/accuracy-reference-v1.json"));
+
+function groups(p: Predictor): Map<string, GroupStats> {
+  return new Map(measure(cases, predictWithScore(p)).groups.map((g) => [g.group, g]));
+}
+
+const detail = (g: GroupStats | undefined): string => JSON.stringify(g);
+
+describe("predictor accuracy on the frozen evaluation compositions", () => {
+  const all = groups(bundledPredictor());
+  const contended = all.get("contended (all)");
+  const quiet = all.get("uncontended (all)");
+
+  test("covers every evaluation seed, >= 200 contended hosts", () => {
+    expect(new Set(cases.map((c) => c.composition.id.split("/")[1])).size).toBe(EVAL_SEEDS.length);
+    expect(contended?.compositions).toBeGreaterThanOrEqual(200);
+  });
+
+  test("contended: median |ln(pred/sim)| <= 0.15, p90 <= 0.40, bound coverage >= 99%, no unsafe miss", () => {
+    expect(contended?.medianAbsLog, detail(contended)).toBeLessThanOrEqual(0.15);
+    expect(contended?.p90AbsLog, detail(contended)).toBeLessThanOrEqual(0.4);
+    expect(contended?.coverage, detail(contended)).toBeGreaterThanOrEqual(0.99);
+    expect(contended?.unsafeMisses, detail(contended)).toBe(0);
+  });
+
+  test("uncontended: median |ln(pred/sim)| <= 0.10, bound coverage >= 99%, no unsafe miss", () => {
+    expect(quiet?.medianAbsLog, detail(quiet)).toBeLessThanOrEqual(0.1);
+    expect(quiet?.coverage, detail(quiet)).toBeGreaterThanOrEqual(0.99);
+    expect(quiet?.unsafeMisses, detail(quiet)).toBe(0);
+  });
+
+  test("each scheduler's contended hosts stay within the median goal (no scheduler carried by the others)", () => {
+    for (const s of ["contended xen-credit/30ms", "contended xen-credit/5ms", "contended kvm-cfs"]) expect(all.get(s)?.medianAbsLog, s).toBeLessThanOrEqual(0.15);
+  });
+
+  // The assertion above is not vacuous: the goals fail with any of these mechanisms switched off
+  // (same fitted model). Replacing the Poisson-binomial by a binomial at the mean duty does NOT
+  // fail them on these hosts (median 0.050, p90 0.328 when measured): duties of 0.3-1.0 are not
+  // spread enough for it to matter here; occupancy.test.ts shows where it does.
+  test.each([
+    ["partial blocking (credit1 ticks un-boosting runners, CFS runners fresh only briefly)", { partialBlock: false }],
+    ["other cores stealing or pulling the blocked victim", { steals: false }],
+    ["requests queueing behind a blocked wake (the victim's own load)", { victimLoad: false }],
+    ["light vCPUs taking the last core", { lightRunners: false }],
+  ])("fails without %s", (_name, off) => {
+    const g = groups(new Predictor(bundledPredictor().model, { ...ALL_MECHANISMS, ...off })).get("contended (all)");
+    const meets = (g?.medianAbsLog ?? 1) <= 0.15 && (g?.p90AbsLog ?? 1) <= 0.4 && (g?.coverage ?? 0) >= 0.99 && g?.unsafeMisses === 0;
+    expect(meets, detail(g)).toBe(false);
+  });
 
   test("spearman handles ties and reversed orders", () => {
     expect(spearman([1, 2, 3, 4], [10, 20, 30, 40])).toBeCloseTo(1, 9);

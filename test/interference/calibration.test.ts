@@ -1,53 +1,61 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
-import { calibrationJobs, cellDelay, cellScenario, FULL_GRID, victimMetrics } from "../../src/interference/calibrate.js";
-import { CalibrationTableSchema, cellIndex, familyKey } from "../../src/interference/calibration-table.js";
-import { simulateHost } from "../../src/sim/simulate-host.js";
+import { assembleModel, calibrationPlan, conformalQuantile, DEFAULT_SPEC, specFromSeed } from "../../src/interference/calibrate.js";
+import { EVAL_SEEDS } from "../../src/interference/eval/compositions.js";
+import { simFingerprint } from "../../src/interference/eval/reference.js";
+import { InterferenceModelSchema } from "../../src/interference/model-data.js";
+import { Predictor } from "../../src/interference/predictor.js";
+import { inlineRunner } from "../../src/sim/runner.js";
 
-const table = CalibrationTableSchema.parse(JSON.parse(readFileSync("data/calibration/table-v1.json", "utf8")));
+const shipped = InterferenceModelSchema.parse(JSON.parse(readFileSync("data/interference/model-v2.json", "utf8")));
 
-describe("the shipped calibration table", () => {
-  test("covers the full grid that `vmplace calibrate` sweeps by default", () => {
-    expect(table.generatedBy).toBe("vmplace calibrate");
-    expect({ durationMs: table.durationMs, seedsPerCell: table.seedsPerCell, seed: table.seed }).toEqual({
-      durationMs: FULL_GRID.durationMs, seedsPerCell: FULL_GRID.seedsPerCell, seed: FULL_GRID.seed,
-    });
-    const keys = table.families.map((f) => `${familyKey(f)}@${f.cores}`).sort();
-    const expected = FULL_GRID.schedulers.flatMap((s) => FULL_GRID.cores.map((c) => `${familyKey({ scheduler: s.kind, timesliceMs: s.timesliceMs })}@${c}`)).sort();
-    expect(keys).toEqual(expected);
-    for (const f of table.families) expect(f.delayUs).toHaveLength(f.sleepers.length * f.duty.length * f.burstMs.length * f.hogs.length);
+describe("calibration sweep", () => {
+  test("refuses the frozen evaluation seeds, and fitting and conformal seeds that overlap", () => {
+    expect(() => calibrationPlan({ ...DEFAULT_SPEC, fitSeeds: [1, EVAL_SEEDS[3]] })).toThrow(new RegExp(`${EVAL_SEEDS[3]} are evaluation seeds`));
+    expect(() => calibrationPlan({ ...DEFAULT_SPEC, fitSeeds: [5], conformalSeeds: [5] })).toThrow(/must differ/);
   });
 
-  test("is reproducible: re-simulating credit1 cells gives the shipped values exactly, CFS cells within run-to-run noise", () => {
-    const g = { ...FULL_GRID, durationMs: table.durationMs, seed: table.seed, seedsPerCell: table.seedsPerCell };
-    // Cheap cells of each scheduler on the smallest host, including one in credit1's Bobtail region.
-    const small = table.families.filter((f) => f.cores === Math.min(...table.families.map((x) => x.cores)));
-    for (const f of small) {
-      const si = f.sleepers.indexOf(f.cores + 1) >= 0 ? f.sleepers.indexOf(f.cores + 1) : f.sleepers.length - 1;
-      const k = { si, di: 2, bi: 1, hi: 0 };
-      const run = (c: typeof k) => Array.from({ length: g.seedsPerCell }, (_, seedIndex) => victimMetrics(simulateHost(cellScenario(f, { ...c, seedIndex }, g))));
-      const got = cellDelay(run(k), run({ si: 0, di: 0, bi: 0, hi: 0 }));
-      const shipped = f.delayUs[cellIndex(f, k.si, k.di, k.bi, k.hi)];
-      const label = `${familyKey(f)}@${f.cores} cell ${JSON.stringify(k)}`;
-      if (f.scheduler !== "kvm-cfs") expect(got, label).toEqual(shipped);
-      // The CFS families were measured before CFS balanced by PELT-weighted load instead of task
-      // count. With equal-weight 1-vCPU VMs both balancers make the same choices on average, but not
-      // the same random path, so a re-run differs by run-to-run noise (two 15 s runs of one cell
-      // differ by ~0.3 in |ln| at these percentiles), not exactly. A systematic change would show
-      // as a larger ratio.
-      else got.forEach((v, i) => expect(Math.abs(Math.log(v / shipped[i])), `${label} percentile ${i}`).toBeLessThan(0.3));
-    }
+  test("the split-conformal quantile is the ceil((n+1) c)-th smallest residual, wider when the stratum is thin", () => {
+    const r = Array.from({ length: 199 }, (_, i) => i / 100);
+    expect(conformalQuantile(r, 0.99)).toBe(1.97);
+    expect(conformalQuantile([0.1, 0.3], 0.99)).toBeCloseTo(0.5, 9);
+    expect(conformalQuantile([-1, -2], 0.5)).toBe(0);
   });
+
+  // The sweep reproduces from its seeds: the same plan and results give the same model, byte for byte.
+  test("a tiny sweep fits a usable model, the same twice", async () => {
+    const spec = { ...specFromSeed(77, 1), durationMs: 1000, warmupMs: 200, seedsPerCase: 1 };
+    const plan = calibrationPlan(spec);
+    expect(plan.jobs.length).toBe(plan.fit.length + plan.conformal.length + 4 * 14);
+    const results = await inlineRunner.runAll(plan.jobs);
+    const a = JSON.stringify(assembleModel(plan, results));
+    const b = JSON.stringify(assembleModel(calibrationPlan(spec), results));
+    expect(a).toBe(b);
+    const model = InterferenceModelSchema.parse(JSON.parse(a));
+    expect(model.fitSeeds).toEqual([77]);
+    expect(model.conformalSeeds).toEqual([1077]);
+    expect(() => new Predictor(model)).not.toThrow();
+  }, 120_000);
 });
 
-describe("calibrationJobs", () => {
-  test("lists each cell once per seed, simulating neighbour-free cells only once per hog count", () => {
-    const g = { ...FULL_GRID, cores: [4], schedulers: [{ kind: "xen-credit" as const, timesliceMs: 30 }], seedsPerCell: 2 };
-    const plan = calibrationJobs(g);
-    const f = plan.families[0];
-    const withSleepers = (f.sleepers.length - 1) * f.duty.length * f.burstMs.length * f.hogs.length;
-    expect(plan.jobs).toHaveLength(2 * (withSleepers + f.hogs.length));
-    expect(new Set(plan.jobs.map((j) => j.scenario.seed)).size).toBe(plan.jobs.length);
-    expect(plan.baselineJobs).toHaveLength(2 * g.baselineRho.length);
+describe("the shipped model", () => {
+  test("was fitted on seeds the accuracy protocol never evaluates, by vmplace calibrate", () => {
+    expect(shipped.generatedBy).toBe("vmplace calibrate");
+    for (const s of [...shipped.fitSeeds, ...shipped.conformalSeeds]) expect(EVAL_SEEDS).not.toContain(s);
+    expect(shipped.fitSeeds.some((s) => shipped.conformalSeeds.includes(s))).toBe(false);
+  });
+
+  test("matches today's simulator (else: vmplace calibrate --out FILE, and ship FILE)", () => {
+    expect(shipped.sim.fingerprint).toBe(simFingerprint());
+  });
+
+  test("sizes its bound for 99.5% of hosts, each stratum on at least 100 held-out victims", () => {
+    for (const name of ["credit1", "cfs"] as const) {
+      const c = shipped.cores[name].conformal999;
+      expect(c.coverage).toBe(0.995);
+      expect(c.contendedCases).toBeGreaterThanOrEqual(100);
+      expect(c.quietCases).toBeGreaterThanOrEqual(100);
+      expect(shipped.cores[name].p999.fitMedianAfter).toBeLessThanOrEqual(shipped.cores[name].p999.fitMedianBefore);
+    }
   });
 });

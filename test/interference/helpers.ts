@@ -1,1 +1,27 @@
 export { bundledPredictor, loadCluster } from "../helpers/fixtures.js";
+import { N_FEATURES } from "../../src/interference/correction.js";
+import { MODEL_VERSION, type InterferenceModel } from "../../src/interference/model-data.js";
+import { CALIBRATED_RANGE } from "../../src/interference/calibrate.js";
+
+/**
+ * plainModel: an interference model with no learned correction and no conformal margin, and a
+ * baseline where the alone p99 and p99.9 are 2x and 3x the service time: tests of the mechanism
+ * then see the core alone, independent of the shipped fit.
+ */
+export function plainModel(margin = 0): InterferenceModel {
+  const rho = [0, 0.5, 0.99];
+  const row = (x: number) => rho.map(() => x);
+  const corr = () => ({ weights: new Array<number>(N_FEATURES).fill(0), fitMedianBefore: 0, fitMedianAfter: 0 });
+  const conf = () => ({ coverage: 0.99, offsetUs: 0, contended: margin, quiet: margin, contendedCases: 100, quietCases: 100 });
+  const core = () => ({ p999: corr(), p99: corr(), conformal999: conf(), conformal99: conf() });
+  return {
+    version: MODEL_VERSION,
+    generatedBy: "test",
+    fitSeeds: [1],
+    conformalSeeds: [2],
+    sim: { durationMs: 1000, seedsPerCase: 1, fingerprint: "test" },
+    baseline: { vcpus: [1, 2], rho, p99OverService: [row(2), row(2)], p999OverService: [row(3), row(3)] },
+    cores: { credit1: core(), cfs: core() },
+    range: CALIBRATED_RANGE,
+  };
+}

@@ -3,6 +3,7 @@ import { buildInterferenceGraph, mostHarmfulNeighbours, spreadGroups } from "../
 import { PlacementScoreSchema } from "../../src/interference/current-placement.js";
 import { scoreCluster, ScoreReportSchema } from "../../src/interference/score.js";
 import { runCli } from "../helpers/cli.js";
+import { parseOrThrow } from "../helpers/fixtures.js";
 import { bundledPredictor, loadCluster } from "./helpers.js";
 
 const predictor = bundledPredictor();
@@ -31,12 +32,47 @@ describe("scoring the sample cluster", () => {
     expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/host h07: risk high/);
     expect(r.stdout).toMatch(/6 sleepy CPU-intensive vCPU\(s\).*on 4 cores under xen-credit with 30 ms slices/);
-    expect(r.stdout).toMatch(/web-3\s+on h07\s+predicted p99.9 [\d.]+ ms vs SLO 5.00 ms\s+BREACH/);
+    expect(r.stdout).toMatch(/web-3\s+on h07\s+predicted p99.9 [\d.]+ ms \(99.5% bound [\d.]+ ms\) vs SLO 5.00 ms\s+BREACH/);
     expect(r.stdout).not.toMatch(/host h0[1-68]/);
     const j = runCli(["score", "data/sample-cluster.json", "--json"]);
     const doc = PlacementScoreSchema.parse(JSON.parse(j.stdout));
     expect(doc.hosts[0].hostId).toBe("h07");
     expect(doc).toMatchObject({ status: "incomplete", reasons: [{ kind: "breach", count: 1 }], violations: [] });
+  });
+});
+
+// Issue 11: the level follows predicted harm against the SLO, whatever the scheduler; the Bobtail
+// count is the reason, not the verdict. On main the CFS host below was "risk low, 1 breach(es)"
+// while the credit1 host, in the Bobtail condition but within its loose SLO, was "risk high".
+describe("risk levels follow predicted harm, for every scheduler", () => {
+  const vm = (id: string, host: string, workload: object, slo?: number) => ({ id, host, vcpus: 1, memoryMiB: 1024, workload, ...(slo ? { slo: { p999Ms: slo } } : {}) });
+  const sleepers = (host: string, n: number, burstMs: number) => Array.from({ length: n }, (_, k) => vm(`${host}-s${k}`, host, { kind: "cpu", dutyCycle: 0.7, burstMs }));
+  const doc = parseOrThrow({
+    hosts: [
+      { id: "cfs", cores: 4, memoryMiB: 65536, scheduler: { kind: "kvm-cfs" } },
+      { id: "xen", cores: 4, memoryMiB: 65536, scheduler: { kind: "xen-credit" } },
+    ],
+    vms: [vm("web-cfs", "cfs", { kind: "io", requestsPerSec: 1500, serviceUs: 80 }, 5), ...sleepers("cfs", 7, 20), vm("web-xen", "xen", { kind: "io", requestsPerSec: 300, serviceUs: 80 }, 500), ...sleepers("xen", 5, 3)],
+  });
+  const report = scoreCluster(doc, predictor);
+  const host = (id: string) => report.hosts.find((h) => h.hostId === id)!;
+  const victim = (id: string) => report.vms.find((v) => v.vmId === id)!;
+
+  test("a CFS host whose victim is predicted over its SLO is high; a Bobtail host within a loose SLO is not", () => {
+    expect(victim("web-cfs").predictedP999Us).toBeGreaterThan(5000);
+    expect(victim("web-cfs")).toMatchObject({ breach: true, level: "high", reason: "cfs-fresh-sleeper" });
+    expect(host("cfs")).toMatchObject({ level: "high", breaches: 1 });
+    expect(host("xen")).toMatchObject({ bobtail: true, breaches: 0 });
+    expect(host("xen").level).not.toBe("high");
+    expect(report.hosts[0].hostId).toBe("cfs");
+  });
+
+  test("every victim carries its estimate, a bound at or above it with its coverage, and the mechanism's numbers", () => {
+    for (const v of report.vms) {
+      expect(v.boundP999Us).toBeGreaterThanOrEqual(v.predictedP999Us);
+      expect(v.boundCoverage).toBe(0.995);
+      expect(v.pAllCoresHeld).toBeGreaterThan(0.1);
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 import { bobtailRule } from "../../src/interference/bobtail.js";
 import { profileVm } from "../../src/interference/profile.js";
-import { scoreHost } from "../../src/interference/score.js";
+import { HostState } from "../../src/interference/host-state.js";
 import { checkPlan } from "../../src/model/check-plan.js";
 import type { Cluster } from "../../src/model/cluster.js";
 import type { Predictor } from "../../src/interference/predictor.js";
@@ -18,14 +18,18 @@ export function softViolationsOf(c: Cluster, hostOf: ReadonlyMap<string, string>
   return n;
 }
 
-/** feasible: hard constraints (checker) of the VMs placed, no predicted SLO breach and, under forbidBobtail, no Bobtail victim. */
+/** feasible: hard constraints (checker) of the VMs placed, no victim's bound over its SLO (the placer's test) and, under forbidBobtail, no Bobtail victim. */
 export function feasible(c: Cluster, predictor: Predictor, hostOf: ReadonlyMap<string, string>): boolean {
   // Hard constraints of what is placed: callers judge partial plans too (how many are out is theirs to count).
   if (checkPlan(c, [...hostOf].map(([vm, host]) => ({ vm, host })), { partial: true }).length > 0) return false;
   for (const h of c.hosts) {
     const vms = c.vms.filter((v) => hostOf.get(v.id) === h.id).map(profileVm);
     if (vms.length === 0) continue;
-    if (scoreHost(h, vms, predictor).host.breaches > 0) return false;
+    // The same test as the Interference filter: every victim's bound within its SLOs (scoreHost
+    // rounds its ratios for display, so it is not used as the oracle here).
+    const hs = new HostState(h, predictor);
+    for (const p of vms) hs.add(p, predictor.victim(p));
+    if (!hs.fits()) return false;
     if (c.policy.forbidBobtail && h.scheduler.kind === "xen-credit") {
       const mix = { cores: h.cores, scheduler: h.scheduler, sleepyCpuVcpus: 0, hogVcpus: 0 };
       for (const p of vms) if (p.cpuVcpus > 0) p.sleepy ? (mix.sleepyCpuVcpus += p.cpuVcpus) : (mix.hogVcpus += p.cpuVcpus);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import type { ClusterInput } from "../../src/model/cluster.js";
-import { Metric } from "../../src/interference/predictor.js";
+import { Pct } from "../../src/interference/predictor.js";
 import { HostState, victimTerms } from "../../src/interference/host-state.js";
 import { profileVm } from "../../src/interference/profile.js";
 import type { FilterPlugin } from "../../src/placement/framework.js";
@@ -143,7 +143,7 @@ describe("Interference", () => {
     const { s, vm, h } = stateWith({ hosts: [host("h")], vms: [io("v", 5), ...sleepers(4)] }, placed);
     const [r] = interference.filter(s, vm("v"), h("h")).reasons;
     expect(r.resource).toBe("p999DelayUs");
-    expect(r.requested).toBeCloseTo(s.hostStates[h("h")].delayUs(Metric.RequestP999, s.problem.profiles[vm("v")]), 0);
+    expect(r.requested).toBeCloseTo(s.hostStates[h("h")].harmUs(Pct.P999, s.problem.profiles[vm("v")]), 0);
     expect(r.capacity).toBeLessThan(r.requested);
   });
 

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { drawAll, EVAL_SEEDS } from "../../interference/eval/compositions.js";
 import { measure, renderGroups } from "../../interference/eval/measure.js";
@@ -29,7 +30,7 @@ export function registerAccuracy(program: Command): void {
     .command("accuracy")
     .description("measure the interference predictor on the frozen evaluation compositions (cached simulated reference)")
     .option("--reference <file>", "simulated reference (default: the bundled one)")
-    .option("--calibration <file>", "calibration table (default: the bundled one)")
+    .option("--calibration <file>", "interference model (`vmplace calibrate` output; default: the bundled one)")
     .option("--json", "print the figures as JSON")
     .option("--rebuild-reference", "re-simulate the reference of every evaluation composition and write it to --out")
     .option("--out <file>", "where --rebuild-reference writes (required with it)")
@@ -45,6 +46,7 @@ export function registerAccuracy(program: Command): void {
 
 async function rebuild(f: AccuracyFlags): Promise<void> {
   if (!f.out) throw new InputError("--rebuild-reference needs --out <file>");
+  if (existsSync(f.out) && !f.force) throw new InputError(`${f.out} exists: pass --force to replace it`);
   const comps = drawAll(EVAL_SEEDS);
   const jobs = referenceJobs(comps);
   process.stderr.write(`accuracy: ${comps.length} compositions, ${jobs.length} simulations of ${REFERENCE_SPEC.durationMs / 1000} s on ${f.workers} workers\n`);

@@ -1,8 +1,9 @@
 import type { Command } from "commander";
-import { assembleTable, calibrationJobs, FULL_GRID, type GridSpec } from "../../interference/calibrate.js";
+import { assembleModel, calibrationPlan, DEFAULT_SPEC, specFromSeed, type CalibrationSpec } from "../../interference/calibrate.js";
 import { defaultPoolSize } from "../../runtime/sim-pool.js";
+import { InputError } from "../../io/load.js";
 import { checkWritable, writeFileAtomic } from "../../io/write.js";
-import { calibrationOut, NEW_TABLE } from "../../io/calibration-out.js";
+import { calibrationOut, NEW_MODEL } from "../../io/calibration-out.js";
 import { intOption, durationMsOption } from "../options.js";
 import { progress } from "../progress.js";
 import { openSimRunner, redisFallbackOption, redisOption, type SimBackendFlags } from "../sim-backend.js";
@@ -12,46 +13,51 @@ interface CalibrateFlags extends SimBackendFlags {
   force?: boolean;
   workers: number;
   duration?: number;
-  seeds?: number;
+  runs?: number;
   seed?: number;
-  cores?: string;
+  seeds?: number;
 }
 
-/** registerCalibrate adds `vmplace calibrate`: the simulator sweep behind the predictor's table. */
+/**
+ * registerCalibrate adds `vmplace calibrate`: the seeded simulation sweep the interference model
+ * is fitted on (corrections, conformal margins, the victim-alone baseline), written as a model file.
+ */
 export function registerCalibrate(program: Command): void {
   program
     .command("calibrate")
-    .description("run the simulator over the calibration grid in worker threads and write the predictor's table")
-    .option("--out <file>", `where to write the table (default: a new ${NEW_TABLE} in the current folder, numbered if taken)`)
-    .option("--force", "allow --out to replace the shipped data/calibration/table-v1.json")
+    .description("simulate the calibration sweep and fit the interference model (corrections, bound margins, baseline)")
+    .option("--out <file>", `where to write the model (default: a new ${NEW_MODEL} in the current folder, numbered if taken)`)
+    .option("--force", "allow --out to replace the shipped data/interference/model-v2.json")
     .option("--workers <n>", "worker threads (without --redis)", intOption("--workers", 1, 256), defaultPoolSize())
-    .option("--duration <time>", `simulated time per cell (default ${FULL_GRID.durationMs / 1000}s)`, durationMsOption("--duration"))
-    .option("--seeds <n>", `seeds per cell (default ${FULL_GRID.seedsPerCell})`, intOption("--seeds", 1, 100))
-    .option("--seed <n>", `base seed (default ${FULL_GRID.seed})`, intOption("--seed", 0, 2 ** 31 - 1))
-    .option("--cores <list>", `core counts to calibrate (default ${FULL_GRID.cores.join(",")})`)
+    .option("--duration <time>", `simulated time per run (default ${DEFAULT_SPEC.durationMs / 1000}s)`, durationMsOption("--duration"))
+    .option("--runs <n>", `runs per host, median taken (default ${DEFAULT_SPEC.seedsPerCase})`, intOption("--runs", 1, 101))
+    .option("--seed <n>", `first generator seed of the sweep (default ${DEFAULT_SPEC.fitSeeds[0]}; held-out hosts use seed + 1000 on)`, intOption("--seed", 0, 2 ** 31 - 2000))
+    .option("--seeds <n>", `generator seeds for fitting, and as many held out for the bound (default ${DEFAULT_SPEC.fitSeeds.length})`, intOption("--seeds", 1, 1000))
     .addOption(redisOption())
     .addOption(redisFallbackOption())
     .action(async (f: CalibrateFlags) => {
       const out = calibrationOut(f.out, f.force ?? false);
       checkWritable(out);
-      const grid: GridSpec = {
-        ...FULL_GRID,
-        durationMs: f.duration ?? FULL_GRID.durationMs,
-        seedsPerCell: f.seeds ?? FULL_GRID.seedsPerCell,
-        seed: f.seed ?? FULL_GRID.seed,
-        cores: f.cores ? f.cores.split(",").map((c) => intOption("--cores", 1, 4096)(c)) : FULL_GRID.cores,
-      };
-      const plan = calibrationJobs(grid);
-      const total = plan.jobs.length + plan.baselineJobs.length;
+      const base: CalibrationSpec = { ...DEFAULT_SPEC, durationMs: f.duration ?? DEFAULT_SPEC.durationMs, seedsPerCase: f.runs ?? DEFAULT_SPEC.seedsPerCase };
+      const spec = f.seed !== undefined || f.seeds !== undefined ? specFromSeed(f.seed ?? DEFAULT_SPEC.fitSeeds[0], f.seeds ?? DEFAULT_SPEC.fitSeeds.length, base) : base;
+      let plan;
+      try {
+        plan = calibrationPlan(spec);
+      } catch (e) {
+        throw new InputError((e as Error).message);
+      }
       const pool = await openSimRunner(f, { workers: f.workers });
-      process.stderr.write(`calibrate: ${plan.families.length} families, ${total} simulations of ${grid.durationMs / 1000} s ${f.redis ? "on the Redis queue" : `on ${f.workers} workers`}\n`);
+      process.stderr.write(`calibrate: ${plan.fit.length} fitting and ${plan.conformal.length} held-out hosts, ${plan.jobs.length} simulations of ${spec.durationMs / 1000} s ${f.redis ? "on the Redis queue" : `on ${f.workers} workers`}\n`);
       const bar = progress("calibrate");
       try {
-        const results = await pool.runAll(plan.jobs, (d) => bar.update(d / total));
-        const base = await pool.runAll(plan.baselineJobs, (d) => bar.update((plan.jobs.length + d) / total));
+        const results = await pool.runAll(plan.jobs, (d, t) => bar.update(d / t));
         bar.done();
-        const table = assembleTable(grid, plan, results, base);
-        writeFileAtomic(out, `${JSON.stringify(table)}\n`);
+        const model = assembleModel(plan, results);
+        writeFileAtomic(out, `${JSON.stringify(model, null, 1)}\n`);
+        for (const name of ["credit1", "cfs"] as const) {
+          const c = model.cores[name];
+          process.stderr.write(`calibrate: ${name}: p99.9 fit median |ln| ${c.p999.fitMedianBefore} -> ${c.p999.fitMedianAfter}; bound margin x${Math.exp(c.conformal999.contended).toFixed(2)} contended (${c.conformal999.contendedCases} held-out), x${Math.exp(c.conformal999.quiet).toFixed(2)} quiet (${c.conformal999.quietCases})\n`);
+        }
         process.stderr.write(`calibrate: wrote ${out}; use it with --calibration ${out}\n`);
       } finally {
         await pool.close();

@@ -1,4 +1,4 @@
-import { Metric } from "../../interference/predictor.js";
+import { Pct } from "../../interference/predictor.js";
 import { MAX_SCORE, type CycleState, type LpPlugin, type ScorePlugin } from "../framework.js";
 import { riskObjective } from "../lp-rows.js";
 import { RISK } from "../names.js";
@@ -6,8 +6,10 @@ import type { PlacementState } from "../state.js";
 
 /**
  * Risk (objective min-risk: CPU-bound vCPUs per core on hosts that hold a latency-sensitive VM).
- * Scores a host by the share of its binding victim's SLO slack still left once j joins: 100 when
- * no victim is involved or nothing is predicted, 0 at a predicted breach.
+ * Scores a host by the share of its binding victim's SLO slack (against the bound) still left once
+ * j joins, times one minus half its CPU-bound vCPUs per core: 100 when no victim is involved, 0 at
+ * a bound over the SLO. The load factor keeps the LP's count in view where the predictor sees no
+ * delay yet (cores not full), so a victim still lands on the quieter of two safe hosts.
  */
 export const risk: ScorePlugin & LpPlugin = {
   name: RISK,
@@ -18,8 +20,9 @@ export const risk: ScorePlugin & LpPlugin = {
     const margin = hs.worstSlackUs(p.profiles[j], p.victims[j]);
     if (margin === Infinity) return MAX_SCORE;
     if (margin <= 0) return 0;
-    const delay = hs.delayUs(Metric.RequestP999, p.profiles[j]);
-    return MAX_SCORE * (margin / (margin + Math.max(0, delay)));
+    const delay = hs.harmUs(Pct.P999, p.profiles[j]);
+    const load = Math.min(1, (s.aggressorVcpus[i] + p.profiles[j].cpuVcpus) / p.hostCores[i]);
+    return MAX_SCORE * (margin / (margin + Math.max(0, delay))) * (1 - load / 2);
   },
 
   toLp: riskObjective,

@@ -7,6 +7,8 @@ import { createHighsSolver, type HighsSolver } from "./milp.js";
 import { isRedundantLink, packModel } from "./milp-model.js";
 import { linearObjective } from "./milp-start.js";
 import type { SolverWorkers } from "./worker-port.js";
+import { hostOk } from "../items.js";
+import { PlacementState } from "../state.js";
 
 /** LnsOptions: the backend and caches; pass envelopes across many calls. */
 export interface LnsOptions {
@@ -90,5 +92,10 @@ export async function resolveHostsExactly(
   const r = await o.solver.solve(problem, { scope, start: assignment, timeLimitMs, envelopes, signal: o.signal });
   if (!r.assignment || (r.status !== "optimal" && r.status !== "feasible")) return undefined;
   for (const j of scope.vms) if (r.assignment[j] < 0) return undefined;
-  return linearObjective(pm, r.assignment) < before - 1e-9 ? r.assignment : undefined;
+  if (!(linearObjective(pm, r.assignment) < before - 1e-9)) return undefined;
+  // The interference rows are a linearisation (interference-cap.ts): keep the re-solve only if
+  // every host it touched passes the predictor's own filter.
+  const s = PlacementState.fromAssignment(problem, r.assignment);
+  for (const i of scope.hosts) if (!hostOk(s, i)) return undefined;
+  return r.assignment;
 }

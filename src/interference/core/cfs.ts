@@ -1,0 +1,57 @@
+import type { KvmCfsParams } from "../../model/scheduler.js";
+import { defaultScheduler } from "../../model/scheduler.js";
+import type { SchedulerCore } from "./scheduler-core.js";
+
+/**
+ * cfsCore: KVM vCPU threads under CFS with per-CPU run queues (sim-fidelity 3 and errata E7).
+ *
+ * - A CPU-bound thread that wakes on a CPU whose min_vruntime stood still is placed latency/2
+ *   below it; the waking victim lands on the same floor, so their vruntime gap is just what the
+ *   runner has run since, and the victim cannot preempt (check_preempt_wakeup) until that exceeds
+ *   wakeup_gran. A runner is "fresh" for E[min(B, gran)] / b = 1 - e^(-gran/b) of its run time.
+ * - Blocked, the victim waits for the runner to block, for check_preempt_tick to end the
+ *   runner's slice (period / runnable on the CPU, less what it already ran), or for another CPU
+ *   to go idle and pull it (the release rate of the other runners, in predictor).
+ * - Hogs are never fresh: a waking victim with sleeper credit preempts them at once.
+ */
+export function cfsCore(given: KvmCfsParams | undefined, cores: number, approximations: string[]): SchedulerCore {
+  const p = given ?? (defaultScheduler("kvm-cfs") as KvmCfsParams);
+  const cpus = Math.min(Math.max(1, cores), 8);
+  const factor = p.tunableScaling === "none" ? 1 : p.tunableScaling === "linear" ? cpus : 1 + Math.floor(Math.log2(cpus));
+  const latencyUs = p.latencyUs * factor;
+  const minGranUs = p.minGranularityUs * factor;
+  const granUs = p.wakeupGranularityUs * factor;
+  const nrLatency = Math.ceil(latencyUs / minGranUs);
+  return {
+    name: "cfs",
+    blockShare(b) {
+      return 1 - Math.exp(-granUs / b);
+    },
+    rateLimitShare() {
+      return 0;
+    },
+    rateLimitUs: 0,
+    waitCapUs(excess) {
+      // The victim and the runner, plus the CPU's share of the excess runnable threads.
+      const nr = 2 + excess / cores;
+      const period = nr <= nrLatency ? latencyUs : nr * minGranUs;
+      return Math.max(p.tickUs, period / nr - granUs / 2);
+    },
+    // After a request the thread halt-polls up to haltPollUs while it is alone on its CPU: that
+    // CPU is not idle to select_idle_sibling, yet a waker queued there ends the poll at once, so
+    // a poller blocks nobody; it only frees its CPU soon (then an idle CPU pulls the waiter).
+    lightPart(l, out) {
+      const lam = l.requestsPerSecPerVcpu / 1e6;
+      const pollUs = lam > 0 ? (1 - Math.exp(-lam * p.haltPollUs)) / lam : 0;
+      out.vcpus = l.vcpus;
+      out.duty = Math.min(0.99, lam * (l.serviceUs + pollUs));
+      out.burstUs = l.serviceUs + pollUs;
+      out.block = 0;
+      return out;
+    },
+    lightBlock: 0,
+    driftShare: 0,
+    driftCapUs: 0,
+    approximations,
+  };
+}

@@ -1,0 +1,84 @@
+import type { SchedulerParams } from "../../model/scheduler.js";
+import type { LightPart, MutablePart } from "./cpu-part.js";
+import { cfsCore } from "./cfs.js";
+import { credit1Core } from "./credit1.js";
+
+/** CoreName names a mechanistic core; the shipped model keys its fitted data by it. */
+export type CoreName = "credit1" | "cfs";
+
+/**
+ * SchedulerCore is one scheduler's rules reduced to what a waking latency-sensitive vCPU meets
+ * when every core is held by a CPU-bound vCPU (the host-level chance of that is the Poisson-
+ * binomial in occupancy.ts, common to all schedulers). It answers per runner: for how much of its
+ * run time it cannot be preempted by the waker, how long the waker may then wait, and the small
+ * waits a rate limit adds. One instance per host (scheduler parameters and core count fixed).
+ *
+ * Extension point: credit2 and EEVDF get their own core here once their simulators land. A core
+ * needs (1) blockShare: from the scheduler's wake-preemption rule (credit2: the waker's credit
+ * against the lowest-credit runner, minus migrate-resist; EEVDF: eligibility and deadlines under
+ * RUN_TO_PARITY / PREEMPT_SHORT); (2) waitCapUs: the longest a blocked waker waits (credit2:
+ * MAX_TIMER 10 ms per runner ahead; EEVDF: about one base slice); (3) rateLimitShare for a
+ * scheduler with a minimum run time (credit2 has the same 1 ms rate limit); then a name in
+ * CoreName and fitted data in the model file (`vmplace calibrate` sweeps every registered core).
+ */
+export interface SchedulerCore {
+  readonly name: CoreName;
+  /** Share of a CPU-bound vCPU's run time during which a waking victim cannot take its core. */
+  blockShare(burstUs: number): number;
+  /** Share of run time inside a fresh rate-limit window (the waker waits out the rest of it). */
+  rateLimitShare(burstUs: number, hog: boolean): number;
+  /** The rate limit, µs (0 when the scheduler has none). */
+  readonly rateLimitUs: number;
+  /** The longest a blocked waker waits behind one runner, given the mean excess of runnable over cores. */
+  waitCapUs(excess: number): number;
+  /** Chance a light vCPU wakes without priority (credit1's exact-accounting drift to OVER), and its wait cap. */
+  readonly driftShare: number;
+  readonly driftCapUs: number;
+  /** lightPart: how an io-only vCPU occupies a core under this scheduler (written into `out`). */
+  lightPart(l: LightPart, out: MutablePart): MutablePart;
+  /** 1 when a light vCPU on the waker's own core blocks it (credit1: BOOST), 0 when not (a KVM poller). */
+  readonly lightBlock: number;
+  /** Why this host's scheduler is only approximated by this core (empty when modelled). */
+  readonly approximations: readonly string[];
+}
+
+/**
+ * Mechanisms can be switched off one by one, for the test that shows each one matters (the
+ * accuracy goals fail without it). Production always runs ALL_MECHANISMS.
+ */
+export interface Mechanisms {
+  /** Occupancy as a Poisson-binomial over each neighbour's duty (false: a binomial at the mean duty). */
+  readonly poissonBinomial: boolean;
+  /** Runners block the waker only for part of their run (credit1: until a tick un-boosts; CFS: while fresh). */
+  readonly partialBlock: boolean;
+  /** Other cores that free up steal or pull the blocked waker (false: only its own core's runner frees it). */
+  readonly steals: boolean;
+  /** Requests arriving during a blocked wake queue behind it (false: only the waking request waits). */
+  readonly victimLoad: boolean;
+  /** Light vCPUs (other victims, KVM halt-polling) take the last core now and then. */
+  readonly lightRunners: boolean;
+}
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true };
+
+/**
+ * coreFor picks the core of a host's scheduler. credit2 and EEVDF have no core of their own yet:
+ * both bound waits like CFS (no boost cliff; sim-fidelity E6, E7), so they borrow the CFS core and
+ * say so, and the bound is widened for it.
+ */
+export function coreFor(s: SchedulerParams, cores: number, m: Mechanisms = ALL_MECHANISMS): SchedulerCore {
+  const core = baseCoreFor(s, cores);
+  if (m.partialBlock) return core;
+  return { ...core, blockShare: () => 1 };
+}
+
+function baseCoreFor(s: SchedulerParams, cores: number): SchedulerCore {
+  switch (s.kind) {
+    case "xen-credit":
+      return credit1Core(s, cores);
+    case "kvm-cfs":
+      return cfsCore(s, cores, []);
+    case "xen-credit2":
+    case "kvm-eevdf":
+      return cfsCore(undefined, cores, [`${s.kind} has no mechanistic core yet: approximated by the CFS core`]);
+  }
+}

@@ -1,0 +1,120 @@
+/** FullState: a reused result of a tail query. */
+export interface FullState {
+  /** P(N >= cores): a waking vCPU finds no idle core. */
+  pFull: number;
+  /** E[N | N >= cores], counting hogs. */
+  meanN: number;
+}
+
+/**
+ * Tails is a distribution of sleepy runnable vCPUs (pmf over 0..n) with its tail sums
+ * P(S >= m) and E[S; S >= m], rebuilt lazily after the pmf changes, so that the chance all cores
+ * are held with one more VM added costs O(that VM's vCPUs) and allocates nothing.
+ */
+export class Tails {
+  pmf = new Float64Array(16);
+  /** The support of pmf is 0..n. */
+  n = 0;
+  private t0 = new Float64Array(17);
+  private t1 = new Float64Array(17);
+  dirty = true;
+
+  constructor() {
+    this.pmf[0] = 1;
+  }
+
+  /** ensure makes room for a support of 0..n. */
+  ensure(n: number): void {
+    if (n + 1 <= this.pmf.length) return;
+    const size = 2 * (n + 1);
+    const next = new Float64Array(size);
+    next.set(this.pmf);
+    this.pmf = next;
+    this.t0 = new Float64Array(size + 1);
+    this.t1 = new Float64Array(size + 1);
+    this.dirty = true;
+  }
+
+  private refresh(): void {
+    if (!this.dirty) return;
+    const n = this.n;
+    let a = 0;
+    let b = 0;
+    this.t0[n + 1] = 0;
+    this.t1[n + 1] = 0;
+    for (let i = n; i >= 0; i--) {
+      a += this.pmf[i];
+      b += i * this.pmf[i];
+      this.t0[i] = a;
+      this.t1[i] = b;
+    }
+    this.dirty = false;
+  }
+
+  // Tail sums clamped to the support: E[S; S >= m] is the mean for m <= 0.
+  private tail0(m: number): number {
+    return m <= 0 ? 1 : m > this.n ? 0 : this.t0[m];
+  }
+
+  private tail1(m: number): number {
+    return m > this.n ? 0 : this.t1[m < 0 ? 0 : m];
+  }
+
+  /**
+   * full writes P(S + hogs + X >= cores) and E[S + hogs + X | that] into `out`, X the runnable
+   * vCPUs of `extraVcpus` more of duty `extraDuty` < 1 (Binomial).
+   */
+  full(cores: number, hogs: number, extraVcpus: number, extraDuty: number, out: FullState): void {
+    this.refresh();
+    const need = cores - hogs;
+    if (extraVcpus === 0) {
+      const p0 = this.tail0(need);
+      out.pFull = p0;
+      out.meanN = p0 > 0 ? this.tail1(need) / p0 + hogs : cores;
+      return;
+    }
+    const q = 1 - extraDuty;
+    let b = q ** extraVcpus;
+    let pf = 0;
+    let en = 0;
+    for (let j = 0; j <= extraVcpus; j++) {
+      const t0 = this.tail0(need - j);
+      pf += b * t0;
+      en += b * (this.tail1(need - j) + j * t0);
+      b = (b * (extraVcpus - j) * extraDuty) / ((j + 1) * q);
+    }
+    out.pFull = pf;
+    out.meanN = pf > 0 ? en / pf + hogs : cores;
+  }
+
+  /** deconvolveFrom sets this to `src` with one vCPU of duty p taken out (stable direction for p). */
+  deconvolveFrom(src: Tails, p: number): void {
+    const n = src.n;
+    if (n === 0) throw new Error("Tails: excluding a vCPU that was never added");
+    this.ensure(n);
+    const f = src.pmf;
+    const g = this.pmf;
+    const q = 1 - p;
+    if (p <= 0.5) {
+      let prev = 0;
+      for (let i = 0; i < n; i++) {
+        const a = (f[i] - prev * p) / q;
+        g[i] = a > 0 ? a : 0;
+        prev = g[i];
+      }
+    } else {
+      let next = 0;
+      for (let i = n; i > 0; i--) {
+        const a = (f[i] - next * q) / p;
+        g[i - 1] = a > 0 ? a : 0;
+        next = g[i - 1];
+      }
+    }
+    let total = 0;
+    for (let i = 0; i < n; i++) total += g[i];
+    if (total > 0) for (let i = 0; i < n; i++) g[i] /= total;
+    g[n] = 0;
+    this.n = n - 1;
+    this.dirty = true;
+  }
+}

@@ -1,0 +1,73 @@
+import { z } from "zod";
+
+/** Version of the interference model file; the predictor refuses files of another version. */
+export const MODEL_VERSION = 2;
+
+/** The victim alone: request p99 and p99.9 over its service time, by vCPUs (rows) and utilisation. */
+export const BaselineTableSchema = z.strictObject({
+  vcpus: z.array(z.number().int().positive()).min(1),
+  rho: z.array(z.number().min(0).max(1)).min(2),
+  p99OverService: z.array(z.array(z.number().positive())),
+  p999OverService: z.array(z.array(z.number().positive())),
+});
+export type BaselineTable = z.infer<typeof BaselineTableSchema>;
+
+/** A learned correction of one percentile: the core's delay times exp(weights . features). */
+export const CorrectionSchema = z.strictObject({
+  weights: z.array(z.number()),
+  /** |ln(pred/sim)| on the fitting sweep, before and after: shows what the correction buys. */
+  fitMedianBefore: z.number(),
+  fitMedianAfter: z.number(),
+});
+
+/**
+ * Split-conformal margins. The score of a held-out host is ln((sim + offset) / (estimate + offset))
+ * and the bound is (estimate + offset) x exp(q) - offset: relative for large estimates, an absolute
+ * allowance near the VM's alone latency, where a few hundred µs are a large ratio but no harm.
+ */
+export const ConformalSchema = z.strictObject({
+  /** Coverage the quantile was taken for (0.995: the bound >= simulated on 99.5% of such hosts). */
+  coverage: z.number().min(0).max(1),
+  offsetUs: z.number().min(0),
+  /** q for hosts where a waking victim may find every core held (P(full) >= threshold). */
+  contended: z.number(),
+  /** q for hosts where that (almost) never happens. */
+  quiet: z.number(),
+  contendedCases: z.number().int(),
+  quietCases: z.number().int(),
+});
+
+export const CoreModelSchema = z.strictObject({
+  p999: CorrectionSchema,
+  p99: CorrectionSchema,
+  conformal999: ConformalSchema,
+  conformal99: ConformalSchema,
+});
+export type CoreModel = z.infer<typeof CoreModelSchema>;
+
+/** The range the model was fitted on; a host outside it gets a wider bound and the reason. */
+export const CalibratedRangeSchema = z.strictObject({
+  cores: z.tuple([z.number(), z.number()]),
+  burstMs: z.tuple([z.number(), z.number()]),
+  duty: z.tuple([z.number(), z.number()]),
+  victimVcpus: z.tuple([z.number(), z.number()]),
+  requestsPerSec: z.tuple([z.number(), z.number()]),
+  serviceUs: z.tuple([z.number(), z.number()]),
+  timesliceMs: z.array(z.number()),
+  /** Most CPU-bound plus victim vCPUs over the cores seen. */
+  maxOverCores: z.number(),
+});
+export type CalibratedRange = z.infer<typeof CalibratedRangeSchema>;
+
+export const InterferenceModelSchema = z.strictObject({
+  version: z.literal(MODEL_VERSION),
+  generatedBy: z.string(),
+  /** Composition generator seeds of the fitting sweep and of the held-out conformal sweep. */
+  fitSeeds: z.array(z.number().int()),
+  conformalSeeds: z.array(z.number().int()),
+  sim: z.strictObject({ durationMs: z.number().int().positive(), seedsPerCase: z.number().int().positive(), fingerprint: z.string() }),
+  baseline: BaselineTableSchema,
+  cores: z.strictObject({ credit1: CoreModelSchema, cfs: CoreModelSchema }),
+  range: CalibratedRangeSchema,
+});
+export type InterferenceModel = z.infer<typeof InterferenceModelSchema>;

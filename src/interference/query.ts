@@ -1,0 +1,165 @@
+import type { CpuPart, MutablePart } from "./core/cpu-part.js";
+import { Components, type HostMix } from "./core/host-mix.js";
+import type { FullState } from "./core/tails.js";
+import { quantileUs, tailAt, tailBound } from "./core/tail.js";
+import { corrected, hostFeatures, hostPart, N_FEATURES, splitCorrection, uncorrectedThreshold } from "./correction.js";
+import { coreIndex, Pct, QUIET_P_FULL, WIDEN, type HostModel, type Prediction, type Victim } from "./model-types.js";
+
+const EPS = [0.01, 0.001] as const;
+
+/**
+ * Query answers one "what if" on one host for each of its latency-sensitive VMs in turn. The
+ * CPU-bound components with `extra` added, and the host's part of each correction, are the same
+ * for every io-only victim, so they are computed once (begin); a mixed victim, and a newcomer
+ * judging itself, take their own waking vCPU out and get their own components.
+ */
+export class Query {
+  private readonly comps = new Components();
+  private readonly ownComps = new Components();
+  private readonly rest: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
+  private readonly ownLight: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
+  private readonly hostParts = new Float64Array(2);
+  private readonly h = new Float64Array(N_FEATURES);
+  private readonly full: FullState = { pFull: 0, meanN: 0 };
+  private readonly near: FullState = { pFull: 0, meanN: 0 };
+  private hm!: HostModel;
+  private mix!: HostMix;
+  private extra: CpuPart | undefined;
+  private lightExtra: CpuPart | undefined;
+
+  private heavy = -1;
+
+  /**
+   * begin starts a query on a host with `extra` added (O(bins + extra's vCPUs)); `heavyVcpus`, the
+   * host's CPU-bound vCPUs with extra's (-1: unknown), decides per victim whether the host is
+   * beyond the calibrated overload.
+   */
+  begin(hm: HostModel, mix: HostMix, extra: CpuPart | undefined, heavyVcpus = -1): this {
+    this.heavy = heavyVcpus;
+    const light = extra !== undefined && extra.block !== undefined;
+    this.hm = hm;
+    this.mix = mix;
+    this.extra = extra;
+    this.lightExtra = light ? extra : undefined;
+    mix.heavyComponents(this.comps, light ? undefined : extra, undefined);
+    const h = hostFeatures(this.comps, hm.cores, this.h);
+    this.hostParts[0] = hostPart(hm.fitted.p99.weights, h);
+    this.hostParts[1] = hostPart(hm.fitted.p999.weights, h);
+    return this;
+  }
+
+  /** components: what victim v meets (`self`: v is the extra VM). */
+  components(v: Victim, self: boolean): Components {
+    const x = this.extra;
+    const rest = self && x ? this.restOf(x) : undefined;
+    if (self && x && x.block === undefined) {
+      // A mixed newcomer judging itself: as once it is on the host (below), the query's waits with
+      // its own waking vCPU out of the chance that all are held.
+      const c = this.ownComps;
+      c.copyFrom(this.comps);
+      this.mix.fullWithExtra(rest, this.full, this.near);
+      c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores);
+      this.mix.lightComponent(c, undefined, undefined);
+      return c;
+    }
+    if (v.ownCpu && !self) {
+      // A mixed victim: the query's waits, with its own vCPU out of the chance that all are held.
+      const c = this.ownComps;
+      c.copyFrom(this.comps);
+      this.mix.excludedFull(x, v.ownCpu.duty, v.exclusion, this.full, this.near);
+      c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores);
+      this.mix.lightComponent(c, this.lightExtra, undefined);
+      return c;
+    }
+    const c = this.comps;
+    if (self) this.mix.lightComponent(c, rest, undefined);
+    else this.mix.lightComponent(c, this.lightExtra, v.ownLight ? this.ownLightOf(v) : undefined);
+    return c;
+  }
+
+  /** ownLightOf: the victim's own light vCPU under this host's core (one-entry cache: a victim lives on one host). */
+  private ownLightOf(v: Victim): CpuPart {
+    const cache = v.lightCache;
+    if (cache.core !== this.hm.core) {
+      this.mix.light(v.ownLight!, cache.part);
+      cache.core = this.hm.core;
+    }
+    return cache.part;
+  }
+
+  /** restOf: the extra VM without its own waking vCPU (undefined when that was its only one). */
+  private restOf(x: CpuPart): CpuPart | undefined {
+    if (x.vcpus <= 1) return undefined;
+    const r = this.rest;
+    r.vcpus = x.vcpus - 1;
+    r.duty = x.duty;
+    r.burstUs = x.burstUs;
+    r.block = x.block;
+    return r;
+  }
+
+  private logCorr(c: Components, v: Victim, pct: number): number {
+    const hm = this.hm;
+    const w = pct === Pct.P999 ? hm.fitted.p999.weights : hm.fitted.p99.weights;
+    const host = c === this.comps ? this.hostParts[pct] : hostPart(w, hostFeatures(c, hm.cores, this.h));
+    return splitCorrection(w, host, v.corr[coreIndex(hm.core.name) + pct], c, v.tail);
+  }
+
+  /** bound: the estimate's conformal bound, widened by 2 per outside-range reason. */
+  private bound(c: Components, pct: number, reasons: number, est: number): number {
+    const off = this.hm.offsets[pct];
+    return ((est + off) * this.hm.margins[2 * pct + (c.pFull < QUIET_P_FULL ? 0 : 1)] - off) * WIDEN[reasons];
+  }
+
+  /** estimateFor: the largest estimate whose bound stays within `limit` (inverse of bound). */
+  private estimateFor(c: Components, pct: number, reasons: number, limit: number): number {
+    const off = this.hm.offsets[pct];
+    return (limit / WIDEN[reasons] + off) / this.hm.margins[2 * pct + (c.pFull < QUIET_P_FULL ? 0 : 1)] - off;
+  }
+
+  /** reasons: the outside-range reasons that widen v's bound (at most 4 count). */
+  private reasons(v: Victim, widen: number): number {
+    const own = v.ownLight ? v.tail.vcpus : 0;
+    const over = this.heavy >= 0 && this.heavy + own - this.hm.cores > this.hm.maxOverCores ? 1 : 0;
+    return Math.min(4, widen + v.outside.length + over);
+  }
+
+  /** predict writes v's estimate and bound; `widen` counts the host's and composition's outside reasons. */
+  predict(v: Victim, widen: number, out: Prediction, self = false): Prediction {
+    const c = this.components(v, self);
+    const reasons = this.reasons(v, widen);
+    for (let pct = 0; pct < 2; pct++) {
+      const alone = pct === Pct.P999 ? v.tail.base999Us : v.tail.base99Us;
+      const est = corrected(quantileUs(c, v.tail, EPS[pct]), alone, this.logCorr(c, v, pct));
+      out.estimateUs[pct] = est;
+      out.boundUs[pct] = this.bound(c, pct, reasons, est);
+    }
+    out.pFull = c.pFull;
+    out.blockGivenFull = c.blockGivenFull;
+    out.meanWaitUs = c.meanWaitUs;
+    out.widened = reasons;
+    return out;
+  }
+
+  /**
+   * withinSlo: v's bound stays within its SLOs. One tail evaluation per SLO: the bound is
+   * monotone in the core's quantile, so the SLO maps to a threshold on the core's own tail (no
+   * root finding on the placer's hot path).
+   */
+  withinSlo(v: Victim, widen: number, self = false): boolean {
+    const c = this.components(v, self);
+    const reasons = this.reasons(v, widen);
+    for (let pct = 0; pct < 2; pct++) {
+      const slo = v.sloUs[pct];
+      if (slo === Infinity) continue;
+      // bound(est) <= slo  <=>  est <= estMax  <=>  core quantile <= threshold  <=>  tail(threshold) <= eps.
+      const estMax = this.estimateFor(c, pct, reasons, slo);
+      if (estMax < v.tail.serviceUs) return false;
+      const alone = pct === Pct.P999 ? v.tail.base999Us : v.tail.base99Us;
+      const x = uncorrectedThreshold(estMax, alone, this.logCorr(c, v, pct));
+      if (tailBound(c, v.tail, x) <= EPS[pct]) continue;
+      if (tailAt(c, v.tail, x) > EPS[pct]) return false;
+    }
+    return true;
+  }
+}

@@ -1,0 +1,45 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import { EVAL_SEEDS } from "../../src/interference/eval/compositions.js";
+import { runCli } from "../helpers/cli.js";
+
+const dir = mkdtempSync(join(tmpdir(), "vmplace-accuracy-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("vmplace accuracy", () => {
+  test("prints the figures per class and scheduler from the cached reference, and --json parses", () => {
+    const r = runCli(["accuracy"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/contended \(all\)\s+\d+\s+\d+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+%\s+\d+\s+[\d.]+\/[\d.]+/);
+    for (const g of ["contended kvm-cfs", "contended xen-credit/30ms", "contended xen-credit/5ms", "uncontended (all)", "contended-32 kvm-cfs"]) expect(r.stdout).toContain(g);
+    const j = JSON.parse(runCli(["accuracy", "--json"]).stdout) as { group: string; coverage: number }[];
+    expect(j.find((g) => g.group === "contended (all)")?.coverage).toBeGreaterThan(0);
+  });
+
+  test("--rebuild-reference needs --out and will not replace a file without --force", () => {
+    expect(runCli(["accuracy", "--rebuild-reference"])).toMatchObject({ code: 2, stderr: expect.stringMatching(/needs --out/) });
+    const out = join(dir, "exists.json");
+    writeFileSync(out, "{}");
+    const r = runCli(["accuracy", "--rebuild-reference", "--out", out, "--workers", "1"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/exists: pass --force/);
+    expect(readFileSync(out, "utf8")).toBe("{}");
+  });
+});
+
+describe("vmplace calibrate", () => {
+  test("requires --out and refuses an existing file or an evaluation seed, leaving files untouched", () => {
+    expect(runCli(["calibrate"]).code).not.toBe(0);
+    const out = join(dir, "model.json");
+    writeFileSync(out, "keep");
+    const r = runCli(["calibrate", "--out", out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/exists: pass --force/);
+    expect(readFileSync(out, "utf8")).toBe("keep");
+    const bad = runCli(["calibrate", "--out", join(dir, "new.json"), "--seed", String(EVAL_SEEDS[0]), "--seeds", "1"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/are evaluation seeds/);
+  });
+});
