@@ -85,8 +85,8 @@ function whyOf(c: MigrateContext, i: number, cand: Candidate, alternatives: numb
   return { code: "aggressor", delayRemovedUs: Math.round(cand.delayRemovedUs), helps: vmIds(c, breaching), alternatives };
 }
 
-/** breachingVictims: latency-sensitive VMs on host i whose bound is over their SLO. */
+/** breachingVictims: latency-sensitive VMs on host i predicted over their SLO. */
 export function breachingVictims(c: MigrateContext, i: number): number[] {
   const s = c.state;
-  return s.vmsOn[i].filter((j) => c.problem.latencySensitive[j] === 1 && c.model.boundRatio(s, j) > 1).sort((a, b) => a - b);
+  return s.vmsOn[i].filter((j) => c.problem.latencySensitive[j] === 1 && c.model.ratio(s, j) > 1).sort((a, b) => a - b);
 }

@@ -136,7 +136,8 @@ function repairHost(c: MigrateContext, cuts: Map<number, number>, exclude: Reado
   let moved = 0;
   let why = "no CPU-bound VM on it may still move";
   const vt = p.victims[victim]!;
-  while (moved < MAX_EVICTIONS && hs.victimDelayUs(vt, metric) > target && !stopped(c)) {
+  // The simulation breached: at least one eviction even where the predictor saw no delay at all.
+  while (moved < MAX_EVICTIONS && (moved === 0 || hs.victimDelayUs(vt, metric) > target) && !stopped(c)) {
     const worst = mostHarmful(s, c.items, i, victim, metric, movable);
     if (worst < 0) break;
     const cap = Math.min(s.aggressorVcpus[i] - p.profiles[worst].cpuVcpus, cuts.get(i) ?? Infinity);
@@ -157,7 +158,7 @@ function repairHost(c: MigrateContext, cuts: Map<number, number>, exclude: Reado
     }
     moved++;
   }
-  if (moved === 0 && hs.victimDelayUs(vt, metric) > target)
+  if (moved === 0)
     c.unresolved.push({ kind: "breach", hostId: p.hosts[i].id, vmIds: vmIds(c, [victim]), reason: `simulated breach (p99.9 ${Math.round(v.p999Us)} µs): ${why}` });
 }
 

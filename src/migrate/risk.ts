@@ -4,9 +4,9 @@ import type { PlacementState } from "../placement/state.js";
 import { riskPoints } from "./points.js";
 
 /**
- * VictimModel reads each latency-sensitive VM's prediction on its current host: the estimate for
- * what is reported and traded off, the upper bound (ratio over the SLO) for what must be fixed,
- * the same test the placer's filter applies before any move lands a VM on a host.
+ * VictimModel reads each latency-sensitive VM's prediction on its current host. A breach to fix is
+ * the estimate over the SLO (what `score` reports); where a move may land is the placer's filter,
+ * which tests the upper bound, so a fix never lands a VM where its bound breaches.
  */
 export class VictimModel {
   readonly base999: Float64Array;
@@ -41,12 +41,6 @@ export class VictimModel {
     return Math.max(over(pr.estimateUs[Pct.P999], this.slo999[j]), over(pr.estimateUs[Pct.P99], this.slo99[j]));
   }
 
-  /** boundRatio: upper bound over SLO: > 1 is a host that must be fixed (the placer would not allow it). */
-  boundRatio(s: PlacementState, j: number): number {
-    const pr = this.predict(s, j);
-    return Math.max(over(pr.boundUs[Pct.P999], this.slo999[j]), over(pr.boundUs[Pct.P99], this.slo99[j]));
-  }
-
   /** p999Us: estimated request p99.9 of victim j on its current host. */
   p999Us(s: PlacementState, j: number): number {
     return this.predict(s, j).estimateUs[Pct.P999];
@@ -65,7 +59,7 @@ export interface HostRiskView {
   excess: number;
 }
 
-/** hostRisk measures host i in the state as it stands (bound over SLO): O(victims on the host) predictions. */
+/** hostRisk measures host i in the state as it stands: O(victims on the host) predictions. */
 export function hostRisk(m: VictimModel, s: PlacementState, i: number): HostRiskView {
   const p = m.problem;
   const out: HostRiskView = { points: 0, breaches: 0, excess: 0 };
@@ -75,7 +69,7 @@ export function hostRisk(m: VictimModel, s: PlacementState, i: number): HostRisk
   if (!any) return out;
   for (const j of vms) {
     if (p.latencySensitive[j] !== 1) continue;
-    const r = m.boundRatio(s, j);
+    const r = m.ratio(s, j);
     out.points += riskPoints(r);
     if (r > 1) {
       out.breaches++;

@@ -149,7 +149,7 @@ class WaveBuilder {
 
   private ratios(): Float64Array {
     const out = new Float64Array(this.p.nVms);
-    for (let i = 0; i < this.p.nHosts; i++) for (const j of this.state.vmsOn[i]) if (this.p.latencySensitive[j] === 1) out[j] = this.model.boundRatio(this.state, j);
+    for (let i = 0; i < this.p.nHosts; i++) for (const j of this.state.vmsOn[i]) if (this.p.latencySensitive[j] === 1) out[j] = this.model.ratio(this.state, j);
     return out;
   }
 
@@ -246,7 +246,7 @@ class WaveBuilder {
     for (const i of hosts)
       for (const j of this.state.vmsOn[i]) {
         if (this.p.latencySensitive[j] !== 1) continue;
-        if (this.model.boundRatio(this.state, j) > Math.max(1, this.startRatio[j]) + 1e-9) return false;
+        if (this.model.ratio(this.state, j) > Math.max(1, this.startRatio[j]) + 1e-9) return false;
       }
     return true;
   }

@@ -139,7 +139,8 @@ function repairHost(state: PlacementState, fw: Framework, set: ItemSet, cuts: Ma
   const { metric, target } = repairTarget(state, i, victim, sim);
   const v = p.victims[victim]!;
   const out: RepairRecord[] = [];
-  while (out.length < MAX_EVICTIONS && hs.victimDelayUs(v, metric) > target) {
+  // The simulation breached: at least one eviction even where the predictor saw no delay at all.
+  while (out.length < MAX_EVICTIONS && (out.length === 0 || hs.victimDelayUs(v, metric) > target)) {
     const worst = mostHarmful(state, set, i, victim, metric);
     if (worst < 0) break;
     cuts.set(i, Math.min(state.aggressorVcpus[i] - p.profiles[worst].cpuVcpus, cuts.get(i) ?? Infinity));
