@@ -55,7 +55,7 @@ export function renderScore(r: ScoreReport & { violations?: readonly Violation[]
   const breaches = r.vms.filter((v) => v.breach).length;
   const atRisk = r.vms.filter((v) => !v.breach && v.level === "elevated").length;
   const violations = r.violations ?? [];
-  lines.push(`${r.hosts.length} hosts, ${r.vms.length} latency-sensitive VMs, ${breaches} predicted SLO breach(es), ${atRisk} more at risk (bound over SLO), ${violations.length} hard-constraint violation(s), ${r.hosts.filter((h) => h.bobtail).length} host(s) in the Bobtail condition`);
+  lines.push(`${r.hosts.length} hosts, ${r.vms.length} latency-sensitive VMs, ${breaches} predicted SLO breach(es), ${violations.length} hard-constraint violation(s), ${atRisk} more at risk (bound over SLO), ${r.hosts.filter((h) => h.bobtail).length} host(s) in the Bobtail condition`);
   for (const v of violations.slice(0, MAX_VIOLATIONS)) lines.push(`VIOLATION ${violationText(v)}`);
   if (violations.length > MAX_VIOLATIONS) lines.push(`... and ${violations.length - MAX_VIOLATIONS} more violation(s) (--json lists them all)`);
   if (hosts.length === 0) lines.push("no host at risk");

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
@@ -30,16 +30,11 @@ describe("vmplace accuracy", () => {
 });
 
 describe("vmplace calibrate", () => {
-  test("requires --out and refuses an existing file or an evaluation seed, leaving files untouched", () => {
-    expect(runCli(["calibrate"]).code).not.toBe(0);
-    const out = join(dir, "model.json");
-    writeFileSync(out, "keep");
-    const r = runCli(["calibrate", "--out", out]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/exists: pass --force/);
-    expect(readFileSync(out, "utf8")).toBe("keep");
-    const bad = runCli(["calibrate", "--out", join(dir, "new.json"), "--seed", String(EVAL_SEEDS[0]), "--seeds", "1"]);
+  test("refuses the accuracy protocol's evaluation seeds before any simulation, writing nothing", () => {
+    const out = join(dir, "new.json");
+    const bad = runCli(["calibrate", "--out", out, "--seed", String(EVAL_SEEDS[0]), "--seeds", "1"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/are evaluation seeds/);
+    expect(existsSync(out)).toBe(false);
   });
 });

@@ -27,14 +27,14 @@ function optionsOf(help: string): string[] {
 }
 
 describe("safe defaults", () => {
-  test("calibrate refuses to overwrite the shipped table without --force, before any simulation", () => {
-    const shipped = resolve("data/calibration/table-v1.json");
+  test("calibrate refuses to overwrite the shipped model without --force, before any simulation", () => {
+    const shipped = resolve("data/interference/model-v2.json");
     const before = statSync(shipped).mtimeMs;
-    for (const out of ["data/calibration/table-v1.json", shipped, "./data/calibration/../calibration/table-v1.json"]) {
-      const r = runCli(["calibrate", "--out", out, "--duration", "1ms", "--seeds", "1", "--cores", "4"]);
+    for (const out of ["data/interference/model-v2.json", shipped, "./data/interference/../interference/model-v2.json"]) {
+      const r = runCli(["calibrate", "--out", out, "--duration", "1ms", "--seeds", "1", "--runs", "1"]);
       expect(r.code, out).toBe(2);
-      expect(r.stderr).toMatch(/is the calibration table vmplace ships and reads by default; pass --force to replace it/);
-      expect(r.stderr).not.toMatch(/calibrate: \d+ families/);
+      expect(r.stderr).toMatch(/is the interference model vmplace ships and reads by default; pass --force to replace it/);
+      expect(r.stderr).not.toMatch(/calibrate: \d+ fitting/);
     }
     expect(statSync(shipped).mtimeMs).toBe(before);
   }, SLOW);
@@ -42,12 +42,12 @@ describe("safe defaults", () => {
   test("calibrate without --out writes a new file beside an existing one, never over it", () => {
     const cwd = join(dir, "cal");
     mkdirSync(cwd);
-    writeFileSync(join(cwd, "calibration-table.json"), "mine\n");
-    const r = spawnSync(process.execPath, [resolve(CLI), "calibrate", "--duration", "1ms", "--seeds", "1", "--cores", "4", "--workers", "1"], { cwd, encoding: "utf8", timeout: 120_000 });
+    writeFileSync(join(cwd, "interference-model.json"), "mine\n");
+    const r = spawnSync(process.execPath, [resolve(CLI), "calibrate", "--duration", "1ms", "--seeds", "1", "--runs", "1", "--workers", "1"], { cwd, encoding: "utf8", timeout: 120_000 });
     expect(r.status).toBe(0);
-    expect(r.stderr).toMatch(/calibrate: wrote calibration-table-2\.json; use it with --calibration calibration-table-2\.json/);
-    expect(readFileSync(join(cwd, "calibration-table.json"), "utf8")).toBe("mine\n");
-    expect(JSON.parse(readFileSync(join(cwd, "calibration-table-2.json"), "utf8"))).toHaveProperty("generatedBy", "vmplace calibrate");
+    expect(r.stderr).toMatch(/calibrate: wrote interference-model-2\.json; use it with --calibration interference-model-2\.json/);
+    expect(readFileSync(join(cwd, "interference-model.json"), "utf8")).toBe("mine\n");
+    expect(JSON.parse(readFileSync(join(cwd, "interference-model-2.json"), "utf8"))).toHaveProperty("generatedBy", "vmplace calibrate");
   }, SLOW);
 
   test("migrate --host without --mode is an error, not a silent evacuation", () => {

@@ -30,10 +30,10 @@ export function registerAccuracy(program: Command): void {
     .command("accuracy")
     .description("measure the interference predictor on the frozen evaluation compositions (cached simulated reference)")
     .option("--reference <file>", "simulated reference (default: the bundled one)")
-    .option("--calibration <file>", "interference model (`vmplace calibrate` output; default: the bundled one)")
+    .option("--calibration <file>", "interference model, `vmplace calibrate` output (default: the bundled one)")
     .option("--json", "print the figures as JSON")
     .option("--rebuild-reference", "re-simulate the reference of every evaluation composition and write it to --out")
-    .option("--out <file>", "where --rebuild-reference writes (required with it)")
+    .option("--out <file>", "where --rebuild-reference writes (required with it; no default)")
     .option("--force", "let --rebuild-reference replace an existing file")
     .option("--workers <n>", "worker threads for --rebuild-reference", intOption("--workers", 1, 256), defaultPoolSize())
     .action(async (f: AccuracyFlags) => {

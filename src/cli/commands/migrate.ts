@@ -80,7 +80,7 @@ export function registerMigrate(program: Command): void {
     .addOption(new Option("--simulate-duration <time>", "simulated time per changed host").argParser(durationMsOption("--simulate-duration")).default(RESIMULATE_MS, `${RESIMULATE_MS / 1000}s`))
     .option("--simulate-hosts <n>", "re-simulate at most this many changed hosts (worst first)", intOption("--simulate-hosts", 0, 100_000), RESIMULATE_HOSTS)
     .option("--advise", "add what-if advice to the report: for each breached host, its moves weighed by simulation against a scheduler upgrade, parameters, weights and caps (10 s x 3 seeds per option: about 5-10 s per host on 2 cores, hence off by default)")
-    .option("--calibration <file>", "interference model (`vmplace calibrate` output; default: the bundled one)")
+    .option("--calibration <file>", "interference model, `vmplace calibrate` output (default: the bundled one)")
     .addOption(redisOption())
     .addOption(redisFallbackOption())
     .addOption(new Option("--emit <tool>", "also write the commands that carry the plan out, per wave, with a pre-check per move (default: none)").choices(EMIT_TARGETS))

@@ -57,7 +57,7 @@ export function registerPlan(program: Command): void {
     .option("--iterations <n>", "deterministic search budget: same seed and iterations, same plan (default: none, the time budget stops the search)", intOption("--iterations", 0))
     .option("--deterministic", "leave wall-clock timings out of the plan")
     .option("--json", "print the plan as JSON instead of the summary (same as --format json)")
-    .option("--calibration <file>", "interference model (`vmplace calibrate` output; default: the bundled one)")
+    .option("--calibration <file>", "interference model, `vmplace calibrate` output (default: the bundled one)")
     .addOption(redisOption())
     .addOption(redisFallbackOption())
     .option("--from-current", "plan moves from the VMs' current hosts instead: a migration plan (see vmplace migrate) with its trade-off")

@@ -21,7 +21,7 @@ export function registerScore(program: Command): void {
     .argument("<file>", "cluster document whose VMs carry their current host")
     .option("--json", "print the score as JSON")
     .option("--all", "list every host and VM, not only those at risk")
-    .option("--calibration <file>", "interference model (`vmplace calibrate` output; default: the bundled one)");
+    .option("--calibration <file>", "interference model, `vmplace calibrate` output (default: the bundled one)");
   addFailOn(cmd, ["violation", "breach"]).action((file: string, opts: ScoreFlags) => {
     const cluster = loadWith(file, parseCluster);
     const report = scorePlacement(cluster, loadPredictor(opts.calibration));

@@ -31,7 +31,7 @@ export function registerServe(program: Command): void {
     .option("--max-concurrent <n>", "work requests handled at once; more get 503 + Retry-After", intOption("--max-concurrent", 1, 100_000), DEFAULT_LIMITS.maxConcurrent)
     .option("--body-limit <bytes>", "largest request body", intOption("--body-limit", 1024), DEFAULT_LIMITS.bodyLimitBytes)
     .option("--request-timeout <ms>", "time budget of one request", intOption("--request-timeout", 100, 3_600_000), DEFAULT_LIMITS.requestTimeoutMs)
-    .option("--calibration <file>", "interference model (`vmplace calibrate` output; default: the bundled one)")
+    .option("--calibration <file>", "interference model, `vmplace calibrate` output (default: the bundled one)")
     .option("--quiet", "log warnings and errors only")
     .option("--log-requests", "log every request and response (JSON lines on stdout)")
     .addOption(redisOption("run /v1/simulate and plan validation on the Redis queue that `vmplace worker` processes serve; /metrics shows the queue"))
