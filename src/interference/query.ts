@@ -41,7 +41,20 @@ export class Query {
     this.mix = mix;
     this.extra = extra;
     this.lightExtra = light ? extra : undefined;
-    mix.heavyComponents(this.comps, light ? undefined : extra, undefined);
+    if (!extra || light) {
+      // Nothing CPU-bound added: the host's own components, cached until it changes.
+      const cached = mix.cachedHeavy();
+      if (cached.fresh) {
+        const h = hostFeatures(cached.comps, hm.cores, this.h);
+        mix.cachedParts[0] = hostPart(hm.fitted.p99.weights, h);
+        mix.cachedParts[1] = hostPart(hm.fitted.p999.weights, h);
+      }
+      this.comps.copyFrom(cached.comps);
+      this.hostParts[0] = mix.cachedParts[0];
+      this.hostParts[1] = mix.cachedParts[1];
+      return this;
+    }
+    mix.heavyComponents(this.comps, extra, undefined);
     const h = hostFeatures(this.comps, hm.cores, this.h);
     this.hostParts[0] = hostPart(hm.fitted.p99.weights, h);
     this.hostParts[1] = hostPart(hm.fitted.p999.weights, h);

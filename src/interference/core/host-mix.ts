@@ -272,6 +272,27 @@ export class HostMix {
     out.lightECap = expNeg(out.lightR * out.capUs);
   }
 
+  /**
+   * The CPU-bound components with nothing added, kept until the mix changes: a what-if with an
+   * io-only VM (or none) reads them instead of recomputing. `cachedParts` is the caller's (Query).
+   */
+  readonly cached = new Components();
+  readonly cachedParts = new Float64Array(2);
+  private cachedVersion = -1;
+
+  /** cachedHeavy returns the no-extra CPU-bound components, computing them if the mix changed; fresh: parts need computing. */
+  cachedHeavy(): { comps: Components; fresh: boolean } {
+    const fresh = this.cachedVersion !== this.occ.version;
+    if (fresh) {
+      this.heavyComponents(this.cached, undefined, undefined);
+      this.cachedVersion = this.occ.version;
+    }
+    this.cachedResult.comps = this.cached;
+    this.cachedResult.fresh = fresh;
+    return this.cachedResult;
+  }
+  private readonly cachedResult = { comps: this.cached, fresh: false };
+
   /** Used for exclusions without a cache of their own (reports, fitting). */
   private readonly scratchCache = new ExclusionCache();
 
