@@ -15,6 +15,11 @@ export function loadReference(path?: string): ReferenceFile {
   return r.data;
 }
 
+/** checkReferenceOut refuses an existing file unless forced, before any simulation. */
+export function checkReferenceOut(path: string, force: boolean): void {
+  if (existsSync(path) && !force) throw new InputError(`${path} exists: pass --force to replace it`);
+}
+
 /** saveReference writes a reference file; an existing file is replaced only when forced. */
 export function saveReference(path: string, file: ReferenceFile, force: boolean): void {
   if (existsSync(path) && !force) throw new InputError(`${path} exists: pass --force to replace it`);

@@ -1,10 +1,9 @@
-import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { drawAll, EVAL_SEEDS } from "../../interference/eval/compositions.js";
 import { measure, renderGroups } from "../../interference/eval/measure.js";
 import { assembleReference, referenceCases, referenceJobs, REFERENCE_SPEC } from "../../interference/eval/reference.js";
 import { predictWithScore } from "../../interference/eval/predict.js";
-import { loadReference, saveReference } from "../../io/accuracy-reference.js";
+import { checkReferenceOut, loadReference, saveReference } from "../../io/accuracy-reference.js";
 import { loadPredictor } from "../../io/calibration.js";
 import { InputError } from "../../io/load.js";
 import { WorkerPool, defaultPoolSize } from "../../runtime/sim-pool.js";
@@ -46,7 +45,7 @@ export function registerAccuracy(program: Command): void {
 
 async function rebuild(f: AccuracyFlags): Promise<void> {
   if (!f.out) throw new InputError("--rebuild-reference needs --out <file>");
-  if (existsSync(f.out) && !f.force) throw new InputError(`${f.out} exists: pass --force to replace it`);
+  checkReferenceOut(f.out, f.force ?? false);
   const comps = drawAll(EVAL_SEEDS);
   const jobs = referenceJobs(comps);
   process.stderr.write(`accuracy: ${comps.length} compositions, ${jobs.length} simulations of ${REFERENCE_SPEC.durationMs / 1000} s on ${f.workers} workers\n`);
