@@ -1,7 +1,7 @@
 import type { Host } from "../model/cluster.js";
 import type { CpuPart, MutablePart } from "./core/cpu-part.js";
 import { HostMix } from "./core/host-mix.js";
-import { newPrediction, Pct, type HostModel, type Prediction, type Predictor, type Victim } from "./predictor.js";
+import { newPrediction, Pct, popcount, vmPart, type HostModel, type Prediction, type Predictor, type Victim } from "./predictor.js";
 import type { VmProfile } from "./profile.js";
 import { N_NEIGHBOUR_REASONS, neighbourReason } from "./range.js";
 
@@ -29,6 +29,8 @@ export class HostState {
   sleepyVcpus = 0;
   hogVcpus = 0;
   private readonly victims: Victim[] = [];
+  /** Per victim: the SLOs it cannot meet even alone on this kind of host (Predictor.unmeetable). */
+  private readonly skips: number[] = [];
   private readonly reasonCount = new Int32Array(N_NEIGHBOUR_REASONS);
   /** Bits of the neighbour reasons present (reasonCount > 0). */
   private reasonBits = 0;
@@ -44,7 +46,14 @@ export class HostState {
 
   add(p: VmProfile, v: Victim | undefined): void {
     this.apply(p, 1);
-    if (v) this.victims.push(v);
+    if (v) {
+      this.victims.push(v);
+      this.skips.push(this.skipOf(v, p));
+    }
+  }
+
+  private skipOf(v: Victim, p: VmProfile): number {
+    return hasSlo(v) ? this.predictor.unmeetable(this.model, v, p) : 0;
   }
 
   remove(p: VmProfile, v: Victim | undefined): void {
@@ -53,6 +62,8 @@ export class HostState {
       if (i < 0) throw new Error("HostState.remove: VM was not on this host");
       this.victims[i] = this.victims[this.victims.length - 1];
       this.victims.pop();
+      this.skips[i] = this.skips[this.skips.length - 1];
+      this.skips.pop();
     }
     this.apply(p, -1);
   }
@@ -82,20 +93,13 @@ export class HostState {
   private readonly applyPart: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
   private readonly extraPart: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
 
-  /** partOf: how a VM occupies cores here: its CPU part, or its requests as a light runner. */
   private partOf(p: VmProfile | undefined, out: MutablePart): CpuPart | undefined {
-    if (!p) return undefined;
-    if (p.cpu) return p.cpu;
-    if (!p.io) return undefined;
-    return this.mix.light({ vcpus: p.vcpus, requestsPerSecPerVcpu: p.io.requestsPerSec / p.vcpus, serviceUs: p.io.serviceUs }, out);
+    return vmPart(this.mix, p, out);
   }
 
   /** widenCount: outside-range reasons of the host and its (plus extra's) neighbours. */
   private widenCount(extra?: VmProfile): number {
-    let bits = this.reasonBits | (extra ? this.predictor.outsideFlags(extra) : 0);
-    let n = this.model.outside.length;
-    for (; bits !== 0; bits &= bits - 1) n++;
-    return n;
+    return this.model.outside.length + popcount(this.reasonBits | (extra ? this.predictor.outsideFlags(extra) : 0));
   }
 
   /** heavyWith: CPU-bound vCPUs here, with extra's. */
@@ -126,38 +130,43 @@ export class HostState {
     let any = extraVictim !== undefined && hasSlo(extraVictim);
     for (let i = 0; !any && i < this.victims.length; i++) any = hasSlo(this.victims[i]);
     if (!any) return true;
+    // Before the query begins: unmeetable runs a query of its own (first time per kind only).
+    const selfSkip = extraVictim && extra ? this.skipOf(extraVictim, extra) : 0;
     const widen = this.widenCount(extra);
     const q = this.predictor.query.begin(this.model, this.mix, this.partOf(extra, this.extraPart), this.heavyWith(extra));
     for (let i = 0; i < this.victims.length; i++) {
       const v = this.victims[i];
-      if (hasSlo(v) && !q.withinSlo(v, widen)) return false;
+      if (hasSlo(v) && !q.withinSlo(v, widen, false, this.skips[i])) return false;
     }
     // The newcomer meets everyone here and its own other vCPUs, not its own waking one.
-    return !extraVictim || !hasSlo(extraVictim) || q.withinSlo(extraVictim, widen, true);
+    return !extraVictim || !hasSlo(extraVictim) || q.withinSlo(extraVictim, widen, true, selfSkip);
   }
 
   /**
    * worstSlackUs is the smallest SLO margin (SLO minus bound, either percentile) among this host's
    * latency-sensitive VMs and `extraVictim`, with `extra` added: negative means the bound breaches.
-   * Infinity when nobody has an SLO. Solves each victim's quantile: for ranking, not the hot filter.
+   * Infinity when nobody has an SLO (unmeetable SLOs do not count, as in fits). Solves each
+   * victim's quantile: for ranking, not the hot filter.
    */
   worstSlackUs(extra?: VmProfile, extraVictim?: Victim): number {
+    const selfSkip = extraVictim && extra ? this.skipOf(extraVictim, extra) : 0;
     const widen = this.widenCount(extra);
     const q = this.predictor.query.begin(this.model, this.mix, this.partOf(extra, this.extraPart), this.heavyWith(extra));
     let worst = Infinity;
-    const visit = (v: Victim, self: boolean): void => {
-      if (v.sloUs[0] === Infinity && v.sloUs[1] === Infinity) return;
+    const visit = (v: Victim, self: boolean, skip: number): void => {
+      if (!hasSlo(v) || skip === 3) return;
       const pr = q.predict(v, widen, this.scratch, self);
-      worst = Math.min(worst, v.sloUs[0] - pr.boundUs[0], v.sloUs[1] - pr.boundUs[1]);
+      if ((skip & 1) === 0) worst = Math.min(worst, v.sloUs[0] - pr.boundUs[0]);
+      if ((skip & 2) === 0) worst = Math.min(worst, v.sloUs[1] - pr.boundUs[1]);
     };
-    for (const v of this.victims) visit(v, false);
-    if (extraVictim) visit(extraVictim, true);
+    for (let i = 0; i < this.victims.length; i++) visit(this.victims[i], false, this.skips[i]);
+    if (extraVictim) visit(extraVictim, true, selfSkip);
     return worst;
   }
 
-  /** predictVictim: one victim's estimate and bound with `extra` added (written into `out`). */
-  predictVictim(v: Victim, out: Prediction, extra?: VmProfile): Prediction {
-    return this.predictor.predict(this.model, this.mix, v, this.partOf(extra, this.extraPart), this.widenCount(extra), out, false, this.heavyWith(extra));
+  /** predictVictim: one victim's estimate and bound with `extra` added (`self`: v is extra's, not on the host). */
+  predictVictim(v: Victim, out: Prediction, extra?: VmProfile, self = false): Prediction {
+    return this.predictor.predict(this.model, this.mix, v, this.partOf(extra, this.extraPart), this.widenCount(extra), out, self, this.heavyWith(extra));
   }
 
   /**

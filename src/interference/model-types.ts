@@ -52,6 +52,8 @@ export interface Victim {
   readonly exclusion: ExclusionCache;
   /** Its own light vCPU under the last host core it was judged on (query.ts). */
   readonly lightCache: { core: SchedulerCore | null; part: MutablePart };
+  /** Predictor.unmeetable's answer per kind of host. */
+  readonly unmeetable: Map<HostModel, number>;
 }
 
 /** Prediction is one victim's estimate and bound (p99 and p99.9), reused between queries. */

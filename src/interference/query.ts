@@ -157,14 +157,14 @@ export class Query {
   /**
    * withinSlo: v's bound stays within its SLOs. One tail evaluation per SLO: the bound is
    * monotone in the core's quantile, so the SLO maps to a threshold on the core's own tail (no
-   * root finding on the placer's hot path).
+   * root finding on the placer's hot path). `skip`: SLOs not checked (bits: 1 p99, 2 p99.9).
    */
-  withinSlo(v: Victim, widen: number, self = false): boolean {
+  withinSlo(v: Victim, widen: number, self = false, skip = 0): boolean {
     const c = this.components(v, self);
     const reasons = this.reasons(v, widen);
     for (let pct = 0; pct < 2; pct++) {
       const slo = v.sloUs[pct];
-      if (slo === Infinity) continue;
+      if (slo === Infinity || (skip & (1 << pct)) !== 0) continue;
       // bound(est) <= slo  <=>  est <= estMax  <=>  core quantile <= threshold  <=>  tail(threshold) <= eps.
       const estMax = this.estimateFor(c, pct, reasons, slo);
       if (estMax < v.tail.serviceUs) return false;

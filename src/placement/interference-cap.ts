@@ -48,8 +48,9 @@ const HOG_SHARES = [0, 0.5, 1] as const;
 /**
  * interferenceCap: the largest k such that the victim keeps its bound within its SLOs beside any
  * worst-case composition of k CPU-bound vCPUs (its own included) on a host of type t; -1 when even
- * an empty host breaches it. `neighbourReasons` counts the outside-range reasons any CPU-bound VM
- * of the instance brings (each widens the bound, and any of them may share the host). Cost:
+ * an empty host breaches an SLO it meets alone. `neighbourReasons` counts the outside-range
+ * reasons any CPU-bound VM of the instance brings (each widens the bound, and any of them may
+ * share the host). Cost:
  * O(families x vcpuCap x CPU-bound vCPUs), once per (VM, type).
  */
 export function interferenceCap(predictor: Predictor, type: HostType, box: CpuBox | undefined, prof: VmProfile, v: Victim, neighbourReasons = 0, light?: LightPart, otherVictimVcpus = 0): number {
@@ -65,9 +66,11 @@ export function interferenceCap(predictor: Predictor, type: HostType, box: CpuBo
     if (light) mix.apply(mix.light({ ...light, vcpus: lightRoom(k) }, { vcpus: 0, duty: 0, burstUs: 1 }), 1);
     return mix;
   };
+  // SLOs it cannot meet even alone on this type constrain nothing (Predictor.unmeetable).
+  const skip = predictor.unmeetable(hm, v, prof);
   const empty = withLight(new HostMix(hm.core, type.cores, hm.mechanisms), own);
   if (prof.cpu) empty.apply(prof.cpu, 1);
-  if (!predictor.withinSlo(hm, empty, v, undefined, widenAt(own))) return -1;
+  if (!predictor.withinSlo(hm, empty, v, undefined, widenAt(own), false, -1, skip)) return -1;
   if (!box) return type.vcpuCap;
   let cap = type.vcpuCap;
   const duties = [...new Set([box.dutyMin, (box.dutyMin + box.dutyMax) / 2, box.dutyMax])];
@@ -83,7 +86,7 @@ export function interferenceCap(predictor: Predictor, type: HostType, box: CpuBo
           const hogs = Math.round((k - own) * hogShare) - Math.round((k - own - 1) * hogShare);
           mix.apply(hogs > 0 ? hog : sleeper, 1);
           if (light && lightRoom(k) < lightRoom(k - 1)) mix.apply(mix.light({ ...light, vcpus: 1 }, { vcpus: 0, duty: 0, burstUs: 1 }), -1);
-          if (!predictor.withinSlo(hm, mix, v, undefined, widenAt(k))) {
+          if (!predictor.withinSlo(hm, mix, v, undefined, widenAt(k), false, -1, skip)) {
             cap = k - 1;
             break;
           }

@@ -108,4 +108,35 @@ describe("HostState", () => {
     const b = s.predictVictim(victimTerms(busy, predictor)!, out).estimateUs[Pct.P999];
     expect(b).toBeGreaterThan(q);
   });
+
+  test("an SLO the VM breaks even alone on this kind of host constrains nothing; its other SLO still does", () => {
+    const host: Host = { ...cluster.hosts[0], cores: 4, scheduler: defaultScheduler("xen-credit") };
+    const base = cluster.vms[0];
+    const hog = (id: string) => profileVm({ ...base, id, vcpus: 1, slo: undefined, workload: { kind: "cpu", dutyCycle: 1, burstMs: 10, burstDistribution: "exponential" } });
+    const io = (id: string, slo: { p99Ms?: number; p999Ms?: number }) =>
+      profileVm({ ...base, id, vcpus: 1, slo, workload: { kind: "io", requestsPerSec: 500, serviceUs: 50, arrival: "poisson" } });
+    // 50 µs of service cannot have a 60 µs p99.9 once requests queue behind each other.
+    const tight = io("tight", { p999Ms: 0.06 });
+    const vt = victimTerms(tight, predictor)!;
+    const s = new HostState(host, predictor);
+    expect(s.predictVictim(vt, newPrediction(), tight, true).boundUs[Pct.P999]).toBeGreaterThan(60);
+    expect(s.fits(tight, vt)).toBe(true);
+    s.add(tight, vt);
+    // Nobody else has an SLO: the host takes CPU-bound neighbours as if tight had none...
+    const hogs = [0, 1, 2, 3, 4, 5].map((i) => hog(`h${i}`));
+    for (const h of hogs) {
+      expect(s.fits(h)).toBe(true);
+      s.add(h, undefined);
+    }
+    // ...and score still sees it breached.
+    expect(s.predictVictim(vt, newPrediction()).boundUs[Pct.P999]).toBeGreaterThan(60);
+    // A p99 SLO it meets alone is still checked beside the same hogs.
+    const alone = new HostState(host, predictor);
+    const both0 = io("both", { p999Ms: 0.06 });
+    const p99Alone = alone.predictVictim(victimTerms(both0, predictor)!, newPrediction(), both0, true).boundUs[Pct.P99];
+    const both = io("both", { p99Ms: (1.2 * p99Alone) / 1000, p999Ms: 0.06 });
+    const vb = victimTerms(both, predictor)!;
+    expect(alone.fits(both, vb)).toBe(true);
+    expect(s.fits(both, vb)).toBe(false);
+  });
 });
