@@ -3,31 +3,14 @@ import { driverCpusFor, type DriverDomain } from "../model/driver-domain.js";
 import { cpuDemandVcpus, ioPartOf } from "../model/workload.js";
 
 /**
- * The driver domain in the fast estimates. Everything here is a closed form of the simulator's
- * mechanism (src/sim/driver-path.ts), kept in one module so the predictor can take it whole:
- *
- * - load: every request costs packetsPerRequest x usPerPacket of driver CPU, so a guest at rate R
- *   costs R x packets x usPerPacket / 1e6 CPUs in the driver domain (the XenMon premise: driver CPU
- *   per guest is proportional to its packets). The host's CPU demand grows by the sum.
- * - neighbour: the driver's vCPUs hold pCPUs for that much of the time, so it counts as that many
- *   never-sleeping CPUs in the neighbour composition (it fills cores; its bursts are too short to
- *   hold a core for a tick, so it is not counted as a sleeper).
- * - hop: each request first waits for the driver (its vCPU's own wake-up delay on this host, then
- *   queueing behind other guests' packets at the driver's utilisation) and is served for
- *   rxPacketsPerRequest x usPerPacket before the guest is woken.
+ * The driver domain's load: every request costs packetsPerRequest x usPerPacket of driver CPU, so
+ * a guest at rate R costs R x packets x usPerPacket / 1e6 CPUs in the driver domain (the XenMon
+ * premise: driver CPU per guest is proportional to its packets). The host's CPU demand grows by
+ * the sum. How the predictor sees the driver as a neighbour and on each request's path:
+ * driver-state.ts.
  */
 
 export { driverCpusFor };
-
-/** driverRxUs is the driver service on a request's path before the guest sees it. */
-export function driverRxUs(d: DriverDomain): number {
-  return d.rxPacketsPerRequest * d.usPerPacket;
-}
-
-/** driverRho is the driver vCPUs' utilisation at a total driver load, clamped below 1 for queueing formulas. */
-export function driverRho(d: DriverDomain, driverCpus: number): number {
-  return Math.min(0.99, driverCpus / d.vcpus);
-}
 
 /** DriverGuestLoad is one guest's driver work on its host. */
 export interface DriverGuestLoad {

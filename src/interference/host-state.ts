@@ -1,8 +1,10 @@
 import type { Host } from "../model/cluster.js";
 import type { CpuPart, MutablePart } from "./core/cpu-part.js";
 import { HostMix } from "./core/host-mix.js";
+import { DriverState } from "./driver-state.js";
 import { newPrediction, Pct, popcount, vmPart, type HostModel, type Prediction, type Predictor, type Victim } from "./predictor.js";
 import type { VmProfile } from "./profile.js";
+import type { Query } from "./query.js";
 import { N_NEIGHBOUR_REASONS, neighbourReason } from "./range.js";
 
 export { Pct };
@@ -10,6 +12,31 @@ export { Pct };
 /** victimTerms precomputes what the hot path needs of a latency-sensitive VM (undefined for others). */
 export function victimTerms(p: VmProfile, predictor: Predictor): Victim | undefined {
   return predictor.victim(p);
+}
+
+/**
+ * markUnmeetable sets each victim's unmetSlos: the SLOs its bound breaks even alone on an idle
+ * host of every kind among `hosts`. No placement meets those, so the placer's checks skip them
+ * (refusing every host would leave the VM out, and a host holding it would refuse everyone after
+ * it); score and plans still report the VM at risk. An SLO some kind meets stays a constraint, so
+ * the VM goes to such a kind. Cost: one prediction per victim and kind.
+ */
+export function markUnmeetable(profiles: readonly VmProfile[], victims: readonly (Victim | undefined)[], hosts: readonly Host[], predictor: Predictor): void {
+  const kinds = new Map<HostModel, HostState>();
+  for (const h of hosts) {
+    const m = predictor.hostModel(h);
+    if (!kinds.has(m)) kinds.set(m, new HostState(h, predictor));
+  }
+  const out = newPrediction();
+  victims.forEach((v, j) => {
+    if (!v || !hasSlo(v)) return;
+    let bits = 3;
+    for (const empty of kinds.values()) {
+      const pr = empty.predictVictim(v, out, profiles[j], true);
+      bits &= (pr.boundUs[0] > v.sloUs[0] ? 1 : 0) | (pr.boundUs[1] > v.sloUs[1] ? 2 : 0);
+    }
+    v.unmetSlos = kinds.size > 0 ? bits : 0;
+  });
 }
 
 /**
@@ -23,14 +50,15 @@ export class HostState {
   readonly model: HostModel;
   readonly mix: HostMix;
   vcpus = 0;
+  /** Mean CPU demand of the VMs plus what their IO costs the driver domain. */
   demandCpus = 0;
   vms = 0;
   /** CPU-bound vCPUs that sleep (duty < 1) and that never do. */
   sleepyVcpus = 0;
   hogVcpus = 0;
   private readonly victims: Victim[] = [];
-  /** Per victim: the SLOs it cannot meet even alone on this kind of host (Predictor.unmeetable). */
-  private readonly skips: number[] = [];
+  /** The host's driver domain (undefined without one). */
+  private readonly driver: DriverState | undefined;
   private readonly reasonCount = new Int32Array(N_NEIGHBOUR_REASONS);
   /** Bits of the neighbour reasons present (reasonCount > 0). */
   private reasonBits = 0;
@@ -42,18 +70,17 @@ export class HostState {
   ) {
     this.model = predictor.hostModel(host);
     this.mix = new HostMix(this.model.core, host.cores, this.model.mechanisms);
+    this.driver = host.driverDomain ? new DriverState(host.driverDomain, this.mix, predictor) : undefined;
+  }
+
+  /** CPU the host's driver domain spends on the VMs' packets (0 without a driver domain). */
+  get driverCpus(): number {
+    return this.driver?.cpus ?? 0;
   }
 
   add(p: VmProfile, v: Victim | undefined): void {
     this.apply(p, 1);
-    if (v) {
-      this.victims.push(v);
-      this.skips.push(this.skipOf(v, p));
-    }
-  }
-
-  private skipOf(v: Victim, p: VmProfile): number {
-    return hasSlo(v) ? this.predictor.unmeetable(this.model, v, p) : 0;
+    if (v) this.victims.push(v);
   }
 
   remove(p: VmProfile, v: Victim | undefined): void {
@@ -62,8 +89,6 @@ export class HostState {
       if (i < 0) throw new Error("HostState.remove: VM was not on this host");
       this.victims[i] = this.victims[this.victims.length - 1];
       this.victims.pop();
-      this.skips[i] = this.skips[this.skips.length - 1];
-      this.skips.pop();
     }
     this.apply(p, -1);
   }
@@ -72,6 +97,11 @@ export class HostState {
     this.vms += sign;
     this.vcpus += sign * p.vcpus;
     this.demandCpus += sign * p.demandCpus;
+    if (this.driver && p.io) {
+      this.demandCpus -= this.driver.cpus;
+      this.driver.apply(p.io.requestsPerSec, sign);
+      this.demandCpus += this.driver.cpus;
+    }
     const f = this.predictor.outsideFlags(p);
     if (f !== 0) {
       for (let i = 0; i < N_NEIGHBOUR_REASONS; i++)
@@ -130,16 +160,17 @@ export class HostState {
     let any = extraVictim !== undefined && hasSlo(extraVictim);
     for (let i = 0; !any && i < this.victims.length; i++) any = hasSlo(this.victims[i]);
     if (!any) return true;
-    // Before the query begins: unmeetable runs a query of its own (first time per kind only).
-    const selfSkip = extraVictim && extra ? this.skipOf(extraVictim, extra) : 0;
     const widen = this.widenCount(extra);
-    const q = this.predictor.query.begin(this.model, this.mix, this.partOf(extra, this.extraPart), this.heavyWith(extra));
-    for (let i = 0; i < this.victims.length; i++) {
+    const q = this.begin(extra);
+    let ok = true;
+    for (let i = 0; ok && i < this.victims.length; i++) {
       const v = this.victims[i];
-      if (hasSlo(v) && !q.withinSlo(v, widen, false, this.skips[i])) return false;
+      ok = !hasSlo(v) || q.withinSlo(v, widen, false, v.unmetSlos);
     }
     // The newcomer meets everyone here and its own other vCPUs, not its own waking one.
-    return !extraVictim || !hasSlo(extraVictim) || q.withinSlo(extraVictim, widen, true, selfSkip);
+    if (ok && extraVictim && hasSlo(extraVictim)) ok = q.withinSlo(extraVictim, widen, true, extraVictim.unmetSlos);
+    this.end(extra);
+    return ok;
   }
 
   /**
@@ -149,24 +180,54 @@ export class HostState {
    * victim's quantile: for ranking, not the hot filter.
    */
   worstSlackUs(extra?: VmProfile, extraVictim?: Victim): number {
-    const selfSkip = extraVictim && extra ? this.skipOf(extraVictim, extra) : 0;
     const widen = this.widenCount(extra);
-    const q = this.predictor.query.begin(this.model, this.mix, this.partOf(extra, this.extraPart), this.heavyWith(extra));
+    const q = this.begin(extra);
     let worst = Infinity;
-    const visit = (v: Victim, self: boolean, skip: number): void => {
+    const visit = (v: Victim, self: boolean): void => {
+      const skip = v.unmetSlos;
       if (!hasSlo(v) || skip === 3) return;
       const pr = q.predict(v, widen, this.scratch, self);
       if ((skip & 1) === 0) worst = Math.min(worst, v.sloUs[0] - pr.boundUs[0]);
       if ((skip & 2) === 0) worst = Math.min(worst, v.sloUs[1] - pr.boundUs[1]);
     };
-    for (let i = 0; i < this.victims.length; i++) visit(this.victims[i], false, this.skips[i]);
-    if (extraVictim) visit(extraVictim, true, selfSkip);
+    for (const v of this.victims) visit(v, false);
+    if (extraVictim) visit(extraVictim, true);
+    this.end(extra);
     return worst;
   }
 
   /** predictVictim: one victim's estimate and bound with `extra` added (`self`: v is extra's, not on the host). */
   predictVictim(v: Victim, out: Prediction, extra?: VmProfile, self = false): Prediction {
-    return this.predictor.predict(this.model, this.mix, v, this.partOf(extra, this.extraPart), this.widenCount(extra), out, self, this.heavyWith(extra));
+    const pr = this.begin(extra).predict(v, this.widenCount(extra), out, self);
+    this.end(extra);
+    return pr;
+  }
+
+  /** driverHopUs: the driver domain's hop estimate in every request's latency, with `extra` added (0 without one). */
+  driverHopUs(pct: Pct, extra?: VmProfile): number {
+    const rate = extra?.io?.requestsPerSec ?? 0;
+    const dv = this.driver?.begin(rate);
+    const hop = dv ? this.predictor.query.begin(this.model, this.mix, this.partOf(extra, this.extraPart), this.heavyWith(extra)).predict(dv, 0, this.scratch).estimateUs[pct] : 0;
+    this.driver?.end(rate);
+    return hop;
+  }
+
+  /**
+   * begin starts the shared query with `extra` added: the driver domain (if any) as it would be,
+   * and its hop added to every guest's prediction. Pair with end(extra).
+   */
+  private begin(extra: VmProfile | undefined): Query {
+    const dv = this.driver?.begin(extra?.io?.requestsPerSec ?? 0);
+    const q = this.predictor.query.begin(this.model, this.mix, this.partOf(extra, this.extraPart), this.heavyWith(extra));
+    if (dv) {
+      const hop = q.predict(dv, 0, this.scratch);
+      q.setHop(hop.estimateUs[0], hop.estimateUs[1]);
+    }
+    return q;
+  }
+
+  private end(extra: VmProfile | undefined): void {
+    this.driver?.end(extra?.io?.requestsPerSec ?? 0);
   }
 
   /**
@@ -176,13 +237,14 @@ export class HostState {
    */
   harmUs(pct: Pct = Pct.P999, extra?: VmProfile): number {
     const widen = this.widenCount(extra);
-    const q = this.predictor.query.begin(this.model, this.mix, this.partOf(extra, this.extraPart), this.heavyWith(extra));
+    const q = this.begin(extra);
     let h = 0;
     for (const v of this.victims) {
       const pr = q.predict(v, widen, this.scratch);
       const alone = pct === Pct.P999 ? v.tail.base999Us : v.tail.base99Us;
       h = Math.max(h, pr.estimateUs[pct] - alone);
     }
+    this.end(extra);
     return h;
   }
 

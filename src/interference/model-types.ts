@@ -52,8 +52,11 @@ export interface Victim {
   readonly exclusion: ExclusionCache;
   /** Its own light vCPU under the last host core it was judged on (query.ts). */
   readonly lightCache: { core: SchedulerCore | null; part: MutablePart };
-  /** Predictor.unmeetable's answer per kind of host. */
-  readonly unmeetable: Map<HostModel, number>;
+  /**
+   * SLOs (bits: 1 p99, 2 p99.9) its bound breaks even alone on an idle host of every kind it may
+   * use (markUnmeetable): placement checks skip them. 0 unless a placement problem set it.
+   */
+  unmetSlos: number;
 }
 
 /** Prediction is one victim's estimate and bound (p99 and p99.9), reused between queries. */

@@ -1,12 +1,12 @@
 import type { Host } from "../model/cluster.js";
 import type { CpuPart, MutablePart } from "./core/cpu-part.js";
-import { HostMix } from "./core/host-mix.js";
+import type { HostMix } from "./core/host-mix.js";
 import { ALL_MECHANISMS, coreFor, type Mechanisms } from "./core/scheduler-core.js";
 import { victimTail } from "./core/victim.js";
 import { ExclusionCache } from "./core/occupancy.js";
 import { features, N_FEATURES, victimPart } from "./correction.js";
 import { InterferenceModelSchema, MODEL_VERSION, type InterferenceModel } from "./model-data.js";
-import { coreIndex, newPrediction, type HostModel, type Prediction, type Victim } from "./model-types.js";
+import { coreIndex, type HostModel, type Prediction, type Victim } from "./model-types.js";
 import { Query } from "./query.js";
 import { hostOutside, neighbourFlags, victimOutside } from "./range.js";
 import type { VmProfile } from "./profile.js";
@@ -14,6 +14,9 @@ import { quantileUs } from "./core/tail.js";
 
 export { newPrediction, Pct, QUIET_P_FULL, WIDEN_PER_REASON } from "./model-types.js";
 export type { HostModel, Prediction, Victim } from "./model-types.js";
+
+/** HostKind: what a host's model depends on. */
+export type HostKind = Pick<Host, "scheduler" | "cores" | "driverDomain">;
 
 /** CoreTerms: the uncorrected core's view of one victim (what the correction is fitted on). */
 export interface CoreTerms {
@@ -53,11 +56,10 @@ export class Predictor {
   }
 
   private readonly kinds = new Map<string, HostModel>();
-  private readonly emptyMixes = new WeakMap<HostModel, HostMix>();
 
-  /** hostModel resolves a host's core and fitted data (one per kind of host: scheduler and cores). */
-  hostModel(host: Pick<Host, "scheduler" | "cores">): HostModel {
-    const key = `${host.cores} ${JSON.stringify(host.scheduler)}`;
+  /** hostModel resolves a host's core and fitted data (one per kind of host: scheduler, cores, driver domain). */
+  hostModel(host: HostKind): HostModel {
+    const key = `${host.cores} ${JSON.stringify(host.scheduler)} ${JSON.stringify(host.driverDomain ?? null)}`;
     let hm = this.kinds.get(key);
     if (!hm) {
       hm = this.resolve(host);
@@ -66,7 +68,7 @@ export class Predictor {
     return hm;
   }
 
-  private resolve(host: Pick<Host, "scheduler" | "cores">): HostModel {
+  private resolve(host: HostKind): HostModel {
     const core = coreFor(host.scheduler, host.cores, this.mechanisms);
     const fitted = this.model.cores[core.name];
     const c99 = fitted.conformal99;
@@ -110,27 +112,8 @@ export class Predictor {
       ownLight: p.cpu ? undefined : { vcpus: 1, requestsPerSecPerVcpu: p.io.requestsPerSec / p.vcpus, serviceUs: p.io.serviceUs },
       sloUs: [p.sloP99Us ?? Infinity, p.sloP999Us ?? Infinity],
       outside: victimOutside(p, this.model.range),
-      unmeetable: new Map(),
+      unmetSlos: 0,
     };
-  }
-
-  /**
-   * unmeetable: v's SLOs (bits: 1 p99, 2 p99.9) its bound breaks even alone on an idle host of
-   * this kind, with its own VM `p` as the only load. No placement meets those, so the placer's
-   * checks skip them (refusing every host would leave the VM out, and a host holding it would
-   * refuse everyone after it); score and plans still report the VM at risk. Cached per kind.
-   */
-  unmeetable(hm: HostModel, v: Victim, p: VmProfile): number {
-    let bits = v.unmeetable.get(hm);
-    if (bits === undefined) {
-      let mix = this.emptyMixes.get(hm);
-      if (!mix) this.emptyMixes.set(hm, (mix = new HostMix(hm.core, hm.cores, hm.mechanisms)));
-      const widen = hm.outside.length + popcount(this.outsideFlags(p));
-      const pr = this.predict(hm, mix, v, vmPart(mix, p, { vcpus: 0, duty: 0, burstUs: 1 }), widen, newPrediction(), true, p.cpu?.vcpus ?? 0);
-      bits = (pr.boundUs[0] > v.sloUs[0] ? 1 : 0) | (pr.boundUs[1] > v.sloUs[1] ? 2 : 0);
-      v.unmeetable.set(hm, bits);
-    }
-    return bits;
   }
 
   /** predict: one victim's estimate and bound on `mix` with `extra` added (see Query.predict). */

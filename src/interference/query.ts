@@ -28,6 +28,8 @@ export class Query {
   private lightExtra: CpuPart | undefined;
 
   private heavy = -1;
+  /** The driver domain's hop estimate added to every guest's request (setHop; 0 without one). */
+  private readonly hop = new Float64Array(2);
 
   /**
    * begin starts a query on a host with `extra` added (O(bins + extra's vCPUs)); `heavyVcpus`, the
@@ -36,6 +38,8 @@ export class Query {
    */
   begin(hm: HostModel, mix: HostMix, extra: CpuPart | undefined, heavyVcpus = -1): this {
     this.heavy = heavyVcpus;
+    this.hop[0] = 0;
+    this.hop[1] = 0;
     const light = extra !== undefined && extra.block !== undefined;
     this.hm = hm;
     this.mix = mix;
@@ -59,6 +63,12 @@ export class Query {
     this.hostParts[0] = hostPart(hm.fitted.p99.weights, h);
     this.hostParts[1] = hostPart(hm.fitted.p999.weights, h);
     return this;
+  }
+
+  /** setHop adds a driver domain's hop estimate [p99, p99.9] to every prediction of this query. */
+  setHop(p99Us: number, p999Us: number): void {
+    this.hop[0] = p99Us;
+    this.hop[1] = p999Us;
   }
 
   /** components: what victim v meets (`self`: v is the extra VM). */
@@ -143,7 +153,7 @@ export class Query {
     const reasons = this.reasons(v, widen);
     for (let pct = 0; pct < 2; pct++) {
       const alone = pct === Pct.P999 ? v.tail.base999Us : v.tail.base99Us;
-      const est = corrected(quantileUs(c, v.tail, EPS[pct]), alone, this.logCorr(c, v, pct));
+      const est = corrected(quantileUs(c, v.tail, EPS[pct]), alone, this.logCorr(c, v, pct)) + this.hop[pct];
       out.estimateUs[pct] = est;
       out.boundUs[pct] = this.bound(c, pct, reasons, est);
     }
@@ -166,7 +176,7 @@ export class Query {
       const slo = v.sloUs[pct];
       if (slo === Infinity || (skip & (1 << pct)) !== 0) continue;
       // bound(est) <= slo  <=>  est <= estMax  <=>  core quantile <= threshold  <=>  tail(threshold) <= eps.
-      const estMax = this.estimateFor(c, pct, reasons, slo);
+      const estMax = this.estimateFor(c, pct, reasons, slo) - this.hop[pct];
       if (estMax < v.tail.serviceUs) return false;
       const alone = pct === Pct.P999 ? v.tail.base999Us : v.tail.base99Us;
       const x = uncorrectedThreshold(estMax, alone, this.logCorr(c, v, pct));

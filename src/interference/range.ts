@@ -7,12 +7,13 @@ import type { VmProfile } from "./profile.js";
  * the bound (predictor.ts) and is shown next to it; none stops a prediction.
  */
 
-/** hostOutside: reasons from the host alone (core count, credit1 timeslice). */
-export function hostOutside(host: Pick<Host, "scheduler" | "cores">, r: CalibratedRange): string[] {
+/** hostOutside: reasons from the host alone (core count, credit1 timeslice, a driver domain). */
+export function hostOutside(host: Pick<Host, "scheduler" | "cores" | "driverDomain">, r: CalibratedRange): string[] {
   const out: string[] = [];
   if (host.cores < r.cores[0] || host.cores > r.cores[1]) out.push(`${host.cores} cores outside the calibrated ${r.cores[0]}-${r.cores[1]}`);
   if (host.scheduler.kind === "xen-credit" && !r.timesliceMs.includes(host.scheduler.timesliceMs))
     out.push(`credit1 timeslice ${host.scheduler.timesliceMs} ms not calibrated (${r.timesliceMs.join(", ")} ms are)`);
+  if (host.driverDomain) out.push("driver domain: its hop and load are modelled, not calibrated");
   return out;
 }
 

@@ -1,9 +1,10 @@
 import { z } from "zod";
-import type { Cluster, Host } from "../model/cluster.js";
+import type { Cluster, Host, Vm } from "../model/cluster.js";
 import { RISK_ORDER, RiskLevelSchema, type RiskLevel } from "../model/risk.js";
 import { bobtailRule } from "./bobtail.js";
+import { hostDriverRisk, HostDriverRiskSchema } from "./driver-report.js";
 import { HostState } from "./host-state.js";
-import { newPrediction, type Prediction, type Predictor, type Victim } from "./predictor.js";
+import { newPrediction, Pct, type Prediction, type Predictor, type Victim } from "./predictor.js";
 import { profileVm, type VmProfile } from "./profile.js";
 
 export const VmRiskSchema = z.strictObject({
@@ -34,6 +35,8 @@ export const VmRiskSchema = z.strictObject({
   meanBlockedWaitUs: z.number(),
   /** Why the prediction extrapolates (each reason widened the bound). */
   outsideCalibration: z.array(z.string()),
+  /** Of predictedP999Us, the wait and service in the host's driver domain (hosts with one). */
+  driverHopP999Us: z.number().optional(),
 });
 export type VmRisk = z.infer<typeof VmRiskSchema>;
 
@@ -59,6 +62,8 @@ export const HostRiskSchema = z.strictObject({
   /** Victims whose bound, not estimate, exceeds the SLO. */
   atRisk: z.number().int(),
   victims: z.array(z.string()),
+  /** The host's driver domain, a resource its VMs share (hosts with one). */
+  driverDomain: HostDriverRiskSchema.optional(),
 });
 export type HostRisk = z.infer<typeof HostRiskSchema>;
 
@@ -94,7 +99,7 @@ function ratio(a: number, b: number): number {
   return b === Infinity ? 0 : a / b;
 }
 
-function vmRisk(host: Host, state: HostState, p: VmProfile, v: Victim, reason: string, coverage: number, outside: readonly string[]): VmRisk {
+function vmRisk(host: Host, state: HostState, p: VmProfile, v: Victim, reason: string, coverage: number, outside: readonly string[], hopUs: number | undefined): VmRisk {
   const pr = state.predictVictim(v, newPrediction());
   const hasSlo = v.sloUs[0] !== Infinity || v.sloUs[1] !== Infinity;
   const sloRatio = hasSlo ? Math.max(ratio(pr.estimateUs[0], v.sloUs[0]), ratio(pr.estimateUs[1], v.sloUs[1])) : undefined;
@@ -119,27 +124,33 @@ function vmRisk(host: Host, state: HostState, p: VmProfile, v: Victim, reason: s
     pBlockedWhenHeld: r3(pr.blockGivenFull),
     meanBlockedWaitUs: r1(pr.meanWaitUs),
     outsideCalibration: [...outside, ...state.model.outside.filter((x) => !outside.includes(x)), ...v.outside],
+    ...(hopUs !== undefined ? { driverHopP999Us: r1(hopUs) } : {}),
   };
 }
 
-/** scoreHost scores one host and the latency-sensitive VMs on it. */
-export function scoreHost(host: Host, profiles: readonly VmProfile[], predictor: Predictor): { host: HostRisk; vms: VmRisk[] } {
+/**
+ * scoreHost scores one host and the latency-sensitive VMs on it. `vms` (the profiles' VMs, when
+ * at hand) adds the driver domain's charging advice.
+ */
+export function scoreHost(host: Host, profiles: readonly VmProfile[], predictor: Predictor, vms?: readonly Vm[]): { host: HostRisk; vms: VmRisk[] } {
   const state = new HostState(host, predictor);
   const victims = profiles.map((p) => predictor.victim(p));
   profiles.forEach((p, i) => state.add(p, victims[i]));
   const mix = { cores: host.cores, scheduler: host.scheduler, sleepyCpuVcpus: state.sleepyVcpus, hogVcpus: state.hogVcpus };
   const outside = state.outsideReasons();
   const coverage = state.model.fitted.conformal999.coverage;
-  const vms: VmRisk[] = [];
+  const hop = host.driverDomain ? state.driverHopUs(Pct.P999) : undefined;
+  const risks: VmRisk[] = [];
   let bobtail = false;
   profiles.forEach((p, i) => {
     const v = victims[i];
     if (!v) return;
     const verdict = bobtailRule(mix, p);
     bobtail ||= verdict.reason === "bobtail";
-    vms.push(vmRisk(host, state, p, v, verdict.reason, coverage, outside));
+    risks.push(vmRisk(host, state, p, v, verdict.reason, coverage, outside, hop));
   });
-  const worst = vms.reduce<VmRisk | undefined>((w, v) => (!w || RISK_ORDER[v.level] > RISK_ORDER[w.level] || (v.level === w.level && (v.sloRatio ?? 0) > (w.sloRatio ?? 0)) ? v : w), undefined);
+  const driver = hostDriverRisk(host, profiles, vms);
+  const worst = risks.reduce<VmRisk | undefined>((w, v) => (!w || RISK_ORDER[v.level] > RISK_ORDER[w.level] || (v.level === w.level && (v.sloRatio ?? 0) > (w.sloRatio ?? 0)) ? v : w), undefined);
   let dw = 0;
   let db = 0;
   let s = 0;
@@ -164,27 +175,32 @@ export function scoreHost(host: Host, profiles: readonly VmProfile[], predictor:
       bobtail,
       level: worst?.level ?? "none",
       reason: worst?.reason ?? "no-contention",
-      delayP999Us: r1(vms.reduce((m, v) => Math.max(m, v.predictedP999Us - v.aloneP999Us), 0)),
-      breaches: vms.filter((v) => v.breach).length,
-      atRisk: vms.filter((v) => !v.breach && (v.boundSloRatio ?? 0) > 1).length,
-      victims: vms.map((v) => v.vmId),
+      delayP999Us: r1(risks.reduce((m, v) => Math.max(m, v.predictedP999Us - v.aloneP999Us), 0)),
+      breaches: risks.filter((v) => v.breach).length,
+      atRisk: risks.filter((v) => !v.breach && (v.boundSloRatio ?? 0) > 1).length,
+      victims: risks.map((v) => v.vmId),
+      ...(driver ? { driverDomain: driver } : {}),
     },
-    vms,
+    vms: risks,
   };
 }
 
 /** scoreCluster scores the current placement (VMs' `host`), worst hosts and VMs first. */
 export function scoreCluster(c: Cluster, predictor: Predictor): ScoreReport {
   const byHost = new Map<string, VmProfile[]>(c.hosts.map((h) => [h.id, []]));
+  const vmsOn = new Map<string, Vm[]>(c.hosts.map((h) => [h.id, []]));
   const unplaced: string[] = [];
   for (const vm of c.vms) {
     if (vm.host === undefined) unplaced.push(vm.id);
-    else byHost.get(vm.host)?.push(profileVm(vm));
+    else {
+      byHost.get(vm.host)?.push(profileVm(vm));
+      vmsOn.get(vm.host)?.push(vm);
+    }
   }
   const hosts: HostRisk[] = [];
   const vms: VmRisk[] = [];
   for (const h of c.hosts) {
-    const r = scoreHost(h, byHost.get(h.id) ?? [], predictor);
+    const r = scoreHost(h, byHost.get(h.id) ?? [], predictor, vmsOn.get(h.id));
     hosts.push(r.host);
     vms.push(...r.vms);
   }

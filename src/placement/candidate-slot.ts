@@ -1,5 +1,5 @@
 import type { Cluster, Vm } from "../model/cluster.js";
-import { victimTerms } from "../interference/host-state.js";
+import { markUnmeetable, victimTerms } from "../interference/host-state.js";
 import type { Victim } from "../interference/predictor.js";
 import type { Predictor } from "../interference/predictor.js";
 import { profileVm, type VmProfile } from "../interference/profile.js";
@@ -80,7 +80,9 @@ export class CandidateSlot {
     p.vmVcpus[j] = fresh.vcpus;
     p.vmNetworkMbps[j] = fresh.networkMbps ?? 0;
     (p.profiles as VmProfile[])[j] = profile;
-    (p.victims as (Victim | undefined)[])[j] = victimTerms(profile, p.predictor);
+    const victim = victimTerms(profile, p.predictor);
+    markUnmeetable([profile], [victim], p.types.map((t) => p.hosts[t.hosts[0]]), p.predictor);
+    (p.victims as (Victim | undefined)[])[j] = victim;
     p.latencySensitive[j] = profile.io ? 1 : 0;
     fillTypeAllowedRow(p, j, p.typeAllowed);
     // Consolidation's cost per VM averages every VM's demand, the slot's included.

@@ -1,6 +1,7 @@
 import { HostMix } from "../interference/core/host-mix.js";
 import type { CpuPart, LightPart } from "../interference/core/cpu-part.js";
-import type { Predictor, Victim } from "../interference/predictor.js";
+import { DriverState } from "../interference/driver-state.js";
+import { newPrediction, type Predictor, type Victim } from "../interference/predictor.js";
 import type { VmProfile } from "../interference/profile.js";
 import type { HostType, PlacementProblem } from "./problem.js";
 
@@ -19,6 +20,10 @@ import type { HostType, PlacementProblem } from "./problem.js";
  * mixed neighbours can be worse than any homogeneous one in rare corners. The heuristics and every
  * repair use the exact filter (HostState.fits), and LNS keeps a re-solve only if each host in its
  * scope passes that filter too; a plain MILP plan is validated by simulation like any other.
+ *
+ * On a type with a driver domain, the driver carries the victim's requests and the light vCPUs',
+ * as HostState sees it (driver-state.ts): its vCPUs join the mix and its hop is added to the
+ * victim's estimate.
  */
 
 /** CpuBox is the range of duty and burst of the instance's CPU-bound VMs. */
@@ -66,11 +71,29 @@ export function interferenceCap(predictor: Predictor, type: HostType, box: CpuBo
     if (light) mix.apply(mix.light({ ...light, vcpus: lightRoom(k) }, { vcpus: 0, duty: 0, burstUs: 1 }), 1);
     return mix;
   };
-  // SLOs it cannot meet even alone on this type constrain nothing (Predictor.unmeetable).
-  const skip = predictor.unmeetable(hm, v, prof);
-  const empty = withLight(new HostMix(hm.core, type.cores, hm.mechanisms), own);
-  if (prof.cpu) empty.apply(prof.cpu, 1);
-  if (!predictor.withinSlo(hm, empty, v, undefined, widenAt(own), false, -1, skip)) return -1;
+  // SLOs it cannot meet alone on any kind of host constrain nothing (markUnmeetable).
+  const skip = v.unmetSlos;
+  const hop = newPrediction();
+  // The driver's load at k: the victim's requests and the light vCPUs' (the room left for them).
+  const driverRate = (k: number): number => (prof.io?.requestsPerSec ?? 0) + (light ? lightRoom(k) * light.requestsPerSecPerVcpu : 0);
+  const start = (): { mix: HostMix; driver: DriverState | undefined } => {
+    const mix = withLight(new HostMix(hm.core, type.cores, hm.mechanisms), own);
+    if (prof.cpu) mix.apply(prof.cpu, 1);
+    const driver = type.driverDomain ? new DriverState(type.driverDomain, mix, predictor) : undefined;
+    driver?.apply(driverRate(own), 1);
+    return { mix, driver };
+  };
+  const within = (mix: HostMix, driver: DriverState | undefined, k: number): boolean => {
+    const dv = driver?.begin(0);
+    const q = predictor.query.begin(hm, mix, undefined);
+    if (dv) {
+      q.predict(dv, 0, hop);
+      q.setHop(hop.estimateUs[0], hop.estimateUs[1]);
+    }
+    return q.withinSlo(v, widenAt(k), false, skip);
+  };
+  const empty = start();
+  if (!within(empty.mix, empty.driver, own)) return -1;
   if (!box) return type.vcpuCap;
   let cap = type.vcpuCap;
   const duties = [...new Set([box.dutyMin, (box.dutyMin + box.dutyMax) / 2, box.dutyMax])];
@@ -78,15 +101,17 @@ export function interferenceCap(predictor: Predictor, type: HostType, box: CpuBo
   for (const duty of duties)
     for (const burstUs of bursts)
       for (const hogShare of HOG_SHARES) {
-        const mix = withLight(new HostMix(hm.core, type.cores, hm.mechanisms), own);
-        if (prof.cpu) mix.apply(prof.cpu, 1);
+        const { mix, driver } = start();
         const sleeper: CpuPart = { vcpus: 1, duty, burstUs };
         const hog: CpuPart = { vcpus: 1, duty: 1, burstUs };
         for (let k = own + 1; k <= cap; k++) {
           const hogs = Math.round((k - own) * hogShare) - Math.round((k - own - 1) * hogShare);
           mix.apply(hogs > 0 ? hog : sleeper, 1);
-          if (light && lightRoom(k) < lightRoom(k - 1)) mix.apply(mix.light({ ...light, vcpus: 1 }, { vcpus: 0, duty: 0, burstUs: 1 }), -1);
-          if (!predictor.withinSlo(hm, mix, v, undefined, widenAt(k), false, -1, skip)) {
+          if (light && lightRoom(k) < lightRoom(k - 1)) {
+            mix.apply(mix.light({ ...light, vcpus: 1 }, { vcpus: 0, duty: 0, burstUs: 1 }), -1);
+            driver?.apply(light.requestsPerSecPerVcpu, -1);
+          }
+          if (!within(mix, driver, k)) {
             cap = k - 1;
             break;
           }

@@ -1,7 +1,8 @@
 import type { Cluster, Host, Policy, Vm } from "../model/cluster.js";
+import type { DriverDomain } from "../model/driver-domain.js";
 import type { SchedulerParams } from "../model/scheduler.js";
 import { vcpuCapacity } from "../model/validate.js";
-import { victimTerms } from "../interference/host-state.js";
+import { markUnmeetable, victimTerms } from "../interference/host-state.js";
 import type { Victim } from "../interference/predictor.js";
 import type { Predictor } from "../interference/predictor.js";
 import { profileVm, type VmProfile } from "../interference/profile.js";
@@ -26,6 +27,7 @@ export interface HostType {
   readonly networkMbps: number;
   readonly cost: number;
   readonly scheduler: SchedulerParams;
+  readonly driverDomain?: DriverDomain;
   /** Only the labels some host-label constraint reads. */
   readonly labels: Readonly<Record<string, string>>;
 }
@@ -124,6 +126,8 @@ export function buildProblem(cluster: Cluster, predictor: Predictor): PlacementP
   const labelKeys = [...new Set(cluster.constraints.flatMap((c) => (c.kind === "host-label" ? [c.label] : [])))].sort();
   const { types, hostTypeOf } = groupHostTypes(hosts, policy.cpuOvercommit, labelKeys);
   const profiles = vms.map(profileVm);
+  const victims = profiles.map((p) => victimTerms(p, predictor));
+  markUnmeetable(profiles, victims, types.map((t) => hosts[t.hosts[0]]), predictor);
   const groups = indexConstraints(cluster, vmIndex);
   const base = {
     cluster,
@@ -144,7 +148,7 @@ export function buildProblem(cluster: Cluster, predictor: Predictor): PlacementP
     hostTypeOf,
     types,
     profiles,
-    victims: profiles.map((p) => victimTerms(p, predictor)),
+    victims,
     latencySensitive: Uint8Array.from(profiles, (p) => (p.io ? 1 : 0)),
     ...groups,
   };
@@ -162,7 +166,7 @@ function groupHostTypes(
   const keys: string[] = [];
   hosts.forEach((h, i) => {
     const labels = Object.fromEntries(labelKeys.map((k) => [k, h.labels[k] ?? ""]));
-    const key = JSON.stringify([h.cores, h.memoryMiB, h.networkMbps ?? null, h.cost, h.scheduler, labels]);
+    const key = JSON.stringify([h.cores, h.memoryMiB, h.networkMbps ?? null, h.cost, h.scheduler, labels, h.driverDomain ?? null]);
     let list = byKey.get(key);
     if (!list) {
       list = [];
@@ -185,6 +189,7 @@ function groupHostTypes(
       networkMbps: h.networkMbps ?? Infinity,
       cost: h.cost,
       scheduler: h.scheduler,
+      driverDomain: h.driverDomain,
       labels: Object.fromEntries(labelKeys.map((k) => [k, h.labels[k] ?? ""])),
     };
   });

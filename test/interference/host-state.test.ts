@@ -1,6 +1,6 @@
 import seedrandom from "seedrandom";
 import { describe, expect, test } from "vitest";
-import { HostState, victimTerms } from "../../src/interference/host-state.js";
+import { HostState, markUnmeetable, victimTerms } from "../../src/interference/host-state.js";
 import { newPrediction, Pct, Predictor } from "../../src/interference/predictor.js";
 import { profileVm, type VmProfile } from "../../src/interference/profile.js";
 import type { Host } from "../../src/model/cluster.js";
@@ -109,7 +109,7 @@ describe("HostState", () => {
     expect(b).toBeGreaterThan(q);
   });
 
-  test("an SLO the VM breaks even alone on this kind of host constrains nothing; its other SLO still does", () => {
+  test("an SLO the VM breaks even alone on every kind of host constrains nothing; its other SLO still does", () => {
     const host: Host = { ...cluster.hosts[0], cores: 4, scheduler: defaultScheduler("xen-credit") };
     const base = cluster.vms[0];
     const hog = (id: string) => profileVm({ ...base, id, vcpus: 1, slo: undefined, workload: { kind: "cpu", dutyCycle: 1, burstMs: 10, burstDistribution: "exponential" } });
@@ -120,11 +120,13 @@ describe("HostState", () => {
     const vt = victimTerms(tight, predictor)!;
     const s = new HostState(host, predictor);
     expect(s.predictVictim(vt, newPrediction(), tight, true).boundUs[Pct.P999]).toBeGreaterThan(60);
+    expect(s.fits(tight, vt)).toBe(false); // unmarked: the SLO is checked
+    markUnmeetable([tight], [vt], [host, { ...host, cores: 16, scheduler: defaultScheduler("kvm-cfs") }], predictor);
+    expect(vt.unmetSlos).toBe(2);
     expect(s.fits(tight, vt)).toBe(true);
     s.add(tight, vt);
     // Nobody else has an SLO: the host takes CPU-bound neighbours as if tight had none...
-    const hogs = [0, 1, 2, 3, 4, 5].map((i) => hog(`h${i}`));
-    for (const h of hogs) {
+    for (const h of [0, 1, 2, 3, 4, 5].map((i) => hog(`h${i}`))) {
       expect(s.fits(h)).toBe(true);
       s.add(h, undefined);
     }
@@ -132,11 +134,27 @@ describe("HostState", () => {
     expect(s.predictVictim(vt, newPrediction()).boundUs[Pct.P999]).toBeGreaterThan(60);
     // A p99 SLO it meets alone is still checked beside the same hogs.
     const alone = new HostState(host, predictor);
-    const both0 = io("both", { p999Ms: 0.06 });
-    const p99Alone = alone.predictVictim(victimTerms(both0, predictor)!, newPrediction(), both0, true).boundUs[Pct.P99];
+    const p99Alone = alone.predictVictim(vt, newPrediction(), tight, true).boundUs[Pct.P99];
     const both = io("both", { p99Ms: (1.2 * p99Alone) / 1000, p999Ms: 0.06 });
     const vb = victimTerms(both, predictor)!;
+    markUnmeetable([both], [vb], [host], predictor);
+    expect(vb.unmetSlos).toBe(2);
     expect(alone.fits(both, vb)).toBe(true);
     expect(s.fits(both, vb)).toBe(false);
+  });
+
+  test("an SLO some kind of host meets stays a constraint on the kinds that break it", () => {
+    const plain: Host = { ...cluster.hosts[0], cores: 4, scheduler: defaultScheduler("xen-credit") };
+    // Every request spends 3 ms in this host's driver domain before its guest sees it.
+    const slow: Host = { ...plain, driverDomain: { vcpus: 1, weight: 256, cpuWeight: 100, capPercent: 0, usPerPacket: 3000, packetsPerRequest: 1, rxPacketsPerRequest: 1, chargeDriverWork: false } };
+    const web = profileVm({ ...cluster.vms[0], id: "web", vcpus: 1, slo: { p999Ms: 2 }, workload: { kind: "io", requestsPerSec: 50, serviceUs: 100, arrival: "poisson" } });
+    const v = victimTerms(web, predictor)!;
+    markUnmeetable([web], [v], [plain, slow], predictor);
+    expect(v.unmetSlos).toBe(0);
+    expect(new HostState(plain, predictor).fits(web, v)).toBe(true);
+    expect(new HostState(slow, predictor).fits(web, v)).toBe(false);
+    markUnmeetable([web], [v], [slow], predictor);
+    expect(v.unmetSlos).toBe(2);
+    expect(new HostState(slow, predictor).fits(web, v)).toBe(true);
   });
 });

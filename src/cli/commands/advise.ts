@@ -47,7 +47,7 @@ export function registerAdvise(program: Command): void {
     .option("--json", "print the advice document as JSON")
     .addOption(new Option("--format <format>", "print (or write) the advice as html, md or json instead of the summary (default: the summary; with --out, its extension)").choices(REPORT_FORMATS))
     .option("--out <file>", "write the advice to a file, as its extension says (.html, .md, .json) or --format (default: none, print only)")
-    .option("--calibration <file>", "calibration table (default: the bundled one)")
+    .option("--calibration <file>", "interference model, `vmplace calibrate` output (default: the bundled one)")
     .addOption(redisOption())
     .addOption(redisFallbackOption());
   addFailOn(cmd, ["breach"]).action(async (file: string, f: AdviseFlags) => {
