@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { drawAll, EVAL_SEEDS } from "../../interference/eval/compositions.js";
 import { measure, renderGroups } from "../../interference/eval/measure.js";
-import { assembleReference, referenceCases, referenceJobs, REFERENCE_SPEC } from "../../interference/eval/reference.js";
+import { assembleReference, referenceCases, referenceJobs, REFERENCE_SPEC, reusableEntries, toSimulate } from "../../interference/eval/reference.js";
 import { predictWithScore } from "../../interference/eval/predict.js";
 import { checkReferenceOut, loadReference, saveReference } from "../../io/accuracy-reference.js";
 import { loadPredictor } from "../../io/calibration.js";
@@ -31,7 +31,7 @@ export function registerAccuracy(program: Command): void {
     .option("--reference <file>", "simulated reference (default: the bundled one)")
     .option("--calibration <file>", "interference model, `vmplace calibrate` output (default: the bundled one)")
     .option("--json", "print the figures as JSON")
-    .option("--rebuild-reference", "re-simulate the reference of every evaluation composition and write it to --out")
+    .option("--rebuild-reference", "simulate the reference of every evaluation composition that --reference (default: the bundled one) lacks or made with another simulator, and write the whole reference to --out")
     .option("--out <file>", "where --rebuild-reference writes (required with it; no default)")
     .option("--force", "let --rebuild-reference replace an existing file")
     .option("--workers <n>", "worker threads for --rebuild-reference", intOption("--workers", 1, 256), defaultPoolSize())
@@ -47,14 +47,17 @@ async function rebuild(f: AccuracyFlags): Promise<void> {
   if (!f.out) throw new InputError("--rebuild-reference needs --out <file>");
   checkReferenceOut(f.out, f.force ?? false);
   const comps = drawAll(EVAL_SEEDS);
-  const jobs = referenceJobs(comps);
-  process.stderr.write(`accuracy: ${comps.length} compositions, ${jobs.length} simulations of ${REFERENCE_SPEC.durationMs / 1000} s on ${f.workers} workers\n`);
+  // Runs are seeded by composition id, so an entry made with the same simulator is what a rerun gives.
+  const reuse = reusableEntries(loadReference(f.reference));
+  const fresh = toSimulate(comps, reuse);
+  const jobs = referenceJobs(fresh);
+  process.stderr.write(`accuracy: ${comps.length} compositions (${comps.length - fresh.length} kept from the reference), ${jobs.length} simulations of ${REFERENCE_SPEC.durationMs / 1000} s on ${f.workers} workers\n`);
   const pool = new WorkerPool(f.workers);
   const bar = progress("reference");
   try {
     const results = await pool.runAll(jobs, (d, t) => bar.update(d / t));
     bar.done();
-    saveReference(f.out, assembleReference(comps, results, EVAL_SEEDS), f.force ?? false);
+    saveReference(f.out, assembleReference(comps, results, EVAL_SEEDS, REFERENCE_SPEC, reuse), f.force ?? false);
     process.stderr.write(`accuracy: wrote ${f.out}\n`);
   } finally {
     await pool.close();

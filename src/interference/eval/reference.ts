@@ -72,7 +72,7 @@ export function referenceJobs(comps: readonly Composition[], spec: ReferenceSpec
 }
 
 /**
- * simFingerprint runs two short fixed hosts (credit1 and CFS) and hashes their results, all but
+ * simFingerprint runs one short fixed host under each scheduler and hashes the results, all but
  * eventsProcessed: that counts the simulator's own work (main's quiet CFS ticks cut it with every
  * result identical), not what a host does, and the data made with it stays valid.
  */
@@ -81,22 +81,53 @@ export function simFingerprint(): string {
     { id: "io", vcpus: 1, memoryMiB: 1, workload: { kind: "io", requestsPerSec: 1000, serviceUs: 60 } },
     ...[0.5, 0.8, 1].map((d, i) => ({ id: `c${i}`, vcpus: 1 + (i % 2), memoryMiB: 1, workload: { kind: "cpu", dutyCycle: d, burstMs: 7 } })),
   ];
-  const runs = (["xen-credit", "kvm-cfs"] as const).map((kind) =>
+  const runs = (["xen-credit", "kvm-cfs", "xen-credit2", "kvm-eevdf"] as const).map((kind) =>
     simulateHost(ScenarioSchema.parse({ host: { id: "fp", cores: 3, memoryMiB: 1, scheduler: { kind } }, vms, durationMs: 2000, warmupMs: 200, seed: 7 })),
   );
   return fnv1a(JSON.stringify(runs.map(({ eventsProcessed: _, ...r }) => r)));
 }
 
-/** assembleReference turns the runs of referenceJobs (in order) into the reference file. */
-export function assembleReference(comps: readonly Composition[], results: readonly HostSimResult[], seeds: readonly number[], spec: ReferenceSpec = REFERENCE_SPEC): ReferenceFile {
+type RefEntry = ReferenceFile["compositions"][number];
+
+/**
+ * reusableEntries: the entries of an earlier reference that a rebuild may keep, by composition id.
+ * Only a file made with the same spec and simulator fingerprint qualifies (its runs are then the
+ * runs a rebuild would make, since run seeds follow from composition ids); assembleReference
+ * still checks each entry's scenario hash.
+ */
+export function reusableEntries(file: ReferenceFile | undefined, spec: ReferenceSpec = REFERENCE_SPEC): Map<string, RefEntry> {
+  const same = file && file.sim.durationMs === spec.durationMs && file.sim.warmupMs === spec.warmupMs && file.sim.seedsPerReference === spec.seedsPerReference && file.sim.fingerprint === simFingerprint();
+  return new Map(same ? file.compositions.map((c) => [c.id, c]) : []);
+}
+
+/** toSimulate: the compositions a rebuild must simulate (those no reusable entry covers). */
+export function toSimulate(comps: readonly Composition[], reuse: ReadonlyMap<string, RefEntry>): Composition[] {
+  return comps.filter((c) => reuse.get(c.id)?.scenarioHash !== scenarioHash(c));
+}
+
+/**
+ * assembleReference turns the runs of referenceJobs(toSimulate(comps, reuse)) (in order) and the
+ * reused entries into the reference file, in the order of comps.
+ */
+export function assembleReference(
+  comps: readonly Composition[],
+  results: readonly HostSimResult[],
+  seeds: readonly number[],
+  spec: ReferenceSpec = REFERENCE_SPEC,
+  reuse: ReadonlyMap<string, RefEntry> = new Map(),
+): ReferenceFile {
   const per = 2 * spec.seedsPerReference;
-  if (results.length !== comps.length * per) throw new Error(`reference: ${results.length} results for ${comps.length} compositions`);
+  const fresh = toSimulate(comps, reuse);
+  if (results.length !== fresh.length * per) throw new Error(`reference: ${results.length} results for ${fresh.length} compositions`);
+  const freshIndex = new Map(fresh.map((c, i) => [c.id, i]));
   return {
     version: REFERENCE_VERSION,
     generatedBy: "vmplace accuracy --rebuild-reference",
     generator: { version: GENERATOR_VERSION, seeds: [...seeds], sets: EVAL_SETS.map((s) => s.name) },
     sim: { ...spec, fingerprint: simFingerprint() },
-    compositions: comps.map((c, i) => {
+    compositions: comps.map((c) => {
+      const i = freshIndex.get(c.id);
+      if (i === undefined) return reuse.get(c.id)!;
       const runs = results.slice(i * per, (i + 1) * per);
       return {
         id: c.id,
