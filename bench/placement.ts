@@ -106,8 +106,16 @@ function boundTime(): void {
   console.log(`\nlower bound at 10,000 VMs: aggregation ${aggMs.toFixed(2)} ms (once per problem), bound median ${times[50].toFixed(3)} ms, p95 ${times[95].toFixed(3)} ms`);
 }
 
+/** LargePlanFigures: the 10,000-VM plan's SLO figures (issue 12's plan goals). */
+export interface LargePlanFigures {
+  simulatedBefore: number;
+  simulatedAfter: number;
+  /** Cost the validation repairs added, as a share of the cost after search. */
+  repairCostShare: number;
+}
+
 /** Plan and fully validate 10,000 VMs on 1,000 hosts, as `vmplace plan` does. */
-async function large(): Promise<void> {
+export async function large(): Promise<LargePlanFigures> {
   const r = parseCluster(generated(1000, 10_000, 11));
   if (!r.ok) throw new Error("large instance invalid");
   const pool = new WorkerPool();
@@ -120,7 +128,10 @@ async function large(): Promise<void> {
   const before = plan.validation.costBefore ?? plan.cost;
   console.log(`  hosts ${plan.hostsUsed}, cost ${before} after search (gap ${pct(before, plan.lowerBound)}), ${plan.cost} after validation repairs (gap ${plan.gap === undefined ? `none: ${plan.unplaced.length} unplaced` : `${(plan.gap * 100).toFixed(2)}%`}), bound ${plan.lowerBound}; stopped on ${plan.solver.stoppedOn} after ${plan.solver.iterations} iterations`);
   console.log(`  SLO breaches predicted ${plan.slo.predictedBreaches}, simulated before ${plan.slo.simulatedBreachesBefore} / after ${plan.slo.simulatedBreachesAfter} (${plan.validation.rounds} rounds, ${plan.validation.hostsSimulated} hosts, ${plan.validation.repairs.length} repairs)`);
+  const repairCostShare = (plan.cost - before) / before;
+  console.log(`  repairs added ${(repairCostShare * 100).toFixed(2)}% to the plan's cost (${before} -> ${plan.cost})`);
   console.log(`  checker: ${plan.counts.violations} violation(s), ${plan.counts.unplaced} VM(s) unplaced`);
+  return { simulatedBefore: plan.slo.simulatedBreachesBefore ?? 0, simulatedAfter: plan.slo.simulatedBreachesAfter ?? 0, repairCostShare };
 }
 
 /** benchPlacement prints the placer's numbers: quality against HiGHS and the bound, time, checker. */

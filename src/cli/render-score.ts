@@ -22,9 +22,11 @@ const REASONS: Record<string, string> = {
   "hogs-exact-accounting": "a light vCPU can drift OVER beside never-sleeping hogs (exact accounting)",
   "sleepers-below-cores": "one sleepy vCPU short of the Bobtail condition",
   "cfs-fresh-sleeper": "cores are full; a freshly woken CPU-bound neighbour cannot be preempted for up to a slice",
-  "credit2-bounded": "cores are full; credit2 bounds the wait to its 10 ms timer",
-  "eevdf-bounded": "cores are full; EEVDF bounds the wait to about a slice",
+  "credit2-bounded": "cores are full; a runner's rate limit (or, rarely, more credit) holds the waker, at most its 10 ms timer",
+  "eevdf-bounded": "cores are full; a runner keeps its core for the rest of its slice (RUN_TO_PARITY)",
   "no-contention": "an idle or preemptible core is almost always near",
+  "own-load": "its own requests break the SLO even alone on an idle host (more vCPUs or a looser SLO, not a move, fixes it)",
+  "driver-hop": "most of its delay is the driver domain's hop (the driver's vCPUs are busy or wait to run)",
 };
 
 /** vmLine renders one latency-sensitive VM's estimate and bound against its SLO, and why. */

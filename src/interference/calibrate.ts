@@ -1,6 +1,7 @@
 import type { HostSimResult } from "../model/scenario.js";
 import { ScenarioSchema } from "../model/scenario.js";
 import type { SimJob } from "../sim/runner.js";
+import { CORE_NAMES, type CoreName } from "./core/scheduler-core.js";
 import { drawAll, EVAL_SETS, isEvalSeed, type Composition } from "./eval/compositions.js";
 import { fnv1a, median, simFingerprint } from "./eval/reference.js";
 import { absLogErrors, fitCorrection, type FitSample } from "./fit.js";
@@ -31,7 +32,7 @@ export interface CalibrationSpec {
 const range = (from: number, n: number): number[] => Array.from({ length: n }, (_, i) => from + i);
 
 /**
- * DEFAULT_SPEC is the spec of data/interference/model-v2.json. The bound is sized for 99.5% so
+ * DEFAULT_SPEC is the spec of data/interference/model-v3.json. The bound is sized for 99.5% so
  * that it covers 99% on a finite set of hosts: splitting the held-out hosts in halves 200 times
  * (fitting side only), a 99% quantile from one half covered >= 99% of the other's contended hosts
  * in 47% of the splits, a 99.5% one in 84-87%. A score relative to (estimate + 500 µs) rather than
@@ -193,26 +194,37 @@ export function assembleModel(plan: CalibrationPlan, results: readonly HostSimRe
     conformalSeeds: [...spec.conformalSeeds],
     sim: { durationMs: spec.durationMs, seedsPerCase: k, fingerprint: simFingerprint() },
     baseline: baselineOf(spec, results.slice(nHost)),
-    cores: { credit1: blankCore(), cfs: blankCore() },
+    cores: { credit1: blankCore(), cfs: blankCore(), credit2: blankCore(), eevdf: blankCore() },
     range: CALIBRATED_RANGE,
   };
-  const fitCases = casesOf(plan.fit, results.slice(0, plan.fit.length * k), k);
-  const confCases = casesOf(plan.conformal, results.slice(plan.fit.length * k, nHost), k);
-  fitCorrections(model, fitCases);
-  conformalMargins(model, confCases, spec.coverage, spec.offsetUs);
+  refitCores(model, spec, plan.fit, plan.conformal, results.slice(0, nHost));
   return model;
+}
+
+/**
+ * refitCores fits, in place, the cores of `model` that the given hosts exercise (results: the
+ * fitting hosts' runs, then the held-out hosts', seedsPerCase each, as calibrationPlan lists
+ * them); other cores keep their data. Each core is fitted on its own hosts only, so fitting the
+ * hosts of one scheduler alone gives that core what a full sweep gives it.
+ */
+export function refitCores(model: InterferenceModel, spec: CalibrationSpec, fit: readonly Composition[], conformal: readonly Composition[], results: readonly HostSimResult[]): void {
+  const k = spec.seedsPerCase;
+  if (results.length !== (fit.length + conformal.length) * k) throw new Error(`calibration: ${results.length} results for ${fit.length + conformal.length} hosts`);
+  fitCorrections(model, casesOf(fit, results.slice(0, fit.length * k), k));
+  conformalMargins(model, casesOf(conformal, results.slice(fit.length * k), k), spec.coverage, spec.offsetUs);
 }
 
 function fitCorrections(model: InterferenceModel, cases: readonly SimCase[]): void {
   const pred = new Predictor(model);
-  const samples: Record<string, [FitSample[], FitSample[]]> = { credit1: [[], []], cfs: [[], []] };
+  const samples = Object.fromEntries(CORE_NAMES.map((n) => [n, [[] as FitSample[], [] as FitSample[]]])) as Record<CoreName, [FitSample[], FitSample[]]>;
   for (const c of cases) {
     const { hs, victim } = stateOf(pred, c);
     const t = pred.coreTerms(hs.model, hs.mix, victim);
     for (const pct of [0, 1]) samples[hs.model.core.name][pct].push({ z: t.z, coreUs: t.coreUs[pct], aloneUs: t.aloneUs[pct], simUs: c.simUs[pct] });
   }
-  for (const name of ["credit1", "cfs"] as const) {
+  for (const name of CORE_NAMES) {
     const core = model.cores[name];
+    if (samples[name][1].length === 0) continue;
     for (const pct of [0, 1]) {
       const s = samples[name][pct];
       const w = fitCorrection(s, N_FEATURES);
@@ -228,8 +240,7 @@ function fitCorrections(model: InterferenceModel, cases: readonly SimCase[]): vo
 
 function conformalMargins(model: InterferenceModel, cases: readonly SimCase[], coverage: number, offsetUs: number): void {
   const pred = new Predictor(model);
-  const res: Record<string, { quiet: number[]; contended: number[] }[]> = { credit1: [], cfs: [] };
-  for (const name of ["credit1", "cfs"]) res[name] = [{ quiet: [], contended: [] }, { quiet: [], contended: [] }];
+  const res = Object.fromEntries(CORE_NAMES.map((n) => [n, [0, 1].map(() => ({ quiet: [] as number[], contended: [] as number[] }))])) as Record<CoreName, { quiet: number[]; contended: number[] }[]>;
   const out = newPrediction();
   for (const c of cases) {
     const { hs, victim } = stateOf(pred, c);
@@ -238,9 +249,10 @@ function conformalMargins(model: InterferenceModel, cases: readonly SimCase[], c
     const stratum = out.pFull < QUIET_P_FULL ? "quiet" : "contended";
     for (const pct of [0, 1]) res[hs.model.core.name][pct][stratum].push(Math.log((c.simUs[pct] + offsetUs) / (out.estimateUs[pct] + offsetUs)));
   }
-  for (const name of ["credit1", "cfs"] as const)
+  for (const name of CORE_NAMES)
     for (const pct of [0, 1]) {
       const r = res[name][pct];
+      if (r.contended.length + r.quiet.length === 0) continue;
       const conf = { coverage, offsetUs, contended: round3(conformalQuantile(r.contended, coverage)), quiet: round3(conformalQuantile(r.quiet, coverage)), contendedCases: r.contended.length, quietCases: r.quiet.length };
       if (pct === 1) model.cores[name].conformal999 = conf;
       else model.cores[name].conformal99 = conf;

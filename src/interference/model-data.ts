@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /** Version of the interference model file; the predictor refuses files of another version. */
-export const MODEL_VERSION = 2;
+export const MODEL_VERSION = 3;
 
 /** The victim alone: request p99 and p99.9 over its service time, by vCPUs (rows) and utilisation. */
 export const BaselineTableSchema = z.strictObject({
@@ -67,7 +67,8 @@ export const InterferenceModelSchema = z.strictObject({
   conformalSeeds: z.array(z.number().int()),
   sim: z.strictObject({ durationMs: z.number().int().positive(), seedsPerCase: z.number().int().positive(), fingerprint: z.string() }),
   baseline: BaselineTableSchema,
-  cores: z.strictObject({ credit1: CoreModelSchema, cfs: CoreModelSchema }),
+  /** One entry per scheduler core (core/scheduler-core.ts CORE_NAMES). */
+  cores: z.strictObject({ credit1: CoreModelSchema, cfs: CoreModelSchema, credit2: CoreModelSchema, eevdf: CoreModelSchema }),
   range: CalibratedRangeSchema,
 });
 export type InterferenceModel = z.infer<typeof InterferenceModelSchema>;

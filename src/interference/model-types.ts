@@ -1,5 +1,5 @@
 import type { CpuPart, LightPart, MutablePart } from "./core/cpu-part.js";
-import type { CoreName, Mechanisms, SchedulerCore } from "./core/scheduler-core.js";
+import { CORE_NAMES, type CoreName, type Mechanisms, type SchedulerCore } from "./core/scheduler-core.js";
 import type { ExclusionCache } from "./core/occupancy.js";
 import type { VictimTail } from "./core/tail.js";
 import type { CoreModel } from "./model-data.js";
@@ -18,7 +18,7 @@ export const WIDEN: readonly number[] = [0, 1, 2, 3, 4].map((k) => WIDEN_PER_REA
 
 /** coreIndex: where a core's entries start in Victim.corr. */
 export function coreIndex(name: CoreName): number {
-  return name === "credit1" ? 0 : 2;
+  return 2 * CORE_NAMES.indexOf(name);
 }
 
 /** HostModel is a host's resolved scheduler core and fitted data: resolved once, read per query. */

@@ -1,7 +1,7 @@
 import type { Host } from "../model/cluster.js";
 import type { CpuPart, MutablePart } from "./core/cpu-part.js";
 import type { HostMix } from "./core/host-mix.js";
-import { ALL_MECHANISMS, coreFor, type Mechanisms } from "./core/scheduler-core.js";
+import { ALL_MECHANISMS, CORE_NAMES, coreFor, type Mechanisms } from "./core/scheduler-core.js";
 import { victimTail } from "./core/victim.js";
 import { ExclusionCache } from "./core/occupancy.js";
 import { features, N_FEATURES, victimPart } from "./correction.js";
@@ -41,7 +41,7 @@ export class Predictor {
     readonly model: InterferenceModel,
     readonly mechanisms: Mechanisms = ALL_MECHANISMS,
   ) {
-    for (const name of ["credit1", "cfs"] as const) {
+    for (const name of CORE_NAMES) {
       const m = model.cores[name];
       if (m.p999.weights.length !== N_FEATURES || m.p99.weights.length !== N_FEATURES)
         throw new Error(`interference model: ${name} correction has ${m.p999.weights.length} weights, expected ${N_FEATURES}`);
@@ -96,8 +96,8 @@ export class Predictor {
     const cpu = p.mixed && p.cpu ? { duty: p.cpu.duty, burstUs: p.cpu.burstUs } : undefined;
     const full = victimTail({ vcpus: p.vcpus, requestsPerSec: p.io.requestsPerSec, serviceUs: p.io.serviceUs, cpu }, this.model.baseline);
     const tail = this.mechanisms.victimLoad ? full : { ...full, lambdaUs: 0 };
-    const corr = new Float64Array(4);
-    for (const name of ["credit1", "cfs"] as const) {
+    const corr = new Float64Array(2 * CORE_NAMES.length);
+    for (const name of CORE_NAMES) {
       const m = this.model.cores[name];
       corr[coreIndex(name)] = victimPart(m.p99.weights, tail, p.mixed);
       corr[coreIndex(name) + 1] = victimPart(m.p999.weights, tail, p.mixed);

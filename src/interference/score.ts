@@ -99,15 +99,30 @@ function ratio(a: number, b: number): number {
   return b === Infinity ? 0 : a / b;
 }
 
-function vmRisk(host: Host, state: HostState, p: VmProfile, v: Victim, reason: string, coverage: number, outside: readonly string[], hopUs: number | undefined): VmRisk {
+/**
+ * harmReason: the reason shown for a victim follows its predicted harm. When it is at risk and the
+ * harm is not its neighbours', say so: its own requests break the SLO alone ("own-load"), or most
+ * of its delay is the driver domain's hop ("driver-hop"); otherwise the scheduler's mechanism
+ * (bobtail.ts) explains it.
+ */
+export function harmReason(pr: Prediction, v: Victim, level: RiskLevel, mechanism: string, hopUs = 0): string {
+  if (level === "none") return mechanism;
+  if (v.tail.base99Us > v.sloUs[0] || v.tail.base999Us > v.sloUs[1]) return "own-load";
+  if (hopUs > 0 && 2 * hopUs >= pr.estimateUs[1] - v.tail.base999Us) return "driver-hop";
+  return mechanism;
+}
+
+function vmRisk(host: Host, state: HostState, p: VmProfile, v: Victim, mechanism: string, coverage: number, outside: readonly string[], hopUs: number | undefined): VmRisk {
   const pr = state.predictVictim(v, newPrediction());
+  const level = riskLevel(pr, v);
+  const reason = harmReason(pr, v, level, mechanism, hopUs);
   const hasSlo = v.sloUs[0] !== Infinity || v.sloUs[1] !== Infinity;
   const sloRatio = hasSlo ? Math.max(ratio(pr.estimateUs[0], v.sloUs[0]), ratio(pr.estimateUs[1], v.sloUs[1])) : undefined;
   const boundSloRatio = hasSlo ? Math.max(ratio(pr.boundUs[0], v.sloUs[0]), ratio(pr.boundUs[1], v.sloUs[1])) : undefined;
   return {
     vmId: p.id,
     hostId: host.id,
-    level: riskLevel(pr, v),
+    level,
     reason,
     predictedP99Us: r1(pr.estimateUs[0]),
     predictedP999Us: r1(pr.estimateUs[1]),

@@ -13,7 +13,7 @@ describe("vmplace accuracy", () => {
     const r = runCli(["accuracy"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/contended \(all\)\s+\d+\s+\d+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+%\s+\d+\s+[\d.]+\/[\d.]+/);
-    for (const g of ["contended kvm-cfs", "contended xen-credit/30ms", "contended xen-credit/5ms", "uncontended (all)", "contended-32 kvm-cfs"]) expect(r.stdout).toContain(g);
+    for (const g of ["contended kvm-cfs", "contended xen-credit/30ms", "contended xen-credit/5ms", "uncontended (all)", "contended-32 kvm-cfs", "contended xen-credit2 (all)", "contended kvm-eevdf (all)", "contended-eevdf kvm-eevdf"]) expect(r.stdout).toContain(g);
     const j = JSON.parse(runCli(["accuracy", "--json"]).stdout) as { group: string; coverage: number }[];
     expect(j.find((g) => g.group === "contended (all)")?.coverage).toBeGreaterThan(0);
   });

@@ -11,7 +11,7 @@ import { ScenarioSchema } from "../../src/model/scenario.js";
 import { freePort, runCliAsync, startRedis, startWorker, stopProcess, waitFor, type TestRedis, type TestWorker } from "../helpers/redis.js";
 
 const PLAN = ["plan", "data/sample-cluster.json", "--solver", "heuristic", "--iterations", "500", "--validate-duration", "500ms", "--deterministic"];
-const CALIBRATE = ["calibrate", "--cores", "1", "--duration", "100ms", "--seeds", "1", "--workers", "2"];
+const CALIBRATE = ["calibrate", "--duration", "100ms", "--seeds", "1", "--runs", "1", "--workers", "2"];
 const scratch = () => mkdtempSync(join(tmpdir(), "vmplace-redis-cli-"));
 
 describe("vmplace plan, migrate, advise and calibrate with --redis and a vmplace worker", () => {

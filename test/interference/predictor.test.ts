@@ -47,16 +47,24 @@ describe("Predictor", () => {
     expect(slice.reasons.join()).toMatch(/credit1 timeslice 10 ms not calibrated/);
   });
 
-  test("credit2 and EEVDF hosts are predicted with the CFS core, flagged and widened", () => {
-    const r = predictOn(host(8, defaultScheduler("kvm-eevdf")), [io("v"), cpu("a", 0.5, 10)], "v");
-    expect(r.reasons.join()).toMatch(/kvm-eevdf has no mechanistic core yet/);
-    expect(r.widened).toBe(1);
+  test("credit2 and EEVDF hosts are predicted with their own cores, inside the calibrated range: not widened", () => {
+    for (const s of [defaultScheduler("kvm-eevdf"), defaultScheduler("xen-credit2")]) {
+      const r = predictOn(host(8, s), [io("v"), cpu("a", 0.5, 10)], "v");
+      expect(r.reasons, s.kind).toEqual([]);
+      expect(r.widened).toBe(0);
+    }
+  });
+
+  test("on one full host, the four schedulers' predictions differ (none is scored with another's model)", () => {
+    const vms = [io("v"), ...[0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => cpu(`c${i}`, 0.6, 10))];
+    const est = (["xen-credit", "kvm-cfs", "xen-credit2", "kvm-eevdf"] as const).map((k) => predictOn(host(8, defaultScheduler(k)), vms, "v").estimateUs[Pct.P999]);
+    expect(new Set(est).size).toBe(4);
   });
 
   // Up to the cores only: beyond, CFS slices shrink as runnable threads pile up on a CPU, so the
   // wait behind a fresh runner shortens and the estimate may level off or dip.
   test("up to the cores, adding a CPU-bound neighbour never lowers a victim's estimate", () => {
-    for (const sched of [defaultScheduler("xen-credit"), defaultScheduler("kvm-cfs")])
+    for (const sched of [defaultScheduler("xen-credit"), defaultScheduler("kvm-cfs"), defaultScheduler("xen-credit2"), defaultScheduler("kvm-eevdf")])
       for (const burst of [2, 8, 25]) {
         let last = 0;
         const vms = [io("v", 1500)];

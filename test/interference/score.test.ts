@@ -76,6 +76,35 @@ describe("risk levels follow predicted harm, for every scheduler", () => {
   });
 });
 
+describe("reasons follow the predicted harm, for every scheduler", () => {
+  const kinds = ["xen-credit", "kvm-cfs", "xen-credit2", "kvm-eevdf"] as const;
+  const io = (id: string, host: string, rps: number, serviceUs: number, sloMs: number) => ({ id, host, vcpus: 1, memoryMiB: 1024, workload: { kind: "io", requestsPerSec: rps, serviceUs }, slo: { p999Ms: sloMs } });
+  const sleepers = (host: string, n: number) => Array.from({ length: n }, (_, k) => ({ id: `${host}-s${k}`, host, vcpus: 1, memoryMiB: 1024, workload: { kind: "cpu", dutyCycle: 0.6, burstMs: 10 } }));
+  const hostOf = (id: string, kind: (typeof kinds)[number], extra: object = {}) => ({ id, cores: 4, memoryMiB: 65536, scheduler: { kind }, ...extra });
+  const doc = parseOrThrow({
+    hosts: kinds.flatMap((k) => [hostOf(`own-${k}`, k), hostOf(`full-${k}`, k), hostOf(`drv-${k}`, k, { driverDomain: { usPerPacket: 3000, packetsPerRequest: 1, rxPacketsPerRequest: 1 } })]),
+    vms: kinds.flatMap((k) => [
+      // 4,000 req/s x 200 us on one vCPU: 80% busy alone, its p99.9 far over 0.5 ms on any host.
+      io(`own-${k}-web`, `own-${k}`, 4000, 200, 0.5),
+      // A full host but a loose SLO: the mechanism is there, the harm is not.
+      io(`full-${k}-web`, `full-${k}`, 500, 80, 50),
+      ...sleepers(`full-${k}`, 6),
+      // Every request spends 3 ms in the driver before its guest sees it; the cores are free.
+      io(`drv-${k}-web`, `drv-${k}`, 50, 100, 2),
+    ]),
+  });
+  const report = scoreCluster(doc, predictor);
+  const vm = (id: string) => report.vms.find((v) => v.vmId === id)!;
+
+  test.each(kinds)("%s: own load is named as such, a driver hop as such, and a full host within a loose SLO carries no risk", (k) => {
+    expect(vm(`own-${k}-web`)).toMatchObject({ level: "high", breach: true, reason: "own-load" });
+    expect(vm(`drv-${k}-web`)).toMatchObject({ level: "high", breach: true, reason: "driver-hop" });
+    expect(vm(`full-${k}-web`).level).toBe("none");
+    expect(report.hosts.find((h) => h.hostId === `full-${k}`)?.level).toBe("none");
+    expect(report.hosts.find((h) => h.hostId === `own-${k}`)).toMatchObject({ level: "high", reason: "own-load" });
+  });
+});
+
 describe("interference graph", () => {
   const g = buildInterferenceGraph(sample, predictor);
 

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { CORE_NAMES } from "../../interference/core/scheduler-core.js";
 import { assembleModel, calibrationPlan, DEFAULT_SPEC, specFromSeed, type CalibrationSpec } from "../../interference/calibrate.js";
 import { defaultPoolSize } from "../../runtime/sim-pool.js";
 import { InputError } from "../../io/load.js";
@@ -27,7 +28,7 @@ export function registerCalibrate(program: Command): void {
     .command("calibrate")
     .description("simulate the calibration sweep and fit the interference model (corrections, bound margins, baseline)")
     .option("--out <file>", `where to write the model (default: a new ${NEW_MODEL} in the current folder, numbered if taken)`)
-    .option("--force", "allow --out to replace the shipped data/interference/model-v2.json")
+    .option("--force", "allow --out to replace the shipped data/interference/model-v3.json")
     .option("--workers <n>", "worker threads (without --redis)", intOption("--workers", 1, 256), defaultPoolSize())
     .option("--duration <time>", `simulated time per run (default ${DEFAULT_SPEC.durationMs / 1000}s)`, durationMsOption("--duration"))
     .option("--runs <n>", `runs per host, median taken (default ${DEFAULT_SPEC.seedsPerCase})`, intOption("--runs", 1, 101))
@@ -54,7 +55,7 @@ export function registerCalibrate(program: Command): void {
         bar.done();
         const model = assembleModel(plan, results);
         writeFileAtomic(out, `${JSON.stringify(model, null, 1)}\n`);
-        for (const name of ["credit1", "cfs"] as const) {
+        for (const name of CORE_NAMES) {
           const c = model.cores[name];
           process.stderr.write(`calibrate: ${name}: p99.9 fit median |ln| ${c.p999.fitMedianBefore} -> ${c.p999.fitMedianAfter}; bound margin x${Math.exp(c.conformal999.contended).toFixed(2)} contended (${c.conformal999.contendedCases} held-out), x${Math.exp(c.conformal999.quiet).toFixed(2)} quiet (${c.conformal999.quietCases})\n`);
         }

@@ -1,6 +1,38 @@
-import type { KvmCfsParams } from "../../model/scheduler.js";
+import type { KvmCfsParams, KvmEevdfParams } from "../../model/scheduler.js";
 import { defaultScheduler } from "../../model/scheduler.js";
+import type { LightPart, MutablePart } from "./cpu-part.js";
 import type { SchedulerCore } from "./scheduler-core.js";
+
+/** tunableFactor: Linux scales its fair-class tunables by this (sysctl_sched_tunable_scaling). */
+export function tunableFactor(p: Pick<KvmCfsParams, "tunableScaling">, cores: number): number {
+  const cpus = Math.min(Math.max(1, cores), 8);
+  return p.tunableScaling === "none" ? 1 : p.tunableScaling === "linear" ? cpus : 1 + Math.floor(Math.log2(cpus));
+}
+
+/**
+ * kvmCommon: what CFS and EEVDF share for KVM vCPU threads: no rate limit, no drift, and io
+ * threads that halt-poll after a request while alone on their CPU. That CPU is not idle to
+ * select_idle_sibling, yet a waker queued there ends the poll at once, so a poller blocks nobody;
+ * it only frees its CPU soon (then an idle CPU pulls the waiter).
+ */
+export function kvmCommon(p: Pick<KvmCfsParams | KvmEevdfParams, "haltPollUs">): Pick<SchedulerCore, "rateLimitShare" | "rateLimitUs" | "lightPart" | "lightBlock" | "driftShare" | "driftCapUs"> {
+  return {
+    rateLimitShare: () => 0,
+    rateLimitUs: 0,
+    lightPart(l: LightPart, out: MutablePart): MutablePart {
+      const lam = l.requestsPerSecPerVcpu / 1e6;
+      const pollUs = lam > 0 ? (1 - Math.exp(-lam * p.haltPollUs)) / lam : 0;
+      out.vcpus = l.vcpus;
+      out.duty = Math.min(0.99, lam * (l.serviceUs + pollUs));
+      out.burstUs = l.serviceUs + pollUs;
+      out.block = 0;
+      return out;
+    },
+    lightBlock: 0,
+    driftShare: 0,
+    driftCapUs: 0,
+  };
+}
 
 /**
  * cfsCore: KVM vCPU threads under CFS with per-CPU run queues (sim-fidelity 3 and errata E7).
@@ -16,8 +48,7 @@ import type { SchedulerCore } from "./scheduler-core.js";
  */
 export function cfsCore(given: KvmCfsParams | undefined, cores: number, approximations: string[]): SchedulerCore {
   const p = given ?? (defaultScheduler("kvm-cfs") as KvmCfsParams);
-  const cpus = Math.min(Math.max(1, cores), 8);
-  const factor = p.tunableScaling === "none" ? 1 : p.tunableScaling === "linear" ? cpus : 1 + Math.floor(Math.log2(cpus));
+  const factor = tunableFactor(p, cores);
   const latencyUs = p.latencyUs * factor;
   const minGranUs = p.minGranularityUs * factor;
   const granUs = p.wakeupGranularityUs * factor;
@@ -27,31 +58,13 @@ export function cfsCore(given: KvmCfsParams | undefined, cores: number, approxim
     blockShare(b) {
       return 1 - Math.exp(-granUs / b);
     },
-    rateLimitShare() {
-      return 0;
-    },
-    rateLimitUs: 0,
     waitCapUs(excess) {
       // The victim and the runner, plus the CPU's share of the excess runnable threads.
       const nr = 2 + excess / cores;
       const period = nr <= nrLatency ? latencyUs : nr * minGranUs;
       return Math.max(p.tickUs, period / nr - granUs / 2);
     },
-    // After a request the thread halt-polls up to haltPollUs while it is alone on its CPU: that
-    // CPU is not idle to select_idle_sibling, yet a waker queued there ends the poll at once, so
-    // a poller blocks nobody; it only frees its CPU soon (then an idle CPU pulls the waiter).
-    lightPart(l, out) {
-      const lam = l.requestsPerSecPerVcpu / 1e6;
-      const pollUs = lam > 0 ? (1 - Math.exp(-lam * p.haltPollUs)) / lam : 0;
-      out.vcpus = l.vcpus;
-      out.duty = Math.min(0.99, lam * (l.serviceUs + pollUs));
-      out.burstUs = l.serviceUs + pollUs;
-      out.block = 0;
-      return out;
-    },
-    lightBlock: 0,
-    driftShare: 0,
-    driftCapUs: 0,
+    ...kvmCommon(p),
     approximations,
   };
 }

@@ -8,6 +8,17 @@ import type { SchedulerCore } from "./scheduler-core.js";
  */
 const DRIFT_SHARE = 0.001;
 
+/** xenLightPart: a Xen io vCPU runs for one request's service; `block` is how often a waker may not preempt it. */
+export function xenLightPart(block: number): SchedulerCore["lightPart"] {
+  return (l, out) => {
+    out.vcpus = l.vcpus;
+    out.duty = Math.min(0.99, (l.requestsPerSecPerVcpu * l.serviceUs) / 1e6);
+    out.burstUs = l.serviceUs;
+    out.block = block;
+    return out;
+  };
+}
+
 /**
  * credit1Core: Xen credit1 (sim-fidelity section 1).
  *
@@ -48,13 +59,7 @@ export function credit1Core(p: XenCreditParams, cores: number): SchedulerCore {
       return tsliceUs - tickUs / 2;
     },
     // A light vCPU runs BOOST for one request: a waker cannot preempt it, but it is done soon.
-    lightPart(l, out) {
-      out.vcpus = l.vcpus;
-      out.duty = Math.min(0.99, (l.requestsPerSecPerVcpu * l.serviceUs) / 1e6);
-      out.burstUs = l.serviceUs;
-      out.block = 1;
-      return out;
-    },
+    lightPart: xenLightPart(1),
     lightBlock: 1,
     driftShare: p.accounting === "exact" ? DRIFT_SHARE : 0,
     driftCapUs: tsliceUs,

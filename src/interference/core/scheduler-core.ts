@@ -2,9 +2,12 @@ import type { SchedulerParams } from "../../model/scheduler.js";
 import type { LightPart, MutablePart } from "./cpu-part.js";
 import { cfsCore } from "./cfs.js";
 import { credit1Core } from "./credit1.js";
+import { credit2Core } from "./credit2.js";
+import { eevdfCore } from "./eevdf.js";
 
-/** CoreName names a mechanistic core; the shipped model keys its fitted data by it. */
-export type CoreName = "credit1" | "cfs";
+/** CORE_NAMES: one mechanistic core per scheduler; the model file keys its fitted data by them. */
+export const CORE_NAMES = ["credit1", "cfs", "credit2", "eevdf"] as const;
+export type CoreName = (typeof CORE_NAMES)[number];
 
 /**
  * SchedulerCore is one scheduler's rules reduced to what a waking latency-sensitive vCPU meets
@@ -13,13 +16,8 @@ export type CoreName = "credit1" | "cfs";
  * run time it cannot be preempted by the waker, how long the waker may then wait, and the small
  * waits a rate limit adds. One instance per host (scheduler parameters and core count fixed).
  *
- * Extension point: credit2 and EEVDF get their own core here once their simulators land. A core
- * needs (1) blockShare: from the scheduler's wake-preemption rule (credit2: the waker's credit
- * against the lowest-credit runner, minus migrate-resist; EEVDF: eligibility and deadlines under
- * RUN_TO_PARITY / PREEMPT_SHORT); (2) waitCapUs: the longest a blocked waker waits (credit2:
- * MAX_TIMER 10 ms per runner ahead; EEVDF: about one base slice); (3) rateLimitShare for a
- * scheduler with a minimum run time (credit2 has the same 1 ms rate limit); then a name in
- * CoreName and fitted data in the model file (`vmplace calibrate` sweeps every registered core).
+ * Each scheduler has its own core (credit1.ts, cfs.ts, credit2.ts, eevdf.ts) and its own fitted
+ * data: no scheduler is scored with another's model.
  */
 export interface SchedulerCore {
   readonly name: CoreName;
@@ -60,11 +58,7 @@ export interface Mechanisms {
 }
 export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true };
 
-/**
- * coreFor picks the core of a host's scheduler. credit2 and EEVDF have no core of their own yet:
- * both bound waits like CFS (no boost cliff; sim-fidelity E6, E7), so they borrow the CFS core and
- * say so, and the bound is widened for it.
- */
+/** coreFor picks the core of a host's scheduler. */
 export function coreFor(s: SchedulerParams, cores: number, m: Mechanisms = ALL_MECHANISMS): SchedulerCore {
   const core = baseCoreFor(s, cores);
   if (m.partialBlock) return core;
@@ -78,7 +72,8 @@ function baseCoreFor(s: SchedulerParams, cores: number): SchedulerCore {
     case "kvm-cfs":
       return cfsCore(s, cores, []);
     case "xen-credit2":
+      return credit2Core(s, cores);
     case "kvm-eevdf":
-      return cfsCore(undefined, cores, [`${s.kind} has no mechanistic core yet: approximated by the CFS core`]);
+      return eevdfCore(s, cores);
   }
 }

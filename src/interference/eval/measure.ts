@@ -26,10 +26,13 @@ export interface GroupStats {
 
 export interface ScoredCase extends ReferenceCase, Prediction {}
 
-/** groupOf names the groups a case belongs to: its class overall and its set per scheduler. */
+/**
+ * groupsOf names the groups a case belongs to: its class overall, its class per scheduler (every
+ * set and setting of that scheduler: the per-scheduler figures) and its set per setting.
+ */
 export function groupsOf(c: ReferenceCase): string[] {
-  const s = schedulerLabel(c.composition.scenario.host.scheduler);
-  return [`${c.composition.kind} (all)`, `${c.composition.set} ${s}`];
+  const sched = c.composition.scenario.host.scheduler;
+  return [`${c.composition.kind} (all)`, `${c.composition.kind} ${sched.kind} (all)`, `${c.composition.set} ${schedulerLabel(sched)}`];
 }
 
 /** statsOf computes one group's figures. */

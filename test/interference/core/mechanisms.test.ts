@@ -1,11 +1,13 @@
 import { describe, expect, test } from "vitest";
 import { cfsCore } from "../../../src/interference/core/cfs.js";
 import { credit1Core } from "../../../src/interference/core/credit1.js";
+import { credit2Core } from "../../../src/interference/core/credit2.js";
+import { eevdfCore } from "../../../src/interference/core/eevdf.js";
 import { Components, HostMix } from "../../../src/interference/core/host-mix.js";
 import { coreFor } from "../../../src/interference/core/scheduler-core.js";
 import { quantileUs, tailAt } from "../../../src/interference/core/tail.js";
 import { victimTail } from "../../../src/interference/core/victim.js";
-import { defaultScheduler, type KvmCfsParams, type XenCreditParams } from "../../../src/model/scheduler.js";
+import { defaultScheduler, type KvmCfsParams, type KvmEevdfParams, type XenCredit2Params, type XenCreditParams } from "../../../src/model/scheduler.js";
 import { plainModel } from "../helpers.js";
 
 const credit30 = defaultScheduler("xen-credit") as XenCreditParams;
@@ -45,9 +47,67 @@ describe("CFS core", () => {
     expect(cfsCore(cfs, 4, []).waitCapUs(0)).toBe(18_000 / 2 - 1500);
   });
 
-  test("credit2 and EEVDF borrow the CFS core and say so", () => {
-    expect(coreFor(defaultScheduler("kvm-eevdf"), 8).name).toBe("cfs");
-    expect(coreFor(defaultScheduler("xen-credit2"), 8).approximations.join()).toMatch(/xen-credit2 has no mechanistic core yet/);
+});
+
+describe("each scheduler has its own core", () => {
+  test("coreFor gives every scheduler kind the core of its name, with no approximation at defaults", () => {
+    const names = (["xen-credit", "kvm-cfs", "xen-credit2", "kvm-eevdf"] as const).map((k) => coreFor(defaultScheduler(k), 8));
+    expect(names.map((c) => c.name)).toEqual(["credit1", "cfs", "credit2", "eevdf"]);
+    for (const c of names) expect(c.approximations).toEqual([]);
+  });
+});
+
+// The p99.9 a 1-vCPU io victim sees on a host whose cores are all taken by sleepy CPU-bound vCPUs.
+function fullHostP999(core: ReturnType<typeof coreFor>, cores: number, burstUs: number): number {
+  const mix = new HostMix(core, cores);
+  mix.apply({ vcpus: cores + 2, duty: 0.6, burstUs }, 1);
+  const c = new Components();
+  mix.components(c, undefined, undefined);
+  return quantileUs(c, victimTail({ vcpus: 1, requestsPerSec: 1000, serviceUs: 100 }, baseline), 0.001);
+}
+
+describe("credit2 core", () => {
+  const c2 = defaultScheduler("xen-credit2") as XenCredit2Params;
+
+  test("no BOOST: a near-max-credit waker is held only by a runner's rate limit, never for credit; a hog's fresh window is rl / MAX_TIMER", () => {
+    const c = credit2Core(c2, 8);
+    expect(c.blockShare(5000)).toBe(0);
+    expect(c.rateLimitUs).toBe(1000);
+    expect(c.rateLimitShare(Infinity, true)).toBeCloseTo(1000 / 10_000, 9);
+    expect(credit2Core({ ...c2, ratelimitUs: 0 }, 8).rateLimitShare(5000, false)).toBe(0);
+    expect(c.waitCapUs(3)).toBe(10_000);
+  });
+
+  test("no Bobtail cliff (E6): where credit1's p99.9 jumps past 5 ms, credit2's stays near the rate limit", () => {
+    expect(fullHostP999(coreFor(credit30, 4), 4, 10_000)).toBeGreaterThan(5000);
+    expect(fullHostP999(coreFor(c2, 4), 4, 10_000)).toBeLessThan(1000 + 300 + 1000);
+  });
+
+  test("a host wider than one run queue says it is approximated", () => {
+    expect(credit2Core(c2, 32).approximations.join()).toMatch(/run queues/);
+  });
+});
+
+describe("EEVDF core", () => {
+  const ev = defaultScheduler("kvm-eevdf") as KvmEevdfParams;
+
+  test("a runner is protected for the first base slice of each run (RUN_TO_PARITY), scaled like CFS's tunables", () => {
+    // base_slice 0.75 ms x (1 + log2(min(cpus, 8))): 2.25 ms at 4 cores, 3 ms at 8+.
+    expect(eevdfCore(ev, 4).blockShare(2250)).toBeCloseTo(1 - Math.exp(-1), 9);
+    expect(eevdfCore(ev, 16).blockShare(3000)).toBeCloseTo(1 - Math.exp(-1), 9);
+    // A hog ran past its slice long ago: unprotected.
+    expect(eevdfCore(ev, 8).blockShare(Infinity)).toBe(0);
+  });
+
+  test("a blocked waker waits at most the rest of the slice, seen at the next tick (E7-EEVDF)", () => {
+    expect(eevdfCore(ev, 4).waitCapUs(2)).toBe(2250 + 1000);
+    expect(eevdfCore({ ...ev, baseSliceUs: 700 }, 8).waitCapUs(0)).toBe(2800 + 1000);
+  });
+
+  test("a shorter base slice lowers the p99.9 on a full host; nothing like CFS's longer waits", () => {
+    const p = fullHostP999(coreFor(ev, 4), 4, 10_000);
+    expect(fullHostP999(coreFor({ ...ev, baseSliceUs: 200 }, 4), 4, 10_000)).toBeLessThan(p);
+    expect(fullHostP999(coreFor(cfs, 4), 4, 10_000)).toBeGreaterThan(p);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { drawAll, drawSet, EVAL_SEEDS, EVAL_SETS } from "../../../src/interference/eval/compositions.js";
-import { referenceCases, referenceJobs, simFingerprint } from "../../../src/interference/eval/reference.js";
+import { assembleReference, referenceCases, referenceJobs, reusableEntries, simFingerprint, toSimulate } from "../../../src/interference/eval/reference.js";
 import { loadReference } from "../../../src/io/accuracy-reference.js";
 import { inlineRunner } from "../../../src/sim/runner.js";
 import { createRng } from "../../../src/sim/rng.js";
@@ -31,7 +31,7 @@ describe("accuracy protocol: compositions", () => {
     }
   });
 
-  test("neighbours are heterogeneous: duties 0.3-1, bursts 2-30 ms, 1- and 2-vCPU VMs, io and mixed victims, three schedulers", () => {
+  test("neighbours are heterogeneous: duties 0.3-1, bursts 2-30 ms, 1- and 2-vCPU VMs, io and mixed victims, every scheduler", () => {
     const cpu = comps.flatMap((c) => c.scenario.vms.filter((v) => v.workload.kind === "cpu"));
     const duty = cpu.map((v) => (v.workload.kind === "cpu" ? v.workload.dutyCycle : 0));
     const burst = cpu.map((v) => (v.workload.kind === "cpu" ? v.workload.burstMs : 0));
@@ -43,10 +43,15 @@ describe("accuracy protocol: compositions", () => {
     const kinds = new Set(comps.flatMap((c) => c.scenario.vms.filter((v) => c.victims.includes(v.id)).map((v) => v.workload.kind)));
     expect(kinds).toEqual(new Set(["io", "mixed"]));
     const schedulers = new Set(comps.map((c) => `${c.scenario.host.scheduler.kind}/${c.scenario.host.scheduler.kind === "xen-credit" ? c.scenario.host.scheduler.timesliceMs : ""}`));
-    expect(schedulers).toEqual(new Set(["xen-credit/30", "xen-credit/5", "kvm-cfs/"]));
+    expect(schedulers).toEqual(new Set(["xen-credit/30", "xen-credit/5", "kvm-cfs/", "xen-credit2/", "kvm-eevdf/"]));
     // Mixed on one host: most contended hosts have neighbours of different duty and burst.
     const mixedHosts = comps.filter((c) => new Set(c.scenario.vms.map((v) => JSON.stringify(v.workload))).size >= 3);
     expect(mixedHosts.length).toBeGreaterThan(comps.length * 0.9);
+  });
+
+  test("credit2 and EEVDF each have >= 90 contended hosts of their own; the first three sets draw only credit1 and CFS", () => {
+    for (const kind of ["xen-credit2", "kvm-eevdf"]) expect(comps.filter((c) => c.kind === "contended" && c.scenario.host.scheduler.kind === kind).length, kind).toBeGreaterThanOrEqual(90);
+    for (const c of comps.filter((x) => ["contended", "contended-32", "uncontended"].includes(x.set))) expect(["xen-credit", "kvm-cfs"]).toContain(c.scenario.host.scheduler.kind);
   });
 
   test("draws are deterministic per seed and differ between seeds", () => {
@@ -68,12 +73,21 @@ describe("accuracy protocol: the cached simulated reference", () => {
     expect(simFingerprint(), "the simulator changed: rebuild with vmplace accuracy --rebuild-reference").toBe(reference.sim.fingerprint);
   });
 
-  // A seeded random subset (one composition per scheduler) re-simulated run by run.
+  test("a rebuild keeps every entry made with today's simulator and simulates none again; a file from another simulator is redone whole", () => {
+    const comps = drawAll(EVAL_SEEDS);
+    const reuse = reusableEntries(reference);
+    expect(toSimulate(comps, reuse)).toEqual([]);
+    expect(assembleReference(comps, [], EVAL_SEEDS, undefined, reuse).compositions).toEqual(reference.compositions);
+    expect(toSimulate(comps, reusableEntries({ ...reference, sim: { ...reference.sim, fingerprint: "other" } }))).toHaveLength(comps.length);
+  });
+
+  // A seeded random subset (one composition per scheduler setting) re-simulated run by run.
   test("matches a re-simulation of a random subset, run by run", async () => {
     const comps = drawAll(EVAL_SEEDS);
     const rng = createRng(20260, "reference-check");
-    const picked = [0, 1, 2].map((k) => {
-      const pool = comps.filter((c, i) => i % 3 === k);
+    const label = (c: (typeof comps)[number]) => JSON.stringify(c.scenario.host.scheduler);
+    const picked = [...new Set(comps.map(label))].map((l) => {
+      const pool = comps.filter((c) => label(c) === l);
       return pool[rng.int(pool.length)];
     });
     const spec = { durationMs: reference.sim.durationMs, warmupMs: reference.sim.warmupMs, seedsPerReference: reference.sim.seedsPerReference };
@@ -84,5 +98,5 @@ describe("accuracy protocol: the cached simulated reference", () => {
       for (const v of stored?.victims ?? []) expect(runs.map((r) => r.vms.find((x) => x.id === v.id)?.requestLatency.p999Us), `${c.id} ${v.id}`).toEqual(v.p999Us);
       expect(stored?.victims.length).toBe(c.victims.length);
     });
-  }, 120_000);
+  }, 240_000);
 });
