@@ -66,9 +66,10 @@ function sortProblems(ps: Problem[]): Problem[] {
   return ps.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
-/** vcpuCapacity is how many vCPUs a host may carry under the policy's overcommit. */
+/** vcpuCapacity is how many guest vCPUs a host may carry under the policy's overcommit (its driver domain's vCPUs taken out). */
 export function vcpuCapacity(host: Host, cpuOvercommit: number): number {
-  return Math.floor(host.cores * cpuOvercommit + 1e-9);
+  // A driver domain's vCPUs run on the same cores as the guests': they count like a guest's.
+  return Math.max(0, Math.floor(host.cores * cpuOvercommit + 1e-9) - (host.driverDomain?.vcpus ?? 0));
 }
 
 /** fitsEmptyHost says whether a VM (or a group's summed demand) fits an empty host at all. */

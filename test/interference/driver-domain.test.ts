@@ -192,4 +192,18 @@ describe("driver domain in placement", () => {
       if (sloMs <= 3) expect(caps[2]).toBe(-1);
     }
   });
+
+  test("a driver domain's vCPUs count against cpuOvercommit like a guest's: the host takes that many fewer guest vCPUs", () => {
+    const c = parseOrThrow({
+      hosts: [
+        { id: "drv", cores: 2, memoryMiB: 65536, cost: 1, driverDomain: { vcpus: 2, usPerPacket: 10 } },
+        { id: "plain", cores: 2, memoryMiB: 65536, cost: 1 },
+      ],
+      vms: [],
+      policy: { cpuOvercommit: 2 },
+    });
+    const p = buildProblem(c, predictor);
+    expect(p.types.map((t) => t.vcpuCap)).toEqual([2, 4]);
+    expect(Array.from(p.hostVcpuCap)).toEqual([2, 4]);
+  });
 });
