@@ -41,19 +41,19 @@ export class TransientCheck {
     const load = this.loadOf(h);
     const hs = s.hostStates[h];
     if (load) hs.add(load, undefined);
-    const { d99, d999 } = this.model.hostDelays(s, h);
-    if (load) hs.remove(load, undefined);
     let newBreaches = 0;
     let breaches = 0;
     let worstRatio = 0;
+    // Each victim's estimate on the host with the copy threads in (the predictor sees every victim's own tail).
     for (const j of s.vmsOn[h]) {
       if (this.p.latencySensitive[j] !== 1) continue;
-      const r = this.model.ratio(j, d99, d999);
+      const r = this.model.ratio(s, j);
       worstRatio = Math.max(worstRatio, r);
       if (r <= 1) continue;
       breaches++;
       if (this.startRatio[j] <= 1) newBreaches++;
     }
+    if (load) hs.remove(load, undefined);
     return { newBreaches, breaches, worstRatio };
   }
 
