@@ -34,9 +34,13 @@ describe("plan --from-current: moves from the current placement within limits", 
     expect(t.givenUp.moves).toBe(there.moves - here.moves);
     expect(t.givenUp.cost).toBeCloseTo(here.cost - there.cost, 6);
     expect(t.givenUp.risk).toBeCloseTo(here.risk - there.risk, 2);
-    // Three moves cannot empty a host of this fleet; the plan without limits switches hosts off.
-    expect(there.hostsUsed).toBeLessThan(cur.hostsUsed);
-    expect(t.givenUp.cost).toBeGreaterThan(0);
+    // The predictor sees dozens of breaches in this fleet's current placement (each victim judged on
+    // its own tail and bound); the plan without limits fixes them all, which three moves cannot, so
+    // the limit gives up risk (and cost where hosts can also be switched off).
+    expect(there.hostsUsed).toBeLessThanOrEqual(cur.hostsUsed);
+    expect(there.breaches).toBeLessThan(here.breaches);
+    expect(t.givenUp.risk).toBeGreaterThan(0);
+    expect(t.givenUp.cost).toBeGreaterThanOrEqual(0);
   });
 
   test("--max-migrated-gib bounds the memory the migrations copy", () => {
@@ -48,7 +52,7 @@ describe("plan --from-current: moves from the current placement within limits", 
     const { plan } = planFromCurrent(medium, predictor(), { maxMigratedMiB: 6 * 1024, seed: 3 });
     expect(plan.stoppedOn).toBe("max-migrated");
     expect(plan.options.maxMigratedMiB).toBe(6144);
-  });
+  }, 60_000);
 
   test("the mode follows the objective: balance rebalances, min-risk reduces risk", () => {
     const balance = { ...sample, policy: { ...sample.policy, objective: "balance" as const } };
