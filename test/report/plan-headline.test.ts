@@ -70,8 +70,11 @@ describe("plan headlines never contradict themselves", () => {
         expect(e.outscoredBy.total, e.vm).toBeGreaterThan(e.total);
       }
     }
-    expect(outscored).toBeGreaterThan(0);
-    expect(renderDocument({ kind: "plan", doc: base }, "md")).toMatch(/\| scores higher \(plan cost if moved there\) \|/);
+    // Whether any VM of the sample is outscored depends on the predictor and the search; the
+    // rendering is checked on a plan that has one either way.
+    const e0 = base.explanations[0];
+    const doc: Plan = outscored > 0 ? base : { ...base, explanations: [{ ...e0, outscoredBy: { host: e0.host, total: e0.total + 1, scores: {}, costChange: 0.5 } }, ...base.explanations.slice(1)] };
+    expect(renderDocument({ kind: "plan", doc }, "md")).toMatch(/\| scores higher \(plan cost if moved there\) \|/);
   });
 });
 
