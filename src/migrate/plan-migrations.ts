@@ -17,6 +17,7 @@ import { migrationProfile, optionProblems } from "./options.js";
 import { gainWeights } from "./points.js";
 import { RiskLedger, VictimModel } from "./risk.js";
 import { scheduleMoves, type MoveGroup } from "./schedule.js";
+import { fixServices } from "./services.js";
 
 export interface PlanMigrationsDeps {
   /** Clock in ms for the time budget (the CLI passes performance.now); none = no budget. */
@@ -25,7 +26,7 @@ export interface PlanMigrationsDeps {
   readonly onPhase?: (phase: Phase, movesSoFar: number) => void;
 }
 
-export type Phase = "evacuate" | "violations" | "breaches" | "risk" | "rebalance" | "consolidate" | "waves";
+export type Phase = "evacuate" | "violations" | "breaches" | "services" | "risk" | "rebalance" | "consolidate" | "waves";
 
 /**
  * planMigrations recommends live migrations from the cluster's current placement (each VM's
@@ -62,7 +63,7 @@ export function planMigrationSession(cluster: Cluster, predictor: Predictor, inp
   const problems = optionProblems(cluster, options);
   if (problems.length > 0) throw new Error(`planMigrations: ${problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`);
   const problem = buildProblem(cluster, predictor);
-  const fw = frameworkFor(migrationProfile(options.mode));
+  const fw = frameworkFor(migrationProfile(options.mode, cluster.services.length > 0, cluster.policy.objective));
   const hostIndex = new Map(problem.hosts.map((h, i) => [h.id, i]));
   const start = Int32Array.from(problem.vms, (v) => (v.host === undefined ? -1 : hostIndex.get(v.host)!));
   const state = PlacementState.fromAssignment(problem, start);
@@ -70,6 +71,7 @@ export function planMigrationSession(cluster: Cluster, predictor: Predictor, inp
   const items = buildItems(problem);
   const ledger = new RiskLedger(model, state);
   const c: MigrateContext = {
+    nominal: cluster,
     problem,
     fw,
     items,
@@ -122,6 +124,8 @@ function runPhases(c: MigrateContext, phase: (p: Phase) => void): void {
   fixViolations(c);
   phase("breaches");
   fixBreaches(c);
+  phase("services");
+  fixServices(c);
   if (o.threshold < 2) return;
   phase("risk");
   reduceRisk(c);

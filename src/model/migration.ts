@@ -2,6 +2,7 @@ import { z } from "zod";
 import { AdviceSectionSchema } from "./advice.js";
 import { AttemptSchema, ExecutionSchema, MOVE_STATES, PLAN_STATES } from "./execution.js";
 import { DisruptionBudgetSchema, MigrationPolicySchema } from "./fleet-policy.js";
+import { MigrationEnergySchema, MigrationServiceSchema, RobustnessSectionSchema } from "./objectives.js";
 import { ViolationSchema } from "./plan.js";
 import { ResultStatusSchema } from "./status.js";
 
@@ -303,6 +304,12 @@ export const MigrationPlanSchema = z.strictObject({
   /** Hard-constraint violations found by the independent checker (checkPlan) before and after. */
   violations: z.strictObject({ before: z.array(ViolationSchema), after: z.array(ViolationSchema) }),
   unresolved: z.array(UnresolvedSchema),
+  /** Predicted draw before and after, and the hosts the plan empties with what switching them off saves (optional only so plans saved before it still render). */
+  energy: MigrationEnergySchema.optional(),
+  /** Each fan-out service's predicted tail before and after (optional, as energy). */
+  services: z.array(MigrationServiceSchema).optional(),
+  /** The placement after the plan: what a host failure does, and growth (when the policy asks for n+1 or headroom). */
+  robustness: RobustnessSectionSchema.optional(),
   /** Re-simulation of the changed hosts' final state (absent when it was not run). */
   simulation: z
     .strictObject({

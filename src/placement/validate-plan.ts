@@ -1,4 +1,5 @@
 import { Metric } from "../interference/predictor.js";
+import type { TailCurve } from "../interference/tail.js";
 import type { HostSimResult } from "../model/scenario.js";
 import { isSimulated } from "../sim/schedulers/registry.js";
 import type { SimJob, SimRunner } from "../sim/runner.js";
@@ -27,6 +28,8 @@ export interface SimulatedVm {
   readonly p999Us: number;
   readonly requests: number;
   readonly breach: boolean;
+  /** The simulated request-latency tail (fan-out services' tails are computed from it). */
+  readonly tail?: TailCurve;
 }
 
 export interface RepairRecord {
@@ -119,7 +122,7 @@ function readVictims(state: PlacementState, i: number, r: HostSimResult): [numbe
     const pr = p.profiles[j];
     const lat = v.requestLatency;
     const breach = (pr.sloP999Us !== undefined && lat.p999Us > pr.sloP999Us) || (pr.sloP99Us !== undefined && lat.p99Us > pr.sloP99Us);
-    out.push([j, { host: i, p99Us: lat.p99Us, p999Us: lat.p999Us, requests: lat.count, breach }]);
+    out.push([j, { host: i, p99Us: lat.p99Us, p999Us: lat.p999Us, requests: lat.count, breach, tail: v.requestTail }]);
   }
   return out;
 }

@@ -207,6 +207,7 @@ export class HostMetrics implements HostObserver {
     return {
       id: vm.id,
       requestLatency: this.latency[i].percentiles(),
+      ...(this.latency[i].count > 0 ? { requestTail: this.latency[i].tail() } : {}),
       wakeToRun: this.wake[i].percentiles(),
       cpuUs: this.cpuUs[i],
       cpuShare: measuredUs > 0 ? this.cpuUs[i] / measuredUs : 0,

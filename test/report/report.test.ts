@@ -43,6 +43,10 @@ describe("migration plan reports", () => {
         "| host | VMs | load | risk level | breaches |",
         "## Latency-sensitive VMs on changed hosts (predicted p99.9, ms)",
         "| VM | host | p99.9 ms | SLO ms | verdict |",
+        "## Energy",
+        "|  | hosts on | watts | kWh per month | kg CO2 per month |",
+        "## Hosts to switch off",
+        "| host | VMs moved | GiB copied | watts saved | kWh per month saved | kg CO2 per month saved | saving / migration cost (points) |",
       ]
     `);
     expect(rowsOf(md, "Moves")).toHaveLength(migration.moves.length);
@@ -80,7 +84,7 @@ describe("migration plan reports", () => {
 describe("placer plan reports", () => {
   test("renders in all three formats", () => {
     const md = renderDocument({ kind: "plan", doc: placement }, "md");
-    expect(structure(md).filter((l) => l.startsWith("#"))).toEqual(["# Placement plan (min-cost)", "## Overview", "## Hosts", "## Validation", "## Why each VM is where it is"]);
+    expect(structure(md).filter((l) => l.startsWith("#"))).toEqual(["# Placement plan (min-cost)", "## Overview", "## Hosts", "## Validation", "## Energy", "## Hosts by draw", "## Why each VM is where it is"]);
     const html = renderDocument({ kind: "plan", doc: placement }, "html");
     expect(html).toContain("<svg ");
     expect(html).not.toMatch(/<script/i);

@@ -9,8 +9,9 @@ import type { Predictor } from "../../interference/predictor.js";
 import { parseScenario } from "../../sim/simulable.js";
 import { rankHosts } from "../place/rank.js";
 import { parsePlaceRequest } from "../place/request.js";
-import { migrationTaskOptions, parseMigrationsRequest, parsePlanRequest, planTaskOptions } from "../plan/requests.js";
+import { migrationTaskOptions, parseMigrationsRequest, parsePlanRequest, parseRobustnessRequest, planTaskOptions } from "../plan/requests.js";
 import { MigrationAnswerSchema, migrationAnswer, PlaceAnswerSchema, placeAnswer, PlanAnswerSchema, planAnswer } from "../status.js";
+import { RobustnessReportSchema } from "../../model/objectives.js";
 import type { TaskInput, TaskOutput } from "./tasks.js";
 
 /** OffloadInput: a route's request body as text, for a worker to parse, validate and answer. */
@@ -37,6 +38,7 @@ export interface HeavyRunners {
   plan(input: TaskInput<"plan">): Promise<TaskOutput<"plan">> | TaskOutput<"plan">;
   migrate(input: TaskInput<"migrate">): Promise<TaskOutput<"migrate">> | TaskOutput<"migrate">;
   advise(input: TaskInput<"advise">): Promise<TaskOutput<"advise">> | TaskOutput<"advise">;
+  robustness(input: TaskInput<"robustness">): Promise<TaskOutput<"robustness">> | TaskOutput<"robustness">;
 }
 
 interface Env {
@@ -84,6 +86,7 @@ const OFFLOADED = {
     answer: (r, env) => env.runners.advise({ cluster: r.cluster, settings: adviceSettingsOf(r) }),
     response: AdviceSchema,
   }),
+  robustness: offloaded({ parse: parseRobustnessRequest, answer: (r, env) => env.runners.robustness(r), response: RobustnessReportSchema }),
 };
 
 export type OffloadRoute = keyof typeof OFFLOADED;

@@ -25,6 +25,7 @@ const COMMANDS = new Map<string, () => Promise<Register>>([
   ["worker", async () => (await import("./worker.js")).registerWorker],
   ["approve", async () => (await import("./approve.js")).registerApprove],
   ["apply", async () => (await import("./apply.js")).registerApply],
+  ["check-robustness", async () => (await import("./check-robustness.js")).registerCheckRobustness],
 ]);
 
 /** Asking for the version needs no command. */

@@ -1,0 +1,68 @@
+import type { Command } from "commander";
+import { loadPredictor } from "../../io/calibration.js";
+import { InputError, readJsonFile } from "../../io/load.js";
+import type { Cluster } from "../../model/cluster.js";
+import { robustnessReport } from "../../model/result-status.js";
+import { PlanSchema } from "../../model/plan.js";
+import { problemsFromZod } from "../../model/problems.js";
+import { parseCluster } from "../../model/validate.js";
+import { checkRobustness, currentAssignments } from "../../placement/robustness/check.js";
+import { addFailOn, settle, type FailOn } from "../exit-policy.js";
+import { percentOption } from "../options.js";
+import { renderRobustness } from "../render-robustness.js";
+
+interface CheckFlags {
+  cluster?: string;
+  failOn?: FailOn;
+  headroom?: number;
+  json?: boolean;
+  calibration?: string;
+}
+
+/**
+ * registerCheckRobustness adds `vmplace check-robustness PLAN`: does an existing placement survive
+ * the failure of any one host (n+1), and (with --headroom) load growth? Exit 0 when it does, 3
+ * when it does not (per --fail-on), 2 on bad input.
+ */
+export function registerCheckRobustness(program: Command): void {
+  const cmd = program
+    .command("check-robustness")
+    .description("verify that a placement survives any one host failing (n+1) and, with --headroom, load growth; exit 3 when it does not")
+    .argument("<plan>", "a plan (vmplace plan --out) with --cluster, or a cluster document whose VMs carry their current host")
+    .option("--cluster <file>", "the cluster document the plan places (needed when PLAN is a plan)")
+    .option("--headroom <percent>", "also require every SLO with all VMs' CPU demand this much higher, e.g. 20% (default: the cluster's policy.headroomPercent)", percentOption("--headroom", 0, 400))
+    .option("--json", "print the verdict as JSON (vmplace schema robustness)")
+    .option("--calibration <file>", "calibration table (default: the bundled one)");
+  addFailOn(cmd, ["robustness"]).action((file: string, f: CheckFlags) => {
+    const { cluster, assignments } = loadPlacement(file, f.cluster);
+    const headroomPercent = f.headroom ?? cluster.policy.headroomPercent;
+    const r = checkRobustness(cluster, assignments, loadPredictor(f.calibration), { headroomPercent });
+    if (!r.ok) throw new InputError(`${file}: the plan does not fit the cluster (${r.problems.length} problem(s))`, r.problems.slice(0, 25));
+    const report = robustnessReport(r.section, r.unplaced);
+    process.stdout.write(f.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderRobustness(report)}\n`);
+    settle("check-robustness", report, f.failOn ?? new Set());
+  });
+}
+
+/** loadPlacement reads a plan with its cluster, or a cluster with its current placement. */
+function loadPlacement(file: string, clusterFile: string | undefined): { cluster: Cluster; assignments: { vm: string; host: string }[] } {
+  const doc = readJsonFile(file);
+  const isPlan = typeof doc === "object" && doc !== null && "assignments" in doc && "solver" in doc;
+  if (isPlan) {
+    if (clusterFile === undefined) throw new InputError(`${file} is a plan: give the cluster it places with --cluster FILE`);
+    const plan = PlanSchema.safeParse(doc);
+    if (!plan.success) throw new InputError(`${file}: not a valid plan`, problemsFromZod(plan.error).slice(0, 25));
+    return { cluster: parsed(clusterFile, readJsonFile(clusterFile)), assignments: plan.data.assignments };
+  }
+  if (clusterFile !== undefined) throw new InputError(`${file} is not a plan (no "assignments" and "solver"): --cluster is only for plans`);
+  const cluster = parsed(file, doc);
+  const assignments = currentAssignments(cluster);
+  if (assignments.length === 0) throw new InputError(`${file}: no VM carries its current host, so there is no placement to check`);
+  return { cluster, assignments };
+}
+
+function parsed(file: string, doc: unknown): Cluster {
+  const r = parseCluster(doc);
+  if (!r.ok) throw new InputError(`${file}: ${r.problems.length} problem(s)`, r.problems);
+  return r.value;
+}

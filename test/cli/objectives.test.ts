@@ -1,0 +1,93 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { RobustnessReportSchema } from "../../src/model/objectives.js";
+import { PlanSchema } from "../../src/model/plan.js";
+import { runCli } from "../helpers/cli.js";
+
+const FAST = ["--solver", "heuristic", "--iterations", "800", "--no-validate", "--deterministic"];
+const SAMPLE = "data/sample-cluster.json";
+
+describe("plan with the objectives beyond cost", () => {
+  test("--objective min-energy --robust n+1 --headroom 20%: the plan says what was asked and that it holds", () => {
+    const r = runCli(["plan", SAMPLE, ...FAST, "--objective", "min-energy", "--robust", "n+1", "--headroom", "20%", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const plan = PlanSchema.parse(JSON.parse(r.stdout));
+    expect(plan.objective).toBe("min-energy");
+    expect(plan.robustness).toMatchObject({ mode: "n+1", headroomPercent: 20, robust: true, nPlusOne: { ok: true }, headroom: { ok: true } });
+    expect(plan.energy.plan.kWhPerMonth).toBeGreaterThan(0);
+    expect(plan.energy.current!.hostsOn).toBe(7);
+  }, 60_000);
+
+  test.each([
+    [["--robust", "n+2"], /--robust must be n\+1 or none, got "n\+2"/],
+    [["--headroom", "500%"], /--headroom must be a percentage between 0 and 400/],
+    [["--headroom", "lots"], /--headroom must be a percentage/],
+    [["--objective", "fastest"], /--objective must be one of min-cost, balance, min-risk, min-energy/],
+  ])("bad flag %j exits 2 with the flag named", (flags, message) => {
+    const r = runCli(["plan", SAMPLE, ...FAST, ...flags]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
+});
+
+describe("vmplace check-robustness", () => {
+  const dir = mkdtempSync(join(tmpdir(), "vmplace-robust-"));
+  const planOf = (name: string, flags: string[]): string => {
+    const out = join(dir, name);
+    expect(runCli(["plan", SAMPLE, ...FAST, ...flags, "--out", out]).code).toBe(0);
+    return out;
+  };
+
+  test("an n+1 plan passes (exit 0), the plain one fails (exit 3), with the failing hosts named", () => {
+    const robust = runCli(["check-robustness", planOf("robust.json", ["--robust", "n+1"]), "--cluster", SAMPLE]);
+    expect(robust.code, robust.stderr).toBe(0);
+    expect(robust.stdout).toMatch(/^ROBUST/);
+    const plain = runCli(["check-robustness", planOf("plain.json", []), "--cluster", SAMPLE, "--json"]);
+    expect(plain.code).toBe(3);
+    const report = RobustnessReportSchema.parse(JSON.parse(plain.stdout));
+    expect(report).toMatchObject({ kind: "vmplace/robustness-check", status: "incomplete", robustness: { robust: false } });
+    expect(report.robustness.nPlusOne.failing).toBeGreaterThan(0);
+  }, 60_000);
+
+  test("a cluster document is checked at its current placement; --headroom adds the growth check", () => {
+    const r = runCli(["check-robustness", SAMPLE, "--headroom", "20%", "--json"]);
+    const report = RobustnessReportSchema.parse(JSON.parse(r.stdout));
+    expect(r.code).toBe(report.status === "ok" ? 0 : 3);
+    expect(report.robustness.headroomPercent).toBe(20);
+    expect(report.robustness.headroom).toBeDefined();
+    // The sample's h07 is a Bobtail hot spot today: it absorbs no growth.
+    expect(report.robustness.growth.find((g) => g.host === "h07")).toEqual({ host: "h07", absorbablePercent: 0, limit: "slo" });
+  }, 60_000);
+
+  test.each([
+    [() => [planOf("p.json", [])], /is a plan: give the cluster it places with --cluster FILE/],
+    [() => [SAMPLE, "--cluster", SAMPLE], /is not a plan .*--cluster is only for plans/],
+    [() => ["no/such.json"], /no such file/],
+  ])("bad input exits 2 with a clear message (%#)", (args, message) => {
+    const r = runCli(["check-robustness", ...args()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  }, 60_000);
+
+  test("the plan's report shows each host's evacuation and the growth it absorbs", () => {
+    const r = runCli(["report", planOf("r.json", ["--robust", "n+1"]), "--format", "md"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/## If a host fails/);
+    expect(r.stdout).toMatch(/## Load growth each host absorbs/);
+    expect(r.stdout).toMatch(/## Energy/);
+    const json = JSON.parse(readFileSync(join(dir, "r.json"), "utf8")) as { robustness: { nPlusOne: { hosts: unknown[] } } };
+    expect(json.robustness.nPlusOne.hosts.length).toBeGreaterThan(0);
+  }, 60_000);
+});
+
+describe("migrate --mode consolidate", () => {
+  test("recommends hosts to switch off with the watts, kWh and CO2 they save, in the report", () => {
+    const r = runCli(["migrate", SAMPLE, "--mode", "consolidate", "--threshold", "5", "--no-simulate", "--format", "md"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/## Hosts to switch off/);
+    expect(r.stdout).toMatch(/\| h0\d \| \d+ \| [\d.]+ \| \d+ \| \d+ \|/);
+  }, 60_000);
+});

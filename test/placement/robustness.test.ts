@@ -1,0 +1,101 @@
+import { describe, expect, test } from "vitest";
+import { scoreCluster } from "../../src/interference/score.js";
+import type { Cluster, ClusterInput } from "../../src/model/cluster.js";
+import { checkPlan } from "../../src/model/check-plan.js";
+import { growCluster } from "../../src/model/growth.js";
+import { planCluster } from "../../src/placement/plan.js";
+import { checkRobustness } from "../../src/placement/robustness/check.js";
+import { hostGrowth } from "../../src/placement/robustness/growth.js";
+import { cluster, predictor, sampleCluster } from "./helpers.js";
+
+/** 8 hosts of 8 cores and 32 GiB; 20 VMs of 2 vCPUs and 8 GiB: memory packs 4 per host. */
+function grid(robustness: "none" | "n+1"): ClusterInput {
+  return {
+    hosts: Array.from({ length: 8 }, (_, k) => ({ id: `h${k}`, cores: 8, memoryMiB: 32768 })),
+    vms: Array.from({ length: 20 }, (_, k) => ({ id: `vm${k}`, vcpus: 2, memoryMiB: 8192, workload: { kind: "cpu" as const, dutyCycle: 0.3, burstMs: 10 } })),
+    policy: { robustness, seed: 2 },
+  };
+}
+
+const placed = (c: Cluster, assignments: readonly { vm: string; host: string }[]): Cluster => {
+  const at = new Map(assignments.map((a) => [a.vm, a.host]));
+  return { ...c, vms: c.vms.map((v) => ({ ...v, host: at.get(v.id) })) };
+};
+
+describe("n+1", () => {
+  test("the plain plan fills 5 hosts and survives no failure; the n+1 plan takes 6 and survives any one", async () => {
+    const plain = await planCluster(cluster(grid("none")), predictor(), { solver: "heuristic", iterations: 1000 });
+    expect(plain.hostsUsed).toBe(5);
+    expect(plain.robustness).toBeUndefined();
+    const check = checkRobustness(cluster(grid("none")), plain.assignments, predictor(), { headroomPercent: 0 });
+    if (!check.ok) throw new Error("check refused the plan");
+    expect(check.section).toMatchObject({ robust: false, nPlusOne: { ok: false, failing: 5 } });
+    const robust = await planCluster(cluster(grid("n+1")), predictor(), { solver: "heuristic", iterations: 1000 });
+    expect(robust.hostsUsed).toBe(6);
+    expect(robust.robustness).toMatchObject({ mode: "n+1", robust: true, nPlusOne: { ok: true, failing: 0 }, repair: { hostsAdded: 1, costBefore: 5 } });
+    expect(robust.check.ok).toBe(true);
+  });
+
+  test("every evacuation of the sample's n+1 plan, applied, breaks no hard constraint and no SLO (independent checker and scorer)", async () => {
+    const c = sampleCluster();
+    const plan = await planCluster({ ...c, policy: { ...c.policy, robustness: "n+1" } }, predictor(), { solver: "heuristic", iterations: 1500 });
+    const r = plan.robustness!;
+    expect(r.nPlusOne.ok).toBe(true);
+    expect(r.nPlusOne.hosts.map((h) => h.host)).toEqual(plan.usedHosts);
+    for (const e of r.nPlusOne.hosts) {
+      const moved = new Map(e.moves.map((m) => [m.vm, m.to]));
+      const after = plan.assignments.map((a) => ({ vm: a.vm, host: moved.get(a.vm) ?? a.host }));
+      expect(after.some((a) => a.host === e.host), e.host).toBe(false);
+      expect(moved.size).toBe(e.vms);
+      expect(checkPlan(c, after), `${e.host} fails`).toEqual([]);
+      expect(scoreCluster(placed(c, after), predictor()).vms.filter((v) => v.breach), `${e.host} fails`).toEqual([]);
+    }
+  }, 60_000);
+
+  test("check-robustness refuses a placement that names what the cluster does not have", () => {
+    const r = checkRobustness(cluster(grid("none")), [{ vm: "vm0", host: "h9" }, { vm: "nope", host: "h0" }, { vm: "vm0", host: "h1" }], predictor(), { headroomPercent: 0 });
+    expect(r).toEqual({
+      ok: false,
+      problems: [
+        { path: "assignments[0].host", message: 'unknown host "h9"' },
+        { path: "assignments[1].vm", message: 'unknown VM "nope"' },
+      ],
+    });
+  });
+});
+
+describe("headroom", () => {
+  test("a 20% headroom plan keeps every SLO at today's load and at +20%, where the plain plan breaks some (independent scorer)", async () => {
+    const c = sampleCluster();
+    const breachesAt = (assignments: readonly { vm: string; host: string }[], growth: number): number =>
+      scoreCluster(growCluster(placed(c, assignments), growth), predictor()).vms.filter((v) => v.breach).length;
+    const plain = await planCluster(c, predictor(), { solver: "heuristic", iterations: 3000 });
+    const roomy = await planCluster({ ...c, policy: { ...c.policy, headroomPercent: 20 } }, predictor(), { solver: "heuristic", iterations: 3000 });
+    expect(breachesAt(plain.assignments, 0)).toBe(0);
+    expect(breachesAt(plain.assignments, 20)).toBeGreaterThan(0);
+    expect([breachesAt(roomy.assignments, 0), breachesAt(roomy.assignments, 20)]).toEqual([0, 0]);
+    expect(roomy.robustness).toMatchObject({ headroomPercent: 20, headroom: { ok: true, predictedBreaches: 0 }, robust: true });
+    expect(roomy.cost).toBeGreaterThanOrEqual(plain.cost);
+  });
+
+  test("growth a host absorbs: CPU-only hosts until their demand reaches the cores; a breaching host none", () => {
+    const c = cluster(grid("none"));
+    // Four VMs of 2 vCPUs at duty 0.3: 2.4 CPUs. On 8 cores they reach duty 1 (8 CPUs, the cores
+    // exactly) at +233% and never want more: nothing binds. On 4 cores the cores bind at +66.7%.
+    expect(hostGrowth(c.hosts[0], c.vms.slice(0, 4), predictor()).limit).toBe("none");
+    const small = hostGrowth({ ...c.hosts[0], cores: 4 }, c.vms.slice(0, 4), predictor());
+    expect(small.limit).toBe("cpu");
+    expect(small.absorbablePercent).toBeGreaterThan(66);
+    expect(small.absorbablePercent).toBeLessThanOrEqual(66.7);
+    const heavy = c.vms.slice(0, 4).map((v) => ({ ...v, workload: { ...v.workload, dutyCycle: 0.8 } })) as Cluster["vms"];
+    const h = hostGrowth({ ...c.hosts[0], cores: 4 }, heavy, predictor());
+    // 6.4 CPUs of demand on 4 cores: over already.
+    expect(h).toEqual({ absorbablePercent: 0, limit: "cpu" });
+    const half = hostGrowth({ ...c.hosts[0], cores: 8 }, heavy.slice(0, 2), predictor());
+    // 3.2 CPUs on 8 cores: duty 0.8 reaches 1 at +25% and stops there, so nothing binds.
+    expect(half.limit).toBe("none");
+    const io = sampleCluster();
+    const hot = io.vms.filter((v) => v.host === "h07");
+    expect(hostGrowth(io.hosts.find((h) => h.id === "h07")!, hot, predictor())).toEqual({ absorbablePercent: 0, limit: "slo" });
+  });
+});
