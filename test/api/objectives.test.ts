@@ -21,7 +21,7 @@ describe("objectives beyond cost through the API", () => {
     const plan = PlanSchema.parse(res.json());
     expect(plan.objective).toBe("min-energy");
     expect(plan.robustness).toMatchObject({ mode: "n+1", headroomPercent: 20, robust: true });
-    expect(plan.energy.plan.watts).toBeGreaterThan(0);
+    expect(plan.energy!.plan.watts).toBeGreaterThan(0);
   });
 
   test("POST /v1/check-robustness judges the current placement, or the one given", async () => {

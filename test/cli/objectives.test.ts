@@ -16,8 +16,8 @@ describe("plan with the objectives beyond cost", () => {
     const plan = PlanSchema.parse(JSON.parse(r.stdout));
     expect(plan.objective).toBe("min-energy");
     expect(plan.robustness).toMatchObject({ mode: "n+1", headroomPercent: 20, robust: true, nPlusOne: { ok: true }, headroom: { ok: true } });
-    expect(plan.energy.plan.kWhPerMonth).toBeGreaterThan(0);
-    expect(plan.energy.current!.hostsOn).toBe(7);
+    expect(plan.energy!.plan.kWhPerMonth).toBeGreaterThan(0);
+    expect(plan.energy!.current!.hostsOn).toBe(7);
   }, 60_000);
 
   test.each([

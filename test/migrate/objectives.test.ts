@@ -17,8 +17,8 @@ describe("consolidation with power-off recommendations", () => {
       const after = hostDraws(cl, currentHostOf(applyPlan(cl, plan)));
       const emptied = cl.hosts.filter((h, i) => before[i].on && !after[i].on).map((h) => h.id);
       expect(emptied.length, objective).toBeGreaterThan(0);
-      expect(plan.energy.powerOff.map((x) => x.host).sort()).toEqual(emptied.sort());
-      for (const x of plan.energy.powerOff) {
+      expect(plan.energy!.powerOff.map((x) => x.host).sort()).toEqual(emptied.sort());
+      for (const x of plan.energy!.powerOff) {
         const i = cl.hosts.findIndex((h) => h.id === x.host);
         expect(x.wattsSaved).toBeCloseTo(before[i].watts, 0);
         expect(x.kWhPerMonthSaved).toBeCloseTo((x.wattsSaved * 730) / 1000, 0);
@@ -26,8 +26,8 @@ describe("consolidation with power-off recommendations", () => {
         expect(x.savingPoints).toBeGreaterThan(x.movePoints);
         expect(x.movePoints).toBeCloseTo(plan.moves.filter((m) => m.from === x.host).reduce((s, m) => s + m.cost, 0), 0);
       }
-      expect(plan.energy.after.watts).toBeLessThan(plan.energy.before.watts);
-      expect(plan.energy.after.hostsOn).toBe(plan.energy.before.hostsOn - emptied.length + cl.hosts.filter((h, i) => !before[i].on && after[i].on).length);
+      expect(plan.energy!.after.watts).toBeLessThan(plan.energy!.before.watts);
+      expect(plan.energy!.after.hostsOn).toBe(plan.energy!.before.hostsOn - emptied.length + cl.hosts.filter((h, i) => !before[i].on && after[i].on).length);
       // The latency guard: the final state has no predicted breach and no violation.
       expect([plan.summary.after.breaches, plan.summary.after.violations]).toEqual([0, 0]);
     }
@@ -46,8 +46,8 @@ describe("consolidation with power-off recommendations", () => {
     expect(verdict(free)).toBe(false);
     expect(verdict(guarded)).toBe(true);
     expect(guarded.robustness?.nPlusOne.ok).toBe(true);
-    expect(guarded.energy.powerOff.length).toBeGreaterThan(0);
-    expect(guarded.energy.powerOff.length).toBeLessThan(free.energy.powerOff.length);
+    expect(guarded.energy!.powerOff.length).toBeGreaterThan(0);
+    expect(guarded.energy!.powerOff.length).toBeLessThan(free.energy!.powerOff.length);
   });
 });
 
@@ -62,7 +62,7 @@ describe("fan-out services in migration planning", () => {
 
   test("a service over its SLO gets mandatory member moves that bring its predicted tail within it", () => {
     const plan = planMigrations(crowded(), predictor(), { mode: "fix", threshold: 1 });
-    const [s] = plan.services;
+    const [s] = plan.services!;
     expect(s.before).toMatchObject({ id: "search", breach: true });
     expect(s.after.breach).toBe(false);
     expect(s.after.predictedP99Us).toBeLessThanOrEqual(2000);

@@ -42,12 +42,12 @@ describe("min-energy", () => {
     const [cost, energy] = plans.map((p) => PlanSchema.parse(p));
     expect(cost.usedHosts.every((h) => h.startsWith("o"))).toBe(true);
     expect(energy.usedHosts.every((h) => h.startsWith("n"))).toBe(true);
-    expect(energy.energy.plan.watts).toBeLessThan(cost.energy.plan.watts);
+    expect(energy.energy!.plan.watts).toBeLessThan(cost.energy!.plan.watts);
     expect(cost.cost).toBeLessThan(energy.cost);
     for (const p of [cost, energy]) expect([p.check.ok, p.unplaced.length, p.hostsUsed]).toEqual([true, 0, 2]);
     // 24 VMs at 0.6 CPU each over two 16-core hosts: 45% utilisation, 80 + 170 x 0.45 W each.
-    expect(energy.energy.plan.watts).toBeCloseTo(2 * (80 + 170 * 0.45), 0);
-    expect(energy.objectiveValue).toBeCloseTo(energy.energy.plan.watts, 0);
+    expect(energy.energy!.plan.watts).toBeCloseTo(2 * (80 + 170 * 0.45), 0);
+    expect(energy.objectiveValue).toBeCloseTo(energy.energy!.plan.watts, 0);
   });
 
   test("the search's incremental watts equal the draw recomputed from scratch after random moves", () => {
@@ -88,12 +88,12 @@ describe("fan-out services", () => {
   test("the placer keeps the service's tail within its SLO by keeping members away from sleepy neighbours", async () => {
     const run = (slo: number) => planCluster(cluster(fanoutCluster(slo)), predictor(), { solver: "heuristic", iterations: 3000 });
     const [loose, tight] = [await run(1000), await run(1)];
-    expect(loose.services[0].predictedP99Us).toBeGreaterThan(1000);
+    expect(loose.services![0].predictedP99Us).toBeGreaterThan(1000);
     // Spreading the members (4 + 4 beside at most 3 sleepers each) costs no host here.
     expect([loose.hostsUsed, tight.hostsUsed]).toEqual([3, 3]);
-    expect(tight.services[0]).toMatchObject({ id: "search", vms: 8, fanout: 8, breach: false, sloP99Us: 1000 });
-    expect(tight.services[0].predictedP99Us).toBeLessThanOrEqual(1000);
-    expect(tight.services[0].predictedExceedance).toBeLessThanOrEqual(0.01);
+    expect(tight.services![0]).toMatchObject({ id: "search", vms: 8, fanout: 8, breach: false, sloP99Us: 1000 });
+    expect(tight.services![0].predictedP99Us).toBeLessThanOrEqual(1000);
+    expect(tight.services![0].predictedExceedance).toBeLessThanOrEqual(0.01);
     expect([tight.check.ok, tight.unplaced.length]).toEqual([true, 0]);
   });
 
@@ -125,7 +125,7 @@ describe("fan-out services", () => {
   test("validation reports the service's simulated tail beside the predicted one", async () => {
     const validation = { runner: inlineRunner, durationMs: 2000, warmupMs: 500, maxRounds: 1 };
     const plan = await planCluster(cluster(fanoutCluster(1)), predictor(), { solver: "heuristic", iterations: 1000, validation, explain: false });
-    const svc = plan.services[0];
+    const svc = plan.services![0];
     expect(svc.simulatedP99Us).toBeGreaterThan(0);
     expect(svc.simulatedP999Us).toBeGreaterThanOrEqual(svc.simulatedP99Us!);
     // The same placement scored independently: no member predicted over the per-VM rule.
