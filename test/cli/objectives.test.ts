@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -30,6 +30,25 @@ describe("plan with the objectives beyond cost", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
+});
+
+describe("plan status when the asked robustness cannot be had", () => {
+  test("n+1 on a fleet with no spare host: status incomplete with a robustness reason, exit 3 unless --fail-on leaves it out", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vmplace-tight-n1-"));
+    const file = join(dir, "full.json");
+    writeFileSync(file, JSON.stringify({
+      hosts: Array.from({ length: 5 }, (_, k) => ({ id: `h${k}`, cores: 8, memoryMiB: 32768 })),
+      vms: Array.from({ length: 20 }, (_, k) => ({ id: `vm${k}`, vcpus: 2, memoryMiB: 8192, workload: { kind: "cpu", dutyCycle: 0.3 } })),
+      policy: { robustness: "n+1" },
+    }));
+    const r = runCli(["plan", file, ...FAST, "--json"]);
+    expect(r.code).toBe(3);
+    const plan = PlanSchema.parse(JSON.parse(r.stdout));
+    expect(plan.status).toBe("incomplete");
+    expect(plan.reasons).toEqual([{ kind: "robustness", count: 5, message: "5 used host(s) cannot fail: their VMs fit nowhere else without a violation or a predicted breach" }]);
+    expect(plan.robustness?.repair?.note).toMatch(/no unused host/);
+    expect(runCli(["plan", file, ...FAST, "--fail-on", "unplaced,violation,breach"]).code).toBe(0);
   }, 60_000);
 });
 
