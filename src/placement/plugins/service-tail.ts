@@ -66,54 +66,46 @@ function change(l: TailLedger, g: ServiceGroup, t: 0 | 1, j: number, i: number, 
 }
 
 /**
- * worst: over the affected services and targets, how far the move takes a sum over its budget
- * while raising it (≤ 0: allowed). With `reasons`, one reason per breaking service and target.
+ * eachChange calls `visit` with every affected service's sum of each target it has, before and
+ * after j joins host i (the host's new delays computed once).
  */
-function worst(s: PlacementState, j: number, i: number, reasons: Reason[] | undefined): number {
-  if (s.problem.cluster.services.length === 0) return 0;
+function eachChange(s: PlacementState, j: number, i: number, visit: (g: ServiceGroup, t: 0 | 1, before: number, after: number) => void): void {
+  if (s.problem.cluster.services.length === 0) return;
   const idx = serviceIndex(s.problem);
-  if (idx.groups.length === 0) return 0;
   const n = affectedGroups(s, j, i);
-  if (n === 0) return 0;
+  if (n === 0) return;
   const l = ledgerOf(s);
   const pj = s.problem.profiles[j];
-  const hs = s.hostStates[i];
-  const d99 = hs.delayUs(Metric.RequestP99, pj);
-  const d999 = hs.delayUs(Metric.RequestP999, pj);
-  let out = -Infinity;
+  const d99 = s.hostStates[i].delayUs(Metric.RequestP99, pj);
+  const d999 = s.hostStates[i].delayUs(Metric.RequestP999, pj);
   for (let k = 0; k < n; k++) {
     const g = idx.groups[affected[k]];
     for (const t of [0, 1] as const) {
       if (!Number.isFinite(g.budgets[t])) continue;
       const { before, after } = change(l, g, t, j, i, d99, d999);
-      const over = after > before + 1e-15 ? after - g.budgets[t] : -Infinity;
-      out = Math.max(out, over);
-      if (over > 0 && reasons) reasons.push({ constraint: SERVICE_TAIL, resource: t === 0 ? "p99Exceedance" : "p999Exceedance", requested: r6(after - before), used: r6(before), capacity: r6(g.budgets[t]), group: g.name });
+      visit(g, t, before, after);
     }
   }
+}
+
+/**
+ * worst: over the affected services and targets, how far the move takes a sum over its budget
+ * while raising it (≤ 0: allowed). With `reasons`, one reason per breaking service and target.
+ */
+function worst(s: PlacementState, j: number, i: number, reasons: Reason[] | undefined): number {
+  let out = 0;
+  eachChange(s, j, i, (g, t, before, after) => {
+    const over = after > before + 1e-15 ? after - g.budgets[t] : -Infinity;
+    out = Math.max(out, over);
+    if (over > 0 && reasons) reasons.push({ constraint: SERVICE_TAIL, resource: t === 0 ? "p99Exceedance" : "p999Exceedance", requested: r6(after - before), used: r6(before), capacity: r6(g.budgets[t]), group: g.name });
+  });
   return out;
 }
 
 /** budgetUsed: the largest share of an affected service's budget j's arrival on i would use. */
 function budgetUsed(s: PlacementState, j: number, i: number): number {
-  if (s.problem.cluster.services.length === 0) return 0;
-  const idx = serviceIndex(s.problem);
-  if (idx.groups.length === 0) return 0;
-  const n = affectedGroups(s, j, i);
-  if (n === 0) return 0;
-  const l = ledgerOf(s);
-  const pj = s.problem.profiles[j];
-  const d99 = s.hostStates[i].delayUs(Metric.RequestP99, pj);
-  const d999 = s.hostStates[i].delayUs(Metric.RequestP999, pj);
   let used = 0;
-  for (let k = 0; k < n; k++) {
-    const g = idx.groups[affected[k]];
-    for (const t of [0, 1] as const) {
-      if (!Number.isFinite(g.budgets[t])) continue;
-      const { before, after } = change(l, g, t, j, i, d99, d999);
-      used = Math.max(used, (after - before) / g.budgets[t]);
-    }
-  }
+  eachChange(s, j, i, (g, t, before, after) => (used = Math.max(used, (after - before) / g.budgets[t])));
   return Math.min(1, used);
 }
 
