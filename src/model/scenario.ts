@@ -34,7 +34,7 @@ export const VmSimResultSchema = z.strictObject({
   id: z.string(),
   /** Request latency (arrival to completion) of the VM's io part; count 0 when it has none. */
   requestLatency: PercentilesSchema,
-  /** The request latency's upper tail (p50 down to the rarest the count supports, then the max); fan-out services read it. */
+  /** The request latency's upper tail (p50 down to the rarest the count supports, then the max), when asked; fan-out services read it. */
   requestTail: z.array(TailPointSchema).optional(),
   /** Wake-to-run delay: from a vCPU becoming runnable to it starting to run. */
   wakeToRun: PercentilesSchema,

@@ -108,7 +108,9 @@ export async function validateByResimulation(state: PlacementState, fw: Framewor
 function jobFor(state: PlacementState, i: number, o: ValidationOptions): SimJob {
   const p = state.problem;
   const vms = [...state.vmsOn[i]].sort((a, b) => a - b).map((j) => p.vms[j]);
-  return { scenario: { host: p.hosts[i], vms, durationMs: o.durationMs, warmupMs: o.warmupMs, seed: o.seed } };
+  const scenario = { host: p.hosts[i], vms, durationMs: o.durationMs, warmupMs: o.warmupMs, seed: o.seed };
+  // Fan-out services' tails are computed from their members' simulated tails.
+  return p.cluster.services.length > 0 ? { scenario, options: { requestTail: true } } : { scenario };
 }
 
 /** readVictims turns a host's simulation into each latency-sensitive VM's verdict. */

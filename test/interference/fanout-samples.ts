@@ -54,7 +54,7 @@ export function simulateSamples(s: Scenario): Samples {
   const untilUs = (s.warmupMs + s.durationMs) * 1000;
   sim.run({ untilUs });
   host.finish();
-  const result = metrics.result({ hostId: s.host.id, scheduler: s.host.scheduler.kind, cores: s.host.cores, measuredUs: s.durationMs * 1000, eventsProcessed: sim.eventsProcessed, seed: s.seed });
+  const result = metrics.result({ hostId: s.host.id, scheduler: s.host.scheduler.kind, cores: s.host.cores, measuredUs: s.durationMs * 1000, eventsProcessed: sim.eventsProcessed, seed: s.seed, requestTail: true });
   return { latenciesUs: Float64Array.from(metrics.kept), result };
 }
 
