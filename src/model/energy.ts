@@ -1,7 +1,8 @@
 import type { Cluster } from "./cluster.js";
 import type { EnergySide } from "./objectives.js";
 import { kWhPerMonth, powerCurve, wattsAt } from "./power.js";
-import { cpuDemandVcpus } from "./workload.js";
+import { driverCpusFor } from "./driver-domain.js";
+import { cpuDemandVcpus, ioPartOf } from "./workload.js";
 
 /** HostDraw: one host's CPU utilisation (demand over cores: above 1 when its VMs want more) and predicted watts. */
 export interface HostDraw {
@@ -13,8 +14,9 @@ export interface HostDraw {
 
 /**
  * hostDraws predicts every host's draw for a placement (hostOf[j] = host index of VM j, -1 when
- * unplaced): a host with a VM is on and draws its curve at its VMs' mean CPU demand over its
- * cores; one without draws its standby watts. The placer's min-energy objective is the same sum,
+ * unplaced): a host with a VM is on and draws its curve at its VMs' mean CPU demand (with what
+ * their packets cost its driver domain, when it has one) over its cores; one without draws its
+ * standby watts. The placer's min-energy objective is the same sum,
  * kept incrementally (PlacementState.watts). O(VMs + hosts).
  */
 export function hostDraws(cluster: Cluster, hostOf: ArrayLike<number>): HostDraw[] {
@@ -24,6 +26,9 @@ export function hostDraws(cluster: Cluster, hostOf: ArrayLike<number>): HostDraw
     const i = hostOf[j];
     if (i < 0) return;
     demand[i] += cpuDemandVcpus(vm.workload, vm.vcpus);
+    const d = cluster.hosts[i].driverDomain;
+    const io = ioPartOf(vm.workload);
+    if (d !== undefined && io !== undefined) demand[i] += driverCpusFor(d, io.requestsPerSec);
     count[i]++;
   });
   return cluster.hosts.map((h, i) => {

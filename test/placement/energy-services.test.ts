@@ -50,8 +50,11 @@ describe("min-energy", () => {
     expect(energy.objectiveValue).toBeCloseTo(energy.energy!.plan.watts, 0);
   });
 
-  test("the search's incremental watts equal the draw recomputed from scratch after random moves", () => {
-    const c = cluster({ ...twoGenerations("min-energy"), hosts: twoGenerations("min-energy").hosts.map((h, k) => ({ ...h, power: { ...h.power, standbyWatts: k } })) });
+  test("the search's incremental watts equal the draw recomputed from scratch after random moves (driver domains included)", () => {
+    const base = twoGenerations("min-energy");
+    const io = Array.from({ length: 6 }, (_, k) => ({ id: `io${k}`, vcpus: 1, memoryMiB: 1024, workload: { kind: "io" as const, requestsPerSec: 5000, serviceUs: 100 } }));
+    const hosts = base.hosts.map((h, k) => ({ ...h, power: { ...h.power, standbyWatts: k }, ...(k % 2 === 0 ? { driverDomain: {} } : {}) }));
+    const c = cluster({ ...base, hosts, vms: [...base.vms, ...io] });
     const p = buildProblem(c, predictor());
     const s = new PlacementState(p);
     const rng = seedrandom.alea("watts");

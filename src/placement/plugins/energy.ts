@@ -1,3 +1,4 @@
+import { driverCpusFor } from "../../model/driver-domain.js";
 import { LOAD_LEVELS, wattsAt } from "../../model/power.js";
 import { MAX_SCORE, type CycleState, type LpPlugin, type ScorePlugin } from "../framework.js";
 import { energyObjective } from "../lp-rows.js";
@@ -31,6 +32,9 @@ export const energy: ScorePlugin & LpPlugin = {
 /** addedWatts: how much more host i draws with VM j on it (j not placed). */
 export function addedWatts(s: PlacementState, j: number, i: number): number {
   const p = s.problem;
-  const u = (s.hostStates[i].demandCpus + p.profiles[j].demandCpus) / p.hostCores[i];
+  const d = p.hosts[i].driverDomain;
+  const io = p.profiles[j].io;
+  const driver = d !== undefined && io !== undefined ? driverCpusFor(d, io.requestsPerSec) : 0;
+  const u = (s.hostStates[i].demandCpus + p.profiles[j].demandCpus + driver) / p.hostCores[i];
   return wattsAt(p.hostCurveWatts, u, i * LOAD_LEVELS) - s.hostWatts(i);
 }
