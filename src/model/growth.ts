@@ -29,6 +29,10 @@ function growWorkload(w: Workload, f: number): Workload {
       return w.io ? { ...w, io: growIo(w.io, f) } : w;
     case "idle":
       return w;
+    case "tick-dodge":
+      // Its demand is set by the clock (the window it runs in each tick period), not by a load:
+      // more requests elsewhere do not make the attacker want more.
+      return w;
   }
 }
 

@@ -116,4 +116,10 @@ describe("load growth", () => {
     expect(growVm(a, 3).workload).toMatchObject({ dutyCycle: 1 });
     expect(growCluster(c, 0)).toBe(c);
   });
+
+  test("a tick-dodging attacker keeps its clock window: its demand is not a load that grows", () => {
+    const w = { kind: "tick-dodge", tickMs: 10, runUntilMs: 9.5, wakeAfterUs: 50, dodgeFromMs: 0 } as const;
+    const vm: Vm = { ...(parseOrThrow(base()).vms[0] as Vm), workload: w };
+    expect(growVm(vm, 1.5).workload).toEqual(w);
+  });
 });
