@@ -3,7 +3,7 @@ import { boundLines, gapText, solverText } from "../report/plan-text.js";
 import { statusText } from "../report/status-text.js";
 import { unplacedText } from "../report/unplaced-text.js";
 import { ms } from "../report/format.js";
-import { energyText, robustnessText } from "../report/objectives-view.js";
+import { energyText, robustnessText, serviceText } from "../report/objectives-view.js";
 
 const sec = (ms: number | undefined): string => (ms === undefined ? "?" : `${(ms / 1000).toFixed(1)} s`);
 
@@ -42,8 +42,7 @@ function objectiveLines(plan: Plan): string[] {
   const out: string[] = [];
   const e = plan.energy;
   if (e) out.push(`energy: ${energyText(e.plan)}${e.current ? ` (current placement: ${energyText(e.current)})` : ""}`);
-  for (const x of plan.services ?? [])
-    out.push(`service ${x.id} (${x.vms} VMs, fan-out ${x.fanout}, ${x.hosts} hosts): predicted p99 ${ms(x.predictedP99Us)} ms, p99.9 ${ms(x.predictedP999Us)} ms${x.simulatedP99Us !== undefined ? `, simulated p99 ${ms(x.simulatedP99Us)} ms` : ""}${x.breach ? " BREACH" : ""}`);
+  for (const x of plan.services ?? []) out.push(serviceText(x));
   if (plan.robustness) out.push(`robustness: ${robustnessText(plan.robustness)}`);
   return out;
 }

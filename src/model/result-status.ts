@@ -56,7 +56,7 @@ export function adviceStatus(a: AdviceSection): ResultStatus {
 }
 
 /** serviceShortfall: fan-out services whose tail is over their SLO. */
-function serviceShortfall(services: readonly ServiceTail[]): Shortfall[] {
+export function serviceShortfall(services: readonly ServiceTail[]): Shortfall[] {
   const over = services.filter((x) => x.breach);
   return shortfall("breach", over.length, `${over.length} fan-out service(s) over their SLO (${over.slice(0, 3).map((x) => x.id).join(", ")}${over.length > 3 ? ", ..." : ""})`);
 }

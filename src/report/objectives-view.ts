@@ -63,6 +63,12 @@ export function migrationEnergyView(e: MigrationEnergy): TableView[] {
   return [summary, off];
 }
 
+/** serviceText: one fan-out service's tail against its SLO, in a line. */
+export function serviceText(x: ServiceTail): string {
+  const sim = x.simulatedP99Us !== undefined ? `, simulated p99 ${ms(x.simulatedP99Us)} ms` : "";
+  return `service ${x.id} (${x.vms} VMs, fan-out ${x.fanout}, ${x.hosts} hosts): predicted p99 ${ms(x.predictedP99Us)} ms, p99.9 ${ms(x.predictedP999Us)} ms${sim} vs SLO ${sloText(x)} ms${x.breach ? " BREACH" : ""}`;
+}
+
 /** robustnessText: the verdict in a line. */
 export function robustnessText(r: RobustnessSection): string {
   const n1 = r.nPlusOne.ok

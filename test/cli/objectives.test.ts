@@ -71,6 +71,16 @@ describe("vmplace check-robustness", () => {
     expect(report.robustness.nPlusOne.failing).toBeGreaterThan(0);
   }, 60_000);
 
+  test("a plan made with a headroom is checked at that headroom unless --headroom says otherwise", () => {
+    const file = planOf("headroom.json", ["--robust", "n+1", "--headroom", "20%"]);
+    const asked = RobustnessReportSchema.parse(JSON.parse(runCli(["check-robustness", file, "--cluster", SAMPLE, "--json"]).stdout));
+    expect(asked.robustness.headroomPercent).toBe(20);
+    expect(asked.robustness.headroom).toBeDefined();
+    const none = RobustnessReportSchema.parse(JSON.parse(runCli(["check-robustness", file, "--cluster", SAMPLE, "--headroom", "0%", "--json"]).stdout));
+    expect(none.robustness.headroomPercent).toBe(0);
+    expect(none.robustness.headroom).toBeUndefined();
+  }, 60_000);
+
   test("a cluster document is checked at its current placement; --headroom adds the growth check", () => {
     const r = runCli(["check-robustness", SAMPLE, "--headroom", "20%", "--json"]);
     const report = RobustnessReportSchema.parse(JSON.parse(r.stdout));
@@ -108,5 +118,20 @@ describe("migrate --mode consolidate", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/## Hosts to switch off/);
     expect(r.stdout).toMatch(/\| h0\d \| \d+ \| [\d.]+ \| \d+ \| \d+ \|/);
+  }, 60_000);
+});
+
+describe("score with a fan-out service", () => {
+  test("the service's tail is printed against its SLO; its breach exits 3 unless --fail-on leaves breaches out", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vmplace-score-svc-"));
+    const file = join(dir, "svc.json");
+    const doc = JSON.parse(readFileSync(SAMPLE, "utf8"));
+    doc.services = [{ id: "web", vms: Array.from({ length: 8 }, (_, k) => `web-${k + 1}`), fanout: 8, slo: { p99Ms: 3 } }];
+    writeFileSync(file, JSON.stringify(doc));
+    const r = runCli(["score", file]);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stdout).toMatch(/service web \(8 VMs, fan-out 8, 7 hosts\): predicted p99 [\d.]+ ms, p99\.9 [\d.]+ ms vs SLO p99 3\.00 ms BREACH/);
+    expect(r.stderr).toMatch(/1 fan-out service\(s\) over their SLO \(web\)/);
+    expect(runCli(["score", file, "--fail-on", "violation"]).code).toBe(0);
   }, 60_000);
 });

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { AdviceSchema } from "../../model/advice.js";
 import { adviceSettingsOf, parseAdviceRequest } from "../advise/request.js";
-import { PlacementScoreSchema, scorePlacement } from "../../interference/current-placement.js";
+import { PlacementScoreSchema } from "../../interference/current-placement.js";
+import { scoreCurrentPlacement } from "../../placement/score-placement.js";
 import type { ParseResult, Problem } from "../../model/problems.js";
 import { HostSimResultSchema, type Scenario } from "../../model/scenario.js";
 import { parseCluster } from "../../model/validate.js";
@@ -64,7 +65,7 @@ interface OffloadedRoute<T> {
 const offloaded = <T>(r: OffloadedRoute<T>): OffloadedRoute<unknown> => r as OffloadedRoute<unknown>;
 
 const OFFLOADED = {
-  score: offloaded({ parse: parseCluster, answer: (c, env) => scorePlacement(c, env.predictor), response: PlacementScoreSchema }),
+  score: offloaded({ parse: parseCluster, answer: (c, env) => scoreCurrentPlacement(c, env.predictor), response: PlacementScoreSchema }),
   place: offloaded({
     parse: parsePlaceRequest,
     answer: (r, env) => (r.cluster ? placeAnswer(rankHosts(r.cluster, r.vm, env.predictor, { limit: r.limit, reasons: r.reasons })) : undefined),

@@ -30,12 +30,13 @@ export function registerCheckRobustness(program: Command): void {
     .description("verify that a placement survives any one host failing (n+1) and, with --headroom, load growth; exit 3 when it does not")
     .argument("<plan>", "a plan (vmplace plan --out) with --cluster, or a cluster document whose VMs carry their current host")
     .option("--cluster <file>", "the cluster document the plan places (needed when PLAN is a plan)")
-    .option("--headroom <percent>", "also require every SLO with all VMs' CPU demand this much higher, e.g. 20% (default: the cluster's policy.headroomPercent)", percentOption("--headroom", 0, 400))
+    .option("--headroom <percent>", "also require every SLO with all VMs' CPU demand this much higher, e.g. 20% (default: the headroom the plan was made with, else the cluster's policy.headroomPercent)", percentOption("--headroom", 0, 400))
     .option("--json", "print the verdict as JSON (vmplace schema robustness)")
     .option("--calibration <file>", "calibration table (default: the bundled one)");
   addFailOn(cmd, ["robustness"]).action((file: string, f: CheckFlags) => {
-    const { cluster, assignments } = loadPlacement(file, f.cluster);
-    const headroomPercent = f.headroom ?? cluster.policy.headroomPercent;
+    const { cluster, assignments, askedHeadroom } = loadPlacement(file, f.cluster);
+    // A plan made with --headroom is checked at the headroom it was made for, unless told otherwise.
+    const headroomPercent = f.headroom ?? askedHeadroom ?? cluster.policy.headroomPercent;
     const r = checkRobustness(cluster, assignments, loadPredictor(f.calibration), { headroomPercent });
     if (!r.ok) throw new InputError(`${file}: the plan does not fit the cluster (${r.problems.length} problem(s))`, r.problems.slice(0, 25));
     const report = robustnessReport(r.section, r.unplaced);
@@ -44,15 +45,23 @@ export function registerCheckRobustness(program: Command): void {
   });
 }
 
+interface Placement {
+  cluster: Cluster;
+  assignments: { vm: string; host: string }[];
+  /** The headroom a plan was made with (its robustness section), if any. */
+  askedHeadroom?: number;
+}
+
 /** loadPlacement reads a plan with its cluster, or a cluster with its current placement. */
-function loadPlacement(file: string, clusterFile: string | undefined): { cluster: Cluster; assignments: { vm: string; host: string }[] } {
+function loadPlacement(file: string, clusterFile: string | undefined): Placement {
   const doc = readJsonFile(file);
   const isPlan = typeof doc === "object" && doc !== null && "assignments" in doc && "solver" in doc;
   if (isPlan) {
     if (clusterFile === undefined) throw new InputError(`${file} is a plan: give the cluster it places with --cluster FILE`);
     const plan = PlanSchema.safeParse(doc);
     if (!plan.success) throw new InputError(`${file}: not a valid plan`, problemsFromZod(plan.error).slice(0, 25));
-    return { cluster: parsed(clusterFile, readJsonFile(clusterFile)), assignments: plan.data.assignments };
+    const asked = plan.data.robustness?.headroomPercent;
+    return { cluster: parsed(clusterFile, readJsonFile(clusterFile)), assignments: plan.data.assignments, ...(asked ? { askedHeadroom: asked } : {}) };
   }
   if (clusterFile !== undefined) throw new InputError(`${file} is not a plan (no "assignments" and "solver"): --cluster is only for plans`);
   const cluster = parsed(file, doc);

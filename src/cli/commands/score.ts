@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { loadWith } from "../../io/load.js";
 import { loadPredictor } from "../../io/calibration.js";
 import { parseCluster } from "../../model/validate.js";
-import { scorePlacement } from "../../interference/current-placement.js";
+import { scoreCurrentPlacement } from "../../placement/score-placement.js";
 import { addFailOn, settle, type FailOn } from "../exit-policy.js";
 import { renderScore } from "../render-score.js";
 
@@ -24,7 +24,7 @@ export function registerScore(program: Command): void {
     .option("--calibration <file>", "calibration table (default: the bundled one)");
   addFailOn(cmd, ["violation", "breach"]).action((file: string, opts: ScoreFlags) => {
     const cluster = loadWith(file, parseCluster);
-    const report = scorePlacement(cluster, loadPredictor(opts.calibration));
+    const report = scoreCurrentPlacement(cluster, loadPredictor(opts.calibration));
     process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderScore(report, opts.all ?? false)}\n`);
     settle("score", report, opts.failOn);
   });
