@@ -5,7 +5,7 @@ import { planMigrations } from "../../src/migrate/plan-migrations.js";
 import { planCluster } from "../../src/placement/plan.js";
 import { esc, mdCell } from "../../src/report/format.js";
 import { detectDocument, formatFromPath, renderDocument } from "../../src/report/render.js";
-import { file, predictor } from "../migrate/helpers.js";
+import { doc, file, predictor } from "../migrate/helpers.js";
 
 const sample = file("data/sample-cluster.json");
 const migration: MigrationPlan = planMigrations(sample, predictor(), { mode: "evacuate", host: "h01" });
@@ -89,6 +89,30 @@ describe("placer plan reports", () => {
     expect(html).toContain("<svg ");
     expect(html).not.toMatch(/<script/i);
     expect(PlanSchema.parse(JSON.parse(renderDocument({ kind: "plan", doc: placement }, "json")))).toEqual(placement);
+  });
+});
+
+describe("objectives beyond cost in the reports", () => {
+  // The sample's web VMs as a service (fan-out 8, p99 3 ms: web-3 on the Bobtail host h07 breaks it today), under n+1.
+  const web = Array.from({ length: 8 }, (_, k) => `web-${k + 1}`);
+  const withService = doc({ ...sample, policy: { ...sample.policy, robustness: "n+1" }, services: [{ id: "web", vms: web, fanout: 8, slo: { p99Ms: 3 } }] });
+
+  test("a plan's Markdown and HTML show the service's tail and each host's evacuation", async () => {
+    const plan = await planCluster(withService, predictor(), { iterations: 200, seed: 1 });
+    const md = renderDocument({ kind: "plan", doc: plan }, "md");
+    expect(structure(md).filter((l) => l.startsWith("## "))).toEqual(expect.arrayContaining(["## Fan-out services", "## If a host fails", "## Load growth each host absorbs"]));
+    const [row] = rowsOf(md, "Fan-out services");
+    expect(row).toMatch(/^\| web \| 8 \/ 8 \| \d+ \| p99 3\.00 \| [\d.]+ \| [\d.]+ \| – \| [\d.e-]+ \| ok \|/);
+    expect(rowsOf(md, "If a host fails")).toHaveLength(plan.hostsUsed);
+    const html = renderDocument({ kind: "plan", doc: plan }, "html");
+    for (const title of ["Fan-out services", "If a host fails", "Load growth each host absorbs"]) expect(html).toContain(title);
+  });
+
+  test("a migration plan's Markdown shows the service before and after, the HTML too", () => {
+    const m = planMigrations(withService, predictor(), { mode: "fix" });
+    const md = renderDocument({ kind: "migration", doc: m }, "md");
+    expect(rowsOf(md, "Fan-out services")).toEqual([expect.stringMatching(/^\| web \| p99 3\.00 \| [\d.]+ → [\d.]+ \| [\d.]+ → [\d.]+ \| BREACH → ok \|$/)]);
+    expect(renderDocument({ kind: "migration", doc: m }, "html")).toContain("Fan-out services");
   });
 });
 
