@@ -17,6 +17,7 @@ import { migrationProfile, optionProblems } from "./options.js";
 import { gainWeights } from "./points.js";
 import { RiskLedger, VictimModel } from "./risk.js";
 import { scheduleMoves, type MoveGroup } from "./schedule.js";
+import { restoreHeadroom } from "./headroom.js";
 import { fixServices } from "./services.js";
 
 export interface PlanMigrationsDeps {
@@ -26,12 +27,12 @@ export interface PlanMigrationsDeps {
   readonly onPhase?: (phase: Phase, movesSoFar: number) => void;
 }
 
-export type Phase = "evacuate" | "violations" | "breaches" | "services" | "risk" | "rebalance" | "consolidate" | "waves";
+export type Phase = "evacuate" | "violations" | "breaches" | "services" | "headroom" | "risk" | "rebalance" | "consolidate" | "waves";
 
 /**
  * planMigrations recommends live migrations from the cluster's current placement (each VM's
  * `host`): first every mandatory move (evacuation, hard-constraint violations, predicted SLO
- * breaches), then, as the threshold admits, moves whose gain in risk (and balance or cost, by
+ * breaches of VMs and fan-out services, the policy's headroom), then, as the threshold admits, moves whose gain in risk (and balance or cost, by
  * mode) pays for the memory they copy; every target passes the placer's filters and is ranked by
  * its scorers. The moves are then ordered into safe waves (scheduleMoves).
  *
@@ -126,6 +127,8 @@ function runPhases(c: MigrateContext, phase: (p: Phase) => void): void {
   fixBreaches(c);
   phase("services");
   fixServices(c);
+  phase("headroom");
+  restoreHeadroom(c);
   if (o.threshold < 2) return;
   phase("risk");
   reduceRisk(c);

@@ -43,7 +43,7 @@ export const MigrationOptionsSchema = z
 export type MigrationOptions = z.infer<typeof MigrationOptionsSchema>;
 export type MigrationOptionsInput = z.input<typeof MigrationOptionsSchema>;
 
-export const MOVE_KINDS = ["evacuate", "fix-constraint", "fix-breach", "reduce-risk", "rebalance", "consolidate"] as const;
+export const MOVE_KINDS = ["evacuate", "fix-constraint", "fix-breach", "restore-headroom", "reduce-risk", "rebalance", "consolidate"] as const;
 export type MoveKind = (typeof MOVE_KINDS)[number];
 
 /** Why this VM was chosen, as data: renderers turn it into a sentence. */
@@ -184,7 +184,7 @@ export type VmLatency = z.infer<typeof VmLatencySchema>;
 
 /** Something the plan could not do, and why. */
 export const UnresolvedSchema = z.strictObject({
-  kind: z.enum(["breach", "violation", "evacuate", "unscheduled"]),
+  kind: z.enum(["breach", "violation", "evacuate", "headroom", "unscheduled"]),
   hostId: z.string().optional(),
   vmIds: z.array(z.string()),
   reason: z.string(),

@@ -1,6 +1,10 @@
 import { describe, expect, test } from "vitest";
 import { currentHostOf, hostDraws } from "../../src/model/energy.js";
+import { scoreCluster } from "../../src/interference/score.js";
+import { growCluster } from "../../src/model/growth.js";
 import { MigrationPlanSchema } from "../../src/model/migration.js";
+import { planCluster } from "../../src/placement/plan.js";
+import { migrationStatus } from "../../src/model/result-status.js";
 import { planMigrations } from "../../src/migrate/plan-migrations.js";
 import { checkRobustness, currentAssignments } from "../../src/placement/robustness/check.js";
 import { applyPlan, doc, file, predictor } from "./helpers.js";
@@ -69,4 +73,27 @@ describe("fan-out services in migration planning", () => {
     expect(plan.moves.length).toBeGreaterThan(0);
     expect(plan.moves.every((m) => m.priority === 1 && m.vmId.startsWith("web"))).toBe(true);
   });
+});
+
+describe("headroom in a running fleet", () => {
+  test("a placement short of 20% headroom gets mandatory moves that restore it; without the policy it gets none", async () => {
+    const c = sample();
+    // The plain plan packs the sample tight: no breach today, some at +20% (the placer's headroom test shows it).
+    const plain = await planCluster(c, predictor(), { solver: "heuristic", iterations: 3000 });
+    const at = new Map(plain.assignments.map((a) => [a.vm, a.host]));
+    const packed = { ...c, vms: c.vms.map((v) => ({ ...v, host: at.get(v.id) })) };
+    const breachesAt = (x: typeof c, growth: number): number => scoreCluster(growCluster(x, growth), predictor()).vms.filter((v) => v.breach).length;
+    expect([breachesAt(packed, 0), breachesAt(packed, 20) > 0]).toEqual([0, true]);
+
+    expect(planMigrations(packed, predictor(), { mode: "fix", threshold: 1 }).moves).toEqual([]);
+    const roomy = { ...packed, policy: { ...packed.policy, headroomPercent: 20 } };
+    const plan = MigrationPlanSchema.parse(planMigrations(roomy, predictor(), { mode: "fix", threshold: 1 }));
+    expect(plan.moves.length).toBeGreaterThan(0);
+    expect(plan.moves.every((m) => m.kind === "restore-headroom" && m.priority === 1)).toBe(true);
+    const after = applyPlan(roomy, plan);
+    // Independent scorer: every SLO holds today and at +20% once the moves are done.
+    expect([breachesAt(after, 0), breachesAt(after, 20)]).toEqual([0, 0]);
+    expect(plan.robustness).toMatchObject({ headroomPercent: 20, headroom: { ok: true }, robust: true });
+    expect(migrationStatus(plan)).toEqual({ status: "ok", reasons: [] });
+  }, 60_000);
 });

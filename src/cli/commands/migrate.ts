@@ -83,7 +83,7 @@ export function registerMigrate(program: Command): void {
     .option("--calibration <file>", "calibration table (default: the bundled one)")
     .option("--objective <kind>", "min-energy values a switched-off host by its watts (default: the document's policy.objective)")
     .option("--robust <mode>", "n+1: switch no host off unless every remaining host can still be evacuated (default: policy.robustness)")
-    .option("--headroom <percent>", "moves keep every SLO with all VMs' CPU demand this much higher, e.g. 20% (default: policy.headroomPercent)", percentOption("--headroom", 0, 400))
+    .option("--headroom <percent>", "every SLO must hold with all VMs' CPU demand this much higher, e.g. 20%: hosts short of it shed VMs (mandatory) and no move takes it away (default: policy.headroomPercent)", percentOption("--headroom", 0, 400))
     .addOption(redisOption())
     .addOption(redisFallbackOption())
     .addOption(new Option("--emit <tool>", "also write the commands that carry the plan out, per wave, with a pre-check per move (default: none)").choices(EMIT_TARGETS))
