@@ -3,7 +3,8 @@ import { boundLines, gapText, solverText } from "../report/plan-text.js";
 import { statusText } from "../report/status-text.js";
 import { unplacedText } from "../report/unplaced-text.js";
 import { ms } from "../report/format.js";
-import { energyText, robustnessText, serviceText } from "../report/objectives-view.js";
+import { serviceText } from "../model/service-text.js";
+import { energyText, robustnessText } from "../report/objectives-view.js";
 
 const sec = (ms: number | undefined): string => (ms === undefined ? "?" : `${(ms / 1000).toFixed(1)} s`);
 

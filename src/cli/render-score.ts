@@ -1,7 +1,7 @@
 import type { HostRisk, ScoreReport, VmRisk } from "../interference/score.js";
 import type { ServiceTail } from "../model/objectives.js";
 import type { Violation } from "../model/plan.js";
-import { serviceText } from "../report/objectives-view.js";
+import { serviceText } from "../model/service-text.js";
 import { violationText } from "../model/violation-text.js";
 
 // The terminal lists this many violations; --json has every one.

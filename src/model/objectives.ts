@@ -120,11 +120,13 @@ export type MigrationEnergy = z.infer<typeof MigrationEnergySchema>;
 export const MigrationServiceSchema = z.strictObject({ id: z.string(), before: ServiceTailSchema, after: ServiceTailSchema });
 export type MigrationService = z.infer<typeof MigrationServiceSchema>;
 
+export const ROBUSTNESS_KIND = "vmplace/robustness-check";
+
 /** RobustnessReportSchema: what `vmplace check-robustness` prints with --json (and POST /v1/check-robustness answers). */
 export const RobustnessReportSchema = z.strictObject({
   /** ok: robust (exit 0); incomplete: some host cannot be evacuated or an SLO breaks at the headroom (exit 3), see reasons. */
   ...ResultStatusSchema.shape,
-  kind: z.literal("vmplace/robustness-check"),
+  kind: z.literal(ROBUSTNESS_KIND),
   /** VMs of the cluster the placement leaves out (they count nowhere). */
   unplaced: z.array(z.string()),
   robustness: RobustnessSectionSchema,

@@ -2,6 +2,7 @@ import type { MigrationPlan } from "../model/migration.js";
 import type { EnergySection, EnergySide, MigrationEnergy, MigrationService, RobustnessSection, ServiceTail } from "../model/objectives.js";
 import type { Plan } from "../model/plan.js";
 import { gib, ms, num, pct } from "./format.js";
+import { sloText } from "../model/service-text.js";
 
 /**
  * What the Markdown and HTML renderings (and the CLI summaries) share for the objectives beyond
@@ -61,12 +62,6 @@ export function migrationEnergyView(e: MigrationEnergy): TableView[] {
     rows: e.powerOff.map((x) => [x.host, String(x.vms), gib(x.memoryCopiedMiB), num(x.wattsSaved, 0), num(x.kWhPerMonthSaved, 0), num(x.kgCo2PerMonthSaved, 1), `${num(x.savingPoints, 1)} / ${num(x.movePoints, 1)}`]),
   };
   return [summary, off];
-}
-
-/** serviceText: one fan-out service's tail against its SLO, in a line. */
-export function serviceText(x: ServiceTail): string {
-  const sim = x.simulatedP99Us !== undefined ? `, simulated p99 ${ms(x.simulatedP99Us)} ms` : "";
-  return `service ${x.id} (${x.vms} VMs, fan-out ${x.fanout}, ${x.hosts} hosts): predicted p99 ${ms(x.predictedP99Us)} ms, p99.9 ${ms(x.predictedP999Us)} ms${sim} vs SLO ${sloText(x)} ms${x.breach ? " BREACH" : ""}`;
 }
 
 /** robustnessText: the verdict in a line. */
@@ -137,9 +132,6 @@ export function migrationServicesView(services: readonly MigrationService[]): Ta
   };
 }
 
-function sloText(s: ServiceTail): string {
-  return [s.sloP99Us !== undefined ? `p99 ${ms(s.sloP99Us)}` : "", s.sloP999Us !== undefined ? `p99.9 ${ms(s.sloP999Us)}` : ""].filter((x) => x !== "").join(", ");
-}
 
 /** planObjectiveViews: a plan's energy, services and robustness tables (plans saved before them have none). */
 export function planObjectiveViews(p: Plan): (TableView | undefined)[] {

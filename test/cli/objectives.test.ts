@@ -71,6 +71,25 @@ describe("vmplace check-robustness", () => {
     expect(report.robustness.nPlusOne.failing).toBeGreaterThan(0);
   }, 60_000);
 
+  test("the verdict as a report: --out writes Markdown or HTML, and vmplace report renders the --json document", () => {
+    const file = planOf("report-src.json", []);
+    const md = join(dir, "verdict.md");
+    const r = runCli(["check-robustness", file, "--cluster", SAMPLE, "--out", md]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/verdict written to .*verdict\.md \(md\)/);
+    const text = readFileSync(md, "utf8");
+    expect(text).toMatch(/^# Robustness check\n\nNOT ROBUST/);
+    expect(text).toMatch(/status: INCOMPLETE: \d+ used host\(s\) cannot fail/);
+    expect(text).toMatch(/## If a host fails\n[\s\S]*\| h0\d \| \d+ \| FAILS \|/);
+    const json = join(dir, "verdict.json");
+    writeFileSync(json, runCli(["check-robustness", file, "--cluster", SAMPLE, "--json"]).stdout);
+    const html = runCli(["report", json, "--format", "html"]);
+    expect(html.code, html.stderr).toBe(0);
+    expect(html.stdout).toMatch(/<h1>Robustness check<\/h1>/);
+    expect(html.stdout).toContain("Load growth each host absorbs");
+    expect(runCli(["check-robustness", file, "--cluster", SAMPLE, "--out", join(dir, "verdict.txt")]).code).toBe(2);
+  }, 60_000);
+
   test("a plan made with a headroom is checked at that headroom unless --headroom says otherwise", () => {
     const file = planOf("headroom.json", ["--robust", "n+1", "--headroom", "20%"]);
     const asked = RobustnessReportSchema.parse(JSON.parse(runCli(["check-robustness", file, "--cluster", SAMPLE, "--json"]).stdout));

@@ -125,8 +125,8 @@ describe("detectDocument", () => {
   });
 
   test.each([
-    ["a cluster document", sample, /^not a migration plan .* or advice/],
-    ["an array", [], /^not a migration plan .* or advice/],
+    ["a cluster document", sample, /^not a migration plan .*, advice .* or a robustness check/],
+    ["an array", [], /^not a migration plan .*, advice .* or a robustness check/],
     ["advice missing its hosts", { kind: "vmplace/advice", version: 1, status: "ok", reasons: [] }, /^hosts$/],
     ["a migration plan missing its moves", { ...migration, moves: undefined }, /^moves$/],
   ])("%s is refused with a located problem", (_name, value, pathOrMessage) => {

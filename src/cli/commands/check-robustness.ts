@@ -1,6 +1,7 @@
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { loadPredictor } from "../../io/calibration.js";
 import { InputError, readJsonFile } from "../../io/load.js";
+import { checkWritable, writeFileAtomic } from "../../io/write.js";
 import type { Cluster } from "../../model/cluster.js";
 import { robustnessReport } from "../../model/result-status.js";
 import { PlanSchema } from "../../model/plan.js";
@@ -9,6 +10,8 @@ import { parseCluster } from "../../model/validate.js";
 import { checkRobustness, currentAssignments } from "../../placement/robustness/check.js";
 import { addFailOn, settle, type FailOn } from "../exit-policy.js";
 import { percentOption } from "../options.js";
+import { outputFormat } from "../output-format.js";
+import { renderDocument, REPORT_FORMATS, type ReportFormat } from "../../report/render.js";
 import { renderRobustness } from "../render-robustness.js";
 
 interface CheckFlags {
@@ -16,6 +19,8 @@ interface CheckFlags {
   failOn?: FailOn;
   headroom?: number;
   json?: boolean;
+  format?: ReportFormat;
+  out?: string;
   calibration?: string;
 }
 
@@ -31,16 +36,24 @@ export function registerCheckRobustness(program: Command): void {
     .argument("<plan>", "a plan (vmplace plan --out) with --cluster, or a cluster document whose VMs carry their current host")
     .option("--cluster <file>", "the cluster document the plan places (needed when PLAN is a plan)")
     .option("--headroom <percent>", "also require every SLO with all VMs' CPU demand this much higher, e.g. 20% (default: the headroom the plan was made with, else the cluster's policy.headroomPercent)", percentOption("--headroom", 0, 400))
-    .option("--json", "print the verdict as JSON (vmplace schema robustness)")
+    .option("--json", "print the verdict as JSON (vmplace schema robustness; same as --format json)")
+    .addOption(new Option("--format <format>", "print (or write) the verdict as html, md or json: each host's evacuation and the growth it absorbs (default: the summary; with --out, its extension)").choices(REPORT_FORMATS))
+    .option("--out <file>", "also write the verdict to a file, as its extension says (.json, .md, .html) or --format")
     .option("--calibration <file>", "calibration table (default: the bundled one)");
   addFailOn(cmd, ["robustness"]).action((file: string, f: CheckFlags) => {
+    if (f.json && f.format !== undefined && f.format !== "json") throw new InputError(`--json and --format ${f.format} ask for two formats; give one`);
+    const format = outputFormat(f.json ? "json" : f.format, f.out);
+    if (f.out) checkWritable(f.out);
     const { cluster, assignments, askedHeadroom } = loadPlacement(file, f.cluster);
     // A plan made with --headroom is checked at the headroom it was made for, unless told otherwise.
     const headroomPercent = f.headroom ?? askedHeadroom ?? cluster.policy.headroomPercent;
     const r = checkRobustness(cluster, assignments, loadPredictor(f.calibration), { headroomPercent });
     if (!r.ok) throw new InputError(`${file}: the plan does not fit the cluster (${r.problems.length} problem(s))`, r.problems.slice(0, 25));
     const report = robustnessReport(r.section, r.unplaced);
-    process.stdout.write(f.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderRobustness(report)}\n`);
+    const text = format ? renderDocument({ kind: "robustness", doc: report }, format) : undefined;
+    if (f.out && text !== undefined) writeFileAtomic(f.out, text);
+    const printed = f.json || f.format ? text : undefined;
+    process.stdout.write(printed ?? `${renderRobustness(report)}${f.out ? `\nverdict written to ${f.out} (${format})` : ""}\n`);
     settle("check-robustness", report, f.failOn ?? new Set());
   });
 }
