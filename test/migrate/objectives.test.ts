@@ -95,5 +95,9 @@ describe("headroom in a running fleet", () => {
     expect([breachesAt(after, 0), breachesAt(after, 20)]).toEqual([0, 0]);
     expect(plan.robustness).toMatchObject({ headroomPercent: 20, headroom: { ok: true }, robust: true });
     expect(migrationStatus(plan)).toEqual({ status: "ok", reasons: [] });
+    // With no move allowed the shortfall stays, and the status says so.
+    const stuck = planMigrations(roomy, predictor(), { mode: "fix", threshold: 1, maxMoves: 0 });
+    expect(stuck.moves).toEqual([]);
+    expect(migrationStatus(stuck).reasons).toEqual([expect.objectContaining({ kind: "robustness", message: expect.stringMatching(/predicted SLO breach\(es\) with every VM's CPU demand 20% higher/) })]);
   }, 60_000);
 });
