@@ -154,3 +154,20 @@ describe("score with a fan-out service", () => {
     expect(runCli(["score", file, "--fail-on", "violation"]).code).toBe(0);
   }, 60_000);
 });
+
+describe("validate with the objectives' inputs", () => {
+  test("counts fan-out services and says which hosts' watts are estimates", () => {
+    const dir = mkdtempSync(join(tmpdir(), "vmplace-validate-obj-"));
+    const file = join(dir, "doc.json");
+    const doc = JSON.parse(readFileSync(SAMPLE, "utf8"));
+    doc.services = [{ id: "web", vms: ["web-1", "web-2", "web-3"], fanout: 3, slo: { p99Ms: 3 } }];
+    doc.hosts[0].power = { idleWatts: 90, peakWatts: 250 };
+    writeFileSync(file, JSON.stringify(doc));
+    const r = runCli(["validate", file]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^fan-out services 1 \(3 VMs\)$/m);
+    expect(r.stdout).toMatch(/^power models 1 of 8 hosts \(the rest: the default curve for their cores, an estimate\)$/m);
+    const json = JSON.parse(runCli(["validate", file, "--json"]).stdout);
+    expect(json.summary).toMatchObject({ services: { count: 1, vms: 3 }, hostsWithPowerModel: 1 });
+  }, 60_000);
+});
