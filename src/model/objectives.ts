@@ -62,10 +62,14 @@ export const RobustnessSectionSchema = z.strictObject({
   nPlusOne: z.strictObject({ ok: z.boolean(), failing: z.number().int(), hosts: z.array(EvacuationSchema) }),
   /**
    * The plan's SLOs with every VM's CPU demand headroomPercent higher (present when asked): ok
-   * when none is predicted to break. hostsOverCores: hosts whose grown demand exceeds their cores
-   * (for information: their CPU-bound VMs get less than they want).
+   * when none is predicted to break and, where validation ran, none broke when it simulated the
+   * used hosts at that load (simulatedBreaches; no repair acts on them). hostsOverCores: hosts
+   * whose grown demand exceeds their cores (for information: their CPU-bound VMs get less than
+   * they want).
    */
-  headroom: z.strictObject({ ok: z.boolean(), predictedBreaches: z.number().int(), hostsOverCores: z.number().int() }).optional(),
+  headroom: z
+    .strictObject({ ok: z.boolean(), predictedBreaches: z.number().int(), simulatedBreaches: z.number().int().optional(), hostsOverCores: z.number().int() })
+    .optional(),
   growth: z.array(GrowthSchema),
   /** Hosts the n+1 repair opened after the search, and the cost before it. */
   repair: z.strictObject({ hostsAdded: z.number().int(), costBefore: z.number(), note: z.string().optional() }).optional(),

@@ -66,9 +66,11 @@ export function robustnessShortfall(r: RobustnessSection | undefined): Shortfall
   if (!r || r.robust) return [];
   const failing = r.mode === "n+1" ? r.nPlusOne.failing : 0;
   const grown = r.headroom && !r.headroom.ok ? r.headroom.predictedBreaches : 0;
+  const simulated = r.headroom?.simulatedBreaches ?? 0;
   return [
     ...shortfall("robustness", failing, `${failing} used host(s) cannot fail: their VMs fit nowhere else without a violation or a predicted breach`),
     ...shortfall("robustness", grown, `${grown} predicted SLO breach(es) with every VM's CPU demand ${r.headroomPercent}% higher`),
+    ...shortfall("robustness", simulated, `${simulated} simulated SLO breach(es) with every VM's CPU demand ${r.headroomPercent}% higher`),
   ];
 }
 

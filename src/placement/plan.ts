@@ -19,6 +19,7 @@ import { insertUnplaced } from "./solvers/insertion.js";
 import { createMoveContext } from "./solvers/local-search.js";
 import { makeRobust, type RobustRepair } from "./robustness/n-plus-one.js";
 import { robustnessSection } from "./robustness/section.js";
+import { simulateHeadroom } from "./robustness/simulate-headroom.js";
 import { PlacementState } from "./state.js";
 import { validateByResimulation, type ValidationOptions, type ValidationResult } from "./validate-plan.js";
 
@@ -115,7 +116,8 @@ export async function planCluster(cluster: Cluster, predictor: Predictor, o: Pla
   const why = explainUnplaced(state, fw, set, unplaced);
   lap("explainMs");
   const asked = p.policy.robustness === "n+1" || p.policy.headroomPercent > 0;
-  const robustness = asked ? robustnessSection({ nominal: cluster, state, fw, set, mode: p.policy.robustness, headroomPercent: p.policy.headroomPercent, repair }) : undefined;
+  let robustness = asked ? robustnessSection({ nominal: cluster, state, fw, set, mode: p.policy.robustness, headroomPercent: p.policy.headroomPercent, repair }) : undefined;
+  if (robustness?.headroom && o.validation) robustness = await simulateHeadroom(robustness, state, { ...o.validation, seed, onProgress: (f) => o.onProgress?.("validate", f) });
   lap("robustCheckMs");
   const plan = assemblePlan({ problem: p, state, bound, construction: built.heuristic, opt, validation, validationOptions: o.validation, costBefore, explanations, unplaced: why, seed, solverRequested: o.solver ?? "auto", nominal: cluster, robustness });
   lap("assembleMs");

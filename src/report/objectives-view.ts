@@ -69,7 +69,9 @@ export function robustnessText(r: RobustnessSection): string {
   const n1 = r.nPlusOne.ok
     ? "every used host can fail: its VMs fit on the others"
     : `${r.nPlusOne.failing} host(s) cannot be evacuated${r.mode === "n+1" ? "" : " (n+1 was not asked)"}`;
-  const hr = r.headroom ? `; at +${num(r.headroomPercent)}% CPU demand: ${r.headroom.ok ? "every SLO holds" : `${r.headroom.predictedBreaches} predicted breach(es)`}${r.headroom.hostsOverCores > 0 ? ` (${r.headroom.hostsOverCores} host(s) would want more CPU than they have)` : ""}` : "";
+  const simulated = r.headroom?.simulatedBreaches;
+  const sim = simulated === undefined ? "" : simulated === 0 ? " (also in simulation)" : `, ${simulated} simulated breach(es)`;
+  const hr = r.headroom ? `; at +${num(r.headroomPercent)}% CPU demand: ${r.headroom.ok ? "every SLO holds" : `${r.headroom.predictedBreaches} predicted breach(es)`}${sim}${r.headroom.hostsOverCores > 0 ? ` (${r.headroom.hostsOverCores} host(s) would want more CPU than they have)` : ""}` : "";
   const fix = r.repair && r.repair.hostsAdded > 0 ? `; the n+1 repair switched on ${r.repair.hostsAdded} more host(s) (cost was ${num(r.repair.costBefore)})` : "";
   return `${r.robust ? "ROBUST" : "NOT ROBUST"} (asked: ${r.mode}${r.headroomPercent > 0 ? `, headroom ${num(r.headroomPercent)}%` : ""}): ${n1}${hr}${fix}${r.repair?.note ? ` (${r.repair.note})` : ""}`;
 }

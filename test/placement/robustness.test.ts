@@ -6,6 +6,13 @@ import { growCluster } from "../../src/model/growth.js";
 import { planCluster } from "../../src/placement/plan.js";
 import { checkRobustness } from "../../src/placement/robustness/check.js";
 import { hostGrowth } from "../../src/placement/robustness/growth.js";
+import { robustnessShortfall } from "../../src/model/result-status.js";
+import type { RobustnessSection } from "../../src/model/objectives.js";
+import { simulateHost } from "../../src/sim/simulate-host.js";
+import { inlineRunner } from "../../src/sim/runner.js";
+import { simulateHeadroom } from "../../src/placement/robustness/simulate-headroom.js";
+import { buildProblem } from "../../src/placement/problem.js";
+import { PlacementState } from "../../src/placement/state.js";
 import { cluster, predictor, sampleCluster } from "./helpers.js";
 
 /** 8 hosts of 8 cores and 32 GiB; 20 VMs of 2 vCPUs and 8 GiB: memory packs 4 per host. */
@@ -76,6 +83,41 @@ describe("headroom", () => {
     expect([breachesAt(roomy.assignments, 0), breachesAt(roomy.assignments, 20)]).toEqual([0, 0]);
     expect(roomy.robustness).toMatchObject({ headroomPercent: 20, headroom: { ok: true, predictedBreaches: 0 }, robust: true });
     expect(roomy.cost).toBeGreaterThanOrEqual(plain.cost);
+  });
+
+  test("validation also simulates the headroom: its count is what the grown placement simulates to, host by host", async () => {
+    const c = sampleCluster();
+    // The plain plan, which breaks SLOs at +20% (test above), judged under a 20% headroom policy.
+    const plain = await planCluster(c, predictor(), { solver: "heuristic", iterations: 3000 });
+    const asked = { ...c, policy: { ...c.policy, headroomPercent: 20 } };
+    const check = checkRobustness(asked, plain.assignments, predictor(), { headroomPercent: 20 });
+    if (!check.ok) throw new Error("the plan's assignments name the sample's VMs and hosts");
+    const p = buildProblem(asked, predictor());
+    const hostIndex = new Map(c.hosts.map((h, i) => [h.id, i]));
+    const at = new Map(plain.assignments.map((a) => [a.vm, hostIndex.get(a.host)!]));
+    const state = PlacementState.fromAssignment(p, Int32Array.from(c.vms, (v) => at.get(v.id) ?? -1));
+    const section = await simulateHeadroom(check.section, state, { runner: inlineRunner, durationMs: 1500, warmupMs: 500, seed: 7 });
+    // Independently: the document grown 20% (growCluster), each used host with an SLO simulated on that seed.
+    const grown = growCluster(placed(c, plain.assignments), 20);
+    const slo = new Map(grown.vms.filter((v) => v.slo).map((v) => [v.id, v.slo!]));
+    let breaches = 0;
+    for (const host of grown.hosts) {
+      const vms = grown.vms.filter((v) => v.host === host.id);
+      if (!vms.some((v) => slo.has(v.id))) continue;
+      const r = simulateHost({ host, vms, durationMs: 1500, warmupMs: 500, seed: 7 });
+      for (const v of r.vms) {
+        const s = slo.get(v.id);
+        if (s && ((s.p999Ms !== undefined && v.requestLatency.p999Us > s.p999Ms * 1000) || (s.p99Ms !== undefined && v.requestLatency.p99Us > s.p99Ms * 1000))) breaches++;
+      }
+    }
+    expect(breaches).toBeGreaterThan(0);
+    expect(section.headroom).toMatchObject({ ok: false, simulatedBreaches: breaches });
+    expect(section.robust).toBe(false);
+  }, 60_000);
+
+  test("a breach simulated at the headroom fails the verdict with its own reason", () => {
+    const section: RobustnessSection = { mode: "none", headroomPercent: 20, robust: false, nPlusOne: { ok: true, failing: 0, hosts: [] }, headroom: { ok: false, predictedBreaches: 0, simulatedBreaches: 2, hostsOverCores: 0 }, growth: [] };
+    expect(robustnessShortfall(section)).toEqual([{ kind: "robustness", count: 2, message: "2 simulated SLO breach(es) with every VM's CPU demand 20% higher" }]);
   });
 
   test("growth a host absorbs: CPU-only hosts until their demand reaches the cores; a breaching host none", () => {
