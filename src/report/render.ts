@@ -81,6 +81,7 @@ export function formatFromPath(path: string): ReportFormat | undefined {
 export function parseMigrationPlan(value: unknown): ParseResult<MigrationPlan> {
   const r = detectDocument(value);
   if (!r.ok) return r;
-  if (r.value.kind !== "migration") return { ok: false, problems: [{ path: "", message: "a placement plan (vmplace plan), not a migration plan (vmplace migrate --format json)" }] };
+  const other = { plan: "a placement plan (vmplace plan)", advice: "advice (vmplace advise)", robustness: "a robustness check (vmplace check-robustness)" } as const;
+  if (r.value.kind !== "migration") return { ok: false, problems: [{ path: "", message: `${other[r.value.kind]}, not a migration plan (vmplace migrate --format json)` }] };
   return { ok: true, value: r.value.doc };
 }
