@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Cluster } from "./cluster.js";
 import { driverCpusFor } from "./driver-domain.js";
-import { cpuDemandVcpus, ioPartOf, type WorkloadKind } from "./workload.js";
+import { cpuDemandVcpus, ioPartOf, WORKLOAD_KINDS, type WorkloadKind } from "./workload.js";
 import { vcpuCapacity } from "./validate.js";
 
 /** ResourceTotalSchema compares what the VMs ask for with what the hosts offer. */
@@ -18,7 +18,7 @@ export const ClusterSummarySchema = z.strictObject({
   vms: z.number().int(),
   placedVms: z.number().int(),
   constraints: z.number().int(),
-  workloads: z.record(z.enum(["io", "cpu", "mixed", "trace", "idle"]), z.number().int()),
+  workloads: z.record(z.enum(WORKLOAD_KINDS), z.number().int()),
   schedulers: z.record(z.string(), z.number().int()),
   totals: z.array(ResourceTotalSchema),
   /** Fan-out services and the VMs they hold. */
@@ -30,7 +30,7 @@ export type ClusterSummary = z.infer<typeof ClusterSummarySchema>;
 
 /** summarizeCluster totals demand against capacity per resource. */
 export function summarizeCluster(c: Cluster): ClusterSummary {
-  const workloads: Record<WorkloadKind, number> = { io: 0, cpu: 0, mixed: 0, trace: 0, idle: 0, probe: 0, "tick-dodge": 0 };
+  const workloads = Object.fromEntries(WORKLOAD_KINDS.map((k) => [k, 0])) as Record<WorkloadKind, number>;
   const schedulers: Record<string, number> = {};
   let vcpus = 0;
   let mem = 0;
