@@ -10,6 +10,7 @@ import { benchTight } from "./tight.js";
 import { benchScale } from "./scale.js";
 import { benchAdvise } from "./advise.js";
 import { benchRegion } from "./region.js";
+import { benchObjectives } from "./objectives.js";
 
 // One entry per bench module; `npm run bench -- NAME` runs only the named ones.
 const BENCHES: [name: string, run: () => Promise<void>][] = [
@@ -25,6 +26,7 @@ const BENCHES: [name: string, run: () => Promise<void>][] = [
   ["scale", benchScale],
   ["advise", benchAdvise],
   ["region", benchRegion],
+  ["objectives", benchObjectives],
 ];
 
 const only = process.argv.slice(2);

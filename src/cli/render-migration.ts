@@ -1,5 +1,6 @@
 import type { MigrationPlan } from "../model/migration.js";
 import { gib, ms } from "../report/format.js";
+import { energyText, robustnessText } from "../report/objectives-view.js";
 import { statusText } from "../report/status-text.js";
 import { effectText, headline, moveTimingText, PRIORITY_LABEL, simulationText, tradeoffText, unresolvedText, whyVmText } from "../report/migration-text.js";
 
@@ -16,6 +17,7 @@ export function renderMigrationSummary(p: MigrationPlan): string {
     lines.push(`       why: ${whyVmText(m)}; effect: ${effectText(m.effect, 2)}`);
   }
   if (p.moves.length > SHOWN_MOVES) lines.push(`  ... ${p.moves.length - SHOWN_MOVES} more move(s) in the report`);
+  lines.push(...objectiveLines(p));
   for (const u of p.unresolved.slice(0, 10)) lines.push(`not resolved: ${unresolvedText(u)}`);
   if (p.unresolved.length > 10) lines.push(`not resolved: ... ${p.unresolved.length - 10} more`);
   const sim = p.simulation;
@@ -25,4 +27,18 @@ export function renderMigrationSummary(p: MigrationPlan): string {
   }
   lines.push(statusText(p));
   return lines.join("\n");
+}
+
+/** objectiveLines: the draw before and after, the hosts to switch off, services, robustness. */
+function objectiveLines(p: MigrationPlan): string[] {
+  const out: string[] = [];
+  const e = p.energy;
+  if (e) {
+    out.push(`energy: ${energyText(e.before)} → ${energyText(e.after)}`);
+    for (const x of e.powerOff.slice(0, 10))
+      out.push(`  switch off ${x.host}: saves ${Math.round(x.wattsSaved)} W (${Math.round(x.kWhPerMonthSaved)} kWh, ${Math.round(x.kgCo2PerMonthSaved)} kg CO2 per month) for ${x.vms} migration(s), ${gib(x.memoryCopiedMiB)} GiB copied`);
+  }
+  for (const x of p.services ?? []) out.push(`service ${x.id}: predicted p99 ${ms(x.before.predictedP99Us)} → ${ms(x.after.predictedP99Us)} ms${x.after.breach ? " BREACH" : ""}`);
+  if (p.robustness) out.push(`robustness after: ${robustnessText(p.robustness)}`);
+  return out;
 }

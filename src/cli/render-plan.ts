@@ -2,6 +2,9 @@ import type { Plan } from "../model/plan.js";
 import { boundLines, gapText, solverText } from "../report/plan-text.js";
 import { statusText } from "../report/status-text.js";
 import { unplacedText } from "../report/unplaced-text.js";
+import { ms } from "../report/format.js";
+import { serviceText } from "../model/service-text.js";
+import { energyText, robustnessText } from "../report/objectives-view.js";
 
 const sec = (ms: number | undefined): string => (ms === undefined ? "?" : `${(ms / 1000).toFixed(1)} s`);
 
@@ -28,8 +31,19 @@ export function renderPlan(plan: Plan, nHosts: number): string {
       : `check: NOT OK (independent checker): ${plan.counts.unplaced} VM(s) not placed (at least ${plan.counts.minUnplaced} proved unplaceable), ${hard.length} violation(s)${hard.length > 0 ? `: ${hard.map((x) => `${x.constraint} ${x.host ?? ""} [${x.vms.join(", ")}]`).join("; ")}` : ""}`,
   );
   for (const u of plan.unplacedReasons) lines.push(`not placed: ${unplacedText(u)}`);
+  lines.push(...objectiveLines(plan));
   const t = plan.timings;
   if (t) lines.push(`time ${sec(t.totalMs)} (search ${sec(t.searchMs)}${t.validateMs !== undefined ? `, validation ${sec(t.validateMs)}` : ""})`);
   lines.push(statusText(plan));
   return lines.join("\n");
+}
+
+/** objectiveLines: energy, fan-out services and robustness, one line each (services one per service). */
+function objectiveLines(plan: Plan): string[] {
+  const out: string[] = [];
+  const e = plan.energy;
+  if (e) out.push(`energy: ${energyText(e.plan)}${e.current ? ` (current placement: ${energyText(e.current)})` : ""}`);
+  for (const x of plan.services ?? []) out.push(serviceText(x));
+  if (plan.robustness) out.push(`robustness: ${robustnessText(plan.robustness)}`);
+  return out;
 }

@@ -1,5 +1,7 @@
 import type { HostRisk, ScoreReport, VmRisk } from "../interference/score.js";
+import type { ServiceTail } from "../model/objectives.js";
 import type { Violation } from "../model/plan.js";
+import { serviceText } from "../model/service-text.js";
 import { violationText } from "../model/violation-text.js";
 
 // The terminal lists this many violations; --json has every one.
@@ -50,9 +52,9 @@ export function driverLine(h: HostRisk): string {
 }
 
 /** renderScore prints hosts at risk (or all) worst first, then their latency-sensitive VMs. */
-export function renderScore(r: ScoreReport & { violations?: readonly Violation[] }, all: boolean): string {
-  const hosts = all ? r.hosts : r.hosts.filter((h) => h.level !== "none");
-  const vms = all ? r.vms : r.vms.filter((v) => v.level !== "none");
+export function renderScore(r: ScoreReport & { violations?: readonly Violation[]; services?: readonly ServiceTail[] }, all: boolean): string {
+  const hosts = all ? r.hosts : r.hosts.filter((h) => h.breaches > 0 || h.level === "high" || h.level === "elevated");
+  const vms = all ? r.vms : r.vms.filter((v) => v.breach || v.level === "high" || v.level === "elevated");
   const lines: string[] = [];
   const breaches = r.vms.filter((v) => v.breach).length;
   const atRisk = r.vms.filter((v) => !v.breach && v.level === "elevated").length;
@@ -68,6 +70,7 @@ export function renderScore(r: ScoreReport & { violations?: readonly Violation[]
     if (driver !== "") lines.push(driver);
     for (const v of vms.filter((x) => x.hostId === h.hostId)) lines.push(vmLine(v));
   }
+  for (const s of r.services ?? []) lines.push(serviceText(s));
   if (r.unplaced.length > 0) lines.push(`${r.unplaced.length} VM(s) without a current host were not scored`);
   return lines.join("\n");
 }

@@ -3,21 +3,26 @@ import { drop, keep, tryMove, type Trial } from "./commit.js";
 import { affordable, itemsOn, load, stopped, type MigrateContext } from "./context.js";
 import { priorityOf } from "./points.js";
 import { findTarget, type TargetChoice } from "./target.js";
+import { hostWeights } from "../placement/host-order.js";
+import { checkNPlusOne } from "../placement/robustness/evacuate.js";
 
 // Hosts tried for emptying, lightest first: each try costs one target search per VM on the host.
 const MAX_TRIES = 64;
 
 /**
  * consolidate empties lightly loaded hosts onto hosts already running, when switching the host
- * off (its cost, in points) pays for copying all its VMs. A host is emptied whole or not at all:
- * half an evacuation saves nothing.
+ * off (its cost, or its watts under min-energy, in points) pays for migrating all its VMs (the live-migration model's time and pause). A host
+ * is emptied whole or not at all: half an evacuation saves nothing. Under n+1 a host is switched
+ * off only when every remaining host can still be evacuated. Every move passes the latency guard
+ * (the filters: no predicted SLO breach, single VMs' or fan-out services').
  */
 export function consolidate(c: MigrateContext): void {
   const s = c.state;
   const p = c.problem;
   const received = new Set(c.moves.map((m) => m.to));
   const hosts = s.usedList.filter((i) => c.forbidden[i] === 0 && !received.has(i));
-  const per = (i: number): number => load(s, i) / Math.max(p.hostCost[i], 1e-9);
+  const weight = hostWeights(p);
+  const per = (i: number): number => load(s, i) / Math.max(weight[i], 1e-9);
   hosts.sort((a, b) => per(a) - per(b) || a - b);
   for (const i of hosts.slice(0, MAX_TRIES)) {
     if (stopped(c)) return;
@@ -25,7 +30,18 @@ export function consolidate(c: MigrateContext): void {
   }
 }
 
+/**
+ * stillRobust: under policy robustness n+1, the placement with the host emptied must still let
+ * every used host be evacuated onto the others (a powered-off host is no failover capacity).
+ */
+function stillRobust(c: MigrateContext): boolean {
+  if (c.problem.policy.robustness !== "n+1") return true;
+  return checkNPlusOne(c.state, c.fw, c.items).every((e) => e.stranded.length === 0);
+}
+
 function emptyHost(c: MigrateContext, i: number): void {
+  // A VM that already moved here (a target of an earlier emptying) moves no more: the host stays on.
+  if (c.state.vmsOn[i].some((j) => c.moved[c.items.itemOf[j]] === 1)) return;
   c.forbidden[i] = 1;
   const items = itemsOn(c, i).sort((a, b) => b.memoryMiB - a.memoryMiB || a.index - b.index);
   const trials: { t: Trial; target: TargetChoice }[] = [];
@@ -39,7 +55,7 @@ function emptyHost(c: MigrateContext, i: number): void {
   const vms = trials.reduce((n, x) => n + x.t.r.vms.length, 0);
   const mib = trials.reduce((n, x) => n + x.t.r.vms.reduce((m, j) => m + c.problem.vmMemoryMiB[j], 0), 0);
   const priority = trials.length === items.length ? priorityOf(gain, cost) : undefined;
-  if (priority === undefined || priority > c.options.threshold || !affordable(c, vms, mib)) {
+  if (priority === undefined || priority > c.options.threshold || !stillRobust(c) || !affordable(c, vms, mib)) {
     for (let k = trials.length - 1; k >= 0; k--) drop(c, trials[k].t);
     c.forbidden[i] = 0;
     return;

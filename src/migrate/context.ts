@@ -3,7 +3,8 @@ import type { Framework } from "../placement/framework.js";
 import type { Item, ItemSet } from "../placement/items.js";
 import type { PlacementProblem } from "../placement/problem.js";
 import type { PlacementState } from "../placement/state.js";
-import { BALANCE_POINTS_PER_SQ, COST_POINTS_PER_HOST_COST, type GainWeights } from "./points.js";
+import type { Cluster } from "../model/cluster.js";
+import { BALANCE_POINTS_PER_SQ, COST_POINTS_PER_HOST_COST, ENERGY_POINTS_PER_WATT, type GainWeights } from "./points.js";
 import type { RiskLedger, VictimModel } from "./risk.js";
 
 /**
@@ -28,6 +29,8 @@ export type ResolvedMigrationOptions = MigrationOptions & { readonly perHostConc
 
 /** MigrateContext is the planner's working state; every phase reads and extends it. */
 export interface MigrateContext {
+  /** The cluster document (its policy and hosts' power models: the energy section reads them). */
+  readonly nominal: Cluster;
   readonly problem: PlacementProblem;
   /** The placer's filters and scorers for this mode (the repair of simulated breaches adds its cuts). */
   fw: Framework;
@@ -122,11 +125,13 @@ export function load(s: PlacementState, i: number): number {
 }
 
 /**
- * objectiveOn: the weighted points of a set of hosts as they stand (risk, balance, cost). A move
- * changes only its own hosts, so its gain is this before minus this after, on those hosts.
+ * objectiveOn: the weighted points of a set of hosts as they stand (risk, balance, cost, or under
+ * min-energy their predicted watts). A move changes only its own hosts, so its gain is this
+ * before minus this after, on those hosts.
  */
 export function objectiveOn(c: MigrateContext, hosts: readonly number[]): number {
   const s = c.state;
+  const energy = c.problem.policy.objective === "min-energy";
   let risk = 0;
   let sq = 0;
   let cost = 0;
@@ -134,10 +139,11 @@ export function objectiveOn(c: MigrateContext, hosts: readonly number[]): number
     risk += c.ledger.points[i];
     const l = load(s, i);
     sq += l * l;
-    if (s.vmsOn[i].length > 0) cost += c.problem.hostCost[i];
+    if (energy) cost += s.hostWatts(i) * ENERGY_POINTS_PER_WATT;
+    else if (s.vmsOn[i].length > 0) cost += c.problem.hostCost[i] * COST_POINTS_PER_HOST_COST;
   }
   const w = c.weights;
-  return w.risk * risk + w.balance * BALANCE_POINTS_PER_SQ * sq + w.cost * COST_POINTS_PER_HOST_COST * cost;
+  return w.risk * risk + w.balance * BALANCE_POINTS_PER_SQ * sq + w.cost * cost;
 }
 
 /** itemsOn: the items with a VM on host i that the plan has not moved yet, in index order. */

@@ -5,6 +5,9 @@ import { moveCost } from "./points.js";
 import type { MoveGroup, Schedule, ScheduledWave } from "./schedule.js";
 import { hostLoads, sideOf, vmLatencies, violationsOf } from "./measure.js";
 import type { TimedMigration } from "./wave-timing.js";
+import { migrationEnergy } from "./energy.js";
+import { serviceChanges } from "./services.js";
+import { robustnessSection } from "../placement/robustness/section.js";
 
 /** buildDocument turns the planning context and its schedule into the plan document. */
 export function buildDocument(c: MigrateContext, start: Int32Array, schedule: Schedule): MigrationPlan {
@@ -52,6 +55,9 @@ export function buildDocument(c: MigrateContext, start: Int32Array, schedule: Sc
     vms: vmLatencies(c.model, before, after),
     violations: { before: violationsOf(before), after: violationsOf(after) },
     unresolved: [...c.unresolved, ...schedule.unscheduled.map((g) => unscheduled(c, g, schedule.why.get(g.planned)))],
+    energy: migrationEnergy(c, start, after.hostOf, moves),
+    services: serviceChanges(before, after),
+    robustness: robustnessOf(c, after),
   };
 }
 
@@ -72,6 +78,13 @@ function waveOf(w: ScheduledWave, index: number, steps: number[], startSec: numb
     transientNewBreaches: w.transientNewBreaches,
     transientWorstRatio: w.transientWorstRatio,
   };
+}
+
+/** robustnessOf: what a host failure does to the placement after the plan, when the policy asks. */
+function robustnessOf(c: MigrateContext, after: PlacementState): MigrationPlan["robustness"] {
+  const pol = c.problem.policy;
+  if (pol.robustness !== "n+1" && pol.headroomPercent === 0) return undefined;
+  return robustnessSection({ nominal: c.nominal, state: after, fw: c.fw, set: c.items, mode: pol.robustness, headroomPercent: pol.headroomPercent });
 }
 
 /** movesOf expands one scheduled group into one Move per VM, the gain shared by memory. */

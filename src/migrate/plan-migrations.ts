@@ -17,6 +17,8 @@ import { migrationProfile, optionProblems } from "./options.js";
 import { gainWeights } from "./points.js";
 import { RiskLedger, VictimModel } from "./risk.js";
 import { scheduleMoves, type MoveGroup } from "./schedule.js";
+import { restoreHeadroom } from "./headroom.js";
+import { fixServices } from "./services.js";
 
 export interface PlanMigrationsDeps {
   /** Clock in ms for the time budget (the CLI passes performance.now); none = no budget. */
@@ -25,12 +27,12 @@ export interface PlanMigrationsDeps {
   readonly onPhase?: (phase: Phase, movesSoFar: number) => void;
 }
 
-export type Phase = "evacuate" | "violations" | "breaches" | "risk" | "rebalance" | "consolidate" | "waves";
+export type Phase = "evacuate" | "violations" | "breaches" | "services" | "headroom" | "risk" | "rebalance" | "consolidate" | "waves";
 
 /**
  * planMigrations recommends live migrations from the cluster's current placement (each VM's
  * `host`): first every mandatory move (evacuation, hard-constraint violations, predicted SLO
- * breaches), then, as the threshold admits, moves whose gain in risk (and balance or cost, by
+ * breaches of VMs and fan-out services, the policy's headroom), then, as the threshold admits, moves whose gain in risk (and balance or cost, by
  * mode) pays for the memory they copy; every target passes the placer's filters and is ranked by
  * its scorers. The moves are then ordered into safe waves (scheduleMoves).
  *
@@ -62,7 +64,7 @@ export function planMigrationSession(cluster: Cluster, predictor: Predictor, inp
   const problems = optionProblems(cluster, options);
   if (problems.length > 0) throw new Error(`planMigrations: ${problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`);
   const problem = buildProblem(cluster, predictor);
-  const fw = frameworkFor(migrationProfile(options.mode));
+  const fw = frameworkFor(migrationProfile(options.mode, cluster.services.length > 0, cluster.policy.objective));
   const hostIndex = new Map(problem.hosts.map((h, i) => [h.id, i]));
   const start = Int32Array.from(problem.vms, (v) => (v.host === undefined ? -1 : hostIndex.get(v.host)!));
   const state = PlacementState.fromAssignment(problem, start);
@@ -70,6 +72,7 @@ export function planMigrationSession(cluster: Cluster, predictor: Predictor, inp
   const items = buildItems(problem);
   const ledger = new RiskLedger(model, state);
   const c: MigrateContext = {
+    nominal: cluster,
     problem,
     fw,
     items,
@@ -122,6 +125,10 @@ function runPhases(c: MigrateContext, phase: (p: Phase) => void): void {
   fixViolations(c);
   phase("breaches");
   fixBreaches(c);
+  phase("services");
+  fixServices(c);
+  phase("headroom");
+  restoreHeadroom(c);
   if (o.threshold < 2) return;
   phase("risk");
   reduceRisk(c);

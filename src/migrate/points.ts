@@ -11,7 +11,8 @@ import { dirtyRateOf, estimateMigration, planningMbps, type MigrationEstimate } 
  * - balance: one point per 0.01 off Σ load² (load = mean of memory and vCPU fractions); moving a
  *   tenth of a host from a 90% to a 30% host is about 5 points.
  * - cost: switching off a host is worth 25 points per unit of host cost (a host-day of power
- *   against copying 200 GiB).
+ *   against copying 200 GiB); under the min-energy objective, one point per 8 W of predicted
+ *   draw instead (a host idling at 200 W is worth the same 25 points).
  * - moving costs what the live-migration model (cost-model.ts) predicts: one point per
  *   SECONDS_PER_POINT of migration time (8 GiB of a quiet VM over half a 10 Gbit/s link takes
  *   about that long) plus one point per second of downtime, the pause the VM's users see. A
@@ -23,6 +24,12 @@ export const BALANCE_POINTS_PER_SQ = 100;
 export const COST_POINTS_PER_HOST_COST = 25;
 export const SECONDS_PER_POINT = 15;
 export const DOWNTIME_MS_PER_POINT = 1000;
+export const ENERGY_POINTS_PER_WATT = 1 / 8;
+
+/** powerOffPoints: what switching host i off (saving `watts`) is worth, in the objective's unit. */
+export function powerOffPoints(p: PlacementProblem, i: number, watts: number): number {
+  return p.policy.objective === "min-energy" ? watts * ENERGY_POINTS_PER_WATT : p.hostCost[i] * COST_POINTS_PER_HOST_COST;
+}
 
 /** riskPoints of one victim at `ratio` = predicted tail over SLO. */
 export function riskPoints(ratio: number): number {

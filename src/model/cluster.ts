@@ -1,21 +1,16 @@
 import { z } from "zod";
 import { DriverDomainSchema } from "./driver-domain.js";
 import { DisruptionBudgetSchema, MigrationPolicySchema, PinSelectorSchema } from "./fleet-policy.js";
+import { IdSchema } from "./ids.js";
+import { DEFAULT_GRID_KG_CO2_PER_KWH, PowerSchema } from "./power.js";
 import { SchedulerSchema } from "./scheduler.js";
+import { ServiceSchema } from "./services.js";
 import { WorkloadSchema } from "./workload.js";
 
-/**
- * ID_CHARS, the id grammar: 1 to 200 characters, each a letter of any script (with its combining
- * marks), a decimal digit, or one of `_ . : - / @` (`/` and `@` fit Kubernetes `namespace/name`
- * and `user@site` names). No spaces, quotes or control characters: ids appear unquoted in logs,
- * commands and file names. Ids compare by exact code points (no Unicode normalisation).
- */
-export const ID_CHARS = String.raw`\p{L}\p{M}\p{Nd}_.:\-/@`;
-const Id = z
-  .string()
-  .min(1, "must not be empty")
-  .max(200)
-  .regex(new RegExp(`^[${ID_CHARS}]+$`, "u"), "may hold only letters, digits and _ . : - / @");
+/** The id grammar lives in ids.ts (services name VMs by it too). */
+export { ID_CHARS } from "./ids.js";
+
+const Id = IdSchema;
 const Labels = z.record(z.string(), z.string()).default({});
 
 export const HostSchema = z.strictObject({
@@ -30,6 +25,8 @@ export const HostSchema = z.strictObject({
   driverDomain: DriverDomainSchema.optional(),
   /** Link bandwidth live migration may use on this host, Mbit/s (default: policy.migration.bandwidthMbps). */
   migrationBandwidthMbps: z.number().positive().optional(),
+  /** Watts by CPU utilisation (model/power.ts); absent: the documented default for its core count. */
+  power: PowerSchema.optional(),
   labels: Labels,
 });
 
@@ -92,10 +89,14 @@ export const ConstraintSchema = z.discriminatedUnion("kind", [
   HostLabelSchema,
 ]);
 
+/** What the placer minimises once every VM is placed within every hard constraint and SLO. */
+export const OBJECTIVES = ["min-cost", "balance", "min-risk", "min-energy"] as const;
+export type Objective = (typeof OBJECTIVES)[number];
+
 export const PolicySchema = z.strictObject({
   /** vCPUs per core a host may carry (OpenStack's cpu_allocation_ratio). Memory is never overcommitted. */
   cpuOvercommit: z.number().positive().max(64).default(2),
-  objective: z.enum(["min-cost", "balance", "min-risk"]).default("min-cost"),
+  objective: z.enum(OBJECTIVES).default("min-cost"),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
   timeBudgetMs: z.number().int().min(1).max(3_600_000).default(10000),
   /** Also forbid any host in the Bobtail condition, not only predicted SLO breaches. */
@@ -106,12 +107,20 @@ export const PolicySchema = z.strictObject({
   disruptionBudgets: z.array(DisruptionBudgetSchema).default([]),
   /** VMs these label selectors match never migrate. */
   pinned: z.array(PinSelectorSchema).default([]),
+  /** n+1: every used host's VMs can be re-placed on the other used hosts (no hard violation, no predicted breach). */
+  robustness: z.enum(["none", "n+1"]).default("none"),
+  /** Every SLO must hold with every VM's CPU demand this many percent higher (duty cycles and request rates). */
+  headroomPercent: z.number().min(0).max(400).default(0),
+  /** kg CO2 per kWh of the grid the hosts draw from, for the reports' emissions (default: world average). */
+  gridKgCo2PerKWh: z.number().min(0).max(5).default(DEFAULT_GRID_KG_CO2_PER_KWH),
 });
 
 export const ClusterSchema = z.strictObject({
   hosts: z.array(HostSchema).min(1, "a cluster needs at least one host"),
   vms: z.array(VmSchema),
   constraints: z.array(ConstraintSchema).default([]),
+  /** Fan-out services: a request touches `fanout` of the members and waits for all of them. */
+  services: z.array(ServiceSchema).default([]),
   policy: PolicySchema.prefault({}),
 });
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { AdviceSchema } from "./advice.js";
 import { ClusterSchema } from "./cluster.js";
 import { MigrationPlanSchema } from "./migration.js";
+import { RobustnessReportSchema } from "./objectives.js";
 import { PlanSchema } from "./plan.js";
 import { ProbeReportSchema } from "./probe.js";
 import { HostSimResultSchema, ScenarioSchema } from "./scenario.js";
@@ -15,6 +16,7 @@ const DOCUMENTS = {
   migration: { schema: MigrationPlanSchema, io: "output" },
   probe: { schema: ProbeReportSchema, io: "output" },
   advice: { schema: AdviceSchema, io: "output" },
+  robustness: { schema: RobustnessReportSchema, io: "output" },
 } as const;
 export type SchemaName = keyof typeof DOCUMENTS;
 

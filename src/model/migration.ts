@@ -3,6 +3,7 @@ import { AdviceSectionSchema } from "./advice.js";
 import { AttemptSchema, ExecutionSchema, MOVE_STATES, PLAN_STATES } from "./execution.js";
 import { DisruptionBudgetSchema, MigrationPolicySchema } from "./fleet-policy.js";
 import { RiskLevelSchema } from "./risk.js";
+import { MigrationEnergySchema, MigrationServiceSchema, RobustnessSectionSchema } from "./objectives.js";
 import { ViolationSchema } from "./plan.js";
 import { ResultStatusSchema } from "./status.js";
 
@@ -43,7 +44,7 @@ export const MigrationOptionsSchema = z
 export type MigrationOptions = z.infer<typeof MigrationOptionsSchema>;
 export type MigrationOptionsInput = z.input<typeof MigrationOptionsSchema>;
 
-export const MOVE_KINDS = ["evacuate", "fix-constraint", "fix-breach", "reduce-risk", "rebalance", "consolidate"] as const;
+export const MOVE_KINDS = ["evacuate", "fix-constraint", "fix-breach", "restore-headroom", "reduce-risk", "rebalance", "consolidate"] as const;
 export type MoveKind = (typeof MOVE_KINDS)[number];
 
 /** Why this VM was chosen, as data: renderers turn it into a sentence. */
@@ -184,7 +185,7 @@ export type VmLatency = z.infer<typeof VmLatencySchema>;
 
 /** Something the plan could not do, and why. */
 export const UnresolvedSchema = z.strictObject({
-  kind: z.enum(["breach", "violation", "evacuate", "unscheduled"]),
+  kind: z.enum(["breach", "violation", "evacuate", "headroom", "unscheduled"]),
   hostId: z.string().optional(),
   vmIds: z.array(z.string()),
   reason: z.string(),
@@ -304,6 +305,12 @@ export const MigrationPlanSchema = z.strictObject({
   /** Hard-constraint violations found by the independent checker (checkPlan) before and after. */
   violations: z.strictObject({ before: z.array(ViolationSchema), after: z.array(ViolationSchema) }),
   unresolved: z.array(UnresolvedSchema),
+  /** Predicted draw before and after, and the hosts the plan empties with what switching them off saves (optional only so plans saved before it still render). */
+  energy: MigrationEnergySchema.optional(),
+  /** Each fan-out service's predicted tail before and after (optional, as energy). */
+  services: z.array(MigrationServiceSchema).optional(),
+  /** The placement after the plan: what a host failure does, and growth (when the policy asks for n+1 or headroom). */
+  robustness: RobustnessSectionSchema.optional(),
   /** Re-simulation of the changed hosts' final state (absent when it was not run). */
   simulation: z
     .strictObject({

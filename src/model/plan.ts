@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { OBJECTIVES } from "./cluster.js";
+import { EnergySectionSchema, RobustnessSectionSchema, ServiceTailSchema } from "./objectives.js";
 import { ResultStatusSchema } from "./status.js";
 import { RiskLevelSchema } from "./risk.js";
 
@@ -183,7 +185,7 @@ export const PlanSchema = z.strictObject({
   /** Whole or not, and why (model/status.ts); optional only so plans saved before it still render. */
   status: ResultStatusSchema.shape.status.optional(),
   reasons: ResultStatusSchema.shape.reasons.optional(),
-  objective: z.enum(["min-cost", "balance", "min-risk"]),
+  objective: z.enum(OBJECTIVES),
   seed: z.number().int(),
   solver: z.strictObject({
     requested: z.enum(["auto", "milp", "heuristic"]),
@@ -201,7 +203,7 @@ export const PlanSchema = z.strictObject({
     exactStatus: z.string().optional(),
     note: z.string().optional(),
     /** The exact solve ran but did not give the plan (e.g. --solver milp answered by the heuristics), and why. */
-    fallback: z.strictObject({ reason: z.enum(["time-limit", "size", "infeasible", "crash", "error", "rejected"]), detail: z.string() }).optional(),
+    fallback: z.strictObject({ reason: z.enum(["time-limit", "size", "infeasible", "crash", "error", "rejected", "worse"]), detail: z.string() }).optional(),
   }),
   cost: z.number(),
   /** The objective as the linear model counts it (cost plus soft penalties under min-cost). */
@@ -274,6 +276,12 @@ export const PlanSchema = z.strictObject({
   }),
   hostRisk: z.array(HostPlanRiskSchema),
   explanations: z.array(ExplanationSchema),
+  /** Predicted watts, kWh and kg CO2 per month of the plan (and of the current placement); optional only so plans saved before it still render. */
+  energy: EnergySectionSchema.optional(),
+  /** Per host, what happens if it fails and how much growth it absorbs (when the policy asks for n+1 or headroom). */
+  robustness: RobustnessSectionSchema.optional(),
+  /** Each fan-out service's predicted (and simulated) tail; optional only so plans saved before it still render. */
+  services: z.array(ServiceTailSchema).optional(),
   /** Wall-clock milliseconds per phase: the only non-deterministic part of a plan. */
   timings: z.record(z.string(), z.number()).optional(),
 });

@@ -27,10 +27,15 @@ export const PercentilesSchema = z.strictObject({
 });
 export type Percentiles = z.infer<typeof PercentilesSchema>;
 
+/** TailPointSchema: P(latency > us) = p, one point of a latency distribution's upper tail. */
+export const TailPointSchema = z.strictObject({ p: z.number(), us: z.number() });
+
 export const VmSimResultSchema = z.strictObject({
   id: z.string(),
   /** Request latency (arrival to completion) of the VM's io part; count 0 when it has none. */
   requestLatency: PercentilesSchema,
+  /** The request latency's upper tail (p50 down to the rarest the count supports, then the max), when asked; fan-out services read it. */
+  requestTail: z.array(TailPointSchema).optional(),
   /** Wake-to-run delay: from a vCPU becoming runnable to it starting to run. */
   wakeToRun: PercentilesSchema,
   cpuUs: z.number(),

@@ -11,9 +11,10 @@ import { z } from "zod";
 /**
  * unplaced: VMs left without a host (or that no placement of them all can exist); violation: hard
  * constraints broken, in a plan or in the current placement; breach: predicted or simulated SLO
- * breaches left.
+ * breaches left (of VMs or of fan-out services); robustness: the policy asks for n+1 or headroom
+ * and some host cannot be evacuated, or an SLO breaks at the grown load.
  */
-export const SHORTFALL_KINDS = ["unplaced", "violation", "breach"] as const;
+export const SHORTFALL_KINDS = ["unplaced", "violation", "breach", "robustness"] as const;
 export type ShortfallKind = (typeof SHORTFALL_KINDS)[number];
 
 export const ShortfallSchema = z.strictObject({

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Cluster } from "./cluster.js";
 import { driverCpusFor } from "./driver-domain.js";
-import { cpuDemandVcpus, ioPartOf, type WorkloadKind } from "./workload.js";
+import { cpuDemandVcpus, ioPartOf, WORKLOAD_KINDS, type WorkloadKind } from "./workload.js";
 import { vcpuCapacity } from "./validate.js";
 
 /** ResourceTotalSchema compares what the VMs ask for with what the hosts offer. */
@@ -18,15 +18,19 @@ export const ClusterSummarySchema = z.strictObject({
   vms: z.number().int(),
   placedVms: z.number().int(),
   constraints: z.number().int(),
-  workloads: z.record(z.enum(["io", "cpu", "mixed", "trace", "idle"]), z.number().int()),
+  workloads: z.record(z.enum(WORKLOAD_KINDS), z.number().int()),
   schedulers: z.record(z.string(), z.number().int()),
   totals: z.array(ResourceTotalSchema),
+  /** Fan-out services and the VMs they hold. */
+  services: z.strictObject({ count: z.number().int(), vms: z.number().int() }),
+  /** Hosts with a power model of their own (the others use the default curve for their cores). */
+  hostsWithPowerModel: z.number().int(),
 });
 export type ClusterSummary = z.infer<typeof ClusterSummarySchema>;
 
 /** summarizeCluster totals demand against capacity per resource. */
 export function summarizeCluster(c: Cluster): ClusterSummary {
-  const workloads: Record<WorkloadKind, number> = { io: 0, cpu: 0, mixed: 0, trace: 0, idle: 0, probe: 0, "tick-dodge": 0 };
+  const workloads = Object.fromEntries(WORKLOAD_KINDS.map((k) => [k, 0])) as Record<WorkloadKind, number>;
   const schedulers: Record<string, number> = {};
   let vcpus = 0;
   let mem = 0;
@@ -68,6 +72,8 @@ export function summarizeCluster(c: Cluster): ClusterSummary {
     workloads,
     schedulers,
     totals,
+    services: { count: c.services.length, vms: c.services.reduce((n, s) => n + s.vms.length, 0) },
+    hostsWithPowerModel: c.hosts.filter((h) => h.power?.curveWatts !== undefined || h.power?.peakWatts !== undefined).length,
   };
 }
 
@@ -84,6 +90,10 @@ export function renderSummary(s: ClusterSummary): string {
     memoryMiB: "memory MiB",
     networkMbps: "network Mbps",
   };
+  if (s.services.count > 0) lines.push(`fan-out services ${s.services.count} (${s.services.vms} VMs)`);
+  // Watts in every plan rest on these curves: say when they are estimates.
+  if (s.hostsWithPowerModel < s.hosts)
+    lines.push(`power models ${s.hostsWithPowerModel} of ${s.hosts} hosts (the rest: the default curve for their cores, an estimate)`);
   for (const t of s.totals) {
     const pct = t.capacity > 0 ? ((100 * t.demand) / t.capacity).toFixed(1) : "-";
     lines.push(`${label[t.resource].padEnd(32)} ${String(t.demand).padStart(10)} / ${String(t.capacity).padEnd(10)} ${pct}%`);

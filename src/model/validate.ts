@@ -11,6 +11,7 @@ import {
   type Vm,
 } from "./cluster.js";
 import { problemsFromZod, type ParseResult, type Problem } from "./problems.js";
+import { ServiceSchema, serviceProblems, type Service } from "./services.js";
 
 /**
  * parseCluster turns any JSON value into a complete, normalised cluster document, or returns
@@ -34,6 +35,7 @@ export interface LooseCluster {
   hosts: (Host | undefined)[];
   vms: (Vm | undefined)[];
   constraints: (Constraint | undefined)[];
+  services?: (Service | undefined)[];
   policy: Policy;
   /** Ids of every VM / host element that has a string id, shaped or not (references to them are fine). */
   rawVmIds?: Set<string>;
@@ -55,6 +57,7 @@ function looseCluster(input: unknown): LooseCluster | undefined {
     hosts,
     vms: each(o.vms, (x) => VmSchema.safeParse(x)),
     constraints: each(o.constraints, (x) => ConstraintSchema.safeParse(x)),
+    services: each(o.services, (x) => ServiceSchema.safeParse(x)),
     policy: policy.success ? policy.data : PolicySchema.parse({}),
     rawVmIds,
     rawHostIds,
@@ -146,6 +149,7 @@ export function semanticProblems(c: LooseCluster): Problem[] {
         });
     }
   });
+  problems.push(...serviceProblems(c.services ?? [], c.vms, vmIds));
   return problems;
 }
 

@@ -100,6 +100,11 @@ export type IoPart = z.infer<typeof IoPartSchema>;
 export type CpuPart = z.infer<typeof CpuPartSchema>;
 export type Workload = z.infer<typeof WorkloadSchema>;
 export type WorkloadKind = Workload["kind"];
+
+// A record over every kind, so a kind added to WorkloadSchema and not here fails to compile.
+const KINDS: Record<WorkloadKind, true> = { io: true, cpu: true, mixed: true, trace: true, idle: true, probe: true, "tick-dodge": true };
+/** WORKLOAD_KINDS: every workload kind, for schemas keyed by kind. */
+export const WORKLOAD_KINDS = Object.keys(KINDS) as [WorkloadKind, ...WorkloadKind[]];
 export type TraceWorkload = z.infer<typeof TraceWorkloadSchema>;
 export type ProbeWorkload = z.infer<typeof ProbeWorkloadSchema>;
 export type TickDodgeWorkload = z.infer<typeof TickDodgeWorkloadSchema>;

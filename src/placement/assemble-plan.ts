@@ -1,5 +1,7 @@
 import { scoreHost, type VmRisk } from "../interference/score.js";
 import { checkCurrentPlacement, checkPlan } from "../model/check-plan.js";
+import type { Cluster } from "../model/cluster.js";
+import type { RobustnessSection } from "../model/objectives.js";
 import type { Plan } from "../model/plan.js";
 import type { Explanation } from "./explain.js";
 import type { UnplacedReport } from "./infeasible.js";
@@ -7,8 +9,10 @@ import type { LowerBound } from "./lower-bound.js";
 import { defaultSoftPenalty } from "./lp-rows.js";
 import type { Optimised } from "./optimise.js";
 import { boundSection } from "./plan-bounds.js";
+import { energySection } from "./plan-energy.js";
 import { unplacedSection } from "./plan-unplaced.js";
 import type { PlacementProblem } from "./problem.js";
+import { serviceTails } from "./service-report.js";
 import { objectiveOf } from "./solvers/local-search.js";
 import type { PlacementState } from "./state.js";
 import type { ValidationOptions, ValidationResult } from "./validate-plan.js";
@@ -27,6 +31,9 @@ export interface PlanParts {
   readonly unplaced: UnplacedReport;
   readonly seed: number;
   readonly solverRequested: "auto" | "milp" | "heuristic";
+  /** The cluster document (energy is predicted from it). */
+  readonly nominal: Cluster;
+  readonly robustness?: RobustnessSection;
 }
 
 /** assemblePlan turns the placer's indices into the plan document (ids, rounded numbers, sorted). */
@@ -125,6 +132,9 @@ export function assemblePlan(x: PlanParts): Plan {
       outscoredBy: e.outscoredBy && { ...e.outscoredBy, host: p.hosts[e.outscoredBy.host].id, scores: { ...e.outscoredBy.scores } },
       candidates: e.candidates,
     })),
+    energy: energySection(x.nominal, s.hostOf),
+    robustness: x.robustness,
+    services: serviceTails(s, x.validation?.vms),
   };
 }
 

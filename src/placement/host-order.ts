@@ -1,4 +1,5 @@
 import { resourcePrices } from "./prices.js";
+import { LOAD_LEVELS, wattsAt } from "../model/power.js";
 import type { PlacementProblem } from "./problem.js";
 
 /**
@@ -38,9 +39,37 @@ export function typeCostPerVm(p: PlacementProblem): Float64Array {
 }
 
 /**
- * hostOpenOrder lists hosts cheapest cost per capacity first (ties, within 1e-9: the type the
- * fractional cover buys more of, then the larger type, then index), the order in which the
- * heuristics open new hosts.
+ * typeWattsPerVm is each type's draw per average VM it holds when full of them: its curve at the
+ * CPU demand of that many average VMs (min-energy opens the most efficient hosts first).
+ */
+export function typeWattsPerVm(p: PlacementProblem): Float64Array {
+  const cap = typeCapacityInVms(p);
+  let demand = 0;
+  for (const pr of p.profiles) demand += pr.demandCpus;
+  const mean = demand / Math.max(1, p.nVms);
+  return Float64Array.from(p.types, (t, k) => {
+    const i = t.hosts[0];
+    return wattsAt(p.hostCurveWatts, (cap[k] * mean) / t.cores, i * LOAD_LEVELS) / Math.max(cap[k], 1e-9);
+  });
+}
+
+/**
+ * hostWeights: what switching each host on costs in the policy's objective: its cost, or under
+ * min-energy its idle draw over standby (what the search saves by emptying it).
+ */
+export function hostWeights(p: PlacementProblem): Float64Array {
+  if (p.policy.objective !== "min-energy") return p.hostCost;
+  // Cached per problem: the search asks on every ruin move.
+  let w = idleWeights.get(p);
+  if (!w) idleWeights.set(p, (w = Float64Array.from(p.hosts, (_, i) => p.hostCurveWatts[i * LOAD_LEVELS] - p.hostStandbyWatts[i])));
+  return w;
+}
+const idleWeights = new WeakMap<PlacementProblem, Float64Array>();
+
+/**
+ * hostOpenOrder lists hosts cheapest per capacity first (cost, or watts under min-energy; ties,
+ * within 1e-9: the type the fractional cover buys more of, then the larger type, then index),
+ * the order in which the heuristics open new hosts.
  */
 export function hostOpenOrder(p: PlacementProblem): Int32Array {
   const before = openComparator(p);
@@ -60,7 +89,7 @@ export function typeOpenOrder(p: PlacementProblem): Int32Array {
 }
 
 function openComparator(p: PlacementProblem): (ta: number, a: number, tb: number, b: number) => number {
-  const perVm = typeCostPerVm(p);
+  const perVm = p.policy.objective === "min-energy" ? typeWattsPerVm(p) : typeCostPerVm(p);
   const cap = typeCapacityInVms(p);
   const share = resourcePrices(p)?.typeShare;
   return (ta, a, tb, b) => {
@@ -70,7 +99,9 @@ function openComparator(p: PlacementProblem): (ta: number, a: number, tb: number
   };
 }
 
-/** typeCheapestOrder: host types cheapest per host first (ties: the type whose first host comes first). */
+/** typeCheapestOrder: host types cheapest per host first (idle watts under min-energy; ties: the type whose first host comes first). */
 export function typeCheapestOrder(p: PlacementProblem): Int32Array {
-  return Int32Array.from(p.types.map((t) => t.index).sort((a, b) => p.types[a].cost - p.types[b].cost || p.types[a].hosts[0] - p.types[b].hosts[0]));
+  const w = hostWeights(p);
+  const of = (k: number): number => w[p.types[k].hosts[0]];
+  return Int32Array.from(p.types.map((t) => t.index).sort((a, b) => of(a) - of(b) || p.types[a].hosts[0] - p.types[b].hosts[0]));
 }

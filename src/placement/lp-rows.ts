@@ -12,6 +12,7 @@ import {
   RISK,
   SYMMETRY,
 } from "./names.js";
+import { LOAD_LEVELS } from "../model/power.js";
 import type { PlacementProblem } from "./problem.js";
 
 /**
@@ -153,6 +154,23 @@ export function consolidationObjective(b: LpBuilder): void {
   for (const i of b.scope.hosts) b.addObjective(yName(i), b.problem.hostCost[i]);
 }
 
+/**
+ * energyObjective (min-energy): standby watts of every host, plus for a used host its idle rise
+ * over standby and its curve's mean slope (peak − idle) times the CPU demand placed on it per
+ * core. Exact for linear curves at demand within the cores; a concave SPECpower curve is
+ * underestimated in between, so HiGHS's answers are judged by the search's exact watts.
+ */
+export function energyObjective(b: LpBuilder): void {
+  const p = b.problem;
+  for (const i of b.scope.hosts) {
+    const idle = p.hostCurveWatts[i * LOAD_LEVELS];
+    const slope = (p.hostCurveWatts[i * LOAD_LEVELS + LOAD_LEVELS - 1] - idle) / p.hostCores[i];
+    b.objectiveConstant += p.hostStandbyWatts[i];
+    b.addObjective(yName(i), idle - p.hostStandbyWatts[i]);
+    for (const j of b.vmsOn.get(i)!) if (p.profiles[j].demandCpus > 0) b.addObjective(xName(j, i), slope * p.profiles[j].demandCpus);
+  }
+}
+
 /** balanceObjective: minimise the largest vCPU or memory fill fraction of any host. */
 export function balanceObjective(b: LpBuilder): void {
   const p = b.problem;
@@ -210,14 +228,25 @@ export interface LpModelOptions {
 }
 
 /**
- * defaultSoftPenalty: a tenth of the cheapest positive host cost, so that saving a host always
- * beats honouring a soft constraint, but between equal-cost plans the one with fewer soft
- * violations wins.
+ * defaultSoftPenalty: a tenth of the cheapest positive host cost (under min-energy, of the least
+ * idle draw), so that saving a host always beats honouring a soft constraint, but between
+ * equal-cost plans the one with fewer soft violations wins.
  */
 export function defaultSoftPenalty(p: PlacementProblem): number {
+  if (p.policy.objective === "min-energy") return minIdleWatts(p) / 10;
   let min = Infinity;
   for (const c of p.hostCost) if (c > 0 && c < min) min = c;
   return Number.isFinite(min) ? min / 10 : 0.1;
+}
+
+/** minIdleWatts: the least any host draws when on and idle (soft units under min-energy are a tenth of it). */
+function minIdleWatts(p: PlacementProblem): number {
+  let min = Infinity;
+  for (let i = 0; i < p.nHosts; i++) {
+    const w = p.hostCurveWatts[i * LOAD_LEVELS] - p.hostStandbyWatts[i];
+    if (w > 0 && w < min) min = w;
+  }
+  return Number.isFinite(min) ? min : 1;
 }
 
 /** buildLinearModel assembles every named piece for the policy's objective. */
@@ -229,8 +258,8 @@ export function buildLinearModel(p: PlacementProblem, o: LpModelOptions = {}): L
   affinityRows(b);
   hostLabelRows(b);
   interferenceRows(b);
-  const objective = { "min-cost": consolidationObjective, balance: balanceObjective, "min-risk": riskObjective }[p.policy.objective];
+  const objective = { "min-cost": consolidationObjective, balance: balanceObjective, "min-risk": riskObjective, "min-energy": energyObjective }[p.policy.objective];
   objective(b);
-  if (p.policy.objective === "min-cost") symmetryRows(b);
+  if (p.policy.objective === "min-cost" || p.policy.objective === "min-energy") symmetryRows(b);
   return b.build();
 }

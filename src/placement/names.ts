@@ -13,3 +13,6 @@ export const RISK = "Risk";
 /** Framework rows that belong to no plugin: each VM on exactly one host, symmetry breaking. */
 export const ASSIGNMENT = "Assignment";
 export const SYMMETRY = "Symmetry";
+export const ENERGY = "Energy";
+export const SERVICE_TAIL = "ServiceTail";
+export const HEADROOM = "Headroom";

@@ -35,10 +35,13 @@ export interface OptimiseOptions {
  * Fallback: why an exact solve that ran did not give the plan. time-limit: no plan, or only a
  * worse one, within the limit; size: the backend refused the model; infeasible: the backend
  * proved no plan places every VM; crash: the backend died; error: it failed otherwise;
- * rejected: its plan failed the independent checker.
+ * rejected: its plan failed the independent checker; worse: it proved its linear model optimal,
+ * but its plan scores worse on the plan's own objective (the model approximates the objective,
+ * as min-energy's straight lines do a concave power curve, or its interference rows are
+ * conservative).
  */
 export interface Fallback {
-  readonly reason: "time-limit" | "size" | "infeasible" | "crash" | "error" | "rejected";
+  readonly reason: "time-limit" | "size" | "infeasible" | "crash" | "error" | "rejected" | "worse";
   readonly detail: string;
 }
 
@@ -83,8 +86,8 @@ export async function optimise(p: PlacementProblem, fw: Framework, set: ItemSet,
   const ls = search(p, fw, set, start, o, exactFirst || o.partition === false ? 1 : partsFor(p, start, o.partition?.groupVms), lsBudget);
   const base: Optimised = { assignment: Int32Array.from(ls.state.hostOf), used: "heuristic", stoppedOn: ls.stoppedOn, iterations: ls.iterations, note: ls.note };
   if (ls.stoppedOn === "bound-met") return base;
-  if (exactFirst && o.exact) return exactStep(p, o.exact, ls.state, base, Math.max(200, left()), o);
-  if (o.lns && o.iterations === undefined && o.now) return lnsSteps(p, o.lns, ls.state, base, left, o);
+  if (exactFirst && o.exact) return exactStep(p, fw, o.exact, ls.state, base, Math.max(200, left()), o);
+  if (o.lns && o.iterations === undefined && o.now) return lnsSteps(p, fw, o.lns, ls.state, base, left, o);
   return base;
 }
 
@@ -136,20 +139,24 @@ function search(p: PlacementProblem, fw: Framework, set: ItemSet, start: Int32Ar
   return { ...ls, iterations: ls.iterations + groupIterations, note };
 }
 
-async function exactStep(p: PlacementProblem, exact: ExactSolver, s: PlacementState, base: Optimised, timeLimitMs: number, o: OptimiseOptions): Promise<Optimised> {
+async function exactStep(p: PlacementProblem, fw: Framework, exact: ExactSolver, s: PlacementState, base: Optimised, timeLimitMs: number, o: OptimiseOptions): Promise<Optimised> {
   const penalty = defaultSoftPenalty(p);
   const mine = objectiveOf(s, penalty);
   const r = await exact.solve(p, { start: s.hostOf, timeLimitMs, objectiveTarget: o.target });
   const info = { exactStatus: r.status, dualBound: r.dualBound, note: r.message };
   if (!r.assignment) return { ...base, ...info, fallback: fallbackOf(r, timeLimitMs) };
-  if (!acceptable(p, r.assignment)) return { ...base, ...info, fallback: { reason: "rejected", detail: `${r.solver}'s plan failed the independent checker` } };
+  if (!acceptable(p, fw, r.assignment)) return { ...base, ...info, fallback: { reason: "rejected", detail: `${r.solver}'s plan failed the independent checker` } };
   const theirs = objectiveOf(PlacementState.fromAssignment(p, r.assignment), penalty);
   const stoppedOn = r.status === "optimal" ? "model-optimal" : o.target !== undefined && theirs <= o.target + 1e-9 ? "bound-met" : "budget";
   // Lexicographic: an exact plan places every VM (acceptable), so it wins over a search that
   // left some out whatever it costs; between complete plans the cheaper one wins.
   if (s.placed === p.nVms && theirs > mine + 1e-9) {
+    if (r.status === "optimal") {
+      const detail = `${r.solver} proved its linear model optimal, but its plan has objective ${round6(theirs)}, the search's ${round6(mine)}`;
+      return { ...base, ...info, fallback: { reason: "worse", detail } };
+    }
     const detail = `${r.solver}'s best plan within ${Math.round(timeLimitMs)} ms has objective ${round6(theirs)}, the search's ${round6(mine)}`;
-    return { ...base, ...info, stoppedOn: r.status === "optimal" ? base.stoppedOn : stoppedOn, fallback: { reason: "time-limit", detail } };
+    return { ...base, ...info, stoppedOn, fallback: { reason: "time-limit", detail } };
   }
   return { ...base, ...info, assignment: Int32Array.from(r.assignment), used: "milp", stoppedOn };
 }
@@ -168,13 +175,32 @@ function round6(x: number): number {
 }
 
 /**
- * acceptable: an exact answer places every VM the heuristics placed and passes the independent
- * checker (the MILP's interference rows are conservative, so its plans also pass the filters).
+ * acceptable: an exact answer places every VM, passes the independent checker, and passes every
+ * filter: the MILP's interference rows are conservative, but some filters (fan-out services'
+ * tails) have no rows at all, so their plans are checked VM by VM as the search checks moves.
  */
-function acceptable(p: PlacementProblem, a: Int32Array): boolean {
+function acceptable(p: PlacementProblem, fw: Framework, a: Int32Array): boolean {
   for (let j = 0; j < p.nVms; j++) if (a[j] < 0) return false;
   const assignments = Array.from(a, (i, j) => ({ vm: p.vms[j].id, host: p.hosts[i].id }));
-  return checkPlan(p.cluster, assignments).length === 0;
+  return checkPlan(p.cluster, assignments).length === 0 && passesFilters(fw, PlacementState.fromAssignment(p, a));
+}
+
+/** passesFilters: every VM would be let onto its host by every filter, the rest of the plan as it is. */
+export function passesFilters(fw: Framework, s: PlacementState): boolean {
+  return movedPassFilters(fw, s, Array.from({ length: s.problem.nVms }, (_, j) => j));
+}
+
+/** movedPassFilters: passesFilters for the VMs `moved` only (an LNS step's change). */
+function movedPassFilters(fw: Framework, s: PlacementState, moved: readonly number[]): boolean {
+  for (const j of moved) {
+    const i = s.hostOf[j];
+    if (i < 0) continue;
+    s.unassign(j);
+    const ok = fw.fits(s, j, i);
+    s.assign(j, i);
+    if (!ok) return false;
+  }
+  return true;
 }
 
 /**
@@ -183,7 +209,7 @@ function acceptable(p: PlacementProblem, a: Int32Array): boolean {
  * and constraint groups it touches, moves through a journal): checking and rebuilding the whole
  * plan per step was O(VMs) (at 100,000 VMs about half of each step).
  */
-async function lnsSteps(p: PlacementProblem, lns: LnsStep, s: PlacementState, base: Optimised, left: () => number, o: OptimiseOptions): Promise<Optimised> {
+async function lnsSteps(p: PlacementProblem, fw: Framework, lns: LnsStep, s: PlacementState, base: Optimised, left: () => number, o: OptimiseOptions): Promise<Optimised> {
   const rng = seedrandom.alea(`vmplace-lns:${o.seed}`);
   const penalty = defaultSoftPenalty(p);
   const cur = PlacementState.fromAssignment(p, s.hostOf);
@@ -202,6 +228,11 @@ async function lnsSteps(p: PlacementProblem, lns: LnsStep, s: PlacementState, ba
     journal.clear();
     for (const j of moved) if (cur.hostOf[j] >= 0) journal.unassign(j);
     for (const j of moved) journal.assign(j, next[j]);
+    // Filters without LP rows (headroom, fan-out tails) judge the changed VMs as the search does.
+    if (!movedPassFilters(fw, cur, moved)) {
+      journal.rollback();
+      continue;
+    }
     if (objectiveOf(cur, penalty) < before - 1e-9) improved++;
     else journal.rollback();
   }

@@ -7,13 +7,19 @@ import { explainPlacement } from "./explain.js";
 import { explainUnplaced } from "./infeasible.js";
 import { buildItems } from "./items.js";
 import { lowerBound } from "./lower-bound.js";
-import { optimise, type LnsStep } from "./optimise.js";
-import { buildProblem } from "./problem.js";
+import type { Framework } from "./framework.js";
+import type { ItemSet } from "./items.js";
+import { DEFAULT_ITERATIONS, optimise, type LnsStep } from "./optimise.js";
+import { buildProblem, type PlacementProblem } from "./problem.js";
 import { defaultProfile, frameworkFor, type PlacementProfile } from "./profile.js";
 import type { ExactSolver } from "./solver.js";
 import { construct } from "./solvers/construct.js";
+import { HOSTS_OFF_SHARE, switchHostsOff } from "./solvers/energy-search.js";
 import { insertUnplaced } from "./solvers/insertion.js";
 import { createMoveContext } from "./solvers/local-search.js";
+import { makeRobust, type RobustRepair } from "./robustness/n-plus-one.js";
+import { robustnessSection } from "./robustness/section.js";
+import { simulateHeadroom } from "./robustness/simulate-headroom.js";
 import { PlacementState } from "./state.js";
 import { validateByResimulation, type ValidationOptions, type ValidationResult } from "./validate-plan.js";
 
@@ -63,7 +69,7 @@ export async function planCluster(cluster: Cluster, predictor: Predictor, o: Pla
   const seed = o.seed ?? cluster.policy.seed;
   const budgetMs = o.timeBudgetMs ?? cluster.policy.timeBudgetMs;
   const p = buildProblem(cluster, predictor);
-  const fw = frameworkFor(o.profile ?? defaultProfile(p.policy.objective));
+  const fw = frameworkFor(o.profile ?? defaultProfile(p.policy.objective, { services: cluster.services.length > 0 }));
   const set = buildItems(p);
   lap("buildMs");
   const bound = lowerBound(p);
@@ -77,12 +83,13 @@ export async function planCluster(cluster: Cluster, predictor: Predictor, o: Pla
   const left = insertUnplaced(createMoveContext(fw, set, built.state, seedrandom.alea(`vmplace-insert:${seed}`)), built.unplaced.map((k) => set.items[k]));
   lap("insertMs");
   const target = p.policy.objective === "min-cost" && left.length === 0 ? bound.value : undefined;
+  const stage = p.policy.objective === "min-energy" ? energyFirstStage(p, fw, set, built.state.hostOf, seed, budgetMs - (clock ? clock() - t0 : 0), o) : undefined;
   const elapsed = clock ? clock() - t0 : 0;
-  const opt = await optimise(p, fw, set, built.state.hostOf, {
+  const searched = await optimise(p, fw, set, stage?.assignment ?? built.state.hostOf, {
     solver: o.solver ?? "auto",
     seed,
     timeBudgetMs: Math.max(1, budgetMs - elapsed),
-    iterations: o.iterations,
+    iterations: o.iterations === undefined || !stage ? o.iterations : o.iterations - stage.iterations,
     now: clock,
     exact: o.exact,
     lns: o.lns,
@@ -90,8 +97,14 @@ export async function planCluster(cluster: Cluster, predictor: Predictor, o: Pla
     partition: o.partition,
     onProgress: (f) => o.onProgress?.("search", f),
   });
+  const opt = stage ? { ...searched, iterations: searched.iterations + stage.iterations } : searched;
   lap("searchMs");
   const state = PlacementState.fromAssignment(p, opt.assignment);
+  let repair: RobustRepair | undefined;
+  if (p.policy.robustness === "n+1") {
+    repair = makeRobust(state, fw, set, Math.max(4, Math.ceil(state.usedHosts / 2)));
+    lap("robustMs");
+  }
   let validation: ValidationResult | undefined;
   const costBefore = state.usedCost;
   if (o.validation) {
@@ -102,8 +115,21 @@ export async function planCluster(cluster: Cluster, predictor: Predictor, o: Pla
   const explanations = o.explain === false ? [] : explainPlacement(state, fw);
   const why = explainUnplaced(state, fw, set, unplaced);
   lap("explainMs");
-  const plan = assemblePlan({ problem: p, state, bound, construction: built.heuristic, opt, validation, validationOptions: o.validation, costBefore, explanations, unplaced: why, seed, solverRequested: o.solver ?? "auto" });
+  const asked = p.policy.robustness === "n+1" || p.policy.headroomPercent > 0;
+  let robustness = asked ? robustnessSection({ nominal: cluster, state, fw, set, mode: p.policy.robustness, headroomPercent: p.policy.headroomPercent, repair }) : undefined;
+  if (robustness?.headroom && o.validation) robustness = await simulateHeadroom(robustness, state, { ...o.validation, seed, onProgress: (f) => o.onProgress?.("validate", f) });
+  lap("robustCheckMs");
+  const plan = assemblePlan({ problem: p, state, bound, construction: built.heuristic, opt, validation, validationOptions: o.validation, costBefore, explanations, unplaced: why, seed, solverRequested: o.solver ?? "auto", nominal: cluster, robustness });
   lap("assembleMs");
   if (clock) timings.totalMs = Math.round(clock() - t0);
   return clock ? { ...plan, timings } : plan;
+}
+
+/**
+ * energyFirstStage: min-energy spends HOSTS_OFF_SHARE of its search (iterations, or else time)
+ * switching hosts off (solvers/energy-search.ts) before optimise weighs every watt.
+ */
+function energyFirstStage(p: PlacementProblem, fw: Framework, set: ItemSet, start: Int32Array, seed: number, leftMs: number, o: PlanOptions): { assignment: Int32Array; iterations: number } {
+  const iterations = o.iterations !== undefined ? Math.floor(o.iterations * HOSTS_OFF_SHARE) : o.now ? 2 ** 31 - 1 : Math.floor(DEFAULT_ITERATIONS * HOSTS_OFF_SHARE);
+  return switchHostsOff(p, fw, set, start, { seed, iterations, timeBudgetMs: o.now ? Math.max(1, leftMs * HOSTS_OFF_SHARE) : undefined, now: o.now });
 }

@@ -1,5 +1,6 @@
 import type { Cluster, Host, Policy, Vm } from "../model/cluster.js";
 import type { DriverDomain } from "../model/driver-domain.js";
+import { powerCurve } from "../model/power.js";
 import type { SchedulerParams } from "../model/scheduler.js";
 import { vcpuCapacity } from "../model/validate.js";
 import { markUnmeetable, victimTerms } from "../interference/host-state.js";
@@ -9,7 +10,8 @@ import { profileVm, type VmProfile } from "../interference/profile.js";
 
 /**
  * HostType groups hosts that no constraint or objective can tell apart: same cores, memory,
- * network, cost, scheduler parameters and values of the labels that host-label constraints name.
+ * network, cost, scheduler parameters, power model and values of the labels that host-label
+ * constraints name.
  * Solvers use it for symmetry breaking (open identical hosts in index order), the lower bound
  * and the infeasibility report (one line per VM and type, not per host).
  */
@@ -86,6 +88,9 @@ export interface PlacementProblem {
   /** Infinity when the host declares no network capacity. */
   readonly hostNetworkMbps: Float64Array;
   readonly hostCost: Float64Array;
+  /** Each host's power curve, LOAD_LEVELS watts per host (host i at i × LOAD_LEVELS), and its draw when off. */
+  readonly hostCurveWatts: Float64Array;
+  readonly hostStandbyWatts: Float64Array;
   readonly hostTypeOf: Int32Array;
   readonly types: readonly HostType[];
 
@@ -145,6 +150,8 @@ export function buildProblem(cluster: Cluster, predictor: Predictor): PlacementP
     hostCores: Int32Array.from(hosts, (h) => h.cores),
     hostNetworkMbps: Float64Array.from(hosts, (h) => h.networkMbps ?? Infinity),
     hostCost: Float64Array.from(hosts, (h) => h.cost),
+    hostCurveWatts: Float64Array.from(hosts.flatMap((h) => powerCurve(h.power, h.cores))),
+    hostStandbyWatts: Float64Array.from(hosts, (h) => h.power?.standbyWatts ?? 0),
     hostTypeOf,
     types,
     profiles,
@@ -166,7 +173,7 @@ function groupHostTypes(
   const keys: string[] = [];
   hosts.forEach((h, i) => {
     const labels = Object.fromEntries(labelKeys.map((k) => [k, h.labels[k] ?? ""]));
-    const key = JSON.stringify([h.cores, h.memoryMiB, h.networkMbps ?? null, h.cost, h.scheduler, labels, h.driverDomain ?? null]);
+    const key = JSON.stringify([h.cores, h.memoryMiB, h.networkMbps ?? null, h.cost, h.scheduler, labels, h.driverDomain ?? null, h.power ?? null]);
     let list = byKey.get(key);
     if (!list) {
       list = [];

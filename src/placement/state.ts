@@ -1,6 +1,7 @@
 import { HostState } from "../interference/host-state.js";
 import { EmptyHosts } from "./empty-hosts.js";
 import { HostSet } from "./host-set.js";
+import { LOAD_LEVELS, wattsAt } from "../model/power.js";
 import type { PlacementProblem } from "./problem.js";
 
 /**
@@ -46,6 +47,13 @@ export class PlacementState {
    * pairing memory-heavy with CPU-heavy VMs, which a max-of-fractions fill would not see.
    */
   sumLoadSq = 0;
+  /** Predicted watts of every host (on: its curve at its VMs' mean CPU demand; off: standby): the min-energy objective. */
+  watts = 0;
+  /**
+   * hostVersion[i] changes whenever host i's VMs change: plugins that cache per-host figures
+   * (the service tails' member exceedances) know from it when theirs are stale.
+   */
+  readonly hostVersion: Uint32Array;
 
   constructor(readonly problem: PlacementProblem) {
     const p = problem;
@@ -67,6 +75,15 @@ export class PlacementState {
     this.minMemMiB = minOf(p.vmMemoryMiB);
     this.minVcpus = minOf(p.vmVcpus);
     this.minNetMbps = minOf(p.vmNetworkMbps);
+    this.hostVersion = new Uint32Array(p.nHosts);
+    for (const w of p.hostStandbyWatts) this.watts += w;
+  }
+
+  /** hostWatts: host i's predicted draw as it stands (see `watts`). */
+  hostWatts(i: number): number {
+    const p = this.problem;
+    if (this.vmsOn[i].length === 0) return p.hostStandbyWatts[i];
+    return wattsAt(p.hostCurveWatts, this.hostStates[i].demandCpus / p.hostCores[i], i * LOAD_LEVELS);
   }
 
   /** Used hosts, unordered: O(1) random sampling. */
@@ -176,6 +193,8 @@ export class PlacementState {
     const wasUsed = this.vmsOn[i].length > 0;
     const oldLoad = this.load(i);
     const oldRisk = this.hostRisk(i);
+    const oldWatts = this.hostWatts(i);
+    this.hostVersion[i]++;
     this.memUsedMiB[i] += sign * p.vmMemoryMiB[j];
     this.vcpusUsed[i] += sign * p.vmVcpus[j];
     this.netUsedMbps[i] += sign * p.vmNetworkMbps[j];
@@ -197,6 +216,9 @@ export class PlacementState {
     const l = this.load(i);
     this.sumLoadSq += l * l - oldLoad * oldLoad;
     this.riskSum += this.hostRisk(i) - oldRisk;
+    // vmsOn[i] is still the old list here: the host is on after the change when nowUsed.
+    const newWatts = nowUsed ? wattsAt(p.hostCurveWatts, this.hostStates[i].demandCpus / p.hostCores[i], i * LOAD_LEVELS) : p.hostStandbyWatts[i];
+    this.watts += newWatts - oldWatts;
   }
 
   private hasMinRoom(i: number): boolean {

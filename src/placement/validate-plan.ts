@@ -1,4 +1,5 @@
 import { Pct } from "../interference/predictor.js";
+import type { TailCurve } from "../interference/tail.js";
 import type { HostSimResult } from "../model/scenario.js";
 import { isSimulated } from "../sim/schedulers/registry.js";
 import type { SimJob, SimRunner } from "../sim/runner.js";
@@ -27,6 +28,8 @@ export interface SimulatedVm {
   readonly p999Us: number;
   readonly requests: number;
   readonly breach: boolean;
+  /** The simulated request-latency tail (fan-out services' tails are computed from it). */
+  readonly tail?: TailCurve;
 }
 
 export interface RepairRecord {
@@ -105,7 +108,9 @@ export async function validateByResimulation(state: PlacementState, fw: Framewor
 function jobFor(state: PlacementState, i: number, o: ValidationOptions): SimJob {
   const p = state.problem;
   const vms = [...state.vmsOn[i]].sort((a, b) => a - b).map((j) => p.vms[j]);
-  return { scenario: { host: p.hosts[i], vms, durationMs: o.durationMs, warmupMs: o.warmupMs, seed: o.seed } };
+  const scenario = { host: p.hosts[i], vms, durationMs: o.durationMs, warmupMs: o.warmupMs, seed: o.seed };
+  // Fan-out services' tails are computed from their members' simulated tails.
+  return p.cluster.services.length > 0 ? { scenario, options: { requestTail: true } } : { scenario };
 }
 
 /** readVictims turns a host's simulation into each latency-sensitive VM's verdict. */
@@ -119,7 +124,7 @@ function readVictims(state: PlacementState, i: number, r: HostSimResult): [numbe
     const pr = p.profiles[j];
     const lat = v.requestLatency;
     const breach = (pr.sloP999Us !== undefined && lat.p999Us > pr.sloP999Us) || (pr.sloP99Us !== undefined && lat.p99Us > pr.sloP99Us);
-    out.push([j, { host: i, p99Us: lat.p99Us, p999Us: lat.p999Us, requests: lat.count, breach }]);
+    out.push([j, { host: i, p99Us: lat.p99Us, p999Us: lat.p999Us, requests: lat.count, breach, tail: v.requestTail }]);
   }
   return out;
 }

@@ -6,12 +6,14 @@ import { cards, chart, page, section, table } from "./html-page.js";
 import { hostLoadChart, latencyChart, wavesChart } from "./migration-charts.js";
 import { chartHosts, latencyRows } from "./migration-select.js";
 import { duration, effectText, headline, kindLabel, moveTimingText, PRIORITY_LABEL, tradeoffTable, unresolvedText, whyTargetText, whyVmText } from "./migration-text.js";
+import { viewsHtml } from "./objectives-render.js";
+import { migrationObjectiveViews } from "./objectives-view.js";
 
 /** renderMigrationHtml: the plan as one self-contained page with inline SVG charts. */
 export function renderMigrationHtml(p: MigrationPlan): string {
   const o = p.options;
   const title = `Migration plan: ${o.mode}${o.host ? ` ${o.host}` : ""}, threshold ${o.threshold}`;
-  return page(title, headline(p), [summary(p), tradeoff(p), hostsSection(p), latencySection(p), wavesSection(p), movesSection(p), problems(p), simulation(p), ...(p.advice ? adviceSectionsHtml(p.advice) : [])]);
+  return page(title, headline(p), [summary(p), tradeoff(p), hostsSection(p), latencySection(p), ...viewsHtml(migrationObjectiveViews(p)), wavesSection(p), movesSection(p), problems(p), simulation(p), ...(p.advice ? adviceSectionsHtml(p.advice) : [])]);
 }
 
 function tradeoff(p: MigrationPlan): string {
@@ -32,6 +34,7 @@ function summary(p: MigrationPlan): string {
     [arrow(num(s.before.risk, 1), num(s.after.risk, 1)), "risk points"],
     [arrow(String(s.before.hostsUsed), String(s.after.hostsUsed)), `hosts in use (cost ${arrow(num(s.before.cost), num(s.after.cost))})`],
     [arrow(pct(s.before.maxLoad), pct(s.after.maxLoad)), "largest host load"],
+    ...(p.energy ? [[arrow(num(p.energy.before.kWhPerMonth, 0), num(p.energy.after.kWhPerMonth, 0)), `kWh per month (${p.energy.powerOff.length} host(s) to switch off)`] as [string, string]] : []),
   ]);
 }
 

@@ -4,6 +4,8 @@ import { adviceSectionMarkdown } from "./advice-markdown.js";
 import { arrow, gib, mdTable, ms, num, pct } from "./format.js";
 import { changedHosts, latencyRows } from "./migration-select.js";
 import { duration, effectText, headline, kindLabel, moveTimingText, PRIORITY_LABEL, tradeoffTable, unresolvedText, whyTargetText, whyVmText } from "./migration-text.js";
+import { viewsMarkdown } from "./objectives-render.js";
+import { migrationObjectiveViews } from "./objectives-view.js";
 
 /** renderMigrationMarkdown: the plan as a Markdown report (summary, waves, moves, before/after). */
 export function renderMigrationMarkdown(p: MigrationPlan): string {
@@ -16,6 +18,7 @@ export function renderMigrationMarkdown(p: MigrationPlan): string {
     movesSection(p),
     hostsSection(p),
     latencySection(p),
+    viewsMarkdown(migrationObjectiveViews(p)),
     problemsSection(p),
     simulationSection(p),
     adviceSection(p),

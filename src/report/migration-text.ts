@@ -10,6 +10,7 @@ const KIND_LABEL: Record<Move["kind"], string> = {
   evacuate: "evacuate",
   "fix-constraint": "fix constraint",
   "fix-breach": "fix SLO breach",
+  "restore-headroom": "restore headroom",
   "reduce-risk": "reduce risk",
   rebalance: "rebalance",
   consolidate: "consolidate",
@@ -36,7 +37,9 @@ export function whyVmText(m: Move): string {
     case "aggressor":
       return `its CPU-bound vCPUs add ${ms(w.delayRemovedUs ?? 0)} ms to the p99.9 of ${list(w.helps)}${others}`;
     case "victim":
-      return m.kind === "fix-breach" ? `predicted over its SLO on ${m.from}${others}` : `close to its SLO on ${m.from}${others}`;
+      if (m.kind === "fix-breach") return `predicted over its SLO on ${m.from}${others}`;
+      if (m.kind === "restore-headroom") return `predicted over its SLO on ${m.from} at the policy's load growth (headroom)${others}`;
+      return `close to its SLO on ${m.from}${others}`;
     case "overloaded":
       return `${m.from} carries more load than the fleet's mean`;
     case "emptying":

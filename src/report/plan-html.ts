@@ -1,6 +1,8 @@
 import type { Plan } from "../model/plan.js";
 import { esc, num, pct } from "./format.js";
 import { cards, chart, page, section, table } from "./html-page.js";
+import { viewsHtml } from "./objectives-render.js";
+import { planObjectiveViews } from "./objectives-view.js";
 import { chartHostsOfPlan, DRIVER_HEADERS, driverRows, planHeadline, planHostChart, planLatencyChart, validationRows } from "./plan-view.js";
 import { topScores } from "./scores.js";
 import { optimalityLabel, outscoredText, runnerUpText } from "./plan-text.js";
@@ -11,7 +13,8 @@ const MAX_EXPLANATIONS = 200;
 
 /** renderPlanHtml: the placer's plan as one self-contained page with inline SVG charts. */
 export function renderPlanHtml(p: Plan): string {
-  return page(`Placement plan: ${p.objective}`, planHeadline(p), [summary(p), hosts(p), drivers(p), validation(p), explanations(p), problems(p)]);
+  const objectives = viewsHtml(planObjectiveViews(p));
+  return page(`Placement plan: ${p.objective}`, planHeadline(p), [summary(p), hosts(p), drivers(p), validation(p), ...objectives, explanations(p), problems(p)]);
 }
 
 function summary(p: Plan): string {
@@ -25,6 +28,9 @@ function summary(p: Plan): string {
     [String(p.counts.violations), "violations (independent check)", tone(p.counts.violations)],
     [String(p.slo.predictedBreaches), "predicted SLO breaches", tone(p.slo.predictedBreaches)],
     [p.validation.performed ? String(p.slo.simulatedBreachesAfter ?? 0) : "–", "simulated SLO breaches", tone(p.slo.simulatedBreachesAfter ?? 0)],
+    ...(p.energy ? [[`${num(p.energy.plan.kWhPerMonth, 0)} kWh`, `per month (${num(p.energy.plan.watts, 0)} W, ${num(p.energy.plan.kgCo2PerMonth, 0)} kg CO2)`] as [string, string]] : []),
+    ...(p.robustness ? [[p.robustness.robust ? "yes" : "NO", `robust (${p.robustness.mode}${p.robustness.headroomPercent > 0 ? `, +${num(p.robustness.headroomPercent)}%` : ""})`, p.robustness.robust ? "good" : "bad"] as [string, string, "bad" | "good"]] : []),
+    ...(p.services && p.services.length > 0 ? [[String(p.services.filter((x) => x.breach).length), "fan-out services over SLO", tone(p.services.filter((x) => x.breach).length)] as [string, string, "bad" | "good"]] : []),
   ]);
 }
 

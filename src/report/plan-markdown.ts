@@ -2,6 +2,8 @@ import type { Plan } from "../model/plan.js";
 import { gib, mdTable, ms, num } from "./format.js";
 import { boundLines, gapText, outscoredText, runnerUpText, solverText } from "./plan-text.js";
 import { statusText } from "./status-text.js";
+import { viewsMarkdown } from "./objectives-render.js";
+import { planObjectiveViews } from "./objectives-view.js";
 import { chartHostsOfPlan, DRIVER_HEADERS, driverRows, planHeadline, validationRows } from "./plan-view.js";
 import { topScores } from "./scores.js";
 import { unplacedText } from "./unplaced-text.js";
@@ -12,7 +14,8 @@ const MAX_EXPLANATIONS = 100;
 
 /** renderPlanMarkdown: the placer's plan as a Markdown report. */
 export function renderPlanMarkdown(p: Plan): string {
-  const parts = [`# Placement plan (${p.objective})`, planHeadline(p), overview(p), hostsSection(p), driverSection(p), validationSection(p), explanationsSection(p), problemsSection(p)];
+  const objectives = viewsMarkdown(planObjectiveViews(p));
+  const parts = [`# Placement plan (${p.objective})`, planHeadline(p), overview(p), hostsSection(p), driverSection(p), validationSection(p), objectives, explanationsSection(p), problemsSection(p)];
   return `${parts.filter((x) => x !== "").join("\n\n")}\n`;
 }
 

@@ -55,6 +55,7 @@ const FALLBACK: Record<Fallback["reason"], string> = {
   crash: "the HiGHS worker crashed",
   error: "HiGHS failed",
   rejected: "HiGHS's answer was no better than the search's, or did not pass the checker",
+  worse: "HiGHS proved its linear model optimal, but its plan is worse by the plan's own objective",
 };
 
 /** fallbackText: when an exact solve ran (or was asked for) and did not give the plan, why. */

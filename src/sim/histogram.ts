@@ -94,12 +94,29 @@ export class LatencyHistogram {
     };
   }
 
+  /**
+   * tail: the upper tail as (p, us) points, P(value > us) = p, at TAIL_EXCEEDANCES down to the
+   * rarest the count supports (at least one value above), then the max at half a value's weight
+   * (the Hazen plotting position). Fan-out reads members' tails there: a fan-out of 100 at p99
+   * asks each member for its p99.99.
+   */
+  tail(): { p: number; us: number }[] {
+    if (this.total === 0) return [];
+    const out = TAIL_EXCEEDANCES.filter((p) => p * this.total >= 1).map((p) => ({ p, us: this.quantile(1 - p) }));
+    const pMax = 0.5 / this.total;
+    if (out.length === 0 || pMax < out[out.length - 1].p) out.push({ p: pMax, us: this.maxUs });
+    return out;
+  }
+
   private growTo(n: number): void {
     const c = new Float64Array(Math.max(n, this.counts.length * 2));
     c.set(this.counts);
     this.counts = c;
   }
 }
+
+/** TAIL_EXCEEDANCES: the exceedance probabilities a tail is read at (p50 down to p99.999). */
+export const TAIL_EXCEEDANCES: readonly number[] = [0.5, 0.1, 0.03, 0.01, 0.003, 0.001, 3e-4, 1e-4, 3e-5, 1e-5];
 
 /** bucketOf maps a non-negative integer to its bucket index. */
 export function bucketOf(v: number): number {

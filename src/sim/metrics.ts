@@ -57,6 +57,8 @@ export interface RunFacts {
   measuredUs: number;
   eventsProcessed: number;
   seed: number;
+  /** Report each VM's request-latency tail too. */
+  requestTail?: boolean;
 }
 
 /** DriverFacts name the driver domain of a host run; its VM is the last of the run's VMs. */
@@ -169,7 +171,7 @@ export class HostMetrics implements HostObserver {
       contextSwitchesPerSec: measuredSec > 0 ? this.switches / measuredSec : 0,
       eventsProcessed: f.eventsProcessed,
       seed: f.seed,
-      vms: this.guests().map((vm, i) => this.vmResult(vm, i, f.measuredUs)),
+      vms: this.guests().map((vm, i) => this.vmResult(vm, i, f.measuredUs, f.requestTail === true)),
       ...(this.driver ? { driverDomain: this.driverResult(this.driver, f.measuredUs) } : {}),
     };
   }
@@ -203,10 +205,11 @@ export class HostMetrics implements HostObserver {
     };
   }
 
-  private vmResult(vm: Vm, i: number, measuredUs: number): VmSimResult {
+  private vmResult(vm: Vm, i: number, measuredUs: number, tail: boolean): VmSimResult {
     return {
       id: vm.id,
       requestLatency: this.latency[i].percentiles(),
+      ...(tail && this.latency[i].count > 0 ? { requestTail: this.latency[i].tail() } : {}),
       wakeToRun: this.wake[i].percentiles(),
       cpuUs: this.cpuUs[i],
       cpuShare: measuredUs > 0 ? this.cpuUs[i] / measuredUs : 0,

@@ -11,6 +11,8 @@ import { installWorkload } from "./workloads/index.js";
 export interface RunHostOptions {
   /** Where in trace series simulated time 0 sits, in seconds of trace time (default 0). */
   traceStartSec?: number;
+  /** Also report each VM's request-latency tail (VmSimResult.requestTail). */
+  requestTail?: boolean;
 }
 
 /**
@@ -47,5 +49,6 @@ export function runHost(scenario: Scenario, scheduler: CpuScheduler, options: Ru
     measuredUs,
     eventsProcessed: sim.eventsProcessed,
     seed: scenario.seed,
+    requestTail: options.requestTail,
   });
 }

@@ -5,7 +5,7 @@ import { simulateHost } from "./simulate-host.js";
 /** SimJob is one host simulation; everything in it must survive structured cloning. */
 export interface SimJob {
   scenario: Scenario;
-  options?: { scheduler?: SchedulerParams; traceStartSec?: number };
+  options?: { scheduler?: SchedulerParams; traceStartSec?: number; requestTail?: boolean };
 }
 
 /**

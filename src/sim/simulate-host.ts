@@ -11,6 +11,8 @@ export interface SimulateHostOptions {
   traceStartSec?: number;
   /** Builds the policy instead of the registry (tests, experimental policies). */
   factory?: SchedulerFactory;
+  /** Also report each VM's request-latency tail (fan-out services read it; off, the result is as it always was). */
+  requestTail?: boolean;
 }
 
 /**
@@ -21,5 +23,5 @@ export interface SimulateHostOptions {
 export function simulateHost(scenario: Scenario, options: SimulateHostOptions = {}): HostSimResult {
   const params = options.scheduler ?? scenario.host.scheduler;
   const factory = options.factory ?? schedulerFactory(params);
-  return runHost(scenario, factory(params, scenario.host.cores), { traceStartSec: options.traceStartSec });
+  return runHost(scenario, factory(params, scenario.host.cores), { traceStartSec: options.traceStartSec, requestTail: options.requestTail });
 }

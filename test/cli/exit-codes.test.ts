@@ -118,7 +118,7 @@ describe("exit code 3: the result is not whole", () => {
       const r = runCli([cmd, "--help"]);
       expect(r.stdout, cmd).toMatch(/Exit codes:\n\s+0\s+done.*\n\s+1\s+internal error.*\n\s+2\s+bad input.*\n\s+3\s+the result is not whole/);
     }
-    expect(runCli(["plan", "--help"]).stdout).toMatch(/--fail-on <kinds>[\s\S]*\(default:\s+unplaced,violation,breach\)/);
+    expect(runCli(["plan", "--help"]).stdout).toMatch(/--fail-on <kinds>[\s\S]*\(default:\s+unplaced,violation,breach,robustness\)/);
   }, SLOW);
 
   test("bad input names the file and exits 2 with no output file", () => {

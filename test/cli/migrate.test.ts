@@ -75,10 +75,10 @@ describe("vmplace report", () => {
     expect(readFileSync(html, "utf8")).toMatch(/<title>Placement plan: min-cost<\/title>/);
   }, CLI_TIMEOUT_MS);
 
-  test("a document that is neither plan, migration plan nor advice gets exit 2", () => {
+  test("a document that is neither plan, migration plan, advice nor robustness check gets exit 2", () => {
     const r = runCli(["report", SAMPLE]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/not a migration plan .*, a placement plan .* or advice \("kind": "vmplace\/advice", from vmplace advise\)/);
+    expect(r.stderr).toMatch(/not a migration plan .*, a placement plan .*, advice \("kind": "vmplace\/advice", from vmplace advise\) or a robustness check \("kind": "vmplace\/robustness-check", from vmplace check-robustness --json\)/);
   }, CLI_TIMEOUT_MS);
 
   test("vmplace schema migration prints the plan document's JSON Schema", () => {

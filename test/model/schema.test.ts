@@ -45,7 +45,9 @@ describe("cluster document", () => {
       migration: { bandwidthMbps: 10000, concurrentPerHost: 2, maxDowntimeMs: 300, maxRounds: 30, switchoverMs: 50, dirtyMiBpsPerCpu: 32, cpuCoresPerGbps: 0.1 },
       disruptionBudgets: [],
       pinned: [],
+      robustness: "none", headroomPercent: 0, gridKgCo2PerKWh: 0.475,
     });
+    expect(c.services).toEqual([]);
   });
 
   test("kvm-cfs defaults are the single-CPU upstream tunables with log scaling and HZ 1000", () => {

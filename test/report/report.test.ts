@@ -5,7 +5,7 @@ import { planMigrations } from "../../src/migrate/plan-migrations.js";
 import { planCluster } from "../../src/placement/plan.js";
 import { esc, mdCell } from "../../src/report/format.js";
 import { detectDocument, formatFromPath, renderDocument } from "../../src/report/render.js";
-import { file, predictor } from "../migrate/helpers.js";
+import { doc, file, predictor } from "../migrate/helpers.js";
 
 const sample = file("data/sample-cluster.json");
 const migration: MigrationPlan = planMigrations(sample, predictor(), { mode: "evacuate", host: "h01" });
@@ -43,6 +43,10 @@ describe("migration plan reports", () => {
         "| host | VMs | load | risk level | breaches |",
         "## Latency-sensitive VMs on changed hosts (predicted p99.9, ms)",
         "| VM | host | p99.9 ms | SLO ms | verdict |",
+        "## Energy",
+        "|  | hosts on | watts | kWh per month | kg CO2 per month |",
+        "## Hosts to switch off",
+        "| host | VMs moved | GiB copied | watts saved | kWh per month saved | kg CO2 per month saved | saving / migration cost (points) |",
       ]
     `);
     expect(rowsOf(md, "Moves")).toHaveLength(migration.moves.length);
@@ -80,11 +84,35 @@ describe("migration plan reports", () => {
 describe("placer plan reports", () => {
   test("renders in all three formats", () => {
     const md = renderDocument({ kind: "plan", doc: placement }, "md");
-    expect(structure(md).filter((l) => l.startsWith("#"))).toEqual(["# Placement plan (min-cost)", "## Overview", "## Hosts", "## Validation", "## Why each VM is where it is"]);
+    expect(structure(md).filter((l) => l.startsWith("#"))).toEqual(["# Placement plan (min-cost)", "## Overview", "## Hosts", "## Validation", "## Energy", "## Hosts by draw", "## Why each VM is where it is"]);
     const html = renderDocument({ kind: "plan", doc: placement }, "html");
     expect(html).toContain("<svg ");
     expect(html).not.toMatch(/<script/i);
     expect(PlanSchema.parse(JSON.parse(renderDocument({ kind: "plan", doc: placement }, "json")))).toEqual(placement);
+  });
+});
+
+describe("objectives beyond cost in the reports", () => {
+  // The sample's web VMs as a service (fan-out 8, p99 3 ms: web-3 on the Bobtail host h07 breaks it today), under n+1.
+  const web = Array.from({ length: 8 }, (_, k) => `web-${k + 1}`);
+  const withService = doc({ ...sample, policy: { ...sample.policy, robustness: "n+1" }, services: [{ id: "web", vms: web, fanout: 8, slo: { p99Ms: 3 } }] });
+
+  test("a plan's Markdown and HTML show the service's tail and each host's evacuation", async () => {
+    const plan = await planCluster(withService, predictor(), { iterations: 200, seed: 1 });
+    const md = renderDocument({ kind: "plan", doc: plan }, "md");
+    expect(structure(md).filter((l) => l.startsWith("## "))).toEqual(expect.arrayContaining(["## Fan-out services", "## If a host fails", "## Load growth each host absorbs"]));
+    const [row] = rowsOf(md, "Fan-out services");
+    expect(row).toMatch(/^\| web \| 8 \/ 8 \| \d+ \| p99 3\.00 \| [\d.]+ \| [\d.]+ \| – \| [\d.e-]+ \| ok \|/);
+    expect(rowsOf(md, "If a host fails")).toHaveLength(plan.hostsUsed);
+    const html = renderDocument({ kind: "plan", doc: plan }, "html");
+    for (const title of ["Fan-out services", "If a host fails", "Load growth each host absorbs"]) expect(html).toContain(title);
+  });
+
+  test("a migration plan's Markdown shows the service before and after, the HTML too", () => {
+    const m = planMigrations(withService, predictor(), { mode: "fix" });
+    const md = renderDocument({ kind: "migration", doc: m }, "md");
+    expect(rowsOf(md, "Fan-out services")).toEqual([expect.stringMatching(/^\| web \| p99 3\.00 \| [\d.]+ → [\d.]+ \| [\d.]+ → [\d.]+ \| BREACH → ok \|$/)]);
+    expect(renderDocument({ kind: "migration", doc: m }, "html")).toContain("Fan-out services");
   });
 });
 
@@ -97,8 +125,8 @@ describe("detectDocument", () => {
   });
 
   test.each([
-    ["a cluster document", sample, /^not a migration plan .* or advice/],
-    ["an array", [], /^not a migration plan .* or advice/],
+    ["a cluster document", sample, /^not a migration plan .*, advice .* or a robustness check/],
+    ["an array", [], /^not a migration plan .*, advice .* or a robustness check/],
     ["advice missing its hosts", { kind: "vmplace/advice", version: 1, status: "ok", reasons: [] }, /^hosts$/],
     ["a migration plan missing its moves", { ...migration, moves: undefined }, /^moves$/],
   ])("%s is refused with a located problem", (_name, value, pathOrMessage) => {

@@ -98,7 +98,7 @@ export class PreparedCluster {
 
   /** update makes `cluster` the one judged from now on (O(VMs)) and forgets every verdict. */
   update(cluster: Cluster): void {
-    const framework = frameworkFor(defaultProfile(cluster.policy.objective));
+    const framework = frameworkFor(defaultProfile(cluster.policy.objective, { services: cluster.services.length > 0 }));
     // Verdicts score every host once; a scorer that normalised over the hosts asked about would
     // give a subset (the extender's candidate nodes) other scores.
     if (scoresDependOnCandidates(framework)) throw new Error("PreparedCluster: a score plugin normalises over the candidates; cached verdicts would be wrong");

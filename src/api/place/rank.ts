@@ -77,7 +77,7 @@ export function prepare(base: Cluster, vm: Vm, predictor: Predictor): Prepared {
   const hostIndex = new Map(cluster.hosts.map((h, i) => [h.id, i]));
   const hostOf = Int32Array.from(cluster.vms, (v, k) => (k === j || v.host === undefined ? -1 : (hostIndex.get(v.host) ?? -1)));
   const state = PlacementState.fromAssignment(problem, hostOf);
-  return { cluster, problem, state, framework: frameworkFor(defaultProfile(cluster.policy.objective)), j, hostIndex };
+  return { cluster, problem, state, framework: frameworkFor(defaultProfile(cluster.policy.objective, { services: cluster.services.length > 0 })), j, hostIndex };
 }
 
 /**

@@ -4,6 +4,7 @@ import { MigrationOptionsSchema } from "../../model/migration.js";
 import { problemsFromZod, type ParseResult, type Problem } from "../../model/problems.js";
 import { parseCluster } from "../../model/validate.js";
 import { optionProblems } from "../../migrate/options.js";
+import { AssignmentSchema } from "../../model/plan.js";
 import type { MigrationOptions } from "../../model/migration.js";
 import type { PlanTaskOptions } from "../work/tasks.js";
 
@@ -69,6 +70,38 @@ export const parseMigrationsRequest = (input: unknown): ParseResult<MigrationsRe
     // optionProblems names cluster fields ("vms") and option fields ("host") by bare path.
     optionProblems(c, o).map((p) => ({ ...p, path: p.path === "vms" ? "cluster.vms" : `options.${p.path}` })),
   );
+
+/**
+ * RobustnessOptionsSchema: the placement to check (default: the VMs' current hosts) and the load
+ * growth every SLO must survive (default: the cluster's policy.headroomPercent).
+ */
+export const RobustnessOptionsSchema = z.strictObject({
+  assignments: z.array(AssignmentSchema).optional(),
+  headroomPercent: z.number().min(0).max(400).optional(),
+});
+export type RobustnessOptions = z.infer<typeof RobustnessOptionsSchema>;
+
+/** RobustnessRequestSchema: a cluster and a placement of it to check for n+1 and headroom. */
+export const RobustnessRequestSchema = z.strictObject({ cluster: ClusterSchema, options: RobustnessOptionsSchema.prefault({}) });
+export type RobustnessRequest = z.infer<typeof RobustnessRequestSchema>;
+
+/** parseRobustnessRequest also checks that the placement names the cluster's VMs and hosts. */
+export const parseRobustnessRequest = (input: unknown): ParseResult<RobustnessRequest> =>
+  parseWithOptions(input, RobustnessOptionsSchema, (c, o) => {
+    if (o.assignments === undefined)
+      return c.vms.some((v) => v.host !== undefined) ? [] : [{ path: "options.assignments", message: "required: no VM of the cluster carries its current host" }];
+    const vms = new Set(c.vms.map((v) => v.id));
+    const hosts = new Set(c.hosts.map((h) => h.id));
+    const seen = new Set<string>();
+    return o.assignments.flatMap((a, k): Problem[] => {
+      const at = `options.assignments[${k}]`;
+      if (!vms.has(a.vm)) return [{ path: `${at}.vm`, message: `unknown VM "${a.vm}"` }];
+      if (!hosts.has(a.host)) return [{ path: `${at}.host`, message: `unknown host "${a.host}"` }];
+      if (seen.has(a.vm)) return [{ path: `${at}.vm`, message: `VM "${a.vm}" is assigned twice` }];
+      seen.add(a.vm);
+      return [];
+    });
+  });
 
 // Validation warm-up, in simulated ms, and rounds: as `vmplace plan` runs it.
 const VALIDATE_WARMUP_MS = 1000;

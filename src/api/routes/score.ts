@@ -1,5 +1,6 @@
 import { ClusterSchema } from "../../model/cluster.js";
-import { PlacementScoreSchema, scorePlacement } from "../../interference/current-placement.js";
+import { PlacementScoreSchema } from "../../interference/current-placement.js";
+import { scoreCurrentPlacement } from "../../placement/score-placement.js";
 import { isRawBody } from "../offload.js";
 import { ERROR_RESPONSES } from "../schemas.js";
 import type { RouteModule } from "./types.js";
@@ -25,7 +26,7 @@ export const scoreRoutes: RouteModule = (app, ctx) => {
         await ctx.offload(reply, "score", request.body);
         return reply;
       }
-      return scorePlacement(request.body, ctx.predictor);
+      return scoreCurrentPlacement(request.body, ctx.predictor);
     },
   });
 };

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { AdviceSchema } from "../../model/advice.js";
 import { adviceSettingsOf, parseAdviceRequest } from "../advise/request.js";
-import { PlacementScoreSchema, scorePlacement } from "../../interference/current-placement.js";
+import { PlacementScoreSchema } from "../../interference/current-placement.js";
+import { scoreCurrentPlacement } from "../../placement/score-placement.js";
 import type { ParseResult, Problem } from "../../model/problems.js";
 import { HostSimResultSchema, type Scenario } from "../../model/scenario.js";
 import { parseCluster } from "../../model/validate.js";
@@ -9,8 +10,9 @@ import type { Predictor } from "../../interference/predictor.js";
 import { parseScenario } from "../../sim/simulable.js";
 import { rankHosts } from "../place/rank.js";
 import { parsePlaceRequest } from "../place/request.js";
-import { migrationTaskOptions, parseMigrationsRequest, parsePlanRequest, planTaskOptions } from "../plan/requests.js";
+import { migrationTaskOptions, parseMigrationsRequest, parsePlanRequest, parseRobustnessRequest, planTaskOptions } from "../plan/requests.js";
 import { MigrationAnswerSchema, migrationAnswer, PlaceAnswerSchema, placeAnswer, PlanAnswerSchema, planAnswer } from "../status.js";
+import { RobustnessReportSchema } from "../../model/objectives.js";
 import type { TaskInput, TaskOutput } from "./tasks.js";
 
 /** OffloadInput: a route's request body as text, for a worker to parse, validate and answer. */
@@ -37,6 +39,7 @@ export interface HeavyRunners {
   plan(input: TaskInput<"plan">): Promise<TaskOutput<"plan">> | TaskOutput<"plan">;
   migrate(input: TaskInput<"migrate">): Promise<TaskOutput<"migrate">> | TaskOutput<"migrate">;
   advise(input: TaskInput<"advise">): Promise<TaskOutput<"advise">> | TaskOutput<"advise">;
+  robustness(input: TaskInput<"robustness">): Promise<TaskOutput<"robustness">> | TaskOutput<"robustness">;
 }
 
 interface Env {
@@ -62,7 +65,7 @@ interface OffloadedRoute<T> {
 const offloaded = <T>(r: OffloadedRoute<T>): OffloadedRoute<unknown> => r as OffloadedRoute<unknown>;
 
 const OFFLOADED = {
-  score: offloaded({ parse: parseCluster, answer: (c, env) => scorePlacement(c, env.predictor), response: PlacementScoreSchema }),
+  score: offloaded({ parse: parseCluster, answer: (c, env) => scoreCurrentPlacement(c, env.predictor), response: PlacementScoreSchema }),
   place: offloaded({
     parse: parsePlaceRequest,
     answer: (r, env) => (r.cluster ? placeAnswer(rankHosts(r.cluster, r.vm, env.predictor, { limit: r.limit, reasons: r.reasons })) : undefined),
@@ -84,6 +87,7 @@ const OFFLOADED = {
     answer: (r, env) => env.runners.advise({ cluster: r.cluster, settings: adviceSettingsOf(r) }),
     response: AdviceSchema,
   }),
+  robustness: offloaded({ parse: parseRobustnessRequest, answer: (r, env) => env.runners.robustness(r), response: RobustnessReportSchema }),
 };
 
 export type OffloadRoute = keyof typeof OFFLOADED;

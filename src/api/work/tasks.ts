@@ -1,7 +1,9 @@
 import type { Advice, AdviceSettings } from "../../model/advice.js";
 import type { Cluster } from "../../model/cluster.js";
 import type { MigrationOptions, MigrationPlan } from "../../model/migration.js";
+import type { RobustnessReport } from "../../model/objectives.js";
 import type { Plan } from "../../model/plan.js";
+import type { RobustnessOptions } from "../plan/requests.js";
 import type { HostSimResult, Scenario } from "../../model/scenario.js";
 import { loadPredictor } from "../../io/calibration.js";
 import type { SimRunner } from "../../sim/runner.js";
@@ -30,6 +32,7 @@ export interface Tasks {
   plan: { input: { cluster: Cluster; options: PlanTaskOptions }; output: Plan };
   migrate: { input: { cluster: Cluster; options: MigrationOptions }; output: MigrationPlan };
   advise: { input: { cluster: Cluster; settings: AdviceSettings }; output: Advice };
+  robustness: { input: { cluster: Cluster; options: RobustnessOptions }; output: RobustnessReport };
   /** A large request body: parsed, validated and answered here, off the event loop. */
   request: { input: OffloadInput; output: OffloadOutput };
 }
@@ -99,6 +102,10 @@ export const TASK_RUNNERS: Runners = {
   advise: async ({ cluster, settings }) => {
     const { adviseCluster } = await import("../../advise/advise.js");
     return adviseCluster(cluster, settings, { predictor: predictor(), runner: await workerSims() });
+  },
+  robustness: async ({ cluster, options }) => {
+    const { robustnessReport } = await import("../plan/robustness.js");
+    return robustnessReport(cluster, options, predictor());
   },
   request: (input) => runOffloaded(input, predictor(), TASK_RUNNERS),
 };

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { loadWith } from "../../io/load.js";
 import { loadPredictor } from "../../io/calibration.js";
 import { checkWritable, writeFileAtomic } from "../../io/write.js";
-import { scorePlacement } from "../../interference/current-placement.js";
+import { scoreCurrentPlacement } from "../../placement/score-placement.js";
 import { checkCluster } from "../../model/cluster-check.js";
 import { resultStatus, type ResultStatus } from "../../model/status.js";
 import { parseCluster } from "../../model/validate.js";
@@ -33,7 +33,7 @@ export function registerDemo(program: Command): void {
     const cluster = loadWith(file, parseCluster);
     process.stdout.write(`== ${renderCheck(file, checkCluster(cluster))}\n`);
     if (cluster.vms.some((v) => v.host !== undefined))
-      process.stdout.write(`\n== current placement\n${renderScore(scorePlacement(cluster, loadPredictor()), false)}\n`);
+      process.stdout.write(`\n== current placement\n${renderScore(scoreCurrentPlacement(cluster, loadPredictor()), false)}\n`);
     const plan = await runPlan(cluster, {
       solver: "auto",
       validate: true,

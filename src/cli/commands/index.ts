@@ -26,6 +26,7 @@ const COMMANDS = new Map<string, () => Promise<Register>>([
   ["approve", async () => (await import("./approve.js")).registerApprove],
   ["apply", async () => (await import("./apply.js")).registerApply],
   ["accuracy", async () => (await import("./accuracy.js")).registerAccuracy],
+  ["check-robustness", async () => (await import("./check-robustness.js")).registerCheckRobustness],
 ]);
 
 /** Asking for the version needs no command. */

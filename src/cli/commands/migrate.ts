@@ -16,7 +16,7 @@ import { renderDocument, REPORT_FORMATS, type ReportFormat } from "../../report/
 import { emitScript } from "../../report/emit/script.js";
 import { DEFAULT_EMIT, EMIT_TARGETS, type EmitTarget } from "../../report/emit/targets.js";
 import { addFailOn, settle, type FailOn } from "../exit-policy.js";
-import { durationMsOption, intOption } from "../options.js";
+import { durationMsOption, intOption, percentOption, withPolicyFlags, type PolicyFlags } from "../options.js";
 import { outputFormat } from "../output-format.js";
 import { NO_PROGRESS, progress, type Progress } from "../progress.js";
 import { adviceProgress } from "./advise.js";
@@ -27,7 +27,7 @@ import { openSimRunner, redisFallbackOption, redisOption, type SimBackendFlags }
 export const RESIMULATE_MS = 3000;
 export const RESIMULATE_HOSTS = 50;
 
-export interface MigrateFlags extends SimBackendFlags {
+export interface MigrateFlags extends SimBackendFlags, PolicyFlags {
   maxMoves?: number;
   maxMigratedGib?: number;
   /** plan --from-current: the mode follows the objective and the plan reports its trade-off. */
@@ -81,19 +81,22 @@ export function registerMigrate(program: Command): void {
     .option("--simulate-hosts <n>", "re-simulate at most this many changed hosts (worst first)", intOption("--simulate-hosts", 0, 100_000), RESIMULATE_HOSTS)
     .option("--advise", "add what-if advice to the report: for each breached host, its moves weighed by simulation against a scheduler upgrade, parameters, weights and caps (10 s x 3 seeds per option: about 5-10 s per host on 2 cores, hence off by default)")
     .option("--calibration <file>", "interference model, `vmplace calibrate` output (default: the bundled one)")
+    .option("--objective <kind>", "min-energy values a switched-off host by its watts (default: the document's policy.objective)")
+    .option("--robust <mode>", "n+1: switch no host off unless every remaining host can still be evacuated (default: policy.robustness)")
+    .option("--headroom <percent>", "every SLO must hold with all VMs' CPU demand this much higher, e.g. 20%: hosts short of it shed VMs (mandatory) and no move takes it away (default: policy.headroomPercent)", percentOption("--headroom", 0, 400))
     .addOption(redisOption())
     .addOption(redisFallbackOption())
     .addOption(new Option("--emit <tool>", "also write the commands that carry the plan out, per wave, with a pre-check per move (default: none)").choices(EMIT_TARGETS))
     .option("--emit-out <file>", "write the --emit script to a file (default: standard output, the summary going to standard error)")
     .option("--connect <uri>", "--emit virsh: libvirt URI of a host, {host} standing for its id", DEFAULT_EMIT.connect)
     .option("--namespace <ns>", "--emit kubevirt: namespace of VM ids that name none", DEFAULT_EMIT.namespace);
-  addFailOn(cmd, ["unplaced", "violation", "breach"]).action(async (file: string, f: MigrateFlags) => {
+  addFailOn(cmd, ["unplaced", "violation", "breach", "robustness"]).action(async (file: string, f: MigrateFlags) => {
     const format = outputFormat(f.format, f.out);
     if (f.emitOut !== undefined && f.emit === undefined) throw new InputError("--emit-out needs --emit virsh, openstack or kubevirt");
     if (f.emit !== undefined && f.emitOut === undefined && format !== undefined && !f.out) throw new InputError("--emit to standard output and --format to standard output cannot share it: give --out or --emit-out");
     if (f.out) checkWritable(f.out);
     if (f.emitOut) checkWritable(f.emitOut);
-    const cluster = loadWith(file, parseCluster);
+    const cluster = withPolicyFlags(loadWith(file, parseCluster), f);
     const plan = await runMigrate(cluster, f);
     const text = format ? renderDocument({ kind: "migration", doc: plan }, format) : undefined;
     const script = f.emit ? emitScript(plan, f.emit, { connect: f.connect ?? DEFAULT_EMIT.connect, namespace: f.namespace ?? DEFAULT_EMIT.namespace }) : undefined;

@@ -13,7 +13,7 @@ import { createHighsSolver } from "../../placement/solvers/milp.js";
 import { threadSolverWorkers } from "../../runtime/solver-workers.js";
 import { renderDocument, REPORT_FORMATS, type ReportFormat } from "../../report/render.js";
 import { addFailOn, settle, type FailOn } from "../exit-policy.js";
-import { durationMsOption, intOption } from "../options.js";
+import { durationMsOption, intOption, percentOption, withPolicyFlags, type PolicyFlags } from "../options.js";
 import { outputFormat } from "../output-format.js";
 import { progress } from "../progress.js";
 import { renderPlan } from "../render-plan.js";
@@ -26,7 +26,7 @@ export const VALIDATE_DURATION_MS = 3000;
 export const VALIDATE_WARMUP_MS = 1000;
 export const VALIDATE_ROUNDS = 5;
 
-export interface PlanFlags extends SimBackendFlags, FromCurrentFlags {
+export interface PlanFlags extends SimBackendFlags, FromCurrentFlags, PolicyFlags {
   out?: string;
   timeBudget?: number;
   seed?: number;
@@ -58,17 +58,20 @@ export function registerPlan(program: Command): void {
     .option("--deterministic", "leave wall-clock timings out of the plan")
     .option("--json", "print the plan as JSON instead of the summary (same as --format json)")
     .option("--calibration <file>", "interference model, `vmplace calibrate` output (default: the bundled one)")
+    .option("--objective <kind>", "min-cost, balance, min-risk or min-energy (default: the document's policy.objective)")
+    .option("--robust <mode>", "n+1: every used host's VMs can be re-placed on the others if it fails (default: policy.robustness)")
+    .option("--headroom <percent>", "every SLO holds with all VMs' CPU demand this much higher, e.g. 20% (default: policy.headroomPercent)", percentOption("--headroom", 0, 400))
     .addOption(redisOption())
     .addOption(redisFallbackOption())
     .option("--from-current", "plan moves from the VMs' current hosts instead: a migration plan (see vmplace migrate) with its trade-off")
     .option("--max-moves <n>", "--from-current: most migrations (default: 1000)", intOption("--max-moves", 0, 1_000_000))
     .option("--max-migrated-gib <g>", "--from-current: most memory the migrations copy, GiB (default: no limit)", gibOption("--max-migrated-gib"));
-  addFailOn(cmd, ["unplaced", "violation", "breach"]).action(async (file: string, f: PlanFlags) => {
+  addFailOn(cmd, ["unplaced", "violation", "breach", "robustness"]).action(async (file: string, f: PlanFlags) => {
     checkFromCurrentFlags(f);
     if (f.json && f.format !== undefined && f.format !== "json") throw new InputError(`--json and --format ${f.format} ask for two formats; give one`);
     const format = outputFormat(f.json ? "json" : f.format, f.out, f.out ? "json" : undefined);
     if (f.out) checkWritable(f.out);
-    const cluster = loadWith(file, parseCluster);
+    const cluster = withPolicyFlags(loadWith(file, parseCluster), f);
     if (f.fromCurrent) return planFromCurrentAction(cluster, f, format);
     const plan = await runPlan(cluster, f);
     const text = format ? renderPlanAs(plan, format) : undefined;

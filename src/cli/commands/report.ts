@@ -8,8 +8,8 @@ import { outputFormat } from "../output-format.js";
 export function registerReport(program: Command): void {
   program
     .command("report")
-    .description("render a saved plan (vmplace plan), migration plan (vmplace migrate --format json) or advice (vmplace advise --format json) as HTML, Markdown or JSON")
-    .argument("<file>", "plan, migration plan or advice (JSON)")
+    .description("render a saved plan (vmplace plan), migration plan (vmplace migrate --format json), advice (vmplace advise --format json) or robustness check (vmplace check-robustness --json) as HTML, Markdown or JSON")
+    .argument("<file>", "plan, migration plan, advice or robustness check (JSON)")
     .addOption(new Option("--format <format>", "html, md or json (default: from --out, else md)").choices(REPORT_FORMATS))
     .option("--out <file>", "write to a file (default: standard output)")
     .action((file: string, f: { format?: ReportFormat; out?: string }) => {
@@ -20,7 +20,7 @@ export function registerReport(program: Command): void {
       const text = renderDocument(r.value, format);
       if (f.out) {
         writeFileAtomic(f.out, text);
-        process.stderr.write(`report: wrote ${f.out} (${{ migration: "migration plan", plan: "placement plan", advice: "what-if advice" }[r.value.kind]}, ${format})\n`);
+        process.stderr.write(`report: wrote ${f.out} (${{ migration: "migration plan", plan: "placement plan", advice: "what-if advice", robustness: "robustness check" }[r.value.kind]}, ${format})\n`);
       } else process.stdout.write(text);
     });
 }

@@ -22,9 +22,12 @@ export function registerScore(program: Command): void {
     .option("--json", "print the score as JSON")
     .option("--all", "list every host and VM, not only those at risk")
     .option("--calibration <file>", "interference model, `vmplace calibrate` output (default: the bundled one)");
-  addFailOn(cmd, ["violation", "breach"]).action((file: string, opts: ScoreFlags) => {
+  addFailOn(cmd, ["violation", "breach"]).action(async (file: string, opts: ScoreFlags) => {
     const cluster = loadWith(file, parseCluster);
-    const report = scorePlacement(cluster, loadPredictor(opts.calibration));
+    const predictor = loadPredictor(opts.calibration);
+    // The placer's model of the services is loaded only for documents that have services (start-up time).
+    const services = cluster.services.length > 0 ? (await import("../../placement/score-placement.js")).currentServiceTails(cluster, predictor) : undefined;
+    const report = scorePlacement(cluster, predictor, services);
     process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderScore(report, opts.all ?? false)}\n`);
     settle("score", report, opts.failOn);
   });

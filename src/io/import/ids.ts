@@ -1,6 +1,6 @@
 import { ID_CHARS } from "../../model/cluster.js";
 
-/** Characters the model does not allow in an id (see ID_CHARS in src/model/cluster.ts). */
+/** Characters the model does not allow in an id (see ID_CHARS in src/model/ids.ts). */
 const NOT_ID_CHAR = new RegExp(`[^${ID_CHARS}]`, "gu");
 const MAX_ID_LENGTH = 200;
 

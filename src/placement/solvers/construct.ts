@@ -39,10 +39,12 @@ export function construct(p: PlacementProblem, fw: Framework, set: ItemSet, enou
     () => ({ ...firstFitDecreasing(p, fw, set, { mode: "first" }), heuristic: "ffd" }),
     () => ({ ...firstFitDecreasing(p, fw, set, { mode: "best" }), heuristic: "bfd" }),
   ];
+  // Most items placed, then the cheapest (the fewest watts under min-energy).
+  const measure = (r: Construction): number => (p.policy.objective === "min-energy" ? r.state.watts : r.state.usedCost);
   let best: Construction | undefined;
   for (const [k, run] of runs.entries()) {
     const r = run();
-    if (!best || r.unplaced.length < best.unplaced.length || (r.unplaced.length === best.unplaced.length && r.state.usedCost < best.state.usedCost - 1e-9)) best = r;
+    if (!best || r.unplaced.length < best.unplaced.length || (r.unplaced.length === best.unplaced.length && measure(r) < measure(best) - 1e-9)) best = r;
     if (k + 1 >= ALWAYS && best.unplaced.length === 0 && enough?.()) break;
   }
   return best!;

@@ -1,6 +1,6 @@
 import seedrandom from "seedrandom";
 import type { Framework } from "../framework.js";
-import { typeCheapestOrder, typeOpenOrder } from "../host-order.js";
+import { hostWeights, typeCheapestOrder, typeOpenOrder } from "../host-order.js";
 import type { Item, ItemSet } from "../items.js";
 import { defaultSoftPenalty } from "../lp-rows.js";
 import type { PlacementProblem } from "../problem.js";
@@ -46,6 +46,7 @@ export function objectiveOf(s: PlacementState, softPenalty: number): number {
   const soft = softPenalty * s.softViolations;
   if (p.policy.objective === "min-cost") return s.usedCost + soft;
   if (p.policy.objective === "min-risk") return s.riskSum + soft;
+  if (p.policy.objective === "min-energy") return s.watts + soft;
   let max = 0;
   for (let i = 0; i < p.nHosts; i++) max = Math.max(max, s.fill(i));
   return max + soft;
@@ -53,12 +54,12 @@ export function objectiveOf(s: PlacementState, softPenalty: number): number {
 
 /**
  * guided adds the search guide to the objective, small enough never to outweigh one soft unit:
- * min-cost rewards concentration (Σ load², so hosts drain and can be emptied), balance rewards
- * spreading, min-risk breaks ties by cost.
+ * min-cost and min-energy reward concentration (Σ load², so hosts drain and can be switched
+ * off), balance rewards spreading, min-risk breaks ties by cost.
  */
 function guided(s: PlacementState, obj: number, eps: number): number {
   const kind = s.problem.policy.objective;
-  if (kind === "min-cost") return obj - eps * s.sumLoadSq;
+  if (kind === "min-cost" || kind === "min-energy") return obj - eps * s.sumLoadSq;
   if (kind === "balance") return obj + eps * s.sumLoadSq;
   return obj + eps * s.usedCost;
 }
@@ -161,13 +162,15 @@ function step(c: MoveContext): boolean {
 
 /**
  * ruinTargets: half the time the host that looks cheapest to empty among three sampled (least
- * load per unit of cost), else a random used host; plus up to two random others.
+ * load per unit of cost, or of idle watts under min-energy), else a random used host; plus up to
+ * two random others.
  */
 function ruinTargets(c: MoveContext): number[] {
   const p = c.s.problem;
   const first = sampleUsed(c, c.rng() < 0.5 ? 3 : 1);
   let pick = first[0];
-  for (const i of first) if (c.s.load(i) / Math.max(p.hostCost[i], 1e-9) < c.s.load(pick) / Math.max(p.hostCost[pick], 1e-9)) pick = i;
+  const w = hostWeights(p);
+  for (const i of first) if (c.s.load(i) / Math.max(w[i], 1e-9) < c.s.load(pick) / Math.max(w[pick], 1e-9)) pick = i;
   const extra = Math.floor(c.rng() * 3);
   return [pick, ...sampleUsed(c, extra, [pick])];
 }
