@@ -12,7 +12,7 @@ import {
 import { Balancer } from "./xen-credit/balancer.js";
 import { bookForHost, type CreditBook } from "./xen-credit/credit-book.js";
 import { CreditMeter } from "./xen-credit/credit-meter.js";
-import { DeadlineTimers } from "./xen-credit/deadline-timers.js";
+import { DeadlineTimers } from "./deadline-timers.js";
 import { DriverDebit } from "./xen-credit/driver-debit.js";
 import { RunQueues } from "./xen-credit/run-queues.js";
 import { TickGrid } from "./xen-credit/tick-grid.js";
@@ -93,7 +93,7 @@ class XenCredit implements CpuScheduler {
     this.balancer = new Balancer(this.nCpus, this.curr, this.rq, this.lastSchedUs, this.params.migrationDelayUs);
     this.leaving = new Uint8Array(n);
     this.ticker = new TickGrid(ctx, this.nCpus, this.timing.tickUs, (p) => this.onTick(p));
-    this.slices = new DeadlineTimers(ctx, this.nCpus, (p) => this.onSliceEnd(p));
+    this.slices = new DeadlineTimers(ctx, this.nCpus, (p) => this.onSliceEnd(p), 2);
     ctx.timer(this.timing.tsliceUs, this.acctFn);
   }
 

@@ -3,7 +3,7 @@ import type { CpuScheduler, SchedContext } from "../../cpu-scheduler.js";
 import { balanceLoad } from "./balance.js";
 import { DomainBudget } from "./budget.js";
 import { RunQueue, splitRunqueues } from "./run-queue.js";
-import { SchedTimers } from "./sched-timers.js";
+import { DeadlineTimers } from "../deadline-timers.js";
 import { Credit2Units } from "./units.js";
 import { verifyCredit2 } from "./verify.js";
 
@@ -40,7 +40,7 @@ class XenCredit2 implements CpuScheduler {
   /** Position of each pCPU in its run queue's cpus (cpumask_cycle starts after it). */
   private readonly posInRq: Int32Array;
   readonly curr: Int32Array;
-  private timers!: SchedTimers;
+  private timers!: DeadlineTimers;
   private budgets: (DomainBudget | null)[] = [];
   /** A runner whose budget a credit reset used up, stopped by a timer of the same instant. */
   private readonly budgetStop: Int32Array;
@@ -83,7 +83,7 @@ class XenCredit2 implements CpuScheduler {
       this.queues[this.rqOfCpu[p]].assign(v, this.u.weight[v]);
     });
     const capped = this.startBudgets(ctx);
-    this.timers = new SchedTimers(ctx, this.nCpus, this.expireFn, capped);
+    this.timers = new DeadlineTimers(ctx, this.nCpus, this.expireFn, capped ? 1 : 0);
   }
 
   private readonly expireFn = (p: number): void => {

@@ -1,14 +1,24 @@
-import { NO_TIMER, type SchedContext } from "../../cpu-scheduler.js";
+import { NO_TIMER, type SchedContext } from "../cpu-scheduler.js";
 
 /**
- * DeadlineTimers: one "call me at this deadline" per pCPU (credit1's slice and rate-limit timer).
- * Most slices end early (the vCPU blocks or is preempted), so moving a deadline later keeps the
- * pending event and re-arms when it fires, instead of a cancel and a new event per switch.
- *
- * Expiry runs after every other policy timer of its microsecond. In Xen the slice timer only
- * raises SCHEDULE_SOFTIRQ, which runs after the TIMER_SOFTIRQ handlers due at the same instant
- * (csched_tick, csched_acct): a slice that ends on an accounting boundary sees the new
- * priorities. Two hops through the queue put it behind the accounting's own one-hop deferral.
+ * Hops an expiry takes through the event queue at its microsecond before it runs, so it comes
+ * after the other policy timers due then (Xen's scheduling softirq runs after the timer handlers
+ * of its instant):
+ * - credit1 (2): a slice end sees csched_tick and csched_acct of its microsecond, behind the
+ *   accounting's own one-hop deferral, so a slice that ends on an accounting boundary sees the
+ *   new priorities;
+ * - credit2 on a host with caps (1): behind budget replenishment and the runner a credit reset
+ *   stopped;
+ * - credit2 without caps (0): nothing else can be due then, and a hop would be a wasted event
+ *   (results are byte-identical either way, apart from the event count).
+ */
+export type ExpiryHops = 0 | 1 | 2;
+
+/**
+ * DeadlineTimers: one "call me at this deadline" per pCPU (credit1's slice and rate-limit timer,
+ * credit2's s_timer). Most slices end early (the vCPU blocks or is preempted), so moving a
+ * deadline later keeps the pending event and re-arms when it fires, instead of a cancel and a
+ * new event per switch; moving it earlier replaces the event.
  */
 export class DeadlineTimers {
   private readonly deadlineUs: Float64Array;
@@ -20,6 +30,7 @@ export class DeadlineTimers {
     private readonly ctx: SchedContext,
     nCpus: number,
     private readonly onExpire: (p: number) => void,
+    private readonly hops: ExpiryHops,
   ) {
     this.deadlineUs = new Float64Array(nCpus).fill(Infinity);
     this.pendingAtUs = new Float64Array(nCpus);
@@ -53,14 +64,15 @@ export class DeadlineTimers {
     if (deadlineUs === Infinity) return;
     const now = this.ctx.now();
     if (now < deadlineUs) this.schedule(p, deadlineUs);
-    else this.ctx.timer(now, this.hop, p);
+    else if (this.hops === 0) this.expire(p);
+    else this.ctx.timer(now, this.hops === 2 ? this.hop : this.expire, p);
   };
 
   private readonly hop = (p: number): void => {
     this.ctx.timer(this.ctx.now(), this.expire, p);
   };
 
-  /** expire: still due after the hops (accounting may have rescheduled p and re-armed it). */
+  /** expire: still due after the hops (accounting or a cap timer may have rescheduled p and re-armed it). */
   private readonly expire = (p: number): void => {
     if (this.deadlineUs[p] > this.ctx.now()) return;
     this.deadlineUs[p] = Infinity;
