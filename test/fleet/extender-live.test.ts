@@ -4,7 +4,7 @@ import type { Pod } from "../../src/api/k8s/schemas.js";
 import type { ZodApp } from "../../src/api/routes/types.js";
 import { sourceOf } from "../../src/cli/commands/serve-source.js";
 import { post, testApp } from "../api/helper.js";
-import { FleetExporter, sleep, startPrometheus, waitForSeries, type RunningPrometheus } from "../helpers/prometheus.js";
+import { FleetExporter, scrapedFleet, stopScrapedFleet, sleep, type RunningPrometheus } from "../helpers/prometheus.js";
 
 /**
  * The Kubernetes extender on a live KubeVirt fleet: Prometheus scrapes what cAdvisor and
@@ -48,10 +48,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 }
 
 beforeAll(async () => {
-  await exporter.start();
-  prom = await startPrometheus(exporter);
-  await waitForSeries(prom.url, "container_cpu_usage_seconds_total", 2);
-  await sleep(6_000);
+  prom = await scrapedFleet(exporter, "container_cpu_usage_seconds_total", 2, 6_000);
   const source = sourceOf({ url: prom.url, profile: "cadvisor", window: "12s", step: "1s", rateWindow: "3s", auditEvery: "1s" });
   app = await testApp({ source, assumeForMs: 120_000 });
   await until("the first audit that read the fleet", async () => ((await latest())?.vms === 2 ? true : undefined));
@@ -59,8 +56,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close();
-  await prom?.stop();
-  await exporter.stop();
+  await stopScrapedFleet(prom, exporter);
 });
 
 describe("the extender on a live fleet (Prometheus, cadvisor profile)", { timeout: 90_000 }, () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { MigrationPlanSchema } from "../../src/model/migration.js";
 import type { Audit } from "../../src/api/fleet/schemas.js";
 import { CLI, runCliAsync } from "../helpers/cli.js";
-import { FleetExporter, sleep, startPrometheus, waitForSeries, type RunningPrometheus } from "../helpers/prometheus.js";
+import { FleetExporter, scrapedFleet, stopScrapedFleet, sleep, type RunningPrometheus } from "../helpers/prometheus.js";
 import { bobtailFleet, WINDOW_FLAGS } from "./fleet.js";
 
 const dir = mkdtempSync(join(tmpdir(), "vmplace-operator-"));
@@ -16,16 +16,10 @@ let prom: RunningPrometheus;
 const cluster = join(dir, "cluster.json");
 
 beforeAll(async () => {
-  await exporter.start();
-  prom = await startPrometheus(exporter);
-  await waitForSeries(prom.url, "libvirt_domain_info_cpu_time_seconds_total", fleet.vms.length);
-  await sleep(15_000);
+  prom = await scrapedFleet(exporter, "libvirt_domain_info_cpu_time_seconds_total", fleet.vms.length, 15_000);
 }, 60_000);
 
-afterAll(async () => {
-  await prom?.stop();
-  await exporter.stop();
-});
+afterAll(() => stopScrapedFleet(prom, exporter));
 
 describe("the operator's workflow on a live fleet (done-when of issue 16)", { timeout: 120_000 }, () => {
   test("import from Prometheus, score finds the Bobtail hot spot, migrate --emit virsh writes the fix", async () => {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parseCluster } from "../../src/model/validate.js";
 import { runCliAsync } from "../helpers/cli.js";
-import { FleetExporter, freePort, sleep, startPrometheus, waitForSeries, type RunningPrometheus } from "../helpers/prometheus.js";
+import { FleetExporter, scrapedFleet, stopScrapedFleet, freePort, type RunningPrometheus } from "../helpers/prometheus.js";
 import { bobtailFleet, WINDOW_FLAGS } from "./fleet.js";
 
 const dir = mkdtempSync(join(tmpdir(), "vmplace-fleet-"));
@@ -15,17 +15,11 @@ let closedPort = 0;
 
 beforeAll(async () => {
   closedPort = await freePort();
-  await exporter.start();
-  prom = await startPrometheus(exporter);
-  await waitForSeries(prom.url, "libvirt_domain_info_cpu_time_seconds_total", fleet.vms.length);
   // The window must be covered by scrapes: 12 s of them, plus the 3 s rate range.
-  await sleep(15_000);
+  prom = await scrapedFleet(exporter, "libvirt_domain_info_cpu_time_seconds_total", fleet.vms.length, 15_000);
 }, 60_000);
 
-afterAll(async () => {
-  await prom?.stop();
-  await exporter.stop();
-});
+afterAll(() => stopScrapedFleet(prom, exporter));
 
 let n = 0;
 async function importCli(extra: string[]): Promise<{ code: number; stdout: string; stderr: string; out: string }> {

@@ -183,6 +183,24 @@ export async function waitForSeries(url: string, query: string, n: number, timeo
   throw new Error(`${query}: fewer than ${n} series after ${timeoutMs} ms`);
 }
 
+/**
+ * scrapedFleet starts the exporter and a Prometheus scraping it, waits until `n` series of
+ * `metric` have landed, then `settleMs` more, so an import window of that length is covered by
+ * scrapes. stopScrapedFleet undoes it (safe after a start that failed halfway).
+ */
+export async function scrapedFleet(exporter: FleetExporter, metric: string, n: number, settleMs: number): Promise<RunningPrometheus> {
+  await exporter.start();
+  const prom = await startPrometheus(exporter);
+  await waitForSeries(prom.url, metric, n);
+  await sleep(settleMs);
+  return prom;
+}
+
+export async function stopScrapedFleet(prom: RunningPrometheus | undefined, exporter: FleetExporter): Promise<void> {
+  await prom?.stop();
+  await exporter.stop();
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
