@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { describe, expect, test } from "vitest";
 import { ScenarioSchema } from "../../src/model/scenario.js";
 import { simulateHost } from "../../src/sim/simulate-host.js";
+import { MIXED_VMS } from "./helpers.js";
 
 /**
  * Byte identity across speed work. The hashes are of JSON.stringify(simulateHost(...)) as computed
@@ -30,25 +31,7 @@ function cases(): [name: string, sha256: string, input: unknown][] {
     workload,
     ...extra,
   });
-  const mixed: object[] = [
-    vm("io-a", { kind: "io", requestsPerSec: 1000, serviceUs: 50 }),
-    vm("io-b", { kind: "io", requestsPerSec: 300, serviceUs: 120, arrival: "fixed" }, { vcpus: 2 }),
-    vm("cpu-a", { kind: "cpu", dutyCycle: 0.5, burstMs: 10 }),
-    vm("cpu-b", { kind: "cpu", dutyCycle: 0.9, burstMs: 5, burstDistribution: "jitter" }, { vcpus: 2, weight: 512 }),
-    vm("cpu-c", { kind: "cpu", dutyCycle: 1, burstMs: 30 }, { capPercent: 50 }),
-    vm("cpu-d", { kind: "cpu", dutyCycle: 0.3, burstMs: 2 }, { capPercent: 120, vcpus: 2 }),
-    vm("mix", { kind: "mixed", io: { requestsPerSec: 500, serviceUs: 60 }, cpu: { dutyCycle: 0.4, burstMs: 8 } }, {
-      vcpus: 2,
-    }),
-    vm("tr", {
-      kind: "trace",
-      intervalSec: 0.5,
-      utilisationPercent: [10, 90, 0, 100, 50],
-      burstMs: 6,
-      io: { requestsPerSec: 200, serviceUs: 40 },
-    }),
-    vm("idle", { kind: "idle" }),
-  ];
+  const mixed = [...MIXED_VMS];
   const cell: object[] = [
     vm("io", { kind: "io", requestsPerSec: 400, serviceUs: 80 }),
     ...Array.from({ length: 11 }, (_, i) =>

@@ -3,6 +3,7 @@ import { describe, expect, test } from "vitest";
 import { ScenarioSchema, type Scenario } from "../../../src/model/scenario.js";
 import { simulateHost } from "../../../src/sim/simulate-host.js";
 import { createXenCredit2 } from "../../../src/sim/schedulers/xen-credit2/scheduler.js";
+import { MIXED_VMS } from "../helpers.js";
 
 // credit2's run queues, flags, loads and host-sim's view must agree after every event
 // (verifyCredit2). The randomized part draws hosts, VM mixes and tunables, multi-queue layouts
@@ -12,20 +13,9 @@ import { createXenCredit2 } from "../../../src/sim/schedulers/xen-credit2/schedu
 const verifying = (s: Scenario) =>
   simulateHost(s, { factory: (p, n) => createXenCredit2(p as Parameters<typeof createXenCredit2>[0], n, { verify: true }) });
 
-const vm = (id: string, workload: object, extra: object = {}): object => ({ id, vcpus: 1, memoryMiB: 1024, workload, ...extra });
 
 /** The nine-VM mixed set of the byte-identity test: every workload kind, caps, weights, 2-vCPU VMs. */
-const MIXED = [
-  vm("io-a", { kind: "io", requestsPerSec: 1000, serviceUs: 50 }),
-  vm("io-b", { kind: "io", requestsPerSec: 300, serviceUs: 120, arrival: "fixed" }, { vcpus: 2 }),
-  vm("cpu-a", { kind: "cpu", dutyCycle: 0.5, burstMs: 10 }),
-  vm("cpu-b", { kind: "cpu", dutyCycle: 0.9, burstMs: 5, burstDistribution: "jitter" }, { vcpus: 2, weight: 512 }),
-  vm("cpu-c", { kind: "cpu", dutyCycle: 1, burstMs: 30 }, { capPercent: 50 }),
-  vm("cpu-d", { kind: "cpu", dutyCycle: 0.3, burstMs: 2 }, { capPercent: 120, vcpus: 2 }),
-  vm("mix", { kind: "mixed", io: { requestsPerSec: 500, serviceUs: 60 }, cpu: { dutyCycle: 0.4, burstMs: 8 } }, { vcpus: 2 }),
-  vm("tr", { kind: "trace", intervalSec: 0.5, utilisationPercent: [10, 90, 0, 100, 50], burstMs: 6, io: { requestsPerSec: 200, serviceUs: 40 } }),
-  vm("idle", { kind: "idle" }),
-];
+const MIXED = MIXED_VMS;
 
 describe("xen-credit2 invariants", () => {
   test("two run queues of 2 pCPUs, no migrate resist, the mixed set at seed 13 (crashed before the fix)", () => {
