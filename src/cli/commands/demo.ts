@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { loadWith } from "../../io/load.js";
 import { loadPredictor } from "../../io/calibration.js";
+import { bundledPath } from "../../io/paths.js";
 import { checkWritable, writeFileAtomic } from "../../io/write.js";
 import { scoreCurrentPlacement } from "../../placement/score-placement.js";
 import { checkCluster } from "../../model/cluster-check.js";
@@ -24,13 +25,15 @@ export function registerDemo(program: Command): void {
   const cmd = program
     .command("demo")
     .description("run the main pipeline on the bundled sample cluster: validate, score the current placement, plan, write plan.json, recommend migrations, write report.html")
-    .argument("[file]", "cluster document", SAMPLE_CLUSTER)
+    .argument("[file]", `cluster document (default: the bundled sample, ${SAMPLE_CLUSTER})`)
     .option("--out <file>", "where to write the plan (.json, .md or .html)", DEMO_PLAN);
-  addFailOn(cmd, ["unplaced", "violation", "breach"]).action(async (file: string, o: { out: string; failOn: FailOn }) => {
+  addFailOn(cmd, ["unplaced", "violation", "breach"]).action(async (given: string | undefined, o: { out: string; failOn: FailOn }) => {
+    // The sample ships with the package: found beside the code, so `npx vmplace demo` works from any folder.
+    const file = given ?? SAMPLE_CLUSTER;
     const format = outputFormat(undefined, o.out) ?? "json";
     checkWritable(o.out);
     checkWritable(DEMO_REPORT);
-    const cluster = loadWith(file, parseCluster);
+    const cluster = loadWith(given ?? bundledPath(SAMPLE_CLUSTER), parseCluster);
     process.stdout.write(`== ${renderCheck(file, checkCluster(cluster))}\n`);
     if (cluster.vms.some((v) => v.host !== undefined))
       process.stdout.write(`\n== current placement\n${renderScore(scoreCurrentPlacement(cluster, loadPredictor()), false)}\n`);
