@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { createInterface } from "node:readline";
 import autocannon from "autocannon";
+import { benchNewShape } from "./place-shape.js";
 
 /** Seconds per load run (BENCH_API_SECONDS overrides, e.g. 3 for a quick look). */
 const SECONDS = Number(process.env.BENCH_API_SECONDS ?? 10);
@@ -141,12 +142,13 @@ function runs(): Run[] {
 /**
  * benchApi: requests/s and latency over loopback for every route a fleet calls at rate, at 50
  * clients, on the 8-host sample and on the 1,000-host, 10,000-VM cluster as the server's
- * cluster; /healthz latency alone and while 10,000-VM bodies are being posted; each build
+ * cluster; the in-process cost of judging a new VM shape (benchNewShape); /healthz latency alone and while 10,000-VM bodies are being posted; each build
  * (this one, and BENCH_BEFORE's) through the same runs.
  */
 export async function benchApi(): Promise<void> {
   const targets = [{ name: "this", cli: CLI }, ...(BEFORE ? [{ name: "before", cli: BEFORE }] : [])];
   console.log(`loopback, ${SECONDS} s per run after ${WARMUP_SECONDS} s of warm-up, ${availableParallelism()} cores, load average ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
+  await benchNewShape(BEFORE);
   // BENCH_API_ONLY: run only the runs whose title contains it (e.g. "/k8s/"), for a quick look.
   const only = process.env.BENCH_API_ONLY;
   const all = runs().filter((r) => !only || r.title.includes(only));

@@ -22,20 +22,35 @@ export function victimTerms(p: VmProfile, predictor: Predictor): Victim | undefi
  * the VM goes to such a kind. Cost: one prediction per victim and kind.
  */
 export function markUnmeetable(profiles: readonly VmProfile[], victims: readonly (Victim | undefined)[], hosts: readonly Host[], predictor: Predictor): void {
+  markUnmeetableOn(emptyKinds(hosts, predictor), profiles, victims);
+}
+
+/**
+ * emptyKinds: one idle HostState per kind of host (core, cores, driver domain) among `hosts`, the
+ * reference hosts of markUnmeetableOn. A caller that marks VM after VM on the same fleet (the
+ * API's candidate slot, once per request) builds them once: resolving the kind of every host type
+ * and a HostState per kind was a seventh of judging a new VM shape at 1,000 hosts.
+ */
+export function emptyKinds(hosts: readonly Host[], predictor: Predictor): HostState[] {
   const kinds = new Map<HostModel, HostState>();
   for (const h of hosts) {
     const m = predictor.hostModel(h);
     if (!kinds.has(m)) kinds.set(m, new HostState(h, predictor));
   }
+  return [...kinds.values()];
+}
+
+/** markUnmeetableOn is markUnmeetable against idle hosts of the kinds given (emptyKinds; left idle). */
+export function markUnmeetableOn(kinds: readonly HostState[], profiles: readonly VmProfile[], victims: readonly (Victim | undefined)[]): void {
   const out = newPrediction();
   victims.forEach((v, j) => {
     if (!v || !hasSlo(v)) return;
     let bits = 3;
-    for (const empty of kinds.values()) {
+    for (const empty of kinds) {
       const pr = empty.predictVictim(v, out, profiles[j], true);
       bits &= (pr.boundUs[0] > v.sloUs[0] ? 1 : 0) | (pr.boundUs[1] > v.sloUs[1] ? 2 : 0);
     }
-    v.unmetSlos = kinds.size > 0 ? bits : 0;
+    v.unmetSlos = kinds.length > 0 ? bits : 0;
   });
 }
 
@@ -57,6 +72,8 @@ export class HostState {
   sleepyVcpus = 0;
   hogVcpus = 0;
   private readonly victims: Victim[] = [];
+  /** Victims with an SLO (hasSlo) among them. */
+  private sloVictims = 0;
   /** The host's driver domain (undefined without one). */
   private readonly driver: DriverState | undefined;
   private readonly reasonCount = new Int32Array(N_NEIGHBOUR_REASONS);
@@ -80,7 +97,10 @@ export class HostState {
 
   add(p: VmProfile, v: Victim | undefined): void {
     this.apply(p, 1);
-    if (v) this.victims.push(v);
+    if (v) {
+      this.victims.push(v);
+      if (hasSlo(v)) this.sloVictims++;
+    }
   }
 
   remove(p: VmProfile, v: Victim | undefined): void {
@@ -89,6 +109,7 @@ export class HostState {
       if (i < 0) throw new Error("HostState.remove: VM was not on this host");
       this.victims[i] = this.victims[this.victims.length - 1];
       this.victims.pop();
+      if (hasSlo(v)) this.sloVictims--;
     }
     this.apply(p, -1);
   }
@@ -157,18 +178,18 @@ export class HostState {
 
   /** fits: every latency-sensitive VM here, and `extraVictim`, keeps its bound within its SLOs once `extra` joins. */
   fits(extra?: VmProfile, extraVictim?: Victim): boolean {
-    let any = extraVictim !== undefined && hasSlo(extraVictim);
-    for (let i = 0; !any && i < this.victims.length; i++) any = hasSlo(this.victims[i]);
-    if (!any) return true;
+    // Counted on add and remove: a host whose victims have no SLO answers without touching them.
+    const self = extraVictim !== undefined && sloBits(extraVictim) !== 0;
+    if (this.sloVictims === 0 && !self) return true;
     const widen = this.widenCount(extra);
     const q = this.begin(extra);
     let ok = true;
     for (let i = 0; ok && i < this.victims.length; i++) {
       const v = this.victims[i];
-      ok = !hasSlo(v) || q.withinSlo(v, widen, false, v.unmetSlos);
+      ok = sloBits(v) === 0 || q.withinSlo(v, widen, false, v.unmetSlos);
     }
     // The newcomer meets everyone here and its own other vCPUs, not its own waking one.
-    if (ok && extraVictim && hasSlo(extraVictim)) ok = q.withinSlo(extraVictim, widen, true, extraVictim.unmetSlos);
+    if (ok && self) ok = q.withinSlo(extraVictim, widen, true, extraVictim.unmetSlos);
     this.end(extra);
     return ok;
   }
@@ -180,20 +201,46 @@ export class HostState {
    * victim's quantile: for ranking, not the hot filter.
    */
   worstSlackUs(extra?: VmProfile, extraVictim?: Victim): number {
+    return this.sweep(extra, extraVictim, undefined).slackUs;
+  }
+
+  /**
+   * slackAndHarm gives worstSlackUs(extra, extraVictim) and harmUs(P999, extra) from one pass over
+   * the victims: a ranking asks for both per host, and each victim's p99.9 quantile then is solved
+   * once instead of twice (the read-only result is overwritten by the next call).
+   */
+  slackAndHarm(extra?: VmProfile, extraVictim?: Victim): Readonly<SlackHarm> {
+    return this.sweep(extra, extraVictim, Pct.P999);
+  }
+
+  private readonly swept: SlackHarm = { slackUs: Infinity, harmUs: 0 };
+
+  /**
+   * sweep predicts each victim here (and extraVictim, judging itself) with `extra` added, solving
+   * only the percentiles read: those of a finite, meetable SLO for the slack, and harmPct (undefined:
+   * none) for the harm, the largest estimate over the alone one among the host's own victims.
+   */
+  private sweep(extra: VmProfile | undefined, extraVictim: Victim | undefined, harmPct: Pct | undefined): SlackHarm {
     const widen = this.widenCount(extra);
     const q = this.begin(extra);
     let worst = Infinity;
-    const visit = (v: Victim, self: boolean): void => {
-      const skip = v.unmetSlos;
-      if (!hasSlo(v) || skip === 3) return;
-      const pr = q.predict(v, widen, this.scratch, self);
-      if ((skip & 1) === 0) worst = Math.min(worst, v.sloUs[0] - pr.boundUs[0]);
-      if ((skip & 2) === 0) worst = Math.min(worst, v.sloUs[1] - pr.boundUs[1]);
+    let harm = 0;
+    const harmBits = harmPct === undefined ? 0 : 1 << harmPct;
+    const visit = (v: Victim, self: boolean, harmed: boolean): void => {
+      const slackBits = sloBits(v);
+      const pcts = slackBits | (harmed ? harmBits : 0);
+      if (pcts === 0) return;
+      const pr = q.predict(v, widen, this.scratch, self, pcts);
+      if ((slackBits & 1) !== 0) worst = Math.min(worst, v.sloUs[0] - pr.boundUs[0]);
+      if ((slackBits & 2) !== 0) worst = Math.min(worst, v.sloUs[1] - pr.boundUs[1]);
+      if (harmed && harmPct !== undefined) harm = Math.max(harm, pr.estimateUs[harmPct] - (harmPct === Pct.P999 ? v.tail.base999Us : v.tail.base99Us));
     };
-    for (const v of this.victims) visit(v, false);
-    if (extraVictim) visit(extraVictim, true);
+    for (const v of this.victims) visit(v, false, true);
+    if (extraVictim) visit(extraVictim, true, false);
     this.end(extra);
-    return worst;
+    this.swept.slackUs = worst;
+    this.swept.harmUs = harm;
+    return this.swept;
   }
 
   /** predictVictim: one victim's estimate and bound with `extra` added (`self`: v is extra's, not on the host). */
@@ -240,7 +287,7 @@ export class HostState {
     const q = this.begin(extra);
     let h = 0;
     for (const v of this.victims) {
-      const pr = q.predict(v, widen, this.scratch);
+      const pr = q.predict(v, widen, this.scratch, false, 1 << pct);
       const alone = pct === Pct.P999 ? v.tail.base999Us : v.tail.base99Us;
       h = Math.max(h, pr.estimateUs[pct] - alone);
     }
@@ -258,6 +305,21 @@ export class HostState {
   get victimCount(): number {
     return this.victims.length;
   }
+}
+
+/** SlackHarm: a host's smallest SLO slack and its interference harm, µs (slackAndHarm). */
+export interface SlackHarm {
+  slackUs: number;
+  harmUs: number;
+}
+
+/**
+ * sloBits: the percentiles (bits: 1 p99, 2 p99.9) whose slack counts for v, a finite SLO it can
+ * meet somewhere (worstSlackUs; an infinite SLO's slack is infinite and never the smallest).
+ */
+function sloBits(v: Victim): number {
+  const finite = (v.sloUs[0] !== Infinity ? 1 : 0) | (v.sloUs[1] !== Infinity ? 2 : 0);
+  return finite & ~v.unmetSlos;
 }
 
 function hasSlo(v: Victim): boolean {

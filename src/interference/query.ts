@@ -28,6 +28,8 @@ export class Query {
   private lightExtra: CpuPart | undefined;
 
   private heavy = -1;
+  /** coreIndex of the host's core, resolved once per query (a lookup by name per victim was 2% of a what-if). */
+  private coreAt = 0;
   /** The driver domain's hop estimate added to every guest's request (setHop; 0 without one). */
   private readonly hop = new Float64Array(2);
 
@@ -38,6 +40,7 @@ export class Query {
    */
   begin(hm: HostModel, mix: HostMix, extra: CpuPart | undefined, heavyVcpus = -1): this {
     this.heavy = heavyVcpus;
+    this.coreAt = coreIndex(hm.core.name);
     this.hop[0] = 0;
     this.hop[1] = 0;
     const light = extra !== undefined && extra.block !== undefined;
@@ -125,7 +128,7 @@ export class Query {
     const hm = this.hm;
     const w = pct === Pct.P999 ? hm.fitted.p999.weights : hm.fitted.p99.weights;
     const host = c === this.comps ? this.hostParts[pct] : hostPart(w, hostFeatures(c, hm.cores, this.h));
-    return splitCorrection(w, host, v.corr[coreIndex(hm.core.name) + pct], c, v.tail);
+    return splitCorrection(w, host, v.corr[this.coreAt + pct], c, v.tail);
   }
 
   /** bound: the estimate's conformal bound, widened by 2 per outside-range reason. */
@@ -147,11 +150,20 @@ export class Query {
     return Math.min(4, widen + v.outside.length + over);
   }
 
-  /** predict writes v's estimate and bound; `widen` counts the host's and composition's outside reasons. */
-  predict(v: Victim, widen: number, out: Prediction, self = false): Prediction {
+  /**
+   * predict writes v's estimate and bound; `widen` counts the host's and composition's outside
+   * reasons. `pcts` (bits: 1 p99, 2 p99.9) says which percentiles to solve: each is a root finding
+   * of the tail, so a caller that reads one asks for one; the other's figures are NaN.
+   */
+  predict(v: Victim, widen: number, out: Prediction, self = false, pcts = 3): Prediction {
     const c = this.components(v, self);
     const reasons = this.reasons(v, widen);
     for (let pct = 0; pct < 2; pct++) {
+      if ((pcts & (1 << pct)) === 0) {
+        out.estimateUs[pct] = NaN;
+        out.boundUs[pct] = NaN;
+        continue;
+      }
       const alone = pct === Pct.P999 ? v.tail.base999Us : v.tail.base99Us;
       const est = corrected(quantileUs(c, v.tail, EPS[pct]), alone, this.logCorr(c, v, pct)) + this.hop[pct];
       out.estimateUs[pct] = est;

@@ -1,5 +1,5 @@
 import type { Cluster, Vm } from "../model/cluster.js";
-import { markUnmeetable, victimTerms } from "../interference/host-state.js";
+import { emptyKinds, markUnmeetableOn, victimTerms, type HostState } from "../interference/host-state.js";
 import type { Victim } from "../interference/predictor.js";
 import type { Predictor } from "../interference/predictor.js";
 import { profileVm, type VmProfile } from "../interference/profile.js";
@@ -29,6 +29,9 @@ export class CandidateSlot {
   readonly state: PlacementState;
   /** Index of the slot's VM. */
   readonly j: number;
+
+  /** Idle hosts of each kind in the fleet, for markUnmeetableOn (built on the first set). */
+  private kinds: HostState[] | undefined;
 
   /** `indexed`: the problem and state of the cluster with the slot already appended (withPlaced). */
   constructor(base: Cluster, predictor: Predictor, indexed?: { problem: PlacementProblem; state: PlacementState }) {
@@ -81,7 +84,9 @@ export class CandidateSlot {
     p.vmNetworkMbps[j] = fresh.networkMbps ?? 0;
     (p.profiles as VmProfile[])[j] = profile;
     const victim = victimTerms(profile, p.predictor);
-    markUnmeetable([profile], [victim], p.types.map((t) => p.hosts[t.hosts[0]]), p.predictor);
+    // The fleet's kinds of host stay put while the slot lives: their idle states are built once.
+    this.kinds ??= emptyKinds(p.types.map((t) => p.hosts[t.hosts[0]]), p.predictor);
+    markUnmeetableOn(this.kinds, [profile], [victim]);
     (p.victims as (Victim | undefined)[])[j] = victim;
     p.latencySensitive[j] = profile.io ? 1 : 0;
     fillTypeAllowedRow(p, j, p.typeAllowed);
