@@ -72,6 +72,8 @@ export class HostState {
   sleepyVcpus = 0;
   hogVcpus = 0;
   private readonly victims: Victim[] = [];
+  /** The victim that failed the last fits here (asked first next time). */
+  private lastFailed = 0;
   /** Victims with an SLO (hasSlo) among them. */
   private sloVictims = 0;
   /** The host's driver domain (undefined without one). */
@@ -184,9 +186,15 @@ export class HostState {
     const widen = this.widenCount(extra);
     const q = this.begin(extra);
     let ok = true;
-    for (let i = 0; ok && i < this.victims.length; i++) {
+    // Most what-ifs on a busy fleet fail, mostly on the victim that failed the last one here: it is
+    // asked first (the answer is the same in any order; 3 in 4 what-ifs fail on generated-large).
+    const n = this.victims.length;
+    const first = this.lastFailed < n ? this.lastFailed : 0;
+    for (let k = 0; ok && k < n; k++) {
+      const i = first + k < n ? first + k : first + k - n;
       const v = this.victims[i];
       ok = sloBits(v) === 0 || q.withinSlo(v, widen, false, v.unmetSlos);
+      if (!ok) this.lastFailed = i;
     }
     // The newcomer meets everyone here and its own other vCPUs, not its own waking one.
     if (ok && self) ok = q.withinSlo(extraVictim, widen, true, extraVictim.unmetSlos);

@@ -16,6 +16,8 @@ const EPS = [0.01, 0.001] as const;
 export class Query {
   private readonly comps = new Components();
   private readonly ownComps = new Components();
+  /** The query's CPU-bound components: `comps` with an extra VM, else the host's cached ones. */
+  private cur = this.comps;
   private readonly rest: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
   private readonly ownLight: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
   private readonly hostParts = new Float64Array(2);
@@ -56,11 +58,14 @@ export class Query {
         mix.cachedParts[0] = hostPart(hm.fitted.p99.weights, h);
         mix.cachedParts[1] = hostPart(hm.fitted.p999.weights, h);
       }
-      this.comps.copyFrom(cached.comps);
+      // Read in place, not copied: victims only write the light fields, which every victim sets
+      // afresh and the host's cache does not keep (a copy per what-if was 5% of fits).
+      this.cur = cached.comps;
       this.hostParts[0] = mix.cachedParts[0];
       this.hostParts[1] = mix.cachedParts[1];
       return this;
     }
+    this.cur = this.comps;
     mix.heavyComponents(this.comps, extra, undefined);
     const h = hostFeatures(this.comps, hm.cores, this.h);
     this.hostParts[0] = hostPart(hm.fitted.p99.weights, h);
@@ -82,7 +87,7 @@ export class Query {
       // A mixed newcomer judging itself: as once it is on the host (below), the query's waits with
       // its own waking vCPU out of the chance that all are held.
       const c = this.ownComps;
-      c.copyFrom(this.comps);
+      c.copyFrom(this.cur);
       this.mix.fullWithExtra(rest, this.full, this.near);
       c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores);
       this.mix.lightComponent(c, undefined, undefined);
@@ -91,13 +96,13 @@ export class Query {
     if (v.ownCpu && !self) {
       // A mixed victim: the query's waits, with its own vCPU out of the chance that all are held.
       const c = this.ownComps;
-      c.copyFrom(this.comps);
+      c.copyFrom(this.cur);
       this.mix.excludedFull(x, v.ownCpu.duty, v.exclusion, this.full, this.near);
       c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores);
       this.mix.lightComponent(c, this.lightExtra, undefined);
       return c;
     }
-    const c = this.comps;
+    const c = this.cur;
     if (self) this.mix.lightComponent(c, rest, undefined);
     else this.mix.lightComponent(c, this.lightExtra, v.ownLight ? this.ownLightOf(v) : undefined);
     return c;
@@ -127,7 +132,7 @@ export class Query {
   private logCorr(c: Components, v: Victim, pct: number): number {
     const hm = this.hm;
     const w = pct === Pct.P999 ? hm.fitted.p999.weights : hm.fitted.p99.weights;
-    const host = c === this.comps ? this.hostParts[pct] : hostPart(w, hostFeatures(c, hm.cores, this.h));
+    const host = c === this.cur ? this.hostParts[pct] : hostPart(w, hostFeatures(c, hm.cores, this.h));
     return splitCorrection(w, host, v.corr[this.coreAt + pct], c, v.tail);
   }
 
