@@ -125,8 +125,14 @@ function onlyAlone(c: Components): boolean {
  */
 export function quantileUs(c: Components, v: VictimTail, eps: number): number {
   const lnEps = Math.log(eps);
-  // Alone: tail = exp(baseA - baseTheta x) past the service time (1 before it).
-  if (onlyAlone(c)) return Math.max(v.serviceUs, (v.baseA - lnEps) / v.baseTheta);
+  // Alone: tail = exp(baseA - baseTheta x) past the service time (1 before it), through the alone
+  // p99 and p99.9 by construction (victimTail): those are returned as they are, so a quiet host's
+  // prediction equals the alone figure to the last bit (inverting the exponential is an ulp off,
+  // and a shown 0.1 µs could then fall either side of a rounding tie).
+  if (onlyAlone(c)) {
+    const x = eps === 0.001 ? v.base999Us : eps === 0.01 ? v.base99Us : (v.baseA - lnEps) / v.baseTheta;
+    return Math.max(v.serviceUs, x);
+  }
   let lo = v.serviceUs;
   if (tailAt(c, v, lo) <= eps) return lo;
   let flo = -lnEps; // ln(1 / eps): the tail is 1 up to the service time.

@@ -60,11 +60,14 @@ describe("quantileUs", () => {
     expect(contended).toBeGreaterThan(100);
   });
 
-  test("on a quiet host the closed form inverts the alone tail", () => {
+  test("on a quiet host the quantiles are the alone ones, and the closed form inverts the alone tail", () => {
     const c = new Components();
     new HostMix(coreFor(defaultScheduler("kvm-cfs") as SchedulerParams, 8), 8).components(c, undefined, undefined);
     const v = victimTail({ vcpus: 1, requestsPerSec: 1000, serviceUs: 100 }, baseline);
     const q = quantileUs(c, v, 0.001);
+    // The alone exponential runs through the alone p99 and p99.9 (victimTail): a quiet host adds nothing.
+    expect(q).toBe(v.base999Us);
+    expect(quantileUs(c, v, 0.01)).toBe(v.base99Us);
     expect(tailAt(c, v, q)).toBeCloseTo(0.001, 12);
     expect(Math.abs(q - bisected(c, v, 0.001))).toBeLessThanOrEqual(2 * QUANTILE_REL_TOL * q);
   });
