@@ -54,6 +54,11 @@ export class RunQueue {
     readonly id: number,
     readonly cpus: readonly number[],
     nVcpus: number,
+    /**
+     * Whether load averages are kept: only balancing reads them, and a host of one queue never
+     * balances, so there the averaging (per wake and block) is work nothing reads.
+     */
+    readonly averaged = true,
   ) {
     this.next = new Int32Array(nVcpus).fill(NONE);
     this.prev = new Int32Array(nVcpus).fill(NONE);
@@ -106,7 +111,7 @@ export class RunQueue {
 
   /** changeLoad is update_runq_load: average the old load up to now, then apply the change. */
   changeLoad(change: number, nowUs: number): void {
-    this.avgLoad.advance(this.load, nowUs);
+    if (this.averaged) this.avgLoad.advance(this.load, nowUs);
     this.load += change;
   }
 

@@ -40,6 +40,8 @@ class XenCredit2 implements CpuScheduler {
   /** Position of each pCPU in its run queue's cpus (cpumask_cycle starts after it). */
   private readonly posInRq: Int32Array;
   readonly curr: Int32Array;
+  /** Idle pCPUs (curr -1) per run queue. */
+  idleCount = new Int32Array(0);
   private timers!: DeadlineTimers;
   private budgets: (DomainBudget | null)[] = [];
   /** A runner whose budget a credit reset used up, stopped by a timer of the same instant. */
@@ -68,7 +70,9 @@ class XenCredit2 implements CpuScheduler {
     const n = ctx.vcpus.length;
     // A balance moves at most two vCPUs, and the list drains at the end of each schedule().
     this.tickleLater = new Int32Array(2 * n + 2);
-    this.queues = splitRunqueues(this.nCpus, this.params.maxCpusPerRunqueue).map((cpus, i) => new RunQueue(i, cpus, n));
+    const split = splitRunqueues(this.nCpus, this.params.maxCpusPerRunqueue);
+    this.queues = split.map((cpus, i) => new RunQueue(i, cpus, n, split.length > 1));
+    this.idleCount = Int32Array.from(this.queues, (rq) => rq.cpus.length);
     for (const rq of this.queues)
       rq.cpus.forEach((p, i) => {
         this.rqOfCpu[p] = rq.id;
@@ -159,7 +163,7 @@ class XenCredit2 implements CpuScheduler {
     const now = this.ctx.now();
     const rq = this.queues[this.u.rq[v]];
     rq.changeLoad(1, now);
-    this.u.avgLoad[v].advance(0, now);
+    if (rq.averaged) this.u.avgLoad[v].advance(0, now);
     this.enqueue(v, rq);
     this.tickle(v, now);
   }
@@ -185,17 +189,20 @@ class XenCredit2 implements CpuScheduler {
    */
   private tickle(v: number, now: number): void {
     const own = this.u.processor[v];
-    const cpus = this.queues[this.u.rq[v]].cpus;
-    const idle = this.firstIdle(own, cpus);
+    const rq = this.queues[this.u.rq[v]];
+    const idle = this.firstIdle(own, rq);
     if (idle >= 0) return this.schedule(idle, false);
+    // Every runner of the queue's pCPUs is assigned to it (verify.ts), so burns at its maxWeight.
+    const maxWeight = rq.maxWeight;
+    if (this.tickleScore(v, own, 0, now, maxWeight) > 0) return this.schedule(own, true);
+    const cpus = rq.cpus;
+    const resist = this.params.migrateResistUs;
     let best = -1;
     let bestScore = 0;
-    const ownScore = this.tickleScore(v, own, own, now);
-    if (ownScore > 0) return this.schedule(own, true);
     for (let i = 0; i < cpus.length; i++) {
       const p = cpus[i];
       if (p === own) continue;
-      const score = this.tickleScore(v, p, own, now);
+      const score = this.tickleScore(v, p, resist, now, maxWeight);
       if (score > bestScore) {
         bestScore = score;
         best = p;
@@ -205,9 +212,12 @@ class XenCredit2 implements CpuScheduler {
   }
 
   /** firstIdle is cpumask_test_or_cycle over the queue's idle pCPUs, starting at `from`. */
-  private firstIdle(from: number, cpus: readonly number[]): number {
+  private firstIdle(from: number, rq: RunQueue): number {
     if (this.curr[from] < 0) return from;
+    // Most tickles find the queue busy: the count spares them the walk.
+    if (this.idleCount[rq.id] === 0) return -1;
     // `from` is in the queue (a vCPU's processor is one of its queue's pCPUs).
+    const cpus = rq.cpus;
     const len = cpus.length;
     let i = this.posInRq[from];
     for (let k = 1; k <= len; k++) {
@@ -218,12 +228,11 @@ class XenCredit2 implements CpuScheduler {
     return -1;
   }
 
-  /** tickleScore: how much the waker out-credits p's runner; <= 0 means leave p alone. */
-  private tickleScore(v: number, p: number, own: number, now: number): number {
+  /** tickleScore: how much the waker out-credits p's runner, less `resist`; <= 0 means leave p alone. */
+  private tickleScore(v: number, p: number, resist: number, now: number, maxWeight: number): number {
     const cur = this.curr[p];
     if (cur < 0 || !this.preemptable(cur, now)) return -1;
-    this.burn(cur, now);
-    const resist = p === own ? 0 : this.params.migrateResistUs;
+    this.u.burn(cur, now, maxWeight);
     return this.u.credit[v] - this.u.credit[cur] - resist;
   }
 
@@ -257,6 +266,8 @@ class XenCredit2 implements CpuScheduler {
     if (snext >= 0) this.prepare(p, snext, scurr, rq, now);
     if (snext !== scurr) {
       this.curr[p] = snext;
+      if (scurr < 0) this.idleCount[rq.id]--;
+      else if (snext < 0) this.idleCount[rq.id]++;
       this.ctx.dispatch(p, snext >= 0 ? snext : null);
       if (snext >= 0) u.runStartUs[snext] = now;
     }
@@ -343,7 +354,7 @@ class XenCredit2 implements CpuScheduler {
     } else {
       // Blocked, or parked while running (a queued vCPU that parks leaves the load at once).
       rq.changeLoad(-1, now);
-      u.avgLoad[prev].advance(1, now);
+      if (rq.averaged) u.avgLoad[prev].advance(1, now);
     }
     if (unpark && budget !== null) this.unparkAll(budget);
   }

@@ -9,6 +9,8 @@ export interface Credit2View {
   readonly rqOfCpu: Int32Array;
   /** The vCPU on each pCPU, -1 when idle. */
   readonly curr: Int32Array;
+  /** Idle pCPUs per run queue (tickle's shortcut). */
+  readonly idleCount: Int32Array;
 }
 
 /**
@@ -60,6 +62,8 @@ function verifyQueue(s: Credit2View, rq: RunQueue, seen: Int32Array): void {
   });
   let running = 0;
   for (const p of rq.cpus) if (curr[p] >= 0) running++;
+  if (s.idleCount[rq.id] !== rq.cpus.length - running)
+    fail(`queue ${rq.id}: idle count ${s.idleCount[rq.id]}, ${rq.cpus.length - running} pCPUs idle`);
   if (rq.load !== rq.waitingCount + running) fail(`queue ${rq.id}: load ${rq.load}, ${rq.waitingCount} waiting + ${running} running`);
 }
 
