@@ -129,16 +129,19 @@ const COLD_ROUNDS = Math.max(1, Number(process.env.SIM_COLD_REPS ?? 3));
  * caches of the shared machinery turn polymorphic across policies (whichever runs first is
  * favoured), and 30 s cells on a shared machine move by +-30% between runs; the cold figure
  * carries JIT work that does not grow with the cell, so the warm one is the simulation speed.
- * Rounds interleave the kinds; medians are read.
+ * Rounds interleave the kinds; medians are read. Each policy's event count (against credit1's)
+ * and warm events per CPU second are printed beside, as a time ratio is events x cost per event.
  */
 function benchSchedulersCold(line: (k: string, v: string) => void): void {
   const script = join(dirname(fileURLToPath(import.meta.url)), "sim-cold.js");
   const dist = dirname(dirname(fileURLToPath(import.meta.url)));
   const cpu = new Map<string, number[]>();
+  const events = new Map<SchedulerKind, number>();
   const run = (kind: SchedulerKind, reps: number, key: string): void => {
     const out = execFileSync(process.execPath, [script, dist, kind, String(COLD_CELL_MS), String(reps)], { encoding: "utf8" });
-    const { cpuMs } = JSON.parse(out) as { cpuMs: number };
-    cpu.set(key, [...(cpu.get(key) ?? []), cpuMs]);
+    const r = JSON.parse(out) as { cpuMs: number; events: number };
+    cpu.set(key, [...(cpu.get(key) ?? []), r.cpuMs]);
+    events.set(kind, r.events);
   };
   for (let round = 0; round < COLD_ROUNDS; round++)
     for (const kind of COMPARED) {
@@ -147,10 +150,17 @@ function benchSchedulersCold(line: (k: string, v: string) => void): void {
     }
   const med = (key: string): number => median(cpu.get(key) ?? [NaN]);
   line("bobtail cell, a process per policy", `${COLD_CELL_MS / 1000} s, CPU time, median of ${COLD_ROUNDS}`);
+  const baseEvents = events.get("xen-credit") ?? NaN;
   for (const kind of COMPARED) {
     const [c, w] = [med(`cold ${kind}`), med(`warm ${kind}`)];
+    const n = events.get(kind) ?? NaN;
     const ratio = (x: number, mode: string) => (x / med(`${mode} xen-credit`)).toFixed(2);
-    line(`  ${kind}`, `warm ${w.toFixed(0)} ms (${ratio(w, "warm")}x credit1), cold ${c.toFixed(0)} ms (${ratio(c, "cold")}x)${kind === "xen-credit" ? "" : "; goal <= 1.5x"}`);
+    line(
+      `  ${kind}`,
+      `warm ${w.toFixed(0)} ms (${ratio(w, "warm")}x credit1), cold ${c.toFixed(0)} ms (${ratio(c, "cold")}x)` +
+        `${kind === "xen-credit" ? "" : "; goal <= 1.5x"}; ${n} events (${(n / baseEvents).toFixed(2)}x), ` +
+        `${fmt(n / (w / 1000))} per CPU s warm`,
+    );
   }
 }
 
