@@ -306,6 +306,9 @@ class XenCredit2 implements CpuScheduler {
     let snext = currRuns ? scurr : -1;
     const snextCredit = snext >= 0 ? u.credit[snext] : -Infinity;
     for (let v = rq.head; v >= 0; v = rq.nextWaiting(v)) {
+      // Waiters come in credit order: from the first with no more credit than snext on, none can
+      // be picked (each would be skipped or end the walk), so the walk ends there.
+      if (u.credit[v] <= snextCredit) break;
       if (u.processor[v] !== p && snextCredit + this.params.migrateResistUs > u.credit[v]) continue;
       if (u.credit[v] > snextCredit && this.grabBudget(v)) snext = v;
       break;
