@@ -12,6 +12,7 @@ import type { CfsTunables } from "./tunables.js";
  */
 export function cfsRules(t: CfsTunables): FairRules {
   return {
+    renewsDeadlines: false,
     place(rq: CfsRq, se: Entity, flags: number): void {
       if (flags & ENQ_MIGRATED) se.vruntime += rq.minVruntime;
       if (flags & ENQ_WAKEUP) se.vruntime = placeWakeupVruntime(se.vruntime, rq.minVruntime, t);

@@ -13,6 +13,7 @@ import type { EevdfTunables } from "./tunables.js";
 export function eevdfRules(t: EevdfTunables): FairRules {
   const pick = (rq: CfsRq, protect: boolean) => pickEevdf(rq, protect);
   return {
+    renewsDeadlines: true,
     place(rq: CfsRq, se: Entity, flags: number): void {
       const v = avgVruntime(rq);
       se.vruntime = t.placeLag && rq.nrRunning > 0 ? placedVruntime(v, se.vlag, rq.loadWeight, se.weight) : v;

@@ -96,7 +96,7 @@ export class CfsHierarchy {
   allTouched = true;
 
   constructor(
-    private readonly rules: FairRules,
+    readonly rules: FairRules,
     t: FairCommon,
     nCpus: number,
     infos: readonly VcpuInfo[],

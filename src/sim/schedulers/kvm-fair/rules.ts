@@ -24,6 +24,11 @@ export interface FairCommon {
  * halt-polling) is the shared machinery in this folder.
  */
 export interface FairRules {
+  /**
+   * Charging curr renews its deadline once its vruntime reaches it (EEVDF's update_deadline);
+   * the quiet-tick replay (quiet-tick.ts) does that renewal in its own loop.
+   */
+  readonly renewsDeadlines: boolean;
   /** place positions se as it joins rq (place_entity): flags are ENQ_* bits. */
   place(rq: CfsRq, se: Entity, flags: number): void;
   /** beforeDequeue runs while se still counts on rq (EEVDF remembers its lag here). */
