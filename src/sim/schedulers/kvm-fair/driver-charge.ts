@@ -18,6 +18,7 @@ import type { FairRules } from "./rules.js";
  */
 export function chargeGroup(h: CfsHierarchy, rules: FairRules, vm: number, us: number): number {
   const p = h.vcpus[h.vms[vm].firstVcpu].cpu;
+  h.debt.sync(p);
   const cpu = h.cpus[p];
   const g = cpu.groups[vm];
   const se = g.se;

@@ -5,6 +5,7 @@ import { Bandwidth, type CpuRuntime } from "./bandwidth.js";
 import { PeltLoad } from "./load.js";
 import { ENQ_INITIAL, ENQ_WAKEUP, type FairCommon, type FairRules } from "./rules.js";
 import { CfsRq, Entity } from "./run-queue.js";
+import { TickDebt } from "./tick-debt.js";
 
 // Thread states. A polling thread is still on its run queue and on its CPU (KVM halt-polling); a
 // delayed one sleeps but stays on its queue until it is eligible (EEVDF delayed dequeue).
@@ -94,6 +95,8 @@ export class CfsHierarchy {
   readonly touchedList: Int32Array;
   nTouched = 0;
   allTouched = true;
+  /** Quiet ticks owed to CPUs (tick-debt.ts): updateCurr does them first. */
+  readonly debt: TickDebt;
 
   constructor(
     readonly rules: FairRules,
@@ -101,6 +104,7 @@ export class CfsHierarchy {
     nCpus: number,
     infos: readonly VcpuInfo[],
     init: ThreadInit,
+    busyBalanceUs: number,
   ) {
     this.vms = buildVms(t, infos);
     this.vcpus = infos.map((info) => {
@@ -115,6 +119,7 @@ export class CfsHierarchy {
     );
     this.touched = new Uint8Array(nCpus);
     this.touchedList = new Int32Array(nCpus);
+    this.debt = new TickDebt(this, t.tickUs, busyBalanceUs);
   }
 
   /** touch marks CPU p as changed. */
@@ -139,6 +144,7 @@ export class CfsHierarchy {
 
   /** updateCurr charges the thread on CPU p (and its group entity) for the time since last charged. */
   updateCurr(p: number, nowUs: number): void {
+    this.debt.sync(p);
     const cpu = this.cpus[p];
     const v = cpu.current;
     if (v < 0) return;

@@ -1,6 +1,5 @@
 import { NO_TIMER, type SchedContext } from "../../cpu-scheduler.js";
 import { groupShares } from "../kvm-cfs/fair.js";
-import { NICE_0_LOAD } from "../kvm-cfs/tunables.js";
 import type { CfsHierarchy } from "./hierarchy.js";
 
 /**
@@ -74,99 +73,6 @@ export class QuietTracker {
 }
 
 /**
- * replayQuietTicks does what the quiet ticks at firstUs, firstUs + tickUs, ... <= lastUs do (see
- * isQuiet). CPU by CPU rather than tick by tick: a CPU's charges, load samples and balance
- * interval read and write nothing of another CPU, so the order across CPUs does not matter, and
- * each CPU's own sequence is the ticks' own.
- */
-export function replayQuietTicks(
-  h: CfsHierarchy,
-  firstUs: number,
-  lastUs: number,
-  tickUs: number,
-  decay: number,
-  busyBalanceUs: number,
-): void {
-  const cpus = h.cpus;
-  for (let p = 0; p < cpus.length; p++) {
-    const cpu = cpus[p];
-    const load = cpu.load;
-    load.avg = replaySamples(load.avg, cpu.root.loadWeight, decay, firstUs, lastUs, tickUs);
-    if (cpu.current < 0) continue;
-    replayCharges(h, p, firstUs, lastUs, tickUs);
-    if (lastUs < cpu.nextBalanceUs) continue;
-    // Each due balance finds nothing to do and re-arms the interval from its own tick.
-    let next = cpu.nextBalanceUs;
-    for (let at = firstUs; at <= lastUs; at += tickUs) if (at >= next) next = at + busyBalanceUs;
-    cpu.nextBalanceUs = next;
-    cpu.balanceFailures = 0;
-  }
-}
-
-/**
- * replaySamples folds a constant weight into a PELT-like average once per tick, as
- * PeltLoad.sample does, with the same operations in the same order (so the same doubles). Once a
- * sample leaves the average unchanged every later one does too, and the rest are skipped.
- */
-function replaySamples(avg: number, weight: number, decay: number, firstUs: number, lastUs: number, tickUs: number): number {
-  const add = weight * (1 - decay);
-  for (let at = firstUs; at <= lastUs; at += tickUs) {
-    const next = avg * decay + add;
-    if (next === avg) break;
-    avg = next;
-  }
-  return avg;
-}
-
-/**
- * replayCharges is updateCurr at each quiet tick on busy CPU p, in locals: the running thread and
- * its group entity are each alone on their queue (no waiter, so avg_vruntime's sums stay 0 and
- * min_vruntime just follows curr), no quota, and no charge can ask for a reschedule (a renewed
- * EEVDF deadline only does with others queued). Each tick adds the same doubles the charge would.
- */
-function replayCharges(h: CfsHierarchy, p: number, firstUs: number, lastUs: number, tickUs: number): void {
-  const cpu = h.cpus[p];
-  const th = h.vcpus[cpu.current];
-  const g = cpu.groups[th.vm];
-  const ts = th.se;
-  const gs = g.se;
-  let start = ts.execStartUs;
-  let at = firstUs;
-  while (at <= lastUs && at <= start) at += tickUs; // a charge of <= 0 us does nothing
-  if (at > lastUs) return;
-  const renew = h.rules.renewsDeadlines;
-  const tSlice = renew ? (ts.sliceUs * NICE_0_LOAD) / ts.weight : 0;
-  const gSlice = renew ? (gs.sliceUs * NICE_0_LOAD) / gs.weight : 0;
-  const tStep = (tickUs * NICE_0_LOAD) / ts.weight;
-  const gStep = (tickUs * NICE_0_LOAD) / gs.weight;
-  let tv = ts.vruntime;
-  let gv = gs.vruntime;
-  let td = ts.deadline;
-  let gd = gs.deadline;
-  let ran = 0;
-  for (; at <= lastUs; at += tickUs) {
-    const delta = at - start;
-    tv += delta === tickUs ? tStep : (delta * NICE_0_LOAD) / ts.weight;
-    gv += delta === tickUs ? gStep : (delta * NICE_0_LOAD) / gs.weight;
-    if (renew && tv >= td) td = tv + tSlice;
-    if (renew && gv >= gd) gd = gv + gSlice;
-    ran += delta;
-    start = at;
-  }
-  ts.vruntime = tv;
-  gs.vruntime = gv;
-  ts.deadline = td;
-  gs.deadline = gd;
-  ts.sumExecUs += ran;
-  gs.sumExecUs += ran;
-  ts.execStartUs = start;
-  gs.execStartUs = start;
-  th.lastRanUs = start;
-  g.rq.updateMinVruntime();
-  cpu.root.updateMinVruntime();
-}
-
-/**
  * LazyTicks runs the fair class's tick grid: a tick event while some CPU is not quiet, replays
  * (replayQuietTicks) while every CPU is. The scheduler calls enter() at the start of each of its
  * events, leave() at the end, and ran() from the tick's own handler.
@@ -182,8 +88,6 @@ export class LazyTicks {
     private readonly ctx: SchedContext,
     private readonly h: CfsHierarchy,
     private readonly tickUs: number,
-    private readonly decay: number,
-    private readonly busyBalanceUs: number,
     private readonly onTick: () => void,
     /** Queue every tick, quiet or not (tests compare this with the replay). */
     private readonly everyTick: boolean,
@@ -239,12 +143,12 @@ export class LazyTicks {
     return !this.quiet.quiet(this.h) || this.everyTick;
   }
 
-  /** catchUp replays the quiet ticks before untilUs. */
+  /** catchUp owes every CPU the quiet ticks before untilUs (TickDebt does them when it must). */
   private catchUp(untilUs: number): void {
     const first = this.lastTickUs + this.tickUs;
     if (first >= untilUs) return;
     const last = first + Math.floor((untilUs - 1 - first) / this.tickUs) * this.tickUs;
-    replayQuietTicks(this.h, first, last, this.tickUs, this.decay, this.busyBalanceUs);
+    this.h.debt.lastUs = last;
     this.lastTickUs = last;
   }
 }

@@ -11,7 +11,7 @@ import {
 import { chargeGroup } from "./driver-charge.js";
 import { CfsHierarchy, DELAYED, POLLING, QUEUED, RUNNING, SLEEPING, type ThreadInit, type VcpuState } from "./hierarchy.js";
 import { tickDecay } from "./load.js";
-import { LazyTicks } from "./quiet-tick.js";
+import { cpuQuiet, LazyTicks } from "./quiet-tick.js";
 import { ENQ_MIGRATED, ENQ_WAKEUP, type FairCommon, type FairRules } from "./rules.js";
 import { verifyHierarchy } from "./verify.js";
 
@@ -43,6 +43,8 @@ export class FairScheduler implements CpuScheduler {
   private readonly busyBalanceUs: number;
   private readonly decay: number;
   private ticks!: LazyTicks;
+  /** Per CPU, whether the tick running now is done on it as an event (1) or owed (0). */
+  private ticking = new Uint8Array(0);
 
   constructor(
     readonly kind: "kvm-cfs" | "kvm-eevdf",
@@ -60,9 +62,10 @@ export class FairScheduler implements CpuScheduler {
   start(ctx: SchedContext): void {
     if (ctx.nCpus !== this.nCpus) throw new Error(`${this.kind}: built for ${this.nCpus} CPUs, host has ${ctx.nCpus}`);
     this.ctx = ctx;
-    this.h = new CfsHierarchy(this.rules, this.t, this.nCpus, ctx.vcpus, this.init);
+    this.h = new CfsHierarchy(this.rules, this.t, this.nCpus, ctx.vcpus, this.init, this.busyBalanceUs);
     this.pollTimers = new Float64Array(this.nCpus).fill(NO_TIMER);
-    this.ticks = new LazyTicks(ctx, this.h, this.t.tickUs, this.decay, this.busyBalanceUs, this.onTick, this.options.everyTick === true);
+    this.ticking = new Uint8Array(this.nCpus);
+    this.ticks = new LazyTicks(ctx, this.h, this.t.tickUs, this.onTick, this.options.everyTick === true);
     this.h.vms.forEach((vm, i) => {
       if (vm.bw !== null) ctx.timer(this.t.cfsPeriodUs, this.onPeriod, i);
     });
@@ -88,6 +91,8 @@ export class FairScheduler implements CpuScheduler {
   wake(v: number): void {
     this.enter();
     const th = this.thread(v);
+    // Its old queue is read below (lag, min_vruntime) before any updateCurr syncs that CPU.
+    this.h.debt.sync(th.cpu);
     if (th.state === POLLING) {
       // Work arrived inside the halt-poll window: the thread never left the CPU.
       this.cancelPoll(th.cpu);
@@ -237,16 +242,43 @@ export class FairScheduler implements CpuScheduler {
 
   // ---- periodic work ---------------------------------------------------------------------------
 
-  /** onTick is scheduler_tick on every CPU (ticks are aligned across CPUs), then load balancing. */
+  /**
+   * onTick is scheduler_tick on every CPU (ticks are aligned across CPUs), then load balancing.
+   * A CPU on which the tick is quiet (cpuQuiet, judged at its turn) is owed the tick instead
+   * (tick-debt.ts), unless some busy CPU's periodic balance is due: that one reads every CPU's
+   * load, so then every CPU ticks here.
+   */
   private readonly onTick = (): void => {
     const now = this.ctx.now();
     this.ticks.beginTick(now);
-    for (let p = 0; p < this.nCpus; p++) this.tickCpu(p, now);
-    for (const cpu of this.h.cpus) cpu.load.sample(cpu.root.loadWeight, this.decay);
+    const debt = this.h.debt;
+    const all = this.options.everyTick === true || this.balanceDue(now);
+    for (let p = 0; p < this.nCpus; p++) {
+      const ticks = all || !cpuQuiet(this.h, p);
+      this.ticking[p] = ticks ? 1 : 0;
+      if (!ticks) continue;
+      debt.sync(p);
+      debt.ran(p, now);
+      this.tickCpu(p, now);
+    }
+    for (let p = 0; p < this.nCpus; p++) if (this.ticking[p] === 1) this.h.cpus[p].load.sample(this.h.cpus[p].root.loadWeight, this.decay);
+    debt.lastUs = now;
     for (let p = 0; p < this.nCpus; p++) this.balanceCpu(p, now);
     this.ticks.endTick(now);
     this.verify();
   };
+
+  /** balanceDue: some busy CPU's periodic balance falls due at this tick (after its owed ticks). */
+  private balanceDue(now: number): boolean {
+    let due = false;
+    for (let p = 0; p < this.nCpus; p++) {
+      const cpu = this.h.cpus[p];
+      if (cpu.current < 0 || now < cpu.nextBalanceUs) continue;
+      this.h.debt.sync(p);
+      if (now >= cpu.nextBalanceUs) due = true;
+    }
+    return due;
+  }
 
   private tickCpu(p: number, now: number): void {
     const cpu = this.h.cpus[p];
@@ -326,6 +358,8 @@ export class FairScheduler implements CpuScheduler {
   /** moveThread migrates a waiting thread to `to`, carrying its load between the CPUs' averages. */
   private moveThread(v: number, to: number, now: number): void {
     const from = this.h.vcpus[v].cpu;
+    this.h.debt.sync(from);
+    this.h.debt.sync(to);
     this.h.cpus[from].load.move(-this.h.hLoad(v));
     this.h.dequeueThread(v, now, false);
     this.h.enqueueThread(v, to, now, ENQ_MIGRATED);
@@ -367,6 +401,7 @@ export class FairScheduler implements CpuScheduler {
 
   private verify(): void {
     if (this.options.verify !== true) return;
+    this.h.debt.syncAll();
     verifyHierarchy(this.h, this.ctx);
     // The tracker's incremental answer must be the full scan's, or a tick was left out wrongly.
     this.ticks.check();

@@ -1,0 +1,136 @@
+import { NICE_0_LOAD } from "../kvm-cfs/tunables.js";
+import type { CfsHierarchy } from "./hierarchy.js";
+import { tickDecay } from "./load.js";
+
+/**
+ * TickDebt: quiet ticks a CPU is owed (see quiet-tick.ts). A tick that is quiet on CPU p changes
+ * nothing any other CPU reads (the running thread's and its group entity's charges, p's
+ * min_vruntimes, its PELT-like load sample, its balance interval), and p's state does not change
+ * until something touches p. So such ticks are not done when they fall due but when p is next
+ * touched, CPU by CPU: every path that reads or changes a CPU's tick-charged state calls sync(p)
+ * first (CfsHierarchy.updateCurr, which every queue change starts with, and the few readers that
+ * do not go through it). A busy CPU left alone for a 12 ms burst is then charged once, in one
+ * loop, instead of at each of the host's events and ticks in between.
+ */
+export class TickDebt {
+  /** The last tick of the grid that has passed, done or owed. */
+  lastUs = 0;
+  /** Per CPU, the last tick done on it. */
+  private readonly doneUs: Float64Array;
+  private readonly decay: number;
+
+  constructor(
+    private readonly h: CfsHierarchy,
+    private readonly tickUs: number,
+    private readonly busyBalanceUs: number,
+  ) {
+    this.doneUs = new Float64Array(h.cpus.length);
+    this.decay = tickDecay(tickUs);
+  }
+
+  /** sync does the ticks CPU p is owed, in their order (p has been quiet through all of them). */
+  sync(p: number): void {
+    const done = this.doneUs[p];
+    if (done >= this.lastUs) return;
+    replayCpu(this.h, p, done + this.tickUs, this.lastUs, this.tickUs, this.decay, this.busyBalanceUs);
+    this.doneUs[p] = this.lastUs;
+  }
+
+  syncAll(): void {
+    for (let p = 0; p < this.doneUs.length; p++) this.sync(p);
+  }
+
+  /** ran: the tick at atUs was done on CPU p as an event (p was synced to the tick before). */
+  ran(p: number, atUs: number): void {
+    this.doneUs[p] = atUs;
+  }
+}
+
+/**
+ * replayCpu does what the quiet ticks at firstUs, firstUs + tickUs, ... <= lastUs do on CPU p
+ * (see isQuiet): charge the running thread, sample the load, and re-arm a busy CPU's periodic
+ * balance where it falls due (it finds no CPU with two runnable to pull from).
+ */
+function replayCpu(
+  h: CfsHierarchy,
+  p: number,
+  firstUs: number,
+  lastUs: number,
+  tickUs: number,
+  decay: number,
+  busyBalanceUs: number,
+): void {
+  const cpu = h.cpus[p];
+  const load = cpu.load;
+  load.avg = replaySamples(load.avg, cpu.root.loadWeight, decay, firstUs, lastUs, tickUs);
+  if (cpu.current < 0) return;
+  replayCharges(h, p, firstUs, lastUs, tickUs);
+  if (lastUs < cpu.nextBalanceUs) return;
+  let next = cpu.nextBalanceUs;
+  for (let at = firstUs; at <= lastUs; at += tickUs) if (at >= next) next = at + busyBalanceUs;
+  cpu.nextBalanceUs = next;
+  cpu.balanceFailures = 0;
+}
+
+/**
+ * replaySamples folds a constant weight into a PELT-like average once per tick, as
+ * PeltLoad.sample does, with the same operations in the same order (so the same doubles). Once a
+ * sample leaves the average unchanged every later one does too, and the rest are skipped.
+ */
+function replaySamples(avg: number, weight: number, decay: number, firstUs: number, lastUs: number, tickUs: number): number {
+  const add = weight * (1 - decay);
+  for (let at = firstUs; at <= lastUs; at += tickUs) {
+    const next = avg * decay + add;
+    if (next === avg) break;
+    avg = next;
+  }
+  return avg;
+}
+
+/**
+ * replayCharges is updateCurr at each quiet tick on busy CPU p, in locals: the running thread and
+ * its group entity are each alone on their queue (no waiter, so avg_vruntime's sums stay 0 and
+ * min_vruntime just follows curr), no quota, and no charge can ask for a reschedule (a renewed
+ * EEVDF deadline only does with others queued). Each tick adds the same doubles the charge would.
+ */
+function replayCharges(h: CfsHierarchy, p: number, firstUs: number, lastUs: number, tickUs: number): void {
+  const cpu = h.cpus[p];
+  const th = h.vcpus[cpu.current];
+  const g = cpu.groups[th.vm];
+  const ts = th.se;
+  const gs = g.se;
+  let start = ts.execStartUs;
+  let at = firstUs;
+  while (at <= lastUs && at <= start) at += tickUs; // a charge of <= 0 us does nothing
+  if (at > lastUs) return;
+  const renew = h.rules.renewsDeadlines;
+  const tSlice = renew ? (ts.sliceUs * NICE_0_LOAD) / ts.weight : 0;
+  const gSlice = renew ? (gs.sliceUs * NICE_0_LOAD) / gs.weight : 0;
+  const tStep = (tickUs * NICE_0_LOAD) / ts.weight;
+  const gStep = (tickUs * NICE_0_LOAD) / gs.weight;
+  let tv = ts.vruntime;
+  let gv = gs.vruntime;
+  let td = ts.deadline;
+  let gd = gs.deadline;
+  let ran = 0;
+  for (; at <= lastUs; at += tickUs) {
+    const delta = at - start;
+    tv += delta === tickUs ? tStep : (delta * NICE_0_LOAD) / ts.weight;
+    gv += delta === tickUs ? gStep : (delta * NICE_0_LOAD) / gs.weight;
+    if (renew && tv >= td) td = tv + tSlice;
+    if (renew && gv >= gd) gd = gv + gSlice;
+    ran += delta;
+    start = at;
+  }
+  ts.vruntime = tv;
+  gs.vruntime = gv;
+  ts.deadline = td;
+  gs.deadline = gd;
+  ts.sumExecUs += ran;
+  gs.sumExecUs += ran;
+  ts.execStartUs = start;
+  gs.execStartUs = start;
+  th.lastRanUs = start;
+  g.rq.updateMinVruntime();
+  cpu.root.updateMinVruntime();
+}
