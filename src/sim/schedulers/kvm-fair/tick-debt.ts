@@ -104,10 +104,9 @@ function replayCharges(h: CfsHierarchy, p: number, firstUs: number, lastUs: numb
   while (at <= lastUs && at <= start) at += tickUs; // a charge of <= 0 us does nothing
   if (at > lastUs) return;
   const renew = h.rules.renewsDeadlines;
-  const tSlice = renew ? (ts.sliceUs * NICE_0_LOAD) / ts.weight : 0;
-  const gSlice = renew ? (gs.sliceUs * NICE_0_LOAD) / gs.weight : 0;
-  const tStep = (tickUs * NICE_0_LOAD) / ts.weight;
-  const gStep = (tickUs * NICE_0_LOAD) / gs.weight;
+  // Most replays are a tick or two: each division is done only where it is needed.
+  let tStep = NaN;
+  let gStep = NaN;
   let tv = ts.vruntime;
   let gv = gs.vruntime;
   let td = ts.deadline;
@@ -115,10 +114,19 @@ function replayCharges(h: CfsHierarchy, p: number, firstUs: number, lastUs: numb
   let ran = 0;
   for (; at <= lastUs; at += tickUs) {
     const delta = at - start;
-    tv += delta === tickUs ? tStep : (delta * NICE_0_LOAD) / ts.weight;
-    gv += delta === tickUs ? gStep : (delta * NICE_0_LOAD) / gs.weight;
-    if (renew && tv >= td) td = tv + tSlice;
-    if (renew && gv >= gd) gd = gv + gSlice;
+    if (delta === tickUs) {
+      if (tStep !== tStep) {
+        tStep = (tickUs * NICE_0_LOAD) / ts.weight;
+        gStep = (tickUs * NICE_0_LOAD) / gs.weight;
+      }
+      tv += tStep;
+      gv += gStep;
+    } else {
+      tv += (delta * NICE_0_LOAD) / ts.weight;
+      gv += (delta * NICE_0_LOAD) / gs.weight;
+    }
+    if (renew && tv >= td) td = tv + (ts.sliceUs * NICE_0_LOAD) / ts.weight;
+    if (renew && gv >= gd) gd = gv + (gs.sliceUs * NICE_0_LOAD) / gs.weight;
     ran += delta;
     start = at;
   }
