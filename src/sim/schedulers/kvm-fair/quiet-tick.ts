@@ -17,10 +17,12 @@ import type { CfsHierarchy } from "./hierarchy.js";
  * average, and, where a busy CPU's periodic balance falls due, find no overloaded CPU
  * (find_busiest_group needs one with two runnable) and re-arm its interval.
  *
- * The scheduler leaves such ticks out of the event queue and replays them in order, with the
- * same arithmetic, at its next event: every simulated quantity is what the ticks would have
- * left, to the bit. Only the event count changes, and the order of a tick against another policy
- * timer of the same microsecond (the tick is no longer an event there).
+ * The scheduler leaves such ticks out of the event queue, and each CPU is owed them (TickDebt,
+ * tick-debt.ts) until something next touches it, when they are done in order with the same
+ * arithmetic: every simulated quantity is what the ticks would have left, to the bit. A tick
+ * that runs as an event because some CPU is noisy is owed the same way on the CPUs where it is
+ * quiet. Only the event count changes, and the order of a tick against another policy timer of
+ * the same microsecond (the tick is no longer an event there).
  */
 export function isQuiet(h: CfsHierarchy): boolean {
   for (let p = 0; p < h.cpus.length; p++) if (!cpuQuiet(h, p)) return false;
@@ -73,14 +75,14 @@ export class QuietTracker {
 }
 
 /**
- * LazyTicks runs the fair class's tick grid: a tick event while some CPU is not quiet, replays
- * (replayQuietTicks) while every CPU is. The scheduler calls enter() at the start of each of its
+ * LazyTicks runs the fair class's tick grid: a tick event while some CPU is not quiet, ticks owed
+ * to every CPU (TickDebt) while all are. The scheduler calls enter() at the start of each of its
  * events, leave() at the end, and ran() from the tick's own handler.
  */
 export class LazyTicks {
   /** The queued tick event, NO_TIMER while ticks are quiet and left out. */
   private tickId = NO_TIMER;
-  /** The last tick run or replayed. */
+  /** The last tick run or owed. */
   private lastTickUs = 0;
   private readonly quiet: QuietTracker;
 
@@ -97,7 +99,7 @@ export class LazyTicks {
   }
 
   /**
-   * enter starts an event: ticks left out since the last one are replayed first. A tick due in
+   * enter starts an event: ticks left out since the last one are owed to every CPU first. A tick due in
    * this very microsecond runs after a workload event (a lower event priority), and before a
    * policy timer when it was queued first, i.e. when the timer was set less than a tick ahead
    * (`tickFirst`); a queued tick may have been queued later than that, when ticks resumed, so it
@@ -121,7 +123,7 @@ export class LazyTicks {
     }
   }
 
-  /** beginTick: the tick event at nowUs runs; the ticks left out before it are replayed first. */
+  /** beginTick: the tick event at nowUs runs; the ticks left out before it are owed first. */
   beginTick(nowUs: number): void {
     this.tickId = NO_TIMER;
     this.catchUp(nowUs);

@@ -26,7 +26,7 @@ export interface FairCommon {
 export interface FairRules {
   /**
    * Charging curr renews its deadline once its vruntime reaches it (EEVDF's update_deadline);
-   * the quiet-tick replay (quiet-tick.ts) does that renewal in its own loop.
+   * the quiet-tick replay (tick-debt.ts) does that renewal in its own loop.
    */
   readonly renewsDeadlines: boolean;
   /** place positions se as it joins rq (place_entity): flags are ENQ_* bits. */

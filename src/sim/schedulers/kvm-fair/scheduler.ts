@@ -19,7 +19,10 @@ import { verifyHierarchy } from "./verify.js";
 export interface FairOptions {
   /** Check the run-queue invariants after every event and throw on the first broken one (slow). */
   verify?: boolean;
-  /** Queue every tick as an event, quiet or not (tests compare this with the replay). */
+  /**
+   * Queue every tick as an event and do it on every CPU, quiet or not (tests compare this with
+   * the ticks owed to quiet CPUs).
+   */
   everyTick?: boolean;
 }
 
@@ -261,7 +264,10 @@ export class FairScheduler implements CpuScheduler {
       debt.ran(p, now);
       this.tickCpu(p, now);
     }
-    for (let p = 0; p < this.nCpus; p++) if (this.ticking[p] === 1) this.h.cpus[p].load.sample(this.h.cpus[p].root.loadWeight, this.decay);
+    for (let p = 0; p < this.nCpus; p++) {
+      const cpu = this.h.cpus[p];
+      if (this.ticking[p] === 1) cpu.load.sample(cpu.root.loadWeight, this.decay);
+    }
     debt.lastUs = now;
     for (let p = 0; p < this.nCpus; p++) this.balanceCpu(p, now);
     this.ticks.endTick(now);
