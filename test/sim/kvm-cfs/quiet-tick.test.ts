@@ -3,8 +3,11 @@ import { ScenarioSchema, type HostSimResult } from "../../../src/model/scenario.
 import { simulateHost } from "../../../src/sim/simulate-host.js";
 import { cfsFactory, fairScenario, hog, ioVm, sleepy } from "./helpers.js";
 
-// Quiet ticks (kvm-fair/quiet-tick.ts) leave the event queue and are replayed: every result must
-// be the one of a run that queues every tick, to the byte, with fewer events. The scenarios reach
+// Quiet ticks (kvm-fair/quiet-tick.ts) leave the event queue and are owed to each CPU until it is
+// next touched (kvm-fair/tick-debt.ts), also inside tick events where only some CPUs are noisy:
+// every result must be the one of a run that queues every tick and does it on every CPU, to the
+// byte, with fewer events. The lazy runs verify the invariants after every event (on CPUs owed
+// ticks too) without syncing them, so they are as lazy as unverified runs. The scenarios reach
 // what makes a CPU noisy or quiet: lone and shared CPUs, multi-vCPU VMs (group weights that follow
 // other CPUs), caps (quota spent at ticks), halt-polling timers on the tick grid, cpu.weight,
 // short slices, and a bandwidth period equal to the tick (its timer and the tick share instants).

@@ -36,10 +36,6 @@ export class TickDebt {
     this.doneUs[p] = this.lastUs;
   }
 
-  syncAll(): void {
-    for (let p = 0; p < this.doneUs.length; p++) this.sync(p);
-  }
-
   /** ran: the tick at atUs was done on CPU p as an event (p was synced to the tick before). */
   ran(p: number, atUs: number): void {
     this.doneUs[p] = atUs;
