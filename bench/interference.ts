@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import seedrandom from "seedrandom";
-import { drawAll, EVAL_SEEDS } from "../src/interference/eval/compositions.js";
+import { drawRound, EVAL_ROUNDS } from "../src/interference/eval/compositions.js";
 import { measure, renderGroups, type GroupStats } from "../src/interference/eval/measure.js";
 import { predictWithScore } from "../src/interference/eval/predict.js";
 import { referenceCases } from "../src/interference/eval/reference.js";
@@ -85,20 +85,26 @@ export function benchScoring(): number {
 }
 
 /**
- * benchAccuracy: the predictor against the cached simulated reference of the frozen evaluation
- * compositions (never fitted or tuned on), per scheduler and contended/uncontended, with the
- * noise floor of two independent references.
+ * benchAccuracy: the predictor against the cached simulated reference of each frozen evaluation
+ * round (never fitted or tuned on; holdout-1's figures had been looked at before holdout-2 was
+ * frozen), per scheduler and contended/uncontended, with the noise floor of two independent
+ * references.
  */
-function benchAccuracy(): GroupStats[] {
-  const ref = loadReference();
-  const cases = referenceCases(drawAll(EVAL_SEEDS), ref);
-  const t0 = performance.now();
-  const r = measure(cases, predictWithScore(loadPredictor()));
-  console.log(`\naccuracy of the request p99.9 on ${cases.length} victims of ${new Set(cases.map((c) => c.composition.id)).size} hosts drawn from ${EVAL_SEEDS.length} frozen evaluation seeds (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-  console.log(`reference: median of ${ref.sim.seedsPerReference} runs of ${ref.sim.durationMs / 1000} s per host (cached; noise floor = |ln| between two such medians of independent runs)`);
-  console.log(`unsafe = simulated p99.9 over an SLO level (1-50 ms) while the estimate is under half of it; coverage = bound >= simulated`);
-  console.log(renderGroups(r.groups));
-  return r.groups;
+function benchAccuracy(): Map<string, GroupStats[]> {
+  const predict = predictWithScore(loadPredictor());
+  const out = new Map<string, GroupStats[]>();
+  for (const round of EVAL_ROUNDS) {
+    const ref = loadReference(round.reference);
+    const cases = referenceCases(drawRound(round), ref);
+    const t0 = performance.now();
+    const r = measure(cases, predict);
+    console.log(`\naccuracy (${round.name}) of the request p99.9 on ${cases.length} victims of ${new Set(cases.map((c) => c.composition.id)).size} hosts drawn from ${round.seeds.length} frozen evaluation seeds ${round.seeds[0]}-${round.seeds[round.seeds.length - 1]} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    console.log(`reference: median of ${ref.sim.seedsPerReference} runs of ${ref.sim.durationMs / 1000} s per host (cached; noise floor = |ln| between two such medians of independent runs)`);
+    console.log(`unsafe = simulated p99.9 over an SLO level (1-50 ms) while the estimate is under half of it; coverage = bound >= simulated`);
+    console.log(renderGroups(r.groups));
+    out.set(round.name, r.groups);
+  }
+  return out;
 }
 
 /** The 10,000-VM plan's simulated breaches before repair on main before issue 12 (161-200 measured). */
@@ -106,14 +112,16 @@ const BREACHES_BEFORE_ISSUE = 161;
 
 const yes = (ok: boolean): string => (ok ? "met" : "NOT met");
 
-/** goalSummary: every goal of issue 12 with its figure, per scheduler for accuracy. */
-function goalSummary(groups: readonly GroupStats[], whatIfM: number, plan: LargePlanFigures): void {
-  console.log("\nissue 12 goals (accuracy on the frozen evaluation hosts, never fitted on; noise floor = two independent references):");
-  for (const g of groups.filter((x) => x.group.endsWith("(all)"))) {
-    const contended = g.group.startsWith("contended");
-    const ok = contended ? g.medianAbsLog <= 0.15 && g.p90AbsLog <= 0.4 && (g.coverage ?? 0) >= 0.99 && g.unsafeMisses === 0 : g.medianAbsLog <= 0.1;
-    const figs = `median ${g.medianAbsLog.toFixed(3)}, p90 ${g.p90AbsLog.toFixed(3)}, Spearman ${g.spearman.toFixed(3)}, coverage ${((g.coverage ?? 0) * 100).toFixed(1)}%, unsafe ${g.unsafeMisses}; noise ${g.noiseMedian.toFixed(3)}/${g.noiseP90.toFixed(3)}`;
-    console.log(`  ${g.group.padEnd(36)} ${String(g.compositions).padStart(4)} hosts  ${figs}  ${yes(ok)}`);
+/** goalSummary: every goal of issue 12 with its figure, per round and scheduler for accuracy. */
+function goalSummary(rounds: ReadonlyMap<string, readonly GroupStats[]>, whatIfM: number, plan: LargePlanFigures): void {
+  for (const [name, groups] of rounds) {
+    console.log(`\nissue 12 goals (accuracy on ${name}, frozen hosts never fitted on; noise floor = two independent references):`);
+    for (const g of groups.filter((x) => x.group.endsWith("(all)"))) {
+      const contended = g.group.startsWith("contended");
+      const ok = contended ? g.medianAbsLog <= 0.15 && g.p90AbsLog <= 0.4 && (g.coverage ?? 0) >= 0.99 && g.unsafeMisses === 0 : g.medianAbsLog <= 0.1;
+      const figs = `median ${g.medianAbsLog.toFixed(3)}, p90 ${g.p90AbsLog.toFixed(3)}, Spearman ${g.spearman.toFixed(3)}, coverage ${((g.coverage ?? 0) * 100).toFixed(1)}%, unsafe ${g.unsafeMisses}; noise ${g.noiseMedian.toFixed(3)}/${g.noiseP90.toFixed(3)}`;
+      console.log(`  ${g.group.padEnd(36)} ${String(g.compositions).padStart(4)} hosts  ${figs}  ${yes(ok)}`);
+    }
   }
   console.log(`  what-if evaluations: ${whatIfM.toFixed(2)} M per CPU-second (goal >= 1 M)  ${yes(whatIfM >= 1)}`);
   const tenth = BREACHES_BEFORE_ISSUE / 10;

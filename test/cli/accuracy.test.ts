@@ -14,8 +14,20 @@ describe("vmplace accuracy", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/contended \(all\)\s+\d+\s+\d+\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+[\d.]+%\s+\d+\s+[\d.]+\/[\d.]+/);
     for (const g of ["contended kvm-cfs", "contended xen-credit/30ms", "contended xen-credit/5ms", "uncontended (all)", "contended-32 kvm-cfs", "contended xen-credit2 (all)", "contended kvm-eevdf (all)", "contended-eevdf kvm-eevdf"]) expect(r.stdout).toContain(g);
-    const j = JSON.parse(runCli(["accuracy", "--json"]).stdout) as { group: string; coverage: number }[];
-    expect(j.find((g) => g.group === "contended (all)")?.coverage).toBeGreaterThan(0);
+    // Both frozen rounds, each under its name; the second has 32-core credit2 and EEVDF hosts.
+    expect(r.stdout).toMatch(/^holdout-1 \(seeds 9101-9112\)$/m);
+    expect(r.stdout).toMatch(/^holdout-2 \(seeds 9201-9212\)$/m);
+    expect(r.stdout).toContain("contended-credit2-32 xen-credit2");
+    const j = JSON.parse(runCli(["accuracy", "--json"]).stdout) as Record<string, { group: string; coverage: number }[]>;
+    expect(Object.keys(j)).toEqual(["holdout-1", "holdout-2"]);
+    for (const groups of Object.values(j)) expect(groups.find((g) => g.group === "contended (all)")?.coverage).toBeGreaterThan(0);
+    const one = JSON.parse(runCli(["accuracy", "--json", "--round", "holdout-2"]).stdout) as Record<string, unknown>;
+    expect(Object.keys(one)).toEqual(["holdout-2"]);
+  });
+
+  test("an unknown --round, or --reference without --round, is a usage error naming the flag", () => {
+    expect(runCli(["accuracy", "--round", "holdout-9"])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--round: unknown evaluation round "holdout-9" \(known: holdout-1, holdout-2\)/) });
+    expect(runCli(["accuracy", "--reference", "x.json"])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--reference needs --round/) });
   });
 
   test("--rebuild-reference needs --out and will not replace a file without --force", () => {

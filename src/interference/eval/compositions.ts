@@ -40,12 +40,53 @@ export const EVAL_SETS: readonly CompositionSet[] = [
   { name: "uncontended-eevdf", kind: "uncontended", cores: [4, 6, 8, 12, 16], perSeed: 2, schedulers: EEVDF },
 ];
 
-/** EVAL_SEEDS: frozen, never used for fitting or tuning (12 seeds x 23 contended = 276 hosts). */
+/** EVAL_SEEDS: frozen, never used for fitting or tuning (12 seeds x 39 contended = 468 hosts). */
 export const EVAL_SEEDS: readonly number[] = [9101, 9102, 9103, 9104, 9105, 9106, 9107, 9108, 9109, 9110, 9111, 9112];
 
-/** isEvalSeed guards fitting code: a fitting sweep refuses an evaluation seed. */
+/**
+ * The second held-out round. Round 1's figures were reported (and looked at) before issue 12's
+ * second accuracy round, so that round froze these seeds and their reference BEFORE any tuning:
+ * nothing may be fitted or tuned on them either. Its sets add 32-core credit2 and EEVDF hosts
+ * (round 1 has none); the other sets draw exactly as round 1's do, from other seeds.
+ */
+export const HOLDOUT2_SEEDS: readonly number[] = [9201, 9202, 9203, 9204, 9205, 9206, 9207, 9208, 9209, 9210, 9211, 9212];
+
+export const HOLDOUT2_SETS: readonly CompositionSet[] = [
+  ...EVAL_SETS,
+  { name: "contended-credit2-32", kind: "contended", cores: [32], perSeed: 2, schedulers: CREDIT2 },
+  { name: "contended-eevdf-32", kind: "contended", cores: [32], perSeed: 2, schedulers: EEVDF },
+];
+
+/** EvalRound is one frozen evaluation: its seeds, the sets drawn per seed and its cached reference. */
+export interface EvalRound {
+  readonly name: string;
+  readonly seeds: readonly number[];
+  readonly sets: readonly CompositionSet[];
+  /** The bundled reference file of the round, relative to the package root. */
+  readonly reference: string;
+}
+
+/** EVAL_ROUNDS: every frozen evaluation round, oldest first. */
+export const EVAL_ROUNDS: readonly EvalRound[] = [
+  { name: "holdout-1", seeds: EVAL_SEEDS, sets: EVAL_SETS, reference: "data/interference/accuracy-reference-v1.json" },
+  { name: "holdout-2", seeds: HOLDOUT2_SEEDS, sets: HOLDOUT2_SETS, reference: "data/interference/accuracy-reference-holdout2-v1.json" },
+];
+
+/** evalRound finds a round by name (a clear error naming the known ones otherwise). */
+export function evalRound(name: string): EvalRound {
+  const r = EVAL_ROUNDS.find((x) => x.name === name);
+  if (!r) throw new Error(`unknown evaluation round "${name}" (known: ${EVAL_ROUNDS.map((x) => x.name).join(", ")})`);
+  return r;
+}
+
+/** drawRound draws every composition of a round. */
+export function drawRound(round: EvalRound): Composition[] {
+  return drawAll(round.seeds, round.sets);
+}
+
+/** isEvalSeed guards fitting code: a fitting sweep refuses a seed of any evaluation round. */
 export function isEvalSeed(seed: number): boolean {
-  return EVAL_SEEDS.includes(seed);
+  return EVAL_ROUNDS.some((r) => r.seeds.includes(seed));
 }
 
 /** The schedulers drawn, in rotation: credit1 at its 30 ms default and at 5 ms, and CFS. */

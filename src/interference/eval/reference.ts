@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ScenarioSchema, type HostSimResult } from "../../model/scenario.js";
 import { simulateHost } from "../../sim/simulate-host.js";
 import type { SimJob } from "../../sim/runner.js";
-import { EVAL_SEEDS, EVAL_SETS, type Composition } from "./compositions.js";
+import { EVAL_SEEDS, EVAL_SETS, type Composition, type CompositionSet } from "./compositions.js";
 
 /**
  * The simulated reference of the accuracy protocol: each victim's request p99.9 as the median over
@@ -115,6 +115,7 @@ export function assembleReference(
   seeds: readonly number[],
   spec: ReferenceSpec = REFERENCE_SPEC,
   reuse: ReadonlyMap<string, RefEntry> = new Map(),
+  sets: readonly CompositionSet[] = EVAL_SETS,
 ): ReferenceFile {
   const per = 2 * spec.seedsPerReference;
   const fresh = toSimulate(comps, reuse);
@@ -123,7 +124,7 @@ export function assembleReference(
   return {
     version: REFERENCE_VERSION,
     generatedBy: "vmplace accuracy --rebuild-reference",
-    generator: { version: GENERATOR_VERSION, seeds: [...seeds], sets: EVAL_SETS.map((s) => s.name) },
+    generator: { version: GENERATOR_VERSION, seeds: [...seeds], sets: sets.map((s) => s.name) },
     sim: { ...spec, fingerprint: simFingerprint() },
     compositions: comps.map((c) => {
       const i = freshIndex.get(c.id);

@@ -1,11 +1,10 @@
 import { describe, expect, test } from "vitest";
-import { drawAll, drawSet, EVAL_SEEDS, EVAL_SETS } from "../../../src/interference/eval/compositions.js";
+import { drawAll, drawRound, drawSet, EVAL_ROUNDS, EVAL_SEEDS, EVAL_SETS, HOLDOUT2_SEEDS, isEvalSeed } from "../../../src/interference/eval/compositions.js";
 import { assembleReference, referenceCases, referenceJobs, reusableEntries, simFingerprint, toSimulate } from "../../../src/interference/eval/reference.js";
 import { loadReference } from "../../../src/io/accuracy-reference.js";
 import { inlineRunner } from "../../../src/sim/runner.js";
 import { createRng } from "../../../src/sim/rng.js";
 
-const reference = loadReference("data/interference/accuracy-reference-v1.json");
 
 function cpuVcpus(vms: { vcpus: number; workload: { kind: string } }[]): number {
   return vms.filter((v) => v.workload.kind === "cpu").reduce((s, v) => s + v.vcpus, 0);
@@ -54,19 +53,28 @@ describe("accuracy protocol: compositions", () => {
     for (const c of comps.filter((x) => ["contended", "contended-32", "uncontended"].includes(x.set))) expect(["xen-credit", "kvm-cfs"]).toContain(c.scenario.host.scheduler.kind);
   });
 
+  test("the second held-out round draws other seeds, adds 32-core credit2 and EEVDF hosts, and fitting refuses its seeds", () => {
+    expect(HOLDOUT2_SEEDS.some((s) => EVAL_SEEDS.includes(s))).toBe(false);
+    for (const s of [...EVAL_SEEDS, ...HOLDOUT2_SEEDS]) expect(isEvalSeed(s), String(s)).toBe(true);
+    const wide = drawRound(EVAL_ROUNDS[1]).filter((c) => c.scenario.host.cores === 32 && c.kind === "contended");
+    for (const kind of ["xen-credit2", "kvm-eevdf"]) expect(wide.filter((c) => c.scenario.host.scheduler.kind === kind).length, kind).toBeGreaterThanOrEqual(20);
+  });
+
   test("draws are deterministic per seed and differ between seeds", () => {
     expect(drawSet(EVAL_SETS[0], EVAL_SEEDS[0])).toEqual(drawSet(EVAL_SETS[0], EVAL_SEEDS[0]));
     expect(drawSet(EVAL_SETS[0], EVAL_SEEDS[0])[0].scenario).not.toEqual(drawSet(EVAL_SETS[0], EVAL_SEEDS[1])[0].scenario);
   });
 });
 
-describe("accuracy protocol: the cached simulated reference", () => {
+describe.each(EVAL_ROUNDS.map((r) => [r.name, r] as const))("accuracy protocol: the cached simulated reference of %s", (_name, round) => {
+  const reference = loadReference(round.reference);
   test("was simulated from the frozen seeds and today's generator, >= 3 seeds of >= 30 s per reference", () => {
-    expect(reference.generator.seeds).toEqual(EVAL_SEEDS);
+    expect(reference.generator.seeds).toEqual(round.seeds);
+    expect(reference.generator.sets).toEqual(round.sets.map((s) => s.name));
     expect(reference.sim.seedsPerReference).toBeGreaterThanOrEqual(3);
     expect(reference.sim.durationMs).toBeGreaterThanOrEqual(30_000);
     // Throws when a composition's id or scenario no longer matches what was simulated.
-    expect(referenceCases(drawAll(EVAL_SEEDS), reference).length).toBeGreaterThan(300);
+    expect(referenceCases(drawRound(round), reference).length).toBeGreaterThan(300);
   });
 
   test("the simulator still behaves as when the reference was made (fingerprint)", () => {
@@ -74,16 +82,16 @@ describe("accuracy protocol: the cached simulated reference", () => {
   });
 
   test("a rebuild keeps every entry made with today's simulator and simulates none again; a file from another simulator is redone whole", () => {
-    const comps = drawAll(EVAL_SEEDS);
+    const comps = drawRound(round);
     const reuse = reusableEntries(reference);
     expect(toSimulate(comps, reuse)).toEqual([]);
-    expect(assembleReference(comps, [], EVAL_SEEDS, undefined, reuse).compositions).toEqual(reference.compositions);
+    expect(assembleReference(comps, [], round.seeds, undefined, reuse, round.sets).compositions).toEqual(reference.compositions);
     expect(toSimulate(comps, reusableEntries({ ...reference, sim: { ...reference.sim, fingerprint: "other" } }))).toHaveLength(comps.length);
   });
 
   // A seeded random subset (one composition per scheduler setting) re-simulated run by run.
   test("matches a re-simulation of a random subset, run by run", async () => {
-    const comps = drawAll(EVAL_SEEDS);
+    const comps = drawRound(round);
     const rng = createRng(20260, "reference-check");
     const label = (c: (typeof comps)[number]) => JSON.stringify(c.scenario.host.scheduler);
     const picked = [...new Set(comps.map(label))].map((l) => {
