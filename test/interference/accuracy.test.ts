@@ -1,8 +1,8 @@
 import { describe, expect, test } from "vitest";
-import { drawAll, EVAL_SEEDS } from "../../src/interference/eval/compositions.js";
+import { drawAll, drawRound, EVAL_SEEDS, evalRound } from "../../src/interference/eval/compositions.js";
 import { measure, type GroupStats } from "../../src/interference/eval/measure.js";
 import { predictWithScore } from "../../src/interference/eval/predict.js";
-import { referenceCases } from "../../src/interference/eval/reference.js";
+import { referenceCases, type ReferenceCase } from "../../src/interference/eval/reference.js";
 import { spearman } from "../../src/interference/eval/stats.js";
 import { Predictor } from "../../src/interference/predictor.js";
 import { ALL_MECHANISMS } from "../../src/interference/core/scheduler-core.js";
@@ -14,8 +14,8 @@ import { bundledPredictor } from "./helpers.js";
 // the cache still matches the simulator.
 const cases = referenceCases(drawAll(EVAL_SEEDS), loadReference("data/interference/accuracy-reference-v1.json"));
 
-function groups(p: Predictor): Map<string, GroupStats> {
-  return new Map(measure(cases, predictWithScore(p)).groups.map((g) => [g.group, g]));
+function groups(p: Predictor, of: ReferenceCase[] = cases): Map<string, GroupStats> {
+  return new Map(measure(of, predictWithScore(p)).groups.map((g) => [g.group, g]));
 }
 
 const detail = (g: GroupStats | undefined): string => JSON.stringify(g);
@@ -90,5 +90,67 @@ describe("predictor accuracy on the frozen evaluation compositions", () => {
     expect(spearman([1, 2, 3, 4], [10, 20, 30, 40])).toBeCloseTo(1, 9);
     expect(spearman([1, 2, 3, 4], [4, 3, 2, 1])).toBeCloseTo(-1, 9);
     expect(spearman([1, 1, 2], [5, 5, 9])).toBeCloseTo(1, 9);
+  });
+});
+
+// The second frozen round (seeds 9201-9212 and its reference, committed before any tuning of
+// issue 12's second accuracy round; holdout-1 above had been looked at before). Measured with the
+// predictor as it was when holdout-2 was frozen; what does NOT hold there is listed, not asserted:
+// 9 unsafe misses (credit1 1, CFS 1, credit2 4, EEVDF 3), the coverage of credit1 (98.9%) and
+// EEVDF (98.9%) hosts, and the p90 of credit2 (0.435) and EEVDF (0.415).
+describe("predictor accuracy on the second frozen round (holdout-2)", () => {
+  const round = evalRound("holdout-2");
+  const cases2 = referenceCases(drawRound(round), loadReference(round.reference));
+  const all = groups(bundledPredictor(), cases2);
+  const contended = all.get("contended (all)");
+
+  test("covers every seed of the round, >= 200 contended hosts, and 32-core credit2 and EEVDF hosts", () => {
+    expect(new Set(cases2.map((c) => c.composition.id.split("/")[1])).size).toBe(round.seeds.length);
+    expect(contended?.compositions).toBeGreaterThanOrEqual(200);
+    for (const set of ["contended-credit2-32 xen-credit2", "contended-eevdf-32 kvm-eevdf"]) expect(all.get(set)?.compositions, set).toBeGreaterThanOrEqual(20);
+  });
+
+  test("contended, all schedulers: median <= 0.15, p90 <= 0.40, bound coverage >= 99%", () => {
+    expect(contended?.medianAbsLog, detail(contended)).toBeLessThanOrEqual(0.15);
+    expect(contended?.p90AbsLog, detail(contended)).toBeLessThanOrEqual(0.4);
+    expect(contended?.coverage, detail(contended)).toBeGreaterThanOrEqual(0.99);
+  });
+
+  test.each(["xen-credit", "kvm-cfs", "xen-credit2", "kvm-eevdf"])("contended %s: median <= 0.15", (kind) => {
+    const g = all.get(`contended ${kind} (all)`);
+    expect(g?.compositions, kind).toBeGreaterThanOrEqual(90);
+    expect(g?.medianAbsLog, detail(g)).toBeLessThanOrEqual(0.15);
+  });
+
+  test.each(["xen-credit", "kvm-cfs"])("contended %s: p90 <= 0.40", (kind) => {
+    const g = all.get(`contended ${kind} (all)`);
+    expect(g?.p90AbsLog, detail(g)).toBeLessThanOrEqual(0.4);
+  });
+
+  test.each(["kvm-cfs", "xen-credit2"])("contended %s: bound coverage >= 99%%", (kind) => {
+    const g = all.get(`contended ${kind} (all)`);
+    expect(g?.coverage, detail(g)).toBeGreaterThanOrEqual(0.99);
+  });
+
+  test.each(["xen-credit", "kvm-cfs", "xen-credit2", "kvm-eevdf"])("uncontended %s: median <= 0.10, bound coverage >= 99%%, no unsafe miss", (kind) => {
+    const g = all.get(`uncontended ${kind} (all)`);
+    expect(g?.medianAbsLog, detail(g)).toBeLessThanOrEqual(0.1);
+    expect(g?.coverage, detail(g)).toBeGreaterThanOrEqual(0.99);
+    expect(g?.unsafeMisses, detail(g)).toBe(0);
+  });
+
+  // Not vacuous on this round either: credit1's p90 is worse by at least 0.02 with each mechanism
+  // switched off (same fitted model). Measured: with partial blocking or steals off the goals fail
+  // outright; without the victim's own load p90 0.322, without light runners 0.299 (coverage 97.7%),
+  // against 0.275 with all on: on this round those two do not break the goals on their own.
+  const base = all.get("contended xen-credit (all)");
+  test.each([
+    ["partial blocking", { partialBlock: false }],
+    ["steals and pulls", { steals: false }],
+    ["the victim's own load", { victimLoad: false }],
+    ["light runners", { lightRunners: false }],
+  ])("credit1's p90 is worse without %s", (_name, off) => {
+    const g = groups(new Predictor(bundledPredictor().model, { ...ALL_MECHANISMS, ...off }), cases2).get("contended xen-credit (all)");
+    expect(g?.p90AbsLog ?? 0, detail(g)).toBeGreaterThanOrEqual((base?.p90AbsLog ?? 1) + 0.02);
   });
 });
