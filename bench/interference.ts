@@ -8,7 +8,7 @@ import { referenceCases } from "../src/interference/eval/reference.js";
 import { HostState, victimTerms } from "../src/interference/host-state.js";
 import type { Victim } from "../src/interference/predictor.js";
 import { profileVm, type VmProfile } from "../src/interference/profile.js";
-import { loadReference } from "../src/io/accuracy-reference.js";
+import { loadRoundReference } from "../src/io/accuracy-reference.js";
 import { loadPredictor } from "../src/io/calibration.js";
 import { parseCluster } from "../src/model/validate.js";
 import { large, type LargePlanFigures } from "./placement.js";
@@ -94,7 +94,7 @@ function benchAccuracy(): Map<string, GroupStats[]> {
   const predict = predictWithScore(loadPredictor());
   const out = new Map<string, GroupStats[]>();
   for (const round of EVAL_ROUNDS) {
-    const ref = loadReference(round.reference);
+    const ref = loadRoundReference(round);
     const cases = referenceCases(drawRound(round), ref);
     const t0 = performance.now();
     const r = measure(cases, predict);

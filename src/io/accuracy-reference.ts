@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import type { EvalRound } from "../interference/eval/compositions.js";
 import { ReferenceFileSchema, type ReferenceFile } from "../interference/eval/reference.js";
 import { InputError, readJsonFile } from "./load.js";
 import { bundledPath } from "./paths.js";
@@ -13,6 +14,11 @@ export function loadReference(path?: string): ReferenceFile {
   const r = ReferenceFileSchema.safeParse(readJsonFile(p));
   if (!r.success) throw new InputError(`${p}: not a usable accuracy reference (${r.error.issues[0]?.path.join(".")}: ${r.error.issues[0]?.message})`);
   return r.data;
+}
+
+/** loadRoundReference reads a round's reference: `path` when given, else the round's bundled one. */
+export function loadRoundReference(round: Pick<EvalRound, "reference">, path?: string): ReferenceFile {
+  return loadReference(path ?? bundledPath(round.reference));
 }
 
 /** checkReferenceOut refuses an existing file unless forced, before any simulation. */

@@ -3,7 +3,7 @@ import { drawRound, EVAL_ROUNDS, evalRound, type EvalRound } from "../../interfe
 import { measure, renderGroups, type GroupStats } from "../../interference/eval/measure.js";
 import { assembleReference, referenceCases, referenceJobs, REFERENCE_SPEC, reusableEntries, toSimulate } from "../../interference/eval/reference.js";
 import { predictWithScore } from "../../interference/eval/predict.js";
-import { checkReferenceOut, loadReference, saveReference } from "../../io/accuracy-reference.js";
+import { checkReferenceOut, loadReference, loadRoundReference, saveReference } from "../../io/accuracy-reference.js";
 import { loadPredictor } from "../../io/calibration.js";
 import { InputError } from "../../io/load.js";
 import { WorkerPool, defaultPoolSize } from "../../runtime/sim-pool.js";
@@ -53,7 +53,7 @@ export function registerAccuracy(program: Command): void {
       const out: Record<string, GroupStats[]> = {};
       const text: string[] = [];
       for (const r of rounds) {
-        out[r.name] = measure(referenceCases(drawRound(r), loadReference(f.reference ?? r.reference)), predict).groups;
+        out[r.name] = measure(referenceCases(drawRound(r), loadRoundReference(r, f.reference)), predict).groups;
         text.push(`${r.name} (seeds ${r.seeds[0]}-${r.seeds[r.seeds.length - 1]})\n${renderGroups(out[r.name])}`);
       }
       process.stdout.write(f.json ? `${JSON.stringify(out, null, 2)}\n` : `${text.join("\n\n")}\n`);
