@@ -14,21 +14,46 @@ import { startRedis, startWorker, stopProcess, type TestRedis, type TestWorker }
 const LARGE = "data/generated-large.json";
 const VALIDATE_MS = 3000;
 const VALIDATE_WARMUP_MS = 1000;
-/** The small but real calibration sweep: one fitting and one held-out generator seed, one 3 s run per host (the shipped model uses 40 + 40 seeds and 3 runs of 30 s). */
-const SWEEP = { ...DEFAULT_SPEC, durationMs: 3000, seedsPerCase: 1 };
+/**
+ * The calibration sweep, small: one fitting and one held-out generator seed, one 3 s run per host
+ * (158 jobs, ~2 s of simulation). The shipped model uses 40 + 40 seeds and 3 runs of 30 s (12,408
+ * jobs, ~10x longer each), so this one is dominated by fixed costs; it is measured cold and warm.
+ */
+const SWEEP_SMALL = { ...DEFAULT_SPEC, durationMs: 3000, seedsPerCase: 1 };
+/** The same hosts at the shipped run length, one 30 s run each (158 jobs, ~15 s of simulation). */
+const SWEEP_SHIPPED_RUN = { ...DEFAULT_SPEC, durationMs: 30_000, seedsPerCase: 1 };
 const TRIVIAL_JOBS = 2000;
 
+/**
+ * A pass is one measured runAll on the same threads or worker processes, in order: "cold" is the
+ * first work fresh ones see; a later pass ("warm") runs the same jobs again on the now-warm ones,
+ * as a long-running `vmplace worker` is. V8 compiles the simulator per thread (0.6-1 s of CPU per
+ * fresh thread on the sweep's four scheduler kinds, part of it on V8's background threads), which
+ * a short sweep cannot amortise.
+ */
 interface Workload {
   name: string;
-  jobs: (round: number) => SimJob[];
+  /** What the jobs are, printed once. */
+  about: string;
   rounds: number;
+  /** Jobs per slot run before the first pass (0: the first pass is cold). */
+  warmupPerSlot: number;
+  /** Names of the passes when more than one is measured; [] is one unnamed pass. */
+  passes: string[];
+  jobs: (round: number, pass: number) => SimJob[];
 }
 
 interface Measure {
   wallMs: number;
   /** Sum of the jobs' time on a worker thread (Redis runs only). */
   runMs?: number;
+  /** Jobs a worker finished for this pass (Redis runs only): every one, or a result was reused. */
+  ran?: number;
 }
+
+type Setup = "local1" | "local2" | "redis1" | "redis2";
+type Line = (k: string, v: string) => void;
+const load = (): string => loadavg().map((l) => l.toFixed(1)).join(" ");
 
 /**
  * benchScale: the Redis/BullMQ backend against the local pool on this machine. For each workload:
@@ -39,66 +64,90 @@ interface Measure {
  * thread ((wall difference) / jobs). Trivial jobs (~0.1 ms of simulation) show the overhead bare.
  */
 export async function benchScale(): Promise<void> {
-  const line = (k: string, v: string): void => console.log(`scale  ${k.padEnd(52)} ${v}`);
+  const line: Line = (k, v) => console.log(`scale  ${k.padEnd(58)} ${v}`);
   if (spawnSync("redis-server", ["--version"]).error) return line("skipped", "redis-server is missing (apt-get install redis-server)");
-  line("machine", `${availableParallelism()} cores, shared: load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} at start`);
+  line("machine", `${availableParallelism()} cores, load average ${load()} at start (ratios mean little above ~0.5)`);
   const redis = await startRedis();
   try {
-    for (const w of [trivial(), sweep(), validation()]) await benchWorkload(w, redis, line);
+    for (const w of [trivial(), sweep(), sweepShippedRun(), validation()]) await benchWorkload(w, redis, line);
   } finally {
     await redis.stop();
   }
-  line("machine", `load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} at the end`);
+  line("machine", `load average ${load()} at the end`);
 }
 
-async function benchWorkload(w: Workload, redis: TestRedis, line: (k: string, v: string) => void): Promise<void> {
-  const n = w.jobs(0).length;
-  const runs: Record<string, Measure[]> = { local1: [], local2: [], redis1: [], redis2: [] };
+async function benchWorkload(w: Workload, redis: TestRedis, line: Line): Promise<void> {
+  const n = w.jobs(0, 0).length;
+  const setups: Setup[] = ["local1", "local2", "redis1", "redis2"];
+  // runs[setup][pass]: one Measure per round.
+  const passes = w.passes.length > 0 ? w.passes.map((p) => `${w.name}, ${p}`) : [w.name];
+  const runs = Object.fromEntries(setups.map((s) => [s, passes.map((): Measure[] => [])])) as Record<Setup, Measure[][]>;
+  const loadBefore = load();
   // Rounds interleave the four set-ups, so a burst of load from the machine's other users hits all of them.
-  for (let round = 0; round < w.rounds; round++) {
-    runs.local1.push(await local(1, w.jobs(round)));
-    runs.local2.push(await local(2, w.jobs(round)));
-    runs.redis1.push(await remote(redis.url, 1, w.jobs(round)));
-    runs.redis2.push(await remote(redis.url, 2, w.jobs(round)));
-  }
-  const best = (k: string): Measure => runs[k].reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
-  const show = (k: string): string => {
-    const all = runs[k].map((m) => (m.wallMs / 1000).toFixed(2)).join(", ");
-    return `${(best(k).wallMs / 1000).toFixed(2)} s, ${(n / (best(k).wallMs / 1000)).toFixed(1)} jobs/s (best of ${runs[k].length}: ${all} s)`;
-  };
-  line(`${w.name}: jobs`, `${n}`);
-  line(`${w.name}: local pool, 1 thread`, show("local1"));
-  line(`${w.name}: local pool, 2 threads`, show("local2"));
-  line(`${w.name}: Redis, 1 worker (1 thread)`, show("redis1"));
-  line(`${w.name}: Redis, 2 workers (1 thread each)`, show("redis2"));
-  const r1 = best("redis1");
-  line(`${w.name}: mean simulation per job (worker)`, `${(r1.runMs! / n).toFixed(2)} ms`);
-  line(`${w.name}: queue overhead per job (slot idle)`, `${((r1.wallMs - r1.runMs!) / n).toFixed(2)} ms (goal < 5 ms)`);
-  line(`${w.name}: queue overhead per job (vs local 1)`, `${((r1.wallMs - best("local1").wallMs) / n).toFixed(2)} ms`);
-  line(`${w.name}: 2 workers vs 1`, `${(r1.wallMs / best("redis2").wallMs).toFixed(2)}x (goal >= 1.7x; local 2 threads vs 1 on this machine now: ${(best("local1").wallMs / best("local2").wallMs).toFixed(2)}x)`);
+  for (let round = 0; round < w.rounds; round++)
+    for (const s of setups) {
+      const slots = s.endsWith("2") ? 2 : 1;
+      const jobs = passes.map((_, p) => w.jobs(round, p));
+      const ms = s.startsWith("local") ? await local(slots, w.warmupPerSlot, jobs) : await remote(redis.url, slots, w.warmupPerSlot, jobs);
+      ms.forEach((m, p) => runs[s][p].push(m));
+    }
+  line(`${w.name}: jobs`, `${n}: ${w.about}; load average ${loadBefore} before, ${load()} after`);
+  passes.forEach((name, p) => report(name, n, (s) => runs[s][p], line));
 }
 
-async function local(threads: number, jobs: SimJob[]): Promise<Measure> {
+function report(name: string, n: number, of: (s: Setup) => Measure[], line: Line): void {
+  const best = (s: Setup): Measure => of(s).reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
+  const show = (s: Setup): string => {
+    const all = of(s).map((m) => (m.wallMs / 1000).toFixed(2)).join(", ");
+    return `${(best(s).wallMs / 1000).toFixed(2)} s, ${(n / (best(s).wallMs / 1000)).toFixed(1)} jobs/s (best of ${of(s).length}: ${all} s)`;
+  };
+  line(`${name}: local pool, 1 thread`, show("local1"));
+  line(`${name}: local pool, 2 threads`, show("local2"));
+  line(`${name}: Redis, 1 worker (1 thread)`, show("redis1"));
+  line(`${name}: Redis, 2 workers (1 thread each)`, show("redis2"));
+  const r1 = best("redis1");
+  const reused = (["redis1", "redis2"] as const).flatMap((s) => of(s)).filter((m) => m.ran !== n).length;
+  if (reused > 0) line(`${name}: WARNING`, `${reused} Redis run(s) found results already in Redis: their times are too short`);
+  line(`${name}: mean simulation per job (Redis worker)`, `${(r1.runMs! / n).toFixed(2)} ms`);
+  line(`${name}: queue overhead per job (slot idle)`, `${((r1.wallMs - r1.runMs!) / n).toFixed(2)} ms (goal < 5 ms)`);
+  line(`${name}: queue overhead per job (vs local 1)`, `${((r1.wallMs - best("local1").wallMs) / n).toFixed(2)} ms`);
+  line(`${name}: 2 workers vs 1`, `${(r1.wallMs / best("redis2").wallMs).toFixed(2)}x (goal >= 1.7x; local 2 threads vs 1 in the same run: ${(best("local1").wallMs / best("local2").wallMs).toFixed(2)}x)`);
+}
+
+async function local(threads: number, warmupPerSlot: number, passes: SimJob[][]): Promise<Measure[]> {
   const pool = new WorkerPool(threads);
   try {
-    await pool.runAll(jobs.slice(0, 4 * threads)); // warm the threads' JIT, as a long-running worker is
-    return await timed(pool, jobs);
+    if (warmupPerSlot > 0) await pool.runAll(passes[0].slice(0, warmupPerSlot * threads));
+    const out: Measure[] = [];
+    for (const jobs of passes) out.push(await timed(pool, jobs));
+    return out;
   } finally {
     await pool.close();
   }
 }
 
-async function remote(url: string, workers: number, jobs: SimJob[]): Promise<Measure> {
+async function remote(url: string, workers: number, warmupPerSlot: number, passes: SimJob[][]): Promise<Measure[]> {
   const procs: TestWorker[] = [];
   let runMs = 0;
-  const runner = await RedisRunner.connect(url, { onFinished: (r) => (runMs += r.runMs) });
+  let ran = 0;
+  const runner = await RedisRunner.connect(url, {
+    onFinished: (r) => {
+      runMs += r.runMs;
+      ran += 1;
+    },
+  });
   try {
     for (let k = 0; k < workers; k++) procs.push(await startWorker(url, ["--concurrency", "1"]));
     // Warm-up jobs with other seeds: the measured jobs must not be found finished in Redis.
-    await runner.runAll(jobs.slice(0, 4 * workers).map((j) => ({ ...j, scenario: { ...j.scenario, seed: j.scenario.seed + 1_000_000 } })));
-    runMs = 0;
-    const m = await timed(runner, jobs);
-    return { ...m, runMs };
+    if (warmupPerSlot > 0) await runner.runAll(passes[0].slice(0, warmupPerSlot * workers).map((j) => ({ ...j, scenario: { ...j.scenario, seed: j.scenario.seed + 1_000_000 } })));
+    const out: Measure[] = [];
+    for (const jobs of passes) {
+      runMs = 0;
+      ran = 0;
+      const m = await timed(runner, jobs);
+      out.push({ ...m, runMs, ran });
+    }
+    return out;
   } finally {
     await runner.close();
     for (const p of procs) await stopProcess(p.proc);
@@ -116,11 +165,32 @@ function trivial(): Workload {
   const job = (seed: number, k: number): SimJob => ({
     scenario: ScenarioSchema.parse({ host: { id: `t${k}`, cores: 1, memoryMiB: 1024 }, vms: [{ id: "a", vcpus: 1, memoryMiB: 64, workload: { kind: "io", requestsPerSec: 100, serviceUs: 50 } }], durationMs: 1, warmupMs: 0, seed }),
   });
-  return { name: "trivial jobs", rounds: 3, jobs: (round) => Array.from({ length: TRIVIAL_JOBS }, (_, k) => job(round * TRIVIAL_JOBS + k + 1, k)) };
+  return { name: "trivial jobs", about: "1 ms of simulated time each, after 4 warm-up jobs per slot", rounds: 3, warmupPerSlot: 4, passes: [], jobs: (round) => Array.from({ length: TRIVIAL_JOBS }, (_, k) => job(round * TRIVIAL_JOBS + k + 1, k)) };
 }
 
+// Every round and pass runs the same jobs, so the best of each set-up, cold or warm, is over the
+// same work; the Redis runner removes the jobs it collected, so a later pass or round runs them
+// again (`ran` checks it).
 function sweep(): Workload {
-  return { name: "calibration sweep", rounds: 2, jobs: (round) => calibrationPlan(specFromSeed(DEFAULT_SPEC.fitSeeds[0] + round, 1, SWEEP)).jobs };
+  return {
+    name: "sweep 3 s",
+    about: "calibration sweep, 1 + 1 generator seeds, 1 run of 3 s per host; cold = fresh threads or worker processes, warm = the same ones' second run of it",
+    rounds: 3,
+    warmupPerSlot: 0,
+    passes: ["cold", "warm"],
+    jobs: () => calibrationPlan(specFromSeed(DEFAULT_SPEC.fitSeeds[0], 1, SWEEP_SMALL)).jobs,
+  };
+}
+
+function sweepShippedRun(): Workload {
+  return {
+    name: "sweep 30 s",
+    about: "the same hosts at the shipped run length, 1 run of 30 s per host, on fresh threads or worker processes (cold)",
+    rounds: 2,
+    warmupPerSlot: 0,
+    passes: [],
+    jobs: () => calibrationPlan(specFromSeed(DEFAULT_SPEC.fitSeeds[0], 1, SWEEP_SHIPPED_RUN)).jobs,
+  };
 }
 
 function validation(): Workload {
@@ -132,7 +202,10 @@ function validation(): Workload {
   const validated = cluster.hosts.filter((h) => (onHost.get(h.id) ?? []).some((v) => v.workload.kind === "io" || v.workload.kind === "mixed"));
   return {
     name: "1,000-host validation",
+    about: "data/generated-large.json's hosts with a latency-sensitive VM, 3 s + 1 s warm-up each, after 4 warm-up jobs per slot",
     rounds: 2,
+    warmupPerSlot: 4,
+    passes: [],
     jobs: (round) => validated.map((host) => ({ scenario: { host, vms: onHost.get(host.id)!, durationMs: VALIDATE_MS, warmupMs: VALIDATE_WARMUP_MS, seed: cluster.policy.seed + round } })),
   };
 }
