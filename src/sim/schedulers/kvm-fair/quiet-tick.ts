@@ -95,7 +95,7 @@ export class LazyTicks {
     private readonly everyTick: boolean,
   ) {
     this.quiet = new QuietTracker(h.cpus.length);
-    this.tickId = ctx.timer(tickUs, onTick);
+    this.tickId = ctx.timer(tickUs, this.fire);
   }
 
   /**
@@ -111,7 +111,7 @@ export class LazyTicks {
     if (this.tickId === NO_TIMER) this.catchUp(tickDue ? now + 1 : now);
     else if (tickDue) {
       this.ctx.cancelTimer(this.tickId);
-      this.onTick();
+      this.fire();
     }
   }
 
@@ -119,9 +119,27 @@ export class LazyTicks {
   leave(): void {
     if (this.tickId === NO_TIMER && this.needsTicks()) {
       // catchUp left lastTickUs on the last grid point before now (or on now, if that one ran).
-      this.tickId = this.ctx.timer(this.lastTickUs + this.tickUs, this.onTick);
+      this.tickId = this.ctx.timer(this.lastTickUs + this.tickUs, this.fire);
     }
   }
+
+  /**
+   * fire runs a tick that falls due. One queued while some CPU was noisy may find every CPU quiet
+   * by now (the noise ended at an event in between): then it is owed like any quiet tick instead
+   * of done here, even where a busy CPU's balance falls due (the replay re-arms it, finding no
+   * CPU with two runnable, as the balancer would). The state is left as the last event left it
+   * (only the grid moves on), so verify mode has nothing new to check after it.
+   */
+  private readonly fire = (): void => {
+    if (this.everyTick || !this.quiet.quiet(this.h)) {
+      this.onTick();
+      return;
+    }
+    const now = this.ctx.now();
+    this.beginTick(now);
+    this.h.debt.lastUs = now;
+    this.endTick(now);
+  };
 
   /** beginTick: the tick event at nowUs runs; the ticks left out before it are owed first. */
   beginTick(nowUs: number): void {
@@ -132,7 +150,7 @@ export class LazyTicks {
   /** endTick: the tick at nowUs is done; the next is queued unless every CPU is quiet. */
   endTick(nowUs: number): void {
     this.lastTickUs = nowUs;
-    if (this.needsTicks()) this.tickId = this.ctx.timer(nowUs + this.tickUs, this.onTick);
+    if (this.needsTicks()) this.tickId = this.ctx.timer(nowUs + this.tickUs, this.fire);
   }
 
   /** check throws unless the tracker agrees with a full scan (verify mode). */
