@@ -146,12 +146,15 @@ export class PreparedCluster {
 
   /** rank answers /v1/place for `vm` on the server's cluster. */
   rank(vm: Vm, options: AnswerOptions = {}): PlaceResult {
-    const j = this.judge(vm);
+    const j = this.judge(vm, options.limit);
     return answerFrom(j.prep(), j.verdict, vm.id, options);
   }
 
-  /** judge gives the verdict for `vm`, from the cache when a VM of its shape was judged before. */
-  judge(vm: Vm): Judgement {
+  /**
+   * judge gives the verdict for `vm`, from the cache when a VM of its shape was judged before; a
+   * new verdict scores its `want` best hosts exactly at once, the others when first read.
+   */
+  judge(vm: Vm, want?: number): Judgement {
     const isKnown = this.namedIds.has(vm.id);
     const { id: _id, host: _host, ...shape } = vm;
     const key = isKnown ? JSON.stringify([vm.id, shape]) : JSON.stringify(shape);
@@ -160,7 +163,8 @@ export class PreparedCluster {
     if (entry) cache.delete(key);
     else {
       const own = isKnown ? prepare(this.current, vm, this.predictor) : undefined;
-      entry = { vm, own, verdict: evaluate(own ?? this.withSlot(vm)), failures: [], replies: new Map() };
+      const again = (): Judged => own ?? this.withSlot(vm);
+      entry = { vm, own, verdict: evaluate(again(), again, want), failures: [], replies: new Map() };
     }
     // Map order is insertion order: re-inserting marks the entry most recently used.
     cache.set(key, entry);
