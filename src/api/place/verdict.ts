@@ -82,17 +82,16 @@ export function evaluate(prep: Judged, again: () => Judged = () => prep, want = 
     if (!allowed) unresolvable[i] = 1;
   }
   const ids = problem.hosts.map((h) => h.id);
-  const scores = new LazyScores(again, passed, (a, b) => scores.score[b] - scores.score[a] || (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0), n);
+  const scores = new LazyScores(framework, again, passed, (a, b) => scores.score[b] - scores.score[a] || (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0), n);
   if (passed.length > 0) scores.rankTop(want, prep);
-  const scoreOf = (i: number): number => scores.scoreOf(i, ok[i] === 1);
   return {
     feasible: passed.length,
     passes: (i) => ok[i] === 1,
     top: (k) => scores.top(k),
-    scoreOf,
+    scoreOf: (i) => scores.scoreOf(i),
     pluginScores: (i) => {
-      scoreOf(i);
-      return Object.fromEntries(Object.entries(scores.byPlugin).map(([name, s]) => [name, s[i]]));
+      scores.scoreOf(i);
+      return scores.pluginScores(i);
     },
     rejected: Int32Array.from(rejected),
     unresolvable,
