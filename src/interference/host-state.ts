@@ -251,16 +251,6 @@ export class HostState {
     return this.swept;
   }
 
-  /**
-   * slackCounts: worstSlackUs(extra, extraVictim) is finite, i.e. the newcomer or a victim here has
-   * a finite SLO it can meet somewhere. O(victims), no prediction: a cheap test for bounds.
-   */
-  slackCounts(extraVictim?: Victim): boolean {
-    if (extraVictim !== undefined && sloBits(extraVictim) !== 0) return true;
-    for (const v of this.victims) if (sloBits(v) !== 0) return true;
-    return false;
-  }
-
   /** predictVictim: one victim's estimate and bound with `extra` added (`self`: v is extra's, not on the host). */
   predictVictim(v: Victim, out: Prediction, extra?: VmProfile, self = false): Prediction {
     const pr = this.begin(extra).predict(v, this.widenCount(extra), out, self);

@@ -24,8 +24,6 @@ export function coreIndex(name: CoreName): number {
 /** HostModel is a host's resolved scheduler core and fitted data: resolved once, read per query. */
 export interface HostModel {
   readonly core: SchedulerCore;
-  /** coreIndex(core.name), resolved once (a lookup by name per query was 1-2% of a what-if). */
-  readonly coreAt: number;
   readonly mechanisms: Mechanisms;
   readonly fitted: CoreModel;
   readonly cores: number;

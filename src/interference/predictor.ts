@@ -75,16 +75,19 @@ export class Predictor {
     const c999 = fitted.conformal999;
     const margins = Float64Array.from([c99.quiet, c99.contended, c999.quiet, c999.contended], Math.exp);
     const offsets = Float64Array.from([c99.offsetUs, c999.offsetUs]);
-    return { core, coreAt: coreIndex(core.name), mechanisms: this.mechanisms, fitted, margins, offsets, maxOverCores: this.model.range.maxOverCores, cores: host.cores, outside: [...core.approximations, ...hostOutside(host, this.model.range)] };
+    return { core, mechanisms: this.mechanisms, fitted, margins, offsets, maxOverCores: this.model.range.maxOverCores, cores: host.cores, outside: [...core.approximations, ...hostOutside(host, this.model.range)] };
   }
 
-  /**
-   * outsideFlags: which neighbour reasons (range.ts) a VM brings. Computed on each call: a few
-   * comparisons cost less than the WeakMap lookup that cached them (2-4% of a what-if on
-   * generated-large, where every evaluation asks about another VM).
-   */
+  private readonly flags = new WeakMap<VmProfile, number>();
+
+  /** outsideFlags: which neighbour reasons (range.ts) a VM brings, cached per profile. */
   outsideFlags(p: VmProfile): number {
-    return neighbourFlags(p, this.model.range);
+    let f = this.flags.get(p);
+    if (f === undefined) {
+      f = neighbourFlags(p, this.model.range);
+      this.flags.set(p, f);
+    }
+    return f;
   }
 
   /** victim precomputes a latency-sensitive VM's terms (undefined for VMs without an io part). */
@@ -140,16 +143,8 @@ export function vmPart(mix: HostMix, p: VmProfile | undefined, out: MutablePart)
   if (!p) return undefined;
   if (p.cpu) return p.cpu;
   if (!p.io) return undefined;
-  // Written into a scratch request, not a fresh literal: every what-if with an io-only VM built one.
-  const l = lightScratch;
-  l.vcpus = p.vcpus;
-  l.requestsPerSecPerVcpu = p.io.requestsPerSec / p.vcpus;
-  l.serviceUs = p.io.serviceUs;
-  return mix.light(l, out);
+  return mix.light({ vcpus: p.vcpus, requestsPerSecPerVcpu: p.io.requestsPerSec / p.vcpus, serviceUs: p.io.serviceUs }, out);
 }
-
-/** The request vmPart hands to the core's lightPart, which reads it and keeps nothing of it. */
-const lightScratch: { vcpus: number; requestsPerSecPerVcpu: number; serviceUs: number } = { vcpus: 0, requestsPerSecPerVcpu: 0, serviceUs: 0 };
 
 export function popcount(bits: number): number {
   let n = 0;

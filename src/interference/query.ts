@@ -3,7 +3,7 @@ import { Components, type HostMix } from "./core/host-mix.js";
 import type { FullState } from "./core/tails.js";
 import { quantileUs, tailAt, tailBound } from "./core/tail.js";
 import { corrected, hostFeatures, hostPart, N_FEATURES, splitCorrection, uncorrectedThreshold } from "./correction.js";
-import { Pct, QUIET_P_FULL, WIDEN, type HostModel, type Prediction, type Victim } from "./model-types.js";
+import { coreIndex, Pct, QUIET_P_FULL, WIDEN, type HostModel, type Prediction, type Victim } from "./model-types.js";
 
 const EPS = [0.01, 0.001] as const;
 
@@ -42,7 +42,7 @@ export class Query {
    */
   begin(hm: HostModel, mix: HostMix, extra: CpuPart | undefined, heavyVcpus = -1): this {
     this.heavy = heavyVcpus;
-    this.coreAt = hm.coreAt;
+    this.coreAt = coreIndex(hm.core.name);
     this.hop[0] = 0;
     this.hop[1] = 0;
     const light = extra !== undefined && extra.block !== undefined;

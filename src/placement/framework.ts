@@ -74,12 +74,6 @@ export interface ScorePlugin extends Plugin {
   preScore?(cycle: CycleState, state: PlacementState, j: number, hosts: readonly number[]): void;
   score(cycle: CycleState, state: PlacementState, j: number, i: number): number;
   normalize?(scores: Float64Array): void;
-  /**
-   * upperBound: a cheap figure at or above score(...) (same state, j and i; no normalize), so a
-   * ranking that needs only its best hosts can skip exact scores that cannot reach them
-   * (api/place/lazy-scores.ts). Plugins without it are scored exactly on every host.
-   */
-  upperBound?(cycle: CycleState, state: PlacementState, j: number, i: number): number;
 }
 
 /** LpPlugin emits the plugin's rows (and objective terms) into a linear model. */

@@ -71,7 +71,7 @@ function filterJudged(prepared: PreparedCluster, args: ExtenderArgs, judged: Jud
   for (const c of cands) {
     const i = index.get(c.hostId);
     if (i === undefined) out.FailedNodes[c.name] = notInCluster(c);
-    else if (verdict.passes(i)) passed.push(c);
+    else if (!Number.isNaN(verdict.score[i])) passed.push(c);
     else (verdict.unresolvable[i] === 1 ? out.FailedAndUnresolvableNodes : out.FailedNodes)[c.name] = judged.failure(i);
   }
   if (args.Nodes?.items) out.Nodes = { ...args.Nodes, items: passed.map((c) => c.node!) };
@@ -92,7 +92,7 @@ function prioritizeJudged(prepared: PreparedCluster, args: ExtenderArgs, { verdi
   const index = prepared.hostIndex;
   const priority = (name: string, hostId: string) => {
     const i = index.get(hostId);
-    const score = i === undefined || !verdict.passes(i) ? 0 : verdict.scoreOf(i);
+    const score = i === undefined || Number.isNaN(verdict.score[i]) ? 0 : verdict.score[i];
     return { Host: name, Score: Math.round((score / 100) * MAX_EXTENDER_PRIORITY) };
   };
   if (args.Nodes?.items) return args.Nodes.items.map((n) => priority(n.metadata.name, n.metadata.labels?.[NODE_HOST_LABEL] ?? n.metadata.name));
@@ -109,9 +109,8 @@ export function bestHost(prepared: PreparedCluster, args: ExtenderArgs, vm: Vm):
   let best: { hostId: string; score: number } | undefined;
   for (const c of candidates(args)) {
     const i = index.get(c.hostId);
-    if (i === undefined || !verdict.passes(i)) continue;
-    const score = verdict.scoreOf(i);
-    if (!best || score > best.score) best = { hostId: c.hostId, score };
+    if (i === undefined || Number.isNaN(verdict.score[i])) continue;
+    if (!best || verdict.score[i] > best.score) best = { hostId: c.hostId, score: verdict.score[i] };
   }
   return best?.hostId;
 }

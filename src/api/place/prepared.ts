@@ -2,7 +2,7 @@ import type { Cluster, Vm } from "../../model/cluster.js";
 import type { Predictor } from "../../interference/predictor.js";
 import { CandidateSlot } from "../../placement/candidate-slot.js";
 import { defaultProfile, frameworkFor } from "../../placement/profile.js";
-import { answerFrom, DEFAULT_PLACE_LIMIT, prepare, type AnswerOptions, type PlaceResult } from "./rank.js";
+import { answerFrom, prepare, type AnswerOptions, type PlaceResult } from "./rank.js";
 import { reasonKind } from "./reasons.js";
 import { evaluate, scoresDependOnCandidates, type Judged, type Verdict } from "./verdict.js";
 
@@ -146,17 +146,12 @@ export class PreparedCluster {
 
   /** rank answers /v1/place for `vm` on the server's cluster. */
   rank(vm: Vm, options: AnswerOptions = {}): PlaceResult {
-    const j = this.judge(vm, options.limit ?? DEFAULT_PLACE_LIMIT);
+    const j = this.judge(vm);
     return answerFrom(j.prep(), j.verdict, vm.id, options);
   }
 
-  /**
-   * judge gives the verdict for `vm`, from the cache when a VM of its shape was judged before; a
-   * new verdict scores its `want` best hosts exactly at once, the others when first read. The
-   * extender's verbs want every host (prioritize scores all candidates; scoring them later would
-   * set the candidate slot up a second time), /v1/place its limit.
-   */
-  judge(vm: Vm, want = Infinity): Judgement {
+  /** judge gives the verdict for `vm`, from the cache when a VM of its shape was judged before. */
+  judge(vm: Vm): Judgement {
     const isKnown = this.namedIds.has(vm.id);
     const { id: _id, host: _host, ...shape } = vm;
     const key = isKnown ? JSON.stringify([vm.id, shape]) : JSON.stringify(shape);
@@ -165,8 +160,7 @@ export class PreparedCluster {
     if (entry) cache.delete(key);
     else {
       const own = isKnown ? prepare(this.current, vm, this.predictor) : undefined;
-      const again = (): Judged => own ?? this.withSlot(vm);
-      entry = { vm, own, verdict: evaluate(again(), again, want), failures: [], replies: new Map() };
+      entry = { vm, own, verdict: evaluate(own ?? this.withSlot(vm)), failures: [], replies: new Map() };
     }
     // Map order is insertion order: re-inserting marks the entry most recently used.
     cache.set(key, entry);

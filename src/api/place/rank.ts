@@ -6,7 +6,7 @@ import { buildProblem } from "../../placement/problem.js";
 import { defaultProfile, frameworkFor } from "../../placement/profile.js";
 import { PlacementState } from "../../placement/state.js";
 import { ReasonSchema } from "./reasons.js";
-import { DEFAULT_PLACE_LIMIT, evaluate, reasonsFor, type Judged, type Verdict } from "./verdict.js";
+import { evaluate, reasonsFor, type Judged, type Verdict } from "./verdict.js";
 
 export const RankedHostSchema = z.strictObject({
   hostId: z.string(),
@@ -42,7 +42,8 @@ export const PlaceResultSchema = z.strictObject({
 });
 export type PlaceResult = z.infer<typeof PlaceResultSchema>;
 
-export { DEFAULT_PLACE_LIMIT };
+/** DEFAULT_PLACE_LIMIT: hosts listed when a request names no limit (an answer stays small at any fleet size). */
+export const DEFAULT_PLACE_LIMIT = 10;
 
 export interface AnswerOptions {
   /** List at most this many ranked hosts (default DEFAULT_PLACE_LIMIT). */
@@ -87,18 +88,19 @@ export function prepare(base: Cluster, vm: Vm, predictor: Predictor): Prepared {
  */
 export function answerFrom(prep: Judged, v: Verdict, vmId: string, options: AnswerOptions = {}): PlaceResult {
   const ids = prep.problem.hosts;
-  const top = v.top(Math.max(0, options.limit ?? DEFAULT_PLACE_LIMIT));
+  const top = v.ranked.subarray(0, Math.max(0, options.limit ?? DEFAULT_PLACE_LIMIT));
+  const plugins = Object.entries(v.byPlugin);
   const hosts = Array.from(top, (i, k) => ({
     hostId: ids[i].id,
     rank: k + 1,
-    score: v.scoreOf(i),
-    scores: v.pluginScores(i),
+    score: v.score[i],
+    scores: Object.fromEntries(plugins.map(([name, s]) => [name, s[i]])),
   }));
   const out: PlaceResult = {
     vmId,
-    best: v.feasible > 0 ? ids[v.top(1)[0]].id : undefined,
+    best: v.ranked.length > 0 ? ids[v.ranked[0]].id : undefined,
     hosts,
-    feasibleHosts: v.feasible,
+    feasibleHosts: v.ranked.length,
     infeasibleHosts: v.rejected.length,
     rejectedBy: { ...v.rejectedBy },
   };
@@ -111,5 +113,5 @@ export function answerFrom(prep: Judged, v: Verdict, vmId: string, options: Answ
 /** rankHosts prepares, judges and answers in one go (a cluster sent with the request). */
 export function rankHosts(base: Cluster, vm: Vm, predictor: Predictor, options: AnswerOptions = {}): PlaceResult {
   const prep = prepare(base, vm, predictor);
-  return answerFrom(prep, evaluate(prep, () => prep, options.limit), vm.id, options);
+  return answerFrom(prep, evaluate(prep), vm.id, options);
 }

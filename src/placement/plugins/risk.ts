@@ -20,23 +20,9 @@ export const risk: ScorePlugin & LpPlugin = {
     const { slackUs: margin, harmUs: delay } = hs.slackAndHarm(p.profiles[j], p.victims[j]);
     if (margin === Infinity) return MAX_SCORE;
     if (margin <= 0) return 0;
-    return MAX_SCORE * (margin / (margin + Math.max(0, delay))) * (1 - loadOf(s, j, i) / 2);
-  },
-
-  /**
-   * The score without its slack share (at most 1), from counts alone: no victim's tail is solved.
-   * In floating point too, MAX_SCORE x share rounds to at most MAX_SCORE, and the product with the
-   * same load factor to at most this (IEEE rounding is monotone).
-   */
-  upperBound(_c: CycleState, s: PlacementState, j: number, i: number): number {
-    if (!s.hostStates[i].slackCounts(s.problem.victims[j])) return MAX_SCORE;
-    return MAX_SCORE * (1 - loadOf(s, j, i) / 2);
+    const load = Math.min(1, (s.aggressorVcpus[i] + p.profiles[j].cpuVcpus) / p.hostCores[i]);
+    return MAX_SCORE * (margin / (margin + Math.max(0, delay))) * (1 - load / 2);
   },
 
   toLp: riskObjective,
 };
-
-/** loadOf: CPU-bound vCPUs per core on host i once j joins, at most 1. */
-function loadOf(s: PlacementState, j: number, i: number): number {
-  return Math.min(1, (s.aggressorVcpus[i] + s.problem.profiles[j].cpuVcpus) / s.problem.hostCores[i]);
-}
