@@ -48,6 +48,9 @@ export class EventQueue {
   private n = 0; // heap entries, dead ones included
   private live = 0;
   private seq = 0;
+  // The entry at index 0 is an event whose handler is running (takeTop): its slot is released
+  // and the next push overwrites it in place (see takeTop).
+  private topTaken = false;
 
   constructor(initialCapacity = 64) {
     const c = Math.max(4, initialCapacity);
@@ -65,14 +68,26 @@ export class EventQueue {
   /** push adds an event; priority is an integer 0..MAX_PRIORITY (lower runs first at equal time). */
   push(timeUs: number, priority: number, fn: EventFn, arg = 0): EventId {
     if (!(priority >= 0 && priority <= MAX_PRIORITY && Number.isInteger(priority))) badPriority(priority);
-    if (this.n === this.hTime.length) this.growHeap();
     if (this.slots.full()) this.growSlots();
     const id = this.seq++;
+    const slot = this.slots.claim(id, fn, arg);
+    this.live++;
+    if (this.topTaken) {
+      // The running event's entry is still at the root: replace it and sift down once, instead of
+      // a removal (sift down) followed by an insertion (sift up).
+      this.topTaken = false;
+      this.hTime[0] = timeUs;
+      this.hTie[0] = priority * SEQ_SPAN + id;
+      this.hSlot[0] = slot;
+      this.siftDown(0, 0);
+      if (!this.slots.isPending(this.hSlot[0])) this.dropDeadTop();
+      return id;
+    }
+    if (this.n === this.hTime.length) this.growHeap();
     const i = this.n++;
     this.hTime[i] = timeUs;
     this.hTie[i] = priority * SEQ_SPAN + id;
-    this.hSlot[i] = this.slots.claim(id, fn, arg);
-    this.live++;
+    this.hSlot[i] = slot;
     this.siftUp(i);
     return id;
   }
@@ -114,13 +129,40 @@ export class EventQueue {
     this.dropDeadTop();
   }
 
+  /**
+   * takeTop removes the earliest event as removeTop does, except that its heap entry stays at the
+   * root until the next push overwrites it (most handlers schedule a follow-up event) or
+   * finishTop drops it. Call finishTop after the event's handler, before the next takeTop; in
+   * between, topTimeUs/topFn/topArg are undefined.
+   */
+  takeTop(): void {
+    if (this.live === 0) emptyQueue();
+    this.live--;
+    this.slots.release(this.hSlot[0]);
+    this.topTaken = true;
+  }
+
+  /** finishTop drops the taken top entry if no push replaced it. */
+  finishTop(): void {
+    if (!this.topTaken) return;
+    this.topTaken = false;
+    this.dropTakenTop();
+  }
+
   /** dropDeadTop removes the top entry, then any cancelled ones that surface after it. */
   private dropDeadTop(): void {
-    do {
-      this.slots.release(this.hSlot[0]);
+    this.slots.release(this.hSlot[0]);
+    this.dropTakenTop();
+  }
+
+  /** dropTakenTop removes the top entry, whose slot is already released, then any dead ones. */
+  private dropTakenTop(): void {
+    for (;;) {
       const last = --this.n;
       if (last > 0) this.siftDown(0, last);
-    } while (this.n > 0 && !this.slots.isPending(this.hSlot[0]));
+      if (this.n === 0 || this.slots.isPending(this.hSlot[0])) return;
+      this.slots.release(this.hSlot[0]);
+    }
   }
 
   // siftUp and siftDown move a hole instead of swapping, writing each moved entry once. They take
@@ -183,7 +225,10 @@ export class EventQueue {
   /** compact rebuilds the heap from its live entries (Floyd's heapify). */
   private compact(): void {
     let k = 0;
-    for (let i = 0; i < this.n; i++) {
+    // A taken top's slot is released already: drop its entry without releasing it again.
+    const first = this.topTaken ? 1 : 0;
+    this.topTaken = false;
+    for (let i = first; i < this.n; i++) {
       const slot = this.hSlot[i];
       if (!this.slots.isPending(slot)) {
         this.slots.release(slot);

@@ -62,12 +62,14 @@ export class Simulator {
 
   /** nextTimeUs is the time of the next event, or Infinity. */
   nextTimeUs(): number {
+    this.queue.finishTop(); // inside a handler the root may still hold the running event
     return this.queue.topTimeUs();
   }
 
   /** step runs the earliest event; false when there was none. */
   step(): boolean {
     const q = this.queue;
+    q.finishTop(); // after a handler that threw inside run()
     if (q.size === 0) return false;
     this.clockUs = q.topTimeUs();
     const fn = q.topFn();
@@ -91,7 +93,11 @@ export class Simulator {
     const q = this.queue;
     const stopAt = this.processed + maxEvents;
     this.stopped = false;
+    q.finishTop(); // after a handler that threw inside an earlier run()
     // step() inlined by hand: this loop runs once per event, so every read saved here counts.
+    // takeTop leaves the running event's heap entry for the handler's first push to overwrite:
+    // most handlers schedule a follow-up, and one sift down is cheaper than a removal and an
+    // insertion.
     while (q.size > 0) {
       const t = q.topTimeUs();
       if (t >= untilUs || this.stopped) break;
@@ -100,9 +106,10 @@ export class Simulator {
       this.clockUs = t;
       const fn = q.topFn();
       const arg = q.topArg();
-      q.removeTop();
+      q.takeTop();
       this.processed++;
       fn(arg);
+      q.finishTop();
     }
     if (untilUs !== Infinity && !this.stopped) this.clockUs = untilUs;
   }

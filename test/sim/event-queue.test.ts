@@ -96,4 +96,37 @@ describe("EventQueue", () => {
       expect(q.size).toBe(oracle.length);
     }
   });
+
+  test.each([4, 5, 6])("takeTop/finishTop with pushes and cancels between them matches the oracle (seed %i)", (seed) => {
+    // The simulator's protocol: take the earliest event, let its "handler" push and cancel, then
+    // finish; the first push overwrites the taken root, and cancelled entries may surface there.
+    const rnd = seedrandom.alea(`taken-${seed}`);
+    const q = new EventQueue(2);
+    let oracle: (Entry & { id: number })[] = [];
+    let seq = 0;
+    const push = (step: number): void => {
+      const e = { timeUs: Math.floor(rnd() * 50), priority: Math.floor(rnd() * 3), seq: seq++, arg: step };
+      oracle.push({ ...e, id: q.push(e.timeUs, e.priority, noop, e.arg) });
+    };
+    for (let i = 0; i < 8; i++) push(-i);
+    for (let step = 0; step < 20000; step++) {
+      while (oracle.length < 6) push(step);
+      oracle.sort(byKey);
+      const first = oracle.shift() as Entry & { id: number };
+      expect([q.topTimeUs(), q.topArg()]).toEqual([first.timeUs, first.arg]);
+      q.takeTop();
+      expect(q.isPending(first.id)).toBe(false);
+      expect(q.cancel(first.id)).toBe(false);
+      for (let k = Math.floor(rnd() * 5); k > 0; k--) {
+        if (rnd() < 0.55 || oracle.length === 0) push(step);
+        else {
+          const victim = oracle[Math.floor(rnd() * oracle.length)];
+          expect(q.cancel(victim.id)).toBe(true);
+          oracle = oracle.filter((e) => e !== victim);
+        }
+      }
+      q.finishTop();
+      expect(q.size).toBe(oracle.length);
+    }
+  });
 });

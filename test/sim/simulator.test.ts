@@ -69,4 +69,22 @@ describe("Simulator", () => {
     expect(ran).toBe(1);
     expect(sim.now()).toBe(1);
   });
+
+  test("inside a handler, nextTimeUs is the next pending event's; a handler that threw leaves the queue usable", () => {
+    const sim = new Simulator();
+    const seen: number[] = [];
+    sim.schedule(1, 0, () => {
+      seen.push(sim.nextTimeUs()); // the running event (t=1) is no longer pending
+      sim.schedule(4, 0, () => seen.push(sim.now()));
+    });
+    sim.schedule(3, 0, () => {
+      throw new Error("boom");
+    });
+    expect(() => sim.run({ untilUs: 10 })).toThrow(/boom/);
+    expect(seen).toEqual([3]);
+    expect([sim.pending, sim.nextTimeUs()]).toEqual([1, 5]);
+    sim.run({ untilUs: 10 });
+    expect(seen).toEqual([3, 5]);
+    expect(sim.eventsProcessed).toBe(3);
+  });
 });
