@@ -177,23 +177,31 @@ export class CreditBook {
     this.parkBelow = -Math.ceil(capCredits / count);
   }
 
-  /** grant adds the per-vCPU credit to d's active vCPUs and applies the thresholds. */
+  /**
+   * grant adds the per-vCPU credit to d's active vCPUs and applies the thresholds.
+   *
+   * Deopts: V8 optimizes account() (this is inlined there) within the first accounting periods,
+   * before any vCPU has gone OVER; code reached for the first time after that has no type
+   * feedback and throws the optimized code away, and every re-optimization is another compile of
+   * the whole inlined tree (CPU a fresh `vmplace simulate` pays). So the priority and the floor
+   * are set without branches that start being taken later.
+   */
   private grant(d: number, perVcpu: number, parkBelow: number): number {
     const slice = this.cfg.creditsPerTslice;
     const capped = this.cfg.domainCapPercent[d] !== 0;
+    const pri = this.pri;
+    const floor = -slice;
     let sum = 0;
     for (const v of this.domainVcpus[d]) {
       if (!this.active[v]) continue;
       let c = this.credit[v] + perVcpu;
+      pri[v] = c < 0 ? PRI_OVER : PRI_UNDER;
       if (c < 0) {
-        this.pri[v] = PRI_OVER;
         if (capped && c < parkBelow && !this.parked[v]) {
           this.parked[v] = 1;
           this.parkedNow[this.parkedNowCount++] = v;
         }
-        if (c < -slice) c = -slice;
       } else {
-        this.pri[v] = PRI_UNDER;
         if (this.parked[v]) {
           this.parked[v] = 0;
           this.unparkedNow[this.unparkedNowCount++] = v;
@@ -203,6 +211,7 @@ export class CreditBook {
           c = this.cfg.inactiveCredit === "halve" ? Math.trunc(c / 2) : 0;
         }
       }
+      c = c < floor ? floor : c; // a no-op unless OVER
       this.credit[v] = c;
       sum += c;
     }
