@@ -55,6 +55,16 @@ export function markUnmeetableOn(kinds: readonly HostState[], profiles: readonly
 }
 
 /**
+ * Scratch shared by every host (one thread; no call here nests another): a light VM's CPU part
+ * being applied or asked about, a victim's prediction, a sweep's result. Per host, each was an
+ * object whose doubles are heap numbers of their own, a cold cache line per what-if.
+ */
+const APPLY_PART: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
+const EXTRA_PART: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
+const SCRATCH: Prediction = newPrediction();
+const SWEPT: SlackHarm = { slackUs: Infinity, harmUs: 0 };
+
+/**
  * HostState keeps one host's interference aggregates so that adding or removing a VM costs
  * O(its vCPUs + the host's CPU-bound vCPUs) and asking "would every latency-sensitive VM here
  * (and `extra`) stay within its SLO if `extra` joined" costs one tail evaluation per victim with
@@ -81,7 +91,6 @@ export class HostState {
   private readonly reasonCount = new Int32Array(N_NEIGHBOUR_REASONS);
   /** Bits of the neighbour reasons present (reasonCount > 0). */
   private reasonBits = 0;
-  private readonly scratch: Prediction = newPrediction();
 
   constructor(
     readonly host: Host,
@@ -134,7 +143,7 @@ export class HostState {
           else this.reasonBits &= ~(1 << i);
         }
     }
-    const part = this.partOf(p, this.applyPart);
+    const part = this.partOf(p, APPLY_PART);
     if (!part) return;
     if (p.cpu) {
       if (p.cpu.duty >= 1) this.hogVcpus += sign * p.cpu.vcpus;
@@ -142,9 +151,6 @@ export class HostState {
     }
     this.mix.apply(part, sign);
   }
-
-  private readonly applyPart: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
-  private readonly extraPart: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
 
   private partOf(p: VmProfile | undefined, out: MutablePart): CpuPart | undefined {
     return vmPart(this.mix, p, out);
@@ -181,8 +187,9 @@ export class HostState {
   /** fits: every latency-sensitive VM here, and `extraVictim`, keeps its bound within its SLOs once `extra` joins. */
   fits(extra?: VmProfile, extraVictim?: Victim): boolean {
     // Counted on add and remove: a host whose victims have no SLO answers without touching them.
-    const self = extraVictim !== undefined && sloBits(extraVictim) !== 0;
-    if (this.sloVictims === 0 && !self) return true;
+    // The newcomer's own SLOs are read only when they can decide: its Victim is one more cold
+    // object, and 3 in 4 what-ifs fail on a victim here first.
+    if (this.sloVictims === 0 && !(extraVictim !== undefined && sloBits(extraVictim) !== 0)) return true;
     const widen = this.widenCount(extra);
     const q = this.begin(extra);
     let ok = true;
@@ -197,7 +204,7 @@ export class HostState {
       if (!ok) this.lastFailed = i;
     }
     // The newcomer meets everyone here and its own other vCPUs, not its own waking one.
-    if (ok && self) ok = q.withinSlo(extraVictim, widen, true, extraVictim.unmetSlos);
+    if (ok && extraVictim !== undefined && sloBits(extraVictim) !== 0) ok = q.withinSlo(extraVictim, widen, true, extraVictim.unmetSlos);
     this.end(extra);
     return ok;
   }
@@ -215,13 +222,11 @@ export class HostState {
   /**
    * slackAndHarm gives worstSlackUs(extra, extraVictim) and harmUs(P999, extra) from one pass over
    * the victims: a ranking asks for both per host, and each victim's p99.9 quantile then is solved
-   * once instead of twice (the read-only result is overwritten by the next call).
+   * once instead of twice (the read-only result is overwritten by the next call, on any host).
    */
   slackAndHarm(extra?: VmProfile, extraVictim?: Victim): Readonly<SlackHarm> {
     return this.sweep(extra, extraVictim, Pct.P999);
   }
-
-  private readonly swept: SlackHarm = { slackUs: Infinity, harmUs: 0 };
 
   /**
    * sweep predicts each victim here (and extraVictim, judging itself) with `extra` added, solving
@@ -238,7 +243,7 @@ export class HostState {
       const slackBits = sloBits(v);
       const pcts = slackBits | (harmed ? harmBits : 0);
       if (pcts === 0) return;
-      const pr = q.predict(v, widen, this.scratch, self, pcts);
+      const pr = q.predict(v, widen, SCRATCH, self, pcts);
       if ((slackBits & 1) !== 0) worst = Math.min(worst, v.sloUs[0] - pr.boundUs[0]);
       if ((slackBits & 2) !== 0) worst = Math.min(worst, v.sloUs[1] - pr.boundUs[1]);
       if (harmed && harmPct !== undefined) harm = Math.max(harm, pr.estimateUs[harmPct] - (harmPct === Pct.P999 ? v.tail.base999Us : v.tail.base99Us));
@@ -246,9 +251,9 @@ export class HostState {
     for (const v of this.victims) visit(v, false, true);
     if (extraVictim) visit(extraVictim, true, false);
     this.end(extra);
-    this.swept.slackUs = worst;
-    this.swept.harmUs = harm;
-    return this.swept;
+    SWEPT.slackUs = worst;
+    SWEPT.harmUs = harm;
+    return SWEPT;
   }
 
   /** predictVictim: one victim's estimate and bound with `extra` added (`self`: v is extra's, not on the host). */
@@ -262,7 +267,7 @@ export class HostState {
   driverHopUs(pct: Pct, extra?: VmProfile): number {
     const rate = extra?.io?.requestsPerSec ?? 0;
     const dv = this.driver?.begin(rate);
-    const hop = dv ? this.predictor.query.begin(this.model, this.mix, this.partOf(extra, this.extraPart), this.heavyWith(extra)).predict(dv, 0, this.scratch).estimateUs[pct] : 0;
+    const hop = dv ? this.predictor.query.begin(this.model, this.mix, this.partOf(extra, EXTRA_PART), this.heavyWith(extra)).predict(dv, 0, SCRATCH).estimateUs[pct] : 0;
     this.driver?.end(rate);
     return hop;
   }
@@ -273,9 +278,9 @@ export class HostState {
    */
   private begin(extra: VmProfile | undefined): Query {
     const dv = this.driver?.begin(extra?.io?.requestsPerSec ?? 0);
-    const q = this.predictor.query.begin(this.model, this.mix, this.partOf(extra, this.extraPart), this.heavyWith(extra));
+    const q = this.predictor.query.begin(this.model, this.mix, this.partOf(extra, EXTRA_PART), this.heavyWith(extra));
     if (dv) {
-      const hop = q.predict(dv, 0, this.scratch);
+      const hop = q.predict(dv, 0, SCRATCH);
       q.setHop(hop.estimateUs[0], hop.estimateUs[1]);
     }
     return q;
@@ -295,7 +300,7 @@ export class HostState {
     const q = this.begin(extra);
     let h = 0;
     for (const v of this.victims) {
-      const pr = q.predict(v, widen, this.scratch, false, 1 << pct);
+      const pr = q.predict(v, widen, SCRATCH, false, 1 << pct);
       const alone = pct === Pct.P999 ? v.tail.base999Us : v.tail.base99Us;
       h = Math.max(h, pr.estimateUs[pct] - alone);
     }
@@ -305,7 +310,7 @@ export class HostState {
 
   /** victimDelayUs: a victim's predicted percentile over its alone one, with `extra` added. */
   victimDelayUs(v: Victim, pct: Pct, extra?: VmProfile): number {
-    const pr = this.predictVictim(v, this.scratch, extra);
+    const pr = this.predictVictim(v, SCRATCH, extra);
     return Math.max(0, pr.estimateUs[pct] - (pct === Pct.P999 ? v.tail.base999Us : v.tail.base99Us));
   }
 

@@ -1,6 +1,9 @@
+import { Components } from "./components.js";
 import { binOf, BINS, type CpuPart, type LightPart, type MutablePart } from "./cpu-part.js";
 import { ExclusionCache, Occupancy, type FullState } from "./occupancy.js";
 import { ALL_MECHANISMS, type Mechanisms, type SchedulerCore } from "./scheduler-core.js";
+
+export { Components };
 
 /**
  * Steals: a core that frees up while runnable vCPUs exceed the cores usually runs its own queue
@@ -9,89 +12,31 @@ import { ALL_MECHANISMS, type Mechanisms, type SchedulerCore } from "./scheduler
  */
 const STEAL_DISCOUNT = 0.5;
 
+
+/** Σ duty / burst over sleepy vCPUs: the rate at which runners release cores. */
+const SPR = 4 * BINS;
+/** Σ duty x (1 - block) x rate-limit share over sleepy vCPUs. */
+const SPRL = SPR + 1;
+/** Σ duty x (1 - block) over sleepy vCPUs. */
+const SPNB = SPR + 2;
+/** Light runners (io-only vCPUs): Σ duty and Σ duty / hold. */
+const LSP = SPR + 3;
+const LRATE = SPR + 4;
+/** A hog's share of run time inside a fresh rate-limit window (fixed per host). */
+const HOG_RL = SPR + 5;
+const SUMS = SPR + 6;
+
 /**
- * Components are the wait distributions a waking victim meets, as a mixture: with probability
- * a[k] (all cores held, the victim's core by a runner of burst bin k that it cannot preempt) it
- * waits an exponential of rate r[k] (that runner blocking, or another core freeing up) capped at
- * capUs; with probability rlA a uniform wait up to rlUs (a rate-limited runner); with probability
- * driftA (the victim itself without priority) an exponential of rate driftR capped at driftCapUs.
+ * Scratch shared by every host (one thread, and no query calls another): the result of the last
+ * occupancy tail query, the extra VM's and the excluded vCPU's deltas, and the exclusion table
+ * of reports and fitting. Per host, each was an object whose doubles are heap numbers of their
+ * own, written on every what-if: a cold cache line each on a placer sweeping 1,000 hosts.
  */
-export class Components {
-  readonly a = new Float64Array(BINS);
-  readonly r = new Float64Array(BINS);
-  /** e^(-r cap) per bin, shared by every victim of the query. */
-  readonly eCap = new Float64Array(BINS);
-  capUs = 0;
-  rlA = 0;
-  rlUs = 0;
-  driftA = 0;
-  driftR = 0;
-  driftCapUs = 0;
-  driftECap = 0;
-  pFull = 0;
-  /** Mean runnable CPU-bound vCPUs over cores when all are held. */
-  excess = 0;
-  /** Chance a victim that finds every core held is blocked (sum of a / pFull). */
-  blockGivenFull = 0;
-  /** Mean wait of a blocked victim, µs (block-weighted 1/r). */
-  meanWaitUs = 0;
-  /** Hog share of the runnable CPU-bound load. */
-  hogShare = 0;
-  /** Release rate of the other runners, per µs. */
-  nu = 0;
-  /** P(CPU-bound runnable >= cores - 1), for the light component. */
-  pNearFull = 0;
-  /** Mean block share of the CPU-bound runners (duty-weighted, hogs count 0). */
-  heavyBlock = 0;
-  /** Σ a and Σ a / r over the bins: a bound on their tail without evaluating it. */
-  sumA = 0;
-  sumAOverR = 0;
-  /** A light vCPU holding the last core: chance, release rate, e^(-rate cap). */
-  lightA = 0;
-  lightR = 1;
-  lightECap = 0;
-
-  /** copyFrom makes this a copy of `o` (no allocation). */
-  copyFrom(o: Components): void {
-    this.a.set(o.a);
-    this.r.set(o.r);
-    this.eCap.set(o.eCap);
-    this.capUs = o.capUs;
-    this.rlA = o.rlA;
-    this.rlUs = o.rlUs;
-    this.driftA = o.driftA;
-    this.driftR = o.driftR;
-    this.driftCapUs = o.driftCapUs;
-    this.driftECap = o.driftECap;
-    this.pFull = o.pFull;
-    this.excess = o.excess;
-    this.blockGivenFull = o.blockGivenFull;
-    this.meanWaitUs = o.meanWaitUs;
-    this.hogShare = o.hogShare;
-    this.nu = o.nu;
-    this.pNearFull = o.pNearFull;
-    this.heavyBlock = o.heavyBlock;
-    this.sumA = o.sumA;
-    this.sumAOverR = o.sumAOverR;
-  }
-
-  /**
-   * rescale: the same waits with a different chance that all cores are held (a mixed victim's
-   * own vCPU taken out): every blocking component scales with pFull; the release rates, caps and
-   * block shares of the runners are kept (one vCPU fewer barely moves them).
-   */
-  rescale(pFull: number, pNearFull: number, meanN: number, cores: number): void {
-    const f = this.pFull > 0 ? pFull / this.pFull : 0;
-    for (let k = 0; k < this.a.length; k++) this.a[k] *= f;
-    this.rlA *= f;
-    this.driftA *= f;
-    this.sumA *= f;
-    this.sumAOverR *= f;
-    this.pFull = pFull;
-    this.pNearFull = pNearFull;
-    this.excess = Math.max(0, meanN - cores);
-  }
-}
+const FULL: FullState = { pFull: 0, meanN: 0 };
+const D0: BinDelta = emptyDelta();
+const DX: BinDelta = emptyDelta();
+const DE: BinDelta = emptyDelta();
+const SCRATCH_CACHE = new ExclusionCache();
 
 /**
  * HostMix aggregates a host's CPU-bound vCPUs for one scheduler core: the occupancy distribution
@@ -101,29 +46,20 @@ export class Components {
  */
 export class HostMix {
   readonly occ = new Occupancy();
-  private readonly sp = new Float64Array(BINS);
-  private readonly spb = new Float64Array(BINS);
-  private readonly spbr = new Float64Array(BINS);
-  /** Sleepy vCPUs per bin. */
-  private readonly cnt = new Float64Array(BINS);
-  /** Σ duty / burst over sleepy vCPUs: the rate at which runners release cores. */
-  private spr = 0;
-  /** Σ duty x (1 - block) x rate-limit share over sleepy vCPUs. */
-  private sprl = 0;
-  /** Σ duty x (1 - block) over sleepy vCPUs. */
-  private spnb = 0;
-  /** Light runners (io-only vCPUs): Σ duty and Σ duty / hold. */
-  private lsp = 0;
-  private lrate = 0;
-  private readonly full: FullState = { pFull: 0, meanN: 0 };
-  private readonly hogRl: number;
+  /**
+   * The host's sums in one array: a what-if reads them together, and a double in an object field
+   * is a heap number of its own (V8), a cache line apart from the object on a cold host. Per burst
+   * bin k: Σ duty at [k], Σ duty x block at [BINS + k], Σ duty x block / burst at [2 BINS + k],
+   * sleepy vCPUs at [3 BINS + k]; then the scalars at SPR.. (see the names).
+   */
+  private readonly sums = new Float64Array(SUMS);
 
   constructor(
     readonly core: SchedulerCore,
     readonly cores: number,
     private readonly mechanisms: Mechanisms = ALL_MECHANISMS,
   ) {
-    this.hogRl = core.rateLimitShare(Infinity, true);
+    this.sums[HOG_RL] = core.rateLimitShare(Infinity, true);
   }
 
   /**
@@ -147,12 +83,12 @@ export class HostMix {
 
   /** fullWithExtra writes P(all held), P(all but one held) and E[N | all held] with `extra` (CPU-bound or none) added. */
   fullWithExtra(extra: CpuPart | undefined, out: FullState, near: FullState): void {
-    this.fullWith(extra, undefined, this.cores - 1, this.scratchCache);
-    near.pFull = this.full.pFull;
-    near.meanN = this.full.meanN;
-    this.fullWith(extra, undefined, this.cores, this.scratchCache);
-    out.pFull = this.full.pFull;
-    out.meanN = this.full.meanN;
+    this.fullWith(extra, undefined, this.cores - 1, SCRATCH_CACHE);
+    near.pFull = FULL.pFull;
+    near.meanN = FULL.meanN;
+    this.fullWith(extra, undefined, this.cores, SCRATCH_CACHE);
+    out.pFull = FULL.pFull;
+    out.meanN = FULL.meanN;
   }
 
   /** light turns an io-only VM's requests into its CpuPart under this host's scheduler (into `out`). */
@@ -163,8 +99,8 @@ export class HostMix {
   apply(c: CpuPart, sign: 1 | -1): void {
     if (c.vcpus <= 0) return;
     if (c.block !== undefined) {
-      this.lsp += sign * c.vcpus * c.duty;
-      this.lrate += (sign * c.vcpus * c.duty) / c.burstUs;
+      this.sums[LSP] += sign * c.vcpus * c.duty;
+      this.sums[LRATE] += (sign * c.vcpus * c.duty) / c.burstUs;
       return;
     }
     this.occ.apply(c.vcpus, c.duty, sign);
@@ -173,14 +109,14 @@ export class HostMix {
   }
 
   private applyBins(c: CpuPart, sign: number): void {
-    const d = this.delta(c, sign, this.d0);
-    this.sp[d.bin] += d.sp;
-    this.spb[d.bin] += d.spb;
-    this.spbr[d.bin] += d.spbr;
-    this.cnt[d.bin] += d.cnt;
-    this.spr += d.spr;
-    this.sprl += d.sprl;
-    this.spnb += d.spnb;
+    const d = this.delta(c, sign, D0);
+    this.sums[d.bin] += d.sp;
+    this.sums[BINS + d.bin] += d.spb;
+    this.sums[2 * BINS + d.bin] += d.spbr;
+    this.sums[3 * BINS + d.bin] += d.cnt;
+    this.sums[SPR] += d.spr;
+    this.sums[SPRL] += d.sprl;
+    this.sums[SPNB] += d.spnb;
   }
 
   /** delta is what `sign` x c adds to the sums (c sleepy), written into `out`. */
@@ -198,10 +134,6 @@ export class HostMix {
     return out;
   }
 
-  // Scratch deltas: the extra VM and the excluded vCPU of a query (a query never mutates sums).
-  private readonly d0: BinDelta = emptyDelta();
-  private readonly dx: BinDelta = emptyDelta();
-  private readonly de: BinDelta = emptyDelta();
 
   /**
    * components fills `out` for a victim waking on this host with `extra` added (the what-if VM;
@@ -219,18 +151,18 @@ export class HostMix {
    * heavyComponents: the CPU-bound part of `components` (extra and exclude must be CPU-bound).
    * It is the same for every io-only victim of a query, which then only needs lightComponent.
    */
-  heavyComponents(out: Components, extra: CpuPart | undefined, exclude: CpuPart | undefined, cache: ExclusionCache = this.scratchCache): void {
+  heavyComponents(out: Components, extra: CpuPart | undefined, exclude: CpuPart | undefined, cache: ExclusionCache = SCRATCH_CACHE): void {
     this.fullWith(extra, exclude, this.cores - 1, cache);
-    out.pNearFull = this.full.pFull;
+    out.pNearFull = FULL.pFull;
     this.fullWith(extra, exclude, this.cores, cache);
-    const dx = extra && extra.duty < 1 ? this.delta(extra, 1, this.dx) : noDelta(this.dx);
-    const de = exclude && exclude.duty < 1 ? this.delta(exclude, -1, this.de) : noDelta(this.de);
+    const dx = extra && extra.duty < 1 ? this.delta(extra, 1, DX) : noDelta(DX);
+    const de = exclude && exclude.duty < 1 ? this.delta(exclude, -1, DE) : noDelta(DE);
     const hogs = this.occ.hogs + (extra && extra.duty >= 1 ? extra.vcpus : 0) - (exclude && exclude.duty >= 1 ? exclude.vcpus : 0);
     let sumP = hogs + dx.sp + de.sp;
     let spb = dx.spb + de.spb;
     for (let k = 0; k < BINS; k++) {
-      sumP += this.sp[k];
-      spb += this.spb[k];
+      sumP += this.sums[k];
+      spb += this.sums[BINS + k];
     }
     out.heavyBlock = sumP > 0 ? spb / sumP : 0;
     this.build(out, sumP, hogs, dx, de);
@@ -238,8 +170,8 @@ export class HostMix {
 
   /** lightComponent: the light part of `components`, after heavyComponents filled `out`. */
   lightComponent(out: Components, extra: CpuPart | undefined, exclude: CpuPart | undefined): void {
-    let lsp = this.lsp;
-    let lrate = this.lrate;
+    let lsp = this.sums[LSP];
+    let lrate = this.sums[LRATE];
     if (extra) {
       lsp += extra.vcpus * extra.duty;
       lrate += (extra.vcpus * extra.duty) / extra.burstUs;
@@ -293,25 +225,22 @@ export class HostMix {
   }
   private readonly cachedResult = { comps: this.cached, fresh: false };
 
-  /** Used for exclusions without a cache of their own (reports, fitting). */
-  private readonly scratchCache = new ExclusionCache();
-
   private fullWith(extra: CpuPart | undefined, exclude: CpuPart | undefined, cores: number, cache: ExclusionCache): void {
     const occ = this.occ;
     const xs = extra && extra.duty < 1 ? extra.vcpus : 0;
     const xd = extra && extra.duty < 1 ? extra.duty : 0;
     const xh = extra && extra.duty >= 1 ? extra.vcpus : 0;
     if (!this.mechanisms.poissonBinomial) return this.meanFull(extra, exclude, cores);
-    if (!exclude) return occ.full(cores, xs, xd, xh, this.full);
-    if (exclude.duty >= 1) return occ.full(cores, xs, xd, xh - exclude.vcpus, this.full);
-    occ.fullWithout(exclude.duty, cores, xs, xd, xh, this.full, cache);
+    if (!exclude) return occ.full(cores, xs, xd, xh, FULL);
+    if (exclude.duty >= 1) return occ.full(cores, xs, xd, xh - exclude.vcpus, FULL);
+    occ.fullWithout(exclude.duty, cores, xs, xd, xh, FULL, cache);
   }
 
   /** meanFull: the ablation of the Poisson-binomial, a binomial over the same vCPUs at their mean duty. */
   private meanFull(extra: CpuPart | undefined, exclude: CpuPart | undefined, cores: number): void {
     let n = this.occ.sleepyVcpus;
     let sum = 0;
-    for (let k = 0; k < BINS; k++) sum += this.sp[k];
+    for (let k = 0; k < BINS; k++) sum += this.sums[k];
     let hogs = this.occ.hogs;
     for (const [c, sign] of [[extra, 1], [exclude, -1]] as const) {
       if (!c) continue;
@@ -333,39 +262,39 @@ export class HostMix {
       }
       b = p < 1 ? (b * (n - i) * p) / ((i + 1) * (1 - p)) : i + 1 === n ? 1 : 0;
     }
-    this.full.pFull = Math.min(1, pf);
-    this.full.meanN = pf > 0 ? en / pf + hogs : cores;
+    FULL.pFull = Math.min(1, pf);
+    FULL.meanN = pf > 0 ? en / pf + hogs : cores;
   }
 
   private build(out: Components, sumP: number, hogs: number, dx: BinDelta, de: BinDelta): void {
-    const pFull = this.full.pFull;
+    const pFull = FULL.pFull;
     out.pFull = pFull;
-    const excess = Math.max(0, this.full.meanN - this.cores);
+    const excess = Math.max(0, FULL.meanN - this.cores);
     out.excess = excess;
     out.hogShare = sumP > 0 ? hogs / sumP : 0;
     const cap = this.core.waitCapUs(excess);
     out.capUs = cap;
     const scale = sumP > 0 ? pFull / sumP : 0;
     // Other runners release cores at their summed rate, spread over the runnable vCPUs.
-    const spr = this.spr + dx.spr + de.spr;
+    const spr = this.sums[SPR] + dx.spr + de.spr;
     // Runnable vCPUs are in the running set with probability meanN / sumP each (untilted).
-    const inc = sumP > 0 ? this.full.meanN / sumP : 0;
+    const inc = sumP > 0 ? FULL.meanN / sumP : 0;
     const g = 1 / (1 + STEAL_DISCOUNT * excess);
     const nu = this.mechanisms.steals ? inc * spr * g : 0;
     out.nu = nu;
     let blocked = 0;
     let waitW = 0;
     for (let k = 0; k < BINS; k++) {
-      const spb = this.spb[k] + (dx.bin === k ? dx.spb : 0) + (de.bin === k ? de.spb : 0);
+      const spb = this.sums[BINS + k] + (dx.bin === k ? dx.spb : 0) + (de.bin === k ? de.spb : 0);
       if (!(spb > 1e-12) || scale === 0) {
         out.a[k] = 0;
         out.r[k] = 1;
         out.eCap[k] = 0;
         continue;
       }
-      const spbr = this.spbr[k] + (dx.bin === k ? dx.spbr : 0) + (de.bin === k ? de.spbr : 0);
-      const cnt = this.cnt[k] + (dx.bin === k ? dx.cnt : 0) + (de.bin === k ? de.cnt : 0);
-      const sp = this.sp[k] + (dx.bin === k ? dx.sp : 0) + (de.bin === k ? de.sp : 0);
+      const spbr = this.sums[2 * BINS + k] + (dx.bin === k ? dx.spbr : 0) + (de.bin === k ? de.spbr : 0);
+      const cnt = this.sums[3 * BINS + k] + (dx.bin === k ? dx.cnt : 0) + (de.bin === k ? de.cnt : 0);
+      const sp = this.sums[k] + (dx.bin === k ? dx.sp : 0) + (de.bin === k ? de.sp : 0);
       const own = spbr / spb;
       // The runner ahead releases at its own rate; the others' rate excludes it.
       const self = cnt > 0 ? inc * (sp / cnt) * own * g : 0;
@@ -381,8 +310,8 @@ export class HostMix {
     out.sumA = blocked;
     out.sumAOverR = waitW;
     out.rlUs = this.core.rateLimitUs;
-    out.rlA = scale * (this.sprl + dx.sprl + de.sprl + hogs * this.hogRl);
-    out.driftA = scale * this.core.driftShare * (this.spnb + dx.spnb + de.spnb + hogs);
+    out.rlA = scale * (this.sums[SPRL] + dx.sprl + de.sprl + hogs * this.sums[HOG_RL]);
+    out.driftA = scale * this.core.driftShare * (this.sums[SPNB] + dx.spnb + de.spnb + hogs);
     out.driftR = nu + 1e-9;
     out.driftCapUs = this.core.driftCapUs;
     out.driftECap = out.driftA > 0 ? expNeg(out.driftR * out.driftCapUs) : 0;

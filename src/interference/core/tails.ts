@@ -15,8 +15,8 @@ export class Tails {
   pmf = new Float64Array(16);
   /** The support of pmf is 0..n. */
   n = 0;
-  private t0 = new Float64Array(17);
-  private t1 = new Float64Array(17);
+  /** Tail sums interleaved, P(S >= m) at [2m] and E[S; S >= m] at [2m + 1]: a query reads both at one m. */
+  private t = new Float64Array(34);
   dirty = true;
 
   constructor() {
@@ -30,8 +30,7 @@ export class Tails {
     const next = new Float64Array(size);
     next.set(this.pmf);
     this.pmf = next;
-    this.t0 = new Float64Array(size + 1);
-    this.t1 = new Float64Array(size + 1);
+    this.t = new Float64Array(2 * (size + 1));
     this.dirty = true;
   }
 
@@ -40,24 +39,25 @@ export class Tails {
     const n = this.n;
     let a = 0;
     let b = 0;
-    this.t0[n + 1] = 0;
-    this.t1[n + 1] = 0;
+    const t = this.t;
+    t[2 * n + 2] = 0;
+    t[2 * n + 3] = 0;
     for (let i = n; i >= 0; i--) {
       a += this.pmf[i];
       b += i * this.pmf[i];
-      this.t0[i] = a;
-      this.t1[i] = b;
+      t[2 * i] = a;
+      t[2 * i + 1] = b;
     }
     this.dirty = false;
   }
 
   // Tail sums clamped to the support: E[S; S >= m] is the mean for m <= 0.
   private tail0(m: number): number {
-    return m <= 0 ? 1 : m > this.n ? 0 : this.t0[m];
+    return m <= 0 ? 1 : m > this.n ? 0 : this.t[2 * m];
   }
 
   private tail1(m: number): number {
-    return m > this.n ? 0 : this.t1[m < 0 ? 0 : m];
+    return m > this.n ? 0 : this.t[2 * (m < 0 ? 0 : m) + 1];
   }
 
   /**

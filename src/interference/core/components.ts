@@ -1,0 +1,85 @@
+import { BINS } from "./cpu-part.js";
+
+/**
+ * Components are the wait distributions a waking victim meets, as a mixture: with probability
+ * a[k] (all cores held, the victim's core by a runner of burst bin k that it cannot preempt) it
+ * waits an exponential of rate r[k] (that runner blocking, or another core freeing up) capped at
+ * capUs; with probability rlA a uniform wait up to rlUs (a rate-limited runner); with probability
+ * driftA (the victim itself without priority) an exponential of rate driftR capped at driftCapUs.
+ */
+export class Components {
+  readonly a = new Float64Array(BINS);
+  readonly r = new Float64Array(BINS);
+  /** e^(-r cap) per bin, shared by every victim of the query. */
+  readonly eCap = new Float64Array(BINS);
+  capUs = 0;
+  rlA = 0;
+  rlUs = 0;
+  driftA = 0;
+  driftR = 0;
+  driftCapUs = 0;
+  driftECap = 0;
+  pFull = 0;
+  /** Mean runnable CPU-bound vCPUs over cores when all are held. */
+  excess = 0;
+  /** Chance a victim that finds every core held is blocked (sum of a / pFull). */
+  blockGivenFull = 0;
+  /** Mean wait of a blocked victim, µs (block-weighted 1/r). */
+  meanWaitUs = 0;
+  /** Hog share of the runnable CPU-bound load. */
+  hogShare = 0;
+  /** Release rate of the other runners, per µs. */
+  nu = 0;
+  /** P(CPU-bound runnable >= cores - 1), for the light component. */
+  pNearFull = 0;
+  /** Mean block share of the CPU-bound runners (duty-weighted, hogs count 0). */
+  heavyBlock = 0;
+  /** Σ a and Σ a / r over the bins: a bound on their tail without evaluating it. */
+  sumA = 0;
+  sumAOverR = 0;
+  /** A light vCPU holding the last core: chance, release rate, e^(-rate cap). */
+  lightA = 0;
+  lightR = 1;
+  lightECap = 0;
+
+  /** copyFrom makes this a copy of `o` (no allocation). */
+  copyFrom(o: Components): void {
+    this.a.set(o.a);
+    this.r.set(o.r);
+    this.eCap.set(o.eCap);
+    this.capUs = o.capUs;
+    this.rlA = o.rlA;
+    this.rlUs = o.rlUs;
+    this.driftA = o.driftA;
+    this.driftR = o.driftR;
+    this.driftCapUs = o.driftCapUs;
+    this.driftECap = o.driftECap;
+    this.pFull = o.pFull;
+    this.excess = o.excess;
+    this.blockGivenFull = o.blockGivenFull;
+    this.meanWaitUs = o.meanWaitUs;
+    this.hogShare = o.hogShare;
+    this.nu = o.nu;
+    this.pNearFull = o.pNearFull;
+    this.heavyBlock = o.heavyBlock;
+    this.sumA = o.sumA;
+    this.sumAOverR = o.sumAOverR;
+  }
+
+  /**
+   * rescale: the same waits with a different chance that all cores are held (a mixed victim's
+   * own vCPU taken out): every blocking component scales with pFull; the release rates, caps and
+   * block shares of the runners are kept (one vCPU fewer barely moves them).
+   */
+  rescale(pFull: number, pNearFull: number, meanN: number, cores: number): void {
+    const f = this.pFull > 0 ? pFull / this.pFull : 0;
+    for (let k = 0; k < this.a.length; k++) this.a[k] *= f;
+    this.rlA *= f;
+    this.driftA *= f;
+    this.sumA *= f;
+    this.sumAOverR *= f;
+    this.pFull = pFull;
+    this.pNearFull = pNearFull;
+    this.excess = Math.max(0, meanN - cores);
+  }
+}
