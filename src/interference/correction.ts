@@ -59,9 +59,25 @@ export function hostFeatures(c: Components, cores: number, h: Float64Array): Flo
   h[3] = Math.log(c.meanWaitUs / 1000 + 0.1);
   h[4] = c.excess / cores;
   h[5] = c.hogShare;
-  h[6] = Math.log(cores);
-  h[11] = Math.log(c.capUs / 1000 + 0.1);
+  h[6] = logCores(cores);
+  h[11] = logCap(c.capUs);
   return h;
+}
+
+// A host's core count and (credit1, credit2, EEVDF) wait cap are fixed: two of the four logs of
+// every what-if's host features, remembered (same argument, same value: the figures do not move).
+const LOG_CORES: number[] = [];
+function logCores(cores: number): number {
+  return (LOG_CORES[cores] ??= Math.log(cores));
+}
+let lastCapUs = NaN;
+let lastLogCap = NaN;
+function logCap(capUs: number): number {
+  if (capUs !== lastCapUs) {
+    lastCapUs = capUs;
+    lastLogCap = Math.log(capUs / 1000 + 0.1);
+  }
+  return lastLogCap;
 }
 
 /** victimPart: the victim's constant part of weights . z. */
@@ -69,9 +85,14 @@ export function victimPart(w: readonly number[], v: VictimTail, mixed: boolean):
   return w[0] + w[7] * Math.min(3, v.vcpus - 1) + w[8] * (mixed ? 1 : 0) + w[10] * v.rho;
 }
 
-/** splitCorrection: the clamped correction from its parts. */
-export function splitCorrection(w: readonly number[], host: number, victim: number, c: Components, v: VictimTail): number {
-  const f = host + victim + w[9] * Math.log(1 + v.lambdaUs * c.meanWaitUs);
+/** loadFeature: the one feature mixing host and victim (z[9]), the same for both percentiles' corrections. */
+export function loadFeature(c: Components, v: VictimTail): number {
+  return Math.log(1 + v.lambdaUs * c.meanWaitUs);
+}
+
+/** splitCorrection: the clamped correction from its parts (`load`: loadFeature). */
+export function splitCorrection(w: readonly number[], host: number, victim: number, load: number): number {
+  const f = host + victim + w[9] * load;
   return f > MAX_LOG_CORRECTION ? MAX_LOG_CORRECTION : f < -MAX_LOG_CORRECTION ? -MAX_LOG_CORRECTION : f;
 }
 

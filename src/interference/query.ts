@@ -1,8 +1,8 @@
 import type { CpuPart, MutablePart } from "./core/cpu-part.js";
 import { Components, type HostMix } from "./core/host-mix.js";
 import type { FullState } from "./core/tails.js";
-import { quantileUs, tailAt, tailBound } from "./core/tail.js";
-import { corrected, hostFeatures, hostPart, N_FEATURES, splitCorrection, uncorrectedThreshold } from "./correction.js";
+import { aloneTail, quantileUs, tailAt, tailBound } from "./core/tail.js";
+import { corrected, hostFeatures, hostPart, loadFeature, N_FEATURES, splitCorrection, uncorrectedThreshold } from "./correction.js";
 import { coreIndex, Pct, QUIET_P_FULL, WIDEN, type HostModel, type Prediction, type Victim } from "./model-types.js";
 
 const EPS = [0.01, 0.001] as const;
@@ -129,11 +129,21 @@ export class Query {
     return r;
   }
 
-  private logCorr(c: Components, v: Victim, pct: number): number {
+  /**
+   * mixing: the victim's load feature on `c`, and (for its own components) the host features
+   * into `h`: the same for both percentiles, so computed once per victim (4 logs of a what-if).
+   */
+  private mixing(c: Components, v: Victim): number {
+    if (c !== this.cur) hostFeatures(c, this.hm.cores, this.h);
+    return loadFeature(c, v.tail);
+  }
+
+  /** logCorr: v's correction of percentile pct on `c`, after mixing(c, v) gave `load`. */
+  private logCorr(c: Components, v: Victim, pct: number, load: number): number {
     const hm = this.hm;
     const w = pct === Pct.P999 ? hm.fitted.p999.weights : hm.fitted.p99.weights;
-    const host = c === this.cur ? this.hostParts[pct] : hostPart(w, hostFeatures(c, hm.cores, this.h));
-    return splitCorrection(w, host, v.corr[this.coreAt + pct], c, v.tail);
+    const host = c === this.cur ? this.hostParts[pct] : hostPart(w, this.h);
+    return splitCorrection(w, host, v.corr[this.coreAt + pct], load);
   }
 
   /** bound: the estimate's conformal bound, widened by 2 per outside-range reason. */
@@ -163,6 +173,7 @@ export class Query {
   predict(v: Victim, widen: number, out: Prediction, self = false, pcts = 3): Prediction {
     const c = this.components(v, self);
     const reasons = this.reasons(v, widen);
+    const load = pcts !== 0 ? this.mixing(c, v) : NaN;
     for (let pct = 0; pct < 2; pct++) {
       if ((pcts & (1 << pct)) === 0) {
         out.estimateUs[pct] = NaN;
@@ -170,7 +181,7 @@ export class Query {
         continue;
       }
       const alone = pct === Pct.P999 ? v.tail.base999Us : v.tail.base99Us;
-      const est = corrected(quantileUs(c, v.tail, EPS[pct]), alone, this.logCorr(c, v, pct)) + this.hop[pct];
+      const est = corrected(quantileUs(c, v.tail, EPS[pct]), alone, this.logCorr(c, v, pct, load)) + this.hop[pct];
       out.estimateUs[pct] = est;
       out.boundUs[pct] = this.bound(c, pct, reasons, est);
     }
@@ -189,6 +200,7 @@ export class Query {
   withinSlo(v: Victim, widen: number, self = false, skip = 0): boolean {
     const c = this.components(v, self);
     const reasons = this.reasons(v, widen);
+    let load = NaN;
     for (let pct = 0; pct < 2; pct++) {
       const slo = v.sloUs[pct];
       if (slo === Infinity || (skip & (1 << pct)) !== 0) continue;
@@ -196,9 +208,12 @@ export class Query {
       const estMax = this.estimateFor(c, pct, reasons, slo) - this.hop[pct];
       if (estMax < v.tail.serviceUs) return false;
       const alone = pct === Pct.P999 ? v.tail.base999Us : v.tail.base99Us;
-      const x = uncorrectedThreshold(estMax, alone, this.logCorr(c, v, pct));
-      if (tailBound(c, v.tail, x) <= EPS[pct]) continue;
-      if (tailAt(c, v.tail, x) > EPS[pct]) return false;
+      if (Number.isNaN(load)) load = this.mixing(c, v);
+      const x = uncorrectedThreshold(estMax, alone, this.logCorr(c, v, pct, load));
+      // The victim's alone tail at x is the first term of both: evaluated once.
+      const base = aloneTail(v.tail, x);
+      if (tailBound(c, v.tail, x, base) <= EPS[pct]) continue;
+      if (tailAt(c, v.tail, x, base) > EPS[pct]) return false;
     }
     return true;
   }

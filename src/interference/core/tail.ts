@@ -35,8 +35,7 @@ export interface VictimTail {
  * lambda is thinned by that chance per extra vCPU. A mixed VM's own burst wake-ups start episodes
  * too; its requests see their residual waits.
  */
-export function tailAt(c: Components, v: VictimTail, x: number): number {
-  const base = Math.exp(v.baseA - v.baseTheta * x);
+export function tailAt(c: Components, v: VictimTail, x: number, base = aloneTail(v, x)): number {
   const y = x - v.serviceUs;
   if (y <= 0) return 1;
   const lam = v.lambdaUs * (v.vcpus > 1 ? c.blockGivenFull ** (v.vcpus - 1) : 1);
@@ -72,7 +71,7 @@ export function tailAt(c: Components, v: VictimTail, x: number): number {
  * survival <= 1, each integral <= 1 / rate): when it is already within eps, so is the tail, and
  * a quiet host answers a feasibility question almost for free.
  */
-export function tailBound(c: Components, v: VictimTail, x: number): number {
+export function tailBound(c: Components, v: VictimTail, x: number, base = aloneTail(v, x)): number {
   const y = x - v.serviceUs;
   if (y <= 0) return 1;
   const lam = v.lambdaUs * (v.vcpus > 1 ? c.blockGivenFull ** (v.vcpus - 1) : 1);
@@ -81,7 +80,12 @@ export function tailBound(c: Components, v: VictimTail, x: number): number {
   if (y < c.capUs) t += c.sumA + rate * c.sumAOverR + (c.lightA > 0 ? c.lightA * (1 + rate / c.lightR) : 0);
   if (y < c.rlUs) t += c.rlA * (1 + (rate * c.rlUs) / 2);
   if (y < c.driftCapUs) t += c.driftA * (1 + rate / c.driftR);
-  return Math.exp(v.baseA - v.baseTheta * x) + (1 - v.rho) * t;
+  return base + (1 - v.rho) * t;
+}
+
+/** aloneTail: the victim's own tail at x, the first term of tailAt and tailBound (computed once when both are asked). */
+export function aloneTail(v: VictimTail, x: number): number {
+  return Math.exp(v.baseA - v.baseTheta * x);
 }
 
 /**
