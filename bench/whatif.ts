@@ -1,7 +1,8 @@
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { dirname, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { performance } from "node:perf_hooks";
 import seedrandom from "seedrandom";
 
@@ -9,7 +10,7 @@ import seedrandom from "seedrandom";
  * The placer's what-if loop on the 1,000-host 10,000-VM generated cluster, one thread. Every
  * module is imported from a build's dist/src, so that BENCH_BEFORE (another build's
  * dist/src/cli/main.js, as in the api bench) runs the same loops on the other build in the same
- * process, in interleaved rounds: the machine is shared and only side-by-side ratios hold.
+ * run, in alternating rounds: the machine is shared and only side-by-side ratios hold.
  */
 type HostStateModule = typeof import("../src/interference/host-state.js");
 type ProfileModule = typeof import("../src/interference/profile.js");
@@ -24,7 +25,6 @@ const EVALS = 2_000_000;
 const ROUNDS = Number(process.env.BENCH_WHATIF_ROUNDS ?? 5);
 
 interface Fleet {
-  label: string;
   states: HostState[];
   profiles: VmProfile[];
   terms: (Victim | undefined)[];
@@ -32,7 +32,7 @@ interface Fleet {
 }
 
 /** loadFleet builds generated-large's hosts with the modules of the build whose dist/src is `src`. */
-async function loadFleet(src: string, label: string): Promise<Fleet> {
+async function loadFleet(src: string): Promise<Fleet> {
   const at = (p: string) => pathToFileURL(resolve(src, p)).href;
   const hs = (await import(at("interference/host-state.js"))) as HostStateModule;
   const prof = (await import(at("interference/profile.js"))) as ProfileModule;
@@ -48,7 +48,7 @@ async function loadFleet(src: string, label: string): Promise<Fleet> {
   const states = c.hosts.map((h) => new hs.HostState(h, predictor));
   c.vms.forEach((vm, i) => vm.host !== undefined && states[index.get(vm.host) ?? 0].add(profiles[i], terms[i]));
   const victimsPerHost = states.reduce((s, h) => s + h.victimCount, 0) / states.length;
-  return { label, states, profiles, terms, victimsPerHost };
+  return { states, profiles, terms, victimsPerHost };
 }
 
 /** CPU time of this process, ms: the machine is shared, and "per core" means per CPU-second. */
@@ -129,31 +129,50 @@ function timeLoop(f: Fleet, k: number, scale: number, into: Timing[]): number {
 const rate = (n: number, ms: number): number => ((n / ms) * 1000) / 1e6;
 const fmt = (t: Timing, digits: number): string => `${rate(t.n, t.cpu).toFixed(digits)} M per CPU-second (${rate(t.n, t.wall).toFixed(digits)} M per wall second)`;
 
+/** measureBuild runs every loop on the build whose dist/src is `src` (warm-up untimed) and returns the timings. */
+async function measureBuild(src: string, scale: number): Promise<{ timings: Timing[]; victimsPerHost: number; hosts: number; vms: number }> {
+  const f = await loadFleet(src);
+  drawPicks(f);
+  const timings = LOOPS.map((): Timing => ({ wall: 0, cpu: 0, n: 0 }));
+  let sink = 0;
+  for (let k = 0; k < LOOPS.length; k++) sink += timeLoop(f, k, 0.1, LOOPS.map((): Timing => ({ wall: 0, cpu: 0, n: 0 })));
+  for (let k = 0; k < LOOPS.length; k++) sink += timeLoop(f, k, scale, timings);
+  if (sink < 0) console.log(sink);
+  return { timings, victimsPerHost: f.victimsPerHost, hosts: f.states.length, vms: f.profiles.length };
+}
+
+/** inChild measures one build in a process of its own (builds sharing a heap were 15-35% apart by load order alone). */
+function inChild(src: string, scale: number): ReturnType<typeof measureBuild> {
+  const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), "--child", src, String(scale)], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  return Promise.resolve(JSON.parse(out.trim().split("\n").pop()!) as Awaited<ReturnType<typeof measureBuild>>);
+}
+
 /**
- * benchWhatIf prints each loop's rate for this build (and BENCH_BEFORE's, interleaved round by
- * round, with the ratio) and returns this build's fits rate per CPU-second.
+ * benchWhatIf prints each loop's rate for this build and returns its fits rate per CPU-second.
+ * With BENCH_BEFORE, each build runs in its own process, alternately, BENCH_WHATIF_ROUNDS times
+ * (first one build, then the other), and the ratio of their summed CPU times is printed.
  */
 export async function benchWhatIf(): Promise<number> {
-  const here = resolve(dirname(new URL(import.meta.url).pathname), "../src");
+  const here = resolve(dirname(fileURLToPath(import.meta.url)), "../src");
   const before = process.env.BENCH_BEFORE;
-  const fleets = [await loadFleet(here, "this build")];
-  if (before) fleets.push(await loadFleet(resolve(dirname(before), ".."), `BENCH_BEFORE ${before}`));
-  drawPicks(fleets[0]);
-  const times = fleets.map(() => LOOPS.map((): Timing => ({ wall: 0, cpu: 0, n: 0 })));
-  let sink = 0;
-  // Warm-up: every loop once on every build, untimed (JIT).
-  for (const [i, f] of fleets.entries()) for (let k = 0; k < LOOPS.length; k++) sink += timeLoop(f, k, 0.1, LOOPS.map((): Timing => ({ wall: 0, cpu: 0, n: 0 }))) + i;
+  const srcs = before ? [here, resolve(dirname(before), "..")] : [here];
   const rounds = before ? ROUNDS : 1;
+  const times = srcs.map(() => LOOPS.map((): Timing => ({ wall: 0, cpu: 0, n: 0 })));
   const load0 = loadavg()[0];
+  let info = { victimsPerHost: 0, hosts: 0, vms: 0 };
   for (let r = 0; r < rounds; r++)
-    for (let k = 0; k < LOOPS.length; k++)
-      for (let j = 0; j < fleets.length; j++) {
-        // Alternate which build goes first, so neither always follows the other's cache misses.
-        const i = (j + r) % fleets.length;
-        sink += timeLoop(fleets[i], k, 1 / rounds, times[i]);
-      }
-  console.log(`generated-large: ${fleets[0].states.length} hosts, ${fleets[0].profiles.length} VMs, ${fleets[0].victimsPerHost.toFixed(1)} latency-sensitive VMs per host on average`);
-  console.log(`load average ${load0.toFixed(2)} at start, ${loadavg()[0].toFixed(2)} at end; ${rounds} interleaved round(s)`);
+    for (let j = 0; j < srcs.length; j++) {
+      const i = (j + r) % srcs.length;
+      const m = before ? await inChild(srcs[i], 1 / rounds) : await measureBuild(srcs[i], 1);
+      m.timings.forEach((t, k) => {
+        times[i][k].wall += t.wall;
+        times[i][k].cpu += t.cpu;
+        times[i][k].n += t.n;
+      });
+      if (i === 0) info = m;
+    }
+  console.log(`generated-large: ${info.hosts} hosts, ${info.vms} VMs, ${info.victimsPerHost.toFixed(1)} latency-sensitive VMs per host on average`);
+  console.log(`load average ${load0.toFixed(2)} at start, ${loadavg()[0].toFixed(2)} at end${before ? `; ${rounds} alternating rounds, one process per build and round` : ""}`);
   for (let k = 0; k < LOOPS.length; k++) {
     const digits = k === 3 ? 3 : 2;
     const note = k === 0 ? " (goal >= 1 M per core)" : k === 3 ? " (solves each victim's quantiles: ranking, not the filter)" : "";
@@ -163,6 +182,7 @@ export async function benchWhatIf(): Promise<number> {
       console.log(`${"  BENCH_BEFORE:".padEnd(44)} ${fmt(times[1][k], digits)}; this build ${ratio.toFixed(2)}x per CPU-second`);
     }
   }
-  if (sink < 0) console.log(sink);
   return rate(times[0][0].n, times[0][0].cpu);
 }
+
+if (process.argv[2] === "--child") console.log(JSON.stringify(await measureBuild(process.argv[3], Number(process.argv[4]))));
