@@ -203,7 +203,7 @@ export const PlanSchema = z.strictObject({
     exactStatus: z.string().optional(),
     note: z.string().optional(),
     /** The exact solve ran but did not give the plan (e.g. --solver milp answered by the heuristics), and why. */
-    fallback: z.strictObject({ reason: z.enum(["time-limit", "size", "infeasible", "crash", "error", "rejected", "worse"]), detail: z.string() }).optional(),
+    fallback: z.strictObject({ reason: z.enum(["time-limit", "work-limit", "size", "infeasible", "crash", "error", "rejected", "worse"]), detail: z.string() }).optional(),
   }),
   cost: z.number(),
   /** The objective as the linear model counts it (cost plus soft penalties under min-cost). */

@@ -33,7 +33,7 @@ export interface OptimiseOptions {
 
 /**
  * Fallback: why an exact solve that ran did not give the plan. time-limit: no plan, or only a
- * worse one, within the limit; size: the backend refused the model; infeasible: the backend
+ * worse one, within the limit; work-limit: the same within the node limit of a count budget; size: the backend refused the model; infeasible: the backend
  * proved no plan places every VM; crash: the backend died; error: it failed otherwise;
  * rejected: its plan failed the independent checker; worse: it proved its linear model optimal,
  * but its plan scores worse on the plan's own objective (the model approximates the objective,
@@ -41,7 +41,7 @@ export interface OptimiseOptions {
  * conservative).
  */
 export interface Fallback {
-  readonly reason: "time-limit" | "size" | "infeasible" | "crash" | "error" | "rejected" | "worse";
+  readonly reason: "time-limit" | "work-limit" | "size" | "infeasible" | "crash" | "error" | "rejected" | "worse";
   readonly detail: string;
 }
 
@@ -139,15 +139,26 @@ function search(p: PlacementProblem, fw: Framework, set: ItemSet, start: Int32Ar
   return { ...ls, iterations: ls.iterations + groupIterations, note };
 }
 
+/**
+ * Branch-and-bound nodes per search iteration under a count budget (--iterations): the exact
+ * solve then ends on a work limit, so the plan is the same on any machine and load, as the
+ * search's is (issue: `plan --iterations --deterministic` differed between runs when HiGHS ran to
+ * the clock). 3,000 iterations give 300 nodes.
+ */
+const NODES_PER_ITERATION = 0.1;
+const MIN_NODES = 50;
+
 async function exactStep(p: PlacementProblem, fw: Framework, exact: ExactSolver, s: PlacementState, base: Optimised, timeLimitMs: number, o: OptimiseOptions): Promise<Optimised> {
   const penalty = defaultSoftPenalty(p);
   const mine = objectiveOf(s, penalty);
-  const r = await exact.solve(p, { start: s.hostOf, timeLimitMs, objectiveTarget: o.target });
+  const maxNodes = o.iterations === undefined ? undefined : Math.max(MIN_NODES, Math.round(o.iterations * NODES_PER_ITERATION));
+  const r = await exact.solve(p, { start: s.hostOf, timeLimitMs, objectiveTarget: o.target, maxNodes });
   const info = { exactStatus: r.status, dualBound: r.dualBound, note: r.message };
-  if (!r.assignment) return { ...base, ...info, fallback: fallbackOf(r, timeLimitMs) };
+  const within = r.limit === "nodes" ? `${maxNodes} branch-and-bound nodes` : `${Math.round(timeLimitMs)} ms`;
+  if (!r.assignment) return { ...base, ...info, fallback: fallbackOf(r, within) };
   if (!acceptable(p, fw, r.assignment)) return { ...base, ...info, fallback: { reason: "rejected", detail: `${r.solver}'s plan failed the independent checker` } };
   const theirs = objectiveOf(PlacementState.fromAssignment(p, r.assignment), penalty);
-  const stoppedOn = r.status === "optimal" ? "model-optimal" : o.target !== undefined && theirs <= o.target + 1e-9 ? "bound-met" : "budget";
+  const stoppedOn = r.status === "optimal" ? "model-optimal" : o.target !== undefined && theirs <= o.target + 1e-9 ? "bound-met" : r.limit === "nodes" ? "iterations" : "budget";
   // Lexicographic: an exact plan places every VM (acceptable), so it wins over a search that
   // left some out whatever it costs; between complete plans the cheaper one wins.
   if (s.placed === p.nVms && theirs > mine + 1e-9) {
@@ -155,19 +166,19 @@ async function exactStep(p: PlacementProblem, fw: Framework, exact: ExactSolver,
       const detail = `${r.solver} proved its linear model optimal, but its plan has objective ${round6(theirs)}, the search's ${round6(mine)}`;
       return { ...base, ...info, fallback: { reason: "worse", detail } };
     }
-    const detail = `${r.solver}'s best plan within ${Math.round(timeLimitMs)} ms has objective ${round6(theirs)}, the search's ${round6(mine)}`;
-    return { ...base, ...info, stoppedOn, fallback: { reason: "time-limit", detail } };
+    const detail = `${r.solver}'s best plan within ${within} has objective ${round6(theirs)}, the search's ${round6(mine)}`;
+    return { ...base, ...info, stoppedOn, fallback: { reason: r.limit === "nodes" ? "work-limit" : "time-limit", detail } };
   }
   return { ...base, ...info, assignment: Int32Array.from(r.assignment), used: "milp", stoppedOn };
 }
 
 /** fallbackOf: why an exact solve returned no plan. */
-function fallbackOf(r: ExactResult, timeLimitMs: number): Fallback {
+function fallbackOf(r: ExactResult, within: string): Fallback {
   const detail = r.message ?? r.status;
   // Its model's interference rows are conservative: infeasible there is no proof for the cluster.
   if (r.status === "infeasible") return { reason: "infeasible", detail: `${r.solver} found no plan of its model that places every VM (${detail})` };
   if (r.status === "error") return { reason: r.failure ?? "error", detail };
-  return { reason: "time-limit", detail: `no plan within ${Math.round(timeLimitMs)} ms (${detail})` };
+  return { reason: r.limit === "nodes" ? "work-limit" : "time-limit", detail: `no plan within ${within} (${detail})` };
 }
 
 function round6(x: number): number {

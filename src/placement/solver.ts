@@ -22,6 +22,8 @@ export interface ExactResult {
   readonly failure?: "size" | "crash";
   /** Backend name, e.g. "highs". */
   readonly solver: string;
+  /** With status "feasible" or "timeout": "nodes" when the work limit (maxNodes) ended the solve, not the clock. */
+  readonly limit?: "nodes" | "time";
 }
 
 export interface ExactSolveOptions {
@@ -32,6 +34,11 @@ export interface ExactSolveOptions {
   readonly start?: Int32Array;
   /** Wall-clock limit of the solve, in ms; the backend must return by then (±100 ms). */
   readonly timeLimitMs: number;
+  /**
+   * A work limit that ends the solve the same way on any machine and load: branch-and-bound
+   * nodes (HiGHS mip_max_nodes). The time limit still applies; whichever comes first ends it.
+   */
+  readonly maxNodes?: number;
   /** Solve only these VMs over these hosts (large-neighbourhood steps); see LpScope. */
   readonly scope?: LpScope;
   /** Envelopes are pure functions of the problem; pass the cache to skip recomputing them. */

@@ -50,6 +50,7 @@ type Fallback = NonNullable<Plan["solver"]["fallback"]>;
 
 const FALLBACK: Record<Fallback["reason"], string> = {
   "time-limit": "HiGHS ran out of time",
+  "work-limit": "HiGHS reached its work limit (branch-and-bound nodes, from --iterations)",
   size: "the model is too large for HiGHS",
   infeasible: "HiGHS found its linear model infeasible",
   crash: "the HiGHS worker crashed",

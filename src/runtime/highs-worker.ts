@@ -53,6 +53,7 @@ async function solve(req: MilpRequest): Promise<MilpReply> {
       // already breaks the symmetry of identical hosts with rows and fixed columns.
       mip_detect_symmetry: false,
       ...(req.objectiveTarget !== undefined ? { objective_target: req.objectiveTarget } : {}),
+      ...(req.maxNodes !== undefined ? { mip_max_nodes: req.maxNodes } : {}),
     });
     if (req.start) model.setSolution({ indices: req.start.indices, values: req.start.values });
     const { modelStatus } = model.run(req.stop ? stopWhenFlagged(new Int32Array(req.stop)) : undefined);

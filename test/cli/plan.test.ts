@@ -30,6 +30,23 @@ describe("vmplace plan", () => {
     expect(plan.check.ok).toBe(true);
   }, CLI_TIMEOUT_MS);
 
+  test("--iterations bounds HiGHS by nodes, not the clock: --deterministic runs with the exact solve are identical", () => {
+    // 12 hosts x 60 VMs goes to HiGHS under auto, which does not finish it within 50 nodes; before
+    // the node limit the solve ran to the clock and the plan named the milliseconds it had.
+    const dir = mkdtempSync(join(tmpdir(), "vmplace-plan-"));
+    const cluster = join(dir, "cluster.json");
+    expect(runCli(["generate", "--hosts", "12", "--vms", "60", "--seed", "7", "--out", cluster]).code).toBe(0);
+    const args = ["plan", cluster, "--iterations", "500", "--deterministic", "--no-validate", "--time-budget", "120s", "--json"];
+    const [a, b] = [runCli(args), runCli(args)];
+    expect(a.code).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+    expect(a.stderr).not.toMatch(/another run may give another plan/);
+    const solver = PlanSchema.parse(JSON.parse(a.stdout)).solver;
+    expect(solver.exactStatus).toBeDefined();
+    expect(solver.stoppedOn).toBe("iterations");
+    expect(solver.fallback?.reason ?? "work-limit").toBe("work-limit");
+  }, CLI_TIMEOUT_MS * 2);
+
   test("validates by re-simulation by default and reports rounds", () => {
     const r = runCli(["plan", "data/sample-cluster.json", "--solver", "heuristic", "--iterations", "500", "--validate-duration", "500ms", "--json"]);
     expect(r.code).toBe(0);

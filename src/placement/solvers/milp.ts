@@ -133,6 +133,7 @@ async function solveWithHighs(p: PlacementProblem, o: ExactSolveOptions, lim: Hi
     timeLimitSec: Math.max(0.05, (o.timeLimitMs - lim.startupMs) / 1000),
     stop,
     objectiveTarget: o.objectiveTarget,
+    maxNodes: o.maxNodes,
     hangForTest: hooks.hang,
   };
   // Soft deadline first (HiGHS stops at its next checkpoint and keeps its incumbent), the
@@ -168,7 +169,7 @@ function toResult(p: PlacementProblem, pm: PackedModel, out: WorkerOutcome<MilpR
   const r = out.value;
   if (r.error !== undefined) return fail(`HiGHS failed: ${r.error}`);
   const status = statusOf(r.modelStatus, r.colValue !== undefined);
-  const base = { status, solver: HIGHS, dualBound: finite(r.dualBound), message: `${MODEL_STATUS[r.modelStatus] ?? r.modelStatus}${note}` };
+  const base = { status, solver: HIGHS, dualBound: finite(r.dualBound), message: `${MODEL_STATUS[r.modelStatus] ?? r.modelStatus}${note}`, limit: limitOf(r.modelStatus) };
   if (!r.colValue || (status !== "optimal" && status !== "feasible")) return base;
   return { ...base, assignment: decodeColumns(p, pm, r.colValue, start), objective: r.objective };
 }
@@ -184,6 +185,12 @@ const MODEL_STATUS: Record<number, string> = {
   11: "objective bound reached", 12: "objective target reached", 13: "time limit reached",
   14: "iteration limit reached", 15: "unknown", 16: "solution limit reached", 17: "interrupted",
 };
+
+/** limitOf: which limit ended a solve: HiGHS reports mip_max_nodes as "solution limit reached" (16). */
+function limitOf(modelStatus: number): ExactResult["limit"] {
+  if (modelStatus === 16) return "nodes";
+  return modelStatus === 13 || modelStatus === 17 ? "time" : undefined;
+}
 
 /**
  * statusOf maps HiGHS's model status onto ExactStatus. "Infeasible or unbounded" counts as

@@ -14,6 +14,8 @@ export interface MilpRequest {
    */
   readonly stop?: SharedArrayBuffer;
   readonly objectiveTarget?: number;
+  /** HiGHS mip_max_nodes: the deterministic work limit (ExactSolveOptions.maxNodes). */
+  readonly maxNodes?: number;
   /** Test hook: spin forever instead of solving, so tests can see the watchdog end a stuck worker. */
   readonly hangForTest?: boolean;
 }
