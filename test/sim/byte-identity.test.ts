@@ -5,25 +5,37 @@ import { simulateHost } from "../../src/sim/simulate-host.js";
 import { MIXED_VMS } from "./helpers.js";
 
 /**
- * Byte identity across speed work. The hashes are of JSON.stringify(simulateHost(...)) as computed
- * by main at 2c86fb3, before the simulator speed work (issue 14), and that work kept every byte:
- * event queue, ids, timers and inlining changes must not move a single event. A change meant to
- * alter results (a mechanism fix, a new draw) refreshes these hashes and says so in its commit;
- * a speed change never does. The scenarios reach every policy and the workload kinds, caps,
- * weights, fixed arrivals, multi-vCPU VMs and the credit1/CFS switches the optimised paths touch.
+ * Byte identity across speed work. Two pins per scenario:
  *
- * Refreshed on purpose: credit2's two hashes when its scheduling timer stopped taking two hop
- * events per expiry (eventsProcessed falls; on the bobtail cell, pCPUs whose runtimes end in the
- * same microsecond now reschedule in timer order rather than after every other timer of that
- * microsecond, an order Xen leaves to chance: per-VM CPU time moves by up to 0.7% in 3 s, and
- * a CPU VM's wake p99 by up to 2.5 ms; the E6 fidelity tests pass unchanged). The credit2 mixed
- * case differs in eventsProcessed only. CFS's and EEVDF's hashes when quiet ticks left the event
- * queue (kvm-fair/quiet-tick.ts): their results differ from before in eventsProcessed only.
+ * (a) sha256 of JSON.stringify(simulateHost(...)) with `eventsProcessed` removed: every
+ * VM-visible output (latencies, histograms, shares, waits, counters, utilisation) to the byte.
+ * These hashes were recorded from main's code at f079493, before the event-count work on the
+ * fair class (issue 13), and match the full-output hashes main pinned then (history below).
+ *
+ * (b) `eventsProcessed` on its own: the simulator's internal event count, pinned per scheduler
+ * so that a change to it is deliberate and explained here.
+ *
+ * The integrator's decision (issue 13, README "Known limits"): a speed change may lower (b) by
+ * processing fewer internal events provided (a) stays byte-identical for every scheduler; a
+ * change meant to alter results (a mechanism fix, a new draw) refreshes (a) and says so in its
+ * commit. The scenarios reach every policy and the workload kinds, caps, weights, fixed
+ * arrivals, multi-vCPU VMs and the credit1/CFS switches the optimised paths touch.
+ *
+ * History of the full-output hashes before the split (main at 2c86fb3 onwards): credit2's two
+ * when its scheduling timer stopped taking two hop events per expiry (on the bobtail cell,
+ * pCPUs whose runtimes end in the same microsecond now reschedule in timer order rather than
+ * after every other timer of that microsecond, an order Xen leaves to chance: per-VM CPU time
+ * moves by up to 0.7% in 3 s, and a CPU VM's wake p99 by up to 2.5 ms; the E6 fidelity tests
+ * pass unchanged); the credit2 mixed case differed in eventsProcessed only. CFS's and EEVDF's
+ * when quiet ticks left the event queue (kvm-fair/quiet-tick.ts): eventsProcessed only.
  * EEVDF's again for PREEMPT_SHORT as 6.12 has it (a shorter-slice waker cancels curr's slice
  * protection for the picks after the wake-up check too, and an unprotected ineligible curr is
  * rescheduled at update_curr): a mechanism fix, so every EEVDF figure may move.
+ *
+ * eventsProcessed changes since the split (each leaves every (a) hash as main had it):
+ * - none yet.
  */
-function cases(): [name: string, sha256: string, input: unknown][] {
+function cases(): [name: string, sha256WithoutEvents: string, eventsProcessed: number, input: unknown][] {
   const vm = (id: string, workload: object, extra: object = {}): object => ({
     id,
     vcpus: 1,
@@ -48,60 +60,71 @@ function cases(): [name: string, sha256: string, input: unknown][] {
   return [
     [
       "credit1 bobtail cell",
-      "e9da6491693b511663dc282f5ff7eb2cddc9dda8742ba061239a43bd996e6372",
+      "eeaad37a30f3b500f55646733b87c90b4fe68f0ee6536dbcda8d46cbeea18455",
+      18572,
       scenario(8, { kind: "xen-credit" }, cell, 42, 5000),
     ],
     [
       "cfs bobtail cell",
-      "5dd6feeb30db1b3e56edbe3aca63d5676fb9662c9d8b2d84f6a1e388d4c249e4",
+      "61ce874d29b3ef317d4d83ce675f8cd9702a8572639b90e43225106aad6dca3f",
+      17772,
       scenario(8, { kind: "kvm-cfs" }, cell, 42, 5000),
     ],
     [
       "credit2 bobtail cell",
-      "9a99c6f5d1936bcaade951b489b6435fdfb330c0cfd9475e24e856461ccffe2f",
+      "1f83b5d3c8d64d868c229936d6dca480aeabbaad118f72305c8fc0a939f3c74a",
+      23593,
       scenario(8, { kind: "xen-credit2" }, cell, 42, 3000),
     ],
     [
       "eevdf bobtail cell",
-      "6bc921f5a91a1459661520970878734b2bf5fdcf772a6c06eb89c2b367039862",
+      "56abbbf85247af9d9da1a4ba098f64fed1e91dd8c5f5b196d9bcf1a2ad5cde79",
+      17873,
       scenario(8, { kind: "kvm-eevdf" }, cell, 42, 5000),
     ],
     [
       "credit1 mixed, pre-4.7 boost, sampling",
-      "6d6ef44adf3db34da516873b0bbe3919dff82de2d90138b5408a15ec6f6ae032",
+      "301f4df22b93106e450a7623cd085024cfd67921e0f7e47cce2a7419fb338459",
+      24265,
       scenario(4, { kind: "xen-credit", boostOnMigrate: true, accounting: "sampling" }, mixed, 5, 3000),
     ],
     [
       "credit1 mixed, cache-hot delay, no rate limit",
-      "b7a5401ec6263678a46bb1b7e38021aa51d70c0895028aed394167d0d15378dc",
+      "02a7cf447169248165e39bf4b89570eb78eb20676d58718f026d2948d989e657",
+      22800,
       scenario(3, { kind: "xen-credit", migrationDelayUs: 1000, ratelimitUs: 0 }, mixed, 6, 3000),
     ],
     [
       "cfs mixed, no halt-polling",
-      "d141353d4bf392d8be87695b9db221a696c44593e848f59c59b03d9dd5efbe05",
+      "9a989294b1498cd0a9fe7b491fba9cf3877b436268a090a742dab491ab32b347",
+      25442,
       scenario(4, { kind: "kvm-cfs", haltPollUs: 0 }, mixed, 7, 3000),
     ],
     [
       "cfs mixed, short quota period",
-      "bafb01f11949c2ae72968256c1a086dcc4af2a772ae885b9e0025230990da5d7",
+      "f982b281db7338db6f07e7d6a7c2127d7b8470ce71456d80af45dd6770fc8d6a",
+      23310,
       scenario(2, { kind: "kvm-cfs", cfsPeriodUs: 20000 }, mixed, 8, 3000),
     ],
     [
       "credit2 mixed",
-      "f3b7c5928b88c7fe3fba584751992aaccd4d248178efe6363d8de7fba5d4b327",
+      "f224df5247965f385b178b313e74413885a1bc82b0319eedf480f78945064364",
+      44909,
       scenario(4, { kind: "xen-credit2" }, mixed, 9, 3000),
     ],
     [
       "eevdf mixed",
-      "a23189e2f2ca417d1bad459e54ac96f2eadc5182e4465b0fe455bd279eb440ce",
+      "5f49519fa7bb1a1f577b412e7686699e1b4a33ecd776e5ab005d770709ad3762",
+      27547,
       scenario(4, { kind: "kvm-eevdf" }, mixed, 10, 3000),
     ],
   ];
 }
 
 describe("simulation results stay byte-identical to main before the speed work", () => {
-  test.each(cases())("%s", (_name, sha256, input) => {
-    const json = JSON.stringify(simulateHost(ScenarioSchema.parse(input)));
-    expect(createHash("sha256").update(json).digest("hex")).toBe(sha256);
+  test.each(cases())("%s", (_name, sha256, events, input) => {
+    const { eventsProcessed, ...visible } = simulateHost(ScenarioSchema.parse(input));
+    expect(createHash("sha256").update(JSON.stringify(visible)).digest("hex")).toBe(sha256);
+    expect(eventsProcessed).toBe(events);
   });
 });
