@@ -115,11 +115,21 @@ export class LazyTicks {
     }
   }
 
-  /** leave ends an event: ticks resume at the next grid point unless every CPU is quiet. */
+  /**
+   * leave ends an event: ticks resume at the next grid point unless every CPU is quiet, and a
+   * queued tick is cancelled once every CPU is quiet (the noise ended at this event): it would
+   * only be owed when it fires (see fire), and the next event owes it the same way, catchUp
+   * counting the grid from the last tick run or owed. Only the event count changes: enter()
+   * already runs a tick due in an event's own microsecond by the same rule, queued or not.
+   */
   leave(): void {
-    if (this.tickId === NO_TIMER && this.needsTicks()) {
+    const needs = this.needsTicks();
+    if (this.tickId === NO_TIMER) {
       // catchUp left lastTickUs on the last grid point before now (or on now, if that one ran).
-      this.tickId = this.ctx.timer(this.lastTickUs + this.tickUs, this.fire);
+      if (needs) this.tickId = this.ctx.timer(this.lastTickUs + this.tickUs, this.fire);
+    } else if (!needs) {
+      this.ctx.cancelTimer(this.tickId);
+      this.tickId = NO_TIMER;
     }
   }
 
