@@ -53,6 +53,14 @@ export interface SchedContext {
    * work is allowed (KVM halt-polling): it occupies the pCPU and makes no progress until work arrives.
    */
   dispatch(p: number, v: number | null): void;
+  /**
+   * idle takes pCPU p's vCPU off as of atUs (<= now): dispatch(p, null) at an earlier instant,
+   * for a policy that does a halt-poll expiry late (see CpuScheduler.settle). Before now only for
+   * a vCPU with no work, whose time on the pCPU is all that moves.
+   */
+  idle(p: number, atUs: number): void;
+  /** chargesDriverWork: the host's driver domain bills its work to guests (chargeFor timers run). */
+  readonly chargesDriverWork: boolean;
   /** running returns the vCPU on pCPU p, or null when p is idle. */
   running(p: number): number | null;
   /** onCpu returns the pCPU vCPU v runs on, or -1. */
@@ -90,6 +98,13 @@ export interface CpuScheduler {
    * from inside dispatch. Optional: a policy without it cannot run a charging host.
    */
   chargeFor?(vm: number, us: number): void;
+  /**
+   * settle: host-sim is about to read which pCPU a vCPU is on outside the policy's own calls (a
+   * wake of a vCPU it sees on a pCPU, a measurement). A policy that leaves work of an earlier
+   * instant undone until something needs it (kvm-fair's lazy halt-poll expiries) does it now.
+   * Optional: a policy that defers nothing has nothing to do.
+   */
+  settle?(): void;
 }
 
 /** SchedulerFactory builds a fresh policy instance for one host. */

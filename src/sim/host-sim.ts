@@ -55,6 +55,7 @@ export class HostSim implements SchedContext {
   readonly driver: DriverPath | null;
   /** vCPUs from here on are the driver domain's (nVcpus when there is none: no vCPU qualifies). */
   private readonly firstDriverVcpu: number;
+  readonly chargesDriverWork: boolean;
 
   constructor(
     private readonly sim: Simulator,
@@ -75,6 +76,7 @@ export class HostSim implements SchedContext {
     this.nVcpus = n;
     this.firstDriverVcpu = driver ? n - driver.vcpus : n;
     this.driver = driver ? new DriverPath(driver, vms.length - 1, this.firstDriverVcpu, this, observer) : null;
+    this.chargesDriverWork = this.driver !== null && this.driver.chargesGuests();
     // A driver vCPU's requests are packets.
     this.guest = new GuestWork(
       this.vcpus.map((c) => (c.index >= this.firstDriverVcpu ? (driver?.usPerPacket ?? 1) : (ioPartOf(c.vm.workload)?.serviceUs ?? 1))),
@@ -97,7 +99,7 @@ export class HostSim implements SchedContext {
     if (this.scheduler) throw new Error("host-sim: started twice");
     this.scheduler = scheduler;
     scheduler.start(this);
-    if (this.driver !== null && this.driver.chargesGuests()) {
+    if (this.chargesDriverWork && this.driver !== null) {
       const sink = scheduler.chargeFor?.bind(scheduler);
       if (sink === undefined) throw new Error(`host-sim: ${scheduler.kind} cannot charge driver work to guests`);
       this.driver.chargeTo(sink);
@@ -149,7 +151,7 @@ export class HostSim implements SchedContext {
    * when a driver domain received it first).
    */
   submitRequest(v: number, arrivalUs = this.sim.now()): void {
-    const hadWork = this.guest.hasWork(v);
+    const hadWork = this.hasWorkSettled(v);
     this.chargeProgress(v);
     const headChanged = this.guest.addRequest(v, arrivalUs);
     this.afterSubmit(v, hadWork, headChanged);
@@ -157,7 +159,7 @@ export class HostSim implements SchedContext {
 
   /** submitBurst: a CPU burst of us microseconds starts now on v (it was sleeping). */
   submitBurst(v: number, us: number): void {
-    const hadWork = this.guest.hasWork(v);
+    const hadWork = this.hasWorkSettled(v);
     this.chargeProgress(v);
     const headChanged = this.guest.addBurst(v, us);
     this.afterSubmit(v, hadWork, headChanged);
@@ -209,6 +211,14 @@ export class HostSim implements SchedContext {
     if (next >= 0) this.putOn(p, next);
   }
 
+  idle(p: number, atUs: number): void {
+    this.checkCpu(p);
+    const v = this.runningOn[p];
+    if (v < 0) return;
+    if (atUs !== this.sim.now() && !(atUs < this.sim.now() && !this.guest.hasWork(v))) lateIdle(p, atUs, this.sim.now());
+    this.takeOff(p, v, atUs);
+  }
+
   running(p: number): number | null {
     const v = this.runningOn[this.checkCpu(p)];
     return v >= 0 ? v : null;
@@ -231,6 +241,17 @@ export class HostSim implements SchedContext {
   }
 
   // ---- machinery -------------------------------------------------------------------------------
+
+  /**
+   * hasWorkSettled is hasWork before work is added to v. An idle vCPU seen on a pCPU is a
+   * halt-poller whose window may have ended before now with the policy yet to say so (settle):
+   * it must be off its pCPU before the new work decides whether it continues there.
+   */
+  private hasWorkSettled(v: number): boolean {
+    if (this.guest.hasWork(v)) return true;
+    if (this.onCpuOf[v] >= 0) this.scheduler?.settle?.();
+    return false;
+  }
 
   private afterSubmit(v: number, hadWork: boolean, headChanged: boolean): void {
     if (!hadWork) this.wake(v);
@@ -259,12 +280,12 @@ export class HostSim implements SchedContext {
     if (this.guest.hasWork(v)) this.beginWork(v);
   }
 
-  private takeOff(p: number, v: number): void {
+  private takeOff(p: number, v: number, atUs = this.sim.now()): void {
     this.chargeProgress(v);
     this.progressFromUs[v] = -1;
     this.sim.cancel(this.completion[v]);
     this.completion[v] = NO_EVENT;
-    this.observer.occupied(this.sim.now() - this.occupiedFromUs[p]);
+    this.observer.occupied(atUs - this.occupiedFromUs[p]);
     this.onCpuOf[v] = -1;
     this.runningOn[p] = -1;
   }
@@ -323,6 +344,7 @@ export class HostSim implements SchedContext {
   }
 
   private chargeAll(): void {
+    this.scheduler?.settle?.();
     const now = this.sim.now();
     for (let v = 0; v < this.vcpus.length; v++) this.chargeProgress(v);
     for (let p = 0; p < this.nCpus; p++) {
@@ -362,6 +384,10 @@ class PolicyTimer implements TimerHandle {
 // Cold throw helpers: message building out of the hot methods keeps them small enough to inline.
 function doubleDispatch(v: number, p: number, on: number): never {
   throw new Error(`host-sim: vCPU ${v} dispatched on pCPU ${p} while running on pCPU ${on}`);
+}
+
+function lateIdle(p: number, atUs: number, nowUs: number): never {
+  throw new Error(`host-sim: pCPU ${p} idled as of ${atUs} us at ${nowUs} us (only a vCPU with no work may go idle late)`);
 }
 
 function notStarted(): never {

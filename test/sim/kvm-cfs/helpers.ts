@@ -79,6 +79,7 @@ export class DispatchLog {
       start: (ctx) => inner.start(this.tap(ctx)),
       wake: (v) => inner.wake(v),
       block: (v, p) => inner.block(v, p),
+      settle: () => inner.settle?.(),
     };
   }
 
@@ -103,6 +104,12 @@ export class DispatchLog {
       if (v !== null && prev !== v) this.sinceUs[v] = ctx.now();
       ctx.dispatch(p, v);
     };
+    // A halt-poll expiry done late (kvm-fair/lazy-poll.ts) books the poller's time up to its instant.
+    const idle = (p: number, atUs: number): void => {
+      const prev = ctx.running(p);
+      if (prev !== null) this.book(prev, atUs);
+      ctx.idle(p, atUs);
+    };
     return {
       nCpus: ctx.nCpus,
       vcpus: ctx.vcpus,
@@ -111,6 +118,8 @@ export class DispatchLog {
       timer: (atUs, fn, arg) => ctx.timer(atUs, fn, arg),
       cancelTimer: (id) => ctx.cancelTimer(id),
       dispatch,
+      idle,
+      chargesDriverWork: ctx.chargesDriverWork,
       running: (p) => ctx.running(p),
       onCpu: (v) => ctx.onCpu(v),
       hasWork: (v) => ctx.hasWork(v),

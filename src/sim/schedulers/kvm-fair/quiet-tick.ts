@@ -123,7 +123,19 @@ export class LazyTicks {
    * already runs a tick due in an event's own microsecond by the same rule, queued or not.
    */
   leave(): void {
-    const needs = this.needsTicks();
+    this.resume(this.needsTicks());
+  }
+
+  /**
+   * quietNow says whether every CPU is quiet, for an event that acts on it before leave's own
+   * work (resume(!quiet) then); it consumes the hierarchy's change marks as leave does.
+   */
+  quietNow(): boolean {
+    return !this.needsTicks();
+  }
+
+  /** resume is leave with the answer of needsTicks given. */
+  resume(needs: boolean): void {
     if (this.tickId === NO_TIMER) {
       // catchUp left lastTickUs on the last grid point before now (or on now, if that one ran).
       if (needs) this.tickId = this.ctx.timer(this.lastTickUs + this.tickUs, this.fire);
@@ -131,6 +143,17 @@ export class LazyTicks {
       this.ctx.cancelTimer(this.tickId);
       this.tickId = NO_TIMER;
     }
+  }
+
+  /**
+   * owe is enter() for a deferred event of the instant atUs (< now) while ticks are left out (a
+   * lazy halt-poll expiry, lazy-poll.ts): the ticks before it are owed first, and one at atUs too
+   * when it would have run first (`tickFirst`, as for enter).
+   */
+  owe(atUs: number, tickFirst: boolean): void {
+    if (this.tickId !== NO_TIMER) throw new Error("kvm-fair: a deferred event while ticks are queued");
+    const tickDue = tickFirst && atUs % this.tickUs === 0 && this.lastTickUs < atUs;
+    this.catchUp(tickDue ? atUs + 1 : atUs);
   }
 
   /**

@@ -11,6 +11,7 @@ import {
 import { chargeGroup } from "./driver-charge.js";
 import { CfsHierarchy, DELAYED, POLLING, QUEUED, RUNNING, SLEEPING, type ThreadInit, type VcpuState } from "./hierarchy.js";
 import { tickDecay } from "./load.js";
+import { LazyPolls } from "./lazy-poll.js";
 import { cpuQuiet, LazyTicks } from "./quiet-tick.js";
 import { ENQ_MIGRATED, ENQ_WAKEUP, type FairCommon, type FairRules } from "./rules.js";
 import { verifyHierarchy } from "./verify.js";
@@ -20,10 +21,12 @@ export interface FairOptions {
   /** Check the run-queue invariants after every event and throw on the first broken one (slow). */
   verify?: boolean;
   /**
-   * Queue every tick as an event and do it on every CPU, quiet or not (tests compare this with
-   * the ticks owed to quiet CPUs).
+   * Queue every tick as an event and do it on every CPU, quiet or not, and every halt-poll
+   * expiry as a timer (tests compare this with the ticks owed to quiet CPUs and lazy expiries).
    */
   everyTick?: boolean;
+  /** Queue every halt-poll expiry as a timer, ticks as usual (tests compare it with lazy-poll.ts). */
+  timedPolls?: boolean;
 }
 
 /** Busy CPUs balance sd->busy_factor times less often than idle ones (topology.c sd_init). */
@@ -48,6 +51,14 @@ export class FairScheduler implements CpuScheduler {
   private ticks!: LazyTicks;
   /** Per CPU, whether the tick running now is done on it as an event (1) or owed (0). */
   private ticking = new Uint8Array(0);
+  /** Halt-poll windows kept without a timer while every CPU is quiet (lazy-poll.ts). */
+  private polls = new LazyPolls(0);
+  /**
+   * Whether windows may be kept lazily: not with quota (period timers read CPUs at instants of
+   * their own), a driver domain billing guests (chargeFor timers of the expiry's instant) or
+   * everyTick; there the expiries stay timers.
+   */
+  private lazyPolls = false;
 
   constructor(
     readonly kind: "kvm-cfs" | "kvm-eevdf",
@@ -69,6 +80,9 @@ export class FairScheduler implements CpuScheduler {
     this.pollTimers = new Float64Array(this.nCpus).fill(NO_TIMER);
     this.ticking = new Uint8Array(this.nCpus);
     this.ticks = new LazyTicks(ctx, this.h, this.t.tickUs, this.onTick, this.options.everyTick === true);
+    this.polls = new LazyPolls(this.nCpus);
+    const timed = this.options.everyTick === true || this.options.timedPolls === true;
+    this.lazyPolls = !timed && !ctx.chargesDriverWork && this.h.vms.every((vm) => vm.bw === null);
     this.h.vms.forEach((vm, i) => {
       if (vm.bw !== null) ctx.timer(this.t.cfsPeriodUs, this.onPeriod, i);
     });
@@ -81,14 +95,46 @@ export class FairScheduler implements CpuScheduler {
     this.leave();
   };
 
-  /** enter and leave bracket each of the policy's events (see LazyTicks). */
+  /**
+   * enter and leave bracket each of the policy's events (see LazyTicks): windows that ended
+   * before this instant are closed first, and once some CPU is noisy the kept ones become timers.
+   */
   private enter(tickFirst = false): void {
+    if (this.polls.nextUs < this.ctx.now()) this.settle();
     this.ticks.enter(tickFirst);
   }
 
   private leave(): void {
-    this.ticks.leave();
+    if (this.polls.count === 0) this.ticks.leave();
+    else {
+      // Kept windows become timers before a resumed tick is queued: they began first.
+      const quiet = this.ticks.quietNow();
+      if (!quiet || this.polls.pinned > 0) this.pollsToTimers();
+      this.ticks.resume(!quiet);
+    }
     this.verify();
+  }
+
+  /** settle (CpuScheduler): the kept halt-poll windows that ended before now expire, in order. */
+  settle(): void {
+    const now = this.ctx.now();
+    for (let p = this.polls.first(); p >= 0 && this.polls.endOf(p) < now; p = this.polls.first()) {
+      const endUs = this.polls.endOf(p);
+      this.polls.remove(p);
+      this.ticks.owe(endUs, this.t.haltPollUs < this.t.tickUs);
+      // Every CPU has been quiet since the last event: no CPU has a thread to pull.
+      if (this.options.verify === true && this.h.cpus.some((c) => c.hNr > 1)) this.fail(`late halt-poll expiry on CPU ${p} with a thread to pull`);
+      this.schedule(p, false, endUs, false);
+      if (this.h.cpus[p].current >= 0) this.fail(`late halt-poll expiry on CPU ${p} found a thread to run`);
+    }
+  }
+
+  /** pollsToTimers queues the kept windows as timers, in the order they began (block order). */
+  private pollsToTimers(): void {
+    for (let p = this.polls.first(); p >= 0; p = this.polls.first()) {
+      this.pollTimers[p] = this.ctx.timer(this.polls.endOf(p), this.endPollAt, p);
+      this.polls.remove(p);
+    }
   }
 
   wake(v: number): void {
@@ -122,7 +168,11 @@ export class FairScheduler implements CpuScheduler {
     // kvm_vcpu_can_poll: poll only while this is the CPU's single task and no resched is pending.
     if (this.t.haltPollUs > 0 && cpu.hNr === 1 && !cpu.needResched) {
       th.state = POLLING;
-      this.pollTimers[p] = this.ctx.timer(this.ctx.now() + this.t.haltPollUs, this.endPollAt, p);
+      const endUs = this.ctx.now() + this.t.haltPollUs;
+      // A VM spread over CPUs re-targets its group weights elsewhere when it sleeps (noise the
+      // tick must see at its instant): its window is queued as a timer at leave, in block order.
+      if (this.lazyPolls) this.polls.add(p, endUs, this.h.vms[th.vm].spread);
+      else this.pollTimers[p] = this.ctx.timer(endUs, this.endPollAt, p);
     } else {
       this.h.dequeueThread(v, this.ctx.now(), true);
       this.schedule(p, false);
@@ -157,9 +207,10 @@ export class FairScheduler implements CpuScheduler {
    * schedule is __schedule on CPU p: end a halt-poll, charge, throttle the outgoing group if its
    * run time is gone, pick (pulling from the busiest CPU when nothing is left), and switch.
    * `preempt` marks a tick or wakeup preemption, counted when another thread really takes over.
+   * A late halt-poll expiry passes its own instant as `now`, and `mayPull` false: it is done
+   * only where no CPU has a thread to pull.
    */
-  private schedule(p: number, preempt: boolean): void {
-    const now = this.ctx.now();
+  private schedule(p: number, preempt: boolean, now = this.ctx.now(), mayPull = true): void {
     const cpu = this.h.cpus[p];
     const prev = cpu.current;
     this.h.touch(p);
@@ -172,7 +223,7 @@ export class FairScheduler implements CpuScheduler {
     cpu.needResched = false;
     if (prev >= 0) this.checkThrottle(p, prev);
     let next = this.pickNext(p);
-    if (next < 0 && this.pullTo(p, now)) next = this.pickNext(p);
+    if (next < 0 && mayPull && this.pullTo(p, now)) next = this.pickNext(p);
     const prevRuns = prev >= 0 && this.h.vcpus[prev].state === RUNNING && !cpu.groups[this.h.vcpus[prev].vm].throttled;
     this.switchTo(p, next, now);
     if (preempt && prevRuns && next !== prev) this.ctx.count("preemption", prev);
@@ -240,7 +291,8 @@ export class FairScheduler implements CpuScheduler {
       th.lastRanUs = now;
     }
     cpu.current = next;
-    this.ctx.dispatch(p, next >= 0 ? next : null);
+    if (next >= 0) this.ctx.dispatch(p, next);
+    else this.ctx.idle(p, now);
   }
 
   // ---- periodic work ---------------------------------------------------------------------------
@@ -403,6 +455,7 @@ export class FairScheduler implements CpuScheduler {
   private cancelPoll(p: number): void {
     this.ctx.cancelTimer(this.pollTimers[p]);
     this.pollTimers[p] = NO_TIMER;
+    this.polls.remove(p);
   }
 
   private verify(): void {
