@@ -56,7 +56,7 @@ export interface SchedContext {
   /**
    * idle takes pCPU p's vCPU off as of atUs (<= now): dispatch(p, null) at an earlier instant,
    * for a policy that does a halt-poll expiry late (see CpuScheduler.settle). Before now only for
-   * a vCPU with no work, whose time on the pCPU is all that moves.
+   * a vCPU making no progress (a halt-poller), whose time on the pCPU is all that moves.
    */
   idle(p: number, atUs: number): void;
   /** chargesDriverWork: the host's driver domain bills its work to guests (chargeFor timers run). */

@@ -151,7 +151,7 @@ export class HostSim implements SchedContext {
    * when a driver domain received it first).
    */
   submitRequest(v: number, arrivalUs = this.sim.now()): void {
-    const hadWork = this.hasWorkSettled(v);
+    const hadWork = this.guest.hasWork(v);
     this.chargeProgress(v);
     const headChanged = this.guest.addRequest(v, arrivalUs);
     this.afterSubmit(v, hadWork, headChanged);
@@ -159,7 +159,7 @@ export class HostSim implements SchedContext {
 
   /** submitBurst: a CPU burst of us microseconds starts now on v (it was sleeping). */
   submitBurst(v: number, us: number): void {
-    const hadWork = this.hasWorkSettled(v);
+    const hadWork = this.guest.hasWork(v);
     this.chargeProgress(v);
     const headChanged = this.guest.addBurst(v, us);
     this.afterSubmit(v, hadWork, headChanged);
@@ -215,8 +215,12 @@ export class HostSim implements SchedContext {
     this.checkCpu(p);
     const v = this.runningOn[p];
     if (v < 0) return;
-    if (atUs !== this.sim.now() && !(atUs < this.sim.now() && !this.guest.hasWork(v))) lateIdle(p, atUs, this.sim.now());
-    this.takeOff(p, v, atUs);
+    const now = this.sim.now();
+    // Late only for a vCPU making no progress (a halt-poller; work just added has not started).
+    if (atUs !== now && !(atUs < now && this.progressFromUs[v] < 0)) lateIdle(p, atUs, now);
+    // takeOff books now - occupiedFromUs: moved by now - atUs, it books up to atUs (integers, exact).
+    this.occupiedFromUs[p] += now - atUs;
+    this.takeOff(p, v);
   }
 
   running(p: number): number | null {
@@ -242,17 +246,6 @@ export class HostSim implements SchedContext {
 
   // ---- machinery -------------------------------------------------------------------------------
 
-  /**
-   * hasWorkSettled is hasWork before work is added to v. An idle vCPU seen on a pCPU is a
-   * halt-poller whose window may have ended before now with the policy yet to say so (settle):
-   * it must be off its pCPU before the new work decides whether it continues there.
-   */
-  private hasWorkSettled(v: number): boolean {
-    if (this.guest.hasWork(v)) return true;
-    if (this.onCpuOf[v] >= 0) this.scheduler?.settle?.();
-    return false;
-  }
-
   private afterSubmit(v: number, hadWork: boolean, headChanged: boolean): void {
     if (!hadWork) this.wake(v);
     else if (headChanged && this.progressFromUs[v] >= 0) {
@@ -265,8 +258,18 @@ export class HostSim implements SchedContext {
   /** wake: v had no work and now has some. A halt-polling vCPU continues on its pCPU at once. */
   private wake(v: number): void {
     this.wokeAtUs[v] = this.sim.now();
-    if (this.onCpuOf[v] >= 0) this.beginWork(v);
+    if (this.onCpuOf[v] >= 0) this.wakeOnCpu(v);
     this.policy().wake(v);
+  }
+
+  /**
+   * wakeOnCpu: v, woken, is on a pCPU: a halt-poller. Its window may have ended before now with
+   * the policy yet to say so (settle); else it continues there at once. Kept out of wake, which
+   * every policy's hot path runs (with no halt-polling, this never does).
+   */
+  private wakeOnCpu(v: number): void {
+    this.scheduler?.settle?.();
+    if (this.onCpuOf[v] >= 0) this.beginWork(v);
   }
 
   private putOn(p: number, v: number): void {
@@ -280,12 +283,12 @@ export class HostSim implements SchedContext {
     if (this.guest.hasWork(v)) this.beginWork(v);
   }
 
-  private takeOff(p: number, v: number, atUs = this.sim.now()): void {
+  private takeOff(p: number, v: number): void {
     this.chargeProgress(v);
     this.progressFromUs[v] = -1;
     this.sim.cancel(this.completion[v]);
     this.completion[v] = NO_EVENT;
-    this.observer.occupied(atUs - this.occupiedFromUs[p]);
+    this.observer.occupied(this.sim.now() - this.occupiedFromUs[p]);
     this.onCpuOf[v] = -1;
     this.runningOn[p] = -1;
   }
@@ -387,7 +390,7 @@ function doubleDispatch(v: number, p: number, on: number): never {
 }
 
 function lateIdle(p: number, atUs: number, nowUs: number): never {
-  throw new Error(`host-sim: pCPU ${p} idled as of ${atUs} us at ${nowUs} us (only a vCPU with no work may go idle late)`);
+  throw new Error(`host-sim: pCPU ${p} idled as of ${atUs} us at ${nowUs} us (only a vCPU making no progress may go idle late)`);
 }
 
 function notStarted(): never {
