@@ -10,7 +10,8 @@ import { MIXED_VMS } from "./helpers.js";
  * (a) sha256 of JSON.stringify(simulateHost(...)) with `eventsProcessed` removed: every
  * VM-visible output (latencies, histograms, shares, waits, counters, utilisation) to the byte.
  * These hashes were recorded from main's code at f079493, before the event-count work on the
- * fair class (issue 13), and match the full-output hashes main pinned then (history below).
+ * fair class (issue 13), and match the full-output hashes main pinned then (history below);
+ * main at d6c802f (credit1's second speed pass) gives the same hashes and event counts.
  *
  * (b) `eventsProcessed` on its own: the simulator's internal event count, pinned per scheduler
  * so that a change to it is deliberate and explained here.
