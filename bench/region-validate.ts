@@ -1,17 +1,15 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadavg } from "node:os";
 import type { Cluster } from "../src/model/cluster.js";
 import { checkPlan } from "../src/model/check-plan.js";
 import { startRedis, startWorker, stopProcess, type TestWorker } from "../test/helpers/redis.js";
+import { cpuSeconds } from "./proc-cpu.js";
 import { runPlan } from "./region-plan.js";
 
 /** Worker processes of one job slot each: this machine has 2 cores, so 2 slots use all of it. */
 const WORKERS = 2;
 const MINUTE_MS = 60_000;
-/** The kernel's USER_HZ, in which /proc reports CPU time (100 on Linux's every architecture here). */
-const CLOCK_TICKS = 100;
 
 /**
  * validateRegion: the 100,000-VM plan with its validation by re-simulation on the Redis queue,
@@ -21,18 +19,6 @@ const CLOCK_TICKS = 100;
  * cost before and after repairs against the bound, the checker's findings on the validated plan,
  * and the slot time per simulated host, from which the workers a one-minute validation needs.
  */
-/** cpuSeconds: user + system CPU of a live process and its threads, from /proc (Linux; NaN elsewhere). */
-function cpuSeconds(pid: number | undefined): number {
-  try {
-    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(f[11]) + Number(f[12])) / CLOCK_TICKS;
-  } catch {
-    return NaN;
-  }
-}
-
 export async function validateRegion(cli: string, file: string, cluster: Cluster, dir: string): Promise<void> {
   if (spawnSync("redis-server", ["--version"]).error) return console.log("validation on the Redis queue: skipped, redis-server is missing (apt-get install redis-server)");
   console.log(`validation on the Redis queue, ${WORKERS} \`vmplace worker\` processes of 1 slot each on this machine; load average ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);

@@ -6,6 +6,7 @@ import { encodeResult } from "./sim-codec.js";
 import { WorkerPool } from "./sim-pool.js";
 import { JOB_POLICY, LOCK_DURATION_MS, QUEUE_NAME, type SimJobData, type SimJobReturn } from "./sim-queue.js";
 import { simVersion } from "./sim-version.js";
+import { warmupJobs } from "./sim-warmup.js";
 
 export interface SimWorkerOptions {
   url: string;
@@ -15,6 +16,8 @@ export interface SimWorkerOptions {
   log(line: string): void;
   /** A progress line this often while jobs come in (ms). */
   reportEveryMs?: number;
+  /** Warm every thread up before taking jobs (sim-warmup.ts); default true. */
+  warmup?: boolean;
 }
 
 export interface SimWorkerCounts {
@@ -39,7 +42,7 @@ export async function startSimWorker(o: SimWorkerOptions): Promise<SimWorkerHand
   await probeRedis(o.url);
   const version = simVersion();
   const name = `${hostname()}:${process.pid}`;
-  const pool = new WorkerPool(o.concurrency);
+  const { pool, warmth } = await warmPool(o);
   const counts: SimWorkerCounts = { done: 0, failed: 0, active: 0 };
   const lockDuration = o.lockDurationMs ?? LOCK_DURATION_MS;
   const connectionError = logOnce(o.log);
@@ -58,7 +61,7 @@ export async function startSimWorker(o: SimWorkerOptions): Promise<SimWorkerHand
   });
   worker.on("error", connectionError);
   await worker.waitUntilReady();
-  o.log(`worker: serving queue ${QUEUE_NAME} at ${redactUrl(o.url)}, ${o.concurrency} job(s) at once, simulator build ${version}, lock ${lockDuration / 1000} s`);
+  o.log(`worker: serving queue ${QUEUE_NAME} at ${redactUrl(o.url)}, ${o.concurrency} job(s) at once, simulator build ${version}, lock ${lockDuration / 1000} s, ${warmth}`);
   const report = reporter(counts, o.log);
   const ticker = setInterval(report, o.reportEveryMs ?? 10_000);
   return {
@@ -73,6 +76,26 @@ export async function startSimWorker(o: SimWorkerOptions): Promise<SimWorkerHand
       o.log(`worker: stopped after ${counts.done} job(s), ${counts.failed} failed`);
     },
   };
+}
+
+/**
+ * warmPool starts the threads and, unless told not to, waits until each has run the warm-up set,
+ * so the first real jobs run on compiled code (measured in docs/scaling.md). The queue is not
+ * touched meanwhile: no job waits behind a warm-up.
+ */
+async function warmPool(o: SimWorkerOptions): Promise<{ pool: WorkerPool; warmth: string }> {
+  if (o.warmup === false) return { pool: new WorkerPool(o.concurrency), warmth: "no warm-up (--no-warmup)" };
+  const jobs = warmupJobs();
+  o.log(`worker: warming up ${o.concurrency} thread(s), ${jobs.length} short simulations each, before taking jobs`);
+  const start = performance.now();
+  const pool = new WorkerPool(o.concurrency, { warmup: jobs });
+  try {
+    await pool.warmedUp();
+  } catch (e) {
+    await pool.close();
+    throw e;
+  }
+  return { pool, warmth: `threads warmed up in ${((performance.now() - start) / 1000).toFixed(1)} s` };
 }
 
 async function runJob(job: Job<SimJobData, SimJobReturn>, pool: WorkerPool, version: string, name: string, counts: SimWorkerCounts): Promise<SimJobReturn> {

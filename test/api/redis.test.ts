@@ -19,7 +19,7 @@ describe("vmplace serve --redis", () => {
   let planJobs = 0;
   beforeAll(async () => {
     redis = await startRedis();
-    worker = await startWorker(redis.url, ["--concurrency", "1"]);
+    worker = await startWorker(redis.url, ["--concurrency", "1", "--no-warmup"]);
     app = await testApp({ redis: redis.url });
   }, 60_000);
   afterAll(async () => {

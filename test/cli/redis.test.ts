@@ -35,6 +35,8 @@ describe("vmplace plan, migrate, advise and calibrate with --redis and a vmplace
     expect(remote.stderr).toMatch(/simulations go to the Redis queue vmplace-sim at redis:\/\/127\.0\.0\.1/);
     expect([remote.code, local.code]).toEqual([0, 0]);
     expect(readFileSync(join(dir, "remote.json"), "utf8")).toBe(readFileSync(join(dir, "local.json"), "utf8"));
+    // A worker with the default warm-up, whose warm-up results went nowhere.
+    expect(worker.log()).toMatch(/serving queue .*, threads warmed up in/);
     // The worker did the simulations: its progress line (every 10 s) counts them.
     await waitFor(() => /[1-9]\d* job\(s\) done/.test(worker.log()), 30_000, () => `no progress from the worker:\n${worker.log()}`);
   }, 180_000);
@@ -132,7 +134,7 @@ describe("failing jobs and stopping workers", () => {
   });
 
   test("a job that fails on every attempt: exit 4 naming the host and the worker's reason, and no output file", async () => {
-    const bad = await startWorker(redis.url, ["--concurrency", "1"], join(otherBuild, "dist/src/cli/main.js"));
+    const bad = await startWorker(redis.url, ["--concurrency", "1", "--no-warmup"], join(otherBuild, "dist/src/cli/main.js"));
     try {
       const dir = scratch();
       const r = await runCliAsync([...PLAN, "--out", join(dir, "plan.json"), "--redis", redis.url]);
@@ -153,7 +155,9 @@ describe("failing jobs and stopping workers", () => {
     const events = new QueueEvents(QUEUE_NAME, { connection: eventsConnection });
     await events.waitUntilReady();
     await queue.obliterate({ force: true });
-    const worker = await startWorker(redis.url, ["--concurrency", "1"]);
+    const worker = await startWorker(redis.url, ["--concurrency", "1", "--no-warmup"]);
+    expect(worker.log()).toMatch(/serving queue .*, no warm-up \(--no-warmup\)/);
+    expect(worker.log()).not.toMatch(/warming up/);
     const runner = await RedisRunner.connect(redis.url);
     const long = (seed: number) => ({ scenario: ScenarioSchema.parse({ host: { id: `long${seed}`, cores: 2, memoryMiB: 4096 }, vms: [{ id: "io", vcpus: 1, memoryMiB: 512, workload: { kind: "io", requestsPerSec: 500, serviceUs: 80 } }, { id: "cpu", vcpus: 2, memoryMiB: 512, workload: { kind: "cpu", dutyCycle: 0.5, burstMs: 5 } }], durationMs: 20_000, seed }) });
     try {

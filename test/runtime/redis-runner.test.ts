@@ -44,9 +44,14 @@ afterAll(async () => {
 
 describe("RedisRunner against a real Redis and vmplace worker processes", () => {
   test("gives the same bytes as a local run, in job order, counts progress over every job, and leaves no job behind", async () => {
+    // The default worker: it warms both threads up before its ready line (the other tests skip that to stay short).
     const worker = await startWorker(redis.url, ["--concurrency", "2"]);
     const runner = await RedisRunner.connect(redis.url);
     try {
+      const log = worker.log();
+      const warming = log.search(/worker: warming up 2 thread\(s\), \d+ short simulations each, before taking jobs/);
+      expect(warming).toBeGreaterThanOrEqual(0);
+      expect(log.search(/serving queue .*, threads warmed up in \d+\.\d s/)).toBeGreaterThan(warming);
       // Job 3 twice: one queue job serves both, and both places get the result.
       const jobs: SimJob[] = [1, 2, 3, 4, 3, 5].map((s) => ({ scenario: scenario(s) }));
       const seen: number[] = [];
@@ -71,7 +76,7 @@ describe("RedisRunner against a real Redis and vmplace worker processes", () => 
     await events.waitUntilReady();
     const stalled: string[] = [];
     events.on("stalled", ({ jobId }) => stalled.push(jobId));
-    const doomed = await startWorker(redis.url, ["--concurrency", "1", "--lock-duration", "1s"]);
+    const doomed = await startWorker(redis.url, ["--concurrency", "1", "--lock-duration", "1s", "--no-warmup"]);
     const firstActive = new Promise<string>((resolve) => events.once("active", ({ jobId }) => resolve(jobId)));
     const runner = await RedisRunner.connect(redis.url);
     let rescuer: Awaited<ReturnType<typeof startWorker>> | undefined;
@@ -80,7 +85,7 @@ describe("RedisRunner against a real Redis and vmplace worker processes", () => 
       const killedDuring = await firstActive;
       doomed.proc.kill("SIGKILL");
       expect(await doomed.exited).toBe("SIGKILL");
-      rescuer = await startWorker(redis.url, ["--concurrency", "2", "--lock-duration", "2s"]);
+      rescuer = await startWorker(redis.url, ["--concurrency", "2", "--lock-duration", "2s", "--no-warmup"]);
       const remote = await run;
       expect(JSON.stringify(remote)).toBe(JSON.stringify(local));
       expect(stalled).toContain(killedDuring);
@@ -104,7 +109,7 @@ describe("RedisRunner against a real Redis and vmplace worker processes", () => 
     await first.close();
     await refused;
     // A worker finishes them; the finished jobs stay (the submitter never collected them).
-    const worker = await startWorker(redis.url, ["--concurrency", "2"]);
+    const worker = await startWorker(redis.url, ["--concurrency", "2", "--no-warmup"]);
     await waitFor(async () => (await queue.getJobCounts("completed")).completed === 3, 60_000, () => "the worker did not finish the jobs");
     await stopProcess(worker.proc);
     expect(worker.log()).toMatch(/stopped after 3 job\(s\), 0 failed/);

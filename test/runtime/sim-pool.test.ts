@@ -2,6 +2,7 @@ import { describe, expect, test } from "vitest";
 import { ScenarioSchema } from "../../src/model/scenario.js";
 import { inlineRunner } from "../../src/sim/runner.js";
 import { WorkerPool } from "../../src/runtime/sim-pool.js";
+import { warmupJobs } from "../../src/runtime/sim-warmup.js";
 import { compiledWorkerUrl } from "../../src/runtime/worker-url.js";
 
 const scenario = (seed: number) =>
@@ -55,6 +56,58 @@ describe("WorkerPool", () => {
     } finally {
       await pool.close();
     }
+  });
+});
+
+describe("WorkerPool warm-up", () => {
+  test("warmedUp resolves at once without a warm-up, and after every thread's warm-up with one; jobs queued meanwhile give the inline results", async () => {
+    const jobs = [1, 2, 3].map((s) => ({ scenario: scenario(s) }));
+    const cold = new WorkerPool(1);
+    const warm = new WorkerPool(2, { warmup: [6, 7].map((s) => ({ scenario: scenario(s) })) });
+    try {
+      await cold.warmedUp();
+      // Submitted before the warm-up is over: they wait for it and are not changed by it.
+      const during = warm.runAll(jobs);
+      await warm.warmedUp();
+      expect(await during).toEqual(await inlineRunner.runAll(jobs));
+    } finally {
+      await cold.close();
+      await warm.close();
+    }
+  });
+
+  test("a warm-up simulation that fails rejects warmedUp with its reason", async () => {
+    const bad = scenario(1);
+    const pool = new WorkerPool(1, { warmup: [{ scenario: { ...bad, host: { ...bad.host, scheduler: { kind: "bfs" } as never } } }] });
+    try {
+      await expect(pool.warmedUp()).rejects.toThrow(/^a warm-up simulation failed: \S/);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test("a closed pool's warmedUp rejects rather than waiting forever", async () => {
+    const pool = new WorkerPool(1, { warmup: [{ scenario: scenario(1) }] });
+    const waiting = expect(pool.warmedUp()).rejects.toThrow(/closed/);
+    await pool.close();
+    await waiting;
+  });
+});
+
+describe("warmupJobs", () => {
+  test("covers every scheduler kind (credit1 at both timeslices), the calibration baseline and a generated fleet's hosts, the same every time", () => {
+    const jobs = warmupJobs();
+    const kinds = new Set(jobs.map((j) => {
+      const s = j.scenario.host.scheduler;
+      return s.kind === "xen-credit" ? `${s.kind}/${s.timesliceMs}` : s.kind;
+    }));
+    expect([...kinds].sort()).toEqual(["kvm-cfs", "kvm-eevdf", "xen-credit/30", "xen-credit/5", "xen-credit2"]);
+    expect(jobs.some((j) => j.scenario.host.id.startsWith("baseline-"))).toBe(true);
+    // The generated fleet: trace workloads and the request tail, as plan validation runs them.
+    expect(jobs.some((j) => j.scenario.vms.some((v) => v.workload.kind === "trace"))).toBe(true);
+    expect(jobs.some((j) => j.options?.requestTail)).toBe(true);
+    expect(jobs.every((j) => j.scenario.durationMs <= 100)).toBe(true);
+    expect(JSON.stringify(warmupJobs())).toBe(JSON.stringify(jobs));
   });
 });
 
