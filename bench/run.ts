@@ -8,6 +8,7 @@ import { benchProbe } from "./probe.js";
 import { benchStartup } from "./startup.js";
 import { benchTight } from "./tight.js";
 import { benchScale } from "./scale.js";
+import { benchWarmup } from "./warmup.js";
 import { benchAdvise } from "./advise.js";
 import { benchRegion } from "./region.js";
 import { benchObjectives } from "./objectives.js";
@@ -24,6 +25,7 @@ const BENCHES: [name: string, run: () => Promise<void>][] = [
   ["startup", benchStartup],
   ["tight", benchTight],
   ["scale", benchScale],
+  ["warmup", benchWarmup],
   ["advise", benchAdvise],
   ["region", benchRegion],
   ["objectives", benchObjectives],
