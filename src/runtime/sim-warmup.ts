@@ -16,6 +16,10 @@ import type { SimJob } from "../sim/runner.js";
  * small hosts), and the hosts of a small generated fleet (credit1 and CFS hosts with the
  * generator's workload mix: the shape plan validation simulates). Each runs WARMUP_DURATION_MS.
  */
+/**
+ * 100 ms: the shortest of 20, 50, 100 and 200 ms after which the 3 s sweep's first run cost what
+ * its second did, in CPU (`npm run bench -- warmup`, docs/scaling.md); ~0.7 s of CPU per thread.
+ */
 export const WARMUP_DURATION_MS = 100;
 /** A fitting-side generator seed of no evaluation round; any other would do as well. */
 export const WARMUP_SEED = 777;

@@ -24,7 +24,7 @@ export function registerWorker(program: Command): void {
     .addOption(redisOption("the Redis the commands use (redis://host:6379)").makeOptionMandatory())
     .option("--concurrency <n>", "jobs at once, each on its own thread (default: the cores)", intOption("--concurrency", 1, 256), defaultPoolSize())
     .option("--lock-duration <time>", "how long a job stays claimed without a renewal; a killed worker's jobs return to the queue after at most twice this", durationMsOption("--lock-duration"), LOCK_DURATION_MS)
-    .option("--no-warmup", "take jobs at once instead of first running a short fixed set of simulations on every thread (about 0.5 s of CPU each) so V8 has compiled the simulator before the first real job")
+    .option("--no-warmup", "take jobs at once instead of first running a short fixed set of simulations on every thread (about 0.7 s of CPU each) so V8 has compiled the simulator before the first real job")
     .action(async (f: WorkerFlags) => {
       checkRedisUrl(f.redis!);
       const log = (line: string): void => void process.stderr.write(`${line}\n`);
