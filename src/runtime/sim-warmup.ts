@@ -16,6 +16,7 @@ import type { SimJob } from "../sim/runner.js";
  * small hosts), and the hosts of a small generated fleet (credit1 and CFS hosts with the
  * generator's workload mix: the shape plan validation simulates). Each runs WARMUP_DURATION_MS.
  */
+
 /**
  * 100 ms: the shortest of 20, 50, 100 and 200 ms after which the 3 s sweep's first run cost what
  * its second did, in CPU (`npm run bench -- warmup`, docs/scaling.md); ~0.7 s of CPU per thread.
