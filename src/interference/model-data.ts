@@ -1,7 +1,11 @@
 import { z } from "zod";
 
-/** Version of the interference model file; the predictor refuses files of another version. */
-export const MODEL_VERSION = 3;
+/**
+ * Version of the interference model file; the predictor refuses files of another version. 4: the
+ * EEVDF core re-protects runners past their slice (eevdf.ts), so EEVDF's correction and margins
+ * were refitted; a v3 file's EEVDF weights belong to the old core.
+ */
+export const MODEL_VERSION = 4;
 
 /** The victim alone: request p99 and p99.9 over its service time, by vCPUs (rows) and utilisation. */
 export const BaselineTableSchema = z.strictObject({
