@@ -100,9 +100,11 @@ describe("predictor accuracy on the frozen evaluation compositions", () => {
 
 // The second frozen round (seeds 9201-9212 and its reference, committed before any tuning of
 // issue 12's second accuracy round; holdout-1 above had been looked at before). Measured with the
-// predictor as it was when holdout-2 was frozen; what does NOT hold there is listed, not asserted:
-// 9 unsafe misses (credit1 1, CFS 1, credit2 4, EEVDF 3), the coverage of credit1 (98.9%) and
-// EEVDF (98.9%) hosts, and the p90 of credit2 (0.435) and EEVDF (0.415).
+// predictor as it was when holdout-2 was frozen; what does NOT hold there is listed, not asserted.
+// With model-v4 (EEVDF's re-protection term, tuned on hosts of its own, docs/accuracy.md; measured
+// once): 8 unsafe misses (credit1 1, CFS 1, credit2 4, EEVDF 2), the coverage of credit1 (98.9%)
+// hosts, and the p90 of credit2 (0.435). EEVDF's p90 (0.327) and coverage (99.4%) now hold (0.415
+// and 98.9% with model-v3).
 describe("predictor accuracy on the second frozen round (holdout-2)", () => {
   const round = evalRound("holdout-2");
   const cases2 = referenceCases(drawRound(round), loadReference(round.reference));
@@ -125,12 +127,12 @@ describe("predictor accuracy on the second frozen round (holdout-2)", () => {
     expect(g?.medianAbsLog, detail(g)).toBeLessThanOrEqual(0.15);
   });
 
-  test.each(["xen-credit", "kvm-cfs"])("contended %s: p90 <= 0.40", (kind) => {
+  test.each(["xen-credit", "kvm-cfs", "kvm-eevdf"])("contended %s: p90 <= 0.40", (kind) => {
     const g = all.get(`contended ${kind} (all)`);
     expect(g?.p90AbsLog, detail(g)).toBeLessThanOrEqual(0.4);
   });
 
-  test.each(["kvm-cfs", "xen-credit2"])("contended %s: bound coverage >= 99%%", (kind) => {
+  test.each(["kvm-cfs", "xen-credit2", "kvm-eevdf"])("contended %s: bound coverage >= 99%%", (kind) => {
     const g = all.get(`contended ${kind} (all)`);
     expect(g?.coverage, detail(g)).toBeGreaterThanOrEqual(0.99);
   });
