@@ -1,5 +1,5 @@
 import { baseSlice, schedPeriodUs, sliceShare, tickPreempts, wakeupPreempts } from "./fair.js";
-import type { CpuState, VcpuState } from "../kvm-fair/hierarchy.js";
+import type { CpuState, VcpuState } from "../kvm-fair/state.js";
 import type { CfsTunables } from "./tunables.js";
 
 // The two preemption decisions applied to the two-level hierarchy of one CPU.

@@ -1,4 +1,4 @@
-import type { CpuState, VcpuState } from "../kvm-fair/hierarchy.js";
+import type { CpuState, VcpuState } from "../kvm-fair/state.js";
 import { ENQ_MIGRATED, ENQ_WAKEUP, type FairRules } from "../kvm-fair/rules.js";
 import type { CfsRq, Entity } from "../kvm-fair/run-queue.js";
 import { placeWakeupVruntime } from "./fair.js";

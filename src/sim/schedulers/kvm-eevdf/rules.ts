@@ -1,4 +1,4 @@
-import type { CpuState, VcpuState } from "../kvm-fair/hierarchy.js";
+import type { CpuState, VcpuState } from "../kvm-fair/state.js";
 import { ENQ_INITIAL, type FairRules } from "../kvm-fair/rules.js";
 import type { CfsRq, Entity } from "../kvm-fair/run-queue.js";
 import { avgVruntime, clampLag, eligible, pickEevdf, placedVruntime, vslice } from "./eevdf.js";

@@ -1,4 +1,5 @@
-import { QUEUED, type CfsHierarchy, type CpuState } from "./hierarchy.js";
+import type { CfsHierarchy } from "./hierarchy.js";
+import { QUEUED, type CpuState } from "./state.js";
 
 // Where threads run: wake-up CPU selection and load balancing, reduced to one flat LLC (every CPU
 // of the host shares a cache, the common case for a VM host socket) whose scheduling groups are

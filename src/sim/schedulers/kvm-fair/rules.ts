@@ -1,4 +1,4 @@
-import type { CpuState, VcpuState } from "./hierarchy.js";
+import type { CpuState, VcpuState } from "./state.js";
 import type { CfsRq, Entity } from "./run-queue.js";
 
 /** Enqueue flags (the kernel's ENQUEUE_*): why an entity joins a queue. */

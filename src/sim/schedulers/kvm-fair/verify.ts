@@ -1,5 +1,6 @@
 import type { SchedContext } from "../../cpu-scheduler.js";
-import { DELAYED, POLLING, RUNNING, SLEEPING, type CfsHierarchy, type CpuState } from "./hierarchy.js";
+import type { CfsHierarchy } from "./hierarchy.js";
+import { DELAYED, POLLING, RUNNING, SLEEPING, type CpuState } from "./state.js";
 import type { CfsRq } from "./run-queue.js";
 
 /**
