@@ -13,7 +13,8 @@ import { verifyHierarchy } from "./verify.js";
  * charge, throttle, pick, newidle pull, put/set curr). Every event of the policy ends here, so it
  * is kept apart from the events themselves (halt-poll.ts, periodic.ts, scheduler.ts). The parts
  * are a chain of classes, not objects that call each other, so one instance of one hidden class
- * runs it all: no extra pointer hop or allocation per event.
+ * runs it all: no extra pointer hop or allocation per event. (Free functions over one class were
+ * tried too: no faster on the 120 s Bobtail cell, warm or cold, and every field public.)
  */
 
 /** FairOptions are knobs no scenario field carries (tests use them). */
