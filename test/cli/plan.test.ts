@@ -30,9 +30,9 @@ describe("vmplace plan", () => {
     expect(plan.check.ok).toBe(true);
   }, CLI_TIMEOUT_MS);
 
-  test("--iterations bounds HiGHS by nodes, not the clock: --deterministic runs with the exact solve are identical", () => {
-    // 12 hosts x 60 VMs goes to HiGHS under auto, which does not finish it within 50 nodes; before
-    // the node limit the solve ran to the clock and the plan named the milliseconds it had.
+  test("--iterations --deterministic with the exact solve: identical runs, ended by work, not the clock", () => {
+    // 12 hosts x 60 VMs goes to HiGHS under auto. The node limit itself is tested on the solver
+    // (test/placement/milp.test.ts); this checks the command end to end.
     const dir = mkdtempSync(join(tmpdir(), "vmplace-plan-"));
     const cluster = join(dir, "cluster.json");
     expect(runCli(["generate", "--hosts", "12", "--vms", "60", "--seed", "7", "--out", cluster]).code).toBe(0);
@@ -43,8 +43,8 @@ describe("vmplace plan", () => {
     expect(a.stderr).not.toMatch(/another run may give another plan/);
     const solver = PlanSchema.parse(JSON.parse(a.stdout)).solver;
     expect(solver.exactStatus).toBeDefined();
-    expect(solver.stoppedOn).toBe("iterations");
-    expect(solver.fallback?.reason ?? "work-limit").toBe("work-limit");
+    expect(["iterations", "model-optimal", "bound-met"]).toContain(solver.stoppedOn);
+    expect(solver.fallback?.reason).not.toBe("time-limit");
   }, CLI_TIMEOUT_MS * 2);
 
   test("validates by re-simulation by default and reports rounds", () => {

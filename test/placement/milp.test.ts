@@ -53,6 +53,17 @@ describe("HiGHS backend", () => {
     expect(checked(p, r.assignment!)).toEqual([]);
   });
 
+  test("maxNodes ends the solve on work, not the clock: the same answer twice, reported as the node limit", async () => {
+    // A generated 12 x 60 fleet needs more than 10 nodes to prove its model optimal (measured).
+    const p = problemOf(generateCluster({ hosts: 12, vms: 60, seed: 7, mix: DEFAULT_MIX, placed: false, scheduler: "xen-credit" }));
+    const [a, b] = [await warm.solve(p, { timeLimitMs: 60_000, maxNodes: 10 }), await warm.solve(p, { timeLimitMs: 60_000, maxNodes: 10 })];
+    expect(a.limit).toBe("nodes");
+    expect(["feasible", "timeout"]).toContain(a.status);
+    expect(b.status).toBe(a.status);
+    expect(b.objective).toBe(a.objective);
+    expect(b.assignment).toEqual(a.assignment);
+  }, 120_000);
+
   test("an instance with no feasible plan is infeasible", async () => {
     const input = tinyCluster(1, { vms: 6 });
     // Five VMs pairwise apart on four hosts.

@@ -117,8 +117,8 @@ export async function runPlan(cluster: Cluster, f: PlanFlags): Promise<Plan> {
     const whole = withStatus(plan, planStatus(plan));
     if (!f.deterministic) return whole;
     // A count budget makes the search and HiGHS (a node limit) end the same way anywhere, unless the clock came first.
-    if (plan.solver.stoppedOn === "budget")
-      process.stderr.write(`vmplace plan: --deterministic: the time budget ended the ${plan.solver.exactStatus ? "exact solve" : "search"} before its work limit, so another run may give another plan; give a larger --time-budget, a smaller --iterations or --solver heuristic\n`);
+    if (plan.solver.stoppedOn === "budget" || plan.solver.fallback?.reason === "time-limit")
+      process.stderr.write(`vmplace plan: --deterministic: the time budget ran out before the work limit, so another run may give another plan; give a larger --time-budget, a smaller --iterations or --solver heuristic\n`);
     const { timings: _omit, ...rest } = whole;
     return rest;
   } finally {
