@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { drawAll, drawRound, drawSet, EVAL_ROUNDS, EVAL_SEEDS, EVAL_SETS, HOLDOUT2_SEEDS, isEvalSeed } from "../../../src/interference/eval/compositions.js";
+import { drawAll, drawRound, drawSet, EVAL_ROUNDS, EVAL_SEEDS, EVAL_SETS, HOLDOUT2_SEEDS, HOLDOUT3_SEEDS, HOLDOUT3_SETS, isEvalSeed } from "../../../src/interference/eval/compositions.js";
 import { assembleReference, referenceCases, referenceJobs, reusableEntries, simFingerprint, toSimulate } from "../../../src/interference/eval/reference.js";
 import { loadReference } from "../../../src/io/accuracy-reference.js";
 import { inlineRunner } from "../../../src/sim/runner.js";
@@ -58,6 +58,16 @@ describe("accuracy protocol: compositions", () => {
     for (const s of [...EVAL_SEEDS, ...HOLDOUT2_SEEDS]) expect(isEvalSeed(s), String(s)).toBe(true);
     const wide = drawRound(EVAL_ROUNDS[1]).filter((c) => c.scenario.host.cores === 32 && c.kind === "contended");
     for (const kind of ["xen-credit2", "kvm-eevdf"]) expect(wide.filter((c) => c.scenario.host.scheduler.kind === kind).length, kind).toBeGreaterThanOrEqual(20);
+  });
+
+  test("the third held-out round uses >= 10 seeds no sweep, tuning run or round used, >= 200 contended hosts, and fitting refuses its seeds", () => {
+    const used = (s: number): boolean => (s >= 1 && s <= 40) || (s >= 1001 && s <= 1040) || (s >= 9300 && s <= 9359) || EVAL_SEEDS.includes(s) || HOLDOUT2_SEEDS.includes(s);
+    expect(HOLDOUT3_SEEDS.length).toBeGreaterThanOrEqual(10);
+    for (const s of HOLDOUT3_SEEDS) {
+      expect(used(s), String(s)).toBe(false);
+      expect(isEvalSeed(s), String(s)).toBe(true);
+    }
+    expect(drawAll(HOLDOUT3_SEEDS, HOLDOUT3_SETS).filter((c) => c.kind === "contended").length).toBeGreaterThanOrEqual(200);
   });
 
   test("draws are deterministic per seed and differ between seeds", () => {
