@@ -89,7 +89,7 @@ export class Query {
       const c = this.ownComps;
       c.copyFrom(this.cur);
       this.mix.fullWithExtra(rest, this.full, this.near);
-      c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores);
+      c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores, this.hm.core.ownBurstQueue);
       this.mix.lightComponent(c, undefined, undefined);
       return c;
     }
@@ -98,7 +98,7 @@ export class Query {
       const c = this.ownComps;
       c.copyFrom(this.cur);
       this.mix.excludedFull(x, v.ownCpu.duty, v.exclusion, this.full, this.near);
-      c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores);
+      c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores, this.hm.core.ownBurstQueue);
       this.mix.lightComponent(c, this.lightExtra, undefined);
       return c;
     }

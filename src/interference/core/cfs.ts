@@ -64,6 +64,8 @@ export function cfsCore(given: KvmCfsParams | undefined, cores: number, approxim
       const period = nr <= nrLatency ? latencyUs : nr * minGranUs;
       return Math.max(p.tickUs, period / nr - granUs / 2);
     },
+    // Preempted mid-burst, its vruntime is no lower than the queued runners': it waits its turn.
+    ownBurstQueue: true,
     ...kvmCommon(p),
     approximations,
   };

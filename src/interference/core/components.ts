@@ -68,10 +68,16 @@ export class Components {
 
   /**
    * rescale: the same waits with a different chance that all cores are held (a mixed victim's
-   * own vCPU taken out): every blocking component scales with pFull; the release rates, caps and
-   * block shares of the runners are kept (one vCPU fewer barely moves them).
+   * own vCPU taken out): every blocking component scales with pFull; the release rates and block
+   * shares of the runners are kept (one vCPU fewer barely moves them).
+   *
+   * `queue`: the victim's vCPU, preempted inside its own CPU burst, waits behind the runnable
+   * vCPUs, not only behind the one runner on its core: the cap grows to (1 + excess) caps. On
+   * credit1 5 ms calibration and tuning hosts the simulated p99.9 of such victims follows
+   * slice x (1 + excess) (excess 0.6-2.3: 8-14 ms) where one cap said about 4 ms; io-only victims
+   * of the same hosts stay at one cap.
    */
-  rescale(pFull: number, pNearFull: number, meanN: number, cores: number): void {
+  rescale(pFull: number, pNearFull: number, meanN: number, cores: number, queue: boolean): void {
     const f = this.pFull > 0 ? pFull / this.pFull : 0;
     for (let k = 0; k < this.a.length; k++) this.a[k] *= f;
     this.rlA *= f;
@@ -81,5 +87,8 @@ export class Components {
     this.pFull = pFull;
     this.pNearFull = pNearFull;
     this.excess = Math.max(0, meanN - cores);
+    if (!queue || this.excess === 0) return;
+    this.capUs *= 1 + this.excess;
+    for (let k = 0; k < this.a.length; k++) this.eCap[k] = this.a[k] > 0 ? Math.exp(-this.r[k] * this.capUs) : 0;
   }
 }

@@ -58,6 +58,9 @@ export function credit1Core(p: XenCreditParams, cores: number): SchedulerCore {
     waitCapUs() {
       return tsliceUs - tickUs / 2;
     },
+    // An OVER vCPU (a mixed victim burns more than its share on a full host) runs only when no
+    // UNDER vCPU is runnable anywhere (load balancing steals UNDER work first).
+    ownBurstQueue: true,
     // A light vCPU runs BOOST for one request: a waker cannot preempt it, but it is done soon.
     lightPart: xenLightPart(1),
     lightBlock: 1,

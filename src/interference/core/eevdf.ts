@@ -39,6 +39,8 @@ export function eevdfCore(p: KvmEevdfParams, cores: number): SchedulerCore {
     waitCapUs() {
       return sliceUs + p.tickUs;
     },
+    // Preempted mid-burst it has no positive lag over the queued runners: it waits its turn.
+    ownBurstQueue: true,
     ...kvmCommon(p),
     rateLimitShare: () => REPROTECT_SHARE,
     rateLimitUs: sliceUs + p.tickUs,

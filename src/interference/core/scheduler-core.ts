@@ -34,6 +34,12 @@ export interface SchedulerCore {
   readonly driftCapUs: number;
   /** lightPart: how an io-only vCPU occupies a core under this scheduler (written into `out`). */
   lightPart(l: LightPart, out: MutablePart): MutablePart;
+  /**
+   * A mixed victim's vCPU preempted inside its own CPU burst queues behind the runnable vCPUs, so
+   * its blocked waits last up to (1 + excess) wait caps (credit1, CFS, EEVDF); false where the
+   * run queue is ordered so that it does not (credit2: it keeps more credit than the runners).
+   */
+  readonly ownBurstQueue: boolean;
   /** 1 when a light vCPU on the waker's own core blocks it (credit1: BOOST), 0 when not (a KVM poller). */
   readonly lightBlock: number;
   /** Why this host's scheduler is only approximated by this core (empty when modelled). */
@@ -55,14 +61,16 @@ export interface Mechanisms {
   readonly victimLoad: boolean;
   /** Light vCPUs (other victims, KVM halt-polling) take the last core now and then. */
   readonly lightRunners: boolean;
+  /** A mixed victim preempted inside its own burst waits behind the queue (false: one wait cap, as an io-only victim). */
+  readonly ownBurstQueue: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true };
 
 /** coreFor picks the core of a host's scheduler. */
 export function coreFor(s: SchedulerParams, cores: number, m: Mechanisms = ALL_MECHANISMS): SchedulerCore {
   const core = baseCoreFor(s, cores);
-  if (m.partialBlock) return core;
-  return { ...core, blockShare: () => 1 };
+  if (m.partialBlock && m.ownBurstQueue) return core;
+  return { ...core, ...(m.partialBlock ? {} : { blockShare: () => 1 }), ...(m.ownBurstQueue ? {} : { ownBurstQueue: false }) };
 }
 
 function baseCoreFor(s: SchedulerParams, cores: number): SchedulerCore {
