@@ -5,7 +5,7 @@ import { z } from "zod";
  * EEVDF core re-protects runners past their slice (eevdf.ts), so EEVDF's correction and margins
  * were refitted; a v3 file's EEVDF weights belong to the old core.
  */
-export const MODEL_VERSION = 4;
+export const MODEL_VERSION = 5;
 
 /** The victim alone: request p99 and p99.9 over its service time, by vCPUs (rows) and utilisation. */
 export const BaselineTableSchema = z.strictObject({
