@@ -11,8 +11,8 @@ import { benchWhatIf } from "./whatif.js";
 /**
  * benchAccuracy: the predictor against the cached simulated reference of each frozen evaluation
  * round (never fitted or tuned on; holdout-1's figures had been looked at before holdout-2 was
- * frozen), per scheduler and contended/uncontended, with the noise floor of two independent
- * references.
+ * frozen, and both before holdout-3 was), per scheduler and contended/uncontended, with the
+ * noise floor of two independent references.
  */
 function benchAccuracy(): Map<string, GroupStats[]> {
   const predict = predictWithScore(loadPredictor());
