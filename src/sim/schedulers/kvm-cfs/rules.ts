@@ -18,6 +18,7 @@ export function cfsRules(t: CfsTunables): FairRules {
       if (flags & ENQ_WAKEUP) se.vruntime = placeWakeupVruntime(se.vruntime, rq.minVruntime, t);
     },
     beforeDequeue(): void {},
+    dequeueDelays: () => false,
     afterDequeue(rq: CfsRq, se: Entity, sleep: boolean): void {
       if (!sleep) se.vruntime -= rq.minVruntime;
     },
@@ -33,7 +34,6 @@ export function cfsRules(t: CfsTunables): FairRules {
     pick: (rq) => rq.pick(),
     becameCurr(): void {},
     requeueDelayed(): void {},
-    sleepDelays: () => false,
     wakeupPreempts: (cpu: CpuState, curr: VcpuState, wakee: VcpuState) => wakeeWins(cpu, curr, wakee, t),
     tickPreempts: (cpu: CpuState, curr: VcpuState) => tickExpires(cpu, curr, t),
   };

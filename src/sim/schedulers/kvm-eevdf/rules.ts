@@ -22,8 +22,13 @@ export function eevdfRules(t: EevdfTunables): FairRules {
     },
     // update_entity_lag; a delayed sleeper finally leaving keeps no positive lag (DELAY_ZERO).
     beforeDequeue(rq: CfsRq, se: Entity): void {
-      const lag = clampLag(avgVruntime(rq) - se.vruntime, se, t.tickUs);
-      se.vlag = se.delayed && lag > 0 ? 0 : lag;
+      rememberLag(se, avgVruntime(rq), t.tickUs);
+    },
+    dequeueDelays(rq: CfsRq, se: Entity, sleep: boolean): boolean {
+      const v = avgVruntime(rq);
+      if (sleep && t.delayDequeue && !eligible(se, v)) return true;
+      rememberLag(se, v, t.tickUs);
+      return false;
     },
     afterDequeue(): void {},
     leaveForWake(): void {},
@@ -64,7 +69,6 @@ export function eevdfRules(t: EevdfTunables): FairRules {
       rq.account(se, 1);
       if (waiting) rq.insert(se);
     },
-    sleepDelays: (rq, se) => t.delayDequeue && !eligible(se, avgVruntime(rq)),
     wakeupPreempts(cpu: CpuState, curr: VcpuState, wakee: VcpuState): boolean {
       const groups = cpu.groups;
       if (groups[wakee.vm].throttled) return false;
@@ -83,6 +87,12 @@ export function eevdfRules(t: EevdfTunables): FairRules {
     },
     tickPreempts: () => false,
   };
+}
+
+/** rememberLag is update_entity_lag at V = v; a delayed sleeper finally leaving keeps no positive lag. */
+function rememberLag(se: Entity, v: number, tickUs: number): void {
+  const lag = clampLag(v - se.vruntime, se, tickUs);
+  se.vlag = se.delayed && lag > 0 ? 0 : lag;
 }
 
 /**

@@ -136,14 +136,14 @@ export class CfsHierarchy {
     const g = cpu.groups[th.vm];
     this.updateCurr(th.cpu, nowUs);
     this.touch(th.cpu);
-    if (sleep && this.rules.sleepDelays(g.rq, th.se)) {
+    if (this.rules.dequeueDelays(g.rq, th.se, sleep)) {
       th.state = DELAYED;
       th.se.delayed = true;
       g.nrDelayed++;
       if (!g.throttled) cpu.hNr--;
       return;
     }
-    this.removeThread(th, sleep);
+    this.removeThread(th, sleep, true);
     if (!g.throttled) cpu.hNr--;
   }
 
@@ -153,7 +153,7 @@ export class CfsHierarchy {
     const g = this.cpus[th.cpu].groups[th.vm];
     g.nrDelayed--;
     // The rules see it still delayed while it leaves (DELAY_ZERO clips its lag then).
-    this.removeThread(th, true);
+    this.removeThread(th, true, false);
     th.se.delayed = false;
   }
 
@@ -171,11 +171,12 @@ export class CfsHierarchy {
     return th.state === QUEUED;
   }
 
-  private removeThread(th: VcpuState, sleep: boolean): void {
+  /** removeThread: th leaves its queue; `lagKept` when dequeueDelays did beforeDequeue's part. */
+  private removeThread(th: VcpuState, sleep: boolean, lagKept: boolean): void {
     const p = th.cpu;
     const g = this.cpus[p].groups[th.vm];
     this.touch(p);
-    this.rules.beforeDequeue(g.rq, th.se);
+    if (!lagKept) this.rules.beforeDequeue(g.rq, th.se);
     if (g.rq.curr === th.se) g.rq.curr = null;
     else g.rq.remove(th.se);
     g.rq.account(th.se, -1);
@@ -193,15 +194,15 @@ export class CfsHierarchy {
     }
     const cpu = this.cpus[p];
     // Group entities are delayed too (6.12): an ineligible one stays on the root queue, empty.
-    if (sleep && this.rules.sleepDelays(cpu.root, g.se)) g.se.delayed = true;
-    else this.dequeueGroup(th.vm, p);
+    if (this.rules.dequeueDelays(cpu.root, g.se, sleep)) g.se.delayed = true;
+    else this.dequeueGroup(th.vm, p, true);
     if (vm.bw !== null) vm.bw.returnSlack(g);
   }
 
   /** finishDelayedGroup dequeues an empty group entity that was kept delayed on CPU p's root. */
   finishDelayedGroup(vm: number, p: number): void {
     this.touch(p);
-    this.dequeueGroup(vm, p);
+    this.dequeueGroup(vm, p, false);
     this.cpus[p].groups[vm].se.delayed = false;
   }
 
@@ -221,7 +222,7 @@ export class CfsHierarchy {
     this.touch(p);
     g.throttled = true;
     cpu.hNr -= g.runnable;
-    if (g.se.onRq) this.dequeueGroup(vm, p);
+    if (g.se.onRq) this.dequeueGroup(vm, p, false);
     g.se.delayed = false;
   }
 
@@ -256,10 +257,10 @@ export class CfsHierarchy {
     cpu.root.insert(g.se);
   }
 
-  private dequeueGroup(vm: number, p: number): void {
+  private dequeueGroup(vm: number, p: number, lagKept: boolean): void {
     const cpu = this.cpus[p];
     const g = cpu.groups[vm];
-    this.rules.beforeDequeue(cpu.root, g.se);
+    if (!lagKept) this.rules.beforeDequeue(cpu.root, g.se);
     if (cpu.root.curr === g.se) cpu.root.curr = null;
     else cpu.root.remove(g.se);
     cpu.root.account(g.se, -1);

@@ -33,6 +33,12 @@ export interface FairRules {
   place(rq: CfsRq, se: Entity, flags: number): void;
   /** beforeDequeue runs while se still counts on rq (EEVDF remembers its lag here). */
   beforeDequeue(rq: CfsRq, se: Entity): void;
+  /**
+   * dequeueDelays: se is leaving rq, to sleep (`sleep`) or to move. True when it stays queued
+   * instead (a sleeper EEVDF delays); else it runs beforeDequeue's part, so EEVDF reads the
+   * zero-lag point once for both questions (every sleep's dequeue asks both).
+   */
+  dequeueDelays(rq: CfsRq, se: Entity, sleep: boolean): boolean;
   /** afterDequeue runs once se is off rq; `sleep` false means it moves to another CPU. */
   afterDequeue(rq: CfsRq, se: Entity, sleep: boolean): void;
   /** leaveForWake: a sleeping thread is about to be woken onto another CPU's queue. */
@@ -47,8 +53,6 @@ export interface FairRules {
   becameCurr(rq: CfsRq, se: Entity): void;
   /** requeueDelayed: a delayed entity wakes where it is queued (DELAY_ZERO may re-place it). */
   requeueDelayed(rq: CfsRq, se: Entity): void;
-  /** sleepDelays says whether an entity going to sleep stays queued (delayed dequeue). */
-  sleepDelays(rq: CfsRq, se: Entity): boolean;
   /** wakeupPreempts is check_preempt_wakeup: does the wakee take the CPU from curr? */
   wakeupPreempts(cpu: CpuState, curr: VcpuState, wakee: VcpuState): boolean;
   /** tickPreempts is the tick's own preemption check (CFS's check_preempt_tick). */

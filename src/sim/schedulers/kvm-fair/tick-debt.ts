@@ -100,9 +100,11 @@ function replayCharges(h: CfsHierarchy, p: number, firstUs: number, lastUs: numb
   while (at <= lastUs && at <= start) at += tickUs; // a charge of <= 0 us does nothing
   if (at > lastUs) return;
   const renew = h.rules.renewsDeadlines;
-  // Most replays are a tick or two: each division is done only where it is needed.
+  // Most replays are a tick or two: each division is done only where it is needed, and once.
   let tStep = NaN;
   let gStep = NaN;
+  let tSlice = NaN;
+  let gSlice = NaN;
   let tv = ts.vruntime;
   let gv = gs.vruntime;
   let td = ts.deadline;
@@ -121,8 +123,14 @@ function replayCharges(h: CfsHierarchy, p: number, firstUs: number, lastUs: numb
       tv += (delta * NICE_0_LOAD) / ts.weight;
       gv += (delta * NICE_0_LOAD) / gs.weight;
     }
-    if (renew && tv >= td) td = tv + (ts.sliceUs * NICE_0_LOAD) / ts.weight;
-    if (renew && gv >= gd) gd = gv + (gs.sliceUs * NICE_0_LOAD) / gs.weight;
+    if (renew && tv >= td) {
+      if (tSlice !== tSlice) tSlice = (ts.sliceUs * NICE_0_LOAD) / ts.weight;
+      td = tv + tSlice;
+    }
+    if (renew && gv >= gd) {
+      if (gSlice !== gSlice) gSlice = (gs.sliceUs * NICE_0_LOAD) / gs.weight;
+      gd = gv + gSlice;
+    }
     ran += delta;
     start = at;
   }
