@@ -57,6 +57,9 @@ export function placedVruntime(v: number, vlag: number, load: number, weight: nu
  * eligible and still on the slice it was picked with. Null only for an empty queue.
  */
 export function pickEevdf(rq: CfsRq, protect: boolean): Entity | null {
+  // An empty queue (every dequeue that leaves a CPU idle asks) has no waiter and no curr on it;
+  // the fallback below would answer rq.curr all the same.
+  if (rq.nrRunning === 0) return rq.curr;
   let curr = rq.curr !== null && rq.curr.onRq ? rq.curr : null;
   if (rq.nrRunning === 1) return curr ?? rq.queue[0] ?? null;
   const v = avgVruntime(rq);

@@ -1,5 +1,6 @@
 import { NICE_0_LOAD } from "../kvm-cfs/tunables.js";
 import type { CfsHierarchy } from "./hierarchy.js";
+import type { Entity } from "./run-queue.js";
 import { tickDecay } from "./load.js";
 
 /**
@@ -87,7 +88,9 @@ function replaySamples(avg: number, weight: number, decay: number, firstUs: numb
  * replayCharges is updateCurr at each quiet tick on busy CPU p, in locals: the running thread and
  * its group entity are each alone on their queue (no waiter, so avg_vruntime's sums stay 0 and
  * min_vruntime just follows curr), no quota, and no charge can ask for a reschedule (a renewed
- * EEVDF deadline only does with others queued). Each tick adds the same doubles the charge would.
+ * EEVDF deadline only does with others queued). Each tick adds the same doubles the charge would:
+ * the first charge runs from the last one (any length), every later one is exactly a tick, so
+ * those add one precomputed step (the charge's own expression with delta = tickUs).
  */
 function replayCharges(h: CfsHierarchy, p: number, firstUs: number, lastUs: number, tickUs: number): void {
   const cpu = h.cpus[p];
@@ -95,54 +98,70 @@ function replayCharges(h: CfsHierarchy, p: number, firstUs: number, lastUs: numb
   const g = cpu.groups[th.vm];
   const ts = th.se;
   const gs = g.se;
-  let start = ts.execStartUs;
+  const start = ts.execStartUs;
   let at = firstUs;
-  while (at <= lastUs && at <= start) at += tickUs; // a charge of <= 0 us does nothing
+  if (at <= start) at += Math.ceil((start + 1 - at) / tickUs) * tickUs; // a charge of <= 0 us does nothing
   if (at > lastUs) return;
-  const renew = h.rules.renewsDeadlines;
-  // Most replays are a tick or two: each division is done only where it is needed, and once.
-  let tStep = NaN;
-  let gStep = NaN;
-  let tSlice = NaN;
-  let gSlice = NaN;
-  let tv = ts.vruntime;
-  let gv = gs.vruntime;
-  let td = ts.deadline;
-  let gd = gs.deadline;
-  let ran = 0;
-  for (; at <= lastUs; at += tickUs) {
-    const delta = at - start;
-    if (delta === tickUs) {
-      if (tStep !== tStep) {
-        tStep = (tickUs * NICE_0_LOAD) / ts.weight;
-        gStep = (tickUs * NICE_0_LOAD) / gs.weight;
-      }
+  // The ticks at `at`, at + tickUs, ..., the last one <= lastUs (integers: exact).
+  const n = Math.floor((lastUs - at) / tickUs) + 1;
+  const end = at + (n - 1) * tickUs;
+  const first = at - start;
+  const tw = ts.weight;
+  const gw = gs.weight;
+  let tv = ts.vruntime + (first * NICE_0_LOAD) / tw;
+  let gv = gs.vruntime + (first * NICE_0_LOAD) / gw;
+  if (h.rules.renewsDeadlines) replayDeadlines(ts, gs, tv, gv, n, tickUs);
+  else if (n > 1) {
+    const tStep = (tickUs * NICE_0_LOAD) / tw;
+    const gStep = (tickUs * NICE_0_LOAD) / gw;
+    for (let k = 1; k < n; k++) {
       tv += tStep;
       gv += gStep;
-    } else {
-      tv += (delta * NICE_0_LOAD) / ts.weight;
-      gv += (delta * NICE_0_LOAD) / gs.weight;
     }
-    if (renew && tv >= td) {
+    ts.vruntime = tv;
+    gs.vruntime = gv;
+  } else {
+    ts.vruntime = tv;
+    gs.vruntime = gv;
+  }
+  // Run time is whole microseconds: the sum of the charges is exact in any order.
+  const ran = end - start;
+  ts.sumExecUs += ran;
+  gs.sumExecUs += ran;
+  ts.execStartUs = end;
+  gs.execStartUs = end;
+  th.lastRanUs = end;
+  g.rq.updateMinVruntime();
+  cpu.root.updateMinVruntime();
+}
+
+/**
+ * replayDeadlines is replayCharges' vruntime steps for a policy that renews deadlines (EEVDF's
+ * update_deadline): tv and gv are the values after the first of n charges; each charge that
+ * reaches the deadline starts a new one a slice on, as the charge would.
+ */
+function replayDeadlines(ts: Entity, gs: Entity, tv: number, gv: number, n: number, tickUs: number): void {
+  let td = ts.deadline;
+  let gd = gs.deadline;
+  let tSlice = NaN;
+  let gSlice = NaN;
+  const tStep = n > 1 ? (tickUs * NICE_0_LOAD) / ts.weight : 0;
+  const gStep = n > 1 ? (tickUs * NICE_0_LOAD) / gs.weight : 0;
+  for (let k = 0; ; ) {
+    if (tv >= td) {
       if (tSlice !== tSlice) tSlice = (ts.sliceUs * NICE_0_LOAD) / ts.weight;
       td = tv + tSlice;
     }
-    if (renew && gv >= gd) {
+    if (gv >= gd) {
       if (gSlice !== gSlice) gSlice = (gs.sliceUs * NICE_0_LOAD) / gs.weight;
       gd = gv + gSlice;
     }
-    ran += delta;
-    start = at;
+    if (++k === n) break;
+    tv += tStep;
+    gv += gStep;
   }
   ts.vruntime = tv;
   gs.vruntime = gv;
   ts.deadline = td;
   gs.deadline = gd;
-  ts.sumExecUs += ran;
-  gs.sumExecUs += ran;
-  ts.execStartUs = start;
-  gs.execStartUs = start;
-  th.lastRanUs = start;
-  g.rq.updateMinVruntime();
-  cpu.root.updateMinVruntime();
 }
