@@ -1,8 +1,7 @@
 import type { VcpuInfo } from "../../cpu-scheduler.js";
-import { groupShares } from "../kvm-cfs/fair.js";
 import { ENQ_INITIAL, ENQ_WAKEUP, type FairCommon, type FairRules } from "./rules.js";
 import { type CfsRq, Entity } from "./run-queue.js";
-import { buildVms, CpuState, DELAYED, GroupOnCpu, QUEUED, RUNNING, SLEEPING, VcpuState, type ThreadInit, type VmState } from "./state.js";
+import { buildVms, CpuState, groupWeight, DELAYED, GroupOnCpu, QUEUED, RUNNING, SLEEPING, VcpuState, type ThreadInit, type VmState } from "./state.js";
 import { TickDebt } from "./tick-debt.js";
 
 /**
@@ -212,7 +211,7 @@ export class CfsHierarchy {
     const g = cpu.groups[vm];
     const v = this.vms[vm];
     this.touch(p);
-    this.rules.reweight(cpu.root, g.se, groupShares(v.shares, g.rq.loadWeight, v.loadWeight));
+    this.rules.reweight(cpu.root, g.se, groupWeight(v, g));
   }
 
   /** throttle takes a group's threads off CPU p until its quota is refilled (throttle_cfs_rq). */
@@ -249,7 +248,7 @@ export class CfsHierarchy {
     const cpu = this.cpus[p];
     const g = cpu.groups[vm];
     const v = this.vms[vm];
-    g.se.weight = groupShares(v.shares, g.rq.loadWeight, v.loadWeight);
+    g.se.weight = groupWeight(v, g);
     g.se.sliceUs = minSlice(g.rq);
     // Parents are enqueued with ENQUEUE_WAKEUP whatever brought the thread.
     this.rules.place(cpu.root, g.se, ENQ_WAKEUP);

@@ -1,6 +1,6 @@
 import { NO_TIMER, type SchedContext } from "../../cpu-scheduler.js";
-import { groupShares } from "../kvm-cfs/fair.js";
 import type { CfsHierarchy } from "./hierarchy.js";
+import { groupWeight } from "./state.js";
 
 /**
  * Quiet ticks. The 1 kHz scheduler tick over every CPU was most of the fair class's simulation
@@ -40,7 +40,7 @@ export function cpuQuiet(h: CfsHierarchy, p: number): boolean {
   if (g.rq.nrRunning > 1) return false;
   const vm = h.vms[th.vm];
   if (vm.bw !== null) return false;
-  return !g.se.onRq || groupShares(vm.shares, g.rq.loadWeight, vm.loadWeight) === g.se.weight;
+  return !g.se.onRq || groupWeight(vm, g) === g.se.weight;
 }
 
 /**

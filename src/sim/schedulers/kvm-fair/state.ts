@@ -1,4 +1,5 @@
 import type { VcpuInfo } from "../../cpu-scheduler.js";
+import { groupShares } from "../kvm-cfs/fair.js";
 import { cgroupWeightToShares } from "../kvm-cfs/tunables.js";
 import { Bandwidth, type CpuRuntime } from "./bandwidth.js";
 import { PeltLoad } from "./load.js";
@@ -76,6 +77,16 @@ export interface VmState {
   readonly firstVcpu: number;
   /** More than one vCPU: its threads can sit on several CPUs at once. */
   readonly spread: boolean;
+}
+
+/**
+ * groupWeight is calc_group_shares for VM vm's group entity on one CPU. A VM with one vCPU has
+ * all its load on that CPU (both loads are the same sum of its thread's integer weight, or 0), so
+ * the formula gives its shares exactly ((s x L) / L in integers below 2^53, within the clamp):
+ * the division is skipped for it (update_cfs_group runs at every enqueue, dequeue and tick).
+ */
+export function groupWeight(vm: VmState, g: GroupOnCpu): number {
+  return vm.spread ? groupShares(vm.shares, g.rq.loadWeight, vm.loadWeight) : vm.shares;
 }
 
 /** ThreadInit gives a vCPU thread's weight and requested slice (0 = the policy's default). */
