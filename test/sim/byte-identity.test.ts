@@ -33,6 +33,11 @@ import { MIXED_VMS } from "./helpers.js";
  * protection for the picks after the wake-up check too, and an unprotected ineligible curr is
  * rescheduled at update_curr): a mechanism fix, so every EEVDF figure may move.
  *
+ * The last three cases (per-thread slices, a billing driver domain with spread, capped and
+ * weighted VMs, under CFS and EEVDF) were added with the fair class's per-event speed pass (issue
+ * 13), which touched the dequeue, replay and group-weight paths they reach: their hashes and
+ * counts were recorded from main's build at 6df27fa, before that pass, which changed no event.
+ *
  * eventsProcessed changes since the split (each leaves every (a) hash as main had it):
  * - CFS and EEVDF: a queued tick is cancelled once every CPU is quiet (LazyTicks.leave) instead
  *   of firing only to be owed; the next event owes it by the same grid arithmetic, and a tick due
@@ -61,13 +66,28 @@ function cases(): [name: string, sha256WithoutEvents: string, eventsProcessed: n
       vm(`cpu-${i}`, { kind: "cpu", dutyCycle: 0.6, burstMs: 12, burstDistribution: "jitter" }),
     ),
   ];
-  const scenario = (cores: number, scheduler: object, vms: object[], seed: number, durationMs: number): unknown => ({
-    host: { id: "h", cores, memoryMiB: 1 << 20, scheduler },
+  const scenario = (cores: number, scheduler: object, vms: object[], seed: number, durationMs: number, host: object = {}): unknown => ({
+    host: { id: "h", cores, memoryMiB: 1 << 20, scheduler, ...host },
     vms,
     durationMs,
     warmupMs: 1000,
     seed,
   });
+  const jitter = (dutyCycle: number, burstMs: number): object => ({ kind: "cpu", dutyCycle, burstMs, burstDistribution: "jitter" });
+  const slices: object[] = [
+    vm("lat", { kind: "io", requestsPerSec: 800, serviceUs: 60 }, { schedRuntimeUs: 300 }),
+    ...Array.from({ length: 5 }, (_, i) =>
+      vm(`c${i}`, jitter(0.8, 10), { ...(i % 2 ? { schedRuntimeUs: 5000 } : {}), cpuWeight: i === 4 ? 400 : 100 }),
+    ),
+  ];
+  const billed: object[] = [
+    vm("big", jitter(0.9, 8), { vcpus: 4 }),
+    vm("io", { kind: "io", requestsPerSec: 600, serviceUs: 70 }, { vcpus: 2 }),
+    vm("q1", { kind: "cpu", dutyCycle: 1, burstMs: 30 }, { capPercent: 30 }),
+    vm("q2", jitter(0.7, 5), { capPercent: 150, vcpus: 3 }),
+    vm("w", jitter(0.6, 12), { cpuWeight: 250 }),
+  ];
+  const driverDomain = { vcpus: 1, usPerPacket: 30, packetsPerRequest: 2, rxPacketsPerRequest: 1, chargeDriverWork: true, capPercent: 50 };
   return [
     [
       "credit1 bobtail cell",
@@ -128,6 +148,24 @@ function cases(): [name: string, sha256WithoutEvents: string, eventsProcessed: n
       "5f49519fa7bb1a1f577b412e7686699e1b4a33ecd776e5ab005d770709ad3762",
       27411,
       scenario(4, { kind: "kvm-eevdf" }, mixed, 10, 3000),
+    ],
+    [
+      "eevdf per-thread slices (sched_runtime) and weights",
+      "34aff76b441e9aa1f4e331a86319f2395fffc33ca9f9d35399dc8b6fcbd8d49f",
+      13311,
+      scenario(3, { kind: "kvm-eevdf" }, slices, 11, 3000),
+    ],
+    [
+      "cfs billing driver domain, spread, capped and weighted VMs",
+      "be63e1499a01fe39b04484f81eed94e2f0167657bb384c75c7df0bec9112659e",
+      21564,
+      scenario(3, { kind: "kvm-cfs" }, billed, 12, 3000, { driverDomain }),
+    ],
+    [
+      "eevdf billing driver domain, spread, capped and weighted VMs",
+      "f6d23cc8abdf8518c4b0de426b3c417ca0895fad7a71bd26c5b463be2bed111c",
+      21924,
+      scenario(3, { kind: "kvm-eevdf" }, billed, 13, 3000, { driverDomain }),
     ],
   ];
 }
