@@ -99,12 +99,15 @@ export function fitsImbalance(load: number, imbalance: number, failures: number)
   return load / 2 ** failures <= imbalance;
 }
 
+/** anyThread accepts every migrant (newidle balance); one function, not a closure per call. */
+const anyThread = (): boolean => true;
+
 /**
  * pickMigrant returns the waiting thread on `from` that last ran longest ago (detach_tasks walks
  * cfs_tasks from its tail) among those `fits` accepts, skipping threads whose group is throttled
  * on either CPU (throttled_lb_pair); -1 when there is none.
  */
-export function pickMigrant(h: CfsHierarchy, from: number, to: number, fits: (v: number) => boolean = () => true): number {
+export function pickMigrant(h: CfsHierarchy, from: number, to: number, fits: (v: number) => boolean = anyThread): number {
   const src = h.cpus[from].groups;
   const dst = h.cpus[to].groups;
   let best = -1;
