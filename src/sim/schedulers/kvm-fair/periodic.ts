@@ -1,7 +1,5 @@
 import { CACHE_NICE_TRIES, findLoadImbalance, fitsImbalance, needsActiveBalance, pickMigrant } from "./balance.js";
 import { FairHaltPoll } from "./halt-poll.js";
-
-import { cpuQuiet } from "./quiet-tick.js";
 import { POLLING, RUNNING } from "./state.js";
 
 /*
@@ -30,7 +28,8 @@ export abstract class FairPeriodic extends FairHaltPoll {
     const debt = this.h.debt;
     const all = this.options.everyTick === true || this.balanceDue(now);
     for (let p = 0; p < this.nCpus; p++) {
-      const ticks = all || !cpuQuiet(this.h, p);
+      // The tick's own quiet() has just looked at every CPU: only one changed since is examined again.
+      const ticks = all || !this.ticks.cpuQuiet(p);
       this.ticking[p] = ticks ? 1 : 0;
       if (!ticks) continue;
       debt.sync(p);

@@ -48,6 +48,7 @@ export function cpuQuiet(h: CfsHierarchy, p: number): boolean {
  * marked as changed: a full scan after every event cost as much as the ticks it saved.
  */
 export class QuietTracker {
+  /** Per CPU, 1 when it was noisy at the last quiet(). */
   private readonly noisy: Uint8Array;
   private nNoisy: number;
 
@@ -62,6 +63,14 @@ export class QuietTracker {
     else for (let i = 0; i < h.nTouched; i++) this.set(h.touchedList[i], cpuQuiet(h, h.touchedList[i]));
     h.clearTouched();
     return this.nNoisy === 0;
+  }
+
+  /**
+   * cpuQuietNow is cpuQuiet(h, p) from the last quiet() where nothing has marked p since (nor
+   * every CPU, as a spread VM's load change does): the tick event asks it of every CPU.
+   */
+  cpuQuietNow(h: CfsHierarchy, p: number): boolean {
+    return h.allTouched || h.touched[p] === 1 ? cpuQuiet(h, p) : this.noisy[p] === 0;
   }
 
   private set(p: number, quiet: boolean): void {
@@ -184,6 +193,11 @@ export class LazyTicks {
   endTick(nowUs: number): void {
     this.lastTickUs = nowUs;
     if (this.needsTicks()) this.tickId = this.ctx.timer(nowUs + this.tickUs, this.fire);
+  }
+
+  /** cpuQuiet is cpuQuiet(h, p), from the tracker where p has not changed since it last looked. */
+  cpuQuiet(p: number): boolean {
+    return this.quiet.cpuQuietNow(this.h, p);
   }
 
   /** check throws unless the tracker agrees with a full scan (verify mode). */
