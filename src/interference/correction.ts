@@ -86,8 +86,8 @@ export function victimPart(w: readonly number[], v: VictimTail, mixed: boolean):
 }
 
 /** loadFeature: the one feature mixing host and victim (z[9]), the same for both percentiles' corrections. */
-export function loadFeature(c: Components, v: VictimTail): number {
-  return Math.log(1 + v.lambdaUs * c.meanWaitUs);
+export function loadFeature(c: Components, lambdaUs: number): number {
+  return Math.log(1 + lambdaUs * c.meanWaitUs);
 }
 
 /** splitCorrection: the clamped correction from its parts (`load`: loadFeature). */

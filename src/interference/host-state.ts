@@ -5,7 +5,9 @@ import { DriverState } from "./driver-state.js";
 import { newPrediction, Pct, popcount, vmPart, type HostModel, type Prediction, type Predictor, type Victim } from "./predictor.js";
 import type { VmProfile } from "./profile.js";
 import type { Query } from "./query.js";
+import { coreIndex } from "./model-types.js";
 import { N_NEIGHBOUR_REASONS, neighbourReason } from "./range.js";
+import { bumpUnmetEpoch, R_LIGHT, R_SLO_BITS, ROW, sloBits, unmetEpoch, writeRow } from "./victim-rows.js";
 
 export { Pct };
 
@@ -52,6 +54,7 @@ export function markUnmeetableOn(kinds: readonly HostState[], profiles: readonly
     }
     v.unmetSlos = kinds.length > 0 ? bits : 0;
   });
+  bumpUnmetEpoch();
 }
 
 /**
@@ -63,6 +66,7 @@ const APPLY_PART: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
 const EXTRA_PART: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
 const SCRATCH: Prediction = newPrediction();
 const SWEPT: SlackHarm = { slackUs: Infinity, harmUs: 0 };
+const ROW_LIGHT: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
 
 /**
  * HostState keeps one host's interference aggregates so that adding or removing a VM costs
@@ -82,6 +86,11 @@ export class HostState {
   sleepyVcpus = 0;
   hogVcpus = 0;
   private readonly victims: Victim[] = [];
+  /** The victims' rows (victim-rows.ts), in the order of `victims`: what fits reads of them. */
+  private rows = new Float64Array(4 * ROW);
+  /** unmetEpoch() when the rows' SLO bits were written. */
+  private rowsEpoch = unmetEpoch();
+  private readonly coreAt: number;
   /** The victim that failed the last fits here (asked first next time). */
   private lastFailed = 0;
   /** Victims with an SLO (hasSlo) among them. */
@@ -99,6 +108,7 @@ export class HostState {
     this.model = predictor.hostModel(host);
     this.mix = new HostMix(this.model.core, host.cores, this.model.mechanisms);
     this.driver = host.driverDomain ? new DriverState(host.driverDomain, this.mix, predictor) : undefined;
+    this.coreAt = coreIndex(this.model.core.name);
   }
 
   /** CPU the host's driver domain spends on the VMs' packets (0 without a driver domain). */
@@ -110,16 +120,31 @@ export class HostState {
     this.apply(p, 1);
     if (v) {
       this.victims.push(v);
+      const n = this.victims.length;
+      if (n * ROW > this.rows.length) {
+        const grown = new Float64Array(2 * n * ROW);
+        grown.set(this.rows);
+        this.rows = grown;
+      }
+      this.writeRow(n - 1);
       if (hasSlo(v)) this.sloVictims++;
     }
+  }
+
+  /** writeRow writes victim i's row (its own light vCPU resolved under this host's core). */
+  private writeRow(i: number): void {
+    const v = this.victims[i];
+    writeRow(this.rows, i * ROW, v, this.coreAt, v.ownCpu || !v.ownLight ? undefined : this.mix.light(v.ownLight, ROW_LIGHT));
   }
 
   remove(p: VmProfile, v: Victim | undefined): void {
     if (v) {
       const i = this.victims.indexOf(v);
       if (i < 0) throw new Error("HostState.remove: VM was not on this host");
-      this.victims[i] = this.victims[this.victims.length - 1];
+      const last = this.victims.length - 1;
+      this.victims[i] = this.victims[last];
       this.victims.pop();
+      this.rows.copyWithin(i * ROW, last * ROW, last * ROW + ROW);
       if (hasSlo(v)) this.sloVictims--;
     }
     this.apply(p, -1);
@@ -197,10 +222,19 @@ export class HostState {
     // asked first (the answer is the same in any order; 3 in 4 what-ifs fail on generated-large).
     const n = this.victims.length;
     const first = this.lastFailed < n ? this.lastFailed : 0;
+    if (this.rowsEpoch !== unmetEpoch()) {
+      for (let i = 0; i < n; i++) this.writeRow(i);
+      this.rowsEpoch = unmetEpoch();
+    }
+    // Each victim is read from its row (one array per host, not its objects); a mixed one's own
+    // components also need its exclusion table, on its object.
+    const rows = this.rows;
     for (let k = 0; ok && k < n; k++) {
       const i = first + k < n ? first + k : first + k - n;
-      const v = this.victims[i];
-      ok = sloBits(v) === 0 || q.withinSlo(v, widen, false, v.unmetSlos);
+      const bits = rows[i * ROW + R_SLO_BITS];
+      if (bits === 0) continue;
+      const exclusion = rows[i * ROW + R_LIGHT] === 1 ? undefined : this.victims[i].exclusion;
+      ok = q.withinSloRow(rows, i * ROW, widen, ~bits & 3, exclusion);
       if (!ok) this.lastFailed = i;
     }
     // The newcomer meets everyone here and its own other vCPUs, not its own waking one.
@@ -324,15 +358,6 @@ export class HostState {
 export interface SlackHarm {
   slackUs: number;
   harmUs: number;
-}
-
-/**
- * sloBits: the percentiles (bits: 1 p99, 2 p99.9) whose slack counts for v, a finite SLO it can
- * meet somewhere (worstSlackUs; an infinite SLO's slack is infinite and never the smallest).
- */
-function sloBits(v: Victim): number {
-  const finite = (v.sloUs[0] !== Infinity ? 1 : 0) | (v.sloUs[1] !== Infinity ? 2 : 0);
-  return finite & ~v.unmetSlos;
 }
 
 function hasSlo(v: Victim): boolean {

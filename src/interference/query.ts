@@ -1,9 +1,11 @@
 import type { CpuPart, MutablePart } from "./core/cpu-part.js";
 import { Components, type HostMix } from "./core/host-mix.js";
+import type { ExclusionCache } from "./core/occupancy.js";
 import type { FullState } from "./core/tails.js";
-import { aloneTail, quantileUs, tailAt, tailBound } from "./core/tail.js";
+import { aloneTailAt, quantileUs, thinnedLambda, waitTail, waitTailBound } from "./core/tail.js";
 import { corrected, hostFeatures, hostPart, loadFeature, N_FEATURES, splitCorrection, uncorrectedThreshold } from "./correction.js";
 import { coreIndex, Pct, QUIET_P_FULL, WIDEN, type HostModel, type Prediction, type Victim } from "./model-types.js";
+import { R_LIGHT, R_OWN_DUTY, R_BASE, R_BASE_A, R_BASE_THETA, R_CORR, R_EX_LRATE, R_EX_LSP, R_LAMBDA, R_OUTSIDE, R_OWN_VCPUS, R_RHO, R_SERVICE, R_SLO, R_VCPUS, R_WAKES, ROW, writeRow } from "./victim-rows.js";
 
 const EPS = [0.01, 0.001] as const;
 
@@ -34,6 +36,8 @@ export class Query {
   private coreAt = 0;
   /** The driver domain's hop estimate added to every guest's request (setHop; 0 without one). */
   private readonly hop = new Float64Array(2);
+  /** A victim judged from its object (withinSlo) gets its row written here first. */
+  private readonly row = new Float64Array(ROW);
 
   /**
    * begin starts a query on a host with `extra` added (O(bins + extra's vCPUs)); `heavyVcpus`, the
@@ -93,18 +97,20 @@ export class Query {
       this.mix.lightComponent(c, undefined, undefined);
       return c;
     }
-    if (v.ownCpu && !self) {
-      // A mixed victim: the query's waits, with its own vCPU out of the chance that all are held.
-      const c = this.ownComps;
-      c.copyFrom(this.cur);
-      this.mix.excludedFull(x, v.ownCpu.duty, v.exclusion, this.full, this.near);
-      c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores, this.hm.core.ownBurstQueue);
-      this.mix.lightComponent(c, this.lightExtra, undefined);
-      return c;
-    }
+    if (v.ownCpu && !self) return this.mixedComponents(v.ownCpu.duty, v.exclusion);
     const c = this.cur;
     if (self) this.mix.lightComponent(c, rest, undefined);
     else this.mix.lightComponent(c, this.lightExtra, v.ownLight ? this.ownLightOf(v) : undefined);
+    return c;
+  }
+
+  /** mixedComponents: a mixed victim's, the query's waits with its own vCPU (duty `duty`) out of the chance that all are held. */
+  private mixedComponents(duty: number, exclusion: ExclusionCache): Components {
+    const c = this.ownComps;
+    c.copyFrom(this.cur);
+    this.mix.excludedFull(this.extra, duty, exclusion, this.full, this.near);
+    c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores, this.hm.core.ownBurstQueue);
+    this.mix.lightComponent(c, this.lightExtra, undefined);
     return c;
   }
 
@@ -133,17 +139,17 @@ export class Query {
    * mixing: the victim's load feature on `c`, and (for its own components) the host features
    * into `h`: the same for both percentiles, so computed once per victim (4 logs of a what-if).
    */
-  private mixing(c: Components, v: Victim): number {
+  private mixing(c: Components, lambdaUs: number): number {
     if (c !== this.cur) hostFeatures(c, this.hm.cores, this.h);
-    return loadFeature(c, v.tail);
+    return loadFeature(c, lambdaUs);
   }
 
-  /** logCorr: v's correction of percentile pct on `c`, after mixing(c, v) gave `load`. */
-  private logCorr(c: Components, v: Victim, pct: number, load: number): number {
+  /** logCorr: the correction of percentile pct on `c` for a victim whose own part is `victimCorr`, after mixing gave `load`. */
+  private logCorr(c: Components, pct: number, victimCorr: number, load: number): number {
     const hm = this.hm;
     const w = pct === Pct.P999 ? hm.fitted.p999.weights : hm.fitted.p99.weights;
     const host = c === this.cur ? this.hostParts[pct] : hostPart(w, this.h);
-    return splitCorrection(w, host, v.corr[this.coreAt + pct], load);
+    return splitCorrection(w, host, victimCorr, load);
   }
 
   /** bound: the estimate's conformal bound, widened by 2 per outside-range reason. */
@@ -160,9 +166,13 @@ export class Query {
 
   /** reasons: the outside-range reasons that widen v's bound (at most 4 count). */
   private reasons(v: Victim, widen: number): number {
-    const own = v.ownLight ? v.tail.vcpus : 0;
+    return this.reasonsOf(widen, v.outside.length, v.ownLight ? v.tail.vcpus : 0);
+  }
+
+  /** reasonsOf: reasons() from the victim's outside-reason count and own light vCPUs. */
+  private reasonsOf(widen: number, outside: number, own: number): number {
     const over = this.heavy >= 0 && this.heavy + own - this.hm.cores > this.hm.maxOverCores ? 1 : 0;
-    return Math.min(4, widen + v.outside.length + over);
+    return Math.min(4, widen + outside + over);
   }
 
   /**
@@ -173,7 +183,7 @@ export class Query {
   predict(v: Victim, widen: number, out: Prediction, self = false, pcts = 3): Prediction {
     const c = this.components(v, self);
     const reasons = this.reasons(v, widen);
-    const load = pcts !== 0 ? this.mixing(c, v) : NaN;
+    const load = pcts !== 0 ? this.mixing(c, v.tail.lambdaUs) : NaN;
     for (let pct = 0; pct < 2; pct++) {
       if ((pcts & (1 << pct)) === 0) {
         out.estimateUs[pct] = NaN;
@@ -181,7 +191,7 @@ export class Query {
         continue;
       }
       const alone = pct === Pct.P999 ? v.tail.base999Us : v.tail.base99Us;
-      const est = corrected(quantileUs(c, v.tail, EPS[pct]), alone, this.logCorr(c, v, pct, load)) + this.hop[pct];
+      const est = corrected(quantileUs(c, v.tail, EPS[pct]), alone, this.logCorr(c, pct, v.corr[this.coreAt + pct], load)) + this.hop[pct];
       out.estimateUs[pct] = est;
       out.boundUs[pct] = this.bound(c, pct, reasons, est);
     }
@@ -199,21 +209,42 @@ export class Query {
    */
   withinSlo(v: Victim, widen: number, self = false, skip = 0): boolean {
     const c = this.components(v, self);
-    const reasons = this.reasons(v, widen);
+    writeRow(this.row, 0, v, this.coreAt, undefined);
+    return this.rowWithinSlo(c, this.row, 0, this.reasons(v, widen), skip);
+  }
+
+  /**
+   * withinSloRow is withinSlo for a victim of the host, read from its row at `o` (written by
+   * writeRow under this host's core): the same answer, from one array instead of its objects. A
+   * mixed victim (R_LIGHT 0) brings its exclusion table (`exclusion`; unread for an io-only one).
+   */
+  withinSloRow(rows: Float64Array, o: number, widen: number, skip: number, exclusion?: ExclusionCache): boolean {
+    let c = this.cur;
+    if (rows[o + R_LIGHT] === 0 && exclusion) c = this.mixedComponents(rows[o + R_OWN_DUTY], exclusion);
+    else this.mix.lightComponentLess(c, this.lightExtra, rows[o + R_EX_LSP], rows[o + R_EX_LRATE]);
+    return this.rowWithinSlo(c, rows, o, this.reasonsOf(widen, rows[o + R_OUTSIDE], rows[o + R_OWN_VCPUS]), skip);
+  }
+
+  /** rowWithinSlo: withinSlo on the victim's components `c`, its terms read from its row. */
+  private rowWithinSlo(c: Components, r: Float64Array, o: number, reasons: number, skip: number): boolean {
     let load = NaN;
+    const serviceUs = r[o + R_SERVICE];
     for (let pct = 0; pct < 2; pct++) {
-      const slo = v.sloUs[pct];
+      const slo = r[o + R_SLO + pct];
       if (slo === Infinity || (skip & (1 << pct)) !== 0) continue;
       // bound(est) <= slo  <=>  est <= estMax  <=>  core quantile <= threshold  <=>  tail(threshold) <= eps.
       const estMax = this.estimateFor(c, pct, reasons, slo) - this.hop[pct];
-      if (estMax < v.tail.serviceUs) return false;
-      const alone = pct === Pct.P999 ? v.tail.base999Us : v.tail.base99Us;
-      if (Number.isNaN(load)) load = this.mixing(c, v);
-      const x = uncorrectedThreshold(estMax, alone, this.logCorr(c, v, pct, load));
+      if (estMax < serviceUs) return false;
+      if (Number.isNaN(load)) load = this.mixing(c, r[o + R_LAMBDA]);
+      const x = uncorrectedThreshold(estMax, r[o + R_BASE + pct], this.logCorr(c, pct, r[o + R_CORR + pct], load));
+      const y = x - serviceUs;
+      // At or below the service time the tail is 1 (tailAt): over any eps.
+      if (y <= 0) return false;
       // The victim's alone tail at x is the first term of both: evaluated once.
-      const base = aloneTail(v.tail, x);
-      if (tailBound(c, v.tail, x, base) <= EPS[pct]) continue;
-      if (tailAt(c, v.tail, x, base) > EPS[pct]) return false;
+      const base = aloneTailAt(r[o + R_BASE_A], r[o + R_BASE_THETA], x);
+      const lam = thinnedLambda(c, r[o + R_LAMBDA], r[o + R_VCPUS]);
+      if (waitTailBound(c, y, lam, r[o + R_WAKES], r[o + R_RHO], base) <= EPS[pct]) continue;
+      if (waitTail(c, y, lam, r[o + R_WAKES], r[o + R_RHO], base) > EPS[pct]) return false;
     }
     return true;
   }

@@ -170,17 +170,18 @@ export class HostMix {
 
   /** lightComponent: the light part of `components`, after heavyComponents filled `out`. */
   lightComponent(out: Components, extra: CpuPart | undefined, exclude: CpuPart | undefined): void {
+    this.lightComponentLess(out, extra, exclude ? exclude.vcpus * exclude.duty : 0, exclude ? (exclude.vcpus * exclude.duty) / exclude.burstUs : 0);
+  }
+
+  /** lightComponentLess is lightComponent with the excluded light part given by its Σ duty and Σ duty / hold (victim rows). */
+  lightComponentLess(out: Components, extra: CpuPart | undefined, exLsp: number, exLrate: number): void {
     let lsp = this.sums[LSP];
     let lrate = this.sums[LRATE];
     if (extra) {
       lsp += extra.vcpus * extra.duty;
       lrate += (extra.vcpus * extra.duty) / extra.burstUs;
     }
-    if (exclude) {
-      lsp -= exclude.vcpus * exclude.duty;
-      lrate -= (exclude.vcpus * exclude.duty) / exclude.burstUs;
-    }
-    this.buildLight(out, lsp, lrate);
+    this.buildLight(out, lsp - exLsp, lrate - exLrate);
   }
 
   /**

@@ -38,8 +38,31 @@ export interface VictimTail {
 export function tailAt(c: Components, v: VictimTail, x: number, base = aloneTail(v, x)): number {
   const y = x - v.serviceUs;
   if (y <= 0) return 1;
-  const lam = v.lambdaUs * (v.vcpus > 1 ? c.blockGivenFull ** (v.vcpus - 1) : 1);
-  const own = v.burstWakesUs;
+  return waitTail(c, y, thinnedLambda(c, v.lambdaUs, v.vcpus), v.burstWakesUs, v.rho, base);
+}
+
+/**
+ * tailBound is an upper bound of tailAt(x) that evaluates no exponential of the components (each
+ * survival <= 1, each integral <= 1 / rate): when it is already within eps, so is the tail, and
+ * a quiet host answers a feasibility question almost for free.
+ */
+export function tailBound(c: Components, v: VictimTail, x: number, base = aloneTail(v, x)): number {
+  const y = x - v.serviceUs;
+  if (y <= 0) return 1;
+  return waitTailBound(c, y, thinnedLambda(c, v.lambdaUs, v.vcpus), v.burstWakesUs, v.rho, base);
+}
+
+/** thinnedLambda: the victim's request rate that queues behind one wait (tailAt: siblings take the rest). */
+export function thinnedLambda(c: Components, lambdaUs: number, vcpus: number): number {
+  return lambdaUs * (vcpus > 1 ? c.blockGivenFull ** (vcpus - 1) : 1);
+}
+
+/**
+ * waitTail is tailAt from the victim's scalars, `y` > 0 the wait past its service and `lam` its
+ * thinned rate: the placer's filter reads them from a host's victim rows (victim-rows.ts), not
+ * from objects.
+ */
+export function waitTail(c: Components, y: number, lam: number, own: number, rho: number, base: number): number {
   let t = 0;
   if (y < c.capUs)
     for (let k = 0; k < BINS; k++) {
@@ -63,29 +86,27 @@ export function tailAt(c: Components, v: VictimTail, x: number, base = aloneTail
     const e = Math.exp(-c.driftR * y);
     t += c.driftA * (e + ((lam + own) * (e - c.driftECap)) / c.driftR);
   }
-  return Math.min(1, base + (1 - v.rho) * t);
+  return Math.min(1, base + (1 - rho) * t);
 }
 
-/**
- * tailBound is an upper bound of tailAt(x) that evaluates no exponential of the components (each
- * survival <= 1, each integral <= 1 / rate): when it is already within eps, so is the tail, and
- * a quiet host answers a feasibility question almost for free.
- */
-export function tailBound(c: Components, v: VictimTail, x: number, base = aloneTail(v, x)): number {
-  const y = x - v.serviceUs;
-  if (y <= 0) return 1;
-  const lam = v.lambdaUs * (v.vcpus > 1 ? c.blockGivenFull ** (v.vcpus - 1) : 1);
-  const rate = lam + v.burstWakesUs;
+/** waitTailBound is tailBound from the victim's scalars (as waitTail). */
+export function waitTailBound(c: Components, y: number, lam: number, own: number, rho: number, base: number): number {
+  const rate = lam + own;
   let t = 0;
   if (y < c.capUs) t += c.sumA + rate * c.sumAOverR + (c.lightA > 0 ? c.lightA * (1 + rate / c.lightR) : 0);
   if (y < c.rlUs) t += c.rlA * (1 + (rate * c.rlUs) / 2);
   if (y < c.driftCapUs) t += c.driftA * (1 + rate / c.driftR);
-  return base + (1 - v.rho) * t;
+  return base + (1 - rho) * t;
 }
 
 /** aloneTail: the victim's own tail at x, the first term of tailAt and tailBound (computed once when both are asked). */
 export function aloneTail(v: VictimTail, x: number): number {
-  return Math.exp(v.baseA - v.baseTheta * x);
+  return aloneTailAt(v.baseA, v.baseTheta, x);
+}
+
+/** aloneTailAt is aloneTail from the victim's two alone-tail scalars. */
+export function aloneTailAt(baseA: number, baseTheta: number, x: number): number {
+  return Math.exp(baseA - baseTheta * x);
 }
 
 /**

@@ -1,0 +1,90 @@
+import type { CpuPart } from "./core/cpu-part.js";
+import type { Victim } from "./model-types.js";
+
+/**
+ * Victim rows: what the placer's filter (Query.withinSloRow) reads of a latency-sensitive VM, as
+ * doubles in a row of one array per host. A Victim is an object graph (its tail, SLO array,
+ * correction array, light-part cache, outside reasons): on a cold host each is a cache miss of
+ * its own, and the host's victims were most of a what-if's cold reads. A host's rows are
+ * contiguous, resolved for its scheduler core when the VM is added (the correction's core part
+ * and the victim's own light vCPU under that core), so a what-if reads one or two cache lines
+ * per victim instead of eight.
+ */
+
+/** SLO bits the filter checks: finite SLOs it can meet somewhere (1 p99, 2 p99.9). */
+export const R_SLO_BITS = 0;
+/** 1: an io-only victim; 0: a mixed one (its own components need its exclusion table, on its object). */
+export const R_LIGHT = 1;
+/** The SLOs, µs (p99 at +0, p99.9 at +1). */
+export const R_SLO = 2;
+/** Outside-range reasons of the victim itself, and its own vCPUs counted for overload (io-only). */
+export const R_OUTSIDE = 4;
+export const R_OWN_VCPUS = 5;
+/** VictimTail's scalars. */
+export const R_VCPUS = 6;
+export const R_SERVICE = 7;
+export const R_LAMBDA = 8;
+export const R_RHO = 9;
+export const R_BASE_A = 10;
+export const R_BASE_THETA = 11;
+/** Alone p99 at +0, p99.9 at +1. */
+export const R_BASE = 12;
+export const R_WAKES = 14;
+/** The victim's part of the correction under the host's core (p99 at +0, p99.9 at +1). */
+export const R_CORR = 15;
+/** Its own light vCPU under the host's core: Σ duty and Σ duty / hold it takes out of the light sums. */
+export const R_EX_LSP = 17;
+export const R_EX_LRATE = 18;
+/** A mixed victim's own CPU-bound vCPU's duty (0 for io-only ones). */
+export const R_OWN_DUTY = 19;
+export const ROW = 20;
+
+/**
+ * writeRow writes v's row at `o` in `rows`: `coreAt` is the host core's coreIndex, `light` its own
+ * light vCPU under that core (io-only victims; undefined for mixed ones).
+ */
+export function writeRow(rows: Float64Array, o: number, v: Victim, coreAt: number, light: CpuPart | undefined): void {
+  const t = v.tail;
+  rows[o + R_SLO_BITS] = sloBits(v);
+  rows[o + R_LIGHT] = v.ownCpu ? 0 : 1;
+  rows[o + R_SLO] = v.sloUs[0];
+  rows[o + R_SLO + 1] = v.sloUs[1];
+  rows[o + R_OUTSIDE] = v.outside.length;
+  rows[o + R_OWN_VCPUS] = v.ownLight ? t.vcpus : 0;
+  rows[o + R_VCPUS] = t.vcpus;
+  rows[o + R_SERVICE] = t.serviceUs;
+  rows[o + R_LAMBDA] = t.lambdaUs;
+  rows[o + R_RHO] = t.rho;
+  rows[o + R_BASE_A] = t.baseA;
+  rows[o + R_BASE_THETA] = t.baseTheta;
+  rows[o + R_BASE] = t.base99Us;
+  rows[o + R_BASE + 1] = t.base999Us;
+  rows[o + R_WAKES] = t.burstWakesUs;
+  rows[o + R_CORR] = v.corr[coreAt];
+  rows[o + R_CORR + 1] = v.corr[coreAt + 1];
+  // As lightComponent takes an excluded part out (the same products, so the same bits).
+  rows[o + R_EX_LSP] = light ? light.vcpus * light.duty : 0;
+  rows[o + R_EX_LRATE] = light ? (light.vcpus * light.duty) / light.burstUs : 0;
+  rows[o + R_OWN_DUTY] = v.ownCpu ? v.ownCpu.duty : 0;
+}
+
+/**
+ * sloBits: the percentiles (bits: 1 p99, 2 p99.9) whose slack counts for v, a finite SLO it can
+ * meet somewhere (worstSlackUs; an infinite SLO's slack is infinite and never the smallest).
+ */
+export function sloBits(v: Victim): number {
+  const finite = (v.sloUs[0] !== Infinity ? 1 : 0) | (v.sloUs[1] !== Infinity ? 2 : 0);
+  return finite & ~v.unmetSlos;
+}
+
+/**
+ * unmetEpoch counts markUnmeetable passes: a row caches its victim's unmetSlos (in R_SLO_BITS),
+ * so a host whose rows predate the last pass rewrites them before it reads them.
+ */
+let epoch = 0;
+export function unmetEpoch(): number {
+  return epoch;
+}
+export function bumpUnmetEpoch(): void {
+  epoch++;
+}
