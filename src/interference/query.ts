@@ -18,8 +18,6 @@ const EPS = [0.01, 0.001] as const;
 export class Query {
   private readonly comps = new Components();
   private readonly ownComps = new Components();
-  /** The query's CPU-bound components: `comps` with an extra VM, else the host's cached ones. */
-  private cur = this.comps;
   private readonly rest: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
   private readonly ownLight: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
   private readonly hostParts = new Float64Array(2);
@@ -54,26 +52,14 @@ export class Query {
     this.mix = mix;
     this.extra = extra;
     this.lightExtra = light ? extra : undefined;
-    if (!extra || light) {
-      // Nothing CPU-bound added: the host's own components, cached until it changes.
-      const cached = mix.cachedHeavy();
-      if (cached.fresh) {
-        const h = hostFeatures(cached.comps, hm.cores, this.h);
-        mix.cachedParts[0] = hostPart(hm.fitted.p99.weights, h);
-        mix.cachedParts[1] = hostPart(hm.fitted.p999.weights, h);
-      }
-      // Read in place, not copied: victims only write the light fields, which every victim sets
-      // afresh and the host's cache does not keep (a copy per what-if was 5% of fits).
-      this.cur = cached.comps;
-      this.hostParts[0] = mix.cachedParts[0];
-      this.hostParts[1] = mix.cachedParts[1];
-      return this;
-    }
-    this.cur = this.comps;
-    mix.heavyComponents(this.comps, extra, undefined);
+    const cpuBound = extra !== undefined && !light;
+    // Nothing CPU-bound added: the host's own components, cached until it changes.
+    if (!cpuBound && mix.loadCached(this.comps, this.hostParts)) return this;
+    mix.heavyComponents(this.comps, cpuBound ? extra : undefined, undefined);
     const h = hostFeatures(this.comps, hm.cores, this.h);
     this.hostParts[0] = hostPart(hm.fitted.p99.weights, h);
     this.hostParts[1] = hostPart(hm.fitted.p999.weights, h);
+    if (!cpuBound) mix.storeCached(this.comps, this.hostParts);
     return this;
   }
 
@@ -91,14 +77,14 @@ export class Query {
       // A mixed newcomer judging itself: as once it is on the host (below), the query's waits with
       // its own waking vCPU out of the chance that all are held.
       const c = this.ownComps;
-      c.copyFrom(this.cur);
+      c.copyFrom(this.comps);
       this.mix.fullWithExtra(rest, this.full, this.near);
       c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores, this.hm.core.ownBurstQueue);
       this.mix.lightComponent(c, undefined, undefined);
       return c;
     }
     if (v.ownCpu && !self) return this.mixedComponents(v.ownCpu.duty, v.exclusion);
-    const c = this.cur;
+    const c = this.comps;
     if (self) this.mix.lightComponent(c, rest, undefined);
     else this.mix.lightComponent(c, this.lightExtra, v.ownLight ? this.ownLightOf(v) : undefined);
     return c;
@@ -107,7 +93,7 @@ export class Query {
   /** mixedComponents: a mixed victim's, the query's waits with its own vCPU (duty `duty`) out of the chance that all are held. */
   private mixedComponents(duty: number, exclusion: ExclusionCache): Components {
     const c = this.ownComps;
-    c.copyFrom(this.cur);
+    c.copyFrom(this.comps);
     this.mix.excludedFull(this.extra, duty, exclusion, this.full, this.near);
     c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores, this.hm.core.ownBurstQueue);
     this.mix.lightComponent(c, this.lightExtra, undefined);
@@ -140,7 +126,7 @@ export class Query {
    * into `h`: the same for both percentiles, so computed once per victim (4 logs of a what-if).
    */
   private mixing(c: Components, lambdaUs: number): number {
-    if (c !== this.cur) hostFeatures(c, this.hm.cores, this.h);
+    if (c !== this.comps) hostFeatures(c, this.hm.cores, this.h);
     return loadFeature(c, lambdaUs);
   }
 
@@ -148,7 +134,7 @@ export class Query {
   private logCorr(c: Components, pct: number, victimCorr: number, load: number): number {
     const hm = this.hm;
     const w = pct === Pct.P999 ? hm.fitted.p999.weights : hm.fitted.p99.weights;
-    const host = c === this.cur ? this.hostParts[pct] : hostPart(w, this.h);
+    const host = c === this.comps ? this.hostParts[pct] : hostPart(w, this.h);
     return splitCorrection(w, host, victimCorr, load);
   }
 
@@ -219,7 +205,7 @@ export class Query {
    * mixed victim (R_LIGHT 0) brings its exclusion table (`exclusion`; unread for an io-only one).
    */
   withinSloRow(rows: Float64Array, o: number, widen: number, skip: number, exclusion?: ExclusionCache): boolean {
-    let c = this.cur;
+    let c = this.comps;
     if (rows[o + R_LIGHT] === 0 && exclusion) c = this.mixedComponents(rows[o + R_OWN_DUTY], exclusion);
     else this.mix.lightComponentLess(c, this.lightExtra, rows[o + R_EX_LSP], rows[o + R_EX_LRATE]);
     return this.rowWithinSlo(c, rows, o, this.reasonsOf(widen, rows[o + R_OUTSIDE], rows[o + R_OWN_VCPUS]), skip);

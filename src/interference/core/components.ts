@@ -8,6 +8,9 @@ import { BINS } from "./cpu-part.js";
  * driftA (the victim itself without priority) an exponential of rate driftR capped at driftCapUs.
  */
 export class Components {
+  /** Doubles save writes. */
+  static readonly SAVED = 3 * BINS + 17;
+
   readonly a = new Float64Array(BINS);
   readonly r = new Float64Array(BINS);
   /** e^(-r cap) per bin, shared by every victim of the query. */
@@ -41,6 +44,61 @@ export class Components {
   lightA = 0;
   lightR = 1;
   lightECap = 0;
+
+  /**
+   * save writes what copyFrom copies into `out` at `o` (SAVED doubles), load reads it back: a
+   * host's cached components as doubles in its own array, not an object whose doubles are heap
+   * numbers of their own (a dozen cold cache lines on a cold host), copied into a warm object.
+   */
+  save(out: Float64Array, o: number): void {
+    out.set(this.a, o);
+    out.set(this.r, o + BINS);
+    out.set(this.eCap, o + 2 * BINS);
+    let i = o + 3 * BINS;
+    out[i++] = this.capUs;
+    out[i++] = this.rlA;
+    out[i++] = this.rlUs;
+    out[i++] = this.driftA;
+    out[i++] = this.driftR;
+    out[i++] = this.driftCapUs;
+    out[i++] = this.driftECap;
+    out[i++] = this.pFull;
+    out[i++] = this.excess;
+    out[i++] = this.blockGivenFull;
+    out[i++] = this.meanWaitUs;
+    out[i++] = this.hogShare;
+    out[i++] = this.nu;
+    out[i++] = this.pNearFull;
+    out[i++] = this.heavyBlock;
+    out[i++] = this.sumA;
+    out[i] = this.sumAOverR;
+  }
+
+  load(src: Float64Array, o: number): void {
+    for (let k = 0; k < BINS; k++) {
+      this.a[k] = src[o + k];
+      this.r[k] = src[o + BINS + k];
+      this.eCap[k] = src[o + 2 * BINS + k];
+    }
+    let i = o + 3 * BINS;
+    this.capUs = src[i++];
+    this.rlA = src[i++];
+    this.rlUs = src[i++];
+    this.driftA = src[i++];
+    this.driftR = src[i++];
+    this.driftCapUs = src[i++];
+    this.driftECap = src[i++];
+    this.pFull = src[i++];
+    this.excess = src[i++];
+    this.blockGivenFull = src[i++];
+    this.meanWaitUs = src[i++];
+    this.hogShare = src[i++];
+    this.nu = src[i++];
+    this.pNearFull = src[i++];
+    this.heavyBlock = src[i++];
+    this.sumA = src[i++];
+    this.sumAOverR = src[i];
+  }
 
   /** copyFrom makes this a copy of `o` (no allocation). */
   copyFrom(o: Components): void {

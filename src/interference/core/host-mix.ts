@@ -25,6 +25,10 @@ const LRATE = SPR + 4;
 /** A hog's share of run time inside a fresh rate-limit window (fixed per host). */
 const HOG_RL = SPR + 5;
 const SUMS = SPR + 6;
+/** The no-extra CPU-bound components (Components.save) and their two host parts of the correction. */
+const CACHED = SUMS;
+const CACHED_PARTS = CACHED + Components.SAVED;
+const SUMS_AND_CACHE = CACHED_PARTS + 2;
 
 /**
  * Scratch shared by every host (one thread, and no query calls another): the result of the last
@@ -52,7 +56,7 @@ export class HostMix {
    * bin k: Σ duty at [k], Σ duty x block at [BINS + k], Σ duty x block / burst at [2 BINS + k],
    * sleepy vCPUs at [3 BINS + k]; then the scalars at SPR.. (see the names).
    */
-  private readonly sums = new Float64Array(SUMS);
+  private readonly sums = new Float64Array(SUMS_AND_CACHE);
 
   constructor(
     readonly core: SchedulerCore,
@@ -206,25 +210,28 @@ export class HostMix {
   }
 
   /**
-   * The CPU-bound components with nothing added, kept until the mix changes: a what-if with an
-   * io-only VM (or none) reads them instead of recomputing. `cachedParts` is the caller's (Query).
+   * The CPU-bound components with nothing added, kept (in `sums`, after the sums) until the mix
+   * changes: a what-if with an io-only VM (or none) reads them instead of recomputing, and the
+   * caller (Query) keeps its two host parts of the correction beside them.
    */
-  readonly cached = new Components();
-  readonly cachedParts = new Float64Array(2);
   private cachedVersion = -1;
 
-  /** cachedHeavy returns the no-extra CPU-bound components, computing them if the mix changed; fresh: parts need computing. */
-  cachedHeavy(): { comps: Components; fresh: boolean } {
-    const fresh = this.cachedVersion !== this.occ.version;
-    if (fresh) {
-      this.heavyComponents(this.cached, undefined, undefined);
-      this.cachedVersion = this.occ.version;
-    }
-    this.cachedResult.comps = this.cached;
-    this.cachedResult.fresh = fresh;
-    return this.cachedResult;
+  /** loadCached copies the no-extra components into `out` and their host parts into `parts`; false (nothing copied): the mix changed since storeCached. */
+  loadCached(out: Components, parts: Float64Array): boolean {
+    if (this.cachedVersion !== this.occ.version) return false;
+    out.load(this.sums, CACHED);
+    parts[0] = this.sums[CACHED_PARTS];
+    parts[1] = this.sums[CACHED_PARTS + 1];
+    return true;
   }
-  private readonly cachedResult = { comps: this.cached, fresh: false };
+
+  /** storeCached keeps `c`, heavyComponents(c) with nothing added, and its host parts, until the mix changes. */
+  storeCached(c: Components, parts: Float64Array): void {
+    c.save(this.sums, CACHED);
+    this.sums[CACHED_PARTS] = parts[0];
+    this.sums[CACHED_PARTS + 1] = parts[1];
+    this.cachedVersion = this.occ.version;
+  }
 
   private fullWith(extra: CpuPart | undefined, exclude: CpuPart | undefined, cores: number, cache: ExclusionCache): void {
     const occ = this.occ;
