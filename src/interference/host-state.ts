@@ -7,7 +7,7 @@ import type { VmProfile } from "./profile.js";
 import type { Query } from "./query.js";
 import { coreIndex } from "./model-types.js";
 import { N_NEIGHBOUR_REASONS, neighbourReason } from "./range.js";
-import { bumpUnmetEpoch, R_LIGHT, R_SLO_BITS, ROW, sloBits, unmetEpoch, writeRow } from "./victim-rows.js";
+import { bumpUnmetEpoch, doubles, R_LIGHT, R_SLO_BITS, ROW, sloBits, unmetEpoch, writeRow } from "./victim-rows.js";
 
 export { Pct };
 
@@ -87,7 +87,7 @@ export class HostState {
   hogVcpus = 0;
   private readonly victims: Victim[] = [];
   /** The victims' rows (victim-rows.ts), in the order of `victims`: what fits reads of them. */
-  private rows = new Float64Array(4 * ROW);
+  private readonly rows = doubles(4 * ROW);
   /** unmetEpoch() when the rows' SLO bits were written. */
   private rowsEpoch = unmetEpoch();
   private readonly coreAt: number;
@@ -121,11 +121,7 @@ export class HostState {
     if (v) {
       this.victims.push(v);
       const n = this.victims.length;
-      if (n * ROW > this.rows.length) {
-        const grown = new Float64Array(2 * n * ROW);
-        grown.set(this.rows);
-        this.rows = grown;
-      }
+      while (n * ROW > this.rows.length) this.rows.push(0);
       this.writeRow(n - 1);
       if (hasSlo(v)) this.sloVictims++;
     }

@@ -57,6 +57,8 @@ export interface Victim {
    * use (markUnmeetable): placement checks skip them. 0 unless a placement problem set it.
    */
   unmetSlos: number;
+  /** Its terms as doubles (victim-rows.ts): what the placer's filter reads of it. */
+  readonly row: readonly number[];
 }
 
 /** Prediction is one victim's estimate and bound (p99 and p99.9), reused between queries. */

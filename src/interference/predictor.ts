@@ -8,6 +8,7 @@ import { features, N_FEATURES, victimPart } from "./correction.js";
 import { InterferenceModelSchema, MODEL_VERSION, type InterferenceModel } from "./model-data.js";
 import { coreIndex, type HostModel, type Prediction, type Victim } from "./model-types.js";
 import { Query } from "./query.js";
+import { victimRow } from "./victim-rows.js";
 import { hostOutside, neighbourFlags, victimOutside } from "./range.js";
 import type { VmProfile } from "./profile.js";
 import { quantileUs } from "./core/tail.js";
@@ -78,16 +79,13 @@ export class Predictor {
     return { core, mechanisms: this.mechanisms, fitted, margins, offsets, maxOverCores: this.model.range.maxOverCores, cores: host.cores, outside: [...core.approximations, ...hostOutside(host, this.model.range)] };
   }
 
-  private readonly flags = new WeakMap<VmProfile, number>();
-
-  /** outsideFlags: which neighbour reasons (range.ts) a VM brings, cached per profile. */
+  /**
+   * outsideFlags: which neighbour reasons (range.ts) a VM brings. Computed each time, not cached
+   * per profile: a few compares on fields the what-if reads anyway cost less than a WeakMap
+   * lookup, a cold hash-table line on every what-if with a fresh candidate.
+   */
   outsideFlags(p: VmProfile): number {
-    let f = this.flags.get(p);
-    if (f === undefined) {
-      f = neighbourFlags(p, this.model.range);
-      this.flags.set(p, f);
-    }
-    return f;
+    return neighbourFlags(p, this.model.range);
   }
 
   /** victim precomputes a latency-sensitive VM's terms (undefined for VMs without an io part). */
@@ -102,17 +100,23 @@ export class Predictor {
       corr[coreIndex(name)] = victimPart(m.p99.weights, tail, p.mixed);
       corr[coreIndex(name) + 1] = victimPart(m.p999.weights, tail, p.mixed);
     }
+    const ownCpu = p.cpu ? { vcpus: 1, duty: p.cpu.duty, burstUs: p.cpu.burstUs } : undefined;
+    const ownLight = p.cpu ? undefined : { vcpus: 1, requestsPerSecPerVcpu: p.io.requestsPerSec / p.vcpus, serviceUs: p.io.serviceUs };
+    const sloUs: [number, number] = [p.sloP99Us ?? Infinity, p.sloP999Us ?? Infinity];
+    const outside = victimOutside(p, this.model.range);
+    const row = victimRow({ tail, corr, ownCpu, ownLight, sloUs, outside });
     return {
       tail,
       corr,
       lightCache: { core: null, part: { vcpus: 0, duty: 0, burstUs: 1 } },
       exclusion: new ExclusionCache(),
       mixed: p.mixed,
-      ownCpu: p.cpu ? { vcpus: 1, duty: p.cpu.duty, burstUs: p.cpu.burstUs } : undefined,
-      ownLight: p.cpu ? undefined : { vcpus: 1, requestsPerSecPerVcpu: p.io.requestsPerSec / p.vcpus, serviceUs: p.io.serviceUs },
-      sloUs: [p.sloP99Us ?? Infinity, p.sloP999Us ?? Infinity],
-      outside: victimOutside(p, this.model.range),
+      ownCpu,
+      ownLight,
+      sloUs,
+      outside,
       unmetSlos: 0,
+      row,
     };
   }
 

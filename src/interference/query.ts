@@ -5,7 +5,7 @@ import type { FullState } from "./core/tails.js";
 import { aloneTailAt, quantileUs, thinnedLambda, waitTail, waitTailBound } from "./core/tail.js";
 import { corrected, hostFeatures, hostPart, loadFeature, N_FEATURES, splitCorrection, uncorrectedThreshold } from "./correction.js";
 import { coreIndex, Pct, QUIET_P_FULL, WIDEN, type HostModel, type Prediction, type Victim } from "./model-types.js";
-import { R_LIGHT, R_OWN_DUTY, R_BASE, R_BASE_A, R_BASE_THETA, R_CORR, R_EX_LRATE, R_EX_LSP, R_LAMBDA, R_OUTSIDE, R_OWN_VCPUS, R_RHO, R_SERVICE, R_SLO, R_VCPUS, R_WAKES, ROW, writeRow } from "./victim-rows.js";
+import { R_LIGHT, R_OWN_DUTY, R_BASE, R_BASE_A, R_BASE_THETA, R_CORR, R_EX_LRATE, R_EX_LSP, R_LAMBDA, R_OUTSIDE, R_OWN_VCPUS, R_RHO, R_SERVICE, R_SLO, R_VCPUS, R_WAKES, ROW } from "./victim-rows.js";
 
 const EPS = [0.01, 0.001] as const;
 
@@ -34,8 +34,6 @@ export class Query {
   private coreAt = 0;
   /** The driver domain's hop estimate added to every guest's request (setHop; 0 without one). */
   private readonly hop = new Float64Array(2);
-  /** A victim judged from its object (withinSlo) gets its row written here first. */
-  private readonly row = new Float64Array(ROW);
 
   /**
    * begin starts a query on a host with `extra` added (O(bins + extra's vCPUs)); `heavyVcpus`, the
@@ -195,8 +193,7 @@ export class Query {
    */
   withinSlo(v: Victim, widen: number, self = false, skip = 0): boolean {
     const c = this.components(v, self);
-    writeRow(this.row, 0, v, this.coreAt, undefined);
-    return this.rowWithinSlo(c, this.row, 0, this.reasons(v, widen), skip);
+    return this.rowWithinSlo(c, v.row, 0, this.reasons(v, widen), skip, ROW + this.coreAt);
   }
 
   /**
@@ -204,15 +201,15 @@ export class Query {
    * writeRow under this host's core): the same answer, from one array instead of its objects. A
    * mixed victim (R_LIGHT 0) brings its exclusion table (`exclusion`; unread for an io-only one).
    */
-  withinSloRow(rows: Float64Array, o: number, widen: number, skip: number, exclusion?: ExclusionCache): boolean {
+  withinSloRow(rows: readonly number[], o: number, widen: number, skip: number, exclusion?: ExclusionCache): boolean {
     let c = this.comps;
     if (rows[o + R_LIGHT] === 0 && exclusion) c = this.mixedComponents(rows[o + R_OWN_DUTY], exclusion);
     else this.mix.lightComponentLess(c, this.lightExtra, rows[o + R_EX_LSP], rows[o + R_EX_LRATE]);
-    return this.rowWithinSlo(c, rows, o, this.reasonsOf(widen, rows[o + R_OUTSIDE], rows[o + R_OWN_VCPUS]), skip);
+    return this.rowWithinSlo(c, rows, o, this.reasonsOf(widen, rows[o + R_OUTSIDE], rows[o + R_OWN_VCPUS]), skip, o + R_CORR);
   }
 
-  /** rowWithinSlo: withinSlo on the victim's components `c`, its terms read from its row. */
-  private rowWithinSlo(c: Components, r: Float64Array, o: number, reasons: number, skip: number): boolean {
+  /** rowWithinSlo: withinSlo on the victim's components `c`, its terms read from its row at `o` (its correction's part at `corrAt`). */
+  private rowWithinSlo(c: Components, r: readonly number[], o: number, reasons: number, skip: number, corrAt: number): boolean {
     let load = NaN;
     const serviceUs = r[o + R_SERVICE];
     for (let pct = 0; pct < 2; pct++) {
@@ -222,7 +219,7 @@ export class Query {
       const estMax = this.estimateFor(c, pct, reasons, slo) - this.hop[pct];
       if (estMax < serviceUs) return false;
       if (Number.isNaN(load)) load = this.mixing(c, r[o + R_LAMBDA]);
-      const x = uncorrectedThreshold(estMax, r[o + R_BASE + pct], this.logCorr(c, pct, r[o + R_CORR + pct], load));
+      const x = uncorrectedThreshold(estMax, r[o + R_BASE + pct], this.logCorr(c, pct, r[corrAt + pct], load));
       const y = x - serviceUs;
       // At or below the service time the tail is 1 (tailAt): over any eps.
       if (y <= 0) return false;
