@@ -74,7 +74,7 @@ export class Tails {
       return;
     }
     const q = 1 - extraDuty;
-    let b = q ** extraVcpus;
+    let b = binomialFirst(q, extraVcpus);
     let pf = 0;
     let en = 0;
     for (let j = 0; j <= extraVcpus; j++) {
@@ -117,4 +117,19 @@ export class Tails {
     this.n = n - 1;
     this.dirty = true;
   }
+}
+
+// q^n, the binomial's first weight, remembered: a query asks full() at cores - 1 and at cores
+// with the same extra VM, and the power was a tenth of a what-if's arithmetic (same argument,
+// same value: the figures do not move).
+let lastQ = NaN;
+let lastN = -1;
+let lastPow = 1;
+function binomialFirst(q: number, n: number): number {
+  if (q !== lastQ || n !== lastN) {
+    lastQ = q;
+    lastN = n;
+    lastPow = q ** n;
+  }
+  return lastPow;
 }
