@@ -140,7 +140,8 @@ export class HostState {
       const last = this.victims.length - 1;
       this.victims[i] = this.victims[last];
       this.victims.pop();
-      this.rows.copyWithin(i * ROW, last * ROW, last * ROW + ROW);
+      // A loop, not copyWithin: on a plain array that is a generic builtin, a µs per remove.
+      for (let k = 0; k < ROW; k++) this.rows[i * ROW + k] = this.rows[last * ROW + k];
       if (hasSlo(v)) this.sloVictims--;
     }
     this.apply(p, -1);
