@@ -37,6 +37,8 @@ const SUMS_AND_CACHE = CACHED_PARTS + 2;
  * own, written on every what-if: a cold cache line each on a placer sweeping 1,000 hosts.
  */
 const FULL: FullState = { pFull: 0, meanN: 0 };
+/** The same at one core fewer (written with FULL). */
+const NEAR: FullState = { pFull: 0, meanN: 0 };
 const D0: BinDelta = emptyDelta();
 const DX: BinDelta = emptyDelta();
 const DE: BinDelta = emptyDelta();
@@ -77,20 +79,17 @@ export class HostMix {
     const xh = heavy && extra.duty >= 1 ? extra.vcpus : 0;
     if (p >= 1) {
       // A hog of its own (a trace VM at 100% with requests): one hog fewer.
-      this.occ.full(this.cores - 1, xs, xd, xh - 1, near);
-      this.occ.full(this.cores, xs, xd, xh - 1, out);
+      this.occ.full(this.cores, xs, xd, xh - 1, out, near);
       return;
     }
-    this.occ.fullWithout(p, this.cores - 1, xs, xd, xh, near, cache);
-    this.occ.fullWithout(p, this.cores, xs, xd, xh, out, cache);
+    this.occ.fullWithout(p, this.cores, xs, xd, xh, out, cache, near);
   }
 
   /** fullWithExtra writes P(all held), P(all but one held) and E[N | all held] with `extra` (CPU-bound or none) added. */
   fullWithExtra(extra: CpuPart | undefined, out: FullState, near: FullState): void {
-    this.fullWith(extra, undefined, this.cores - 1, SCRATCH_CACHE);
-    near.pFull = FULL.pFull;
-    near.meanN = FULL.meanN;
-    this.fullWith(extra, undefined, this.cores, SCRATCH_CACHE);
+    this.fullWith(extra, undefined, SCRATCH_CACHE);
+    near.pFull = NEAR.pFull;
+    near.meanN = NEAR.meanN;
     out.pFull = FULL.pFull;
     out.meanN = FULL.meanN;
   }
@@ -156,9 +155,8 @@ export class HostMix {
    * It is the same for every io-only victim of a query, which then only needs lightComponent.
    */
   heavyComponents(out: Components, extra: CpuPart | undefined, exclude: CpuPart | undefined, cache: ExclusionCache = SCRATCH_CACHE): void {
-    this.fullWith(extra, exclude, this.cores - 1, cache);
-    out.pNearFull = FULL.pFull;
-    this.fullWith(extra, exclude, this.cores, cache);
+    this.fullWith(extra, exclude, cache);
+    out.pNearFull = NEAR.pFull;
     const dx = extra && extra.duty < 1 ? this.delta(extra, 1, DX) : noDelta(DX);
     const de = exclude && exclude.duty < 1 ? this.delta(exclude, -1, DE) : noDelta(DE);
     const hogs = this.occ.hogs + (extra && extra.duty >= 1 ? extra.vcpus : 0) - (exclude && exclude.duty >= 1 ? exclude.vcpus : 0);
@@ -233,19 +231,25 @@ export class HostMix {
     this.cachedVersion = this.occ.version;
   }
 
-  private fullWith(extra: CpuPart | undefined, exclude: CpuPart | undefined, cores: number, cache: ExclusionCache): void {
+  /** fullWith writes the occupancy with extra added and exclude taken out into FULL (at the host's cores) and NEAR (one core fewer). */
+  private fullWith(extra: CpuPart | undefined, exclude: CpuPart | undefined, cache: ExclusionCache): void {
     const occ = this.occ;
+    const cores = this.cores;
     const xs = extra && extra.duty < 1 ? extra.vcpus : 0;
     const xd = extra && extra.duty < 1 ? extra.duty : 0;
     const xh = extra && extra.duty >= 1 ? extra.vcpus : 0;
-    if (!this.mechanisms.poissonBinomial) return this.meanFull(extra, exclude, cores);
-    if (!exclude) return occ.full(cores, xs, xd, xh, FULL);
-    if (exclude.duty >= 1) return occ.full(cores, xs, xd, xh - exclude.vcpus, FULL);
-    occ.fullWithout(exclude.duty, cores, xs, xd, xh, FULL, cache);
+    if (!this.mechanisms.poissonBinomial) {
+      this.meanFull(extra, exclude, cores - 1, NEAR);
+      this.meanFull(extra, exclude, cores, FULL);
+      return;
+    }
+    if (!exclude) return occ.full(cores, xs, xd, xh, FULL, NEAR);
+    if (exclude.duty >= 1) return occ.full(cores, xs, xd, xh - exclude.vcpus, FULL, NEAR);
+    occ.fullWithout(exclude.duty, cores, xs, xd, xh, FULL, cache, NEAR);
   }
 
   /** meanFull: the ablation of the Poisson-binomial, a binomial over the same vCPUs at their mean duty. */
-  private meanFull(extra: CpuPart | undefined, exclude: CpuPart | undefined, cores: number): void {
+  private meanFull(extra: CpuPart | undefined, exclude: CpuPart | undefined, cores: number, out: FullState): void {
     let n = this.occ.sleepyVcpus;
     let sum = 0;
     for (let k = 0; k < BINS; k++) sum += this.sums[k];
@@ -270,8 +274,8 @@ export class HostMix {
       }
       b = p < 1 ? (b * (n - i) * p) / ((i + 1) * (1 - p)) : i + 1 === n ? 1 : 0;
     }
-    FULL.pFull = Math.min(1, pf);
-    FULL.meanN = pf > 0 ? en / pf + hogs : cores;
+    out.pFull = Math.min(1, pf);
+    out.meanN = pf > 0 ? en / pf + hogs : cores;
   }
 
   private build(out: Components, sumP: number, hogs: number, dx: BinDelta, de: BinDelta): void {

@@ -83,8 +83,8 @@ export class Occupancy {
    * vCPUs) reaches `cores`, and E[N | N >= cores]; the extra sleepy vCPUs are `extraVcpus` of duty
    * `extraDuty` < 1 (0 vCPUs for none; hogs go in extraHogs). O(extraVcpus).
    */
-  full(cores: number, extraVcpus: number, extraDuty: number, extraHogs: number, out: FullState): void {
-    this.tails.full(cores, this.hogs + extraHogs, extraVcpus, extraDuty, out);
+  full(cores: number, extraVcpus: number, extraDuty: number, extraHogs: number, out: FullState, near?: FullState): void {
+    this.tails.full(cores, this.hogs + extraHogs, extraVcpus, extraDuty, out, near);
   }
 
   /**
@@ -92,14 +92,14 @@ export class Occupancy {
    * read from `cache`: a table kept per excluded vCPU and rebuilt only when the occupancy changed
    * since (a mixed victim asks on every what-if, its host rarely changes in between).
    */
-  fullWithout(p: number, cores: number, extraVcpus: number, extraDuty: number, extraHogs: number, out: FullState, cache: ExclusionCache): void {
+  fullWithout(p: number, cores: number, extraVcpus: number, extraDuty: number, extraHogs: number, out: FullState, cache: ExclusionCache, near?: FullState): void {
     if (cache.version !== this.version || cache.owner !== this || cache.duty !== p) {
       cache.tails.deconvolveFrom(this.tails, p);
       cache.version = this.version;
       cache.owner = this;
       cache.duty = p;
     }
-    cache.tails.full(cores, this.hogs + extraHogs, extraVcpus, extraDuty, out);
+    cache.tails.full(cores, this.hogs + extraHogs, extraVcpus, extraDuty, out, near);
   }
 }
 

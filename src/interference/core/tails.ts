@@ -62,29 +62,48 @@ export class Tails {
 
   /**
    * full writes P(S + hogs + X >= cores) and E[S + hogs + X | that] into `out`, X the runnable
-   * vCPUs of `extraVcpus` more of duty `extraDuty` < 1 (Binomial).
+   * vCPUs of `extraVcpus` more of duty `extraDuty` < 1 (Binomial), and the same at cores - 1 into
+   * `near` if given: every query asks both, and they share the binomial's weights.
    */
-  full(cores: number, hogs: number, extraVcpus: number, extraDuty: number, out: FullState): void {
+  full(cores: number, hogs: number, extraVcpus: number, extraDuty: number, out: FullState, near?: FullState): void {
     this.refresh();
     const need = cores - hogs;
     if (extraVcpus === 0) {
-      const p0 = this.tail0(need);
-      out.pFull = p0;
-      out.meanN = p0 > 0 ? this.tail1(need) / p0 + hogs : cores;
+      this.fullAt(need, hogs, cores, out);
+      if (near) this.fullAt(need - 1, hogs, cores - 1, near);
       return;
     }
     const q = 1 - extraDuty;
     let b = binomialFirst(q, extraVcpus);
     let pf = 0;
     let en = 0;
+    // At cores - 1 (near): each sum in the same order as a call of its own, so the same bits.
+    let pfNear = 0;
+    let enNear = 0;
     for (let j = 0; j <= extraVcpus; j++) {
       const t0 = this.tail0(need - j);
       pf += b * t0;
       en += b * (this.tail1(need - j) + j * t0);
+      if (near) {
+        const u0 = this.tail0(need - 1 - j);
+        pfNear += b * u0;
+        enNear += b * (this.tail1(need - 1 - j) + j * u0);
+      }
       b = (b * (extraVcpus - j) * extraDuty) / ((j + 1) * q);
     }
     out.pFull = pf;
     out.meanN = pf > 0 ? en / pf + hogs : cores;
+    if (near) {
+      near.pFull = pfNear;
+      near.meanN = pfNear > 0 ? enNear / pfNear + hogs : cores - 1;
+    }
+  }
+
+  /** fullAt: full with no extra vCPUs, `need` = cores - hogs. */
+  private fullAt(need: number, hogs: number, cores: number, out: FullState): void {
+    const p0 = this.tail0(need);
+    out.pFull = p0;
+    out.meanN = p0 > 0 ? this.tail1(need) / p0 + hogs : cores;
   }
 
   /** deconvolveFrom sets this to `src` with one vCPU of duty p taken out (stable direction for p). */
