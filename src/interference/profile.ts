@@ -46,23 +46,25 @@ export function profileVm(vm: Vm): VmProfile {
   const io = ioPartOf(vm.workload);
   const cpu = cpuPart(vm.workload);
   const cpuVcpus = cpu && cpu.duty >= MIN_CPU_DUTY ? vm.vcpus : 0;
+  // Keys in the order a what-if reads them (V8 lays the fields out so: fewer cache lines of a
+  // candidate VM the placer has not asked about lately).
   return {
-    id: vm.id,
     vcpus: vm.vcpus,
-    cpuVcpus,
+    cpu: cpuVcpus > 0 && cpu ? { vcpus: cpuVcpus, duty: runnableShare(cpu.duty, io, vm.vcpus), burstUs: cpu.burstMs * 1000 } : undefined,
+    capPercent: vm.capPercent,
+    io: io ? { requestsPerSec: io.requestsPerSec, serviceUs: io.serviceUs } : undefined,
     duty: cpu?.duty ?? 0,
+    kind: vm.workload.kind,
+    weight: vm.weight,
+    cpuWeight: vm.cpuWeight,
+    id: vm.id,
+    cpuVcpus,
     burstMs: cpu?.burstMs ?? 0,
     sleepy: cpuVcpus > 0 && (cpu?.duty ?? 0) < 1,
-    io: io ? { requestsPerSec: io.requestsPerSec, serviceUs: io.serviceUs } : undefined,
     mixed: io !== undefined && cpuVcpus > 0,
     sloP99Us: vm.slo?.p99Ms !== undefined ? vm.slo.p99Ms * 1000 : undefined,
     sloP999Us: vm.slo?.p999Ms !== undefined ? vm.slo.p999Ms * 1000 : undefined,
     demandCpus: cpuDemandVcpus(vm.workload, vm.vcpus),
-    cpu: cpuVcpus > 0 && cpu ? { vcpus: cpuVcpus, duty: runnableShare(cpu.duty, io, vm.vcpus), burstUs: cpu.burstMs * 1000 } : undefined,
-    kind: vm.workload.kind,
-    weight: vm.weight,
-    cpuWeight: vm.cpuWeight,
-    capPercent: vm.capPercent,
   };
 }
 
