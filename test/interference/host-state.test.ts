@@ -143,6 +143,22 @@ describe("HostState", () => {
     expect(s.fits(both, vb)).toBe(false);
   });
 
+  test("marking a victim already on a host unmeetable reaches that host's filter (it reads its own copy of each victim)", () => {
+    const host: Host = { ...cluster.hosts[0], cores: 4, scheduler: defaultScheduler("xen-credit") };
+    const base = cluster.vms[0];
+    const hog = profileVm({ ...base, id: "hog", vcpus: 1, slo: undefined, workload: { kind: "cpu", dutyCycle: 1, burstMs: 10, burstDistribution: "exponential" } });
+    // As above: a 60 µs p99.9 that 50 µs of service cannot meet once requests queue.
+    const tight = profileVm({ ...base, id: "tight", vcpus: 1, slo: { p999Ms: 0.06 }, workload: { kind: "io", requestsPerSec: 500, serviceUs: 50, arrival: "poisson" } });
+    const vt = victimTerms(tight, predictor)!;
+    const s = new HostState(host, predictor);
+    s.add(tight, vt);
+    expect(s.fits(hog)).toBe(false);
+    markUnmeetable([tight], [vt], [host], predictor);
+    expect(vt.unmetSlos).toBe(2);
+    expect(s.fits(hog)).toBe(true);
+    expect(s.fits()).toBe(true);
+  });
+
   test("an SLO some kind of host meets stays a constraint on the kinds that break it", () => {
     const plain: Host = { ...cluster.hosts[0], cores: 4, scheduler: defaultScheduler("xen-credit") };
     // Every request spends 3 ms in this host's driver domain before its guest sees it.
