@@ -92,27 +92,53 @@ class XenCredit implements CpuScheduler {
     this.lastSchedUs = new Float64Array(n).fill(-Infinity);
     this.balancer = new Balancer(this.nCpus, this.curr, this.rq, this.lastSchedUs, this.params.migrationDelayUs);
     this.leaving = new Uint8Array(n);
-    this.ticker = new TickGrid(ctx, this.nCpus, this.timing.tickUs, (p) => this.onTick(p));
+    this.ticker = new TickGrid(
+      ctx,
+      this.nCpus,
+      this.timing.tickUs,
+      (p, atUs) => this.onTick(p, atUs),
+      () => this.queueTickIfMayMove(),
+    );
     this.slices = new DeadlineTimers(ctx, this.nCpus, (p) => this.onSliceEnd(p), 2);
     ctx.timer(this.timing.tsliceUs, this.acctFn);
   }
 
+  // Every call that reads or changes the state ticks change first runs the owed ticks (TickGrid):
+  // wake and block come from workload events, which precede the ticks of their microsecond; the
+  // policy's timers follow them. Calls that can leave a vCPU waiting beside an idle pCPU end with
+  // queueTickIfMayMove.
+
   wake(v: number): void {
+    this.ticker.catchUp(this.ctx.now(), false);
     if (this.curr[this.home[v]] === v || this.rq.queuedOn[v] >= 0) return;
     // A parked vCPU is paused: its wake-up happens when accounting unparks it.
     if (this.book.parked[v]) return;
     this.wakeUp(v, true);
+    this.queueTickIfMayMove();
   }
 
   block(v: number, p: number): void {
+    this.ticker.catchUp(this.ctx.now(), false);
     if (this.curr[p] !== v) throw new Error(`xen-credit: block of vCPU ${v} that is not running on pCPU ${p}`);
     this.schedule(p);
+    this.queueTickIfMayMove();
   }
 
   /** chargeFor (CpuScheduler): the domain's credit pays its dom0 time (DriverDebit). */
   chargeFor(vm: number, us: number): void {
+    this.ticker.catchUp(this.ctx.now(), true);
     this.driverDebit ??= new DriverDebit(this.ctx.vcpus, this.book.credit);
     this.driverDebit.debit(vm, us);
+  }
+
+  /**
+   * queueTickIfMayMove: a tick moves its pCPU's running vCPU away when others wait behind it and
+   * some pCPU idles (accountRunning). While that may happen the next ticks are events, on time;
+   * otherwise they are owed (TickGrid). A superset of the condition: it holds at no tick on the
+   * bench cell, where an idle pCPU steals a waiter at once.
+   */
+  private queueTickIfMayMove(): void {
+    if (this.idleCount > 0 && this.rq.total > 0) this.ticker.ensureEvent();
   }
 
   /**
@@ -244,16 +270,20 @@ class XenCredit implements CpuScheduler {
   // ---- Timers ----
 
   private onSliceEnd(p: number): void {
+    this.ticker.catchUp(this.ctx.now(), true);
     if (this.curr[p] >= 0) this.schedule(p);
+    this.queueTickIfMayMove();
   }
 
-  /** onTick is csched_tick: account the running vCPU, re-sort after accounting, re-arm. */
-  private onTick(p: number): boolean {
+  /**
+   * onTick is csched_tick at atUs (now, or an owed tick's instant: TickGrid): account the running
+   * vCPU, re-sort after accounting, re-arm.
+   */
+  private onTick(p: number, atUs: number): boolean {
     const cur = this.curr[p];
     if (cur < 0) return false;
-    const now = this.ctx.now();
     // Xen would have armed this ticker one period later had p left idle at this very instant.
-    if (this.busySinceUs[p] !== now) this.accountRunning(p, cur, now);
+    if (this.busySinceUs[p] !== atUs) this.accountRunning(p, cur, atUs);
     if (this.sortSeen[p] !== this.sortEpoch) {
       this.sortSeen[p] = this.sortEpoch;
       this.rq.sort(p);
@@ -272,7 +302,10 @@ class XenCredit implements CpuScheduler {
     if (this.exact) this.meter.burn(cur, now);
     else book.credit[cur] -= this.timing.creditsPerTick;
     if (!book.active[cur]) book.activate(cur);
-    else if (this.rq.length[p] > 0 && this.idleCount > 0) this.moveAway(p, cur, this.balancer.nextIdle(p));
+    else if (this.rq.length[p] > 0 && this.idleCount > 0) {
+      if (now !== this.ctx.now()) owedTickMoves(p, now);
+      this.moveAway(p, cur, this.balancer.nextIdle(p));
+    }
   }
 
   /**
@@ -298,12 +331,14 @@ class XenCredit implements CpuScheduler {
   };
 
   private readonly acctNowFn = (): void => {
+    this.ticker.catchUp(this.ctx.now(), true);
     const book = this.book;
     book.account();
     this.sortEpoch++;
     for (let i = 0; i < book.parkedNowCount; i++) this.park(book.parkedNow[i]);
     for (let i = 0; i < book.unparkedNowCount; i++) this.unpark(book.unparkedNow[i]);
     this.ctx.timer(this.ctx.now() + this.timing.tsliceUs, this.acctFn);
+    this.queueTickIfMayMove();
   };
 
   /** park pauses a capped vCPU over its limit: off its pCPU or out of its queue at once. */
@@ -319,4 +354,9 @@ class XenCredit implements CpuScheduler {
     if (this.curr[this.home[v]] === v || this.rq.queuedOn[v] >= 0) return;
     if (this.ctx.hasWork(v)) this.wakeUp(v, false);
   }
+}
+
+/** owedTickMoves: queueTickIfMayMove let a tick that moves a vCPU be owed (a bug, never a result). */
+function owedTickMoves(p: number, atUs: number): never {
+  throw new Error(`xen-credit: the tick of pCPU ${p} at ${atUs} us moves a vCPU but was owed, not queued`);
 }
