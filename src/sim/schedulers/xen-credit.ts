@@ -36,6 +36,13 @@ class XenCredit implements CpuScheduler {
   readonly kind = "xen-credit" as const;
   private readonly timing: CreditTiming;
   private readonly exact: boolean;
+  /**
+   * Exact accounting debits the running vCPU at each tick only where something reads its credit
+   * between ticks (billing, DriverDebit); elsewhere accounting, the only other reader, debits
+   * every running vCPU up to its instant instead: run time is whole microseconds and the meter
+   * carries the remainder, so one debit over two ticks' run is the same credit as two.
+   */
+  private tickBurns = false;
   private ctx!: SchedContext;
   private book!: CreditBook;
   private rq!: RunQueues;
@@ -82,6 +89,7 @@ class XenCredit implements CpuScheduler {
   start(ctx: SchedContext): void {
     if (ctx.nCpus !== this.nCpus) throw new Error(`xen-credit: built for ${this.nCpus} pCPUs, host has ${ctx.nCpus}`);
     this.ctx = ctx;
+    this.tickBurns = this.exact && ctx.chargesDriverWork;
     const n = ctx.vcpus.length;
     this.book = bookForHost(ctx.vcpus, this.nCpus, this.timing.creditsPerTslice, this.params);
     this.meter = new CreditMeter(n, this.book.credit);
@@ -299,8 +307,8 @@ class XenCredit implements CpuScheduler {
   private accountRunning(p: number, cur: number, now: number): void {
     const book = this.book;
     if (book.pri[cur] === PRI_BOOST) book.pri[cur] = PRI_UNDER;
-    if (this.exact) this.meter.burn(cur, now);
-    else book.credit[cur] -= this.timing.creditsPerTick;
+    if (!this.exact) book.credit[cur] -= this.timing.creditsPerTick;
+    else if (this.tickBurns) this.meter.burn(cur, now);
     if (!book.active[cur]) book.activate(cur);
     else if (this.rq.length[p] > 0 && this.idleCount > 0) {
       if (now !== this.ctx.now()) owedTickMoves(p, now);
@@ -321,23 +329,58 @@ class XenCredit implements CpuScheduler {
   }
 
   /**
-   * The accounting timer defers to an event queued now, so it runs after the ticks of the same
-   * instant (queued earlier): Xen 3.x ran csched_acct from the master's tick after debiting the
-   * running vCPU. Under sampling the other order would let a vCPU parked at this instant skip
-   * its last 100-credit debit (a 50% cap error at low caps); since 4.x the timers race.
+   * Accounting runs after the ticks of its instant: Xen 3.x ran csched_acct from the master's
+   * tick after debiting the running vCPU. Under sampling the other order would let a vCPU parked
+   * at this instant skip its last 100-credit debit (a 50% cap error at low caps); since 4.x the
+   * timers race. The timer is queued before those ticks, so it used to defer everything to an
+   * event queued now (acctNowFn), behind them and behind the billing timers (chargeFor) that
+   * workload events queued at this instant. Owed ticks run first anyway (catchUp), and the events
+   * in between read nothing accounting changes, so only what queues events keeps the deferral:
+   * parking and unparking (they dispatch, and the timers they arm must be queued after those of
+   * the events in between, for ties a slice later), a tick phase queued as an event here (it may
+   * move vCPUs, the same), and billing.
    */
   private readonly acctFn = (): void => {
-    this.ctx.timer(this.ctx.now(), this.acctNowFn);
+    const now = this.ctx.now();
+    if (this.ctx.chargesDriverWork || this.ticker.queuedAt(now)) {
+      this.ctx.timer(now, this.acctNowFn);
+      return;
+    }
+    this.account(now);
+    const book = this.book;
+    if (book.parkedNowCount + book.unparkedNowCount > 0) this.ctx.timer(now, this.parkingFn);
+    this.ctx.timer(now + this.timing.tsliceUs, this.acctFn);
   };
 
   private readonly acctNowFn = (): void => {
-    this.ticker.catchUp(this.ctx.now(), true);
-    const book = this.book;
-    book.account();
+    const now = this.ctx.now();
+    this.account(now);
+    this.parkingFn();
+    this.ctx.timer(now + this.timing.tsliceUs, this.acctFn);
+  };
+
+  private account(now: number): void {
+    this.ticker.catchUp(now, true);
+    if (this.exact && !this.tickBurns) this.burnToLastTick(now);
+    this.book.account();
     this.sortEpoch++;
+  }
+
+  /**
+   * burnToLastTick debits each running vCPU as its pCPU's last tick would have: up to the grid
+   * instant at or before nowUs, where every pCPU busy then ticked. A vCPU put on its pCPU at or
+   * after that instant owes nothing yet (burn ignores time before its start).
+   */
+  private burnToLastTick(nowUs: number): void {
+    const atUs = nowUs - (nowUs % this.timing.tickUs);
+    for (let p = 0; p < this.nCpus; p++) if (this.curr[p] >= 0) this.meter.burn(this.curr[p], atUs);
+  }
+
+  /** parkingFn pauses and resumes the vCPUs the last accounting parked and unparked. */
+  private readonly parkingFn = (): void => {
+    const book = this.book;
     for (let i = 0; i < book.parkedNowCount; i++) this.park(book.parkedNow[i]);
     for (let i = 0; i < book.unparkedNowCount; i++) this.unpark(book.unparkedNow[i]);
-    this.ctx.timer(this.ctx.now() + this.timing.tsliceUs, this.acctFn);
     this.queueTickIfMayMove();
   };
 

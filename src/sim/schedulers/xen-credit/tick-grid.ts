@@ -69,6 +69,11 @@ export class TickGrid {
     this.ctx.timer(at, this.fire);
   }
 
+  /** queuedAt says whether the phase at atUs is queued as an event (ensureEvent) and still to run. */
+  queuedAt(atUs: number): boolean {
+    return this.eventAtUs === atUs && this.nextUs <= atUs;
+  }
+
   private readonly fire = (): void => {
     this.catchUp(this.ctx.now(), true);
     this.afterEvent();
