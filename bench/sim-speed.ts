@@ -19,8 +19,9 @@ const QUEUE_REPS = 3;
  * Mean pending events at push time over a run of the cell (a census of Simulator.scheduleAt
  * calls on these scenarios): the bare queue is timed at this size, so "simulator / bare queue"
  * compares like with like (a smaller heap is faster, so this is the stricter comparison).
+ * credit1 was 27.6 while its ticks were events (main at 6df27fa), 20.0 since they are owed.
  */
-const PENDING: Partial<Record<SchedulerKind, number>> = { "xen-credit": 27.6, "kvm-cfs": 12.4 };
+const PENDING: Partial<Record<SchedulerKind, number>> = { "xen-credit": 20.0, "kvm-cfs": 12.4 };
 
 /** Times of one build on one cell: warm (in process) and cold (fresh process), wall and CPU. */
 interface Runs {

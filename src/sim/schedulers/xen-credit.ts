@@ -1,20 +1,9 @@
 import type { XenCreditParams } from "../../model/scheduler.js";
 import type { CpuScheduler, SchedContext } from "../cpu-scheduler.js";
-import {
-  creditTiming,
-  MIN_TIMER_US,
-  PRI_BOOST,
-  PRI_IDLE,
-  PRI_OVER,
-  PRI_UNDER,
-  type CreditTiming,
-} from "./xen-credit/constants.js";
-import { Balancer } from "./xen-credit/balancer.js";
-import { bookForHost, type CreditBook } from "./xen-credit/credit-book.js";
-import { CreditMeter } from "./xen-credit/credit-meter.js";
+import { PRI_BOOST, PRI_UNDER } from "./xen-credit/constants.js";
 import { DeadlineTimers } from "./deadline-timers.js";
 import { DriverDebit } from "./xen-credit/driver-debit.js";
-import { RunQueues } from "./xen-credit/run-queues.js";
+import { CreditSwitch } from "./xen-credit/switch.js";
 import { TickGrid } from "./xen-credit/tick-grid.js";
 
 /** createXenCredit builds the Xen credit1 policy for one host (shared/reference/sim-fidelity.md 1). */
@@ -25,17 +14,16 @@ export function createXenCredit(params: XenCreditParams, nCpus: number): CpuSche
 /**
  * XenCredit is credit1 as in xen/common/sched/credit.c (Xen >= 4.7 by default, older behaviour by
  * switch). Work that Xen defers to a scheduling softirq (a tickled pCPU rescheduling, a kicked or
- * parked vCPU leaving) runs synchronously here: the IPI latency is not modelled.
+ * parked vCPU leaving) runs synchronously here: the IPI latency is not modelled. Its state and
+ * csched_schedule are in xen-credit/switch.ts; here are the entry points and the timers.
  *
  * Not modelled: affinity, SMT/socket topology (one flat socket of pCPUs), yield, tasklets,
  * context-switch cost. boostOnMigrate reproduces the pre-4.7 pair of bugs (a preempted vCPU
  * "kicked away" through a migration, and that migration's wake boosted) as for a vCPU pinned to
  * its pCPU: the kick lands back on the same pCPU.
  */
-class XenCredit implements CpuScheduler {
+class XenCredit extends CreditSwitch implements CpuScheduler {
   readonly kind = "xen-credit" as const;
-  private readonly timing: CreditTiming;
-  private readonly exact: boolean;
   /**
    * Exact accounting debits the running vCPU at each tick only where something reads its credit
    * between ticks (billing, DriverDebit); elsewhere accounting, the only other reader, debits
@@ -43,63 +31,18 @@ class XenCredit implements CpuScheduler {
    * carries the remainder, so one debit over two ticks' run is the same credit as two.
    */
   private tickBurns = false;
-  private ctx!: SchedContext;
-  private book!: CreditBook;
-  private rq!: RunQueues;
-  private meter!: CreditMeter;
-
-  // Per vCPU.
-  /** The pCPU whose run queue the vCPU belongs to (sched_unit_master). */
-  private home!: Int32Array;
-  /** When the vCPU was last put on a pCPU: the rate limit measures from here. */
-  private runStartUs!: Float64Array;
-  /** Last time a schedule decision saw it on a pCPU: the cache-hot window measures from here. */
-  private lastSchedUs!: Float64Array;
-  /** Being moved off its pCPU (the _VPF_migrating pause flag): not runnable meanwhile. */
-  private leaving!: Uint8Array;
-
-  // Per pCPU.
-  private readonly curr: Int32Array;
-  private idleCount: number;
-  private readonly busySinceUs: Float64Array;
-  /** Slice end or rate-limit expiry. */
-  private slices!: DeadlineTimers;
-  /** A waker asked this pCPU to preempt its vCPU; counted when the switch really happens. */
-  private readonly preemptPending: Uint8Array;
   private readonly sortSeen: Int32Array;
-  private ticker!: TickGrid;
-
   private sortEpoch = 0;
-  private balancer!: Balancer;
   private driverDebit: DriverDebit | null = null;
 
-  constructor(
-    private readonly params: XenCreditParams,
-    private readonly nCpus: number,
-  ) {
-    this.timing = creditTiming(params);
-    this.exact = params.accounting === "exact";
-    this.curr = new Int32Array(nCpus).fill(-1);
-    this.idleCount = nCpus;
-    this.busySinceUs = new Float64Array(nCpus);
-    this.preemptPending = new Uint8Array(nCpus);
+  constructor(params: XenCreditParams, nCpus: number) {
+    super(params, nCpus);
     this.sortSeen = new Int32Array(nCpus);
   }
 
   start(ctx: SchedContext): void {
-    if (ctx.nCpus !== this.nCpus) throw new Error(`xen-credit: built for ${this.nCpus} pCPUs, host has ${ctx.nCpus}`);
-    this.ctx = ctx;
+    this.setUp(ctx);
     this.tickBurns = this.exact && ctx.chargesDriverWork;
-    const n = ctx.vcpus.length;
-    this.book = bookForHost(ctx.vcpus, this.nCpus, this.timing.creditsPerTslice, this.params);
-    this.meter = new CreditMeter(n, this.book.credit);
-    this.rq = new RunQueues(n, this.nCpus, this.book.pri);
-    // Initial placement spreads vCPUs round robin, as csched_res_pick over idle pCPUs would.
-    this.home = Int32Array.from({ length: n }, (_, v) => v % this.nCpus);
-    this.runStartUs = new Float64Array(n);
-    this.lastSchedUs = new Float64Array(n).fill(-Infinity);
-    this.balancer = new Balancer(this.nCpus, this.curr, this.rq, this.lastSchedUs, this.params.migrationDelayUs);
-    this.leaving = new Uint8Array(n);
     this.ticker = new TickGrid(
       ctx,
       this.nCpus,
@@ -149,132 +92,6 @@ class XenCredit implements CpuScheduler {
     if (this.idleCount > 0 && this.rq.total > 0) this.ticker.ensureEvent();
   }
 
-  /**
-   * wakeUp is csched_unit_wake: BOOST an UNDER vCPU (never an OVER, parked or, since 4.7,
-   * migrating one), queue it on its pCPU and tickle.
-   */
-  private wakeUp(v: number, mayBoost: boolean): void {
-    const book = this.book;
-    if (mayBoost && book.pri[v] === PRI_UNDER && !book.parked[v]) {
-      book.pri[v] = PRI_BOOST;
-      this.ctx.count("boost", v);
-    }
-    const p = this.home[v];
-    this.rq.insert(v, p);
-    this.tickle(v, p);
-  }
-
-  /**
-   * tickle is __runq_tickle: an idle home pCPU runs the waker; otherwise one idle pCPU (round
-   * robin) is woken to steal it; only when no pCPU idles does a strictly higher-priority waker
-   * preempt the running vCPU. Equal priorities (BOOST vs BOOST) never preempt.
-   */
-  private tickle(v: number, p: number): void {
-    const cur = this.curr[p];
-    if (cur < 0) {
-      this.schedule(p);
-    } else if (this.idleCount > 0) {
-      this.schedule(this.balancer.idleToTickle());
-    } else if (this.book.pri[v] > this.book.pri[cur]) {
-      if (this.params.boostOnMigrate) {
-        // Before 4.7 the preempted vCPU was "kicked away" through a migration even when it could
-        // only land back here (pinned), and that migration's wake boosted it. Being paused, it
-        // leaves at once, rate limit or not.
-        this.ctx.count("preemption", cur);
-        this.moveAway(p, cur, p);
-      } else {
-        this.preemptPending[p] = 1;
-        this.schedule(p);
-      }
-    }
-  }
-
-  private runnable(v: number): boolean {
-    return this.ctx.hasWork(v) && !this.book.parked[v] && !this.leaving[v];
-  }
-
-  /**
-   * schedule is csched_schedule on pCPU p: charge the running vCPU, honour the rate limit, else
-   * requeue it and run the best of the local head and what can be stolen.
-   */
-  private schedule(p: number): void {
-    const now = this.ctx.now();
-    const cur = this.curr[p];
-    let curRunnable = false;
-    if (cur >= 0) {
-      this.burn(cur, now);
-      this.lastSchedUs[cur] = now;
-      curRunnable = this.runnable(cur);
-      if (curRunnable && this.rateLimited(p, cur, now)) return;
-      if (curRunnable) this.rq.insert(cur, p);
-    }
-    const next = this.pickNext(p, now);
-    if (next !== cur) {
-      if (curRunnable && this.preemptPending[p]) this.ctx.count("preemption", cur);
-      this.ctx.dispatch(p, next < 0 ? null : next);
-      this.curr[p] = next;
-      if (next >= 0) {
-        this.home[next] = p;
-        this.runStartUs[next] = now;
-        this.meter.start(next, now);
-      }
-    }
-    this.preemptPending[p] = 0;
-    this.afterSwitch(p, cur, next, now);
-  }
-
-  /** afterSwitch keeps the idle count, the slice timer and the ticker in step with p's state. */
-  private afterSwitch(p: number, cur: number, next: number, now: number): void {
-    if (next < 0) {
-      if (cur >= 0) this.idleCount++;
-      // The ticker stops lazily: its pending event finds p idle.
-      this.slices.disarm(p);
-      return;
-    }
-    this.slices.arm(p, now + this.timing.tsliceUs);
-    if (cur < 0) {
-      this.idleCount--;
-      this.busySinceUs[p] = now;
-      this.ticker.start(p, now);
-    }
-  }
-
-  /**
-   * rateLimited: a runnable vCPU that has run less than ratelimitUs keeps the pCPU for the rest
-   * of it (at least MIN_TIMER_US more), even against a BOOST waker.
-   */
-  private rateLimited(p: number, cur: number, now: number): boolean {
-    const limitUs = this.timing.ratelimitUs;
-    if (limitUs === 0) return false;
-    const ranUs = now - this.runStartUs[cur];
-    if (ranUs >= limitUs) return false;
-    this.slices.arm(p, now + Math.max(limitUs - ranUs, MIN_TIMER_US));
-    return true;
-  }
-
-  /**
-   * pickNext takes the local head unless it is OVER or missing, in which case it first tries to
-   * steal something better from a busy peer.
-   */
-  private pickNext(p: number, now: number): number {
-    const rq = this.rq;
-    const head = rq.head(p);
-    // Read before the branches: a first read on a path taken only after V8 optimized this
-    // function deoptimizes it (see grant in xen-credit/credit-book.ts).
-    // One remove call site for both ways of taking the head, for the same reason.
-    const headPri = head >= 0 ? this.book.pri[head] : PRI_IDLE;
-    if (headPri <= PRI_OVER) {
-      const stolen = this.balancer.steal(p, headPri, now);
-      if (stolen >= 0) return stolen;
-    }
-    if (head >= 0) rq.remove(head);
-    return head;
-  }
-
-  private burn(v: number, now: number): void {
-    if (this.exact) this.meter.burn(v, now);
-  }
-
   // ---- Timers ----
 
   private onSliceEnd(p: number): void {
@@ -314,18 +131,6 @@ class XenCredit implements CpuScheduler {
       if (now !== this.ctx.now()) owedTickMoves(p, now);
       this.moveAway(p, cur, this.balancer.nextIdle(p));
     }
-  }
-
-  /**
-   * moveAway is vcpu_migrate on a running vCPU: it leaves p (no rate limit: it is paused) and
-   * wakes on `to` as a migration, which is boosted only with the pre-4.7 boostOnMigrate bug.
-   */
-  private moveAway(p: number, cur: number, to: number): void {
-    this.leaving[cur] = 1;
-    this.schedule(p);
-    this.leaving[cur] = 0;
-    this.home[cur] = to;
-    this.wakeUp(cur, this.params.boostOnMigrate);
   }
 
   /**
