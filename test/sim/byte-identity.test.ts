@@ -62,7 +62,8 @@ import { MIXED_VMS } from "./helpers.js";
  *   unparks (that part still does), a tick phase is queued there, or driver work is billed: the
  *   owed ticks run first anyway and the events in between read nothing it changes (credit1 cell
  *   13780 -> 13581, mixed sampling 22669 -> 22596, mixed cache-hot 21665 -> 21575); the same 268
- *   scenarios unchanged against main.
+ *   scenarios unchanged against main. Four credit1 cases were added then, their hashes recorded
+ *   from main's build at 6df27fa (event counts there: 44995, 18683, 5073, 69903).
  */
 function cases(): [name: string, sha256WithoutEvents: string, eventsProcessed: number, input: unknown][] {
   const vm = (id: string, workload: object, extra: object = {}): object => ({
@@ -101,6 +102,11 @@ function cases(): [name: string, sha256WithoutEvents: string, eventsProcessed: n
     vm("w", jitter(0.6, 12), { cpuWeight: 250 }),
   ];
   const driverDomain = { vcpus: 1, usPerPacket: 30, packetsPerRequest: 2, rxPacketsPerRequest: 1, chargeDriverWork: true, capPercent: 50 };
+  const dodge = [
+    vm("dodge", { kind: "tick-dodge", dodgeFromMs: 1300 }),
+    vm("victim", { kind: "cpu", dutyCycle: 1, burstMs: 30 }),
+    vm("io", { kind: "io", requestsPerSec: 300, serviceUs: 60 }),
+  ];
   return [
     [
       "credit1 bobtail cell",
@@ -137,6 +143,35 @@ function cases(): [name: string, sha256WithoutEvents: string, eventsProcessed: n
       "02a7cf447169248165e39bf4b89570eb78eb20676d58718f026d2948d989e657",
       21575,
       scenario(3, { kind: "xen-credit", migrationDelayUs: 1000, ratelimitUs: 0 }, mixed, 6, 3000),
+    ],
+    // Recorded from main at 6df27fa (the last build whose credit1 ticks were all events): ticks off
+    // the accounting grid with caps parking, ticks that move vCPUs (cache-hot waiters beside idle
+    // pCPUs) with billed driver work, a tick-dodger first caught by ticks, 1 ms slices sampled.
+    [
+      "credit1 mixed, 5 ms slice (ticks off the accounting grid), caps",
+      "1629098374112aa71d38e34c629b4e4322e106197b78cac947fad48c9038a241",
+      34884,
+      scenario(4, { kind: "xen-credit", timesliceMs: 5 }, mixed, 11, 3000),
+    ],
+    [
+      "credit1 cell, cache-hot delay, billing driver domain",
+      "61fee0168511872a09f0831e2b209b803020b7a7775856ab776cc712ca997742",
+      15679,
+      scenario(8, { kind: "xen-credit", migrationDelayUs: 1000 }, cell, 12, 3000, {
+        driverDomain: { vcpus: 2, chargeDriverWork: true, usPerPacket: 20 },
+      }),
+    ],
+    [
+      "credit1 tick-dodge caught, then dodging",
+      "4101961509c5ccfb3bf4f16aac2e68199eb64e9513eeb5bfdad1555dc703be7d",
+      4142,
+      scenario(2, { kind: "xen-credit" }, dodge, 13, 3000),
+    ],
+    [
+      "credit1 mixed, 1 ms slice, sampling, no rate limit",
+      "1def64476856ced81c4ee7d0eac26c17e702575a9645e0f657aa59b40dbbe549",
+      55031,
+      scenario(3, { kind: "xen-credit", timesliceMs: 1, accounting: "sampling", ratelimitUs: 0 }, mixed, 14, 3000),
     ],
     [
       "cfs mixed, no halt-polling",
