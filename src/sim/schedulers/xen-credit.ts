@@ -117,9 +117,9 @@ class XenCredit extends CreditSwitch implements CpuScheduler {
   }
 
   /**
-   * accountRunning is csched_unit_acct: the only place BOOST ends. It debits (exactly, or a flat
-   * tick's worth under sampling), re-activates an inactive vCPU, or else moves it to an idle pCPU
-   * when others wait behind it here.
+   * accountRunning is csched_unit_acct: the only place BOOST ends. It debits (a flat tick's worth
+   * under sampling; exactly, here only with billing: see tickBurns), re-activates an inactive
+   * vCPU, or else moves it to an idle pCPU when others wait behind it here.
    */
   private accountRunning(p: number, cur: number, now: number): void {
     const book = this.book;
