@@ -1,4 +1,5 @@
 import { benchSim } from "./sim.js";
+import { benchSimIdentity } from "./sim-identity.js";
 import { benchInterference } from "./interference.js";
 import { benchApi } from "./api.js";
 import { benchMilp } from "./milp.js";
@@ -16,6 +17,7 @@ import { benchObjectives } from "./objectives.js";
 // One entry per bench module; `npm run bench -- NAME` runs only the named ones.
 const BENCHES: [name: string, run: () => Promise<void>][] = [
   ["sim", benchSim],
+  ["identity", benchSimIdentity],
   ["interference", benchInterference],
   ["api", benchApi],
   ["milp", benchMilp],
