@@ -59,7 +59,8 @@ import { MIXED_VMS } from "./helpers.js";
  *   output to the byte when this landed (every accounting, rate-limit, boost, cache-hot, slice
  *   and weight switch on 2 to 16 pCPUs, caps, tick-dodge, probe, driver domains billing or not;
  *   again with the warm-up ending on an accounting instant; 16 more on 31 to 64 pCPUs, past the
- *   balancer's bitmask, and a 120 s cell).
+ *   balancer's bitmask, and a 120 s cell). `npm run bench -- identity` runs that sweep against
+ *   the sim bench's baseline build (SIM_BASELINE_REF=main before merging a speed change).
  * - credit1: accounting no longer defers to an event of its own instant unless it parks or
  *   unparks (that part still does), a tick phase is queued there, or driver work is billed: the
  *   owed ticks run first anyway and the events in between read nothing it changes (credit1 cell
