@@ -48,6 +48,13 @@ export interface SchedContext {
   /** cancelTimer cancels a timer() id; a no-op when it ran, was cancelled, or is NO_TIMER. */
   cancelTimer(id: number): void;
   /**
+   * advance moves the clock to atUs (>= now) and returns true when nothing else of the host is due
+   * at or before it and the run goes on past it; false leaves the clock. A policy that keeps its
+   * own timers out of the event queue (schedulers/own-timers.ts) runs its next one in place this
+   * way. Optional: without it such a policy puts each of its timers in the queue.
+   */
+  advance?(atUs: number): boolean;
+  /**
    * dispatch puts vCPU v on pCPU p (null = idle). The vCPU previously there stops at once and its
    * work progress is kept. v must not be running on another pCPU. Dispatching a vCPU that has no
    * work is allowed (KVM halt-polling): it occupies the pCPU and makes no progress until work arrives.

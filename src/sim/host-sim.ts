@@ -201,6 +201,10 @@ export class HostSim implements SchedContext {
     this.sim.cancel(id);
   }
 
+  advance(atUs: number): boolean {
+    return this.sim.advance(atUs);
+  }
+
   dispatch(p: number, v: number | null): void {
     this.checkCpu(p);
     const next = v ?? -1;

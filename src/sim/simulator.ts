@@ -23,6 +23,8 @@ export class Simulator {
   private clockUs = 0;
   private processed = 0;
   private stopped = false;
+  /** The running run()'s bound (advance never moves the clock to it or past it). */
+  private untilUs = Infinity;
 
   /** now is the current simulated time in microseconds. */
   now(): number {
@@ -66,6 +68,21 @@ export class Simulator {
     return this.queue.topTimeUs();
   }
 
+  /**
+   * advance moves the clock to atUs from inside a handler when the loop would run nothing before
+   * it: no event is due at or before atUs, and the run neither ends nor stops first. A component
+   * that keeps its own timers out of the queue (schedulers/own-timers.ts) then runs the next of
+   * them in place, at the instant and in the order the loop would have run it. False leaves the
+   * clock as it was. An event due at atUs itself makes it false whatever its priority: the caller
+   * puts its timer in the queue instead, and the queue orders the two.
+   */
+  advance(atUs: number): boolean {
+    if (!(atUs < this.untilUs) || this.stopped || !(atUs < this.nextTimeUs())) return false;
+    if (!(Number.isInteger(atUs) && atUs >= this.clockUs)) badTime(atUs, this.clockUs);
+    this.clockUs = atUs;
+    return true;
+  }
+
   /** step runs the earliest event; false when there was none. */
   step(): boolean {
     const q = this.queue;
@@ -93,6 +110,7 @@ export class Simulator {
     const q = this.queue;
     const stopAt = this.processed + maxEvents;
     this.stopped = false;
+    this.untilUs = untilUs;
     q.finishTop(); // after a handler that threw inside an earlier run()
     // step() inlined by hand: this loop runs once per event, so every read saved here counts.
     // takeTop leaves the running event's heap entry for the handler's first push to overwrite:
@@ -111,6 +129,7 @@ export class Simulator {
       fn(arg);
       q.finishTop();
     }
+    this.untilUs = Infinity;
     if (untilUs !== Infinity && !this.stopped) this.clockUs = untilUs;
   }
 }

@@ -1,4 +1,5 @@
-import { NO_TIMER, type SchedContext } from "../cpu-scheduler.js";
+import { NO_TIMER } from "../cpu-scheduler.js";
+import type { TimerClock } from "./own-timers.js";
 
 /**
  * Hops an expiry takes through the event queue at its microsecond before it runs, so it comes
@@ -27,7 +28,7 @@ export class DeadlineTimers {
   private readonly pending: Float64Array;
 
   constructor(
-    private readonly ctx: SchedContext,
+    private readonly ctx: TimerClock,
     nCpus: number,
     private readonly onExpire: (p: number) => void,
     private readonly hops: ExpiryHops,

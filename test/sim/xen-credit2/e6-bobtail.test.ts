@@ -99,7 +99,7 @@ describe("xen-credit2 determinism", () => {
           1365647,
           1317395,
         ],
-        "events": 13825,
+        "events": 12860,
         "ioP99Us": 4383.5,
         "switches": 2954,
       }

@@ -4,6 +4,8 @@ import { balanceLoad } from "./balance.js";
 import { DomainBudget } from "./budget.js";
 import { RunQueue, splitRunqueues } from "./run-queue.js";
 import { DeadlineTimers } from "../deadline-timers.js";
+import type { TimerClock } from "../own-timers.js";
+import { RuntimeTimers, type Deadlines } from "./runtime-timers.js";
 import { Credit2Units } from "./units.js";
 import { verifyCredit2 } from "./verify.js";
 
@@ -42,7 +44,9 @@ class XenCredit2 implements CpuScheduler {
   readonly curr: Int32Array;
   /** Idle pCPUs (curr -1) per run queue. */
   idleCount = new Int32Array(0);
-  private timers!: DeadlineTimers;
+  private timers!: Deadlines;
+  /** Where the policy's other timers go: with its runtime timers, so all are ordered together. */
+  private clock!: TimerClock;
   private budgets: (DomainBudget | null)[] = [];
   /** A runner whose budget a credit reset used up, stopped by a timer of the same instant. */
   private readonly budgetStop: Int32Array;
@@ -79,6 +83,7 @@ class XenCredit2 implements CpuScheduler {
         this.posInRq[p] = i;
       });
     this.u = new Credit2Units(ctx.vcpus, this.params.creditInitUs);
+    this.startTimers(ctx);
     // Initial placement spreads vCPUs round robin over the pCPUs, as csched2_res_pick would.
     ctx.vcpus.forEach((info, v) => {
       const p = v % this.nCpus;
@@ -86,8 +91,26 @@ class XenCredit2 implements CpuScheduler {
       this.u.rq[v] = this.rqOfCpu[p];
       this.queues[this.rqOfCpu[p]].assign(v, this.u.weight[v]);
     });
-    const capped = this.startBudgets(ctx);
-    this.timers = new DeadlineTimers(ctx, this.nCpus, this.expireFn, capped ? 1 : 0);
+    this.startBudgets(ctx);
+  }
+
+  /**
+   * startTimers: the runtime timers and the budget timers go to the policy's own timer queue
+   * (runtime-timers.ts), except beside a billing driver domain, whose charge flush is a timer of
+   * the same priority that OwnTimers could not order against each of its own: there they stay in
+   * host-sim's queue. Either way every timer runs at the same instant in the same order.
+   */
+  private startTimers(ctx: SchedContext): void {
+    // Expiries take one hop on a capped host (deadline-timers.ts).
+    const hops = ctx.vcpus.some((c) => c.vm.capPercent > 0) ? 1 : 0;
+    if (ctx.chargesDriverWork) {
+      this.clock = ctx;
+      this.timers = new DeadlineTimers(ctx, this.nCpus, this.expireFn, hops);
+    } else {
+      const own = new RuntimeTimers(ctx, this.nCpus, this.expireFn, hops);
+      this.clock = own.clock;
+      this.timers = own;
+    }
   }
 
   private readonly expireFn = (p: number): void => {
@@ -95,21 +118,18 @@ class XenCredit2 implements CpuScheduler {
     this.verify();
   };
 
-  /** startBudgets gives each capped VM its pool and arms its replenishment timer; true if any. */
-  private startBudgets(ctx: SchedContext): boolean {
+  /** startBudgets gives each capped VM its pool and arms its replenishment timer. */
+  private startBudgets(ctx: SchedContext): void {
     const periodUs = this.params.capPeriodMs * 1000;
     const nVms = ctx.vcpus.reduce((m, c) => Math.max(m, c.vmIndex + 1), 0);
     this.budgets = Array.from({ length: nVms }, () => null);
-    let any = false;
     for (const info of ctx.vcpus) {
       const cap = info.vm.capPercent;
       if (cap <= 0 || this.budgets[info.vmIndex] !== null) continue;
       this.budgets[info.vmIndex] = new DomainBudget((periodUs * cap) / 100, info.vm.vcpus, this.params.minTimerUs);
-      ctx.timer(periodUs, this.replenishFn, info.vmIndex);
-      any = true;
+      this.clock.timer(periodUs, this.replenishFn, info.vmIndex);
     }
     ctx.vcpus.forEach((info, v) => (this.u.budgetUs[v] = this.budgets[info.vmIndex] === null ? Infinity : 0));
-    return any;
   }
 
   /** replenishFn is replenish_domain_budget for VM vm, re-armed one period later. */
@@ -117,7 +137,7 @@ class XenCredit2 implements CpuScheduler {
     const budget = this.budgets[vm];
     if (budget === null) return;
     if (budget.replenish()) this.unparkAll(budget);
-    this.ctx.timer(this.ctx.now() + this.params.capPeriodMs * 1000, this.replenishFn, vm);
+    this.clock.timer(this.ctx.now() + this.params.capPeriodMs * 1000, this.replenishFn, vm);
     this.verify();
   };
 
@@ -380,7 +400,7 @@ class XenCredit2 implements CpuScheduler {
         // A runner whose budget ran out in this burn must stop: its pCPU reschedules now.
         if (u.budgetUs[v] <= 0) {
           this.budgetStop[p] = v;
-          this.ctx.timer(now, this.budgetStopFn, p);
+          this.clock.timer(now, this.budgetStopFn, p);
         }
       }
       u.credit[v] = Math.min(u.credit[v] + add, ceiling);
