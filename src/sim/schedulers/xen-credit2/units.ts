@@ -22,6 +22,11 @@ export class Credit2Units {
   readonly parked: Uint8Array;
   /** Budget held from its domain's pool; Infinity when uncapped. */
   readonly budgetUs: Float64Array;
+  /**
+   * scratch is one index past the last vCPU in credit, burnFromUs and budgetUs: a burn that must
+   * not happen can write there instead of branching around its writes (tickle's scan).
+   */
+  readonly scratch: number;
   /** Its runnable fraction averaged over the load window (the balancer's unit of load). */
   readonly avgLoad: LoadAverage[];
 
@@ -31,16 +36,18 @@ export class Credit2Units {
     private readonly creditInitUs: number,
   ) {
     const n = vcpus.length;
-    this.credit = new Float64Array(n).fill(creditInitUs);
+    this.scratch = n;
+    // One slot more in the arrays a burn writes: the scratch vCPU (see scratch).
+    this.credit = new Float64Array(n + 1).fill(creditInitUs);
     this.weight = Int32Array.from(vcpus, (c) => c.vm.weight);
     this.vmOf = Int32Array.from(vcpus, (c) => c.vmIndex);
     this.processor = new Int32Array(n);
     this.rq = new Int32Array(n);
     this.runStartUs = new Float64Array(n);
-    this.burnFromUs = new Float64Array(n);
+    this.burnFromUs = new Float64Array(n + 1);
     this.queued = new Uint8Array(n);
     this.parked = new Uint8Array(n);
-    this.budgetUs = new Float64Array(n).fill(Infinity);
+    this.budgetUs = new Float64Array(n + 1).fill(Infinity);
     // A new unit starts at half load (csched2_alloc_udata).
     this.avgLoad = Array.from({ length: n }, () => new LoadAverage(0.5));
   }
