@@ -8,9 +8,8 @@ import type { TimerClock } from "../own-timers.js";
 import { RuntimeTimers, type Deadlines } from "./runtime-timers.js";
 import { Credit2Units } from "./units.js";
 import { verifyCredit2 } from "./verify.js";
+import { mostOutcredited, TICKLE_TOLERANCE_US } from "./tickle-scan.js";
 
-/** CSCHED2_RATELIMIT_TICKLE_TOLERANCE: a runner this close to its rate limit may be preempted. */
-const TICKLE_TOLERANCE_US = 50;
 
 /** Credit2Options are knobs no scenario field carries (tests use them). */
 export interface Credit2Options {
@@ -58,7 +57,7 @@ class XenCredit2 implements CpuScheduler {
   private tickleNext = 0;
 
   constructor(
-    private readonly params: XenCredit2Params,
+    readonly params: XenCredit2Params,
     private readonly nCpus: number,
     private readonly options: Credit2Options,
   ) {
@@ -215,52 +214,8 @@ class XenCredit2 implements CpuScheduler {
     // Every runner of the queue's pCPUs is assigned to it (verify.ts), so burns at its maxWeight.
     const maxWeight = rq.maxWeight;
     if (this.tickleScore(v, own, 0, now, maxWeight) > 0) return this.schedule(own, true);
-    const best = this.mostOutcredited(v, own, rq, now);
+    const best = mostOutcredited(this, v, own, rq, now);
     if (best >= 0) this.schedule(best, true);
-  }
-
-  /**
-   * mostOutcredited is tickle's scan of the queue's other pCPUs, all busy (firstIdle found none):
-   * the one whose runner, past its rate limit, the waker out-credits most by more than
-   * MIGRATE_RESIST (the first of equals), burning each such runner as tickleScore would; -1 for
-   * none. Without branches on the rate limit and the score: on a busy queue whether a runner is
-   * past its rate limit is a coin flip, and mispredicted branches were a quarter of tickle's time.
-   * A runner not to burn has its burn written to the scratch vCPU instead; own's runner is
-   * burnt already (or not to burn), so burning it again at now changes nothing.
-   */
-  private mostOutcredited(v: number, own: number, rq: RunQueue, now: number): number {
-    const u = this.u;
-    const { credit, burnFromUs, budgetUs, runStartUs, weight, scratch } = u;
-    const cpus = rq.cpus;
-    const maxWeight = rq.maxWeight;
-    const floor = -this.params.creditInitUs;
-    const waker = credit[v];
-    const resist = this.params.migrateResistUs;
-    const limit = this.params.ratelimitUs;
-    const limited = Number(limit > TICKLE_TOLERANCE_US);
-    const minRunUs = limit - TICKLE_TOLERANCE_US;
-    let best = -1;
-    let bestScore = 0;
-    for (let i = 0; i < cpus.length; i++) {
-      const p = cpus[i];
-      const cur = this.curr[p];
-      if (cur < 0) continue; // never: the queue has no idle pCPU (verify.ts checks the count)
-      const burns = Number(now - runStartUs[cur] > minRunUs) | (1 - limited);
-      const at = cur + (scratch - cur) * (1 - burns);
-      // burn(cur), as Credit2Units.burn does it; dt 0 leaves everything as it was.
-      const dt = now - burnFromUs[cur];
-      const c = Math.max(credit[cur] - (dt * maxWeight) / weight[cur], floor);
-      burnFromUs[at] = now;
-      credit[at] = c;
-      budgetUs[at] -= dt;
-      const counts = burns & Number(p !== own);
-      // tickleScore's arithmetic, in its order; -1 where it would have returned -1.
-      const score = (waker - c - resist) * counts - (1 - counts);
-      const better = Number(score > bestScore);
-      best += (p - best) * better;
-      bestScore = Math.max(bestScore, score);
-    }
-    return best;
   }
 
   /** firstIdle is cpumask_test_or_cycle over the queue's idle pCPUs, starting at `from`. */

@@ -1,0 +1,59 @@
+import type { XenCredit2Params } from "../../../model/scheduler.js";
+import type { RunQueue } from "./run-queue.js";
+import type { Credit2Units } from "./units.js";
+
+/** CSCHED2_RATELIMIT_TICKLE_TOLERANCE: a runner this close to its rate limit may be preempted. */
+export const TICKLE_TOLERANCE_US = 50;
+
+/** TickleView is what tickle's scan reads of the policy. */
+export interface TickleView {
+  readonly u: Credit2Units;
+  /** The vCPU on each pCPU, -1 when idle. */
+  readonly curr: Int32Array;
+  readonly params: XenCredit2Params;
+}
+
+/**
+ * mostOutcredited is runq_tickle's scan of the queue's pCPUs other than `own`, all busy (tickle
+ * found no idle one): the pCPU whose runner, past its rate limit, waker v out-credits most by
+ * more than MIGRATE_RESIST (the first of equals), burning each such runner as tickle's score
+ * does (burn_credits); -1 for none. Without branches on the rate limit and the score: on a busy
+ * queue whether a runner is past its rate limit is a coin flip, and mispredicted branches were a
+ * quarter of tickle's time. A runner not to burn has its burn written to the scratch vCPU
+ * instead; own's runner is burnt already (or not to burn), so burning it again at now changes
+ * nothing. The arithmetic is Credit2Units.burn's and tickleScore's, in their order.
+ */
+export function mostOutcredited(s: TickleView, v: number, own: number, rq: RunQueue, now: number): number {
+  const { credit, burnFromUs, budgetUs, runStartUs, weight, scratch } = s.u;
+  const curr = s.curr;
+  const cpus = rq.cpus;
+  const maxWeight = rq.maxWeight;
+  const floor = -s.params.creditInitUs;
+  const waker = credit[v];
+  const resist = s.params.migrateResistUs;
+  const limit = s.params.ratelimitUs;
+  const limited = Number(limit > TICKLE_TOLERANCE_US);
+  const minRunUs = limit - TICKLE_TOLERANCE_US;
+  let best = -1;
+  let bestScore = 0;
+  for (let i = 0; i < cpus.length; i++) {
+    const p = cpus[i];
+    const cur = curr[p];
+    if (cur < 0) continue; // never: the queue has no idle pCPU (verify.ts checks the count)
+    const burns = Number(now - runStartUs[cur] > minRunUs) | (1 - limited);
+    const at = cur + (scratch - cur) * (1 - burns);
+    // dt 0 (own's runner, burnt at now) leaves everything as it was.
+    const dt = now - burnFromUs[cur];
+    const c = Math.max(credit[cur] - (dt * maxWeight) / weight[cur], floor);
+    burnFromUs[at] = now;
+    credit[at] = c;
+    budgetUs[at] -= dt;
+    const counts = burns & Number(p !== own);
+    // -1 where tickleScore would have returned -1.
+    const score = (waker - c - resist) * counts - (1 - counts);
+    const better = Number(score > bestScore);
+    best += (p - best) * better;
+    bestScore = Math.max(bestScore, score);
+  }
+  return best;
+}
