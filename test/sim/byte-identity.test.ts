@@ -133,9 +133,9 @@ function cases(): [name: string, sha256WithoutEvents: string, eventsProcessed: n
   ];
   const driverDomain = { vcpus: 1, usPerPacket: 30, packetsPerRequest: 2, rxPacketsPerRequest: 1, chargeDriverWork: true, capPercent: 50 };
   const dodge = [
-    vm("dodge", { kind: "tick-dodge", dodgeFromMs: 1300 }),
-    vm("victim", { kind: "cpu", dutyCycle: 1, burstMs: 30 }),
-    vm("io", { kind: "io", requestsPerSec: 300, serviceUs: 60 }),
+    vmDoc("dodge", { kind: "tick-dodge", dodgeFromMs: 1300 }),
+    vmDoc("victim", { kind: "cpu", dutyCycle: 1, burstMs: 30 }),
+    vmDoc("io", { kind: "io", requestsPerSec: 300, serviceUs: 60 }),
   ];
   return [
     [
