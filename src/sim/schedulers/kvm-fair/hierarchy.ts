@@ -1,6 +1,6 @@
 import type { VcpuInfo } from "../../cpu-scheduler.js";
 import { ENQ_INITIAL, ENQ_WAKEUP, type FairCommon, type FairRules } from "./rules.js";
-import { type CfsRq, Entity } from "./run-queue.js";
+import { Entity, minSlice } from "./run-queue.js";
 import { buildVms, CpuState, groupWeight, DELAYED, GroupOnCpu, QUEUED, RUNNING, SLEEPING, VcpuState, type ThreadInit, type VmState } from "./state.js";
 import { TickDebt } from "./tick-debt.js";
 
@@ -247,13 +247,19 @@ export class CfsHierarchy {
   private enqueueGroup(vm: number, p: number): void {
     const cpu = this.cpus[p];
     const g = cpu.groups[vm];
-    const v = this.vms[vm];
-    g.se.weight = groupWeight(v, g);
-    g.se.sliceUs = minSlice(g.rq);
+    this.placeGroup(vm, p, minSlice(g.rq));
+    cpu.root.insert(g.se);
+  }
+
+  /** placeGroup: VM vm's group entity joins CPU p's root (not its timeline yet) with that slice. */
+  placeGroup(vm: number, p: number, sliceUs: number): void {
+    const cpu = this.cpus[p];
+    const g = cpu.groups[vm];
+    g.se.weight = groupWeight(this.vms[vm], g);
+    g.se.sliceUs = sliceUs;
     // Parents are enqueued with ENQUEUE_WAKEUP whatever brought the thread.
     this.rules.place(cpu.root, g.se, ENQ_WAKEUP);
     cpu.root.account(g.se, 1);
-    cpu.root.insert(g.se);
   }
 
   private dequeueGroup(vm: number, p: number, lagKept: boolean): void {
@@ -266,11 +272,4 @@ export class CfsHierarchy {
     cpu.root.updateMinVruntime();
     this.rules.afterDequeue(cpu.root, g.se, true);
   }
-}
-
-/** minSlice is cfs_rq_min_slice: a group entity asks for its shortest child's slice. */
-function minSlice(rq: CfsRq): number {
-  let s = rq.curr !== null ? rq.curr.sliceUs : Infinity;
-  for (const se of rq.queue) if (se.sliceUs < s) s = se.sliceUs;
-  return s;
 }

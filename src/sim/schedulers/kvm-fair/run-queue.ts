@@ -129,6 +129,18 @@ export class CfsRq {
     se.execStartUs = nowUs;
   }
 
+  /**
+   * becomeCurr is insert then setCurr for an entity joining an empty timeline: its stamp and the
+   * slice start, without the round trip (the queue's sums were 0 and stay 0).
+   */
+  becomeCurr(se: Entity, nowUs: number): void {
+    if (this.curr !== null || this.queue.length > 0) throw new Error("kvm-fair: becoming curr of a busy queue");
+    se.seq = this.nextSeq++;
+    this.curr = se;
+    se.prevSumExecUs = se.sumExecUs;
+    se.execStartUs = nowUs;
+  }
+
   /** putCurr is put_prev_entity: curr goes back into the timeline (it is still on the queue). */
   putCurr(): void {
     const se = this.curr;
@@ -171,4 +183,11 @@ export class CfsRq {
 
 function before(a: Entity, b: Entity): boolean {
   return a.vruntime < b.vruntime || (a.vruntime === b.vruntime && a.seq < b.seq);
+}
+
+/** minSlice is cfs_rq_min_slice: a group entity asks for its shortest child's slice. */
+export function minSlice(rq: CfsRq): number {
+  let s = rq.curr !== null ? rq.curr.sliceUs : Infinity;
+  for (const se of rq.queue) if (se.sliceUs < s) s = se.sliceUs;
+  return s;
 }

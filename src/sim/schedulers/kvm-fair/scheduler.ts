@@ -6,6 +6,7 @@ import { LazyPolls } from "./lazy-poll.js";
 import { FairPeriodic } from "./periodic.js";
 import { LazyTicks } from "./quiet-tick.js";
 import { ENQ_MIGRATED, ENQ_WAKEUP } from "./rules.js";
+import { enqueueAsCurr, runsAtOnce } from "./wake-idle.js";
 import { DELAYED, POLLING, RUNNING, SLEEPING } from "./state.js";
 
 export type { FairOptions } from "./pick-put.js";
@@ -59,8 +60,14 @@ export class FairScheduler extends FairPeriodic implements CpuScheduler {
       const target = selectIdleSibling(this.h, th.cpu);
       const migrated = target !== th.cpu;
       if (migrated) this.rules.leaveForWake(this.h.cpus[th.cpu].groups[th.vm].rq, th.se);
-      this.h.enqueueThread(v, target, this.ctx.now(), ENQ_WAKEUP | (migrated ? ENQ_MIGRATED : 0));
-      this.afterEnqueue(target, v);
+      const flags = ENQ_WAKEUP | (migrated ? ENQ_MIGRATED : 0);
+      if (runsAtOnce(this.h, v, target)) {
+        enqueueAsCurr(this.h, v, target, this.ctx.now(), flags);
+        this.ctx.dispatch(target, v);
+      } else {
+        this.h.enqueueThread(v, target, this.ctx.now(), flags);
+        this.afterEnqueue(target, v);
+      }
     }
     this.leave();
   }
