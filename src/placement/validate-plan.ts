@@ -179,8 +179,9 @@ export function repairTarget(state: PlacementState, i: number, victim: number, s
 }
 
 /**
- * mostHarmful: the one-VM CPU-bound item whose removal cuts the victim's predicted delay most
- * (-1 when none); `movable` may rule VMs out (a migration plan moves a VM at most once).
+ * mostHarmful: the one-VM CPU-bound item other than the victim whose removal cuts the victim's
+ * predicted delay most (-1 when none); `movable` may rule VMs out (a migration plan moves a VM at
+ * most once).
  */
 export function mostHarmful(state: PlacementState, set: ItemSet, i: number, victim: number, metric: Pct, movable: (j: number) => boolean = () => true): number {
   const p = state.problem;
@@ -191,7 +192,8 @@ export function mostHarmful(state: PlacementState, set: ItemSet, i: number, vict
   let worstDrop = -Infinity;
   for (const j of [...state.vmsOn[i]].sort((a, b) => a - b)) {
     const pr = p.profiles[j];
-    if (pr.cpuVcpus === 0 || set.items[set.itemOf[j]].vms.length > 1 || !movable(j)) continue;
+    // A mixed victim is CPU-bound too, but not its own neighbour: its delay without itself is undefined.
+    if (j === victim || pr.cpuVcpus === 0 || set.items[set.itemOf[j]].vms.length > 1 || !movable(j)) continue;
     hs.remove(pr, p.victims[j]);
     const drop = base - hs.victimDelayUs(v, metric);
     hs.add(pr, p.victims[j]);
