@@ -17,11 +17,15 @@ export function victimTerms(p: VmProfile, predictor: Predictor): Victim | undefi
 }
 
 /**
- * markUnmeetable sets each victim's unmetSlos: the SLOs its bound breaks even alone on an idle
- * host of every kind among `hosts`. No placement meets those, so the placer's checks skip them
+ * markUnmeetable sets each victim's unmetSlos and estimateSlos from the SLOs its bound breaks even
+ * alone on an idle host of every kind among `hosts`. No placement meets those by the bound
  * (refusing every host would leave the VM out, and a host holding it would refuse everyone after
- * it); score and plans still report the VM at risk. An SLO some kind meets stays a constraint, so
- * the VM goes to such a kind. Cost: one prediction per victim and kind.
+ * it), so the placer's checks judge them by the estimate where some kind meets them so
+ * (estimateSlos: skipping them let a plan put a 5 ms SLO, bound-unmeetable only because its
+ * outside-range reasons widened it, beside an estimate of 10.7 ms), and skip them where even the
+ * estimate breaks alone (unmetSlos); score and plans still report the VM at risk. An SLO some
+ * kind meets by the bound stays a bound constraint, so the VM goes to such a kind. Cost: one
+ * prediction per victim and kind.
  */
 export function markUnmeetable(profiles: readonly VmProfile[], victims: readonly (Victim | undefined)[], hosts: readonly Host[], predictor: Predictor): void {
   markUnmeetableOn(emptyKinds(hosts, predictor), profiles, victims);
@@ -47,12 +51,16 @@ export function markUnmeetableOn(kinds: readonly HostState[], profiles: readonly
   const out = newPrediction();
   victims.forEach((v, j) => {
     if (!v || !hasSlo(v)) return;
-    let bits = 3;
+    let bound = 3;
+    let estimate = 3;
     for (const empty of kinds) {
       const pr = empty.predictVictim(v, out, profiles[j], true);
-      bits &= (pr.boundUs[0] > v.sloUs[0] ? 1 : 0) | (pr.boundUs[1] > v.sloUs[1] ? 2 : 0);
+      bound &= (pr.boundUs[0] > v.sloUs[0] ? 1 : 0) | (pr.boundUs[1] > v.sloUs[1] ? 2 : 0);
+      estimate &= (pr.estimateUs[0] > v.sloUs[0] ? 1 : 0) | (pr.estimateUs[1] > v.sloUs[1] ? 2 : 0);
     }
-    v.unmetSlos = kinds.length > 0 ? bits : 0;
+    // An estimate above the SLO alone everywhere has a bound above it too (the bound is at least the estimate).
+    v.unmetSlos = kinds.length > 0 ? bound & estimate : 0;
+    v.estimateSlos = kinds.length > 0 ? bound & ~estimate : 0;
   });
   bumpUnmetEpoch();
 }
@@ -230,10 +238,11 @@ export class HostState {
     const rows = this.rows;
     for (let k = 0; ok && k < n; k++) {
       const i = first + k < n ? first + k : first + k - n;
+      // Bits 1-2: the SLOs checked; shifted by 2: those of them judged by the estimate (writeRow).
       const bits = rows[i * ROW + R_SLO_BITS];
       if (bits === 0) continue;
       const exclusion = rows[i * ROW + R_LIGHT] === 1 ? undefined : this.victims[i].exclusion;
-      ok = q.withinSloRow(rows, i * ROW, widen, ~bits & 3, exclusion);
+      ok = q.withinSloRow(rows, i * ROW, widen, ~bits & 3, bits >> 2, exclusion);
       if (!ok) this.lastFailed = i;
     }
     // The newcomer meets everyone here and its own other vCPUs, not its own waking one.
@@ -277,8 +286,8 @@ export class HostState {
       const pcts = slackBits | (harmed ? harmBits : 0);
       if (pcts === 0) return;
       const pr = q.predict(v, widen, SCRATCH, self, pcts);
-      if ((slackBits & 1) !== 0) worst = Math.min(worst, v.sloUs[0] - pr.boundUs[0]);
-      if ((slackBits & 2) !== 0) worst = Math.min(worst, v.sloUs[1] - pr.boundUs[1]);
+      for (let pct = 0; pct < 2; pct++)
+        if ((slackBits & (1 << pct)) !== 0) worst = Math.min(worst, v.sloUs[pct] - ((v.estimateSlos & (1 << pct)) !== 0 ? pr.estimateUs[pct] : pr.boundUs[pct]));
       if (harmed && harmPct !== undefined) harm = Math.max(harm, pr.estimateUs[harmPct] - (harmPct === Pct.P999 ? v.tail.base999Us : v.tail.base99Us));
     };
     for (const v of this.victims) visit(v, false, true);

@@ -54,9 +54,15 @@ export interface Victim {
   readonly lightCache: { core: SchedulerCore | null; part: MutablePart };
   /**
    * SLOs (bits: 1 p99, 2 p99.9) its bound breaks even alone on an idle host of every kind it may
-   * use (markUnmeetable): placement checks skip them. 0 unless a placement problem set it.
+   * use (markUnmeetable) and its estimate breaks too: placement checks skip them. 0 unless a
+   * placement problem set it.
    */
   unmetSlos: number;
+  /**
+   * SLOs (same bits) its bound breaks alone on every kind of host while its estimate meets them
+   * on some: placement judges those by the estimate, the best the predictor can say (markUnmeetable).
+   */
+  estimateSlos: number;
   /** Its terms as doubles (victim-rows.ts): what the placer's filter reads of it. */
   readonly row: readonly number[];
 }

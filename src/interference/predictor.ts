@@ -116,6 +116,7 @@ export class Predictor {
       sloUs,
       outside,
       unmetSlos: 0,
+      estimateSlos: 0,
       row,
     };
   }

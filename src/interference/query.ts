@@ -187,36 +187,38 @@ export class Query {
   }
 
   /**
-   * withinSlo: v's bound stays within its SLOs. One tail evaluation per SLO: the bound is
-   * monotone in the core's quantile, so the SLO maps to a threshold on the core's own tail (no
-   * root finding on the placer's hot path). `skip`: SLOs not checked (bits: 1 p99, 2 p99.9).
+   * withinSlo: v's bound stays within its SLOs (its estimate, for the SLOs in v.estimateSlos). One
+   * tail evaluation per SLO: the bound is monotone in the core's quantile, so the SLO maps to a
+   * threshold on the core's own tail (no root finding on the placer's hot path). `skip`: SLOs not
+   * checked (bits: 1 p99, 2 p99.9).
    */
   withinSlo(v: Victim, widen: number, self = false, skip = 0): boolean {
     const c = this.components(v, self);
-    return this.rowWithinSlo(c, v.row, 0, this.reasons(v, widen), skip, ROW + this.coreAt);
+    return this.rowWithinSlo(c, v.row, 0, this.reasons(v, widen), skip, v.estimateSlos, ROW + this.coreAt);
   }
 
   /**
    * withinSloRow is withinSlo for a victim of the host, read from its row at `o` (written by
    * writeRow under this host's core): the same answer, from one array instead of its objects. A
    * mixed victim (R_LIGHT 0) brings its exclusion table (`exclusion`; unread for an io-only one).
+   * `byEstimate`: the SLOs judged by the estimate (bits as `skip`).
    */
-  withinSloRow(rows: readonly number[], o: number, widen: number, skip: number, exclusion?: ExclusionCache): boolean {
+  withinSloRow(rows: readonly number[], o: number, widen: number, skip: number, byEstimate: number, exclusion?: ExclusionCache): boolean {
     let c = this.comps;
     if (rows[o + R_LIGHT] === 0 && exclusion) c = this.mixedComponents(rows[o + R_OWN_DUTY], exclusion);
     else this.mix.lightComponentLess(c, this.lightExtra, rows[o + R_EX_LSP], rows[o + R_EX_LRATE]);
-    return this.rowWithinSlo(c, rows, o, this.reasonsOf(widen, rows[o + R_OUTSIDE], rows[o + R_OWN_VCPUS]), skip, o + R_CORR);
+    return this.rowWithinSlo(c, rows, o, this.reasonsOf(widen, rows[o + R_OUTSIDE], rows[o + R_OWN_VCPUS]), skip, byEstimate, o + R_CORR);
   }
 
   /** rowWithinSlo: withinSlo on the victim's components `c`, its terms read from its row at `o` (its correction's part at `corrAt`). */
-  private rowWithinSlo(c: Components, r: readonly number[], o: number, reasons: number, skip: number, corrAt: number): boolean {
+  private rowWithinSlo(c: Components, r: readonly number[], o: number, reasons: number, skip: number, byEstimate: number, corrAt: number): boolean {
     let load = NaN;
     const serviceUs = r[o + R_SERVICE];
     for (let pct = 0; pct < 2; pct++) {
       const slo = r[o + R_SLO + pct];
       if (slo === Infinity || (skip & (1 << pct)) !== 0) continue;
       // bound(est) <= slo  <=>  est <= estMax  <=>  core quantile <= threshold  <=>  tail(threshold) <= eps.
-      const estMax = this.estimateFor(c, pct, reasons, slo) - this.hop[pct];
+      const estMax = ((byEstimate & (1 << pct)) !== 0 ? slo : this.estimateFor(c, pct, reasons, slo)) - this.hop[pct];
       if (estMax < serviceUs) return false;
       if (Number.isNaN(load)) load = this.mixing(c, r[o + R_LAMBDA]);
       const x = uncorrectedThreshold(estMax, r[o + R_BASE + pct], this.logCorr(c, pct, r[corrAt + pct], load));

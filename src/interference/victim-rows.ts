@@ -11,7 +11,10 @@ import type { Victim } from "./model-types.js";
  * per victim instead of eight.
  */
 
-/** SLO bits the filter checks: finite SLOs it can meet somewhere (1 p99, 2 p99.9). */
+/**
+ * SLO bits the filter checks: finite SLOs it can meet somewhere (1 p99, 2 p99.9); on a host's row,
+ * shifted left by 2, those of them it judges by the estimate (Victim.estimateSlos).
+ */
 export const R_SLO_BITS = 0;
 /** 1: an io-only victim; 0: a mixed one (its own components need its exclusion table, on its object). */
 export const R_LIGHT = 1;
@@ -45,7 +48,7 @@ export const ROW = 20;
  * are unset (they depend on the host's core), and the correction's part of every core follows at
  * ROW + coreIndex. A newcomer judging itself is read from it (one array, not its objects).
  */
-export function victimRow(v: Omit<Victim, "row" | "lightCache" | "exclusion" | "unmetSlos" | "mixed">): number[] {
+export function victimRow(v: Omit<Victim, "row" | "lightCache" | "exclusion" | "unmetSlos" | "estimateSlos" | "mixed">): number[] {
   const t = v.tail;
   const row = doubles(ROW + v.corr.length);
   row[R_SLO_BITS] = (v.sloUs[0] !== Infinity ? 1 : 0) | (v.sloUs[1] !== Infinity ? 2 : 0);
@@ -70,13 +73,13 @@ export function victimRow(v: Omit<Victim, "row" | "lightCache" | "exclusion" | "
 
 /**
  * writeRow writes v's row on a host at `o` in `rows`: its own row with its SLO bits as they
- * count now, the correction's part of the host's core (coreIndex `coreAt`) and `light`, its own
+ * count now (and those judged by the estimate), the correction's part of the host's core (coreIndex `coreAt`) and `light`, its own
  * light vCPU under that core (io-only victims; undefined for mixed ones).
  */
 export function writeRow(rows: number[], o: number, v: Victim, coreAt: number, light: CpuPart | undefined): void {
   const own = v.row;
   for (let k = 0; k < ROW; k++) rows[o + k] = own[k];
-  rows[o + R_SLO_BITS] = sloBits(v);
+  rows[o + R_SLO_BITS] = sloBits(v) | (v.estimateSlos << 2);
   rows[o + R_CORR] = own[ROW + coreAt];
   rows[o + R_CORR + 1] = own[ROW + coreAt + 1];
   // As lightComponent takes an excluded part out (the same products, so the same bits).

@@ -159,6 +159,37 @@ describe("HostState", () => {
     expect(s.fits()).toBe(true);
   });
 
+  test("an SLO only the widened bound breaks alone is judged by the estimate, not dropped", () => {
+    const host: Host = { ...cluster.hosts[0], cores: 4, scheduler: defaultScheduler("xen-credit") };
+    const base = cluster.vms[0];
+    const sleeper = (id: string) => profileVm({ ...base, id, vcpus: 1, slo: undefined, workload: { kind: "cpu", dutyCycle: 0.7, burstMs: 10, burstDistribution: "exponential" } });
+    // 8 vCPUs, 100 requests/s and 300 µs of service: three reasons outside the calibrated range, each doubling the bound.
+    const io = (slo: number) => profileVm({ ...base, id: "web", vcpus: 8, slo: { p999Ms: slo / 1000 }, workload: { kind: "io", requestsPerSec: 100, serviceUs: 300, arrival: "poisson" } });
+    const probe = victimTerms(io(1e6), predictor)!;
+    const alone = new HostState(host, predictor).predictVictim(probe, newPrediction(), io(1e6), true);
+    expect(alone.widened).toBe(3);
+    const slo = Math.sqrt(alone.estimateUs[Pct.P999] * alone.boundUs[Pct.P999]);
+    const web = io(slo);
+    const v = victimTerms(web, predictor)!;
+    markUnmeetable([web], [v], [host], predictor);
+    expect([v.unmetSlos, v.estimateSlos]).toEqual([0, 2]);
+    // Sleepers join while the estimate stays within the SLO, and no further.
+    const s = new HostState(host, predictor);
+    s.add(web, v);
+    let joined = 0;
+    for (let k = 0; k < 12; k++) {
+      const next = sleeper(`s${k}`);
+      const estWith = s.predictVictim(v, newPrediction(), next).estimateUs[Pct.P999];
+      expect(s.fits(next), `sleeper ${k}`).toBe(estWith <= slo);
+      if (estWith > slo) break;
+      s.add(next, undefined);
+      joined++;
+    }
+    expect(joined).toBeGreaterThan(0);
+    expect(joined).toBeLessThan(12);
+    expect(s.worstSlackUs()).toBeCloseTo(slo - s.predictVictim(v, newPrediction()).estimateUs[Pct.P999], 6);
+  });
+
   test("an SLO some kind of host meets stays a constraint on the kinds that break it", () => {
     const plain: Host = { ...cluster.hosts[0], cores: 4, scheduler: defaultScheduler("xen-credit") };
     // Every request spends 3 ms in this host's driver domain before its guest sees it.
