@@ -13,8 +13,15 @@ export class Components {
 
   readonly a = new Float64Array(BINS);
   readonly r = new Float64Array(BINS);
-  /** e^(-r cap) per bin, shared by every victim of the query. */
+  /** e^(-r cap) per bin, shared by every victim of the query; read through eCapOf (rescale may leave it stale). */
   readonly eCap = new Float64Array(BINS);
+  /**
+   * rescale grew the cap and left eCap to be recomputed on first read (eCapOf): only the exact
+   * tail reads it, and most mixed-victim checks settle on the bound or the service time first.
+   * Computing it there was ~8% of the fits rate (one Math.exp per bin per check). Whoever writes
+   * eCap whole (HostMix.build) clears it.
+   */
+  eCapStale = false;
   capUs = 0;
   rlA = 0;
   rlUs = 0;
@@ -51,6 +58,7 @@ export class Components {
    * numbers of their own (a dozen cold cache lines on a cold host), copied into a warm object.
    */
   save(out: Float64Array, o: number): void {
+    this.freshECap();
     out.set(this.a, o);
     out.set(this.r, o + BINS);
     out.set(this.eCap, o + 2 * BINS);
@@ -75,6 +83,7 @@ export class Components {
   }
 
   load(src: Float64Array, o: number): void {
+    this.eCapStale = false;
     for (let k = 0; k < BINS; k++) {
       this.a[k] = src[o + k];
       this.r[k] = src[o + BINS + k];
@@ -105,6 +114,7 @@ export class Components {
     this.a.set(o.a);
     this.r.set(o.r);
     this.eCap.set(o.eCap);
+    this.eCapStale = o.eCapStale;
     this.capUs = o.capUs;
     this.rlA = o.rlA;
     this.rlUs = o.rlUs;
@@ -147,6 +157,19 @@ export class Components {
     this.excess = Math.max(0, meanN - cores);
     if (!queue || this.excess === 0) return;
     this.capUs *= 1 + this.excess;
+    this.eCapStale = true;
+  }
+
+  /** eCapOf: e^(-r cap) of bin k at the current cap (recomputed here once after rescale). */
+  eCapOf(k: number): number {
+    if (this.eCapStale) this.freshECap();
+    return this.eCap[k];
+  }
+
+  /** freshECap recomputes eCap after rescale, as rescale did (the same expression on the same a, r and cap: the same bits). */
+  private freshECap(): void {
+    if (!this.eCapStale) return;
     for (let k = 0; k < this.a.length; k++) this.eCap[k] = this.a[k] > 0 ? Math.exp(-this.r[k] * this.capUs) : 0;
+    this.eCapStale = false;
   }
 }

@@ -70,7 +70,7 @@ export function waitTail(c: Components, y: number, lam: number, own: number, rho
       if (a === 0) continue;
       const r = c.r[k];
       const e = Math.exp(-r * y);
-      const integral = (e - c.eCap[k]) / r;
+      const integral = (e - c.eCapOf(k)) / r;
       t += a * (e + lam * integral) + a * own * integral;
     }
   if (y < c.capUs && c.lightA > 0) {
