@@ -87,6 +87,11 @@ export function writeRow(rows: number[], o: number, v: Victim, coreAt: number, l
   rows[o + R_EX_LRATE] = light ? (light.vcpus * light.duty) / light.burstUs : 0;
 }
 
+/** hasSlo: v has a finite SLO (met or not). */
+export function hasSlo(v: Victim): boolean {
+  return v.sloUs[0] !== Infinity || v.sloUs[1] !== Infinity;
+}
+
 /**
  * sloBits: the percentiles (bits: 1 p99, 2 p99.9) whose slack counts for v, a finite SLO it can
  * meet somewhere (worstSlackUs; an infinite SLO's slack is infinite and never the smallest).

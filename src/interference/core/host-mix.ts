@@ -1,6 +1,8 @@
 import { Components } from "./components.js";
 import { binOf, BINS, type CpuPart, type LightPart, type MutablePart } from "./cpu-part.js";
 import { ExclusionCache, Occupancy, type FullState } from "./occupancy.js";
+import { emptyDelta, expNeg, noDelta, type BinDelta } from "./bin-delta.js";
+import { meanFull } from "./mean-full.js";
 import { ALL_MECHANISMS, type Mechanisms, type SchedulerCore } from "./scheduler-core.js";
 
 export { Components };
@@ -239,43 +241,15 @@ export class HostMix {
     const xd = extra && extra.duty < 1 ? extra.duty : 0;
     const xh = extra && extra.duty >= 1 ? extra.vcpus : 0;
     if (!this.mechanisms.poissonBinomial) {
-      this.meanFull(extra, exclude, cores - 1, NEAR);
-      this.meanFull(extra, exclude, cores, FULL);
+      let sleepySum = 0;
+      for (let k = 0; k < BINS; k++) sleepySum += this.sums[k];
+      meanFull(occ, sleepySum, extra, exclude, cores - 1, NEAR);
+      meanFull(occ, sleepySum, extra, exclude, cores, FULL);
       return;
     }
     if (!exclude) return occ.full(cores, xs, xd, xh, FULL, NEAR);
     if (exclude.duty >= 1) return occ.full(cores, xs, xd, xh - exclude.vcpus, FULL, NEAR);
     occ.fullWithout(exclude.duty, cores, xs, xd, xh, FULL, cache, NEAR);
-  }
-
-  /** meanFull: the ablation of the Poisson-binomial, a binomial over the same vCPUs at their mean duty. */
-  private meanFull(extra: CpuPart | undefined, exclude: CpuPart | undefined, cores: number, out: FullState): void {
-    let n = this.occ.sleepyVcpus;
-    let sum = 0;
-    for (let k = 0; k < BINS; k++) sum += this.sums[k];
-    let hogs = this.occ.hogs;
-    for (const [c, sign] of [[extra, 1], [exclude, -1]] as const) {
-      if (!c) continue;
-      if (c.duty >= 1) hogs += sign * c.vcpus;
-      else {
-        n += sign * c.vcpus;
-        sum += sign * c.vcpus * c.duty;
-      }
-    }
-    const p = n > 0 ? Math.min(1, Math.max(0, sum / n)) : 0;
-    const need = cores - hogs;
-    let pf = 0;
-    let en = 0;
-    let b = (1 - p) ** n;
-    for (let i = 0; i <= n; i++) {
-      if (i >= need) {
-        pf += b;
-        en += b * i;
-      }
-      b = p < 1 ? (b * (n - i) * p) / ((i + 1) * (1 - p)) : i + 1 === n ? 1 : 0;
-    }
-    out.pFull = Math.min(1, pf);
-    out.meanN = pf > 0 ? en / pf + hogs : cores;
   }
 
   private build(out: Components, sumP: number, hogs: number, dx: BinDelta, de: BinDelta): void {
@@ -329,31 +303,4 @@ export class HostMix {
     out.driftCapUs = this.core.driftCapUs;
     out.driftECap = out.driftA > 0 ? expNeg(out.driftR * out.driftCapUs) : 0;
   }
-}
-
-/** BinDelta: one VM's (or vCPU's) contribution to the sums. */
-interface BinDelta {
-  bin: number;
-  cnt: number;
-  sp: number;
-  spb: number;
-  spbr: number;
-  spr: number;
-  sprl: number;
-  spnb: number;
-}
-
-function emptyDelta(): BinDelta {
-  return { bin: -1, cnt: 0, sp: 0, spb: 0, spbr: 0, spr: 0, sprl: 0, spnb: 0 };
-}
-
-function noDelta(d: BinDelta): BinDelta {
-  d.bin = -1;
-  d.cnt = d.sp = d.spb = d.spbr = d.spr = d.sprl = d.spnb = 0;
-  return d;
-}
-
-/** expNeg is e^-x, 0 beyond x = 40 (below 1e-17 of the terms it is subtracted from). */
-function expNeg(x: number): number {
-  return x > 40 ? 0 : Math.exp(-x);
 }

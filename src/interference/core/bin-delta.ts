@@ -1,0 +1,28 @@
+/** BinDelta and its helpers: one VM's (or vCPU's) contribution to HostMix's sums, and e^-x as its build uses it. */
+
+/** BinDelta: one VM's (or vCPU's) contribution to the sums. */
+export interface BinDelta {
+  bin: number;
+  cnt: number;
+  sp: number;
+  spb: number;
+  spbr: number;
+  spr: number;
+  sprl: number;
+  spnb: number;
+}
+
+export function emptyDelta(): BinDelta {
+  return { bin: -1, cnt: 0, sp: 0, spb: 0, spbr: 0, spr: 0, sprl: 0, spnb: 0 };
+}
+
+export function noDelta(d: BinDelta): BinDelta {
+  d.bin = -1;
+  d.cnt = d.sp = d.spb = d.spbr = d.spr = d.sprl = d.spnb = 0;
+  return d;
+}
+
+/** expNeg is e^-x, 0 beyond x = 40 (below 1e-17 of the terms it is subtracted from). */
+export function expNeg(x: number): number {
+  return x > 40 ? 0 : Math.exp(-x);
+}
