@@ -13,10 +13,10 @@ export class Components {
 
   readonly a = new Float64Array(BINS);
   readonly r = new Float64Array(BINS);
-  /** e^(-r cap) per bin, shared by every victim of the query; read through eCapOf (rescale may leave it stale). */
+  /** e^(-r cap) per bin, shared by every victim of the query; read through freshECap or eCapOf (rescale may leave it stale). */
   readonly eCap = new Float64Array(BINS);
   /**
-   * rescale grew the cap and left eCap to be recomputed on first read (eCapOf): only the exact
+   * rescale grew the cap and left eCap to be recomputed on first read (freshECap): only the exact
    * tail reads it, and most mixed-victim checks settle on the bound or the service time first.
    * Computing it there was ~8% of the fits rate (one Math.exp per bin per check). Whoever writes
    * eCap whole (HostMix.build) clears it.
@@ -160,16 +160,20 @@ export class Components {
     this.eCapStale = true;
   }
 
-  /** eCapOf: e^(-r cap) of bin k at the current cap (recomputed here once after rescale). */
+  /** eCapOf: e^(-r cap) of bin k at the current cap. */
   eCapOf(k: number): number {
-    if (this.eCapStale) this.freshECap();
-    return this.eCap[k];
+    return this.freshECap()[k];
   }
 
-  /** freshECap recomputes eCap after rescale, as rescale did (the same expression on the same a, r and cap: the same bits). */
-  private freshECap(): void {
-    if (!this.eCapStale) return;
+  /**
+   * freshECap: eCap at the current cap, recomputed here once after rescale as rescale did (the
+   * same expression on the same a, r and cap: the same bits). The exact tail reads it once per
+   * evaluation, not per bin.
+   */
+  freshECap(): Float64Array {
+    if (!this.eCapStale) return this.eCap;
     for (let k = 0; k < this.a.length; k++) this.eCap[k] = this.a[k] > 0 ? Math.exp(-this.r[k] * this.capUs) : 0;
     this.eCapStale = false;
+    return this.eCap;
   }
 }
