@@ -13,15 +13,8 @@ export class Components {
 
   readonly a = new Float64Array(BINS);
   readonly r = new Float64Array(BINS);
-  /** e^(-r cap) per bin, shared by every victim of the query; read through freshECap or eCapOf (rescale may leave it stale). */
+  /** e^(-r cap) per bin, shared by every victim of the query. */
   readonly eCap = new Float64Array(BINS);
-  /**
-   * rescale grew the cap and left eCap to be recomputed on first read (freshECap): only the exact
-   * tail reads it, and most mixed-victim checks settle on the bound or the service time first.
-   * Computing it there was ~8% of the fits rate (one Math.exp per bin per check). Whoever writes
-   * eCap whole (HostMix.build) clears it.
-   */
-  eCapStale = false;
   capUs = 0;
   rlA = 0;
   rlUs = 0;
@@ -58,7 +51,6 @@ export class Components {
    * numbers of their own (a dozen cold cache lines on a cold host), copied into a warm object.
    */
   save(out: Float64Array, o: number): void {
-    this.freshECap();
     out.set(this.a, o);
     out.set(this.r, o + BINS);
     out.set(this.eCap, o + 2 * BINS);
@@ -83,7 +75,6 @@ export class Components {
   }
 
   load(src: Float64Array, o: number): void {
-    this.eCapStale = false;
     for (let k = 0; k < BINS; k++) {
       this.a[k] = src[o + k];
       this.r[k] = src[o + BINS + k];
@@ -114,7 +105,6 @@ export class Components {
     this.a.set(o.a);
     this.r.set(o.r);
     this.eCap.set(o.eCap);
-    this.eCapStale = o.eCapStale;
     this.capUs = o.capUs;
     this.rlA = o.rlA;
     this.rlUs = o.rlUs;
@@ -157,23 +147,6 @@ export class Components {
     this.excess = Math.max(0, meanN - cores);
     if (!queue || this.excess === 0) return;
     this.capUs *= 1 + this.excess;
-    this.eCapStale = true;
-  }
-
-  /** eCapOf: e^(-r cap) of bin k at the current cap. */
-  eCapOf(k: number): number {
-    return this.freshECap()[k];
-  }
-
-  /**
-   * freshECap: eCap at the current cap, recomputed here once after rescale as rescale did (the
-   * same expression on the same a, r and cap: the same bits). The exact tail reads it once per
-   * evaluation, not per bin.
-   */
-  freshECap(): Float64Array {
-    if (!this.eCapStale) return this.eCap;
     for (let k = 0; k < this.a.length; k++) this.eCap[k] = this.a[k] > 0 ? Math.exp(-this.r[k] * this.capUs) : 0;
-    this.eCapStale = false;
-    return this.eCap;
   }
 }

@@ -270,7 +270,6 @@ export class HostMix {
     out.nu = nu;
     let blocked = 0;
     let waitW = 0;
-    out.eCapStale = false;
     for (let k = 0; k < BINS; k++) {
       const spb = this.sums[BINS + k] + (dx.bin === k ? dx.spb : 0) + (de.bin === k ? de.spb : 0);
       if (!(spb > 1e-12) || scale === 0) {
