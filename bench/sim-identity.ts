@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { baselineDist } from "./sim-baseline.js";
+import { MIXED_VMS, vmDoc } from "./fixtures/mixed-vms.js";
 
 /**
  * The credit1 byte-identity sweep (`npm run bench -- identity`): every VM-visible byte of this
@@ -16,19 +17,8 @@ import { baselineDist } from "./sim-baseline.js";
 
 type Simulate = (input: unknown) => Record<string, unknown>;
 
-const vm = (id: string, workload: object, extra: object = {}): object => ({ id, vcpus: 1, memoryMiB: 1024, workload, ...extra });
-
-const MIXED = [
-  vm("io-a", { kind: "io", requestsPerSec: 1000, serviceUs: 50 }),
-  vm("io-b", { kind: "io", requestsPerSec: 300, serviceUs: 120, arrival: "fixed" }, { vcpus: 2 }),
-  vm("cpu-a", { kind: "cpu", dutyCycle: 0.5, burstMs: 10 }),
-  vm("cpu-b", { kind: "cpu", dutyCycle: 0.9, burstMs: 5, burstDistribution: "jitter" }, { vcpus: 2, weight: 512 }),
-  vm("cpu-c", { kind: "cpu", dutyCycle: 1, burstMs: 30 }, { capPercent: 50 }),
-  vm("cpu-d", { kind: "cpu", dutyCycle: 0.3, burstMs: 2 }, { capPercent: 120, vcpus: 2 }),
-  vm("mix", { kind: "mixed", io: { requestsPerSec: 500, serviceUs: 60 }, cpu: { dutyCycle: 0.4, burstMs: 8 } }, { vcpus: 2 }),
-  vm("tr", { kind: "trace", intervalSec: 0.5, utilisationPercent: [10, 90, 0, 100, 50], burstMs: 6, io: { requestsPerSec: 200, serviceUs: 40 } }),
-  vm("idle", { kind: "idle" }),
-];
+const vm = vmDoc;
+const MIXED: object[] = [...MIXED_VMS];
 
 const cell = (n: number): object[] => [
   vm("io", { kind: "io", requestsPerSec: 400, serviceUs: 80 }),
