@@ -13,6 +13,7 @@ import seedrandom from "seedrandom";
  *   node dist/bench/whatif-same.js /work/main/dist/src/cli/main.js [hosts]
  */
 type HostStateModule = typeof import("../src/interference/host-state.js");
+type MarkUnmeetable = typeof import("../src/interference/unmeetable.js").markUnmeetable;
 type VmProfile = import("../src/interference/profile.js").VmProfile;
 type Victim = import("../src/interference/predictor.js").Victim;
 
@@ -46,7 +47,10 @@ async function trace(src: string, seed: string, nHosts: number): Promise<Float64
   const predictor = loadPredictor();
   const profiles: VmProfile[] = c.vms.map(profileVm);
   const victims: (Victim | undefined)[] = profiles.map((p) => hs.victimTerms(p, predictor));
-  hs.markUnmeetable(profiles, victims, c.hosts.slice(0, 8), predictor);
+  // Builds before unmeetable.ts existed export markUnmeetable from host-state.js.
+  const older = hs as unknown as { markUnmeetable?: MarkUnmeetable };
+  const markUnmeetable = older.markUnmeetable ?? ((await import(at("interference/unmeetable.js"))) as { markUnmeetable: MarkUnmeetable }).markUnmeetable;
+  markUnmeetable(profiles, victims, c.hosts.slice(0, 8), predictor);
   const rng = seedrandom.alea(seed);
   const pick = (n: number) => Math.floor(rng() * n);
   const out: number[] = [];

@@ -10,7 +10,6 @@ import { N_NEIGHBOUR_REASONS, neighbourReason } from "./range.js";
 import { doubles, hasSlo, R_LIGHT, R_SLO_BITS, ROW, sloBits, unmetEpoch, writeRow } from "./victim-rows.js";
 
 // Judging which SLOs no host kind meets (unmeetable.ts), re-exported where the placer has always found it.
-export { emptyKinds, markUnmeetable, markUnmeetableOn } from "./unmeetable.js";
 
 export { Pct };
 

@@ -1,5 +1,6 @@
 import type { Cluster, Vm } from "../model/cluster.js";
-import { emptyKinds, markUnmeetableOn, victimTerms, type HostState } from "../interference/host-state.js";
+import { victimTerms, type HostState } from "../interference/host-state.js";
+import { emptyKinds, markUnmeetableOn } from "../interference/unmeetable.js";
 import type { Victim } from "../interference/predictor.js";
 import type { Predictor } from "../interference/predictor.js";
 import { profileVm, type VmProfile } from "../interference/profile.js";

@@ -1,6 +1,7 @@
 import seedrandom from "seedrandom";
 import { describe, expect, test } from "vitest";
-import { HostState, markUnmeetable, victimTerms } from "../../src/interference/host-state.js";
+import { HostState, victimTerms } from "../../src/interference/host-state.js";
+import { markUnmeetable } from "../../src/interference/unmeetable.js";
 import { newPrediction, Pct, Predictor } from "../../src/interference/predictor.js";
 import { profileVm, type VmProfile } from "../../src/interference/profile.js";
 import type { Host } from "../../src/model/cluster.js";
