@@ -2,10 +2,10 @@ import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { baselineDist } from "./sim-baseline.js";
-import { MIXED_VMS, vmDoc } from "./fixtures/mixed-vms.js";
+import { credit1Scenarios } from "./identity/credit1.js";
 
 /**
- * The credit1 byte-identity sweep (`npm run bench -- identity`): every VM-visible byte of this
+ * The byte-identity sweep (`npm run bench -- identity`): every VM-visible byte of this
  * build's results against a baseline build's (sim-baseline.ts: SIM_BASELINE_REF=main or
  * SIM_BASELINE_DIR for the build before a speed change), apart from eventsProcessed, which a
  * speed change may lower (test/sim/byte-identity.test.ts). 268 scenarios: each switch of credit1
@@ -17,60 +17,11 @@ import { MIXED_VMS, vmDoc } from "./fixtures/mixed-vms.js";
 
 type Simulate = (input: unknown) => Record<string, unknown>;
 
-const vm = vmDoc;
-const MIXED: object[] = [...MIXED_VMS];
-
-const cell = (n: number): object[] => [
-  vm("io", { kind: "io", requestsPerSec: 400, serviceUs: 80 }),
-  ...Array.from({ length: n }, (_, i) => vm(`cpu-${i}`, { kind: "cpu", dutyCycle: 0.6, burstMs: 12, burstDistribution: "jitter" })),
-];
-
-const dodge = (extra: object): object[] => [
-  vm("dodge", { kind: "tick-dodge", ...extra }),
-  vm("victim", { kind: "cpu", dutyCycle: 1, burstMs: 30 }),
-  vm("io", { kind: "io", requestsPerSec: 300, serviceUs: 60 }),
-];
-
-const SWITCHES: object[] = [
-  {}, { accounting: "sampling" }, { ratelimitUs: 0 }, { ratelimitUs: 1000, accounting: "sampling" },
-  { boostOnMigrate: true }, { boostOnMigrate: true, accounting: "sampling", ratelimitUs: 0 },
-  { migrationDelayUs: 1000 }, { migrationDelayUs: 2000, ratelimitUs: 0 }, { timesliceMs: 1 }, { timesliceMs: 2, ratelimitUs: 0 },
-  { timesliceMs: 5 }, { timesliceMs: 10, accounting: "sampling" }, { weightPer: "domain" }, { inactiveCredit: "zero" },
-  { ratelimitUs: 5000 }, { timesliceMs: 7, migrationDelayUs: 500 },
-];
-
-function scenarios(): [name: string, input: object][] {
-  const scen = (cores: number, sw: object, vms: object[], seed: number, ms: number, host: object = {}): object => ({
-    host: { id: "h", cores, memoryMiB: 1 << 20, scheduler: { kind: "xen-credit", ...sw }, ...host },
-    vms,
-    durationMs: ms,
-    warmupMs: 500,
-    seed,
-  });
-  const out: [string, object][] = [];
-  let k = 0;
-  for (const sw of SWITCHES) {
-    const tag = JSON.stringify(sw);
-    for (const cores of [2, 4, 8, 16]) {
-      k++;
-      out.push([`mixed c${cores} ${tag}`, scen(cores, sw, MIXED, 100 + k, 2000)]);
-      out.push([`cell c${cores} ${tag}`, scen(cores, sw, cell(cores + 3), 200 + k, 2000)]);
-    }
-    k++;
-    out.push([`dodge caught ${tag}`, scen(2, sw, dodge({ dodgeFromMs: 300 }), 300 + k, 2000)]);
-    out.push([`dodge from boot ${tag}`, scen(1, sw, dodge({}), 400 + k, 2000)]);
-    out.push([`probe ${tag}`, scen(4, sw, [vm("probe", { kind: "probe", sleepUs: 1000 }), ...cell(5)], 500 + k, 2000)]);
-    for (const charge of [false, true]) {
-      const two = { driverDomain: { vcpus: 2, chargeDriverWork: charge, capPercent: charge ? 80 : 0 } };
-      out.push([`driver charge=${charge} ${tag}`, scen(4, sw, MIXED.slice(0, 7), 600 + k, 2000, two)]);
-      const one = { driverDomain: { vcpus: 1, chargeDriverWork: charge, usPerPacket: 30 } };
-      out.push([`driver1 charge=${charge} ${tag}`, scen(8, sw, cell(11), 700 + k, 2000, one)]);
-    }
-    out.push([`caps ${tag}`, scen(3, sw, MIXED.map((v, i) => ({ ...v, capPercent: 20 + 10 * i })), 800 + k, 2000)]);
-  }
-  for (let seed = 1; seed <= 12; seed++) out.push([`bobtail seed ${seed}`, scen(8, {}, cell(11), seed, 4000)]);
-  return out;
-}
+/**
+ * One suite per scheduler family; IDENTITY_SUITES=credit1,... runs only those. A speed change to a
+ * scheduler adds its suite here (bench/identity/<suite>.ts) so the check stays reusable.
+ */
+const SUITES: { name: string; scenarios: () => [string, object][] }[] = [{ name: "credit1", scenarios: credit1Scenarios }];
 
 async function loadSimulate(dist: string): Promise<Simulate> {
   const url = (rel: string): string => pathToFileURL(join(dist, rel)).href;
@@ -98,24 +49,32 @@ export async function benchSimIdentity(): Promise<void> {
   line("baseline", base.label);
   const current = await loadSimulate(dirname(dirname(fileURLToPath(import.meta.url))));
   const baseline = await loadSimulate(base.dir);
+  const only = process.env.IDENTITY_SUITES?.split(",").map((s) => s.trim());
+  for (const suite of SUITES) {
+    if (only !== undefined && !only.includes(suite.name)) continue;
+    compareSuite(suite.name, suite.scenarios(), baseline, current, line);
+  }
+}
+
+function compareSuite(suite: string, scenarios: [string, object][], baseline: Simulate, current: Simulate, line: (k: string, v: string) => void): void {
   let same = 0;
   let skipped = 0;
   const events = [0, 0];
   const differ: string[] = [];
-  for (const [name, input] of scenarios()) {
+  for (const [name, input] of scenarios) {
     const b = visible(baseline, input);
     if (b === null) {
       skipped++;
       continue;
     }
     const c = visible(current, input);
-    if (c === null) throw new Error(`identity: this build cannot run "${name}"`);
+    if (c === null) throw new Error(`identity: this build cannot run ${suite} "${name}"`);
     events[0] += b.events;
     events[1] += c.events;
     if (b.hash === c.hash) same++;
     else differ.push(name);
   }
-  line("credit1 scenarios", `${same} byte-identical, ${differ.length} differ, ${skipped} skipped (baseline cannot parse)`);
-  line("events (baseline, this)", `${events[0]}, ${events[1]} (${(events[1] / Math.max(1, events[0])).toFixed(3)}x)`);
-  for (const name of differ) line("  differs", name);
+  line(`${suite} scenarios`, `${same} byte-identical, ${differ.length} differ, ${skipped} skipped (baseline cannot parse)`);
+  line(`${suite} events (base, this)`, `${events[0]}, ${events[1]} (${(events[1] / Math.max(1, events[0])).toFixed(3)}x)`);
+  for (const name of differ) line("  differs", `${suite}: ${name}`);
 }
