@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { baselineDist } from "./sim-baseline.js";
+import { fairScenarios } from "./identity/fair.js";
 import { credit1Scenarios } from "./identity/credit1.js";
 import { credit2Scenarios } from "./identity/credit2.js";
 
@@ -22,7 +23,7 @@ type Simulate = (input: unknown) => Record<string, unknown>;
  * One suite per scheduler family; IDENTITY_SUITES=credit1,... runs only those. A speed change to a
  * scheduler adds its suite here (bench/identity/<suite>.ts) so the check stays reusable.
  */
-const SUITES: { name: string; scenarios: () => [string, object][] }[] = [{ name: "credit1", scenarios: credit1Scenarios }, { name: "credit2", scenarios: credit2Scenarios }];
+const SUITES: { name: string; scenarios: () => [string, object][] }[] = [{ name: "credit1", scenarios: credit1Scenarios }, { name: "credit2", scenarios: credit2Scenarios }, { name: "fair", scenarios: fairScenarios }];
 
 async function loadSimulate(dist: string): Promise<Simulate> {
   const url = (rel: string): string => pathToFileURL(join(dist, rel)).href;
