@@ -31,7 +31,7 @@ export function eevdfRules(t: EevdfTunables): FairRules {
       return false;
     },
     afterDequeue(): void {},
-    leaveForWake(): void {},
+    leaveForWake: null,
     reweight(rq: CfsRq, se: Entity, weight: number): void {
       if (weight === se.weight) return;
       if (!se.onRq) {

@@ -41,8 +41,11 @@ export interface FairRules {
   dequeueDelays(rq: CfsRq, se: Entity, sleep: boolean): boolean;
   /** afterDequeue runs once se is off rq; `sleep` false means it moves to another CPU. */
   afterDequeue(rq: CfsRq, se: Entity, sleep: boolean): void;
-  /** leaveForWake: a sleeping thread is about to be woken onto another CPU's queue. */
-  leaveForWake(oldRq: CfsRq, se: Entity): void;
+  /**
+   * leaveForWake: a sleeping thread is about to be woken onto another CPU's queue; null when the
+   * policy reads nothing of the old queue then (so its CPU's owed ticks can wait).
+   */
+  readonly leaveForWake: ((oldRq: CfsRq, se: Entity) => void) | null;
   /** reweight changes an entity's weight (on the queue or not). */
   reweight(rq: CfsRq, se: Entity, weight: number): void;
   /** charged runs after se (curr of rq) was charged run time; true asks for a reschedule. */

@@ -46,20 +46,27 @@ export class FairScheduler extends FairPeriodic implements CpuScheduler {
   wake(v: number): void {
     this.enter();
     const th = this.thread(v);
-    // Its old queue is read below (lag, min_vruntime) before any updateCurr syncs that CPU.
-    this.h.debt.sync(th.cpu);
     if (th.state === POLLING) {
       // Work arrived inside the halt-poll window: the thread never left the CPU.
       this.cancelPoll(th.cpu);
       th.state = RUNNING;
     } else if (th.state === DELAYED) {
-      // Still on its queue (ttwu_runnable): it wakes where it is, no CPU selection.
+      // Still on its queue (ttwu_runnable): it wakes where it is, no CPU selection. Its queue's
+      // zero-lag point is read before any updateCurr syncs that CPU.
+      this.h.debt.sync(th.cpu);
       if (this.h.requeueDelayed(v)) this.afterEnqueue(th.cpu, v);
     } else {
       if (th.state !== SLEEPING) this.fail(`wake of vCPU ${v}, which is not asleep`);
       const target = selectIdleSibling(this.h, th.cpu);
       const migrated = target !== th.cpu;
-      if (migrated) this.rules.leaveForWake(this.h.cpus[th.cpu].groups[th.vm].rq, th.se);
+      // The VM's old queue (CFS: its min_vruntime) is read before anything syncs that CPU. Nothing
+      // else here reads the old CPU (a sleeper's own entity is not tick-charged), so its owed
+      // ticks wait for whatever touches it next: replays are fewer and cover more ticks each.
+      const leave = this.rules.leaveForWake;
+      if (migrated && leave !== null) {
+        this.h.debt.syncGroup(th.cpu, th.vm);
+        leave(this.h.cpus[th.cpu].groups[th.vm].rq, th.se);
+      }
       const flags = ENQ_WAKEUP | (migrated ? ENQ_MIGRATED : 0);
       if (runsAtOnce(this.h, v, target)) {
         enqueueAsCurr(this.h, v, target, this.ctx.now(), flags);

@@ -37,6 +37,15 @@ export class TickDebt {
     this.doneUs[p] = this.lastUs;
   }
 
+  /**
+   * syncGroup is sync(p) for a reader of VM vm's group queue on CPU p alone: owed ticks change
+   * only the running thread's group there (its min_vruntime), so p's wait otherwise.
+   */
+  syncGroup(p: number, vm: number): void {
+    const cur = this.h.cpus[p].current;
+    if (cur >= 0 && this.h.vcpus[cur].vm === vm) this.sync(p);
+  }
+
   /** ran: the tick at atUs was done on CPU p as an event (p was synced to the tick before). */
   ran(p: number, atUs: number): void {
     this.doneUs[p] = atUs;
