@@ -88,15 +88,22 @@ export abstract class FairPickPut {
     const cpu = this.h.cpus[p];
     const prev = cpu.current;
     this.h.touch(p);
+    let next = -2;
     if (prev >= 0 && this.h.vcpus[prev].state === POLLING) {
       // need_resched() ends the poll; the thread goes to sleep.
       this.cancelPoll(p);
       this.h.dequeueThread(prev, now, true);
+      // It left for good and the CPU's root is empty (the halt-poll windows' common end): it was
+      // charged up to now, an outgoing thread off its queue cannot throttle its group, and the
+      // pick finds nothing, so those steps are left out.
+      if (!this.h.vcpus[prev].se.onRq && cpu.root.nrRunning === 0 && cpu.root.curr === null) next = -1;
     }
-    this.h.updateCurr(p, now);
+    if (next === -2) {
+      this.h.updateCurr(p, now);
+      if (prev >= 0) this.checkThrottle(p, prev);
+      next = this.pickNext(p);
+    }
     cpu.needResched = false;
-    if (prev >= 0) this.checkThrottle(p, prev);
-    let next = this.pickNext(p);
     if (next < 0 && mayPull && this.pullTo(p, now)) next = this.pickNext(p);
     const prevRuns = prev >= 0 && this.h.vcpus[prev].state === RUNNING && !cpu.groups[this.h.vcpus[prev].vm].throttled;
     this.switchTo(p, next, now);
