@@ -10,10 +10,11 @@ import { credit2Scenarios } from "./identity/credit2.js";
  * The byte-identity sweep (`npm run bench -- identity`): every VM-visible byte of this
  * build's results against a baseline build's (sim-baseline.ts: SIM_BASELINE_REF=main or
  * SIM_BASELINE_DIR for the build before a speed change), apart from eventsProcessed, which a
- * speed change may lower (test/sim/byte-identity.test.ts). 268 scenarios: each switch of credit1
- * (accounting, rate limit, boost on migrate, cache-hot delay, slices of 1-10 ms, weight per
- * domain, inactive credit) on 2 to 16 pCPUs, with caps, multi-vCPU VMs, a tick-dodger, a probe,
- * driver domains billing or not, and the Bobtail cell on 12 seeds. Scenarios a baseline cannot
+ * speed change may lower (test/sim/byte-identity.test.ts). Three suites: credit1 (268 scenarios,
+ * bench/identity/credit1.ts: every credit1 switch on 2-16 pCPUs, caps, a tick-dodger, a probe,
+ * driver domains, the Bobtail cell on 12 seeds), credit2 (346, bench/identity/credit2.ts: every
+ * credit2 parameter, several run queues, parking caps) and fair (260, bench/identity/fair.ts:
+ * kvm-cfs and kvm-eevdf with every parameter, cgroups, quotas, slices). Scenarios a baseline cannot
  * parse (workload kinds it predates) are counted as skipped.
  */
 
