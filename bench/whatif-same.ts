@@ -1,10 +1,10 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import seedrandom from "seedrandom";
 
 /**
- * whatif-same: every answer HostState gives (fits, worstSlackUs, slackAndHarm, harmUs, each
+ * whatif-same: every answer HostState gives (fits, fitsAt where the build has it, worstSlackUs, slackAndHarm, harmUs, each
  * victim's predictVictim, victimDelayUs, driverHopUs) on random hosts of every scheduler, core
  * count and with or without a driver domain, under random adds, what-ifs and removes, from this
  * build and another, compared bit for bit. A speed change to the what-if path must pass it
@@ -51,6 +51,10 @@ async function trace(src: string, seed: string, nHosts: number): Promise<Float64
   const older = hs as unknown as { markUnmeetable?: MarkUnmeetable };
   const markUnmeetable = older.markUnmeetable ?? ((await import(at("interference/unmeetable.js"))) as { markUnmeetable: MarkUnmeetable }).markUnmeetable;
   markUnmeetable(profiles, victims, c.hosts.slice(0, 8), predictor);
+  // Builds before the candidate table (src/interference/candidates.ts) have no fitsAt.
+  const table = existsSync(resolve(src, "interference/candidates.js"))
+    ? ((await import(at("interference/candidates.js"))) as typeof import("../src/interference/candidates.js")).CandidateTable.of(profiles, victims, predictor)
+    : undefined;
   const rng = seedrandom.alea(seed);
   const pick = (n: number) => Math.floor(rng() * n);
   const out: number[] = [];
@@ -77,7 +81,9 @@ async function trace(src: string, seed: string, nHosts: number): Promise<Float64
       const j = pick(profiles.length);
       const p = profiles[j];
       const v = victims[j];
-      out.push(host.fits(p, v) ? 1 : 0, host.fits() ? 1 : 0, host.worstSlackUs(p, v), host.worstSlackUs());
+      // The placer's form (fitsAt, from the candidate table) where the build has it: the same answer as fits.
+      const placer = table ? host.fitsAt(table, j, v) : host.fits(p, v);
+      out.push(host.fits(p, v) ? 1 : 0, placer ? 1 : 0, host.fits() ? 1 : 0, host.worstSlackUs(p, v), host.worstSlackUs());
       const sh = host.slackAndHarm(p, v);
       out.push(sh.slackUs, sh.harmUs, host.harmUs(0, p), host.harmUs(1, p), host.harmUs(), host.driverHopUs(0, p), host.driverHopUs(1, p), host.driverCpus);
       for (const i of on) {

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -19,6 +19,7 @@ type ValidateModule = typeof import("../src/model/validate.js");
 type HostState = InstanceType<HostStateModule["HostState"]>;
 type VmProfile = import("../src/interference/profile.js").VmProfile;
 type Victim = import("../src/interference/predictor.js").Victim;
+type CandidateTable = import("../src/interference/candidates.js").CandidateTable;
 
 const EVALS = 2_000_000;
 /** Rounds per build when comparing with BENCH_BEFORE (each runs every loop once). */
@@ -29,6 +30,9 @@ interface Fleet {
   profiles: VmProfile[];
   terms: (Victim | undefined)[];
   victimsPerHost: number;
+  /** fits(VM v) as the build's placer asks it: from its candidate table (fitsAt), or for builds without one from the profile. */
+  fits: (s: HostState, v: number) => boolean;
+  api: string;
 }
 
 /** loadFleet builds generated-large's hosts with the modules of the build whose dist/src is `src`. */
@@ -48,7 +52,12 @@ async function loadFleet(src: string): Promise<Fleet> {
   const states = c.hosts.map((h) => new hs.HostState(h, predictor));
   c.vms.forEach((vm, i) => vm.host !== undefined && states[index.get(vm.host) ?? 0].add(profiles[i], terms[i]));
   const victimsPerHost = states.reduce((s, h) => s + h.victimCount, 0) / states.length;
-  return { states, profiles, terms, victimsPerHost };
+  // Builds before the candidate table (src/interference/candidates.ts) ask with the profile.
+  if (!existsSync(resolve(src, "interference/candidates.js")))
+    return { states, profiles, terms, victimsPerHost, fits: (s, v) => s.fits(profiles[v], terms[v]), api: "fits(profile, victim)" };
+  const { CandidateTable } = (await import(at("interference/candidates.js"))) as { CandidateTable: { of(p: VmProfile[], v: (Victim | undefined)[], pr: typeof predictor): CandidateTable } };
+  const table = CandidateTable.of(profiles, terms, predictor);
+  return { states, profiles, terms, victimsPerHost, fits: (s, v) => s.fitsAt(table, v, terms[v]), api: "fitsAt(candidate table, j, victim)" };
 }
 
 /** CPU time of this process, ms: the machine is shared, and "per core" means per CPU-second. */
@@ -78,8 +87,7 @@ const LOOPS: [title: string, n: number, run: (f: Fleet, n: number) => number][] 
   ["what-if evaluations (fits, one thread)", EVALS, (f, n) => {
     let sink = 0;
     for (let i = 0; i < n; i++) {
-      const v = picks[i & 0xffff];
-      sink += f.states[hostPicks[(i * 7) & 0xffff]].fits(f.profiles[v], f.terms[v]) ? 1 : 0;
+      sink += f.fits(f.states[hostPicks[(i * 7) & 0xffff]], picks[i & 0xffff]) ? 1 : 0;
     }
     return sink;
   }],
@@ -88,8 +96,7 @@ const LOOPS: [title: string, n: number, run: (f: Fleet, n: number) => number][] 
   ["fits, warm working set (64 hosts, 64 VMs)", EVALS, (f, n) => {
     let sink = 0;
     for (let i = 0; i < n; i++) {
-      const v = picks[i & 63];
-      sink += f.states[hostPicks[(i >> 6) & 63]].fits(f.profiles[v], f.terms[v]) ? 1 : 0;
+      sink += f.fits(f.states[hostPicks[(i >> 6) & 63]], picks[i & 63]) ? 1 : 0;
     }
     return sink;
   }],
@@ -130,7 +137,7 @@ const rate = (n: number, ms: number): number => ((n / ms) * 1000) / 1e6;
 const fmt = (t: Timing, digits: number): string => `${rate(t.n, t.cpu).toFixed(digits)} M per CPU-second (${rate(t.n, t.wall).toFixed(digits)} M per wall second)`;
 
 /** measureBuild runs every loop on the build whose dist/src is `src` (warm-up untimed) and returns the timings. */
-async function measureBuild(src: string, scale: number): Promise<{ timings: Timing[]; victimsPerHost: number; hosts: number; vms: number }> {
+async function measureBuild(src: string, scale: number): Promise<{ timings: Timing[]; victimsPerHost: number; hosts: number; vms: number; api: string }> {
   const f = await loadFleet(src);
   drawPicks(f);
   const timings = LOOPS.map((): Timing => ({ wall: 0, cpu: 0, n: 0 }));
@@ -138,7 +145,7 @@ async function measureBuild(src: string, scale: number): Promise<{ timings: Timi
   for (let k = 0; k < LOOPS.length; k++) sink += timeLoop(f, k, 0.1, LOOPS.map((): Timing => ({ wall: 0, cpu: 0, n: 0 })));
   for (let k = 0; k < LOOPS.length; k++) sink += timeLoop(f, k, scale, timings);
   if (sink < 0) console.log(sink);
-  return { timings, victimsPerHost: f.victimsPerHost, hosts: f.states.length, vms: f.profiles.length };
+  return { timings, victimsPerHost: f.victimsPerHost, hosts: f.states.length, vms: f.profiles.length, api: f.api };
 }
 
 /** inChild measures one build in a process of its own (builds sharing a heap were 15-35% apart by load order alone). */
@@ -159,7 +166,8 @@ export async function benchWhatIf(): Promise<number> {
   const rounds = before ? ROUNDS : 1;
   const times = srcs.map(() => LOOPS.map((): Timing => ({ wall: 0, cpu: 0, n: 0 })));
   const load0 = loadavg()[0];
-  let info = { victimsPerHost: 0, hosts: 0, vms: 0 };
+  let info = { victimsPerHost: 0, hosts: 0, vms: 0, api: "" };
+  let beforeApi = "";
   for (let r = 0; r < rounds; r++)
     for (let j = 0; j < srcs.length; j++) {
       const i = (j + r) % srcs.length;
@@ -170,8 +178,10 @@ export async function benchWhatIf(): Promise<number> {
         times[i][k].n += t.n;
       });
       if (i === 0) info = m;
+      else beforeApi = m.api;
     }
   console.log(`generated-large: ${info.hosts} hosts, ${info.vms} VMs, ${info.victimsPerHost.toFixed(1)} latency-sensitive VMs per host on average`);
+  console.log(`fits asked as the placer asks it: ${info.api}${before ? `; BENCH_BEFORE: ${beforeApi}` : ""}`);
   console.log(`load average ${load0.toFixed(2)} at start, ${loadavg()[0].toFixed(2)} at end${before ? `; ${rounds} alternating rounds, one process per build and round` : ""}`);
   for (let k = 0; k < LOOPS.length; k++) {
     const digits = k === 3 ? 3 : 2;

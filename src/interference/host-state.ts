@@ -1,4 +1,5 @@
 import type { Host } from "../model/cluster.js";
+import type { CandidateTable } from "./candidates.js";
 import type { CpuPart, MutablePart } from "./core/cpu-part.js";
 import { HostMix } from "./core/host-mix.js";
 import { DriverState } from "./driver-state.js";
@@ -25,6 +26,8 @@ export function victimTerms(p: VmProfile, predictor: Predictor): Victim | undefi
  */
 const APPLY_PART: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
 const EXTRA_PART: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
+/** A CPU-bound extra read from a candidate table (never given a block share, unlike EXTRA_PART). */
+const CPU_EXTRA: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
 const SCRATCH: Prediction = newPrediction();
 const SWEPT: SlackHarm = { slackUs: Infinity, harmUs: 0 };
 const ROW_LIGHT: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
@@ -175,8 +178,29 @@ export class HostState {
     // The newcomer's own SLOs are read only when they can decide: its Victim is one more cold
     // object, and 3 in 4 what-ifs fail on a victim here first.
     if (this.sloVictims === 0 && !(extraVictim !== undefined && sloBits(extraVictim) !== 0)) return true;
-    const widen = this.widenCount(extra);
-    const q = this.begin(extra);
+    const ok = this.judge(this.widenCount(extra), this.begin(extra), extraVictim);
+    this.end(extra);
+    return ok;
+  }
+
+  /**
+   * fitsAt is fits(VM j's profile, `extraVictim`, its Victim) with the profile read from the
+   * fleet's candidate table: the placer's inner loop, one row of doubles per candidate instead
+   * of its profile's objects. The same answer, bit for bit.
+   */
+  fitsAt(t: CandidateTable, j: number, extraVictim: Victim | undefined): boolean {
+    const slo = t.sloBits(j);
+    if (this.sloVictims === 0 && !(slo !== 0 && extraVictim !== undefined && sloBits(extraVictim) !== 0)) return true;
+    const rate = t.rate(j);
+    const widen = this.model.outside.length + popcount(this.reasonBits | t.flags(j));
+    const q = this.beginWith(rate, t.part(j, this.mix, CPU_EXTRA, EXTRA_PART), this.sleepyVcpus + this.hogVcpus + t.heavy(j));
+    const ok = this.judge(widen, q, slo !== 0 ? extraVictim : undefined);
+    this.driver?.end(rate);
+    return ok;
+  }
+
+  /** judge: fits' verdict on the query `q` begun with the extra VM (its victim terms `extraVictim`). */
+  private judge(widen: number, q: Query, extraVictim: Victim | undefined): boolean {
     let ok = true;
     // Most what-ifs on a busy fleet fail, mostly on the victim that failed the last one here: it is
     // asked first (the answer is the same in any order; 3 in 4 what-ifs fail on generated-large).
@@ -200,7 +224,6 @@ export class HostState {
     }
     // The newcomer meets everyone here and its own other vCPUs, not its own waking one.
     if (ok && extraVictim !== undefined && sloBits(extraVictim) !== 0) ok = q.withinSlo(extraVictim, widen, true, extraVictim.unmetSlos);
-    this.end(extra);
     return ok;
   }
 
@@ -272,8 +295,13 @@ export class HostState {
    * and its hop added to every guest's prediction. Pair with end(extra).
    */
   private begin(extra: VmProfile | undefined): Query {
-    const dv = this.driver?.begin(extra?.io?.requestsPerSec ?? 0);
-    const q = this.predictor.query.begin(this.model, this.mix, this.partOf(extra, EXTRA_PART), this.heavyWith(extra));
+    return this.beginWith(extra?.io?.requestsPerSec ?? 0, this.partOf(extra, EXTRA_PART), this.heavyWith(extra));
+  }
+
+  /** beginWith is begin for an extra VM given by its requests per second, CPU part and the host's CPU-bound vCPUs with its. */
+  private beginWith(rate: number, part: CpuPart | undefined, heavy: number): Query {
+    const dv = this.driver?.begin(rate);
+    const q = this.predictor.query.begin(this.model, this.mix, part, heavy);
     if (dv) {
       const hop = q.predict(dv, 0, SCRATCH);
       q.setHop(hop.estimateUs[0], hop.estimateUs[1]);

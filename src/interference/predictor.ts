@@ -148,9 +148,14 @@ export function vmPart(mix: HostMix, p: VmProfile | undefined, out: MutablePart)
   if (!p) return undefined;
   if (p.cpu) return p.cpu;
   if (!p.io) return undefined;
-  LIGHT_IN.vcpus = p.vcpus;
-  LIGHT_IN.requestsPerSecPerVcpu = p.io.requestsPerSec / p.vcpus;
-  LIGHT_IN.serviceUs = p.io.serviceUs;
+  return lightPartOf(mix, p.vcpus, p.io.requestsPerSec / p.vcpus, p.io.serviceUs, out);
+}
+
+/** lightPartOf: an io-only VM's requests as a light runner on `mix`'s host (into `out`). */
+export function lightPartOf(mix: HostMix, vcpus: number, requestsPerSecPerVcpu: number, serviceUs: number, out: MutablePart): CpuPart {
+  LIGHT_IN.vcpus = vcpus;
+  LIGHT_IN.requestsPerSecPerVcpu = requestsPerSecPerVcpu;
+  LIGHT_IN.serviceUs = serviceUs;
   return mix.light(LIGHT_IN, out);
 }
 

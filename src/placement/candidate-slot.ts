@@ -89,6 +89,7 @@ export class CandidateSlot {
     this.kinds ??= emptyKinds(p.types.map((t) => p.hosts[t.hosts[0]]), p.predictor);
     markUnmeetableOn(this.kinds, [profile], [victim]);
     (p.victims as (Victim | undefined)[])[j] = victim;
+    p.candidates.set(j, profile, victim, p.predictor);
     p.latencySensitive[j] = profile.io ? 1 : 0;
     fillTypeAllowedRow(p, j, p.typeAllowed);
     // Consolidation's cost per VM averages every VM's demand, the slot's included.

@@ -37,6 +37,7 @@ export function insertVm(p: PlacementProblem, vm: Vm, at: number): PlacementProb
   if (p.cluster.constraints.some((c) => c.vms.includes(vm.id))) throw new Error(`insertVm: a constraint names VM ${vm.id}; rebuild the problem instead`);
   const vms = insertedAt(p.vms, at, vm);
   const profile = profileVm(vm);
+  const victim = victimTerms(profile, p.predictor);
   const nT = p.types.length;
   const base = {
     ...p,
@@ -47,8 +48,9 @@ export function insertVm(p: PlacementProblem, vm: Vm, at: number): PlacementProb
     vmVcpus: spliced(p.vmVcpus, at, [vm.vcpus]),
     vmNetworkMbps: spliced(p.vmNetworkMbps, at, [vm.networkMbps ?? 0]),
     profiles: insertedAt(p.profiles, at, profile),
-    victims: insertedAt(p.victims, at, victimTerms(profile, p.predictor)),
+    victims: insertedAt(p.victims, at, victim),
     latencySensitive: spliced(p.latencySensitive, at, [profile.io ? 1 : 0]),
+    candidates: p.candidates.inserted(at, profile, victim, p.predictor),
     antiAffinity: shifted(p.antiAffinity, at),
     affinity: shifted(p.affinity, at),
     hostLabel: shifted(p.hostLabel, at),

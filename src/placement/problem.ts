@@ -3,6 +3,7 @@ import type { DriverDomain } from "../model/driver-domain.js";
 import { powerCurve } from "../model/power.js";
 import type { SchedulerParams } from "../model/scheduler.js";
 import { vcpuCapacity } from "../model/validate.js";
+import { CandidateTable } from "../interference/candidates.js";
 import { victimTerms } from "../interference/host-state.js";
 import { markUnmeetable } from "../interference/unmeetable.js";
 import type { Victim } from "../interference/predictor.js";
@@ -100,6 +101,8 @@ export interface PlacementProblem {
   readonly victims: readonly (Victim | undefined)[];
   /** 1 when the VM has an io part (its tail latency is what interference hurts). */
   readonly latencySensitive: Uint8Array;
+  /** What the interference filter's what-if reads of each VM, one row per VM (HostState.fitsAt). */
+  readonly candidates: CandidateTable;
 
   readonly antiAffinity: readonly ConstraintGroup[];
   readonly affinity: readonly ConstraintGroup[];
@@ -158,6 +161,7 @@ export function buildProblem(cluster: Cluster, predictor: Predictor): PlacementP
     profiles,
     victims,
     latencySensitive: Uint8Array.from(profiles, (p) => (p.io ? 1 : 0)),
+    candidates: CandidateTable.of(profiles, victims, predictor),
     ...groups,
   };
   const networkInPlay = base.vmNetworkMbps.some((x) => x > 0) && base.hostNetworkMbps.some((x) => Number.isFinite(x));

@@ -16,7 +16,7 @@ export const interference: FilterPlugin & LpPlugin = {
 
   fits(s: PlacementState, j: number, i: number): boolean {
     const p = s.problem;
-    if (!s.hostStates[i].fits(p.profiles[j], p.victims[j])) return false;
+    if (!s.hostStates[i].fitsAt(p.candidates, j, p.victims[j])) return false;
     return !p.policy.forbidBobtail || bobtailVictim(s, j, i) === undefined;
   },
 

@@ -1,0 +1,113 @@
+import type { CpuPart, MutablePart } from "./core/cpu-part.js";
+import type { HostMix } from "./core/host-mix.js";
+import { lightPartOf, type Predictor, type Victim } from "./predictor.js";
+import type { VmProfile } from "./profile.js";
+import { R_SLO_BITS } from "./victim-rows.js";
+
+/**
+ * CandidateTable: what a what-if reads of the VM it asks about, for every VM of a fleet, as
+ * WIDTH doubles per VM in one Float64Array (HostState.fitsAt). A candidate as objects is a
+ * VmProfile, its CPU part and its io part: on a placer sweeping random VMs over 1,000 hosts each
+ * is a cold cache line of its own; its row here is one. Rows hold only what never changes for a
+ * VM (its SLO bits are the finite ones; unmetSlos, which markUnmeetable may change, is read from
+ * the Victim where it decides).
+ */
+export const WIDTH = 8;
+/** 0: no CPU part and no io part; 1: a CPU-bound part (vCPUs, duty, burst); 2: a light one (vCPUs, requests/s per vCPU, service). */
+const C_KIND = 0;
+const C_VCPUS = 1;
+const C_DUTY = 2;
+const C_BURST = 3;
+/** Neighbour reasons (range.ts) the VM brings, as Predictor.outsideFlags. */
+const C_FLAGS = 4;
+/** Its requests per second (the driver domain's load; 0 without io). */
+const C_RATE = 5;
+/** Its victim's finite SLOs (bits 1 p99, 2 p99.9; 0 for no victim). */
+const C_SLO = 6;
+/** Its CPU-bound vCPUs (0 for io and idle VMs). */
+const C_HEAVY = 7;
+
+const KIND_CPU = 1;
+const KIND_LIGHT = 2;
+
+export class CandidateTable {
+  private constructor(readonly rows: Float64Array) {}
+
+  /** of builds the rows of `profiles` with their victim terms (index j is VM j). */
+  static of(profiles: readonly VmProfile[], victims: readonly (Victim | undefined)[], predictor: Predictor): CandidateTable {
+    const t = new CandidateTable(new Float64Array(profiles.length * WIDTH));
+    profiles.forEach((p, j) => t.set(j, p, victims[j], predictor));
+    return t;
+  }
+
+  get length(): number {
+    return this.rows.length / WIDTH;
+  }
+
+  /** set rewrites VM j's row (a slot whose VM changed). */
+  set(j: number, p: VmProfile, v: Victim | undefined, predictor: Predictor): void {
+    const r = this.rows;
+    const o = j * WIDTH;
+    r.fill(0, o, o + WIDTH);
+    if (p.cpu) {
+      r[o + C_KIND] = KIND_CPU;
+      r[o + C_VCPUS] = p.cpu.vcpus;
+      r[o + C_DUTY] = p.cpu.duty;
+      r[o + C_BURST] = p.cpu.burstUs;
+      r[o + C_HEAVY] = p.cpu.vcpus;
+    } else if (p.io) {
+      // The light part's inputs as vmPart computes them (the same division, so the same bits).
+      r[o + C_KIND] = KIND_LIGHT;
+      r[o + C_VCPUS] = p.vcpus;
+      r[o + C_DUTY] = p.io.requestsPerSec / p.vcpus;
+      r[o + C_BURST] = p.io.serviceUs;
+    }
+    r[o + C_FLAGS] = predictor.outsideFlags(p);
+    r[o + C_RATE] = p.io?.requestsPerSec ?? 0;
+    r[o + C_SLO] = v ? v.row[R_SLO_BITS] : 0;
+  }
+
+  /** inserted: a table with VM `at`'s row inserted (insertVm); this one is unchanged. */
+  inserted(at: number, p: VmProfile, v: Victim | undefined, predictor: Predictor): CandidateTable {
+    const rows = new Float64Array(this.rows.length + WIDTH);
+    rows.set(this.rows.subarray(0, at * WIDTH));
+    rows.set(this.rows.subarray(at * WIDTH), (at + 1) * WIDTH);
+    const t = new CandidateTable(rows);
+    t.set(at, p, v, predictor);
+    return t;
+  }
+
+  flags(j: number): number {
+    return this.rows[j * WIDTH + C_FLAGS];
+  }
+
+  rate(j: number): number {
+    return this.rows[j * WIDTH + C_RATE];
+  }
+
+  heavy(j: number): number {
+    return this.rows[j * WIDTH + C_HEAVY];
+  }
+
+  /** sloBits: VM j's finite SLOs (0: no victim, or none; unmetSlos not applied). */
+  sloBits(j: number): number {
+    return this.rows[j * WIDTH + C_SLO];
+  }
+
+  /**
+   * part: VM j's CPU part on `mix`'s host, as vmPart gives it: a CPU-bound one written into
+   * `cpu`, a light one into `light` (under the host's core), undefined for neither.
+   */
+  part(j: number, mix: HostMix, cpu: MutablePart, light: MutablePart): CpuPart | undefined {
+    const r = this.rows;
+    const o = j * WIDTH;
+    const kind = r[o + C_KIND];
+    if (kind === KIND_CPU) {
+      cpu.vcpus = r[o + C_VCPUS];
+      cpu.duty = r[o + C_DUTY];
+      cpu.burstUs = r[o + C_BURST];
+      return cpu;
+    }
+    return kind === KIND_LIGHT ? lightPartOf(mix, r[o + C_VCPUS], r[o + C_DUTY], r[o + C_BURST], light) : undefined;
+  }
+}
