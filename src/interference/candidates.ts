@@ -2,15 +2,17 @@ import type { CpuPart, MutablePart } from "./core/cpu-part.js";
 import type { HostMix } from "./core/host-mix.js";
 import { lightPartOf, type Predictor, type Victim } from "./predictor.js";
 import type { VmProfile } from "./profile.js";
-import { R_SLO_BITS } from "./victim-rows.js";
+import { CORE_NAMES } from "./core/scheduler-core.js";
+import { doubles, R_SLO_BITS, ROW, sloBits, unmetEpoch } from "./victim-rows.js";
 
 /**
  * CandidateTable: what a what-if reads of the VM it asks about, for every VM of a fleet, as
  * WIDTH doubles per VM in one Float64Array (HostState.fitsAt). A candidate as objects is a
  * VmProfile, its CPU part and its io part: on a placer sweeping random VMs over 1,000 hosts each
- * is a cold cache line of its own; its row here is one. Rows hold only what never changes for a
- * VM (its SLO bits are the finite ones; unmetSlos, which markUnmeetable may change, is read from
- * the Victim where it decides).
+ * is a cold cache line of its own; its row here is one. A latency-sensitive VM judging itself
+ * reads its Victim.row, copied into `victims` (plain doubles, as the host rows the same code
+ * reads), with the SLO bits as they count now: written when markUnmeetable last ran (its epoch
+ * beside them), rewritten from the Victim when it ran since.
  */
 export const WIDTH = 8;
 /** 0: no CPU part and no io part; 1: a CPU-bound part (vCPUs, duty, burst); 2: a light one (vCPUs, requests/s per vCPU, service). */
@@ -27,15 +29,23 @@ const C_SLO = 6;
 /** Its CPU-bound vCPUs (0 for io and idle VMs). */
 const C_HEAVY = 7;
 
+/** A victim's row: its Victim.row (ROW terms and the correction's part of every core), then the unmetEpoch it was written at. */
+const VWIDTH = ROW + 2 * CORE_NAMES.length + 1;
+const V_EPOCH = VWIDTH - 1;
+
 const KIND_CPU = 1;
 const KIND_LIGHT = 2;
 
 export class CandidateTable {
-  private constructor(readonly rows: Float64Array) {}
+  private constructor(
+    readonly rows: Float64Array,
+    /** Victim rows (VWIDTH doubles per VM, zeros for VMs without a victim). */
+    readonly victims: number[],
+  ) {}
 
   /** of builds the rows of `profiles` with their victim terms (index j is VM j). */
   static of(profiles: readonly VmProfile[], victims: readonly (Victim | undefined)[], predictor: Predictor): CandidateTable {
-    const t = new CandidateTable(new Float64Array(profiles.length * WIDTH));
+    const t = new CandidateTable(new Float64Array(profiles.length * WIDTH), doubles(profiles.length * VWIDTH));
     profiles.forEach((p, j) => t.set(j, p, victims[j], predictor));
     return t;
   }
@@ -65,6 +75,18 @@ export class CandidateTable {
     r[o + C_FLAGS] = predictor.outsideFlags(p);
     r[o + C_RATE] = p.io?.requestsPerSec ?? 0;
     r[o + C_SLO] = v ? v.row[R_SLO_BITS] : 0;
+    const w = this.victims;
+    const at = j * VWIDTH;
+    for (let k = 0; k < VWIDTH; k++) w[at + k] = 0;
+    if (!v) return;
+    for (let k = 0; k < v.row.length; k++) w[at + k] = v.row[k];
+    this.refreshSlos(at, v);
+  }
+
+  /** refreshSlos writes the SLO bits of the victim row at `at` as they count now (as writeRow does a host's). */
+  private refreshSlos(at: number, v: Victim): void {
+    this.victims[at + R_SLO_BITS] = sloBits(v) | (v.estimateSlos << 2);
+    this.victims[at + V_EPOCH] = unmetEpoch();
   }
 
   /** inserted: a table with VM `at`'s row inserted (insertVm); this one is unchanged. */
@@ -72,7 +94,11 @@ export class CandidateTable {
     const rows = new Float64Array(this.rows.length + WIDTH);
     rows.set(this.rows.subarray(0, at * WIDTH));
     rows.set(this.rows.subarray(at * WIDTH), (at + 1) * WIDTH);
-    const t = new CandidateTable(rows);
+    const old = this.victims;
+    const victims = doubles(old.length + VWIDTH);
+    for (let k = 0; k < at * VWIDTH; k++) victims[k] = old[k];
+    for (let k = at * VWIDTH; k < old.length; k++) victims[k + VWIDTH] = old[k];
+    const t = new CandidateTable(rows, victims);
     t.set(at, p, v, predictor);
     return t;
   }
@@ -89,9 +115,20 @@ export class CandidateTable {
     return this.rows[j * WIDTH + C_HEAVY];
   }
 
-  /** sloBits: VM j's finite SLOs (0: no victim, or none; unmetSlos not applied). */
-  sloBits(j: number): number {
-    return this.rows[j * WIDTH + C_SLO];
+  /**
+   * selfBits: the SLOs VM j's own victim `v` (p.victims[j]) is judged on, as its host rows hold
+   * them (bits 1-2 checked, shifted by 2 those judged by the estimate; 0 for none).
+   */
+  selfBits(j: number, v: Victim | undefined): number {
+    if (v === undefined || this.rows[j * WIDTH + C_SLO] === 0) return 0;
+    const at = j * VWIDTH;
+    if (this.victims[at + V_EPOCH] !== unmetEpoch()) this.refreshSlos(at, v);
+    return this.victims[at + R_SLO_BITS];
+  }
+
+  /** victimAt: where VM j's victim row starts in `victims`. */
+  victimAt(j: number): number {
+    return j * VWIDTH;
   }
 
   /**

@@ -178,7 +178,11 @@ export class HostState {
     // The newcomer's own SLOs are read only when they can decide: its Victim is one more cold
     // object, and 3 in 4 what-ifs fail on a victim here first.
     if (this.sloVictims === 0 && !(extraVictim !== undefined && sloBits(extraVictim) !== 0)) return true;
-    const ok = this.judge(this.widenCount(extra), this.begin(extra), extraVictim);
+    const widen = this.widenCount(extra);
+    const q = this.begin(extra);
+    let ok = this.victimsFit(widen, q);
+    // The newcomer meets everyone here and its own other vCPUs, not its own waking one.
+    if (ok && extraVictim !== undefined && sloBits(extraVictim) !== 0) ok = q.withinSlo(extraVictim, widen, true, extraVictim.unmetSlos);
     this.end(extra);
     return ok;
   }
@@ -189,18 +193,20 @@ export class HostState {
    * of its profile's objects. The same answer, bit for bit.
    */
   fitsAt(t: CandidateTable, j: number, extraVictim: Victim | undefined): boolean {
-    const slo = t.sloBits(j);
-    if (this.sloVictims === 0 && !(slo !== 0 && extraVictim !== undefined && sloBits(extraVictim) !== 0)) return true;
+    if (this.sloVictims === 0 && (t.selfBits(j, extraVictim) & 3) === 0) return true;
     const rate = t.rate(j);
     const widen = this.model.outside.length + popcount(this.reasonBits | t.flags(j));
     const q = this.beginWith(rate, t.part(j, this.mix, CPU_EXTRA, EXTRA_PART), this.sleepyVcpus + this.hogVcpus + t.heavy(j));
-    const ok = this.judge(widen, q, slo !== 0 ? extraVictim : undefined);
+    let ok = this.victimsFit(widen, q);
+    // The newcomer judging itself, from its row in the table (not its Victim's objects).
+    const self = ok ? t.selfBits(j, extraVictim) : 0;
+    if ((self & 3) !== 0) ok = q.withinSloSelfRow(t.victims, t.victimAt(j), widen, ~self & 3, self >> 2);
     this.driver?.end(rate);
     return ok;
   }
 
-  /** judge: fits' verdict on the query `q` begun with the extra VM (its victim terms `extraVictim`). */
-  private judge(widen: number, q: Query, extraVictim: Victim | undefined): boolean {
+  /** victimsFit: every latency-sensitive VM here keeps its bound within its SLOs on the query `q` (begun with the extra VM). */
+  private victimsFit(widen: number, q: Query): boolean {
     let ok = true;
     // Most what-ifs on a busy fleet fail, mostly on the victim that failed the last one here: it is
     // asked first (the answer is the same in any order; 3 in 4 what-ifs fail on generated-large).
@@ -222,8 +228,6 @@ export class HostState {
       ok = q.withinSloRow(rows, i * ROW, widen, ~bits & 3, bits >> 2, exclusion);
       if (!ok) this.lastFailed = i;
     }
-    // The newcomer meets everyone here and its own other vCPUs, not its own waking one.
-    if (ok && extraVictim !== undefined && sloBits(extraVictim) !== 0) ok = q.withinSlo(extraVictim, widen, true, extraVictim.unmetSlos);
     return ok;
   }
 

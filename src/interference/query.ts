@@ -69,9 +69,18 @@ export class Query {
 
   /** components: what victim v meets (`self`: v is the extra VM). */
   components(v: Victim, self: boolean): Components {
+    if (self) return this.selfComponents();
+    if (v.ownCpu) return this.mixedComponents(v.ownCpu.duty, v.exclusion);
+    const c = this.comps;
+    this.mix.lightComponent(c, this.lightExtra, v.ownLight ? this.ownLightOf(v) : undefined);
+    return c;
+  }
+
+  /** selfComponents: what the extra VM meets, judging itself (its own waking vCPU out). */
+  private selfComponents(): Components {
     const x = this.extra;
-    const rest = self && x ? this.restOf(x) : undefined;
-    if (self && x && x.block === undefined) {
+    const rest = x ? this.restOf(x) : undefined;
+    if (x && x.block === undefined) {
       // A mixed newcomer judging itself: as once it is on the host (below), the query's waits with
       // its own waking vCPU out of the chance that all are held.
       const c = this.ownComps;
@@ -81,10 +90,8 @@ export class Query {
       this.mix.lightComponent(c, undefined, undefined);
       return c;
     }
-    if (v.ownCpu && !self) return this.mixedComponents(v.ownCpu.duty, v.exclusion);
     const c = this.comps;
-    if (self) this.mix.lightComponent(c, rest, undefined);
-    else this.mix.lightComponent(c, this.lightExtra, v.ownLight ? this.ownLightOf(v) : undefined);
+    this.mix.lightComponent(c, rest, undefined);
     return c;
   }
 
@@ -208,6 +215,15 @@ export class Query {
     if (rows[o + R_LIGHT] === 0 && exclusion) c = this.mixedComponents(rows[o + R_OWN_DUTY], exclusion);
     else this.mix.lightComponentLess(c, this.lightExtra, rows[o + R_EX_LSP], rows[o + R_EX_LRATE]);
     return this.rowWithinSlo(c, rows, o, this.reasonsOf(widen, rows[o + R_OUTSIDE], rows[o + R_OWN_VCPUS]), skip, byEstimate, o + R_CORR);
+  }
+
+  /**
+   * withinSloSelfRow is withinSlo for the extra VM judging itself (self), its terms read from a
+   * row laid out as its Victim.row at `o` (a candidate table's): the same answer.
+   */
+  withinSloSelfRow(rows: readonly number[], o: number, widen: number, skip: number, byEstimate: number): boolean {
+    const c = this.selfComponents();
+    return this.rowWithinSlo(c, rows, o, this.reasonsOf(widen, rows[o + R_OUTSIDE], rows[o + R_OWN_VCPUS]), skip, byEstimate, o + ROW + this.coreAt);
   }
 
   /** rowWithinSlo: withinSlo on the victim's components `c`, its terms read from its row at `o` (its correction's part at `corrAt`). */
