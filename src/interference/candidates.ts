@@ -29,19 +29,26 @@ const C_SLO = 6;
 /** Its CPU-bound vCPUs (0 for io and idle VMs). */
 const C_HEAVY = 7;
 
-/** A victim's row: its Victim.row (ROW terms and the correction's part of every core), then the unmetEpoch it was written at. */
-const VWIDTH = ROW + 2 * CORE_NAMES.length + 1;
-const V_EPOCH = VWIDTH - 1;
+/** A victim's row: its Victim.row (ROW terms and the correction's part of every core). */
+const VWIDTH = ROW + 2 * CORE_NAMES.length;
 
 const KIND_CPU = 1;
 const KIND_LIGHT = 2;
 
 export class CandidateTable {
+  /**
+   * The unmetEpoch each victim row's SLO bits were written at: a cache stamp, not part of the
+   * table's value (a private field, so that tables of equal rows compare equal).
+   */
+  readonly #stamps: Float64Array;
+
   private constructor(
     readonly rows: Float64Array,
     /** Victim rows (VWIDTH doubles per VM, zeros for VMs without a victim). */
     readonly victims: number[],
-  ) {}
+  ) {
+    this.#stamps = new Float64Array(rows.length / WIDTH).fill(-1);
+  }
 
   /** of builds the rows of `profiles` with their victim terms (index j is VM j). */
   static of(profiles: readonly VmProfile[], victims: readonly (Victim | undefined)[], predictor: Predictor): CandidateTable {
@@ -80,13 +87,13 @@ export class CandidateTable {
     for (let k = 0; k < VWIDTH; k++) w[at + k] = 0;
     if (!v) return;
     for (let k = 0; k < v.row.length; k++) w[at + k] = v.row[k];
-    this.refreshSlos(at, v);
+    this.refreshSlos(j, v);
   }
 
-  /** refreshSlos writes the SLO bits of the victim row at `at` as they count now (as writeRow does a host's). */
-  private refreshSlos(at: number, v: Victim): void {
-    this.victims[at + R_SLO_BITS] = sloBits(v) | (v.estimateSlos << 2);
-    this.victims[at + V_EPOCH] = unmetEpoch();
+  /** refreshSlos writes the SLO bits of VM j's victim row as they count now (as writeRow does a host's). */
+  private refreshSlos(j: number, v: Victim): void {
+    this.victims[j * VWIDTH + R_SLO_BITS] = sloBits(v) | (v.estimateSlos << 2);
+    this.#stamps[j] = unmetEpoch();
   }
 
   /** inserted: a table with VM `at`'s row inserted (insertVm); this one is unchanged. */
@@ -121,9 +128,8 @@ export class CandidateTable {
    */
   selfBits(j: number, v: Victim | undefined): number {
     if (v === undefined || this.rows[j * WIDTH + C_SLO] === 0) return 0;
-    const at = j * VWIDTH;
-    if (this.victims[at + V_EPOCH] !== unmetEpoch()) this.refreshSlos(at, v);
-    return this.victims[at + R_SLO_BITS];
+    if (this.#stamps[j] !== unmetEpoch()) this.refreshSlos(j, v);
+    return this.victims[j * VWIDTH + R_SLO_BITS];
   }
 
   /** victimAt: where VM j's victim row starts in `victims`. */
