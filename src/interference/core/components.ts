@@ -50,10 +50,12 @@ export class Components {
    * host's cached components as doubles in its own array, not an object whose doubles are heap
    * numbers of their own (a dozen cold cache lines on a cold host), copied into a warm object.
    */
-  save(out: Float64Array, o: number): void {
-    out.set(this.a, o);
-    out.set(this.r, o + BINS);
-    out.set(this.eCap, o + 2 * BINS);
+  save(out: number[], o: number): void {
+    for (let k = 0; k < BINS; k++) {
+      out[o + k] = this.a[k];
+      out[o + BINS + k] = this.r[k];
+      out[o + 2 * BINS + k] = this.eCap[k];
+    }
     let i = o + 3 * BINS;
     out[i++] = this.capUs;
     out[i++] = this.rlA;
@@ -74,7 +76,7 @@ export class Components {
     out[i] = this.sumAOverR;
   }
 
-  load(src: Float64Array, o: number): void {
+  load(src: readonly number[], o: number): void {
     for (let k = 0; k < BINS; k++) {
       this.a[k] = src[o + k];
       this.r[k] = src[o + BINS + k];

@@ -47,6 +47,17 @@ const DE: BinDelta = emptyDelta();
 const SCRATCH_CACHE = new ExclusionCache();
 
 /**
+ * heapDoubles: n zeros as a plain array V8 keeps as unboxed doubles on its heap, next to the
+ * object holding it (a Float64Array's data lies off the heap: one more cold line per host).
+ */
+function heapDoubles(n: number): number[] {
+  const a: number[] = [];
+  for (let i = 0; i < n; i++) a.push(-0);
+  a.fill(0);
+  return a;
+}
+
+/**
  * HostMix aggregates a host's CPU-bound vCPUs for one scheduler core: the occupancy distribution
  * and, per burst bin, sums of duty, of duty x block share and of duty x block share / burst.
  * Everything is additive, so add and remove are O(vCPUs + 1) and a query with one extra VM is
@@ -60,7 +71,7 @@ export class HostMix {
    * bin k: Σ duty at [k], Σ duty x block at [BINS + k], Σ duty x block / burst at [2 BINS + k],
    * sleepy vCPUs at [3 BINS + k]; then the scalars at SPR.. (see the names).
    */
-  private readonly sums = new Float64Array(SUMS_AND_CACHE);
+  private readonly sums = heapDoubles(SUMS_AND_CACHE);
 
   constructor(
     readonly core: SchedulerCore,
@@ -109,6 +120,7 @@ export class HostMix {
       return;
     }
     this.occ.apply(c.vcpus, c.duty, sign);
+    this.cached = false;
     if (c.duty >= 1) return;
     this.applyBins(c, sign);
   }
@@ -214,11 +226,11 @@ export class HostMix {
    * changes: a what-if with an io-only VM (or none) reads them instead of recomputing, and the
    * caller (Query) keeps its two host parts of the correction beside them.
    */
-  private cachedVersion = -1;
+  private cached = false;
 
   /** loadCached copies the no-extra components into `out` and their host parts into `parts`; false (nothing copied): the mix changed since storeCached. */
   loadCached(out: Components, parts: Float64Array): boolean {
-    if (this.cachedVersion !== this.occ.version) return false;
+    if (!this.cached) return false;
     out.load(this.sums, CACHED);
     parts[0] = this.sums[CACHED_PARTS];
     parts[1] = this.sums[CACHED_PARTS + 1];
@@ -230,7 +242,7 @@ export class HostMix {
     c.save(this.sums, CACHED);
     this.sums[CACHED_PARTS] = parts[0];
     this.sums[CACHED_PARTS + 1] = parts[1];
-    this.cachedVersion = this.occ.version;
+    this.cached = true;
   }
 
   /** fullWith writes the occupancy with extra added and exclude taken out into FULL (at the host's cores) and NEAR (one core fewer). */
