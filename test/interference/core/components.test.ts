@@ -32,7 +32,7 @@ describe("Components.rescale: a mixed victim's queue grows the wait cap, and e^(
     const copy = new Components();
     copy.copyFrom(c);
     expect(copy.eCap[0]).toBeCloseTo(Math.exp(-3), 15);
-    const saved = new Float64Array(Components.SAVED);
+    const saved = new Array<number>(Components.SAVED).fill(0);
     c.save(saved, 0);
     expect(saved[2 * BINS]).toBeCloseTo(Math.exp(-3), 15);
     const back = new Components();
