@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { assembleModel, calibrationPlan, conformalQuantile, DEFAULT_SPEC, specFromSeed } from "../../src/interference/calibrate.js";
-import { EVAL_SEEDS } from "../../src/interference/eval/compositions.js";
+import { EVAL_ROUNDS, EVAL_SEEDS, HOLDOUT4_SEEDS } from "../../src/interference/eval/compositions.js";
 import { simFingerprint } from "../../src/interference/eval/reference.js";
 import { InterferenceModelSchema } from "../../src/interference/model-data.js";
 import { Predictor } from "../../src/interference/predictor.js";
@@ -12,6 +12,7 @@ const shipped = InterferenceModelSchema.parse(JSON.parse(readFileSync("data/inte
 describe("calibration sweep", () => {
   test("refuses the frozen evaluation seeds, and fitting and conformal seeds that overlap", () => {
     expect(() => calibrationPlan({ ...DEFAULT_SPEC, fitSeeds: [1, EVAL_SEEDS[3]] })).toThrow(new RegExp(`${EVAL_SEEDS[3]} are evaluation seeds`));
+    expect(() => calibrationPlan({ ...DEFAULT_SPEC, conformalSeeds: [1001, HOLDOUT4_SEEDS[0]] })).toThrow(new RegExp(`${HOLDOUT4_SEEDS[0]} are evaluation seeds`));
     expect(() => calibrationPlan({ ...DEFAULT_SPEC, fitSeeds: [5], conformalSeeds: [5] })).toThrow(/must differ/);
   });
 
@@ -41,7 +42,8 @@ describe("calibration sweep", () => {
 describe("the shipped model", () => {
   test("was fitted on seeds the accuracy protocol never evaluates, by vmplace calibrate", () => {
     expect(shipped.generatedBy).toBe("vmplace calibrate");
-    for (const s of [...shipped.fitSeeds, ...shipped.conformalSeeds]) expect(EVAL_SEEDS).not.toContain(s);
+    const evaluated = EVAL_ROUNDS.flatMap((r) => r.seeds);
+    for (const s of [...shipped.fitSeeds, ...shipped.conformalSeeds]) expect(evaluated).not.toContain(s);
     expect(shipped.fitSeeds.some((s) => shipped.conformalSeeds.includes(s))).toBe(false);
   });
 

@@ -68,6 +68,17 @@ export const HOLDOUT3_SEEDS: readonly number[] = [9601, 9602, 9603, 9604, 9605, 
 
 export const HOLDOUT3_SETS: readonly CompositionSet[] = HOLDOUT2_SETS;
 
+/**
+ * The fourth held-out round, frozen (seeds, sets and reference committed) before issue 12's fifth
+ * accuracy round changed the model: holdout-3 was measured with model-v5, so it is no longer
+ * untouched. Drawn exactly as holdout-3 (same sets), from seeds no sweep, tuning run or round had
+ * used (fitting 1-40, conformal 1001-1040, rounds 9101-9112, 9201-9212 and 9601-9610, tuning
+ * 9300-9359); nothing may be fitted or tuned on them.
+ */
+export const HOLDOUT4_SEEDS: readonly number[] = [9701, 9702, 9703, 9704, 9705, 9706, 9707, 9708, 9709, 9710];
+
+export const HOLDOUT4_SETS: readonly CompositionSet[] = HOLDOUT3_SETS;
+
 /** EvalRound is one frozen evaluation: its seeds, the sets drawn per seed and its cached reference. */
 export interface EvalRound {
   readonly name: string;
@@ -98,7 +109,7 @@ export function drawRound(round: EvalRound): Composition[] {
 
 /** isEvalSeed guards fitting code: a fitting sweep refuses a seed of any evaluation round. */
 export function isEvalSeed(seed: number): boolean {
-  return EVAL_ROUNDS.some((r) => r.seeds.includes(seed));
+  return EVAL_ROUNDS.some((r) => r.seeds.includes(seed)) || HOLDOUT4_SEEDS.includes(seed);
 }
 
 /** The schedulers drawn, in rotation: credit1 at its 30 ms default and at 5 ms, and CFS. */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { drawAll, drawRound, drawSet, EVAL_ROUNDS, EVAL_SEEDS, EVAL_SETS, HOLDOUT2_SEEDS, HOLDOUT3_SEEDS, HOLDOUT3_SETS, isEvalSeed } from "../../../src/interference/eval/compositions.js";
+import { drawAll, drawRound, drawSet, EVAL_ROUNDS, EVAL_SEEDS, EVAL_SETS, HOLDOUT2_SEEDS, HOLDOUT3_SEEDS, HOLDOUT3_SETS, HOLDOUT4_SEEDS, HOLDOUT4_SETS, isEvalSeed } from "../../../src/interference/eval/compositions.js";
 import { assembleReference, referenceCases, referenceJobs, reusableEntries, simFingerprint, toSimulate } from "../../../src/interference/eval/reference.js";
 import { loadReference } from "../../../src/io/accuracy-reference.js";
 import { inlineRunner } from "../../../src/sim/runner.js";
@@ -68,6 +68,19 @@ describe("accuracy protocol: compositions", () => {
       expect(isEvalSeed(s), String(s)).toBe(true);
     }
     expect(drawAll(HOLDOUT3_SEEDS, HOLDOUT3_SETS).filter((c) => c.kind === "contended").length).toBeGreaterThanOrEqual(200);
+  });
+
+  test("the fourth held-out round uses >= 10 seeds no sweep, tuning run or earlier round used, holdout-3's sets, >= 200 contended hosts, and fitting refuses its seeds", () => {
+    const earlier = [...EVAL_SEEDS, ...HOLDOUT2_SEEDS, ...HOLDOUT3_SEEDS];
+    const used = (s: number): boolean => (s >= 1 && s <= 40) || (s >= 1001 && s <= 1040) || (s >= 9300 && s <= 9359) || earlier.includes(s);
+    expect(HOLDOUT4_SEEDS.length).toBeGreaterThanOrEqual(10);
+    expect(new Set(HOLDOUT4_SEEDS).size).toBe(HOLDOUT4_SEEDS.length);
+    for (const s of HOLDOUT4_SEEDS) {
+      expect(used(s), String(s)).toBe(false);
+      expect(isEvalSeed(s), String(s)).toBe(true);
+    }
+    expect(HOLDOUT4_SETS.map((s) => s.name)).toEqual(HOLDOUT3_SETS.map((s) => s.name));
+    expect(drawAll(HOLDOUT4_SEEDS, HOLDOUT4_SETS).filter((c) => c.kind === "contended").length).toBeGreaterThanOrEqual(200);
   });
 
   test("draws are deterministic per seed and differ between seeds", () => {
