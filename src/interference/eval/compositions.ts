@@ -93,6 +93,7 @@ export const EVAL_ROUNDS: readonly EvalRound[] = [
   { name: "holdout-1", seeds: EVAL_SEEDS, sets: EVAL_SETS, reference: "data/interference/accuracy-reference-v1.json" },
   { name: "holdout-2", seeds: HOLDOUT2_SEEDS, sets: HOLDOUT2_SETS, reference: "data/interference/accuracy-reference-holdout2-v1.json" },
   { name: "holdout-3", seeds: HOLDOUT3_SEEDS, sets: HOLDOUT3_SETS, reference: "data/interference/accuracy-reference-holdout3-v1.json" },
+  { name: "holdout-4", seeds: HOLDOUT4_SEEDS, sets: HOLDOUT4_SETS, reference: "data/interference/accuracy-reference-holdout4-v1.json" },
 ];
 
 /** evalRound finds a round by name (a clear error naming the known ones otherwise). */
@@ -109,7 +110,7 @@ export function drawRound(round: EvalRound): Composition[] {
 
 /** isEvalSeed guards fitting code: a fitting sweep refuses a seed of any evaluation round. */
 export function isEvalSeed(seed: number): boolean {
-  return EVAL_ROUNDS.some((r) => r.seeds.includes(seed)) || HOLDOUT4_SEEDS.includes(seed);
+  return EVAL_ROUNDS.some((r) => r.seeds.includes(seed));
 }
 
 /** The schedulers drawn, in rotation: credit1 at its 30 ms default and at 5 ms, and CFS. */

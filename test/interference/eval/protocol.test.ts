@@ -81,6 +81,7 @@ describe("accuracy protocol: compositions", () => {
     }
     expect(HOLDOUT4_SETS.map((s) => s.name)).toEqual(HOLDOUT3_SETS.map((s) => s.name));
     expect(drawAll(HOLDOUT4_SEEDS, HOLDOUT4_SETS).filter((c) => c.kind === "contended").length).toBeGreaterThanOrEqual(200);
+    expect(EVAL_ROUNDS.map((r) => r.name)).toEqual(["holdout-1", "holdout-2", "holdout-3", "holdout-4"]);
   });
 
   test("draws are deterministic per seed and differ between seeds", () => {
