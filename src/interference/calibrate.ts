@@ -20,6 +20,12 @@ import { profileVm } from "./profile.js";
 export interface CalibrationSpec {
   readonly fitSeeds: readonly number[];
   readonly conformalSeeds: readonly number[];
+  /**
+   * More held-out seeds, drawn for credit2's sets only: its contended margin was sized on the
+   * largest one or two residuals of 260 victims, and credit2 hosts are the cheapest to simulate
+   * (a few percent of the sweep's time per seed).
+   */
+  readonly credit2ConformalSeeds: readonly number[];
   readonly durationMs: number;
   readonly warmupMs: number;
   readonly seedsPerCase: number;
@@ -32,7 +38,7 @@ export interface CalibrationSpec {
 const range = (from: number, n: number): number[] => Array.from({ length: n }, (_, i) => from + i);
 
 /**
- * DEFAULT_SPEC is the spec of data/interference/model-v5.json. The bound is sized for 99.5% so
+ * DEFAULT_SPEC is the spec of data/interference/model-v6.json. The bound is sized for 99.5% so
  * that it covers 99% on a finite set of hosts: splitting the held-out hosts in halves 200 times
  * (fitting side only), a 99% quantile from one half covered >= 99% of the other's contended hosts
  * in 47% of the splits, a 99.5% one in 84-87%. A score relative to (estimate + 500 µs) rather than
@@ -40,12 +46,19 @@ const range = (from: number, n: number): number[] => Array.from({ length: n }, (
  * widest ratios were hosts predicted near their alone latency (offsets 0, 200, 500, 1000 µs tried,
  * same split study).
  */
-export const DEFAULT_SPEC: CalibrationSpec = { fitSeeds: range(1, 40), conformalSeeds: range(1001, 40), durationMs: 30_000, warmupMs: 2000, seedsPerCase: 3, coverage: 0.995, offsetUs: 500 };
+export const DEFAULT_SPEC: CalibrationSpec = { fitSeeds: range(1, 40), conformalSeeds: range(1001, 40), credit2ConformalSeeds: range(1041, 80), durationMs: 30_000, warmupMs: 2000, seedsPerCase: 3, coverage: 0.995, offsetUs: 500 };
 
-/** specFromSeed: `count` fitting and `count` conformal generator seeds from a base seed. */
+/**
+ * specFromSeed: `count` fitting and `count` conformal generator seeds from a base seed, and twice
+ * as many credit2-only conformal seeds after those (none when the base has none), as DEFAULT_SPEC.
+ */
 export function specFromSeed(seed: number, count: number, base: CalibrationSpec = DEFAULT_SPEC): CalibrationSpec {
-  return { ...base, fitSeeds: range(seed, count), conformalSeeds: range(seed + 1000, count) };
+  const credit2 = base.credit2ConformalSeeds.length > 0 ? range(seed + 1000 + count, 2 * count) : [];
+  return { ...base, fitSeeds: range(seed, count), conformalSeeds: range(seed + 1000, count), credit2ConformalSeeds: credit2 };
 }
+
+/** The sets the credit2-only conformal seeds draw (the protocol's credit2 sets). */
+const CREDIT2_SETS = EVAL_SETS.filter((s) => s.schedulers?.every((x) => x.kind === "xen-credit2"));
 
 /** The baseline grid: victims alone at these per-vCPU utilisations, with 1..4 vCPUs. */
 export const BASELINE_RHO = [0.005, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
@@ -77,11 +90,14 @@ function runSeed(c: Composition, k: number): number {
 
 /** calibrationPlan lists every simulation: fitting hosts, conformal hosts, then the baseline. */
 export function calibrationPlan(spec: CalibrationSpec): CalibrationPlan {
-  const bad = [...spec.fitSeeds, ...spec.conformalSeeds].filter(isEvalSeed);
+  const bad = [...spec.fitSeeds, ...spec.conformalSeeds, ...spec.credit2ConformalSeeds].filter(isEvalSeed);
   if (bad.length > 0) throw new Error(`calibration seeds ${bad.join(", ")} are evaluation seeds: the protocol forbids fitting on them`);
-  if (spec.fitSeeds.some((s) => spec.conformalSeeds.includes(s))) throw new Error("calibration: fitting and conformal seeds must differ");
+  const held = [...spec.conformalSeeds, ...spec.credit2ConformalSeeds];
+  if (spec.fitSeeds.some((s) => held.includes(s))) throw new Error("calibration: fitting and conformal seeds must differ");
+  // The credit2 sets of a seed in both conformal lists would be the same hosts twice.
+  if (spec.credit2ConformalSeeds.some((s) => spec.conformalSeeds.includes(s))) throw new Error("calibration: conformal and credit2 conformal seeds must differ");
   const fit = drawAll(spec.fitSeeds, EVAL_SETS);
-  const conformal = drawAll(spec.conformalSeeds, EVAL_SETS);
+  const conformal = [...drawAll(spec.conformalSeeds, EVAL_SETS), ...drawAll(spec.credit2ConformalSeeds, CREDIT2_SETS)];
   const hostJobs = [...fit, ...conformal].flatMap((c) =>
     range(0, spec.seedsPerCase).map((k) => ({ scenario: { ...c.scenario, durationMs: spec.durationMs, warmupMs: spec.warmupMs, seed: runSeed(c, k) } })),
   );
@@ -192,6 +208,7 @@ export function assembleModel(plan: CalibrationPlan, results: readonly HostSimRe
     generatedBy: "vmplace calibrate",
     fitSeeds: [...spec.fitSeeds],
     conformalSeeds: [...spec.conformalSeeds],
+    credit2ConformalSeeds: [...spec.credit2ConformalSeeds],
     sim: { durationMs: spec.durationMs, seedsPerCase: k, fingerprint: simFingerprint() },
     baseline: baselineOf(spec, results.slice(nHost)),
     cores: { credit1: blankCore(), cfs: blankCore(), credit2: blankCore(), eevdf: blankCore() },

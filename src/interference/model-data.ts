@@ -3,9 +3,11 @@ import { z } from "zod";
 /**
  * Version of the interference model file; the predictor refuses files of another version. 4: the
  * EEVDF core re-protects runners past their slice (eevdf.ts), so EEVDF's correction and margins
- * were refitted; a v3 file's EEVDF weights belong to the old core.
+ * were refitted; a v3 file's EEVDF weights belong to the old core. 6: credit2's waker waits for
+ * a grant end (credit2.ts), so credit2's correction and margins were refitted, its margins on
+ * more held-out hosts (credit2ConformalSeeds); a v5 file's credit2 weights belong to the old core.
  */
-export const MODEL_VERSION = 5;
+export const MODEL_VERSION = 6;
 
 /** The victim alone: request p99 and p99.9 over its service time, by vCPUs (rows) and utilisation. */
 export const BaselineTableSchema = z.strictObject({
@@ -69,6 +71,8 @@ export const InterferenceModelSchema = z.strictObject({
   /** Composition generator seeds of the fitting sweep and of the held-out conformal sweep. */
   fitSeeds: z.array(z.number().int()),
   conformalSeeds: z.array(z.number().int()),
+  /** Held-out seeds drawn for credit2's sets only (calibrate.ts CalibrationSpec). */
+  credit2ConformalSeeds: z.array(z.number().int()),
   sim: z.strictObject({ durationMs: z.number().int().positive(), seedsPerCase: z.number().int().positive(), fingerprint: z.string() }),
   baseline: BaselineTableSchema,
   /** One entry per scheduler core (core/scheduler-core.ts CORE_NAMES). */

@@ -27,7 +27,7 @@ export const WARMUP_SEED = 777;
 
 /** warmupJobs: the set, each simulation `durationMs` long (other lengths: for measuring the choice). */
 export function warmupJobs(durationMs = WARMUP_DURATION_MS): SimJob[] {
-  const spec = { ...DEFAULT_SPEC, fitSeeds: [WARMUP_SEED], conformalSeeds: [], durationMs, warmupMs: durationMs / 5, seedsPerCase: 1 };
+  const spec = { ...DEFAULT_SPEC, fitSeeds: [WARMUP_SEED], conformalSeeds: [], credit2ConformalSeeds: [], durationMs, warmupMs: durationMs / 5, seedsPerCase: 1 };
   return [...calibrationPlan(spec).jobs, ...fleetJobs(durationMs)];
 }
 

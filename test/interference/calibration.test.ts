@@ -7,13 +7,16 @@ import { InterferenceModelSchema } from "../../src/interference/model-data.js";
 import { Predictor } from "../../src/interference/predictor.js";
 import { inlineRunner } from "../../src/sim/runner.js";
 
-const shipped = InterferenceModelSchema.parse(JSON.parse(readFileSync("data/interference/model-v5.json", "utf8")));
+const shipped = InterferenceModelSchema.parse(JSON.parse(readFileSync("data/interference/model-v6.json", "utf8")));
 
 describe("calibration sweep", () => {
   test("refuses the frozen evaluation seeds, and fitting and conformal seeds that overlap", () => {
     expect(() => calibrationPlan({ ...DEFAULT_SPEC, fitSeeds: [1, EVAL_SEEDS[3]] })).toThrow(new RegExp(`${EVAL_SEEDS[3]} are evaluation seeds`));
     expect(() => calibrationPlan({ ...DEFAULT_SPEC, conformalSeeds: [1001, HOLDOUT4_SEEDS[0]] })).toThrow(new RegExp(`${HOLDOUT4_SEEDS[0]} are evaluation seeds`));
     expect(() => calibrationPlan({ ...DEFAULT_SPEC, fitSeeds: [5], conformalSeeds: [5] })).toThrow(/must differ/);
+    expect(() => calibrationPlan({ ...DEFAULT_SPEC, credit2ConformalSeeds: [HOLDOUT4_SEEDS[1]] })).toThrow(new RegExp(`${HOLDOUT4_SEEDS[1]} are evaluation seeds`));
+    expect(() => calibrationPlan({ ...DEFAULT_SPEC, credit2ConformalSeeds: [1001] })).toThrow(/must differ/);
+    expect(() => calibrationPlan({ ...DEFAULT_SPEC, credit2ConformalSeeds: [40] })).toThrow(/must differ/);
   });
 
   test("the split-conformal quantile is the ceil((n+1) c)-th smallest residual, wider when the stratum is thin", () => {
@@ -35,6 +38,10 @@ describe("calibration sweep", () => {
     const model = InterferenceModelSchema.parse(JSON.parse(a));
     expect(model.fitSeeds).toEqual([77]);
     expect(model.conformalSeeds).toEqual([1077]);
+    // credit2's extra held-out hosts: its sets only, from the seeds after the conformal ones.
+    expect(model.credit2ConformalSeeds).toEqual([1078, 1079]);
+    expect(plan.conformal.filter((c) => c.id.split("/")[1] !== "1077").every((c) => c.scenario.host.scheduler.kind === "xen-credit2")).toBe(true);
+    expect(plan.conformal.filter((c) => c.id.split("/")[1] === "1078").length).toBeGreaterThan(0);
     expect(() => new Predictor(model)).not.toThrow();
   }, 120_000);
 });
@@ -43,7 +50,7 @@ describe("the shipped model", () => {
   test("was fitted on seeds the accuracy protocol never evaluates, by vmplace calibrate", () => {
     expect(shipped.generatedBy).toBe("vmplace calibrate");
     const evaluated = EVAL_ROUNDS.flatMap((r) => r.seeds);
-    for (const s of [...shipped.fitSeeds, ...shipped.conformalSeeds]) expect(evaluated).not.toContain(s);
+    for (const s of [...shipped.fitSeeds, ...shipped.conformalSeeds, ...shipped.credit2ConformalSeeds]) expect(evaluated).not.toContain(s);
     expect(shipped.fitSeeds.some((s) => shipped.conformalSeeds.includes(s))).toBe(false);
   });
 

@@ -19,6 +19,7 @@ export function plainModel(margin = 0): InterferenceModel {
     generatedBy: "test",
     fitSeeds: [1],
     conformalSeeds: [2],
+    credit2ConformalSeeds: [3],
     sim: { durationMs: 1000, seedsPerCase: 1, fingerprint: "test" },
     baseline: { vcpus: [1, 2], rho, p99OverService: [row(2), row(2)], p999OverService: [row(3), row(3)] },
     cores: { credit1: core(), cfs: core(), credit2: core(), eevdf: core() },

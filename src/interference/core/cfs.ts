@@ -15,10 +15,11 @@ export function tunableFactor(p: Pick<KvmCfsParams, "tunableScaling">, cores: nu
  * select_idle_sibling, yet a waker queued there ends the poll at once, so a poller blocks nobody;
  * it only frees its CPU soon (then an idle CPU pulls the waiter).
  */
-export function kvmCommon(p: Pick<KvmCfsParams | KvmEevdfParams, "haltPollUs">): Pick<SchedulerCore, "rateLimitShare" | "rateLimitUs" | "lightPart" | "lightBlock" | "driftShare" | "driftCapUs"> {
+export function kvmCommon(p: Pick<KvmCfsParams | KvmEevdfParams, "haltPollUs">): Pick<SchedulerCore, "rateLimitShare" | "rateLimitUs" | "grantEndRate" | "lightPart" | "lightBlock" | "driftShare" | "driftCapUs"> {
   return {
     rateLimitShare: () => 0,
     rateLimitUs: 0,
+    grantEndRate: () => 0,
     lightPart(l: LightPart, out: MutablePart): MutablePart {
       const lam = l.requestsPerSecPerVcpu / 1e6;
       const pollUs = lam > 0 ? (1 - Math.exp(-lam * p.haltPollUs)) / lam : 0;

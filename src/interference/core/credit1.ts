@@ -55,6 +55,7 @@ export function credit1Core(p: XenCreditParams, cores: number): SchedulerCore {
       return Math.min(1, rl / seg);
     },
     rateLimitUs: rl,
+    grantEndRate: () => 0,
     waitCapUs() {
       return tsliceUs - tickUs / 2;
     },

@@ -3,33 +3,54 @@ import { xenLightPart } from "./credit1.js";
 import type { SchedulerCore } from "./scheduler-core.js";
 
 /**
+ * GRANT_SCALE: grant ends per busy CPU per MAX_TIMER. A runner picked with nobody ahead of it in
+ * the queue is granted its credit as time, at most MAX_TIMER; credits at a pick spread between 0
+ * and CREDIT_INIT, so grants average about half of MAX_TIMER, sleepers' as well as hogs' (a
+ * sleeper's segment ends at its burst or its grant, whichever comes first). Tuning hosts (seeds
+ * 9300-9359, docs/accuracy.md fifth round), every busy CPU: 1.5 / 2 / 3 gave p90 0.412 / 0.406 /
+ * 0.387 and 1 / 1 / 2 unsafe misses; hogs' grants only (the third round's core): 0.422 at 2.
+ */
+export const GRANT_SCALE = 2;
+
+/**
+ * QUEUED_SCALE: with runners queued (excess > 0) a grant ends when the runner's credit falls to
+ * the first waiter's, no sooner than the rate limit: at most one reschedule per CPU per rate
+ * limit, fewer where runners' credits lie further apart. Third round's tuning hosts: 1 / 0.3 / 0.1
+ * gave p90 0.424 / 0.422 / 0.438, unsafe 2 / 1 / 1 (kept, not tuned again in the fifth round).
+ */
+export const QUEUED_SCALE = 0.3;
+
+/**
  * credit2Core: Xen credit2 (sim-fidelity section 2, E6).
  *
  * - No BOOST: a waker is inserted by credit and tickles the CPU whose runner has the lowest
  *   credit. A latency-sensitive vCPU burns little, so it carries near-maximal credit and beats a
- *   CPU-bound runner: runners do not block it for credit (blockShare 0) except through the rate
- *   limit, which holds a runner for its first ratelimitUs (a waker waits out the rest, uniform).
- * - A run segment is a burst capped by MAX_TIMER (the longest grant); a hog runs MAX_TIMER
- *   segments while others wait, so its share inside a fresh rate-limit window is rl / MAX_TIMER.
- * - A waker that still loses (a runner that has more credit, after a reset) waits at most until
- *   the runner's grant ends: MAX_TIMER.
+ *   CPU-bound runner, except while that runner is inside its rate limit (its first ratelimitUs
+ *   after a pick): the waker then tickles nobody on that CPU.
+ * - Nobody re-tickles a waker that found no CPU to preempt: it waits in the run queue for the
+ *   next schedule() on any CPU of it (a runner blocking, or a grant ending), not for the rate
+ *   limit to pass. Removing the rate limit from the simulator removes these waits, and they
+ *   outlast it (a 4-core host with 2 io victims: wake-to-run p99.9 1.2-1.5 ms with a 1 ms rate
+ *   limit, the same victims at alone latency without one). So a sleepy runner inside its window
+ *   blocks (blockShare: rl over its run segment, a burst capped by MAX_TIMER), and the wait is
+ *   the queue's release rate: the other runners blocking, plus every busy CPU's grant ends
+ *   (grantEndRate; more often while runners queue), capped at MAX_TIMER.
+ * - A hog runs MAX_TIMER segments while others wait; it keeps the uniform rate-limit wait
+ *   (rl / MAX_TIMER of its time), which keeps hog-only hosts from being predicted at the alone
+ *   latency (their waits are short and rare: 0.3-0.5 ms at p99.9 in the simulator).
  * - Two light vCPUs carry similar credit: a waking one beats a running one about half the time.
  */
-export function credit2Core(p: XenCredit2Params, cores: number): SchedulerCore {
+export function credit2Core(p: XenCredit2Params, cores: number, grantEnds = true): SchedulerCore {
   const maxUs = p.maxTimerUs;
   const rl = Math.min(p.ratelimitUs, maxUs);
   const approximations: string[] = [];
   if (cores > p.maxCpusPerRunqueue) approximations.push(`${cores} cores span several credit2 run queues (${p.maxCpusPerRunqueue} CPUs each): balancing between them is not modelled`);
+  // A waker waits in its own run queue: only that queue's CPUs' schedule() can pick it.
+  const queueCpus = cores / Math.ceil(cores / p.maxCpusPerRunqueue);
+  const rules = grantEnds ? grantEndRules(rl, maxUs, queueCpus, p.minTimerUs) : rateLimitRestRules(rl, maxUs);
   return {
     name: "credit2",
-    blockShare() {
-      return 0;
-    },
-    rateLimitShare(b, hog) {
-      if (rl === 0) return 0;
-      const seg = hog ? maxUs : b * (1 - Math.exp(-maxUs / b));
-      return Math.min(1, rl / seg);
-    },
+    ...rules,
     rateLimitUs: rl,
     waitCapUs() {
       return maxUs;
@@ -41,5 +62,33 @@ export function credit2Core(p: XenCredit2Params, cores: number): SchedulerCore {
     driftShare: 0,
     driftCapUs: 0,
     approximations,
+  };
+}
+
+type WakerRules = Pick<SchedulerCore, "blockShare" | "rateLimitShare" | "grantEndRate">;
+
+/** The waker nobody re-tickles waits for the queue's next schedule(): a runner blocking or a grant ending. */
+function grantEndRules(rl: number, maxUs: number, queueCpus: number, minTimerUs: number): WakerRules {
+  return {
+    blockShare: (b) => (rl === 0 ? 0 : Math.min(1, rl / (b * (1 - Math.exp(-maxUs / b))))),
+    rateLimitShare: (_b, hog) => (rl === 0 || !hog ? 0 : Math.min(1, rl / maxUs)),
+    grantEndRate: (excess) => (GRANT_SCALE * queueCpus) / maxUs + (QUEUED_SCALE * Math.min(1, excess) * queueCpus) / Math.max(rl, minTimerUs),
+  };
+}
+
+/**
+ * Mechanisms.grantEnds off (model-v5's credit2 core): runners never block the waker for credit,
+ * and a runner inside its rate limit holds it for the rest of the window (uniform), as if the
+ * window's end re-tickled it.
+ */
+function rateLimitRestRules(rl: number, maxUs: number): WakerRules {
+  return {
+    blockShare: () => 0,
+    rateLimitShare(b, hog) {
+      if (rl === 0) return 0;
+      const seg = hog ? maxUs : b * (1 - Math.exp(-maxUs / b));
+      return Math.min(1, rl / seg);
+    },
+    grantEndRate: () => 0,
   };
 }

@@ -295,7 +295,7 @@ export class HostMix {
     // Runnable vCPUs are in the running set with probability meanN / sumP each (untilted).
     const inc = sumP > 0 ? FULL.meanN / sumP : 0;
     const g = 1 / (1 + STEAL_DISCOUNT * excess);
-    const nu = this.mechanisms.steals ? inc * spr * g : 0;
+    const nu = this.mechanisms.steals ? inc * spr * g + this.core.grantEndRate(excess) : 0;
     out.nu = nu;
     let blocked = 0;
     let waitW = 0;

@@ -27,6 +27,11 @@ export interface SchedulerCore {
   rateLimitShare(burstUs: number, hog: boolean): number;
   /** The rate limit, µs (0 when the scheduler has none). */
   readonly rateLimitUs: number;
+  /**
+   * Reschedules per µs that grant ends add to the release rate of a blocked waker, every core
+   * held (0 where they free nobody), given `excess` mean runnable CPU-bound vCPUs over cores.
+   */
+  grantEndRate(excess: number): number;
   /** The longest a blocked waker waits behind one runner, given the mean excess of runnable over cores. */
   waitCapUs(excess: number): number;
   /** Chance a light vCPU wakes without priority (credit1's exact-accounting drift to OVER), and its wait cap. */
@@ -63,24 +68,30 @@ export interface Mechanisms {
   readonly lightRunners: boolean;
   /** A mixed victim preempted inside its own burst waits behind the queue (false: one wait cap, as an io-only victim). */
   readonly ownBurstQueue: boolean;
+  /**
+   * credit2: a waker that tickled nobody (every runner inside its rate limit or not out-credited)
+   * waits for the queue's next schedule(), a runner blocking or a grant ending (false: the rest of
+   * the rate-limit window, model-v5's credit2 core).
+   */
+  readonly grantEnds: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true };
 
 /** coreFor picks the core of a host's scheduler. */
 export function coreFor(s: SchedulerParams, cores: number, m: Mechanisms = ALL_MECHANISMS): SchedulerCore {
-  const core = baseCoreFor(s, cores);
+  const core = baseCoreFor(s, cores, m);
   if (m.partialBlock && m.ownBurstQueue) return core;
   return { ...core, ...(m.partialBlock ? {} : { blockShare: () => 1 }), ...(m.ownBurstQueue ? {} : { ownBurstQueue: false }) };
 }
 
-function baseCoreFor(s: SchedulerParams, cores: number): SchedulerCore {
+function baseCoreFor(s: SchedulerParams, cores: number, m: Mechanisms): SchedulerCore {
   switch (s.kind) {
     case "xen-credit":
       return credit1Core(s, cores);
     case "kvm-cfs":
       return cfsCore(s, cores, []);
     case "xen-credit2":
-      return credit2Core(s, cores);
+      return credit2Core(s, cores, m.grantEnds);
     case "kvm-eevdf":
       return eevdfCore(s, cores);
   }

@@ -69,18 +69,35 @@ function fullHostP999(core: ReturnType<typeof coreFor>, cores: number, burstUs: 
 describe("credit2 core", () => {
   const c2 = defaultScheduler("xen-credit2") as XenCredit2Params;
 
-  test("no BOOST: a near-max-credit waker is held only by a runner's rate limit, never for credit; a hog's fresh window is rl / MAX_TIMER", () => {
+  test("no BOOST: a near-max-credit waker is held only by runners inside their rate limit, never for credit", () => {
     const c = credit2Core(c2, 8);
-    expect(c.blockShare(5000)).toBe(0);
+    // A sleepy runner holds it for its window over its run segment: E[min(burst, MAX_TIMER)] of an
+    // exponential 5 ms burst is 5 ms x (1 - e^-2); a run shorter than the window holds it throughout.
+    expect(c.blockShare(5000)).toBeCloseTo(1000 / (5000 * (1 - Math.exp(-2))), 9);
+    expect(c.blockShare(500)).toBe(1);
     expect(c.rateLimitUs).toBe(1000);
+    // A hog's fresh window is rl / MAX_TIMER of its time; a sleeper's is in its block share.
     expect(c.rateLimitShare(Infinity, true)).toBeCloseTo(1000 / 10_000, 9);
-    expect(credit2Core({ ...c2, ratelimitUs: 0 }, 8).rateLimitShare(5000, false)).toBe(0);
+    expect(c.rateLimitShare(5000, false)).toBe(0);
+    const noLimit = credit2Core({ ...c2, ratelimitUs: 0 }, 8);
+    expect(noLimit.blockShare(5000)).toBe(0);
+    expect(noLimit.rateLimitShare(Infinity, true)).toBe(0);
     expect(c.waitCapUs(3)).toBe(10_000);
+    // Mechanisms.grantEnds off (model-v5's core): no block share, the rest of the window instead.
+    const v5 = credit2Core(c2, 8, false);
+    expect(v5.blockShare(5000)).toBe(0);
+    expect(v5.rateLimitShare(5000, false)).toBeCloseTo(1000 / (5000 * (1 - Math.exp(-2))), 9);
   });
 
-  test("no Bobtail cliff (E6): where credit1's p99.9 jumps past 5 ms, credit2's stays near the rate limit", () => {
-    expect(fullHostP999(coreFor(credit30, 4), 4, 10_000)).toBeGreaterThan(5000);
-    expect(fullHostP999(coreFor(c2, 4), 4, 10_000)).toBeLessThan(1000 + 300 + 1000);
+  // The simulator on this host (6 sleepers of 0.6 at 10 ms on 4 cores, a 1000/s victim, 20 s):
+  // credit1 31.9 ms, credit2 3.7 ms at p99.9 (docs/accuracy.md, third round). The cores alone (no
+  // correction) keep the order, and credit2's waits outlast its 1 ms rate limit.
+  test("no Bobtail cliff (E6): where credit1's p99.9 jumps past 5 ms, credit2's stays a fraction of it", () => {
+    const credit1 = fullHostP999(coreFor(credit30, 4), 4, 10_000);
+    expect(credit1).toBeGreaterThan(5000);
+    const credit2 = fullHostP999(coreFor(c2, 4), 4, 10_000);
+    expect(credit2).toBeLessThan(credit1 / 2);
+    expect(credit2).toBeGreaterThan(1000 + 300);
   });
 
   test("a host wider than one run queue says it is approximated", () => {
