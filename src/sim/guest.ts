@@ -50,10 +50,16 @@ export class GuestWork {
 
   /** consume charges CPU time to the current item; it never finishes it (completeHead does). */
   consume(v: number, us: number): void {
-    const left = this.headRemainingUs(v) - us;
-    if (left < 0 || !this.hasWork(v)) fail(v, "ran past the end of its work item");
-    if (this.nReq[v] > 0) this.headRequestUs[v] = left;
-    else this.burstUs[v] = left;
+    // Each branch checks its own item (no work at all leaves burstUs at -1, so left < 0 there).
+    if (this.nReq[v] > 0) {
+      const left = this.headRequestUs[v] - us;
+      if (left < 0) ranPast(v);
+      this.headRequestUs[v] = left;
+    } else {
+      const left = this.burstUs[v] - us;
+      if (left < 0) ranPast(v);
+      this.burstUs[v] = left;
+    }
   }
 
   /** addRequest queues a request; true when it became the item in progress (the head changed). */
@@ -88,11 +94,13 @@ export class GuestWork {
    * request's arrival time, or -1 when it was the CPU burst.
    */
   completeHead(v: number): number {
-    if (this.headRemainingUs(v) !== 0) fail(v, "completed unfinished work");
     if (this.nReq[v] === 0) {
+      // A burst with work left cannot complete; none (-1) or a finished one (0) can, as before.
+      if (this.burstUs[v] > 0) fail(v, "completed unfinished work");
       this.burstUs[v] = -1;
       return -1;
     }
+    if (this.headRequestUs[v] !== 0) fail(v, "completed unfinished work");
     const arrivalUs = this.fifos[v].shift();
     if (--this.nReq[v] > 0) this.headRequestUs[v] = this.serviceUs[v];
     return arrivalUs;
@@ -141,6 +149,10 @@ export class ArrivalFifo {
 // Cold throw helpers: message building out of the hot methods keeps them small enough to inline.
 function fail(v: number, what: string): never {
   throw new Error(`guest: vCPU ${v} ${what}`);
+}
+
+function ranPast(v: number): never {
+  fail(v, "ran past the end of its work item");
 }
 
 function badBurst(us: number): never {
