@@ -70,6 +70,9 @@ describe("EventQueue", () => {
     const q = new EventQueue();
     expect(() => q.push(0, -1, noop)).toThrow(/priority/);
     expect(() => q.push(0, 1.5, noop)).toThrow(/priority/);
+    for (const bad of [256, 511, -256, 2 ** 32, NaN, Infinity, 255.5]) expect(() => q.push(0, bad, noop)).toThrow(/priority/);
+    for (const ok of [0, 1, 254, 255]) expect(q.push(0, ok, noop)).toBeGreaterThanOrEqual(0);
+    expect(q.size).toBe(4);
   });
 
   test.each([1, 2, 3])("matches a sorted-array oracle under random push/pop/cancel (seed %i)", (seed) => {

@@ -32,6 +32,7 @@ export interface BurstShape {
  */
 export class BurstProcess implements BurstSource {
   private readonly meanBurstUs: number;
+  private readonly exponential: boolean;
 
   constructor(
     private readonly host: HostSim,
@@ -40,6 +41,7 @@ export class BurstProcess implements BurstSource {
     private readonly rngOf: (v: number) => Rng,
   ) {
     this.meanBurstUs = shape.burstMs * 1000;
+    this.exponential = shape.distribution === "exponential";
   }
 
   /** start registers the process for vCPU v and schedules its first burst or wake-up. */
@@ -90,7 +92,7 @@ export class BurstProcess implements BurstSource {
   }
 
   private draw(rng: Rng, meanUs: number): number {
-    return this.shape.distribution === "exponential" ? rng.exp(meanUs) : meanUs * rng.uniform(0.8, 1.2);
+    return this.exponential ? rng.exp(meanUs) : meanUs * rng.uniform(0.8, 1.2);
   }
 }
 
