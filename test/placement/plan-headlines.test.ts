@@ -49,4 +49,14 @@ describe("plan headlines never contradict themselves (issue 11, item 5)", () => 
     expect(plan.solver.used).toBe("heuristic");
     expect(plan.solver.fallback).toMatchObject({ reason: "size", detail: expect.stringMatching(/model too large for HiGHS .*limit 20\)/) });
   }, 30_000);
+
+  // plan --iterations --deterministic promises no wall-clock number in the plan: when the clock still
+  // ends HiGHS first, its fallback says "the time budget", not the milliseconds this run had left.
+  test("a count budget the clock still cuts short: the fallback names the budget, not this run's milliseconds", async () => {
+    const big = cluster(generateCluster({ hosts: 60, vms: 500, seed: 7, mix: DEFAULT_MIX, placed: false, scheduler: "both" }));
+    const plan = await planCluster(big, predictor(), { solver: "milp", exact: highs, timeBudgetMs: 3000, iterations: 100_000, now, explain: false });
+    expect(plan.solver.fallback?.reason).toBe("time-limit");
+    expect(plan.solver.fallback?.detail).toMatch(/within the time budget/);
+    expect(plan.solver.fallback?.detail).not.toMatch(/\d ms/);
+  }, 60_000);
 });
