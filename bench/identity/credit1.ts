@@ -1,12 +1,4 @@
-import { MIXED_VMS, vmDoc } from "../fixtures/mixed-vms.js";
-
-const vm = vmDoc;
-const MIXED: object[] = [...MIXED_VMS];
-
-const cell = (n: number): object[] => [
-  vm("io", { kind: "io", requestsPerSec: 400, serviceUs: 80 }),
-  ...Array.from({ length: n }, (_, i) => vm(`cpu-${i}`, { kind: "cpu", dutyCycle: 0.6, burstMs: 12, burstDistribution: "jitter" })),
-];
+import { bobtailCell as cell, MIXED, scenarioDoc, vm } from "./docs.js";
 
 const dodge = (extra: object): object[] => [
   vm("dodge", { kind: "tick-dodge", ...extra }),
@@ -24,13 +16,8 @@ const SWITCHES: object[] = [
 
 /** The credit1 suite: 268 scenarios (see sim-identity.ts). */
 export function credit1Scenarios(): [name: string, input: object][] {
-  const scen = (cores: number, sw: object, vms: object[], seed: number, ms: number, host: object = {}): object => ({
-    host: { id: "h", cores, memoryMiB: 1 << 20, scheduler: { kind: "xen-credit", ...sw }, ...host },
-    vms,
-    durationMs: ms,
-    warmupMs: 500,
-    seed,
-  });
+  const scen = (cores: number, sw: object, vms: object[], seed: number, ms: number, host: object = {}): object =>
+    scenarioDoc({ kind: "xen-credit", ...sw }, cores, vms, seed, ms, host);
   const out: [string, object][] = [];
   let k = 0;
   for (const sw of SWITCHES) {

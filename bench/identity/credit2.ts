@@ -1,12 +1,4 @@
-import { MIXED_VMS, vmDoc } from "../fixtures/mixed-vms.js";
-
-const vm = vmDoc;
-const MIXED: object[] = [...MIXED_VMS];
-
-const cell = (n: number): object[] => [
-  vm("io", { kind: "io", requestsPerSec: 400, serviceUs: 80 }),
-  ...Array.from({ length: n }, (_, i) => vm(`cpu-${i}`, { kind: "cpu", dutyCycle: 0.6, burstMs: 12, burstDistribution: "jitter" })),
-];
+import { bobtailCell as cell, MIXED, scenarioDoc, vm } from "./docs.js";
 
 /** Always-runnable VMs of unequal weight and size: burns at max_weight / weight, resets, balancing. */
 const weighted = (n: number): object[] =>
@@ -37,13 +29,8 @@ const PARAMS: object[] = [
 
 /** The credit2 suite: 346 scenarios on 2 to 32 pCPUs (see sim-identity.ts). */
 export function credit2Scenarios(): [name: string, input: object][] {
-  const scen = (cores: number, params: object, vms: object[], seed: number, ms: number, host: object = {}): object => ({
-    host: { id: "h", cores, memoryMiB: 1 << 20, scheduler: { kind: "xen-credit2", ...params }, ...host },
-    vms,
-    durationMs: ms,
-    warmupMs: 500,
-    seed,
-  });
+  const scen = (cores: number, params: object, vms: object[], seed: number, ms: number, host: object = {}): object =>
+    scenarioDoc({ kind: "xen-credit2", ...params }, cores, vms, seed, ms, host);
   const out: [string, object][] = [];
   let k = 0;
   for (const params of PARAMS) {

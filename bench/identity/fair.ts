@@ -1,12 +1,4 @@
-import { MIXED_VMS, vmDoc } from "../fixtures/mixed-vms.js";
-
-const vm = vmDoc;
-const MIXED: object[] = [...MIXED_VMS];
-
-const cell = (n: number, extra: object = {}): object[] => [
-  vm("io", { kind: "io", requestsPerSec: 400, serviceUs: 80 }, extra),
-  ...Array.from({ length: n }, (_, i) => vm(`cpu-${i}`, { kind: "cpu", dutyCycle: 0.6, burstMs: 12, burstDistribution: "jitter" })),
-];
+import { bobtailCell as cell, MIXED, scenarioDoc, vm } from "./docs.js";
 
 /** cgroup weights from 1 to 10000 over a cell, the io VM heaviest or lightest by turns. */
 const weighted = (n: number, ioWeight: number): object[] =>
@@ -69,22 +61,10 @@ export function fairScenarios(): [name: string, input: object][] {
   for (const [kind, switches] of [["kvm-cfs", CFS], ["kvm-eevdf", EEVDF]] as const) {
     const eevdf = kind === "kvm-eevdf";
     switches.forEach((sw, k) => {
-      const scen: Scen = (cores, vms, seed, ms, host = {}) => ({
-        host: { id: "h", cores, memoryMiB: 1 << 20, scheduler: { kind, ...sw }, ...host },
-        vms,
-        durationMs: ms,
-        warmupMs: 500,
-        seed,
-      });
+      const scen: Scen = (cores, vms, seed, ms, host = {}) => scenarioDoc({ kind, ...sw }, cores, vms, seed, ms, host);
       for (const [name, input] of forSwitch(scen, JSON.stringify(sw), k, eevdf)) out.push([`${kind} ${name}`, input]);
     });
-    const bob = (cores: number, n: number, seed: number): object => ({
-      host: { id: "h", cores, memoryMiB: 1 << 20, scheduler: { kind } },
-      vms: cell(n),
-      durationMs: 4000,
-      warmupMs: 500,
-      seed,
-    });
+    const bob = (cores: number, n: number, seed: number): object => scenarioDoc({ kind }, cores, cell(n), seed, 4000);
     for (let seed = 1; seed <= 8; seed++) out.push([`${kind} bobtail seed ${seed}`, bob(8, 11, seed)]);
     out.push([`${kind} cell c32`, bob(32, 44, 99)]);
   }
