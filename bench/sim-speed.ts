@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import type { Scenario } from "../src/model/scenario.js";
 import type { SchedulerKind } from "../src/model/scheduler.js";
 import { baselineDist, loadBuild, type SimBuild } from "./sim-baseline.js";
+import { benchSimCli } from "./sim-cli.js";
 import { bobtailCell, queuePairsPerSec } from "./sim.js";
 
 /** The speed cell: the Bobtail cell over 600 s measured (plus its 2 s warm-up). */
@@ -62,6 +63,7 @@ export async function benchSimSpeed(line: (k: string, v: string) => void): Promi
     const timed = Array.from({ length: QUEUE_REPS }, () => timedQueue(size));
     const pairs = { wall: median(timed.map((t) => t.wall)), cpu: median(timed.map((t) => t.cpu)) };
     report(line, kind, scenario, builds, runs, { size, pairs });
+    if (kind === "xen-credit") benchSimCli(line, scenario, dists.map((dir, i) => ({ label: builds[i].label, dir })));
   }
 }
 
