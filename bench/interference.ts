@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import { drawRound, EVAL_ROUNDS } from "../src/interference/eval/compositions.js";
+import { drawRound, OPEN_ROUNDS } from "../src/interference/eval/compositions.js";
 import { measure, renderGroups, type GroupStats } from "../src/interference/eval/measure.js";
 import { predictWithScore } from "../src/interference/eval/predict.js";
 import { referenceCases } from "../src/interference/eval/reference.js";
@@ -17,7 +17,7 @@ import { benchWhatIf } from "./whatif.js";
 function benchAccuracy(): Map<string, GroupStats[]> {
   const predict = predictWithScore(loadPredictor());
   const out = new Map<string, GroupStats[]>();
-  for (const round of EVAL_ROUNDS) {
+  for (const round of OPEN_ROUNDS) {
     const ref = loadRoundReference(round);
     const cases = referenceCases(drawRound(round), ref);
     const t0 = performance.now();

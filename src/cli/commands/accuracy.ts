@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { drawRound, EVAL_ROUNDS, evalRound, type EvalRound } from "../../interference/eval/compositions.js";
+import { drawRound, EVAL_ROUNDS, evalRound, OPEN_ROUNDS, type EvalRound } from "../../interference/eval/compositions.js";
 import { measure, renderGroups, type GroupStats } from "../../interference/eval/measure.js";
 import { assembleReference, referenceCases, referenceJobs, REFERENCE_SPEC, reusableEntries, toSimulate } from "../../interference/eval/reference.js";
 import { predictWithScore } from "../../interference/eval/predict.js";
@@ -37,7 +37,7 @@ export function registerAccuracy(program: Command): void {
   program
     .command("accuracy")
     .description("measure the interference predictor on the frozen evaluation rounds (cached simulated reference)")
-    .option("--round <name>", `one evaluation round (${EVAL_ROUNDS.map((r) => r.name).join(", ")}; default: every round)`)
+    .option("--round <name>", `one evaluation round (${EVAL_ROUNDS.map((r) => r.name + (r.sealed ? " (sealed: measure once, after a model change)" : "")).join(", ")}; default: every round but the sealed ones)`)
     .option("--reference <file>", "simulated reference of --round (default: the round's bundled one)")
     .option("--calibration <file>", "interference model, `vmplace calibrate` output (default: the bundled one)")
     .option("--json", "print the figures as JSON: an object of each round's groups")
@@ -48,7 +48,7 @@ export function registerAccuracy(program: Command): void {
     .action(async (f: AccuracyFlags) => {
       if (f.rebuildReference) return rebuild(f);
       if (f.reference && !f.round) throw new InputError("--reference needs --round <name>: a reference belongs to one round");
-      const rounds = f.round ? [pickRound(f.round)] : EVAL_ROUNDS;
+      const rounds = f.round ? [pickRound(f.round)] : OPEN_ROUNDS;
       const predict = predictWithScore(loadPredictor(f.calibration));
       const out: Record<string, GroupStats[]> = {};
       const text: string[] = [];

@@ -79,6 +79,17 @@ export const HOLDOUT4_SEEDS: readonly number[] = [9701, 9702, 9703, 9704, 9705, 
 
 export const HOLDOUT4_SETS: readonly CompositionSet[] = HOLDOUT3_SETS;
 
+/**
+ * The fifth held-out round, frozen and sealed (seeds, sets and reference committed) after model-v6
+ * was measured on holdout-4, so the next model change has an untouched round to be measured on
+ * once. Drawn exactly as holdout-4 (same sets), from seeds no sweep, tuning run or round had used
+ * (fitting 1-40, conformal 1001-1040 and credit2's 1041-1120, rounds 9101-9112, 9201-9212,
+ * 9601-9610 and 9701-9710, tuning 9300-9379); nothing may be fitted or tuned on them.
+ */
+export const HOLDOUT5_SEEDS: readonly number[] = [9801, 9802, 9803, 9804, 9805, 9806, 9807, 9808, 9809, 9810];
+
+export const HOLDOUT5_SETS: readonly CompositionSet[] = HOLDOUT4_SETS;
+
 /** EvalRound is one frozen evaluation: its seeds, the sets drawn per seed and its cached reference. */
 export interface EvalRound {
   readonly name: string;
@@ -86,6 +97,12 @@ export interface EvalRound {
   readonly sets: readonly CompositionSet[];
   /** The bundled reference file of the round, relative to the package root. */
   readonly reference: string;
+  /**
+   * A sealed round is measured only when asked for by name (`vmplace accuracy --round`), once,
+   * after a model change: not by the default `accuracy` run, the bench or the tests, so nobody
+   * diagnoses or tunes on it by accident.
+   */
+  readonly sealed?: boolean;
 }
 
 /** EVAL_ROUNDS: every frozen evaluation round, oldest first. */
@@ -94,7 +111,11 @@ export const EVAL_ROUNDS: readonly EvalRound[] = [
   { name: "holdout-2", seeds: HOLDOUT2_SEEDS, sets: HOLDOUT2_SETS, reference: "data/interference/accuracy-reference-holdout2-v1.json" },
   { name: "holdout-3", seeds: HOLDOUT3_SEEDS, sets: HOLDOUT3_SETS, reference: "data/interference/accuracy-reference-holdout3-v1.json" },
   { name: "holdout-4", seeds: HOLDOUT4_SEEDS, sets: HOLDOUT4_SETS, reference: "data/interference/accuracy-reference-holdout4-v1.json" },
+  { name: "holdout-5", seeds: HOLDOUT5_SEEDS, sets: HOLDOUT5_SETS, reference: "data/interference/accuracy-reference-holdout5-v1.json", sealed: true },
 ];
+
+/** OPEN_ROUNDS: the rounds measured by default (every round but the sealed ones). */
+export const OPEN_ROUNDS: readonly EvalRound[] = EVAL_ROUNDS.filter((r) => !r.sealed);
 
 /** evalRound finds a round by name (a clear error naming the known ones otherwise). */
 export function evalRound(name: string): EvalRound {

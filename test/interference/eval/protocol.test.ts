@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { drawAll, drawRound, drawSet, EVAL_ROUNDS, EVAL_SEEDS, EVAL_SETS, HOLDOUT2_SEEDS, HOLDOUT3_SEEDS, HOLDOUT3_SETS, HOLDOUT4_SEEDS, HOLDOUT4_SETS, isEvalSeed } from "../../../src/interference/eval/compositions.js";
+import { drawAll, drawRound, drawSet, EVAL_ROUNDS, EVAL_SEEDS, EVAL_SETS, HOLDOUT2_SEEDS, HOLDOUT3_SEEDS, HOLDOUT3_SETS, HOLDOUT4_SEEDS, HOLDOUT4_SETS, HOLDOUT5_SEEDS, HOLDOUT5_SETS, isEvalSeed, OPEN_ROUNDS } from "../../../src/interference/eval/compositions.js";
 import { assembleReference, referenceCases, referenceJobs, reusableEntries, simFingerprint, toSimulate } from "../../../src/interference/eval/reference.js";
 import { loadReference } from "../../../src/io/accuracy-reference.js";
 import { inlineRunner } from "../../../src/sim/runner.js";
@@ -81,7 +81,22 @@ describe("accuracy protocol: compositions", () => {
     }
     expect(HOLDOUT4_SETS.map((s) => s.name)).toEqual(HOLDOUT3_SETS.map((s) => s.name));
     expect(drawAll(HOLDOUT4_SEEDS, HOLDOUT4_SETS).filter((c) => c.kind === "contended").length).toBeGreaterThanOrEqual(200);
-    expect(EVAL_ROUNDS.map((r) => r.name)).toEqual(["holdout-1", "holdout-2", "holdout-3", "holdout-4"]);
+    expect(EVAL_ROUNDS.map((r) => r.name)).toEqual(["holdout-1", "holdout-2", "holdout-3", "holdout-4", "holdout-5"]);
+  });
+
+  test("the fifth held-out round: >= 10 seeds nothing used before (credit2's conformal 1041-1120 and the 32-core tuning hosts included), holdout-4's sets, >= 200 contended hosts, refused by fitting, and sealed", () => {
+    const earlier = [...EVAL_SEEDS, ...HOLDOUT2_SEEDS, ...HOLDOUT3_SEEDS, ...HOLDOUT4_SEEDS];
+    const used = (s: number): boolean => (s >= 1 && s <= 40) || (s >= 1001 && s <= 1120) || (s >= 9300 && s <= 9379) || earlier.includes(s);
+    expect(HOLDOUT5_SEEDS.length).toBeGreaterThanOrEqual(10);
+    expect(new Set(HOLDOUT5_SEEDS).size).toBe(HOLDOUT5_SEEDS.length);
+    for (const s of HOLDOUT5_SEEDS) {
+      expect(used(s), String(s)).toBe(false);
+      expect(isEvalSeed(s), String(s)).toBe(true);
+    }
+    expect(HOLDOUT5_SETS.map((s) => s.name)).toEqual(HOLDOUT4_SETS.map((s) => s.name));
+    expect(drawAll(HOLDOUT5_SEEDS, HOLDOUT5_SETS).filter((c) => c.kind === "contended").length).toBeGreaterThanOrEqual(200);
+    // Sealed: the default accuracy run, the bench and the accuracy tests measure only the open rounds.
+    expect(OPEN_ROUNDS.map((r) => r.name)).toEqual(["holdout-1", "holdout-2", "holdout-3", "holdout-4"]);
   });
 
   test("draws are deterministic per seed and differ between seeds", () => {
