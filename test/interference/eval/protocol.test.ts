@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { drawAll, drawRound, drawSet, EVAL_ROUNDS, EVAL_SEEDS, EVAL_SETS, HOLDOUT2_SEEDS, HOLDOUT3_SEEDS, HOLDOUT3_SETS, HOLDOUT4_SEEDS, HOLDOUT4_SETS, HOLDOUT5_SEEDS, HOLDOUT5_SETS, isEvalSeed, OPEN_ROUNDS } from "../../../src/interference/eval/compositions.js";
+import { drawAll, drawRound, drawSet, EVAL_ROUNDS, EVAL_SEEDS, EVAL_SETS, HOLDOUT2_SEEDS, HOLDOUT3_SEEDS, HOLDOUT3_SETS, HOLDOUT4_SEEDS, HOLDOUT4_SETS, HOLDOUT5_SEEDS, HOLDOUT5_SETS, isEvalSeed, OPEN_ROUNDS, type CompositionSet } from "../../../src/interference/eval/compositions.js";
 import { assembleReference, referenceCases, referenceJobs, reusableEntries, simFingerprint, toSimulate } from "../../../src/interference/eval/reference.js";
 import { loadReference } from "../../../src/io/accuracy-reference.js";
 import { inlineRunner } from "../../../src/sim/runner.js";
@@ -8,6 +8,22 @@ import { createRng } from "../../../src/sim/rng.js";
 
 function cpuVcpus(vms: { vcpus: number; workload: { kind: string } }[]): number {
   return vms.filter((v) => v.workload.kind === "cpu").reduce((s, v) => s + v.vcpus, 0);
+}
+
+/**
+ * expectFreshRound: a new round's seeds are >= 10, distinct, none used by a sweep or tuning run
+ * (`sweeps`) or an earlier round, all refused by fitting; it draws the previous round's sets and
+ * >= 200 contended hosts.
+ */
+function expectFreshRound(seeds: readonly number[], sets: readonly CompositionSet[], previousSets: readonly CompositionSet[], sweeps: (s: number) => boolean, earlier: readonly number[]): void {
+  expect(seeds.length).toBeGreaterThanOrEqual(10);
+  expect(new Set(seeds).size).toBe(seeds.length);
+  for (const s of seeds) {
+    expect(sweeps(s) || earlier.includes(s), String(s)).toBe(false);
+    expect(isEvalSeed(s), String(s)).toBe(true);
+  }
+  expect(sets.map((s) => s.name)).toEqual(previousSets.map((s) => s.name));
+  expect(drawAll(seeds, sets).filter((c) => c.kind === "contended").length).toBeGreaterThanOrEqual(200);
 }
 
 describe("accuracy protocol: compositions", () => {
@@ -71,30 +87,14 @@ describe("accuracy protocol: compositions", () => {
   });
 
   test("the fourth held-out round uses >= 10 seeds no sweep, tuning run or earlier round used, holdout-3's sets, >= 200 contended hosts, and fitting refuses its seeds", () => {
-    const earlier = [...EVAL_SEEDS, ...HOLDOUT2_SEEDS, ...HOLDOUT3_SEEDS];
-    const used = (s: number): boolean => (s >= 1 && s <= 40) || (s >= 1001 && s <= 1040) || (s >= 9300 && s <= 9359) || earlier.includes(s);
-    expect(HOLDOUT4_SEEDS.length).toBeGreaterThanOrEqual(10);
-    expect(new Set(HOLDOUT4_SEEDS).size).toBe(HOLDOUT4_SEEDS.length);
-    for (const s of HOLDOUT4_SEEDS) {
-      expect(used(s), String(s)).toBe(false);
-      expect(isEvalSeed(s), String(s)).toBe(true);
-    }
-    expect(HOLDOUT4_SETS.map((s) => s.name)).toEqual(HOLDOUT3_SETS.map((s) => s.name));
-    expect(drawAll(HOLDOUT4_SEEDS, HOLDOUT4_SETS).filter((c) => c.kind === "contended").length).toBeGreaterThanOrEqual(200);
+    const used = (s: number): boolean => (s >= 1 && s <= 40) || (s >= 1001 && s <= 1040) || (s >= 9300 && s <= 9359);
+    expectFreshRound(HOLDOUT4_SEEDS, HOLDOUT4_SETS, HOLDOUT3_SETS, used, [...EVAL_SEEDS, ...HOLDOUT2_SEEDS, ...HOLDOUT3_SEEDS]);
     expect(EVAL_ROUNDS.map((r) => r.name)).toEqual(["holdout-1", "holdout-2", "holdout-3", "holdout-4", "holdout-5"]);
   });
 
   test("the fifth held-out round: >= 10 seeds nothing used before (credit2's conformal 1041-1120 and the 32-core tuning hosts included), holdout-4's sets, >= 200 contended hosts, refused by fitting, and sealed", () => {
-    const earlier = [...EVAL_SEEDS, ...HOLDOUT2_SEEDS, ...HOLDOUT3_SEEDS, ...HOLDOUT4_SEEDS];
-    const used = (s: number): boolean => (s >= 1 && s <= 40) || (s >= 1001 && s <= 1120) || (s >= 9300 && s <= 9379) || earlier.includes(s);
-    expect(HOLDOUT5_SEEDS.length).toBeGreaterThanOrEqual(10);
-    expect(new Set(HOLDOUT5_SEEDS).size).toBe(HOLDOUT5_SEEDS.length);
-    for (const s of HOLDOUT5_SEEDS) {
-      expect(used(s), String(s)).toBe(false);
-      expect(isEvalSeed(s), String(s)).toBe(true);
-    }
-    expect(HOLDOUT5_SETS.map((s) => s.name)).toEqual(HOLDOUT4_SETS.map((s) => s.name));
-    expect(drawAll(HOLDOUT5_SEEDS, HOLDOUT5_SETS).filter((c) => c.kind === "contended").length).toBeGreaterThanOrEqual(200);
+    const used = (s: number): boolean => (s >= 1 && s <= 40) || (s >= 1001 && s <= 1120) || (s >= 9300 && s <= 9379);
+    expectFreshRound(HOLDOUT5_SEEDS, HOLDOUT5_SETS, HOLDOUT4_SETS, used, [...EVAL_SEEDS, ...HOLDOUT2_SEEDS, ...HOLDOUT3_SEEDS, ...HOLDOUT4_SEEDS]);
     // Sealed: the default accuracy run, the bench and the accuracy tests measure only the open rounds.
     expect(OPEN_ROUNDS.map((r) => r.name)).toEqual(["holdout-1", "holdout-2", "holdout-3", "holdout-4"]);
   });
