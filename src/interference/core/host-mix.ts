@@ -1,7 +1,6 @@
 import { Components } from "./components.js";
 import { binOf, BINS, type CpuPart, type LightPart, type MutablePart } from "./cpu-part.js";
 import { ExclusionCache, Occupancy, type FullState } from "./occupancy.js";
-import { fullFrom, heapDoubles } from "./tails.js";
 import { emptyDelta, expNeg, noDelta, type BinDelta } from "./bin-delta.js";
 import { meanFull } from "./mean-full.js";
 import { ALL_MECHANISMS, type Mechanisms, type SchedulerCore } from "./scheduler-core.js";
@@ -27,21 +26,11 @@ const LSP = SPR + 3;
 const LRATE = SPR + 4;
 /** A hog's share of run time inside a fresh rate-limit window (fixed per host). */
 const HOG_RL = SPR + 5;
-/** vCPUs that never sleep (duty 1), as the occupancy counts them (Occupancy.hogs). */
-const HOGS = SPR + 6;
-const SUMS = SPR + 7;
+const SUMS = SPR + 6;
 /** The no-extra CPU-bound components (Components.save) and their two host parts of the correction. */
 const CACHED = SUMS;
 const CACHED_PARTS = CACHED + Components.SAVED;
 const SUMS_AND_CACHE = CACHED_PARTS + 2;
-/**
- * A copy of the occupancy's tail sums (Tails.sumsInto, the support's top at TAILS_N), made on the
- * first query after the occupancy changed: a what-if with a CPU-bound VM reads them here, in the
- * array it reads anyway, not through the occupancy, its tails and their array (three dependent
- * cold reads on a cold host).
- */
-const TAILS_N = SUMS_AND_CACHE;
-const TAILS = TAILS_N + 1;
 
 /**
  * Scratch shared by every host (one thread, and no query calls another): the result of the last
@@ -56,6 +45,17 @@ const D0: BinDelta = emptyDelta();
 const DX: BinDelta = emptyDelta();
 const DE: BinDelta = emptyDelta();
 const SCRATCH_CACHE = new ExclusionCache();
+
+/**
+ * heapDoubles: n zeros as a plain array V8 keeps as unboxed doubles on its heap, next to the
+ * object holding it (a Float64Array's data lies off the heap: one more cold line per host).
+ */
+function heapDoubles(n: number): number[] {
+  const a: number[] = [];
+  for (let i = 0; i < n; i++) a.push(-0);
+  a.fill(0);
+  return a;
+}
 
 /**
  * HostMix aggregates a host's CPU-bound vCPUs for one scheduler core: the occupancy distribution
@@ -121,11 +121,7 @@ export class HostMix {
     }
     this.occ.apply(c.vcpus, c.duty, sign);
     this.cached = false;
-    this.tailsCopied = false;
-    if (c.duty >= 1) {
-      this.sums[HOGS] += sign * c.vcpus;
-      return;
-    }
+    if (c.duty >= 1) return;
     this.applyBins(c, sign);
   }
 
@@ -177,7 +173,7 @@ export class HostMix {
     out.pNearFull = NEAR.pFull;
     const dx = extra && extra.duty < 1 ? this.delta(extra, 1, DX) : noDelta(DX);
     const de = exclude && exclude.duty < 1 ? this.delta(exclude, -1, DE) : noDelta(DE);
-    const hogs = this.sums[HOGS] + (extra && extra.duty >= 1 ? extra.vcpus : 0) - (exclude && exclude.duty >= 1 ? exclude.vcpus : 0);
+    const hogs = this.occ.hogs + (extra && extra.duty >= 1 ? extra.vcpus : 0) - (exclude && exclude.duty >= 1 ? exclude.vcpus : 0);
     let sumP = hogs + dx.sp + de.sp;
     let spb = dx.spb + de.spb;
     for (let k = 0; k < BINS; k++) {
@@ -231,16 +227,6 @@ export class HostMix {
    * caller (Query) keeps its two host parts of the correction beside them.
    */
   private cached = false;
-  /** The tail sums at TAILS are the occupancy's. */
-  private tailsCopied = false;
-
-  private copyTails(): void {
-    const t = this.occ.tails;
-    while (this.sums.length < TAILS + 2 * t.n + 4) this.sums.push(0);
-    t.sumsInto(this.sums, TAILS);
-    this.sums[TAILS_N] = t.n;
-    this.tailsCopied = true;
-  }
 
   /** loadCached copies the no-extra components into `out` and their host parts into `parts`; false (nothing copied): the mix changed since storeCached. */
   loadCached(out: Components, parts: Float64Array): boolean {
@@ -273,11 +259,8 @@ export class HostMix {
       meanFull(occ, sleepySum, extra, exclude, cores, FULL);
       return;
     }
-    // As occ.full, from the copy of its tail sums and its hogs here.
-    if (!this.tailsCopied) this.copyTails();
-    const n = this.sums[TAILS_N];
-    if (!exclude) return fullFrom(this.sums, TAILS, n, cores, this.sums[HOGS] + xh, xs, xd, FULL, NEAR);
-    if (exclude.duty >= 1) return fullFrom(this.sums, TAILS, n, cores, this.sums[HOGS] + (xh - exclude.vcpus), xs, xd, FULL, NEAR);
+    if (!exclude) return occ.full(cores, xs, xd, xh, FULL, NEAR);
+    if (exclude.duty >= 1) return occ.full(cores, xs, xd, xh - exclude.vcpus, FULL, NEAR);
     occ.fullWithout(exclude.duty, cores, xs, xd, xh, FULL, cache, NEAR);
   }
 

@@ -16,7 +16,7 @@ export class Tails {
   /** The support of pmf is 0..n. */
   n = 0;
   /** Tail sums interleaved, P(S >= m) at [2m] and E[S; S >= m] at [2m + 1]: a query reads both at one m. */
-  private t = heapDoubles(34);
+  private t = new Float64Array(34);
   dirty = true;
 
   constructor() {
@@ -30,29 +30,34 @@ export class Tails {
     const next = new Float64Array(size);
     next.set(this.pmf);
     this.pmf = next;
-    this.t = heapDoubles(2 * (size + 1));
+    this.t = new Float64Array(2 * (size + 1));
     this.dirty = true;
   }
 
   private refresh(): void {
     if (!this.dirty) return;
-    this.sumsInto(this.t, 0);
-    this.dirty = false;
-  }
-
-  /** sumsInto writes the tail sums (2n + 4 doubles, laid out as `t`) into `out` at `o`. */
-  sumsInto(out: number[], o: number): void {
     const n = this.n;
     let a = 0;
     let b = 0;
-    out[o + 2 * n + 2] = 0;
-    out[o + 2 * n + 3] = 0;
+    const t = this.t;
+    t[2 * n + 2] = 0;
+    t[2 * n + 3] = 0;
     for (let i = n; i >= 0; i--) {
       a += this.pmf[i];
       b += i * this.pmf[i];
-      out[o + 2 * i] = a;
-      out[o + 2 * i + 1] = b;
+      t[2 * i] = a;
+      t[2 * i + 1] = b;
     }
+    this.dirty = false;
+  }
+
+  // Tail sums clamped to the support: E[S; S >= m] is the mean for m <= 0.
+  private tail0(m: number): number {
+    return m <= 0 ? 1 : m > this.n ? 0 : this.t[2 * m];
+  }
+
+  private tail1(m: number): number {
+    return m > this.n ? 0 : this.t[2 * (m < 0 ? 0 : m) + 1];
   }
 
   /**
@@ -62,7 +67,43 @@ export class Tails {
    */
   full(cores: number, hogs: number, extraVcpus: number, extraDuty: number, out: FullState, near?: FullState): void {
     this.refresh();
-    fullFrom(this.t, 0, this.n, cores, hogs, extraVcpus, extraDuty, out, near);
+    const need = cores - hogs;
+    if (extraVcpus === 0) {
+      this.fullAt(need, hogs, cores, out);
+      if (near) this.fullAt(need - 1, hogs, cores - 1, near);
+      return;
+    }
+    const q = 1 - extraDuty;
+    let b = binomialFirst(q, extraVcpus);
+    let pf = 0;
+    let en = 0;
+    // At cores - 1 (near): each sum in the same order as a call of its own, so the same bits.
+    let pfNear = 0;
+    let enNear = 0;
+    for (let j = 0; j <= extraVcpus; j++) {
+      const t0 = this.tail0(need - j);
+      pf += b * t0;
+      en += b * (this.tail1(need - j) + j * t0);
+      if (near) {
+        const u0 = this.tail0(need - 1 - j);
+        pfNear += b * u0;
+        enNear += b * (this.tail1(need - 1 - j) + j * u0);
+      }
+      b = (b * (extraVcpus - j) * extraDuty) / ((j + 1) * q);
+    }
+    out.pFull = pf;
+    out.meanN = pf > 0 ? en / pf + hogs : cores;
+    if (near) {
+      near.pFull = pfNear;
+      near.meanN = pfNear > 0 ? enNear / pfNear + hogs : cores - 1;
+    }
+  }
+
+  /** fullAt: full with no extra vCPUs, `need` = cores - hogs. */
+  private fullAt(need: number, hogs: number, cores: number, out: FullState): void {
+    const p0 = this.tail0(need);
+    out.pFull = p0;
+    out.meanN = p0 > 0 ? this.tail1(need) / p0 + hogs : cores;
   }
 
   /** deconvolveFrom sets this to `src` with one vCPU of duty p taken out (stable direction for p). */
@@ -110,65 +151,4 @@ function binomialFirst(q: number, n: number): number {
     lastPow = q ** n;
   }
   return lastPow;
-}
-
-/**
- * fullFrom is Tails.full on tail sums laid out as Tails' (sumsInto) at `o` in `t`, of a support
- * 0..n: a host keeps a copy of its occupancy's beside its other sums (HostMix), one cold array
- * instead of the occupancy, its tails and their array.
- */
-export function fullFrom(t: readonly number[], o: number, n: number, cores: number, hogs: number, extraVcpus: number, extraDuty: number, out: FullState, near?: FullState): void {
-  const need = cores - hogs;
-  if (extraVcpus === 0) {
-    fullAt(tail0(t, o, n, need), tail1(t, o, n, need), hogs, cores, out);
-    if (near) fullAt(tail0(t, o, n, need - 1), tail1(t, o, n, need - 1), hogs, cores - 1, near);
-    return;
-  }
-  const q = 1 - extraDuty;
-  let b = binomialFirst(q, extraVcpus);
-  let pf = 0;
-  let en = 0;
-  // At cores - 1 (near): each sum in the same order as a call of its own, so the same bits.
-  let pfNear = 0;
-  let enNear = 0;
-  for (let j = 0; j <= extraVcpus; j++) {
-    const t0 = tail0(t, o, n, need - j);
-    pf += b * t0;
-    en += b * (tail1(t, o, n, need - j) + j * t0);
-    if (near) {
-      const u0 = tail0(t, o, n, need - 1 - j);
-      pfNear += b * u0;
-      enNear += b * (tail1(t, o, n, need - 1 - j) + j * u0);
-    }
-    b = (b * (extraVcpus - j) * extraDuty) / ((j + 1) * q);
-  }
-  out.pFull = pf;
-  out.meanN = pf > 0 ? en / pf + hogs : cores;
-  if (near) {
-    near.pFull = pfNear;
-    near.meanN = pfNear > 0 ? enNear / pfNear + hogs : cores - 1;
-  }
-}
-
-// Tail sums clamped to the support: E[S; S >= m] is the mean for m <= 0.
-function tail0(t: readonly number[], o: number, n: number, m: number): number {
-  return m <= 0 ? 1 : m > n ? 0 : t[o + 2 * m];
-}
-
-function tail1(t: readonly number[], o: number, n: number, m: number): number {
-  return m > n ? 0 : t[o + 2 * (m < 0 ? 0 : m) + 1];
-}
-
-/** fullAt: full with no extra vCPUs, from the tail sums at need = cores - hogs. */
-function fullAt(p0: number, e0: number, hogs: number, cores: number, out: FullState): void {
-  out.pFull = p0;
-  out.meanN = p0 > 0 ? e0 / p0 + hogs : cores;
-}
-
-/** heapDoubles: n zeros as a plain array of unboxed doubles on V8's heap (read by fullFrom beside HostMix's sums). */
-export function heapDoubles(n: number): number[] {
-  const a: number[] = [];
-  for (let i = 0; i < n; i++) a.push(-0);
-  a.fill(0);
-  return a;
 }
