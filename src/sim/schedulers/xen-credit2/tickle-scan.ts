@@ -21,7 +21,8 @@ export interface TickleView {
  * queue whether a runner is past its rate limit is a coin flip, and mispredicted branches were a
  * quarter of tickle's time. A runner not to burn has its burn written to the scratch vCPU
  * instead; own's runner is burnt already (or not to burn), so burning it again at now changes
- * nothing. The arithmetic is Credit2Units.burn's and tickleScore's, in their order.
+ * nothing. Index picks are int32 masks: a multiplication by the 0/1 flag compiles to double
+ * conversions on the loop's dependency chain (perf annotate). The arithmetic is Credit2Units.burn's and tickleScore's, in their order.
  */
 export function mostOutcredited(s: TickleView, v: number, own: number, rq: RunQueue, now: number): number {
   const { credit, burnFromUs, budgetUs, runStartUs, weight, scratch } = s.u;
@@ -41,7 +42,7 @@ export function mostOutcredited(s: TickleView, v: number, own: number, rq: RunQu
     const cur = curr[p];
     if (cur < 0) continue; // never: the queue has no idle pCPU (verify.ts checks the count)
     const burns = Number(now - runStartUs[cur] > minRunUs) | (1 - limited);
-    const at = cur + (scratch - cur) * (1 - burns);
+    const at = cur ^ ((cur ^ scratch) & (burns - 1));
     // dt 0 (own's runner, burnt at now) leaves everything as it was.
     const dt = now - burnFromUs[cur];
     const c = Math.max(credit[cur] - (dt * maxWeight) / weight[cur], floor);
@@ -52,7 +53,7 @@ export function mostOutcredited(s: TickleView, v: number, own: number, rq: RunQu
     // -1 where tickleScore would have returned -1.
     const score = (waker - c - resist) * counts - (1 - counts);
     const better = Number(score > bestScore);
-    best += (p - best) * better;
+    best ^= (best ^ p) & -better;
     bestScore = Math.max(bestScore, score);
   }
   return best;
