@@ -43,6 +43,20 @@ export class RunQueue {
   /** Runnable vCPUs (waiting or running): the instantaneous load. */
   load = 0;
   readonly avgLoad = new LoadAverage(0);
+  /**
+   * runnersZeroAtUs: no runner of this queue has its credit reach 0 before this instant, burning
+   * 1:1 (credit + time since its last burn is constant then, and only grows at the floor or a
+   * reset). A lower bound kept by the policy (tickle-scan.ts), read only while burnsCommute;
+   * -Infinity when unknown.
+   */
+  runnersZeroAtUs = -Infinity;
+  /**
+   * burnsCommute: every vCPU of the host has the same weight and no cap, so credit is an integer
+   * burnt 1:1 and a runner burnt in two steps or in one gets the same double: a burn may wait for
+   * the next reader (set by the policy; false beside a billing driver domain, whose charge picks
+   * a VM's vCPU by credit not burnt to now).
+   */
+  burnsCommute = false;
   /** First waiter (the most credit), NONE when nobody waits. */
   head = NONE;
   waitingCount = 0;

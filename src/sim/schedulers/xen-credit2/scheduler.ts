@@ -8,7 +8,7 @@ import type { TimerClock } from "../own-timers.js";
 import { RuntimeTimers, type Deadlines } from "./runtime-timers.js";
 import { Credit2Units } from "./units.js";
 import { verifyCredit2 } from "./verify.js";
-import { mostOutcredited, TICKLE_TOLERANCE_US } from "./tickle-scan.js";
+import { cannotOutcredit, mostOutcredited, TICKLE_TOLERANCE_US } from "./tickle-scan.js";
 
 
 /** Credit2Options are knobs no scenario field carries (tests use them). */
@@ -91,6 +91,11 @@ class XenCredit2 implements CpuScheduler {
       this.queues[this.rqOfCpu[p]].assign(v, this.u.weight[v]);
     });
     this.startBudgets(ctx);
+    // Equal weights host-wide, not per queue: balancing brings a vCPU's credit along, and one
+    // burnt at another rate is no integer (two burns of it may round differently from one).
+    const u = this.u;
+    const commute = !ctx.chargesDriverWork && u.weight.every((w, v) => w === u.weight[0] && u.budgetUs[v] === Infinity);
+    for (const rq of this.queues) rq.burnsCommute = commute;
   }
 
   /**
@@ -214,6 +219,7 @@ class XenCredit2 implements CpuScheduler {
     // Every runner of the queue's pCPUs is assigned to it (verify.ts), so burns at its maxWeight.
     const maxWeight = rq.maxWeight;
     if (this.tickleScore(v, own, 0, now, maxWeight) > 0) return this.schedule(own, true);
+    if (cannotOutcredit(rq, this.u.credit[v], this.params.migrateResistUs, now)) return;
     const best = mostOutcredited(this, v, own, rq, now);
     if (best >= 0) this.schedule(best, true);
   }
@@ -276,7 +282,10 @@ class XenCredit2 implements CpuScheduler {
       if (scurr < 0) this.idleCount[rq.id]--;
       else if (snext < 0) this.idleCount[rq.id]++;
       this.ctx.dispatch(p, snext >= 0 ? snext : null);
-      if (snext >= 0) u.runStartUs[snext] = now;
+      if (snext >= 0) {
+        u.runStartUs[snext] = now;
+        rq.runnersZeroAtUs = Math.min(rq.runnersZeroAtUs, u.credit[snext] + now);
+      }
     }
     if (snext >= 0) this.timers.arm(p, now + this.runtime(snext, snext === scurr, rq, now));
     else this.timers.disarm(p);
@@ -391,6 +400,8 @@ class XenCredit2 implements CpuScheduler {
         }
       }
       u.credit[v] = Math.min(u.credit[v] + add, ceiling);
+      // The ceiling can take credit away (a migrated runner's compensation above it).
+      if (this.curr[p] === v) rq.runnersZeroAtUs = Math.min(rq.runnersZeroAtUs, u.credit[v] + now);
     }
   }
 

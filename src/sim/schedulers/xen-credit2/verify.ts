@@ -61,7 +61,14 @@ function verifyQueue(s: Credit2View, rq: RunQueue, seen: Int32Array): void {
     prev = u.credit[v];
   });
   let running = 0;
-  for (const p of rq.cpus) if (curr[p] >= 0) running++;
+  for (const p of rq.cpus) {
+    const v = curr[p];
+    if (v < 0) continue;
+    running++;
+    // tickle skips its scan on this bound (tickle-scan.ts cannotOutcredit): it must be one.
+    if (rq.burnsCommute && u.credit[v] + u.burnFromUs[v] < rq.runnersZeroAtUs)
+      fail(`queue ${rq.id}: vCPU ${v}'s credit reaches 0 at ${u.credit[v] + u.burnFromUs[v]} us, before the bound ${rq.runnersZeroAtUs} us`);
+  }
   if (s.idleCount[rq.id] !== rq.cpus.length - running)
     fail(`queue ${rq.id}: idle count ${s.idleCount[rq.id]}, ${rq.cpus.length - running} pCPUs idle`);
   if (rq.load !== rq.waitingCount + running) fail(`queue ${rq.id}: load ${rq.load}, ${rq.waitingCount} waiting + ${running} running`);
