@@ -1,5 +1,6 @@
 import type { VcpuInfo } from "../../cpu-scheduler.js";
-import { ENQ_INITIAL, ENQ_WAKEUP, type FairCommon, type FairRules } from "./rules.js";
+import { placeThread } from "./lone.js";
+import { ENQ_WAKEUP, type FairCommon, type FairRules } from "./rules.js";
 import { Entity, minSlice } from "./run-queue.js";
 import { buildVms, CpuState, groupWeight, DELAYED, GroupOnCpu, QUEUED, RUNNING, SLEEPING, VcpuState, type ThreadInit, type VmState } from "./state.js";
 import { TickDebt } from "./tick-debt.js";
@@ -38,7 +39,7 @@ export class CfsHierarchy {
       const { weight, sliceUs } = init(info);
       const se = new Entity(info.index, weight);
       se.sliceUs = sliceUs;
-      return new VcpuState(se, info.vmIndex, info.index % nCpus);
+      return new VcpuState(se, info.vmIndex, info.index % nCpus, info.vm.vcpus === 1);
     });
     this.cpus = Array.from(
       { length: nCpus },
@@ -79,9 +80,15 @@ export class CfsHierarchy {
     const deltaUs = nowUs - th.se.execStartUs;
     if (deltaUs <= 0) return;
     const g = cpu.groups[th.vm];
-    th.se.charge(deltaUs, nowUs);
+    let inner = false;
+    if (th.lone) {
+      th.se.sumExecUs += deltaUs;
+      th.se.execStartUs = nowUs;
+    } else {
+      th.se.charge(deltaUs, nowUs);
+      inner = this.rules.charged(g.rq, th.se);
+    }
     g.se.charge(deltaUs, nowUs);
-    const inner = this.rules.charged(g.rq, th.se);
     if (this.rules.charged(cpu.root, g.se) || inner) this.resched(cpu, p);
     th.lastRanUs = nowUs;
     const bw = this.vms[th.vm].bw;
@@ -101,8 +108,7 @@ export class CfsHierarchy {
     this.updateCurr(p, nowUs);
     this.touch(p);
     th.cpu = p;
-    this.rules.place(g.rq, th.se, th.se.placed ? flags : flags | ENQ_INITIAL);
-    th.se.placed = true;
+    if (!th.lone) placeThread(this.rules, g.rq, th.se, flags);
     g.rq.account(th.se, 1);
     g.rq.insert(th.se);
     th.state = QUEUED;
@@ -135,7 +141,8 @@ export class CfsHierarchy {
     const g = cpu.groups[th.vm];
     this.updateCurr(th.cpu, nowUs);
     this.touch(th.cpu);
-    if (this.rules.dequeueDelays(g.rq, th.se, sleep)) {
+    // A lone thread is never delayed: it is eligible on its own queue (lone.ts).
+    if (!th.lone && this.rules.dequeueDelays(g.rq, th.se, sleep)) {
       th.state = DELAYED;
       th.se.delayed = true;
       g.nrDelayed++;
@@ -179,8 +186,10 @@ export class CfsHierarchy {
     if (g.rq.curr === th.se) g.rq.curr = null;
     else g.rq.remove(th.se);
     g.rq.account(th.se, -1);
-    g.rq.updateMinVruntime();
-    this.rules.afterDequeue(g.rq, th.se, sleep);
+    if (!th.lone) {
+      g.rq.updateMinVruntime();
+      this.rules.afterDequeue(g.rq, th.se, sleep);
+    }
     th.state = SLEEPING;
     const vm = this.vms[th.vm];
     vm.loadWeight -= th.se.weight;

@@ -167,7 +167,7 @@ export abstract class FairPickPut {
         this.rules.becameCurr(cpu.root, g.se);
       }
       g.rq.setCurr(th.se, now);
-      this.rules.becameCurr(g.rq, th.se);
+      if (!th.lone) this.rules.becameCurr(g.rq, th.se);
       th.state = RUNNING;
       th.lastRanUs = now;
     }

@@ -63,7 +63,7 @@ export class FairScheduler extends FairPeriodic implements CpuScheduler {
       // else here reads the old CPU (a sleeper's own entity is not tick-charged), so its owed
       // ticks wait for whatever touches it next: replays are fewer and cover more ticks each.
       const leave = this.rules.leaveForWake;
-      if (migrated && leave !== null) {
+      if (migrated && leave !== null && !th.lone) {
         this.h.debt.syncGroup(th.cpu, th.vm);
         leave(this.h.cpus[th.cpu].groups[th.vm].rq, th.se);
       }

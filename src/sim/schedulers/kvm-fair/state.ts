@@ -30,6 +30,12 @@ export class VcpuState {
     readonly se: Entity,
     readonly vm: number,
     public cpu: number,
+    /**
+     * Its VM has no other vCPU, so its group's queue on any CPU never holds a second thread:
+     * nothing is ever compared with its thread-level vruntime, deadline or lag, and they are not
+     * kept (see lone.ts). Its entity's queue membership, weight and exec start are.
+     */
+    readonly lone: boolean,
   ) {}
 }
 

@@ -99,7 +99,8 @@ function replaySamples(avg: number, weight: number, decay: number, firstUs: numb
  * min_vruntime just follows curr), no quota, and no charge can ask for a reschedule (a renewed
  * EEVDF deadline only does with others queued). Each tick adds the same doubles the charge would:
  * the first charge runs from the last one (any length), every later one is exactly a tick, so
- * those add one precomputed step (the charge's own expression with delta = tickUs).
+ * those add one precomputed step (the charge's own expression with delta = tickUs). A lone
+ * thread's own vruntime is not kept (lone.ts): only its group entity's is stepped then.
  */
 function replayCharges(h: CfsHierarchy, p: number, firstUs: number, lastUs: number, tickUs: number): void {
   const cpu = h.cpus[p];
@@ -115,24 +116,9 @@ function replayCharges(h: CfsHierarchy, p: number, firstUs: number, lastUs: numb
   const n = Math.floor((lastUs - at) / tickUs) + 1;
   const end = at + (n - 1) * tickUs;
   const first = at - start;
-  const tw = ts.weight;
-  const gw = gs.weight;
-  let tv = ts.vruntime + (first * NICE_0_LOAD) / tw;
-  let gv = gs.vruntime + (first * NICE_0_LOAD) / gw;
-  if (h.rules.renewsDeadlines) replayDeadlines(ts, gs, tv, gv, n, tickUs);
-  else if (n > 1) {
-    const tStep = (tickUs * NICE_0_LOAD) / tw;
-    const gStep = (tickUs * NICE_0_LOAD) / gw;
-    for (let k = 1; k < n; k++) {
-      tv += tStep;
-      gv += gStep;
-    }
-    ts.vruntime = tv;
-    gs.vruntime = gv;
-  } else {
-    ts.vruntime = tv;
-    gs.vruntime = gv;
-  }
+  const renews = h.rules.renewsDeadlines;
+  if (!th.lone) replayVruntime(ts, first, n, tickUs, renews);
+  replayVruntime(gs, first, n, tickUs, renews);
   // Run time is whole microseconds: the sum of the charges is exact in any order.
   const ran = end - start;
   ts.sumExecUs += ran;
@@ -140,37 +126,33 @@ function replayCharges(h: CfsHierarchy, p: number, firstUs: number, lastUs: numb
   ts.execStartUs = end;
   gs.execStartUs = end;
   th.lastRanUs = end;
-  g.rq.updateMinVruntime();
+  if (!th.lone) g.rq.updateMinVruntime();
   cpu.root.updateMinVruntime();
 }
 
 /**
- * replayDeadlines is replayCharges' vruntime steps for a policy that renews deadlines (EEVDF's
- * update_deadline): tv and gv are the values after the first of n charges; each charge that
- * reaches the deadline starts a new one a slice on, as the charge would.
+ * replayVruntime is one entity's part of n charges, the first of `first` us and the others a tick
+ * each; with `renews` (EEVDF's update_deadline) each charge that reaches the deadline starts a new
+ * one a slice on, as the charge would. Each entity's doubles depend on its own fields only.
  */
-function replayDeadlines(ts: Entity, gs: Entity, tv: number, gv: number, n: number, tickUs: number): void {
-  let td = ts.deadline;
-  let gd = gs.deadline;
-  let tSlice = NaN;
-  let gSlice = NaN;
-  const tStep = n > 1 ? (tickUs * NICE_0_LOAD) / ts.weight : 0;
-  const gStep = n > 1 ? (tickUs * NICE_0_LOAD) / gs.weight : 0;
+function replayVruntime(se: Entity, first: number, n: number, tickUs: number, renews: boolean): void {
+  let v = se.vruntime + (first * NICE_0_LOAD) / se.weight;
+  const step = n > 1 ? (tickUs * NICE_0_LOAD) / se.weight : 0;
+  if (!renews) {
+    for (let k = 1; k < n; k++) v += step;
+    se.vruntime = v;
+    return;
+  }
+  let d = se.deadline;
+  let slice = NaN;
   for (let k = 0; ; ) {
-    if (tv >= td) {
-      if (tSlice !== tSlice) tSlice = (ts.sliceUs * NICE_0_LOAD) / ts.weight;
-      td = tv + tSlice;
-    }
-    if (gv >= gd) {
-      if (gSlice !== gSlice) gSlice = (gs.sliceUs * NICE_0_LOAD) / gs.weight;
-      gd = gv + gSlice;
+    if (v >= d) {
+      if (slice !== slice) slice = (se.sliceUs * NICE_0_LOAD) / se.weight;
+      d = v + slice;
     }
     if (++k === n) break;
-    tv += tStep;
-    gv += gStep;
+    v += step;
   }
-  ts.vruntime = tv;
-  gs.vruntime = gv;
-  ts.deadline = td;
-  gs.deadline = gd;
+  se.vruntime = v;
+  se.deadline = d;
 }

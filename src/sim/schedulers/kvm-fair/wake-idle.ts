@@ -1,5 +1,5 @@
 import type { CfsHierarchy } from "./hierarchy.js";
-import { ENQ_INITIAL } from "./rules.js";
+import { placeThread } from "./lone.js";
 import { minSlice } from "./run-queue.js";
 import { RUNNING } from "./state.js";
 
@@ -36,8 +36,7 @@ export function enqueueAsCurr(h: CfsHierarchy, v: number, p: number, nowUs: numb
   h.updateCurr(p, nowUs);
   h.touch(p);
   th.cpu = p;
-  rules.place(g.rq, th.se, th.se.placed ? flags : flags | ENQ_INITIAL);
-  th.se.placed = true;
+  if (!th.lone) placeThread(rules, g.rq, th.se, flags);
   g.rq.account(th.se, 1);
   g.rq.becomeCurr(th.se, nowUs);
   const vm = h.vms[th.vm];
@@ -47,7 +46,7 @@ export function enqueueAsCurr(h: CfsHierarchy, v: number, p: number, nowUs: numb
   h.placeGroup(th.vm, p, minSlice(g.rq));
   cpu.root.becomeCurr(g.se, nowUs);
   rules.becameCurr(cpu.root, g.se);
-  rules.becameCurr(g.rq, th.se);
+  if (!th.lone) rules.becameCurr(g.rq, th.se);
   th.state = RUNNING;
   th.lastRanUs = nowUs;
   cpu.needResched = false;
