@@ -33,13 +33,15 @@ export class CfsHierarchy {
     infos: readonly VcpuInfo[],
     init: ThreadInit,
     busyBalanceUs: number,
+    /** Keep every thread's thread-level values, a lone one's too (FairOptions.keepLoneThreads). */
+    keepLone = false,
   ) {
     this.vms = buildVms(t, infos);
     this.vcpus = infos.map((info) => {
       const { weight, sliceUs } = init(info);
       const se = new Entity(info.index, weight);
       se.sliceUs = sliceUs;
-      return new VcpuState(se, info.vmIndex, info.index % nCpus, info.vm.vcpus === 1);
+      return new VcpuState(se, info.vmIndex, info.index % nCpus, !keepLone && info.vm.vcpus === 1);
     });
     this.cpus = Array.from(
       { length: nCpus },

@@ -28,6 +28,8 @@ export interface FairOptions {
   everyTick?: boolean;
   /** Queue every halt-poll expiry as a timer, ticks as usual (tests compare it with lazy-poll.ts). */
   timedPolls?: boolean;
+  /** Keep a one-vCPU VM's thread-level vruntime, deadline and lag too (tests compare it with lone.ts). */
+  keepLoneThreads?: boolean;
 }
 
 /** Busy CPUs balance sd->busy_factor times less often than idle ones (topology.c sd_init). */

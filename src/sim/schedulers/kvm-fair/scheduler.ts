@@ -31,7 +31,8 @@ export class FairScheduler extends FairPeriodic implements CpuScheduler {
   start(ctx: SchedContext): void {
     if (ctx.nCpus !== this.nCpus) throw new Error(`${this.kind}: built for ${this.nCpus} CPUs, host has ${ctx.nCpus}`);
     this.ctx = ctx;
-    this.h = new CfsHierarchy(this.rules, this.t, this.nCpus, ctx.vcpus, this.init, this.busyBalanceUs);
+    const keepLone = this.options.keepLoneThreads === true;
+    this.h = new CfsHierarchy(this.rules, this.t, this.nCpus, ctx.vcpus, this.init, this.busyBalanceUs, keepLone);
     this.pollTimers = new Float64Array(this.nCpus).fill(NO_TIMER);
     this.ticking = new Uint8Array(this.nCpus);
     this.ticks = new LazyTicks(ctx, this.h, this.t.tickUs, this.onTick, this.options.everyTick === true);
