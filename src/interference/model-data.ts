@@ -6,8 +6,11 @@ import { z } from "zod";
  * were refitted; a v3 file's EEVDF weights belong to the old core. 6: credit2's waker waits for
  * a grant end (credit2.ts), so credit2's correction and margins were refitted, its margins on
  * more held-out hosts (credit2ConformalSeeds); a v5 file's credit2 weights belong to the old core.
+ * 7: credit1's blocked waker is rescued only by releases that find no waiter of their own
+ * (local-waiters.ts), so credit1's correction and margins were refitted; a v6 file's credit1
+ * weights belong to the old core.
  */
-export const MODEL_VERSION = 6;
+export const MODEL_VERSION = 7;
 
 /** The victim alone: request p99 and p99.9 over its service time, by vCPUs (rows) and utilisation. */
 export const BaselineTableSchema = z.strictObject({

@@ -106,10 +106,10 @@ describe("predictor accuracy on the frozen evaluation compositions", () => {
 // The second frozen round (seeds 9201-9212 and its reference, committed before any tuning of
 // issue 12's second accuracy round; holdout-1 above had been looked at before). Measured with the
 // predictor as it was when holdout-2 was frozen; what does NOT hold there is listed, not asserted.
-// With model-v6 (docs/accuracy.md, fifth round; measured once): 6 unsafe misses (credit1 1, CFS 1,
-// credit2 2, EEVDF 2; model-v5 8, credit2 4) and credit2's coverage (97.7%: 4 of 176 victims over
-// the bound, 100% with model-v5; its p90 0.360, 0.435 with v5). credit1's coverage holds (99.2%),
-// as do EEVDF's p90 (0.367) and coverage.
+// With model-v7 (docs/accuracy.md, sixth round): 5 unsafe misses (CFS 1, credit2 2, EEVDF 2;
+// model-v6 6, credit1's 5 ms mixed victim the sixth; model-v5 8) and credit2's coverage (97.7%: 4 of
+// 176 victims over the bound, 100% with model-v5; its p90 0.360, 0.435 with v5). credit1's coverage
+// holds (99.2%), as do EEVDF's p90 (0.367) and coverage.
 describe("predictor accuracy on the second frozen round (holdout-2)", () => {
   const round = evalRound("holdout-2");
   const cases2 = referenceCases(drawRound(round), loadReference(round.reference));
@@ -140,6 +140,11 @@ describe("predictor accuracy on the second frozen round (holdout-2)", () => {
   test.each(["xen-credit", "kvm-cfs", "kvm-eevdf"])("contended %s: bound coverage >= 99%%", (kind) => {
     const g = all.get(`contended ${kind} (all)`);
     expect(g?.coverage, detail(g)).toBeGreaterThanOrEqual(0.99);
+  });
+
+  test("contended xen-credit: no unsafe miss (model-v7's local waiters)", () => {
+    const g = all.get("contended xen-credit (all)");
+    expect(g?.unsafeMisses, detail(g)).toBe(0);
   });
 
   test.each(["xen-credit", "kvm-cfs", "xen-credit2", "kvm-eevdf"])("uncontended %s: median <= 0.10, bound coverage >= 99%%, no unsafe miss", (kind) => {
@@ -225,10 +230,11 @@ describe("predictor accuracy on the third frozen round (holdout-3)", () => {
 });
 
 // The fourth frozen round (seeds 9701-9710 and holdout-3's sets, committed with its reference before
-// issue 12's fifth accuracy round changed the model). model-v6 was measured on it once, the only
-// round untouched by a choice (docs/accuracy.md, fifth round). Not met, so not asserted: the p90 of
-// CFS (0.454) and of credit2 (0.459; 0.534 with model-v5) and credit1's one unsafe miss (a 4-core
-// 30 ms host: estimate 9.2 ms, simulated 20.4 ms; hence the unsafe count of all hosts together: 1).
+// issue 12's fifth accuracy round changed the model). model-v6 was measured on it once, untouched
+// (docs/accuracy.md, fifth round); its one unsafe miss (credit1, a 4-core 30 ms host: estimate 9.2
+// ms, simulated 20.4 ms) was then diagnosed on it, so model-v7 is no longer measured on unseen data
+// here (holdout-5 is the sealed round for that). Not met, so not asserted: the p90 of CFS (0.454)
+// and of credit2 (0.459; 0.534 with model-v5).
 describe("predictor accuracy on the fourth frozen round (holdout-4)", () => {
   const { cases: cases4, all } = sharedRoundGoals("holdout-4");
 
@@ -237,9 +243,19 @@ describe("predictor accuracy on the fourth frozen round (holdout-4)", () => {
     expect(g?.p90AbsLog, detail(g)).toBeLessThanOrEqual(0.4);
   });
 
-  test.each(["kvm-cfs", "xen-credit2", "kvm-eevdf"])("contended %s: no unsafe miss", (kind) => {
+  test.each(["xen-credit", "kvm-cfs", "xen-credit2", "kvm-eevdf"])("contended %s: no unsafe miss", (kind) => {
     const g = all.get(`contended ${kind} (all)`);
     expect(g?.unsafeMisses, detail(g)).toBe(0);
+  });
+
+  // Local waiters are what remove credit1's miss and keep its bound: switched off with the same
+  // fitted model (model-v6's core: every release of another core a rescue), the miss comes back and
+  // credit1's coverage falls under the goal (measured: 1 unsafe, coverage 98.7%, p90 0.299; on
+  // holdout-2 1 unsafe, on holdout-3 coverage 98.3%).
+  test("credit1 has an unsafe miss and under 99% coverage without local waiters", () => {
+    const g = groups(new Predictor(bundledPredictor().model, { ...ALL_MECHANISMS, localWaiters: false }), cases4).get("contended xen-credit (all)");
+    expect(g?.unsafeMisses, detail(g)).toBeGreaterThan(0);
+    expect(g?.coverage, detail(g)).toBeLessThan(0.99);
   });
 
   // The grant-end wait is what keeps credit2's bound and its 4-core hosts: switched off with the

@@ -67,6 +67,7 @@ export function cfsCore(given: KvmCfsParams | undefined, cores: number, approxim
     },
     // Preempted mid-burst, its vruntime is no lower than the queued runners': it waits its turn.
     ownBurstQueue: true,
+    localWaiters: false,
     ...kvmCommon(p),
     approximations,
   };

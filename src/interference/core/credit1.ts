@@ -62,6 +62,10 @@ export function credit1Core(p: XenCreditParams, cores: number): SchedulerCore {
     // An OVER vCPU (a mixed victim burns more than its share on a full host) runs only when no
     // UNDER vCPU is runnable anywhere (load balancing steals UNDER work first).
     ownBurstQueue: true,
+    // A pCPU that frees up runs its own queue's head unless that is OVER (csched_schedule: it
+    // steals only then), and a BOOST waker queues on its home pCPU behind a BOOST runner rather
+    // than preempting a hog elsewhere (__runq_tickle tickles only its home or an idle pCPU).
+    localWaiters: true,
     // A light vCPU runs BOOST for one request: a waker cannot preempt it, but it is done soon.
     lightPart: xenLightPart(1),
     lightBlock: 1,

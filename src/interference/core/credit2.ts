@@ -57,6 +57,7 @@ export function credit2Core(p: XenCredit2Params, cores: number, grantEnds = true
     },
     // Tried (docs/accuracy.md, fourth round): it raised credit2's p90 on the calibration hosts.
     ownBurstQueue: false,
+    localWaiters: false,
     lightPart: xenLightPart(0.5),
     lightBlock: 0.5,
     driftShare: 0,

@@ -41,6 +41,7 @@ export function eevdfCore(p: KvmEevdfParams, cores: number): SchedulerCore {
     },
     // Preempted mid-burst it has no positive lag over the queued runners: it waits its turn.
     ownBurstQueue: true,
+    localWaiters: false,
     ...kvmCommon(p),
     rateLimitShare: () => REPROTECT_SHARE,
     rateLimitUs: sliceUs + p.tickUs,

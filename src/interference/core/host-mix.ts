@@ -2,6 +2,7 @@ import { Components } from "./components.js";
 import { binOf, BINS, type CpuPart, type LightPart, type MutablePart } from "./cpu-part.js";
 import { ExclusionCache, Occupancy, type FullState } from "./occupancy.js";
 import { emptyDelta, expNeg, noDelta, type BinDelta } from "./bin-delta.js";
+import { localRescueShare } from "./local-waiters.js";
 import { meanFull } from "./mean-full.js";
 import { ALL_MECHANISMS, type Mechanisms, type SchedulerCore } from "./scheduler-core.js";
 
@@ -264,6 +265,28 @@ export class HostMix {
     occ.fullWithout(exclude.duty, cores, xs, xd, xh, FULL, cache, NEAR);
   }
 
+  /**
+   * localWaitersNu: the release rate `nu` with the blocking runners' part (Σ duty x block /
+   * burst, times `reach` = inc x g as in nu) discounted by localRescueShare, the mean blocked wait
+   * taken at `nu` (one step: the discount lengthens the wait, which is not fed back).
+   */
+  private localWaitersNu(nu: number, reach: number, spr: number, pFull: number, sumP: number, dx: BinDelta, de: BinDelta): number {
+    let spbAll = 0;
+    let sbr = 0;
+    let waitW = 0;
+    for (let k = 0; k < BINS; k++) {
+      const spb = this.sums[BINS + k] + (dx.bin === k ? dx.spb : 0) + (de.bin === k ? de.spb : 0);
+      if (!(spb > 1e-12)) continue;
+      const spbr = this.sums[2 * BINS + k] + (dx.bin === k ? dx.spbr : 0) + (de.bin === k ? de.spbr : 0);
+      spbAll += spb;
+      sbr += spbr;
+      waitW += spb / (spbr / spb + nu);
+    }
+    if (spbAll === 0) return nu;
+    const share = localRescueShare(pFull, spr, waitW / spbAll, this.cores, spbAll / sumP);
+    return nu - reach * sbr * (1 - share);
+  }
+
   private build(out: Components, sumP: number, hogs: number, dx: BinDelta, de: BinDelta): void {
     const pFull = FULL.pFull;
     out.pFull = pFull;
@@ -278,7 +301,8 @@ export class HostMix {
     // Runnable vCPUs are in the running set with probability meanN / sumP each (untilted).
     const inc = sumP > 0 ? FULL.meanN / sumP : 0;
     const g = 1 / (1 + STEAL_DISCOUNT * excess);
-    const nu = this.mechanisms.steals ? inc * spr * g + this.core.grantEndRate(excess) : 0;
+    let nu = this.mechanisms.steals ? inc * spr * g + this.core.grantEndRate(excess) : 0;
+    if (this.core.localWaiters && nu > 0) nu = this.localWaitersNu(nu, inc * g, spr, pFull, sumP, dx, de);
     out.nu = nu;
     let blocked = 0;
     let waitW = 0;

@@ -45,6 +45,12 @@ export interface SchedulerCore {
    * run queue is ordered so that it does not (credit2: it keeps more credit than the runners).
    */
   readonly ownBurstQueue: boolean;
+  /**
+   * A core that frees up runs a waiter queued on it before it looks at other cores' queues
+   * (credit1: it steals only when its own head is OVER or it has none), so other sleepers that
+   * wake behind unpreemptable runners take those runners' releases first (host-mix.ts).
+   */
+  readonly localWaiters: boolean;
   /** 1 when a light vCPU on the waker's own core blocks it (credit1: BOOST), 0 when not (a KVM poller). */
   readonly lightBlock: number;
   /** Why this host's scheduler is only approximated by this core (empty when modelled). */
@@ -74,14 +80,24 @@ export interface Mechanisms {
    * the rate-limit window, model-v5's credit2 core).
    */
   readonly grantEnds: boolean;
+  /**
+   * credit1: a blocking runner's release goes to a waiter queued on its own core first, and a
+   * steal takes one of several waiters (false: every release is the victim's, model-v6's core).
+   */
+  readonly localWaiters: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true };
 
 /** coreFor picks the core of a host's scheduler. */
 export function coreFor(s: SchedulerParams, cores: number, m: Mechanisms = ALL_MECHANISMS): SchedulerCore {
   const core = baseCoreFor(s, cores, m);
-  if (m.partialBlock && m.ownBurstQueue) return core;
-  return { ...core, ...(m.partialBlock ? {} : { blockShare: () => 1 }), ...(m.ownBurstQueue ? {} : { ownBurstQueue: false }) };
+  if (m.partialBlock && m.ownBurstQueue && m.localWaiters) return core;
+  return {
+    ...core,
+    ...(m.partialBlock ? {} : { blockShare: () => 1 }),
+    ...(m.ownBurstQueue ? {} : { ownBurstQueue: false }),
+    ...(m.localWaiters ? {} : { localWaiters: false }),
+  };
 }
 
 function baseCoreFor(s: SchedulerParams, cores: number, m: Mechanisms): SchedulerCore {
