@@ -108,10 +108,20 @@ describe("planMigrations on a generated cluster with hot spots", () => {
     expect(p.stoppedOn).toBe("max-moves");
   });
 
-  test("removes every predicted breach safely, moving a small share of the VMs", () => {
+  // Every predicted breach but those of hosts the plan lists as unresolved, with the reason. With
+  // model-v7 one is left: vm0241 on h091 (16-core credit1, a mixed victim with a 5 ms p99.9 SLO
+  // beside 1 ms-burst sleepers) is predicted at 6.1 ms and, after two CPU VMs leave, 5.2 ms; no
+  // other VM of h091 has a host passing every filter. It is a real breach: simulated 20.9-22.4 ms
+  // (30 s, seeds 1-3). model-v6 predicted 4.9 ms there and so left it unseen.
+  test("removes every predicted breach it can move away safely, moving a small share of the VMs, and names the host it cannot fix", () => {
     const p = planMigrations(medium, predictor(), { seed: 3 });
     expect(p.summary.before.breaches).toBeGreaterThan(10);
-    expect(p.summary.after.breaches).toBe(0);
+    expect(p.summary.after.breaches).toBeLessThan(p.summary.before.breaches / 10);
+    const unresolved = new Set(p.unresolved.filter((u) => u.kind === "breach").map((u) => u.hostId));
+    const left = scoreCluster(applyPlan(medium, p), predictor()).vms.filter((v) => v.breach);
+    expect(left.length).toBe(p.summary.after.breaches);
+    for (const v of left) expect(unresolved.has(v.hostId), `${v.vmId} on ${v.hostId} breaches and is not listed as unresolved`).toBe(true);
+    for (const u of p.unresolved) expect(u.reason).toMatch(/no host passes every filter|no VM on it can move|pinned/);
     expect(p.summary.after.violations).toBe(0);
     expect(p.summary.vmsMoved).toBeLessThan(medium.vms.length / 10);
     expect(replayWaves(medium, p)).toEqual([]);
