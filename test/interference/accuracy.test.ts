@@ -176,7 +176,10 @@ describe("predictor accuracy on the second frozen round (holdout-2)", () => {
  * hosts; contended hosts together meet median, p90 and coverage; each scheduler its median and
  * coverage (>= 75 hosts each); uncontended hosts every goal. Returns the round's cases and groups.
  */
-function sharedRoundGoals(name: string): { cases: ReferenceCase[]; all: Map<string, GroupStats> } {
+const KINDS = ["xen-credit", "kvm-cfs", "xen-credit2", "kvm-eevdf"] as const;
+
+/** sharedRoundGoals: the goals every open round meets; `covered` are the schedulers whose contended bound coverage is >= 99% there. */
+function sharedRoundGoals(name: string, covered: readonly string[] = KINDS): { cases: ReferenceCase[]; all: Map<string, GroupStats> } {
   const round = evalRound(name);
   const cases = referenceCases(drawRound(round), loadReference(round.reference));
   const all = groups(bundledPredictor(), cases);
@@ -190,10 +193,14 @@ function sharedRoundGoals(name: string): { cases: ReferenceCase[]; all: Map<stri
     expectContendedGoals(all.get("contended (all)"));
   });
 
-  test.each(["xen-credit", "kvm-cfs", "xen-credit2", "kvm-eevdf"])("contended %s: median <= 0.15, bound coverage >= 99%%", (kind) => {
+  test.each(KINDS)("contended %s: median <= 0.15", (kind) => {
     const g = all.get(`contended ${kind} (all)`);
     expect(g?.compositions, kind).toBeGreaterThanOrEqual(75);
     expect(g?.medianAbsLog, detail(g)).toBeLessThanOrEqual(0.15);
+  });
+
+  test.each(covered)("contended %s: bound coverage >= 99%%", (kind) => {
+    const g = all.get(`contended ${kind} (all)`);
     expect(g?.coverage, detail(g)).toBeGreaterThanOrEqual(0.99);
   });
 
@@ -263,6 +270,34 @@ describe("predictor accuracy on the fourth frozen round (holdout-4)", () => {
   // misses and its coverage falls under the goal (measured: 7 unsafe, coverage 93.9%, p90 0.697).
   test("credit2 has unsafe misses and under 99% coverage without the grant-end wait", () => {
     const g = groups(new Predictor(bundledPredictor().model, { ...ALL_MECHANISMS, grantEnds: false }), cases4).get("contended xen-credit2 (all)");
+    expect(g?.unsafeMisses, detail(g)).toBeGreaterThan(0);
+    expect(g?.coverage, detail(g)).toBeLessThan(0.99);
+  });
+});
+
+// The fifth frozen round (seeds 9801-9810 and holdout-4's sets, committed and sealed with its
+// reference before model-v7 was made). model-v7 was measured on it once, untouched, then it was
+// unsealed (docs/accuracy.md, "holdout-5 measured"; holdout-6 is the sealed round now). Not met, so
+// not asserted: its two unsafe misses (a 16-core EEVDF victim, estimate 0.20 ms against 1.08 ms;
+// a 6-core credit1 5 ms victim, 0.90 ms against 2.96 ms; both inside the bound), credit2's p90
+// (0.409) and credit2's coverage (98.6%).
+describe("predictor accuracy on the fifth frozen round (holdout-5)", () => {
+  const { cases: cases5, all } = sharedRoundGoals("holdout-5", ["xen-credit", "kvm-cfs", "kvm-eevdf"]);
+
+  test.each(["xen-credit", "kvm-cfs", "kvm-eevdf"])("contended %s: p90 <= 0.40", (kind) => {
+    const g = all.get(`contended ${kind} (all)`);
+    expect(g?.p90AbsLog, detail(g)).toBeLessThanOrEqual(0.4);
+  });
+
+  test.each(["kvm-cfs", "xen-credit2"])("contended %s: no unsafe miss", (kind) => {
+    const g = all.get(`contended ${kind} (all)`);
+    expect(g?.unsafeMisses, detail(g)).toBe(0);
+  });
+
+  // On a round no choice had seen, the grant-end wait still carries credit2: switched off with the
+  // same fitted model, credit2 had 7 unsafe misses and 93.9% coverage (p90 0.661).
+  test("credit2 has unsafe misses and under 99% coverage without the grant-end wait", () => {
+    const g = groups(new Predictor(bundledPredictor().model, { ...ALL_MECHANISMS, grantEnds: false }), cases5).get("contended xen-credit2 (all)");
     expect(g?.unsafeMisses, detail(g)).toBeGreaterThan(0);
     expect(g?.coverage, detail(g)).toBeLessThan(0.99);
   });
