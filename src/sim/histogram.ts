@@ -126,6 +126,14 @@ export function bucketOf(v: number): number {
     const shift = 31 - Math.clz32(v) - SUB_BITS;
     return shift * SUB + (v >>> shift);
   }
+  return bucketOfHuge(v);
+}
+
+/**
+ * bucketOfHuge is bucketOf at 2^31 and above, kept apart so that bucketOf stays small: it is
+ * inlined into every latency recording, and V8 bounds what it inlines by bytecode size.
+ */
+function bucketOfHuge(v: number): number {
   let shift = Math.floor(Math.log2(v)) - SUB_BITS;
   let sub = Math.floor(v / 2 ** shift);
   // log2 of a huge v just below a power of two can round up; step back to keep sub in [SUB, 2*SUB).

@@ -39,6 +39,32 @@ describe("host-sim", () => {
     expect(() => runHost(s, bad)).toThrow(/while running on pCPU 0/);
   });
 
+  test.each([
+    { p: 2, v: 0, error: /no pCPU 2/ },
+    { p: -1, v: 0, error: /no pCPU -1/ },
+    { p: 0.5, v: 0, error: /no pCPU 0.5/ },
+    { p: NaN, v: 0, error: /no pCPU NaN/ },
+    { p: 2 ** 32, v: 0, error: /no pCPU 4294967296/ },
+    { p: 0, v: 1, error: /no vCPU 1/ },
+    { p: 0, v: 1e-9, error: /no vCPU 1e-9/ },
+    { p: 0, v: Infinity, error: /no vCPU Infinity/ },
+  ])("dispatching pCPU $p / vCPU $v that the host does not have is refused", ({ p, v, error }) => {
+    const sim = new Simulator();
+    const s = scenario(2, [{ workload: { kind: "idle" } }]);
+    const host = new HostSim(sim, 2, s.vms, new HostMetrics(s.vms), createRng(1, "scheduler"));
+    const policy = { kind: "round-robin", start: (ctx) => ctx.dispatch(p, v), wake() {}, block() {} } satisfies CpuScheduler;
+    expect(() => host.start(policy)).toThrow(error);
+  });
+
+  test("pCPU and vCPU 0 given as -0 are pCPU and vCPU 0", () => {
+    const sim = new Simulator();
+    const s = scenario(1, [{ workload: { kind: "idle" } }]);
+    const host = new HostSim(sim, 1, s.vms, new HostMetrics(s.vms), createRng(1, "scheduler"));
+    host.start({ kind: "round-robin", start: (ctx) => ctx.dispatch(-0, -0), wake() {}, block() {} });
+    expect(host.running(0)).toBe(0);
+    expect(host.onCpu(0)).toBe(0);
+  });
+
   test("a halt-polling vCPU continues at once: wake-to-run 0 and no context switch", () => {
     const s = scenario(2, [{ workload: { kind: "io", requestsPerSec: 1000, serviceUs: 50 } }], { durationMs: 2000 });
     const r = runHost(s, pinned());

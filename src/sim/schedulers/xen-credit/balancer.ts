@@ -48,7 +48,13 @@ export class Balancer {
     if (rq.total === rq.length[p]) return -1;
     // Cache-hot: scheduled within the last migrationDelayUs (never, when the delay is 0).
     const hotAfterUs = nowUs - this.migrationDelayUs;
-    if (this.nCpus <= MASK_CPUS) return this.stealFromMask(p, minPri, hotAfterUs);
+    // Both scans out of line: this check is what runs on most calls, inlined into the switch.
+    return this.nCpus <= MASK_CPUS ? this.stealFromMask(p, minPri, hotAfterUs) : this.stealFromAll(p, minPri, hotAfterUs);
+  }
+
+  /** stealFromAll is steal's scan over every peer (hosts of more than MASK_CPUS pCPUs). */
+  private stealFromAll(p: number, minPri: number, hotAfterUs: number): number {
+    const rq = this.rq;
     for (let k = 1; k <= this.nCpus; k++) {
       const q = this.stealBias + k < this.nCpus ? this.stealBias + k : this.stealBias + k - this.nCpus;
       if (q === p || this.curr[q] < 0 || rq.length[q] === 0) continue;
