@@ -21,13 +21,15 @@ export function fairScenario(
   kind: FairKind,
   cores: number,
   vms: VmIn[],
-  opts: { durationMs: number; seed?: number; scheduler?: FairTunables },
+  opts: { durationMs: number; seed?: number; scheduler?: FairTunables; warmupMs?: number; driver?: { chargeDriverWork: boolean } },
 ): Scenario {
+  // The driver domain of the equivalence tests: one vCPU, 2 packets out and 1 in per request.
+  const driverDomain = opts.driver && { vcpus: 1, usPerPacket: 30, packetsPerRequest: 2, rxPacketsPerRequest: 1, ...opts.driver };
   return ScenarioSchema.parse({
-    host: { id: "h1", cores, memoryMiB: 1 << 20, scheduler: { kind, ...opts.scheduler } },
+    host: { id: "h1", cores, memoryMiB: 1 << 20, scheduler: { kind, ...opts.scheduler }, ...(driverDomain ? { driverDomain } : {}) },
     vms: vms.map((v, i) => ({ id: `vm${i}`, vcpus: 1, memoryMiB: 1024, ...v })),
     durationMs: opts.durationMs,
-    warmupMs: WARMUP_MS,
+    warmupMs: opts.warmupMs ?? WARMUP_MS,
     seed: opts.seed ?? 1,
   });
 }
@@ -51,6 +53,11 @@ export const hog = { kind: "cpu", dutyCycle: 1 } as const;
 /** sleepy is the spec's CPU VM: bursts of b ms at duty d with +-20% jitter (fidelity 5, `cpu`). */
 export function sleepy(dutyCycle: number, burstMs = 10) {
   return { kind: "cpu", dutyCycle, burstMs, burstDistribution: "jitter" } as const;
+}
+
+/** bobtailVms: issue 13's Bobtail cell, one io VM (400 req/s x 80 us) and 11 CPU VMs at duty 0.6 with 12 ms bursts. */
+export function bobtailVms(): VmIn[] {
+  return [{ workload: ioVm(400, 80) }, ...Array.from({ length: 11 }, () => ({ workload: sleepy(0.6, 12) }))];
 }
 
 /** ioVm is the Bobtail IO VM: Poisson requests of serviceUs CPU each. */

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { ScenarioSchema, type HostSimResult, type Scenario } from "../../../src/model/scenario.js";
+import type { HostSimResult, Scenario } from "../../../src/model/scenario.js";
 import { simulateHost } from "../../../src/sim/simulate-host.js";
-import { cfsFactory, fairScenario, ioVm, sleepy, type FairKind } from "./helpers.js";
+import { bobtailVms, cfsFactory, fairScenario, ioVm, sleepy, type FairKind } from "./helpers.js";
 
 // Lazy halt-poll expiries (kvm-fair/lazy-poll.ts): while every CPU is quiet, a window that runs
 // out is closed at the next event, as of its own instant, instead of by a timer. Every result
@@ -21,7 +21,7 @@ function compare(s: Scenario): { lazy: HostSimResult; timed: HostSimResult } {
   return { lazy, timed };
 }
 
-const cell = [{ workload: ioVm(400, 80) }, ...Array.from({ length: 11 }, () => ({ workload: sleepy(0.6, 12) }))];
+const cell = bobtailVms();
 const ping = { kind: "io", requestsPerSec: 500, serviceUs: 40, arrival: "fixed" } as const;
 
 describe.each(["kvm-cfs", "kvm-eevdf"] as const)("%s: lazy halt-poll expiries", (kind: FairKind) => {
@@ -48,19 +48,7 @@ describe.each(["kvm-cfs", "kvm-eevdf"] as const)("%s: lazy halt-poll expiries", 
   });
 
   test("a driver domain that does not bill guests: same bytes", () => {
-    const s = ScenarioSchema.parse({
-      host: {
-        id: "h",
-        cores: 4,
-        memoryMiB: 1 << 20,
-        scheduler: { kind },
-        driverDomain: { vcpus: 1, usPerPacket: 30, packetsPerRequest: 2, rxPacketsPerRequest: 1, chargeDriverWork: false },
-      },
-      vms: cell.slice(0, 6).map((v, i) => ({ id: `vm${i}`, vcpus: 1, memoryMiB: 1024, ...v })),
-      durationMs: 2000,
-      warmupMs: 300,
-      seed: 14,
-    });
+    const s = fairScenario(kind, 4, cell.slice(0, 6), { durationMs: 2000, warmupMs: 300, seed: 14, driver: { chargeDriverWork: false } });
     const { lazy, timed } = compare(s);
     expect(lazy.eventsProcessed).toBeLessThan(timed.eventsProcessed);
   });

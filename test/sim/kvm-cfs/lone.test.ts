@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { ScenarioSchema, type HostSimResult, type Scenario } from "../../../src/model/scenario.js";
+import type { HostSimResult, Scenario } from "../../../src/model/scenario.js";
 import { simulateHost } from "../../../src/sim/simulate-host.js";
-import { cfsFactory, fairScenario, hog, ioVm, sleepy, type FairKind } from "./helpers.js";
+import { bobtailVms, cfsFactory, fairScenario, hog, ioVm, sleepy, type FairKind } from "./helpers.js";
 
 // Lone threads (kvm-fair/lone.ts): a one-vCPU VM's thread keeps no thread-level vruntime,
 // deadline or lag, because its group's queue never holds a sibling to compare it with. Every
@@ -23,7 +23,7 @@ function compare(s: Scenario, nice?: (v: number) => number): void {
   expect(json(lone)).toBe(json(kept));
 }
 
-const cell = [{ workload: ioVm(400, 80) }, ...Array.from({ length: 11 }, () => ({ workload: sleepy(0.6, 12) }))];
+const cell = bobtailVms();
 
 describe.each(["kvm-cfs", "kvm-eevdf"] as const)("%s: lone threads", (kind: FairKind) => {
   test("the Bobtail cell on 8 CPUs: same bytes", () => {
@@ -57,19 +57,7 @@ describe.each(["kvm-cfs", "kvm-eevdf"] as const)("%s: lone threads", (kind: Fair
   });
 
   test("a driver domain billing the guests", () => {
-    const s = ScenarioSchema.parse({
-      host: {
-        id: "h",
-        cores: 4,
-        memoryMiB: 1 << 20,
-        scheduler: { kind },
-        driverDomain: { vcpus: 1, usPerPacket: 30, packetsPerRequest: 2, rxPacketsPerRequest: 1, chargeDriverWork: true },
-      },
-      vms: cell.slice(0, 6).map((v, i) => ({ id: `vm${i}`, vcpus: 1, memoryMiB: 1024, ...v })),
-      durationMs: 2000,
-      warmupMs: 300,
-      seed: 26,
-    });
+    const s = fairScenario(kind, 4, cell.slice(0, 6), { durationMs: 2000, warmupMs: 300, seed: 26, driver: { chargeDriverWork: true } });
     compare(s);
   });
 });
