@@ -8,9 +8,11 @@ import { z } from "zod";
  * more held-out hosts (credit2ConformalSeeds); a v5 file's credit2 weights belong to the old core.
  * 7: credit1's blocked waker is rescued only by releases that find no waiter of their own
  * (local-waiters.ts), so credit1's correction and margins were refitted; a v6 file's credit1
- * weights belong to the old core.
+ * weights belong to the old core. 8: EEVDF's sleepy runners block a waker for their whole run
+ * (the home runner is fresh, eevdf.ts), so EEVDF's correction and margins were refitted; a v7
+ * file's EEVDF weights belong to the old core.
  */
-export const MODEL_VERSION = 7;
+export const MODEL_VERSION = 8;
 
 /** The victim alone: request p99 and p99.9 over its service time, by vCPUs (rows) and utilisation. */
 export const BaselineTableSchema = z.strictObject({

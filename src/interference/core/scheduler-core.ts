@@ -85,8 +85,14 @@ export interface Mechanisms {
    * steal takes one of several waiters (false: every release is the victim's, model-v6's core).
    */
   readonly localWaiters: boolean;
+  /**
+   * EEVDF: the runner a waker finds on its home CPU, every CPU held, took that CPU after the
+   * waker left it, so it is inside the slice it was picked with (false: a runner's time-average
+   * share inside its first slice, model-v7's EEVDF core).
+   */
+  readonly homeFresh: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true };
 
 /** coreFor picks the core of a host's scheduler. */
 export function coreFor(s: SchedulerParams, cores: number, m: Mechanisms = ALL_MECHANISMS): SchedulerCore {
@@ -109,6 +115,6 @@ function baseCoreFor(s: SchedulerParams, cores: number, m: Mechanisms): Schedule
     case "xen-credit2":
       return credit2Core(s, cores, m.grantEnds);
     case "kvm-eevdf":
-      return eevdfCore(s, cores);
+      return eevdfCore(s, cores, m.homeFresh);
   }
 }
