@@ -46,7 +46,8 @@ export function eevdfCore(p: KvmEevdfParams, cores: number, homeFresh = true): S
   return {
     name: "eevdf",
     blockShare(b) {
-      return homeFresh ? 1 : 1 - Math.exp(-sliceUs / b);
+      // A hog (b infinite) is never the home runner taken after the waker left (see above).
+      return homeFresh && Number.isFinite(b) ? 1 : 1 - Math.exp(-sliceUs / b);
     },
     waitCapUs() {
       return sliceUs + p.tickUs;

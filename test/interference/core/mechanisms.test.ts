@@ -109,11 +109,17 @@ describe("EEVDF core", () => {
   const ev = defaultScheduler("kvm-eevdf") as KvmEevdfParams;
 
   test("a runner is protected for the first base slice of each run (RUN_TO_PARITY), scaled like CFS's tunables", () => {
-    // base_slice 0.75 ms x (1 + log2(min(cpus, 8))): 2.25 ms at 4 cores, 3 ms at 8+.
-    expect(eevdfCore(ev, 4).blockShare(2250)).toBeCloseTo(1 - Math.exp(-1), 9);
-    expect(eevdfCore(ev, 16).blockShare(3000)).toBeCloseTo(1 - Math.exp(-1), 9);
-    // A hog ran past its slice long ago: unprotected.
+    // Time-average share (homeFresh off, model-v7's core): base_slice 0.75 ms x (1 + log2(min(cpus,
+    // 8))): 2.25 ms at 4 cores, 3 ms at 8+.
+    expect(eevdfCore(ev, 4, false).blockShare(2250)).toBeCloseTo(1 - Math.exp(-1), 9);
+    expect(eevdfCore(ev, 16, false).blockShare(3000)).toBeCloseTo(1 - Math.exp(-1), 9);
+    // A hog ran past its slice long ago: unprotected, either way.
+    expect(eevdfCore(ev, 8, false).blockShare(Infinity)).toBe(0);
     expect(eevdfCore(ev, 8).blockShare(Infinity)).toBe(0);
+  });
+
+  test("the sleepy runner on a waker's home CPU took it after the waker left: it blocks for its whole run", () => {
+    for (const b of [500, 3000, 30_000]) expect(eevdfCore(ev, 16).blockShare(b)).toBe(1);
   });
 
   test("a blocked waker waits at most the rest of the slice, seen at the next tick (E7-EEVDF)", () => {
