@@ -278,7 +278,7 @@ describe("predictor accuracy on the fourth frozen round (holdout-4)", () => {
 
 // The fifth frozen round (seeds 9801-9810 and holdout-4's sets, committed and sealed with its
 // reference before model-v7 was made). model-v7 was measured on it once, untouched, then it was
-// unsealed (docs/accuracy.md, "holdout-5 measured"; holdout-6 is the sealed round now). model-v8
+// unsealed (docs/accuracy.md, "holdout-5 measured"). model-v8
 // was chosen with it as development data (its EEVDF miss, a 16-core victim at 0.20 ms against 1.08
 // ms, is now estimated 0.67 ms). Not met, so not asserted: the credit1 unsafe miss (a 6-core 5 ms
 // victim, 0.90 ms against 2.96 ms, inside the bound), credit2's p90 (0.409) and coverage (98.6%).
@@ -309,6 +309,38 @@ describe("predictor accuracy on the fifth frozen round (holdout-5)", () => {
   // same fitted model, credit2 had 7 unsafe misses and 93.9% coverage (p90 0.661).
   test("credit2 has unsafe misses and under 99% coverage without the grant-end wait", () => {
     const g = groups(new Predictor(bundledPredictor().model, { ...ALL_MECHANISMS, grantEnds: false }), cases5).get("contended xen-credit2 (all)");
+    expect(g?.unsafeMisses, detail(g)).toBeGreaterThan(0);
+    expect(g?.coverage, detail(g)).toBeLessThan(0.99);
+  });
+});
+
+// The sixth frozen round (seeds 9901-9910 and holdout-5's sets, committed and sealed with its
+// reference before holdout-5 was measured). model-v8 was measured on it once, untouched, then it
+// was unsealed (docs/accuracy.md, "holdout-6 measured"). Not met, so not asserted: credit2's one
+// unsafe miss (a 12-core victim, estimate 0.41 ms, bound 1.21, simulated 1.16) and EEVDF's
+// coverage (98.7%, two victims over the bound).
+describe("predictor accuracy on the sixth frozen round (holdout-6)", () => {
+  const { cases: cases6, all } = sharedRoundGoals("holdout-6", ["xen-credit", "kvm-cfs", "xen-credit2"]);
+
+  test.each(KINDS)("contended %s: p90 <= 0.40", (kind) => {
+    const g = all.get(`contended ${kind} (all)`);
+    expect(g?.p90AbsLog, detail(g)).toBeLessThanOrEqual(0.4);
+  });
+
+  test.each(["xen-credit", "kvm-cfs", "kvm-eevdf"])("contended %s: no unsafe miss", (kind) => {
+    const g = all.get(`contended ${kind} (all)`);
+    expect(g?.unsafeMisses, detail(g)).toBe(0);
+  });
+
+  // Measured once the round was open, with the fitted model unchanged: without the fresh home
+  // runner EEVDF had 2 unsafe misses here; without the grant-end wait credit2 had 8 and 94.8%.
+  test("EEVDF has unsafe misses without the fresh home runner", () => {
+    const g = groups(new Predictor(bundledPredictor().model, { ...ALL_MECHANISMS, homeFresh: false }), cases6).get("contended kvm-eevdf (all)");
+    expect(g?.unsafeMisses, detail(g)).toBeGreaterThan(0);
+  });
+
+  test("credit2 has unsafe misses and under 99% coverage without the grant-end wait", () => {
+    const g = groups(new Predictor(bundledPredictor().model, { ...ALL_MECHANISMS, grantEnds: false }), cases6).get("contended xen-credit2 (all)");
     expect(g?.unsafeMisses, detail(g)).toBeGreaterThan(0);
     expect(g?.coverage, detail(g)).toBeLessThan(0.99);
   });
