@@ -101,6 +101,17 @@ export const HOLDOUT6_SEEDS: readonly number[] = [9901, 9902, 9903, 9904, 9905, 
 
 export const HOLDOUT6_SETS: readonly CompositionSet[] = HOLDOUT5_SETS;
 
+/**
+ * The seventh held-out round, frozen and sealed (seeds, sets and reference committed) before
+ * model-v8 was measured on holdout-6, so the next model change has an untouched round waiting.
+ * Drawn exactly as holdout-6 (same sets), from seeds nothing had used (fitting 1-40, conformal
+ * 1001-1120, rounds 9101-9112, 9201-9212, 9601-9610, 9701-9710, 9801-9810 and 9901-9910, tuning
+ * 9300-9379); nothing may be fitted or tuned on them.
+ */
+export const HOLDOUT7_SEEDS: readonly number[] = [9951, 9952, 9953, 9954, 9955, 9956, 9957, 9958, 9959, 9960];
+
+export const HOLDOUT7_SETS: readonly CompositionSet[] = HOLDOUT6_SETS;
+
 /** EvalRound is one frozen evaluation: its seeds, the sets drawn per seed and its cached reference. */
 export interface EvalRound {
   readonly name: string;
@@ -124,6 +135,7 @@ export const EVAL_ROUNDS: readonly EvalRound[] = [
   { name: "holdout-4", seeds: HOLDOUT4_SEEDS, sets: HOLDOUT4_SETS, reference: "data/interference/accuracy-reference-holdout4-v1.json" },
   { name: "holdout-5", seeds: HOLDOUT5_SEEDS, sets: HOLDOUT5_SETS, reference: "data/interference/accuracy-reference-holdout5-v1.json" },
   { name: "holdout-6", seeds: HOLDOUT6_SEEDS, sets: HOLDOUT6_SETS, reference: "data/interference/accuracy-reference-holdout6-v1.json" },
+  { name: "holdout-7", seeds: HOLDOUT7_SEEDS, sets: HOLDOUT7_SETS, reference: "data/interference/accuracy-reference-holdout7-v1.json", sealed: true },
 ];
 
 /** OPEN_ROUNDS: the rounds measured by default (every round but the sealed ones). */
