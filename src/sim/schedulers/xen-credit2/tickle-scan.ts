@@ -22,7 +22,8 @@ export interface TickleView {
  * quarter of tickle's time. A runner not to burn has its burn written to the scratch vCPU
  * instead; own's runner is burnt already (or not to burn), so burning it again at now changes
  * nothing. Index picks are int32 masks: a multiplication by the 0/1 flag compiles to double
- * conversions on the loop's dependency chain (perf annotate). The arithmetic is Credit2Units.burn's and tickleScore's, in their order.
+ * conversions on the loop's dependency chain (perf annotate). The arithmetic is
+ * Credit2Units.burn's and tickleScore's, in their order.
  */
 export function mostOutcredited(s: TickleView, v: number, own: number, rq: RunQueue, now: number): number {
   const { credit, burnFromUs, budgetUs, runStartUs, weight, scratch } = s.u;
