@@ -5,7 +5,7 @@ import { arrow, esc, gib, ms, num, pct } from "./format.js";
 import { cards, chart, page, section, table } from "./html-page.js";
 import { hostLoadChart, latencyChart, wavesChart } from "./migration-charts.js";
 import { chartHosts, latencyRows } from "./migration-select.js";
-import { duration, effectText, headline, kindLabel, moveTimingText, PRIORITY_LABEL, tradeoffTable, unresolvedText, whyTargetText, whyVmText } from "./migration-text.js";
+import { duration, headline, MOVE_HEAD, moveRow, PRIORITY_LABEL, tradeoffTable, unresolvedText } from "./migration-text.js";
 import { viewsHtml } from "./objectives-render.js";
 import { migrationObjectiveViews } from "./objectives-view.js";
 
@@ -60,20 +60,8 @@ function wavesSection(p: MigrationPlan): string {
 
 function movesSection(p: MigrationPlan): string {
   if (p.moves.length === 0) return section("Moves", "<p>No migration is needed.</p>");
-  const rows = p.moves.map((m) => [
-    String(m.step),
-    String(m.wave),
-    m.vmId,
-    `${m.from} → ${m.to}`,
-    { html: `<span class="${m.priority === 1 ? "bad" : ""}">${m.priority} ${esc(PRIORITY_LABEL[m.priority])}</span>` },
-    kindLabel(m),
-    whyVmText(m),
-    whyTargetText(m),
-    effectText(m.effect),
-    gib(m.memoryMiB),
-    moveTimingText(m),
-  ]);
-  return section("Moves", table(["step", "wave", "VM", "move", "priority", "kind", "why this VM", "why this target", "predicted p99.9", "GiB", "migration"], rows));
+  const rows = p.moves.map((m) => moveRow(m, (x) => ({ html: `<span class="${x.priority === 1 ? "bad" : ""}">${x.priority} ${esc(PRIORITY_LABEL[x.priority])}</span>` })));
+  return section("Moves", table(MOVE_HEAD, rows));
 }
 
 function problems(p: MigrationPlan): string {

@@ -3,7 +3,7 @@ import { violationText } from "../model/violation-text.js";
 import { adviceSectionMarkdown } from "./advice-markdown.js";
 import { arrow, gib, mdTable, ms, num, pct } from "./format.js";
 import { changedHosts, latencyRows } from "./migration-select.js";
-import { duration, effectText, headline, kindLabel, moveTimingText, PRIORITY_LABEL, tradeoffTable, unresolvedText, whyTargetText, whyVmText } from "./migration-text.js";
+import { duration, headline, MOVE_HEAD, moveRow, PRIORITY_LABEL, tradeoffTable, unresolvedText } from "./migration-text.js";
 import { viewsMarkdown } from "./objectives-render.js";
 import { migrationObjectiveViews } from "./objectives-view.js";
 
@@ -67,21 +67,8 @@ function wavesSection(p: MigrationPlan): string {
 
 function movesSection(p: MigrationPlan): string {
   if (p.moves.length === 0) return "";
-  const rows = p.moves.map((m) => [
-    String(m.step),
-    String(m.wave),
-    m.vmId,
-    `${m.from} → ${m.to}`,
-    `${m.priority} ${PRIORITY_LABEL[m.priority]}`,
-    kindLabel(m),
-    whyVmText(m),
-    whyTargetText(m),
-    effectText(m.effect),
-    gib(m.memoryMiB),
-    moveTimingText(m),
-  ]);
-  const head = ["step", "wave", "VM", "move", "priority", "kind", "why this VM", "why this target", "predicted p99.9", "GiB", "migration"];
-  return `## Moves\n\n${mdTable(head, rows)}`;
+  const rows = p.moves.map((m) => moveRow(m, (x) => `${x.priority} ${PRIORITY_LABEL[x.priority]}`));
+  return `## Moves\n\n${mdTable(MOVE_HEAD, rows)}`;
 }
 
 function hostsSection(p: MigrationPlan): string {

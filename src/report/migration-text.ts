@@ -178,3 +178,23 @@ export function tradeoffText(p: MigrationPlan): string[] {
   const line = (r: string[]): string => r.map((c, k) => (k === 0 ? c.padEnd(width[k]) : c.padStart(width[k]))).join("  ");
   return ["trade-off (predicted):", `  ${line(t.head)}`, ...t.rows.map((r) => `  ${line(r)}`), t.givenUp];
 }
+
+/** The moves table's columns, shared by both reports. */
+export const MOVE_HEAD: readonly string[] = ["step", "wave", "VM", "move", "priority", "kind", "why this VM", "why this target", "predicted p99.9", "GiB", "migration"];
+
+/** moveRow: a move's cells under MOVE_HEAD; `priority` renders its priority cell (HTML marks the mandatory ones). */
+export function moveRow<C>(m: Move, priority: (m: Move) => C): (string | C)[] {
+  return [
+    String(m.step),
+    String(m.wave),
+    m.vmId,
+    `${m.from} → ${m.to}`,
+    priority(m),
+    kindLabel(m),
+    whyVmText(m),
+    whyTargetText(m),
+    effectText(m.effect),
+    gib(m.memoryMiB),
+    moveTimingText(m),
+  ];
+}
