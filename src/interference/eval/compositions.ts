@@ -112,6 +112,17 @@ export const HOLDOUT7_SEEDS: readonly number[] = [9951, 9952, 9953, 9954, 9955, 
 
 export const HOLDOUT7_SETS: readonly CompositionSet[] = HOLDOUT6_SETS;
 
+/**
+ * The eighth held-out round, frozen and sealed before the next model change was measured on
+ * holdout-7, so the change after that one has an untouched round waiting. Drawn exactly as
+ * holdout-7 (same sets), from seeds nothing had used (fitting 1-40, conformal 1001-1120, rounds
+ * 9101-9112, 9201-9212, 9601-9610, 9701-9710, 9801-9810, 9901-9910 and 9951-9960, tuning
+ * 9300-9379); nothing may be fitted or tuned on them.
+ */
+export const HOLDOUT8_SEEDS: readonly number[] = [9961, 9962, 9963, 9964, 9965, 9966, 9967, 9968, 9969, 9970];
+
+export const HOLDOUT8_SETS: readonly CompositionSet[] = HOLDOUT7_SETS;
+
 /** EvalRound is one frozen evaluation: its seeds, the sets drawn per seed and its cached reference. */
 export interface EvalRound {
   readonly name: string;
@@ -136,6 +147,7 @@ export const EVAL_ROUNDS: readonly EvalRound[] = [
   { name: "holdout-5", seeds: HOLDOUT5_SEEDS, sets: HOLDOUT5_SETS, reference: "data/interference/accuracy-reference-holdout5-v1.json" },
   { name: "holdout-6", seeds: HOLDOUT6_SEEDS, sets: HOLDOUT6_SETS, reference: "data/interference/accuracy-reference-holdout6-v1.json" },
   { name: "holdout-7", seeds: HOLDOUT7_SEEDS, sets: HOLDOUT7_SETS, reference: "data/interference/accuracy-reference-holdout7-v1.json", sealed: true },
+  { name: "holdout-8", seeds: HOLDOUT8_SEEDS, sets: HOLDOUT8_SETS, reference: "data/interference/accuracy-reference-holdout8-v1.json", sealed: true },
 ];
 
 /** OPEN_ROUNDS: the rounds measured by default (every round but the sealed ones). */

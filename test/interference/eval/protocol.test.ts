@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { drawAll, drawRound, drawSet, EVAL_ROUNDS, EVAL_SEEDS, EVAL_SETS, HOLDOUT2_SEEDS, HOLDOUT3_SEEDS, HOLDOUT3_SETS, HOLDOUT4_SEEDS, HOLDOUT4_SETS, HOLDOUT5_SEEDS, HOLDOUT5_SETS, HOLDOUT6_SEEDS, HOLDOUT6_SETS, HOLDOUT7_SEEDS, HOLDOUT7_SETS, isEvalSeed, OPEN_ROUNDS, type CompositionSet } from "../../../src/interference/eval/compositions.js";
+import { drawAll, drawRound, drawSet, EVAL_ROUNDS, EVAL_SEEDS, EVAL_SETS, HOLDOUT2_SEEDS, HOLDOUT3_SEEDS, HOLDOUT3_SETS, HOLDOUT4_SEEDS, HOLDOUT4_SETS, HOLDOUT5_SEEDS, HOLDOUT5_SETS, HOLDOUT6_SEEDS, HOLDOUT6_SETS, HOLDOUT7_SEEDS, HOLDOUT7_SETS, HOLDOUT8_SEEDS, HOLDOUT8_SETS, isEvalSeed, OPEN_ROUNDS, type CompositionSet } from "../../../src/interference/eval/compositions.js";
 import { assembleReference, referenceCases, referenceJobs, reusableEntries, simFingerprint, toSimulate } from "../../../src/interference/eval/reference.js";
 import { loadReference } from "../../../src/io/accuracy-reference.js";
 import { inlineRunner } from "../../../src/sim/runner.js";
@@ -89,7 +89,7 @@ describe("accuracy protocol: compositions", () => {
   test("the fourth held-out round uses >= 10 seeds no sweep, tuning run or earlier round used, holdout-3's sets, >= 200 contended hosts, and fitting refuses its seeds", () => {
     const used = (s: number): boolean => (s >= 1 && s <= 40) || (s >= 1001 && s <= 1040) || (s >= 9300 && s <= 9359);
     expectFreshRound(HOLDOUT4_SEEDS, HOLDOUT4_SETS, HOLDOUT3_SETS, used, [...EVAL_SEEDS, ...HOLDOUT2_SEEDS, ...HOLDOUT3_SEEDS]);
-    expect(EVAL_ROUNDS.map((r) => r.name)).toEqual(["holdout-1", "holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7"]);
+    expect(EVAL_ROUNDS.map((r) => r.name)).toEqual(["holdout-1", "holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8"]);
   });
 
   test("the fifth held-out round: >= 10 seeds nothing used before (credit2's conformal 1041-1120 and the 32-core tuning hosts included), holdout-4's sets, >= 200 contended hosts, refused by fitting, and open after its one measurement", () => {
@@ -111,6 +111,13 @@ describe("accuracy protocol: compositions", () => {
     // Sealed: the default accuracy run, the bench and the accuracy tests leave it out.
     expect(EVAL_ROUNDS.find((r) => r.name === "holdout-7")?.sealed).toBe(true);
     expect(OPEN_ROUNDS.map((r) => r.name)).not.toContain("holdout-7");
+  });
+
+  test("the eighth held-out round: >= 10 seeds nothing used before (holdout-7's included), holdout-7's sets, >= 200 contended hosts, refused by fitting, and sealed", () => {
+    const used = (s: number): boolean => (s >= 1 && s <= 40) || (s >= 1001 && s <= 1120) || (s >= 9300 && s <= 9379);
+    expectFreshRound(HOLDOUT8_SEEDS, HOLDOUT8_SETS, HOLDOUT7_SETS, used, [...EVAL_SEEDS, ...HOLDOUT2_SEEDS, ...HOLDOUT3_SEEDS, ...HOLDOUT4_SEEDS, ...HOLDOUT5_SEEDS, ...HOLDOUT6_SEEDS, ...HOLDOUT7_SEEDS]);
+    expect(EVAL_ROUNDS.find((r) => r.name === "holdout-8")?.sealed).toBe(true);
+    expect(OPEN_ROUNDS.map((r) => r.name)).not.toContain("holdout-8");
   });
 
   test("draws are deterministic per seed and differ between seeds", () => {
