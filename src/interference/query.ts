@@ -18,6 +18,13 @@ const EPS = [0.01, 0.001] as const;
 export class Query {
   private readonly comps = new Components();
   private readonly ownComps = new Components();
+  /**
+   * The episodes of a mixed victim's own preempted burst (SchedulerCore.ownBurstPreempt), alone:
+   * the learned correction is fitted on the wake-driven core, whose dependence on the host
+   * (P(all held), cores) is not theirs, so they are a floor under the corrected estimate, not a
+   * part of what it corrects. ownPreA 0: none for the victim being asked about.
+   */
+  private readonly episodes = new Components();
   private readonly rest: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
   private readonly ownLight: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
   private readonly hostParts = new Float64Array(2);
@@ -69,6 +76,7 @@ export class Query {
 
   /** components: what victim v meets (`self`: v is the extra VM). */
   components(v: Victim, self: boolean): Components {
+    this.episodes.ownPreA = 0;
     if (self) return this.selfComponents();
     if (v.ownCpu) return this.mixedComponents(v.ownCpu.duty, v.exclusion);
     const c = this.comps;
@@ -78,6 +86,7 @@ export class Query {
 
   /** selfComponents: what the extra VM meets, judging itself (its own waking vCPU out). */
   private selfComponents(): Components {
+    this.episodes.ownPreA = 0;
     const x = this.extra;
     const rest = x ? this.restOf(x) : undefined;
     if (x && x.block === undefined) {
@@ -88,6 +97,7 @@ export class Query {
       this.mix.fullWithExtra(rest, this.full, this.near);
       c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores, this.hm.core.ownBurstQueue);
       this.mix.lightComponent(c, undefined, undefined);
+      this.splitEpisodes(c, x.duty);
       return c;
     }
     const c = this.comps;
@@ -102,7 +112,36 @@ export class Query {
     this.mix.excludedFull(this.extra, duty, exclusion, this.full, this.near);
     c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores, this.hm.core.ownBurstQueue);
     this.mix.lightComponent(c, this.lightExtra, undefined);
+    this.splitEpisodes(c, duty);
     return c;
+  }
+
+  /** splitEpisodes moves the core's own-burst episodes of a mixed victim (if any) out of `c` into `episodes`. */
+  private splitEpisodes(c: Components, duty: number): void {
+    const ep = this.episodes;
+    ep.ownPreA = 0;
+    const preempt = this.hm.core.ownBurstPreempt;
+    if (!preempt) return;
+    preempt(c, duty);
+    if (!(c.ownPreA > 0)) return;
+    ep.ownPreA = c.ownPreA;
+    ep.ownPreR = c.ownPreR;
+    ep.ownPreECap = c.ownPreECap;
+    ep.capUs = c.capUs;
+    c.ownPreA = 0;
+  }
+
+  /** episodeFloor: the victim's quantile from its own-burst episodes alone (0 without them). */
+  private episodeFloor(v: Victim, pct: number): number {
+    return this.episodes.ownPreA > 0 ? quantileUs(this.episodes, v.tail, EPS[pct]) : 0;
+  }
+
+  /** episodesWithin: the own-burst episodes alone keep the tail at `x` within eps (true without them). */
+  private episodesWithin(r: readonly number[], o: number, x: number, pct: number): boolean {
+    if (!(this.episodes.ownPreA > 0)) return true;
+    const y = x - r[o + R_SERVICE];
+    if (y <= 0) return false;
+    return waitTail(this.episodes, y, 0, 0, r[o + R_RHO], aloneTailAt(r[o + R_BASE_A], r[o + R_BASE_THETA], x)) <= EPS[pct];
   }
 
   /** ownLightOf: the victim's own light vCPU under this host's core (one-entry cache: a victim lives on one host). */
@@ -182,7 +221,7 @@ export class Query {
         continue;
       }
       const alone = pct === Pct.P999 ? v.tail.base999Us : v.tail.base99Us;
-      const est = corrected(quantileUs(c, v.tail, EPS[pct]), alone, this.logCorr(c, pct, v.corr[this.coreAt + pct], load)) + this.hop[pct];
+      const est = Math.max(corrected(quantileUs(c, v.tail, EPS[pct]), alone, this.logCorr(c, pct, v.corr[this.coreAt + pct], load)), this.episodeFloor(v, pct)) + this.hop[pct];
       out.estimateUs[pct] = est;
       out.boundUs[pct] = this.bound(c, pct, reasons, est);
     }
@@ -212,6 +251,7 @@ export class Query {
    */
   withinSloRow(rows: readonly number[], o: number, widen: number, skip: number, byEstimate: number, exclusion?: ExclusionCache): boolean {
     let c = this.comps;
+    this.episodes.ownPreA = 0;
     if (rows[o + R_LIGHT] === 0 && exclusion) c = this.mixedComponents(rows[o + R_OWN_DUTY], exclusion);
     else this.mix.lightComponentLess(c, this.lightExtra, rows[o + R_EX_LSP], rows[o + R_EX_LRATE]);
     return this.rowWithinSlo(c, rows, o, this.reasonsOf(widen, rows[o + R_OUTSIDE], rows[o + R_OWN_VCPUS]), skip, byEstimate, o + R_CORR);
@@ -236,6 +276,7 @@ export class Query {
       // bound(est) <= slo  <=>  est <= estMax  <=>  core quantile <= threshold  <=>  tail(threshold) <= eps.
       const estMax = ((byEstimate & (1 << pct)) !== 0 ? slo : this.estimateFor(c, pct, reasons, slo)) - this.hop[pct];
       if (estMax < serviceUs) return false;
+      if (!this.episodesWithin(r, o, estMax, pct)) return false;
       if (Number.isNaN(load)) load = this.mixing(c, r[o + R_LAMBDA]);
       const x = uncorrectedThreshold(estMax, r[o + R_BASE + pct], this.logCorr(c, pct, r[corrAt + pct], load));
       const y = x - serviceUs;

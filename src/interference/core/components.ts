@@ -44,6 +44,15 @@ export class Components {
   lightA = 0;
   lightR = 1;
   lightECap = 0;
+  /**
+   * A mixed victim's vCPU preempted inside its own CPU burst (credit2: SchedulerCore
+   * ownBurstPreempt): such episodes start at ownPreA per µs and last an exponential of rate
+   * ownPreR capped at capUs; requests that arrive meanwhile see the rest of the wait. 0 except on
+   * the scratch components a query keeps them in (query.ts `episodes`).
+   */
+  ownPreA = 0;
+  ownPreR = 1;
+  ownPreECap = 0;
 
   /**
    * save writes what copyFrom copies into `out` at `o` (SAVED doubles), load reads it back: a
@@ -124,6 +133,9 @@ export class Components {
     this.heavyBlock = o.heavyBlock;
     this.sumA = o.sumA;
     this.sumAOverR = o.sumAOverR;
+    this.ownPreA = o.ownPreA;
+    this.ownPreR = o.ownPreR;
+    this.ownPreECap = o.ownPreECap;
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { SchedulerParams } from "../../model/scheduler.js";
+import type { Components } from "./components.js";
 import type { LightPart, MutablePart } from "./cpu-part.js";
 import { cfsCore } from "./cfs.js";
 import { credit1Core } from "./credit1.js";
@@ -51,6 +52,12 @@ export interface SchedulerCore {
    * wake behind unpreemptable runners take those runners' releases first (host-mix.ts).
    */
   readonly localWaiters: boolean;
+  /**
+   * ownBurstPreempt writes into a mixed victim's own components (after rescale: the others' P(all
+   * held), release rate and hog share) the episodes in which a waker takes its vCPU's core inside
+   * its own CPU burst (duty `duty`) and leaves it queued (credit2; absent elsewhere).
+   */
+  readonly ownBurstPreempt?: (c: Components, duty: number) => void;
   /** 1 when a light vCPU on the waker's own core blocks it (credit1: BOOST), 0 when not (a KVM poller). */
   readonly lightBlock: number;
   /** Why this host's scheduler is only approximated by this core (empty when modelled). */
@@ -91,8 +98,14 @@ export interface Mechanisms {
    * share inside its first slice, model-v7's EEVDF core).
    */
   readonly homeFresh: boolean;
+  /**
+   * credit2: a mixed victim's vCPU running its own CPU burst is the runner a waking sleeper
+   * preempts, and waits queued below the others' credit until one of them blocks (false: only
+   * its wakes meet the host, model-v8's credit2 core).
+   */
+  readonly ownBurstPreempt: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true };
 
 /** coreFor picks the core of a host's scheduler. */
 export function coreFor(s: SchedulerParams, cores: number, m: Mechanisms = ALL_MECHANISMS): SchedulerCore {
@@ -113,7 +126,7 @@ function baseCoreFor(s: SchedulerParams, cores: number, m: Mechanisms): Schedule
     case "kvm-cfs":
       return cfsCore(s, cores, []);
     case "xen-credit2":
-      return credit2Core(s, cores, m.grantEnds);
+      return credit2Core(s, cores, m.grantEnds, m.ownBurstPreempt);
     case "kvm-eevdf":
       return eevdfCore(s, cores, m.homeFresh);
   }

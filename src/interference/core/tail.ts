@@ -86,6 +86,8 @@ export function waitTail(c: Components, y: number, lam: number, own: number, rho
     const e = Math.exp(-c.driftR * y);
     t += c.driftA * (e + ((lam + own) * (e - c.driftECap)) / c.driftR);
   }
+  // No waking request: the vCPU was preempted while running, so requests see only the rest of the wait.
+  if (y < c.capUs && c.ownPreA > 0) t += (c.ownPreA * (Math.exp(-c.ownPreR * y) - c.ownPreECap)) / c.ownPreR;
   return Math.min(1, base + (1 - rho) * t);
 }
 
@@ -93,7 +95,7 @@ export function waitTail(c: Components, y: number, lam: number, own: number, rho
 export function waitTailBound(c: Components, y: number, lam: number, own: number, rho: number, base: number): number {
   const rate = lam + own;
   let t = 0;
-  if (y < c.capUs) t += c.sumA + rate * c.sumAOverR + (c.lightA > 0 ? c.lightA * (1 + rate / c.lightR) : 0);
+  if (y < c.capUs) t += c.sumA + rate * c.sumAOverR + (c.lightA > 0 ? c.lightA * (1 + rate / c.lightR) : 0) + (c.ownPreA > 0 ? c.ownPreA / c.ownPreR : 0);
   if (y < c.rlUs) t += c.rlA * (1 + (rate * c.rlUs) / 2);
   if (y < c.driftCapUs) t += c.driftA * (1 + rate / c.driftR);
   return base + (1 - rho) * t;
@@ -131,7 +133,7 @@ const SLOW_STEPS = 2;
 
 /** onlyAlone: the host adds no wait component, so the tail is the victim's alone exponential. */
 function onlyAlone(c: Components): boolean {
-  if (c.lightA > 0 || c.rlA > 0 || c.driftA > 0) return false;
+  if (c.lightA > 0 || c.rlA > 0 || c.driftA > 0 || c.ownPreA > 0) return false;
   for (let k = 0; k < BINS; k++) if (c.a[k] > 0) return false;
   return true;
 }
