@@ -2,7 +2,7 @@ import type { CpuPart, MutablePart } from "./core/cpu-part.js";
 import { Components, type HostMix } from "./core/host-mix.js";
 import type { ExclusionCache } from "./core/occupancy.js";
 import type { FullState } from "./core/tails.js";
-import { aloneTailAt, quantileUs, thinnedLambda, waitTail, waitTailBound } from "./core/tail.js";
+import { aloneTailAt, episodesQuantileUs, episodesTailAt, quantileUs, thinnedLambda, waitTail, waitTailBound } from "./core/tail.js";
 import { corrected, hostFeatures, hostPart, loadFeature, N_FEATURES, splitCorrection, uncorrectedThreshold } from "./correction.js";
 import { coreIndex, Pct, QUIET_P_FULL, WIDEN, type HostModel, type Prediction, type Victim } from "./model-types.js";
 import { R_LIGHT, R_OWN_DUTY, R_BASE, R_BASE_A, R_BASE_THETA, R_CORR, R_EX_LRATE, R_EX_LSP, R_LAMBDA, R_OUTSIDE, R_OWN_VCPUS, R_RHO, R_SERVICE, R_SLO, R_VCPUS, R_WAKES, ROW } from "./victim-rows.js";
@@ -22,9 +22,10 @@ export class Query {
    * The episodes of a mixed victim's own preempted burst (SchedulerCore.ownBurstPreempt), alone:
    * the learned correction is fitted on the wake-driven core, whose dependence on the host
    * (P(all held), cores) is not theirs, so they are a floor under the corrected estimate, not a
-   * part of what it corrects. ownPreA 0: none for the victim being asked about.
+   * part of what it corrects. Read only while `withEpisodes` (set per victim asked about).
    */
   private readonly episodes = new Components();
+  private withEpisodes = false;
   private readonly rest: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
   private readonly ownLight: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
   private readonly hostParts = new Float64Array(2);
@@ -76,7 +77,7 @@ export class Query {
 
   /** components: what victim v meets (`self`: v is the extra VM). */
   components(v: Victim, self: boolean): Components {
-    this.episodes.ownPreA = 0;
+    this.withEpisodes = false;
     if (self) return this.selfComponents();
     if (v.ownCpu) return this.mixedComponents(v.ownCpu.duty, v.exclusion);
     const c = this.comps;
@@ -86,7 +87,7 @@ export class Query {
 
   /** selfComponents: what the extra VM meets, judging itself (its own waking vCPU out). */
   private selfComponents(): Components {
-    this.episodes.ownPreA = 0;
+    this.withEpisodes = false;
     const x = this.extra;
     const rest = x ? this.restOf(x) : undefined;
     if (x && x.block === undefined) {
@@ -118,12 +119,13 @@ export class Query {
 
   /** splitEpisodes moves the core's own-burst episodes of a mixed victim (if any) out of `c` into `episodes`. */
   private splitEpisodes(c: Components, duty: number): void {
-    const ep = this.episodes;
-    ep.ownPreA = 0;
+    this.withEpisodes = false;
     const preempt = this.hm.core.ownBurstPreempt;
     if (!preempt) return;
     preempt(c, duty);
     if (!(c.ownPreA > 0)) return;
+    const ep = this.episodes;
+    this.withEpisodes = true;
     ep.ownPreA = c.ownPreA;
     ep.ownPreR = c.ownPreR;
     ep.ownPreECap = c.ownPreECap;
@@ -131,17 +133,9 @@ export class Query {
     c.ownPreA = 0;
   }
 
-  /** episodeFloor: the victim's quantile from its own-burst episodes alone (0 without them). */
-  private episodeFloor(v: Victim, pct: number): number {
-    return this.episodes.ownPreA > 0 ? quantileUs(this.episodes, v.tail, EPS[pct]) : 0;
-  }
-
-  /** episodesWithin: the own-burst episodes alone keep the tail at `x` within eps (true without them). */
+  /** episodesWithin: the own-burst episodes alone keep the tail at `x` within eps (only asked withEpisodes). */
   private episodesWithin(r: readonly number[], o: number, x: number, pct: number): boolean {
-    if (!(this.episodes.ownPreA > 0)) return true;
-    const y = x - r[o + R_SERVICE];
-    if (y <= 0) return false;
-    return waitTail(this.episodes, y, 0, 0, r[o + R_RHO], aloneTailAt(r[o + R_BASE_A], r[o + R_BASE_THETA], x)) <= EPS[pct];
+    return episodesTailAt(this.episodes, r[o + R_SERVICE], r[o + R_RHO], aloneTailAt(r[o + R_BASE_A], r[o + R_BASE_THETA], x), x) <= EPS[pct];
   }
 
   /** ownLightOf: the victim's own light vCPU under this host's core (one-entry cache: a victim lives on one host). */
@@ -221,7 +215,9 @@ export class Query {
         continue;
       }
       const alone = pct === Pct.P999 ? v.tail.base999Us : v.tail.base99Us;
-      const est = Math.max(corrected(quantileUs(c, v.tail, EPS[pct]), alone, this.logCorr(c, pct, v.corr[this.coreAt + pct], load)), this.episodeFloor(v, pct)) + this.hop[pct];
+      let est = corrected(quantileUs(c, v.tail, EPS[pct]), alone, this.logCorr(c, pct, v.corr[this.coreAt + pct], load));
+      if (this.withEpisodes) est = Math.max(est, episodesQuantileUs(this.episodes, v.tail, EPS[pct]));
+      est += this.hop[pct];
       out.estimateUs[pct] = est;
       out.boundUs[pct] = this.bound(c, pct, reasons, est);
     }
@@ -251,7 +247,7 @@ export class Query {
    */
   withinSloRow(rows: readonly number[], o: number, widen: number, skip: number, byEstimate: number, exclusion?: ExclusionCache): boolean {
     let c = this.comps;
-    this.episodes.ownPreA = 0;
+    this.withEpisodes = false;
     if (rows[o + R_LIGHT] === 0 && exclusion) c = this.mixedComponents(rows[o + R_OWN_DUTY], exclusion);
     else this.mix.lightComponentLess(c, this.lightExtra, rows[o + R_EX_LSP], rows[o + R_EX_LRATE]);
     return this.rowWithinSlo(c, rows, o, this.reasonsOf(widen, rows[o + R_OUTSIDE], rows[o + R_OWN_VCPUS]), skip, byEstimate, o + R_CORR);
@@ -276,7 +272,7 @@ export class Query {
       // bound(est) <= slo  <=>  est <= estMax  <=>  core quantile <= threshold  <=>  tail(threshold) <= eps.
       const estMax = ((byEstimate & (1 << pct)) !== 0 ? slo : this.estimateFor(c, pct, reasons, slo)) - this.hop[pct];
       if (estMax < serviceUs) return false;
-      if (!this.episodesWithin(r, o, estMax, pct)) return false;
+      if (this.withEpisodes && !this.episodesWithin(r, o, estMax, pct)) return false;
       if (Number.isNaN(load)) load = this.mixing(c, r[o + R_LAMBDA]);
       const x = uncorrectedThreshold(estMax, r[o + R_BASE + pct], this.logCorr(c, pct, r[corrAt + pct], load));
       const y = x - serviceUs;

@@ -47,8 +47,9 @@ export class Components {
   /**
    * A mixed victim's vCPU preempted inside its own CPU burst (credit2: SchedulerCore
    * ownBurstPreempt): such episodes start at ownPreA per µs and last an exponential of rate
-   * ownPreR capped at capUs; requests that arrive meanwhile see the rest of the wait. 0 except on
-   * the scratch components a query keeps them in (query.ts `episodes`).
+   * ownPreR capped at capUs; requests that arrive meanwhile see the rest of the wait. Written by
+   * the core's hook and moved to the scratch components a query keeps them in (query.ts
+   * `episodes`, read by tail.ts episodesTailAt): the what-if tail (waitTail) never reads them.
    */
   ownPreA = 0;
   ownPreR = 1;
@@ -133,9 +134,6 @@ export class Components {
     this.heavyBlock = o.heavyBlock;
     this.sumA = o.sumA;
     this.sumAOverR = o.sumAOverR;
-    this.ownPreA = o.ownPreA;
-    this.ownPreR = o.ownPreR;
-    this.ownPreECap = o.ownPreECap;
   }
 
   /**

@@ -86,8 +86,6 @@ export function waitTail(c: Components, y: number, lam: number, own: number, rho
     const e = Math.exp(-c.driftR * y);
     t += c.driftA * (e + ((lam + own) * (e - c.driftECap)) / c.driftR);
   }
-  // No waking request: the vCPU was preempted while running, so requests see only the rest of the wait.
-  if (y < c.capUs && c.ownPreA > 0) t += (c.ownPreA * (Math.exp(-c.ownPreR * y) - c.ownPreECap)) / c.ownPreR;
   return Math.min(1, base + (1 - rho) * t);
 }
 
@@ -95,7 +93,7 @@ export function waitTail(c: Components, y: number, lam: number, own: number, rho
 export function waitTailBound(c: Components, y: number, lam: number, own: number, rho: number, base: number): number {
   const rate = lam + own;
   let t = 0;
-  if (y < c.capUs) t += c.sumA + rate * c.sumAOverR + (c.lightA > 0 ? c.lightA * (1 + rate / c.lightR) : 0) + (c.ownPreA > 0 ? c.ownPreA / c.ownPreR : 0);
+  if (y < c.capUs) t += c.sumA + rate * c.sumAOverR + (c.lightA > 0 ? c.lightA * (1 + rate / c.lightR) : 0);
   if (y < c.rlUs) t += c.rlA * (1 + (rate * c.rlUs) / 2);
   if (y < c.driftCapUs) t += c.driftA * (1 + rate / c.driftR);
   return base + (1 - rho) * t;
@@ -109,6 +107,39 @@ export function aloneTail(v: VictimTail, x: number): number {
 /** aloneTailAt is aloneTail from the victim's two alone-tail scalars. */
 export function aloneTailAt(baseA: number, baseTheta: number, x: number): number {
   return Math.exp(baseA - baseTheta * x);
+}
+
+/**
+ * episodesTailAt is P(request latency > x) from the victim's alone tail and its own preempted-burst
+ * episodes alone (Components.ownPre*: credit2's mixed victims, query.ts): episodes start at
+ * ownPreA per µs and last an exponential of rate ownPreR capped at capUs; no request wakes the
+ * vCPU for them, so a request sees the rest of one, P(rest > y) = ownPreA (e^(-r y) - e^(-r cap)) / r.
+ * Kept apart from waitTail, which every what-if evaluates, since only these victims need it.
+ */
+export function episodesTailAt(c: Components, serviceUs: number, rho: number, base: number, x: number): number {
+  const y = x - serviceUs;
+  if (y <= 0) return 1;
+  const t = y < c.capUs ? (c.ownPreA * (Math.exp(-c.ownPreR * y) - c.ownPreECap)) / c.ownPreR : 0;
+  return Math.min(1, base + (1 - rho) * t);
+}
+
+/**
+ * episodesQuantileUs solves episodesTailAt(x) = eps by bisection (to QUANTILE_REL_TOL): only
+ * credit2's mixed victims ask, once per percentile of a prediction, so the plain method will do.
+ */
+export function episodesQuantileUs(c: Components, v: VictimTail, eps: number): number {
+  const tail = (x: number): number => episodesTailAt(c, v.serviceUs, v.rho, aloneTail(v, x), x);
+  let lo = v.serviceUs;
+  if (tail(lo) <= eps) return lo;
+  // Past the cap only the alone tail is left, and it is within eps at the alone quantile.
+  let hi = Math.max((v.baseA - Math.log(eps)) / v.baseTheta, v.serviceUs + c.capUs) + 1;
+  while (tail(hi) > eps) hi *= 2;
+  for (let step = 0; step < MAX_STEPS && hi - lo > QUANTILE_REL_TOL * lo; step++) {
+    const mid = (lo + hi) / 2;
+    if (tail(mid) > eps) lo = mid;
+    else hi = mid;
+  }
+  return hi;
 }
 
 /**
@@ -133,7 +164,7 @@ const SLOW_STEPS = 2;
 
 /** onlyAlone: the host adds no wait component, so the tail is the victim's alone exponential. */
 function onlyAlone(c: Components): boolean {
-  if (c.lightA > 0 || c.rlA > 0 || c.driftA > 0 || c.ownPreA > 0) return false;
+  if (c.lightA > 0 || c.rlA > 0 || c.driftA > 0) return false;
   for (let k = 0; k < BINS; k++) if (c.a[k] > 0) return false;
   return true;
 }
