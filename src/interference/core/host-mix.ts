@@ -1,7 +1,7 @@
 import { Components } from "./components.js";
-import { BINS, type CpuPart, type LightPart, type MutablePart } from "./cpu-part.js";
+import { binOf, BINS, type CpuPart, type LightPart, type MutablePart } from "./cpu-part.js";
 import { ExclusionCache, Occupancy, type FullState } from "./occupancy.js";
-import { binDelta, emptyDelta, expNeg, noDelta, type BinDelta } from "./bin-delta.js";
+import { emptyDelta, expNeg, noDelta, type BinDelta } from "./bin-delta.js";
 import { localRescueShare } from "./local-waiters.js";
 import { meanFull } from "./mean-full.js";
 import { ALL_MECHANISMS, type Mechanisms, type SchedulerCore } from "./scheduler-core.js";
@@ -14,6 +14,7 @@ export { Components };
  * with 0-2 queued, so the other runners' release rate is discounted by 1 / (1 + excess / 2).
  */
 const STEAL_DISCOUNT = 0.5;
+
 
 /** Σ duty / burst over sleepy vCPUs: the rate at which runners release cores. */
 const SPR = 4 * BINS;
@@ -45,8 +46,6 @@ const D0: BinDelta = emptyDelta();
 const DX: BinDelta = emptyDelta();
 const DE: BinDelta = emptyDelta();
 const SCRATCH_CACHE = new ExclusionCache();
-/** Bit k: burst bin k blocks in the components being built (HostMix.binsAndNu). */
-let blocking = 0;
 
 /**
  * heapDoubles: n zeros as a plain array V8 keeps as unboxed doubles on its heap, next to the
@@ -128,7 +127,7 @@ export class HostMix {
   }
 
   private applyBins(c: CpuPart, sign: number): void {
-    const d = binDelta(c, sign, this.core, D0);
+    const d = this.delta(c, sign, D0);
     this.sums[d.bin] += d.sp;
     this.sums[BINS + d.bin] += d.spb;
     this.sums[2 * BINS + d.bin] += d.spbr;
@@ -137,6 +136,22 @@ export class HostMix {
     this.sums[SPRL] += d.sprl;
     this.sums[SPNB] += d.spnb;
   }
+
+  /** delta is what `sign` x c adds to the sums (c sleepy), written into `out`. */
+  private delta(c: CpuPart, sign: number, out: BinDelta): BinDelta {
+    const w = sign * c.vcpus * c.duty;
+    const block = c.block ?? this.core.blockShare(c.burstUs);
+    out.bin = binOf(c.burstUs);
+    out.cnt = sign * c.vcpus;
+    out.sp = w;
+    out.spb = w * block;
+    out.spbr = (w * block) / c.burstUs;
+    out.spr = w / c.burstUs;
+    out.sprl = c.block === undefined ? w * (1 - block) * this.core.rateLimitShare(c.burstUs, false) : 0;
+    out.spnb = w * (1 - block);
+    return out;
+  }
+
 
   /**
    * components fills `out` for a victim waking on this host with `extra` added (the what-if VM;
@@ -157,8 +172,8 @@ export class HostMix {
   heavyComponents(out: Components, extra: CpuPart | undefined, exclude: CpuPart | undefined, cache: ExclusionCache = SCRATCH_CACHE): void {
     this.fullWith(extra, exclude, cache);
     out.pNearFull = NEAR.pFull;
-    const dx = extra && extra.duty < 1 ? binDelta(extra, 1, this.core, DX) : noDelta(DX);
-    const de = exclude && exclude.duty < 1 ? binDelta(exclude, -1, this.core, DE) : noDelta(DE);
+    const dx = extra && extra.duty < 1 ? this.delta(extra, 1, DX) : noDelta(DX);
+    const de = exclude && exclude.duty < 1 ? this.delta(exclude, -1, DE) : noDelta(DE);
     const hogs = this.occ.hogs + (extra && extra.duty >= 1 ? extra.vcpus : 0) - (exclude && exclude.duty >= 1 ? exclude.vcpus : 0);
     let sumP = hogs + dx.sp + de.sp;
     let spb = dx.spb + de.spb;
@@ -251,47 +266,24 @@ export class HostMix {
   }
 
   /**
-   * binsAndNu: one pass over the burst bins (sums with dx added and de taken out) writes each
-   * blocking bin's a, and its own release rate and self-release term into out.r and out.eCap
-   * (build turns them into its rate once nu is known), marks it in `blocking`, and returns the
-   * release rate `nu`, under local waiters (credit1) discounted by localRescueShare with the mean
-   * blocked wait taken at `nu` (one step: the discount lengthens the wait, not fed back).
+   * localWaitersNu: the release rate `nu` with the blocking runners' part (Σ duty x block /
+   * burst, times `reach` = inc x g as in nu) discounted by localRescueShare, the mean blocked wait
+   * taken at `nu` (one step: the discount lengthens the wait, which is not fed back).
    */
-  private binsAndNu(out: Components, scale: number, inc: number, g: number, nu: number, spr: number, sumP: number, dx: BinDelta, de: BinDelta): number {
-    const pFull = out.pFull;
-    // No host full (pFull 0): nobody waits, localRescueShare is exactly 1 and nu unchanged.
-    const local = this.core.localWaiters && nu > 0 && !(pFull === 0 && sumP > 0);
-    // Nothing to gather then unless a bin blocks (a fifth of generated-large's what-ifs have pFull 0).
-    const gather = scale !== 0 || local;
-    blocking = 0;
+  private localWaitersNu(nu: number, reach: number, spr: number, pFull: number, sumP: number, dx: BinDelta, de: BinDelta): number {
     let spbAll = 0;
     let sbr = 0;
-    let localW = 0;
+    let waitW = 0;
     for (let k = 0; k < BINS; k++) {
-      out.a[k] = 0;
-      out.r[k] = 1;
-      out.eCap[k] = 0;
-      const spb = gather ? this.sums[BINS + k] + (dx.bin === k ? dx.spb : 0) + (de.bin === k ? de.spb : 0) : 0;
+      const spb = this.sums[BINS + k] + (dx.bin === k ? dx.spb : 0) + (de.bin === k ? de.spb : 0);
       if (!(spb > 1e-12)) continue;
       const spbr = this.sums[2 * BINS + k] + (dx.bin === k ? dx.spbr : 0) + (de.bin === k ? de.spbr : 0);
-      const own = spbr / spb;
-      if (local) {
-        spbAll += spb;
-        sbr += spbr;
-        localW += spb / (own + nu);
-      }
-      if (scale === 0) continue;
-      const cnt = this.sums[3 * BINS + k] + (dx.bin === k ? dx.cnt : 0) + (de.bin === k ? de.cnt : 0);
-      const sp = this.sums[k] + (dx.bin === k ? dx.sp : 0) + (de.bin === k ? de.sp : 0);
-      blocking |= 1 << k;
-      out.a[k] = scale * spb;
-      // The runner ahead releases at its own rate; the others' rate excludes it.
-      out.r[k] = own;
-      out.eCap[k] = cnt > 0 ? inc * (sp / cnt) * own * g : 0;
+      spbAll += spb;
+      sbr += spbr;
+      waitW += spb / (spbr / spb + nu);
     }
-    if (!local || spbAll === 0) return nu;
-    const reach = inc * g;
-    const share = localRescueShare(pFull, spr, localW / spbAll, this.cores, spbAll / sumP);
+    if (spbAll === 0) return nu;
+    const share = localRescueShare(pFull, spr, waitW / spbAll, this.cores, spbAll / sumP);
     return nu - reach * sbr * (1 - share);
   }
 
@@ -309,13 +301,27 @@ export class HostMix {
     // Runnable vCPUs are in the running set with probability meanN / sumP each (untilted).
     const inc = sumP > 0 ? FULL.meanN / sumP : 0;
     const g = 1 / (1 + STEAL_DISCOUNT * excess);
-    const nu = this.binsAndNu(out, scale, inc, g, this.mechanisms.steals ? inc * spr * g + this.core.grantEndRate(excess) : 0, spr, sumP, dx, de);
+    let nu = this.mechanisms.steals ? inc * spr * g + this.core.grantEndRate(excess) : 0;
+    if (this.core.localWaiters && nu > 0) nu = this.localWaitersNu(nu, inc * g, spr, pFull, sumP, dx, de);
     out.nu = nu;
     let blocked = 0;
     let waitW = 0;
     for (let k = 0; k < BINS; k++) {
-      if ((blocking & (1 << k)) === 0) continue;
-      const r = out.r[k] + Math.max(0, nu - out.eCap[k]);
+      const spb = this.sums[BINS + k] + (dx.bin === k ? dx.spb : 0) + (de.bin === k ? de.spb : 0);
+      if (!(spb > 1e-12) || scale === 0) {
+        out.a[k] = 0;
+        out.r[k] = 1;
+        out.eCap[k] = 0;
+        continue;
+      }
+      const spbr = this.sums[2 * BINS + k] + (dx.bin === k ? dx.spbr : 0) + (de.bin === k ? de.spbr : 0);
+      const cnt = this.sums[3 * BINS + k] + (dx.bin === k ? dx.cnt : 0) + (de.bin === k ? de.cnt : 0);
+      const sp = this.sums[k] + (dx.bin === k ? dx.sp : 0) + (de.bin === k ? de.sp : 0);
+      const own = spbr / spb;
+      // The runner ahead releases at its own rate; the others' rate excludes it.
+      const self = cnt > 0 ? inc * (sp / cnt) * own * g : 0;
+      const r = own + Math.max(0, nu - self);
+      out.a[k] = scale * spb;
       out.r[k] = r;
       out.eCap[k] = expNeg(r * cap);
       blocked += out.a[k];
