@@ -10,9 +10,11 @@ import { z } from "zod";
  * (local-waiters.ts), so credit1's correction and margins were refitted; a v6 file's credit1
  * weights belong to the old core. 8: EEVDF's sleepy runners block a waker for their whole run
  * (the home runner is fresh, eevdf.ts), so EEVDF's correction and margins were refitted; a v7
- * file's EEVDF weights belong to the old core.
+ * file's EEVDF weights belong to the old core. 9: EEVDF counts light vCPUs' serving and
+ * halt-polling time as holding cores (light-holds.ts), so EEVDF's correction and margins were
+ * refitted; a v8 file's EEVDF weights belong to the old core.
  */
-export const MODEL_VERSION = 8;
+export const MODEL_VERSION = 9;
 
 /** The victim alone: request p99 and p99.9 over its service time, by vCPUs (rows) and utilisation. */
 export const BaselineTableSchema = z.strictObject({

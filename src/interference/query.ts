@@ -97,6 +97,7 @@ export class Query {
       c.copyFrom(this.comps);
       this.mix.fullWithExtra(rest, this.full, this.near);
       c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores, this.hm.core.ownBurstQueue);
+      if (c.heldN > 0) this.mix.heldWithExtra(rest, c);
       this.mix.lightComponent(c, undefined, undefined);
       this.splitEpisodes(c, x.duty);
       return c;
@@ -112,6 +113,7 @@ export class Query {
     c.copyFrom(this.comps);
     this.mix.excludedFull(this.extra, duty, exclusion, this.full, this.near);
     c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores, this.hm.core.ownBurstQueue);
+    if (c.heldN > 0) this.mix.excludedHeld(this.extra, duty, exclusion, c);
     this.mix.lightComponent(c, this.lightExtra, undefined);
     this.splitEpisodes(c, duty);
     return c;
@@ -249,7 +251,7 @@ export class Query {
     let c = this.comps;
     this.withEpisodes = false;
     if (rows[o + R_LIGHT] === 0 && exclusion) c = this.mixedComponents(rows[o + R_OWN_DUTY], exclusion);
-    else this.mix.lightComponentLess(c, this.lightExtra, rows[o + R_EX_LSP], rows[o + R_EX_LRATE]);
+    else this.mix.lightComponentLess(c, this.lightExtra, rows[o + R_EX_LSP], rows[o + R_EX_LRATE], rows[o + R_LIGHT]);
     return this.rowWithinSlo(c, rows, o, this.reasonsOf(widen, rows[o + R_OUTSIDE], rows[o + R_OWN_VCPUS]), skip, byEstimate, o + R_CORR);
   }
 

@@ -1,4 +1,5 @@
 import { BINS } from "./cpu-part.js";
+import { HELD_MAX } from "./light-holds.js";
 
 /**
  * Components are the wait distributions a waking victim meets, as a mixture: with probability
@@ -54,6 +55,14 @@ export class Components {
   ownPreA = 0;
   ownPreR = 1;
   ownPreECap = 0;
+  /**
+   * Light holds (EEVDF, light-holds.ts): P(CPU-bound runnable >= cores - j) at [j] for j below
+   * heldN (0: the core does not count light holds), and the CPU-bound vCPUs' wake rate, per µs.
+   * Not in save: the host keeps them beside its cached components (host-mix.ts).
+   */
+  readonly held = new Float64Array(HELD_MAX + 1);
+  heldN = 0;
+  heavyWakes = 0;
 
   /**
    * save writes what copyFrom copies into `out` at `o` (SAVED doubles), load reads it back: a
@@ -134,6 +143,9 @@ export class Components {
     this.heavyBlock = o.heavyBlock;
     this.sumA = o.sumA;
     this.sumAOverR = o.sumAOverR;
+    this.heldN = o.heldN;
+    for (let j = 0; j < o.heldN; j++) this.held[j] = o.held[j];
+    this.heavyWakes = o.heavyWakes;
   }
 
   /**

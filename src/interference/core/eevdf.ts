@@ -1,5 +1,6 @@
 import type { KvmEevdfParams } from "../../model/scheduler.js";
 import { kvmCommon, tunableFactor } from "./cfs.js";
+import type { LightPart, MutablePart } from "./cpu-part.js";
 import type { SchedulerCore } from "./scheduler-core.js";
 
 /**
@@ -39,7 +40,7 @@ import type { SchedulerCore } from "./scheduler-core.js";
  */
 export const REPROTECT_SHARE = 0.05;
 
-export function eevdfCore(p: KvmEevdfParams, cores: number, homeFresh = true): SchedulerCore {
+export function eevdfCore(p: KvmEevdfParams, cores: number, homeFresh = true, lightHolds = true): SchedulerCore {
   const sliceUs = p.baseSliceUs * tunableFactor(p, cores);
   const approximations: string[] = [];
   if (!p.runToParity) approximations.push("EEVDF without RUN_TO_PARITY is modelled as with it");
@@ -56,8 +57,24 @@ export function eevdfCore(p: KvmEevdfParams, cores: number, homeFresh = true): S
     ownBurstQueue: true,
     localWaiters: false,
     ...kvmCommon(p),
+    ...(lightHolds ? { lightPart: servingLightPart(p.haltPollUs), lightHolds: true } : {}),
     rateLimitShare: () => REPROTECT_SHARE,
     rateLimitUs: sliceUs + p.tickUs,
     approximations,
+  };
+}
+
+/**
+ * servingLightPart: kvmCommon's light part with `block` the serving share of its hold, service /
+ * (service + poll) (Mechanisms.lightHolds, light-holds.ts): a light vCPU that woke for a request
+ * was picked with a fresh slice, so RUN_TO_PARITY keeps a waker queued on its CPU waiting until
+ * the request is served; once it halt-polls, the waker ends the poll at once.
+ */
+function servingLightPart(haltPollUs: number): SchedulerCore["lightPart"] {
+  const base = kvmCommon({ haltPollUs }).lightPart;
+  return (l: LightPart, out: MutablePart): MutablePart => {
+    base(l, out);
+    out.block = out.burstUs > 0 ? l.serviceUs / out.burstUs : 0;
+    return out;
   };
 }

@@ -3,6 +3,7 @@ import { binOf, BINS, type CpuPart, type LightPart, type MutablePart } from "./c
 import { ExclusionCache, Occupancy, type FullState } from "./occupancy.js";
 import { emptyDelta, expNeg, noDelta, type BinDelta } from "./bin-delta.js";
 import { localRescueShare } from "./local-waiters.js";
+import { HELD_MAX, lightHoldFull, lightHomeBlock } from "./light-holds.js";
 import { meanFull } from "./mean-full.js";
 import { ALL_MECHANISMS, type Mechanisms, type SchedulerCore } from "./scheduler-core.js";
 
@@ -27,7 +28,11 @@ const LSP = SPR + 3;
 const LRATE = SPR + 4;
 /** A hog's share of run time inside a fresh rate-limit window (fixed per host). */
 const HOG_RL = SPR + 5;
-const SUMS = SPR + 6;
+/** Light runners' Σ duty x serving share (light holds only). */
+const LSERVE = SPR + 6;
+/** Light vCPUs counted (light holds only). */
+const LCNT = SPR + 7;
+const SUMS = SPR + 8;
 /** The no-extra CPU-bound components (Components.save) and their two host parts of the correction. */
 const CACHED = SUMS;
 const CACHED_PARTS = CACHED + Components.SAVED;
@@ -73,6 +78,8 @@ export class HostMix {
    * sleepy vCPUs at [3 BINS + k]; then the scalars at SPR.. (see the names).
    */
   private readonly sums = heapDoubles(SUMS_AND_CACHE);
+  /** Light holds (EEVDF): the cached components' held / heldN / heavyWakes (null when not counted). */
+  private readonly heldCache: Float64Array | null;
 
   constructor(
     readonly core: SchedulerCore,
@@ -80,23 +87,43 @@ export class HostMix {
     private readonly mechanisms: Mechanisms = ALL_MECHANISMS,
   ) {
     this.sums[HOG_RL] = core.rateLimitShare(Infinity, true);
+    this.heldCache = core.lightHolds === true ? new Float64Array(HELD_MAX + 3) : null;
   }
 
   /**
    * excludedFull writes P(all held) and P(all but one held) and E[N | all held] with `extra` added
    * and one vCPU of duty `p` taken out, from the exclusion cache: O(extra's vCPUs).
    */
-  excludedFull(extra: CpuPart | undefined, p: number, cache: ExclusionCache, out: FullState, near: FullState): void {
+  excludedFull(extra: CpuPart | undefined, p: number, cache: ExclusionCache, out: FullState, near: FullState, cores = this.cores): void {
     const heavy = extra !== undefined && extra.block === undefined;
     const xs = heavy && extra.duty < 1 ? extra.vcpus : 0;
     const xd = heavy && extra.duty < 1 ? extra.duty : 0;
     const xh = heavy && extra.duty >= 1 ? extra.vcpus : 0;
     if (p >= 1) {
       // A hog of its own (a trace VM at 100% with requests): one hog fewer.
-      this.occ.full(this.cores, xs, xd, xh - 1, out, near);
+      this.occ.full(cores, xs, xd, xh - 1, out, near);
       return;
     }
-    this.occ.fullWithout(p, this.cores, xs, xd, xh, out, cache, near);
+    this.occ.fullWithout(p, cores, xs, xd, xh, out, cache, near);
+  }
+
+  /**
+   * excludedHeld rewrites out.held (light holds; heldN > 0) as excludedFull: `extra` added and one
+   * vCPU of duty `p` taken out (a mixed victim's own: it is not runnable when it wakes).
+   */
+  excludedHeld(extra: CpuPart | undefined, p: number, cache: ExclusionCache, out: Components): void {
+    for (let j = 0; j < out.heldN; j++) {
+      this.excludedFull(extra, p, cache, FULL, NEAR, this.cores - j);
+      out.held[j] = FULL.pFull;
+    }
+  }
+
+  /** heldWithExtra rewrites out.held (light holds; heldN > 0) with `extra` (CPU-bound or none) added and nothing taken out. */
+  heldWithExtra(extra: CpuPart | undefined, out: Components): void {
+    for (let j = 0; j < out.heldN; j++) {
+      this.fullWith(extra, undefined, SCRATCH_CACHE, this.cores - j);
+      out.held[j] = FULL.pFull;
+    }
   }
 
   /** fullWithExtra writes P(all held), P(all but one held) and E[N | all held] with `extra` (CPU-bound or none) added. */
@@ -118,6 +145,10 @@ export class HostMix {
     if (c.block !== undefined) {
       this.sums[LSP] += sign * c.vcpus * c.duty;
       this.sums[LRATE] += (sign * c.vcpus * c.duty) / c.burstUs;
+      if (this.heldCache) {
+        this.sums[LSERVE] += sign * c.vcpus * c.duty * c.block;
+        this.sums[LCNT] += sign * c.vcpus;
+      }
       return;
     }
     this.occ.apply(c.vcpus, c.duty, sign);
@@ -183,20 +214,40 @@ export class HostMix {
     }
     out.heavyBlock = sumP > 0 ? spb / sumP : 0;
     this.build(out, sumP, hogs, dx, de);
+    out.heldN = 0;
+    if (this.heldCache) this.fillHeld(out, extra, exclude, cache, dx, de);
+  }
+
+  /** fillHeld: the light holds' CPU-bound tails, P(N >= cores - j), into out.held (after build). */
+  private fillHeld(out: Components, extra: CpuPart | undefined, exclude: CpuPart | undefined, cache: ExclusionCache, dx: BinDelta, de: BinDelta): void {
+    const n = Math.min(this.cores, HELD_MAX) + 1;
+    out.held[0] = FULL.pFull;
+    out.held[1] = NEAR.pFull;
+    for (let j = 2; j < n; j++) {
+      this.fullWith(extra, exclude, cache, this.cores - j);
+      out.held[j] = FULL.pFull;
+    }
+    out.heldN = n;
+    out.heavyWakes = this.sums[SPR] + dx.spr + de.spr;
   }
 
   /** lightComponent: the light part of `components`, after heavyComponents filled `out`. */
   lightComponent(out: Components, extra: CpuPart | undefined, exclude: CpuPart | undefined): void {
-    this.lightComponentLess(out, extra, exclude ? exclude.vcpus * exclude.duty : 0, exclude ? (exclude.vcpus * exclude.duty) / exclude.burstUs : 0);
+    this.lightComponentLess(out, extra, exclude ? exclude.vcpus * exclude.duty : 0, exclude ? (exclude.vcpus * exclude.duty) / exclude.burstUs : 0, exclude ? exclude.vcpus : 0);
   }
 
-  /** lightComponentLess is lightComponent with the excluded light part given by its Σ duty and Σ duty / hold (victim rows). */
-  lightComponentLess(out: Components, extra: CpuPart | undefined, exLsp: number, exLrate: number): void {
+  /** lightComponentLess is lightComponent with the excluded light part given by its Σ duty, Σ duty / hold and vCPUs (victim rows). */
+  lightComponentLess(out: Components, extra: CpuPart | undefined, exLsp: number, exLrate: number, exCnt = 0): void {
     let lsp = this.sums[LSP];
     let lrate = this.sums[LRATE];
     if (extra) {
       lsp += extra.vcpus * extra.duty;
       lrate += (extra.vcpus * extra.duty) / extra.burstUs;
+    }
+    if (out.heldN > 0) {
+      const serve = lsp > 0 ? (this.sums[LSERVE] + (extra ? extra.vcpus * extra.duty * (extra.block ?? 0) : 0)) / lsp : 0;
+      this.buildLightHolds(out, lsp - exLsp, lrate - exLrate, serve, this.sums[LCNT] + (extra ? extra.vcpus : 0) - exCnt);
+      return;
     }
     this.buildLight(out, lsp - exLsp, lrate - exLrate);
   }
@@ -223,6 +274,24 @@ export class HostMix {
   }
 
   /**
+   * buildLightHolds is buildLight when light holds are counted (EEVDF, light-holds.ts): the host
+   * full with any number of cores held by busy light vCPUs, and the home runner a light one
+   * serving or a CPU-bound one. A blocked waker is released as fast as under buildLight.
+   */
+  private buildLightHolds(out: Components, lsp: number, lrate: number, serve: number, count: number): void {
+    if (!(lsp > 1e-12) || count < 1 || !this.mechanisms.lightRunners) {
+      out.lightA = 0;
+      out.lightR = 1;
+      out.lightECap = 0;
+      return;
+    }
+    const full = lightHoldFull(out.held, out.heldN, lsp, Math.round(count));
+    out.lightA = full * lightHomeBlock(lrate, out.heavyWakes, serve);
+    out.lightR = lrate / lsp + out.nu;
+    out.lightECap = expNeg(out.lightR * out.capUs);
+  }
+
+  /**
    * The CPU-bound components with nothing added, kept (in `sums`, after the sums) until the mix
    * changes: a what-if with an io-only VM (or none) reads them instead of recomputing, and the
    * caller (Query) keeps its two host parts of the correction beside them.
@@ -235,6 +304,13 @@ export class HostMix {
     out.load(this.sums, CACHED);
     parts[0] = this.sums[CACHED_PARTS];
     parts[1] = this.sums[CACHED_PARTS + 1];
+    const h = this.heldCache;
+    out.heldN = 0;
+    if (h) {
+      out.heldN = h[HELD_MAX + 1];
+      out.heavyWakes = h[HELD_MAX + 2];
+      for (let j = 0; j < out.heldN; j++) out.held[j] = h[j];
+    }
     return true;
   }
 
@@ -243,13 +319,18 @@ export class HostMix {
     c.save(this.sums, CACHED);
     this.sums[CACHED_PARTS] = parts[0];
     this.sums[CACHED_PARTS + 1] = parts[1];
+    const h = this.heldCache;
+    if (h) {
+      h[HELD_MAX + 1] = c.heldN;
+      h[HELD_MAX + 2] = c.heavyWakes;
+      for (let j = 0; j < c.heldN; j++) h[j] = c.held[j];
+    }
     this.cached = true;
   }
 
-  /** fullWith writes the occupancy with extra added and exclude taken out into FULL (at the host's cores) and NEAR (one core fewer). */
-  private fullWith(extra: CpuPart | undefined, exclude: CpuPart | undefined, cache: ExclusionCache): void {
+  /** fullWith writes the occupancy with extra added and exclude taken out into FULL (at `cores`, default the host's) and NEAR (one core fewer). */
+  private fullWith(extra: CpuPart | undefined, exclude: CpuPart | undefined, cache: ExclusionCache, cores = this.cores): void {
     const occ = this.occ;
-    const cores = this.cores;
     const xs = extra && extra.duty < 1 ? extra.vcpus : 0;
     const xd = extra && extra.duty < 1 ? extra.duty : 0;
     const xh = extra && extra.duty >= 1 ? extra.vcpus : 0;

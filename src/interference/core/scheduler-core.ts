@@ -60,6 +60,12 @@ export interface SchedulerCore {
   readonly ownBurstPreempt?: (c: Components, duty: number) => void;
   /** 1 when a light vCPU on the waker's own core blocks it (credit1: BOOST), 0 when not (a KVM poller). */
   readonly lightBlock: number;
+  /**
+   * Light vCPUs' serving and halt-polling time holds cores that the CPU-bound occupancy does not
+   * count, and a serving one blocks a waker on its core (EEVDF: light-holds.ts); a light part's
+   * `block` is then the serving share of its hold. Absent: the one-core-short light runner only.
+   */
+  readonly lightHolds?: boolean;
   /** Why this host's scheduler is only approximated by this core (empty when modelled). */
   readonly approximations: readonly string[];
 }
@@ -104,8 +110,14 @@ export interface Mechanisms {
    * its wakes meet the host, model-v8's credit2 core).
    */
   readonly ownBurstPreempt: boolean;
+  /**
+   * EEVDF: busy light vCPUs (serving or halt-polling) fill the cores the CPU-bound ones leave, any
+   * number short, and one serving on the waker's home CPU blocks it (false: a light vCPU only
+   * takes the last core and never blocks, model-v8's EEVDF core).
+   */
+  readonly lightHolds: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true };
 
 /** coreFor picks the core of a host's scheduler. */
 export function coreFor(s: SchedulerParams, cores: number, m: Mechanisms = ALL_MECHANISMS): SchedulerCore {
@@ -128,6 +140,6 @@ function baseCoreFor(s: SchedulerParams, cores: number, m: Mechanisms): Schedule
     case "xen-credit2":
       return credit2Core(s, cores, m.grantEnds, m.ownBurstPreempt);
     case "kvm-eevdf":
-      return eevdfCore(s, cores, m.homeFresh);
+      return eevdfCore(s, cores, m.homeFresh, m.lightHolds);
   }
 }

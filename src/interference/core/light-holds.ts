@@ -1,0 +1,58 @@
+/**
+ * Light holds (EEVDF, Mechanisms.lightHolds). An io-only vCPU holds a core while it serves a
+ * request and while it halt-polls after one; the occupancy behind pFull counts only CPU-bound
+ * vCPUs, so a host whose CPU-bound vCPUs are fewer than its cores looks never full (pFull 0, the
+ * quiet stratum) although its light vCPUs fill the rest now and then. Measured with the simulator
+ * instrumented (15 s, seed 1; docs/accuracy.md, "Eighth round"): holdout-6's contended-eevdf/9906/3
+ * (12 cores, 10 CPU-bound vCPUs) victim-0 met no idle core on 4.4% of its wakes and 9901/4 (4
+ * cores, 3 CPU-bound) victim-1 on 15.8%; they waited mostly behind another io victim's vCPU or
+ * their own sibling, and a waker queued on a halt-poller ends the poll at once.
+ *
+ * So with j cores short of full by CPU-bound work, the host is full when at least j light vCPUs
+ * are busy (their count binomial over the light vCPUs at their mean duty, the victim's own out), and the
+ * waker is then blocked by its home CPU's runner if that is a light vCPU serving a request (picked
+ * with a fresh slice when it woke: RUN_TO_PARITY); a poller yields to it at once. The home runner
+ * took the CPU after the waker left it (the fresh home runner, eevdf.ts), so it is light with the
+ * light vCPUs' share of the wake-ups.
+ */
+
+/** Cores short of full counted (the Poisson tail of busy light vCPUs beyond is negligible). */
+export const HELD_MAX = 16;
+
+/**
+ * lightHoldFull: the chance a waker finds every core held with some held by light vCPUs, the
+ * CPU-bound vCPUs `j` >= 1 short: Σ_j P(heavy = cores - j) P(L >= j), L ~ Binomial(`count`,
+ * `lsp` / `count`) (`lsp` their Σ duty). `held` holds P(heavy >= cores - j) for j = 0..n - 1.
+ */
+export function lightHoldFull(held: Float64Array, n: number, lsp: number, count: number): number {
+  if (count < 1) return 0;
+  const p = Math.min(1, lsp / count);
+  let sum = 0;
+  if (p >= 1) {
+    // Every light vCPU always busy: L = count.
+    for (let j = 1; j < n && j <= count; j++) sum += Math.max(0, held[j] - held[j - 1]);
+    return sum;
+  }
+  const odds = p / (1 - p);
+  let pmf = (1 - p) ** count; // P(L = 0)
+  let atLeast = 1 - pmf; // P(L >= 1)
+  for (let j = 1; j < n && j <= count && atLeast > 1e-15; j++) {
+    sum += Math.max(0, held[j] - held[j - 1]) * atLeast;
+    pmf *= ((count - j + 1) / j) * odds; // P(L = j)
+    atLeast -= pmf;
+  }
+  return sum;
+}
+
+/**
+ * lightHomeBlock: the chance the waker's home runner blocks it: the home CPU was taken after it
+ * left by a light vCPU (with the light share of wake-ups, `lightWakes` against `heavyWakes`, per
+ * µs) that is serving (`serve`, the serving share of light holds). A CPU-bound home runner is
+ * counted as not blocking: with light vCPUs holding the other cores, one of them frees its core
+ * within a hold (service + poll window) and the waiter is pulled there. Counting it with its block
+ * share (1 for a sleepy runner, the fresh home runner) made the core's p90 |ln| on the calibration
+ * sweep's EEVDF hosts 0.426 and 0.398 without light holds; without it 0.378 (docs/accuracy.md).
+ */
+export function lightHomeBlock(lightWakes: number, heavyWakes: number, serve: number): number {
+  return lightWakes + heavyWakes > 0 ? (lightWakes / (lightWakes + heavyWakes)) * serve : 0;
+}
