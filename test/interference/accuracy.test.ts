@@ -122,7 +122,8 @@ describe("predictor accuracy on the frozen evaluation compositions", () => {
 // EEVDF's two on a 12-core host the other two; model-v6 6; model-v5 8) and credit2's coverage
 // (97.7%: 4 of 176 victims over the bound, 100% with model-v5; its p90 0.360, 0.435 with v5).
 // With credit2's preempted-burst floor: credit2 1 unsafe miss (a 4-core io victim) and 98.9%.
-// credit1's coverage holds (99.2%), as do EEVDF's p90 (0.272; 0.367 with model-v7) and coverage.
+// credit1's coverage holds (99.2%), as do EEVDF's p90 (0.306 with model-v9, 0.272 with v8, 0.367
+// with v7) and coverage.
 describe("predictor accuracy on the second frozen round (holdout-2)", () => {
   const round = evalRound("holdout-2");
   const cases2 = referenceCases(drawRound(round), loadReference(round.reference));
@@ -158,6 +159,15 @@ describe("predictor accuracy on the second frozen round (holdout-2)", () => {
   test.each(["xen-credit", "kvm-eevdf"])("contended %s: no unsafe miss (model-v7's local waiters, model-v8's fresh home runner)", (kind) => {
     const g = all.get(`contended ${kind} (all)`);
     expect(g?.unsafeMisses, detail(g)).toBe(0);
+  });
+
+  // The fresh home runner is what removes EEVDF's two misses here (9204/4, 12 cores): switched off
+  // with the same fitted model (model-v9) they come back (measured: 2 unsafe, coverage 98.3%, p90
+  // 0.390 against 0.306).
+  test("EEVDF has unsafe misses and under 99% coverage without the fresh home runner", () => {
+    const g = without({ homeFresh: false }, "kvm-eevdf", cases2);
+    expect(g?.unsafeMisses, detail(g)).toBeGreaterThan(0);
+    expect(g?.coverage, detail(g)).toBeLessThan(0.99);
   });
 
   test.each(["xen-credit", "kvm-cfs", "xen-credit2", "kvm-eevdf"])("uncontended %s: median <= 0.10, bound coverage >= 99%%, no unsafe miss", (kind) => {
@@ -270,10 +280,18 @@ describe("predictor accuracy on the third frozen round (holdout-3)", () => {
 // (docs/accuracy.md, fifth round); its one unsafe miss (credit1, a 4-core 30 ms host: estimate 9.2
 // ms, simulated 20.4 ms) was then diagnosed on it, so model-v7 is no longer measured on unseen data
 // here (holdout-5 was the sealed round for that). Not met, so not asserted: the p90 of CFS (0.454)
-// and of credit2 (0.459; 0.534 with model-v5), and with model-v8 EEVDF's coverage (98.7%: 2 of 155
-// victims over the bound, 4-6 core hosts that model-v7's wider margin, x2.41 against x1.98, covered).
+// and of credit2 (0.459; 0.534 with model-v5). EEVDF's coverage was 98.7% with model-v8 (9705/7,
+// a 4-core always-full host, and 9708/0, a 6-core quiet one); with model-v9 (light holds) 99.4%.
 describe("predictor accuracy on the fourth frozen round (holdout-4)", () => {
-  const { cases: cases4 } = sharedRoundGoals("holdout-4", { covered: ["xen-credit", "kvm-cfs", "xen-credit2"], p90: ["xen-credit", "kvm-eevdf"], safe: KINDS });
+  const { cases: cases4 } = sharedRoundGoals("holdout-4", { p90: ["xen-credit", "kvm-eevdf"], safe: KINDS });
+  const eevdf4 = groups(bundledPredictor(), cases4).get("contended kvm-eevdf (all)");
+
+  // Light holds (model-v9) narrow EEVDF's errors here: switched off with the same fitted model,
+  // its p90 goes from 0.286 to 0.317 (measured; on holdout-1 0.263 -> 0.307).
+  test("EEVDF's p90 is worse by >= 0.02 without light holds", () => {
+    const g = without({ lightHolds: false }, "kvm-eevdf", cases4);
+    expect(g?.p90AbsLog ?? 0, `${detail(g)} against ${detail(eevdf4)}`).toBeGreaterThanOrEqual((eevdf4?.p90AbsLog ?? 1) + 0.02);
+  });
 
   // Local waiters are what remove credit1's miss and keep its bound: switched off with the same
   // fitted model (model-v6's core: every release of another core a rescue), the miss comes back and
@@ -303,16 +321,17 @@ describe("predictor accuracy on the fourth frozen round (holdout-4)", () => {
 // victim, 0.90 ms against 2.96 ms, inside the bound), credit2's p90 (0.409; 0.422 with its
 // preempted-burst floor, which over-predicts some 4-8 core mixed victims) and coverage (98.6%).
 describe("predictor accuracy on the fifth frozen round (holdout-5)", () => {
-  const { cases: cases5 } = sharedRoundGoals("holdout-5", { covered: ["xen-credit", "kvm-cfs", "kvm-eevdf"], p90: ["xen-credit", "kvm-cfs", "kvm-eevdf"], safe: ["kvm-cfs", "xen-credit2", "kvm-eevdf"] });
+  const { cases: cases5, all: all5 } = sharedRoundGoals("holdout-5", { covered: ["xen-credit", "kvm-cfs", "kvm-eevdf"], p90: ["xen-credit", "kvm-cfs", "kvm-eevdf"], safe: ["kvm-cfs", "xen-credit2", "kvm-eevdf"] });
 
   // The fresh home runner is what removes EEVDF's miss here (the 16-core host): switched off with
   // the same fitted model (model-v7's time-average share), the miss comes back and EEVDF's
-  // coverage falls under the goal (measured: 1 unsafe, coverage 98.0%, p90 0.396; on holdout-2 2
-  // unsafe, 97.8%, p90 0.450).
-  test("EEVDF has an unsafe miss and under 99% coverage without the fresh home runner", () => {
+  // coverage falls (measured with model-v8: 1 unsafe, coverage 98.0%, p90 0.396; with model-v9's
+  // wider margins 1 unsafe, 99.3%, p90 0.303 against 0.253).
+  test("EEVDF has an unsafe miss and lower coverage without the fresh home runner", () => {
+    const base = all5.get("contended kvm-eevdf (all)");
     const g = without({ homeFresh: false }, "kvm-eevdf", cases5);
     expect(g?.unsafeMisses, detail(g)).toBeGreaterThan(0);
-    expect(g?.coverage, detail(g)).toBeLessThan(0.99);
+    expect(g?.coverage ?? 1, `${detail(g)} against ${detail(base)}`).toBeLessThan(base?.coverage ?? 0);
   });
 
   // On a round no choice had seen, the grant-end wait still carries credit2: switched off with the
@@ -326,20 +345,28 @@ describe("predictor accuracy on the fifth frozen round (holdout-5)", () => {
 
 // The sixth frozen round (seeds 9901-9910 and holdout-5's sets, committed and sealed with its
 // reference before holdout-5 was measured). model-v8 was measured on it once, untouched, then it
-// was unsealed (docs/accuracy.md, "holdout-6 measured"). Not met, so not asserted: EEVDF's
-// coverage (98.7%, two victims over the bound). credit2's one unsafe miss with model-v8 (a 12-core
-// mixed victim, estimate 0.41 ms, bound 1.21, simulated 1.16) is gone with its preempted-burst
-// floor (estimate 0.70 ms; credit2's p90 0.397 -> 0.269).
+// was unsealed (docs/accuracy.md, "holdout-6 measured"). credit2's one unsafe miss with model-v8 (a
+// 12-core mixed victim, estimate 0.41 ms, bound 1.21, simulated 1.16) is gone with its
+// preempted-burst floor (estimate 0.70 ms; credit2's p90 0.397 -> 0.269). EEVDF's coverage was
+// 98.7% with model-v8 (two victims over the bound); model-v9 (light holds) covers both, and was
+// chosen with this round as development data.
 describe("predictor accuracy on the sixth frozen round (holdout-6)", () => {
-  const { cases: cases6 } = sharedRoundGoals("holdout-6", { covered: ["xen-credit", "kvm-cfs", "xen-credit2"], p90: KINDS, safe: KINDS });
+  const { cases: cases6, all: all6 } = sharedRoundGoals("holdout-6", { p90: KINDS, safe: KINDS });
 
-  // Measured once the round was open, with the fitted model unchanged: without the fresh home
-  // runner EEVDF had 2 unsafe misses here; without the grant-end wait credit2 had 8 and 94.8%.
-  test("EEVDF has unsafe misses without the fresh home runner", () => {
-    const g = without({ homeFresh: false }, "kvm-eevdf", cases6);
-    expect(g?.unsafeMisses, detail(g)).toBeGreaterThan(0);
+  // Light holds are what cover the quiet-stratum victim contended-eevdf/9906/3 victim-0 (12 cores,
+  // 10 CPU-bound vCPUs: pFull 0; simulated 0.281 ms): switched off with the same fitted model, its
+  // bound is 0.259 ms and EEVDF's coverage falls (measured: 99.4%, p90 0.301 -> 0.310).
+  test("EEVDF has a victim over the bound without light holds", () => {
+    const base = all6.get("contended kvm-eevdf (all)");
+    const g = without({ lightHolds: false }, "kvm-eevdf", cases6);
+    expect(g?.coverage ?? 1, `${detail(g)} against ${detail(base)}`).toBeLessThan(base?.coverage ?? 0);
   });
 
+  // Measured once the round was open, with the fitted model unchanged: without the fresh home
+  // runner EEVDF had 2 unsafe misses here with model-v8, none with model-v9 (coverage 100%, p90
+  // 0.295 against 0.301: its model-v8 effect here went through the one-short light runner that
+  // light holds replace; holdout-2 asserts it instead); without the grant-end wait credit2 had 8
+  // unsafe misses and 94.8%.
   test("credit2 has unsafe misses and under 99% coverage without the grant-end wait", () => {
     const g = without({ grantEnds: false }, "xen-credit2", cases6);
     expect(g?.unsafeMisses, detail(g)).toBeGreaterThan(0);
