@@ -1,8 +1,9 @@
 import { describe, expect, test } from "vitest";
 import { lightHoldFull } from "../../../src/interference/core/light-holds.js";
 import { ALL_MECHANISMS } from "../../../src/interference/core/scheduler-core.js";
-import { Predictor } from "../../../src/interference/predictor.js";
-import { profileVm } from "../../../src/interference/profile.js";
+import { HostState, victimTerms } from "../../../src/interference/host-state.js";
+import { newPrediction, Pct, Predictor } from "../../../src/interference/predictor.js";
+import { profileVm, type VmProfile } from "../../../src/interference/profile.js";
 import { scoreHost } from "../../../src/interference/score.js";
 import { ScenarioSchema, type Scenario } from "../../../src/model/scenario.js";
 import { simulateHost } from "../../../src/sim/simulate-host.js";
@@ -69,6 +70,27 @@ describe("light holds: io vCPUs' serving and halt-polling time holds cores (EEVD
   test.each(["kvm-cfs", "xen-credit", "xen-credit2"] as const)("%s: the switch changes nothing (EEVDF only)", (kind) => {
     const s = host(kind, 12, QUIET_12);
     for (const id of ["victim-0", "victim-1"]) expect(coreP999(s, id, true)).toBe(coreP999(s, id, false));
+  });
+
+  test("the placer's filter (victim rows) and the objects agree on a 2-vCPU io victim's bound", () => {
+    // Rows exclude the waking vCPU only (its siblings count as light runners), as the objects do.
+    const s = host("kvm-eevdf", 12, QUIET_12);
+    const p = new Predictor(plainModel(Math.log(1.5)));
+    for (const id of ["victim-0", "victim-1"]) {
+      const build = (slo: number): HostState => {
+        const hs = new HostState(s.host, p);
+        for (const vm of s.vms) {
+          const prof: VmProfile = vm.id === id ? { ...profileVm(vm), sloP999Us: slo } : profileVm(vm);
+          hs.add(prof, victimTerms(prof, p));
+        }
+        return hs;
+      };
+      const probe = build(1e9);
+      const v = victimTerms({ ...profileVm(s.vms.find((x) => x.id === id)!), sloP999Us: 1e9 }, p)!;
+      const bound = probe.predictVictim(v, newPrediction()).boundUs[Pct.P999];
+      expect(build(bound * 1.001).fits(), `${id}: SLO just over the bound ${bound}`).toBe(true);
+      expect(build(bound * 0.999).fits(), `${id}: SLO just under the bound ${bound}`).toBe(false);
+    }
   });
 
   test("lightHoldFull is Σ_j P(heavy = cores - j) P(L >= j) for L binomial, by enumeration", () => {
