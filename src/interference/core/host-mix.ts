@@ -275,8 +275,8 @@ export class HostMix {
 
   /**
    * buildLightHolds is buildLight when light holds are counted (EEVDF, light-holds.ts): the host
-   * full with any number of cores held by busy light vCPUs, and the home runner a light one
-   * serving or a CPU-bound one. A blocked waker is released as fast as under buildLight.
+   * full with any number of cores held by busy light vCPUs, the waker blocked when its home
+   * runner is a light vCPU serving. A blocked waker is released as fast as under buildLight.
    */
   private buildLightHolds(out: Components, lsp: number, lrate: number, serve: number, count: number): void {
     if (!(lsp > 1e-12) || count < 1 || !this.mechanisms.lightRunners) {
