@@ -2,7 +2,7 @@ import type { CpuPart, MutablePart } from "./core/cpu-part.js";
 import { Components, type HostMix } from "./core/host-mix.js";
 import type { ExclusionCache } from "./core/occupancy.js";
 import type { FullState } from "./core/tails.js";
-import { aloneTailAt, episodesQuantileUs, episodesTailAt, quantileUs, thinnedLambda, waitTail, waitTailBound } from "./core/tail.js";
+import { aloneTailAt, episodesQuantileUs, episodesTailAt, grantQuantileUs, grantTailAt, quantileUs, thinnedLambda, waitTail, waitTailBound } from "./core/tail.js";
 import { corrected, hostFeatures, hostPart, loadFeature, N_FEATURES, splitCorrection, uncorrectedThreshold } from "./correction.js";
 import { coreIndex, Pct, QUIET_P_FULL, WIDEN, type HostModel, type Prediction, type Victim } from "./model-types.js";
 import { R_LIGHT, R_OWN_DUTY, R_BASE, R_BASE_A, R_BASE_THETA, R_CORR, R_EX_LRATE, R_EX_LSP, R_LAMBDA, R_OUTSIDE, R_OWN_VCPUS, R_RHO, R_SERVICE, R_SLO, R_VCPUS, R_WAKES, ROW } from "./victim-rows.js";
@@ -26,6 +26,14 @@ export class Query {
    */
   private readonly episodes = new Components();
   private withEpisodes = false;
+  /**
+   * credit2's grant-end shape (SchedulerCore.grantWait): the core's blocked waits with the
+   * shortest remaining grant in place of the exponential, alone, as a floor under the corrected
+   * estimate (the correction is fitted on the exponential core). grantOn: the host's core has
+   * it (set per query); withGrant: the components last asked for carry it.
+   */
+  private grantOn = false;
+  private withGrant = false;
   private readonly rest: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
   private readonly ownLight: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
   private readonly hostParts = new Float64Array(2);
@@ -51,6 +59,7 @@ export class Query {
   begin(hm: HostModel, mix: HostMix, extra: CpuPart | undefined, heavyVcpus = -1): this {
     this.heavy = heavyVcpus;
     this.coreAt = coreIndex(hm.core.name);
+    this.grantOn = hm.core.grantWait !== undefined;
     this.hop[0] = 0;
     this.hop[1] = 0;
     const light = extra !== undefined && extra.block !== undefined;
@@ -77,12 +86,25 @@ export class Query {
 
   /** components: what victim v meets (`self`: v is the extra VM). */
   components(v: Victim, self: boolean): Components {
+    const c = this.victimComponents(v, self);
+    this.withGrant = this.grantOn && this.grantOf(c);
+    return c;
+  }
+
+  private victimComponents(v: Victim, self: boolean): Components {
     this.withEpisodes = false;
     if (self) return this.selfComponents();
     if (v.ownCpu) return this.mixedComponents(v.ownCpu.duty, v.exclusion);
     const c = this.comps;
     this.mix.lightComponent(c, this.lightExtra, v.ownLight ? this.ownLightOf(v) : undefined);
     return c;
+  }
+
+  /** grantOf: the core writes its grant-end shape into `c` (only where grantOn). */
+  private grantOf(c: Components): boolean {
+    const x = this.lightExtra;
+    this.hm.core.grantWait!(c, this.mix.lightWakesUs() + (x ? (x.vcpus * x.duty) / x.burstUs : 0));
+    return true;
   }
 
   /** selfComponents: what the extra VM meets, judging itself (its own waking vCPU out). */
@@ -138,6 +160,12 @@ export class Query {
   /** episodesWithin: the own-burst episodes alone keep the tail at `x` within eps (only asked withEpisodes). */
   private episodesWithin(r: readonly number[], o: number, x: number, pct: number): boolean {
     return episodesTailAt(this.episodes, r[o + R_SERVICE], r[o + R_RHO], aloneTailAt(r[o + R_BASE_A], r[o + R_BASE_THETA], x), x) <= EPS[pct];
+  }
+
+  /** grantWithin: the long grant-end waits alone keep the tail at `x` within eps (only asked withGrant). */
+  private grantWithin(c: Components, r: readonly number[], o: number, x: number, pct: number): boolean {
+    const lam = thinnedLambda(c, r[o + R_LAMBDA], r[o + R_VCPUS]);
+    return grantTailAt(c, r[o + R_SERVICE], lam, r[o + R_WAKES], r[o + R_RHO], aloneTailAt(r[o + R_BASE_A], r[o + R_BASE_THETA], x), x) <= EPS[pct];
   }
 
   /** ownLightOf: the victim's own light vCPU under this host's core (one-entry cache: a victim lives on one host). */
@@ -219,6 +247,7 @@ export class Query {
       const alone = pct === Pct.P999 ? v.tail.base999Us : v.tail.base99Us;
       let est = corrected(quantileUs(c, v.tail, EPS[pct]), alone, this.logCorr(c, pct, v.corr[this.coreAt + pct], load));
       if (this.withEpisodes) est = Math.max(est, episodesQuantileUs(this.episodes, v.tail, EPS[pct]));
+      if (this.withGrant) est = Math.max(est, grantQuantileUs(c, v.tail, thinnedLambda(c, v.tail.lambdaUs, v.tail.vcpus), EPS[pct]));
       est += this.hop[pct];
       out.estimateUs[pct] = est;
       out.boundUs[pct] = this.bound(c, pct, reasons, est);
@@ -252,6 +281,7 @@ export class Query {
     this.withEpisodes = false;
     if (rows[o + R_LIGHT] === 0 && exclusion) c = this.mixedComponents(rows[o + R_OWN_DUTY], exclusion);
     else this.mix.lightComponentLess(c, this.lightExtra, rows[o + R_EX_LSP], rows[o + R_EX_LRATE], rows[o + R_LIGHT]);
+    this.withGrant = this.grantOn && this.grantOf(c);
     return this.rowWithinSlo(c, rows, o, this.reasonsOf(widen, rows[o + R_OUTSIDE], rows[o + R_OWN_VCPUS]), skip, byEstimate, o + R_CORR);
   }
 
@@ -261,6 +291,7 @@ export class Query {
    */
   withinSloSelfRow(rows: readonly number[], o: number, widen: number, skip: number, byEstimate: number): boolean {
     const c = this.selfComponents();
+    this.withGrant = this.grantOn && this.grantOf(c);
     return this.rowWithinSlo(c, rows, o, this.reasonsOf(widen, rows[o + R_OUTSIDE], rows[o + R_OWN_VCPUS]), skip, byEstimate, o + ROW + this.coreAt);
   }
 
@@ -275,6 +306,7 @@ export class Query {
       const estMax = ((byEstimate & (1 << pct)) !== 0 ? slo : this.estimateFor(c, pct, reasons, slo)) - this.hop[pct];
       if (estMax < serviceUs) return false;
       if (this.withEpisodes && !this.episodesWithin(r, o, estMax, pct)) return false;
+      if (this.withGrant && !this.grantWithin(c, r, o, estMax, pct)) return false;
       if (Number.isNaN(load)) load = this.mixing(c, r[o + R_LAMBDA]);
       const x = uncorrectedThreshold(estMax, r[o + R_BASE + pct], this.logCorr(c, pct, r[corrAt + pct], load));
       const y = x - serviceUs;

@@ -63,6 +63,16 @@ export class Components {
   readonly held = new Float64Array(HELD_MAX + 1);
   heldN = 0;
   heavyWakes = 0;
+  /**
+   * credit2's grant-end wait as the shortest of the queue's remaining grants (SchedulerCore
+   * grantWait): grantCpus grants each uniform over the cap, with grantRate the exponential rate
+   * the wake-driven core gives them in r[k]. Written by the core's hook on a credit2 host's
+   * components and read only by the floor query.ts takes (tail.ts grantTailAt): neither saved
+   * nor copied, and the what-if tail (waitTail) never reads them.
+   */
+  grantA = 0;
+  grantCpus = 0;
+  grantRate = 0;
 
   /**
    * save writes what copyFrom copies into `out` at `o` (SAVED doubles), load reads it back: a

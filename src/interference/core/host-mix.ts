@@ -231,6 +231,11 @@ export class HostMix {
     out.heavyWakes = this.sums[SPR] + dx.spr + de.spr;
   }
 
+  /** lightWakesUs: the host's io-only vCPUs' wakes per µs (Σ duty / hold), for credit2's grant-end waits (query.ts). */
+  lightWakesUs(): number {
+    return this.sums[LRATE];
+  }
+
   /** lightComponent: the light part of `components`, after heavyComponents filled `out`. */
   lightComponent(out: Components, extra: CpuPart | undefined, exclude: CpuPart | undefined): void {
     this.lightComponentLess(out, extra, exclude ? exclude.vcpus * exclude.duty : 0, exclude ? (exclude.vcpus * exclude.duty) / exclude.burstUs : 0, exclude ? exclude.vcpus : 0);

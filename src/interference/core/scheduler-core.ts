@@ -58,6 +58,12 @@ export interface SchedulerCore {
    * its own CPU burst (duty `duty`) and leaves it queued (credit2; absent elsewhere).
    */
   readonly ownBurstPreempt?: (c: Components, duty: number) => void;
+  /**
+   * grantWait writes into a victim's components the grant-end shape of its blocked waits
+   * (Components.grantCpus, grantRate: credit2, whose waker waits for the shortest remaining
+   * grant; absent elsewhere).
+   */
+  readonly grantWait?: (c: Components, lightWakesUs: number) => void;
   /** 1 when a light vCPU on the waker's own core blocks it (credit1: BOOST), 0 when not (a KVM poller). */
   readonly lightBlock: number;
   /**
@@ -116,8 +122,14 @@ export interface Mechanisms {
    * takes the last core and never blocks, model-v8's EEVDF core).
    */
   readonly lightHolds: boolean;
+  /**
+   * credit2: a blocked waker waits for the shortest of the queue's remaining grants, each armed
+   * with nobody queued and so uniform up to MAX_TIMER, not an exponential: a floor under the
+   * estimate (false: the core's exponential alone, model-v8's credit2 core).
+   */
+  readonly grantShape: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true };
 
 /** coreFor picks the core of a host's scheduler. */
 export function coreFor(s: SchedulerParams, cores: number, m: Mechanisms = ALL_MECHANISMS): SchedulerCore {
@@ -138,7 +150,7 @@ function baseCoreFor(s: SchedulerParams, cores: number, m: Mechanisms): Schedule
     case "kvm-cfs":
       return cfsCore(s, cores, []);
     case "xen-credit2":
-      return credit2Core(s, cores, m.grantEnds, m.ownBurstPreempt);
+      return credit2Core(s, cores, m.grantEnds, m.ownBurstPreempt, m.grantShape);
     case "kvm-eevdf":
       return eevdfCore(s, cores, m.homeFresh, m.lightHolds);
   }

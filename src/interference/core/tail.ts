@@ -230,3 +230,51 @@ export function quantileUs(c: Components, v: VictimTail, eps: number): number {
   }
   return hi;
 }
+
+/** Gauss-Legendre nodes and weights on [-1, 1] (8 points: exact to degree 15, ample for a smooth integrand). */
+const GL_X = [-0.9602898564975363, -0.7966664774136267, -0.525532409916329, -0.1834346424956498, 0.1834346424956498, 0.525532409916329, 0.7966664774136267, 0.9602898564975363];
+const GL_W = [0.1012285362903763, 0.2223810344533745, 0.3137066699207768, 0.3626837833783620, 0.3626837833783620, 0.3137066699207768, 0.2223810344533745, 0.1012285362903763];
+
+/**
+ * grantSurvival: P(a blocked waker still waits after w) on a credit2 queue of `n` CPUs whose
+ * grants were armed with nobody queued: the shortest of n remaining grants, each uniform over the
+ * cap, (1 - w / cap)^n, times the other releases (runners blocking) at rate s.
+ */
+function grantSurvival(n: number, s: number, cap: number, w: number): number {
+  return (1 - w / cap) ** n * Math.exp(-s * w);
+}
+
+/**
+ * grantTailAt is P(request latency > x) from the victim's alone tail and credit2's long grant-end
+ * waits alone (Components.grant*, SchedulerCore.grantWait): with chance grantA a waker finds every
+ * runner of its queue inside a fresh rate-limit window and waits grantSurvival, and requests
+ * arriving meanwhile (lam, own burst wakes) see the rest of it. Only credit2 victims ask
+ * (query.ts): waitTail, which every what-if evaluates, is left as it is.
+ */
+export function grantTailAt(c: Components, serviceUs: number, lam: number, own: number, rho: number, base: number, x: number): number {
+  const y = x - serviceUs;
+  if (y <= 0) return 1;
+  const cap = c.capUs;
+  if (y >= cap || !(c.grantA > 0)) return Math.min(1, base);
+  const n = c.grantCpus;
+  const s = c.grantRate;
+  const half = (cap - y) / 2;
+  let integral = 0;
+  for (let i = 0; i < GL_X.length; i++) integral += GL_W[i] * grantSurvival(n, s, cap, y + half * (1 + GL_X[i]));
+  return Math.min(1, base + (1 - rho) * c.grantA * (grantSurvival(n, s, cap, y) + (lam + own) * half * integral));
+}
+
+/** grantQuantileUs solves grantTailAt(x) = eps by bisection (to QUANTILE_REL_TOL): credit2 victims only, once per percentile. */
+export function grantQuantileUs(c: Components, v: VictimTail, lam: number, eps: number): number {
+  const tail = (x: number): number => grantTailAt(c, v.serviceUs, lam, v.burstWakesUs, v.rho, aloneTail(v, x), x);
+  let lo = v.serviceUs;
+  if (tail(lo) <= eps) return lo;
+  let hi = Math.max((v.baseA - Math.log(eps)) / v.baseTheta, v.serviceUs + c.capUs) + 1;
+  while (tail(hi) > eps) hi *= 2;
+  for (let step = 0; step < MAX_STEPS && hi - lo > QUANTILE_REL_TOL * lo; step++) {
+    const mid = (lo + hi) / 2;
+    if (tail(mid) > eps) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
