@@ -3,6 +3,7 @@ import { Components } from "../../../src/interference/core/components.js";
 import { credit2Core } from "../../../src/interference/core/credit2.js";
 import { ALL_MECHANISMS, coreFor } from "../../../src/interference/core/scheduler-core.js";
 import { grantTailAt } from "../../../src/interference/core/tail.js";
+import { CandidateTable } from "../../../src/interference/candidates.js";
 import { HostState } from "../../../src/interference/host-state.js";
 import { newPrediction, Predictor } from "../../../src/interference/predictor.js";
 import { profileVm } from "../../../src/interference/profile.js";
@@ -106,6 +107,34 @@ describe("the grant-end shape in feasibility questions", () => {
     for (const f of [0.9, 0.99, 1.01, 1.1]) {
       const v = p.victim({ ...victim, sloP999Us: f * pr.boundUs[1] })!;
       expect(p.withinSlo(hs.model, hs.mix, v, undefined, 0), `SLO ${f} x bound`).toBe(f >= 1);
+    }
+  });
+
+  test.each([
+    ["the io neighbour", 1],
+    ["a hog", 2],
+  ])("the placer's rows (fitsAt) say what fits says, and within exactly when the bound with %s added is", (_name, j) => {
+    const s = host(4, 3, 1, 1000, 1000);
+    const profiles = s.vms.map(profileVm);
+    const p = new Predictor(bundledPredictor().model);
+    const cand = profiles[j];
+    const candVictim = p.victim(cand);
+    const others = profiles.filter((_, k) => k !== 0 && k !== j);
+    const state = (victim: (typeof profiles)[number]): HostState => {
+      const hs = new HostState(s.host, p);
+      for (const x of [victim, ...others]) hs.add(x, p.victim(x));
+      return hs;
+    };
+    const bound = state(profiles[0]).predictVictim(p.victim(profiles[0])!, newPrediction(), cand).boundUs[1];
+    const pOff = new Predictor(bundledPredictor().model, { ...ALL_MECHANISMS, grantShape: false });
+    const off = new HostState(s.host, pOff);
+    for (const x of [profiles[0], ...others]) off.add(x, pOff.victim(x));
+    expect(bound, "the shape binds").toBeGreaterThan(off.predictVictim(pOff.victim(profiles[0])!, newPrediction(), cand).boundUs[1] * 1.2);
+    const t = CandidateTable.of([cand], [candVictim], p);
+    for (const f of [0.9, 0.99, 1.01, 1.1]) {
+      const hs = state({ ...profiles[0], sloP999Us: f * bound });
+      expect(hs.fitsAt(t, 0, candVictim), `SLO ${f} x bound`).toBe(f >= 1);
+      expect(hs.fits(cand, candVictim)).toBe(f >= 1);
     }
   });
 });
