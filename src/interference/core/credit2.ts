@@ -122,8 +122,8 @@ function preemptedInBurst(grantEndRate: (excess: number) => number, queueCpus: n
  * Instrumented simulations (docs/accuracy.md, ninth round: holdout-2 9203/4, holdout-3 9604/6;
  * 4-core hosts with two io victims at about 1000 wakes/s): every wake that waited over 2 ms found
  * all four runners 0-0.9 ms into their windows, and waited 2-9 ms for a grant end or a block.
- * Chosen on the calibration sweep's credit2 hosts (docs/accuracy.md, tenth round): only 4-core
- * hosts reach the p99.9 with it (a 6-core queue's six fresh windows at once are too rare).
+ * Chosen on the calibration sweep's credit2 hosts (docs/accuracy.md, tenth round): almost only
+ * 4-core hosts reach the p99.9 with it (a wider queue's windows are rarely all fresh at once).
  */
 function grantWaitOf(grantEndRate: (excess: number) => number, queueCpus: number, rl: number): NonNullable<SchedulerCore["grantWait"]> {
   return (c, lightWakesUs) => {
