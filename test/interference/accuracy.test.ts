@@ -152,7 +152,7 @@ describe("predictor accuracy on the second frozen round (holdout-2)", () => {
     expect(g?.p90AbsLog, detail(g)).toBeLessThanOrEqual(0.4);
   });
 
-  test.each(["xen-credit", "kvm-cfs", "kvm-eevdf"])("contended %s: bound coverage >= 99%%", (kind) => {
+  test.each(["xen-credit", "kvm-cfs", "kvm-eevdf"])("contended %s: bound coverage >= 0.99", (kind) => {
     const g = all.get(`contended ${kind} (all)`);
     expect(g?.coverage, detail(g)).toBeGreaterThanOrEqual(0.99);
   });
@@ -184,7 +184,7 @@ describe("predictor accuracy on the second frozen round (holdout-2)", () => {
     expect(g?.unsafeMisses, detail(g)).toBeGreaterThan(0);
   });
 
-  test.each(["xen-credit", "kvm-cfs", "xen-credit2", "kvm-eevdf"])("uncontended %s: median <= 0.10, bound coverage >= 99%%, no unsafe miss", (kind) => {
+  test.each(["xen-credit", "kvm-cfs", "xen-credit2", "kvm-eevdf"])("uncontended %s: median <= 0.10, bound coverage >= 0.99, no unsafe miss", (kind) => {
     const g = all.get(`uncontended ${kind} (all)`);
     expect(g?.medianAbsLog, detail(g)).toBeLessThanOrEqual(0.1);
     expect(g?.coverage, detail(g)).toBeGreaterThanOrEqual(0.99);
@@ -246,7 +246,7 @@ function sharedRoundGoals(name: string, goals: RoundGoals): { cases: ReferenceCa
     expect(g?.medianAbsLog, detail(g)).toBeLessThanOrEqual(0.15);
   });
 
-  test.each(goals.covered ?? KINDS)("contended %s: bound coverage >= 99%%", (kind) => {
+  test.each(goals.covered ?? KINDS)("contended %s: bound coverage >= 0.99", (kind) => {
     const g = all.get(`contended ${kind} (all)`);
     expect(g?.coverage, detail(g)).toBeGreaterThanOrEqual(0.99);
   });
@@ -261,7 +261,7 @@ function sharedRoundGoals(name: string, goals: RoundGoals): { cases: ReferenceCa
     expect(g?.unsafeMisses, detail(g)).toBe(0);
   });
 
-  test.each(KINDS)("uncontended %s: median <= 0.10, bound coverage >= 99%%, no unsafe miss", (kind) => {
+  test.each(KINDS)("uncontended %s: median <= 0.10, bound coverage >= 0.99, no unsafe miss", (kind) => {
     const g = all.get(`uncontended ${kind} (all)`);
     expect(g?.medianAbsLog, detail(g)).toBeLessThanOrEqual(0.1);
     expect(g?.coverage, detail(g)).toBeGreaterThanOrEqual(0.99);
@@ -399,5 +399,28 @@ describe("predictor accuracy on the sixth frozen round (holdout-6)", () => {
   test("credit2 has an unsafe miss without the preempted-burst episodes", () => {
     const g = without({ ownBurstPreempt: false }, "xen-credit2", cases6);
     expect(g?.unsafeMisses, detail(g)).toBeGreaterThan(0);
+  });
+});
+
+// The seventh frozen round (seeds 9951-9960 and holdout-6's sets, committed and sealed with its
+// reference before holdout-6 was measured). model-v9 (EEVDF's light holds, credit2's
+// preempted-burst floor and grant-end shape) was measured on it once, untouched, then it was
+// unsealed (docs/accuracy.md, "holdout-7 measured"): every goal holds for every scheduler, so every
+// goal is asserted. Measured after the round was opened, same fitted model: without credit2's
+// preempted-burst floor its p90 is 0.355 against 0.342 (the grant-end shape binds on no host
+// here), without EEVDF's light holds 0.312 against 0.283, and without EEVDF's fresh home runner
+// 2 unsafe misses and 99.3% coverage.
+describe("predictor accuracy on the seventh frozen round (holdout-7)", () => {
+  const { cases: cases7, all: all7 } = sharedRoundGoals("holdout-7", { p90: KINDS, safe: KINDS });
+
+  test.each([
+    ["xen-credit2", { grantShape: false, ownBurstPreempt: false }],
+    ["kvm-eevdf", { lightHolds: false }],
+    ["kvm-eevdf", { homeFresh: false }],
+  ] as const)("%s reads worse (p90, coverage or unsafe misses) without %o", (kind, off) => {
+    const base = all7.get(`contended ${kind} (all)`);
+    const g = without(off, kind, cases7);
+    const worse = (g?.p90AbsLog ?? 0) > (base?.p90AbsLog ?? 0) || (g?.coverage ?? 1) < (base?.coverage ?? 0) || (g?.unsafeMisses ?? 0) > (base?.unsafeMisses ?? 0);
+    expect(worse, `${detail(g)} against ${detail(base)}`).toBe(true);
   });
 });
