@@ -124,15 +124,22 @@ export function episodesTailAt(c: Components, serviceUs: number, rho: number, ba
 }
 
 /**
- * episodesQuantileUs solves episodesTailAt(x) = eps by bisection (to QUANTILE_REL_TOL): only
- * credit2's mixed victims ask, once per percentile of a prediction, so the plain method will do.
+ * episodesQuantileUs solves episodesTailAt(x) = eps (floorQuantileUs): only credit2's mixed
+ * victims ask, once per percentile of a prediction.
  */
 export function episodesQuantileUs(c: Components, v: VictimTail, eps: number): number {
-  const tail = (x: number): number => episodesTailAt(c, v.serviceUs, v.rho, aloneTail(v, x), x);
+  return floorQuantileUs((x) => episodesTailAt(c, v.serviceUs, v.rho, aloneTail(v, x), x), v, c.capUs, eps);
+}
+
+/**
+ * floorQuantileUs solves a floor's tail(x) = eps by bisection (to QUANTILE_REL_TOL): the floors
+ * are asked once per percentile of a credit2 prediction, so the plain method will do. Past the
+ * cap only the alone tail is left, and it is within eps at the alone quantile.
+ */
+function floorQuantileUs(tail: (x: number) => number, v: VictimTail, capUs: number, eps: number): number {
   let lo = v.serviceUs;
   if (tail(lo) <= eps) return lo;
-  // Past the cap only the alone tail is left, and it is within eps at the alone quantile.
-  let hi = Math.max((v.baseA - Math.log(eps)) / v.baseTheta, v.serviceUs + c.capUs) + 1;
+  let hi = Math.max((v.baseA - Math.log(eps)) / v.baseTheta, v.serviceUs + capUs) + 1;
   while (tail(hi) > eps) hi *= 2;
   for (let step = 0; step < MAX_STEPS && hi - lo > QUANTILE_REL_TOL * lo; step++) {
     const mid = (lo + hi) / 2;
@@ -264,17 +271,7 @@ export function grantTailAt(c: Components, serviceUs: number, lam: number, own: 
   return Math.min(1, base + (1 - rho) * c.grantA * (grantSurvival(n, s, cap, y) + (lam + own) * half * integral));
 }
 
-/** grantQuantileUs solves grantTailAt(x) = eps by bisection (to QUANTILE_REL_TOL): credit2 victims only, once per percentile. */
+/** grantQuantileUs solves grantTailAt(x) = eps (floorQuantileUs): credit2 victims only, once per percentile. */
 export function grantQuantileUs(c: Components, v: VictimTail, lam: number, eps: number): number {
-  const tail = (x: number): number => grantTailAt(c, v.serviceUs, lam, v.burstWakesUs, v.rho, aloneTail(v, x), x);
-  let lo = v.serviceUs;
-  if (tail(lo) <= eps) return lo;
-  let hi = Math.max((v.baseA - Math.log(eps)) / v.baseTheta, v.serviceUs + c.capUs) + 1;
-  while (tail(hi) > eps) hi *= 2;
-  for (let step = 0; step < MAX_STEPS && hi - lo > QUANTILE_REL_TOL * lo; step++) {
-    const mid = (lo + hi) / 2;
-    if (tail(mid) > eps) lo = mid;
-    else hi = mid;
-  }
-  return hi;
+  return floorQuantileUs((x) => grantTailAt(c, v.serviceUs, lam, v.burstWakesUs, v.rho, aloneTail(v, x), x), v, c.capUs, eps);
 }
