@@ -208,6 +208,8 @@ export class HostSim implements SchedContext {
   dispatch(p: number, v: number | null): void {
     this.checkCpu(p);
     const next = v ?? -1;
+    // Only null runs nothing: a policy's -1 or NaN would otherwise idle the pCPU silently.
+    if (!(next >= 0) && v !== null) noSuch("vCPU", v);
     const prev = this.runningOn[p];
     if (prev === next) return;
     if (next >= 0 && this.onCpuOf[this.checkVcpu(next)] >= 0) doubleDispatch(next, p, this.onCpuOf[next]);

@@ -48,6 +48,9 @@ describe("host-sim", () => {
     { p: 0, v: 1, error: /no vCPU 1/ },
     { p: 0, v: 1e-9, error: /no vCPU 1e-9/ },
     { p: 0, v: Infinity, error: /no vCPU Infinity/ },
+    // Only null means "run nothing": a negative or NaN vCPU is a policy bug, not an idle pCPU.
+    { p: 0, v: -1, error: /no vCPU -1/ },
+    { p: 0, v: NaN, error: /no vCPU NaN/ },
   ])("dispatching pCPU $p / vCPU $v that the host does not have is refused", ({ p, v, error }) => {
     const sim = new Simulator();
     const s = scenario(2, [{ workload: { kind: "idle" } }]);
