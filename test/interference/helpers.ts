@@ -1,4 +1,10 @@
 export { bundledPredictor, loadCluster } from "../helpers/fixtures.js";
+import { ALL_MECHANISMS, type Mechanisms } from "../../src/interference/core/scheduler-core.js";
+import { Predictor } from "../../src/interference/predictor.js";
+import { profileVm } from "../../src/interference/profile.js";
+import { scoreHost } from "../../src/interference/score.js";
+import type { Scenario } from "../../src/model/scenario.js";
+import { simulateHost } from "../../src/sim/simulate-host.js";
 import { N_FEATURES } from "../../src/interference/correction.js";
 import { MODEL_VERSION, type InterferenceModel } from "../../src/interference/model-data.js";
 import { CALIBRATED_RANGE } from "../../src/interference/calibrate.js";
@@ -25,4 +31,20 @@ export function plainModel(margin = 0): InterferenceModel {
     cores: { credit1: core(), cfs: core(), credit2: core(), eevdf: core() },
     range: CALIBRATED_RANGE,
   };
+}
+
+/**
+ * mechanismP999: the core's p99.9 for VM `id` (plainModel: no learned correction, no margin) with
+ * the mechanisms `set` as given: the mechanism tests compare it with and without their term.
+ */
+export function mechanismP999(s: Scenario, id: string, set: Partial<Mechanisms>): number {
+  const p = new Predictor(plainModel(), { ...ALL_MECHANISMS, ...set });
+  return scoreHost(s.host, s.vms.map(profileVm), p).vms.find((v) => v.vmId === id)!.predictedP999Us;
+}
+
+/** simulatedP999: VM `id`'s simulated p99.9, one run at the scenario's seed, or the geometric mean over `seeds`. */
+export function simulatedP999(s: Scenario, id: string, seeds?: readonly number[]): number {
+  const at = (seed: number): number => simulateHost({ ...s, seed }).vms.find((v) => v.id === id)!.requestLatency.p999Us;
+  if (!seeds) return at(s.seed);
+  return Math.exp(seeds.reduce((sum, seed) => sum + Math.log(at(seed)), 0) / seeds.length);
 }

@@ -5,11 +5,9 @@ import { ALL_MECHANISMS, coreFor } from "../../../src/interference/core/schedule
 import { HostState } from "../../../src/interference/host-state.js";
 import { newPrediction, Predictor } from "../../../src/interference/predictor.js";
 import { profileVm } from "../../../src/interference/profile.js";
-import { scoreHost } from "../../../src/interference/score.js";
 import { ScenarioSchema, type Scenario } from "../../../src/model/scenario.js";
 import { defaultScheduler, type SchedulerKind, type XenCredit2Params } from "../../../src/model/scheduler.js";
-import { simulateHost } from "../../../src/sim/simulate-host.js";
-import { plainModel } from "../helpers.js";
+import { plainModel, mechanismP999, simulatedP999 } from "../helpers.js";
 
 const credit2 = defaultScheduler("xen-credit2") as XenCredit2Params;
 
@@ -28,12 +26,9 @@ function host(cores: number, n: number, duty: number, burstMs: number, mixed: bo
 }
 
 /** The core's p99.9 for the victim (no learned correction), with or without the preempted-burst episodes. */
-function coreP999(s: Scenario, ownBurstPreempt: boolean): number {
-  const p = new Predictor(plainModel(), { ...ALL_MECHANISMS, ownBurstPreempt });
-  return scoreHost(s.host, s.vms.map(profileVm), p).vms.find((v) => v.vmId === "victim")!.predictedP999Us;
-}
+const coreP999 = (s: Scenario, ownBurstPreempt: boolean): number => mechanismP999(s, "victim", { ownBurstPreempt });
 
-const simP999 = (s: Scenario): number => simulateHost(s).vms.find((v) => v.id === "victim")!.requestLatency.p999Us;
+const simP999 = (s: Scenario): number => simulatedP999(s, "victim");
 
 describe("credit2: a mixed victim's vCPU preempted inside its own burst waits queued below the runners' credit", () => {
   // Simulated p99.9 (20 s, seeds 1 / 2): 12 cores, 14 sleepers at 0.7 / 8 ms: 1.42 / 1.64 ms;

@@ -1,13 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { credit2Core } from "../../../src/interference/core/credit2.js";
-import { ALL_MECHANISMS } from "../../../src/interference/core/scheduler-core.js";
-import { Predictor } from "../../../src/interference/predictor.js";
-import { profileVm } from "../../../src/interference/profile.js";
-import { scoreHost } from "../../../src/interference/score.js";
 import { ScenarioSchema, type Scenario } from "../../../src/model/scenario.js";
 import { defaultScheduler, type XenCredit2Params } from "../../../src/model/scheduler.js";
-import { simulateHost } from "../../../src/sim/simulate-host.js";
-import { plainModel } from "../helpers.js";
+import { mechanismP999, simulatedP999 } from "../helpers.js";
 
 const credit2 = defaultScheduler("xen-credit2") as XenCredit2Params;
 
@@ -21,12 +16,9 @@ function host(duties: readonly number[], ratelimitUs = credit2.ratelimitUs): Sce
 }
 
 /** The core's p99.9 for the victim (no learned correction), with or without the grant-end wait. */
-function coreP999(s: Scenario, grantEnds: boolean): number {
-  const p = new Predictor(plainModel(), { ...ALL_MECHANISMS, grantEnds });
-  return scoreHost(s.host, s.vms.map(profileVm), p).vms.find((v) => v.vmId === "victim")!.predictedP999Us;
-}
+const coreP999 = (s: Scenario, grantEnds: boolean): number => mechanismP999(s, "victim", { grantEnds });
 
-const simP999 = (s: Scenario): number => simulateHost(s).vms.find((v) => v.id === "victim")!.requestLatency.p999Us;
+const simP999 = (s: Scenario): number => simulatedP999(s, "victim");
 
 describe("credit2: a waker nobody re-tickles waits for a grant to end, not for the rate limit", () => {
   // Measured while writing the mechanism (20 s, seeds 1 / 2; core p99.9 with / without it):

@@ -10,8 +10,7 @@ import { profileVm } from "../../../src/interference/profile.js";
 import { scoreHost } from "../../../src/interference/score.js";
 import { ScenarioSchema, type Scenario } from "../../../src/model/scenario.js";
 import { defaultScheduler, type XenCredit2Params } from "../../../src/model/scheduler.js";
-import { simulateHost } from "../../../src/sim/simulate-host.js";
-import { bundledPredictor } from "../helpers.js";
+import { bundledPredictor, simulatedP999 } from "../helpers.js";
 
 const credit2 = defaultScheduler("xen-credit2") as XenCredit2Params;
 
@@ -33,7 +32,7 @@ function estimate(s: Scenario, grantShape: boolean): number {
   return scoreHost(s.host, s.vms.map(profileVm), p).vms.find((v) => v.vmId === "victim")!.predictedP999Us;
 }
 
-const simP999 = (s: Scenario): number => simulateHost(s).vms.find((v) => v.id === "victim")!.requestLatency.p999Us;
+const simP999 = (s: Scenario): number => simulatedP999(s, "victim");
 
 describe("credit2: a waker that finds every runner in a fresh rate-limit window waits for the shortest remaining grant", () => {
   // The shape of holdout-2 9203/4 and holdout-3 9604/6: 4 cores, two io VMs at 1000 wakes/s, three

@@ -1,11 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { ALL_MECHANISMS } from "../../../src/interference/core/scheduler-core.js";
-import { Predictor } from "../../../src/interference/predictor.js";
-import { profileVm } from "../../../src/interference/profile.js";
-import { scoreHost } from "../../../src/interference/score.js";
 import { ScenarioSchema, type Scenario } from "../../../src/model/scenario.js";
-import { simulateHost } from "../../../src/sim/simulate-host.js";
-import { plainModel } from "../helpers.js";
+import { mechanismP999, simulatedP999 } from "../helpers.js";
 
 /** CPU-bound VMs as [vCPUs, duty, burst ms]. */
 type Cpu = readonly [number, number, number];
@@ -28,16 +23,10 @@ function host(cores: number, victims: readonly Victim[], cpus: readonly Cpu[]): 
 }
 
 /** The core's p99.9 for a victim (no learned correction), with or without the fresh home runner. */
-function coreP999(s: Scenario, id: string, homeFresh: boolean): number {
-  const p = new Predictor(plainModel(), { ...ALL_MECHANISMS, homeFresh });
-  return scoreHost(s.host, s.vms.map(profileVm), p).vms.find((v) => v.vmId === id)!.predictedP999Us;
-}
+const coreP999 = (s: Scenario, id: string, homeFresh: boolean): number => mechanismP999(s, id, { homeFresh });
 
 /** The simulated p99.9 of a victim: the geometric mean of seeds 1 and 2 (one 20 s run differs from the next by up to 2x here). */
-function simP999(s: Scenario, id: string): number {
-  const at = (seed: number) => simulateHost({ ...s, seed }).vms.find((v) => v.id === id)!.requestLatency.p999Us;
-  return Math.sqrt(at(1) * at(2));
-}
+const simP999 = (s: Scenario, id: string): number => simulatedP999(s, id, [1, 2]);
 
 // holdout-5's contended-eevdf/9803/1 (its unsafe miss with model-v7) and holdout-2's
 // contended-eevdf/9204/4 (two), as drawn: 12-16 cores, the host full a few tenths of a percent of

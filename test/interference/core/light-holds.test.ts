@@ -1,13 +1,10 @@
 import { describe, expect, test } from "vitest";
 import { lightHoldFull } from "../../../src/interference/core/light-holds.js";
-import { ALL_MECHANISMS } from "../../../src/interference/core/scheduler-core.js";
 import { HostState, victimTerms } from "../../../src/interference/host-state.js";
 import { newPrediction, Pct, Predictor } from "../../../src/interference/predictor.js";
 import { profileVm, type VmProfile } from "../../../src/interference/profile.js";
-import { scoreHost } from "../../../src/interference/score.js";
 import { ScenarioSchema, type Scenario } from "../../../src/model/scenario.js";
-import { simulateHost } from "../../../src/sim/simulate-host.js";
-import { plainModel } from "../helpers.js";
+import { plainModel, mechanismP999, simulatedP999 } from "../helpers.js";
 
 /** VMs as [vCPUs, workload]; io: [requests/s, service µs]; cpu: [duty, burst ms]. */
 type Vm = readonly [number, "io" | "cpu", number, number];
@@ -29,15 +26,9 @@ function host(kind: "kvm-eevdf" | "kvm-cfs" | "xen-credit" | "xen-credit2", core
 }
 
 /** The core's p99.9 for a victim (no learned correction), with or without light holds. */
-function coreP999(s: Scenario, id: string, lightHolds: boolean): number {
-  const p = new Predictor(plainModel(), { ...ALL_MECHANISMS, lightHolds });
-  return scoreHost(s.host, s.vms.map(profileVm), p).vms.find((v) => v.vmId === id)!.predictedP999Us;
-}
+const coreP999 = (s: Scenario, id: string, lightHolds: boolean): number => mechanismP999(s, id, { lightHolds });
 
-function simP999(s: Scenario, id: string): number {
-  const at = (seed: number) => simulateHost({ ...s, seed }).vms.find((v) => v.id === id)!.requestLatency.p999Us;
-  return Math.sqrt(at(1) * at(2));
-}
+const simP999 = (s: Scenario, id: string): number => simulatedP999(s, id, [1, 2]);
 
 // holdout-6's contended-eevdf/9906/3 as drawn: 12 cores, 10 CPU-bound vCPUs (so pFull is exactly
 // 0: model-v8's quiet stratum) and two 2-vCPU io victims whose serving and halt-polling fill the

@@ -1,12 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { localRescueShare } from "../../../src/interference/core/local-waiters.js";
-import { ALL_MECHANISMS } from "../../../src/interference/core/scheduler-core.js";
-import { Predictor } from "../../../src/interference/predictor.js";
-import { profileVm } from "../../../src/interference/profile.js";
-import { scoreHost } from "../../../src/interference/score.js";
 import { ScenarioSchema, type Scenario } from "../../../src/model/scenario.js";
-import { simulateHost } from "../../../src/sim/simulate-host.js";
-import { plainModel } from "../helpers.js";
+import { mechanismP999, simulatedP999 } from "../helpers.js";
 
 /** CPU-bound VMs as [vCPUs, duty, burst ms]. */
 type Cpu = readonly [number, number, number];
@@ -21,12 +16,9 @@ function host(cpus: readonly Cpu[]): Scenario {
 }
 
 /** The core's p99.9 for the victim (no learned correction), with or without local waiters. */
-function coreP999(s: Scenario, localWaiters: boolean): number {
-  const p = new Predictor(plainModel(), { ...ALL_MECHANISMS, localWaiters });
-  return scoreHost(s.host, s.vms.map(profileVm), p).vms.find((v) => v.vmId === "victim")!.predictedP999Us;
-}
+const coreP999 = (s: Scenario, localWaiters: boolean): number => mechanismP999(s, "victim", { localWaiters });
 
-const simP999 = (s: Scenario): number => simulateHost(s).vms.find((v) => v.id === "victim")!.requestLatency.p999Us;
+const simP999 = (s: Scenario): number => simulatedP999(s, "victim");
 
 describe("credit1: a freed core runs its own waiter before it steals the blocked victim", () => {
   // holdout-4's contended/9703/17 reduced to its mechanism: two hogs (OVER, they reschedule only at

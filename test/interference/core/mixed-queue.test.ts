@@ -1,12 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { ALL_MECHANISMS } from "../../../src/interference/core/scheduler-core.js";
-import { Predictor } from "../../../src/interference/predictor.js";
-import { profileVm } from "../../../src/interference/profile.js";
-import { scoreHost } from "../../../src/interference/score.js";
 import { ScenarioSchema, type Scenario } from "../../../src/model/scenario.js";
 import { defaultScheduler, type SchedulerParams, type XenCreditParams } from "../../../src/model/scheduler.js";
-import { simulateHost } from "../../../src/sim/simulate-host.js";
-import { plainModel } from "../helpers.js";
+import { mechanismP999, simulatedP999 } from "../helpers.js";
 
 const credit1At5: XenCreditParams = { ...(defaultScheduler("xen-credit") as XenCreditParams), timesliceMs: 5 };
 
@@ -20,14 +15,9 @@ function host(scheduler: SchedulerParams): Scenario {
 }
 
 /** The core's p99.9 for the victim (no learned correction), with or without the queue mechanism. */
-function coreP999(s: Scenario, ownBurstQueue: boolean): number {
-  const p = new Predictor(plainModel(), { ...ALL_MECHANISMS, ownBurstQueue });
-  return scoreHost(s.host, s.vms.map(profileVm), p).vms.find((v) => v.vmId === "victim")!.predictedP999Us;
-}
+const coreP999 = (s: Scenario, ownBurstQueue: boolean): number => mechanismP999(s, "victim", { ownBurstQueue });
 
-function simP999(s: Scenario, id: string): number {
-  return simulateHost(s).vms.find((v) => v.id === id)!.requestLatency.p999Us;
-}
+const simP999 = (s: Scenario, id: string): number => simulatedP999(s, id);
 
 describe("a mixed victim preempted inside its own burst queues behind the runnable vCPUs", () => {
   // Measured while writing the mechanism (20 s, seed 1; core p99.9 with / without it): credit1 at
