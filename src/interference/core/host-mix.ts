@@ -53,6 +53,16 @@ const DE: BinDelta = emptyDelta();
 const SCRATCH_CACHE = new ExclusionCache();
 
 /**
+ * heldPair writes out.held[j] and out.held[j + 1] (below heldN) from one occupancy call at cores - j:
+ * its NEAR, one core fewer, is summed in the same order as a call of its own (tails.ts), so the
+ * same bits, and each call serves two of the light holds' tails.
+ */
+function heldPair(out: Components, j: number): void {
+  out.held[j] = FULL.pFull;
+  if (j + 1 < out.heldN) out.held[j + 1] = NEAR.pFull;
+}
+
+/**
  * heapDoubles: n zeros as a plain array V8 keeps as unboxed doubles on its heap, next to the
  * object holding it (a Float64Array's data lies off the heap: one more cold line per host).
  */
@@ -112,17 +122,17 @@ export class HostMix {
    * vCPU of duty `p` taken out (a mixed victim's own: it is not runnable when it wakes).
    */
   excludedHeld(extra: CpuPart | undefined, p: number, cache: ExclusionCache, out: Components): void {
-    for (let j = 0; j < out.heldN; j++) {
+    for (let j = 0; j < out.heldN; j += 2) {
       this.excludedFull(extra, p, cache, FULL, NEAR, this.cores - j);
-      out.held[j] = FULL.pFull;
+      heldPair(out, j);
     }
   }
 
   /** heldWithExtra rewrites out.held (light holds; heldN > 0) with `extra` (CPU-bound or none) added and nothing taken out. */
   heldWithExtra(extra: CpuPart | undefined, out: Components): void {
-    for (let j = 0; j < out.heldN; j++) {
+    for (let j = 0; j < out.heldN; j += 2) {
       this.fullWith(extra, undefined, SCRATCH_CACHE, this.cores - j);
-      out.held[j] = FULL.pFull;
+      heldPair(out, j);
     }
   }
 
@@ -221,13 +231,12 @@ export class HostMix {
   /** fillHeld: the light holds' CPU-bound tails, P(N >= cores - j), into out.held (after build). */
   private fillHeld(out: Components, extra: CpuPart | undefined, exclude: CpuPart | undefined, cache: ExclusionCache, dx: BinDelta, de: BinDelta): void {
     const n = Math.min(this.cores, HELD_MAX) + 1;
-    out.held[0] = FULL.pFull;
-    out.held[1] = NEAR.pFull;
-    for (let j = 2; j < n; j++) {
-      this.fullWith(extra, exclude, cache, this.cores - j);
-      out.held[j] = FULL.pFull;
-    }
     out.heldN = n;
+    heldPair(out, 0);
+    for (let j = 2; j < n; j += 2) {
+      this.fullWith(extra, exclude, cache, this.cores - j);
+      heldPair(out, j);
+    }
     out.heavyWakes = this.sums[SPR] + dx.spr + de.spr;
   }
 
