@@ -2,6 +2,7 @@ import type { CpuPart, MutablePart } from "./core/cpu-part.js";
 import { Components, type HostMix } from "./core/host-mix.js";
 import type { ExclusionCache } from "./core/occupancy.js";
 import type { FullState } from "./core/tails.js";
+import type { SchedulerCore } from "./core/scheduler-core.js";
 import { aloneTailAt, episodesQuantileUs, episodesTailAt, grantQuantileUs, grantTailAt, quantileUs, thinnedLambda, waitTail, waitTailBound } from "./core/tail.js";
 import { corrected, hostFeatures, hostPart, loadFeature, N_FEATURES, splitCorrection, uncorrectedThreshold } from "./correction.js";
 import { coreIndex, Pct, QUIET_P_FULL, WIDEN, type HostModel, type Prediction, type Victim } from "./model-types.js";
@@ -29,10 +30,10 @@ export class Query {
   /**
    * credit2's grant-end shape (SchedulerCore.grantWait): the core's blocked waits with the
    * shortest remaining grant in place of the exponential, alone, as a floor under the corrected
-   * estimate (the correction is fitted on the exponential core). grantOn: the host's core has
-   * it (set per query); withGrant: the components last asked for carry it.
+   * estimate (the correction is fitted on the exponential core). grantWait: the host's core's
+   * (set per query); withGrant: the components last asked for carry it.
    */
-  private grantOn = false;
+  private grantWait: SchedulerCore["grantWait"] = undefined;
   private withGrant = false;
   private readonly rest: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
   private readonly ownLight: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
@@ -59,7 +60,7 @@ export class Query {
   begin(hm: HostModel, mix: HostMix, extra: CpuPart | undefined, heavyVcpus = -1): this {
     this.heavy = heavyVcpus;
     this.coreAt = coreIndex(hm.core.name);
-    this.grantOn = hm.core.grantWait !== undefined;
+    this.grantWait = hm.core.grantWait;
     this.hop[0] = 0;
     this.hop[1] = 0;
     const light = extra !== undefined && extra.block !== undefined;
@@ -87,7 +88,7 @@ export class Query {
   /** components: what victim v meets (`self`: v is the extra VM). */
   components(v: Victim, self: boolean): Components {
     const c = this.victimComponents(v, self);
-    this.withGrant = this.grantOn && this.grantOf(c);
+    this.markGrant(c);
     return c;
   }
 
@@ -100,11 +101,13 @@ export class Query {
     return c;
   }
 
-  /** grantOf: the core writes its grant-end shape into `c` (only where grantOn). */
-  private grantOf(c: Components): boolean {
+  /** markGrant: where the host's core has the grant-end shape, it writes it into `c`, and the floor is taken. */
+  private markGrant(c: Components): void {
+    const grantWait = this.grantWait;
+    this.withGrant = grantWait !== undefined;
+    if (grantWait === undefined) return;
     const x = this.lightExtra;
-    this.hm.core.grantWait!(c, this.mix.lightWakesUs() + (x ? (x.vcpus * x.duty) / x.burstUs : 0));
-    return true;
+    grantWait(c, this.mix.lightWakesUs() + (x ? (x.vcpus * x.duty) / x.burstUs : 0));
   }
 
   /** selfComponents: what the extra VM meets, judging itself (its own waking vCPU out). */
@@ -281,7 +284,7 @@ export class Query {
     this.withEpisodes = false;
     if (rows[o + R_LIGHT] === 0 && exclusion) c = this.mixedComponents(rows[o + R_OWN_DUTY], exclusion);
     else this.mix.lightComponentLess(c, this.lightExtra, rows[o + R_EX_LSP], rows[o + R_EX_LRATE], rows[o + R_LIGHT]);
-    this.withGrant = this.grantOn && this.grantOf(c);
+    this.markGrant(c);
     return this.rowWithinSlo(c, rows, o, this.reasonsOf(widen, rows[o + R_OUTSIDE], rows[o + R_OWN_VCPUS]), skip, byEstimate, o + R_CORR);
   }
 
@@ -291,7 +294,7 @@ export class Query {
    */
   withinSloSelfRow(rows: readonly number[], o: number, widen: number, skip: number, byEstimate: number): boolean {
     const c = this.selfComponents();
-    this.withGrant = this.grantOn && this.grantOf(c);
+    this.markGrant(c);
     return this.rowWithinSlo(c, rows, o, this.reasonsOf(widen, rows[o + R_OUTSIDE], rows[o + R_OWN_VCPUS]), skip, byEstimate, o + ROW + this.coreAt);
   }
 
