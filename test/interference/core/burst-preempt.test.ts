@@ -95,6 +95,21 @@ describe("the preempted-burst floor in feasibility questions", () => {
       expect(p.withinSlo(hs.model, hs.mix, v, undefined, 0), `SLO ${f} x bound`).toBe(f >= 1);
     }
   });
+
+  // The placer's filter reads the victim's row (victim-rows.ts, Query.withinSloRow), not its
+  // objects: the floor must reach it too, or a plan would count a breached mixed victim as fitting.
+  test("the placer's rows (HostState.fits) say within exactly when predict's bound is", () => {
+    const p = new Predictor(plainModel(Math.log(1.5)));
+    const s = host(12, 14, 0.7, 8, true);
+    const profiles = s.vms.map(profileVm);
+    const build = (slo: number | undefined): HostState => {
+      const hs = new HostState(s.host, p);
+      for (const x of [{ ...profiles[0], ...(slo === undefined ? {} : { sloP999Us: slo }) }, ...profiles.slice(1)]) hs.add(x, p.victim(x));
+      return hs;
+    };
+    const bound = build(undefined).predictVictim(p.victim(profiles[0])!, newPrediction()).boundUs[1];
+    for (const f of [0.9, 0.99, 1.01, 1.1]) expect(build(f * bound).fits(), `SLO ${f} x bound`).toBe(f >= 1);
+  });
 });
 
 describe("credit2 preempted-burst episodes do not touch other schedulers' mixed victims", () => {
