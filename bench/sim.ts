@@ -121,6 +121,8 @@ function benchSchedulers(line: (k: string, v: string) => void): void {
 /** The per-process comparison's cell: long enough to time steadily, short enough for rounds. */
 const COLD_CELL_MS = 120_000;
 const COLD_ROUNDS = Math.max(1, Number(process.env.SIM_COLD_REPS ?? 3));
+/** The policies whose switch sequence is also replayed with no policy (sim-replay.ts). */
+const REPLAYED: readonly SchedulerKind[] = ["xen-credit", "xen-credit2"];
 
 /**
  * benchSchedulersCold is the same comparison as benchSchedulers with each policy in a process of
@@ -131,6 +133,9 @@ const COLD_ROUNDS = Math.max(1, Number(process.env.SIM_COLD_REPS ?? 3));
  * carries JIT work that does not grow with the cell, so the warm one is the simulation speed.
  * Rounds interleave the kinds; medians are read. Each policy's event count (against credit1's)
  * and warm events per CPU second are printed beside, as a time ratio is events x cost per event.
+ * Last, credit1's and credit2's switches are replayed by a policy that decides nothing
+ * (sim-replay.js, warm, a process each): what the shared machinery costs under each one's switch
+ * sequence, so each policy's own decisions are its warm time less that.
  */
 function benchSchedulersCold(line: (k: string, v: string) => void): void {
   const script = join(dirname(fileURLToPath(import.meta.url)), "sim-cold.js");
@@ -143,11 +148,21 @@ function benchSchedulersCold(line: (k: string, v: string) => void): void {
     cpu.set(key, [...(cpu.get(key) ?? []), r.cpuMs]);
     events.set(kind, r.events);
   };
-  for (let round = 0; round < COLD_ROUNDS; round++)
+  const replayScript = join(dirname(fileURLToPath(import.meta.url)), "sim-replay.js");
+  let replaysIdentical = true;
+  const replay = (kind: SchedulerKind): void => {
+    const out = execFileSync(process.execPath, [replayScript, kind, String(COLD_CELL_MS), "3"], { encoding: "utf8" });
+    const r = JSON.parse(out) as { cpuMs: number; identical: boolean };
+    cpu.set(`replay ${kind}`, [...(cpu.get(`replay ${kind}`) ?? []), r.cpuMs]);
+    replaysIdentical &&= r.identical;
+  };
+  for (let round = 0; round < COLD_ROUNDS; round++) {
     for (const kind of COMPARED) {
       run(kind, 1, `cold ${kind}`);
       run(kind, 3, `warm ${kind}`);
     }
+    for (const kind of REPLAYED) replay(kind);
+  }
   const med = (key: string): number => median(cpu.get(key) ?? [NaN]);
   line("bobtail cell, a process per policy", `${COLD_CELL_MS / 1000} s, CPU time, median of ${COLD_ROUNDS}`);
   const baseEvents = events.get("xen-credit") ?? NaN;
@@ -162,6 +177,15 @@ function benchSchedulersCold(line: (k: string, v: string) => void): void {
         `${fmt(n / (w / 1000))} per CPU s warm`,
     );
   }
+  // The host machinery's share (sim-replay.ts): each policy's switches replayed with no decisions.
+  const [r1, r2] = REPLAYED.map((k) => med(`replay ${k}`));
+  const [own1, own2] = [med("warm xen-credit") - r1, med("warm xen-credit2") - r2];
+  line(
+    "  switches replayed, no policy",
+    `credit1's ${r1.toFixed(0)} ms, credit2's ${r2.toFixed(0)} ms warm (${(r2 / med("warm xen-credit")).toFixed(2)}x ` +
+      `credit1's run), output ${replaysIdentical ? "identical" : "DIFFERENT"}; own decisions credit1 ` +
+      `${own1.toFixed(0)} ms, credit2 ${own2.toFixed(0)} ms (${(own2 / own1).toFixed(1)}x)`,
+  );
 }
 
 function median(xs: readonly number[]): number {
