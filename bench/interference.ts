@@ -41,7 +41,8 @@ function goalSummary(rounds: ReadonlyMap<string, readonly GroupStats[]>, whatIfM
   for (const [name, groups] of rounds) {
     console.log(`\nissue 12 goals (accuracy on ${name}, frozen hosts never fitted on; noise floor = two independent references):`);
     for (const g of groups.filter((x) => x.group.endsWith("(all)"))) {
-      const contended = g.group.startsWith("contended");
+      // Packed hosts (many latency-sensitive VMs, as the placer fills them) are held to the contended goals.
+      const contended = !g.group.startsWith("uncontended");
       const ok = contended ? g.medianAbsLog <= 0.15 && g.p90AbsLog <= 0.4 && (g.coverage ?? 0) >= 0.99 && g.unsafeMisses === 0 : g.medianAbsLog <= 0.1;
       const figs = `median ${g.medianAbsLog.toFixed(3)}, p90 ${g.p90AbsLog.toFixed(3)}, Spearman ${g.spearman.toFixed(3)}, coverage ${((g.coverage ?? 0) * 100).toFixed(1)}%, unsafe ${g.unsafeMisses}; noise ${g.noiseMedian.toFixed(3)}/${g.noiseP90.toFixed(3)}`;
       console.log(`  ${g.group.padEnd(36)} ${String(g.compositions).padStart(4)} hosts  ${figs}  ${yes(ok)}`);

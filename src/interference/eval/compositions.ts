@@ -2,6 +2,7 @@ import { ScenarioSchema, type Scenario, type ScenarioInput } from "../../model/s
 import type { SchedulerParams } from "../../model/scheduler.js";
 import { defaultScheduler } from "../../model/scheduler.js";
 import { createRng, type Rng } from "../../sim/rng.js";
+import { drawPacked } from "./packed.js";
 
 /**
  * The accuracy protocol's compositions: heterogeneous single hosts, the kind real hosts are, drawn
@@ -9,8 +10,11 @@ import { createRng, type Rng } from "../../sim/rng.js";
  * tuned and nothing may be fitted or tuned on them. Fitting draws the same way from other seeds.
  */
 
-/** CompositionClass: contended hosts have CPU vCPUs + victims' vCPUs from cores - 1 to cores + 4. */
-export type CompositionClass = "contended" | "uncontended";
+/**
+ * CompositionClass: contended hosts have CPU vCPUs + victims' vCPUs from cores - 1 to cores + 4;
+ * packed hosts are filled as the placer fills a generated fleet's host (packed.ts).
+ */
+export type CompositionClass = "contended" | "uncontended" | "packed";
 
 /** CompositionSet names one family of draws: its class, core counts and size per seed. */
 export interface CompositionSet {
@@ -123,6 +127,23 @@ export const HOLDOUT8_SEEDS: readonly number[] = [9961, 9962, 9963, 9964, 9965, 
 
 export const HOLDOUT8_SETS: readonly CompositionSet[] = HOLDOUT7_SETS;
 
+/** Every scheduler kind in rotation (credit1 at its 30 ms default): packed hosts are few per seed. */
+const EVERY_KIND: readonly SchedulerParams[] = [defaultScheduler("xen-credit"), defaultScheduler("kvm-cfs"), defaultScheduler("xen-credit2"), defaultScheduler("kvm-eevdf")];
+
+/** PACKED_SETS: hosts filled as the placer fills a generated fleet's (packed.ts); 32 cores cost most. */
+export const PACKED_SETS: readonly CompositionSet[] = [
+  { name: "packed", kind: "packed", cores: [8, 16], perSeed: 8, schedulers: EVERY_KIND },
+  { name: "packed-32", kind: "packed", cores: [32], perSeed: 1, schedulers: EVERY_KIND },
+];
+
+/**
+ * The first packed round (open: development data for the packed regime), frozen with its
+ * reference before any model change aimed at packed hosts; seeds nothing had used (fitting 1-40,
+ * conformal 1001-1120, rounds 9101-9112, 9201-9212, 9601-9610, 9701-9710, 9801-9810, 9901-9910
+ * and 9951-9970, tuning 9300-9379).
+ */
+export const PACKED1_SEEDS: readonly number[] = [9971, 9972, 9973, 9974, 9975, 9976, 9977, 9978, 9979, 9980];
+
 /** EvalRound is one frozen evaluation: its seeds, the sets drawn per seed and its cached reference. */
 export interface EvalRound {
   readonly name: string;
@@ -148,6 +169,7 @@ export const EVAL_ROUNDS: readonly EvalRound[] = [
   { name: "holdout-6", seeds: HOLDOUT6_SEEDS, sets: HOLDOUT6_SETS, reference: "data/interference/accuracy-reference-holdout6-v1.json" },
   { name: "holdout-7", seeds: HOLDOUT7_SEEDS, sets: HOLDOUT7_SETS, reference: "data/interference/accuracy-reference-holdout7-v1.json" },
   { name: "holdout-8", seeds: HOLDOUT8_SEEDS, sets: HOLDOUT8_SETS, reference: "data/interference/accuracy-reference-holdout8-v1.json", sealed: true },
+  { name: "packed-1", seeds: PACKED1_SEEDS, sets: PACKED_SETS, reference: "data/interference/accuracy-reference-packed1-v1.json" },
 ];
 
 /** OPEN_ROUNDS: the rounds measured by default (every round but the sealed ones). */
@@ -209,9 +231,10 @@ const intIn = (rng: Rng, lo: number, hi: number): number => lo + Math.floor(rng.
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 
 function drawComposition(rng: Rng, set: CompositionSet, seed: number, i: number): Composition {
-  const cores = pick(rng, set.cores);
   const schedulers = set.schedulers ?? EVAL_SCHEDULERS;
   const scheduler = schedulers[(i + seed) % schedulers.length];
+  if (set.kind === "packed") return drawPacked(rng, set, scheduler, seed, i);
+  const cores = pick(rng, set.cores);
   const vms: ScenarioInput["vms"] = [];
   const victims: string[] = [];
   let victimVcpus = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { drawAll, drawRound, drawSet, EVAL_ROUNDS, EVAL_SEEDS, EVAL_SETS, HOLDOUT2_SEEDS, HOLDOUT3_SEEDS, HOLDOUT3_SETS, HOLDOUT4_SEEDS, HOLDOUT4_SETS, HOLDOUT5_SEEDS, HOLDOUT5_SETS, HOLDOUT6_SEEDS, HOLDOUT6_SETS, HOLDOUT7_SEEDS, HOLDOUT7_SETS, HOLDOUT8_SEEDS, HOLDOUT8_SETS, isEvalSeed, OPEN_ROUNDS, type CompositionSet } from "../../../src/interference/eval/compositions.js";
+import { drawAll, drawRound, drawSet, EVAL_ROUNDS, EVAL_SEEDS, EVAL_SETS, HOLDOUT2_SEEDS, HOLDOUT3_SEEDS, HOLDOUT3_SETS, HOLDOUT4_SEEDS, HOLDOUT4_SETS, HOLDOUT5_SEEDS, HOLDOUT5_SETS, HOLDOUT6_SEEDS, HOLDOUT6_SETS, HOLDOUT7_SEEDS, HOLDOUT7_SETS, HOLDOUT8_SEEDS, HOLDOUT8_SETS, isEvalSeed, PACKED1_SEEDS, PACKED_SETS, OPEN_ROUNDS, type CompositionSet } from "../../../src/interference/eval/compositions.js";
 import { assembleReference, referenceCases, referenceJobs, reusableEntries, simFingerprint, toSimulate } from "../../../src/interference/eval/reference.js";
 import { loadReference } from "../../../src/io/accuracy-reference.js";
 import { inlineRunner } from "../../../src/sim/runner.js";
@@ -89,14 +89,14 @@ describe("accuracy protocol: compositions", () => {
   test("the fourth held-out round uses >= 10 seeds no sweep, tuning run or earlier round used, holdout-3's sets, >= 200 contended hosts, and fitting refuses its seeds", () => {
     const used = (s: number): boolean => (s >= 1 && s <= 40) || (s >= 1001 && s <= 1040) || (s >= 9300 && s <= 9359);
     expectFreshRound(HOLDOUT4_SEEDS, HOLDOUT4_SETS, HOLDOUT3_SETS, used, [...EVAL_SEEDS, ...HOLDOUT2_SEEDS, ...HOLDOUT3_SEEDS]);
-    expect(EVAL_ROUNDS.map((r) => r.name)).toEqual(["holdout-1", "holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8"]);
+    expect(EVAL_ROUNDS.map((r) => r.name)).toEqual(["holdout-1", "holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8", "packed-1"]);
   });
 
   test("the fifth held-out round: >= 10 seeds nothing used before (credit2's conformal 1041-1120 and the 32-core tuning hosts included), holdout-4's sets, >= 200 contended hosts, refused by fitting, and open after its one measurement", () => {
     const used = (s: number): boolean => (s >= 1 && s <= 40) || (s >= 1001 && s <= 1120) || (s >= 9300 && s <= 9379);
     expectFreshRound(HOLDOUT5_SEEDS, HOLDOUT5_SETS, HOLDOUT4_SETS, used, [...EVAL_SEEDS, ...HOLDOUT2_SEEDS, ...HOLDOUT3_SEEDS, ...HOLDOUT4_SEEDS]);
     // Unsealed once model-v7 was measured on it (holdout-6 once model-v8 was, holdout-7 once model-v9 was).
-    expect(OPEN_ROUNDS.map((r) => r.name)).toEqual(["holdout-1", "holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7"]);
+    expect(OPEN_ROUNDS.map((r) => r.name)).toEqual(["holdout-1", "holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "packed-1"]);
   });
 
   test("the sixth held-out round: >= 10 seeds nothing used before (holdout-5's included), holdout-5's sets, >= 200 contended hosts, refused by fitting, and open after its one measurement", () => {
@@ -118,6 +118,37 @@ describe("accuracy protocol: compositions", () => {
     expectFreshRound(HOLDOUT8_SEEDS, HOLDOUT8_SETS, HOLDOUT7_SETS, used, [...EVAL_SEEDS, ...HOLDOUT2_SEEDS, ...HOLDOUT3_SEEDS, ...HOLDOUT4_SEEDS, ...HOLDOUT5_SEEDS, ...HOLDOUT6_SEEDS, ...HOLDOUT7_SEEDS]);
     expect(EVAL_ROUNDS.find((r) => r.name === "holdout-8")?.sealed).toBe(true);
     expect(OPEN_ROUNDS.map((r) => r.name)).not.toContain("holdout-8");
+  });
+
+  test("the packed round (open): seeds nothing used before, refused by fitting", () => {
+    const used = (s: number): boolean => (s >= 1 && s <= 40) || (s >= 1001 && s <= 1120) || (s >= 9300 && s <= 9379);
+    const before = [...EVAL_SEEDS, ...HOLDOUT2_SEEDS, ...HOLDOUT3_SEEDS, ...HOLDOUT4_SEEDS, ...HOLDOUT5_SEEDS, ...HOLDOUT6_SEEDS, ...HOLDOUT7_SEEDS, ...HOLDOUT8_SEEDS];
+    expect(PACKED1_SEEDS.length).toBeGreaterThanOrEqual(10);
+    for (const s of PACKED1_SEEDS) {
+      expect(used(s) || before.includes(s), String(s)).toBe(false);
+      expect(isEvalSeed(s), String(s)).toBe(true);
+    }
+    expect(OPEN_ROUNDS.map((r) => r.name)).toContain("packed-1");
+  });
+
+  test("packed hosts are filled as the placer fills a generated fleet's: every scheduler, cores to twice the cores in vCPUs, every host a victim, many with several", () => {
+    const packed = drawAll(PACKED1_SEEDS, PACKED_SETS);
+    expect(packed.every((c) => c.kind === "packed")).toBe(true);
+    expect(new Set(packed.map((c) => c.scenario.host.scheduler.kind))).toEqual(new Set(["xen-credit", "kvm-cfs", "xen-credit2", "kvm-eevdf"]));
+    for (const c of packed) {
+      const cores = c.scenario.host.cores;
+      const vcpus = c.scenario.vms.reduce((s, v) => s + v.vcpus, 0);
+      expect(vcpus, c.id).toBeGreaterThanOrEqual(cores);
+      expect(vcpus, c.id).toBeLessThanOrEqual(2 * cores);
+      expect(c.victims.length, c.id).toBeGreaterThanOrEqual(1);
+      // Victims are exactly the io and mixed VMs, and no VM is wider than the host.
+      const latency = c.scenario.vms.filter((v) => v.workload.kind === "io" || v.workload.kind === "mixed").map((v) => v.id);
+      expect(c.victims, c.id).toEqual(latency);
+      for (const v of c.scenario.vms) expect(v.vcpus, `${c.id} ${v.id}`).toBeLessThanOrEqual(cores);
+    }
+    // The regime the other sets never draw (they have 1-2 victims): most packed hosts have 3 or more.
+    expect(packed.filter((c) => c.victims.length >= 3).length).toBeGreaterThan(packed.length / 2);
+    expect(Math.max(...packed.map((c) => c.victims.length))).toBeGreaterThanOrEqual(10);
   });
 
   test("draws are deterministic per seed and differ between seeds", () => {
