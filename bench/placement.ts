@@ -26,7 +26,7 @@ function problem(doc: ClusterInput): PlacementProblem {
   return buildProblem(r.value, predictor);
 }
 
-function generated(hosts: number, vms: number, seed: number, idle = false): ClusterInput {
+export function generated(hosts: number, vms: number, seed: number, idle = false): ClusterInput {
   const doc = generateCluster({ hosts, vms, seed, mix: idle ? { idle: 1 } : DEFAULT_MIX, placed: false, scheduler: "both" });
   return doc;
 }

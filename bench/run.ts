@@ -13,6 +13,7 @@ import { benchWarmup } from "./warmup.js";
 import { benchAdvise } from "./advise.js";
 import { benchRegion } from "./region.js";
 import { benchObjectives } from "./objectives.js";
+import { benchPlanHosts } from "./plan-hosts.js";
 
 // One entry per bench module; `npm run bench -- NAME` runs only the named ones.
 const BENCHES: [name: string, run: () => Promise<void>][] = [
@@ -31,6 +32,7 @@ const BENCHES: [name: string, run: () => Promise<void>][] = [
   ["advise", benchAdvise],
   ["region", benchRegion],
   ["objectives", benchObjectives],
+  ["plan-hosts", benchPlanHosts],
 ];
 
 const only = process.argv.slice(2);
