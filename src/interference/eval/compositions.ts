@@ -144,6 +144,15 @@ export const PACKED_SETS: readonly CompositionSet[] = [
  */
 export const PACKED1_SEEDS: readonly number[] = [9971, 9972, 9973, 9974, 9975, 9976, 9977, 9978, 9979, 9980];
 
+/**
+ * The ninth held-out round, frozen and sealed before holdout-8 was measured, so the change after
+ * the one holdout-8 measures has an untouched round waiting: holdout-8's sets and the packed ones,
+ * from seeds nothing had used (those above and packed-1's 9971-9980).
+ */
+export const HOLDOUT9_SEEDS: readonly number[] = [9981, 9982, 9983, 9984, 9985, 9986, 9987, 9988, 9989, 9990];
+
+export const HOLDOUT9_SETS: readonly CompositionSet[] = [...HOLDOUT8_SETS, ...PACKED_SETS];
+
 /** EvalRound is one frozen evaluation: its seeds, the sets drawn per seed and its cached reference. */
 export interface EvalRound {
   readonly name: string;
@@ -170,6 +179,7 @@ export const EVAL_ROUNDS: readonly EvalRound[] = [
   { name: "holdout-7", seeds: HOLDOUT7_SEEDS, sets: HOLDOUT7_SETS, reference: "data/interference/accuracy-reference-holdout7-v1.json" },
   { name: "holdout-8", seeds: HOLDOUT8_SEEDS, sets: HOLDOUT8_SETS, reference: "data/interference/accuracy-reference-holdout8-v1.json", sealed: true },
   { name: "packed-1", seeds: PACKED1_SEEDS, sets: PACKED_SETS, reference: "data/interference/accuracy-reference-packed1-v1.json" },
+  { name: "holdout-9", seeds: HOLDOUT9_SEEDS, sets: HOLDOUT9_SETS, reference: "data/interference/accuracy-reference-holdout9-v1.json", sealed: true },
 ];
 
 /** OPEN_ROUNDS: the rounds measured by default (every round but the sealed ones). */
