@@ -47,7 +47,7 @@ export function kvmCommon(p: Pick<KvmCfsParams | KvmEevdfParams, "haltPollUs">):
  *   to go idle and pull it (the release rate of the other runners, in predictor).
  * - Hogs are never fresh: a waking victim with sleeper credit preempts them at once.
  */
-export function cfsCore(given: KvmCfsParams | undefined, cores: number, approximations: string[]): SchedulerCore {
+export function cfsCore(given: KvmCfsParams | undefined, cores: number, approximations: string[], lightHolds = false): SchedulerCore {
   const p = given ?? (defaultScheduler("kvm-cfs") as KvmCfsParams);
   const factor = tunableFactor(p, cores);
   const latencyUs = p.latencyUs * factor;
@@ -69,6 +69,26 @@ export function cfsCore(given: KvmCfsParams | undefined, cores: number, approxim
     ownBurstQueue: true,
     localWaiters: false,
     ...kvmCommon(p),
+    // Mechanisms.cfsLightHolds: a light vCPU serving woke with sleeper credit and is inside
+    // wakeup_gran of its wake-up, so a waker queued on its CPU waits for the request (as EEVDF's
+    // RUN_TO_PARITY); busy light vCPUs fill the cores the CPU-bound ones leave (light-holds.ts).
+    ...(lightHolds ? { lightPart: servingLightPart(p.haltPollUs), lightHolds: true } : {}),
     approximations,
+  };
+}
+
+/**
+ * servingLightPart: kvmCommon's light part with `block` the serving share of its hold, service /
+ * (service + poll) (light holds, light-holds.ts): a light vCPU that woke for a request is
+ * protected until it has served it (EEVDF: picked with a fresh slice, RUN_TO_PARITY; CFS: inside
+ * wakeup_gran of its own wake-up), so a waker queued on its CPU waits; once it halt-polls, the
+ * waker ends the poll at once.
+ */
+export function servingLightPart(haltPollUs: number): SchedulerCore["lightPart"] {
+  const base = kvmCommon({ haltPollUs }).lightPart;
+  return (l: LightPart, out: MutablePart): MutablePart => {
+    base(l, out);
+    out.block = out.burstUs > 0 ? l.serviceUs / out.burstUs : 0;
+    return out;
   };
 }

@@ -1,6 +1,5 @@
 import type { KvmEevdfParams } from "../../model/scheduler.js";
-import { kvmCommon, tunableFactor } from "./cfs.js";
-import type { LightPart, MutablePart } from "./cpu-part.js";
+import { kvmCommon, servingLightPart, tunableFactor } from "./cfs.js";
 import type { SchedulerCore } from "./scheduler-core.js";
 
 /**
@@ -61,20 +60,5 @@ export function eevdfCore(p: KvmEevdfParams, cores: number, homeFresh = true, li
     rateLimitShare: () => REPROTECT_SHARE,
     rateLimitUs: sliceUs + p.tickUs,
     approximations,
-  };
-}
-
-/**
- * servingLightPart: kvmCommon's light part with `block` the serving share of its hold, service /
- * (service + poll) (Mechanisms.lightHolds, light-holds.ts): a light vCPU that woke for a request
- * was picked with a fresh slice, so RUN_TO_PARITY keeps a waker queued on its CPU waiting until
- * the request is served; once it halt-polls, the waker ends the poll at once.
- */
-function servingLightPart(haltPollUs: number): SchedulerCore["lightPart"] {
-  const base = kvmCommon({ haltPollUs }).lightPart;
-  return (l: LightPart, out: MutablePart): MutablePart => {
-    base(l, out);
-    out.block = out.burstUs > 0 ? l.serviceUs / out.burstUs : 0;
-    return out;
   };
 }

@@ -128,8 +128,19 @@ export interface Mechanisms {
    * estimate (false: the core's exponential alone, model-v8's credit2 core).
    */
   readonly grantShape: boolean;
+  /**
+   * CFS: light holds as EEVDF's (light-holds.ts; a light vCPU serving is inside wakeup_gran of its
+   * wake-up): on packed hosts, many io victims fill the cores the CPU-bound vCPUs leave (false:
+   * the one-short light runner, model-v9's CFS core).
+   */
+  readonly cfsLightHolds: boolean;
+  /**
+   * credit1: light holds (a BOOST io vCPU serving holds its pCPU and blocks a BOOST waker there)
+   * (false: the one-short light runner, model-v9's credit1 core).
+   */
+  readonly credit1LightHolds: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1LightHolds: true };
 
 /** coreFor picks the core of a host's scheduler. */
 export function coreFor(s: SchedulerParams, cores: number, m: Mechanisms = ALL_MECHANISMS): SchedulerCore {
@@ -146,9 +157,9 @@ export function coreFor(s: SchedulerParams, cores: number, m: Mechanisms = ALL_M
 function baseCoreFor(s: SchedulerParams, cores: number, m: Mechanisms): SchedulerCore {
   switch (s.kind) {
     case "xen-credit":
-      return credit1Core(s, cores);
+      return credit1Core(s, cores, m.credit1LightHolds);
     case "kvm-cfs":
-      return cfsCore(s, cores, []);
+      return cfsCore(s, cores, [], m.cfsLightHolds);
     case "xen-credit2":
       return credit2Core(s, cores, m.grantEnds, m.ownBurstPreempt, m.grantShape);
     case "kvm-eevdf":
