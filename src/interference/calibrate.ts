@@ -2,7 +2,8 @@ import type { HostSimResult } from "../model/scenario.js";
 import { ScenarioSchema } from "../model/scenario.js";
 import type { SimJob } from "../sim/runner.js";
 import { CORE_NAMES, type CoreName } from "./core/scheduler-core.js";
-import { drawAll, EVAL_SETS, isEvalSeed, type Composition } from "./eval/compositions.js";
+import { defaultScheduler } from "../model/scheduler.js";
+import { drawAll, EVAL_SETS, isEvalSeed, type Composition, type CompositionSet } from "./eval/compositions.js";
 import { fnv1a, median, simFingerprint } from "./eval/reference.js";
 import { absLogErrors, fitCorrection, type FitSample } from "./fit.js";
 import { HostState } from "./host-state.js";
@@ -60,6 +61,17 @@ export function specFromSeed(seed: number, count: number, base: CalibrationSpec 
 /** The sets the credit2-only conformal seeds draw (the protocol's credit2 sets). */
 const CREDIT2_SETS = EVAL_SETS.filter((s) => s.schedulers?.every((x) => x.kind === "xen-credit2"));
 
+/**
+ * Packed hosts for the sweep (model-v10): drawn as the accuracy protocol's packed sets draw
+ * (eval/packed.ts: the placer's hosts, many io and mixed VMs up to twice the cores in vCPUs),
+ * from the fitting and conformal seeds, so the correction is fitted on and the margins are sized
+ * over the regime the placer makes. Three hosts per seed, every scheduler in rotation: 120 fitting
+ * and 120 held-out hosts, a few percent of the sweep's simulated time.
+ */
+export const PACKED_CALIBRATION_SETS: readonly CompositionSet[] = [
+  { name: "packed-cal", kind: "packed", cores: [8, 16, 32], perSeed: 3, schedulers: [defaultScheduler("xen-credit"), defaultScheduler("kvm-cfs"), defaultScheduler("xen-credit2"), defaultScheduler("kvm-eevdf")] },
+];
+
 /** The baseline grid: victims alone at these per-vCPU utilisations, with 1..4 vCPUs. */
 export const BASELINE_RHO = [0.005, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 export const BASELINE_VCPUS = [1, 2, 3, 4];
@@ -96,8 +108,8 @@ export function calibrationPlan(spec: CalibrationSpec): CalibrationPlan {
   if (spec.fitSeeds.some((s) => held.includes(s))) throw new Error("calibration: fitting and conformal seeds must differ");
   // The credit2 sets of a seed in both conformal lists would be the same hosts twice.
   if (spec.credit2ConformalSeeds.some((s) => spec.conformalSeeds.includes(s))) throw new Error("calibration: conformal and credit2 conformal seeds must differ");
-  const fit = drawAll(spec.fitSeeds, EVAL_SETS);
-  const conformal = [...drawAll(spec.conformalSeeds, EVAL_SETS), ...drawAll(spec.credit2ConformalSeeds, CREDIT2_SETS)];
+  const fit = [...drawAll(spec.fitSeeds, EVAL_SETS), ...drawAll(spec.fitSeeds, PACKED_CALIBRATION_SETS)];
+  const conformal = [...drawAll(spec.conformalSeeds, EVAL_SETS), ...drawAll(spec.credit2ConformalSeeds, CREDIT2_SETS), ...drawAll(spec.conformalSeeds, PACKED_CALIBRATION_SETS)];
   const hostJobs = [...fit, ...conformal].flatMap((c) =>
     range(0, spec.seedsPerCase).map((k) => ({ scenario: { ...c.scenario, durationMs: spec.durationMs, warmupMs: spec.warmupMs, seed: runSeed(c, k) } })),
   );
