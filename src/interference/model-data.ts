@@ -13,9 +13,12 @@ import { z } from "zod";
  * file's EEVDF weights belong to the old core. 9: EEVDF counts light vCPUs' serving and
  * halt-polling time as holding cores (light-holds.ts), so EEVDF's correction and margins were
  * refitted; a v8 file's EEVDF weights belong to the old core; and credit2's preempted-burst
- * and grant-end floors (credit2.ts) narrowed its contended p99.9 margin (0.636 -> 0.570).
+ * and grant-end floors (credit2.ts) narrowed its contended p99.9 margin (0.636 -> 0.570). 10: CFS
+ * and credit1 count light holds too (cfs.ts, credit1.ts), and the calibration sweep draws packed
+ * hosts (calibrate.ts, PACKED_CALIBRATION_SETS), so every core's correction and margins were
+ * refitted; a v9 file's CFS and credit1 weights belong to the old cores.
  */
-export const MODEL_VERSION = 9;
+export const MODEL_VERSION = 10;
 
 /** The victim alone: request p99 and p99.9 over its service time, by vCPUs (rows) and utilisation. */
 export const BaselineTableSchema = z.strictObject({

@@ -68,6 +68,16 @@ describe("predictor accuracy on the frozen evaluation compositions", () => {
     expect(g?.p90AbsLog, detail(g)).toBeLessThanOrEqual(0.4);
   });
 
+  // CFS's light holds (model-v10): switched off with the same fitted model its p90 here is 0.406
+  // (0.374 with them), over the goal. Measured on every open round (p90 with / without): holdout-2
+  // 0.383 / 0.364, -3 0.314 / 0.278, -4 0.501 / 0.488, -5 0.343 / 0.377, -6 0.308 / 0.300, -7 0.288 /
+  // 0.288, packed-1 0.363 / 0.348: the term is not better on every round under one fit; refitted
+  // without it (CFS's packed-1 p90 0.491) it is (docs/accuracy.md, eleventh round).
+  test("CFS misses its p90 goal without light holds", () => {
+    const g = without({ cfsLightHolds: false }, "kvm-cfs");
+    expect(g?.p90AbsLog, detail(g)).toBeGreaterThan(0.4);
+  });
+
   test("no unsafe miss on any scheduler's hosts", () => {
     for (const kind of ["xen-credit", "kvm-cfs", "xen-credit2", "kvm-eevdf"]) expect(all.get(`contended ${kind} (all)`)?.unsafeMisses, kind).toBe(0);
   });
@@ -195,12 +205,14 @@ describe("predictor accuracy on the second frozen round (holdout-2)", () => {
   // p90 is worse by at least 0.02 or its coverage falls under the goal. Measured with model-v5:
   // with partial blocking or steals off the goals fail outright; without the victim's own load p90
   // 0.269 -> 0.313; without light runners p90 0.283 but coverage 98.1% (99.2% with all on).
+  // With model-v10 (credit1's margins refitted with packed hosts, contended x2.37 where model-v9's
+  // was x1.80) light runners off reads p90 0.260 -> 0.279 and coverage 100% -> 99.2% here: short of
+  // both by a hair, so light runners are asserted on holdout-1 (above: an unsafe miss without them).
   const base = all.get("contended xen-credit (all)");
   test.each([
     ["partial blocking", { partialBlock: false }],
     ["steals and pulls", { steals: false }],
     ["the victim's own load", { victimLoad: false }],
-    ["light runners", { lightRunners: false }],
   ])("credit1 is worse without %s: p90 up by >= 0.02 or coverage under 99%%", (_name, off) => {
     const g = without(off, "xen-credit", cases2);
     const worse = (g?.p90AbsLog ?? 0) >= (base?.p90AbsLog ?? 1) + 0.02 || (g?.coverage ?? 1) < 0.99;
@@ -306,21 +318,24 @@ describe("predictor accuracy on the fourth frozen round (holdout-4)", () => {
   const { cases: cases4 } = sharedRoundGoals("holdout-4", { p90: ["xen-credit", "kvm-eevdf"], safe: KINDS });
   const eevdf4 = groups(bundledPredictor(), cases4).get("contended kvm-eevdf (all)");
 
-  // Light holds (model-v9) narrow EEVDF's errors here: switched off with the same fitted model,
-  // its p90 goes from 0.286 to 0.317 (measured; on holdout-1 0.263 -> 0.307).
-  test("EEVDF's p90 is worse by >= 0.02 without light holds", () => {
+  // Light holds (model-v9) narrowed EEVDF's errors here: switched off with model-v9's fit, its p90
+  // went from 0.286 to 0.317. With model-v10's refit (packed hosts in the sweep) 0.279 -> 0.289
+  // here, so the p90 ablation is asserted on holdout-6 (0.295 -> 0.331) and holdout-7.
+  test("EEVDF's p90 is no better without light holds", () => {
     const g = without({ lightHolds: false }, "kvm-eevdf", cases4);
-    expect(g?.p90AbsLog ?? 0, `${detail(g)} against ${detail(eevdf4)}`).toBeGreaterThanOrEqual((eevdf4?.p90AbsLog ?? 1) + 0.02);
+    expect(g?.p90AbsLog ?? 0, `${detail(g)} against ${detail(eevdf4)}`).toBeGreaterThan(eevdf4?.p90AbsLog ?? 1);
   });
 
   // Local waiters are what remove credit1's miss and keep its bound: switched off with the same
   // fitted model (model-v6's core: every release of another core a rescue), the miss comes back and
   // credit1's coverage falls under the goal (measured: 1 unsafe, coverage 98.7%, p90 0.299; on
-  // holdout-2 1 unsafe, on holdout-3 coverage 98.3%).
-  test("credit1 has an unsafe miss and under 99% coverage without local waiters", () => {
+  // holdout-2 1 unsafe, on holdout-3 coverage 98.3%). With model-v10's wider credit1 margins the
+  // coverage stays at 99.6% without them, but the miss comes back and p90 goes 0.279 -> 0.299.
+  test("credit1 has an unsafe miss and a p90 worse by >= 0.02 without local waiters", () => {
+    const base = groups(bundledPredictor(), cases4).get("contended xen-credit (all)");
     const g = without({ localWaiters: false }, "xen-credit", cases4);
     expect(g?.unsafeMisses, detail(g)).toBeGreaterThan(0);
-    expect(g?.coverage, detail(g)).toBeLessThan(0.99);
+    expect(g?.p90AbsLog ?? 0, `${detail(g)} against ${detail(base)}`).toBeGreaterThanOrEqual((base?.p90AbsLog ?? 1) + 0.02);
   });
 
   // The grant-end wait is what keeps credit2's bound and its 4-core hosts: switched off with the
@@ -383,6 +398,13 @@ describe("predictor accuracy on the sixth frozen round (holdout-6)", () => {
     expect(g?.coverage ?? 1, `${detail(g)} against ${detail(base)}`).toBeLessThan(base?.coverage ?? 0);
   });
 
+  // With model-v10 (measured once the round was open): EEVDF's p90 0.295 -> 0.331 without light holds.
+  test("EEVDF's p90 is worse by >= 0.02 without light holds", () => {
+    const base = all6.get("contended kvm-eevdf (all)");
+    const g = without({ lightHolds: false }, "kvm-eevdf", cases6);
+    expect(g?.p90AbsLog ?? 0, `${detail(g)} against ${detail(base)}`).toBeGreaterThanOrEqual((base?.p90AbsLog ?? 1) + 0.02);
+  });
+
   // Measured once the round was open, with the fitted model unchanged: without the fresh home
   // runner EEVDF had 2 unsafe misses here with model-v8, none with model-v9 (coverage 100%, p90
   // 0.295 against 0.301: its model-v8 effect here went through the one-short light runner that
@@ -422,5 +444,49 @@ describe("predictor accuracy on the seventh frozen round (holdout-7)", () => {
     const g = without(off, kind, cases7);
     const worse = (g?.p90AbsLog ?? 0) > (base?.p90AbsLog ?? 0) || (g?.coverage ?? 1) < (base?.coverage ?? 0) || (g?.unsafeMisses ?? 0) > (base?.unsafeMisses ?? 0);
     expect(worse, `${detail(g)} against ${detail(base)}`).toBe(true);
+  });
+});
+
+// The packed round (seeds 9971-9980, PACKED_SETS: hosts filled as the placer fills a generated
+// fleet's, 1-24 latency-sensitive VMs each; open, development data for model-v10). Held to the
+// contended goals. model-v10 meets, for all schedulers together, median and coverage (not p90:
+// 0.410, nor unsafe: 3); per scheduler, median everywhere, coverage for CFS, credit2 and EEVDF
+// (credit1 98.4%: mixed 1-vCPU victims whose bursts and requests saturate their vCPU, 8-core hosts),
+// p90 for CFS, credit1 and credit2 (EEVDF 0.568: over-predicted mixed 4-vCPU victims), no unsafe
+// miss for CFS and credit2. model-v9 had CFS's p90 at 0.439 and credit1's coverage at 96.9%.
+describe("predictor accuracy on the packed round (packed-1)", () => {
+  const round = evalRound("packed-1");
+  const casesP = referenceCases(drawRound(round), loadReference(round.reference));
+  const all = groups(bundledPredictor(), casesP);
+
+  test("covers every seed, every scheduler, >= 80 hosts", () => {
+    expect(new Set(casesP.map((c) => c.composition.id.split("/")[1])).size).toBe(round.seeds.length);
+    expect(all.get("packed (all)")?.compositions).toBeGreaterThanOrEqual(80);
+  });
+
+  test("packed, all schedulers: median <= 0.15, bound coverage >= 99%", () => {
+    const g = all.get("packed (all)");
+    expect(g?.medianAbsLog, detail(g)).toBeLessThanOrEqual(0.15);
+    expect(g?.coverage, detail(g)).toBeGreaterThanOrEqual(0.99);
+  });
+
+  test.each(KINDS)("packed %s: median <= 0.15", (kind) => {
+    const g = all.get(`packed ${kind} (all)`);
+    expect(g?.medianAbsLog, detail(g)).toBeLessThanOrEqual(0.15);
+  });
+
+  test.each(["kvm-cfs", "xen-credit2", "kvm-eevdf"])("packed %s: bound coverage >= 99%", (kind) => {
+    const g = all.get(`packed ${kind} (all)`);
+    expect(g?.coverage, detail(g)).toBeGreaterThanOrEqual(0.99);
+  });
+
+  test.each(["kvm-cfs", "xen-credit", "xen-credit2"])("packed %s: p90 <= 0.40", (kind) => {
+    const g = all.get(`packed ${kind} (all)`);
+    expect(g?.p90AbsLog, detail(g)).toBeLessThanOrEqual(0.4);
+  });
+
+  test.each(["kvm-cfs", "xen-credit2"])("packed %s: no unsafe miss", (kind) => {
+    const g = all.get(`packed ${kind} (all)`);
+    expect(g?.unsafeMisses, detail(g)).toBe(0);
   });
 });

@@ -34,7 +34,7 @@ export function xenLightPart(block: number): SchedulerCore["lightPart"] {
  * - Hogs never wake, are never boosted, and a BOOST waker preempts them once the rate limit has
  *   passed: a runner inside its first ratelimitUs makes the waker wait out the rest (uniform).
  */
-export function credit1Core(p: XenCreditParams, cores: number, lightHolds = false): SchedulerCore {
+export function credit1Core(p: XenCreditParams, cores: number): SchedulerCore {
   const tsliceUs = p.timesliceMs * 1000;
   // Below 3 ms Xen runs one tick per slice (__csched_set_tslice).
   const tickUs = p.timesliceMs < 3 ? tsliceUs : tsliceUs / 3;
@@ -69,9 +69,6 @@ export function credit1Core(p: XenCreditParams, cores: number, lightHolds = fals
     // A light vCPU runs BOOST for one request: a waker cannot preempt it, but it is done soon.
     lightPart: xenLightPart(1),
     lightBlock: 1,
-    // Mechanisms.credit1LightHolds: busy io vCPUs (each BOOST for one request) fill the cores the
-    // CPU-bound ones leave, and one on the waker's home pCPU blocks it (light-holds.ts).
-    ...(lightHolds ? { lightHolds: true } : {}),
     driftShare: p.accounting === "exact" ? DRIFT_SHARE : 0,
     driftCapUs: tsliceUs,
     approximations,

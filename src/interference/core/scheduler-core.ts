@@ -134,13 +134,8 @@ export interface Mechanisms {
    * the one-short light runner, model-v9's CFS core).
    */
   readonly cfsLightHolds: boolean;
-  /**
-   * credit1: light holds (a BOOST io vCPU serving holds its pCPU and blocks a BOOST waker there)
-   * (false: the one-short light runner, model-v9's credit1 core).
-   */
-  readonly credit1LightHolds: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1LightHolds: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true };
 
 /** coreFor picks the core of a host's scheduler. */
 export function coreFor(s: SchedulerParams, cores: number, m: Mechanisms = ALL_MECHANISMS): SchedulerCore {
@@ -157,7 +152,7 @@ export function coreFor(s: SchedulerParams, cores: number, m: Mechanisms = ALL_M
 function baseCoreFor(s: SchedulerParams, cores: number, m: Mechanisms): SchedulerCore {
   switch (s.kind) {
     case "xen-credit":
-      return credit1Core(s, cores, m.credit1LightHolds);
+      return credit1Core(s, cores);
     case "kvm-cfs":
       return cfsCore(s, cores, [], m.cfsLightHolds);
     case "xen-credit2":
