@@ -44,6 +44,21 @@ describe("calibration sweep", () => {
     expect(plan.conformal.filter((c) => c.id.split("/")[1] === "1078").length).toBeGreaterThan(0);
     expect(() => new Predictor(model)).not.toThrow();
   }, 120_000);
+
+  test("the default sweep draws packed hosts from its fitting and held-out seeds only, three per seed, every scheduler", () => {
+    const plan = calibrationPlan(DEFAULT_SPEC);
+    for (const [hosts, seeds] of [
+      [plan.fit, DEFAULT_SPEC.fitSeeds],
+      [plan.conformal, DEFAULT_SPEC.conformalSeeds],
+    ] as const) {
+      const packed = hosts.filter((c) => c.kind === "packed");
+      expect(packed.length).toBe(3 * seeds.length);
+      expect(new Set(packed.map((c) => Number(c.id.split("/")[1])))).toEqual(new Set(seeds));
+      expect(new Set(packed.map((c) => c.scenario.host.scheduler.kind))).toEqual(new Set(["xen-credit", "kvm-cfs", "xen-credit2", "kvm-eevdf"]));
+      // The regime the protocol's other sets never draw: most packed hosts carry 3 or more victims.
+      expect(packed.filter((c) => c.victims.length >= 3).length).toBeGreaterThan(packed.length / 2);
+    }
+  });
 });
 
 describe("the shipped model", () => {
