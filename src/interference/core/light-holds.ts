@@ -1,8 +1,9 @@
 /**
- * Light holds (EEVDF, Mechanisms.lightHolds). An io-only vCPU holds a core while it serves a
- * request and while it halt-polls after one; the occupancy behind pFull counts only CPU-bound
- * vCPUs, so a host whose CPU-bound vCPUs are fewer than its cores looks never full (pFull 0, the
- * quiet stratum) although its light vCPUs fill the rest now and then. Measured with the simulator
+ * Light holds (EEVDF, Mechanisms.lightHolds; CFS since model-v10, Mechanisms.cfsLightHolds). An
+ * io-only vCPU holds a core while it serves a request and while it halt-polls after one; the
+ * occupancy behind pFull counts only CPU-bound vCPUs, so a host whose CPU-bound vCPUs are fewer
+ * than its cores looks never full (pFull 0, the quiet stratum) although its light vCPUs fill the
+ * rest now and then. Measured with the simulator
  * instrumented (15 s, seed 1; docs/accuracy.md, "Eighth round"): holdout-6's contended-eevdf/9906/3
  * (12 cores, 10 CPU-bound vCPUs) victim-0 met no idle core on 4.4% of its wakes and 9901/4 (4
  * cores, 3 CPU-bound) victim-1 on 15.8%; they waited mostly behind another io victim's vCPU or
