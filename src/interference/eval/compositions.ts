@@ -177,7 +177,7 @@ export const EVAL_ROUNDS: readonly EvalRound[] = [
   { name: "holdout-5", seeds: HOLDOUT5_SEEDS, sets: HOLDOUT5_SETS, reference: "data/interference/accuracy-reference-holdout5-v1.json" },
   { name: "holdout-6", seeds: HOLDOUT6_SEEDS, sets: HOLDOUT6_SETS, reference: "data/interference/accuracy-reference-holdout6-v1.json" },
   { name: "holdout-7", seeds: HOLDOUT7_SEEDS, sets: HOLDOUT7_SETS, reference: "data/interference/accuracy-reference-holdout7-v1.json" },
-  { name: "holdout-8", seeds: HOLDOUT8_SEEDS, sets: HOLDOUT8_SETS, reference: "data/interference/accuracy-reference-holdout8-v1.json", sealed: true },
+  { name: "holdout-8", seeds: HOLDOUT8_SEEDS, sets: HOLDOUT8_SETS, reference: "data/interference/accuracy-reference-holdout8-v1.json" },
   { name: "packed-1", seeds: PACKED1_SEEDS, sets: PACKED_SETS, reference: "data/interference/accuracy-reference-packed1-v1.json" },
   { name: "holdout-9", seeds: HOLDOUT9_SEEDS, sets: HOLDOUT9_SETS, reference: "data/interference/accuracy-reference-holdout9-v1.json", sealed: true },
 ];

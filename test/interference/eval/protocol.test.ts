@@ -96,7 +96,7 @@ describe("accuracy protocol: compositions", () => {
     const used = (s: number): boolean => (s >= 1 && s <= 40) || (s >= 1001 && s <= 1120) || (s >= 9300 && s <= 9379);
     expectFreshRound(HOLDOUT5_SEEDS, HOLDOUT5_SETS, HOLDOUT4_SETS, used, [...EVAL_SEEDS, ...HOLDOUT2_SEEDS, ...HOLDOUT3_SEEDS, ...HOLDOUT4_SEEDS]);
     // Unsealed once model-v7 was measured on it (holdout-6 once model-v8 was, holdout-7 once model-v9 was).
-    expect(OPEN_ROUNDS.map((r) => r.name)).toEqual(["holdout-1", "holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "packed-1"]);
+    expect(OPEN_ROUNDS.map((r) => r.name)).toEqual(["holdout-1", "holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8", "packed-1"]);
   });
 
   test("the sixth held-out round: >= 10 seeds nothing used before (holdout-5's included), holdout-5's sets, >= 200 contended hosts, refused by fitting, and open after its one measurement", () => {
@@ -113,11 +113,12 @@ describe("accuracy protocol: compositions", () => {
     expect(OPEN_ROUNDS.map((r) => r.name)).toContain("holdout-7");
   });
 
-  test("the eighth held-out round: >= 10 seeds nothing used before (holdout-7's included), holdout-7's sets, >= 200 contended hosts, refused by fitting, and sealed", () => {
+  test("the eighth held-out round: >= 10 seeds nothing used before (holdout-7's included), holdout-7's sets, >= 200 contended hosts, refused by fitting, and open after its one measurement", () => {
     const used = (s: number): boolean => (s >= 1 && s <= 40) || (s >= 1001 && s <= 1120) || (s >= 9300 && s <= 9379);
     expectFreshRound(HOLDOUT8_SEEDS, HOLDOUT8_SETS, HOLDOUT7_SETS, used, [...EVAL_SEEDS, ...HOLDOUT2_SEEDS, ...HOLDOUT3_SEEDS, ...HOLDOUT4_SEEDS, ...HOLDOUT5_SEEDS, ...HOLDOUT6_SEEDS, ...HOLDOUT7_SEEDS]);
-    expect(EVAL_ROUNDS.find((r) => r.name === "holdout-8")?.sealed).toBe(true);
-    expect(OPEN_ROUNDS.map((r) => r.name)).not.toContain("holdout-8");
+    // Unsealed once model-v10 was measured on it.
+    expect(EVAL_ROUNDS.find((r) => r.name === "holdout-8")?.sealed).toBeUndefined();
+    expect(OPEN_ROUNDS.map((r) => r.name)).toContain("holdout-8");
   });
 
   test("the packed round (open) and the ninth held-out round (sealed): seeds nothing used before, refused by fitting; holdout-9 draws holdout-8's sets and the packed ones", () => {
