@@ -2,8 +2,7 @@ import type { HostSimResult } from "../model/scenario.js";
 import { ScenarioSchema } from "../model/scenario.js";
 import type { SimJob } from "../sim/runner.js";
 import { CORE_NAMES, type CoreName } from "./core/scheduler-core.js";
-import { defaultScheduler } from "../model/scheduler.js";
-import { drawAll, EVAL_SETS, isEvalSeed, type Composition, type CompositionSet } from "./eval/compositions.js";
+import { drawAll, EVAL_SETS, EVERY_KIND, isEvalSeed, type Composition, type CompositionSet } from "./eval/compositions.js";
 import { fnv1a, median, simFingerprint } from "./eval/reference.js";
 import { absLogErrors, fitCorrection, type FitSample } from "./fit.js";
 import { HostState } from "./host-state.js";
@@ -69,7 +68,7 @@ const CREDIT2_SETS = EVAL_SETS.filter((s) => s.schedulers?.every((x) => x.kind =
  * and 120 held-out hosts, a few percent of the sweep's simulated time.
  */
 export const PACKED_CALIBRATION_SETS: readonly CompositionSet[] = [
-  { name: "packed-cal", kind: "packed", cores: [8, 16, 32], perSeed: 3, schedulers: [defaultScheduler("xen-credit"), defaultScheduler("kvm-cfs"), defaultScheduler("xen-credit2"), defaultScheduler("kvm-eevdf")] },
+  { name: "packed-cal", kind: "packed", cores: [8, 16, 32], perSeed: 3, schedulers: EVERY_KIND },
 ];
 
 /** The baseline grid: victims alone at these per-vCPU utilisations, with 1..4 vCPUs. */

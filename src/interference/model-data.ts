@@ -14,9 +14,9 @@ import { z } from "zod";
  * halt-polling time as holding cores (light-holds.ts), so EEVDF's correction and margins were
  * refitted; a v8 file's EEVDF weights belong to the old core; and credit2's preempted-burst
  * and grant-end floors (credit2.ts) narrowed its contended p99.9 margin (0.636 -> 0.570). 10: CFS
- * and credit1 count light holds too (cfs.ts, credit1.ts), and the calibration sweep draws packed
- * hosts (calibrate.ts, PACKED_CALIBRATION_SETS), so every core's correction and margins were
- * refitted; a v9 file's CFS and credit1 weights belong to the old cores.
+ * counts light holds too (cfs.ts; credit1's were tried and not kept), and the calibration sweep
+ * draws packed hosts (calibrate.ts, PACKED_CALIBRATION_SETS), so every core's correction and
+ * margins were refitted; a v9 file's CFS weights belong to the old core.
  */
 export const MODEL_VERSION = 10;
 

@@ -22,10 +22,11 @@ const HOST_TYPES = [
   { cores: 32, memoryMiB: 262144, cost: 1.8, networkMbps: 25000 },
   { cores: 8, memoryMiB: 65536, cost: 0.6, networkMbps: 10000 },
 ] as const;
-const VCPU_CHOICES = [1, 1, 2, 2, 2, 4, 4, 8] as const;
+/** The generator's VM draws; the accuracy protocol's packed hosts draw the same (interference/eval/packed.ts). */
+export const VCPU_CHOICES = [1, 1, 2, 2, 2, 4, 4, 8] as const;
 const MIB_PER_VCPU = [2048, 2048, 4096, 8192] as const;
-const DUTIES = [0.3, 0.5, 0.7, 0.9, 1.0] as const;
-const BURSTS_MS = [1, 5, 10, 30] as const;
+export const DUTIES = [0.3, 0.5, 0.7, 0.9, 1.0] as const;
+export const BURSTS_MS = [1, 5, 10, 30] as const;
 const SLO_P999_MS = [5, 10, 20, 50] as const;
 
 type Rng = () => number;

@@ -128,7 +128,7 @@ export const HOLDOUT8_SEEDS: readonly number[] = [9961, 9962, 9963, 9964, 9965, 
 export const HOLDOUT8_SETS: readonly CompositionSet[] = HOLDOUT7_SETS;
 
 /** Every scheduler kind in rotation (credit1 at its 30 ms default): packed hosts are few per seed. */
-const EVERY_KIND: readonly SchedulerParams[] = [defaultScheduler("xen-credit"), defaultScheduler("kvm-cfs"), defaultScheduler("xen-credit2"), defaultScheduler("kvm-eevdf")];
+export const EVERY_KIND: readonly SchedulerParams[] = [defaultScheduler("xen-credit"), defaultScheduler("kvm-cfs"), defaultScheduler("xen-credit2"), defaultScheduler("kvm-eevdf")];
 
 /** PACKED_SETS: hosts filled as the placer fills a generated fleet's (packed.ts); 32 cores cost most. */
 export const PACKED_SETS: readonly CompositionSet[] = [

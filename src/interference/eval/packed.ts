@@ -1,3 +1,4 @@
+import { BURSTS_MS, DUTIES, VCPU_CHOICES } from "../../model/generate.js";
 import { ScenarioSchema, type ScenarioInput } from "../../model/scenario.js";
 import type { SchedulerParams } from "../../model/scheduler.js";
 import type { Rng } from "../../sim/rng.js";
@@ -14,10 +15,6 @@ import type { Composition, CompositionSet } from "./compositions.js";
  * mixed 3 : 1 of its latency-sensitive VMs; no trace or idle VMs) until the host's vCPUs reach a
  * target drawn from its cores to twice them (the generated fleets' CPU overcommit).
  */
-
-const VCPU_CHOICES = [1, 1, 2, 2, 2, 4, 4, 8] as const;
-const DUTIES = [0.3, 0.5, 0.7, 0.9, 1.0] as const;
-const BURSTS_MS = [1, 5, 10, 30] as const;
 
 const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng.next() * xs.length)];
 
