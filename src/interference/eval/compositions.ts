@@ -153,6 +153,15 @@ export const HOLDOUT9_SEEDS: readonly number[] = [9981, 9982, 9983, 9984, 9985, 
 
 export const HOLDOUT9_SETS: readonly CompositionSet[] = [...HOLDOUT8_SETS, ...PACKED_SETS];
 
+/**
+ * The tenth held-out round, frozen and sealed before holdout-9 is measured, so the model change
+ * after the one holdout-9 measures has an untouched round waiting: holdout-9's sets, from seeds
+ * nothing had used (those above and holdout-9's 9981-9990).
+ */
+export const HOLDOUT10_SEEDS: readonly number[] = [9991, 9992, 9993, 9994, 9995, 9996, 9997, 9998, 9999, 10000];
+
+export const HOLDOUT10_SETS: readonly CompositionSet[] = HOLDOUT9_SETS;
+
 /** EvalRound is one frozen evaluation: its seeds, the sets drawn per seed and its cached reference. */
 export interface EvalRound {
   readonly name: string;
@@ -180,6 +189,7 @@ export const EVAL_ROUNDS: readonly EvalRound[] = [
   { name: "holdout-8", seeds: HOLDOUT8_SEEDS, sets: HOLDOUT8_SETS, reference: "data/interference/accuracy-reference-holdout8-v1.json" },
   { name: "packed-1", seeds: PACKED1_SEEDS, sets: PACKED_SETS, reference: "data/interference/accuracy-reference-packed1-v1.json" },
   { name: "holdout-9", seeds: HOLDOUT9_SEEDS, sets: HOLDOUT9_SETS, reference: "data/interference/accuracy-reference-holdout9-v1.json", sealed: true },
+  { name: "holdout-10", seeds: HOLDOUT10_SEEDS, sets: HOLDOUT10_SETS, reference: "data/interference/accuracy-reference-holdout10-v1.json", sealed: true },
 ];
 
 /** OPEN_ROUNDS: the rounds measured by default (every round but the sealed ones). */
