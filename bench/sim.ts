@@ -121,13 +121,22 @@ function benchSchedulers(line: (k: string, v: string) => void): void {
 /** The per-process comparison's cell: long enough to time steadily, short enough for rounds. */
 const COLD_CELL_MS = 120_000;
 const COLD_ROUNDS = Math.max(1, Number(process.env.SIM_COLD_REPS ?? 3));
+/**
+ * Runs per warm process (sim-cold.js: the first warms up, the fastest of the rest counts). V8 is
+ * still tiering the hot code up through the second run of the cell (credit1's second run takes
+ * ~150 ms CPU to the ~80 ms of later ones, CFS's ~350-440 to ~136), and on a loaded machine the
+ * background compiler can lag into the third, so with 3 runs the warm figure of one policy could
+ * come out 1.5x its steady speed (credit1 79-126 ms in 6 processes at load 5-6, against 78-87
+ * with 5 runs) and the ratios against credit1 swung with it (CFS 1.20x-1.52x in two bench runs).
+ */
+const WARM_RUNS = 5;
 /** The policies whose switch sequence is also replayed with no policy (sim-replay.ts). */
 const REPLAYED: readonly SchedulerKind[] = ["xen-credit", "xen-credit2"];
 
 /**
  * benchSchedulersCold is the same comparison as benchSchedulers with each policy in a process of
  * its own (sim-cold.js), in CPU time: cold (one run, JIT warm-up included, as one `vmplace
- * simulate` call) and warm (fastest of two runs after a warm-up one). In one process V8's inline
+ * simulate` call) and warm (fastest of four runs after a warm-up one, WARM_RUNS). In one process V8's inline
  * caches of the shared machinery turn polymorphic across policies (whichever runs first is
  * favoured), and 30 s cells on a shared machine move by +-30% between runs; the cold figure
  * carries JIT work that does not grow with the cell, so the warm one is the simulation speed.
@@ -159,7 +168,7 @@ function benchSchedulersCold(line: (k: string, v: string) => void): void {
   for (let round = 0; round < COLD_ROUNDS; round++) {
     for (const kind of COMPARED) {
       run(kind, 1, `cold ${kind}`);
-      run(kind, 3, `warm ${kind}`);
+      run(kind, WARM_RUNS, `warm ${kind}`);
     }
     for (const kind of REPLAYED) replay(kind);
   }
