@@ -74,7 +74,8 @@ export function cfsCore(given: KvmCfsParams | undefined, cores: number, approxim
     // wakeup_gran of its wake-up, so a waker queued on its CPU waits for the request (as EEVDF's
     // RUN_TO_PARITY); busy light vCPUs fill the cores the CPU-bound ones leave (light-holds.ts).
     ...(lightHolds ? { lightPart: servingLightPart(p.haltPollUs), lightHolds: true } : {}),
-    // Mechanisms.mixedRouting: a runner is preemptable past wakeup_gran of its run (hogs always).
+    // Mechanisms.mixedRouting, where MIXED_ROUTING_CORES lists CFS (it does not: measured worse,
+    // docs/accuracy.md): a runner is preemptable past wakeup_gran of its run (hogs always).
     ...(mixedRouting ? { mixedRouting: true, ownBurstPreempt: preemptedRunner(cores, (b) => Math.exp(-granUs / b)) } : {}),
     approximations,
   };

@@ -3,26 +3,25 @@ import type { SchedulerCore } from "./scheduler-core.js";
 import type { VictimTail } from "./tail.js";
 
 /**
- * Mixed victims' request routing (Mechanisms.mixedRouting). A mixed VM's requests go to an idle
- * vCPU first and, when every vCPU has work, to the one with the fewest queued requests, which
+ * Mixed victims' request routing (Mechanisms.mixedRouting; EEVDF). A mixed VM's requests go to an
+ * idle vCPU first and, when every vCPU has work, to the one with the fewest queued requests, which
  * serves a request before the rest of its CPU burst (sim/workloads/io.ts chooseVcpu, guest.ts).
- * So a request wakes a vCPU (and meets the host's wake waits, the components' a[k], light, rate-
- * limit and drift terms) only when some vCPU is idle: with each of the n vCPUs busy (its burst or
- * requests) with chance h, independently, that is 1 - h^n of requests, not every one. The others
- * land on a vCPU with work; it runs them at once unless it is itself waiting for a core, which on
- * these cores is an own-burst wake-up still blocked (the components' own-burst episodes): a
- * request reaches a given vCPU in one only when every sibling is busy too, h^(n-1) of the time.
- * Requests queued behind a blocked wake are those that find no idle and no bursting sibling with
- * fewer requests queued: the siblings idle and blocked themselves, ((1 - h) blockGivenFull)^(n-1).
+ * So a request wakes a vCPU, and meets the host's wake waits (the components' a[k], light, rate-
+ * limit and drift terms, at an io victim's cap), only when some vCPU is idle: with each of the n
+ * vCPUs busy (its burst or requests: its runnable share h) independently, 1 - h^n of requests,
+ * not every one. The others land on a vCPU with work, which runs them at once unless it waits
+ * for a core itself (preemptedRunner: a floor); a request reaches a given vCPU then only when
+ * every sibling is busy too, h^(n-1) of the time. Requests queued behind a blocked wake are those
+ * that find no idle and no busy sibling with fewer requests queued: the siblings idle and blocked
+ * themselves, ((1 - h) blockGivenFull)^(n-1).
  *
- * A vCPU whose CPU part never sleeps (duty 1: one endless burst) never wakes, so it brings no
- * own-burst episodes at all and none of its requests wakes it: under routing such a victim meets
- * the host only if its running vCPUs are preempted, which the wake-driven core does not count.
+ * A vCPU whose CPU part never sleeps (duty 1: one endless burst) never wakes: none of its
+ * requests wakes it and it has no own-burst wake-ups (the unrouted core counted one per mean burst).
  *
- * The routed terms are written as a VictimTail whose tail formula (tail.ts waitTail) gives the
- * routed tail unchanged: waitTail's (1 - rho) x [wake terms + own x episodes] with rho the idle
- * share's complement (1 - rho = 1 - h^n), own the episode rate over that share, and lambda the
- * rate that queues behind a blocked wake (before thinnedLambda's blockGivenFull^(n-1)).
+ * The routed terms are written as a VictimTail that tail.ts reads unchanged: waitTail's (1 - rho)
+ * is the share that wakes (rho = h^n), its own-burst wakes are 0 (moved to the floor), lambda the
+ * rate that queues behind a blocked wake (before thinnedLambda's blockGivenFull^(n-1)), and
+ * episodesRho = 1 - h^(n-1) weighs the floor's episodes (episodesTailAt).
  */
 export function routedTail(t: VictimTail, cpu: { readonly duty: number; readonly burstUs: number }): VictimTail {
   const n = t.vcpus;
@@ -54,6 +53,12 @@ export function routedTail(t: VictimTail, cpu: { readonly duty: number; readonly
  * runnable vCPUs (query.ts: up to (1 + excess) caps). They are a floor under the corrected
  * estimate (query.ts), read with episodesRho: a request reaches a vCPU in one only when every
  * sibling is busy too.
+ *
+ * A hog's preemptions are over-counted: a waker's home CPU is rarely a hog's (eevdf.ts, the fresh
+ * home runner), and the never-sleeping mixed victims of the calibration sweep's EEVDF hosts are
+ * mostly simulated near their service time where this says several times it (packed-cal/27/0
+ * vm-0: 6.7 ms against 0.47). Kept: without it (hogs never preempted) packed-1's 9977/2 vm-2
+ * (simulated 1.8 ms) is predicted at its alone latency and becomes an unsafe miss.
  */
 export function preemptedRunner(cores: number, preemptable: (burstUs: number) => number): NonNullable<SchedulerCore["ownBurstPreempt"]> {
   return (c: Components, duty: number, burstUs: number) => {
