@@ -40,11 +40,6 @@ export interface HostModel {
 /** Victim is a latency-sensitive VM as the predictor sees it (precomputed once per VM). */
 export interface Victim {
   readonly tail: VictimTail;
-  /**
-   * Its tail terms with its requests routed as the guest routes them (core/mixed-routing.ts): a
-   * mixed victim's on a core with mixedRouting; `tail` itself for an io-only victim.
-   */
-  readonly routed: VictimTail;
   readonly mixed: boolean;
   /** Its own waking vCPU, excluded from the competitors it meets: a CPU part (mixed) or a light one. */
   readonly ownCpu?: CpuPart;
@@ -70,11 +65,6 @@ export interface Victim {
   estimateSlos: number;
   /** Its terms as doubles (victim-rows.ts): what the placer's filter reads of it. */
   readonly row: readonly number[];
-}
-
-/** tailOf: the tail terms v's tail is solved with on a host of `hm`'s core (routed or not). */
-export function tailOf(hm: HostModel, v: Victim): VictimTail {
-  return hm.core.mixedRouting === true ? v.routed : v.tail;
 }
 
 /** Prediction is one victim's estimate and bound (p99 and p99.9), reused between queries. */

@@ -3,11 +3,10 @@ import type { CpuPart, MutablePart } from "./core/cpu-part.js";
 import type { HostMix } from "./core/host-mix.js";
 import { ALL_MECHANISMS, CORE_NAMES, coreFor, type Mechanisms } from "./core/scheduler-core.js";
 import { victimTail } from "./core/victim.js";
-import { routedTail } from "./core/mixed-routing.js";
 import { ExclusionCache } from "./core/occupancy.js";
 import { features, N_FEATURES, victimPart } from "./correction.js";
 import { InterferenceModelSchema, MODEL_VERSION, type InterferenceModel } from "./model-data.js";
-import { coreIndex, tailOf, type HostModel, type Prediction, type Victim } from "./model-types.js";
+import { coreIndex, type HostModel, type Prediction, type Victim } from "./model-types.js";
 import { Query } from "./query.js";
 import { victimRow } from "./victim-rows.js";
 import { hostOutside, neighbourFlags, victimOutside } from "./range.js";
@@ -105,11 +104,9 @@ export class Predictor {
     const ownLight = p.cpu ? undefined : { vcpus: 1, requestsPerSecPerVcpu: p.io.requestsPerSec / p.vcpus, serviceUs: p.io.serviceUs };
     const sloUs: [number, number] = [p.sloP99Us ?? Infinity, p.sloP999Us ?? Infinity];
     const outside = victimOutside(p, this.model.range);
-    const routed = cpu ? routedTail(tail, cpu) : tail;
-    const row = victimRow({ tail, routed, corr, ownCpu, ownLight, sloUs, outside });
+    const row = victimRow({ tail, corr, ownCpu, ownLight, sloUs, outside });
     return {
       tail,
-      routed,
       corr,
       lightCache: { core: null, part: { vcpus: 0, duty: 0, burstUs: 1 } },
       exclusion: new ExclusionCache(),
@@ -138,7 +135,7 @@ export class Predictor {
   coreTerms(hm: HostModel, mix: HostMix, v: Victim, extra?: CpuPart, self = false): CoreTerms {
     const c = this.query.begin(hm, mix, extra).components(v, self);
     return {
-      coreUs: [quantileUs(c, tailOf(hm, v), 0.01), quantileUs(c, tailOf(hm, v), 0.001)],
+      coreUs: [quantileUs(c, v.tail, 0.01), quantileUs(c, v.tail, 0.001)],
       aloneUs: [v.tail.base99Us, v.tail.base999Us],
       z: Float64Array.from(features(c, v.tail, hm.cores, v.mixed, this.z)),
       pFull: c.pFull,

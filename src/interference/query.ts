@@ -5,8 +5,8 @@ import type { FullState } from "./core/tails.js";
 import type { SchedulerCore } from "./core/scheduler-core.js";
 import { aloneTailAt, episodesQuantileUs, episodesTailAt, grantQuantileUs, grantTailAt, quantileUs, thinnedLambda, waitTail, waitTailBound } from "./core/tail.js";
 import { corrected, hostFeatures, hostPart, loadFeature, N_FEATURES, splitCorrection, uncorrectedThreshold } from "./correction.js";
-import { coreIndex, Pct, QUIET_P_FULL, tailOf, WIDEN, type HostModel, type Prediction, type Victim } from "./model-types.js";
-import { R_OWN_BURST, R_ROUTED, ROUTED_EPISODES_RHO, ROUTED_LAMBDA, ROUTED_RHO, ROUTED_WAKES, R_LIGHT, R_OWN_DUTY, R_BASE, R_BASE_A, R_BASE_THETA, R_CORR, R_EX_LRATE, R_EX_LSP, R_LAMBDA, R_OUTSIDE, R_OWN_VCPUS, R_RHO, R_SERVICE, R_SLO, R_VCPUS, R_WAKES, ROW } from "./victim-rows.js";
+import { coreIndex, Pct, QUIET_P_FULL, WIDEN, type HostModel, type Prediction, type Victim } from "./model-types.js";
+import { R_LIGHT, R_OWN_DUTY, R_BASE, R_BASE_A, R_BASE_THETA, R_CORR, R_EX_LRATE, R_EX_LSP, R_LAMBDA, R_OUTSIDE, R_OWN_VCPUS, R_RHO, R_SERVICE, R_SLO, R_VCPUS, R_WAKES, ROW } from "./victim-rows.js";
 
 const EPS = [0.01, 0.001] as const;
 
@@ -95,7 +95,7 @@ export class Query {
   private victimComponents(v: Victim, self: boolean): Components {
     this.withEpisodes = false;
     if (self) return this.selfComponents();
-    if (v.ownCpu) return this.mixedComponents(v.ownCpu.duty, v.ownCpu.burstUs, v.exclusion);
+    if (v.ownCpu) return this.mixedComponents(v.ownCpu.duty, v.exclusion);
     const c = this.comps;
     this.mix.lightComponent(c, this.lightExtra, v.ownLight ? this.ownLightOf(v) : undefined);
     return c;
@@ -121,10 +121,10 @@ export class Query {
       const c = this.ownComps;
       c.copyFrom(this.comps);
       this.mix.fullWithExtra(rest, this.full, this.near);
-      c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores, this.wakeQueue());
+      c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores, this.hm.core.ownBurstQueue);
       if (c.heldN > 0) this.mix.heldWithExtra(rest, c);
       this.mix.lightComponent(c, undefined, undefined);
-      this.splitEpisodes(c, x.duty, x.burstUs);
+      this.splitEpisodes(c, x.duty);
       return c;
     }
     const c = this.comps;
@@ -133,32 +133,23 @@ export class Query {
   }
 
   /** mixedComponents: a mixed victim's, the query's waits with its own vCPU (duty `duty`) out of the chance that all are held. */
-  private mixedComponents(duty: number, burstUs: number, exclusion: ExclusionCache): Components {
+  private mixedComponents(duty: number, exclusion: ExclusionCache): Components {
     const c = this.ownComps;
     c.copyFrom(this.comps);
     this.mix.excludedFull(this.extra, duty, exclusion, this.full, this.near);
-    c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores, this.wakeQueue());
+    c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores, this.hm.core.ownBurstQueue);
     if (c.heldN > 0) this.mix.excludedHeld(this.extra, duty, exclusion, c);
     this.mix.lightComponent(c, this.lightExtra, undefined);
-    this.splitEpisodes(c, duty, burstUs);
+    this.splitEpisodes(c, duty);
     return c;
   }
 
-  /**
-   * wakeQueue: a mixed victim's wake waits last up to (1 + excess) caps (Components.rescale),
-   * except under routing (mixed-routing.ts): a request that wakes an idle vCPU of it waits as an
-   * io victim's does, and the vCPU's own bursts, queued, are its episodes (splitEpisodes).
-   */
-  private wakeQueue(): boolean {
-    return this.hm.core.ownBurstQueue && !(this.hm.core.mixedRouting === true && this.hm.core.ownBurstPreempt !== undefined);
-  }
-
   /** splitEpisodes moves the core's own-burst episodes of a mixed victim (if any) out of `c` into `episodes`. */
-  private splitEpisodes(c: Components, duty: number, burstUs: number): void {
+  private splitEpisodes(c: Components, duty: number): void {
     this.withEpisodes = false;
     const preempt = this.hm.core.ownBurstPreempt;
     if (!preempt) return;
-    preempt(c, duty, burstUs);
+    preempt(c, duty);
     if (!(c.ownPreA > 0)) return;
     const ep = this.episodes;
     this.withEpisodes = true;
@@ -167,26 +158,17 @@ export class Query {
     ep.ownPreECap = c.ownPreECap;
     ep.capUs = c.capUs;
     c.ownPreA = 0;
-    if (this.hm.core.mixedRouting !== true || !this.hm.core.ownBurstQueue) return;
-    // Routed (mixed-routing.ts): the vCPU waits for a core inside its own burst, queued behind the
-    // runnable vCPUs: up to (1 + excess) caps, as rescale's queue term.
-    ep.capUs = c.capUs * (1 + c.excess);
-    ep.ownPreECap = Math.exp(-ep.ownPreR * ep.capUs);
   }
 
   /** episodesWithin: the own-burst episodes alone keep the tail at `x` within eps (only asked withEpisodes). */
   private episodesWithin(r: readonly number[], o: number, x: number, pct: number): boolean {
-    const rho = r[o + (this.hm.core.mixedRouting === true ? R_ROUTED + ROUTED_EPISODES_RHO : R_RHO)];
-    return episodesTailAt(this.episodes, r[o + R_SERVICE], rho, aloneTailAt(r[o + R_BASE_A], r[o + R_BASE_THETA], x), x) <= EPS[pct];
+    return episodesTailAt(this.episodes, r[o + R_SERVICE], r[o + R_RHO], aloneTailAt(r[o + R_BASE_A], r[o + R_BASE_THETA], x), x) <= EPS[pct];
   }
 
   /** grantWithin: the long grant-end waits alone keep the tail at `x` within eps (only asked withGrant). */
   private grantWithin(c: Components, r: readonly number[], o: number, x: number, pct: number): boolean {
-    const routed = this.hm.core.mixedRouting === true;
-    const lam = thinnedLambda(c, r[o + (routed ? R_ROUTED + ROUTED_LAMBDA : R_LAMBDA)], r[o + R_VCPUS]);
-    const own = r[o + (routed ? R_ROUTED + ROUTED_WAKES : R_WAKES)];
-    const rho = r[o + (routed ? R_ROUTED + ROUTED_RHO : R_RHO)];
-    return grantTailAt(c, r[o + R_SERVICE], lam, own, rho, aloneTailAt(r[o + R_BASE_A], r[o + R_BASE_THETA], x), x) <= EPS[pct];
+    const lam = thinnedLambda(c, r[o + R_LAMBDA], r[o + R_VCPUS]);
+    return grantTailAt(c, r[o + R_SERVICE], lam, r[o + R_WAKES], r[o + R_RHO], aloneTailAt(r[o + R_BASE_A], r[o + R_BASE_THETA], x), x) <= EPS[pct];
   }
 
   /** ownLightOf: the victim's own light vCPU under this host's core (one-entry cache: a victim lives on one host). */
@@ -259,7 +241,6 @@ export class Query {
     const c = this.components(v, self);
     const reasons = this.reasons(v, widen);
     const load = pcts !== 0 ? this.mixing(c, v.tail.lambdaUs) : NaN;
-    const t = tailOf(this.hm, v);
     for (let pct = 0; pct < 2; pct++) {
       if ((pcts & (1 << pct)) === 0) {
         out.estimateUs[pct] = NaN;
@@ -267,9 +248,9 @@ export class Query {
         continue;
       }
       const alone = pct === Pct.P999 ? v.tail.base999Us : v.tail.base99Us;
-      let est = corrected(quantileUs(c, t, EPS[pct]), alone, this.logCorr(c, pct, v.corr[this.coreAt + pct], load));
-      if (this.withEpisodes) est = Math.max(est, episodesQuantileUs(this.episodes, t, EPS[pct]));
-      if (this.withGrant) est = Math.max(est, grantQuantileUs(c, t, thinnedLambda(c, t.lambdaUs, t.vcpus), EPS[pct]));
+      let est = corrected(quantileUs(c, v.tail, EPS[pct]), alone, this.logCorr(c, pct, v.corr[this.coreAt + pct], load));
+      if (this.withEpisodes) est = Math.max(est, episodesQuantileUs(this.episodes, v.tail, EPS[pct]));
+      if (this.withGrant) est = Math.max(est, grantQuantileUs(c, v.tail, thinnedLambda(c, v.tail.lambdaUs, v.tail.vcpus), EPS[pct]));
       est += this.hop[pct];
       out.estimateUs[pct] = est;
       out.boundUs[pct] = this.bound(c, pct, reasons, est);
@@ -301,7 +282,7 @@ export class Query {
   withinSloRow(rows: readonly number[], o: number, widen: number, skip: number, byEstimate: number, exclusion?: ExclusionCache): boolean {
     let c = this.comps;
     this.withEpisodes = false;
-    if (rows[o + R_LIGHT] === 0 && exclusion) c = this.mixedComponents(rows[o + R_OWN_DUTY], rows[o + R_OWN_BURST], exclusion);
+    if (rows[o + R_LIGHT] === 0 && exclusion) c = this.mixedComponents(rows[o + R_OWN_DUTY], exclusion);
     else this.mix.lightComponentLess(c, this.lightExtra, rows[o + R_EX_LSP], rows[o + R_EX_LRATE], rows[o + R_LIGHT]);
     this.markGrant(c);
     return this.rowWithinSlo(c, rows, o, this.reasonsOf(widen, rows[o + R_OUTSIDE], rows[o + R_OWN_VCPUS]), skip, byEstimate, o + R_CORR);
@@ -321,10 +302,6 @@ export class Query {
   private rowWithinSlo(c: Components, r: readonly number[], o: number, reasons: number, skip: number, byEstimate: number, corrAt: number): boolean {
     let load = NaN;
     const serviceUs = r[o + R_SERVICE];
-    const routed = this.hm.core.mixedRouting === true;
-    const lambdaAt = o + (routed ? R_ROUTED + ROUTED_LAMBDA : R_LAMBDA);
-    const rhoAt = o + (routed ? R_ROUTED + ROUTED_RHO : R_RHO);
-    const wakesAt = o + (routed ? R_ROUTED + ROUTED_WAKES : R_WAKES);
     for (let pct = 0; pct < 2; pct++) {
       const slo = r[o + R_SLO + pct];
       if (slo === Infinity || (skip & (1 << pct)) !== 0) continue;
@@ -340,9 +317,9 @@ export class Query {
       if (y <= 0) return false;
       // The victim's alone tail at x is the first term of both: evaluated once.
       const base = aloneTailAt(r[o + R_BASE_A], r[o + R_BASE_THETA], x);
-      const lam = thinnedLambda(c, r[lambdaAt], r[o + R_VCPUS]);
-      if (waitTailBound(c, y, lam, r[wakesAt], r[rhoAt], base) <= EPS[pct]) continue;
-      if (waitTail(c, y, lam, r[wakesAt], r[rhoAt], base) > EPS[pct]) return false;
+      const lam = thinnedLambda(c, r[o + R_LAMBDA], r[o + R_VCPUS]);
+      if (waitTailBound(c, y, lam, r[o + R_WAKES], r[o + R_RHO], base) <= EPS[pct]) continue;
+      if (waitTail(c, y, lam, r[o + R_WAKES], r[o + R_RHO], base) > EPS[pct]) return false;
     }
     return true;
   }

@@ -40,22 +40,7 @@ export const R_EX_LSP = 17;
 export const R_EX_LRATE = 18;
 /** A mixed victim's own CPU-bound vCPU's duty (0 for io-only ones). */
 export const R_OWN_DUTY = 19;
-/**
- * The routed tail's scalars (Victim.routed: a mixed victim's requests routed as the guest routes
- * them, core/mixed-routing.ts), read in place of R_LAMBDA, R_RHO and R_WAKES on a core with
- * mixedRouting; the same as those for an io-only victim.
- */
-export const R_ROUTED = 20;
-/** A mixed victim's own CPU-bound vCPU's mean burst, µs (0 for io-only ones). */
-export const R_OWN_BURST = 24;
-export const ROW = 25;
-
-/** Offsets from R_ROUTED. */
-export const ROUTED_LAMBDA = 0;
-export const ROUTED_RHO = 1;
-export const ROUTED_WAKES = 2;
-/** The rho its own preempted-burst episodes are read with (VictimTail.episodesRho). */
-export const ROUTED_EPISODES_RHO = 3;
+export const ROW = 20;
 
 /**
  * A Victim's own row (Victim.row, victimRow) has the same fields, except: R_SLO_BITS holds its
@@ -82,11 +67,6 @@ export function victimRow(v: Omit<Victim, "row" | "lightCache" | "exclusion" | "
   row[R_BASE + 1] = t.base999Us;
   row[R_WAKES] = t.burstWakesUs;
   row[R_OWN_DUTY] = v.ownCpu ? v.ownCpu.duty : 0;
-  row[R_ROUTED + ROUTED_LAMBDA] = v.routed.lambdaUs;
-  row[R_ROUTED + ROUTED_RHO] = v.routed.rho;
-  row[R_ROUTED + ROUTED_WAKES] = v.routed.burstWakesUs;
-  row[R_ROUTED + ROUTED_EPISODES_RHO] = v.routed.episodesRho ?? v.routed.rho;
-  row[R_OWN_BURST] = v.ownCpu ? v.ownCpu.burstUs : 0;
   for (let k = 0; k < v.corr.length; k++) row[ROW + k] = v.corr[k];
   return row;
 }

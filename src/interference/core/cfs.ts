@@ -2,7 +2,6 @@ import type { KvmCfsParams, KvmEevdfParams } from "../../model/scheduler.js";
 import { defaultScheduler } from "../../model/scheduler.js";
 import type { LightPart, MutablePart } from "./cpu-part.js";
 import type { SchedulerCore } from "./scheduler-core.js";
-import { preemptedRunner } from "./mixed-routing.js";
 
 /** tunableFactor: Linux scales its fair-class tunables by this (sysctl_sched_tunable_scaling). */
 export function tunableFactor(p: Pick<KvmCfsParams, "tunableScaling">, cores: number): number {
@@ -48,7 +47,7 @@ export function kvmCommon(p: Pick<KvmCfsParams | KvmEevdfParams, "haltPollUs">):
  *   to go idle and pull it (the release rate of the other runners, in predictor).
  * - Hogs are never fresh: a waking victim with sleeper credit preempts them at once.
  */
-export function cfsCore(given: KvmCfsParams | undefined, cores: number, approximations: string[], lightHolds = false, mixedRouting = false): SchedulerCore {
+export function cfsCore(given: KvmCfsParams | undefined, cores: number, approximations: string[], lightHolds = false): SchedulerCore {
   const p = given ?? (defaultScheduler("kvm-cfs") as KvmCfsParams);
   const factor = tunableFactor(p, cores);
   const latencyUs = p.latencyUs * factor;
@@ -74,9 +73,6 @@ export function cfsCore(given: KvmCfsParams | undefined, cores: number, approxim
     // wakeup_gran of its wake-up, so a waker queued on its CPU waits for the request (as EEVDF's
     // RUN_TO_PARITY); busy light vCPUs fill the cores the CPU-bound ones leave (light-holds.ts).
     ...(lightHolds ? { lightPart: servingLightPart(p.haltPollUs), lightHolds: true } : {}),
-    // Mechanisms.mixedRouting, where MIXED_ROUTING_CORES lists CFS (it does not: measured worse,
-    // docs/accuracy.md): a runner is preemptable past wakeup_gran of its run (hogs always).
-    ...(mixedRouting ? { mixedRouting: true, ownBurstPreempt: preemptedRunner(cores, (b) => Math.exp(-granUs / b)) } : {}),
     approximations,
   };
 }

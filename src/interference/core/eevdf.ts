@@ -1,7 +1,6 @@
 import type { KvmEevdfParams } from "../../model/scheduler.js";
 import { kvmCommon, servingLightPart, tunableFactor } from "./cfs.js";
 import type { SchedulerCore } from "./scheduler-core.js";
-import { preemptedRunner } from "./mixed-routing.js";
 
 /**
  * eevdfCore: KVM vCPU threads under Linux EEVDF (sim-fidelity 3.7 and E7-EEVDF).
@@ -40,7 +39,7 @@ import { preemptedRunner } from "./mixed-routing.js";
  */
 export const REPROTECT_SHARE = 0.05;
 
-export function eevdfCore(p: KvmEevdfParams, cores: number, homeFresh = true, lightHolds = true, mixedRouting = false): SchedulerCore {
+export function eevdfCore(p: KvmEevdfParams, cores: number, homeFresh = true, lightHolds = true): SchedulerCore {
   const sliceUs = p.baseSliceUs * tunableFactor(p, cores);
   const approximations: string[] = [];
   if (!p.runToParity) approximations.push("EEVDF without RUN_TO_PARITY is modelled as with it");
@@ -60,9 +59,6 @@ export function eevdfCore(p: KvmEevdfParams, cores: number, homeFresh = true, li
     ...(lightHolds ? { lightPart: servingLightPart(p.haltPollUs), lightHolds: true } : {}),
     rateLimitShare: () => REPROTECT_SHARE,
     rateLimitUs: sliceUs + p.tickUs,
-    // Mechanisms.mixedRouting: a mixed victim's vCPU is preemptable once past the slice it was
-    // picked with (RUN_TO_PARITY; a hog always).
-    ...(mixedRouting ? { mixedRouting: true, ownBurstPreempt: preemptedRunner(cores, (b) => Math.exp(-sliceUs / b)) } : {}),
     approximations,
   };
 }

@@ -55,10 +55,9 @@ export interface SchedulerCore {
   /**
    * ownBurstPreempt writes into a mixed victim's own components (after rescale: the others' P(all
    * held), release rate and hog share) the episodes in which a waker takes its vCPU's core inside
-   * its own CPU burst (duty `duty`, mean burst `burstUs`) and leaves it queued (credit2; CFS and
-   * EEVDF with Mechanisms.mixedRouting; absent elsewhere).
+   * its own CPU burst (duty `duty`) and leaves it queued (credit2; absent elsewhere).
    */
-  readonly ownBurstPreempt?: (c: Components, duty: number, burstUs: number) => void;
+  readonly ownBurstPreempt?: (c: Components, duty: number) => void;
   /**
    * grantWait writes into a victim's components the grant-end shape of its blocked waits
    * (Components.grantCpus, grantRate: credit2, whose waker waits for the shortest remaining
@@ -73,11 +72,6 @@ export interface SchedulerCore {
    * `block` is then the serving share of its hold. Absent: the one-core-short light runner only.
    */
   readonly lightHolds?: boolean;
-  /**
-   * A mixed victim's requests are routed as the guest routes them (mixed-routing.ts): only those
-   * that find an idle vCPU wake one (Mechanisms.mixedRouting, on the cores in MIXED_ROUTING_CORES).
-   */
-  readonly mixedRouting?: boolean;
   /** Why this host's scheduler is only approximated by this core (empty when modelled). */
   readonly approximations: readonly string[];
 }
@@ -140,20 +134,8 @@ export interface Mechanisms {
    * the one-short light runner, model-v9's CFS core).
    */
   readonly cfsLightHolds: boolean;
-  /**
-   * A mixed victim's requests go to an idle vCPU first, else to one with work that serves them
-   * at once unless it waits for a core itself (mixed-routing.ts): only requests that find an idle
-   * vCPU meet the host's wake waits (false: every request wakes a vCPU, as an io-only victim's;
-   * model-v10's cores). Counted on the cores in MIXED_ROUTING_CORES.
-   */
-  readonly mixedRouting: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, mixedRouting: true };
-
-/** The cores that can route a mixed victim's requests (mixed-routing.ts preemptedRunner). */
-export type RoutedCore = "cfs" | "eevdf";
-/** The cores on which Mechanisms.mixedRouting is counted. */
-export const MIXED_ROUTING_CORES: RoutedCore[] = ["eevdf"];
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true };
 
 /** coreFor picks the core of a host's scheduler. */
 export function coreFor(s: SchedulerParams, cores: number, m: Mechanisms = ALL_MECHANISMS): SchedulerCore {
@@ -168,15 +150,14 @@ export function coreFor(s: SchedulerParams, cores: number, m: Mechanisms = ALL_M
 }
 
 function baseCoreFor(s: SchedulerParams, cores: number, m: Mechanisms): SchedulerCore {
-  const routes = (name: RoutedCore): boolean => m.mixedRouting && MIXED_ROUTING_CORES.includes(name);
   switch (s.kind) {
     case "xen-credit":
       return credit1Core(s, cores);
     case "kvm-cfs":
-      return cfsCore(s, cores, [], m.cfsLightHolds, routes("cfs"));
+      return cfsCore(s, cores, [], m.cfsLightHolds);
     case "xen-credit2":
       return credit2Core(s, cores, m.grantEnds, m.ownBurstPreempt, m.grantShape);
     case "kvm-eevdf":
-      return eevdfCore(s, cores, m.homeFresh, m.lightHolds, routes("eevdf"));
+      return eevdfCore(s, cores, m.homeFresh, m.lightHolds);
   }
 }

@@ -21,11 +21,6 @@ export interface VictimTail {
   readonly base999Us: number;
   /** Own CPU-burst wake-ups per µs per vCPU (mixed VMs; 0 otherwise). */
   readonly burstWakesUs: number;
-  /**
-   * The rho its own preempted-burst episodes (episodesTailAt) are read with, where it differs
-   * from rho (routed mixed victims, mixed-routing.ts).
-   */
-  readonly episodesRho?: number;
 }
 
 /**
@@ -133,8 +128,7 @@ export function episodesTailAt(c: Components, serviceUs: number, rho: number, ba
  * victims ask, once per percentile of a prediction.
  */
 export function episodesQuantileUs(c: Components, v: VictimTail, eps: number): number {
-  const rho = v.episodesRho ?? v.rho;
-  return floorQuantileUs((x) => episodesTailAt(c, v.serviceUs, rho, aloneTail(v, x), x), v, c.capUs, eps);
+  return floorQuantileUs((x) => episodesTailAt(c, v.serviceUs, v.rho, aloneTail(v, x), x), v, c.capUs, eps);
 }
 
 /**
