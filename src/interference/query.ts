@@ -38,6 +38,7 @@ export class Query {
   private readonly rest: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
   private readonly ownLight: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
   private readonly hostParts = new Float64Array(2);
+  private readonly sleepy = new Float64Array(3);
   private readonly h = new Float64Array(N_FEATURES);
   private readonly full: FullState = { pFull: 0, meanN: 0 };
   private readonly near: FullState = { pFull: 0, meanN: 0 };
@@ -94,8 +95,8 @@ export class Query {
 
   private victimComponents(v: Victim, self: boolean): Components {
     this.withEpisodes = false;
-    if (self) return this.selfComponents();
-    if (v.ownCpu) return this.mixedComponents(v.ownCpu.duty, v.exclusion);
+    if (self) return this.selfComponents(v.tail.lambdaUs);
+    if (v.ownCpu) return this.mixedComponents(v.ownCpu.duty, v.exclusion, v.tail.burstWakesUs, v.tail.vcpus, v.tail.lambdaUs);
     const c = this.comps;
     this.mix.lightComponent(c, this.lightExtra, v.ownLight ? this.ownLightOf(v) : undefined);
     return c;
@@ -110,8 +111,8 @@ export class Query {
     grantWait(c, this.mix.lightWakesUs() + (x ? (x.vcpus * x.duty) / x.burstUs : 0));
   }
 
-  /** selfComponents: what the extra VM meets, judging itself (its own waking vCPU out). */
-  private selfComponents(): Components {
+  /** selfComponents: what the extra VM meets, judging itself (its own waking vCPU out; `lambdaUs` its requests per µs). */
+  private selfComponents(lambdaUs: number): Components {
     this.withEpisodes = false;
     const x = this.extra;
     const rest = x ? this.restOf(x) : undefined;
@@ -124,7 +125,7 @@ export class Query {
       c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores, this.hm.core.ownBurstQueue);
       if (c.heldN > 0) this.mix.heldWithExtra(rest, c);
       this.mix.lightComponent(c, undefined, undefined);
-      this.splitEpisodes(c, x.duty);
+      this.splitEpisodes(c, x.duty, x.duty < 1 ? x.duty / x.burstUs : 0, x.vcpus, lambdaUs);
       return c;
     }
     const c = this.comps;
@@ -132,32 +133,83 @@ export class Query {
     return c;
   }
 
-  /** mixedComponents: a mixed victim's, the query's waits with its own vCPU (duty `duty`) out of the chance that all are held. */
-  private mixedComponents(duty: number, exclusion: ExclusionCache): Components {
+  /**
+   * mixedComponents: a mixed victim's, the query's waits with its own vCPU (duty `duty`, waking
+   * `ownWakesUs` per µs) out of the chance that all are held.
+   */
+  private mixedComponents(duty: number, exclusion: ExclusionCache, ownWakesUs: number, vcpus: number, lambdaUs: number): Components {
     const c = this.ownComps;
     c.copyFrom(this.comps);
     this.mix.excludedFull(this.extra, duty, exclusion, this.full, this.near);
     c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores, this.hm.core.ownBurstQueue);
     if (c.heldN > 0) this.mix.excludedHeld(this.extra, duty, exclusion, c);
     this.mix.lightComponent(c, this.lightExtra, undefined);
-    this.splitEpisodes(c, duty);
+    this.splitEpisodes(c, duty, duty < 1 ? ownWakesUs : 0, vcpus, lambdaUs);
     return c;
   }
 
-  /** splitEpisodes moves the core's own-burst episodes of a mixed victim (if any) out of `c` into `episodes`. */
-  private splitEpisodes(c: Components, duty: number): void {
+  /**
+   * splitEpisodes moves the core's own-burst (credit2) or OVER (credit1) episodes of a mixed
+   * victim (if any) out of `c` into `episodes`; `ownWakesUs`: its own vCPU's part of the host's
+   * sleepy wakes (0 for a hog).
+   */
+  private splitEpisodes(c: Components, duty: number, ownWakesUs: number, vcpus: number, lambdaUs: number): void {
     this.withEpisodes = false;
-    const preempt = this.hm.core.ownBurstPreempt;
-    if (!preempt) return;
-    preempt(c, duty);
-    if (!(c.ownPreA > 0)) return;
+    const core = this.hm.core;
+    if (core.ownBurstPreempt) core.ownBurstPreempt(c, duty);
+    else if (core.overWait) this.overWait(core.overWait, c, duty, ownWakesUs, vcpus, lambdaUs);
+    else return;
+    if (!(c.ownPreA > 0) && !(c.ownLongA > 0)) return;
     const ep = this.episodes;
     this.withEpisodes = true;
     ep.ownPreA = c.ownPreA;
     ep.ownPreR = c.ownPreR;
     ep.ownPreECap = c.ownPreECap;
+    ep.ownLongA = c.ownLongA;
+    ep.ownLongR = c.ownLongR;
+    ep.ownLongECap = c.ownLongECap;
     ep.capUs = c.capUs;
     c.ownPreA = 0;
+    c.ownLongA = 0;
+  }
+
+  /**
+   * overWait: credit1's OVER episodes of a mixed victim of duty `duty` (own sleepy wakes
+   * `ownWakesUs`): the other sleepers' wakes and mean duty, the host's occupancy at fewer cores
+   * (the victim's vCPU in) and its io vCPUs' load, the query's extra VM's included.
+   */
+  private overWait(hook: NonNullable<SchedulerCore["overWait"]>, c: Components, duty: number, ownWakesUs: number, vcpus: number, lambdaUs: number): void {
+    const x = this.extra;
+    const heavy = x !== undefined && x.block === undefined ? x : undefined;
+    const sums = this.sleepy;
+    this.mix.sleepySums(sums);
+    if (heavy && heavy.duty < 1) {
+      sums[0] += heavy.vcpus * heavy.duty;
+      sums[1] += heavy.vcpus;
+    } else if (heavy) sums[2] += heavy.vcpus;
+    // Every vCPU's mean demand, the victim's included, before its own is taken out of the sleepers.
+    const demand = sums[0] + sums[2];
+    if (duty < 1) {
+      sums[0] -= duty;
+      sums[1] -= 1;
+    }
+    const meanDuty = sums[1] > 0.5 ? sums[0] / sums[1] : 0;
+    const light = this.lightExtra;
+    const lightLoad = this.mix.lightLoad() + (light ? light.vcpus * light.duty : 0);
+    const lightRate = this.mix.lightWakesUs() + (light ? (light.vcpus * light.duty) / light.burstUs : 0);
+    const wakes = this.sleepyWakesUs() - ownWakesUs;
+    hook(c, duty, wakes, meanDuty, (n) => {
+      if (n <= 0) return 1;
+      this.mix.fullWithExtra(heavy, this.full, this.near, n);
+      return this.full.pFull;
+    }, lightLoad, lightRate > 0 ? lightLoad / lightRate : 1, demand + lightLoad, wakes > 0 ? Math.max(0, sums[0]) / wakes : Infinity, vcpus, lambdaUs);
+  }
+
+  /** sleepyWakesUs: the host's sleepy CPU-bound vCPUs' wakes per µs, the query's extra VM's included. */
+  private sleepyWakesUs(): number {
+    const x = this.extra;
+    const own = x !== undefined && x.block === undefined && x.duty < 1 ? (x.vcpus * x.duty) / x.burstUs : 0;
+    return this.mix.sleepyWakesUs() + own;
   }
 
   /** episodesWithin: the own-burst episodes alone keep the tail at `x` within eps (only asked withEpisodes). */
@@ -282,7 +334,7 @@ export class Query {
   withinSloRow(rows: readonly number[], o: number, widen: number, skip: number, byEstimate: number, exclusion?: ExclusionCache): boolean {
     let c = this.comps;
     this.withEpisodes = false;
-    if (rows[o + R_LIGHT] === 0 && exclusion) c = this.mixedComponents(rows[o + R_OWN_DUTY], exclusion);
+    if (rows[o + R_LIGHT] === 0 && exclusion) c = this.mixedComponents(rows[o + R_OWN_DUTY], exclusion, rows[o + R_WAKES], rows[o + R_VCPUS], rows[o + R_LAMBDA]);
     else this.mix.lightComponentLess(c, this.lightExtra, rows[o + R_EX_LSP], rows[o + R_EX_LRATE], rows[o + R_LIGHT]);
     this.markGrant(c);
     return this.rowWithinSlo(c, rows, o, this.reasonsOf(widen, rows[o + R_OUTSIDE], rows[o + R_OWN_VCPUS]), skip, byEstimate, o + R_CORR);
@@ -293,7 +345,7 @@ export class Query {
    * row laid out as its Victim.row at `o` (a candidate table's): the same answer.
    */
   withinSloSelfRow(rows: readonly number[], o: number, widen: number, skip: number, byEstimate: number): boolean {
-    const c = this.selfComponents();
+    const c = this.selfComponents(rows[o + R_LAMBDA]);
     this.markGrant(c);
     return this.rowWithinSlo(c, rows, o, this.reasonsOf(widen, rows[o + R_OUTSIDE], rows[o + R_OWN_VCPUS]), skip, byEstimate, o + ROW + this.coreAt);
   }

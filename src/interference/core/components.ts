@@ -56,6 +56,14 @@ export class Components {
   ownPreR = 1;
   ownPreECap = 0;
   /**
+   * A second kind of such episodes, with its own rate, start rate and e^(-rate cap) (credit1's
+   * OVER waits with others queued ahead, SchedulerCore.overWait; 0 elsewhere): the tail is the
+   * sum of both kinds', so short episodes do not dilute the long ones' tail.
+   */
+  ownLongA = 0;
+  ownLongR = 1;
+  ownLongECap = 0;
+  /**
    * Light holds (EEVDF, light-holds.ts): P(CPU-bound runnable >= cores - j) at [j] for j below
    * heldN (0: the core does not count light holds), and the CPU-bound vCPUs' wake rate, per µs.
    * Not in save: the host keeps them beside its cached components (host-mix.ts).

@@ -136,9 +136,9 @@ export class HostMix {
     }
   }
 
-  /** fullWithExtra writes P(all held), P(all but one held) and E[N | all held] with `extra` (CPU-bound or none) added. */
-  fullWithExtra(extra: CpuPart | undefined, out: FullState, near: FullState): void {
-    this.fullWith(extra, undefined, SCRATCH_CACHE);
+  /** fullWithExtra writes P(all held), P(all but one held) and E[N | all held] with `extra` (CPU-bound or none) added (at `cores`, default the host's). */
+  fullWithExtra(extra: CpuPart | undefined, out: FullState, near: FullState, cores = this.cores): void {
+    this.fullWith(extra, undefined, SCRATCH_CACHE, cores);
     near.pFull = NEAR.pFull;
     near.meanN = NEAR.meanN;
     out.pFull = FULL.pFull;
@@ -243,6 +243,29 @@ export class HostMix {
   /** lightWakesUs: the host's io-only vCPUs' wakes per µs (Σ duty / hold), for credit2's grant-end waits (query.ts). */
   lightWakesUs(): number {
     return this.sums[LRATE];
+  }
+
+  /** sleepyWakesUs: the host's sleepy CPU-bound vCPUs' wakes per µs (Σ duty / burst), for credit1's OVER waits (query.ts). */
+  sleepyWakesUs(): number {
+    return this.sums[SPR];
+  }
+
+  /** sleepySums writes the host's sleepy CPU-bound vCPUs' Σ duty and count into out[0], out[1], and its hogs into out[2]. */
+  sleepySums(out: Float64Array): void {
+    out[2] = this.occ.hogs;
+    let sp = 0;
+    let cnt = 0;
+    for (let k = 0; k < BINS; k++) {
+      sp += this.sums[k];
+      cnt += this.sums[3 * BINS + k];
+    }
+    out[0] = sp;
+    out[1] = cnt;
+  }
+
+  /** lightLoad: the host's io-only vCPUs' Σ duty (their mean busy cores), for credit1's OVER waits. */
+  lightLoad(): number {
+    return this.sums[LSP];
   }
 
   /** lightComponent: the light part of `components`, after heavyComponents filled `out`. */

@@ -59,6 +59,16 @@ export interface SchedulerCore {
    */
   readonly ownBurstPreempt?: (c: Components, duty: number) => void;
   /**
+   * overWait writes into a mixed victim's own components (after rescale) the episodes in which its
+   * vCPU, wanting a core all the time and so without priority, is descheduled behind the others
+   * (`wakesUs`: the other CPU-bound sleepers' wakes per µs, `sleeperDuty` their mean duty;
+   * `atLeast(n)`: P(the host's CPU-bound runnable, the victim's vCPU in, >= n); `lightLoad`: its
+   * io-only vCPUs' mean busy cores, `lightHoldUs` their mean hold; `demand`: every vCPU's mean
+   * demand in cores, the victim's included); the same fields and floor as ownBurstPreempt
+   * (credit1; absent elsewhere).
+   */
+  readonly overWait?: (c: Components, duty: number, wakesUs: number, sleeperDuty: number, atLeast: (n: number) => number, lightLoad: number, lightHoldUs: number, demand: number, sleeperBurstUs: number, vcpus: number, lambdaUs: number) => void;
+  /**
    * grantWait writes into a victim's components the grant-end shape of its blocked waits
    * (Components.grantCpus, grantRate: credit2, whose waker waits for the shortest remaining
    * grant; absent elsewhere).
@@ -134,8 +144,15 @@ export interface Mechanisms {
    * the one-short light runner, model-v9's CFS core).
    */
   readonly cfsLightHolds: boolean;
+  /**
+   * credit1: a mixed victim whose bursts and requests want its whole vCPU is OVER on a full host,
+   * never boosted, and descheduled whenever a sleeper wakes UNDER on its core or its slice ends
+   * with others queued; requests wait out the rest (credit1.ts overWaitOf; false: model-v10's
+   * credit1 core, whose mixed victims meet the host only when they wake).
+   */
+  readonly credit1OverWait: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true };
 
 /** coreFor picks the core of a host's scheduler. */
 export function coreFor(s: SchedulerParams, cores: number, m: Mechanisms = ALL_MECHANISMS): SchedulerCore {
@@ -152,7 +169,7 @@ export function coreFor(s: SchedulerParams, cores: number, m: Mechanisms = ALL_M
 function baseCoreFor(s: SchedulerParams, cores: number, m: Mechanisms): SchedulerCore {
   switch (s.kind) {
     case "xen-credit":
-      return credit1Core(s, cores);
+      return credit1Core(s, cores, m.credit1OverWait);
     case "kvm-cfs":
       return cfsCore(s, cores, [], m.cfsLightHolds);
     case "xen-credit2":

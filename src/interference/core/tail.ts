@@ -113,13 +113,18 @@ export function aloneTailAt(baseA: number, baseTheta: number, x: number): number
  * episodesTailAt is P(request latency > x) from the victim's alone tail and its own preempted-burst
  * episodes alone (Components.ownPre*: credit2's mixed victims, query.ts): episodes start at
  * ownPreA per µs and last an exponential of rate ownPreR capped at capUs; no request wakes the
- * vCPU for them, so a request sees the rest of one, P(rest > y) = ownPreA (e^(-r y) - e^(-r cap)) / r.
+ * vCPU for them, so a request sees the rest of one, P(rest > y) = ownPreA (e^(-r y) - e^(-r cap)) / r
+ * (and the same of ownLong*, credit1's OVER waits).
  * Kept apart from waitTail, which every what-if evaluates, since only these victims need it.
  */
 export function episodesTailAt(c: Components, serviceUs: number, rho: number, base: number, x: number): number {
   const y = x - serviceUs;
   if (y <= 0) return 1;
-  const t = y < c.capUs ? (c.ownPreA * (Math.exp(-c.ownPreR * y) - c.ownPreECap)) / c.ownPreR : 0;
+  let t = 0;
+  if (y < c.capUs) {
+    if (c.ownPreA > 0) t += (c.ownPreA * (Math.exp(-c.ownPreR * y) - c.ownPreECap)) / c.ownPreR;
+    if (c.ownLongA > 0) t += (c.ownLongA * (Math.exp(-c.ownLongR * y) - c.ownLongECap)) / c.ownLongR;
+  }
   return Math.min(1, base + (1 - rho) * t);
 }
 
