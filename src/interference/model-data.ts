@@ -16,9 +16,12 @@ import { z } from "zod";
  * and grant-end floors (credit2.ts) narrowed its contended p99.9 margin (0.636 -> 0.570). 10: CFS
  * counts light holds too (cfs.ts; credit1's were tried and not kept), and the calibration sweep
  * draws packed hosts (calibrate.ts, PACKED_CALIBRATION_SETS), so every core's correction and
- * margins were refitted; a v9 file's CFS weights belong to the old core.
+ * margins were refitted; a v9 file's CFS weights belong to the old core. 11: credit1's mixed
+ * victims that want their whole vCPU wait while it is descheduled OVER (credit1.ts overWaitOf), a
+ * floor under the estimate: refitted with it, every core's weights and margins are model-v10's,
+ * but a v10 file was fitted for a core that predicts those victims differently.
  */
-export const MODEL_VERSION = 10;
+export const MODEL_VERSION = 11;
 
 /** The victim alone: request p99 and p99.9 over its service time, by vCPUs (rows) and utilisation. */
 export const BaselineTableSchema = z.strictObject({
