@@ -493,6 +493,41 @@ describe("predictor accuracy on the ninth frozen round (holdout-9)", () => {
   });
 });
 
+// The tenth frozen round (seeds 9991-10000, holdout-9's sets, committed and sealed with its
+// reference before holdout-9 was measured). The shipped model-v11 (model-v10's fit with credit1's
+// OVER waits) was measured on it once, untouched, then it was unsealed (docs/accuracy.md,
+// "holdout-10 measured"): every contended goal holds, for all schedulers together and for each.
+// On its packed hosts, not met: unsafe misses (2, CFS: one 8-core host, 9994/7, io victims at
+// about 40% busy predicted 0.9 ms against 2.3-2.4 ms), CFS's coverage (98.3%), and CFS's and
+// EEVDF's p90 (0.492, 0.609).
+describe("predictor accuracy on the tenth frozen round (holdout-10)", () => {
+  const { all } = sharedRoundGoals("holdout-10", { p90: KINDS, safe: KINDS });
+
+  test("packed, all schedulers: median <= 0.15, p90 <= 0.40, bound coverage >= 99%", () => {
+    const g = all.get("packed (all)");
+    expect(g?.compositions).toBeGreaterThanOrEqual(80);
+    expect(g?.medianAbsLog, detail(g)).toBeLessThanOrEqual(0.15);
+    expect(g?.p90AbsLog, detail(g)).toBeLessThanOrEqual(0.4);
+    expect(g?.coverage, detail(g)).toBeGreaterThanOrEqual(0.99);
+  });
+
+  test.each(KINDS)("packed %s: median <= 0.15", (kind) => {
+    const g = all.get(`packed ${kind} (all)`);
+    expect(g?.medianAbsLog, detail(g)).toBeLessThanOrEqual(0.15);
+  });
+
+  test.each(["xen-credit", "xen-credit2", "kvm-eevdf"])("packed %s: bound coverage >= 99%, no unsafe miss", (kind) => {
+    const g = all.get(`packed ${kind} (all)`);
+    expect(g?.coverage, detail(g)).toBeGreaterThanOrEqual(0.99);
+    expect(g?.unsafeMisses, detail(g)).toBe(0);
+  });
+
+  test.each(["xen-credit", "xen-credit2"])("packed %s: p90 <= 0.40", (kind) => {
+    const g = all.get(`packed ${kind} (all)`);
+    expect(g?.p90AbsLog, detail(g)).toBeLessThanOrEqual(0.4);
+  });
+});
+
 // The packed round (seeds 9971-9980, PACKED_SETS: hosts filled as the placer fills a generated
 // fleet's, 1-24 latency-sensitive VMs each; open, development data for model-v10). Held to the
 // contended goals. model-v10 meets, for all schedulers together, median and coverage (not p90:

@@ -157,7 +157,8 @@ export const HOLDOUT9_SETS: readonly CompositionSet[] = [...HOLDOUT8_SETS, ...PA
 /**
  * The tenth held-out round, frozen and sealed before holdout-9 is measured, so the model change
  * after the one holdout-9 measures has an untouched round waiting: holdout-9's sets, from seeds
- * nothing had used (those above and holdout-9's 9981-9990).
+ * nothing had used (those above and holdout-9's 9981-9990). The shipped model-v11 was measured on it
+ * once, and the round was then unsealed (docs/accuracy.md, "holdout-10 measured").
  */
 export const HOLDOUT10_SEEDS: readonly number[] = [9991, 9992, 9993, 9994, 9995, 9996, 9997, 9998, 9999, 10000];
 
@@ -199,7 +200,7 @@ export const EVAL_ROUNDS: readonly EvalRound[] = [
   { name: "holdout-8", seeds: HOLDOUT8_SEEDS, sets: HOLDOUT8_SETS, reference: "data/interference/accuracy-reference-holdout8-v1.json" },
   { name: "packed-1", seeds: PACKED1_SEEDS, sets: PACKED_SETS, reference: "data/interference/accuracy-reference-packed1-v1.json" },
   { name: "holdout-9", seeds: HOLDOUT9_SEEDS, sets: HOLDOUT9_SETS, reference: "data/interference/accuracy-reference-holdout9-v1.json" },
-  { name: "holdout-10", seeds: HOLDOUT10_SEEDS, sets: HOLDOUT10_SETS, reference: "data/interference/accuracy-reference-holdout10-v1.json", sealed: true },
+  { name: "holdout-10", seeds: HOLDOUT10_SEEDS, sets: HOLDOUT10_SETS, reference: "data/interference/accuracy-reference-holdout10-v1.json" },
   { name: "holdout-11", seeds: HOLDOUT11_SEEDS, sets: HOLDOUT11_SETS, reference: "data/interference/accuracy-reference-holdout11-v1.json", sealed: true },
 ];
 
