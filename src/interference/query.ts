@@ -2,7 +2,7 @@ import type { CpuPart, MutablePart } from "./core/cpu-part.js";
 import { Components, type HostMix } from "./core/host-mix.js";
 import type { ExclusionCache } from "./core/occupancy.js";
 import type { FullState } from "./core/tails.js";
-import type { SchedulerCore } from "./core/scheduler-core.js";
+import type { OverWait, SchedulerCore } from "./core/scheduler-core.js";
 import { aloneTailAt, episodesQuantileUs, episodesTailAt, grantQuantileUs, grantTailAt, quantileUs, thinnedLambda, waitTail, waitTailBound } from "./core/tail.js";
 import { corrected, hostFeatures, hostPart, loadFeature, N_FEATURES, splitCorrection, uncorrectedThreshold } from "./correction.js";
 import { coreIndex, Pct, QUIET_P_FULL, WIDEN, type HostModel, type Prediction, type Victim } from "./model-types.js";
@@ -157,7 +157,7 @@ export class Query {
     this.withEpisodes = false;
     const core = this.hm.core;
     if (core.ownBurstPreempt) core.ownBurstPreempt(c, duty);
-    else if (core.overWait) this.overWait(core.overWait, c, duty, ownWakesUs, vcpus, lambdaUs);
+    else if (core.overWait && duty >= core.overWait.fromDuty) this.overWait(core.overWait.apply, c, duty, ownWakesUs, vcpus, lambdaUs);
     else return;
     if (!(c.ownPreA > 0) && !(c.ownLongA > 0)) return;
     const ep = this.episodes;
@@ -178,7 +178,7 @@ export class Query {
    * `ownWakesUs`): the other sleepers' wakes and mean duty, the host's occupancy at fewer cores
    * (the victim's vCPU in) and its io vCPUs' load, the query's extra VM's included.
    */
-  private overWait(hook: NonNullable<SchedulerCore["overWait"]>, c: Components, duty: number, ownWakesUs: number, vcpus: number, lambdaUs: number): void {
+  private overWait(hook: OverWait["apply"], c: Components, duty: number, ownWakesUs: number, vcpus: number, lambdaUs: number): void {
     const x = this.extra;
     const heavy = x !== undefined && x.block === undefined ? x : undefined;
     const sums = this.sleepy;

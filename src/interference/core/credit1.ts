@@ -1,6 +1,6 @@
 import type { XenCreditParams } from "../../model/scheduler.js";
 import type { Components } from "./components.js";
-import type { SchedulerCore } from "./scheduler-core.js";
+import type { OverWait, SchedulerCore } from "./scheduler-core.js";
 
 /**
  * The exact-accounting drift (sim-fidelity errata 8): a light vCPU that went inactive is debited
@@ -80,7 +80,7 @@ export function credit1Core(p: XenCreditParams, cores: number, overWait = true):
  * SATURATED: a mixed vCPU whose runnable share (bursts plus its requests' service, profile.ts
  * runnableShare, which caps a sleeper at 0.99) reaches this wants a core all the time.
  */
-export const SATURATED = 0.99;
+const SATURATED = 0.99;
 
 /** LIGHT_SHORT: up to how many cores short of full busy io vCPUs are counted to fill a host. */
 const LIGHT_SHORT = 4;
@@ -164,13 +164,12 @@ function heldAtWake(d: number, atLeast: (n: number) => number, lightLoad: number
  *
  * Checked against the simulator on an 8-core host built like packed-1's 9975/1 (a 1-vCPU victim
  * at duty 0.9 + 1,800 requests/s x 120 us; two mixed hogs, five sleepers, six io vCPUs):
- * simulated p99.9 8.7 ms, without the term 0.7 ms, with it 10.7 ms; without the io VMs, or
+ * simulated p99.9 7.6 / 8.0 ms (seeds 1 / 2), without the term 0.71 ms, with it 7.6 ms; without the io VMs, or
  * without the hogs, the victim sees 0.41 ms simulated and the term adds nothing (the hogs are
  * what leaves it no core to return to; the io vCPUs, what fills the host when a sleeper wakes).
  */
-function overWaitOf(tsliceUs: number, cores: number): NonNullable<SchedulerCore["overWait"]> {
-  return (c: Components, duty: number, wakesUs: number, sleeperDuty: number, atLeast: (n: number) => number, lightLoad: number, lightHoldUs: number, demand: number, sleeperBurstUs: number, vcpus: number, lambdaUs: number) => {
-    if (duty < SATURATED) return;
+function overWaitOf(tsliceUs: number, cores: number): OverWait {
+  const apply = (c: Components, duty: number, wakesUs: number, sleeperDuty: number, atLeast: (n: number) => number, lightLoad: number, lightHoldUs: number, demand: number, sleeperBurstUs: number, vcpus: number, lambdaUs: number): void => {
     // With siblings, a descheduled vCPU keeps one request queued and the next go to a sibling
     // with none (sim/workloads/io.ts chooseVcpu): one request per episode waits, not all that
     // arrive in it.
@@ -194,4 +193,5 @@ function overWaitOf(tsliceUs: number, cores: number): NonNullable<SchedulerCore[
     c.ownLongR = 1 / w;
     c.ownLongECap = Math.exp(-c.ownLongR * c.capUs);
   };
+  return { fromDuty: SATURATED, apply };
 }

@@ -58,16 +58,8 @@ export interface SchedulerCore {
    * its own CPU burst (duty `duty`) and leaves it queued (credit2; absent elsewhere).
    */
   readonly ownBurstPreempt?: (c: Components, duty: number) => void;
-  /**
-   * overWait writes into a mixed victim's own components (after rescale) the episodes in which its
-   * vCPU, wanting a core all the time and so without priority, is descheduled behind the others
-   * (`wakesUs`: the other CPU-bound sleepers' wakes per µs, `sleeperDuty` their mean duty;
-   * `atLeast(n)`: P(the host's CPU-bound runnable, the victim's vCPU in, >= n); `lightLoad`: its
-   * io-only vCPUs' mean busy cores, `lightHoldUs` their mean hold; `demand`: every vCPU's mean
-   * demand in cores, the victim's included); the same fields and floor as ownBurstPreempt
-   * (credit1; absent elsewhere).
-   */
-  readonly overWait?: (c: Components, duty: number, wakesUs: number, sleeperDuty: number, atLeast: (n: number) => number, lightLoad: number, lightHoldUs: number, demand: number, sleeperBurstUs: number, vcpus: number, lambdaUs: number) => void;
+  /** overWait: a mixed victim's OVER waits (credit1; absent elsewhere). */
+  readonly overWait?: OverWait;
   /**
    * grantWait writes into a victim's components the grant-end shape of its blocked waits
    * (Components.grantCpus, grantRate: credit2, whose waker waits for the shortest remaining
@@ -153,6 +145,27 @@ export interface Mechanisms {
   readonly credit1OverWait: boolean;
 }
 export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true };
+
+/**
+ * OverWait: the episodes in which a mixed victim's vCPU, wanting a core all the time and so
+ * without priority, is descheduled behind the others (credit1.ts overWaitOf).
+ */
+export interface OverWait {
+  /**
+   * The least runnable share of the victim's vCPU the episodes concern: below it `apply` would
+   * write nothing, so the query does not gather its inputs (every what-if judges mixed victims).
+   */
+  readonly fromDuty: number;
+  /**
+   * apply writes the episodes into the victim's own components (after rescale; the same fields
+   * and floor as ownBurstPreempt, plus ownLong*): `wakesUs` the other CPU-bound sleepers' wakes per
+   * µs, `sleeperDuty` their mean duty; `atLeast(n)` P(the host's CPU-bound runnable, the victim's
+   * vCPU in, >= n); `lightLoad` its io-only vCPUs' mean busy cores, `lightHoldUs` their mean
+   * hold; `demand` every vCPU's mean demand in cores, the victim's included. Asked only for a
+   * duty of at least fromDuty.
+   */
+  readonly apply: (c: Components, duty: number, wakesUs: number, sleeperDuty: number, atLeast: (n: number) => number, lightLoad: number, lightHoldUs: number, demand: number, sleeperBurstUs: number, vcpus: number, lambdaUs: number) => void;
+}
 
 /** coreFor picks the core of a host's scheduler. */
 export function coreFor(s: SchedulerParams, cores: number, m: Mechanisms = ALL_MECHANISMS): SchedulerCore {
