@@ -37,11 +37,11 @@ const simP999 = (s: Scenario): number => simulatedP999(s, "victim", [1, 2]);
 const coreP999 = (s: Scenario, credit1OverWait: boolean): number => mechanismP999(s, "victim", { credit1OverWait });
 
 describe("credit1: a mixed victim that wants its whole vCPU waits while it is descheduled OVER", () => {
-  // Simulated (20 s, seeds 1 / 2): 10.3 / 7.3 ms. Without the term the core says 0.7 ms (the
+  // Simulated (20 s, seeds 1 / 2): 7.6 / 8.0 ms. Without the term the core says 0.71 ms (the
   // victim meets the host only when it wakes, and it hardly ever sleeps); with it 7.6 ms. Within
   // 2x: the term's waits are exponentials of mean rates (releases, Cobham's busy-period factor),
-  // not the simulator's distribution, and one 20 s run's p99.9 of waits of tens of ms moves by
-  // 1.4x between seeds.
+  // not the simulator's distribution, and one 20 s run's p99.9 of waits of tens of ms moves
+  // between seeds.
   test("8 cores, hogs, sleepers and io vCPUs: without the term over 2x under the simulated p99.9, with it within 2x", () => {
     const s = host(["hogs", "io"]);
     const sim = simP999(s);
