@@ -144,7 +144,8 @@ const REPLAYED: readonly SchedulerKind[] = ["xen-credit", "xen-credit2"];
  * and warm events per CPU second are printed beside, as a time ratio is events x cost per event.
  * Last, credit1's and credit2's switches are replayed by a policy that decides nothing
  * (sim-replay.js, warm, a process each): what the shared machinery costs under each one's switch
- * sequence, so each policy's own decisions are its warm time less that.
+ * sequence, so each policy's own decisions are its warm time less that. credit1's events over its
+ * replay's time then estimate the bare-queue fraction credit1 would reach with free decisions.
  */
 function benchSchedulersCold(line: (k: string, v: string) => void): void {
   const script = join(dirname(fileURLToPath(import.meta.url)), "sim-cold.js");
@@ -195,6 +196,27 @@ function benchSchedulersCold(line: (k: string, v: string) => void): void {
       `credit1's run), output ${replaysIdentical ? "identical" : "DIFFERENT"}; own decisions credit1 ` +
       `${own1.toFixed(0)} ms, credit2 ${own2.toFixed(0)} ms (${(own2 / own1).toFixed(1)}x)`,
   );
+  // The bare-queue goal's ceiling (issue 14): credit1's events at its replay's time, i.e. the
+  // fraction of the bare queue credit1 would reach if its decisions cost nothing. The replay
+  // skips credit1's timer events (cheap) but reads its recorded ops (not free), so an estimate.
+  const bare = median(Array.from({ length: 3 }, () => queuePairsPerCpuSec(CEILING_QUEUE_SIZE)));
+  const free = baseEvents / (r1 / 1000);
+  line(
+    "  credit1 with free decisions",
+    `${fmt(free)} events per CPU s = ${(free / bare).toFixed(3)} of the bare queue (size ${CEILING_QUEUE_SIZE}, ` +
+      `${fmt(bare)} pairs per CPU s); the run itself ${(baseEvents / (med("warm xen-credit") / 1000) / bare).toFixed(3)}`,
+  );
+}
+
+/** credit1's mean pending events on the Bobtail cell (sim-speed.ts PENDING). */
+const CEILING_QUEUE_SIZE = 20;
+
+function queuePairsPerCpuSec(size: number): number {
+  const ops = 2_000_000;
+  const c0 = process.cpuUsage();
+  queuePairsPerSec(size, ops);
+  const c = process.cpuUsage(c0);
+  return ops / ((c.user + c.system) / 1e6);
 }
 
 function median(xs: readonly number[]): number {
