@@ -3,6 +3,7 @@ import type { HostMix } from "./core/host-mix.js";
 import { lightPartOf, type Predictor, type Victim } from "./predictor.js";
 import type { VmProfile } from "./profile.js";
 import { CORE_NAMES } from "./core/scheduler-core.js";
+import { NO_SHAPE, shapeId } from "./cpu-shapes.js";
 import { doubles, R_SLO_BITS, ROW, sloBits, unmetEpoch } from "./victim-rows.js";
 
 /**
@@ -26,8 +27,8 @@ const C_FLAGS = 4;
 const C_RATE = 5;
 /** Its victim's finite SLOs (bits 1 p99, 2 p99.9; 0 for no victim). */
 const C_SLO = 6;
-/** Its CPU-bound vCPUs (0 for io and idle VMs). */
-const C_HEAVY = 7;
+/** A CPU-bound VM's shape id (cpu-shapes.ts; NO_SHAPE for others, and past MAX_SHAPES). */
+const C_SHAPE = 7;
 
 /** A victim's row: its Victim.row (ROW terms and the correction's part of every core). */
 const VWIDTH = ROW + 2 * CORE_NAMES.length;
@@ -71,7 +72,6 @@ export class CandidateTable {
       r[o + C_VCPUS] = p.cpu.vcpus;
       r[o + C_DUTY] = p.cpu.duty;
       r[o + C_BURST] = p.cpu.burstUs;
-      r[o + C_HEAVY] = p.cpu.vcpus;
     } else if (p.io) {
       // The light part's inputs as vmPart computes them (the same division, so the same bits).
       r[o + C_KIND] = KIND_LIGHT;
@@ -80,6 +80,7 @@ export class CandidateTable {
       r[o + C_BURST] = p.io.serviceUs;
     }
     r[o + C_FLAGS] = predictor.outsideFlags(p);
+    r[o + C_SHAPE] = p.cpu ? shapeId(p.cpu.vcpus, p.cpu.duty, p.cpu.burstUs, r[o + C_FLAGS]) : NO_SHAPE;
     r[o + C_RATE] = p.io?.requestsPerSec ?? 0;
     r[o + C_SLO] = v ? v.row[R_SLO_BITS] : 0;
     const w = this.victims;
@@ -118,8 +119,15 @@ export class CandidateTable {
     return this.rows[j * WIDTH + C_RATE];
   }
 
+  /** heavy: VM j's CPU-bound vCPUs (0 for io and idle VMs). */
   heavy(j: number): number {
-    return this.rows[j * WIDTH + C_HEAVY];
+    const o = j * WIDTH;
+    return this.rows[o + C_KIND] === KIND_CPU ? this.rows[o + C_VCPUS] : 0;
+  }
+
+  /** shape: VM j's CPU shape id (cpu-shapes.ts), NO_SHAPE for a VM without a CPU-bound part. */
+  shape(j: number): number {
+    return this.rows[j * WIDTH + C_SHAPE];
   }
 
   /**

@@ -7,6 +7,7 @@ import { newPrediction, Pct, popcount, vmPart, type HostModel, type Prediction, 
 import type { VmProfile } from "./profile.js";
 import type { Query } from "./query.js";
 import { coreIndex } from "./model-types.js";
+import { MAX_SHAPES } from "./cpu-shapes.js";
 import { N_NEIGHBOUR_REASONS, neighbourReason } from "./range.js";
 import { doubles, hasSlo, R_LIGHT, R_SLO_BITS, ROW, sloBits, unmetEpoch, writeRow } from "./victim-rows.js";
 
@@ -56,6 +57,13 @@ export class HostState {
   private readonly victims: Victim[] = [];
   /** The victim that failed the last fits here (asked first next time). */
   private lastFailed = 0;
+  /**
+   * Per CPU shape (cpu-shapes.ts), what fitsAt found of this host's victims with a candidate of
+   * that shape since the host last changed: 0 not asked, 1 they fit, 2 one does not. Valid while
+   * shapesEpoch is unmetEpoch(); add and remove set it to -1. Allocated on first use.
+   */
+  private shapes: Uint8Array | undefined;
+  private shapesEpoch = -1;
   /** unmetEpoch() when the rows' SLO bits were written. */
   private rowsEpoch = unmetEpoch();
   /** The victims' rows (victim-rows.ts), in the order of `victims`: what fits reads of them. */
@@ -83,6 +91,7 @@ export class HostState {
   }
 
   add(p: VmProfile, v: Victim | undefined): void {
+    this.shapesEpoch = -1;
     this.apply(p, 1);
     if (v) {
       this.victims.push(v);
@@ -100,6 +109,7 @@ export class HostState {
   }
 
   remove(p: VmProfile, v: Victim | undefined): void {
+    this.shapesEpoch = -1;
     if (v) {
       const i = this.victims.indexOf(v);
       if (i < 0) throw new Error("HostState.remove: VM was not on this host");
@@ -194,15 +204,37 @@ export class HostState {
    */
   fitsAt(t: CandidateTable, j: number, extraVictim: Victim | undefined): boolean {
     if (this.sloVictims === 0 && (t.selfBits(j, extraVictim) & 3) === 0) return true;
+    // A CPU-bound candidate's judgement of the victims here is kept per shape until the host
+    // changes (cpu-shapes.ts): the same inputs, so the same answer. With a driver domain its
+    // requests count too, and nothing is kept.
+    const shape = this.driver === undefined ? t.shape(j) : -1;
+    let known = 0;
+    if (shape >= 0) {
+      known = this.shapeAnswers()[shape];
+      if (known === 2) return false;
+      if (known === 1 && (t.selfBits(j, extraVictim) & 3) === 0) return true;
+    }
     const rate = t.rate(j);
     const widen = this.model.outside.length + popcount(this.reasonBits | t.flags(j));
     const q = this.beginWith(rate, t.part(j, this.mix, CPU_EXTRA, EXTRA_PART), this.sleepyVcpus + this.hogVcpus + t.heavy(j));
-    let ok = this.victimsFit(widen, q);
+    let ok = known === 1 || this.victimsFit(widen, q);
+    if (shape >= 0 && known === 0) this.shapes![shape] = ok ? 1 : 2;
     // The newcomer judging itself, from its row in the table (not its Victim's objects).
     const self = ok ? t.selfBits(j, extraVictim) : 0;
     if ((self & 3) !== 0) ok = q.withinSloSelfRow(t.victims, t.victimAt(j), widen, ~self & 3, self >> 2);
     this.driver?.end(rate);
     return ok;
+  }
+
+  /** shapeAnswers: `shapes`, cleared when the host changed or markUnmeetable ran since they were found. */
+  private shapeAnswers(): Uint8Array {
+    const epoch = unmetEpoch();
+    if (this.shapesEpoch !== epoch || this.shapes === undefined) {
+      if (this.shapes === undefined) this.shapes = new Uint8Array(MAX_SHAPES);
+      else this.shapes.fill(0);
+      this.shapesEpoch = epoch;
+    }
+    return this.shapes;
   }
 
   /** victimsFit: every latency-sensitive VM here keeps its bound within its SLOs on the query `q` (begun with the extra VM). */

@@ -84,4 +84,64 @@ describe("CandidateTable", () => {
     expect(inserted).toEqual(CandidateTable.of(swapped, swappedVictims, predictor));
     compare(inserted, swapped, swappedVictims, "candidates-2");
   });
+
+  test("a host keeps a CPU shape's answer only until it changes", () => {
+    const profiles = cluster.vms.map(profileVm);
+    const victims = profiles.map((p) => victimTerms(p, predictor));
+    markUnmeetable(profiles, victims, HOSTS, predictor);
+    const t = CandidateTable.of(profiles, victims, predictor);
+    const cpu = profiles.flatMap((p, j) => (p.cpu ? [j] : []));
+    // Catalogue sizes: CPU-bound VMs share shapes, so the second of a shape is answered from what the first found.
+    expect(new Set(cpu.map((j) => t.shape(j))).size).toBeLessThan(cpu.length);
+    const rng = seedrandom.alea("candidates-shapes");
+    let flips = 0;
+    for (const host of HOSTS.filter((h) => !h.driverDomain)) {
+      const s = new HostState(host, predictor);
+      const on: number[] = [];
+      const askAll = (what: string): boolean[] =>
+        profiles.map((p, j) => {
+          const got = s.fitsAt(t, j, victims[j]);
+          expect(got, `${host.id} ${what}, VM ${p.id}`).toBe(s.fits(p, victims[j]));
+          return got;
+        });
+      // Fill the host a VM at a time, asking about every VM after each change (answers move as it fills), then empty it.
+      let before = askAll("empty");
+      for (let k = 0; k < 2 * host.cores; k++) {
+        const j = Math.floor(rng() * profiles.length);
+        on.push(j);
+        s.add(profiles[j], victims[j]);
+        const now = askAll(`after add ${k}`);
+        flips += now.filter((a, i) => a !== before[i]).length;
+        before = now;
+      }
+      while (on.length > 0) {
+        const j = on.splice(Math.floor(rng() * on.length), 1)[0];
+        s.remove(profiles[j], victims[j]);
+        const now = askAll(`after remove, ${on.length} left`);
+        flips += now.filter((a, i) => a !== before[i]).length;
+        before = now;
+      }
+    }
+    // Answers did change with the host: a kept answer that outlived a change would have failed above.
+    expect(flips).toBeGreaterThan(100);
+  });
+
+  test("a kept CPU shape's answer is dropped when markUnmeetable runs", () => {
+    const base = cluster.vms[0];
+    // As above: a 60 µs p99.9 over 50 µs of service breaks on any host until it is marked unmeetable.
+    const tight = profileVm({ ...base, id: "tight", vcpus: 1, slo: { p999Ms: 0.06 }, workload: { kind: "io", requestsPerSec: 500, serviceUs: 50, arrival: "poisson" } });
+    const hog = profileVm({ ...base, id: "hog", vcpus: 2, slo: undefined, workload: { kind: "cpu", dutyCycle: 1, burstMs: 10, burstDistribution: "exponential" } });
+    const v = victimTerms(tight, predictor)!;
+    const t = CandidateTable.of([hog], [undefined], predictor);
+    expect(t.shape(0)).toBeGreaterThanOrEqual(0);
+    const s = new HostState(HOSTS[0], predictor);
+    s.add(tight, v);
+    expect(s.fitsAt(t, 0, undefined)).toBe(false);
+    expect(s.fitsAt(t, 0, undefined)).toBe(false); // kept
+    markUnmeetable([tight], [v], HOSTS, predictor);
+    expect(v.unmetSlos).toBe(2);
+    expect(s.fitsAt(t, 0, undefined)).toBe(true);
+    expect(s.fitsAt(t, 0, undefined)).toBe(s.fits(hog, undefined));
+  });
 });
+
