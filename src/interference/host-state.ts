@@ -60,7 +60,7 @@ export class HostState {
   /**
    * Per CPU shape (cpu-shapes.ts), what fitsAt found of this host's victims with a candidate of
    * that shape since the host last changed: 0 not asked, 1 they fit, 2 one does not. Valid while
-   * shapesEpoch is unmetEpoch(); add and remove set it to -1. Allocated on first use.
+   * shapesEpoch is unmetEpoch(); add and remove set it to -1. Allocated on first use (shapeAnswers).
    */
   private shapes: Uint8Array | undefined;
   private shapesEpoch = -1;
@@ -210,7 +210,7 @@ export class HostState {
     const shape = this.driver === undefined ? t.shape(j) : -1;
     let known = 0;
     if (shape >= 0) {
-      known = this.shapeAnswers()[shape];
+      known = this.shapeAnswers(shape)[shape];
       if (known === 2) return false;
       if (known === 1 && (t.selfBits(j, extraVictim) & 3) === 0) return true;
     }
@@ -226,15 +226,22 @@ export class HostState {
     return ok;
   }
 
-  /** shapeAnswers: `shapes`, cleared when the host changed or markUnmeetable ran since they were found. */
-  private shapeAnswers(): Uint8Array {
+  /**
+   * shapeAnswers: `shapes`, long enough for `shape` (a fleet's count of shapes, in steps of 64:
+   * cleared after each change of the host, so no longer than it needs), cleared when the host
+   * changed or markUnmeetable ran since they were found. Growing drops what was kept.
+   */
+  private shapeAnswers(shape: number): Uint8Array {
     const epoch = unmetEpoch();
-    if (this.shapesEpoch !== epoch || this.shapes === undefined) {
-      if (this.shapes === undefined) this.shapes = new Uint8Array(MAX_SHAPES);
-      else this.shapes.fill(0);
+    let a = this.shapes;
+    if (a === undefined || shape >= a.length) {
+      a = this.shapes = new Uint8Array(Math.min(MAX_SHAPES, (shape + 64) & ~63));
+      this.shapesEpoch = epoch;
+    } else if (this.shapesEpoch !== epoch) {
+      a.fill(0);
       this.shapesEpoch = epoch;
     }
-    return this.shapes;
+    return a;
   }
 
   /** victimsFit: every latency-sensitive VM here keeps its bound within its SLOs on the query `q` (begun with the extra VM). */
