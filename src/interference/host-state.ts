@@ -57,13 +57,6 @@ export class HostState {
   private readonly victims: Victim[] = [];
   /** The victim that failed the last fits here (asked first next time). */
   private lastFailed = 0;
-  /**
-   * Per CPU shape (cpu-shapes.ts), what fitsAt found of this host's victims with a candidate of
-   * that shape since the host last changed: 0 not asked, 1 they fit, 2 one does not. Valid while
-   * shapesEpoch is unmetEpoch(); add and remove set it to -1. Allocated on first use (shapeAnswers).
-   */
-  private shapes: Uint8Array | undefined;
-  private shapesEpoch = -1;
   /** unmetEpoch() when the rows' SLO bits were written. */
   private rowsEpoch = unmetEpoch();
   /** The victims' rows (victim-rows.ts), in the order of `victims`: what fits reads of them. */
@@ -74,6 +67,13 @@ export class HostState {
   demandCpus = 0;
   vms = 0;
   private readonly reasonCount = new Int32Array(N_NEIGHBOUR_REASONS);
+  /**
+   * Per CPU shape (cpu-shapes.ts), what fitsAt found of this host's victims with a candidate of
+   * that shape since the host last changed: 0 not asked, 1 they fit, 2 one does not. Valid while
+   * shapesEpoch is unmetEpoch(); add and remove set it to -1. Allocated on first use (shapeAnswers).
+   */
+  private shapes: Uint8Array | undefined;
+  private shapesEpoch = -1;
 
   constructor(
     readonly host: Host,
