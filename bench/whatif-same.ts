@@ -71,8 +71,8 @@ async function trace(src: string, seed: string, nHosts: number): Promise<Float64
     }
     for (let q = 0; q < 12; q++) {
       // Before it changes, the placer's form on a pool of catalogue VMs (generated-large's first
-      // 60, whose CPU shapes repeat): what a host keeps per shape must hold until it changes.
-      if (table && q % 4 === 3) for (let k = 0; k < 60; k++) out.push(host.fitsAt(table, k, victims[k]) ? 1 : 0);
+      // 60, whose CPU shapes repeat), twice: what a host keeps per shape must hold until it changes.
+      if (table && q % 4 === 3) for (let k = 0; k < 120; k++) out.push(host.fitsAt(table, k % 60, victims[k % 60]) ? 1 : 0);
       // Every few what-ifs the host changes: one VM leaves, another joins.
       if (q % 4 === 3 && on.length > 0) {
         const [j] = on.splice(pick(on.length), 1);
