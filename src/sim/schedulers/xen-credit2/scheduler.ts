@@ -6,6 +6,7 @@ import { RunQueue, splitRunqueues } from "./run-queue.js";
 import { DeadlineTimers } from "../deadline-timers.js";
 import type { TimerClock } from "../own-timers.js";
 import { RuntimeTimers, type Deadlines } from "./runtime-timers.js";
+import { PcpuTimers } from "./pcpu-timers.js";
 import { Credit2Units } from "./units.js";
 import { verifyCredit2 } from "./verify.js";
 import { cannotOutcredit, mostOutcredited, TICKLE_TOLERANCE_US } from "./tickle-scan.js";
@@ -55,6 +56,12 @@ class XenCredit2 implements CpuScheduler {
   private tickleLater = new Int32Array(0);
   private nTickleLater = 0;
   private tickleNext = 0;
+  /** The parameters schedule() reads on every call, as fields: no load of params and its map check. */
+  private readonly ratelimitUs: number;
+  private readonly minTimerUs: number;
+  private readonly maxTimerUs: number;
+  private readonly resistUs: number;
+  private readonly verifying: boolean;
 
   constructor(
     readonly params: XenCredit2Params,
@@ -65,6 +72,11 @@ class XenCredit2 implements CpuScheduler {
     this.posInRq = new Int32Array(nCpus);
     this.curr = new Int32Array(nCpus).fill(-1);
     this.budgetStop = new Int32Array(nCpus).fill(-1);
+    this.ratelimitUs = params.ratelimitUs;
+    this.minTimerUs = params.minTimerUs;
+    this.maxTimerUs = params.maxTimerUs;
+    this.resistUs = params.migrateResistUs;
+    this.verifying = options.verify === true;
   }
 
   start(ctx: SchedContext): void {
@@ -110,6 +122,10 @@ class XenCredit2 implements CpuScheduler {
     if (ctx.chargesDriverWork) {
       this.clock = ctx;
       this.timers = new DeadlineTimers(ctx, this.nCpus, this.expireFn, hops);
+    } else if (hops === 0) {
+      // No cap: the runtime timers are the policy's only ones (budgets and budget stops need one).
+      this.clock = NO_OTHER_TIMERS;
+      this.timers = new PcpuTimers(ctx, this.nCpus, this.expireFn);
     } else {
       const own = new RuntimeTimers(ctx, this.nCpus, this.expireFn, hops);
       this.clock = own.clock;
@@ -159,7 +175,7 @@ class XenCredit2 implements CpuScheduler {
   }
 
   private verify(): void {
-    if (this.options.verify === true) verifyCredit2(this, this.ctx);
+    if (this.verifying) verifyCredit2(this, this.ctx);
   }
 
   /**
@@ -219,7 +235,7 @@ class XenCredit2 implements CpuScheduler {
     // Every runner of the queue's pCPUs is assigned to it (verify.ts), so burns at its maxWeight.
     const maxWeight = rq.maxWeight;
     if (this.tickleScore(v, own, 0, now, maxWeight) > 0) return this.schedule(own, true);
-    if (cannotOutcredit(rq, this.u.credit[v], this.params.migrateResistUs, now)) return;
+    if (cannotOutcredit(rq, this.u.credit[v], this.resistUs, now)) return;
     const best = mostOutcredited(this, v, own, rq, now);
     if (best >= 0) this.schedule(best, true);
   }
@@ -251,7 +267,7 @@ class XenCredit2 implements CpuScheduler {
 
   /** preemptable is is_preemptable: the runner used its rate limit, give or take 50 us. */
   private preemptable(cur: number, now: number): boolean {
-    const limit = this.params.ratelimitUs;
+    const limit = this.ratelimitUs;
     if (limit <= TICKLE_TOLERANCE_US) return true;
     return now - this.u.runStartUs[cur] > limit - TICKLE_TOLERANCE_US;
   }
@@ -317,7 +333,7 @@ class XenCredit2 implements CpuScheduler {
   private candidate(p: number, scurr: number, rq: RunQueue, now: number): number {
     const u = this.u;
     const currRuns = scurr >= 0 && this.runnable(scurr);
-    const limit = this.params.ratelimitUs;
+    const limit = this.ratelimitUs;
     if (currRuns && limit > 0 && now - u.runStartUs[scurr] < limit) return scurr;
     let snext = currRuns ? scurr : -1;
     const snextCredit = snext >= 0 ? u.credit[snext] : -Infinity;
@@ -325,7 +341,7 @@ class XenCredit2 implements CpuScheduler {
       // Waiters come in credit order: from the first with no more credit than snext on, none can
       // be picked (each would be skipped or end the walk), so the walk ends there.
       if (u.credit[v] <= snextCredit) break;
-      if (u.processor[v] !== p && snextCredit + this.params.migrateResistUs > u.credit[v]) continue;
+      if (u.processor[v] !== p && snextCredit + this.resistUs > u.credit[v]) continue;
       if (u.credit[v] > snextCredit && this.grabBudget(v)) snext = v;
       break;
     }
@@ -339,10 +355,10 @@ class XenCredit2 implements CpuScheduler {
    */
   private runtime(snext: number, continues: boolean, rq: RunQueue, now: number): number {
     const u = this.u;
-    const p = this.params;
-    let minUs = p.minTimerUs;
-    if (p.ratelimitUs > 0) {
-      const rl = continues ? u.runStartUs[snext] + p.ratelimitUs - now : p.ratelimitUs;
+    const limit = this.ratelimitUs;
+    let minUs = this.minTimerUs;
+    if (limit > 0) {
+      const rl = continues ? u.runStartUs[snext] + limit - now : limit;
       if (rl > minUs) minUs = rl;
     }
     let credit = u.credit[snext];
@@ -350,7 +366,7 @@ class XenCredit2 implements CpuScheduler {
     let timeUs = credit > 0 ? (credit * u.weight[snext]) / rq.maxWeight : 0;
     if (u.budgetUs[snext] < timeUs) timeUs = u.budgetUs[snext];
     if (timeUs < minUs) timeUs = minUs;
-    else if (timeUs > p.maxTimerUs) timeUs = p.maxTimerUs;
+    else if (timeUs > this.maxTimerUs) timeUs = this.maxTimerUs;
     return Math.ceil(timeUs);
   }
 
@@ -487,6 +503,17 @@ class XenCredit2 implements CpuScheduler {
     this.nTickleLater = 0;
     this.tickleNext = 0;
   }
+}
+
+/** The clock of an uncapped host, where credit2 sets no timer of its own but the runtime timers. */
+const NO_OTHER_TIMERS: TimerClock = {
+  now: () => noOtherTimers(),
+  timer: () => noOtherTimers(),
+  cancelTimer: () => noOtherTimers(),
+};
+
+function noOtherTimers(): never {
+  throw new Error("xen-credit2: a timer other than a runtime timer on a host without caps");
 }
 
 function badBlock(v: number, p: number): never {
