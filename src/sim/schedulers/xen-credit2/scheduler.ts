@@ -34,20 +34,22 @@ export function createXenCredit2(params: XenCredit2Params, nCpus: number, option
  */
 class XenCredit2 implements CpuScheduler {
   readonly kind = "xen-credit2" as const;
-  private ctx!: SchedContext;
+  // The objects start() makes are declared, not defined: a field defined as undefined first would
+  // widen V8's record of its type, and every load of it would check the object's map again.
+  private declare ctx: SchedContext;
   /** Per-vCPU state (read by the invariant checks too). */
-  u!: Credit2Units;
-  queues: RunQueue[] = [];
+  declare u: Credit2Units;
+  declare queues: RunQueue[];
   readonly rqOfCpu: Int32Array;
   /** Position of each pCPU in its run queue's cpus (cpumask_cycle starts after it). */
   private readonly posInRq: Int32Array;
   readonly curr: Int32Array;
   /** Idle pCPUs (curr -1) per run queue. */
   idleCount = new Int32Array(0);
-  private timers!: Deadlines;
+  private declare timers: Deadlines;
   /** Where the policy's other timers go: with its runtime timers, so all are ordered together. */
-  private clock!: TimerClock;
-  private budgets: (DomainBudget | null)[] = [];
+  private declare clock: TimerClock;
+  private declare budgets: (DomainBudget | null)[];
   /** A runner whose budget a credit reset used up, stopped by a timer of the same instant. */
   private readonly budgetStop: Int32Array;
   /** The vCPU being picked by the balance running now: it counts as running (see balance). */
