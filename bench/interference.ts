@@ -7,6 +7,7 @@ import { loadRoundReference } from "../src/io/accuracy-reference.js";
 import { loadPredictor } from "../src/io/calibration.js";
 import { large, type LargePlanFigures } from "./placement.js";
 import { benchWhatIf } from "./whatif.js";
+import { benchWhatIfTrace } from "./whatif-trace.js";
 
 /**
  * benchAccuracy: the predictor against the cached simulated reference of each frozen evaluation
@@ -37,7 +38,7 @@ const BREACHES_BEFORE_ISSUE = 161;
 const yes = (ok: boolean): string => (ok ? "met" : "NOT met");
 
 /** goalSummary: every goal of issue 12 with its figure, per round and scheduler for accuracy. */
-function goalSummary(rounds: ReadonlyMap<string, readonly GroupStats[]>, whatIfM: number, plan: LargePlanFigures): void {
+function goalSummary(rounds: ReadonlyMap<string, readonly GroupStats[]>, whatIfM: number, ownM: number, plan: LargePlanFigures): void {
   for (const [name, groups] of rounds) {
     console.log(`\nissue 12 goals (accuracy on ${name}, frozen hosts never fitted on; noise floor = two independent references):`);
     for (const g of groups.filter((x) => x.group.endsWith("(all)"))) {
@@ -48,7 +49,9 @@ function goalSummary(rounds: ReadonlyMap<string, readonly GroupStats[]>, whatIfM
       console.log(`  ${g.group.padEnd(36)} ${String(g.compositions).padStart(4)} hosts  ${figs}  ${yes(ok)}`);
     }
   }
-  console.log(`  what-if evaluations: ${whatIfM.toFixed(2)} M per CPU-second (goal >= 1 M)  ${yes(whatIfM >= 1)}`);
+  // Both readings must hold: random pairs on a fleet that never changes find HostState's kept
+  // per-shape answers far more often than the placer's own search does.
+  console.log(`  what-if evaluations: ${whatIfM.toFixed(2)} M per CPU-second on random pairs, ${ownM.toFixed(2)} M on the placer's own (goal >= 1 M)  ${yes(Math.min(whatIfM, ownM) >= 1)}`);
   const tenth = BREACHES_BEFORE_ISSUE / 10;
   console.log(`  10,000-VM plan: ${plan.simulatedBefore} simulated breaches before repair (goal <= ${tenth.toFixed(1)}, a tenth of ${BREACHES_BEFORE_ISSUE})  ${yes(plan.simulatedBefore <= tenth)}; ${plan.simulatedAfter} after`);
   console.log(`  10,000-VM plan: repairs added ${(plan.repairCostShare * 100).toFixed(2)}% to its cost (goal < 0.5%)  ${yes(plan.repairCostShare < 0.005)}`);
@@ -56,9 +59,10 @@ function goalSummary(rounds: ReadonlyMap<string, readonly GroupStats[]>, whatIfM
 
 export async function benchInterference(): Promise<void> {
   const whatIf = await benchWhatIf();
+  const own = await benchWhatIfTrace();
   // BENCH_WHATIF_ONLY: the what-if loops alone (seconds, not the minutes of the 10,000-VM plan).
   if (process.env.BENCH_WHATIF_ONLY) return;
   const groups = benchAccuracy();
   const plan = await large();
-  goalSummary(groups, whatIf, plan);
+  goalSummary(groups, whatIf, own, plan);
 }
