@@ -1,6 +1,7 @@
 import { NO_TIMER, type SchedContext } from "../cpu-scheduler.js";
 import type { EventFn } from "../event-queue.js";
 import { TimerHeap } from "./timer-heap.js";
+import { replay, tournament, type Tournament } from "./tournament.js";
 
 /** TimerClock is the part of SchedContext a policy's timers use (host-sim itself, or OwnTimers). */
 export type TimerClock = Pick<SchedContext, "now" | "timer" | "cancelTimer">;
@@ -23,12 +24,11 @@ export type TimerClock = Pick<SchedContext, "now" | "timer" | "cancelTimer">;
  * domain's charge flush (chargesDriverWork); a policy uses host-sim's timers there.
  */
 export class OwnTimers implements TimerClock {
-  /** Keyed timers: time (Infinity when unset) and setting number, per key; padded to `leaves`. */
+  /** Keyed timers: time (Infinity when unset) and setting number, per key, in a tournament tree. */
+  private readonly keys: Tournament;
   private readonly keyAtUs: Float64Array;
   private readonly keyOrder: Float64Array;
-  /** Tournament tree: node i (1 <= i < leaves) holds the earliest key below it; leaf l is node leaves + l. */
   private readonly tree: Int32Array;
-  private readonly leaves: number;
   private readonly others = new TimerHeap();
   private setCount = 0;
   /** The queue's wake-up event and its time; NO_TIMER / Infinity when none is pending. */
@@ -43,14 +43,10 @@ export class OwnTimers implements TimerClock {
     /** Runs a keyed timer (its key is already unset). */
     private readonly onKeyed: (key: number) => void,
   ) {
-    let leaves = 1;
-    while (leaves < nKeys) leaves *= 2;
-    this.leaves = leaves;
-    this.keyAtUs = new Float64Array(leaves).fill(Infinity);
-    this.keyOrder = new Float64Array(leaves);
-    this.tree = new Int32Array(2 * leaves);
-    for (let l = 0; l < leaves; l++) this.tree[leaves + l] = l;
-    for (let l = 0; l < leaves; l++) this.update(l);
+    this.keys = tournament(nKeys);
+    this.keyAtUs = this.keys.atUs;
+    this.keyOrder = this.keys.order;
+    this.tree = this.keys.tree;
   }
 
   now(): number {
@@ -132,21 +128,7 @@ export class OwnTimers implements TimerClock {
 
   /** update replays key's matches up the tree after its time changed. */
   private update(key: number): void {
-    const tree = this.tree;
-    const at = this.keyAtUs;
-    const order = this.keyOrder;
-    for (let i = (this.leaves + key) >> 1; i >= 1; i >>= 1) {
-      const a = tree[2 * i];
-      const b = tree[2 * i + 1];
-      // Which child wins without a branch: it is a coin flip, and a mispredicted branch costs more
-      // than the arithmetic (as in the event queue's siftDown). The pick is a mask, all int32: a
-      // multiplication by the 0/1 flag compiled to double conversions (perf annotate: most of
-      // setKeyed's cycles, on the chain from one level to the next).
-      const ta = at[a];
-      const tb = at[b];
-      const bFirst = Number(tb < ta) | (Number(tb === ta) & Number(order[b] < order[a]));
-      tree[i] = a ^ ((a ^ b) & -bFirst);
-    }
+    replay(this.keys, key);
   }
 }
 

@@ -1,4 +1,5 @@
 import { NO_TIMER, type SchedContext } from "../../cpu-scheduler.js";
+import { replay, tournament, type Tournament } from "../tournament.js";
 import type { Deadlines } from "./runtime-timers.js";
 
 /**
@@ -13,14 +14,13 @@ import type { Deadlines } from "./runtime-timers.js";
  * and deadline and pending time kept in two classes.
  */
 export class PcpuTimers implements Deadlines {
-  /** The pending timer per pCPU (Infinity: none) and its setting number. */
+  /** The pending timer per pCPU (Infinity: none) and its setting number, in a tournament tree (OwnTimers'). */
+  private readonly timers: Tournament;
   private readonly atUs: Float64Array;
   private readonly order: Float64Array;
+  private readonly tree: Int32Array;
   /** What schedule() asked for; a pending timer before it re-sets itself to it when it runs. */
   private readonly deadlineUs: Float64Array;
-  /** Tournament tree over the pCPUs (OwnTimers'): node i holds the earliest below it; leaf l is node leaves + l. */
-  private readonly tree: Int32Array;
-  private readonly leaves: number;
   private setCount = 0;
   private wakeId = NO_TIMER;
   private wakeAtUs = Infinity;
@@ -32,15 +32,11 @@ export class PcpuTimers implements Deadlines {
     nCpus: number,
     private readonly onExpire: (p: number) => void,
   ) {
-    let leaves = 1;
-    while (leaves < nCpus) leaves *= 2;
-    this.leaves = leaves;
-    this.atUs = new Float64Array(leaves).fill(Infinity);
-    this.order = new Float64Array(leaves);
-    this.deadlineUs = new Float64Array(leaves).fill(Infinity);
-    this.tree = new Int32Array(2 * leaves);
-    for (let l = 0; l < leaves; l++) this.tree[leaves + l] = l;
-    for (let l = 0; l < leaves; l++) this.update(l);
+    this.timers = tournament(nCpus);
+    this.atUs = this.timers.atUs;
+    this.order = this.timers.order;
+    this.tree = this.timers.tree;
+    this.deadlineUs = new Float64Array(this.timers.leaves).fill(Infinity);
   }
 
   arm(p: number, deadlineUs: number): void {
@@ -105,19 +101,9 @@ export class PcpuTimers implements Deadlines {
     if (next !== Infinity) this.wakeAt(next);
   };
 
-  /** update replays p's matches up the tree after its time changed (branch-free: OwnTimers.update). */
+  /** update replays p's matches up the tree after its time changed. */
   private update(p: number): void {
-    const tree = this.tree;
-    const at = this.atUs;
-    const order = this.order;
-    for (let i = (this.leaves + p) >> 1; i >= 1; i >>= 1) {
-      const a = tree[2 * i];
-      const b = tree[2 * i + 1];
-      const ta = at[a];
-      const tb = at[b];
-      const bFirst = Number(tb < ta) | (Number(tb === ta) & Number(order[b] < order[a]));
-      tree[i] = a ^ ((a ^ b) & -bFirst);
-    }
+    replay(this.timers, p);
   }
 }
 
