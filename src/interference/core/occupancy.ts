@@ -10,9 +10,17 @@ export type { FullState } from "./tails.js";
  * plain shift. Adding a VM convolves with Binomial(vcpus, duty). Removing rebuilds from the list
  * of the VMs left (O(vCPUs^2), about a µs for 40): deconvolving drifted by up to 1e-7 over 10^5
  * add/remove cycles, and a placer runs far more on one host.
+ *
+ * The rebuild waits for the next read (`stale`): a placer's search takes several VMs off a host
+ * before it asks the host anything, or takes one off and puts others on. Meanwhile an add only
+ * appends its part, and the rebuild convolves every part in list order, which is what the eager
+ * rebuild and the adds after it did one step at a time: the same operations in the same order,
+ * so the same bits.
  */
 export class Occupancy {
-  readonly tails = new Tails();
+  private readonly tails = new Tails();
+  /** The pmf lags `parts` (a removal since it was built): rebuilt by fresh() before any read. */
+  private stale = false;
   hogs = 0;
   /** Bumped on every change: caches derived from this occupancy compare it. */
   version = 0;
@@ -29,7 +37,7 @@ export class Occupancy {
     }
     if (sign > 0) {
       this.parts.push(vcpus, duty);
-      for (let k = 0; k < vcpus; k++) this.convolve(duty);
+      if (!this.stale) for (let k = 0; k < vcpus; k++) this.convolve(duty);
       return;
     }
     const parts = this.parts;
@@ -43,7 +51,16 @@ export class Occupancy {
     parts[at] = parts[parts.length - 2];
     parts[at + 1] = parts[parts.length - 1];
     parts.length -= 2;
-    this.rebuild();
+    this.stale = true;
+  }
+
+  /** fresh: the distribution of the parts counted now (rebuilt if a removal left it stale). */
+  private fresh(): Tails {
+    if (this.stale) {
+      this.stale = false;
+      this.rebuild();
+    }
+    return this.tails;
   }
 
   private rebuild(): void {
@@ -70,12 +87,13 @@ export class Occupancy {
 
   /** at is P(sleepy runnable = i) (for tests and explanations). */
   at(i: number): number {
-    return i >= 0 && i <= this.tails.n ? this.tails.pmf[i] : 0;
+    const t = this.fresh();
+    return i >= 0 && i <= t.n ? t.pmf[i] : 0;
   }
 
   /** sleepyVcpus is the number of duty < 1 vCPUs counted. */
   get sleepyVcpus(): number {
-    return this.tails.n;
+    return this.fresh().n;
   }
 
   /**
@@ -84,7 +102,12 @@ export class Occupancy {
    * `extraDuty` < 1 (0 vCPUs for none; hogs go in extraHogs). O(extraVcpus).
    */
   full(cores: number, extraVcpus: number, extraDuty: number, extraHogs: number, out: FullState, near?: FullState): void {
-    this.tails.full(cores, this.hogs + extraHogs, extraVcpus, extraDuty, out, near);
+    this.fresh().full(cores, this.hogs + extraHogs, extraVcpus, extraDuty, out, near);
+  }
+
+  /** atLeast is full()'s out.pFull alone (the same bits). */
+  atLeast(cores: number, extraVcpus: number, extraDuty: number, extraHogs: number): number {
+    return this.fresh().atLeast(cores, this.hogs + extraHogs, extraVcpus, extraDuty);
   }
 
   /**
@@ -94,7 +117,7 @@ export class Occupancy {
    */
   fullWithout(p: number, cores: number, extraVcpus: number, extraDuty: number, extraHogs: number, out: FullState, cache: ExclusionCache, near?: FullState): void {
     if (cache.version !== this.version || cache.owner !== this || cache.duty !== p) {
-      cache.tails.deconvolveFrom(this.tails, p);
+      cache.tails.deconvolveFrom(this.fresh(), p);
       cache.version = this.version;
       cache.owner = this;
       cache.duty = p;

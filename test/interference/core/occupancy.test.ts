@@ -91,6 +91,58 @@ describe("Occupancy (Poisson-binomial of runnable CPU-bound vCPUs)", () => {
     expect(occ.hogs).toBe(fresh.hogs);
   });
 
+  // The rebuild after a removal waits for the next read: it must give the bits that rebuilding at
+  // once and convolving the later adds gave, whatever ran in between.
+  test("removals read later give the same bits as removals read at once", () => {
+    const rng = createRng(11, "occupancy-lazy");
+    const lazy = new Occupancy();
+    const eager = new Occupancy();
+    const on: [number, number][] = [];
+    const got = out();
+    const want = out();
+    for (let i = 0; i < 20_000; i++) {
+      if (on.length > 0 && (on.length > 30 || rng.next() < 0.5)) {
+        const [v, d] = on.splice(rng.int(on.length), 1)[0];
+        lazy.apply(v, d, -1);
+        eager.apply(v, d, -1);
+      } else {
+        const v = 1 + rng.int(3);
+        const d = rng.next() < 0.15 ? 1 : 0.02 + 0.96 * rng.next();
+        on.push([v, d]);
+        lazy.apply(v, d, 1);
+        eager.apply(v, d, 1);
+      }
+      eager.full(8, 0, 0, 0, want);
+      // The lazy one is read now and then, after runs of up to 8 moves.
+      if (rng.next() < 0.15) {
+        lazy.full(8, 0, 0, 0, got);
+        expect(got.pFull).toBe(want.pFull);
+        expect(got.meanN).toBe(want.meanN);
+        for (let k = 0; k <= eager.sleepyVcpus; k++) expect(lazy.at(k)).toBe(eager.at(k));
+      }
+    }
+  });
+
+  // credit1's OVER waits ask only P(all held), through atLeast: it must be full()'s pFull to the bit.
+  test("atLeast is full()'s pFull, bit for bit, with and without an extra VM", () => {
+    const rng = createRng(5, "occupancy-at-least");
+    const occ = new Occupancy();
+    const got = out();
+    for (let i = 0; i < 300; i++) {
+      const v = 1 + rng.int(3);
+      occ.apply(v, rng.next() < 0.2 ? 1 : 0.02 + 0.96 * rng.next(), 1);
+      const xs = rng.int(5);
+      const xd = 0.01 + 0.98 * rng.next();
+      const xh = rng.int(3);
+      for (let cores = 1; cores <= 40; cores += 3) {
+        occ.full(cores, xs, xd, xh, got);
+        expect(occ.atLeast(cores, xs, xd, xh)).toBe(got.pFull);
+        occ.full(cores, 0, 0, xh, got);
+        expect(occ.atLeast(cores, 0, 0, xh)).toBe(got.pFull);
+      }
+    }
+  });
+
   test("removing what was never added is a bug, not data", () => {
     expect(() => new Occupancy().apply(1, 0.5, -1)).toThrow(/never added/);
   });
