@@ -26,7 +26,7 @@ const enum Op {
   Remove = 2,
 }
 
-interface Trace {
+export interface Trace {
   ops: Int32Array;
   n: number;
   hosts: Host[];
@@ -48,7 +48,7 @@ function grow(a: Int32Array, need: number): Int32Array {
 }
 
 /** record runs the placer's search with HostState's what-if and moves logged. */
-async function record(): Promise<Trace> {
+export async function record(): Promise<Trace> {
   const predictor = loadPredictor();
   const r = parseCluster(JSON.parse(readFileSync("data/generated-large.json", "utf8")));
   if (!r.ok) throw new Error("generated-large.json is invalid");
@@ -117,7 +117,7 @@ async function record(): Promise<Trace> {
  * replay asks the trace's what-ifs again on fresh HostStates (CPU ms); the recorded answers check
  * it. `movesOnly`: its adds and removes alone, the same host states in the same order.
  */
-function replay(t: Trace, movesOnly = false): number {
+export function replay(t: Trace, movesOnly = false): number {
   const states = t.hosts.map((h) => new HostState(h, t.predictor));
   const table = t.table!;
   const u0 = process.cpuUsage();

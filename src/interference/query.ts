@@ -9,6 +9,9 @@ import { coreIndex, Pct, QUIET_P_FULL, WIDEN, type HostModel, type Prediction, t
 import { R_LIGHT, R_OWN_DUTY, R_BASE, R_BASE_A, R_BASE_THETA, R_CORR, R_EX_LRATE, R_EX_LSP, R_LAMBDA, R_OUTSIDE, R_OWN_VCPUS, R_RHO, R_SERVICE, R_SLO, R_VCPUS, R_WAKES, ROW } from "./victim-rows.js";
 
 const EPS = [0.01, 0.001] as const;
+/** The core counts atLeast keeps per query: cores - AT_BELOW up to cores - AT_BELOW + AT_SPAN - 1 (credit1 asks cores - 5 to cores + 5). */
+const AT_BELOW = 8;
+const AT_SPAN = 16;
 
 /**
  * Query answers one "what if" on one host for each of its latency-sensitive VMs in turn. The
@@ -48,6 +51,23 @@ export class Query {
   private lightExtra: CpuPart | undefined;
 
   private heavy = -1;
+  /**
+   * credit1's OVER waits ask P(N >= n) at a dozen core counts per saturated mixed victim
+   * (atLeast): with the query's CPU-bound extra (overHeavy), the same for every victim of the
+   * query, so kept per query at [n - cores + AT_BELOW] (NaN: not asked yet; atFresh: cleared for
+   * this query). One function for the Query's life, not a closure per victim.
+   */
+  private overHeavy: CpuPart | undefined = undefined;
+  private readonly atMemo = new Float64Array(AT_SPAN);
+  private atFresh = false;
+  private readonly atLeast = (n: number): number => {
+    if (n <= 0) return 1;
+    const i = n - this.hm.cores + AT_BELOW;
+    if (i < 0 || i >= AT_SPAN) return this.mix.atLeastWith(this.overHeavy, n);
+    const known = this.atMemo[i];
+    if (known === known) return known;
+    return (this.atMemo[i] = this.mix.atLeastWith(this.overHeavy, n));
+  };
   /** coreIndex of the host's core, resolved once per query (a lookup by name per victim was 2% of a what-if). */
   private coreAt = 0;
   /** The driver domain's hop estimate added to every guest's request (setHop; 0 without one). */
@@ -60,6 +80,7 @@ export class Query {
    */
   begin(hm: HostModel, mix: HostMix, extra: CpuPart | undefined, heavyVcpus = -1): this {
     this.heavy = heavyVcpus;
+    this.atFresh = false;
     this.coreAt = coreIndex(hm.core.name);
     this.grantWait = hm.core.grantWait;
     this.hop[0] = 0;
@@ -198,11 +219,12 @@ export class Query {
     const lightLoad = this.mix.lightLoad() + (light ? light.vcpus * light.duty : 0);
     const lightRate = this.mix.lightWakesUs() + (light ? (light.vcpus * light.duty) / light.burstUs : 0);
     const wakes = this.sleepyWakesUs() - ownWakesUs;
-    hook(c, duty, wakes, meanDuty, (n) => {
-      if (n <= 0) return 1;
-      this.mix.fullWithExtra(heavy, this.full, this.near, n);
-      return this.full.pFull;
-    }, lightLoad, lightRate > 0 ? lightLoad / lightRate : 1, demand + lightLoad, wakes > 0 ? Math.max(0, sums[0]) / wakes : Infinity, vcpus, lambdaUs);
+    if (!this.atFresh) {
+      this.atMemo.fill(NaN);
+      this.overHeavy = heavy;
+      this.atFresh = true;
+    }
+    hook(c, duty, wakes, meanDuty, this.atLeast, lightLoad, lightRate > 0 ? lightLoad / lightRate : 1, demand + lightLoad, wakes > 0 ? Math.max(0, sums[0]) / wakes : Infinity, vcpus, lambdaUs);
   }
 
   /** sleepyWakesUs: the host's sleepy CPU-bound vCPUs' wakes per µs, the query's extra VM's included. */

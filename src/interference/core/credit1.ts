@@ -114,6 +114,7 @@ function heldAtWake(d: number, atLeast: (n: number) => number, lightLoad: number
   let cur = at(first);
   let g = without(cur, at(first - 1));
   WAKE.fill(0);
+  let weighed = false;
   for (let m = first; m <= last; m++) {
     const next = at(m + 1);
     const gNext = m === last ? 0 : without(next, cur);
@@ -121,23 +122,38 @@ function heldAtWake(d: number, atLeast: (n: number) => number, lightLoad: number
     cur = next;
     g = gNext;
     if (!(pm > 1e-12)) continue;
+    if (!weighed) {
+      poissonWeights(l, cores - first + SURPLUS);
+      weighed = true;
+    }
     // L >= cores - m: P(L = k) for k up to SURPLUS beyond that, the rest of the tail at the last.
     const k0 = Math.max(0, cores - m);
-    let pk = Math.exp(-l);
-    let below = 0;
-    for (let k = 0; k < k0; k++) {
-      below += pk;
-      pk *= l / (k + 1);
-    }
     for (let k = k0; k <= k0 + SURPLUS; k++) {
-      const p = pm * (k === k0 + SURPLUS ? Math.max(0, 1 - below) : pk);
+      const p = pm * (k === k0 + SURPLUS ? Math.max(0, 1 - BELOW[k]) : POISSON[k]);
       const queued = m + k + 1 - cores;
       const o = queued > 1 ? 2 : 0;
       WAKE[o] += p;
       WAKE[o + 1] += p / (1 / burstUs + (1 / w0 + k / holdUs) / (queued * busy));
-      below += pk;
-      pk *= l / (k + 1);
     }
+  }
+}
+
+/** heldAtWake's Poisson weights of busy io vCPUs, P(L = k) and P(L < k) (k up to LIGHT_SHORT + SURPLUS). */
+const POISSON = new Float64Array(LIGHT_SHORT + SURPLUS + 1);
+const BELOW = new Float64Array(LIGHT_SHORT + SURPLUS + 1);
+
+/**
+ * poissonWeights writes POISSON and BELOW up to kMax for a mean of `l` busy io vCPUs, by the
+ * recurrence heldAtWake ran from k = 0 for every m (the same bits), once per call of it.
+ */
+function poissonWeights(l: number, kMax: number): void {
+  let pk = Math.exp(-l);
+  let below = 0;
+  for (let k = 0; k <= kMax; k++) {
+    POISSON[k] = pk;
+    BELOW[k] = below;
+    below += pk;
+    pk *= l / (k + 1);
   }
 }
 

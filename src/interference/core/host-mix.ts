@@ -145,6 +145,18 @@ export class HostMix {
     out.meanN = FULL.meanN;
   }
 
+  /** atLeastWith is fullWithExtra's out.pFull alone at `cores` (the same bits), writing nothing else. */
+  atLeastWith(extra: CpuPart | undefined, cores: number): number {
+    if (!this.mechanisms.poissonBinomial) {
+      this.fullWith(extra, undefined, SCRATCH_CACHE, cores);
+      return FULL.pFull;
+    }
+    const xs = extra && extra.duty < 1 ? extra.vcpus : 0;
+    const xd = extra && extra.duty < 1 ? extra.duty : 0;
+    const xh = extra && extra.duty >= 1 ? extra.vcpus : 0;
+    return this.occ.atLeast(cores, xs, xd, xh);
+  }
+
   /** light turns an io-only VM's requests into its CpuPart under this host's scheduler (into `out`). */
   light(l: LightPart, out: MutablePart): CpuPart {
     return this.core.lightPart(l, out);

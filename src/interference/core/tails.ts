@@ -99,6 +99,25 @@ export class Tails {
     }
   }
 
+  /**
+   * atLeast is full's P(S + hogs + X >= cores) alone: the same terms summed in the same order, so
+   * the same bits, without the conditional mean or the cores - 1 sums (credit1's OVER waits ask
+   * only this, at a dozen core counts per victim).
+   */
+  atLeast(cores: number, hogs: number, extraVcpus: number, extraDuty: number): number {
+    this.refresh();
+    const need = cores - hogs;
+    if (extraVcpus === 0) return this.tail0(need);
+    const q = 1 - extraDuty;
+    let b = binomialFirst(q, extraVcpus);
+    let pf = 0;
+    for (let j = 0; j <= extraVcpus; j++) {
+      pf += b * this.tail0(need - j);
+      b = (b * (extraVcpus - j) * extraDuty) / ((j + 1) * q);
+    }
+    return pf;
+  }
+
   /** fullAt: full with no extra vCPUs, `need` = cores - hogs. */
   private fullAt(need: number, hogs: number, cores: number, out: FullState): void {
     const p0 = this.tail0(need);
