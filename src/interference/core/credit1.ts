@@ -115,6 +115,8 @@ function heldAtWake(d: number, atLeast: (n: number) => number, lightLoad: number
   let g = without(cur, at(first - 1));
   WAKE.fill(0);
   let weighed = false;
+  let perBurst = 0;
+  let perW0 = 0;
   for (let m = first; m <= last; m++) {
     const next = at(m + 1);
     const gNext = m === last ? 0 : without(next, cur);
@@ -123,7 +125,9 @@ function heldAtWake(d: number, atLeast: (n: number) => number, lightLoad: number
     g = gNext;
     if (!(pm > 1e-12)) continue;
     if (!weighed) {
-      poissonWeights(l, cores - first + SURPLUS);
+      poissonWeights(l, cores - first + SURPLUS, holdUs);
+      perBurst = 1 / burstUs;
+      perW0 = 1 / w0;
       weighed = true;
     }
     // L >= cores - m: P(L = k) for k up to SURPLUS beyond that, the rest of the tail at the last.
@@ -133,7 +137,7 @@ function heldAtWake(d: number, atLeast: (n: number) => number, lightLoad: number
       const queued = m + k + 1 - cores;
       const o = queued > 1 ? 2 : 0;
       WAKE[o] += p;
-      WAKE[o + 1] += p / (1 / burstUs + (1 / w0 + k / holdUs) / (queued * busy));
+      WAKE[o + 1] += p / (perBurst + (perW0 + PER_HOLD[k]) / (queued * busy));
     }
   }
 }
@@ -141,17 +145,21 @@ function heldAtWake(d: number, atLeast: (n: number) => number, lightLoad: number
 /** heldAtWake's Poisson weights of busy io vCPUs, P(L = k) and P(L < k) (k up to LIGHT_SHORT + SURPLUS). */
 const POISSON = new Float64Array(LIGHT_SHORT + SURPLUS + 1);
 const BELOW = new Float64Array(LIGHT_SHORT + SURPLUS + 1);
+/** k / holdUs: each io vCPU's hold ending adds to the releases (the same division heldAtWake made per m). */
+const PER_HOLD = new Float64Array(LIGHT_SHORT + SURPLUS + 1);
 
 /**
- * poissonWeights writes POISSON and BELOW up to kMax for a mean of `l` busy io vCPUs, by the
- * recurrence heldAtWake ran from k = 0 for every m (the same bits), once per call of it.
+ * poissonWeights writes POISSON, BELOW and PER_HOLD up to kMax for a mean of `l` busy io vCPUs
+ * holding `holdUs` each, by the recurrence heldAtWake ran from k = 0 for every m (the same bits),
+ * once per call of it.
  */
-function poissonWeights(l: number, kMax: number): void {
+function poissonWeights(l: number, kMax: number, holdUs: number): void {
   let pk = Math.exp(-l);
   let below = 0;
   for (let k = 0; k <= kMax; k++) {
     POISSON[k] = pk;
     BELOW[k] = below;
+    PER_HOLD[k] = k / holdUs;
     below += pk;
     pk *= l / (k + 1);
   }

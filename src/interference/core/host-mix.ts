@@ -53,6 +53,23 @@ const DE: BinDelta = emptyDelta();
 const SCRATCH_CACHE = new ExclusionCache();
 
 /**
+ * A CPU-bound part's block share and rate-limit share (SchedulerCore.blockShare, rateLimitShare)
+ * depend only on the host's core and the part's burst, and cost an exponential each: the placer
+ * asks one VM of host after host, so the last (core, burst) is remembered (the same functions of
+ * the same arguments: the same values). Bursts are positive (no -0 to tell from 0).
+ */
+const SHARES = new Float64Array(2);
+let sharesCore: SchedulerCore | undefined;
+let sharesBurst = NaN;
+function sharesOf(core: SchedulerCore, burstUs: number): void {
+  if (core === sharesCore && burstUs === sharesBurst) return;
+  SHARES[0] = core.blockShare(burstUs);
+  SHARES[1] = core.rateLimitShare(burstUs, false);
+  sharesCore = core;
+  sharesBurst = burstUs;
+}
+
+/**
  * heldPair writes out.held[j] and out.held[j + 1] (below heldN) from one occupancy call at cores - j:
  * its NEAR, one core fewer, is summed in the same order as a call of its own (tails.ts), so the
  * same bits, and each call serves two of the light holds' tails.
@@ -193,14 +210,16 @@ export class HostMix {
   /** delta is what `sign` x c adds to the sums (c sleepy), written into `out`. */
   private delta(c: CpuPart, sign: number, out: BinDelta): BinDelta {
     const w = sign * c.vcpus * c.duty;
-    const block = c.block ?? this.core.blockShare(c.burstUs);
+    const sleepy = c.block === undefined;
+    if (sleepy) sharesOf(this.core, c.burstUs);
+    const block = sleepy ? SHARES[0] : c.block;
     out.bin = binOf(c.burstUs);
     out.cnt = sign * c.vcpus;
     out.sp = w;
     out.spb = w * block;
     out.spbr = (w * block) / c.burstUs;
     out.spr = w / c.burstUs;
-    out.sprl = c.block === undefined ? w * (1 - block) * this.core.rateLimitShare(c.burstUs, false) : 0;
+    out.sprl = sleepy ? w * (1 - block) * SHARES[1] : 0;
     out.spnb = w * (1 - block);
     return out;
   }
