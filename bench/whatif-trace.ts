@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
-import type { CandidateTable } from "../src/interference/candidates.js";
+import { CandidateTable } from "../src/interference/candidates.js";
 import { HostState } from "../src/interference/host-state.js";
 import type { VmProfile } from "../src/interference/profile.js";
 import type { Predictor, Victim } from "../src/interference/predictor.js";
@@ -36,6 +36,8 @@ export interface Trace {
   victims: (Victim | undefined)[];
   /** The Victim each what-if passed for candidate j (the problem's, by table index). */
   candidateVictims: (Victim | undefined)[];
+  /** The profiles and victims the candidate table was built of (index j is candidate j), to build another build's table. */
+  candidates: { profiles: readonly VmProfile[]; victims: readonly (Victim | undefined)[] } | undefined;
   answers: Uint8Array;
   fits: number;
 }
@@ -52,7 +54,7 @@ export async function record(): Promise<Trace> {
   const predictor = loadPredictor();
   const r = parseCluster(JSON.parse(readFileSync("data/generated-large.json", "utf8")));
   if (!r.ok) throw new Error("generated-large.json is invalid");
-  const t: Trace = { ops: new Int32Array(1 << 20), n: 0, hosts: [], predictor, table: undefined, profiles: [], victims: [], candidateVictims: [], answers: new Uint8Array(1 << 20), fits: 0 };
+  const t: Trace = { ops: new Int32Array(1 << 20), n: 0, hosts: [], predictor, table: undefined, profiles: [], victims: [], candidateVictims: [], answers: new Uint8Array(1 << 20), fits: 0, candidates: undefined };
   const hostIds = new Map<HostState, number>();
   const profileIds = new Map<VmProfile, number>();
   const hostOf = (s: HostState): number => {
@@ -83,6 +85,13 @@ export async function record(): Promise<Trace> {
   };
   const proto = HostState.prototype;
   const { fitsAt, add, remove } = proto;
+  const tableOf = CandidateTable.of;
+  const built = new Map<CandidateTable, { profiles: readonly VmProfile[]; victims: readonly (Victim | undefined)[] }>();
+  CandidateTable.of = (profiles, victims, p) => {
+    const table = tableOf.call(CandidateTable, profiles, victims, p);
+    built.set(table, { profiles, victims });
+    return table;
+  };
   proto.fitsAt = function (this: HostState, table: CandidateTable, j: number, v: Victim | undefined): boolean {
     if (t.table !== undefined && t.table !== table) throw new Error("whatif-trace: the search asked two candidate tables");
     t.table = table;
@@ -109,7 +118,9 @@ export async function record(): Promise<Trace> {
     await planCluster(r.value, predictor, { solver: "heuristic", iterations: ITERATIONS, timeBudgetMs: 3_600_000, now: () => performance.now(), explain: false });
   } finally {
     Object.assign(proto, { fitsAt, add, remove });
+    CandidateTable.of = tableOf;
   }
+  t.candidates = t.table ? built.get(t.table) : undefined;
   return t;
 }
 

@@ -1,0 +1,108 @@
+import { dirname, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { HostState } from "../src/interference/host-state.js";
+import type { CandidateTable } from "../src/interference/candidates.js";
+import type { Predictor, Victim } from "../src/interference/predictor.js";
+import { record, type Trace } from "./whatif-trace.js";
+
+/**
+ * whatif-trace-ab: the placer's own what-ifs (whatif-trace.ts) replayed by this build and another
+ * in one process, alternating round by round, so that both meet the same load: separate processes
+ * alternating read the same build 3.4-4.5 CPU-s apart on a shared machine. The other build's
+ * HostStates get its own predictor, victims (their unmeetable SLOs copied) and candidate table;
+ * its answers are checked against the recording too.
+ *
+ *   node dist/bench/whatif-trace-ab.js /work/main/dist/src [rounds]
+ */
+type HostStateModule = typeof import("../src/interference/host-state.js");
+
+interface Side {
+  name: string;
+  HostState: typeof HostState;
+  predictor: Predictor;
+  table: CandidateTable;
+  victims: (Victim | undefined)[];
+  candidateVictims: (Victim | undefined)[];
+}
+
+/** replay times the trace on fresh HostStates of `s` (CPU ms); `movesOnly`: its adds and removes alone. */
+function replay(t: Trace, s: Side, movesOnly: boolean): number {
+  const states = t.hosts.map((h) => new s.HostState(h, s.predictor));
+  const u0 = process.cpuUsage();
+  let k = 0;
+  for (let i = 0; i < t.n; i++) {
+    const op = t.ops[3 * i];
+    const h = states[t.ops[3 * i + 1]];
+    const j = t.ops[3 * i + 2];
+    if (op === 0) {
+      if (movesOnly) continue;
+      const ok = h.fitsAt(s.table, j, s.candidateVictims[j]);
+      if ((ok ? 1 : 0) !== t.answers[k]) throw new Error(`whatif-trace-ab: ${s.name}'s what-if ${k} answered ${ok}, recorded ${t.answers[k] === 1}`);
+      k++;
+    } else if (op === 1) h.add(t.profiles[j], s.victims[j]);
+    else h.remove(t.profiles[j], s.victims[j]);
+  }
+  const u = process.cpuUsage(u0);
+  return (u.user + u.system) / 1000;
+}
+
+async function main(): Promise<void> {
+  const other = process.argv[2];
+  const rounds = Number(process.argv[3] ?? 6);
+  if (!other) throw new Error("usage: whatif-trace-ab <other build's dist/src> [rounds]");
+  const at = (p: string) => pathToFileURL(resolve(other, p)).href;
+  const t = await record();
+  if (!t.table || !t.candidates) throw new Error("whatif-trace-ab: the search asked no candidate table");
+  const hs = (await import(at("interference/host-state.js"))) as HostStateModule;
+  const { loadPredictor } = (await import(at("io/calibration.js"))) as typeof import("../src/io/calibration.js");
+  const { CandidateTable: OtherTable } = (await import(at("interference/candidates.js"))) as typeof import("../src/interference/candidates.js");
+  const predictor = loadPredictor();
+  // The same VM's Victim is one object in the trace's moves and its what-ifs: so in the other build.
+  const theirs = new Map<Victim, Victim>();
+  const convert = (v: Victim | undefined, p: Parameters<Predictor["victim"]>[0]): Victim | undefined => {
+    if (v === undefined) return undefined;
+    let w = theirs.get(v);
+    if (w === undefined) {
+      w = predictor.victim(p);
+      if (w === undefined) throw new Error("whatif-trace-ab: the other build sees no victim");
+      w.unmetSlos = v.unmetSlos;
+      w.estimateSlos = v.estimateSlos;
+      theirs.set(v, w);
+    }
+    return w;
+  };
+  const c = t.candidates;
+  const candidateVictims = c.profiles.map((p, j) => convert(c.victims[j], p));
+  const sides: Side[] = [
+    { name: "this", HostState, predictor: t.predictor, table: t.table, victims: t.victims, candidateVictims: t.candidateVictims },
+    {
+      name: "other",
+      HostState: hs.HostState as unknown as typeof HostState,
+      predictor,
+      table: OtherTable.of(c.profiles, candidateVictims, predictor),
+      victims: t.victims.map((v, i) => convert(v, t.profiles[i])),
+      candidateVictims,
+    },
+  ];
+  const best = sides.map(() => ({ all: Infinity, moves: Infinity }));
+  const ratios: string[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const all = [0, 0];
+    for (const i of r % 2 === 0 ? [0, 1] : [1, 0]) {
+      all[i] = replay(t, sides[i], false);
+      best[i].all = Math.min(best[i].all, all[i]);
+      best[i].moves = Math.min(best[i].moves, replay(t, sides[i], true));
+    }
+    ratios.push((all[1] / all[0]).toFixed(2));
+  }
+  const line = (i: number): string => {
+    const b = best[i];
+    return `${sides[i].name}: ${(b.all / 1000).toFixed(2)} CPU-s, moves alone ${(b.moves / 1000).toFixed(2)}; ${(t.fits / (b.all - b.moves) / 1000).toFixed(2)} M what-ifs per CPU-second without the moves, ${(t.fits / b.all / 1000).toFixed(2)} M with them`;
+  };
+  console.log(`placer's own what-ifs (${(t.fits / 1e6).toFixed(2)} M), fastest of ${rounds} alternating rounds in one process (${dirname(other)}):`);
+  console.log(`  ${line(0)}`);
+  console.log(`  ${line(1)}`);
+  console.log(`  other / this per round: ${ratios.join(" ")}`);
+}
+
+await main();
