@@ -153,9 +153,9 @@ export class HostMix {
     }
   }
 
-  /** fullWithExtra writes P(all held), P(all but one held) and E[N | all held] with `extra` (CPU-bound or none) added (at `cores`, default the host's). */
-  fullWithExtra(extra: CpuPart | undefined, out: FullState, near: FullState, cores = this.cores): void {
-    this.fullWith(extra, undefined, SCRATCH_CACHE, cores);
+  /** fullWithExtra writes P(all held), P(all but one held) and E[N | all held] with `extra` (CPU-bound or none) added. */
+  fullWithExtra(extra: CpuPart | undefined, out: FullState, near: FullState): void {
+    this.fullWith(extra, undefined, SCRATCH_CACHE);
     near.pFull = NEAR.pFull;
     near.meanN = NEAR.meanN;
     out.pFull = FULL.pFull;
