@@ -1,9 +1,8 @@
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { HostState } from "../src/interference/host-state.js";
-import type { CandidateTable } from "../src/interference/candidates.js";
+import type { HostState } from "../src/interference/host-state.js";
 import type { Predictor, Victim } from "../src/interference/predictor.js";
-import { record, type Trace } from "./whatif-trace.js";
+import { record, replay, thisBuild, type ReplaySide } from "./whatif-trace.js";
 
 /**
  * whatif-trace-ab: the placer's own what-ifs (whatif-trace.ts) replayed by this build and another
@@ -15,36 +14,6 @@ import { record, type Trace } from "./whatif-trace.js";
  *   node dist/bench/whatif-trace-ab.js /work/main/dist/src [rounds]
  */
 type HostStateModule = typeof import("../src/interference/host-state.js");
-
-interface Side {
-  name: string;
-  HostState: typeof HostState;
-  predictor: Predictor;
-  table: CandidateTable;
-  victims: (Victim | undefined)[];
-  candidateVictims: (Victim | undefined)[];
-}
-
-/** replay times the trace on fresh HostStates of `s` (CPU ms); `movesOnly`: its adds and removes alone. */
-function replay(t: Trace, s: Side, movesOnly: boolean): number {
-  const states = t.hosts.map((h) => new s.HostState(h, s.predictor));
-  const u0 = process.cpuUsage();
-  let k = 0;
-  for (let i = 0; i < t.n; i++) {
-    const op = t.ops[3 * i];
-    const h = states[t.ops[3 * i + 1]];
-    const j = t.ops[3 * i + 2];
-    if (op === 0) {
-      if (movesOnly) continue;
-      const ok = h.fitsAt(s.table, j, s.candidateVictims[j]);
-      if ((ok ? 1 : 0) !== t.answers[k]) throw new Error(`whatif-trace-ab: ${s.name}'s what-if ${k} answered ${ok}, recorded ${t.answers[k] === 1}`);
-      k++;
-    } else if (op === 1) h.add(t.profiles[j], s.victims[j]);
-    else h.remove(t.profiles[j], s.victims[j]);
-  }
-  const u = process.cpuUsage(u0);
-  return (u.user + u.system) / 1000;
-}
 
 async function main(): Promise<void> {
   const other = process.argv[2];
@@ -73,8 +42,8 @@ async function main(): Promise<void> {
   };
   const c = t.candidates;
   const candidateVictims = c.profiles.map((p, j) => convert(c.victims[j], p));
-  const sides: Side[] = [
-    { name: "this", HostState, predictor: t.predictor, table: t.table, victims: t.victims, candidateVictims: t.candidateVictims },
+  const sides: ReplaySide[] = [
+    thisBuild(t),
     {
       name: "other",
       HostState: hs.HostState as unknown as typeof HostState,

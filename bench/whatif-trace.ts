@@ -125,12 +125,31 @@ export async function record(): Promise<Trace> {
 }
 
 /**
- * replay asks the trace's what-ifs again on fresh HostStates (CPU ms); the recorded answers check
- * it. `movesOnly`: its adds and removes alone, the same host states in the same order.
+ * ReplaySide is the build a replay runs on: its HostState class, predictor, candidate table and
+ * the victims of the trace's moves and what-ifs (another build's, in whatif-trace-ab.ts).
  */
-export function replay(t: Trace, movesOnly = false): number {
-  const states = t.hosts.map((h) => new HostState(h, t.predictor));
-  const table = t.table!;
+export interface ReplaySide {
+  readonly name: string;
+  readonly HostState: typeof HostState;
+  readonly predictor: Predictor;
+  readonly table: CandidateTable;
+  readonly victims: readonly (Victim | undefined)[];
+  readonly candidateVictims: readonly (Victim | undefined)[];
+}
+
+/** thisBuild: the side of the build that recorded the trace. */
+export function thisBuild(t: Trace): ReplaySide {
+  if (!t.table) throw new Error("whatif-trace: the search asked no candidate table");
+  return { name: "this", HostState, predictor: t.predictor, table: t.table, victims: t.victims, candidateVictims: t.candidateVictims };
+}
+
+/**
+ * replay asks the trace's what-ifs again on fresh HostStates of `side` (CPU ms); the recorded
+ * answers check it. `movesOnly`: its adds and removes alone, the same host states in the same order.
+ */
+export function replay(t: Trace, side: ReplaySide, movesOnly = false): number {
+  const states = t.hosts.map((h) => new side.HostState(h, side.predictor));
+  const { table, victims, candidateVictims } = side;
   const u0 = process.cpuUsage();
   let k = 0;
   for (let i = 0; i < t.n; i++) {
@@ -139,11 +158,11 @@ export function replay(t: Trace, movesOnly = false): number {
     const j = t.ops[3 * i + 2];
     if (op === Op.Fits) {
       if (movesOnly) continue;
-      const ok = s.fitsAt(table, j, t.candidateVictims[j]);
-      if ((ok ? 1 : 0) !== t.answers[k]) throw new Error(`whatif-trace: what-if ${k} answered ${ok}, recorded ${t.answers[k] === 1}`);
+      const ok = s.fitsAt(table, j, candidateVictims[j]);
+      if ((ok ? 1 : 0) !== t.answers[k]) throw new Error(`whatif-trace: ${side.name}'s what-if ${k} answered ${ok}, recorded ${t.answers[k] === 1}`);
       k++;
-    } else if (op === Op.Add) s.add(t.profiles[j], t.victims[j]);
-    else s.remove(t.profiles[j], t.victims[j]);
+    } else if (op === Op.Add) s.add(t.profiles[j], victims[j]);
+    else s.remove(t.profiles[j], victims[j]);
   }
   const u = process.cpuUsage(u0);
   return (u.user + u.system) / 1000;
@@ -155,12 +174,13 @@ export function replay(t: Trace, movesOnly = false): number {
  */
 export async function benchWhatIfTrace(rounds = 3): Promise<number> {
   const t = await record();
+  const side = thisBuild(t);
   const moves = t.n - t.fits;
   let best = Infinity;
   let movesBest = Infinity;
   for (let r = 0; r < rounds; r++) {
-    best = Math.min(best, replay(t));
-    movesBest = Math.min(movesBest, replay(t, true));
+    best = Math.min(best, replay(t, side));
+    movesBest = Math.min(movesBest, replay(t, side, true));
   }
   const rate = t.fits / (best - movesBest) / 1000;
   const head = `placer's own what-ifs (${ITERATIONS.toLocaleString("en-US")}-iteration search on generated-large, replayed, fastest of ${rounds}):`;
