@@ -13,9 +13,11 @@ export abstract class FairHaltPoll extends FairPickPut {
    * enter and leave bracket each of the policy's events (see LazyTicks): windows that ended
    * before this instant are closed first, and once some CPU is noisy the kept ones become timers.
    */
-  protected enter(tickFirst = false): void {
-    if (this.polls.nextUs < this.ctx.now()) this.settle();
-    this.ticks.enter(tickFirst);
+  protected enter(tickFirst = false): number {
+    const now = this.ctx.now();
+    if (this.polls.nextUs < now) this.settle();
+    this.ticks.enter(tickFirst, now);
+    return now;
   }
 
   protected leave(): void {
@@ -26,7 +28,7 @@ export abstract class FairHaltPoll extends FairPickPut {
       if (!quiet || this.polls.pinned > 0) this.pollsToTimers();
       this.ticks.resume(!quiet);
     }
-    this.verify();
+    if (this.verifying) this.verify();
   }
 
   /** settle (CpuScheduler): the kept halt-poll windows that ended before now expire, in order. */
@@ -37,7 +39,7 @@ export abstract class FairHaltPoll extends FairPickPut {
       this.polls.remove(p);
       this.ticks.owe(endUs, this.t.haltPollUs < this.t.tickUs);
       // Every CPU has been quiet since the last event: no CPU has a thread to pull.
-      if (this.options.verify === true && this.h.cpus.some((c) => c.hNr > 1)) this.fail(`late halt-poll expiry on CPU ${p} with a thread to pull`);
+      if (this.verifying && this.h.cpus.some((c) => c.hNr > 1)) this.fail(`late halt-poll expiry on CPU ${p} with a thread to pull`);
       this.schedule(p, false, endUs, false);
       if (this.h.cpus[p].current >= 0) this.fail(`late halt-poll expiry on CPU ${p} found a thread to run`);
     }

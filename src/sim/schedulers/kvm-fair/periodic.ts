@@ -41,7 +41,10 @@ export abstract class FairPeriodic extends FairHaltPoll {
       if (this.ticking[p] === 1) cpu.load.sample(cpu.root.loadWeight, this.decay);
     }
     debt.lastUs = now;
-    for (let p = 0; p < this.nCpus; p++) this.balanceCpu(p, now);
+    // Every pull and load move takes from a CPU running two or more: with none (nor can one
+    // appear without a move), each CPU only re-arms its interval, and the scans are left out.
+    const overloaded = this.h.cpus.some((cpu) => cpu.hNr >= 2);
+    for (let p = 0; p < this.nCpus; p++) this.balanceCpu(p, now, overloaded);
     this.ticks.endTick(now);
     this.verify();
   };
@@ -74,15 +77,15 @@ export abstract class FairPeriodic extends FairHaltPoll {
    * and pulls a thread that fits the imbalance, or, after repeated failures, the busiest CPU's
    * running thread (active balance).
    */
-  private balanceCpu(p: number, now: number): void {
+  private balanceCpu(p: number, now: number, overloaded: boolean): void {
     const cpu = this.h.cpus[p];
     if (cpu.current < 0) {
-      if (this.pullTo(p, now)) this.schedule(p, false);
+      if (overloaded && this.pullTo(p, now)) this.schedule(p, false);
       return;
     }
     if (now < cpu.nextBalanceUs) return;
     cpu.nextBalanceUs = now + this.busyBalanceUs;
-    const imb = findLoadImbalance(this.h, p);
+    const imb = overloaded ? findLoadImbalance(this.h, p) : null;
     if (imb === null) {
       cpu.balanceFailures = 0;
       return;

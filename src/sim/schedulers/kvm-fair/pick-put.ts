@@ -54,6 +54,8 @@ export abstract class FairPickPut {
    * everyTick; there the expiries stay timers.
    */
   protected lazyPolls = false;
+  /** FairOptions.verify, read at the end of every event. */
+  protected readonly verifying: boolean;
 
   constructor(
     readonly kind: "kvm-cfs" | "kvm-eevdf",
@@ -65,6 +67,7 @@ export abstract class FairPickPut {
   ) {
     // sd->balance_interval starts at the domain's CPU count in ms.
     this.busyBalanceUs = BUSY_FACTOR * nCpus * 1000;
+    this.verifying = options.verify === true;
     this.decay = tickDecay(t.tickUs);
   }
 
@@ -201,13 +204,16 @@ export abstract class FairPickPut {
 
   /** cancelPoll ends CPU p's halt-poll window, timed or kept (lazy-poll.ts). */
   protected cancelPoll(p: number): void {
-    this.ctx.cancelTimer(this.pollTimers[p]);
-    this.pollTimers[p] = NO_TIMER;
-    this.polls.remove(p);
+    // Most windows are kept, not timed (and the lazy expiry has already forgotten its own).
+    if (this.pollTimers[p] !== NO_TIMER) {
+      this.ctx.cancelTimer(this.pollTimers[p]);
+      this.pollTimers[p] = NO_TIMER;
+    }
+    if (this.polls.endOf(p) !== Infinity) this.polls.remove(p);
   }
 
   protected verify(): void {
-    if (this.options.verify !== true) return;
+    if (!this.verifying) return;
     // No sync first: a CPU owed ticks holds the consistent state of its last tick done, and
     // checking it as it stands keeps verified runs as lazy as plain ones.
     verifyHierarchy(this.h, this.ctx);

@@ -59,6 +59,7 @@ export class QuietTracker {
 
   /** quiet re-examines the changed CPUs and says whether every CPU is quiet. */
   quiet(h: CfsHierarchy): boolean {
+    if (h.nTouched === 0 && !h.allTouched) return this.nNoisy === 0;
     if (h.allTouched) for (let p = 0; p < h.cpus.length; p++) this.set(p, cpuQuiet(h, p));
     else for (let i = 0; i < h.nTouched; i++) this.set(h.touchedList[i], cpuQuiet(h, h.touchedList[i]));
     h.clearTouched();
@@ -114,8 +115,9 @@ export class LazyTicks {
    * (`tickFirst`); a queued tick may have been queued later than that, when ticks resumed, so it
    * runs here then.
    */
-  enter(tickFirst: boolean): void {
-    const now = this.ctx.now();
+  enter(tickFirst: boolean, now: number): void {
+    // Every event enters: the commonest case (no tick of its instant first, none passed) returns here.
+    if (!tickFirst && (this.tickId !== NO_TIMER || this.lastTickUs + this.tickUs >= now)) return;
     const tickDue = tickFirst && now % this.tickUs === 0 && this.lastTickUs < now;
     if (this.tickId === NO_TIMER) this.catchUp(tickDue ? now + 1 : now);
     else if (tickDue) {

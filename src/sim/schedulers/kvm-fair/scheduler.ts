@@ -45,7 +45,7 @@ export class FairScheduler extends FairPeriodic implements CpuScheduler {
   }
 
   wake(v: number): void {
-    this.enter();
+    const now = this.enter();
     const th = this.thread(v);
     if (th.state === POLLING) {
       // Work arrived inside the halt-poll window: the thread never left the CPU.
@@ -70,10 +70,10 @@ export class FairScheduler extends FairPeriodic implements CpuScheduler {
       }
       const flags = ENQ_WAKEUP | (migrated ? ENQ_MIGRATED : 0);
       if (runsAtOnce(this.h, v, target)) {
-        enqueueAsCurr(this.h, v, target, this.ctx.now(), flags);
+        enqueueAsCurr(this.h, v, target, now, flags);
         this.ctx.dispatch(target, v);
       } else {
-        this.h.enqueueThread(v, target, this.ctx.now(), flags);
+        this.h.enqueueThread(v, target, now, flags);
         this.afterEnqueue(target, v);
       }
     }
@@ -81,21 +81,21 @@ export class FairScheduler extends FairPeriodic implements CpuScheduler {
   }
 
   block(v: number, p: number): void {
-    this.enter();
+    const now = this.enter();
     const th = this.thread(v);
     const cpu = this.h.cpus[p];
     if (cpu.current !== v || th.state !== RUNNING) this.fail(`block of vCPU ${v}, not running on CPU ${p}`);
     // kvm_vcpu_can_poll: poll only while this is the CPU's single task and no resched is pending.
     if (this.t.haltPollUs > 0 && cpu.hNr === 1 && !cpu.needResched) {
       th.state = POLLING;
-      const endUs = this.ctx.now() + this.t.haltPollUs;
+      const endUs = now + this.t.haltPollUs;
       // A VM spread over CPUs re-targets its group weights elsewhere when it sleeps (noise the
       // tick must see at its instant): its window is queued as a timer at leave, in block order.
       if (this.lazyPolls) this.polls.add(p, endUs, this.h.vms[th.vm].spread);
       else this.pollTimers[p] = this.ctx.timer(endUs, this.endPollAt, p);
     } else {
-      this.h.dequeueThread(v, this.ctx.now(), true);
-      this.schedule(p, false);
+      this.h.dequeueThread(v, now, true);
+      this.schedule(p, false, now);
     }
     this.leave();
   }
