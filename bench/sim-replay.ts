@@ -14,9 +14,14 @@ import { bobtailCell } from "./sim.js";
  * against the recorded run's, byte for byte: the same switches at the same instants.
  */
 
-/** One op of a policy call: a dispatch (p, v; v -1 for idle) or a counter bump (counter, v). */
+/**
+ * One op of a policy call: a dispatch (p, v; v -1 for idle), a counter bump (counter, v), or an
+ * idle as of an earlier instant (p, atUs: a halt-poll window that ended before the call, which
+ * the fair class closes late, lazy-poll.ts).
+ */
 const DISPATCH = 0;
 const COUNT = 1;
+const IDLE = 2;
 const COUNTERS: readonly SchedCounter[] = ["boost", "preemption", "throttle"];
 
 /** Recording: the ops of each wake and block call in call order, and of the policy's own timers. */
@@ -50,6 +55,11 @@ class Recorder implements CpuScheduler {
 
   block(v: number, p: number): void {
     this.call(() => this.inner.block(v, p));
+  }
+
+  /** settle is a call too: host-sim makes it where it reads a pCPU the policy may owe an idle. */
+  settle(): void {
+    this.call(() => this.inner.settle?.());
   }
 
   private call(run: () => void): void {
@@ -117,8 +127,9 @@ class RecordingContext implements SchedContext {
     this.note(DISPATCH, p, v ?? -1);
     this.ctx.dispatch(p, v);
   }
-  idle(): void {
-    throw new Error("sim-replay: a policy that idles late is not replayed");
+  idle(p: number, atUs: number): void {
+    this.note(IDLE, p, atUs);
+    this.ctx.idle(p, atUs);
   }
   running(p: number): number | null {
     return this.ctx.running(p);
@@ -174,11 +185,16 @@ class Replay implements CpuScheduler {
     this.apply(this.rec.calls[this.nextCall++]);
   }
 
+  settle(): void {
+    this.apply(this.rec.calls[this.nextCall++]);
+  }
+
   private apply(ops: Int32Array): void {
     const ctx = this.ctx;
     for (let i = 0; i < ops.length; i += 3) {
       const v = ops[i + 2];
       if (ops[i] === DISPATCH) ctx.dispatch(ops[i + 1], v < 0 ? null : v);
+      else if (ops[i] === IDLE) ctx.idle(ops[i + 1], v);
       else ctx.count(COUNTERS[ops[i + 1]], v);
     }
   }
