@@ -1,6 +1,5 @@
 import type { CfsHierarchy } from "./hierarchy.js";
 import { placeThread } from "./lone.js";
-import { minSlice } from "./run-queue.js";
 import { RUNNING } from "./state.js";
 
 /*
@@ -33,7 +32,8 @@ export function enqueueAsCurr(h: CfsHierarchy, v: number, p: number, nowUs: numb
   const cpu = h.cpus[p];
   const g = cpu.groups[th.vm];
   const rules = h.rules;
-  h.updateCurr(p, nowUs);
+  // updateCurr on an idle CPU (runsAtOnce) is its owed ticks alone: nothing runs to be charged.
+  h.debt.sync(p);
   h.touch(p);
   th.cpu = p;
   if (!th.lone) placeThread(rules, g.rq, th.se, flags);
@@ -43,7 +43,8 @@ export function enqueueAsCurr(h: CfsHierarchy, v: number, p: number, nowUs: numb
   vm.loadWeight += th.se.weight;
   if (vm.spread) h.allTouched = true;
   cpu.hNr++;
-  h.placeGroup(th.vm, p, minSlice(g.rq));
+  // minSlice of a group queue whose only entity is the thread just made curr: its own slice.
+  h.placeGroup(th.vm, p, th.se.sliceUs);
   cpu.root.becomeCurr(g.se, nowUs);
   rules.becameCurr(cpu.root, g.se);
   if (!th.lone) rules.becameCurr(g.rq, th.se);
