@@ -42,6 +42,8 @@ export class CandidateTable {
    * table's value (a private field, so that tables of equal rows compare equal).
    */
   readonly #stamps: Float64Array;
+  /** Bumped by set: a what-if's answer a host keeps for VM j of this table (HostState.fitsAt) is stale after it. */
+  #version = 0;
 
   private constructor(
     readonly rows: Float64Array,
@@ -58,12 +60,18 @@ export class CandidateTable {
     return t;
   }
 
+  /** version: how many rows set wrote (a cache stamp, as #stamps). */
+  get version(): number {
+    return this.#version;
+  }
+
   get length(): number {
     return this.rows.length / WIDTH;
   }
 
   /** set rewrites VM j's row (a slot whose VM changed). */
   set(j: number, p: VmProfile, v: Victim | undefined, predictor: Predictor): void {
+    this.#version++;
     const r = this.rows;
     const o = j * WIDTH;
     r.fill(0, o, o + WIDTH);

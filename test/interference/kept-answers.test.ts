@@ -1,0 +1,85 @@
+import seedrandom from "seedrandom";
+import { describe, expect, test } from "vitest";
+import { CandidateTable } from "../../src/interference/candidates.js";
+import { HostState, victimTerms } from "../../src/interference/host-state.js";
+import { Predictor, type Victim } from "../../src/interference/predictor.js";
+import { profileVm } from "../../src/interference/profile.js";
+import { markUnmeetable } from "../../src/interference/unmeetable.js";
+import type { Host } from "../../src/model/cluster.js";
+import { generateCluster } from "../../src/model/generate.js";
+import { defaultScheduler } from "../../src/model/scheduler.js";
+import { parseCluster } from "../../src/model/validate.js";
+import { plainModel } from "./helpers.js";
+
+/**
+ * What a host keeps between what-ifs beside the per-shape answers (candidates.test.ts): the last
+ * fitsAt's answer (HostState.fitsAt), to be dropped when anything it read changes.
+ */
+const predictor = new Predictor(plainModel(Math.log(1.5)));
+const doc = parseCluster(generateCluster({ hosts: 6, vms: 120, seed: 12, mix: { io: 0.4, cpu: 0.35, mixed: 0.15, trace: 0.1 }, placed: false, scheduler: "both" }));
+if (!doc.ok) throw new Error("generated cluster invalid");
+const cluster = doc.value;
+const HOSTS: Host[] = (["xen-credit", "kvm-cfs", "xen-credit2", "kvm-eevdf"] as const).map((kind) => ({ ...cluster.hosts[0], id: `${kind}-6`, cores: 6, scheduler: defaultScheduler(kind) }));
+const profiles = cluster.vms.map(profileVm);
+
+function fleet(): { victims: (Victim | undefined)[]; table: CandidateTable } {
+  const victims = profiles.map((p) => victimTerms(p, predictor));
+  markUnmeetable(profiles, victims, HOSTS, predictor);
+  return { victims, table: CandidateTable.of(profiles, victims, predictor) };
+}
+
+describe("answers a host keeps", () => {
+  test("the last fitsAt's answer is dropped when the host changes", () => {
+    const { victims, table } = fleet();
+    const rng = seedrandom.alea("kept-last");
+    let stale = 0;
+    for (const host of HOSTS) {
+      const s = new HostState(host, predictor);
+      const on: number[] = [];
+      let last = 0;
+      let answer = s.fitsAt(table, last, victims[last]);
+      for (let step = 0; step < 6 * host.cores; step++) {
+        // Fill, then empty: answers move both ways.
+        if (step < 3 * host.cores) {
+          const j = Math.floor(rng() * profiles.length);
+          on.push(j);
+          s.add(profiles[j], victims[j]);
+        } else if (on.length > 0) {
+          const j = on.splice(Math.floor(rng() * on.length), 1)[0];
+          s.remove(profiles[j], victims[j]);
+        }
+        // The VM asked last before the change is asked first after it, twice (the second from what was kept).
+        const want = s.fits(profiles[last], victims[last]);
+        if (want !== answer) stale++;
+        expect(s.fitsAt(table, last, victims[last]), `${host.id} step ${step}`).toBe(want);
+        expect(s.fitsAt(table, last, victims[last])).toBe(want);
+        last = Math.floor(rng() * profiles.length);
+        answer = s.fitsAt(table, last, victims[last]);
+        expect(answer).toBe(s.fits(profiles[last], victims[last]));
+      }
+    }
+    // A kept answer that outlived its host's change would have been caught this often.
+    expect(stale).toBeGreaterThan(5);
+  });
+
+  test("the last fitsAt's answer is dropped when its table row is rewritten", () => {
+    const { victims } = fleet();
+    // Two VMs without a latency-sensitive part (the same Victim, undefined) that one host answers differently about.
+    const plain = profiles.flatMap((p, j) => (victims[j] === undefined && p.cpu ? [j] : []));
+    let checked = 0;
+    for (const host of HOSTS) {
+      const s = new HostState(host, predictor);
+      for (let j = 0; j < profiles.length && s.victimCount < host.cores; j++) if (victims[j]) s.add(profiles[j], victims[j]);
+      const yes = plain.find((j) => s.fits(profiles[j]));
+      const no = plain.find((j) => !s.fits(profiles[j]));
+      if (yes === undefined || no === undefined) continue;
+      const t = CandidateTable.of(profiles, victims, predictor);
+      expect(s.fitsAt(t, yes, undefined)).toBe(true);
+      // Slot `yes` now holds VM `no`, as a candidate slot rewrites a row in place.
+      t.set(yes, profiles[no], undefined, predictor);
+      expect(s.fitsAt(t, yes, undefined)).toBe(false);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+});
