@@ -1,3 +1,4 @@
+import { expNeg } from "./bin-delta.js";
 import { BINS } from "./cpu-part.js";
 import { HELD_MAX } from "./light-holds.js";
 
@@ -14,8 +15,18 @@ export class Components {
 
   readonly a = new Float64Array(BINS);
   readonly r = new Float64Array(BINS);
-  /** e^(-r cap) per bin, shared by every victim of the query. */
+  /** e^(-r cap) per bin, shared by every victim of the query. Read through eCapNow: written when first read (eCapDue). */
   readonly eCap = new Float64Array(BINS);
+  /**
+   * eCap is written lazily: only a tail evaluated past its bound reads it (waitTail), and most
+   * what-ifs are decided by the bound or fail before, while writing it cost an exponential per
+   * bin on every query with a CPU-bound newcomer (build) and every mixed victim (rescale). 0: eCap
+   * holds it; DUE_BUILD: build's expNeg(r cap) for the bins in eCapBins (the others hold 0);
+   * DUE_RESCALE: rescale's e^(-r cap) where a > 0, 0 elsewhere. The same expressions on the same
+   * r, a and cap (nothing writes them in between), so the same bits as written eagerly.
+   */
+  eCapDue = 0;
+  eCapBins = 0;
   capUs = 0;
   rlA = 0;
   rlUs = 0;
@@ -88,6 +99,7 @@ export class Components {
    * numbers of their own (a dozen cold cache lines on a cold host), copied into a warm object.
    */
   save(out: number[], o: number): void {
+    this.eCapNow();
     for (let k = 0; k < BINS; k++) {
       out[o + k] = this.a[k];
       out[o + BINS + k] = this.r[k];
@@ -114,6 +126,7 @@ export class Components {
   }
 
   load(src: readonly number[], o: number): void {
+    this.eCapDue = 0;
     for (let k = 0; k < BINS; k++) {
       this.a[k] = src[o + k];
       this.r[k] = src[o + BINS + k];
@@ -144,6 +157,8 @@ export class Components {
     this.a.set(o.a);
     this.r.set(o.r);
     this.eCap.set(o.eCap);
+    this.eCapDue = o.eCapDue;
+    this.eCapBins = o.eCapBins;
     this.capUs = o.capUs;
     this.rlA = o.rlA;
     this.rlUs = o.rlUs;
@@ -189,6 +204,21 @@ export class Components {
     this.excess = Math.max(0, meanN - cores);
     if (!queue || this.excess === 0) return;
     this.capUs *= 1 + this.excess;
-    for (let k = 0; k < this.a.length; k++) this.eCap[k] = this.a[k] > 0 ? Math.exp(-this.r[k] * this.capUs) : 0;
+    this.eCapDue = DUE_RESCALE;
+  }
+
+  /** eCapNow writes eCap if it is due (see eCapDue) and returns it. */
+  eCapNow(): Float64Array {
+    const due = this.eCapDue;
+    if (due === 0) return this.eCap;
+    this.eCapDue = 0;
+    const e = this.eCap;
+    if (due === DUE_RESCALE) for (let k = 0; k < BINS; k++) e[k] = this.a[k] > 0 ? Math.exp(-this.r[k] * this.capUs) : 0;
+    else for (let k = 0; k < BINS; k++) if ((this.eCapBins & (1 << k)) !== 0) e[k] = expNeg(this.r[k] * this.capUs);
+    return e;
   }
 }
+
+/** Components.eCapDue: build's e^(-r cap) is due, or rescale's. */
+export const DUE_BUILD = 1;
+const DUE_RESCALE = 2;

@@ -1,4 +1,4 @@
-import { Components } from "./components.js";
+import { Components, DUE_BUILD } from "./components.js";
 import { binOf, BINS, type CpuPart, type LightPart, type MutablePart } from "./cpu-part.js";
 import { ExclusionCache, Occupancy, type FullState } from "./occupancy.js";
 import { emptyDelta, expNeg, noDelta, type BinDelta } from "./bin-delta.js";
@@ -455,6 +455,8 @@ export class HostMix {
     out.nu = nu;
     let blocked = 0;
     let waitW = 0;
+    // e^(-r cap) of the bins with runners is written when first read (Components.eCapNow).
+    let due = 0;
     for (let k = 0; k < BINS; k++) {
       const spb = this.sums[BINS + k] + (dx.bin === k ? dx.spb : 0) + (de.bin === k ? de.spb : 0);
       if (!(spb > 1e-12) || scale === 0) {
@@ -472,10 +474,12 @@ export class HostMix {
       const r = own + Math.max(0, nu - self);
       out.a[k] = scale * spb;
       out.r[k] = r;
-      out.eCap[k] = expNeg(r * cap);
+      due |= 1 << k;
       blocked += out.a[k];
       waitW += out.a[k] / r;
     }
+    out.eCapDue = DUE_BUILD;
+    out.eCapBins = due;
     out.blockGivenFull = pFull > 0 ? blocked / pFull : 0;
     out.meanWaitUs = blocked > 0 ? waitW / blocked : 0;
     out.sumA = blocked;

@@ -64,15 +64,17 @@ export function thinnedLambda(c: Components, lambdaUs: number, vcpus: number): n
  */
 export function waitTail(c: Components, y: number, lam: number, own: number, rho: number, base: number): number {
   let t = 0;
-  if (y < c.capUs)
+  if (y < c.capUs) {
+    const eCap = c.eCapNow();
     for (let k = 0; k < BINS; k++) {
       const a = c.a[k];
       if (a === 0) continue;
       const r = c.r[k];
       const e = Math.exp(-r * y);
-      const integral = (e - c.eCap[k]) / r;
+      const integral = (e - eCap[k]) / r;
       t += a * (e + lam * integral) + a * own * integral;
     }
+  }
   if (y < c.capUs && c.lightA > 0) {
     const e = Math.exp(-c.lightR * y);
     const integral = (e - c.lightECap) / c.lightR;
