@@ -11,7 +11,7 @@ import { HELD_MAX } from "./light-holds.js";
  */
 export class Components {
   /** Doubles save writes. */
-  static readonly SAVED = 3 * BINS + 17;
+  static readonly SAVED = 3 * BINS + 16;
 
   readonly a = new Float64Array(BINS);
   readonly r = new Float64Array(BINS);
@@ -33,7 +33,7 @@ export class Components {
   driftA = 0;
   driftR = 0;
   driftCapUs = 0;
-  driftECap = 0;
+  // The drift's e^(-driftR driftCapUs) is taken where read (waitTail): only a tail past its bound needs it.
   pFull = 0;
   /** Mean runnable CPU-bound vCPUs over cores when all are held. */
   excess = 0;
@@ -52,10 +52,9 @@ export class Components {
   /** Σ a and Σ a / r over the bins: a bound on their tail without evaluating it. */
   sumA = 0;
   sumAOverR = 0;
-  /** A light vCPU holding the last core: chance, release rate, e^(-rate cap). */
+  /** A light vCPU holding the last core: chance and release rate (its e^(-rate cap) is taken where read, waitTail). */
   lightA = 0;
   lightR = 1;
-  lightECap = 0;
   /**
    * A mixed victim's vCPU preempted inside its own CPU burst (credit2: SchedulerCore
    * ownBurstPreempt): such episodes start at ownPreA per µs and last an exponential of rate
@@ -112,7 +111,6 @@ export class Components {
     out[i++] = this.driftA;
     out[i++] = this.driftR;
     out[i++] = this.driftCapUs;
-    out[i++] = this.driftECap;
     out[i++] = this.pFull;
     out[i++] = this.excess;
     out[i++] = this.blockGivenFull;
@@ -139,7 +137,6 @@ export class Components {
     this.driftA = src[i++];
     this.driftR = src[i++];
     this.driftCapUs = src[i++];
-    this.driftECap = src[i++];
     this.pFull = src[i++];
     this.excess = src[i++];
     this.blockGivenFull = src[i++];
@@ -165,7 +162,6 @@ export class Components {
     this.driftA = o.driftA;
     this.driftR = o.driftR;
     this.driftCapUs = o.driftCapUs;
-    this.driftECap = o.driftECap;
     this.pFull = o.pFull;
     this.excess = o.excess;
     this.blockGivenFull = o.blockGivenFull;

@@ -1,7 +1,7 @@
 import { Components, DUE_BUILD } from "./components.js";
 import { binOf, BINS, type CpuPart, type LightPart, type MutablePart } from "./cpu-part.js";
 import { ExclusionCache, Occupancy, type FullState } from "./occupancy.js";
-import { emptyDelta, expNeg, noDelta, type BinDelta } from "./bin-delta.js";
+import { emptyDelta, noDelta, type BinDelta } from "./bin-delta.js";
 import { localRescueShare } from "./local-waiters.js";
 import { HELD_MAX, lightHoldFull, lightHomeBlock } from "./light-holds.js";
 import { meanFull } from "./mean-full.js";
@@ -331,14 +331,12 @@ export class HostMix {
     if (!(lsp > 1e-12) || exactlyOneShort === 0 || !this.mechanisms.lightRunners) {
       out.lightA = 0;
       out.lightR = 1;
-      out.lightECap = 0;
       return;
     }
     const homeBlock = this.core.lightBlock / this.cores + (1 - 1 / this.cores) * out.heavyBlock;
     const busyLight = 1 - Math.exp(-Math.max(0, lsp));
     out.lightA = exactlyOneShort * busyLight * homeBlock;
     out.lightR = lrate / lsp + out.nu;
-    out.lightECap = expNeg(out.lightR * out.capUs);
   }
 
   /**
@@ -350,13 +348,11 @@ export class HostMix {
     if (!(lsp > 1e-12) || count < 1 || !this.mechanisms.lightRunners) {
       out.lightA = 0;
       out.lightR = 1;
-      out.lightECap = 0;
       return;
     }
     const full = lightHoldFull(out.held, out.heldN, lsp, Math.round(count));
     out.lightA = full * lightHomeBlock(lrate, out.heavyWakes, serve);
     out.lightR = lrate / lsp + out.nu;
-    out.lightECap = expNeg(out.lightR * out.capUs);
   }
 
   /**
@@ -489,6 +485,5 @@ export class HostMix {
     out.driftA = scale * this.core.driftShare * (this.sums[SPNB] + dx.spnb + de.spnb + hogs);
     out.driftR = nu + 1e-9;
     out.driftCapUs = this.core.driftCapUs;
-    out.driftECap = out.driftA > 0 ? expNeg(out.driftR * out.driftCapUs) : 0;
   }
 }
