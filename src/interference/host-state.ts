@@ -42,19 +42,12 @@ const ROW_LIGHT: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
  */
 export class HostState {
   // Declared in the order a what-if reads them: V8 lays fields out in that order, and a cold
-  // host's fields then sit on two cache lines, not three.
+  // host's fields then sit on two cache lines, not three. A what-if answered from what the host
+  // keeps (its last answer, a shape's) reads no field past askedOk.
   readonly model: HostModel;
   readonly mix: HostMix;
   /** Victims with an SLO (hasSlo) among them. */
   private sloVictims = 0;
-  /** Bits of the neighbour reasons present (reasonCount > 0). */
-  private reasonBits = 0;
-  /** The host's driver domain (undefined without one). */
-  private readonly driver: DriverState | undefined;
-  /** CPU-bound vCPUs that sleep (duty < 1) and that never do. */
-  sleepyVcpus = 0;
-  hogVcpus = 0;
-  private readonly victims: Victim[] = [];
   /**
    * The last fitsAt's question and answer, kept until the host changes (add and remove set
    * askedEpoch to -1) or markUnmeetable runs: the placer asks the same io-only VM of the same
@@ -62,12 +55,27 @@ export class HostState {
    * after the first), and io-only VMs have shapes of their own, so the per-shape answers
    * (shapes) never serve them. The table's version covers a row rewritten in place (set).
    */
-  private askedEpoch = -1;
   private askedJ = -1;
+  /** The host's driver domain (undefined without one). */
+  private readonly driver: DriverState | undefined;
+  /**
+   * Per CPU shape (cpu-shapes.ts), what fitsAt found of this host's victims with a candidate of
+   * that shape since the host last changed: 0 not asked, 1 they fit, 2 one does not. Valid while
+   * shapesEpoch is unmetEpoch(); add and remove set it to -1. Allocated on first use (shapeAnswers).
+   */
+  private shapes: Uint8Array | undefined;
+  private shapesEpoch = -1;
+  private askedEpoch = -1;
   private askedTable: CandidateTable | undefined;
   private askedVersion = -1;
   private askedVictim: Victim | undefined;
   private askedOk = false;
+  /** Bits of the neighbour reasons present (reasonCount > 0). */
+  private reasonBits = 0;
+  /** CPU-bound vCPUs that sleep (duty < 1) and that never do. */
+  sleepyVcpus = 0;
+  hogVcpus = 0;
+  private readonly victims: Victim[] = [];
   /** The victim that failed the last fits here (asked first next time). */
   private lastFailed = 0;
   /** unmetEpoch() when the rows' SLO bits were written. */
@@ -80,13 +88,6 @@ export class HostState {
   demandCpus = 0;
   vms = 0;
   private readonly reasonCount = new Int32Array(N_NEIGHBOUR_REASONS);
-  /**
-   * Per CPU shape (cpu-shapes.ts), what fitsAt found of this host's victims with a candidate of
-   * that shape since the host last changed: 0 not asked, 1 they fit, 2 one does not. Valid while
-   * shapesEpoch is unmetEpoch(); add and remove set it to -1. Allocated on first use (shapeAnswers).
-   */
-  private shapes: Uint8Array | undefined;
-  private shapesEpoch = -1;
 
   constructor(
     readonly host: Host,
