@@ -43,6 +43,10 @@ export class Query {
   private readonly hostParts = new Float64Array(2);
   private readonly sleepy = new Float64Array(3);
   private readonly h = new Float64Array(N_FEATURES);
+  /** The query's own components' host features (writeHostParts), apart from a mixed victim's in `h`. */
+  private readonly hc = new Float64Array(N_FEATURES);
+  /** hostParts are not written yet (begin with a CPU-bound extra). */
+  private partsDue = false;
   private readonly full: FullState = { pFull: 0, meanN: 0 };
   private readonly near: FullState = { pFull: 0, meanN: 0 };
   private hm!: HostModel;
@@ -92,13 +96,25 @@ export class Query {
     this.lightExtra = light ? extra : undefined;
     const cpuBound = extra !== undefined && !light;
     // Nothing CPU-bound added: the host's own components, cached until it changes.
+    this.partsDue = false;
     if (!cpuBound && mix.loadCached(this.comps, this.hostParts)) return this;
     mix.heavyComponents(this.comps, cpuBound ? extra : undefined, undefined);
-    const h = hostFeatures(this.comps, hm.cores, this.h);
+    // With a CPU-bound extra the host parts wait for the first io-only victim that reads them:
+    // a mixed victim (its own components) fails first in most such what-ifs.
+    this.partsDue = cpuBound;
+    if (cpuBound) return this;
+    this.writeHostParts();
+    mix.storeCached(this.comps, this.hostParts);
+    return this;
+  }
+
+  /** writeHostParts: the correction's host parts of the query's components (those light parts and grant ends leave alone). */
+  private writeHostParts(): void {
+    const hm = this.hm;
+    const h = hostFeatures(this.comps, hm.cores, this.hc);
     this.hostParts[0] = hostPart(hm.fitted.p99.weights, h);
     this.hostParts[1] = hostPart(hm.fitted.p999.weights, h);
-    if (!cpuBound) mix.storeCached(this.comps, this.hostParts);
-    return this;
+    this.partsDue = false;
   }
 
   /** setHop adds a driver domain's hop estimate [p99, p99.9] to every prediction of this query. */
@@ -279,6 +295,7 @@ export class Query {
   private logCorr(c: Components, pct: number, victimCorr: number, load: number): number {
     const hm = this.hm;
     const w = pct === Pct.P999 ? hm.fitted.p999.weights : hm.fitted.p99.weights;
+    if (c === this.comps && this.partsDue) this.writeHostParts();
     const host = c === this.comps ? this.hostParts[pct] : hostPart(w, this.h);
     return splitCorrection(w, host, victimCorr, load);
   }

@@ -2,18 +2,19 @@ import seedrandom from "seedrandom";
 import { describe, expect, test } from "vitest";
 import { CandidateTable } from "../../src/interference/candidates.js";
 import { HostState, victimTerms } from "../../src/interference/host-state.js";
-import { Predictor, type Victim } from "../../src/interference/predictor.js";
+import { newPrediction, Predictor, type Victim } from "../../src/interference/predictor.js";
 import { profileVm } from "../../src/interference/profile.js";
 import { markUnmeetable } from "../../src/interference/unmeetable.js";
 import type { Host } from "../../src/model/cluster.js";
 import { generateCluster } from "../../src/model/generate.js";
 import { defaultScheduler } from "../../src/model/scheduler.js";
 import { parseCluster } from "../../src/model/validate.js";
-import { plainModel } from "./helpers.js";
+import { bundledPredictor, plainModel } from "./helpers.js";
 
 /**
  * What a host keeps between what-ifs beside the per-shape answers (candidates.test.ts): the last
- * fitsAt's answer (HostState.fitsAt), to be dropped when anything it read changes.
+ * fitsAt's answer (HostState.fitsAt), to be dropped when anything it read changes; and what a
+ * query writes only when first read (Query's host parts): the asking host's, never another's.
  */
 const predictor = new Predictor(plainModel(Math.log(1.5)));
 const doc = parseCluster(generateCluster({ hosts: 6, vms: 120, seed: 12, mix: { io: 0.4, cpu: 0.35, mixed: 0.15, trace: 0.1 }, placed: false, scheduler: "both" }));
@@ -81,5 +82,53 @@ describe("answers a host keeps", () => {
       checked++;
     }
     expect(checked).toBeGreaterThan(0);
+  });
+
+  test("a query's host parts, written when an io-only victim first reads them, are its own host's", () => {
+    // The shipped model: its correction reads the host's features (plainModel's weights are 0).
+    const model = bundledPredictor().model;
+    const shared = new Predictor(model);
+    const rng = seedrandom.alea("kept-parts");
+    const io = profiles.flatMap((p, j) => (p.io && !p.cpu ? [j] : []));
+    const cpu = profiles.flatMap((p, j) => (p.cpu ? [j] : []));
+    let compared = 0;
+    for (const host of HOSTS) {
+      // A busy host asked first on the shared predictor's query, then the host under test.
+      const busy = new HostState({ ...host, id: "busy" }, shared);
+      const fill = (s: HostState, n: number, pick: number[], v: (Victim | undefined)[]): void => {
+        for (let k = 0; k < n; k++) {
+          const j = pick[Math.floor(rng() * pick.length)];
+          s.add(profiles[j], v[j]);
+        }
+      };
+      const vs = profiles.map((p) => victimTerms(p, shared));
+      fill(busy, 2 * host.cores, cpu, vs);
+      fill(busy, host.cores, io, vs);
+      const seed = rng();
+      const build = (pred: Predictor): { s: HostState; v: (Victim | undefined)[] } => {
+        const r = seedrandom.alea(String(seed));
+        const v = profiles.map((p) => victimTerms(p, pred));
+        const s = new HostState(host, pred);
+        for (let k = 0; k < host.cores; k++) {
+          const j = (k % 2 === 0 ? io : cpu)[Math.floor(r() * (k % 2 === 0 ? io : cpu).length)];
+          s.add(profiles[j], v[j]);
+        }
+        return { s, v };
+      };
+      const a = build(shared);
+      const b = build(new Predictor(model));
+      for (let q = 0; q < 20; q++) {
+        const x = profiles[cpu[Math.floor(rng() * cpu.length)]];
+        const m = io[Math.floor(rng() * io.length)];
+        // The busy host's parts written last (no CPU-bound extra), then a query that leaves them due.
+        busy.predictVictim(vs[m]!, newPrediction());
+        busy.predictVictim(vs[m]!, newPrediction(), x);
+        const got = a.s.predictVictim(a.v[m]!, newPrediction(), x);
+        const want = b.s.predictVictim(b.v[m]!, newPrediction(), x);
+        expect(got.estimateUs, host.id).toEqual(want.estimateUs);
+        compared++;
+      }
+    }
+    expect(compared).toBe(20 * HOSTS.length);
   });
 });
