@@ -73,14 +73,14 @@ export class Tails {
       if (near) this.fullAt(need - 1, hogs, cores - 1, near);
       return;
     }
-    const q = 1 - extraDuty;
-    let b = binomialFirst(q, extraVcpus);
+    const w = binomialWeights(extraVcpus, extraDuty);
     let pf = 0;
     let en = 0;
     // At cores - 1 (near): each sum in the same order as a call of its own, so the same bits.
     let pfNear = 0;
     let enNear = 0;
     for (let j = 0; j <= extraVcpus; j++) {
+      const b = w[j];
       const t0 = this.tail0(need - j);
       pf += b * t0;
       en += b * (this.tail1(need - j) + j * t0);
@@ -89,7 +89,6 @@ export class Tails {
         pfNear += b * u0;
         enNear += b * (this.tail1(need - 1 - j) + j * u0);
       }
-      b = (b * (extraVcpus - j) * extraDuty) / ((j + 1) * q);
     }
     out.pFull = pf;
     out.meanN = pf > 0 ? en / pf + hogs : cores;
@@ -108,13 +107,9 @@ export class Tails {
     this.refresh();
     const need = cores - hogs;
     if (extraVcpus === 0) return this.tail0(need);
-    const q = 1 - extraDuty;
-    let b = binomialFirst(q, extraVcpus);
+    const w = binomialWeights(extraVcpus, extraDuty);
     let pf = 0;
-    for (let j = 0; j <= extraVcpus; j++) {
-      pf += b * this.tail0(need - j);
-      b = (b * (extraVcpus - j) * extraDuty) / ((j + 1) * q);
-    }
+    for (let j = 0; j <= extraVcpus; j++) pf += w[j] * this.tail0(need - j);
     return pf;
   }
 
@@ -157,17 +152,23 @@ export class Tails {
   }
 }
 
-// q^n, the binomial's first weight, remembered: a query asks full() at cores - 1 and at cores
-// with the same extra VM, and the power was a tenth of a what-if's arithmetic (same argument,
-// same value: the figures do not move).
-let lastQ = NaN;
+// The extra VM's binomial weights P(X = j), j = 0..n, for the last (n, duty) asked: the recurrence
+// full() and atLeast() ran term by term, a division each, on every call. A query asks a dozen of
+// them with the same extra VM (credit1's OVER waits), and the placer asks one VM of host after
+// host. The same recurrence, so the same weights (the figures do not move).
 let lastN = -1;
-let lastPow = 1;
-function binomialFirst(q: number, n: number): number {
-  if (q !== lastQ || n !== lastN) {
-    lastQ = q;
-    lastN = n;
-    lastPow = q ** n;
+let lastDuty = NaN;
+let weights = new Float64Array(64);
+function binomialWeights(n: number, duty: number): Float64Array {
+  if (n === lastN && Object.is(duty, lastDuty)) return weights;
+  if (weights.length < n + 1) weights = new Float64Array(2 * (n + 1));
+  const q = 1 - duty;
+  let b = q ** n;
+  for (let j = 0; j <= n; j++) {
+    weights[j] = b;
+    b = (b * (n - j) * duty) / ((j + 1) * q);
   }
-  return lastPow;
+  lastN = n;
+  lastDuty = duty;
+  return weights;
 }

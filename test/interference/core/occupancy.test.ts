@@ -146,4 +146,22 @@ describe("Occupancy (Poisson-binomial of runnable CPU-bound vCPUs)", () => {
   test("removing what was never added is a bug, not data", () => {
     expect(() => new Occupancy().apply(1, 0.5, -1)).toThrow(/never added/);
   });
+
+  test("extra VMs asked one after another each get their own binomial weights (kept per VM size and duty)", () => {
+    const occ = new Occupancy();
+    occ.apply(3, 0.4, 1);
+    occ.apply(1, 0.8, 1);
+    const base = [0.4, 0.4, 0.4, 0.8];
+    // Alternate sizes and duties (and repeat one): every answer is the brute force's for that extra VM.
+    for (const [n, d] of [[2, 0.3], [2, 0.6], [3, 0.6], [2, 0.3], [1, 0.5]] as const) {
+      for (const cores of [2, 3, 5]) {
+        const want = bruteFull([...base, ...new Array<number>(n).fill(d)], cores);
+        const got = out();
+        occ.full(cores, n, d, 0, got);
+        expect(got.pFull).toBeCloseTo(want.pFull, 12);
+        expect(got.meanN).toBeCloseTo(want.meanN, 12);
+        expect(occ.atLeast(cores, n, d, 0)).toBe(got.pFull);
+      }
+    }
+  });
 });
