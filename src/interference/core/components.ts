@@ -11,7 +11,7 @@ import { HELD_MAX } from "./light-holds.js";
  */
 export class Components {
   /** Doubles save writes. */
-  static readonly SAVED = 3 * BINS + 16;
+  static readonly SAVED = 3 * BINS + 17;
 
   readonly a = new Float64Array(BINS);
   readonly r = new Float64Array(BINS);
@@ -33,7 +33,8 @@ export class Components {
   driftA = 0;
   driftR = 0;
   driftCapUs = 0;
-  // The drift's e^(-driftR driftCapUs) is taken where read (waitTail): only a tail past its bound needs it.
+  /** e^(-driftR driftCapUs), NaN until a tail first reads it (driftECapNow: only a tail past its bound does). */
+  driftECap = 0;
   pFull = 0;
   /** Mean runnable CPU-bound vCPUs over cores when all are held. */
   excess = 0;
@@ -52,9 +53,10 @@ export class Components {
   /** Σ a and Σ a / r over the bins: a bound on their tail without evaluating it. */
   sumA = 0;
   sumAOverR = 0;
-  /** A light vCPU holding the last core: chance and release rate (its e^(-rate cap) is taken where read, waitTail). */
+  /** A light vCPU holding the last core: chance, release rate, e^(-rate cap) (NaN until read: lightECapNow). */
   lightA = 0;
   lightR = 1;
+  lightECap = 0;
   /**
    * A mixed victim's vCPU preempted inside its own CPU burst (credit2: SchedulerCore
    * ownBurstPreempt): such episodes start at ownPreA per µs and last an exponential of rate
@@ -111,6 +113,7 @@ export class Components {
     out[i++] = this.driftA;
     out[i++] = this.driftR;
     out[i++] = this.driftCapUs;
+    out[i++] = this.driftECap;
     out[i++] = this.pFull;
     out[i++] = this.excess;
     out[i++] = this.blockGivenFull;
@@ -137,6 +140,7 @@ export class Components {
     this.driftA = src[i++];
     this.driftR = src[i++];
     this.driftCapUs = src[i++];
+    this.driftECap = src[i++];
     this.pFull = src[i++];
     this.excess = src[i++];
     this.blockGivenFull = src[i++];
@@ -162,6 +166,7 @@ export class Components {
     this.driftA = o.driftA;
     this.driftR = o.driftR;
     this.driftCapUs = o.driftCapUs;
+    this.driftECap = o.driftECap;
     this.pFull = o.pFull;
     this.excess = o.excess;
     this.blockGivenFull = o.blockGivenFull;
@@ -201,6 +206,21 @@ export class Components {
     if (!queue || this.excess === 0) return;
     this.capUs *= 1 + this.excess;
     this.eCapDue = DUE_RESCALE;
+  }
+
+  /**
+   * lightECapNow and driftECapNow: e^(-rate cap) of the light and drift terms, as their builders
+   * (host-mix.ts) wrote it, taken when a tail first reads it (NaN until then) and kept for the
+   * next read (a quantile reads it at every step): rate and cap are not written in between.
+   */
+  lightECapNow(): number {
+    const e = this.lightECap;
+    return e === e ? e : (this.lightECap = expNeg(this.lightR * this.capUs));
+  }
+
+  driftECapNow(): number {
+    const e = this.driftECap;
+    return e === e ? e : (this.driftECap = expNeg(this.driftR * this.driftCapUs));
   }
 
   /** eCapNow writes eCap if it is due (see eCapDue) and returns it. */

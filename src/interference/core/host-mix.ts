@@ -331,12 +331,14 @@ export class HostMix {
     if (!(lsp > 1e-12) || exactlyOneShort === 0 || !this.mechanisms.lightRunners) {
       out.lightA = 0;
       out.lightR = 1;
+      out.lightECap = 0;
       return;
     }
     const homeBlock = this.core.lightBlock / this.cores + (1 - 1 / this.cores) * out.heavyBlock;
     const busyLight = 1 - Math.exp(-Math.max(0, lsp));
     out.lightA = exactlyOneShort * busyLight * homeBlock;
     out.lightR = lrate / lsp + out.nu;
+    out.lightECap = NaN;
   }
 
   /**
@@ -348,11 +350,13 @@ export class HostMix {
     if (!(lsp > 1e-12) || count < 1 || !this.mechanisms.lightRunners) {
       out.lightA = 0;
       out.lightR = 1;
+      out.lightECap = 0;
       return;
     }
     const full = lightHoldFull(out.held, out.heldN, lsp, Math.round(count));
     out.lightA = full * lightHomeBlock(lrate, out.heavyWakes, serve);
     out.lightR = lrate / lsp + out.nu;
+    out.lightECap = NaN;
   }
 
   /**
@@ -485,5 +489,7 @@ export class HostMix {
     out.driftA = scale * this.core.driftShare * (this.sums[SPNB] + dx.spnb + de.spnb + hogs);
     out.driftR = nu + 1e-9;
     out.driftCapUs = this.core.driftCapUs;
+    // e^(-driftR driftCapUs) where a tail first reads it (Components.driftECapNow).
+    out.driftECap = out.driftA > 0 ? NaN : 0;
   }
 }

@@ -1,4 +1,3 @@
-import { expNeg } from "./bin-delta.js";
 import { BINS } from "./cpu-part.js";
 import type { Components } from "./host-mix.js";
 
@@ -76,11 +75,9 @@ export function waitTail(c: Components, y: number, lam: number, own: number, rho
       t += a * (e + lam * integral) + a * own * integral;
     }
   }
-  // e^(-rate cap) of the light and drift terms, as their builders wrote it once (host-mix.ts),
-  // taken here: only a tail past its bound reads them, and rate and cap are not written in between.
   if (y < c.capUs && c.lightA > 0) {
     const e = Math.exp(-c.lightR * y);
-    const integral = (e - expNeg(c.lightR * c.capUs)) / c.lightR;
+    const integral = (e - c.lightECapNow()) / c.lightR;
     t += c.lightA * (e + (lam + own) * integral);
   }
   if (y < c.rlUs && c.rlA > 0) {
@@ -89,7 +86,7 @@ export function waitTail(c: Components, y: number, lam: number, own: number, rho
   }
   if (y < c.driftCapUs && c.driftA > 0) {
     const e = Math.exp(-c.driftR * y);
-    t += c.driftA * (e + ((lam + own) * (e - expNeg(c.driftR * c.driftCapUs))) / c.driftR);
+    t += c.driftA * (e + ((lam + own) * (e - c.driftECapNow())) / c.driftR);
   }
   return Math.min(1, base + (1 - rho) * t);
 }
