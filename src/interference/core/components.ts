@@ -157,6 +157,10 @@ export class Components {
   copyFrom(o: Components): void {
     this.a.set(o.a);
     this.r.set(o.r);
+    // Build's e^(-r cap) is written in the original before it is copied: each copy writing it
+    // again (a mixed victim's own components whose cap stays) took the bins' exponentials once
+    // per victim where build took them once per query.
+    if (o.eCapDue === DUE_BUILD) o.eCapNow();
     this.eCap.set(o.eCap);
     this.eCapDue = o.eCapDue;
     this.eCapBins = o.eCapBins;

@@ -65,7 +65,9 @@ export function thinnedLambda(c: Components, lambdaUs: number, vcpus: number): n
 export function waitTail(c: Components, y: number, lam: number, own: number, rho: number, base: number): number {
   let t = 0;
   if (y < c.capUs) {
-    const eCap = c.eCapNow();
+    // Written when first read (Components.eCapDue): a quantile's later steps find it written.
+    if (c.eCapDue !== 0) c.eCapNow();
+    const eCap = c.eCap;
     for (let k = 0; k < BINS; k++) {
       const a = c.a[k];
       if (a === 0) continue;
@@ -77,7 +79,8 @@ export function waitTail(c: Components, y: number, lam: number, own: number, rho
   }
   if (y < c.capUs && c.lightA > 0) {
     const e = Math.exp(-c.lightR * y);
-    const integral = (e - c.lightECapNow()) / c.lightR;
+    const eCap = c.lightECap;
+    const integral = (e - (eCap === eCap ? eCap : c.lightECapNow())) / c.lightR;
     t += c.lightA * (e + (lam + own) * integral);
   }
   if (y < c.rlUs && c.rlA > 0) {
@@ -86,7 +89,8 @@ export function waitTail(c: Components, y: number, lam: number, own: number, rho
   }
   if (y < c.driftCapUs && c.driftA > 0) {
     const e = Math.exp(-c.driftR * y);
-    t += c.driftA * (e + ((lam + own) * (e - c.driftECapNow())) / c.driftR);
+    const eCap = c.driftECap;
+    t += c.driftA * (e + ((lam + own) * (e - (eCap === eCap ? eCap : c.driftECapNow()))) / c.driftR);
   }
   return Math.min(1, base + (1 - rho) * t);
 }
