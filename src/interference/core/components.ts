@@ -1,4 +1,3 @@
-import { expNeg } from "./bin-delta.js";
 import { BINS } from "./cpu-part.js";
 import { HELD_MAX } from "./light-holds.js";
 
@@ -15,25 +14,14 @@ export class Components {
 
   readonly a = new Float64Array(BINS);
   readonly r = new Float64Array(BINS);
-  /** e^(-r cap) per bin, shared by every victim of the query. Read through eCapNow: written when first read (eCapDue). */
+  /** e^(-r cap) per bin, shared by every victim of the query. */
   readonly eCap = new Float64Array(BINS);
-  /**
-   * eCap is written lazily: only a tail evaluated past its bound reads it (waitTail), and most
-   * what-ifs are decided by the bound or fail before, while writing it cost an exponential per
-   * bin on every query with a CPU-bound newcomer (build) and every mixed victim (rescale). 0: eCap
-   * holds it; DUE_BUILD: build's expNeg(r cap) for the bins in eCapBins (the others hold 0);
-   * DUE_RESCALE: rescale's e^(-r cap) where a > 0, 0 elsewhere. The same expressions on the same
-   * r, a and cap (nothing writes them in between), so the same bits as written eagerly.
-   */
-  eCapDue = 0;
-  eCapBins = 0;
   capUs = 0;
   rlA = 0;
   rlUs = 0;
   driftA = 0;
   driftR = 0;
   driftCapUs = 0;
-  /** e^(-driftR driftCapUs), NaN until a tail first reads it (driftECapNow: only a tail past its bound does). */
   driftECap = 0;
   pFull = 0;
   /** Mean runnable CPU-bound vCPUs over cores when all are held. */
@@ -53,7 +41,7 @@ export class Components {
   /** Σ a and Σ a / r over the bins: a bound on their tail without evaluating it. */
   sumA = 0;
   sumAOverR = 0;
-  /** A light vCPU holding the last core: chance, release rate, e^(-rate cap) (NaN until read: lightECapNow). */
+  /** A light vCPU holding the last core: chance, release rate, e^(-rate cap). */
   lightA = 0;
   lightR = 1;
   lightECap = 0;
@@ -100,7 +88,6 @@ export class Components {
    * numbers of their own (a dozen cold cache lines on a cold host), copied into a warm object.
    */
   save(out: number[], o: number): void {
-    this.eCapNow();
     for (let k = 0; k < BINS; k++) {
       out[o + k] = this.a[k];
       out[o + BINS + k] = this.r[k];
@@ -127,7 +114,6 @@ export class Components {
   }
 
   load(src: readonly number[], o: number): void {
-    this.eCapDue = 0;
     for (let k = 0; k < BINS; k++) {
       this.a[k] = src[o + k];
       this.r[k] = src[o + BINS + k];
@@ -157,13 +143,7 @@ export class Components {
   copyFrom(o: Components): void {
     this.a.set(o.a);
     this.r.set(o.r);
-    // Build's e^(-r cap) is written in the original before it is copied: each copy writing it
-    // again (a mixed victim's own components whose cap stays) took the bins' exponentials once
-    // per victim where build took them once per query.
-    if (o.eCapDue === DUE_BUILD) o.eCapNow();
     this.eCap.set(o.eCap);
-    this.eCapDue = o.eCapDue;
-    this.eCapBins = o.eCapBins;
     this.capUs = o.capUs;
     this.rlA = o.rlA;
     this.rlUs = o.rlUs;
@@ -209,36 +189,6 @@ export class Components {
     this.excess = Math.max(0, meanN - cores);
     if (!queue || this.excess === 0) return;
     this.capUs *= 1 + this.excess;
-    this.eCapDue = DUE_RESCALE;
-  }
-
-  /**
-   * lightECapNow and driftECapNow: e^(-rate cap) of the light and drift terms, as their builders
-   * (host-mix.ts) wrote it, taken when a tail first reads it (NaN until then) and kept for the
-   * next read (a quantile reads it at every step): rate and cap are not written in between.
-   */
-  lightECapNow(): number {
-    const e = this.lightECap;
-    return e === e ? e : (this.lightECap = expNeg(this.lightR * this.capUs));
-  }
-
-  driftECapNow(): number {
-    const e = this.driftECap;
-    return e === e ? e : (this.driftECap = expNeg(this.driftR * this.driftCapUs));
-  }
-
-  /** eCapNow writes eCap if it is due (see eCapDue) and returns it. */
-  eCapNow(): Float64Array {
-    const due = this.eCapDue;
-    if (due === 0) return this.eCap;
-    this.eCapDue = 0;
-    const e = this.eCap;
-    if (due === DUE_RESCALE) for (let k = 0; k < BINS; k++) e[k] = this.a[k] > 0 ? Math.exp(-this.r[k] * this.capUs) : 0;
-    else for (let k = 0; k < BINS; k++) if ((this.eCapBins & (1 << k)) !== 0) e[k] = expNeg(this.r[k] * this.capUs);
-    return e;
+    for (let k = 0; k < this.a.length; k++) this.eCap[k] = this.a[k] > 0 ? Math.exp(-this.r[k] * this.capUs) : 0;
   }
 }
-
-/** Components.eCapDue: build's e^(-r cap) is due, or rescale's. */
-export const DUE_BUILD = 1;
-const DUE_RESCALE = 2;

@@ -1,7 +1,7 @@
-import { Components, DUE_BUILD } from "./components.js";
+import { Components } from "./components.js";
 import { binOf, BINS, type CpuPart, type LightPart, type MutablePart } from "./cpu-part.js";
 import { ExclusionCache, Occupancy, type FullState } from "./occupancy.js";
-import { emptyDelta, noDelta, type BinDelta } from "./bin-delta.js";
+import { emptyDelta, expNeg, noDelta, type BinDelta } from "./bin-delta.js";
 import { localRescueShare } from "./local-waiters.js";
 import { HELD_MAX, lightHoldFull, lightHomeBlock } from "./light-holds.js";
 import { meanFull } from "./mean-full.js";
@@ -338,7 +338,7 @@ export class HostMix {
     const busyLight = 1 - Math.exp(-Math.max(0, lsp));
     out.lightA = exactlyOneShort * busyLight * homeBlock;
     out.lightR = lrate / lsp + out.nu;
-    out.lightECap = NaN;
+    out.lightECap = expNeg(out.lightR * out.capUs);
   }
 
   /**
@@ -356,7 +356,7 @@ export class HostMix {
     const full = lightHoldFull(out.held, out.heldN, lsp, Math.round(count));
     out.lightA = full * lightHomeBlock(lrate, out.heavyWakes, serve);
     out.lightR = lrate / lsp + out.nu;
-    out.lightECap = NaN;
+    out.lightECap = expNeg(out.lightR * out.capUs);
   }
 
   /**
@@ -455,8 +455,6 @@ export class HostMix {
     out.nu = nu;
     let blocked = 0;
     let waitW = 0;
-    // e^(-r cap) of the bins with runners is written when first read (Components.eCapNow).
-    let due = 0;
     for (let k = 0; k < BINS; k++) {
       const spb = this.sums[BINS + k] + (dx.bin === k ? dx.spb : 0) + (de.bin === k ? de.spb : 0);
       if (!(spb > 1e-12) || scale === 0) {
@@ -474,12 +472,10 @@ export class HostMix {
       const r = own + Math.max(0, nu - self);
       out.a[k] = scale * spb;
       out.r[k] = r;
-      due |= 1 << k;
+      out.eCap[k] = expNeg(r * cap);
       blocked += out.a[k];
       waitW += out.a[k] / r;
     }
-    out.eCapDue = DUE_BUILD;
-    out.eCapBins = due;
     out.blockGivenFull = pFull > 0 ? blocked / pFull : 0;
     out.meanWaitUs = blocked > 0 ? waitW / blocked : 0;
     out.sumA = blocked;
@@ -489,7 +485,6 @@ export class HostMix {
     out.driftA = scale * this.core.driftShare * (this.sums[SPNB] + dx.spnb + de.spnb + hogs);
     out.driftR = nu + 1e-9;
     out.driftCapUs = this.core.driftCapUs;
-    // e^(-driftR driftCapUs) where a tail first reads it (Components.driftECapNow).
-    out.driftECap = out.driftA > 0 ? NaN : 0;
+    out.driftECap = out.driftA > 0 ? expNeg(out.driftR * out.driftCapUs) : 0;
   }
 }

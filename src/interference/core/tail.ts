@@ -64,23 +64,18 @@ export function thinnedLambda(c: Components, lambdaUs: number, vcpus: number): n
  */
 export function waitTail(c: Components, y: number, lam: number, own: number, rho: number, base: number): number {
   let t = 0;
-  if (y < c.capUs) {
-    // Written when first read (Components.eCapDue): a quantile's later steps find it written.
-    if (c.eCapDue !== 0) c.eCapNow();
-    const eCap = c.eCap;
+  if (y < c.capUs)
     for (let k = 0; k < BINS; k++) {
       const a = c.a[k];
       if (a === 0) continue;
       const r = c.r[k];
       const e = Math.exp(-r * y);
-      const integral = (e - eCap[k]) / r;
+      const integral = (e - c.eCap[k]) / r;
       t += a * (e + lam * integral) + a * own * integral;
     }
-  }
   if (y < c.capUs && c.lightA > 0) {
     const e = Math.exp(-c.lightR * y);
-    const eCap = c.lightECap;
-    const integral = (e - (eCap === eCap ? eCap : c.lightECapNow())) / c.lightR;
+    const integral = (e - c.lightECap) / c.lightR;
     t += c.lightA * (e + (lam + own) * integral);
   }
   if (y < c.rlUs && c.rlA > 0) {
@@ -89,8 +84,7 @@ export function waitTail(c: Components, y: number, lam: number, own: number, rho
   }
   if (y < c.driftCapUs && c.driftA > 0) {
     const e = Math.exp(-c.driftR * y);
-    const eCap = c.driftECap;
-    t += c.driftA * (e + ((lam + own) * (e - (eCap === eCap ? eCap : c.driftECapNow()))) / c.driftR);
+    t += c.driftA * (e + ((lam + own) * (e - c.driftECap)) / c.driftR);
   }
   return Math.min(1, base + (1 - rho) * t);
 }

@@ -1,9 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { Components } from "../../../src/interference/core/components.js";
 import { BINS } from "../../../src/interference/core/cpu-part.js";
-import { HostMix } from "../../../src/interference/core/host-mix.js";
-import { credit1Core } from "../../../src/interference/core/credit1.js";
-import { defaultScheduler } from "../../../src/model/scheduler.js";
 
 /** Two blocking bins (rates 1/ms and 1/4 ms) under a 1 ms cap, e^(-r cap) as HostMix.build writes it. */
 function twoBins(): Components {
@@ -24,10 +21,9 @@ describe("Components.rescale: a mixed victim's queue grows the wait cap, and e^(
     const c = twoBins();
     c.rescale(0.2, 0.5, 6, 4, true);
     expect(c.capUs).toBe(3000);
-    const e = c.eCapNow();
-    expect(e[0]).toBeCloseTo(Math.exp(-3), 15);
-    expect(e[2]).toBeCloseTo(Math.exp(-0.75), 15);
-    expect(e[1]).toBe(0);
+    expect(c.eCap[0]).toBeCloseTo(Math.exp(-3), 15);
+    expect(c.eCap[2]).toBeCloseTo(Math.exp(-0.75), 15);
+    expect(c.eCap[1]).toBe(0);
   });
 
   test("a copy and a save of a rescaled set carry the grown cap's values", () => {
@@ -35,7 +31,7 @@ describe("Components.rescale: a mixed victim's queue grows the wait cap, and e^(
     c.rescale(0.2, 0.5, 6, 4, true);
     const copy = new Components();
     copy.copyFrom(c);
-    expect(copy.eCapNow()[0]).toBeCloseTo(Math.exp(-3), 15);
+    expect(copy.eCap[0]).toBeCloseTo(Math.exp(-3), 15);
     const saved = new Array<number>(Components.SAVED).fill(0);
     c.save(saved, 0);
     expect(saved[2 * BINS]).toBeCloseTo(Math.exp(-3), 15);
@@ -48,32 +44,9 @@ describe("Components.rescale: a mixed victim's queue grows the wait cap, and e^(
     const c = twoBins();
     c.rescale(0.2, 0.5, 6, 4, false);
     expect(c.capUs).toBe(1000);
-    expect(c.eCapNow()[0]).toBeCloseTo(Math.exp(-1), 15);
+    expect(c.eCap[0]).toBeCloseTo(Math.exp(-1), 15);
     const d = twoBins();
     d.rescale(0.2, 0.5, 3, 4, true);
-    expect(d.eCapNow()[2]).toBeCloseTo(Math.exp(-0.25), 15);
-  });
-});
-
-describe("Components: e^(-r cap) is written when first read", () => {
-  test("after build, each blocking bin's e^(-r cap) is at the build's cap, through copies and saves", () => {
-    const sched = defaultScheduler("xen-credit");
-    if (sched.kind !== "xen-credit") throw new Error("expected credit1");
-    const mix = new HostMix(credit1Core(sched, 4), 4);
-    // Sleepy runners in two burst bins and a hog: every core held now and then.
-    mix.apply({ vcpus: 3, duty: 0.6, burstUs: 2000 }, 1);
-    mix.apply({ vcpus: 2, duty: 0.5, burstUs: 12000 }, 1);
-    mix.apply({ vcpus: 1, duty: 1, burstUs: 5000 }, 1);
-    const c = new Components();
-    mix.heavyComponents(c, undefined, undefined);
-    const want = Array.from(c.r, (r, k) => (c.a[k] > 0 ? Math.exp(-r * c.capUs) : 0));
-    expect(want.filter((x) => x > 0).length).toBe(2);
-    const copy = new Components();
-    copy.copyFrom(c);
-    const saved = new Array<number>(Components.SAVED).fill(0);
-    c.save(saved, 0);
-    const back = new Components();
-    back.load(saved, 0);
-    for (const got of [copy.eCapNow(), c.eCapNow(), back.eCapNow()]) for (let k = 0; k < BINS; k++) expect(got[k]).toBe(want[k]);
+    expect(d.eCap[2]).toBeCloseTo(Math.exp(-0.25), 15);
   });
 });
