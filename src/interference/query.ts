@@ -175,9 +175,14 @@ export class Query {
    * `ownWakesUs` per µs) out of the chance that all are held.
    */
   private mixedComponents(duty: number, exclusion: ExclusionCache, ownWakesUs: number, vcpus: number, lambdaUs: number): Components {
+    this.mix.excludedFull(this.extra, duty, exclusion, this.full, this.near);
+    return this.mixedFromFull(duty, exclusion, ownWakesUs, vcpus, lambdaUs);
+  }
+
+  /** mixedFromFull is mixedComponents after excludedFull wrote `full` and `near` (it reads neither components). */
+  private mixedFromFull(duty: number, exclusion: ExclusionCache, ownWakesUs: number, vcpus: number, lambdaUs: number): Components {
     const c = this.ownComps;
     c.copyFrom(this.comps);
-    this.mix.excludedFull(this.extra, duty, exclusion, this.full, this.near);
     c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores, this.hm.core.ownBurstQueue);
     if (c.heldN > 0) this.mix.excludedHeld(this.extra, duty, exclusion, c);
     this.mix.lightComponent(c, this.lightExtra, undefined);
@@ -307,9 +312,9 @@ export class Query {
   }
 
   /** estimateFor: the largest estimate whose bound stays within `limit` (inverse of bound). */
-  private estimateFor(c: Components, pct: number, reasons: number, limit: number): number {
+  private estimateFor(pFull: number, pct: number, reasons: number, limit: number): number {
     const off = this.hm.offsets[pct];
-    return (limit / WIDEN[reasons] + off) / this.hm.margins[2 * pct + (c.pFull < QUIET_P_FULL ? 0 : 1)] - off;
+    return (limit / WIDEN[reasons] + off) / this.hm.margins[2 * pct + (pFull < QUIET_P_FULL ? 0 : 1)] - off;
   }
 
   /** reasons: the outside-range reasons that widen v's bound (at most 4 count). */
@@ -373,10 +378,38 @@ export class Query {
   withinSloRow(rows: readonly number[], o: number, widen: number, skip: number, byEstimate: number, exclusion?: ExclusionCache): boolean {
     let c = this.comps;
     this.withEpisodes = false;
-    if (rows[o + R_LIGHT] === 0 && exclusion) c = this.mixedComponents(rows[o + R_OWN_DUTY], exclusion, rows[o + R_WAKES], rows[o + R_VCPUS], rows[o + R_LAMBDA]);
-    else this.mix.lightComponentLess(c, this.lightExtra, rows[o + R_EX_LSP], rows[o + R_EX_LRATE], rows[o + R_LIGHT]);
+    const reasons = this.reasonsOf(widen, rows[o + R_OUTSIDE], rows[o + R_OWN_VCPUS]);
+    if (rows[o + R_LIGHT] === 0 && exclusion) {
+      // The components' pFull is excludedFull's (rescale sets it, nothing after writes it), and it
+      // is all the first test of rowWithinSlo reads of them: a mixed victim whose SLO leaves no
+      // room past its service time fails before its own components and OVER wait are built
+      // (a tenth of the replay's mixed victims).
+      const duty = rows[o + R_OWN_DUTY];
+      this.mix.excludedFull(this.extra, duty, exclusion, this.full, this.near);
+      if (this.noRoom(rows, o, this.full.pFull, reasons, skip, byEstimate)) return false;
+      c = this.mixedFromFull(duty, exclusion, rows[o + R_WAKES], rows[o + R_VCPUS], rows[o + R_LAMBDA]);
+    } else this.mix.lightComponentLess(c, this.lightExtra, rows[o + R_EX_LSP], rows[o + R_EX_LRATE], rows[o + R_LIGHT]);
     this.markGrant(c);
-    return this.rowWithinSlo(c, rows, o, this.reasonsOf(widen, rows[o + R_OUTSIDE], rows[o + R_OWN_VCPUS]), skip, byEstimate, o + R_CORR);
+    return this.rowWithinSlo(c, rows, o, reasons, skip, byEstimate, o + R_CORR);
+  }
+
+  /**
+   * noRoom: some SLO checked leaves an estimate below the victim's service time on components of
+   * chance `pFull` that all cores are held, so rowWithinSlo on them answers false (at that test, or
+   * at an earlier one of another SLO: false either way).
+   */
+  private noRoom(r: readonly number[], o: number, pFull: number, reasons: number, skip: number, byEstimate: number): boolean {
+    for (let pct = 0; pct < 2; pct++) {
+      const slo = r[o + R_SLO + pct];
+      if (slo === Infinity || (skip & (1 << pct)) !== 0) continue;
+      if (this.estMax(pFull, pct, reasons, slo, byEstimate) < r[o + R_SERVICE]) return true;
+    }
+    return false;
+  }
+
+  /** estMax: the largest estimate of percentile pct within `slo` (its bound's, unless judged by the estimate), the hop taken off. */
+  private estMax(pFull: number, pct: number, reasons: number, slo: number, byEstimate: number): number {
+    return ((byEstimate & (1 << pct)) !== 0 ? slo : this.estimateFor(pFull, pct, reasons, slo)) - this.hop[pct];
   }
 
   /**
@@ -397,7 +430,7 @@ export class Query {
       const slo = r[o + R_SLO + pct];
       if (slo === Infinity || (skip & (1 << pct)) !== 0) continue;
       // bound(est) <= slo  <=>  est <= estMax  <=>  core quantile <= threshold  <=>  tail(threshold) <= eps.
-      const estMax = ((byEstimate & (1 << pct)) !== 0 ? slo : this.estimateFor(c, pct, reasons, slo)) - this.hop[pct];
+      const estMax = this.estMax(c.pFull, pct, reasons, slo, byEstimate);
       if (estMax < serviceUs) return false;
       if (this.withEpisodes && !this.episodesWithin(r, o, estMax, pct)) return false;
       if (this.withGrant && !this.grantWithin(c, r, o, estMax, pct)) return false;
