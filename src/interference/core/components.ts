@@ -10,10 +10,17 @@ import { HELD_MAX } from "./light-holds.js";
  */
 export class Components {
   /** Doubles save writes. */
-  static readonly SAVED = 3 * BINS + 17;
+  static readonly SAVED = 4 * BINS + 18;
 
   readonly a = new Float64Array(BINS);
   readonly r = new Float64Array(BINS);
+  /**
+   * The part of r[k] that other cores' releases add, undiscounted (r[k] less the runner's own
+   * release rate, at othersShare 1): CFS's light waiters (light-holds.ts lightWaiterShare) scale
+   * it per victim, on the query's shared components, so r[k] is always own + othersShare x this.
+   */
+  readonly rOthers = new Float64Array(BINS);
+  othersShare = 1;
   /** e^(-r cap) per bin, shared by every victim of the query. */
   readonly eCap = new Float64Array(BINS);
   capUs = 0;
@@ -92,8 +99,9 @@ export class Components {
       out[o + k] = this.a[k];
       out[o + BINS + k] = this.r[k];
       out[o + 2 * BINS + k] = this.eCap[k];
+      out[o + 3 * BINS + k] = this.rOthers[k];
     }
-    let i = o + 3 * BINS;
+    let i = o + 4 * BINS;
     out[i++] = this.capUs;
     out[i++] = this.rlA;
     out[i++] = this.rlUs;
@@ -110,7 +118,8 @@ export class Components {
     out[i++] = this.pNearFull;
     out[i++] = this.heavyBlock;
     out[i++] = this.sumA;
-    out[i] = this.sumAOverR;
+    out[i++] = this.sumAOverR;
+    out[i] = this.othersShare;
   }
 
   load(src: readonly number[], o: number): void {
@@ -118,8 +127,9 @@ export class Components {
       this.a[k] = src[o + k];
       this.r[k] = src[o + BINS + k];
       this.eCap[k] = src[o + 2 * BINS + k];
+      this.rOthers[k] = src[o + 3 * BINS + k];
     }
-    let i = o + 3 * BINS;
+    let i = o + 4 * BINS;
     this.capUs = src[i++];
     this.rlA = src[i++];
     this.rlUs = src[i++];
@@ -136,7 +146,8 @@ export class Components {
     this.pNearFull = src[i++];
     this.heavyBlock = src[i++];
     this.sumA = src[i++];
-    this.sumAOverR = src[i];
+    this.sumAOverR = src[i++];
+    this.othersShare = src[i];
   }
 
   /** copyFrom makes this a copy of `o` (no allocation). */
@@ -144,6 +155,7 @@ export class Components {
     this.a.set(o.a);
     this.r.set(o.r);
     this.eCap.set(o.eCap);
+    this.rOthers.set(o.rOthers);
     this.capUs = o.capUs;
     this.rlA = o.rlA;
     this.rlUs = o.rlUs;
@@ -161,6 +173,7 @@ export class Components {
     this.heavyBlock = o.heavyBlock;
     this.sumA = o.sumA;
     this.sumAOverR = o.sumAOverR;
+    this.othersShare = o.othersShare;
     this.heldN = o.heldN;
     for (let j = 0; j < o.heldN; j++) this.held[j] = o.held[j];
     this.heavyWakes = o.heavyWakes;

@@ -3,7 +3,7 @@ import { binOf, BINS, type CpuPart, type LightPart, type MutablePart } from "./c
 import { ExclusionCache, Occupancy, type FullState } from "./occupancy.js";
 import { emptyDelta, expNeg, noDelta, type BinDelta } from "./bin-delta.js";
 import { localRescueShare } from "./local-waiters.js";
-import { HELD_MAX, lightHoldFull, lightHomeBlock } from "./light-holds.js";
+import { HELD_MAX, lightHoldFull, lightHomeBlock, lightWaiterShare, othersBusy, servedReleaseRate } from "./light-holds.js";
 import { meanFull } from "./mean-full.js";
 import { ALL_MECHANISMS, type Mechanisms, type SchedulerCore } from "./scheduler-core.js";
 
@@ -312,6 +312,7 @@ export class HostMix {
       lsp += extra.vcpus * extra.duty;
       lrate += (extra.vcpus * extra.duty) / extra.burstUs;
     }
+    if (this.core.lightWaiters === true) this.lightWaiters(out, othersBusy(lsp, this.sums[LCNT] + (extra ? extra.vcpus : 0)));
     if (out.heldN > 0) {
       const serve = lsp > 0 ? (this.sums[LSERVE] + (extra ? extra.vcpus * extra.duty * (extra.block ?? 0) : 0)) / lsp : 0;
       this.buildLightHolds(out, lsp - exLsp, lrate - exLrate, serve, this.sums[LCNT] + (extra ? extra.vcpus : 0) - exCnt);
@@ -355,8 +356,30 @@ export class HostMix {
     }
     const full = lightHoldFull(out.held, out.heldN, lsp, Math.round(count));
     out.lightA = full * lightHomeBlock(lrate, out.heavyWakes, serve);
-    out.lightR = lrate / lsp + out.nu;
+    out.lightR = (this.core.servedRelease === true ? servedReleaseRate(lrate, serve * lsp) : lrate / lsp) + out.nu * out.othersShare;
     out.lightECap = expNeg(out.lightR * out.capUs);
+  }
+
+  /**
+   * lightWaiters (CFS, light-holds.ts lightWaiterShare): the other cores' releases in the blocked
+   * waits discounted by the busy light vCPUs other than the victim's (`others`, their Σ duty), per
+   * victim, on components a query may share between victims (so from the undiscounted rOthers,
+   * whatever share a victim before left). meanWaitUs (a correction input) stays the CPU-bound
+   * one, so the correction's host part is the same on the placer's cached path as when fitting.
+   */
+  private lightWaiters(out: Components, others: number): void {
+    const f = lightWaiterShare(out.excess, others, STEAL_DISCOUNT);
+    if (f === out.othersShare) return;
+    let waitW = 0;
+    for (let k = 0; k < BINS; k++) {
+      if (!(out.a[k] > 0)) continue;
+      const r = out.r[k] + out.rOthers[k] * (f - out.othersShare);
+      out.r[k] = r;
+      out.eCap[k] = expNeg(r * out.capUs);
+      waitW += out.a[k] / r;
+    }
+    out.othersShare = f;
+    out.sumAOverR = waitW;
   }
 
   /**
@@ -461,6 +484,7 @@ export class HostMix {
         out.a[k] = 0;
         out.r[k] = 1;
         out.eCap[k] = 0;
+        out.rOthers[k] = 0;
         continue;
       }
       const spbr = this.sums[2 * BINS + k] + (dx.bin === k ? dx.spbr : 0) + (de.bin === k ? de.spbr : 0);
@@ -470,12 +494,14 @@ export class HostMix {
       // The runner ahead releases at its own rate; the others' rate excludes it.
       const self = cnt > 0 ? inc * (sp / cnt) * own * g : 0;
       const r = own + Math.max(0, nu - self);
+      out.rOthers[k] = r - own;
       out.a[k] = scale * spb;
       out.r[k] = r;
       out.eCap[k] = expNeg(r * cap);
       blocked += out.a[k];
       waitW += out.a[k] / r;
     }
+    out.othersShare = 1;
     out.blockGivenFull = pFull > 0 ? blocked / pFull : 0;
     out.meanWaitUs = blocked > 0 ? waitW / blocked : 0;
     out.sumA = blocked;

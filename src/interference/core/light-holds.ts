@@ -57,3 +57,43 @@ export function lightHoldFull(held: Float64Array, n: number, lsp: number, count:
 export function lightHomeBlock(lightWakes: number, heavyWakes: number, serve: number): number {
   return lightWakes + heavyWakes > 0 ? (lightWakes / (lightWakes + heavyWakes)) * serve : 0;
 }
+
+/**
+ * servedReleaseRate (CFS, Mechanisms.cfsServedRelease): the rate at which a waker queued behind a
+ * light vCPU that is serving gets the core. The light vCPU blocks it only while it serves (a
+ * waker queued on a halt-poller ends the poll at once), so the waker waits out the rest of the
+ * request, not the rest of the whole hold (service + poll window). `lrate` is the light vCPUs'
+ * Σ duty / hold (their requests per µs), `servedLoad` their Σ duty x serving share (their Σ
+ * requests x service): the mean served request is servedLoad / lrate. Checked against the
+ * simulator on a 4-core calibration host with three CPU-bound vCPUs and two io victims
+ * (contended/4/7): its victims are simulated near their alone latency, which the whole-hold
+ * release over-predicted ~3.7x (docs/accuracy.md, thirteenth round).
+ */
+export function servedReleaseRate(lrate: number, servedLoad: number): number {
+  return servedLoad > 0 ? lrate / servedLoad : 0;
+}
+
+/**
+ * othersBusy: the busy light vCPUs other than the waker, `lsp` the host's light Σ duty and
+ * `count` its light vCPUs, the waker taken as an average one (its sibling vCPUs are waiters like
+ * any other). Taking out the victim's own share instead gave the same figures on every victim but
+ * the busiest, and a p90 |ln| on the extended calibration sweep's held-out CFS hosts of 0.380
+ * against 0.375 (docs/accuracy.md, thirteenth round); a what-if's light VM counts as on the host.
+ */
+export function othersBusy(lsp: number, count: number): number {
+  return count > 1 ? lsp * (1 - 1 / count) : 0;
+}
+
+/**
+ * lightWaiterShare (CFS, Mechanisms.cfsLightWaiters): the share of the other runners' releases
+ * that still reach a blocked waker once the busy light vCPUs are counted as waiters. With every
+ * core held, a busy light vCPU other than the waker is runnable, so it is one more thread than
+ * there are cores, as the CPU-bound excess is: a core that frees up runs its own queue first, and
+ * an idle CPU pulls the longest-waiting thread from the busiest queue. The steal discount
+ * 1 / (1 + STEAL_DISCOUNT x excess) (host-mix.ts) then counts them with the same weight, and this
+ * is the factor that moves it there from the CPU-bound excess alone. `others` is the other light
+ * vCPUs' mean busy count (othersBusy).
+ */
+export function lightWaiterShare(excess: number, others: number, stealDiscount: number): number {
+  return others > 0 ? (1 + stealDiscount * excess) / (1 + stealDiscount * (excess + others)) : 1;
+}
