@@ -47,7 +47,7 @@ export function kvmCommon(p: Pick<KvmCfsParams | KvmEevdfParams, "haltPollUs">):
  *   to go idle and pull it (the release rate of the other runners, in predictor).
  * - Hogs are never fresh: a waking victim with sleeper credit preempts them at once.
  */
-export function cfsCore(given: KvmCfsParams | undefined, cores: number, approximations: string[], lightHolds = false, servedRelease = false, lightWaiters = false): SchedulerCore {
+export function cfsCore(given: KvmCfsParams | undefined, cores: number, approximations: string[], lightHolds = false, servedRelease = false, lightWaiters = false, heavyHome = false): SchedulerCore {
   const p = given ?? (defaultScheduler("kvm-cfs") as KvmCfsParams);
   const factor = tunableFactor(p, cores);
   const latencyUs = p.latencyUs * factor;
@@ -78,6 +78,9 @@ export function cfsCore(given: KvmCfsParams | undefined, cores: number, approxim
     // take the cores that free up before the victim does.
     ...(lightHolds && servedRelease ? { servedRelease: true } : {}),
     ...(lightHolds && lightWaiters ? { lightWaiters: true } : {}),
+    // Mechanisms.cfsHeavyHome (model-v12): a fresh CPU-bound home runner blocks the waker while
+    // light vCPUs hold the other cores (heavyHomeBlock); CFS has no drift, so its slot is free.
+    ...(lightHolds && heavyHome ? { heavyHome: true } : {}),
     approximations,
   };
 }
