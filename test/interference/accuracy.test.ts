@@ -490,7 +490,7 @@ describe("predictor accuracy on the ninth frozen round (holdout-9)", () => {
   packedGoals(all, { allP90: false, median: ["xen-credit", "xen-credit2", "kvm-cfs"], covered: KINDS, p90: ["xen-credit", "xen-credit2"], safe: KINDS });
 
   // The same fitted model with a CFS term switched off: the busy io vCPUs no longer count as
-  // waiters (3 unsafe misses, all on 9983/6), or no light holds at all (7).
+  // waiters (3 unsafe misses, two on 9983/6), or no light holds at all (7).
   test.each([
     ["the light waiters", { cfsLightWaiters: false }],
     ["light holds", { cfsLightHolds: false }],
