@@ -19,13 +19,14 @@ import { z } from "zod";
  * margins were refitted; a v9 file's CFS weights belong to the old core. 11: credit1's mixed
  * victims that want their whole vCPU wait while it is descheduled OVER (credit1.ts overWaitOf), a
  * floor under the estimate: refitted with it, every core's weights and margins are model-v10's,
- * but a v10 file was fitted for a core that predicts those victims differently. 12: CFS's light
- * holds release a waker when the serving request ends, not the halt-poll window after it, and
- * the busy light vCPUs count as waiters in the steal discount (light-holds.ts servedReleaseRate,
- * lightWaiterShare), so CFS's correction and margins were refitted; the other cores' data are
- * model-v11's byte for byte, and a v11 file's CFS weights belong to the old core.
+ * but a v10 file was fitted for a core that predicts those victims differently. 12: a candidate,
+ * never shipped (CFS's served release, light waiters and heavy home runner; its 10,000-VM plan was
+ * not whole, docs/accuracy.md, thirteenth round). 13: CFS's busy light vCPUs count as waiters in
+ * the steal discount (light-holds.ts lightWaiterShare), the light waiters alone, so CFS's
+ * correction and margins were refitted; the other cores' data are model-v11's byte for byte, and
+ * a v11 or v12 file's CFS weights belong to another core.
  */
-export const MODEL_VERSION = 12;
+export const MODEL_VERSION = 13;
 
 /** The victim alone: request p99 and p99.9 over its service time, by vCPUs (rows) and utilisation. */
 export const BaselineTableSchema = z.strictObject({

@@ -47,7 +47,7 @@ export function kvmCommon(p: Pick<KvmCfsParams | KvmEevdfParams, "haltPollUs">):
  *   to go idle and pull it (the release rate of the other runners, in predictor).
  * - Hogs are never fresh: a waking victim with sleeper credit preempts them at once.
  */
-export function cfsCore(given: KvmCfsParams | undefined, cores: number, approximations: string[], lightHolds = false, servedRelease = false, lightWaiters = false, heavyHome = false): SchedulerCore {
+export function cfsCore(given: KvmCfsParams | undefined, cores: number, approximations: string[], lightHolds = false, lightWaiters = false): SchedulerCore {
   const p = given ?? (defaultScheduler("kvm-cfs") as KvmCfsParams);
   const factor = tunableFactor(p, cores);
   const latencyUs = p.latencyUs * factor;
@@ -73,14 +73,9 @@ export function cfsCore(given: KvmCfsParams | undefined, cores: number, approxim
     // wakeup_gran of its wake-up, so a waker queued on its CPU waits for the request (as EEVDF's
     // RUN_TO_PARITY); busy light vCPUs fill the cores the CPU-bound ones leave (light-holds.ts).
     ...(lightHolds ? { lightPart: servingLightPart(p.haltPollUs), lightHolds: true } : {}),
-    // Mechanisms.cfsServedRelease, cfsLightWaiters (model-v12, light-holds.ts): the serving light
-    // vCPU releases a waker when its request ends; on packed hosts the other busy light vCPUs
-    // take the cores that free up before the victim does.
-    ...(lightHolds && servedRelease ? { servedRelease: true } : {}),
+    // Mechanisms.cfsLightWaiters (model-v13, light-holds.ts lightWaiterShare): on packed hosts
+    // the other busy light vCPUs take the cores that free up before the victim does.
     ...(lightHolds && lightWaiters ? { lightWaiters: true } : {}),
-    // Mechanisms.cfsHeavyHome (model-v12): a fresh CPU-bound home runner blocks the waker while
-    // light vCPUs hold the other cores (heavyHomeBlock); CFS has no drift, so its slot is free.
-    ...(lightHolds && heavyHome ? { heavyHome: true } : {}),
     approximations,
   };
 }

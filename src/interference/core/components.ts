@@ -7,8 +7,6 @@ import { HELD_MAX } from "./light-holds.js";
  * waits an exponential of rate r[k] (that runner blocking, or another core freeing up) capped at
  * capUs; with probability rlA a uniform wait up to rlUs (a rate-limited runner); with probability
  * driftA (the victim itself without priority) an exponential of rate driftR capped at driftCapUs.
- * CFS has no drift; its drift slot carries the fresh CPU-bound home runner of light holds
- * (SchedulerCore.heavyHome, light-holds.ts heavyHomeBlock), written per victim.
  */
 export class Components {
   /** Doubles save writes. */

@@ -3,7 +3,7 @@ import { binOf, BINS, type CpuPart, type LightPart, type MutablePart } from "./c
 import { ExclusionCache, Occupancy, type FullState } from "./occupancy.js";
 import { emptyDelta, expNeg, noDelta, type BinDelta } from "./bin-delta.js";
 import { localRescueShare } from "./local-waiters.js";
-import { HELD_MAX, heavyHomeBlock, lightHoldFull, lightHomeBlock, lightWaiterShare, othersBusy, servedReleaseRate } from "./light-holds.js";
+import { HELD_MAX, lightHoldFull, lightHomeBlock, lightWaiterShare, othersBusy } from "./light-holds.js";
 import { meanFull } from "./mean-full.js";
 import { ALL_MECHANISMS, type Mechanisms, type SchedulerCore } from "./scheduler-core.js";
 
@@ -352,21 +352,11 @@ export class HostMix {
       out.lightA = 0;
       out.lightR = 1;
       out.lightECap = 0;
-      // A victim before may have left its heavy-home wait in the query's shared components.
-      if (this.core.heavyHome === true) out.driftA = 0;
       return;
     }
     const full = lightHoldFull(out.held, out.heldN, lsp, Math.round(count));
     out.lightA = full * lightHomeBlock(lrate, out.heavyWakes, serve);
-    out.lightR = (this.core.servedRelease === true ? servedReleaseRate(lrate, serve * lsp) : lrate / lsp) + out.nu * out.othersShare;
-    if (this.core.heavyHome === true) {
-      // The drift slot (unused where heavyHome is set): a fresh CPU-bound home runner, released
-      // when a light hold ends (that core idles and pulls the waker) or by the other releases.
-      out.driftA = full * heavyHomeBlock(lrate, out.heavyWakes, out.heavyBlock);
-      out.driftR = lrate / lsp + out.nu * out.othersShare;
-      out.driftCapUs = out.capUs;
-      out.driftECap = expNeg(out.driftR * out.capUs);
-    }
+    out.lightR = lrate / lsp + out.nu * out.othersShare;
     out.lightECap = expNeg(out.lightR * out.capUs);
   }
 

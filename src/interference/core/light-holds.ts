@@ -59,21 +59,6 @@ export function lightHomeBlock(lightWakes: number, heavyWakes: number, serve: nu
 }
 
 /**
- * servedReleaseRate (CFS, Mechanisms.cfsServedRelease): the rate at which a waker queued behind a
- * light vCPU that is serving gets the core. The light vCPU blocks it only while it serves (a
- * waker queued on a halt-poller ends the poll at once), so the waker waits out the rest of the
- * request, not the rest of the whole hold (service + poll window). `lrate` is the light vCPUs'
- * Σ duty / hold (their requests per µs), `servedLoad` their Σ duty x serving share (their Σ
- * requests x service): the mean served request is servedLoad / lrate. Checked against the
- * simulator on a 4-core calibration host with three CPU-bound vCPUs and two io victims
- * (contended/4/7): its victims are simulated near their alone latency, which the whole-hold
- * release over-predicted ~3.7x (docs/accuracy.md, thirteenth round).
- */
-export function servedReleaseRate(lrate: number, servedLoad: number): number {
-  return servedLoad > 0 ? lrate / servedLoad : 0;
-}
-
-/**
  * othersBusy: the busy light vCPUs other than the waker, `lsp` the host's light Σ duty and
  * `count` its light vCPUs, the waker taken as an average one (its sibling vCPUs are waiters like
  * any other). Taking out the victim's own share instead gave the same figures on every victim but
@@ -96,21 +81,4 @@ export function othersBusy(lsp: number, count: number): number {
  */
 export function lightWaiterShare(excess: number, others: number, stealDiscount: number): number {
   return others > 0 ? (1 + stealDiscount * excess) / (1 + stealDiscount * (excess + others)) : 1;
-}
-
-/**
- * heavyHomeBlock (CFS, Mechanisms.cfsHeavyHome): the chance the waker's home runner, every core
- * held and some by light vCPUs, is a CPU-bound vCPU that blocks it: the home CPU was taken after
- * the waker left it by a CPU-bound vCPU (the CPU-bound share of wake-ups, `heavyWakes` against
- * `lightWakes`, per µs) still fresh (`heavyBlock`, the CPU-bound runners' mean block share: under
- * CFS inside wakeup_gran of its own wake-up). lightHomeBlock counts such a runner as not blocking
- * (one of the light holds ends soon and that core pulls the waker); under CFS on a packed host
- * the core that frees up is often taken by another light vCPU first, so the waker is released
- * at the light holds' end rate plus the other releases, as light waiters discount them. Choosing
- * (extended calibration sweep, held-out CFS hosts, p90 |ln|): without 0.375, with 0.344 (contended
- * 0.375 -> 0.331, packed 0.441 -> 0.432); EEVDF's light holds were measured worse with a similar
- * count (lightHomeBlock), so it stays CFS's (docs/accuracy.md, thirteenth round).
- */
-export function heavyHomeBlock(lightWakes: number, heavyWakes: number, heavyBlock: number): number {
-  return lightWakes + heavyWakes > 0 ? (heavyWakes / (lightWakes + heavyWakes)) * heavyBlock : 0;
 }

@@ -75,21 +75,10 @@ export interface SchedulerCore {
    */
   readonly lightHolds?: boolean;
   /**
-   * With light holds: a waker blocked by a serving light vCPU waits the rest of its request, not
-   * the rest of its hold (CFS: light-holds.ts servedReleaseRate). Absent: the whole hold.
-   */
-  readonly servedRelease?: boolean;
-  /**
    * With light holds: busy light vCPUs other than the victim's count as waiters in the steal
    * discount of its blocked waits (CFS: light-holds.ts lightWaiterShare). Absent: CPU-bound only.
    */
   readonly lightWaiters?: boolean;
-  /**
-   * With light holds: a fresh CPU-bound home runner blocks the waker too while light vCPUs hold
-   * the other cores (CFS: light-holds.ts heavyHomeBlock; the core's drift slot carries the wait,
-   * so only a core without drift may set it). Absent: only a serving light home runner blocks.
-   */
-  readonly heavyHome?: boolean;
   /** Why this host's scheduler is only approximated by this core (empty when modelled). */
   readonly approximations: readonly string[];
 }
@@ -160,22 +149,12 @@ export interface Mechanisms {
    */
   readonly credit1OverWait: boolean;
   /**
-   * CFS: a waker blocked by a serving light vCPU waits the rest of its request, not its whole
-   * hold with the halt-poll window (false: the whole hold, model-v11's CFS core).
-   */
-  readonly cfsServedRelease: boolean;
-  /**
    * CFS: busy light vCPUs other than the victim's are waiters for a core that frees up, as the
    * CPU-bound excess is (false: only the CPU-bound excess discounts steals, model-v11's CFS core).
    */
   readonly cfsLightWaiters: boolean;
-  /**
-   * CFS: with light vCPUs holding the other cores, a fresh CPU-bound home runner blocks the waker
-   * (false: only a serving light home runner does, model-v11's CFS core).
-   */
-  readonly cfsHeavyHome: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsServedRelease: true, cfsLightWaiters: true, cfsHeavyHome: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true };
 
 /**
  * OverWait: the episodes in which a mixed victim's vCPU, wanting a core all the time and so
@@ -215,7 +194,7 @@ function baseCoreFor(s: SchedulerParams, cores: number, m: Mechanisms): Schedule
     case "xen-credit":
       return credit1Core(s, cores, m.credit1OverWait);
     case "kvm-cfs":
-      return cfsCore(s, cores, [], m.cfsLightHolds, m.cfsServedRelease, m.cfsLightWaiters, m.cfsHeavyHome);
+      return cfsCore(s, cores, [], m.cfsLightHolds, m.cfsLightWaiters);
     case "xen-credit2":
       return credit2Core(s, cores, m.grantEnds, m.ownBurstPreempt, m.grantShape);
     case "kvm-eevdf":
