@@ -9,6 +9,7 @@ import type { Query } from "./query.js";
 import { coreIndex } from "./model-types.js";
 import { MAX_SHAPES } from "./cpu-shapes.js";
 import { N_NEIGHBOUR_REASONS, neighbourReason } from "./range.js";
+import { KEPT } from "./kept-tails.js";
 import { doubles, hasSlo, R_LIGHT, R_SLO_BITS, ROW, sloBits, unmetEpoch, writeRow } from "./victim-rows.js";
 
 // Judging which SLOs no host kind meets (unmeetable.ts), re-exported where the placer has always found it.
@@ -82,6 +83,14 @@ export class HostState {
   private rowsEpoch = unmetEpoch();
   /** The victims' rows (victim-rows.ts), in the order of `victims`: what fits reads of them. */
   private readonly rows = doubles(4 * ROW);
+  /**
+   * What fitsAt's what-ifs with an io-only VM find of each mixed victim here that the VM does not
+   * change (kept-tails.ts: KEPT doubles per victim, in the order of `victims`; allocated on first use),
+   * valid while a slot holds keptGen: bumped when a query starts after the host changed or
+   * markUnmeetable ran (add and remove set askedEpoch to -1; fitsAt sets it after each query).
+   */
+  private kept: number[] | undefined;
+  private keptGen = 0;
   private readonly coreAt: number;
   vcpus = 0;
   /** Mean CPU demand of the VMs plus what their IO costs the driver domain. */
@@ -248,7 +257,8 @@ export class HostState {
     const rate = t.rate(j);
     const widen = this.model.outside.length + popcount(this.reasonBits | t.flags(j));
     const q = this.beginWith(rate, t.part(j, this.mix, CPU_EXTRA, EXTRA_PART), this.sleepyVcpus + this.hogVcpus + t.heavy(j));
-    let ok = known === 1 || this.victimsFit(widen, q);
+    if (this.askedEpoch !== unmetEpoch()) this.keptGen++;
+    let ok = known === 1 || this.victimsFit(widen, q, this.driver === undefined && q.keeps());
     if (shape >= 0 && known === 0) this.shapes![shape] = ok ? 1 : 2;
     // The newcomer judging itself, from its row in the table (not its Victim's objects).
     const self = ok ? t.selfBits(j, extraVictim) : 0;
@@ -276,7 +286,7 @@ export class HostState {
   }
 
   /** victimsFit: every latency-sensitive VM here keeps its bound within its SLOs on the query `q` (begun with the extra VM). */
-  private victimsFit(widen: number, q: Query): boolean {
+  private victimsFit(widen: number, q: Query, keep = false): boolean {
     let ok = true;
     // Most what-ifs on a busy fleet fail, mostly on the victim that failed the last one here: it is
     // asked first (the answer is the same in any order; 3 in 4 what-ifs fail on generated-large).
@@ -289,16 +299,24 @@ export class HostState {
     // Each victim is read from its row (one array per host, not its objects); a mixed one's own
     // components also need its exclusion table, on its object.
     const rows = this.rows;
+    const kept = keep ? this.keptSlots(n) : undefined;
     for (let k = 0; ok && k < n; k++) {
       const i = first + k < n ? first + k : first + k - n;
       // Bits 1-2: the SLOs checked; shifted by 2: those of them judged by the estimate (writeRow).
       const bits = rows[i * ROW + R_SLO_BITS];
       if (bits === 0) continue;
       const exclusion = rows[i * ROW + R_LIGHT] === 1 ? undefined : this.victims[i].exclusion;
-      ok = q.withinSloRow(rows, i * ROW, widen, ~bits & 3, bits >> 2, exclusion);
+      ok = kept !== undefined && exclusion !== undefined ? q.withinSloKept(rows, i * ROW, widen, ~bits & 3, bits >> 2, exclusion, kept, i * KEPT, this.keptGen) : q.withinSloRow(rows, i * ROW, widen, ~bits & 3, bits >> 2, exclusion);
       if (!ok) this.lastFailed = i;
     }
     return ok;
+  }
+
+  /** keptSlots: `kept`, with a slot for each of `n` victims (new ones hold no generation). */
+  private keptSlots(n: number): number[] {
+    const k = (this.kept ??= doubles(0));
+    while (k.length < n * KEPT) k.push(-1);
+    return k;
   }
 
   /**

@@ -6,6 +6,7 @@ import type { OverWait, SchedulerCore } from "./core/scheduler-core.js";
 import { aloneTailAt, episodesQuantileUs, episodesTailAt, grantQuantileUs, grantTailAt, quantileUs, thinnedLambda, waitTail, waitTailBound } from "./core/tail.js";
 import { corrected, hostFeatures, hostPart, loadFeature, N_FEATURES, splitCorrection, uncorrectedThreshold } from "./correction.js";
 import { coreIndex, Pct, QUIET_P_FULL, WIDEN, type HostModel, type Prediction, type Victim } from "./model-types.js";
+import { K_FAIL, K_GEN, K_HOST, K_LOAD, K_OMR, K_PCT, K_REASONS, keepBound, keepMixed, keepTail, keptTailBound, keptWaitTail, KP, ON_BOUND, ON_DUE, ON_SKIP, ON_TAIL, P_BASE_EST, P_EST_MAX, P_LAM, P_ON, restoreMixed } from "./kept-tails.js";
 import { R_LIGHT, R_OWN_DUTY, R_BASE, R_BASE_A, R_BASE_THETA, R_CORR, R_EX_LRATE, R_EX_LSP, R_LAMBDA, R_OUTSIDE, R_OWN_VCPUS, R_RHO, R_SERVICE, R_SLO, R_VCPUS, R_WAKES, ROW } from "./victim-rows.js";
 
 const EPS = [0.01, 0.001] as const;
@@ -391,6 +392,132 @@ export class Query {
     } else this.mix.lightComponentLess(c, this.lightExtra, rows[o + R_EX_LSP], rows[o + R_EX_LRATE], rows[o + R_LIGHT]);
     this.markGrant(c);
     return this.rowWithinSlo(c, rows, o, reasons, skip, byEstimate, o + R_CORR);
+  }
+
+  /**
+   * keeps: this query's victims of the host can be judged from what is kept of them per host
+   * (withinSloKept): its extra VM is io-only or none, so the CPU-bound components are the host's
+   * own, and the host's core does not count light holds (their tails would need the held chances
+   * kept too). The caller also leaves out hosts with a driver domain (its hop moves every SLO's room).
+   */
+  keeps(): boolean {
+    return (this.extra === undefined || this.extra.block !== undefined) && this.comps.heldN === 0;
+  }
+
+  /**
+   * withinSloKept is withinSloRow (same arguments) for a mixed victim on a query that keeps(), with
+   * what no io-only extra VM changes read from, or first written to, the victim's slot at `ko` of
+   * `kept` (kept-tails.ts), valid while it holds the host's generation `gen` and the reasons asked
+   * for: its own components before their light part (kept as the scalars their light part,
+   * episodes and grant ends read), and each percentile's threshold and tail terms, found when first
+   * read (the tail's only when the bound fails), as rowWithinSlo would find them. An io-only
+   * victim's components are the query's own, and what it would keep is cheaper to find than to
+   * read from a slot (measured: no gain).
+   */
+  withinSloKept(rows: readonly number[], o: number, widen: number, skip: number, byEstimate: number, exclusion: ExclusionCache, kept: number[], ko: number, gen: number): boolean {
+    this.withEpisodes = false;
+    const reasons = this.reasonsOf(widen, rows[o + R_OUTSIDE], rows[o + R_OWN_VCPUS]);
+    const fresh = kept[ko + K_GEN] === gen && kept[ko + K_REASONS] === reasons;
+    if (fresh && kept[ko + K_FAIL] !== 0) return false;
+    const duty = rows[o + R_OWN_DUTY];
+    const c = this.ownComps;
+    this.ownDuty = duty;
+    this.ownExclusion = exclusion;
+    if (fresh) {
+      restoreMixed(c, kept, ko);
+      this.ownStale = true;
+    } else {
+      this.keepSlot(rows, o, reasons, skip, kept, ko, gen);
+      this.ownBuild();
+      keepMixed(c, kept, ko);
+    }
+    this.mix.lightComponent(c, this.lightExtra, undefined);
+    this.splitEpisodes(c, duty, duty < 1 ? rows[o + R_WAKES] : 0, rows[o + R_VCPUS], rows[o + R_LAMBDA]);
+    this.markGrant(c);
+    return this.keptWithin(c, rows, o, byEstimate, kept, ko);
+  }
+
+  /** The mixed victim withinSloKept judges: its own vCPU's duty and exclusion table, and whether ownComps' bins are another's. */
+  private ownDuty = 0;
+  private ownExclusion: ExclusionCache | undefined = undefined;
+  private ownStale = false;
+
+  /** ownBuild: the mixed victim's own components before their light part (mixedFromFull's first steps), in ownComps. */
+  private ownBuild(): void {
+    const c = this.ownComps;
+    this.mix.excludedFull(this.extra, this.ownDuty, this.ownExclusion!, this.full, this.near);
+    c.copyFrom(this.comps);
+    c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores, this.hm.core.ownBurstQueue);
+    this.ownStale = false;
+  }
+
+  /** keepSlot starts the victim's slot for generation `gen`: nothing found yet of the percentiles checked. */
+  private keepSlot(r: readonly number[], o: number, reasons: number, skip: number, k: number[], ko: number, gen: number): void {
+    k[ko + K_GEN] = gen;
+    k[ko + K_REASONS] = reasons;
+    k[ko + K_FAIL] = 0;
+    k[ko + K_OMR] = 1 - r[o + R_RHO];
+    k[ko + K_LOAD] = NaN;
+    for (let pct = 0; pct < 2; pct++) k[ko + K_PCT + pct * KP + P_ON] = r[o + R_SLO + pct] === Infinity || (skip & (1 << pct)) !== 0 ? ON_SKIP : ON_DUE;
+  }
+
+  /**
+   * keepPct finds percentile pct's threshold and bound terms on `c` (the victim's own components,
+   * built) into its block, as rowWithinSlo's steps up to the bound; false: the
+   * SLO leaves no room past the service time (the victim fails whatever the light part).
+   */
+  private keepPct(c: Components, r: readonly number[], o: number, pct: number, byEstimate: number, k: number[], ko: number): boolean {
+    const serviceUs = r[o + R_SERVICE];
+    const estMax = this.estMax(c.pFull, pct, k[ko + K_REASONS], r[o + R_SLO + pct], byEstimate);
+    if (estMax < serviceUs) return false;
+    let load = k[ko + K_LOAD];
+    if (Number.isNaN(load)) {
+      load = k[ko + K_LOAD] = this.mixing(c, r[o + R_LAMBDA]);
+      k[ko + K_HOST] = hostPart(this.hm.fitted.p99.weights, this.h);
+      k[ko + K_HOST + 1] = hostPart(this.hm.fitted.p999.weights, this.h);
+    }
+    const w = pct === Pct.P999 ? this.hm.fitted.p999.weights : this.hm.fitted.p99.weights;
+    const host = k[ko + K_HOST + pct];
+    const x = uncorrectedThreshold(estMax, r[o + R_BASE + pct], splitCorrection(w, host, r[o + R_CORR + pct], load));
+    const y = x - serviceUs;
+    if (y <= 0) return false;
+    const p = ko + K_PCT + pct * KP;
+    k[p + P_EST_MAX] = estMax;
+    keepBound(c, y, thinnedLambda(c, r[o + R_LAMBDA], r[o + R_VCPUS]), r[o + R_WAKES], aloneTailAt(r[o + R_BASE_A], r[o + R_BASE_THETA], x), k, p);
+    k[p + P_ON] = ON_BOUND;
+    return true;
+  }
+
+  /** keptWithin is rowWithinSlo on `c`, ownComps (its light part, episodes and grant ends written this query), from the victim's slot, filling it as it reads. */
+  private keptWithin(c: Components, r: readonly number[], o: number, byEstimate: number, k: number[], ko: number): boolean {
+    const omr = k[ko + K_OMR];
+    for (let pct = 0; pct < 2; pct++) {
+      const p = ko + K_PCT + pct * KP;
+      const on = k[p + P_ON];
+      if (on === ON_SKIP) continue;
+      if (on === ON_DUE) {
+        if (this.ownStale) this.ownBuild();
+        if (!this.keepPct(c, r, o, pct, byEstimate, k, ko)) {
+          k[ko + K_FAIL] = 1;
+          return false;
+        }
+      }
+      const estMax = k[p + P_EST_MAX];
+      if (this.withEpisodes || this.withGrant) {
+        let alone = k[p + P_BASE_EST];
+        if (Number.isNaN(alone)) alone = k[p + P_BASE_EST] = aloneTailAt(r[o + R_BASE_A], r[o + R_BASE_THETA], estMax);
+        if (this.withEpisodes && !(episodesTailAt(this.episodes, r[o + R_SERVICE], r[o + R_RHO], alone, estMax) <= EPS[pct])) return false;
+        if (this.withGrant && !(grantTailAt(c, r[o + R_SERVICE], k[p + P_LAM], r[o + R_WAKES], r[o + R_RHO], alone, estMax) <= EPS[pct])) return false;
+      }
+      if (keptTailBound(c, k, p, omr) <= EPS[pct]) continue;
+      if (k[p + P_ON] !== ON_TAIL) {
+        if (this.ownStale) this.ownBuild();
+        keepTail(c, r[o + R_WAKES], k, p);
+        k[p + P_ON] = ON_TAIL;
+      }
+      if (keptWaitTail(c, k, p, omr) > EPS[pct]) return false;
+    }
+    return true;
   }
 
   /**

@@ -84,6 +84,58 @@ describe("answers a host keeps", () => {
     expect(checked).toBeGreaterThan(0);
   });
 
+  test("what a host keeps of its mixed victims for io-only what-ifs is dropped when the host changes", () => {
+    // The shipped model: its margins and correction put the SLOs where the host's load decides them.
+    const shipped = bundledPredictor();
+    const victims = profiles.map((p) => victimTerms(p, shipped));
+    markUnmeetable(profiles, victims, HOSTS, shipped);
+    const table = CandidateTable.of(profiles, victims, shipped);
+    const rng = seedrandom.alea("kept-tails");
+    const pick = (ok: (j: number) => boolean): number[] => profiles.flatMap((_, j) => (ok(j) ? [j] : []));
+    const io = pick((j) => profiles[j].io !== undefined && profiles[j].cpu === undefined && victims[j] !== undefined);
+    const mixed = pick((j) => victims[j]?.ownCpu !== undefined);
+    const cpu = pick((j) => profiles[j].cpu !== undefined && victims[j] === undefined);
+    let moved = 0;
+    let kept = 0;
+    for (const host of HOSTS) {
+      // Mixed victims, then CPU-bound VMs put on and taken off one at a time, so that the victims' room
+      // comes and goes; after each change a few io-only VMs are asked, each after another: the
+      // host's victims are judged from what the first what-if since the change kept of them (the
+      // last answer, kept per VM, never serves them).
+      const asked = [0, 1, 2, 3].map(() => io[Math.floor(rng() * io.length)]);
+      const s = new HostState(host, shipped);
+      // One mixed victim that leaves room for some of the VMs asked on the host without CPU-bound VMs.
+      for (let tries = 0; tries < 200; tries++) {
+        const j = mixed[Math.floor(rng() * mixed.length)];
+        s.add(profiles[j], victims[j]);
+        if (asked.some((a) => s.fits(profiles[a], victims[a]))) break;
+        s.remove(profiles[j], victims[j]);
+      }
+      const on: number[] = [];
+      const before = new Map<number, boolean>();
+      for (let step = 0; step < 60; step++) {
+        if (on.length === 0 || (on.length < host.cores && rng() < 0.5)) {
+          const j = cpu[Math.floor(rng() * cpu.length)];
+          on.push(j);
+          s.add(profiles[j], victims[j]);
+        } else {
+          const j = on.splice(Math.floor(rng() * on.length), 1)[0];
+          s.remove(profiles[j], victims[j]);
+        }
+        for (const j of [...asked, ...asked]) {
+          const want = s.fits(profiles[j], victims[j]);
+          expect(s.fitsAt(table, j, victims[j]), `${host.id} step ${step} VM ${j}`).toBe(want);
+          if (before.has(j) && before.get(j) !== want) moved++;
+          before.set(j, want);
+          kept++;
+        }
+      }
+    }
+    // Answers that moved with the host: what was kept before a change would have been caught.
+    expect(moved).toBeGreaterThan(5);
+    expect(kept).toBeGreaterThan(100);
+  });
+
   test("a query's host parts, written when an io-only victim first reads them, are its own host's", () => {
     // The shipped model: its correction reads the host's features (plainModel's weights are 0).
     const model = bundledPredictor().model;
