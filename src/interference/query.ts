@@ -98,15 +98,32 @@ export class Query {
     const cpuBound = extra !== undefined && !light;
     // Nothing CPU-bound added: the host's own components, cached until it changes.
     this.partsDue = false;
+    this.compsDue = false;
     if (!cpuBound && mix.loadCached(this.comps, this.hostParts)) return this;
-    mix.heavyComponents(this.comps, cpuBound ? extra : undefined, undefined);
-    // With a CPU-bound extra the host parts wait for the first io-only victim that reads them:
-    // a mixed victim (its own components) fails first in most such what-ifs.
-    this.partsDue = cpuBound;
-    if (cpuBound) return this;
+    // With a CPU-bound extra the components wait for the first victim that reads them (built()),
+    // and the host parts for the first io-only victim: a mixed victim whose SLO leaves no room
+    // (withinSloRow's noRoom) reads neither, and fails first in a fifth of such what-ifs.
+    if (cpuBound) {
+      this.compsDue = true;
+      this.partsDue = true;
+      return this;
+    }
+    mix.heavyComponents(this.comps, undefined, undefined);
     this.writeHostParts();
     mix.storeCached(this.comps, this.hostParts);
     return this;
+  }
+
+  /** The query's components are not built yet (begin with a CPU-bound extra): built() builds them. */
+  private compsDue = false;
+
+  /** built: the query's components, built now if begin left them due. */
+  private built(): Components {
+    if (this.compsDue) {
+      this.mix.heavyComponents(this.comps, this.extra, undefined);
+      this.compsDue = false;
+    }
+    return this.comps;
   }
 
   /** writeHostParts: the correction's host parts of the query's components (those light parts and grant ends leave alone). */
@@ -135,7 +152,7 @@ export class Query {
     this.withEpisodes = false;
     if (self) return this.selfComponents(v.tail.lambdaUs);
     if (v.ownCpu) return this.mixedComponents(v.ownCpu.duty, v.exclusion, v.tail.burstWakesUs, v.tail.vcpus, v.tail.lambdaUs);
-    const c = this.comps;
+    const c = this.built();
     this.mix.lightComponent(c, this.lightExtra, v.ownLight ? this.ownLightOf(v) : undefined);
     return c;
   }
@@ -158,7 +175,7 @@ export class Query {
       // A mixed newcomer judging itself: as once it is on the host (below), the query's waits with
       // its own waking vCPU out of the chance that all are held.
       const c = this.ownComps;
-      c.copyFrom(this.comps);
+      c.copyFrom(this.built());
       this.mix.fullWithExtra(rest, this.full, this.near);
       c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores, this.hm.core.ownBurstQueue);
       if (c.heldN > 0) this.mix.heldWithExtra(rest, c);
@@ -166,7 +183,7 @@ export class Query {
       this.splitEpisodes(c, x.duty, x.duty < 1 ? x.duty / x.burstUs : 0, x.vcpus, lambdaUs);
       return c;
     }
-    const c = this.comps;
+    const c = this.built();
     this.mix.lightComponent(c, rest, undefined);
     return c;
   }
@@ -183,7 +200,7 @@ export class Query {
   /** mixedFromFull is mixedComponents after excludedFull wrote `full` and `near` (it reads neither components). */
   private mixedFromFull(duty: number, exclusion: ExclusionCache, ownWakesUs: number, vcpus: number, lambdaUs: number): Components {
     const c = this.ownComps;
-    c.copyFrom(this.comps);
+    c.copyFrom(this.built());
     c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores, this.hm.core.ownBurstQueue);
     if (c.heldN > 0) this.mix.excludedHeld(this.extra, duty, exclusion, c);
     this.mix.lightComponent(c, this.lightExtra, undefined);
@@ -377,7 +394,7 @@ export class Query {
    * `byEstimate`: the SLOs judged by the estimate (bits as `skip`).
    */
   withinSloRow(rows: readonly number[], o: number, widen: number, skip: number, byEstimate: number, exclusion?: ExclusionCache): boolean {
-    let c = this.comps;
+    let c: Components;
     this.withEpisodes = false;
     const reasons = this.reasonsOf(widen, rows[o + R_OUTSIDE], rows[o + R_OWN_VCPUS]);
     if (rows[o + R_LIGHT] === 0 && exclusion) {
@@ -389,7 +406,10 @@ export class Query {
       this.mix.excludedFull(this.extra, duty, exclusion, this.full, this.near);
       if (this.noRoom(rows, o, this.full.pFull, reasons, skip, byEstimate)) return false;
       c = this.mixedFromFull(duty, exclusion, rows[o + R_WAKES], rows[o + R_VCPUS], rows[o + R_LAMBDA]);
-    } else this.mix.lightComponentLess(c, this.lightExtra, rows[o + R_EX_LSP], rows[o + R_EX_LRATE], rows[o + R_LIGHT]);
+    } else {
+      c = this.built();
+      this.mix.lightComponentLess(c, this.lightExtra, rows[o + R_EX_LSP], rows[o + R_EX_LRATE], rows[o + R_LIGHT]);
+    }
     this.markGrant(c);
     return this.rowWithinSlo(c, rows, o, reasons, skip, byEstimate, o + R_CORR);
   }
@@ -446,7 +466,7 @@ export class Query {
   private ownBuild(): void {
     const c = this.ownComps;
     this.mix.excludedFull(this.extra, this.ownDuty, this.ownExclusion!, this.full, this.near);
-    c.copyFrom(this.comps);
+    c.copyFrom(this.built());
     c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores, this.hm.core.ownBurstQueue);
     this.ownStale = false;
   }
