@@ -418,10 +418,11 @@ export class Query {
    * keeps: this query's victims of the host can be judged from what is kept of them per host
    * (withinSloKept): its extra VM is io-only or none, so the CPU-bound components are the host's
    * own, and the host's core does not count light holds (their tails would need the held chances
-   * kept too). The caller also leaves out hosts with a driver domain (its hop moves every SLO's room).
+   * kept too; CFS's light waiters, which come with them, move the bins with the light part). The
+   * caller also leaves out hosts with a driver domain (its hop moves every SLO's room).
    */
   keeps(): boolean {
-    return (this.extra === undefined || this.extra.block !== undefined) && this.comps.heldN === 0;
+    return (this.extra === undefined || this.extra.block !== undefined) && this.comps.heldN === 0 && this.hm.core.lightWaiters !== true;
   }
 
   /**
