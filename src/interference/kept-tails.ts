@@ -2,14 +2,16 @@ import { BINS } from "./core/cpu-part.js";
 import type { Components } from "./core/components.js";
 
 /**
- * Kept tails: what the placer's filter (Query.withinSloKept) finds of one victim on one host that
- * no io-only extra VM changes, kept per victim slot (KEPT doubles in the host's array) until the
- * host changes. An io-only extra VM leaves the CPU-bound components as they are (its vCPUs are
- * light runners): it moves only their light component (Components.light*), credit2's grant-end
- * waits and credit1's OVER waits. So the SLO's threshold on the core's tail (the correction and
- * its logs, the alone tail), and every term of waitTail and waitTailBound except the light one,
- * are the same for every such what-if on the host, and a what-if adds the light term to them.
- * The sums are formed in waitTail's order, term by term: the same bits.
+ * Kept tails: what the placer's filter (Query.withinSloKept) finds of one mixed victim on one
+ * host that no io-only extra VM changes, kept per victim slot (KEPT doubles in the host's array)
+ * until the host changes. An io-only extra VM leaves the CPU-bound components as they are (its
+ * vCPUs are light runners): it moves only their light component (Components.light*), credit2's
+ * grant-end waits and credit1's OVER waits. So the victim's own components before their light
+ * part, the SLO's threshold on the core's tail (the correction and its logs, the alone tail), and
+ * every term of waitTail and waitTailBound except the light one are the same for every such
+ * what-if on the host, and a what-if adds the light term to them. The sums are formed in
+ * waitTail's order, term by term: the same bits. On the replayed 20,000-iteration search 406 k of
+ * the 635 k mixed victims asked with an io-only VM were asked before on the unchanged host.
  */
 
 /** The host's generation the slot was kept at (HostState), and the outside reasons it was kept for. */
