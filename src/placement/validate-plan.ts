@@ -1,6 +1,5 @@
 import { Pct } from "../interference/predictor.js";
 import type { TailCurve } from "../interference/tail.js";
-import type { VmProfile } from "../interference/profile.js";
 import type { HostSimResult } from "../model/scenario.js";
 import { isSimulated } from "../sim/schedulers/registry.js";
 import type { SimJob, SimRunner } from "../sim/runner.js";
@@ -137,8 +136,8 @@ const MAX_EVICTIONS = 8;
  * repairHost evicts CPU-bound VMs from a breaching host, most harmful first (largest drop in the
  * breaching victim's predicted delay when removed; ties: more CPU-bound vCPUs, then lower index),
  * until that delay, scaled by how far the simulation outran the prediction on this host, fits the
- * victim's slack. Where the prediction is blind to the breach (blindOverfull), first the
- * fitting CPU-bound VMs until the host's CPU-bound demand leaves a core free. Each eviction
+ * victim's slack. Where the prediction is blind to the breach (blindExcess), the fitting
+ * CPU-bound VMs instead, until the host's demand leaves a core free (at least one). Each eviction
  * tightens the host's cut. One record per move.
  */
 function repairHost(state: PlacementState, fw: Framework, set: ItemSet, cuts: Map<number, number>, i: number, victim: number, sim: SimulatedVm, round: number): RepairRecord[] {
@@ -148,15 +147,15 @@ function repairHost(state: PlacementState, fw: Framework, set: ItemSet, cuts: Ma
   const v = p.victims[victim]!;
   const out: RepairRecord[] = [];
   // A breach the prediction is blind to cannot size the evictions (nor its ratio to the simulation
-  // scale the target: a core freed can raise the predicted delay from 0): the CPU-bound demand can.
-  const guard = blindOverfull(state, i, victim, sim);
-  let excess = guard;
-  const more = (): boolean => (guard > 0 ? excess > DEMAND_EPS : hs.victimDelayUs(v, metric) > target);
+  // scale the target: a core freed can raise the predicted delay from 0): the host's demand can.
+  const blind = blindExcess(state, i, victim, sim);
+  let excess = blind ?? 0;
+  const more = (): boolean => (blind !== null ? excess > DEMAND_EPS : hs.victimDelayUs(v, metric) > target);
   // The simulation breached: at least one eviction even where the predictor saw no delay at all.
   while (out.length < MAX_EVICTIONS && (out.length === 0 || more())) {
     const worst = excess > DEMAND_EPS ? fittingHog(state, set, i, victim, excess) : mostHarmful(state, set, i, victim, metric);
     if (worst < 0) break;
-    excess -= cpuDemand(p.profiles[worst]);
+    excess -= p.profiles[worst].demandCpus;
     cuts.set(i, Math.min(state.aggressorVcpus[i] - p.profiles[worst].cpuVcpus, cuts.get(i) ?? Infinity));
     state.unassign(worst);
     const to = relocateFor(state, fw, set.items[set.itemOf[worst]], i);
@@ -173,25 +172,20 @@ function repairHost(state: PlacementState, fw: Framework, set: ItemSet, cuts: Ma
  */
 export const BLIND_SHARE = 0.05;
 
-/** CPU-bound demand within this of fitting fits (sums of duties are not exact). */
+/** Demand within this of fitting fits (sums of duties are not exact). */
 export const DEMAND_EPS = 1e-9;
 
-/** cpuDemand: a VM's mean runnable CPU-bound vCPUs (its CPU part's vCPUs x the share each wants a core). */
-export function cpuDemand(pr: VmProfile): number {
-  return pr.cpu ? pr.cpu.vcpus * pr.cpu.duty : 0;
-}
-
 /**
- * blindOverfull: for a simulated breach the prediction is blind to (BLIND_SHARE), how far host
- * i's CPU-bound demand (Σ duty x vCPUs of its CPU-bound parts, mixed victims' included) exceeds
- * its cores less one; 0 when it fits or the prediction is not blind. The simulator's reason
- * (docs/accuracy.md, fifteenth round): once every core holds a CPU-bound vCPU, CFS's load balancer
- * moves the surplus ones between cores, each arrives with sleeper credit on its new core and a
- * waking io vCPU cannot preempt it (it waits out a slice), and a victim with several vCPUs has
+ * blindExcess: null when the prediction accounts for the simulated breach (BLIND_SHARE); else how
+ * far host i's mean CPU demand (every VM's demandCpus: CPU-bound duty x vCPUs plus requests'
+ * service, the victim's included) exceeds its cores less one, 0 when it fits. The simulator's
+ * reason (docs/accuracy.md, fifteenth round): once every core is held, CFS's load balancer moves
+ * the surplus CPU-bound vCPUs between cores, each arrives with sleeper credit on its new core and
+ * a waking io vCPU cannot preempt it (it waits out a slice), and a victim with several vCPUs has
  * a group entity too light on each core to preempt any runner; every core's model predicts no
- * delay there. With one core free of CPU-bound demand the wakers find an idle core.
+ * delay there. With a core's worth of demand free, the wakers find an idle core.
  */
-export function blindOverfull(state: PlacementState, i: number, victim: number, sim: SimulatedVm): number {
+export function blindExcess(state: PlacementState, i: number, victim: number, sim: SimulatedVm): number | null {
   const p = state.problem;
   const pr = p.profiles[victim];
   const v = p.victims[victim]!;
@@ -199,16 +193,16 @@ export function blindOverfull(state: PlacementState, i: number, victim: number, 
   const metric = on999 ? Pct.P999 : Pct.P99;
   const alone = on999 ? v.tail.base999Us : v.tail.base99Us;
   const measured = on999 ? sim.p999Us : sim.p99Us;
-  if (state.hostStates[i].victimDelayUs(v, metric) >= BLIND_SHARE * (measured - alone)) return 0;
+  if (state.hostStates[i].victimDelayUs(v, metric) >= BLIND_SHARE * (measured - alone)) return null;
   let demand = 0;
-  for (const j of state.vmsOn[i]) demand += cpuDemand(p.profiles[j]);
+  for (const j of state.vmsOn[i]) demand += p.profiles[j].demandCpus;
   const excess = demand - (p.hostCores[i] - 1);
   return excess > DEMAND_EPS ? excess : 0;
 }
 
 /**
- * fittingHog: the one-VM CPU-bound item other than the victim to evict for `excess` CPU-bound
- * demand: the smallest whose demand covers it, else the largest (fewest moves, least
+ * fittingHog: the one-VM CPU-bound item other than the victim to evict for `excess` demand
+ * (demandCpus): the smallest whose demand covers it, else the largest (fewest moves, least
  * overshoot); VMs without an SLO before latency-sensitive ones; ties to the lower index; `movable`
  * may rule VMs out (as mostHarmful's). -1 when none.
  */
@@ -216,8 +210,8 @@ export function fittingHog(state: PlacementState, set: ItemSet, i: number, victi
   const p = state.problem;
   let best = -1;
   for (const j of [...state.vmsOn[i]].sort((a, b) => a - b)) {
-    if (j === victim || cpuDemand(p.profiles[j]) === 0 || set.items[set.itemOf[j]].vms.length > 1 || !movable(j)) continue;
-    if (best < 0 || evictsBefore(p.latencySensitive[j], cpuDemand(p.profiles[j]), p.latencySensitive[best], cpuDemand(p.profiles[best]), excess)) best = j;
+    if (j === victim || p.profiles[j].cpuVcpus === 0 || set.items[set.itemOf[j]].vms.length > 1 || !movable(j)) continue;
+    if (best < 0 || evictsBefore(p.latencySensitive[j], p.profiles[j].demandCpus, p.latencySensitive[best], p.profiles[best].demandCpus, excess)) best = j;
   }
   return best;
 }
