@@ -136,7 +136,9 @@ const MAX_EVICTIONS = 8;
  * repairHost evicts CPU-bound VMs from a breaching host, most harmful first (largest drop in the
  * breaching victim's predicted delay when removed; ties: more CPU-bound vCPUs, then lower index),
  * until that delay, scaled by how far the simulation outran the prediction on this host, fits the
- * victim's slack. Each eviction tightens the host's cut. One record per move.
+ * victim's slack. Where the prediction is blind to the breach (blindExcess), the fitting
+ * CPU-bound VMs instead, until the host's demand leaves a core free (at least one). Each eviction
+ * tightens the host's cut. One record per move.
  */
 function repairHost(state: PlacementState, fw: Framework, set: ItemSet, cuts: Map<number, number>, i: number, victim: number, sim: SimulatedVm, round: number): RepairRecord[] {
   const p = state.problem;
@@ -144,10 +146,16 @@ function repairHost(state: PlacementState, fw: Framework, set: ItemSet, cuts: Ma
   const { metric, target } = repairTarget(state, i, victim, sim);
   const v = p.victims[victim]!;
   const out: RepairRecord[] = [];
+  // A breach the prediction is blind to cannot size the evictions (nor its ratio to the simulation
+  // scale the target: a core freed can raise the predicted delay from 0): the host's demand can.
+  const blind = blindExcess(state, i, victim, sim);
+  let excess = blind ?? 0;
+  const more = (): boolean => (blind !== null ? excess > DEMAND_EPS : hs.victimDelayUs(v, metric) > target);
   // The simulation breached: at least one eviction even where the predictor saw no delay at all.
-  while (out.length < MAX_EVICTIONS && (out.length === 0 || hs.victimDelayUs(v, metric) > target)) {
-    const worst = mostHarmful(state, set, i, victim, metric);
+  while (out.length < MAX_EVICTIONS && (out.length === 0 || more())) {
+    const worst = excess > DEMAND_EPS ? fittingHog(state, set, i, victim, excess) : mostHarmful(state, set, i, victim, metric);
     if (worst < 0) break;
+    excess -= p.profiles[worst].demandCpus;
     cuts.set(i, Math.min(state.aggressorVcpus[i] - p.profiles[worst].cpuVcpus, cuts.get(i) ?? Infinity));
     state.unassign(worst);
     const to = relocateFor(state, fw, set.items[set.itemOf[worst]], i);
@@ -156,6 +164,64 @@ function repairHost(state: PlacementState, fw: Framework, set: ItemSet, cuts: Ma
     if (to < 0) break;
   }
   return out;
+}
+
+/**
+ * A breach is blind when the predicted delay is under this share of the delay simulated (over the
+ * victim's alone latency): the prediction then says nothing of how many VMs must leave.
+ */
+export const BLIND_SHARE = 0.05;
+
+/** Demand within this of fitting fits (sums of duties are not exact). */
+export const DEMAND_EPS = 1e-9;
+
+/**
+ * blindExcess: null when the prediction accounts for the simulated breach (BLIND_SHARE); else how
+ * far host i's mean CPU demand (every VM's demandCpus: CPU-bound duty x vCPUs plus requests'
+ * service, the victim's included) exceeds its cores less one, 0 when it fits. The simulator's
+ * reason (docs/accuracy.md, fifteenth round): once every core is held, CFS's load balancer moves
+ * the surplus CPU-bound vCPUs between cores, each arrives with sleeper credit on its new core and
+ * a waking io vCPU cannot preempt it (it waits out a slice), and a victim with several vCPUs has
+ * a group entity too light on each core to preempt any runner; every core's model predicts no
+ * delay there. With a core's worth of demand free, the wakers find an idle core.
+ */
+export function blindExcess(state: PlacementState, i: number, victim: number, sim: SimulatedVm): number | null {
+  const p = state.problem;
+  const pr = p.profiles[victim];
+  const v = p.victims[victim]!;
+  const on999 = pr.sloP999Us !== undefined && sim.p999Us > pr.sloP999Us;
+  const metric = on999 ? Pct.P999 : Pct.P99;
+  const alone = on999 ? v.tail.base999Us : v.tail.base99Us;
+  const measured = on999 ? sim.p999Us : sim.p99Us;
+  if (state.hostStates[i].victimDelayUs(v, metric) >= BLIND_SHARE * (measured - alone)) return null;
+  let demand = 0;
+  for (const j of state.vmsOn[i]) demand += p.profiles[j].demandCpus;
+  const excess = demand - (p.hostCores[i] - 1);
+  return excess > DEMAND_EPS ? excess : 0;
+}
+
+/**
+ * fittingHog: the one-VM CPU-bound item other than the victim to evict for `excess` demand
+ * (demandCpus): the smallest whose demand covers it, else the largest (fewest moves, least
+ * overshoot); VMs without an SLO before latency-sensitive ones; ties to the lower index; `movable`
+ * may rule VMs out (as mostHarmful's). -1 when none.
+ */
+export function fittingHog(state: PlacementState, set: ItemSet, i: number, victim: number, excess: number, movable: (j: number) => boolean = () => true): number {
+  const p = state.problem;
+  let best = -1;
+  for (const j of [...state.vmsOn[i]].sort((a, b) => a - b)) {
+    if (j === victim || p.profiles[j].cpuVcpus === 0 || set.items[set.itemOf[j]].vms.length > 1 || !movable(j)) continue;
+    if (best < 0 || evictsBefore(p.latencySensitive[j], p.profiles[j].demandCpus, p.latencySensitive[best], p.profiles[best].demandCpus, excess)) best = j;
+  }
+  return best;
+}
+
+/** evictsBefore: fittingHog's order, strict (an equal one keeps the lower index). */
+function evictsBefore(lsA: number, a: number, lsB: number, b: number, excess: number): boolean {
+  if (lsA !== lsB) return lsA < lsB;
+  const coversA = a >= excess;
+  if (coversA !== b >= excess) return coversA;
+  return coversA ? a < b : a > b;
 }
 
 /**
