@@ -153,8 +153,16 @@ export class Query {
     if (self) return this.selfComponents(v.tail.lambdaUs);
     if (v.ownCpu) return this.mixedComponents(v.ownCpu.duty, v.exclusion, v.tail.burstWakesUs, v.tail.vcpus, v.tail.lambdaUs);
     const c = this.built();
-    this.mix.lightComponent(c, this.lightExtra, v.ownLight ? this.ownLightOf(v) : undefined);
+    const own = v.ownLight ? this.ownLightOf(v) : undefined;
+    this.mix.lightComponent(c, this.lightExtra, own);
+    this.overfull(c, v.tail.vcpus, v.tail.lambdaUs, own ? own.duty : 0);
     return c;
+  }
+
+  /** overfull: an io-only victim's episodes of waking too light to preempt (SchedulerCore.overfull), into `episodes`, as a floor. */
+  private overfull(c: Components, vcpus: number, lambdaUs: number, u0: number): void {
+    const hook = this.hm.core.overfull;
+    if (hook !== undefined && vcpus >= 2) this.withEpisodes = hook(this.episodes, c, vcpus, lambdaUs, u0);
   }
 
   /** markGrant: where the host's core has the grant-end shape, it writes it into `c`, and the floor is taken. */
@@ -192,6 +200,7 @@ export class Query {
     const c = this.built();
     if (x) this.mix.lightComponentLess(c, x, x.duty, x.duty / x.burstUs, 1);
     else this.mix.lightComponent(c, undefined, undefined);
+    if (x) this.overfull(c, x.vcpus, lambdaUs, x.duty);
     return c;
   }
 
@@ -416,6 +425,7 @@ export class Query {
     } else {
       c = this.built();
       this.mix.lightComponentLess(c, this.lightExtra, rows[o + R_EX_LSP], rows[o + R_EX_LRATE], rows[o + R_LIGHT]);
+      this.overfull(c, rows[o + R_VCPUS], rows[o + R_LAMBDA], rows[o + R_EX_LSP]);
     }
     this.markGrant(c);
     return this.rowWithinSlo(c, rows, o, reasons, skip, byEstimate, o + R_CORR);

@@ -79,6 +79,13 @@ export interface SchedulerCore {
    * discount of its blocked waits (CFS: light-holds.ts lightWaiterShare). Absent: CPU-bound only.
    */
   readonly lightWaiters?: boolean;
+  /**
+   * overfull writes into `ep` the episodes in which an io-only victim of `vcpus` vCPUs (own light
+   * duty per vCPU `u0`, `lambdaUs` requests per µs) wakes unable to preempt the hog on its CPU,
+   * every core held (read from the victim's components `c`): a floor under the estimate (CFS:
+   * cfs.ts overfullEpisodes; absent elsewhere). False: none.
+   */
+  readonly overfull?: (ep: Components, c: Components, vcpus: number, lambdaUs: number, u0: number) => boolean;
   /** Why this host's scheduler is only approximated by this core (empty when modelled). */
   readonly approximations: readonly string[];
 }
@@ -153,8 +160,14 @@ export interface Mechanisms {
    * CPU-bound excess is (false: only the CPU-bound excess discounts steals, model-v11's CFS core).
    */
   readonly cfsLightWaiters: boolean;
+  /**
+   * CFS: an io victim of several vCPUs, every core held by a CPU-bound one, wakes with a group
+   * entity too light to preempt any runner once enough of its vCPUs are runnable (cfs.ts
+   * overfullEpisodes; false: model-v13's core, blind there).
+   */
+  readonly cfsOverfull: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, cfsOverfull: true };
 
 /**
  * OverWait: the episodes in which a mixed victim's vCPU, wanting a core all the time and so
@@ -194,7 +207,7 @@ function baseCoreFor(s: SchedulerParams, cores: number, m: Mechanisms): Schedule
     case "xen-credit":
       return credit1Core(s, cores, m.credit1OverWait);
     case "kvm-cfs":
-      return cfsCore(s, cores, [], m.cfsLightHolds, m.cfsLightWaiters);
+      return cfsCore(s, cores, [], m.cfsLightHolds, m.cfsLightWaiters, m.cfsOverfull);
     case "xen-credit2":
       return credit2Core(s, cores, m.grantEnds, m.ownBurstPreempt, m.grantShape);
     case "kvm-eevdf":
