@@ -24,12 +24,9 @@ import { z } from "zod";
  * not whole, docs/accuracy.md, thirteenth round). 13: CFS's busy light vCPUs count as waiters in
  * the steal discount (light-holds.ts lightWaiterShare), the light waiters alone, so CFS's
  * correction and margins were refitted; the other cores' data are model-v11's byte for byte, and
- * a v11 or v12 file's CFS weights belong to another core. 14: CFS's io victims of 3+ vCPUs, a hog
- * on their CPU, wake too light to preempt it (cfs.ts overfullEpisodes), a floor under the
- * estimate with its own bound: refitted with it, every core's data are model-v13's byte for byte,
- * but a v13 file was fitted for a core blind to those victims.
+ * a v11 or v12 file's CFS weights belong to another core.
  */
-export const MODEL_VERSION = 14;
+export const MODEL_VERSION = 13;
 
 /** The victim alone: request p99 and p99.9 over its service time, by vCPUs (rows) and utilisation. */
 export const BaselineTableSchema = z.strictObject({
