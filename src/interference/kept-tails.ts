@@ -1,4 +1,4 @@
-import { BINS } from "./core/cpu-part.js";
+import { binsTail } from "./core/tail.js";
 import type { Components } from "./core/components.js";
 
 /**
@@ -104,17 +104,7 @@ export function keepTail(c: Components, own: number, k: number[], p: number): vo
   const lam = k[p + P_LAM];
   const rate = k[p + P_RATE];
   let bits = k[p + P_BITS];
-  let t = 0;
-  if (y < c.capUs)
-    for (let b = 0; b < BINS; b++) {
-      const a = c.a[b];
-      if (a === 0) continue;
-      const r = c.r[b];
-      const e = Math.exp(-r * y);
-      const integral = (e - c.eCap[b]) / r;
-      t += a * (e + lam * integral) + a * own * integral;
-    }
-  k[p + P_BINS] = t;
+  k[p + P_BINS] = binsTail(c, y, lam, own);
   k[p + P_RL] = 0;
   k[p + P_DRIFT] = 0;
   if (y < c.rlUs && c.rlA > 0) {

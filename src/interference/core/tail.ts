@@ -58,11 +58,10 @@ export function thinnedLambda(c: Components, lambdaUs: number, vcpus: number): n
 }
 
 /**
- * waitTail is tailAt from the victim's scalars, `y` > 0 the wait past its service and `lam` its
- * thinned rate: the placer's filter reads them from a host's victim rows (victim-rows.ts), not
- * from objects.
+ * binsTail: the CPU-bound bins' part of waitTail at `y` (none past the cap), apart so that a host's
+ * kept tail terms (kept-tails.ts) are the same sum in the same order.
  */
-export function waitTail(c: Components, y: number, lam: number, own: number, rho: number, base: number): number {
+export function binsTail(c: Components, y: number, lam: number, own: number): number {
   let t = 0;
   if (y < c.capUs)
     for (let k = 0; k < BINS; k++) {
@@ -73,6 +72,16 @@ export function waitTail(c: Components, y: number, lam: number, own: number, rho
       const integral = (e - c.eCap[k]) / r;
       t += a * (e + lam * integral) + a * own * integral;
     }
+  return t;
+}
+
+/**
+ * waitTail is tailAt from the victim's scalars, `y` > 0 the wait past its service and `lam` its
+ * thinned rate: the placer's filter reads them from a host's victim rows (victim-rows.ts), not
+ * from objects.
+ */
+export function waitTail(c: Components, y: number, lam: number, own: number, rho: number, base: number): number {
+  let t = binsTail(c, y, lam, own);
   if (y < c.capUs && c.lightA > 0) {
     const e = Math.exp(-c.lightR * y);
     const integral = (e - c.lightECap) / c.lightR;
