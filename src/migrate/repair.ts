@@ -4,7 +4,7 @@ import type { MigrationPlan, SimulatedHost, WhyVm } from "../model/migration.js"
 import type { SimRunner } from "../sim/runner.js";
 import { Framework } from "../placement/framework.js";
 import { validationCut } from "../placement/plugins/validation-cut.js";
-import { blindExcess, DEMAND_EPS, fittingHog, mostHarmful, repairTarget } from "../placement/validate-plan.js";
+import { DEMAND_EPS, demandExcess, fittingHog, mostHarmful, repairTarget } from "../placement/validate-plan.js";
 import { stopped, vmIds, type MigrateContext } from "./context.js";
 import { moveMandatory, noTarget } from "./mandatory.js";
 import { schedulePlan, type MigrationSession } from "./plan-migrations.js";
@@ -128,11 +128,9 @@ function repairHost(c: MigrateContext, cuts: Map<number, number>, exclude: Reado
   // The planning state has the host as the simulation saw it unless a move of the plan was left
   // unscheduled; a victim that is no longer there is not this host's to repair.
   if (s.hostOf[victim] !== i) return;
-  const simVm = { host: i, p99Us: v.p99Us, p999Us: v.p999Us, requests: v.requests, breach: true };
-  const { metric, target } = repairTarget(s, i, victim, simVm);
+  const { metric, target, blind } = repairTarget(s, i, victim, { host: i, p99Us: v.p99Us, p999Us: v.p999Us, requests: v.requests, breach: true });
   // A breach the prediction is blind to: CPU-bound VMs leave until a core's worth of demand is free (validate-plan.ts).
-  const blind = blindExcess(s, i, victim, simVm);
-  let excess = blind ?? 0;
+  let excess = blind ? demandExcess(s, i) : 0;
   const hs = s.hostStates[i];
   const helps = vmIds(c, s.vmsOn[i].filter((j) => p.latencySensitive[j] === 1).sort((a, b) => a - b));
   const stuck = new Set<number>();
@@ -141,7 +139,7 @@ function repairHost(c: MigrateContext, cuts: Map<number, number>, exclude: Reado
   let why = "no CPU-bound VM on it may still move";
   const vt = p.victims[victim]!;
   // The simulation breached: at least one eviction even where the predictor saw no delay at all.
-  const more = (): boolean => (blind !== null ? excess > DEMAND_EPS : hs.victimDelayUs(vt, metric) > target);
+  const more = (): boolean => (blind ? excess > DEMAND_EPS : hs.victimDelayUs(vt, metric) > target);
   while (moved < MAX_EVICTIONS && (moved === 0 || more()) && !stopped(c)) {
     const worst = excess > DEMAND_EPS ? fittingHog(s, c.items, i, victim, excess, movable) : mostHarmful(s, c.items, i, victim, metric, movable);
     if (worst < 0) break;

@@ -136,21 +136,20 @@ const MAX_EVICTIONS = 8;
  * repairHost evicts CPU-bound VMs from a breaching host, most harmful first (largest drop in the
  * breaching victim's predicted delay when removed; ties: more CPU-bound vCPUs, then lower index),
  * until that delay, scaled by how far the simulation outran the prediction on this host, fits the
- * victim's slack. Where the prediction is blind to the breach (blindExcess), the fitting
+ * victim's slack. Where the prediction is blind to the breach (repairTarget's `blind`), the fitting
  * CPU-bound VMs instead, until the host's demand leaves a core free (at least one). Each eviction
  * tightens the host's cut. One record per move.
  */
 function repairHost(state: PlacementState, fw: Framework, set: ItemSet, cuts: Map<number, number>, i: number, victim: number, sim: SimulatedVm, round: number): RepairRecord[] {
   const p = state.problem;
   const hs = state.hostStates[i];
-  const { metric, target } = repairTarget(state, i, victim, sim);
+  const { metric, target, blind } = repairTarget(state, i, victim, sim);
   const v = p.victims[victim]!;
   const out: RepairRecord[] = [];
   // A breach the prediction is blind to cannot size the evictions (nor its ratio to the simulation
   // scale the target: a core freed can raise the predicted delay from 0): the host's demand can.
-  const blind = blindExcess(state, i, victim, sim);
-  let excess = blind ?? 0;
-  const more = (): boolean => (blind !== null ? excess > DEMAND_EPS : hs.victimDelayUs(v, metric) > target);
+  let excess = blind ? demandExcess(state, i) : 0;
+  const more = (): boolean => (blind ? excess > DEMAND_EPS : hs.victimDelayUs(v, metric) > target);
   // The simulation breached: at least one eviction even where the predictor saw no delay at all.
   while (out.length < MAX_EVICTIONS && (out.length === 0 || more())) {
     const worst = excess > DEMAND_EPS ? fittingHog(state, set, i, victim, excess) : mostHarmful(state, set, i, victim, metric);
@@ -176,24 +175,17 @@ export const BLIND_SHARE = 0.05;
 export const DEMAND_EPS = 1e-9;
 
 /**
- * blindExcess: null when the prediction accounts for the simulated breach (BLIND_SHARE); else how
- * far host i's mean CPU demand (every VM's demandCpus: CPU-bound duty x vCPUs plus requests'
- * service, the victim's included) exceeds its cores less one, 0 when it fits. The simulator's
- * reason (docs/accuracy.md, fifteenth round): once every core is held, CFS's load balancer moves
- * the surplus CPU-bound vCPUs between cores, each arrives with sleeper credit on its new core and
- * a waking io vCPU cannot preempt it (it waits out a slice), and a victim with several vCPUs has
- * a group entity too light on each core to preempt any runner; every core's model predicts no
- * delay there. With a core's worth of demand free, the wakers find an idle core.
+ * demandExcess: how far host i's mean CPU demand (every VM's demandCpus: CPU-bound duty x vCPUs
+ * plus requests' service, the victim's included) exceeds its cores less one, 0 when it fits: what
+ * a breach the prediction is blind to (repairTarget's `blind`) evicts. The simulator's reason
+ * (docs/accuracy.md, fifteenth round): once every core is held, CFS's load balancer moves the
+ * surplus CPU-bound vCPUs between cores, each arrives with sleeper credit on its new core and a
+ * waking io vCPU cannot preempt it (it waits out a slice), and a victim with several vCPUs has a
+ * group entity too light on each core to preempt any runner; every core's model predicts no delay
+ * there. With a core's worth of demand free, the wakers find an idle core.
  */
-export function blindExcess(state: PlacementState, i: number, victim: number, sim: SimulatedVm): number | null {
+export function demandExcess(state: PlacementState, i: number): number {
   const p = state.problem;
-  const pr = p.profiles[victim];
-  const v = p.victims[victim]!;
-  const on999 = pr.sloP999Us !== undefined && sim.p999Us > pr.sloP999Us;
-  const metric = on999 ? Pct.P999 : Pct.P99;
-  const alone = on999 ? v.tail.base999Us : v.tail.base99Us;
-  const measured = on999 ? sim.p999Us : sim.p99Us;
-  if (state.hostStates[i].victimDelayUs(v, metric) >= BLIND_SHARE * (measured - alone)) return null;
   let demand = 0;
   for (const j of state.vmsOn[i]) demand += p.profiles[j].demandCpus;
   const excess = demand - (p.hostCores[i] - 1);
@@ -229,7 +221,7 @@ function evictsBefore(lsA: number, a: number, lsB: number, b: number, excess: nu
  * at sim; the predictor said baseline + delay; their ratio on the delay part is how much this
  * composition's real harm exceeds the prediction, so the slack divided by it is the target.
  */
-export function repairTarget(state: PlacementState, i: number, victim: number, sim: SimulatedVm): { metric: Pct; target: number } {
+export function repairTarget(state: PlacementState, i: number, victim: number, sim: SimulatedVm): { metric: Pct; target: number; blind: boolean } {
   const p = state.problem;
   const pr = p.profiles[victim];
   const v = p.victims[victim]!;
@@ -241,7 +233,7 @@ export function repairTarget(state: PlacementState, i: number, victim: number, s
   const measured = on999 ? sim.p999Us : sim.p99Us;
   const predicted = state.hostStates[i].victimDelayUs(v, metric);
   const factor = Math.max(1, (measured - alone) / Math.max(predicted, 1));
-  return { metric, target: Math.max(0, slack / factor) };
+  return { metric, target: Math.max(0, slack / factor), blind: predicted < BLIND_SHARE * (measured - alone) };
 }
 
 /**

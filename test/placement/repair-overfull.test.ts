@@ -5,7 +5,7 @@ import { buildItems } from "../../src/placement/items.js";
 import { buildProblem } from "../../src/placement/problem.js";
 import { defaultProfile, frameworkFor } from "../../src/placement/profile.js";
 import { PlacementState } from "../../src/placement/state.js";
-import { BLIND_SHARE, blindExcess, validateByResimulation } from "../../src/placement/validate-plan.js";
+import { BLIND_SHARE, demandExcess, repairTarget, validateByResimulation } from "../../src/placement/validate-plan.js";
 import { inlineRunner } from "../../src/sim/runner.js";
 import { cluster, predictor } from "./helpers.js";
 
@@ -45,7 +45,8 @@ describe("repairing a breach the prediction is blind to (over-full CFS host)", (
     const sim = { host: 0, p99Us: 8000, p999Us: 8400, requests: 1000, breach: true };
     expect(delay).toBeLessThan(BLIND_SHARE * (sim.p999Us - v.tail.base999Us));
     // 10 CPU-bound vCPUs and 0.15 cores of requests on 8 cores: 3.15 over the 7 that leave a core free.
-    expect(blindExcess(state, 0, 0, sim)).toBeCloseTo(3.15, 6);
+    expect(repairTarget(state, 0, 0, sim).blind).toBe(true);
+    expect(demandExcess(state, 0)).toBeCloseTo(3.15, 6);
   });
 
   test("a breach the prediction accounts for is left to the predicted delays, over-full or not", () => {
@@ -58,10 +59,11 @@ describe("repairing a breach the prediction is blind to (over-full CFS host)", (
     const v = p.victims[0]!;
     const delay = state.hostStates[0].victimDelayUs(v, Pct.P999);
     expect(delay).toBeGreaterThan(1000);
-    const at = (p999Us: number) => blindExcess(state, 0, 0, { host: 0, p99Us: 1000, p999Us, requests: 1000, breach: true });
-    expect(at(v.tail.base999Us + 10 * delay)).toBeNull();
+    const blindAt = (p999Us: number) => repairTarget(state, 0, 0, { host: 0, p99Us: 1000, p999Us, requests: 1000, breach: true }).blind;
+    expect(blindAt(v.tail.base999Us + 10 * delay)).toBe(false);
     // Twenty times the predicted delay simulated, and more: blind, and 8.4 + 0.15 - 7 cores over.
-    expect(at(v.tail.base999Us + 25 * delay)).toBeCloseTo(1.55, 6);
+    expect(blindAt(v.tail.base999Us + 25 * delay)).toBe(true);
+    expect(demandExcess(state, 0)).toBeCloseTo(1.55, 6);
   });
 
   test("the repair moves CPU-bound VMs off until a core's worth of demand is free, and the breach clears", async () => {
