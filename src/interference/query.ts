@@ -10,13 +10,6 @@ import { K_FAIL, K_GEN, K_HOST, K_LOAD, K_OMR, K_PCT, K_REASONS, keepBound, keep
 import { R_LIGHT, R_OWN_DUTY, R_BASE, R_BASE_A, R_BASE_THETA, R_CORR, R_EX_LRATE, R_EX_LSP, R_LAMBDA, R_OUTSIDE, R_OWN_VCPUS, R_RHO, R_SERVICE, R_SLO, R_VCPUS, R_WAKES, ROW } from "./victim-rows.js";
 
 const EPS = [0.01, 0.001] as const;
-/**
- * The over-full floor's bound over its estimate: the wait is the hog's slice, a mechanism and not
- * an extrapolation, so it is not widened with the correction's outside reasons (x4.4-8.9 there,
- * which cost the 10,000-VM plan 38 hosts). On the over-full family (docs/accuracy.md, sixteenth
- * round) simulation / floor is at most 1.85 (the balancer's fresh hogs on top).
- */
-const OVERFULL_BOUND = 2;
 /** The core counts atLeast keeps per query: cores - AT_BELOW up to cores - AT_BELOW + AT_SPAN - 1 (credit1 asks cores - 5 to cores + 5). */
 const AT_BELOW = 8;
 const AT_SPAN = 16;
@@ -38,11 +31,6 @@ export class Query {
    */
   private readonly episodes = new Components();
   private withEpisodes = false;
-  /**
-   * 0: the episodes are a floor under the estimate, bounded with it (credit1, credit2). Else the
-   * over-full episodes (SchedulerCore.overfull): their bound is the floor x this, not widened.
-   */
-  private episodesScale = 0;
   /**
    * credit2's grant-end shape (SchedulerCore.grantWait): the core's blocked waits with the
    * shortest remaining grant in place of the exponential, alone, as a floor under the corrected
@@ -165,18 +153,8 @@ export class Query {
     if (self) return this.selfComponents(v.tail.lambdaUs);
     if (v.ownCpu) return this.mixedComponents(v.ownCpu.duty, v.exclusion, v.tail.burstWakesUs, v.tail.vcpus, v.tail.lambdaUs);
     const c = this.built();
-    const own = v.ownLight ? this.ownLightOf(v) : undefined;
-    this.mix.lightComponent(c, this.lightExtra, own);
-    this.overfull(c, v.tail.vcpus, v.tail.lambdaUs, own ? own.duty : 0);
+    this.mix.lightComponent(c, this.lightExtra, v.ownLight ? this.ownLightOf(v) : undefined);
     return c;
-  }
-
-  /** overfull: an io-only victim's episodes of waking too light to preempt (SchedulerCore.overfull), into `episodes`, as a floor. */
-  private overfull(c: Components, vcpus: number, lambdaUs: number, u0: number): void {
-    const hook = this.hm.core.overfull;
-    if (hook === undefined || vcpus < 2) return;
-    this.withEpisodes = hook(this.episodes, c, vcpus, lambdaUs, u0);
-    this.episodesScale = OVERFULL_BOUND;
   }
 
   /** markGrant: where the host's core has the grant-end shape, it writes it into `c`, and the floor is taken. */
@@ -214,7 +192,6 @@ export class Query {
     const c = this.built();
     if (x) this.mix.lightComponentLess(c, x, x.duty, x.duty / x.burstUs, 1);
     else this.mix.lightComponent(c, undefined, undefined);
-    if (x) this.overfull(c, x.vcpus, lambdaUs, x.duty);
     return c;
   }
 
@@ -245,7 +222,6 @@ export class Query {
    */
   private splitEpisodes(c: Components, duty: number, ownWakesUs: number, vcpus: number, lambdaUs: number): void {
     this.withEpisodes = false;
-    this.episodesScale = 0;
     const core = this.hm.core;
     if (core.ownBurstPreempt) core.ownBurstPreempt(c, duty);
     else if (core.overWait && duty >= core.overWait.fromDuty) this.overWait(core.overWait.apply, c, duty, ownWakesUs, vcpus, lambdaUs);
@@ -394,14 +370,11 @@ export class Query {
       }
       const alone = pct === Pct.P999 ? v.tail.base999Us : v.tail.base99Us;
       let est = corrected(quantileUs(c, v.tail, EPS[pct]), alone, this.logCorr(c, pct, v.corr[this.coreAt + pct], load));
-      // A floor with its own bound (the over-full episodes) is not widened with the rest.
-      let floor = 0;
-      if (this.withEpisodes && this.episodesScale > 0) floor = episodesQuantileUs(this.episodes, v.tail, EPS[pct]);
-      else if (this.withEpisodes) est = Math.max(est, episodesQuantileUs(this.episodes, v.tail, EPS[pct]));
+      if (this.withEpisodes) est = Math.max(est, episodesQuantileUs(this.episodes, v.tail, EPS[pct]));
       if (this.withGrant) est = Math.max(est, grantQuantileUs(c, v.tail, thinnedLambda(c, v.tail.lambdaUs, v.tail.vcpus), EPS[pct]));
       est += this.hop[pct];
-      out.estimateUs[pct] = Math.max(est, floor + this.hop[pct]);
-      out.boundUs[pct] = Math.max(this.bound(c, pct, reasons, est), floor > 0 ? this.episodesScale * floor + this.hop[pct] : 0);
+      out.estimateUs[pct] = est;
+      out.boundUs[pct] = this.bound(c, pct, reasons, est);
     }
     out.pFull = c.pFull;
     out.blockGivenFull = c.blockGivenFull;
@@ -443,7 +416,6 @@ export class Query {
     } else {
       c = this.built();
       this.mix.lightComponentLess(c, this.lightExtra, rows[o + R_EX_LSP], rows[o + R_EX_LRATE], rows[o + R_LIGHT]);
-      this.overfull(c, rows[o + R_VCPUS], rows[o + R_LAMBDA], rows[o + R_EX_LSP]);
     }
     this.markGrant(c);
     return this.rowWithinSlo(c, rows, o, reasons, skip, byEstimate, o + R_CORR);
@@ -590,11 +562,6 @@ export class Query {
     return false;
   }
 
-  /** floorMax: the largest over-full floor (episodesScale) of percentile pct within `slo`: its bound is the floor x the scale, unwidened. */
-  private floorMax(pct: number, slo: number, byEstimate: number): number {
-    return ((byEstimate & (1 << pct)) !== 0 ? slo - this.hop[pct] : (slo - this.hop[pct]) / this.episodesScale);
-  }
-
   /** estMax: the largest estimate of percentile pct within `slo` (its bound's, unless judged by the estimate), the hop taken off. */
   private estMax(pFull: number, pct: number, reasons: number, slo: number, byEstimate: number): number {
     return ((byEstimate & (1 << pct)) !== 0 ? slo : this.estimateFor(pFull, pct, reasons, slo)) - this.hop[pct];
@@ -620,7 +587,7 @@ export class Query {
       // bound(est) <= slo  <=>  est <= estMax  <=>  core quantile <= threshold  <=>  tail(threshold) <= eps.
       const estMax = this.estMax(c.pFull, pct, reasons, slo, byEstimate);
       if (estMax < serviceUs) return false;
-      if (this.withEpisodes && !this.episodesWithin(r, o, this.episodesScale > 0 ? this.floorMax(pct, slo, byEstimate) : estMax, pct)) return false;
+      if (this.withEpisodes && !this.episodesWithin(r, o, estMax, pct)) return false;
       if (this.withGrant && !this.grantWithin(c, r, o, estMax, pct)) return false;
       if (Number.isNaN(load)) load = this.mixing(c, r[o + R_LAMBDA]);
       const x = uncorrectedThreshold(estMax, r[o + R_BASE + pct], this.logCorr(c, pct, r[corrAt + pct], load));

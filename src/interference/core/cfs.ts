@@ -1,6 +1,5 @@
 import type { KvmCfsParams, KvmEevdfParams } from "../../model/scheduler.js";
 import { defaultScheduler } from "../../model/scheduler.js";
-import type { Components } from "./components.js";
 import type { LightPart, MutablePart } from "./cpu-part.js";
 import type { SchedulerCore } from "./scheduler-core.js";
 
@@ -46,28 +45,26 @@ export function kvmCommon(p: Pick<KvmCfsParams | KvmEevdfParams, "haltPollUs">):
  * - Blocked, the victim waits for the runner to block, for check_preempt_tick to end the
  *   runner's slice (period / runnable on the CPU, less what it already ran), or for another CPU
  *   to go idle and pull it (the release rate of the other runners, in predictor).
- * - Hogs are never fresh: a waking victim with sleeper credit preempts them at once, unless its
- *   group entity is too light (overfullEpisodes, Mechanisms.cfsOverfull).
+ * - Hogs are never fresh: a waking victim with sleeper credit preempts them at once.
  */
-export function cfsCore(given: KvmCfsParams | undefined, cores: number, approximations: string[], lightHolds = false, lightWaiters = false, overfull = false): SchedulerCore {
+export function cfsCore(given: KvmCfsParams | undefined, cores: number, approximations: string[], lightHolds = false, lightWaiters = false): SchedulerCore {
   const p = given ?? (defaultScheduler("kvm-cfs") as KvmCfsParams);
   const factor = tunableFactor(p, cores);
   const latencyUs = p.latencyUs * factor;
   const minGranUs = p.minGranularityUs * factor;
   const granUs = p.wakeupGranularityUs * factor;
   const nrLatency = Math.ceil(latencyUs / minGranUs);
-  const waitCapUs = (excess: number): number => {
-    // The victim and the runner, plus the CPU's share of the excess runnable threads.
-    const nr = 2 + excess / cores;
-    const period = nr <= nrLatency ? latencyUs : nr * minGranUs;
-    return Math.max(p.tickUs, period / nr - granUs / 2);
-  };
   return {
     name: "cfs",
     blockShare(b) {
       return 1 - Math.exp(-granUs / b);
     },
-    waitCapUs,
+    waitCapUs(excess) {
+      // The victim and the runner, plus the CPU's share of the excess runnable threads.
+      const nr = 2 + excess / cores;
+      const period = nr <= nrLatency ? latencyUs : nr * minGranUs;
+      return Math.max(p.tickUs, period / nr - granUs / 2);
+    },
     // Preempted mid-burst, its vruntime is no lower than the queued runners': it waits its turn.
     ownBurstQueue: true,
     localWaiters: false,
@@ -79,60 +76,8 @@ export function cfsCore(given: KvmCfsParams | undefined, cores: number, approxim
     // Mechanisms.cfsLightWaiters (model-v13, light-holds.ts lightWaiterShare): on packed hosts
     // the other busy light vCPUs take the cores that free up before the victim does.
     ...(lightHolds && lightWaiters ? { lightWaiters: true } : {}),
-    ...(overfull ? { overfull: overfullEpisodes(p.gentleFairSleepers ? latencyUs / 2 : latencyUs, granUs, waitCapUs) } : {}),
     approximations,
   };
-}
-
-/**
- * overfullEpisodes (Mechanisms.cfsOverfull; docs/accuracy.md, fifteenth round): a VM's group
- * entity on one CPU weighs its shares x that CPU's part of the VM's runnable load, 1/n with n of
- * its vCPUs runnable, and wakeup_gran in the wakee's units is gran x n. From n >= credit / gran
- * (3 at the default tunables) the waker, placed at min_vruntime less the sleeper credit, preempts
- * no runner, hog or not, and waits for check_preempt_tick to end the runner's slice (the wait
- * cap). It feeds itself: a vCPU left waiting is runnable and lightens its siblings, so the
- * siblings' runnable share u solves u = (u0 + x) / (1 + x), x their blocked time per idle time
- * (wakes lam (1 - u), each blocked with chance pFull x P(enough siblings runnable), for up to a
- * slice). The episodes are a floor under the estimate, as credit2's own-burst ones (query.ts).
- */
-function overfullEpisodes(creditUs: number, granUs: number, capOf: (excess: number) => number): NonNullable<SchedulerCore["overfull"]> {
-  // Runnable siblings that make the waker too light: n x gran >= credit with n = siblings + 1.
-  const need = Math.max(1, Math.ceil(creditUs / granUs - 1e-9) - 1);
-  return (ep: Components, c: Components, vcpus: number, lambdaUs: number, u0: number): boolean => {
-    // A hog on the waker's CPU: the core's fresh-runner bins already hold the sleepy runners.
-    const held = c.pFull * c.hogShare;
-    if (vcpus - 1 < need || !(held > 0) || !(lambdaUs > 0)) return false;
-    const capUs = capOf(c.excess);
-    // It waits for the hog's slice to end, or for another CPU to free up and pull it.
-    const r = 1 / capUs + c.nu;
-    const eCap = Math.exp(-r * capUs);
-    const meanUs = (1 - eCap) / r;
-    const lam = lambdaUs / vcpus;
-    let u = Math.min(1, u0);
-    let q = 0;
-    for (let i = 0; i < 40; i++) {
-      q = atLeast(vcpus - 1, u, need);
-      const x = lam * held * q * meanUs;
-      u = (u0 + x) / (1 + x);
-    }
-    ep.ownPreA = lam * (1 - u) * q * held;
-    ep.ownPreR = r;
-    ep.ownPreECap = eCap;
-    ep.ownLongA = 0;
-    ep.capUs = capUs;
-    return ep.ownPreA > 0;
-  };
-}
-
-/** atLeast: P(Binomial(m, u) >= j). */
-function atLeast(m: number, u: number, j: number): number {
-  let below = 0;
-  let term = Math.pow(1 - u, m);
-  for (let i = 0; i < j && i <= m; i++) {
-    below += term;
-    term *= u >= 1 ? 0 : ((m - i) / (i + 1)) * (u / (1 - u));
-  }
-  return Math.max(0, 1 - below);
 }
 
 /**

@@ -79,20 +79,13 @@ export interface SchedulerCore {
    * discount of its blocked waits (CFS: light-holds.ts lightWaiterShare). Absent: CPU-bound only.
    */
   readonly lightWaiters?: boolean;
-  /**
-   * overfull writes into `ep` the episodes in which an io-only victim of `vcpus` vCPUs (own light
-   * duty per vCPU `u0`, `lambdaUs` requests per µs) wakes unable to preempt the hog on its CPU,
-   * every core held (read from the victim's components `c`): a floor under the estimate (CFS:
-   * cfs.ts overfullEpisodes; absent elsewhere). False: none.
-   */
-  readonly overfull?: (ep: Components, c: Components, vcpus: number, lambdaUs: number, u0: number) => boolean;
   /** Why this host's scheduler is only approximated by this core (empty when modelled). */
   readonly approximations: readonly string[];
 }
 
 /**
  * Mechanisms can be switched off one by one, for the test that shows each one matters (the
- * accuracy goals fail without it). Production always runs ALL_MECHANISMS (cfsOverfull off there).
+ * accuracy goals fail without it). Production always runs ALL_MECHANISMS.
  */
 export interface Mechanisms {
   /** Occupancy as a Poisson-binomial over each neighbour's duty (false: a binomial at the mean duty). */
@@ -160,17 +153,8 @@ export interface Mechanisms {
    * CPU-bound excess is (false: only the CPU-bound excess discounts steals, model-v11's CFS core).
    */
   readonly cfsLightWaiters: boolean;
-  /**
-   * CFS: an io victim of several vCPUs, every core held by a CPU-bound one, wakes with a group
-   * entity too light to preempt any runner once enough of its vCPUs are runnable (cfs.ts
-   * overfullEpisodes; false: model-v13's core, blind there). Off in ALL_MECHANISMS, the shipped
-   * set: on main after the newcomer fix (783312a) the 10,000-VM plan with it is 660 hosts, cost
-   * 899.2 -> 901.2, 6 / 0 simulated breaches, against model-v13's 636, 900.4, 0 / 0
-   * (docs/accuracy.md, sixteenth round); the tests switch it on.
-   */
-  readonly cfsOverfull: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, cfsOverfull: false };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true };
 
 /**
  * OverWait: the episodes in which a mixed victim's vCPU, wanting a core all the time and so
@@ -210,7 +194,7 @@ function baseCoreFor(s: SchedulerParams, cores: number, m: Mechanisms): Schedule
     case "xen-credit":
       return credit1Core(s, cores, m.credit1OverWait);
     case "kvm-cfs":
-      return cfsCore(s, cores, [], m.cfsLightHolds, m.cfsLightWaiters, m.cfsOverfull);
+      return cfsCore(s, cores, [], m.cfsLightHolds, m.cfsLightWaiters);
     case "xen-credit2":
       return credit2Core(s, cores, m.grantEnds, m.ownBurstPreempt, m.grantShape);
     case "kvm-eevdf":
