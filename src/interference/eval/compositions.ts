@@ -184,6 +184,15 @@ export const HOLDOUT12_SEEDS: readonly number[] = [10011, 10012, 10013, 10014, 1
 
 export const HOLDOUT12_SETS: readonly CompositionSet[] = HOLDOUT11_SETS;
 
+/**
+ * The thirteenth held-out round, frozen and sealed before holdout-12 is measured, so the model
+ * change after the one holdout-12 measures has an untouched round waiting: holdout-12's sets,
+ * from seeds nothing had used (those above and holdout-12's 10011-10020).
+ */
+export const HOLDOUT13_SEEDS: readonly number[] = [10021, 10022, 10023, 10024, 10025, 10026, 10027, 10028, 10029, 10030];
+
+export const HOLDOUT13_SETS: readonly CompositionSet[] = HOLDOUT12_SETS;
+
 /** EvalRound is one frozen evaluation: its seeds, the sets drawn per seed and its cached reference. */
 export interface EvalRound {
   readonly name: string;
@@ -214,6 +223,7 @@ export const EVAL_ROUNDS: readonly EvalRound[] = [
   { name: "holdout-10", seeds: HOLDOUT10_SEEDS, sets: HOLDOUT10_SETS, reference: "data/interference/accuracy-reference-holdout10-v1.json" },
   { name: "holdout-11", seeds: HOLDOUT11_SEEDS, sets: HOLDOUT11_SETS, reference: "data/interference/accuracy-reference-holdout11-v1.json" },
   { name: "holdout-12", seeds: HOLDOUT12_SEEDS, sets: HOLDOUT12_SETS, reference: "data/interference/accuracy-reference-holdout12-v1.json", sealed: true },
+  { name: "holdout-13", seeds: HOLDOUT13_SEEDS, sets: HOLDOUT13_SETS, reference: "data/interference/accuracy-reference-holdout13-v1.json", sealed: true },
 ];
 
 /** OPEN_ROUNDS: the rounds measured by default (every round but the sealed ones). */
