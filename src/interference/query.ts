@@ -3,6 +3,7 @@ import { Components, type HostMix } from "./core/host-mix.js";
 import type { ExclusionCache } from "./core/occupancy.js";
 import type { FullState } from "./core/tails.js";
 import type { OverWait, SchedulerCore } from "./core/scheduler-core.js";
+import { drainRate, timeShareQuantileUs } from "./core/time-share.js";
 import { aloneTailAt, episodesQuantileUs, episodesTailAt, grantQuantileUs, grantTailAt, quantileUs, thinnedLambda, waitTail, waitTailBound } from "./core/tail.js";
 import { corrected, hostFeatures, hostPart, loadFeature, N_FEATURES, splitCorrection, uncorrectedThreshold } from "./correction.js";
 import { coreIndex, Pct, QUIET_P_FULL, WIDEN, type HostModel, type Prediction, type Victim } from "./model-types.js";
@@ -39,6 +40,15 @@ export class Query {
    */
   private grantWait: SchedulerCore["grantWait"] = undefined;
   private withGrant = false;
+  /**
+   * EEVDF's time-shared busy io victims (SchedulerCore.timeShare, time-share.ts): a floor under
+   * the corrected estimate, as the episodes are. withShare: the victim last asked about is io-only
+   * on such a host; shareRate its backlog's drain rate, sharePFull P(all held), shareServiceUs.
+   */
+  private withShare = false;
+  private shareRate = NaN;
+  private sharePFull = 0;
+  private shareServiceUs = 0;
   private readonly rest: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
   private readonly ownLight: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
   private readonly hostParts = new Float64Array(2);
@@ -145,7 +155,28 @@ export class Query {
   components(v: Victim, self: boolean): Components {
     const c = this.victimComponents(v, self);
     this.markGrant(c);
+    this.markShare(c, v.ownCpu === undefined && (!self || this.extra === undefined || this.extra.block !== undefined), v.tail.lambdaUs, v.tail.serviceUs, v.tail.vcpus);
     return c;
+  }
+
+  /**
+   * markShare: where the host's core time-shares busy io vCPUs and the victim is io-only
+   * (`light`), the floor's terms on its components `c` (pFull with the query's extra VM); the
+   * runners' weight counts a CPU-bound extra VM.
+   */
+  private markShare(c: Components, light: boolean, lambdaUs: number, serviceUs: number, vcpus: number): void {
+    this.withShare = light && this.hm.core.timeShare === true && c.pFull > 0;
+    if (!this.withShare) return;
+    const x = this.extra;
+    const w = this.mix.runnerWeightWith(x !== undefined && x.block === undefined ? x : undefined);
+    this.shareRate = drainRate(w, serviceUs, lambdaUs / vcpus);
+    this.sharePFull = c.pFull;
+    this.shareServiceUs = serviceUs;
+  }
+
+  /** shareUs: the time-share floor's quantile of percentile pct (only asked withShare). */
+  private shareUs(pct: number): number {
+    return timeShareQuantileUs(this.sharePFull, this.shareRate, this.shareServiceUs, EPS[pct]);
   }
 
   private victimComponents(v: Victim, self: boolean): Components {
@@ -372,6 +403,7 @@ export class Query {
       let est = corrected(quantileUs(c, v.tail, EPS[pct]), alone, this.logCorr(c, pct, v.corr[this.coreAt + pct], load));
       if (this.withEpisodes) est = Math.max(est, episodesQuantileUs(this.episodes, v.tail, EPS[pct]));
       if (this.withGrant) est = Math.max(est, grantQuantileUs(c, v.tail, thinnedLambda(c, v.tail.lambdaUs, v.tail.vcpus), EPS[pct]));
+      if (this.withShare) est = Math.max(est, this.shareUs(pct));
       est += this.hop[pct];
       out.estimateUs[pct] = est;
       out.boundUs[pct] = this.bound(c, pct, reasons, est);
@@ -418,6 +450,7 @@ export class Query {
       this.mix.lightComponentLess(c, this.lightExtra, rows[o + R_EX_LSP], rows[o + R_EX_LRATE], rows[o + R_LIGHT]);
     }
     this.markGrant(c);
+    this.markShare(c, rows[o + R_LIGHT] !== 0, rows[o + R_LAMBDA], rows[o + R_SERVICE], rows[o + R_VCPUS]);
     return this.rowWithinSlo(c, rows, o, reasons, skip, byEstimate, o + R_CORR);
   }
 
@@ -462,6 +495,8 @@ export class Query {
     this.mix.lightComponent(c, this.lightExtra, undefined);
     this.splitEpisodes(c, duty, duty < 1 ? rows[o + R_WAKES] : 0, rows[o + R_VCPUS], rows[o + R_LAMBDA]);
     this.markGrant(c);
+    // A mixed victim: no time-share floor (its requests are served inside its own bursts).
+    this.withShare = false;
     return this.keptWithin(c, rows, o, byEstimate, kept, ko);
   }
 
@@ -574,6 +609,8 @@ export class Query {
   withinSloSelfRow(rows: readonly number[], o: number, widen: number, skip: number, byEstimate: number): boolean {
     const c = this.selfComponents(rows[o + R_LAMBDA]);
     this.markGrant(c);
+    const x = this.extra;
+    this.markShare(c, x === undefined || x.block !== undefined, rows[o + R_LAMBDA], rows[o + R_SERVICE], rows[o + R_VCPUS]);
     return this.rowWithinSlo(c, rows, o, this.reasonsOf(widen, rows[o + R_OUTSIDE], rows[o + R_OWN_VCPUS]), skip, byEstimate, o + ROW + this.coreAt);
   }
 
@@ -589,6 +626,7 @@ export class Query {
       if (estMax < serviceUs) return false;
       if (this.withEpisodes && !this.episodesWithin(r, o, estMax, pct)) return false;
       if (this.withGrant && !this.grantWithin(c, r, o, estMax, pct)) return false;
+      if (this.withShare && this.shareUs(pct) > estMax) return false;
       if (Number.isNaN(load)) load = this.mixing(c, r[o + R_LAMBDA]);
       const x = uncorrectedThreshold(estMax, r[o + R_BASE + pct], this.logCorr(c, pct, r[corrAt + pct], load));
       const y = x - serviceUs;

@@ -517,14 +517,23 @@ describe("predictor accuracy on the tenth frozen round (holdout-10)", () => {
 // measured on it once, untouched, then it was unsealed (docs/accuracy.md, "holdout-11 measured"):
 // every contended goal holds, for all schedulers together and for each. On its packed hosts, not
 // met: the p90 of all schedulers together (0.509), of CFS (0.650) and of credit1 (0.640), and
-// EEVDF's one unsafe miss (model-v11 had that one and a CFS one too).
+// EEVDF's one unsafe miss (model-v11 had that one and a CFS one too). That miss (packed/10009/2
+// vm-0, a 1-vCPU io victim at load 0.6 on an over-full 8-core host: 63 ms simulated, 4.9 ms
+// estimated) is gone with EEVDF's time share (session 15, docs/accuracy.md "Packed credit1 and
+// EEVDF"; chosen after the round was unsealed and diagnosed, so not an unseen figure).
 describe("predictor accuracy on the eleventh frozen round (holdout-11)", () => {
   const { all, cases } = sharedRoundGoals("holdout-11", { p90: KINDS, safe: KINDS });
-  packedGoals(all, { allP90: false, median: KINDS, covered: KINDS, p90: ["kvm-eevdf", "xen-credit2"], safe: ["kvm-cfs", "xen-credit", "xen-credit2"] });
+  packedGoals(all, { allP90: false, median: KINDS, covered: KINDS, p90: ["kvm-eevdf", "xen-credit2"], safe: KINDS });
 
   test("CFS's packed hosts have an unsafe miss without the light waiters", () => {
     const g = groups(new Predictor(bundledPredictor().model, { ...ALL_MECHANISMS, cfsLightWaiters: false }), cases).get("packed kvm-cfs (all)");
     expect(g?.unsafeMisses, detail(g)).toBeGreaterThan(0);
+  });
+
+  test("EEVDF's packed hosts have an unsafe miss and a victim over its bound without the time share", () => {
+    const g = groups(new Predictor(bundledPredictor().model, { ...ALL_MECHANISMS, eevdfTimeShare: false }), cases).get("packed kvm-eevdf (all)");
+    expect(g?.unsafeMisses, detail(g)).toBeGreaterThan(0);
+    expect(g?.coverage, detail(g)).toBeLessThan(all.get("packed kvm-eevdf (all)")?.coverage ?? 0);
   });
 });
 

@@ -39,7 +39,7 @@ import type { SchedulerCore } from "./scheduler-core.js";
  */
 export const REPROTECT_SHARE = 0.05;
 
-export function eevdfCore(p: KvmEevdfParams, cores: number, homeFresh = true, lightHolds = true): SchedulerCore {
+export function eevdfCore(p: KvmEevdfParams, cores: number, homeFresh = true, lightHolds = true, timeShare = true): SchedulerCore {
   const sliceUs = p.baseSliceUs * tunableFactor(p, cores);
   const approximations: string[] = [];
   if (!p.runToParity) approximations.push("EEVDF without RUN_TO_PARITY is modelled as with it");
@@ -59,6 +59,8 @@ export function eevdfCore(p: KvmEevdfParams, cores: number, homeFresh = true, li
     ...(lightHolds ? { lightPart: servingLightPart(p.haltPollUs), lightHolds: true } : {}),
     rateLimitShare: () => REPROTECT_SHARE,
     rateLimitUs: sliceUs + p.tickUs,
+    // A busy io vCPU on a full host is a runner among runners (time-share.ts).
+    ...(timeShare ? { timeShare: true } : {}),
     approximations,
   };
 }

@@ -5,6 +5,7 @@ import { emptyDelta, expNeg, noDelta, type BinDelta } from "./bin-delta.js";
 import { localRescueShare } from "./local-waiters.js";
 import { HELD_MAX, lightHoldFull, lightHomeBlock, lightWaiterShare, othersBusy } from "./light-holds.js";
 import { meanFull } from "./mean-full.js";
+import { busyShare, runnerWeight } from "./time-share.js";
 import { ALL_MECHANISMS, type Mechanisms, type SchedulerCore } from "./scheduler-core.js";
 
 export { Components };
@@ -107,6 +108,12 @@ export class HostMix {
   private readonly sums = heapDoubles(SUMS_AND_CACHE);
   /** Light holds (EEVDF): the cached components' held / heldN / heavyWakes (null when not counted). */
   private readonly heldCache: Float64Array | null;
+  /**
+   * Time share (core.timeShare): Σ over CPU-bound VMs of P(some vCPU runnable) and of vcpus x
+   * duty, for the runners' mean group weight (time-share.ts runnerWeight); 0 where not counted.
+   */
+  private busyVms = 0;
+  private busyLoad = 0;
 
   constructor(
     readonly core: SchedulerCore,
@@ -192,6 +199,10 @@ export class HostMix {
     }
     this.occ.apply(c.vcpus, c.duty, sign);
     this.cached = false;
+    if (this.core.timeShare === true) {
+      this.busyVms += sign * busyShare(c.vcpus, c.duty);
+      this.busyLoad += sign * c.vcpus * Math.min(1, c.duty);
+    }
     if (c.duty >= 1) return;
     this.applyBins(c, sign);
   }
@@ -269,6 +280,12 @@ export class HostMix {
       heldPair(out, j);
     }
     out.heavyWakes = this.sums[SPR] + dx.spr + de.spr;
+  }
+
+  /** runnerWeightWith: the runners' mean group weight (time-share.ts) with `extra` (CPU-bound or none) added; NaN without runners. */
+  runnerWeightWith(extra: CpuPart | undefined): number {
+    if (extra === undefined) return runnerWeight(this.busyVms, this.busyLoad);
+    return runnerWeight(this.busyVms + busyShare(extra.vcpus, extra.duty), this.busyLoad + extra.vcpus * Math.min(1, extra.duty));
   }
 
   /** lightWakesUs: the host's io-only vCPUs' wakes per µs (Σ duty / hold), for credit2's grant-end waits (query.ts). */

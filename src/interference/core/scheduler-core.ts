@@ -79,6 +79,12 @@ export interface SchedulerCore {
    * discount of its blocked waits (CFS: light-holds.ts lightWaiterShare). Absent: CPU-bound only.
    */
   readonly lightWaiters?: boolean;
+  /**
+   * A busy io-only victim's vCPU time-shares its CPU with a runner by kvm-fair group weight while
+   * every core is held, and its requests drain at that share (EEVDF: time-share.ts, a floor under
+   * the estimate). Absent: only the wake-driven waits.
+   */
+  readonly timeShare?: boolean;
   /** Why this host's scheduler is only approximated by this core (empty when modelled). */
   readonly approximations: readonly string[];
 }
@@ -153,8 +159,14 @@ export interface Mechanisms {
    * CPU-bound excess is (false: only the CPU-bound excess discounts steals, model-v11's CFS core).
    */
   readonly cfsLightWaiters: boolean;
+  /**
+   * EEVDF: a busy io-only victim whose CPU-bound neighbours hold every core shares its CPU with a
+   * runner by kvm-fair group weight, and its requests queue at that share of a core (time-share.ts;
+   * false: model-v13's EEVDF core, whose io victims meet the host only when they wake).
+   */
+  readonly eevdfTimeShare: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true };
 
 /**
  * OverWait: the episodes in which a mixed victim's vCPU, wanting a core all the time and so
@@ -198,6 +210,6 @@ function baseCoreFor(s: SchedulerParams, cores: number, m: Mechanisms): Schedule
     case "xen-credit2":
       return credit2Core(s, cores, m.grantEnds, m.ownBurstPreempt, m.grantShape);
     case "kvm-eevdf":
-      return eevdfCore(s, cores, m.homeFresh, m.lightHolds);
+      return eevdfCore(s, cores, m.homeFresh, m.lightHolds, m.eevdfTimeShare);
   }
 }
