@@ -46,6 +46,8 @@ export class Query {
    * on such a host; shareRate its backlog's drain rate, sharePFull P(all held), shareServiceUs.
    */
   private withShare = false;
+  /** The host's core time-shares (read once per query: every io row of a what-if would ask). */
+  private shareOn = false;
   private shareRate = NaN;
   private sharePFull = 0;
   private shareServiceUs = 0;
@@ -98,6 +100,8 @@ export class Query {
     this.atFresh = false;
     this.coreAt = coreIndex(hm.core.name);
     this.grantWait = hm.core.grantWait;
+    this.shareOn = hm.core.timeShare === true;
+    this.withShare = false;
     this.hop[0] = 0;
     this.hop[1] = 0;
     const light = extra !== undefined && extra.block !== undefined;
@@ -155,17 +159,18 @@ export class Query {
   components(v: Victim, self: boolean): Components {
     const c = this.victimComponents(v, self);
     this.markGrant(c);
-    this.markShare(c, v.ownCpu === undefined && (!self || this.extra === undefined || this.extra.block !== undefined), v.tail.lambdaUs, v.tail.serviceUs, v.tail.vcpus);
+    this.withShare = false;
+    if (this.shareOn && v.ownCpu === undefined && (!self || this.extra === undefined || this.extra.block !== undefined)) this.markShare(c, v.tail.lambdaUs, v.tail.serviceUs, v.tail.vcpus);
     return c;
   }
 
   /**
-   * markShare: where the host's core time-shares busy io vCPUs and the victim is io-only
-   * (`light`), the floor's terms on its components `c` (pFull with the query's extra VM); the
-   * runners' weight counts a CPU-bound extra VM.
+   * markShare: for an io-only victim on a host whose core time-shares busy io vCPUs (callers
+   * check both; withShare is false until this sets it), the floor's terms on its components `c`
+   * (pFull with the query's extra VM); the runners' weight counts a CPU-bound extra VM.
    */
-  private markShare(c: Components, light: boolean, lambdaUs: number, serviceUs: number, vcpus: number): void {
-    this.withShare = light && this.hm.core.timeShare === true && c.pFull > 0;
+  private markShare(c: Components, lambdaUs: number, serviceUs: number, vcpus: number): void {
+    this.withShare = c.pFull > 0;
     if (!this.withShare) return;
     const x = this.extra;
     const w = this.mix.runnerWeightWith(x !== undefined && x.block === undefined ? x : undefined);
@@ -450,7 +455,8 @@ export class Query {
       this.mix.lightComponentLess(c, this.lightExtra, rows[o + R_EX_LSP], rows[o + R_EX_LRATE], rows[o + R_LIGHT]);
     }
     this.markGrant(c);
-    this.markShare(c, rows[o + R_LIGHT] !== 0, rows[o + R_LAMBDA], rows[o + R_SERVICE], rows[o + R_VCPUS]);
+    this.withShare = false;
+    if (this.shareOn && rows[o + R_LIGHT] !== 0) this.markShare(c, rows[o + R_LAMBDA], rows[o + R_SERVICE], rows[o + R_VCPUS]);
     return this.rowWithinSlo(c, rows, o, reasons, skip, byEstimate, o + R_CORR);
   }
 
@@ -610,7 +616,8 @@ export class Query {
     const c = this.selfComponents(rows[o + R_LAMBDA]);
     this.markGrant(c);
     const x = this.extra;
-    this.markShare(c, x === undefined || x.block !== undefined, rows[o + R_LAMBDA], rows[o + R_SERVICE], rows[o + R_VCPUS]);
+    this.withShare = false;
+    if (this.shareOn && (x === undefined || x.block !== undefined)) this.markShare(c, rows[o + R_LAMBDA], rows[o + R_SERVICE], rows[o + R_VCPUS]);
     return this.rowWithinSlo(c, rows, o, this.reasonsOf(widen, rows[o + R_OUTSIDE], rows[o + R_OWN_VCPUS]), skip, byEstimate, o + ROW + this.coreAt);
   }
 

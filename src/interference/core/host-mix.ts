@@ -114,6 +114,7 @@ export class HostMix {
    */
   private busyVms = 0;
   private busyLoad = 0;
+  private readonly timeShare: boolean;
 
   constructor(
     readonly core: SchedulerCore,
@@ -122,6 +123,7 @@ export class HostMix {
   ) {
     this.sums[HOG_RL] = core.rateLimitShare(Infinity, true);
     this.heldCache = core.lightHolds === true ? new Float64Array(HELD_MAX + 3) : null;
+    this.timeShare = core.timeShare === true;
   }
 
   /**
@@ -199,7 +201,7 @@ export class HostMix {
     }
     this.occ.apply(c.vcpus, c.duty, sign);
     this.cached = false;
-    if (this.core.timeShare === true) {
+    if (this.timeShare) {
       this.busyVms += sign * busyShare(c.vcpus, c.duty);
       this.busyLoad += sign * c.vcpus * Math.min(1, c.duty);
     }
