@@ -2,7 +2,13 @@ import { describe, expect, test } from "vitest";
 import { planMigrationSession } from "../../src/migrate/plan-migrations.js";
 import { resimulateAndRepair } from "../../src/migrate/repair.js";
 import { inlineRunner } from "../../src/sim/runner.js";
+import { ALL_MECHANISMS } from "../../src/interference/core/scheduler-core.js";
+import { Predictor } from "../../src/interference/predictor.js";
 import { doc, predictor } from "./helpers.js";
+
+// model-v14 sees this host (cfs.ts overfullEpisodes): the guard is shown with that term off, as
+// the prediction is still blind to the balancer's fresh hogs (1- and 2-vCPU victims).
+const blind = (): Predictor => new Predictor(predictor().model, { ...ALL_MECHANISMS, cfsOverfull: false });
 
 /**
  * The migration plan's repair on a host whose breach the prediction is blind to: 10 one-vCPU
@@ -25,9 +31,9 @@ describe("migration repair of a breach the prediction is blind to", () => {
       ],
       policy: { cpuOvercommit: 4 },
     });
-    const { plan, session } = planMigrationSession(c, predictor());
+    const { plan, session } = planMigrationSession(c, blind());
     expect(plan.moves).toEqual([]);
-    const out = await resimulateAndRepair(c, predictor(), session, plan, inlineRunner, { durationMs: 2000, warmupMs: 500, seed: 1, alsoHosts: ["h1"], maxRounds: 1 });
+    const out = await resimulateAndRepair(c, blind(), session, plan, inlineRunner, { durationMs: 2000, warmupMs: 500, seed: 1, alsoHosts: ["h1"], maxRounds: 1 });
     const fixes = out.moves.filter((m) => m.from === "h1");
     expect(fixes.length).toBe(4);
     for (const m of fixes) expect(m).toMatchObject({ kind: "fix-breach", to: "h2" });

@@ -1,7 +1,8 @@
 import type { KvmCfsParams, KvmEevdfParams } from "../../model/scheduler.js";
 import { defaultScheduler } from "../../model/scheduler.js";
+import type { Components } from "./components.js";
 import type { LightPart, MutablePart } from "./cpu-part.js";
-import type { SchedulerCore } from "./scheduler-core.js";
+import type { OverWait, SchedulerCore } from "./scheduler-core.js";
 
 /** tunableFactor: Linux scales its fair-class tunables by this (sysctl_sched_tunable_scaling). */
 export function tunableFactor(p: Pick<KvmCfsParams, "tunableScaling">, cores: number): number {
@@ -45,26 +46,30 @@ export function kvmCommon(p: Pick<KvmCfsParams | KvmEevdfParams, "haltPollUs">):
  * - Blocked, the victim waits for the runner to block, for check_preempt_tick to end the
  *   runner's slice (period / runnable on the CPU, less what it already ran), or for another CPU
  *   to go idle and pull it (the release rate of the other runners, in predictor).
- * - Hogs are never fresh: a waking victim with sleeper credit preempts them at once.
+ * - Hogs are never fresh: a waking victim with sleeper credit preempts them at once, unless its
+ *   group entity is too light (overfullEpisodes, Mechanisms.cfsOverfull).
+ * - A mixed victim that never sleeps is no waker: it waits while its own vCPU shares a CPU
+ *   (saturatedWaitOf, Mechanisms.cfsSaturated).
  */
-export function cfsCore(given: KvmCfsParams | undefined, cores: number, approximations: string[], lightHolds = false, lightWaiters = false): SchedulerCore {
+export function cfsCore(given: KvmCfsParams | undefined, cores: number, approximations: string[], lightHolds = false, lightWaiters = false, overfull = false, saturated = false): SchedulerCore {
   const p = given ?? (defaultScheduler("kvm-cfs") as KvmCfsParams);
   const factor = tunableFactor(p, cores);
   const latencyUs = p.latencyUs * factor;
   const minGranUs = p.minGranularityUs * factor;
   const granUs = p.wakeupGranularityUs * factor;
   const nrLatency = Math.ceil(latencyUs / minGranUs);
+  const waitCapUs = (excess: number): number => {
+    // The victim and the runner, plus the CPU's share of the excess runnable threads.
+    const nr = 2 + excess / cores;
+    const period = nr <= nrLatency ? latencyUs : nr * minGranUs;
+    return Math.max(p.tickUs, period / nr - granUs / 2);
+  };
   return {
     name: "cfs",
     blockShare(b) {
       return 1 - Math.exp(-granUs / b);
     },
-    waitCapUs(excess) {
-      // The victim and the runner, plus the CPU's share of the excess runnable threads.
-      const nr = 2 + excess / cores;
-      const period = nr <= nrLatency ? latencyUs : nr * minGranUs;
-      return Math.max(p.tickUs, period / nr - granUs / 2);
-    },
+    waitCapUs,
     // Preempted mid-burst, its vruntime is no lower than the queued runners': it waits its turn.
     ownBurstQueue: true,
     localWaiters: false,
@@ -76,8 +81,124 @@ export function cfsCore(given: KvmCfsParams | undefined, cores: number, approxim
     // Mechanisms.cfsLightWaiters (model-v13, light-holds.ts lightWaiterShare): on packed hosts
     // the other busy light vCPUs take the cores that free up before the victim does.
     ...(lightHolds && lightWaiters ? { lightWaiters: true } : {}),
+    ...(overfull ? { overfull: overfullEpisodes(p.gentleFairSleepers ? latencyUs / 2 : latencyUs, granUs, waitCapUs) } : {}),
+    ...(saturated ? { overWait: saturatedWaitOf(latencyUs, minGranUs, nrLatency, p.tickUs, cores) } : {}),
     approximations,
   };
+}
+
+/**
+ * overfullEpisodes (Mechanisms.cfsOverfull; docs/accuracy.md, fifteenth round): a VM's group
+ * entity on one CPU weighs its shares x that CPU's part of the VM's runnable load, 1/n with n of
+ * its vCPUs runnable, and wakeup_gran in the wakee's units is gran x n. From n >= credit / gran
+ * (3 at the default tunables) the waker, placed at min_vruntime less the sleeper credit, preempts
+ * no runner, hog or not, and waits for check_preempt_tick to end the runner's slice (the wait
+ * cap). It feeds itself: a vCPU left waiting is runnable and lightens its siblings, so the
+ * siblings' runnable share u solves u = (u0 + x) / (1 + x), x their blocked time per idle time
+ * (wakes lam (1 - u), each blocked with chance pFull x P(enough siblings runnable), for up to a
+ * slice). The episodes are a floor under the estimate, as credit2's own-burst ones (query.ts).
+ */
+function overfullEpisodes(creditUs: number, granUs: number, capOf: (excess: number) => number): NonNullable<SchedulerCore["overfull"]> {
+  // Runnable siblings that make the waker too light: n x gran >= credit with n = siblings + 1.
+  const need = Math.max(1, Math.ceil(creditUs / granUs - 1e-9) - 1);
+  return (ep: Components, c: Components, vcpus: number, lambdaUs: number, u0: number): boolean => {
+    // A hog on the waker's CPU: the core's fresh-runner bins already hold the sleepy runners.
+    const held = c.pFull * c.hogShare;
+    if (vcpus - 1 < need || !(held > 0) || !(lambdaUs > 0)) return false;
+    const capUs = capOf(c.excess);
+    // It waits for the hog's slice to end, or for another CPU to free up and pull it.
+    const r = 1 / capUs + c.nu;
+    const eCap = Math.exp(-r * capUs);
+    const meanUs = (1 - eCap) / r;
+    const lam = lambdaUs / vcpus;
+    let u = Math.min(1, u0);
+    let q = 0;
+    for (let i = 0; i < 40; i++) {
+      q = atLeast(vcpus - 1, u, need);
+      const x = lam * held * q * meanUs;
+      u = (u0 + x) / (1 + x);
+    }
+    ep.ownPreA = lam * (1 - u) * q * held;
+    ep.ownPreR = r;
+    ep.ownPreECap = eCap;
+    ep.ownLongA = 0;
+    ep.capUs = capUs;
+    return ep.ownPreA > 0;
+  };
+}
+
+/**
+ * SATURATED: a mixed vCPU whose runnable share (profile.ts runnableShare, which caps a sleeper at
+ * 0.99) reaches this never sleeps; below it its wake-ups meet the host as the core's own waits do.
+ */
+const SATURATED = 0.99;
+/**
+ * SATURATED_BOUND: the saturated waits' bound over their floor. On the over-full family
+ * (docs/accuracy.md, seventeenth round) simulated / floor is up to about 2.3 (balancer moves on
+ * hosts with several hogs per CPU); the wait is a slice, not an extrapolation of the correction.
+ */
+const SATURATED_BOUND = 2.5;
+
+/**
+ * saturatedWaitOf (Mechanisms.cfsSaturated): a mixed victim's vCPU that wants a core all the time
+ * (duty 1: its bursts never end in a sleep) is never a waker: the guest serves a request inside
+ * the running burst (sim/guest.ts), so a request waits only while the vCPU itself is runnable and
+ * descheduled. With the others holding every core (c.pFull, its own vCPU out) the balancer evens
+ * the CPUs' loads (weights), and a CPU it shares is one whose co-runners' slices it waits out each
+ * time check_preempt_tick ends its own:
+ *
+ * - Weights are group entities' (kvm-fair state.ts groupWeight): a VM weighs its shares over its
+ *   runnable vCPUs, so the victim's vCPU weighs wv = 1 / vcpus (every sibling runnable) and the
+ *   others w = (groupLoad - wv) / (their mean runnable vCPUs) each, in VMs.
+ * - Balanced, a CPU carries groupLoad / cores; the victim's carries m = (that - wv) / w co-runners:
+ *   none where its own weight is the mean load (a 1-vCPU victim among 2-vCPU hogs keeps a CPU to
+ *   itself), a share q = m of the time one where fewer than one is left for it, else m.
+ * - It waits the co-runners' part of the period, period x ratio / (1 + ratio), ratio their weight
+ *   over its own, or, where its own slice falls under min_granularity, the time they take to catch
+ *   up with what it ran in one, min_granularity x ratio; to the next tick. A core freeing up
+ *   elsewhere (c.nu) pulls it earlier.
+ * - Its episodes start once a cycle (its run, cap / ratio, and the wait); with siblings one
+ *   request per episode waits and the next go to a sibling without one (sim/workloads/io.ts
+ *   chooseVcpu).
+ *
+ * On the over-full family (8 cores, duty-1 mixed victims of 1-8 vCPUs among 1-vCPU hogs) the
+ * simulated p99.9 is 13-85 ms where model-v13's core says the alone latency (0.1-0.5 ms).
+ */
+function saturatedWaitOf(latencyUs: number, minGranUs: number, nrLatency: number, tickUs: number, cores: number): OverWait {
+  const apply = (c: Components, _duty: number, _wakesUs: number, _sleeperDuty: number, _atLeast: (n: number) => number, lightLoad: number, _lightHoldUs: number, demand: number, _sleeperBurstUs: number, vcpus: number, lambdaUs: number, groupLoad: number): void => {
+    const others = demand - lightLoad - 1;
+    if (!(c.pFull > 0) || !(others > 0)) return;
+    const wv = 1 / Math.max(1, vcpus);
+    const w = (groupLoad - wv) / others;
+    const m = w > 0 ? (groupLoad / cores - wv) / w : 0;
+    if (!(m > 0)) return;
+    const q = Math.min(1, m);
+    const co = Math.max(1, m);
+    const ratio = (co * w) / wv;
+    const nr = co + 1;
+    const period = nr <= nrLatency ? latencyUs : nr * minGranUs;
+    const capUs = Math.max((period * ratio) / (1 + ratio), minGranUs * ratio) + tickUs;
+    const r = Math.max(c.nu, 1e-3 / capUs);
+    const meanUs = (1 - Math.exp(-r * capUs)) / r;
+    const per = vcpus > 1 && lambdaUs > 0 ? Math.min(1, 1 / (lambdaUs * meanUs)) : 1;
+    c.ownLongA = (c.pFull * q * per) / (capUs / ratio + meanUs);
+    c.ownLongR = r;
+    c.ownLongECap = Math.exp(-r * capUs);
+    c.ownPreA = 0;
+    c.capUs = capUs;
+  };
+  return { fromDuty: SATURATED, apply, boundScale: SATURATED_BOUND };
+}
+
+/** atLeast: P(Binomial(m, u) >= j). */
+function atLeast(m: number, u: number, j: number): number {
+  let below = 0;
+  let term = Math.pow(1 - u, m);
+  for (let i = 0; i < j && i <= m; i++) {
+    below += term;
+    term *= u >= 1 ? 0 : ((m - i) / (i + 1)) * (u / (1 - u));
+  }
+  return Math.max(0, 1 - below);
 }
 
 /**

@@ -33,7 +33,9 @@ const HOG_RL = SPR + 5;
 const LSERVE = SPR + 6;
 /** Light vCPUs counted (light holds only). */
 const LCNT = SPR + 7;
-const SUMS = SPR + 8;
+/** CPU-bound VMs' runnable group shares, Σ 1 - (1 - duty)^vcpus (groupShare; CFS's saturated waits). */
+const GLOAD = SPR + 8;
+const SUMS = SPR + 9;
 /** The no-extra CPU-bound components (Components.save) and their two host parts of the correction. */
 const CACHED = SUMS;
 const CACHED_PARTS = CACHED + Components.SAVED;
@@ -68,6 +70,15 @@ function sharesOf(core: SchedulerCore, burstUs: number): void {
   SHARES[1] = core.rateLimitShare(burstUs, false);
   sharesCore = core;
   sharesBurst = burstUs;
+}
+
+/**
+ * groupShare: a CPU-bound VM's mean runnable share of its shares under a fair scheduler's group
+ * entity, the chance that any of its vCPUs is runnable (a VM weighs its shares whenever one is,
+ * spread over the CPUs its runnable vCPUs sit on: kvm-fair state.ts groupWeight).
+ */
+export function groupShare(c: CpuPart): number {
+  return c.duty >= 1 ? 1 : 1 - Math.pow(1 - c.duty, c.vcpus);
 }
 
 /**
@@ -200,6 +211,7 @@ export class HostMix {
       return;
     }
     this.occ.apply(c.vcpus, c.duty, sign);
+    this.sums[GLOAD] += sign * groupShare(c);
     this.cached = false;
     if (this.timeShare) {
       this.busyVms += sign * busyShare(c.vcpus, c.duty);
@@ -311,6 +323,11 @@ export class HostMix {
     }
     out[0] = sp;
     out[1] = cnt;
+  }
+
+  /** groupLoad: the host's CPU-bound VMs' Σ groupShare (their mean runnable shares, in VMs), for CFS's saturated waits. */
+  groupLoad(): number {
+    return this.sums[GLOAD];
   }
 
   /** lightLoad: the host's io-only vCPUs' Σ duty (their mean busy cores), for credit1's OVER waits. */

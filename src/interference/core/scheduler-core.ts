@@ -85,6 +85,13 @@ export interface SchedulerCore {
    * the estimate). Absent: only the wake-driven waits.
    */
   readonly timeShare?: boolean;
+  /**
+   * overfull writes into `ep` the episodes in which an io-only victim of `vcpus` vCPUs (own light
+   * duty per vCPU `u0`, `lambdaUs` requests per µs) wakes unable to preempt the hog on its CPU,
+   * every core held (read from the victim's components `c`): a floor under the estimate (CFS:
+   * cfs.ts overfullEpisodes; absent elsewhere). False: none.
+   */
+  readonly overfull?: (ep: Components, c: Components, vcpus: number, lambdaUs: number, u0: number) => boolean;
   /** Why this host's scheduler is only approximated by this core (empty when modelled). */
   readonly approximations: readonly string[];
 }
@@ -165,8 +172,24 @@ export interface Mechanisms {
    * false: model-v13's EEVDF core, whose io victims meet the host only when they wake).
    */
   readonly eevdfTimeShare: boolean;
+  /**
+   * CFS: an io victim of several vCPUs, every core held by a CPU-bound one, wakes with a group
+   * entity too light to preempt any runner once enough of its vCPUs are runnable (cfs.ts
+   * overfullEpisodes; false: model-v13's core, blind there). Alone it moved the 10,000-VM plan's
+   * search onto the mixed victims' blind spot (660 hosts, 6 / 0 breaches against 636, 0 / 0,
+   * sixteenth round); with cfsSaturated (model-v14) the plan is 638 hosts, cost 900.0, 0 / 0 at
+   * the generator's seed 11 and 732, 941.6, 5 / 0 at seed 12 (docs/accuracy.md, seventeenth round).
+   */
+  readonly cfsOverfull: boolean;
+  /**
+   * CFS: a saturated mixed victim's vCPU (runnable all the time) shares its CPU once the others
+   * hold every core, and each time its slice ends it waits out its co-runners' slices, longer the
+   * lighter its group entity (cfs.ts saturatedWaitOf; false: model-v13's core, which predicts its
+   * alone latency there).
+   */
+  readonly cfsSaturated: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true };
 
 /**
  * OverWait: the episodes in which a mixed victim's vCPU, wanting a core all the time and so
@@ -183,10 +206,17 @@ export interface OverWait {
    * and floor as ownBurstPreempt, plus ownLong*): `wakesUs` the other CPU-bound sleepers' wakes per
    * µs, `sleeperDuty` their mean duty; `atLeast(n)` P(the host's CPU-bound runnable, the victim's
    * vCPU in, >= n); `lightLoad` its io-only vCPUs' mean busy cores, `lightHoldUs` their mean
-   * hold; `demand` every vCPU's mean demand in cores, the victim's included. Asked only for a
-   * duty of at least fromDuty.
+   * hold; `demand` every vCPU's mean demand in cores, the victim's included; `groupLoad` the
+   * CPU-bound VMs' mean runnable group shares, in VMs, the victim's included (host-mix.ts
+   * groupShare). Asked only for a duty of at least fromDuty.
    */
-  readonly apply: (c: Components, duty: number, wakesUs: number, sleeperDuty: number, atLeast: (n: number) => number, lightLoad: number, lightHoldUs: number, demand: number, sleeperBurstUs: number, vcpus: number, lambdaUs: number) => void;
+  readonly apply: (c: Components, duty: number, wakesUs: number, sleeperDuty: number, atLeast: (n: number) => number, lightLoad: number, lightHoldUs: number, demand: number, sleeperBurstUs: number, vcpus: number, lambdaUs: number, groupLoad: number) => void;
+  /**
+   * Absent: the episodes are a floor under the corrected estimate, bounded with it (credit1). Set:
+   * apply may write the episodes' own cap into c.capUs (the victim's components keep theirs), and
+   * their bound is the floor x this, not widened (CFS's saturated waits, a slice: cfs.ts).
+   */
+  readonly boundScale?: number;
 }
 
 /** coreFor picks the core of a host's scheduler. */
@@ -206,7 +236,7 @@ function baseCoreFor(s: SchedulerParams, cores: number, m: Mechanisms): Schedule
     case "xen-credit":
       return credit1Core(s, cores, m.credit1OverWait);
     case "kvm-cfs":
-      return cfsCore(s, cores, [], m.cfsLightHolds, m.cfsLightWaiters);
+      return cfsCore(s, cores, [], m.cfsLightHolds, m.cfsLightWaiters, m.cfsOverfull, m.cfsSaturated);
     case "xen-credit2":
       return credit2Core(s, cores, m.grantEnds, m.ownBurstPreempt, m.grantShape);
     case "kvm-eevdf":
