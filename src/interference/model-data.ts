@@ -24,9 +24,13 @@ import { z } from "zod";
  * not whole, docs/accuracy.md, thirteenth round). 13: CFS's busy light vCPUs count as waiters in
  * the steal discount (light-holds.ts lightWaiterShare), the light waiters alone, so CFS's
  * correction and margins were refitted; the other cores' data are model-v11's byte for byte, and
- * a v11 or v12 file's CFS weights belong to another core.
+ * a v11 or v12 file's CFS weights belong to another core. 14: CFS's saturated mixed victims (duty 1)
+ * wait out their co-runners' slices once the others hold every core (cfs.ts saturatedWaitOf), and
+ * its multi-vCPU io victims on over-full hosts wake too light to preempt (overfullEpisodes): floors
+ * with their own bounds outside the correction; refitted with them, every core's data are
+ * model-v13's byte for byte, but a v13 file belongs to a core blind to those victims.
  */
-export const MODEL_VERSION = 13;
+export const MODEL_VERSION = 14;
 
 /** The victim alone: request p99 and p99.9 over its service time, by vCPUs (rows) and utilisation. */
 export const BaselineTableSchema = z.strictObject({
