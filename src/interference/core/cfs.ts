@@ -133,9 +133,10 @@ function overfullEpisodes(creditUs: number, granUs: number, capOf: (excess: numb
  */
 const SATURATED = 0.99;
 /**
- * SATURATED_BOUND: the saturated waits' bound over their floor. On the over-full family
- * (docs/accuracy.md, seventeenth round) simulated / floor is up to about 2.3 (balancer moves on
- * hosts with several hogs per CPU); the wait is a slice, not an extrapolation of the correction.
+ * SATURATED_BOUND: the saturated waits' bound over their floor. On the full-host family
+ * (docs/accuracy.md, seventeenth round) simulated / floor is at most 2.37 (an 8-vCPU victim among
+ * 12 hogs on 8 cores: balancer moves on top); the wait is a slice, not an extrapolation of the
+ * correction, so the correction's outside reasons do not widen it.
  */
 const SATURATED_BOUND = 2.5;
 
