@@ -152,18 +152,20 @@ const SATURATED_BOUND = 2.5;
  *   runnable vCPUs, so the victim's vCPU weighs wv = 1 / vcpus (every sibling runnable) and the
  *   others w = (groupLoad - wv) / (their mean runnable vCPUs) each, in VMs.
  * - Balanced, a CPU carries groupLoad / cores; the victim's carries m = (that - wv) / w co-runners:
- *   none where its own weight is the mean load (a 1-vCPU victim among 2-vCPU hogs keeps a CPU to
- *   itself), a share q = m of the time one where fewer than one is left for it, else m.
+ *   none where its own weight is already the mean load (a 1-vCPU victim among 2-vCPU hogs keeps a
+ *   CPU to itself); under one, it shares with one a share q = m of the time; else always, with m.
  * - It waits the co-runners' part of the period, period x ratio / (1 + ratio), ratio their weight
  *   over its own, or, where its own slice falls under min_granularity, the time they take to catch
  *   up with what it ran in one, min_granularity x ratio; to the next tick. A core freeing up
- *   elsewhere (c.nu) pulls it earlier.
+ *   elsewhere (c.nu) pulls it earlier; with none, the wait is the cap itself (a rate of 1e-3 /
+ *   cap makes the capped exponential all but uniform in its rest).
  * - Its episodes start once a cycle (its run, cap / ratio, and the wait); with siblings one
  *   request per episode waits and the next go to a sibling without one (sim/workloads/io.ts
  *   chooseVcpu).
  *
- * On the over-full family (8 cores, duty-1 mixed victims of 1-8 vCPUs among 1-vCPU hogs) the
- * simulated p99.9 is 13-85 ms where model-v13's core says the alone latency (0.1-0.5 ms).
+ * On the full-host family (8 cores, duty-1 mixed victims of 1-8 vCPUs among 1-vCPU hogs) the
+ * simulated p99.9 is 13-85 ms where model-v13's core says the alone latency (0.1-0.5 ms); with
+ * the term the estimate is 0.43-1.41x of it (docs/accuracy.md, seventeenth round).
  */
 function saturatedWaitOf(latencyUs: number, minGranUs: number, nrLatency: number, tickUs: number, cores: number): OverWait {
   const apply = (c: Components, _duty: number, _wakesUs: number, _sleeperDuty: number, _atLeast: (n: number) => number, lightLoad: number, _lightHoldUs: number, demand: number, _sleeperBurstUs: number, vcpus: number, lambdaUs: number, groupLoad: number): void => {
