@@ -126,12 +126,14 @@ export class Query {
     // Nothing CPU-bound added: the host's own components, cached until it changes.
     this.partsDue = false;
     this.compsDue = false;
+    this.fullDue = false;
     if (!cpuBound && mix.loadCached(this.comps, this.hostParts)) return this;
     // With a CPU-bound extra the components wait for the first victim that reads them (built()),
     // and the host parts for the first io-only victim: a mixed victim whose SLO leaves no room
     // (withinSloRow's noRoom) reads neither, and fails first in a fifth of such what-ifs.
     if (cpuBound) {
       this.compsDue = true;
+      this.fullDue = true;
       this.partsDue = true;
       return this;
     }
@@ -143,14 +145,33 @@ export class Query {
 
   /** The query's components are not built yet (begin with a CPU-bound extra): built() builds them. */
   private compsDue = false;
+  /**
+   * While compsDue: P(all held) with the extra (and at one core fewer) is not found yet either
+   * (fullDue), or found into preFull and preNear (queryPFull), and built() goes on from there.
+   */
+  private fullDue = false;
+  private readonly preFull: FullState = { pFull: 0, meanN: 0 };
+  private readonly preNear: FullState = { pFull: 0, meanN: 0 };
 
   /** built: the query's components, built now if begin left them due. */
   private built(): Components {
     if (this.compsDue) {
-      this.mix.heavyComponents(this.comps, this.extra, undefined);
+      if (this.fullDue) this.mix.heavyComponents(this.comps, this.extra, undefined);
+      else this.mix.heavyFrom(this.comps, this.extra, this.preFull, this.preNear);
       this.compsDue = false;
+      this.fullDue = false;
     }
     return this.comps;
+  }
+
+  /** queryPFull: the query's components' pFull (built() writes the same), without building them. */
+  private queryPFull(): number {
+    if (!this.compsDue) return this.comps.pFull;
+    if (this.fullDue) {
+      this.mix.heavyFull(this.extra, this.preFull, this.preNear);
+      this.fullDue = false;
+    }
+    return this.preFull.pFull;
   }
 
   /** writeHostParts: the correction's host parts of the query's components (those light parts and grant ends leave alone). */
@@ -486,6 +507,10 @@ export class Query {
       if (this.noRoom(rows, o, this.full.pFull, reasons, skip, byEstimate)) return false;
       c = this.mixedFromFull(duty, exclusion, rows[o + R_WAKES], rows[o + R_VCPUS], rows[o + R_LAMBDA]);
     } else {
+      // An io-only victim meets the query's components, whose pFull is the first thing its test
+      // reads: with a CPU-bound extra they are not built yet, and a victim whose SLO leaves no room
+      // fails before they are (98 k of the replay's first asks of a CPU shape).
+      if (this.compsDue && this.noRoom(rows, o, this.queryPFull(), reasons, skip, byEstimate)) return false;
       c = this.built();
       this.mix.lightComponentLess(c, this.lightExtra, rows[o + R_EX_LSP], rows[o + R_EX_LRATE], rows[o + R_LIGHT]);
       this.overfull(c, rows[o + R_VCPUS], rows[o + R_LAMBDA], rows[o + R_EX_LSP]);

@@ -58,18 +58,34 @@ const SCRATCH_CACHE = new ExclusionCache();
 /**
  * A CPU-bound part's block share and rate-limit share (SchedulerCore.blockShare, rateLimitShare)
  * depend only on the host's core and the part's burst, and cost an exponential each: the placer
- * asks one VM of host after host, so the last (core, burst) is remembered (the same functions of
- * the same arguments: the same values). Bursts are positive (no -0 to tell from 0).
+ * asks one VM of host after host, and its moves put VMs of a few bursts on and off hosts of a few
+ * kinds, so the last SHARES_KEPT (core, burst) pairs are remembered (the same functions of the
+ * same arguments: the same values; one pair alone missed on most moves). Bursts are positive (no
+ * -0 to tell from 0). SHARES holds the pair last asked for.
  */
 const SHARES = new Float64Array(2);
-let sharesCore: SchedulerCore | undefined;
-let sharesBurst = NaN;
+const SHARES_KEPT = 8;
+const sharesCores: (SchedulerCore | undefined)[] = new Array<SchedulerCore | undefined>(SHARES_KEPT).fill(undefined);
+const sharesBursts = new Float64Array(SHARES_KEPT).fill(NaN);
+const sharesKept = new Float64Array(2 * SHARES_KEPT);
+let sharesLast = 0;
+let sharesNext = 0;
 function sharesOf(core: SchedulerCore, burstUs: number): void {
-  if (core === sharesCore && burstUs === sharesBurst) return;
-  SHARES[0] = core.blockShare(burstUs);
-  SHARES[1] = core.rateLimitShare(burstUs, false);
-  sharesCore = core;
-  sharesBurst = burstUs;
+  if (core === sharesCores[sharesLast] && burstUs === sharesBursts[sharesLast]) return;
+  for (let i = 0; i < SHARES_KEPT; i++)
+    if (core === sharesCores[i] && burstUs === sharesBursts[i]) {
+      SHARES[0] = sharesKept[2 * i];
+      SHARES[1] = sharesKept[2 * i + 1];
+      sharesLast = i;
+      return;
+    }
+  const i = sharesNext;
+  sharesNext = (i + 1) % SHARES_KEPT;
+  SHARES[0] = sharesKept[2 * i] = core.blockShare(burstUs);
+  SHARES[1] = sharesKept[2 * i + 1] = core.rateLimitShare(burstUs, false);
+  sharesCores[i] = core;
+  sharesBursts[i] = burstUs;
+  sharesLast = i;
 }
 
 /**
@@ -268,6 +284,33 @@ export class HostMix {
    */
   heavyComponents(out: Components, extra: CpuPart | undefined, exclude: CpuPart | undefined, cache: ExclusionCache = SCRATCH_CACHE): void {
     this.fullWith(extra, exclude, cache);
+    this.heavyAfterFull(out, extra, exclude, cache);
+  }
+
+  /**
+   * heavyFull is heavyComponents(·, extra, undefined)'s first step alone, into `full` and `near`:
+   * P(all held) is all a victim's first test reads (Query.withinSloRow), and a victim whose SLO
+   * leaves it no room fails before the rest is built.
+   */
+  heavyFull(extra: CpuPart | undefined, full: FullState, near: FullState): void {
+    this.fullWith(extra, undefined, SCRATCH_CACHE);
+    full.pFull = FULL.pFull;
+    full.meanN = FULL.meanN;
+    near.pFull = NEAR.pFull;
+    near.meanN = NEAR.meanN;
+  }
+
+  /** heavyFrom is heavyComponents(out, extra, undefined) after heavyFull(extra, full, near): the same values. */
+  heavyFrom(out: Components, extra: CpuPart | undefined, full: FullState, near: FullState): void {
+    FULL.pFull = full.pFull;
+    FULL.meanN = full.meanN;
+    NEAR.pFull = near.pFull;
+    NEAR.meanN = near.meanN;
+    this.heavyAfterFull(out, extra, undefined, SCRATCH_CACHE);
+  }
+
+  /** heavyAfterFull is heavyComponents once fullWith(extra, exclude, cache) wrote FULL and NEAR. */
+  private heavyAfterFull(out: Components, extra: CpuPart | undefined, exclude: CpuPart | undefined, cache: ExclusionCache): void {
     out.pNearFull = NEAR.pFull;
     const dx = extra && extra.duty < 1 ? this.delta(extra, 1, DX) : noDelta(DX);
     const de = exclude && exclude.duty < 1 ? this.delta(exclude, -1, DE) : noDelta(DE);
