@@ -157,7 +157,12 @@ export class Query {
   private built(): Components {
     if (this.compsDue) {
       if (this.fullDue) this.mix.heavyComponents(this.comps, this.extra, undefined);
-      else this.mix.heavyFrom(this.comps, this.extra, this.preFull, this.preNear);
+      else {
+        this.mix.heavyFrom(this.comps, this.extra, this.preFull, this.preNear);
+        // queryPFull refused victims on preFull: it must be what the components hold (a term that
+        // moved pFull after fullWith would make those refusals wrong; Object.is keeps -0 and NaN apart).
+        if (!Object.is(this.comps.pFull, this.preFull.pFull)) throw new Error("Query: the components' pFull is not the one found before them");
+      }
       this.compsDue = false;
       this.fullDue = false;
     }
