@@ -173,7 +173,7 @@ export class Query {
   private queryPFull(): number {
     if (!this.compsDue) return this.comps.pFull;
     if (this.fullDue) {
-      this.mix.heavyFull(this.extra, this.preFull, this.preNear);
+      this.mix.fullWithExtra(this.extra, this.preFull, this.preNear);
       this.fullDue = false;
     }
     return this.preFull.pFull;

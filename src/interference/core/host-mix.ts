@@ -189,7 +189,12 @@ export class HostMix {
     }
   }
 
-  /** fullWithExtra writes P(all held), P(all but one held) and E[N | all held] with `extra` (CPU-bound or none) added. */
+  /**
+   * fullWithExtra writes P(all held), P(all but one held) and E[N | all held] with `extra` (CPU-bound
+   * or none) added. It is also heavyComponents(·, extra, undefined)'s first step alone: P(all held)
+   * is all a victim's first test reads (Query.withinSloRow), and a victim whose SLO leaves it no
+   * room fails before the rest is built (heavyFrom then builds the rest).
+   */
   fullWithExtra(extra: CpuPart | undefined, out: FullState, near: FullState): void {
     this.fullWith(extra, undefined, SCRATCH_CACHE);
     near.pFull = NEAR.pFull;
@@ -287,20 +292,8 @@ export class HostMix {
     this.heavyAfterFull(out, extra, exclude, cache);
   }
 
-  /**
-   * heavyFull is heavyComponents(·, extra, undefined)'s first step alone, into `full` and `near`:
-   * P(all held) is all a victim's first test reads (Query.withinSloRow), and a victim whose SLO
-   * leaves it no room fails before the rest is built.
-   */
-  heavyFull(extra: CpuPart | undefined, full: FullState, near: FullState): void {
-    this.fullWith(extra, undefined, SCRATCH_CACHE);
-    full.pFull = FULL.pFull;
-    full.meanN = FULL.meanN;
-    near.pFull = NEAR.pFull;
-    near.meanN = NEAR.meanN;
-  }
 
-  /** heavyFrom is heavyComponents(out, extra, undefined) after heavyFull(extra, full, near): the same values. */
+  /** heavyFrom is heavyComponents(out, extra, undefined) after fullWithExtra(extra, full, near): the same values. */
   heavyFrom(out: Components, extra: CpuPart | undefined, full: FullState, near: FullState): void {
     FULL.pFull = full.pFull;
     FULL.meanN = full.meanN;

@@ -1,11 +1,8 @@
 import { describe, expect, test } from "vitest";
-import { ALL_MECHANISMS } from "../../../src/interference/core/scheduler-core.js";
-import { HostState } from "../../../src/interference/host-state.js";
-import { newPrediction, Predictor } from "../../../src/interference/predictor.js";
-import { profileVm } from "../../../src/interference/profile.js";
 import type { Scenario } from "../../../src/model/scenario.js";
 import { fairScenario } from "../../sim/kvm-cfs/helpers.js";
-import { mechanismP999, plainModel, simulatedP999 } from "../helpers.js";
+import { mechanismP999, simulatedP999 } from "../helpers.js";
+import { floorFeasibilityTests } from "./floor-feasibility.js";
 
 /**
  * CFS's over-full host (Mechanisms.cfsOverfull, cfs.ts overfullEpisodes): 8 CPUs, each held by a
@@ -39,29 +36,7 @@ describe("CFS over-full: a multi-vCPU io victim too light to preempt a hog", () 
   }, 60_000);
 });
 
-// The placer asks feasibility, not estimates: the floor must reach its three paths (the victim's
-// components, its row, and a newcomer judging itself), or a plan would count the victim as fitting.
+// The placer asks feasibility, not estimates (floor-feasibility.ts).
 describe("the over-full floor in feasibility questions", () => {
-  const p = new Predictor(plainModel(Math.log(1.5)), { ...ALL_MECHANISMS, cfsOverfull: true });
-  const profiles = host(4).vms.map(profileVm);
-  const build = (slo: number | undefined, withVictim = true): HostState => {
-    const hs = new HostState(host(4).host, p);
-    const own = withVictim ? [{ ...profiles[0], ...(slo === undefined ? {} : { sloP999Us: slo }) }] : [];
-    for (const x of [...own, ...profiles.slice(1)]) hs.add(x, p.victim(x));
-    return hs;
-  };
-  const bound = build(undefined).predictVictim(p.victim(profiles[0])!, newPrediction()).boundUs[1];
-
-  test("the floor sets the bound", () => {
-    expect(bound).toBeGreaterThan(5000);
-  });
-
-  test.each([0.9, 0.99, 1.01, 1.1])("SLO %s x bound: withinSlo, the rows (fits) and the newcomer agree with predict", (f) => {
-    const hs = build(f * bound);
-    const v = p.victim({ ...profiles[0], sloP999Us: f * bound })!;
-    expect(p.withinSlo(hs.model, hs.mix, v, undefined, 0), "withinSlo").toBe(f >= 1);
-    expect(hs.fits(), "rows").toBe(f >= 1);
-    const newcomer = { ...profiles[0], sloP999Us: f * bound };
-    expect(build(undefined, false).fits(newcomer, p.victim(newcomer)), "newcomer").toBe(f >= 1);
-  });
+  floorFeasibilityTests(host(4), { cfsOverfull: true }, 5000);
 });

@@ -1,11 +1,8 @@
 import { describe, expect, test } from "vitest";
-import { ALL_MECHANISMS } from "../../../src/interference/core/scheduler-core.js";
-import { HostState } from "../../../src/interference/host-state.js";
-import { newPrediction, Predictor } from "../../../src/interference/predictor.js";
-import { profileVm } from "../../../src/interference/profile.js";
 import type { Scenario } from "../../../src/model/scenario.js";
 import { fairScenario } from "../../sim/kvm-cfs/helpers.js";
-import { mechanismP999, plainModel, simulatedP999 } from "../helpers.js";
+import { mechanismP999, simulatedP999 } from "../helpers.js";
+import { floorFeasibilityTests } from "./floor-feasibility.js";
 
 /**
  * CFS's saturated mixed victim (Mechanisms.cfsSaturated, cfs.ts saturatedWaitOf): 8 CPUs, `hogs`
@@ -42,29 +39,7 @@ describe("CFS saturated mixed victim: its vCPU waits its co-runners' slices on a
   }, 60_000);
 });
 
-// The placer asks feasibility, not estimates: the floor must reach its three paths (the victim's
-// components, its row, and a newcomer judging itself), or a plan would count the victim as fitting.
+// The placer asks feasibility, not estimates (floor-feasibility.ts).
 describe("the saturated floor in feasibility questions", () => {
-  const p = new Predictor(plainModel(Math.log(1.5)), { ...ALL_MECHANISMS, cfsSaturated: true });
-  const profiles = host(2, 8).vms.map(profileVm);
-  const build = (slo: number | undefined, withVictim = true): HostState => {
-    const hs = new HostState(host(2, 8).host, p);
-    const own = withVictim ? [{ ...profiles[0], ...(slo === undefined ? {} : { sloP999Us: slo }) }] : [];
-    for (const x of [...own, ...profiles.slice(1)]) hs.add(x, p.victim(x));
-    return hs;
-  };
-  const bound = build(undefined).predictVictim(p.victim(profiles[0])!, newPrediction()).boundUs[1];
-
-  test("the floor sets the bound", () => {
-    expect(bound).toBeGreaterThan(10_000);
-  });
-
-  test.each([0.9, 0.99, 1.01, 1.1])("SLO %s x bound: withinSlo, the rows (fits) and the newcomer agree with predict", (f) => {
-    const hs = build(f * bound);
-    const v = p.victim({ ...profiles[0], sloP999Us: f * bound })!;
-    expect(p.withinSlo(hs.model, hs.mix, v, undefined, 0), "withinSlo").toBe(f >= 1);
-    expect(hs.fits(), "rows").toBe(f >= 1);
-    const newcomer = { ...profiles[0], sloP999Us: f * bound };
-    expect(build(undefined, false).fits(newcomer, p.victim(newcomer)), "newcomer").toBe(f >= 1);
-  });
+  floorFeasibilityTests(host(2, 8), { cfsSaturated: true }, 10_000);
 });
