@@ -14,6 +14,7 @@ import { benchAdvise } from "./advise.js";
 import { benchRegion } from "./region.js";
 import { benchObjectives } from "./objectives.js";
 import { benchPlanHosts } from "./plan-hosts.js";
+import { benchPlanSeeds } from "./plan-seeds.js";
 
 // One entry per bench module; `npm run bench -- NAME` runs only the named ones.
 const BENCHES: [name: string, run: () => Promise<void>][] = [
@@ -33,6 +34,7 @@ const BENCHES: [name: string, run: () => Promise<void>][] = [
   ["region", benchRegion],
   ["objectives", benchObjectives],
   ["plan-hosts", benchPlanHosts],
+  ["plan-seeds", benchPlanSeeds],
 ];
 
 const only = process.argv.slice(2);
