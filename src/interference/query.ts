@@ -1,9 +1,9 @@
 import type { CpuPart, MutablePart } from "./core/cpu-part.js";
-import { Components, groupShare, type HostMix } from "./core/host-mix.js";
+import { Components, type HostMix } from "./core/host-mix.js";
 import type { ExclusionCache } from "./core/occupancy.js";
 import type { FullState } from "./core/tails.js";
 import type { OverWait, SchedulerCore } from "./core/scheduler-core.js";
-import { drainRate, timeShareQuantileUs } from "./core/time-share.js";
+import { busyShare, drainRate, timeShareQuantileUs } from "./core/time-share.js";
 import { aloneTailAt, episodesQuantileUs, episodesTailAt, grantQuantileUs, grantTailAt, quantileUs, thinnedLambda, waitTail, waitTailBound } from "./core/tail.js";
 import { corrected, hostFeatures, hostPart, loadFeature, N_FEATURES, splitCorrection, uncorrectedThreshold } from "./correction.js";
 import { coreIndex, Pct, QUIET_P_FULL, WIDEN, type HostModel, type Prediction, type Victim } from "./model-types.js";
@@ -363,7 +363,7 @@ export class Query {
       this.overHeavy = heavy;
       this.atFresh = true;
     }
-    const groupLoad = this.mix.groupLoad() + (heavy ? groupShare(heavy) : 0);
+    const groupLoad = this.mix.groupLoad() + (heavy ? busyShare(heavy.vcpus, heavy.duty) : 0);
     hook(c, duty, wakes, meanDuty, this.atLeast, lightLoad, lightRate > 0 ? lightLoad / lightRate : 1, demand + lightLoad, wakes > 0 ? Math.max(0, sums[0]) / wakes : Infinity, vcpus, lambdaUs, groupLoad);
   }
 

@@ -33,7 +33,12 @@ const HOG_RL = SPR + 5;
 const LSERVE = SPR + 6;
 /** Light vCPUs counted (light holds only). */
 const LCNT = SPR + 7;
-/** CPU-bound VMs' runnable group shares, Σ 1 - (1 - duty)^vcpus (groupShare; CFS's saturated waits). */
+/**
+ * CPU-bound VMs' runnable group shares, Σ P(some vCPU runnable) = 1 - (1 - duty)^vcpus
+ * (time-share.ts busyShare: a VM weighs its shares whenever one of its vCPUs is runnable, kvm-fair
+ * state.ts groupWeight). CFS's saturated waits read it, and EEVDF's time share as its runners'
+ * numerator.
+ */
 const GLOAD = SPR + 8;
 const SUMS = SPR + 9;
 /** The no-extra CPU-bound components (Components.save) and their two host parts of the correction. */
@@ -88,14 +93,6 @@ function sharesOf(core: SchedulerCore, burstUs: number): void {
   sharesLast = i;
 }
 
-/**
- * groupShare: a CPU-bound VM's mean runnable share of its shares under a fair scheduler's group
- * entity, the chance that any of its vCPUs is runnable (a VM weighs its shares whenever one is,
- * spread over the CPUs its runnable vCPUs sit on: kvm-fair state.ts groupWeight).
- */
-export function groupShare(c: CpuPart): number {
-  return c.duty >= 1 ? 1 : 1 - Math.pow(1 - c.duty, c.vcpus);
-}
 
 /**
  * heldPair writes out.held[j] and out.held[j + 1] (below heldN) from one occupancy call at cores - j:
@@ -136,10 +133,9 @@ export class HostMix {
   /** Light holds (EEVDF): the cached components' held / heldN / heavyWakes (null when not counted). */
   private readonly heldCache: Float64Array | null;
   /**
-   * Time share (core.timeShare): Σ over CPU-bound VMs of P(some vCPU runnable) and of vcpus x
-   * duty, for the runners' mean group weight (time-share.ts runnerWeight); 0 where not counted.
+   * Time share (core.timeShare): Σ over CPU-bound VMs of vcpus x duty, the runners' mean group
+   * weight's denominator (time-share.ts runnerWeight; its numerator is GLOAD); 0 where not counted.
    */
-  private busyVms = 0;
   private busyLoad = 0;
   private readonly timeShare: boolean;
 
@@ -232,12 +228,9 @@ export class HostMix {
       return;
     }
     this.occ.apply(c.vcpus, c.duty, sign);
-    this.sums[GLOAD] += sign * groupShare(c);
+    this.sums[GLOAD] += sign * busyShare(c.vcpus, c.duty);
     this.cached = false;
-    if (this.timeShare) {
-      this.busyVms += sign * busyShare(c.vcpus, c.duty);
-      this.busyLoad += sign * c.vcpus * Math.min(1, c.duty);
-    }
+    if (this.timeShare) this.busyLoad += sign * c.vcpus * Math.min(1, c.duty);
     if (c.duty >= 1) return;
     this.applyBins(c, sign);
   }
@@ -334,8 +327,8 @@ export class HostMix {
 
   /** runnerWeightWith: the runners' mean group weight (time-share.ts) with `extra` (CPU-bound or none) added; NaN without runners. */
   runnerWeightWith(extra: CpuPart | undefined): number {
-    if (extra === undefined) return runnerWeight(this.busyVms, this.busyLoad);
-    return runnerWeight(this.busyVms + busyShare(extra.vcpus, extra.duty), this.busyLoad + extra.vcpus * Math.min(1, extra.duty));
+    if (extra === undefined) return runnerWeight(this.sums[GLOAD], this.busyLoad);
+    return runnerWeight(this.sums[GLOAD] + busyShare(extra.vcpus, extra.duty), this.busyLoad + extra.vcpus * Math.min(1, extra.duty));
   }
 
   /** lightWakesUs: the host's io-only vCPUs' wakes per µs (Σ duty / hold), for credit2's grant-end waits (query.ts). */
@@ -361,7 +354,7 @@ export class HostMix {
     out[1] = cnt;
   }
 
-  /** groupLoad: the host's CPU-bound VMs' Σ groupShare (their mean runnable shares, in VMs), for CFS's saturated waits. */
+  /** groupLoad: the host's CPU-bound VMs' Σ busyShare (their mean runnable group shares, in VMs), for CFS's saturated waits. */
   groupLoad(): number {
     return this.sums[GLOAD];
   }

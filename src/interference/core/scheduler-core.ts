@@ -207,8 +207,8 @@ export interface OverWait {
    * µs, `sleeperDuty` their mean duty; `atLeast(n)` P(the host's CPU-bound runnable, the victim's
    * vCPU in, >= n); `lightLoad` its io-only vCPUs' mean busy cores, `lightHoldUs` their mean
    * hold; `demand` every vCPU's mean demand in cores, the victim's included; `groupLoad` the
-   * CPU-bound VMs' mean runnable group shares, in VMs, the victim's included (host-mix.ts
-   * groupShare). Asked only for a duty of at least fromDuty.
+   * CPU-bound VMs' mean runnable group shares, in VMs, the victim's included (time-share.ts
+   * busyShare). Asked only for a duty of at least fromDuty.
    */
   readonly apply: (c: Components, duty: number, wakesUs: number, sleeperDuty: number, atLeast: (n: number) => number, lightLoad: number, lightHoldUs: number, demand: number, sleeperBurstUs: number, vcpus: number, lambdaUs: number, groupLoad: number) => void;
   /**
