@@ -195,6 +195,15 @@ export const HOLDOUT13_SEEDS: readonly number[] = [10021, 10022, 10023, 10024, 1
 
 export const HOLDOUT13_SETS: readonly CompositionSet[] = HOLDOUT12_SETS;
 
+/**
+ * The fourteenth held-out round, frozen and sealed before holdout-13 is measured, so the model
+ * change after the one holdout-13 measures has an untouched round waiting: holdout-13's sets,
+ * from seeds nothing had used (those above and holdout-13's 10021-10030).
+ */
+export const HOLDOUT14_SEEDS: readonly number[] = [10031, 10032, 10033, 10034, 10035, 10036, 10037, 10038, 10039, 10040];
+
+export const HOLDOUT14_SETS: readonly CompositionSet[] = HOLDOUT13_SETS;
+
 /** EvalRound is one frozen evaluation: its seeds, the sets drawn per seed and its cached reference. */
 export interface EvalRound {
   readonly name: string;
@@ -226,6 +235,7 @@ export const EVAL_ROUNDS: readonly EvalRound[] = [
   { name: "holdout-11", seeds: HOLDOUT11_SEEDS, sets: HOLDOUT11_SETS, reference: "data/interference/accuracy-reference-holdout11-v1.json" },
   { name: "holdout-12", seeds: HOLDOUT12_SEEDS, sets: HOLDOUT12_SETS, reference: "data/interference/accuracy-reference-holdout12-v1.json" },
   { name: "holdout-13", seeds: HOLDOUT13_SEEDS, sets: HOLDOUT13_SETS, reference: "data/interference/accuracy-reference-holdout13-v1.json", sealed: true },
+  { name: "holdout-14", seeds: HOLDOUT14_SEEDS, sets: HOLDOUT14_SETS, reference: "data/interference/accuracy-reference-holdout14-v1.json", sealed: true },
 ];
 
 /** OPEN_ROUNDS: the rounds measured by default (every round but the sealed ones). */
