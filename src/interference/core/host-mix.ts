@@ -420,7 +420,9 @@ export class HostMix {
       return;
     }
     const full = lightHoldFull(out.held, out.heldN, lsp, Math.round(count));
-    out.lightA = full * lightHomeBlock(lrate, out.heavyWakes, serve);
+    // Mechanisms.cfsLightFullHome (prototype, off): a CPU-bound home runner blocks with its block share too.
+    const heavyHome = this.core.lightFullHeavyHome === true && lrate + out.heavyWakes > 0 ? (out.heavyWakes / (lrate + out.heavyWakes)) * out.heavyBlock : 0;
+    out.lightA = full * (lightHomeBlock(lrate, out.heavyWakes, serve) + heavyHome);
     out.lightR = lrate / lsp + out.nu * out.othersShare;
     out.lightECap = expNeg(out.lightR * out.capUs);
   }

@@ -80,6 +80,12 @@ export interface SchedulerCore {
    */
   readonly lightWaiters?: boolean;
   /**
+   * With light holds: when light vCPUs hold the cores the CPU-bound ones leave, a CPU-bound home
+   * runner blocks the waker with its block share (CFS prototype, Mechanisms.cfsLightFullHome;
+   * light-holds.ts lightHomeBlock). Absent: only a serving light home runner blocks.
+   */
+  readonly lightFullHeavyHome?: boolean;
+  /**
    * A busy io-only victim's vCPU time-shares its CPU with a runner by kvm-fair group weight while
    * every core is held, and its requests drain at that share (EEVDF: time-share.ts, a floor under
    * the estimate). Absent: only the wake-driven waits.
@@ -188,8 +194,15 @@ export interface Mechanisms {
    * alone latency there).
    */
   readonly cfsSaturated: boolean;
+  /**
+   * CFS prototype (docs/accuracy.md, "CFS's contended p90 (session 15)"; not shipped, off in
+   * ALL_MECHANISMS): an io waker that finds every core non-idle, some held by light vCPUs serving
+   * or halt-polling, is queued behind its home CPU's CPU-bound runner (a fresh sleeper within
+   * wakeup_gran) until a light vCPU's core goes idle and newidle balance pulls it.
+   */
+  readonly cfsLightFullHome: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: false };
 
 /**
  * OverWait: the episodes in which a mixed victim's vCPU, wanting a core all the time and so
@@ -236,7 +249,7 @@ function baseCoreFor(s: SchedulerParams, cores: number, m: Mechanisms): Schedule
     case "xen-credit":
       return credit1Core(s, cores, m.credit1OverWait);
     case "kvm-cfs":
-      return cfsCore(s, cores, [], m.cfsLightHolds, m.cfsLightWaiters, m.cfsOverfull, m.cfsSaturated);
+      return cfsCore(s, cores, [], m.cfsLightHolds, m.cfsLightWaiters, m.cfsOverfull, m.cfsSaturated, m.cfsLightFullHome);
     case "xen-credit2":
       return credit2Core(s, cores, m.grantEnds, m.ownBurstPreempt, m.grantShape);
     case "kvm-eevdf":
