@@ -38,7 +38,7 @@ export interface CalibrationSpec {
 const range = (from: number, n: number): number[] => Array.from({ length: n }, (_, i) => from + i);
 
 /**
- * DEFAULT_SPEC is the spec of data/interference/model-v14.json (whose sweep also draws the packed
+ * DEFAULT_SPEC is the spec of data/interference/model-v15.json (whose sweep also draws the packed
  * sets; model-v9's did not). The bound is sized for 99.5% so that it covers 99% on a finite set
  * of hosts: splitting the held-out hosts in halves 200 times (fitting side only), a 99% quantile from one half covered >= 99% of the other's contended hosts
  * in 47% of the splits, a 99.5% one in 84-87%. A score relative to (estimate + 500 µs) rather than

@@ -28,9 +28,13 @@ import { z } from "zod";
  * wait out their co-runners' slices once the others hold every core (cfs.ts saturatedWaitOf), and
  * its multi-vCPU io victims on over-full hosts wake too light to preempt (overfullEpisodes): floors
  * with their own bounds outside the correction; refitted with them, every core's data are
- * model-v13's byte for byte, but a v13 file belongs to a core blind to those victims.
+ * model-v13's byte for byte, but a v13 file belongs to a core blind to those victims. 15: CFS's
+ * io wakers wait behind a CPU-bound home runner while one light hold (an io vCPU's, or a
+ * sleeper's halt-poll) fills the host, once the CPU-bound vCPUs are as many as the cores
+ * (light-holds.ts heavyHomeBlock, lightHoldOne): CFS's correction and margins were refitted; the
+ * other cores' data are model-v14's byte for byte (model-v14.json is kept, for its version).
  */
-export const MODEL_VERSION = 14;
+export const MODEL_VERSION = 15;
 
 /** The victim alone: request p99 and p99.9 over its service time, by vCPUs (rows) and utilisation. */
 export const BaselineTableSchema = z.strictObject({

@@ -9,7 +9,7 @@ export const NEW_MODEL = "interference-model.json";
 
 /**
  * calibrationOut picks where `calibrate` writes. Without --out it is a new file in the current
- * folder, never an existing one. The shipped model (data/interference/model-v14.json, of vmplace or
+ * folder, never an existing one. The shipped model (data/interference/model-v15.json, of vmplace or
  * of the current folder) is what score, plan and migrate read by default, so replacing it after a
  * quick run silently changes every later answer: that takes --force.
  */

@@ -4,7 +4,7 @@ import { InputError, readJsonFile } from "./load.js";
 import { bundledPath } from "./paths.js";
 
 /** DEFAULT_MODEL is the interference model `vmplace calibrate` wrote and vmplace ships. */
-export const DEFAULT_MODEL = "data/interference/model-v14.json";
+export const DEFAULT_MODEL = "data/interference/model-v15.json";
 
 const cache = new Map<string, Predictor>();
 

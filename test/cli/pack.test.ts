@@ -32,7 +32,7 @@ describe("the packed package", () => {
   test("ships the built bin, the compiled modules workers load, the model and the sample, and no sources or tests", () => {
     expect(existsSync(join(pkg, "dist/cli/vmplace.js"))).toBe(true);
     expect(existsSync(join(pkg, "dist/src/runtime/sim-pool.js"))).toBe(true);
-    expect(existsSync(join(pkg, "data/interference/model-v14.json"))).toBe(true);
+    expect(existsSync(join(pkg, "data/interference/model-v15.json"))).toBe(true);
     expect(existsSync(join(pkg, "src"))).toBe(false);
     expect(existsSync(join(pkg, "dist/test"))).toBe(false);
     const manifest = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8")) as { bin: Record<string, string> };

@@ -28,9 +28,9 @@ function optionsOf(help: string): string[] {
 
 describe("safe defaults", () => {
   test("calibrate refuses to overwrite the shipped model without --force, before any simulation", () => {
-    const shipped = resolve("data/interference/model-v14.json");
+    const shipped = resolve("data/interference/model-v15.json");
     const before = statSync(shipped).mtimeMs;
-    for (const out of ["data/interference/model-v14.json", shipped, "./data/interference/../interference/model-v14.json"]) {
+    for (const out of ["data/interference/model-v15.json", shipped, "./data/interference/../interference/model-v15.json"]) {
       const r = runCli(["calibrate", "--out", out, "--duration", "1ms", "--seeds", "1", "--runs", "1"]);
       expect(r.code, out).toBe(2);
       expect(r.stderr).toMatch(/is the interference model vmplace ships and reads by default; pass --force to replace it/);

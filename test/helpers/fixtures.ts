@@ -6,7 +6,7 @@ import { parseCluster } from "../../src/model/validate.js";
 let cached: Predictor | undefined;
 /** bundledPredictor reads the calibration table vmplace ships; tests derive expectations from it. */
 export function bundledPredictor(): Predictor {
-  cached ??= Predictor.fromJson(JSON.parse(readFileSync("data/interference/model-v14.json", "utf8")));
+  cached ??= Predictor.fromJson(JSON.parse(readFileSync("data/interference/model-v15.json", "utf8")));
   return cached;
 }
 

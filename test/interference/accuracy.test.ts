@@ -330,7 +330,8 @@ describe("predictor accuracy on the third frozen round (holdout-3)", () => {
 // issue 12's fifth accuracy round changed the model). model-v6 was measured on it once, untouched
 // (docs/accuracy.md, fifth round); its one unsafe miss (credit1, a 4-core 30 ms host: estimate 9.2
 // ms, simulated 20.4 ms) was then diagnosed on it, so model-v7 is no longer measured on unseen data
-// here (holdout-5 was the sealed round for that). Not met, so not asserted: the p90 of CFS (0.454)
+// here (holdout-5 was the sealed round for that). Not met, so not asserted: the p90 of CFS (0.454;
+// 0.445 with model-v15, whose light-full home runner leaves this round's small-host tails alone)
 // and of credit2 (0.459; 0.534 with model-v5). EEVDF's coverage was 98.7% with model-v8 (9705/7,
 // a 4-core always-full host, and 9708/0, a 6-core quiet one); with model-v9 (light holds) 99.4%.
 describe("predictor accuracy on the fourth frozen round (holdout-4)", () => {
@@ -481,12 +482,13 @@ describe("predictor accuracy on the eighth frozen round (holdout-8)", () => {
 // EEVDF's packed hosts worse there (2 unsafe misses against model-v10's 0) and was taken out, so the
 // shipped model-v11 (OVER waits only) was chosen after seeing this round and the round was
 // unsealed (docs/accuracy.md, "holdout-9 measured"). Asserted: what the shipped model meets here.
-// Not met: CFS's contended p90 (0.410; model-v13 0.433), and on the packed hosts CFS's p90 (0.850;
-// model-v13 0.586) and EEVDF's median (0.174) and p90 (0.791). model-v11's 4 unsafe misses (one
+// CFS's contended p90 is 0.396 with model-v15 (the light-full home runner, chosen after this round
+// was open; model-v14 0.433). Not met: on the packed hosts CFS's p90 (0.580; model-v14 0.586) and
+// EEVDF's median (0.174) and p90 (0.791). model-v11's 4 unsafe misses (one
 // 16-core CFS host, 9983/6: io victims predicted at 2.4-3.3 ms against 9-11 ms) are gone with
 // model-v13's light waiters (docs/accuracy.md, fourteenth round).
 describe("predictor accuracy on the ninth frozen round (holdout-9)", () => {
-  const { all, cases: casesR } = sharedRoundGoals("holdout-9", { p90: ["xen-credit", "xen-credit2", "kvm-eevdf"], safe: KINDS });
+  const { all, cases: casesR } = sharedRoundGoals("holdout-9", { p90: KINDS, safe: KINDS });
   packedGoals(all, { allP90: false, median: ["xen-credit", "xen-credit2", "kvm-cfs"], covered: KINDS, p90: ["xen-credit", "xen-credit2"], safe: KINDS });
 
   // The same fitted model with a CFS term switched off: the busy io vCPUs no longer count as
@@ -545,9 +547,22 @@ describe("predictor accuracy on the eleventh frozen round (holdout-11)", () => {
 // model-v14's terms binds on a contended host here). Packed: 0 unsafe misses and 100% coverage for
 // every scheduler; not met, the p90 of all schedulers together (0.443), of CFS (0.511), of EEVDF
 // (0.593; model-v13 0.601) and of credit1 (0.439).
+//
+// model-v15 (session 16, docs/accuracy.md "CFS's contended p90, the fix"; chosen on the simulator's
+// traces and the calibration sweep, then looked at on the open rounds, this one among them):
+// CFS's contended p90 0.327 here. The same fitted model without either part of the term puts it
+// back over the goal (measured: 0.427 without the home runner, 0.412 without the sleepers' polls).
 describe("predictor accuracy on the twelfth frozen round (holdout-12)", () => {
-  const { all } = sharedRoundGoals("holdout-12", { p90: ["xen-credit", "xen-credit2", "kvm-eevdf"], safe: KINDS });
+  const { all, cases: cases12 } = sharedRoundGoals("holdout-12", { p90: KINDS, safe: KINDS });
   packedGoals(all, { allP90: false, median: KINDS, covered: KINDS, p90: ["xen-credit2"], safe: KINDS });
+
+  test.each([
+    ["the light-full home runner", { cfsLightFullHome: false }],
+    ["the sleepers' halt-polls", { cfsSleeperPolls: false }],
+  ] as const)("CFS's contended p90 is over 0.40 without %s", (_name, off) => {
+    const g = without(off, "kvm-cfs", cases12);
+    expect(g?.p90AbsLog, detail(g)).toBeGreaterThan(0.4);
+  });
 });
 
 // The packed round (seeds 9971-9980, PACKED_SETS: hosts filled as the placer fills a generated

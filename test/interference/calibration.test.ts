@@ -7,7 +7,7 @@ import { InterferenceModelSchema } from "../../src/interference/model-data.js";
 import { Predictor } from "../../src/interference/predictor.js";
 import { inlineRunner } from "../../src/sim/runner.js";
 
-const shipped = InterferenceModelSchema.parse(JSON.parse(readFileSync("data/interference/model-v14.json", "utf8")));
+const shipped = InterferenceModelSchema.parse(JSON.parse(readFileSync("data/interference/model-v15.json", "utf8")));
 
 describe("calibration sweep", () => {
   test("refuses the frozen evaluation seeds, and fitting and conformal seeds that overlap", () => {

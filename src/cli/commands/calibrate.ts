@@ -28,7 +28,7 @@ export function registerCalibrate(program: Command): void {
     .command("calibrate")
     .description("simulate the calibration sweep and fit the interference model (corrections, bound margins, baseline)")
     .option("--out <file>", `where to write the model (default: a new ${NEW_MODEL} in the current folder, numbered if taken)`)
-    .option("--force", "allow --out to replace the shipped data/interference/model-v14.json")
+    .option("--force", "allow --out to replace the shipped data/interference/model-v15.json")
     .option("--workers <n>", "worker threads (without --redis)", intOption("--workers", 1, 256), defaultPoolSize())
     .option("--duration <time>", `simulated time per run (default ${DEFAULT_SPEC.durationMs / 1000}s)`, durationMsOption("--duration"))
     .option("--runs <n>", `runs per host, median taken (default ${DEFAULT_SPEC.seedsPerCase})`, intOption("--runs", 1, 101))

@@ -51,7 +51,7 @@ export function kvmCommon(p: Pick<KvmCfsParams | KvmEevdfParams, "haltPollUs">):
  * - A mixed victim that never sleeps is no waker: it waits while its own vCPU shares a CPU
  *   (saturatedWaitOf, Mechanisms.cfsSaturated).
  */
-export function cfsCore(given: KvmCfsParams | undefined, cores: number, approximations: string[], lightHolds = false, lightWaiters = false, overfull = false, saturated = false, lightFullHome = false): SchedulerCore {
+export function cfsCore(given: KvmCfsParams | undefined, cores: number, approximations: string[], lightHolds = false, lightWaiters = false, overfull = false, saturated = false, lightFullHome = false, sleeperPolls = false): SchedulerCore {
   const p = given ?? (defaultScheduler("kvm-cfs") as KvmCfsParams);
   const factor = tunableFactor(p, cores);
   const latencyUs = p.latencyUs * factor;
@@ -81,9 +81,11 @@ export function cfsCore(given: KvmCfsParams | undefined, cores: number, approxim
     // Mechanisms.cfsLightWaiters (model-v13, light-holds.ts lightWaiterShare): on packed hosts
     // the other busy light vCPUs take the cores that free up before the victim does.
     ...(lightHolds && lightWaiters ? { lightWaiters: true } : {}),
-    // Mechanisms.cfsLightFullHome (prototype, off): a CPU-bound home runner blocks a waker that
-    // finds the light vCPUs holding the last cores (docs/accuracy.md, session 15's CFS p90).
+    // Mechanisms.cfsLightFullHome, cfsSleeperPolls (light-holds.ts heavyHomeBlock, sleeperPollLoad):
+    // a CPU-bound home runner blocks a waker that finds light holds filling the last cores, and
+    // the sleepers' own halt-polls are such holds (docs/accuracy.md, session 16's CFS p90).
     ...(lightHolds && lightFullHome ? { lightFullHeavyHome: true } : {}),
+    ...(lightHolds && sleeperPolls && p.haltPollUs > 0 ? { sleeperPollUs: p.haltPollUs } : {}),
     ...(overfull ? { overfull: overfullEpisodes(p.gentleFairSleepers ? latencyUs / 2 : latencyUs, granUs, waitCapUs) } : {}),
     ...(saturated ? { overWait: saturatedWaitOf(latencyUs, minGranUs, nrLatency, p.tickUs, cores) } : {}),
     approximations,

@@ -79,6 +79,14 @@ export class Components {
   heldN = 0;
   heavyWakes = 0;
   /**
+   * With light holds: the host's CPU-bound vCPUs (hogs and sleepers, the extra VM's counted, the
+   * victim's own too), of them the sleepy ones and their Σ duty (CFS's light-full terms,
+   * light-holds.ts).
+   */
+  heavyVcpus = 0;
+  sleepyVcpus = 0;
+  sleepyDuty = 0;
+  /**
    * credit2's grant-end wait as the shortest of the queue's remaining grants (SchedulerCore
    * grantWait): grantCpus grants each uniform over the cap, with grantRate the exponential rate
    * the wake-driven core gives them in r[k]. Written by the core's hook on a credit2 host's
@@ -177,6 +185,9 @@ export class Components {
     this.heldN = o.heldN;
     for (let j = 0; j < o.heldN; j++) this.held[j] = o.held[j];
     this.heavyWakes = o.heavyWakes;
+    this.heavyVcpus = o.heavyVcpus;
+    this.sleepyVcpus = o.sleepyVcpus;
+    this.sleepyDuty = o.sleepyDuty;
   }
 
   /**

@@ -3,7 +3,7 @@ import { binOf, BINS, type CpuPart, type LightPart, type MutablePart } from "./c
 import { ExclusionCache, Occupancy, type FullState } from "./occupancy.js";
 import { emptyDelta, expNeg, noDelta, type BinDelta } from "./bin-delta.js";
 import { localRescueShare } from "./local-waiters.js";
-import { HELD_MAX, lightHoldFull, lightHomeBlock, lightWaiterShare, othersBusy } from "./light-holds.js";
+import { HELD_MAX, heavyHomeBlock, lightHoldFull, lightHoldOne, lightHomeBlock, lightWaiterShare, othersBusy, sleeperPollLoad } from "./light-holds.js";
 import { meanFull } from "./mean-full.js";
 import { busyShare, runnerWeight } from "./time-share.js";
 import { ALL_MECHANISMS, type Mechanisms, type SchedulerCore } from "./scheduler-core.js";
@@ -145,7 +145,7 @@ export class HostMix {
     private readonly mechanisms: Mechanisms = ALL_MECHANISMS,
   ) {
     this.sums[HOG_RL] = core.rateLimitShare(Infinity, true);
-    this.heldCache = core.lightHolds === true ? new Float64Array(HELD_MAX + 3) : null;
+    this.heldCache = core.lightHolds === true ? new Float64Array(HELD_MAX + 6) : null;
     this.timeShare = core.timeShare === true;
   }
 
@@ -175,6 +175,7 @@ export class HostMix {
       this.excludedFull(extra, p, cache, FULL, NEAR, this.cores - j);
       heldPair(out, j);
     }
+    if (this.core.lightFullHeavyHome === true) this.heldCounts(out, extra, undefined, p);
   }
 
   /** heldWithExtra rewrites out.held (light holds; heldN > 0) with `extra` (CPU-bound or none) added and nothing taken out. */
@@ -183,6 +184,7 @@ export class HostMix {
       this.fullWith(extra, undefined, SCRATCH_CACHE, this.cores - j);
       heldPair(out, j);
     }
+    if (this.core.lightFullHeavyHome === true) this.heldCounts(out, extra, undefined, NaN);
   }
 
   /**
@@ -323,6 +325,45 @@ export class HostMix {
       heldPair(out, j);
     }
     out.heavyWakes = this.sums[SPR] + dx.spr + de.spr;
+    if (this.core.lightFullHeavyHome === true) this.heldCounts(out, extra, exclude, NaN);
+  }
+
+  /**
+   * heldCounts writes the CPU-bound vCPU counts CFS's light-full term reads (Components.heavyVcpus,
+   * sleepyVcpus, sleepyDuty): the host's, `extra` added and `exclude` taken out (each CPU-bound or
+   * none), and one more vCPU of duty `p` taken out (NaN: none; a mixed waker's own, which has no
+   * CPU while it sleeps, as excludedHeld takes it out of the tails).
+   */
+  private heldCounts(out: Components, extra: CpuPart | undefined, exclude: CpuPart | undefined, p: number): void {
+    let sleepy = 0;
+    let duty = 0;
+    for (let k = 0; k < BINS; k++) {
+      sleepy += this.sums[3 * BINS + k];
+      duty += this.sums[k];
+    }
+    let hogs = this.occ.hogs;
+    if (extra !== undefined && extra.block === undefined) {
+      if (extra.duty >= 1) hogs += extra.vcpus;
+      else {
+        sleepy += extra.vcpus;
+        duty += extra.vcpus * extra.duty;
+      }
+    }
+    if (exclude !== undefined && exclude.block === undefined) {
+      if (exclude.duty >= 1) hogs -= exclude.vcpus;
+      else {
+        sleepy -= exclude.vcpus;
+        duty -= exclude.vcpus * exclude.duty;
+      }
+    }
+    if (p >= 1) hogs -= 1;
+    else if (p >= 0) {
+      sleepy -= 1;
+      duty -= p;
+    }
+    out.sleepyVcpus = sleepy;
+    out.sleepyDuty = duty;
+    out.heavyVcpus = sleepy + hogs;
   }
 
   /** runnerWeightWith: the runners' mean group weight (time-share.ts) with `extra` (CPU-bound or none) added; NaN without runners. */
@@ -413,18 +454,36 @@ export class HostMix {
    * runner is a light vCPU serving. A blocked waker is released as fast as under buildLight.
    */
   private buildLightHolds(out: Components, lsp: number, lrate: number, serve: number, count: number): void {
-    if (!(lsp > 1e-12) || count < 1 || !this.mechanisms.lightRunners) {
-      out.lightA = 0;
-      out.lightR = 1;
-      out.lightECap = 0;
+    const holds = lsp > 1e-12 && count >= 1;
+    if (!holds || !this.mechanisms.lightRunners) {
+      // No other light vCPU: the sleepers' polls alone may still fill the last core (heavyHomeA).
+      const a = this.mechanisms.lightRunners && this.core.lightFullHeavyHome === true ? this.heavyHomeA(out, 0, 0, 0) : 0;
+      out.lightA = a;
+      out.lightR = a > 0 ? 1 / (this.core.sleeperPollUs ?? 1) + out.nu * out.othersShare : 1;
+      out.lightECap = a > 0 ? expNeg(out.lightR * out.capUs) : 0;
       return;
     }
     const full = lightHoldFull(out.held, out.heldN, lsp, Math.round(count));
-    // Mechanisms.cfsLightFullHome (prototype, off): a CPU-bound home runner blocks with its block share too.
-    const heavyHome = this.core.lightFullHeavyHome === true && lrate + out.heavyWakes > 0 ? (out.heavyWakes / (lrate + out.heavyWakes)) * out.heavyBlock : 0;
-    out.lightA = full * (lightHomeBlock(lrate, out.heavyWakes, serve) + heavyHome);
+    out.lightA = full * lightHomeBlock(lrate, out.heavyWakes, serve);
+    if (this.core.lightFullHeavyHome === true) out.lightA += this.heavyHomeA(out, lsp, lrate, count);
     out.lightR = lrate / lsp + out.nu * out.othersShare;
     out.lightECap = expNeg(out.lightR * out.capUs);
+  }
+
+  /**
+   * heavyHomeA (CFS, Mechanisms.cfsLightFullHome): the blocked wakes behind a CPU-bound home runner
+   * while one light hold fills the host (light-holds.ts heavyHomeBlock). Only one: with j held
+   * cores the waiter is pulled when the first of them goes idle, j times sooner, and at the p99.9
+   * the one-hold state is the tail. The holds are the light vCPUs' and, with
+   * Mechanisms.cfsSleeperPolls, the halt-polls of the CPU-bound vCPUs not running then.
+   */
+  private heavyHomeA(out: Components, lsp: number, lrate: number, count: number): number {
+    const block = heavyHomeBlock(lrate, out.heavyWakes, out.heavyBlock, out.heavyVcpus, this.cores);
+    if (!(block > 0)) return 0;
+    const pollUs = this.core.sleeperPollUs ?? 0;
+    const idle = out.sleepyVcpus - out.sleepyDuty;
+    const share = pollUs > 0 && idle > 1e-9 ? sleeperPollLoad(out.heavyWakes, pollUs) / idle : 0;
+    return lightHoldOne(out.held, out.heldN, lsp, Math.round(count), out.heavyVcpus - this.cores + 1, share) * block;
   }
 
   /**
@@ -467,6 +526,9 @@ export class HostMix {
     if (h) {
       out.heldN = h[HELD_MAX + 1];
       out.heavyWakes = h[HELD_MAX + 2];
+      out.heavyVcpus = h[HELD_MAX + 3];
+      out.sleepyVcpus = h[HELD_MAX + 4];
+      out.sleepyDuty = h[HELD_MAX + 5];
       for (let j = 0; j < out.heldN; j++) out.held[j] = h[j];
     }
     return true;
@@ -481,6 +543,9 @@ export class HostMix {
     if (h) {
       h[HELD_MAX + 1] = c.heldN;
       h[HELD_MAX + 2] = c.heavyWakes;
+      h[HELD_MAX + 3] = c.heavyVcpus;
+      h[HELD_MAX + 4] = c.sleepyVcpus;
+      h[HELD_MAX + 5] = c.sleepyDuty;
       for (let j = 0; j < c.heldN; j++) h[j] = c.held[j];
     }
     this.cached = true;

@@ -82,3 +82,47 @@ export function othersBusy(lsp: number, count: number): number {
 export function lightWaiterShare(excess: number, others: number, stealDiscount: number): number {
   return others > 0 ? (1 + stealDiscount * excess) / (1 + stealDiscount * (excess + others)) : 1;
 }
+
+/**
+ * lightHoldOne: lightHoldFull's j = 1 term alone, with the sleepers' halt-polls as holds too: the
+ * host one core short of full by CPU-bound work and that core held, by one of `count` light
+ * vCPUs (Σ duty `lsp`) or by one of `pollers` CPU-bound vCPUs not running, each polling with
+ * chance `pollShare` (0: none counted). P(heavy = cores - 1) (1 - P(no light busy) P(no poller)).
+ */
+export function lightHoldOne(held: Float64Array, n: number, lsp: number, count: number, pollers: number, pollShare: number): number {
+  if (n < 2) return 0;
+  const p = count >= 1 ? Math.min(1, lsp / count) : 0;
+  const none = (count >= 1 ? (1 - p) ** count : 1) * (pollers > 0 && pollShare > 0 ? (1 - Math.min(1, pollShare)) ** pollers : 1);
+  return Math.max(0, held[1] - held[0]) * (1 - none);
+}
+
+/**
+ * heavyHomeBlock (CFS, Mechanisms.cfsLightFullHome): the chance a CPU-bound runner on the waker's
+ * home CPU blocks it while light holds fill the other cores (lightHomeBlock counts it as not
+ * blocking). Traced in the simulator (docs/accuracy.md, "CFS's contended p90, the fix (session
+ * 16)"): a vCPU wakes onto its previous CPU when that is idle, so while the CPU-bound vCPUs are
+ * fewer than the cores each keeps a CPU of its own and the light vCPUs share the rest: the io
+ * waker's home then held a CPU-bound runner on 13% of its blocked wakes (6 and 8 cores, 5 and 7
+ * CPU-bound vCPUs), against a wake-rate share of 43%. Once they are as many as the cores they
+ * displace each other onto the light vCPUs' CPUs, and the home runner is CPU-bound with its share
+ * of the wake-ups (16 cores, 16 CPU-bound vCPUs: 63% against 66%); a fresh one (run < 1 ms, within
+ * wakeup_gran) is not preempted, and the waker waits until a held core goes idle and newidle
+ * balance pulls it. So: the CPU-bound share of wake-ups x their block share (`heavyBlock`) when
+ * `heavyVcpus` >= `cores`, else 0.
+ */
+export function heavyHomeBlock(lightWakes: number, heavyWakes: number, heavyBlock: number, heavyVcpus: number, cores: number): number {
+  if (heavyVcpus < cores || !(lightWakes + heavyWakes > 0)) return 0;
+  return (heavyWakes / (lightWakes + heavyWakes)) * heavyBlock;
+}
+
+/**
+ * sleeperPollLoad (CFS, Mechanisms.cfsSleeperPolls): the cores the CPU-bound sleepers' halt-poll
+ * windows hold, in busy vCPUs. A sleeper alone on its CPU when its burst ends polls for up to
+ * `pollUs` (kvm-fair scheduler.ts block), once per burst: `heavyWakes` (Σ duty / burst, per µs) x
+ * the window. Its sleep is milliseconds long against a 200 µs window, so the window is taken whole
+ * (E[min(sleep, window)] is 0.81 of it at the shortest sleeps drawn, 0.46 ms). The poller serves
+ * nothing and a waker queued on it ends the poll: a hold that blocks no one, only fills the host.
+ */
+export function sleeperPollLoad(heavyWakes: number, pollUs: number): number {
+  return heavyWakes * pollUs;
+}

@@ -81,10 +81,17 @@ export interface SchedulerCore {
   readonly lightWaiters?: boolean;
   /**
    * With light holds: when light vCPUs hold the cores the CPU-bound ones leave, a CPU-bound home
-   * runner blocks the waker with its block share (CFS prototype, Mechanisms.cfsLightFullHome;
-   * light-holds.ts lightHomeBlock). Absent: only a serving light home runner blocks.
+   * runner blocks the waker with its block share once the CPU-bound vCPUs are as many as the cores
+   * (CFS, Mechanisms.cfsLightFullHome; light-holds.ts heavyHomeBlock). Absent: only a serving light
+   * home runner blocks.
    */
   readonly lightFullHeavyHome?: boolean;
+  /**
+   * With light holds: the CPU-bound sleepers' post-burst halt-poll window, µs, counted as light
+   * holds that serve nothing (CFS, Mechanisms.cfsSleeperPolls; light-holds.ts sleeperPollLoad).
+   * Absent: only io-only vCPUs hold cores.
+   */
+  readonly sleeperPollUs?: number;
   /**
    * A busy io-only victim's vCPU time-shares its CPU with a runner by kvm-fair group weight while
    * every core is held, and its requests drain at that share (EEVDF: time-share.ts, a floor under
@@ -195,14 +202,20 @@ export interface Mechanisms {
    */
   readonly cfsSaturated: boolean;
   /**
-   * CFS prototype (docs/accuracy.md, "CFS's contended p90 (session 15)"; not shipped, off in
-   * ALL_MECHANISMS): an io waker that finds every core non-idle, some held by light vCPUs serving
-   * or halt-polling, is queued behind its home CPU's CPU-bound runner (a fresh sleeper within
-   * wakeup_gran) until a light vCPU's core goes idle and newidle balance pulls it.
+   * CFS (docs/accuracy.md, "CFS's contended p90, the fix (session 16)"): an io waker that finds
+   * every core non-idle, some held by light vCPUs serving or halt-polling, is queued behind its
+   * home CPU's CPU-bound runner (a fresh sleeper within wakeup_gran) until a held core goes idle
+   * and newidle balance pulls it; only once the CPU-bound vCPUs are as many as the cores (fewer,
+   * each keeps a CPU of its own and the light vCPUs share the rest).
    */
   readonly cfsLightFullHome: boolean;
+  /**
+   * CFS: the CPU-bound sleepers' halt-poll windows after each burst hold cores as light holds do
+   * (serving nothing): the light-full state fills with them too (same section).
+   */
+  readonly cfsSleeperPolls: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: false };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true };
 
 /**
  * OverWait: the episodes in which a mixed victim's vCPU, wanting a core all the time and so
@@ -249,7 +262,7 @@ function baseCoreFor(s: SchedulerParams, cores: number, m: Mechanisms): Schedule
     case "xen-credit":
       return credit1Core(s, cores, m.credit1OverWait);
     case "kvm-cfs":
-      return cfsCore(s, cores, [], m.cfsLightHolds, m.cfsLightWaiters, m.cfsOverfull, m.cfsSaturated, m.cfsLightFullHome);
+      return cfsCore(s, cores, [], m.cfsLightHolds, m.cfsLightWaiters, m.cfsOverfull, m.cfsSaturated, m.cfsLightFullHome, m.cfsSleeperPolls);
     case "xen-credit2":
       return credit2Core(s, cores, m.grantEnds, m.ownBurstPreempt, m.grantShape);
     case "kvm-eevdf":
