@@ -10,7 +10,8 @@ import { coreIndex } from "./model-types.js";
 import { MAX_SHAPES } from "./cpu-shapes.js";
 import { N_NEIGHBOUR_REASONS, neighbourReason } from "./range.js";
 import { KEPT } from "./kept-tails.js";
-import { doubles, R_LIGHT, R_SLO, R_SLO_BITS, ROW, sloBits, unmetEpoch, writeRow } from "./victim-rows.js";
+import { doubles, R_EX_LRATE, R_EX_LSP, R_LIGHT, R_OWN_DUTY, R_SLO, R_SLO_BITS, ROW, sloBits, unmetEpoch, writeRow } from "./victim-rows.js";
+import { certifiable, Refusal, victimLsp, victimRatio } from "./light-certs.js";
 
 // Judging which SLOs no host kind meets (unmeetable.ts), re-exported where the placer has always found it.
 
@@ -33,6 +34,13 @@ const CPU_EXTRA: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
 const SCRATCH: Prediction = newPrediction();
 const SWEPT: SlackHarm = { slackUs: Infinity, harmUs: 0 };
 const ROW_LIGHT: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
+/** The last newcomer (VM selfFailedJ of selfFailedTable) that failed judging itself, on any host (judgeQuery). */
+let selfFailedTable: CandidateTable | undefined = undefined;
+let selfFailedJ = -1;
+/** The last VM moved on or off a host (movedFlags) and its outside flags under flagsPredictor. */
+let flagsVm: VmProfile | undefined = undefined;
+let flagsPredictor: Predictor | undefined = undefined;
+let flagsLast = 0;
 
 /**
  * HostState keeps one host's interference aggregates so that adding or removing a VM costs
@@ -97,6 +105,31 @@ export class HostState {
   demandCpus = 0;
   vms = 0;
   private readonly reasonCount = new Int32Array(N_NEIGHBOUR_REASONS);
+  /**
+   * Light certificates (light-certs.ts), valid while they hold keptGen and for candidates of the
+   * same widen: the last refusal of an io-only candidate (the victim refI failed at its light Σ
+   * duty refLsp and lrate / lsp refRatio; -Infinity and Infinity: whatever the light part), and the
+   * last two io-only candidates every victim passed with, each with a Σ duty or a Σ duty / hold the
+   * other has not (their Σ duty pass*Lsp and Σ duty / hold pass*Lrate; slot 0 the newer).
+   * certs: this host has no driver domain and its core is certifiable; overDuty: credit1's OVER
+   * victims' least own duty (overWait.fromDuty, Infinity without): they are asked again (the
+   * episodes move with the light load, not monotonically).
+   */
+  private readonly certs: boolean;
+  private readonly overDuty: number;
+  private refGen = -1;
+  private refWiden = -1;
+  private refI = 0;
+  private refLsp = 0;
+  private refRatio = 0;
+  private pass0Gen = -1;
+  private pass0Widen = -1;
+  private pass0Lsp = 0;
+  private pass0Lrate = 0;
+  private pass1Gen = -1;
+  private pass1Widen = -1;
+  private pass1Lsp = 0;
+  private pass1Lrate = 0;
 
   constructor(
     readonly host: Host,
@@ -106,6 +139,8 @@ export class HostState {
     this.mix = new HostMix(this.model.core, host.cores, this.model.mechanisms);
     this.driver = host.driverDomain ? new DriverState(host.driverDomain, this.mix, predictor) : undefined;
     this.coreAt = coreIndex(this.model.core.name);
+    this.certs = this.driver === undefined && certifiable(this.model.core);
+    this.overDuty = this.model.core.overWait?.fromDuty ?? Infinity;
   }
 
   /** CPU the host's driver domain spends on the VMs' packets (0 without a driver domain). */
@@ -164,7 +199,7 @@ export class HostState {
       this.driver.apply(p.io.requestsPerSec, sign);
       this.demandCpus += this.driver.cpus;
     }
-    const f = this.predictor.outsideFlags(p);
+    const f = this.movedFlags(p);
     if (f !== 0) {
       for (let i = 0; i < N_NEIGHBOUR_REASONS; i++)
         if (f & (1 << i)) {
@@ -180,6 +215,19 @@ export class HostState {
       else this.sleepyVcpus += sign * p.cpu.vcpus;
     }
     this.mix.apply(part, sign);
+  }
+
+  /**
+   * movedFlags: outsideFlags of a VM moved on or off, kept for the last VM moved (by any host of
+   * the same predictor): the placer takes a VM off one host and puts it on another, or back.
+   */
+  private movedFlags(p: VmProfile): number {
+    if (p !== flagsVm || this.predictor !== flagsPredictor) {
+      flagsLast = this.predictor.outsideFlags(p);
+      flagsVm = p;
+      flagsPredictor = this.predictor;
+    }
+    return flagsLast;
   }
 
   private partOf(p: VmProfile | undefined, out: MutablePart): CpuPart | undefined {
@@ -263,15 +311,115 @@ export class HostState {
   private judgeQuery(t: CandidateTable, j: number, extraVictim: Victim | undefined, shape: number, known: number): boolean {
     const rate = t.rate(j);
     const widen = this.model.outside.length + popcount(this.reasonBits | t.flags(j));
-    const q = this.beginWith(rate, t.part(j, this.mix, CPU_EXTRA, EXTRA_PART), this.sleepyVcpus + this.hogVcpus + t.heavy(j));
+    const part = t.part(j, this.mix, CPU_EXTRA, EXTRA_PART);
     if (this.askedEpoch !== unmetEpoch()) this.keptGen++;
-    let ok = known === 1 || this.victimsFit(widen, q, this.driver === undefined && q.keeps());
-    if (shape >= 0 && known === 0) this.shapes![shape] = ok ? 1 : 2;
-    // The newcomer judging itself, from its row in the table (not its Victim's objects).
-    const self = ok ? t.selfBits(j, extraVictim) : 0;
-    if ((self & 3) !== 0) ok = q.withinSloSelfRow(t.victims, t.victimAt(j), widen, ~self & 3, self >> 2);
+    // An io-only candidate's light sums, as lightComponentLess adds them (the same products).
+    const lsp = part !== undefined && part.block !== undefined ? part.vcpus * part.duty : 0;
+    const lrate = lsp > 0 ? lsp / part!.burstUs : 0;
+    const light = this.certs && lsp > 0 && lrate > 0;
+    if (light && this.refGen === this.keptGen && widen === this.refWiden && this.refuses(lsp, lrate)) return false;
+    const q = this.beginWith(rate, part, this.sleepyVcpus + this.hogVcpus + t.heavy(j));
+    let ok: boolean;
+    // A newcomer without a CPU shape that failed judging itself on the last host asked about it
+    // (the placer asks one VM of host after host) judges itself first: the answer is the same in
+    // either order (every test reads the query's components as begin left them, rewriting the
+    // light part it reads), and the victims here are asked only if it passes.
+    const selfFirst = shape < 0 && j === selfFailedJ && t === selfFailedTable;
+    if (selfFirst) {
+      const self = t.selfBits(j, extraVictim);
+      ok = (self & 3) === 0 || this.selfFits(q, t, j, widen, self);
+      if (ok) ok = this.hostVictimsFit(q, widen, light, lsp, lrate);
+    } else {
+      ok = known === 1 || this.hostVictimsFit(q, widen, light, lsp, lrate);
+      if (shape >= 0 && known === 0) this.shapes![shape] = ok ? 1 : 2;
+      // The newcomer judging itself, from its row in the table (not its Victim's objects).
+      const self = ok ? t.selfBits(j, extraVictim) : 0;
+      if ((self & 3) !== 0) ok = this.selfFits(q, t, j, widen, self);
+    }
     this.driver?.end(rate);
     return ok;
+  }
+
+  /** hostVictimsFit: victimsFit on the query `q`, or what the light certificates say of it for an io-only candidate (`light`, its light sums `lsp`, `lrate`). */
+  private hostVictimsFit(q: Query, widen: number, light: boolean, lsp: number, lrate: number): boolean {
+    const keep = this.driver === undefined && q.keeps();
+    if (light && this.passes(widen, lsp, lrate)) return this.victimsFit(widen, q, keep, true);
+    const ok = this.victimsFit(widen, q, keep);
+    if (light) this.certify(ok, q, widen, lsp, lrate);
+    return ok;
+  }
+
+  /** passes: a pass certificate covers an io-only candidate of light sums `lsp`, `lrate` (every victim but the OVER ones passes). */
+  private passes(widen: number, lsp: number, lrate: number): boolean {
+    const gen = this.keptGen;
+    return (this.pass0Gen === gen && widen === this.pass0Widen && this.covers(lsp, lrate, this.pass0Lsp, this.pass0Lrate)) || (this.pass1Gen === gen && widen === this.pass1Widen && this.covers(lsp, lrate, this.pass1Lsp, this.pass1Lrate));
+  }
+
+  /**
+   * covers: every victim here but the OVER ones meets at most the light Σ duty and at least the
+   * lrate / lsp with a candidate of light sums `lsp`, `lrate` as with one of `refLsp`, `refLrate`
+   * (each as buildLight forms it, from the same host sums: the values the queries read).
+   */
+  private covers(lsp: number, lrate: number, refLsp: number, refLrate: number): boolean {
+    const rows = this.rows;
+    const hostLsp = this.mix.lightLoad();
+    const hostLrate = this.mix.lightWakesUs();
+    for (let i = 0; i < this.victims.length; i++) {
+      const o = i * ROW;
+      if (rows[o + R_SLO_BITS] === 0 || (rows[o + R_LIGHT] === 0 && rows[o + R_OWN_DUTY] >= this.overDuty)) continue;
+      const v = victimLsp(hostLsp, lsp, rows[o + R_EX_LSP]);
+      const ref = victimLsp(hostLsp, refLsp, rows[o + R_EX_LSP]);
+      if (!(v <= ref && victimRatio(hostLrate, lrate, rows[o + R_EX_LRATE], v) >= victimRatio(hostLrate, refLrate, rows[o + R_EX_LRATE], ref))) return false;
+    }
+    return true;
+  }
+
+  /** selfFits: the newcomer (VM j of `t`, SLO bits `self`) judging itself on the query `q`; remembers it when it fails. */
+  private selfFits(q: Query, t: CandidateTable, j: number, widen: number, self: number): boolean {
+    const ok = q.withinSloSelfRow(t.victims, t.victimAt(j), widen, ~self & 3, self >> 2);
+    selfFailedTable = ok ? undefined : t;
+    selfFailedJ = ok ? -1 : j;
+    return ok;
+  }
+
+  /** refuses: the last refusal's victim fails again with an io-only candidate of light sums `lsp`, `lrate` (light-certs.ts). */
+  private refuses(lsp: number, lrate: number): boolean {
+    if (this.refLsp === -Infinity) return true;
+    const o = this.refI * ROW;
+    const vLsp = victimLsp(this.mix.lightLoad(), lsp, this.rows[o + R_EX_LSP]);
+    return vLsp >= this.refLsp && victimRatio(this.mix.lightWakesUs(), lrate, this.rows[o + R_EX_LRATE], vLsp) <= this.refRatio;
+  }
+
+  /** certify keeps what the query `q` of an io-only candidate found of the victims here (`ok`: they all passed), if it certifies anything. */
+  private certify(ok: boolean, q: Query, widen: number, lsp: number, lrate: number): void {
+    if (ok) {
+      if (q.certBad) return;
+      // The newer slot moves to the older unless this pass covers what it did (more Σ duty, less Σ duty / hold).
+      if (!(this.pass0Gen === this.keptGen && this.pass0Widen === widen && this.covers(this.pass0Lsp, this.pass0Lrate, lsp, lrate))) {
+        this.pass1Gen = this.pass0Gen;
+        this.pass1Widen = this.pass0Widen;
+        this.pass1Lsp = this.pass0Lsp;
+        this.pass1Lrate = this.pass0Lrate;
+      }
+      this.pass0Gen = this.keptGen;
+      this.pass0Widen = widen;
+      this.pass0Lsp = lsp;
+      this.pass0Lrate = lrate;
+      return;
+    }
+    const kind = q.refusal;
+    if (kind === Refusal.None) return;
+    this.refGen = this.keptGen;
+    this.refWiden = widen;
+    this.refI = this.lastFailed;
+    if (kind === Refusal.Independent) {
+      this.refLsp = -Infinity;
+      this.refRatio = Infinity;
+      return;
+    }
+    const o = this.lastFailed * ROW;
+    this.refLsp = victimLsp(this.mix.lightLoad(), lsp, this.rows[o + R_EX_LSP]);
+    this.refRatio = victimRatio(this.mix.lightWakesUs(), lrate, this.rows[o + R_EX_LRATE], this.refLsp);
   }
 
   /**
@@ -293,7 +441,7 @@ export class HostState {
   }
 
   /** victimsFit: every latency-sensitive VM here keeps its bound within its SLOs on the query `q` (begun with the extra VM). */
-  private victimsFit(widen: number, q: Query, keep = false): boolean {
+  private victimsFit(widen: number, q: Query, keep = false, overOnly = false): boolean {
     let ok = true;
     // Most what-ifs on a busy fleet fail, mostly on the victim that failed the last one here: it is
     // asked first (the answer is the same in any order; 3 in 4 what-ifs fail on generated-large).
@@ -312,8 +460,15 @@ export class HostState {
       // Bits 1-2: the SLOs checked; shifted by 2: those of them judged by the estimate (writeRow).
       const bits = rows[i * ROW + R_SLO_BITS];
       if (bits === 0) continue;
+      // An OVER victim (a mixed one whose own vCPU never sleeps, credit1) is asked again under a
+      // pass certificate (overOnly: the others are not), and what its test found does not count
+      // against one (q.certBad as before it).
+      const over = rows[i * ROW + R_LIGHT] === 0 && rows[i * ROW + R_OWN_DUTY] >= this.overDuty;
+      if (overOnly && !over) continue;
+      const bad = q.certBad;
       const exclusion = rows[i * ROW + R_LIGHT] === 1 ? undefined : this.victims[i].exclusion;
       ok = kept !== undefined && exclusion !== undefined ? q.withinSloKept(rows, i * ROW, widen, ~bits & 3, bits >> 2, exclusion, kept, i * KEPT, this.keptGen) : q.withinSloRow(rows, i * ROW, widen, ~bits & 3, bits >> 2, exclusion);
+      if (over) q.certBad = bad;
       if (!ok) this.lastFailed = i;
     }
     return ok;

@@ -8,6 +8,7 @@ import { aloneTailAt, episodesQuantileUs, episodesTailAt, grantQuantileUs, grant
 import { corrected, hostFeatures, hostPart, loadFeature, N_FEATURES, splitCorrection, uncorrectedThreshold } from "./correction.js";
 import { coreIndex, Pct, QUIET_P_FULL, WIDEN, type HostModel, type Prediction, type Victim } from "./model-types.js";
 import { K_FAIL, K_GEN, K_HOST, K_LOAD, K_OMR, K_PCT, K_REASONS, keepBound, keepMixed, keepTail, keptTailBound, keptWaitTail, KP, ON_BOUND, ON_DUE, ON_SKIP, ON_TAIL, P_BASE_EST, P_EST_MAX, P_LAM, P_ON, restoreMixed } from "./kept-tails.js";
+import { CERT_ABOVE, CERT_BELOW, Refusal } from "./light-certs.js";
 import { R_LIGHT, R_OWN_DUTY, R_BASE, R_BASE_A, R_BASE_THETA, R_CORR, R_EX_LRATE, R_EX_LSP, R_LAMBDA, R_OUTSIDE, R_OWN_VCPUS, R_RHO, R_SERVICE, R_SLO, R_VCPUS, R_WAKES, ROW } from "./victim-rows.js";
 
 const EPS = [0.01, 0.001] as const;
@@ -102,6 +103,13 @@ export class Query {
   private coreAt = 0;
   /** The driver domain's hop estimate added to every guest's request (setHop; 0 without one). */
   private readonly hop = new Float64Array(2);
+  /**
+   * Light certificates (light-certs.ts): how the last victim test that failed failed, and whether
+   * some test of this query was not certifiable as a pass (a floor judged, or a tail within the
+   * margin of eps). Both reset by begin.
+   */
+  refusal: Refusal = Refusal.None;
+  certBad = false;
 
   /**
    * begin starts a query on a host with `extra` added (O(bins + extra's vCPUs)); `heavyVcpus`, the
@@ -111,6 +119,8 @@ export class Query {
   begin(hm: HostModel, mix: HostMix, extra: CpuPart | undefined, heavyVcpus = -1): this {
     this.heavy = heavyVcpus;
     this.atFresh = false;
+    this.refusal = Refusal.None;
+    this.certBad = false;
     this.coreAt = coreIndex(hm.core.name);
     this.grantWait = hm.core.grantWait;
     this.shareOn = hm.core.timeShare === true;
@@ -509,13 +519,13 @@ export class Query {
       // (a tenth of the replay's mixed victims).
       const duty = rows[o + R_OWN_DUTY];
       this.mix.excludedFull(this.extra, duty, exclusion, this.full, this.near);
-      if (this.noRoom(rows, o, this.full.pFull, reasons, skip, byEstimate)) return false;
+      if (this.noRoom(rows, o, this.full.pFull, reasons, skip, byEstimate)) return this.refuse(Refusal.Independent);
       c = this.mixedFromFull(duty, exclusion, rows[o + R_WAKES], rows[o + R_VCPUS], rows[o + R_LAMBDA]);
     } else {
       // An io-only victim meets the query's components, whose pFull is the first thing its test
       // reads: with a CPU-bound extra they are not built yet, and a victim whose SLO leaves no room
       // fails before they are (98 k of the replay's first asks of a CPU shape).
-      if (this.compsDue && this.noRoom(rows, o, this.queryPFull(), reasons, skip, byEstimate)) return false;
+      if (this.compsDue && this.noRoom(rows, o, this.queryPFull(), reasons, skip, byEstimate)) return this.refuse(Refusal.Independent);
       c = this.built();
       this.mix.lightComponentLess(c, this.lightExtra, rows[o + R_EX_LSP], rows[o + R_EX_LRATE], rows[o + R_LIGHT]);
       this.overfull(c, rows[o + R_VCPUS], rows[o + R_LAMBDA], rows[o + R_EX_LSP]);
@@ -551,7 +561,7 @@ export class Query {
     this.withEpisodes = false;
     const reasons = this.reasonsOf(widen, rows[o + R_OUTSIDE], rows[o + R_OWN_VCPUS]);
     const fresh = kept[ko + K_GEN] === gen && kept[ko + K_REASONS] === reasons;
-    if (fresh && kept[ko + K_FAIL] !== 0) return false;
+    if (fresh && kept[ko + K_FAIL] !== 0) return this.refuse(Refusal.Independent);
     const duty = rows[o + R_OWN_DUTY];
     const c = this.ownComps;
     this.ownDuty = duty;
@@ -626,6 +636,7 @@ export class Query {
   /** keptWithin is rowWithinSlo on `c`, ownComps (its light part, episodes and grant ends written this query), from the victim's slot, filling it as it reads. */
   private keptWithin(c: Components, r: readonly number[], o: number, byEstimate: number, k: number[], ko: number): boolean {
     const omr = k[ko + K_OMR];
+    if (this.withEpisodes || this.withGrant) this.certBad = true;
     for (let pct = 0; pct < 2; pct++) {
       const p = ko + K_PCT + pct * KP;
       const on = k[p + P_ON];
@@ -634,23 +645,29 @@ export class Query {
         if (this.ownStale) this.ownBuild();
         if (!this.keepPct(c, r, o, pct, byEstimate, k, ko)) {
           k[ko + K_FAIL] = 1;
-          return false;
+          return this.refuse(Refusal.Independent);
         }
       }
       const estMax = k[p + P_EST_MAX];
       if (this.withEpisodes || this.withGrant) {
         let alone = k[p + P_BASE_EST];
         if (Number.isNaN(alone)) alone = k[p + P_BASE_EST] = aloneTailAt(r[o + R_BASE_A], r[o + R_BASE_THETA], estMax);
-        if (this.withEpisodes && !(episodesTailAt(this.episodes, r[o + R_SERVICE], r[o + R_RHO], alone, estMax) <= EPS[pct])) return false;
-        if (this.withGrant && !(grantTailAt(c, r[o + R_SERVICE], k[p + P_LAM], r[o + R_WAKES], r[o + R_RHO], alone, estMax) <= EPS[pct])) return false;
+        if (this.withEpisodes && !(episodesTailAt(this.episodes, r[o + R_SERVICE], r[o + R_RHO], alone, estMax) <= EPS[pct])) return this.refuse(Refusal.None);
+        if (this.withGrant && !(grantTailAt(c, r[o + R_SERVICE], k[p + P_LAM], r[o + R_WAKES], r[o + R_RHO], alone, estMax) <= EPS[pct])) return this.refuse(Refusal.None);
       }
-      if (keptTailBound(c, k, p, omr) <= EPS[pct]) continue;
+      const bound = keptTailBound(c, k, p, omr);
+      if (bound <= EPS[pct]) {
+        if (bound > EPS[pct] * CERT_BELOW) this.certBad = true;
+        continue;
+      }
       if (k[p + P_ON] !== ON_TAIL) {
         if (this.ownStale) this.ownBuild();
         keepTail(c, r[o + R_WAKES], k, p);
         k[p + P_ON] = ON_TAIL;
       }
-      if (keptWaitTail(c, k, p, omr) > EPS[pct]) return false;
+      const tail = keptWaitTail(c, k, p, omr);
+      if (tail > EPS[pct]) return this.refuse(tail > EPS[pct] * CERT_ABOVE ? Refusal.Monotone : Refusal.None);
+      if (tail > EPS[pct] * CERT_BELOW) this.certBad = true;
     }
     return true;
   }
@@ -696,26 +713,39 @@ export class Query {
   private rowWithinSlo(c: Components, r: readonly number[], o: number, reasons: number, skip: number, byEstimate: number, corrAt: number): boolean {
     let load = NaN;
     const serviceUs = r[o + R_SERVICE];
+    if (this.withEpisodes || this.withGrant || this.withShare) this.certBad = true;
     for (let pct = 0; pct < 2; pct++) {
       const slo = r[o + R_SLO + pct];
       if (slo === Infinity || (skip & (1 << pct)) !== 0) continue;
       // bound(est) <= slo  <=>  est <= estMax  <=>  core quantile <= threshold  <=>  tail(threshold) <= eps.
       const estMax = this.estMax(c.pFull, pct, reasons, slo, byEstimate);
-      if (estMax < serviceUs) return false;
-      if (this.withEpisodes && !this.episodesWithin(r, o, this.episodesScale > 0 ? this.floorMax(pct, slo, byEstimate) : estMax, pct)) return false;
-      if (this.withGrant && !this.grantWithin(c, r, o, estMax, pct)) return false;
-      if (this.withShare && this.shareUs(pct) > estMax) return false;
+      if (estMax < serviceUs) return this.refuse(Refusal.Independent);
+      if (this.withEpisodes && !this.episodesWithin(r, o, this.episodesScale > 0 ? this.floorMax(pct, slo, byEstimate) : estMax, pct)) return this.refuse(Refusal.None);
+      if (this.withGrant && !this.grantWithin(c, r, o, estMax, pct)) return this.refuse(Refusal.None);
+      if (this.withShare && this.shareUs(pct) > estMax) return this.refuse(Refusal.None);
       if (Number.isNaN(load)) load = this.mixing(c, r[o + R_LAMBDA]);
       const x = uncorrectedThreshold(estMax, r[o + R_BASE + pct], this.logCorr(c, pct, r[corrAt + pct], load));
       const y = x - serviceUs;
       // At or below the service time the tail is 1 (tailAt): over any eps.
-      if (y <= 0) return false;
+      if (y <= 0) return this.refuse(Refusal.Independent);
       // The victim's alone tail at x is the first term of both: evaluated once.
       const base = aloneTailAt(r[o + R_BASE_A], r[o + R_BASE_THETA], x);
       const lam = thinnedLambda(c, r[o + R_LAMBDA], r[o + R_VCPUS]);
-      if (waitTailBound(c, y, lam, r[o + R_WAKES], r[o + R_RHO], base) <= EPS[pct]) continue;
-      if (waitTail(c, y, lam, r[o + R_WAKES], r[o + R_RHO], base) > EPS[pct]) return false;
+      const bound = waitTailBound(c, y, lam, r[o + R_WAKES], r[o + R_RHO], base);
+      if (bound <= EPS[pct]) {
+        if (bound > EPS[pct] * CERT_BELOW) this.certBad = true;
+        continue;
+      }
+      const tail = waitTail(c, y, lam, r[o + R_WAKES], r[o + R_RHO], base);
+      if (tail > EPS[pct]) return this.refuse(tail > EPS[pct] * CERT_ABOVE ? Refusal.Monotone : Refusal.None);
+      if (tail > EPS[pct] * CERT_BELOW) this.certBad = true;
     }
     return true;
+  }
+
+  /** refuse: a victim's test fails, `kind` saying what certifies it (light-certs.ts). */
+  private refuse(kind: Refusal): false {
+    this.refusal = kind;
+    return false;
   }
 }

@@ -76,19 +76,25 @@ export class Tails {
     const w = binomialWeights(extraVcpus, extraDuty);
     let pf = 0;
     let en = 0;
-    // At cores - 1 (near): each sum in the same order as a call of its own, so the same bits.
+    // At cores - 1 (near): each sum in the same order as a call of its own, so the same bits. The
+    // tails near reads at j are the ones the next term at cores reads (need - 1 - j = need - (j + 1)):
+    // read once and carried.
     let pfNear = 0;
     let enNear = 0;
+    let t0 = this.tail0(need);
+    let t1 = this.tail1(need);
     for (let j = 0; j <= extraVcpus; j++) {
       const b = w[j];
-      const t0 = this.tail0(need - j);
       pf += b * t0;
-      en += b * (this.tail1(need - j) + j * t0);
+      en += b * (t1 + j * t0);
+      const u0 = this.tail0(need - 1 - j);
+      const u1 = this.tail1(need - 1 - j);
       if (near) {
-        const u0 = this.tail0(need - 1 - j);
         pfNear += b * u0;
-        enNear += b * (this.tail1(need - 1 - j) + j * u0);
+        enNear += b * (u1 + j * u0);
       }
+      t0 = u0;
+      t1 = u1;
     }
     out.pFull = pf;
     out.meanN = pf > 0 ? en / pf + hogs : cores;
