@@ -37,10 +37,6 @@ const ROW_LIGHT: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
 /** The last newcomer (VM selfFailedJ of selfFailedTable) that failed judging itself, on any host (judgeQuery). */
 let selfFailedTable: CandidateTable | undefined = undefined;
 let selfFailedJ = -1;
-/** The last VM moved on or off a host (movedFlags) and its outside flags under flagsPredictor. */
-let flagsVm: VmProfile | undefined = undefined;
-let flagsPredictor: Predictor | undefined = undefined;
-let flagsLast = 0;
 
 /**
  * HostState keeps one host's interference aggregates so that adding or removing a VM costs
@@ -199,7 +195,7 @@ export class HostState {
       this.driver.apply(p.io.requestsPerSec, sign);
       this.demandCpus += this.driver.cpus;
     }
-    const f = this.movedFlags(p);
+    const f = this.predictor.outsideFlags(p);
     if (f !== 0) {
       for (let i = 0; i < N_NEIGHBOUR_REASONS; i++)
         if (f & (1 << i)) {
@@ -215,19 +211,6 @@ export class HostState {
       else this.sleepyVcpus += sign * p.cpu.vcpus;
     }
     this.mix.apply(part, sign);
-  }
-
-  /**
-   * movedFlags: outsideFlags of a VM moved on or off, kept for the last VM moved (by any host of
-   * the same predictor): the placer takes a VM off one host and puts it on another, or back.
-   */
-  private movedFlags(p: VmProfile): number {
-    if (p !== flagsVm || this.predictor !== flagsPredictor) {
-      flagsLast = this.predictor.outsideFlags(p);
-      flagsVm = p;
-      flagsPredictor = this.predictor;
-    }
-    return flagsLast;
   }
 
   private partOf(p: VmProfile | undefined, out: MutablePart): CpuPart | undefined {

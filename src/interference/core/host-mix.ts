@@ -95,23 +95,6 @@ function sharesOf(core: SchedulerCore, burstUs: number): void {
 
 
 /**
- * movedBusyShare is busyShare for a part moved on or off a host, kept for the last (vCPUs, duty):
- * the placer takes a VM off one host and puts it on another (or back), so a move's part is most
- * often the last one's, and the power is the same function of the same arguments (the same bits).
- */
-let busyVcpus = -1;
-let busyDuty = NaN;
-let busyLast = NaN;
-function movedBusyShare(vcpus: number, duty: number): number {
-  if (vcpus !== busyVcpus || duty !== busyDuty) {
-    busyLast = busyShare(vcpus, duty);
-    busyVcpus = vcpus;
-    busyDuty = duty;
-  }
-  return busyLast;
-}
-
-/**
  * heldPair writes out.held[j] and out.held[j + 1] (below heldN) from one occupancy call at cores - j:
  * its NEAR, one core fewer, is summed in the same order as a call of its own (tails.ts), so the
  * same bits, and each call serves two of the light holds' tails.
@@ -247,7 +230,7 @@ export class HostMix {
       return;
     }
     this.occ.apply(c.vcpus, c.duty, sign);
-    this.sums[GLOAD] += sign * movedBusyShare(c.vcpus, c.duty);
+    this.sums[GLOAD] += sign * busyShare(c.vcpus, c.duty);
     this.cached = false;
     if (this.timeShare) this.busyLoad += sign * c.vcpus * Math.min(1, c.duty);
     if (c.duty >= 1) return;
