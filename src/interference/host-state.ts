@@ -34,9 +34,12 @@ const CPU_EXTRA: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
 const SCRATCH: Prediction = newPrediction();
 const SWEPT: SlackHarm = { slackUs: Infinity, harmUs: 0 };
 const ROW_LIGHT: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
-/** The last newcomer (VM selfFailedJ of selfFailedTable) that failed judging itself, on any host (judgeQuery). */
-let selfFailedTable: CandidateTable | undefined = undefined;
-let selfFailedJ = -1;
+/**
+ * Per newcomer of selfTable (by index): 1 when it failed judging itself the last time it was
+ * judged, on any host (judgeQuery then judges it first). Only an order: the answer is the same.
+ */
+let selfTable: CandidateTable | undefined = undefined;
+let selfFailed = new Uint8Array(0);
 
 /**
  * HostState keeps one host's interference aggregates so that adding or removing a VM costs
@@ -303,11 +306,12 @@ export class HostState {
     if (light && this.refGen === this.keptGen && widen === this.refWiden && this.refuses(lsp, lrate)) return false;
     const q = this.beginWith(rate, part, this.sleepyVcpus + this.hogVcpus + t.heavy(j));
     let ok: boolean;
-    // A newcomer without a CPU shape that failed judging itself on the last host asked about it
-    // (the placer asks one VM of host after host) judges itself first: the answer is the same in
+    // A newcomer without a CPU shape that failed judging itself the last time it was judged, on
+    // any host (the placer asks one VM of host after host, and the same VMs again in later
+    // rounds), judges itself first: the answer is the same in
     // either order (every test reads the query's components as begin left them, rewriting the
     // light part it reads), and the victims here are asked only if it passes.
-    const selfFirst = shape < 0 && j === selfFailedJ && t === selfFailedTable;
+    const selfFirst = shape < 0 && t === selfTable && selfFailed[j] === 1;
     if (selfFirst) {
       const self = t.selfBits(j, extraVictim);
       ok = (self & 3) === 0 || this.selfFits(q, t, j, widen, self);
@@ -360,8 +364,11 @@ export class HostState {
   /** selfFits: the newcomer (VM j of `t`, SLO bits `self`) judging itself on the query `q`; remembers it when it fails. */
   private selfFits(q: Query, t: CandidateTable, j: number, widen: number, self: number): boolean {
     const ok = q.withinSloSelfRow(t.victims, t.victimAt(j), widen, ~self & 3, self >> 2);
-    selfFailedTable = ok ? undefined : t;
-    selfFailedJ = ok ? -1 : j;
+    if (t !== selfTable || selfFailed.length < t.length) {
+      selfTable = t;
+      selfFailed = new Uint8Array(t.length);
+    }
+    selfFailed[j] = ok ? 0 : 1;
     return ok;
   }
 
