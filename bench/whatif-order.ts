@@ -22,12 +22,14 @@ async function main(): Promise<void> {
   let lastMixed = false;
   let lastCompsBuilt = false;
   let lastRefusal = -1;
+  let lastEpisodes = false;
   qp.withinSloRow = function (this: Query, ...a: Parameters<Query["withinSloRow"]>) {
     tests++;
     lastMixed = a[0][a[1] + 1] === 0;
     const ok = withinSloRow.apply(this, a);
     lastCompsBuilt = !(this as unknown as { compsDue: boolean }).compsDue;
     lastRefusal = this.refusal;
+    lastEpisodes = (this as unknown as { withEpisodes: boolean }).withEpisodes;
     return ok;
   };
   qp.withinSloKept = function (this: Query, ...a: Parameters<Query["withinSloKept"]>) {
@@ -77,7 +79,7 @@ async function main(): Promise<void> {
       selfLast[j] = lastSelfOk ? 1 : 2;
     }
     if (kind === 0 && !ok && n === 1) {
-      const key = `${lastMixed ? "mixed" : "io"} refusal ${lastRefusal} comps ${lastCompsBuilt ? "built" : "due"}`;
+      const key = `${lastMixed ? "mixed" : "io"} refusal ${lastRefusal} comps ${lastCompsBuilt ? "built" : "due"}${lastEpisodes ? " with OVER episodes" : ""}`;
       how.set(key, (how.get(key) ?? 0) + 1);
     }
     return ok;
