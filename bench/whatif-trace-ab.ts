@@ -1,8 +1,5 @@
-import { dirname, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import type { HostState } from "../src/interference/host-state.js";
-import type { Predictor, Victim } from "../src/interference/predictor.js";
-import { record, replay, thisBuild, type ReplaySide } from "./whatif-trace.js";
+import { dirname } from "node:path";
+import { otherBuild, record, replay, thisBuild, type ReplaySide } from "./whatif-trace.js";
 
 /**
  * whatif-trace-ab: the placer's own what-ifs (whatif-trace.ts) replayed by this build and another
@@ -13,46 +10,12 @@ import { record, replay, thisBuild, type ReplaySide } from "./whatif-trace.js";
  *
  *   node dist/bench/whatif-trace-ab.js /work/main/dist/src [rounds]
  */
-type HostStateModule = typeof import("../src/interference/host-state.js");
-
 async function main(): Promise<void> {
   const other = process.argv[2];
   const rounds = Number(process.argv[3] ?? 6);
   if (!other) throw new Error("usage: whatif-trace-ab <other build's dist/src> [rounds]");
-  const at = (p: string) => pathToFileURL(resolve(other, p)).href;
   const t = await record();
-  if (!t.table || !t.candidates) throw new Error("whatif-trace-ab: the search asked no candidate table");
-  const hs = (await import(at("interference/host-state.js"))) as HostStateModule;
-  const { loadPredictor } = (await import(at("io/calibration.js"))) as typeof import("../src/io/calibration.js");
-  const { CandidateTable: OtherTable } = (await import(at("interference/candidates.js"))) as typeof import("../src/interference/candidates.js");
-  const predictor = loadPredictor();
-  // The same VM's Victim is one object in the trace's moves and its what-ifs: so in the other build.
-  const theirs = new Map<Victim, Victim>();
-  const convert = (v: Victim | undefined, p: Parameters<Predictor["victim"]>[0]): Victim | undefined => {
-    if (v === undefined) return undefined;
-    let w = theirs.get(v);
-    if (w === undefined) {
-      w = predictor.victim(p);
-      if (w === undefined) throw new Error("whatif-trace-ab: the other build sees no victim");
-      w.unmetSlos = v.unmetSlos;
-      w.estimateSlos = v.estimateSlos;
-      theirs.set(v, w);
-    }
-    return w;
-  };
-  const c = t.candidates;
-  const candidateVictims = c.profiles.map((p, j) => convert(c.victims[j], p));
-  const sides: ReplaySide[] = [
-    thisBuild(t),
-    {
-      name: "other",
-      HostState: hs.HostState as unknown as typeof HostState,
-      predictor,
-      table: OtherTable.of(c.profiles, candidateVictims, predictor),
-      victims: t.victims.map((v, i) => convert(v, t.profiles[i])),
-      candidateVictims,
-    },
-  ];
+  const sides: ReplaySide[] = [thisBuild(t), await otherBuild(t, other)];
   const best = sides.map(() => ({ all: Infinity, moves: Infinity }));
   const ratios: string[] = [];
   for (let r = 0; r < rounds; r++) {

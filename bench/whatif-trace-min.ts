@@ -1,8 +1,5 @@
-import { dirname, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import type { HostState } from "../src/interference/host-state.js";
-import type { Predictor, Victim } from "../src/interference/predictor.js";
-import { record, thisBuild, type ReplaySide, type Trace } from "./whatif-trace.js";
+import { dirname } from "node:path";
+import { otherBuild, record, thisBuild, type ReplaySide, type Trace } from "./whatif-trace.js";
 
 /**
  * whatif-trace-min: the placer's own what-ifs (whatif-trace.ts) replayed by this build and another
@@ -14,8 +11,6 @@ import { record, thisBuild, type ReplaySide, type Trace } from "./whatif-trace.j
  *
  *   node dist/bench/whatif-trace-min.js /work/main/dist/src [rounds]
  */
-type HostStateModule = typeof import("../src/interference/host-state.js");
-
 function timed(t: Trace, side: ReplaySide, fastest: Float64Array): number {
   const states = t.hosts.map((h) => new side.HostState(h, side.predictor));
   const { table, victims, candidateVictims } = side;
@@ -44,32 +39,8 @@ async function main(): Promise<void> {
   const other = process.argv[2];
   const rounds = Number(process.argv[3] ?? 4);
   if (!other) throw new Error("usage: whatif-trace-min <other build's dist/src> [rounds]");
-  const at = (p: string) => pathToFileURL(resolve(other, p)).href;
   const t = await record();
-  if (!t.table || !t.candidates) throw new Error("whatif-trace-min: the search asked no candidate table");
-  const hs = (await import(at("interference/host-state.js"))) as HostStateModule;
-  const { loadPredictor } = (await import(at("io/calibration.js"))) as typeof import("../src/io/calibration.js");
-  const { CandidateTable: OtherTable } = (await import(at("interference/candidates.js"))) as typeof import("../src/interference/candidates.js");
-  const predictor = loadPredictor();
-  const theirs = new Map<Victim, Victim>();
-  const convert = (v: Victim | undefined, p: Parameters<Predictor["victim"]>[0]): Victim | undefined => {
-    if (v === undefined) return undefined;
-    let w = theirs.get(v);
-    if (w === undefined) {
-      w = predictor.victim(p);
-      if (w === undefined) throw new Error("whatif-trace-min: the other build sees no victim");
-      w.unmetSlos = v.unmetSlos;
-      w.estimateSlos = v.estimateSlos;
-      theirs.set(v, w);
-    }
-    return w;
-  };
-  const c = t.candidates;
-  const candidateVictims = c.profiles.map((p, j) => convert(c.victims[j], p));
-  const sides: ReplaySide[] = [
-    thisBuild(t),
-    { name: "other", HostState: hs.HostState as unknown as typeof HostState, predictor, table: OtherTable.of(c.profiles, candidateVictims, predictor), victims: t.victims.map((v, i) => convert(v, t.profiles[i])), candidateVictims },
-  ];
+  const sides: ReplaySide[] = [thisBuild(t), await otherBuild(t, other)];
   const fastest = sides.map(() => new Float64Array(t.n).fill(Infinity));
   const totals = sides.map(() => Infinity);
   for (let r = 0; r < rounds; r++) for (const i of r % 2 === 0 ? [0, 1] : [1, 0]) totals[i] = Math.min(totals[i], timed(t, sides[i], fastest[i]));

@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
+import { pathToFileURL } from "node:url";
 import { CandidateTable } from "../src/interference/candidates.js";
 import { HostState } from "../src/interference/host-state.js";
 import type { VmProfile } from "../src/interference/profile.js";
@@ -141,6 +143,44 @@ export interface ReplaySide {
 export function thisBuild(t: Trace): ReplaySide {
   if (!t.table) throw new Error("whatif-trace: the search asked no candidate table");
   return { name: "this", HostState, predictor: t.predictor, table: t.table, victims: t.victims, candidateVictims: t.candidateVictims };
+}
+
+/**
+ * otherBuild: the side of another build (its dist/src at `dir`) for the same trace, so two builds
+ * replay it in one process (whatif-trace-ab.ts, whatif-trace-min.ts). It gets its own predictor,
+ * candidate table and victims, their unmeetable SLOs copied; the same VM's Victim is one object
+ * in the trace's moves and its what-ifs, so it is one object in the other build too.
+ */
+export async function otherBuild(t: Trace, dir: string): Promise<ReplaySide> {
+  if (!t.candidates) throw new Error("whatif-trace: the search asked no candidate table");
+  const at = (p: string) => pathToFileURL(resolve(dir, p)).href;
+  const hs = (await import(at("interference/host-state.js"))) as typeof import("../src/interference/host-state.js");
+  const { loadPredictor: load } = (await import(at("io/calibration.js"))) as typeof import("../src/io/calibration.js");
+  const { CandidateTable: OtherTable } = (await import(at("interference/candidates.js"))) as typeof import("../src/interference/candidates.js");
+  const predictor = load();
+  const theirs = new Map<Victim, Victim>();
+  const convert = (v: Victim | undefined, p: Parameters<Predictor["victim"]>[0]): Victim | undefined => {
+    if (v === undefined) return undefined;
+    let w = theirs.get(v);
+    if (w === undefined) {
+      w = predictor.victim(p);
+      if (w === undefined) throw new Error("whatif-trace: the other build sees no victim");
+      w.unmetSlos = v.unmetSlos;
+      w.estimateSlos = v.estimateSlos;
+      theirs.set(v, w);
+    }
+    return w;
+  };
+  const c = t.candidates;
+  const candidateVictims = c.profiles.map((p, j) => convert(c.victims[j], p));
+  return {
+    name: "other",
+    HostState: hs.HostState as unknown as typeof HostState,
+    predictor,
+    table: OtherTable.of(c.profiles, candidateVictims, predictor),
+    victims: t.victims.map((v, i) => convert(v, t.profiles[i])),
+    candidateVictims,
+  };
 }
 
 /**
