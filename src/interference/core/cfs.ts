@@ -51,7 +51,7 @@ export function kvmCommon(p: Pick<KvmCfsParams | KvmEevdfParams, "haltPollUs">):
  * - A mixed victim that never sleeps is no waker: it waits while its own vCPU shares a CPU
  *   (saturatedWaitOf, Mechanisms.cfsSaturated).
  */
-export function cfsCore(given: KvmCfsParams | undefined, cores: number, approximations: string[], lightHolds = false, lightWaiters = false, overfull = false, saturated = false, lightFullHome = false, sleeperPolls = false): SchedulerCore {
+export function cfsCore(given: KvmCfsParams | undefined, cores: number, approximations: string[], lightHolds = false, lightWaiters = false, overfull = false, saturated = false, lightFullHome = false, sleeperPolls = false, knee = false): SchedulerCore {
   const p = given ?? (defaultScheduler("kvm-cfs") as KvmCfsParams);
   const factor = tunableFactor(p, cores);
   const latencyUs = p.latencyUs * factor;
@@ -86,7 +86,10 @@ export function cfsCore(given: KvmCfsParams | undefined, cores: number, approxim
     // the sleepers' own halt-polls are such holds (docs/accuracy.md, session 16's CFS p90).
     ...(lightHolds && lightFullHome ? { lightFullHeavyHome: true } : {}),
     ...(lightHolds && sleeperPolls && p.haltPollUs > 0 ? { sleeperPollUs: p.haltPollUs } : {}),
-    ...(overfull ? { overfull: overfullEpisodes(p.gentleFairSleepers ? latencyUs / 2 : latencyUs, granUs, waitCapUs) } : {}),
+    // Mechanisms.cfsKneeSlack (light-holds.ts kneeNoIdle, kneeRate): an io waker on a host whose
+    // polls fill its slack finds no idle CPU; its waits are a floor beside the over-full episodes.
+    ...(lightHolds && knee ? { kneeSlack: true } : {}),
+    ...(overfull || (lightHolds && knee) ? { overfull: withKnee(overfull ? overfullEpisodes(p.gentleFairSleepers ? latencyUs / 2 : latencyUs, granUs, waitCapUs) : undefined, lightHolds && knee) } : {}),
     ...(saturated ? { overWait: saturatedWaitOf(latencyUs, minGranUs, nrLatency, p.tickUs, cores) } : {}),
     approximations,
   };
@@ -130,6 +133,47 @@ function overfullEpisodes(creditUs: number, granUs: number, capOf: (excess: numb
     ep.capUs = capUs;
     return ep.ownPreA > 0;
   };
+}
+
+type Episodes = NonNullable<SchedulerCore["overfull"]>;
+
+/**
+ * withKnee: the io victim's floor episodes, the over-full ones (`overfull`, if counted) in
+ * ownPre*, and with `knee` CFS's knee waits in ownLong* (kneeEpisodes). The two never meet: the
+ * over-full episodes need every core held by CPU-bound vCPUs (pFull > 0), the knee fewer CPU-bound
+ * vCPUs than cores.
+ */
+function withKnee(overfull: Episodes | undefined, knee: boolean): Episodes {
+  if (!knee && overfull) return overfull;
+  return (ep: Components, c: Components, vcpus: number, lambdaUs: number, u0: number): boolean => {
+    const over = overfull !== undefined && overfull(ep, c, vcpus, lambdaUs, u0);
+    if (!over) {
+      ep.ownPreA = 0;
+      ep.capUs = c.capUs;
+    }
+    ep.ownLongA = 0;
+    return kneeEpisodes(ep, c, vcpus, lambdaUs) || over;
+  };
+}
+
+/**
+ * kneeEpisodes (Mechanisms.cfsKneeSlack) writes the knee's waits (Components.kneeA, kneeR, from
+ * host-mix.ts knee) into `ep`'s ownLong* as episodes: a waking request blocked with chance kneeA
+ * waits an exponential at kneeR up to the slice (the cap), and requests arriving meanwhile (at
+ * the victim's rate thinned by its siblings, each as likely blocked) see the rest of it. The
+ * episodes' tail is start rate x ∫ survival, so the start rate kneeA x (kneeR + lam) gives
+ * kneeA (e^(-r y) + lam ∫) as waitTail's light term does. A floor outside the fit: the calibration
+ * sweep has no host in this regime (docs/accuracy.md, "The knee term (session 16)").
+ */
+function kneeEpisodes(ep: Components, c: Components, vcpus: number, lambdaUs: number): boolean {
+  const a = c.kneeA;
+  if (!(a > 0)) return false;
+  const r = c.kneeR;
+  const lam = lambdaUs * (vcpus > 1 ? a ** (vcpus - 1) : 1);
+  ep.ownLongA = a * (r + lam);
+  ep.ownLongR = r;
+  ep.ownLongECap = Math.exp(-r * ep.capUs);
+  return true;
 }
 
 /**

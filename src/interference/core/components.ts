@@ -87,6 +87,13 @@ export class Components {
   sleepyVcpus = 0;
   sleepyDuty = 0;
   /**
+   * CFS's knee (SchedulerCore.kneeSlack, light-holds.ts kneeNoIdle, kneeRate): the chance an io
+   * waker finds no idle CPU and is blocked by its home runner, and its release rate, per µs.
+   * Written per victim with the light part (0: none); the floor cfs.ts kneeEpisodes reads.
+   */
+  kneeA = 0;
+  kneeR = 1;
+  /**
    * credit2's grant-end wait as the shortest of the queue's remaining grants (SchedulerCore
    * grantWait): grantCpus grants each uniform over the cap, with grantRate the exponential rate
    * the wake-driven core gives them in r[k]. Written by the core's hook on a credit2 host's
@@ -188,6 +195,8 @@ export class Components {
     this.heavyVcpus = o.heavyVcpus;
     this.sleepyVcpus = o.sleepyVcpus;
     this.sleepyDuty = o.sleepyDuty;
+    this.kneeA = o.kneeA;
+    this.kneeR = o.kneeR;
   }
 
   /**

@@ -3,7 +3,7 @@ import { binOf, BINS, type CpuPart, type LightPart, type MutablePart } from "./c
 import { ExclusionCache, Occupancy, type FullState } from "./occupancy.js";
 import { emptyDelta, expNeg, noDelta, type BinDelta } from "./bin-delta.js";
 import { localRescueShare } from "./local-waiters.js";
-import { HELD_MAX, heavyHomeBlock, lightHoldFull, lightHoldOne, lightHomeBlock, lightWaiterShare, othersBusy, sleeperPollLoad } from "./light-holds.js";
+import { HELD_MAX, heavyHomeBlock, kneeNoIdle, kneeRate, lightHoldFull, lightHoldOne, lightHomeBlock, lightWaiterShare, othersBusy, sleeperPollLoad } from "./light-holds.js";
 import { meanFull } from "./mean-full.js";
 import { busyShare, runnerWeight } from "./time-share.js";
 import { ALL_MECHANISMS, type Mechanisms, type SchedulerCore } from "./scheduler-core.js";
@@ -138,6 +138,8 @@ export class HostMix {
    */
   private busyLoad = 0;
   private readonly timeShare: boolean;
+  /** The light holds' CPU-bound counts are written (heldCounts: CFS's light-full home and knee terms). */
+  private readonly counts: boolean;
 
   constructor(
     readonly core: SchedulerCore,
@@ -146,6 +148,7 @@ export class HostMix {
   ) {
     this.sums[HOG_RL] = core.rateLimitShare(Infinity, true);
     this.heldCache = core.lightHolds === true ? new Float64Array(HELD_MAX + 6) : null;
+    this.counts = core.lightFullHeavyHome === true || core.kneeSlack === true;
     this.timeShare = core.timeShare === true;
   }
 
@@ -175,7 +178,7 @@ export class HostMix {
       this.excludedFull(extra, p, cache, FULL, NEAR, this.cores - j);
       heldPair(out, j);
     }
-    if (this.core.lightFullHeavyHome === true) this.heldCounts(out, extra, undefined, p);
+    if (this.counts) this.heldCounts(out, extra, undefined, p);
   }
 
   /** heldWithExtra rewrites out.held (light holds; heldN > 0) with `extra` (CPU-bound or none) added and nothing taken out. */
@@ -184,7 +187,7 @@ export class HostMix {
       this.fullWith(extra, undefined, SCRATCH_CACHE, this.cores - j);
       heldPair(out, j);
     }
-    if (this.core.lightFullHeavyHome === true) this.heldCounts(out, extra, undefined, NaN);
+    if (this.counts) this.heldCounts(out, extra, undefined, NaN);
   }
 
   /**
@@ -325,7 +328,7 @@ export class HostMix {
       heldPair(out, j);
     }
     out.heavyWakes = this.sums[SPR] + dx.spr + de.spr;
-    if (this.core.lightFullHeavyHome === true) this.heldCounts(out, extra, exclude, NaN);
+    if (this.counts) this.heldCounts(out, extra, exclude, NaN);
   }
 
   /**
@@ -414,6 +417,7 @@ export class HostMix {
   lightComponentLess(out: Components, extra: CpuPart | undefined, exLsp: number, exLrate: number, exCnt = 0): void {
     let lsp = this.sums[LSP];
     let lrate = this.sums[LRATE];
+    out.kneeA = 0;
     if (extra) {
       lsp += extra.vcpus * extra.duty;
       lrate += (extra.vcpus * extra.duty) / extra.burstUs;
@@ -468,6 +472,28 @@ export class HostMix {
     if (this.core.lightFullHeavyHome === true) out.lightA += this.heavyHomeA(out, lsp, lrate, count);
     out.lightR = lrate / lsp + out.nu * out.othersShare;
     out.lightECap = expNeg(out.lightR * out.capUs);
+    if (this.core.kneeSlack === true) this.knee(out, lsp, lrate, serve);
+  }
+
+  /**
+   * knee (CFS, Mechanisms.cfsKneeSlack; light-holds.ts kneeNoIdle, kneeRate): with fewer CPU-bound
+   * vCPUs than cores (pFull 0), the chance an io waker finds no idle CPU, the polls filling the
+   * slack the CPU-bound demand and the serving leave, times the chance its home runner blocks it
+   * (a serving light vCPU or a fresh CPU-bound one, by their shares of the wake-ups), and the
+   * slack's release rate. `lsp`, `lrate`: the light Σ duty and Σ duty / hold, the waker's own
+   * vCPU out; `serve` their serving share.
+   */
+  private knee(out: Components, lsp: number, lrate: number, serve: number): void {
+    if (!(out.heavyVcpus < this.cores) || !(lrate > 0)) return;
+    const hogs = out.heavyVcpus - out.sleepyVcpus;
+    const serving = lsp * serve;
+    const polls = lsp - serving + out.heavyWakes * (this.core.sleeperPollUs ?? 0);
+    const slack = this.cores - hogs - out.sleepyDuty - serving;
+    const noIdle = kneeNoIdle(slack, polls);
+    if (!(noIdle > 0)) return;
+    const block = (lrate * serve + out.heavyWakes * out.heavyBlock) / (lrate + out.heavyWakes);
+    out.kneeA = noIdle * block;
+    out.kneeR = kneeRate(slack, lsp / lrate, out.capUs);
   }
 
   /**

@@ -126,3 +126,41 @@ export function heavyHomeBlock(lightWakes: number, heavyWakes: number, heavyBloc
 export function sleeperPollLoad(heavyWakes: number, pollUs: number): number {
   return heavyWakes * pollUs;
 }
+
+/**
+ * kneeNoIdle (CFS, Mechanisms.cfsKneeSlack): the chance an io waker finds no idle CPU on a host
+ * whose CPU-bound vCPUs are fewer than its cores (pFull 0), from the host's busy occupancy with
+ * the halt-polls in. What the CPU-bound demand and the io service leave, `slack` cores, is where
+ * the poll windows sit (a polling CPU is not idle to select_idle_sibling); the polls are many
+ * short holds of independent vCPUs, so the number under way is Poisson with mean `polls` (their
+ * load in cores), and no CPU is idle once they cover the slack: P(Poisson(polls) >= slack),
+ * linear between the whole core counts either side (a slack of 0 or less: 1). On holdout-13's
+ * packed-32/10029/0 the simulator's io p99.9 climbs past polls / slack = 1 (docs/accuracy.md,
+ * "holdout-13's packed 32-core CFS miss (session 16)").
+ */
+export function kneeNoIdle(slack: number, polls: number): number {
+  if (!(slack > 0)) return 1;
+  if (!(polls > 0)) return 0;
+  const k = Math.floor(slack);
+  // P(N >= k) and P(N >= k + 1) for N ~ Poisson(polls).
+  let pmf = Math.exp(-polls);
+  let below = 0;
+  for (let i = 0; i < k; i++) {
+    below += pmf;
+    pmf *= polls / (i + 1);
+  }
+  const atK = Math.max(0, 1 - below);
+  const atK1 = Math.max(0, atK - pmf);
+  return atK + (atK1 - atK) * (slack - k);
+}
+
+/**
+ * kneeRate (CFS, Mechanisms.cfsKneeSlack): the rate, per µs, at which a waker that found no idle
+ * CPU is released. The slack's cores turn over once per light hold (`holdUs`: a poll window runs
+ * out, the CPU goes idle and newidle balance pulls a waiter), and the waiters share them as an
+ * Erlang-C queue's do: its wait, given one, is exponential at (servers - load) x service rate,
+ * here slack / hold. The runner's slice (`capUs`) ends the wait too (check_preempt_tick).
+ */
+export function kneeRate(slack: number, holdUs: number, capUs: number): number {
+  return Math.max(0, slack) / holdUs + 1 / capUs;
+}

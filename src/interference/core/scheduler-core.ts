@@ -93,6 +93,13 @@ export interface SchedulerCore {
    */
   readonly sleeperPollUs?: number;
   /**
+   * With light holds: an io waker on a host whose CPU-bound vCPUs are fewer than the cores, but
+   * whose idle slack the halt-poll windows fill, finds no idle CPU and waits for a held core to go
+   * idle, at the slack's rate (CFS, Mechanisms.cfsKneeSlack; light-holds.ts kneeNoIdle, kneeRate):
+   * Components.kneeA / kneeR, a floor under the estimate (cfs.ts kneeEpisodes). Absent: none.
+   */
+  readonly kneeSlack?: boolean;
+  /**
    * A busy io-only victim's vCPU time-shares its CPU with a runner by kvm-fair group weight while
    * every core is held, and its requests drain at that share (EEVDF: time-share.ts, a floor under
    * the estimate). Absent: only the wake-driven waits.
@@ -214,8 +221,15 @@ export interface Mechanisms {
    * (serving nothing): the light-full state fills with them too (same section).
    */
   readonly cfsSleeperPolls: boolean;
+  /**
+   * CFS (docs/accuracy.md, "The knee term (session 16)"): with fewer CPU-bound vCPUs than cores, a
+   * host whose CPU-bound demand and io service leave a slack that the halt-poll windows fill has no
+   * idle CPU for an io waker; it waits until a held core goes idle, which comes at the slack's
+   * Erlang-C rate (slack / light hold), not at the light holds' own: a floor outside the fit.
+   */
+  readonly cfsKneeSlack: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: false };
 
 /**
  * OverWait: the episodes in which a mixed victim's vCPU, wanting a core all the time and so
@@ -262,7 +276,7 @@ function baseCoreFor(s: SchedulerParams, cores: number, m: Mechanisms): Schedule
     case "xen-credit":
       return credit1Core(s, cores, m.credit1OverWait);
     case "kvm-cfs":
-      return cfsCore(s, cores, [], m.cfsLightHolds, m.cfsLightWaiters, m.cfsOverfull, m.cfsSaturated, m.cfsLightFullHome, m.cfsSleeperPolls);
+      return cfsCore(s, cores, [], m.cfsLightHolds, m.cfsLightWaiters, m.cfsOverfull, m.cfsSaturated, m.cfsLightFullHome, m.cfsSleeperPolls, m.cfsKneeSlack);
     case "xen-credit2":
       return credit2Core(s, cores, m.grantEnds, m.ownBurstPreempt, m.grantShape);
     case "kvm-eevdf":
