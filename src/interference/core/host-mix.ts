@@ -489,6 +489,9 @@ export class HostMix {
     const serving = lsp * serve;
     const polls = lsp - serving + out.heavyWakes * (this.core.sleeperPollUs ?? 0);
     const slack = this.cores - hogs - out.sleepyDuty - serving;
+    // Below the knee the polls leave idle time on average, and a waker that meets no idle CPU
+    // mostly finds a poller or a short serve on its home (the simulator: no wait to speak of).
+    if (!(polls >= slack)) return;
     const noIdle = kneeNoIdle(slack, polls);
     if (!(noIdle > 0)) return;
     const block = (lrate * serve + out.heavyWakes * out.heavyBlock) / (lrate + out.heavyWakes);
