@@ -572,9 +572,22 @@ describe("predictor accuracy on the twelfth frozen round (holdout-12)", () => {
 // credit2 0.395). Packed: 100% coverage and medians for every scheduler; not met, the p90 of all
 // schedulers together (0.467) and of CFS (0.870), and CFS's one unsafe miss (a 32-core host:
 // packed-32 CFS median 0.458 on 3 hosts; model-v14 the same miss).
+//
+// CFS's knee term (session 16, docs/accuracy.md "The knee term (session 16)"; chosen on this round's
+// 10029/0, open by then, and the simulator's edits of it, so not an unseen figure): the unsafe miss
+// is gone and packed-32 CFS's p90 is 0.827; without the term, the miss and 0.976.
 describe("predictor accuracy on the thirteenth frozen round (holdout-13)", () => {
-  const { all } = sharedRoundGoals("holdout-13", { p90: KINDS, safe: KINDS });
-  packedGoals(all, { allP90: false, median: KINDS, covered: KINDS, p90: ["xen-credit", "xen-credit2", "kvm-eevdf"], safe: ["xen-credit", "xen-credit2", "kvm-eevdf"] });
+  const { all, cases: cases13 } = sharedRoundGoals("holdout-13", { p90: KINDS, safe: KINDS });
+  packedGoals(all, { allP90: false, median: KINDS, covered: KINDS, p90: ["xen-credit", "xen-credit2", "kvm-eevdf"], safe: KINDS });
+
+  test("CFS's packed 32-core hosts have an unsafe miss and a p90 over 0.9 without the knee term", () => {
+    const on = all.get("packed-32 kvm-cfs");
+    expect(on?.unsafeMisses, detail(on)).toBe(0);
+    expect(on?.p90AbsLog, detail(on)).toBeLessThan(0.9);
+    const g = groups(new Predictor(bundledPredictor().model, { ...ALL_MECHANISMS, cfsKneeSlack: false }), cases13).get("packed-32 kvm-cfs");
+    expect(g?.unsafeMisses, detail(g)).toBeGreaterThan(0);
+    expect(g?.p90AbsLog, detail(g)).toBeGreaterThan(0.9);
+  });
 });
 
 // The packed round (seeds 9971-9980, PACKED_SETS: hosts filled as the placer fills a generated
