@@ -487,7 +487,7 @@ export class HostMix {
     if (!(out.heavyVcpus < this.cores) || !(lrate > 0)) return;
     const hogs = out.heavyVcpus - out.sleepyVcpus;
     const serving = lsp * serve;
-    const polls = lsp - serving + out.heavyWakes * (this.core.sleeperPollUs ?? 0);
+    const polls = lsp - serving + sleeperPollLoad(out.heavyWakes, this.core.sleeperPollUs ?? 0);
     const slack = this.cores - hogs - out.sleepyDuty - serving;
     // Below the knee the polls leave idle time on average, and a waker that meets no idle CPU
     // mostly finds a poller or a short serve on its home (the simulator: no wait to speak of).
