@@ -51,7 +51,7 @@ export function kvmCommon(p: Pick<KvmCfsParams | KvmEevdfParams, "haltPollUs">):
  * - A mixed victim that never sleeps is no waker: it waits while its own vCPU shares a CPU
  *   (saturatedWaitOf, Mechanisms.cfsSaturated).
  */
-export function cfsCore(given: KvmCfsParams | undefined, cores: number, approximations: string[], lightHolds = false, lightWaiters = false, overfull = false, saturated = false, lightFullHome = false, sleeperPolls = false, knee = false): SchedulerCore {
+export function cfsCore(given: KvmCfsParams | undefined, cores: number, approximations: string[], lightHolds = false, lightWaiters = false, overfull = false, saturated = false, lightFullHome = false, sleeperPolls = false, knee = false, runnableWaits = false): SchedulerCore {
   const p = given ?? (defaultScheduler("kvm-cfs") as KvmCfsParams);
   const factor = tunableFactor(p, cores);
   const latencyUs = p.latencyUs * factor;
@@ -90,7 +90,7 @@ export function cfsCore(given: KvmCfsParams | undefined, cores: number, approxim
     // polls fill its slack finds no idle CPU; its waits are a floor beside the over-full episodes.
     ...(lightHolds && knee ? { kneeSlack: true } : {}),
     ...(overfull || (lightHolds && knee) ? { overfull: withKnee(overfull ? overfullEpisodes(p.gentleFairSleepers ? latencyUs / 2 : latencyUs, granUs, waitCapUs) : undefined, lightHolds && knee) } : {}),
-    ...(saturated ? { overWait: saturatedWaitOf(latencyUs, minGranUs, nrLatency, p.tickUs, cores) } : {}),
+    ...(saturated ? { overWait: saturatedWaitOf(latencyUs, minGranUs, nrLatency, p.tickUs, cores, runnableWaits) } : {}),
     approximations,
   };
 }
@@ -216,14 +216,23 @@ const SATURATED_BOUND = 2.5;
  * simulated p99.9 is 13-85 ms where model-v13's core says the alone latency (0.1-0.5 ms); with
  * the term the estimate is 0.43-1.41x of it (docs/accuracy.md, seventeenth round).
  */
-function saturatedWaitOf(latencyUs: number, minGranUs: number, nrLatency: number, tickUs: number, cores: number): OverWait {
-  const apply = (c: Components, _duty: number, _wakesUs: number, _sleeperDuty: number, _atLeast: (n: number) => number, lightLoad: number, _lightHoldUs: number, demand: number, _sleeperBurstUs: number, vcpus: number, lambdaUs: number, groupLoad: number): void => {
+function saturatedWaitOf(latencyUs: number, minGranUs: number, nrLatency: number, tickUs: number, cores: number, runnable: boolean): OverWait {
+  const apply = (c: Components, duty: number, _wakesUs: number, _sleeperDuty: number, _atLeast: (n: number) => number, lightLoad: number, _lightHoldUs: number, demand: number, _sleeperBurstUs: number, vcpus: number, lambdaUs: number, groupLoad: number): void => {
+    // A sleeper (duty < 1; runnableShare caps it at SATURATED) that the saturated waits leave
+    // alone still loses its CPU whenever it sleeps: its runnable waits then (runnableWaits).
+    const sleeper = runnable && duty < 1;
+    if (duty < SATURATED) {
+      if (sleeper) runnableWaits(c, duty, demand, vcpus, latencyUs, minGranUs, nrLatency, tickUs, cores);
+      return;
+    }
     const others = demand - lightLoad - 1;
-    if (!(c.pFull > 0) || !(others > 0)) return;
     const wv = 1 / Math.max(1, vcpus);
     const w = (groupLoad - wv) / others;
     const m = w > 0 ? (groupLoad / cores - wv) / w : 0;
-    if (!(m > 0)) return;
+    if (!(c.pFull > 0) || !(others > 0) || !(m > 0)) {
+      if (sleeper) runnableWaits(c, duty, demand, vcpus, latencyUs, minGranUs, nrLatency, tickUs, cores);
+      return;
+    }
     const q = Math.min(1, m);
     const co = Math.max(1, m);
     const ratio = (co * w) / wv;
@@ -239,7 +248,42 @@ function saturatedWaitOf(latencyUs: number, minGranUs: number, nrLatency: number
     c.ownPreA = 0;
     c.capUs = capUs;
   };
-  return { fromDuty: SATURATED, apply, boundScale: SATURATED_BOUND };
+  return { fromDuty: runnable ? 0 : SATURATED, apply, boundScale: SATURATED_BOUND };
+}
+
+/**
+ * runnableWaits (Mechanisms.cfsRunnableWaits; docs/accuracy.md, "Packed hosts on holdout-14
+ * (session 17)"): a sleepy mixed victim (runnable share `duty` < 1) on a host whose other vCPUs
+ * want more than its cores (`demand` less its own vCPU's, in cores: the same own-vCPU-out view as
+ * c.pFull), so they hold every core and its vCPU time-shares one. In the mean a runnable vCPU then
+ * runs f = cores / that demand of the time, its bursts stretch by 1 / f, and it is runnable
+ * u = (duty / f) / (duty / f + 1 - duty) of the time. A request goes to a sibling without work
+ * if there is one (sim/workloads/io.ts chooseVcpu); with every sibling runnable (u^vcpus) it
+ * goes to one that sits descheduled 1 - f of the time and waits out its CPU's other runners'
+ * slices: nr = max(2, over) runnable there, the period's (nr - 1) / nr, to the next tick. A
+ * neighbour's burst end does not cut that short (the simulator's tail on holdout-14's
+ * packed/10031/6 barely moves with the neighbours' burst lengths, 1 to 30 ms, while the wake-based
+ * estimate grows 5x): its CPU has its own waiters. Only a core the others leave idle pulls the
+ * vCPU sooner, at the steal rate c.nu while they do not hold every core (1 - c.pFull). A request
+ * meets the rest of such a wait: episodes, a floor outside the fit bounded as the saturated waits.
+ */
+function runnableWaits(c: Components, duty: number, demand: number, vcpus: number, latencyUs: number, minGranUs: number, nrLatency: number, tickUs: number, cores: number): void {
+  const over = (demand - duty) / cores;
+  if (!(over > 1) || !(c.pFull > 0)) return;
+  const f = 1 / over;
+  const s = duty / f;
+  const u = s / (s + 1 - duty);
+  const within = Math.pow(u, Math.max(1, vcpus)) * (1 - f);
+  const nr = Math.max(2, over);
+  const period = nr <= nrLatency ? latencyUs : nr * minGranUs;
+  const capUs = (period * (nr - 1)) / nr + tickUs;
+  const r = Math.max(c.nu * (1 - c.pFull), 1e-3 / capUs);
+  const eCap = Math.exp(-r * capUs);
+  c.ownLongA = (within * r) / (1 - eCap);
+  c.ownLongR = r;
+  c.ownLongECap = eCap;
+  c.ownPreA = 0;
+  c.capUs = capUs;
 }
 
 /** atLeast: P(Binomial(m, u) >= j). */
