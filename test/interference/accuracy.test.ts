@@ -627,6 +627,19 @@ describe("predictor accuracy on the fourteenth frozen round (holdout-14)", () =>
   });
 });
 
+// The fifteenth frozen round (seeds 10041-10050 and holdout-14's sets, committed and sealed with
+// its reference before holdout-14 was measured). The shipped model-v15 with CFS's knee term and
+// runnable waits was measured on it once, untouched (the runnable waits' first unseen figure),
+// then it was unsealed (docs/accuracy.md, "holdout-15 measured"). Contended: every goal holds for
+// all schedulers together (0.040 / 0.334, 99.7%) and for each (EEVDF and credit2 at 99.3%
+// coverage). Packed: the p90 of all schedulers together (0.387), medians for every scheduler,
+// coverage but for credit1 (97.5%), p90 for EEVDF and credit2; not met, CFS's p90 (0.701) and
+// credit1's (0.441), and 5 unsafe misses (credit1 2, CFS, EEVDF and credit2 1 each).
+describe("predictor accuracy on the fifteenth frozen round (holdout-15)", () => {
+  const { all } = sharedRoundGoals("holdout-15", { p90: KINDS, safe: KINDS });
+  packedGoals(all, { allP90: true, median: KINDS, covered: ["kvm-cfs", "kvm-eevdf", "xen-credit2"], p90: ["kvm-eevdf", "xen-credit2"], safe: [] });
+});
+
 // The packed round (seeds 9971-9980, PACKED_SETS: hosts filled as the placer fills a generated
 // fleet's, 1-24 latency-sensitive VMs each; open, development data for model-v10). Held to the
 // contended goals. model-v10 meets, for all schedulers together, median and coverage (not p90:

@@ -211,7 +211,9 @@ export const HOLDOUT14_SETS: readonly CompositionSet[] = HOLDOUT13_SETS;
 /**
  * The fifteenth held-out round, frozen and sealed before holdout-14 is measured, so the model
  * change after the one holdout-14 measures has an untouched round waiting: holdout-14's sets,
- * from seeds nothing had used (those above and holdout-14's 10031-10040).
+ * from seeds nothing had used (those above and holdout-14's 10031-10040). The shipped model-v15
+ * with the knee term and CFS's runnable waits was measured on it once, and the round was then
+ * unsealed (docs/accuracy.md, "holdout-15 measured").
  */
 export const HOLDOUT15_SEEDS: readonly number[] = [10041, 10042, 10043, 10044, 10045, 10046, 10047, 10048, 10049, 10050];
 
@@ -258,7 +260,7 @@ export const EVAL_ROUNDS: readonly EvalRound[] = [
   { name: "holdout-12", seeds: HOLDOUT12_SEEDS, sets: HOLDOUT12_SETS, reference: "data/interference/accuracy-reference-holdout12-v1.json" },
   { name: "holdout-13", seeds: HOLDOUT13_SEEDS, sets: HOLDOUT13_SETS, reference: "data/interference/accuracy-reference-holdout13-v1.json" },
   { name: "holdout-14", seeds: HOLDOUT14_SEEDS, sets: HOLDOUT14_SETS, reference: "data/interference/accuracy-reference-holdout14-v1.json" },
-  { name: "holdout-15", seeds: HOLDOUT15_SEEDS, sets: HOLDOUT15_SETS, reference: "data/interference/accuracy-reference-holdout15-v1.json", sealed: true },
+  { name: "holdout-15", seeds: HOLDOUT15_SEEDS, sets: HOLDOUT15_SETS, reference: "data/interference/accuracy-reference-holdout15-v1.json" },
   { name: "holdout-16", seeds: HOLDOUT16_SEEDS, sets: HOLDOUT16_SETS, reference: "data/interference/accuracy-reference-holdout16-v1.json", sealed: true },
 ];
 
