@@ -4,6 +4,8 @@ import { Predictor } from "../../src/interference/predictor.js";
 import { profileVm } from "../../src/interference/profile.js";
 import { scoreHost } from "../../src/interference/score.js";
 import type { Scenario } from "../../src/model/scenario.js";
+import { drawRound, evalRound } from "../../src/interference/eval/compositions.js";
+import { loadPredictor } from "../../src/io/calibration.js";
 import { simulateHost } from "../../src/sim/simulate-host.js";
 import { N_FEATURES } from "../../src/interference/correction.js";
 import { MODEL_VERSION, type InterferenceModel } from "../../src/interference/model-data.js";
@@ -40,6 +42,22 @@ export function plainModel(margin = 0): InterferenceModel {
 export function mechanismP999(s: Scenario, id: string, set: Partial<Mechanisms>): number {
   const p = new Predictor(plainModel(), { ...ALL_MECHANISMS, ...set });
   return scoreHost(s.host, s.vms.map(profileVm), p).vms.find((v) => v.vmId === id)!.predictedP999Us;
+}
+
+/** shippedP999: VM `id`'s p99.9 from the shipped model with the mechanisms `set` as given (the rest on). */
+export function shippedP999(s: Scenario, id: string, set: Partial<Mechanisms> = {}): number {
+  const p = new Predictor(loadPredictor().model, { ...ALL_MECHANISMS, ...set });
+  return scoreHost(s.host, s.vms.map(profileVm), p).vms.find((v) => v.vmId === id)!.predictedP999Us;
+}
+
+/**
+ * roundHost: composition `id` of the frozen evaluation round `round` as a scenario of `durationMs`
+ * after a 2 s warm-up at seed 7, with `extraCores` more cores: the mechanism tests' simulator edits.
+ */
+export function roundHost(round: string, id: string, extraCores = 0, durationMs = 8000): Scenario {
+  const c = drawRound(evalRound(round)).find((x) => x.id === id);
+  if (!c) throw new Error(`${round} has no ${id}`);
+  return { ...c.scenario, host: { ...c.scenario.host, cores: c.scenario.host.cores + extraCores }, durationMs, warmupMs: 2000, seed: 7 };
 }
 
 /** simulatedP999: VM `id`'s simulated p99.9, one run at the scenario's seed, or the geometric mean over `seeds`. */

@@ -1,13 +1,8 @@
 import { describe, expect, test } from "vitest";
-import { drawRound, evalRound } from "../../../src/interference/eval/compositions.js";
 import { kneeNoIdle, kneeRate } from "../../../src/interference/core/light-holds.js";
-import { ALL_MECHANISMS, type Mechanisms } from "../../../src/interference/core/scheduler-core.js";
-import { Predictor } from "../../../src/interference/predictor.js";
-import { profileVm } from "../../../src/interference/profile.js";
-import { scoreHost } from "../../../src/interference/score.js";
-import { loadPredictor } from "../../../src/io/calibration.js";
+import type { Mechanisms } from "../../../src/interference/core/scheduler-core.js";
 import type { Scenario } from "../../../src/model/scenario.js";
-import { simulatedP999 } from "../helpers.js";
+import { roundHost, shippedP999, simulatedP999 } from "../helpers.js";
 
 /**
  * Mechanisms.cfsKneeSlack (docs/accuracy.md, "The knee term (session 16)"). holdout-13's
@@ -16,15 +11,10 @@ import { simulatedP999 } from "../helpers.js";
  * waker finds no idle CPU and waits until a held core goes idle. With two more CPUs the polls no
  * longer fill the slack, the simulator's tail falls to a third and the term adds nothing.
  */
-function estimate(s: Scenario, id: string, set: Partial<Mechanisms> = {}): number {
-  const p = new Predictor(loadPredictor().model, { ...ALL_MECHANISMS, ...set });
-  return scoreHost(s.host, s.vms.map(profileVm), p).vms.find((v) => v.vmId === id)!.predictedP999Us;
-}
+const estimate = shippedP999;
 
 function host(extraCores = 0): Scenario {
-  const c = drawRound(evalRound("holdout-13")).find((x) => x.id === "packed-32/10029/0");
-  if (!c) throw new Error("holdout-13 has no packed-32/10029/0");
-  return { ...c.scenario, host: { ...c.scenario.host, cores: c.scenario.host.cores + extraCores }, durationMs: 8000, warmupMs: 2000, seed: 7 };
+  return roundHost("holdout-13", "packed-32/10029/0", extraCores);
 }
 
 const ON: Partial<Mechanisms> = { cfsKneeSlack: true };

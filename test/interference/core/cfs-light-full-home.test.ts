@@ -1,13 +1,8 @@
 import { describe, expect, test } from "vitest";
-import { drawRound, evalRound } from "../../../src/interference/eval/compositions.js";
 import { heavyHomeBlock, lightHoldOne } from "../../../src/interference/core/light-holds.js";
-import { ALL_MECHANISMS, type Mechanisms } from "../../../src/interference/core/scheduler-core.js";
-import { Predictor } from "../../../src/interference/predictor.js";
-import { profileVm } from "../../../src/interference/profile.js";
-import { scoreHost } from "../../../src/interference/score.js";
-import { loadPredictor } from "../../../src/io/calibration.js";
+import type { Mechanisms } from "../../../src/interference/core/scheduler-core.js";
 import type { Scenario } from "../../../src/model/scenario.js";
-import { simulatedP999 } from "../helpers.js";
+import { roundHost, shippedP999, simulatedP999 } from "../helpers.js";
 
 /**
  * Mechanisms.cfsLightFullHome and cfsSleeperPolls (docs/accuracy.md, "CFS's contended p90, the fix
@@ -18,15 +13,10 @@ import { simulatedP999 } from "../helpers.js";
  * the held core to go idle. holdout-1's contended/9112/10: 6 CPUs, 5 CPU-bound vCPUs, each of which
  * keeps a CPU of its own, so the io victims' homes are the sixth core and the term stays off.
  */
-function estimate(s: Scenario, id: string, set: Partial<Mechanisms> = {}): number {
-  const p = new Predictor(loadPredictor().model, { ...ALL_MECHANISMS, ...set });
-  return scoreHost(s.host, s.vms.map(profileVm), p).vms.find((v) => v.vmId === id)!.predictedP999Us;
-}
+const estimate = shippedP999;
 
 function host(round: string, id: string, extraCores = 0): Scenario {
-  const c = drawRound(evalRound(round)).find((x) => x.id === id);
-  if (!c) throw new Error(`${round} has no ${id}`);
-  return { ...c.scenario, host: { ...c.scenario.host, cores: c.scenario.host.cores + extraCores }, durationMs: 10_000, warmupMs: 2000, seed: 7 };
+  return roundHost(round, id, extraCores, 10_000);
 }
 
 const OFF: Partial<Mechanisms> = { cfsLightFullHome: false, cfsSleeperPolls: false };

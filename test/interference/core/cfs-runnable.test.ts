@@ -1,12 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { drawRound, evalRound } from "../../../src/interference/eval/compositions.js";
-import { ALL_MECHANISMS, type Mechanisms } from "../../../src/interference/core/scheduler-core.js";
-import { Predictor } from "../../../src/interference/predictor.js";
-import { profileVm } from "../../../src/interference/profile.js";
-import { scoreHost } from "../../../src/interference/score.js";
-import { loadPredictor } from "../../../src/io/calibration.js";
+import type { Mechanisms } from "../../../src/interference/core/scheduler-core.js";
 import type { Scenario } from "../../../src/model/scenario.js";
-import { simulatedP999 } from "../helpers.js";
+import { roundHost, shippedP999, simulatedP999 } from "../helpers.js";
 
 /**
  * Mechanisms.cfsRunnableWaits (docs/accuracy.md, "Packed hosts on holdout-14 (session 17)").
@@ -17,15 +12,10 @@ import { simulatedP999 } from "../helpers.js";
  * 4.5-4.8 ms estimated without the term (the two unsafe misses at the 10 ms SLO level). With
  * four more CPUs the others no longer want more than the cores and the term adds nothing.
  */
-function estimate(s: Scenario, id: string, set: Partial<Mechanisms>): number {
-  const p = new Predictor(loadPredictor().model, { ...ALL_MECHANISMS, ...set });
-  return scoreHost(s.host, s.vms.map(profileVm), p).vms.find((v) => v.vmId === id)!.predictedP999Us;
-}
+const estimate = shippedP999;
 
 function host(extraCores = 0): Scenario {
-  const c = drawRound(evalRound("holdout-14")).find((x) => x.id === "packed/10031/6");
-  if (!c) throw new Error("holdout-14 has no packed/10031/6");
-  return { ...c.scenario, host: { ...c.scenario.host, cores: c.scenario.host.cores + extraCores }, durationMs: 8000, warmupMs: 2000, seed: 7 };
+  return roundHost("holdout-14", "packed/10031/6", extraCores);
 }
 
 const ON: Partial<Mechanisms> = { cfsRunnableWaits: true };
