@@ -135,7 +135,7 @@ describe("kvm-eevdf invariants and determinism", () => {
           1416360,
           1419257,
         ],
-        "events": 13184,
+        "events": 13105,
         "ioP99Us": 1943.5,
         "switches": 3235,
       }

@@ -1,15 +1,17 @@
 import { NO_TIMER, type SchedContext } from "../../cpu-scheduler.js";
 import type { CfsHierarchy } from "./hierarchy.js";
-import { groupWeight } from "./state.js";
+import { groupWeight, RUNNING } from "./state.js";
 
 /**
  * Quiet ticks. The 1 kHz scheduler tick over every CPU was most of the fair class's simulation
  * time, yet on a host where no CPU has two runnable entities most ticks decide nothing. A tick is
  * quiet when, on every CPU:
- * - no reschedule is pending, the root queue holds at most one entity, and the running thread's
- *   group queue at most one: neither check_preempt_tick (CFS, nr_running > 1 at some level) nor
- *   EEVDF's deadline resched (nr_running > 1) can fire, and no thread waits to be pulled, so an
- *   idle CPU's pull (which needs a CPU running two or more) finds nothing;
+ * - the root queue holds at most one entity, and the running thread's group queue at most one:
+ *   neither check_preempt_tick (CFS, nr_running > 1 at some level) nor EEVDF's deadline resched
+ *   (nr_running > 1) can fire, and no thread waits to be pulled, so an idle CPU's pull (which
+ *   needs a CPU running two or more) finds nothing;
+ * - no reschedule is pending, unless the running thread is that alone: the tick's __schedule then
+ *   picks it again and only clears the flag, which the first owed tick does (tick-debt.ts);
  * - the running VM has no quota (its run time is only spent at ticks and charges);
  * - its group entity's weight already equals what update_cfs_group would give it.
  * Then all such a tick does is charge each running thread up to the tick (update_curr, with
@@ -32,10 +34,15 @@ export function isQuiet(h: CfsHierarchy): boolean {
 /** cpuQuiet is isQuiet's condition for CPU p alone. */
 export function cpuQuiet(h: CfsHierarchy, p: number): boolean {
   const cpu = h.cpus[p];
-  if (cpu.needResched || cpu.root.nrRunning > 1) return false;
+  if (cpu.root.nrRunning > 1) return false;
   const v = cpu.current;
-  if (v < 0) return cpu.hNr === 0;
+  if (v < 0) return cpu.hNr === 0 && !cpu.needResched;
   const th = h.vcpus[v];
+  // A pending resched on a thread alone at both levels (the checks below) picks it again at the
+  // next tick: a newidle pull that charged the busiest CPU's curr as it took its waiter leaves one
+  // (EEVDF's deadline renewal with the waiter still counted), 4.5k times on the 120 s Bobtail
+  // cell, and each cost a tick event. A halt-poller's pending resched would end its poll instead.
+  if (cpu.needResched && th.state !== RUNNING) return false;
   const g = cpu.groups[th.vm];
   if (g.rq.nrRunning > 1) return false;
   const vm = h.vms[th.vm];

@@ -86,6 +86,8 @@ export class FairScheduler extends FairPeriodic implements CpuScheduler {
     const cpu = this.h.cpus[p];
     if (cpu.current !== v || th.state !== RUNNING) this.fail(`block of vCPU ${v}, not running on CPU ${p}`);
     // kvm_vcpu_can_poll: poll only while this is the CPU's single task and no resched is pending.
+    // A pending one may have been cleared by a tick p is owed (tick-debt.ts): those come first.
+    if (cpu.needResched) this.h.debt.sync(p);
     if (this.t.haltPollUs > 0 && cpu.hNr === 1 && !cpu.needResched) {
       th.state = POLLING;
       const endUs = now + this.t.haltPollUs;

@@ -54,8 +54,9 @@ export class TickDebt {
 
 /**
  * replayCpu does what the quiet ticks at firstUs, firstUs + tickUs, ... <= lastUs do on CPU p
- * (see isQuiet): charge the running thread, sample the load, and re-arm a busy CPU's periodic
- * balance where it falls due (it finds no CPU with two runnable to pull from).
+ * (see isQuiet): charge the running thread, sample the load, re-arm a busy CPU's periodic
+ * balance where it falls due (it finds no CPU with two runnable to pull from), and clear a
+ * pending resched the first of them consumed.
  */
 function replayCpu(
   h: CfsHierarchy,
@@ -70,6 +71,9 @@ function replayCpu(
   const load = cpu.load;
   load.avg = replaySamples(load.avg, cpu.root.loadWeight, decay, firstUs, lastUs, tickUs);
   if (cpu.current < 0) return;
+  // The first of these ticks (after the event that left p so) rescheduled, picked the running
+  // thread again (quiet-tick.ts cpuQuiet), and cleared a pending flag: that is all it changed.
+  cpu.needResched = false;
   replayCharges(h, p, firstUs, lastUs, tickUs);
   if (lastUs < cpu.nextBalanceUs) return;
   let next = cpu.nextBalanceUs;
