@@ -3,6 +3,7 @@ import { Components, type HostMix } from "./core/host-mix.js";
 import type { ExclusionCache } from "./core/occupancy.js";
 import type { FullState } from "./core/tails.js";
 import type { OverWait, SchedulerCore } from "./core/scheduler-core.js";
+import { kneeEpisodes } from "./core/cfs.js";
 import { busyShare, drainRate, timeShareQuantileUs } from "./core/time-share.js";
 import { aloneTailAt, episodesQuantileUs, episodesTailAt, grantQuantileUs, grantTailAt, quantileUs, thinnedLambda, waitTail, waitTailBound } from "./core/tail.js";
 import { corrected, hostFeatures, hostPart, loadFeature, N_FEATURES, splitCorrection, uncorrectedThreshold } from "./correction.js";
@@ -241,7 +242,31 @@ export class Query {
     const own = v.ownLight ? this.ownLightOf(v) : undefined;
     this.mix.lightComponent(c, this.lightExtra, own);
     this.overfull(c, v.tail.vcpus, v.tail.lambdaUs, own ? own.duty : 0);
+    this.knee(c, v.tail.vcpus, v.tail.lambdaUs, 1);
     return c;
+  }
+
+  /**
+   * knee: credit1's knee waits (SchedulerCore.holdKnee, host-mix.ts holdKnee) of a victim on `c`,
+   * into `episodes` as a floor under the corrected estimate, bounded with it (the correction is
+   * fitted on the core without them); `wakeShare`: the share of its requests that wake a vCPU
+   * (1 for an io-only victim).
+   */
+  private knee(c: Components, vcpus: number, lambdaUs: number, wakeShare: number): void {
+    if (this.hm.core.holdKnee !== true) return;
+    // At or below the count an io-only candidate of less light load may open a knee this one
+    // does not (a slack of 0 or less here): no pass is certified there (light-certs.ts). A
+    // refusal still is: the knee only raises the estimate over the core's monotone tail.
+    if (c.heldN > 0 && c.heavyVcpus <= this.hm.cores) this.certBad = true;
+    if (!(c.kneeA > 0) || !(wakeShare > 0) || this.withEpisodes) return;
+    const a = c.kneeA;
+    const ep = this.episodes;
+    c.kneeA = a * wakeShare;
+    ep.ownPreA = 0;
+    ep.capUs = c.capUs;
+    this.withEpisodes = kneeEpisodes(ep, c, vcpus, lambdaUs);
+    this.episodesScale = 0;
+    c.kneeA = a;
   }
 
   /** overfull: an io-only victim's episodes of waking too light to preempt (SchedulerCore.overfull), into `episodes`, as a floor. */
@@ -288,6 +313,7 @@ export class Query {
     if (x) this.mix.lightComponentLess(c, x, x.duty, x.duty / x.burstUs, 1);
     else this.mix.lightComponent(c, undefined, undefined);
     if (x) this.overfull(c, x.vcpus, lambdaUs, x.duty);
+    if (x) this.knee(c, x.vcpus, lambdaUs, 1);
     return c;
   }
 
@@ -325,7 +351,12 @@ export class Query {
     const capUs = c.capUs;
     if (core.ownBurstPreempt) core.ownBurstPreempt(c, duty);
     else if (core.overWait && duty >= core.overWait.fromDuty) this.overWait(core.overWait.apply, c, duty, ownWakesUs, vcpus, lambdaUs);
-    else return;
+    else {
+      // A sleepy mixed victim's request wakes a vCPU when it finds one asleep (a sibling without
+      // work takes it: sim/workloads/io.ts chooseVcpu), and the waker meets the knee as an io one.
+      if (duty < 1) this.knee(c, vcpus, lambdaUs, 1 - duty ** vcpus);
+      return;
+    }
     const epCapUs = c.capUs;
     c.capUs = capUs;
     if (!(c.ownPreA > 0) && !(c.ownLongA > 0)) return;
@@ -529,6 +560,7 @@ export class Query {
       c = this.built();
       this.mix.lightComponentLess(c, this.lightExtra, rows[o + R_EX_LSP], rows[o + R_EX_LRATE], rows[o + R_LIGHT]);
       this.overfull(c, rows[o + R_VCPUS], rows[o + R_LAMBDA], rows[o + R_EX_LSP]);
+      this.knee(c, rows[o + R_VCPUS], rows[o + R_LAMBDA], 1);
     }
     this.markGrant(c);
     this.withShare = false;
@@ -544,7 +576,18 @@ export class Query {
    * caller also leaves out hosts with a driver domain (its hop moves every SLO's room).
    */
   keeps(): boolean {
-    return (this.extra === undefined || this.extra.block !== undefined) && this.comps.heldN === 0 && this.hm.core.lightWaiters !== true;
+    return (this.extra === undefined || this.extra.block !== undefined) && (this.comps.heldN === 0 || this.kneeless()) && this.hm.core.lightWaiters !== true;
+  }
+
+  /**
+   * kneeless: the query's held tails are credit1's knee's alone (no light holds), and no victim
+   * can meet the knee: the CPU-bound vCPUs are more than the cores even with a mixed victim's own
+   * taken out (host-mix.ts holdKnee asks for at most the count), so what is kept, without the
+   * tails, is what the victims' tests read.
+   */
+  private kneeless(): boolean {
+    const core = this.hm.core;
+    return core.holdKnee === true && core.lightHolds !== true && this.comps.heavyVcpus > this.hm.cores + 1;
   }
 
   /**

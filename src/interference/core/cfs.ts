@@ -165,7 +165,7 @@ function withKnee(overfull: Episodes | undefined, knee: boolean): Episodes {
  * kneeA (e^(-r y) + lam ∫) as waitTail's light term does. A floor outside the fit: the calibration
  * sweep has no host in this regime (docs/accuracy.md, "The knee term (session 16)").
  */
-function kneeEpisodes(ep: Components, c: Components, vcpus: number, lambdaUs: number): boolean {
+export function kneeEpisodes(ep: Components, c: Components, vcpus: number, lambdaUs: number): boolean {
   const a = c.kneeA;
   if (!(a > 0)) return false;
   const r = c.kneeR;

@@ -35,7 +35,7 @@ export function xenLightPart(block: number): SchedulerCore["lightPart"] {
  * - Hogs never wake, are never boosted, and a BOOST waker preempts them once the rate limit has
  *   passed: a runner inside its first ratelimitUs makes the waker wait out the rest (uniform).
  */
-export function credit1Core(p: XenCreditParams, cores: number, overWait = true): SchedulerCore {
+export function credit1Core(p: XenCreditParams, cores: number, overWait = true, knee = false): SchedulerCore {
   const tsliceUs = p.timesliceMs * 1000;
   // Below 3 ms Xen runs one tick per slice (__csched_set_tslice).
   const tickUs = p.timesliceMs < 3 ? tsliceUs : tsliceUs / 3;
@@ -73,6 +73,7 @@ export function credit1Core(p: XenCreditParams, cores: number, overWait = true):
     driftCapUs: tsliceUs,
     approximations,
     ...(overWait ? { overWait: overWaitOf(tsliceUs, cores) } : {}),
+    ...(knee ? { holdKnee: true } : {}),
   };
 }
 

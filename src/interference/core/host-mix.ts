@@ -147,8 +147,8 @@ export class HostMix {
     private readonly mechanisms: Mechanisms = ALL_MECHANISMS,
   ) {
     this.sums[HOG_RL] = core.rateLimitShare(Infinity, true);
-    this.heldCache = core.lightHolds === true ? new Float64Array(HELD_MAX + 6) : null;
-    this.counts = core.lightFullHeavyHome === true || core.kneeSlack === true;
+    this.heldCache = core.lightHolds === true || core.holdKnee === true ? new Float64Array(HELD_MAX + 6) : null;
+    this.counts = core.lightFullHeavyHome === true || core.kneeSlack === true || core.holdKnee === true;
     this.timeShare = core.timeShare === true;
   }
 
@@ -423,12 +423,48 @@ export class HostMix {
       lrate += (extra.vcpus * extra.duty) / extra.burstUs;
     }
     if (this.core.lightWaiters === true) this.lightWaiters(out, othersBusy(lsp, this.sums[LCNT] + (extra ? extra.vcpus : 0)));
-    if (out.heldN > 0) {
+    if (out.heldN > 0 && this.core.lightHolds === true) {
       const serve = lsp > 0 ? (this.sums[LSERVE] + (extra ? extra.vcpus * extra.duty * (extra.block ?? 0) : 0)) / lsp : 0;
       this.buildLightHolds(out, lsp - exLsp, lrate - exLrate, serve, this.sums[LCNT] + (extra ? extra.vcpus : 0) - exCnt);
       return;
     }
     this.buildLight(out, lsp - exLsp, lrate - exLrate);
+    if (out.heldN > 0 && this.core.holdKnee === true) this.holdKnee(out, lsp - exLsp, lrate - exLrate, this.sums[LCNT] + (extra ? extra.vcpus : 0) - exCnt);
+  }
+
+  /**
+   * holdKnee (credit1, Mechanisms.credit1Knee): the knee's waits of a BOOST waker (io, or a sleepy
+   * mixed vCPU waking UNDER) on a host whose CPU-bound vCPUs are j >= 1 cores short of full.
+   *
+   * - No idle pCPU: the busy io vCPUs (`count` of them, Σ duty `lsp`, the waker's own out) hold
+   *   the j cores the CPU-bound ones leave: lightHoldFull over the CPU-bound tails, every j, not
+   *   only buildLight's one short. It rises smoothly with the CPU-bound demand and the io load as
+   *   they approach the cores, and does not need the CPU-bound vCPUs to reach the count.
+   * - Blocked: the waker queues on its home pCPU (__runq_tickle tickles an idle pCPU only if one
+   *   exists, and preempts only a lower priority): its home runner took the core after it left,
+   *   an io vCPU (always BOOST while it serves) or a CPU-bound one still boosted (its block
+   *   share), by their shares of the wake-ups, as CFS's knee.
+   * - Released when a core frees up and steals it: the slack's cores (what the CPU-bound demand
+   *   and the io load leave) turn over once per io hold, an Erlang-C wait at slack / hold, or the
+   *   runner's slice ends (kneeRate, CFS's knee's).
+   *
+   * Measured in the simulator (docs/accuracy.md, "A smooth knee (session 18)"): holdout-15's
+   * packed/10045/3 at 17 cores (16 CPU-bound vCPUs) its victims' waits are an exponential of
+   * 0.27 ms mean on ~3% of wakes, 0.75 ms at 16 cores, 0.06 ms at 18: the slack's rate.
+   */
+  private holdKnee(out: Components, lsp: number, lrate: number, count: number): void {
+    out.kneeA = 0;
+    // Past the count the CPU-bound vCPUs fill the host by themselves: the core's full-host states
+    // (fitted) are that regime, and a slack of 0 or less has no Erlang-C wait to speak of.
+    if (!this.mechanisms.lightRunners || !(out.heavyVcpus <= this.cores) || !(lsp > 1e-12) || !(lrate > 0) || !(count >= 1)) return;
+    const hogs = out.heavyVcpus - out.sleepyVcpus;
+    const slack = this.cores - hogs - out.sleepyDuty - lsp;
+    if (!(slack > 0)) return;
+    const full = lightHoldFull(out.held, out.heldN, lsp, Math.round(count));
+    if (!(full > 0)) return;
+    const block = (lrate * this.core.lightBlock + out.heavyWakes * out.heavyBlock) / (lrate + out.heavyWakes);
+    out.kneeA = full * block;
+    out.kneeR = kneeRate(slack, lsp / lrate, out.capUs);
   }
 
   /**

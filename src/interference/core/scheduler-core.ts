@@ -100,6 +100,14 @@ export interface SchedulerCore {
    */
   readonly kneeSlack?: boolean;
   /**
+   * An io or sleepy mixed waker on a host whose CPU-bound vCPUs are at or below the cores finds
+   * no idle core once busy io vCPUs fill the ones the CPU-bound leave, and waits behind a BOOST
+   * home runner until a core frees up, at the slack's rate (credit1, Mechanisms.credit1Knee;
+   * host-mix.ts holdKnee): Components.kneeA / kneeR, a floor under the estimate (query.ts knee).
+   * The core's light part is left as it is (buildLight): only the tails are counted. Absent: none.
+   */
+  readonly holdKnee?: boolean;
+  /**
    * A busy io-only victim's vCPU time-shares its CPU with a runner by kvm-fair group weight while
    * every core is held, and its requests drain at that share (EEVDF: time-share.ts, a floor under
    * the estimate). Absent: only the wake-driven waits.
@@ -242,8 +250,18 @@ export interface Mechanisms {
    * misses, holdout-12's packed-32 CFS p90 0.515 -> 0.323, every contended figure unchanged.
    */
   readonly cfsRunnableWaits: boolean;
+  /**
+   * credit1 (docs/accuracy.md, "A smooth knee (session 18)"): a BOOST waker on a host with no
+   * idle pCPU queues on its home pCPU behind a BOOST runner (__runq_tickle preempts only a lower
+   * priority, and tickles an idle pCPU only if one exists); with the CPU-bound vCPUs j cores short
+   * of the count, the host has no idle pCPU once j io vCPUs are busy, and the waker waits until a
+   * core frees up (a steal), at the slack's rate (host-mix.ts holdKnee; a floor outside the fit).
+   * Off: the core counts io vCPUs only in the one-core-short state, and its estimate drops to the
+   * victim alone one core past the count.
+   */
+  readonly credit1Knee: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true };
 
 /**
  * OverWait: the episodes in which a mixed victim's vCPU, wanting a core all the time and so
@@ -288,7 +306,7 @@ export function coreFor(s: SchedulerParams, cores: number, m: Mechanisms = ALL_M
 function baseCoreFor(s: SchedulerParams, cores: number, m: Mechanisms): SchedulerCore {
   switch (s.kind) {
     case "xen-credit":
-      return credit1Core(s, cores, m.credit1OverWait);
+      return credit1Core(s, cores, m.credit1OverWait, m.credit1Knee);
     case "kvm-cfs":
       return cfsCore(s, cores, [], m.cfsLightHolds, m.cfsLightWaiters, m.cfsOverfull, m.cfsSaturated, m.cfsLightFullHome, m.cfsSleeperPolls, m.cfsKneeSlack, m.cfsRunnableWaits);
     case "xen-credit2":
