@@ -552,9 +552,13 @@ describe("predictor accuracy on the eleventh frozen round (holdout-11)", () => {
 // traces and the calibration sweep, then looked at on the open rounds, this one among them):
 // CFS's contended p90 0.327 here. The same fitted model without either part of the term puts it
 // back over the goal (measured: 0.427 without the home runner, 0.412 without the sleepers' polls).
+//
+// credit1's smooth knee (session 18, docs/accuracy.md "A smooth knee (session 18)"; chosen on
+// holdout-15's packed/10045/3 and /7 and the simulator's edits of them, then measured on every
+// open round, this one among them): packed credit1's p90 0.390 here (0.439 without).
 describe("predictor accuracy on the twelfth frozen round (holdout-12)", () => {
   const { all, cases: cases12 } = sharedRoundGoals("holdout-12", { p90: KINDS, safe: KINDS });
-  packedGoals(all, { allP90: false, median: KINDS, covered: KINDS, p90: ["xen-credit2"], safe: KINDS });
+  packedGoals(all, { allP90: false, median: KINDS, covered: KINDS, p90: ["xen-credit2", "xen-credit"], safe: KINDS });
 
   // CFS's runnable waits (session 17, docs/accuracy.md "Packed hosts on holdout-14"): the 32-core
   // packed host 10013/0, whose other vCPUs want 1.16-1.17x its cores, has its sleepy mixed victims
@@ -635,9 +639,22 @@ describe("predictor accuracy on the fourteenth frozen round (holdout-14)", () =>
 // coverage). Packed: the p90 of all schedulers together (0.387), medians for every scheduler,
 // coverage but for credit1 (97.5%), p90 for EEVDF and credit2; not met, CFS's p90 (0.701) and
 // credit1's (0.441), and 5 unsafe misses (credit1 2, CFS, EEVDF and credit2 1 each).
+//
+// credit1's smooth knee (session 18, docs/accuracy.md "A smooth knee (session 18)"; chosen on this
+// round's 10045/3 and 10045/7, open by then, and the simulator's edits of them, so not an unseen
+// figure): packed credit1's p90 0.358 and coverage 98.3%; without the term, 0.441 and 97.5%. Its
+// two unsafe misses (10045/3 at the count, 16 CPU-bound vCPUs on 16 cores) are left.
 describe("predictor accuracy on the fifteenth frozen round (holdout-15)", () => {
-  const { all } = sharedRoundGoals("holdout-15", { p90: KINDS, safe: KINDS });
-  packedGoals(all, { allP90: true, median: KINDS, covered: ["kvm-cfs", "kvm-eevdf", "xen-credit2"], p90: ["kvm-eevdf", "xen-credit2"], safe: [] });
+  const { all, cases: cases15 } = sharedRoundGoals("holdout-15", { p90: KINDS, safe: KINDS });
+  packedGoals(all, { allP90: true, median: KINDS, covered: ["kvm-cfs", "kvm-eevdf", "xen-credit2"], p90: ["kvm-eevdf", "xen-credit2", "xen-credit"], safe: [] });
+
+  test("credit1's packed p90 is under 0.40 with the knee, over 0.40 without; coverage lower without", () => {
+    const on = all.get("packed xen-credit (all)");
+    expect(on?.p90AbsLog, detail(on)).toBeLessThanOrEqual(0.4);
+    const g = groups(new Predictor(bundledPredictor().model, { ...ALL_MECHANISMS, credit1Knee: false }), cases15).get("packed xen-credit (all)");
+    expect(g?.p90AbsLog, detail(g)).toBeGreaterThan(0.4);
+    expect(g?.coverage ?? 1, detail(g)).toBeLessThan(on?.coverage ?? 0);
+  });
 });
 
 // The packed round (seeds 9971-9980, PACKED_SETS: hosts filled as the placer fills a generated

@@ -1,0 +1,66 @@
+import { describe, expect, test } from "vitest";
+import type { Mechanisms } from "../../../src/interference/core/scheduler-core.js";
+import type { Scenario } from "../../../src/model/scenario.js";
+import { mechanismP999, roundHost, shippedP999, simulatedP999 } from "../helpers.js";
+
+/**
+ * Mechanisms.credit1Knee (docs/accuracy.md, "A smooth knee (session 18)"). holdout-15's
+ * packed/10045/3: 16 cores, 16 CPU-bound vCPUs (12.9 cores of demand) and 12 io vCPUs whose BOOST
+ * wakes fill the cores the CPU-bound ones leave. Without the term credit1's core counts the io
+ * vCPUs only when the CPU-bound ones are exactly one core short, so one core past the count the
+ * estimate of the 4-vCPU mixed victim vm-1 drops to its alone level while the simulator's tail
+ * only halves; with it the estimate falls smoothly with the cores as the simulator's does.
+ */
+function host(extraCores = 0): Scenario {
+  return roundHost("holdout-15", "packed/10045/3", extraCores);
+}
+
+const ON: Partial<Mechanisms> = { credit1Knee: true };
+const OFF: Partial<Mechanisms> = { credit1Knee: false };
+
+describe("credit1's smooth knee: io vCPUs filling the cores the CPU-bound vCPUs leave", () => {
+  test("at the count (16 on 16): the term moves the core's estimate of vm-1, and without the flag it is the core's without it", () => {
+    const s = host();
+    const off = mechanismP999(s, "vm-1", OFF);
+    const on = mechanismP999(s, "vm-1", ON);
+    expect(on, `with: ${on} against ${off}`).toBeGreaterThan(1.2 * off);
+    // Only the flag: the same host and model with it off again gives the same bits.
+    expect(mechanismP999(s, "vm-1", OFF)).toBe(off);
+    // An io victim whose core estimate is already above the knee's is left as it was.
+    expect(mechanismP999(s, "vm-8", ON)).toBe(mechanismP999(s, "vm-8", OFF));
+  });
+
+  test("one core past the count: without the term vm-1 is estimated alone, with it within 2.5x of the simulator's", () => {
+    const s = host(1);
+    const sim = simulatedP999(s, "vm-1", [7, 8]);
+    const off = shippedP999(s, "vm-1", OFF);
+    const on = shippedP999(s, "vm-1", ON);
+    expect(sim).toBeGreaterThan(600);
+    expect(off, `without: ${off} against ${sim}`).toBeLessThan(0.1 * sim);
+    expect(on, `with: ${on} against ${sim}`).toBeGreaterThan(0.4 * sim);
+    expect(on).toBeLessThan(sim);
+  }, 120_000);
+
+  test("four cores past the count: the simulator is at the alone level and the term adds under 5%", () => {
+    const s = host(4);
+    const sim = simulatedP999(s, "vm-1", [7, 8]);
+    const off = shippedP999(s, "vm-1", OFF);
+    const on = shippedP999(s, "vm-1", ON);
+    expect(on).toBeLessThanOrEqual(1.05 * off);
+    expect(Math.abs(Math.log(on / sim)), `${on} against ${sim}`).toBeLessThan(0.5);
+  }, 120_000);
+
+  test("one core short (more CPU-bound vCPUs than cores): the core's full-host states, the term stays out", () => {
+    const s = host(-1);
+    for (const id of ["vm-8", "vm-10"]) expect(shippedP999(s, id, ON), id).toBe(shippedP999(s, id, OFF));
+  });
+
+  test("10045/7, below the count (6 CPU-bound vCPUs on 8 cores): the io victim's estimate is no longer the victim alone", () => {
+    const s = roundHost("holdout-15", "packed/10045/7");
+    const sim = simulatedP999(s, "vm-0", [7, 8]);
+    const off = shippedP999(s, "vm-0", OFF);
+    const on = shippedP999(s, "vm-0", ON);
+    expect(Math.abs(Math.log(off / sim)), `without: ${off} against ${sim}`).toBeGreaterThan(0.5);
+    expect(Math.abs(Math.log(on / sim)), `with: ${on} against ${sim}`).toBeLessThan(0.3);
+  }, 120_000);
+});
