@@ -104,6 +104,12 @@ function heldPair(out: Components, j: number): void {
   if (j + 1 < out.heldN) out.held[j + 1] = NEAR.pFull;
 }
 
+/** heldZero is heldPair where both tails are known to be 0 (HostMix.heldZeroBelow). */
+function heldZero(out: Components, j: number): void {
+  out.held[j] = 0;
+  if (j + 1 < out.heldN) out.held[j + 1] = 0;
+}
+
 /**
  * heapDoubles: n zeros as a plain array V8 keeps as unboxed doubles on its heap, next to the
  * object holding it (a Float64Array's data lies off the heap: one more cold line per host).
@@ -138,8 +144,10 @@ export class HostMix {
    */
   private busyLoad = 0;
   private readonly timeShare: boolean;
-  /** The light holds' CPU-bound counts are written (heldCounts: CFS's light-full home and knee terms). */
+  /** The light holds' CPU-bound counts are written (heldCounts: CFS's light-full home and knee terms, credit1's knee). */
   private readonly counts: boolean;
+  /** The held tails are credit1's knee's alone (no light holds): found only where it may apply (fillHeld). */
+  private readonly kneeOnly: boolean;
 
   constructor(
     readonly core: SchedulerCore,
@@ -150,6 +158,7 @@ export class HostMix {
     this.heldCache = core.lightHolds === true || core.holdKnee === true ? new Float64Array(HELD_MAX + 6) : null;
     this.counts = core.lightFullHeavyHome === true || core.kneeSlack === true || core.holdKnee === true;
     this.timeShare = core.timeShare === true;
+    this.kneeOnly = core.holdKnee === true && core.lightHolds !== true;
   }
 
   /**
@@ -174,7 +183,12 @@ export class HostMix {
    * vCPU of duty `p` taken out (a mixed victim's own: it is not runnable when it wakes).
    */
   excludedHeld(extra: CpuPart | undefined, p: number, cache: ExclusionCache, out: Components): void {
+    const j0 = this.heldZeroBelow(extra);
     for (let j = 0; j < out.heldN; j += 2) {
+      if (j + 1 < j0) {
+        heldZero(out, j);
+        continue;
+      }
       this.excludedFull(extra, p, cache, FULL, NEAR, this.cores - j);
       heldPair(out, j);
     }
@@ -320,15 +334,42 @@ export class HostMix {
 
   /** fillHeld: the light holds' CPU-bound tails, P(N >= cores - j), into out.held (after build). */
   private fillHeld(out: Components, extra: CpuPart | undefined, exclude: CpuPart | undefined, cache: ExclusionCache, dx: BinDelta, de: BinDelta): void {
+    out.heavyWakes = this.sums[SPR] + dx.spr + de.spr;
+    if (this.counts) this.heldCounts(out, extra, exclude, NaN);
+    // credit1's knee alone reads the tails, and only at or below the count (holdKnee): past it by
+    // more than a mixed victim's own vCPU no victim meets it, and the tails are not found (the
+    // placer's what-ifs there cost what they did without the term).
+    if (this.kneeOnly && out.heavyVcpus > this.cores + 1) {
+      out.heldN = 0;
+      return;
+    }
     const n = Math.min(this.cores, HELD_MAX) + 1;
     out.heldN = n;
     heldPair(out, 0);
+    const j0 = this.heldZeroBelow(extra);
     for (let j = 2; j < n; j += 2) {
+      if (j + 1 < j0) {
+        heldZero(out, j);
+        continue;
+      }
       this.fullWith(extra, exclude, cache, this.cores - j);
       heldPair(out, j);
     }
-    out.heavyWakes = this.sums[SPR] + dx.spr + de.spr;
-    if (this.counts) this.heldCounts(out, extra, exclude, NaN);
+  }
+
+  /**
+   * heldZeroBelow (credit1's knee only; 0 elsewhere): below this j, P(N >= cores - j) is 0, the
+   * CPU-bound vCPUs (hogs, sleepers and a CPU-bound `extra`'s, an upper bound on N whatever is
+   * taken out) being fewer than cores - j: the occupancy's tails past its support are exact zeros
+   * (tails.ts tail0), so skipping those calls writes the same bits. Most of the placer's credit1
+   * hosts at or below the count hold few CPU-bound vCPUs.
+   */
+  private heldZeroBelow(extra: CpuPart | undefined): number {
+    if (!this.kneeOnly) return 0;
+    let sleepy = 0;
+    for (let k = 0; k < BINS; k++) sleepy += this.sums[3 * BINS + k];
+    const most = this.occ.hogs + sleepy + (extra !== undefined && extra.block === undefined ? extra.vcpus : 0);
+    return this.cores - most;
   }
 
   /**
