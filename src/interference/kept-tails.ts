@@ -175,4 +175,5 @@ export function restoreMixed(c: Components, k: readonly number[], ko: number): v
   c.meanWaitUs = k[m + M_MEAN_WAIT];
   c.blockGivenFull = k[m + M_BLOCK_GIVEN_FULL];
   c.heldN = 0;
+  c.heldDue = false;
 }

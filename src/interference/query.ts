@@ -4,6 +4,7 @@ import type { ExclusionCache } from "./core/occupancy.js";
 import type { FullState } from "./core/tails.js";
 import type { OverWait, SchedulerCore } from "./core/scheduler-core.js";
 import { kneeEpisodes } from "./core/cfs.js";
+import { LIGHT_HOLD_FULL_MAX } from "./core/light-holds.js";
 import { busyShare, drainRate, timeShareQuantileUs } from "./core/time-share.js";
 import { aloneTailAt, episodesQuantileUs, episodesTailAt, grantQuantileUs, grantTailAt, quantileUs, thinnedLambda, waitTail, waitTailBound } from "./core/tail.js";
 import { corrected, hostFeatures, hostPart, loadFeature, N_FEATURES, splitCorrection, uncorrectedThreshold } from "./correction.js";
@@ -23,6 +24,15 @@ const OVERFULL_BOUND = 2;
 /** The core counts atLeast keeps per query: cores - AT_BELOW up to cores - AT_BELOW + AT_SPAN - 1 (credit1 asks cores - 5 to cores + 5). */
 const AT_BELOW = 8;
 const AT_SPAN = 16;
+
+/** Which of a victim's own held tails credit1's knee left due (Query.resolveKnee finds them). */
+const enum HeldDue {
+  None = 0,
+  /** A mixed victim's, its own vCPU out (excludedHeld). */
+  Excluded = 1,
+  /** A mixed newcomer's, judging itself: its other vCPUs added (heldWithExtra). */
+  WithExtra = 2,
+}
 
 /**
  * Query answers one "what if" on one host for each of its latency-sensitive VMs in turn. The
@@ -236,6 +246,8 @@ export class Query {
 
   private victimComponents(v: Victim, self: boolean): Components {
     this.withEpisodes = false;
+    this.kneeDue = false;
+    this.kneeHeldDue = HeldDue.None;
     if (self) return this.selfComponents(v.tail.lambdaUs);
     if (v.ownCpu) return this.mixedComponents(v.ownCpu.duty, v.exclusion, v.tail.burstWakesUs, v.tail.vcpus, v.tail.lambdaUs);
     const c = this.built();
@@ -258,6 +270,21 @@ export class Query {
     // does not (a slack of 0 or less here): no pass is certified there (light-certs.ts). A
     // refusal still is: the knee only raises the estimate over the core's monotone tail.
     if (c.heldN > 0 && c.heavyVcpus <= this.hm.cores) this.certBad = true;
+    if (c.kneeDue) {
+      if (!(wakeShare > 0) || this.withEpisodes) return;
+      // No term of the held tails' sum is asked (fewer io vCPUs than the cores the CPU-bound ones
+      // leave): kneeA is 0, no floor.
+      if (this.mix.kneeAbsent(c, this.kneeHeldDue === HeldDue.Excluded ? 1 : 0)) return;
+      this.kneeDue = true;
+      this.kneeC = c;
+      this.kneeVcpus = vcpus;
+      this.kneeLambda = lambdaUs;
+      this.kneeShare = wakeShare;
+      this.kneeCap = c.capUs;
+      this.kneeTop = c.kneeBlock * wakeShare * LIGHT_HOLD_FULL_MAX;
+      this.kneeAbove = NaN;
+      return;
+    }
     if (!(c.kneeA > 0) || !(wakeShare > 0) || this.withEpisodes) return;
     const a = c.kneeA;
     const ep = this.episodes;
@@ -267,6 +294,74 @@ export class Query {
     this.withEpisodes = kneeEpisodes(ep, c, vcpus, lambdaUs);
     this.episodesScale = 0;
     c.kneeA = a;
+  }
+
+  /**
+   * The knee left due by withinSloRow (the placer's row test): the victim's components (kneeC,
+   * holdKnee left due on them, and with kneeHeldDue a mixed victim's own held tails not found:
+   * excludedHeld's arguments kept), its knee's arguments, and an upper bound on its kneeA x wake
+   * share. rowWithinSlo finds the floor (resolveKnee) only where that bound cannot show it within
+   * the SLO (kneeSkips): where it can, the floor's test passes, and passing it changes nothing
+   * else (the knee already marked the query's pass not certifiable): the same answer.
+   */
+  private kneeDue = false;
+  private kneeC: Components = this.comps;
+  private kneeVcpus = 0;
+  private kneeLambda = 0;
+  private kneeShare = 0;
+  private kneeCap = 0;
+  /** Bounds on kneeA x wake share: the held tails' sum at most 1 (kneeTop), and at most the chance of the busy io vCPUs the tails ask (kneeAbove, found when kneeTop is not enough; NaN before). */
+  private kneeTop = 0;
+  private kneeAbove = NaN;
+  private kneeHeldDue = HeldDue.None;
+  /** With HeldDue.WithExtra: the newcomer's other vCPUs (heldWithExtra's `extra`). */
+  private kneeRest: CpuPart | undefined = undefined;
+  private kneeDuty = 0;
+  private kneeExclusion: ExclusionCache | undefined = undefined;
+
+  /** resolveKnee: the knee left due, found as knee() finds it without (the same bits), into `episodes`. */
+  private resolveKnee(): void {
+    this.kneeDue = false;
+    const c = this.kneeC;
+    if (this.kneeHeldDue === HeldDue.WithExtra) {
+      this.mix.heldWithExtra(this.kneeRest, c);
+      this.kneeHeldDue = HeldDue.None;
+    } else if (this.kneeHeldDue === HeldDue.Excluded) {
+      this.mix.excludedHeld(this.extra, this.kneeDuty, this.kneeExclusion!, c);
+      this.kneeHeldDue = HeldDue.None;
+    }
+    this.mix.kneeFull(c);
+    this.knee(c, this.kneeVcpus, this.kneeLambda, this.kneeShare);
+  }
+
+  /**
+   * kneeSkips: the knee's floor, with kneeA x wake share at its bound kneeAbove, keeps the tail at
+   * `x` within eps[pct] (margins for rounding): the floor found would too (episodesTailAt rises
+   * with the start chance), and its test passes.
+   */
+  private kneeSkips(r: readonly number[], o: number, x: number, pct: number, alone = aloneTailAt(r[o + R_BASE_A], r[o + R_BASE_THETA], x)): boolean {
+    const y = x - r[o + R_SERVICE];
+    const rho = r[o + R_RHO];
+    if (!(y > 0) || !(rho >= 0 && rho <= 1)) return false;
+    // What the floor's episodes may add to the victim's alone tail (episodesTailAt).
+    const room = EPS[pct] * (1 - 1e-9) - alone;
+    if (!(room >= 0)) return false;
+    const cap = this.kneeCap;
+    if (!(y < cap)) return true;
+    const rate = this.kneeC.kneeRDue;
+    // e^(-rate y) - e^(-rate cap) at most e^(-rate y).
+    const f = ((Math.exp(-rate * y) / rate) * (1 - rho)) * (1 + 1e-9);
+    if (!(f >= 0)) return false;
+    if (this.kneeWithin(this.kneeTop, rate, f, room)) return true;
+    if (Number.isNaN(this.kneeAbove)) this.kneeAbove = this.mix.kneeAbove(this.kneeC, this.kneeHeldDue === HeldDue.Excluded ? 1 : 0) * this.kneeShare;
+    return this.kneeWithin(this.kneeAbove, rate, f, room);
+  }
+
+  /** kneeWithin: the knee's episodes of start chance at most `a` (release rate `rate`, `f` their survival's integral x (1 - rho)) add at most `room`. */
+  private kneeWithin(a: number, rate: number, f: number, room: number): boolean {
+    const vcpus = this.kneeVcpus;
+    const lam = this.kneeLambda * (vcpus > 1 ? a ** (vcpus - 1) : 1);
+    return a * (rate + lam) * f <= room;
   }
 
   /** overfull: an io-only victim's episodes of waking too light to preempt (SchedulerCore.overfull), into `episodes`, as a floor. */
@@ -287,9 +382,12 @@ export class Query {
   }
 
   /** selfComponents: what the extra VM meets, judging itself (its own waking vCPU out; `lambdaUs` its requests per µs). */
-  private selfComponents(lambdaUs: number): Components {
+  private selfComponents(lambdaUs: number, kneeDue = false): Components {
     this.withEpisodes = false;
+    this.kneeDue = false;
+    this.kneeHeldDue = HeldDue.None;
     const x = this.extra;
+    kneeDue &&= this.kneeOnly();
     if (x && x.block === undefined) {
       const rest = this.restOf(x);
       // A mixed newcomer judging itself: as once it is on the host (below), the query's waits with
@@ -298,8 +396,13 @@ export class Query {
       c.copyFrom(this.built());
       this.mix.fullWithExtra(rest, this.full, this.near);
       c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores, this.hm.core.ownBurstQueue);
-      if (c.heldN > 0) this.mix.heldWithExtra(rest, c);
-      this.mix.lightComponent(c, undefined, undefined);
+      if (c.heldN > 0 && kneeDue) {
+        // credit1's knee alone reads the tails: found if its floor is (resolveKnee).
+        this.mix.withExtraCounts(rest, c);
+        this.kneeHeldDue = HeldDue.WithExtra;
+        this.kneeRest = rest;
+      } else if (c.heldN > 0) this.mix.heldWithExtra(rest, c);
+      this.mix.lightComponent(c, undefined, undefined, kneeDue);
       this.splitEpisodes(c, x.duty, x.duty < 1 ? x.duty / x.burstUs : 0, x.vcpus, lambdaUs);
       return c;
     }
@@ -310,8 +413,8 @@ export class Query {
     // the light waiters one busy vCPU short: 23 of 45 k self-consistency what-ifs on kvm-cfs
     // hosts judged a newcomer to fit that then breached its own SLO once on.
     const c = this.built();
-    if (x) this.mix.lightComponentLess(c, x, x.duty, x.duty / x.burstUs, 1);
-    else this.mix.lightComponent(c, undefined, undefined);
+    if (x) this.mix.lightComponentLess(c, x, x.duty, x.duty / x.burstUs, 1, kneeDue);
+    else this.mix.lightComponent(c, undefined, undefined, kneeDue);
     if (x) this.overfull(c, x.vcpus, lambdaUs, x.duty);
     if (x) this.knee(c, x.vcpus, lambdaUs, 1);
     return c;
@@ -327,12 +430,18 @@ export class Query {
   }
 
   /** mixedFromFull is mixedComponents after excludedFull wrote `full` and `near` (it reads neither components). */
-  private mixedFromFull(duty: number, exclusion: ExclusionCache, ownWakesUs: number, vcpus: number, lambdaUs: number): Components {
+  private mixedFromFull(duty: number, exclusion: ExclusionCache, ownWakesUs: number, vcpus: number, lambdaUs: number, kneeDue = false): Components {
     const c = this.ownComps;
     c.copyFrom(this.built());
     c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores, this.hm.core.ownBurstQueue);
-    if (c.heldN > 0) this.mix.excludedHeld(this.extra, duty, exclusion, c);
-    this.mix.lightComponent(c, this.lightExtra, undefined);
+    if (c.heldN > 0 && kneeDue && this.hm.core.holdKnee === true && this.hm.core.lightHolds !== true) {
+      // credit1's knee alone reads the tails: found if the knee's floor is (resolveKnee).
+      this.mix.excludedCounts(this.extra, duty, c);
+      this.kneeHeldDue = HeldDue.Excluded;
+      this.kneeDuty = duty;
+      this.kneeExclusion = exclusion;
+    } else if (c.heldN > 0) this.mix.excludedHeld(this.extra, duty, exclusion, c);
+    this.mix.lightComponent(c, this.lightExtra, undefined, kneeDue);
     this.splitEpisodes(c, duty, duty < 1 ? ownWakesUs : 0, vcpus, lambdaUs);
     return c;
   }
@@ -542,6 +651,8 @@ export class Query {
   withinSloRow(rows: readonly number[], o: number, widen: number, skip: number, byEstimate: number, exclusion?: ExclusionCache): boolean {
     let c: Components;
     this.withEpisodes = false;
+    this.kneeDue = false;
+    this.kneeHeldDue = HeldDue.None;
     const reasons = this.reasonsOf(widen, rows[o + R_OUTSIDE], rows[o + R_OWN_VCPUS]);
     if (rows[o + R_LIGHT] === 0 && exclusion) {
       // The components' pFull is excludedFull's (rescale sets it, nothing after writes it), and it
@@ -551,14 +662,14 @@ export class Query {
       const duty = rows[o + R_OWN_DUTY];
       this.mix.excludedFull(this.extra, duty, exclusion, this.full, this.near);
       if (this.noRoom(rows, o, this.full.pFull, reasons, skip, byEstimate)) return this.refuse(Refusal.Independent);
-      c = this.mixedFromFull(duty, exclusion, rows[o + R_WAKES], rows[o + R_VCPUS], rows[o + R_LAMBDA]);
+      c = this.mixedFromFull(duty, exclusion, rows[o + R_WAKES], rows[o + R_VCPUS], rows[o + R_LAMBDA], true);
     } else {
       // An io-only victim meets the query's components, whose pFull is the first thing its test
       // reads: with a CPU-bound extra they are not built yet, and a victim whose SLO leaves no room
       // fails before they are (98 k of the replay's first asks of a CPU shape).
       if (this.compsDue && this.noRoom(rows, o, this.queryPFull(), reasons, skip, byEstimate)) return this.refuse(Refusal.Independent);
       c = this.built();
-      this.mix.lightComponentLess(c, this.lightExtra, rows[o + R_EX_LSP], rows[o + R_EX_LRATE], rows[o + R_LIGHT]);
+      this.mix.lightComponentLess(c, this.lightExtra, rows[o + R_EX_LSP], rows[o + R_EX_LRATE], rows[o + R_LIGHT], true);
       this.overfull(c, rows[o + R_VCPUS], rows[o + R_LAMBDA], rows[o + R_EX_LSP]);
       this.knee(c, rows[o + R_VCPUS], rows[o + R_LAMBDA], 1);
     }
@@ -576,18 +687,17 @@ export class Query {
    * caller also leaves out hosts with a driver domain (its hop moves every SLO's room).
    */
   keeps(): boolean {
-    return (this.extra === undefined || this.extra.block !== undefined) && (this.comps.heldN === 0 || this.kneeless()) && this.hm.core.lightWaiters !== true;
+    return (this.extra === undefined || this.extra.block !== undefined) && (this.comps.heldN === 0 || this.kneeOnly()) && this.hm.core.lightWaiters !== true;
   }
 
   /**
-   * kneeless: the query's held tails are credit1's knee's alone (no light holds), and no victim
-   * can meet the knee: the CPU-bound vCPUs are more than the cores even with a mixed victim's own
-   * taken out (host-mix.ts holdKnee asks for at most the count), so what is kept, without the
-   * tails, is what the victims' tests read.
+   * kneeOnly: the query's held tails are credit1's knee's alone (no light holds): what is kept of a
+   * mixed victim is what its tests read but the knee, which withinSloKept finds as mixedFromFull
+   * does (the tails left due, from the victim's exclusion table: resolveKnee).
    */
-  private kneeless(): boolean {
+  private kneeOnly(): boolean {
     const core = this.hm.core;
-    return core.holdKnee === true && core.lightHolds !== true && this.comps.heavyVcpus > this.hm.cores + 1;
+    return core.holdKnee === true && core.lightHolds !== true;
   }
 
   /**
@@ -602,6 +712,8 @@ export class Query {
    */
   withinSloKept(rows: readonly number[], o: number, widen: number, skip: number, byEstimate: number, exclusion: ExclusionCache, kept: number[], ko: number, gen: number): boolean {
     this.withEpisodes = false;
+    this.kneeDue = false;
+    this.kneeHeldDue = HeldDue.None;
     const reasons = this.reasonsOf(widen, rows[o + R_OUTSIDE], rows[o + R_OWN_VCPUS]);
     const fresh = kept[ko + K_GEN] === gen && kept[ko + K_REASONS] === reasons;
     if (fresh && kept[ko + K_FAIL] !== 0) return this.refuse(Refusal.Independent);
@@ -617,7 +729,18 @@ export class Query {
       this.ownBuild();
       keepMixed(c, kept, ko);
     }
-    this.mix.lightComponent(c, this.lightExtra, undefined);
+    const knee = this.comps.heldN > 0 && this.kneeOnly();
+    if (knee) {
+      // What credit1's knee reads of the victim's own components (mixedFromFull), its held tails
+      // left due (resolveKnee), whichever components `c` holds now.
+      c.heldN = this.comps.heldN;
+      c.heavyWakes = this.comps.heavyWakes;
+      this.mix.excludedCounts(this.extra, duty, c);
+      this.kneeHeldDue = HeldDue.Excluded;
+      this.kneeDuty = duty;
+      this.kneeExclusion = exclusion;
+    }
+    this.mix.lightComponent(c, this.lightExtra, undefined, knee);
     this.splitEpisodes(c, duty, duty < 1 ? rows[o + R_WAKES] : 0, rows[o + R_VCPUS], rows[o + R_LAMBDA]);
     this.markGrant(c);
     // A mixed victim: no time-share floor (its requests are served inside its own bursts).
@@ -692,6 +815,11 @@ export class Query {
         }
       }
       const estMax = k[p + P_EST_MAX];
+      if (this.kneeDue) {
+        let alone = k[p + P_BASE_EST];
+        if (Number.isNaN(alone)) alone = k[p + P_BASE_EST] = aloneTailAt(r[o + R_BASE_A], r[o + R_BASE_THETA], estMax);
+        if (!this.kneeSkips(r, o, estMax, pct, alone)) this.resolveKnee();
+      }
       if (this.withEpisodes || this.withGrant) {
         let alone = k[p + P_BASE_EST];
         if (Number.isNaN(alone)) alone = k[p + P_BASE_EST] = aloneTailAt(r[o + R_BASE_A], r[o + R_BASE_THETA], estMax);
@@ -744,7 +872,7 @@ export class Query {
    * row laid out as its Victim.row at `o` (a candidate table's): the same answer.
    */
   withinSloSelfRow(rows: readonly number[], o: number, widen: number, skip: number, byEstimate: number): boolean {
-    const c = this.selfComponents(rows[o + R_LAMBDA]);
+    const c = this.selfComponents(rows[o + R_LAMBDA], true);
     this.markGrant(c);
     const x = this.extra;
     this.withShare = false;
@@ -763,6 +891,7 @@ export class Query {
       // bound(est) <= slo  <=>  est <= estMax  <=>  core quantile <= threshold  <=>  tail(threshold) <= eps.
       const estMax = this.estMax(c.pFull, pct, reasons, slo, byEstimate);
       if (estMax < serviceUs) return this.refuse(Refusal.Independent);
+      if (this.kneeDue && !this.kneeSkips(r, o, estMax, pct)) this.resolveKnee();
       if (this.withEpisodes && !this.episodesWithin(r, o, this.episodesScale > 0 ? this.floorMax(pct, slo, byEstimate) : estMax, pct)) return this.refuse(Refusal.None);
       if (this.withGrant && !this.grantWithin(c, r, o, estMax, pct)) return this.refuse(Refusal.None);
       if (this.withShare && this.shareUs(pct) > estMax) return this.refuse(Refusal.None);

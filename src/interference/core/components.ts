@@ -77,6 +77,11 @@ export class Components {
    */
   readonly held = new Float64Array(HELD_MAX + 1);
   heldN = 0;
+  /**
+   * held[2..] not found yet (credit1's knee alone reads them: host-mix.ts fillHeld leaves them to
+   * the first holdKnee that reads them, from the host and extra VM they were asked with). Copied.
+   */
+  heldDue = false;
   heavyWakes = 0;
   /**
    * With light holds: the host's CPU-bound vCPUs (hogs and sleepers, the extra VM's counted, the
@@ -93,6 +98,16 @@ export class Components {
    */
   kneeA = 0;
   kneeR = 1;
+  /**
+   * credit1's knee left due (host-mix.ts holdKnee with `due`, the placer's row test): every input
+   * of kneeA but the held tails' sum is found (its light Σ duty, vCPUs, block share and release
+   * rate below), and kneeA stays 0 until HostMix.kneeFull finds it. Neither saved nor copied.
+   */
+  kneeDue = false;
+  kneeLsp = 0;
+  kneeCount = 0;
+  kneeBlock = 0;
+  kneeRDue = 1;
   /**
    * credit2's grant-end wait as the shortest of the queue's remaining grants (SchedulerCore
    * grantWait): grantCpus grants each uniform over the cap, with grantRate the exponential rate
@@ -190,7 +205,8 @@ export class Components {
     this.sumAOverR = o.sumAOverR;
     this.othersShare = o.othersShare;
     this.heldN = o.heldN;
-    for (let j = 0; j < o.heldN; j++) this.held[j] = o.held[j];
+    this.heldDue = o.heldDue;
+    for (let j = 0; j < (o.heldDue ? Math.min(2, o.heldN) : o.heldN); j++) this.held[j] = o.held[j];
     this.heavyWakes = o.heavyWakes;
     this.heavyVcpus = o.heavyVcpus;
     this.sleepyVcpus = o.sleepyVcpus;

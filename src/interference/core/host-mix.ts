@@ -3,7 +3,7 @@ import { binOf, BINS, type CpuPart, type LightPart, type MutablePart } from "./c
 import { ExclusionCache, Occupancy, type FullState } from "./occupancy.js";
 import { emptyDelta, expNeg, noDelta, type BinDelta } from "./bin-delta.js";
 import { localRescueShare } from "./local-waiters.js";
-import { HELD_MAX, heavyHomeBlock, kneeNoIdle, kneeRate, lightHoldFull, lightHoldOne, lightHomeBlock, lightWaiterShare, othersBusy, sleeperPollLoad } from "./light-holds.js";
+import { HELD_MAX, heavyHomeBlock, kneeNoIdle, kneeRate, lightHoldFull, lightHoldFullAbove, lightHoldOne, lightHomeBlock, lightWaiterShare, othersBusy, sleeperPollLoad } from "./light-holds.js";
 import { meanFull } from "./mean-full.js";
 import { busyShare, runnerWeight } from "./time-share.js";
 import { ALL_MECHANISMS, type Mechanisms, type SchedulerCore } from "./scheduler-core.js";
@@ -59,6 +59,8 @@ const D0: BinDelta = emptyDelta();
 const DX: BinDelta = emptyDelta();
 const DE: BinDelta = emptyDelta();
 const SCRATCH_CACHE = new ExclusionCache();
+/** In HostMix's heldCache (the cached components' held tails, then heldN, heavyWakes and the counts): 1 while its tails past the first pair are not found (fillHeld, heldNow). */
+const HELD_DUE = HELD_MAX + 6;
 
 /**
  * A CPU-bound part's block share and rate-limit share (SchedulerCore.blockShare, rateLimitShare)
@@ -155,7 +157,7 @@ export class HostMix {
     private readonly mechanisms: Mechanisms = ALL_MECHANISMS,
   ) {
     this.sums[HOG_RL] = core.rateLimitShare(Infinity, true);
-    this.heldCache = core.lightHolds === true || core.holdKnee === true ? new Float64Array(HELD_MAX + 6) : null;
+    this.heldCache = core.lightHolds === true || core.holdKnee === true ? new Float64Array(HELD_DUE + 1) : null;
     this.counts = core.lightFullHeavyHome === true || core.kneeSlack === true || core.holdKnee === true;
     this.timeShare = core.timeShare === true;
     this.kneeOnly = core.holdKnee === true && core.lightHolds !== true;
@@ -192,6 +194,7 @@ export class HostMix {
       this.excludedFull(extra, p, cache, FULL, NEAR, this.cores - j);
       heldPair(out, j);
     }
+    out.heldDue = false;
     if (this.counts) this.heldCounts(out, extra, undefined, p);
   }
 
@@ -201,6 +204,7 @@ export class HostMix {
       this.fullWith(extra, undefined, SCRATCH_CACHE, this.cores - j);
       heldPair(out, j);
     }
+    out.heldDue = false;
     if (this.counts) this.heldCounts(out, extra, undefined, NaN);
   }
 
@@ -346,8 +350,29 @@ export class HostMix {
     const n = Math.min(this.cores, HELD_MAX) + 1;
     out.heldN = n;
     heldPair(out, 0);
+    out.heldDue = false;
+    if (this.kneeOnly && exclude === undefined) {
+      // Most victims' knees are shown within their SLOs without the tails (query.ts kneeSkips):
+      // a query's components (and the host's, cached) find them when first read (heldNow).
+      out.heldDue = true;
+      this.dueExtra = extra;
+      this.dueCached = false;
+      return;
+    }
+    this.heldFrom(out, extra, exclude, cache);
+  }
+
+  /**
+   * The extra VM the components left heldDue were asked with (the host unchanged since: a query's),
+   * and whether they are the host's cached ones (no extra: heldNow writes the tails back to the cache).
+   */
+  private dueExtra: CpuPart | undefined = undefined;
+  private dueCached = false;
+
+  /** heldFrom: fillHeld's tails past the first pair, with `extra` added and `exclude` taken out. */
+  private heldFrom(out: Components, extra: CpuPart | undefined, exclude: CpuPart | undefined, cache: ExclusionCache): void {
     const j0 = this.heldZeroBelow(extra);
-    for (let j = 2; j < n; j += 2) {
+    for (let j = 2; j < out.heldN; j += 2) {
       if (j + 1 < j0) {
         heldZero(out, j);
         continue;
@@ -355,6 +380,17 @@ export class HostMix {
       this.fullWith(extra, exclude, cache, this.cores - j);
       heldPair(out, j);
     }
+    out.heldDue = false;
+  }
+
+  /** heldNow: out's held tails, found now if fillHeld left them due (the same bits as found then: fullWith reads no cache without an exclude). */
+  private heldNow(out: Components): void {
+    if (!out.heldDue) return;
+    this.heldFrom(out, this.dueExtra, undefined, SCRATCH_CACHE);
+    const h = this.heldCache;
+    if (!this.dueCached || !this.cached || h === null || h[HELD_DUE] === 0) return;
+    for (let j = 0; j < out.heldN; j++) h[j] = out.held[j];
+    h[HELD_DUE] = 0;
   }
 
   /**
@@ -450,15 +486,16 @@ export class HostMix {
   }
 
   /** lightComponent: the light part of `components`, after heavyComponents filled `out`. */
-  lightComponent(out: Components, extra: CpuPart | undefined, exclude: CpuPart | undefined): void {
-    this.lightComponentLess(out, extra, exclude ? exclude.vcpus * exclude.duty : 0, exclude ? (exclude.vcpus * exclude.duty) / exclude.burstUs : 0, exclude ? exclude.vcpus : 0);
+  lightComponent(out: Components, extra: CpuPart | undefined, exclude: CpuPart | undefined, kneeDue = false): void {
+    this.lightComponentLess(out, extra, exclude ? exclude.vcpus * exclude.duty : 0, exclude ? (exclude.vcpus * exclude.duty) / exclude.burstUs : 0, exclude ? exclude.vcpus : 0, kneeDue);
   }
 
   /** lightComponentLess is lightComponent with the excluded light part given by its Σ duty, Σ duty / hold and vCPUs (victim rows). */
-  lightComponentLess(out: Components, extra: CpuPart | undefined, exLsp: number, exLrate: number, exCnt = 0): void {
+  lightComponentLess(out: Components, extra: CpuPart | undefined, exLsp: number, exLrate: number, exCnt = 0, kneeDue = false): void {
     let lsp = this.sums[LSP];
     let lrate = this.sums[LRATE];
     out.kneeA = 0;
+    out.kneeDue = false;
     if (extra) {
       lsp += extra.vcpus * extra.duty;
       lrate += (extra.vcpus * extra.duty) / extra.burstUs;
@@ -470,7 +507,7 @@ export class HostMix {
       return;
     }
     this.buildLight(out, lsp - exLsp, lrate - exLrate);
-    if (out.heldN > 0 && this.core.holdKnee === true) this.holdKnee(out, lsp - exLsp, lrate - exLrate, this.sums[LCNT] + (extra ? extra.vcpus : 0) - exCnt);
+    if (out.heldN > 0 && this.core.holdKnee === true) this.holdKnee(out, lsp - exLsp, lrate - exLrate, this.sums[LCNT] + (extra ? extra.vcpus : 0) - exCnt, kneeDue);
   }
 
   /**
@@ -493,7 +530,7 @@ export class HostMix {
    * packed/10045/3 at 17 cores (16 CPU-bound vCPUs) its victims' waits are an exponential of
    * 0.27 ms mean on ~3% of wakes, 0.75 ms at 16 cores, 0.06 ms at 18: the slack's rate.
    */
-  private holdKnee(out: Components, lsp: number, lrate: number, count: number): void {
+  private holdKnee(out: Components, lsp: number, lrate: number, count: number, due: boolean): void {
     out.kneeA = 0;
     // Past the count the CPU-bound vCPUs fill the host by themselves: the core's full-host states
     // (fitted) are that regime, and a slack of 0 or less has no Erlang-C wait to speak of.
@@ -501,11 +538,62 @@ export class HostMix {
     const hogs = out.heavyVcpus - out.sleepyVcpus;
     const slack = this.cores - hogs - out.sleepyDuty - lsp;
     if (!(slack > 0)) return;
+    if (due) {
+      // The placer's row test (query.ts kneeSkips): the held tails' sum is found only where a
+      // bound on it cannot show the floor within the SLO; the rest costs a few operations.
+      out.kneeLsp = lsp;
+      out.kneeCount = Math.round(count);
+      out.kneeBlock = (lrate * this.core.lightBlock + out.heavyWakes * out.heavyBlock) / (lrate + out.heavyWakes);
+      out.kneeRDue = kneeRate(slack, lsp / lrate, out.capUs);
+      out.kneeDue = true;
+      return;
+    }
+    this.heldNow(out);
     const full = lightHoldFull(out.held, out.heldN, lsp, Math.round(count));
     if (!(full > 0)) return;
     const block = (lrate * this.core.lightBlock + out.heavyWakes * out.heavyBlock) / (lrate + out.heavyWakes);
     out.kneeA = full * block;
     out.kneeR = kneeRate(slack, lsp / lrate, out.capUs);
+  }
+
+  /** kneeFull finishes holdKnee left due on `out` (its held tails found): kneeA and kneeR as holdKnee writes them, the same bits. */
+  kneeFull(out: Components): void {
+    out.kneeDue = false;
+    out.kneeA = 0;
+    this.heldNow(out);
+    const full = lightHoldFull(out.held, out.heldN, out.kneeLsp, out.kneeCount);
+    if (!(full > 0)) return;
+    out.kneeA = full * out.kneeBlock;
+    out.kneeR = out.kneeRDue;
+  }
+
+  /**
+   * kneeAbove: an upper bound on the kneeA kneeFull would write on `out` (holdKnee left due), from
+   * the CPU-bound vCPUs' count alone: the held tails are 0 below cores - (the host's CPU-bound
+   * vCPUs, a mixed victim's own back in: `own` 1), so at least that many busy io vCPUs are asked.
+   */
+  kneeAbove(out: Components, own: number): number {
+    return lightHoldFullAbove(this.cores - out.heavyVcpus - own, out.heldN, out.kneeLsp, out.kneeCount) * out.kneeBlock;
+  }
+
+  /**
+   * kneeAbsent: kneeFull on `out` (holdKnee left due) would find no term of lightHoldFull: its io
+   * vCPUs are fewer than the cores below which the held tails are exact zeros (kneeAbove), or those
+   * cores are past the tails asked. kneeA is then 0, as holdKnee leaves it.
+   */
+  kneeAbsent(out: Components, own: number): boolean {
+    const js = Math.max(1, this.cores - out.heavyVcpus - own);
+    return out.kneeCount < 1 || js >= out.heldN || js > out.kneeCount;
+  }
+
+  /** withExtraCounts is heldWithExtra's counts alone, its tails left to it. */
+  withExtraCounts(extra: CpuPart | undefined, out: Components): void {
+    if (this.counts) this.heldCounts(out, extra, undefined, NaN);
+  }
+
+  /** excludedCounts is excludedHeld's counts alone (heavyVcpus, sleepyVcpus, sleepyDuty), its tails left to it. */
+  excludedCounts(extra: CpuPart | undefined, p: number, out: Components): void {
+    if (this.counts) this.heldCounts(out, extra, undefined, p);
   }
 
   /**
@@ -625,6 +713,7 @@ export class HostMix {
   loadCached(out: Components, parts: Float64Array): boolean {
     if (!this.cached) return false;
     out.load(this.sums, CACHED);
+    out.heldDue = false;
     parts[0] = this.sums[CACHED_PARTS];
     parts[1] = this.sums[CACHED_PARTS + 1];
     const h = this.heldCache;
@@ -635,7 +724,13 @@ export class HostMix {
       out.heavyVcpus = h[HELD_MAX + 3];
       out.sleepyVcpus = h[HELD_MAX + 4];
       out.sleepyDuty = h[HELD_MAX + 5];
-      for (let j = 0; j < out.heldN; j++) out.held[j] = h[j];
+      const due = h[HELD_DUE] !== 0;
+      for (let j = 0; j < (due ? Math.min(2, out.heldN) : out.heldN); j++) out.held[j] = h[j];
+      if (due) {
+        out.heldDue = true;
+        this.dueExtra = undefined;
+        this.dueCached = true;
+      }
     }
     return true;
   }
@@ -652,7 +747,9 @@ export class HostMix {
       h[HELD_MAX + 3] = c.heavyVcpus;
       h[HELD_MAX + 4] = c.sleepyVcpus;
       h[HELD_MAX + 5] = c.sleepyDuty;
-      for (let j = 0; j < c.heldN; j++) h[j] = c.held[j];
+      h[HELD_DUE] = c.heldDue ? 1 : 0;
+      for (let j = 0; j < (c.heldDue ? Math.min(2, c.heldN) : c.heldN); j++) h[j] = c.held[j];
+      if (c.heldDue) this.dueCached = true;
     }
     this.cached = true;
   }

@@ -46,6 +46,32 @@ export function lightHoldFull(held: Float64Array, n: number, lsp: number, count:
 }
 
 /**
+ * lightHoldFullAbove: an upper bound on lightHoldFull(held, n, lsp, count) as computed, where held[j]
+ * is 0 for every j below `j0` (the CPU-bound vCPUs' support): each term is at most P(L >= j0), as
+ * lightHoldFull's own recurrence finds it (the same operations, so the same bits, whatever its
+ * cancellation), times held's rise, at most 1; a relative and an absolute margin cover the sums'
+ * rounding and tails a hair off their exact zeros. 0 (exact) where no term is asked.
+ */
+export function lightHoldFullAbove(j0: number, n: number, lsp: number, count: number): number {
+  const js = Math.max(1, j0);
+  if (count < 1 || js >= n || js > count) return 0;
+  const p = Math.min(1, lsp / count);
+  if (p >= 1) return LIGHT_HOLD_FULL_MAX;
+  const odds = p / (1 - p);
+  let pmf = (1 - p) ** count;
+  let atLeast = 1 - pmf;
+  for (let j = 1; j < js; j++) {
+    pmf *= ((count - j + 1) / j) * odds;
+    atLeast -= pmf;
+  }
+  return Math.max(0, atLeast) * HOLD_ABOVE_REL + HOLD_ABOVE_ABS;
+}
+const HOLD_ABOVE_REL = 1.01;
+const HOLD_ABOVE_ABS = 1e-12;
+/** LIGHT_HOLD_FULL_MAX: lightHoldFull is at most this whatever it is asked (a chance, with lightHoldFullAbove's margins). */
+export const LIGHT_HOLD_FULL_MAX = HOLD_ABOVE_REL + HOLD_ABOVE_ABS;
+
+/**
  * lightHomeBlock: the chance the waker's home runner blocks it: the home CPU was taken after it
  * left by a light vCPU (with the light share of wake-ups, `lightWakes` against `heavyWakes`, per
  * µs) that is serving (`serve`, the serving share of light holds). A CPU-bound home runner is
