@@ -222,7 +222,9 @@ export const HOLDOUT15_SETS: readonly CompositionSet[] = HOLDOUT14_SETS;
 /**
  * The sixteenth held-out round, frozen and sealed before holdout-15 is measured, so the model
  * change after the one holdout-15 measures has an untouched round waiting: holdout-15's sets,
- * from seeds nothing had used (those above and holdout-15's 10041-10050).
+ * from seeds nothing had used (those above and holdout-15's 10041-10050). model-v15 with CFS's knee
+ * and runnable waits and credit1's smooth knee was measured on it once, and the round was then
+ * unsealed (docs/accuracy.md, "holdout-16 measured").
  */
 export const HOLDOUT16_SEEDS: readonly number[] = [10051, 10052, 10053, 10054, 10055, 10056, 10057, 10058, 10059, 10060];
 
@@ -270,7 +272,7 @@ export const EVAL_ROUNDS: readonly EvalRound[] = [
   { name: "holdout-13", seeds: HOLDOUT13_SEEDS, sets: HOLDOUT13_SETS, reference: "data/interference/accuracy-reference-holdout13-v1.json" },
   { name: "holdout-14", seeds: HOLDOUT14_SEEDS, sets: HOLDOUT14_SETS, reference: "data/interference/accuracy-reference-holdout14-v1.json" },
   { name: "holdout-15", seeds: HOLDOUT15_SEEDS, sets: HOLDOUT15_SETS, reference: "data/interference/accuracy-reference-holdout15-v1.json" },
-  { name: "holdout-16", seeds: HOLDOUT16_SEEDS, sets: HOLDOUT16_SETS, reference: "data/interference/accuracy-reference-holdout16-v1.json", sealed: true },
+  { name: "holdout-16", seeds: HOLDOUT16_SEEDS, sets: HOLDOUT16_SETS, reference: "data/interference/accuracy-reference-holdout16-v1.json" },
   { name: "holdout-17", seeds: HOLDOUT17_SEEDS, sets: HOLDOUT17_SETS, reference: "data/interference/accuracy-reference-holdout17-v1.json", sealed: true },
 ];
 

@@ -121,7 +121,7 @@ describe("accuracy protocol: compositions", () => {
     expect(OPEN_ROUNDS.map((r) => r.name)).toContain("holdout-8");
   });
 
-  test("the packed round (open) and the ninth and tenth held-out rounds (measured, open) the eleventh to fifteenth (measured, open) and the sixteenth and seventeenth (sealed): seeds nothing used before, refused by fitting; holdout-9 to holdout-17 draw holdout-8's sets and the packed ones", () => {
+  test("the packed round (open) and the ninth and tenth held-out rounds (measured, open) the eleventh to sixteenth (measured, open) and the seventeenth (sealed): seeds nothing used before, refused by fitting; holdout-9 to holdout-17 draw holdout-8's sets and the packed ones", () => {
     const used = (s: number): boolean => (s >= 1 && s <= 40) || (s >= 1001 && s <= 1120) || (s >= 9300 && s <= 9379);
     const before = [...EVAL_SEEDS, ...HOLDOUT2_SEEDS, ...HOLDOUT3_SEEDS, ...HOLDOUT4_SEEDS, ...HOLDOUT5_SEEDS, ...HOLDOUT6_SEEDS, ...HOLDOUT7_SEEDS, ...HOLDOUT8_SEEDS];
     for (const [seeds, earlier] of [[PACKED1_SEEDS, before], [HOLDOUT9_SEEDS, [...before, ...PACKED1_SEEDS]], [HOLDOUT10_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS]], [HOLDOUT11_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS]], [HOLDOUT12_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS, ...HOLDOUT11_SEEDS]], [HOLDOUT13_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS, ...HOLDOUT11_SEEDS, ...HOLDOUT12_SEEDS]], [HOLDOUT14_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS, ...HOLDOUT11_SEEDS, ...HOLDOUT12_SEEDS, ...HOLDOUT13_SEEDS]], [HOLDOUT15_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS, ...HOLDOUT11_SEEDS, ...HOLDOUT12_SEEDS, ...HOLDOUT13_SEEDS, ...HOLDOUT14_SEEDS]], [HOLDOUT16_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS, ...HOLDOUT11_SEEDS, ...HOLDOUT12_SEEDS, ...HOLDOUT13_SEEDS, ...HOLDOUT14_SEEDS, ...HOLDOUT15_SEEDS]], [HOLDOUT17_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS, ...HOLDOUT11_SEEDS, ...HOLDOUT12_SEEDS, ...HOLDOUT13_SEEDS, ...HOLDOUT14_SEEDS, ...HOLDOUT15_SEEDS, ...HOLDOUT16_SEEDS]]] as const) {
@@ -167,11 +167,11 @@ describe("accuracy protocol: compositions", () => {
     // holdout-15 was measured once (model-v15 with the knee term and CFS's runnable waits) and then unsealed.
     expect(EVAL_ROUNDS.find((r) => r.name === "holdout-15")?.sealed).toBeUndefined();
     expect(OPEN_ROUNDS.map((r) => r.name)).toContain("holdout-15");
-    // Frozen and sealed before holdout-15 is measured, for the model change after that one.
     expect(HOLDOUT16_SETS.map((s) => s.name)).toEqual(HOLDOUT9_SETS.map((s) => s.name));
     expect(drawAll(HOLDOUT16_SEEDS, HOLDOUT16_SETS).filter((c) => c.kind === "contended").length).toBeGreaterThanOrEqual(200);
-    expect(EVAL_ROUNDS.find((r) => r.name === "holdout-16")?.sealed).toBe(true);
-    expect(OPEN_ROUNDS.map((r) => r.name)).not.toContain("holdout-16");
+    // holdout-16 was measured once (model-v15 with both CFS terms and credit1's knee) and then unsealed.
+    expect(EVAL_ROUNDS.find((r) => r.name === "holdout-16")?.sealed).toBeUndefined();
+    expect(OPEN_ROUNDS.map((r) => r.name)).toContain("holdout-16");
     // Frozen and sealed before holdout-16 is measured, for the model change after that one.
     expect(HOLDOUT17_SETS.map((s) => s.name)).toEqual(HOLDOUT9_SETS.map((s) => s.name));
     expect(drawAll(HOLDOUT17_SEEDS, HOLDOUT17_SETS).filter((c) => c.kind === "contended").length).toBeGreaterThanOrEqual(200);
