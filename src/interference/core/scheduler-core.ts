@@ -260,8 +260,15 @@ export interface Mechanisms {
    * victim alone one core past the count.
    */
   readonly credit1Knee: boolean;
+  /**
+   * credit2 (default off, not shipped; docs/accuracy.md "credit2's contended p90 on holdout-16"):
+   * with runners queued (excess > 0) a mixed victim's preempted-burst episode lasts at most
+   * EPISODE_CAP_RATELIMITS rate limits (the preemptor's pCPU looks again when its rate limit
+   * ends, the others every MIN_TIMER), not MAX_TIMER. Off: model-v15's episodes.
+   */
+  readonly credit2TimerCap: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: false };
 
 /**
  * OverWait: the episodes in which a mixed victim's vCPU, wanting a core all the time and so
@@ -310,7 +317,7 @@ function baseCoreFor(s: SchedulerParams, cores: number, m: Mechanisms): Schedule
     case "kvm-cfs":
       return cfsCore(s, cores, [], m.cfsLightHolds, m.cfsLightWaiters, m.cfsOverfull, m.cfsSaturated, m.cfsLightFullHome, m.cfsSleeperPolls, m.cfsKneeSlack, m.cfsRunnableWaits);
     case "xen-credit2":
-      return credit2Core(s, cores, m.grantEnds, m.ownBurstPreempt, m.grantShape);
+      return credit2Core(s, cores, m.grantEnds, m.ownBurstPreempt, m.grantShape, m.credit2TimerCap);
     case "kvm-eevdf":
       return eevdfCore(s, cores, m.homeFresh, m.lightHolds, m.eevdfTimeShare);
   }
