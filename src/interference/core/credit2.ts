@@ -25,9 +25,11 @@ export const QUEUED_SCALE = 0.3;
  * victim's preempted-burst episode lasts at most this many rate limits, not MAX_TIMER. In the
  * simulator the preemptor was just picked, so its pCPU looks again when its rate limit ends, and
  * the other pCPUs' re-picks come every MIN_TIMER while runners queue with close credits: on
- * holdout-16's 6-core hosts episodes averaged 0.56-0.85 ms with 0.0-0.9% past 3 ms, where the
- * exponential of the core's mean (1.1-1.3 ms) puts 7-10% past 3 ms (docs/accuracy.md, "credit2's
- * contended p90 on holdout-16"). Open rounds, credit2 contended p90: 1 rate limit cut holdout-16
+ * holdout-16's 6-core hosts whose episode floor over-predicts, episodes averaged 0.56-0.85 ms with
+ * 0.0-0.9% past 3 ms, where the exponential of the core's mean (1.1-1.3 ms) puts 7-10% past 3 ms
+ * (on the one under-predicted, 10058/0: 1.0-1.1 ms and 3% against the core's 0.66 ms; the cap
+ * does not reach it). docs/accuracy.md, "credit2's contended p90 on holdout-16". Open rounds,
+ * credit2 contended p90: 1 rate limit cut holdout-16
  * (0.438 -> 0.391) but raised holdout-6 (0.294 -> 0.387) and others; 2 / 2.5 / 3 / 4 gave
  * holdout-16 0.332 / 0.331 / 0.332 / 0.350 and holdout-6 0.359 / 0.348 / 0.302 / 0.302.
  */
