@@ -239,6 +239,15 @@ export const HOLDOUT17_SEEDS: readonly number[] = [10061, 10062, 10063, 10064, 1
 
 export const HOLDOUT17_SETS: readonly CompositionSet[] = HOLDOUT16_SETS;
 
+/**
+ * The eighteenth held-out round, frozen and sealed before holdout-17 is measured, so the model
+ * change after the one holdout-17 measures has an untouched round waiting: holdout-17's sets,
+ * from seeds nothing had used (those above and holdout-17's 10061-10070).
+ */
+export const HOLDOUT18_SEEDS: readonly number[] = [10071, 10072, 10073, 10074, 10075, 10076, 10077, 10078, 10079, 10080];
+
+export const HOLDOUT18_SETS: readonly CompositionSet[] = HOLDOUT17_SETS;
+
 /** EvalRound is one frozen evaluation: its seeds, the sets drawn per seed and its cached reference. */
 export interface EvalRound {
   readonly name: string;
@@ -274,6 +283,7 @@ export const EVAL_ROUNDS: readonly EvalRound[] = [
   { name: "holdout-15", seeds: HOLDOUT15_SEEDS, sets: HOLDOUT15_SETS, reference: "data/interference/accuracy-reference-holdout15-v1.json" },
   { name: "holdout-16", seeds: HOLDOUT16_SEEDS, sets: HOLDOUT16_SETS, reference: "data/interference/accuracy-reference-holdout16-v1.json" },
   { name: "holdout-17", seeds: HOLDOUT17_SEEDS, sets: HOLDOUT17_SETS, reference: "data/interference/accuracy-reference-holdout17-v1.json", sealed: true },
+  { name: "holdout-18", seeds: HOLDOUT18_SEEDS, sets: HOLDOUT18_SETS, reference: "data/interference/accuracy-reference-holdout18-v1.json", sealed: true },
 ];
 
 /** OPEN_ROUNDS: the rounds measured by default (every round but the sealed ones). */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { drawAll, drawRound, drawSet, EVAL_ROUNDS, EVAL_SEEDS, EVAL_SETS, HOLDOUT2_SEEDS, HOLDOUT3_SEEDS, HOLDOUT3_SETS, HOLDOUT4_SEEDS, HOLDOUT4_SETS, HOLDOUT5_SEEDS, HOLDOUT5_SETS, HOLDOUT6_SEEDS, HOLDOUT6_SETS, HOLDOUT7_SEEDS, HOLDOUT7_SETS, HOLDOUT8_SEEDS, HOLDOUT8_SETS, HOLDOUT9_SEEDS, HOLDOUT9_SETS, HOLDOUT10_SEEDS, HOLDOUT10_SETS, HOLDOUT11_SEEDS, HOLDOUT11_SETS, HOLDOUT12_SEEDS, HOLDOUT12_SETS, HOLDOUT13_SEEDS, HOLDOUT13_SETS, HOLDOUT14_SEEDS, HOLDOUT14_SETS, HOLDOUT15_SEEDS, HOLDOUT15_SETS, HOLDOUT16_SEEDS, HOLDOUT16_SETS, HOLDOUT17_SEEDS, HOLDOUT17_SETS, isEvalSeed, PACKED1_SEEDS, PACKED_SETS, OPEN_ROUNDS, type CompositionSet } from "../../../src/interference/eval/compositions.js";
+import { drawAll, drawRound, drawSet, EVAL_ROUNDS, EVAL_SEEDS, EVAL_SETS, HOLDOUT2_SEEDS, HOLDOUT3_SEEDS, HOLDOUT3_SETS, HOLDOUT4_SEEDS, HOLDOUT4_SETS, HOLDOUT5_SEEDS, HOLDOUT5_SETS, HOLDOUT6_SEEDS, HOLDOUT6_SETS, HOLDOUT7_SEEDS, HOLDOUT7_SETS, HOLDOUT8_SEEDS, HOLDOUT8_SETS, HOLDOUT9_SEEDS, HOLDOUT9_SETS, HOLDOUT10_SEEDS, HOLDOUT10_SETS, HOLDOUT11_SEEDS, HOLDOUT11_SETS, HOLDOUT12_SEEDS, HOLDOUT12_SETS, HOLDOUT13_SEEDS, HOLDOUT13_SETS, HOLDOUT14_SEEDS, HOLDOUT14_SETS, HOLDOUT15_SEEDS, HOLDOUT15_SETS, HOLDOUT16_SEEDS, HOLDOUT16_SETS, HOLDOUT17_SEEDS, HOLDOUT17_SETS, HOLDOUT18_SEEDS, HOLDOUT18_SETS, isEvalSeed, PACKED1_SEEDS, PACKED_SETS, OPEN_ROUNDS, type CompositionSet } from "../../../src/interference/eval/compositions.js";
 import { assembleReference, referenceCases, referenceJobs, reusableEntries, simFingerprint, toSimulate } from "../../../src/interference/eval/reference.js";
 import { loadReference } from "../../../src/io/accuracy-reference.js";
 import { inlineRunner } from "../../../src/sim/runner.js";
@@ -89,7 +89,7 @@ describe("accuracy protocol: compositions", () => {
   test("the fourth held-out round uses >= 10 seeds no sweep, tuning run or earlier round used, holdout-3's sets, >= 200 contended hosts, and fitting refuses its seeds", () => {
     const used = (s: number): boolean => (s >= 1 && s <= 40) || (s >= 1001 && s <= 1040) || (s >= 9300 && s <= 9359);
     expectFreshRound(HOLDOUT4_SEEDS, HOLDOUT4_SETS, HOLDOUT3_SETS, used, [...EVAL_SEEDS, ...HOLDOUT2_SEEDS, ...HOLDOUT3_SEEDS]);
-    expect(EVAL_ROUNDS.map((r) => r.name)).toEqual(["holdout-1", "holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8", "packed-1", "holdout-9", "holdout-10", "holdout-11", "holdout-12", "holdout-13", "holdout-14", "holdout-15", "holdout-16", "holdout-17"]);
+    expect(EVAL_ROUNDS.map((r) => r.name)).toEqual(["holdout-1", "holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8", "packed-1", "holdout-9", "holdout-10", "holdout-11", "holdout-12", "holdout-13", "holdout-14", "holdout-15", "holdout-16", "holdout-17", "holdout-18"]);
   });
 
   test("the fifth held-out round: >= 10 seeds nothing used before (credit2's conformal 1041-1120 and the 32-core tuning hosts included), holdout-4's sets, >= 200 contended hosts, refused by fitting, and open after its one measurement", () => {
@@ -121,10 +121,10 @@ describe("accuracy protocol: compositions", () => {
     expect(OPEN_ROUNDS.map((r) => r.name)).toContain("holdout-8");
   });
 
-  test("the packed round (open) and the ninth and tenth held-out rounds (measured, open) the eleventh to sixteenth (measured, open) and the seventeenth (sealed): seeds nothing used before, refused by fitting; holdout-9 to holdout-17 draw holdout-8's sets and the packed ones", () => {
+  test("the packed round (open) and the ninth and tenth held-out rounds (measured, open) the eleventh to sixteenth (measured, open) and the seventeenth and eighteenth (sealed): seeds nothing used before, refused by fitting; holdout-9 to holdout-18 draw holdout-8's sets and the packed ones", () => {
     const used = (s: number): boolean => (s >= 1 && s <= 40) || (s >= 1001 && s <= 1120) || (s >= 9300 && s <= 9379);
     const before = [...EVAL_SEEDS, ...HOLDOUT2_SEEDS, ...HOLDOUT3_SEEDS, ...HOLDOUT4_SEEDS, ...HOLDOUT5_SEEDS, ...HOLDOUT6_SEEDS, ...HOLDOUT7_SEEDS, ...HOLDOUT8_SEEDS];
-    for (const [seeds, earlier] of [[PACKED1_SEEDS, before], [HOLDOUT9_SEEDS, [...before, ...PACKED1_SEEDS]], [HOLDOUT10_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS]], [HOLDOUT11_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS]], [HOLDOUT12_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS, ...HOLDOUT11_SEEDS]], [HOLDOUT13_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS, ...HOLDOUT11_SEEDS, ...HOLDOUT12_SEEDS]], [HOLDOUT14_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS, ...HOLDOUT11_SEEDS, ...HOLDOUT12_SEEDS, ...HOLDOUT13_SEEDS]], [HOLDOUT15_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS, ...HOLDOUT11_SEEDS, ...HOLDOUT12_SEEDS, ...HOLDOUT13_SEEDS, ...HOLDOUT14_SEEDS]], [HOLDOUT16_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS, ...HOLDOUT11_SEEDS, ...HOLDOUT12_SEEDS, ...HOLDOUT13_SEEDS, ...HOLDOUT14_SEEDS, ...HOLDOUT15_SEEDS]], [HOLDOUT17_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS, ...HOLDOUT11_SEEDS, ...HOLDOUT12_SEEDS, ...HOLDOUT13_SEEDS, ...HOLDOUT14_SEEDS, ...HOLDOUT15_SEEDS, ...HOLDOUT16_SEEDS]]] as const) {
+    for (const [seeds, earlier] of [[PACKED1_SEEDS, before], [HOLDOUT9_SEEDS, [...before, ...PACKED1_SEEDS]], [HOLDOUT10_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS]], [HOLDOUT11_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS]], [HOLDOUT12_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS, ...HOLDOUT11_SEEDS]], [HOLDOUT13_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS, ...HOLDOUT11_SEEDS, ...HOLDOUT12_SEEDS]], [HOLDOUT14_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS, ...HOLDOUT11_SEEDS, ...HOLDOUT12_SEEDS, ...HOLDOUT13_SEEDS]], [HOLDOUT15_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS, ...HOLDOUT11_SEEDS, ...HOLDOUT12_SEEDS, ...HOLDOUT13_SEEDS, ...HOLDOUT14_SEEDS]], [HOLDOUT16_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS, ...HOLDOUT11_SEEDS, ...HOLDOUT12_SEEDS, ...HOLDOUT13_SEEDS, ...HOLDOUT14_SEEDS, ...HOLDOUT15_SEEDS]], [HOLDOUT17_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS, ...HOLDOUT11_SEEDS, ...HOLDOUT12_SEEDS, ...HOLDOUT13_SEEDS, ...HOLDOUT14_SEEDS, ...HOLDOUT15_SEEDS, ...HOLDOUT16_SEEDS]], [HOLDOUT18_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS, ...HOLDOUT11_SEEDS, ...HOLDOUT12_SEEDS, ...HOLDOUT13_SEEDS, ...HOLDOUT14_SEEDS, ...HOLDOUT15_SEEDS, ...HOLDOUT16_SEEDS, ...HOLDOUT17_SEEDS]]] as const) {
       expect(seeds.length).toBeGreaterThanOrEqual(10);
       for (const s of seeds) {
         expect(used(s) || earlier.includes(s), String(s)).toBe(false);
@@ -177,6 +177,11 @@ describe("accuracy protocol: compositions", () => {
     expect(drawAll(HOLDOUT17_SEEDS, HOLDOUT17_SETS).filter((c) => c.kind === "contended").length).toBeGreaterThanOrEqual(200);
     expect(EVAL_ROUNDS.find((r) => r.name === "holdout-17")?.sealed).toBe(true);
     expect(OPEN_ROUNDS.map((r) => r.name)).not.toContain("holdout-17");
+    // Frozen and sealed before holdout-17 is measured, for the model change after that one.
+    expect(HOLDOUT18_SETS.map((s) => s.name)).toEqual(HOLDOUT9_SETS.map((s) => s.name));
+    expect(drawAll(HOLDOUT18_SEEDS, HOLDOUT18_SETS).filter((c) => c.kind === "contended").length).toBeGreaterThanOrEqual(200);
+    expect(EVAL_ROUNDS.find((r) => r.name === "holdout-18")?.sealed).toBe(true);
+    expect(OPEN_ROUNDS.map((r) => r.name)).not.toContain("holdout-18");
   });
 
   test("packed hosts are filled as the placer fills a generated fleet's: every scheduler, cores to twice the cores in vCPUs, every host a victim, many with several", () => {
