@@ -261,14 +261,15 @@ export interface Mechanisms {
    */
   readonly credit1Knee: boolean;
   /**
-   * credit2 (default off, not shipped; docs/accuracy.md "credit2's contended p90 on holdout-16"):
+   * credit2 (on since session 18; docs/accuracy.md "credit2's contended p90 on holdout-16" and
+   * "holdout-17 measured"):
    * with runners queued (excess > 0) a mixed victim's preempted-burst episode lasts at most
    * EPISODE_CAP_RATELIMITS rate limits (the preemptor's pCPU looks again when its rate limit
    * ends, the others every MIN_TIMER), not MAX_TIMER. Off: model-v15's episodes.
    */
   readonly credit2TimerCap: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: false };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true };
 
 /**
  * OverWait: the episodes in which a mixed victim's vCPU, wanting a core all the time and so
