@@ -96,7 +96,7 @@ describe("accuracy protocol: compositions", () => {
     const used = (s: number): boolean => (s >= 1 && s <= 40) || (s >= 1001 && s <= 1120) || (s >= 9300 && s <= 9379);
     expectFreshRound(HOLDOUT5_SEEDS, HOLDOUT5_SETS, HOLDOUT4_SETS, used, [...EVAL_SEEDS, ...HOLDOUT2_SEEDS, ...HOLDOUT3_SEEDS, ...HOLDOUT4_SEEDS]);
     // Unsealed once model-v7 was measured on it (holdout-6 once model-v8 was, holdout-7 once model-v9 was).
-    expect(OPEN_ROUNDS.map((r) => r.name)).toEqual(["holdout-1", "holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8", "packed-1", "holdout-9", "holdout-10", "holdout-11", "holdout-12", "holdout-13", "holdout-14", "holdout-15", "holdout-16"]);
+    expect(OPEN_ROUNDS.map((r) => r.name)).toEqual(["holdout-1", "holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8", "packed-1", "holdout-9", "holdout-10", "holdout-11", "holdout-12", "holdout-13", "holdout-14", "holdout-15", "holdout-16", "holdout-17"]);
   });
 
   test("the sixth held-out round: >= 10 seeds nothing used before (holdout-5's included), holdout-5's sets, >= 200 contended hosts, refused by fitting, and open after its one measurement", () => {
@@ -121,7 +121,7 @@ describe("accuracy protocol: compositions", () => {
     expect(OPEN_ROUNDS.map((r) => r.name)).toContain("holdout-8");
   });
 
-  test("the packed round (open) and the ninth and tenth held-out rounds (measured, open) the eleventh to sixteenth (measured, open) and the seventeenth and eighteenth (sealed): seeds nothing used before, refused by fitting; holdout-9 to holdout-18 draw holdout-8's sets and the packed ones", () => {
+  test("the packed round (open) and the ninth and tenth held-out rounds (measured, open) the eleventh to seventeenth (measured, open) and the eighteenth (sealed): seeds nothing used before, refused by fitting; holdout-9 to holdout-18 draw holdout-8's sets and the packed ones", () => {
     const used = (s: number): boolean => (s >= 1 && s <= 40) || (s >= 1001 && s <= 1120) || (s >= 9300 && s <= 9379);
     const before = [...EVAL_SEEDS, ...HOLDOUT2_SEEDS, ...HOLDOUT3_SEEDS, ...HOLDOUT4_SEEDS, ...HOLDOUT5_SEEDS, ...HOLDOUT6_SEEDS, ...HOLDOUT7_SEEDS, ...HOLDOUT8_SEEDS];
     for (const [seeds, earlier] of [[PACKED1_SEEDS, before], [HOLDOUT9_SEEDS, [...before, ...PACKED1_SEEDS]], [HOLDOUT10_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS]], [HOLDOUT11_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS]], [HOLDOUT12_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS, ...HOLDOUT11_SEEDS]], [HOLDOUT13_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS, ...HOLDOUT11_SEEDS, ...HOLDOUT12_SEEDS]], [HOLDOUT14_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS, ...HOLDOUT11_SEEDS, ...HOLDOUT12_SEEDS, ...HOLDOUT13_SEEDS]], [HOLDOUT15_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS, ...HOLDOUT11_SEEDS, ...HOLDOUT12_SEEDS, ...HOLDOUT13_SEEDS, ...HOLDOUT14_SEEDS]], [HOLDOUT16_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS, ...HOLDOUT11_SEEDS, ...HOLDOUT12_SEEDS, ...HOLDOUT13_SEEDS, ...HOLDOUT14_SEEDS, ...HOLDOUT15_SEEDS]], [HOLDOUT17_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS, ...HOLDOUT11_SEEDS, ...HOLDOUT12_SEEDS, ...HOLDOUT13_SEEDS, ...HOLDOUT14_SEEDS, ...HOLDOUT15_SEEDS, ...HOLDOUT16_SEEDS]], [HOLDOUT18_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS, ...HOLDOUT11_SEEDS, ...HOLDOUT12_SEEDS, ...HOLDOUT13_SEEDS, ...HOLDOUT14_SEEDS, ...HOLDOUT15_SEEDS, ...HOLDOUT16_SEEDS, ...HOLDOUT17_SEEDS]]] as const) {
@@ -172,11 +172,11 @@ describe("accuracy protocol: compositions", () => {
     // holdout-16 was measured once (model-v15 with both CFS terms and credit1's knee) and then unsealed.
     expect(EVAL_ROUNDS.find((r) => r.name === "holdout-16")?.sealed).toBeUndefined();
     expect(OPEN_ROUNDS.map((r) => r.name)).toContain("holdout-16");
-    // Frozen and sealed before holdout-16 is measured, for the model change after that one.
     expect(HOLDOUT17_SETS.map((s) => s.name)).toEqual(HOLDOUT9_SETS.map((s) => s.name));
     expect(drawAll(HOLDOUT17_SEEDS, HOLDOUT17_SETS).filter((c) => c.kind === "contended").length).toBeGreaterThanOrEqual(200);
-    expect(EVAL_ROUNDS.find((r) => r.name === "holdout-17")?.sealed).toBe(true);
-    expect(OPEN_ROUNDS.map((r) => r.name)).not.toContain("holdout-17");
+    // holdout-17 was measured once (credit2's timer cap) and then unsealed.
+    expect(EVAL_ROUNDS.find((r) => r.name === "holdout-17")?.sealed).toBeUndefined();
+    expect(OPEN_ROUNDS.map((r) => r.name)).toContain("holdout-17");
     // Frozen and sealed before holdout-17 is measured, for the model change after that one.
     expect(HOLDOUT18_SETS.map((s) => s.name)).toEqual(HOLDOUT9_SETS.map((s) => s.name));
     expect(drawAll(HOLDOUT18_SEEDS, HOLDOUT18_SETS).filter((c) => c.kind === "contended").length).toBeGreaterThanOrEqual(200);
