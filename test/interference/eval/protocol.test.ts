@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { drawAll, drawRound, drawSet, EVAL_ROUNDS, EVAL_SEEDS, EVAL_SETS, HOLDOUT2_SEEDS, HOLDOUT3_SEEDS, HOLDOUT3_SETS, HOLDOUT4_SEEDS, HOLDOUT4_SETS, HOLDOUT5_SEEDS, HOLDOUT5_SETS, HOLDOUT6_SEEDS, HOLDOUT6_SETS, HOLDOUT7_SEEDS, HOLDOUT7_SETS, HOLDOUT8_SEEDS, HOLDOUT8_SETS, HOLDOUT9_SEEDS, HOLDOUT9_SETS, HOLDOUT10_SEEDS, HOLDOUT10_SETS, HOLDOUT11_SEEDS, HOLDOUT11_SETS, HOLDOUT12_SEEDS, HOLDOUT12_SETS, HOLDOUT13_SEEDS, HOLDOUT13_SETS, HOLDOUT14_SEEDS, HOLDOUT14_SETS, HOLDOUT15_SEEDS, HOLDOUT15_SETS, HOLDOUT16_SEEDS, HOLDOUT16_SETS, HOLDOUT17_SEEDS, HOLDOUT17_SETS, HOLDOUT18_SEEDS, HOLDOUT18_SETS, isEvalSeed, PACKED1_SEEDS, PACKED_SETS, OPEN_ROUNDS, type CompositionSet } from "../../../src/interference/eval/compositions.js";
+import { drawAll, drawRound, drawSet, EVAL_ROUNDS, EVAL_SEEDS, EVAL_SETS, HOLDOUT2_SEEDS, HOLDOUT3_SEEDS, HOLDOUT3_SETS, HOLDOUT4_SEEDS, HOLDOUT4_SETS, HOLDOUT5_SEEDS, HOLDOUT5_SETS, HOLDOUT6_SEEDS, HOLDOUT6_SETS, HOLDOUT7_SEEDS, HOLDOUT7_SETS, HOLDOUT8_SEEDS, HOLDOUT8_SETS, HOLDOUT9_SETS, isEvalSeed, PACKED1_SEEDS, PACKED_SETS, OPEN_ROUNDS, type CompositionSet, evalRound } from "../../../src/interference/eval/compositions.js";
 import { assembleReference, referenceCases, referenceJobs, reusableEntries, simFingerprint, toSimulate } from "../../../src/interference/eval/reference.js";
 import { loadReference } from "../../../src/io/accuracy-reference.js";
 import { inlineRunner } from "../../../src/sim/runner.js";
@@ -124,63 +124,43 @@ describe("accuracy protocol: compositions", () => {
   test("the packed round (open) and the ninth and tenth held-out rounds (measured, open) the eleventh to seventeenth (measured, open) and the eighteenth (sealed): seeds nothing used before, refused by fitting; holdout-9 to holdout-18 draw holdout-8's sets and the packed ones", () => {
     const used = (s: number): boolean => (s >= 1 && s <= 40) || (s >= 1001 && s <= 1120) || (s >= 9300 && s <= 9379);
     const before = [...EVAL_SEEDS, ...HOLDOUT2_SEEDS, ...HOLDOUT3_SEEDS, ...HOLDOUT4_SEEDS, ...HOLDOUT5_SEEDS, ...HOLDOUT6_SEEDS, ...HOLDOUT7_SEEDS, ...HOLDOUT8_SEEDS];
-    for (const [seeds, earlier] of [[PACKED1_SEEDS, before], [HOLDOUT9_SEEDS, [...before, ...PACKED1_SEEDS]], [HOLDOUT10_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS]], [HOLDOUT11_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS]], [HOLDOUT12_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS, ...HOLDOUT11_SEEDS]], [HOLDOUT13_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS, ...HOLDOUT11_SEEDS, ...HOLDOUT12_SEEDS]], [HOLDOUT14_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS, ...HOLDOUT11_SEEDS, ...HOLDOUT12_SEEDS, ...HOLDOUT13_SEEDS]], [HOLDOUT15_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS, ...HOLDOUT11_SEEDS, ...HOLDOUT12_SEEDS, ...HOLDOUT13_SEEDS, ...HOLDOUT14_SEEDS]], [HOLDOUT16_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS, ...HOLDOUT11_SEEDS, ...HOLDOUT12_SEEDS, ...HOLDOUT13_SEEDS, ...HOLDOUT14_SEEDS, ...HOLDOUT15_SEEDS]], [HOLDOUT17_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS, ...HOLDOUT11_SEEDS, ...HOLDOUT12_SEEDS, ...HOLDOUT13_SEEDS, ...HOLDOUT14_SEEDS, ...HOLDOUT15_SEEDS, ...HOLDOUT16_SEEDS]], [HOLDOUT18_SEEDS, [...before, ...PACKED1_SEEDS, ...HOLDOUT9_SEEDS, ...HOLDOUT10_SEEDS, ...HOLDOUT11_SEEDS, ...HOLDOUT12_SEEDS, ...HOLDOUT13_SEEDS, ...HOLDOUT14_SEEDS, ...HOLDOUT15_SEEDS, ...HOLDOUT16_SEEDS, ...HOLDOUT17_SEEDS]]] as const) {
-      expect(seeds.length).toBeGreaterThanOrEqual(10);
+    // Each round's seeds were fresh when it was frozen: none used by fitting or by an earlier round.
+    const later = ["packed-1", ...Array.from({ length: 10 }, (_, i) => `holdout-${i + 9}`)];
+    let earlier: readonly number[] = before;
+    for (const name of later) {
+      const seeds = evalRound(name).seeds;
+      expect(seeds.length, name).toBeGreaterThanOrEqual(10);
       for (const s of seeds) {
-        expect(used(s) || earlier.includes(s), String(s)).toBe(false);
+        expect(used(s) || earlier.includes(s), `${name} ${s}`).toBe(false);
         expect(isEvalSeed(s), String(s)).toBe(true);
       }
+      earlier = [...earlier, ...seeds];
     }
     expect(OPEN_ROUNDS.map((r) => r.name)).toContain("packed-1");
     expect(HOLDOUT9_SETS.map((s) => s.name)).toEqual([...HOLDOUT8_SETS, ...PACKED_SETS].map((s) => s.name));
-    expect(drawAll(HOLDOUT9_SEEDS, HOLDOUT9_SETS).filter((c) => c.kind === "contended").length).toBeGreaterThanOrEqual(200);
-    // holdout-9 was measured once (model-v11 as first built) and then unsealed.
-    expect(EVAL_ROUNDS.find((r) => r.name === "holdout-9")?.sealed).toBeUndefined();
-    expect(OPEN_ROUNDS.map((r) => r.name)).toContain("holdout-9");
-    expect(HOLDOUT10_SETS.map((s) => s.name)).toEqual(HOLDOUT9_SETS.map((s) => s.name));
-    expect(drawAll(HOLDOUT10_SEEDS, HOLDOUT10_SETS).filter((c) => c.kind === "contended").length).toBeGreaterThanOrEqual(200);
-    // holdout-10 was measured once (the shipped model-v11) and then unsealed.
-    expect(EVAL_ROUNDS.find((r) => r.name === "holdout-10")?.sealed).toBeUndefined();
-    expect(OPEN_ROUNDS.map((r) => r.name)).toContain("holdout-10");
-    expect(HOLDOUT11_SETS.map((s) => s.name)).toEqual(HOLDOUT9_SETS.map((s) => s.name));
-    expect(drawAll(HOLDOUT11_SEEDS, HOLDOUT11_SETS).filter((c) => c.kind === "contended").length).toBeGreaterThanOrEqual(200);
-    // holdout-11 was measured once (the shipped model-v13) and then unsealed.
-    expect(EVAL_ROUNDS.find((r) => r.name === "holdout-11")?.sealed).toBeUndefined();
-    expect(OPEN_ROUNDS.map((r) => r.name)).toContain("holdout-11");
-    expect(HOLDOUT12_SETS.map((s) => s.name)).toEqual(HOLDOUT9_SETS.map((s) => s.name));
-    expect(drawAll(HOLDOUT12_SEEDS, HOLDOUT12_SETS).filter((c) => c.kind === "contended").length).toBeGreaterThanOrEqual(200);
-    // holdout-12 was measured once (the shipped model-v14) and then unsealed.
-    expect(EVAL_ROUNDS.find((r) => r.name === "holdout-12")?.sealed).toBeUndefined();
-    expect(OPEN_ROUNDS.map((r) => r.name)).toContain("holdout-12");
-    expect(HOLDOUT13_SETS.map((s) => s.name)).toEqual(HOLDOUT9_SETS.map((s) => s.name));
-    expect(drawAll(HOLDOUT13_SEEDS, HOLDOUT13_SETS).filter((c) => c.kind === "contended").length).toBeGreaterThanOrEqual(200);
-    // holdout-13 was measured once (the shipped model-v15) and then unsealed.
-    expect(EVAL_ROUNDS.find((r) => r.name === "holdout-13")?.sealed).toBeUndefined();
-    expect(OPEN_ROUNDS.map((r) => r.name)).toContain("holdout-13");
-    expect(HOLDOUT14_SETS.map((s) => s.name)).toEqual(HOLDOUT9_SETS.map((s) => s.name));
-    expect(drawAll(HOLDOUT14_SEEDS, HOLDOUT14_SETS).filter((c) => c.kind === "contended").length).toBeGreaterThanOrEqual(200);
-    // holdout-14 was measured once (the shipped model-v15 with the knee term) and then unsealed.
-    expect(EVAL_ROUNDS.find((r) => r.name === "holdout-14")?.sealed).toBeUndefined();
-    expect(OPEN_ROUNDS.map((r) => r.name)).toContain("holdout-14");
-    expect(HOLDOUT15_SETS.map((s) => s.name)).toEqual(HOLDOUT9_SETS.map((s) => s.name));
-    expect(drawAll(HOLDOUT15_SEEDS, HOLDOUT15_SETS).filter((c) => c.kind === "contended").length).toBeGreaterThanOrEqual(200);
-    // holdout-15 was measured once (model-v15 with the knee term and CFS's runnable waits) and then unsealed.
-    expect(EVAL_ROUNDS.find((r) => r.name === "holdout-15")?.sealed).toBeUndefined();
-    expect(OPEN_ROUNDS.map((r) => r.name)).toContain("holdout-15");
-    expect(HOLDOUT16_SETS.map((s) => s.name)).toEqual(HOLDOUT9_SETS.map((s) => s.name));
-    expect(drawAll(HOLDOUT16_SEEDS, HOLDOUT16_SETS).filter((c) => c.kind === "contended").length).toBeGreaterThanOrEqual(200);
-    // holdout-16 was measured once (model-v15 with both CFS terms and credit1's knee) and then unsealed.
-    expect(EVAL_ROUNDS.find((r) => r.name === "holdout-16")?.sealed).toBeUndefined();
-    expect(OPEN_ROUNDS.map((r) => r.name)).toContain("holdout-16");
-    expect(HOLDOUT17_SETS.map((s) => s.name)).toEqual(HOLDOUT9_SETS.map((s) => s.name));
-    expect(drawAll(HOLDOUT17_SEEDS, HOLDOUT17_SETS).filter((c) => c.kind === "contended").length).toBeGreaterThanOrEqual(200);
-    // holdout-17 was measured once (credit2's timer cap) and then unsealed.
-    expect(EVAL_ROUNDS.find((r) => r.name === "holdout-17")?.sealed).toBeUndefined();
-    expect(OPEN_ROUNDS.map((r) => r.name)).toContain("holdout-17");
-    // Frozen and sealed before holdout-17 is measured, for the model change after that one.
-    expect(HOLDOUT18_SETS.map((s) => s.name)).toEqual(HOLDOUT9_SETS.map((s) => s.name));
-    expect(drawAll(HOLDOUT18_SEEDS, HOLDOUT18_SETS).filter((c) => c.kind === "contended").length).toBeGreaterThanOrEqual(200);
-    expect(EVAL_ROUNDS.find((r) => r.name === "holdout-18")?.sealed).toBe(true);
+    for (const name of later.slice(1)) {
+      const r = evalRound(name);
+      expect(r.sets.map((s) => s.name), name).toEqual(HOLDOUT9_SETS.map((s) => s.name));
+      expect(drawRound(r).filter((c) => c.kind === "contended").length, name).toBeGreaterThanOrEqual(200);
+    }
+    // Measured once, each with the model named, and then unsealed.
+    const measured: Record<string, string> = {
+      "holdout-9": "model-v11 as first built",
+      "holdout-10": "the shipped model-v11",
+      "holdout-11": "the shipped model-v13",
+      "holdout-12": "the shipped model-v14",
+      "holdout-13": "the shipped model-v15",
+      "holdout-14": "model-v15 with the knee term",
+      "holdout-15": "model-v15 with the knee term and CFS's runnable waits",
+      "holdout-16": "model-v15 with both CFS terms and credit1's knee",
+      "holdout-17": "credit2's timer cap",
+    };
+    for (const name of Object.keys(measured)) {
+      expect(evalRound(name).sealed, name).toBeUndefined();
+      expect(OPEN_ROUNDS.map((r) => r.name)).toContain(name);
+    }
+    // Frozen and sealed before holdout-17 was measured, for the model change after that one.
+    expect(evalRound("holdout-18").sealed).toBe(true);
     expect(OPEN_ROUNDS.map((r) => r.name)).not.toContain("holdout-18");
   });
 
