@@ -398,7 +398,7 @@ export class Query {
       c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores, this.hm.core.ownBurstQueue);
       if (c.heldN > 0 && kneeDue) {
         // credit1's knee alone reads the tails: found if its floor is (resolveKnee).
-        this.mix.withExtraCounts(rest, c);
+        this.mix.countsOnly(c, rest);
         this.kneeHeldDue = HeldDue.WithExtra;
         this.kneeRest = rest;
       } else if (c.heldN > 0) this.mix.heldWithExtra(rest, c);
@@ -434,9 +434,9 @@ export class Query {
     const c = this.ownComps;
     c.copyFrom(this.built());
     c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores, this.hm.core.ownBurstQueue);
-    if (c.heldN > 0 && kneeDue && this.hm.core.holdKnee === true && this.hm.core.lightHolds !== true) {
+    if (c.heldN > 0 && kneeDue && this.kneeOnly()) {
       // credit1's knee alone reads the tails: found if the knee's floor is (resolveKnee).
-      this.mix.excludedCounts(this.extra, duty, c);
+      this.mix.countsOnly(c, this.extra, duty);
       this.kneeHeldDue = HeldDue.Excluded;
       this.kneeDuty = duty;
       this.kneeExclusion = exclusion;
@@ -735,7 +735,7 @@ export class Query {
       // left due (resolveKnee), whichever components `c` holds now.
       c.heldN = this.comps.heldN;
       c.heavyWakes = this.comps.heavyWakes;
-      this.mix.excludedCounts(this.extra, duty, c);
+      this.mix.countsOnly(c, this.extra, duty);
       this.kneeHeldDue = HeldDue.Excluded;
       this.kneeDuty = duty;
       this.kneeExclusion = exclusion;

@@ -21,7 +21,7 @@ export const GRANT_SCALE = 2;
 export const QUEUED_SCALE = 0.3;
 
 /**
- * EPISODE_CAP_RATELIMITS: with Mechanisms.credit2TimerCap (default off, not shipped), a mixed
+ * EPISODE_CAP_RATELIMITS: with Mechanisms.credit2TimerCap (on since session 18), a mixed
  * victim's preempted-burst episode lasts at most this many rate limits, not MAX_TIMER. In the
  * simulator the preemptor was just picked, so its pCPU looks again when its rate limit ends, and
  * the other pCPUs' re-picks come every MIN_TIMER while runners queue with close credits: on

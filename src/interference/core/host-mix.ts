@@ -538,25 +538,17 @@ export class HostMix {
     const hogs = out.heavyVcpus - out.sleepyVcpus;
     const slack = this.cores - hogs - out.sleepyDuty - lsp;
     if (!(slack > 0)) return;
-    if (due) {
-      // The placer's row test (query.ts kneeSkips): the held tails' sum is found only where a
-      // bound on it cannot show the floor within the SLO; the rest costs a few operations.
-      out.kneeLsp = lsp;
-      out.kneeCount = Math.round(count);
-      out.kneeBlock = (lrate * this.core.lightBlock + out.heavyWakes * out.heavyBlock) / (lrate + out.heavyWakes);
-      out.kneeRDue = kneeRate(slack, lsp / lrate, out.capUs);
-      out.kneeDue = true;
-      return;
-    }
-    this.heldNow(out);
-    const full = lightHoldFull(out.held, out.heldN, lsp, Math.round(count));
-    if (!(full > 0)) return;
-    const block = (lrate * this.core.lightBlock + out.heavyWakes * out.heavyBlock) / (lrate + out.heavyWakes);
-    out.kneeA = full * block;
-    out.kneeR = kneeRate(slack, lsp / lrate, out.capUs);
+    // Every input of kneeA but the held tails' sum; the placer's row test (`due`, query.ts
+    // kneeSkips) finds that sum only where a bound on it cannot show the floor within the SLO.
+    out.kneeLsp = lsp;
+    out.kneeCount = Math.round(count);
+    out.kneeBlock = (lrate * this.core.lightBlock + out.heavyWakes * out.heavyBlock) / (lrate + out.heavyWakes);
+    out.kneeRDue = kneeRate(slack, lsp / lrate, out.capUs);
+    if (due) out.kneeDue = true;
+    else this.kneeFull(out);
   }
 
-  /** kneeFull finishes holdKnee left due on `out` (its held tails found): kneeA and kneeR as holdKnee writes them, the same bits. */
+  /** kneeFull finishes the knee holdKnee prepared on `out`: the held tails' sum (found now if left due), kneeA and kneeR. */
   kneeFull(out: Components): void {
     out.kneeDue = false;
     out.kneeA = 0;
@@ -586,13 +578,11 @@ export class HostMix {
     return out.kneeCount < 1 || js >= out.heldN || js > out.kneeCount;
   }
 
-  /** withExtraCounts is heldWithExtra's counts alone, its tails left to it. */
-  withExtraCounts(extra: CpuPart | undefined, out: Components): void {
-    if (this.counts) this.heldCounts(out, extra, undefined, NaN);
-  }
-
-  /** excludedCounts is excludedHeld's counts alone (heavyVcpus, sleepyVcpus, sleepyDuty), its tails left to it. */
-  excludedCounts(extra: CpuPart | undefined, p: number, out: Components): void {
+  /**
+   * countsOnly is heldWithExtra's (`p` NaN) or excludedHeld's (a mixed victim's own duty `p` out)
+   * counts alone (heavyVcpus, sleepyVcpus, sleepyDuty), their tails left to them.
+   */
+  countsOnly(out: Components, extra: CpuPart | undefined, p = NaN): void {
     if (this.counts) this.heldCounts(out, extra, undefined, p);
   }
 
