@@ -250,6 +250,15 @@ export const HOLDOUT18_SEEDS: readonly number[] = [10071, 10072, 10073, 10074, 1
 
 export const HOLDOUT18_SETS: readonly CompositionSet[] = HOLDOUT17_SETS;
 
+/**
+ * The nineteenth held-out round, frozen and sealed before holdout-18 is measured, so the model
+ * change after the one holdout-18 measures has an untouched round waiting: holdout-18's sets,
+ * from seeds nothing had used (those above and holdout-18's 10071-10080).
+ */
+export const HOLDOUT19_SEEDS: readonly number[] = [10081, 10082, 10083, 10084, 10085, 10086, 10087, 10088, 10089, 10090];
+
+export const HOLDOUT19_SETS: readonly CompositionSet[] = HOLDOUT18_SETS;
+
 /** EvalRound is one frozen evaluation: its seeds, the sets drawn per seed and its cached reference. */
 export interface EvalRound {
   readonly name: string;
@@ -286,6 +295,7 @@ export const EVAL_ROUNDS: readonly EvalRound[] = [
   { name: "holdout-16", seeds: HOLDOUT16_SEEDS, sets: HOLDOUT16_SETS, reference: "data/interference/accuracy-reference-holdout16-v1.json" },
   { name: "holdout-17", seeds: HOLDOUT17_SEEDS, sets: HOLDOUT17_SETS, reference: "data/interference/accuracy-reference-holdout17-v1.json" },
   { name: "holdout-18", seeds: HOLDOUT18_SEEDS, sets: HOLDOUT18_SETS, reference: "data/interference/accuracy-reference-holdout18-v1.json", sealed: true },
+  { name: "holdout-19", seeds: HOLDOUT19_SEEDS, sets: HOLDOUT19_SETS, reference: "data/interference/accuracy-reference-holdout19-v1.json", sealed: true },
 ];
 
 /** OPEN_ROUNDS: the rounds measured by default (every round but the sealed ones). */
