@@ -49,9 +49,10 @@ export function kvmCommon(p: Pick<KvmCfsParams | KvmEevdfParams, "haltPollUs">):
  * - Hogs are never fresh: a waking victim with sleeper credit preempts them at once, unless its
  *   group entity is too light (overfullEpisodes, Mechanisms.cfsOverfull).
  * - A mixed victim that never sleeps is no waker: it waits while its own vCPU shares a CPU
- *   (saturatedWaitOf, Mechanisms.cfsSaturated).
+ *   (saturatedWaitOf, Mechanisms.cfsSaturated), and not at all where it keeps one to itself
+ *   (Mechanisms.cfsSaturatedKeeps).
  */
-export function cfsCore(given: KvmCfsParams | undefined, cores: number, approximations: string[], lightHolds = false, lightWaiters = false, overfull = false, saturated = false, lightFullHome = false, sleeperPolls = false, knee = false, runnableWaits = false): SchedulerCore {
+export function cfsCore(given: KvmCfsParams | undefined, cores: number, approximations: string[], lightHolds = false, lightWaiters = false, overfull = false, saturated = false, lightFullHome = false, sleeperPolls = false, knee = false, runnableWaits = false, saturatedKeeps = false): SchedulerCore {
   const p = given ?? (defaultScheduler("kvm-cfs") as KvmCfsParams);
   const factor = tunableFactor(p, cores);
   const latencyUs = p.latencyUs * factor;
@@ -90,7 +91,7 @@ export function cfsCore(given: KvmCfsParams | undefined, cores: number, approxim
     // polls fill its slack finds no idle CPU; its waits are a floor beside the over-full episodes.
     ...(lightHolds && knee ? { kneeSlack: true } : {}),
     ...(overfull || (lightHolds && knee) ? { overfull: withKnee(overfull ? overfullEpisodes(p.gentleFairSleepers ? latencyUs / 2 : latencyUs, granUs, waitCapUs) : undefined, lightHolds && knee) } : {}),
-    ...(saturated ? { overWait: saturatedWaitOf(latencyUs, minGranUs, nrLatency, p.tickUs, cores, runnableWaits) } : {}),
+    ...(saturated ? { overWait: saturatedWaitOf(latencyUs, minGranUs, nrLatency, p.tickUs, cores, runnableWaits, saturatedKeeps) } : {}),
     approximations,
   };
 }
@@ -216,7 +217,7 @@ const SATURATED_BOUND = 2.5;
  * simulated p99.9 is 13-85 ms where model-v13's core says the alone latency (0.1-0.5 ms); with
  * the term the estimate is 0.43-1.41x of it (docs/accuracy.md, seventeenth round).
  */
-function saturatedWaitOf(latencyUs: number, minGranUs: number, nrLatency: number, tickUs: number, cores: number, runnable: boolean): OverWait {
+function saturatedWaitOf(latencyUs: number, minGranUs: number, nrLatency: number, tickUs: number, cores: number, runnable: boolean, keeps: boolean): OverWait {
   const apply = (c: Components, duty: number, _wakesUs: number, _sleeperDuty: number, _atLeast: (n: number) => number, lightLoad: number, _lightHoldUs: number, demand: number, _sleeperBurstUs: number, vcpus: number, lambdaUs: number, groupLoad: number): void => {
     // A sleeper (duty < 1; runnableShare caps it at SATURATED) that the saturated waits leave
     // alone still loses its CPU whenever it sleeps: its runnable waits then (runnableWaits).
@@ -231,6 +232,7 @@ function saturatedWaitOf(latencyUs: number, minGranUs: number, nrLatency: number
     const m = w > 0 ? (groupLoad / cores - wv) / w : 0;
     if (!(c.pFull > 0) || !(others > 0) || !(m > 0)) {
       if (sleeper) runnableWaits(c, duty, demand, vcpus, latencyUs, minGranUs, nrLatency, tickUs, cores);
+      else if (keeps && duty >= 1) keepsItsCpu(c);
       return;
     }
     const q = Math.min(1, m);
@@ -249,6 +251,28 @@ function saturatedWaitOf(latencyUs: number, minGranUs: number, nrLatency: number
     c.capUs = capUs;
   };
   return { fromDuty: runnable ? 0 : SATURATED, apply, boundScale: SATURATED_BOUND };
+}
+
+/**
+ * keepsItsCpu (Mechanisms.cfsSaturatedKeeps; docs/accuracy.md, "Packed CFS on holdout-17 (session
+ * 19)"): a vCPU that never sleeps (duty 1) on a CPU nobody else is balanced onto (saturatedWaitOf
+ * finds no co-runner: its own group weight is at least the CPUs' mean load, or the others leave a
+ * core idle) runs all the time. Nothing is ever queued behind it: a waker goes to an idle CPU or
+ * its previous one (kvm-fair balance.ts selectIdleSibling), and this CPU is never idle and, past
+ * the first balance, nobody's previous; a busy CPU pulls only while below the mean load
+ * (findLoadImbalance), which this one never is. Its requests are served inside the running burst
+ * (sim/guest.ts), so they wait for nothing of the host: the wake waits the query built for it
+ * (a waker meeting every core held) do not happen, and its estimate is its alone latency. On the
+ * open rounds' packed CFS hosts 35 such victims are simulated at that level (within 0.1 in ln;
+ * cpuShare exactly their vCPUs) where the wake waits said up to 49x it.
+ */
+function keepsItsCpu(c: Components): void {
+  c.a.fill(0);
+  c.sumA = 0;
+  c.sumAOverR = 0;
+  c.lightA = 0;
+  c.rlA = 0;
+  c.driftA = 0;
 }
 
 /**

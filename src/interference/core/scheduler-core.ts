@@ -268,8 +268,16 @@ export interface Mechanisms {
    * ends, the others every MIN_TIMER), not MAX_TIMER. Off: model-v15's episodes.
    */
   readonly credit2TimerCap: boolean;
+  /**
+   * CFS (docs/accuracy.md, "Packed CFS on holdout-17 (session 19)"): a mixed victim that never
+   * sleeps (duty 1), on a host where the saturated waits find it no co-runner (its own group weight
+   * at least the CPUs' mean load, or a core left idle), keeps its CPU to itself: nobody wakes onto
+   * or is balanced onto it, and its requests meet no wait of the host (cfs.ts keepsItsCpu). Off:
+   * the wake waits of a waker meeting every core held, which a vCPU that never wakes does not meet.
+   */
+  readonly cfsSaturatedKeeps: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true };
 
 /**
  * OverWait: the episodes in which a mixed victim's vCPU, wanting a core all the time and so
@@ -316,7 +324,7 @@ function baseCoreFor(s: SchedulerParams, cores: number, m: Mechanisms): Schedule
     case "xen-credit":
       return credit1Core(s, cores, m.credit1OverWait, m.credit1Knee);
     case "kvm-cfs":
-      return cfsCore(s, cores, [], m.cfsLightHolds, m.cfsLightWaiters, m.cfsOverfull, m.cfsSaturated, m.cfsLightFullHome, m.cfsSleeperPolls, m.cfsKneeSlack, m.cfsRunnableWaits);
+      return cfsCore(s, cores, [], m.cfsLightHolds, m.cfsLightWaiters, m.cfsOverfull, m.cfsSaturated, m.cfsLightFullHome, m.cfsSleeperPolls, m.cfsKneeSlack, m.cfsRunnableWaits, m.cfsSaturatedKeeps);
     case "xen-credit2":
       return credit2Core(s, cores, m.grantEnds, m.ownBurstPreempt, m.grantShape, m.credit2TimerCap);
     case "kvm-eevdf":
