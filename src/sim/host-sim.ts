@@ -6,7 +6,7 @@ import { DriverPath } from "./driver-path.js";
 import { GuestWork } from "./guest.js";
 import type { HostObserver } from "./metrics.js";
 import type { Rng } from "./rng.js";
-import { NO_EVENT, type EventFn, type EventId, type Simulator } from "./simulator.js";
+import { NO_EVENT, type EventFn, type EventId, type Simulator, type TimerLane } from "./simulator.js";
 
 // Event priorities at one microsecond: the warm-up boundary first (so everything at that instant
 // is measured), then workload events (arrivals, burst starts, work completions), then policy
@@ -56,6 +56,8 @@ export class HostSim implements SchedContext {
   /** vCPUs from here on are the driver domain's (nVcpus when there is none: no vCPU qualifies). */
   private readonly firstDriverVcpu: number;
   readonly chargesDriverWork: boolean;
+  /** A policy's timers run in the simulator's lane (timerLane): no other policy timer may be set. */
+  private laned = false;
 
   constructor(
     private readonly sim: Simulator,
@@ -194,7 +196,17 @@ export class HostSim implements SchedContext {
   }
 
   timer(atUs: number, fn: EventFn, arg = 0): number {
+    if (this.laned) lanedTimer();
     return this.sim.scheduleAt(atUs, PRIO_POLICY, fn, arg);
+  }
+
+  timerLane(lane: TimerLane): boolean {
+    // The lane's timers rank after every queue event of their microsecond: right only while no
+    // other event has their priority. A billing driver domain's flush is one (driver-path.ts).
+    if (this.chargesDriverWork) return false;
+    this.sim.setLane(lane);
+    this.laned = true;
+    return true;
   }
 
   cancelTimer(id: number): void {
@@ -400,6 +412,10 @@ function doubleDispatch(v: number, p: number, on: number): never {
 
 function lateIdle(p: number, atUs: number, nowUs: number): never {
   throw new Error(`host-sim: pCPU ${p} idled as of ${atUs} us at ${nowUs} us (only a vCPU making no progress may go idle late)`);
+}
+
+function lanedTimer(): never {
+  throw new Error("host-sim: a policy timer beside a timer lane (the lane ranks after every queue event)");
 }
 
 function notStarted(): never {

@@ -11,6 +11,20 @@ export interface RunOptions {
 }
 
 /**
+ * TimerLane is a component's own timers run by the simulator's loop beside the queue, with no
+ * queue event standing for them (a policy's per-pCPU timers: xen-credit2/pcpu-timers.ts). Its
+ * timers rank after every queue event of their microsecond, as PRIO_POLICY events would after the
+ * workload events, so it is for a component whose timers are the only ones of the host's lowest
+ * priority (HostSim.timerLane refuses other policy timers once a lane is set).
+ */
+export interface TimerLane {
+  /** The earliest pending timer's time, Infinity when none; read before every step of the loop. */
+  readonly nextUs: number;
+  /** runNext runs the earliest timer; the clock is already at its time. */
+  runNext(): void;
+}
+
+/**
  * Simulator is the discrete-event kernel: an integer-microsecond clock plus an event queue. It
  * knows nothing of hosts, schedulers or workloads (SimPy's Environment). The clock moves only in
  * step(), so a handler always sees now() equal to its event's time.
@@ -25,6 +39,16 @@ export class Simulator {
   private stopped = false;
   /** The running run()'s bound (advance never moves the clock to it or past it). */
   private untilUs = Infinity;
+  private lane: TimerLane | null = null;
+
+  /**
+   * setLane makes the loop run lane's timers (one lane per simulator). Its timer runs are not
+   * events: eventsProcessed counts queue events only.
+   */
+  setLane(lane: TimerLane): void {
+    if (this.lane !== null) throw new Error("simulator: a timer lane is set already");
+    this.lane = lane;
+  }
 
   /** now is the current simulated time in microseconds. */
   now(): number {
@@ -85,6 +109,7 @@ export class Simulator {
 
   /** step runs the earliest event; false when there was none. */
   step(): boolean {
+    if (this.lane !== null) throw new Error("simulator: step() with a timer lane (use run)");
     const q = this.queue;
     q.finishTop(); // after a handler that threw inside run()
     if (q.size === 0) return false;
@@ -112,6 +137,7 @@ export class Simulator {
     this.stopped = false;
     this.untilUs = untilUs;
     q.finishTop(); // after a handler that threw inside an earlier run()
+    if (this.lane !== null) return this.runLaned(this.lane, untilUs, stopAt, maxEvents);
     // step() inlined by hand: this loop runs once per event, so every read saved here counts.
     // takeTop leaves the running event's heap entry for the handler's first push to overwrite:
     // most handlers schedule a follow-up, and one sift down is cheaper than a removal and an
@@ -122,6 +148,38 @@ export class Simulator {
       if (this.processed >= stopAt)
         throw new Error(`simulator: more than ${maxEvents} events before ${untilUs} us (runaway policy?)`);
       this.clockUs = t;
+      const fn = q.topFn();
+      const arg = q.topArg();
+      q.takeTop();
+      this.processed++;
+      fn(arg);
+      q.finishTop();
+    }
+    this.untilUs = Infinity;
+    if (untilUs !== Infinity && !this.stopped) this.clockUs = untilUs;
+  }
+
+  /**
+   * runLaned is run's loop with a timer lane: the lane's earliest timer runs when it is strictly
+   * before the queue's next event (at an equal time the queue's event goes first, whatever its
+   * priority, as the lane ranks after them all). Kept apart so that the loop of a run without a
+   * lane reads nothing more per event.
+   */
+  private runLaned(lane: TimerLane, untilUs: number, stopAt: number, maxEvents: number): void {
+    const q = this.queue;
+    for (;;) {
+      const tl = lane.nextUs;
+      const tq = q.size > 0 ? q.topTimeUs() : Infinity;
+      if (tl < tq) {
+        if (!(tl < untilUs) || this.stopped) break;
+        this.clockUs = tl;
+        lane.runNext();
+        continue;
+      }
+      if (!(tq < untilUs) || this.stopped) break;
+      if (this.processed >= stopAt)
+        throw new Error(`simulator: more than ${maxEvents} events before ${untilUs} us (runaway policy?)`);
+      this.clockUs = tq;
       const fn = q.topFn();
       const arg = q.topArg();
       q.takeTop();
