@@ -86,6 +86,11 @@ import { MIXED_VMS } from "./helpers.js";
  *   advance() ran it before; those wake-up events go (credit2 cell 9473 -> 7195, weights unequal
  *   18584 -> 14623; on the 120 s bench cell 286,651 -> 216,732). The identity sweep's 346 credit2
  *   scenarios are main's to the byte (events 4,834,815 -> 4,418,609).
+ * - every policy: host-sim's work completions are keyed events of the simulator, one per pCPU,
+ *   ordered by time and the tie key a push would have taken from the queue's own count, so they
+ *   run where they ran; a preemption re-times its pCPU's in place (a replay of a small tournament
+ *   tree) instead of cancelling a heap entry and pushing another. No count changes (they are
+ *   still events); all three identity suites (874 scenarios) are main's to the byte.
  * - EEVDF (CFS has none): a resched left pending on a CPU whose running thread is alone at both
  *   levels no longer makes that CPU noisy (quiet-tick.ts cpuQuiet). A newidle pull charges the
  *   busiest CPU's curr as it takes the waiter, and EEVDF's deadline renewal there asks for a

@@ -123,4 +123,33 @@ describe("Simulator", () => {
     sim.run();
     expect(seen.at(-1)).toBe("lane@50");
   });
+
+  test("keyed events run where the queue would have run them: by time, then priority, then push order", () => {
+    const sim = new Simulator();
+    const seen: string[] = [];
+    sim.keyedEvents(4, (k) => {
+      seen.push(`k${k}@${sim.now()}`);
+      // From inside a handler, the next time counts the keyed events too.
+      if (k === 1) seen.push(`next ${sim.nextTimeUs()}`);
+    });
+    expect(() => sim.keyedEvents(2, () => undefined)).toThrow(/already/);
+    sim.scheduleAt(10, 1, () => seen.push(`a@${sim.now()}`));
+    sim.setKeyed(0, 10, 1);
+    sim.scheduleAt(10, 1, () => seen.push(`b@${sim.now()}`));
+    sim.setKeyed(1, 10, 0);
+    // Re-timed (a cancel and a push): it goes after b, pushed before the new setting.
+    sim.setKeyed(2, 5, 1);
+    sim.setKeyed(2, 10, 1);
+    sim.setKeyed(3, 7, 1);
+    sim.clearKeyed(3);
+    sim.setKeyed(3, 30, 2);
+    sim.scheduleAt(30, 2, () => seen.push(`c@${sim.now()}`));
+    expect(sim.nextTimeUs()).toBe(10);
+    sim.run({ untilUs: 30 });
+    expect(seen).toEqual(["k1@10", "next 10", "a@10", "k0@10", "b@10", "k2@10"]);
+    expect(sim.eventsProcessed).toBe(5);
+    expect(() => sim.setKeyed(0, 29, 1)).toThrow(/past/);
+    sim.run();
+    expect(seen.slice(6)).toEqual(["k3@30", "c@30"]);
+  });
 });
