@@ -225,6 +225,9 @@ export class HostSim implements SchedContext {
     if (next >= 0 && this.onCpuOf[this.checkVcpu(next)] >= 0) doubleDispatch(next, p, this.onCpuOf[next]);
     if (prev >= 0) this.takeOff(p, prev);
     if (next >= 0) this.putOn(p, next);
+    // A vCPU put on with work re-timed p's completion in place (most switches are preemptions);
+    // otherwise none is left on p.
+    if (!(next >= 0 && this.progressFromUs[next] >= 0)) this.sim.clearKeyed(p);
   }
 
   idle(p: number, atUs: number): void {
@@ -237,6 +240,7 @@ export class HostSim implements SchedContext {
     // takeOff books now - occupiedFromUs: moved by now - atUs, it books up to atUs (integers, exact).
     this.occupiedFromUs[p] += now - atUs;
     this.takeOff(p, v);
+    this.sim.clearKeyed(p);
   }
 
   running(p: number): number | null {
@@ -298,10 +302,10 @@ export class HostSim implements SchedContext {
     if (this.guest.hasWork(v)) this.beginWork(v);
   }
 
+  /** takeOff: v leaves p. Its completion stays keyed on p: the caller re-times or clears it. */
   private takeOff(p: number, v: number): void {
     this.chargeProgress(v);
     this.progressFromUs[v] = -1;
-    this.sim.clearKeyed(p);
     this.observer.occupied(this.sim.now() - this.occupiedFromUs[p]);
     this.onCpuOf[v] = -1;
     this.runningOn[p] = -1;

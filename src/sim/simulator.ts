@@ -69,7 +69,7 @@ export class Simulator {
     return this.processed;
   }
 
-  /** pending is the number of events in the queue. */
+  /** pending is the number of events in the queue (keyed events not counted). */
   get pending(): number {
     return this.queue.size;
   }
