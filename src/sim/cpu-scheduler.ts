@@ -1,5 +1,6 @@
 import type { SchedulerParams } from "../model/scheduler.js";
 import type { Vm } from "../model/cluster.js";
+import type { TimerLane } from "./simulator.js";
 
 /**
  * The contract between one host's machinery (`host-sim.ts`, which owns workloads, work progress
@@ -54,6 +55,14 @@ export interface SchedContext {
    * way. Optional: without it such a policy puts each of its timers in the queue.
    */
   advance?(atUs: number): boolean;
+  /**
+   * timerLane hands the simulator's loop a policy's own timers (simulator.ts, TimerLane): each
+   * runs when it is strictly before every other event of the host, after all those of its
+   * microsecond, with no queue event standing for it. For a policy that then sets no other
+   * timer (timer() and at() throw after it). Optional: false or absent, the policy wakes itself
+   * with a timer() and advance().
+   */
+  timerLane?(lane: TimerLane): boolean;
   /**
    * dispatch puts vCPU v on pCPU p (null = idle). The vCPU previously there stops at once and its
    * work progress is kept. v must not be running on another pCPU. Dispatching a vCPU that has no

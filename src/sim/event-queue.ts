@@ -94,6 +94,21 @@ export class EventQueue {
     return id;
   }
 
+  /**
+   * reserveTie takes the next event number without queueing an event, and returns the tie key an
+   * event of that priority pushed now would get: an event kept outside the queue (Simulator's
+   * keyed events) is then ordered against the queued ones as if it had been pushed.
+   */
+  reserveTie(priority: number): number {
+    if ((priority & MAX_PRIORITY) !== priority) badPriority(priority);
+    return priority * SEQ_SPAN + this.seq++;
+  }
+
+  /** topTie is the earliest event's tie key (priority and order), Infinity when empty. */
+  topTie(): number {
+    return this.n > 0 ? this.hTie[0] : Infinity;
+  }
+
   /** cancel removes a pending event; false if it already ran, was cancelled, or id is NO_EVENT. */
   cancel(id: EventId): boolean {
     if (id < 0) return false;

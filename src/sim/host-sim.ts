@@ -6,7 +6,7 @@ import { DriverPath } from "./driver-path.js";
 import { GuestWork } from "./guest.js";
 import type { HostObserver } from "./metrics.js";
 import type { Rng } from "./rng.js";
-import { NO_EVENT, type EventFn, type EventId, type Simulator } from "./simulator.js";
+import { type EventFn, type EventId, type Simulator, type TimerLane } from "./simulator.js";
 
 // Event priorities at one microsecond: the warm-up boundary first (so everything at that instant
 // is measured), then workload events (arrivals, burst starts, work completions), then policy
@@ -33,7 +33,8 @@ const NO_BURSTS: BurstSource = {
 
 /**
  * HostSim is one host's machinery: pCPUs, vCPUs and their work progress. It implements the
- * SchedContext a policy drives, owns work-completion events, turns guest work changes into
+ * SchedContext a policy drives, owns work-completion events (one keyed event per pCPU, re-timed
+ * in place at each preemption rather than cancelled and queued again), turns guest work changes into
  * wake()/block() calls, and reports to an observer. It knows nothing of any policy's internals.
  */
 export class HostSim implements SchedContext {
@@ -47,7 +48,6 @@ export class HostSim implements SchedContext {
   private readonly lastOn: Int32Array; // pCPU -> last vCPU that ran there, for context switches
   private readonly occupiedFromUs: Float64Array;
   private readonly progressFromUs: Float64Array; // -1 unless on a pCPU with work
-  private readonly completion: Float64Array; // EventId of the work completion, NO_EVENT if none
   private readonly wokeAtUs: Float64Array; // -1 unless woken and not yet running its work
   private readonly bursts: BurstSource[];
   private scheduler: CpuScheduler | null = null;
@@ -56,6 +56,8 @@ export class HostSim implements SchedContext {
   /** vCPUs from here on are the driver domain's (nVcpus when there is none: no vCPU qualifies). */
   private readonly firstDriverVcpu: number;
   readonly chargesDriverWork: boolean;
+  /** A policy's timers run in the simulator's lane (timerLane): no other policy timer may be set. */
+  private laned = false;
 
   constructor(
     private readonly sim: Simulator,
@@ -87,7 +89,8 @@ export class HostSim implements SchedContext {
     this.lastOn = new Int32Array(nCpus).fill(-1);
     this.occupiedFromUs = new Float64Array(nCpus);
     this.progressFromUs = new Float64Array(n).fill(-1);
-    this.completion = new Float64Array(n).fill(NO_EVENT);
+    // A pCPU's work completion is a keyed event: a preemption re-times it (simulator.ts).
+    sim.keyedEvents(nCpus, this.onCompleteOn);
     this.wokeAtUs = new Float64Array(n).fill(-1);
     this.bursts = new Array<BurstSource>(n).fill(NO_BURSTS);
   }
@@ -172,10 +175,7 @@ export class HostSim implements SchedContext {
    */
   dropBurst(v: number): void {
     this.chargeProgress(v);
-    if (this.guest.dropBurst(v) && this.progressFromUs[v] >= 0) {
-      this.sim.cancel(this.completion[v]);
-      this.scheduleCompletion(v);
-    }
+    if (this.guest.dropBurst(v) && this.progressFromUs[v] >= 0) this.scheduleCompletion(v);
   }
 
   /** probeSample: the probe on v woke oversleepUs later than it asked (see workloads/probe.ts). */
@@ -194,7 +194,17 @@ export class HostSim implements SchedContext {
   }
 
   timer(atUs: number, fn: EventFn, arg = 0): number {
+    if (this.laned) lanedTimer();
     return this.sim.scheduleAt(atUs, PRIO_POLICY, fn, arg);
+  }
+
+  timerLane(lane: TimerLane): boolean {
+    // The lane's timers rank after every queue event of their microsecond: right only while no
+    // other event has their priority. A billing driver domain's flush is one (driver-path.ts).
+    if (this.chargesDriverWork) return false;
+    this.sim.setLane(lane);
+    this.laned = true;
+    return true;
   }
 
   cancelTimer(id: number): void {
@@ -215,6 +225,9 @@ export class HostSim implements SchedContext {
     if (next >= 0 && this.onCpuOf[this.checkVcpu(next)] >= 0) doubleDispatch(next, p, this.onCpuOf[next]);
     if (prev >= 0) this.takeOff(p, prev);
     if (next >= 0) this.putOn(p, next);
+    // A vCPU put on with work re-timed p's completion in place (most switches are preemptions);
+    // otherwise none is left on p.
+    if (!(next >= 0 && this.progressFromUs[next] >= 0)) this.sim.clearKeyed(p);
   }
 
   idle(p: number, atUs: number): void {
@@ -227,6 +240,7 @@ export class HostSim implements SchedContext {
     // takeOff books now - occupiedFromUs: moved by now - atUs, it books up to atUs (integers, exact).
     this.occupiedFromUs[p] += now - atUs;
     this.takeOff(p, v);
+    this.sim.clearKeyed(p);
   }
 
   running(p: number): number | null {
@@ -256,7 +270,6 @@ export class HostSim implements SchedContext {
     if (!hadWork) this.wake(v);
     else if (headChanged && this.progressFromUs[v] >= 0) {
       // The guest switched items under a running vCPU (an IO request preempting its burst).
-      this.sim.cancel(this.completion[v]);
       this.scheduleCompletion(v);
     }
   }
@@ -289,11 +302,10 @@ export class HostSim implements SchedContext {
     if (this.guest.hasWork(v)) this.beginWork(v);
   }
 
+  /** takeOff: v leaves p. Its completion stays keyed on p: the caller re-times or clears it. */
   private takeOff(p: number, v: number): void {
     this.chargeProgress(v);
     this.progressFromUs[v] = -1;
-    this.sim.cancel(this.completion[v]);
-    this.completion[v] = NO_EVENT;
     this.observer.occupied(this.sim.now() - this.occupiedFromUs[p]);
     this.onCpuOf[v] = -1;
     this.runningOn[p] = -1;
@@ -310,14 +322,14 @@ export class HostSim implements SchedContext {
     }
   }
 
+  /** scheduleCompletion (re)times the completion of v's item in progress, on v's pCPU. */
   private scheduleCompletion(v: number): void {
-    const atUs = this.sim.now() + this.guest.headRemainingUs(v);
-    this.completion[v] = this.sim.scheduleAt(atUs, PRIO_WORKLOAD, this.onComplete, v);
+    this.sim.setKeyed(this.onCpuOf[v], this.sim.now() + this.guest.headRemainingUs(v), PRIO_WORKLOAD);
   }
 
-  /** onComplete: the item in progress on v is done; continue, or block when nothing is left. */
-  private readonly onComplete = (v: number): void => {
-    this.completion[v] = NO_EVENT;
+  /** onCompleteOn: the item in progress on p's vCPU is done; continue, or block when nothing is left. */
+  private readonly onCompleteOn = (p: number): void => {
+    const v = this.runningOn[p];
     this.chargeProgress(v);
     const arrivalUs = this.guest.completeHead(v);
     let driverTag = -1;
@@ -400,6 +412,10 @@ function doubleDispatch(v: number, p: number, on: number): never {
 
 function lateIdle(p: number, atUs: number, nowUs: number): never {
   throw new Error(`host-sim: pCPU ${p} idled as of ${atUs} us at ${nowUs} us (only a vCPU making no progress may go idle late)`);
+}
+
+function lanedTimer(): never {
+  throw new Error("host-sim: a policy timer beside a timer lane (the lane ranks after every queue event)");
 }
 
 function notStarted(): never {

@@ -1,4 +1,5 @@
 import { EventQueue, NO_EVENT, type EventFn, type EventId } from "./event-queue.js";
+import { replay, tournament, type Tournament } from "./schedulers/tournament.js";
 
 export { NO_EVENT, type EventFn, type EventId } from "./event-queue.js";
 
@@ -8,6 +9,20 @@ export interface RunOptions {
   untilUs?: number;
   /** Safety valve against a policy that schedules events forever at one instant. */
   maxEvents?: number;
+}
+
+/**
+ * TimerLane is a component's own timers run by the simulator's loop beside the queue, with no
+ * queue event standing for them (a policy's per-pCPU timers: xen-credit2/pcpu-timers.ts). Its
+ * timers rank after every queue event of their microsecond, as PRIO_POLICY events would after the
+ * workload events, so it is for a component whose timers are the only ones of the host's lowest
+ * priority (HostSim.timerLane refuses other policy timers once a lane is set).
+ */
+export interface TimerLane {
+  /** The earliest pending timer's time, Infinity when none; read before every step of the loop. */
+  readonly nextUs: number;
+  /** runNext runs the earliest timer; the clock is already at its time. */
+  runNext(): void;
 }
 
 /**
@@ -25,6 +40,24 @@ export class Simulator {
   private stopped = false;
   /** The running run()'s bound (advance never moves the clock to it or past it). */
   private untilUs = Infinity;
+  private lane: TimerLane | null = null;
+  /**
+   * Keyed events (keyedEvents): at most one pending per key, in a tournament tree ordered by time
+   * and then by the tie key the queue would have given them, so they run exactly where they would
+   * have run from the queue. Replacing or dropping one is a replay of its matches, not a cancelled
+   * heap entry and a push.
+   */
+  private keyed: Tournament = tournament(1);
+  private keyedFn: EventFn | null = null;
+
+  /**
+   * setLane makes the loop run lane's timers (one lane per simulator). Its timer runs are not
+   * events: eventsProcessed counts queue events only.
+   */
+  setLane(lane: TimerLane): void {
+    if (this.lane !== null) throw new Error("simulator: a timer lane is set already");
+    this.lane = lane;
+  }
 
   /** now is the current simulated time in microseconds. */
   now(): number {
@@ -36,7 +69,7 @@ export class Simulator {
     return this.processed;
   }
 
-  /** pending is the number of events in the queue. */
+  /** pending is the number of events in the queue (keyed events not counted). */
   get pending(): number {
     return this.queue.size;
   }
@@ -52,6 +85,34 @@ export class Simulator {
     return this.queue.push(atUs, priority, fn, arg);
   }
 
+  /**
+   * keyedEvents sets up n keyed events with handler fn (one set per simulator): setKeyed(k, ...)
+   * stands for cancelling key k's pending event and pushing a new one, and fn(k) runs it. For an
+   * event re-timed far more often than it runs (host-sim's work completions, one per pCPU).
+   */
+  keyedEvents(n: number, fn: EventFn): void {
+    if (this.keyedFn !== null) throw new Error("simulator: keyed events are set up already");
+    this.keyed = tournament(n);
+    this.keyedFn = fn;
+  }
+
+  /** setKeyed replaces key k's pending event (if any) by one at atUs, ordered as a push now. */
+  setKeyed(k: number, atUs: number, priority: number): void {
+    if (!(Number.isInteger(atUs) && atUs >= this.clockUs)) badTime(atUs, this.clockUs);
+    const t = this.keyed;
+    t.atUs[k] = atUs;
+    t.order[k] = this.queue.reserveTie(priority);
+    replay(t, k);
+  }
+
+  /** clearKeyed drops key k's pending event, if any. */
+  clearKeyed(k: number): void {
+    const t = this.keyed;
+    if (t.atUs[k] === Infinity) return;
+    t.atUs[k] = Infinity;
+    replay(t, k);
+  }
+
   /** cancel drops a pending event; cancelling one that ran or was cancelled returns false. */
   cancel(id: EventId): boolean {
     return id !== NO_EVENT && this.queue.cancel(id);
@@ -65,7 +126,8 @@ export class Simulator {
   /** nextTimeUs is the time of the next event, or Infinity. */
   nextTimeUs(): number {
     this.queue.finishTop(); // inside a handler the root may still hold the running event
-    return this.queue.topTimeUs();
+    const k = this.keyed;
+    return Math.min(this.queue.topTimeUs(), k.atUs[k.tree[1]]);
   }
 
   /**
@@ -85,6 +147,7 @@ export class Simulator {
 
   /** step runs the earliest event; false when there was none. */
   step(): boolean {
+    if (this.lane !== null || this.keyedFn !== null) throw new Error("simulator: step() with a timer lane or keyed events (use run)");
     const q = this.queue;
     q.finishTop(); // after a handler that threw inside run()
     if (q.size === 0) return false;
@@ -112,6 +175,7 @@ export class Simulator {
     this.stopped = false;
     this.untilUs = untilUs;
     q.finishTop(); // after a handler that threw inside an earlier run()
+    if (this.lane !== null || this.keyedFn !== null) return this.runLaned(this.lane ?? NO_LANE, this.keyedFn ?? noKeyed, untilUs, stopAt, maxEvents);
     // step() inlined by hand: this loop runs once per event, so every read saved here counts.
     // takeTop leaves the running event's heap entry for the handler's first push to overwrite:
     // most handlers schedule a follow-up, and one sift down is cheaper than a removal and an
@@ -132,6 +196,62 @@ export class Simulator {
     this.untilUs = Infinity;
     if (untilUs !== Infinity && !this.stopped) this.clockUs = untilUs;
   }
+
+  /**
+   * runLaned is run's loop with keyed events or a timer lane: the earliest keyed event runs where
+   * the queue would have run it (by time, then tie key), and the lane's earliest timer runs when it
+   * is strictly before both (at an equal time the events go first, whatever their priority, as
+   * the lane ranks after them all). Keyed events count as events; lane timer runs do not. Kept
+   * apart so that the loop of a bare simulator reads nothing more per event.
+   */
+  private runLaned(lane: TimerLane, keyedFn: EventFn, untilUs: number, stopAt: number, maxEvents: number): void {
+    const q = this.queue;
+    const keyed = this.keyed;
+    const kAt = keyed.atUs;
+    const kTie = keyed.order;
+    const kTree = keyed.tree;
+    for (;;) {
+      let t = q.size > 0 ? q.topTimeUs() : Infinity;
+      const k = kTree[1];
+      const tk = kAt[k];
+      // The keyed event goes first where the queue would have run it first: earlier, or at the
+      // same time with the smaller tie key (no two events share one).
+      const isKeyed = tk < t || (tk === t && tk !== Infinity && kTie[k] < q.topTie());
+      if (isKeyed) t = tk;
+      const tl = lane.nextUs;
+      if (tl < t) {
+        if (!(tl < untilUs) || this.stopped) break;
+        this.clockUs = tl;
+        lane.runNext();
+        continue;
+      }
+      if (!(t < untilUs) || this.stopped) break;
+      if (this.processed >= stopAt)
+        throw new Error(`simulator: more than ${maxEvents} events before ${untilUs} us (runaway policy?)`);
+      this.clockUs = t;
+      this.processed++;
+      if (isKeyed) {
+        kAt[k] = Infinity;
+        replay(keyed, k);
+        keyedFn(k);
+        continue;
+      }
+      const fn = q.topFn();
+      const arg = q.topArg();
+      q.takeTop();
+      fn(arg);
+      q.finishTop();
+    }
+    this.untilUs = Infinity;
+    if (untilUs !== Infinity && !this.stopped) this.clockUs = untilUs;
+  }
+}
+
+/** The loop's lane when none is set: never due. */
+const NO_LANE: TimerLane = { nextUs: Infinity, runNext: () => undefined };
+
+function noKeyed(k: number): void {
+  throw new Error(`simulator: keyed event ${k} ran with no keyed events set up`);
 }
 
 /**

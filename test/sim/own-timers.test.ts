@@ -7,20 +7,28 @@ import { OwnTimers } from "../../src/sim/schedulers/own-timers.js";
 import { Simulator } from "../../src/sim/simulator.js";
 import { scenario } from "./helpers.js";
 
-function host(sim: Simulator): HostSim {
+/** A host whose simulator runs no timer lane: OwnTimers then wakes itself with a queue event. */
+class NoLaneHost extends HostSim {
+  override timerLane(): boolean {
+    return false;
+  }
+}
+
+function host(sim: Simulator, lane = true): HostSim {
   const s = scenario(1, [{ workload: { kind: "idle" } }]);
-  return new HostSim(sim, 1, s.vms, new HostMetrics(s.vms), createRng(1, "scheduler"));
+  return new (lane ? HostSim : NoLaneHost)(sim, 1, s.vms, new HostMetrics(s.vms), createRng(1, "scheduler"));
 }
 
 /**
  * race drives timers from their own handlers and from workload events with a seeded stream of
  * random settings, re-settings and cancels, many of them in the instant they are made (the
  * ties OwnTimers must order as the queue does), and logs what ran when. `own` sends the policy's
- * timers to OwnTimers; otherwise to host-sim's queue, keyed ones as a cancel and a new timer.
+ * timers to OwnTimers (in the simulator's timer lane, or with `lane` false woken by a queue
+ * event); otherwise to host-sim's queue, keyed ones as a cancel and a new timer.
  */
-function race(own: boolean, seed: number): { log: string[]; events: number } {
+function race(own: boolean, seed: number, lane = true): { log: string[]; events: number } {
   const sim = new Simulator();
-  const h = host(sim);
+  const h = host(sim, lane || !own);
   const rng = createRng(seed, "own-timers-test");
   const log: string[] = [];
   const keys = 5;
@@ -44,10 +52,11 @@ function race(own: boolean, seed: number): { log: string[]; events: number } {
   const keyed = (key: number): void => ran(`key ${key}`);
   const other = (tag: number): void => ran(`timer ${tag}`);
   const workload = (tag: number): void => ran(`workload ${tag}`);
-  const ownTimers = new OwnTimers(h, keys, keyed);
-  const clock = own ? ownTimers : h;
+  // Made only when used: in the lane it refuses host-sim's timers, which the queue variant sets.
+  const ownTimers = own ? new OwnTimers(h, keys, keyed) : null;
+  const clock = ownTimers ?? h;
   const setKeyed = (key: number, at: number): void => {
-    if (own) return ownTimers.setKeyed(key, at);
+    if (ownTimers !== null) return ownTimers.setKeyed(key, at);
     h.cancelTimer(keyedId[key]);
     keyedId[key] = h.timer(at, (k) => ((keyedId[k] = NO_TIMER), keyed(k)), key);
   };
@@ -60,12 +69,16 @@ describe("OwnTimers", () => {
   test.each([1, 2, 3, 4, 5])("runs timers when and in the order host-sim's queue runs them (seed %i)", (seed) => {
     const viaQueue = race(false, seed);
     const viaOwn = race(true, seed);
+    const viaWakeUps = race(true, seed, false);
     expect(viaOwn.log.length).toBeGreaterThan(1000);
     expect(viaOwn.log).toEqual(viaQueue.log);
+    expect(viaWakeUps.log).toEqual(viaQueue.log);
     // Same-instant ties among the policy's own timers and workload events both occurred.
     expect(viaOwn.log.some((e, i) => i > 0 && e.startsWith("key") && e.split("@")[1] === viaOwn.log[i - 1].split("@")[1])).toBe(true);
-    // Stretches of timers with no workload event between them took one queue event each.
-    expect(viaOwn.events).toBeLessThan(viaQueue.events);
+    // Woken by the queue, stretches of timers with no workload event between them took one queue
+    // event each; in the lane none takes one (only the workload events are left).
+    expect(viaWakeUps.events).toBeLessThan(viaQueue.events);
+    expect(viaOwn.events).toBe(viaOwn.log.filter((e) => e.startsWith("workload")).length);
   });
 
   test("a timer in the past or between microseconds is refused by name", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { Simulator } from "../../src/sim/simulator.js";
+import { Simulator, type TimerLane } from "../../src/sim/simulator.js";
 
 describe("Simulator", () => {
   test("runs handlers in time order with the clock at each event's time", () => {
@@ -86,5 +86,70 @@ describe("Simulator", () => {
     sim.run({ untilUs: 10 });
     expect(seen).toEqual([3, 5]);
     expect(sim.eventsProcessed).toBe(3);
+  });
+
+  test("a timer lane's timer runs when strictly before the queue's next event, after those of its microsecond, uncounted", () => {
+    const sim = new Simulator();
+    const seen: string[] = [];
+    // Lane timers at 10, 10, 20, 20 and 50, and one at 35 (a queue event's instant) set by the first at 20.
+    const due = [10, 10, 20, 20, 50];
+    let at20 = 0;
+    const lane: TimerLane = {
+      get nextUs() {
+        return due.length > 0 ? Math.min(...due) : Infinity;
+      },
+      runNext() {
+        const t = Math.min(...due);
+        due.splice(due.indexOf(t), 1);
+        seen.push(`lane@${sim.now()}`);
+        expect(sim.now()).toBe(t);
+        if (t === 20 && at20++ === 0) {
+          due.push(35);
+          sim.schedule(0, 1, () => seen.push(`q0@${sim.now()}`));
+        }
+      },
+    };
+    sim.setLane(lane);
+    expect(() => sim.setLane(lane)).toThrow(/already/);
+    sim.schedule(10, 9, () => seen.push(`q@${sim.now()}`));
+    sim.schedule(35, 1, () => seen.push(`q@${sim.now()}`));
+    sim.run({ untilUs: 50 });
+    // At 10 and 35 the queue's event goes first whatever its priority; at 20 the event the first
+    // lane timer queued for its own instant runs before the second; 50 is the run's end.
+    expect(seen).toEqual(["q@10", "lane@10", "lane@10", "lane@20", "q0@20", "lane@20", "q@35", "lane@35"]);
+    expect(sim.eventsProcessed).toBe(3);
+    expect(sim.now()).toBe(50);
+    expect(() => sim.step()).toThrow(/lane/);
+    sim.run();
+    expect(seen.at(-1)).toBe("lane@50");
+  });
+
+  test("keyed events run where the queue would have run them: by time, then priority, then push order", () => {
+    const sim = new Simulator();
+    const seen: string[] = [];
+    sim.keyedEvents(4, (k) => {
+      seen.push(`k${k}@${sim.now()}`);
+      // From inside a handler, the next time counts the keyed events too.
+      if (k === 1) seen.push(`next ${sim.nextTimeUs()}`);
+    });
+    expect(() => sim.keyedEvents(2, () => undefined)).toThrow(/already/);
+    sim.scheduleAt(10, 1, () => seen.push(`a@${sim.now()}`));
+    sim.setKeyed(0, 10, 1);
+    sim.scheduleAt(10, 1, () => seen.push(`b@${sim.now()}`));
+    sim.setKeyed(1, 10, 0);
+    // Re-timed (a cancel and a push): it goes after b, pushed before the new setting.
+    sim.setKeyed(2, 5, 1);
+    sim.setKeyed(2, 10, 1);
+    sim.setKeyed(3, 7, 1);
+    sim.clearKeyed(3);
+    sim.setKeyed(3, 30, 2);
+    sim.scheduleAt(30, 2, () => seen.push(`c@${sim.now()}`));
+    expect(sim.nextTimeUs()).toBe(10);
+    sim.run({ untilUs: 30 });
+    expect(seen).toEqual(["k1@10", "next 10", "a@10", "k0@10", "b@10", "k2@10"]);
+    expect(sim.eventsProcessed).toBe(5);
+    expect(() => sim.setKeyed(0, 29, 1)).toThrow(/past/);
+    sim.run();
+    expect(seen.slice(6)).toEqual(["k3@30", "c@30"]);
   });
 });

@@ -1,5 +1,6 @@
 import { NO_TIMER, type SchedContext } from "../cpu-scheduler.js";
 import type { EventFn } from "../event-queue.js";
+import type { TimerLane } from "../simulator.js";
 import { TimerHeap } from "./timer-heap.js";
 import { replay, tournament, type Tournament } from "./tournament.js";
 
@@ -22,8 +23,11 @@ export type TimerClock = Pick<SchedContext, "now" | "timer" | "cancelTimer">;
  * Exact only when no other component sets timers at the policy's priority: the queue would order
  * those against the wake-up, not against each timer. Host-sim's one other source is the driver
  * domain's charge flush (chargesDriverWork); a policy uses host-sim's timers there.
+ *
+ * Where the host offers the simulator's timer lane (SchedContext.timerLane), the loop itself runs
+ * each timer when it is the host's next event: no wake-up is queued, and no advance() asks.
  */
-export class OwnTimers implements TimerClock {
+export class OwnTimers implements TimerClock, TimerLane {
   /** Keyed timers: time (Infinity when unset) and setting number, per key, in a tournament tree. */
   private readonly keys: Tournament;
   private readonly keyAtUs: Float64Array;
@@ -34,7 +38,10 @@ export class OwnTimers implements TimerClock {
   /** The queue's wake-up event and its time; NO_TIMER / Infinity when none is pending. */
   private wakeId = NO_TIMER;
   private wakeAtUs = Infinity;
-  /** Inside onWake: timers set now are run by its loop, which queues the next wake-up at its end. */
+  /**
+   * Inside onWake: timers set now are run by its loop, which queues the next wake-up at its end.
+   * Always true in the simulator's lane, whose loop runs them.
+   */
   private running = false;
 
   constructor(
@@ -47,6 +54,20 @@ export class OwnTimers implements TimerClock {
     this.keyAtUs = this.keys.atUs;
     this.keyOrder = this.keys.order;
     this.tree = this.keys.tree;
+    this.running = ctx.timerLane?.(this) ?? false;
+  }
+
+  /** TimerLane: the earliest timer, keyed or not. */
+  get nextUs(): number {
+    return Math.min(this.keyAtUs[this.tree[1]], this.others.topTimeUs());
+  }
+
+  /** TimerLane: run the earliest timer, due now (the loop moved the clock to it). */
+  runNext(): void {
+    const key = this.tree[1];
+    const kt = this.keyAtUs[key];
+    const ot = this.others.topTimeUs();
+    this.runFirst(key, kt < ot || (kt === ot && this.keyOrder[key] < this.others.topOrder()));
   }
 
   now(): number {
@@ -113,18 +134,23 @@ export class OwnTimers implements TimerClock {
       if (t === Infinity) break;
       if (!(first && t === ctx.now()) && !(ctx.advance?.(t) ?? false)) break;
       first = false;
-      if (keyed) {
-        // Unset without the tree walk: a handler that sets the key again walks it once, and one
-        // that does not gets the walk below (nothing reads the tree's top in between).
-        this.keyAtUs[key] = Infinity;
-        this.onKeyed(key);
-        if (this.keyAtUs[key] === Infinity) this.update(key);
-      } else others.runTop();
+      this.runFirst(key, keyed);
     }
     this.running = false;
     const next = Math.min(this.keyAtUs[this.tree[1]], others.topTimeUs());
     if (next !== Infinity) this.wakeAt(next);
   };
+
+  /** runFirst runs the earliest timer: key's when `keyed`, else the heap's top. */
+  private runFirst(key: number, keyed: boolean): void {
+    if (keyed) {
+      // Unset without the tree walk: a handler that sets the key again walks it once, and one
+      // that does not gets the walk below (nothing reads the tree's top in between).
+      this.keyAtUs[key] = Infinity;
+      this.onKeyed(key);
+      if (this.keyAtUs[key] === Infinity) this.update(key);
+    } else this.others.runTop();
+  }
 
   /** update replays key's matches up the tree after its time changed. */
   private update(key: number): void {

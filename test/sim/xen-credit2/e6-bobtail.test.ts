@@ -99,7 +99,7 @@ describe("xen-credit2 determinism", () => {
           1365647,
           1317395,
         ],
-        "events": 12860,
+        "events": 11166,
         "ioP99Us": 4383.5,
         "switches": 2954,
       }

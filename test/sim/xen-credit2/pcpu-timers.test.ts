@@ -8,16 +8,24 @@ import type { Deadlines } from "../../../src/sim/schedulers/xen-credit2/runtime-
 import { Simulator } from "../../../src/sim/simulator.js";
 import { scenario } from "../helpers.js";
 
+/** A host whose simulator runs no timer lane: PcpuTimers then wakes itself with a queue event. */
+class NoLaneHost extends HostSim {
+  override timerLane(): boolean {
+    return false;
+  }
+}
+
 /**
  * race arms and disarms pCPU deadlines from expiries and from workload events with a seeded
  * stream (deadlines later and earlier than the pending one, many due in the instant they are set,
  * so expiries tie with each other and with workload events) and logs what ran when. `lean` uses
- * PcpuTimers; otherwise DeadlineTimers on host-sim's queue, the order credit2's expiries had there.
+ * PcpuTimers (in the simulator's timer lane, or with `lane` false woken by a queue event);
+ * otherwise DeadlineTimers on host-sim's queue, the order credit2's expiries had there.
  */
-function race(lean: boolean, seed: number, nCpus: number): { log: string[]; events: number } {
+function race(lean: boolean, seed: number, nCpus: number, lane = true): { log: string[]; events: number } {
   const sim = new Simulator();
   const s = scenario(1, [{ workload: { kind: "idle" } }]);
-  const h = new HostSim(sim, nCpus, s.vms, new HostMetrics(s.vms), createRng(1, "scheduler"));
+  const h = new (lane ? HostSim : NoLaneHost)(sim, nCpus, s.vms, new HostMetrics(s.vms), createRng(1, "scheduler"));
   const rng = createRng(seed, "pcpu-timers-test");
   const log: string[] = [];
   const act = (): void => {
@@ -53,13 +61,18 @@ describe("PcpuTimers", () => {
   ])("expires pCPUs when and in the order DeadlineTimers on the queue does (seed %i, %i pCPUs)", (seed, nCpus) => {
     const viaQueue = race(false, seed, nCpus);
     const viaLean = race(true, seed, nCpus);
+    const viaWakeUps = race(true, seed, nCpus, false);
     expect(viaLean.log.length).toBeGreaterThan(2000);
     expect(viaLean.log).toEqual(viaQueue.log);
+    expect(viaWakeUps.log).toEqual(viaQueue.log);
     // Two pCPUs expired in one instant, so the order of same-instant timers was exercised.
     const instant = (e: string): string => e.split("@")[1];
     const tie = (e: string, i: number): boolean => i > 0 && e.startsWith("cpu") && viaLean.log[i - 1].startsWith("cpu") && instant(e) === instant(viaLean.log[i - 1]);
     expect(viaLean.log.some(tie)).toBe(true);
-    // Stretches of expiries with no workload event between them took one queue event each.
-    expect(viaLean.events).toBeLessThan(viaQueue.events);
+    // Woken by the queue, stretches of expiries with no workload event between them took one
+    // queue event each; in the lane none takes one (only the workload events are left).
+    expect(viaWakeUps.events).toBeLessThan(viaQueue.events);
+    expect(viaLean.events).toBe(viaLean.log.filter((e) => e.startsWith("workload")).length);
+    expect(viaLean.events).toBeLessThan(viaWakeUps.events);
   });
 });

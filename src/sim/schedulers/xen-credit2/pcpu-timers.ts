@@ -1,4 +1,5 @@
 import { NO_TIMER, type SchedContext } from "../../cpu-scheduler.js";
+import type { TimerLane } from "../../simulator.js";
 import { replay, tournament, type Tournament } from "../tournament.js";
 import type { Deadlines } from "./runtime-timers.js";
 
@@ -11,9 +12,12 @@ import type { Deadlines } from "./runtime-timers.js";
  * standing for them all and each next timer run in place while it is the host's next event.
  * What goes is the general machinery's per-expiry toll, paid ~600k times per 120 s Bobtail cell:
  * the other-timers heap checked at every step, three closures between the wake-up and schedule(),
- * and deadline and pending time kept in two classes.
+ * and deadline and pending time kept in two classes. Where the host offers the simulator's timer
+ * lane (SchedContext.timerLane), the loop itself runs each timer when it is the host's next event,
+ * and the wake-up events (~70k per 120 s cell, each a queue push; ~6k more replaced a pending one) and the
+ * advance() per timer run go too.
  */
-export class PcpuTimers implements Deadlines {
+export class PcpuTimers implements Deadlines, TimerLane {
   /** The pending timer per pCPU (Infinity: none) and its setting number, in a tournament tree (OwnTimers'). */
   private readonly timers: Tournament;
   private readonly atUs: Float64Array;
@@ -24,7 +28,11 @@ export class PcpuTimers implements Deadlines {
   private setCount = 0;
   private wakeId = NO_TIMER;
   private wakeAtUs = Infinity;
-  /** Inside onWake: timers set now are run by its loop, which queues the next wake-up at its end. */
+  /**
+   * Inside onWake: timers set now are run by its loop, which queues the next wake-up at its end.
+   * Always true in the simulator's lane (SchedContext.timerLane), whose loop runs each timer when
+   * it is the host's next event: no wake-up is queued, and no advance() asks.
+   */
   private running = false;
 
   constructor(
@@ -37,6 +45,18 @@ export class PcpuTimers implements Deadlines {
     this.order = this.timers.order;
     this.tree = this.timers.tree;
     this.deadlineUs = new Float64Array(this.timers.leaves).fill(Infinity);
+    this.running = ctx.timerLane?.(this) ?? false;
+  }
+
+  /** TimerLane: the earliest pending timer. */
+  get nextUs(): number {
+    return this.atUs[this.tree[1]];
+  }
+
+  /** TimerLane: run the earliest timer, due now (the loop moved the clock to it). */
+  runNext(): void {
+    const p = this.tree[1];
+    this.run(p, this.atUs[p]);
   }
 
   arm(p: number, deadlineUs: number): void {
@@ -76,7 +96,6 @@ export class PcpuTimers implements Deadlines {
     this.running = true;
     const ctx = this.ctx;
     const atUs = this.atUs;
-    const deadlineUs = this.deadlineUs;
     let first = true;
     for (;;) {
       const p = this.tree[1];
@@ -84,22 +103,29 @@ export class PcpuTimers implements Deadlines {
       if (t === Infinity) break;
       if (!(first && t === ctx.now()) && !(ctx.advance?.(t) ?? false)) break;
       first = false;
-      atUs[p] = Infinity;
-      const d = deadlineUs[p];
-      // A later deadline re-sets the timer (a new setting, as RuntimeTimers.fire); none drops it.
-      if (d > t) {
-        if (d !== Infinity) this.set(p, d);
-        else this.update(p);
-        continue;
-      }
-      deadlineUs[p] = Infinity;
-      this.onExpire(p);
-      if (atUs[p] === Infinity) this.update(p);
+      this.run(p, t);
     }
     this.running = false;
     const next = atUs[this.tree[1]];
     if (next !== Infinity) this.wakeAt(next);
   };
+
+  /** run runs p's timer, due at t (now). */
+  private run(p: number, t: number): void {
+    const atUs = this.atUs;
+    const deadlineUs = this.deadlineUs;
+    atUs[p] = Infinity;
+    const d = deadlineUs[p];
+    // A later deadline re-sets the timer (a new setting, as RuntimeTimers.fire); none drops it.
+    if (d > t) {
+      if (d !== Infinity) this.set(p, d);
+      else this.update(p);
+      return;
+    }
+    deadlineUs[p] = Infinity;
+    this.onExpire(p);
+    if (atUs[p] === Infinity) this.update(p);
+  }
 
   /** update replays p's matches up the tree after its time changed. */
   private update(p: number): void {
