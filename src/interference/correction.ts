@@ -26,7 +26,9 @@ export const N_FEATURES = FEATURES.length;
 const MAX_LOG_CORRECTION = 3;
 
 /** features writes the correction inputs of one victim on one host into `z`. */
-export function features(c: Components, v: VictimTail, cores: number, mixed: boolean, z: Float64Array): Float64Array {
+export function features(c: Components, v: VictimTail, hostCores: number, mixed: boolean, z: Float64Array): Float64Array {
+  // The cores the victim shares: the host's, less those never-sleeping vCPUs keep (0 but on CFS).
+  const cores = hostCores - c.keptCores;
   const waitMs = c.meanWaitUs / 1000;
   z[0] = 1;
   z[1] = Math.log(c.pFull + 1e-4);
@@ -53,7 +55,8 @@ export function hostPart(w: readonly number[], h: Float64Array): number {
 }
 
 /** hostFeatures writes the host's features (the z entries hostPart reads) into `h`, once per query. */
-export function hostFeatures(c: Components, cores: number, h: Float64Array): Float64Array {
+export function hostFeatures(c: Components, hostCores: number, h: Float64Array): Float64Array {
+  const cores = hostCores - c.keptCores;
   h[1] = Math.log(c.pFull + 1e-4);
   h[2] = c.blockGivenFull;
   h[3] = Math.log(c.meanWaitUs / 1000 + 0.1);

@@ -52,16 +52,16 @@ export function kvmCommon(p: Pick<KvmCfsParams | KvmEevdfParams, "haltPollUs">):
  *   (saturatedWaitOf, Mechanisms.cfsSaturated), and not at all where it keeps one to itself
  *   (Mechanisms.cfsSaturatedKeeps).
  */
-export function cfsCore(given: KvmCfsParams | undefined, cores: number, approximations: string[], lightHolds = false, lightWaiters = false, overfull = false, saturated = false, lightFullHome = false, sleeperPolls = false, knee = false, runnableWaits = false, saturatedKeeps = false): SchedulerCore {
+export function cfsCore(given: KvmCfsParams | undefined, cores: number, approximations: string[], lightHolds = false, lightWaiters = false, overfull = false, saturated = false, lightFullHome = false, sleeperPolls = false, knee = false, runnableWaits = false, saturatedKeeps = false, hogsKeep = false): SchedulerCore {
   const p = given ?? (defaultScheduler("kvm-cfs") as KvmCfsParams);
   const factor = tunableFactor(p, cores);
   const latencyUs = p.latencyUs * factor;
   const minGranUs = p.minGranularityUs * factor;
   const granUs = p.wakeupGranularityUs * factor;
   const nrLatency = Math.ceil(latencyUs / minGranUs);
-  const waitCapUs = (excess: number): number => {
+  const waitCapUs = (excess: number, shared = cores): number => {
     // The victim and the runner, plus the CPU's share of the excess runnable threads.
-    const nr = 2 + excess / cores;
+    const nr = 2 + excess / shared;
     const period = nr <= nrLatency ? latencyUs : nr * minGranUs;
     return Math.max(p.tickUs, period / nr - granUs / 2);
   };
@@ -92,6 +92,7 @@ export function cfsCore(given: KvmCfsParams | undefined, cores: number, approxim
     ...(lightHolds && knee ? { kneeSlack: true } : {}),
     ...(overfull || (lightHolds && knee) ? { overfull: withKnee(overfull ? overfullEpisodes(p.gentleFairSleepers ? latencyUs / 2 : latencyUs, granUs, waitCapUs) : undefined, lightHolds && knee) } : {}),
     ...(saturated ? { overWait: saturatedWaitOf(latencyUs, minGranUs, nrLatency, p.tickUs, cores, runnableWaits, saturatedKeeps) } : {}),
+    ...(hogsKeep ? { hogsKeep: true } : {}),
     approximations,
   };
 }

@@ -10,7 +10,7 @@ import { HELD_MAX } from "./light-holds.js";
  */
 export class Components {
   /** Doubles save writes. */
-  static readonly SAVED = 4 * BINS + 18;
+  static readonly SAVED = 4 * BINS + 19;
 
   readonly a = new Float64Array(BINS);
   readonly r = new Float64Array(BINS);
@@ -33,6 +33,12 @@ export class Components {
   pFull = 0;
   /** Mean runnable CPU-bound vCPUs over cores when all are held. */
   excess = 0;
+  /**
+   * CPUs that never-sleeping vCPUs keep to themselves (CFS, Mechanisms.cfsHogsKeep: host-mix.ts
+   * build): the victim shares the host's other cores with the other vCPUs, and the waits and the
+   * correction's host features are those of that smaller host. 0 elsewhere.
+   */
+  keptCores = 0;
   /** Chance a victim that finds every core held is blocked (sum of a / pFull). */
   blockGivenFull = 0;
   /** Mean wait of a blocked victim, µs (block-weighted 1/r). */
@@ -141,6 +147,7 @@ export class Components {
     out[i++] = this.driftECap;
     out[i++] = this.pFull;
     out[i++] = this.excess;
+    out[i++] = this.keptCores;
     out[i++] = this.blockGivenFull;
     out[i++] = this.meanWaitUs;
     out[i++] = this.hogShare;
@@ -169,6 +176,7 @@ export class Components {
     this.driftECap = src[i++];
     this.pFull = src[i++];
     this.excess = src[i++];
+    this.keptCores = src[i++];
     this.blockGivenFull = src[i++];
     this.meanWaitUs = src[i++];
     this.hogShare = src[i++];
@@ -195,6 +203,7 @@ export class Components {
     this.driftECap = o.driftECap;
     this.pFull = o.pFull;
     this.excess = o.excess;
+    this.keptCores = o.keptCores;
     this.blockGivenFull = o.blockGivenFull;
     this.meanWaitUs = o.meanWaitUs;
     this.hogShare = o.hogShare;

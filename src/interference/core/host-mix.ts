@@ -323,17 +323,29 @@ export class HostMix {
     out.pNearFull = NEAR.pFull;
     const dx = extra && extra.duty < 1 ? this.delta(extra, 1, DX) : noDelta(DX);
     const de = exclude && exclude.duty < 1 ? this.delta(exclude, -1, DE) : noDelta(DE);
-    const hogs = this.occ.hogs + (extra && extra.duty >= 1 ? extra.vcpus : 0) - (exclude && exclude.duty >= 1 ? exclude.vcpus : 0);
-    let sumP = hogs + dx.sp + de.sp;
+    const allHogs = this.occ.hogs + (extra && extra.duty >= 1 ? extra.vcpus : 0) - (exclude && exclude.duty >= 1 ? exclude.vcpus : 0);
+    let sumP = allHogs + dx.sp + de.sp;
     let spb = dx.spb + de.spb;
     for (let k = 0; k < BINS; k++) {
       sumP += this.sums[k];
       spb += this.sums[BINS + k];
     }
+    // Mechanisms.cfsHogsKeep: where the CPU-bound vCPUs can fill the host but their demand leaves
+    // a core idle on average, the hogs keep theirs and the victim meets the rest (build).
+    const kept = this.core.hogsKeep === true && allHogs > 0 && sumP < this.cores && this.canFill(allHogs, dx, de) ? allHogs : 0;
+    const hogs = allHogs - kept;
+    sumP -= kept;
     out.heavyBlock = sumP > 0 ? spb / sumP : 0;
-    this.build(out, sumP, hogs, dx, de);
+    this.build(out, sumP, hogs, dx, de, kept);
     out.heldN = 0;
     if (this.heldCache) this.fillHeld(out, extra, exclude, cache, dx, de);
+  }
+
+  /** canFill: the CPU-bound vCPUs (`hogs`, and the sleepers with `dx` and `de`) are at least the cores (P(all held) > 0). */
+  private canFill(hogs: number, dx: BinDelta, de: BinDelta): boolean {
+    let n = hogs + dx.cnt + de.cnt;
+    for (let k = 0; k < BINS; k++) n += this.sums[3 * BINS + k];
+    return n >= this.cores;
   }
 
   /** fillHeld: the light holds' CPU-bound tails, P(N >= cores - j), into out.held (after build). */
@@ -600,7 +612,8 @@ export class HostMix {
       out.lightECap = 0;
       return;
     }
-    const homeBlock = this.core.lightBlock / this.cores + (1 - 1 / this.cores) * out.heavyBlock;
+    const cores = this.cores - out.keptCores;
+    const homeBlock = this.core.lightBlock / cores + (1 - 1 / cores) * out.heavyBlock;
     const busyLight = 1 - Math.exp(-Math.max(0, lsp));
     out.lightA = exactlyOneShort * busyLight * homeBlock;
     out.lightR = lrate / lsp + out.nu;
@@ -784,19 +797,28 @@ export class HostMix {
     return nu - reach * sbr * (1 - share);
   }
 
-  private build(out: Components, sumP: number, hogs: number, dx: BinDelta, de: BinDelta): void {
+  /**
+   * build: the blocked waits from FULL (P(all held), E[N | all held]) and the sums. `kept`: CPUs
+   * hogs keep to themselves (Mechanisms.cfsHogsKeep; 0 elsewhere), out of `hogs` and `sumP`: the
+   * victim meets the other cores and their runners. P(all held) and the excess over the cores are
+   * the same on that smaller host (the kept hogs are always runnable: N >= cores exactly when the
+   * others fill the rest), its runners' shares, the cores the excess spreads over and the
+   * correction's host features (Components.keptCores) are not.
+   */
+  private build(out: Components, sumP: number, hogs: number, dx: BinDelta, de: BinDelta, kept: number): void {
     const pFull = FULL.pFull;
     out.pFull = pFull;
     const excess = Math.max(0, FULL.meanN - this.cores);
     out.excess = excess;
+    out.keptCores = kept;
     out.hogShare = sumP > 0 ? hogs / sumP : 0;
-    const cap = this.core.waitCapUs(excess);
+    const cap = kept > 0 ? this.core.waitCapUs(excess, this.cores - kept) : this.core.waitCapUs(excess);
     out.capUs = cap;
     const scale = sumP > 0 ? pFull / sumP : 0;
     // Other runners release cores at their summed rate, spread over the runnable vCPUs.
     const spr = this.sums[SPR] + dx.spr + de.spr;
     // Runnable vCPUs are in the running set with probability meanN / sumP each (untilted).
-    const inc = sumP > 0 ? FULL.meanN / sumP : 0;
+    const inc = sumP > 0 ? (FULL.meanN - kept) / sumP : 0;
     const g = 1 / (1 + STEAL_DISCOUNT * excess);
     let nu = this.mechanisms.steals ? inc * spr * g + this.core.grantEndRate(excess) : 0;
     if (this.core.localWaiters && nu > 0) nu = this.localWaitersNu(nu, inc * g, spr, pFull, sumP, dx, de);

@@ -33,8 +33,18 @@ export interface SchedulerCore {
    * held (0 where they free nobody), given `excess` mean runnable CPU-bound vCPUs over cores.
    */
   grantEndRate(excess: number): number;
-  /** The longest a blocked waker waits behind one runner, given the mean excess of runnable over cores. */
-  waitCapUs(excess: number): number;
+  /**
+   * The longest a blocked waker waits behind one runner, given the mean excess of runnable over
+   * cores; `shared`: the cores the excess spreads over, where never-sleeping vCPUs keep some to
+   * themselves (hogsKeep; the host's cores if absent).
+   */
+  waitCapUs(excess: number, shared?: number): number;
+  /**
+   * Never-sleeping vCPUs (duty 1) fewer than the cores keep a CPU each, and everyone else shares
+   * the rest: a victim's waits and the correction's host features are the smaller host's (CFS,
+   * Mechanisms.cfsHogsKeep; host-mix.ts build). Absent: every runner shares every core.
+   */
+  readonly hogsKeep?: boolean;
   /** Chance a light vCPU wakes without priority (credit1's exact-accounting drift to OVER), and its wait cap. */
   readonly driftShare: number;
   readonly driftCapUs: number;
@@ -276,8 +286,17 @@ export interface Mechanisms {
    * the wake waits of a waker meeting every core held, which a vCPU that never wakes does not meet.
    */
   readonly cfsSaturatedKeeps: boolean;
+  /**
+   * CFS (docs/accuracy.md, "CFS hosts split by keeping hogs (session 19)"): where the host's
+   * never-sleeping vCPUs are fewer than its cores, each keeps a CPU to itself (nobody wakes onto
+   * it: a waker goes to an idle CPU or its previous one; a sleeper the balancer puts there leaves
+   * at its next wake-up), and the sleepy and io vCPUs share the other cores: every victim's waits
+   * and host features are computed on that smaller host (host-mix.ts build). Off: the hogs are
+   * runners like the others, on every core.
+   */
+  readonly cfsHogsKeep: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true };
 
 /**
  * OverWait: the episodes in which a mixed victim's vCPU, wanting a core all the time and so
@@ -324,7 +343,7 @@ function baseCoreFor(s: SchedulerParams, cores: number, m: Mechanisms): Schedule
     case "xen-credit":
       return credit1Core(s, cores, m.credit1OverWait, m.credit1Knee);
     case "kvm-cfs":
-      return cfsCore(s, cores, [], m.cfsLightHolds, m.cfsLightWaiters, m.cfsOverfull, m.cfsSaturated, m.cfsLightFullHome, m.cfsSleeperPolls, m.cfsKneeSlack, m.cfsRunnableWaits, m.cfsSaturatedKeeps);
+      return cfsCore(s, cores, [], m.cfsLightHolds, m.cfsLightWaiters, m.cfsOverfull, m.cfsSaturated, m.cfsLightFullHome, m.cfsSleeperPolls, m.cfsKneeSlack, m.cfsRunnableWaits, m.cfsSaturatedKeeps, m.cfsHogsKeep);
     case "xen-credit2":
       return credit2Core(s, cores, m.grantEnds, m.ownBurstPreempt, m.grantShape, m.credit2TimerCap);
     case "kvm-eevdf":
