@@ -51,6 +51,8 @@ export function kvmCommon(p: Pick<KvmCfsParams | KvmEevdfParams, "haltPollUs">):
  * - A mixed victim that never sleeps is no waker: it waits while its own vCPU shares a CPU
  *   (saturatedWaitOf, Mechanisms.cfsSaturated), and not at all where it keeps one to itself
  *   (Mechanisms.cfsSaturatedKeeps).
+ * - Hogs keep a CPU each where the others leave a core idle on average, and the victims share the
+ *   rest: the host's waits are the smaller host's (hogsKeep, Mechanisms.cfsHogsKeep; host-mix.ts).
  */
 export function cfsCore(given: KvmCfsParams | undefined, cores: number, approximations: string[], lightHolds = false, lightWaiters = false, overfull = false, saturated = false, lightFullHome = false, sleeperPolls = false, knee = false, runnableWaits = false, saturatedKeeps = false, hogsKeep = false): SchedulerCore {
   const p = given ?? (defaultScheduler("kvm-cfs") as KvmCfsParams);

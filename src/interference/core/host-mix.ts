@@ -331,7 +331,9 @@ export class HostMix {
       spb += this.sums[BINS + k];
     }
     // Mechanisms.cfsHogsKeep: where the CPU-bound vCPUs can fill the host but their demand leaves
-    // a core idle on average, the hogs keep theirs and the victim meets the rest (build).
+    // a core idle on average, the hogs keep theirs and the victim meets the rest (build). Past that
+    // demand the balancer spreads the sleepers over the hogs' CPUs; below the count the split is
+    // as real but only moved the correction's host size, under the simulator (a guard).
     const kept = this.core.hogsKeep === true && allHogs > 0 && sumP < this.cores && this.canFill(allHogs, dx, de) ? allHogs : 0;
     const hogs = allHogs - kept;
     sumP -= kept;

@@ -40,9 +40,10 @@ export interface SchedulerCore {
    */
   waitCapUs(excess: number, shared?: number): number;
   /**
-   * Never-sleeping vCPUs (duty 1) fewer than the cores keep a CPU each, and everyone else shares
-   * the rest: a victim's waits and the correction's host features are the smaller host's (CFS,
-   * Mechanisms.cfsHogsKeep; host-mix.ts build). Absent: every runner shares every core.
+   * Never-sleeping vCPUs (duty 1) keep a CPU each where the CPU-bound demand leaves a core idle on
+   * average, and everyone else shares the rest: a victim's waits and the correction's host
+   * features are the smaller host's (CFS, Mechanisms.cfsHogsKeep; host-mix.ts heavyAfterFull,
+   * build). Absent: every runner shares every core.
    */
   readonly hogsKeep?: boolean;
   /** Chance a light vCPU wakes without priority (credit1's exact-accounting drift to OVER), and its wait cap. */
@@ -288,11 +289,14 @@ export interface Mechanisms {
   readonly cfsSaturatedKeeps: boolean;
   /**
    * CFS (docs/accuracy.md, "CFS hosts split by keeping hogs (session 19)"): where the host's
-   * never-sleeping vCPUs are fewer than its cores, each keeps a CPU to itself (nobody wakes onto
-   * it: a waker goes to an idle CPU or its previous one; a sleeper the balancer puts there leaves
-   * at its next wake-up), and the sleepy and io vCPUs share the other cores: every victim's waits
-   * and host features are computed on that smaller host (host-mix.ts build). Off: the hogs are
-   * runners like the others, on every core.
+   * CPU-bound vCPUs can fill its cores but their mean demand leaves one idle, each never-sleeping
+   * vCPU keeps a CPU to itself (nobody wakes onto it: a waker goes to an idle CPU or its previous
+   * one; a sleeper the balancer puts there leaves at its next wake-up), and the sleepy and io vCPUs
+   * share the other cores: every victim's waits and host features are computed on that smaller
+   * host (host-mix.ts heavyAfterFull, build). Below the count the hogs keep theirs as well, but
+   * nobody shares a core by CPU-bound work and the split moved only the correction's host size,
+   * under the simulator (holdout-13's 10029/0): not applied. Off: the hogs are runners like the
+   * others, on every core.
    */
   readonly cfsHogsKeep: boolean;
 }
