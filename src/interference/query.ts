@@ -455,6 +455,11 @@ export class Query {
     this.withEpisodes = false;
     this.episodesScale = 0;
     const core = this.hm.core;
+    if (core.keepsCpu !== undefined && duty >= 1 && vcpus === 1 && core.keepsCpu(this.groupLoadWith(), this.hogVcpusWith())) {
+      // EEVDF's whole-weight victim: never a waker, never queued behind another (eevdf.ts).
+      c.clearWaits();
+      return;
+    }
     // A hook with its own bound (CFS's saturated waits) writes its episodes' cap into c.capUs: the
     // episodes take it, the victim's components keep theirs.
     const capUs = c.capUs;
@@ -513,8 +518,20 @@ export class Query {
       this.overHeavy = heavy;
       this.atFresh = true;
     }
-    const groupLoad = this.mix.groupLoad() + (heavy ? busyShare(heavy.vcpus, heavy.duty) : 0);
+    const groupLoad = this.groupLoadWith();
     hook(c, duty, wakes, meanDuty, this.atLeast, lightLoad, lightRate > 0 ? lightLoad / lightRate : 1, demand + lightLoad, wakes > 0 ? Math.max(0, sums[0]) / wakes : Infinity, vcpus, lambdaUs, groupLoad);
+  }
+
+  /** groupLoadWith: the host's CPU-bound VMs' Σ busyShare, the query's CPU-bound extra VM's included. */
+  private groupLoadWith(): number {
+    const x = this.extra;
+    return this.mix.groupLoad() + (x !== undefined && x.block === undefined ? busyShare(x.vcpus, x.duty) : 0);
+  }
+
+  /** hogVcpusWith: the host's never-sleeping CPU-bound vCPUs, the query's extra VM's included. */
+  private hogVcpusWith(): number {
+    const x = this.extra;
+    return this.mix.hogVcpus() + (x !== undefined && x.block === undefined && x.duty >= 1 ? x.vcpus : 0);
   }
 
   /** sleepyWakesUs: the host's sleepy CPU-bound vCPUs' wakes per µs, the query's extra VM's included. */

@@ -225,6 +225,20 @@ export class Components {
   }
 
   /**
+   * clearWaits: no wait at all, only the victim's alone tail (a never-sleeping vCPU that keeps its
+   * CPU: SchedulerCore.keepsCpu). pFull and the block statistics stay: the bound's margin and the
+   * report read them.
+   */
+  clearWaits(): void {
+    this.a.fill(0);
+    this.sumA = 0;
+    this.sumAOverR = 0;
+    this.rlA = 0;
+    this.driftA = 0;
+    this.lightA = 0;
+  }
+
+  /**
    * rescale: the same waits with a different chance that all cores are held (a mixed victim's
    * own vCPU taken out): every blocking component scales with pFull; the release rates and block
    * shares of the runners are kept (one vCPU fewer barely moves them).

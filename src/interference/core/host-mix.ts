@@ -489,6 +489,11 @@ export class HostMix {
     out[1] = cnt;
   }
 
+  /** hogVcpus: the host's never-sleeping CPU-bound vCPUs (duty 1), for EEVDF's keepsCpu (query.ts). */
+  hogVcpus(): number {
+    return this.occ.hogs;
+  }
+
   /** groupLoad: the host's CPU-bound VMs' Σ busyShare (their mean runnable group shares, in VMs), for CFS's saturated waits. */
   groupLoad(): number {
     return this.sums[GLOAD];
