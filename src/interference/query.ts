@@ -704,7 +704,9 @@ export class Query {
    * caller also leaves out hosts with a driver domain (its hop moves every SLO's room).
    */
   keeps(): boolean {
-    return (this.extra === undefined || this.extra.block !== undefined) && (this.comps.heldN === 0 || this.kneeOnly()) && this.hm.core.lightWaiters !== true;
+    // keepsCpu clears a victim's bins in splitEpisodes, which a slot's ownBuild does not: its core
+    // is kept out (EEVDF's light holds keep it out already).
+    return (this.extra === undefined || this.extra.block !== undefined) && (this.comps.heldN === 0 || this.kneeOnly()) && this.hm.core.lightWaiters !== true && this.hm.core.keepsCpu === undefined;
   }
 
   /**
