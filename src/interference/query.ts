@@ -463,7 +463,12 @@ export class Query {
     // A hook with its own bound (CFS's saturated waits) writes its episodes' cap into c.capUs: the
     // episodes take it, the victim's components keep theirs.
     const capUs = c.capUs;
-    if (core.ownBurstPreempt) core.ownBurstPreempt(c, duty);
+    if (core.ownBurstPreempt && duty >= 1) {
+      const x = this.lightExtra;
+      const wakes = this.mix.lightWakesUs() + (x ? (x.vcpus * x.duty) / x.burstUs : 0);
+      const load = this.mix.lightLoad() + (x ? x.vcpus * x.duty : 0);
+      core.ownBurstPreempt(c, duty, wakes, wakes > 0 ? load / wakes : 0, this.hogVcpusWith());
+    } else if (core.ownBurstPreempt) core.ownBurstPreempt(c, duty, 0, 0, 0);
     else if (core.overWait && duty >= core.overWait.fromDuty) this.overWait(core.overWait.apply, c, duty, ownWakesUs, vcpus, lambdaUs);
     else {
       // A sleepy mixed victim's request wakes a vCPU when it finds one asleep (a sibling without

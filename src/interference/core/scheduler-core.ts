@@ -66,9 +66,11 @@ export interface SchedulerCore {
   /**
    * ownBurstPreempt writes into a mixed victim's own components (after rescale: the others' P(all
    * held), release rate and hog share) the episodes in which a waker takes its vCPU's core inside
-   * its own CPU burst (duty `duty`) and leaves it queued (credit2; absent elsewhere).
+   * its own CPU burst (duty `duty`) and leaves it queued (credit2; absent elsewhere). For a victim
+   * that never sleeps (duty 1) the query also gives the host's io-only vCPUs' wakes per µs and
+   * mean hold, µs, and its never-sleeping CPU-bound vCPUs (the victim's included); 0 otherwise.
    */
-  readonly ownBurstPreempt?: (c: Components, duty: number) => void;
+  readonly ownBurstPreempt?: (c: Components, duty: number, lightWakesUs: number, lightHoldUs: number, hogVcpus: number) => void;
   /** overWait: a mixed victim's OVER waits (credit1; absent elsewhere). */
   readonly overWait?: OverWait;
   /**
@@ -318,8 +320,15 @@ export interface Mechanisms {
    * shows 0.93-1.02x.
    */
   readonly eevdfWholeWeight: boolean;
+  /**
+   * credit2 (docs/accuracy.md, "Packed EEVDF and the unsafe misses on holdout-17 (session 19)"):
+   * a never-sleeping mixed victim burns credit all the time, so it is the runner of least credit
+   * that runq_tickle preempts when a waker finds no idle pCPU, io-only wakers too; it waits while
+   * the waker serves (credit2.ts hogLightEpisodes). Off: only the CPU-bound sleepers' wakes.
+   */
+  readonly credit2HogPreempt: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, eevdfWholeWeight: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, eevdfWholeWeight: true, credit2HogPreempt: true };
 
 /**
  * OverWait: the episodes in which a mixed victim's vCPU, wanting a core all the time and so
@@ -368,7 +377,7 @@ function baseCoreFor(s: SchedulerParams, cores: number, m: Mechanisms): Schedule
     case "kvm-cfs":
       return cfsCore(s, cores, [], m.cfsLightHolds, m.cfsLightWaiters, m.cfsOverfull, m.cfsSaturated, m.cfsLightFullHome, m.cfsSleeperPolls, m.cfsKneeSlack, m.cfsRunnableWaits, m.cfsSaturatedKeeps, m.cfsHogsKeep);
     case "xen-credit2":
-      return credit2Core(s, cores, m.grantEnds, m.ownBurstPreempt, m.grantShape, m.credit2TimerCap);
+      return credit2Core(s, cores, m.grantEnds, m.ownBurstPreempt, m.grantShape, m.credit2TimerCap, m.credit2HogPreempt);
     case "kvm-eevdf":
       return eevdfCore(s, cores, m.homeFresh, m.lightHolds, m.eevdfTimeShare, m.eevdfWholeWeight);
   }

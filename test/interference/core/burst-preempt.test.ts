@@ -67,7 +67,7 @@ describe("credit2: a mixed victim's vCPU preempted inside its own burst waits qu
       c.excess = 0;
       c.nu = 0.002 + core.grantEndRate(0);
       c.capUs = credit2.maxTimerUs;
-      preempt(c, 0.5);
+      preempt(c, 0.5, 0, 0, 0);
       return c;
     };
     expect(at(0.3, 0).ownPreA).toBeCloseTo((0.5 * 0.3 * 0.002) / 8, 15);
