@@ -43,16 +43,16 @@ export const REPROTECT_SHARE = 0.05;
  * WHOLE_WEIGHT_LOAD: keepsCpu's most Σ busyShare per core (the CPUs' mean group load, in VMs)
  * under which a never-sleeping 1-vCPU mixed victim keeps its CPU. Simulated (docs/accuracy.md,
  * "Packed EEVDF and the unsafe misses on holdout-17 (session 19)"): the open rounds' 15 such
- * victims on EEVDF, at 0.06-0.50 per core and loads up to 1.27, all at 0.93-1.02x their alone
+ * victims on EEVDF, at 0.23-0.50 per core and loads up to 1.27, all at 0.93-1.02x their alone
  * p99.9 (the three traced: 0 preemptions, CPU share 1.000 in 30 s); built hosts at 0.34-0.75
- * with at least WHOLE_WEIGHT_FREE cores free, four seeds each, the same; at 0.80-1.03 (1-vCPU
- * hogs or sleepers filling the other cores) it is preempted and waits 1.3-5.5 ms.
+ * with at least WHOLE_WEIGHT_FREE cores free, two or four seeds each, the same; at 0.80-1.03
+ * (1-vCPU hogs or sleepers filling the other cores) it is preempted and waits 0.5-5.5 ms.
  */
 export const WHOLE_WEIGHT_LOAD = 0.6;
 /**
  * WHOLE_WEIGHT_FREE: the fewest cores the never-sleeping vCPUs (the victim's included) must leave
  * for keepsCpu. With none or one left, a sleeper's wake-up can find the victim's CPU its home
- * (an 8-core host of the victim, a 7-vCPU hog VM and two 1-vCPU sleepers at Σ busyShare 0.2 per
+ * (an 8-core host of the victim, a 7-vCPU hog VM and two 1-vCPU sleepers at Σ busyShare 0.33 per
  * core: one seed of four waits 3.2 ms, 168 preemptions); from two left up, none of the built
  * hosts did, nor any of the open rounds' (4-27 left).
  */

@@ -316,7 +316,7 @@ export interface Mechanisms {
    * the host's CPUs carrying well under one VM's weight on average and cores left over by the
    * never-sleeping vCPUs, nothing is balanced onto its CPU or preempts it there, and its requests
    * (served inside its running burst) meet no wait (eevdf.ts keepsCpu). Off: the wake-driven
-   * components, 1.3-7.6x its alone p99.9 on the open rounds' packed hosts where the simulator
+   * components, up to 7.6x its alone p99.9 on the open rounds' packed hosts where the simulator
    * shows 0.93-1.02x.
    */
   readonly eevdfWholeWeight: boolean;
