@@ -270,12 +270,7 @@ function saturatedWaitOf(latencyUs: number, minGranUs: number, nrLatency: number
  * cpuShare exactly their vCPUs) where the wake waits said up to 49x it.
  */
 function keepsItsCpu(c: Components): void {
-  c.a.fill(0);
-  c.sumA = 0;
-  c.sumAOverR = 0;
-  c.lightA = 0;
-  c.rlA = 0;
-  c.driftA = 0;
+  c.clearWaits();
 }
 
 /**

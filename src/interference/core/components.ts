@@ -226,8 +226,8 @@ export class Components {
 
   /**
    * clearWaits: no wait at all, only the victim's alone tail (a never-sleeping vCPU that keeps its
-   * CPU: SchedulerCore.keepsCpu). pFull and the block statistics stay: the bound's margin and the
-   * report read them.
+   * CPU: EEVDF's SchedulerCore.keepsCpu, CFS's keepsItsCpu). pFull and the block statistics stay:
+   * the bound's margin and the report read them.
    */
   clearWaits(): void {
     this.a.fill(0);
