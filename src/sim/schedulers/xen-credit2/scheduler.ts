@@ -290,10 +290,18 @@ class XenCredit2 implements CpuScheduler {
     const scurr = this.curr[p];
     const rq = this.queues[this.rqOfCpu[p]];
     if (scurr >= 0) {
-      this.burn(scurr, now);
+      // A runner is assigned to its pCPU's queue (verify.ts), so it burns at that queue's weight.
+      u.burn(scurr, now, rq.maxWeight);
       if (u.budgetUs[scurr] <= 0) this.grabBudget(scurr);
     }
     const snext = this.candidate(p, scurr, rq, now);
+    if (snext === scurr && snext >= 0) {
+      // The runner keeps p (324k of the 120 s Bobtail cell's 666k calls, mostly runtime-timer
+      // expiries): prepare() less what a keep cannot need. It is off the queue and its processor
+      // is p already, and the burn above left burnFromUs at now.
+      this.keep(p, snext, rq, now);
+      return;
+    }
     if (snext >= 0) this.prepare(p, snext, scurr, rq, now);
     if (snext !== scurr) {
       this.curr[p] = snext;
@@ -308,6 +316,21 @@ class XenCredit2 implements CpuScheduler {
     if (snext >= 0) this.timers.arm(p, now + this.runtime(snext, snext === scurr, rq, now));
     else this.timers.disarm(p);
     if (snext !== scurr && scurr >= 0) this.contextSaved(scurr, rq, preempt, now);
+    if (this.nTickleLater > this.tickleNext) this.tickleDeferred(now);
+  }
+
+  /**
+   * keep is the rest of schedule() when the runner cur keeps p: prepare()'s credit reset if due,
+   * the timer for its runtime, then any tickles a balance asked for.
+   */
+  private keep(p: number, cur: number, rq: RunQueue, now: number): void {
+    const u = this.u;
+    const head = rq.head;
+    if (u.credit[cur] <= 0 && (head < 0 || u.credit[head] <= 0)) {
+      this.resetCredit(rq, cur, now);
+      if (this.queues.length > 1) this.balance(p, cur, now);
+    }
+    this.timers.arm(p, now + this.runtime(cur, true, rq, now));
     if (this.nTickleLater > this.tickleNext) this.tickleDeferred(now);
   }
 
@@ -344,7 +367,8 @@ class XenCredit2 implements CpuScheduler {
       // be picked (each would be skipped or end the walk), so the walk ends there.
       if (u.credit[v] <= snextCredit) break;
       if (u.processor[v] !== p && snextCredit + this.resistUs > u.credit[v]) continue;
-      if (u.credit[v] > snextCredit && this.grabBudget(v)) snext = v;
+      // An uncapped vCPU's budget is Infinity: grabBudget's first test, without its call.
+      if (u.budgetUs[v] > 0 || this.grabBudget(v)) snext = v;
       break;
     }
     return snext;

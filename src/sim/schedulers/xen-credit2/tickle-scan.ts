@@ -26,6 +26,7 @@ export interface TickleView {
  * Credit2Units.burn's and tickleScore's, in their order.
  */
 export function mostOutcredited(s: TickleView, v: number, own: number, rq: RunQueue, now: number): number {
+  if (rq.burnsCommute) return mostOutcreditedCommuting(s, v, own, rq, now);
   const { credit, burnFromUs, budgetUs, runStartUs, weight, scratch } = s.u;
   const curr = s.curr;
   const cpus = rq.cpus;
@@ -73,4 +74,50 @@ export function mostOutcredited(s: TickleView, v: number, own: number, rq: RunQu
  */
 export function cannotOutcredit(rq: RunQueue, waker: number, resist: number, now: number): boolean {
   return rq.burnsCommute && waker - resist <= rq.runnersZeroAtUs - now;
+}
+
+/**
+ * mostOutcreditedCommuting is mostOutcredited where burns commute (RunQueue.burnsCommute: equal
+ * weights, no caps, integer credit): a runner's burn may wait for its next reader, which burns
+ * from the same start in one step to the same double (as cannotOutcredit's skip does), so the
+ * scan only reads. Credit minus time run is constant while a runner burns 1:1 above the floor,
+ * and the weights being equal, (dt x maxWeight) / weight is dt exactly. A runner that reached the
+ * floor is burnt for real, as the general scan would: its credit plus burnFromUs then stays the
+ * bound runnersZeroAtUs is kept against (verify.ts). The pick is the general scan's: the same
+ * scores in the same pCPU order, the first of equals kept.
+ */
+function mostOutcreditedCommuting(s: TickleView, v: number, own: number, rq: RunQueue, now: number): number {
+  const { credit, burnFromUs, runStartUs } = s.u;
+  const curr = s.curr;
+  const cpus = rq.cpus;
+  const floor = -s.params.creditInitUs;
+  const waker = credit[v];
+  const resist = s.params.migrateResistUs;
+  const limit = s.params.ratelimitUs;
+  const limited = Number(limit > TICKLE_TOLERANCE_US);
+  const minRunUs = limit - TICKLE_TOLERANCE_US;
+  let best = -1;
+  let bestScore = 0;
+  let zeroAt = Infinity;
+  for (let i = 0; i < cpus.length; i++) {
+    const p = cpus[i];
+    const cur = curr[p];
+    if (cur < 0) continue; // never: the queue has no idle pCPU (verify.ts checks the count)
+    let c = credit[cur] - (now - burnFromUs[cur]);
+    if (c < floor) {
+      // Rare: only a burn in the scan's general form reaches the floor (see above).
+      c = floor;
+      credit[cur] = floor;
+      burnFromUs[cur] = now;
+    }
+    const burns = Number(now - runStartUs[cur] > minRunUs) | (1 - limited);
+    const counts = burns & Number(p !== own);
+    const score = (waker - c - resist) * counts - (1 - counts);
+    const better = Number(score > bestScore);
+    best ^= (best ^ p) & -better;
+    bestScore = Math.max(bestScore, score);
+    zeroAt = Math.min(zeroAt, c + now);
+  }
+  rq.runnersZeroAtUs = zeroAt;
+  return best;
 }
