@@ -524,7 +524,7 @@ export class Query {
       this.atFresh = true;
     }
     const groupLoad = this.groupLoadWith();
-    hook(c, duty, wakes, meanDuty, this.atLeast, lightLoad, lightRate > 0 ? lightLoad / lightRate : 1, demand + lightLoad, wakes > 0 ? Math.max(0, sums[0]) / wakes : Infinity, vcpus, lambdaUs, groupLoad);
+    hook(c, duty, wakes, meanDuty, this.atLeast, lightLoad, lightRate > 0 ? lightLoad / lightRate : 1, demand + lightLoad, wakes > 0 ? Math.max(0, sums[0]) / wakes : Infinity, vcpus, lambdaUs, groupLoad, this.hogVcpusWith());
   }
 
   /** groupLoadWith: the host's CPU-bound VMs' Σ busyShare, the query's CPU-bound extra VM's included. */

@@ -327,8 +327,17 @@ export interface Mechanisms {
    * the waker serves (credit2.ts hogLightEpisodes). Off: only the CPU-bound sleepers' wakes.
    */
   readonly credit2HogPreempt: boolean;
+  /**
+   * EEVDF (docs/accuracy.md, "The packed unsafe misses on holdout-18 (session 19)"): a
+   * never-sleeping mixed victim of n >= 2 vCPUs is n entities of 1 / n its VM's weight, the
+   * lightest on the host; where the CPU-bound vCPUs want more than the cores, a co-runner of
+   * weight w on its CPU runs slice x w x n (or to its burst's end) each time the victim's vCPU has
+   * run a slice, and its requests wait that out (eevdf.ts lightEntityWaitOf). Off: the wake-driven
+   * components, 0.26x the simulator on holdout-18's packed/10075/0.
+   */
+  readonly eevdfLightEntity: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, eevdfWholeWeight: true, credit2HogPreempt: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true };
 
 /**
  * OverWait: the episodes in which a mixed victim's vCPU, wanting a core all the time and so
@@ -347,9 +356,10 @@ export interface OverWait {
    * vCPU in, >= n); `lightLoad` its io-only vCPUs' mean busy cores, `lightHoldUs` their mean
    * hold; `demand` every vCPU's mean demand in cores, the victim's included; `groupLoad` the
    * CPU-bound VMs' mean runnable group shares, in VMs, the victim's included (time-share.ts
-   * busyShare). Asked only for a duty of at least fromDuty.
+   * busyShare); `hogVcpus` the never-sleeping CPU-bound vCPUs, the victim's included. Asked only
+   * for a duty of at least fromDuty.
    */
-  readonly apply: (c: Components, duty: number, wakesUs: number, sleeperDuty: number, atLeast: (n: number) => number, lightLoad: number, lightHoldUs: number, demand: number, sleeperBurstUs: number, vcpus: number, lambdaUs: number, groupLoad: number) => void;
+  readonly apply: (c: Components, duty: number, wakesUs: number, sleeperDuty: number, atLeast: (n: number) => number, lightLoad: number, lightHoldUs: number, demand: number, sleeperBurstUs: number, vcpus: number, lambdaUs: number, groupLoad: number, hogVcpus: number) => void;
   /**
    * Absent: the episodes are a floor under the corrected estimate, bounded with it (credit1). Set:
    * apply may write the episodes' own cap into c.capUs (the victim's components keep theirs), and
@@ -379,6 +389,6 @@ function baseCoreFor(s: SchedulerParams, cores: number, m: Mechanisms): Schedule
     case "xen-credit2":
       return credit2Core(s, cores, m.grantEnds, m.ownBurstPreempt, m.grantShape, m.credit2TimerCap, m.credit2HogPreempt);
     case "kvm-eevdf":
-      return eevdfCore(s, cores, m.homeFresh, m.lightHolds, m.eevdfTimeShare, m.eevdfWholeWeight);
+      return eevdfCore(s, cores, m.homeFresh, m.lightHolds, m.eevdfTimeShare, m.eevdfWholeWeight, m.eevdfLightEntity);
   }
 }

@@ -65,8 +65,9 @@ describe("credit1: a mixed victim that wants its whole vCPU waits while it is de
   test.each(["kvm-cfs", "xen-credit2", "kvm-eevdf"] as const)("%s: the switch changes nothing (credit1 only)", (kind) => {
     const s = host(["hogs", "io"], kind);
     expect(coreP999(s, false)).toBe(coreP999(s, true));
-    // CFS's own hook is its saturated waits (Mechanisms.cfsSaturated, cfs-saturated.test.ts).
-    expect(coreFor(defaultScheduler(kind), 8, { ...ALL_MECHANISMS, cfsSaturated: false }).overWait).toBeUndefined();
+    // CFS's own hook is its saturated waits (Mechanisms.cfsSaturated, cfs-saturated.test.ts),
+    // EEVDF's its light-entity waits (Mechanisms.eevdfLightEntity, eevdf-light-entity.test.ts).
+    expect(coreFor(defaultScheduler(kind), 8, { ...ALL_MECHANISMS, cfsSaturated: false, eevdfLightEntity: false }).overWait).toBeUndefined();
   });
 
   test("the switch off leaves credit1's core without the hook; a victim that sleeps is not touched", () => {
