@@ -524,7 +524,7 @@ export class Query {
       this.atFresh = true;
     }
     const groupLoad = this.groupLoadWith();
-    hook(c, duty, wakes, meanDuty, this.atLeast, lightLoad, lightRate > 0 ? lightLoad / lightRate : 1, demand + lightLoad, wakes > 0 ? Math.max(0, sums[0]) / wakes : Infinity, vcpus, lambdaUs, groupLoad, this.hogVcpusWith());
+    hook(c, duty, wakes, meanDuty, this.atLeast, lightLoad, lightRate > 0 ? lightLoad / lightRate : 1, demand + lightLoad, wakes > 0 ? Math.max(0, sums[0]) / wakes : Infinity, vcpus, lambdaUs, groupLoad, this.hogVcpusWith(), this.mix.sleeperGroupLoad() + (heavy && heavy.duty < 1 ? busyShare(heavy.vcpus, heavy.duty) : 0) - (duty < 1 ? busyShare(vcpus, duty) : 0));
   }
 
   /** groupLoadWith: the host's CPU-bound VMs' Σ busyShare, the query's CPU-bound extra VM's included. */

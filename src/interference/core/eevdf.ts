@@ -111,15 +111,16 @@ const LIGHT_ENTITY_BOUND = 2.5;
  * episode waits, the next go to a sibling (sim/workloads/io.ts chooseVcpu), as CFS's saturated
  * waits.
  *
- * - w: the co-runners' mean entity weight, every other CPU-bound VM's P(some vCPU runnable) over
- *   its mean runnable vCPUs (time-share.ts runnerWeight, the victim's VM out).
+ * - w: the co-runners' mean entity weight. They are the sleepers (the never-sleeping entities stay
+ *   on their CPUs: on packed/10075/0 a 1-vCPU hog is never preempted), so w is the sleepy VMs'
+ *   P(some vCPU runnable) over their mean runnable vCPUs (time-share.ts runnerWeight over them).
  * - Only where the never-sleeping vCPUs leave fewer than WHOLE_WEIGHT_FREE cores: a sleeper then
  *   has no CPU of its own to wake on and lands on the victim's (the lightest).
  * - The share q of its time a vCPU of the victim is so shared: the CPU-bound demand over the cores,
  *   spread over the victim's vCPUs (the lightest entities absorb it), at most 1.
  */
 function lightEntityWaitOf(sliceUs: number, tickUs: number, cores: number): OverWait {
-  const apply = (c: Components, duty: number, _wakesUs: number, _sleeperDuty: number, _atLeast: (n: number) => number, lightLoad: number, _lightHoldUs: number, demand: number, sleeperBurstUs: number, vcpus: number, lambdaUs: number, groupLoad: number, hogVcpus: number): void => {
+  const apply = (c: Components, duty: number, _wakesUs: number, _sleeperDuty: number, _atLeast: (n: number) => number, lightLoad: number, _lightHoldUs: number, demand: number, sleeperBurstUs: number, vcpus: number, lambdaUs: number, _groupLoad: number, hogVcpus: number, sleeperGroup: number): void => {
     // With WHOLE_WEIGHT_FREE cores or more not held by never-sleeping vCPUs, the sleepers have CPUs
     // of their own to wake on and share them among themselves (holdout-10's packed/9996/7: 3 left,
     // the 4-vCPU victim 159 preemptions in 20 s, CPU share 3.99).
@@ -127,10 +128,12 @@ function lightEntityWaitOf(sliceUs: number, tickUs: number, cores: number): Over
     const cpuDemand = demand - lightLoad;
     const excess = cpuDemand - cores;
     if (!(excess > 0)) return;
-    const othersLoad = cpuDemand - vcpus;
-    const othersGroup = groupLoad - 1;
-    if (!(othersLoad > 0) || !(othersGroup > 0)) return;
-    const w = othersGroup / othersLoad;
+    // The co-runners are the sleepers: with no core of their own they wake onto the light CPUs,
+    // where the never-sleeping entities stay put (a whole-weight hog is never preempted).
+    // (A victim at the 0.99 cap of a sleeper's runnable share is counted among the sleepers: out.)
+    const sleeperLoad = cpuDemand - hogVcpus - (duty < 1 ? vcpus * duty : 0);
+    if (!(sleeperLoad > 0) || !(sleeperGroup > 0)) return;
+    const w = sleeperGroup / sleeperLoad;
     const wv = 1 / vcpus;
     const ratio = w / wv;
     if (!(ratio > 1)) return;

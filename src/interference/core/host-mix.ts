@@ -40,7 +40,9 @@ const LCNT = SPR + 7;
  * numerator.
  */
 const GLOAD = SPR + 8;
-const SUMS = SPR + 9;
+/** GLOAD's part from sleepy VMs (duty < 1): EEVDF's light-entity waits read their entity weight. */
+const SGLOAD = SPR + 9;
+const SUMS = SPR + 10;
 /** The no-extra CPU-bound components (Components.save) and their two host parts of the correction. */
 const CACHED = SUMS;
 const CACHED_PARTS = CACHED + Components.SAVED;
@@ -252,6 +254,7 @@ export class HostMix {
     }
     this.occ.apply(c.vcpus, c.duty, sign);
     this.sums[GLOAD] += sign * busyShare(c.vcpus, c.duty);
+    if (c.duty < 1) this.sums[SGLOAD] += sign * busyShare(c.vcpus, c.duty);
     this.cached = false;
     if (this.timeShare) this.busyLoad += sign * c.vcpus * Math.min(1, c.duty);
     if (c.duty >= 1) return;
@@ -497,6 +500,11 @@ export class HostMix {
   /** groupLoad: the host's CPU-bound VMs' Σ busyShare (their mean runnable group shares, in VMs), for CFS's saturated waits. */
   groupLoad(): number {
     return this.sums[GLOAD];
+  }
+
+  /** sleeperGroupLoad: groupLoad's part from sleepy CPU-bound VMs (duty < 1), for EEVDF's light-entity waits. */
+  sleeperGroupLoad(): number {
+    return this.sums[SGLOAD];
   }
 
   /** lightLoad: the host's io-only vCPUs' Σ duty (their mean busy cores), for credit1's OVER waits. */

@@ -356,10 +356,11 @@ export interface OverWait {
    * vCPU in, >= n); `lightLoad` its io-only vCPUs' mean busy cores, `lightHoldUs` their mean
    * hold; `demand` every vCPU's mean demand in cores, the victim's included; `groupLoad` the
    * CPU-bound VMs' mean runnable group shares, in VMs, the victim's included (time-share.ts
-   * busyShare); `hogVcpus` the never-sleeping CPU-bound vCPUs, the victim's included. Asked only
-   * for a duty of at least fromDuty.
+   * busyShare); `hogVcpus` the never-sleeping CPU-bound vCPUs, the victim's included;
+   * `sleeperGroup` groupLoad's part from the other sleepy VMs (the victim's out). Asked only for a
+   * duty of at least fromDuty.
    */
-  readonly apply: (c: Components, duty: number, wakesUs: number, sleeperDuty: number, atLeast: (n: number) => number, lightLoad: number, lightHoldUs: number, demand: number, sleeperBurstUs: number, vcpus: number, lambdaUs: number, groupLoad: number, hogVcpus: number) => void;
+  readonly apply: (c: Components, duty: number, wakesUs: number, sleeperDuty: number, atLeast: (n: number) => number, lightLoad: number, lightHoldUs: number, demand: number, sleeperBurstUs: number, vcpus: number, lambdaUs: number, groupLoad: number, hogVcpus: number, sleeperGroup: number) => void;
   /**
    * Absent: the episodes are a floor under the corrected estimate, bounded with it (credit1). Set:
    * apply may write the episodes' own cap into c.capUs (the victim's components keep theirs), and
