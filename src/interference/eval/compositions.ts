@@ -259,6 +259,15 @@ export const HOLDOUT19_SEEDS: readonly number[] = [10081, 10082, 10083, 10084, 1
 
 export const HOLDOUT19_SETS: readonly CompositionSet[] = HOLDOUT18_SETS;
 
+/**
+ * The twentieth held-out round, frozen and sealed before holdout-19 is measured, so the model
+ * change after the one holdout-19 measures has an untouched round waiting: holdout-19's sets,
+ * from seeds nothing had used (those above and holdout-19's 10081-10090).
+ */
+export const HOLDOUT20_SEEDS: readonly number[] = [10091, 10092, 10093, 10094, 10095, 10096, 10097, 10098, 10099, 10100];
+
+export const HOLDOUT20_SETS: readonly CompositionSet[] = HOLDOUT19_SETS;
+
 /** EvalRound is one frozen evaluation: its seeds, the sets drawn per seed and its cached reference. */
 export interface EvalRound {
   readonly name: string;
@@ -296,6 +305,7 @@ export const EVAL_ROUNDS: readonly EvalRound[] = [
   { name: "holdout-17", seeds: HOLDOUT17_SEEDS, sets: HOLDOUT17_SETS, reference: "data/interference/accuracy-reference-holdout17-v1.json" },
   { name: "holdout-18", seeds: HOLDOUT18_SEEDS, sets: HOLDOUT18_SETS, reference: "data/interference/accuracy-reference-holdout18-v1.json" },
   { name: "holdout-19", seeds: HOLDOUT19_SEEDS, sets: HOLDOUT19_SETS, reference: "data/interference/accuracy-reference-holdout19-v1.json", sealed: true },
+  { name: "holdout-20", seeds: HOLDOUT20_SEEDS, sets: HOLDOUT20_SETS, reference: "data/interference/accuracy-reference-holdout20-v1.json", sealed: true },
 ];
 
 /** OPEN_ROUNDS: the rounds measured by default (every round but the sealed ones). */
