@@ -6,6 +6,7 @@ import type { OverWait, SchedulerCore } from "./core/scheduler-core.js";
 import { kneeEpisodes } from "./core/cfs.js";
 import { LIGHT_HOLD_FULL_MAX } from "./core/light-holds.js";
 import { busyShare, drainRate, timeShareQuantileUs } from "./core/time-share.js";
+import { ONE_WAIT_P_FULL } from "./core/eevdf.js";
 import { aloneTailAt, episodesQuantileUs, episodesTailAt, grantQuantileUs, grantTailAt, quantileUs, thinnedLambda, waitTail, waitTailBound } from "./core/tail.js";
 import { corrected, hostFeatures, hostPart, loadFeature, N_FEATURES, splitCorrection, uncorrectedThreshold } from "./correction.js";
 import { coreIndex, Pct, QUIET_P_FULL, WIDEN, type HostModel, type Prediction, type Victim } from "./model-types.js";
@@ -596,6 +597,24 @@ export class Query {
     return splitCorrection(w, host, victimCorr, load);
   }
 
+  /**
+   * oneWait: the core's one-wait line (SchedulerCore.oneWaitUs) applies to an io-only victim's
+   * p99.9 on `c`: predict takes min(corrected, max(core quantile, alone + oneWaitUs)).
+   */
+  private oneWait(c: Components): boolean {
+    return this.hm.core.oneWaitUs !== undefined && c.pFull < ONE_WAIT_P_FULL;
+  }
+
+  /**
+   * oneWaitThreshold: the core-quantile threshold of estimate `estMax` under the one-wait line,
+   * from the corrected one `x` (uncorrectedThreshold). min(f(q), max(q, A)) <= T holds where
+   * f(q) <= T (q <= x) or, if T >= A, where q <= T: so the threshold is max(x, T) when T >= A.
+   */
+  private oneWaitThreshold(c: Components, r: readonly number[], o: number, pct: number, estMax: number, x: number): number {
+    if (pct !== Pct.P999 || r[o + R_LIGHT] === 0 || !this.oneWait(c)) return x;
+    return estMax >= r[o + R_BASE + pct] + (this.hm.core.oneWaitUs as number) && estMax > x ? estMax : x;
+  }
+
   /** bound: the estimate's conformal bound, widened by 2 per outside-range reason. */
   private bound(c: Components, pct: number, reasons: number, est: number): number {
     const off = this.hm.offsets[pct];
@@ -635,7 +654,9 @@ export class Query {
         continue;
       }
       const alone = pct === Pct.P999 ? v.tail.base999Us : v.tail.base99Us;
-      let est = corrected(quantileUs(c, v.tail, EPS[pct]), alone, this.logCorr(c, pct, v.corr[this.coreAt + pct], load));
+      const coreUs = quantileUs(c, v.tail, EPS[pct]);
+      let est = corrected(coreUs, alone, this.logCorr(c, pct, v.corr[this.coreAt + pct], load));
+      if (pct === Pct.P999 && v.ownCpu === undefined && this.oneWait(c)) est = Math.min(est, Math.max(coreUs, alone + (this.hm.core.oneWaitUs as number)));
       // A floor with its own bound (the over-full episodes) is not widened with the rest.
       let floor = 0;
       if (this.withEpisodes && this.episodesScale > 0) floor = episodesQuantileUs(this.episodes, v.tail, EPS[pct]);
@@ -813,7 +834,7 @@ export class Query {
     }
     const w = pct === Pct.P999 ? this.hm.fitted.p999.weights : this.hm.fitted.p99.weights;
     const host = k[ko + K_HOST + pct];
-    const x = uncorrectedThreshold(estMax, r[o + R_BASE + pct], splitCorrection(w, host, r[o + R_CORR + pct], load));
+    const x = this.oneWaitThreshold(c, r, o, pct, estMax, uncorrectedThreshold(estMax, r[o + R_BASE + pct], splitCorrection(w, host, r[o + R_CORR + pct], load)));
     const y = x - serviceUs;
     if (y <= 0) return false;
     const p = ko + K_PCT + pct * KP;
@@ -920,7 +941,7 @@ export class Query {
       if (this.withGrant && !this.grantWithin(c, r, o, estMax, pct)) return this.refuse(Refusal.None);
       if (this.withShare && this.shareUs(pct) > estMax) return this.refuse(Refusal.None);
       if (Number.isNaN(load)) load = this.mixing(c, r[o + R_LAMBDA]);
-      const x = uncorrectedThreshold(estMax, r[o + R_BASE + pct], this.logCorr(c, pct, r[corrAt + pct], load));
+      const x = this.oneWaitThreshold(c, r, o, pct, estMax, uncorrectedThreshold(estMax, r[o + R_BASE + pct], this.logCorr(c, pct, r[corrAt + pct], load)));
       const y = x - serviceUs;
       // At or below the service time the tail is 1 (tailAt): over any eps.
       if (y <= 0) return this.refuse(Refusal.Independent);
