@@ -74,6 +74,8 @@ export class Query {
   private withShare = false;
   /** The host's core time-shares (read once per query: every io row of a what-if would ask). */
   private shareOn = false;
+  /** The core's one-wait line (SchedulerCore.oneWaitUs), 0 without one: read once per query. */
+  private oneWaitUs = 0;
   private shareRate = NaN;
   private sharePFull = 0;
   private shareServiceUs = 0;
@@ -136,6 +138,7 @@ export class Query {
     this.coreAt = coreIndex(hm.core.name);
     this.grantWait = hm.core.grantWait;
     this.shareOn = hm.core.timeShare === true;
+    this.oneWaitUs = hm.core.oneWaitUs ?? 0;
     this.withShare = false;
     this.hop[0] = 0;
     this.hop[1] = 0;
@@ -598,21 +601,13 @@ export class Query {
   }
 
   /**
-   * oneWait: the core's one-wait line (SchedulerCore.oneWaitUs) applies to an io-only victim's
-   * p99.9 on `c`: predict takes min(corrected, max(core quantile, alone + oneWaitUs)).
-   */
-  private oneWait(c: Components): boolean {
-    return this.hm.core.oneWaitUs !== undefined && c.pFull < ONE_WAIT_P_FULL;
-  }
-
-  /**
    * oneWaitThreshold: the core-quantile threshold of estimate `estMax` under the one-wait line,
    * from the corrected one `x` (uncorrectedThreshold). min(f(q), max(q, A)) <= T holds where
    * f(q) <= T (q <= x) or, if T >= A, where q <= T: so the threshold is max(x, T) when T >= A.
    */
   private oneWaitThreshold(c: Components, r: readonly number[], o: number, pct: number, estMax: number, x: number): number {
-    if (pct !== Pct.P999 || r[o + R_LIGHT] === 0 || !this.oneWait(c)) return x;
-    return estMax >= r[o + R_BASE + pct] + (this.hm.core.oneWaitUs as number) && estMax > x ? estMax : x;
+    if (pct !== Pct.P999 || r[o + R_LIGHT] === 0 || c.pFull >= ONE_WAIT_P_FULL) return x;
+    return estMax >= r[o + R_BASE + pct] + this.oneWaitUs && estMax > x ? estMax : x;
   }
 
   /** bound: the estimate's conformal bound, widened by 2 per outside-range reason. */
@@ -656,7 +651,8 @@ export class Query {
       const alone = pct === Pct.P999 ? v.tail.base999Us : v.tail.base99Us;
       const coreUs = quantileUs(c, v.tail, EPS[pct]);
       let est = corrected(coreUs, alone, this.logCorr(c, pct, v.corr[this.coreAt + pct], load));
-      if (pct === Pct.P999 && v.ownCpu === undefined && this.oneWait(c)) est = Math.min(est, Math.max(coreUs, alone + (this.hm.core.oneWaitUs as number)));
+      // The one-wait line (SchedulerCore.oneWaitUs): the correction lifts an io-only victim up to alone + line, not past.
+      if (this.oneWaitUs > 0 && pct === Pct.P999 && v.ownCpu === undefined && c.pFull < ONE_WAIT_P_FULL) est = Math.min(est, Math.max(coreUs, alone + this.oneWaitUs));
       // A floor with its own bound (the over-full episodes) is not widened with the rest.
       let floor = 0;
       if (this.withEpisodes && this.episodesScale > 0) floor = episodesQuantileUs(this.episodes, v.tail, EPS[pct]);
@@ -834,7 +830,8 @@ export class Query {
     }
     const w = pct === Pct.P999 ? this.hm.fitted.p999.weights : this.hm.fitted.p99.weights;
     const host = k[ko + K_HOST + pct];
-    const x = this.oneWaitThreshold(c, r, o, pct, estMax, uncorrectedThreshold(estMax, r[o + R_BASE + pct], splitCorrection(w, host, r[o + R_CORR + pct], load)));
+    let x = uncorrectedThreshold(estMax, r[o + R_BASE + pct], splitCorrection(w, host, r[o + R_CORR + pct], load));
+    if (this.oneWaitUs > 0) x = this.oneWaitThreshold(c, r, o, pct, estMax, x);
     const y = x - serviceUs;
     if (y <= 0) return false;
     const p = ko + K_PCT + pct * KP;
@@ -941,7 +938,9 @@ export class Query {
       if (this.withGrant && !this.grantWithin(c, r, o, estMax, pct)) return this.refuse(Refusal.None);
       if (this.withShare && this.shareUs(pct) > estMax) return this.refuse(Refusal.None);
       if (Number.isNaN(load)) load = this.mixing(c, r[o + R_LAMBDA]);
-      const x = this.oneWaitThreshold(c, r, o, pct, estMax, uncorrectedThreshold(estMax, r[o + R_BASE + pct], this.logCorr(c, pct, r[corrAt + pct], load)));
+      let x = uncorrectedThreshold(estMax, r[o + R_BASE + pct], this.logCorr(c, pct, r[corrAt + pct], load));
+      // The one-wait line (SchedulerCore.oneWaitUs): predict's min(corrected, max(core, alone + line)).
+      if (this.oneWaitUs > 0) x = this.oneWaitThreshold(c, r, o, pct, estMax, x);
       const y = x - serviceUs;
       // At or below the service time the tail is 1 (tailAt): over any eps.
       if (y <= 0) return this.refuse(Refusal.Independent);
