@@ -70,8 +70,8 @@ export const ONE_WAIT_CORES = 16;
 /**
  * ONE_WAIT_P_FULL: the P(all held) under which oneWaitUs holds on ONE_WAIT_CORES and up. Of the
  * open rounds' io-only victims there whose corrected estimate passes alone + slice + tick, every
- * one under 0.6 (0.03-0.58) simulates at most 1.01x that line; of those at 0.62-1.00, 4 of 28 are
- * past it (1.04-1.31x) and 2 more are busy io victims far past (the time-share floor's).
+ * one under 0.6 (69, at 0.03-0.58) simulates at most 1.01x that line; of the 19 at 0.62-1.00, 4
+ * are past it (1.03-1.27x) and 2 more are busy io victims far past (the time-share floor's).
  */
 export const ONE_WAIT_P_FULL = 0.6;
 

@@ -349,7 +349,7 @@ export interface Mechanisms {
    * rest of a runner's protected slice plus a tick (RUN_TO_PARITY), before it runs: its p99.9 is
    * at most its alone p99.9 plus slice + tick (eevdf.ts oneWaitUs; query.ts oneWait). Off: the
    * learned correction, fitted on hosts of 4-16 cores where the simulator crosses that line,
-   * lifts such victims 1.3-2.3x past it on the packed 16-32 core hosts.
+   * puts such victims on the packed 16-32 core hosts at 1.2-2.7x the simulator.
    */
   readonly eevdfOneWait: boolean;
 }
