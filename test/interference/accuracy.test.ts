@@ -734,6 +734,19 @@ describe("predictor accuracy on the eighteenth frozen round (holdout-18)", () =>
   packedGoals(all, { allP90: false, median: KINDS, covered: KINDS, p90: ["xen-credit", "xen-credit2"], safe: ["kvm-cfs", "xen-credit"] });
 });
 
+// The nineteenth frozen round (seeds 10081-10090 and holdout-18's sets, committed and sealed with
+// its reference before holdout-18 was measured). The model with session 19's six terms (the four
+// holdout-18 measured, eevdfLightEntity and eevdfOneWait) was measured on it once, untouched, then
+// it was unsealed (docs/accuracy.md, "holdout-19 measured"). Contended: every goal holds for all
+// schedulers together (0.043 / 0.291, 99.8%) and for each. Packed: medians for every scheduler,
+// coverage, p90 and no unsafe miss for credit1 and credit2 (unsafe: credit1 only); not met, the
+// p90 of all (0.483), CFS's (0.557) and EEVDF's (0.567), CFS's and EEVDF's coverage (98.1%,
+// 98.3%), and 5 unsafe misses (CFS 3, EEVDF 1, credit2 1; one of CFS's made by cfsHogsKeep).
+describe("predictor accuracy on the nineteenth frozen round (holdout-19)", () => {
+  const { all } = sharedRoundGoals("holdout-19", { p90: KINDS, safe: KINDS });
+  packedGoals(all, { allP90: false, median: KINDS, covered: ["xen-credit", "xen-credit2"], p90: ["xen-credit", "xen-credit2"], safe: ["xen-credit"] });
+});
+
 // The packed round (seeds 9971-9980, PACKED_SETS: hosts filled as the placer fills a generated
 // fleet's, 1-24 latency-sensitive VMs each; open, development data for model-v10). Held to the
 // contended goals. model-v10 meets, for all schedulers together, median and coverage (not p90:
