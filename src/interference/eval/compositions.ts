@@ -268,6 +268,15 @@ export const HOLDOUT20_SEEDS: readonly number[] = [10091, 10092, 10093, 10094, 1
 
 export const HOLDOUT20_SETS: readonly CompositionSet[] = HOLDOUT19_SETS;
 
+/**
+ * The twenty-first held-out round, frozen and sealed before holdout-20 is measured, so the model
+ * change after the one holdout-20 measures has an untouched round waiting: holdout-20's sets,
+ * from seeds nothing had used (those above and holdout-20's 10091-10100).
+ */
+export const HOLDOUT21_SEEDS: readonly number[] = [10101, 10102, 10103, 10104, 10105, 10106, 10107, 10108, 10109, 10110];
+
+export const HOLDOUT21_SETS: readonly CompositionSet[] = HOLDOUT20_SETS;
+
 /** EvalRound is one frozen evaluation: its seeds, the sets drawn per seed and its cached reference. */
 export interface EvalRound {
   readonly name: string;
@@ -306,6 +315,7 @@ export const EVAL_ROUNDS: readonly EvalRound[] = [
   { name: "holdout-18", seeds: HOLDOUT18_SEEDS, sets: HOLDOUT18_SETS, reference: "data/interference/accuracy-reference-holdout18-v1.json" },
   { name: "holdout-19", seeds: HOLDOUT19_SEEDS, sets: HOLDOUT19_SETS, reference: "data/interference/accuracy-reference-holdout19-v1.json" },
   { name: "holdout-20", seeds: HOLDOUT20_SEEDS, sets: HOLDOUT20_SETS, reference: "data/interference/accuracy-reference-holdout20-v1.json", sealed: true },
+  { name: "holdout-21", seeds: HOLDOUT21_SEEDS, sets: HOLDOUT21_SETS, reference: "data/interference/accuracy-reference-holdout21-v1.json", sealed: true },
 ];
 
 /** OPEN_ROUNDS: the rounds measured by default (every round but the sealed ones). */
