@@ -324,25 +324,29 @@ class XenCredit2 implements CpuScheduler {
    * the timer for its runtime, then any tickles a balance asked for.
    */
   private keep(p: number, cur: number, rq: RunQueue, now: number): void {
-    const u = this.u;
-    const head = rq.head;
-    if (u.credit[cur] <= 0 && (head < 0 || u.credit[head] <= 0)) {
-      this.resetCredit(rq, cur, now);
-      if (this.queues.length > 1) this.balance(p, cur, now);
-    }
+    this.resetIfDue(p, cur, rq, now);
     this.timers.arm(p, now + this.runtime(cur, true, rq, now));
     if (this.nTickleLater > this.tickleNext) this.tickleDeferred(now);
+  }
+
+  /**
+   * resetIfDue: the credit reset when v, about to run on p and off the queue, and the queue's head
+   * (if any) have none left; with several queues, a balance after it.
+   */
+  private resetIfDue(p: number, v: number, rq: RunQueue, now: number): void {
+    const u = this.u;
+    const head = rq.head;
+    if (u.credit[v] <= 0 && (head < 0 || u.credit[head] <= 0)) {
+      this.resetCredit(rq, v, now);
+      if (this.queues.length > 1) this.balance(p, v, now);
+    }
   }
 
   /** prepare readies snext to run on p: off the queue, credit reset if due, moved to p. */
   private prepare(p: number, snext: number, scurr: number, rq: RunQueue, now: number): void {
     const u = this.u;
     if (snext !== scurr) this.dequeue(snext, rq);
-    const head = rq.head >= 0 ? u.credit[rq.head] : -Infinity;
-    if (Math.max(u.credit[snext], head) <= 0) {
-      this.resetCredit(rq, snext, now);
-      if (this.queues.length > 1) this.balance(p, snext, now);
-    }
+    this.resetIfDue(p, snext, rq, now);
     u.burnFromUs[snext] = now;
     if (u.processor[snext] !== p) {
       u.credit[snext] += this.params.migrateCompensationUs;
