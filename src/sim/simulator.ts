@@ -1,5 +1,5 @@
 import { EventQueue, NO_EVENT, type EventFn, type EventId } from "./event-queue.js";
-import { replay, tournament, type Tournament } from "./schedulers/tournament.js";
+import { replay, tournament, type Tournament } from "./tournament.js";
 
 export { NO_EVENT, type EventFn, type EventId } from "./event-queue.js";
 

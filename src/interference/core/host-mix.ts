@@ -253,8 +253,9 @@ export class HostMix {
       return;
     }
     this.occ.apply(c.vcpus, c.duty, sign);
-    this.sums[GLOAD] += sign * busyShare(c.vcpus, c.duty);
-    if (c.duty < 1) this.sums[SGLOAD] += sign * busyShare(c.vcpus, c.duty);
+    const share = sign * busyShare(c.vcpus, c.duty);
+    this.sums[GLOAD] += share;
+    if (c.duty < 1) this.sums[SGLOAD] += share;
     this.cached = false;
     if (this.timeShare) this.busyLoad += sign * c.vcpus * Math.min(1, c.duty);
     if (c.duty >= 1) return;
@@ -827,7 +828,7 @@ export class HostMix {
     out.excess = excess;
     out.keptCores = kept;
     out.hogShare = sumP > 0 ? hogs / sumP : 0;
-    const cap = kept > 0 ? this.core.waitCapUs(excess, this.cores - kept) : this.core.waitCapUs(excess);
+    const cap = this.core.waitCapUs(excess, this.cores - kept);
     out.capUs = cap;
     const scale = sumP > 0 ? pFull / sumP : 0;
     // Other runners release cores at their summed rate, spread over the runnable vCPUs.

@@ -2,7 +2,7 @@ import { NO_TIMER, type SchedContext } from "../cpu-scheduler.js";
 import type { EventFn } from "../event-queue.js";
 import type { TimerLane } from "../simulator.js";
 import { TimerHeap } from "./timer-heap.js";
-import { replay, tournament, type Tournament } from "./tournament.js";
+import { replay, tournament, type Tournament } from "../tournament.js";
 
 /** TimerClock is the part of SchedContext a policy's timers use (host-sim itself, or OwnTimers). */
 export type TimerClock = Pick<SchedContext, "now" | "timer" | "cancelTimer">;

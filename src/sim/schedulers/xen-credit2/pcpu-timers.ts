@@ -1,6 +1,6 @@
 import { NO_TIMER, type SchedContext } from "../../cpu-scheduler.js";
 import type { TimerLane } from "../../simulator.js";
-import { replay, tournament, type Tournament } from "../tournament.js";
+import { replay, tournament, type Tournament } from "../../tournament.js";
 import type { Deadlines } from "./runtime-timers.js";
 
 /**

@@ -1,8 +1,8 @@
 /**
- * A tournament tree over keyed timers (OwnTimers, credit2's PcpuTimers): per key a time (Infinity:
- * unset) and a setting number, and per inner node the key that comes first below it, by time and
- * then by setting. Leaf l is node leaves + l; node 1 holds the earliest key. An update is a few
- * compares per level where a heap's would move entries.
+ * A tournament tree over keyed timers (OwnTimers, credit2's PcpuTimers, the Simulator's keyed
+ * events): per key a time (Infinity: unset) and a setting number, and per inner node the key
+ * that comes first below it, by time and then by setting. Leaf l is node leaves + l; node 1 holds
+ * the earliest key. An update is a few compares per level where a heap's would move entries.
  */
 export interface Tournament {
   readonly leaves: number;
