@@ -1,5 +1,6 @@
 import { benchSim } from "./sim.js";
 import { benchSimIdentity } from "./sim-identity.js";
+import { benchSimDrift } from "./sim-drift.js";
 import { benchInterference } from "./interference.js";
 import { benchApi } from "./api.js";
 import { benchMilp } from "./milp.js";
@@ -20,6 +21,7 @@ import { benchPlanSeeds } from "./plan-seeds.js";
 const BENCHES: [name: string, run: () => Promise<void>][] = [
   ["sim", benchSim],
   ["identity", benchSimIdentity],
+  ["drift", benchSimDrift],
   ["interference", benchInterference],
   ["api", benchApi],
   ["milp", benchMilp],
