@@ -92,6 +92,7 @@ export async function benchSimDrift(): Promise<void> {
     });
   }
   line("scenarios differing", String(differ));
+  if (differ === 0) return;
   line("metric", "|ln ratio| median / p90 / max over VMs: change | another seed; scenarios change > seed (worst VM)");
   METRICS.forEach(([m], i) => {
     const f = (xs: number[]): string => [0.5, 0.9, 1].map((p) => q(xs, p).toFixed(3)).join(" / ");

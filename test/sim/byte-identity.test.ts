@@ -101,22 +101,6 @@ import { MIXED_VMS } from "./helpers.js";
  *   after its owed ticks. Only the count of tick events changes (eevdf cell 13542 -> 13362,
  *   eevdf mixed 27411 -> 27404, eevdf slices 13311 -> 13274; on the 120 s bench cell 272,466 ->
  *   268,038); the fair identity sweep's 260 scenarios stay main's to the byte.
- *
- * Results changed on purpose since then (each a refreshed (a) hash, with its reason):
- * - credit2 on a host without caps or a billing driver domain (PcpuTimers): runtime timers of one
- *   microsecond run by pCPU index instead of in the order they were set (still after every queue
- *   event of the instant). Xen leaves that order to chance; this one lets an expiry that keeps
- *   its runner be skipped and placed later from its instant and pCPU alone, where the setting
- *   order needs the setting number of an expiry that never ran (xen-credit2/scheduler.ts, owed
- *   keep expiries). Only instants where two timers tie and one of them switches move, but what
- *   follows then is another draw: the credit2 bobtail cell (7195 -> 7174 events) and weights
- *   unequal (14623 -> 14710) move, as do 140 of the 346 credit2 identity scenarios. Over those
- *   140 (`npm run bench -- drift`), |ln(new / old)| per VM has median / p90 0.058 / 0.48 for the
- *   request p99 and 0.005 / 0.047 for CPU shares, against 0.135 / 0.48 and 0.016 / 0.084 between
- *   two seeds of the same scenario; E6 passes unchanged. Capped hosts (RuntimeTimers) and billing
- *   driver domains (DeadlineTimers) keep the setting order, and their cases here are unchanged,
- *   as are credit1's, CFS's and EEVDF's (the credit1 and fair identity suites, 528 scenarios, are
- *   main's to the byte).
  */
 const vmDoc = (id: string, workload: object, extra: object = {}): object => ({ id, vcpus: 1, memoryMiB: 1024, workload, ...extra });
 
@@ -189,8 +173,8 @@ function cases(): [name: string, sha256WithoutEvents: string, eventsProcessed: n
     ],
     [
       "credit2 bobtail cell",
-      "332eddddf5b91edb439822ccb8d4fe2a41bb2b63d5a8429cbf5b3be97ff169f2",
-      7174,
+      "1f83b5d3c8d64d868c229936d6dca480aeabbaad118f72305c8fc0a939f3c74a",
+      7195,
       scenario(8, { kind: "xen-credit2" }, cell, 42, 3000),
     ],
     [
@@ -290,8 +274,8 @@ function cases(): [name: string, sha256WithoutEvents: string, eventsProcessed: n
     ],
     [
       "credit2 weights unequal, no rate limit, three run queues",
-      "09501de95832c6a857bbd65d631b05a6b72cf2d9fe5c472d07a1d0a425a43393",
-      14710,
+      "5c48980ab8e002e8ccf7b1815a19f759c992e5aa5dd9367a14ae2187058eee20",
+      14623,
       scenario(6, { kind: "xen-credit2", ratelimitUs: 0, maxCpusPerRunqueue: 2 }, WEIGHTED, 12, 3000),
     ],
     [

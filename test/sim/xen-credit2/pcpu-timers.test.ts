@@ -2,10 +2,10 @@ import { describe, expect, test } from "vitest";
 import { HostSim } from "../../../src/sim/host-sim.js";
 import { HostMetrics } from "../../../src/sim/metrics.js";
 import { createRng } from "../../../src/sim/rng.js";
-import { PRIO_POLICY } from "../../../src/sim/host-sim.js";
+import { DeadlineTimers } from "../../../src/sim/schedulers/deadline-timers.js";
 import { PcpuTimers } from "../../../src/sim/schedulers/xen-credit2/pcpu-timers.js";
 import type { Deadlines } from "../../../src/sim/schedulers/xen-credit2/runtime-timers.js";
-import { NO_EVENT, Simulator } from "../../../src/sim/simulator.js";
+import { Simulator } from "../../../src/sim/simulator.js";
 import { scenario } from "../helpers.js";
 
 /** A host whose simulator runs no timer lane: PcpuTimers then wakes itself with a queue event. */
@@ -16,41 +16,11 @@ class NoLaneHost extends HostSim {
 }
 
 /**
- * ByPcpu is the rule PcpuTimers keeps, written plainly on the simulator's queue: a pCPU's timer is
- * one event at its deadline, replaced at every arm, at a priority below every host event's and
- * ranked by pCPU among the timers of one microsecond.
- */
-class ByPcpu implements Deadlines {
-  private readonly pending: number[];
-
-  constructor(
-    private readonly sim: Simulator,
-    nCpus: number,
-    private readonly expire: (p: number) => void,
-  ) {
-    this.pending = Array.from({ length: nCpus }, () => NO_EVENT);
-  }
-
-  arm(p: number, deadlineUs: number): void {
-    this.disarm(p);
-    this.pending[p] = this.sim.scheduleAt(deadlineUs, PRIO_POLICY + 1 + p, () => {
-      this.pending[p] = NO_EVENT;
-      this.expire(p);
-    });
-  }
-
-  disarm(p: number): void {
-    this.sim.cancel(this.pending[p]);
-    this.pending[p] = NO_EVENT;
-  }
-}
-
-/**
  * race arms and disarms pCPU deadlines from expiries and from workload events with a seeded
  * stream (deadlines later and earlier than the pending one, many due in the instant they are set,
  * so expiries tie with each other and with workload events) and logs what ran when. `lean` uses
  * PcpuTimers (in the simulator's timer lane, or with `lane` false woken by a queue event);
- * otherwise ByPcpu on the simulator's queue.
+ * otherwise DeadlineTimers on host-sim's queue, the order credit2's expiries had there.
  */
 function race(lean: boolean, seed: number, nCpus: number, lane = true): { log: string[]; events: number } {
   const sim = new Simulator();
@@ -74,7 +44,7 @@ function race(lean: boolean, seed: number, nCpus: number, lane = true): { log: s
   };
   const expire = (p: number): void => ran(`cpu ${p}`);
   const workload = (tag: number): void => ran(`workload ${tag}`);
-  const timers: Deadlines = lean ? new PcpuTimers(h, nCpus, expire) : new ByPcpu(sim, nCpus, expire);
+  const timers: Deadlines = lean ? new PcpuTimers(h, nCpus, expire) : new DeadlineTimers(h, nCpus, expire, 0);
   // A workload event every 7 us keeps the race going where few pCPUs let it die out.
   for (let t = 0; t < 20_000; t += 7) h.scheduleWorkload(t, workload, -1);
   for (let i = 0; i < 8; i++) act();
@@ -88,7 +58,7 @@ describe("PcpuTimers", () => {
     [2, 8],
     [3, 8],
     [4, 13],
-  ])("expires pCPUs when and in the order of their deadlines, ties by pCPU after the instant's events (seed %i, %i pCPUs)", (seed, nCpus) => {
+  ])("expires pCPUs when and in the order DeadlineTimers on the queue does (seed %i, %i pCPUs)", (seed, nCpus) => {
     const viaQueue = race(false, seed, nCpus);
     const viaLean = race(true, seed, nCpus);
     const viaWakeUps = race(true, seed, nCpus, false);

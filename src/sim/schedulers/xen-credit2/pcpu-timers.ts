@@ -4,24 +4,28 @@ import { replay, tournament, type Tournament } from "../../tournament.js";
 import type { Deadlines } from "./runtime-timers.js";
 
 /**
- * PcpuTimers is the runtime timers (credit2's s_timer, one per pCPU) of the host where credit2
- * sets no other timer: no cap (so no budget timers and no expiry hop) and no billing driver
- * domain. A pCPU's timer is its deadline: arming moves it, earlier or later, and disarming drops
- * it. Timers of one microsecond run after every queue event of it (as PRIO_POLICY events would
- * after the workload events) and among themselves by pCPU index. Xen leaves that order to
- * chance (each pCPU's timer fires on its own CPU); this rule is one a skipped expiry can be placed
- * by from its instant and pCPU alone (scheduler.ts, owed keep expiries), where the order of
- * settings that DeadlineTimers and RuntimeTimers keep would need the setting number of an expiry
- * that never ran. Where the host offers the simulator's timer lane (SchedContext.timerLane), the
- * loop itself runs each timer when it is the host's next event; otherwise (a recording context:
- * bench/sim-replay.ts) one queue event at the earliest timer wakes it, and it runs each next one
- * in place while nothing else of the host is due at or before it.
+ * PcpuTimers is RuntimeTimers (OwnTimers under DeadlineTimers' rules) for the host where credit2
+ * sets no timer but its pCPUs' runtime timers: no cap (so no budget timers and no expiry hop) and
+ * no billing driver domain. The same timers run at the same instants in the same order: keyed by
+ * pCPU, ordered by time then by one count of settings, a later deadline kept pending and re-set
+ * when it runs, an earlier one replacing it, one queue event (a wake-up at the earliest timer)
+ * standing for them all and each next timer run in place while it is the host's next event.
+ * What goes is the general machinery's per-expiry toll, paid ~600k times per 120 s Bobtail cell:
+ * the other-timers heap checked at every step, three closures between the wake-up and schedule(),
+ * and deadline and pending time kept in two classes. Where the host offers the simulator's timer
+ * lane (SchedContext.timerLane), the loop itself runs each timer when it is the host's next event,
+ * and the wake-up events (~70k per 120 s cell, each a queue push; ~6k more replaced a pending one) and the
+ * advance() per timer run go too.
  */
 export class PcpuTimers implements Deadlines, TimerLane {
-  /** The pending timer per pCPU (Infinity: none) in a tournament tree, ties broken by pCPU index. */
+  /** The pending timer per pCPU (Infinity: none) and its setting number, in a tournament tree (OwnTimers'). */
   private readonly timers: Tournament;
   private readonly atUs: Float64Array;
+  private readonly order: Float64Array;
   private readonly tree: Int32Array;
+  /** What schedule() asked for; a pending timer before it re-sets itself to it when it runs. */
+  private readonly deadlineUs: Float64Array;
+  private setCount = 0;
   private wakeId = NO_TIMER;
   private wakeAtUs = Infinity;
   /**
@@ -30,8 +34,6 @@ export class PcpuTimers implements Deadlines, TimerLane {
    * it is the host's next event: no wake-up is queued, and no advance() asks.
    */
   private running = false;
-  /** The pCPU whose timer is running, -1 outside a timer run (the policy places owed expiries by it). */
-  runningCpu = -1;
 
   constructor(
     private readonly ctx: SchedContext,
@@ -40,9 +42,9 @@ export class PcpuTimers implements Deadlines, TimerLane {
   ) {
     this.timers = tournament(nCpus);
     this.atUs = this.timers.atUs;
+    this.order = this.timers.order;
     this.tree = this.timers.tree;
-    // The setting number of OwnTimers' tree, fixed: ties go by pCPU.
-    this.timers.order.forEach((_, p, order) => (order[p] = p));
+    this.deadlineUs = new Float64Array(this.timers.leaves).fill(Infinity);
     this.running = ctx.timerLane?.(this) ?? false;
   }
 
@@ -53,27 +55,28 @@ export class PcpuTimers implements Deadlines, TimerLane {
 
   /** TimerLane: run the earliest timer, due now (the loop moved the clock to it). */
   runNext(): void {
-    this.run(this.tree[1]);
-  }
-
-  /** atOf is p's pending timer, Infinity when none. */
-  atOf(p: number): number {
-    return this.atUs[p];
+    const p = this.tree[1];
+    this.run(p, this.atUs[p]);
   }
 
   arm(p: number, deadlineUs: number): void {
-    const now = this.ctx.now();
-    if (!(Number.isInteger(deadlineUs) && deadlineUs >= now)) badTime(deadlineUs, now);
-    if (this.atUs[p] === deadlineUs) return;
-    this.atUs[p] = deadlineUs;
-    replay(this.timers, p);
-    if (!this.running && deadlineUs < this.wakeAtUs) this.wakeAt(deadlineUs);
+    this.deadlineUs[p] = deadlineUs;
+    // Unset is Infinity, never <= a deadline.
+    if (this.atUs[p] <= deadlineUs) return;
+    this.set(p, deadlineUs);
   }
 
   disarm(p: number): void {
-    if (this.atUs[p] === Infinity) return;
-    this.atUs[p] = Infinity;
-    replay(this.timers, p);
+    this.deadlineUs[p] = Infinity;
+  }
+
+  private set(p: number, atUs: number): void {
+    const now = this.ctx.now();
+    if (!(Number.isInteger(atUs) && atUs >= now)) badTime(atUs, now);
+    this.atUs[p] = atUs;
+    this.order[p] = this.setCount++;
+    this.update(p);
+    if (!this.running && atUs < this.wakeAtUs) this.wakeAt(atUs);
   }
 
   private wakeAt(atUs: number): void {
@@ -83,8 +86,9 @@ export class PcpuTimers implements Deadlines, TimerLane {
   }
 
   /**
-   * onWake runs the earliest timer (due now, unless it moved since: then the next one, if nothing
-   * else comes first), then each next one for as long as it is the host's next event.
+   * onWake runs the earliest timer (due now, unless its pCPU was re-armed earlier since: then the
+   * next one, if nothing else comes first), then each next one for as long as it is the host's
+   * next event (OwnTimers.onWake with no other timers).
    */
   private readonly onWake = (): void => {
     this.wakeId = NO_TIMER;
@@ -99,21 +103,33 @@ export class PcpuTimers implements Deadlines, TimerLane {
       if (t === Infinity) break;
       if (!(first && t === ctx.now()) && !(ctx.advance?.(t) ?? false)) break;
       first = false;
-      this.run(p);
+      this.run(p, t);
     }
     this.running = false;
     const next = atUs[this.tree[1]];
     if (next !== Infinity) this.wakeAt(next);
   };
 
-  /** run expires p's timer (due now). */
-  private run(p: number): void {
-    this.atUs[p] = Infinity;
-    this.runningCpu = p;
+  /** run runs p's timer, due at t (now). */
+  private run(p: number, t: number): void {
+    const atUs = this.atUs;
+    const deadlineUs = this.deadlineUs;
+    atUs[p] = Infinity;
+    const d = deadlineUs[p];
+    // A later deadline re-sets the timer (a new setting, as RuntimeTimers.fire); none drops it.
+    if (d > t) {
+      if (d !== Infinity) this.set(p, d);
+      else this.update(p);
+      return;
+    }
+    deadlineUs[p] = Infinity;
     this.onExpire(p);
-    this.runningCpu = -1;
-    // Unless the expiry armed p again, its leaf is still the one that ran.
-    if (this.atUs[p] === Infinity) replay(this.timers, p);
+    if (atUs[p] === Infinity) this.update(p);
+  }
+
+  /** update replays p's matches up the tree after its time changed. */
+  private update(p: number): void {
+    replay(this.timers, p);
   }
 }
 

@@ -47,18 +47,6 @@ class XenCredit2 implements CpuScheduler {
   /** Idle pCPUs (curr -1) per run queue. */
   idleCount = new Int32Array(0);
   private declare timers: Deadlines;
-  /**
-   * The runtime timers when they are PcpuTimers and burns commute: then an expiry that would keep
-   * its runner may be owed instead of run (owedAt); null elsewhere.
-   */
-  private declare lazy: PcpuTimers | null;
-  /**
-   * owedAt[p]: the instant of a runtime-timer expiry of p that keeps its runner, as the run queue
-   * stands, and is not run: p's timer is armed for the expiry after it. Infinity: none.
-   */
-  private readonly owedAt: Float64Array;
-  /** Entries of owedAt that are not Infinity. */
-  private nOwed = 0;
   /** Where the policy's other timers go: with its runtime timers, so all are ordered together. */
   private declare clock: TimerClock;
   private declare budgets: (DomainBudget | null)[];
@@ -86,7 +74,6 @@ class XenCredit2 implements CpuScheduler {
     this.posInRq = new Int32Array(nCpus);
     this.curr = new Int32Array(nCpus).fill(-1);
     this.budgetStop = new Int32Array(nCpus).fill(-1);
-    this.owedAt = new Float64Array(nCpus).fill(Infinity);
     this.ratelimitUs = params.ratelimitUs;
     this.minTimerUs = params.minTimerUs;
     this.maxTimerUs = params.maxTimerUs;
@@ -123,7 +110,6 @@ class XenCredit2 implements CpuScheduler {
     const u = this.u;
     const commute = !ctx.chargesDriverWork && u.weight.every((w, v) => w === u.weight[0] && u.budgetUs[v] === Infinity);
     for (const rq of this.queues) rq.burnsCommute = commute;
-    this.lazy = commute && this.timers instanceof PcpuTimers ? this.timers : null;
   }
 
   /**
@@ -227,106 +213,11 @@ class XenCredit2 implements CpuScheduler {
   private enqueue(v: number, rq: RunQueue): void {
     rq.insert(v, this.u.credit);
     this.u.queued[v] = 1;
-    if (this.nOwed > 0) this.recheck(rq);
   }
 
   private dequeue(v: number, rq: RunQueue): void {
     rq.remove(v);
     this.u.queued[v] = 0;
-    if (this.nOwed > 0) this.recheck(rq);
-  }
-
-  /**
-   * armRuntime arms p's timer for t1, when r, which keeps p, reaches its runtime: or, where
-   * expiries may be owed (lazy), for the expiry after it when the one at t1 would keep r on the
-   * run queue as it stands, owing that one (owedAt). Only keeps ask: owing the first expiry of a
-   * runner just put on skipped 4k more expiries on the 120 s Bobtail cell but built 271k more
-   * chains, 90k of them undone.
-   *
-   * An expiry that keeps its runner reads the run queue and changes only its runner's credit and
-   * p's timer. Where burns commute (equal weights, no caps: RunQueue.burnsCommute) the credit needs
-   * no step of its own: the next burn of r, by whoever reads it, gives the same double from any
-   * earlier start. So an owed expiry only has to stay the decision it was, which is up to the run
-   * queue: each change of the queue (a waiter in or out, a credit reset) re-decides every owed
-   * expiry of it still to come (recheck), and one that would no longer keep, or would re-arm
-   * elsewhere, moves the timer back to it or to its new next expiry. Timers of one instant run
-   * after its queue events and by pCPU (PcpuTimers), so whether an owed expiry is still to come
-   * at a change is its instant and pCPU against the change's. Chains of owed expiries are not
-   * built: on the 120 s Bobtail cell no expiry's next one keeps too as the queue stands (with the
-   * waiters below it, the runner's credit falls through the resist window in one 500 us step).
-   * Measured slower than running every expiry (docs/sim-speed.md, "Session 20").
-   */
-  private armRuntime(p: number, r: number, rq: RunQueue, t1: number): void {
-    if (this.lazy !== null) {
-      const t2 = this.keepEnd(p, r, rq, t1);
-      if (t2 >= 0) {
-        this.owedAt[p] = t1;
-        this.nOwed++;
-        this.timers.arm(p, t2);
-        return;
-      }
-    }
-    this.timers.arm(p, t1);
-  }
-
-  /**
-   * keepEnd: when an expiry of p at t, with r running there, would keep r on the run queue as it
-   * stands, the deadline it would arm (schedule() and keep(): r burnt to t, candidate, no reset
-   * due, runtime); -1 when it would switch or reset credits. Only where burns commute (no budget).
-   */
-  private keepEnd(p: number, r: number, rq: RunQueue, t: number): number {
-    const u = this.u;
-    const dt = t - u.burnFromUs[r];
-    let c = u.credit[r];
-    if (dt > 0) {
-      c -= (dt * rq.maxWeight) / u.weight[r];
-      if (c < -this.params.creditInitUs) c = -this.params.creditInitUs;
-    }
-    const limit = this.ratelimitUs;
-    if (!(limit > 0 && t - u.runStartUs[r] < limit)) {
-      for (let v = rq.head; v >= 0; v = rq.nextWaiting(v)) {
-        if (u.credit[v] <= c) break;
-        if (u.processor[v] !== p && c + this.resistUs > u.credit[v]) continue;
-        return -1;
-      }
-    }
-    const head = rq.head;
-    if (c <= 0 && (head < 0 || u.credit[head] <= 0)) return -1;
-    return t + this.runtime(r, c, true, rq, t);
-  }
-
-  /**
-   * recheck re-decides the owed expiries of rq's pCPUs after a change of rq: one due before the
-   * change (an earlier instant, or this one's timer of a lower pCPU than the one running) saw
-   * the queue it was decided on and is done; one still to come keeps its timer if it still keeps
-   * r with the same re-arm, moves it to the new re-arm if it keeps r with another, and is run
-   * (its timer back at it) if it would not keep r.
-   */
-  private recheck(rq: RunQueue): void {
-    const lazy = this.lazy;
-    if (lazy === null) return;
-    const now = this.ctx.now();
-    const running = lazy.runningCpu;
-    const cpus = rq.cpus;
-    for (let i = 0; i < cpus.length; i++) {
-      const q = cpus[i];
-      const t1 = this.owedAt[q];
-      if (t1 === Infinity) continue;
-      if (t1 < now || (t1 === now && q < running)) {
-        this.forget(q);
-        continue;
-      }
-      const t2 = this.keepEnd(q, this.curr[q], rq, t1);
-      if (t2 < 0) {
-        this.forget(q);
-        this.timers.arm(q, t1);
-      } else if (t2 !== lazy.atOf(q)) this.timers.arm(q, t2);
-    }
-  }
-
-  private forget(p: number): void {
-    this.owedAt[p] = Infinity;
-    this.nOwed--;
   }
 
   private runnable(v: number): boolean {
@@ -397,8 +288,6 @@ class XenCredit2 implements CpuScheduler {
     const now = this.ctx.now();
     const u = this.u;
     const scurr = this.curr[p];
-    // An owed expiry of p is behind now, or replaced by the timer this call arms: either way gone.
-    if (this.owedAt[p] !== Infinity) this.forget(p);
     const rq = this.queues[this.rqOfCpu[p]];
     if (scurr >= 0) {
       // A runner is assigned to its pCPU's queue (verify.ts), so it burns at that queue's weight.
@@ -424,7 +313,7 @@ class XenCredit2 implements CpuScheduler {
         rq.runnersZeroAtUs = Math.min(rq.runnersZeroAtUs, u.credit[snext] + now);
       }
     }
-    if (snext >= 0) this.timers.arm(p, now + this.runtime(snext, u.credit[snext], snext === scurr, rq, now));
+    if (snext >= 0) this.timers.arm(p, now + this.runtime(snext, snext === scurr, rq, now));
     else this.timers.disarm(p);
     if (snext !== scurr && scurr >= 0) this.contextSaved(scurr, rq, preempt, now);
     if (this.nTickleLater > this.tickleNext) this.tickleDeferred(now);
@@ -436,7 +325,7 @@ class XenCredit2 implements CpuScheduler {
    */
   private keep(p: number, cur: number, rq: RunQueue, now: number): void {
     this.resetIfDue(p, cur, rq, now);
-    this.armRuntime(p, cur, rq, now + this.runtime(cur, this.u.credit[cur], true, rq, now));
+    this.timers.arm(p, now + this.runtime(cur, true, rq, now));
     if (this.nTickleLater > this.tickleNext) this.tickleDeferred(now);
   }
 
@@ -494,7 +383,7 @@ class XenCredit2 implements CpuScheduler {
    * wall time at its burn rate, no more than its budget, within [MIN_TIMER or what is left of
    * the rate limit, MAX_TIMER].
    */
-  private runtime(snext: number, snextCredit: number, continues: boolean, rq: RunQueue, now: number): number {
+  private runtime(snext: number, continues: boolean, rq: RunQueue, now: number): number {
     const u = this.u;
     const limit = this.ratelimitUs;
     let minUs = this.minTimerUs;
@@ -502,7 +391,7 @@ class XenCredit2 implements CpuScheduler {
       const rl = continues ? u.runStartUs[snext] + limit - now : limit;
       if (rl > minUs) minUs = rl;
     }
-    let credit = snextCredit;
+    let credit = u.credit[snext];
     if (rq.head >= 0 && u.credit[rq.head] > 0) credit -= u.credit[rq.head];
     let timeUs = credit > 0 ? (credit * u.weight[snext]) / rq.maxWeight : 0;
     if (u.budgetUs[snext] < timeUs) timeUs = u.budgetUs[snext];
@@ -560,7 +449,6 @@ class XenCredit2 implements CpuScheduler {
       // The ceiling can take credit away (a migrated runner's compensation above it).
       if (this.curr[p] === v) rq.runnersZeroAtUs = Math.min(rq.runnersZeroAtUs, u.credit[v] + now);
     }
-    if (this.nOwed > 0) this.recheck(rq);
   }
 
   private readonly budgetStopFn = (p: number): void => {
@@ -608,7 +496,6 @@ class XenCredit2 implements CpuScheduler {
     const move = balanceLoad(this.queues, this.rqOfCpu[p], this.u, this.movable, now);
     this.picking = -1;
     for (const [v, to] of move) this.migrate(v, to, now);
-    // A move changes a queue's maxWeight only where weights differ, where nothing is owed.
   }
 
   private readonly movable = (v: number): boolean => v !== this.picking && this.curr[this.u.processor[v]] !== v;
