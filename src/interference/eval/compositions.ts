@@ -277,6 +277,15 @@ export const HOLDOUT21_SEEDS: readonly number[] = [10101, 10102, 10103, 10104, 1
 
 export const HOLDOUT21_SETS: readonly CompositionSet[] = HOLDOUT20_SETS;
 
+/**
+ * The twenty-second held-out round, frozen and sealed before holdout-21 is measured, so the model
+ * change after the one holdout-21 measures has an untouched round waiting: holdout-21's sets,
+ * from seeds nothing had used (those above and holdout-21's 10101-10110).
+ */
+export const HOLDOUT22_SEEDS: readonly number[] = [10111, 10112, 10113, 10114, 10115, 10116, 10117, 10118, 10119, 10120];
+
+export const HOLDOUT22_SETS: readonly CompositionSet[] = HOLDOUT21_SETS;
+
 /** EvalRound is one frozen evaluation: its seeds, the sets drawn per seed and its cached reference. */
 export interface EvalRound {
   readonly name: string;
@@ -316,6 +325,7 @@ export const EVAL_ROUNDS: readonly EvalRound[] = [
   { name: "holdout-19", seeds: HOLDOUT19_SEEDS, sets: HOLDOUT19_SETS, reference: "data/interference/accuracy-reference-holdout19-v1.json" },
   { name: "holdout-20", seeds: HOLDOUT20_SEEDS, sets: HOLDOUT20_SETS, reference: "data/interference/accuracy-reference-holdout20-v1.json", sealed: true },
   { name: "holdout-21", seeds: HOLDOUT21_SEEDS, sets: HOLDOUT21_SETS, reference: "data/interference/accuracy-reference-holdout21-v1.json", sealed: true },
+  { name: "holdout-22", seeds: HOLDOUT22_SEEDS, sets: HOLDOUT22_SETS, reference: "data/interference/accuracy-reference-holdout22-v1.json", sealed: true },
 ];
 
 /** OPEN_ROUNDS: the rounds measured by default (every round but the sealed ones). */
