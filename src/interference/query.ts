@@ -76,6 +76,8 @@ export class Query {
   private shareOn = false;
   /** The core's one-wait line (SchedulerCore.oneWaitUs), 0 without one: read once per query. */
   private oneWaitUs = 0;
+  /** The core's re-pick wait (SchedulerCore.repickWaitUs), undefined without one: read once per query. */
+  private repickWaitUs: ((lambdaUs: number) => number) | undefined = undefined;
   private shareRate = NaN;
   private sharePFull = 0;
   private shareServiceUs = 0;
@@ -139,6 +141,7 @@ export class Query {
     this.grantWait = hm.core.grantWait;
     this.shareOn = hm.core.timeShare === true;
     this.oneWaitUs = hm.core.oneWaitUs ?? 0;
+    this.repickWaitUs = hm.core.repickWaitUs;
     this.withShare = false;
     this.hop[0] = 0;
     this.hop[1] = 0;
@@ -653,6 +656,8 @@ export class Query {
       let est = corrected(coreUs, alone, this.logCorr(c, pct, v.corr[this.coreAt + pct], load));
       // The one-wait line (SchedulerCore.oneWaitUs): the correction lifts an io-only victim up to alone + line, not past.
       if (this.oneWaitUs > 0 && pct === Pct.P999 && v.ownCpu === undefined && c.pFull < ONE_WAIT_P_FULL) est = Math.min(est, Math.max(coreUs, alone + this.oneWaitUs));
+      // The re-pick line (SchedulerCore.repickWaitUs): an io-only victim's waits end at the timers.
+      if (this.repickWaitUs !== undefined && pct === Pct.P999 && v.ownCpu === undefined) est = Math.min(est, repickLineUs(this.repickWaitUs, v.tail.serviceUs, v.tail.lambdaUs, v.tail.vcpus, alone));
       // A floor with its own bound (the over-full episodes) is not widened with the rest.
       let floor = 0;
       if (this.withEpisodes && this.episodesScale > 0) floor = episodesQuantileUs(this.episodes, v.tail, EPS[pct]);
@@ -937,6 +942,10 @@ export class Query {
       if (this.withEpisodes && !this.episodesWithin(r, o, this.episodesScale > 0 ? this.floorMax(pct, slo, byEstimate) : estMax, pct)) return this.refuse(Refusal.None);
       if (this.withGrant && !this.grantWithin(c, r, o, estMax, pct)) return this.refuse(Refusal.None);
       if (this.withShare && this.shareUs(pct) > estMax) return this.refuse(Refusal.None);
+      // The re-pick line (SchedulerCore.repickWaitUs): predict's min(corrected, line), the floors
+      // above taken after it. The line is the victim's own, whatever the host's load: a pass by it
+      // holds for any candidate, so it certifies as the tail's passes do.
+      if (this.repickWaitUs !== undefined && pct === Pct.P999 && r[o + R_LIGHT] !== 0 && repickLineUs(this.repickWaitUs, serviceUs, r[o + R_LAMBDA], r[o + R_VCPUS], r[o + R_BASE + pct]) <= estMax) continue;
       if (Number.isNaN(load)) load = this.mixing(c, r[o + R_LAMBDA]);
       let x = uncorrectedThreshold(estMax, r[o + R_BASE + pct], this.logCorr(c, pct, r[corrAt + pct], load));
       // The one-wait line (SchedulerCore.oneWaitUs): predict's min(corrected, max(core, alone + line)).
@@ -964,4 +973,13 @@ export class Query {
     this.refusal = kind;
     return false;
   }
+}
+
+/**
+ * repickLineUs: an io-only victim's p99.9 where its waits end at the re-pick timers
+ * (SchedulerCore.repickWaitUs): its service plus the wait of a vCPU waking at its share of the
+ * VM's requests, or its alone p99.9 if that is more (its own queue sets the tail).
+ */
+function repickLineUs(wait: (lambdaUs: number) => number, serviceUs: number, lambdaUs: number, vcpus: number, aloneUs: number): number {
+  return Math.max(aloneUs, serviceUs + wait(lambdaUs / Math.max(1, vcpus)));
 }

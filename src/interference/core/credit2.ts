@@ -58,7 +58,7 @@ export const EPISODE_CAP_RATELIMITS = 3;
  * - A mixed victim's vCPU is itself a runner inside its own CPU bursts: a waking sleeper preempts
  *   it and it waits queued below the runners' credit (preemptedInBurst; Mechanisms.ownBurstPreempt).
  */
-export function credit2Core(p: XenCredit2Params, cores: number, grantEnds = true, ownBurstPreempt = true, grantShape = true, timerCap = false, hogPreempt = false): SchedulerCore {
+export function credit2Core(p: XenCredit2Params, cores: number, grantEnds = true, ownBurstPreempt = true, grantShape = true, timerCap = false, hogPreempt = false, repickCap = false): SchedulerCore {
   const maxUs = p.maxTimerUs;
   const rl = Math.min(p.ratelimitUs, maxUs);
   const approximations: string[] = [];
@@ -83,7 +83,35 @@ export function credit2Core(p: XenCredit2Params, cores: number, grantEnds = true
     approximations,
     ...(ownBurstPreempt ? { ownBurstPreempt: preemptedInBurst(rules.grantEndRate, queueCpus, maxUs, timerCap ? EPISODE_CAP_RATELIMITS * Math.max(rl, p.minTimerUs) : 0, hogPreempt) } : {}),
     ...(grantEnds && grantShape ? { grantWait: grantWaitOf(rules.grantEndRate, queueCpus, rl) } : {}),
+    ...(repickCap && queueCpus > REPICK_MIN_CPUS ? { repickWaitUs: repickWaitOf(p.minTimerUs, rl) } : {}),
   };
+}
+
+/**
+ * REPICK_MIN_CPUS: run queues of this many CPUs or fewer are the grant-end kind (grantWaitOf: every
+ * runner inside a fresh window at once, waits of 2-9 ms on 4-core hosts), where the re-pick bound
+ * below does not hold. With the line on 4-core queues too (the grant-end floor still under it),
+ * the open rounds' contended credit2 p90 rose on 12 of 19 rounds and 12 unsafe misses appeared
+ * (docs/accuracy.md, session 20).
+ */
+export const REPICK_MIN_CPUS = 4;
+
+/**
+ * repickWaitOf (Mechanisms.credit2RepickCap): the wait that sets an io-only victim's p99.9 on a run
+ * queue of more than REPICK_MIN_CPUS CPUs. A waker that tickles nobody (runq_tickle: its own
+ * pCPU's runner inside its rate limit, the others not out-credited by MIGRATE_RESIST or inside
+ * theirs) waits queued for the next schedule() of a pCPU that may take it. With runners queued at
+ * close credits, each pCPU re-picks at timers armed at MIN_TIMER; its own pCPU's runner was picked
+ * when the vCPU last blocked, so a wake within the rate limit of that finds it fresh and may wait
+ * the rest of its window. The wait is MIN_TIMER, plus the window's part beyond it with the chance
+ * that a Poisson waker of rate `lambdaUs` (per vCPU) wakes again within the rate limit:
+ * MIN_TIMER + (rl - MIN_TIMER) (1 - e^(-lambda rl)). Open rounds, io victims on 6-16 core credit2
+ * hosts with the core predicting over it: the simulated p99.9 is service + 0.50 ms at low rates
+ * (under 400/s) and service + 0.8-1.1 ms at 1,200-1,900/s (docs/accuracy.md, session 20).
+ */
+function repickWaitOf(minTimerUs: number, rl: number): (lambdaUs: number) => number {
+  const min = Math.min(minTimerUs, rl);
+  return (lambdaUs) => min + (rl - min) * (1 - Math.exp(-lambdaUs * rl));
 }
 
 /**
