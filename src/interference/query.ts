@@ -371,10 +371,14 @@ export class Query {
     return a * (rate + lam) * f <= room;
   }
 
-  /** overfull: an io-only victim's episodes of waking too light to preempt (SchedulerCore.overfull), into `episodes`, as a floor. */
+  /**
+   * overfull: an io-only victim's episodes of waking too light to preempt (SchedulerCore.overfull),
+   * into `episodes`, as a floor; CFS's are a multi-vCPU victim's only, EEVDF's full-home waits
+   * (SchedulerCore.fullHomePollUs) any io victim's.
+   */
   private overfull(c: Components, vcpus: number, lambdaUs: number, u0: number): void {
     const hook = this.hm.core.overfull;
-    if (hook === undefined || vcpus < 2) return;
+    if (hook === undefined || (vcpus < 2 && this.hm.core.fullHomePollUs === undefined)) return;
     this.withEpisodes = hook(this.episodes, c, vcpus, lambdaUs, u0);
     this.episodesScale = OVERFULL_BOUND;
   }

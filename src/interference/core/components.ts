@@ -100,7 +100,8 @@ export class Components {
   /**
    * CFS's knee (SchedulerCore.kneeSlack, light-holds.ts kneeNoIdle, kneeRate): the chance an io
    * waker finds no idle CPU and is blocked by its home runner, and its release rate, per µs.
-   * Written per victim with the light part (0: none); the floor cfs.ts kneeEpisodes reads.
+   * Written per victim with the light part (0: none); the floor cfs.ts kneeEpisodes reads. EEVDF's
+   * full-home waits (SchedulerCore.fullHomePollUs, host-mix.ts fullHome) are written here too.
    */
   kneeA = 0;
   kneeR = 1;

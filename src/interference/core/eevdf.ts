@@ -1,5 +1,5 @@
 import type { KvmEevdfParams } from "../../model/scheduler.js";
-import { kvmCommon, servingLightPart, tunableFactor } from "./cfs.js";
+import { kneeEpisodes, kvmCommon, servingLightPart, tunableFactor } from "./cfs.js";
 import type { Components } from "./components.js";
 import type { OverWait, SchedulerCore } from "./scheduler-core.js";
 
@@ -75,7 +75,7 @@ export const ONE_WAIT_CORES = 16;
  */
 export const ONE_WAIT_P_FULL = 0.6;
 
-export function eevdfCore(p: KvmEevdfParams, cores: number, homeFresh = true, lightHolds = true, timeShare = true, wholeWeight = true, lightEntity = false, oneWait = true): SchedulerCore {
+export function eevdfCore(p: KvmEevdfParams, cores: number, homeFresh = true, lightHolds = true, timeShare = true, wholeWeight = true, lightEntity = false, oneWait = true, fullHome = false): SchedulerCore {
   const sliceUs = p.baseSliceUs * tunableFactor(p, cores);
   const approximations: string[] = [];
   if (!p.runToParity) approximations.push("EEVDF without RUN_TO_PARITY is modelled as with it");
@@ -106,6 +106,9 @@ export function eevdfCore(p: KvmEevdfParams, cores: number, homeFresh = true, li
     // then runs (its deadline is the nearest); on a large host with cores often free another CPU
     // pulls it sooner. One such wait is the most a request meets (query.ts oneWait).
     ...(oneWait && cores >= ONE_WAIT_CORES ? { oneWaitUs: sliceUs + p.tickUs } : {}),
+    // Mechanisms.eevdfFullHome (host-mix.ts fullHome): light holds and polls fill the cores the
+    // CPU-bound runners leave; a waker queued behind a fresh one waits for a freed core.
+    ...(lightHolds && fullHome ? { fullHomePollUs: p.haltPollUs, overfull: fullHomeEpisodes(sliceUs) } : {}),
     approximations,
   };
 }
@@ -169,4 +172,24 @@ function lightEntityWaitOf(sliceUs: number, tickUs: number, cores: number): Over
     c.capUs = capUs;
   };
   return { fromDuty: LIGHT_ENTITY_FROM, apply, boundScale: LIGHT_ENTITY_BOUND };
+}
+
+/**
+ * fullHomeEpisodes: the full-home waits (host-mix.ts fullHome wrote kneeA / kneeR) as the io
+ * victim's floor episodes, CFS's knee's shape (cfs.ts kneeEpisodes), for the wakes whose home
+ * runner is still inside its protected slice: it took the CPU after the waker's vCPU left it, so
+ * within a slice when the vCPU slept less than that (its requests' mean gap, `vcpus` / `lambdaUs`).
+ */
+function fullHomeEpisodes(sliceUs: number): NonNullable<SchedulerCore["overfull"]> {
+  return (ep: Components, c: Components, vcpus: number, lambdaUs: number): boolean => {
+    ep.ownPreA = 0;
+    ep.ownLongA = 0;
+    ep.capUs = c.capUs;
+    const a = c.kneeA;
+    if (!(a > 0) || !(lambdaUs > 0)) return false;
+    c.kneeA = a * (1 - Math.exp((-sliceUs * lambdaUs) / vcpus));
+    const on = kneeEpisodes(ep, c, vcpus, lambdaUs);
+    c.kneeA = a;
+    return on;
+  };
 }

@@ -3,7 +3,7 @@ import { binOf, BINS, type CpuPart, type LightPart, type MutablePart } from "./c
 import { ExclusionCache, Occupancy, type FullState } from "./occupancy.js";
 import { emptyDelta, expNeg, noDelta, type BinDelta } from "./bin-delta.js";
 import { localRescueShare } from "./local-waiters.js";
-import { HELD_MAX, heavyHomeBlock, kneeNoIdle, kneeRate, lightHoldFull, lightHoldFullAbove, lightHoldOne, lightHomeBlock, lightWaiterShare, othersBusy, sleeperPollLoad } from "./light-holds.js";
+import { fullHomeWaits, HELD_MAX, heavyHomeBlock, kneeNoIdle, kneeRate, lightHoldFull, lightHoldFullAbove, lightHoldOne, lightHomeBlock, lightWaiterShare, othersBusy, sleeperPollLoad } from "./light-holds.js";
 import { meanFull } from "./mean-full.js";
 import { busyShare, runnerWeight } from "./time-share.js";
 import { ALL_MECHANISMS, type Mechanisms, type SchedulerCore } from "./scheduler-core.js";
@@ -61,6 +61,16 @@ const D0: BinDelta = emptyDelta();
 const DX: BinDelta = emptyDelta();
 const DE: BinDelta = emptyDelta();
 const SCRATCH_CACHE = new ExclusionCache();
+/**
+ * FULL_HOME_HELD: the most cores held by light holds that fullHome counts a full host over. The
+ * binomial of simultaneous holds overstates the far tail: on holdout-16's packed/10054/1 (8 of 16
+ * cores CPU-bound, 7 and more left to about 3.9 busy light vCPUs and polls) it gives P(no idle)
+ * 0.15 where the simulator's io victim finds no idle CPU on 3.2% of its wakes; without the cap the
+ * open rounds' packed-1 packed-32 EEVDF p90 is 0.224 against 0.108 with it (docs/accuracy.md,
+ * "Packed EEVDF io victims below the count (session 20)").
+ */
+const FULL_HOME_HELD = 4;
+
 /** In HostMix's heldCache (the cached components' held tails, then heldN, heavyWakes and the counts): 1 while its tails past the first pair are not found (fillHeld, heldNow). */
 const HELD_DUE = HELD_MAX + 6;
 
@@ -160,7 +170,7 @@ export class HostMix {
   ) {
     this.sums[HOG_RL] = core.rateLimitShare(Infinity, true);
     this.heldCache = core.lightHolds === true || core.holdKnee === true ? new Float64Array(HELD_DUE + 1) : null;
-    this.counts = core.lightFullHeavyHome === true || core.kneeSlack === true || core.holdKnee === true;
+    this.counts = core.lightFullHeavyHome === true || core.kneeSlack === true || core.holdKnee === true || core.fullHomePollUs !== undefined;
     this.timeShare = core.timeShare === true;
     this.kneeOnly = core.holdKnee === true && core.lightHolds !== true;
   }
@@ -657,6 +667,39 @@ export class HostMix {
     out.lightR = lrate / lsp + out.nu * out.othersShare;
     out.lightECap = expNeg(out.lightR * out.capUs);
     if (this.core.kneeSlack === true) this.knee(out, lsp, lrate, serve);
+    if (this.core.fullHomePollUs !== undefined) this.fullHome(out, lsp, lrate, count, this.core.fullHomePollUs);
+  }
+
+  /**
+   * fullHome (EEVDF, Mechanisms.eevdfFullHome; light-holds.ts fullHomeWaits): the waits of an io
+   * waker that finds no idle CPU, the light holds (the other io vCPUs' serves and polls, Σ duty
+   * `lsp` at `lrate` holds per µs over `count` vCPUs, and the CPU-bound sleepers' polls of up to
+   * `pollUs`) filling the cores the CPU-bound runners leave, and is blocked behind a CPU-bound
+   * home runner: into kneeA / kneeR (the floor's shape is CFS's knee's, cfs.ts kneeEpisodes).
+   *
+   * - Only where the CPU-bound vCPUs and the light holds together can fill the cores
+   *   (heavyVcpus + lsp >= cores): fewer, and each CPU-bound vCPU keeps a CPU of its own (it wakes
+   *   onto its previous CPU, idle), so none is on the io waker's home (CFS's heavyHomeBlock's
+   *   step; on holdout-6's contended 9909/2, 15 CPU-bound vCPUs on 16 cores and 0.03 cores of io,
+   *   the simulator's victims stay at their alone p99.9).
+   * - A sleeper polls after each burst until its window ends or its next burst begins: a poll of
+   *   E[min(sleep, pollUs)], the sleep exponential at the sleepers' mean.
+   * - Blocked with chance full x the CPU-bound runners' share of the home CPU's wake-ups (their
+   *   block share: a sleeper picked after the waker left is inside its protected slice).
+   * - Released when a held core frees (each of the j light holds ends at 1 / their mean hold) and
+   *   it is the one of the queued threads that core picks (1 + their expected excess), or when its
+   *   home runner's burst ends, or at the slice's end plus a tick (the cap).
+   */
+  private fullHome(out: Components, lsp: number, lrate: number, count: number, pollUs: number): void {
+    if (!(lrate > 0) || !(out.heavyWakes > 0) || !this.mechanisms.lightRunners) return;
+    if (out.heavyVcpus + lsp < this.cores) return;
+    const sleepUs = Math.max(0, out.sleepyVcpus - out.sleepyDuty) / out.heavyWakes;
+    const polls = sleepUs > 0 && pollUs > 0 ? out.heavyWakes * sleepUs * (1 - Math.exp(-pollUs / sleepUs)) : 0;
+    const w = fullHomeWaits(out.held, out.heldN, lsp + polls, Math.round(count + out.sleepyVcpus), FULL_HOME_HELD);
+    if (!(w.full > 0)) return;
+    const hold = (lsp + polls) / (lrate + out.heavyWakes);
+    out.kneeA = w.full * ((out.heavyWakes * out.heavyBlock) / (lrate + out.heavyWakes));
+    out.kneeR = w.held / hold / w.queued + out.heavyWakes / Math.max(1e-9, out.sleepyDuty) + 1 / out.capUs;
   }
 
   /**

@@ -190,3 +190,54 @@ export function kneeNoIdle(slack: number, polls: number): number {
 export function kneeRate(slack: number, holdUs: number, capUs: number): number {
   return Math.max(0, slack) / holdUs + 1 / capUs;
 }
+
+/** FullHomeWaits: fullHomeWaits' answer (one scratch object, rewritten by each call). */
+export interface FullHomeWaits {
+  /** P(no idle CPU): Σ_j P(CPU-bound runnable = cores - j) P(L >= j), j = 1..most. */
+  full: number;
+  /** E[j | full]: the cores the light holds fill then, each freeing at the end of its hold. */
+  held: number;
+  /** 1 + E[(L - j)+ | full]: the queued threads a freed core picks among, the waker's included. */
+  queued: number;
+}
+const FULL_HOME: FullHomeWaits = { full: 0, held: 0, queued: 1 };
+
+/**
+ * fullHomeWaits (EEVDF, Mechanisms.eevdfFullHome; host-mix.ts fullHome): with `held` P(CPU-bound
+ * runnable >= cores - j) for j below `n`, and the light holds L ~ Binomial(`count`, `lsp` /
+ * `count`) (the io vCPUs' serves and polls and the sleepers' polls, the waker's own out), the
+ * chance the host has no idle CPU with 1 to `most` cores held by light holds, the mean of those
+ * cores then, and the queue a freed core picks from. Measured with the simulator instrumented
+ * (docs/accuracy.md, "Packed EEVDF io victims below the count (session 20)"): the threads queued
+ * while a victim waits were 1.2-3.0, and the victim took 31-72% of the freed cores' picks, about
+ * 1 / that queue.
+ */
+export function fullHomeWaits(held: Float64Array, n: number, lsp: number, count: number, most: number): FullHomeWaits {
+  const out = FULL_HOME;
+  out.full = 0;
+  out.held = 0;
+  out.queued = 1;
+  if (count < 1 || !(lsp > 0)) return out;
+  const p = Math.min(0.99, lsp / count);
+  const odds = p / (1 - p);
+  let pmf = (1 - p) ** count; // P(L = 0)
+  let atLeast = 1 - pmf; // P(L >= j), j = 1
+  let over = count * p - atLeast; // E[(L - j)+], j = 1
+  let full = 0;
+  let jSum = 0;
+  let xSum = 0;
+  for (let j = 1; j < n && j <= count && j <= most && atLeast > 1e-15; j++) {
+    const dh = Math.max(0, held[j] - held[j - 1]);
+    full += dh * atLeast;
+    jSum += dh * atLeast * j;
+    xSum += dh * over;
+    pmf *= ((count - j + 1) / j) * odds; // P(L = j)
+    atLeast -= pmf;
+    over -= atLeast;
+  }
+  if (!(full > 0)) return out;
+  out.full = full;
+  out.held = jSum / full;
+  out.queued = 1 + Math.max(0, xSum) / full;
+  return out;
+}

@@ -142,6 +142,15 @@ export interface SchedulerCore {
    */
   readonly repickWaitUs?: (lambdaUs: number) => number;
   /**
+   * fullHomePollUs: an io waker on a host whose light holds (io vCPUs serving or halt-polling,
+   * and the CPU-bound sleepers' own halt-polls of up to this many µs) fill the cores the CPU-bound
+   * runners leave finds no idle CPU, is queued behind a fresh CPU-bound runner on its home CPU
+   * and waits until a held core frees and picks it among the queued threads (EEVDF,
+   * Mechanisms.eevdfFullHome; host-mix.ts fullHome, light-holds.ts fullHomeWaits): kneeA /
+   * kneeR, a floor under the estimate through `overfull` (eevdf.ts fullHomeEpisodes). Absent: none.
+   */
+  readonly fullHomePollUs?: number;
+  /**
    * keepsCpu: a mixed victim of one vCPU that never sleeps (runnable share 1) keeps its CPU to
    * itself on a host whose CPU-bound VMs' Σ busyShare (time-share.ts; in VMs, the victim's
    * included) is `groupLoad` and whose never-sleeping CPU-bound vCPUs (the victim's included) are
@@ -370,8 +379,18 @@ export interface Mechanisms {
    * at once, which puts the 6-core hosts' io victims at 1.5-2x the simulator.
    */
   readonly credit2RepickCap: boolean;
+  /**
+   * EEVDF (docs/accuracy.md, "Packed EEVDF io victims below the count (session 20)"): where the
+   * CPU-bound vCPUs and the io vCPUs' holds together can fill the cores, an io waker often finds
+   * no idle CPU (halt-polling CPUs are not idle) though P(all held by CPU-bound vCPUs) is about 0;
+   * queued behind a fresh CPU-bound runner on its home CPU it waits until a held core frees and
+   * picks it among the queued threads (eevdf.ts fullHomeEpisodes, host-mix.ts fullHome). Off: the
+   * light holds' waits end with the first light hold, and the packed 16-core hosts' io victims
+   * come out at 0.2-0.5x the simulator.
+   */
+  readonly eevdfFullHome: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true };
 
 /**
  * OverWait: the episodes in which a mixed victim's vCPU, wanting a core all the time and so
@@ -424,6 +443,6 @@ function baseCoreFor(s: SchedulerParams, cores: number, m: Mechanisms): Schedule
     case "xen-credit2":
       return credit2Core(s, cores, m.grantEnds, m.ownBurstPreempt, m.grantShape, m.credit2TimerCap, m.credit2HogPreempt, m.credit2RepickCap);
     case "kvm-eevdf":
-      return eevdfCore(s, cores, m.homeFresh, m.lightHolds, m.eevdfTimeShare, m.eevdfWholeWeight, m.eevdfLightEntity, m.eevdfOneWait);
+      return eevdfCore(s, cores, m.homeFresh, m.lightHolds, m.eevdfTimeShare, m.eevdfWholeWeight, m.eevdfLightEntity, m.eevdfOneWait, m.eevdfFullHome);
   }
 }
