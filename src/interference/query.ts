@@ -483,8 +483,15 @@ export class Query {
     else if (core.overWait && duty >= core.overWait.fromDuty) this.overWait(core.overWait.apply, c, duty, ownWakesUs, vcpus, lambdaUs);
     else {
       // A sleepy mixed victim's request wakes a vCPU when it finds one asleep (a sibling without
-      // work takes it: sim/workloads/io.ts chooseVcpu), and the waker meets the knee as an io one.
+      // work takes it: sim/workloads/io.ts chooseVcpu), and the waker meets the knee as an io one,
+      // and EEVDF's full-home waits (SchedulerCore.fullHomePollUs) the same way.
       if (duty < 1) this.knee(c, vcpus, lambdaUs, 1 - duty ** vcpus);
+      if (duty < 1 && core.fullHomePollUs !== undefined && c.kneeA > 0) {
+        const a = c.kneeA;
+        c.kneeA = a * (1 - duty ** vcpus);
+        this.overfull(c, vcpus, lambdaUs, 0);
+        c.kneeA = a;
+      }
       return;
     }
     const epCapUs = c.capUs;

@@ -175,8 +175,9 @@ function lightEntityWaitOf(sliceUs: number, tickUs: number, cores: number): Over
 }
 
 /**
- * fullHomeEpisodes: the full-home waits (host-mix.ts fullHome wrote kneeA / kneeR) as the io
- * victim's floor episodes, CFS's knee's shape (cfs.ts kneeEpisodes), for the wakes whose home
+ * fullHomeEpisodes: the full-home waits (host-mix.ts fullHome wrote kneeA / kneeR) as the
+ * victim's floor episodes (an io victim's, or a sleepy mixed one's on the requests that wake a
+ * vCPU: query.ts splitEpisodes), CFS's knee's shape (cfs.ts kneeEpisodes), for the wakes whose home
  * runner is still inside its protected slice: it took the CPU after the waker's vCPU left it, so
  * within a slice when the vCPU slept less than that (its requests' mean gap, `vcpus` / `lambdaUs`).
  */

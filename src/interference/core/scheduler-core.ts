@@ -145,6 +145,11 @@ export interface SchedulerCore {
    * fullHomePollUs: an io waker on a host whose light holds (io vCPUs serving or halt-polling,
    * and the CPU-bound sleepers' own halt-polls of up to this many µs) fill the cores the CPU-bound
    * runners leave finds no idle CPU, is queued behind a fresh CPU-bound runner on its home CPU
+
+   * fullHomePollUs: an io waker (or a sleepy mixed victim's waking vCPU) on a host whose light
+   * holds (io vCPUs serving or halt-polling, and the CPU-bound sleepers' own halt-polls of up to
+   * this many µs) fill the cores the CPU-bound runners leave finds no idle CPU, is queued behind a
+   * fresh CPU-bound runner on its home CPU
    * and waits until a held core frees and picks it among the queued threads (EEVDF,
    * Mechanisms.eevdfFullHome; host-mix.ts fullHome, light-holds.ts fullHomeWaits): kneeA /
    * kneeR, a floor under the estimate through `overfull` (eevdf.ts fullHomeEpisodes). Absent: none.
@@ -386,7 +391,8 @@ export interface Mechanisms {
    * queued behind a fresh CPU-bound runner on its home CPU it waits until a held core frees and
    * picks it among the queued threads (eevdf.ts fullHomeEpisodes, host-mix.ts fullHome). Off: the
    * light holds' waits end with the first light hold, and the packed 16-core hosts' io victims
-   * come out at 0.2-0.5x the simulator.
+   * come out at 0.2-0.5x the simulator. A sleepy mixed victim's request that wakes one of its
+   * vCPUs meets the same waits (query.ts splitEpisodes).
    */
   readonly eevdfFullHome: boolean;
 }

@@ -80,6 +80,18 @@ describe("EEVDF: io wakers queued behind a fresh CPU-bound home runner on a full
     expect(gain(slow)).toBeLessThan(gain(s));
   });
 
+  // A sleepy mixed victim's request that finds its vCPUs asleep wakes one, which meets the same
+  // full host (holdout-11's 16-core host: 19 CPU-bound vCPUs at 8.9 cores, 0.6 cores of io; vm-6
+  // 3 vCPUs at duty 0.3 with 1 ms bursts, 456 requests/s of 50 µs).
+  test("holdout-11 packed/10007/0 vm-6 (sleepy mixed): from under 0.3x the simulator to within 0.6 in ln", () => {
+    const s = roundHost("holdout-11", "packed/10007/0");
+    const sim = simulatedP999(s, "vm-6", SEEDS);
+    const off = shippedP999(s, "vm-6", OFF);
+    const on = shippedP999(s, "vm-6", ON);
+    expect(off / sim).toBeLessThan(0.3);
+    expect(Math.abs(Math.log(on / sim))).toBeLessThan(0.6);
+  }, 120_000);
+
   test("other schedulers: the switch changes nothing (the same host under CFS)", () => {
     const s = roundHost("holdout-15", "packed/10047/0");
     const cfs = { ...s, host: { ...s.host, scheduler: defaultScheduler("kvm-cfs") } } as Scenario;
@@ -89,10 +101,12 @@ describe("EEVDF: io wakers queued behind a fresh CPU-bound home runner on a full
 
 // The waits are a floor every placer path reads (query.ts overfull, for rows and newcomers): the
 // victim's row and a newcomer judging itself must agree with predict around the bound, for a
-// 2-vCPU victim and a 1-vCPU one (CFS's over-full floor is asked for 2+ vCPUs only).
+// 2-vCPU io victim, a 1-vCPU one (CFS's over-full floor is asked for 2+ vCPUs only) and a sleepy
+// mixed one (query.ts splitEpisodes).
 describe.each([
   ["holdout-18", "packed/10071/4", "vm-5"],
   ["holdout-15", "packed/10047/0", "vm-1"],
+  ["holdout-18", "packed/10076/7", "vm-10"],
 ])("the placer's paths agree with predict on the full-home victim (%s %s %s)", (round, host, id) => {
   const s = roundHost(round, host);
   const profiles = s.vms.map(profileVm);
