@@ -686,9 +686,13 @@ export class HostMix {
    *   E[min(sleep, pollUs)], the sleep exponential at the sleepers' mean.
    * - Blocked with chance full x the CPU-bound runners' share of the home CPU's wake-ups (their
    *   block share: a sleeper picked after the waker left is inside its protected slice).
-   * - Released when a held core frees (each of the j light holds ends at 1 / their mean hold) and
-   *   it is the one of the queued threads that core picks (1 + their expected excess), or when its
-   *   home runner's burst ends, or at the slice's end plus a tick (the cap).
+   * - Released when a held core frees and it is the one of the queued threads that core picks (1 +
+   *   their expected excess), or when its home runner's burst ends, or at the slice's end plus a
+   *   tick (the cap). Each of the j light-held cores frees once per occupancy: a hold whose vCPU
+   *   wakes again inside the poll window (an io vCPU's next request, at its mean rate; a sleeper's
+   *   next burst) keeps the core, so the holds that free it are e^(-window x rate) of them. The
+   *   simulator's picks per held core came every 237-309 µs on the traced hosts, where the holds
+   *   alone would say 224-361 (docs/accuracy.md, "Packed EEVDF io victims below the count").
    */
   private fullHome(out: Components, lsp: number, lrate: number, count: number, pollUs: number): void {
     if (!(lrate > 0) || !(out.heavyWakes > 0) || !this.mechanisms.lightRunners) return;
@@ -697,7 +701,10 @@ export class HostMix {
     const polls = sleepUs > 0 && pollUs > 0 ? out.heavyWakes * sleepUs * (1 - Math.exp(-pollUs / sleepUs)) : 0;
     const w = fullHomeWaits(out.held, out.heldN, lsp + polls, Math.round(count + out.sleepyVcpus), FULL_HOME_HELD);
     if (!(w.full > 0)) return;
-    const hold = (lsp + polls) / (lrate + out.heavyWakes);
+    // A hold frees its core only when its vCPU does not wake again inside the poll window.
+    const ioFree = lrate * Math.exp((-pollUs * lrate) / Math.max(1, count));
+    const sleeperFree = sleepUs > 0 ? out.heavyWakes * Math.exp(-pollUs / sleepUs) : out.heavyWakes;
+    const hold = (lsp + polls) / (ioFree + sleeperFree);
     out.kneeA = w.full * ((out.heavyWakes * out.heavyBlock) / (lrate + out.heavyWakes));
     out.kneeR = w.held / hold / w.queued + out.heavyWakes / Math.max(1e-9, out.sleepyDuty) + 1 / out.capUs;
   }
