@@ -142,15 +142,10 @@ export interface SchedulerCore {
    */
   readonly repickWaitUs?: (lambdaUs: number) => number;
   /**
-   * fullHomePollUs: an io waker on a host whose light holds (io vCPUs serving or halt-polling,
-   * and the CPU-bound sleepers' own halt-polls of up to this many µs) fill the cores the CPU-bound
-   * runners leave finds no idle CPU, is queued behind a fresh CPU-bound runner on its home CPU
-
    * fullHomePollUs: an io waker (or a sleepy mixed victim's waking vCPU) on a host whose light
    * holds (io vCPUs serving or halt-polling, and the CPU-bound sleepers' own halt-polls of up to
    * this many µs) fill the cores the CPU-bound runners leave finds no idle CPU, is queued behind a
-   * fresh CPU-bound runner on its home CPU
-   * and waits until a held core frees and picks it among the queued threads (EEVDF,
+   * fresh CPU-bound runner on its home CPU and waits until a held core frees and picks it among the queued threads (EEVDF,
    * Mechanisms.eevdfFullHome; host-mix.ts fullHome, light-holds.ts fullHomeWaits): kneeA /
    * kneeR, a floor under the estimate through `overfull` (eevdf.ts fullHomeEpisodes). Absent: none.
    */
