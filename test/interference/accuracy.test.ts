@@ -757,9 +757,19 @@ describe("predictor accuracy on the eighteenth frozen round (holdout-18)", () =>
 // coverage, p90 and no unsafe miss for credit1 and credit2 (unsafe: credit1 only); not met, the
 // p90 of all (0.483), CFS's (0.557) and EEVDF's (0.567), CFS's and EEVDF's coverage (98.1%,
 // 98.3%), and 5 unsafe misses (CFS 3, EEVDF 1, credit2 1; one of CFS's made by cfsHogsKeep).
+// Session 20's cfsLightRunnable (chosen with this round open: docs/accuracy.md, "Runnable waits
+// where io fills the last core (session 20)") covers packed/10081/4's vm-0 and takes it out of the
+// unsafe misses: CFS's coverage 99.1%, 2 unsafe misses (4 in all), CFS's p90 0.542.
 describe("predictor accuracy on the nineteenth frozen round (holdout-19)", () => {
-  const { all } = sharedRoundGoals("holdout-19", { p90: KINDS, safe: KINDS });
-  packedGoals(all, { allP90: false, median: KINDS, covered: ["xen-credit", "xen-credit2"], p90: ["xen-credit", "xen-credit2"], safe: ["xen-credit"] });
+  const { all, cases: cases19 } = sharedRoundGoals("holdout-19", { p90: KINDS, safe: KINDS });
+  packedGoals(all, { allP90: false, median: KINDS, covered: ["kvm-cfs", "xen-credit", "xen-credit2"], p90: ["xen-credit", "xen-credit2"], safe: ["xen-credit"] });
+
+  test("packed CFS misses its coverage goal and has one more unsafe miss without cfsLightRunnable", () => {
+    const on = all.get("packed kvm-cfs (all)");
+    const g = groups(new Predictor(bundledPredictor().model, { ...ALL_MECHANISMS, cfsLightRunnable: false }), cases19).get("packed kvm-cfs (all)");
+    expect(g?.coverage, detail(g)).toBeLessThan(0.99);
+    expect(g?.unsafeMisses, detail(g)).toBe((on?.unsafeMisses ?? 0) + 1);
+  });
 });
 
 // The packed round (seeds 9971-9980, PACKED_SETS: hosts filled as the placer fills a generated

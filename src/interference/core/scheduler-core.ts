@@ -334,6 +334,21 @@ export interface Mechanisms {
    */
   readonly cfsHogsKeep: boolean;
   /**
+   * CFS (docs/accuracy.md, "Runnable waits where io fills the last core (session 20)"): the runnable
+   * waits of a sleepy mixed victim where the other CPU-bound vCPUs never hold every core (pFull 0)
+   * but the io load makes the host's demand more than its cores: the victim's vCPU waits behind
+   * io wakers and queued sleepers, released as the io holds drain (cfs.ts lightRunnableWaits).
+   * Off: no runnable waits there, the wake-driven core's estimate, flat through the over-fill.
+   */
+  readonly cfsLightRunnable: boolean;
+  /**
+   * CFS (docs/accuracy.md, "cfsSaturatedKeeps' edge in the plan (session 20)"): cfsSaturatedKeeps
+   * only where the victim's CPU is under the others' mean load by a margin growing with P(all
+   * held) (cfs.ts withinMargin); near m = 0 on a host the others fill, the simulator is bistable
+   * and the victim keeps the query's waits. Off: every no-co-runner victim keeps its CPU.
+   */
+  readonly cfsKeepsMargin: boolean;
+  /**
    * EEVDF (docs/accuracy.md, "Packed EEVDF and the unsafe misses on holdout-17 (session 19)"): a
    * never-sleeping mixed victim of one vCPU is a group entity of its VM's whole weight, the most
    * any entity weighs (a VM's shares split over its runnable vCPUs), and is never a waker; with
@@ -391,7 +406,7 @@ export interface Mechanisms {
    */
   readonly eevdfFullHome: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true };
 
 /**
  * OverWait: the episodes in which a mixed victim's vCPU, wanting a core all the time and so
@@ -440,7 +455,7 @@ function baseCoreFor(s: SchedulerParams, cores: number, m: Mechanisms): Schedule
     case "xen-credit":
       return credit1Core(s, cores, m.credit1OverWait, m.credit1Knee);
     case "kvm-cfs":
-      return cfsCore(s, cores, [], m.cfsLightHolds, m.cfsLightWaiters, m.cfsOverfull, m.cfsSaturated, m.cfsLightFullHome, m.cfsSleeperPolls, m.cfsKneeSlack, m.cfsRunnableWaits, m.cfsSaturatedKeeps, m.cfsHogsKeep);
+      return cfsCore(s, cores, [], m.cfsLightHolds, m.cfsLightWaiters, m.cfsOverfull, m.cfsSaturated, m.cfsLightFullHome, m.cfsSleeperPolls, m.cfsKneeSlack, m.cfsRunnableWaits, m.cfsSaturatedKeeps, m.cfsHogsKeep, m.cfsLightRunnable, m.cfsKeepsMargin);
     case "xen-credit2":
       return credit2Core(s, cores, m.grantEnds, m.ownBurstPreempt, m.grantShape, m.credit2TimerCap, m.credit2HogPreempt, m.credit2RepickCap);
     case "kvm-eevdf":
