@@ -225,9 +225,10 @@ function saturatedWaitOf(latencyUs: number, minGranUs: number, nrLatency: number
     // A sleeper (duty < 1; runnableShare caps it at SATURATED) that the saturated waits leave
     // alone still loses its CPU whenever it sleeps: its runnable waits then (runnableWaits).
     const sleeper = runnable && duty < 1;
-    const light = lightRunnable ? { load: lightLoad, holdUs: lightHoldUs } : undefined;
+    // Mechanisms.cfsLightRunnable: the io load and hold lightRunnableWaits reads (NaN: off).
+    const light = lightRunnable ? lightLoad : NaN;
     if (duty < SATURATED) {
-      if (sleeper) runnableWaits(c, duty, demand, vcpus, latencyUs, minGranUs, nrLatency, tickUs, cores, light);
+      if (sleeper) runnableWaits(c, duty, demand, vcpus, latencyUs, minGranUs, nrLatency, tickUs, cores, light, lightHoldUs);
       return;
     }
     const others = demand - lightLoad - 1;
@@ -235,7 +236,7 @@ function saturatedWaitOf(latencyUs: number, minGranUs: number, nrLatency: number
     const w = (groupLoad - wv) / others;
     const m = w > 0 ? (groupLoad / cores - wv) / w : 0;
     if (!(c.pFull > 0) || !(others > 0) || !(m > 0)) {
-      if (sleeper) runnableWaits(c, duty, demand, vcpus, latencyUs, minGranUs, nrLatency, tickUs, cores, light);
+      if (sleeper) runnableWaits(c, duty, demand, vcpus, latencyUs, minGranUs, nrLatency, tickUs, cores, light, lightHoldUs);
       else if (keeps && duty >= 1 && !(keepsMargin && withinMargin(m, c.pFull))) keepsItsCpu(c);
       return;
     }
@@ -315,9 +316,9 @@ function withinMargin(m: number, pFull: number): boolean {
  * vCPU sooner, at the steal rate c.nu while they do not hold every core (1 - c.pFull). A request
  * meets the rest of such a wait: episodes, a floor outside the fit bounded as the saturated waits.
  */
-function runnableWaits(c: Components, duty: number, demand: number, vcpus: number, latencyUs: number, minGranUs: number, nrLatency: number, tickUs: number, cores: number, light?: LightFill): void {
+function runnableWaits(c: Components, duty: number, demand: number, vcpus: number, latencyUs: number, minGranUs: number, nrLatency: number, tickUs: number, cores: number, lightLoad = NaN, lightHoldUs = NaN): void {
   if (!(c.pFull > 0)) {
-    if (light) lightRunnableWaits(c, duty, demand, vcpus, latencyUs, minGranUs, nrLatency, tickUs, cores, light);
+    if (lightLoad > 0) lightRunnableWaits(c, duty, demand, vcpus, latencyUs, minGranUs, nrLatency, tickUs, cores, lightLoad, lightHoldUs);
     return;
   }
   const over = (demand - duty) / cores;
@@ -338,12 +339,6 @@ function runnableWaits(c: Components, duty: number, demand: number, vcpus: numbe
   c.capUs = capUs;
 }
 
-/** LightFill: the host's io-only vCPUs' Σ duty (their mean busy cores, polls in) and mean hold, µs. */
-interface LightFill {
-  readonly load: number;
-  readonly holdUs: number;
-}
-
 /**
  * lightRunnableWaits (Mechanisms.cfsLightRunnable; docs/accuracy.md, "Runnable waits where io
  * fills the last core (session 20)"): runnableWaits where the other CPU-bound vCPUs are fewer than
@@ -356,11 +351,12 @@ interface LightFill {
  * grows with the over-fill, not the slice-long waits (13 ms here) of the CPU-bound over-fill. The
  * release is the drain of the light holds on the shared cores, an M/G/1 busy period's rate
  * (1 - ρ) / hold with ρ the io load per shared core, and the slice still ends it. Over and ρ are
- * read on the cores the hogs do not keep (Components.keptCores): 0 elsewhere.
+ * read on the cores the hogs do not keep (Components.keptCores). `lightLoad`: the host's io-only
+ * vCPUs' Σ duty (their mean busy cores, polls in); `lightHoldUs` their mean hold.
  */
-function lightRunnableWaits(c: Components, duty: number, demand: number, vcpus: number, latencyUs: number, minGranUs: number, nrLatency: number, tickUs: number, cores: number, light: LightFill): void {
+function lightRunnableWaits(c: Components, duty: number, demand: number, vcpus: number, latencyUs: number, minGranUs: number, nrLatency: number, tickUs: number, cores: number, lightLoad: number, lightHoldUs: number): void {
   const shared = cores - c.keptCores;
-  if (!(shared > 0) || !(light.load > 0) || !(light.holdUs > 0)) return;
+  if (!(shared > 0) || !(lightLoad > 0) || !(lightHoldUs > 0)) return;
   const over = (demand - duty - c.keptCores) / shared;
   if (!(over > 1)) return;
   const f = 1 / over;
@@ -370,8 +366,8 @@ function lightRunnableWaits(c: Components, duty: number, demand: number, vcpus: 
   const nr = Math.max(2, over);
   const period = nr <= nrLatency ? latencyUs : nr * minGranUs;
   const capUs = (period * (nr - 1)) / nr + tickUs;
-  const rho = Math.min(0.9, light.load / shared);
-  const r = Math.max((1 - rho) / light.holdUs, 1e-3 / capUs);
+  const rho = Math.min(0.9, lightLoad / shared);
+  const r = Math.max((1 - rho) / lightHoldUs, 1e-3 / capUs);
   const eCap = Math.exp(-r * capUs);
   c.ownLongA = (within * r) / (1 - eCap);
   c.ownLongR = r;
