@@ -53,6 +53,9 @@ export function kvmCommon(p: Pick<KvmCfsParams | KvmEevdfParams, "haltPollUs">):
  *   (Mechanisms.cfsSaturatedKeeps).
  * - Hogs keep a CPU each where the others leave a core idle on average, and the victims share the
  *   rest: the host's waits are the smaller host's (hogsKeep, Mechanisms.cfsHogsKeep; host-mix.ts).
+ * - A never-sleeping vCPU keeps its CPU only with a margin under the others' load while they hold
+ *   every core (withinMargin, Mechanisms.cfsKeepsMargin); a sleepy mixed vCPU on a host its io
+ *   load over-fills waits behind io wakers (lightRunnableWaits, Mechanisms.cfsLightRunnable).
  */
 export function cfsCore(given: KvmCfsParams | undefined, cores: number, approximations: string[], lightHolds = false, lightWaiters = false, overfull = false, saturated = false, lightFullHome = false, sleeperPolls = false, knee = false, runnableWaits = false, saturatedKeeps = false, hogsKeep = false, lightRunnable = false, keepsMargin = false): SchedulerCore {
   const p = given ?? (defaultScheduler("kvm-cfs") as KvmCfsParams);
@@ -292,8 +295,8 @@ const KEEP_MARGIN = 0.2;
  * balanced onto its CPU and, its previous CPU now, wakes there again and again and preempts the
  * victim each time (sleeper credit); it leaves only when a wake-up finds an idle CPU, which a host
  * whose cores are all held seldom has. So near m = 0 on such a host the victim shares its CPU in
- * most runs (the bench plan's 1-vCPU duty-1 victims at 2 vCPUs per core: 5.4-11.7 ms in 10 of 10
- * runs of 20 s, alone 0.25-0.46 ms); with a margin, or with cores left idle, it keeps it. Within
+ * most runs (three of the bench plan's 1-vCPU duty-1 victims at 2 vCPUs per core: 5.4-11.7 ms in
+ * 18 of 18 runs of 20 s, alone 0.14-0.48 ms); with a margin, or with cores left idle, it keeps it. Within
  * the margin the victim keeps the query's waits (the saturated waits find no co-runner there).
  */
 function withinMargin(m: number, pFull: number): boolean {
