@@ -116,6 +116,13 @@ export class Components {
   kneeBlock = 0;
   kneeRDue = 1;
   /**
+   * credit1's knee release from the blocking states (Mechanisms.credit1KneeQueue; 0: off): the io
+   * vCPUs' duty-weighted hold, µs, and the release rate that needs no io hold to end (the
+   * sleepers' burst ends and the slice), per µs; kneeFull reads them with the held tails.
+   */
+  kneeHoldUs = 0;
+  kneeBaseR = 0;
+  /**
    * credit2's grant-end wait as the shortest of the queue's remaining grants (SchedulerCore
    * grantWait): grantCpus grants each uniform over the cap, with grantRate the exponential rate
    * the wake-driven core gives them in r[k]. Written by the core's hook on a credit2 host's

@@ -3,7 +3,7 @@ import { binOf, BINS, type CpuPart, type LightPart, type MutablePart } from "./c
 import { ExclusionCache, Occupancy, type FullState } from "./occupancy.js";
 import { emptyDelta, expNeg, noDelta, type BinDelta } from "./bin-delta.js";
 import { localRescueShare } from "./local-waiters.js";
-import { fullHomeWaits, HELD_MAX, heavyHomeBlock, kneeNoIdle, kneeRate, lightHoldFull, lightHoldFullAbove, lightHoldOne, lightHomeBlock, lightWaiterShare, othersBusy, sleeperPollLoad } from "./light-holds.js";
+import { fullHomeWaits, heavyHomeBlock, HELD_MAX, kneeNoIdle, kneeQueueRate, kneeRate, lightHoldFull, lightHoldFullAbove, lightHoldFullShort, lightHoldOne, lightHomeBlock, lightWaiterShare, othersBusy, sleeperPollLoad } from "./light-holds.js";
 import { meanFull } from "./mean-full.js";
 import { busyShare, runnerWeight } from "./time-share.js";
 import { ALL_MECHANISMS, type Mechanisms, type SchedulerCore } from "./scheduler-core.js";
@@ -42,7 +42,9 @@ const LCNT = SPR + 7;
 const GLOAD = SPR + 8;
 /** GLOAD's part from sleepy VMs (duty < 1): EEVDF's light-entity waits read their entity weight. */
 const SGLOAD = SPR + 9;
-const SUMS = SPR + 10;
+/** Light runners' Σ duty x hold (their duty-weighted hold over LSP: credit1's knee release). */
+const LHOLD = SPR + 10;
+const SUMS = SPR + 11;
 /** The no-extra CPU-bound components (Components.save) and their two host parts of the correction. */
 const CACHED = SUMS;
 const CACHED_PARTS = CACHED + Components.SAVED;
@@ -256,6 +258,7 @@ export class HostMix {
     if (c.block !== undefined) {
       this.sums[LSP] += sign * c.vcpus * c.duty;
       this.sums[LRATE] += (sign * c.vcpus * c.duty) / c.burstUs;
+      this.sums[LHOLD] += sign * c.vcpus * c.duty * c.burstUs;
       if (this.heldCache) {
         this.sums[LSERVE] += sign * c.vcpus * c.duty * c.block;
         this.sums[LCNT] += sign * c.vcpus;
@@ -545,7 +548,11 @@ export class HostMix {
       return;
     }
     this.buildLight(out, lsp - exLsp, lrate - exLrate);
-    if (out.heldN > 0 && this.core.holdKnee === true) this.holdKnee(out, lsp - exLsp, lrate - exLrate, this.sums[LCNT] + (extra ? extra.vcpus : 0) - exCnt, kneeDue);
+    if (out.heldN > 0 && this.core.holdKnee === true) {
+      // The excluded part is one VM's: its Σ duty x hold is exLsp x its hold, exLsp / exLrate.
+      const lhold = this.sums[LHOLD] + (extra ? extra.vcpus * extra.duty * extra.burstUs : 0) - (exLrate > 0 ? (exLsp * exLsp) / exLrate : 0);
+      this.holdKnee(out, lsp - exLsp, lrate - exLrate, this.sums[LCNT] + (extra ? extra.vcpus : 0) - exCnt, kneeDue, lhold);
+    }
   }
 
   /**
@@ -568,8 +575,9 @@ export class HostMix {
    * packed/10045/3 at 17 cores (16 CPU-bound vCPUs) its victims' waits are an exponential of
    * 0.27 ms mean on ~3% of wakes, 0.75 ms at 16 cores, 0.06 ms at 18: the slack's rate.
    */
-  private holdKnee(out: Components, lsp: number, lrate: number, count: number, due: boolean): void {
+  private holdKnee(out: Components, lsp: number, lrate: number, count: number, due: boolean, lhold: number): void {
     out.kneeA = 0;
+    out.kneeHoldUs = 0;
     // Past the count the CPU-bound vCPUs fill the host by themselves: the core's full-host states
     // (fitted) are that regime, and a slack of 0 or less has no Erlang-C wait to speak of.
     if (!this.mechanisms.lightRunners || !(out.heavyVcpus <= this.cores) || !(lsp > 1e-12) || !(lrate > 0) || !(count >= 1)) return;
@@ -582,6 +590,15 @@ export class HostMix {
     out.kneeCount = Math.round(count);
     out.kneeBlock = (lrate * this.core.lightBlock + out.heavyWakes * out.heavyBlock) / (lrate + out.heavyWakes);
     out.kneeRDue = kneeRate(slack, lsp / lrate, out.capUs);
+    if (this.mechanisms.credit1KneeQueue) {
+      // The blocking states' release (kneeFull, with the held tails); the least of it, one core
+      // left (kneeQueueRate rises with it), is what the placer's row test may assume before.
+      // The duty-weighted hold is at least the rate-weighted one (Cauchy-Schwarz): that floor
+      // keeps a sum drifted by incremental adds and removes from going below it.
+      out.kneeHoldUs = Math.max(lsp / lrate, lhold / lsp);
+      out.kneeBaseR = out.heavyWakes + 1 / out.capUs;
+      out.kneeRDue = kneeQueueRate(1, lsp, out.kneeHoldUs, out.kneeBaseR);
+    }
     if (due) out.kneeDue = true;
     else this.kneeFull(out);
   }
@@ -594,7 +611,7 @@ export class HostMix {
     const full = lightHoldFull(out.held, out.heldN, out.kneeLsp, out.kneeCount);
     if (!(full > 0)) return;
     out.kneeA = full * out.kneeBlock;
-    out.kneeR = out.kneeRDue;
+    out.kneeR = out.kneeHoldUs > 0 ? kneeQueueRate(Math.max(1, lightHoldFullShort(out.held, out.heldN, out.kneeLsp, out.kneeCount) / full), out.kneeLsp, out.kneeHoldUs, out.kneeBaseR) : out.kneeRDue;
   }
 
   /**

@@ -46,6 +46,47 @@ export function lightHoldFull(held: Float64Array, n: number, lsp: number, count:
 }
 
 /**
+ * lightHoldFullShort: lightHoldFull's states weighed by the cores the CPU-bound vCPUs leave,
+ * Σ_j P(heavy = cores - j) P(L >= j) j (the same recurrence): over lightHoldFull, the mean j of
+ * the states where a waker finds every core held (credit1's knee release, kneeQueueRate).
+ */
+export function lightHoldFullShort(held: Float64Array, n: number, lsp: number, count: number): number {
+  if (count < 1) return 0;
+  const p = Math.min(1, lsp / count);
+  let sum = 0;
+  if (p >= 1) {
+    for (let j = 1; j < n && j <= count; j++) sum += Math.max(0, held[j] - held[j - 1]) * j;
+    return sum;
+  }
+  const odds = p / (1 - p);
+  let pmf = (1 - p) ** count;
+  let atLeast = 1 - pmf;
+  for (let j = 1; j < n && j <= count && atLeast > 1e-15; j++) {
+    sum += Math.max(0, held[j] - held[j - 1]) * atLeast * j;
+    pmf *= ((count - j + 1) / j) * odds;
+    atLeast -= pmf;
+  }
+  return sum;
+}
+
+/**
+ * kneeQueueRate (credit1, Mechanisms.credit1KneeQueue): the release rate, per µs, of a waker that
+ * found every core held, the CPU-bound vCPUs leaving `short` cores (the blocking states' mean)
+ * to io vCPUs of Σ duty `lsp` (the waker's own out) holding `holdUs` each. The waiters share
+ * those cores as an Erlang-C queue's do: given a wait, it is exponential at (servers - load) /
+ * hold. The sim's io service is fixed, so with few queued a waiter waits a holder's residual
+ * (uniform, half a hold): the rate runs up to twice Erlang's as the load per core falls.
+ * `baseR`: what frees a core without an io hold ending (a CPU-bound sleeper's burst, the
+ * slice). Increasing in `short` (so `short` = 1, the least a blocking state leaves, bounds it
+ * from below).
+ */
+export function kneeQueueRate(short: number, lsp: number, holdUs: number, baseR: number): number {
+  const free = Math.max(0, short - lsp);
+  const perCore = short > 0 ? Math.min(1, lsp / short) : 1;
+  return (free * (2 - perCore)) / holdUs + baseR;
+}
+
+/**
  * lightHoldFullAbove: an upper bound on lightHoldFull(held, n, lsp, count) as computed, where held[j]
  * is 0 for every j below `j0` (the CPU-bound vCPUs' support): each term is at most P(L >= j0), as
  * lightHoldFull's own recurrence finds it (the same operations, so the same bits, whatever its

@@ -306,6 +306,18 @@ export interface Mechanisms {
    */
   readonly credit1Knee: boolean;
   /**
+   * credit1 (docs/accuracy.md, "The knee's release where the waits are (session 20)"): the knee's
+   * waker is released at the rate of the states that block it, not at the host's mean slack: no
+   * pCPU idles only when the CPU-bound vCPUs runnable leave j cores and j io vCPUs serve there,
+   * so the waiters share those j cores as an Erlang-C queue does, at (j - io load) / hold, j
+   * averaged over the blocking states (host-mix.ts kneeFull); with the io service fixed (a
+   * waiter with nobody queued waits a holder's residual, half a hold) the rate is up to twice
+   * that as the io load falls, hold is the duty-weighted io service (a waiter meets a holder in
+   * proportion to its busy time), and a CPU-bound sleeper's burst end frees a core too. Off: the
+   * mean slack's rate (kneeRate), which runs fast where the slack is the sleepers' idle time.
+   */
+  readonly credit1KneeQueue: boolean;
+  /**
    * credit2 (on since session 18; docs/accuracy.md "credit2's contended p90 on holdout-16" and
    * "holdout-17 measured"):
    * with runners queued (excess > 0) a mixed victim's preempted-burst episode lasts at most
@@ -406,7 +418,7 @@ export interface Mechanisms {
    */
   readonly eevdfFullHome: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true };
 
 /**
  * OverWait: the episodes in which a mixed victim's vCPU, wanting a core all the time and so
