@@ -569,7 +569,9 @@ export class HostMix {
    *   share), by their shares of the wake-ups, as CFS's knee.
    * - Released when a core frees up and steals it: the slack's cores (what the CPU-bound demand
    *   and the io load leave) turn over once per io hold, an Erlang-C wait at slack / hold, or the
-   *   runner's slice ends (kneeRate, CFS's knee's).
+   *   runner's slice ends (kneeRate, CFS's knee's). With Mechanisms.credit1KneeQueue the release
+   *   is the blocking states' instead (kneeFull, light-holds.ts kneeQueueRate): the mean slack is
+   *   mostly the sleepers' idle time, which does not turn over at an io hold's pace.
    *
    * Measured in the simulator (docs/accuracy.md, "A smooth knee (session 18)"): holdout-15's
    * packed/10045/3 at 17 cores (16 CPU-bound vCPUs) its victims' waits are an exponential of
