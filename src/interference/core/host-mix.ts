@@ -45,6 +45,8 @@ const SGLOAD = SPR + 9;
 /** Light runners' Σ duty x hold (their duty-weighted hold over LSP: credit1's knee release). */
 const LHOLD = SPR + 10;
 const SUMS = SPR + 11;
+/** kneeFull's scratch: lightHoldFullShort's weighed sum (single-threaded, as the query). */
+const KNEE_SHORT = new Float64Array(1);
 /** The no-extra CPU-bound components (Components.save) and their two host parts of the correction. */
 const CACHED = SUMS;
 const CACHED_PARTS = CACHED + Components.SAVED;
@@ -610,10 +612,11 @@ export class HostMix {
     out.kneeDue = false;
     out.kneeA = 0;
     this.heldNow(out);
-    const full = lightHoldFull(out.held, out.heldN, out.kneeLsp, out.kneeCount);
+    const queue = out.kneeHoldUs > 0;
+    const full = queue ? lightHoldFullShort(out.held, out.heldN, out.kneeLsp, out.kneeCount, KNEE_SHORT) : lightHoldFull(out.held, out.heldN, out.kneeLsp, out.kneeCount);
     if (!(full > 0)) return;
     out.kneeA = full * out.kneeBlock;
-    out.kneeR = out.kneeHoldUs > 0 ? kneeQueueRate(Math.max(1, lightHoldFullShort(out.held, out.heldN, out.kneeLsp, out.kneeCount) / full), out.kneeLsp, out.kneeHoldUs, out.kneeBaseR) : out.kneeRDue;
+    out.kneeR = queue ? kneeQueueRate(Math.max(1, KNEE_SHORT[0] / full), out.kneeLsp, out.kneeHoldUs, out.kneeBaseR) : out.kneeRDue;
   }
 
   /**

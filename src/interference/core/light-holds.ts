@@ -46,26 +46,37 @@ export function lightHoldFull(held: Float64Array, n: number, lsp: number, count:
 }
 
 /**
- * lightHoldFullShort: lightHoldFull's states weighed by the cores the CPU-bound vCPUs leave,
- * Σ_j P(heavy = cores - j) P(L >= j) j (the same recurrence): over lightHoldFull, the mean j of
- * the states where a waker finds every core held (credit1's knee release, kneeQueueRate).
+ * lightHoldFullShort: lightHoldFull (returned, the same operations, so the same bits) and its
+ * states weighed by the cores the CPU-bound vCPUs leave, Σ_j P(heavy = cores - j) P(L >= j) j,
+ * into `short[0]`, in one pass: over lightHoldFull, the mean j of the states where a waker finds
+ * every core held (credit1's knee release, kneeQueueRate).
  */
-export function lightHoldFullShort(held: Float64Array, n: number, lsp: number, count: number): number {
+export function lightHoldFullShort(held: Float64Array, n: number, lsp: number, count: number, short: Float64Array): number {
+  short[0] = 0;
   if (count < 1) return 0;
   const p = Math.min(1, lsp / count);
   let sum = 0;
+  let weighed = 0;
   if (p >= 1) {
-    for (let j = 1; j < n && j <= count; j++) sum += Math.max(0, held[j] - held[j - 1]) * j;
+    for (let j = 1; j < n && j <= count; j++) {
+      const d = Math.max(0, held[j] - held[j - 1]);
+      sum += d;
+      weighed += d * j;
+    }
+    short[0] = weighed;
     return sum;
   }
   const odds = p / (1 - p);
   let pmf = (1 - p) ** count;
   let atLeast = 1 - pmf;
   for (let j = 1; j < n && j <= count && atLeast > 1e-15; j++) {
-    sum += Math.max(0, held[j] - held[j - 1]) * atLeast * j;
+    const t = Math.max(0, held[j] - held[j - 1]) * atLeast;
+    sum += t;
+    weighed += t * j;
     pmf *= ((count - j + 1) / j) * odds;
     atLeast -= pmf;
   }
+  short[0] = weighed;
   return sum;
 }
 
