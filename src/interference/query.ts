@@ -297,6 +297,7 @@ export class Query {
     const ep = this.episodes;
     c.kneeA = a * wakeShare;
     ep.ownPreA = 0;
+    ep.hogQShare = 0;
     ep.capUs = c.capUs;
     this.withEpisodes = kneeEpisodes(ep, c, vcpus, lambdaUs);
     this.episodesScale = 0;
@@ -379,6 +380,7 @@ export class Query {
   private overfull(c: Components, vcpus: number, lambdaUs: number, u0: number): void {
     const hook = this.hm.core.overfull;
     if (hook === undefined || (vcpus < 2 && this.hm.core.fullHomePollUs === undefined)) return;
+    this.episodes.hogQShare = 0;
     this.withEpisodes = hook(this.episodes, c, vcpus, lambdaUs, u0);
     this.episodesScale = OVERFULL_BOUND;
   }
@@ -479,6 +481,7 @@ export class Query {
       const wakes = this.mix.lightWakesUs() + (x ? (x.vcpus * x.duty) / x.burstUs : 0);
       const load = this.mix.lightLoad() + (x ? x.vcpus * x.duty : 0);
       core.ownBurstPreempt(c, duty, wakes, wakes > 0 ? load / wakes : 0, this.hogVcpusWith());
+      if (core.queuedHog !== undefined) this.queuedHog(core.queuedHog, c, wakes);
     } else if (core.ownBurstPreempt) core.ownBurstPreempt(c, duty, 0, 0, 0);
     else if (core.overWait && duty >= core.overWait.fromDuty) this.overWait(core.overWait.apply, c, duty, ownWakesUs, vcpus, lambdaUs);
     else {
@@ -496,7 +499,7 @@ export class Query {
     }
     const epCapUs = c.capUs;
     c.capUs = capUs;
-    if (!(c.ownPreA > 0) && !(c.ownLongA > 0)) return;
+    if (!(c.ownPreA > 0) && !(c.ownLongA > 0) && !(c.hogQShare > 0)) return;
     const ep = this.episodes;
     this.withEpisodes = true;
     this.episodesScale = core.ownBurstPreempt ? 0 : (core.overWait?.boundScale ?? 0);
@@ -506,9 +509,30 @@ export class Query {
     ep.ownLongA = c.ownLongA;
     ep.ownLongR = c.ownLongR;
     ep.ownLongECap = c.ownLongECap;
+    ep.hogQShare = c.hogQShare;
+    ep.hogQCpus = c.hogQCpus;
+    ep.hogQCapUs = c.hogQCapUs;
     ep.capUs = epCapUs;
     c.ownPreA = 0;
     c.ownLongA = 0;
+    c.hogQShare = 0;
+  }
+
+  /**
+   * queuedHog: credit2's queued-hog waits of a never-sleeping mixed victim on `c` (SchedulerCore.queuedHog):
+   * P(the host's CPU-bound vCPUs, the victim's and the query's CPU-bound extra VM's counted, are
+   * exactly one more than the cores), and the other vCPUs' wakes per µs, `lightWakesUs` (io, the
+   * query's light extra's included) and the CPU-bound sleepers'.
+   */
+  private queuedHog(hook: NonNullable<SchedulerCore["queuedHog"]>, c: Components, lightWakesUs: number): void {
+    const x = this.extra;
+    if (!this.atFresh) {
+      this.atMemo.fill(NaN);
+      this.overHeavy = x !== undefined && x.block === undefined ? x : undefined;
+      this.atFresh = true;
+    }
+    const n = this.hm.cores + 1;
+    hook(c, this.atLeast(n) - this.atLeast(n + 1), lightWakesUs + this.sleepyWakesUs());
   }
 
   /**

@@ -77,6 +77,14 @@ export class Components {
   ownLongR = 1;
   ownLongECap = 0;
   /**
+   * credit2's queued hog (SchedulerCore.queuedHog): the share of a never-sleeping mixed victim's
+   * time its vCPU waits queued for the shortest of hogQCpus grants uniform up to hogQCapUs (0:
+   * none). Moved to the scratch episodes as the own-burst ones are (query.ts splitEpisodes).
+   */
+  hogQShare = 0;
+  hogQCpus = 0;
+  hogQCapUs = 1;
+  /**
    * Light holds (EEVDF, light-holds.ts): P(CPU-bound runnable >= cores - j) at [j] for j below
    * heldN (0: the core does not count light holds), and the CPU-bound vCPUs' wake rate, per µs.
    * Not in save: the host keeps them beside its cached components (host-mix.ts).

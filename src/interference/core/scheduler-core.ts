@@ -71,6 +71,14 @@ export interface SchedulerCore {
    * mean hold, µs, and its never-sleeping CPU-bound vCPUs (the victim's included); 0 otherwise.
    */
   readonly ownBurstPreempt?: (c: Components, duty: number, lightWakesUs: number, lightHoldUs: number, hogVcpus: number) => void;
+  /**
+   * queuedHog: a never-sleeping mixed victim on a single run queue whose CPU-bound vCPUs are one
+   * more than its CPUs (chance `pOneWaiter`, the victim's vCPUs counted) waits queued for the
+   * shortest of the runners' grants, armed with nobody else queued (credit2, Mechanisms.credit2QueuedHog;
+   * credit2.ts queuedHogEpisodes): written into c.hogQ*, `wakesUs` the host's other vCPUs' wakes
+   * per µs, which re-arm grants short. Absent: none.
+   */
+  readonly queuedHog?: (c: Components, pOneWaiter: number, wakesUs: number) => void;
   /** overWait: a mixed victim's OVER waits (credit1; absent elsewhere). */
   readonly overWait?: OverWait;
   /**
@@ -407,6 +415,16 @@ export interface Mechanisms {
    */
   readonly credit2RepickCap: boolean;
   /**
+   * credit2 (docs/accuracy.md, "credit2's queued hog: grants armed with nobody queued (session
+   * 20)"): on a single run queue whose CPU-bound vCPUs are one more than its CPUs, each switch
+   * picks the one waiter and arms the new runner's grant before the preempted vCPU is queued
+   * again (csched2_schedule, then context_saved), so the grant is the runner's whole credit, up
+   * to MAX_TIMER; a never-sleeping mixed victim's vCPU, queued in its turn, waits for the
+   * shortest of the runners' grants, and its requests with it (credit2.ts queuedHogEpisodes).
+   * Off: the own-burst episodes alone, 0.33x the simulator on holdout-20's packed/10099/7 vm-0.
+   */
+  readonly credit2QueuedHog: boolean;
+  /**
    * EEVDF (docs/accuracy.md, "Packed EEVDF io victims below the count (session 20)"): where the
    * CPU-bound vCPUs and the io vCPUs' holds together can fill the cores, an io waker often finds
    * no idle CPU (halt-polling CPUs are not idle) though P(all held by CPU-bound vCPUs) is about 0;
@@ -418,7 +436,7 @@ export interface Mechanisms {
    */
   readonly eevdfFullHome: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true };
 
 /**
  * OverWait: the episodes in which a mixed victim's vCPU, wanting a core all the time and so
@@ -469,7 +487,7 @@ function baseCoreFor(s: SchedulerParams, cores: number, m: Mechanisms): Schedule
     case "kvm-cfs":
       return cfsCore(s, cores, [], m.cfsLightHolds, m.cfsLightWaiters, m.cfsOverfull, m.cfsSaturated, m.cfsLightFullHome, m.cfsSleeperPolls, m.cfsKneeSlack, m.cfsRunnableWaits, m.cfsSaturatedKeeps, m.cfsHogsKeep, m.cfsLightRunnable, m.cfsKeepsMargin);
     case "xen-credit2":
-      return credit2Core(s, cores, m.grantEnds, m.ownBurstPreempt, m.grantShape, m.credit2TimerCap, m.credit2HogPreempt, m.credit2RepickCap);
+      return credit2Core(s, cores, m.grantEnds, m.ownBurstPreempt, m.grantShape, m.credit2TimerCap, m.credit2HogPreempt, m.credit2RepickCap, m.credit2QueuedHog);
     case "kvm-eevdf":
       return eevdfCore(s, cores, m.homeFresh, m.lightHolds, m.eevdfTimeShare, m.eevdfWholeWeight, m.eevdfLightEntity, m.eevdfOneWait, m.eevdfFullHome);
   }

@@ -134,6 +134,8 @@ export function episodesTailAt(c: Components, serviceUs: number, rho: number, ba
     if (c.ownPreA > 0) t += (c.ownPreA * (Math.exp(-c.ownPreR * y) - c.ownPreECap)) / c.ownPreR;
     if (c.ownLongA > 0) t += (c.ownLongA * (Math.exp(-c.ownLongR * y) - c.ownLongECap)) / c.ownLongR;
   }
+  // credit2's queued hog: the rest of the shortest of hogQCpus grants, over the time queued.
+  if (c.hogQShare > 0 && y < c.hogQCapUs) t += c.hogQShare * (1 - y / c.hogQCapUs) ** (c.hogQCpus + 1);
   return Math.min(1, base + (1 - rho) * t);
 }
 
