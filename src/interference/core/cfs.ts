@@ -57,7 +57,7 @@ export function kvmCommon(p: Pick<KvmCfsParams | KvmEevdfParams, "haltPollUs">):
  *   every core (withinMargin, Mechanisms.cfsKeepsMargin); a sleepy mixed vCPU on a host its io
  *   load over-fills waits behind io wakers (lightRunnableWaits, Mechanisms.cfsLightRunnable).
  */
-export function cfsCore(given: KvmCfsParams | undefined, cores: number, approximations: string[], lightHolds = false, lightWaiters = false, overfull = false, saturated = false, lightFullHome = false, sleeperPolls = false, knee = false, runnableWaits = false, saturatedKeeps = false, hogsKeep = false, lightRunnable = false, keepsMargin = false): SchedulerCore {
+export function cfsCore(given: KvmCfsParams | undefined, cores: number, approximations: string[], lightHolds = false, lightWaiters = false, overfull = false, saturated = false, lightFullHome = false, sleeperPolls = false, knee = false, runnableWaits = false, saturatedKeeps = false, hogsKeep = false, lightRunnable = false, keepsMargin = false, runnableWeights = false): SchedulerCore {
   const p = given ?? (defaultScheduler("kvm-cfs") as KvmCfsParams);
   const factor = tunableFactor(p, cores);
   const latencyUs = p.latencyUs * factor;
@@ -96,7 +96,7 @@ export function cfsCore(given: KvmCfsParams | undefined, cores: number, approxim
     // polls fill its slack finds no idle CPU; its waits are a floor beside the over-full episodes.
     ...(lightHolds && knee ? { kneeSlack: true } : {}),
     ...(overfull || (lightHolds && knee) ? { overfull: withKnee(overfull ? overfullEpisodes(p.gentleFairSleepers ? latencyUs / 2 : latencyUs, granUs, waitCapUs) : undefined, lightHolds && knee) } : {}),
-    ...(saturated ? { overWait: saturatedWaitOf(latencyUs, minGranUs, nrLatency, p.tickUs, cores, runnableWaits, saturatedKeeps, lightRunnable, keepsMargin) } : {}),
+    ...(saturated ? { overWait: saturatedWaitOf(latencyUs, minGranUs, nrLatency, p.tickUs, cores, runnableWaits, saturatedKeeps, lightRunnable, keepsMargin, runnableWeights) } : {}),
     ...(hogsKeep ? { hogsKeep: true } : {}),
     approximations,
   };
@@ -223,23 +223,25 @@ const SATURATED_BOUND = 2.5;
  * simulated p99.9 is 13-85 ms where model-v13's core says the alone latency (0.1-0.5 ms); with
  * the term the estimate is 0.43-1.41x of it (docs/accuracy.md, seventeenth round).
  */
-function saturatedWaitOf(latencyUs: number, minGranUs: number, nrLatency: number, tickUs: number, cores: number, runnable: boolean, keeps: boolean, lightRunnable: boolean, keepsMargin: boolean): OverWait {
+function saturatedWaitOf(latencyUs: number, minGranUs: number, nrLatency: number, tickUs: number, cores: number, runnable: boolean, keeps: boolean, lightRunnable: boolean, keepsMargin: boolean, runnableWeights: boolean): OverWait {
   const apply = (c: Components, duty: number, _wakesUs: number, _sleeperDuty: number, _atLeast: (n: number) => number, lightLoad: number, lightHoldUs: number, demand: number, _sleeperBurstUs: number, vcpus: number, lambdaUs: number, groupLoad: number): void => {
     // A sleeper (duty < 1; runnableShare caps it at SATURATED) that the saturated waits leave
     // alone still loses its CPU whenever it sleeps: its runnable waits then (runnableWaits).
     const sleeper = runnable && duty < 1;
     // Mechanisms.cfsLightRunnable: the io load and hold lightRunnableWaits reads (NaN: off).
     const light = lightRunnable ? lightLoad : NaN;
-    if (duty < SATURATED) {
-      if (sleeper) runnableWaits(c, duty, demand, vcpus, latencyUs, minGranUs, nrLatency, tickUs, cores, light, lightHoldUs);
-      return;
-    }
     const others = demand - lightLoad - 1;
     const wv = 1 / Math.max(1, vcpus);
     const w = (groupLoad - wv) / others;
+    // Mechanisms.cfsRunnableWeights: the co-runner's weight over the victim's vCPU's (NaN: off).
+    const weightRatio = runnableWeights && vcpus > 1 && others > 0 && w > 0 ? w / wv : NaN;
+    if (duty < SATURATED) {
+      if (sleeper) runnableWaits(c, duty, demand, vcpus, latencyUs, minGranUs, nrLatency, tickUs, cores, light, lightHoldUs, weightRatio);
+      return;
+    }
     const m = w > 0 ? (groupLoad / cores - wv) / w : 0;
     if (!(c.pFull > 0) || !(others > 0) || !(m > 0)) {
-      if (sleeper) runnableWaits(c, duty, demand, vcpus, latencyUs, minGranUs, nrLatency, tickUs, cores, light, lightHoldUs);
+      if (sleeper) runnableWaits(c, duty, demand, vcpus, latencyUs, minGranUs, nrLatency, tickUs, cores, light, lightHoldUs, weightRatio);
       else if (keeps && duty >= 1 && !(keepsMargin && withinMargin(m, c.pFull))) keepsItsCpu(c);
       return;
     }
@@ -319,20 +321,24 @@ function withinMargin(m: number, pFull: number): boolean {
  * vCPU sooner, at the steal rate c.nu while they do not hold every core (1 - c.pFull). A request
  * meets the rest of such a wait: episodes, a floor outside the fit bounded as the saturated waits.
  */
-function runnableWaits(c: Components, duty: number, demand: number, vcpus: number, latencyUs: number, minGranUs: number, nrLatency: number, tickUs: number, cores: number, lightLoad = NaN, lightHoldUs = NaN): void {
+function runnableWaits(c: Components, duty: number, demand: number, vcpus: number, latencyUs: number, minGranUs: number, nrLatency: number, tickUs: number, cores: number, lightLoad = NaN, lightHoldUs = NaN, weightRatio = NaN): void {
   if (!(c.pFull > 0)) {
     if (lightLoad > 0) lightRunnableWaits(c, duty, demand, vcpus, latencyUs, minGranUs, nrLatency, tickUs, cores, lightLoad, lightHoldUs);
     return;
   }
   const over = (demand - duty) / cores;
   if (!(over > 1)) return;
-  const f = 1 / over;
+  const nr = Math.max(2, over);
+  const period = nr <= nrLatency ? latencyUs : nr * minGranUs;
+  // Mechanisms.cfsRunnableWeights: with every sibling runnable the vCPU weighs 1 / vcpus of its
+  // VM against co-runners of weight ratio x that, so it runs 1 / (1 + ratio x (nr - 1)) of its
+  // CPU while it shares, and waits their part of the period (runnableWaitWeights).
+  const shared = weightRatio > 0 ? (nr - 1) * weightRatio : nr - 1;
+  const f = weightRatio > 0 ? Math.min(1 / over, 1 / (1 + shared)) : 1 / over;
   const s = duty / f;
   const u = s / (s + 1 - duty);
   const within = Math.pow(u, Math.max(1, vcpus)) * (1 - f);
-  const nr = Math.max(2, over);
-  const period = nr <= nrLatency ? latencyUs : nr * minGranUs;
-  const capUs = (period * (nr - 1)) / nr + tickUs;
+  const capUs = (weightRatio > 0 ? (period * shared) / (1 + shared) : (period * (nr - 1)) / nr) + tickUs;
   const r = Math.max(c.nu * (1 - c.pFull), 1e-3 / capUs);
   const eCap = Math.exp(-r * capUs);
   c.ownLongA = (within * r) / (1 - eCap);

@@ -369,6 +369,14 @@ export interface Mechanisms {
    */
   readonly cfsKeepsMargin: boolean;
   /**
+   * CFS (docs/accuracy.md, "A 2-vCPU mixed victim's runnable waits on holdout-20 (session 20)"):
+   * cfsRunnableWaits with the victim's vCPU at its group weight (1 / vcpus of its VM's shares with
+   * every sibling runnable) against co-runners of the others' mean weight: it runs that share of
+   * its CPU while it shares, and waits the co-runners' weighted part of the period (cfs.ts
+   * runnableWaits). Off: the host's mean over-fill and an equal-weight slice.
+   */
+  readonly cfsRunnableWeights: boolean;
+  /**
    * EEVDF (docs/accuracy.md, "Packed EEVDF and the unsafe misses on holdout-17 (session 19)"): a
    * never-sleeping mixed victim of one vCPU is a group entity of its VM's whole weight, the most
    * any entity weighs (a VM's shares split over its runnable vCPUs), and is never a waker; with
@@ -436,7 +444,7 @@ export interface Mechanisms {
    */
   readonly eevdfFullHome: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true };
 
 /**
  * OverWait: the episodes in which a mixed victim's vCPU, wanting a core all the time and so
@@ -485,7 +493,7 @@ function baseCoreFor(s: SchedulerParams, cores: number, m: Mechanisms): Schedule
     case "xen-credit":
       return credit1Core(s, cores, m.credit1OverWait, m.credit1Knee);
     case "kvm-cfs":
-      return cfsCore(s, cores, [], m.cfsLightHolds, m.cfsLightWaiters, m.cfsOverfull, m.cfsSaturated, m.cfsLightFullHome, m.cfsSleeperPolls, m.cfsKneeSlack, m.cfsRunnableWaits, m.cfsSaturatedKeeps, m.cfsHogsKeep, m.cfsLightRunnable, m.cfsKeepsMargin);
+      return cfsCore(s, cores, [], m.cfsLightHolds, m.cfsLightWaiters, m.cfsOverfull, m.cfsSaturated, m.cfsLightFullHome, m.cfsSleeperPolls, m.cfsKneeSlack, m.cfsRunnableWaits, m.cfsSaturatedKeeps, m.cfsHogsKeep, m.cfsLightRunnable, m.cfsKeepsMargin, m.cfsRunnableWeights);
     case "xen-credit2":
       return credit2Core(s, cores, m.grantEnds, m.ownBurstPreempt, m.grantShape, m.credit2TimerCap, m.credit2HogPreempt, m.credit2RepickCap, m.credit2QueuedHog);
     case "kvm-eevdf":
