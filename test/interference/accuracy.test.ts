@@ -803,6 +803,19 @@ describe("predictor accuracy on the twentieth frozen round (holdout-20)", () => 
   });
 });
 
+// The twenty-first frozen round (seeds 10101-10110 and holdout-20's sets, committed and sealed
+// with its reference at the end of session 19). The model with session 20's next three terms
+// (credit1KneeQueue, credit2QueuedHog, cfsRunnableWeights, chosen with holdout-20 open) was
+// measured on it once, untouched, then it was unsealed (docs/accuracy.md, "holdout-21 measured").
+// Contended: every goal for all schedulers together (0.043 / 0.320, 99.8%, 0 unsafe), and for each
+// but CFS's p90 (0.411). Packed: median and coverage for all together, medians for every
+// scheduler, coverage but EEVDF's (98.1%), credit2's p90, no unsafe miss for EEVDF and credit2;
+// not met, the p90 of all (0.440), CFS's, EEVDF's and credit1's, and 2 unsafe misses (CFS, credit1).
+describe("predictor accuracy on the twenty-first frozen round (holdout-21)", () => {
+  const { all } = sharedRoundGoals("holdout-21", { p90: ["kvm-eevdf", "xen-credit", "xen-credit2"], safe: KINDS });
+  packedGoals(all, { allP90: false, median: KINDS, covered: ["kvm-cfs", "xen-credit", "xen-credit2"], p90: ["xen-credit2"], safe: ["kvm-eevdf", "xen-credit2"] });
+});
+
 // The packed round (seeds 9971-9980, PACKED_SETS: hosts filled as the placer fills a generated
 // fleet's, 1-24 latency-sensitive VMs each; open, development data for model-v10). Held to the
 // contended goals. model-v10 meets, for all schedulers together, median and coverage (not p90:
