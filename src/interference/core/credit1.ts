@@ -1,6 +1,6 @@
 import type { XenCreditParams } from "../../model/scheduler.js";
 import type { Components } from "./components.js";
-import type { OverWait, SchedulerCore } from "./scheduler-core.js";
+import type { Mechanisms, OverWait, SchedulerCore } from "./scheduler-core.js";
 
 /**
  * The exact-accounting drift (sim-fidelity errata 8): a light vCPU that went inactive is debited
@@ -35,7 +35,15 @@ export function xenLightPart(block: number): SchedulerCore["lightPart"] {
  * - Hogs never wake, are never boosted, and a BOOST waker preempts them once the rate limit has
  *   passed: a runner inside its first ratelimitUs makes the waker wait out the rest (uniform).
  */
-export function credit1Core(p: XenCreditParams, cores: number, overWait = true, knee = false): SchedulerCore {
+/**
+ * Credit1Flags: the Mechanisms credit1Core reads, by name rather than position, so a new term
+ * adds a key instead of an argument every caller must line up, and a swapped pair cannot
+ * type-check (coreFor passes its Mechanisms whole). An absent key takes the default below.
+ */
+export type Credit1Flags = Partial<Pick<Mechanisms, "credit1OverWait" | "credit1Knee">>;
+
+export function credit1Core(p: XenCreditParams, cores: number, flags: Credit1Flags = {}): SchedulerCore {
+  const { credit1OverWait: overWait = true, credit1Knee: knee = false } = flags;
   const tsliceUs = p.timesliceMs * 1000;
   // Below 3 ms Xen runs one tick per slice (__csched_set_tslice).
   const tickUs = p.timesliceMs < 3 ? tsliceUs : tsliceUs / 3;

@@ -491,7 +491,7 @@ export function coreFor(s: SchedulerParams, cores: number, m: Mechanisms = ALL_M
 function baseCoreFor(s: SchedulerParams, cores: number, m: Mechanisms): SchedulerCore {
   switch (s.kind) {
     case "xen-credit":
-      return credit1Core(s, cores, m.credit1OverWait, m.credit1Knee);
+      return credit1Core(s, cores, m);
     case "kvm-cfs":
       return cfsCore(s, cores, [], m.cfsLightHolds, m.cfsLightWaiters, m.cfsOverfull, m.cfsSaturated, m.cfsLightFullHome, m.cfsSleeperPolls, m.cfsKneeSlack, m.cfsRunnableWaits, m.cfsSaturatedKeeps, m.cfsHogsKeep, m.cfsLightRunnable, m.cfsKeepsMargin, m.cfsRunnableWeights);
     case "xen-credit2":
