@@ -1,7 +1,7 @@
 import type { XenCredit2Params } from "../../model/scheduler.js";
 import { xenLightPart } from "./credit1.js";
 import type { Components } from "./components.js";
-import type { SchedulerCore } from "./scheduler-core.js";
+import type { Mechanisms, SchedulerCore } from "./scheduler-core.js";
 
 /**
  * GRANT_SCALE: grant ends per busy CPU per MAX_TIMER. A runner picked with nobody ahead of it in
@@ -37,6 +37,16 @@ export const QUEUED_SCALE = 0.3;
 export const EPISODE_CAP_RATELIMITS = 3;
 
 /**
+ * Credit2Flags: the Mechanisms credit2Core reads, by name rather than position, so a new term
+ * adds a key instead of an argument every caller must line up, and a swapped pair cannot
+ * type-check (coreFor passes its Mechanisms whole). An absent key takes the default in
+ * credit2Core.
+ */
+export type Credit2Flags = Partial<
+  Pick<Mechanisms, "grantEnds" | "ownBurstPreempt" | "grantShape" | "credit2TimerCap" | "credit2HogPreempt" | "credit2RepickCap" | "credit2QueuedHog">
+>;
+
+/**
  * credit2Core: Xen credit2 (sim-fidelity section 2, E6).
  *
  * - No BOOST: a waker is inserted by credit and tickles the CPU whose runner has the lowest
@@ -58,7 +68,16 @@ export const EPISODE_CAP_RATELIMITS = 3;
  * - A mixed victim's vCPU is itself a runner inside its own CPU bursts: a waking sleeper preempts
  *   it and it waits queued below the runners' credit (preemptedInBurst; Mechanisms.ownBurstPreempt).
  */
-export function credit2Core(p: XenCredit2Params, cores: number, grantEnds = true, ownBurstPreempt = true, grantShape = true, timerCap = false, hogPreempt = false, repickCap = false, queuedHog = false): SchedulerCore {
+export function credit2Core(p: XenCredit2Params, cores: number, flags: Credit2Flags = {}): SchedulerCore {
+  const {
+    grantEnds = true,
+    ownBurstPreempt = true,
+    grantShape = true,
+    credit2TimerCap: timerCap = false,
+    credit2HogPreempt: hogPreempt = false,
+    credit2RepickCap: repickCap = false,
+    credit2QueuedHog: queuedHog = false,
+  } = flags;
   const maxUs = p.maxTimerUs;
   const rl = Math.min(p.ratelimitUs, maxUs);
   const approximations: string[] = [];

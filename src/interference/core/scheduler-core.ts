@@ -495,7 +495,7 @@ function baseCoreFor(s: SchedulerParams, cores: number, m: Mechanisms): Schedule
     case "kvm-cfs":
       return cfsCore(s, cores, [], m.cfsLightHolds, m.cfsLightWaiters, m.cfsOverfull, m.cfsSaturated, m.cfsLightFullHome, m.cfsSleeperPolls, m.cfsKneeSlack, m.cfsRunnableWaits, m.cfsSaturatedKeeps, m.cfsHogsKeep, m.cfsLightRunnable, m.cfsKeepsMargin, m.cfsRunnableWeights);
     case "xen-credit2":
-      return credit2Core(s, cores, m.grantEnds, m.ownBurstPreempt, m.grantShape, m.credit2TimerCap, m.credit2HogPreempt, m.credit2RepickCap, m.credit2QueuedHog);
+      return credit2Core(s, cores, m);
     case "kvm-eevdf":
       return eevdfCore(s, cores, m.homeFresh, m.lightHolds, m.eevdfTimeShare, m.eevdfWholeWeight, m.eevdfLightEntity, m.eevdfOneWait, m.eevdfFullHome);
   }

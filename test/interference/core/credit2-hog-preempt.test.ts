@@ -60,7 +60,7 @@ describe("hogLightEpisodes", () => {
     c.pNearFull = 0.1;
     c.nu = 0.002;
     c.capUs = credit2.maxTimerUs;
-    credit2Core(credit2, 8, true, true, true, true, hogPreempt).ownBurstPreempt!(c, duty, 0.002, 200, hogs);
+    credit2Core(credit2, 8, { credit2TimerCap: true, credit2HogPreempt: hogPreempt }).ownBurstPreempt!(c, duty, 0.002, 200, hogs);
     return c;
   };
 

@@ -43,6 +43,6 @@ describe("credit2: a waker nobody re-tickles waits for a grant to end, not for t
     // More CPUs in the queue, more grant ends; runners queued end grants sooner (credit falls to the waiter's).
     expect(credit2Core(credit2, 8).grantEndRate(0)).toBeGreaterThan(credit2Core(credit2, 4).grantEndRate(0));
     expect(credit2Core(credit2, 4).grantEndRate(1)).toBeGreaterThan(credit2Core(credit2, 4).grantEndRate(0));
-    expect(credit2Core(credit2, 4, false).grantEndRate(1)).toBe(0);
+    expect(credit2Core(credit2, 4, { grantEnds: false }).grantEndRate(1)).toBe(0);
   });
 });

@@ -84,7 +84,7 @@ describe("credit2 core", () => {
     expect(noLimit.rateLimitShare(Infinity, true)).toBe(0);
     expect(c.waitCapUs(3)).toBe(10_000);
     // Mechanisms.grantEnds off (model-v5's core): no block share, the rest of the window instead.
-    const v5 = credit2Core(c2, 8, false);
+    const v5 = credit2Core(c2, 8, { grantEnds: false });
     expect(v5.blockShare(5000)).toBe(0);
     expect(v5.rateLimitShare(5000, false)).toBeCloseTo(1000 / (5000 * (1 - Math.exp(-2))), 9);
   });
