@@ -1,7 +1,7 @@
 import type { KvmEevdfParams } from "../../model/scheduler.js";
 import { kneeEpisodes, kvmCommon, servingLightPart, tunableFactor } from "./cfs.js";
 import type { Components } from "./components.js";
-import type { OverWait, SchedulerCore } from "./scheduler-core.js";
+import type { Mechanisms, OverWait, SchedulerCore } from "./scheduler-core.js";
 
 /**
  * eevdfCore: KVM vCPU threads under Linux EEVDF (sim-fidelity 3.7 and E7-EEVDF).
@@ -75,7 +75,25 @@ export const ONE_WAIT_CORES = 16;
  */
 export const ONE_WAIT_P_FULL = 0.6;
 
-export function eevdfCore(p: KvmEevdfParams, cores: number, homeFresh = true, lightHolds = true, timeShare = true, wholeWeight = true, lightEntity = false, oneWait = true, fullHome = false): SchedulerCore {
+/**
+ * EevdfFlags: the Mechanisms eevdfCore reads, by name rather than position, so a new term adds a
+ * key instead of an argument every caller must line up, and a swapped pair cannot type-check
+ * (coreFor passes its Mechanisms whole). An absent key takes the default in eevdfCore.
+ */
+export type EevdfFlags = Partial<
+  Pick<Mechanisms, "homeFresh" | "lightHolds" | "eevdfTimeShare" | "eevdfWholeWeight" | "eevdfLightEntity" | "eevdfOneWait" | "eevdfFullHome">
+>;
+
+export function eevdfCore(p: KvmEevdfParams, cores: number, flags: EevdfFlags = {}): SchedulerCore {
+  const {
+    homeFresh = true,
+    lightHolds = true,
+    eevdfTimeShare: timeShare = true,
+    eevdfWholeWeight: wholeWeight = true,
+    eevdfLightEntity: lightEntity = false,
+    eevdfOneWait: oneWait = true,
+    eevdfFullHome: fullHome = false,
+  } = flags;
   const sliceUs = p.baseSliceUs * tunableFactor(p, cores);
   const approximations: string[] = [];
   if (!p.runToParity) approximations.push("EEVDF without RUN_TO_PARITY is modelled as with it");

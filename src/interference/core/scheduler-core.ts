@@ -497,6 +497,6 @@ function baseCoreFor(s: SchedulerParams, cores: number, m: Mechanisms): Schedule
     case "xen-credit2":
       return credit2Core(s, cores, m);
     case "kvm-eevdf":
-      return eevdfCore(s, cores, m.homeFresh, m.lightHolds, m.eevdfTimeShare, m.eevdfWholeWeight, m.eevdfLightEntity, m.eevdfOneWait, m.eevdfFullHome);
+      return eevdfCore(s, cores, m);
   }
 }

@@ -111,10 +111,10 @@ describe("EEVDF core", () => {
   test("a runner is protected for the first base slice of each run (RUN_TO_PARITY), scaled like CFS's tunables", () => {
     // Time-average share (homeFresh off, model-v7's core): base_slice 0.75 ms x (1 + log2(min(cpus,
     // 8))): 2.25 ms at 4 cores, 3 ms at 8+.
-    expect(eevdfCore(ev, 4, false).blockShare(2250)).toBeCloseTo(1 - Math.exp(-1), 9);
-    expect(eevdfCore(ev, 16, false).blockShare(3000)).toBeCloseTo(1 - Math.exp(-1), 9);
+    expect(eevdfCore(ev, 4, { homeFresh: false }).blockShare(2250)).toBeCloseTo(1 - Math.exp(-1), 9);
+    expect(eevdfCore(ev, 16, { homeFresh: false }).blockShare(3000)).toBeCloseTo(1 - Math.exp(-1), 9);
     // A hog ran past its slice long ago: unprotected, either way.
-    expect(eevdfCore(ev, 8, false).blockShare(Infinity)).toBe(0);
+    expect(eevdfCore(ev, 8, { homeFresh: false }).blockShare(Infinity)).toBe(0);
     expect(eevdfCore(ev, 8).blockShare(Infinity)).toBe(0);
   });
 
