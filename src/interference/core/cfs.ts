@@ -2,7 +2,7 @@ import type { KvmCfsParams, KvmEevdfParams } from "../../model/scheduler.js";
 import { defaultScheduler } from "../../model/scheduler.js";
 import type { Components } from "./components.js";
 import type { LightPart, MutablePart } from "./cpu-part.js";
-import type { OverWait, SchedulerCore } from "./scheduler-core.js";
+import type { Mechanisms, OverWait, SchedulerCore } from "./scheduler-core.js";
 
 /** tunableFactor: Linux scales its fair-class tunables by this (sysctl_sched_tunable_scaling). */
 export function tunableFactor(p: Pick<KvmCfsParams, "tunableScaling">, cores: number): number {
@@ -37,6 +37,30 @@ export function kvmCommon(p: Pick<KvmCfsParams | KvmEevdfParams, "haltPollUs">):
 }
 
 /**
+ * CfsFlags: the Mechanisms cfsCore reads, by name rather than position, so a new term adds a key
+ * instead of an argument every caller must line up, and a swapped pair cannot type-check (coreFor
+ * passes its Mechanisms whole). An absent key is off, as before.
+ */
+export type CfsFlags = Partial<
+  Pick<
+    Mechanisms,
+    | "cfsLightHolds"
+    | "cfsLightWaiters"
+    | "cfsOverfull"
+    | "cfsSaturated"
+    | "cfsLightFullHome"
+    | "cfsSleeperPolls"
+    | "cfsKneeSlack"
+    | "cfsRunnableWaits"
+    | "cfsSaturatedKeeps"
+    | "cfsHogsKeep"
+    | "cfsLightRunnable"
+    | "cfsKeepsMargin"
+    | "cfsRunnableWeights"
+  >
+>;
+
+/**
  * cfsCore: KVM vCPU threads under CFS with per-CPU run queues (sim-fidelity 3 and errata E7).
  *
  * - A CPU-bound thread that wakes on a CPU whose min_vruntime stood still is placed latency/2
@@ -59,7 +83,22 @@ export function kvmCommon(p: Pick<KvmCfsParams | KvmEevdfParams, "haltPollUs">):
  * - A sleepy mixed vCPU of a multi-vCPU VM waits its runnable waits at its group weight, 1 / vcpus
  *   of its VM with every sibling runnable (runnableWaits, Mechanisms.cfsRunnableWeights).
  */
-export function cfsCore(given: KvmCfsParams | undefined, cores: number, approximations: string[], lightHolds = false, lightWaiters = false, overfull = false, saturated = false, lightFullHome = false, sleeperPolls = false, knee = false, runnableWaits = false, saturatedKeeps = false, hogsKeep = false, lightRunnable = false, keepsMargin = false, runnableWeights = false): SchedulerCore {
+export function cfsCore(given: KvmCfsParams | undefined, cores: number, approximations: string[], flags: CfsFlags = {}): SchedulerCore {
+  const {
+    cfsLightHolds: lightHolds = false,
+    cfsLightWaiters: lightWaiters = false,
+    cfsOverfull: overfull = false,
+    cfsSaturated: saturated = false,
+    cfsLightFullHome: lightFullHome = false,
+    cfsSleeperPolls: sleeperPolls = false,
+    cfsKneeSlack: knee = false,
+    cfsRunnableWaits: runnableWaits = false,
+    cfsSaturatedKeeps: saturatedKeeps = false,
+    cfsHogsKeep: hogsKeep = false,
+    cfsLightRunnable: lightRunnable = false,
+    cfsKeepsMargin: keepsMargin = false,
+    cfsRunnableWeights: runnableWeights = false,
+  } = flags;
   const p = given ?? (defaultScheduler("kvm-cfs") as KvmCfsParams);
   const factor = tunableFactor(p, cores);
   const latencyUs = p.latencyUs * factor;
