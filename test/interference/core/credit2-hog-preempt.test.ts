@@ -2,13 +2,10 @@ import { describe, expect, test } from "vitest";
 import { credit2Core } from "../../../src/interference/core/credit2.js";
 import { Components } from "../../../src/interference/core/host-mix.js";
 import { ALL_MECHANISMS } from "../../../src/interference/core/scheduler-core.js";
-import { HostState } from "../../../src/interference/host-state.js";
-import { newPrediction, Predictor } from "../../../src/interference/predictor.js";
-import { profileVm } from "../../../src/interference/profile.js";
 import { defaultScheduler, type XenCredit2Params } from "../../../src/model/scheduler.js";
 import { ScenarioSchema, type Scenario } from "../../../src/model/scenario.js";
-import { plainModel, roundHost, shippedP999, simulatedP999 } from "../helpers.js";
-import { floorFeasibilityTests } from "./floor-feasibility.js";
+import { roundHost, shippedP999, simulatedP999 } from "../helpers.js";
+import { floorFeasibilityTests, victimBoundUs } from "./floor-feasibility.js";
 
 // Mechanisms.credit2HogPreempt (docs/accuracy.md, "Packed EEVDF and the unsafe misses on
 // holdout-17 (session 19)"): a never-sleeping mixed victim is credit2's least-credit runner, the
@@ -84,13 +81,7 @@ describe("the hog episodes reach the placer's paths", () => {
   for (const [i, [vcpus, duty, burstMs]] of [[1, 0.5, 20], [1, 0.7, 5], [1, 0.7, 10], [1, 0.9, 5], [2, 0.5, 10], [3, 0.3, 10]].entries()) vms.push({ id: `c${i}`, vcpus, memoryMiB: 1, workload: { kind: "cpu", dutyCycle: duty, burstMs } });
   for (const [i, [vcpus, rate, service]] of [[1, 420, 190], [1, 1000, 180], [2, 630, 150]].entries()) vms.push({ id: `io${i}`, vcpus, memoryMiB: 1, workload: { kind: "io", requestsPerSec: rate, serviceUs: service } });
   const s: Scenario = ScenarioSchema.parse({ host: { id: "built", cores: 8, memoryMiB: 1 << 20, scheduler: { kind: "xen-credit2" } }, vms, durationMs: 20_000, warmupMs: 2000, seed: 1 });
-  const offBound = (() => {
-    const p = new Predictor(plainModel(Math.log(1.5)), { ...ALL_MECHANISMS, ...OFF });
-    const hs = new HostState(s.host, p);
-    const profiles = s.vms.map(profileVm);
-    for (const x of profiles) hs.add(x, p.victim(x));
-    return hs.predictVictim(p.victim(profiles[0])!, newPrediction()).boundUs[1];
-  })();
+  const offBound = victimBoundUs(s, OFF);
   floorFeasibilityTests(s, ON, 1.3 * offBound);
 
   test("the simulator's victim is past the bound without the term", () => {

@@ -1,11 +1,9 @@
 import { describe, expect, test } from "vitest";
 import { ALL_MECHANISMS, coreFor } from "../../../src/interference/core/scheduler-core.js";
-import { HostState } from "../../../src/interference/host-state.js";
-import { newPrediction, Predictor } from "../../../src/interference/predictor.js";
-import { profileVm } from "../../../src/interference/profile.js";
 import type { Scenario } from "../../../src/model/scenario.js";
 import { defaultScheduler, type XenCredit2Params } from "../../../src/model/scheduler.js";
-import { plainModel, roundHost, shippedP999, simulatedP999 } from "../helpers.js";
+import { roundHost, shippedP999, simulatedP999 } from "../helpers.js";
+import { floorFeasibilityTests, victimBoundUs, victimFirst } from "./floor-feasibility.js";
 
 // Mechanisms.credit2QueuedHog (docs/accuracy.md, "credit2's queued hog: grants armed with nobody
 // queued (session 20)"): on one credit2 run queue whose CPU-bound vCPUs are one more than its CPUs,
@@ -80,35 +78,6 @@ describe("credit2: a never-sleeping mixed victim queued behind grants armed with
 // victims' path too) and a newcomer judging itself as it reaches predict (query.ts splitEpisodes,
 // every path's episodes floor).
 describe("credit2's queued-hog waits in the placer's feasibility paths", () => {
-  const s = roundHost("holdout-20", HOST);
-  const victimFirst = [...s.vms].sort((a, b) => (a.id === "vm-0" ? -1 : b.id === "vm-0" ? 1 : 0));
-  const profiles = victimFirst.map(profileVm);
-  const model = plainModel(Math.log(1.5));
-  const boundWith = (set: object): number => {
-    const p = new Predictor(model, { ...ALL_MECHANISMS, ...set });
-    const hs = new HostState(s.host, p);
-    for (const x of profiles) hs.add(x, p.victim(x));
-    return hs.predictVictim(p.victim(profiles[0])!, newPrediction()).boundUs[1];
-  };
-  const bound = boundWith(ON);
-
-  test("the term sets the bound here", () => {
-    expect(bound).toBeGreaterThan(1.5 * boundWith(OFF));
-  });
-
-  test.each([0.9, 0.99, 1.01, 1.1])("SLO %s x bound: withinSlo, the rows (fits) and the newcomer agree with predict", (f) => {
-    const p = new Predictor(model, { ...ALL_MECHANISMS, ...ON });
-    const build = (withVictim: boolean): HostState => {
-      const hs = new HostState(s.host, p);
-      const own = withVictim ? [{ ...profiles[0], sloP999Us: f * bound }] : [];
-      for (const x of [...own, ...profiles.slice(1)]) hs.add(x, p.victim(x));
-      return hs;
-    };
-    const hs = build(true);
-    const v = p.victim({ ...profiles[0], sloP999Us: f * bound })!;
-    expect(p.withinSlo(hs.model, hs.mix, v, undefined, 0), "withinSlo").toBe(f >= 1);
-    expect(hs.fits(), "rows").toBe(f >= 1);
-    const newcomer = { ...profiles[0], sloP999Us: f * bound };
-    expect(build(false).fits(newcomer, p.victim(newcomer)), "newcomer").toBe(f >= 1);
-  });
+  const s = victimFirst(roundHost("holdout-20", HOST), "vm-0");
+  floorFeasibilityTests(s, ON, (bound) => expect(bound).toBeGreaterThan(1.5 * victimBoundUs(s, OFF)));
 });
