@@ -468,8 +468,8 @@ export class Query {
     this.withEpisodes = false;
     this.episodesScale = 0;
     const core = this.hm.core;
-    if (core.keepsCpu !== undefined && duty >= 1 && vcpus === 1 && core.keepsCpu(this.groupLoadWith(), this.hogVcpusWith())) {
-      // EEVDF's whole-weight victim: never a waker, never queued behind another (eevdf.ts).
+    if (core.keepsCpu !== undefined && duty >= 1 && core.keepsCpu(this.groupLoadWith(), this.hogVcpusWith(), vcpus, this.sleeperLoadWith())) {
+      // EEVDF's never-sleeping victim on a CPU of its own: never a waker, never queued behind another (eevdf.ts).
       c.clearWaits();
       return;
     }
@@ -573,6 +573,12 @@ export class Query {
   private groupLoadWith(): number {
     const x = this.extra;
     return this.mix.groupLoad() + (x !== undefined && x.block === undefined ? busyShare(x.vcpus, x.duty) : 0);
+  }
+
+  /** sleeperLoadWith: the host's sleepy CPU-bound VMs' Σ busyShare, the query's sleepy CPU-bound extra VM's included. */
+  private sleeperLoadWith(): number {
+    const x = this.extra;
+    return this.mix.sleeperGroupLoad() + (x !== undefined && x.block === undefined && x.duty < 1 ? busyShare(x.vcpus, x.duty) : 0);
   }
 
   /** hogVcpusWith: the host's never-sleeping CPU-bound vCPUs, the query's extra VM's included. */

@@ -58,6 +58,15 @@ export const WHOLE_WEIGHT_LOAD = 0.6;
  * hosts did, nor any of the open rounds' (4-27 left).
  */
 export const WHOLE_WEIGHT_FREE = 2;
+/**
+ * KEEPS_MULTI_FREE: WHOLE_WEIGHT_FREE for a never-sleeping victim of more than one vCPU
+ * (Mechanisms.eevdfKeepsMulti; docs/accuracy.md, "Never-sleeping multi-vCPU EEVDF victims keep
+ * their CPUs (session 20)"). The open rounds' reference: with 2 or 3 cores left, three of four
+ * such victims simulate at 5.4-28.7x their alone p99.9 (a waker finding no idle CPU among so few
+ * stays on the CPU the balancer moved it to); with 4 to 27 left, 40 of 41 at 0.96-1.05x (the
+ * other at 1.72x, under a millisecond).
+ */
+export const KEEPS_MULTI_FREE = 4;
 
 /**
  * ONE_WAIT_CORES: the fewest cores on which oneWaitUs holds. The open rounds' reference (io-only
@@ -81,7 +90,7 @@ export const ONE_WAIT_P_FULL = 0.6;
  * (coreFor passes its Mechanisms whole). An absent key takes the default in eevdfCore.
  */
 export type EevdfFlags = Partial<
-  Pick<Mechanisms, "homeFresh" | "lightHolds" | "eevdfTimeShare" | "eevdfWholeWeight" | "eevdfLightEntity" | "eevdfOneWait" | "eevdfFullHome">
+  Pick<Mechanisms, "homeFresh" | "lightHolds" | "eevdfTimeShare" | "eevdfWholeWeight" | "eevdfLightEntity" | "eevdfOneWait" | "eevdfFullHome" | "eevdfKeepsMulti">
 >;
 
 export function eevdfCore(p: KvmEevdfParams, cores: number, flags: EevdfFlags = {}): SchedulerCore {
@@ -93,6 +102,7 @@ export function eevdfCore(p: KvmEevdfParams, cores: number, flags: EevdfFlags = 
     eevdfLightEntity: lightEntity = false,
     eevdfOneWait: oneWait = true,
     eevdfFullHome: fullHome = false,
+    eevdfKeepsMulti: keepsMulti = false,
   } = flags;
   const sliceUs = p.baseSliceUs * tunableFactor(p, cores);
   const approximations: string[] = [];
@@ -118,7 +128,22 @@ export function eevdfCore(p: KvmEevdfParams, cores: number, flags: EevdfFlags = 
     // A never-sleeping 1-vCPU VM's entity weighs its VM's whole shares on its one CPU (kvm-fair
     // groupWeight): on a host whose CPUs carry well under that, the balancer finds a lighter CPU
     // for any waker or pulled vCPU, so none is queued on the victim's and it is never preempted.
-    ...(wholeWeight ? { keepsCpu: (groupLoad: number, hogVcpus: number) => groupLoad <= WHOLE_WEIGHT_LOAD * cores && cores - hogVcpus >= WHOLE_WEIGHT_FREE } : {}),
+    // A never-sleeping multi-vCPU victim (Mechanisms.eevdfKeepsMulti) keeps a CPU per vCPU for the
+    // same reason (it never wakes, so it is never placed), but its vCPUs' entities are light (its
+    // shares split over them) and the busy balancer sees their CPUs as the lightest: the visitors
+    // it moves there leave at their next wake-up only if that finds an idle CPU. That needs
+    // cores left (KEEPS_MULTI_FREE) and the sleepers' load on them under keepsCpu's per-core
+    // load: the victim holds several cores but weighs one VM in groupLoad, so the host-wide test
+    // alone would let the free cores fill.
+    ...(wholeWeight || keepsMulti
+      ? {
+          keepsCpu: (groupLoad: number, hogVcpus: number, vcpus: number, sleeperLoad: number) =>
+            groupLoad <= WHOLE_WEIGHT_LOAD * cores &&
+            (vcpus === 1
+              ? wholeWeight && cores - hogVcpus >= WHOLE_WEIGHT_FREE
+              : keepsMulti && cores - hogVcpus >= KEEPS_MULTI_FREE && sleeperLoad <= WHOLE_WEIGHT_LOAD * (cores - hogVcpus)),
+        }
+      : {}),
     ...(lightEntity ? { overWait: lightEntityWaitOf(sliceUs, p.tickUs, cores) } : {}),
     // A waker with positive lag waits for the runner's protected slice to end, noticed at a tick,
     // then runs (its deadline is the nearest); on a large host with cores often free another CPU
