@@ -286,6 +286,15 @@ export const HOLDOUT22_SEEDS: readonly number[] = [10111, 10112, 10113, 10114, 1
 
 export const HOLDOUT22_SETS: readonly CompositionSet[] = HOLDOUT21_SETS;
 
+/**
+ * The twenty-third held-out round, frozen and sealed before holdout-22 is measured, so the model
+ * change after the one holdout-22 measures has an untouched round waiting: holdout-22's sets,
+ * from seeds nothing had used (those above and holdout-22's 10111-10120).
+ */
+export const HOLDOUT23_SEEDS: readonly number[] = [10121, 10122, 10123, 10124, 10125, 10126, 10127, 10128, 10129, 10130];
+
+export const HOLDOUT23_SETS: readonly CompositionSet[] = HOLDOUT22_SETS;
+
 /** EvalRound is one frozen evaluation: its seeds, the sets drawn per seed and its cached reference. */
 export interface EvalRound {
   readonly name: string;
@@ -326,6 +335,7 @@ export const EVAL_ROUNDS: readonly EvalRound[] = [
   { name: "holdout-20", seeds: HOLDOUT20_SEEDS, sets: HOLDOUT20_SETS, reference: "data/interference/accuracy-reference-holdout20-v1.json" },
   { name: "holdout-21", seeds: HOLDOUT21_SEEDS, sets: HOLDOUT21_SETS, reference: "data/interference/accuracy-reference-holdout21-v1.json" },
   { name: "holdout-22", seeds: HOLDOUT22_SEEDS, sets: HOLDOUT22_SETS, reference: "data/interference/accuracy-reference-holdout22-v1.json", sealed: true },
+  { name: "holdout-23", seeds: HOLDOUT23_SEEDS, sets: HOLDOUT23_SETS, reference: "data/interference/accuracy-reference-holdout23-v1.json", sealed: true },
 ];
 
 /** OPEN_ROUNDS: the rounds measured by default (every round but the sealed ones). */
