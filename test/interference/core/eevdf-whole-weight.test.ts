@@ -3,8 +3,8 @@ import { ScenarioSchema, type Scenario } from "../../../src/model/scenario.js";
 import { ALL_MECHANISMS } from "../../../src/interference/core/scheduler-core.js";
 import { HostState } from "../../../src/interference/host-state.js";
 import { newPrediction, Predictor } from "../../../src/interference/predictor.js";
-import { profileVm } from "../../../src/interference/profile.js";
-import { plainModel, roundHost, shippedP999, simulatedP999 } from "../helpers.js";
+import { roundHost, shippedP999, simulatedP999 } from "../helpers.js";
+import { floorFeasibilityTests, victimBoundUs } from "./floor-feasibility.js";
 
 // Mechanisms.eevdfWholeWeight (docs/accuracy.md, "Packed EEVDF and the unsafe misses on
 // holdout-17 (session 19)"): a never-sleeping 1-vCPU mixed victim on EEVDF weighs its VM's whole
@@ -77,29 +77,5 @@ describe("EEVDF: a never-sleeping 1-vCPU mixed victim keeps its CPU", () => {
 // counts and a bare Predictor.withinSlo is not given: its two paths are asked through HostState.)
 describe("the placer's three paths agree with predict on a whole-weight victim (holdout-17 packed-32/10067/0 vm-0)", () => {
   const s = roundHost("holdout-17", "packed-32/10067/0");
-  const profiles = s.vms.map(profileVm);
-  const p = new Predictor(plainModel(Math.log(1.5)), ALL_MECHANISMS);
-  const build = (slo: number | undefined, withVictim = true): HostState => {
-    const hs = new HostState(s.host, p);
-    const own = withVictim ? [{ ...profiles[0], ...(slo === undefined ? {} : { sloP999Us: slo }) }] : [];
-    for (const x of [...own, ...profiles.slice(1)]) hs.add(x, p.victim(x));
-    return hs;
-  };
-  const bound = build(undefined).predictVictim(p.victim(profiles[0])!, newPrediction()).boundUs[1];
-  const offBound = (() => {
-    const q = new Predictor(plainModel(Math.log(1.5)), { ...ALL_MECHANISMS, ...OFF });
-    const hs = new HostState(s.host, q);
-    for (const x of profiles) hs.add(x, q.victim(x));
-    return hs.predictVictim(q.victim(profiles[0])!, newPrediction()).boundUs[1];
-  })();
-
-  test("the term lowers the bound", () => {
-    expect(bound).toBeLessThan(offBound / 2);
-  });
-
-  test.each([0.9, 0.99, 1.01, 1.1])("SLO %s x bound: the rows (fits) and the newcomer agree with predict", (f) => {
-    expect(build(f * bound).fits(), "rows").toBe(f >= 1);
-    const newcomer = { ...profiles[0], sloP999Us: f * bound };
-    expect(build(undefined, false).fits(newcomer, p.victim(newcomer)), "newcomer").toBe(f >= 1);
-  });
+  floorFeasibilityTests(s, {}, (bound) => expect(bound).toBeLessThan(victimBoundUs(s, OFF) / 2), false);
 });
