@@ -380,11 +380,21 @@ function runnableWaits(c: Components, duty: number, demand: number, vcpus: numbe
   // against the lighter mean co-runner would shorten the cap the equal split gives.
   const shared = weightRatio > 0 ? (nr - 1) * weightRatio : nr - 1;
   const f = weightRatio > 0 ? Math.min(1 / over, 1 / (1 + shared)) : 1 / over;
+  const capUs = (weightRatio > 0 ? (period * shared) / (1 + shared) : (period * (nr - 1)) / nr) + tickUs;
+  stretchedEpisodes(c, duty, f, vcpus, capUs, c.nu * (1 - c.pFull));
+}
+
+/**
+ * stretchedEpisodes sets the runnable-wait episodes of both forms above: a vCPU that runs f of its
+ * runnable time, its bursts stretched by 1 / f, is runnable u of the time; a request finds every
+ * sibling runnable (u^vcpus) and its own descheduled (1 - f), and waits the rest of a wait capped
+ * at capUs, released at `rate` (at least one release per thousand caps).
+ */
+function stretchedEpisodes(c: Components, duty: number, f: number, vcpus: number, capUs: number, rate: number): void {
   const s = duty / f;
   const u = s / (s + 1 - duty);
   const within = Math.pow(u, Math.max(1, vcpus)) * (1 - f);
-  const capUs = (weightRatio > 0 ? (period * shared) / (1 + shared) : (period * (nr - 1)) / nr) + tickUs;
-  const r = Math.max(c.nu * (1 - c.pFull), 1e-3 / capUs);
+  const r = Math.max(rate, 1e-3 / capUs);
   const eCap = Math.exp(-r * capUs);
   c.ownLongA = (within * r) / (1 - eCap);
   c.ownLongR = r;
@@ -413,21 +423,11 @@ function lightRunnableWaits(c: Components, duty: number, demand: number, vcpus: 
   if (!(shared > 0) || !(lightLoad > 0) || !(lightHoldUs > 0)) return;
   const over = (demand - duty - c.keptCores) / shared;
   if (!(over > 1)) return;
-  const f = 1 / over;
-  const s = duty / f;
-  const u = s / (s + 1 - duty);
-  const within = Math.pow(u, Math.max(1, vcpus)) * (1 - f);
   const nr = Math.max(2, over);
   const period = nr <= nrLatency ? latencyUs : nr * minGranUs;
   const capUs = (period * (nr - 1)) / nr + tickUs;
   const rho = Math.min(0.9, lightLoad / shared);
-  const r = Math.max((1 - rho) / lightHoldUs, 1e-3 / capUs);
-  const eCap = Math.exp(-r * capUs);
-  c.ownLongA = (within * r) / (1 - eCap);
-  c.ownLongR = r;
-  c.ownLongECap = eCap;
-  c.ownPreA = 0;
-  c.capUs = capUs;
+  stretchedEpisodes(c, duty, 1 / over, vcpus, capUs, (1 - rho) / lightHoldUs);
 }
 
 /** atLeast: P(Binomial(m, u) >= j). */
