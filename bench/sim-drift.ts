@@ -1,7 +1,7 @@
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { join } from "node:path";
 import { baselineDist } from "./sim-baseline.js";
+import { quantile } from "../src/interference/eval/stats.js";
 import { credit2Scenarios } from "./identity/credit2.js";
 
 /**
@@ -53,12 +53,6 @@ function logDiffs(a: { vms: VmOut[] }, b: { vms: VmOut[] }): number[][] {
   });
 }
 
-const q = (xs: number[], f: number): number => {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((x, y) => x - y);
-  return s[Math.min(s.length - 1, Math.floor(f * s.length))];
-};
-
 export async function benchSimDrift(): Promise<void> {
   const line = (k: string, v: string): void => console.log(`drift  ${k.padEnd(24)} ${v}`);
   const base = baselineDist();
@@ -95,7 +89,7 @@ export async function benchSimDrift(): Promise<void> {
   if (differ === 0) return;
   line("metric", "|ln ratio| median / p90 / max over VMs: change | another seed; scenarios change > seed (worst VM)");
   METRICS.forEach(([m], i) => {
-    const f = (xs: number[]): string => [0.5, 0.9, 1].map((p) => q(xs, p).toFixed(3)).join(" / ");
+    const f = (xs: number[]): string => [0.5, 0.9, 1].map((p) => quantile(xs, p).toFixed(3)).join(" / ");
     line(m, `${f(change[i])} | ${f(seedNoise[i])}; ${worse[i]} of ${compared[i]}`);
   });
 }
