@@ -76,6 +76,8 @@ export class Query {
   private shareOn = false;
   /** The core's one-wait line (SchedulerCore.oneWaitUs), 0 without one: read once per query. */
   private oneWaitUs = 0;
+  /** The P(all held) under which the one-wait line holds (SchedulerCore.oneWaitPFull): read with it. */
+  private oneWaitPFull = ONE_WAIT_P_FULL;
   /** The core's re-pick wait (SchedulerCore.repickWaitUs), undefined without one: read once per query. */
   private repickWaitUs: ((lambdaUs: number) => number) | undefined = undefined;
   private shareRate = NaN;
@@ -141,6 +143,7 @@ export class Query {
     this.grantWait = hm.core.grantWait;
     this.shareOn = hm.core.timeShare === true;
     this.oneWaitUs = hm.core.oneWaitUs ?? 0;
+    this.oneWaitPFull = hm.core.oneWaitPFull ?? ONE_WAIT_P_FULL;
     this.repickWaitUs = hm.core.repickWaitUs;
     this.withShare = false;
     this.hop[0] = 0;
@@ -650,7 +653,7 @@ export class Query {
    * f(q) <= T (q <= x) or, if T >= A, where q <= T: so the threshold is max(x, T) when T >= A.
    */
   private oneWaitThreshold(c: Components, r: readonly number[], o: number, pct: number, estMax: number, x: number): number {
-    if (pct !== Pct.P999 || r[o + R_LIGHT] === 0 || c.pFull >= ONE_WAIT_P_FULL) return x;
+    if (pct !== Pct.P999 || r[o + R_LIGHT] === 0 || c.pFull >= this.oneWaitPFull) return x;
     return estMax >= r[o + R_BASE + pct] + this.oneWaitUs && estMax > x ? estMax : x;
   }
 
@@ -696,7 +699,7 @@ export class Query {
       const coreUs = quantileUs(c, v.tail, EPS[pct]);
       let est = corrected(coreUs, alone, this.logCorr(c, pct, v.corr[this.coreAt + pct], load));
       // The one-wait line (SchedulerCore.oneWaitUs): the correction lifts an io-only victim up to alone + line, not past.
-      if (this.oneWaitUs > 0 && pct === Pct.P999 && v.ownCpu === undefined && c.pFull < ONE_WAIT_P_FULL) est = Math.min(est, Math.max(coreUs, alone + this.oneWaitUs));
+      if (this.oneWaitUs > 0 && pct === Pct.P999 && v.ownCpu === undefined && c.pFull < this.oneWaitPFull) est = Math.min(est, Math.max(coreUs, alone + this.oneWaitUs));
       // The re-pick line (SchedulerCore.repickWaitUs): an io-only victim's waits end at the timers.
       if (this.repickWaitUs !== undefined && pct === Pct.P999 && v.ownCpu === undefined) est = Math.min(est, repickLineUs(this.repickWaitUs, v.tail.serviceUs, v.tail.lambdaUs, v.tail.vcpus, alone));
       // A floor with its own bound (the over-full episodes) is not widened with the rest.

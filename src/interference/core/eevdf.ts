@@ -90,7 +90,7 @@ export const ONE_WAIT_P_FULL = 0.6;
  * (coreFor passes its Mechanisms whole). An absent key takes the default in eevdfCore.
  */
 export type EevdfFlags = Partial<
-  Pick<Mechanisms, "homeFresh" | "lightHolds" | "eevdfTimeShare" | "eevdfWholeWeight" | "eevdfLightEntity" | "eevdfOneWait" | "eevdfFullHome" | "eevdfKeepsMulti">
+  Pick<Mechanisms, "homeFresh" | "lightHolds" | "eevdfTimeShare" | "eevdfWholeWeight" | "eevdfLightEntity" | "eevdfOneWait" | "eevdfFullHome" | "eevdfKeepsMulti" | "eevdfOneWaitFull">
 >;
 
 export function eevdfCore(p: KvmEevdfParams, cores: number, flags: EevdfFlags = {}): SchedulerCore {
@@ -103,6 +103,7 @@ export function eevdfCore(p: KvmEevdfParams, cores: number, flags: EevdfFlags = 
     eevdfOneWait: oneWait = true,
     eevdfFullHome: fullHome = false,
     eevdfKeepsMulti: keepsMulti = false,
+    eevdfOneWaitFull: oneWaitFull = false,
   } = flags;
   const sliceUs = p.baseSliceUs * tunableFactor(p, cores);
   const approximations: string[] = [];
@@ -148,7 +149,9 @@ export function eevdfCore(p: KvmEevdfParams, cores: number, flags: EevdfFlags = 
     // A waker with positive lag waits for the runner's protected slice to end, noticed at a tick,
     // then runs (its deadline is the nearest); on a large host with cores often free another CPU
     // pulls it sooner. One such wait is the most a request meets (query.ts oneWait).
-    ...(oneWait && cores >= ONE_WAIT_CORES ? { oneWaitUs: sliceUs + p.tickUs } : {}),
+    // Mechanisms.eevdfOneWaitFull: on a full host too. The waker's positive lag makes it the
+    // nearest deadline among the eligible on its CPU, whatever the CPU-bound runners queued there.
+    ...(oneWait && cores >= ONE_WAIT_CORES ? { oneWaitUs: sliceUs + p.tickUs, ...(oneWaitFull ? { oneWaitPFull: Infinity } : {}) } : {}),
     // Mechanisms.eevdfFullHome (host-mix.ts fullHome): light holds and polls fill the cores the
     // CPU-bound runners leave; a waker queued behind a fresh one waits for a freed core.
     ...(lightHolds && fullHome ? { fullHomePollUs: p.haltPollUs, overfull: fullHomeEpisodes(sliceUs) } : {}),

@@ -142,6 +142,11 @@ export interface SchedulerCore {
    */
   readonly oneWaitUs?: number;
   /**
+   * oneWaitPFull: the P(all held) under which oneWaitUs holds (Infinity: on every host; EEVDF,
+   * Mechanisms.eevdfOneWaitFull). Absent: ONE_WAIT_P_FULL (eevdf.ts).
+   */
+  readonly oneWaitPFull?: number;
+  /**
    * repickWaitUs: the longest wait, µs, that sets an io-only victim's p99.9 on a host whose run
    * queue re-picks at its timers (credit2 on queues of more than REPICK_MIN_CPUS CPUs,
    * Mechanisms.credit2RepickCap; credit2.ts repickWaitUs), for a vCPU waking `lambdaUs` times per
@@ -456,8 +461,20 @@ export interface Mechanisms {
    * packed-32/10103/0 where the simulator shows the alone 64 and 290 µs.
    */
   readonly eevdfKeepsMulti: boolean;
+  /**
+   * EEVDF (docs/accuracy.md, "Packed EEVDF: one wait on full hosts too (session 21)"): the one-wait
+   * line (Mechanisms.eevdfOneWait) on hosts of ONE_WAIT_CORES and up whatever their P(all held).
+   * On a full host the io waker still has positive lag, so it is eligible with the nearest
+   * deadline on the CPU it is queued on: it waits for the rest of that CPU's runner's protected
+   * slice, noticed at a tick, and then runs; the CPU-bound runners queued beside it ran past
+   * their slices (later deadlines) and do not go first. A busy io victim, whose own requests
+   * make it a runner among runners, keeps the time-share floor (applied after the line). Off:
+   * the correction's lift past the line, 1.5-1.8x slice + tick over alone on the packed 16- and
+   * 32-core hosts, where the simulator's io victims wait at most about one slice + tick.
+   */
+  readonly eevdfOneWaitFull: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true };
 
 /**
  * OverWait: the episodes in which a mixed victim's vCPU, wanting a core all the time and so

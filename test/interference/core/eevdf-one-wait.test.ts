@@ -53,11 +53,14 @@ describe("EEVDF: one wait for an io-only victim on a large host", () => {
     expect(on).toBeGreaterThan(sim);
   }, 120_000);
 
-  // Saturated (P(all held) 1.00): the reference of vm-2 is past the line (5.3 ms against alone +
-  // 4 ms = 4.2 ms), so the term must stay out (it would make an unsafe miss at the 5 ms level).
+  // Saturated (P(all held) 1.00): eevdfOneWait stays out (ONE_WAIT_P_FULL); Mechanisms.eevdfOneWaitFull
+  // lifts that gate (eevdf-one-wait-full.test.ts), so it is off on both sides here. vm-2's
+  // reference is past the line (5.3 ms against alone + 4 ms = 4.2 ms): with the gate lifted it is
+  // under-predicted by 0.24, not an unsafe miss (an estimate under half a level the reference passes).
   test("a saturated 16-core host is left as it was (holdout-17 packed/10062/5 vm-2)", () => {
     const s = roundHost("holdout-17", "packed/10062/5");
-    expect(shippedP999(s, "vm-2", ON)).toBe(shippedP999(s, "vm-2", OFF));
+    const gated = { eevdfOneWaitFull: false };
+    expect(shippedP999(s, "vm-2", { ...ON, ...gated })).toBe(shippedP999(s, "vm-2", { ...OFF, ...gated }));
   });
 
   // 8 cores: the simulator crosses the line on a third of such victims (the correction's lift).
