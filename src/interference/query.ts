@@ -2,7 +2,7 @@ import type { CpuPart, MutablePart } from "./core/cpu-part.js";
 import { Components, type HostMix } from "./core/host-mix.js";
 import type { ExclusionCache } from "./core/occupancy.js";
 import type { FullState } from "./core/tails.js";
-import type { OverWait, SchedulerCore } from "./core/scheduler-core.js";
+import type { OverWait, RepickFloor, SchedulerCore } from "./core/scheduler-core.js";
 import { kneeEpisodes } from "./core/cfs.js";
 import { LIGHT_HOLD_FULL_MAX } from "./core/light-holds.js";
 import { busyShare, drainRate, timeShareQuantileUs } from "./core/time-share.js";
@@ -80,6 +80,8 @@ export class Query {
   private oneWaitPFull = ONE_WAIT_P_FULL;
   /** The core's re-pick wait (SchedulerCore.repickWaitUs), undefined without one: read once per query. */
   private repickWaitUs: ((lambdaUs: number) => number) | undefined = undefined;
+  /** The core's re-pick floor (SchedulerCore.repickFloor), undefined without one: read once per query. */
+  private repickFloor: RepickFloor | undefined = undefined;
   private shareRate = NaN;
   private sharePFull = 0;
   private shareServiceUs = 0;
@@ -145,6 +147,7 @@ export class Query {
     this.oneWaitUs = hm.core.oneWaitUs ?? 0;
     this.oneWaitPFull = hm.core.oneWaitPFull ?? ONE_WAIT_P_FULL;
     this.repickWaitUs = hm.core.repickWaitUs;
+    this.repickFloor = hm.core.repickFloor;
     this.withShare = false;
     this.hop[0] = 0;
     this.hop[1] = 0;
@@ -590,6 +593,11 @@ export class Query {
     return this.mix.hogVcpus() + (x !== undefined && x.block === undefined && x.duty >= 1 ? x.vcpus : 0);
   }
 
+  /** othersWakesUs: the other vCPUs' wakes per µs a victim on `c` meets (its light part's io vCPUs and the sleepers, the query's extra VM's included). */
+  private othersWakesUs(c: Components): number {
+    return c.lightWakesUs + this.sleepyWakesUs();
+  }
+
   /** sleepyWakesUs: the host's sleepy CPU-bound vCPUs' wakes per µs, the query's extra VM's included. */
   private sleepyWakesUs(): number {
     const x = this.extra;
@@ -702,6 +710,11 @@ export class Query {
       if (this.oneWaitUs > 0 && pct === Pct.P999 && v.ownCpu === undefined && c.pFull < this.oneWaitPFull) est = Math.min(est, Math.max(coreUs, alone + this.oneWaitUs));
       // The re-pick line (SchedulerCore.repickWaitUs): an io-only victim's waits end at the timers.
       if (this.repickWaitUs !== undefined && pct === Pct.P999 && v.ownCpu === undefined) est = Math.min(est, repickLineUs(this.repickWaitUs, v.tail.serviceUs, v.tail.lambdaUs, v.tail.vcpus, alone));
+      // The re-pick floor (SchedulerCore.repickFloor): the waits that last MIN_TIMER, under the line.
+      if (this.repickFloor !== undefined && pct === Pct.P999 && v.ownCpu === undefined) {
+        const w = this.repickFloor.waitUs(c.pFull * c.blockGivenFull, this.othersWakesUs(c), EPS[pct]);
+        if (w > 0) est = Math.max(est, v.tail.serviceUs + w);
+      }
       // A floor with its own bound (the over-full episodes) is not widened with the rest.
       let floor = 0;
       if (this.withEpisodes && this.episodesScale > 0) floor = episodesQuantileUs(this.episodes, v.tail, EPS[pct]);
@@ -986,6 +999,9 @@ export class Query {
       if (this.withEpisodes && !this.episodesWithin(r, o, this.episodesScale > 0 ? this.floorMax(pct, slo, byEstimate) : estMax, pct)) return this.refuse(Refusal.None);
       if (this.withGrant && !this.grantWithin(c, r, o, estMax, pct)) return this.refuse(Refusal.None);
       if (this.withShare && this.shareUs(pct) > estMax) return this.refuse(Refusal.None);
+      // The re-pick floor (SchedulerCore.repickFloor): predict's max(estimate, service + wait), the
+      // wait where its tail is eps, so over estMax exactly where the tail at estMax is over eps.
+      if (this.repickFloor !== undefined && pct === Pct.P999 && r[o + R_LIGHT] !== 0 && this.repickFloor.tail(c.pFull * c.blockGivenFull, this.othersWakesUs(c), estMax - serviceUs) > EPS[pct]) return this.refuse(Refusal.None);
       // The re-pick line (SchedulerCore.repickWaitUs): predict's min(corrected, line), the floors
       // above taken after it. The line is the victim's own, whatever the host's load: a pass by it
       // holds for any candidate, so it certifies as the tail's passes do.

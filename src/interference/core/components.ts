@@ -59,6 +59,12 @@ export class Components {
   lightR = 1;
   lightECap = 0;
   /**
+   * The other io vCPUs' wakes per µs (the light sums' Σ duty / hold, the query's light extra VM in
+   * and the victim's own light vCPU out), written with the light part (host-mix.ts
+   * lightComponentLess): credit2's re-pick floor counts their schedule() calls (query.ts).
+   */
+  lightWakesUs = 0;
+  /**
    * A mixed victim's vCPU preempted inside its own CPU burst (credit2: SchedulerCore
    * ownBurstPreempt): such episodes start at ownPreA per µs and last an exponential of rate
    * ownPreR capped at capUs; requests that arrive meanwhile see the rest of the wait. Written by

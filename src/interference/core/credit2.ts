@@ -1,7 +1,7 @@
 import type { XenCredit2Params } from "../../model/scheduler.js";
 import { xenLightPart } from "./credit1.js";
 import type { Components } from "./components.js";
-import type { Mechanisms, SchedulerCore } from "./scheduler-core.js";
+import type { Mechanisms, RepickFloor, SchedulerCore } from "./scheduler-core.js";
 
 /**
  * GRANT_SCALE: grant ends per busy CPU per MAX_TIMER. A runner picked with nobody ahead of it in
@@ -43,7 +43,7 @@ export const EPISODE_CAP_RATELIMITS = 3;
  * credit2Core.
  */
 export type Credit2Flags = Partial<
-  Pick<Mechanisms, "grantEnds" | "ownBurstPreempt" | "grantShape" | "credit2TimerCap" | "credit2HogPreempt" | "credit2RepickCap" | "credit2QueuedHog">
+  Pick<Mechanisms, "grantEnds" | "ownBurstPreempt" | "grantShape" | "credit2TimerCap" | "credit2HogPreempt" | "credit2RepickCap" | "credit2QueuedHog" | "credit2RepickFloor">
 >;
 
 /**
@@ -77,6 +77,7 @@ export function credit2Core(p: XenCredit2Params, cores: number, flags: Credit2Fl
     credit2HogPreempt: hogPreempt = false,
     credit2RepickCap: repickCap = false,
     credit2QueuedHog: queuedHog = false,
+    credit2RepickFloor: repickFloor = false,
   } = flags;
   const maxUs = p.maxTimerUs;
   const rl = Math.min(p.ratelimitUs, maxUs);
@@ -103,6 +104,7 @@ export function credit2Core(p: XenCredit2Params, cores: number, flags: Credit2Fl
     ...(ownBurstPreempt ? { ownBurstPreempt: preemptedInBurst(rules.grantEndRate, queueCpus, maxUs, timerCap ? EPISODE_CAP_RATELIMITS * Math.max(rl, p.minTimerUs) : 0, hogPreempt) } : {}),
     ...(grantEnds && grantShape ? { grantWait: grantWaitOf(rules.grantEndRate, queueCpus, rl) } : {}),
     ...(repickCap && queueCpus > REPICK_MIN_CPUS ? { repickWaitUs: repickWaitOf(p.minTimerUs, rl) } : {}),
+    ...(repickFloor && queueCpus > REPICK_MIN_CPUS ? { repickFloor: repickFloorOf(p.minTimerUs, rl) } : {}),
     // One run queue only: with several, how many CPU-bound vCPUs each holds is the balancer's.
     ...(queuedHog && cores <= p.maxCpusPerRunqueue ? { queuedHog: queuedHogEpisodes(cores, maxUs) } : {}),
   };
@@ -133,6 +135,69 @@ export const REPICK_MIN_CPUS = 4;
 function repickWaitOf(minTimerUs: number, rl: number): (lambdaUs: number) => number {
   const min = Math.min(minTimerUs, rl);
   return (lambdaUs) => min + (rl - min) * (1 - Math.exp(-lambdaUs * rl));
+}
+
+/**
+ * REPICK_WAIT_SHARE: the simulator's share of an io-only vCPU's wakes that wait, over the core's
+ * P(blocked) = pFull x blockGivenFull (which counts every wake that finds the queue's CPUs held,
+ * where runq_tickle still preempts most runners past their rate limit). REPICK_FULL_SHARE: the
+ * share of those waits that last the whole MIN_TIMER (ended by the own pCPU's re-pick timer).
+ * Traced (docs/accuracy.md, session 21, seed 7, 10 s): holdout-22's 12-core 10120/0 victim-1
+ * waits on 0.49% of its wakes against the core's 2.08% (0.24), 26% of them at 450-500 µs;
+ * holdout-7's 12-core 9959/4 victim-0 0.20% against 1.56% (0.13), 42% at 450-500 µs. Chosen on the
+ * open rounds within those ranges (0.15, 0.4; estimates recomputed from the shipped ones): 0.1 left
+ * holdout-22's contended credit2 p90 at 0.413, 0.2 raised holdout-8's (0.377 -> 0.389) and
+ * holdout-11's packed one (0.323 -> 0.358).
+ */
+export const REPICK_WAIT_SHARE = 0.15;
+export const REPICK_FULL_SHARE = 0.4;
+
+/**
+ * REPICK_ENDS_PER_WAKE: schedule() calls per other vCPU's wake that may pick the waiter: the wake
+ * (runq_tickle preempts a runner; that pCPU then picks the queue's best, often the waiter) and the
+ * block that ends its run. On packed hosts (holdout-16 packed/10056/2 vm-9, holdout-18
+ * packed/10075/3 vm-6: 16 cores, 5,000-9,000 other wakes a second) 0.75-0.9% of wakes wait but
+ * none past 0.4 ms, 60-70% ended by another vCPU blocking, 10-15% by another's wake. With 1, 8
+ * packed credit2 groups' p90 rose on 5 open rounds (holdout-11's (all) 0.222 -> 0.276, holdout-19's
+ * 0.219 -> 0.273); without the wakes, packed p90s rose on 13 (docs/accuracy.md, session 21).
+ */
+export const REPICK_ENDS_PER_WAKE = 2;
+
+/**
+ * repickFloorOf (Mechanisms.credit2RepickFloor): the waits of an io-only vCPU on a run queue of
+ * more than REPICK_MIN_CPUS CPUs. A wake that tickles nobody waits for a schedule() that picks it;
+ * a pCPU whose runner has just passed its rate limit keeps it at that timer (the waker not yet
+ * queued, or another preferred) and re-arms at MIN_TIMER, and the waker's own pCPU's timer then
+ * ends its wait a whole MIN_TIMER later: in the simulator the waits spread over [0, MIN_TIMER] with
+ * a lump at MIN_TIMER and nothing past it. Other vCPUs' wakes and blocks end them sooner, at
+ * REPICK_ENDS_PER_WAKE x their wakes. With s = REPICK_WAIT_SHARE x pBlocked and f =
+ * REPICK_FULL_SHARE: P(wait > y) = s (f + (1 - f)(1 - y / MIN_TIMER)) e^(-ends y), y < MIN_TIMER.
+ * The core's exponential wait (mean 150-250 µs on these queues) puts these p99.9s at service +
+ * 150-300 µs where the simulator's sit at service + 500 (open rounds' 12-core contended io
+ * victims of pFull over 0.2: service + 496-504 µs).
+ */
+function repickFloorOf(minTimerUs: number, rl: number): RepickFloor {
+  const min = Math.min(minTimerUs, rl);
+  const tail = (pBlocked: number, wakesUs: number, y: number): number => {
+    if (!(y < min)) return 0;
+    const s = REPICK_WAIT_SHARE * pBlocked;
+    return s * (REPICK_FULL_SHARE + (1 - REPICK_FULL_SHARE) * (1 - Math.max(0, y) / min)) * Math.exp(-REPICK_ENDS_PER_WAKE * wakesUs * Math.max(0, y));
+  };
+  return {
+    tail,
+    waitUs(pBlocked, wakesUs, eps) {
+      if (!(tail(pBlocked, wakesUs, 0) > eps)) return 0;
+      // The tail falls in y: bisect to a thousandth of a µs (deterministic, 19 steps from 500 µs).
+      let lo = 0;
+      let hi = min;
+      while (hi - lo > 1e-3) {
+        const mid = 0.5 * (lo + hi);
+        if (tail(pBlocked, wakesUs, mid) > eps) lo = mid;
+        else hi = mid;
+      }
+      return hi;
+    },
+  };
 }
 
 /**

@@ -543,6 +543,7 @@ export class HostMix {
       lsp += extra.vcpus * extra.duty;
       lrate += (extra.vcpus * extra.duty) / extra.burstUs;
     }
+    out.lightWakesUs = Math.max(0, lrate - exLrate);
     if (this.core.lightWaiters === true) this.lightWaiters(out, othersBusy(lsp, this.sums[LCNT] + (extra ? extra.vcpus : 0)));
     if (out.heldN > 0 && this.core.lightHolds === true) {
       const serve = lsp > 0 ? (this.sums[LSERVE] + (extra ? extra.vcpus * extra.duty * (extra.block ?? 0) : 0)) / lsp : 0;

@@ -155,6 +155,16 @@ export interface SchedulerCore {
    */
   readonly repickWaitUs?: (lambdaUs: number) => number;
   /**
+   * repickFloor: the waits of an io-only victim on a run queue that re-picks at its timers (credit2
+   * on queues of more than REPICK_MIN_CPUS CPUs, Mechanisms.credit2RepickFloor; credit2.ts
+   * repickFloorOf) that end at a re-pick, a share of them only at MIN_TIMER. `tail`: P(wait > y)
+   * from the core's share of blocked wakes `pBlocked` (pFull x blockGivenFull) and the other vCPUs'
+   * wakes per µs `wakesUs` (each wake and each block is a schedule() that may pick the waiter);
+   * `waitUs`: the wait where that tail is `eps` (0 where it stays under, at most MIN_TIMER). query.ts
+   * predict takes service + waitUs as a floor under the estimate. Absent: none.
+   */
+  readonly repickFloor?: RepickFloor;
+  /**
    * fullHomePollUs: an io waker (or a sleepy mixed victim's waking vCPU) on a host whose light
    * holds (io vCPUs serving or halt-polling, and the CPU-bound sleepers' own halt-polls of up to
    * this many µs) fill the cores the CPU-bound runners leave finds no idle CPU, is queued behind a
@@ -440,6 +450,18 @@ export interface Mechanisms {
    */
   readonly credit2QueuedHog: boolean;
   /**
+   * credit2 (docs/accuracy.md, "credit2's contended p90: the waits that last MIN_TIMER (session
+   * 21)"): on a run queue of more than REPICK_MIN_CPUS CPUs, the wakes of an io-only vCPU that
+   * tickle nobody wait for a re-pick, and a share of them for a whole MIN_TIMER (a pCPU that kept
+   * its runner at the end of its rate limit re-arms at MIN_TIMER); once those pass the 0.1% of
+   * wakes the p99.9 is service + MIN_TIMER, whatever the correction says (credit2.ts
+   * repickFloorOf; query.ts predict, a floor under the estimate). Other vCPUs' wakes and blocks
+   * end the waits sooner (packed hosts: waits under 0.4 ms, ended by blocks). Off: the
+   * correction's figure from the core's exponential wait, 0.4-0.6x the simulator on the busy
+   * 12-16 core contended hosts.
+   */
+  readonly credit2RepickFloor: boolean;
+  /**
    * EEVDF (docs/accuracy.md, "Packed EEVDF io victims below the count (session 20)"): where the
    * CPU-bound vCPUs and the io vCPUs' holds together can fill the cores, an io waker often finds
    * no idle CPU (halt-polling CPUs are not idle) though P(all held by CPU-bound vCPUs) is about 0;
@@ -474,7 +496,13 @@ export interface Mechanisms {
    */
   readonly eevdfOneWaitFull: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true };
+
+/** RepickFloor: SchedulerCore.repickFloor. */
+export interface RepickFloor {
+  tail(pBlocked: number, wakesUs: number, y: number): number;
+  waitUs(pBlocked: number, wakesUs: number, eps: number): number;
+}
 
 /**
  * OverWait: the episodes in which a mixed victim's vCPU, wanting a core all the time and so

@@ -4,6 +4,7 @@ import { ALL_MECHANISMS } from "../../../src/interference/core/scheduler-core.js
 import { HostState } from "../../../src/interference/host-state.js";
 import { newPrediction, Predictor } from "../../../src/interference/predictor.js";
 import { profileVm } from "../../../src/interference/profile.js";
+import type { InterferenceModel } from "../../../src/interference/model-data.js";
 import type { Scenario } from "../../../src/model/scenario.js";
 import { plainModel } from "../helpers.js";
 
@@ -12,9 +13,9 @@ export function victimFirst(s: Scenario, id: string): Scenario {
   return { ...s, vms: [...s.vms].sort((a, b) => (a.id === id ? -1 : b.id === id ? 1 : 0)) };
 }
 
-/** victimBoundUs is the first VM's bound (upper p99.9, µs) on the whole host with `set` switched. */
-export function victimBoundUs(s: Scenario, set: Partial<Mechanisms>): number {
-  const p = new Predictor(plainModel(Math.log(1.5)), { ...ALL_MECHANISMS, ...set });
+/** victimBoundUs is the first VM's bound (upper p99.9, µs) on the whole host with `set` switched (under `model`). */
+export function victimBoundUs(s: Scenario, set: Partial<Mechanisms>, model: InterferenceModel = plainModel(Math.log(1.5))): number {
+  const p = new Predictor(model, { ...ALL_MECHANISMS, ...set });
   const hs = new HostState(s.host, p);
   const profiles = s.vms.map(profileVm);
   for (const x of profiles) hs.add(x, p.victim(x));
@@ -28,10 +29,11 @@ export function victimBoundUs(s: Scenario, set: Partial<Mechanisms>): number {
  * one path would let a plan count the victim as fitting where its estimate says it does not, or
  * the reverse. `expectBound` says the term sets the bound here (a number: the bound is above it).
  * `bareWithinSlo` false leaves out the bare Predictor.withinSlo check, for hosts with outside-range
- * reasons, which HostState counts and a bare withinSlo is not given.
+ * reasons, which HostState counts and a bare withinSlo is not given. `model`: a plain one (no
+ * correction) unless a term binds only against the learned correction (a floor under it).
  */
-export function floorFeasibilityTests(s: Scenario, on: Partial<Mechanisms>, expectBound: number | ((boundUs: number) => void), bareWithinSlo = true): void {
-  const p = new Predictor(plainModel(Math.log(1.5)), { ...ALL_MECHANISMS, ...on });
+export function floorFeasibilityTests(s: Scenario, on: Partial<Mechanisms>, expectBound: number | ((boundUs: number) => void), bareWithinSlo = true, model: InterferenceModel = plainModel(Math.log(1.5))): void {
+  const p = new Predictor(model, { ...ALL_MECHANISMS, ...on });
   const profiles = s.vms.map(profileVm);
   const build = (slo: number | undefined, withVictim = true): HostState => {
     const hs = new HostState(s.host, p);
