@@ -295,6 +295,15 @@ export const HOLDOUT23_SEEDS: readonly number[] = [10121, 10122, 10123, 10124, 1
 
 export const HOLDOUT23_SETS: readonly CompositionSet[] = HOLDOUT22_SETS;
 
+/**
+ * The twenty-fourth held-out round, frozen and sealed before holdout-23 is measured, so the model
+ * change after the one holdout-23 measures has an untouched round waiting: holdout-23's sets,
+ * from seeds nothing had used (those above and holdout-23's 10121-10130).
+ */
+export const HOLDOUT24_SEEDS: readonly number[] = [10131, 10132, 10133, 10134, 10135, 10136, 10137, 10138, 10139, 10140];
+
+export const HOLDOUT24_SETS: readonly CompositionSet[] = HOLDOUT23_SETS;
+
 /** EvalRound is one frozen evaluation: its seeds, the sets drawn per seed and its cached reference. */
 export interface EvalRound {
   readonly name: string;
@@ -336,6 +345,7 @@ export const EVAL_ROUNDS: readonly EvalRound[] = [
   { name: "holdout-21", seeds: HOLDOUT21_SEEDS, sets: HOLDOUT21_SETS, reference: "data/interference/accuracy-reference-holdout21-v1.json" },
   { name: "holdout-22", seeds: HOLDOUT22_SEEDS, sets: HOLDOUT22_SETS, reference: "data/interference/accuracy-reference-holdout22-v1.json" },
   { name: "holdout-23", seeds: HOLDOUT23_SEEDS, sets: HOLDOUT23_SETS, reference: "data/interference/accuracy-reference-holdout23-v1.json", sealed: true },
+  { name: "holdout-24", seeds: HOLDOUT24_SEEDS, sets: HOLDOUT24_SETS, reference: "data/interference/accuracy-reference-holdout24-v1.json", sealed: true },
 ];
 
 /** OPEN_ROUNDS: the rounds measured by default (every round but the sealed ones). */
