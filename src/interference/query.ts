@@ -380,8 +380,8 @@ export class Query {
 
   /**
    * overfull: an io-only victim's episodes of waking too light to preempt (SchedulerCore.overfull),
-   * into `episodes`, as a floor; CFS's are a multi-vCPU victim's only, EEVDF's full-home waits
-   * (SchedulerCore.fullHomePollUs) any io victim's.
+   * into `episodes`, as a floor; CFS's are a multi-vCPU victim's only, the full-home waits
+   * (SchedulerCore.fullHomePollUs: EEVDF's, and CFS's with the knee's) any io victim's.
    */
   private overfull(c: Components, vcpus: number, lambdaUs: number, u0: number): void {
     const hook = this.hm.core.overfull;
@@ -493,7 +493,7 @@ export class Query {
     else {
       // A sleepy mixed victim's request wakes a vCPU when it finds one asleep (a sibling without
       // work takes it: sim/workloads/io.ts chooseVcpu), and the waker meets the knee as an io one,
-      // and EEVDF's full-home waits (SchedulerCore.fullHomePollUs) the same way.
+      // and the full-home waits (SchedulerCore.fullHomePollUs, EEVDF and CFS) the same way.
       if (duty < 1) this.knee(c, vcpus, lambdaUs, 1 - duty ** vcpus);
       if (duty < 1 && core.fullHomePollUs !== undefined && c.kneeA > 0) {
         const a = c.kneeA;

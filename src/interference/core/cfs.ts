@@ -57,6 +57,7 @@ export type CfsFlags = Partial<
     | "cfsLightRunnable"
     | "cfsKeepsMargin"
     | "cfsRunnableWeights"
+    | "cfsFullHome"
   >
 >;
 
@@ -82,6 +83,9 @@ export type CfsFlags = Partial<
  *   load over-fills waits behind io wakers (lightRunnableWaits, Mechanisms.cfsLightRunnable).
  * - A sleepy mixed vCPU of a multi-vCPU VM waits its runnable waits at its group weight, 1 / vcpus
  *   of its VM with every sibling runnable (runnableWaits, Mechanisms.cfsRunnableWeights).
+ * - With fewer CPU-bound vCPUs than cores, an io waker that finds no idle CPU (light holds and
+ *   polls fill the rest) waits behind a fresh CPU-bound home runner until a held core frees and
+ *   picks it (host-mix.ts fullHome, Mechanisms.cfsFullHome), a floor as the knee's.
  */
 export function cfsCore(given: KvmCfsParams | undefined, cores: number, approximations: string[], flags: CfsFlags = {}): SchedulerCore {
   const {
@@ -98,6 +102,7 @@ export function cfsCore(given: KvmCfsParams | undefined, cores: number, approxim
     cfsLightRunnable: lightRunnable = false,
     cfsKeepsMargin: keepsMargin = false,
     cfsRunnableWeights: runnableWeights = false,
+    cfsFullHome: fullHome = false,
   } = flags;
   const p = given ?? (defaultScheduler("kvm-cfs") as KvmCfsParams);
   const factor = tunableFactor(p, cores);
@@ -136,7 +141,12 @@ export function cfsCore(given: KvmCfsParams | undefined, cores: number, approxim
     // Mechanisms.cfsKneeSlack (light-holds.ts kneeNoIdle, kneeRate): an io waker on a host whose
     // polls fill its slack finds no idle CPU; its waits are a floor beside the over-full episodes.
     ...(lightHolds && knee ? { kneeSlack: true } : {}),
-    ...(overfull || (lightHolds && knee) ? { overfull: withKnee(overfull ? overfullEpisodes(p.gentleFairSleepers ? latencyUs / 2 : latencyUs, granUs, waitCapUs) : undefined, lightHolds && knee) } : {}),
+    // Mechanisms.cfsFullHome (host-mix.ts fullHome, below the count): with fewer CPU-bound vCPUs
+    // than cores, light holds and the sleepers' polls that fill the rest leave an io waker queued
+    // behind a fresh CPU-bound home runner; its waits go into kneeA / kneeR where the knee found
+    // none, a floor as the knee's. Setting fullHomePollUs also asks the hook of 1-vCPU victims.
+    ...(lightHolds && fullHome ? { fullHomePollUs: p.haltPollUs, fullHomeBelowCount: true } : {}),
+    ...(overfull || (lightHolds && (knee || fullHome)) ? { overfull: withKnee(overfull ? overfullEpisodes(p.gentleFairSleepers ? latencyUs / 2 : latencyUs, granUs, waitCapUs) : undefined, lightHolds && (knee || fullHome)) } : {}),
     ...(saturated ? { overWait: saturatedWaitOf(latencyUs, minGranUs, nrLatency, p.tickUs, cores, runnableWaits, saturatedKeeps, lightRunnable, keepsMargin, runnableWeights) } : {}),
     ...(hogsKeep ? { hogsKeep: true } : {}),
     approximations,

@@ -690,7 +690,9 @@ export class HostMix {
     out.lightR = lrate / lsp + out.nu * out.othersShare;
     out.lightECap = expNeg(out.lightR * out.capUs);
     if (this.core.kneeSlack === true) this.knee(out, lsp, lrate, serve);
-    if (this.core.fullHomePollUs !== undefined) this.fullHome(out, lsp, lrate, count, this.core.fullHomePollUs);
+    // CFS (Mechanisms.cfsFullHome): below the count only, and not where the knee counted the event.
+    const below = this.core.fullHomeBelowCount !== true || (!(out.kneeA > 0) && out.heavyVcpus < this.cores);
+    if (this.core.fullHomePollUs !== undefined && below) this.fullHome(out, lsp, lrate, count, this.core.fullHomePollUs);
   }
 
   /**

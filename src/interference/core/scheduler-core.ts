@@ -174,6 +174,14 @@ export interface SchedulerCore {
    */
   readonly fullHomePollUs?: number;
   /**
+   * fullHomeBelowCount: with fullHomePollUs, the full-home waits only on hosts whose CPU-bound
+   * vCPUs are fewer than the cores (where those vCPUs hold every core by themselves the core's
+   * fitted full-host states count the waits behind a CPU-bound home runner), and only where the
+   * knee (kneeSlack) found none: the knee is the same no-idle event counted on its own terms (CFS,
+   * Mechanisms.cfsFullHome; host-mix.ts buildLightHolds). Absent: wherever the holds fill the cores.
+   */
+  readonly fullHomeBelowCount?: boolean;
+  /**
    * keepsCpu: a mixed victim of `vcpus` vCPUs that never sleeps (runnable share 1) keeps its CPUs
    * to itself on a host whose CPU-bound VMs' Σ busyShare (time-share.ts; in VMs, the victim's
    * included) is `groupLoad` and whose never-sleeping CPU-bound vCPUs (the victim's included) are
@@ -495,8 +503,21 @@ export interface Mechanisms {
    * 32-core hosts, where the simulator's io victims wait at most about one slice + tick.
    */
   readonly eevdfOneWaitFull: boolean;
+  /**
+   * CFS (docs/accuracy.md, "Packed CFS io victims where the light holds fill the host (session
+   * 21)"): eevdfFullHome's waits on CFS hosts whose CPU-bound vCPUs are fewer than the cores: an io
+   * waker (or a sleepy mixed victim's waking vCPU) that finds no idle CPU, the light holds and the
+   * sleepers' polls filling what the CPU-bound vCPUs leave, queues on its home CPU behind a CPU-bound
+   * sleeper still inside wakeup_gran of its own wake-up and waits until a held core frees and picks
+   * it, a floor under the estimate as the knee's (cfs.ts kneeEpisodes), and with it the knee's floor
+   * for 1-vCPU io victims too (query.ts overfull asked CFS's hook of 2+ vCPUs only, for the
+   * over-full term's siblings). Off: the light holds' waits only through the core and its
+   * correction, which takes them down by e^-1.2 on 8-core hosts: 0.35-0.6x the simulator on the
+   * open rounds' packed 8- and 16-core hosts whose sleepers and io leave no idle CPU.
+   */
+  readonly cfsFullHome: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true };
 
 /** RepickFloor: SchedulerCore.repickFloor. */
 export interface RepickFloor {

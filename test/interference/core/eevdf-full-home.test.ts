@@ -22,7 +22,9 @@ describe("EEVDF: io wakers queued behind a fresh CPU-bound home runner on a full
     const eevdf = defaultScheduler("kvm-eevdf");
     expect(coreFor(eevdf, 16).fullHomePollUs).toBe(200);
     expect(coreFor(eevdf, 16, { ...ALL_MECHANISMS, ...OFF }).fullHomePollUs).toBeUndefined();
-    expect(coreFor(defaultScheduler("kvm-cfs"), 16).fullHomePollUs).toBeUndefined();
+    // CFS has its own switch (Mechanisms.cfsFullHome, cfs-full-home.test.ts), not this one.
+    expect(coreFor(defaultScheduler("kvm-cfs"), 16, { ...ALL_MECHANISMS, cfsFullHome: false }).fullHomePollUs).toBeUndefined();
+    expect(coreFor(defaultScheduler("kvm-cfs"), 16, { ...ALL_MECHANISMS, ...OFF }).fullHomePollUs).toBe(200);
   });
 
   // By hand: P(CPU-bound runnable = cores - 1) = 0.5 = P(= cores - 2); two light vCPUs busy half
