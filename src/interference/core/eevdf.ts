@@ -90,7 +90,7 @@ export const ONE_WAIT_P_FULL = 0.6;
  * (coreFor passes its Mechanisms whole). An absent key takes the default in eevdfCore.
  */
 export type EevdfFlags = Partial<
-  Pick<Mechanisms, "homeFresh" | "lightHolds" | "eevdfTimeShare" | "eevdfWholeWeight" | "eevdfLightEntity" | "eevdfOneWait" | "eevdfFullHome" | "eevdfKeepsMulti" | "eevdfOneWaitFull">
+  Pick<Mechanisms, "homeFresh" | "lightHolds" | "eevdfTimeShare" | "eevdfWholeWeight" | "eevdfLightEntity" | "eevdfOneWait" | "eevdfFullHome" | "eevdfKeepsMulti" | "eevdfOneWaitFull" | "eevdfServeRelease">
 >;
 
 export function eevdfCore(p: KvmEevdfParams, cores: number, flags: EevdfFlags = {}): SchedulerCore {
@@ -104,6 +104,7 @@ export function eevdfCore(p: KvmEevdfParams, cores: number, flags: EevdfFlags = 
     eevdfFullHome: fullHome = false,
     eevdfKeepsMulti: keepsMulti = false,
     eevdfOneWaitFull: oneWaitFull = false,
+    eevdfServeRelease: serveRelease = false,
   } = flags;
   const sliceUs = p.baseSliceUs * tunableFactor(p, cores);
   const approximations: string[] = [];
@@ -122,6 +123,9 @@ export function eevdfCore(p: KvmEevdfParams, cores: number, flags: EevdfFlags = 
     localWaiters: false,
     ...kvmCommon(p),
     ...(lightHolds ? { lightPart: servingLightPart(p.haltPollUs), lightHolds: true } : {}),
+    // Mechanisms.eevdfServeRelease (host-mix.ts serveRelease): a waker behind a serving io vCPU
+    // runs when that serve ends; the server, not alone on its queue, blocks instead of polling.
+    ...(lightHolds && serveRelease ? { serveRelease: true } : {}),
     rateLimitShare: () => REPROTECT_SHARE,
     rateLimitUs: sliceUs + p.tickUs,
     // A busy io vCPU on a full host is a runner among runners (time-share.ts).

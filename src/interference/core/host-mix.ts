@@ -17,6 +17,16 @@ export { Components };
  */
 const STEAL_DISCOUNT = 0.5;
 
+/**
+ * SERVE_RELEASE_FREE: the fewest cores the CPU-bound vCPUs (by count) must leave for serveRelease.
+ * With one left (or none) the rest of a serve under-states the waits (not traced further): on the
+ * open rounds the term there drops contended EEVDF coverage to 96.5-99.4% on 18 rounds
+ * (docs/accuracy.md, session 21).
+ */
+const SERVE_RELEASE_FREE = 2;
+/** SERVE_RELEASE_RHO: the most io hold load per core left serveRelease's chains count (a residual busy period of 10 rests). */
+const SERVE_RELEASE_RHO = 0.9;
+
 
 /** Σ duty / burst over sleepy vCPUs: the rate at which runners release cores. */
 const SPR = 4 * BINS;
@@ -688,11 +698,35 @@ export class HostMix {
     out.lightA = full * lightHomeBlock(lrate, out.heavyWakes, serve);
     if (this.core.lightFullHeavyHome === true) out.lightA += this.heavyHomeA(out, lsp, lrate, count);
     out.lightR = lrate / lsp + out.nu * out.othersShare;
+    if (this.core.serveRelease === true) this.serveRelease(out, lsp, lrate, serve);
     out.lightECap = expNeg(out.lightR * out.capUs);
     if (this.core.kneeSlack === true) this.knee(out, lsp, lrate, serve);
     // CFS (Mechanisms.cfsFullHome): below the count only, and not where the knee counted the event.
     const below = this.core.fullHomeBelowCount !== true || (!(out.kneeA > 0) && out.heavyVcpus < this.cores);
     if (this.core.fullHomePollUs !== undefined && below) this.fullHome(out, lsp, lrate, count, this.core.fullHomePollUs);
+  }
+
+  /**
+   * serveRelease (EEVDF, Mechanisms.eevdfServeRelease; docs/accuracy.md, "Packed EEVDF: the light
+   * holds' release from the rest of a serve (session 21)"): where the CPU-bound vCPUs leave at least
+   * SERVE_RELEASE_FREE cores, a waker blocked behind a serving io vCPU is released by the rest of
+   * that serve, not by the end of an exponential hold of serve + halt-poll window: at the serve's
+   * end the server is not alone on its queue, so it does not halt-poll (kvm_vcpu_can_poll), it
+   * blocks and the waker runs. The rest of a serve is half a serve on average (`serve`, the holds'
+   * serving share, times their mean hold). Where the io holds crowd the cores left the waker also
+   * meets the server's queued requests and other wakers queued ahead, a chain of serves: the
+   * release is the serve's rest over (1 - rho), an M/G/1 residual busy period, rho the holds'
+   * Σ duty (`lsp`, serves and polls: a polling CPU is not idle to a waker) over the
+   * cores left (neither hogs' nor the sleepers' mean demand), at most SERVE_RELEASE_RHO. Never
+   * slower than the holds' own turnover (lrate / lsp), the release without the term.
+   */
+  private serveRelease(out: Components, lsp: number, lrate: number, serve: number): void {
+    if (!(this.cores - out.heavyVcpus >= SERVE_RELEASE_FREE) || !(serve > 0)) return;
+    const left = this.cores - (out.heavyVcpus - out.sleepyVcpus) - out.sleepyDuty;
+    const rho = Math.min(SERVE_RELEASE_RHO, Math.max(0, lsp / left));
+    const holdUs = lsp / lrate;
+    const waitUs = Math.min(holdUs, (serve * holdUs) / 2 / (1 - rho));
+    out.lightR = 1 / waitUs + out.nu * out.othersShare;
   }
 
   /**

@@ -182,6 +182,13 @@ export interface SchedulerCore {
    */
   readonly fullHomeBelowCount?: boolean;
   /**
+   * serveRelease: a waker blocked behind a serving io vCPU is released by the rest of that serve
+   * (and the chain of serves queued ahead where the io holds crowd the cores left), not by the end
+   * of a hold of serve + halt-poll window (EEVDF, Mechanisms.eevdfServeRelease; host-mix.ts
+   * serveRelease). Absent: the holds' turnover.
+   */
+  readonly serveRelease?: boolean;
+  /**
    * keepsCpu: a mixed victim of `vcpus` vCPUs that never sleeps (runnable share 1) keeps its CPUs
    * to itself on a host whose CPU-bound VMs' Σ busyShare (time-share.ts; in VMs, the victim's
    * included) is `groupLoad` and whose never-sleeping CPU-bound vCPUs (the victim's included) are
@@ -516,8 +523,19 @@ export interface Mechanisms {
    * open rounds' packed 8- and 16-core hosts whose sleepers and io leave no idle CPU.
    */
   readonly cfsFullHome: boolean;
+  /**
+   * EEVDF (docs/accuracy.md, "Packed EEVDF: the light holds' release from the rest of a serve
+   * (session 21)"): on hosts whose CPU-bound vCPUs leave at least two cores, an io waker blocked
+   * behind a serving io vCPU on its home CPU is the only thread queued there: at the serve's end
+   * the server does not halt-poll (it is not alone on its queue), it blocks and the waker runs. The
+   * release is the rest of the serve, over (1 - the io holds' load on the cores left) for the
+   * chains of serves a waker meets where they crowd them (host-mix.ts serveRelease). Off: the
+   * release of an exponential hold of serve + poll window, 300-500 µs over alone on holdout-22's
+   * packed 8- and 16-core hosts where the simulator shows 0-200.
+   */
+  readonly eevdfServeRelease: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true };
 
 /** RepickFloor: SchedulerCore.repickFloor. */
 export interface RepickFloor {

@@ -78,7 +78,11 @@ describe("EEVDF: io wakers queued behind a fresh CPU-bound home runner on a full
   test("a victim that sleeps longer than a slice meets fewer of the waits", () => {
     const s = roundHost("holdout-15", "packed/10047/0");
     const slow = withVm(s, "vm-1", (w) => ({ ...w, requestsPerSec: Math.round(w.requestsPerSec / 10) }));
-    const gain = (x: Scenario) => shippedP999(x, "vm-1", ON) / shippedP999(x, "vm-1", OFF);
+    // The floor's gain over the light holds' release it was measured against: with
+    // Mechanisms.eevdfServeRelease the slow victim's estimate without the floor falls too (483 ->
+    // 439 µs; its blocked wakes now end with the serve), which is not what this compares.
+    const held = { eevdfServeRelease: false };
+    const gain = (x: Scenario) => shippedP999(x, "vm-1", { ...ON, ...held }) / shippedP999(x, "vm-1", { ...OFF, ...held });
     expect(gain(slow)).toBeLessThan(gain(s));
   });
 
