@@ -261,11 +261,11 @@ export class Query {
     this.withEpisodes = false;
     this.kneeDue = false;
     this.kneeHeldDue = HeldDue.None;
-    if (self) return this.selfComponents(v.tail.lambdaUs);
+    if (self) return this.selfComponents(v.tail.lambdaUs, false, v.tail.rho);
     if (v.ownCpu) return this.mixedComponents(v.ownCpu.duty, v.exclusion, v.tail.burstWakesUs, v.tail.vcpus, v.tail.lambdaUs);
     const c = this.built();
     const own = v.ownLight ? this.ownLightOf(v) : undefined;
-    this.mix.lightComponent(c, this.lightExtra, own);
+    this.mix.lightComponent(c, this.lightExtra, own, false, v.tail.rho);
     this.overfull(c, v.tail.vcpus, v.tail.lambdaUs, own ? own.duty : 0);
     this.knee(c, v.tail.vcpus, v.tail.lambdaUs, 1);
     return c;
@@ -400,8 +400,11 @@ export class Query {
     grantWait(c, this.mix.lightWakesUs() + (x ? (x.vcpus * x.duty) / x.burstUs : 0));
   }
 
-  /** selfComponents: what the extra VM meets, judging itself (its own waking vCPU out; `lambdaUs` its requests per µs). */
-  private selfComponents(lambdaUs: number, kneeDue = false): Components {
+  /**
+   * selfComponents: what the extra VM meets, judging itself (its own waking vCPU out; `lambdaUs` its
+   * requests per µs, `rho` its utilisation of one vCPU by them, VictimTail.rho).
+   */
+  private selfComponents(lambdaUs: number, kneeDue = false, rho = NaN): Components {
     this.withEpisodes = false;
     this.kneeDue = false;
     this.kneeHeldDue = HeldDue.None;
@@ -432,7 +435,7 @@ export class Query {
     // the light waiters one busy vCPU short: 23 of 45 k self-consistency what-ifs on kvm-cfs
     // hosts judged a newcomer to fit that then breached its own SLO once on.
     const c = this.built();
-    if (x) this.mix.lightComponentLess(c, x, x.duty, x.duty / x.burstUs, 1, kneeDue);
+    if (x) this.mix.lightComponentLess(c, x, x.duty, x.duty / x.burstUs, 1, kneeDue, rho);
     else this.mix.lightComponent(c, undefined, undefined, kneeDue);
     if (x) this.overfull(c, x.vcpus, lambdaUs, x.duty);
     if (x) this.knee(c, x.vcpus, lambdaUs, 1);
@@ -770,7 +773,7 @@ export class Query {
       // fails before they are (98 k of the replay's first asks of a CPU shape).
       if (this.compsDue && this.noRoom(rows, o, this.queryPFull(), reasons, skip, byEstimate)) return this.refuse(Refusal.Independent);
       c = this.built();
-      this.mix.lightComponentLess(c, this.lightExtra, rows[o + R_EX_LSP], rows[o + R_EX_LRATE], rows[o + R_LIGHT], true);
+      this.mix.lightComponentLess(c, this.lightExtra, rows[o + R_EX_LSP], rows[o + R_EX_LRATE], rows[o + R_LIGHT], true, rows[o + R_RHO]);
       this.overfull(c, rows[o + R_VCPUS], rows[o + R_LAMBDA], rows[o + R_EX_LSP]);
       this.knee(c, rows[o + R_VCPUS], rows[o + R_LAMBDA], 1);
     }
@@ -976,7 +979,7 @@ export class Query {
    * row laid out as its Victim.row at `o` (a candidate table's): the same answer.
    */
   withinSloSelfRow(rows: readonly number[], o: number, widen: number, skip: number, byEstimate: number): boolean {
-    const c = this.selfComponents(rows[o + R_LAMBDA], true);
+    const c = this.selfComponents(rows[o + R_LAMBDA], true, rows[o + R_RHO]);
     this.markGrant(c);
     const x = this.extra;
     this.withShare = false;

@@ -529,9 +529,11 @@ export interface Mechanisms {
    * behind a serving io vCPU on its home CPU is the only thread queued there: at the serve's end
    * the server does not halt-poll (it is not alone on its queue), it blocks and the waker runs. The
    * release is the rest of the serve, over (1 - the io holds' load on the cores left) for the
-   * chains of serves a waker meets where they crowd them (host-mix.ts serveRelease). Off: the
-   * release of an exponential hold of serve + poll window, 300-500 µs over alone on holdout-22's
-   * packed 8- and 16-core hosts where the simulator shows 0-200.
+   * chains of serves a waker meets where they crowd them (host-mix.ts serveRelease). Not for an io
+   * victim serving under 5% of a vCPU where the holds load the cores left under 0.25: its home CPU
+   * is a CPU-bound runner's when it waits (contended hosts, traced). Off: the release of an
+   * exponential hold of serve + poll window, 300-500 µs over alone on holdout-22's packed 8- and
+   * 16-core hosts where the simulator shows 0-200.
    */
   readonly eevdfServeRelease: boolean;
 }

@@ -26,14 +26,13 @@ function host(kind: "kvm-eevdf" | "kvm-cfs" | "xen-credit" | "xen-credit2", core
 }
 
 /**
- * The core's p99.9 for a victim (no learned correction), with or without light holds, released at
- * the holds' turnover as the term was written (Mechanisms.eevdfServeRelease off): on QUIET_12 the
- * victim's waits are not the rest of a serve (wake-to-run p99.9 231 µs against the other io VM's
- * 149 µs serves, the same with the CPU-bound bursts 5x longer), and with the serve release the core
- * is 2x under here (docs/accuracy.md, "Packed EEVDF: the light holds' release from the rest of a
- * serve (session 21)", holdout-6's contended-eevdf/9906/3).
+ * The core's p99.9 for a victim (no learned correction), with or without light holds. On QUIET_12
+ * Mechanisms.eevdfServeRelease leaves the holds' turnover release as it was: the io holds fill
+ * 0.18 of the cores left, under SERVE_RELEASE_RHO_MIN, and the victim's tail waits are behind
+ * CPU-bound home runners (docs/accuracy.md, "Packed EEVDF: the light holds' release from the rest
+ * of a serve (session 21)", holdout-6's contended-eevdf/9906/3).
  */
-const coreP999 = (s: Scenario, id: string, lightHolds: boolean): number => mechanismP999(s, id, { lightHolds, eevdfServeRelease: false });
+const coreP999 = (s: Scenario, id: string, lightHolds: boolean): number => mechanismP999(s, id, { lightHolds });
 
 const simP999 = (s: Scenario, id: string): number => simulatedP999(s, id, [1, 2]);
 
