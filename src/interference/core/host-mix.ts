@@ -30,19 +30,21 @@ const SERVE_RELEASE_RHO = 0.9;
  * SERVE_RELEASE_OWN: the least utilisation of one of the victim's vCPUs by its requests
  * (VictimTail.rho) at which serveRelease holds, unless the io holds crowd the cores left
  * (SERVE_RELEASE_CROWD). An io victim that serves under it leaves its vCPUs idle almost all the
- * time; in the simulator its tail waits are behind CPU-bound home runners (69-100% of the top
- * 0.1% of wakes on the contended hosts traced), which no serve ends, and the hold-length release
- * is what fits them (docs/accuracy.md, "Packed EEVDF: the light holds' release from the rest of a
- * serve (session 21)", "The victims' own serving"). The traced victims that went further with
- * the release serve 0.011-0.038 of a vCPU, those it brought closer 0.057 and more; 0.05 is
- * between, and the gate's contended EEVDF groups do not move anywhere in 0.04-0.06.
+ * time; in the simulator (7 of the 10 such contended victims traced) its tail waits are behind
+ * CPU-bound home runners (69-100% of its top 0.1% of wakes), which no serve ends, and the
+ * hold-length release is what fits them (docs/accuracy.md, "Packed EEVDF: the light holds'
+ * release from the rest of a serve (session 21)", "The refinement: victims that serve little").
+ * The traced victims that went further with the release serve 0.011-0.038 of a vCPU, those it
+ * brought closer 0.057 and more; 0.05 is between, and no open round's contended EEVDF group is
+ * worse than without the term anywhere in 0.04-0.06 (with SERVE_RELEASE_CROWD in 0.22-0.30).
  */
 const SERVE_RELEASE_OWN = 0.05;
 /**
  * SERVE_RELEASE_CROWD: the io hold load per core left (serveRelease's rho) from which the release
  * holds for every io victim: there the full host is the io holds' doing and a waker meets serves
  * and the chains of them, however little it serves itself (holdout-22's packed/10112/7 at
- * 0.47-0.64). The open rounds' figures are the same anywhere in 0.22-0.30.
+ * 0.47-0.64). The open rounds' contended figures are the same anywhere in 0.22-0.30; the packed
+ * gain falls slowly above it.
  */
 const SERVE_RELEASE_CROWD = 0.25;
 

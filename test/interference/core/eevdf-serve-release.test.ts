@@ -70,13 +70,13 @@ describe("EEVDF: a waker behind a serving io vCPU is released by the rest of the
   }, 120_000);
 
   // Contended hosts (2 io victims among sleepy CPU-bound vCPUs): an io victim that serves a few
-  // percent of a vCPU (VictimTail.rho 0.033 on holdout-6's 9906/3 victim-0, 0.014 on holdout-12's
-  // 10012/5 victim-0, 0.025 on holdout-21's 10109/5 victim-0) leaves its vCPUs idle almost all the
-  // time. In the simulator (20 s, seed 1) its home CPU is held by a CPU-bound runner on 27 of the 35,
-  // 17 of the 19 and 9 of the 13 wakes of its top 0.1%: no serve ends those waits, and the rest of a
-  // serve put these victims at 0.35-0.5x the simulator (99 µs against 282 on 9906/3). The io holds
-  // load the cores left under SERVE_RELEASE_CROWD (0.21, 0.16, 0.13), so the hold-length release
-  // stays (SERVE_RELEASE_OWN).
+  // percent of a vCPU (VictimTail.rho 0.033 on holdout-6's 9906/3 victim-0, 0.014 on
+  // holdout-12's 10012/5 victim-0, 0.025 on holdout-21's 10109/5 victim-0) leaves its vCPUs idle
+  // almost all the time. In the simulator (20 s, seed 1) its home CPU is held by a CPU-bound
+  // runner on 27 of the 35, 17 of the 19 and 9 of the 13 wakes of its top 0.1%: no serve ends
+  // those waits, and the rest of a serve put these victims at 0.35-0.5x the simulator (99 µs
+  // against 282 on 9906/3). The io holds load the cores left under SERVE_RELEASE_CROWD (0.21,
+  // 0.16, 0.13), so the hold-length release stays (SERVE_RELEASE_OWN).
   test.each([
     ["holdout-6", "contended-eevdf/9906/3", "victim-0"],
     ["holdout-12", "contended-eevdf/10012/5", "victim-0"],
