@@ -285,7 +285,11 @@ interface PackedGoals {
   readonly safe: readonly string[];
 }
 
-/** packedGoals: the packed hosts' goals of a round whose groups are `all` (the others are listed in its comment, not asserted). */
+/** packedGoals: the packed hosts' goals of a round whose groups are `all` (the others are listed in its comment, not asserted).
+ * Each round's comment gives the figures of its one unseen measurement; the lists assert what the
+ * shipped model meets now (session 21's cfsFullHome, eevdfOneWaitFull and eevdfServeRelease, chosen
+ * with these rounds open, brought packed goals in on holdout-9, -10, -12, -14 to -18, -20, -22 and
+ * packed-1), so they may list more than the comment. */
 function packedGoals(all: Map<string, GroupStats>, goals: PackedGoals): void {
   test(`packed, all schedulers: >= 80 hosts, median <= 0.15, ${goals.allP90 ? "p90 <= 0.40, " : ""}bound coverage >= 99%`, () => {
     const g = all.get("packed (all)");
@@ -383,6 +387,22 @@ describe("predictor accuracy on the fourth frozen round (holdout-4)", () => {
     expect(on?.unsafeMisses, detail(on)).toBe(off?.unsafeMisses);
     expect(on?.coverage, detail(on)).toBe(off?.coverage);
   });
+});
+
+// The twenty-third frozen round (seeds 10121-10130 and holdout-22's sets, committed and sealed
+// with its reference at the end of session 20). The model with session 21's four terms
+// (eevdfOneWaitFull, credit2RepickFloor, cfsFullHome, eevdfServeRelease, chosen with holdout-22
+// open) was measured on it once, untouched, then it was unsealed (docs/accuracy.md, "holdout-23
+// measured"). Contended: every goal for all schedulers together (0.039 / 0.290, 100%, 0 unsafe)
+// and for each (p90 CFS 0.260, EEVDF 0.281, credit1 0.290, credit2 0.312; coverage 100% for
+// each), the first unseen round where every scheduler meets every contended goal. Packed: median
+// and coverage for all together (0.020 / 0.368, 99.8%), medians for each, p90 for credit1 and
+// credit2, coverage but EEVDF's (99.1%); not met: 5 unsafe misses (CFS 2 on packed/10124/1, EEVDF 3
+// on packed/10122/1; all five there with the session's starting model too), CFS's p90 0.628 and
+// EEVDF's 0.488.
+describe("predictor accuracy on the twenty-third frozen round (holdout-23)", () => {
+  const { all } = sharedRoundGoals("holdout-23", { p90: KINDS, safe: KINDS });
+  packedGoals(all, { allP90: true, median: KINDS, covered: ["xen-credit", "xen-credit2", "kvm-cfs"], p90: ["xen-credit", "xen-credit2"], safe: ["xen-credit", "xen-credit2"] });
 });
 
 // The fifth frozen round (seeds 9801-9810 and holdout-4's sets, committed and sealed with its
@@ -506,7 +526,7 @@ describe("predictor accuracy on the eighth frozen round (holdout-8)", () => {
 // model-v13's light waiters (docs/accuracy.md, fourteenth round).
 describe("predictor accuracy on the ninth frozen round (holdout-9)", () => {
   const { all, cases: casesR } = sharedRoundGoals("holdout-9", { p90: KINDS, safe: KINDS });
-  packedGoals(all, { allP90: false, median: ["xen-credit", "xen-credit2", "kvm-cfs"], covered: KINDS, p90: ["xen-credit", "xen-credit2"], safe: KINDS });
+  packedGoals(all, { allP90: false, median: KINDS, covered: KINDS, p90: ["xen-credit", "xen-credit2"], safe: KINDS });
 
   // The same fitted model with a CFS term switched off: the busy io vCPUs no longer count as
   // waiters (5 unsafe misses), or no light holds at all (9).
@@ -528,7 +548,7 @@ describe("predictor accuracy on the ninth frozen round (holdout-9)", () => {
 // model-v13 too), and CFS's and EEVDF's p90 (0.492, model-v13 0.442; 0.609).
 describe("predictor accuracy on the tenth frozen round (holdout-10)", () => {
   const { all } = sharedRoundGoals("holdout-10", { p90: KINDS, safe: KINDS });
-  packedGoals(all, { allP90: true, median: KINDS, covered: ["xen-credit", "xen-credit2", "kvm-eevdf"], p90: ["xen-credit", "xen-credit2"], safe: ["xen-credit", "xen-credit2", "kvm-eevdf"] });
+  packedGoals(all, { allP90: true, median: KINDS, covered: KINDS, p90: KINDS, safe: ["xen-credit", "xen-credit2", "kvm-eevdf"] });
 });
 
 // The eleventh frozen round (seeds 10001-10010 and holdout-10's sets, committed and sealed with its
@@ -542,7 +562,7 @@ describe("predictor accuracy on the tenth frozen round (holdout-10)", () => {
 // EEVDF"; chosen after the round was unsealed and diagnosed, so not an unseen figure).
 describe("predictor accuracy on the eleventh frozen round (holdout-11)", () => {
   const { all, cases } = sharedRoundGoals("holdout-11", { p90: KINDS, safe: KINDS });
-  packedGoals(all, { allP90: false, median: KINDS, covered: KINDS, p90: ["kvm-eevdf", "xen-credit2"], safe: KINDS });
+  packedGoals(all, { allP90: false, median: KINDS, covered: KINDS, p90: ["xen-credit2", "kvm-eevdf"], safe: KINDS });
 
   test("CFS's packed hosts have an unsafe miss without the light waiters", () => {
     const g = groups(new Predictor(bundledPredictor().model, { ...ALL_MECHANISMS, cfsLightWaiters: false }), cases).get("packed kvm-cfs (all)");
@@ -575,7 +595,7 @@ describe("predictor accuracy on the eleventh frozen round (holdout-11)", () => {
 // open round, this one among them): packed credit1's p90 0.390 here (0.439 without).
 describe("predictor accuracy on the twelfth frozen round (holdout-12)", () => {
   const { all, cases: cases12 } = sharedRoundGoals("holdout-12", { p90: KINDS, safe: KINDS });
-  packedGoals(all, { allP90: false, median: KINDS, covered: KINDS, p90: ["xen-credit2", "xen-credit"], safe: KINDS });
+  packedGoals(all, { allP90: true, median: KINDS, covered: KINDS, p90: ["xen-credit", "xen-credit2", "kvm-eevdf"], safe: KINDS });
 
   // CFS's runnable waits (session 17, docs/accuracy.md "Packed hosts on holdout-14"): the 32-core
   // packed host 10013/0, whose other vCPUs want 1.16-1.17x its cores, has its sleepy mixed victims
@@ -641,7 +661,7 @@ describe("predictor accuracy on the thirteenth frozen round (holdout-13)", () =>
 // vm-7): 0.537 with both terms; the term's counterfactual below is the model it was chosen on.
 describe("predictor accuracy on the fourteenth frozen round (holdout-14)", () => {
   const { all, cases: cases14 } = sharedRoundGoals("holdout-14", { p90: KINDS, safe: KINDS });
-  packedGoals(all, { allP90: false, median: KINDS, covered: KINDS, p90: ["xen-credit", "xen-credit2"], safe: ["xen-credit", "xen-credit2"] });
+  packedGoals(all, { allP90: true, median: KINDS, covered: KINDS, p90: ["xen-credit", "xen-credit2"], safe: ["xen-credit", "xen-credit2"] });
 
   test("CFS's packed hosts: 1 unsafe miss and a p90 under 0.7 with the runnable waits, 3 and over 0.8 without", () => {
     const on = all.get("packed kvm-cfs (all)");
@@ -668,7 +688,7 @@ describe("predictor accuracy on the fourteenth frozen round (holdout-14)", () =>
 // two unsafe misses (10045/3 at the count, 16 CPU-bound vCPUs on 16 cores) are left.
 describe("predictor accuracy on the fifteenth frozen round (holdout-15)", () => {
   const { all, cases: cases15 } = sharedRoundGoals("holdout-15", { p90: KINDS, safe: KINDS });
-  packedGoals(all, { allP90: true, median: KINDS, covered: ["kvm-cfs", "kvm-eevdf", "xen-credit2"], p90: ["kvm-eevdf", "xen-credit2", "xen-credit"], safe: [] });
+  packedGoals(all, { allP90: true, median: KINDS, covered: KINDS, p90: ["xen-credit", "xen-credit2", "kvm-eevdf"], safe: ["kvm-cfs", "kvm-eevdf"] });
 
   test("credit1's packed p90 is under 0.40 with the knee, over 0.40 without; coverage lower without", () => {
     const on = all.get("packed xen-credit (all)");
@@ -692,7 +712,7 @@ describe("predictor accuracy on the fifteenth frozen round (holdout-15)", () => 
 // it, 0.438.
 describe("predictor accuracy on the sixteenth frozen round (holdout-16)", () => {
   const { all, cases: cases16 } = sharedRoundGoals("holdout-16", { p90: KINDS, safe: KINDS });
-  packedGoals(all, { allP90: false, median: KINDS, covered: KINDS, p90: ["kvm-cfs", "xen-credit2"], safe: KINDS });
+  packedGoals(all, { allP90: true, median: KINDS, covered: KINDS, p90: ["xen-credit2", "kvm-cfs", "kvm-eevdf"], safe: KINDS });
 
   // (credit2RepickCap off in the counterfactual: the model the cap was chosen on; with the re-pick
   // line on, the cap's absence leaves 0.332, the p90 with the cap and without the line.)
@@ -711,7 +731,7 @@ describe("predictor accuracy on the sixteenth frozen round (holdout-16)", () => 
 // EEVDF's (0.555), and 2 unsafe misses (EEVDF, credit2).
 describe("predictor accuracy on the seventeenth frozen round (holdout-17)", () => {
   const { all, cases: cases17 } = sharedRoundGoals("holdout-17", { p90: KINDS, safe: KINDS });
-  packedGoals(all, { allP90: false, median: KINDS, covered: ["kvm-eevdf", "xen-credit2"], p90: ["xen-credit", "xen-credit2"], safe: ["kvm-cfs", "xen-credit"] });
+  packedGoals(all, { allP90: true, median: KINDS, covered: KINDS, p90: ["xen-credit", "xen-credit2"], safe: ["xen-credit", "xen-credit2", "kvm-cfs"] });
 
   // cfsSaturatedKeeps (session 19, chosen with this round open: docs/accuracy.md "Packed CFS on
   // holdout-17"): four duty-1 mixed victims that keep their CPUs (10065/4 vm-3, 10070/3 vm-11,
@@ -751,7 +771,7 @@ describe("predictor accuracy on the seventeenth frozen round (holdout-17)", () =
 // 2, credit2 1).
 describe("predictor accuracy on the eighteenth frozen round (holdout-18)", () => {
   const { all } = sharedRoundGoals("holdout-18", { p90: KINDS, safe: KINDS });
-  packedGoals(all, { allP90: false, median: KINDS, covered: KINDS, p90: ["xen-credit", "xen-credit2"], safe: ["kvm-cfs", "xen-credit"] });
+  packedGoals(all, { allP90: true, median: KINDS, covered: KINDS, p90: ["xen-credit", "xen-credit2", "kvm-eevdf"], safe: ["xen-credit", "kvm-cfs", "kvm-eevdf"] });
 });
 
 // The nineteenth frozen round (seeds 10081-10090 and holdout-18's sets, committed and sealed with
@@ -767,7 +787,7 @@ describe("predictor accuracy on the eighteenth frozen round (holdout-18)", () =>
 // unsafe misses: CFS's coverage 99.1%, 2 unsafe misses (4 in all), CFS's p90 0.542.
 describe("predictor accuracy on the nineteenth frozen round (holdout-19)", () => {
   const { all, cases: cases19 } = sharedRoundGoals("holdout-19", { p90: KINDS, safe: KINDS });
-  packedGoals(all, { allP90: false, median: KINDS, covered: ["kvm-cfs", "xen-credit", "xen-credit2"], p90: ["xen-credit", "xen-credit2"], safe: ["xen-credit"] });
+  packedGoals(all, { allP90: false, median: KINDS, covered: ["xen-credit", "xen-credit2", "kvm-cfs"], p90: ["xen-credit", "xen-credit2"], safe: ["xen-credit"] });
 
   test("packed CFS misses its coverage goal and has one more unsafe miss without cfsLightRunnable", () => {
     const on = all.get("packed kvm-cfs (all)");
@@ -793,7 +813,7 @@ describe("predictor accuracy on the nineteenth frozen round (holdout-19)", () =>
 // against 20,864).
 describe("predictor accuracy on the twentieth frozen round (holdout-20)", () => {
   const { all, cases: cases20 } = sharedRoundGoals("holdout-20", { p90: KINDS, safe: KINDS });
-  packedGoals(all, { allP90: true, median: KINDS, covered: KINDS, p90: ["xen-credit", "xen-credit2"], safe: KINDS });
+  packedGoals(all, { allP90: true, median: KINDS, covered: KINDS, p90: ["xen-credit", "xen-credit2", "kvm-eevdf"], safe: KINDS });
 
   test("packed credit2 has one unsafe miss without credit2QueuedHog", () => {
     const g = groups(new Predictor(bundledPredictor().model, { ...ALL_MECHANISMS, credit2QueuedHog: false }), cases20).get("packed xen-credit2 (all)");
@@ -816,7 +836,7 @@ describe("predictor accuracy on the twentieth frozen round (holdout-20)", () => 
 // not met, the p90 of all (0.440), CFS's, EEVDF's and credit1's, and 2 unsafe misses (CFS, credit1).
 describe("predictor accuracy on the twenty-first frozen round (holdout-21)", () => {
   const { all } = sharedRoundGoals("holdout-21", { p90: ["kvm-eevdf", "xen-credit", "xen-credit2"], safe: KINDS });
-  packedGoals(all, { allP90: false, median: KINDS, covered: ["kvm-cfs", "xen-credit", "xen-credit2"], p90: ["xen-credit2"], safe: ["kvm-eevdf", "xen-credit2"] });
+  packedGoals(all, { allP90: false, median: KINDS, covered: ["xen-credit", "xen-credit2", "kvm-cfs"], p90: ["xen-credit2"], safe: ["xen-credit2", "kvm-eevdf"] });
 });
 
 // The twenty-second frozen round (seeds 10111-10120 and holdout-21's sets, committed and sealed
@@ -829,7 +849,7 @@ describe("predictor accuracy on the twenty-first frozen round (holdout-21)", () 
 // open, so not an unseen figure) brings credit2's contended p90 to 0.375.
 describe("predictor accuracy on the twenty-second frozen round (holdout-22)", () => {
   const { cases, all } = sharedRoundGoals("holdout-22", { p90: ["kvm-cfs", "kvm-eevdf", "xen-credit", "xen-credit2"], safe: KINDS });
-  packedGoals(all, { allP90: true, median: KINDS, covered: KINDS, p90: ["kvm-cfs", "xen-credit", "xen-credit2"], safe: KINDS });
+  packedGoals(all, { allP90: true, median: KINDS, covered: KINDS, p90: KINDS, safe: KINDS });
 
   test("credit2's contended p90 is over 0.41 without the re-pick floor; the same coverage and unsafe count", () => {
     const on = all.get("contended xen-credit2 (all)");
@@ -858,7 +878,7 @@ describe("predictor accuracy on the packed round (packed-1)", () => {
     expect(new Set(casesP.map((c) => c.composition.id.split("/")[1])).size).toBe(round.seeds.length);
   });
 
-  packedGoals(all, { allP90: false, median: KINDS, covered: KINDS, p90: ["kvm-cfs", "xen-credit", "xen-credit2"], safe: ["kvm-cfs", "xen-credit2", "xen-credit"] });
+  packedGoals(all, { allP90: true, median: KINDS, covered: KINDS, p90: KINDS, safe: ["xen-credit", "xen-credit2", "kvm-cfs"] });
 
   // CFS's light waiters (model-v13, light-holds.ts lightWaiterShare): with the same fitted model
   // and only the CPU-bound excess discounting the other releases, one CFS victim here is unsafe
