@@ -304,6 +304,15 @@ export const HOLDOUT24_SEEDS: readonly number[] = [10131, 10132, 10133, 10134, 1
 
 export const HOLDOUT24_SETS: readonly CompositionSet[] = HOLDOUT23_SETS;
 
+/**
+ * The twenty-fifth held-out round, frozen and sealed before holdout-24 is measured, so the model
+ * change after the one holdout-24 measures has an untouched round waiting: holdout-24's sets,
+ * from seeds nothing had used (those above and holdout-24's 10131-10140).
+ */
+export const HOLDOUT25_SEEDS: readonly number[] = [10141, 10142, 10143, 10144, 10145, 10146, 10147, 10148, 10149, 10150];
+
+export const HOLDOUT25_SETS: readonly CompositionSet[] = HOLDOUT24_SETS;
+
 /** EvalRound is one frozen evaluation: its seeds, the sets drawn per seed and its cached reference. */
 export interface EvalRound {
   readonly name: string;
@@ -346,6 +355,7 @@ export const EVAL_ROUNDS: readonly EvalRound[] = [
   { name: "holdout-22", seeds: HOLDOUT22_SEEDS, sets: HOLDOUT22_SETS, reference: "data/interference/accuracy-reference-holdout22-v1.json" },
   { name: "holdout-23", seeds: HOLDOUT23_SEEDS, sets: HOLDOUT23_SETS, reference: "data/interference/accuracy-reference-holdout23-v1.json" },
   { name: "holdout-24", seeds: HOLDOUT24_SEEDS, sets: HOLDOUT24_SETS, reference: "data/interference/accuracy-reference-holdout24-v1.json", sealed: true },
+  { name: "holdout-25", seeds: HOLDOUT25_SEEDS, sets: HOLDOUT25_SETS, reference: "data/interference/accuracy-reference-holdout25-v1.json", sealed: true },
 ];
 
 /** OPEN_ROUNDS: the rounds measured by default (every round but the sealed ones). */
