@@ -6,9 +6,9 @@ import { profileVm } from "../../../src/interference/profile.js";
 import { loadPredictor } from "../../../src/io/calibration.js";
 import { defaultScheduler } from "../../../src/model/scheduler.js";
 import type { Scenario } from "../../../src/model/scenario.js";
-import { HostState } from "../../../src/interference/host-state.js";
-import { newPrediction, Predictor } from "../../../src/interference/predictor.js";
+import { Predictor } from "../../../src/interference/predictor.js";
 import { roundHost, shippedP999, simulatedP999 } from "../helpers.js";
+import { lowerBoundFeasibilityTests } from "./floor-feasibility.js";
 
 // Mechanisms.eevdfOneWaitFull (docs/accuracy.md, "Packed EEVDF: one wait on full hosts too
 // (session 21)"): eevdfOneWait's line (alone p99.9 + slice + tick) on 16 cores and up, on full
@@ -98,39 +98,5 @@ describe("EEVDF: one wait for an io-only victim on a full large host", () => {
 // a plan would count the victim as breaching where its estimate says it fits. The shipped model:
 // its correction is what the line caps (a plain one does not lift past it here).
 describe("the one-wait line on a full host in the placer's feasibility paths (holdout-14 packed/10036/7 vm-8)", () => {
-  const s = roundHost("holdout-14", "packed/10036/7");
-  const profiles = s.vms.map(profileVm);
-  const at = s.vms.findIndex((v) => v.id === "vm-8");
-  const model = loadPredictor().model;
-  const build = (p: Predictor, slo: number | undefined, withVictim = true): HostState => {
-    const hs = new HostState(s.host, p);
-    for (let i = 0; i < profiles.length; i++) {
-      if (i === at && !withVictim) continue;
-      const x = i === at && slo !== undefined ? { ...profiles[i], sloP999Us: slo } : profiles[i];
-      hs.add(x, p.victim(x));
-    }
-    return hs;
-  };
-  const p = new Predictor(model, { ...ALL_MECHANISMS, ...ON });
-  const q = new Predictor(model, { ...ALL_MECHANISMS, ...OFF });
-  const bound = build(p, undefined).predictVictim(p.victim(profiles[at])!, newPrediction()).boundUs[1];
-  const offBound = build(q, undefined).predictVictim(q.victim(profiles[at])!, newPrediction()).boundUs[1];
-
-  test("the term lowers the bound", () => {
-    expect(bound).toBeLessThan(offBound / 1.4);
-  });
-
-  // vm-8 has outside-range reasons (its bound widened twice), which HostState counts and a bare
-  // Predictor.withinSlo is not given: the rows and the newcomer are the placer's paths here.
-  test.each([0.9, 0.99, 1.01, 1.1])("SLO %s x bound: the rows (fits) and the newcomer agree with predict", (f) => {
-    expect(build(p, f * bound).fits(), "rows").toBe(f >= 1);
-    const newcomer = { ...profiles[at], sloP999Us: f * bound };
-    expect(build(p, undefined, false).fits(newcomer, p.victim(newcomer)), "newcomer").toBe(f >= 1);
-  });
-
-  test("without the term the rows refuse an SLO between the two bounds", () => {
-    const slo = (bound + offBound) / 2;
-    expect(build(p, slo).fits()).toBe(true);
-    expect(build(q, slo).fits()).toBe(false);
-  });
+  lowerBoundFeasibilityTests(roundHost("holdout-14", "packed/10036/7"), "vm-8", ON, OFF, 1.4, loadPredictor().model);
 });

@@ -9,6 +9,7 @@ import { profileVm } from "../../../src/interference/profile.js";
 import { loadPredictor } from "../../../src/io/calibration.js";
 import { defaultScheduler } from "../../../src/model/scheduler.js";
 import { roundHost, shippedP999, simulatedP999 } from "../helpers.js";
+import { lowerBoundFeasibilityTests } from "./floor-feasibility.js";
 
 // Mechanisms.eevdfOneWait (docs/accuracy.md, "Packed EEVDF's over-predicted tail (session 19)"):
 // on EEVDF hosts of 16 cores and up, not saturated, a waking io-only vCPU waits at most one
@@ -88,39 +89,7 @@ describe("EEVDF: one wait for an io-only victim on a large host", () => {
 // one-wait line must reach the victims' rows and a newcomer judging itself, or a plan would count
 // the victim as breaching where its estimate says it fits.
 describe("the placer's paths agree with predict under the one-wait line (holdout-17 packed-32/10067/0 vm-7)", () => {
-  const s = roundHost("holdout-17", "packed-32/10067/0");
-  const profiles = s.vms.map(profileVm);
-  const at = s.vms.findIndex((v) => v.id === "vm-7");
-  const model = loadPredictor().model;
-  const build = (p: Predictor, slo: number | undefined, withVictim = true): HostState => {
-    const hs = new HostState(s.host, p);
-    for (let i = 0; i < profiles.length; i++) {
-      if (i === at && !withVictim) continue;
-      const x = i === at && slo !== undefined ? { ...profiles[i], sloP999Us: slo } : profiles[i];
-      hs.add(x, p.victim(x));
-    }
-    return hs;
-  };
-  const p = new Predictor(model, ALL_MECHANISMS);
-  const q = new Predictor(model, { ...ALL_MECHANISMS, ...OFF });
-  const bound = build(p, undefined).predictVictim(p.victim(profiles[at])!, newPrediction()).boundUs[1];
-  const offBound = build(q, undefined).predictVictim(q.victim(profiles[at])!, newPrediction()).boundUs[1];
-
-  test("the term lowers the bound", () => {
-    expect(bound).toBeLessThan(offBound / 1.2);
-  });
-
-  test.each([0.9, 0.99, 1.01, 1.1])("SLO %s x bound: the rows (fits) and the newcomer agree with predict", (f) => {
-    expect(build(p, f * bound).fits(), "rows").toBe(f >= 1);
-    const newcomer = { ...profiles[at], sloP999Us: f * bound };
-    expect(build(p, undefined, false).fits(newcomer, p.victim(newcomer)), "newcomer").toBe(f >= 1);
-  });
-
-  test("without the term the rows refuse an SLO between the two bounds", () => {
-    const slo = (bound + offBound) / 2;
-    expect(build(p, slo).fits()).toBe(true);
-    expect(build(q, slo).fits()).toBe(false);
-  });
+  lowerBoundFeasibilityTests(roundHost("holdout-17", "packed-32/10067/0"), "vm-7", ON, OFF, 1.2, loadPredictor().model);
 });
 
 // Every what-if path (fits: the query's rows; fitsAt: the candidate table with its kept shapes

@@ -5,9 +5,9 @@ import { profileVm } from "../../../src/interference/profile.js";
 import { loadPredictor } from "../../../src/io/calibration.js";
 import { defaultScheduler } from "../../../src/model/scheduler.js";
 import type { Scenario } from "../../../src/model/scenario.js";
-import { HostState } from "../../../src/interference/host-state.js";
-import { newPrediction, Predictor } from "../../../src/interference/predictor.js";
+import { Predictor } from "../../../src/interference/predictor.js";
 import { roundHost, shippedP999, simulatedP999 } from "../helpers.js";
+import { lowerBoundFeasibilityTests } from "./floor-feasibility.js";
 
 // Mechanisms.eevdfServeRelease (docs/accuracy.md, "Packed EEVDF: the light holds' release from the
 // rest of a serve (session 21)"). On a host whose CPU-bound vCPUs leave cores, an io waker that
@@ -119,37 +119,5 @@ describe("EEVDF: a waker behind a serving io vCPU is released by the rest of the
 // The placer asks feasibility: the lower bound must reach the host's rows and a newcomer judging
 // itself as it reaches predict (the release is read from the same HostMix sums on every path).
 describe("the serve release in the placer's feasibility paths (holdout-22 packed/10120/7 vm-5)", () => {
-  const s = roundHost("holdout-22", "packed/10120/7");
-  const profiles = s.vms.map(profileVm);
-  const at = s.vms.findIndex((v) => v.id === "vm-5");
-  const model = loadPredictor().model;
-  const build = (p: Predictor, slo: number | undefined, withVictim = true): HostState => {
-    const hs = new HostState(s.host, p);
-    for (let i = 0; i < profiles.length; i++) {
-      if (i === at && !withVictim) continue;
-      const x = i === at && slo !== undefined ? { ...profiles[i], sloP999Us: slo } : profiles[i];
-      hs.add(x, p.victim(x));
-    }
-    return hs;
-  };
-  const p = new Predictor(model, { ...ALL_MECHANISMS, ...ON });
-  const q = new Predictor(model, { ...ALL_MECHANISMS, ...OFF });
-  const bound = build(p, undefined).predictVictim(p.victim(profiles[at])!, newPrediction()).boundUs[1];
-  const offBound = build(q, undefined).predictVictim(q.victim(profiles[at])!, newPrediction()).boundUs[1];
-
-  test("the term lowers the bound", () => {
-    expect(bound).toBeLessThan(offBound / 1.2);
-  });
-
-  test.each([0.9, 0.99, 1.01, 1.1])("SLO %s x bound: the rows (fits) and the newcomer agree with predict", (f) => {
-    expect(build(p, f * bound).fits(), "rows").toBe(f >= 1);
-    const newcomer = { ...profiles[at], sloP999Us: f * bound };
-    expect(build(p, undefined, false).fits(newcomer, p.victim(newcomer)), "newcomer").toBe(f >= 1);
-  });
-
-  test("without the term the rows refuse an SLO between the two bounds", () => {
-    const slo = (bound + offBound) / 2;
-    expect(build(p, slo).fits()).toBe(true);
-    expect(build(q, slo).fits()).toBe(false);
-  });
+  lowerBoundFeasibilityTests(roundHost("holdout-22", "packed/10120/7"), "vm-5", ON, OFF, 1.2, loadPredictor().model);
 });

@@ -57,3 +57,46 @@ export function floorFeasibilityTests(s: Scenario, on: Partial<Mechanisms>, expe
     expect(build(undefined, false).fits(newcomer, p.victim(newcomer)), "newcomer").toBe(f >= 1);
   });
 }
+
+/**
+ * lowerBoundFeasibilityTests is floorFeasibilityTests' other side, for a term that LOWERS VM
+ * `id`'s bound (a cap, a faster release) under `model` (the shipped one where the term binds only
+ * against the learned correction): the bound falls by more than `ratio`, the host's rows and a
+ * newcomer judging itself agree with predict around it, and without the term (`off`) the rows
+ * refuse an SLO between the two bounds, so a plan counts the victim as fitting exactly where its
+ * estimate says it does.
+ */
+export function lowerBoundFeasibilityTests(s: Scenario, id: string, on: Partial<Mechanisms>, off: Partial<Mechanisms>, ratio: number, model: InterferenceModel): void {
+  const profiles = s.vms.map(profileVm);
+  const at = s.vms.findIndex((v) => v.id === id);
+  const build = (p: Predictor, slo: number | undefined, withVictim = true): HostState => {
+    const hs = new HostState(s.host, p);
+    for (let i = 0; i < profiles.length; i++) {
+      if (i === at && !withVictim) continue;
+      const x = i === at && slo !== undefined ? { ...profiles[i], sloP999Us: slo } : profiles[i];
+      hs.add(x, p.victim(x));
+    }
+    return hs;
+  };
+  const p = new Predictor(model, { ...ALL_MECHANISMS, ...on });
+  const q = new Predictor(model, { ...ALL_MECHANISMS, ...off });
+  const bound = build(p, undefined).predictVictim(p.victim(profiles[at])!, newPrediction()).boundUs[1];
+  const offBound = build(q, undefined).predictVictim(q.victim(profiles[at])!, newPrediction()).boundUs[1];
+
+  test("the term lowers the bound", () => {
+    expect(at, id).toBeGreaterThanOrEqual(0);
+    expect(bound).toBeLessThan(offBound / ratio);
+  });
+
+  test.each([0.9, 0.99, 1.01, 1.1])("SLO %s x bound: the rows (fits) and the newcomer agree with predict", (f) => {
+    expect(build(p, f * bound).fits(), "rows").toBe(f >= 1);
+    const newcomer = { ...profiles[at], sloP999Us: f * bound };
+    expect(build(p, undefined, false).fits(newcomer, p.victim(newcomer)), "newcomer").toBe(f >= 1);
+  });
+
+  test("without the term the rows refuse an SLO between the two bounds", () => {
+    const slo = (bound + offBound) / 2;
+    expect(build(p, slo).fits()).toBe(true);
+    expect(build(q, slo).fits()).toBe(false);
+  });
+}
