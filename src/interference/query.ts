@@ -266,7 +266,7 @@ export class Query {
     const c = this.built();
     const own = v.ownLight ? this.ownLightOf(v) : undefined;
     this.mix.lightComponent(c, this.lightExtra, own, false, v.tail.rho);
-    this.overfull(c, v.tail.vcpus, v.tail.lambdaUs, own ? own.duty : 0);
+    this.overfull(c, v.tail.vcpus, v.tail.lambdaUs, own ? own.duty : 0, v.tail.rho);
     this.knee(c, v.tail.vcpus, v.tail.lambdaUs, 1);
     return c;
   }
@@ -383,11 +383,11 @@ export class Query {
    * into `episodes`, as a floor; CFS's are a multi-vCPU victim's only, the full-home waits
    * (SchedulerCore.fullHomePollUs: EEVDF's, and CFS's with the knee's) any io victim's.
    */
-  private overfull(c: Components, vcpus: number, lambdaUs: number, u0: number): void {
+  private overfull(c: Components, vcpus: number, lambdaUs: number, u0: number, rho: number): void {
     const hook = this.hm.core.overfull;
     if (hook === undefined || (vcpus < 2 && this.hm.core.fullHomePollUs === undefined)) return;
     this.episodes.hogQShare = 0;
-    this.withEpisodes = hook(this.episodes, c, vcpus, lambdaUs, u0);
+    this.withEpisodes = hook(this.episodes, c, vcpus, lambdaUs, u0, rho);
     this.episodesScale = OVERFULL_BOUND;
   }
 
@@ -437,7 +437,7 @@ export class Query {
     const c = this.built();
     if (x) this.mix.lightComponentLess(c, x, x.duty, x.duty / x.burstUs, 1, kneeDue, rho);
     else this.mix.lightComponent(c, undefined, undefined, kneeDue);
-    if (x) this.overfull(c, x.vcpus, lambdaUs, x.duty);
+    if (x) this.overfull(c, x.vcpus, lambdaUs, x.duty, rho);
     if (x) this.knee(c, x.vcpus, lambdaUs, 1);
     return c;
   }
@@ -501,7 +501,7 @@ export class Query {
       if (duty < 1 && core.fullHomePollUs !== undefined && c.kneeA > 0) {
         const a = c.kneeA;
         c.kneeA = a * (1 - duty ** vcpus);
-        this.overfull(c, vcpus, lambdaUs, 0);
+        this.overfull(c, vcpus, lambdaUs, 0, NaN);
         c.kneeA = a;
       }
       return;
@@ -774,7 +774,7 @@ export class Query {
       if (this.compsDue && this.noRoom(rows, o, this.queryPFull(), reasons, skip, byEstimate)) return this.refuse(Refusal.Independent);
       c = this.built();
       this.mix.lightComponentLess(c, this.lightExtra, rows[o + R_EX_LSP], rows[o + R_EX_LRATE], rows[o + R_LIGHT], true, rows[o + R_RHO]);
-      this.overfull(c, rows[o + R_VCPUS], rows[o + R_LAMBDA], rows[o + R_EX_LSP]);
+      this.overfull(c, rows[o + R_VCPUS], rows[o + R_LAMBDA], rows[o + R_EX_LSP], rows[o + R_RHO]);
       this.knee(c, rows[o + R_VCPUS], rows[o + R_LAMBDA], 1);
     }
     this.markGrant(c);

@@ -58,6 +58,7 @@ export type CfsFlags = Partial<
     | "cfsKeepsMargin"
     | "cfsRunnableWeights"
     | "cfsFullHome"
+    | "cfsSplitWake"
   >
 >;
 
@@ -103,6 +104,7 @@ export function cfsCore(given: KvmCfsParams | undefined, cores: number, approxim
     cfsKeepsMargin: keepsMargin = false,
     cfsRunnableWeights: runnableWeights = false,
     cfsFullHome: fullHome = false,
+    cfsSplitWake: splitWake = false,
   } = flags;
   const p = given ?? (defaultScheduler("kvm-cfs") as KvmCfsParams);
   const factor = tunableFactor(p, cores);
@@ -146,7 +148,16 @@ export function cfsCore(given: KvmCfsParams | undefined, cores: number, approxim
     // behind a fresh CPU-bound home runner; its waits go into kneeA / kneeR where the knee found
     // none, a floor as the knee's. Setting fullHomePollUs also asks the hook of 1-vCPU victims.
     ...(lightHolds && fullHome ? { fullHomePollUs: p.haltPollUs, fullHomeBelowCount: true } : {}),
-    ...(overfull || (lightHolds && (knee || fullHome)) ? { overfull: withKnee(overfull ? overfullEpisodes(p.gentleFairSleepers ? latencyUs / 2 : latencyUs, granUs, waitCapUs) : undefined, lightHolds && (knee || fullHome)) } : {}),
+    ...(overfull || (lightHolds && (knee || fullHome))
+      ? {
+          overfull: withKnee(
+            overfull ? overfullEpisodes(p.gentleFairSleepers ? latencyUs / 2 : latencyUs, granUs, waitCapUs) : undefined,
+            lightHolds && (knee || fullHome),
+            // Mechanisms.cfsSplitWake: the full-home no-idle chance (written only with cfsFullHome).
+            lightHolds && fullHome && splitWake ? splitWakeEpisodes(p.gentleFairSleepers ? latencyUs / 2 : latencyUs, granUs) : undefined,
+          ),
+        }
+      : {}),
     ...(saturated ? { overWait: saturatedWaitOf(latencyUs, minGranUs, nrLatency, p.tickUs, cores, runnableWaits, saturatedKeeps, lightRunnable, keepsMargin, runnableWeights) } : {}),
     ...(hogsKeep ? { hogsKeep: true } : {}),
     approximations,
@@ -166,30 +177,72 @@ export function cfsCore(given: KvmCfsParams | undefined, cores: number, approxim
  */
 function overfullEpisodes(creditUs: number, granUs: number, capOf: (excess: number) => number): NonNullable<SchedulerCore["overfull"]> {
   // Runnable siblings that make the waker too light: n x gran >= credit with n = siblings + 1.
-  const need = Math.max(1, Math.ceil(creditUs / granUs - 1e-9) - 1);
+  const need = tooLightSiblings(creditUs, granUs);
   return (ep: Components, c: Components, vcpus: number, lambdaUs: number, u0: number): boolean => {
     // A hog on the waker's CPU: the core's fresh-runner bins already hold the sleepy runners.
     const held = c.pFull * c.hogShare;
     if (vcpus - 1 < need || !(held > 0) || !(lambdaUs > 0)) return false;
-    const capUs = capOf(c.excess);
-    // It waits for the hog's slice to end, or for another CPU to free up and pull it.
-    const r = 1 / capUs + c.nu;
-    const eCap = Math.exp(-r * capUs);
-    const meanUs = (1 - eCap) / r;
-    const lam = lambdaUs / vcpus;
-    let u = Math.min(1, u0);
-    let q = 0;
-    for (let i = 0; i < 40; i++) {
-      q = atLeast(vcpus - 1, u, need);
-      const x = lam * held * q * meanUs;
-      u = (u0 + x) / (1 + x);
-    }
-    ep.ownPreA = lam * (1 - u) * q * held;
-    ep.ownPreR = r;
-    ep.ownPreECap = eCap;
-    ep.ownLongA = 0;
-    ep.capUs = capUs;
-    return ep.ownPreA > 0;
+    return tooLightEpisodes(ep, held, capOf(c.excess), c.nu, need, vcpus, lambdaUs, u0);
+  };
+}
+
+/** tooLightSiblings: the runnable siblings that make a waker too light to preempt, n x gran >= credit with n = siblings + 1. */
+function tooLightSiblings(creditUs: number, granUs: number): number {
+  return Math.max(1, Math.ceil(creditUs / granUs - 1e-9) - 1);
+}
+
+/**
+ * tooLightEpisodes writes into `ep`'s ownPre* the episodes of a waker too light to preempt its
+ * home runner (`need` siblings runnable), blocked with chance `held` when they are: it waits for
+ * the runner's slice to end (`capUs`) or for another CPU to free up and pull it (`nu`), and its
+ * wait keeps its vCPU runnable, lightening its siblings in turn (u = (u0 + x) / (1 + x)).
+ */
+function tooLightEpisodes(ep: Components, held: number, capUs: number, nu: number, need: number, vcpus: number, lambdaUs: number, u0: number): boolean {
+  const r = 1 / capUs + nu;
+  const eCap = Math.exp(-r * capUs);
+  const meanUs = (1 - eCap) / r;
+  const lam = lambdaUs / vcpus;
+  let u = Math.min(1, u0);
+  let q = 0;
+  for (let i = 0; i < 40; i++) {
+    q = atLeast(vcpus - 1, u, need);
+    const x = lam * held * q * meanUs;
+    u = (u0 + x) / (1 + x);
+  }
+  ep.ownPreA = lam * (1 - u) * q * held;
+  ep.ownPreR = r;
+  ep.ownPreECap = eCap;
+  ep.ownLongA = 0;
+  ep.capUs = capUs;
+  return ep.ownPreA > 0;
+}
+
+/**
+ * SPLIT_WAKE_RHO: the least per-vCPU request load (VictimTail.rho) at which cfsSplitWake counts a
+ * multi-vCPU io victim's too-light wakes. The light ones (8 vCPUs at 0.02, 4 at 0.04-0.07 on the
+ * open rounds' packed 8- and 16-core hosts) simulate near their estimates: their siblings are
+ * seldom runnable from their own requests (their u0 is mostly halt-polls), and they are pulled fast.
+ */
+const SPLIT_WAKE_RHO = 0.08;
+
+/**
+ * splitWakeEpisodes (Mechanisms.cfsSplitWake; docs/accuracy.md, "A busy io VM's split weight where
+ * the light holds fill a CFS host (session 21)"): below the count, where cfsFullHome finds the io
+ * waker no idle CPU (Components.fullHomeFull: the light holds and the sleepers' polls filling the
+ * cores the CPU-bound vCPUs leave), a busy multi-vCPU io victim's waker with `need` siblings
+ * runnable is too light to preempt its home runner, fresh or not (overfullEpisodes' group weight),
+ * so it is blocked with the whole no-idle chance, not its home runner's fresh share, and waits out
+ * the runner's slice or a pull: the over-full episodes with that chance in place of pFull x
+ * hogShare. Traced on holdout-23's packed/10124/1 (8 cores, 1 hog, 3.4 cores of sleepers): its
+ * 4-vCPU io VMs' wakes wait 7-11x more often with 2-3 siblings busy than with none, and the waits
+ * past 2 ms begin behind a CPU-bound sleeper and end at 6-7e-4 per µs, the core's c.nu (6.9e-4).
+ */
+function splitWakeEpisodes(creditUs: number, granUs: number): NonNullable<SchedulerCore["overfull"]> {
+  const need = tooLightSiblings(creditUs, granUs);
+  return (ep: Components, c: Components, vcpus: number, lambdaUs: number, u0: number, rho: number): boolean => {
+    const held = c.fullHomeFull;
+    if (vcpus - 1 < need || !(rho >= SPLIT_WAKE_RHO) || !(held > 0) || !(lambdaUs > 0)) return false;
+    return tooLightEpisodes(ep, Math.min(1, held), c.capUs, c.nu, need, vcpus, lambdaUs, u0);
   };
 }
 
@@ -201,13 +254,16 @@ type Episodes = NonNullable<SchedulerCore["overfull"]>;
  * over-full episodes need every core held by CPU-bound vCPUs (pFull > 0), the knee fewer CPU-bound
  * vCPUs than cores.
  */
-function withKnee(overfull: Episodes | undefined, knee: boolean): Episodes {
+function withKnee(overfull: Episodes | undefined, knee: boolean, splitWake?: Episodes): Episodes {
   if (!knee && overfull) return overfull;
-  return (ep: Components, c: Components, vcpus: number, lambdaUs: number, u0: number): boolean => {
-    const over = overfull !== undefined && overfull(ep, c, vcpus, lambdaUs, u0);
+  return (ep: Components, c: Components, vcpus: number, lambdaUs: number, u0: number, rho: number): boolean => {
+    // The over-full episodes need every core held (pFull > 0), the split-weight ones a full home
+    // below the count: at most one of the two writes ownPre*.
+    let over = overfull !== undefined && overfull(ep, c, vcpus, lambdaUs, u0, rho);
     if (!over) {
       ep.ownPreA = 0;
       ep.capUs = c.capUs;
+      over = splitWake !== undefined && splitWake(ep, c, vcpus, lambdaUs, u0, rho);
     }
     ep.ownLongA = 0;
     return kneeEpisodes(ep, c, vcpus, lambdaUs) || over;

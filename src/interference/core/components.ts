@@ -120,6 +120,13 @@ export class Components {
   kneeA = 0;
   kneeR = 1;
   /**
+   * CFS's full-home no-idle chance (host-mix.ts fullHome's `full`, Mechanisms.cfsFullHome): an io
+   * waker finds the light holds and the sleepers' polls filling the cores the CPU-bound vCPUs
+   * leave; kneeA is it times the home runner's chance to block the waker. Written per victim with
+   * the light part (0: none); cfs.ts splitWakeEpisodes reads it (Mechanisms.cfsSplitWake).
+   */
+  fullHomeFull = 0;
+  /**
    * credit1's knee left due (host-mix.ts holdKnee with `due`, the placer's row test): every input
    * of kneeA but the held tails' sum is found (its light Σ duty, vCPUs, block share and release
    * rate below), and kneeA stays 0 until HostMix.kneeFull finds it. Neither saved nor copied.
@@ -244,6 +251,7 @@ export class Components {
     this.sleepyDuty = o.sleepyDuty;
     this.kneeA = o.kneeA;
     this.kneeR = o.kneeR;
+    this.fullHomeFull = o.fullHomeFull;
   }
 
   /**

@@ -574,6 +574,7 @@ export class HostMix {
     let lsp = this.sums[LSP];
     let lrate = this.sums[LRATE];
     out.kneeA = 0;
+    out.fullHomeFull = 0;
     out.kneeDue = false;
     if (extra) {
       lsp += extra.vcpus * extra.duty;
@@ -796,6 +797,7 @@ export class HostMix {
     const ioFree = lrate * Math.exp((-pollUs * lrate) / Math.max(1, count));
     const sleeperFree = sleepUs > 0 ? out.heavyWakes * Math.exp(-pollUs / sleepUs) : out.heavyWakes;
     const hold = (lsp + polls) / (ioFree + sleeperFree);
+    out.fullHomeFull = w.full;
     out.kneeA = w.full * ((out.heavyWakes * out.heavyBlock) / (lrate + out.heavyWakes));
     out.kneeR = w.held / hold / w.queued + out.heavyWakes / Math.max(1e-9, out.sleepyDuty) + 1 / out.capUs;
   }

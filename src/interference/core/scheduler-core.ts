@@ -202,9 +202,11 @@ export interface SchedulerCore {
    * overfull writes into `ep` the episodes in which an io-only victim of `vcpus` vCPUs (own light
    * duty per vCPU `u0`, `lambdaUs` requests per µs) wakes unable to preempt the hog on its CPU,
    * every core held (read from the victim's components `c`): a floor under the estimate (CFS:
-   * cfs.ts overfullEpisodes; absent elsewhere). False: none.
+   * cfs.ts overfullEpisodes; absent elsewhere). `rho`: an io victim's utilisation of one vCPU by
+   * its requests (VictimTail.rho; NaN where not an io victim's: CFS's split-weight waits read it).
+   * False: none.
    */
-  readonly overfull?: (ep: Components, c: Components, vcpus: number, lambdaUs: number, u0: number) => boolean;
+  readonly overfull?: (ep: Components, c: Components, vcpus: number, lambdaUs: number, u0: number, rho: number) => boolean;
   /** Why this host's scheduler is only approximated by this core (empty when modelled). */
   readonly approximations: readonly string[];
 }
@@ -536,8 +538,21 @@ export interface Mechanisms {
    * 16-core hosts where the simulator shows 0-200.
    */
   readonly eevdfServeRelease: boolean;
+  /**
+   * CFS (docs/accuracy.md, "A busy io VM's split weight where the light holds fill a CFS host
+   * (session 21)"): a busy multi-vCPU io victim (3+ vCPUs, each serving at least SPLIT_WAKE_RHO of
+   * a vCPU) on a host where cfsFullHome finds the light holds and the sleepers' polls filling the
+   * cores the CPU-bound vCPUs leave: with two or more of its siblings runnable its group entity
+   * on the waker's CPU weighs 1/3 or less, wakeup_gran in its units exceeds the sleeper credit, and
+   * it preempts no home runner at all, fresh or not. It waits for that runner's slice to end or
+   * for a freed core to pull it (cfs.ts splitWakeEpisodes, the over-full episodes' form with the
+   * full-home no-idle chance in place of the hogs' full host). Off: those wakes wait only as any
+   * waker does behind a fresh CPU-bound runner: 0.28-0.29x the simulator on holdout-23's
+   * packed/10124/1 (8 cores, two 4-vCPU io VMs at 0.1 of a vCPU each).
+   */
+  readonly cfsSplitWake: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true };
 
 /** RepickFloor: SchedulerCore.repickFloor. */
 export interface RepickFloor {
