@@ -313,6 +313,15 @@ export const HOLDOUT25_SEEDS: readonly number[] = [10141, 10142, 10143, 10144, 1
 
 export const HOLDOUT25_SETS: readonly CompositionSet[] = HOLDOUT24_SETS;
 
+/**
+ * The twenty-sixth held-out round, frozen and sealed before holdout-25 is measured, so the model
+ * change after the one holdout-25 measures has an untouched round waiting: holdout-25's sets,
+ * from seeds nothing had used (those above and holdout-25's 10141-10150).
+ */
+export const HOLDOUT26_SEEDS: readonly number[] = [10151, 10152, 10153, 10154, 10155, 10156, 10157, 10158, 10159, 10160];
+
+export const HOLDOUT26_SETS: readonly CompositionSet[] = HOLDOUT25_SETS;
+
 /** EvalRound is one frozen evaluation: its seeds, the sets drawn per seed and its cached reference. */
 export interface EvalRound {
   readonly name: string;
@@ -356,6 +365,7 @@ export const EVAL_ROUNDS: readonly EvalRound[] = [
   { name: "holdout-23", seeds: HOLDOUT23_SEEDS, sets: HOLDOUT23_SETS, reference: "data/interference/accuracy-reference-holdout23-v1.json" },
   { name: "holdout-24", seeds: HOLDOUT24_SEEDS, sets: HOLDOUT24_SETS, reference: "data/interference/accuracy-reference-holdout24-v1.json" },
   { name: "holdout-25", seeds: HOLDOUT25_SEEDS, sets: HOLDOUT25_SETS, reference: "data/interference/accuracy-reference-holdout25-v1.json", sealed: true },
+  { name: "holdout-26", seeds: HOLDOUT26_SEEDS, sets: HOLDOUT26_SETS, reference: "data/interference/accuracy-reference-holdout26-v1.json", sealed: true },
 ];
 
 /** OPEN_ROUNDS: the rounds measured by default (every round but the sealed ones). */
