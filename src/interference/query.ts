@@ -1,5 +1,5 @@
 import type { CpuPart, MutablePart } from "./core/cpu-part.js";
-import { Components, type HostMix } from "./core/host-mix.js";
+import { Components, idleSiblingFull, type HostMix } from "./core/host-mix.js";
 import type { ExclusionCache } from "./core/occupancy.js";
 import type { FullState } from "./core/tails.js";
 import type { OverWait, RepickFloor, SchedulerCore } from "./core/scheduler-core.js";
@@ -22,6 +22,12 @@ const EPS = [0.01, 0.001] as const;
  * round) simulation / floor is at most 1.85 (the balancer's fresh hogs on top).
  */
 const OVERFULL_BOUND = 2;
+/**
+ * IDLE_SIBLING_DUTY: the own duty below which a mixed victim's requests wake an idle sibling
+ * (SchedulerCore.idleSibling); at it the vCPU is saturated (profile.ts caps a sleeper's runnable
+ * share at 0.99) and its requests are served inside its bursts.
+ */
+const IDLE_SIBLING_DUTY = 0.99;
 /** The core counts atLeast keeps per query: cores - AT_BELOW up to cores - AT_BELOW + AT_SPAN - 1 (credit1 asks cores - 5 to cores + 5). */
 const AT_BELOW = 8;
 const AT_SPAN = 16;
@@ -417,6 +423,8 @@ export class Query {
       const c = this.ownComps;
       c.copyFrom(this.built());
       this.mix.fullWithExtra(rest, this.full, this.near);
+      // As ownFull once it is on: the host without it is the host now.
+      if (this.hm.core.idleSibling === true && x.vcpus > 1 && x.duty < IDLE_SIBLING_DUTY) this.full.pFull = idleSiblingFull(x.duty, x.vcpus, this.full.pFull, this.near.pFull, this.mix.atLeastWith(undefined, this.hm.cores - x.vcpus));
       c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores, this.hm.core.ownBurstQueue);
       if (c.heldN > 0 && kneeDue) {
         // credit1's knee alone reads the tails: found if its floor is (resolveKnee).
@@ -447,8 +455,18 @@ export class Query {
    * `ownWakesUs` per µs) out of the chance that all are held.
    */
   private mixedComponents(duty: number, exclusion: ExclusionCache, ownWakesUs: number, vcpus: number, lambdaUs: number): Components {
-    this.mix.excludedFull(this.extra, duty, exclusion, this.full, this.near);
+    this.ownFull(duty, exclusion, vcpus);
     return this.mixedFromFull(duty, exclusion, ownWakesUs, vcpus, lambdaUs);
+  }
+
+  /**
+   * ownFull writes `full` and `near` for a mixed victim's waking vCPU (duty `duty`, its VM of
+   * `vcpus`): excludedFull, and on credit1 (SchedulerCore.idleSibling) the full-host chance of a
+   * request that wakes an idle sibling of a sleepy VM (host-mix.ts idleSibling).
+   */
+  private ownFull(duty: number, exclusion: ExclusionCache, vcpus: number): void {
+    this.mix.excludedFull(this.extra, duty, exclusion, this.full, this.near);
+    if (this.hm.core.idleSibling === true && vcpus > 1 && duty < IDLE_SIBLING_DUTY) this.mix.idleSibling(this.extra, duty, vcpus, exclusion, this.full, this.near);
   }
 
   /** mixedFromFull is mixedComponents after excludedFull wrote `full` and `near` (it reads neither components). */
@@ -764,7 +782,7 @@ export class Query {
       // room past its service time fails before its own components and OVER wait are built
       // (a tenth of the replay's mixed victims).
       const duty = rows[o + R_OWN_DUTY];
-      this.mix.excludedFull(this.extra, duty, exclusion, this.full, this.near);
+      this.ownFull(duty, exclusion, rows[o + R_VCPUS]);
       if (this.noRoom(rows, o, this.full.pFull, reasons, skip, byEstimate)) return this.refuse(Refusal.Independent);
       c = this.mixedFromFull(duty, exclusion, rows[o + R_WAKES], rows[o + R_VCPUS], rows[o + R_LAMBDA], true);
     } else {
@@ -826,6 +844,7 @@ export class Query {
     const duty = rows[o + R_OWN_DUTY];
     const c = this.ownComps;
     this.ownDuty = duty;
+    this.ownVcpus = rows[o + R_VCPUS];
     this.ownExclusion = exclusion;
     if (fresh) {
       restoreMixed(c, kept, ko);
@@ -856,13 +875,14 @@ export class Query {
 
   /** The mixed victim withinSloKept judges: its own vCPU's duty and exclusion table, and whether ownComps' bins are another's. */
   private ownDuty = 0;
+  private ownVcpus = 1;
   private ownExclusion: ExclusionCache | undefined = undefined;
   private ownStale = false;
 
   /** ownBuild: the mixed victim's own components before their light part (mixedFromFull's first steps), in ownComps. */
   private ownBuild(): void {
     const c = this.ownComps;
-    this.mix.excludedFull(this.extra, this.ownDuty, this.ownExclusion!, this.full, this.near);
+    this.ownFull(this.ownDuty, this.ownExclusion!, this.ownVcpus);
     c.copyFrom(this.built());
     c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores, this.hm.core.ownBurstQueue);
     this.ownStale = false;

@@ -40,10 +40,10 @@ export function xenLightPart(block: number): SchedulerCore["lightPart"] {
  * adds a key instead of an argument every caller must line up, and a swapped pair cannot
  * type-check (coreFor passes its Mechanisms whole). An absent key takes the default below.
  */
-export type Credit1Flags = Partial<Pick<Mechanisms, "credit1OverWait" | "credit1Knee">>;
+export type Credit1Flags = Partial<Pick<Mechanisms, "credit1OverWait" | "credit1Knee" | "credit1IdleSibling">>;
 
 export function credit1Core(p: XenCreditParams, cores: number, flags: Credit1Flags = {}): SchedulerCore {
-  const { credit1OverWait: overWait = true, credit1Knee: knee = false } = flags;
+  const { credit1OverWait: overWait = true, credit1Knee: knee = false, credit1IdleSibling: idleSibling = false } = flags;
   const tsliceUs = p.timesliceMs * 1000;
   // Below 3 ms Xen runs one tick per slice (__csched_set_tslice).
   const tickUs = p.timesliceMs < 3 ? tsliceUs : tsliceUs / 3;
@@ -82,6 +82,7 @@ export function credit1Core(p: XenCreditParams, cores: number, flags: Credit1Fla
     approximations,
     ...(overWait ? { overWait: overWaitOf(tsliceUs, cores) } : {}),
     ...(knee ? { holdKnee: true } : {}),
+    ...(idleSibling ? { idleSibling: true } : {}),
   };
 }
 

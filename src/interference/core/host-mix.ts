@@ -171,6 +171,17 @@ function heapDoubles(n: number): number[] {
 }
 
 /**
+ * idleSiblingFull (HostMix.idleSibling): the chance a request of a sleepy VM of `vcpus` at duty `p`
+ * finds every core held as it wakes an idle sibling, plus p^vcpus f for the requests that find
+ * every vCPU busy; f = P(N_-1 >= cores), near = P(N_-1 >= cores - 1), rest = P(N without the VM
+ * >= cores - vcpus). At most near (K_n + rest >= cores implies K_(n-1) + rest >= cores - 1).
+ */
+export function idleSiblingFull(p: number, vcpus: number, f: number, near: number, rest: number): number {
+  const all = p ** vcpus;
+  return Math.max(0, (1 - p) * f + p * near - all * rest) + all * f;
+}
+
+/**
  * HostMix aggregates a host's CPU-bound vCPUs for one scheduler core: the occupancy distribution
  * and, per burst bin, sums of duty, of duty x block share and of duty x block share / burst.
  * Everything is additive, so add and remove are O(vCPUs + 1) and a query with one extra VM is
@@ -225,6 +236,27 @@ export class HostMix {
       return;
     }
     this.occ.fullWithout(p, cores, xs, xd, xh, out, cache, near);
+  }
+
+  /**
+   * idleSibling (credit1, Mechanisms.credit1IdleSibling) rewrites out.pFull, written by
+   * excludedFull for a sleepy mixed victim's vCPU of duty `p` < 1 with near (one core fewer), for
+   * the requests of its VM of `vcpus` > 1 vCPUs at that duty: a request goes to a vCPU without work
+   * and wakes it (sim/workloads/io.ts chooseVcpu), so at its wake the busy siblings are the VM's
+   * whole busy count K ~ Binomial(vcpus, p) short of vcpus, not vcpus - 1 others independent of the
+   * waker. With F = P(N_-1 >= cores) (out), N = P(N_-1 >= cores - 1) (near) and R = P(rest >= cores -
+   * vcpus), the host without the VM, a request wakes a vCPU and finds every core held with chance
+   * (1 - p) F + p N - p^vcpus R (K_n = K_(n-1) + B, the K_n = n term dropped); one that finds all its
+   * VM's vCPUs busy (p^vcpus) is served inside a burst and keeps the chance F. Measured at
+   * arrivals (docs/accuracy.md, "credit1's open-round misses", session 21): main's F was 1.7-5.8x
+   * low on the five hosts traced, this within 10%.
+   */
+  idleSibling(extra: CpuPart | undefined, p: number, vcpus: number, cache: ExclusionCache, out: FullState, near: FullState): void {
+    const heavy = extra !== undefined && extra.block === undefined;
+    const xs = heavy && extra.duty < 1 ? extra.vcpus : 0;
+    const xd = heavy && extra.duty < 1 ? extra.duty : 0;
+    const xh = heavy && extra.duty >= 1 ? extra.vcpus : 0;
+    out.pFull = idleSiblingFull(p, vcpus, out.pFull, near.pFull, this.occ.atLeastWithoutVm(p, vcpus, this.cores - vcpus, xs, xd, xh, cache));
   }
 
   /**

@@ -134,6 +134,27 @@ export class Occupancy {
     }
     cache.tails.full(cores, this.hogs + extraHogs, extraVcpus, extraDuty, out, near);
   }
+
+  /**
+   * atLeastWithoutVm is atLeast with `vcpus` sleepy vCPUs of duty `p` taken out (a mixed victim's
+   * whole VM: Mechanisms.credit1IdleSibling), read from `cache` once fullWithout filled it for p
+   * (one vCPU out): the other vcpus - 1 are taken out of that, and kept with it.
+   */
+  atLeastWithoutVm(p: number, vcpus: number, cores: number, extraVcpus: number, extraDuty: number, extraHogs: number, cache: ExclusionCache): number {
+    if (cache.restStamp !== cache.version || cache.restOwner !== this || cache.restVcpus !== vcpus || cache.restDuty !== p) {
+      let src = cache.tails;
+      for (let k = 1; k < vcpus; k++) {
+        const dst = k === vcpus - 1 ? cache.rest : HOPS[k % 2];
+        dst.deconvolveFrom(src, p);
+        src = dst;
+      }
+      cache.restStamp = cache.version;
+      cache.restOwner = this;
+      cache.restVcpus = vcpus;
+      cache.restDuty = p;
+    }
+    return (vcpus > 1 ? cache.rest : cache.tails).atLeast(cores, this.hogs + extraHogs, extraVcpus, extraDuty);
+  }
 }
 
 /** ExclusionCache: one excluded vCPU's distribution, valid for one occupancy version. */
@@ -142,4 +163,13 @@ export class ExclusionCache {
   version = -1;
   owner: Occupancy | null = null;
   duty = -1;
+  /** `tails` with `restVcpus` vCPUs of the duty out in all (atLeastWithoutVm), valid while restStamp is the tails' version. */
+  readonly rest = new Tails();
+  restVcpus = 0;
+  restStamp = -1;
+  restOwner: Occupancy | null = null;
+  restDuty = -1;
 }
+
+/** Scratch of atLeastWithoutVm's deconvolutions (one thread, no query calls another). */
+const HOPS = [new Tails(), new Tails()];

@@ -129,6 +129,13 @@ export interface SchedulerCore {
    */
   readonly holdKnee?: boolean;
   /**
+   * A request of a sleepy mixed VM of several vCPUs goes to one without work and wakes it, so the
+   * busy siblings it meets are the VM's whole busy count, not the other vCPUs' independent of the
+   * waker (credit1, Mechanisms.credit1IdleSibling; host-mix.ts idleSibling). Absent: the waker's
+   * vCPU alone taken out of the occupancy.
+   */
+  readonly idleSibling?: boolean;
+  /**
    * A busy io-only victim's vCPU time-shares its CPU with a runner by kvm-fair group weight while
    * every core is held, and its requests drain at that share (EEVDF: time-share.ts, a floor under
    * the estimate). Absent: only the wake-driven waits.
@@ -360,6 +367,15 @@ export interface Mechanisms {
    */
   readonly credit1KneeQueue: boolean;
   /**
+   * credit1 (docs/accuracy.md, "credit1's open-round misses" and "A credit1 refit with the idle
+   * sibling and the knee's busy count (session 21)"): a sleepy mixed victim's request wakes an
+   * idle sibling (sim/workloads/io.ts chooseVcpu), so at its wake the busy siblings are the VM's
+   * whole busy count short of all: P(every core held) = (1 - d) F + d N - d^n R, plus d^n F for
+   * the requests that find every vCPU busy (host-mix.ts idleSibling). Off: the waker's vCPU alone
+   * out of the occupancy, 1.7-5.8x under the simulator's chance at arrivals on the hosts traced.
+   */
+  readonly credit1IdleSibling: boolean;
+  /**
    * credit2 (on since session 18; docs/accuracy.md "credit2's contended p90 on holdout-16" and
    * "holdout-17 measured"):
    * with runners queued (excess > 0) a mixed victim's preempted-burst episode lasts at most
@@ -552,7 +568,7 @@ export interface Mechanisms {
    */
   readonly cfsSplitWake: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true, credit1IdleSibling: true };
 
 /** RepickFloor: SchedulerCore.repickFloor. */
 export interface RepickFloor {
