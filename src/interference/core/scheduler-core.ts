@@ -367,12 +367,12 @@ export interface Mechanisms {
    */
   readonly credit1KneeQueue: boolean;
   /**
-   * credit1 (docs/accuracy.md, "credit1's open-round misses" and "A credit1 refit with the idle
-   * sibling and the knee's busy count (session 21)"): a sleepy mixed victim's request wakes an
-   * idle sibling (sim/workloads/io.ts chooseVcpu), so at its wake the busy siblings are the VM's
-   * whole busy count short of all: P(every core held) = (1 - d) F + d N - d^n R, plus d^n F for
-   * the requests that find every vCPU busy (host-mix.ts idleSibling). Off: the waker's vCPU alone
-   * out of the occupancy, 1.7-5.8x under the simulator's chance at arrivals on the hosts traced.
+   * credit1 (docs/accuracy.md, "credit1's open-round misses" and "credit1's idle sibling, shipped
+   * (session 21)"): a sleepy mixed victim's request wakes an idle sibling (sim/workloads/io.ts
+   * chooseVcpu), so at its wake the busy siblings are the VM's whole busy count short of all:
+   * P(every core held) = (1 - d) F + d N - d^n R, plus d^n F for the requests that find every
+   * vCPU busy (host-mix.ts idleSibling). Off: the waker's vCPU alone out of the occupancy,
+   * 1.7-5.8x under the simulator's chance at arrivals on the hosts traced.
    */
   readonly credit1IdleSibling: boolean;
   /**
