@@ -423,12 +423,13 @@ describe("predictor accuracy on the twenty-fourth frozen round (holdout-24)", ()
 // reference before model-v7 was made). model-v7 was measured on it once, untouched, then it was
 // unsealed (docs/accuracy.md, "holdout-5 measured"). model-v8
 // was chosen with it as development data (its EEVDF miss, a 16-core victim at 0.20 ms against 1.08
-// ms, is now estimated 0.67 ms). Not met, so not asserted: the credit1 unsafe miss (a 6-core 5 ms
-// victim, 0.90 ms against 2.96 ms, inside the bound). credit2's p90 (0.409; 0.422 with its
+// ms, is now estimated 0.67 ms). The credit1 unsafe miss (a 6-core 5 ms victim, 0.90 ms against
+// 2.96 ms, inside the bound) is gone with credit1IdleSibling (session 21: 2.06 ms; its request
+// wakes an idle sibling, so the VM's whole busy count holds the cores). credit2's p90 (0.409; 0.422 with its
 // preempted-burst floor, which over-predicts some 4-8 core mixed victims) and coverage (98.6%)
 // are met with its grant-end shape (0.374, 99.3%: chosen on the calibration hosts, tenth round).
 describe("predictor accuracy on the fifth frozen round (holdout-5)", () => {
-  const { cases: cases5, all: all5 } = sharedRoundGoals("holdout-5", { covered: KINDS, p90: KINDS, safe: ["kvm-cfs", "xen-credit2", "kvm-eevdf"] });
+  const { cases: cases5, all: all5 } = sharedRoundGoals("holdout-5", { covered: KINDS, p90: KINDS, safe: KINDS });
 
   // The fresh home runner is what removes EEVDF's miss here (the 16-core host): switched off with
   // the same fitted model (model-v7's time-average share), the miss comes back and EEVDF's
@@ -850,7 +851,7 @@ describe("predictor accuracy on the twentieth frozen round (holdout-20)", () => 
 // not met, the p90 of all (0.440), CFS's, EEVDF's and credit1's, and 2 unsafe misses (CFS, credit1).
 describe("predictor accuracy on the twenty-first frozen round (holdout-21)", () => {
   const { all } = sharedRoundGoals("holdout-21", { p90: ["kvm-eevdf", "xen-credit", "xen-credit2"], safe: KINDS });
-  packedGoals(all, { allP90: false, median: KINDS, covered: ["xen-credit", "xen-credit2", "kvm-cfs"], p90: ["xen-credit2"], safe: ["xen-credit2", "kvm-eevdf"] });
+  packedGoals(all, { allP90: false, median: KINDS, covered: ["xen-credit", "xen-credit2", "kvm-cfs"], p90: ["xen-credit", "xen-credit2"], safe: ["xen-credit", "xen-credit2", "kvm-eevdf"] });
 });
 
 // The twenty-second frozen round (seeds 10111-10120 and holdout-21's sets, committed and sealed
