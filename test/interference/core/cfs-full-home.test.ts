@@ -6,6 +6,7 @@ import { profileVm } from "../../../src/interference/profile.js";
 import { defaultScheduler } from "../../../src/model/scheduler.js";
 import { loadPredictor } from "../../../src/io/calibration.js";
 import { roundHost, shippedP999, simulatedP999 } from "../helpers.js";
+import { hostWith } from "./floor-feasibility.js";
 
 // Mechanisms.cfsFullHome (docs/accuracy.md, "Packed CFS io victims where the light holds fill the
 // host (session 21)"): on a CFS host whose CPU-bound vCPUs are fewer than the cores, an io waker
@@ -89,15 +90,7 @@ describe.each([
   const vi = s.vms.findIndex((v) => v.id === id);
   const model = loadPredictor().model;
   const p = new Predictor(model, ALL_MECHANISMS);
-  const build = (slo: number | undefined, withVictim = true, pred = p): HostState => {
-    const hs = new HostState(s.host, pred);
-    for (let i = 0; i < profiles.length; i++) {
-      if (i === vi && !withVictim) continue;
-      const x = i === vi && slo !== undefined ? { ...profiles[i], sloP999Us: slo } : profiles[i];
-      hs.add(x, pred.victim(x));
-    }
-    return hs;
-  };
+  const build = (slo: number | undefined, withVictim = true, pred = p): HostState => hostWith(s.host, profiles, vi, pred, slo, withVictim);
   const predictWith = (pred: Predictor) => build(undefined, true, pred).predictVictim(pred.victim(profiles[vi])!, newPrediction());
   const on = predictWith(p);
   const bound = on.boundUs[1];

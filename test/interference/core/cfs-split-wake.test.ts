@@ -5,6 +5,7 @@ import { newPrediction, Predictor } from "../../../src/interference/predictor.js
 import { profileVm } from "../../../src/interference/profile.js";
 import { loadPredictor } from "../../../src/io/calibration.js";
 import { roundHost, shippedP999, simulatedP999 } from "../helpers.js";
+import { hostWith } from "./floor-feasibility.js";
 
 // Mechanisms.cfsSplitWake (docs/accuracy.md, "A busy io VM's split weight where the light holds
 // fill a CFS host (session 21)"): a CFS group entity weighs its VM's shares x that CPU's part of
@@ -62,15 +63,7 @@ describe("the placer's paths agree with predict on the split-weight victim (hold
   const vi = s.vms.findIndex((v) => v.id === "vm-6");
   const model = loadPredictor().model;
   const p = new Predictor(model, ALL_MECHANISMS);
-  const build = (slo: number | undefined, withVictim = true, pred = p): HostState => {
-    const hs = new HostState(s.host, pred);
-    for (let i = 0; i < profiles.length; i++) {
-      if (i === vi && !withVictim) continue;
-      const x = i === vi && slo !== undefined ? { ...profiles[i], sloP999Us: slo } : profiles[i];
-      hs.add(x, pred.victim(x));
-    }
-    return hs;
-  };
+  const build = (slo: number | undefined, withVictim = true, pred = p): HostState => hostWith(s.host, profiles, vi, pred, slo, withVictim);
   const predictWith = (pred: Predictor) => build(undefined, true, pred).predictVictim(pred.victim(profiles[vi])!, newPrediction());
   const on = predictWith(p);
   const bound = on.boundUs[1];

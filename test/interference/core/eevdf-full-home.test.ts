@@ -7,6 +7,7 @@ import { profileVm } from "../../../src/interference/profile.js";
 import { defaultScheduler } from "../../../src/model/scheduler.js";
 import type { Scenario } from "../../../src/model/scenario.js";
 import { plainModel, roundHost, shippedP999, simulatedP999 } from "../helpers.js";
+import { hostWith } from "./floor-feasibility.js";
 
 // Mechanisms.eevdfFullHome (docs/accuracy.md, "Packed EEVDF io victims below the count (session
 // 20)"): an io waker on an EEVDF host whose CPU-bound vCPUs and light holds (serves, polls, the
@@ -119,15 +120,7 @@ describe.each([
   const vi = s.vms.findIndex((v) => v.id === id);
   // No conformal margin: the floor's own bound (2x the floor) is then over the estimate's.
   const p = new Predictor(plainModel(), ALL_MECHANISMS);
-  const build = (slo: number | undefined, withVictim = true, pred = p): HostState => {
-    const hs = new HostState(s.host, pred);
-    for (let i = 0; i < profiles.length; i++) {
-      if (i === vi && !withVictim) continue;
-      const x = i === vi && slo !== undefined ? { ...profiles[i], sloP999Us: slo } : profiles[i];
-      hs.add(x, pred.victim(x));
-    }
-    return hs;
-  };
+  const build = (slo: number | undefined, withVictim = true, pred = p): HostState => hostWith(s.host, profiles, vi, pred, slo, withVictim);
   const predictWith = (pred: Predictor) => build(undefined, true, pred).predictVictim(pred.victim(profiles[vi])!, newPrediction());
   const on = predictWith(p);
   const bound = on.boundUs[1];

@@ -5,6 +5,7 @@ import { HostState } from "../../../src/interference/host-state.js";
 import { newPrediction, Predictor } from "../../../src/interference/predictor.js";
 import { profileVm } from "../../../src/interference/profile.js";
 import { plainModel, roundHost, shippedP999, simulatedP999 } from "../helpers.js";
+import { hostWith } from "./floor-feasibility.js";
 
 // Mechanisms.eevdfLightEntity (docs/accuracy.md, "The packed unsafe misses on holdout-18 (session
 // 19)"): a never-sleeping multi-vCPU mixed victim's vCPUs are the lightest entities on an EEVDF
@@ -85,15 +86,7 @@ describe("the placer's paths agree with predict on the light-entity victim (hold
   const profiles = s.vms.map(profileVm);
   const p = new Predictor(plainModel(Math.log(1.5)), ALL_MECHANISMS);
   const vi = 2;
-  const build = (slo: number | undefined, withVictim = true): HostState => {
-    const hs = new HostState(s.host, p);
-    for (let i = 0; i < profiles.length; i++) {
-      if (i === vi && !withVictim) continue;
-      const x = i === vi && slo !== undefined ? { ...profiles[i], sloP999Us: slo } : profiles[i];
-      hs.add(x, p.victim(x));
-    }
-    return hs;
-  };
+  const build = (slo: number | undefined, withVictim = true): HostState => hostWith(s.host, profiles, vi, p, slo, withVictim);
   const bound = build(undefined).predictVictim(p.victim(profiles[vi])!, newPrediction()).boundUs[1];
 
   test.each([0.9, 0.99, 1.01, 1.1])("SLO %s x bound: the rows (fits) and the newcomer agree with predict", (f) => {

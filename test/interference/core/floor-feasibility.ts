@@ -4,6 +4,7 @@ import { ALL_MECHANISMS } from "../../../src/interference/core/scheduler-core.js
 import { HostState } from "../../../src/interference/host-state.js";
 import { newPrediction, Predictor } from "../../../src/interference/predictor.js";
 import { profileVm } from "../../../src/interference/profile.js";
+import type { VmProfile } from "../../../src/interference/profile.js";
 import type { InterferenceModel } from "../../../src/interference/model-data.js";
 import type { Scenario } from "../../../src/model/scenario.js";
 import { plainModel } from "../helpers.js";
@@ -11,6 +12,17 @@ import { plainModel } from "../helpers.js";
 /** victimFirst puts the VM `id` first, where floorFeasibilityTests and victimBoundUs look for the victim. */
 export function victimFirst(s: Scenario, id: string): Scenario {
   return { ...s, vms: [...s.vms].sort((a, b) => (a.id === id ? -1 : b.id === id ? 1 : 0)) };
+}
+
+/** hostWith is the host's state under `p` with the VMs `profiles`: VM `at` given the SLO `slo` (if any), or left out (`withVictim` false, for a newcomer judging itself). */
+export function hostWith(host: Scenario["host"], profiles: readonly VmProfile[], at: number, p: Predictor, slo?: number, withVictim = true): HostState {
+  const hs = new HostState(host, p);
+  for (let i = 0; i < profiles.length; i++) {
+    if (i === at && !withVictim) continue;
+    const x = i === at && slo !== undefined ? { ...profiles[i], sloP999Us: slo } : profiles[i];
+    hs.add(x, p.victim(x));
+  }
+  return hs;
 }
 
 /** victimBoundUs is the first VM's bound (upper p99.9, µs) on the whole host with `set` switched (under `model`). */
@@ -69,15 +81,7 @@ export function floorFeasibilityTests(s: Scenario, on: Partial<Mechanisms>, expe
 export function lowerBoundFeasibilityTests(s: Scenario, id: string, on: Partial<Mechanisms>, off: Partial<Mechanisms>, ratio: number, model: InterferenceModel): void {
   const profiles = s.vms.map(profileVm);
   const at = s.vms.findIndex((v) => v.id === id);
-  const build = (p: Predictor, slo: number | undefined, withVictim = true): HostState => {
-    const hs = new HostState(s.host, p);
-    for (let i = 0; i < profiles.length; i++) {
-      if (i === at && !withVictim) continue;
-      const x = i === at && slo !== undefined ? { ...profiles[i], sloP999Us: slo } : profiles[i];
-      hs.add(x, p.victim(x));
-    }
-    return hs;
-  };
+  const build = (p: Predictor, slo: number | undefined, withVictim = true): HostState => hostWith(s.host, profiles, at, p, slo, withVictim);
   const p = new Predictor(model, { ...ALL_MECHANISMS, ...on });
   const q = new Predictor(model, { ...ALL_MECHANISMS, ...off });
   const bound = build(p, undefined).predictVictim(p.victim(profiles[at])!, newPrediction()).boundUs[1];
