@@ -424,7 +424,7 @@ export class Query {
       c.copyFrom(this.built());
       this.mix.fullWithExtra(rest, this.full, this.near);
       // As ownFull once it is on: the host without it is the host now.
-      if (this.hm.core.idleSibling === true && x.vcpus > 1 && x.duty < IDLE_SIBLING_DUTY) this.full.pFull = idleSiblingFull(x.duty, x.vcpus, this.full.pFull, this.near.pFull, this.mix.atLeastWith(undefined, this.hm.cores - x.vcpus));
+      if (this.idleSiblingDue(x.duty, x.vcpus)) this.full.pFull = idleSiblingFull(x.duty, x.vcpus, this.full.pFull, this.near.pFull, this.mix.atLeastWith(undefined, this.hm.cores - x.vcpus));
       c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores, this.hm.core.ownBurstQueue);
       if (c.heldN > 0 && kneeDue) {
         // credit1's knee alone reads the tails: found if its floor is (resolveKnee).
@@ -459,6 +459,11 @@ export class Query {
     return this.mixedFromFull(duty, exclusion, ownWakesUs, vcpus, lambdaUs);
   }
 
+  /** idleSiblingDue: whether a VM of `vcpus` whose waking vCPU runs at `duty` wakes an idle sibling (SchedulerCore.idleSibling). */
+  private idleSiblingDue(duty: number, vcpus: number): boolean {
+    return this.hm.core.idleSibling === true && vcpus > 1 && duty < IDLE_SIBLING_DUTY;
+  }
+
   /**
    * ownFull writes `full` and `near` for a mixed victim's waking vCPU (duty `duty`, its VM of
    * `vcpus`): excludedFull, and on credit1 (SchedulerCore.idleSibling) the full-host chance of a
@@ -466,7 +471,7 @@ export class Query {
    */
   private ownFull(duty: number, exclusion: ExclusionCache, vcpus: number): void {
     this.mix.excludedFull(this.extra, duty, exclusion, this.full, this.near);
-    if (this.hm.core.idleSibling === true && vcpus > 1 && duty < IDLE_SIBLING_DUTY) this.mix.idleSibling(this.extra, duty, vcpus, exclusion, this.full, this.near);
+    if (this.idleSiblingDue(duty, vcpus)) this.mix.idleSibling(this.extra, duty, vcpus, exclusion, this.full, this.near);
   }
 
   /** mixedFromFull is mixedComponents after excludedFull wrote `full` and `near` (it reads neither components). */

@@ -171,6 +171,21 @@ function heapDoubles(n: number): number[] {
 }
 
 /**
+ * The query's extra VM as the occupancy takes it: its sleepy CPU-bound vCPUs and their duty, or its
+ * hogs (duty 1); 0 for none, or for a light VM (one with a block share: its io holds are counted
+ * elsewhere). Three functions rather than one returning a triple, so a what-if allocates nothing.
+ */
+function extraSleepers(x: CpuPart | undefined): number {
+  return x !== undefined && x.block === undefined && x.duty < 1 ? x.vcpus : 0;
+}
+function extraSleepDuty(x: CpuPart | undefined): number {
+  return x !== undefined && x.block === undefined && x.duty < 1 ? x.duty : 0;
+}
+function extraHogs(x: CpuPart | undefined): number {
+  return x !== undefined && x.block === undefined && x.duty >= 1 ? x.vcpus : 0;
+}
+
+/**
  * idleSiblingFull (HostMix.idleSibling): the chance a request of a sleepy VM of `vcpus` at duty `p`
  * finds every core held as it wakes an idle sibling, plus p^vcpus f for the requests that find
  * every vCPU busy; f = P(N_-1 >= cores), near = P(N_-1 >= cores - 1), rest = P(N without the VM
@@ -226,10 +241,9 @@ export class HostMix {
    * and one vCPU of duty `p` taken out, from the exclusion cache: O(extra's vCPUs).
    */
   excludedFull(extra: CpuPart | undefined, p: number, cache: ExclusionCache, out: FullState, near: FullState, cores = this.cores): void {
-    const heavy = extra !== undefined && extra.block === undefined;
-    const xs = heavy && extra.duty < 1 ? extra.vcpus : 0;
-    const xd = heavy && extra.duty < 1 ? extra.duty : 0;
-    const xh = heavy && extra.duty >= 1 ? extra.vcpus : 0;
+    const xs = extraSleepers(extra);
+    const xd = extraSleepDuty(extra);
+    const xh = extraHogs(extra);
     if (p >= 1) {
       // A hog of its own (a trace VM at 100% with requests): one hog fewer.
       this.occ.full(cores, xs, xd, xh - 1, out, near);
@@ -252,10 +266,9 @@ export class HostMix {
    * low on the five hosts traced, this within 10%.
    */
   idleSibling(extra: CpuPart | undefined, p: number, vcpus: number, cache: ExclusionCache, out: FullState, near: FullState): void {
-    const heavy = extra !== undefined && extra.block === undefined;
-    const xs = heavy && extra.duty < 1 ? extra.vcpus : 0;
-    const xd = heavy && extra.duty < 1 ? extra.duty : 0;
-    const xh = heavy && extra.duty >= 1 ? extra.vcpus : 0;
+    const xs = extraSleepers(extra);
+    const xd = extraSleepDuty(extra);
+    const xh = extraHogs(extra);
     out.pFull = idleSiblingFull(p, vcpus, out.pFull, near.pFull, this.occ.atLeastWithoutVm(p, vcpus, this.cores - vcpus, xs, xd, xh, cache));
   }
 
