@@ -322,6 +322,15 @@ export const HOLDOUT26_SEEDS: readonly number[] = [10151, 10152, 10153, 10154, 1
 
 export const HOLDOUT26_SETS: readonly CompositionSet[] = HOLDOUT25_SETS;
 
+/**
+ * The twenty-seventh held-out round, frozen and sealed before holdout-26 is measured, so the model
+ * change after the one holdout-26 measures has an untouched round waiting: holdout-26's sets,
+ * from seeds nothing had used (those above and holdout-26's 10151-10160).
+ */
+export const HOLDOUT27_SEEDS: readonly number[] = [10161, 10162, 10163, 10164, 10165, 10166, 10167, 10168, 10169, 10170];
+
+export const HOLDOUT27_SETS: readonly CompositionSet[] = HOLDOUT26_SETS;
+
 /** EvalRound is one frozen evaluation: its seeds, the sets drawn per seed and its cached reference. */
 export interface EvalRound {
   readonly name: string;
@@ -366,6 +375,7 @@ export const EVAL_ROUNDS: readonly EvalRound[] = [
   { name: "holdout-24", seeds: HOLDOUT24_SEEDS, sets: HOLDOUT24_SETS, reference: "data/interference/accuracy-reference-holdout24-v1.json" },
   { name: "holdout-25", seeds: HOLDOUT25_SEEDS, sets: HOLDOUT25_SETS, reference: "data/interference/accuracy-reference-holdout25-v1.json" },
   { name: "holdout-26", seeds: HOLDOUT26_SEEDS, sets: HOLDOUT26_SETS, reference: "data/interference/accuracy-reference-holdout26-v1.json", sealed: true },
+  { name: "holdout-27", seeds: HOLDOUT27_SEEDS, sets: HOLDOUT27_SETS, reference: "data/interference/accuracy-reference-holdout27-v1.json", sealed: true },
 ];
 
 /** OPEN_ROUNDS: the rounds measured by default (every round but the sealed ones). */
