@@ -65,6 +65,13 @@ export class Query {
    */
   private episodesScale = 0;
   /**
+   * credit1's OVER bursts of a sleepy mixed victim (SchedulerCore.overBurst): a floor under the
+   * corrected estimate, bounded with it, apart from `episodes` (credit1's knee may hold those).
+   * Read only while `withOver` (set per victim asked about, in splitEpisodes).
+   */
+  private readonly overEp = new Components();
+  private withOver = false;
+  /**
    * credit2's grant-end shape (SchedulerCore.grantWait): the core's blocked waits with the
    * shortest remaining grant in place of the exponential, alone, as a floor under the corrected
    * estimate (the correction is fitted on the exponential core). grantWait: the host's core's
@@ -265,6 +272,7 @@ export class Query {
 
   private victimComponents(v: Victim, self: boolean): Components {
     this.withEpisodes = false;
+    this.withOver = false;
     this.kneeDue = false;
     this.kneeHeldDue = HeldDue.None;
     if (self) return this.selfComponents(v.tail.lambdaUs, false, v.tail.rho);
@@ -412,6 +420,7 @@ export class Query {
    */
   private selfComponents(lambdaUs: number, kneeDue = false, rho = NaN): Components {
     this.withEpisodes = false;
+    this.withOver = false;
     this.kneeDue = false;
     this.kneeHeldDue = HeldDue.None;
     const x = this.extra;
@@ -498,6 +507,7 @@ export class Query {
    */
   private splitEpisodes(c: Components, duty: number, ownWakesUs: number, vcpus: number, lambdaUs: number): void {
     this.withEpisodes = false;
+    this.withOver = false;
     this.episodesScale = 0;
     const core = this.hm.core;
     if (core.keepsCpu !== undefined && duty >= 1 && core.keepsCpu(this.groupLoadWith(), this.hogVcpusWith(), vcpus, this.sleeperLoadWith())) {
@@ -521,6 +531,7 @@ export class Query {
       // work takes it: sim/workloads/io.ts chooseVcpu), and the waker meets the knee as an io one,
       // and the full-home waits (SchedulerCore.fullHomePollUs, EEVDF and CFS) the same way.
       if (duty < 1) this.knee(c, vcpus, lambdaUs, 1 - duty ** vcpus);
+      if (duty < 1 && ownWakesUs > 0 && core.overBurst !== undefined) this.withOver = core.overBurst(this.overEp, c, duty, duty / ownWakesUs, vcpus, lambdaUs, this.cpuBoundVcpusWith());
       if (duty < 1 && core.fullHomePollUs !== undefined && c.kneeA > 0) {
         const a = c.kneeA;
         c.kneeA = a * (1 - duty ** vcpus);
@@ -601,6 +612,14 @@ export class Query {
     hook(c, duty, wakes, meanDuty, this.atLeast, lightLoad, lightRate > 0 ? lightLoad / lightRate : 1, demand + lightLoad, wakes > 0 ? Math.max(0, sums[0]) / wakes : Infinity, vcpus, lambdaUs, groupLoad, this.hogVcpusWith(), this.mix.sleeperGroupLoad() + (heavy && heavy.duty < 1 ? busyShare(heavy.vcpus, heavy.duty) : 0) - (duty < 1 ? busyShare(vcpus, duty) : 0));
   }
 
+  /** cpuBoundVcpusWith: the host's CPU-bound vCPUs (sleepers and hogs, mixed victims' included), the query's CPU-bound extra VM's included. */
+  private cpuBoundVcpusWith(): number {
+    const x = this.extra;
+    const sums = this.sleepy;
+    this.mix.sleepySums(sums);
+    return sums[1] + sums[2] + (x !== undefined && x.block === undefined ? x.vcpus : 0);
+  }
+
   /** groupLoadWith: the host's CPU-bound VMs' Σ busyShare, the query's CPU-bound extra VM's included. */
   private groupLoadWith(): number {
     const x = this.extra;
@@ -634,6 +653,11 @@ export class Query {
   /** episodesWithin: the own-burst episodes alone keep the tail at `x` within eps (only asked withEpisodes). */
   private episodesWithin(r: readonly number[], o: number, x: number, pct: number): boolean {
     return episodesTailAt(this.episodes, r[o + R_SERVICE], r[o + R_RHO], aloneTailAt(r[o + R_BASE_A], r[o + R_BASE_THETA], x), x) <= EPS[pct];
+  }
+
+  /** overWithin: the OVER-burst episodes alone keep the tail at `x` within eps (only asked withOver). */
+  private overWithin(r: readonly number[], o: number, x: number, pct: number): boolean {
+    return episodesTailAt(this.overEp, r[o + R_SERVICE], r[o + R_RHO], aloneTailAt(r[o + R_BASE_A], r[o + R_BASE_THETA], x), x) <= EPS[pct];
   }
 
   /** grantWithin: the long grant-end waits alone keep the tail at `x` within eps (only asked withGrant). */
@@ -745,6 +769,7 @@ export class Query {
       let floor = 0;
       if (this.withEpisodes && this.episodesScale > 0) floor = episodesQuantileUs(this.episodes, v.tail, EPS[pct]);
       else if (this.withEpisodes) est = Math.max(est, episodesQuantileUs(this.episodes, v.tail, EPS[pct]));
+      if (this.withOver) est = Math.max(est, episodesQuantileUs(this.overEp, v.tail, EPS[pct]));
       if (this.withGrant) est = Math.max(est, grantQuantileUs(c, v.tail, thinnedLambda(c, v.tail.lambdaUs, v.tail.vcpus), EPS[pct]));
       if (this.withShare) est = Math.max(est, this.shareUs(pct));
       est += this.hop[pct];
@@ -778,6 +803,7 @@ export class Query {
   withinSloRow(rows: readonly number[], o: number, widen: number, skip: number, byEstimate: number, exclusion?: ExclusionCache): boolean {
     let c: Components;
     this.withEpisodes = false;
+    this.withOver = false;
     this.kneeDue = false;
     this.kneeHeldDue = HeldDue.None;
     const reasons = this.reasonsOf(widen, rows[o + R_OUTSIDE], rows[o + R_OWN_VCPUS]);
@@ -841,6 +867,7 @@ export class Query {
    */
   withinSloKept(rows: readonly number[], o: number, widen: number, skip: number, byEstimate: number, exclusion: ExclusionCache, kept: number[], ko: number, gen: number): boolean {
     this.withEpisodes = false;
+    this.withOver = false;
     this.kneeDue = false;
     this.kneeHeldDue = HeldDue.None;
     const reasons = this.reasonsOf(widen, rows[o + R_OUTSIDE], rows[o + R_OWN_VCPUS]);
@@ -934,7 +961,7 @@ export class Query {
   /** keptWithin is rowWithinSlo on `c`, ownComps (its light part, episodes and grant ends written this query), from the victim's slot, filling it as it reads. */
   private keptWithin(c: Components, r: readonly number[], o: number, byEstimate: number, k: number[], ko: number): boolean {
     const omr = k[ko + K_OMR];
-    if (this.withEpisodes || this.withGrant) this.certBad = true;
+    if (this.withEpisodes || this.withGrant || this.withOver) this.certBad = true;
     for (let pct = 0; pct < 2; pct++) {
       const p = ko + K_PCT + pct * KP;
       const on = k[p + P_ON];
@@ -952,10 +979,11 @@ export class Query {
         if (Number.isNaN(alone)) alone = k[p + P_BASE_EST] = aloneTailAt(r[o + R_BASE_A], r[o + R_BASE_THETA], estMax);
         if (!this.kneeSkips(r, o, estMax, pct, alone)) this.resolveKnee();
       }
-      if (this.withEpisodes || this.withGrant) {
+      if (this.withEpisodes || this.withGrant || this.withOver) {
         let alone = k[p + P_BASE_EST];
         if (Number.isNaN(alone)) alone = k[p + P_BASE_EST] = aloneTailAt(r[o + R_BASE_A], r[o + R_BASE_THETA], estMax);
         if (this.withEpisodes && !(episodesTailAt(this.episodes, r[o + R_SERVICE], r[o + R_RHO], alone, estMax) <= EPS[pct])) return this.refuse(Refusal.None);
+        if (this.withOver && !(episodesTailAt(this.overEp, r[o + R_SERVICE], r[o + R_RHO], alone, estMax) <= EPS[pct])) return this.refuse(Refusal.None);
         if (this.withGrant && !(grantTailAt(c, r[o + R_SERVICE], k[p + P_LAM], r[o + R_WAKES], r[o + R_RHO], alone, estMax) <= EPS[pct])) return this.refuse(Refusal.None);
       }
       const bound = keptTailBound(c, k, p, omr);
@@ -1016,7 +1044,7 @@ export class Query {
   private rowWithinSlo(c: Components, r: readonly number[], o: number, reasons: number, skip: number, byEstimate: number, corrAt: number): boolean {
     let load = NaN;
     const serviceUs = r[o + R_SERVICE];
-    if (this.withEpisodes || this.withGrant || this.withShare) this.certBad = true;
+    if (this.withEpisodes || this.withGrant || this.withShare || this.withOver) this.certBad = true;
     for (let pct = 0; pct < 2; pct++) {
       const slo = r[o + R_SLO + pct];
       if (slo === Infinity || (skip & (1 << pct)) !== 0) continue;
@@ -1025,6 +1053,7 @@ export class Query {
       if (estMax < serviceUs) return this.refuse(Refusal.Independent);
       if (this.kneeDue && !this.kneeSkips(r, o, estMax, pct)) this.resolveKnee();
       if (this.withEpisodes && !this.episodesWithin(r, o, this.episodesScale > 0 ? this.floorMax(pct, slo, byEstimate) : estMax, pct)) return this.refuse(Refusal.None);
+      if (this.withOver && !this.overWithin(r, o, estMax, pct)) return this.refuse(Refusal.None);
       if (this.withGrant && !this.grantWithin(c, r, o, estMax, pct)) return this.refuse(Refusal.None);
       if (this.withShare && this.shareUs(pct) > estMax) return this.refuse(Refusal.None);
       // The re-pick floor (SchedulerCore.repickFloor): predict's max(estimate, service + wait), the

