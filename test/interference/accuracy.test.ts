@@ -429,9 +429,11 @@ describe("predictor accuracy on the twenty-fourth frozen round (holdout-24)", ()
 // scheduler, no unsafe miss for CFS, EEVDF and credit2; not met: credit1's one unsafe miss (a 1-vCPU
 // mixed victim on 4 cores, there at the session's start too). Packed: median, p90 and coverage for
 // all together (0.020 / 0.321, 100%) and every goal for EEVDF and credit2; not met: CFS's p90
-// (0.500) and credit1's 2 unsafe misses (packed/10141/3).
+// (0.500) and credit1's 2 unsafe misses (packed/10141/3). credit1's contended miss (contended/10150/0
+// victim-0) is gone with credit1OverBurst (session 22, chosen with the round open: 4.8 -> 9.9 ms
+// against 10.9 simulated), so credit1's contended safety is asserted since.
 describe("predictor accuracy on the twenty-fifth frozen round (holdout-25)", () => {
-  const { all } = sharedRoundGoals("holdout-25", { p90: KINDS, safe: ["kvm-cfs", "kvm-eevdf", "xen-credit2"] });
+  const { all } = sharedRoundGoals("holdout-25", { p90: KINDS, safe: KINDS });
   packedGoals(all, { allP90: true, median: KINDS, covered: KINDS, p90: ["xen-credit", "xen-credit2", "kvm-eevdf"], safe: ["xen-credit2", "kvm-cfs", "kvm-eevdf"] });
 });
 
