@@ -245,21 +245,25 @@ const EPS_P999 = 1e-3;
 /**
  * overBurstOf (Mechanisms.credit1OverBurst): a sleepy mixed victim (below SATURATED, which
  * overWaitOf holds) whose burst outruns the credit it banked while asleep. A vCPU banks at most a
- * slice's credits (above that it is taken off the active list and its credit halved), so a burst
- * longer than about a slice of run spends it and runs on OVER; for exponential bursts of mean b
- * that is P(B > tslice) = e^(-tslice / b) of them. An OVER runner with every other core held
+ * slice's credits (above that it is taken off the active list and its credit halved) and, running,
+ * burns a core's credits while earning its fair share f of a core (cores / the CPU-bound vCPUs,
+ * all counted active), so a burst spends the bank after tslice / (1 - f) of run and runs on OVER;
+ * for exponential bursts of mean b that is e^(-tslice / ((1 - f) b)) of them (none at f >= 1:
+ * without f, 6-8 core hosts of hogs, f 0.86-0.89, drew floors 3x their simulated tails). An OVER
+ * runner with every other core held
  * (c.pFull, the victim's vCPU out) loses its pCPU to the next UNDER or BOOST waker there or at its
  * slice's end, and runs again only on a core no UNDER vCPU wants (the host's mean wait for a core
  * to free up, c.meanWaitUs) or once accounting lifts its credit (REPAY_SLICES). The guest serves a
  * request ahead of the rest of the burst once the vCPU runs (sim/guest.ts), so a request that
- * arrives in such an episode waits its rest: episodes start at (d / b) e^(-tslice / b) pFull per
- * us and last an exponential of mean meanWaitUs capped at REPAY_SLICES slices. With siblings one
+ * arrives in such an episode waits its rest: episodes start at (d / b) e^(-tslice / ((1 - f) b))
+ * pFull per us and last an exponential of mean meanWaitUs capped at REPAY_SLICES slices. With siblings one
  * request per episode waits (the rest go to a sibling with no work), as in overWaitOf.
  *
  * Traced (docs/accuracy.md, "holdout-25's credit1 unsafe misses", part (1)): on contended/10150/0
  * (b 19 ms, tslice 5 ms) 10% of the victim's requests arrived with it OVER and off-CPU, in about
- * one episode per burst of mean 2.3-2.7 ms; here d / b e^(-5/19) pFull = 10 episodes/s of mean
- * 3.2 ms, a share of 0.03 with the same p99.9 (the term's 10.2 ms against the simulator's 10.9).
+ * one episode per burst of mean 2.3-2.7 ms; here (f = 4/7, the bank lasts 11.7 ms of run) 9
+ * episodes/s of mean 3.2 ms, a share of 0.03 with about the same p99.9 (the shipped estimate 9.9
+ * ms against the simulator's 10.9).
  */
 function overBurstOf(tsliceUs: number, cores: number): NonNullable<SchedulerCore["overBurst"]> {
   const capUs = REPAY_SLICES * tsliceUs;
