@@ -50,7 +50,7 @@ export function profileVm(vm: Vm): VmProfile {
   // candidate VM the placer has not asked about lately).
   return {
     vcpus: vm.vcpus,
-    cpu: cpuVcpus > 0 && cpu ? { vcpus: cpuVcpus, duty: runnableShare(cpu.duty, io, vm.vcpus), burstUs: cpu.burstMs * 1000 } : undefined,
+    cpu: cpuVcpus > 0 && cpu ? cpuOf(cpuVcpus, cpu, io) : undefined,
     capPercent: vm.capPercent,
     io: io ? { requestsPerSec: io.requestsPerSec, serviceUs: io.serviceUs } : undefined,
     duty: cpu?.duty ?? 0,
@@ -66,6 +66,15 @@ export function profileVm(vm: Vm): VmProfile {
     sloP999Us: vm.slo?.p999Ms !== undefined ? vm.slo.p999Ms * 1000 : undefined,
     demandCpus: cpuDemandVcpus(vm.workload, vm.vcpus),
   };
+}
+
+/** cpuOf: the CPU part's CpuPart, with its requests' load (siblingIo) where they land on idle siblings. */
+function cpuOf(vcpus: number, cpu: { duty: number; burstMs: number }, io: { requestsPerSec: number; serviceUs: number } | undefined): CpuPart {
+  const duty = runnableShare(cpu.duty, io, vcpus);
+  const part = { vcpus, duty, burstUs: cpu.burstMs * 1000 };
+  // At MAX_SLEEPY_SHARE the vCPUs are saturated: no idle sibling to wake.
+  if (!io || vcpus < 2 || duty >= MAX_SLEEPY_SHARE) return part;
+  return { ...part, siblingIo: (io.requestsPerSec * io.serviceUs) / 1e6 };
 }
 
 // A VM that sleeps at all is never a hog, whatever its requests add.

@@ -10,6 +10,13 @@ export interface CpuPart {
   readonly burstUs: number;
   /** Block share when the scheduler's rule for CPU bursts does not apply (light vCPUs). */
   readonly block?: number;
+  /**
+   * A sleepy mixed VM of several vCPUs: its requests' load in cores (rate x service), part of
+   * `duty` (profile.ts runnableShare). Its requests go to a vCPU without work (sim/workloads/io.ts
+   * chooseVcpu), so that load sits on the vCPUs its bursts leave idle (credit1's siblingIo).
+   * Absent (or undefined) for every other part.
+   */
+  readonly siblingIo?: number;
 }
 
 /** LightPart: the requests of an io-only VM, per vCPU; a core turns it into a (short) CpuPart. */
@@ -25,6 +32,7 @@ export interface MutablePart {
   duty: number;
   burstUs: number;
   block?: number;
+  siblingIo?: number;
 }
 
 /** Burst bins (upper edges, µs): runners of similar burst share a wait distribution. */

@@ -40,10 +40,10 @@ export function xenLightPart(block: number): SchedulerCore["lightPart"] {
  * adds a key instead of an argument every caller must line up, and a swapped pair cannot
  * type-check (coreFor passes its Mechanisms whole). An absent key takes the default below.
  */
-export type Credit1Flags = Partial<Pick<Mechanisms, "credit1OverWait" | "credit1Knee" | "credit1IdleSibling" | "credit1OverBurst">>;
+export type Credit1Flags = Partial<Pick<Mechanisms, "credit1OverWait" | "credit1Knee" | "credit1IdleSibling" | "credit1OverBurst" | "credit1SiblingIo">>;
 
 export function credit1Core(p: XenCreditParams, cores: number, flags: Credit1Flags = {}): SchedulerCore {
-  const { credit1OverWait: overWait = true, credit1Knee: knee = false, credit1IdleSibling: idleSibling = false, credit1OverBurst: overBurst = false } = flags;
+  const { credit1OverWait: overWait = true, credit1Knee: knee = false, credit1IdleSibling: idleSibling = false, credit1OverBurst: overBurst = false, credit1SiblingIo: siblingIo = false } = flags;
   const tsliceUs = p.timesliceMs * 1000;
   // Below 3 ms Xen runs one tick per slice (__csched_set_tslice).
   const tickUs = p.timesliceMs < 3 ? tsliceUs : tsliceUs / 3;
@@ -84,6 +84,7 @@ export function credit1Core(p: XenCreditParams, cores: number, flags: Credit1Fla
     ...(knee ? { holdKnee: true } : {}),
     ...(idleSibling ? { idleSibling: true } : {}),
     ...(overBurst ? { overBurst: overBurstOf(tsliceUs, cores) } : {}),
+    ...(siblingIo ? { siblingIo: true } : {}),
   };
 }
 

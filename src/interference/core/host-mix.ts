@@ -344,6 +344,7 @@ export class HostMix {
       return;
     }
     this.occ.apply(c.vcpus, c.duty, sign);
+    if (this.core.siblingIo === true && c.siblingIo !== undefined) this.occ.applySibling(c.vcpus, c.duty, c.siblingIo, sign);
     const share = sign * busyShare(c.vcpus, c.duty);
     this.sums[GLOAD] += share;
     if (c.duty < 1) this.sums[SGLOAD] += share;
@@ -974,7 +975,14 @@ export class HostMix {
       meanFull(occ, sleepySum, extra, exclude, cores, FULL);
       return;
     }
-    if (!exclude) return occ.full(cores, xs, xd, xh, FULL, NEAR);
+    if (!exclude) {
+      occ.full(cores, xs, xd, xh, FULL, NEAR);
+      // credit1's siblingIo: the full host only (the one-core-short chance feeds the light waits,
+      // as in idleSibling), and with nothing excluded (a mixed victim's own VM is idleSibling's).
+      const xio = xs > 0 && extra?.siblingIo !== undefined ? extra.siblingIo : 0;
+      if (cores === this.cores && this.core.siblingIo === true && (occ.hasSiblings || xio > 0)) FULL.pFull = occ.atLeastSiblings(cores, xs, xd, xh, xio);
+      return;
+    }
     if (exclude.duty >= 1) return occ.full(cores, xs, xd, xh - exclude.vcpus, FULL, NEAR);
     occ.fullWithout(exclude.duty, cores, xs, xd, xh, FULL, cache, NEAR);
   }

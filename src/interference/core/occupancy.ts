@@ -95,6 +95,81 @@ export class Occupancy {
     t.dirty = true;
   }
 
+  /**
+   * The sleepy mixed VMs of several vCPUs among the parts, (vcpus, duty, io load) triples in
+   * sibs[0..sibsLen) (HostMix.apply, credit1's siblingIo), and the pmf with each one's binomial
+   * replaced by its busy count siblingPmf (`sibTails`, valid while sibStamp is the version).
+   */
+  private sibs: number[] = [];
+  private sibsLen = 0;
+  private readonly sibTails = new Tails();
+  private sibStamp = -1;
+
+  /** applySibling records (sign 1) or forgets (-1) a part apply() counted as a multi-vCPU mixed VM with io load `io` (cores). */
+  applySibling(vcpus: number, duty: number, io: number, sign: 1 | -1): void {
+    this.version++;
+    const sibs = this.sibs;
+    const len = this.sibsLen;
+    if (sign > 0) {
+      sibs[len] = vcpus;
+      sibs[len + 1] = duty;
+      sibs[len + 2] = io;
+      this.sibsLen = len + 3;
+      return;
+    }
+    for (let i = len - 3; i >= 0; i -= 3)
+      if (sibs[i] === vcpus && sibs[i + 1] === duty && sibs[i + 2] === io) {
+        sibs[i] = sibs[len - 3];
+        sibs[i + 1] = sibs[len - 2];
+        sibs[i + 2] = sibs[len - 1];
+        this.sibsLen = len - 3;
+        return;
+      }
+    throw new Error("Occupancy: forgetting a mixed VM that was never recorded");
+  }
+
+  /** hasSiblings: some part is a multi-vCPU mixed VM (applySibling). */
+  get hasSiblings(): boolean {
+    return this.sibsLen > 0;
+  }
+
+  /**
+   * atLeastSiblings is atLeast with every recorded mixed VM's vCPUs counted by its busy count
+   * (siblingPmf) instead of as independent vCPUs of its duty: its io sits on the siblings its
+   * bursts leave idle, so all of its vCPUs are busy together more often than duty^vcpus. The
+   * extra VM too, when it is one (`extraIo` > 0, its load in cores).
+   */
+  atLeastSiblings(cores: number, extraVcpus: number, extraDuty: number, extraHogs: number, extraIo: number): number {
+    const tails = this.sibsLen === 0 ? this.fresh() : this.siblingTails();
+    if (extraIo > 0 && extraVcpus > 1) return tails.atLeastWeights(cores, this.hogs + extraHogs, siblingPmf(extraVcpus, extraDuty, extraIo), extraVcpus);
+    return tails.atLeast(cores, this.hogs + extraHogs, extraVcpus, extraDuty);
+  }
+
+  /** siblingTails: the pmf with every recorded mixed VM counted by siblingPmf (cached per version). */
+  private siblingTails(): Tails {
+    if (this.sibStamp !== this.version) {
+      let src = this.fresh();
+      let hop = 0;
+      const sibs = this.sibs;
+      for (let i = 0; i < this.sibsLen; i += 3)
+        for (let k = 0; k < sibs[i]; k++) {
+          const dst = HOPS[hop];
+          dst.deconvolveFrom(src, sibs[i + 1]);
+          src = dst;
+          hop = 1 - hop;
+        }
+      for (let i = 0; i < this.sibsLen; i += 3) {
+        const dst = i + 3 >= this.sibsLen ? this.sibTails : HOPS[hop];
+        const w = siblingPmf(sibs[i], sibs[i + 1], sibs[i + 2]);
+        dst.convolveFrom(src, w, sibs[i]);
+        src = dst;
+        hop = 1 - hop;
+      }
+      this.sibStamp = this.version;
+    }
+    return this.sibTails;
+  }
+
   /** at is P(sleepy runnable = i) (for tests and explanations). */
   at(i: number): number {
     const t = this.fresh();
@@ -171,5 +246,37 @@ export class ExclusionCache {
   restDuty = -1;
 }
 
-/** Scratch of atLeastWithoutVm's deconvolutions (one thread, no query calls another). */
+/** Scratch of atLeastWithoutVm's and atLeastSiblings' deconvolutions (one thread, no query calls another). */
 const HOPS = [new Tails(), new Tails()];
+
+/** siblingPmf's result (one thread; read before the next call). */
+let SIB_W = new Float64Array(64);
+
+/**
+ * siblingPmf: P(M = m), m = 0..n, the busy vCPUs of a mixed VM of n vCPUs whose runnable share
+ * `duty` holds its requests' load `io` (cores) beside its bursts: the bursts busy K ~ Binomial(n,
+ * duty - io / n), and the requests in service J ~ Poisson(io) (M/G/inf) each sit on a vCPU the
+ * bursts leave idle (sim/workloads/io.ts chooseVcpu), those past n - K queue on busy ones: M = K +
+ * min(J, n - K). Same mean as n vCPUs of `duty` to within the queued part; a heavier top.
+ */
+export function siblingPmf(n: number, duty: number, io: number): Float64Array {
+  if (SIB_W.length < n + 1) SIB_W = new Float64Array(2 * (n + 1));
+  const w = SIB_W;
+  w.fill(0, 0, n + 1);
+  const d = Math.max(0, duty - io / n);
+  const e = Math.exp(-io);
+  for (let k = 0; k <= n; k++) {
+    let pk = 1;
+    for (let i = 0; i < k; i++) pk = (pk * (n - i)) / (i + 1);
+    pk *= d ** k * (1 - d) ** (n - k);
+    let pj = e;
+    let below = 0;
+    for (let j = 0; j < n - k; j++) {
+      w[k + j] += pk * pj;
+      below += pj;
+      pj = (pj * io) / (j + 1);
+    }
+    w[n] += pk * Math.max(0, 1 - below);
+  }
+  return w;
+}

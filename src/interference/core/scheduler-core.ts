@@ -144,6 +144,13 @@ export interface SchedulerCore {
    */
   readonly overBurst?: (ep: Components, c: Components, duty: number, burstUs: number, vcpus: number, lambdaUs: number, cpuVcpus: number) => boolean;
   /**
+   * A sleepy mixed neighbour of several vCPUs puts its requests on the vCPUs its bursts leave
+   * idle, so the full-host chance counts its busy vCPUs as bursts plus requests on idle siblings,
+   * not independent vCPUs of its runnable share (credit1, Mechanisms.credit1SiblingIo; HostMix
+   * fullWith, occupancy.ts siblingPmf). Absent: independent vCPUs.
+   */
+  readonly siblingIo?: boolean;
+  /**
    * A busy io-only victim's vCPU time-shares its CPU with a runner by kvm-fair group weight while
    * every core is held, and its requests drain at that share (EEVDF: time-share.ts, a floor under
    * the estimate). Absent: only the wake-driven waits.
@@ -393,6 +400,16 @@ export interface Mechanisms {
    */
   readonly credit1OverBurst: boolean;
   /**
+   * credit1 (docs/accuracy.md, "credit1: a mixed neighbour's io on its idle siblings (session
+   * 22)"): a sleepy mixed neighbour of n >= 2 vCPUs at runnable share d holding io load rho
+   * (cores) is busy on M = K + min(J, n - K) vCPUs, K ~ Binomial(n, d - rho / n) its bursts and J ~
+   * Poisson(rho) its requests in service, each on a vCPU without work (sim/workloads/io.ts
+   * chooseVcpu), in the full-host chance of every victim asked with nothing excluded (io-only
+   * victims, newcomers). Off: Binomial(n, d); on holdout-25's packed/10141/3 P(all 8 of vm-0
+   * busy) 0.0081 against 0.021-0.023 simulated (0.0216 with the term).
+   */
+  readonly credit1SiblingIo: boolean;
+  /**
    * credit2 (on since session 18; docs/accuracy.md "credit2's contended p90 on holdout-16" and
    * "holdout-17 measured"):
    * with runners queued (excess > 0) a mixed victim's preempted-burst episode lasts at most
@@ -585,7 +602,7 @@ export interface Mechanisms {
    */
   readonly cfsSplitWake: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true, credit1IdleSibling: true, credit1OverBurst: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true, credit1IdleSibling: true, credit1OverBurst: true, credit1SiblingIo: true };
 
 /** RepickFloor: SchedulerCore.repickFloor. */
 export interface RepickFloor {

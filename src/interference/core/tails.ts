@@ -119,11 +119,37 @@ export class Tails {
     return pf;
   }
 
+  /** atLeastWeights is atLeast with the extra vCPUs' busy count of pmf w[0..m] (Occupancy.atLeastSiblings). */
+  atLeastWeights(cores: number, hogs: number, w: Float64Array, m: number): number {
+    this.refresh();
+    const need = cores - hogs;
+    let pf = 0;
+    for (let j = 0; j <= m; j++) pf += w[j] * this.tail0(need - j);
+    return pf;
+  }
+
   /** fullAt: full with no extra vCPUs, `need` = cores - hogs. */
   private fullAt(need: number, hogs: number, cores: number, out: FullState): void {
     const p0 = this.tail0(need);
     out.pFull = p0;
     out.meanN = p0 > 0 ? this.tail1(need) / p0 + hogs : cores;
+  }
+
+  /** convolveFrom sets this to `src` plus an independent count of pmf w[0..m] (Occupancy.atLeastSiblings). */
+  convolveFrom(src: Tails, w: Float64Array, m: number): void {
+    const n = src.n + m;
+    this.ensure(n);
+    const f = src.pmf;
+    const g = this.pmf;
+    for (let i = 0; i <= n; i++) {
+      let a = 0;
+      const lo = i - src.n > 0 ? i - src.n : 0;
+      const hi = i < m ? i : m;
+      for (let j = lo; j <= hi; j++) a += w[j] * f[i - j];
+      g[i] = a;
+    }
+    this.n = n;
+    this.dirty = true;
   }
 
   /** deconvolveFrom sets this to `src` with one vCPU of duty p taken out (stable direction for p). */
