@@ -28,11 +28,16 @@ describe("credit1's smooth knee: io vCPUs filling the cores the CPU-bound vCPUs 
     expect(mechanismP999(s, "vm-1", OFF)).toBe(off);
     // An io victim whose core estimate is already above the knee's is left as it was (at the
     // knee's session-18 release, the mean slack's); at the blocking states' release
-    // (credit1KneeQueue, slower here) the knee's floor lifts it, by under 2%.
-    expect(mechanismP999(s, "vm-8", { ...ON, credit1KneeQueue: false })).toBe(mechanismP999(s, "vm-8", OFF));
-    const queued = mechanismP999(s, "vm-8", ON);
-    expect(queued).toBeGreaterThanOrEqual(mechanismP999(s, "vm-8", OFF));
-    expect(queued).toBeLessThan(1.02 * mechanismP999(s, "vm-8", OFF));
+    // (credit1KneeQueue, slower here) the knee's floor lifts it, by under 2%. Those figures are
+    // the binomial count's (credit1SiblingIo off): with it, the count of the host's 4-vCPU mixed
+    // vm-7 (d 0.7, its io 0.46 cores on idle siblings: P(all 4 busy) 0.414, the simulator's 0.403,
+    // the binomial's 0.442) lowers vm-8's core estimate 3,191 -> 3,024 us and the queued knee
+    // lifts it 10% (3,323); docs/accuracy.md, session 22.
+    const BIN = { credit1SiblingIo: false };
+    expect(mechanismP999(s, "vm-8", { ...ON, ...BIN, credit1KneeQueue: false })).toBe(mechanismP999(s, "vm-8", { ...OFF, ...BIN }));
+    const queued = mechanismP999(s, "vm-8", { ...ON, ...BIN });
+    expect(queued).toBeGreaterThanOrEqual(mechanismP999(s, "vm-8", { ...OFF, ...BIN }));
+    expect(queued).toBeLessThan(1.02 * mechanismP999(s, "vm-8", { ...OFF, ...BIN }));
   });
 
   test("one core past the count: without the term vm-1 is estimated alone, with it within 2.5x of the simulator's", () => {
