@@ -431,7 +431,7 @@ export class Query {
       // its own waking vCPU out of the chance that all are held.
       const c = this.ownComps;
       c.copyFrom(this.built());
-      this.mix.fullWithExtra(rest, this.full, this.near);
+      this.mix.fullWithExtra(rest, this.full, this.near, false);
       // As ownFull once it is on: the host without it is the host now.
       if (this.idleSiblingDue(x.duty, x.vcpus)) this.full.pFull = idleSiblingFull(x.duty, x.vcpus, this.full.pFull, this.near.pFull, this.mix.atLeastWith(undefined, this.hm.cores - x.vcpus));
       c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores, this.hm.core.ownBurstQueue);

@@ -293,7 +293,9 @@ export class HostMix {
   /** heldWithExtra rewrites out.held (light holds; heldN > 0) with `extra` (CPU-bound or none) added and nothing taken out. */
   heldWithExtra(extra: CpuPart | undefined, out: Components): void {
     for (let j = 0; j < out.heldN; j += 2) {
-      this.fullWith(extra, undefined, SCRATCH_CACHE, this.cores - j);
+      // A mixed newcomer's other vCPUs (query.ts selfComponents): its own vCPU is out, as in
+      // excludedHeld once it is on, so no neighbour's sibling count (fullWith's `siblings`).
+      this.fullWith(extra, undefined, SCRATCH_CACHE, this.cores - j, false);
       heldPair(out, j);
     }
     out.heldDue = false;
@@ -304,10 +306,12 @@ export class HostMix {
    * fullWithExtra writes P(all held), P(all but one held) and E[N | all held] with `extra` (CPU-bound
    * or none) added. It is also heavyComponents(·, extra, undefined)'s first step alone: P(all held)
    * is all a victim's first test reads (Query.withinSloRow), and a victim whose SLO leaves it no
-   * room fails before the rest is built (heavyFrom then builds the rest).
+   * room fails before the rest is built (heavyFrom then builds the rest). `siblings` false: a mixed
+   * newcomer's other vCPUs judging itself, counted as excludedFull counts it once it is on
+   * (fullWith).
    */
-  fullWithExtra(extra: CpuPart | undefined, out: FullState, near: FullState): void {
-    this.fullWith(extra, undefined, SCRATCH_CACHE);
+  fullWithExtra(extra: CpuPart | undefined, out: FullState, near: FullState, siblings = true): void {
+    this.fullWith(extra, undefined, SCRATCH_CACHE, this.cores, siblings);
     near.pFull = NEAR.pFull;
     near.meanN = NEAR.meanN;
     out.pFull = FULL.pFull;
@@ -963,7 +967,12 @@ export class HostMix {
   }
 
   /** fullWith writes the occupancy with extra added and exclude taken out into FULL (at `cores`, default the host's) and NEAR (one core fewer). */
-  private fullWith(extra: CpuPart | undefined, exclude: CpuPart | undefined, cache: ExclusionCache, cores = this.cores): void {
+  /**
+   * fullWith writes FULL and NEAR: `extra` added and `exclude` taken out. With nothing taken out
+   * and `siblings` (a victim none of whose own vCPUs is out of the count), the full host's chance
+   * counts each mixed VM of several vCPUs by its busy count (core.siblingIo).
+   */
+  private fullWith(extra: CpuPart | undefined, exclude: CpuPart | undefined, cache: ExclusionCache, cores = this.cores, siblings = true): void {
     const occ = this.occ;
     const xs = extra && extra.duty < 1 ? extra.vcpus : 0;
     const xd = extra && extra.duty < 1 ? extra.duty : 0;
@@ -980,7 +989,7 @@ export class HostMix {
       // credit1's siblingIo: the full host only (the one-core-short chance feeds the light waits,
       // as in idleSibling), and with nothing excluded (a mixed victim's own VM is idleSibling's).
       const xio = xs > 0 && extra?.siblingIo !== undefined ? extra.siblingIo : 0;
-      if (cores === this.cores && this.core.siblingIo === true && (occ.hasSiblings || xio > 0)) FULL.pFull = occ.atLeastSiblings(cores, xs, xd, xh, xio);
+      if (siblings && cores === this.cores && this.core.siblingIo === true && (occ.hasSiblings || xio > 0)) FULL.pFull = occ.atLeastSiblings(cores, xs, xd, xh, xio);
       return;
     }
     if (exclude.duty >= 1) return occ.full(cores, xs, xd, xh - exclude.vcpus, FULL, NEAR);
