@@ -43,7 +43,7 @@ export const EPISODE_CAP_RATELIMITS = 3;
  * credit2Core.
  */
 export type Credit2Flags = Partial<
-  Pick<Mechanisms, "grantEnds" | "ownBurstPreempt" | "grantShape" | "credit2TimerCap" | "credit2HogPreempt" | "credit2RepickCap" | "credit2QueuedHog" | "credit2RepickFloor">
+  Pick<Mechanisms, "grantEnds" | "ownBurstPreempt" | "grantShape" | "credit2TimerCap" | "credit2HogPreempt" | "credit2RepickCap" | "credit2QueuedHog" | "credit2RepickFloor" | "credit2SiblingIo">
 >;
 
 /**
@@ -78,6 +78,7 @@ export function credit2Core(p: XenCredit2Params, cores: number, flags: Credit2Fl
     credit2RepickCap: repickCap = false,
     credit2QueuedHog: queuedHog = false,
     credit2RepickFloor: repickFloor = false,
+    credit2SiblingIo: siblingIo = false,
   } = flags;
   const maxUs = p.maxTimerUs;
   const rl = Math.min(p.ratelimitUs, maxUs);
@@ -107,6 +108,7 @@ export function credit2Core(p: XenCredit2Params, cores: number, flags: Credit2Fl
     ...(repickFloor && queueCpus > REPICK_MIN_CPUS ? { repickFloor: repickFloorOf(p.minTimerUs, rl) } : {}),
     // One run queue only: with several, how many CPU-bound vCPUs each holds is the balancer's.
     ...(queuedHog && cores <= p.maxCpusPerRunqueue ? { queuedHog: queuedHogEpisodes(cores, maxUs) } : {}),
+    ...(siblingIo ? { siblingIo: true } : {}),
   };
 }
 

@@ -146,8 +146,8 @@ export interface SchedulerCore {
   /**
    * A sleepy mixed neighbour of several vCPUs puts its requests on the vCPUs its bursts leave
    * idle, so the full-host chance counts its busy vCPUs as bursts plus requests on idle siblings,
-   * not independent vCPUs of its runnable share (credit1, Mechanisms.credit1SiblingIo; HostMix
-   * fullWith, occupancy.ts siblingPmf). Absent: independent vCPUs.
+   * not independent vCPUs of its runnable share (credit1 and credit2, Mechanisms.credit1SiblingIo
+   * and credit2SiblingIo; HostMix fullWith, occupancy.ts siblingPmf). Absent: independent vCPUs.
    */
   readonly siblingIo?: boolean;
   /**
@@ -410,6 +410,12 @@ export interface Mechanisms {
    */
   readonly credit1SiblingIo: boolean;
   /**
+   * credit2 (docs/accuracy.md, "credit2: the same count of a mixed neighbour (session 22)"):
+   * credit1SiblingIo's busy count of a sleepy mixed neighbour in the full-host chance, on credit2
+   * hosts (the count is the guest's choice of vCPU, the same on every scheduler's simulator).
+   */
+  readonly credit2SiblingIo: boolean;
+  /**
    * credit2 (on since session 18; docs/accuracy.md "credit2's contended p90 on holdout-16" and
    * "holdout-17 measured"):
    * with runners queued (excess > 0) a mixed victim's preempted-burst episode lasts at most
@@ -602,7 +608,7 @@ export interface Mechanisms {
    */
   readonly cfsSplitWake: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true, credit1IdleSibling: true, credit1OverBurst: true, credit1SiblingIo: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true, credit1IdleSibling: true, credit1OverBurst: true, credit1SiblingIo: true, credit2SiblingIo: true };
 
 /** RepickFloor: SchedulerCore.repickFloor. */
 export interface RepickFloor {
