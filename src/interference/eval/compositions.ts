@@ -374,7 +374,7 @@ export const EVAL_ROUNDS: readonly EvalRound[] = [
   { name: "holdout-23", seeds: HOLDOUT23_SEEDS, sets: HOLDOUT23_SETS, reference: "data/interference/accuracy-reference-holdout23-v1.json" },
   { name: "holdout-24", seeds: HOLDOUT24_SEEDS, sets: HOLDOUT24_SETS, reference: "data/interference/accuracy-reference-holdout24-v1.json" },
   { name: "holdout-25", seeds: HOLDOUT25_SEEDS, sets: HOLDOUT25_SETS, reference: "data/interference/accuracy-reference-holdout25-v1.json" },
-  { name: "holdout-26", seeds: HOLDOUT26_SEEDS, sets: HOLDOUT26_SETS, reference: "data/interference/accuracy-reference-holdout26-v1.json", sealed: true },
+  { name: "holdout-26", seeds: HOLDOUT26_SEEDS, sets: HOLDOUT26_SETS, reference: "data/interference/accuracy-reference-holdout26-v1.json" },
   { name: "holdout-27", seeds: HOLDOUT27_SEEDS, sets: HOLDOUT27_SETS, reference: "data/interference/accuracy-reference-holdout27-v1.json", sealed: true },
 ];
 
