@@ -10,15 +10,17 @@ export interface BinDelta {
   spr: number;
   sprl: number;
   spnb: number;
+  /** spb x the runner's weight (SchedulerCore.runnerWeights; spb where it is absent). */
+  spbw: number;
 }
 
 export function emptyDelta(): BinDelta {
-  return { bin: -1, cnt: 0, sp: 0, spb: 0, spbr: 0, spr: 0, sprl: 0, spnb: 0 };
+  return { bin: -1, cnt: 0, sp: 0, spb: 0, spbr: 0, spr: 0, sprl: 0, spnb: 0, spbw: 0 };
 }
 
 export function noDelta(d: BinDelta): BinDelta {
   d.bin = -1;
-  d.cnt = d.sp = d.spb = d.spbr = d.spr = d.sprl = d.spnb = 0;
+  d.cnt = d.sp = d.spb = d.spbr = d.spr = d.sprl = d.spnb = d.spbw = 0;
   return d;
 }
 

@@ -59,6 +59,7 @@ export type CfsFlags = Partial<
     | "cfsRunnableWeights"
     | "cfsFullHome"
     | "cfsSplitWake"
+    | "cfsRunnerWeight"
   >
 >;
 
@@ -105,6 +106,7 @@ export function cfsCore(given: KvmCfsParams | undefined, cores: number, approxim
     cfsRunnableWeights: runnableWeights = false,
     cfsFullHome: fullHome = false,
     cfsSplitWake: splitWake = false,
+    cfsRunnerWeight: runnerWeight = false,
   } = flags;
   const p = given ?? (defaultScheduler("kvm-cfs") as KvmCfsParams);
   const factor = tunableFactor(p, cores);
@@ -112,11 +114,19 @@ export function cfsCore(given: KvmCfsParams | undefined, cores: number, approxim
   const minGranUs = p.minGranularityUs * factor;
   const granUs = p.wakeupGranularityUs * factor;
   const nrLatency = Math.ceil(latencyUs / minGranUs);
-  const waitCapUs = (excess: number, shared = cores): number => {
+  const waitCapUs = (excess: number, shared = cores, weight = 1): number => {
     // The victim and the runner, plus the CPU's share of the excess runnable threads.
     const nr = 2 + excess / shared;
     const period = nr <= nrLatency ? latencyUs : nr * minGranUs;
-    return Math.max(p.tickUs, period / nr - granUs / 2);
+    if (!(weight < 1)) return Math.max(p.tickUs, period / nr - granUs / 2);
+    // Mechanisms.cfsRunnerWeight: a runner of weight w < 1 against whole-VM entities has the slice
+    // period w / (w + nr - 1); a blocked waker (its lead at wake-up half of wakeup_gran, the runner
+    // half of gran w into its run) waits until the runner's lead, growing 1 / w as fast as real
+    // time, passes that slice (w (slice - gran / 2)), but no less than the rest of min_gran, and no
+    // longer than the rest of the slice. At w = 1 this is period / nr - gran / 2, the line above.
+    const slice = (period * weight) / (weight + nr - 1);
+    const ran = (granUs * weight) / 2;
+    return Math.max(p.tickUs, Math.min(slice - ran, Math.max(minGranUs - ran, weight * (slice - granUs / 2))));
   };
   return {
     name: "cfs",
@@ -160,6 +170,7 @@ export function cfsCore(given: KvmCfsParams | undefined, cores: number, approxim
       : {}),
     ...(saturated ? { overWait: saturatedWaitOf(latencyUs, minGranUs, nrLatency, p.tickUs, cores, runnableWaits, saturatedKeeps, lightRunnable, keepsMargin, runnableWeights) } : {}),
     ...(hogsKeep ? { hogsKeep: true } : {}),
+    ...(runnerWeight ? { runnerWeights: true } : {}),
     approximations,
   };
 }

@@ -75,7 +75,9 @@ const GLOAD = SPR + 8;
 const SGLOAD = SPR + 9;
 /** Light runners' Σ duty x hold (their duty-weighted hold over LSP: credit1's knee release). */
 const LHOLD = SPR + 10;
-const SUMS = SPR + 11;
+/** Σ duty x block x the runner's weight over sleepy vCPUs (SchedulerCore.runnerWeights: build's wait cap). */
+const SPBW = SPR + 11;
+const SUMS = SPR + 12;
 /** kneeFull's scratch: lightHoldFullShort's weighed sum (single-threaded, as the query). */
 const KNEE_SHORT = new Float64Array(1);
 /** The no-extra CPU-bound components (Components.save) and their two host parts of the correction. */
@@ -367,6 +369,7 @@ export class HostMix {
     this.sums[SPR] += d.spr;
     this.sums[SPRL] += d.sprl;
     this.sums[SPNB] += d.spnb;
+    this.sums[SPBW] += d.spbw;
   }
 
   /** delta is what `sign` x c adds to the sums (c sleepy), written into `out`. */
@@ -375,6 +378,9 @@ export class HostMix {
     const sleepy = c.block === undefined;
     if (sleepy) sharesOf(this.core, c.burstUs);
     const block = sleepy ? SHARES[0] : c.block;
+    // Mechanisms.cfsRunnerWeight: a runner of an n-vCPU VM weighs P(some vCPU runnable) / E[runnable]
+    // of it (time-share.ts runnerWeight's per-VM term), for build's wait cap.
+    const weight = sleepy && c.vcpus > 1 && this.core.runnerWeights === true ? busyShare(c.vcpus, c.duty) / (c.vcpus * c.duty) : 1;
     out.bin = binOf(c.burstUs);
     out.cnt = sign * c.vcpus;
     out.sp = w;
@@ -383,6 +389,7 @@ export class HostMix {
     out.spr = w / c.burstUs;
     out.sprl = sleepy ? w * (1 - block) * SHARES[1] : 0;
     out.spnb = w * (1 - block);
+    out.spbw = w * block * weight;
     return out;
   }
 
@@ -1026,6 +1033,17 @@ export class HostMix {
    * others fill the rest), its runners' shares, the cores the excess spreads over and the
    * correction's host features (Components.keptCores) are not.
    */
+  /**
+   * weightedCapUs: the wait cap at the sleepy runners' block-weighted mean weight (Mechanisms.cfsRunnerWeight;
+   * SchedulerCore.waitCapUs), a whole VM's where none blocks.
+   */
+  private weightedCapUs(excess: number, kept: number, dx: BinDelta, de: BinDelta): number {
+    let spb = dx.spb + de.spb;
+    for (let k = 0; k < BINS; k++) spb += this.sums[BINS + k];
+    const weight = spb > 1e-12 ? Math.min(1, (this.sums[SPBW] + dx.spbw + de.spbw) / spb) : 1;
+    return this.core.waitCapUs(excess, this.cores - kept, weight);
+  }
+
   private build(out: Components, sumP: number, hogs: number, dx: BinDelta, de: BinDelta, kept: number): void {
     const pFull = FULL.pFull;
     out.pFull = pFull;
@@ -1033,7 +1051,7 @@ export class HostMix {
     out.excess = excess;
     out.keptCores = kept;
     out.hogShare = sumP > 0 ? hogs / sumP : 0;
-    const cap = this.core.waitCapUs(excess, this.cores - kept);
+    const cap = this.core.runnerWeights === true ? this.weightedCapUs(excess, kept, dx, de) : this.core.waitCapUs(excess, this.cores - kept);
     out.capUs = cap;
     const scale = sumP > 0 ? pFull / sumP : 0;
     // Other runners release cores at their summed rate, spread over the runnable vCPUs.

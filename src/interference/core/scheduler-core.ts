@@ -38,7 +38,13 @@ export interface SchedulerCore {
    * cores; `shared`: the cores the excess spreads over, where never-sleeping vCPUs keep some to
    * themselves (hogsKeep; the host's cores if absent).
    */
-  waitCapUs(excess: number, shared?: number): number;
+  waitCapUs(excess: number, shared?: number, weight?: number): number;
+  /**
+   * A sleepy CPU-bound VM's runner weighs its VM's shares over its runnable vCPUs (CFS,
+   * Mechanisms.cfsRunnerWeight): the host's blocked waits take waitCapUs at the runners'
+   * block-weighted mean weight (host-mix.ts delta, build). Absent: every runner weighs a whole VM.
+   */
+  readonly runnerWeights?: boolean;
   /**
    * Never-sleeping vCPUs (duty 1) keep a CPU each where the CPU-bound demand leaves a core idle on
    * average, and everyone else shares the rest: a victim's waits and the correction's host
@@ -607,8 +613,21 @@ export interface Mechanisms {
    * packed/10124/1 (8 cores, two 4-vCPU io VMs at 0.1 of a vCPU each).
    */
   readonly cfsSplitWake: boolean;
+  /**
+   * CFS (docs/accuracy.md, "Packed CFS: waits at the cap behind light runners (session 22)"): a
+   * runner of a sleepy n-vCPU VM at duty d weighs its VM's shares over the VM's runnable vCPUs
+   * (kvm-fair groupShares), on average w = (1 - (1 - d)^n) / (n d) of a VM (time-share.ts
+   * runnerWeight's per-VM term). Its group entity's vruntime runs 1 / w as fast as a whole VM's,
+   * so check_preempt_tick ends a blocked wait once the runner's lead passes its slice, period x w /
+   * (w + nr - 1), after w x (slice - gran / 2) of real time, but not before the rest of min_gran of
+   * its run: the wait cap at the runners' block-weighted mean weight (cfs.ts waitCapUs). The block
+   * share stays the whole VM's (weighed too, it took more victims under than over: the docs).
+   * Off: every runner weighs a whole VM, and the blocked waits of an io waker behind 4- to 8-vCPU
+   * sleepers reach the cap, 9-10 ms, where the simulator's end by 2-5 ms.
+   */
+  readonly cfsRunnerWeight: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true, credit1IdleSibling: true, credit1OverBurst: true, credit1SiblingIo: true, credit2SiblingIo: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true, credit1IdleSibling: true, credit1OverBurst: true, credit1SiblingIo: true, credit2SiblingIo: true, cfsRunnerWeight: true };
 
 /** RepickFloor: SchedulerCore.repickFloor. */
 export interface RepickFloor {
