@@ -268,6 +268,12 @@ export class Components {
     this.lightA = 0;
   }
 
+  /** recap sets the wait cap to `capUs` and the bins' chance of reaching it to match. */
+  recap(capUs: number): void {
+    this.capUs = capUs;
+    for (let k = 0; k < this.a.length; k++) this.eCap[k] = this.a[k] > 0 ? Math.exp(-this.r[k] * capUs) : 0;
+  }
+
   /**
    * rescale: the same waits with a different chance that all cores are held (a mixed victim's
    * own vCPU taken out): every blocking component scales with pFull; the release rates and block

@@ -75,7 +75,13 @@ const GLOAD = SPR + 8;
 const SGLOAD = SPR + 9;
 /** Light runners' Σ duty x hold (their duty-weighted hold over LSP: credit1's knee release). */
 const LHOLD = SPR + 10;
-/** Σ duty x block x the runner's weight over sleepy vCPUs (SchedulerCore.runnerWeights: build's wait cap). */
+/**
+ * Mechanisms.cfsRunnerWeight's power mean of the runners' weights: a share s of the blocks behind
+ * whole-weight runners alone gives s^(1/16) (0.2: 0.90, 0.04: 0.82), the cap near theirs. Measured
+ * at 4, 8 and 16 (docs/accuracy.md, session 22); 16 moved the fewest figures the wrong way.
+ */
+const TAIL_POWER = 16;
+/** Σ duty x block x the runner's weight ** TAIL_POWER over sleepy vCPUs (SchedulerCore.runnerWeights: build's wait cap). */
 const SPBW = SPR + 11;
 const SUMS = SPR + 12;
 /** kneeFull's scratch: lightHoldFullShort's weighed sum (single-threaded, as the query). */
@@ -389,7 +395,7 @@ export class HostMix {
     out.spr = w / c.burstUs;
     out.sprl = sleepy ? w * (1 - block) * SHARES[1] : 0;
     out.spnb = w * (1 - block);
-    out.spbw = w * block * weight;
+    out.spbw = w * block * weight ** TAIL_POWER;
     return out;
   }
 
@@ -1026,6 +1032,21 @@ export class HostMix {
   }
 
   /**
+   * weightedCapUs: the wait cap at the sleepy runners' tail weight (Mechanisms.cfsRunnerWeight;
+   * SchedulerCore.waitCapUs), a whole VM's where none blocks. The tail weight is the power mean at
+   * TAIL_POWER of the runners' weights over their blocks: the p99.9 is the longest waits', behind
+   * the heaviest runners that hold a material share of the blocks (holdout-18 contended/10072/7:
+   * every wait past 7.4 ms behind the one 1-vCPU sleeper, a fifth of the sleepers' load; packed/10072/5: behind
+   * the 2-vCPU VM at weight 0.85, none behind the 5-vCPU one at 0.39), not the mean runner's.
+   */
+  private weightedCapUs(excess: number, kept: number, dx: BinDelta, de: BinDelta): number {
+    let spb = dx.spb + de.spb;
+    for (let k = 0; k < BINS; k++) spb += this.sums[BINS + k];
+    const weight = spb > 1e-12 ? Math.min(1, Math.max(0, (this.sums[SPBW] + dx.spbw + de.spbw) / spb) ** (1 / TAIL_POWER)) : 1;
+    return this.core.waitCapUs(excess, this.cores - kept, weight);
+  }
+
+  /**
    * build: the blocked waits from FULL (P(all held), E[N | all held]) and the sums. `kept`: CPUs
    * hogs keep to themselves (Mechanisms.cfsHogsKeep; 0 elsewhere), out of `hogs` and `sumP`: the
    * victim meets the other cores and their runners. P(all held) and the excess over the cores are
@@ -1033,17 +1054,6 @@ export class HostMix {
    * others fill the rest), its runners' shares, the cores the excess spreads over and the
    * correction's host features (Components.keptCores) are not.
    */
-  /**
-   * weightedCapUs: the wait cap at the sleepy runners' block-weighted mean weight (Mechanisms.cfsRunnerWeight;
-   * SchedulerCore.waitCapUs), a whole VM's where none blocks.
-   */
-  private weightedCapUs(excess: number, kept: number, dx: BinDelta, de: BinDelta): number {
-    let spb = dx.spb + de.spb;
-    for (let k = 0; k < BINS; k++) spb += this.sums[BINS + k];
-    const weight = spb > 1e-12 ? Math.min(1, (this.sums[SPBW] + dx.spbw + de.spbw) / spb) : 1;
-    return this.core.waitCapUs(excess, this.cores - kept, weight);
-  }
-
   private build(out: Components, sumP: number, hogs: number, dx: BinDelta, de: BinDelta, kept: number): void {
     const pFull = FULL.pFull;
     out.pFull = pFull;

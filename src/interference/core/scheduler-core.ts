@@ -41,8 +41,9 @@ export interface SchedulerCore {
   waitCapUs(excess: number, shared?: number, weight?: number): number;
   /**
    * A sleepy CPU-bound VM's runner weighs its VM's shares over its runnable vCPUs (CFS,
-   * Mechanisms.cfsRunnerWeight): the host's blocked waits take waitCapUs at the runners'
-   * block-weighted mean weight (host-mix.ts delta, build). Absent: every runner weighs a whole VM.
+   * Mechanisms.cfsRunnerWeight): the host's blocked waits take waitCapUs at the runners' power
+   * mean weight over their blocks (host-mix.ts delta, weightedCapUs), a mixed victim of a sleepy
+   * multi-vCPU VM the whole weight's (query.ts ownCap). Absent: every runner weighs a whole VM.
    */
   readonly runnerWeights?: boolean;
   /**
@@ -620,7 +621,12 @@ export interface Mechanisms {
    * runnerWeight's per-VM term). Its group entity's vruntime runs 1 / w as fast as a whole VM's,
    * so check_preempt_tick ends a blocked wait once the runner's lead passes its slice, period x w /
    * (w + nr - 1), after w x (slice - gran / 2) of real time, but not before the rest of min_gran of
-   * its run: the wait cap at the runners' block-weighted mean weight (cfs.ts waitCapUs). The block
+   * its run: cfs.ts waitCapUs at weight w. The p99.9 is the longest waits', behind the heaviest
+   * runners that hold a material share of the blocks, so the host's cap is at the runners' power
+   * mean weight (host-mix.ts TAIL_POWER; session 22's "Packed CFS's wait cap at the runners' tail
+   * weight": the block-weighted mean took 4- to 6-core hosts whose waits sit behind one 1-vCPU
+   * sleeper under by 0.5-0.9 in ln). A mixed victim of a sleepy multi-vCPU VM keeps the
+   * whole-weight cap (query.ts ownCap): its own waking vCPU is as light as the runners. The block
    * share stays the whole VM's (weighed too, it took more victims under than over: the docs).
    * Off: every runner weighs a whole VM, and the blocked waits of an io waker behind 4- to 8-vCPU
    * sleepers reach the cap, 9-10 ms, where the simulator's end by 2-5 ms.
