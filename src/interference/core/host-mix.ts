@@ -1035,9 +1035,10 @@ export class HostMix {
    * weightedCapUs: the wait cap at the sleepy runners' tail weight (Mechanisms.cfsRunnerWeight;
    * SchedulerCore.waitCapUs), a whole VM's where none blocks. The tail weight is the power mean at
    * TAIL_POWER of the runners' weights over their blocks: the p99.9 is the longest waits', behind
-   * the heaviest runners that hold a material share of the blocks (holdout-18 contended/10072/7:
-   * every wait past 7.4 ms behind the one 1-vCPU sleeper, a fifth of the sleepers' load; packed/10072/5: behind
-   * the 2-vCPU VM at weight 0.85, none behind the 5-vCPU one at 0.39), not the mean runner's.
+   * the heaviest runners that hold a material share of the blocks, not the mean runner's
+   * (holdout-18 contended/10072/7: every wait past 7.4 ms behind the one 1-vCPU sleeper, a fifth
+   * of the sleepers' load; packed/10072/5: 45 of 48 past 6 ms behind the 2-vCPU VM at weight
+   * 0.85, 2 behind the 5-vCPU one at 0.39).
    */
   private weightedCapUs(excess: number, kept: number, dx: BinDelta, de: BinDelta): number {
     let spb = dx.spb + de.spb;
