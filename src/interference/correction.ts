@@ -41,7 +41,7 @@ export function features(c: Components, v: VictimTail, hostCores: number, mixed:
   z[8] = mixed ? 1 : 0;
   z[9] = Math.log(1 + v.lambdaUs * c.meanWaitUs);
   z[10] = v.rho;
-  z[11] = Math.log(c.capUs / 1000 + 0.1);
+  z[11] = Math.log((c.capUs * c.capRatio) / 1000 + 0.1);
   return z;
 }
 
@@ -63,7 +63,7 @@ export function hostFeatures(c: Components, hostCores: number, h: Float64Array):
   h[4] = c.excess / cores;
   h[5] = c.hogShare;
   h[6] = logCores(cores);
-  h[11] = logCap(c.capUs);
+  h[11] = logCap(c.capUs * c.capRatio);
   return h;
 }
 

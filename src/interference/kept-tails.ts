@@ -65,7 +65,8 @@ const M_NU = 5;
 const M_HOG_SHARE = 6;
 const M_MEAN_WAIT = 7;
 const M_BLOCK_GIVEN_FULL = 8;
-export const KEPT = K_MIXED + 9;
+const M_CAP_RATIO = 9;
+export const KEPT = K_MIXED + 10;
 
 /**
  * keepBound writes waitTailBound's terms on `c` at wait `y` (past the service) and rate lam + own
@@ -156,6 +157,7 @@ export function keepMixed(c: Components, k: number[], ko: number): void {
   k[m + M_HOG_SHARE] = c.hogShare;
   k[m + M_MEAN_WAIT] = c.meanWaitUs;
   k[m + M_BLOCK_GIVEN_FULL] = c.blockGivenFull;
+  k[m + M_CAP_RATIO] = c.capRatio;
 }
 
 /**
@@ -174,6 +176,7 @@ export function restoreMixed(c: Components, k: readonly number[], ko: number): v
   c.hogShare = k[m + M_HOG_SHARE];
   c.meanWaitUs = k[m + M_MEAN_WAIT];
   c.blockGivenFull = k[m + M_BLOCK_GIVEN_FULL];
+  c.capRatio = k[m + M_CAP_RATIO];
   c.heldN = 0;
   c.heldDue = false;
 }

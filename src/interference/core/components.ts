@@ -10,7 +10,7 @@ import { HELD_MAX } from "./light-holds.js";
  */
 export class Components {
   /** Doubles save writes. */
-  static readonly SAVED = 4 * BINS + 19;
+  static readonly SAVED = 4 * BINS + 20;
 
   readonly a = new Float64Array(BINS);
   readonly r = new Float64Array(BINS);
@@ -24,6 +24,12 @@ export class Components {
   /** e^(-r cap) per bin, shared by every victim of the query. */
   readonly eCap = new Float64Array(BINS);
   capUs = 0;
+  /**
+   * The whole-weight cap over capUs (Mechanisms.cfsRunnerWeight; 1 elsewhere): the correction's cap
+   * feature reads capUs x capRatio, the cap it was fitted on, so a light runners' cap shortens the
+   * core's tail without also moving the correction (correction.ts features, hostFeatures).
+   */
+  capRatio = 1;
   rlA = 0;
   rlUs = 0;
   driftA = 0;
@@ -185,7 +191,8 @@ export class Components {
     out[i++] = this.heavyBlock;
     out[i++] = this.sumA;
     out[i++] = this.sumAOverR;
-    out[i] = this.othersShare;
+    out[i++] = this.othersShare;
+    out[i] = this.capRatio;
   }
 
   load(src: readonly number[], o: number): void {
@@ -214,7 +221,8 @@ export class Components {
     this.heavyBlock = src[i++];
     this.sumA = src[i++];
     this.sumAOverR = src[i++];
-    this.othersShare = src[i];
+    this.othersShare = src[i++];
+    this.capRatio = src[i];
   }
 
   /** copyFrom makes this a copy of `o` (no allocation). */
@@ -224,6 +232,7 @@ export class Components {
     this.eCap.set(o.eCap);
     this.rOthers.set(o.rOthers);
     this.capUs = o.capUs;
+    this.capRatio = o.capRatio;
     this.rlA = o.rlA;
     this.rlUs = o.rlUs;
     this.driftA = o.driftA;
@@ -271,6 +280,7 @@ export class Components {
   /** recap sets the wait cap to `capUs` and the bins' chance of reaching it to match. */
   recap(capUs: number): void {
     this.capUs = capUs;
+    this.capRatio = 1;
     for (let k = 0; k < this.a.length; k++) this.eCap[k] = this.a[k] > 0 ? Math.exp(-this.r[k] * capUs) : 0;
   }
 

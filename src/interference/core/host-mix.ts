@@ -1064,6 +1064,8 @@ export class HostMix {
     out.hogShare = sumP > 0 ? hogs / sumP : 0;
     const cap = this.core.runnerWeights === true ? this.weightedCapUs(excess, kept, dx, de) : this.core.waitCapUs(excess, this.cores - kept);
     out.capUs = cap;
+    // The correction was fitted at whole weight: its cap feature keeps that cap (Components.capRatio).
+    out.capRatio = this.core.runnerWeights === true ? this.core.waitCapUs(excess, this.cores - kept) / cap : 1;
     const scale = sumP > 0 ? pFull / sumP : 0;
     // Other runners release cores at their summed rate, spread over the runnable vCPUs.
     const spr = this.sums[SPR] + dx.spr + de.spr;
