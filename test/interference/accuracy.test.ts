@@ -660,8 +660,8 @@ describe("predictor accuracy on the twelfth frozen round (holdout-12)", () => {
   // Session 19's cfsHogsKeep switched off too: the model the two terms were chosen on. With the
   // hogs keeping their CPUs, this round's contended CFS p90 stays under the goal without either
   // (0.326, 0.257): the split host's features say part of what the two terms say. Session 22's
-  // cfsRunnerWeight off as well (with it, 0.399 without the halt-polls: the light runners' cap
-  // takes part of the over-predicted tail the polls' absence leaves).
+  // cfsRunnerWeight off as well (with it, just under 0.400 without the halt-polls: the light
+  // runners' cap takes part of the over-predicted tail the polls' absence leaves).
   test.each([
     ["the light-full home runner", { cfsLightFullHome: false, cfsHogsKeep: false, cfsRunnerWeight: false }],
     ["the sleepers' halt-polls", { cfsSleeperPolls: false, cfsHogsKeep: false, cfsRunnerWeight: false }],
@@ -806,7 +806,7 @@ describe("predictor accuracy on the seventeenth frozen round (holdout-17)", () =
   // keeping hogs"): 10070/3's io victims, on a host whose three hogs keep 9 of its 16 CPUs, were
   // estimated on all 16 (14.8-15.5 ms against 5.4-8.0 simulated); on the 7 they share, 11.6-12.4.
   // (Session 22's cfsRunnerWeight off on both sides: the model the term was chosen on. With it on,
-  // the light runners' cap takes these io victims down without the keeps too: 0.516.)
+  // the light runners' cap takes these io victims down without the keeps too: 0.477.)
   test("CFS's packed p90 is under 0.58 with the hogs keeping their CPUs, over 0.6 without; the same coverage and unsafe count", () => {
     const on = groups(new Predictor(bundledPredictor().model, { ...ALL_MECHANISMS, cfsRunnerWeight: false }), cases17).get("packed kvm-cfs (all)");
     expect(on?.p90AbsLog, detail(on)).toBeLessThan(0.58);

@@ -37,8 +37,8 @@ describe("CFS: a blocked waker's wait ends at a light runner's slice", () => {
   // about 0.55). In the simulator (10 s, seed 7) every io wait past 7.4 ms was behind cpu-1, a
   // whole-weight runner with a fifth of the sleepers' load, so the p99.9 (8.2 ms in the
   // reference, 8.3 ms here) stays near the whole-weight cap. At the block-weighted mean weight
-  // the estimate fell to about 0.45x the reference (ln -0.82); at the power mean it is 0.84x the
-  // simulator and 0.76x the estimate without the term.
+  // the estimate fell to about 0.45x the reference (ln -0.82); at the power mean it is 0.82x the
+  // simulator and 0.74x the estimate without the term.
   test("holdout-18 contended/10072/7 victim-0: the one whole-weight sleeper keeps the cap (not under the simulator)", () => {
     const s = roundHost("holdout-18", "contended/10072/7", 0, 30_000);
     const sim = simulatedP999(s, "victim-0", [7]);
