@@ -71,10 +71,13 @@ export function profileVm(vm: Vm): VmProfile {
 /** cpuOf: the CPU part's CpuPart, with its requests' load (siblingIo) where they land on idle siblings. */
 function cpuOf(vcpus: number, cpu: { duty: number; burstMs: number }, io: { requestsPerSec: number; serviceUs: number } | undefined): CpuPart {
   const duty = runnableShare(cpu.duty, io, vcpus);
-  const part = { vcpus, duty, burstUs: cpu.burstMs * 1000 };
   // At MAX_SLEEPY_SHARE the vCPUs are saturated: no idle sibling to wake.
-  if (!io || vcpus < 2 || duty >= MAX_SLEEPY_SHARE) return part;
-  return { ...part, siblingIo: (io.requestsPerSec * io.serviceUs) / 1e6 };
+  const siblingIo = !io || vcpus < 2 || duty >= MAX_SLEEPY_SHARE ? undefined : (io.requestsPerSec * io.serviceUs) / 1e6;
+  // One object shape for every VM's part, siblingIo undefined where it does not apply: a second
+  // shape (the part spread with siblingIo added) made the moves' reads of a part polymorphic
+  // (HostMix.apply, delta), boxing its doubles on every add and remove (docs/accuracy.md, "the
+  // sibling count's speed (session 22)").
+  return { vcpus, duty, burstUs: cpu.burstMs * 1000, siblingIo };
 }
 
 // A VM that sleeps at all is never a hog, whatever its requests add.
