@@ -104,6 +104,23 @@ export class Occupancy {
   private sibsLen = 0;
   private readonly sibTails = new Tails();
   private sibStamp = -1;
+  /**
+   * Each recorded mixed VM's siblingPmf (slot i / 3 of sibs), filled by siblingTails when
+   * `sibWOk` is 0: a VM's weights do not change while it stays, and the tails are rebuilt after
+   * every move on the host.
+   */
+  private sibW: Float64Array[] = [];
+  private sibWOk: number[] = [];
+  /**
+   * The parts and mixed VMs sibTails was built of: the pmf is a function of the parts list alone
+   * (fresh: the same convolutions in list order), so with both lists as they were the tails are
+   * the same bits. The placer's search often takes a VM off a host and puts it back as the last
+   * part, where it was.
+   */
+  private builtParts: number[] = [];
+  private builtPartsLen = -1;
+  private builtSibs: number[] = [];
+  private builtSibsLen = -1;
 
   /** applySibling records (sign 1) or forgets (-1) a part apply() counted as a multi-vCPU mixed VM with io load `io` (cores). */
   applySibling(vcpus: number, duty: number, io: number, sign: 1 | -1): void {
@@ -114,6 +131,7 @@ export class Occupancy {
       sibs[len] = vcpus;
       sibs[len + 1] = duty;
       sibs[len + 2] = io;
+      this.sibWOk[len / 3] = 0;
       this.sibsLen = len + 3;
       return;
     }
@@ -122,6 +140,16 @@ export class Occupancy {
         sibs[i] = sibs[len - 3];
         sibs[i + 1] = sibs[len - 2];
         sibs[i + 2] = sibs[len - 1];
+        // The last VM's weights move with it (the slot's array is swapped, not copied).
+        const a = i / 3;
+        const b = len / 3 - 1;
+        const w = this.sibW;
+        if (a !== b && b < w.length) {
+          const t = w[a];
+          w[a] = w[b];
+          w[b] = t;
+          this.sibWOk[a] = this.sibWOk[b];
+        } else this.sibWOk[a] = 0;
         this.sibsLen = len - 3;
         return;
       }
@@ -141,13 +169,15 @@ export class Occupancy {
    */
   atLeastSiblings(cores: number, extraVcpus: number, extraDuty: number, extraHogs: number, extraIo: number): number {
     const tails = this.sibsLen === 0 ? this.fresh() : this.siblingTails();
-    if (extraIo > 0 && extraVcpus > 1) return tails.atLeastWeights(cores, this.hogs + extraHogs, siblingPmf(extraVcpus, extraDuty, extraIo), extraVcpus);
+    if (extraIo > 0 && extraVcpus > 1) return tails.atLeastWeights(cores, this.hogs + extraHogs, extraPmf(extraVcpus, extraDuty, extraIo), extraVcpus);
     return tails.atLeast(cores, this.hogs + extraHogs, extraVcpus, extraDuty);
   }
 
   /** siblingTails: the pmf with every recorded mixed VM counted by siblingPmf (cached per version). */
   private siblingTails(): Tails {
     if (this.sibStamp !== this.version) {
+      this.sibStamp = this.version;
+      if (this.sameAsBuilt()) return this.sibTails;
       let src = this.fresh();
       let hop = 0;
       const sibs = this.sibs;
@@ -160,14 +190,51 @@ export class Occupancy {
         }
       for (let i = 0; i < this.sibsLen; i += 3) {
         const dst = i + 3 >= this.sibsLen ? this.sibTails : HOPS[hop];
-        const w = siblingPmf(sibs[i], sibs[i + 1], sibs[i + 2]);
-        dst.convolveFrom(src, w, sibs[i]);
+        dst.convolveFrom(src, this.weightsOf(i / 3), sibs[i]);
         src = dst;
         hop = 1 - hop;
       }
-      this.sibStamp = this.version;
+      this.keepBuilt();
     }
     return this.sibTails;
+  }
+
+  /** weightsOf: recorded mixed VM `slot`'s siblingPmf (kept while it stays). */
+  private weightsOf(slot: number): Float64Array {
+    const sibs = this.sibs;
+    const n = sibs[3 * slot];
+    if (slot >= this.sibW.length) this.sibW.push(new Float64Array(n + 1));
+    if (this.sibWOk[slot] !== 1) {
+      const w = siblingPmf(n, sibs[3 * slot + 1], sibs[3 * slot + 2]);
+      if (this.sibW[slot].length < n + 1) this.sibW[slot] = new Float64Array(n + 1);
+      this.sibW[slot].set(w.subarray(0, n + 1));
+      this.sibWOk[slot] = 1;
+    }
+    return this.sibW[slot];
+  }
+
+  /** sameAsBuilt: the parts and mixed VMs are the lists sibTails was built of. */
+  private sameAsBuilt(): boolean {
+    if (this.partsLen !== this.builtPartsLen || this.sibsLen !== this.builtSibsLen) return false;
+    const a = this.parts;
+    const b = this.builtParts;
+    for (let i = 0; i < this.partsLen; i++) if (a[i] !== b[i]) return false;
+    const c = this.sibs;
+    const d = this.builtSibs;
+    for (let i = 0; i < this.sibsLen; i++) if (c[i] !== d[i]) return false;
+    return true;
+  }
+
+  /** keepBuilt records the lists sibTails was just built of. */
+  private keepBuilt(): void {
+    const a = this.parts;
+    const b = this.builtParts;
+    for (let i = 0; i < this.partsLen; i++) b[i] = a[i];
+    this.builtPartsLen = this.partsLen;
+    const c = this.sibs;
+    const d = this.builtSibs;
+    for (let i = 0; i < this.sibsLen; i++) d[i] = c[i];
+    this.builtSibsLen = this.sibsLen;
   }
 
   /** at is P(sleepy runnable = i) (for tests and explanations). */
@@ -251,6 +318,23 @@ const HOPS = [new Tails(), new Tails()];
 
 /** siblingPmf's result (one thread; read before the next call). */
 let SIB_W = new Float64Array(64);
+
+/** The extra VM's siblingPmf as last asked (extraPmf): a what-if asks it once per victim of the host. */
+const EXTRA_W = new Float64Array(64);
+let extraN = -1;
+let extraDuty = NaN;
+let extraIo = NaN;
+
+/** extraPmf is siblingPmf(n, duty, io) kept for the next call with the same arguments (the same bits). */
+function extraPmf(n: number, duty: number, io: number): Float64Array {
+  if (n === extraN && Object.is(duty, extraDuty) && Object.is(io, extraIo)) return EXTRA_W;
+  if (n + 1 > EXTRA_W.length) return siblingPmf(n, duty, io);
+  EXTRA_W.set(siblingPmf(n, duty, io).subarray(0, n + 1));
+  extraN = n;
+  extraDuty = duty;
+  extraIo = io;
+  return EXTRA_W;
+}
 
 /**
  * siblingPmf: P(M = m), m = 0..n, the busy vCPUs of a mixed VM of n vCPUs whose runnable share

@@ -164,4 +164,51 @@ describe("Occupancy (Poisson-binomial of runnable CPU-bound vCPUs)", () => {
       }
     }
   });
+  // atLeastSiblings keeps each mixed VM's busy-count weights while it stays (moved with it when a
+  // removal swaps the last VM into its slot) and its tails while the parts lists are as they were
+  // built (a VM taken off and put back last, a hog moved): a stale weight or a reuse past a
+  // change would answer for another host. Each answer must be the bits of an occupancy that ran
+  // the same operations and is asked for the first time (nothing kept).
+  test("the mixed VMs' kept weights and tails give a first ask's bits through adds, removes and put-backs", () => {
+    type Op = readonly [vcpus: number, duty: number, io: number, sign: 1 | -1];
+    const rng = createRng(11, "occupancy-siblings");
+    const ops: Op[] = [];
+    const on: [number, number, number][] = [];
+    const run = (occ: Occupancy, op: Op): void => {
+      occ.apply(op[0], op[1], op[3]);
+      if (op[2] > 0) occ.applySibling(op[0], op[1], op[2], op[3]);
+    };
+    const occ = new Occupancy();
+    let asked = 0;
+    for (let i = 0; i < 400; i++) {
+      let op: Op;
+      const r = rng.next();
+      if (on.length > 0 && (on.length > 12 || r < 0.4)) {
+        const [v, d, io] = on.splice(rng.int(on.length), 1)[0];
+        op = [v, d, io, -1];
+      } else if (ops.length > 0 && ops[ops.length - 1][3] === -1 && r < 0.6) {
+        // Put back what was just taken off: the lists as they were when it was last.
+        const [v, d, io] = ops[ops.length - 1];
+        on.push([v, d, io]);
+        op = [v, d, io, 1];
+      } else {
+        const v = 1 + rng.int(4);
+        const kind = rng.next();
+        const d = kind < 0.15 ? 1 : 0.05 + 0.9 * rng.next();
+        const io = kind >= 0.15 && kind < 0.7 && v >= 2 ? d * v * 0.5 * rng.next() : 0;
+        on.push([v, d, io]);
+        op = [v, d, io, 1];
+      }
+      ops.push(op);
+      run(occ, op);
+      for (const [cores, xs, xd, xio] of [[4, 0, 0, 0], [6, 2, 0.4, 0.3], [8, 3, 0.5, 0]] as const) {
+        const first = new Occupancy();
+        for (const o of ops) run(first, o);
+        expect(occ.atLeastSiblings(cores, xs, xd, 0, xio)).toBe(first.atLeastSiblings(cores, xs, xd, 0, xio));
+        asked++;
+      }
+    }
+    expect(asked).toBe(1200);
+    expect(occ.hasSiblings).toBe(on.some(([, , io]) => io > 0));
+  });
 });
