@@ -40,8 +40,8 @@ function chunk(t: Trace, run: Run, from: number, to: number, movesOnly: boolean)
       const ok = s.fitsAt(table, j, candidateVictims[j]);
       if ((ok ? 1 : 0) !== t.answers[run.k]) throw new Error(`whatif-trace-chunks: ${name}'s what-if ${run.k} answered ${ok}, recorded ${t.answers[run.k] === 1}`);
       run.k++;
-    } else if (op === 1) s.add(t.profiles[j], victims[j]);
-    else s.remove(t.profiles[j], victims[j]);
+    } else if (op === 1) s.add(run.side.profiles[j], victims[j]);
+    else s.remove(run.side.profiles[j], victims[j]);
   }
   return cpuMs() - t0;
 }

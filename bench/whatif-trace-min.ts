@@ -26,8 +26,8 @@ function timed(t: Trace, side: ReplaySide, fastest: Float64Array): number {
       const ok = s.fitsAt(table, j, candidateVictims[j]);
       if ((ok ? 1 : 0) !== t.answers[k]) throw new Error(`whatif-trace-min: ${side.name}'s what-if ${k} answered ${ok}, recorded ${t.answers[k] === 1}`);
       k++;
-    } else if (op === 1) s.add(t.profiles[j], victims[j]);
-    else s.remove(t.profiles[j], victims[j]);
+    } else if (op === 1) s.add(side.profiles[j], victims[j]);
+    else s.remove(side.profiles[j], victims[j]);
     const dt = Number(now() - t0);
     if (dt < fastest[i]) fastest[i] = dt;
   }

@@ -137,12 +137,19 @@ export interface ReplaySide {
   readonly table: CandidateTable;
   readonly victims: readonly (Victim | undefined)[];
   readonly candidateVictims: readonly (Victim | undefined)[];
+  /**
+   * The profiles the trace's moves pass (index j is the trace's profile j): the build's own
+   * (profileVm of the same VM), since the shape of its objects is the build's too: handed the
+   * recording build's, another build's moves read objects of a layout it never makes (session 22,
+   * docs/accuracy.md "the sibling count's speed").
+   */
+  readonly profiles: readonly VmProfile[];
 }
 
 /** thisBuild: the side of the build that recorded the trace. */
 export function thisBuild(t: Trace): ReplaySide {
   if (!t.table) throw new Error("whatif-trace: the search asked no candidate table");
-  return { name: "this", HostState, predictor: t.predictor, table: t.table, victims: t.victims, candidateVictims: t.candidateVictims };
+  return { name: "this", HostState, predictor: t.predictor, table: t.table, victims: t.victims, candidateVictims: t.candidateVictims, profiles: t.profiles };
 }
 
 /**
@@ -157,6 +164,16 @@ export async function otherBuild(t: Trace, dir: string): Promise<ReplaySide> {
   const hs = (await import(at("interference/host-state.js"))) as typeof import("../src/interference/host-state.js");
   const { loadPredictor: load } = (await import(at("io/calibration.js"))) as typeof import("../src/io/calibration.js");
   const { CandidateTable: OtherTable } = (await import(at("interference/candidates.js"))) as typeof import("../src/interference/candidates.js");
+  const { profileVm } = (await import(at("interference/profile.js"))) as typeof import("../src/interference/profile.js");
+  const { parseCluster: parse } = (await import(at("model/validate.js"))) as typeof import("../src/model/validate.js");
+  const r = parse(JSON.parse(readFileSync("data/generated-large.json", "utf8")));
+  if (!r.ok) throw new Error("generated-large.json is invalid");
+  const vms = new Map(r.value.vms.map((vm) => [vm.id, vm]));
+  const own = (p: VmProfile): VmProfile => {
+    const vm = vms.get(p.id);
+    if (vm === undefined) throw new Error(`whatif-trace: the other build sees no VM ${p.id}`);
+    return profileVm(vm);
+  };
   const predictor = load();
   const theirs = new Map<Victim, Victim>();
   const convert = (v: Victim | undefined, p: Parameters<Predictor["victim"]>[0]): Victim | undefined => {
@@ -172,14 +189,17 @@ export async function otherBuild(t: Trace, dir: string): Promise<ReplaySide> {
     return w;
   };
   const c = t.candidates;
-  const candidateVictims = c.profiles.map((p, j) => convert(c.victims[j], p));
+  const candidates = c.profiles.map(own);
+  const candidateVictims = candidates.map((p, j) => convert(c.victims[j], p));
+  const profiles = t.profiles.map(own);
   return {
     name: "other",
     HostState: hs.HostState as unknown as typeof HostState,
     predictor,
-    table: OtherTable.of(c.profiles, candidateVictims, predictor),
-    victims: t.victims.map((v, i) => convert(v, t.profiles[i])),
+    table: OtherTable.of(candidates, candidateVictims, predictor),
+    victims: t.victims.map((v, i) => convert(v, profiles[i])),
     candidateVictims,
+    profiles,
   };
 }
 
@@ -189,7 +209,7 @@ export async function otherBuild(t: Trace, dir: string): Promise<ReplaySide> {
  */
 export function replay(t: Trace, side: ReplaySide, movesOnly = false): number {
   const states = t.hosts.map((h) => new side.HostState(h, side.predictor));
-  const { table, victims, candidateVictims } = side;
+  const { table, victims, candidateVictims, profiles } = side;
   const u0 = process.cpuUsage();
   let k = 0;
   for (let i = 0; i < t.n; i++) {
@@ -201,8 +221,8 @@ export function replay(t: Trace, side: ReplaySide, movesOnly = false): number {
       const ok = s.fitsAt(table, j, candidateVictims[j]);
       if ((ok ? 1 : 0) !== t.answers[k]) throw new Error(`whatif-trace: ${side.name}'s what-if ${k} answered ${ok}, recorded ${t.answers[k] === 1}`);
       k++;
-    } else if (op === Op.Add) s.add(t.profiles[j], victims[j]);
-    else s.remove(t.profiles[j], victims[j]);
+    } else if (op === Op.Add) s.add(profiles[j], victims[j]);
+    else s.remove(profiles[j], victims[j]);
   }
   const u = process.cpuUsage(u0);
   return (u.user + u.system) / 1000;
