@@ -8,9 +8,9 @@ const OVERLOAD_TOLERANCE = 1 / 8;
 
 /**
  * balanceLoad is credit2's balance_load from the local run queue (run at a credit reset): find
- * the queue whose averaged load differs most from the local one; if the difference passes the
- * tolerance, take the push, pull or swap of vCPUs (by their own averaged load) that leaves the
- * two closest. Returns the moves as [vCPU, target queue]. Only vCPUs `movable` says may move are
+ * the queue whose balance load (b_avgload) differs most from the local one; if the difference
+ * passes the tolerance, take the push, pull or swap of vCPUs (by their own averaged load) that
+ * leaves the two closest. Returns the moves as [vCPU, target queue]. Only vCPUs `movable` says may move are
  * considered (the caller's running vCPUs are not).
  */
 export function balanceLoad(
@@ -21,20 +21,20 @@ export function balanceLoad(
   nowUs: number,
 ): [number, number][] {
   const l = queues[local];
-  l.avgLoad.advance(l.load, nowUs);
+  l.balanceLoad.advance(l.load, nowUs);
   let other: RunQueue | null = null;
   let maxDelta = 0;
   for (const q of queues) {
     if (q === l) continue;
-    q.avgLoad.advance(q.load, nowUs);
-    const d = Math.abs(l.avgLoad.avg - q.avgLoad.avg);
+    q.balanceLoad.advance(q.load, nowUs);
+    const d = Math.abs(l.balanceLoad.avg - q.balanceLoad.avg);
     if (d > maxDelta) {
       maxDelta = d;
       other = q;
     }
   }
   if (other === null) return [];
-  const loadMax = Math.max(l.avgLoad.avg, other.avgLoad.avg);
+  const loadMax = Math.max(l.balanceLoad.avg, other.balanceLoad.avg);
   const cpusMax = Math.max(l.cpus.length, other.cpus.length);
   const tolerance = loadMax < cpusMax ? UNDERLOAD_TOLERANCE : OVERLOAD_TOLERANCE;
   if (maxDelta < tolerance) return [];
@@ -53,8 +53,8 @@ function bestMove(
   movable: (v: number) => boolean,
   delta0: number,
 ): [number, number][] {
-  const lLoad = l.avgLoad.avg;
-  const oLoad = o.avgLoad.avg;
+  const lLoad = l.balanceLoad.avg;
+  const oLoad = o.balanceLoad.avg;
   const push = l.members.filter(movable);
   const pull = o.members.filter(movable);
   let best = delta0;

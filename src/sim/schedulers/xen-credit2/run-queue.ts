@@ -42,7 +42,17 @@ export class RunQueue {
   maxWeight = 1;
   /** Runnable vCPUs (waiting or running): the instantaneous load. */
   load = 0;
-  readonly avgLoad = new LoadAverage(0);
+  /**
+   * balanceLoad is Xen's rqd->b_avgload, the only queue load balance_load and consider() read: the
+   * same window average of `load` as rqd->avgload (update_runq_load advances both), but
+   * _runq_assign adds the joining vCPU's own average at once and _runq_deassign takes the leaving
+   * one's off, floored at 0 ("expected new load"). So the balancer sees its own move as soon as it
+   * makes it. Averaging `load` alone, a move of a blocked vCPU changes nothing and of a queued one
+   * only dt/W per update: the gap just closed still shows at the next reset (~10 ms later) and is
+   * moved again, 78-215 moves/s on packed 32-core hosts against 3-9 this way (docs/accuracy.md,
+   * session 22). rqd->avgload itself is read by nothing the simulator models, so it is not kept.
+   */
+  readonly balanceLoad = new LoadAverage(0);
   /**
    * runnersZeroAtUs: no runner of this queue has its credit reach 0 before this instant, burning
    * 1:1 (credit + time since its last burn is constant then, and only grows at the floor or a
@@ -125,18 +135,26 @@ export class RunQueue {
 
   /** changeLoad is update_runq_load: average the old load up to now, then apply the change. */
   changeLoad(change: number, nowUs: number): void {
-    if (this.averaged) this.avgLoad.advance(this.load, nowUs);
+    if (this.averaged) this.balanceLoad.advance(this.load, nowUs);
     this.load += change;
   }
 
-  /** assign makes v a member (runq_assign), keeping max_weight. */
-  assign(v: number, weight: number): void {
+  /**
+   * assign makes v a member (_runq_assign), keeping max_weight, and adds vLoad, v's own load
+   * average, to the balance load (b_avgload += svc->avgload).
+   */
+  assign(v: number, weight: number, vLoad: number): void {
     this.members.push(v);
     if (weight > this.maxWeight) this.maxWeight = weight;
+    if (this.averaged) this.balanceLoad.avg += vLoad;
   }
 
-  /** deassign removes v and recomputes max_weight from the members left. */
-  deassign(v: number, weight: Int32Array): void {
+  /**
+   * deassign removes v (_runq_deassign), recomputes max_weight from the members left and takes
+   * vLoad, v's own load average, off the balance load, not below 0.
+   */
+  deassign(v: number, weight: Int32Array, vLoad: number): void {
+    if (this.averaged) this.balanceLoad.avg = Math.max(this.balanceLoad.avg - vLoad, 0);
     const m = this.members;
     const i = m.indexOf(v);
     if (i >= 0) m.splice(i, 1);

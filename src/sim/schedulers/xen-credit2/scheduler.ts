@@ -97,12 +97,14 @@ class XenCredit2 implements CpuScheduler {
       });
     this.u = new Credit2Units(ctx.vcpus, this.params.creditInitUs);
     this.startTimers(ctx);
-    // Initial placement spreads vCPUs round robin over the pCPUs, as csched2_res_pick would.
+    // Initial placement spreads vCPUs round robin over the pCPUs, as csched2_res_pick would; the
+    // assignment (csched2_unit_insert's runq_assign) adds each vCPU's initial average of 1/2 to
+    // its queue's balance load, as Xen's does.
     ctx.vcpus.forEach((info, v) => {
       const p = v % this.nCpus;
       this.u.processor[v] = p;
       this.u.rq[v] = this.rqOfCpu[p];
-      this.queues[this.rqOfCpu[p]].assign(v, this.u.weight[v]);
+      this.queues[this.rqOfCpu[p]].assign(v, this.u.weight[v], this.u.avgLoad[v].avg);
     });
     this.startBudgets(ctx);
     // Equal weights host-wide, not per queue: balancing brings a vCPU's credit along, and one
@@ -510,8 +512,10 @@ class XenCredit2 implements CpuScheduler {
       this.dequeue(v, from);
       from.changeLoad(-1, now);
     }
-    from.deassign(v, u.weight);
-    target.assign(v, u.weight[v]);
+    // The balancer's expected new loads (b_avgload) move by v's own average, as _runq_deassign and
+    // _runq_assign do, after the source's instantaneous load has lost v (update_load before).
+    from.deassign(v, u.weight, u.avgLoad[v].avg);
+    target.assign(v, u.weight[v], u.avgLoad[v].avg);
     u.rq[v] = to;
     u.processor[v] = target.cpus[0];
     if (wasQueued) {
