@@ -72,7 +72,8 @@ export function referenceJobs(comps: readonly Composition[], spec: ReferenceSpec
 }
 
 /**
- * simFingerprint runs one short fixed host under each scheduler and hashes the results, all but
+ * simFingerprint runs one short fixed host under each scheduler, and a 2-queue credit2 host, and
+ * hashes the results, all but
  * eventsProcessed: that counts the simulator's own work (main's quiet CFS ticks cut it with every
  * result identical), not what a host does, and the data made with it stays valid.
  */
@@ -84,6 +85,14 @@ export function simFingerprint(): string {
   const runs = (["xen-credit", "kvm-cfs", "xen-credit2", "kvm-eevdf"] as const).map((kind) =>
     simulateHost(ScenarioSchema.parse({ host: { id: "fp", cores: 3, memoryMiB: 1, scheduler: { kind } }, vms, durationMs: 2000, warmupMs: 200, seed: 7 })),
   );
+  // credit2 balances only between run queues, and a queue holds at most 16 pCPUs: the 3-core host
+  // has one, so a change to the balancer (session 22's balance load) would pass unseen. A short
+  // 2-queue host, unevenly loaded so that the balancer acts, covers it.
+  const queued = [
+    ...[0, 1, 2].map((i) => ({ id: `io${i}`, vcpus: 2, memoryMiB: 1, workload: { kind: "io", requestsPerSec: 2000, serviceUs: 80 } })),
+    ...[1, 0.9, 0.6, 0.3].map((d, i) => ({ id: `c${i}`, vcpus: 4 + i, memoryMiB: 1, workload: { kind: "cpu", dutyCycle: d, burstMs: 5 } })),
+  ];
+  runs.push(simulateHost(ScenarioSchema.parse({ host: { id: "fp2", cores: 20, memoryMiB: 1, scheduler: { kind: "xen-credit2" } }, vms: queued, durationMs: 1500, warmupMs: 200, seed: 7 })));
   return fnv1a(JSON.stringify(runs.map(({ eventsProcessed: _, ...r }) => r)));
 }
 
