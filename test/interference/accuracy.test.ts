@@ -403,10 +403,13 @@ describe("predictor accuracy on the fourth frozen round (holdout-4)", () => {
 // on packed/10122/1; all five there with the session's starting model too), CFS's p90 0.628 and
 // EEVDF's 0.488. Afterwards, with the round open, cfsSplitWake (chosen on it) took CFS's two
 // (packed CFS p90 0.555, 0 unsafe; docs/accuracy.md, "A busy io VM's split weight where the light
-// holds fill a CFS host").
+// holds fill a CFS host"). The simulator's balance-load fix (session 22, docs/accuracy.md
+// "credit2's balancer sees its own moves") made one credit2 unsafe miss: packed-32/10126/0 vm-3, a
+// host not quite full, whose reference went 724 -> 1,020 µs (all ten runs up; estimate 347), so
+// packed credit2's safety is no longer asserted here.
 describe("predictor accuracy on the twenty-third frozen round (holdout-23)", () => {
   const { all } = sharedRoundGoals("holdout-23", { p90: KINDS, safe: KINDS });
-  packedGoals(all, { allP90: true, median: KINDS, covered: ["xen-credit", "xen-credit2", "kvm-cfs"], p90: ["xen-credit", "xen-credit2"], safe: ["xen-credit", "xen-credit2", "kvm-cfs"] });
+  packedGoals(all, { allP90: true, median: KINDS, covered: ["xen-credit", "xen-credit2", "kvm-cfs"], p90: ["xen-credit", "xen-credit2"], safe: ["xen-credit", "kvm-cfs"] });
 });
 
 // The twenty-fourth frozen round (seeds 10131-10140 and holdout-23's sets, committed and sealed
@@ -751,10 +754,12 @@ describe("predictor accuracy on the fourteenth frozen round (holdout-14)", () =>
 // credit1's smooth knee (session 18, docs/accuracy.md "A smooth knee (session 18)"; chosen on this
 // round's 10045/3 and 10045/7, open by then, and the simulator's edits of them, so not an unseen
 // figure): packed credit1's p90 0.358 and coverage 98.3%; without the term, 0.441 and 97.5%. Its
-// two unsafe misses (10045/3 at the count, 16 CPU-bound vCPUs on 16 cores) are left.
+// two unsafe misses (10045/3 at the count, 16 CPU-bound vCPUs on 16 cores) are left. credit2's
+// (packed-32/10046/0 vm-13) went with the simulator's balance-load fix (session 22, docs/accuracy.md
+// "credit2's balancer sees its own moves": its reference 2,160 -> 470 µs, estimate 634).
 describe("predictor accuracy on the fifteenth frozen round (holdout-15)", () => {
   const { all, cases: cases15 } = sharedRoundGoals("holdout-15", { p90: KINDS, safe: KINDS });
-  packedGoals(all, { allP90: true, median: KINDS, covered: KINDS, p90: ["xen-credit", "xen-credit2", "kvm-eevdf"], safe: ["kvm-cfs", "kvm-eevdf"] });
+  packedGoals(all, { allP90: true, median: KINDS, covered: KINDS, p90: ["xen-credit", "xen-credit2", "kvm-eevdf"], safe: ["xen-credit2", "kvm-cfs", "kvm-eevdf"] });
 
   test("credit1's packed p90 is under 0.40 with the knee, over 0.40 without; coverage lower without", () => {
     const on = all.get("packed xen-credit (all)");
@@ -854,10 +859,12 @@ describe("predictor accuracy on the eighteenth frozen round (holdout-18)", () =>
 // 98.3%), and 5 unsafe misses (CFS 3, EEVDF 1, credit2 1; one of CFS's made by cfsHogsKeep).
 // Session 20's cfsLightRunnable (chosen with this round open: docs/accuracy.md, "Runnable waits
 // where io fills the last core (session 20)") covers packed/10081/4's vm-0 and takes it out of the
-// unsafe misses: CFS's coverage 99.1%, 2 unsafe misses (4 in all), CFS's p90 0.542.
+// unsafe misses: CFS's coverage 99.1%, 2 unsafe misses (4 in all), CFS's p90 0.542. credit2's
+// (packed-32/10082/0 vm-10) went with the simulator's balance-load fix (session 22, docs/accuracy.md
+// "credit2's balancer sees its own moves": its reference 2,672 -> 724 µs, estimate 816).
 describe("predictor accuracy on the nineteenth frozen round (holdout-19)", () => {
   const { all, cases: cases19 } = sharedRoundGoals("holdout-19", { p90: KINDS, safe: KINDS });
-  packedGoals(all, { allP90: false, median: KINDS, covered: ["xen-credit", "xen-credit2", "kvm-cfs"], p90: ["xen-credit", "xen-credit2"], safe: ["xen-credit"] });
+  packedGoals(all, { allP90: false, median: KINDS, covered: ["xen-credit", "xen-credit2", "kvm-cfs"], p90: ["xen-credit", "xen-credit2"], safe: ["xen-credit", "xen-credit2"] });
 
   test("packed CFS misses its coverage goal and has one more unsafe miss without cfsLightRunnable", () => {
     const on = all.get("packed kvm-cfs (all)");
