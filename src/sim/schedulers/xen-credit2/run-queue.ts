@@ -49,7 +49,7 @@ export class RunQueue {
    * one's off, floored at 0 ("expected new load"). So the balancer sees its own move as soon as it
    * makes it. Averaging `load` alone, a move of a blocked vCPU changes nothing and of a queued one
    * only dt/W per update: the gap just closed still shows at the next reset (~10 ms later) and is
-   * moved again, 78-215 moves/s on packed 32-core hosts against 3-9 this way (docs/accuracy.md,
+   * moved again, 78-215 moves/s on packed 32-core hosts against 3-10 this way (docs/accuracy.md,
    * session 22). rqd->avgload itself is read by nothing the simulator models, so it is not kept.
    */
   readonly balanceLoad = new LoadAverage(0);
