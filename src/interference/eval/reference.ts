@@ -71,20 +71,39 @@ export function referenceJobs(comps: readonly Composition[], spec: ReferenceSpec
   );
 }
 
-/**
- * simFingerprint runs one short fixed host under each scheduler, and a 2-queue credit2 host, and
- * hashes the results, all but
- * eventsProcessed: that counts the simulator's own work (main's quiet CFS ticks cut it with every
- * result identical), not what a host does, and the data made with it stays valid.
- */
-export function simFingerprint(): string {
+/** fingerprintJson: a run's result without eventsProcessed (see simFingerprint). */
+function fingerprintJson(runs: readonly HostSimResult[]): string {
+  return fnv1a(JSON.stringify(runs.map(({ eventsProcessed: _, ...r }) => r)));
+}
+
+/** oneQueueRuns: the short fixed 3-core host under each scheduler (one credit2 run queue). */
+function oneQueueRuns(): HostSimResult[] {
   const vms = [
     { id: "io", vcpus: 1, memoryMiB: 1, workload: { kind: "io", requestsPerSec: 1000, serviceUs: 60 } },
     ...[0.5, 0.8, 1].map((d, i) => ({ id: `c${i}`, vcpus: 1 + (i % 2), memoryMiB: 1, workload: { kind: "cpu", dutyCycle: d, burstMs: 7 } })),
   ];
-  const runs = (["xen-credit", "kvm-cfs", "xen-credit2", "kvm-eevdf"] as const).map((kind) =>
+  return (["xen-credit", "kvm-cfs", "xen-credit2", "kvm-eevdf"] as const).map((kind) =>
     simulateHost(ScenarioSchema.parse({ host: { id: "fp", cores: 3, memoryMiB: 1, scheduler: { kind } }, vms, durationMs: 2000, warmupMs: 200, seed: 7 })),
   );
+}
+
+/**
+ * oneQueueFingerprint is the fingerprint as it was before session 22: the 3-core host alone. It
+ * names every simulator whose hosts of one credit2 run queue behave alike, so the shipped model,
+ * fitted before the balance-load fix, can be checked against it (test/interference/calibration).
+ */
+export function oneQueueFingerprint(): string {
+  return fingerprintJson(oneQueueRuns());
+}
+
+/**
+ * simFingerprint runs one short fixed host under each scheduler, and a 2-queue credit2 host, and
+ * hashes the results, all but eventsProcessed: that counts the simulator's own work (main's quiet
+ * CFS ticks cut it with every result identical), not what a host does, and the data made with it
+ * stays valid.
+ */
+export function simFingerprint(): string {
+  const runs = oneQueueRuns();
   // credit2 balances only between run queues, and a queue holds at most 16 pCPUs: the 3-core host
   // has one, so a change to the balancer (session 22's balance load) would pass unseen. A short
   // 2-queue host, unevenly loaded so that the balancer acts, covers it.
@@ -93,7 +112,7 @@ export function simFingerprint(): string {
     ...[1, 0.9, 0.6, 0.3].map((d, i) => ({ id: `c${i}`, vcpus: 4 + i, memoryMiB: 1, workload: { kind: "cpu", dutyCycle: d, burstMs: 5 } })),
   ];
   runs.push(simulateHost(ScenarioSchema.parse({ host: { id: "fp2", cores: 20, memoryMiB: 1, scheduler: { kind: "xen-credit2" } }, vms: queued, durationMs: 1500, warmupMs: 200, seed: 7 })));
-  return fnv1a(JSON.stringify(runs.map(({ eventsProcessed: _, ...r }) => r)));
+  return fingerprintJson(runs);
 }
 
 type RefEntry = ReferenceFile["compositions"][number];
