@@ -331,6 +331,15 @@ export const HOLDOUT27_SEEDS: readonly number[] = [10161, 10162, 10163, 10164, 1
 
 export const HOLDOUT27_SETS: readonly CompositionSet[] = HOLDOUT26_SETS;
 
+/**
+ * The twenty-eighth held-out round, frozen and sealed at the end of session 22 after holdout-27 was
+ * measured, so the next model change has an untouched round waiting: holdout-27's sets, from seeds
+ * nothing had used (those above and holdout-27's 10161-10170).
+ */
+export const HOLDOUT28_SEEDS: readonly number[] = [10171, 10172, 10173, 10174, 10175, 10176, 10177, 10178, 10179, 10180];
+
+export const HOLDOUT28_SETS: readonly CompositionSet[] = HOLDOUT27_SETS;
+
 /** EvalRound is one frozen evaluation: its seeds, the sets drawn per seed and its cached reference. */
 export interface EvalRound {
   readonly name: string;
@@ -376,6 +385,7 @@ export const EVAL_ROUNDS: readonly EvalRound[] = [
   { name: "holdout-25", seeds: HOLDOUT25_SEEDS, sets: HOLDOUT25_SETS, reference: "data/interference/accuracy-reference-holdout25-v1.json" },
   { name: "holdout-26", seeds: HOLDOUT26_SEEDS, sets: HOLDOUT26_SETS, reference: "data/interference/accuracy-reference-holdout26-v1.json" },
   { name: "holdout-27", seeds: HOLDOUT27_SEEDS, sets: HOLDOUT27_SETS, reference: "data/interference/accuracy-reference-holdout27-v1.json" },
+  { name: "holdout-28", seeds: HOLDOUT28_SEEDS, sets: HOLDOUT28_SETS, reference: "data/interference/accuracy-reference-holdout28-v1.json", sealed: true },
 ];
 
 /** OPEN_ROUNDS: the rounds measured by default (every round but the sealed ones). */
