@@ -114,6 +114,8 @@ export function cfsCore(given: KvmCfsParams | undefined, cores: number, approxim
   const minGranUs = p.minGranularityUs * factor;
   const granUs = p.wakeupGranularityUs * factor;
   const nrLatency = Math.ceil(latencyUs / minGranUs);
+  // place_entity's sleeper credit (halved under GENTLE_FAIR_SLEEPERS): what a waker's vruntime lead is measured against.
+  const sleeperCreditUs = p.gentleFairSleepers ? latencyUs / 2 : latencyUs;
   const waitCapUs = (excess: number, shared = cores, weight = 1): number => {
     // The victim and the runner, plus the CPU's share of the excess runnable threads.
     const nr = 2 + excess / shared;
@@ -161,10 +163,10 @@ export function cfsCore(given: KvmCfsParams | undefined, cores: number, approxim
     ...(overfull || (lightHolds && (knee || fullHome))
       ? {
           overfull: withKnee(
-            overfull ? overfullEpisodes(p.gentleFairSleepers ? latencyUs / 2 : latencyUs, granUs, waitCapUs) : undefined,
+            overfull ? overfullEpisodes(sleeperCreditUs, granUs, waitCapUs) : undefined,
             lightHolds && (knee || fullHome),
             // Mechanisms.cfsSplitWake: the full-home no-idle chance (written only with cfsFullHome).
-            lightHolds && fullHome && splitWake ? splitWakeEpisodes(p.gentleFairSleepers ? latencyUs / 2 : latencyUs, granUs) : undefined,
+            lightHolds && fullHome && splitWake ? splitWakeEpisodes(sleeperCreditUs, granUs) : undefined,
           ),
         }
       : {}),

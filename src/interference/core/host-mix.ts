@@ -385,8 +385,8 @@ export class HostMix {
     if (sleepy) sharesOf(this.core, c.burstUs);
     const block = sleepy ? SHARES[0] : c.block;
     // Mechanisms.cfsRunnerWeight: a runner of an n-vCPU VM weighs P(some vCPU runnable) / E[runnable]
-    // of it (time-share.ts runnerWeight's per-VM term), for build's wait cap.
-    const weight = sleepy && c.vcpus > 1 && this.core.runnerWeights === true ? busyShare(c.vcpus, c.duty) / (c.vcpus * c.duty) : 1;
+    // of it (time-share.ts runnerWeight of the one VM), for build's wait cap.
+    const weight = sleepy && c.vcpus > 1 && this.core.runnerWeights === true ? runnerWeight(busyShare(c.vcpus, c.duty), c.vcpus * c.duty) : 1;
     out.bin = binOf(c.burstUs);
     out.cnt = sign * c.vcpus;
     out.sp = w;

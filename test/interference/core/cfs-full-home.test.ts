@@ -1,12 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { ALL_MECHANISMS, coreFor } from "../../../src/interference/core/scheduler-core.js";
-import { HostState } from "../../../src/interference/host-state.js";
-import { newPrediction, Predictor } from "../../../src/interference/predictor.js";
-import { profileVm } from "../../../src/interference/profile.js";
 import { defaultScheduler } from "../../../src/model/scheduler.js";
-import { loadPredictor } from "../../../src/io/calibration.js";
 import { roundHost, shippedP999, simulatedP999 } from "../helpers.js";
-import { hostWith } from "./floor-feasibility.js";
+import { shippedPathTests } from "./floor-feasibility.js";
 
 // Mechanisms.cfsFullHome (docs/accuracy.md, "Packed CFS io victims where the light holds fill the
 // host (session 21)"): on a CFS host whose CPU-bound vCPUs are fewer than the cores, an io waker
@@ -85,28 +81,11 @@ describe.each([
   ["holdout-15", "packed/10045/4", "vm-1", false],
   ["holdout-10", "packed/9994/7", "vm-1", true],
 ])("the placer's paths agree with predict on the CFS full-home victim (%s %s %s)", (round, host, id, floorBound) => {
-  const s = roundHost(round, host);
-  const profiles = s.vms.map(profileVm);
-  const vi = s.vms.findIndex((v) => v.id === id);
-  const model = loadPredictor().model;
-  const p = new Predictor(model, ALL_MECHANISMS);
-  const build = (slo: number | undefined, withVictim = true, pred = p): HostState => hostWith(s.host, profiles, vi, pred, slo, withVictim);
-  const predictWith = (pred: Predictor) => build(undefined, true, pred).predictVictim(pred.victim(profiles[vi])!, newPrediction());
-  const on = predictWith(p);
-  const bound = on.boundUs[1];
-
-  test("the floor sets the estimate and the bound", () => {
-    const off = predictWith(new Predictor(model, { ...ALL_MECHANISMS, ...OFF }));
+  shippedPathTests(roundHost(round, host), id, OFF, (on, off) => {
     expect(on.estimateUs[1]).toBeGreaterThan(1.4 * off.estimateUs[1]);
     if (floorBound) {
-      expect(bound).toBeGreaterThan(off.boundUs[1]);
-      expect(bound).toBeCloseTo(2 * on.estimateUs[1], 6);
-    } else expect(bound).toBe(off.boundUs[1]);
-  });
-
-  test.each([0.9, 0.99, 1.01, 1.1])("SLO %s x bound: the rows (fits) and the newcomer agree with predict", (f) => {
-    expect(build(f * bound).fits(), "rows").toBe(f >= 1);
-    const newcomer = { ...profiles[vi], sloP999Us: f * bound };
-    expect(build(undefined, false).fits(newcomer, p.victim(newcomer)), "newcomer").toBe(f >= 1);
+      expect(on.boundUs[1]).toBeGreaterThan(off.boundUs[1]);
+      expect(on.boundUs[1]).toBeCloseTo(2 * on.estimateUs[1], 6);
+    } else expect(on.boundUs[1]).toBe(off.boundUs[1]);
   });
 });

@@ -1,11 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { ALL_MECHANISMS } from "../../../src/interference/core/scheduler-core.js";
-import { HostState } from "../../../src/interference/host-state.js";
-import { newPrediction, Predictor } from "../../../src/interference/predictor.js";
-import { profileVm } from "../../../src/interference/profile.js";
-import { loadPredictor } from "../../../src/io/calibration.js";
 import { roundHost, shippedP999, simulatedP999 } from "../helpers.js";
-import { hostWith } from "./floor-feasibility.js";
+import { shippedPathTests } from "./floor-feasibility.js";
 
 // Mechanisms.cfsSplitWake (docs/accuracy.md, "A busy io VM's split weight where the light holds
 // fill a CFS host (session 21)"): a CFS group entity weighs its VM's shares x that CPU's part of
@@ -58,25 +54,8 @@ describe("CFS: a busy multi-vCPU io VM's too-light wakes where the light holds f
 // request load from its row, R_RHO, or its tail): a victim's row and a newcomer judging itself
 // must agree with predict around the bound.
 describe("the placer's paths agree with predict on the split-weight victim (holdout-23 packed/10124/1 vm-6)", () => {
-  const s = roundHost("holdout-23", "packed/10124/1");
-  const profiles = s.vms.map(profileVm);
-  const vi = s.vms.findIndex((v) => v.id === "vm-6");
-  const model = loadPredictor().model;
-  const p = new Predictor(model, ALL_MECHANISMS);
-  const build = (slo: number | undefined, withVictim = true, pred = p): HostState => hostWith(s.host, profiles, vi, pred, slo, withVictim);
-  const predictWith = (pred: Predictor) => build(undefined, true, pred).predictVictim(pred.victim(profiles[vi])!, newPrediction());
-  const on = predictWith(p);
-  const bound = on.boundUs[1];
-
-  test("the floor sets the estimate", () => {
-    const off = predictWith(new Predictor(model, { ...ALL_MECHANISMS, ...OFF }));
+  shippedPathTests(roundHost("holdout-23", "packed/10124/1"), "vm-6", OFF, (on, off) => {
     expect(on.estimateUs[1]).toBeGreaterThan(2 * off.estimateUs[1]);
-    expect(bound).toBeGreaterThanOrEqual(on.estimateUs[1]);
-  });
-
-  test.each([0.9, 0.99, 1.01, 1.1])("SLO %s x bound: the rows (fits) and the newcomer agree with predict", (f) => {
-    expect(build(f * bound).fits(), "rows").toBe(f >= 1);
-    const newcomer = { ...profiles[vi], sloP999Us: f * bound };
-    expect(build(undefined, false).fits(newcomer, p.victim(newcomer)), "newcomer").toBe(f >= 1);
+    expect(on.boundUs[1]).toBeGreaterThanOrEqual(on.estimateUs[1]);
   });
 });

@@ -3,6 +3,8 @@ import type { Mechanisms } from "../../../src/interference/core/scheduler-core.j
 import { ALL_MECHANISMS } from "../../../src/interference/core/scheduler-core.js";
 import { HostState } from "../../../src/interference/host-state.js";
 import { newPrediction, Predictor } from "../../../src/interference/predictor.js";
+import type { Prediction } from "../../../src/interference/predictor.js";
+import { loadPredictor } from "../../../src/io/calibration.js";
 import { profileVm } from "../../../src/interference/profile.js";
 import type { VmProfile } from "../../../src/interference/profile.js";
 import type { InterferenceModel } from "../../../src/interference/model-data.js";
@@ -102,5 +104,30 @@ export function lowerBoundFeasibilityTests(s: Scenario, id: string, on: Partial<
     const slo = (bound + offBound) / 2;
     expect(build(p, slo).fits()).toBe(true);
     expect(build(q, slo).fits()).toBe(false);
+  });
+}
+
+/**
+ * shippedPathTests asserts, under the shipped model (its correction on: floors that bind only
+ * against it), that VM `id`'s term (`off` switches it off) sets its estimate as `floorSets` says
+ * (given the prediction with and without the term), and that the placer's rows and a newcomer
+ * judging itself agree with predict around the bound.
+ */
+export function shippedPathTests(s: Scenario, id: string, off: Partial<Mechanisms>, floorSets: (on: Prediction, off: Prediction) => void): void {
+  const profiles = s.vms.map(profileVm);
+  const vi = s.vms.findIndex((v) => v.id === id);
+  const model = loadPredictor().model;
+  const p = new Predictor(model, ALL_MECHANISMS);
+  const build = (slo: number | undefined, withVictim = true, pred = p): HostState => hostWith(s.host, profiles, vi, pred, slo, withVictim);
+  const predictWith = (pred: Predictor): Prediction => build(undefined, true, pred).predictVictim(pred.victim(profiles[vi])!, newPrediction());
+  const on = predictWith(p);
+  const bound = on.boundUs[1];
+
+  test("the floor sets the estimate", () => floorSets(on, predictWith(new Predictor(model, { ...ALL_MECHANISMS, ...off }))));
+
+  test.each([0.9, 0.99, 1.01, 1.1])("SLO %s x bound: the rows (fits) and the newcomer agree with predict", (f) => {
+    expect(build(f * bound).fits(), "rows").toBe(f >= 1);
+    const newcomer = { ...profiles[vi], sloP999Us: f * bound };
+    expect(build(undefined, false).fits(newcomer, p.victim(newcomer)), "newcomer").toBe(f >= 1);
   });
 }
