@@ -107,6 +107,12 @@ export class Query {
   private readonly hc = new Float64Array(N_FEATURES);
   /** hostParts are not written yet (begin with a CPU-bound extra). */
   private partsDue = false;
+  /**
+   * The components' sleeper-floor chance the host parts were written at (Mechanisms.cfsSleeperFloor):
+   * a light extra VM's io moves it with the light part (HostMix.refloor), and the block share the
+   * correction reads with it, so the host parts are written again when it differs (O(1)).
+   */
+  private partsFloor = 1;
   private readonly full: FullState = { pFull: 0, meanN: 0 };
   private readonly near: FullState = { pFull: 0, meanN: 0 };
   private hm!: HostModel;
@@ -174,7 +180,10 @@ export class Query {
     this.partsDue = false;
     this.compsDue = false;
     this.fullDue = false;
-    if (!cpuBound && mix.loadCached(this.comps, this.hostParts)) return this;
+    if (!cpuBound && mix.loadCached(this.comps, this.hostParts)) {
+      this.partsFloor = this.comps.sleeperFloor;
+      return this;
+    }
     // With a CPU-bound extra the components wait for the first victim that reads them (built()),
     // and the host parts for the first io-only victim: a mixed victim whose SLO leaves no room
     // (withinSloRow's noRoom) reads neither, and fails first in a fifth of such what-ifs.
@@ -232,6 +241,7 @@ export class Query {
     const h = hostFeatures(this.comps, hm.cores, this.hc);
     this.hostParts[0] = hostPart(hm.fitted.p99.weights, h);
     this.hostParts[1] = hostPart(hm.fitted.p999.weights, h);
+    this.partsFloor = this.comps.sleeperFloor;
     this.partsDue = false;
   }
 
@@ -431,6 +441,7 @@ export class Query {
       // its own waking vCPU out of the chance that all are held.
       const c = this.ownComps;
       c.copyFrom(this.built());
+      c.unfloor();
       this.mix.fullWithExtra(rest, this.full, this.near, false);
       // As ownFull once it is on: the host without it is the host now.
       if (this.idleSiblingDue(x.duty, x.vcpus)) this.full.pFull = idleSiblingFull(x.duty, x.vcpus, this.full.pFull, this.near.pFull, this.mix.atLeastWith(undefined, this.hm.cores - x.vcpus));
@@ -498,6 +509,7 @@ export class Query {
   private mixedFromFull(duty: number, exclusion: ExclusionCache, ownWakesUs: number, vcpus: number, lambdaUs: number, kneeDue = false): Components {
     const c = this.ownComps;
     c.copyFrom(this.built());
+    c.unfloor();
     this.ownCap(c, duty, vcpus);
     c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores, this.hm.core.ownBurstQueue);
     if (c.heldN > 0 && kneeDue && this.kneeOnly()) {
@@ -712,7 +724,7 @@ export class Query {
   private logCorr(c: Components, pct: number, victimCorr: number, load: number): number {
     const hm = this.hm;
     const w = pct === Pct.P999 ? hm.fitted.p999.weights : hm.fitted.p99.weights;
-    if (c === this.comps && this.partsDue) this.writeHostParts();
+    if (c === this.comps && (this.partsDue || c.sleeperFloor !== this.partsFloor)) this.writeHostParts();
     const host = c === this.comps ? this.hostParts[pct] : hostPart(w, this.h);
     return splitCorrection(w, host, victimCorr, load);
   }
@@ -928,6 +940,7 @@ export class Query {
     const c = this.ownComps;
     this.ownFull(this.ownDuty, this.ownExclusion!, this.ownVcpus);
     c.copyFrom(this.built());
+    c.unfloor();
     this.ownCap(c, this.ownDuty, this.ownVcpus);
     c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores, this.hm.core.ownBurstQueue);
     this.ownStale = false;

@@ -12,15 +12,17 @@ export interface BinDelta {
   spnb: number;
   /** spb x the runner's weight (SchedulerCore.runnerWeights; spb where it is absent). */
   spbw: number;
+  /** Sleepy CPU-bound VMs (parts) added: sign x 1 (HostMix's SVMS). */
+  vms: number;
 }
 
 export function emptyDelta(): BinDelta {
-  return { bin: -1, cnt: 0, sp: 0, spb: 0, spbr: 0, spr: 0, sprl: 0, spnb: 0, spbw: 0 };
+  return { bin: -1, cnt: 0, sp: 0, spb: 0, spbr: 0, spr: 0, sprl: 0, spnb: 0, spbw: 0, vms: 0 };
 }
 
 export function noDelta(d: BinDelta): BinDelta {
   d.bin = -1;
-  d.cnt = d.sp = d.spb = d.spbr = d.spr = d.sprl = d.spnb = d.spbw = 0;
+  d.cnt = d.sp = d.spb = d.spbr = d.spr = d.sprl = d.spnb = d.spbw = d.vms = 0;
   return d;
 }
 

@@ -60,6 +60,7 @@ export type CfsFlags = Partial<
     | "cfsFullHome"
     | "cfsSplitWake"
     | "cfsRunnerWeight"
+    | "cfsSleeperFloor"
   >
 >;
 
@@ -107,6 +108,7 @@ export function cfsCore(given: KvmCfsParams | undefined, cores: number, approxim
     cfsFullHome: fullHome = false,
     cfsSplitWake: splitWake = false,
     cfsRunnerWeight: runnerWeight = false,
+    cfsSleeperFloor: sleeperFloor = false,
   } = flags;
   const p = given ?? (defaultScheduler("kvm-cfs") as KvmCfsParams);
   const factor = tunableFactor(p, cores);
@@ -173,6 +175,9 @@ export function cfsCore(given: KvmCfsParams | undefined, cores: number, approxim
     ...(saturated ? { overWait: saturatedWaitOf(latencyUs, minGranUs, nrLatency, p.tickUs, cores, runnableWaits, saturatedKeeps, lightRunnable, keepsMargin, runnableWeights) } : {}),
     ...(hogsKeep ? { hogsKeep: true } : {}),
     ...(runnerWeight ? { runnerWeights: true } : {}),
+    // Mechanisms.cfsSleeperFloor: a runner is fresh to a waker on the floor only when it came back
+    // within wakeup_gran of that floor itself (at or under credit - gran, it always is).
+    ...(sleeperFloor && sleeperCreditUs > granUs ? { sleeperFloorUs: sleeperCreditUs - granUs } : {}),
     approximations,
   };
 }

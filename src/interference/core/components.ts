@@ -10,7 +10,7 @@ import { HELD_MAX } from "./light-holds.js";
  */
 export class Components {
   /** Doubles save writes. */
-  static readonly SAVED = 4 * BINS + 20;
+  static readonly SAVED = 4 * BINS + 24;
 
   readonly a = new Float64Array(BINS);
   readonly r = new Float64Array(BINS);
@@ -30,6 +30,22 @@ export class Components {
    * core's tail without also moving the correction (correction.ts features, hostFeatures).
    */
   capRatio = 1;
+  /**
+   * The chance a sleepy runner came back on the sleeper floor that the blocked bins (a, sumA,
+   * sumAOverR, blockGivenFull, heavyBlock) were scaled by (Mechanisms.cfsSleeperFloor, host-mix.ts
+   * sleeperFloor; 1 elsewhere). A mixed victim's own components take it back out (unfloor): its
+   * waking vCPU is the one sleepy VM's, no waker on the floor beside another VM's runner.
+   */
+  sleeperFloor = 1;
+  /**
+   * What the sleeper-floor chance is found from (host-mix.ts floorInputs): the one sleepy VM's
+   * mean sleep, µs (0: the term does not apply to these components), its demand in cores and the
+   * shared cores it leaves idle. The chance also reads the host's io load, so a light extra VM
+   * moves it with the light part (HostMix.refloor), as once it is on the host.
+   */
+  floorSleepUs = 0;
+  floorDemand = 0;
+  floorIdle = 0;
   rlA = 0;
   rlUs = 0;
   driftA = 0;
@@ -192,7 +208,11 @@ export class Components {
     out[i++] = this.sumA;
     out[i++] = this.sumAOverR;
     out[i++] = this.othersShare;
-    out[i] = this.capRatio;
+    out[i++] = this.capRatio;
+    out[i++] = this.sleeperFloor;
+    out[i++] = this.floorSleepUs;
+    out[i++] = this.floorDemand;
+    out[i] = this.floorIdle;
   }
 
   load(src: readonly number[], o: number): void {
@@ -222,7 +242,11 @@ export class Components {
     this.sumA = src[i++];
     this.sumAOverR = src[i++];
     this.othersShare = src[i++];
-    this.capRatio = src[i];
+    this.capRatio = src[i++];
+    this.sleeperFloor = src[i++];
+    this.floorSleepUs = src[i++];
+    this.floorDemand = src[i++];
+    this.floorIdle = src[i];
   }
 
   /** copyFrom makes this a copy of `o` (no allocation). */
@@ -233,6 +257,10 @@ export class Components {
     this.rOthers.set(o.rOthers);
     this.capUs = o.capUs;
     this.capRatio = o.capRatio;
+    this.sleeperFloor = o.sleeperFloor;
+    this.floorSleepUs = o.floorSleepUs;
+    this.floorDemand = o.floorDemand;
+    this.floorIdle = o.floorIdle;
     this.rlA = o.rlA;
     this.rlUs = o.rlUs;
     this.driftA = o.driftA;
@@ -275,6 +303,29 @@ export class Components {
     this.rlA = 0;
     this.driftA = 0;
     this.lightA = 0;
+  }
+
+  /**
+   * unfloor takes the sleeper-floor chance (sleeperFloor) back out of the blocked bins and the
+   * block shares: the components as without Mechanisms.cfsSleeperFloor (host-mix.ts keeps that
+   * chance at least FLOOR_MIN, so the bins divide back).
+   */
+  unfloor(): void {
+    this.floorSleepUs = 0;
+    this.refloor(1);
+  }
+
+  /** refloor: the blocked bins and block shares at sleeper-floor chance `f` in place of sleeperFloor. */
+  refloor(f: number): void {
+    const was = this.sleeperFloor;
+    if (f === was) return;
+    const x = f / was;
+    for (let k = 0; k < this.a.length; k++) this.a[k] *= x;
+    this.sumA *= x;
+    this.sumAOverR *= x;
+    this.blockGivenFull *= x;
+    this.heavyBlock *= x;
+    this.sleeperFloor = f;
   }
 
   /** recap sets the wait cap to `capUs` and the bins' chance of reaching it to match. */

@@ -83,7 +83,14 @@ const LHOLD = SPR + 10;
 const TAIL_POWER = 16;
 /** Σ duty x block x the runner's weight ** TAIL_POWER over sleepy vCPUs (SchedulerCore.runnerWeights: build's wait cap). */
 const SPBW = SPR + 11;
-const SUMS = SPR + 12;
+/** Sleepy CPU-bound VMs (parts with duty < 1): SchedulerCore.sleeperFloorUs's one-VM test. */
+const SVMS = SPR + 12;
+const SUMS = SPR + 13;
+/**
+ * FLOOR_MIN: the least sleeper-floor chance (floorChance): far under the 1e-3 of a
+ * p99.9, yet the bins it scales divide back exactly enough for a mixed victim (Components.unfloor).
+ */
+const FLOOR_MIN = 1e-9;
 /** kneeFull's scratch: lightHoldFullShort's weighed sum (single-threaded, as the query). */
 const KNEE_SHORT = new Float64Array(1);
 /** The no-extra CPU-bound components (Components.save) and their two host parts of the correction. */
@@ -376,6 +383,7 @@ export class HostMix {
     this.sums[SPRL] += d.sprl;
     this.sums[SPNB] += d.spnb;
     this.sums[SPBW] += d.spbw;
+    this.sums[SVMS] += d.vms;
   }
 
   /** delta is what `sign` x c adds to the sums (c sleepy), written into `out`. */
@@ -396,6 +404,7 @@ export class HostMix {
     out.sprl = sleepy ? w * (1 - block) * SHARES[1] : 0;
     out.spnb = w * (1 - block);
     out.spbw = w * block * weight ** TAIL_POWER;
+    out.vms = sign;
     return out;
   }
 
@@ -450,10 +459,62 @@ export class HostMix {
     const kept = this.core.hogsKeep === true && allHogs > 0 && sumP < this.cores && this.canFill(allHogs, dx, de) ? allHogs : 0;
     const hogs = allHogs - kept;
     sumP -= kept;
-    out.heavyBlock = sumP > 0 ? spb / sumP : 0;
-    this.build(out, sumP, hogs, dx, de, kept);
+    let floor = 1;
+    if (this.core.sleeperFloorUs !== undefined) {
+      // With the host's io alone: a light extra VM's moves it with the light part (refloor).
+      this.floorInputs(out, allHogs, kept, dx, de);
+      floor = this.floorChance(out, this.sums[LSP]);
+    }
+    out.heavyBlock = sumP > 0 ? (floor * spb) / sumP : 0;
+    this.build(out, sumP, hogs, dx, de, kept, floor);
     out.heldN = 0;
     if (this.heldCache) this.fillHeld(out, extra, exclude, cache, dx, de);
+  }
+
+  /**
+   * floorInputs (CFS, Mechanisms.cfsSleeperFloor): writes into `out` what the chance that a sleepy
+   * runner came back on the sleeper-credit floor, where a waker is blocked by it (cfs.ts
+   * blockShare), is found from (floorChance), or floorSleepUs 0 where the term does not apply.
+   * Only where the sleepy CPU-bound vCPUs are one VM's (with `dx`; none of a victim's own taken
+   * out: `de` empty) and no hog shares their CPUs (all kept, none, or room for every CPU-bound
+   * vCPU): a runner's group entity wakes where it left its CPU's min_vruntime, and only io work in
+   * its sleep moves that (or brings the io waker's own lag, on the floor beside a runner, under
+   * wakeup_gran). O(1) per what-if beyond the bins' sums build reads anyway.
+   */
+  private floorInputs(out: Components, allHogs: number, kept: number, dx: BinDelta, de: BinDelta): void {
+    out.floorSleepUs = 0;
+    if (de.cnt !== 0 || this.sums[SVMS] + dx.vms !== 1) return;
+    let sp = dx.sp;
+    let cnt = dx.cnt;
+    for (let k = 0; k < BINS; k++) {
+      sp += this.sums[k];
+      cnt += this.sums[3 * BINS + k];
+    }
+    if (allHogs > kept && allHogs + cnt > this.cores) return;
+    const spr = this.sums[SPR] + dx.spr;
+    if (!(sp > 0) || !(spr > 0) || !(cnt > 0)) return;
+    const duty = sp / cnt;
+    out.floorSleepUs = ((sp / spr) * (1 - duty)) / duty;
+    out.floorDemand = sp;
+    out.floorIdle = this.cores - kept - sp;
+  }
+
+  /**
+   * floorChance: the sleeper-floor chance of `c` (floorInputs) with the host's io load at `lsp`
+   * (Σ light duty; 1 where the term does not apply). The io concentrates on the idle shared cores
+   * (select_idle_sibling): per such core rho = lsp / idle, at most 1. The sleep is exponential at
+   * the VM's mean, so P(sleep x rho > gap) = e^(-gap / (sleep x rho)), gap = credit - wakeup_gran.
+   * With at least as much io as the VM's demand the io entities carry min_vruntime and the
+   * waker's lag is near 0: a runner just placed blocks it for wakeup_gran as before (1; holdout-20
+   * packed/10099/6: a 2-vCPU io VM at 0.44 of a vCPU each beside one sleeper at duty 0.5, kept
+   * hogs on the rest; 78-82% of its wakes behind the sleeper blocked in the simulator, 10 s).
+   */
+  private floorChance(c: Components, lsp: number): number {
+    const gapUs = this.core.sleeperFloorUs;
+    if (gapUs === undefined || !(c.floorSleepUs > 0) || !(lsp < c.floorDemand)) return 1;
+    const rho = c.floorIdle > lsp ? lsp / c.floorIdle : 1;
+    const x = c.floorSleepUs * rho;
+    return Math.max(FLOOR_MIN, x > 0 ? expNeg(gapUs / x) : 0);
   }
 
   /** canFill: the CPU-bound vCPUs (`hogs`, and the sleepers with `dx` and `de`) are at least the cores (P(all held) > 0). */
@@ -644,6 +705,8 @@ export class HostMix {
       lrate += (extra.vcpus * extra.duty) / extra.burstUs;
     }
     out.lightWakesUs = Math.max(0, lrate - exLrate);
+    // Mechanisms.cfsSleeperFloor: the light extra VM's io in the floor chance, as once it is on.
+    if (out.floorSleepUs > 0) out.refloor(this.floorChance(out, lsp));
     if (this.core.lightWaiters === true) this.lightWaiters(out, othersBusy(lsp, this.sums[LCNT] + (extra ? extra.vcpus : 0)));
     if (out.heldN > 0 && this.core.lightHolds === true) {
       const serve = lsp > 0 ? (this.sums[LSERVE] + (extra ? extra.vcpus * extra.duty * (extra.block ?? 0) : 0)) / lsp : 0;
@@ -1055,7 +1118,7 @@ export class HostMix {
    * others fill the rest), its runners' shares, the cores the excess spreads over and the
    * correction's host features (Components.keptCores) are not.
    */
-  private build(out: Components, sumP: number, hogs: number, dx: BinDelta, de: BinDelta, kept: number): void {
+  private build(out: Components, sumP: number, hogs: number, dx: BinDelta, de: BinDelta, kept: number, floor: number): void {
     const pFull = FULL.pFull;
     out.pFull = pFull;
     const excess = Math.max(0, FULL.meanN - this.cores);
@@ -1066,7 +1129,8 @@ export class HostMix {
     out.capUs = cap;
     // The correction was fitted at whole weight: its cap feature keeps that cap (Components.capRatio).
     out.capRatio = this.core.runnerWeights === true ? this.core.waitCapUs(excess, this.cores - kept) / cap : 1;
-    const scale = sumP > 0 ? pFull / sumP : 0;
+    // Mechanisms.cfsSleeperFloor: only runners back on the sleeper floor block (sleeperFloor).
+    const scale = sumP > 0 ? (floor * pFull) / sumP : 0;
     // Other runners release cores at their summed rate, spread over the runnable vCPUs.
     const spr = this.sums[SPR] + dx.spr + de.spr;
     // Runnable vCPUs are in the running set with probability meanN / sumP each (untilted).
@@ -1101,6 +1165,7 @@ export class HostMix {
       waitW += out.a[k] / r;
     }
     out.othersShare = 1;
+    out.sleeperFloor = floor;
     out.blockGivenFull = pFull > 0 ? blocked / pFull : 0;
     out.meanWaitUs = blocked > 0 ? waitW / blocked : 0;
     out.sumA = blocked;

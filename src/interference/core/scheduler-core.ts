@@ -53,6 +53,13 @@ export interface SchedulerCore {
    * build). Absent: every runner shares every core.
    */
   readonly hogsKeep?: boolean;
+  /**
+   * CFS (Mechanisms.cfsSleeperFloor): how far, µs of vruntime, a sleepy runner's CPU's
+   * min_vruntime must move past it while it sleeps for it to come back on the sleeper-credit floor
+   * (the credit less wakeup_gran), where an io waker's lag holds it too: host-mix.ts sleeperFloor.
+   * Absent: every sleepy runner comes back on the floor (blockShare as it is).
+   */
+  readonly sleeperFloorUs?: number;
   /** Chance a light vCPU wakes without priority (credit1's exact-accounting drift to OVER), and its wait cap. */
   readonly driftShare: number;
   readonly driftCapUs: number;
@@ -635,8 +642,26 @@ export interface Mechanisms {
    * sleepers reach the cap, 9-10 ms, where the simulator's end by 2-5 ms.
    */
   readonly cfsRunnerWeight: boolean;
+  /**
+   * CFS (docs/accuracy.md, "CFS runners off the sleeper floor: one sleepy VM (session 23)"): a
+   * waking runner is placed at max(its own vruntime, min_vruntime - sleeper credit). Its own is
+   * where it left min_vruntime when it slept, so it comes back on the floor, and a waker there
+   * cannot preempt it for wakeup_gran of its run (cfs.ts blockShare), only when something else
+   * moved its CPU's min_vruntime by credit - wakeup_gran while it slept. Where the host's sleepy
+   * CPU-bound vCPUs are one VM's (and hogs keep CPUs of their own, or there are none), nothing
+   * CPU-bound of another VM runs there: only io work in the sleep, at the io load per idle shared
+   * core, does it (or takes the waker's own lag under wakeup_gran), with chance
+   * e^(-(credit - gran) / (sleep x that load)) (host-mix.ts sleeperFloor). The blocked share (and
+   * the home runners' block share the light terms read) is the old one times that chance; the
+   * correction's features keep the block share it was fitted on (Components.blockRatio).
+   * Off: the runner is always on the floor, and an io victim beside one sleepy VM on a 4-core host
+   * whose hogs keep the rest waits at the cap 20-40% of the time its cores are full, 4-7 ms at the
+   * p99.9, where the simulator's never waits (holdout-27 contended/10161/11, holdout-9 9983/15,
+   * holdout-14 10034/6: 200-430 µs, their alone p99.9).
+   */
+  readonly cfsSleeperFloor: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true, credit1IdleSibling: true, credit1OverBurst: true, credit1SiblingIo: true, credit2SiblingIo: true, cfsRunnerWeight: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true, credit1IdleSibling: true, credit1OverBurst: true, credit1SiblingIo: true, credit2SiblingIo: true, cfsRunnerWeight: true, cfsSleeperFloor: true };
 
 /** RepickFloor: SchedulerCore.repickFloor. */
 export interface RepickFloor {
