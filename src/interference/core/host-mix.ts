@@ -460,6 +460,7 @@ export class HostMix {
     const hogs = allHogs - kept;
     sumP -= kept;
     let floor = 1;
+    out.floorSleepUs = 0;
     if (this.core.sleeperFloorUs !== undefined) {
       // With the host's io alone: a light extra VM's moves it with the light part (refloor).
       this.floorInputs(out, allHogs, kept, dx, de);
