@@ -10,7 +10,7 @@ import { HELD_MAX } from "./light-holds.js";
  */
 export class Components {
   /** Doubles save writes. */
-  static readonly SAVED = 4 * BINS + 24;
+  static readonly SAVED = 5 * BINS + 28;
 
   readonly a = new Float64Array(BINS);
   readonly r = new Float64Array(BINS);
@@ -33,7 +33,7 @@ export class Components {
   /**
    * The chance a sleepy runner came back on the sleeper floor that the blocked bins (a, sumA,
    * sumAOverR, blockGivenFull, heavyBlock) were scaled by (Mechanisms.cfsSleeperFloor, host-mix.ts
-   * sleeperFloor; 1 elsewhere). A mixed victim's own components take it back out (unfloor): its
+   * floorChance; 1 elsewhere). A mixed victim's own components take it back out (unfloor): its
    * waking vCPU is the one sleepy VM's, no waker on the floor beside another VM's runner.
    */
   sleeperFloor = 1;
@@ -46,6 +46,15 @@ export class Components {
   floorSleepUs = 0;
   floorDemand = 0;
   floorIdle = 0;
+  /**
+   * Where floorSleepUs > 0: the blocked bins and block shares at chance 1, which refloor scales
+   * (from these, not from the last chance, so no victim's chance leaves a rounding in another's).
+   */
+  readonly floorA = new Float64Array(BINS);
+  floorSumA = 0;
+  floorSumAOverR = 0;
+  floorBlockGivenFull = 0;
+  floorHeavyBlock = 0;
   rlA = 0;
   rlUs = 0;
   driftA = 0;
@@ -212,7 +221,13 @@ export class Components {
     out[i++] = this.sleeperFloor;
     out[i++] = this.floorSleepUs;
     out[i++] = this.floorDemand;
-    out[i] = this.floorIdle;
+    out[i++] = this.floorIdle;
+    if (!(this.floorSleepUs > 0)) return;
+    out[i++] = this.floorSumA;
+    out[i++] = this.floorSumAOverR;
+    out[i++] = this.floorBlockGivenFull;
+    out[i++] = this.floorHeavyBlock;
+    for (let k = 0; k < BINS; k++) out[i + k] = this.floorA[k];
   }
 
   load(src: readonly number[], o: number): void {
@@ -246,7 +261,13 @@ export class Components {
     this.sleeperFloor = src[i++];
     this.floorSleepUs = src[i++];
     this.floorDemand = src[i++];
-    this.floorIdle = src[i];
+    this.floorIdle = src[i++];
+    if (!(this.floorSleepUs > 0)) return;
+    this.floorSumA = src[i++];
+    this.floorSumAOverR = src[i++];
+    this.floorBlockGivenFull = src[i++];
+    this.floorHeavyBlock = src[i++];
+    for (let k = 0; k < BINS; k++) this.floorA[k] = src[i + k];
   }
 
   /** copyFrom makes this a copy of `o` (no allocation). */
@@ -261,6 +282,13 @@ export class Components {
     this.floorSleepUs = o.floorSleepUs;
     this.floorDemand = o.floorDemand;
     this.floorIdle = o.floorIdle;
+    if (o.floorSleepUs > 0) {
+      this.floorA.set(o.floorA);
+      this.floorSumA = o.floorSumA;
+      this.floorSumAOverR = o.floorSumAOverR;
+      this.floorBlockGivenFull = o.floorBlockGivenFull;
+      this.floorHeavyBlock = o.floorHeavyBlock;
+    }
     this.rlA = o.rlA;
     this.rlUs = o.rlUs;
     this.driftA = o.driftA;
@@ -306,26 +334,39 @@ export class Components {
   }
 
   /**
-   * unfloor takes the sleeper-floor chance (sleeperFloor) back out of the blocked bins and the
-   * block shares: the components as without Mechanisms.cfsSleeperFloor (host-mix.ts keeps that
-   * chance at least FLOOR_MIN, so the bins divide back).
+   * floorBase keeps the blocked bins and block shares as they are now (chance 1) for refloor
+   * (host-mix.ts build, where the sleeper floor applies: floorSleepUs > 0).
    */
-  unfloor(): void {
-    this.floorSleepUs = 0;
-    this.refloor(1);
+  floorBase(): void {
+    this.floorA.set(this.a);
+    this.floorSumA = this.sumA;
+    this.floorSumAOverR = this.sumAOverR;
+    this.floorBlockGivenFull = this.blockGivenFull;
+    this.floorHeavyBlock = this.heavyBlock;
+    this.sleeperFloor = 1;
   }
 
-  /** refloor: the blocked bins and block shares at sleeper-floor chance `f` in place of sleeperFloor. */
+  /**
+   * refloor: the blocked bins and block shares at sleeper-floor chance `f` (Mechanisms.cfsSleeperFloor),
+   * from those kept at chance 1 (floorBase); nothing where the floor does not apply.
+   */
   refloor(f: number): void {
-    const was = this.sleeperFloor;
-    if (f === was) return;
-    const x = f / was;
-    for (let k = 0; k < this.a.length; k++) this.a[k] *= x;
-    this.sumA *= x;
-    this.sumAOverR *= x;
-    this.blockGivenFull *= x;
-    this.heavyBlock *= x;
+    if (!(this.floorSleepUs > 0) || f === this.sleeperFloor) return;
+    for (let k = 0; k < this.a.length; k++) this.a[k] = this.floorA[k] * f;
+    this.sumA = this.floorSumA * f;
+    this.sumAOverR = this.floorSumAOverR * f;
+    this.blockGivenFull = this.floorBlockGivenFull * f;
+    this.heavyBlock = this.floorHeavyBlock * f;
     this.sleeperFloor = f;
+  }
+
+  /**
+   * unfloor: the components as without Mechanisms.cfsSleeperFloor (a mixed victim's own: its
+   * waking vCPU is the one sleepy VM's), and no floor for the light part to put back.
+   */
+  unfloor(): void {
+    this.refloor(1);
+    this.floorSleepUs = 0;
   }
 
   /** recap sets the wait cap to `capUs` and the bins' chance of reaching it to match. */

@@ -87,8 +87,8 @@ const SPBW = SPR + 11;
 const SVMS = SPR + 12;
 const SUMS = SPR + 13;
 /**
- * FLOOR_MIN: the least sleeper-floor chance (floorChance): far under the 1e-3 of a
- * p99.9, yet the bins it scales divide back exactly enough for a mixed victim (Components.unfloor).
+ * FLOOR_MIN: the least sleeper-floor chance (floorChance): far under the 1e-3 of a p99.9 (the
+ * bins are kept at chance 1 beside it: Components.refloor).
  */
 const FLOOR_MIN = 1e-9;
 /** kneeFull's scratch: lightHoldFullShort's weighed sum (single-threaded, as the query). */
@@ -459,15 +459,17 @@ export class HostMix {
     const kept = this.core.hogsKeep === true && allHogs > 0 && sumP < this.cores && this.canFill(allHogs, dx, de) ? allHogs : 0;
     const hogs = allHogs - kept;
     sumP -= kept;
-    let floor = 1;
     out.floorSleepUs = 0;
-    if (this.core.sleeperFloorUs !== undefined) {
-      // With the host's io alone: a light extra VM's moves it with the light part (refloor).
-      this.floorInputs(out, allHogs, kept, dx, de);
-      floor = this.floorChance(out, this.sums[LSP]);
+    if (this.core.sleeperFloorUs !== undefined) this.floorInputs(out, allHogs, kept, dx, de);
+    out.heavyBlock = sumP > 0 ? spb / sumP : 0;
+    this.build(out, sumP, hogs, dx, de, kept);
+    out.sleeperFloor = 1;
+    if (out.floorSleepUs > 0) {
+      // Mechanisms.cfsSleeperFloor: only runners back on the sleeper floor block. With the host's
+      // io: the light part puts in a light extra VM's (refloor), as once it is on the host.
+      out.floorBase();
+      out.refloor(this.floorChance(out, this.sums[LSP], this.serveLoad(undefined)));
     }
-    out.heavyBlock = sumP > 0 ? (floor * spb) / sumP : 0;
-    this.build(out, sumP, hogs, dx, de, kept, floor);
     out.heldN = 0;
     if (this.heldCache) this.fillHeld(out, extra, exclude, cache, dx, de);
   }
@@ -497,25 +499,43 @@ export class HostMix {
     const duty = sp / cnt;
     out.floorSleepUs = ((sp / spr) * (1 - duty)) / duty;
     out.floorDemand = sp;
-    out.floorIdle = this.cores - kept - sp;
+    out.floorIdle = this.cores - allHogs - sp;
   }
 
   /**
-   * floorChance: the sleeper-floor chance of `c` (floorInputs) with the host's io load at `lsp`
-   * (Σ light duty; 1 where the term does not apply). The io concentrates on the idle shared cores
-   * (select_idle_sibling): per such core rho = lsp / idle, at most 1. The sleep is exponential at
-   * the VM's mean, so P(sleep x rho > gap) = e^(-gap / (sleep x rho)), gap = credit - wakeup_gran.
-   * With at least as much io as the VM's demand the io entities carry min_vruntime and the
-   * waker's lag is near 0: a runner just placed blocks it for wakeup_gran as before (1; holdout-20
-   * packed/10099/6: a 2-vCPU io VM at 0.44 of a vCPU each beside one sleeper at duty 0.5, kept
-   * hogs on the rest; 78-82% of its wakes behind the sleeper blocked in the simulator, 10 s).
+   * floorChance: the chance a sleepy runner of `c` (floorInputs; 1 where the term does not apply)
+   * came back on the sleeper floor, the host's io at `lsp` (Σ light duty) and `serve` (its serving
+   * load, serveLoad). In the runner's sleep (mean floorSleepUs, exponential) its CPU runs only io,
+   * and the runner is back on the floor if that io moved the CPU's min_vruntime by the gap (credit
+   * - wakeup_gran). The io gathers on the idle shared cores (select_idle_sibling): per such core
+   * rho = lsp / idle, at most 1, so the chance is P(sleep x rho > gap) = e^(-gap / (sleep x rho)).
+   *
+   * 1 (as before) where the premise fails:
+   * - At least as much io as the VM's demand: the io entities carry min_vruntime and the waker's
+   *   lag is near 0, so a runner just placed blocks it for wakeup_gran (holdout-20 packed/10099/6:
+   *   a 2-vCPU io VM at 0.44 of a vCPU each beside one sleeper at duty 0.5, kept hogs on the rest;
+   *   78-82% of its wakes behind the sleeper blocked in the simulator, 10 s).
+   * - The io's serving does not fit the cores the VM and the hogs leave: the hogs do not keep their
+   *   CPUs and the io holds queue (10161/11 with victim-0 at 4,000 requests a second of 120 µs and
+   *   cpu-1 at duty 0.8: both victims at 2.5-3.8 ms in the simulator, 0.4 ms drawn).
    */
-  private floorChance(c: Components, lsp: number): number {
+  private floorChance(c: Components, lsp: number, serve: number): number {
     const gapUs = this.core.sleeperFloorUs;
-    if (gapUs === undefined || !(c.floorSleepUs > 0) || !(lsp < c.floorDemand)) return 1;
+    if (gapUs === undefined || !(c.floorSleepUs > 0) || !(lsp < c.floorDemand) || !(serve < c.floorIdle)) return 1;
     const rho = c.floorIdle > lsp ? lsp / c.floorIdle : 1;
     const x = c.floorSleepUs * rho;
     return Math.max(FLOOR_MIN, x > 0 ? expNeg(gapUs / x) : 0);
+  }
+
+  /**
+   * serveLoad: the io-only vCPUs' serving load in cores (Σ duty x serving share; their whole Σ
+   * duty where the core does not count light holds), `extra` (light or none) added: the io the
+   * shared cores must find room for (halt-polls end as soon as anything else is queued).
+   */
+  private serveLoad(extra: CpuPart | undefined): number {
+    const x = extra !== undefined && extra.block !== undefined ? extra.vcpus * extra.duty : 0;
+    if (this.heldCache === null) return this.sums[LSP] + x;
+    return this.sums[LSERVE] + x * (extra?.block ?? 0);
   }
 
   /** canFill: the CPU-bound vCPUs (`hogs`, and the sleepers with `dx` and `de`) are at least the cores (P(all held) > 0). */
@@ -707,7 +727,7 @@ export class HostMix {
     }
     out.lightWakesUs = Math.max(0, lrate - exLrate);
     // Mechanisms.cfsSleeperFloor: the light extra VM's io in the floor chance, as once it is on.
-    if (out.floorSleepUs > 0) out.refloor(this.floorChance(out, lsp));
+    if (out.floorSleepUs > 0) out.refloor(this.floorChance(out, lsp, this.serveLoad(extra)));
     if (this.core.lightWaiters === true) this.lightWaiters(out, othersBusy(lsp, this.sums[LCNT] + (extra ? extra.vcpus : 0)));
     if (out.heldN > 0 && this.core.lightHolds === true) {
       const serve = lsp > 0 ? (this.sums[LSERVE] + (extra ? extra.vcpus * extra.duty * (extra.block ?? 0) : 0)) / lsp : 0;
@@ -1119,7 +1139,7 @@ export class HostMix {
    * others fill the rest), its runners' shares, the cores the excess spreads over and the
    * correction's host features (Components.keptCores) are not.
    */
-  private build(out: Components, sumP: number, hogs: number, dx: BinDelta, de: BinDelta, kept: number, floor: number): void {
+  private build(out: Components, sumP: number, hogs: number, dx: BinDelta, de: BinDelta, kept: number): void {
     const pFull = FULL.pFull;
     out.pFull = pFull;
     const excess = Math.max(0, FULL.meanN - this.cores);
@@ -1130,8 +1150,7 @@ export class HostMix {
     out.capUs = cap;
     // The correction was fitted at whole weight: its cap feature keeps that cap (Components.capRatio).
     out.capRatio = this.core.runnerWeights === true ? this.core.waitCapUs(excess, this.cores - kept) / cap : 1;
-    // Mechanisms.cfsSleeperFloor: only runners back on the sleeper floor block (sleeperFloor).
-    const scale = sumP > 0 ? (floor * pFull) / sumP : 0;
+    const scale = sumP > 0 ? pFull / sumP : 0;
     // Other runners release cores at their summed rate, spread over the runnable vCPUs.
     const spr = this.sums[SPR] + dx.spr + de.spr;
     // Runnable vCPUs are in the running set with probability meanN / sumP each (untilted).
@@ -1166,7 +1185,6 @@ export class HostMix {
       waitW += out.a[k] / r;
     }
     out.othersShare = 1;
-    out.sleeperFloor = floor;
     out.blockGivenFull = pFull > 0 ? blocked / pFull : 0;
     out.meanWaitUs = blocked > 0 ? waitW / blocked : 0;
     out.sumA = blocked;

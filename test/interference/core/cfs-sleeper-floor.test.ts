@@ -43,13 +43,51 @@ describe("CFS: a sleepy runner blocks an io waker only when it comes back on the
     expect(on).toBeGreaterThan(sim);
   }, 60_000);
 
-  // The same shape on holdout-14 (three hogs keep three of 4 cores; one sleeper at duty 0.93 on
-  // the fourth with the io victim): 7.1 ms without the term, 208 µs in the reference.
-  test("holdout-14 contended/10034/6 victim-0: from 30x over to within 0.4 in ln", () => {
-    const s = roundHost("holdout-14", "contended/10034/6", 0, 20_000);
+  // The same shape on holdout-9 (three hogs keep three of 4 cores; one sleeper at duty 0.76 on
+  // the fourth with two light io VMs): 7.1-7.2 ms without the term, 190-200 µs in the reference.
+  test.each(["victim-0", "victim-1"])("holdout-9 contended/9983/15 %s: from 20x over to within 1.0 in ln, not under", (id) => {
+    const s = roundHost("holdout-9", "contended/9983/15", 0, 20_000);
+    const sim = simulatedP999(s, id);
+    const on = shippedP999(s, id, ON);
+    expect(shippedP999(s, id, OFF) / sim).toBeGreaterThan(20);
+    expect(Math.abs(Math.log(on / sim))).toBeLessThan(1.0);
+    expect(on).toBeGreaterThan(sim);
+  }, 60_000);
+
+  // A busy waker leaves the floor itself (its own runs, serving and polling, outpace the runner's
+  // in the runner's sleeps): 10161/11 with victim-0 at 3,000 requests a second (busy 0.93 of its
+  // vCPU) waits behind the sleeper on 4.7% of such wakes (0.03% at its drawn 657), p99.9 4.9 ms.
+  // The term does not count that (a waker's own chance, e^(-gap / (sleep x its busy)), moved no
+  // estimate by more than 2% here and made the gate slightly worse); the light part keeps the
+  // estimate over half the simulator.
+  test("10161/11 with a busy victim-0: the waker off the floor, the estimate over half the simulator", () => {
+    const s0 = roundHost("holdout-27", "contended/10161/11", 0, 20_000);
+    const s = { ...s0, vms: s0.vms.map((v) => (v.id === "victim-0" ? { ...v, workload: { kind: "io" as const, requestsPerSec: 3000, serviceUs: 159, arrival: "poisson" as const } } : v)) };
     const sim = simulatedP999(s, "victim-0");
-    expect(shippedP999(s, "victim-0", OFF) / sim).toBeGreaterThan(10);
-    expect(Math.abs(Math.log(shippedP999(s, "victim-0", ON) / sim))).toBeLessThan(0.4);
+    expect(sim).toBeGreaterThan(3000);
+    expect(shippedP999(s, "victim-0", ON)).toBeGreaterThan(0.6 * sim);
+  }, 60_000);
+
+  // Where the io's serving does not fit the cores the sleepy VM leaves (here a 1-vCPU io VM at
+  // 4,000 requests a second of 120 µs beside cpu-1 at duty 0.8: 0.5 cores of serving for 0.4 idle),
+  // the hogs do not keep their CPUs and the io holds queue: both victims wait 2.5-3.8 ms in the
+  // simulator (the light one behind the busy one's serves), and the term does not apply.
+  test("10161/11 with the io over the shared cores' idle time: unchanged, and the simulator waits", () => {
+    const s0 = roundHost("holdout-27", "contended/10161/11", 0, 20_000);
+    const s = {
+      ...s0,
+      vms: s0.vms.map((v) =>
+        v.id === "victim-0"
+          ? { ...v, workload: { kind: "io" as const, requestsPerSec: 4000, serviceUs: 120, arrival: "poisson" as const } }
+          : v.id === "cpu-1"
+            ? { ...v, workload: { kind: "cpu" as const, dutyCycle: 0.8, burstMs: 3.7, burstDistribution: "exponential" as const } }
+            : v,
+      ),
+    };
+    for (const id of ["victim-0", "victim-1"]) {
+      expect(simulatedP999(s, id)).toBeGreaterThan(2000);
+      expect(shippedP999(s, id, ON)).toBe(shippedP999(s, id, OFF));
+    }
   }, 60_000);
 
   // The VM, not the vCPU: cpu-1's two vCPUs as two 1-vCPU VMs, each sleeper's CPU has the other
