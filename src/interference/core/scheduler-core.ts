@@ -645,19 +645,19 @@ export interface Mechanisms {
   /**
    * CFS (docs/accuracy.md, "CFS runners off the sleeper floor: one sleepy VM (session 23)"): a
    * waking runner is placed at max(its own vruntime, min_vruntime - sleeper credit). Its own is
-   * where it left min_vruntime when it slept, so it comes back on the floor, and a waker there
-   * cannot preempt it for wakeup_gran of its run (cfs.ts blockShare), only when something else
+   * where it left min_vruntime when it slept, so it comes back on the floor, where an io waker sits
+   * and cannot preempt it for wakeup_gran of its run (cfs.ts blockShare), only when something else
    * moved its CPU's min_vruntime by credit - wakeup_gran while it slept. Where the host's sleepy
-   * CPU-bound vCPUs are one VM's (and hogs keep CPUs of their own, or there are none), nothing
-   * CPU-bound of another VM runs there: only io work in the sleep, at the io load per idle shared
-   * core, does it (or takes the waker's own lag under wakeup_gran), with chance
-   * e^(-(credit - gran) / (sleep x that load)) (host-mix.ts sleeperFloor). The blocked share (and
-   * the home runners' block share the light terms read) is the old one times that chance; the
-   * correction's features keep the block share it was fitted on (Components.blockRatio).
+   * CPU-bound vCPUs are one VM's (and no hog shares their CPUs), nothing CPU-bound of another VM
+   * runs there: only the io in its sleep does, at the io load per idle core, with chance
+   * e^(-(credit - gran) / (sleep x that load)) (host-mix.ts floorInputs, floorChance). The blocked
+   * bins and the home runners' block share are the old ones times that chance. Not where the io
+   * carries min_vruntime (as much io as the VM's demand) or does not fit the cores left (its
+   * serving over their idle time): there the old share stands.
    * Off: the runner is always on the floor, and an io victim beside one sleepy VM on a 4-core host
    * whose hogs keep the rest waits at the cap 20-40% of the time its cores are full, 4-7 ms at the
-   * p99.9, where the simulator's never waits (holdout-27 contended/10161/11, holdout-9 9983/15,
-   * holdout-14 10034/6: 200-430 µs, their alone p99.9).
+   * p99.9, where the simulator's never waits (holdout-27 contended/10161/11, holdout-9 9983/15:
+   * 190-430 µs, their alone p99.9).
    */
   readonly cfsSleeperFloor: boolean;
 }
