@@ -109,7 +109,7 @@ export class Query {
   private partsDue = false;
   /**
    * The components' sleeper-floor chance the host parts were written at (Mechanisms.cfsSleeperFloor):
-   * a light extra VM's io moves it with the light part (HostMix.refloor), and the block share the
+   * a light extra VM's io moves it with the light part (host-mix.ts lightComponentLess, Components.refloor), and the block share the
    * correction reads with it, so the host parts are written again when it differs (O(1)).
    */
   private partsFloor = 1;

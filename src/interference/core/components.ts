@@ -41,7 +41,7 @@ export class Components {
    * What the sleeper-floor chance is found from (host-mix.ts floorInputs): the one sleepy VM's
    * mean sleep, µs (0: the term does not apply to these components), its demand in cores and the
    * shared cores it leaves idle. The chance also reads the host's io load, so a light extra VM
-   * moves it with the light part (HostMix.refloor), as once it is on the host.
+   * moves it with the light part (host-mix.ts lightComponentLess, Components.refloor), as once it is on the host.
    */
   floorSleepUs = 0;
   floorDemand = 0;

@@ -56,7 +56,7 @@ export interface SchedulerCore {
   /**
    * CFS (Mechanisms.cfsSleeperFloor): how far, µs of vruntime, a sleepy runner's CPU's
    * min_vruntime must move past it while it sleeps for it to come back on the sleeper-credit floor
-   * (the credit less wakeup_gran), where an io waker's lag holds it too: host-mix.ts sleeperFloor.
+   * (the credit less wakeup_gran), where an io waker sits: host-mix.ts floorInputs, floorChance.
    * Absent: every sleepy runner comes back on the floor (blockShare as it is).
    */
   readonly sleeperFloorUs?: number;

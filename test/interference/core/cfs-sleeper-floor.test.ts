@@ -117,7 +117,7 @@ describe("CFS: a sleepy runner blocks an io waker only when it comes back on the
   });
 
   // The chance reads the host's io load, and a light extra VM adds its io with the light part
-  // (HostMix.refloor), not with the CPU-bound components a what-if keeps: an io newcomer judged in
+  // (host-mix.ts lightComponentLess, Components.refloor), not with the CPU-bound components a what-if keeps: an io newcomer judged in
   // a what-if, and the victims already on, meet what they meet once it is added. The heavy one
   // brings the io over the sleepy VM's demand, where the term stops applying.
   test.each([
