@@ -522,7 +522,7 @@ export class Query {
     this.withOver = false;
     this.episodesScale = 0;
     const core = this.hm.core;
-    if (core.keepsCpu !== undefined && duty >= 1 && core.keepsCpu(this.groupLoadWith(), this.hogVcpusWith(), vcpus, this.sleeperLoadWith())) {
+    if (core.keepsCpu !== undefined && duty >= 1 && core.keepsCpu(this.groupLoadWith(), this.hogVcpusWith(), vcpus, this.sleeperLoadWith(), this.sleeperDemandWith())) {
       // EEVDF's never-sleeping victim on a CPU of its own: never a waker, never queued behind another (eevdf.ts).
       c.clearWaits();
       return;
@@ -642,6 +642,14 @@ export class Query {
   private sleeperLoadWith(): number {
     const x = this.extra;
     return this.mix.sleeperGroupLoad() + (x !== undefined && x.block === undefined && x.duty < 1 ? busyShare(x.vcpus, x.duty) : 0);
+  }
+
+  /** sleeperDemandWith: the host's sleepy CPU-bound vCPUs' Σ duty (their mean runnable count), the query's sleepy CPU-bound extra VM's included. */
+  private sleeperDemandWith(): number {
+    const x = this.extra;
+    const sums = this.sleepy;
+    this.mix.sleepySums(sums);
+    return sums[0] + (x !== undefined && x.block === undefined && x.duty < 1 ? x.vcpus * x.duty : 0);
   }
 
   /** hogVcpusWith: the host's never-sleeping CPU-bound vCPUs, the query's extra VM's included. */

@@ -223,10 +223,11 @@ export interface SchedulerCore {
    * included) is `groupLoad` and whose never-sleeping CPU-bound vCPUs (the victim's included) are
    * `hogVcpus`, and whose sleepy CPU-bound VMs' Σ busyShare is `sleeperLoad`: it meets no wait,
    * its alone tail is its estimate (EEVDF, Mechanisms.eevdfWholeWeight for one vCPU,
-   * Mechanisms.eevdfKeepsMulti for more; eevdf.ts). Absent, or false: the wake-driven
-   * components, as for any mixed victim.
+   * Mechanisms.eevdfKeepsMulti for more; eevdf.ts). `sleeperDemand`: the sleepy CPU-bound vCPUs'
+   * Σ duty (their mean runnable count; Mechanisms.eevdfKeepsDemand). Absent, or false: the
+   * wake-driven components, as for any mixed victim.
    */
-  readonly keepsCpu?: (groupLoad: number, hogVcpus: number, vcpus: number, sleeperLoad: number) => boolean;
+  readonly keepsCpu?: (groupLoad: number, hogVcpus: number, vcpus: number, sleeperLoad: number, sleeperDemand: number) => boolean;
   /**
    * overfull writes into `ep` the episodes in which an io-only victim of `vcpus` vCPUs (own light
    * duty per vCPU `u0`, `lambdaUs` requests per µs) wakes unable to preempt the hog on its CPU,
@@ -635,8 +636,19 @@ export interface Mechanisms {
    * sleepers reach the cap, 9-10 ms, where the simulator's end by 2-5 ms.
    */
   readonly cfsRunnerWeight: boolean;
+  /**
+   * EEVDF (docs/accuracy.md, "Packed EEVDF: a never-sleeping multi-vCPU victim where the sleepers
+   * want more than the cores left (session 23)"): eevdfKeepsMulti's keepsCpu also needs the sleepy
+   * CPU-bound vCPUs' mean runnable count (Σ vCPUs x duty) to be at most the cores the
+   * never-sleeping vCPUs leave (eevdf.ts KEEPS_DEMAND_FREE). Its group-load test counts a sleepy VM
+   * once, whatever its vCPUs; with multi-vCPU sleepers at high duty they queue among themselves on
+   * those cores, and the balancer moves the queued one to the lightest CPU, a split entity of the
+   * victim's. Off: holdout-27's packed/10163/0 vm-2 (15.2 sleepy vCPUs' demand on 12 cores left)
+   * is estimated at its alone 218 µs where the simulator has 4.6 ms (unsafe).
+   */
+  readonly eevdfKeepsDemand: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true, credit1IdleSibling: true, credit1OverBurst: true, credit1SiblingIo: true, credit2SiblingIo: true, cfsRunnerWeight: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true, credit1IdleSibling: true, credit1OverBurst: true, credit1SiblingIo: true, credit2SiblingIo: true, cfsRunnerWeight: true, eevdfKeepsDemand: true };
 
 /** RepickFloor: SchedulerCore.repickFloor. */
 export interface RepickFloor {
