@@ -276,7 +276,7 @@ export class Query {
     const x = this.extra;
     const share = this.mix.fairShare(x !== undefined && x.block === undefined ? x : undefined, this.lightExtra);
     if (!(share > 0)) return;
-    this.busyBacklog!(c.pFull, share, lambdaUs / Math.max(1, vcpus), serviceUs, rho, this.backlogTerms);
+    this.busyBacklog!(c.pFull, share, lambdaUs / Math.max(1, vcpus), serviceUs, rho, EPS[Pct.P999], this.backlogTerms);
     this.backlogServiceUs = serviceUs;
     this.withBacklog = this.backlogTerms[0] > EPS[Pct.P999];
   }

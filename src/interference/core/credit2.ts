@@ -249,13 +249,14 @@ export const BACKLOG_WAIT_US = 650;
 function busyBacklogOf(p: XenCredit2Params): NonNullable<SchedulerCore["busyBacklog"]> {
   const carry = p.carryOverUs;
   const runUs = Math.min(p.ratelimitUs, p.maxTimerUs) + p.minTimerUs;
-  return (pFull, share, lambdaUs, serviceUs, rho, out) => {
+  return (pFull, share, lambdaUs, serviceUs, rho, minChance, out) => {
     out[0] = 0;
     out[1] = 0;
     if (!(pFull > 0) || !(share > 0) || !(rho > 0) || !(serviceUs > 0)) return;
     const z = Math.max(0, (2 * (share - rho) * carry) / (rho * serviceUs));
     out[0] = pFull * BACKLOG_SHARE * Math.exp(-z);
-    out[1] = heldDecay(lambdaUs, serviceUs, runUs, BACKLOG_WAIT_US);
+    // The root costs a hundred exponentials: only for the few victims whose floor can show.
+    if (out[0] > minChance) out[1] = heldDecay(lambdaUs, serviceUs, runUs, BACKLOG_WAIT_US);
   };
 }
 

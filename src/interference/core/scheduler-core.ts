@@ -199,10 +199,11 @@ export interface SchedulerCore {
    * vCPUs get `share` of a CPU each (HostMix.fairShare; NaN: the queue is not full on average)
    * loses its credit lead while it serves and is preempted in its backlog (credit2,
    * Mechanisms.credit2BusyBacklog; credit2.ts busyBacklogOf): writes into `out` the chance its
-   * requests meet that (out[0]) and the backlog's tail decay per µs (out[1]; 0: it does not
-   * drain), for backlogQuantileUs. A floor under the corrected estimate. Absent: none.
+   * requests meet that (out[0]) and, where that is over `minChance`, the backlog's tail decay per
+   * µs (out[1]; 0: it does not drain, or not asked), for backlogQuantileUs. A floor under the
+   * corrected estimate. Absent: none.
    */
-  readonly busyBacklog?: (pFull: number, share: number, lambdaUs: number, serviceUs: number, rho: number, out: Float64Array) => void;
+  readonly busyBacklog?: (pFull: number, share: number, lambdaUs: number, serviceUs: number, rho: number, minChance: number, out: Float64Array) => void;
   /**
    * fullHomePollUs: an io waker (or a sleepy mixed victim's waking vCPU) on a host whose light
    * holds (io vCPUs serving or halt-polling, and the CPU-bound sleepers' own halt-polls of up to

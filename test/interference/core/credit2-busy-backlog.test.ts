@@ -77,15 +77,19 @@ describe("busy-backlog arithmetic", () => {
   test("the chance: pFull x BACKLOG_SHARE x the lead's first passage e^(-2 (share - rho) CARRYOVER / (rho S)), 1 at or under rho", () => {
     const out = new Float64Array(2);
     const bb = coreFor(p, 8).busyBacklog!;
-    bb(0.9, 0.68, 1925e-6, 277, 0.533, out);
+    bb(0.9, 0.68, 1925e-6, 277, 0.533, 1e-3, out);
     expect(out[0]).toBeCloseTo(0.9 * BACKLOG_SHARE * Math.exp((-2 * (0.68 - 0.533) * p.carryOverUs) / (0.533 * 277)), 12);
     expect(out[1]).toBe(heldDecay(1925e-6, 277, p.ratelimitUs + p.minTimerUs, BACKLOG_WAIT_US));
-    bb(1, 0.5, 1925e-6, 277, 0.533, out);
+    bb(1, 0.5, 1925e-6, 277, 0.533, 1e-3, out);
     expect(out[0]).toBeCloseTo(BACKLOG_SHARE, 12);
-    bb(0, 0.68, 1925e-6, 277, 0.533, out);
+    bb(0, 0.68, 1925e-6, 277, 0.533, 1e-3, out);
     expect(out[0]).toBe(0);
-    bb(1, NaN, 1925e-6, 277, 0.533, out);
+    bb(1, NaN, 1925e-6, 277, 0.533, 1e-3, out);
     expect(out[0]).toBe(0);
+    // Under the least chance asked, the decay is not looked for.
+    bb(1, 0.68, 1925e-6, 277, 0.533, 1, out);
+    expect(out[0]).toBeGreaterThan(0);
+    expect(out[1]).toBe(0);
   });
 
   test("the decay: the root of lambda (E[e^(theta S')] - 1) = theta, S' held up by the wait once every run; slower with the wait; none past the drain", () => {
