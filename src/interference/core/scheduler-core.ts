@@ -194,6 +194,17 @@ export interface SchedulerCore {
    */
   readonly repickFloor?: RepickFloor;
   /**
+   * busyBacklog: an io-only vCPU busy `rho` (its requests' utilisation, `lambdaUs` per µs on it,
+   * service `serviceUs`) on a run queue whose CPUs are all held (chance `pFull`) and whose CPU-bound
+   * vCPUs get `share` of a CPU each (HostMix.fairShare; NaN: the queue is not full on average)
+   * loses its credit lead while it serves and is preempted in its backlog (credit2,
+   * Mechanisms.credit2BusyBacklog; credit2.ts busyBacklogOf): writes into `out` the chance its
+   * requests meet that (out[0]) and, where that is over `minChance`, the backlog's tail decay per
+   * µs (out[1]; 0: it does not drain, or not asked), for backlogQuantileUs. A floor under the
+   * corrected estimate. Absent: none.
+   */
+  readonly busyBacklog?: (pFull: number, share: number, lambdaUs: number, serviceUs: number, rho: number, minChance: number, out: Float64Array) => void;
+  /**
    * fullHomePollUs: an io waker (or a sleepy mixed victim's waking vCPU) on a host whose light
    * holds (io vCPUs serving or halt-polling, and the CPU-bound sleepers' own halt-polls of up to
    * this many µs) fill the cores the CPU-bound runners leave finds no idle CPU, is queued behind a
@@ -649,6 +660,17 @@ export interface Mechanisms {
   readonly eevdfKeepsDemand: boolean;
 }
 export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true, credit1IdleSibling: true, credit1OverBurst: true, credit1SiblingIo: true, credit2SiblingIo: true, cfsRunnerWeight: true, eevdfKeepsDemand: true };
+
+   * credit2 (docs/accuracy.md, "credit2's busy io vCPU preempted in its backlog (session 23)"): a
+   * busy io-only vCPU on a full run queue burns its credit lead over the queue while it serves,
+   * the credit reset clips that lead to CARRYOVER, and once it is gone the vCPU is preempted at
+   * its timer and by tickles and its backlog waits its turn (credit2.ts busyBacklogOf): a floor
+   * under the corrected estimate. Off: only the waking request's waits (holdout-18 10080/6 vm-1
+   * and holdout-27 10169/1 vm-1, busy 0.53-0.55, simulated 5.3-5.9 ms against 1.9-2.0 estimated).
+   */
+  readonly credit2BusyBacklog: boolean;
+}
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true, credit1IdleSibling: true, credit1OverBurst: true, credit1SiblingIo: true, credit2SiblingIo: true, cfsRunnerWeight: true, credit2BusyBacklog: true };
 
 /** RepickFloor: SchedulerCore.repickFloor. */
 export interface RepickFloor {
