@@ -104,7 +104,7 @@ const RHO_MAX = 0.95;
 /**
  * WAKE: P(every core held when a sleeper wakes) and the same states weighted by the victim's wait
  * once the waker took its core: at [0], [1] where the victim alone waits, at [2], [3] where others
- * wait with it (heldAtWake).
+ * wait with it (heldAtWake; the alone waits stretched by busyAlone, the others' by busy).
  */
 const WAKE = new Float64Array(4);
 
@@ -215,9 +215,10 @@ function overWaitOf(tsliceUs: number, cores: number, overAlone: boolean): OverWa
     // release that finds no UNDER or BOOST vCPU queued (csched_schedule steals those first, then
     // runs an OVER head), so only the work that can queue ahead of it stretches its wait: the
     // sleepers' and the io vCPUs'. A never-sleeping vCPU is OVER like it and never wakes to queue
-    // ahead (traced on eleven open-round packed hosts: the alone waits' means 57-460 us against
-    // 0.3-10 ms with every demand counted). hogVcpus holds the victim's own vCPUs when it never
-    // sleeps; a sleepy one's own vCPU is its duty.
+    // ahead (traced on the open rounds' packed hosts up to about full demand: the alone waits'
+    // means 57-460 us, where every demand counted made them 0.2-4.8 ms; docs/accuracy.md, "Packed
+    // credit1: the saturated victim's OVER waits alone"). hogVcpus holds the victim's own vCPUs
+    // when it never sleeps; a sleepy one's own vCPU is its duty.
     const ahead = overAlone ? Math.max(0, demand - hogVcpus - (duty < 1 ? duty : 0)) : demand;
     const busyAlone = overAlone ? 1 / (1 - Math.min(RHO_MAX, ahead / cores)) : busy;
     heldAtWake(sleeperDuty, atLeast, lightLoad, lightHoldUs, c.meanWaitUs > 0 ? c.meanWaitUs : tsliceUs, cores, busy, Math.min(sleeperBurstUs, tsliceUs), busyAlone);
