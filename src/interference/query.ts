@@ -7,6 +7,7 @@ import { kneeEpisodes } from "./core/cfs.js";
 import { LIGHT_HOLD_FULL_MAX } from "./core/light-holds.js";
 import { busyShare, drainRate, timeShareQuantileUs } from "./core/time-share.js";
 import { ONE_WAIT_P_FULL } from "./core/eevdf.js";
+import { backlogQuantileUs } from "./core/credit2.js";
 import { aloneTailAt, episodesQuantileUs, episodesTailAt, grantQuantileUs, grantTailAt, quantileUs, thinnedLambda, waitTail, waitTailBound } from "./core/tail.js";
 import { corrected, hostFeatures, hostPart, loadFeature, N_FEATURES, splitCorrection, uncorrectedThreshold } from "./correction.js";
 import { coreIndex, Pct, QUIET_P_FULL, WIDEN, type HostModel, type Prediction, type Victim } from "./model-types.js";
@@ -98,6 +99,15 @@ export class Query {
   private shareRate = NaN;
   private sharePFull = 0;
   private shareServiceUs = 0;
+  /**
+   * credit2's busy io vCPU preempted in its backlog (SchedulerCore.busyBacklog, credit2.ts): a floor
+   * under the corrected estimate, as the time share is. withBacklog: the victim last asked about is
+   * io-only on such a host and meets it; backlogTerms its chance and decay, backlogServiceUs.
+   */
+  private busyBacklog: SchedulerCore["busyBacklog"] = undefined;
+  private withBacklog = false;
+  private readonly backlogTerms = new Float64Array(2);
+  private backlogServiceUs = 0;
   private readonly rest: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
   private readonly ownLight: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
   private readonly hostParts = new Float64Array(2);
@@ -167,7 +177,9 @@ export class Query {
     this.oneWaitPFull = hm.core.oneWaitPFull ?? ONE_WAIT_P_FULL;
     this.repickWaitUs = hm.core.repickWaitUs;
     this.repickFloor = hm.core.repickFloor;
+    this.busyBacklog = hm.core.busyBacklog;
     this.withShare = false;
+    this.withBacklog = false;
     this.hop[0] = 0;
     this.hop[1] = 0;
     const light = extra !== undefined && extra.block !== undefined;
@@ -257,7 +269,31 @@ export class Query {
     this.markGrant(c);
     this.withShare = false;
     if (this.shareOn && v.ownCpu === undefined && (!self || this.extra === undefined || this.extra.block !== undefined)) this.markShare(c, v.tail.lambdaUs, v.tail.serviceUs, v.tail.vcpus);
+    this.withBacklog = false;
+    if (this.busyBacklog !== undefined && v.ownCpu === undefined) this.markBacklog(c, v.tail.lambdaUs, v.tail.serviceUs, v.tail.vcpus, v.tail.rho);
     return c;
+  }
+
+  /**
+   * markBacklog: for an io-only victim on a host whose core has the busy-backlog floor (callers
+   * check both; withBacklog is false until this sets it), the floor's chance and decay on its
+   * components `c`, with the query's extra VM on the host (its CPU-bound vCPUs share the cores, an
+   * io-only one's load comes off them). O(bins); the decay's root only where the chance is over
+   * the smallest eps.
+   */
+  private markBacklog(c: Components, lambdaUs: number, serviceUs: number, vcpus: number, rho: number): void {
+    if (!(c.pFull > 0)) return;
+    const x = this.extra;
+    const share = this.mix.fairShare(x !== undefined && x.block === undefined ? x : undefined, this.lightExtra);
+    if (!(share > 0)) return;
+    this.busyBacklog!(c.pFull, share, lambdaUs / Math.max(1, vcpus), serviceUs, rho, EPS[Pct.P999], this.backlogTerms);
+    this.backlogServiceUs = serviceUs;
+    this.withBacklog = this.backlogTerms[0] > EPS[Pct.P999];
+  }
+
+  /** backlogUs: the busy-backlog floor's quantile of percentile pct (only asked withBacklog). */
+  private backlogUs(pct: number): number {
+    return backlogQuantileUs(this.backlogTerms[0], this.backlogTerms[1], this.backlogServiceUs, EPS[pct]);
   }
 
   /**
@@ -534,7 +570,7 @@ export class Query {
     this.withOver = false;
     this.episodesScale = 0;
     const core = this.hm.core;
-    if (core.keepsCpu !== undefined && duty >= 1 && core.keepsCpu(this.groupLoadWith(), this.hogVcpusWith(), vcpus, this.sleeperLoadWith())) {
+    if (core.keepsCpu !== undefined && duty >= 1 && core.keepsCpu(this.groupLoadWith(), this.hogVcpusWith(), vcpus, this.sleeperLoadWith(), this.sleeperDemandWith())) {
       // EEVDF's never-sleeping victim on a CPU of its own: never a waker, never queued behind another (eevdf.ts).
       c.clearWaits();
       return;
@@ -654,6 +690,14 @@ export class Query {
   private sleeperLoadWith(): number {
     const x = this.extra;
     return this.mix.sleeperGroupLoad() + (x !== undefined && x.block === undefined && x.duty < 1 ? busyShare(x.vcpus, x.duty) : 0);
+  }
+
+  /** sleeperDemandWith: the host's sleepy CPU-bound vCPUs' Σ duty (their mean runnable count), the query's sleepy CPU-bound extra VM's included. */
+  private sleeperDemandWith(): number {
+    const x = this.extra;
+    const sums = this.sleepy;
+    this.mix.sleepySums(sums);
+    return sums[0] + (x !== undefined && x.block === undefined && x.duty < 1 ? x.vcpus * x.duty : 0);
   }
 
   /** hogVcpusWith: the host's never-sleeping CPU-bound vCPUs, the query's extra VM's included. */
@@ -796,6 +840,7 @@ export class Query {
       if (this.withOver) est = Math.max(est, episodesQuantileUs(this.overEp, v.tail, EPS[pct]));
       if (this.withGrant) est = Math.max(est, grantQuantileUs(c, v.tail, thinnedLambda(c, v.tail.lambdaUs, v.tail.vcpus), EPS[pct]));
       if (this.withShare) est = Math.max(est, this.shareUs(pct));
+      if (this.withBacklog) est = Math.max(est, this.backlogUs(pct));
       est += this.hop[pct];
       out.estimateUs[pct] = Math.max(est, floor + this.hop[pct]);
       out.boundUs[pct] = Math.max(this.bound(c, pct, reasons, est), floor > 0 ? this.episodesScale * floor + this.hop[pct] : 0);
@@ -853,6 +898,8 @@ export class Query {
     this.markGrant(c);
     this.withShare = false;
     if (this.shareOn && rows[o + R_LIGHT] !== 0) this.markShare(c, rows[o + R_LAMBDA], rows[o + R_SERVICE], rows[o + R_VCPUS]);
+    this.withBacklog = false;
+    if (this.busyBacklog !== undefined && rows[o + R_LIGHT] !== 0) this.markBacklog(c, rows[o + R_LAMBDA], rows[o + R_SERVICE], rows[o + R_VCPUS], rows[o + R_RHO]);
     return this.rowWithinSlo(c, rows, o, reasons, skip, byEstimate, o + R_CORR);
   }
 
@@ -924,8 +971,9 @@ export class Query {
     this.mix.lightComponent(c, this.lightExtra, undefined, knee);
     this.splitEpisodes(c, duty, duty < 1 ? rows[o + R_WAKES] : 0, rows[o + R_VCPUS], rows[o + R_LAMBDA]);
     this.markGrant(c);
-    // A mixed victim: no time-share floor (its requests are served inside its own bursts).
+    // A mixed victim: no time-share or busy-backlog floor (its requests are served inside its own bursts).
     this.withShare = false;
+    this.withBacklog = false;
     return this.keptWithin(c, rows, o, byEstimate, kept, ko);
   }
 
@@ -1063,6 +1111,8 @@ export class Query {
     const x = this.extra;
     this.withShare = false;
     if (this.shareOn && (x === undefined || x.block !== undefined)) this.markShare(c, rows[o + R_LAMBDA], rows[o + R_SERVICE], rows[o + R_VCPUS]);
+    this.withBacklog = false;
+    if (this.busyBacklog !== undefined && rows[o + R_LIGHT] !== 0) this.markBacklog(c, rows[o + R_LAMBDA], rows[o + R_SERVICE], rows[o + R_VCPUS], rows[o + R_RHO]);
     return this.rowWithinSlo(c, rows, o, this.reasonsOf(widen, rows[o + R_OUTSIDE], rows[o + R_OWN_VCPUS]), skip, byEstimate, o + ROW + this.coreAt);
   }
 
@@ -1070,7 +1120,7 @@ export class Query {
   private rowWithinSlo(c: Components, r: readonly number[], o: number, reasons: number, skip: number, byEstimate: number, corrAt: number): boolean {
     let load = NaN;
     const serviceUs = r[o + R_SERVICE];
-    if (this.withEpisodes || this.withGrant || this.withShare || this.withOver) this.certBad = true;
+    if (this.withEpisodes || this.withGrant || this.withShare || this.withOver || this.withBacklog) this.certBad = true;
     for (let pct = 0; pct < 2; pct++) {
       const slo = r[o + R_SLO + pct];
       if (slo === Infinity || (skip & (1 << pct)) !== 0) continue;
@@ -1082,6 +1132,7 @@ export class Query {
       if (this.withOver && !this.overWithin(r, o, estMax, pct)) return this.refuse(Refusal.None);
       if (this.withGrant && !this.grantWithin(c, r, o, estMax, pct)) return this.refuse(Refusal.None);
       if (this.withShare && this.shareUs(pct) > estMax) return this.refuse(Refusal.None);
+      if (this.withBacklog && this.backlogUs(pct) > estMax) return this.refuse(Refusal.None);
       // The re-pick floor (SchedulerCore.repickFloor): predict's max(estimate, service + wait), the
       // wait where its tail is eps, so over estMax exactly where the tail at estMax is over eps.
       if (this.repickFloor !== undefined && pct === Pct.P999 && r[o + R_LIGHT] !== 0 && this.repickFloor.tail(c.pFull * c.blockGivenFull, this.othersWakesUs(c), estMax - serviceUs) > EPS[pct]) return this.refuse(Refusal.None);

@@ -40,10 +40,10 @@ export function xenLightPart(block: number): SchedulerCore["lightPart"] {
  * adds a key instead of an argument every caller must line up, and a swapped pair cannot
  * type-check (coreFor passes its Mechanisms whole). An absent key takes the default below.
  */
-export type Credit1Flags = Partial<Pick<Mechanisms, "credit1OverWait" | "credit1Knee" | "credit1IdleSibling" | "credit1OverBurst" | "credit1SiblingIo">>;
+export type Credit1Flags = Partial<Pick<Mechanisms, "credit1OverWait" | "credit1Knee" | "credit1IdleSibling" | "credit1OverBurst" | "credit1SiblingIo" | "credit1OverAlone">>;
 
 export function credit1Core(p: XenCreditParams, cores: number, flags: Credit1Flags = {}): SchedulerCore {
-  const { credit1OverWait: overWait = true, credit1Knee: knee = false, credit1IdleSibling: idleSibling = false, credit1OverBurst: overBurst = false, credit1SiblingIo: siblingIo = false } = flags;
+  const { credit1OverWait: overWait = true, credit1Knee: knee = false, credit1IdleSibling: idleSibling = false, credit1OverBurst: overBurst = false, credit1SiblingIo: siblingIo = false, credit1OverAlone: overAlone = false } = flags;
   const tsliceUs = p.timesliceMs * 1000;
   // Below 3 ms Xen runs one tick per slice (__csched_set_tslice).
   const tickUs = p.timesliceMs < 3 ? tsliceUs : tsliceUs / 3;
@@ -80,7 +80,7 @@ export function credit1Core(p: XenCreditParams, cores: number, flags: Credit1Fla
     driftShare: p.accounting === "exact" ? DRIFT_SHARE : 0,
     driftCapUs: tsliceUs,
     approximations,
-    ...(overWait ? { overWait: overWaitOf(tsliceUs, cores) } : {}),
+    ...(overWait ? { overWait: overWaitOf(tsliceUs, cores, overAlone) } : {}),
     ...(knee ? { holdKnee: true } : {}),
     ...(idleSibling ? { idleSibling: true } : {}),
     ...(overBurst ? { overBurst: overBurstOf(tsliceUs, cores) } : {}),
@@ -104,7 +104,7 @@ const RHO_MAX = 0.95;
 /**
  * WAKE: P(every core held when a sleeper wakes) and the same states weighted by the victim's wait
  * once the waker took its core: at [0], [1] where the victim alone waits, at [2], [3] where others
- * wait with it (heldAtWake).
+ * wait with it (heldAtWake; the alone waits stretched by busyAlone, the others' by busy).
  */
 const WAKE = new Float64Array(4);
 
@@ -117,7 +117,7 @@ const WAKE = new Float64Array(4);
  * each busy io vCPU's hold ending (mean holdUs). The waker is taken out of the occupancy to first
  * order in its duty d (the sleepers' mean): P(N without it >= n) = P(N >= n) - d P(N = n - 1).
  */
-function heldAtWake(d: number, atLeast: (n: number) => number, lightLoad: number, holdUs: number, w0: number, cores: number, busy: number, burstUs: number): void {
+function heldAtWake(d: number, atLeast: (n: number) => number, lightLoad: number, holdUs: number, w0: number, cores: number, busy: number, burstUs: number, busyAlone: number): void {
   const l = Math.max(0, lightLoad);
   const first = Math.max(0, cores - LIGHT_SHORT);
   const last = cores + SURPLUS;
@@ -149,7 +149,7 @@ function heldAtWake(d: number, atLeast: (n: number) => number, lightLoad: number
       const queued = m + k + 1 - cores;
       const o = queued > 1 ? 2 : 0;
       WAKE[o] += p;
-      WAKE[o + 1] += p / (perBurst + (perW0 + PER_HOLD[k]) / (queued * busy));
+      WAKE[o + 1] += p / (perBurst + (perW0 + PER_HOLD[k]) / (queued * (queued > 1 ? busy : busyAlone)));
     }
   }
 }
@@ -204,14 +204,24 @@ function poissonWeights(l: number, kMax: number, holdUs: number): void {
  * without the hogs, the victim sees 0.41 ms simulated and the term adds nothing (the hogs are
  * what leaves it no core to return to; the io vCPUs, what fills the host when a sleeper wakes).
  */
-function overWaitOf(tsliceUs: number, cores: number): OverWait {
-  const apply = (c: Components, duty: number, wakesUs: number, sleeperDuty: number, atLeast: (n: number) => number, lightLoad: number, lightHoldUs: number, demand: number, sleeperBurstUs: number, vcpus: number, lambdaUs: number): void => {
+function overWaitOf(tsliceUs: number, cores: number, overAlone: boolean): OverWait {
+  const apply = (c: Components, duty: number, wakesUs: number, sleeperDuty: number, atLeast: (n: number) => number, lightLoad: number, lightHoldUs: number, demand: number, sleeperBurstUs: number, vcpus: number, lambdaUs: number, _groupLoad: number, hogVcpus: number): void => {
     // With siblings, a descheduled vCPU keeps one request queued and the next go to a sibling
     // with none (sim/workloads/io.ts chooseVcpu): one request per episode waits, not all that
     // arrive in it.
     const per = (w: number): number => (vcpus > 1 ? Math.min(1, 1 / (lambdaUs * w)) : 1);
     const busy = 1 / (1 - Math.min(RHO_MAX, demand / cores));
-    heldAtWake(sleeperDuty, atLeast, lightLoad, lightHoldUs, c.meanWaitUs > 0 ? c.meanWaitUs : tsliceUs, cores, busy, Math.min(sleeperBurstUs, tsliceUs));
+    // Mechanisms.credit1OverAlone: alone in the queue, the OVER victim is picked at the first
+    // release that finds no UNDER or BOOST vCPU queued (csched_schedule steals those first, then
+    // runs an OVER head), so only the work that can queue ahead of it stretches its wait: the
+    // sleepers' and the io vCPUs'. A never-sleeping vCPU is OVER like it and never wakes to queue
+    // ahead (traced on the open rounds' packed hosts up to about full demand: the alone waits'
+    // means 57-460 us, where every demand counted made them 0.2-4.8 ms; docs/accuracy.md, "Packed
+    // credit1: the saturated victim's OVER waits alone"). hogVcpus holds the victim's own vCPUs
+    // when it never sleeps; a sleepy one's own vCPU is its duty.
+    const ahead = overAlone ? Math.max(0, demand - hogVcpus - (duty < 1 ? duty : 0)) : demand;
+    const busyAlone = overAlone ? 1 / (1 - Math.min(RHO_MAX, ahead / cores)) : busy;
+    heldAtWake(sleeperDuty, atLeast, lightLoad, lightHoldUs, c.meanWaitUs > 0 ? c.meanWaitUs : tsliceUs, cores, busy, Math.min(sleeperBurstUs, tsliceUs), busyAlone);
     const rate = Math.max(0, wakesUs) / cores;
     const alone = rate * WAKE[0];
     if (alone > 0) {

@@ -67,6 +67,19 @@ export const WHOLE_WEIGHT_FREE = 2;
  * other at 1.72x, under a millisecond).
  */
 export const KEEPS_MULTI_FREE = 4;
+/**
+ * KEEPS_DEMAND_FREE: with Mechanisms.eevdfKeepsDemand, the most sleepy CPU-bound vCPUs' mean
+ * runnable count (Σ vCPUs x duty) per core the never-sleeping vCPUs leave under which a
+ * never-sleeping multi-vCPU victim keeps its CPUs (docs/accuracy.md, "Packed EEVDF: a never-sleeping
+ * multi-vCPU victim where the sleepers want more than the cores left (session 23)"). Past it the
+ * sleepers queue among themselves on those cores and kvm-fair's busy balancer moves the queued one
+ * to the CPU of least averaged load, a split entity of the victim's (1 / its vCPUs of a VM's
+ * weight). Simulated on holdout-27's packed/10163/0 (12 cores left, 20 s, two seeds): the sleepers'
+ * demand at 15.2 (as drawn) 4.3-5.0 ms, at 12.4 0.5-1.2 ms, at 11.6 0.46-0.49 ms, at 8.8 the alone
+ * 214 µs; the open rounds' multi-vCPU victims with 4+ cores left are at most 0.975 of a core per
+ * core left (holdout-21's packed-32/10103/0, at its alone tail) but for that host.
+ */
+export const KEEPS_DEMAND_FREE = 1;
 
 /**
  * ONE_WAIT_CORES: the fewest cores on which oneWaitUs holds. The open rounds' reference (io-only
@@ -90,7 +103,7 @@ export const ONE_WAIT_P_FULL = 0.6;
  * (coreFor passes its Mechanisms whole). An absent key takes the default in eevdfCore.
  */
 export type EevdfFlags = Partial<
-  Pick<Mechanisms, "homeFresh" | "lightHolds" | "eevdfTimeShare" | "eevdfWholeWeight" | "eevdfLightEntity" | "eevdfOneWait" | "eevdfFullHome" | "eevdfKeepsMulti" | "eevdfOneWaitFull" | "eevdfServeRelease">
+  Pick<Mechanisms, "homeFresh" | "lightHolds" | "eevdfTimeShare" | "eevdfWholeWeight" | "eevdfLightEntity" | "eevdfOneWait" | "eevdfFullHome" | "eevdfKeepsMulti" | "eevdfOneWaitFull" | "eevdfServeRelease" | "eevdfKeepsDemand">
 >;
 
 export function eevdfCore(p: KvmEevdfParams, cores: number, flags: EevdfFlags = {}): SchedulerCore {
@@ -105,6 +118,7 @@ export function eevdfCore(p: KvmEevdfParams, cores: number, flags: EevdfFlags = 
     eevdfKeepsMulti: keepsMulti = false,
     eevdfOneWaitFull: oneWaitFull = false,
     eevdfServeRelease: serveRelease = false,
+    eevdfKeepsDemand: keepsDemand = false,
   } = flags;
   const sliceUs = p.baseSliceUs * tunableFactor(p, cores);
   const approximations: string[] = [];
@@ -139,14 +153,21 @@ export function eevdfCore(p: KvmEevdfParams, cores: number, flags: EevdfFlags = 
     // it moves there leave at their next wake-up only if that finds an idle CPU. That needs
     // cores left (KEEPS_MULTI_FREE) and the sleepers' load on them under keepsCpu's per-core
     // load: the victim holds several cores but weighs one VM in groupLoad, so the host-wide test
-    // alone would let the free cores fill.
+    // alone would let the free cores fill. Nor does the group load see how many cores the sleepers
+    // want (a 4-vCPU VM at duty 0.9 is one VM of group load and 3.6 runnable vCPUs): with more
+    // runnable than the cores left (Mechanisms.eevdfKeepsDemand) they always queue among
+    // themselves, and the queued one is moved to the victim's CPUs, the least loaded. A 1-vCPU
+    // victim's entity weighs a whole VM, the heaviest on any CPU: the balancer never picks it.
     ...(wholeWeight || keepsMulti
       ? {
-          keepsCpu: (groupLoad: number, hogVcpus: number, vcpus: number, sleeperLoad: number) =>
+          keepsCpu: (groupLoad: number, hogVcpus: number, vcpus: number, sleeperLoad: number, sleeperDemand: number) =>
             groupLoad <= WHOLE_WEIGHT_LOAD * cores &&
             (vcpus === 1
               ? wholeWeight && cores - hogVcpus >= WHOLE_WEIGHT_FREE
-              : keepsMulti && cores - hogVcpus >= KEEPS_MULTI_FREE && sleeperLoad <= WHOLE_WEIGHT_LOAD * (cores - hogVcpus)),
+              : keepsMulti &&
+                cores - hogVcpus >= KEEPS_MULTI_FREE &&
+                sleeperLoad <= WHOLE_WEIGHT_LOAD * (cores - hogVcpus) &&
+                (!keepsDemand || sleeperDemand <= KEEPS_DEMAND_FREE * (cores - hogVcpus))),
         }
       : {}),
     ...(lightEntity ? { overWait: lightEntityWaitOf(sliceUs, p.tickUs, cores) } : {}),

@@ -661,6 +661,49 @@ export class HostMix {
     return runnerWeight(this.sums[GLOAD] + busyShare(extra.vcpus, extra.duty), this.busyLoad + extra.vcpus * Math.min(1, extra.duty));
   }
 
+  /**
+   * fairShare: the share of a CPU each CPU-bound vCPU gets when they all contend for the cores the
+   * io-only vCPUs' load leaves (credit2's credit level falls at it: every vCPU that keeps up burns
+   * CREDIT_INIT per reset), max-min fair: vCPUs that want less keep their duty (each bin's at its
+   * mean duty), the others share the rest. `extra`: a CPU-bound VM added; `light`: an io-only one
+   * added (its load off the cores). NaN when the CPU-bound demand fits in what is left. O(bins).
+   */
+  fairShare(extra: CpuPart | undefined, light: CpuPart | undefined): number {
+    let left = this.cores - this.sums[LSP] - (light !== undefined ? light.vcpus * light.duty : 0);
+    let count = this.occ.hogs;
+    let demand = this.occ.hogs;
+    const xd = extra !== undefined && extra.block === undefined ? Math.min(1, extra.duty) : 0;
+    const xn = xd > 0 ? extra!.vcpus : 0;
+    count += xn;
+    demand += xn * xd;
+    for (let k = 0; k < BINS; k++) {
+      count += this.sums[3 * BINS + k];
+      demand += this.sums[k];
+    }
+    if (!(left > 0) || !(count > 0) || demand <= left) return NaN;
+    // Water-fill: take out the groups whose duty is under the even share, until none is.
+    let f = left / count;
+    for (let pass = 0; pass <= BINS + 1; pass++) {
+      let l = left;
+      let n = count;
+      for (let k = 0; k < BINS; k++) {
+        const c = this.sums[3 * BINS + k];
+        if (c > 0 && this.sums[k] / c < f) {
+          l -= this.sums[k];
+          n -= c;
+        }
+      }
+      if (xn > 0 && xd < f) {
+        l -= xn * xd;
+        n -= xn;
+      }
+      const next = n > 0 ? l / n : f;
+      if (next === f) break;
+      f = next;
+    }
+    return f;
+  }
+
   /** lightWakesUs: the host's io-only vCPUs' wakes per µs (Σ duty / hold), for credit2's grant-end waits (query.ts). */
   lightWakesUs(): number {
     return this.sums[LRATE];

@@ -201,6 +201,17 @@ export interface SchedulerCore {
    */
   readonly repickFloor?: RepickFloor;
   /**
+   * busyBacklog: an io-only vCPU busy `rho` (its requests' utilisation, `lambdaUs` per µs on it,
+   * service `serviceUs`) on a run queue whose CPUs are all held (chance `pFull`) and whose CPU-bound
+   * vCPUs get `share` of a CPU each (HostMix.fairShare; NaN: the queue is not full on average)
+   * loses its credit lead while it serves and is preempted in its backlog (credit2,
+   * Mechanisms.credit2BusyBacklog; credit2.ts busyBacklogOf): writes into `out` the chance its
+   * requests meet that (out[0]) and, where that is over `minChance`, the backlog's tail decay per
+   * µs (out[1]; 0: it does not drain, or not asked), for backlogQuantileUs. A floor under the
+   * corrected estimate. Absent: none.
+   */
+  readonly busyBacklog?: (pFull: number, share: number, lambdaUs: number, serviceUs: number, rho: number, minChance: number, out: Float64Array) => void;
+  /**
    * fullHomePollUs: an io waker (or a sleepy mixed victim's waking vCPU) on a host whose light
    * holds (io vCPUs serving or halt-polling, and the CPU-bound sleepers' own halt-polls of up to
    * this many µs) fill the cores the CPU-bound runners leave finds no idle CPU, is queued behind a
@@ -230,10 +241,11 @@ export interface SchedulerCore {
    * included) is `groupLoad` and whose never-sleeping CPU-bound vCPUs (the victim's included) are
    * `hogVcpus`, and whose sleepy CPU-bound VMs' Σ busyShare is `sleeperLoad`: it meets no wait,
    * its alone tail is its estimate (EEVDF, Mechanisms.eevdfWholeWeight for one vCPU,
-   * Mechanisms.eevdfKeepsMulti for more; eevdf.ts). Absent, or false: the wake-driven
-   * components, as for any mixed victim.
+   * Mechanisms.eevdfKeepsMulti for more; eevdf.ts). `sleeperDemand`: the sleepy CPU-bound vCPUs'
+   * Σ duty (their mean runnable count; Mechanisms.eevdfKeepsDemand). Absent, or false: the
+   * wake-driven components, as for any mixed victim.
    */
-  readonly keepsCpu?: (groupLoad: number, hogVcpus: number, vcpus: number, sleeperLoad: number) => boolean;
+  readonly keepsCpu?: (groupLoad: number, hogVcpus: number, vcpus: number, sleeperLoad: number, sleeperDemand: number) => boolean;
   /**
    * overfull writes into `ep` the episodes in which an io-only victim of `vcpus` vCPUs (own light
    * duty per vCPU `u0`, `lambdaUs` requests per µs) wakes unable to preempt the hog on its CPU,
@@ -643,6 +655,36 @@ export interface Mechanisms {
    */
   readonly cfsRunnerWeight: boolean;
   /**
+   * EEVDF (docs/accuracy.md, "Packed EEVDF: a never-sleeping multi-vCPU victim where the sleepers
+   * want more than the cores left (session 23)"): eevdfKeepsMulti's keepsCpu also needs the sleepy
+   * CPU-bound vCPUs' mean runnable count (Σ vCPUs x duty) to be at most the cores the
+   * never-sleeping vCPUs leave (eevdf.ts KEEPS_DEMAND_FREE). Its group-load test counts a sleepy VM
+   * once, whatever its vCPUs; with multi-vCPU sleepers at high duty they queue among themselves on
+   * those cores, and the balancer moves the queued one to the lightest CPU, a split entity of the
+   * victim's. Off: holdout-27's packed/10163/0 vm-2 (15.2 sleepy vCPUs' demand on 12 cores left)
+   * is estimated at its alone 218 µs where the simulator has 4.6 ms (unsafe).
+   */
+  readonly eevdfKeepsDemand: boolean;
+  /**
+   * credit2 (docs/accuracy.md, "credit2's busy io vCPU preempted in its backlog (session 23)"): a
+   * busy io-only vCPU on a full run queue burns its credit lead over the queue while it serves,
+   * the credit reset clips that lead to CARRYOVER, and once it is gone the vCPU is preempted at
+   * its timer and by tickles and its backlog waits its turn (credit2.ts busyBacklogOf): a floor
+   * under the corrected estimate. Off: only the waking request's waits (holdout-18 10080/6 vm-1
+   * and holdout-27 10169/1 vm-1, busy 0.53-0.55, simulated 5.3-5.9 ms against 1.9-2.0 estimated).
+   */
+  readonly credit2BusyBacklog: boolean;
+  /**
+   * credit1 (docs/accuracy.md, "Packed credit1: the saturated victim's OVER waits alone (session
+   * 23)"): an OVER victim descheduled with nobody else queued (credit1OverWait's alone episodes)
+   * runs again at the first release that finds no UNDER or BOOST vCPU queued, so the busy-period
+   * factor that stretches its wait counts only the demand that can queue ahead of it: the sleepers'
+   * and the io vCPUs'. The never-sleeping vCPUs (OVER as it is, never waking to queue ahead) and
+   * its own demand are left out. Off: every vCPU's demand, the victim's own included (the
+   * episodes with others queued keep that either way).
+   */
+  readonly credit1OverAlone: boolean;
+  /**
    * CFS (docs/accuracy.md, "CFS runners off the sleeper floor: one sleepy VM (session 23)"): a
    * waking runner is placed at max(its own vruntime, min_vruntime - sleeper credit). Its own is
    * where it left min_vruntime when it slept, so it comes back on the floor, where an io waker sits
@@ -661,7 +703,7 @@ export interface Mechanisms {
    */
   readonly cfsSleeperFloor: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true, credit1IdleSibling: true, credit1OverBurst: true, credit1SiblingIo: true, credit2SiblingIo: true, cfsRunnerWeight: true, cfsSleeperFloor: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true, credit1IdleSibling: true, credit1OverBurst: true, credit1SiblingIo: true, credit2SiblingIo: true, cfsRunnerWeight: true, credit1OverAlone: true, eevdfKeepsDemand: true, credit2BusyBacklog: true, cfsSleeperFloor: true };
 
 /** RepickFloor: SchedulerCore.repickFloor. */
 export interface RepickFloor {

@@ -340,6 +340,15 @@ export const HOLDOUT28_SEEDS: readonly number[] = [10171, 10172, 10173, 10174, 1
 
 export const HOLDOUT28_SETS: readonly CompositionSet[] = HOLDOUT27_SETS;
 
+/**
+ * The twenty-ninth held-out round, frozen and sealed at the start of session 23 while holdout-28
+ * was still sealed, so that a second model change this session, or the next session's first, has
+ * an untouched round: holdout-28's sets, from seeds nothing had used (those above and 10171-10180).
+ */
+export const HOLDOUT29_SEEDS: readonly number[] = [10181, 10182, 10183, 10184, 10185, 10186, 10187, 10188, 10189, 10190];
+
+export const HOLDOUT29_SETS: readonly CompositionSet[] = HOLDOUT28_SETS;
+
 /** EvalRound is one frozen evaluation: its seeds, the sets drawn per seed and its cached reference. */
 export interface EvalRound {
   readonly name: string;
@@ -386,6 +395,7 @@ export const EVAL_ROUNDS: readonly EvalRound[] = [
   { name: "holdout-26", seeds: HOLDOUT26_SEEDS, sets: HOLDOUT26_SETS, reference: "data/interference/accuracy-reference-holdout26-v1.json" },
   { name: "holdout-27", seeds: HOLDOUT27_SEEDS, sets: HOLDOUT27_SETS, reference: "data/interference/accuracy-reference-holdout27-v1.json" },
   { name: "holdout-28", seeds: HOLDOUT28_SEEDS, sets: HOLDOUT28_SETS, reference: "data/interference/accuracy-reference-holdout28-v1.json", sealed: true },
+  { name: "holdout-29", seeds: HOLDOUT29_SEEDS, sets: HOLDOUT29_SETS, reference: "data/interference/accuracy-reference-holdout29-v1.json", sealed: true },
 ];
 
 /** OPEN_ROUNDS: the rounds measured by default (every round but the sealed ones). */
