@@ -3,6 +3,7 @@ import { Components, idleSiblingFull, type HostMix } from "./core/host-mix.js";
 import type { ExclusionCache } from "./core/occupancy.js";
 import type { FullState } from "./core/tails.js";
 import type { OverWait, RepickFloor, SchedulerCore } from "./core/scheduler-core.js";
+import { heldShare, OVER_SHARE } from "./core/credit1.js";
 import { kneeEpisodes } from "./core/cfs.js";
 import { LIGHT_HOLD_FULL_MAX } from "./core/light-holds.js";
 import { busyShare, drainRate, timeShareQuantileUs } from "./core/time-share.js";
@@ -322,7 +323,7 @@ export class Query {
     this.kneeDue = false;
     this.kneeHeldDue = HeldDue.None;
     if (self) return this.selfComponents(v.tail.lambdaUs, false, v.tail.rho);
-    if (v.ownCpu) return this.mixedComponents(v.ownCpu.duty, v.exclusion, v.tail.burstWakesUs, v.tail.vcpus, v.tail.lambdaUs);
+    if (v.ownCpu) return this.mixedComponents(v.ownCpu.duty, v.exclusion, v.tail.burstWakesUs, v.tail.vcpus, v.tail.lambdaUs, v.tail.rho);
     const c = this.built();
     const own = v.ownLight ? this.ownLightOf(v) : undefined;
     this.mix.lightComponent(c, this.lightExtra, own, false, v.tail.rho);
@@ -489,7 +490,7 @@ export class Query {
         this.kneeRest = rest;
       } else if (c.heldN > 0) this.mix.heldWithExtra(rest, c);
       this.mix.lightComponent(c, undefined, undefined, kneeDue);
-      this.splitEpisodes(c, x.duty, x.duty < 1 ? x.duty / x.burstUs : 0, x.vcpus, lambdaUs);
+      this.splitEpisodes(c, x.duty, x.duty < 1 ? x.duty / x.burstUs : 0, x.vcpus, lambdaUs, rho);
       return c;
     }
     // An io-only newcomer judging itself: as once it is on the host, where it is a victim like any
@@ -510,9 +511,9 @@ export class Query {
    * mixedComponents: a mixed victim's, the query's waits with its own vCPU (duty `duty`, waking
    * `ownWakesUs` per µs) out of the chance that all are held.
    */
-  private mixedComponents(duty: number, exclusion: ExclusionCache, ownWakesUs: number, vcpus: number, lambdaUs: number): Components {
+  private mixedComponents(duty: number, exclusion: ExclusionCache, ownWakesUs: number, vcpus: number, lambdaUs: number, rho: number): Components {
     this.ownFull(duty, exclusion, vcpus);
-    return this.mixedFromFull(duty, exclusion, ownWakesUs, vcpus, lambdaUs);
+    return this.mixedFromFull(duty, exclusion, ownWakesUs, vcpus, lambdaUs, rho);
   }
 
   /** idleSiblingDue: whether a VM of `vcpus` whose waking vCPU runs at `duty` wakes an idle sibling (SchedulerCore.idleSibling). */
@@ -542,7 +543,7 @@ export class Query {
   }
 
   /** mixedFromFull is mixedComponents after excludedFull wrote `full` and `near` (it reads neither components). */
-  private mixedFromFull(duty: number, exclusion: ExclusionCache, ownWakesUs: number, vcpus: number, lambdaUs: number, kneeDue = false): Components {
+  private mixedFromFull(duty: number, exclusion: ExclusionCache, ownWakesUs: number, vcpus: number, lambdaUs: number, rho: number, kneeDue = false): Components {
     const c = this.ownComps;
     c.copyFrom(this.built());
     c.unfloor();
@@ -556,7 +557,7 @@ export class Query {
       this.kneeExclusion = exclusion;
     } else if (c.heldN > 0) this.mix.excludedHeld(this.extra, duty, exclusion, c);
     this.mix.lightComponent(c, this.lightExtra, undefined, kneeDue);
-    this.splitEpisodes(c, duty, duty < 1 ? ownWakesUs : 0, vcpus, lambdaUs);
+    this.splitEpisodes(c, duty, duty < 1 ? ownWakesUs : 0, vcpus, lambdaUs, rho);
     return c;
   }
 
@@ -565,7 +566,7 @@ export class Query {
    * victim (if any) out of `c` into `episodes`; `ownWakesUs`: its own vCPU's part of the host's
    * sleepy wakes (0 for a hog).
    */
-  private splitEpisodes(c: Components, duty: number, ownWakesUs: number, vcpus: number, lambdaUs: number): void {
+  private splitEpisodes(c: Components, duty: number, ownWakesUs: number, vcpus: number, lambdaUs: number, rho: number): void {
     this.withEpisodes = false;
     this.withOver = false;
     this.episodesScale = 0;
@@ -592,6 +593,7 @@ export class Query {
       // and the full-home waits (SchedulerCore.fullHomePollUs, EEVDF and CFS) the same way.
       if (duty < 1) this.knee(c, vcpus, lambdaUs, 1 - duty ** vcpus);
       if (duty < 1 && ownWakesUs > 0 && core.overBurst !== undefined) this.withOver = core.overBurst(this.overEp, c, duty, duty / ownWakesUs, vcpus, lambdaUs, this.cpuBoundVcpusWith());
+      if (duty < 1 && !this.withOver && ownWakesUs > 0 && core.overWait?.overShare !== undefined) this.withOver = this.overSleepy(core.overWait, c, duty, ownWakesUs, vcpus, lambdaUs, rho);
       if (duty < 1 && core.fullHomePollUs !== undefined && c.kneeA > 0) {
         const a = c.kneeA;
         c.kneeA = a * (1 - duty ** vcpus);
@@ -643,7 +645,7 @@ export class Query {
    * `ownWakesUs`): the other sleepers' wakes and mean duty, the host's occupancy at fewer cores
    * (the victim's vCPU in) and its io vCPUs' load, the query's extra VM's included.
    */
-  private overWait(hook: OverWait["apply"], c: Components, duty: number, ownWakesUs: number, vcpus: number, lambdaUs: number): void {
+  private overWait(hook: OverWait["apply"], c: Components, duty: number, ownWakesUs: number, vcpus: number, lambdaUs: number, ownOut = 0): void {
     const x = this.extra;
     const heavy = x !== undefined && x.block === undefined ? x : undefined;
     const sums = this.sleepy;
@@ -669,7 +671,77 @@ export class Query {
       this.atFresh = true;
     }
     const groupLoad = this.groupLoadWith();
-    hook(c, duty, wakes, meanDuty, this.atLeast, lightLoad, lightRate > 0 ? lightLoad / lightRate : 1, demand + lightLoad, wakes > 0 ? Math.max(0, sums[0]) / wakes : Infinity, vcpus, lambdaUs, groupLoad, this.hogVcpusWith(), this.mix.sleeperGroupLoad() + (heavy && heavy.duty < 1 ? busyShare(heavy.vcpus, heavy.duty) : 0) - (duty < 1 ? busyShare(vcpus, duty) : 0));
+    hook(c, duty, wakes, meanDuty, this.atLeast, lightLoad, lightRate > 0 ? lightLoad / lightRate : 1, demand + lightLoad - ownOut, wakes > 0 ? Math.max(0, sums[0]) / wakes : Infinity, vcpus, lambdaUs, groupLoad, this.hogVcpusWith(), this.mix.sleeperGroupLoad() + (heavy && heavy.duty < 1 ? busyShare(heavy.vcpus, heavy.duty) : 0) - (duty < 1 ? busyShare(vcpus, duty) : 0));
+  }
+
+  /**
+   * overSleepy (Mechanisms.credit1OverSleepy): a sleepy credit1 mixed victim (runnable share
+   * `duty`, `rho` of it its requests') whose credit runs below 0 (OverWait.overShare) is not boosted
+   * when it wakes, so at a wake with every core held (the io vCPUs among the holders: heldShare) it
+   * waits for a core to free up that no UNDER or BOOST vCPU takes, as a blocked waker does (the
+   * host's mean wait, c.meanWaitUs); and while it runs it is preempted and waits as credit1OverWait's
+   * saturated victim does (its alone and queued episodes, pooled), for the time it runs in debt.
+   * Its own other vCPUs are as OVER as it is, not ahead of it. Into overEp (the OVER-burst floor's
+   * place, which is not asked beside it): true when it holds episodes.
+   */
+  private overSleepy(ow: OverWait, c: Components, duty: number, ownWakesUs: number, vcpus: number, lambdaUs: number, rho: number): boolean {
+    const light = this.lightExtra;
+    const x = this.extra;
+    const heavy = x !== undefined && x.block === undefined ? x : undefined;
+    const sums = this.sleepy;
+    this.mix.sleepySums(sums);
+    if (heavy && heavy.duty < 1) {
+      sums[0] += heavy.vcpus * heavy.duty;
+      sums[1] += heavy.vcpus;
+    } else if (heavy) sums[2] += heavy.vcpus;
+    // The other sleepers (the victim's own vCPUs out) and their mean duty; the victim's vCPUs, over
+    // their share, stay on the active list as the never-sleeping ones do.
+    const others = Math.max(0, sums[1] - vcpus);
+    const othersDuty = others > 0 ? Math.max(0, sums[0] - vcpus * duty) / others : 0;
+    const steady = sums[2] + vcpus;
+    const burstUs = duty / ownWakesUs;
+    // What it burns: a request served inside a burst stretches it (sim/guest.ts: the burst resumes
+    // after it), and the sleep after a burst is drawn from the burst's duty alone (bursts.ts), so
+    // the bursts take 1 / (1 / (1 - rho) + (1 - d) / d) of the time at burst duty d, plus the
+    // requests' rho; the runnable share adds the two (profile.ts), which puts victims just under
+    // their share over it (holdout-11's packed/10001/7 vm-0: 0.93 against a traced share of 0.93,
+    // never OVER; burns 0.90).
+    const io = rho >= 0 && rho < 1 ? rho : 0;
+    const bursts = Math.max(1e-9, duty - io);
+    const burns = Math.min(duty, 1 / (1 / (1 - io) + (1 - bursts) / bursts) + io);
+    const lightLoad = this.mix.lightLoad() + (light ? light.vcpus * light.duty : 0);
+    // The share of the time it wants a core that it waits UNDER: its wakes (its bursts' and its
+    // requests' while idle) per µs it wants one, each blocked at every core held.
+    const wakesOn = (ownWakesUs + (lambdaUs / vcpus) * (1 - duty)) / duty;
+    const waitUnder = Math.min(1, wakesOn * c.pFull * c.blockGivenFull * c.meanWaitUs);
+    // Without the OVER waits first (they only lower the shares): most sleepy victims stop here.
+    if (!ow.overShare!(burns, burstUs, steady, others, othersDuty, lightLoad, waitUnder, 0)) return false;
+    this.overWait(ow.apply, c, duty, ownWakesUs, vcpus, lambdaUs, (vcpus - 1) * duty);
+    const waitOver = (c.ownPreA > 0 ? c.ownPreA / c.ownPreR : 0) + (c.ownLongA > 0 ? c.ownLongA / c.ownLongR : 0);
+    const alone = Math.max(0, c.ownPreA);
+    const queued = Math.max(0, c.ownLongA);
+    const wAlone = alone > 0 ? 1 / c.ownPreR : 0;
+    const wQueued = queued > 0 ? 1 / c.ownLongR : 0;
+    c.ownPreA = 0;
+    c.ownLongA = 0;
+    if (!ow.overShare!(burns, burstUs, steady, others, othersDuty, lightLoad, waitUnder, waitOver)) return false;
+    const run = duty * OVER_SHARE[0];
+    const ep = this.overEp;
+    ep.hogQShare = 0;
+    ep.capUs = c.capUs;
+    // Its wakes: a request that finds it asleep wakes it (sim/workloads/io.ts), as its bursts do.
+    const mw = c.meanWaitUs;
+    const per = vcpus > 1 ? Math.min(1, 1 / (lambdaUs * mw)) : 1;
+    ep.ownPreA = mw > 0 ? OVER_SHARE[1] * (ownWakesUs + lambdaUs * (1 - duty)) * heldShare() * per : 0;
+    ep.ownPreR = mw > 0 ? 1 / mw : 1;
+    ep.ownPreECap = mw > 0 ? Math.exp(-c.capUs / mw) : 0;
+    // Preempted while it runs in debt: credit1OverWait's episodes (apply applied per()), pooled.
+    const a = run * (alone + queued);
+    const w = a > 0 ? (run * (alone * wAlone + queued * wQueued)) / a : 0;
+    ep.ownLongA = w > 0 ? a : 0;
+    ep.ownLongR = w > 0 ? 1 / w : 1;
+    ep.ownLongECap = w > 0 ? Math.exp(-c.capUs / w) : 0;
+    return ep.ownPreA > 0 || ep.ownLongA > 0;
   }
 
   /** cpuBoundVcpusWith: the host's CPU-bound vCPUs (sleepers and hogs, mixed victims' included), the query's CPU-bound extra VM's included. */
@@ -884,7 +956,7 @@ export class Query {
       const duty = rows[o + R_OWN_DUTY];
       this.ownFull(duty, exclusion, rows[o + R_VCPUS]);
       if (this.noRoom(rows, o, this.full.pFull, reasons, skip, byEstimate)) return this.refuse(Refusal.Independent);
-      c = this.mixedFromFull(duty, exclusion, rows[o + R_WAKES], rows[o + R_VCPUS], rows[o + R_LAMBDA], true);
+      c = this.mixedFromFull(duty, exclusion, rows[o + R_WAKES], rows[o + R_VCPUS], rows[o + R_LAMBDA], rows[o + R_RHO], true);
     } else {
       // An io-only victim meets the query's components, whose pFull is the first thing its test
       // reads: with a CPU-bound extra they are not built yet, and a victim whose SLO leaves no room
@@ -969,7 +1041,7 @@ export class Query {
       this.kneeExclusion = exclusion;
     }
     this.mix.lightComponent(c, this.lightExtra, undefined, knee);
-    this.splitEpisodes(c, duty, duty < 1 ? rows[o + R_WAKES] : 0, rows[o + R_VCPUS], rows[o + R_LAMBDA]);
+    this.splitEpisodes(c, duty, duty < 1 ? rows[o + R_WAKES] : 0, rows[o + R_VCPUS], rows[o + R_LAMBDA], rows[o + R_RHO]);
     this.markGrant(c);
     // A mixed victim: no time-share or busy-backlog floor (its requests are served inside its own bursts).
     this.withShare = false;

@@ -40,10 +40,10 @@ export function xenLightPart(block: number): SchedulerCore["lightPart"] {
  * adds a key instead of an argument every caller must line up, and a swapped pair cannot
  * type-check (coreFor passes its Mechanisms whole). An absent key takes the default below.
  */
-export type Credit1Flags = Partial<Pick<Mechanisms, "credit1OverWait" | "credit1Knee" | "credit1IdleSibling" | "credit1OverBurst" | "credit1SiblingIo" | "credit1OverAlone">>;
+export type Credit1Flags = Partial<Pick<Mechanisms, "credit1OverWait" | "credit1Knee" | "credit1IdleSibling" | "credit1OverBurst" | "credit1SiblingIo" | "credit1OverAlone" | "credit1OverSleepy">>;
 
 export function credit1Core(p: XenCreditParams, cores: number, flags: Credit1Flags = {}): SchedulerCore {
-  const { credit1OverWait: overWait = true, credit1Knee: knee = false, credit1IdleSibling: idleSibling = false, credit1OverBurst: overBurst = false, credit1SiblingIo: siblingIo = false, credit1OverAlone: overAlone = false } = flags;
+  const { credit1OverWait: overWait = true, credit1Knee: knee = false, credit1IdleSibling: idleSibling = false, credit1OverBurst: overBurst = false, credit1SiblingIo: siblingIo = false, credit1OverAlone: overAlone = false, credit1OverSleepy: overSleepy = false } = flags;
   const tsliceUs = p.timesliceMs * 1000;
   // Below 3 ms Xen runs one tick per slice (__csched_set_tslice).
   const tickUs = p.timesliceMs < 3 ? tsliceUs : tsliceUs / 3;
@@ -80,7 +80,7 @@ export function credit1Core(p: XenCreditParams, cores: number, flags: Credit1Fla
     driftShare: p.accounting === "exact" ? DRIFT_SHARE : 0,
     driftCapUs: tsliceUs,
     approximations,
-    ...(overWait ? { overWait: overWaitOf(tsliceUs, cores, overAlone) } : {}),
+    ...(overWait ? { overWait: overWaitOf(tsliceUs, cores, overAlone, overSleepy ? overShareOf(tsliceUs, cores, tsliceUs / tickUs) : undefined) } : {}),
     ...(knee ? { holdKnee: true } : {}),
     ...(idleSibling ? { idleSibling: true } : {}),
     ...(overBurst ? { overBurst: overBurstOf(tsliceUs, cores) } : {}),
@@ -154,6 +154,11 @@ function heldAtWake(d: number, atLeast: (n: number) => number, lightLoad: number
   }
 }
 
+/** heldShare: P(every core held at a wake) as heldAtWake last wrote it (the io vCPUs among the holders). */
+export function heldShare(): number {
+  return WAKE[0] + WAKE[2];
+}
+
 /** heldAtWake's Poisson weights of busy io vCPUs, P(L = k) and P(L < k) (k up to LIGHT_SHORT + SURPLUS). */
 const POISSON = new Float64Array(LIGHT_SHORT + SURPLUS + 1);
 const BELOW = new Float64Array(LIGHT_SHORT + SURPLUS + 1);
@@ -204,13 +209,13 @@ function poissonWeights(l: number, kMax: number, holdUs: number): void {
  * without the hogs, the victim sees 0.41 ms simulated and the term adds nothing (the hogs are
  * what leaves it no core to return to; the io vCPUs, what fills the host when a sleeper wakes).
  */
-function overWaitOf(tsliceUs: number, cores: number, overAlone: boolean): OverWait {
+function overWaitOf(tsliceUs: number, cores: number, overAlone: boolean, overShare: OverWait["overShare"]): OverWait {
   const apply = (c: Components, duty: number, wakesUs: number, sleeperDuty: number, atLeast: (n: number) => number, lightLoad: number, lightHoldUs: number, demand: number, sleeperBurstUs: number, vcpus: number, lambdaUs: number, _groupLoad: number, hogVcpus: number): void => {
     // With siblings, a descheduled vCPU keeps one request queued and the next go to a sibling
     // with none (sim/workloads/io.ts chooseVcpu): one request per episode waits, not all that
     // arrive in it.
     const per = (w: number): number => (vcpus > 1 ? Math.min(1, 1 / (lambdaUs * w)) : 1);
-    const busy = 1 / (1 - Math.min(RHO_MAX, demand / cores));
+    let busy = 1 / (1 - Math.min(RHO_MAX, demand / cores));
     // Mechanisms.credit1OverAlone: alone in the queue, the OVER victim is picked at the first
     // release that finds no UNDER or BOOST vCPU queued (csched_schedule steals those first, then
     // runs an OVER head), so only the work that can queue ahead of it stretches its wait: the
@@ -221,6 +226,11 @@ function overWaitOf(tsliceUs: number, cores: number, overAlone: boolean): OverWa
     // when it never sleeps; a sleepy one's own vCPU is its duty.
     const ahead = overAlone ? Math.max(0, demand - hogVcpus - (duty < 1 ? duty : 0)) : demand;
     const busyAlone = overAlone ? 1 / (1 - Math.min(RHO_MAX, ahead / cores)) : busy;
+    // A sleepy victim's (credit1OverSleepy: only it is asked below SATURATED) queued waits count
+    // the same work ahead as its alone ones: with the busy factor over every demand its episodes
+    // put holdout-17's packed-32/10068/0 vm-13 at 2.3x its simulated p99.9 (docs: "Packed credit1:
+    // sleepy victims over their fair share").
+    if (duty < SATURATED) busy = busyAlone;
     heldAtWake(sleeperDuty, atLeast, lightLoad, lightHoldUs, c.meanWaitUs > 0 ? c.meanWaitUs : tsliceUs, cores, busy, Math.min(sleeperBurstUs, tsliceUs), busyAlone);
     const rate = Math.max(0, wakesUs) / cores;
     const alone = rate * WAKE[0];
@@ -239,7 +249,79 @@ function overWaitOf(tsliceUs: number, cores: number, overAlone: boolean): OverWa
     c.ownLongR = 1 / w;
     c.ownLongECap = Math.exp(-c.ownLongR * c.capUs);
   };
-  return { fromDuty: SATURATED, apply };
+  return { fromDuty: SATURATED, apply, ...(overShare ? { overShare } : {}) };
+}
+
+/** OVER_SHARE_MIN: below this share OVER (running and at its wakes) a sleepy victim's OVER episodes are not asked for (overShareOf). */
+const OVER_SHARE_MIN = 0.01;
+/** OVER_SHARE: overShareOf's answer, P(OVER | running) at [0] and P(OVER | waking) at [1]. */
+export const OVER_SHARE = new Float64Array(2);
+
+/**
+ * overShareOf (Mechanisms.credit1OverSleepy): how often a sleepy mixed vCPU is OVER deep enough
+ * that the next accounting leaves it OVER while it runs, and OVER at all when it wakes. Each
+ * accounting (every tslice T) hands every active vCPU its fair share f of the cores' credit
+ * (csched_acct) and it burns what it runs, so its credit (in µs of run) rises at f while it sleeps
+ * and falls through a burst at 1 - waitUnder - f while UNDER and at 1 - waitUnder - waitOver - f
+ * while OVER (the shares of the time it waits), held between the floor (minus a slice's worth) and a
+ * slice's (above that it leaves the active list). With exponential bursts of mean b at duty d that
+ * is a two-state fluid queue on a range of 2T, of density e^(z y) in each half, z = 1 / (b down) -
+ * d / ((1 - d) b f), the running state's mass at the floor (bursts that outran the credit) and the
+ * sleeping one's at the top. Graded: at d = f and no waits about a half OVER, less as bursts get
+ * short against a slice (a smooth demand over its share is OVER throughout; 10 ms bursts at duty
+ * 0.7 are OVER at 48% of wakes at f = 0.7, 0.1% at f = 0.8), and none deep once the waits OVER
+ * leave it under its share (an OVER vCPU that runs less than it earns climbs back to 0 and is
+ * UNDER after the next accounting: traced on holdout-27's packed/10167/1 vm-1, d 0.90 against f
+ * 0.60 on a host that keeps it waiting, OVER at 10% of its wakes and its credit near 0).
+ * f: cores over the vCPUs on the active list at an accounting, at most a core. A vCPU under its
+ * share banks credit until it is taken off the list, and a tick that finds it running puts it
+ * back (csched_tick), so the others are there if one of the period's `ticks` ticks caught them
+ * running: the never-sleeping ones and the victim's own throughout, a sleeper of duty s with
+ * probability 1 - (1 - s)^ticks (at the sleepers' mean duty), an io vCPU of load s about ticks x s
+ * (traced at the grants: holdout-15's packed/10045/3 has 4.4 io vCPUs active, 3 x its io load
+ * 1.49 = 4.47; f 0.79 traced, 0.79 so; holdout-27's packed/10170/2 0.72 traced, 0.73 so, where
+ * cores over the CPU-bound vCPUs would be 0.57).
+ */
+function overShareOf(tsliceUs: number, cores: number, ticks: number): NonNullable<OverWait["overShare"]> {
+  return (duty, burstUs, steady, sleepers, sleeperDuty, lightLoad, waitUnder, waitOver) => {
+    // duty: what it burns (query.ts overSleepy), the on share of the queue.
+    OVER_SHARE.fill(0);
+    const active = steady + sleepers * (1 - (1 - Math.min(1, sleeperDuty)) ** ticks) + ticks * Math.max(0, lightLoad);
+    if (!(active > 0) || !(duty > 0) || !(duty < 1) || !(burstUs > 0)) return false;
+    const f = Math.min(1, cores / active);
+    const runUnder = 1 - Math.min(1, Math.max(0, waitUnder));
+    const under = runUnder - f;
+    const over = runUnder - Math.min(1, Math.max(0, waitOver)) - f;
+    if (!(under > 0) || !(over > 0)) return false;
+    const end = 1 / burstUs;
+    const start = duty / ((1 - duty) * burstUs);
+    const zOver = end / over - start / f;
+    const zUnder = end / under - start / f;
+    // In logs (z T reaches hundreds): the OVER half from the floor with K = 1, the UNDER half's K
+    // from the flux at 0 (over p(0-) = under p(0+) in the running state).
+    const kUnder = Math.log(over / under) + zOver * tsliceUs;
+    const lowRun = logSum(logGrow(zOver, tsliceUs), Math.log(over / end));
+    const lowSleep = Math.log(over / f) + logGrow(zOver, tsliceUs);
+    const deepRun = logSum(logGrow(zOver, under * tsliceUs), Math.log(over / end));
+    const up = logGrow(zUnder, tsliceUs) + kUnder;
+    const total = logSum(logSum(lowRun, lowSleep), logSum(logSum(up, up + Math.log(under / f)), kUnder + Math.log(under / start) + zUnder * tsliceUs));
+    OVER_SHARE[0] = Math.min(1, Math.exp(deepRun - total) / duty);
+    OVER_SHARE[1] = Math.min(1, Math.exp(lowSleep - total) / (1 - duty));
+    return OVER_SHARE[0] >= OVER_SHARE_MIN || OVER_SHARE[1] >= OVER_SHARE_MIN;
+  };
+}
+
+/** logGrow: ln of the integral of e^(z y) over [0, u]. */
+function logGrow(z: number, u: number): number {
+  const x = z * u;
+  if (Math.abs(x) < 1e-9) return Math.log(u);
+  return x > 0 ? x + Math.log(-Math.expm1(-x) / z) : Math.log(-Math.expm1(x) / -z);
+}
+
+/** logSum: ln(e^a + e^b). */
+function logSum(a: number, b: number): number {
+  const m = Math.max(a, b);
+  return m + Math.log(Math.exp(a - m) + Math.exp(b - m));
 }
 
 /**

@@ -702,8 +702,19 @@ export interface Mechanisms {
    * 190-430 µs, their alone p99.9).
    */
   readonly cfsSleeperFloor: boolean;
+  /**
+   * credit1's sleepy mixed victim whose demand is above its fair share (docs/accuracy.md, "Packed
+   * credit1: sleepy victims over their fair share (session 23)"): a vCPU that burns more than the
+   * share each accounting hands it runs its credit down and stays OVER (credit1.ts overShareOf:
+   * the credit as a fluid queue, graded in what it burns against its share and its bursts against
+   * the slice), so its wakes are not boosted (they wait for a core no UNDER or BOOST vCPU takes)
+   * and BOOST wakers preempt it while it runs (credit1OverWait's episodes, for the time it runs in
+   * debt): a floor under the estimate (query.ts overSleepy). Off: credit1OverWait holds only from
+   * SATURATED.
+   */
+  readonly credit1OverSleepy: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true, credit1IdleSibling: true, credit1OverBurst: true, credit1SiblingIo: true, credit2SiblingIo: true, cfsRunnerWeight: true, credit1OverAlone: true, eevdfKeepsDemand: true, credit2BusyBacklog: true, cfsSleeperFloor: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true, credit1IdleSibling: true, credit1OverBurst: true, credit1SiblingIo: true, credit2SiblingIo: true, cfsRunnerWeight: true, credit1OverAlone: true, credit1OverSleepy: true, cfsSleeperFloor: true, credit2BusyBacklog: true, eevdfKeepsDemand: true };
 
 /** RepickFloor: SchedulerCore.repickFloor. */
 export interface RepickFloor {
@@ -739,6 +750,17 @@ export interface OverWait {
    * their bound is the floor x this, not widened (CFS's saturated waits, a slice: cfs.ts).
    */
   readonly boundScale?: number;
+  /**
+   * credit1's sleepy victims over their fair share (Mechanisms.credit1OverSleepy, credit1.ts
+   * overShareOf): P(a sleepy mixed vCPU that burns `burns` of a core in bursts of mean `burstUs`
+   * is OVER deep in debt while it runs, and OVER when it wakes), into credit1.ts OVER_SHARE, on a
+   * host of `steady` vCPUs on the active list throughout (the never-sleeping ones and the
+   * victim's own), `sleepers` other sleepy CPU-bound vCPUs of mean duty `sleeperDuty` and io vCPUs
+   * of `lightLoad` busy cores, where it waits `waitUnder` of the time it wants a core when UNDER
+   * and `waitOver` more when OVER; false when both shares are too small to ask. Absent: apply
+   * holds only from fromDuty.
+   */
+  readonly overShare?: (burns: number, burstUs: number, steady: number, sleepers: number, sleeperDuty: number, lightLoad: number, waitUnder: number, waitOver: number) => boolean;
 }
 
 /** coreFor picks the core of a host's scheduler. */
