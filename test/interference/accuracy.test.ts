@@ -486,6 +486,20 @@ describe("predictor accuracy on the twenty-eighth frozen round (holdout-28)", ()
   packedGoals(all, { allP90: true, median: KINDS, covered: KINDS, p90: ["kvm-eevdf", "xen-credit", "xen-credit2"], safe: ["kvm-cfs", "kvm-eevdf", "xen-credit2"] });
 });
 
+// The twenty-ninth frozen round (seeds 10181-10190 and holdout-28's sets, committed and sealed
+// with its reference at the start of session 23). The model with session 23's next two terms
+// (cfsSleeperFloor, credit1OverSleepy, chosen with holdout-1..27 open; holdout-28 opened while they
+// were built) was measured on it once, untouched, then it was unsealed (docs/accuracy.md,
+// "holdout-29 measured"); 3 of its 1,299 victims moved, all closer (contended/10183/7 victim-0,
+// CFS, ln +3.92 -> +1.13). Contended: every goal for all together (0.047 / 0.281, 99.8%, 0 unsafe)
+// and for each scheduler (p90 CFS 0.323, EEVDF 0.252, credit1 0.273, credit2 0.270; EEVDF's
+// coverage 99.3%). Packed: every goal for all together (0.020 / 0.264, 100%, 0 unsafe) and for
+// each scheduler but credit1's p90 (0.432).
+describe("predictor accuracy on the twenty-ninth frozen round (holdout-29)", () => {
+  const { all } = sharedRoundGoals("holdout-29", { p90: KINDS, safe: KINDS });
+  packedGoals(all, { allP90: true, median: KINDS, covered: KINDS, p90: ["kvm-cfs", "kvm-eevdf", "xen-credit2"], safe: KINDS });
+});
+
 // The fifth frozen round (seeds 9801-9810 and holdout-4's sets, committed and sealed with its
 // reference before model-v7 was made). model-v7 was measured on it once, untouched, then it was
 // unsealed (docs/accuracy.md, "holdout-5 measured"). model-v8

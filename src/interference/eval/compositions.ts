@@ -395,7 +395,7 @@ export const EVAL_ROUNDS: readonly EvalRound[] = [
   { name: "holdout-26", seeds: HOLDOUT26_SEEDS, sets: HOLDOUT26_SETS, reference: "data/interference/accuracy-reference-holdout26-v1.json" },
   { name: "holdout-27", seeds: HOLDOUT27_SEEDS, sets: HOLDOUT27_SETS, reference: "data/interference/accuracy-reference-holdout27-v1.json" },
   { name: "holdout-28", seeds: HOLDOUT28_SEEDS, sets: HOLDOUT28_SETS, reference: "data/interference/accuracy-reference-holdout28-v1.json" },
-  { name: "holdout-29", seeds: HOLDOUT29_SEEDS, sets: HOLDOUT29_SETS, reference: "data/interference/accuracy-reference-holdout29-v1.json", sealed: true },
+  { name: "holdout-29", seeds: HOLDOUT29_SEEDS, sets: HOLDOUT29_SETS, reference: "data/interference/accuracy-reference-holdout29-v1.json" },
 ];
 
 /** OPEN_ROUNDS: the rounds measured by default (every round but the sealed ones). */
