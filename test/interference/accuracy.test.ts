@@ -683,8 +683,8 @@ describe("predictor accuracy on the twelfth frozen round (holdout-12)", () => {
   // packed host 10013/0, whose other vCPUs want 1.16-1.17x its cores, has its sleepy mixed victims
   // under-predicted without them (packed-32 CFS p90 0.515), not with (0.323). Session 23's
   // cfsKeptSaturated is off in the ablation too, the model the term was chosen on: it brings this
-  // host group's two over-predicted never-sleeping victims (10013/0 vm-11, 10017/0 vm-21) to their
-  // level, which takes the ablated p90 to 0.405.
+  // group's over-predicted never-sleeping victim (10017/0 vm-21, +2.05) to its level, which takes
+  // the ablated p90 to 0.405.
   test("CFS's packed 32-core p90 is under 0.40 with the runnable waits, over 0.5 without", () => {
     const on = all.get("packed-32 kvm-cfs");
     expect(on?.p90AbsLog, detail(on)).toBeLessThan(0.4);
