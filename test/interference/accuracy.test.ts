@@ -695,11 +695,14 @@ describe("predictor accuracy on the twelfth frozen round (holdout-12)", () => {
 
   // CFS's runnable waits (session 17, docs/accuracy.md "Packed hosts on holdout-14"): the 32-core
   // packed host 10013/0, whose other vCPUs want 1.16-1.17x its cores, has its sleepy mixed victims
-  // under-predicted without them (packed-32 CFS p90 0.515), not with (0.323).
+  // under-predicted without them (packed-32 CFS p90 0.515), not with (0.323). Session 23's
+  // cfsKeptSaturated is off in the ablation too, the model the term was chosen on: it brings this
+  // group's over-predicted never-sleeping victim (10017/0 vm-21, +2.05) to its level, which takes
+  // the ablated p90 to 0.405.
   test("CFS's packed 32-core p90 is under 0.40 with the runnable waits, over 0.5 without", () => {
     const on = all.get("packed-32 kvm-cfs");
     expect(on?.p90AbsLog, detail(on)).toBeLessThan(0.4);
-    const g = groups(new Predictor(bundledPredictor().model, { ...ALL_MECHANISMS, cfsRunnableWaits: false }), cases12).get("packed-32 kvm-cfs");
+    const g = groups(new Predictor(bundledPredictor().model, { ...ALL_MECHANISMS, cfsRunnableWaits: false, cfsKeptSaturated: false }), cases12).get("packed-32 kvm-cfs");
     expect(g?.p90AbsLog, detail(g)).toBeGreaterThan(0.5);
   });
 

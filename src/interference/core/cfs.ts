@@ -61,6 +61,7 @@ export type CfsFlags = Partial<
     | "cfsSplitWake"
     | "cfsRunnerWeight"
     | "cfsSleeperFloor"
+    | "cfsKeptSaturated"
   >
 >;
 
@@ -109,6 +110,7 @@ export function cfsCore(given: KvmCfsParams | undefined, cores: number, approxim
     cfsSplitWake: splitWake = false,
     cfsRunnerWeight: runnerWeight = false,
     cfsSleeperFloor: sleeperFloor = false,
+    cfsKeptSaturated: keptSaturated = false,
   } = flags;
   const p = given ?? (defaultScheduler("kvm-cfs") as KvmCfsParams);
   const factor = tunableFactor(p, cores);
@@ -172,7 +174,7 @@ export function cfsCore(given: KvmCfsParams | undefined, cores: number, approxim
           ),
         }
       : {}),
-    ...(saturated ? { overWait: saturatedWaitOf(latencyUs, minGranUs, nrLatency, p.tickUs, cores, runnableWaits, saturatedKeeps, lightRunnable, keepsMargin, runnableWeights) } : {}),
+    ...(saturated ? { overWait: saturatedWaitOf(latencyUs, minGranUs, nrLatency, p.tickUs, cores, runnableWaits, saturatedKeeps, lightRunnable, keepsMargin, runnableWeights, keptSaturated) } : {}),
     ...(hogsKeep ? { hogsKeep: true } : {}),
     ...(runnerWeight ? { runnerWeights: true } : {}),
     // Mechanisms.cfsSleeperFloor: a runner is fresh to a waker on the floor only when it came back
@@ -348,7 +350,7 @@ const SATURATED_BOUND = 2.5;
  * simulated p99.9 is 13-85 ms where model-v13's core says the alone latency (0.1-0.5 ms); with
  * the term the estimate is 0.43-1.41x of it (docs/accuracy.md, seventeenth round).
  */
-function saturatedWaitOf(latencyUs: number, minGranUs: number, nrLatency: number, tickUs: number, cores: number, runnable: boolean, keeps: boolean, lightRunnable: boolean, keepsMargin: boolean, runnableWeights: boolean): OverWait {
+function saturatedWaitOf(latencyUs: number, minGranUs: number, nrLatency: number, tickUs: number, cores: number, runnable: boolean, keeps: boolean, lightRunnable: boolean, keepsMargin: boolean, runnableWeights: boolean, keptSaturated = false): OverWait {
   const apply = (c: Components, duty: number, _wakesUs: number, _sleeperDuty: number, _atLeast: (n: number) => number, lightLoad: number, lightHoldUs: number, demand: number, _sleeperBurstUs: number, vcpus: number, lambdaUs: number, groupLoad: number): void => {
     // A sleeper (duty < 1; runnableShare caps it at SATURATED) that the saturated waits leave
     // alone still loses its CPU whenever it sleeps: its runnable waits then (runnableWaits).
@@ -370,6 +372,12 @@ function saturatedWaitOf(latencyUs: number, minGranUs: number, nrLatency: number
       else if (keeps && duty >= 1 && !(keepsMargin && withinMargin(m, c.pFull))) keepsItsCpu(c);
       return;
     }
+    // Mechanisms.cfsKeptSaturated: where the hogs keep a CPU each, this never-sleeping vCPU is one
+    // of them and never wakes, so the shared cores' wake waits are not its own; what it meets is a
+    // sleeper balanced or woken onto its CPU, the episodes below (simulated: descheduled 0.1-0.5% of
+    // the time on holdout-28's packed/10177/0 and holdout-9's 9983/6, against 25-30% where the hogs
+    // share the sleepers' CPUs, holdout-24's 10140/5, which keeps the wake waits as fitted).
+    if (keptSaturated && duty >= 1 && c.keptCores > 0) c.clearWaits();
     const q = Math.min(1, m);
     const co = Math.max(1, m);
     const ratio = (co * w) / wv;
