@@ -494,7 +494,8 @@ describe("predictor accuracy on the twenty-eighth frozen round (holdout-28)", ()
 // CFS, ln +3.92 -> +1.13). Contended: every goal for all together (0.047 / 0.281, 99.8%, 0 unsafe)
 // and for each scheduler (p90 CFS 0.323, EEVDF 0.252, credit1 0.273, credit2 0.270; EEVDF's
 // coverage 99.3%). Packed: every goal for all together (0.020 / 0.264, 100%, 0 unsafe) and for
-// each scheduler but credit1's p90 (0.432).
+// each scheduler but credit1's p90 (0.432). cfsKeptSaturated, chosen without it and merged after,
+// moved one more victim closer (packed-32/10189/0 vm-12, ln +2.01 -> +0.02).
 describe("predictor accuracy on the twenty-ninth frozen round (holdout-29)", () => {
   const { all } = sharedRoundGoals("holdout-29", { p90: KINDS, safe: KINDS });
   packedGoals(all, { allP90: true, median: KINDS, covered: KINDS, p90: ["kvm-cfs", "kvm-eevdf", "xen-credit2"], safe: KINDS });
