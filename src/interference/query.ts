@@ -646,14 +646,8 @@ export class Query {
    * (the victim's vCPU in) and its io vCPUs' load, the query's extra VM's included.
    */
   private overWait(hook: OverWait["apply"], c: Components, duty: number, ownWakesUs: number, vcpus: number, lambdaUs: number, ownOut = 0): void {
-    const x = this.extra;
-    const heavy = x !== undefined && x.block === undefined ? x : undefined;
-    const sums = this.sleepy;
-    this.mix.sleepySums(sums);
-    if (heavy && heavy.duty < 1) {
-      sums[0] += heavy.vcpus * heavy.duty;
-      sums[1] += heavy.vcpus;
-    } else if (heavy) sums[2] += heavy.vcpus;
+    const heavy = this.heavyExtra();
+    const sums = this.sleepySumsWith(heavy);
     // Every vCPU's mean demand, the victim's included, before its own is taken out of the sleepers.
     const demand = sums[0] + sums[2];
     if (duty < 1) {
@@ -686,14 +680,8 @@ export class Query {
    */
   private overSleepy(ow: OverWait, c: Components, duty: number, ownWakesUs: number, vcpus: number, lambdaUs: number, rho: number): boolean {
     const light = this.lightExtra;
-    const x = this.extra;
-    const heavy = x !== undefined && x.block === undefined ? x : undefined;
-    const sums = this.sleepy;
-    this.mix.sleepySums(sums);
-    if (heavy && heavy.duty < 1) {
-      sums[0] += heavy.vcpus * heavy.duty;
-      sums[1] += heavy.vcpus;
-    } else if (heavy) sums[2] += heavy.vcpus;
+    const heavy = this.heavyExtra();
+    const sums = this.sleepySumsWith(heavy);
     // The other sleepers (the victim's own vCPUs out) and their mean duty; the victim's vCPUs, over
     // their share, stay on the active list as the never-sleeping ones do.
     const others = Math.max(0, sums[1] - vcpus);
@@ -766,10 +754,27 @@ export class Query {
 
   /** sleeperDemandWith: the host's sleepy CPU-bound vCPUs' Σ duty (their mean runnable count), the query's sleepy CPU-bound extra VM's included. */
   private sleeperDemandWith(): number {
+    return this.sleepySumsWith(this.heavyExtra())[0];
+  }
+
+  /** heavyExtra: the query's extra VM when it is CPU-bound (no light block), else undefined. */
+  private heavyExtra(): CpuPart | undefined {
     const x = this.extra;
+    return x !== undefined && x.block === undefined ? x : undefined;
+  }
+
+  /**
+   * sleepySumsWith: the host's sleepy CPU-bound sums (HostMix.sleepySums: Σ vCPUs x duty, Σ vCPUs,
+   * never-sleeping vCPUs) into the query's scratch array, the CPU-bound extra VM `heavy` counted.
+   */
+  private sleepySumsWith(heavy: CpuPart | undefined): Float64Array {
     const sums = this.sleepy;
     this.mix.sleepySums(sums);
-    return sums[0] + (x !== undefined && x.block === undefined && x.duty < 1 ? x.vcpus * x.duty : 0);
+    if (heavy && heavy.duty < 1) {
+      sums[0] += heavy.vcpus * heavy.duty;
+      sums[1] += heavy.vcpus;
+    } else if (heavy) sums[2] += heavy.vcpus;
+    return sums;
   }
 
   /** hogVcpusWith: the host's never-sleeping CPU-bound vCPUs, the query's extra VM's included. */
