@@ -173,7 +173,9 @@ export function eevdfCore(p: KvmEevdfParams, cores: number, flags: EevdfFlags = 
             // Mechanisms.eevdfNeverPulled: the busy balancer pulls only onto a CPU whose averaged
             // load is under the host's mean (findLoadImbalance); each of the victim's CPUs carries
             // 1 / vcpus of a VM, and with vms x vcpus <= cores the mean (every VM's group entities
-            // together weigh at most its shares) never passes that, however many sleepers queue.
+            // together weigh at most its shares) does not pass that, however many sleepers queue,
+            // but for PELT's transients (a migrant's load moved at once), too small an imbalance
+            // for any migrant to fit (fitsImbalance).
             // A waker leaves its previous CPU only for an idle one (selectIdleSibling), so one
             // idle now and then (NEVER_PULLED_FREE) clears the victim's CPUs of the start's
             // placement, and nothing comes back.
