@@ -571,7 +571,7 @@ export class Query {
     this.withOver = false;
     this.episodesScale = 0;
     const core = this.hm.core;
-    if (core.keepsCpu !== undefined && duty >= 1 && core.keepsCpu(this.groupLoadWith(), this.hogVcpusWith(), vcpus, this.sleeperLoadWith(), this.sleeperDemandWith())) {
+    if (core.keepsCpu !== undefined && duty >= 1 && core.keepsCpu(this.groupLoadWith(), this.hogVcpusWith(), vcpus, this.sleeperLoadWith(), this.sleeperDemandWith(), this.mix.parts() + (this.extra !== undefined ? 1 : 0))) {
       // EEVDF's never-sleeping victim on a CPU of its own: never a waker, never queued behind another (eevdf.ts).
       c.clearWaits();
       return;

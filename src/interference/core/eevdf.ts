@@ -80,6 +80,14 @@ export const KEEPS_MULTI_FREE = 4;
  * core left (holdout-21's packed-32/10103/0, at its alone tail) but for that host.
  */
 export const KEEPS_DEMAND_FREE = 1;
+/**
+ * NEVER_PULLED_FREE: the fewest cores the never-sleeping vCPUs leave for Mechanisms.eevdfNeverPulled
+ * (docs/accuracy.md, "Packed EEVDF: a multi-vCPU victim no balancer pulls onto (session 23)"): with
+ * none, no CPU is ever idle, and a thread the start's placement (vCPU index modulo the cores) put
+ * on the victim's CPU is pulled off by no one and wakes there again. The open rounds' nine
+ * victims it holds for (2-24 cores left) simulate at 0.9-1.1x their alone tails.
+ */
+export const NEVER_PULLED_FREE = 1;
 
 /**
  * ONE_WAIT_CORES: the fewest cores on which oneWaitUs holds. The open rounds' reference (io-only
@@ -103,7 +111,7 @@ export const ONE_WAIT_P_FULL = 0.6;
  * (coreFor passes its Mechanisms whole). An absent key takes the default in eevdfCore.
  */
 export type EevdfFlags = Partial<
-  Pick<Mechanisms, "homeFresh" | "lightHolds" | "eevdfTimeShare" | "eevdfWholeWeight" | "eevdfLightEntity" | "eevdfOneWait" | "eevdfFullHome" | "eevdfKeepsMulti" | "eevdfOneWaitFull" | "eevdfServeRelease" | "eevdfKeepsDemand">
+  Pick<Mechanisms, "homeFresh" | "lightHolds" | "eevdfTimeShare" | "eevdfWholeWeight" | "eevdfLightEntity" | "eevdfOneWait" | "eevdfFullHome" | "eevdfKeepsMulti" | "eevdfOneWaitFull" | "eevdfServeRelease" | "eevdfKeepsDemand" | "eevdfNeverPulled">
 >;
 
 export function eevdfCore(p: KvmEevdfParams, cores: number, flags: EevdfFlags = {}): SchedulerCore {
@@ -119,6 +127,7 @@ export function eevdfCore(p: KvmEevdfParams, cores: number, flags: EevdfFlags = 
     eevdfOneWaitFull: oneWaitFull = false,
     eevdfServeRelease: serveRelease = false,
     eevdfKeepsDemand: keepsDemand = false,
+    eevdfNeverPulled: neverPulled = false,
   } = flags;
   const sliceUs = p.baseSliceUs * tunableFactor(p, cores);
   const approximations: string[] = [];
@@ -160,14 +169,24 @@ export function eevdfCore(p: KvmEevdfParams, cores: number, flags: EevdfFlags = 
     // victim's entity weighs a whole VM, the heaviest on any CPU: the balancer never picks it.
     ...(wholeWeight || keepsMulti
       ? {
-          keepsCpu: (groupLoad: number, hogVcpus: number, vcpus: number, sleeperLoad: number, sleeperDemand: number) =>
-            groupLoad <= WHOLE_WEIGHT_LOAD * cores &&
-            (vcpus === 1
-              ? wholeWeight && cores - hogVcpus >= WHOLE_WEIGHT_FREE
-              : keepsMulti &&
-                cores - hogVcpus >= KEEPS_MULTI_FREE &&
-                sleeperLoad <= WHOLE_WEIGHT_LOAD * (cores - hogVcpus) &&
-                (!keepsDemand || sleeperDemand <= KEEPS_DEMAND_FREE * (cores - hogVcpus))),
+          keepsCpu: (groupLoad: number, hogVcpus: number, vcpus: number, sleeperLoad: number, sleeperDemand: number, vms: number) =>
+            // Mechanisms.eevdfNeverPulled: the busy balancer pulls only onto a CPU whose averaged
+            // load is under the host's mean (findLoadImbalance); each of the victim's CPUs carries
+            // 1 / vcpus of a VM, and with vms x vcpus <= cores the mean (every VM's group entities
+            // together weigh at most its shares) does not pass that, however many sleepers queue,
+            // but for PELT's transients (a migrant's load moved at once), too small an imbalance
+            // for any migrant to fit (fitsImbalance).
+            // A waker leaves its previous CPU only for an idle one (selectIdleSibling), so one
+            // idle now and then (NEVER_PULLED_FREE) clears the victim's CPUs of the start's
+            // placement, and nothing comes back.
+            (keepsMulti && neverPulled && vcpus > 1 && vms * vcpus <= cores && cores - hogVcpus >= NEVER_PULLED_FREE) ||
+            (groupLoad <= WHOLE_WEIGHT_LOAD * cores &&
+              (vcpus === 1
+                ? wholeWeight && cores - hogVcpus >= WHOLE_WEIGHT_FREE
+                : keepsMulti &&
+                  cores - hogVcpus >= KEEPS_MULTI_FREE &&
+                  sleeperLoad <= WHOLE_WEIGHT_LOAD * (cores - hogVcpus) &&
+                  (!keepsDemand || sleeperDemand <= KEEPS_DEMAND_FREE * (cores - hogVcpus)))),
         }
       : {}),
     ...(lightEntity ? { overWait: lightEntityWaitOf(sliceUs, p.tickUs, cores) } : {}),

@@ -233,6 +233,8 @@ export class HostMix {
    * weight's denominator (time-share.ts runnerWeight; its numerator is GLOAD); 0 where not counted.
    */
   private busyLoad = 0;
+  /** partCount: the parts applied (parts()). */
+  private partCount = 0;
   private readonly timeShare: boolean;
   /** The light holds' CPU-bound counts are written (heldCounts: CFS's light-full home and knee terms, credit1's knee). */
   private readonly counts: boolean;
@@ -352,6 +354,7 @@ export class HostMix {
 
   apply(c: CpuPart, sign: 1 | -1): void {
     if (c.vcpus <= 0) return;
+    this.partCount += sign;
     if (c.block !== undefined) {
       this.sums[LSP] += sign * c.vcpus * c.duty;
       this.sums[LRATE] += (sign * c.vcpus * c.duty) / c.burstUs;
@@ -725,6 +728,14 @@ export class HostMix {
     }
     out[0] = sp;
     out[1] = cnt;
+  }
+
+  /**
+   * parts: the parts applied (one per VM, and the driver's where there is one), each a group
+   * entity of at most its VM's shares on a CPU, for EEVDF's keepsCpu (Mechanisms.eevdfNeverPulled).
+   */
+  parts(): number {
+    return this.partCount;
   }
 
   /** hogVcpus: the host's never-sleeping CPU-bound vCPUs (duty 1), for EEVDF's keepsCpu (query.ts). */

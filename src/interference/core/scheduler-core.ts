@@ -242,10 +242,12 @@ export interface SchedulerCore {
    * `hogVcpus`, and whose sleepy CPU-bound VMs' Σ busyShare is `sleeperLoad`: it meets no wait,
    * its alone tail is its estimate (EEVDF, Mechanisms.eevdfWholeWeight for one vCPU,
    * Mechanisms.eevdfKeepsMulti for more; eevdf.ts). `sleeperDemand`: the sleepy CPU-bound vCPUs'
-   * Σ duty (their mean runnable count; Mechanisms.eevdfKeepsDemand). Absent, or false: the
-   * wake-driven components, as for any mixed victim.
+   * Σ duty (their mean runnable count; Mechanisms.eevdfKeepsDemand). `vms`: the VMs on the host
+   * (the victim's included, each a group entity of at most its shares on a CPU;
+   * Mechanisms.eevdfNeverPulled). Absent, or false: the wake-driven components, as for any mixed
+   * victim.
    */
-  readonly keepsCpu?: (groupLoad: number, hogVcpus: number, vcpus: number, sleeperLoad: number, sleeperDemand: number) => boolean;
+  readonly keepsCpu?: (groupLoad: number, hogVcpus: number, vcpus: number, sleeperLoad: number, sleeperDemand: number, vms: number) => boolean;
   /**
    * overfull writes into `ep` the episodes in which an io-only victim of `vcpus` vCPUs (own light
    * duty per vCPU `u0`, `lambdaUs` requests per µs) wakes unable to preempt the hog on its CPU,
@@ -666,6 +668,17 @@ export interface Mechanisms {
    */
   readonly eevdfKeepsDemand: boolean;
   /**
+   * EEVDF (docs/accuracy.md, "Packed EEVDF: a multi-vCPU victim no balancer pulls onto (session
+   * 23)"): a never-sleeping victim of v vCPUs keeps its CPUs, whatever the cores left and the
+   * sleepers' demand, where the host's VMs times v are at most its cores (eevdf.ts
+   * NEVER_PULLED_FREE): each of its CPUs carries 1 / v of a VM and the host's mean load per CPU
+   * can never exceed that, so kvm-fair's busy balancer (findLoadImbalance: local >= avg) never
+   * pulls onto them, and a waker only leaves its previous CPU for an idle one. Off: holdout-29's
+   * packed/10182/1 vm-2 (4 VMs, 2 vCPUs, 8 cores, 2 left) is estimated at 14.1 ms where the
+   * simulator has 274 µs (its alone tail).
+   */
+  readonly eevdfNeverPulled: boolean;
+  /**
    * credit2 (docs/accuracy.md, "credit2's busy io vCPU preempted in its backlog (session 23)"): a
    * busy io-only vCPU on a full run queue burns its credit lead over the queue while it serves,
    * the credit reset clips that lead to CARRYOVER, and once it is gone the vCPU is preempted at
@@ -726,7 +739,7 @@ export interface Mechanisms {
    */
   readonly cfsKeptSaturated: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true, credit1IdleSibling: true, credit1OverBurst: true, credit1SiblingIo: true, credit2SiblingIo: true, cfsRunnerWeight: true, credit1OverAlone: true, eevdfKeepsDemand: true, credit2BusyBacklog: true, cfsSleeperFloor: true, cfsKeptSaturated: true, credit1OverSleepy: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true, credit1IdleSibling: true, credit1OverBurst: true, credit1SiblingIo: true, credit2SiblingIo: true, cfsRunnerWeight: true, credit1OverAlone: true, eevdfKeepsDemand: true, credit2BusyBacklog: true, cfsSleeperFloor: true, cfsKeptSaturated: true, credit1OverSleepy: true, eevdfNeverPulled: true };
 
 /** RepickFloor: SchedulerCore.repickFloor. */
 export interface RepickFloor {
