@@ -349,6 +349,16 @@ export const HOLDOUT29_SEEDS: readonly number[] = [10181, 10182, 10183, 10184, 1
 
 export const HOLDOUT29_SETS: readonly CompositionSet[] = HOLDOUT28_SETS;
 
+/**
+ * The thirtieth held-out round, frozen and sealed at the end of session 23 after holdout-29 was
+ * measured, so the terms merged after that (cfsKeptSaturated, eevdfNeverPulled) and the next
+ * session's first change have an untouched round: holdout-29's sets, from seeds nothing had used
+ * (those above and 10181-10190).
+ */
+export const HOLDOUT30_SEEDS: readonly number[] = [10191, 10192, 10193, 10194, 10195, 10196, 10197, 10198, 10199, 10200];
+
+export const HOLDOUT30_SETS: readonly CompositionSet[] = HOLDOUT29_SETS;
+
 /** EvalRound is one frozen evaluation: its seeds, the sets drawn per seed and its cached reference. */
 export interface EvalRound {
   readonly name: string;
@@ -396,6 +406,7 @@ export const EVAL_ROUNDS: readonly EvalRound[] = [
   { name: "holdout-27", seeds: HOLDOUT27_SEEDS, sets: HOLDOUT27_SETS, reference: "data/interference/accuracy-reference-holdout27-v1.json" },
   { name: "holdout-28", seeds: HOLDOUT28_SEEDS, sets: HOLDOUT28_SETS, reference: "data/interference/accuracy-reference-holdout28-v1.json" },
   { name: "holdout-29", seeds: HOLDOUT29_SEEDS, sets: HOLDOUT29_SETS, reference: "data/interference/accuracy-reference-holdout29-v1.json" },
+  { name: "holdout-30", seeds: HOLDOUT30_SEEDS, sets: HOLDOUT30_SETS, reference: "data/interference/accuracy-reference-holdout30-v1.json", sealed: true },
 ];
 
 /** OPEN_ROUNDS: the rounds measured by default (every round but the sealed ones). */
