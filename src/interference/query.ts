@@ -109,6 +109,12 @@ export class Query {
   private withBacklog = false;
   private readonly backlogTerms = new Float64Array(2);
   private backlogServiceUs = 0;
+  /**
+   * The host's fair share with the query's extra VM (HostMix.fairShare, a water-fill over the bins):
+   * the same for every victim of the query, so found once per begin (NaN until then: fairShareDue).
+   */
+  private fairShareMemo = NaN;
+  private fairShareDue = true;
   private readonly rest: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
   private readonly ownLight: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
   private readonly hostParts = new Float64Array(2);
@@ -181,6 +187,7 @@ export class Query {
     this.busyBacklog = hm.core.busyBacklog;
     this.withShare = false;
     this.withBacklog = false;
+    this.fairShareDue = true;
     this.hop[0] = 0;
     this.hop[1] = 0;
     const light = extra !== undefined && extra.block !== undefined;
@@ -284,8 +291,11 @@ export class Query {
    */
   private markBacklog(c: Components, lambdaUs: number, serviceUs: number, vcpus: number, rho: number): void {
     if (!(c.pFull > 0)) return;
-    const x = this.extra;
-    const share = this.mix.fairShare(x !== undefined && x.block === undefined ? x : undefined, this.lightExtra);
+    if (this.fairShareDue) {
+      this.fairShareMemo = this.mix.fairShare(this.heavyExtra(), this.lightExtra);
+      this.fairShareDue = false;
+    }
+    const share = this.fairShareMemo;
     if (!(share > 0)) return;
     this.busyBacklog!(c.pFull, share, lambdaUs / Math.max(1, vcpus), serviceUs, rho, EPS[Pct.P999], this.backlogTerms);
     this.backlogServiceUs = serviceUs;
