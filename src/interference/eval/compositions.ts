@@ -359,6 +359,15 @@ export const HOLDOUT30_SEEDS: readonly number[] = [10191, 10192, 10193, 10194, 1
 
 export const HOLDOUT30_SETS: readonly CompositionSet[] = HOLDOUT29_SETS;
 
+/**
+ * The thirty-first held-out round, frozen and sealed at the start of session 24 after holdout-30 was
+ * measured, so that session's first change meets an untouched round: holdout-30's sets, from seeds
+ * nothing had used (those above and 10191-10200).
+ */
+export const HOLDOUT31_SEEDS: readonly number[] = [10201, 10202, 10203, 10204, 10205, 10206, 10207, 10208, 10209, 10210];
+
+export const HOLDOUT31_SETS: readonly CompositionSet[] = HOLDOUT30_SETS;
+
 /** EvalRound is one frozen evaluation: its seeds, the sets drawn per seed and its cached reference. */
 export interface EvalRound {
   readonly name: string;
@@ -406,7 +415,8 @@ export const EVAL_ROUNDS: readonly EvalRound[] = [
   { name: "holdout-27", seeds: HOLDOUT27_SEEDS, sets: HOLDOUT27_SETS, reference: "data/interference/accuracy-reference-holdout27-v1.json" },
   { name: "holdout-28", seeds: HOLDOUT28_SEEDS, sets: HOLDOUT28_SETS, reference: "data/interference/accuracy-reference-holdout28-v1.json" },
   { name: "holdout-29", seeds: HOLDOUT29_SEEDS, sets: HOLDOUT29_SETS, reference: "data/interference/accuracy-reference-holdout29-v1.json" },
-  { name: "holdout-30", seeds: HOLDOUT30_SEEDS, sets: HOLDOUT30_SETS, reference: "data/interference/accuracy-reference-holdout30-v1.json", sealed: true },
+  { name: "holdout-30", seeds: HOLDOUT30_SEEDS, sets: HOLDOUT30_SETS, reference: "data/interference/accuracy-reference-holdout30-v1.json" },
+  { name: "holdout-31", seeds: HOLDOUT31_SEEDS, sets: HOLDOUT31_SETS, reference: "data/interference/accuracy-reference-holdout31-v1.json", sealed: true },
 ];
 
 /** OPEN_ROUNDS: the rounds measured by default (every round but the sealed ones). */
