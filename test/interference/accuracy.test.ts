@@ -501,6 +501,23 @@ describe("predictor accuracy on the twenty-ninth frozen round (holdout-29)", () 
   packedGoals(all, { allP90: true, median: KINDS, covered: KINDS, p90: ["kvm-cfs", "kvm-eevdf", "xen-credit2"], safe: KINDS });
 });
 
+// The thirtieth frozen round (seeds 10191-10200 and holdout-29's sets, committed and sealed with
+// its reference at the end of session 23). The model with session 23's last two terms
+// (cfsKeptSaturated, eevdfNeverPulled, chosen with holdout-1..29 open) was measured on it once at
+// the start of session 24, untouched, then it was unsealed (docs/accuracy.md, "holdout-30
+// measured"); the two terms moved none of its 1,299 victims, and all seven of session 23's moved
+// two (credit1 packed/10194/2 vm-4 and vm-5, both closer). Contended: every goal for all together
+// (0.038 / 0.255, 99.8%) and for each scheduler (p90 CFS 0.178, EEVDF 0.261, credit1 0.251,
+// credit2 0.292; credit2's coverage 99.4%) but EEVDF's unsafe miss (contended-eevdf/10192/4
+// victim-0: 4.3 ms against 11.7 simulated, inside its 18.1 ms bound). Packed: every goal for all
+// together but the unsafe count (0.020 / 0.273, 100%) and for each scheduler (p90 CFS 0.322,
+// EEVDF 0.142, credit1 0.119, credit2 0.294) but credit2's unsafe miss (packed/10198/4 vm-3:
+// 0.9 ms against 2.4 simulated, inside its bound).
+describe("predictor accuracy on the thirtieth frozen round (holdout-30)", () => {
+  const { all } = sharedRoundGoals("holdout-30", { p90: KINDS, safe: ["kvm-cfs", "xen-credit", "xen-credit2"] });
+  packedGoals(all, { allP90: true, median: KINDS, covered: KINDS, p90: KINDS, safe: ["kvm-cfs", "kvm-eevdf", "xen-credit"] });
+});
+
 // The fifth frozen round (seeds 9801-9810 and holdout-4's sets, committed and sealed with its
 // reference before model-v7 was made). model-v7 was measured on it once, untouched, then it was
 // unsealed (docs/accuracy.md, "holdout-5 measured"). model-v8
