@@ -954,7 +954,7 @@ export class HostMix {
    * ends the wait (the release without the term).
    */
   private serveRelease(out: Components, lsp: number, lrate: number, serve: number, ownRho: number): void {
-    if (!(this.cores - out.heavyVcpus >= SERVE_RELEASE_FREE) || !(serve > 0)) return;
+    if (!(this.cores - out.heavyVcpus >= (this.core.serveReleaseFree ?? SERVE_RELEASE_FREE)) || !(serve > 0)) return;
     const left = this.cores - (out.heavyVcpus - out.sleepyVcpus) - out.sleepyDuty;
     if (ownRho < SERVE_RELEASE_OWN && lsp / left < SERVE_RELEASE_CROWD) return;
     const rho = Math.min(SERVE_RELEASE_RHO, Math.max(0, lsp / left));

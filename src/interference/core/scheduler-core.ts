@@ -236,6 +236,11 @@ export interface SchedulerCore {
    */
   readonly serveRelease?: boolean;
   /**
+   * serveReleaseFree: the fewest cores the CPU-bound vCPUs (by count) must leave for serveRelease
+   * (CFS, Mechanisms.cfsServeRelease). Absent: host-mix.ts SERVE_RELEASE_FREE (2, EEVDF's).
+   */
+  readonly serveReleaseFree?: number;
+  /**
    * keepsCpu: a mixed victim of `vcpus` vCPUs that never sleeps (runnable share 1) keeps its CPUs
    * to itself on a host whose CPU-bound VMs' Σ busyShare (time-share.ts; in VMs, the victim's
    * included) is `groupLoad` and whose never-sleeping CPU-bound vCPUs (the victim's included) are
@@ -738,8 +743,17 @@ export interface Mechanisms {
    * (simulated descheduled 0.2-0.5% of the time, 0.48-0.62 ms) come out at 4.4-4.7 ms.
    */
   readonly cfsKeptSaturated: boolean;
+  /**
+   * CFS (docs/accuracy.md, "Packed CFS: io waits behind a serve end with the serve (session 24)"):
+   * an io waker that finds no idle CPU and is queued behind a serving io vCPU (inside wakeup_gran
+   * of that vCPU's own wake-up, so not preempted) runs when the serve ends: the server is not alone
+   * on its queue, so it does not halt-poll, it blocks. The release is the rest of the serve (and the
+   * chain queued ahead where the holds crowd the cores left), as EEVDF's (SchedulerCore.serveRelease,
+   * host-mix.ts serveRelease). Off: the end of a hold of serve + halt-poll window.
+   */
+  readonly cfsServeRelease: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true, credit1IdleSibling: true, credit1OverBurst: true, credit1SiblingIo: true, credit2SiblingIo: true, cfsRunnerWeight: true, credit1OverAlone: true, eevdfKeepsDemand: true, credit2BusyBacklog: true, cfsSleeperFloor: true, cfsKeptSaturated: true, credit1OverSleepy: true, eevdfNeverPulled: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true, credit1IdleSibling: true, credit1OverBurst: true, credit1SiblingIo: true, credit2SiblingIo: true, cfsRunnerWeight: true, credit1OverAlone: true, eevdfKeepsDemand: true, credit2BusyBacklog: true, cfsSleeperFloor: true, cfsKeptSaturated: true, credit1OverSleepy: true, eevdfNeverPulled: true, cfsServeRelease: true };
 
 /** RepickFloor: SchedulerCore.repickFloor. */
 export interface RepickFloor {

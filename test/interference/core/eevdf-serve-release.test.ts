@@ -33,7 +33,8 @@ describe("EEVDF: a waker behind a serving io vCPU is released by the rest of the
     expect(coreFor(defaultScheduler("kvm-eevdf"), 8, { ...ALL_MECHANISMS, ...OFF }).serveRelease).toBeUndefined();
     // Without light holds there is no serving io vCPU blocking the waker to release it from.
     expect(coreFor(defaultScheduler("kvm-eevdf"), 8, { ...ALL_MECHANISMS, lightHolds: false }).serveRelease).toBeUndefined();
-    expect(coreFor(defaultScheduler("kvm-cfs"), 8).serveRelease).toBeUndefined();
+    // CFS has its own switch (Mechanisms.cfsServeRelease, cfs-serve-release.test.ts).
+    expect(coreFor(defaultScheduler("kvm-cfs"), 8, { ...ALL_MECHANISMS, cfsServeRelease: false }).serveRelease).toBeUndefined();
   });
 
   // holdout-22's packed/10111/4 (8 cores, 5 CPU-bound vCPUs of two mixed VMs, 3 cores left) and
