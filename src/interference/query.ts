@@ -7,7 +7,7 @@ import { heldShare, OVER_SHARE } from "./core/credit1.js";
 import { kneeEpisodes } from "./core/cfs.js";
 import { LIGHT_HOLD_FULL_MAX } from "./core/light-holds.js";
 import { busyShare, drainRate, timeShareQuantileUs } from "./core/time-share.js";
-import { ONE_WAIT_P_FULL } from "./core/eevdf.js";
+import { ONE_WAIT_P_FULL, ownSplitFactor } from "./core/eevdf.js";
 import { backlogQuantileUs } from "./core/credit2.js";
 import { aloneTailAt, episodesQuantileUs, episodesTailAt, grantQuantileUs, grantTailAt, quantileUs, thinnedLambda, waitTail, waitTailBound } from "./core/tail.js";
 import { corrected, hostFeatures, hostPart, loadFeature, N_FEATURES, splitCorrection, uncorrectedThreshold } from "./correction.js";
@@ -493,6 +493,7 @@ export class Query {
       // As ownFull once it is on: the host without it is the host now.
       if (this.idleSiblingDue(x.duty, x.vcpus)) this.full.pFull = idleSiblingFull(x.duty, x.vcpus, this.full.pFull, this.near.pFull, this.mix.atLeastWith(undefined, this.hm.cores - x.vcpus));
       c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores, this.hm.core.ownBurstQueue);
+      this.splitOwn(c, x.duty, x.vcpus);
       if (c.heldN > 0 && kneeDue) {
         // credit1's knee alone reads the tails: found if its floor is (resolveKnee).
         this.mix.countsOnly(c, rest);
@@ -552,6 +553,26 @@ export class Query {
     if (core.runnerWeights === true && vcpus > 1 && duty < 1) c.recap(core.waitCapUs(c.excess, this.hm.cores - c.keptCores));
   }
 
+  /**
+   * splitOwn: Mechanisms.eevdfSplitWeight's own-burst queue cap for a sleepy mixed victim's
+   * components `c` (after rescale; its vCPUs `vcpus`, each at runnable share `duty`): the cap times
+   * eevdf.ts ownSplitFactor, from the host's never-sleeping vCPUs and its other sleepers' demand
+   * (the query's CPU-bound extra VM's included, the victim's own out). The correction keeps reading
+   * the whole-weight cap it was fitted on (Components.capRatio). O(1): the sums are the mix's.
+   */
+  private splitOwn(c: Components, duty: number, vcpus: number): void {
+    if (this.hm.core.splitOwnWeight !== true || !(vcpus > 1) || !(duty < 1)) return;
+    const hogs = this.hogVcpusWith();
+    const left = this.hm.cores - hogs;
+    // The cheap tests first: most mixed victims have cores left past their vCPUs.
+    if (!(hogs >= 1) || left > vcpus) return;
+    const f = ownSplitFactor(vcpus, this.hm.cores, hogs, Math.max(0, this.sleeperDemandWith() - vcpus * duty));
+    if (!(f > 1)) return;
+    const capUs = c.capUs;
+    c.recap(capUs * f);
+    c.capRatio = 1 / f;
+  }
+
   /** mixedFromFull is mixedComponents after excludedFull wrote `full` and `near` (it reads neither components). */
   private mixedFromFull(duty: number, exclusion: ExclusionCache, ownWakesUs: number, vcpus: number, lambdaUs: number, rho: number, kneeDue = false): Components {
     const c = this.ownComps;
@@ -559,6 +580,7 @@ export class Query {
     c.unfloor();
     this.ownCap(c, duty, vcpus);
     c.rescale(this.full.pFull, this.near.pFull, this.full.meanN, this.hm.cores, this.hm.core.ownBurstQueue);
+    this.splitOwn(c, duty, vcpus);
     if (c.heldN > 0 && kneeDue && this.kneeOnly()) {
       // credit1's knee alone reads the tails: found if the knee's floor is (resolveKnee).
       this.mix.countsOnly(c, this.extra, duty);

@@ -254,6 +254,15 @@ export interface SchedulerCore {
    */
   readonly keepsCpu?: (groupLoad: number, hogVcpus: number, vcpus: number, sleeperLoad: number, sleeperDemand: number, vms: number) => boolean;
   /**
+   * splitOwnWeight: a sleepy mixed victim of v >= 2 vCPUs, its vCPU preempted inside its burst
+   * while a request waits on it (every sibling busy, else the request went to the idle one), weighs
+   * 1 / v of its VM against whole-weight sleepers beside it, so its own-burst queue waits (the
+   * (1 + excess) caps of Components.rescale) last up to v times as long where the never-sleeping
+   * vCPUs leave it no core of the sleepers' own: query.ts splitOwn, ownSplitFactor below (EEVDF,
+   * Mechanisms.eevdfSplitWeight). Absent: the whole-weight caps.
+   */
+  readonly splitOwnWeight?: boolean;
+  /**
    * overfull writes into `ep` the episodes in which an io-only victim of `vcpus` vCPUs (own light
    * duty per vCPU `u0`, `lambdaUs` requests per µs) wakes unable to preempt the hog on its CPU,
    * every core held (read from the victim's components `c`): a floor under the estimate (CFS:
@@ -684,6 +693,20 @@ export interface Mechanisms {
    */
   readonly eevdfNeverPulled: boolean;
   /**
+   * EEVDF (docs/accuracy.md, "EEVDF: a sleepy multi-vCPU victim's preempted burst at its split
+   * weight (session 24)"): a request waits behind a mixed victim's vCPU preempted inside its burst
+   * only while every other vCPU of the VM is busy too (sim/workloads/io.ts chooseVcpu), so that vCPU
+   * is then one of v runnable: its group entity weighs 1 / v of the VM (kvm-fair groupWeight), or
+   * it shares one whole entity with its stacked siblings, and a whole-weight sleeper beside it runs
+   * v slices for each of its own. Where the never-sleeping vCPUs keep their cores and leave at most
+   * v (a pigeonhole: the victim's busy vCPUs fill them, so every runnable sleeper queues beside
+   * one of them), the own-burst queue's cap grows by 1 + (v - 1) x the other sleepers' demand per
+   * core left (capped at 1): the chance a sleeper is there (eevdf.ts ownSplitFactor). Off:
+   * holdout-30's contended-eevdf/10192/4 victim-0 (4 cores, 2 hogs, a 2-vCPU victim) is
+   * estimated at 4.3 ms where the simulator has 11.7 ms, an unsafe miss at the 10 ms level.
+   */
+  readonly eevdfSplitWeight: boolean;
+  /**
    * credit2 (docs/accuracy.md, "credit2's busy io vCPU preempted in its backlog (session 23)"): a
    * busy io-only vCPU on a full run queue burns its credit lead over the queue while it serves,
    * the credit reset clips that lead to CARRYOVER, and once it is gone the vCPU is preempted at
@@ -753,7 +776,7 @@ export interface Mechanisms {
    */
   readonly cfsServeRelease: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true, credit1IdleSibling: true, credit1OverBurst: true, credit1SiblingIo: true, credit2SiblingIo: true, cfsRunnerWeight: true, credit1OverAlone: true, eevdfKeepsDemand: true, credit2BusyBacklog: true, cfsSleeperFloor: true, cfsKeptSaturated: true, credit1OverSleepy: true, eevdfNeverPulled: true, cfsServeRelease: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true, credit1IdleSibling: true, credit1OverBurst: true, credit1SiblingIo: true, credit2SiblingIo: true, cfsRunnerWeight: true, credit1OverAlone: true, eevdfKeepsDemand: true, credit2BusyBacklog: true, cfsSleeperFloor: true, cfsKeptSaturated: true, credit1OverSleepy: true, eevdfNeverPulled: true, cfsServeRelease: true, eevdfSplitWeight: true };
 
 /** RepickFloor: SchedulerCore.repickFloor. */
 export interface RepickFloor {
