@@ -501,7 +501,7 @@ export class Query {
         this.kneeRest = rest;
       } else if (c.heldN > 0) this.mix.heldWithExtra(rest, c);
       this.mix.lightComponent(c, undefined, undefined, kneeDue);
-      this.splitEpisodes(c, x.duty, x.duty < 1 ? x.duty / x.burstUs : 0, x.vcpus, lambdaUs, rho);
+      this.splitEpisodes(c, x.duty, x.duty < 1 ? x.duty / x.burstUs : 0, x.vcpus, lambdaUs, rho, false);
       return c;
     }
     // An io-only newcomer judging itself: as once it is on the host, where it is a victim like any
@@ -596,9 +596,10 @@ export class Query {
   /**
    * splitEpisodes moves the core's own-burst (credit2) or OVER (credit1) episodes of a mixed
    * victim (if any) out of `c` into `episodes`; `ownWakesUs`: its own vCPU's part of the host's
-   * sleepy wakes (0 for a hog).
+   * sleepy wakes (0 for a hog); `inMix`: the victim is one of the host's VMs (false for a newcomer
+   * judging itself, which the host's sums do not hold).
    */
-  private splitEpisodes(c: Components, duty: number, ownWakesUs: number, vcpus: number, lambdaUs: number, rho: number): void {
+  private splitEpisodes(c: Components, duty: number, ownWakesUs: number, vcpus: number, lambdaUs: number, rho: number, inMix = true): void {
     this.withEpisodes = false;
     this.withOver = false;
     this.episodesScale = 0;
@@ -615,9 +616,9 @@ export class Query {
       const x = this.lightExtra;
       const wakes = this.mix.lightWakesUs() + (x ? (x.vcpus * x.duty) / x.burstUs : 0);
       const load = this.mix.lightLoad() + (x ? x.vcpus * x.duty : 0);
-      core.ownBurstPreempt(c, duty, wakes, wakes > 0 ? load / wakes : 0, this.hogVcpusWith());
+      core.ownBurstPreempt(c, duty, wakes, wakes > 0 ? load / wakes : 0, this.hogVcpusWith(), 0);
       if (core.queuedHog !== undefined) this.queuedHog(core.queuedHog, c, wakes);
-    } else if (core.ownBurstPreempt) core.ownBurstPreempt(c, duty, 0, 0, 0);
+    } else if (core.ownBurstPreempt) core.ownBurstPreempt(c, duty, 0, 0, 0, this.mix.outburns(duty, vcpus, inMix ? this.extra : undefined, inMix) ? vcpus : 0);
     else if (core.overWait && duty >= core.overWait.fromDuty) this.overWait(core.overWait.apply, c, duty, ownWakesUs, vcpus, lambdaUs);
     else {
       // A sleepy mixed victim's request wakes a vCPU when it finds one asleep (a sibling without

@@ -44,7 +44,7 @@ export const EPISODE_CAP_RATELIMITS = 3;
  * credit2Core.
  */
 export type Credit2Flags = Partial<
-  Pick<Mechanisms, "grantEnds" | "ownBurstPreempt" | "grantShape" | "credit2TimerCap" | "credit2HogPreempt" | "credit2RepickCap" | "credit2QueuedHog" | "credit2RepickFloor" | "credit2SiblingIo" | "credit2BusyBacklog">
+  Pick<Mechanisms, "grantEnds" | "ownBurstPreempt" | "grantShape" | "credit2TimerCap" | "credit2HogPreempt" | "credit2RepickCap" | "credit2QueuedHog" | "credit2RepickFloor" | "credit2SiblingIo" | "credit2BusyBacklog" | "credit2LowestCredit">
 >;
 
 /**
@@ -81,10 +81,13 @@ export function credit2Core(p: XenCredit2Params, cores: number, flags: Credit2Fl
     credit2RepickFloor: repickFloor = false,
     credit2SiblingIo: siblingIo = false,
     credit2BusyBacklog: busyBacklog = false,
+    credit2LowestCredit: lowestCredit = false,
   } = flags;
   const maxUs = p.maxTimerUs;
   const rl = Math.min(p.ratelimitUs, maxUs);
   const approximations: string[] = [];
+  // One run queue only: with several, which vCPUs share the victim's queue is the balancer's.
+  const lowest = lowestCredit && cores <= p.maxCpusPerRunqueue;
   if (cores > p.maxCpusPerRunqueue) approximations.push(`${cores} cores span several credit2 run queues (${p.maxCpusPerRunqueue} CPUs each): balancing between them is not modelled`);
   // A waker waits in its own run queue: only that queue's CPUs' schedule() can pick it.
   const queueCpus = cores / Math.ceil(cores / p.maxCpusPerRunqueue);
@@ -104,7 +107,7 @@ export function credit2Core(p: XenCredit2Params, cores: number, flags: Credit2Fl
     driftShare: 0,
     driftCapUs: 0,
     approximations,
-    ...(ownBurstPreempt ? { ownBurstPreempt: preemptedInBurst(rules.grantEndRate, queueCpus, maxUs, timerCap ? EPISODE_CAP_RATELIMITS * Math.max(rl, p.minTimerUs) : 0, hogPreempt) } : {}),
+    ...(ownBurstPreempt ? { ownBurstPreempt: preemptedInBurst(rules.grantEndRate, queueCpus, maxUs, timerCap ? EPISODE_CAP_RATELIMITS * Math.max(rl, p.minTimerUs) : 0, hogPreempt, lowest) } : {}),
     ...(grantEnds && grantShape ? { grantWait: grantWaitOf(rules.grantEndRate, queueCpus, rl) } : {}),
     ...(repickCap && queueCpus > REPICK_MIN_CPUS ? { repickWaitUs: repickWaitOf(p.minTimerUs, rl) } : {}),
     ...(repickFloor && queueCpus > REPICK_MIN_CPUS ? { repickFloor: repickFloorOf(p.minTimerUs, rl) } : {}),
@@ -112,6 +115,12 @@ export function credit2Core(p: XenCredit2Params, cores: number, flags: Credit2Fl
     ...(queuedHog && cores <= p.maxCpusPerRunqueue ? { queuedHog: queuedHogEpisodes(cores, maxUs) } : {}),
     ...(siblingIo ? { siblingIo: true } : {}),
     ...(busyBacklog ? { busyBacklog: busyBacklogOf(p) } : {}),
+    // The queue resets once its top burner, the victim at share d, has burnt CREDIT_INIT: every
+    // CREDIT_INIT / d. A vCPU at d' has burnt CREDIT_INIT d' / d by then, and credit moves in runs
+    // of at least a rate limit, so the victim stays under it through the period only where the gap,
+    // CREDIT_INIT (1 - d' / d), is a rate limit or more (docs/accuracy.md, session 24: at a gap of
+    // 0.08-0.09 of the share the term over-predicted three of five victims).
+    ...(lowest ? { lowestCreditRatio: 1 - Math.min(rl, p.creditInitUs) / p.creditInitUs } : {}),
   };
 }
 
@@ -320,14 +329,19 @@ export function backlogQuantileUs(chance: number, decay: number, serviceUs: numb
  * the flux 0.840 / 0.872; wait at nu (grant ends included) 0.549 / 0.462; at the release rate
  * alone 0.636 / 0.747 (docs/accuracy.md, ninth round).
  */
-function preemptedInBurst(grantEndRate: (excess: number) => number, queueCpus: number, maxUs: number, timerCapUs: number, hogPreempt: boolean): NonNullable<SchedulerCore["ownBurstPreempt"]> {
-  return (c, duty, lightWakesUs, lightHoldUs, hogVcpus) => {
+function preemptedInBurst(grantEndRate: (excess: number) => number, queueCpus: number, maxUs: number, timerCapUs: number, hogPreempt: boolean, lowestCredit: boolean): NonNullable<SchedulerCore["ownBurstPreempt"]> {
+  return (c, duty, lightWakesUs, lightHoldUs, hogVcpus, lowest = 0) => {
     if (hogPreempt && duty >= 1) hogLightEpisodes(c, lightWakesUs, lightHoldUs, hogVcpus);
     const grants = grantEndRate(c.excess);
     const release = c.nu - grants;
-    const rate = (duty * c.pFull * release) / queueCpus;
+    // Mechanisms.credit2LowestCredit: the victim holds the least credit of the queue, so a waker
+    // that finds every CPU held preempts one of its own vCPUs rather than any of the CPUs' runners,
+    // and a release goes to every waiter queued ahead of it (all hold more credit) first: its wait
+    // ends only at a release that finds nobody else queued, 1 / (1 + excess) of them.
+    const low = lowestCredit && lowest > 0;
+    const rate = (duty * c.pFull * release) / (low ? Math.min(queueCpus, lowest) : queueCpus);
     if (!(rate > 0)) return;
-    const r = Math.max(1 / maxUs, release + c.hogShare * grants);
+    const r = Math.max(1 / maxUs, (low ? release / (1 + c.excess) : release) + c.hogShare * grants);
     c.ownPreA = rate;
     c.ownPreR = r;
     // Mechanisms.credit2TimerCap (EPISODE_CAP_RATELIMITS): the episode takes the shorter cap;

@@ -211,6 +211,15 @@ export function idleSiblingFull(p: number, vcpus: number, f: number, near: numbe
   return Math.max(0, (1 - p) * f + p * near - all * rest) + all * f;
 }
 
+/** outburns' share levels: DUTY_COARSE of a hundredth, each DUTY_FINE_PER_COARSE of a thousandth. */
+const DUTY_COARSE = 100;
+const DUTY_FINE_PER_COARSE = 10;
+
+/** dutyLevel: a runnable share's level of a thousandth (shares under 1). */
+function dutyLevel(duty: number): number {
+  return Math.max(0, Math.min(DUTY_COARSE * DUTY_FINE_PER_COARSE - 1, Math.floor(duty * DUTY_COARSE * DUTY_FINE_PER_COARSE)));
+}
+
 /**
  * HostMix aggregates a host's CPU-bound vCPUs for one scheduler core: the occupancy distribution
  * and, per burst bin, sums of duty, of duty x block share and of duty x block share / burst.
@@ -233,6 +242,12 @@ export class HostMix {
    * weight's denominator (time-share.ts runnerWeight; its numerator is GLOAD); 0 where not counted.
    */
   private busyLoad = 0;
+  /**
+   * Sleepy CPU-bound vCPUs by runnable share, to a thousandth (dutyFine) and a hundredth
+   * (dutyCoarse), for outburns; null where the core does not ask (no lowestCreditRatio).
+   */
+  private readonly dutyFine: Float64Array | null;
+  private readonly dutyCoarse: Float64Array | null;
   /** partCount: the parts applied (parts()). */
   private partCount = 0;
   private readonly timeShare: boolean;
@@ -251,6 +266,8 @@ export class HostMix {
     this.counts = core.lightFullHeavyHome === true || core.kneeSlack === true || core.holdKnee === true || core.fullHomePollUs !== undefined;
     this.timeShare = core.timeShare === true;
     this.kneeOnly = core.holdKnee === true && core.lightHolds !== true;
+    this.dutyFine = core.lowestCreditRatio !== undefined ? new Float64Array(DUTY_COARSE * DUTY_FINE_PER_COARSE) : null;
+    this.dutyCoarse = core.lowestCreditRatio !== undefined ? new Float64Array(DUTY_COARSE) : null;
   }
 
   /**
@@ -373,6 +390,11 @@ export class HostMix {
     this.cached = false;
     if (this.timeShare) this.busyLoad += sign * c.vcpus * Math.min(1, c.duty);
     if (c.duty >= 1) return;
+    if (this.dutyFine !== null && this.dutyCoarse !== null) {
+      const f = dutyLevel(c.duty);
+      this.dutyFine[f] += sign * c.vcpus;
+      this.dutyCoarse[Math.floor(f / DUTY_FINE_PER_COARSE)] += sign * c.vcpus;
+    }
     this.applyBins(c, sign);
   }
 
@@ -705,6 +727,34 @@ export class HostMix {
       f = next;
     }
     return f;
+  }
+
+  /**
+   * outburns (credit2, Mechanisms.credit2LowestCredit; SchedulerCore.lowestCreditRatio): whether a
+   * sleepy CPU-bound VM of `vcpus` vCPUs at runnable share `duty` runs so much more than every other
+   * CPU-bound vCPU of the host that it holds the least credit all through a reset period: no hog,
+   * and no other vCPU (the extra VM's included) over `duty` x the ratio. `inMix`: the VM is one of
+   * the host's (its own vCPUs are taken out of the count); false for a newcomer judging itself.
+   * Shares are counted to a thousandth; O(1): at most 100 coarse and 10 fine levels read.
+   */
+  outburns(duty: number, vcpus: number, extra: CpuPart | undefined, inMix: boolean): boolean {
+    const ratio = this.core.lowestCreditRatio;
+    const fine = this.dutyFine;
+    const coarse = this.dutyCoarse;
+    if (ratio === undefined || fine === null || coarse === null || !(duty < 1) || this.occ.hogs > 0) return false;
+    const thr = duty * ratio;
+    if (extra !== undefined && extra.block === undefined && extra.duty > thr) return false;
+    const own = inMix ? dutyLevel(duty) : -1;
+    const top = dutyLevel(thr);
+    const topCoarse = Math.floor(top / DUTY_FINE_PER_COARSE);
+    for (let k = DUTY_COARSE - 1; k > topCoarse; k--) {
+      const n = coarse[k] - (own >= 0 && Math.floor(own / DUTY_FINE_PER_COARSE) === k ? vcpus : 0);
+      if (n > 0.5) return false;
+    }
+    for (let f = top + 1; f < (topCoarse + 1) * DUTY_FINE_PER_COARSE; f++) {
+      if (fine[f] - (f === own ? vcpus : 0) > 0.5) return false;
+    }
+    return true;
   }
 
   /** lightWakesUs: the host's io-only vCPUs' wakes per µs (Σ duty / hold), for credit2's grant-end waits (query.ts). */

@@ -83,8 +83,16 @@ export interface SchedulerCore {
    * its own CPU burst (duty `duty`) and leaves it queued (credit2; absent elsewhere). For a victim
    * that never sleeps (duty 1) the query also gives the host's io-only vCPUs' wakes per µs and
    * mean hold, µs, and its never-sleeping CPU-bound vCPUs (the victim's included); 0 otherwise.
+   * `lowest` (absent: 0): the victim's vCPUs when it outburns every other CPU-bound vCPU of the host
+   * (HostMix.outburns; Mechanisms.credit2LowestCredit), else 0.
    */
-  readonly ownBurstPreempt?: (c: Components, duty: number, lightWakesUs: number, lightHoldUs: number, hogVcpus: number) => void;
+  /**
+   * lowestCreditRatio (credit2, Mechanisms.credit2LowestCredit, one run queue): a sleepy mixed
+   * victim holds the least credit of its queue when every other CPU-bound vCPU's runnable share is
+   * at most this fraction of its own (HostMix.outburns). Absent: never asked.
+   */
+  readonly lowestCreditRatio?: number;
+  readonly ownBurstPreempt?: (c: Components, duty: number, lightWakesUs: number, lightHoldUs: number, hogVcpus: number, lowest?: number) => void;
   /**
    * queuedHog: a never-sleeping mixed victim on a single run queue whose CPU-bound vCPUs are one
    * more than its CPUs (chance `pOneWaiter`, the victim's vCPUs counted) waits queued for the
@@ -716,6 +724,15 @@ export interface Mechanisms {
    */
   readonly credit2BusyBacklog: boolean;
   /**
+   * credit2 (docs/accuracy.md, "credit2's lowest-credit mixed victim (session 24)"): a sleepy
+   * mixed victim that runs a larger share than every other CPU-bound vCPU of its one run queue
+   * burns the most credit, so it holds the least: a waker that finds every CPU held preempts it
+   * rather than one runner in `CPUs`, and every waiter queued while it waits has more credit and
+   * is picked first, so its wait ends only at a release that finds nobody else queued. Off: the
+   * preempted runner is any of the queue's, and any release ends its wait.
+   */
+  readonly credit2LowestCredit: boolean;
+  /**
    * credit1 (docs/accuracy.md, "Packed credit1: the saturated victim's OVER waits alone (session
    * 23)"): an OVER victim descheduled with nobody else queued (credit1OverWait's alone episodes)
    * runs again at the first release that finds no UNDER or BOOST vCPU queued, so the busy-period
@@ -776,7 +793,7 @@ export interface Mechanisms {
    */
   readonly cfsServeRelease: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true, credit1IdleSibling: true, credit1OverBurst: true, credit1SiblingIo: true, credit2SiblingIo: true, cfsRunnerWeight: true, credit1OverAlone: true, eevdfKeepsDemand: true, credit2BusyBacklog: true, cfsSleeperFloor: true, cfsKeptSaturated: true, credit1OverSleepy: true, eevdfNeverPulled: true, cfsServeRelease: true, eevdfSplitWeight: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true, credit1IdleSibling: true, credit1OverBurst: true, credit1SiblingIo: true, credit2SiblingIo: true, cfsRunnerWeight: true, credit1OverAlone: true, eevdfKeepsDemand: true, credit2BusyBacklog: true, cfsSleeperFloor: true, cfsKeptSaturated: true, credit1OverSleepy: true, eevdfNeverPulled: true, cfsServeRelease: true, eevdfSplitWeight: true, credit2LowestCredit: true };
 
 /** RepickFloor: SchedulerCore.repickFloor. */
 export interface RepickFloor {
