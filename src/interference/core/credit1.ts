@@ -254,6 +254,10 @@ function overWaitOf(tsliceUs: number, cores: number, overAlone: boolean, overSha
 
 /** OVER_SHARE_MIN: below this share OVER (running and at its wakes) a sleepy victim's OVER episodes are not asked for (overShareOf). */
 const OVER_SHARE_MIN = 0.01;
+/** POW_SLOTS: overShareOf's table of (1 - s)^ticks (a power of 2); POW_KEY / POW_BITS: a base and its bits, to find its slot. */
+const POW_SLOTS = 64;
+const POW_KEY = new Float64Array(1);
+const POW_BITS = new Uint32Array(POW_KEY.buffer);
 /** LN_HALF_MIN, LN2: overShareOf's bound, ln(OVER_SHARE_MIN / 2) and ln 2. */
 const LN_HALF_MIN = Math.log(OVER_SHARE_MIN / 2);
 const LN2 = Math.log(2);
@@ -286,12 +290,28 @@ export const OVER_SHARE = new Float64Array(2);
  * cores over the CPU-bound vCPUs would be 0.57).
  */
 function overShareOf(tsliceUs: number, cores: number, ticks: number): NonNullable<OverWait["overShare"]> {
+  // (1 - s)^ticks, kept per base (a table of POW_SLOTS by the base's bits): the base is the other
+  // sleepers' mean duty, which only an add or remove on the host, or a CPU-bound newcomer, moves,
+  // so the placer asks the same few bases again and again, and a pow was the costliest line here
+  // (a quarter of the time of a call). The same base gives the same bits.
+  const powBase = new Float64Array(POW_SLOTS).fill(NaN);
+  const powValue = new Float64Array(POW_SLOTS);
+  const idleTicks = (base: number): number => {
+    POW_KEY[0] = base;
+    const slot = (POW_BITS[0] ^ POW_BITS[1]) & (POW_SLOTS - 1);
+    if (powBase[slot] === base) return powValue[slot];
+    const v = base ** ticks;
+    powBase[slot] = base;
+    powValue[slot] = v;
+    return v;
+  };
   return (duty, burstUs, steady, sleepers, sleeperDuty, lightLoad, waitUnder, waitOver) => {
     // duty: what it burns (query.ts overSleepy), the on share of the queue. Two stores, not
     // fill's builtin call (a tenth of a bound-answered call).
     OVER_SHARE[0] = 0;
     OVER_SHARE[1] = 0;
-    const active = steady + sleepers * (1 - (1 - Math.min(1, sleeperDuty)) ** ticks) + ticks * Math.max(0, lightLoad);
+    // 1 - min(1, s) is never -0, so === on the kept base tells the bits apart.
+    const active = steady + sleepers * (1 - idleTicks(1 - Math.min(1, sleeperDuty))) + ticks * Math.max(0, lightLoad);
     if (!(active > 0) || !(duty > 0) || !(duty < 1) || !(burstUs > 0)) return false;
     const f = Math.min(1, cores / active);
     const runUnder = 1 - Math.min(1, Math.max(0, waitUnder));
