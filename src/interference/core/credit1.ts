@@ -254,6 +254,13 @@ function overWaitOf(tsliceUs: number, cores: number, overAlone: boolean, overSha
 
 /** OVER_SHARE_MIN: below this share OVER (running and at its wakes) a sleepy victim's OVER episodes are not asked for (overShareOf). */
 const OVER_SHARE_MIN = 0.01;
+/** POW_SLOTS: overShareOf's table of (1 - s)^ticks (a power of 2); POW_KEY / POW_BITS: a base and its bits, to find its slot. */
+const POW_SLOTS = 64;
+const POW_KEY = new Float64Array(1);
+const POW_BITS = new Uint32Array(POW_KEY.buffer);
+/** LN_HALF_MIN, LN2: overShareOf's bound, ln(OVER_SHARE_MIN / 2) and ln 2. */
+const LN_HALF_MIN = Math.log(OVER_SHARE_MIN / 2);
+const LN2 = Math.log(2);
 /** OVER_SHARE: overShareOf's answer, P(OVER | running) at [0] and P(OVER | waking) at [1]. */
 export const OVER_SHARE = new Float64Array(2);
 
@@ -283,10 +290,28 @@ export const OVER_SHARE = new Float64Array(2);
  * cores over the CPU-bound vCPUs would be 0.57).
  */
 function overShareOf(tsliceUs: number, cores: number, ticks: number): NonNullable<OverWait["overShare"]> {
+  // (1 - s)^ticks, kept per base (a table of POW_SLOTS by the base's bits): the base is the other
+  // sleepers' mean duty, which only an add or remove on the host, or a CPU-bound newcomer, moves,
+  // so the placer asks the same few bases again and again, and a pow was the costliest line here
+  // (a quarter of the time of a call). The same base gives the same bits.
+  const powBase = new Float64Array(POW_SLOTS).fill(NaN);
+  const powValue = new Float64Array(POW_SLOTS);
+  const idleTicks = (base: number): number => {
+    POW_KEY[0] = base;
+    const slot = (POW_BITS[0] ^ POW_BITS[1]) & (POW_SLOTS - 1);
+    if (powBase[slot] === base) return powValue[slot];
+    const v = base ** ticks;
+    powBase[slot] = base;
+    powValue[slot] = v;
+    return v;
+  };
   return (duty, burstUs, steady, sleepers, sleeperDuty, lightLoad, waitUnder, waitOver) => {
-    // duty: what it burns (query.ts overSleepy), the on share of the queue.
-    OVER_SHARE.fill(0);
-    const active = steady + sleepers * (1 - (1 - Math.min(1, sleeperDuty)) ** ticks) + ticks * Math.max(0, lightLoad);
+    // duty: what it burns (query.ts overSleepy), the on share of the queue. Two stores, not
+    // fill's builtin call (a tenth of a bound-answered call).
+    OVER_SHARE[0] = 0;
+    OVER_SHARE[1] = 0;
+    // 1 - min(1, s) is never -0, so === on the kept base tells the bits apart.
+    const active = steady + sleepers * (1 - idleTicks(1 - Math.min(1, sleeperDuty))) + ticks * Math.max(0, lightLoad);
     if (!(active > 0) || !(duty > 0) || !(duty < 1) || !(burstUs > 0)) return false;
     const f = Math.min(1, cores / active);
     const runUnder = 1 - Math.min(1, Math.max(0, waitUnder));
@@ -297,14 +322,31 @@ function overShareOf(tsliceUs: number, cores: number, ticks: number): NonNullabl
     const start = duty / ((1 - duty) * burstUs);
     const zOver = end / over - start / f;
     const zUnder = end / under - start / f;
+    // The placer asks this of every sleepy credit1 mixed victim in a what-if, and on generated-large
+    // most that get here are far under OVER_SHARE_MIN (credit drifting up fast: zUnder T in the
+    // tens to thousands). A bound first, three logs where the queue below takes about thirty
+    // exponentials and logs: total is at least its last term (over / start) e^((zOver + zUnder) T),
+    // and each integral of e^(z y) over [0, L] at most L max(1, e^(z L)), so both shares are at
+    // most the ratios below. Where both are under half of OVER_SHARE_MIN the answer is false
+    // whatever rounding the exact form meets (no caller reads OVER_SHARE after false).
+    const lastT = (zOver + zUnder) * tsliceUs;
+    const runBound = LN2 + Math.max(Math.log((under * tsliceUs) / (over * (1 - duty) * burstUs)) + Math.max(0, zOver * under * tsliceUs), -Math.log1p(-duty)) - lastT;
+    const sleepBound = Math.log((start * tsliceUs) / (f * (1 - duty))) + Math.max(0, zOver * tsliceUs) - lastT;
+    if (runBound < LN_HALF_MIN && sleepBound < LN_HALF_MIN) return false;
     // In logs (z T reaches hundreds): the OVER half from the floor with K = 1, the UNDER half's K
     // from the flux at 0 (over p(0-) = under p(0+) in the running state).
-    const kUnder = Math.log(over / under) + zOver * tsliceUs;
-    const lowRun = logSum(logGrow(zOver, tsliceUs), Math.log(over / end));
-    const lowSleep = Math.log(over / f) + logGrow(zOver, tsliceUs);
-    const deepRun = logSum(logGrow(zOver, under * tsliceUs), Math.log(over / end));
-    const up = logGrow(zUnder, tsliceUs) + kUnder;
-    const total = logSum(logSum(lowRun, lowSleep), logSum(logSum(up, up + Math.log(under / f)), kUnder + Math.log(under / start) + zUnder * tsliceUs));
+    // Each log and integral found once (the same calls give the same bits): the first asking
+    // (query.ts overSleepy, waitOver 0) has over === under, where the UNDER half's are the OVER's.
+    const same = over === under;
+    const kUnder = (same ? 0 : Math.log(over / under)) + zOver * tsliceUs;
+    const growOver = logGrow(zOver, tsliceUs);
+    const overRun = Math.log(over / end);
+    const overSleep = Math.log(over / f);
+    const lowRun = logSum(growOver, overRun);
+    const lowSleep = overSleep + growOver;
+    const deepRun = logSum(logGrow(zOver, under * tsliceUs), overRun);
+    const up = (same ? growOver : logGrow(zUnder, tsliceUs)) + kUnder;
+    const total = logSum(logSum(lowRun, lowSleep), logSum(logSum(up, up + (same ? overSleep : Math.log(under / f))), kUnder + Math.log(under / start) + zUnder * tsliceUs));
     OVER_SHARE[0] = Math.min(1, Math.exp(deepRun - total) / duty);
     OVER_SHARE[1] = Math.min(1, Math.exp(lowSleep - total) / (1 - duty));
     return OVER_SHARE[0] >= OVER_SHARE_MIN || OVER_SHARE[1] >= OVER_SHARE_MIN;
@@ -318,10 +360,12 @@ function logGrow(z: number, u: number): number {
   return x > 0 ? x + Math.log(-Math.expm1(-x) / z) : Math.log(-Math.expm1(x) / -z);
 }
 
-/** logSum: ln(e^a + e^b). */
+/** logSum: ln(e^a + e^b); the larger's e^0 is 1 without an exponential (a - m is 0 there, NaN at infinities as before). */
 function logSum(a: number, b: number): number {
   const m = Math.max(a, b);
-  return m + Math.log(Math.exp(a - m) + Math.exp(b - m));
+  const x = a - m;
+  const y = b - m;
+  return m + Math.log((x === 0 ? 1 : Math.exp(x)) + (y === 0 ? 1 : Math.exp(y)));
 }
 
 /**

@@ -93,10 +93,15 @@ const SUMS = SPR + 13;
 const FLOOR_MIN = 1e-9;
 /** kneeFull's scratch: lightHoldFullShort's weighed sum (single-threaded, as the query). */
 const KNEE_SHORT = new Float64Array(1);
-/** The no-extra CPU-bound components (Components.save) and their two host parts of the correction. */
-const CACHED = SUMS;
-const CACHED_PARTS = CACHED + Components.SAVED;
-const SUMS_AND_CACHE = CACHED_PARTS + 2;
+/**
+ * The no-extra CPU-bound components (Components.save) and their two host parts of the correction,
+ * the parts first: loadCached reads both, and the components' last SAVED doubles (the sleeper
+ * floor's chance-1 bins) only where that term applies, so parts after them sat 12 doubles past the
+ * last one read, on a cache line of their own on a cold host.
+ */
+const CACHED_PARTS = SUMS;
+const CACHED = CACHED_PARTS + 2;
+const SUMS_AND_CACHE = CACHED + Components.SAVED;
 
 /**
  * Scratch shared by every host (one thread, and no query calls another): the result of the last
