@@ -10,9 +10,9 @@
 //   node scripts/refresh-references.mjs [--workers N] [ROUND ...]
 //       refresh the references of the named rounds (default: every round whose file exists); it
 //       only simulates, so a sealed round's reference can be refreshed without measuring it.
-//   node scripts/refresh-references.mjs --check [--workers N] [ROUND ...]
-//       re-simulate 2 kept and 1 re-simulated composition per round from scratch and compare
-//       the entries byte for byte (exit 1 on a difference).
+//   node scripts/refresh-references.mjs --check [--workers N] [--kept K] [ROUND ...]
+//       re-simulate K (default 1) kept and 1 re-simulated composition per round from scratch and
+//       compare the entries byte for byte (exit 1 on a difference).
 import { existsSync } from "node:fs";
 import { drawRound, EVAL_ROUNDS } from "../dist/src/interference/eval/compositions.js";
 import { assembleReference, keptAcrossChange, multiQueueCredit2, referenceJobs, REFERENCE_SPEC, simFingerprint, toSimulate } from "../dist/src/interference/eval/reference.js";
@@ -24,7 +24,9 @@ const args = process.argv.slice(2);
 const check = args.includes("--check");
 const wi = args.indexOf("--workers");
 const workers = wi >= 0 ? Number(args[wi + 1]) : 2;
-const names = args.filter((a, i) => !a.startsWith("--") && !(wi >= 0 && i === wi + 1));
+const ki = args.indexOf("--kept");
+const nKept = ki >= 0 ? Number(args[ki + 1]) : 1;
+const names = args.filter((a, i) => !a.startsWith("--") && !(wi >= 0 && i === wi + 1) && !(ki >= 0 && i === ki + 1));
 const rounds = EVAL_ROUNDS.filter((r) => (names.length ? names.includes(r.name) : existsSync(bundledPath(r.reference))));
 if (names.length && rounds.length !== names.length) throw new Error(`unknown round among ${names.join(", ")}`);
 const log = (s) => process.stderr.write(`${new Date().toISOString()} ${s}\n`);
@@ -40,7 +42,8 @@ try {
       if (file.sim.fingerprint !== fp) throw new Error(`${r.name}: reference not refreshed (fingerprint ${file.sim.fingerprint}, simulator ${fp})`);
       const kept = comps.filter((c) => !multiQueueCredit2(c));
       const redone = comps.filter(multiQueueCredit2);
-      const sample = [kept[0], kept[Math.floor(kept.length / 2)], redone[Math.floor(redone.length / 2)]].filter((c) => c !== undefined);
+      // One kept and one re-simulated composition per round (--kept 2 for two kept), spread over the round.
+      const sample = [...Array.from({ length: nKept }, (_, i) => kept[Math.floor((i * kept.length) / nKept)]), redone[Math.floor(redone.length / 2)]].filter((c) => c !== undefined);
       const results = await pool.runAll(referenceJobs(sample));
       const fresh = assembleReference(sample, results, r.seeds, REFERENCE_SPEC, new Map(), r.sets);
       for (const e of fresh.compositions) {
