@@ -128,6 +128,41 @@ export function reusableEntries(file: ReferenceFile | undefined, spec: Reference
   return new Map(same ? file.compositions.map((c) => [c.id, c]) : []);
 }
 
+/**
+ * multiQueueCredit2 selects the compositions on a credit2 host of more than one run queue: the
+ * only hosts where a change to credit2's run-queue choice (balancing, initial placement) can act.
+ * On one queue every pick is that queue, which oneQueueFingerprint checks.
+ */
+export function multiQueueCredit2(c: Composition): boolean {
+  const s = c.scenario.host.scheduler;
+  return s.kind === "xen-credit2" && c.scenario.host.cores > s.maxCpusPerRunqueue;
+}
+
+/**
+ * keptAcrossChange: the entries of a reference made by an earlier simulator that a rebuild may keep
+ * after a change that can only act on the compositions `touched` selects (session 22's balance
+ * load, session 24's initial placement: both multiQueueCredit2). Unlike reusableEntries it does
+ * not ask for the same fingerprint, since the fingerprint is what the change moved; the caller
+ * vouches for `touched`, and a sample of kept entries should be re-simulated to check it. The
+ * spec must be the same and each kept entry's scenario hash must match its composition.
+ */
+export function keptAcrossChange(
+  file: ReferenceFile,
+  comps: readonly Composition[],
+  touched: (c: Composition) => boolean,
+  spec: ReferenceSpec = REFERENCE_SPEC,
+): Map<string, RefEntry> {
+  if (file.sim.durationMs !== spec.durationMs || file.sim.warmupMs !== spec.warmupMs || file.sim.seedsPerReference !== spec.seedsPerReference)
+    throw new Error("reference: made with another run spec, so no entry of it can be kept");
+  const byId = new Map(file.compositions.map((e) => [e.id, e]));
+  const kept = new Map<string, RefEntry>();
+  for (const c of comps) {
+    const e = byId.get(c.id);
+    if (e && !touched(c) && e.scenarioHash === scenarioHash(c)) kept.set(c.id, e);
+  }
+  return kept;
+}
+
 /** toSimulate: the compositions a rebuild must simulate (those no reusable entry covers). */
 export function toSimulate(comps: readonly Composition[], reuse: ReadonlyMap<string, RefEntry>): Composition[] {
   return comps.filter((c) => reuse.get(c.id)?.scenarioHash !== scenarioHash(c));

@@ -97,21 +97,43 @@ class XenCredit2 implements CpuScheduler {
       });
     this.u = new Credit2Units(ctx.vcpus, this.params.creditInitUs);
     this.startTimers(ctx);
-    // Initial placement spreads vCPUs round robin over the pCPUs, as csched2_res_pick would; the
-    // assignment (csched2_unit_insert's runq_assign) adds each vCPU's initial average of 1/2 to
-    // its queue's balance load, as Xen's does.
-    ctx.vcpus.forEach((info, v) => {
-      const p = v % this.nCpus;
-      this.u.processor[v] = p;
-      this.u.rq[v] = this.rqOfCpu[p];
-      this.queues[this.rqOfCpu[p]].assign(v, this.u.weight[v], this.u.avgLoad[v].avg);
-    });
+    this.placeAtInsert(ctx);
     this.startBudgets(ctx);
     // Equal weights host-wide, not per queue: balancing brings a vCPU's credit along, and one
     // burnt at another rate is no integer (two burns of it may round differently from one).
     const u = this.u;
     const commute = !ctx.chargesDriverWork && u.weight.every((w, v) => w === u.weight[0] && u.budgetUs[v] === Infinity);
     for (const rq of this.queues) rq.burnsCommute = commute;
+  }
+
+  /**
+   * placeAtInsert is csched2_unit_insert for every vCPU, in the scenario's order (a domain's
+   * vCPUs are inserted one after another when it is created). Xen picks with csched2_res_pick: the
+   * queue of least b_avgload (the first on a tie; a new unit has no queue yet, so none has its own
+   * load taken off), then that queue's next pCPU after its pick_bias (cpumask_cycle), which becomes
+   * the bias. runq_assign then adds the vCPU's starting average of 1/2 to the queue's b_avgload,
+   * so the next vCPU sees it: a VM's consecutive vCPUs alternate between queues of equal load
+   * instead of gathering in one block of consecutive pCPUs (docs/accuracy.md, session 23: that
+   * gathering filled one queue of a packed 32-core host while the other had idle pCPUs, and
+   * nothing on the wake path moves a vCPU to another queue).
+   *
+   * Xen starts a queue's pick_bias at its first pCPU, but dom0's vCPUs have moved it before any
+   * guest is created; the simulator has no such history and starts each bias at the queue's last
+   * pCPU, so the first pick is its first. On a host of one queue the pick is then pCPU v % nCpus,
+   * the placement of every earlier simulator version.
+   */
+  private placeAtInsert(ctx: SchedContext): void {
+    const queues = this.queues;
+    const bias = Int32Array.from(queues, (rq) => rq.cpus.length - 1);
+    ctx.vcpus.forEach((_info, v) => {
+      let rq = queues[0];
+      for (let q = 1; q < queues.length; q++) if (queues[q].balanceLoad.avg < rq.balanceLoad.avg) rq = queues[q];
+      const i = bias[rq.id] + 1 === rq.cpus.length ? 0 : bias[rq.id] + 1;
+      bias[rq.id] = i;
+      this.u.processor[v] = rq.cpus[i];
+      this.u.rq[v] = rq.id;
+      rq.assign(v, this.u.weight[v], this.u.avgLoad[v].avg);
+    });
   }
 
   /**
