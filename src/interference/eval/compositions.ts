@@ -416,7 +416,7 @@ export const EVAL_ROUNDS: readonly EvalRound[] = [
   { name: "holdout-28", seeds: HOLDOUT28_SEEDS, sets: HOLDOUT28_SETS, reference: "data/interference/accuracy-reference-holdout28-v1.json" },
   { name: "holdout-29", seeds: HOLDOUT29_SEEDS, sets: HOLDOUT29_SETS, reference: "data/interference/accuracy-reference-holdout29-v1.json" },
   { name: "holdout-30", seeds: HOLDOUT30_SEEDS, sets: HOLDOUT30_SETS, reference: "data/interference/accuracy-reference-holdout30-v1.json" },
-  { name: "holdout-31", seeds: HOLDOUT31_SEEDS, sets: HOLDOUT31_SETS, reference: "data/interference/accuracy-reference-holdout31-v1.json", sealed: true },
+  { name: "holdout-31", seeds: HOLDOUT31_SEEDS, sets: HOLDOUT31_SETS, reference: "data/interference/accuracy-reference-holdout31-v1.json" },
 ];
 
 /** OPEN_ROUNDS: the rounds measured by default (every round but the sealed ones). */
