@@ -368,6 +368,15 @@ export const HOLDOUT31_SEEDS: readonly number[] = [10201, 10202, 10203, 10204, 1
 
 export const HOLDOUT31_SETS: readonly CompositionSet[] = HOLDOUT30_SETS;
 
+/**
+ * The thirty-second held-out round, frozen and sealed at the end of session 24 after holdout-31 was
+ * measured, so the next session's first change meets an untouched round: holdout-31's sets, from
+ * seeds nothing had used (those above and 10201-10210), simulated with credit2's insert-time pick.
+ */
+export const HOLDOUT32_SEEDS: readonly number[] = [10211, 10212, 10213, 10214, 10215, 10216, 10217, 10218, 10219, 10220];
+
+export const HOLDOUT32_SETS: readonly CompositionSet[] = HOLDOUT31_SETS;
+
 /** EvalRound is one frozen evaluation: its seeds, the sets drawn per seed and its cached reference. */
 export interface EvalRound {
   readonly name: string;
@@ -417,6 +426,7 @@ export const EVAL_ROUNDS: readonly EvalRound[] = [
   { name: "holdout-29", seeds: HOLDOUT29_SEEDS, sets: HOLDOUT29_SETS, reference: "data/interference/accuracy-reference-holdout29-v1.json" },
   { name: "holdout-30", seeds: HOLDOUT30_SEEDS, sets: HOLDOUT30_SETS, reference: "data/interference/accuracy-reference-holdout30-v1.json" },
   { name: "holdout-31", seeds: HOLDOUT31_SEEDS, sets: HOLDOUT31_SETS, reference: "data/interference/accuracy-reference-holdout31-v1.json" },
+  { name: "holdout-32", seeds: HOLDOUT32_SEEDS, sets: HOLDOUT32_SETS, reference: "data/interference/accuracy-reference-holdout32-v1.json", sealed: true },
 ];
 
 /** OPEN_ROUNDS: the rounds measured by default (every round but the sealed ones). */
