@@ -20,16 +20,32 @@ import { loadReference, saveReference } from "../dist/src/io/accuracy-reference.
 import { bundledPath } from "../dist/src/io/paths.js";
 import { WorkerPool } from "../dist/src/runtime/sim-pool.js";
 
+const log = (s) => process.stderr.write(`${new Date().toISOString()} ${s}\n`);
+/** usage: a clear error and exit 2, as the CLI's bad input (no stack trace, nothing written). */
+const usage = (msg) => {
+  process.stderr.write(`refresh-references: ${msg}\n`);
+  process.exit(2);
+};
 const args = process.argv.slice(2);
 const check = args.includes("--check");
-const wi = args.indexOf("--workers");
-const workers = wi >= 0 ? Number(args[wi + 1]) : 2;
-const ki = args.indexOf("--kept");
-const nKept = ki >= 0 ? Number(args[ki + 1]) : 1;
-const names = args.filter((a, i) => !a.startsWith("--") && !(wi >= 0 && i === wi + 1) && !(ki >= 0 && i === ki + 1));
+/** A flag's positive integer value (its default when absent). */
+const intFlag = (flag, dflt) => {
+  const i = args.indexOf(flag);
+  if (i < 0) return [dflt, -1];
+  const v = Number(args[i + 1]);
+  if (!Number.isInteger(v) || v < 1) usage(`${flag}: expected a positive integer, got ${JSON.stringify(args[i + 1] ?? "")}`);
+  return [v, i + 1];
+};
+const [workers, wv] = intFlag("--workers", 2);
+const [nKept, kv] = intFlag("--kept", 1);
+const unknown = args.filter((a) => a.startsWith("--") && !["--check", "--workers", "--kept"].includes(a));
+if (unknown.length) usage(`unknown option ${unknown[0]}`);
+const names = args.filter((a, i) => !a.startsWith("--") && i !== wv && i !== kv);
+const missing = names.filter((n) => !EVAL_ROUNDS.some((r) => r.name === n));
+if (missing.length) usage(`unknown round ${missing.join(", ")} (known: ${EVAL_ROUNDS.map((r) => r.name).join(", ")})`);
 const rounds = EVAL_ROUNDS.filter((r) => (names.length ? names.includes(r.name) : existsSync(bundledPath(r.reference))));
-if (names.length && rounds.length !== names.length) throw new Error(`unknown round among ${names.join(", ")}`);
-const log = (s) => process.stderr.write(`${new Date().toISOString()} ${s}\n`);
+const absent = rounds.filter((r) => !existsSync(bundledPath(r.reference)));
+if (absent.length) usage(`no reference file for ${absent.map((r) => `${r.name} (${r.reference})`).join(", ")}: build it with vmplace accuracy --rebuild-reference`);
 const fp = simFingerprint();
 const pool = new WorkerPool(workers);
 let bad = 0;
@@ -51,6 +67,12 @@ try {
         if (!same) bad++;
         log(`${r.name} ${e.id} (${multiQueueCredit2(comps.find((c) => c.id === e.id)) ? "re-simulated" : "kept"}): ${same ? "identical" : "DIFFERS"}`);
       }
+      continue;
+    }
+    // Made by this simulator already (a rerun after an interrupted refresh): its runs are the ones
+    // a refresh would make, since run seeds follow from composition ids.
+    if (file.sim.fingerprint === fp) {
+      log(`${r.name}: already made with this simulator (${fp}), kept`);
       continue;
     }
     const keep = keptAcrossChange(file, comps, multiQueueCredit2);
