@@ -539,6 +539,22 @@ describe("predictor accuracy on the thirty-first frozen round (holdout-31)", () 
   packedGoals(all, { allP90: true, median: KINDS, covered: KINDS, p90: ["xen-credit", "xen-credit2"], safe: ["kvm-cfs", "xen-credit", "xen-credit2"] });
 });
 
+// The thirty-second frozen round (seeds 10211-10220 and holdout-31's sets, committed and sealed with
+// its reference at the end of session 24, simulated with credit2's insert-time pick). Main at the
+// end of session 24, unchanged, was measured on it once at the start of session 25, untouched, then
+// it was unsealed (docs/accuracy.md, "holdout-32 measured"). Contended: every goal for all together
+// (0.047 / 0.334, 99.8%, no unsafe miss) and for each scheduler (p90 CFS 0.339, EEVDF 0.257,
+// credit1 0.299; no unsafe miss anywhere; credit2's coverage 99.4%) but credit2's p90 (0.458, off
+// both ways: contended-credit2/10219/4 victim-0 at 214 µs against 43 simulated, 10216/7 victim-0 at
+// 1.7 ms against 4.2). Packed: every goal for all together (0.020 / 0.180, 100%) and
+// for each scheduler's median, p90 (CFS 0.312, EEVDF 0.202, credit1 0.171, credit2 0.052) and
+// coverage, but CFS's two unsafe misses (packed/10211/2 vm-8: 2.4 ms against 6.3; packed/10211/6
+// vm-2: 3.4 ms against 10.4; both inside their bounds).
+describe("predictor accuracy on the thirty-second frozen round (holdout-32)", () => {
+  const { all } = sharedRoundGoals("holdout-32", { p90: ["kvm-cfs", "kvm-eevdf", "xen-credit"], safe: KINDS });
+  packedGoals(all, { allP90: true, median: KINDS, covered: KINDS, p90: KINDS, safe: ["kvm-eevdf", "xen-credit", "xen-credit2"] });
+});
+
 // The fifth frozen round (seeds 9801-9810 and holdout-4's sets, committed and sealed with its
 // reference before model-v7 was made). model-v7 was measured on it once, untouched, then it was
 // unsealed (docs/accuracy.md, "holdout-5 measured"). model-v8

@@ -377,6 +377,15 @@ export const HOLDOUT32_SEEDS: readonly number[] = [10211, 10212, 10213, 10214, 1
 
 export const HOLDOUT32_SETS: readonly CompositionSet[] = HOLDOUT31_SETS;
 
+/**
+ * The thirty-third held-out round, frozen and sealed at the start of session 25 after holdout-32 was
+ * measured and before that session's first change: holdout-32's sets, from seeds nothing had used
+ * (those above and 10211-10220).
+ */
+export const HOLDOUT33_SEEDS: readonly number[] = [10221, 10222, 10223, 10224, 10225, 10226, 10227, 10228, 10229, 10230];
+
+export const HOLDOUT33_SETS: readonly CompositionSet[] = HOLDOUT32_SETS;
+
 /** EvalRound is one frozen evaluation: its seeds, the sets drawn per seed and its cached reference. */
 export interface EvalRound {
   readonly name: string;
@@ -426,7 +435,8 @@ export const EVAL_ROUNDS: readonly EvalRound[] = [
   { name: "holdout-29", seeds: HOLDOUT29_SEEDS, sets: HOLDOUT29_SETS, reference: "data/interference/accuracy-reference-holdout29-v1.json" },
   { name: "holdout-30", seeds: HOLDOUT30_SEEDS, sets: HOLDOUT30_SETS, reference: "data/interference/accuracy-reference-holdout30-v1.json" },
   { name: "holdout-31", seeds: HOLDOUT31_SEEDS, sets: HOLDOUT31_SETS, reference: "data/interference/accuracy-reference-holdout31-v1.json" },
-  { name: "holdout-32", seeds: HOLDOUT32_SEEDS, sets: HOLDOUT32_SETS, reference: "data/interference/accuracy-reference-holdout32-v1.json", sealed: true },
+  { name: "holdout-32", seeds: HOLDOUT32_SEEDS, sets: HOLDOUT32_SETS, reference: "data/interference/accuracy-reference-holdout32-v1.json" },
+  { name: "holdout-33", seeds: HOLDOUT33_SEEDS, sets: HOLDOUT33_SETS, reference: "data/interference/accuracy-reference-holdout33-v1.json", sealed: true },
 ];
 
 /** OPEN_ROUNDS: the rounds measured by default (every round but the sealed ones). */
