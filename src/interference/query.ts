@@ -1,4 +1,4 @@
-import type { CpuPart, MutablePart } from "./core/cpu-part.js";
+import { BINS, type CpuPart, type MutablePart } from "./core/cpu-part.js";
 import { Components, idleSiblingFull, type HostMix } from "./core/host-mix.js";
 import type { ExclusionCache } from "./core/occupancy.js";
 import type { FullState } from "./core/tails.js";
@@ -115,6 +115,17 @@ export class Query {
    */
   private fairShareMemo = NaN;
   private fairShareDue = true;
+  /**
+   * CFS's pulls after the halt-poll window (SchedulerCore.pollPulls, Mechanisms.cfsPollPulls):
+   * withPull: the victim last asked about is a 1-vCPU io victim it applies to, whose tail is read
+   * on pullComps (its components with the other CPUs' pulls at the rate of cores going idle)
+   * instead. pullShareMemo: HostMix.pollPullShare with the query's extra (found once per begin).
+   */
+  private pollPulls: SchedulerCore["pollPulls"] = undefined;
+  private withPull = false;
+  private readonly pullComps = new Components();
+  private pullShareMemo = 1;
+  private pullShareDue = true;
   private readonly rest: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
   private readonly ownLight: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
   private readonly hostParts = new Float64Array(2);
@@ -185,9 +196,12 @@ export class Query {
     this.repickWaitUs = hm.core.repickWaitUs;
     this.repickFloor = hm.core.repickFloor;
     this.busyBacklog = hm.core.busyBacklog;
+    this.pollPulls = hm.core.pollPulls;
     this.withShare = false;
     this.withBacklog = false;
+    this.withPull = false;
     this.fairShareDue = true;
+    this.pullShareDue = true;
     this.hop[0] = 0;
     this.hop[1] = 0;
     const light = extra !== undefined && extra.block !== undefined;
@@ -279,7 +293,53 @@ export class Query {
     if (this.shareOn && v.ownCpu === undefined && (!self || this.extra === undefined || this.extra.block !== undefined)) this.markShare(c, v.tail.lambdaUs, v.tail.serviceUs, v.tail.vcpus);
     this.withBacklog = false;
     if (this.busyBacklog !== undefined && v.ownCpu === undefined) this.markBacklog(c, v.tail.lambdaUs, v.tail.serviceUs, v.tail.vcpus, v.tail.rho);
+    this.withPull = false;
+    if (this.pollPulls !== undefined && v.ownCpu === undefined) this.markPull(c, v.tail.vcpus, v.tail.rho);
     return c;
+  }
+
+  /**
+   * markPull (Mechanisms.cfsPollPulls; docs/accuracy.md, "Packed CFS: a busy 1-vCPU io victim's
+   * waits end at the pulls of cores that go idle (session 25)"): for an io-only victim of one vCPU
+   * busy at SchedulerCore.pollPulls.minRho or more on a host held full minFull of the time or more,
+   * pullComps are its components `c` with the other CPUs' part of each blocked wait's release
+   * (rOthers x othersShare, and the light holds' nu x othersShare) at the share of the sleepers'
+   * blocks after which a CPU goes idle: a sleeper that blocks alone on its CPU halt-polls, and only
+   * a sleep past the window leaves the CPU idle to pull (kvm-fair scheduler.ts block, pick-put.ts
+   * pullTo). The fitted correction stays `c`'s (its inputs, meanWaitUs among them, are unchanged).
+   * O(bins), only for the victims it applies to.
+   */
+  private markPull(c: Components, vcpus: number, rho: number): void {
+    const pp = this.pollPulls!;
+    if (vcpus !== 1 || !(rho >= pp.minRho) || !(c.pFull >= pp.minFull)) return;
+    if (this.pullShareDue) {
+      this.pullShareMemo = this.mix.pollPullShare(this.heavyExtra());
+      this.pullShareDue = false;
+    }
+    const q = this.pullShareMemo;
+    if (!(q < 1)) return;
+    const p = this.pullComps;
+    p.copyFrom(c);
+    p.lightA = c.lightA;
+    p.lightR = c.lightR;
+    p.lightECap = c.lightECap;
+    p.lightWakesUs = c.lightWakesUs;
+    const slower = (1 - q) * c.othersShare;
+    let waitW = 0;
+    for (let k = 0; k < BINS; k++) {
+      if (!(p.a[k] > 0)) continue;
+      const r = p.r[k] - p.rOthers[k] * slower;
+      p.r[k] = r;
+      p.eCap[k] = Math.exp(-r * p.capUs);
+      waitW += p.a[k] / r;
+    }
+    p.sumAOverR = waitW;
+    if (p.lightA > 0) {
+      p.lightR = Math.max(1e-9, p.lightR - c.nu * slower);
+      p.lightECap = Math.exp(-p.lightR * p.capUs);
+    }
+    p.nu = c.nu * q;
+    this.withPull = true;
   }
 
   /**
@@ -932,7 +992,8 @@ export class Query {
         continue;
       }
       const alone = pct === Pct.P999 ? v.tail.base999Us : v.tail.base99Us;
-      const coreUs = quantileUs(c, v.tail, EPS[pct]);
+      // Mechanisms.cfsPollPulls: the tail on the slower pulls (markPull), corrected as the core's.
+      const coreUs = quantileUs(this.withPull ? this.pullComps : c, v.tail, EPS[pct]);
       let est = corrected(coreUs, alone, this.logCorr(c, pct, v.corr[this.coreAt + pct], load));
       // The one-wait line (SchedulerCore.oneWaitUs): the correction lifts an io-only victim up to alone + line, not past.
       if (this.oneWaitUs > 0 && pct === Pct.P999 && v.ownCpu === undefined && c.pFull < this.oneWaitPFull) est = Math.min(est, Math.max(coreUs, alone + this.oneWaitUs));
@@ -1010,6 +1071,8 @@ export class Query {
     if (this.shareOn && rows[o + R_LIGHT] !== 0) this.markShare(c, rows[o + R_LAMBDA], rows[o + R_SERVICE], rows[o + R_VCPUS]);
     this.withBacklog = false;
     if (this.busyBacklog !== undefined && rows[o + R_LIGHT] !== 0) this.markBacklog(c, rows[o + R_LAMBDA], rows[o + R_SERVICE], rows[o + R_VCPUS], rows[o + R_RHO]);
+    this.withPull = false;
+    if (this.pollPulls !== undefined && rows[o + R_LIGHT] !== 0) this.markPull(c, rows[o + R_VCPUS], rows[o + R_RHO]);
     return this.rowWithinSlo(c, rows, o, reasons, skip, byEstimate, o + R_CORR);
   }
 
@@ -1084,6 +1147,7 @@ export class Query {
     // A mixed victim: no time-share or busy-backlog floor (its requests are served inside its own bursts).
     this.withShare = false;
     this.withBacklog = false;
+    this.withPull = false;
     return this.keptWithin(c, rows, o, byEstimate, kept, ko);
   }
 
@@ -1223,6 +1287,8 @@ export class Query {
     if (this.shareOn && (x === undefined || x.block !== undefined)) this.markShare(c, rows[o + R_LAMBDA], rows[o + R_SERVICE], rows[o + R_VCPUS]);
     this.withBacklog = false;
     if (this.busyBacklog !== undefined && rows[o + R_LIGHT] !== 0) this.markBacklog(c, rows[o + R_LAMBDA], rows[o + R_SERVICE], rows[o + R_VCPUS], rows[o + R_RHO]);
+    this.withPull = false;
+    if (this.pollPulls !== undefined && rows[o + R_LIGHT] !== 0) this.markPull(c, rows[o + R_VCPUS], rows[o + R_RHO]);
     return this.rowWithinSlo(c, rows, o, this.reasonsOf(widen, rows[o + R_OUTSIDE], rows[o + R_OWN_VCPUS]), skip, byEstimate, o + ROW + this.coreAt);
   }
 
@@ -1230,7 +1296,8 @@ export class Query {
   private rowWithinSlo(c: Components, r: readonly number[], o: number, reasons: number, skip: number, byEstimate: number, corrAt: number): boolean {
     let load = NaN;
     const serviceUs = r[o + R_SERVICE];
-    if (this.withEpisodes || this.withGrant || this.withShare || this.withOver || this.withBacklog) this.certBad = true;
+    // Mechanisms.cfsPollPulls: the pulls' share moves with the extra VM's sleeps, either way: no certificate.
+    if (this.withEpisodes || this.withGrant || this.withShare || this.withOver || this.withBacklog || this.withPull) this.certBad = true;
     for (let pct = 0; pct < 2; pct++) {
       const slo = r[o + R_SLO + pct];
       if (slo === Infinity || (skip & (1 << pct)) !== 0) continue;
@@ -1260,12 +1327,14 @@ export class Query {
       // The victim's alone tail at x is the first term of both: evaluated once.
       const base = aloneTailAt(r[o + R_BASE_A], r[o + R_BASE_THETA], x);
       const lam = thinnedLambda(c, r[o + R_LAMBDA], r[o + R_VCPUS]);
-      const bound = waitTailBound(c, y, lam, r[o + R_WAKES], r[o + R_RHO], base);
+      // Mechanisms.cfsPollPulls: predict's tail on the slower pulls (markPull; its thinning is c's).
+      const ct = this.withPull ? this.pullComps : c;
+      const bound = waitTailBound(ct, y, lam, r[o + R_WAKES], r[o + R_RHO], base);
       if (bound <= EPS[pct]) {
         if (bound > EPS[pct] * CERT_BELOW) this.certBad = true;
         continue;
       }
-      const tail = waitTail(c, y, lam, r[o + R_WAKES], r[o + R_RHO], base);
+      const tail = waitTail(ct, y, lam, r[o + R_WAKES], r[o + R_RHO], base);
       if (tail > EPS[pct]) return this.refuse(tail > EPS[pct] * CERT_ABOVE ? Refusal.Monotone : Refusal.None);
       if (tail > EPS[pct] * CERT_BELOW) this.certBad = true;
     }

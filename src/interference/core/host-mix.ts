@@ -85,7 +85,9 @@ const TAIL_POWER = 16;
 const SPBW = SPR + 11;
 /** Sleepy CPU-bound VMs (parts with duty < 1): SchedulerCore.sleeperFloorUs's one-VM test. */
 const SVMS = SPR + 12;
-const SUMS = SPR + 13;
+/** Σ duty / burst x e^(-window / sleep) over sleepy vCPUs: their blocks that leave the CPU idle past its halt-poll window (SchedulerCore.pollPulls). */
+const SPRP = SPR + 13;
+const SUMS = SPR + 14;
 /**
  * FLOOR_MIN: the least sleeper-floor chance (floorChance): far under the 1e-3 of a p99.9 (the
  * bins are kept at chance 1 beside it: Components.refloor).
@@ -410,6 +412,7 @@ export class HostMix {
     this.sums[2 * BINS + d.bin] += d.spbr;
     this.sums[3 * BINS + d.bin] += d.cnt;
     this.sums[SPR] += d.spr;
+    this.sums[SPRP] += d.sprp;
     this.sums[SPRL] += d.sprl;
     this.sums[SPNB] += d.spnb;
     this.sums[SPBW] += d.spbw;
@@ -431,6 +434,7 @@ export class HostMix {
     out.spb = w * block;
     out.spbr = (w * block) / c.burstUs;
     out.spr = w / c.burstUs;
+    out.sprp = this.core.pollPulls !== undefined && sleepy ? out.spr * pollSurvival(this.core.pollPulls.pollUs, c.duty, c.burstUs) : out.spr;
     out.sprl = sleepy ? w * (1 - block) * SHARES[1] : 0;
     out.spnb = w * (1 - block);
     out.spbw = w * block * weight ** TAIL_POWER;
@@ -765,6 +769,25 @@ export class HostMix {
   /** lightWakesUs: the host's io-only vCPUs' wakes per µs (Σ duty / hold), for credit2's grant-end waits (query.ts). */
   lightWakesUs(): number {
     return this.sums[LRATE];
+  }
+
+  /**
+   * pollPullShare: the part of the sleepy CPU-bound vCPUs' blocks (Σ duty / burst, with `extra` if
+   * it is CPU-bound and sleepy) after which the CPU goes idle and pulls, Σ duty / burst x
+   * e^(-window / sleep) over that sum (SchedulerCore.pollPulls); 1 without blocks or the core's
+   * window. O(1): the what-if's extra is one part.
+   */
+  pollPullShare(extra: CpuPart | undefined): number {
+    const pp = this.core.pollPulls;
+    if (pp === undefined) return 1;
+    let spr = this.sums[SPR];
+    let sprp = this.sums[SPRP];
+    if (extra !== undefined && extra.block === undefined && extra.duty < 1) {
+      const x = (extra.vcpus * extra.duty) / extra.burstUs;
+      spr += x;
+      sprp += x * pollSurvival(pp.pollUs, extra.duty, extra.burstUs);
+    }
+    return spr > 1e-15 ? Math.min(1, Math.max(0, sprp / spr)) : 1;
   }
 
   /** sleepyWakesUs: the host's sleepy CPU-bound vCPUs' wakes per µs (Σ duty / burst), for credit1's OVER waits (query.ts). */
@@ -1305,4 +1328,15 @@ export class HostMix {
     out.driftCapUs = this.core.driftCapUs;
     out.driftECap = out.driftA > 0 ? expNeg(out.driftR * out.driftCapUs) : 0;
   }
+}
+
+/**
+ * pollSurvival: the chance a sleepy vCPU's sleep (exponential, mean burst x (1 - duty) / duty)
+ * outlasts a halt-poll window of `pollUs`: only then does its CPU go idle (kvm-fair scheduler.ts
+ * block polls while the vCPU is alone on its CPU) and pull a waiter from another (pick-put.ts
+ * pullTo). A sleep inside the window resumes the vCPU on a CPU that never went idle.
+ */
+export function pollSurvival(pollUs: number, duty: number, burstUs: number): number {
+  if (!(duty > 0) || !(duty < 1) || !(pollUs > 0)) return 1;
+  return Math.exp((-pollUs * duty) / (burstUs * (1 - duty)));
 }

@@ -249,6 +249,15 @@ export interface SchedulerCore {
    */
   readonly serveReleaseFree?: number;
   /**
+   * pollPulls: a blocked waker's release by other CPUs' pulls is at the rate of the cores that go
+   * idle, not of the runners that block: a KVM vCPU alone on its CPU halt-polls when it blocks, so
+   * its CPU pulls nothing unless it sleeps past the window (CFS, Mechanisms.cfsPollPulls; query.ts
+   * markPull, host-mix.ts pollPullShare). `pollUs` the window; only for a 1-vCPU io victim at
+   * `minRho` of its vCPU or more, where every core is held at least `minFull` of the time. Absent:
+   * every block of a sleepy runner releases a core.
+   */
+  readonly pollPulls?: { readonly pollUs: number; readonly minRho: number; readonly minFull: number };
+  /**
    * keepsCpu: a mixed victim of `vcpus` vCPUs that never sleeps (runnable share 1) keeps its CPUs
    * to itself on a host whose CPU-bound VMs' Σ busyShare (time-share.ts; in VMs, the victim's
    * included) is `groupLoad` and whose never-sleeping CPU-bound vCPUs (the victim's included) are
@@ -792,8 +801,19 @@ export interface Mechanisms {
    * host-mix.ts serveRelease). Off: the end of a hold of serve + halt-poll window.
    */
   readonly cfsServeRelease: boolean;
+  /**
+   * CFS (docs/accuracy.md, "Packed CFS: a busy 1-vCPU io victim's waits end at the pulls of cores
+   * that go idle (session 25)"): a blocked io waker left waiting behind a fresh sleepy runner is
+   * pulled by another CPU when that CPU goes idle (kvm-fair pick-put.ts pullTo). A sleepy vCPU that
+   * blocks alone on its CPU halt-polls first (scheduler.ts block: hNr 1), so its CPU goes idle and
+   * pulls only if it sleeps past the window: the pull rate is the sleepers' blocks x
+   * e^(-window / sleep), not all of them (SchedulerCore.pollPulls). Applied to 1-vCPU io victims at
+   * 0.3 of their vCPU or more on hosts held full half the time or more, whose p99.9 is the longest
+   * waits (each queues its requests). Off: every block releases a core at the steal discount.
+   */
+  readonly cfsPollPulls: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true, credit1IdleSibling: true, credit1OverBurst: true, credit1SiblingIo: true, credit2SiblingIo: true, cfsRunnerWeight: true, credit1OverAlone: true, eevdfKeepsDemand: true, credit2BusyBacklog: true, cfsSleeperFloor: true, cfsKeptSaturated: true, credit1OverSleepy: true, eevdfNeverPulled: true, cfsServeRelease: true, eevdfSplitWeight: true, credit2LowestCredit: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true, credit1IdleSibling: true, credit1OverBurst: true, credit1SiblingIo: true, credit2SiblingIo: true, cfsRunnerWeight: true, credit1OverAlone: true, eevdfKeepsDemand: true, credit2BusyBacklog: true, cfsSleeperFloor: true, cfsKeptSaturated: true, credit1OverSleepy: true, eevdfNeverPulled: true, cfsServeRelease: true, eevdfSplitWeight: true, credit2LowestCredit: true, cfsPollPulls: true };
 
 /** RepickFloor: SchedulerCore.repickFloor. */
 export interface RepickFloor {
