@@ -769,12 +769,17 @@ export class Query {
   }
 
   /**
-   * noQueueDue: the no-queue line holds on `c` (its grant-end term written): the host's CPU-bound
-   * vCPUs, the query's extra VM's included, are no more than its cores, and every runner is rarely
-   * fresh at once (SchedulerCore.noQueueLine). O(1): HostMix keeps the counts.
+   * noQueueDue: the no-queue line holds on `c` (its grant-end term written) for an io-only victim of
+   * service `serviceUs`, thinned rate `lam`, own wakes `own` and utilisation `rho`: the host's
+   * CPU-bound vCPUs, the query's extra VM's included, are no more than its cores, and the long
+   * waits of every runner fresh at once, as the grant-end term prices them for the victim's
+   * requests past the one wait (grantTailAt), stay under freshMax (SchedulerCore.noQueueLine).
+   * O(1): HostMix keeps the counts, and the grant tail is one 8-point quadrature.
    */
-  private noQueueDue(c: Components): boolean {
-    return c.grantA < this.noQueueLine!.freshMax && this.cpuBoundVcpusWith() <= this.hm.cores;
+  private noQueueDue(c: Components, serviceUs: number, lam: number, own: number, rho: number): boolean {
+    const line = this.noQueueLine!;
+    if (this.cpuBoundVcpusWith() > this.hm.cores) return false;
+    return !(c.grantA > 0) || grantTailAt(c, serviceUs, lam, own, rho, 0, serviceUs + line.waitUs) < line.freshMax;
   }
 
   /** cpuBoundVcpusWith: the host's CPU-bound vCPUs (sleepers and hogs, mixed victims' included), the query's CPU-bound extra VM's included. */
@@ -951,7 +956,7 @@ export class Query {
       // The re-pick line (SchedulerCore.repickWaitUs): an io-only victim's waits end at the timers.
       if (this.repickWaitUs !== undefined && pct === Pct.P999 && v.ownCpu === undefined) est = Math.min(est, repickLineUs(this.repickWaitUs, v.tail.serviceUs, v.tail.lambdaUs, v.tail.vcpus, alone));
       // The no-queue line (SchedulerCore.noQueueLine): with no CPU-bound vCPU queued, one MIN_TIMER wait at most.
-      if (this.noQueueLine !== undefined && pct === Pct.P999 && v.ownCpu === undefined && this.noQueueDue(c)) est = Math.min(est, Math.max(alone, v.tail.serviceUs + this.noQueueLine.waitUs));
+      if (this.noQueueLine !== undefined && pct === Pct.P999 && v.ownCpu === undefined && this.noQueueDue(c, v.tail.serviceUs, thinnedLambda(c, v.tail.lambdaUs, v.tail.vcpus), v.tail.burstWakesUs, v.tail.rho)) est = Math.min(est, Math.max(alone, v.tail.serviceUs + this.noQueueLine.waitUs));
       // The re-pick floor (SchedulerCore.repickFloor): the waits that last MIN_TIMER, under the line.
       if (this.repickFloor !== undefined && pct === Pct.P999 && v.ownCpu === undefined) {
         const w = this.repickFloor.waitUs(c.pFull * c.blockGivenFull, this.othersWakesUs(c), EPS[pct]);
@@ -1267,7 +1272,7 @@ export class Query {
       // The no-queue line (SchedulerCore.noQueueLine): predict's min(corrected, line), as the re-pick
       // line's; it holds only on this host (its CPU-bound count and grant-end chance), and credit2's
       // core, with its grant ends, certifies nothing anyway (light-certs.ts certifiable).
-      if (this.noQueueLine !== undefined && pct === Pct.P999 && r[o + R_LIGHT] !== 0 && this.noQueueDue(c) && Math.max(r[o + R_BASE + pct], serviceUs + this.noQueueLine.waitUs) <= estMax) continue;
+      if (this.noQueueLine !== undefined && pct === Pct.P999 && r[o + R_LIGHT] !== 0 && this.noQueueDue(c, serviceUs, thinnedLambda(c, r[o + R_LAMBDA], r[o + R_VCPUS]), r[o + R_WAKES], r[o + R_RHO]) && Math.max(r[o + R_BASE + pct], serviceUs + this.noQueueLine.waitUs) <= estMax) continue;
       if (Number.isNaN(load)) load = this.mixing(c, r[o + R_LAMBDA]);
       let x = uncorrectedThreshold(estMax, r[o + R_BASE + pct], this.logCorr(c, pct, r[corrAt + pct], load));
       // The one-wait line (SchedulerCore.oneWaitUs): predict's min(corrected, max(core, alone + line)).

@@ -157,11 +157,14 @@ function repickWaitOf(minTimerUs: number, rl: number): (lambdaUs: number) => num
 /**
  * NO_QUEUE_FRESH_UNDER: how far the grant-end term's all-fresh chance (grantWaitOf's grantA) fell
  * under the simulator's share of an io-only vCPU's wakes that waited past MIN_TIMER, at most, on
- * the 4-core hosts traced (docs/accuracy.md, session 25, seed 1, 20-30 s; no CPU-bound vCPU
+ * the 4-core hosts traced (the line's limit on the grant-end tail is eps over this) (docs/accuracy.md, session 25, seed 1, 20-30 s; no CPU-bound vCPU
  * queued): 1.05-5.1x (holdout-30 10195/1 victim-0 9.1e-4 against 8.7e-4, holdout-18 10080/4
  * victim-0 5.3e-4 against 1.0e-4). Read from those traces, not chosen on the rounds.
  */
 export const NO_QUEUE_FRESH_UNDER = 5;
+
+/** NO_QUEUE_EPS: the tail of the percentile the line is for (p99.9; query.ts asks it there only). */
+const NO_QUEUE_EPS = 0.001;
 
 /**
  * noQueueLineOf (Mechanisms.credit2NoQueueLine): an io-only victim's one wait on a run queue whose
@@ -175,13 +178,15 @@ export const NO_QUEUE_FRESH_UNDER = 5;
  * own pCPU's runner is the one it preempted at its last wake, re-picked when it blocked, so such a
  * wake comes rate limit - tolerance to rate limit after its last block. The long waits, for a
  * release or a grant end, need every runner fresh at once (the grant-end term's grantA), which
- * the traces found at most NO_QUEUE_FRESH_UNDER times as often as grantA: the line holds where
- * that is under eps (p99.9), and the grant-end floor stays over it. Traced (docs/accuracy.md,
+ * the traces found up to NO_QUEUE_FRESH_UNDER times as often as grantA: the line holds where the
+ * grant-end term's tail past the one wait (grantTailAt at service + MIN_TIMER: a victim's requests
+ * that arrive during a long wait see it too) is under eps / NO_QUEUE_FRESH_UNDER, and the
+ * grant-end floor stays over it (query.ts noQueueDue). Traced (docs/accuracy.md,
  * session 25): 4-6 core hosts, 0.05-1.3% of an io victim's wakes wait, nearly all exactly 500 µs,
  * ended by a timer, and p99.9 at service + 500 µs or at its service alone.
  */
 function noQueueLineOf(minTimerUs: number, rl: number, maxUs: number): NoQueueLine {
-  return { waitUs: Math.min(minTimerUs, rl, maxUs), freshMax: 0.001 / NO_QUEUE_FRESH_UNDER };
+  return { waitUs: Math.min(minTimerUs, rl, maxUs), freshMax: NO_QUEUE_EPS / NO_QUEUE_FRESH_UNDER };
 }
 
 /**

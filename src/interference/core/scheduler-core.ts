@@ -24,7 +24,7 @@ export type CoreName = (typeof CORE_NAMES)[number];
 export interface NoQueueLine {
   /** The one wait, µs (MIN_TIMER). */
   readonly waitUs: number;
-  /** The all-fresh chance (Components.grantA) under which the line holds. */
+  /** The grant-end tail past the one wait (tail.ts grantTailAt) under which the line holds. */
   readonly freshMax: number;
 }
 
@@ -209,9 +209,9 @@ export interface SchedulerCore {
   /**
    * noQueueLine: on a host of one credit2 run queue whose CPU-bound vCPUs (the query's extra VM's
    * included) are no more than its CPUs, the longest wait that sets an io-only victim's p99.9
-   * (`waitUs`, MIN_TIMER; Mechanisms.credit2NoQueueLine, credit2.ts noQueueLineOf) where the chance
-   * that every runner is inside a fresh rate-limit window at its wake (Components.grantA, the
-   * grant-end term's) is under `freshMax`: its p99.9 is then at most the larger of its alone p99.9
+   * (`waitUs`, MIN_TIMER; Mechanisms.credit2NoQueueLine, credit2.ts noQueueLineOf) where the long
+   * waits of every runner inside a fresh rate-limit window at once (the grant-end term's tail past
+   * the one wait, tail.ts grantTailAt) are under `freshMax`: its p99.9 is then at most the larger of its alone p99.9
    * and its service plus that wait, the corrected estimate brought down to there, not raised
    * (query.ts predict); the grant-end floor still applies after it. Absent: none.
    */
