@@ -116,13 +116,14 @@ export function credit2Core(p: XenCredit2Params, cores: number, flags: Credit2Fl
     ...(queuedHog && cores <= p.maxCpusPerRunqueue ? { queuedHog: queuedHogEpisodes(cores, maxUs) } : {}),
     ...(siblingIo ? { siblingIo: true } : {}),
     ...(busyBacklog ? { busyBacklog: busyBacklogOf(p) } : {}),
+    // One run queue only: with several, which CPU-bound vCPUs share the victim's is the balancer's.
+    // The grant-end shape is what says every runner is rarely fresh at once: without it, no line.
+    ...(noQueueLine && grantEnds && grantShape && cores <= p.maxCpusPerRunqueue ? { noQueueLine: noQueueLineOf(p.minTimerUs, rl, maxUs) } : {}),
     // The queue resets once its top burner, the victim at share d, has burnt CREDIT_INIT: every
     // CREDIT_INIT / d. A vCPU at d' has burnt CREDIT_INIT d' / d by then, and credit moves in runs
     // of at least a rate limit, so the victim stays under it through the period only where the gap,
     // CREDIT_INIT (1 - d' / d), is a rate limit or more (docs/accuracy.md, session 24: at a gap of
     // 0.08-0.09 of the share the term over-predicted three of five victims).
-    // One run queue only: with several, which CPU-bound vCPUs share the victim's is the balancer's.
-    ...(noQueueLine && cores <= p.maxCpusPerRunqueue ? { noQueueLine: noQueueLineOf(p.minTimerUs, rl, maxUs) } : {}),
     ...(lowest ? { lowestCreditRatio: 1 - Math.min(rl, p.creditInitUs) / p.creditInitUs } : {}),
   };
 }

@@ -30,6 +30,8 @@ describe("credit2: an io-only victim beside no more CPU-bound vCPUs than CPUs wa
     }
     expect(coreFor(credit2, 2 * credit2.maxCpusPerRunqueue).noQueueLine).toBeUndefined();
     expect(coreFor(credit2, 8, { ...ALL_MECHANISMS, ...OFF }).noQueueLine).toBeUndefined();
+    // The grant-end shape prices every runner fresh at once; without it the line has no such test.
+    expect(coreFor(credit2, 8, { ...ALL_MECHANISMS, grantShape: false }).noQueueLine).toBeUndefined();
     for (const k of ["xen-credit", "kvm-cfs", "kvm-eevdf"] as const) expect(coreFor(defaultScheduler(k), 8).noQueueLine, k).toBeUndefined();
   });
 
