@@ -2,7 +2,7 @@ import { BINS, type CpuPart, type MutablePart } from "./core/cpu-part.js";
 import { Components, idleSiblingFull, type HostMix } from "./core/host-mix.js";
 import type { ExclusionCache } from "./core/occupancy.js";
 import type { FullState } from "./core/tails.js";
-import type { OverWait, RepickFloor, SchedulerCore } from "./core/scheduler-core.js";
+import type { NoQueueLine, OverWait, RepickFloor, SchedulerCore } from "./core/scheduler-core.js";
 import { heldShare, OVER_SHARE } from "./core/credit1.js";
 import { kneeEpisodes } from "./core/cfs.js";
 import { LIGHT_HOLD_FULL_MAX } from "./core/light-holds.js";
@@ -95,6 +95,8 @@ export class Query {
   private oneWaitPFull = ONE_WAIT_P_FULL;
   /** The core's re-pick wait (SchedulerCore.repickWaitUs), undefined without one: read once per query. */
   private repickWaitUs: ((lambdaUs: number) => number) | undefined = undefined;
+  /** The core's no-queue line (SchedulerCore.noQueueLine), undefined without one: read once per query. */
+  private noQueueLine: NoQueueLine | undefined = undefined;
   /** The core's re-pick floor (SchedulerCore.repickFloor), undefined without one: read once per query. */
   private repickFloor: RepickFloor | undefined = undefined;
   private shareRate = NaN;
@@ -194,6 +196,7 @@ export class Query {
     this.oneWaitUs = hm.core.oneWaitUs ?? 0;
     this.oneWaitPFull = hm.core.oneWaitPFull ?? ONE_WAIT_P_FULL;
     this.repickWaitUs = hm.core.repickWaitUs;
+    this.noQueueLine = hm.core.noQueueLine;
     this.repickFloor = hm.core.repickFloor;
     this.busyBacklog = hm.core.busyBacklog;
     this.pollPulls = hm.core.pollPulls;
@@ -825,6 +828,20 @@ export class Query {
     return ep.ownPreA > 0 || ep.ownLongA > 0;
   }
 
+  /**
+   * noQueueDue: the no-queue line holds on `c` (its grant-end term written) for an io-only victim of
+   * service `serviceUs`, thinned rate `lam`, own wakes `own` and utilisation `rho`: the host's
+   * CPU-bound vCPUs, the query's extra VM's included, are no more than its cores, and the long
+   * waits of every runner fresh at once, as the grant-end term prices them for the victim's
+   * requests past the one wait (grantTailAt), stay under freshMax (SchedulerCore.noQueueLine).
+   * O(1): HostMix keeps the counts, and the grant tail is one 8-point quadrature.
+   */
+  private noQueueDue(c: Components, serviceUs: number, lam: number, own: number, rho: number): boolean {
+    const line = this.noQueueLine!;
+    if (this.cpuBoundVcpusWith() > this.hm.cores) return false;
+    return !(c.grantA > 0) || grantTailAt(c, serviceUs, lam, own, rho, 0, serviceUs + line.waitUs) < line.freshMax;
+  }
+
   /** cpuBoundVcpusWith: the host's CPU-bound vCPUs (sleepers and hogs, mixed victims' included), the query's CPU-bound extra VM's included. */
   private cpuBoundVcpusWith(): number {
     const x = this.extra;
@@ -999,6 +1016,8 @@ export class Query {
       if (this.oneWaitUs > 0 && pct === Pct.P999 && v.ownCpu === undefined && c.pFull < this.oneWaitPFull) est = Math.min(est, Math.max(coreUs, alone + this.oneWaitUs));
       // The re-pick line (SchedulerCore.repickWaitUs): an io-only victim's waits end at the timers.
       if (this.repickWaitUs !== undefined && pct === Pct.P999 && v.ownCpu === undefined) est = Math.min(est, repickLineUs(this.repickWaitUs, v.tail.serviceUs, v.tail.lambdaUs, v.tail.vcpus, alone));
+      // The no-queue line (SchedulerCore.noQueueLine): with no CPU-bound vCPU queued, one MIN_TIMER wait at most.
+      if (this.noQueueLine !== undefined && pct === Pct.P999 && v.ownCpu === undefined && this.noQueueDue(c, v.tail.serviceUs, thinnedLambda(c, v.tail.lambdaUs, v.tail.vcpus), v.tail.burstWakesUs, v.tail.rho)) est = Math.min(est, Math.max(alone, v.tail.serviceUs + this.noQueueLine.waitUs));
       // The re-pick floor (SchedulerCore.repickFloor): the waits that last MIN_TIMER, under the line.
       if (this.repickFloor !== undefined && pct === Pct.P999 && v.ownCpu === undefined) {
         const w = this.repickFloor.waitUs(c.pFull * c.blockGivenFull, this.othersWakesUs(c), EPS[pct]);
@@ -1317,6 +1336,10 @@ export class Query {
       // above taken after it. The line is the victim's own, whatever the host's load: a pass by it
       // holds for any candidate, so it certifies as the tail's passes do.
       if (this.repickWaitUs !== undefined && pct === Pct.P999 && r[o + R_LIGHT] !== 0 && repickLineUs(this.repickWaitUs, serviceUs, r[o + R_LAMBDA], r[o + R_VCPUS], r[o + R_BASE + pct]) <= estMax) continue;
+      // The no-queue line (SchedulerCore.noQueueLine): predict's min(corrected, line), as the re-pick
+      // line's; it holds only on this host (its CPU-bound count and grant-end chance), and credit2's
+      // core, with its grant ends, certifies nothing anyway (light-certs.ts certifiable).
+      if (this.noQueueLine !== undefined && pct === Pct.P999 && r[o + R_LIGHT] !== 0 && this.noQueueDue(c, serviceUs, thinnedLambda(c, r[o + R_LAMBDA], r[o + R_VCPUS]), r[o + R_WAKES], r[o + R_RHO]) && Math.max(r[o + R_BASE + pct], serviceUs + this.noQueueLine.waitUs) <= estMax) continue;
       if (Number.isNaN(load)) load = this.mixing(c, r[o + R_LAMBDA]);
       let x = uncorrectedThreshold(estMax, r[o + R_BASE + pct], this.logCorr(c, pct, r[corrAt + pct], load));
       // The one-wait line (SchedulerCore.oneWaitUs): predict's min(corrected, max(core, alone + line)).

@@ -20,6 +20,14 @@ export type CoreName = (typeof CORE_NAMES)[number];
  * Each scheduler has its own core (credit1.ts, cfs.ts, credit2.ts, eevdf.ts) and its own fitted
  * data: no scheduler is scored with another's model.
  */
+/** SchedulerCore.noQueueLine: credit2's one-wait line where no CPU-bound vCPU is queued. */
+export interface NoQueueLine {
+  /** The one wait, µs (MIN_TIMER). */
+  readonly waitUs: number;
+  /** The grant-end tail past the one wait (tail.ts grantTailAt) under which the line holds. */
+  readonly freshMax: number;
+}
+
 export interface SchedulerCore {
   readonly name: CoreName;
   /** Share of a CPU-bound vCPU's run time during which a waking victim cannot take its core. */
@@ -198,6 +206,16 @@ export interface SchedulerCore {
    * corrected estimate brought down to there, not raised (query.ts predict). Absent: none.
    */
   readonly repickWaitUs?: (lambdaUs: number) => number;
+  /**
+   * noQueueLine: on a host of one credit2 run queue whose CPU-bound vCPUs (the query's extra VM's
+   * included) are no more than its CPUs, the longest wait that sets an io-only victim's p99.9
+   * (`waitUs`, MIN_TIMER; Mechanisms.credit2NoQueueLine, credit2.ts noQueueLineOf) where the long
+   * waits of every runner inside a fresh rate-limit window at once (the grant-end term's tail past
+   * the one wait, tail.ts grantTailAt) are under `freshMax`: its p99.9 is then at most the larger of its alone p99.9
+   * and its service plus that wait, the corrected estimate brought down to there, not raised
+   * (query.ts predict); the grant-end floor still applies after it. Absent: none.
+   */
+  readonly noQueueLine?: NoQueueLine;
   /**
    * repickFloor: the waits of an io-only victim on a run queue that re-picks at its timers (credit2
    * on queues of more than REPICK_MIN_CPUS CPUs, Mechanisms.credit2RepickFloor; credit2.ts
@@ -742,6 +760,16 @@ export interface Mechanisms {
    */
   readonly credit2LowestCredit: boolean;
   /**
+   * credit2 (docs/accuracy.md, "credit2's io victim beside no more CPU-bound vCPUs than CPUs
+   * (session 25)"): on one run queue whose CPU-bound vCPUs never outnumber its CPUs, nobody is
+   * queued behind a runner, so an io-only waker that finds every CPU held preempts one whose rate
+   * limit has passed, and waits only where its own pCPU's runner is inside runq_tickle's tolerance
+   * of it: candidate() keeps that runner and re-arms at MIN_TIMER. Its p99.9 is at most its
+   * service plus MIN_TIMER where every runner is rarely fresh at once (SchedulerCore.noQueueLine). Off: the
+   * core's waits for a release.
+   */
+  readonly credit2NoQueueLine: boolean;
+  /**
    * credit1 (docs/accuracy.md, "Packed credit1: the saturated victim's OVER waits alone (session
    * 23)"): an OVER victim descheduled with nobody else queued (credit1OverWait's alone episodes)
    * runs again at the first release that finds no UNDER or BOOST vCPU queued, so the busy-period
@@ -813,7 +841,7 @@ export interface Mechanisms {
    */
   readonly cfsPollPulls: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true, credit1IdleSibling: true, credit1OverBurst: true, credit1SiblingIo: true, credit2SiblingIo: true, cfsRunnerWeight: true, credit1OverAlone: true, eevdfKeepsDemand: true, credit2BusyBacklog: true, cfsSleeperFloor: true, cfsKeptSaturated: true, credit1OverSleepy: true, eevdfNeverPulled: true, cfsServeRelease: true, eevdfSplitWeight: true, credit2LowestCredit: true, cfsPollPulls: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true, credit1IdleSibling: true, credit1OverBurst: true, credit1SiblingIo: true, credit2SiblingIo: true, cfsRunnerWeight: true, credit1OverAlone: true, eevdfKeepsDemand: true, credit2BusyBacklog: true, cfsSleeperFloor: true, cfsKeptSaturated: true, credit1OverSleepy: true, eevdfNeverPulled: true, cfsServeRelease: true, eevdfSplitWeight: true, credit2LowestCredit: true, cfsPollPulls: true, credit2NoQueueLine: true };
 
 /** RepickFloor: SchedulerCore.repickFloor. */
 export interface RepickFloor {

@@ -178,5 +178,8 @@ describe("credit2: the same count of a mixed neighbour", () => {
     expect(pFullOf(s, { credit2SiblingIo: false })).toBeCloseTo((BURST_DUTY + rho / N) ** N, 12);
     expect(pFullOf(s, { credit2SiblingIo: false, credit1SiblingIo: true })).toBe(pFullOf(s, { credit2SiblingIo: false }));
   });
-  floorFeasibilityTests(s, { credit2SiblingIo: true }, (bound) => expect(bound).toBeGreaterThan(1.05 * victimBoundUs(s, { credit2SiblingIo: false })));
+  // credit2NoQueueLine (session 25) off on both sides: the 8 mixed vCPUs are no more than the 8
+  // cores, so under the plain model (no correction) the line caps the io victim at service +
+  // MIN_TIMER with the term and without it alike (the simulator has 418-422 µs here, under it).
+  floorFeasibilityTests(s, { credit2SiblingIo: true, credit2NoQueueLine: false }, (bound) => expect(bound).toBeGreaterThan(1.05 * victimBoundUs(s, { credit2SiblingIo: false, credit2NoQueueLine: false })));
 });
