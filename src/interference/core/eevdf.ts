@@ -94,7 +94,7 @@ export const NEVER_PULLED_FREE = 1;
  * per never-sleeping vCPU of a multi-vCPU VM under which eevdfKeepsMulti's victim keeps its CPUs
  * (docs/accuracy.md, "Packed EEVDF: a kept multi-vCPU victim visited by the sleepers' overflow
  * (session 25)"). The queued sleepers are what the busy balancer moves, onto CPUs under the host's
- * mean load, which the split hog entities' CPUs always are (measured on five hosts: 92-100% of
+ * mean load, which the split hog entities' CPUs always are (measured on six hosts: 92-100% of
  * 1 ms samples). Set from the open rounds' reference, as KEEPS_DEMAND_FREE: the two kept victims
  * whose first vCPU is off its CPU past 0.1% of the time (holdout-31 packed/10206/1 vm-2 at 0.064,
  * 7.5x its alone tail; holdout-22 packed/10120/3 vm-7 at 0.081, 2.6x) against those at their

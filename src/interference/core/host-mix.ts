@@ -112,6 +112,9 @@ const SUMS_AND_CACHE = CACHED + Components.SAVED;
 const FULL: FullState = { pFull: 0, meanN: 0 };
 /** The same at one core fewer (written with FULL). */
 const NEAR: FullState = { pFull: 0, meanN: 0 };
+/** overflowPerSplitWith's scratch states. */
+const OVER_FULL: FullState = { pFull: 0, meanN: 0 };
+const OVER_NEAR: FullState = { pFull: 0, meanN: 0 };
 const D0: BinDelta = emptyDelta();
 const DX: BinDelta = emptyDelta();
 const DE: BinDelta = emptyDelta();
@@ -255,7 +258,7 @@ export class HostMix {
   private readonly dutyCoarse: Float64Array | null;
   /** partCount: the parts applied (parts()). */
   private partCount = 0;
-  /** splitHogCount: the never-sleeping vCPUs of CPU-bound parts of more than one vCPU (splitHogs()). */
+  /** splitHogCount: the never-sleeping vCPUs of CPU-bound parts of more than one vCPU (overflowPerSplitWith). */
   private splitHogCount = 0;
   private readonly timeShare: boolean;
   /** The light holds' CPU-bound counts are written (heldCounts: CFS's light-full home and knee terms, credit1's knee). */
@@ -383,8 +386,9 @@ export class HostMix {
     const xs = extra && extra.duty < 1 ? extra.vcpus : 0;
     const xd = extra && extra.duty < 1 ? extra.duty : 0;
     const xh = extra && extra.duty >= 1 ? extra.vcpus : 0;
-    this.occ.full(this.cores, xs, xd, xh, FULL, NEAR);
-    return (FULL.pFull * Math.max(0, FULL.meanN - this.cores)) / split;
+    // Its own scratch: FULL and NEAR hold a components build's states between its steps.
+    this.occ.full(this.cores, xs, xd, xh, OVER_FULL, OVER_NEAR);
+    return (OVER_FULL.pFull * Math.max(0, OVER_FULL.meanN - this.cores)) / split;
   }
 
   /** light turns an io-only VM's requests into its CpuPart under this host's scheduler (into `out`). */
