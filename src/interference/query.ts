@@ -667,7 +667,7 @@ export class Query {
     this.withOver = false;
     this.episodesScale = 0;
     const core = this.hm.core;
-    if (core.keepsCpu !== undefined && duty >= 1 && core.keepsCpu(this.groupLoadWith(), this.hogVcpusWith(), vcpus, this.sleeperLoadWith(), this.sleeperDemandWith(), this.mix.parts() + (this.extra !== undefined ? 1 : 0))) {
+    if (core.keepsCpu !== undefined && duty >= 1 && core.keepsCpu(this.groupLoadWith(), this.hogVcpusWith(), vcpus, this.sleeperLoadWith(), this.sleeperDemandWith(), this.mix.parts() + (this.extra !== undefined ? 1 : 0), core.keepsOverflow === true && vcpus > 1 ? this.mix.overflowPerSplitWith(this.heavyExtra()) : NaN)) {
       // EEVDF's never-sleeping victim on a CPU of its own: never a waker, never queued behind another (eevdf.ts).
       c.clearWaits();
       return;

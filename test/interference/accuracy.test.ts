@@ -535,10 +535,13 @@ describe("predictor accuracy on the thirtieth frozen round (holdout-30)", () => 
 // unsafe miss (contended/10209/6 victim-0: 2.1 ms against 5.5 simulated, inside its bound).
 // Packed: median, p90 and coverage for all together (0.020 / 0.294, 100%), every median and
 // coverage, p90 for credit1 (0.151) and credit2 (0.102); not met: CFS's p90 (0.496), EEVDF's
-// (0.498) and EEVDF's unsafe miss (packed/10206/1 vm-2: 153 µs against 1,144).
+// (0.498) and EEVDF's unsafe miss (packed/10206/1 vm-2: 153 µs against 1,144). Session 25's
+// eevdfKeepsOverflow (chosen with this round open) takes that victim off its alone tail (4.3 ms):
+// no packed unsafe miss left (docs/accuracy.md, "Packed EEVDF: a kept multi-vCPU victim visited
+// by the sleepers' overflow").
 describe("predictor accuracy on the thirty-first frozen round (holdout-31)", () => {
   const { all } = sharedRoundGoals("holdout-31", { p90: KINDS, safe: ["kvm-cfs", "kvm-eevdf", "xen-credit2"] });
-  packedGoals(all, { allP90: true, median: KINDS, covered: KINDS, p90: ["xen-credit", "xen-credit2"], safe: ["kvm-cfs", "xen-credit", "xen-credit2"] });
+  packedGoals(all, { allP90: true, median: KINDS, covered: KINDS, p90: ["xen-credit", "xen-credit2"], safe: KINDS });
 });
 
 // The thirty-second frozen round (seeds 10211-10220 and holdout-31's sets, committed and sealed with

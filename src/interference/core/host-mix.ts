@@ -114,6 +114,9 @@ const SUMS_AND_CACHE = CACHED + Components.SAVED;
 const FULL: FullState = { pFull: 0, meanN: 0 };
 /** The same at one core fewer (written with FULL). */
 const NEAR: FullState = { pFull: 0, meanN: 0 };
+/** overflowPerSplitWith's scratch states. */
+const OVER_FULL: FullState = { pFull: 0, meanN: 0 };
+const OVER_NEAR: FullState = { pFull: 0, meanN: 0 };
 const D0: BinDelta = emptyDelta();
 const DX: BinDelta = emptyDelta();
 const DE: BinDelta = emptyDelta();
@@ -257,6 +260,8 @@ export class HostMix {
   private readonly dutyCoarse: Float64Array | null;
   /** partCount: the parts applied (parts()). */
   private partCount = 0;
+  /** splitHogCount: the never-sleeping vCPUs of CPU-bound parts of more than one vCPU (overflowPerSplitWith). */
+  private splitHogCount = 0;
   private readonly timeShare: boolean;
   /** The light holds' CPU-bound counts are written (heldCounts: CFS's light-full home and knee terms, credit1's knee). */
   private readonly counts: boolean;
@@ -371,6 +376,23 @@ export class HostMix {
     return this.occ.atLeast(cores, xs, xd, xh);
   }
 
+  /**
+   * overflowPerSplitWith: E[(N - cores)+] over the occupancy with the CPU-bound `extra` added (the
+   * sleepy vCPUs past the cores the never-sleeping ones leave), per never-sleeping vCPU of a VM of
+   * several (EEVDF's keepsCpu, Mechanisms.eevdfKeepsOverflow); 0 with none. O(extra's vCPUs) once
+   * the occupancy's tail sums are built.
+   */
+  overflowPerSplitWith(extra: CpuPart | undefined): number {
+    const split = this.splitHogCount + (extra !== undefined && extra.duty >= 1 && extra.vcpus > 1 ? extra.vcpus : 0);
+    if (split <= 0) return 0;
+    const xs = extra && extra.duty < 1 ? extra.vcpus : 0;
+    const xd = extra && extra.duty < 1 ? extra.duty : 0;
+    const xh = extra && extra.duty >= 1 ? extra.vcpus : 0;
+    // Its own scratch: FULL and NEAR hold a components build's states between its steps.
+    this.occ.full(this.cores, xs, xd, xh, OVER_FULL, OVER_NEAR);
+    return (OVER_FULL.pFull * Math.max(0, OVER_FULL.meanN - this.cores)) / split;
+  }
+
   /** light turns an io-only VM's requests into its CpuPart under this host's scheduler (into `out`). */
   light(l: LightPart, out: MutablePart): CpuPart {
     return this.core.lightPart(l, out);
@@ -390,6 +412,7 @@ export class HostMix {
       return;
     }
     this.occ.apply(c.vcpus, c.duty, sign);
+    if (c.duty >= 1 && c.vcpus > 1) this.splitHogCount += sign * c.vcpus;
     if (this.core.siblingIo === true && c.siblingIo !== undefined) this.occ.applySibling(c.vcpus, c.duty, c.siblingIo, sign);
     const share = sign * busyShare(c.vcpus, c.duty);
     this.sums[GLOAD] += share;
