@@ -77,7 +77,9 @@ function cpuOf(vcpus: number, cpu: { duty: number; burstMs: number }, io: { requ
   // shape (the part spread with siblingIo added) made the moves' reads of a part polymorphic
   // (HostMix.apply, delta), boxing its doubles on every add and remove (docs/accuracy.md, "the
   // sibling count's speed (session 22)").
-  return { vcpus, duty, burstUs: cpu.burstMs * 1000, siblingIo };
+  // Requests to a vCPU inside a burst or already serving wake nobody: the rest wake one.
+  const ioWakesUs = !io || duty >= MAX_SLEEPY_SHARE ? undefined : (io.requestsPerSec / 1e6) * (1 - duty);
+  return { vcpus, duty, burstUs: cpu.burstMs * 1000, siblingIo, ioWakesUs };
 }
 
 // A VM that sleeps at all is never a hog, whatever its requests add.

@@ -531,7 +531,12 @@ export class Query {
     this.withGrant = grantWait !== undefined;
     if (grantWait === undefined) return;
     const x = this.lightExtra;
-    grantWait(c, this.mix.lightWakesUs() + (x ? (x.vcpus * x.duty) / x.burstUs : 0));
+    const wakes = this.mix.lightWakesUs() + (x ? (x.vcpus * x.duty) / x.burstUs : 0);
+    // Mechanisms.credit2MixedWakes: a mixed VM's request wakes leave fresh windows as io-only ones
+    // do, counted where CPU-bound vCPUs outnumber the cores (at or under them the no-queue line's
+    // all-fresh test, chosen on the io-only wakes, reads this term).
+    const mixed = this.hm.core.grantMixedWakes === true && this.cpuBoundVcpusWith() > this.hm.cores;
+    grantWait(c, mixed ? wakes + this.mix.mixedWakesUs() + (this.extra?.ioWakesUs ?? 0) : wakes);
   }
 
   /**

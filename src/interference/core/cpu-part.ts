@@ -17,6 +17,12 @@ export interface CpuPart {
    * Absent (or undefined) for every other part.
    */
   readonly siblingIo?: number;
+  /**
+   * A sleepy mixed VM's request wakes per µs: its requests that find the vCPU they go to asleep,
+   * rate x (1 - duty) (credit2's grant-end fresh windows, Mechanisms.credit2MixedWakes). Absent
+   * (or undefined) for every other part.
+   */
+  readonly ioWakesUs?: number;
 }
 
 /** LightPart: the requests of an io-only VM, per vCPU; a core turns it into a (short) CpuPart. */
@@ -33,6 +39,7 @@ export interface MutablePart {
   burstUs: number;
   block?: number;
   siblingIo?: number;
+  ioWakesUs?: number;
 }
 
 /** Burst bins (upper edges, µs): runners of similar burst share a wait distribution. */

@@ -44,7 +44,7 @@ export const EPISODE_CAP_RATELIMITS = 3;
  * credit2Core.
  */
 export type Credit2Flags = Partial<
-  Pick<Mechanisms, "grantEnds" | "ownBurstPreempt" | "grantShape" | "credit2TimerCap" | "credit2HogPreempt" | "credit2RepickCap" | "credit2QueuedHog" | "credit2RepickFloor" | "credit2SiblingIo" | "credit2BusyBacklog" | "credit2LowestCredit" | "credit2NoQueueLine">
+  Pick<Mechanisms, "grantEnds" | "ownBurstPreempt" | "grantShape" | "credit2TimerCap" | "credit2HogPreempt" | "credit2RepickCap" | "credit2QueuedHog" | "credit2RepickFloor" | "credit2SiblingIo" | "credit2BusyBacklog" | "credit2LowestCredit" | "credit2NoQueueLine" | "credit2MixedWakes">
 >;
 
 /**
@@ -83,6 +83,7 @@ export function credit2Core(p: XenCredit2Params, cores: number, flags: Credit2Fl
     credit2BusyBacklog: busyBacklog = false,
     credit2LowestCredit: lowestCredit = false,
     credit2NoQueueLine: noQueueLine = false,
+    credit2MixedWakes: mixedWakes = false,
   } = flags;
   const maxUs = p.maxTimerUs;
   const rl = Math.min(p.ratelimitUs, maxUs);
@@ -110,6 +111,8 @@ export function credit2Core(p: XenCredit2Params, cores: number, flags: Credit2Fl
     approximations,
     ...(ownBurstPreempt ? { ownBurstPreempt: preemptedInBurst(rules.grantEndRate, queueCpus, maxUs, timerCap ? EPISODE_CAP_RATELIMITS * Math.max(rl, p.minTimerUs) : 0, hogPreempt, lowest) } : {}),
     ...(grantEnds && grantShape ? { grantWait: grantWaitOf(rules.grantEndRate, queueCpus, rl) } : {}),
+    // A mixed VM's request wake is a wake like an io-only vCPU's: its block leaves a fresh window.
+    ...(grantEnds && grantShape && mixedWakes ? { grantMixedWakes: true as const } : {}),
     ...(repickCap && queueCpus > REPICK_MIN_CPUS ? { repickWaitUs: repickWaitOf(p.minTimerUs, rl) } : {}),
     ...(repickFloor && queueCpus > REPICK_MIN_CPUS ? { repickFloor: repickFloorOf(p.minTimerUs, rl) } : {}),
     // One run queue only: with several, how many CPU-bound vCPUs each holds is the balancer's.

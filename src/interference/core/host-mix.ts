@@ -87,7 +87,9 @@ const SPBW = SPR + 11;
 const SVMS = SPR + 12;
 /** Σ duty / burst x e^(-window / sleep) over sleepy vCPUs: their blocks that leave the CPU idle past its halt-poll window (SchedulerCore.pollPulls). */
 const SPRP = SPR + 13;
-const SUMS = SPR + 14;
+/** Σ request wakes per µs over sleepy mixed VMs (CpuPart.ioWakesUs: credit2's grant-end fresh windows). */
+const MRATE = SPR + 14;
+const SUMS = SPR + 15;
 /**
  * FLOOR_MIN: the least sleeper-floor chance (floorChance): far under the 1e-3 of a p99.9 (the
  * bins are kept at chance 1 beside it: Components.refloor).
@@ -412,6 +414,7 @@ export class HostMix {
       return;
     }
     this.occ.apply(c.vcpus, c.duty, sign);
+    if (c.ioWakesUs !== undefined) this.sums[MRATE] += sign * c.ioWakesUs;
     if (c.duty >= 1 && c.vcpus > 1) this.splitHogCount += sign * c.vcpus;
     if (this.core.siblingIo === true && c.siblingIo !== undefined) this.occ.applySibling(c.vcpus, c.duty, c.siblingIo, sign);
     const share = sign * busyShare(c.vcpus, c.duty);
@@ -792,6 +795,11 @@ export class HostMix {
   /** lightWakesUs: the host's io-only vCPUs' wakes per µs (Σ duty / hold), for credit2's grant-end waits (query.ts). */
   lightWakesUs(): number {
     return this.sums[LRATE];
+  }
+
+  /** mixedWakesUs: the host's sleepy mixed VMs' request wakes per µs (CpuPart.ioWakesUs), for credit2's grant-end waits (query.ts). */
+  mixedWakesUs(): number {
+    return this.sums[MRATE];
   }
 
   /**

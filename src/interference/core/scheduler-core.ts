@@ -117,6 +117,8 @@ export interface SchedulerCore {
    * grant; absent elsewhere).
    */
   readonly grantWait?: (c: Components, lightWakesUs: number) => void;
+  /** grantMixedWakes: grantWait's wakes count the mixed VMs' request wakes too (HostMix.mixedWakesUs; Mechanisms.credit2MixedWakes). */
+  readonly grantMixedWakes?: true;
   /** 1 when a light vCPU on the waker's own core blocks it (credit1: BOOST), 0 when not (a KVM poller). */
   readonly lightBlock: number;
   /**
@@ -790,6 +792,15 @@ export interface Mechanisms {
    */
   readonly credit2NoQueueLine: boolean;
   /**
+   * credit2 (docs/accuracy.md, "credit2's grant-end waits beside a mixed VM's request wakes
+   * (session 25)"): a mixed VM's vCPU woken by a request outside its CPU bursts preempts a runner
+   * and, when it blocks after serving, its pCPU re-picks: a fresh rate-limit window there, as
+   * after an io-only vCPU's wake. The grant-end term's all-fresh chance counts those wakes with
+   * the io-only ones (SchedulerCore.grantMixedWakes, HostMix.mixedWakesUs). Off: the io-only
+   * vCPUs' wakes alone.
+   */
+  readonly credit2MixedWakes: boolean;
+  /**
    * credit1 (docs/accuracy.md, "Packed credit1: the saturated victim's OVER waits alone (session
    * 23)"): an OVER victim descheduled with nobody else queued (credit1OverWait's alone episodes)
    * runs again at the first release that finds no UNDER or BOOST vCPU queued, so the busy-period
@@ -861,7 +872,7 @@ export interface Mechanisms {
    */
   readonly cfsPollPulls: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true, credit1IdleSibling: true, credit1OverBurst: true, credit1SiblingIo: true, credit2SiblingIo: true, cfsRunnerWeight: true, credit1OverAlone: true, eevdfKeepsDemand: true, credit2BusyBacklog: true, cfsSleeperFloor: true, cfsKeptSaturated: true, credit1OverSleepy: true, eevdfNeverPulled: true, cfsServeRelease: true, eevdfSplitWeight: true, credit2LowestCredit: true, cfsPollPulls: true, credit2NoQueueLine: true, eevdfKeepsOverflow: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true, credit1IdleSibling: true, credit1OverBurst: true, credit1SiblingIo: true, credit2SiblingIo: true, cfsRunnerWeight: true, credit1OverAlone: true, eevdfKeepsDemand: true, credit2BusyBacklog: true, cfsSleeperFloor: true, cfsKeptSaturated: true, credit1OverSleepy: true, eevdfNeverPulled: true, cfsServeRelease: true, eevdfSplitWeight: true, credit2LowestCredit: true, cfsPollPulls: true, credit2NoQueueLine: true, eevdfKeepsOverflow: true, credit2MixedWakes: true };
 
 /** RepickFloor: SchedulerCore.repickFloor. */
 export interface RepickFloor {
