@@ -15,7 +15,7 @@ import { doubles, R_SLO_BITS, ROW, sloBits, unmetEpoch } from "./victim-rows.js"
  * reads), with the SLO bits as they count now: written when markUnmeetable last ran (its epoch
  * beside them), rewritten from the Victim when it ran since.
  */
-export const WIDTH = 9;
+export const WIDTH = 10;
 /** 0: no CPU part and no io part; 1: a CPU-bound part (vCPUs, duty, burst); 2: a light one (vCPUs, requests/s per vCPU, service). */
 const C_KIND = 0;
 const C_VCPUS = 1;
@@ -31,6 +31,8 @@ const C_SLO = 6;
 const C_SHAPE = 7;
 /** A multi-vCPU sleepy mixed VM's requests' load in cores (CpuPart.siblingIo), 0 for others. */
 const C_SIBIO = 8;
+/** A sleepy mixed VM's request wakes per µs (CpuPart.ioWakesUs), 0 for others. */
+const C_IOWAKES = 9;
 
 /** A victim's row: its Victim.row (ROW terms and the correction's part of every core). */
 const VWIDTH = ROW + 2 * CORE_NAMES.length;
@@ -83,6 +85,7 @@ export class CandidateTable {
       r[o + C_DUTY] = p.cpu.duty;
       r[o + C_BURST] = p.cpu.burstUs;
       r[o + C_SIBIO] = p.cpu.siblingIo ?? 0;
+      r[o + C_IOWAKES] = p.cpu.ioWakesUs ?? 0;
     } else if (p.io) {
       // The light part's inputs as vmPart computes them (the same division, so the same bits).
       r[o + C_KIND] = KIND_LIGHT;
@@ -91,7 +94,7 @@ export class CandidateTable {
       r[o + C_BURST] = p.io.serviceUs;
     }
     r[o + C_FLAGS] = predictor.outsideFlags(p);
-    r[o + C_SHAPE] = p.cpu ? shapeId(p.cpu.vcpus, p.cpu.duty, p.cpu.burstUs, r[o + C_FLAGS], r[o + C_SIBIO]) : NO_SHAPE;
+    r[o + C_SHAPE] = p.cpu ? shapeId(p.cpu.vcpus, p.cpu.duty, p.cpu.burstUs, r[o + C_FLAGS], r[o + C_SIBIO], r[o + C_IOWAKES]) : NO_SHAPE;
     r[o + C_RATE] = p.io?.requestsPerSec ?? 0;
     r[o + C_SLO] = v ? v.row[R_SLO_BITS] : 0;
     const w = this.victims;
@@ -170,6 +173,8 @@ export class CandidateTable {
       cpu.burstUs = r[o + C_BURST];
       const sib = r[o + C_SIBIO];
       cpu.siblingIo = sib > 0 ? sib : undefined;
+      const wakes = r[o + C_IOWAKES];
+      cpu.ioWakesUs = wakes > 0 ? wakes : undefined;
       return cpu;
     }
     return kind === KIND_LIGHT ? lightPartOf(mix, r[o + C_VCPUS], r[o + C_DUTY], r[o + C_BURST], light) : undefined;

@@ -1,6 +1,6 @@
 /**
  * CPU shapes: an id per distinct (vCPUs, duty, burst, neighbour-reason flags, io load on idle
- * siblings: CpuPart.siblingIo) of a CPU-bound
+ * siblings: CpuPart.siblingIo, request wakes: CpuPart.ioWakesUs) of a CPU-bound
  * candidate. On a host without a driver domain these are all that a what-if's judgement of the
  * host's own victims reads of the candidate (its requests load only a driver domain; its own
  * SLOs are judged apart), so equal shapes get equal answers there and a host can keep each
@@ -17,10 +17,10 @@ export const NO_SHAPE = -1;
 const ids = new Map<string, number>();
 
 /** shapeId: the id of a CPU-bound candidate's shape (NO_SHAPE once MAX_SHAPES are taken). */
-export function shapeId(vcpus: number, duty: number, burstUs: number, flags: number, siblingIo = 0): number {
+export function shapeId(vcpus: number, duty: number, burstUs: number, flags: number, siblingIo = 0, ioWakesUs = 0): number {
   // A number's string round-trips to the same double (ECMAScript Number::toString), so equal
   // keys are equal inputs; -0 is told apart from 0 since the arithmetic could tell them apart.
-  const key = [vcpus, duty, burstUs, flags, siblingIo].map((x) => (Object.is(x, -0) ? "-0" : String(x))).join("/");
+  const key = [vcpus, duty, burstUs, flags, siblingIo, ioWakesUs].map((x) => (Object.is(x, -0) ? "-0" : String(x))).join("/");
   const known = ids.get(key);
   if (known !== undefined) return known;
   if (ids.size >= MAX_SHAPES) return NO_SHAPE;

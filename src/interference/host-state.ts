@@ -30,7 +30,7 @@ export function victimTerms(p: VmProfile, predictor: Predictor): Victim | undefi
 const APPLY_PART: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
 const EXTRA_PART: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
 /** A CPU-bound extra read from a candidate table (never given a block share, unlike EXTRA_PART). */
-const CPU_EXTRA: MutablePart = { vcpus: 0, duty: 0, burstUs: 1, siblingIo: undefined };
+const CPU_EXTRA: MutablePart = { vcpus: 0, duty: 0, burstUs: 1, siblingIo: undefined, ioWakesUs: undefined };
 const SCRATCH: Prediction = newPrediction();
 const SWEPT: SlackHarm = { slackUs: Infinity, harmUs: 0 };
 const ROW_LIGHT: MutablePart = { vcpus: 0, duty: 0, burstUs: 1 };
