@@ -168,8 +168,15 @@ export class Query {
     if (known === known) return known;
     return (this.atMemo[i] = this.mix.atLeastWith(this.overHeavy, n));
   };
+  /** clearAt empties atMemo: sixteen stores, not fill's builtin call (once per query that asks an OVER wait). */
+  private clearAt(): void {
+    const m = this.atMemo;
+    for (let i = 0; i < AT_SPAN; i++) m[i] = NaN;
+  }
   /** coreIndex of the host's core, resolved once per query (a lookup by name per victim was 2% of a what-if). */
   private coreAt = 0;
+  /** The core coreAt was resolved for. */
+  private coreOfAt: SchedulerCore | undefined = undefined;
   /** The driver domain's hop estimate added to every guest's request (setHop; 0 without one). */
   private readonly hop = new Float64Array(2);
   /**
@@ -190,7 +197,11 @@ export class Query {
     this.atFresh = false;
     this.refusal = Refusal.None;
     this.certBad = false;
-    this.coreAt = coreIndex(hm.core.name);
+    // A lookup by name (an indexOf) per query was a sixth of begin's time; the core object names it.
+    if (hm.core !== this.coreOfAt) {
+      this.coreAt = coreIndex(hm.core.name);
+      this.coreOfAt = hm.core;
+    }
     this.grantWait = hm.core.grantWait;
     this.shareOn = hm.core.timeShare === true;
     this.oneWaitUs = hm.core.oneWaitUs ?? 0;
@@ -733,7 +744,7 @@ export class Query {
   private queuedHog(hook: NonNullable<SchedulerCore["queuedHog"]>, c: Components, lightWakesUs: number): void {
     const x = this.extra;
     if (!this.atFresh) {
-      this.atMemo.fill(NaN);
+      this.clearAt();
       this.overHeavy = x !== undefined && x.block === undefined ? x : undefined;
       this.atFresh = true;
     }
@@ -761,7 +772,7 @@ export class Query {
     const lightRate = this.mix.lightWakesUs() + (light ? (light.vcpus * light.duty) / light.burstUs : 0);
     const wakes = this.sleepyWakesUs() - ownWakesUs;
     if (!this.atFresh) {
-      this.atMemo.fill(NaN);
+      this.clearAt();
       this.overHeavy = heavy;
       this.atFresh = true;
     }
@@ -911,19 +922,19 @@ export class Query {
   }
 
   /** episodesWithin: the own-burst episodes alone keep the tail at `x` within eps (only asked withEpisodes). */
-  private episodesWithin(r: readonly number[], o: number, x: number, pct: number): boolean {
-    return episodesTailAt(this.episodes, r[o + R_SERVICE], r[o + R_RHO], aloneTailAt(r[o + R_BASE_A], r[o + R_BASE_THETA], x), x) <= EPS[pct];
+  private episodesWithin(r: readonly number[], o: number, x: number, pct: number, estMax: number, aloneAtEstMax: number): boolean {
+    return episodesTailAt(this.episodes, r[o + R_SERVICE], r[o + R_RHO], x === estMax ? aloneAtEstMax : aloneTailAt(r[o + R_BASE_A], r[o + R_BASE_THETA], x), x) <= EPS[pct];
   }
 
   /** overWithin: the OVER-burst episodes alone keep the tail at `x` within eps (only asked withOver). */
-  private overWithin(r: readonly number[], o: number, x: number, pct: number): boolean {
-    return episodesTailAt(this.overEp, r[o + R_SERVICE], r[o + R_RHO], aloneTailAt(r[o + R_BASE_A], r[o + R_BASE_THETA], x), x) <= EPS[pct];
+  private overWithin(r: readonly number[], o: number, x: number, pct: number, alone: number): boolean {
+    return episodesTailAt(this.overEp, r[o + R_SERVICE], r[o + R_RHO], alone, x) <= EPS[pct];
   }
 
   /** grantWithin: the long grant-end waits alone keep the tail at `x` within eps (only asked withGrant). */
-  private grantWithin(c: Components, r: readonly number[], o: number, x: number, pct: number): boolean {
+  private grantWithin(c: Components, r: readonly number[], o: number, x: number, pct: number, alone: number): boolean {
     const lam = thinnedLambda(c, r[o + R_LAMBDA], r[o + R_VCPUS]);
-    return grantTailAt(c, r[o + R_SERVICE], lam, r[o + R_WAKES], r[o + R_RHO], aloneTailAt(r[o + R_BASE_A], r[o + R_BASE_THETA], x), x) <= EPS[pct];
+    return grantTailAt(c, r[o + R_SERVICE], lam, r[o + R_WAKES], r[o + R_RHO], alone, x) <= EPS[pct];
   }
 
   /** ownLightOf: the victim's own light vCPU under this host's core (one-entry cache: a victim lives on one host). */
@@ -1328,10 +1339,14 @@ export class Query {
       // bound(est) <= slo  <=>  est <= estMax  <=>  core quantile <= threshold  <=>  tail(threshold) <= eps.
       const estMax = this.estMax(c.pFull, pct, reasons, slo, byEstimate);
       if (estMax < serviceUs) return this.refuse(Refusal.Independent);
-      if (this.kneeDue && !this.kneeSkips(r, o, estMax, pct)) this.resolveKnee();
-      if (this.withEpisodes && !this.episodesWithin(r, o, this.episodesScale > 0 ? this.floorMax(pct, slo, byEstimate) : estMax, pct)) return this.refuse(Refusal.None);
-      if (this.withOver && !this.overWithin(r, o, estMax, pct)) return this.refuse(Refusal.None);
-      if (this.withGrant && !this.grantWithin(c, r, o, estMax, pct)) return this.refuse(Refusal.None);
+      // The victim's alone tail at estMax, found once for the floors' tests that read it (an
+      // exponential each; the same arguments, so the same bits).
+      let alone = NaN;
+      if (this.kneeDue || this.withEpisodes || this.withOver || this.withGrant) alone = aloneTailAt(r[o + R_BASE_A], r[o + R_BASE_THETA], estMax);
+      if (this.kneeDue && !this.kneeSkips(r, o, estMax, pct, alone)) this.resolveKnee();
+      if (this.withEpisodes && !this.episodesWithin(r, o, this.episodesScale > 0 ? this.floorMax(pct, slo, byEstimate) : estMax, pct, estMax, alone)) return this.refuse(Refusal.None);
+      if (this.withOver && !this.overWithin(r, o, estMax, pct, alone)) return this.refuse(Refusal.None);
+      if (this.withGrant && !this.grantWithin(c, r, o, estMax, pct, alone)) return this.refuse(Refusal.None);
       if (this.withShare && this.shareUs(pct) > estMax) return this.refuse(Refusal.None);
       if (this.withBacklog && this.backlogUs(pct) > estMax) return this.refuse(Refusal.None);
       // The re-pick floor (SchedulerCore.repickFloor): predict's max(estimate, service + wait), the

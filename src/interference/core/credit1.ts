@@ -121,17 +121,21 @@ function heldAtWake(d: number, atLeast: (n: number) => number, lightLoad: number
   const l = Math.max(0, lightLoad);
   const first = Math.max(0, cores - LIGHT_SHORT);
   const last = cores + SURPLUS;
-  const at = (n: number): number => (n <= 0 ? 1 : atLeast(n));
-  const without = (hi: number, lo: number): number => Math.max(0, hi - d * Math.max(0, lo - hi));
-  let cur = at(first);
-  let g = without(cur, at(first - 1));
-  WAKE.fill(0);
+  // Module functions and four stores, not two closures and fill's builtin call per call: the placer
+  // asks this of every OVER victim in a what-if (session 25: the closures were a tenth of the
+  // replay's allocations, fill a tenth of this function's time). The same arithmetic.
+  let cur = atOrOne(atLeast, first);
+  let g = withoutWaker(d, cur, atOrOne(atLeast, first - 1));
+  WAKE[0] = 0;
+  WAKE[1] = 0;
+  WAKE[2] = 0;
+  WAKE[3] = 0;
   let weighed = false;
   let perBurst = 0;
   let perW0 = 0;
   for (let m = first; m <= last; m++) {
-    const next = at(m + 1);
-    const gNext = m === last ? 0 : without(next, cur);
+    const next = atOrOne(atLeast, m + 1);
+    const gNext = m === last ? 0 : withoutWaker(d, next, cur);
     const pm = Math.max(0, g - gNext);
     cur = next;
     g = gNext;
@@ -152,6 +156,16 @@ function heldAtWake(d: number, atLeast: (n: number) => number, lightLoad: number
       WAKE[o + 1] += p / (perBurst + (perW0 + PER_HOLD[k]) / (queued * (queued > 1 ? busy : busyAlone)));
     }
   }
+}
+
+/** atOrOne: P(N >= n) by `atLeast`, 1 at n <= 0 (heldAtWake's occupancy). */
+function atOrOne(atLeast: (n: number) => number, n: number): number {
+  return n <= 0 ? 1 : atLeast(n);
+}
+
+/** withoutWaker: P(N without the waker of duty d >= n) from hi = P(N >= n) and lo = P(N >= n - 1) (heldAtWake). */
+function withoutWaker(d: number, hi: number, lo: number): number {
+  return Math.max(0, hi - d * Math.max(0, lo - hi));
 }
 
 /** heldShare: P(every core held at a wake) as heldAtWake last wrote it (the io vCPUs among the holders). */
@@ -183,6 +197,16 @@ function poissonWeights(l: number, kMax: number, holdUs: number): void {
 }
 
 /**
+ * perEpisode: with siblings, a descheduled vCPU keeps one request queued and the next go to a
+ * sibling with none (sim/workloads/io.ts chooseVcpu): one request per episode of mean `w` waits,
+ * not all that arrive in it (a VM of `vcpus` taking `lambdaUs` requests per µs). A module
+ * function, not a closure per call (session 25: the placer asks it per OVER victim per what-if).
+ */
+function perEpisode(vcpus: number, lambdaUs: number, w: number): number {
+  return vcpus > 1 ? Math.min(1, 1 / (lambdaUs * w)) : 1;
+}
+
+/**
  * overWaitOf (Mechanisms.credit1OverWait): a mixed victim's vCPU that wants a core all the time
  * (runnable share >= SATURATED) burns more than any fair share below one core, so on a host full
  * enough to deschedule it it is OVER (sim-fidelity 1.3), and it never sleeps, so it is never
@@ -211,10 +235,6 @@ function poissonWeights(l: number, kMax: number, holdUs: number): void {
  */
 function overWaitOf(tsliceUs: number, cores: number, overAlone: boolean, overShare: OverWait["overShare"]): OverWait {
   const apply = (c: Components, duty: number, wakesUs: number, sleeperDuty: number, atLeast: (n: number) => number, lightLoad: number, lightHoldUs: number, demand: number, sleeperBurstUs: number, vcpus: number, lambdaUs: number, _groupLoad: number, hogVcpus: number): void => {
-    // With siblings, a descheduled vCPU keeps one request queued and the next go to a sibling
-    // with none (sim/workloads/io.ts chooseVcpu): one request per episode waits, not all that
-    // arrive in it.
-    const per = (w: number): number => (vcpus > 1 ? Math.min(1, 1 / (lambdaUs * w)) : 1);
     let busy = 1 / (1 - Math.min(RHO_MAX, demand / cores));
     // Mechanisms.credit1OverAlone: alone in the queue, the OVER victim is picked at the first
     // release that finds no UNDER or BOOST vCPU queued (csched_schedule steals those first, then
@@ -236,7 +256,7 @@ function overWaitOf(tsliceUs: number, cores: number, overAlone: boolean, overSha
     const alone = rate * WAKE[0];
     if (alone > 0) {
       const w = Math.min(WAKE[1], tsliceUs * WAKE[0]) / WAKE[0];
-      c.ownPreA = alone * per(w);
+      c.ownPreA = alone * perEpisode(vcpus, lambdaUs, w);
       c.ownPreR = 1 / w;
       c.ownPreECap = Math.exp(-c.ownPreR * c.capUs);
     }
@@ -245,7 +265,7 @@ function overWaitOf(tsliceUs: number, cores: number, overAlone: boolean, overSha
     const a = queued + slices;
     if (!(a > 0)) return;
     const w = (rate * Math.min(WAKE[3], tsliceUs * WAKE[2]) + slices * tsliceUs) / a;
-    c.ownLongA = a * per(w);
+    c.ownLongA = a * perEpisode(vcpus, lambdaUs, w);
     c.ownLongR = 1 / w;
     c.ownLongECap = Math.exp(-c.ownLongR * c.capUs);
   };
