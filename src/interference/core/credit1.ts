@@ -288,23 +288,33 @@ export function overBacklogOf(lambdaUs: number, serviceUs: number, share: number
 
 /**
  * heldEpisodesDecay: the root theta > 0 of lambda (e^(theta S) e^(k S theta W / (1 - theta W)) -
- * 1) = theta (overBacklogOf), below 1 / W; 0 when the held queue does not drain. 120 bisection
- * steps at most (two exponentials each): asked once per saturated one-vCPU credit1 victim.
+ * 1) = theta (overBacklogOf), below 1 / W; 0 when the held queue does not drain. g is convex on
+ * (0, 1 / W), below 0 just past 0 and rising through the root, so Newton's steps from a point past
+ * the root fall to it without overshooting: a few exponentials per saturated one-vCPU credit1
+ * victim a what-if asks about.
  */
 function heldEpisodesDecay(lambdaUs: number, serviceUs: number, k: number, w: number): number {
   if (!(lambdaUs * serviceUs * (1 + k * w) < 1)) return 0;
-  const g = (t: number): number => lambdaUs * (Math.exp(t * serviceUs + (k * serviceUs * t * w) / (1 - t * w)) - 1) - t;
-  // g(0) = 0, falls first (the queue drains), then rises without bound as theta nears 1 / W.
+  const ks = k * serviceUs;
+  const g = (t: number): number => lambdaUs * (Math.exp(t * serviceUs + (ks * t * w) / (1 - t * w)) - 1) - t;
+  // A point past the root: g > 0 there (g rises without bound as theta nears 1 / W).
   const up = 1 / w;
-  let hi = Math.min(1 / (serviceUs + w), 0.5 * up);
-  for (let i = 0; i < 60 && g(hi) <= 0; i++) hi = 0.5 * (hi + up);
-  let lo = 0;
-  for (let i = 0; i < 60; i++) {
-    const mid = 0.5 * (lo + hi);
-    if (g(mid) > 0) hi = mid;
-    else lo = mid;
+  let t = Math.min(1 / (serviceUs + w), 0.5 * up);
+  for (let i = 0; i < 60 && g(t) <= 0; i++) t = 0.5 * (t + up);
+  for (let i = 0; i < 50; i++) {
+    const d = 1 - t * w;
+    const m = Math.exp(t * serviceUs + (ks * t * w) / d);
+    const gt = lambdaUs * (m - 1) - t;
+    const slope = lambdaUs * m * (serviceUs + (ks * w) / (d * d)) - 1;
+    if (!(slope > 0)) break;
+    const next = t - gt / slope;
+    if (!(next < t) || t - next <= 1e-9 * t) {
+      t = Math.min(t, Math.max(0, next));
+      break;
+    }
+    t = next;
   }
-  return lo;
+  return t;
 }
 
 /** OVER_SHARE_MIN: below this share OVER (running and at its wakes) a sleepy victim's OVER episodes are not asked for (overShareOf). */
