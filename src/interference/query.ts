@@ -112,6 +112,14 @@ export class Query {
   private readonly backlogTerms = new Float64Array(2);
   private backlogServiceUs = 0;
   /**
+   * credit1's saturated one-vCPU victim's request backlog (OverWait.backlog): a floor under the
+   * corrected estimate, as the episodes are. withOverBacklog: the victim last asked about meets it;
+   * overBacklogTerms its chance and decay, overBacklogServiceUs its service.
+   */
+  private withOverBacklog = false;
+  private readonly overBacklogTerms = new Float64Array(2);
+  private overBacklogServiceUs = 0;
+  /**
    * The host's fair share with the query's extra VM (HostMix.fairShare, a water-fill over the bins):
    * the same for every victim of the query, so found once per begin (NaN until then: fairShareDue).
    */
@@ -382,6 +390,29 @@ export class Query {
   }
 
   /**
+   * markOverBacklog: the request backlog's chance and decay for a saturated one-vCPU credit1
+   * victim (after the OVER episodes' apply, whose waker episodes it reads), at the host's fair
+   * share with the query's extra VM (HostMix.fairShare, found once per query). O(1) per victim:
+   * the root's bisection only for such victims.
+   */
+  private markOverBacklog(hook: NonNullable<OverWait["backlog"]>, lambdaUs: number, serviceUs: number): void {
+    if (this.fairShareDue) {
+      this.fairShareMemo = this.mix.fairShare(this.heavyExtra(), this.lightExtra);
+      this.fairShareDue = false;
+    }
+    const share = this.fairShareMemo;
+    if (!(share > 0) || !(share < 1)) return;
+    hook(lambdaUs, serviceUs, share, this.overBacklogTerms);
+    this.overBacklogServiceUs = serviceUs;
+    this.withOverBacklog = this.overBacklogTerms[0] > EPS[Pct.P999];
+  }
+
+  /** overBacklogUs: the request backlog's quantile of percentile pct (only asked withOverBacklog). */
+  private overBacklogUs(pct: number): number {
+    return backlogQuantileUs(this.overBacklogTerms[0], this.overBacklogTerms[1], this.overBacklogServiceUs, EPS[pct]);
+  }
+
+  /**
    * markShare: for an io-only victim on a host whose core time-shares busy io vCPUs (callers
    * check both; withShare is false until this sets it), the floor's terms on its components `c`
    * (pFull with the query's extra VM); the runners' weight counts a CPU-bound extra VM.
@@ -404,6 +435,7 @@ export class Query {
   private victimComponents(v: Victim, self: boolean): Components {
     this.withEpisodes = false;
     this.withOver = false;
+    this.withOverBacklog = false;
     this.kneeDue = false;
     this.kneeHeldDue = HeldDue.None;
     if (self) return this.selfComponents(v.tail.lambdaUs, false, v.tail.rho);
@@ -557,6 +589,7 @@ export class Query {
   private selfComponents(lambdaUs: number, kneeDue = false, rho = NaN): Components {
     this.withEpisodes = false;
     this.withOver = false;
+    this.withOverBacklog = false;
     this.kneeDue = false;
     this.kneeHeldDue = HeldDue.None;
     const x = this.extra;
@@ -681,6 +714,7 @@ export class Query {
   private splitEpisodes(c: Components, duty: number, ownWakesUs: number, vcpus: number, lambdaUs: number, rho: number, inMix = true): void {
     this.withEpisodes = false;
     this.withOver = false;
+    this.withOverBacklog = false;
     this.episodesScale = 0;
     const core = this.hm.core;
     if (core.keepsCpu !== undefined && duty >= 1 && core.keepsCpu(this.groupLoadWith(), this.hogVcpusWith(), vcpus, this.sleeperLoadWith(), this.sleeperDemandWith(), this.mix.parts() + (this.extra !== undefined ? 1 : 0), core.keepsOverflow === true && vcpus > 1 ? this.mix.overflowPerSplitWith(this.heavyExtra()) : NaN)) {
@@ -698,7 +732,11 @@ export class Query {
       core.ownBurstPreempt(c, duty, wakes, wakes > 0 ? load / wakes : 0, this.hogVcpusWith(), 0);
       if (core.queuedHog !== undefined) this.queuedHog(core.queuedHog, c, wakes);
     } else if (core.ownBurstPreempt) core.ownBurstPreempt(c, duty, 0, 0, 0, this.mix.outburns(duty, vcpus, inMix ? this.extra : undefined, inMix) ? vcpus : 0);
-    else if (core.overWait && duty >= core.overWait.fromDuty) this.overWait(core.overWait.apply, c, duty, ownWakesUs, vcpus, lambdaUs);
+    else if (core.overWait && duty >= core.overWait.fromDuty) {
+      this.overWait(core.overWait.apply, c, duty, ownWakesUs, vcpus, lambdaUs);
+      // With siblings a request goes to one with none queued (sim/workloads/io.ts chooseVcpu): one vCPU's queue only.
+      if (core.overWait.backlog !== undefined && vcpus === 1 && lambdaUs > 0 && rho > 0) this.markOverBacklog(core.overWait.backlog, lambdaUs, rho / lambdaUs);
+    }
     else {
       // A sleepy mixed victim's request wakes a vCPU when it finds one asleep (a sibling without
       // work takes it: sim/workloads/io.ts chooseVcpu), and the waker meets the knee as an io one,
@@ -1047,6 +1085,7 @@ export class Query {
       if (this.withGrant) est = Math.max(est, grantQuantileUs(c, v.tail, thinnedLambda(c, v.tail.lambdaUs, v.tail.vcpus), EPS[pct]));
       if (this.withShare) est = Math.max(est, this.shareUs(pct));
       if (this.withBacklog) est = Math.max(est, this.backlogUs(pct));
+      if (this.withOverBacklog) est = Math.max(est, this.overBacklogUs(pct));
       est += this.hop[pct];
       out.estimateUs[pct] = Math.max(est, floor + this.hop[pct]);
       out.boundUs[pct] = Math.max(this.bound(c, pct, reasons, est), floor > 0 ? this.episodesScale * floor + this.hop[pct] : 0);
@@ -1079,6 +1118,7 @@ export class Query {
     let c: Components;
     this.withEpisodes = false;
     this.withOver = false;
+    this.withOverBacklog = false;
     this.kneeDue = false;
     this.kneeHeldDue = HeldDue.None;
     const reasons = this.reasonsOf(widen, rows[o + R_OUTSIDE], rows[o + R_OWN_VCPUS]);
@@ -1147,6 +1187,7 @@ export class Query {
   withinSloKept(rows: readonly number[], o: number, widen: number, skip: number, byEstimate: number, exclusion: ExclusionCache, kept: number[], ko: number, gen: number): boolean {
     this.withEpisodes = false;
     this.withOver = false;
+    this.withOverBacklog = false;
     this.kneeDue = false;
     this.kneeHeldDue = HeldDue.None;
     const reasons = this.reasonsOf(widen, rows[o + R_OUTSIDE], rows[o + R_OWN_VCPUS]);
@@ -1244,7 +1285,7 @@ export class Query {
   /** keptWithin is rowWithinSlo on `c`, ownComps (its light part, episodes and grant ends written this query), from the victim's slot, filling it as it reads. */
   private keptWithin(c: Components, r: readonly number[], o: number, byEstimate: number, k: number[], ko: number): boolean {
     const omr = k[ko + K_OMR];
-    if (this.withEpisodes || this.withGrant || this.withOver) this.certBad = true;
+    if (this.withEpisodes || this.withGrant || this.withOver || this.withOverBacklog) this.certBad = true;
     for (let pct = 0; pct < 2; pct++) {
       const p = ko + K_PCT + pct * KP;
       const on = k[p + P_ON];
@@ -1269,6 +1310,7 @@ export class Query {
         if (this.withOver && !(episodesTailAt(this.overEp, r[o + R_SERVICE], r[o + R_RHO], alone, estMax) <= EPS[pct])) return this.refuse(Refusal.None);
         if (this.withGrant && !(grantTailAt(c, r[o + R_SERVICE], k[p + P_LAM], r[o + R_WAKES], r[o + R_RHO], alone, estMax) <= EPS[pct])) return this.refuse(Refusal.None);
       }
+      if (this.withOverBacklog && this.overBacklogUs(pct) > estMax) return this.refuse(Refusal.None);
       const bound = keptTailBound(c, k, p, omr);
       if (bound <= EPS[pct]) {
         if (bound > EPS[pct] * CERT_BELOW) this.certBad = true;
@@ -1332,7 +1374,7 @@ export class Query {
     let load = NaN;
     const serviceUs = r[o + R_SERVICE];
     // Mechanisms.cfsPollPulls: the pulls' share moves with the extra VM's sleeps, either way: no certificate.
-    if (this.withEpisodes || this.withGrant || this.withShare || this.withOver || this.withBacklog || this.withPull) this.certBad = true;
+    if (this.withEpisodes || this.withGrant || this.withShare || this.withOver || this.withBacklog || this.withPull || this.withOverBacklog) this.certBad = true;
     for (let pct = 0; pct < 2; pct++) {
       const slo = r[o + R_SLO + pct];
       if (slo === Infinity || (skip & (1 << pct)) !== 0) continue;
@@ -1349,6 +1391,7 @@ export class Query {
       if (this.withGrant && !this.grantWithin(c, r, o, estMax, pct, alone)) return this.refuse(Refusal.None);
       if (this.withShare && this.shareUs(pct) > estMax) return this.refuse(Refusal.None);
       if (this.withBacklog && this.backlogUs(pct) > estMax) return this.refuse(Refusal.None);
+      if (this.withOverBacklog && this.overBacklogUs(pct) > estMax) return this.refuse(Refusal.None);
       // The re-pick floor (SchedulerCore.repickFloor): predict's max(estimate, service + wait), the
       // wait where its tail is eps, so over estMax exactly where the tail at estMax is over eps.
       if (this.repickFloor !== undefined && pct === Pct.P999 && r[o + R_LIGHT] !== 0 && this.repickFloor.tail(c.pFull * c.blockGivenFull, this.othersWakesUs(c), estMax - serviceUs) > EPS[pct]) return this.refuse(Refusal.None);

@@ -801,6 +801,14 @@ export interface Mechanisms {
    */
   readonly credit2MixedWakes: boolean;
   /**
+   * credit1 (docs/accuracy.md, "credit1's saturated victim's request backlog (session 25)"): a
+   * saturated mixed victim of one vCPU is off-CPU (1 - its fair share) of the time, in episodes
+   * where BOOST wakers preempt it, and its requests queue across them: served at its share, the
+   * queue's tail decays at an M/G/1 rate whose service is held up by those episodes, a floor under
+   * the estimate (credit1.ts overBacklogOf). Off: a request waits out the rest of one episode.
+   */
+  readonly credit1OverBacklog: boolean;
+  /**
    * credit1 (docs/accuracy.md, "Packed credit1: the saturated victim's OVER waits alone (session
    * 23)"): an OVER victim descheduled with nobody else queued (credit1OverWait's alone episodes)
    * runs again at the first release that finds no UNDER or BOOST vCPU queued, so the busy-period
@@ -872,7 +880,7 @@ export interface Mechanisms {
    */
   readonly cfsPollPulls: boolean;
 }
-export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true, credit1IdleSibling: true, credit1OverBurst: true, credit1SiblingIo: true, credit2SiblingIo: true, cfsRunnerWeight: true, credit1OverAlone: true, eevdfKeepsDemand: true, credit2BusyBacklog: true, cfsSleeperFloor: true, cfsKeptSaturated: true, credit1OverSleepy: true, eevdfNeverPulled: true, cfsServeRelease: true, eevdfSplitWeight: true, credit2LowestCredit: true, cfsPollPulls: true, credit2NoQueueLine: true, eevdfKeepsOverflow: true, credit2MixedWakes: true };
+export const ALL_MECHANISMS: Mechanisms = { poissonBinomial: true, partialBlock: true, steals: true, victimLoad: true, lightRunners: true, ownBurstQueue: true, grantEnds: true, localWaiters: true, homeFresh: true, ownBurstPreempt: true, lightHolds: true, grantShape: true, cfsLightHolds: true, credit1OverWait: true, cfsLightWaiters: true, eevdfTimeShare: true, cfsOverfull: true, cfsSaturated: true, cfsLightFullHome: true, cfsSleeperPolls: true, cfsKneeSlack: true, cfsRunnableWaits: true, credit1Knee: true, credit2TimerCap: true, cfsSaturatedKeeps: true, cfsHogsKeep: true, cfsLightRunnable: true, cfsKeepsMargin: true, cfsRunnableWeights: true, eevdfWholeWeight: true, credit2HogPreempt: true, eevdfLightEntity: true, eevdfOneWait: true, credit2RepickCap: true, eevdfFullHome: true, credit1KneeQueue: true, credit2QueuedHog: true, eevdfKeepsMulti: true, eevdfOneWaitFull: true, credit2RepickFloor: true, cfsFullHome: true, eevdfServeRelease: true, cfsSplitWake: true, credit1IdleSibling: true, credit1OverBurst: true, credit1SiblingIo: true, credit2SiblingIo: true, cfsRunnerWeight: true, credit1OverAlone: true, eevdfKeepsDemand: true, credit2BusyBacklog: true, cfsSleeperFloor: true, cfsKeptSaturated: true, credit1OverSleepy: true, eevdfNeverPulled: true, cfsServeRelease: true, eevdfSplitWeight: true, credit2LowestCredit: true, cfsPollPulls: true, credit2NoQueueLine: true, eevdfKeepsOverflow: true, credit2MixedWakes: true, credit1OverBacklog: true };
 
 /** RepickFloor: SchedulerCore.repickFloor. */
 export interface RepickFloor {
@@ -919,6 +927,14 @@ export interface OverWait {
    * holds only from fromDuty.
    */
   readonly overShare?: (burns: number, burstUs: number, steady: number, sleepers: number, sleeperDuty: number, lightLoad: number, waitUnder: number, waitOver: number) => boolean;
+  /**
+   * credit1's saturated victim's request backlog (Mechanisms.credit1OverBacklog, credit1.ts
+   * overBacklogOf): after `apply` for a saturated victim of one vCPU whose requests arrive at
+   * `lambdaUs` per µs and need `serviceUs`, on a host whose CPU-bound vCPUs get `share` of a core
+   * (HostMix.fairShare, < 1), writes into `out` the chance a request queues and the decay per µs
+   * of its wait's tail (0, 0: no floor; decay 0 with a chance: the queue does not drain).
+   */
+  readonly backlog?: (lambdaUs: number, serviceUs: number, share: number, out: Float64Array) => void;
 }
 
 /** coreFor picks the core of a host's scheduler. */
