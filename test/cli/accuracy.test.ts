@@ -21,8 +21,8 @@ describe("vmplace accuracy", () => {
     expect(r.stdout).toMatch(/^holdout-4 \(seeds 9701-9710\)$/m);
     expect(r.stdout).toContain("contended-credit2-32 xen-credit2");
     const j = JSON.parse(runCli(["accuracy", "--json"]).stdout) as Record<string, { group: string; coverage: number }[]>;
-    // holdout-33 is sealed: measured only when named, once, after a model change.
-    expect(Object.keys(j)).toEqual(["holdout-1", "holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8", "packed-1", "holdout-9", "holdout-10", "holdout-11", "holdout-12", "holdout-13", "holdout-14", "holdout-15", "holdout-16", "holdout-17", "holdout-18", "holdout-19", "holdout-20", "holdout-21", "holdout-22", "holdout-23", "holdout-24", "holdout-25", "holdout-26", "holdout-27", "holdout-28", "holdout-29", "holdout-30", "holdout-31", "holdout-32"]);
+    // holdout-34 is sealed: measured only when named, once, after a model change.
+    expect(Object.keys(j)).toEqual(["holdout-1", "holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8", "packed-1", "holdout-9", "holdout-10", "holdout-11", "holdout-12", "holdout-13", "holdout-14", "holdout-15", "holdout-16", "holdout-17", "holdout-18", "holdout-19", "holdout-20", "holdout-21", "holdout-22", "holdout-23", "holdout-24", "holdout-25", "holdout-26", "holdout-27", "holdout-28", "holdout-29", "holdout-30", "holdout-31", "holdout-32", "holdout-33"]);
     // The packed round is reported as its own class, not folded into the contended figures.
     expect(j["packed-1"].map((g) => g.group)).toContain("packed (all)");
     expect(j["packed-1"].map((g) => g.group)).not.toContain("contended (all)");
@@ -33,7 +33,7 @@ describe("vmplace accuracy", () => {
   }, 120_000);
 
   test("an unknown --round, or --reference without --round, is a usage error naming the flag", () => {
-    expect(runCli(["accuracy", "--round", "holdout-99"])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--round: unknown evaluation round "holdout-99" \(known: holdout-1, holdout-2, holdout-3, holdout-4, holdout-5, holdout-6, holdout-7, holdout-8, packed-1, holdout-9, holdout-10, holdout-11, holdout-12, holdout-13, holdout-14, holdout-15, holdout-16, holdout-17, holdout-18, holdout-19, holdout-20, holdout-21, holdout-22, holdout-23, holdout-24, holdout-25, holdout-26, holdout-27, holdout-28, holdout-29, holdout-30, holdout-31, holdout-32, holdout-33\)/) });
+    expect(runCli(["accuracy", "--round", "holdout-99"])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--round: unknown evaluation round "holdout-99" \(known: holdout-1, holdout-2, holdout-3, holdout-4, holdout-5, holdout-6, holdout-7, holdout-8, packed-1, holdout-9, holdout-10, holdout-11, holdout-12, holdout-13, holdout-14, holdout-15, holdout-16, holdout-17, holdout-18, holdout-19, holdout-20, holdout-21, holdout-22, holdout-23, holdout-24, holdout-25, holdout-26, holdout-27, holdout-28, holdout-29, holdout-30, holdout-31, holdout-32, holdout-33, holdout-34\)/) });
     expect(runCli(["accuracy", "--reference", "x.json"])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--reference needs --round/) });
   });
 

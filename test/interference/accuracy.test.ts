@@ -482,10 +482,12 @@ describe("predictor accuracy on the twenty-seventh frozen round (holdout-27)", (
 // 0.250; coverage EEVDF 99.4%, credit2 99.3%). Packed: median, p90 and coverage for all together
 // (0.020 / 0.353, 100%), every median and coverage, p90 for EEVDF (0.388), credit1 (0.224) and
 // credit2 (0.204); not met: CFS's p90 (0.469) and credit1's unsafe miss (packed/10174/6 vm-3, a
-// 21 ms estimate against 57 ms simulated, inside its bound).
+// 21 ms estimate against 57 ms simulated, inside its bound). Session 25's credit1OverBacklog
+// (chosen with this round open: docs/accuracy.md, "credit1's saturated victim's request backlog")
+// queues that victim's requests across its OVER episodes: 51 ms, no packed unsafe miss left.
 describe("predictor accuracy on the twenty-eighth frozen round (holdout-28)", () => {
   const { all } = sharedRoundGoals("holdout-28", { p90: KINDS, safe: KINDS });
-  packedGoals(all, { allP90: true, median: KINDS, covered: KINDS, p90: ["kvm-eevdf", "xen-credit", "xen-credit2"], safe: ["kvm-cfs", "kvm-eevdf", "xen-credit2"] });
+  packedGoals(all, { allP90: true, median: KINDS, covered: KINDS, p90: ["kvm-eevdf", "xen-credit", "xen-credit2"], safe: KINDS });
 });
 
 // The twenty-ninth frozen round (seeds 10181-10190 and holdout-28's sets, committed and sealed
@@ -547,17 +549,31 @@ describe("predictor accuracy on the thirty-first frozen round (holdout-31)", () 
 // The thirty-second frozen round (seeds 10211-10220 and holdout-31's sets, committed and sealed with
 // its reference at the end of session 24, simulated with credit2's insert-time pick). Main at the
 // end of session 24, unchanged, was measured on it once at the start of session 25, untouched, then
-// it was unsealed (docs/accuracy.md, "holdout-32 measured"). Contended: every goal for all together
-// (0.047 / 0.334, 99.8%, no unsafe miss) and for each scheduler (p90 CFS 0.339, EEVDF 0.257,
-// credit1 0.299; no unsafe miss anywhere; credit2's coverage 99.4%) but credit2's p90 (0.458, off
-// both ways: contended-credit2/10219/4 victim-0 at 214 µs against 43 simulated, 10216/7 victim-0 at
-// 1.7 ms against 4.2). Packed: every goal for all together (0.020 / 0.180, 100%) and
-// for each scheduler's median, p90 (CFS 0.312, EEVDF 0.202, credit1 0.171, credit2 0.052) and
-// coverage, but CFS's two unsafe misses (packed/10211/2 vm-8: 2.4 ms against 6.3; packed/10211/6
-// vm-2: 3.4 ms against 10.4; both inside their bounds).
+// it was unsealed (docs/accuracy.md, "holdout-32 measured"): every goal but credit2's contended p90
+// (0.458) and CFS's two packed unsafe misses (packed/10211/2 vm-8, 2.4 ms against 6.3; 10211/6
+// vm-2, 3.4 ms against 10.4). Session 25's terms were chosen with it open and meet both:
+// credit2NoQueueLine and credit2MixedWakes take credit2's p90 to 0.368 (over-predicted io victims
+// beside no more CPU-bound vCPUs than CPUs; under-predicted 4-core io victims beside a mixed VM),
+// cfsPollPulls takes both CFS victims over half their simulated tail (5.2 ms against 10.4 for the
+// second, just over). Every goal line holds here now, for all together and for each scheduler.
 describe("predictor accuracy on the thirty-second frozen round (holdout-32)", () => {
-  const { all } = sharedRoundGoals("holdout-32", { p90: ["kvm-cfs", "kvm-eevdf", "xen-credit"], safe: KINDS });
-  packedGoals(all, { allP90: true, median: KINDS, covered: KINDS, p90: KINDS, safe: ["kvm-eevdf", "xen-credit", "xen-credit2"] });
+  const { all } = sharedRoundGoals("holdout-32", { p90: KINDS, safe: KINDS });
+  packedGoals(all, { allP90: true, median: KINDS, covered: KINDS, p90: KINDS, safe: KINDS });
+});
+
+// The thirty-third frozen round (seeds 10221-10230 and holdout-32's sets, committed and sealed with
+// its reference at the start of session 25, before that session's first change). The model with
+// session 25's five terms (chosen with holdout-1..32 open) was measured on it once, untouched, then
+// it was unsealed (docs/accuracy.md, "holdout-33 measured"); the terms moved 5 of its 1,314
+// victims, all contended credit2, 3 closer. Contended: every goal for all together (0.039 / 0.290,
+// 100%) and for each scheduler (p90 CFS 0.385, EEVDF 0.259, credit1 0.250, credit2 0.342; coverage
+// 100% for each) but credit1's unsafe miss (contended/10229/17 victim-0: 4.2 ms against 10.2
+// simulated, inside its 10.6 ms bound; there with the session's starting model too). Packed: every
+// goal for all together (0.020 / 0.282, 100%, no unsafe miss) and for each scheduler but CFS's p90
+// (0.482).
+describe("predictor accuracy on the thirty-third frozen round (holdout-33)", () => {
+  const { all } = sharedRoundGoals("holdout-33", { p90: KINDS, safe: ["kvm-cfs", "kvm-eevdf", "xen-credit2"] });
+  packedGoals(all, { allP90: true, median: KINDS, covered: KINDS, p90: ["kvm-eevdf", "xen-credit", "xen-credit2"], safe: KINDS });
 });
 
 // The fifth frozen round (seeds 9801-9810 and holdout-4's sets, committed and sealed with its
@@ -682,7 +698,8 @@ describe("predictor accuracy on the eighth frozen round (holdout-8)", () => {
 // model-v13's light waiters (docs/accuracy.md, fourteenth round).
 describe("predictor accuracy on the ninth frozen round (holdout-9)", () => {
   const { all, cases: casesR } = sharedRoundGoals("holdout-9", { p90: KINDS, safe: KINDS });
-  packedGoals(all, { allP90: false, median: KINDS, covered: KINDS, p90: ["xen-credit", "xen-credit2"], safe: KINDS });
+  // CFS's packed p90 0.391 with session 25's cfsPollPulls (0.407 before).
+  packedGoals(all, { allP90: false, median: KINDS, covered: KINDS, p90: ["xen-credit", "xen-credit2", "kvm-cfs"], safe: KINDS });
 
   // The same fitted model with a CFS term switched off: the busy io vCPUs no longer count as
   // waiters (5 unsafe misses), or no light holds at all (9).
@@ -965,7 +982,9 @@ describe("predictor accuracy on the eighteenth frozen round (holdout-18)", () =>
 // "credit2's balancer sees its own moves": its reference 2,672 -> 724 µs, estimate 816).
 describe("predictor accuracy on the nineteenth frozen round (holdout-19)", () => {
   const { all, cases: cases19 } = sharedRoundGoals("holdout-19", { p90: KINDS, safe: KINDS });
-  packedGoals(all, { allP90: false, median: KINDS, covered: ["xen-credit", "xen-credit2", "kvm-cfs"], p90: ["xen-credit", "xen-credit2"], safe: ["xen-credit", "xen-credit2"] });
+  // Session 25's cfsPollPulls (chosen with this round open) takes CFS's packed p90 to 0.376 and
+  // packed-32/10085/0 vm-5 out of the unsafe misses (CFS 1 left, packed/10081/4 vm-2).
+  packedGoals(all, { allP90: false, median: KINDS, covered: ["xen-credit", "xen-credit2", "kvm-cfs"], p90: ["xen-credit", "xen-credit2", "kvm-cfs"], safe: ["xen-credit", "xen-credit2"] });
 
   test("packed CFS misses its coverage goal and has one more unsafe miss without cfsLightRunnable", () => {
     const on = all.get("packed kvm-cfs (all)");

@@ -386,6 +386,15 @@ export const HOLDOUT33_SEEDS: readonly number[] = [10221, 10222, 10223, 10224, 1
 
 export const HOLDOUT33_SETS: readonly CompositionSet[] = HOLDOUT32_SETS;
 
+/**
+ * The thirty-fourth held-out round, frozen and sealed at the end of session 25 after holdout-33 was
+ * measured, so the next session's first change meets an untouched round: holdout-33's sets, from
+ * seeds nothing had used (those above and 10221-10230).
+ */
+export const HOLDOUT34_SEEDS: readonly number[] = [10231, 10232, 10233, 10234, 10235, 10236, 10237, 10238, 10239, 10240];
+
+export const HOLDOUT34_SETS: readonly CompositionSet[] = HOLDOUT33_SETS;
+
 /** EvalRound is one frozen evaluation: its seeds, the sets drawn per seed and its cached reference. */
 export interface EvalRound {
   readonly name: string;
@@ -436,7 +445,8 @@ export const EVAL_ROUNDS: readonly EvalRound[] = [
   { name: "holdout-30", seeds: HOLDOUT30_SEEDS, sets: HOLDOUT30_SETS, reference: "data/interference/accuracy-reference-holdout30-v1.json" },
   { name: "holdout-31", seeds: HOLDOUT31_SEEDS, sets: HOLDOUT31_SETS, reference: "data/interference/accuracy-reference-holdout31-v1.json" },
   { name: "holdout-32", seeds: HOLDOUT32_SEEDS, sets: HOLDOUT32_SETS, reference: "data/interference/accuracy-reference-holdout32-v1.json" },
-  { name: "holdout-33", seeds: HOLDOUT33_SEEDS, sets: HOLDOUT33_SETS, reference: "data/interference/accuracy-reference-holdout33-v1.json", sealed: true },
+  { name: "holdout-33", seeds: HOLDOUT33_SEEDS, sets: HOLDOUT33_SETS, reference: "data/interference/accuracy-reference-holdout33-v1.json" },
+  { name: "holdout-34", seeds: HOLDOUT34_SEEDS, sets: HOLDOUT34_SETS, reference: "data/interference/accuracy-reference-holdout34-v1.json", sealed: true },
 ];
 
 /** OPEN_ROUNDS: the rounds measured by default (every round but the sealed ones). */

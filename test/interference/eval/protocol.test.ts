@@ -89,14 +89,14 @@ describe("accuracy protocol: compositions", () => {
   test("the fourth held-out round uses >= 10 seeds no sweep, tuning run or earlier round used, holdout-3's sets, >= 200 contended hosts, and fitting refuses its seeds", () => {
     const used = (s: number): boolean => (s >= 1 && s <= 40) || (s >= 1001 && s <= 1040) || (s >= 9300 && s <= 9359);
     expectFreshRound(HOLDOUT4_SEEDS, HOLDOUT4_SETS, HOLDOUT3_SETS, used, [...EVAL_SEEDS, ...HOLDOUT2_SEEDS, ...HOLDOUT3_SEEDS]);
-    expect(EVAL_ROUNDS.map((r) => r.name)).toEqual(["holdout-1", "holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8", "packed-1", "holdout-9", "holdout-10", "holdout-11", "holdout-12", "holdout-13", "holdout-14", "holdout-15", "holdout-16", "holdout-17", "holdout-18", "holdout-19", "holdout-20", "holdout-21", "holdout-22", "holdout-23", "holdout-24", "holdout-25", "holdout-26", "holdout-27", "holdout-28", "holdout-29", "holdout-30", "holdout-31", "holdout-32", "holdout-33"]);
+    expect(EVAL_ROUNDS.map((r) => r.name)).toEqual(["holdout-1", "holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8", "packed-1", "holdout-9", "holdout-10", "holdout-11", "holdout-12", "holdout-13", "holdout-14", "holdout-15", "holdout-16", "holdout-17", "holdout-18", "holdout-19", "holdout-20", "holdout-21", "holdout-22", "holdout-23", "holdout-24", "holdout-25", "holdout-26", "holdout-27", "holdout-28", "holdout-29", "holdout-30", "holdout-31", "holdout-32", "holdout-33", "holdout-34"]);
   });
 
   test("the fifth held-out round: >= 10 seeds nothing used before (credit2's conformal 1041-1120 and the 32-core tuning hosts included), holdout-4's sets, >= 200 contended hosts, refused by fitting, and open after its one measurement", () => {
     const used = (s: number): boolean => (s >= 1 && s <= 40) || (s >= 1001 && s <= 1120) || (s >= 9300 && s <= 9379);
     expectFreshRound(HOLDOUT5_SEEDS, HOLDOUT5_SETS, HOLDOUT4_SETS, used, [...EVAL_SEEDS, ...HOLDOUT2_SEEDS, ...HOLDOUT3_SEEDS, ...HOLDOUT4_SEEDS]);
     // Unsealed once model-v7 was measured on it (holdout-6 once model-v8 was, holdout-7 once model-v9 was).
-    expect(OPEN_ROUNDS.map((r) => r.name)).toEqual(["holdout-1", "holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8", "packed-1", "holdout-9", "holdout-10", "holdout-11", "holdout-12", "holdout-13", "holdout-14", "holdout-15", "holdout-16", "holdout-17", "holdout-18", "holdout-19", "holdout-20", "holdout-21", "holdout-22", "holdout-23", "holdout-24", "holdout-25", "holdout-26", "holdout-27", "holdout-28", "holdout-29", "holdout-30", "holdout-31", "holdout-32"]);
+    expect(OPEN_ROUNDS.map((r) => r.name)).toEqual(["holdout-1", "holdout-2", "holdout-3", "holdout-4", "holdout-5", "holdout-6", "holdout-7", "holdout-8", "packed-1", "holdout-9", "holdout-10", "holdout-11", "holdout-12", "holdout-13", "holdout-14", "holdout-15", "holdout-16", "holdout-17", "holdout-18", "holdout-19", "holdout-20", "holdout-21", "holdout-22", "holdout-23", "holdout-24", "holdout-25", "holdout-26", "holdout-27", "holdout-28", "holdout-29", "holdout-30", "holdout-31", "holdout-32", "holdout-33"]);
   });
 
   test("the sixth held-out round: >= 10 seeds nothing used before (holdout-5's included), holdout-5's sets, >= 200 contended hosts, refused by fitting, and open after its one measurement", () => {
@@ -121,11 +121,11 @@ describe("accuracy protocol: compositions", () => {
     expect(OPEN_ROUNDS.map((r) => r.name)).toContain("holdout-8");
   });
 
-  test("the packed round (open) and the ninth and tenth held-out rounds (measured, open) the eleventh to thirty-second (measured, open) and the thirty-third (sealed): seeds nothing used before, refused by fitting; holdout-9 to holdout-33 draw holdout-8's sets and the packed ones", () => {
+  test("the packed round (open) and the ninth and tenth held-out rounds (measured, open) the eleventh to thirty-third (measured, open) and the thirty-fourth (sealed): seeds nothing used before, refused by fitting; holdout-9 to holdout-34 draw holdout-8's sets and the packed ones", () => {
     const used = (s: number): boolean => (s >= 1 && s <= 40) || (s >= 1001 && s <= 1120) || (s >= 9300 && s <= 9379);
     const before = [...EVAL_SEEDS, ...HOLDOUT2_SEEDS, ...HOLDOUT3_SEEDS, ...HOLDOUT4_SEEDS, ...HOLDOUT5_SEEDS, ...HOLDOUT6_SEEDS, ...HOLDOUT7_SEEDS, ...HOLDOUT8_SEEDS];
     // Each round's seeds were fresh when it was frozen: none used by fitting or by an earlier round.
-    const later = ["packed-1", ...Array.from({ length: 25 }, (_, i) => `holdout-${i + 9}`)];
+    const later = ["packed-1", ...Array.from({ length: 26 }, (_, i) => `holdout-${i + 9}`)];
     let earlier: readonly number[] = before;
     for (const name of later) {
       const seeds = evalRound(name).seeds;
@@ -169,14 +169,15 @@ describe("accuracy protocol: compositions", () => {
       "holdout-30": "session 23's last two terms (cfsKeptSaturated, eevdfNeverPulled)",
       "holdout-31": "session 24's three terms (eevdfSplitWeight, credit2LowestCredit, cfsServeRelease) and credit2's insert-time pick",
       "holdout-32": "main at the end of session 24, unchanged",
+      "holdout-33": "session 25's five terms (cfsPollPulls, credit2NoQueueLine, eevdfKeepsOverflow, credit2MixedWakes, credit1OverBacklog)",
     };
     for (const name of Object.keys(measured)) {
       expect(evalRound(name).sealed, name).toBeUndefined();
       expect(OPEN_ROUNDS.map((r) => r.name)).toContain(name);
     }
-    // Frozen and sealed at the start of session 25 after holdout-32 was measured, before any change.
-    expect(evalRound("holdout-33").sealed).toBe(true);
-    expect(OPEN_ROUNDS.map((r) => r.name)).not.toContain("holdout-33");
+    // Frozen and sealed at the end of session 25 after holdout-33 was measured, for the next change.
+    expect(evalRound("holdout-34").sealed).toBe(true);
+    expect(OPEN_ROUNDS.map((r) => r.name)).not.toContain("holdout-34");
   });
 
   test("packed hosts are filled as the placer fills a generated fleet's: every scheduler, cores to twice the cores in vCPUs, every host a victim, many with several", () => {
