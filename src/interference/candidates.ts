@@ -15,7 +15,7 @@ import { doubles, R_SLO_BITS, ROW, sloBits, unmetEpoch } from "./victim-rows.js"
  * reads), with the SLO bits as they count now: written when markUnmeetable last ran (its epoch
  * beside them), rewritten from the Victim when it ran since.
  */
-export const WIDTH = 10;
+export const WIDTH = 11;
 /** 0: no CPU part and no io part; 1: a CPU-bound part (vCPUs, duty, burst); 2: a light one (vCPUs, requests/s per vCPU, service). */
 const C_KIND = 0;
 const C_VCPUS = 1;
@@ -33,6 +33,13 @@ const C_SHAPE = 7;
 const C_SIBIO = 8;
 /** A sleepy mixed VM's request wakes per µs (CpuPart.ioWakesUs), 0 for others. */
 const C_IOWAKES = 9;
+/**
+ * The CPU shape with its request wakes in the key (C_SHAPE without them): only a core that reads
+ * the wakes (credit2's grant-end term, Mechanisms.credit2MixedWakes) needs them apart; on every
+ * other host two candidates that differ only in their requests get the same answer, and keeping
+ * them apart cost random-pair what-ifs ~9% (bench side by side, session 25).
+ */
+const C_SHAPE_WAKES = 10;
 
 /** A victim's row: its Victim.row (ROW terms and the correction's part of every core). */
 const VWIDTH = ROW + 2 * CORE_NAMES.length;
@@ -94,7 +101,8 @@ export class CandidateTable {
       r[o + C_BURST] = p.io.serviceUs;
     }
     r[o + C_FLAGS] = predictor.outsideFlags(p);
-    r[o + C_SHAPE] = p.cpu ? shapeId(p.cpu.vcpus, p.cpu.duty, p.cpu.burstUs, r[o + C_FLAGS], r[o + C_SIBIO], r[o + C_IOWAKES]) : NO_SHAPE;
+    r[o + C_SHAPE] = p.cpu ? shapeId(p.cpu.vcpus, p.cpu.duty, p.cpu.burstUs, r[o + C_FLAGS], r[o + C_SIBIO]) : NO_SHAPE;
+    r[o + C_SHAPE_WAKES] = p.cpu ? shapeId(p.cpu.vcpus, p.cpu.duty, p.cpu.burstUs, r[o + C_FLAGS], r[o + C_SIBIO], r[o + C_IOWAKES]) : NO_SHAPE;
     r[o + C_RATE] = p.io?.requestsPerSec ?? 0;
     r[o + C_SLO] = v ? v.row[R_SLO_BITS] : 0;
     const w = this.victims;
@@ -139,9 +147,12 @@ export class CandidateTable {
     return this.rows[o + C_KIND] === KIND_CPU ? this.rows[o + C_VCPUS] : 0;
   }
 
-  /** shape: VM j's CPU shape id (cpu-shapes.ts), NO_SHAPE for a VM without a CPU-bound part. */
-  shape(j: number): number {
-    return this.rows[j * WIDTH + C_SHAPE];
+  /**
+   * shape: VM j's CPU shape id (cpu-shapes.ts), NO_SHAPE for a VM without a CPU-bound part;
+   * `wakes`: the id that tells its request wakes apart, for a host whose core reads them.
+   */
+  shape(j: number, wakes = false): number {
+    return this.rows[j * WIDTH + (wakes ? C_SHAPE_WAKES : C_SHAPE)];
   }
 
   /**

@@ -20,7 +20,10 @@ const ids = new Map<string, number>();
 export function shapeId(vcpus: number, duty: number, burstUs: number, flags: number, siblingIo = 0, ioWakesUs = 0): number {
   // A number's string round-trips to the same double (ECMAScript Number::toString), so equal
   // keys are equal inputs; -0 is told apart from 0 since the arithmetic could tell them apart.
-  const key = [vcpus, duty, burstUs, flags, siblingIo, ioWakesUs].map((x) => (Object.is(x, -0) ? "-0" : String(x))).join("/");
+  // No request wakes: the key without them, so such a shape is the same id whether a host reads
+  // the wakes (credit2's grant-end term) or not (HostState.fitsAt picks the id).
+  const parts = ioWakesUs === 0 ? [vcpus, duty, burstUs, flags, siblingIo] : [vcpus, duty, burstUs, flags, siblingIo, ioWakesUs];
+  const key = parts.map((x) => (Object.is(x, -0) ? "-0" : String(x))).join("/");
   const known = ids.get(key);
   if (known !== undefined) return known;
   if (ids.size >= MAX_SHAPES) return NO_SHAPE;

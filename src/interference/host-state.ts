@@ -116,6 +116,8 @@ export class HostState {
    */
   private readonly certs: boolean;
   private readonly overDuty: number;
+  /** The core reads a mixed candidate's request wakes (credit2's grant-end term), so its shapes keep them apart. */
+  private readonly shapeWakes: boolean;
   private refGen = -1;
   private refWiden = -1;
   private refI = 0;
@@ -140,6 +142,7 @@ export class HostState {
     this.coreAt = coreIndex(this.model.core.name);
     this.certs = this.driver === undefined && certifiable(this.model.core);
     this.overDuty = this.model.core.overWait?.fromDuty ?? Infinity;
+    this.shapeWakes = this.model.core.grantMixedWakes === true;
   }
 
   /** CPU the host's driver domain spends on the VMs' packets (0 without a driver domain). */
@@ -273,7 +276,7 @@ export class HostState {
     // A CPU-bound candidate's judgement of the victims here is kept per shape until the host
     // changes (cpu-shapes.ts): the same inputs, so the same answer. With a driver domain its
     // requests count too, and nothing is kept.
-    const shape = this.driver === undefined ? t.shape(j) : -1;
+    const shape = this.driver === undefined ? t.shape(j, this.shapeWakes) : -1;
     let known = 0;
     if (shape >= 0) {
       known = this.shapeAnswers(shape)[shape];

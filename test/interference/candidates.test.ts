@@ -126,6 +126,23 @@ describe("CandidateTable", () => {
     expect(flips).toBeGreaterThan(100);
   });
 
+  // credit2's grant-end term reads a sleepy mixed VM's request wakes (Mechanisms.credit2MixedWakes),
+  // no other core does: two such VMs that differ only in their request rate share a shape's kept
+  // answer everywhere but on credit2 hosts, where they must not (fitsAt against fits above).
+  test("mixed VMs differing only in request rate share a shape id, but not the id credit2 hosts read", () => {
+    const mixed = cluster.vms.find((vm) => { const p = profileVm(vm); return p.cpu?.ioWakesUs !== undefined; });
+    expect(mixed).toBeDefined();
+    const a = profileVm(mixed!);
+    const b = { ...a, id: `${a.id}-b`, cpu: { ...a.cpu!, ioWakesUs: 2 * a.cpu!.ioWakesUs! } };
+    const t = CandidateTable.of([a, b], [undefined, undefined], predictor);
+    expect(t.shape(0)).toBe(t.shape(1));
+    expect(t.shape(0, true)).not.toBe(t.shape(1, true));
+    // A VM without request wakes has one id either way.
+    const cpuOnly = cluster.vms.map(profileVm).find((p) => p.cpu !== undefined && p.cpu.ioWakesUs === undefined);
+    const u = CandidateTable.of([cpuOnly!], [undefined], predictor);
+    expect(u.shape(0, true)).toBe(u.shape(0));
+  });
+
   test("a kept CPU shape's answer is dropped when markUnmeetable runs", () => {
     const base = cluster.vms[0];
     // As above: a 60 µs p99.9 over 50 µs of service breaks on any host until it is marked unmeetable.
