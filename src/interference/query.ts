@@ -313,11 +313,32 @@ export class Query {
     this.markGrant(c);
     this.withShare = false;
     if (this.shareOn && v.ownCpu === undefined && (!self || this.extra === undefined || this.extra.block !== undefined)) this.markShare(c, v.tail.lambdaUs, v.tail.serviceUs, v.tail.vcpus);
-    this.withBacklog = false;
-    if (this.busyBacklog !== undefined && v.ownCpu === undefined) this.markBacklog(c, v.tail.lambdaUs, v.tail.serviceUs, v.tail.vcpus, v.tail.rho);
-    this.withPull = false;
-    if (this.pollPulls !== undefined && v.ownCpu === undefined) this.markPull(c, v.tail.vcpus, v.tail.rho);
+    this.markIoFloors(c, v.ownCpu === undefined, v.tail.lambdaUs, v.tail.serviceUs, v.tail.vcpus, v.tail.rho);
     return c;
+  }
+
+  /**
+   * resetFloors: no own-burst, OVER or backlog episodes and no knee pending, before a victim's
+   * components are built (each entry point that builds them starts here).
+   */
+  private resetFloors(): void {
+    this.withEpisodes = false;
+    this.withOver = false;
+    this.withOverBacklog = false;
+    this.kneeDue = false;
+    this.kneeHeldDue = HeldDue.None;
+  }
+
+  /**
+   * markIoFloors: the busy-backlog floor and CFS's slower pulls, both for io-only victims (`io`),
+   * on components `c`; off for the others (predict and every feasibility path read them alike).
+   */
+  private markIoFloors(c: Components, io: boolean, lambdaUs: number, serviceUs: number, vcpus: number, rho: number): void {
+    this.withBacklog = false;
+    this.withPull = false;
+    if (!io) return;
+    if (this.busyBacklog !== undefined) this.markBacklog(c, lambdaUs, serviceUs, vcpus, rho);
+    if (this.pollPulls !== undefined) this.markPull(c, vcpus, rho);
   }
 
   /**
@@ -393,7 +414,7 @@ export class Query {
    * markOverBacklog: the request backlog's chance and decay for a saturated one-vCPU credit1
    * victim (after the OVER episodes' apply, whose waker episodes it reads), at the host's fair
    * share with the query's extra VM (HostMix.fairShare, found once per query). O(1) per victim:
-   * the root's bisection only for such victims.
+   * the root's Newton steps only for such victims.
    */
   private markOverBacklog(hook: NonNullable<OverWait["backlog"]>, lambdaUs: number, serviceUs: number): void {
     if (this.fairShareDue) {
@@ -433,11 +454,7 @@ export class Query {
   }
 
   private victimComponents(v: Victim, self: boolean): Components {
-    this.withEpisodes = false;
-    this.withOver = false;
-    this.withOverBacklog = false;
-    this.kneeDue = false;
-    this.kneeHeldDue = HeldDue.None;
+    this.resetFloors();
     if (self) return this.selfComponents(v.tail.lambdaUs, false, v.tail.rho);
     if (v.ownCpu) return this.mixedComponents(v.ownCpu.duty, v.exclusion, v.tail.burstWakesUs, v.tail.vcpus, v.tail.lambdaUs, v.tail.rho);
     const c = this.built();
@@ -587,11 +604,7 @@ export class Query {
    * requests per µs, `rho` its utilisation of one vCPU by them, VictimTail.rho).
    */
   private selfComponents(lambdaUs: number, kneeDue = false, rho = NaN): Components {
-    this.withEpisodes = false;
-    this.withOver = false;
-    this.withOverBacklog = false;
-    this.kneeDue = false;
-    this.kneeHeldDue = HeldDue.None;
+    this.resetFloors();
     const x = this.extra;
     kneeDue &&= this.kneeOnly();
     if (x && x.block === undefined) {
@@ -1116,11 +1129,7 @@ export class Query {
    */
   withinSloRow(rows: readonly number[], o: number, widen: number, skip: number, byEstimate: number, exclusion?: ExclusionCache): boolean {
     let c: Components;
-    this.withEpisodes = false;
-    this.withOver = false;
-    this.withOverBacklog = false;
-    this.kneeDue = false;
-    this.kneeHeldDue = HeldDue.None;
+    this.resetFloors();
     const reasons = this.reasonsOf(widen, rows[o + R_OUTSIDE], rows[o + R_OWN_VCPUS]);
     if (rows[o + R_LIGHT] === 0 && exclusion) {
       // The components' pFull is excludedFull's (rescale sets it, nothing after writes it), and it
@@ -1144,10 +1153,7 @@ export class Query {
     this.markGrant(c);
     this.withShare = false;
     if (this.shareOn && rows[o + R_LIGHT] !== 0) this.markShare(c, rows[o + R_LAMBDA], rows[o + R_SERVICE], rows[o + R_VCPUS]);
-    this.withBacklog = false;
-    if (this.busyBacklog !== undefined && rows[o + R_LIGHT] !== 0) this.markBacklog(c, rows[o + R_LAMBDA], rows[o + R_SERVICE], rows[o + R_VCPUS], rows[o + R_RHO]);
-    this.withPull = false;
-    if (this.pollPulls !== undefined && rows[o + R_LIGHT] !== 0) this.markPull(c, rows[o + R_VCPUS], rows[o + R_RHO]);
+    this.markIoFloors(c, rows[o + R_LIGHT] !== 0, rows[o + R_LAMBDA], rows[o + R_SERVICE], rows[o + R_VCPUS], rows[o + R_RHO]);
     return this.rowWithinSlo(c, rows, o, reasons, skip, byEstimate, o + R_CORR);
   }
 
@@ -1185,11 +1191,7 @@ export class Query {
    * read from a slot (measured: no gain).
    */
   withinSloKept(rows: readonly number[], o: number, widen: number, skip: number, byEstimate: number, exclusion: ExclusionCache, kept: number[], ko: number, gen: number): boolean {
-    this.withEpisodes = false;
-    this.withOver = false;
-    this.withOverBacklog = false;
-    this.kneeDue = false;
-    this.kneeHeldDue = HeldDue.None;
+    this.resetFloors();
     const reasons = this.reasonsOf(widen, rows[o + R_OUTSIDE], rows[o + R_OWN_VCPUS]);
     const fresh = kept[ko + K_GEN] === gen && kept[ko + K_REASONS] === reasons;
     if (fresh && kept[ko + K_FAIL] !== 0) return this.refuse(Refusal.Independent);
@@ -1362,10 +1364,7 @@ export class Query {
     const x = this.extra;
     this.withShare = false;
     if (this.shareOn && (x === undefined || x.block !== undefined)) this.markShare(c, rows[o + R_LAMBDA], rows[o + R_SERVICE], rows[o + R_VCPUS]);
-    this.withBacklog = false;
-    if (this.busyBacklog !== undefined && rows[o + R_LIGHT] !== 0) this.markBacklog(c, rows[o + R_LAMBDA], rows[o + R_SERVICE], rows[o + R_VCPUS], rows[o + R_RHO]);
-    this.withPull = false;
-    if (this.pollPulls !== undefined && rows[o + R_LIGHT] !== 0) this.markPull(c, rows[o + R_VCPUS], rows[o + R_RHO]);
+    this.markIoFloors(c, rows[o + R_LIGHT] !== 0, rows[o + R_LAMBDA], rows[o + R_SERVICE], rows[o + R_VCPUS], rows[o + R_RHO]);
     return this.rowWithinSlo(c, rows, o, this.reasonsOf(widen, rows[o + R_OUTSIDE], rows[o + R_OWN_VCPUS]), skip, byEstimate, o + ROW + this.coreAt);
   }
 
